@@ -1,0 +1,157 @@
+/**
+ * The one place for ports, topic names, sizes and window lengths. Every part of the stack imports
+ * `config` (or calls `loadConfig` with its own environment in tests); every value has an env override.
+ */
+import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envPort, envString, envTopic, type Env } from './env.ts';
+
+export { ConfigError } from './env.ts';
+
+export interface TopicNames {
+  pageview: string;
+  userSession: string;
+  users: string;
+  cleanedUsers: string;
+  pageviewCountry: string;
+  pageviewTumbling: string;
+  pageviewHopping: string;
+  pageviewSession: string;
+}
+
+export interface AppConfig {
+  bindHost: string;
+  dataDir: string;
+  stack: 'auto' | 'embedded' | 'docker';
+  kafka: {
+    bootstrap: string[];
+    brokerCount: number;
+    firstPort: number;
+    partitions: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
+  };
+  ports: {
+    connect: number;
+    ksqldb: number;
+    pinotController: number;
+    pinotBroker: number;
+    dashboard: number;
+    mysql: number;
+  };
+  mysql: {
+    /** Set only when MYSQL_URL is given; otherwise host/port/user/password below apply. */
+    url: string | undefined;
+    host: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+    table: string;
+  };
+  topics: TopicNames;
+  windows: {
+    tumblingSeconds: number;
+    hoppingSeconds: number;
+    hoppingAdvanceSeconds: number;
+    sessionGapSeconds: number;
+  };
+  dashboard: { pollIntervalMs: number };
+  producer: {
+    nullRate: number;
+    batchSize: number;
+    rate: number;
+    jitterMs: number;
+    lateRate: number;
+    lateMs: number;
+    sessionsPerUser: number;
+  };
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const brokerCount = envInt(env, 'KAFKA_BROKERS', 3, 1, 16);
+  const firstPort = envPort(env, 'KAFKA_PORT', 9092);
+  const defaultBootstrap = Array.from({ length: brokerCount }, (_, i) => `127.0.0.1:${firstPort + i}`).join(',');
+  const replicationFactor = envInt(env, 'KAFKA_REPLICATION_FACTOR', Math.min(3, brokerCount), 1, brokerCount);
+  const minInsyncReplicas = envInt(env, 'KAFKA_MIN_INSYNC_REPLICAS', Math.min(2, replicationFactor), 1, replicationFactor);
+  const hoppingSeconds = envInt(env, 'WINDOW_HOPPING_SECONDS', 120, 1);
+  const hoppingAdvanceSeconds = envInt(env, 'WINDOW_HOPPING_ADVANCE_SECONDS', 30, 1);
+  if (hoppingAdvanceSeconds > hoppingSeconds) {
+    throw new ConfigError('WINDOW_HOPPING_ADVANCE_SECONDS', `must not exceed WINDOW_HOPPING_SECONDS (${hoppingSeconds}), got ${hoppingAdvanceSeconds}`);
+  }
+  const mysqlUrl = env.MYSQL_URL?.trim() || undefined;
+  if (mysqlUrl !== undefined && !/^mysql:\/\//.test(mysqlUrl)) {
+    throw new ConfigError('MYSQL_URL', `must look like mysql://user:password@host:port, got "${mysqlUrl}"`);
+  }
+
+  return {
+    bindHost: envString(env, 'BIND_HOST', '127.0.0.1'),
+    dataDir: envString(env, 'DATA_DIR', '.data'),
+    stack: envChoice(env, 'STACK', 'auto', ['auto', 'embedded', 'docker'] as const),
+    kafka: {
+      bootstrap: envHostPorts(env, 'KAFKA_BOOTSTRAP_SERVERS', defaultBootstrap),
+      brokerCount,
+      firstPort,
+      partitions: envInt(env, 'KAFKA_PARTITIONS', 5, 1, 10_000),
+      replicationFactor,
+      minInsyncReplicas,
+    },
+    ports: {
+      connect: envPort(env, 'CONNECT_PORT', 8083),
+      ksqldb: envPort(env, 'KSQLDB_PORT', 8088),
+      pinotController: envPort(env, 'PINOT_CONTROLLER_PORT', 9000),
+      pinotBroker: envPort(env, 'PINOT_BROKER_PORT', 8099),
+      dashboard: envPort(env, 'DASHBOARD_PORT', 8501),
+      mysql: envPort(env, 'MYSQL_PORT', 3306),
+    },
+    mysql: {
+      url: mysqlUrl,
+      host: envString(env, 'MYSQL_HOST', '127.0.0.1'),
+      port: envPort(env, 'MYSQL_PORT', 3306),
+      user: envString(env, 'MYSQL_USER', 'root'),
+      password: env.MYSQL_PASSWORD ?? '',
+      database: envString(env, 'MYSQL_DATABASE', 'demo'),
+      table: envString(env, 'MYSQL_TABLE', 'Users'),
+    },
+    topics: {
+      pageview: envTopic(env, 'TOPIC_PAGEVIEW', 'topic1_PageView'),
+      userSession: envTopic(env, 'TOPIC_USER_SESSION', 'topic2_UserSession'),
+      users: envTopic(env, 'TOPIC_USERS', 'topic3_Users'),
+      cleanedUsers: envTopic(env, 'TOPIC_CLEANED_USERS', 'topic4'),
+      pageviewCountry: envTopic(env, 'TOPIC_PAGEVIEW_COUNTRY', 'topic5'),
+      pageviewTumbling: envTopic(env, 'TOPIC_PAGEVIEW_TUMBLING', 'topic6'),
+      pageviewHopping: envTopic(env, 'TOPIC_PAGEVIEW_HOPPING', 'topic7'),
+      pageviewSession: envTopic(env, 'TOPIC_PAGEVIEW_SESSION', 'topic8'),
+    },
+    windows: {
+      tumblingSeconds: envInt(env, 'WINDOW_TUMBLING_SECONDS', 60, 1),
+      hoppingSeconds,
+      hoppingAdvanceSeconds,
+      sessionGapSeconds: envInt(env, 'WINDOW_SESSION_GAP_SECONDS', 30, 1),
+    },
+    dashboard: { pollIntervalMs: envInt(env, 'DASHBOARD_POLL_MS', 15_000, 100) },
+    producer: {
+      nullRate: envFraction(env, 'PRODUCER_NULL_RATE', 0.1),
+      batchSize: envInt(env, 'PRODUCER_BATCH_SIZE', 1000, 1, 100_000),
+      rate: envInt(env, 'PRODUCER_RATE', 0, 0),
+      jitterMs: envInt(env, 'PRODUCER_JITTER_MS', 5_000, 0),
+      lateRate: envFraction(env, 'PRODUCER_LATE_RATE', 0),
+      lateMs: envInt(env, 'PRODUCER_LATE_MS', 60_000, 0),
+      sessionsPerUser: envInt(env, 'PRODUCER_SESSIONS_PER_USER', 1, 1, 1000),
+    },
+  };
+}
+
+/** All topics in pipeline order, as create-topics and the compose file list them. */
+export function allTopics(topics: TopicNames): string[] {
+  return [
+    topics.pageview, topics.userSession, topics.users, topics.cleanedUsers,
+    topics.pageviewCountry, topics.pageviewTumbling, topics.pageviewHopping, topics.pageviewSession,
+  ];
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide config, read from process.env on first use (so a bad variable surfaces where it is caught). */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}
