@@ -1,0 +1,48 @@
+/** Dispatch table: api key → handler. One module per API, named by its key. */
+import type { Handler } from './context.ts';
+import { handleProduce } from './00-produce.ts';
+import { handleFetch } from './01-fetch.ts';
+import { handleListOffsets } from './02-list-offsets.ts';
+import { handleMetadata } from './03-metadata.ts';
+import { handleFindCoordinator } from './10-find-coordinator.ts';
+import { handleApiVersions } from './18-api-versions.ts';
+import { handleCreateTopics } from './19-create-topics.ts';
+import { handleDeleteTopics } from './20-delete-topics.ts';
+import { handleDeleteRecords } from './21-delete-records.ts';
+import { handleInitProducerId } from './22-init-producer-id.ts';
+import { handleDescribeConfigs } from './32-describe-configs.ts';
+import { handleAlterConfigs } from './33-alter-configs.ts';
+import { handleCreatePartitions } from './37-create-partitions.ts';
+import {
+  handleDeleteGroups, handleDescribeGroups, handleHeartbeat, handleJoinGroup, handleLeaveGroup,
+  handleListGroups, handleOffsetCommit, handleOffsetFetch, handleSyncGroup,
+} from './groups.ts';
+
+export type { RequestContext } from './context.ts';
+
+// Each handler is typed by its own request/response; the table erases that for dispatch.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const handlers: Record<number, Handler<any, any>> = {
+  0: handleProduce,
+  1: handleFetch,
+  2: handleListOffsets,
+  3: handleMetadata,
+  8: handleOffsetCommit,
+  9: handleOffsetFetch,
+  10: handleFindCoordinator,
+  11: handleJoinGroup,
+  12: handleHeartbeat,
+  13: handleLeaveGroup,
+  14: handleSyncGroup,
+  15: handleDescribeGroups,
+  16: handleListGroups,
+  18: handleApiVersions,
+  19: handleCreateTopics,
+  20: handleDeleteTopics,
+  21: handleDeleteRecords,
+  22: handleInitProducerId,
+  32: handleDescribeConfigs,
+  33: handleAlterConfigs,
+  37: handleCreatePartitions,
+  42: handleDeleteGroups,
+};

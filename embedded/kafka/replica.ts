@@ -1,0 +1,40 @@
+/**
+ * One broker's copy of one partition: its segment log in that broker's own data directory, plus the
+ * idempotent-producer state rebuilt from the log's batch headers on open.
+ */
+import path from 'node:path';
+import { PartitionLog } from './log/index.ts';
+import { ProducerStateTable } from './producer-state.ts';
+import type { LogSettings } from './topic-configs.ts';
+
+export class Replica {
+  readonly producers = new ProducerStateTable();
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly log: PartitionLog,
+  ) {}
+
+  static open(brokerDir: string, topic: string, partition: number, settings: LogSettings): Replica {
+    const log = PartitionLog.open(path.join(brokerDir, `${topic}-${partition}`), settings);
+    const replica = new Replica(topic, partition, log);
+    replica.rebuildProducerState();
+    return replica;
+  }
+
+  rebuildProducerState(): void {
+    this.producers.clear();
+    for (const header of this.log.batchHeaders()) {
+      this.producers.record(
+        {
+          producerId: Number(header.producerId),
+          producerEpoch: header.producerEpoch,
+          baseSequence: header.baseSequence,
+          recordCount: header.lastOffsetDelta + 1,
+        },
+        header.baseOffset,
+      );
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/** A small, strict argument parser shared by the stack's CLIs: unknown flags and bad values are errors. */
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+export type FlagKind = 'string' | 'int' | 'number' | 'boolean';
+export type FlagValue = string | number | boolean;
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Record<string, FlagValue | undefined>;
+}
+
+export function parseCliArgs(argv: string[], spec: Record<string, FlagKind>, aliases: Record<string, string> = {}): ParsedArgs {
+  const flags: Record<string, FlagValue | undefined> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const match = /^--?([^=]+)(?:=(.*))?$/.exec(arg)!;
+    const name = aliases[match[1]] ?? match[1];
+    const kind = spec[name];
+    if (!kind) throw new CliUsageError(`unknown option "${arg}"; see --help`);
+    if (kind === 'boolean') {
+      if (match[2] !== undefined) throw new CliUsageError(`option --${name} takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    const text = match[2] ?? argv[++i];
+    if (text === undefined) throw new CliUsageError(`option --${name} needs a value`);
+    flags[name] = parseValue(name, kind, text);
+  }
+  return { positional, flags };
+}
+
+function parseValue(name: string, kind: FlagKind, text: string): FlagValue {
+  if (kind === 'string') return text;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new CliUsageError(`option --${name} must be a number, got "${text}"`);
+  if (kind === 'int' && (!Number.isInteger(value) || value < 0)) {
+    throw new CliUsageError(`option --${name} must be a whole number >= 0, got "${text}"`);
+  }
+  return value;
+}

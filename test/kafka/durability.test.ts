@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { startKafkaCluster } from '../../embedded/kafka/index.ts';
+import { kafkaClient, tempDir, waitFor } from '../support/kafka.ts';
+import type { Kafka } from 'kafkajs';
+
+async function readAll(kafka: Kafka, topic: string, expected: number, groupId: string): Promise<string[]> {
+  const values: string[] = [];
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); } });
+  await waitFor(`${expected} messages on ${topic}`, () => (values.length >= expected ? true : undefined), 60_000);
+  await new Promise((r) => setTimeout(r, 300));
+  await consumer.disconnect();
+  return values;
+}
+
+describe('durability', () => {
+  it('a cluster restarted from the same directory still has everything acknowledged, and committed offsets', async () => {
+    const dataDir = tempDir('kafka-restart');
+    let cluster = await startKafkaCluster({ dataDir, firstPort: 0 });
+    let kafka = kafkaClient(cluster);
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 20; i++) {
+      await producer.send({ topic: 'durable', acks: -1, messages: Array.from({ length: 100 }, (_, j) => ({ key: String(j), value: `v${i * 100 + j}` })) });
+    }
+    await producer.disconnect();
+    const committedBefore = await readAll(kafka, 'durable', 2000, 'durable-readers');
+    expect(committedBefore).toHaveLength(2000);
+    await cluster.stop();
+
+    cluster = await startKafkaCluster({ dataDir, firstPort: 0 });
+    kafka = kafkaClient(cluster);
+    const values = await readAll(kafka, 'durable', 2000, 'fresh-group');
+    expect(new Set(values)).toEqual(new Set(Array.from({ length: 2000 }, (_, i) => `v${i}`)));
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: 'durable-readers', topics: ['durable'] });
+    expect(offsets[0].partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(2000);
+    await admin.disconnect();
+    await cluster.stop();
+  });
+
+  it('killing a partition leader during an acks=all idempotent produce loses nothing and duplicates nothing', async () => {
+    const cluster = await startKafkaCluster({ dataDir: tempDir('kafka-failover'), firstPort: 0 });
+    const kafka = kafkaClient(cluster, { retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 1000 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'failover', numPartitions: 5, replicationFactor: 3 }] });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+
+    const acknowledged: string[] = [];
+    const total = 50_000;
+    const batch = 500;
+    let killed = false;
+    for (let i = 0; i < total; i += batch) {
+      const messages = Array.from({ length: batch }, (_, j) => ({ key: String((i + j) % 97), value: `m${i + j}` }));
+      if (!killed && i >= total / 3) {
+        killed = true;
+        const victim = cluster.topic('failover')!.partitions[0].leader;
+        void cluster.stopBroker(victim);
+      }
+      await producer.send({ topic: 'failover', acks: -1, messages });
+      acknowledged.push(...messages.map((m) => m.value));
+    }
+    await producer.disconnect();
+    const leaders = cluster.topic('failover')!.partitions.map((p) => p.leader);
+    expect(leaders.every((l) => l !== -1)).toBe(true);
+
+    const values = await readAll(kafka, 'failover', acknowledged.length, 'failover-check');
+    expect(values.length).toBe(acknowledged.length);
+    expect(new Set(values).size).toBe(values.length);
+    expect(new Set(values)).toEqual(new Set(acknowledged));
+
+    // The stopped broker comes back, catches up and rejoins every ISR.
+    const stopped = [...cluster.brokers.values()].find((b) => !b.online)!;
+    await cluster.startBroker(stopped.id);
+    for (const p of cluster.topic('failover')!.partitions) expect(p.isr).toHaveLength(3);
+    const replicaEnd = (id: number, p: number) => cluster.brokers.get(id)!.replica('failover', p)!.log.logEndOffset;
+    for (const p of cluster.topic('failover')!.partitions) {
+      expect(new Set(p.replicas.map((id) => replicaEnd(id, p.partition))).size).toBe(1);
+    }
+    await admin.disconnect();
+    await cluster.stop();
+  });
+});

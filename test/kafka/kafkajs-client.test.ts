@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Consumer, EachMessagePayload } from 'kafkajs';
+import type { KafkaCluster } from '../../embedded/kafka/index.ts';
+import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
+
+describe('embedded cluster with kafkajs', () => {
+  let cluster: KafkaCluster;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('admin creates a topic with 5 partitions and RF 3, leaders spread over the brokers', async () => {
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 5, replicationFactor: 3 }] })).toBe(true);
+    expect(await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 5, replicationFactor: 3 }] })).toBe(false);
+    const meta = await admin.fetchTopicMetadata({ topics: ['orders'] });
+    const partitions = meta.topics[0].partitions;
+    expect(partitions).toHaveLength(5);
+    for (const p of partitions) {
+      expect(p.replicas).toHaveLength(3);
+      expect(new Set(p.isr)).toEqual(new Set(p.replicas));
+    }
+    expect(new Set(partitions.map((p) => p.leader)).size).toBe(3);
+    await expect(admin.createTopics({ topics: [{ topic: 'too-many-replicas', numPartitions: 1, replicationFactor: 4 }] }))
+      .rejects.toThrow(/[Rr]eplication factor/);
+    await admin.disconnect();
+  });
+
+  it('a producer sends 10k keyed messages that land on their partitions in order', async () => {
+    const kafka = kafkaClient(cluster);
+    const producer = kafka.producer();
+    await producer.connect();
+    const messages = Array.from({ length: 10_000 }, (_, i) => ({ key: `user-${i % 100}`, value: JSON.stringify({ i }) }));
+    for (let i = 0; i < messages.length; i += 1000) {
+      await producer.send({ topic: 'orders', acks: -1, messages: messages.slice(i, i + 1000) });
+    }
+    await producer.disconnect();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('orders');
+    expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(10_000);
+    expect(offsets.filter((o) => Number(o.high) > 0).length).toBe(5);
+    await admin.disconnect();
+
+    // Read everything back with a group-less pass and check per-key order.
+    const consumer = kafka.consumer({ groupId: 'reader-all' });
+    const seen = new Map<string, number[]>();
+    let count = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const key = message.key!.toString();
+        const list = seen.get(key) ?? [];
+        list.push(JSON.parse(message.value!.toString()).i);
+        seen.set(key, list);
+        count++;
+      },
+    });
+    await waitFor('10k messages consumed', () => (count >= 10_000 ? true : undefined), 30_000);
+    await consumer.disconnect();
+    expect(count).toBe(10_000);
+    for (const list of seen.values()) expect(list).toEqual([...list].sort((a, b) => a - b));
+  });
+
+  it('a group of two consumers splits the partitions, commits, and a restarted consumer resumes', async () => {
+    const kafka = kafkaClient(cluster);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'split', numPartitions: 6, replicationFactor: 3 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'split', messages: Array.from({ length: 600 }, (_, i) => ({ key: String(i), value: String(i) })) });
+
+    const assigned = new Map<string, Set<number>>();
+    const received: string[] = [];
+    const consumers: Consumer[] = [];
+    for (const name of ['a', 'b']) {
+      const consumer = kafka.consumer({ groupId: 'splitters', sessionTimeout: 10_000, heartbeatInterval: 500 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'split', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }: EachMessagePayload) => {
+          const set = assigned.get(name) ?? new Set<number>();
+          set.add(partition);
+          assigned.set(name, set);
+          received.push(message.value!.toString());
+        },
+      });
+      consumers.push(consumer);
+    }
+    await waitFor('600 messages split over two consumers', () => (new Set(received).size >= 600 && assigned.size === 2 ? true : undefined), 40_000);
+    const description = await admin.describeGroups(['splitters']);
+    expect(description.groups[0].state).toBe('Stable');
+    expect(description.groups[0].members).toHaveLength(2);
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    // Each partition went to exactly one member of the final generation; together they cover all six.
+    const union = new Set([...assigned.values()].flatMap((s) => [...s]));
+    expect(union.size).toBe(6);
+
+    const committed = await admin.fetchOffsets({ groupId: 'splitters', topics: ['split'] });
+    const total = committed[0].partitions.reduce((n, p) => n + Number(p.offset), 0);
+    expect(total).toBe(600);
+
+    // More messages arrive; a restarted member of the group reads only those.
+    await producer.send({ topic: 'split', messages: Array.from({ length: 60 }, (_, i) => ({ key: `late-${i}`, value: `late-${i}` })) });
+    const resumed: string[] = [];
+    const again = kafka.consumer({ groupId: 'splitters', heartbeatInterval: 500 });
+    await again.connect();
+    await again.subscribe({ topic: 'split', fromBeginning: true });
+    await again.run({ eachMessage: async ({ message }) => { resumed.push(message.value!.toString()); } });
+    await waitFor('the 60 new messages', () => (resumed.length >= 60 ? true : undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    await again.disconnect();
+    expect(resumed.every((v) => v.startsWith('late-'))).toBe(true);
+    expect(resumed).toHaveLength(60);
+
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('lists and deletes topics and groups', async () => {
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).toEqual(expect.arrayContaining(['orders', 'split']));
+    const groups = await admin.listGroups();
+    expect(groups.groups.map((g) => g.groupId)).toEqual(expect.arrayContaining(['splitters', 'reader-all']));
+    await admin.deleteGroups(['splitters']);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain('splitters');
+    await admin.deleteTopics({ topics: ['split'] });
+    expect(await admin.listTopics()).not.toContain('split');
+    await expect(admin.deleteTopics({ topics: ['never-existed'] })).rejects.toThrow();
+    await admin.disconnect();
+  });
+
+  it('reports configs and lets them be changed', async () => {
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'changelog', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'changelog' }] });
+    const entries = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+    expect(entries['cleanup.policy']).toBe('compact');
+    expect(entries['min.insync.replicas']).toBe('2');
+    await expect(admin.createTopics({ topics: [{ topic: 'bad-config', configEntries: [{ name: 'no.such.config', value: '1' }] }] })).rejects.toThrow(/no\.such\.config/);
+    await admin.createPartitions({ topicPartitions: [{ topic: 'changelog', count: 3 }] });
+    const meta = await admin.fetchTopicMetadata({ topics: ['changelog'] });
+    expect(meta.topics[0].partitions).toHaveLength(3);
+    await admin.disconnect();
+  });
+});

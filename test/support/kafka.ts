@@ -1,0 +1,60 @@
+/** Test helpers for the embedded cluster: a private cluster on free ports in a temp dir, and quiet kafkajs clients. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { startKafkaCluster, type KafkaCluster, type KafkaClusterOptions } from '../../embedded/kafka/index.ts';
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+export async function startTestCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+  return startKafkaCluster({ firstPort: 0, dataDir: tempDir('kafka-test'), ...options });
+}
+
+export function kafkaClient(cluster: KafkaCluster, extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: 'test',
+    brokers: cluster.bootstrap().split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+    ...extra,
+  });
+}
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command with optional stdin; rejects only if it cannot start. */
+export function run(command: string, args: string[], input?: string | Buffer, timeoutMs = 30_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
