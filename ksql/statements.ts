@@ -161,8 +161,14 @@ export interface CreatedSource {
   topic: string;
   /** True for CREATE … AS SELECT (a persistent query writes the topic). */
   query: boolean;
-  /** For AS SELECT: the output column names of the projection, case as ksqlDB stores them. */
+  /** For AS SELECT: every output column of the projection, named as ksqlDB stores it. */
   columns: string[];
+  /** For AS SELECT … GROUP BY: the output columns that hold a grouping expression (the Kafka key). */
+  keyColumns: string[];
+  /** For AS SELECT … GROUP BY: the output columns written to the Kafka value (what Pinot reads). */
+  valueColumns: string[];
+  /** For AS SELECT: the expression behind each output column, keyed by column name. */
+  expressions: Record<string, string>;
 }
 
 /**
@@ -175,16 +181,23 @@ export function describeStatement(statement: string): CreatedSource | undefined 
   const topic = /\bKAFKA_TOPIC\s*=\s*'([^']*)'/i.exec(statement)?.[1];
   if (topic === undefined) throw new Error(`CREATE statement without KAFKA_TOPIC: ${statement.slice(0, 80)}…`);
   const select = /\)\s*AS\s+SELECT\s+([\s\S]*?)\s+FROM\s/i.exec(statement);
+  const items = select ? splitTopLevel(select[1]!).map(projectionItem) : [];
+  const groupByText = /\bGROUP\s+BY\s+([\s\S]*?)(?=\s+(?:PARTITION\s+BY|HAVING|EMIT|LIMIT)\b|\s*;?\s*$)/i.exec(statement)?.[1];
+  const groupBy = groupByText ? splitTopLevel(groupByText).map(normalizeExpression) : [];
+  const keyColumns = items.filter((item) => groupBy.includes(normalizeExpression(item.expression))).map((item) => item.name);
   return {
     kind: head[1]!.toUpperCase() as 'STREAM' | 'TABLE',
     name: identifierName(head[2]!),
     topic,
     query: select !== null,
-    columns: select ? splitTopLevel(select[1]!).map(outputName) : [],
+    columns: items.map((item) => item.name),
+    keyColumns,
+    valueColumns: groupBy.length > 0 ? items.map((item) => item.name).filter((name) => !keyColumns.includes(name)) : [],
+    expressions: Object.fromEntries(items.map((item) => [item.name, item.expression])),
   };
 }
 
-/** Split a projection at commas that are not inside parentheses. */
+/** Split a list at commas that are not inside parentheses. */
 function splitTopLevel(list: string): string[] {
   const items: string[] = [];
   let depth = 0;
@@ -202,13 +215,17 @@ function splitTopLevel(list: string): string[] {
   return items.filter(Boolean);
 }
 
-/** The name ksqlDB gives a projection item: its alias, else a plain (possibly qualified) column name. */
-function outputName(item: string): string {
-  const alias = /\s+AS\s+(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*$/i.exec(item);
-  if (alias) return identifierName(alias[1]!);
+/** A projection item's expression and the name ksqlDB gives it: its alias, else a plain column's name. */
+function projectionItem(item: string): { expression: string; name: string } {
+  const alias = /^([\s\S]*?)\s+AS\s+(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*$/i.exec(item);
+  if (alias) return { expression: alias[1]!.trim(), name: identifierName(alias[2]!) };
   const column = /^(?:[A-Za-z_][A-Za-z0-9_]*\.)?(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)$/.exec(item.trim());
-  if (column) return identifierName(column[1]!);
+  if (column) return { expression: item.trim(), name: identifierName(column[1]!) };
   throw new Error(`projection item needs an alias: ${item}`);
+}
+
+function normalizeExpression(expression: string): string {
+  return expression.replace(/\s+/g, ' ').trim().toUpperCase();
 }
 
 function identifierName(identifier: string): string {

@@ -443,10 +443,7 @@ export class KafkaCluster {
       follower.log.truncateTo(safePoint);
       follower.rebuildProducerState();
     }
-    if (follower.log.logEndOffset < leaderLog.logStartOffset) {
-      follower.log.truncateTo(follower.log.logStartOffset);
-      follower.log.deleteRecordsBefore(leaderLog.logStartOffset);
-    }
+    if (follower.log.logEndOffset < leaderLog.logStartOffset) follower.log.truncateFullyAndStartAt(leaderLog.logStartOffset);
     this.copyFromLeader(leaderLog, follower, follower.log.logEndOffset);
     follower.log.setHighWatermark(Math.min(leaderLog.highWatermark, follower.log.logEndOffset));
   }

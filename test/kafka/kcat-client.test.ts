@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
+import { readBatchHeader, splitRecordBatches } from '../../embedded/kafka/protocol/index.ts';
 import { kafkaClient, run, startTestCluster } from '../support/kafka.ts';
 
 /** kcat 1.7 on librdkafka 2.0.x: a real C client that negotiates its own API versions. */
@@ -60,12 +61,14 @@ describe('embedded cluster with kcat (librdkafka)', () => {
     it(`stores ${codec} batches as produced and serves them back intact`, async () => {
       const topic = `codec-${codec}`;
       const values = Array.from({ length: 200 }, (_, i) => `${codec}-${i}-${'x'.repeat(i % 50)}`);
-      const produced = await kcat(['-P', '-t', topic, '-p', '0', '-X', `compression.codec=${codec}`], values.join('\n') + '\n');
+      const produced = await kcat(['-P', '-t', topic, '-p', '0', '-X', `compression.codec=${codec}`, '-X', 'linger.ms=200'], values.join('\n') + '\n');
       expect(produced.code, produced.stderr).toBe(0);
       const state = cluster.topic(topic)!.partitions[0];
       const stored = cluster.brokers.get(state.leader)!.replica(topic, 0)!.log.read(0, 10_000_000);
       const codecId = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 }[codec];
-      expect(stored.readInt16BE(21) & 0x07).toBe(codecId);
+      // librdkafka sends a batch uncompressed when compression would not shrink it; the big batches are compressed.
+      const codecs = splitRecordBatches(stored).map((batch) => readBatchHeader(batch).compression);
+      expect(codecs).toContain(codecId);
       const consumed = await kcat(['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-f', '%s\\n']);
       expect(consumed.stdout.trim().split('\n')).toEqual(values);
     });

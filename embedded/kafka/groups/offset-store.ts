@@ -1,9 +1,10 @@
 /**
- * Where committed offsets are made durable. The coordinator calls `save` before it acknowledges a
- * commit and `deleteGroup` before it acknowledges a DeleteGroups, and reads everything back once
- * with `loadAll` when it starts. Each method may answer synchronously or with a promise (a store on
- * an internal topic would be asynchronous); a throw or rejection fails the request with 15
- * COORDINATOR_NOT_AVAILABLE, which clients retry.
+ * Where committed offsets are made durable. The coordinator awaits `save` before it acknowledges a
+ * commit (a throw or rejection fails the commit with 15 COORDINATOR_NOT_AVAILABLE, which clients
+ * retry), calls `deleteGroup` when DeleteGroups removes a group (a synchronous throw fails that
+ * deletion with 15; a promise is not awaited, as Kafka does not wait for its tombstones), and reads
+ * everything back once with `loadAll` when it starts. Each method may answer synchronously or with
+ * a promise, so a store on an internal topic fits too.
  */
 export interface OffsetStore {
   /** Durably records `offsets` (one commit request's worth) for `groupId`; later saves win. */

@@ -40,7 +40,10 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config: LogConfig = { ...DEFAULT_LOG_CONFIG, ...defined };
-  if (!(config.segmentBytes > 0)) throw new RangeError(`segmentBytes must be positive, got ${config.segmentBytes}`);
+  // Index entries hold file positions as INT32, as in Kafka, where segment.bytes is an int.
+  if (!(config.segmentBytes > 0 && config.segmentBytes <= 0x7fffffff)) {
+    throw new RangeError(`segmentBytes must be in [1, 2^31 - 1], got ${config.segmentBytes}`);
+  }
   if (!(config.indexIntervalBytes > 0)) throw new RangeError(`indexIntervalBytes must be positive`);
   if (!['delete', 'compact', 'compact,delete'].includes(config.cleanupPolicy)) {
     throw new RangeError(`unknown cleanupPolicy ${config.cleanupPolicy}`);

@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), served v3–7 (magic-2 record batches only). AK ProduceRequest/Response.json.
+ * Produce (key 0), served v0–7 like Kafka 3.x (librdkafka 2.0 enables gzip/snappy/lz4 only when v2 is offered); records must be magic-2 batches. AK ProduceRequest/Response.json.
  * v3–v7 requests are identical; responses add logAppendTimeMs (v2+) and logStartOffset (v5+).
  * Records are views into the request frame (zero-copy).
  */
@@ -8,7 +8,7 @@ import { array, field } from './schema.ts';
 
 export const apiKey = 0;
 export const apiName = 'Produce';
-export const minVersion = 3;
+export const minVersion = 0;
 export const maxVersion = 7;
 const FLEXIBLE = '9+';
 export const firstFlexibleVersion = firstFlexible(FLEXIBLE);

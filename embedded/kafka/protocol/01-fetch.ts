@@ -1,5 +1,5 @@
 /**
- * Fetch (key 1), served v4–11. AK FetchRequest/Response.json.
+ * Fetch (key 1), served v0–11 (records are always magic-2 batches). AK FetchRequest/Response.json.
  * Deltas: v5 logStartOffset; v7 sessions + forgottenTopicsData + top-level errorCode/sessionId;
  * v9 currentLeaderEpoch; v11 rackId and preferredReadReplica.
  * `abortedTransactions[].producerId` is an exact bigint. `topicId` (v13+) is described only so that
@@ -10,7 +10,7 @@ import { array, field } from './schema.ts';
 
 export const apiKey = 1;
 export const apiName = 'Fetch';
-export const minVersion = 4;
+export const minVersion = 0;
 export const maxVersion = 11;
 const FLEXIBLE = '12+';
 export const firstFlexibleVersion = firstFlexible(FLEXIBLE);

@@ -151,8 +151,14 @@ export class Reader {
 
   /** VARLONG: zig-zag encoded 64-bit signed value, as a number (exact within ±2^53). */
   readVarLong(): number {
+    const start = this.offset;
     const u = this.readUVarLong();
-    return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    if (u < 2 ** 53) return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    // the zig-zag value itself is beyond 2^53: redo it exactly with bigint
+    let big = 0n;
+    let shift = 0n;
+    for (let i = start; i < this.offset; i++, shift += 7n) big |= BigInt(this.buffer[i]! & 0x7f) << shift;
+    return Number((big >> 1n) ^ -(big & 1n));
   }
 
   // ---- strings and bytes (classic encodings) ----

@@ -291,7 +291,11 @@ function primitiveWriter(path: string, t: Primitive, flex: boolean): WriteFn {
     case 'int64':
       return (w, v) => w.writeInt64(num(v));
     case 'int64big':
-      return (w, v) => w.writeInt64Big(typeof v === 'bigint' ? v : BigInt(num(v)));
+      return (w, v) => {
+        if (typeof v === 'bigint') w.writeInt64Big(v);
+        else if (Number.isSafeInteger(num(v))) w.writeInt64Big(BigInt(v as number));
+        else throw new ProtocolError(`${path}: not an int64: ${String(v)}`);
+      };
     case 'bool':
       return (w, v) => w.writeBoolean(Boolean(v));
     case 'uuid':

@@ -10,6 +10,13 @@ import { ProtocolError } from './errors.ts';
 
 const TWO_32 = 4294967296;
 const INT64_LIMIT = 2 ** 63;
+const INT64_MIN_BIG = -(2n ** 63n);
+const INT64_MAX_BIG = 2n ** 63n - 1n;
+
+/** Range check that throws ProtocolError (Buffer would throw a RangeError). */
+function checkInt(v: number, min: number, max: number, type: string): void {
+  if (!(v >= min && v <= max) || !Number.isInteger(v)) throw new ProtocolError(`not an ${type}: ${v}`);
+}
 
 export class Writer {
   private buf: Buffer;
@@ -48,6 +55,7 @@ export class Writer {
   // ---- fixed-width integers ----
 
   writeInt8(v: number): this {
+    checkInt(v, -128, 127, 'int8');
     this.ensure(1);
     this.buf.writeInt8(v, this.pos);
     this.pos += 1;
@@ -61,6 +69,7 @@ export class Writer {
   }
 
   writeInt16(v: number): this {
+    checkInt(v, -32768, 32767, 'int16');
     this.ensure(2);
     this.buf.writeInt16BE(v, this.pos);
     this.pos += 2;
@@ -68,6 +77,7 @@ export class Writer {
   }
 
   writeInt32(v: number): this {
+    checkInt(v, -2147483648, 2147483647, 'int32');
     this.ensure(4);
     this.buf.writeInt32BE(v, this.pos);
     this.pos += 4;
@@ -75,6 +85,7 @@ export class Writer {
   }
 
   writeUInt32(v: number): this {
+    checkInt(v, 0, 4294967295, 'uint32');
     this.ensure(4);
     this.buf.writeUInt32BE(v, this.pos);
     this.pos += 4;
@@ -95,6 +106,7 @@ export class Writer {
   }
 
   writeInt64Big(v: bigint): this {
+    if (v < INT64_MIN_BIG || v > INT64_MAX_BIG) throw new ProtocolError(`not an int64: ${v}`);
     this.ensure(8);
     this.buf.writeBigInt64BE(v, this.pos);
     this.pos += 8;
@@ -152,7 +164,17 @@ export class Writer {
   /** VARLONG (zig-zag) for a signed safe integer (|v| < 2^53). */
   writeVarLong(v: number): this {
     if (!Number.isSafeInteger(v)) throw new ProtocolError(`not a safe-integer varlong: ${v}`);
-    return this.writeUVarLong(v >= 0 ? v * 2 : -v * 2 - 1);
+    if (v < 2 ** 52 && v > -(2 ** 52)) return this.writeUVarLong(v >= 0 ? v * 2 : -v * 2 - 1);
+    // the zig-zag value would exceed 2^53: encode exactly with bigint
+    const b = BigInt(v);
+    let z = b >= 0n ? b << 1n : (-b << 1n) - 1n;
+    this.ensure(10);
+    while (z >= 0x80n) {
+      this.buf[this.pos++] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    this.buf[this.pos++] = Number(z);
+    return this;
   }
 
   // ---- strings and bytes (classic encodings) ----

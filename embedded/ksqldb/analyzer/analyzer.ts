@@ -1,0 +1,450 @@
+// Analysis: resolves a SELECT against the metastore into an analysed query (types, key columns,
+// output schema, aggregate and window specs). Pure: no state, no I/O.
+import { KsqlError, type Position } from '../errors.ts';
+import { compileExpr, exprToString, type Compiled } from '../expr/compile.ts';
+import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../functions/aggregate.ts';
+import type { WindowType } from '../formats/index.ts';
+import type { Metastore } from '../metastore.ts';
+import type { Expr, Query, SelectItem } from '../parser/ast.ts';
+import { RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
+import { mapExpr, walkExpr } from './rewrite.ts';
+import { MapScope, SourceScope, type FieldInfo, type Side } from './scope.ts';
+
+export interface WindowInfo {
+  type: WindowType;
+  size: number;
+  advance: number;
+  grace: number;
+  retention?: number;
+}
+
+export interface AggregateSpec {
+  groupBy: Compiled[];
+  aggs: { impl: AggregateImpl; args: Compiled[]; text: string }[];
+  window?: WindowInfo;
+  having?: Compiled;
+  emitFinal: boolean;
+  /** input is a table: changes carry old values to undo */
+  tableInput: boolean;
+}
+
+export interface JoinSpec {
+  type: 'INNER' | 'LEFT';
+  /** expression over the left (stream) row giving the join key */
+  leftKey: Compiled;
+  /** whether the left key is the left source's own key (no repartition needed) */
+  leftIsKey: boolean;
+}
+
+export interface AnalyzedQuery {
+  resultType: 'STREAM' | 'TABLE';
+  sides: Side[];
+  join?: JoinSpec;
+  where?: Compiled;
+  /** new key expressions; [] = PARTITION BY NULL (no key) */
+  partitionBy?: Compiled[];
+  aggregate?: AggregateSpec;
+  /** value column expressions evaluated over the (joined / aggregated) row */
+  values: { name: string; expr: Compiled }[];
+  schema: LogicalSchema;
+  /** output key window (from WINDOW clause or a windowed source) */
+  window?: { type: WindowType; size?: number };
+  /** the key format to default to when the statement gives none */
+  inheritedKeyFormat: string;
+  inheritedValueFormat: string;
+  /** true when the key columns were explicitly in the projection */
+  keyless: boolean;
+}
+
+export interface AnalyzeOptions {
+  /** persistent queries must put their key columns in the projection */
+  persistent: boolean;
+  sinkName?: string;
+}
+
+const err = (msg: string, pos?: Position): never => {
+  throw new KsqlError(msg, { pos });
+};
+
+function hasAggregate(e: Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'call' && isAggregateName(x.name)) found = true;
+  });
+  return found;
+}
+
+function colRefs(e: Expr): Extract<Expr, { kind: 'col' }>[] {
+  const out: Extract<Expr, { kind: 'col' }>[] = [];
+  walkExpr(e, (x) => {
+    if (x.kind === 'col') out.push(x);
+  });
+  return out;
+}
+
+interface ItemOut {
+  expr: Expr;
+  name: string;
+  pos: Position;
+}
+
+export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): AnalyzedQuery {
+  // ---- sources ----
+  const sides: Side[] = [];
+  const left = meta.get(q.from.name);
+  if (!left) err(`${q.from.name} does not exist.`, q.from.pos);
+  const isJoin = q.joins.length > 0;
+  if (q.joins.length > 1) err('Only a single JOIN is supported', q.joins[1]!.pos);
+  const leftAlias = q.from.alias ?? q.from.name;
+  sides.push({ source: left!, alias: leftAlias, prefix: isJoin ? leftAlias + '_' : '' });
+  let joinSpec: JoinSpec | undefined;
+  if (isJoin) {
+    const j = q.joins[0]!;
+    const right = meta.get(j.right.name);
+    if (!right) err(`${j.right.name} does not exist.`, j.right.pos);
+    const rightAlias = j.right.alias ?? j.right.name;
+    if (rightAlias === leftAlias) err(`Can not join '${left!.name}' to '${right!.name}': self joins require aliases`, j.pos);
+    sides.push({ source: right!, alias: rightAlias, prefix: rightAlias + '_' });
+  }
+  const scope = new SourceScope(sides);
+
+  if (isJoin) {
+    const j = q.joins[0]!;
+    const l = sides[0]!.source;
+    const r = sides[1]!.source;
+    if (l.type === 'STREAM' && r.type === 'STREAM') err('Stream-stream joins are not supported yet (WITHIN)', j.pos);
+    if (l.type === 'TABLE' && r.type === 'TABLE') err('Table-table joins are not supported yet', j.pos);
+    if (l.type === 'TABLE') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${l.name} JOIN ${r.name}.`, j.pos);
+    if (j.type !== 'INNER' && j.type !== 'LEFT') err(`${j.type} OUTER JOIN is not supported for stream-table joins`, j.pos);
+    if (j.within) err('WITHIN is only valid for stream-stream joins', j.pos);
+    if (j.on.kind !== 'cmp' || j.on.op !== '=') err(`Unsupported join expression: ${exprToString(j.on)}. Only equality joins are supported`, j.pos);
+    const on = j.on as Extract<Expr, { kind: 'cmp' }>;
+    const sideOf = (e: Expr): number => {
+      const s = new Set(colRefs(e).map((c) => scope.lookup(c).side));
+      if (s.size !== 1) err(`Invalid comparison expression '${exprToString(e)}' in join '${exprToString(on)}'. Each side of the join comparision must contain references from exactly one source.`, e.pos);
+      return [...s][0]!;
+    };
+    let le = on.left;
+    let re = on.right;
+    const ls = sideOf(le);
+    const rs = sideOf(re);
+    if (ls === rs) err(`Each side of the join must reference exactly one source and not the same source. Left side references ${sides[ls]!.alias} and right references ${sides[rs]!.alias}`, on.pos);
+    if (ls === 1) [le, re] = [re, le];
+    // right side must be the table's primary key
+    const rk = r.schema.key;
+    const reCol = re.kind === 'col' ? scope.lookup(re) : undefined;
+    if (!reCol || !reCol.key || rk.length !== 1) {
+      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${rk.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
+    }
+    const leftKey = compileExpr(le, scope);
+    const rightType = reCol!.type;
+    if (leftKey.type.base !== rightType.base) {
+      err(`Invalid join condition: types don't match. Got ${exprToString(le)}{${leftKey.type.base}} = ${exprToString(re)}{${rightType.base}}.`, on.pos);
+    }
+    const leCol = le.kind === 'col' ? scope.lookup(le) : undefined;
+    joinSpec = { type: j.type as 'INNER', leftKey, leftIsKey: !!leCol?.key && l.schema.key.length === 1 };
+    // key format compatibility (repartition needed when formats differ)
+    void le;
+  }
+
+  // ---- WHERE ----
+  let where: Compiled | undefined;
+  if (q.where) {
+    if (hasAggregate(q.where)) err('Aggregate functions are not allowed in WHERE clause.', q.where.pos);
+    for (const c of colRefs(q.where)) {
+      const f = scope.lookup(c);
+      if (f.windowBound && !isJoin && sides[0]!.source.windowType === undefined) err(`Column '${c.name}' cannot be resolved.`, c.pos);
+    }
+    where = compileExpr(q.where, scope);
+    if (where.type.base !== 'BOOLEAN') {
+      err(`Type error in WHERE expression: Should evaluate to boolean but is ${exprToString(q.where)} (${where.type.base}) instead.`, q.where.pos);
+    }
+  }
+
+  // ---- select items ----
+  let colCounter = 0;
+  const items: ItemOut[] = [];
+  const expandStar = (it: Extract<SelectItem, { kind: 'star' }>) => {
+    const idxs = it.source ? [sides.findIndex((s) => s.alias === it.source || s.source.name === it.source)] : sides.map((_, i) => i);
+    if (idxs[0] === -1) err(`Source '${it.source}' not found in the FROM clause or is not a valid alias`, it.pos);
+    for (const i of idxs) {
+      const s = sides[i]!;
+      for (const c of allColumns(s.source.schema)) {
+        items.push({ expr: { kind: 'col', source: s.alias, name: c.name, pos: it.pos }, name: s.prefix + c.name, pos: it.pos });
+      }
+    }
+  };
+  for (const it of q.select) {
+    if (it.kind === 'star') {
+      expandStar(it);
+      continue;
+    }
+    let name = it.alias;
+    if (!name) {
+      if (it.expr.kind === 'col') {
+        const f = scope.lookup(it.expr);
+        name = isJoin && it.expr.source ? `${sides[f.side!]!.alias}_${it.expr.name}` : isJoin ? f.field : it.expr.name;
+      } else name = `KSQL_COL_${colCounter++}`;
+    }
+    items.push({ expr: it.expr, name, pos: it.pos });
+  }
+
+  const isAggregate = !!q.groupBy || q.select.some((s) => s.kind === 'expr' && hasAggregate(s.expr)) || (!!q.having && hasAggregate(q.having));
+  const srcWindowed = !isJoin && sides[0]!.source.windowType;
+  if (q.window && !q.groupBy) err('WINDOW clause requires a GROUP BY clause.', q.window.pos);
+  if (q.emit === 'FINAL' && !(q.window && q.groupBy)) err('EMIT FINAL is only supported for windowed aggregations.', q.pos);
+  if (q.having && !q.groupBy) err('HAVING clause requires a GROUP BY clause.', q.having.pos);
+
+  const norm = (e: Expr, sc: { resolve: SourceScope['resolve'] } = scope): string =>
+    exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + sc.resolve(x).field, pos: x.pos } : undefined)));
+
+  const checkName = (name: string, pos: Position) => {
+    if (RESERVED_COLUMNS.includes(name.toUpperCase()) && RESERVED_COLUMNS.includes(name)) {
+      err(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`, pos);
+    }
+  };
+
+  let result: AnalyzedQuery;
+  const inheritedKeyFormat = sides[0]!.source.keyFormat;
+  const inheritedValueFormat = sides[0]!.source.valueFormat;
+
+  if (!isAggregate) {
+    if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin) err('Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE\'s key column instead.', q.pos);
+    // compile items on the source scope
+    const compiled = items.map((it) => {
+      for (const c of colRefs(it.expr)) {
+        const f = scope.lookup(c);
+        if (f.windowBound && !srcWindowed) err(`Column '${c.name}' cannot be resolved.`, c.pos);
+      }
+      return compileExpr(it.expr, scope);
+    });
+    // key expressions
+    let keyNorms: string[][]; // alternatives per key column
+    let keyTypes: SqlType[];
+    let partitionBy: Compiled[] | undefined;
+    let keyless = false;
+    if (q.partitionBy) {
+      if (q.partitionBy.length === 0) err("PARTITION BY requires at least one expression", q.pos);
+      const isNullLit = (e: Expr) => e.kind === 'lit' && e.value === null;
+      if (q.partitionBy.some(isNullLit)) {
+        if (q.partitionBy.length > 1) err('Cannot PARTITION BY multiple columns including NULL', q.partitionBy[0]!.pos);
+        partitionBy = [];
+        keyNorms = [];
+        keyTypes = [];
+        keyless = true;
+      } else {
+        for (const e of q.partitionBy) {
+          if (hasAggregate(e)) err('PARTITION BY does not support aggregate functions.', e.pos);
+          for (const c of colRefs(e)) {
+            try {
+              scope.lookup(c);
+            } catch {
+              err(`PARTITION BY column '${c.name}' cannot be resolved.`, c.pos);
+            }
+          }
+        }
+        partitionBy = q.partitionBy.map((e) => compileExpr(e, scope));
+        keyNorms = q.partitionBy.map((e) => [norm(e)]);
+        keyTypes = partitionBy.map((c) => c.type);
+      }
+    } else if (isJoin) {
+      const j = q.joins[0]!.on as Extract<Expr, { kind: 'cmp' }>;
+      keyNorms = [[norm(j.left), norm(j.right)]];
+      keyTypes = [joinSpec!.leftKey.type];
+    } else {
+      const src = sides[0]!.source;
+      keyNorms = src.schema.key.map((c) => [norm({ kind: 'col', name: c.name, pos: q.pos })]);
+      keyTypes = src.schema.key.map((c) => c.type);
+      keyless = src.schema.key.length === 0;
+    }
+    const itemNorms = items.map((it) => norm(it.expr));
+    const keyItem: number[] = [];
+    keyNorms.forEach((alts, k) => {
+      const matches = itemNorms.map((n, i) => (alts.includes(n) ? i : -1)).filter((i) => i >= 0);
+      if (opts.persistent && matches.length === 0) {
+        const what = q.partitionBy ? 'PARTITION BY expression' : isJoin ? 'join expression' : 'key column';
+        err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the ${what} ${alts.map((a) => a.replace(/#/g, '')).join(' or ')} in its projection (eg, SELECT ${alts[0]!.replace(/#/g, '')}...).`, q.pos);
+      }
+      if (opts.persistent && matches.length > 1 && !isJoin) {
+        err(`The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`, q.pos);
+      }
+      keyItem.push(matches.length ? matches[0]! : -1);
+    });
+    const keyCols: Column[] = keyNorms.map((_, k) => ({
+      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : `KSQL_COL_${colCounter++}`,
+      type: keyTypes[k]!,
+      namespace: 'KEY',
+    }));
+    const values: { name: string; expr: Compiled }[] = [];
+    const valueCols: Column[] = [];
+    items.forEach((it, i) => {
+      if (keyItem.includes(i)) return;
+      if (!opts.persistent && q.select.length) {
+        /* transient queries keep every item */
+      }
+      values.push({ name: it.name, expr: compiled[i]! });
+      valueCols.push({ name: it.name, type: compiled[i]!.type.base === 'NULL' ? T.STRING : compiled[i]!.type, namespace: 'VALUE' });
+    });
+    if (!opts.persistent) {
+      // transient: key columns also appear as regular columns
+    }
+    const all = [...keyCols, ...valueCols];
+    for (const c of all) checkName(c.name, q.pos);
+    const dup = all.find((c, i) => all.findIndex((d) => d.name === c.name) !== i);
+    if (dup) err(`Cannot create column with the same name as existing column: ${dup.name}`, q.pos);
+    if (opts.persistent && valueCols.length === 0) err('The projection contains no value columns.', q.pos);
+    const srcType = isJoin ? 'STREAM' : sides[0]!.source.type;
+    result = {
+      resultType: srcType,
+      sides,
+      join: joinSpec,
+      where,
+      partitionBy,
+      values,
+      schema: { key: keyCols, value: valueCols },
+      window: srcWindowed ? { type: sides[0]!.source.windowType!, size: sides[0]!.source.windowSize } : undefined,
+      inheritedKeyFormat: keyless && partitionBy?.length === 0 ? 'NONE' : inheritedKeyFormat,
+      inheritedValueFormat,
+      keyless,
+    };
+    return result;
+  }
+
+  // ---- aggregation ----
+  if (!q.groupBy) err('Aggregate functions require a GROUP BY clause.', q.pos);
+  if (q.partitionBy) err('PARTITION BY and GROUP BY in the same query is not supported.', q.pos);
+  const groupBy = q.groupBy!;
+  if (groupBy.length === 0) err('GROUP BY requires at least one expression', q.pos);
+  for (const g of groupBy) {
+    if (hasAggregate(g)) err(`GROUP BY does not support aggregate functions: ${exprToString(g)} is an aggregate function.`, g.pos);
+    for (const c of colRefs(g)) {
+      const f = scope.lookup(c);
+      if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
+    }
+  }
+  const tableInput = !isJoin && sides[0]!.source.type === 'TABLE';
+  const groupCompiled = groupBy.map((g) => compileExpr(g, scope));
+  const groupNorms = groupBy.map((g) => norm(g));
+  const windowed = !!q.window;
+  const aggMap = new Map<string, number>();
+  const aggs: AggregateSpec['aggs'] = [];
+  const aggFields = new Map<string, { field: string; type: SqlType }>();
+  groupCompiled.forEach((g, i) => aggFields.set(`#G${i}`, { field: `#G${i}`, type: g.type }));
+  if (windowed) for (const w of WINDOW_BOUNDS) aggFields.set(w, { field: w, type: T.BIGINT });
+
+  const rewrite = (e: Expr, where: 'SELECT' | 'HAVING'): Expr =>
+    mapExpr(e, (x) => {
+      const n = x.kind === 'lit' ? undefined : norm(x);
+      const gi = n === undefined ? -1 : groupNorms.indexOf(n);
+      if (gi >= 0) return { kind: 'col', name: `#G${gi}`, pos: x.pos };
+      if (x.kind === 'lit' && x.value !== null) {
+        const li = groupNorms.indexOf(exprToString(x));
+        if (li >= 0 && where === 'SELECT') return { kind: 'col', name: `#G${li}`, pos: x.pos };
+      }
+      if (x.kind === 'call' && isAggregateName(x.name)) {
+        for (const a of x.args) {
+          if (hasAggregate(a)) err(`Aggregate functions can not be nested: ${exprToString(x)}`, x.pos);
+          for (const c of colRefs(a)) {
+            const f = scope.lookup(c);
+            if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`Window bounds column ${c.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`, c.pos);
+          }
+        }
+        const key = norm(x);
+        let idx = aggMap.get(key);
+        if (idx === undefined) {
+          const fn = getAggregateFunction(x.name)!;
+          const countStar = x.name === 'COUNT' && (x.star || x.args.length === 0);
+          const argExprs = countStar ? [] : x.args;
+          const args = argExprs.map((a) => compileExpr(a, scope));
+          const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));
+          // COUNT(<literal>) counts rows
+          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits);
+          if (typeof impl === 'string') err(impl, x.pos);
+          const im = impl as AggregateImpl;
+          if (tableInput && !im.undo) err(`The aggregation function(s) (${x.name}) cannot be applied to a table source, only to a stream source.`, x.pos);
+          idx = aggs.length;
+          aggs.push({ impl: im, args: x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' ? [] : args, text: exprToString(x) });
+          aggMap.set(key, idx);
+          aggFields.set(`#A${idx}`, { field: `#A${idx}`, type: im.returnType });
+        }
+        return { kind: 'col', name: `#A${idx}`, pos: x.pos };
+      }
+      if (x.kind === 'col') {
+        if ((x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && windowed && !x.source) {
+          if (where === 'HAVING') err(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations.`, x.pos);
+          return x;
+        }
+        scope.lookup(x); // unknown columns first
+        err(where === 'SELECT' ? `Non-aggregate SELECT expression(s) not part of GROUP BY: ${exprToString(x)}` : `Non-aggregate HAVING expression not part of GROUP BY: ${exprToString(x)}`, x.pos);
+      }
+      return undefined;
+    });
+
+  for (const s of q.select) if (s.kind === 'star') err('Non-aggregate SELECT expression(s) not part of GROUP BY: *', s.pos);
+  const aggScope = new MapScope(aggFields);
+  const rewritten = items.map((it) => rewrite(it.expr, 'SELECT'));
+  let having: Compiled | undefined;
+  if (q.having) {
+    having = compileExpr(rewrite(q.having, 'HAVING'), aggScope);
+    if (having.type.base !== 'BOOLEAN') err(`Type error in HAVING expression: Should evaluate to boolean but is ${exprToString(q.having)} (${having.type.base}) instead.`, q.having.pos);
+  }
+  if (aggs.length === 0) err('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
+  const compiled = rewritten.map((e) => compileExpr(e, aggScope));
+  const keyItem: number[] = groupBy.map((g, gi) => {
+    const matches = rewritten.map((e, i) => (e.kind === 'col' && e.name === `#G${gi}` ? i : -1)).filter((i) => i >= 0);
+    if (matches.length === 0 && opts.persistent) {
+      err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the grouping expression ${exprToString(g)} in its projection (eg, SELECT ${exprToString(g)}...).`, q.pos);
+    }
+    if (matches.length > 1 && opts.persistent) {
+      err(`The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`, q.pos);
+    }
+    return matches.length ? matches[0]! : -1;
+  });
+  const keyCols: Column[] = groupBy.map((_, gi) => ({
+    name: keyItem[gi]! >= 0 ? items[keyItem[gi]!]!.name : `KSQL_COL_${colCounter++}`,
+    type: groupCompiled[gi]!.type,
+    namespace: 'KEY',
+  }));
+  const values: { name: string; expr: Compiled }[] = [];
+  const valueCols: Column[] = [];
+  items.forEach((it, i) => {
+    if (keyItem.includes(i)) return;
+    values.push({ name: it.name, expr: compiled[i]! });
+    valueCols.push({ name: it.name, type: compiled[i]!.type.base === 'NULL' ? T.STRING : compiled[i]!.type, namespace: 'VALUE' });
+  });
+  const all = [...keyCols, ...valueCols];
+  for (const c of all) checkName(c.name, q.pos);
+  const dup = all.find((c, i) => all.findIndex((d) => d.name === c.name) !== i);
+  if (dup) err(`Cannot create column with the same name as existing column: ${dup.name}`, q.pos);
+  if (opts.persistent && valueCols.length === 0) err('The projection contains no value columns.', q.pos);
+
+  let window: WindowInfo | undefined;
+  if (q.window) {
+    const w = q.window;
+    const size = w.size.ms;
+    const advance = w.type === 'HOPPING' ? w.advance!.ms : size;
+    if (size <= 0) err('Window size must be positive', w.pos);
+    if (w.type === 'HOPPING' && (advance <= 0 || advance > size)) err(`Window advance must be positive and not larger than the window size`, w.pos);
+    const emitFinal = q.emit === 'FINAL';
+    const defaultGrace = emitFinal ? 0 : Math.max(86_400_000 - size, 0);
+    window = { type: w.type, size, advance, grace: w.grace ? w.grace.ms : defaultGrace, retention: w.retention?.ms };
+    if (w.retention && w.retention.ms < size + (w.grace?.ms ?? 0)) {
+      err(`The retention period of the window must be greater than or equal to the window size plus the grace period.`, w.pos);
+    }
+  }
+  return {
+    resultType: 'TABLE',
+    sides,
+    join: joinSpec,
+    where,
+    aggregate: { groupBy: groupCompiled, aggs, window, having, emitFinal: q.emit === 'FINAL', tableInput },
+    values,
+    schema: { key: keyCols, value: valueCols },
+    window: window ? { type: window.type, size: window.type === 'SESSION' ? undefined : window.size } : undefined,
+    inheritedKeyFormat,
+    inheritedValueFormat,
+    keyless: false,
+  };
+}
+
+export type { FieldInfo, Side };

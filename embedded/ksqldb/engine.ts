@@ -1,0 +1,385 @@
+// The ksql engine: executes statements against the metastore, runs persistent queries over
+// records handed in by a runtime, and hands back the records they produce.
+import { readFileSync } from 'node:fs';
+import { analyzeQuery, type AnalyzedQuery } from './analyzer/analyzer.ts';
+import { buildSource, checkProps, prop, resolveFormats, validateFormats, validateTimestampColumn } from './ddl.ts';
+import { KsqlError } from './errors.ts';
+import { compileExpr, castValue } from './expr/compile.ts';
+import { getFormat, type WindowType } from './formats/index.ts';
+import type { SinkRecord, SourceRecord, TopicSpec } from './io.ts';
+import { Metastore, type DataSource, type MetastoreSnapshot, type QueryInfo } from './metastore.ts';
+import type { ProcessingLogger } from './operators/types.ts';
+import type { Statement } from './parser/ast.ts';
+import { parseStatements } from './parser/parser.ts';
+import { buildPipeline, type QueryPipeline } from './plan/physical.ts';
+import { MemoryStateBackend, type StateBackend } from './state/store.ts';
+import { schemaToString, typeEquals, typeToString, T, type LogicalSchema } from './types.ts';
+
+export interface EngineOptions {
+  /** engine properties, e.g. ksql.output.topic.name.prefix */
+  config?: Record<string, string>;
+  state?: StateBackend;
+  processingLog?: ProcessingLogger;
+}
+
+export type Entity =
+  | { type: 'currentStatus'; statementText: string; commandStatus: { status: 'SUCCESS'; message: string; queryId?: string } }
+  | { type: 'streams' | 'tables'; statementText: string; sources: { name: string; topic: string; keyFormat: string; valueFormat: string; isWindowed: boolean; type: string }[] }
+  | { type: 'queries'; statementText: string; queries: QueryInfo[] }
+  | { type: 'properties'; statementText: string; properties: Record<string, string> }
+  | { type: 'kafka_topics'; statementText: string; topics: TopicSpec[] }
+  | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription };
+
+export interface SourceDescription {
+  name: string;
+  type: 'STREAM' | 'TABLE';
+  schema: string;
+  fields: { name: string; type: string; key: boolean }[];
+  topic: string;
+  keyFormat: string;
+  valueFormat: string;
+  windowType?: string;
+  timestamp: string;
+  partitions: number;
+  replication: number;
+  readQueries: string[];
+  writeQueries: string[];
+  statement: string;
+  extended: boolean;
+}
+
+export interface ExecuteResult {
+  statementText: string;
+  entity: Entity;
+  /** records produced by the statement itself (INSERT VALUES) */
+  produced: SinkRecord[];
+}
+
+export interface ProcessingLogEntry {
+  queryId: string;
+  message: string;
+  record?: unknown;
+}
+
+interface Running {
+  info: QueryInfo;
+  pipeline: QueryPipeline;
+}
+
+export class KsqlEngine {
+  readonly metastore: Metastore;
+  readonly state: StateBackend;
+  readonly config: Record<string, string>;
+  readonly topics = new Map<string, TopicSpec>();
+  readonly processingLog: ProcessingLogEntry[] = [];
+  private running = new Map<string, Running>();
+  private queryCounter = 0;
+  private outbox: SinkRecord[] = [];
+  /** every statement that changed the metastore, in order (the command topic) */
+  readonly commands: string[] = [];
+
+  constructor(private opts: EngineOptions = {}) {
+    this.metastore = new Metastore();
+    this.state = opts.state ?? new MemoryStateBackend();
+    this.config = { ...(opts.config ?? {}) };
+  }
+
+  // ------------------------------------------------------------ statements
+  /** Parses and executes every statement in order; throws a KsqlError (with statement text) on the first failure. */
+  execute(sql: string): ExecuteResult[] {
+    const stmts = parseStatements(sql);
+    const out: ExecuteResult[] = [];
+    for (const st of stmts) out.push(this.executeStatement(st));
+    return out;
+  }
+
+  executeStatement(st: Statement): ExecuteResult {
+    try {
+      const r = this.run(st);
+      return r;
+    } catch (e) {
+      if (e instanceof KsqlError) {
+        e.statementText ??= st.text;
+        throw e;
+      }
+      throw new KsqlError((e as Error).message, { statementText: st.text });
+    }
+  }
+
+  private ok(st: Statement, message: string, queryId?: string): ExecuteResult {
+    return { statementText: st.text, entity: { type: 'currentStatus', statementText: st.text, commandStatus: { status: 'SUCCESS', message, ...(queryId ? { queryId } : {}) } }, produced: [] };
+  }
+
+  private run(st: Statement): ExecuteResult {
+    switch (st.kind) {
+      case 'createSource': {
+        const existing = this.metastore.get(st.name);
+        if (existing) {
+          if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
+          if (!st.orReplace) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+        }
+        const src = buildSource(st);
+        this.metastore.put(src);
+        this.registerTopic(src.topic, src.partitions, src.replicas);
+        this.commands.push(st.text);
+        return this.ok(st, `${st.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
+      }
+      case 'createAs':
+        return this.createAs(st);
+      case 'insertInto':
+        return this.insertInto(st);
+      case 'insertValues':
+        return this.insertValues(st);
+      case 'drop': {
+        const src = this.metastore.get(st.name);
+        if (!src) {
+          if (st.ifExists) return this.ok(st, `Source ${st.name} does not exist.`);
+          throw new KsqlError(`Source ${st.name} does not exist.`, { pos: st.pos });
+        }
+        if (src.type !== st.sourceType) throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
+        const readers = [...this.running.values()].filter((r) => r.info.sources.includes(st.name) && r.info.state === 'RUNNING');
+        const writers = [...this.running.values()].filter((r) => r.info.sink === st.name && r.info.state === 'RUNNING');
+        if (readers.length || writers.length) {
+          throw new KsqlError(`Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.map((r) => r.info.id).join(', ')}].\nThe following queries write into this source: [${writers.map((r) => r.info.id).join(', ')}].\nYou need to terminate them before dropping ${st.name}.`, { pos: st.pos });
+        }
+        this.metastore.delete(st.name);
+        if (st.deleteTopic) this.topics.delete(src.topic);
+        this.commands.push(st.text);
+        return this.ok(st, `Source \`${st.name}\` (topic: ${src.topic}) was dropped.`);
+      }
+      case 'terminate': {
+        const ids = st.queryId === 'ALL' ? [...this.running.keys()] : [st.queryId];
+        for (const id of ids) {
+          const q = this.running.get(id) ?? [...this.running.values()].find((r) => r.info.id.toUpperCase() === id.toUpperCase());
+          if (!q) throw new KsqlError(`Unknown queryId: ${id}`, { pos: st.pos });
+          this.running.delete(q.info.id);
+          this.metastore.queries.delete(q.info.id);
+          if (q.info.sink) {
+            const s = this.metastore.get(q.info.sink);
+            if (s) s.writeQueries = s.writeQueries.filter((x) => x !== q.info.id);
+          }
+        }
+        this.commands.push(st.text);
+        return this.ok(st, 'Query terminated.');
+      }
+      case 'show':
+        return this.show(st);
+      case 'describe': {
+        const src = this.metastore.get(st.name);
+        if (!src) throw new KsqlError(`Could not find STREAM/TABLE '${st.name}' in the Metastore`, { pos: st.pos });
+        return { statementText: st.text, entity: { type: 'sourceDescription', statementText: st.text, sourceDescription: this.describe(src, st.extended) }, produced: [] };
+      }
+      case 'set':
+        this.config[st.name] = st.value;
+        return this.ok(st, `Property ${st.name} set to ${st.value}`);
+      case 'unset':
+        delete this.config[st.name];
+        return this.ok(st, `Property ${st.name} unset`);
+      case 'runScript': {
+        const text = readFileSync(st.path, 'utf8');
+        const results = this.execute(text);
+        return results[results.length - 1] ?? this.ok(st, 'Script executed');
+      }
+      case 'select':
+        throw new KsqlError('Transient (push/pull) queries are served by the REST layer; the engine core runs persistent queries only.', { pos: st.pos });
+    }
+  }
+
+  private registerTopic(name: string, partitions: number, replicas: number): void {
+    if (!this.topics.has(name)) this.topics.set(name, { name, partitions, replicas });
+  }
+
+  private nextQueryId(prefix: string, sink: string): string {
+    return `${prefix}_${sink.toUpperCase()}_${this.queryCounter++}`;
+  }
+
+  private createAs(st: Extract<Statement, { kind: 'createAs' }>): ExecuteResult {
+    checkProps(st.props);
+    const existing = this.metastore.get(st.name);
+    if (existing && !st.orReplace) {
+      if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
+      throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+    }
+    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name });
+    if (aq.resultType !== st.sourceType) {
+      throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: st.pos });
+    }
+    const prefix = this.config['ksql.output.topic.name.prefix'] ?? '';
+    const topic = prop(st.props, 'KAFKA_TOPIC') ?? prefix + st.name.toUpperCase();
+    for (const p of ['WINDOW_TYPE', 'WINDOW_SIZE']) if (st.props[p]) throw new KsqlError(`Invalid config variable in the WITH clause: ${p}`, { pos: st.props[p]!.pos });
+    const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? 'KAFKA' : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
+    let keyFormat = formats.key;
+    if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) keyFormat = 'NONE';
+    validateFormats(keyFormat, formats.value, aq.schema.key, aq.schema.value);
+    const tsCol = validateTimestampColumn(prop(st.props, 'TIMESTAMP'), [...aq.schema.key, ...aq.schema.value], prop(st.props, 'TIMESTAMP_FORMAT'));
+    const sourcePartitions = aq.sides[0]!.source.partitions;
+    const src: DataSource = {
+      name: st.name,
+      type: st.sourceType,
+      schema: aq.schema,
+      topic,
+      keyFormat,
+      valueFormat: formats.value,
+      timestampColumn: tsCol,
+      timestampFormat: prop(st.props, 'TIMESTAMP_FORMAT'),
+      windowType: aq.window?.type,
+      windowSize: aq.window?.size,
+      partitions: Number(prop(st.props, 'PARTITIONS') ?? sourcePartitions),
+      replicas: Number(prop(st.props, 'REPLICAS') ?? 1),
+      isSource: false,
+      sql: st.text,
+      writeQueries: [],
+    };
+    const id = this.nextQueryId(st.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', st.name);
+    this.startQuery(id, st.text, aq, src);
+    src.writeQueries.push(id);
+    this.metastore.put(src);
+    this.registerTopic(topic, src.partitions, src.replicas);
+    this.commands.push(st.text);
+    return this.ok(st, `Created query with ID ${id}`, id);
+  }
+
+  private startQuery(id: string, sql: string, aq: AnalyzedQuery, sink: DataSource): void {
+    const pipeline = buildPipeline({
+      id,
+      query: aq,
+      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn },
+      state: this.state,
+      emit: (r) => this.outbox.push(r),
+      log: (e) => this.logProblem(e),
+    });
+    const info: QueryInfo = { id, sql, sink: sink.name, sinkTopic: sink.topic, sources: aq.sides.map((s) => s.source.name), state: 'RUNNING' };
+    this.metastore.queries.set(id, info);
+    this.running.set(id, { info, pipeline });
+  }
+
+  private insertInto(st: Extract<Statement, { kind: 'insertInto' }>): ExecuteResult {
+    const target = this.metastore.get(st.target);
+    if (!target) throw new KsqlError(`${st.target} does not exist.`, { pos: st.pos });
+    if (target.type !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, { pos: st.pos });
+    if (target.isSource) throw new KsqlError(`Cannot insert into read-only stream: ${target.name}`, { pos: st.pos });
+    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target });
+    if (aq.resultType !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used with a STREAM result`, { pos: st.pos });
+    const same = (a: LogicalSchema, b: LogicalSchema) =>
+      a.key.length === b.key.length && a.value.length === b.value.length &&
+      a.key.every((c, i) => typeEquals(c.type, b.key[i]!.type)) &&
+      a.value.every((c, i) => c.name === b.value[i]!.name && typeEquals(c.type, b.value[i]!.type));
+    if (!same(aq.schema, target.schema)) {
+      throw new KsqlError(`Incompatible schema between results and sink.\nResult schema is ${schemaToString(aq.schema)}\nSink schema is ${schemaToString(target.schema)}`, { pos: st.pos });
+    }
+    if ((aq.window?.type ?? null) !== (target.windowType ?? null)) throw new KsqlError('Incompatible windowing between results and sink', { pos: st.pos });
+    const id = `INSERTQUERY_${this.queryCounter++}`;
+    this.startQuery(id, st.text, aq, target);
+    target.writeQueries.push(id);
+    this.commands.push(st.text);
+    return this.ok(st, `Created query with ID ${id}`, id);
+  }
+
+  private insertValues(st: Extract<Statement, { kind: 'insertValues' }>): ExecuteResult {
+    const target = this.metastore.get(st.target);
+    if (!target) throw new KsqlError(`Cannot insert values into an unknown stream/table: ${st.target}`, { pos: st.pos });
+    if (target.isSource) throw new KsqlError(`Cannot insert values into read-only ${target.type.toLowerCase()}: ${target.name}`, { pos: st.pos });
+    if (target.windowType) throw new KsqlError(`Cannot insert values into windowed ${target.type.toLowerCase()}: ${target.name}`, { pos: st.pos });
+    const all = [...target.schema.key, ...target.schema.value];
+    const names = st.columns ?? all.map((c) => c.name);
+    if (names.length !== st.values.length) throw new KsqlError(`Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${st.values.length} values]`, { pos: st.pos });
+    const noScope = { resolve: (r: { name: string; pos?: { line: number; column: number } }) => { throw new KsqlError(`Column '${r.name}' cannot be referenced in VALUES`, { pos: r.pos }); } };
+    const row: Record<string, unknown> = {};
+    let ts = Date.now();
+    names.forEach((n, i) => {
+      const e = st.values[i]!;
+      const c = compileExpr(e, noScope);
+      const v = c.eval({});
+      if (n === 'ROWTIME') {
+        ts = Number(v);
+        return;
+      }
+      const col = all.find((x) => x.name === n);
+      if (!col) throw new KsqlError(`Column name ${n} does not exist.`, { pos: e.pos });
+      row[col.name] = c.type.base === 'NULL' ? null : castValue(v, c.type, col.type);
+    });
+    const keyVals = target.schema.key.map((c) => row[c.name] ?? null);
+    const kf = getFormat(target.keyFormat)!;
+    const vf = getFormat(target.valueFormat)!;
+    const key = target.schema.key.length && keyVals.some((v) => v !== null) ? kf.serialize(keyVals, target.schema.key, true) : null;
+    const value = vf.serialize(target.schema.value.map((c) => row[c.name] ?? null), target.schema.value, false);
+    const rec: SinkRecord = { topic: target.topic, timestamp: ts, key, value };
+    return { ...this.ok(st, 'Inserted'), produced: [rec] };
+  }
+
+  private show(st: Extract<Statement, { kind: 'show' }>): ExecuteResult {
+    const base = { statementText: st.text, produced: [] as SinkRecord[] };
+    switch (st.what) {
+      case 'STREAMS':
+      case 'TABLES': {
+        const want = st.what === 'STREAMS' ? 'STREAM' : 'TABLE';
+        const sources = [...this.metastore.sources.values()].filter((s) => s.type === want).map((s) => ({ name: s.name, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, isWindowed: !!s.windowType, type: s.type }));
+        return { ...base, entity: { type: st.what === 'STREAMS' ? 'streams' : 'tables', statementText: st.text, sources } };
+      }
+      case 'QUERIES':
+        return { ...base, entity: { type: 'queries', statementText: st.text, queries: [...this.metastore.queries.values()] } };
+      case 'TOPICS':
+        return { ...base, entity: { type: 'kafka_topics', statementText: st.text, topics: [...this.topics.values()] } };
+      default:
+        return { ...base, entity: { type: 'properties', statementText: st.text, properties: { ...this.config } } };
+    }
+  }
+
+  describe(src: DataSource, extended = false): SourceDescription {
+    return {
+      name: src.name,
+      type: src.type,
+      schema: schemaToString(src.schema),
+      fields: [...src.schema.key.map((c) => ({ name: c.name, type: typeToString(c.type), key: true })), ...src.schema.value.map((c) => ({ name: c.name, type: typeToString(c.type), key: false }))],
+      topic: src.topic,
+      keyFormat: src.keyFormat,
+      valueFormat: src.valueFormat,
+      windowType: src.windowType,
+      timestamp: src.timestampColumn ?? '',
+      partitions: src.partitions,
+      replication: src.replicas,
+      readQueries: [...this.metastore.queries.values()].filter((q) => q.sources.includes(src.name)).map((q) => q.id),
+      writeQueries: [...src.writeQueries],
+      statement: src.sql,
+      extended,
+    };
+  }
+
+  // ------------------------------------------------------------ records
+  /** Topics that running queries read from. */
+  subscribedTopics(): string[] {
+    const s = new Set<string>();
+    for (const r of this.running.values()) for (const i of r.pipeline.inputs) s.add(i.topic);
+    return [...s];
+  }
+
+  /** Runs one source record through every query that reads its topic; returns what they produced. */
+  process(rec: SourceRecord): SinkRecord[] {
+    for (const r of this.running.values()) {
+      for (const i of r.pipeline.inputs) if (i.topic === rec.topic) i.handle(rec);
+    }
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  private logProblem(e: ProcessingLogEntry): void {
+    this.processingLog.push(e);
+    this.opts.processingLog?.(e);
+  }
+
+  /** Serialisable engine definition: metastore plus the command log to replay queries. */
+  snapshot(): { metastore: MetastoreSnapshot; commands: string[]; config: Record<string, string> } {
+    return { metastore: this.metastore.snapshot(), commands: [...this.commands], config: { ...this.config } };
+  }
+
+  /** Rebuilds an engine by replaying its command log (queries restart on the same state backend). */
+  static restore(snap: { commands: string[]; config: Record<string, string> }, opts: EngineOptions = {}): KsqlEngine {
+    const e = new KsqlEngine({ ...opts, config: { ...snap.config, ...(opts.config ?? {}) } });
+    for (const c of snap.commands) e.execute(c);
+    return e;
+  }
+}
+
+export { T };
+export type { WindowType };

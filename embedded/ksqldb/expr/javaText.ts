@@ -1,0 +1,28 @@
+// Java-compatible text renderings (Double.toString) used by CAST, DELIMITED and KAFKA formats.
+
+/** Java's Double.toString for a finite or special double. */
+export function javaDouble(d: number): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : s + '.0';
+  }
+  // scientific: shortest digits from JS, Java layout d.dddE[-]n
+  const exp = d.toExponential(); // e.g. "1.2345e+21"
+  const [mant, e] = exp.split('e') as [string, string];
+  const m = mant.includes('.') ? mant : mant + '.0';
+  const n = Number(e);
+  return `${m}E${n}`;
+}
+
+/** Render a SQL value as Java's String.valueOf would for the given base type. */
+export function javaString(v: unknown, base: string): string {
+  if (v === null || v === undefined) return 'null';
+  if (base === 'DOUBLE' && typeof v === 'number') return javaDouble(v);
+  if (Array.isArray(v)) return '[' + v.map((x) => javaString(x, typeof x === 'number' && !Number.isInteger(x) ? 'DOUBLE' : '')).join(', ') + ']';
+  return String(v);
+}

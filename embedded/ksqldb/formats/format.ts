@@ -1,0 +1,48 @@
+// Serialization formats for record keys and values. A format turns a list of column values into
+// bytes and back; null rows (tombstones) are handled by the caller.
+import type { Column } from '../types.ts';
+
+export interface Format {
+  name: string;
+  /** error message when the format cannot carry these columns, else undefined */
+  validate(cols: Column[], isKey: boolean): string | undefined;
+  serialize(values: unknown[], cols: Column[], isKey: boolean): Buffer;
+  /** throws on malformed data */
+  deserialize(data: Buffer, cols: Column[], isKey: boolean): unknown[];
+}
+
+export class SerdeError extends Error {}
+
+/** Coerce a decoded primitive to a column type the way ksqlDB's lenient deserializers do. */
+export function coerce(v: unknown, col: Column): unknown {
+  if (v === null || v === undefined) return null;
+  const t = col.type.base;
+  switch (t) {
+    case 'INTEGER':
+    case 'BIGINT': {
+      let n: number;
+      if (typeof v === 'number') n = Math.trunc(v);
+      else if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) n = Number(v);
+      else throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: ${t}, path: ${col.name}`);
+      if (t === 'INTEGER' && (n > 2147483647 || n < -2147483648)) throw new SerdeError(`Value out of range for INTEGER: ${String(v)}`);
+      return n;
+    }
+    case 'DOUBLE':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+      throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: DOUBLE, path: ${col.name}`);
+    case 'STRING':
+      if (typeof v === 'string') return v;
+      if (typeof v === 'object') return JSON.stringify(v);
+      return String(v);
+    case 'BOOLEAN':
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+      throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: BOOLEAN, path: ${col.name}`);
+    case 'ARRAY':
+      if (Array.isArray(v)) return v.map((x) => coerce(x, { name: col.name, type: col.type.item!, namespace: col.namespace }));
+      throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: ARRAY, path: ${col.name}`);
+    default:
+      return v;
+  }
+}

@@ -1,0 +1,38 @@
+// JSON format: values are objects keyed by column name; a key with one column is a bare primitive.
+import type { Column } from '../types.ts';
+import { coerce, SerdeError, type Format } from './format.ts';
+
+function lookup(obj: Record<string, unknown>, name: string): unknown {
+  if (name in obj) return obj[name];
+  const up = name.toUpperCase();
+  if (up in obj) return obj[up];
+  for (const k of Object.keys(obj)) if (k.toUpperCase() === up) return obj[k];
+  return null;
+}
+
+export const JsonFormat: Format = {
+  name: 'JSON',
+  validate: () => undefined,
+  serialize(values, cols, isKey) {
+    if (isKey && cols.length === 1) return Buffer.from(JSON.stringify(values[0] ?? null));
+    const obj: Record<string, unknown> = {};
+    cols.forEach((c, i) => (obj[c.name] = values[i] ?? null));
+    return Buffer.from(JSON.stringify(obj));
+  },
+  deserialize(data, cols, isKey) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString('utf8'));
+    } catch (e) {
+      throw new SerdeError(`Failed to deserialize JSON: ${(e as Error).message}`);
+    }
+    if (cols.length === 1 && (isKey || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
+      return [coerce(parsed, cols[0]!)];
+    }
+    if (parsed === null) return cols.map(() => null);
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new SerdeError(`Can't convert type. sourceType: ${Array.isArray(parsed) ? 'ArrayNode' : typeof parsed}, requiredType: STRUCT`);
+    }
+    return cols.map((c: Column) => coerce(lookup(parsed as Record<string, unknown>, c.name), c));
+  },
+};

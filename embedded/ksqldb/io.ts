@@ -1,0 +1,27 @@
+// The engine's record I/O boundary. A runtime (in-process test driver, kafkajs consumer/producer)
+// feeds SourceRecords in and publishes the SinkRecords that come out.
+
+export interface SourceRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** event time in epoch ms (the Kafka record timestamp) */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface SinkRecord {
+  topic: string;
+  /** partition hint; undefined = let the producer choose (by key) */
+  partition?: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicas: number;
+}

@@ -1,0 +1,140 @@
+// GROUP BY aggregation over streams and tables, optionally windowed (tumbling, hopping, session).
+// Emits one change per update: { row: new aggregate row, old: previous aggregate row }.
+import type { AggregateSpec } from '../analyzer/analyzer.ts';
+import type { Row } from '../expr/compile.ts';
+import type { KeyValueStore } from '../state/store.ts';
+import { keyString } from './join.ts';
+import type { Emit, Rec } from './types.ts';
+import { overlappingSessions, timeWindowsFor, type Session } from './window.ts';
+
+interface Entry {
+  key: unknown[];
+  accs: unknown[];
+  ts: number;
+}
+
+export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, next: Emit, onDrop?: (why: string) => void): Emit {
+  const { aggs, groupBy } = spec;
+  const groupOf = (row: Row): unknown[] | null => {
+    const g = groupBy.map((c) => c.eval(row) ?? null);
+    return g.some((v) => v === null) ? null : g;
+  };
+  const init = () => aggs.map((a) => a.impl.init());
+  const argsOf = (row: Row) => aggs.map((a) => a.args.map((c) => c.eval(row) ?? null));
+  const addAll = (accs: unknown[], row: Row) => {
+    const args = argsOf(row);
+    return accs.map((acc, i) => aggs[i]!.impl.add(acc, args[i]!));
+  };
+  const undoAll = (accs: unknown[], row: Row) => {
+    const args = argsOf(row);
+    return accs.map((acc, i) => aggs[i]!.impl.undo!(acc, args[i]!));
+  };
+  const toRow = (key: unknown[], accs: unknown[], win?: { start: number; end: number }): Row => {
+    const r: Row = {};
+    key.forEach((v, i) => (r[`#G${i}`] = v));
+    accs.forEach((acc, i) => (r[`#A${i}`] = aggs[i]!.impl.result(acc)));
+    if (win) {
+      r['WINDOWSTART'] = win.start;
+      r['WINDOWEND'] = win.end;
+    }
+    return r;
+  };
+  let streamTime = -Infinity;
+  const meta = store.get('__streamTime') as number | undefined;
+  if (meta !== undefined) streamTime = meta;
+  const observe = (ts: number) => {
+    if (ts > streamTime) {
+      streamTime = ts;
+      store.put('__streamTime', ts);
+    }
+  };
+
+  const win = spec.window;
+  if (!win) {
+    const update = (row: Row, ts: number, undo: boolean) => {
+      const key = groupOf(row);
+      if (!key) {
+        onDrop?.('Group-by key is null');
+        return;
+      }
+      const k = keyString(key);
+      const prev = store.get(k) as Entry | undefined;
+      const accs = undo ? (prev ? undoAll(prev.accs, row) : undefined) : addAll(prev ? prev.accs : init(), row);
+      if (!accs) return;
+      const e: Entry = { key, accs, ts: Math.max(prev?.ts ?? -Infinity, ts) };
+      store.put(k, e);
+      next({ key, row: toRow(key, accs), old: prev ? toRow(key, prev.accs) : null, ts: e.ts });
+    };
+    return (rec: Rec) => {
+      if (spec.tableInput) {
+        if (rec.old) update(rec.old, rec.ts, true);
+        if (rec.row) update(rec.row, rec.ts, false);
+        return;
+      }
+      if (rec.row) update(rec.row, rec.ts, false);
+    };
+  }
+
+  if (win.type !== 'SESSION') {
+    return (rec: Rec) => {
+      if (!rec.row) return;
+      const key = groupOf(rec.row);
+      if (!key) {
+        onDrop?.('Group-by key is null');
+        return;
+      }
+      observe(rec.ts);
+      const closeTime = streamTime - win.grace;
+      for (const w of timeWindowsFor(rec.ts, win.size, win.advance)) {
+        if (!(w.end > closeTime)) {
+          onDrop?.(`Skipping record for expired window. window=[${w.start},${w.end}) streamTime=${streamTime}`);
+          continue;
+        }
+        const k = keyString([key, w.start]);
+        const prev = store.get(k) as Entry | undefined;
+        const accs = addAll(prev ? prev.accs : init(), rec.row);
+        const e: Entry = { key, accs, ts: Math.max(prev?.ts ?? -Infinity, rec.ts) };
+        store.put(k, e);
+        next({ key, row: toRow(key, accs, w), old: prev ? toRow(key, prev.accs, w) : null, ts: e.ts, window: w });
+      }
+    };
+  }
+
+  const gap = win.size;
+  return (rec: Rec) => {
+    if (!rec.row) return;
+    const key = groupOf(rec.row);
+    if (!key) {
+      onDrop?.('Group-by key is null');
+      return;
+    }
+    const ts = rec.ts;
+    observe(ts);
+    const closeTime = streamTime - win.grace - gap;
+    const k = keyString(key);
+    const sessions = (store.get(k) as Session<unknown[]>[] | undefined) ?? [];
+    const overlapping = overlappingSessions(sessions, ts, gap).sort((a, b) => a.start - b.start);
+    let start = ts;
+    let end = ts;
+    let accs = init();
+    for (const s of overlapping) {
+      start = Math.min(start, s.start);
+      end = Math.max(end, s.end);
+      accs = accs.map((a, i) => aggs[i]!.impl.merge(a, s.accs[i]));
+    }
+    if (end < closeTime) {
+      onDrop?.(`Skipping record for expired session. session=[${start},${end}] streamTime=${streamTime}`);
+      return;
+    }
+    const remaining = sessions.filter((s) => !overlapping.includes(s));
+    if (!(start === ts && end === ts)) {
+      for (const s of overlapping) {
+        next({ key, row: null, old: toRow(key, s.accs, s), ts: s.end, window: { start: s.start, end: s.end } });
+      }
+    }
+    accs = addAll(accs, rec.row);
+    const merged: Session<unknown[]> = { start, end, accs, ts: end };
+    store.put(k, [...remaining, merged].sort((a, b) => a.start - b.start));
+    next({ key, row: toRow(key, accs, merged), old: null, ts: end, window: { start, end } });
+  };
+}

@@ -1,0 +1,40 @@
+// Sink: serializes output rows to key/value bytes for the sink topic (windowed keys included).
+import { encodeWindowedKey, getFormat, type WindowType } from '../formats/index.ts';
+import type { SinkRecord } from '../io.ts';
+import type { LogicalSchema } from '../types.ts';
+import type { Rec } from './types.ts';
+
+export interface SinkSpec {
+  topic: string;
+  schema: LogicalSchema;
+  keyFormat: string;
+  valueFormat: string;
+  windowType?: WindowType;
+  timestampColumn?: string;
+}
+
+export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefined {
+  const kf = getFormat(spec.keyFormat)!;
+  const vf = getFormat(spec.valueFormat)!;
+  const keyCols = spec.schema.key;
+  const valueCols = spec.schema.value;
+  const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
+  return (rec) => {
+    let ts = rec.ts;
+    if (spec.timestampColumn) {
+      const v = tsKeyIdx >= 0 ? rec.key?.[tsKeyIdx] : rec.row?.[spec.timestampColumn];
+      if (typeof v === 'number') ts = v;
+      if (ts < 0) return undefined;
+    }
+    let key: Buffer | null = null;
+    const keyVals = rec.key;
+    if (keyCols.length && keyVals && !keyVals.every((v) => v === null || v === undefined)) {
+      key = kf.serialize(keyVals, keyCols, true);
+    } else if (keyCols.length && keyVals && keyCols.length > 1) {
+      key = kf.serialize(keyVals, keyCols, true);
+    }
+    if (spec.windowType && rec.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), rec.window, spec.windowType);
+    const value = rec.row ? vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false) : null;
+    return { topic: spec.topic, timestamp: ts, key, value };
+  };
+}

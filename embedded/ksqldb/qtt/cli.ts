@@ -1,0 +1,54 @@
+// npm run qtt -- PATH...   Runs ksqlDB query-validation-test files in-process.
+import { findTestFiles, loadCases } from './loader.ts';
+import { runCase, type CaseResult } from './runner.ts';
+
+export function runPaths(paths: string[]): CaseResult[] {
+  const results: CaseResult[] = [];
+  for (const f of findTestFiles(paths)) {
+    for (const c of loadCases(f)) {
+      let r: CaseResult;
+      try {
+        r = runCase(c);
+      } catch (e) {
+        r = { name: c.fullName, status: 'failed', reason: `runner crash: ${(e as Error).message}`, detail: (e as Error).stack };
+      }
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+function main(argv: string[]): number {
+  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
+    console.log(`Usage: npm run qtt -- [--verbose] [--quiet] PATH...
+
+Runs ksqlDB query-validation-test (QTT) JSON files in-process against the embedded engine.
+PATH may be a file or a directory (every *.json below it, recursively).
+Prints a diff for each failing case, one line per skipped case with the missing feature,
+and ends with "N passed, N failed, N skipped". Exit code 1 if any case failed.
+
+Options:
+  --quiet     only print failing case names (no diffs)
+  --verbose   also print passing cases
+  --help      this text`);
+    return argv.length === 0 ? 1 : 0;
+  }
+  const quiet = argv.includes('--quiet');
+  const verbose = argv.includes('--verbose');
+  const paths = argv.filter((a) => !a.startsWith('--'));
+  const results = runPaths(paths);
+  for (const r of results) {
+    if (r.status === 'failed') {
+      console.log(`FAIL ${r.name}: ${r.reason}`);
+      if (!quiet && r.detail) console.log(r.detail);
+    } else if (r.status === 'skipped') console.log(`SKIP ${r.name}: unsupported feature: ${r.reason}`);
+    else if (verbose) console.log(`PASS ${r.name}${r.detail ? ' ' + r.detail : ''}`);
+  }
+  const n = (s: string) => results.filter((r) => r.status === s).length;
+  console.log(`${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`);
+  return n('failed') > 0 ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('qtt/cli.ts')) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,97 @@
+// Loads ksqlDB query-validation-test (QTT) files into runnable cases.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+export interface QttRecord {
+  topic: string;
+  key?: unknown;
+  value?: unknown;
+  timestamp?: number;
+  window?: { start: number; end: number; type?: string };
+}
+
+export interface QttPostSource {
+  name: string;
+  type?: string;
+  schema?: string;
+  keyFormat?: { format?: string; windowType?: string; windowSize?: number | null };
+  valueFormat?: string;
+  isSource?: boolean;
+}
+
+export interface QttTest {
+  name: string;
+  statements: string[];
+  format?: string[];
+  properties?: Record<string, unknown>;
+  inputs?: QttRecord[];
+  outputs?: QttRecord[];
+  expectedException?: { type?: string; message?: string };
+  topics?: { name: string; partitions?: number; keyFormat?: string; valueFormat?: string }[];
+  post?: { sources?: QttPostSource[]; topics?: { blacklist?: string; topics?: unknown[] } };
+  enabled?: boolean;
+}
+
+export interface QttCase {
+  file: string;
+  /** "<file stem> - <name>[ - <format>]" */
+  fullName: string;
+  test: QttTest;
+  statements: string[];
+  format?: string;
+  /** reason the case cannot run on this engine, or undefined */
+  skip?: string;
+}
+
+export function findTestFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) visit(join(p, e));
+    } else if (p.endsWith('.json')) out.push(p);
+  };
+  for (const p of paths) visit(p);
+  return out;
+}
+
+const SUPPORTED_FORMATS = ['JSON', 'KAFKA', 'DELIMITED'];
+
+export function loadCases(file: string): QttCase[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { tests?: QttTest[]; selection?: { runFormat?: string | null }[] };
+  const stem = basename(file, '.json');
+  const out: QttCase[] = [];
+  (doc.tests ?? []).forEach((test, i) => {
+    if (test.enabled === false) return;
+    const sel = doc.selection?.[i];
+    let format: string | undefined;
+    if (sel && sel.runFormat) format = sel.runFormat;
+    else if (test.format?.length) format = test.format.find((f) => f === 'JSON') ?? test.format.find((f) => SUPPORTED_FORMATS.includes(f)) ?? test.format[0];
+    const statements = test.statements.map((s) => (format ? s.replace(/\{FORMAT\}/g, format) : s));
+    const fullName = `${stem} - ${test.name}${format && test.format?.length ? ' - ' + format : ''}`;
+    out.push({ file, fullName, test, statements, format, skip: unsupportedFeature(statements, test) });
+  });
+  return out;
+}
+
+/** Names a feature this engine does not implement, so the case is reported as skipped. */
+export function unsupportedFeature(statements: string[], test: QttTest): string | undefined {
+  const text = statements.join('\n');
+  const fmt = /(?:FORMAT|KEY_FORMAT|VALUE_FORMAT)\s*=\s*'([A-Za-z_]+)'/gi;
+  for (const m of text.matchAll(fmt)) {
+    const f = m[1]!.toUpperCase();
+    if (!SUPPORTED_FORMATS.includes(f) && f !== 'NONE') return `format ${f}`;
+  }
+  const types = /\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s*[<(,)]|\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s+(KEY|PRIMARY)\b|\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s*\)/i;
+  const tm = types.exec(text.replace(/'[^']*'/g, "''"));
+  if (tm) return `type ${(tm[1] ?? tm[2] ?? tm[4])!.toUpperCase()}`;
+  if (/\bWITHIN\b/i.test(text)) return 'stream-stream join (WITHIN)';
+  if (/->|=>/.test(text)) return 'struct dereference / lambda';
+  if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
+  if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
+  if (/\bHEADERS?\b/i.test(text)) return 'record headers';
+  if (/\bWRAP_SINGLE_VALUE\b/i.test(text)) return 'WRAP_SINGLE_VALUE';
+  if (/\bTIMESTAMP_FORMAT\b/i.test(text)) return 'TIMESTAMP_FORMAT';
+  if ((test.topics ?? []).some((t) => t.valueFormat && !SUPPORTED_FORMATS.includes(t.valueFormat.toUpperCase()))) return 'pre-declared topic with registry schema';
+  return undefined;
+}

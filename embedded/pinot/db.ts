@@ -1,0 +1,120 @@
+/**
+ * The DuckDB file behind the Pinot stand-in: schemas, table configs, table data and consumed offsets
+ * all live in `<dataDir>/pinot.duckdb`, so one transaction covers rows and their offsets.
+ *
+ * Writes go through one connection, serialized by a promise chain (no interleaved transactions);
+ * reads open a short-lived connection each, so queries see a committed snapshot.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
+
+export type SqlParams = DuckDBValue[];
+
+/** A write transaction's handle: run statements inside the transaction. */
+export interface WriteTx {
+  run(sql: string, params?: SqlParams): Promise<void>;
+  all(sql: string, params?: SqlParams): Promise<DuckDBResultReader>;
+}
+
+/** Double-quotes an identifier for DuckDB. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Single-quotes a string literal for DuckDB. */
+export function quoteString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export class PinotDb {
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly readers = new Set<DuckDBConnection>();
+
+  private constructor(private readonly instance: DuckDBInstance, private readonly writer: DuckDBConnection, readonly file: string) {}
+
+  /** Opens (creating) `<dataDir>/pinot.duckdb`, or an in-memory database when dataDir is undefined. */
+  static async open(dataDir: string | undefined): Promise<PinotDb> {
+    let file = ':memory:';
+    if (dataDir !== undefined) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      file = path.join(dataDir, 'pinot.duckdb');
+    }
+    const instance = await DuckDBInstance.create(file);
+    const writer = await instance.connect();
+    const db = new PinotDb(instance, writer, file);
+    await db.writer.run(`CREATE TABLE IF NOT EXISTS _pinot_schemas (name VARCHAR PRIMARY KEY, body VARCHAR NOT NULL, updated_ms BIGINT NOT NULL)`);
+    await db.writer.run(
+      `CREATE TABLE IF NOT EXISTS _pinot_tables (name_with_type VARCHAR PRIMARY KEY, raw_name VARCHAR NOT NULL, body VARCHAR NOT NULL,
+        data_table VARCHAR NOT NULL, created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL, paused BOOLEAN NOT NULL DEFAULT FALSE)`,
+    );
+    await db.writer.run(
+      `CREATE TABLE IF NOT EXISTS _pinot_offsets (table_name VARCHAR NOT NULL, topic VARCHAR NOT NULL, kafka_partition INTEGER NOT NULL,
+        next_offset BIGINT NOT NULL, rows_ingested BIGINT NOT NULL DEFAULT 0, malformed BIGINT NOT NULL DEFAULT 0,
+        failed BIGINT NOT NULL DEFAULT 0, last_ingest_ms BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (table_name, topic, kafka_partition))`,
+    );
+    await db.writer.run(`CREATE SEQUENCE IF NOT EXISTS _pinot_data_seq START 1`);
+    return db;
+  }
+
+  /** Runs `fn` inside one transaction on the write connection, after every earlier write finished. */
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new Error('Pinot storage is closed');
+      const tx: WriteTx = {
+        run: async (sql, params) => {
+          await this.writer.run(sql, params);
+        },
+        all: (sql, params) => this.writer.runAndReadAll(sql, params),
+      };
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(tx);
+        await this.writer.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    };
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs a read-only statement on a fresh connection (a committed snapshot). `onConnection` lets callers interrupt it. */
+  async read(sql: string, params?: SqlParams, onConnection?: (connection: DuckDBConnection) => void): Promise<DuckDBResultReader> {
+    if (this.closed) throw new Error('Pinot storage is closed');
+    const connection = await this.instance.connect();
+    this.readers.add(connection);
+    try {
+      onConnection?.(connection);
+      return await connection.runAndReadAll(sql, params);
+    } finally {
+      this.readers.delete(connection);
+      connection.closeSync();
+    }
+  }
+
+  /** Waits for pending writes, then closes the database file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.chain.catch(() => undefined);
+    this.closed = true;
+    for (const reader of this.readers) {
+      try {
+        reader.interrupt();
+      } catch {
+        // already finished
+      }
+    }
+    try {
+      await this.writer.run('CHECKPOINT');
+    } catch {
+      // a checkpoint is an optimisation; the WAL is durable already
+    }
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}

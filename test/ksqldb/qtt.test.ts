@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runPaths } from '../../embedded/ksqldb/qtt/cli.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const peer = resolve(root, '../shared/peer-tests/ksql');
+const baseline = JSON.parse(readFileSync(resolve(root, 'embedded/ksqldb/qtt/baseline.json'), 'utf8')) as { passed: number };
+
+describe('ksqlDB query-validation tests (public set)', () => {
+  it.skipIf(!existsSync(peer))('passes at least the committed baseline', () => {
+    const results = runPaths([resolve(peer, 'json'), resolve(peer, 'delimited')]);
+    const passed = results.filter((r) => r.status === 'passed').length;
+    const failed = results.filter((r) => r.status === 'failed').map((r) => `${r.name}: ${r.reason}`);
+    if (passed < baseline.passed) console.log(failed.join('\n'));
+    expect(results.length).toBe(266);
+    expect(passed).toBeGreaterThanOrEqual(baseline.passed);
+  });
+});
