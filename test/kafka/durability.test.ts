@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startKafkaCluster } from '../../embedded/kafka/index.ts';
-import { kafkaClient, tempDir, waitFor } from '../support/kafka.ts';
+import { kafkaClient, run, tempDir, waitFor } from '../support/kafka.ts';
 import type { Kafka } from 'kafkajs';
 
 async function readAll(kafka: Kafka, topic: string, expected: number, groupId: string): Promise<string[]> {
@@ -55,8 +55,13 @@ describe('durability', () => {
     const total = 50_000;
     const batch = 500;
     let killed = false;
+    // One partition per send: kafkajs 2.2.4's retry skips a broker that already answered the same send
+    // (producer/sendMessages.js keys responses by broker), so partitions that move to such a broker during
+    // a multi-partition send would never be resent. That is a client bug, with real Kafka too; the broker's
+    // guarantee is what this test checks.
     for (let i = 0; i < total; i += batch) {
-      const messages = Array.from({ length: batch }, (_, j) => ({ key: String((i + j) % 97), value: `m${i + j}` }));
+      const partition = (i / batch) % 5;
+      const messages = Array.from({ length: batch }, (_, j) => ({ partition, key: String((i + j) % 97), value: `m${i + j}` }));
       if (!killed && i >= total / 3) {
         killed = true;
         const victim = cluster.topic('failover')!.partitions[0].leader;
@@ -83,6 +88,33 @@ describe('durability', () => {
       expect(new Set(p.replicas.map((id) => replicaEnd(id, p.partition))).size).toBe(1);
     }
     await admin.disconnect();
+    await cluster.stop();
+  });
+
+  it('kcat (librdkafka, idempotent) keeps producing across a leader kill with no loss and no duplicates', async () => {
+    const cluster = await startKafkaCluster({ dataDir: tempDir('kafka-failover-kcat'), firstPort: 0 });
+    const total = 50_000;
+    const lines = Array.from({ length: total }, (_, i) => `k${i % 101}:v${i}`).join('\n') + '\n';
+    const topic = cluster.topic('kcat-failover') ?? (cluster.createTopic({ name: 'kcat-failover', numPartitions: 5, replicationFactor: 3, assignments: [], configs: {} }), cluster.topic('kcat-failover')!);
+    const produced = run('kcat', ['-b', cluster.bootstrap(), '-P', '-t', 'kcat-failover', '-K', ':',
+      '-X', 'enable.idempotence=true', '-X', 'linger.ms=5', '-X', 'batch.num.messages=500'], lines, 60_000);
+    let finished = false;
+    void produced.then(() => (finished = true));
+    const victim = topic.partitions[0].leader;
+    await waitFor('a fifth of the messages', () => {
+      const end = topic.partitions.reduce((n, p) => n + (cluster.brokers.get(p.leader)?.replica('kcat-failover', p.partition)?.log.highWatermark ?? 0), 0);
+      return end >= total / 5 ? true : undefined;
+    }, 30_000, 2);
+    await cluster.stopBroker(victim);
+    expect(finished).toBe(false); // the leader really went away mid-stream
+    expect(topic.partitions[0].leader).not.toBe(victim);
+    const result = await produced;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/[Dd]elivery failed/);
+    const consumed = await run('kcat', ['-b', cluster.bootstrap(), '-C', '-t', 'kcat-failover', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'], undefined, 60_000);
+    const values = consumed.stdout.trim().split('\n');
+    expect(values.length).toBe(total);
+    expect(new Set(values).size).toBe(total);
     await cluster.stop();
   });
 });

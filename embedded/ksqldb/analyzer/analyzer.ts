@@ -42,7 +42,7 @@ export interface AnalyzedQuery {
   join?: JoinSpec;
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
-  partitionBy?: Compiled[];
+  partitionBy?: (Compiled & { keyOnly?: boolean })[];
   aggregate?: AggregateSpec;
   /** value column expressions evaluated over the (joined / aggregated) row */
   values: { name: string; expr: Compiled }[];
@@ -169,7 +169,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     if (idxs[0] === -1) err(`Source '${it.source}' not found in the FROM clause or is not a valid alias`, it.pos);
     for (const i of idxs) {
       const s = sides[i]!;
-      for (const c of allColumns(s.source.schema)) {
+      const cols = q.partitionBy && !isJoin ? [...s.source.schema.value, ...s.source.schema.key] : allColumns(s.source.schema);
+      for (const c of cols) {
+        if (q.partitionBy && !isJoin && q.partitionBy.some((p) => p.kind === 'col' && !p.source && p.name === c.name)) continue;
         items.push({ expr: { kind: 'col', source: s.alias, name: c.name, pos: it.pos }, name: s.prefix + c.name, pos: it.pos });
       }
     }
@@ -183,7 +185,10 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     if (!name) {
       if (it.expr.kind === 'col') {
         const f = scope.lookup(it.expr);
-        name = isJoin && it.expr.source ? `${sides[f.side!]!.alias}_${it.expr.name}` : isJoin ? f.field : it.expr.name;
+        const colName = it.expr.name;
+        const ambiguous = isJoin && scope.fields.filter((x) => x.column === colName).length > 1;
+        void f;
+        name = ambiguous ? `${sides[f.side!]!.alias}_${(it.expr as { name: string }).name}` : (it.expr as { name: string }).name;
       } else name = `KSQL_COL_${colCounter++}`;
     }
     items.push({ expr: it.expr, name, pos: it.pos });
@@ -221,7 +226,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     // key expressions
     let keyNorms: string[][]; // alternatives per key column
     let keyTypes: SqlType[];
-    let partitionBy: Compiled[] | undefined;
+    let partitionBy: (Compiled & { keyOnly?: boolean })[] | undefined;
     let keyless = false;
     if (q.partitionBy) {
       if (q.partitionBy.length === 0) err("PARTITION BY requires at least one expression", q.pos);
@@ -243,7 +248,11 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
             }
           }
         }
-        partitionBy = q.partitionBy.map((e) => compileExpr(e, scope));
+        partitionBy = q.partitionBy.map((e) => {
+          const c = compileExpr(e, scope);
+          const keyOnly = colRefs(e).every((r) => scope.lookup(r).key);
+          return { ...c, keyOnly };
+        });
         keyNorms = q.partitionBy.map((e) => [norm(e)]);
         keyTypes = partitionBy.map((c) => c.type);
       }
@@ -261,6 +270,11 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const keyItem: number[] = [];
     keyNorms.forEach((alts, k) => {
       const matches = itemNorms.map((n, i) => (alts.includes(n) ? i : -1)).filter((i) => i >= 0);
+      const starPartition = q.partitionBy && q.select.some((x) => x.kind === 'star');
+      if (starPartition && matches.length === 0) {
+        keyItem.push(-1);
+        return;
+      }
       if (opts.persistent && matches.length === 0) {
         const what = q.partitionBy ? 'PARTITION BY expression' : isJoin ? 'join expression' : 'key column';
         err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the ${what} ${alts.map((a) => a.replace(/#/g, '')).join(' or ')} in its projection (eg, SELECT ${alts[0]!.replace(/#/g, '')}...).`, q.pos);
@@ -271,7 +285,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       keyItem.push(matches.length ? matches[0]! : -1);
     });
     const keyCols: Column[] = keyNorms.map((_, k) => ({
-      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : `KSQL_COL_${colCounter++}`,
+      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : `KSQL_COL_${colCounter++}`,
       type: keyTypes[k]!,
       namespace: 'KEY',
     }));
@@ -279,9 +293,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const valueCols: Column[] = [];
     items.forEach((it, i) => {
       if (keyItem.includes(i)) return;
-      if (!opts.persistent && q.select.length) {
-        /* transient queries keep every item */
-      }
+      if (compiled[i]!.type.base === 'NULL') err("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.pos);
       values.push({ name: it.name, expr: compiled[i]! });
       valueCols.push({ name: it.name, type: compiled[i]!.type.base === 'NULL' ? T.STRING : compiled[i]!.type, namespace: 'VALUE' });
     });
@@ -289,7 +301,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       // transient: key columns also appear as regular columns
     }
     const all = [...keyCols, ...valueCols];
-    for (const c of all) checkName(c.name, q.pos);
+    for (const c of [...keyCols.filter((_, k) => keyItem[k]! >= 0), ...valueCols]) checkName(c.name, q.pos);
     const dup = all.find((c, i) => all.findIndex((d) => d.name === c.name) !== i);
     if (dup) err(`Cannot create column with the same name as existing column: ${dup.name}`, q.pos);
     if (opts.persistent && valueCols.length === 0) err('The projection contains no value columns.', q.pos);
@@ -323,6 +335,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     }
   }
   const tableInput = !isJoin && sides[0]!.source.type === 'TABLE';
+  const kafkaSources = sides.filter((s) => s.source.valueFormat === 'KAFKA').map((s) => s.source.name);
+  if (kafkaSources.length) err(`Source(s) ${kafkaSources.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q.pos);
   const groupCompiled = groupBy.map((g) => compileExpr(g, scope));
   const groupNorms = groupBy.map((g) => norm(g));
   const windowed = !!q.window;
@@ -334,6 +348,11 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 
   const rewrite = (e: Expr, where: 'SELECT' | 'HAVING'): Expr =>
     mapExpr(e, (x) => {
+      if (x.kind === 'col' && !x.source && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && windowed) {
+        if (isJoin) err(`SELECT column '${x.name}' cannot be resolved.`, x.pos);
+        if (where === 'HAVING') err(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations.`, x.pos);
+        return x;
+      }
       const n = x.kind === 'lit' ? undefined : norm(x);
       const gi = n === undefined ? -1 : groupNorms.indexOf(n);
       if (gi >= 0) return { kind: 'col', name: `#G${gi}`, pos: x.pos };
@@ -387,6 +406,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   if (q.having) {
     having = compileExpr(rewrite(q.having, 'HAVING'), aggScope);
     if (having.type.base !== 'BOOLEAN') err(`Type error in HAVING expression: Should evaluate to boolean but is ${exprToString(q.having)} (${having.type.base}) instead.`, q.having.pos);
+  }
+  if (aggs.some((a) => a.impl.structState) && ['DELIMITED', 'KAFKA'].includes(inheritedValueFormat)) {
+    err('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', q.pos);
   }
   if (aggs.length === 0) err('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
   const compiled = rewritten.map((e) => compileExpr(e, aggScope));

@@ -6,6 +6,7 @@ export function javaDouble(d: number): string {
   if (d === Infinity) return 'Infinity';
   if (d === -Infinity) return '-Infinity';
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  if (Math.abs(d) === Number.MIN_VALUE) return d < 0 ? '-4.9E-324' : '4.9E-324';
   const abs = Math.abs(d);
   if (abs >= 1e-3 && abs < 1e7) {
     const s = String(d);

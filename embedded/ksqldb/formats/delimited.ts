@@ -2,8 +2,18 @@
 import { javaDouble } from '../expr/javaText.ts';
 import { coerce, SerdeError, type Format } from './format.ts';
 
-function quote(s: string, delim: string): string {
-  return s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r') ? '"' + s.replace(/"/g, '""') + '"' : s;
+/** Apache Commons CSV QuoteMode.MINIMAL, as used by ksqlDB's DELIMITED serializer. */
+function quote(s: string, delim: string, first: boolean): string {
+  let q = false;
+  if (s.length === 0) q = false;
+  else {
+    const c = s.charCodeAt(0);
+    if (first && !/[0-9A-Za-z]/.test(s[0]!) ) q = true;
+    else if (c <= 0x23) q = true;
+    else if (s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r')) q = true;
+    else if (s.charCodeAt(s.length - 1) <= 0x20) q = true;
+  }
+  return q ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
 export function parseCsvLine(line: string, delim = ','): string[] {
@@ -61,8 +71,7 @@ export function makeDelimited(delim = ','): Format {
           .map((c, i) => {
             const v = values[i];
             if (v === null || v === undefined) return '';
-            if (c.type.base === 'DOUBLE') return javaDouble(v as number);
-            return quote(String(v), delim);
+            return quote(c.type.base === 'DOUBLE' ? javaDouble(v as number) : String(v), delim, i === 0);
           })
           .join(delim),
         'utf8',

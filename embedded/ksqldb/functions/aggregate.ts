@@ -11,6 +11,8 @@ export interface AggregateImpl {
   /** merges two accumulators (session window merges) */
   merge(a: unknown, b: unknown): unknown;
   result(acc: unknown): unknown;
+  /** the intermediate state is a STRUCT in ksqlDB (formats without structs cannot hold it) */
+  structState?: boolean;
 }
 
 export interface AggregateFunction {
@@ -68,6 +70,7 @@ def('AVG', 'Average of non-null values (DOUBLE)', (ts) => {
   type Acc = [number, number];
   return {
     returnType: T.DOUBLE,
+    structState: true,
     init: () => [0, 0],
     add: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] + (a[0] as number), (acc as Acc)[1] + 1]),
     undo: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] - (a[0] as number), (acc as Acc)[1] - 1]),

@@ -67,6 +67,21 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
     };
     return (rec: Rec) => {
       if (spec.tableInput) {
+        if (rec.old && rec.row) {
+          const ko = groupOf(rec.old);
+          const kn = groupOf(rec.row);
+          if (ko && kn && keyString(ko) === keyString(kn)) {
+            const k = keyString(kn);
+            const prev = store.get(k) as Entry | undefined;
+            if (prev) {
+              const accs = addAll(undoAll(prev.accs, rec.old), rec.row);
+              const e: Entry = { key: kn, accs, ts: Math.max(prev.ts, rec.ts) };
+              store.put(k, e);
+              next({ key: kn, row: toRow(kn, accs), old: toRow(kn, prev.accs), ts: e.ts });
+              return;
+            }
+          }
+        }
         if (rec.old) update(rec.old, rec.ts, true);
         if (rec.row) update(rec.row, rec.ts, false);
         return;

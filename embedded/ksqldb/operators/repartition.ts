@@ -2,13 +2,16 @@
 import type { Compiled } from '../expr/compile.ts';
 import type { Emit } from './types.ts';
 
-export function repartition(keyExprs: Compiled[], next: Emit): Emit {
+/** keyOnly: the expression reads key columns only, so it can be evaluated for null-value records */
+export function repartition(keyExprs: (Compiled & { keyOnly?: boolean })[], next: Emit): Emit {
   return (rec) => {
     if (keyExprs.length === 0) {
       next({ ...rec, key: [] });
       return;
     }
-    const key = rec.row ? keyExprs.map((k) => k.eval(rec.row!) ?? null) : keyExprs.map(() => null);
+    const row = rec.row;
+    const keyRow = rec.keyRow;
+    const key = keyExprs.map((k) => (row ? k.eval(row) : k.keyOnly && keyRow ? k.eval(keyRow) : null) ?? null);
     next({ ...rec, key });
   };
 }

@@ -59,6 +59,8 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
         row[prefix + 'WINDOWEND'] = window.end;
       }
     }
-    return { key: r.key === null && keyCols.length ? null : key, row, ts, window };
+    const keyRow: Row = {};
+    keyCols.forEach((c, i) => (keyRow[prefix + c.name] = key[i] ?? null));
+    return { key: r.key === null && keyCols.length ? null : key, row, ts, window, keyRow };
   };
 }

@@ -11,6 +11,8 @@ export interface Rec {
   old?: Row | null;
   ts: number;
   window?: WindowBounds;
+  /** key columns only, for expressions over records whose value is null */
+  keyRow?: Row;
 }
 
 export type Emit = (rec: Rec) => void;

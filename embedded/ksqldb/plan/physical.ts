@@ -82,7 +82,7 @@ export function buildPipeline(opts: {
       topic: left.source.topic,
       handle: (r) => {
         const rec = decodeLeft(r);
-        if (!rec) return;
+        if (!rec || !rec.key || rec.key.every((v) => v === null)) return;
         const k = keyString(rec.key);
         const old = store.get(k) ?? null;
         store.put(k, rec.row ?? undefined);

@@ -44,8 +44,7 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
     }
   }
   if (f === 'DELIMITED') {
-    if (isKey && cols.length === 1) return getFormat('DELIMITED')!.deserialize(b, cols, true)[0];
-    return b.toString('utf8');
+    return b.length === 0 && isKey ? null : b.toString('utf8');
   }
   if (f === 'NONE') return null;
   if (isKey && b.length === 0) return null;
@@ -142,7 +141,7 @@ export function runCase(c: QttCase): CaseResult {
     if (!src) return { name, status: 'failed', reason: `post: source ${ps.name} missing` };
     if (ps.type && ps.type.toUpperCase() !== src.type) return { name, status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
     if (ps.schema) {
-      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\s+/g, ' ').trim().toUpperCase();
+      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').trim().toUpperCase();
       const actual = schemaToString(src.schema);
       if (norm(actual) !== norm(ps.schema)) return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
     }

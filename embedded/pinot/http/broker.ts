@@ -15,7 +15,7 @@ const HTTP_FOR_CODE: Record<number, number> = {
 
 export interface BrokerAppOptions {
   engine: QueryEngine;
-  brokerId: string;
+  brokerId: () => string;
   startedMs: number;
   log: (line: string) => void;
   isReady: () => boolean;
@@ -66,7 +66,7 @@ export function createBrokerApp(options: BrokerAppOptions): express.Express {
   });
 
   const post = route(async (req, res) => {
-    const parsed = readQueryBody(req, options.brokerId);
+    const parsed = readQueryBody(req, options.brokerId());
     if ('http400' in parsed) {
       sendJson(res, { code: 400, error: parsed.http400 }, 400);
       return;

@@ -1,0 +1,152 @@
+/**
+ * The embedded Pinot: controller REST (+ query console) and broker over one DuckDB file, consuming
+ * realtime tables from Kafka.
+ *
+ *   const pinot = await startPinot({ controllerPort: 9000, brokerPort: 8099, dataDir: '.data/pinot', kafkaBootstrap });
+ *   … pinot.controllerUrl, pinot.brokerUrl …
+ *   await pinot.stop();
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SchemaStore, TableManager } from './catalog.ts';
+import { PinotDb } from './db.ts';
+import { createBrokerApp } from './http/broker.ts';
+import { createControllerApp } from './http/controller.ts';
+import { IngestionManager } from './ingest/manager.ts';
+import { QueryEngine } from './query.ts';
+
+export type { BrokerResponse, QueryRequest, QueryOutcome } from './query.ts';
+export type { TableIngestionStatus } from './ingest/manager.ts';
+
+export const PINOT_VERSION = '1.2.0-embedded';
+
+export interface PinotOptions {
+  /** Controller port (Pinot: 9000); 0 picks a free port. */
+  controllerPort?: number;
+  /** Broker port (Pinot: 8099); 0 picks a free port. */
+  brokerPort?: number;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** Directory for `pinot.duckdb` (schemas, tables, rows, offsets). Omitted: in-memory, nothing persists. */
+  dataDir?: string;
+  /**
+   * Kafka bootstrap list (`host:port,…`) used instead of every table's `stream.kafka.broker.list`, so
+   * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
+   */
+  kafkaBootstrap?: string;
+  /** One line per event/problem; default console.log with a `[pinot]` prefix. */
+  log?: (line: string) => void;
+  /** Retry delay for missing topics / unreachable Kafka (default 2000 ms). */
+  retryMs?: number;
+}
+
+export interface PinotHandle {
+  controllerUrl: string;
+  brokerUrl: string;
+  controllerPort: number;
+  brokerPort: number;
+  /** The services behind the routes (for embedding code and tests). */
+  services: {
+    db: PinotDb;
+    schemas: SchemaStore;
+    tables: TableManager;
+    ingestion: IngestionManager;
+    engine: QueryEngine;
+  };
+  stop(): Promise<void>;
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startPinot(options: PinotOptions = {}): Promise<PinotHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => console.log(`[pinot] ${line}`));
+  const startedMs = Date.now();
+  const db = await PinotDb.open(options.dataDir);
+  const servers: http.Server[] = [];
+  let ingestion: IngestionManager | undefined;
+  try {
+    const schemas = new SchemaStore(db);
+    await schemas.load();
+    const tables = new TableManager(db, schemas);
+    await tables.load();
+    ingestion = new IngestionManager(db, tables, { kafkaBootstrap: options.kafkaBootstrap, log, retryMs: options.retryMs });
+    tables.setListener(ingestion);
+    const ing = ingestion;
+
+    let brokerPort = options.brokerPort ?? 8099;
+    const brokerId = () => `Broker_${host}_${brokerPort}`;
+    const engine = new QueryEngine(db, tables, {
+      get brokerId() {
+        return brokerId();
+      },
+      runtimeInfo: (entry) => ing.runtimeInfo(entry),
+    });
+    let ready = false;
+    const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready }));
+    servers.push(brokerServer);
+    brokerPort = await listen(brokerServer, brokerPort, host);
+
+    const controllerServer = http.createServer(createControllerApp({
+      schemas,
+      tables,
+      ingestion: ing,
+      engine,
+      brokerHost: urlHost(host),
+      brokerPort: () => brokerPort,
+      brokerId,
+      startedMs,
+      version: PINOT_VERSION,
+      log,
+    }));
+    servers.push(controllerServer);
+    const controllerPort = await listen(controllerServer, options.controllerPort ?? 9000, host);
+
+    ing.startAll();
+    ready = true;
+    let stopped: Promise<void> | undefined;
+    return {
+      controllerUrl: `http://${urlHost(host)}:${controllerPort}`,
+      brokerUrl: `http://${urlHost(host)}:${brokerPort}`,
+      controllerPort,
+      brokerPort,
+      services: { db, schemas, tables, ingestion: ing, engine },
+      stop() {
+        stopped ??= (async () => {
+          ready = false;
+          await Promise.all(servers.map(close));
+          await ing.stop();
+          await db.close();
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await Promise.all(servers.map(close));
+    await ingestion?.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
