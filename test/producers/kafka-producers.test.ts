@@ -3,7 +3,7 @@
  * topics with the right keys and partitions, referring only to users that exist in MySQL.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,27 +11,19 @@ import { Kafka, logLevel, type KafkaMessage as ConsumedMessage } from 'kafkajs';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
+import { startKafkaCluster, type KafkaCluster } from '../../embedded/kafka/index.ts';
 import { fixedClock, type PageView, type UserSession } from '../../producers/generate/events.ts';
 import { producePageViews, produceSessions, produceUsers } from '../../producers/index.ts';
 import { partitionFor } from '../../producers/sinks/kafka-events.ts';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.ts';
 
-const kafkaIndex = new URL('../../embedded/kafka/index.ts', import.meta.url);
-// The one allowed conditional skip: the embedded broker is being written in parallel. The lead will make
-// this suite unconditional (a static import of startKafkaCluster) once embedded/kafka is merged.
-const hasEmbeddedKafka = existsSync(fileURLToPath(kafkaIndex));
-
-interface EmbeddedCluster {
-  bootstrap(): string;
-  stop(): Promise<void>;
-}
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const config = loadConfig({});
 
-describe.runIf(hasEmbeddedKafka)('producers against the embedded Kafka cluster', () => {
-  let cluster: EmbeddedCluster;
+describe('producers against the embedded Kafka cluster', () => {
+  let cluster: KafkaCluster;
   let brokers: string[];
   let dataDir: string;
   let db: TestDatabase;
@@ -39,9 +31,6 @@ describe.runIf(hasEmbeddedKafka)('producers against the embedded Kafka cluster',
   const serverUrl = inject('mysqlUrl');
 
   beforeAll(async () => {
-    const { startKafkaCluster } = (await import(kafkaIndex.href)) as {
-      startKafkaCluster: (options: { brokers?: number; firstPort?: number; dataDir?: string }) => Promise<EmbeddedCluster>;
-    };
     dataDir = mkdtempSync(join(tmpdir(), 'producers-kafka-'));
     cluster = await startKafkaCluster({ brokers: 3, firstPort: 0, dataDir });
     brokers = cluster.bootstrap().split(',');

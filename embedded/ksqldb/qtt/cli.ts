@@ -5,7 +5,14 @@ import { runCase, type CaseResult } from './runner.ts';
 export function runPaths(paths: string[]): CaseResult[] {
   const results: CaseResult[] = [];
   for (const f of findTestFiles(paths)) {
-    for (const c of loadCases(f)) {
+    let cases;
+    try {
+      cases = loadCases(f);
+    } catch (e) {
+      results.push({ name: f, status: 'failed', reason: `cannot load test file: ${(e as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    for (const c of cases) {
       let r: CaseResult;
       try {
         r = runCase(c);

@@ -57,8 +57,35 @@ export function findTestFiles(paths: string[]): string[] {
 
 const SUPPORTED_FORMATS = ['JSON', 'KAFKA', 'DELIMITED'];
 
+/** Removes line and block comments outside strings (ksqlDB's loader allows them). */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inStr) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inStr = false;
+      continue;
+    }
+    if (c === '"') {
+      inStr = true;
+      out += c;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      i += 2;
+      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
 export function loadCases(file: string): QttCase[] {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { tests?: QttTest[]; selection?: { runFormat?: string | null }[] };
+  const doc = JSON.parse(stripJsonComments(readFileSync(file, 'utf8'))) as { tests?: QttTest[]; selection?: { runFormat?: string | null }[] };
   const stem = basename(file, '.json');
   const out: QttCase[] = [];
   (doc.tests ?? []).forEach((test, i) => {

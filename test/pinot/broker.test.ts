@@ -1,0 +1,197 @@
+/** Broker queries over real HTTP against real DuckDB: response shapes, SQL subset, errors, null defaults, upsert, restart. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
+import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir, type TestPinot } from './helpers.ts';
+
+let pinot: TestPinot;
+
+const SOURCES = ['Homepage', 'Inbox', 'External'];
+
+beforeAll(async () => {
+  pinot = await startTestPinot();
+  const c = pinot.controllerUrl;
+  await http('POST', `${c}/schemas`, eventsSchema('events'));
+  await http('POST', `${c}/tables`, realtimeTable('events', 'events'));
+  // 30 rows: source cycles, views = i, n = i % 4, score = i / 2.
+  const rows = Array.from({ length: 30 }, (_, i) => ({
+    id: `e${i}`, source: SOURCES[i % 3], n: i % 4, flag: i % 2 === 0, tags: ['t', `x${i % 2}`], views: i, score: i / 2, ts: 1_714_566_896_000 + i * 1000,
+  }));
+  await feed(pinot, 'events', 0, 0, rows.slice(0, 15));
+  await feed(pinot, 'events', 1, 0, rows.slice(15));
+  // A row with nulls and missing fields, and the <script> value the console must render as text.
+  await feed(pinot, 'events', 2, 0, [{ id: '<script>alert(1)</script>', source: null, views: null, ts: 1_714_566_999_000 }]);
+});
+afterAll(async () => {
+  await pinot?.stop();
+});
+
+describe('response shape', () => {
+  it('answers a group-by query with BrokerResponseNative', async () => {
+    const response = await http('POST', `${pinot.brokerUrl}/query/sql`, {
+      sql: 'SELECT source, COUNT(*), SUM(views) FROM events WHERE source <> \'null\' GROUP BY source ORDER BY SUM(views) DESC LIMIT 10',
+      queryOptions: 'timeoutMs=10000',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-pinot-error-code')).toBe('-1');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = response.json;
+    expect(body.resultTable).toEqual({
+      dataSchema: { columnNames: ['source', 'count(*)', 'sum(views)'], columnDataTypes: ['STRING', 'LONG', 'DOUBLE'] },
+      rows: [['External', 10, 155.0], ['Inbox', 10, 145.0], ['Homepage', 10, 135.0]],
+    });
+    // Doubles are written the Java way.
+    expect(response.text).toContain('["External",10,155.0]');
+    expect(Object.keys(body).slice(0, 4)).toEqual(['resultTable', 'numRowsResultSet', 'partialResult', 'exceptions']);
+    expect(body).toMatchObject({
+      numRowsResultSet: 3,
+      partialResult: false,
+      exceptions: [],
+      numGroupsLimitReached: false,
+      brokerId: `Broker_127.0.0.1_${pinot.brokerPort}`,
+      numDocsScanned: 30,
+      totalDocs: 31,
+      numServersQueried: 1,
+      numServersResponded: 1,
+      traceInfo: {},
+      tablesQueried: ['events'],
+    });
+    expect(body.requestId).toMatch(/^\d+$/);
+    for (const key of ['timeUsedMs', 'numSegmentsQueried', 'numConsumingSegmentsQueried', 'minConsumingFreshnessTimeMs', 'numEntriesScannedInFilter', 'numEntriesScannedPostFilter', 'brokerReduceTimeMs', 'realtimeTotalCpuTimeNs']) {
+      expect(typeof body[key], key).toBe('number');
+    }
+    expect(body.minConsumingFreshnessTimeMs).toBeGreaterThan(0);
+  });
+
+  it('answers GET /query/sql the same way', async () => {
+    const r = await http('GET', `${pinot.brokerUrl}/query/sql?sql=${encodeURIComponent('SELECT count(*) FROM events_REALTIME')}`);
+    expect(r.json.resultTable.rows).toEqual([[31]]);
+  });
+
+  it('puts failures in exceptions with HTTP 200 and X-Pinot-Error-Code', async () => {
+    const missing = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: 'SELECT * FROM nosuchtable' });
+    expect(missing.status).toBe(200);
+    expect(missing.headers.get('x-pinot-error-code')).toBe('190');
+    expect(missing.json.exceptions).toEqual([{ errorCode: 190, message: 'TableDoesNotExistError' }]);
+    expect(missing.json).not.toHaveProperty('resultTable');
+    expect(missing.json).toMatchObject({ numRowsResultSet: 0, partialResult: true, numDocsScanned: 0, totalDocs: 0 });
+
+    const bad = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: 'SELEC * FROM events' });
+    expect(bad.status).toBe(200);
+    expect(bad.json.exceptions).toHaveLength(1);
+    expect(bad.json.exceptions[0].errorCode).toBe(150);
+    expect(bad.json.exceptions[0].message).toMatch(/^SQLParsingError: Caught exception while parsing query: SELEC \* FROM events: Encountered "SELEC" at line 1, column 1/);
+
+    const column = await query(pinot, 'SELECT foo FROM events');
+    expect(column.exceptions).toEqual([{ errorCode: 710, message: "UnknownColumnError: Unknown columnName 'foo' found in the query" }]);
+
+    const withStatus = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: 'SELECT * FROM nosuchtable' }, { 'Pinot-Use-Http-Status-For-Errors': 'true' });
+    expect(withStatus.status).toBe(404);
+  });
+
+  it('answers a missing sql field or bad JSON with HTTP 400', async () => {
+    const noSql = await http('POST', `${pinot.brokerUrl}/query/sql`, { query: 'x' });
+    expect(noSql.status).toBe(400);
+    expect(noSql.json).toEqual({ code: 400, error: "Payload is missing the query string field 'sql'" });
+    expect((await http('POST', `${pinot.brokerUrl}/query/sql`, '{oops')).status).toBe(400);
+  });
+});
+
+describe('SQL subset', () => {
+  it('applies the default LIMIT 10 and explicit LIMIT/OFFSET', async () => {
+    expect((await query(pinot, 'SELECT id FROM events')).resultTable.rows).toHaveLength(10);
+    expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
+    expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 2, 3")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
+    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+  });
+
+  it('computes aggregates with Pinot result types', async () => {
+    const r = await query(pinot, "SELECT COUNT(*), SUM(views), AVG(score), MIN(n), MAX(views), DISTINCTCOUNT(source), COUNT(DISTINCT n) FROM events WHERE source IN ('Homepage', 'Inbox')");
+    expect(r.resultTable.dataSchema.columnDataTypes).toEqual(['LONG', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'INT', 'INT']);
+    expect(r.resultTable.rows).toEqual([[20, 280, 7, 0, 28, 2, 4]]);
+  });
+
+  it('returns Pinot values for aggregates over no rows', async () => {
+    const r = await query(pinot, "SELECT COUNT(*), SUM(views), MIN(views), MAX(views), AVG(views) FROM events WHERE id = 'none'");
+    expect(r.resultTable.rows).toEqual([[0, 0, 'Infinity', '-Infinity', '-Infinity']]);
+  });
+
+  it('supports aliases, expressions, HAVING, BETWEEN, LIKE, CASE and time functions', async () => {
+    const r = await query(pinot, `SELECT source AS s, SUM(views) AS total, MAX(views) - MIN(views) AS spread FROM events
+      WHERE views BETWEEN 3 AND 29 AND id LIKE 'e%' GROUP BY source HAVING total > 140 ORDER BY total DESC`);
+    expect(r.resultTable.dataSchema.columnNames).toEqual(['s', 'total', 'spread']);
+    expect(r.resultTable.rows).toEqual([['External', 153, 24], ['Inbox', 144, 24]]);
+    const c = await query(pinot, "SELECT CASE WHEN views > 20 THEN 'high' ELSE 'low' END AS bucket, count(*) FROM events WHERE source <> 'null' GROUP BY bucket ORDER BY bucket");
+    expect(c.resultTable.rows).toEqual([['high', 9], ['low', 21]]);
+    const t = await query(pinot, "SELECT ToDateTime(ts, 'yyyy-MM-dd HH:mm:ss') AS t, DATETIMECONVERT(ts, '1:MILLISECONDS:EPOCH', '1:MINUTES:EPOCH', '1:MINUTES') AS m FROM events WHERE id = 'e0'");
+    expect(t.resultTable).toEqual({ dataSchema: { columnNames: ['t', 'm'], columnDataTypes: ['STRING', 'LONG'] }, rows: [['2024-05-01 12:34:56', 28576114]] });
+    const recent = await query(pinot, "SELECT count(*) FROM events WHERE ts > ago('PT1H')");
+    expect(recent.resultTable.rows).toEqual([[0]]);
+  });
+
+  it('queries multi-value columns with any-match semantics and returns arrays', async () => {
+    const r = await query(pinot, "SELECT id, tags FROM events WHERE tags = 'x1' ORDER BY views LIMIT 2");
+    expect(r.resultTable).toEqual({ dataSchema: { columnNames: ['id', 'tags'], columnDataTypes: ['STRING', 'STRING_ARRAY'] }, rows: [['e1', ['t', 'x1']], ['e3', ['t', 'x1']]] });
+  });
+
+  it('shows default null values for missing fields', async () => {
+    const r = await query(pinot, "SELECT id, source, n, flag, views, score, label, tags FROM events WHERE id = '<script>alert(1)</script>'");
+    expect(r.resultTable.rows).toEqual([['<script>alert(1)</script>', 'null', -2147483648, false, 0, 0, 'none', ['null']]]);
+    expect(r.resultTable.dataSchema.columnDataTypes).toEqual(['STRING', 'STRING', 'INT', 'BOOLEAN', 'LONG', 'DOUBLE', 'STRING', 'STRING_ARRAY']);
+  });
+
+  it('answers SELECT DISTINCT and EXPLAIN PLAN', async () => {
+    const d = await query(pinot, "SELECT DISTINCT source FROM events WHERE source <> 'null' ORDER BY source");
+    expect(d.resultTable.rows).toEqual([['External'], ['Homepage'], ['Inbox']]);
+    const e = await query(pinot, 'EXPLAIN PLAN FOR SELECT source FROM events');
+    expect(e.resultTable.dataSchema.columnNames).toEqual(['Operator', 'Operator_Id', 'Parent_Id']);
+  });
+});
+
+describe('upsert and persistence', () => {
+  it('keeps only the latest row per primary key (comparison column wins, ties go to the later row)', async () => {
+    const c = pinot.controllerUrl;
+    await http('POST', `${c}/schemas`, readPinotSchema('pageview_tumbling'));
+    const config = readPinotTableConfig('pageview_tumbling');
+    expect((await http('POST', `${c}/tables`, config)).status).toBe(200);
+    const w = 1_714_566_840_000;
+    await feed(pinot, 'pageview_tumbling', 0, 0, [
+      { source: 'Inbox', window_start: w, window_end: w + 60_000, user_count: 1, view_count: 1 },
+      { source: 'Inbox', window_start: w, window_end: w + 60_000, user_count: 2, view_count: 3 },
+      { source: 'Homepage', window_start: w, window_end: w + 60_000, user_count: 1, view_count: 1 },
+    ]);
+    await feed(pinot, 'pageview_tumbling', 1, 0, [
+      { source: 'Inbox', window_start: w, window_end: w + 60_000, user_count: 4, view_count: 7 },
+      { source: 'Inbox', window_start: w + 60_000, window_end: w + 120_000, user_count: 1, view_count: 1 },
+    ]);
+    const r = await query(pinot, 'SELECT source, window_start, user_count, view_count FROM pageview_tumbling ORDER BY source, window_start');
+    expect(r.resultTable.rows).toEqual([
+      ['Homepage', w, 1, 1],
+      ['Inbox', w, 4, 7],
+      ['Inbox', w + 60_000, 1, 1],
+    ]);
+    expect((await query(pinot, 'SELECT count(*) FROM pageview_tumbling')).resultTable.rows).toEqual([[3]]);
+  });
+
+  it('keeps schemas, tables, rows and offsets across a restart without doubling', async () => {
+    const dataDir = tempDir('pinot-restart');
+    const first = await startTestPinot({ dataDir });
+    await http('POST', `${first.controllerUrl}/schemas`, eventsSchema('kept'));
+    await http('POST', `${first.controllerUrl}/tables`, realtimeTable('kept', 'kept'));
+    await feed(first, 'kept', 0, 0, [{ id: 'a', views: 1 }, { id: 'b', views: 2 }]);
+    await first.stop();
+
+    const second = await startTestPinot({ dataDir });
+    try {
+      expect((await http('GET', `${second.controllerUrl}/schemas`)).json).toEqual(['kept']);
+      expect((await http('GET', `${second.controllerUrl}/tables`)).json).toEqual({ tables: ['kept'] });
+      // Redelivery of offsets 0..1 plus a new offset 2: only the new one is stored.
+      await feed(second, 'kept', 0, 0, [{ id: 'a', views: 1 }, { id: 'b', views: 2 }, { id: 'c', views: 3 }]);
+      const r = await query(second, 'SELECT id, views FROM kept ORDER BY id');
+      expect(r.resultTable.rows).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+      const debug = await http('GET', `${second.controllerUrl}/debug/ingestion/kept`);
+      expect(debug.json.partitions).toEqual([expect.objectContaining({ partition: 0, nextOffset: '3', rowsIngested: 3 })]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
