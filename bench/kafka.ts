@@ -3,59 +3,91 @@
  * with kcat (librdkafka) and with kafkajs, each compared with a raw loopback TCP copy of the same
  * bytes measured in the same run.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startKafkaCluster } from '../embedded/kafka/index.ts';
 import { formatRow, progress, timed, type Measurement } from './measure.ts';
 import { rawLoopbackCopy } from './raw-tcp.ts';
 
 const MESSAGE_BYTES = 100;
 
-function runWithFile(command: string, args: string[], stdinFile?: string): Promise<{ code: number | null; stdoutBytes: number; stdoutLines: number; stderr: string }> {
+/** Runs a command with stdin from a file and stdout into a file, so no pipe is read while the clock runs. */
+function runWithFiles(command: string, args: string[], stdinFile: string | null, stdoutFile: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: [stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
-    let stdoutBytes = 0;
-    let stdoutLines = 0;
+    const stdin = stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore';
+    const stdout = fs.openSync(stdoutFile, 'w');
+    const child = spawn(command, args, { stdio: [stdin, stdout, 'pipe'] });
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdoutBytes += d.length;
-      for (let i = 0; i < d.length; i++) if (d[i] === 10) stdoutLines++;
-    });
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdoutBytes, stdoutLines, stderr }));
+    child.on('close', (code) => {
+      if (typeof stdin === 'number') fs.closeSync(stdin);
+      fs.closeSync(stdout);
+      resolve({ code, stderr });
+    });
   });
 }
 
-export async function benchKafka(messages: number): Promise<Measurement[]> {
+function countLines(file: string): number {
+  const data = fs.readFileSync(file);
+  let n = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** The cluster runs in its own process, as `npm run kafka` does, so clients and broker do not share a core. */
+async function startClusterProcess(dataDir: string, port: number): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /bootstrap: (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
+  });
+  return {
+    bootstrap,
+    stop: () => new Promise<void>((resolve) => {
+      child.removeAllListeners('close');
+      child.on('close', () => resolve());
+      child.kill('SIGINT');
+    }),
+  };
+}
+
+export async function benchKafka(messages: number, basePort = Number(process.env.BENCH_KAFKA_PORT ?? 19092)): Promise<Measurement[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kafka-'));
   const totalBytes = messages * MESSAGE_BYTES;
   const results: Measurement[] = [];
+  const port = basePort;
 
   progress(`raw loopback TCP copy of ${(totalBytes / 1e6).toFixed(0)} MB`);
   const rawMs = await rawLoopbackCopy(totalBytes);
   const raw: Measurement = { name: 'raw loopback TCP copy', messages, bytes: totalBytes, ms: rawMs };
   results.push(raw);
 
-  const cluster = await startKafkaCluster({ dataDir: path.join(dir, 'data'), firstPort: 0 });
-  const bootstrap = cluster.bootstrap();
+  progress('starting the embedded cluster in its own process');
+  const cluster = await startClusterProcess(path.join(dir, 'data'), port);
+  const bootstrap = cluster.bootstrap;
   try {
     const input = path.join(dir, 'messages.txt');
     const line = `${'x'.repeat(MESSAGE_BYTES - 1)}\n`;
     fs.writeFileSync(input, line.repeat(messages));
 
     progress(`kcat produce ${messages.toLocaleString('en-US')} messages`);
-    const kcatProduce = await timed(() => runWithFile('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input));
+    const sink = path.join(dir, 'out.txt');
+    const kcatProduce = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input, sink));
     if (kcatProduce.value.code !== 0) throw new Error(`kcat produce failed: ${kcatProduce.value.stderr}`);
     results.push({ name: 'kcat produce', messages, bytes: totalBytes, ms: kcatProduce.ms });
 
     progress('kcat consume');
-    const kcatConsume = await timed(() => runWithFile('kcat', ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n']));
-    if (kcatConsume.value.stdoutLines !== messages) throw new Error(`kcat consumed ${kcatConsume.value.stdoutLines} of ${messages}: ${kcatConsume.value.stderr}`);
+    const kcatConsume = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n'], null, sink));
+    const consumed = countLines(sink);
+    if (consumed !== messages) throw new Error(`kcat consumed ${consumed} of ${messages}: ${kcatConsume.value.stderr}`);
     results.push({ name: 'kcat consume', messages, bytes: totalBytes, ms: kcatConsume.ms });
 
     const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });

@@ -1,6 +1,6 @@
 // CREATE STREAM / TABLE (with columns): builds and validates a DataSource.
 import { KsqlError } from './errors.ts';
-import { getFormat, KNOWN_UNSUPPORTED_FORMATS, type WindowType } from './formats/index.ts';
+import { getFormat, KNOWN_UNSUPPORTED_FORMATS, parseDelimiter, type WindowType } from './formats/index.ts';
 import type { DataSource } from './metastore.ts';
 import type { Props, Statement } from './parser/ast.ts';
 import { RESERVED_COLUMNS, type Column } from './types.ts';
@@ -35,6 +35,29 @@ export function resolveFormats(props: Props, defaults: { key?: string; value?: s
     }
   }
   return { key: key ?? 'KAFKA', value };
+}
+
+/** Schema-registry only properties are rejected for formats that have no schema registry. */
+export function checkSchemaNames(props: Props, formats: { key: string; value: string }): void {
+  for (const [p, f] of [['VALUE_SCHEMA_FULL_NAME', formats.value], ['VALUE_AVRO_SCHEMA_FULL_NAME', formats.value], ['KEY_SCHEMA_FULL_NAME', formats.key]] as const) {
+    if (props[p] && !['AVRO', 'PROTOBUF', 'JSON_SR'].includes(f)) throw new KsqlError(`${f} does not support the following configs: [fullSchemaName]`, { pos: props[p]!.pos });
+  }
+}
+
+/** KEY_DELIMITER / VALUE_DELIMITER, only valid with DELIMITED; undefined when not given. */
+export function resolveDelimiters(props: Props, formats: { key: string; value: string }): { key?: string; value?: string } {
+  const out: { key?: string; value?: string } = {};
+  for (const [p, f, k] of [['KEY_DELIMITER', formats.key, 'key'], ['VALUE_DELIMITER', formats.value, 'value']] as const) {
+    const v = props[p];
+    if (!v || v.value === null) continue;
+    if (f !== 'DELIMITED') throw new KsqlError(`${f} does not support the following configs: [delimiter]`, { pos: v.pos });
+    try {
+      out[k] = parseDelimiter(p, String(v.value));
+    } catch (e) {
+      throw new KsqlError((e as Error).message, { pos: v.pos });
+    }
+  }
+  return out;
 }
 
 export function validateFormats(keyFormat: string, valueFormat: string, key: Column[], value: Column[]): void {
@@ -80,6 +103,8 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>): D
   if (!st.columns.length) throw new KsqlError('The statement does not define any columns.', { pos: st.pos });
   if (isTable && key.length === 0) throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', { pos: st.pos });
   const formats = resolveFormats(st.props, { key: 'KAFKA' });
+  checkSchemaNames(st.props, formats);
+  const delims = resolveDelimiters(st.props, formats);
   validateFormats(formats.key, formats.value, key, value);
   let windowType: WindowType | undefined;
   let windowSize: number | undefined;
@@ -105,6 +130,8 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>): D
     topic,
     keyFormat: formats.key,
     valueFormat: formats.value,
+    keyDelimiter: delims.key,
+    valueDelimiter: delims.value,
     timestampColumn: tsCol,
     timestampFormat: tsFormat,
     windowType,

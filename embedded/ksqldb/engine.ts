@@ -2,7 +2,7 @@
 // records handed in by a runtime, and hands back the records they produce.
 import { readFileSync } from 'node:fs';
 import { analyzeQuery, type AnalyzedQuery } from './analyzer/analyzer.ts';
-import { buildSource, checkProps, prop, resolveFormats, validateFormats, validateTimestampColumn } from './ddl.ts';
+import { buildSource, checkProps, checkSchemaNames, prop, resolveDelimiters, resolveFormats, validateFormats, validateTimestampColumn } from './ddl.ts';
 import { KsqlError } from './errors.ts';
 import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
@@ -200,17 +200,26 @@ export class KsqlEngine {
       if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
       throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
     }
-    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name });
+    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true' });
     if (aq.resultType !== st.sourceType) {
       throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: st.pos });
     }
     const prefix = this.config['ksql.output.topic.name.prefix'] ?? '';
-    const topic = prop(st.props, 'KAFKA_TOPIC') ?? prefix + st.name.toUpperCase();
+    const topic = prop(st.props, 'KAFKA_TOPIC') ?? prefix + st.name;
     for (const p of ['WINDOW_TYPE', 'WINDOW_SIZE']) if (st.props[p]) throw new KsqlError(`Invalid config variable in the WITH clause: ${p}`, { pos: st.props[p]!.pos });
     const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? 'KAFKA' : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
     let keyFormat = formats.key;
-    if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) keyFormat = 'NONE';
+    if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) {
+      if (prop(st.props, 'KEY_FORMAT') || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
+      keyFormat = 'NONE';
+    }
+    if (aq.sides.some((s) => s.source.type === 'TABLE' && s.source.windowType)) throw new KsqlError('KSQL does not support persistent queries on windowed tables.', { pos: st.pos });
     validateFormats(keyFormat, formats.value, aq.schema.key, aq.schema.value);
+    checkSchemaNames(st.props, { key: keyFormat, value: formats.value });
+    const delims = resolveDelimiters(st.props, { key: keyFormat, value: formats.value });
+    const left = aq.sides[0]!.source;
+    const keyDelimiter = delims.key ?? (keyFormat === 'DELIMITED' && left.keyFormat === 'DELIMITED' ? left.keyDelimiter : undefined);
+    const valueDelimiter = delims.value ?? (formats.value === 'DELIMITED' && left.valueFormat === 'DELIMITED' ? left.valueDelimiter : undefined);
     const tsCol = validateTimestampColumn(prop(st.props, 'TIMESTAMP'), [...aq.schema.key, ...aq.schema.value], prop(st.props, 'TIMESTAMP_FORMAT'));
     const sourcePartitions = aq.sides[0]!.source.partitions;
     const src: DataSource = {
@@ -220,6 +229,8 @@ export class KsqlEngine {
       topic,
       keyFormat,
       valueFormat: formats.value,
+      keyDelimiter,
+      valueDelimiter,
       timestampColumn: tsCol,
       timestampFormat: prop(st.props, 'TIMESTAMP_FORMAT'),
       windowType: aq.window?.type,
@@ -243,7 +254,7 @@ export class KsqlEngine {
     const pipeline = buildPipeline({
       id,
       query: aq,
-      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn },
+      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: this.config['ksql.persistence.wrap.single.values'] === 'false' },
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),
@@ -299,8 +310,8 @@ export class KsqlEngine {
       row[col.name] = c.type.base === 'NULL' ? null : castValue(v, c.type, col.type);
     });
     const keyVals = target.schema.key.map((c) => row[c.name] ?? null);
-    const kf = getFormat(target.keyFormat)!;
-    const vf = getFormat(target.valueFormat)!;
+    const kf = getFormat(target.keyFormat, target.keyDelimiter)!;
+    const vf = getFormat(target.valueFormat, target.valueDelimiter)!;
     const key = target.schema.key.length && keyVals.some((v) => v !== null) ? kf.serialize(keyVals, target.schema.key, true) : null;
     const value = vf.serialize(target.schema.value.map((c) => row[c.name] ?? null), target.schema.value, false);
     const rec: SinkRecord = { topic: target.topic, timestamp: ts, key, value };

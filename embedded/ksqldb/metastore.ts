@@ -10,6 +10,7 @@ export interface DataSource {
   keyFormat: string;
   valueFormat: string;
   valueDelimiter?: string;
+  keyDelimiter?: string;
   timestampColumn?: string;
   timestampFormat?: string;
   windowType?: WindowType;

@@ -12,7 +12,7 @@ function converter(schemaJson: Record<string, unknown>, tableExtra: Record<strin
   const noTime = hasTs ? {} : { segmentsConfig: { replication: '1' } };
   const { config } = parseTableConfig(realtimeTable(schema.name, 't', { ...noTime, ...tableExtra }), () => schema);
   const c = makeRowConverter(schema, config);
-  return (record: Record<string, unknown>) => {
+  return (record: Record<string, unknown>): Record<string, unknown> => {
     const result = c.convert(record, 1_700_000_000_000);
     if (!result.ok) return result;
     return Object.fromEntries(schema.columns.map((col, i) => [col.name, result.row[i]]));

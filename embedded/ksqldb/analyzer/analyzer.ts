@@ -43,6 +43,8 @@ export interface AnalyzedQuery {
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
   partitionBy?: (Compiled & { keyOnly?: boolean })[];
+  /** permutation applied to the key columns (output key order differs from the source's) */
+  rekey?: number[];
   aggregate?: AggregateSpec;
   /** value column expressions evaluated over the (joined / aggregated) row */
   values: { name: string; expr: Compiled }[];
@@ -60,6 +62,8 @@ export interface AnalyzeOptions {
   /** persistent queries must put their key columns in the projection */
   persistent: boolean;
   sinkName?: string;
+  /** ksql.new.query.planner.enabled: key columns follow the projection and may be omitted */
+  newPlanner?: boolean;
 }
 
 const err = (msg: string, pos?: Position): never => {
@@ -200,8 +204,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   if (q.emit === 'FINAL' && !(q.window && q.groupBy)) err('EMIT FINAL is only supported for windowed aggregations.', q.pos);
   if (q.having && !q.groupBy) err('HAVING clause requires a GROUP BY clause.', q.having.pos);
 
+  const isBound = (x: Expr) => x.kind === 'col' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && !!q.window && !isJoin;
   const norm = (e: Expr, sc: { resolve: SourceScope['resolve'] } = scope): string =>
-    exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + sc.resolve(x).field, pos: x.pos } : undefined)));
+    exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + (isBound(x) ? (x as { name: string }).name : sc.resolve(x).field), pos: x.pos } : undefined)));
 
   const checkName = (name: string, pos: Position) => {
     if (RESERVED_COLUMNS.includes(name.toUpperCase()) && RESERVED_COLUMNS.includes(name)) {
@@ -271,7 +276,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     keyNorms.forEach((alts, k) => {
       const matches = itemNorms.map((n, i) => (alts.includes(n) ? i : -1)).filter((i) => i >= 0);
       const starPartition = q.partitionBy && q.select.some((x) => x.kind === 'star');
-      if (starPartition && matches.length === 0) {
+      if ((starPartition || (opts.newPlanner && !q.partitionBy && !isJoin)) && matches.length === 0) {
         keyItem.push(-1);
         return;
       }
@@ -284,11 +289,25 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       }
       keyItem.push(matches.length ? matches[0]! : -1);
     });
-    const keyCols: Column[] = keyNorms.map((_, k) => ({
+    let keyCols: Column[] = keyNorms.map((_, k) => ({
       name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : `KSQL_COL_${colCounter++}`,
       type: keyTypes[k]!,
       namespace: 'KEY',
     }));
+    // without PARTITION BY, multiple key columns follow the projection order
+    let rekey: number[] | undefined;
+    if (opts.newPlanner && !q.partitionBy && !isJoin && keyItem.some((i) => i < 0)) {
+      // new planner: a key column left out of the projection makes the result keyless
+      keyCols = [];
+      partitionBy = [];
+      keyless = true;
+    } else if (opts.newPlanner && !q.partitionBy && !isJoin && keyCols.length > 1 && keyItem.every((i) => i >= 0)) {
+      const order = keyCols.map((_, k) => k).sort((a, b) => keyItem[a]! - keyItem[b]!);
+      if (order.some((o, i) => o !== i)) {
+        rekey = order;
+        keyCols = order.map((o) => keyCols[o]!);
+      }
+    }
     const values: { name: string; expr: Compiled }[] = [];
     const valueCols: Column[] = [];
     items.forEach((it, i) => {
@@ -312,6 +331,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       join: joinSpec,
       where,
       partitionBy,
+      rekey,
       values,
       schema: { key: keyCols, value: valueCols },
       window: srcWindowed ? { type: sides[0]!.source.windowType!, size: sides[0]!.source.windowSize } : undefined,
@@ -348,10 +368,10 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 
   const rewrite = (e: Expr, where: 'SELECT' | 'HAVING'): Expr =>
     mapExpr(e, (x) => {
-      if (x.kind === 'col' && !x.source && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && windowed) {
+      if (x.kind === 'col' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && windowed) {
         if (isJoin) err(`SELECT column '${x.name}' cannot be resolved.`, x.pos);
         if (where === 'HAVING') err(`Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations.`, x.pos);
-        return x;
+        return { kind: 'col', name: x.name, pos: x.pos };
       }
       const n = x.kind === 'lit' ? undefined : norm(x);
       const gi = n === undefined ? -1 : groupNorms.indexOf(n);
@@ -399,7 +419,6 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       return undefined;
     });
 
-  for (const s of q.select) if (s.kind === 'star') err('Non-aggregate SELECT expression(s) not part of GROUP BY: *', s.pos);
   const aggScope = new MapScope(aggFields);
   const rewritten = items.map((it) => rewrite(it.expr, 'SELECT'));
   let having: Compiled | undefined;

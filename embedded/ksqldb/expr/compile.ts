@@ -203,6 +203,9 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'cmp': {
       const l = compileExpr(e.left, scope);
       const r = compileExpr(e.right, scope);
+      if ((e.op !== 'DISTINCT' && e.op !== 'NOT DISTINCT') && (l.type.base === 'NULL' || r.type.base === 'NULL') && (e.left.kind === 'lit' || e.right.kind === 'lit')) {
+        err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
+      }
       if (!comparable(l.type, r.type)) {
         err(`Error in WHERE expression: Cannot compare ${typeToString(l.type)} to ${typeToString(r.type)} with ${e.op}.`, e.pos);
       }

@@ -1,5 +1,5 @@
 // Format registry and windowed-key encoding (Kafka Streams layouts).
-import { DelimitedFormat } from './delimited.ts';
+import { DelimitedFormat, makeDelimited } from './delimited.ts';
 import type { Format } from './format.ts';
 import { JsonFormat } from './json.ts';
 import { KafkaFormat } from './kafka.ts';
@@ -16,8 +16,30 @@ const NoneFormat: Format = {
 
 const FORMATS: Record<string, Format> = { JSON: JsonFormat, KAFKA: KafkaFormat, DELIMITED: DelimitedFormat, NONE: NoneFormat };
 
-export function getFormat(name: string): Format | undefined {
-  return FORMATS[name.toUpperCase()];
+const delimitedCache = new Map<string, Format>();
+
+/** The format by name; DELIMITED takes an optional single-character delimiter. */
+export function getFormat(name: string, delimiter?: string): Format | undefined {
+  const n = name.toUpperCase();
+  if (n === 'DELIMITED' && delimiter && delimiter !== ',') {
+    let f = delimitedCache.get(delimiter);
+    if (!f) delimitedCache.set(delimiter, (f = makeDelimited(delimiter)));
+    return f;
+  }
+  return FORMATS[n];
+}
+
+/** Parses a VALUE_DELIMITER / KEY_DELIMITER property value; throws a message when invalid. */
+export function parseDelimiter(prop: string, value: string): string {
+  if (value === 'TAB') return '\t';
+  if (value === 'SPACE') return ' ';
+  if (value.trim() === '') {
+    throw new Error(`Failed to prepare statement: Configuration ${prop} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`);
+  }
+  if (value.length !== 1) {
+    throw new Error(`Failed to prepare statement: Configuration ${prop} is invalid: Invalid delimiter value: '${value}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`);
+  }
+  return value;
 }
 
 export const KNOWN_UNSUPPORTED_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'];

@@ -127,7 +127,9 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
     observe(ts);
     const closeTime = streamTime - win.grace - gap;
     const k = keyString(key);
-    const sessions = (store.get(k) as Session<unknown[]>[] | undefined) ?? [];
+    // sessions older than the store retention (gap + grace, or RETENTION) are gone
+    const retention = win.retention ?? gap + win.grace;
+    const sessions = ((store.get(k) as Session<unknown[]>[] | undefined) ?? []).filter((s) => s.end >= streamTime - retention);
     const overlapping = overlappingSessions(sessions, ts, gap).sort((a, b) => a.start - b.start);
     let start = ts;
     let end = ts;

@@ -11,11 +11,16 @@ export interface SinkSpec {
   valueFormat: string;
   windowType?: WindowType;
   timestampColumn?: string;
+  keyDelimiter?: string;
+  valueDelimiter?: string;
+  /** JSON single-column values written without the enclosing object */
+  unwrapSingleValue?: boolean;
 }
 
 export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefined {
-  const kf = getFormat(spec.keyFormat)!;
-  const vf = getFormat(spec.valueFormat)!;
+  const kf = getFormat(spec.keyFormat, spec.keyDelimiter)!;
+  const vf = getFormat(spec.valueFormat, spec.valueDelimiter)!;
+  const unwrap = spec.unwrapSingleValue && spec.schema.value.length === 1 && spec.valueFormat === 'JSON';
   const keyCols = spec.schema.key;
   const valueCols = spec.schema.value;
   const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
@@ -34,7 +39,11 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
       key = kf.serialize(keyVals, keyCols, true);
     }
     if (spec.windowType && rec.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), rec.window, spec.windowType);
-    const value = rec.row ? vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false) : null;
+    const value = !rec.row
+      ? null
+      : unwrap
+        ? Buffer.from(JSON.stringify(rec.row[valueCols[0]!.name] ?? null))
+        : vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false);
     return { topic: spec.topic, timestamp: ts, key, value };
   };
 }

@@ -6,8 +6,8 @@ import type { DataSource } from '../metastore.ts';
 import type { Rec } from './types.ts';
 
 export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: string, rec: SourceRecord) => void): (rec: SourceRecord) => Rec | undefined {
-  const keyFormat = getFormat(src.keyFormat)!;
-  const valueFormat = getFormat(src.valueFormat)!;
+  const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
+  const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
   const keyCols = src.schema.key;
   const valueCols = src.schema.value;
   const tsCol = src.timestampColumn;

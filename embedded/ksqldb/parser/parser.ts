@@ -227,7 +227,14 @@ class Parser {
       case 'DOUBLE':
         return T.DOUBLE;
       case 'STRING':
+        return T.STRING;
       case 'VARCHAR':
+        if (this.isOp('(') && (this.isKw('STRING', this.peek()) || this.peek().kind === 'int') && this.isOp(')', this.peek(2))) {
+          // VARCHAR(n) / VARCHAR(STRING): length is ignored, as in ksqlDB
+          this.i++;
+          while (!this.isOp(')') && !this.atEof()) this.i++;
+          this.expectOp(')');
+        }
         return T.STRING;
       case 'BOOLEAN':
         return T.BOOLEAN;

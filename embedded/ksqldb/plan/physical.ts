@@ -43,6 +43,10 @@ export function buildPipeline(opts: {
     chain = aggregate(a, state.open(`${id}-aggregate`), chain, (why) => log({ queryId: id, message: why }));
   } else if (q.partitionBy) {
     chain = repartition(q.partitionBy, chain);
+  } else if (q.rekey) {
+    const perm = q.rekey;
+    const next = chain;
+    chain = (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null });
   }
   const leftIsTable = q.sides[0]!.source.type === 'TABLE' && !q.join;
   if (q.where) chain = leftIsTable ? tableFilter(q.where, chain) : streamFilter(q.where, chain);
