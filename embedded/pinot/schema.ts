@@ -309,10 +309,13 @@ export function convertScalar(value: unknown, type: PinotDataType): CellValue | 
       return type === 'FLOAT' ? Math.fround(n) : n;
     }
     case 'BIG_DECIMAL': {
-      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-      if (typeof value === 'bigint') return value.toString();
-      if (typeof value === 'string' && NUM_RE.test(value.trim())) return value.trim();
-      return undefined;
+      // Stored as DECIMAL(38,10): magnitudes up to 1e28.
+      let text: string | undefined;
+      if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+      else if (typeof value === 'bigint') text = value.toString();
+      else if (typeof value === 'string' && NUM_RE.test(value.trim())) text = value.trim();
+      if (text === undefined || Math.abs(Number(text)) >= 1e28) return undefined;
+      return text;
     }
     case 'BOOLEAN': {
       if (typeof value === 'boolean') return value;

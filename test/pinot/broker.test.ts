@@ -172,6 +172,21 @@ describe('upsert and persistence', () => {
     expect((await query(pinot, 'SELECT count(*) FROM pageview_tumbling')).resultTable.rows).toEqual([[3]]);
   });
 
+  it('skips and counts a row the database rejects without wedging the partition', async () => {
+    const c = pinot.controllerUrl;
+    await http('POST', `${c}/schemas`, eventsSchema('strict'));
+    await http('POST', `${c}/tables`, realtimeTable('strict', 'strict'));
+    // Make the storage reject views >= 100 (a stand-in for any row-level database failure).
+    const entry = pinot.services.tables.find('strict')[0]!;
+    const columns = entry.schema.columns.map((col) => `"${col.name}" ${col.singleValue ? ({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR' : 'VARCHAR[]'}`);
+    await pinot.services.db.write((tx) => tx.run(`CREATE OR REPLACE TABLE "${entry.dataTable}" (${columns.join(', ')}, CHECK ("views" < 100))`));
+    await feed(pinot, 'strict', 0, 0, [{ id: 'a', views: 5 }, { id: 'b', views: 500 }, { id: 'c', views: 7 }]);
+    expect((await query(pinot, 'SELECT id FROM strict ORDER BY id')).resultTable.rows).toEqual([['a'], ['c']]);
+    const debug = (await http('GET', `${c}/debug/ingestion/strict`)).json;
+    expect(debug).toMatchObject({ rowsIngested: 2, failed: 1, partitions: [expect.objectContaining({ nextOffset: '3' })] });
+    expect(pinot.logs.some((l) => l.includes('skipped row that DuckDB rejected'))).toBe(true);
+  });
+
   it('keeps schemas, tables, rows and offsets across a restart without doubling', async () => {
     const dataDir = tempDir('pinot-restart');
     const first = await startTestPinot({ dataDir });

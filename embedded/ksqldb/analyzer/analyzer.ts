@@ -29,9 +29,14 @@ export interface AggregateSpec {
 }
 
 export interface JoinSpec {
-  type: 'INNER' | 'LEFT';
-  /** expression over the left (stream) row giving the join key */
+  kind: 'stream-table' | 'table-table' | 'stream-stream';
+  type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+  /** expression over the left row giving the join key */
   leftKey: Compiled;
+  /** expression over the right row giving the join key */
+  rightKey: Compiled;
+  /** stream-stream: WITHIN (before, after) and GRACE PERIOD, ms */
+  within?: { before: number; after: number; grace?: number };
   /** whether the left key is the left source's own key (no repartition needed) */
   leftIsKey: boolean;
 }
@@ -116,11 +121,13 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const j = q.joins[0]!;
     const l = sides[0]!.source;
     const r = sides[1]!.source;
-    if (l.type === 'STREAM' && r.type === 'STREAM') err('Stream-stream joins are not supported yet (WITHIN)', j.pos);
-    if (l.type === 'TABLE' && r.type === 'TABLE') err('Table-table joins are not supported yet', j.pos);
-    if (l.type === 'TABLE') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${l.name} JOIN ${r.name}.`, j.pos);
-    if (j.type !== 'INNER' && j.type !== 'LEFT') err(`${j.type} OUTER JOIN is not supported for stream-table joins`, j.pos);
-    if (j.within) err('WITHIN is only valid for stream-stream joins', j.pos);
+    const kind: JoinSpec['kind'] = l.type === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : l.type === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
+    if (l.type === 'TABLE' && r.type === 'STREAM') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${l.name} JOIN ${r.name}.`, j.pos);
+    if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT') err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${l.name} [${j.type}] JOIN ${r.name}.`, j.pos);
+    if (kind === 'stream-stream' && !j.within) err(`Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select`, j.pos);
+    if (kind !== 'stream-stream' && j.within) err(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.pos);
+    const kafkaJoin = [l, r].filter((x) => x.valueFormat === 'KAFKA').map((x) => x.name);
+    if (kafkaJoin.length) err(`Source(s) ${kafkaJoin.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`, j.pos);
     if (j.on.kind !== 'cmp' || j.on.op !== '=') err(`Unsupported join expression: ${exprToString(j.on)}. Only equality joins are supported`, j.pos);
     const on = j.on as Extract<Expr, { kind: 'cmp' }>;
     const sideOf = (e: Expr): number => {
@@ -134,21 +141,26 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const rs = sideOf(re);
     if (ls === rs) err(`Each side of the join must reference exactly one source and not the same source. Left side references ${sides[ls]!.alias} and right references ${sides[rs]!.alias}`, on.pos);
     if (ls === 1) [le, re] = [re, le];
-    // right side must be the table's primary key
-    const rk = r.schema.key;
-    const reCol = re.kind === 'col' ? scope.lookup(re) : undefined;
-    if (!reCol || !reCol.key || rk.length !== 1) {
-      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${rk.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
+    const isPk = (e: Expr, src: typeof l) => e.kind === 'col' && scope.lookup(e).key && src.schema.key.length === 1;
+    if (kind !== 'stream-stream' && !isPk(re, r)) {
+      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${r.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
+    }
+    if (kind === 'table-table' && !isPk(le, l)) {
+      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${l.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(le)}`, on.pos);
     }
     const leftKey = compileExpr(le, scope);
-    const rightType = reCol!.type;
-    if (leftKey.type.base !== rightType.base) {
-      err(`Invalid join condition: types don't match. Got ${exprToString(le)}{${leftKey.type.base}} = ${exprToString(re)}{${rightType.base}}.`, on.pos);
+    const rightKey = compileExpr(re, scope);
+    if (leftKey.type.base !== rightKey.type.base) {
+      err(`Invalid join condition: types don't match. Got ${exprToString(le)}{${leftKey.type.base}} = ${exprToString(re)}{${rightKey.type.base}}.`, on.pos);
     }
-    const leCol = le.kind === 'col' ? scope.lookup(le) : undefined;
-    joinSpec = { type: j.type as 'INNER', leftKey, leftIsKey: !!leCol?.key && l.schema.key.length === 1 };
-    // key format compatibility (repartition needed when formats differ)
-    void le;
+    joinSpec = {
+      kind,
+      type: j.type,
+      leftKey,
+      rightKey,
+      leftIsKey: !!isPk(le, l),
+      within: j.within ? { before: j.within.before.ms, after: j.within.after.ms, grace: j.within.grace?.ms } : undefined,
+    };
   }
 
   // ---- WHERE ----
@@ -324,7 +336,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const dup = all.find((c, i) => all.findIndex((d) => d.name === c.name) !== i);
     if (dup) err(`Cannot create column with the same name as existing column: ${dup.name}`, q.pos);
     if (opts.persistent && valueCols.length === 0) err('The projection contains no value columns.', q.pos);
-    const srcType = isJoin ? 'STREAM' : sides[0]!.source.type;
+    const srcType = isJoin ? (joinSpec!.kind === 'table-table' ? 'TABLE' : 'STREAM') : sides[0]!.source.type;
     result = {
       resultType: srcType,
       sides,
@@ -354,7 +366,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
     }
   }
-  const tableInput = !isJoin && sides[0]!.source.type === 'TABLE';
+  const tableInput = isJoin ? joinSpec!.kind === 'table-table' : sides[0]!.source.type === 'TABLE';
   const kafkaSources = sides.filter((s) => s.source.valueFormat === 'KAFKA').map((s) => s.source.name);
   if (kafkaSources.length) err(`Source(s) ${kafkaSources.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q.pos);
   const groupCompiled = groupBy.map((g) => compileExpr(g, scope));

@@ -37,3 +37,157 @@ export function streamTableJoin(opts: {
     },
   };
 }
+
+interface Stamped {
+  row: Row;
+  ts: number;
+}
+
+export interface TwoSidedJoin {
+  onLeft(rec: Rec): void;
+  onRight(rec: Rec): void;
+}
+
+/**
+ * Table-table primary-key join (Kafka Streams KTable-KTable join semantics): an update on either
+ * side re-joins with the other side's current row; deletes become tombstones.
+ */
+export function tableTableJoin(opts: {
+  type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+  leftFields: string[];
+  rightFields: string[];
+  leftStore: KeyValueStore<Stamped>;
+  rightStore: KeyValueStore<Stamped>;
+  next: Emit;
+}): TwoSidedJoin {
+  const nulls = (fields: string[]): Row => Object.fromEntries(fields.map((f) => [f, null]));
+  const { type, next } = opts;
+  const side = (fromLeft: boolean) => (rec: Rec) => {
+    if (!rec.key || rec.key.every((v) => v === null)) return;
+    const k = keyString(rec.key);
+    const own = fromLeft ? opts.leftStore : opts.rightStore;
+    const other = fromLeft ? opts.rightStore : opts.leftStore;
+    const old = own.get(k);
+    own.put(k, rec.row ? { row: rec.row, ts: rec.ts } : undefined);
+    const o = other.get(k);
+    // this side is "outer" when its rows survive without a partner
+    const ownOuter = fromLeft ? type === 'LEFT' || type === 'FULL' : type === 'RIGHT' || type === 'FULL';
+    const otherOuter = fromLeft ? type === 'RIGHT' || type === 'FULL' : type === 'LEFT' || type === 'FULL';
+    if (!o) {
+      if (!ownOuter) return;
+      if (!rec.row && !old) return;
+    }
+    const ts = o ? Math.max(rec.ts, o.ts) : rec.ts;
+    let row: Row | null = null;
+    if (rec.row) {
+      const mine = rec.row;
+      const theirs = o ? o.row : nulls(fromLeft ? opts.rightFields : opts.leftFields);
+      row = fromLeft ? { ...mine, ...theirs } : { ...theirs, ...mine };
+    } else if (o && otherOuter) {
+      row = fromLeft ? { ...nulls(opts.leftFields), ...o.row } : { ...o.row, ...nulls(opts.rightFields) };
+    }
+    let oldRow: Row | null = null;
+    if (old && (o || ownOuter)) {
+      const theirs = o ? o.row : nulls(fromLeft ? opts.rightFields : opts.leftFields);
+      oldRow = fromLeft ? { ...old.row, ...theirs } : { ...theirs, ...old.row };
+    } else if (!old && o && otherOuter) {
+      oldRow = fromLeft ? { ...nulls(opts.leftFields), ...o.row } : { ...o.row, ...nulls(opts.rightFields) };
+    }
+    next({ key: rec.key, row, old: oldRow, ts });
+  };
+  return { onLeft: side(true), onRight: side(false) };
+}
+
+interface Buffered {
+  key: string;
+  keyVals: unknown[];
+  row: Row;
+  ts: number;
+  seq: number;
+  matched: boolean;
+}
+
+/**
+ * Stream-stream join WITHIN (before, after): a left record at t matches right records with
+ * timestamps in [t - before, t + after]. Unmatched outer records are emitted at once when no
+ * GRACE PERIOD is given (legacy ksqlDB behaviour), or when the join window closes otherwise.
+ */
+export function streamStreamJoin(opts: {
+  type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+  leftKey: Compiled;
+  rightKey: Compiled;
+  before: number;
+  after: number;
+  grace?: number;
+  leftFields: string[];
+  rightFields: string[];
+  store: KeyValueStore<unknown>;
+  next: Emit;
+}): TwoSidedJoin {
+  const { type, before, after, next } = opts;
+  const grace = opts.grace ?? 86_400_000;
+  const eager = opts.grace === undefined;
+  const nulls = (fields: string[]): Row => Object.fromEntries(fields.map((f) => [f, null]));
+  const bufs: { left: Buffered[]; right: Buffered[] } = { left: [], right: [] };
+  let streamTime = -Infinity;
+  let seq = 0;
+  const leftOuter = type === 'LEFT' || type === 'FULL';
+  const rightOuter = type === 'RIGHT' || type === 'FULL';
+  const persist = () => opts.store.put('buffers', { left: bufs.left, right: bufs.right, streamTime, seq });
+  const saved = opts.store.get('buffers') as { left: Buffered[]; right: Buffered[]; streamTime: number; seq: number } | undefined;
+  if (saved) {
+    bufs.left = saved.left;
+    bufs.right = saved.right;
+    streamTime = saved.streamTime;
+    seq = saved.seq;
+  }
+  const emitOuter = (b: Buffered, fromLeft: boolean) =>
+    next({ key: b.keyVals, row: fromLeft ? { ...b.row, ...nulls(opts.rightFields) } : { ...nulls(opts.leftFields), ...b.row }, ts: b.ts });
+  const retention = before + after + grace;
+  const flushClosed = () => {
+    const closed: { b: Buffered; fromLeft: boolean }[] = [];
+    for (const [name, fromLeft, outer] of [['left', true, leftOuter], ['right', false, rightOuter]] as const) {
+      const keep: Buffered[] = [];
+      for (const b of bufs[name]) {
+        const pendingOuter = !eager && outer && !b.matched;
+        if (pendingOuter && b.ts + (fromLeft ? after : before) + grace < streamTime) {
+          closed.push({ b, fromLeft });
+          b.matched = true;
+        }
+        if (b.ts >= streamTime - retention || (pendingOuter && !b.matched)) keep.push(b);
+      }
+      bufs[name] = keep;
+    }
+    closed.sort((x, y) => x.b.ts - y.b.ts || x.b.seq - y.b.seq);
+    for (const c of closed) emitOuter(c.b, c.fromLeft);
+  };
+  const side = (fromLeft: boolean) => (rec: Rec) => {
+    if (!rec.row) return;
+    const kv = (fromLeft ? opts.leftKey : opts.rightKey).eval(rec.row);
+    if (kv === null || kv === undefined) return;
+    const ts = rec.ts;
+    streamTime = Math.max(streamTime, ts);
+    if (ts === streamTime) flushClosed();
+    const k = keyString([kv]);
+    const others = fromLeft ? bufs.right : bufs.left;
+    const lo = fromLeft ? ts - before : ts - after;
+    const hi = fromLeft ? ts + after : ts + before;
+    const visible = (o: Buffered) => o.ts >= streamTime - retention;
+    const matches = others.filter((o) => o.key === k && o.ts >= lo && o.ts <= hi && visible(o)).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+    const me: Buffered = { key: k, keyVals: [kv], row: rec.row, ts, seq: seq++, matched: matches.length > 0 };
+    for (const m of matches) {
+      m.matched = true;
+      const row = fromLeft ? { ...rec.row, ...m.row } : { ...m.row, ...rec.row };
+      next({ key: [kv], row, ts: Math.max(ts, m.ts) });
+    }
+    const outer = fromLeft ? leftOuter : rightOuter;
+    if (!matches.length && outer && (eager || hi < streamTime)) {
+      emitOuter(me, fromLeft);
+      me.matched = true;
+    }
+    // records older than the store retention are not kept
+    if (ts >= streamTime - retention) (fromLeft ? bufs.left : bufs.right).push(me);
+    persist();
+  };
+  return { onLeft: side(true), onRight: side(false) };
+}

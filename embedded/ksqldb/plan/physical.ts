@@ -3,7 +3,7 @@ import type { AnalyzedQuery } from '../analyzer/analyzer.ts';
 import type { SinkRecord, SourceRecord } from '../io.ts';
 import { aggregate } from '../operators/aggregate.ts';
 import { streamFilter, tableFilter } from '../operators/filter.ts';
-import { keyString, streamTableJoin } from '../operators/join.ts';
+import { keyString, streamStreamJoin, streamTableJoin, tableTableJoin } from '../operators/join.ts';
 import { project } from '../operators/project.ts';
 import { repartition } from '../operators/repartition.ts';
 import { sinkEncoder, type SinkSpec } from '../operators/sink.ts';
@@ -48,7 +48,7 @@ export function buildPipeline(opts: {
     const next = chain;
     chain = (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null });
   }
-  const leftIsTable = q.sides[0]!.source.type === 'TABLE' && !q.join;
+  const leftIsTable = q.join ? q.join.kind === 'table-table' : q.sides[0]!.source.type === 'TABLE';
   if (q.where) chain = leftIsTable ? tableFilter(q.where, chain) : streamFilter(q.where, chain);
 
   const onError = (message: string, record: SourceRecord) =>
@@ -60,22 +60,26 @@ export function buildPipeline(opts: {
   if (q.join) {
     const right = q.sides[1]!;
     const decodeRight = sourceDecoder(right.source, right.prefix, onError);
-    const rightFields = [...allColumns(right.source.schema).map((c) => right.prefix + c.name), ...PSEUDO_COLUMNS.map((p) => right.prefix + p)];
-    const join = streamTableJoin({ type: q.join.type, leftKey: q.join.leftKey, rightFields, store: state.open<Row>(`${id}-join-table`), next: chain });
-    inputs.push({
-      topic: right.source.topic,
-      handle: (r) => {
-        const rec = decodeRight(r);
-        if (rec) join.onTable(rec);
-      },
-    });
-    inputs.push({
-      topic: left.source.topic,
-      handle: (r) => {
-        const rec = decodeLeft(r);
-        if (rec) join.onStream(rec);
-      },
-    });
+    const fieldsOf = (side: typeof left) => [...allColumns(side.source.schema).map((c) => side.prefix + c.name), ...PSEUDO_COLUMNS.map((p) => side.prefix + p)];
+    const j = q.join;
+    let onLeft: (rec: Rec) => void;
+    let onRight: (rec: Rec) => void;
+    if (j.kind === 'stream-table') {
+      const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join-table`), next: chain });
+      onLeft = join.onStream;
+      onRight = join.onTable;
+    } else if (j.kind === 'table-table') {
+      const join = tableTableJoin({ type: j.type, leftFields: fieldsOf(left), rightFields: fieldsOf(right), leftStore: state.open(`${id}-join-left`), rightStore: state.open(`${id}-join-right`), next: chain });
+      onLeft = join.onLeft;
+      onRight = join.onRight;
+    } else {
+      const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields: fieldsOf(left), rightFields: fieldsOf(right), store: state.open(`${id}-join-windows`), next: chain });
+      onLeft = join.onLeft;
+      onRight = join.onRight;
+    }
+    // a self-join reads one topic twice: the right (table) side first, as ksqlDB does
+    inputs.push({ topic: right.source.topic, handle: (r) => { const rec = decodeRight(r); if (rec) onRight(rec); } });
+    inputs.push({ topic: left.source.topic, handle: (r) => { const rec = decodeLeft(r); if (rec) onLeft(rec); } });
     return { id, inputs };
   }
 

@@ -112,7 +112,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   const types = /\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s*[<(,)]|\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s+(KEY|PRIMARY)\b|\b(DECIMAL|STRUCT|MAP|DATE|TIME|TIMESTAMP|BYTES)\s*\)/i;
   const tm = types.exec(text.replace(/'[^']*'/g, "''"));
   if (tm) return `type ${(tm[1] ?? tm[2] ?? tm[4])!.toUpperCase()}`;
-  if (/\bWITHIN\b/i.test(text)) return 'stream-stream join (WITHIN)';
   if (/->|=>/.test(text)) return 'struct dereference / lambda';
   if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
 import { blobValue, listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { TableEntry, TableListener, TableManager } from '../catalog.ts';
-import { PinotDb, quoteIdent } from '../db.ts';
+import { PinotDb, quoteIdent, type WriteTx } from '../db.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
 import type { TableRuntimeInfo } from '../query.ts';
 import type { CellValue } from '../schema.ts';
@@ -446,14 +446,13 @@ export class IngestionManager implements TableListener {
       rows.push(converted.row);
     }
     const upsert = entry.config.upsert;
-    const columns = entry.schema.columns;
     if (upsert && rows.length > 1) rows = dedupeByKey(rows, entry);
     const next = fresh[fresh.length - 1]!.offset + 1n;
     const table = entry.config.nameWithType;
     const topic = ingestion.topic;
-    await this.db.write(async (tx) => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const chunk = rows.slice(i, i + INSERT_CHUNK);
+    const insertRows = async (tx: WriteTx, batch: CellValue[][]) => {
+      for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
+        const chunk = batch.slice(i, i + INSERT_CHUNK);
         const params: DuckDBValue[] = [];
         const tuples = chunk.map((row) => `(${row.map((value) => {
           params.push(toDuck(value));
@@ -461,27 +460,48 @@ export class IngestionManager implements TableListener {
         }).join(', ')})`);
         await tx.run(`${insertPrefix(entry)} VALUES ${tuples.join(', ')}${conflictClause(entry)}`, params);
       }
-      await tx.run(
-        `INSERT INTO _pinot_offsets (table_name, topic, kafka_partition, next_offset, rows_ingested, malformed, failed, last_ingest_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (table_name, topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset,
-           rows_ingested = _pinot_offsets.rows_ingested + excluded.rows_ingested, malformed = _pinot_offsets.malformed + excluded.malformed,
-           failed = _pinot_offsets.failed + excluded.failed,
-           last_ingest_ms = CASE WHEN excluded.rows_ingested > 0 THEN excluded.last_ingest_ms ELSE _pinot_offsets.last_ingest_ms END`,
-        [table, topic, partition, next, BigInt(rows.length), BigInt(malformed), BigInt(failed), BigInt(now)],
-      );
-    });
+    };
+    const saveOffset = (tx: WriteTx, stored: number, failedNow: number) => tx.run(
+      `INSERT INTO _pinot_offsets (table_name, topic, kafka_partition, next_offset, rows_ingested, malformed, failed, last_ingest_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (table_name, topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset,
+         rows_ingested = _pinot_offsets.rows_ingested + excluded.rows_ingested, malformed = _pinot_offsets.malformed + excluded.malformed,
+         failed = _pinot_offsets.failed + excluded.failed,
+         last_ingest_ms = CASE WHEN excluded.rows_ingested > 0 THEN excluded.last_ingest_ms ELSE _pinot_offsets.last_ingest_ms END`,
+      [table, topic, partition, next, BigInt(stored), BigInt(malformed), BigInt(failedNow), BigInt(now)],
+    );
+    let stored = rows.length;
+    try {
+      await this.db.write(async (tx) => {
+        await insertRows(tx, rows);
+        await saveOffset(tx, rows.length, failed);
+      });
+    } catch (error) {
+      if (this.stopped || /closed/i.test(errorMessage(error))) throw error;
+      // One bad row must not wedge the partition: store the rows one by one, skipping (and counting) failures.
+      ingestion.problem(`partition ${partition}: batch insert failed (${errorMessage(error)}); retrying row by row`);
+      stored = 0;
+      for (const row of rows) {
+        try {
+          await this.db.write((tx) => insertRows(tx, [row]));
+          stored++;
+        } catch (rowError) {
+          failed++;
+          ingestion.problem(`partition ${partition}: skipped row that DuckDB rejected: ${errorMessage(rowError)}`);
+        }
+      }
+      await this.db.write((tx) => saveOffset(tx, stored, failed));
+    }
     if (!state) {
       state = { nextOffset: next, highWatermark: undefined, rowsIngested: 0, malformed: 0, failed: 0, lastIngestMs: 0 };
       ingestion.partitions.set(partition, state);
     }
     state.nextOffset = next;
-    state.rowsIngested += rows.length;
+    state.rowsIngested += stored;
     state.malformed += malformed;
     state.failed += failed;
-    if (rows.length > 0) state.lastIngestMs = now;
+    if (stored > 0) state.lastIngestMs = now;
     ingestion.messagesConsumed += fresh.length;
-    void columns;
   }
 
   /** Test/embedding hook: ingests raw message values into a table as if consumed from `partition`. */
