@@ -119,6 +119,17 @@ describe('translate', () => {
     expect(tr("SELECT ToDateTime(ts, 'yyyy-MM-dd HH:mm:ss') FROM events").columnNames).toEqual(["todatetime(ts,'yyyy-MM-dd HH:mm:ss')"]);
   });
 
+  it('accepts ordinals in GROUP BY / ORDER BY and the legacy OPTION(...) suffix', () => {
+    const t = tr('SELECT source, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC');
+    expect(t.sql).toContain('GROUP BY "source"');
+    expect(t.sql).toContain('ORDER BY count(*) DESC');
+    expect(errorOf('SELECT source FROM events ORDER BY 3').code).toBe(150);
+    const q = parseQuery('SELECT * FROM events WHERE n > 1 LIMIT 5 OPTION(timeoutMs=200, skipUpsert=true)');
+    expect(q.options).toEqual({ timeoutMs: '200', skipUpsert: 'true' });
+    expect(q.select).toMatchObject({ table: 'events', limit: 5 });
+    expect(parseQuery('SELECT * FROM events OPTION(timeoutMs=1)').select.tableAlias).toBeUndefined();
+  });
+
   it('converts ISO durations and Joda patterns', () => {
     expect(isoDurationMs('PT15M')).toBe(900_000);
     expect(isoDurationMs('P1DT2H')).toBe(93_600_000);

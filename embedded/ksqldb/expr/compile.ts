@@ -5,6 +5,7 @@ import { KsqlError, type Position } from '../errors.ts';
 import { getScalarFunction } from '../functions/scalar.ts';
 import { T, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
 import { javaDouble } from './javaText.ts';
+import { longOp, normLong, stringifyJson, type Long } from './long.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -77,7 +78,7 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
   switch (to.base) {
     case 'STRING':
       if (from.base === 'DOUBLE') return javaDouble(v as number);
-      if (Array.isArray(v)) return JSON.stringify(v);
+      if (Array.isArray(v)) return stringifyJson(v);
       return String(v);
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;
@@ -86,16 +87,21 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
     case 'INTEGER':
     case 'BIGINT': {
       let n: number;
-      if (typeof v === 'number') n = Math.trunc(v);
+      if (typeof v === 'bigint') {
+        if (to.base === 'BIGINT') return v;
+        n = Number(BigInt.asIntN(32, v));
+      } else if (typeof v === 'number') n = Math.trunc(v);
       else if (typeof v === 'string') {
         const s = v.trim();
         if (!/^[-+]?\d+$/.test(s)) throw new Error(`For input string: "${v}"`);
         n = Number(s);
+        if (to.base === 'BIGINT' && !Number.isSafeInteger(n)) return normLong(BigInt(s));
       } else throw new Error(`Cannot cast ${typeToString(from)} to ${to.base}`);
       return to.base === 'INTEGER' ? toInt32(n) : n;
     }
     case 'DOUBLE': {
       if (typeof v === 'number') return v;
+      if (typeof v === 'bigint') return Number(v);
       if (typeof v === 'string') {
         const n = Number(v.trim());
         if (v.trim() === '' || Number.isNaN(n)) throw new Error(`For input string: "${v}"`);
@@ -156,7 +162,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const o = compileExpr(e.operand, scope);
       if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
       const int = o.type.base === 'INTEGER';
-      return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : int ? toInt32(-(v as number)) : -(v as number); } };
+      const long = o.type.base === 'BIGINT';
+      return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : int ? toInt32(-(v as number)) : long ? longOp('-', 0, v as Long) : -(v as number); } };
     }
     case 'arith': {
       const l = compileExpr(e.left, scope);
@@ -177,8 +184,9 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const a = l.eval(row) as number | null;
           const b = r.eval(row) as number | null;
           if (isNull(a) || isNull(b)) return null;
-          const x = a as number;
-          const y = b as number;
+          if (kind === 'BIGINT') return longOp(op, a as Long, b as Long);
+          const x = Number(a);
+          const y = Number(b);
           if (kind === 'DOUBLE') {
             switch (op) {
               case '+': return x + y;
@@ -224,7 +232,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
             return op === 'DISTINCT' ? !same : same;
           }
           if (isNull(a) || isNull(b)) return false;
-          const c = Array.isArray(a) ? (JSON.stringify(a) === JSON.stringify(b) ? 0 : 1) : compareValues(a, b);
+          const c = Array.isArray(a) ? (stringifyJson(a) === stringifyJson(b) ? 0 : 1) : compareValues(a, b);
           switch (op) {
             case '=': return c === 0;
             case '<>': return c !== 0;

@@ -1,5 +1,6 @@
 // Serialization formats for record keys and values. A format turns a list of column values into
 // bytes and back; null rows (tombstones) are handled by the caller.
+import { normLong, stringifyJson } from '../expr/long.ts';
 import type { Column } from '../types.ts';
 
 export interface Format {
@@ -21,8 +22,14 @@ export function coerce(v: unknown, col: Column): unknown {
     case 'INTEGER':
     case 'BIGINT': {
       let n: number;
-      if (typeof v === 'number') n = Math.trunc(v);
-      else if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) n = Number(v);
+      if (typeof v === 'bigint') {
+        if (t === 'BIGINT') return normLong(v);
+        n = Number(v);
+      } else if (typeof v === 'number') n = Math.trunc(v);
+      else if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) {
+        n = Number(v);
+        if (t === 'BIGINT' && !Number.isSafeInteger(n)) return normLong(BigInt(v.trim()));
+      }
       else throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: ${t}, path: ${col.name}`);
       if (t === 'INTEGER' && (n > 2147483647 || n < -2147483648)) throw new SerdeError(`Value out of range for INTEGER: ${String(v)}`);
       return n;
@@ -33,7 +40,7 @@ export function coerce(v: unknown, col: Column): unknown {
       throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: DOUBLE, path: ${col.name}`);
     case 'STRING':
       if (typeof v === 'string') return v;
-      if (typeof v === 'object') return JSON.stringify(v);
+      if (typeof v === 'object') return stringifyJson(v);
       return String(v);
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;

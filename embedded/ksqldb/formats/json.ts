@@ -1,4 +1,5 @@
 // JSON format: values are objects keyed by column name; a key with one column is a bare primitive.
+import { stringifyJson } from '../expr/long.ts';
 import type { Column } from '../types.ts';
 import { coerce, SerdeError, type Format } from './format.ts';
 
@@ -14,10 +15,10 @@ export const JsonFormat: Format = {
   name: 'JSON',
   validate: () => undefined,
   serialize(values, cols, isKey) {
-    if (isKey && cols.length === 1) return Buffer.from(JSON.stringify(values[0] ?? null));
+    if (isKey && cols.length === 1) return Buffer.from(stringifyJson(values[0] ?? null));
     const obj: Record<string, unknown> = {};
     cols.forEach((c, i) => (obj[c.name] = values[i] ?? null));
-    return Buffer.from(JSON.stringify(obj));
+    return Buffer.from(stringifyJson(obj));
   },
   deserialize(data, cols, isKey) {
     let parsed: unknown;

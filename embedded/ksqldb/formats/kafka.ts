@@ -1,4 +1,5 @@
 // KAFKA format: a single primitive in Kafka's own serializer layout (big-endian ints, UTF-8 strings).
+import { normLong, toBig } from '../expr/long.ts';
 import { SerdeError, type Format } from './format.ts';
 
 export const KafkaFormat: Format = {
@@ -23,7 +24,7 @@ export const KafkaFormat: Format = {
       }
       case 'BIGINT': {
         const b = Buffer.alloc(8);
-        b.writeBigInt64BE(BigInt(Math.trunc(v as number)));
+        b.writeBigInt64BE(toBig(v));
         return b;
       }
       case 'DOUBLE': {
@@ -44,7 +45,7 @@ export const KafkaFormat: Format = {
         return [data.readInt32BE(0)];
       case 'BIGINT':
         if (data.length !== 8) throw new SerdeError('Size of data received by LongDeserializer is not 8');
-        return [Number(data.readBigInt64BE(0))];
+        return [normLong(data.readBigInt64BE(0))];
       case 'DOUBLE':
         if (data.length !== 8) throw new SerdeError('Size of data received by DoubleDeserializer is not 8');
         return [data.readDoubleBE(0)];

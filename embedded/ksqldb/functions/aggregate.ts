@@ -1,5 +1,6 @@
 // Aggregate functions (UDAFs). Accumulators are plain JSON-serialisable values so that
 // aggregate state can be written to and restored from a changelog.
+import { longOp, stringifyJson, type Long } from '../expr/long.ts';
 import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
 
 export interface AggregateImpl {
@@ -54,13 +55,16 @@ def('COUNT', 'Count rows, or non-null values of the argument', (ts) => {
 def('SUM', 'Sum of non-null values', (ts) => {
   if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'SUM' does not accept parameters (${sig(ts)}).`;
   const t = ts[0]!;
-  const norm = t.base === 'INTEGER' ? toInt32 : (n: number) => n;
+  const plus = (x: unknown, y: unknown): unknown =>
+    t.base === 'INTEGER' ? toInt32((x as number) + (y as number)) : t.base === 'BIGINT' ? longOp('+', x as Long, y as Long) : (x as number) + (y as number);
+  const minus = (x: unknown, y: unknown): unknown =>
+    t.base === 'INTEGER' ? toInt32((x as number) - (y as number)) : t.base === 'BIGINT' ? longOp('-', x as Long, y as Long) : (x as number) - (y as number);
   return {
     returnType: t,
     init: () => 0,
-    add: (acc, a) => (isNull(a[0]) ? acc : norm((acc as number) + (a[0] as number))),
-    undo: (acc, a) => (isNull(a[0]) ? acc : norm((acc as number) - (a[0] as number))),
-    merge: (x, y) => norm((x as number) + (y as number)),
+    add: (acc, a) => (isNull(a[0]) ? acc : plus(acc, a[0])),
+    undo: (acc, a) => (isNull(a[0]) ? acc : minus(acc, a[0])),
+    merge: (x, y) => plus(x, y),
     result: (acc) => acc,
   };
 });
@@ -72,8 +76,8 @@ def('AVG', 'Average of non-null values (DOUBLE)', (ts) => {
     returnType: T.DOUBLE,
     structState: true,
     init: () => [0, 0],
-    add: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] + (a[0] as number), (acc as Acc)[1] + 1]),
-    undo: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] - (a[0] as number), (acc as Acc)[1] - 1]),
+    add: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] + Number(a[0]), (acc as Acc)[1] + 1]),
+    undo: (acc, a) => (isNull(a[0]) ? acc : [(acc as Acc)[0] - Number(a[0]), (acc as Acc)[1] - 1]),
     merge: (x, y) => [(x as Acc)[0] + (y as Acc)[0], (x as Acc)[1] + (y as Acc)[1]],
     result: (acc) => ((acc as Acc)[1] === 0 ? 0 : (acc as Acc)[0] / (acc as Acc)[1]),
   };
@@ -94,7 +98,7 @@ for (const [name, better] of [['MIN', (a: unknown, b: unknown) => (a as number) 
 
 def('COUNT_DISTINCT', 'Count of distinct non-null values', (ts) => {
   if (ts.length !== 1) return `Function 'COUNT_DISTINCT' does not accept parameters (${sig(ts)}).`;
-  const k = (v: unknown) => JSON.stringify(v);
+  const k = (v: unknown) => stringifyJson(v);
   return {
     returnType: T.BIGINT,
     init: () => [],
@@ -145,18 +149,18 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
       init: () => [],
       add: (acc, a) => {
         const cur = acc as unknown[];
-        if (distinct && cur.some((x) => JSON.stringify(x) === JSON.stringify(a[0]))) return cur;
+        if (distinct && cur.some((x) => stringifyJson(x) === stringifyJson(a[0]))) return cur;
         return [...cur, a[0] ?? null];
       },
       undo: (acc, a) => {
         const cur = [...(acc as unknown[])];
-        const i = cur.findIndex((x) => JSON.stringify(x) === JSON.stringify(a[0] ?? null));
+        const i = cur.findIndex((x) => stringifyJson(x) === stringifyJson(a[0] ?? null));
         if (i >= 0) cur.splice(i, 1);
         return cur;
       },
       merge: (x, y) => {
         const all = [...(x as unknown[]), ...(y as unknown[])];
-        return distinct ? all.filter((v, i) => all.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) === i) : all;
+        return distinct ? all.filter((v, i) => all.findIndex((w) => stringifyJson(w) === stringifyJson(v)) === i) : all;
       },
       result: (acc) => acc,
     };

@@ -1,9 +1,10 @@
 // Stream-table join: table changes update state; each stream record looks up the table row by key.
+import { stringifyJson } from '../expr/long.ts';
 import type { Compiled, Row } from '../expr/compile.ts';
 import type { KeyValueStore } from '../state/store.ts';
 import type { Emit, Rec } from './types.ts';
 
-export const keyString = (key: unknown[] | null) => JSON.stringify(key);
+export const keyString = (key: unknown[] | null) => stringifyJson(key);
 
 export interface StreamTableJoin {
   onTable(rec: Rec): void;

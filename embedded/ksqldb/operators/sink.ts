@@ -3,6 +3,7 @@ import { encodeWindowedKey, getFormat, type WindowType } from '../formats/index.
 import type { SinkRecord } from '../io.ts';
 import type { LogicalSchema } from '../types.ts';
 import type { Rec } from './types.ts';
+import { stringifyJson } from '../expr/long.ts';
 
 export interface SinkSpec {
   topic: string;
@@ -42,7 +43,7 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
     const value = !rec.row
       ? null
       : unwrap
-        ? Buffer.from(JSON.stringify(rec.row[valueCols[0]!.name] ?? null))
+        ? Buffer.from(stringifyJson(rec.row[valueCols[0]!.name] ?? null))
         : vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false);
     return { topic: spec.topic, timestamp: ts, key, value };
   };

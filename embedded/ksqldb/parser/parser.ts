@@ -3,6 +3,7 @@ import { KsqlError, type Position } from '../errors.ts';
 import { T, type SqlType } from '../types.ts';
 import type { ColumnDef, Duration, Expr, JoinClause, Props, PropValue, Query, SelectItem, SourceRef, Statement, WindowSpec } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
+import { normLong } from '../expr/long.ts';
 
 /** Words that cannot be used as unquoted identifiers (aliases / names). */
 const RESERVED = new Set([
@@ -585,8 +586,8 @@ class Parser {
       if (big > MAX_LONG) {
         throw new KsqlError(`Invalid numeric literal: ${text}`, { kind: 'parse', pos, statementText: this.currentText() });
       }
-      const v = Number(negative ? -big : big);
-      const isInt = v >= -2147483648 && v <= 2147483647;
+      const v = normLong(negative ? -big : big);
+      const isInt = typeof v === 'number' && v >= -2147483648 && v <= 2147483647;
       return { kind: 'lit', type: isInt ? T.INTEGER : T.BIGINT, value: v, text, pos };
     }
     const v = Number(text);

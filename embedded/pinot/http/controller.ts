@@ -9,7 +9,7 @@ import { ControllerError } from '../errors.ts';
 import type { IngestionManager } from '../ingest/manager.ts';
 import type { QueryEngine } from '../query.ts';
 import { formatTimestamp, type ParsedSchema } from '../schema.ts';
-import { parseTypeParam, splitTableName } from '../table-config.ts';
+import { parseTableConfig, parseTypeParam, splitTableName } from '../table-config.ts';
 import { readQueryBody, sendOutcome } from './broker.ts';
 import { CONSOLE_HTML } from './console.ts';
 import { bodyJson, boolParam, controllerErrorHandler, cors, rawBody, route, sendJson } from './common.ts';
@@ -131,9 +131,8 @@ export function createControllerApp(options: ControllerAppOptions): express.Expr
     if (!asc) names.reverse();
     sendJson(res, { tables: names });
   }));
-  app.post('/tables/validate', rawBody, route(async (req, res) => {
+  app.post('/tables/validate', rawBody, route((req, res) => {
     const body = bodyJson(req, 'table config');
-    const { parseTableConfig } = await import('../table-config.ts');
     const { config } = parseTableConfig(body, (raw) => schemas.get(raw));
     sendJson(res, config.json);
   }));
@@ -162,10 +161,24 @@ export function createControllerApp(options: ControllerAppOptions): express.Expr
   app.get('/tables/:name/schema', route((req, res) => {
     const name = String(req.params.name);
     const entry = tables.find(name)[0];
-    const schema = schemas.get(entry?.config.rawName ?? splitTableName(name).raw);
+    if (!entry) throw new ControllerError(404, `Table ${name} does not exist`);
+    const schema = schemas.get(entry.config.rawName);
     if (!schema) throw new ControllerError(404, `Schema not found for table: ${name}`);
     sendJson(res, schemaBody(schema));
   }));
+  const viewOf = (req: Request, state: 'ONLINE' | 'CONSUMING') => {
+    const entries = tables.find(String(req.params.name), parseTypeParam(req.query.type));
+    if (entries.length === 0) throw new ControllerError(404, `Table ${String(req.params.name)} does not exist`);
+    const body: Record<string, unknown> = { OFFLINE: null, REALTIME: null };
+    for (const e of entries) {
+      const segments: Record<string, Record<string, string>> = {};
+      if (e.config.type === 'REALTIME') for (const s of segmentsOf(e)) segments[s] = { Server_embedded: e.paused ? 'ONLINE' : state };
+      body[e.config.type] = segments;
+    }
+    return body;
+  };
+  app.get('/tables/:name/externalview', route((req, res) => sendJson(res, viewOf(req, 'CONSUMING'))));
+  app.get('/tables/:name/idealstate', route((req, res) => sendJson(res, viewOf(req, 'CONSUMING'))));
   app.get('/tables/:name/size', route(async (req, res) => {
     const name = String(req.params.name);
     const entries = tables.find(name);

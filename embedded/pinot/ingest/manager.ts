@@ -106,8 +106,12 @@ class TableIngestion {
   }
 
   problem(message: string): void {
+    const now = Date.now();
+    // The same connection problem again within a minute is counted, not logged again.
+    const repeat = message === this.lastError && this.lastErrorAtMs !== undefined && now - this.lastErrorAtMs < 60_000;
     this.lastError = message;
-    this.lastErrorAtMs = Date.now();
+    if (repeat) return;
+    this.lastErrorAtMs = now;
     this.problemLogs++;
     const max = this.manager.options.maxProblemLogs ?? 50;
     if (this.problemLogs <= max || this.problemLogs % 1000 === 0) {

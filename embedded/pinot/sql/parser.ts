@@ -64,6 +64,7 @@ const RESERVED = new Set([
   'SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'AS', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL',
   'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'DISTINCT', 'ASC', 'DESC', 'JOIN', 'ON', 'UNION', 'TRUE', 'FALSE',
   'CAST', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'OUTER', 'NULLS', 'FILTER', 'SET', 'EXPLAIN', 'WITH', 'ALL', 'INTERSECT', 'EXCEPT',
+  'OPTION', 'FETCH', 'ROWS',
 ]);
 
 class Parser {
@@ -143,6 +144,21 @@ class Parser {
     }
     if (this.isKeyword('WITH')) throw new SqlValidationError('WITH (common table expressions) is not supported by the single-stage engine');
     const select = this.parseSelect();
+    if (this.isKeyword('OPTION') && this.isOp('(', 1)) {
+      // Legacy `OPTION(key=value, …)` suffix: query options.
+      this.next();
+      this.next();
+      if (!this.isOp(')')) {
+        do {
+          const key = this.identifierText();
+          this.expectOp('=');
+          const t = this.next();
+          if (t.kind !== 'string' && t.kind !== 'number' && t.kind !== 'ident') this.unexpected('a value');
+          options[key] = t.text;
+        } while (this.acceptOp(','));
+      }
+      this.expectOp(')');
+    }
     while (this.acceptOp(';')) {
       // trailing semicolons
     }
@@ -393,7 +409,7 @@ class Parser {
         return { kind: 'cast', arg, type };
       }
       if (this.isOp('(', 1)) return this.parseCall();
-      if (RESERVED.has(upper) && upper !== 'FILTER' && upper !== 'SET') this.unexpected();
+      if (RESERVED.has(upper) && !['FILTER', 'SET', 'OPTION', 'FETCH', 'ROWS'].includes(upper)) this.unexpected();
       this.next();
       if ((upper === 'TIMESTAMP' || upper === 'DATE') && this.peek().kind === 'string') {
         const literal = this.next().text;

@@ -113,7 +113,16 @@ export function translate(select: SelectStatement, view: TableView, nowMs = Date
     if (where.agg) throw parsingError('Aggregate functions are not supported in WHERE clause');
   }
 
-  const groupBy = select.groupBy.map((g) => emit(substituteAliases(g, aliases, ctx, false), ctx));
+  // GROUP BY 1 / ORDER BY 2: ordinals name select items.
+  const ordinal = (e: Expr): Expr => {
+    if (e.kind === 'literal' && e.type === 'number' && /^\d+$/.test(e.value)) {
+      const n = Number(e.value);
+      if (n < 1 || n > items.length) throw parsingError(`Ordinal ${n} is out of range of the select list (1..${items.length})`);
+      return items[n - 1]!.expr;
+    }
+    return e;
+  };
+  const groupBy = select.groupBy.map((g) => emit(substituteAliases(ordinal(g), aliases, ctx, false), ctx));
   if (groupBy.some((g) => g.agg)) throw parsingError('Aggregate functions are not supported in GROUP BY clause');
   const isGroupBy = groupBy.length > 0;
   const aggregation = anyAgg || isGroupBy;
@@ -138,7 +147,7 @@ export function translate(select: SelectStatement, view: TableView, nowMs = Date
   }
 
   const orderBy = select.orderBy.map((o) => {
-    const typed = emit(substituteAliases(o.expr, aliases, ctx, true), ctx);
+    const typed = emit(substituteAliases(ordinal(o.expr), aliases, ctx, true), ctx);
     if (typed.agg && !aggregation) throw parsingError('Aggregate functions in ORDER BY need a GROUP BY clause');
     return `${typed.sql} ${o.desc ? 'DESC' : 'ASC'}${o.nulls ? ` NULLS ${o.nulls}` : ''}`;
   });

@@ -1,0 +1,86 @@
+#!/bin/sh
+# init.sh: one command to a running PageView analytics stack.
+# Uses Docker Compose when a Docker engine answers (or STACK=docker), otherwise the embedded stack.
+set -eu
+
+usage() {
+  cat <<'TXT'
+Usage: sh init.sh [--help]
+
+Brings up the whole PageView analytics stack and fills it with data:
+  1. installs npm dependencies if node_modules is missing (npm ci);
+  2. if a Docker engine answers (or STACK=docker): docker compose up -d, waits for every
+     health check, runs the bootstrap (topics, Users table, connector, ksql statements,
+     Pinot tables) and starts the producers;
+     otherwise (or STACK=embedded): runs the embedded stack in this terminal (npm start),
+     which does the same in one Node.js process, with no Docker and no JVM;
+  3. prints every URL.
+Running it again is safe: the bootstrap reports what already exists and changes nothing.
+
+Environment: STACK=auto|docker|embedded (default auto), DATA_DIR (embedded data, default .data),
+PRODUCER_RATE (events/s for the producers, default 200 here), and every variable of config/.
+TXT
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  *) echo "init.sh: unknown option '$1'; see --help" >&2; exit 2 ;;
+esac
+
+cd "$(dirname "$0")"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "init.sh: Node.js 20+ and npm are needed (https://nodejs.org); install them and run again" >&2
+  exit 2
+fi
+
+if [ ! -d node_modules ]; then
+  echo "init.sh: installing npm dependencies (npm ci)..."
+  npm ci --no-audit --no-fund
+fi
+
+mode="${STACK:-auto}"
+if [ "$mode" = auto ]; then
+  if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then mode=docker; else mode=embedded; fi
+fi
+
+case "$mode" in
+  embedded)
+    echo "init.sh: no Docker engine in use; starting the embedded stack (Ctrl-C stops it)"
+    exec npm start
+    ;;
+  docker)
+    echo "init.sh: starting the distributed stack with Docker Compose"
+    docker compose up -d
+    services="kafka1 kafka2 kafka3 mysql-server kafka-connect ksqldb-server pinot-controller pinot-broker pinot-server"
+    for service in $services; do
+      printf 'init.sh: waiting for %s to be healthy' "$service"
+      tries=0
+      while :; do
+        id=$(docker compose ps -q "$service")
+        status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo starting)
+        [ "$status" = healthy ] || [ "$status" = running ] && break
+        tries=$((tries + 1))
+        if [ "$tries" -gt 180 ]; then
+          echo; echo "init.sh: $service is not healthy after 6 minutes (status: $status); see: docker compose logs $service" >&2
+          exit 1
+        fi
+        printf '.'
+        sleep 2
+      done
+      echo " ok"
+    done
+    npm run --silent bootstrap -- --mode docker
+    rate="${PRODUCER_RATE:-200}"
+    echo "init.sh: starting the producers in the background at $rate events/s (log: producers.log)"
+    nohup sh -c "npm run --silent produce -- users --count 10000 && \
+      { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
+      > producers.log 2>&1 &
+    npm run --silent bootstrap -- --mode docker --urls
+    ;;
+  *)
+    echo "init.sh: STACK must be auto, docker or embedded, got '$mode'" >&2
+    exit 2
+    ;;
+esac

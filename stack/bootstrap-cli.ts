@@ -1,0 +1,49 @@
+/**
+ * `npm run bootstrap -- [--mode docker|embedded] [--urls]`: creates topics, the Users table, the
+ * connector, the ksql statements and the Pinot tables on a running stack, through public APIs only.
+ */
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { bootstrap, BootstrapError } from './bootstrap.ts';
+import { targetsFor } from './targets.ts';
+import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { waitForHttp } from './http.ts';
+import { formatUrls } from './urls.ts';
+
+const HELP = `Usage: npm run bootstrap -- [--mode docker|embedded] [--urls]
+
+Creates, when missing, everything the pipeline needs on a running stack: Kafka topics 1-8,
+MySQL demo.Users, the JDBC source connector, the ksql statements and the Pinot tables.
+Idempotent: a second run reports each item as already there.
+
+  --mode docker     the stack of docker-compose.yml (connector and Pinot use in-network hosts)
+  --mode embedded   the stack of \`npm start\` (default)
+  --urls            only print the URLs of the stack
+  -h, --help        show this help`;
+
+async function main(): Promise<void> {
+  const args = parseCliArgs(process.argv.slice(2), { mode: 'string', urls: 'boolean', help: 'boolean' }, { h: 'help' });
+  if (args.flags.help) {
+    console.log(HELP);
+    return;
+  }
+  const mode = (args.flags.mode as string | undefined) ?? 'embedded';
+  if (mode !== 'docker' && mode !== 'embedded') throw new CliUsageError(`--mode must be docker or embedded, got "${mode}"`);
+  const config = loadConfig();
+  if (args.flags.urls) {
+    console.log(`The stack:\n${formatUrls(config)}`);
+    return;
+  }
+  const targets = targetsFor(mode);
+  for (const [name, url] of [['Kafka Connect', targets.connectUrl], ['ksqlDB', `${targets.ksqldbUrl}/info`], ['Pinot controller', `${targets.pinotControllerUrl}/health`]] as const) {
+    await waitForHttp(name, url, 300_000, console.log);
+  }
+  const steps = await bootstrap(config, targets, console.log);
+  const created = steps.filter((s) => s.status === 'created');
+  console.log(created.length === 0 ? 'bootstrap: everything was already there; nothing changed' : `bootstrap: created ${created.length} item(s): ${created.map((s) => s.item).join(', ')}`);
+}
+
+main().catch((error) => {
+  const known = error instanceof CliUsageError || error instanceof ConfigError || error instanceof BootstrapError;
+  console.error(`bootstrap: ${(error as Error).message}`);
+  process.exit(known ? 2 : 1);
+});
