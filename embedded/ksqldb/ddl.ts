@@ -84,7 +84,7 @@ export function validateTimestampColumn(name: string | undefined, cols: Column[]
   throw new KsqlError(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`);
 }
 
-export function buildSource(st: Extract<Statement, { kind: 'createSource' }>): DataSource {
+export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, config: Record<string, string> = {}): DataSource {
   checkProps(st.props);
   const topic = prop(st.props, 'KAFKA_TOPIC');
   if (!topic) throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.', { pos: st.pos });
@@ -102,7 +102,7 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>): D
   }
   if (!st.columns.length) throw new KsqlError('The statement does not define any columns.', { pos: st.pos });
   if (isTable && key.length === 0) throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', { pos: st.pos });
-  const formats = resolveFormats(st.props, { key: 'KAFKA' });
+  const formats = resolveFormats(st.props, { key: config['ksql.persistence.default.format.key'] ?? 'KAFKA', value: config['ksql.persistence.default.format.value'] });
   checkSchemaNames(st.props, formats);
   const delims = resolveDelimiters(st.props, formats);
   validateFormats(formats.key, formats.value, key, value);

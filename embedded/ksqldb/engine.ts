@@ -66,6 +66,25 @@ interface Running {
   pipeline: QueryPipeline;
 }
 
+/** A transient push query (`SELECT ... EMIT CHANGES [LIMIT n]`), e.g. behind the REST /query endpoint. */
+export interface TransientQuery {
+  id: string;
+  /** output columns in SELECT order */
+  columns: { name: string; type: string }[];
+  /** run one record through this query only (e.g. catching up from the start of a topic) */
+  feed(rec: SourceRecord): void;
+  close(): void;
+  readonly done: boolean;
+}
+
+export interface TransientRow {
+  values: unknown[];
+  /** a table row was deleted (values hold the key columns only) */
+  tombstone: boolean;
+  timestamp: number;
+  window?: { start: number; end: number };
+}
+
 export class KsqlEngine {
   readonly metastore: Metastore;
   readonly state: StateBackend;
@@ -114,11 +133,13 @@ export class KsqlEngine {
     switch (st.kind) {
       case 'createSource': {
         const existing = this.metastore.get(st.name);
+        if (st.orReplace && st.source) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`, { pos: st.pos });
+        if (existing && st.orReplace && existing.isSource) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`, { pos: st.pos });
         if (existing) {
           if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
           if (!st.orReplace) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
         }
-        const src = buildSource(st);
+        const src = buildSource(st, this.config);
         this.metastore.put(src);
         this.registerTopic(src.topic, src.partitions, src.replicas);
         this.commands.push(st.text);
@@ -136,6 +157,7 @@ export class KsqlEngine {
           if (st.ifExists) return this.ok(st, `Source ${st.name} does not exist.`);
           throw new KsqlError(`Source ${st.name} does not exist.`, { pos: st.pos });
         }
+        if (src.isSource && st.deleteTopic) throw new KsqlError(`Cannot delete topic for read-only source: ${st.name}`, { pos: st.pos });
         if (src.type !== st.sourceType) throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
         const readers = [...this.running.values()].filter((r) => r.info.sources.includes(st.name) && r.info.state === 'RUNNING');
         const writers = [...this.running.values()].filter((r) => r.info.sink === st.name && r.info.state === 'RUNNING');
@@ -181,7 +203,7 @@ export class KsqlEngine {
         return results[results.length - 1] ?? this.ok(st, 'Script executed');
       }
       case 'select':
-        throw new KsqlError('Transient (push/pull) queries are served by the REST layer; the engine core runs persistent queries only.', { pos: st.pos });
+        throw new KsqlError('Transient queries stream rows: use KsqlEngine.executeQuery() (the REST /query endpoint).', { pos: st.pos });
     }
   }
 
@@ -207,10 +229,11 @@ export class KsqlEngine {
     const prefix = this.config['ksql.output.topic.name.prefix'] ?? '';
     const topic = prop(st.props, 'KAFKA_TOPIC') ?? prefix + st.name;
     for (const p of ['WINDOW_TYPE', 'WINDOW_SIZE']) if (st.props[p]) throw new KsqlError(`Invalid config variable in the WITH clause: ${p}`, { pos: st.props[p]!.pos });
-    const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? 'KAFKA' : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
+    const defaultKey = (this.config['ksql.persistence.default.format.key'] ?? 'KAFKA').toUpperCase();
+    const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? defaultKey : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
     let keyFormat = formats.key;
     if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) {
-      if (prop(st.props, 'KEY_FORMAT') || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
+      if ((prop(st.props, 'KEY_FORMAT') ?? 'NONE').toUpperCase() !== 'NONE' || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
       keyFormat = 'NONE';
     }
     if (aq.sides.some((s) => s.source.type === 'TABLE' && s.source.windowType)) throw new KsqlError('KSQL does not support persistent queries on windowed tables.', { pos: st.pos });
@@ -356,11 +379,69 @@ export class KsqlEngine {
     };
   }
 
+  private transients = new Map<string, { pipeline: QueryPipeline; close: () => void }>();
+  private transientCounter = 0;
+
+  /**
+   * Starts a transient push query. Rows produced by records passed to process() (or feed()) are
+   * handed to onRow until close() or LIMIT; onDone runs once at the end.
+   */
+  executeQuery(sql: string, onRow: (row: TransientRow) => void, onDone?: () => void): TransientQuery {
+    const stmts = parseStatements(sql);
+    const st = stmts[0];
+    if (stmts.length !== 1 || !st || st.kind !== 'select') throw new KsqlError('Expected a single SELECT statement', { statementText: sql });
+    let aq: AnalyzedQuery;
+    try {
+      aq = analyzeQuery(st.query, this.metastore, { persistent: false });
+    } catch (e) {
+      if (e instanceof KsqlError) e.statementText ??= st.text;
+      throw e;
+    }
+    const id = `transient_${(st.query.from.name).toUpperCase()}_${this.transientCounter++}`;
+    const limit = st.query.limit;
+    let count = 0;
+    let done = false;
+    const close = () => {
+      if (done) return;
+      done = true;
+      this.transients.delete(id);
+      onDone?.();
+    };
+    const deliver = (rec: { key: unknown[] | null; row: Record<string, unknown> | null; ts: number; window?: { start: number; end: number } }) => {
+      if (done) return;
+      const values = aq.projection.map((p) => (p.keyIndex !== undefined ? (rec.key?.[p.keyIndex] ?? null) : rec.row ? (rec.row[p.name] ?? null) : null));
+      onRow({ values, tombstone: rec.row === null, timestamp: rec.ts, window: rec.window });
+      if (limit !== undefined && ++count >= limit) close();
+    };
+    const pipeline = buildPipeline({
+      id,
+      query: aq,
+      sink: { topic: '', schema: aq.schema, keyFormat: 'JSON', valueFormat: 'JSON' },
+      state: new MemoryStateBackend(),
+      emit: () => undefined,
+      deliver,
+      log: (e) => this.logProblem(e),
+    });
+    this.transients.set(id, { pipeline, close });
+    return {
+      id,
+      columns: aq.projection.map((p) => ({ name: p.name, type: typeToString(p.type) })),
+      feed: (rec) => {
+        for (const i of pipeline.inputs) if (i.topic === rec.topic && !done) i.handle(rec);
+      },
+      close,
+      get done() {
+        return done;
+      },
+    };
+  }
+
   // ------------------------------------------------------------ records
   /** Topics that running queries read from. */
   subscribedTopics(): string[] {
     const s = new Set<string>();
     for (const r of this.running.values()) for (const i of r.pipeline.inputs) s.add(i.topic);
+    for (const t of this.transients.values()) for (const i of t.pipeline.inputs) s.add(i.topic);
     return [...s];
   }
 
@@ -369,13 +450,21 @@ export class KsqlEngine {
     for (const r of this.running.values()) {
       for (const i of r.pipeline.inputs) if (i.topic === rec.topic) i.handle(rec);
     }
+    for (const t of [...this.transients.values()]) {
+      for (const i of t.pipeline.inputs) if (i.topic === rec.topic) i.handle(rec);
+    }
     const out = this.outbox;
     this.outbox = [];
     return out;
   }
 
+  /** number of records skipped or dropped with a processing-log entry since start */
+  processingErrors = 0;
+
   private logProblem(e: ProcessingLogEntry): void {
+    this.processingErrors++;
     this.processingLog.push(e);
+    if (this.processingLog.length > 10_000) this.processingLog.splice(0, this.processingLog.length - 10_000);
     this.opts.processingLog?.(e);
   }
 

@@ -96,3 +96,28 @@ describe('engine', () => {
     expect(r.subscribedTopics()).toEqual(['s']);
   });
 });
+
+describe('transient push queries', () => {
+  it('streams projected rows (key columns included) and stops at LIMIT', () => {
+    const d = driver("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', key_format='JSON', value_format='JSON');");
+    const rows: unknown[][] = [];
+    let ended = false;
+    const q = d.engine.executeQuery('SELECT v * 10 AS x, k FROM s WHERE v > 1 EMIT CHANGES LIMIT 2;', (r) => rows.push(r.values), () => (ended = true));
+    expect(q.columns).toEqual([{ name: 'X', type: 'INTEGER' }, { name: 'K', type: 'STRING' }]);
+    d.send('s', 'a', { v: 1 }, 1);
+    d.send('s', 'b', { v: 2 }, 2);
+    d.send('s', 'c', { v: 3 }, 3);
+    d.send('s', 'd', { v: 4 }, 4);
+    expect(rows).toEqual([[20, 'b'], [30, 'c']]);
+    expect(ended).toBe(true);
+    expect(q.done).toBe(true);
+  });
+  it('aggregates in a transient query emit per update', () => {
+    const d = driver("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', key_format='JSON', value_format='JSON');");
+    const rows: unknown[][] = [];
+    d.engine.executeQuery('SELECT k, COUNT(*) AS n FROM s GROUP BY k EMIT CHANGES;', (r) => rows.push(r.values));
+    d.send('s', 'a', { v: 1 }, 1);
+    d.send('s', 'a', { v: 1 }, 2);
+    expect(rows).toEqual([['a', 1], ['a', 2]]);
+  });
+});

@@ -52,3 +52,22 @@ describe('expressions', () => {
     expect(javaDouble(0.0001)).toBe('1.0E-4');
   });
 });
+
+describe('BIGINT precision and formats', () => {
+  it('keeps 64-bit literals exact and wraps on overflow', async () => {
+    const { longOp, stringifyJson } = await import('../../embedded/ksqldb/expr/long.ts');
+    expect(String(parseExpression('9223372036854775807').kind === 'lit' && (parseExpression('9223372036854775807') as { value: unknown }).value)).toBe('9223372036854775807');
+    expect(longOp('+', 9223372036854775807n, 1)).toBe(-9223372036854775808n);
+    expect(stringifyJson({ v: 998877665544332211n })).toBe('{"v":998877665544332211}');
+  });
+  it('DELIMITED quotes like Commons CSV', async () => {
+    const { DelimitedFormat } = await import('../../embedded/ksqldb/formats/delimited.ts');
+    const cols = [
+      { name: 'A', type: T.INTEGER, namespace: 'VALUE' as const },
+      { name: 'B', type: T.STRING, namespace: 'VALUE' as const },
+      { name: 'C', type: T.DOUBLE, namespace: 'VALUE' as const },
+    ];
+    expect(DelimitedFormat.serialize([-1, 'a,b', 1], cols, false).toString()).toBe('"-1","a,b",1.0');
+    expect(DelimitedFormat.deserialize(Buffer.from('1,"x ""y""",'), cols, false)).toEqual([1, 'x "y"', null]);
+  });
+});

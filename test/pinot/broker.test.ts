@@ -131,6 +131,8 @@ describe('SQL subset', () => {
   it('queries multi-value columns with any-match semantics and returns arrays', async () => {
     const r = await query(pinot, "SELECT id, tags FROM events WHERE tags = 'x1' ORDER BY views LIMIT 2");
     expect(r.resultTable).toEqual({ dataSchema: { columnNames: ['id', 'tags'], columnDataTypes: ['STRING', 'STRING_ARRAY'] }, rows: [['e1', ['t', 'x1']], ['e3', ['t', 'x1']]] });
+    const agg = await query(pinot, 'SELECT COUNTMV(tags), DISTINCTCOUNTMV(tags) FROM events');
+    expect(agg.resultTable).toEqual({ dataSchema: { columnNames: ['countmv(tags)', 'distinctcountmv(tags)'], columnDataTypes: ['LONG', 'INT'] }, rows: [[61, 4]] });
   });
 
   it('shows default null values for missing fields', async () => {

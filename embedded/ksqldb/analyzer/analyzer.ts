@@ -44,7 +44,10 @@ export interface JoinSpec {
 export interface AnalyzedQuery {
   resultType: 'STREAM' | 'TABLE';
   sides: Side[];
-  join?: JoinSpec;
+  /** joins in order: joins[i] joins the result of joins[0..i-1] (or the FROM source) with sides[i+1] */
+  joins: JoinSpec[];
+  /** name of the synthetic join key column the last join writes into its rows */
+  syntheticKey?: string;
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
   partitionBy?: (Compiled & { keyOnly?: boolean })[];
@@ -53,6 +56,8 @@ export interface AnalyzedQuery {
   aggregate?: AggregateSpec;
   /** value column expressions evaluated over the (joined / aggregated) row */
   values: { name: string; expr: Compiled }[];
+  /** every SELECT item in order: a key column (keyIndex) or a value column (by name) — for transient queries */
+  projection: { name: string; type: SqlType; keyIndex?: number }[];
   schema: LogicalSchema;
   /** output key window (from WINDOW clause or a windowed source) */
   window?: { type: WindowType; size?: number };
@@ -103,35 +108,40 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   const left = meta.get(q.from.name);
   if (!left) err(`${q.from.name} does not exist.`, q.from.pos);
   const isJoin = q.joins.length > 0;
-  if (q.joins.length > 1) err('Only a single JOIN is supported', q.joins[1]!.pos);
   const leftAlias = q.from.alias ?? q.from.name;
   sides.push({ source: left!, alias: leftAlias, prefix: isJoin ? leftAlias + '_' : '' });
-  let joinSpec: JoinSpec | undefined;
-  if (isJoin) {
-    const j = q.joins[0]!;
+  for (const j of q.joins) {
     const right = meta.get(j.right.name);
     if (!right) err(`${j.right.name} does not exist.`, j.right.pos);
     const rightAlias = j.right.alias ?? j.right.name;
-    if (rightAlias === leftAlias) err(`Can not join '${left!.name}' to '${right!.name}': self joins require aliases`, j.pos);
+    const clash = sides.find((s) => s.alias === rightAlias || s.source.name === right!.name);
+    if (clash && clash.source.name === right!.name) err(`Can not join '${clash.source.name}' to '${right!.name}': self joins are not yet supported.`, j.pos);
+    if (clash) err(`Can not join '${clash.source.name}' to '${right!.name}': the alias '${rightAlias}' is used twice`, j.pos);
     sides.push({ source: right!, alias: rightAlias, prefix: rightAlias + '_' });
   }
   const scope = new SourceScope(sides);
+  const joinNorm = (e: Expr): string => exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + scope.resolve(x).field, pos: x.pos } : undefined)));
 
-  if (isJoin) {
-    const j = q.joins[0]!;
-    const l = sides[0]!.source;
-    const r = sides[1]!.source;
-    const kind: JoinSpec['kind'] = l.type === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : l.type === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
-    if (l.type === 'TABLE' && r.type === 'STREAM') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${l.name} JOIN ${r.name}.`, j.pos);
-    if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT') err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${l.name} [${j.type}] JOIN ${r.name}.`, j.pos);
+  const joinSpecs: JoinSpec[] = [];
+  let accType: 'STREAM' | 'TABLE' = left!.type;
+  /** normalized expressions that all equal the current join result's key */
+  let keyClass: string[] = [];
+  let keyType: SqlType = T.STRING;
+  q.joins.forEach((j, ji) => {
+    const r = sides[ji + 1]!.source;
+    const lname = ji === 0 ? left!.name : 'the join result';
+    const kind: JoinSpec['kind'] = accType === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : accType === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
+    if (accType === 'TABLE' && r.type === 'STREAM') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${lname} JOIN ${r.name}.`, j.pos);
+    if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT') err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${lname} [${j.type}] JOIN ${r.name}.`, j.pos);
     if (kind === 'stream-stream' && !j.within) err(`Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select`, j.pos);
     if (kind !== 'stream-stream' && j.within) err(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.pos);
-    const kafkaJoin = [l, r].filter((x) => x.valueFormat === 'KAFKA').map((x) => x.name);
+    const kafkaJoin = (ji === 0 ? [left!, r] : [r]).filter((x) => x.valueFormat === 'KAFKA').map((x) => x.name);
     if (kafkaJoin.length) err(`Source(s) ${kafkaJoin.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`, j.pos);
     if (j.on.kind !== 'cmp' || j.on.op !== '=') err(`Unsupported join expression: ${exprToString(j.on)}. Only equality joins are supported`, j.pos);
     const on = j.on as Extract<Expr, { kind: 'cmp' }>;
     const sideOf = (e: Expr): number => {
       const s = new Set(colRefs(e).map((c) => scope.lookup(c).side));
+      if (s.size > 1 && [...s].every((x) => x! <= ji)) return 0;
       if (s.size !== 1) err(`Invalid comparison expression '${exprToString(e)}' in join '${exprToString(on)}'. Each side of the join comparision must contain references from exactly one source.`, e.pos);
       return [...s][0]!;
     };
@@ -140,27 +150,43 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const ls = sideOf(le);
     const rs = sideOf(re);
     if (ls === rs) err(`Each side of the join must reference exactly one source and not the same source. Left side references ${sides[ls]!.alias} and right references ${sides[rs]!.alias}`, on.pos);
-    if (ls === 1) [le, re] = [re, le];
-    const isPk = (e: Expr, src: typeof l) => e.kind === 'col' && scope.lookup(e).key && src.schema.key.length === 1;
+    if (ls === ji + 1) [le, re] = [re, le];
+    if (sideOf(re) !== ji + 1 || sideOf(le) > ji) err(`Invalid join criteria ${exprToString(on)}: the join must reference ${sides[ji + 1]!.alias} on one side`, on.pos);
+    const isPk = (e: Expr, src: typeof r) => e.kind === 'col' && scope.lookup(e).key && src.schema.key.length === 1;
     if (kind !== 'stream-stream' && !isPk(re, r)) {
       err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${r.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
     }
-    if (kind === 'table-table' && !isPk(le, l)) {
-      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${l.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(le)}`, on.pos);
+    if (kind === 'table-table' && (ji === 0 ? !isPk(le, left!) : !keyClass.includes(joinNorm(le)))) {
+      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column instead of ${exprToString(le)}`, on.pos);
     }
     const leftKey = compileExpr(le, scope);
     const rightKey = compileExpr(re, scope);
     if (leftKey.type.base !== rightKey.type.base) {
       err(`Invalid join condition: types don't match. Got ${exprToString(le)}{${leftKey.type.base}} = ${exprToString(re)}{${rightKey.type.base}}.`, on.pos);
     }
-    joinSpec = {
+    joinSpecs.push({
       kind,
       type: j.type,
       leftKey,
       rightKey,
-      leftIsKey: !!isPk(le, l),
+      leftIsKey: ji === 0 ? !!isPk(le, left!) : keyClass.includes(joinNorm(le)),
       within: j.within ? { before: j.within.before.ms, after: j.within.after.ms, grace: j.within.grace?.ms } : undefined,
-    };
+    });
+    const ln = joinNorm(le);
+    keyClass = keyClass.includes(ln) ? [...keyClass, joinNorm(re)] : [ln, joinNorm(re)];
+    keyType = leftKey.type;
+    accType = kind === 'table-table' ? 'TABLE' : 'STREAM';
+  });
+  // FULL OUTER joins, and joins whose criteria are not plain columns, get a synthetic key column
+  let syntheticKey: string | undefined;
+  const lastJoin = q.joins[q.joins.length - 1];
+  if (lastJoin && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n)))) {
+    const used = new Set(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
+    let n = 0;
+    syntheticKey = 'ROWKEY';
+    while (used.has(syntheticKey)) syntheticKey = `ROWKEY_${++n}`;
+    scope.addSynthetic(syntheticKey, keyType);
+    keyClass = ['#' + syntheticKey];
   }
 
   // ---- WHERE ----
@@ -179,8 +205,16 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 
   // ---- select items ----
   let colCounter = 0;
+  const taken = new Set<string>([...sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)), ...q.select.flatMap((s) => (s.kind === 'expr' && s.alias ? [s.alias] : []))]);
+  const nextColName = (): string => {
+    let n: string;
+    do n = `KSQL_COL_${colCounter++}`;
+    while (taken.has(n));
+    return n;
+  };
   const items: ItemOut[] = [];
   const expandStar = (it: Extract<SelectItem, { kind: 'star' }>) => {
+    if (syntheticKey && !it.source) items.push({ expr: { kind: 'col', name: syntheticKey, pos: it.pos }, name: syntheticKey, pos: it.pos });
     const idxs = it.source ? [sides.findIndex((s) => s.alias === it.source || s.source.name === it.source)] : sides.map((_, i) => i);
     if (idxs[0] === -1) err(`Source '${it.source}' not found in the FROM clause or is not a valid alias`, it.pos);
     for (const i of idxs) {
@@ -205,7 +239,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         const ambiguous = isJoin && scope.fields.filter((x) => x.column === colName).length > 1;
         void f;
         name = ambiguous ? `${sides[f.side!]!.alias}_${(it.expr as { name: string }).name}` : (it.expr as { name: string }).name;
-      } else name = `KSQL_COL_${colCounter++}`;
+      } else name = nextColName();
     }
     items.push({ expr: it.expr, name, pos: it.pos });
   }
@@ -274,9 +308,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         keyTypes = partitionBy.map((c) => c.type);
       }
     } else if (isJoin) {
-      const j = q.joins[0]!.on as Extract<Expr, { kind: 'cmp' }>;
-      keyNorms = [[norm(j.left), norm(j.right)]];
-      keyTypes = [joinSpec!.leftKey.type];
+      keyNorms = [keyClass];
+      keyTypes = [keyType];
     } else {
       const src = sides[0]!.source;
       keyNorms = src.schema.key.map((c) => [norm({ kind: 'col', name: c.name, pos: q.pos })]);
@@ -302,7 +335,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       keyItem.push(matches.length ? matches[0]! : -1);
     });
     let keyCols: Column[] = keyNorms.map((_, k) => ({
-      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : `KSQL_COL_${colCounter++}`,
+      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : nextColName(),
       type: keyTypes[k]!,
       namespace: 'KEY',
     }));
@@ -336,16 +369,21 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const dup = all.find((c, i) => all.findIndex((d) => d.name === c.name) !== i);
     if (dup) err(`Cannot create column with the same name as existing column: ${dup.name}`, q.pos);
     if (opts.persistent && valueCols.length === 0) err('The projection contains no value columns.', q.pos);
-    const srcType = isJoin ? (joinSpec!.kind === 'table-table' ? 'TABLE' : 'STREAM') : sides[0]!.source.type;
+    const srcType = isJoin ? accType : sides[0]!.source.type;
     result = {
       resultType: srcType,
       sides,
-      join: joinSpec,
+      joins: joinSpecs,
+      syntheticKey,
       where,
       partitionBy,
       rekey,
       values,
       schema: { key: keyCols, value: valueCols },
+      projection: items.map((it, i) => {
+        const k = keyItem.indexOf(i);
+        return k >= 0 && keyCols.length ? { name: it.name, type: keyTypes[k]!, keyIndex: rekey ? rekey.indexOf(k) : k } : { name: it.name, type: compiled[i]!.type };
+      }),
       window: srcWindowed ? { type: sides[0]!.source.windowType!, size: sides[0]!.source.windowSize } : undefined,
       inheritedKeyFormat: keyless && partitionBy?.length === 0 ? 'NONE' : inheritedKeyFormat,
       inheritedValueFormat,
@@ -366,7 +404,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
     }
   }
-  const tableInput = isJoin ? joinSpec!.kind === 'table-table' : sides[0]!.source.type === 'TABLE';
+  const tableInput = isJoin ? accType === 'TABLE' : sides[0]!.source.type === 'TABLE';
   const kafkaSources = sides.filter((s) => s.source.valueFormat === 'KAFKA').map((s) => s.source.name);
   if (kafkaSources.length) err(`Source(s) ${kafkaSources.join(', ')} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, q.pos);
   const groupCompiled = groupBy.map((g) => compileExpr(g, scope));
@@ -454,7 +492,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     return matches.length ? matches[0]! : -1;
   });
   const keyCols: Column[] = groupBy.map((_, gi) => ({
-    name: keyItem[gi]! >= 0 ? items[keyItem[gi]!]!.name : `KSQL_COL_${colCounter++}`,
+    name: keyItem[gi]! >= 0 ? items[keyItem[gi]!]!.name : nextColName(),
     type: groupCompiled[gi]!.type,
     namespace: 'KEY',
   }));
@@ -488,11 +526,16 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   return {
     resultType: 'TABLE',
     sides,
-    join: joinSpec,
+    joins: joinSpecs,
+    syntheticKey,
     where,
     aggregate: { groupBy: groupCompiled, aggs, window, having, emitFinal: q.emit === 'FINAL', tableInput },
     values,
     schema: { key: keyCols, value: valueCols },
+    projection: items.map((it, i) => {
+      const k = keyItem.indexOf(i);
+      return k >= 0 ? { name: it.name, type: groupCompiled[k]!.type, keyIndex: k } : { name: it.name, type: compiled[i]!.type };
+    }),
     window: window ? { type: window.type, size: window.type === 'SESSION' ? undefined : window.size } : undefined,
     inheritedKeyFormat,
     inheritedValueFormat,

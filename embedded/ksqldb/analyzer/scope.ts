@@ -41,6 +41,10 @@ export class SourceScope implements Scope {
   constructor(readonly sides: Side[]) {
     this.fields = sides.flatMap((s, i) => sideFields(s, i));
   }
+  /** a join's synthetic key column (ROWKEY): unqualified, not owned by any source */
+  addSynthetic(name: string, type: SqlType): void {
+    this.fields.push({ field: name, type, column: name, key: true });
+  }
   lookup(ref: { source?: string; name: string; pos: Position }): FieldInfo {
     let candidates = this.fields;
     if (ref.source) {

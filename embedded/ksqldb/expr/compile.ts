@@ -78,7 +78,7 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
   switch (to.base) {
     case 'STRING':
       if (from.base === 'DOUBLE') return javaDouble(v as number);
-      if (Array.isArray(v)) return stringifyJson(v);
+      if (Array.isArray(v)) return '[' + v.map((x) => (x === null || x === undefined ? 'null' : castValue(x, from.item ?? T.STRING, T.STRING))).join(', ') + ']';
       return String(v);
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;
@@ -109,12 +109,16 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
       }
       throw new Error(`Cannot cast ${typeToString(from)} to DOUBLE`);
     }
+    case 'ARRAY':
+      if (!Array.isArray(v)) throw new Error(`Cannot cast ${typeToString(from)} to ARRAY`);
+      return v.map((x) => castValue(x, from.item ?? T.NULL, to.item ?? T.NULL));
     default:
       return v;
   }
 }
 
 function castAllowed(from: SqlType, to: SqlType): boolean {
+  if (from.base === 'ARRAY' && to.base === 'ARRAY') return castAllowed(from.item ?? T.NULL, to.item ?? T.NULL);
   if (from.base === 'NULL' || from.base === to.base) return true;
   if (to.base === 'STRING') return true;
   if (isNumeric(to)) return isNumeric(from) || from.base === 'STRING';
@@ -146,6 +150,32 @@ function likeToRegex(pattern: string, escape?: string): RegExp {
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp('^' + re + '$');
+}
+
+const TIME_COLUMNS = ['ROWTIME', 'WINDOWSTART', 'WINDOWEND'];
+
+/** Partial ISO-8601 text ('2018', '2019-01-01T00:00:00+0445', ...) to epoch millis, UTC by default. */
+export function parseIsoTimestamp(text: string): number | undefined {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = (i: number, d: number) => (m[i] === undefined ? d : Number(m[i]));
+  let ms = Date.UTC(n(1, 1970), n(2, 1) - 1, n(3, 1), n(4, 0), n(5, 0), n(6, 0), m[7] ? Number(m[7].padEnd(3, '0')) : 0);
+  const z = m[8];
+  if (z && z !== 'Z') {
+    const sign = z[0] === '-' ? -1 : 1;
+    const digits = z.slice(1).replace(':', '');
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  }
+  return ms;
+}
+
+/** `ROWTIME > '2019-01-01'`: a string literal compared with a time column is read as a timestamp. */
+function timeLiteral(e: Expr, other: Expr): Expr {
+  if (e.kind === 'lit' && e.type.base === 'STRING' && other.kind === 'col' && TIME_COLUMNS.includes(other.name)) {
+    const ms = parseIsoTimestamp(String(e.value));
+    if (ms !== undefined) return { kind: 'lit', type: T.BIGINT, value: ms, pos: e.pos };
+  }
+  return e;
 }
 
 export function compileExpr(e: Expr, scope: Scope): Compiled {
@@ -209,8 +239,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'cmp': {
-      const l = compileExpr(e.left, scope);
-      const r = compileExpr(e.right, scope);
+      const l = compileExpr(timeLiteral(e.left, e.right), scope);
+      const r = compileExpr(timeLiteral(e.right, e.left), scope);
       if ((e.op !== 'DISTINCT' && e.op !== 'NOT DISTINCT') && (l.type.base === 'NULL' || r.type.base === 'NULL') && (e.left.kind === 'lit' || e.right.kind === 'lit')) {
         err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
       }
@@ -275,8 +305,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case 'between': {
       const o = compileExpr(e.operand, scope);
-      const lo = compileExpr(e.low, scope);
-      const hi = compileExpr(e.high, scope);
+      const lo = compileExpr(timeLiteral(e.low, e.operand), scope);
+      const hi = compileExpr(timeLiteral(e.high, e.operand), scope);
       if (!comparable(o.type, lo.type) || !comparable(o.type, hi.type)) err(`Cannot compare ${typeToString(o.type)} in BETWEEN`, e.pos);
       const neg = e.negated;
       return {

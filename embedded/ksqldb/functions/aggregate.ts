@@ -167,6 +167,19 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
   });
 }
 
+def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
+  if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPKDISTINCT' does not accept parameters (${sig(ts)}).`;
+  const k = lits[1] as number;
+  const top = (xs: unknown[]) => [...new Set(xs)].sort((a, b) => ((a as number) < (b as number) ? 1 : (a as number) > (b as number) ? -1 : 0)).slice(0, k);
+  return {
+    returnType: T.array(ts[0]!),
+    init: () => [],
+    add: (acc, a) => (isNull(a[0]) ? acc : top([...(acc as unknown[]), a[0]])),
+    merge: (x, y) => top([...(x as unknown[]), ...(y as unknown[])]),
+    result: (acc) => acc,
+  };
+});
+
 def('TOPK', 'Top K values, descending', (ts, lits) => {
   if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
   const k = lits[1] as number;

@@ -45,7 +45,37 @@ strFn('LTRIM', 'Trim leading whitespace', 1, (a) => String(a[0]).replace(/^\s+/,
 strFn('RTRIM', 'Trim trailing whitespace', 1, (a) => String(a[0]).replace(/\s+$/, ''));
 strFn(['LEN', 'LENGTH'], 'String length', 1, (a) => String(a[0]).length, T.INTEGER);
 strFn('REPLACE', 'Replace substrings', 3, (a) => String(a[0]).split(String(a[1])).join(String(a[2])));
-strFn('INSTR', 'Position of a substring (1-based)', 2, (a) => String(a[0]).indexOf(String(a[1])) + 1, T.INTEGER);
+def('INSTR', 'Position (1-based) of the n-th occurrence of a substring, searching from a position', (ts) => {
+  if (ts.length < 2 || ts.length > 4) return `Function 'instr' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.INTEGER,
+    invoke: nullSafe((a) => {
+      const s = String(a[0]);
+      const sub = String(a[1]);
+      const pos = a.length > 2 ? Number(a[2]) : 1;
+      const occ = a.length > 3 ? Number(a[3]) : 1;
+      if (pos > 0) {
+        let from = pos - 1;
+        let found = -1;
+        for (let n = 0; n < occ; n++) {
+          found = s.indexOf(sub, from);
+          if (found < 0) return 0;
+          from = found + 1;
+        }
+        return found + 1;
+      }
+      let from = s.length + pos;
+      let found = -1;
+      for (let n = 0; n < occ; n++) {
+        if (from < 0) return 0;
+        found = s.lastIndexOf(sub, from);
+        if (found < 0) return 0;
+        from = found - 1;
+      }
+      return found + 1;
+    }),
+  };
+});
 strFn('INITCAP', 'Capitalise words', 1, (a) => String(a[0]).toLowerCase().replace(/(^|\s)(\S)/g, (_m, s: string, c: string) => s + c.toUpperCase()));
 strFn('REVERSE', 'Reverse a string', 1, (a) => [...String(a[0])].reverse().join(''));
 
@@ -260,6 +290,88 @@ def('TIMESTAMPTOSTRING', 'Format epoch millis', (ts) => {
 def('STRINGTOTIMESTAMP', 'Parse a timestamp string to epoch millis', (ts) => {
   if (ts.length < 2 || ts.length > 3) return `Function 'stringtotimestamp' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.BIGINT, invoke: nullSafe((a) => parseTimestamp(String(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
+});
+
+
+// ---- more math ----
+for (const [name, f] of [
+  ['SIN', Math.sin], ['COS', Math.cos], ['TAN', Math.tan], ['ASIN', Math.asin], ['ACOS', Math.acos], ['ATAN', Math.atan],
+  ['SINH', Math.sinh], ['COSH', Math.cosh], ['TANH', Math.tanh], ['COT', (x: number) => 1 / Math.tan(x)],
+  ['RADIANS', (x: number) => (x * Math.PI) / 180], ['DEGREES', (x: number) => (x * 180) / Math.PI], ['CBRT', Math.cbrt],
+] as const) {
+  numFn(name, `${name.toLowerCase()}(x)`, f, () => T.DOUBLE);
+}
+def('PI', 'The constant pi', (ts) => (ts.length ? "Function 'pi' takes no arguments" : { returnType: T.DOUBLE, invoke: () => Math.PI }));
+def('ATAN2', 'atan2(y, x)', (ts) => {
+  if (ts.length !== 2 || !ts.every(isNumeric)) return `Function 'atan2' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.DOUBLE, invoke: nullSafe((a) => Math.atan2(Number(a[0]), Number(a[1]))) };
+});
+def('LOG', 'Natural log, or log of x in base b: LOG(b, x)', (ts) => {
+  if (ts.length < 1 || ts.length > 2 || !ts.every(isNumeric)) return `Function 'log' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.DOUBLE,
+    invoke: nullSafe((a) => (a.length === 1 ? Math.log(Number(a[0])) : Math.log(Number(a[1])) / Math.log(Number(a[0])))),
+  };
+});
+def('TRUNC', 'Truncate towards zero, optionally to n decimal places', (ts) => {
+  if (ts.length < 1 || ts.length > 2 || !ts.every(isNumeric)) return `Function 'trunc' does not accept parameters (${sig(ts)}).`;
+  if (ts.length === 1) return { returnType: ts[0]!.base === 'DOUBLE' ? T.BIGINT : ts[0]!, invoke: nullSafe((a) => Math.trunc(Number(a[0]))) };
+  return {
+    returnType: ts[0]!,
+    invoke: nullSafe((a) => {
+      const f = Math.pow(10, Number(a[1]));
+      return Math.trunc(Number(a[0]) * f) / f;
+    }),
+  };
+});
+def('CHR', 'Character for a code point (number or \\uXXXX string)', (ts) => {
+  if (ts.length !== 1) return `Function 'chr' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: nullSafe((a) => {
+      const v = a[0];
+      if (typeof v === 'number') return String.fromCodePoint(v);
+      const m = /^\\u([0-9a-fA-F]{4})$/.exec(String(v));
+      return m ? String.fromCharCode(parseInt(m[1]!, 16)) : null;
+    }),
+  };
+});
+def('ELT', 'The n-th (1-based) of the remaining arguments', (ts) => {
+  if (ts.length < 1 || !isNumeric(ts[0]!)) return `Function 'elt' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.STRING, invoke: (a) => (a[0] === null ? null : (a[Number(a[0])] as string | undefined) ?? null) };
+});
+def('FIELD', '1-based position of the first argument among the others, 0 if absent', (ts) => {
+  if (ts.length < 1) return `Function 'field' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.INTEGER, invoke: (a) => (a[0] === null ? 0 : a.slice(1).indexOf(a[0]) + 1) };
+});
+def('REGEXP_EXTRACT', 'First match (or group) of a Java-style regex', (ts) => {
+  if (ts.length < 2 || ts.length > 3) return `Function 'regexp_extract' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: nullSafe((a) => {
+      const m = new RegExp(String(a[0])).exec(String(a[1]));
+      return m ? (m[a.length > 2 ? Number(a[2]) : 0] ?? null) : null;
+    }),
+  };
+});
+def('REGEXP_EXTRACT_ALL', 'All matches (or groups) of a regex', (ts) => {
+  if (ts.length < 2 || ts.length > 3) return `Function 'regexp_extract_all' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.array(T.STRING),
+    invoke: nullSafe((a) => [...String(a[1]).matchAll(new RegExp(String(a[0]), 'g'))].map((m) => m[a.length > 2 ? Number(a[2]) : 0] ?? null)),
+  };
+});
+def('REGEXP_REPLACE', 'Replace every regex match', (ts) => {
+  if (ts.length !== 3) return `Function 'regexp_replace' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.STRING, invoke: nullSafe((a) => String(a[0]).replace(new RegExp(String(a[1]), 'g'), String(a[2]).replace(/\$(\d)/g, '$$$1'))) };
+});
+def('REGEXP_SPLIT_TO_ARRAY', 'Split on a regex', (ts) => {
+  if (ts.length !== 2) return `Function 'regexp_split_to_array' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => String(a[0]).split(new RegExp(String(a[1])))) };
+});
+def('FROM_UNIXTIME', 'Epoch millis to timestamp (kept as BIGINT millis)', (ts) => {
+  if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'from_unixtime' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.BIGINT, invoke: nullSafe((a) => Number(a[0])) };
 });
 
 export { javaDouble, javaString };

@@ -24,8 +24,11 @@ export function suppressUntilWindowCloses(win: WindowInfo, store: KeyValueStore<
       if (bufferTime(e.rec) + win.grace <= streamTime) due.push({ k: key, rec: e.rec, seq: e.seq });
     }
     due.sort((a, b) => bufferTime(a.rec) - bufferTime(b.rec) || a.seq - b.seq);
+    // strict retention (KAFKA-12960): a window already expired from the store when it closes is never emitted
+    const retention = win.retention ?? win.size + win.grace;
     for (const d of due) {
       store.put(d.k, undefined);
+      if (win.type !== 'SESSION' && d.rec.window!.start < streamTime - retention) continue;
       next({ ...d.rec, old: undefined });
     }
   };

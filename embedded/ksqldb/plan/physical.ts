@@ -26,14 +26,18 @@ export function buildPipeline(opts: {
   sink: SinkSpec;
   state: StateBackend;
   emit: (r: SinkRecord) => void;
+  /** transient queries: receive output records directly instead of serialized sink records */
+  deliver?: (rec: Rec) => void;
   log: ProcessingLogger;
 }): QueryPipeline {
   const { id, query: q, state, log } = opts;
   const encode = sinkEncoder(opts.sink);
-  let chain: Emit = (rec) => {
-    const out = encode(rec);
-    if (out) opts.emit(out);
-  };
+  let chain: Emit = opts.deliver
+    ? opts.deliver
+    : (rec) => {
+        const out = encode(rec);
+        if (out) opts.emit(out);
+      };
   chain = project(q.values, chain);
   const isTableOut = q.resultType === 'TABLE';
   if (q.aggregate) {
@@ -48,7 +52,8 @@ export function buildPipeline(opts: {
     const next = chain;
     chain = (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null });
   }
-  const leftIsTable = q.join ? q.join.kind === 'table-table' : q.sides[0]!.source.type === 'TABLE';
+  const last = q.joins[q.joins.length - 1];
+  const leftIsTable = last ? last.kind === 'table-table' : q.sides[0]!.source.type === 'TABLE';
   if (q.where) chain = leftIsTable ? tableFilter(q.where, chain) : streamFilter(q.where, chain);
 
   const onError = (message: string, record: SourceRecord) =>
@@ -57,29 +62,39 @@ export function buildPipeline(opts: {
   const left = q.sides[0]!;
   const decodeLeft = sourceDecoder(left.source, left.prefix, onError);
 
-  if (q.join) {
-    const right = q.sides[1]!;
-    const decodeRight = sourceDecoder(right.source, right.prefix, onError);
+  if (q.joins.length) {
     const fieldsOf = (side: typeof left) => [...allColumns(side.source.schema).map((c) => side.prefix + c.name), ...PSEUDO_COLUMNS.map((p) => side.prefix + p)];
-    const j = q.join;
-    let onLeft: (rec: Rec) => void;
-    let onRight: (rec: Rec) => void;
-    if (j.kind === 'stream-table') {
-      const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join-table`), next: chain });
-      onLeft = join.onStream;
-      onRight = join.onTable;
-    } else if (j.kind === 'table-table') {
-      const join = tableTableJoin({ type: j.type, leftFields: fieldsOf(left), rightFields: fieldsOf(right), leftStore: state.open(`${id}-join-left`), rightStore: state.open(`${id}-join-right`), next: chain });
-      onLeft = join.onLeft;
-      onRight = join.onRight;
-    } else {
-      const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields: fieldsOf(left), rightFields: fieldsOf(right), store: state.open(`${id}-join-windows`), next: chain });
-      onLeft = join.onLeft;
-      onRight = join.onRight;
+    // build from the last join back to the first: each join's left input is the previous join's output
+    const name = q.syntheticKey;
+    let downstream: Emit = name ? (rec) => chain({ ...rec, row: rec.row ? { ...rec.row, [name]: rec.key?.[0] ?? null } : rec.row }) : chain;
+    const rightInputs: QueryPipeline['inputs'] = [];
+    for (let i = q.joins.length - 1; i >= 0; i--) {
+      const j = q.joins[i]!;
+      const right = q.sides[i + 1]!;
+      const leftFields = q.sides.slice(0, i + 1).flatMap(fieldsOf);
+      const decodeRight = sourceDecoder(right.source, right.prefix, onError);
+      let onLeft: (rec: Rec) => void;
+      let onRight: (rec: Rec) => void;
+      if (j.kind === 'stream-table') {
+        const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join${i}-table`), next: downstream });
+        onLeft = join.onStream;
+        onRight = join.onTable;
+      } else if (j.kind === 'table-table') {
+        const join = tableTableJoin({ type: j.type, leftFields, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+        onLeft = join.onLeft;
+        onRight = join.onRight;
+      } else {
+        const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields, rightFields: fieldsOf(right), store: state.open(`${id}-join${i}-windows`), next: downstream });
+        onLeft = join.onLeft;
+        onRight = join.onRight;
+      }
+      rightInputs.unshift({ topic: right.source.topic, handle: (r) => { const rec = decodeRight(r); if (rec) onRight(rec); } });
+      downstream = onLeft;
     }
-    // a self-join reads one topic twice: the right (table) side first, as ksqlDB does
-    inputs.push({ topic: right.source.topic, handle: (r) => { const rec = decodeRight(r); if (rec) onRight(rec); } });
-    inputs.push({ topic: left.source.topic, handle: (r) => { const rec = decodeLeft(r); if (rec) onLeft(rec); } });
+    const first = downstream;
+    // right (table) sides are registered first, so a topic read by both sides updates the table before the stream looks it up
+    inputs.push(...rightInputs);
+    inputs.push({ topic: left.source.topic, handle: (r) => { const rec = decodeLeft(r); if (rec) first(rec); } });
     return { id, inputs };
   }
 

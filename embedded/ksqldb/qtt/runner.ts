@@ -47,7 +47,7 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
     return b.length === 0 && isKey ? null : b.toString('utf8');
   }
   if (f === 'NONE') return null;
-  if (isKey && b.length === 0) return null;
+  if (isKey && b.length === 0 && cols[0]?.type.base !== 'STRING') return null;
   return getFormat(f)!.deserialize(b, cols, isKey)[0] ?? null;
 }
 

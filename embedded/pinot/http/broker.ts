@@ -92,8 +92,10 @@ export function createBrokerApp(options: BrokerAppOptions): express.Express {
 
   app.use((_req, res) => sendJson(res, { code: 404, error: 'HTTP 404 Not Found' }, 404));
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
-    options.log(`broker error: ${(error as Error)?.message ?? String(error)}`);
-    sendJson(res, { code: 500, error: (error as Error)?.message ?? String(error) }, 500);
+    const status = typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : 500;
+    const message = (error as Error)?.message ?? String(error);
+    if (status >= 500) options.log(`broker error: ${message}`);
+    sendJson(res, { code: status, error: message }, status);
   });
   return app;
 }

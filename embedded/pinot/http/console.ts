@@ -106,7 +106,7 @@ export const CONSOLE_HTML = `<!doctype html>
   function showSchema(name) {
     fetch('tables/' + encodeURIComponent(name) + '/schema').then(function (r) { return r.json(); }).then(function (schema) {
       var cols = [].concat(schema.dimensionFieldSpecs || [], schema.metricFieldSpecs || [], schema.dateTimeFieldSpecs || []);
-      $('schema').textContent = cols.map(function (c) { return c.name + ' : ' + c.dataType; }).join('\\n');
+      $('schema').textContent = cols.map(function (c) { return c.name + ' : ' + c.dataType + (c.singleValueField === false ? '[]' : ''); }).join('\\n');
     }).catch(function () { $('schema').textContent = ''; });
   }
 

@@ -15,7 +15,7 @@ import { PinotDb, quoteIdent, type WriteTx } from '../db.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
 import type { TableRuntimeInfo } from '../query.ts';
 import type { CellValue } from '../schema.ts';
-import { stringifyJson } from '../schema.ts';
+import { duckType, stringifyJson } from '../schema.ts';
 import { decodeJsonMessage, makeRowConverter, type RowConverter } from './convert.ts';
 
 export type IngestionState = 'STARTING' | 'WAITING_FOR_TOPIC' | 'CONSUMING' | 'PAUSED' | 'ERROR' | 'STOPPED';
@@ -75,7 +75,7 @@ interface PartitionState {
   lastIngestMs: number;
 }
 
-const INSERT_CHUNK = 250;
+const INSERT_CHUNK = 2000;
 
 class TableIngestion {
   state: IngestionState = 'STOPPED';
@@ -202,6 +202,8 @@ class TableIngestion {
         fresh.push({ partition: o.partition, offset: start });
       }
       if (fresh.length > 0) await this.manager.saveCheckpoints(this, fresh);
+      // The reset is done and persisted; a retry must continue from the checkpoints, not reset again.
+      resetTo = undefined;
       if (generation !== this.generation) return;
 
       consumer = kafka.consumer({
@@ -309,12 +311,10 @@ function toDuck(value: CellValue): DuckDBValue {
   return value as DuckDBValue;
 }
 
+/** Orders two comparison-column values (numbers and bigints numerically, everything else as text). */
 function compareCells(a: CellValue, b: CellValue): number {
-  if (typeof a === 'number' || typeof a === 'bigint') {
-    const x = typeof a === 'bigint' ? a : a;
-    const y = typeof b === 'bigint' || typeof b === 'number' ? b : Number(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
+  const numeric = (v: CellValue) => typeof v === 'number' || typeof v === 'bigint';
+  if (numeric(a) && numeric(b)) return a < b ? -1 : a > b ? 1 : 0;
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -323,6 +323,7 @@ function compareCells(a: CellValue, b: CellValue): number {
 export class IngestionManager implements TableListener {
   private readonly ingestions = new Map<string, TableIngestion>();
   private stopped = false;
+  private lifecycle: Promise<unknown> = Promise.resolve();
 
   constructor(readonly db: PinotDb, private readonly tables: TableManager, readonly options: IngestionManagerOptions) {}
 
@@ -343,22 +344,31 @@ export class IngestionManager implements TableListener {
     else ingestion.start();
   }
 
-  async tableRemoved(entry: TableEntry): Promise<void> {
-    const ingestion = this.ingestions.get(entry.config.nameWithType);
-    if (!ingestion) return;
-    this.ingestions.delete(entry.config.nameWithType);
-    await ingestion.stop();
+  /** Runs lifecycle changes (remove / change / pause / resume) one at a time, so no consumer is orphaned. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lifecycle.then(fn, fn);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+
+  tableRemoved(entry: TableEntry): Promise<void> {
+    return this.serial(async () => {
+      const ingestion = this.ingestions.get(entry.config.nameWithType);
+      if (!ingestion) return;
+      this.ingestions.delete(entry.config.nameWithType);
+      await ingestion.stop();
+    });
   }
 
   tableChanged(entry: TableEntry): void {
-    const previous = this.ingestions.get(entry.config.nameWithType);
-    void (async () => {
+    void this.serial(async () => {
+      const previous = this.ingestions.get(entry.config.nameWithType);
       if (previous) {
         this.ingestions.delete(entry.config.nameWithType);
         await previous.stop();
       }
       this.tableAdded(entry);
-    })();
+    });
   }
 
   private ingestionOf(entry: TableEntry): TableIngestion {
@@ -368,20 +378,24 @@ export class IngestionManager implements TableListener {
   }
 
   /** POST /tables/{t}/pauseConsumption. */
-  async pause(entry: TableEntry): Promise<void> {
+  pause(entry: TableEntry): Promise<void> {
     const ingestion = this.ingestionOf(entry);
-    await this.tables.setPaused(entry, true);
-    await ingestion.stop('PAUSED');
-    this.log(`table ${entry.config.nameWithType}: consumption paused`);
+    return this.serial(async () => {
+      await this.tables.setPaused(entry, true);
+      await ingestion.stop('PAUSED');
+      this.log(`table ${entry.config.nameWithType}: consumption paused`);
+    });
   }
 
   /** POST /tables/{t}/resumeConsumption?consumeFrom=lastConsumed|smallest|largest. */
-  async resume(entry: TableEntry, consumeFrom: 'lastConsumed' | 'smallest' | 'largest' = 'lastConsumed'): Promise<void> {
+  resume(entry: TableEntry, consumeFrom: 'lastConsumed' | 'smallest' | 'largest' = 'lastConsumed'): Promise<void> {
     const ingestion = this.ingestionOf(entry);
-    await ingestion.stop('STARTING');
-    await this.tables.setPaused(entry, false);
-    ingestion.start(consumeFrom === 'lastConsumed' ? undefined : consumeFrom);
-    this.log(`table ${entry.config.nameWithType}: consumption resumed from ${consumeFrom}`);
+    return this.serial(async () => {
+      await ingestion.stop('STARTING');
+      await this.tables.setPaused(entry, false);
+      ingestion.start(consumeFrom === 'lastConsumed' ? undefined : consumeFrom);
+      this.log(`table ${entry.config.nameWithType}: consumption resumed from ${consumeFrom}`);
+    });
   }
 
   status(entry: TableEntry): TableIngestionStatus | undefined {
@@ -455,14 +469,14 @@ export class IngestionManager implements TableListener {
     const table = entry.config.nameWithType;
     const topic = ingestion.topic;
     const insertRows = async (tx: WriteTx, batch: CellValue[][]) => {
+      // Columnar insert: one list parameter per column, zipped back into rows by unnest (much faster
+      // than a VALUES list of scalar parameters).
+      const columns = entry.schema.columns;
       for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
         const chunk = batch.slice(i, i + INSERT_CHUNK);
-        const params: DuckDBValue[] = [];
-        const tuples = chunk.map((row) => `(${row.map((value) => {
-          params.push(toDuck(value));
-          return `$${params.length}`;
-        }).join(', ')})`);
-        await tx.run(`${insertPrefix(entry)} VALUES ${tuples.join(', ')}${conflictClause(entry)}`, params);
+        const params: DuckDBValue[] = columns.map((_, k) => listValue(chunk.map((row) => toDuck(row[k]!))));
+        const select = columns.map((column, k) => `unnest($${k + 1}::${duckType(column)}[])`).join(', ');
+        await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params);
       }
     };
     const saveOffset = (tx: WriteTx, stored: number, failedNow: number) => tx.run(
@@ -518,6 +532,7 @@ export class IngestionManager implements TableListener {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.lifecycle.catch(() => undefined);
     await Promise.all([...this.ingestions.values()].map((i) => i.stop()));
   }
 }

@@ -537,13 +537,15 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, c
       const [a] = typedArgs();
       return build(`CAST(COALESCE(${withFilter(`sum(CAST(${a!.sql} AS DECIMAL(38,10)))`)}, 0) AS DECIMAL(38,10))`, T('BIG_DECIMAL'));
     }
-    case 'avg':
+    case 'avg': {
+      argCount(1);
+      const [a] = typedArgs();
+      return build(`COALESCE(${withFilter(`avg(${numeric(a!)})`)}, '-Infinity'::DOUBLE)`, DOUBLE);
+    }
     case 'avgmv': {
       argCount(1);
       const [a] = typedArgs();
-      const x = name === 'avgmv' ? `unnest(${a!.sql})` : numeric(a!);
-      if (name === 'avgmv') return build(`COALESCE(${withFilter(`avg(list_avg(${a!.sql}))`)}, '-Infinity'::DOUBLE)`, DOUBLE);
-      return build(`COALESCE(${withFilter(`avg(${x})`)}, '-Infinity'::DOUBLE)`, DOUBLE);
+      return build(`COALESCE(list_avg(CAST(flatten(${withFilter(`list(${a!.sql})`)}) AS DOUBLE[])), '-Infinity'::DOUBLE)`, DOUBLE);
     }
     case 'min':
     case 'max':
@@ -561,13 +563,15 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, c
       return build(`COALESCE(${withFilter(`max(${numeric(a!)})`)} - ${withFilter(`min(${numeric(a!)})`)}, '-Infinity'::DOUBLE)`, DOUBLE);
     }
     case 'distinctcount':
-    case 'distinctcountbitmap':
+    case 'distinctcountbitmap': {
+      argCount(1);
+      const [a] = typedArgs();
+      return build(`CAST(${withFilter(`count(DISTINCT ${a!.sql})`)} AS INTEGER)`, INT);
+    }
     case 'distinctcountmv': {
       argCount(1);
       const [a] = typedArgs();
-      const x = name === 'distinctcountmv' ? `unnest(${a!.sql})` : a!.sql;
-      if (name === 'distinctcountmv') return build(`CAST(${withFilter(`count(DISTINCT ${a!.sql})`)} AS INTEGER)`, INT);
-      return build(`CAST(${withFilter(`count(DISTINCT ${x})`)} AS INTEGER)`, INT);
+      return build(`CAST(COALESCE(len(list_distinct(flatten(${withFilter(`list(${a!.sql})`)}))), 0) AS INTEGER)`, INT);
     }
     case 'distinctcounthll':
     case 'distinctcounthllplus':

@@ -1,0 +1,282 @@
+/*
+ * The dashboard page: receives snapshots over socket.io and draws them. Every value from the data is set
+ * with textContent / Chart.js data, never parsed as HTML. Tests read window.dashboardCharts and
+ * window.dashboardState.
+ */
+(function () {
+  'use strict';
+
+  var PANELS = ['users', 'age', 'tumbling', 'hopping', 'session', 'table'];
+  var WINDOW_KINDS = ['tumbling', 'hopping', 'session'];
+  var SOURCE_COLORS = { Homepage: '#3b6fd8', Inbox: '#1f9d55', External: '#d9822b' };
+  var EXTRA_COLORS = ['#8e44ad', '#c0392b', '#16a085', '#7f8c8d', '#2c3e50', '#b7950b'];
+
+  var state = {
+    snapshot: null,
+    updates: 0,
+    connected: false,
+    everConnected: false,
+    clockOffsetMs: 0,
+    receivedAt: 0,
+  };
+  var charts = {};
+  window.dashboardState = state;
+  window.dashboardCharts = charts;
+
+  function $(id) { return document.getElementById(id); }
+  function setText(el, value) { if (el) el.textContent = value === null || value === undefined ? '' : String(value); }
+  function fmtInt(n) { return typeof n === 'number' && isFinite(n) ? Math.round(n).toLocaleString() : '–'; }
+  function fmtNum(n, digits) {
+    return typeof n === 'number' && isFinite(n) ? n.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+  }
+  function fmtTime(ms) { return typeof ms === 'number' ? new Date(ms).toLocaleTimeString() : 'never'; }
+  function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
+  function serverNow() { return Date.now() + state.clockOffsetMs; }
+
+  function colorFor(source, i) {
+    return Object.prototype.hasOwnProperty.call(SOURCE_COLORS, source) ? SOURCE_COLORS[source] : EXTRA_COLORS[i % EXTRA_COLORS.length];
+  }
+
+  // ---------------------------------------------------------------- charts
+  function makeBar(id, label, color, digits) {
+    return new Chart($(id), {
+      type: 'bar',
+      data: { labels: [], datasets: [{ label: label, data: [], backgroundColor: color, borderRadius: 3 }] },
+      options: {
+        maintainAspectRatio: false,
+        responsive: true,
+        animation: { duration: 250 },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: function (ctx) { return label + ': ' + fmtNum(ctx.parsed.y, digits); } } },
+        },
+        scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } }, y: { beginAtZero: true } },
+      },
+    });
+  }
+
+  function makeLine(id) {
+    return new Chart($(id), {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        maintainAspectRatio: false,
+        responsive: true,
+        animation: { duration: 250 },
+        interaction: { mode: 'nearest', intersect: false },
+        plugins: {
+          legend: { position: 'bottom' },
+          tooltip: {
+            callbacks: {
+              title: function (items) { return items.length ? 'window ' + fmtClock(items[0].parsed.x) : ''; },
+              label: function (ctx) { return ctx.dataset.label + ': ' + fmtInt(ctx.parsed.y) + ' users'; },
+            },
+          },
+        },
+        scales: {
+          x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: 'window start' } },
+          y: { beginAtZero: true, title: { display: true, text: 'users' } },
+        },
+      },
+    });
+  }
+
+  function initCharts() {
+    charts.users = makeBar('chart-users', 'Users', '#3b6fd8', 0);
+    charts.age = makeBar('chart-age', 'Average age', '#1f9d55', 1);
+    WINDOW_KINDS.forEach(function (kind) { charts[kind] = makeLine('chart-' + kind); });
+  }
+
+  // ---------------------------------------------------------------- rendering
+  function setEmptyNote(panelId, message) {
+    var note = $(panelId).querySelector('.empty-note');
+    if (!note) return;
+    setText(note, message || '');
+    note.classList.toggle('hidden', !message);
+  }
+
+  function renderCountries(s) {
+    var bars = s.countries || [];
+    var labels = bars.map(function (b) { return b.label; });
+    charts.users.data.labels = labels;
+    charts.users.data.datasets[0].data = bars.map(function (b) { return b.users; });
+    charts.users.update();
+    charts.age.data.labels = labels.slice();
+    charts.age.data.datasets[0].data = bars.map(function (b) { return b.avgAge === null ? null : Math.round(b.avgAge * 10) / 10; });
+    charts.age.update();
+
+    var note = null;
+    if (s.countryStatus === 'missing') note = 'Table pageview_country does not exist in Pinot yet.';
+    else if (bars.length === 0 && s.version > 0) note = 'No rows in pageview_country yet.';
+    setEmptyNote('panel-users', note);
+    setEmptyNote('panel-age', note);
+    setEmptyNote('panel-table', note);
+
+    var body = $('country-table').querySelector('tbody');
+    var rows = [];
+    bars.forEach(function (b) {
+      var tr = document.createElement('tr');
+      if (b.other) tr.className = 'other';
+      var cells = [
+        b.other ? b.label + ' (' + b.other.countries + ' countries)' : b.label,
+        fmtInt(b.users),
+        fmtNum(b.avgAge, 1),
+        fmtInt(b.views),
+      ];
+      cells.forEach(function (value, i) {
+        var td = document.createElement(i === 0 ? 'th' : 'td');
+        if (i === 0) td.setAttribute('scope', 'row');
+        else td.className = 'num';
+        td.textContent = value;
+        tr.appendChild(td);
+      });
+      rows.push(tr);
+    });
+    body.replaceChildren.apply(body, rows);
+  }
+
+  function renderWindows(s) {
+    WINDOW_KINDS.forEach(function (kind) {
+      var panel = s.windows && s.windows[kind];
+      var chart = charts[kind];
+      var series = panel ? panel.series : [];
+      chart.data.datasets = series.map(function (line, i) {
+        var color = colorFor(line.source, i);
+        return {
+          label: line.source,
+          data: line.points.map(function (p) { return { x: p.x, y: p.y }; }),
+          borderColor: color,
+          backgroundColor: color,
+          pointRadius: 2,
+          tension: 0.2,
+        };
+      });
+      chart.update();
+      var note = null;
+      if (panel && panel.status === 'missing') note = 'Table ' + panel.table + ' does not exist in Pinot yet.';
+      else if (panel && panel.status === 'empty' && s.version > 0) note = 'No rows in ' + panel.table + ' yet.';
+      setEmptyNote('panel-' + kind, note);
+    });
+  }
+
+  function renderHeadline(s) {
+    var h = s.headline || {};
+    var has = s.version > 0;
+    setText($('total-views'), has ? fmtInt(h.totalViews) : '–');
+    setText($('distinct-users'), has ? fmtInt(h.distinctUsers) : '–');
+    setText($('country-count'), has ? fmtInt(h.countries) : '–');
+    setText($('events-per-second'), has && typeof h.eventsPerSecond === 'number' ? fmtNum(h.eventsPerSecond, 1) : '–');
+  }
+
+  function renderHealth(s) {
+    var strip = $('health');
+    var items = (s.health || []).map(function (c) {
+      var pill = document.createElement('span');
+      var status = c.status === 'up' || c.status === 'down' || c.status === 'degraded' ? c.status : 'unknown';
+      pill.className = 'pill pill-' + status;
+      pill.setAttribute('data-component', c.name);
+      pill.setAttribute('data-status', status);
+      pill.textContent = c.name + ': ' + status;
+      pill.title = c.detail ? c.detail + ' (' + c.latencyMs + ' ms)' : status;
+      return pill;
+    });
+    if (items.length === 0) {
+      var none = document.createElement('span');
+      none.className = 'pill pill-unknown';
+      none.textContent = s.healthCheckedAt ? 'Health: no checks configured' : 'Health: checking';
+      items.push(none);
+    }
+    strip.replaceChildren.apply(strip, items);
+  }
+
+  /** The overall state shown: the server's, or stale/disconnected from the browser's point of view. */
+  function viewState(s) {
+    if (!s) return { key: 'loading', badge: 'Loading' };
+    var lagMs = s.nextPollAt ? serverNow() - s.nextPollAt : 0;
+    var overdue = lagMs > Math.max(10000, 2 * s.pollIntervalMs);
+    if (!state.connected && state.everConnected) return { key: 'stale', badge: 'Disconnected', reason: 'Connection to the dashboard server lost; reconnecting.' };
+    if (s.state === 'error') return { key: 'error', badge: s.stale ? 'Error (stale data)' : 'Pinot unreachable' };
+    if (overdue && s.updatedAt) return { key: 'stale', badge: 'Stale', reason: 'No update from the server since ' + fmtTime(s.updatedAt) + '.' };
+    if (s.state === 'loading') return { key: 'loading', badge: 'Loading' };
+    if (s.state === 'empty') return { key: 'empty', badge: 'No data' };
+    return { key: 'ok', badge: 'Live' };
+  }
+
+  function renderStatus() {
+    var s = state.snapshot;
+    var v = viewState(s);
+    var badge = $('state-badge');
+    badge.className = 'badge badge-' + v.key;
+    setText(badge, v.badge);
+    document.body.setAttribute('data-state', v.key);
+
+    var banner = $('banner');
+    var code = $('banner-code');
+    var text = '';
+    var command = '';
+    if (!s || s.state === 'loading') {
+      text = state.everConnected || state.connected ? 'Loading: waiting for the first answer from Pinot' : 'Loading: connecting to the dashboard server';
+    } else if (s.state === 'error') {
+      var retry = s.nextPollAt ? Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000)) : null;
+      text = 'Pinot unreachable: ' + (s.error || 'unknown error') + '. Retrying' + (retry !== null ? ' in ' + retry + ' s' : '') +
+        ' (attempt ' + s.failures + ', with back-off).' + (s.stale ? ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.' : '');
+    } else if (v.key === 'stale') {
+      text = v.reason + ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.';
+    } else if (s.state === 'empty') {
+      var hint = s.hint || 'No data yet.';
+      var m = /^(.*?:)\s*(npm run [^\n]+)$/.exec(hint);
+      if (m) { text = m[1]; command = m[2]; } else { text = hint; }
+    }
+    banner.className = 'banner banner-' + v.key + (text ? '' : ' hidden');
+    setText($('banner-text'), text);
+    setText(code, command);
+    code.classList.toggle('hidden', !command);
+
+    var staleData = !!s && s.updatedAt !== null && (v.key === 'stale' || (s.state === 'error' && s.stale));
+    PANELS.forEach(function (p) { $('panel-' + p).classList.toggle('stale', staleData); });
+
+    setText($('updated-at'), s && s.updatedAt ? fmtTime(s.updatedAt) + ' (' + Math.max(0, Math.round((serverNow() - s.updatedAt) / 1000)) + ' s ago)' : 'never');
+    var countdown = 'next update: waiting';
+    if (s && s.nextPollAt) {
+      var left = Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000));
+      countdown = left > 0 ? 'next update in ' + left + ' s' : 'updating…';
+    }
+    setText($('countdown'), countdown);
+  }
+
+  function render(s) {
+    state.snapshot = s;
+    state.updates++;
+    state.receivedAt = Date.now();
+    if (typeof s.serverTime === 'number') state.clockOffsetMs = s.serverTime - Date.now();
+    // Data panels change only with new data (a new version); an error keeps the last good data on screen.
+    if (s.version !== state.renderedVersion) {
+      renderCountries(s);
+      renderWindows(s);
+      renderHeadline(s);
+      state.renderedVersion = s.version;
+    }
+    renderHealth(s);
+    renderStatus();
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function start() {
+    if (typeof Chart === 'undefined' || typeof io === 'undefined') {
+      setText($('banner-text'), 'The page could not load its scripts (Chart.js / socket.io). Reload the page.');
+      $('banner').className = 'banner banner-error';
+      return;
+    }
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    initCharts();
+    var socket = io({ reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
+    socket.on('connect', function () { state.connected = true; state.everConnected = true; renderStatus(); });
+    socket.on('disconnect', function () { state.connected = false; renderStatus(); });
+    socket.on('snapshot', render);
+    setInterval(renderStatus, 1000);
+    renderStatus();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

@@ -1,0 +1,285 @@
+/**
+ * What the dashboard shows, as one JSON-able snapshot: the Pinot queries, top-N grouping of countries,
+ * window series per source, headline numbers. Pure functions except `queryPinot`.
+ */
+import { num, pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
+import type { HealthResult } from './health.ts';
+
+export const WINDOW_TABLES = {
+  tumbling: 'pageview_tumbling',
+  hopping: 'pageview_hopping',
+  session: 'pageview_session',
+} as const;
+
+export type WindowKind = keyof typeof WINDOW_TABLES;
+
+export const COUNTRY_TABLE = 'pageview_country';
+
+/** How many window rows (newest first) each line chart asks for. */
+export const WINDOW_ROW_LIMIT = 600;
+export const COUNTRY_ROW_LIMIT = 10_000;
+
+export const QUERIES = {
+  country: `SELECT country, avg_age, user_count, view_count, last_event_ts FROM ${COUNTRY_TABLE} ORDER BY user_count DESC, country LIMIT ${COUNTRY_ROW_LIMIT}`,
+  window: (table: string) =>
+    `SELECT source, window_start, window_end, user_count, view_count FROM ${table} ORDER BY window_start DESC LIMIT ${WINDOW_ROW_LIMIT}`,
+};
+
+export const EMPTY_HINT = 'No data in Pinot yet. Start the stack (sh init.sh or npm start), then produce events: npm run produce -- all';
+export const MISSING_TABLES_HINT = 'Pinot has no dashboard tables yet. Create them with sh init.sh (or npm run pinot -- --create-tables), then: npm run produce -- all';
+
+export interface CountryRow {
+  country: string;
+  users: number;
+  avgAge: number | null;
+  views: number;
+  lastEventTs: number | null;
+}
+
+export interface CountryBar {
+  label: string;
+  users: number;
+  avgAge: number | null;
+  views: number;
+  /** The grouped rest ("Other"), with how many countries it holds. */
+  other?: { countries: number };
+}
+
+export interface WindowPoint {
+  /** window_start, epoch ms (the x axis). */
+  x: number;
+  /** user_count (the y axis). */
+  y: number;
+  windowEnd: number;
+  views: number;
+}
+
+export interface WindowSeries {
+  source: string;
+  points: WindowPoint[];
+}
+
+export interface WindowPanel {
+  table: string;
+  /** ok: rows; empty: table exists without rows; missing: no such table in Pinot. */
+  status: 'ok' | 'empty' | 'missing';
+  series: WindowSeries[];
+}
+
+export interface Headline {
+  totalViews: number;
+  distinctUsers: number;
+  countries: number;
+  /** View-count growth per second between the last two successful polls; null until there are two. */
+  eventsPerSecond: number | null;
+  lastEventTs: number | null;
+}
+
+export interface PinotData {
+  countries: CountryRow[];
+  countryStatus: 'ok' | 'empty' | 'missing';
+  windows: Record<WindowKind, WindowPanel>;
+}
+
+export type DashboardState = 'loading' | 'ok' | 'empty' | 'error';
+
+export interface Snapshot {
+  /** Increments with every successful poll. */
+  version: number;
+  state: DashboardState;
+  /** Last good data kept while Pinot fails. */
+  stale: boolean;
+  error: string | null;
+  hint: string | null;
+  /** Epoch ms of the last successful poll (the data's time), null before the first. */
+  updatedAt: number | null;
+  /** Epoch ms of the last attempt, successful or not. */
+  attemptedAt: number | null;
+  /** When the server polls next (epoch ms). */
+  nextPollAt: number | null;
+  pollIntervalMs: number;
+  /** Consecutive failed polls (drives the back-off). */
+  failures: number;
+  topN: number;
+  headline: Headline;
+  /** Top N countries by users, then "Other". */
+  countries: CountryBar[];
+  countryStatus: 'ok' | 'empty' | 'missing';
+  windows: Record<WindowKind, WindowPanel>;
+  health: HealthResult[];
+  healthCheckedAt: number | null;
+}
+
+function emptyPanel(table: string): WindowPanel {
+  return { table, status: 'empty', series: [] };
+}
+
+export function initialSnapshot(pollIntervalMs: number, topN: number): Snapshot {
+  return {
+    version: 0,
+    state: 'loading',
+    stale: false,
+    error: null,
+    hint: null,
+    updatedAt: null,
+    attemptedAt: null,
+    nextPollAt: null,
+    pollIntervalMs,
+    failures: 0,
+    topN,
+    headline: { totalViews: 0, distinctUsers: 0, countries: 0, eventsPerSecond: null, lastEventTs: null },
+    countries: [],
+    countryStatus: 'empty',
+    windows: {
+      tumbling: emptyPanel(WINDOW_TABLES.tumbling),
+      hopping: emptyPanel(WINDOW_TABLES.hopping),
+      session: emptyPanel(WINDOW_TABLES.session),
+    },
+    health: [],
+    healthCheckedAt: null,
+  };
+}
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+export function toCountryRows(rows: Row[]): CountryRow[] {
+  return rows.map((r) => {
+    const age = num(r.avg_age, NaN);
+    const ts = num(r.last_event_ts, NaN);
+    return {
+      country: text(r.country),
+      users: num(r.user_count),
+      avgAge: Number.isFinite(age) ? age : null,
+      views: num(r.view_count),
+      lastEventTs: Number.isFinite(ts) && ts > 0 ? ts : null,
+    };
+  });
+}
+
+/** Top N by users (ties by name), the rest summed into "Other" (age weighted by views, as ksql's AVG is per view). */
+export function topCountries(rows: readonly CountryRow[], topN: number): CountryBar[] {
+  const sorted = [...rows].sort((a, b) => b.users - a.users || (a.country < b.country ? -1 : a.country > b.country ? 1 : 0));
+  const n = Math.max(1, Math.floor(topN));
+  const bars: CountryBar[] = sorted.slice(0, n).map((r) => ({ label: r.country, users: r.users, avgAge: r.avgAge, views: r.views }));
+  const rest = sorted.slice(n);
+  if (rest.length > 0) {
+    let users = 0;
+    let views = 0;
+    let ageWeight = 0;
+    let ageSum = 0;
+    for (const r of rest) {
+      users += r.users;
+      views += r.views;
+      if (r.avgAge !== null) {
+        const w = r.views > 0 ? r.views : 1;
+        ageSum += r.avgAge * w;
+        ageWeight += w;
+      }
+    }
+    bars.push({ label: 'Other', users, views, avgAge: ageWeight > 0 ? ageSum / ageWeight : null, other: { countries: rest.length } });
+  }
+  return bars;
+}
+
+/** One series per source (sorted by name), points by window_start ascending. */
+export function toWindowSeries(rows: Row[]): WindowSeries[] {
+  const bySource = new Map<string, Map<number, WindowPoint>>();
+  for (const r of rows) {
+    const start = num(r.window_start, NaN);
+    if (!Number.isFinite(start)) continue;
+    const source = text(r.source);
+    let points = bySource.get(source);
+    if (!points) bySource.set(source, (points = new Map()));
+    points.set(start, { x: start, y: num(r.user_count), windowEnd: num(r.window_end), views: num(r.view_count) });
+  }
+  return [...bySource.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([source, points]) => ({ source, points: [...points.values()].sort((a, b) => a.x - b.x) }));
+}
+
+/** Runs the four queries. A missing table is an empty panel; anything else (unreachable, other errors) throws. */
+export async function queryPinot(brokerUrl: string, timeoutMs: number): Promise<PinotData> {
+  const run = async (sql: string): Promise<Row[] | 'missing'> => {
+    try {
+      return await pinotQuery(brokerUrl, sql, { timeoutMs });
+    } catch (error) {
+      if (error instanceof PinotQueryError && error.tableMissing) return 'missing';
+      throw error;
+    }
+  };
+  const kinds = Object.keys(WINDOW_TABLES) as WindowKind[];
+  const [country, ...windowRows] = await Promise.all([
+    run(QUERIES.country),
+    ...kinds.map((k) => run(QUERIES.window(WINDOW_TABLES[k]))),
+  ]);
+  const windows = {} as Record<WindowKind, WindowPanel>;
+  kinds.forEach((kind, i) => {
+    const rows = windowRows[i]!;
+    const table = WINDOW_TABLES[kind];
+    windows[kind] = rows === 'missing'
+      ? { table, status: 'missing', series: [] }
+      : { table, status: rows.length ? 'ok' : 'empty', series: toWindowSeries(rows) };
+  });
+  return {
+    countries: country === 'missing' ? [] : toCountryRows(country!),
+    countryStatus: country === 'missing' ? 'missing' : country!.length ? 'ok' : 'empty',
+    windows,
+  };
+}
+
+export interface PreviousTotals {
+  totalViews: number;
+  at: number;
+}
+
+export function headlineOf(data: PinotData, now: number, previous: PreviousTotals | undefined): Headline {
+  let totalViews = 0;
+  let distinctUsers = 0;
+  let lastEventTs: number | null = null;
+  for (const r of data.countries) {
+    totalViews += r.views;
+    distinctUsers += r.users;
+    if (r.lastEventTs !== null && (lastEventTs === null || r.lastEventTs > lastEventTs)) lastEventTs = r.lastEventTs;
+  }
+  let eventsPerSecond: number | null = null;
+  if (previous && now > previous.at && totalViews >= previous.totalViews) {
+    eventsPerSecond = ((totalViews - previous.totalViews) * 1000) / (now - previous.at);
+  }
+  return { totalViews, distinctUsers, countries: data.countries.length, eventsPerSecond, lastEventTs };
+}
+
+/** The snapshot after a successful poll. */
+export function successSnapshot(prev: Snapshot, data: PinotData, now: number, previousTotals: PreviousTotals | undefined): Snapshot {
+  const panels = [data.countryStatus, ...Object.values(data.windows).map((w) => w.status)];
+  const allMissing = panels.every((s) => s === 'missing');
+  const anyData = panels.some((s) => s === 'ok');
+  return {
+    ...prev,
+    version: prev.version + 1,
+    state: anyData ? 'ok' : 'empty',
+    stale: false,
+    error: null,
+    hint: anyData ? null : allMissing || data.countryStatus === 'missing' ? MISSING_TABLES_HINT : EMPTY_HINT,
+    updatedAt: now,
+    attemptedAt: now,
+    failures: 0,
+    headline: headlineOf(data, now, previousTotals),
+    countries: topCountries(data.countries, prev.topN),
+    countryStatus: data.countryStatus,
+    windows: data.windows,
+  };
+}
+
+/** The snapshot after a failed poll: last good data kept and marked stale. */
+export function failureSnapshot(prev: Snapshot, error: string, now: number): Snapshot {
+  return {
+    ...prev,
+    state: 'error',
+    stale: prev.updatedAt !== null,
+    error,
+    attemptedAt: now,
+    failures: prev.failures + 1,
+  };
+}

@@ -1,0 +1,426 @@
+/**
+ * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2: the connector resolves the tables (the
+ * whitelist, or every base table of the database minus the blacklist) and splits them over tasks.max tasks;
+ * each task polls its tables (or the one `query`) in the configured mode. See README.md for offsets.
+ */
+import mysql, { type Connection, type FieldPacket, type RowDataPacket } from 'mysql2/promise';
+import { splitList } from '../transforms/index.ts';
+import type { Field, Schema } from '../data/schema.ts';
+import { parseJdbcUrl, type JdbcTarget } from './connection-url.ts';
+import { columnMapping, toConnectValue, type ColumnMapping, type NumericMapping } from './column-schema.ts';
+import type { Mode } from './jdbc-config.ts';
+import {
+  ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
+} from '../runtime/source-task.ts';
+
+export function quoteId(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+interface TableId {
+  database: string;
+  table: string;
+}
+
+function tableText(t: TableId): string {
+  return `${t.database}.${t.table}`;
+}
+
+function parseTableId(text: string, defaultDb: string | undefined): TableId {
+  const clean = text.replace(/`/g, '').replace(/"/g, '');
+  const dot = clean.indexOf('.');
+  if (dot >= 0) return { database: clean.slice(0, dot), table: clean.slice(dot + 1) };
+  if (defaultDb === undefined) throw new ConnectException(`Table ${text} has no database: put one in connection.url (jdbc:mysql://host:port/database) or write it as database.table`);
+  return { database: defaultDb, table: clean };
+}
+
+interface ConnParams {
+  target: JdbcTarget;
+  user: string | undefined;
+  password: string | undefined;
+  attempts: number;
+  backoffMs: number;
+}
+
+function connParams(config: Record<string, string>): ConnParams {
+  const target = parseJdbcUrl(config['connection.url'] ?? '');
+  return {
+    target,
+    user: config['connection.user'] ?? target.user,
+    password: config['connection.password'] ?? target.password,
+    attempts: Math.max(1, Number(config['connection.attempts'] ?? 3)),
+    backoffMs: Math.max(0, Number(config['connection.backoff.ms'] ?? 10_000)),
+  };
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+
+function errorCode(error: unknown): string | undefined {
+  if (error instanceof AggregateError && error.errors.length > 0) return errorCode(error.errors[0]);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isConnectionError(error: unknown): boolean {
+  const code = errorCode(error);
+  return (code !== undefined && UNREACHABLE.has(code)) || (error as { fatal?: boolean } | null)?.fatal === true;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  const e = error as { message?: string; code?: string };
+  return e.message && e.message !== '' ? e.message : e.code ?? String(error);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One connection (with `connection.attempts` tries), session time zone UTC so timestamps compare in UTC. */
+async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Connection> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= p.attempts; attempt++) {
+    try {
+      const connection = await mysql.createConnection({
+        host: p.target.host, port: p.target.port, user: p.user ?? 'root', password: p.password ?? '',
+        ...(p.target.database !== undefined ? { database: p.target.database } : {}),
+        connectTimeout: Number(p.target.params.connectTimeout ?? 5_000) || 5_000,
+        timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false, dateStrings: false,
+        typeCast: (field, next) => (field.type === 'JSON' ? field.string() : next()),
+      });
+      connection.on('error', () => undefined);
+      await connection.query("SET time_zone = '+00:00'");
+      return connection;
+    } catch (error) {
+      last = error;
+      if (attempt < p.attempts) await sleep(p.backoffMs, signal);
+    }
+  }
+  throw new ConnectException(
+    `Couldn't open connection to ${p.target.protocol}://${p.target.host}:${p.target.port}: ${describe(last)} (after ${p.attempts} attempt(s))`,
+    { cause: last },
+  );
+}
+
+export class JdbcSourceConnector implements SourceConnector {
+  private config: Record<string, string> = {};
+  private tables: TableId[] = [];
+
+  async start(config: Record<string, string>): Promise<void> {
+    this.config = config;
+    const query = (config.query ?? '').trim();
+    if (query !== '') return;
+    const p = connParams(config);
+    const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
+    if (include.length > 0) {
+      this.tables = include.map((t) => parseTableId(t, p.target.database));
+      return;
+    }
+    const exclude = new Set([...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])]);
+    const connection = await openConnection(p);
+    try {
+      const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
+      const [rows] = await connection.query<RowDataPacket[]>(
+        `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN (?) ORDER BY TABLE_NAME`,
+        [p.target.database ?? '', types],
+      );
+      this.tables = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
+        .filter((t) => !exclude.has(t.table) && !exclude.has(tableText(t)));
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
+  }
+
+  taskConfigs(maxTasks: number): Record<string, string>[] {
+    if ((this.config.query ?? '').trim() !== '') return [{ ...this.config }];
+    const groups = Math.max(1, Math.min(maxTasks, this.tables.length));
+    const out: Record<string, string>[] = [];
+    for (let i = 0; i < groups; i++) {
+      const mine = this.tables.filter((_, j) => j % groups === i);
+      if (mine.length > 0) out.push({ ...this.config, tables: mine.map(tableText).join(',') });
+    }
+    return out;
+  }
+
+  createTask(taskConfig: Record<string, string>): SourceTask {
+    return new JdbcSourceTask(taskConfig);
+  }
+
+  async stop(): Promise<void> {
+    // nothing held between calls
+  }
+}
+
+/** One table (or the query) polled by a task. */
+interface Querier {
+  partition: SourcePartition;
+  topic: string;
+  from: string;
+  schemaName: string | undefined;
+  table: TableId | undefined;
+  offset: SourceOffset | undefined;
+  nextDue: number;
+  /** Rows fetched but not handed out yet (bulk and timestamp modes fetch everything at once). */
+  buffer: SourceRecord[];
+  /** The last page was full, so more rows are waiting now. */
+  more: boolean;
+  incrementingColumn: string | undefined;
+  checkedNonNull: boolean;
+}
+
+const TS_ALIAS = '__connect_ts';
+const INC_ALIAS = '__connect_inc';
+
+/** "2024-01-02 03:04:05.123456" (UTC) <-> {timestamp: millis, timestamp_nanos}. */
+export function tsOffset(text: string): { timestamp: number; timestamp_nanos: number } {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?$/.exec(text);
+  if (!m) throw new ConnectException(`Unexpected timestamp value "${text}"`);
+  const seconds = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const nanos = Number((m[7] ?? '').padEnd(9, '0'));
+  return { timestamp: seconds + Math.floor(nanos / 1e6), timestamp_nanos: nanos };
+}
+
+export function tsText(offset: SourceOffset | undefined): string {
+  const millis = Number(offset?.timestamp ?? 0);
+  const nanos = offset?.timestamp_nanos === undefined ? (((millis % 1000) + 1000) % 1000) * 1e6 : Number(offset.timestamp_nanos);
+  const d = new Date(Math.floor(millis / 1000) * 1000);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(Math.floor(nanos / 1000), 6)}`;
+}
+
+function bigOf(v: unknown): bigint {
+  return BigInt(typeof v === 'bigint' ? v : Math.trunc(Number(v)));
+}
+
+function incrementingValue(v: unknown): number | string {
+  if (typeof v === 'number') return v;
+  const big = BigInt(String(v));
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
+}
+
+export class JdbcSourceTask implements SourceTask {
+  private readonly mode: Mode;
+  private readonly conn: ConnParams;
+  private readonly queriers: Querier[];
+  private readonly batchMaxRows: number;
+  private readonly pollIntervalMs: number;
+  private readonly tsColumns: string[];
+  private readonly incColumnConfig: string;
+  private readonly delayMs: number;
+  private readonly suffix: string;
+  private readonly numericMapping: NumericMapping;
+  private readonly validateNonNull: boolean;
+  private readonly timestampInitial: number | undefined;
+  private connection: Connection | undefined;
+
+  constructor(private readonly config: Record<string, string>) {
+    this.mode = (config.mode ?? '').trim() as Mode;
+    if (!['bulk', 'timestamp', 'incrementing', 'timestamp+incrementing'].includes(this.mode)) {
+      throw new ConnectException('Query mode must be specified');
+    }
+    this.conn = connParams(config);
+    this.batchMaxRows = Math.max(1, Number(config['batch.max.rows'] ?? 100));
+    this.pollIntervalMs = Math.max(0, Number(config['poll.interval.ms'] ?? 5_000));
+    this.tsColumns = splitList(config['timestamp.column.name']);
+    this.incColumnConfig = (config['incrementing.column.name'] ?? '').trim();
+    this.delayMs = Number(config['timestamp.delay.interval.ms'] ?? 0);
+    this.suffix = (config['query.suffix'] ?? '').trim();
+    this.validateNonNull = (config['validate.non.null'] ?? 'true').trim().toLowerCase() === 'true';
+    const mapping = (config['numeric.mapping'] ?? ((config['numeric.precision.mapping'] ?? 'false') === 'true' ? 'precision_only' : 'none')).toLowerCase();
+    this.numericMapping = mapping as NumericMapping;
+    this.timestampInitial = config['timestamp.initial'] === undefined ? undefined : Number(config['timestamp.initial']);
+    const prefix = config['topic.prefix'] ?? '';
+    const query = (config.query ?? '').trim();
+    if (query !== '') {
+      this.queriers = [this.querier({ query }, prefix, `(${query}) AS ${quoteId('connect_query')}`, undefined, undefined)];
+    } else {
+      this.queriers = splitList(config.tables).map((text) => {
+        const t = parseTableId(text, this.conn.target.database);
+        return this.querier({ protocol: '1', table: tableText(t) }, `${prefix}${t.table}`, `${quoteId(t.database)}.${quoteId(t.table)}`, t.table, t);
+      });
+    }
+  }
+
+  private querier(partition: SourcePartition, topic: string, from: string, schemaName: string | undefined, table: TableId | undefined): Querier {
+    return {
+      partition, topic, from, schemaName, table, offset: undefined, nextDue: 0, buffer: [], more: false,
+      incrementingColumn: this.incColumnConfig === '' ? undefined : this.incColumnConfig, checkedNonNull: false,
+    };
+  }
+
+  topics(): string[] {
+    return [...new Set(this.queriers.map((q) => q.topic))];
+  }
+
+  async start(offsets: OffsetReader): Promise<void> {
+    for (const q of this.queriers) {
+      q.offset = offsets.offset(q.partition);
+      if (q.offset === undefined && this.timestampInitial !== undefined && this.mode.startsWith('timestamp')) {
+        const initial = this.timestampInitial === -1 ? Date.now() : this.timestampInitial;
+        q.offset = { timestamp: initial, timestamp_nanos: (((initial % 1000) + 1000) % 1000) * 1e6 };
+      }
+    }
+  }
+
+  compareOffsets(a: SourceOffset, b: SourceOffset): number | undefined {
+    const ta = a.timestamp === undefined ? undefined : [Number(a.timestamp), Number(a.timestamp_nanos ?? 0)];
+    const tb = b.timestamp === undefined ? undefined : [Number(b.timestamp), Number(b.timestamp_nanos ?? 0)];
+    if ((ta === undefined) !== (tb === undefined)) return undefined;
+    if (ta && tb) {
+      const secA = Math.floor(ta[0] / 1000);
+      const secB = Math.floor(tb[0] / 1000);
+      if (secA !== secB) return secA < secB ? -1 : 1;
+      if (ta[1] !== tb[1]) return ta[1] < tb[1] ? -1 : 1;
+    }
+    const hasIncA = a.incrementing !== undefined;
+    if (hasIncA !== (b.incrementing !== undefined)) return undefined;
+    if (!hasIncA) return 0;
+    const ia = bigOf(a.incrementing);
+    const ib = bigOf(b.incrementing);
+    return ia === ib ? 0 : ia < ib ? -1 : 1;
+  }
+
+  async poll(signal: AbortSignal): Promise<SourceRecord[]> {
+    while (!signal.aborted) {
+      const buffered = this.queriers.find((q) => q.buffer.length > 0);
+      if (buffered) return buffered.buffer.splice(0, this.batchMaxRows);
+      const now = Date.now();
+      const due = this.queriers.find((q) => q.more || q.nextDue <= now);
+      if (!due) {
+        const wait = Math.min(...this.queriers.map((q) => q.nextDue)) - now;
+        await sleep(Math.max(1, wait), signal);
+        continue;
+      }
+      if (!due.more) due.nextDue = now + this.pollIntervalMs;
+      const records = await this.fetch(due, signal);
+      if (records.length > 0) {
+        due.buffer = records;
+        return due.buffer.splice(0, this.batchMaxRows);
+      }
+    }
+    return [];
+  }
+
+  private async connection_(signal: AbortSignal): Promise<Connection> {
+    this.connection ??= await openConnection(this.conn, signal);
+    return this.connection;
+  }
+
+  private async dropConnection(): Promise<void> {
+    const c = this.connection;
+    this.connection = undefined;
+    if (c) await c.end().catch(() => c.destroy());
+  }
+
+  /** Runs the query once more after reconnecting when the connection was lost; other SQL errors fail the task. */
+  private async run(sql: string, params: unknown[], signal: AbortSignal): Promise<[unknown[][], FieldPacket[]]> {
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.connection_(signal);
+      try {
+        const [rows, fields] = await connection.query({ sql, rowsAsArray: true }, params);
+        return [rows as unknown as unknown[][], fields as FieldPacket[]];
+      } catch (error) {
+        await (isConnectionError(error) ? this.dropConnection() : Promise.resolve());
+        if (isConnectionError(error) && attempt === 0) continue;
+        throw new ConnectException(`Failed to run query for table ${this.describe(sql)}: ${describe(error)}`, { cause: error });
+      }
+    }
+  }
+
+  private describe(sql: string): string {
+    return sql.length > 200 ? `${sql.slice(0, 200)}…` : sql;
+  }
+
+  private async detectIncrementing(q: Querier, signal: AbortSignal): Promise<string> {
+    if (q.table === undefined) throw new ConnectException('incrementing.column.name must be set when using query mode with incrementing');
+    const [rows] = await this.run(
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'",
+      [q.table.database, q.table.table], signal,
+    );
+    if (rows.length === 0) throw new ConnectException(`No auto-incrementing column found in ${tableText(q.table)}; set incrementing.column.name`);
+    return String(rows[0][0]);
+  }
+
+  private async fetch(q: Querier, signal: AbortSignal): Promise<SourceRecord[]> {
+    const mode = this.mode;
+    const useInc = mode === 'incrementing' || mode === 'timestamp+incrementing';
+    const useTs = mode === 'timestamp' || mode === 'timestamp+incrementing';
+    if (useInc && q.incrementingColumn === undefined) q.incrementingColumn = await this.detectIncrementing(q, signal);
+    const inc = q.incrementingColumn === undefined ? '' : `${quoteId('connect_t')}.${quoteId(q.incrementingColumn)}`;
+    const ts = this.tsColumns.length === 1 ? `${quoteId('connect_t')}.${quoteId(this.tsColumns[0])}`
+      : `COALESCE(${this.tsColumns.map((c) => `${quoteId('connect_t')}.${quoteId(c)}`).join(', ')})`;
+    const select: string[] = [`${quoteId('connect_t')}.*`];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let order = '';
+    let limit = '';
+    if (useTs) {
+      select.push(`DATE_FORMAT(${ts}, '%Y-%m-%d %H:%i:%s.%f') AS ${quoteId(TS_ALIAS)}`);
+      const [[end]] = await this.run(`SELECT DATE_FORMAT(NOW(6) - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')`, [this.delayMs * 1000], signal);
+      where.push(`${ts} < ?`);
+      params.push(String(end));
+    }
+    if (useInc) select.push(`${inc} AS ${quoteId(INC_ALIAS)}`);
+    if (mode === 'incrementing') {
+      where.push(`${inc} > ?`);
+      params.push(incrementingValue(q.offset?.incrementing ?? -1));
+      order = ` ORDER BY ${inc} ASC`;
+      limit = ` LIMIT ${this.batchMaxRows}`;
+    } else if (mode === 'timestamp') {
+      where.push(`${ts} > ?`);
+      params.push(tsText(q.offset));
+      order = ` ORDER BY ${ts} ASC`;
+    } else if (mode === 'timestamp+incrementing') {
+      const at = tsText(q.offset);
+      where.push(`((${ts} = ? AND ${inc} > ?) OR ${ts} > ?)`);
+      params.push(at, incrementingValue(q.offset?.incrementing ?? -1), at);
+      order = ` ORDER BY ${ts}, ${inc} ASC`;
+      limit = ` LIMIT ${this.batchMaxRows}`;
+    }
+    const sql = `SELECT ${select.join(', ')} FROM ${q.from.replace(/ AS `connect_query`$/, '')} AS ${quoteId('connect_t')}` +
+      `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${this.suffix === '' ? '' : ` ${this.suffix}`}${limit}`;
+    const [rows, fields] = await this.run(sql, params, signal);
+    q.more = limit !== '' && rows.length >= this.batchMaxRows;
+    const extra = (useTs ? 1 : 0) + (useInc ? 1 : 0);
+    const dataFields = fields.slice(0, fields.length - extra);
+    const mappings = dataFields.map((f) => columnMapping(f, this.numericMapping));
+    if (useInc && this.validateNonNull && !q.checkedNonNull) {
+      const column = mappings.find((m) => m.field.name === q.incrementingColumn);
+      if (column?.field.schema.optional) {
+        throw new ConnectException(`Cannot make incremental queries using incrementing column ${q.incrementingColumn} on ${q.table ? tableText(q.table) : 'the query'} because this column is nullable.`);
+      }
+      q.checkedNonNull = true;
+    }
+    const schema: Schema = { type: 'struct', optional: false, name: q.schemaName, fields: mappings.map((m: ColumnMapping): Field => m.field) };
+    if (q.schemaName === undefined) delete schema.name;
+    const records: SourceRecord[] = [];
+    const tsIndex = dataFields.length;
+    const incIndex = dataFields.length + (useTs ? 1 : 0);
+    for (const row of rows) {
+      const value: Record<string, unknown> = {};
+      for (let i = 0; i < mappings.length; i++) value[mappings[i].field.name] = toConnectValue(row[i], mappings[i].kind);
+      let offset: SourceOffset | null = null;
+      if (mode !== 'bulk') {
+        offset = {};
+        if (useTs) Object.assign(offset, tsOffset(String(row[tsIndex])));
+        if (useInc) offset.incrementing = incrementingValue(row[incIndex]);
+        q.offset = offset;
+      }
+      records.push({ sourcePartition: q.partition, sourceOffset: offset, topic: q.topic, key: { schema: null, value: null }, value: { schema, value } });
+    }
+    return records;
+  }
+
+  async stop(): Promise<void> {
+    await this.dropConnection();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm run kafka:reference -- [--brokers N] [--port FIRST_PORT] [--data-dir DIR] [--heap-mb MB]`:
+ * fetches Apache Kafka 4.x with Maven (cached in .reference/kafka), formats KRaft storage and runs a real
+ * cluster of combined broker+controller nodes in the foreground until Ctrl-C. A test and benchmark
+ * reference only; the product never needs it.
+ */
+import path from 'node:path';
+import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
+import { fetchReferenceKafka, referenceKafkaVersion, referenceLibDir, startReferenceKafka } from './index.ts';
+
+const HELP = `Usage: npm run kafka:reference -- [options]
+
+Runs REAL Apache Kafka ${referenceKafkaVersion()} (KRaft, each node both broker and controller) on loopback,
+to compare the embedded broker with (npm run conformance, bench/kafka-reference.ts).
+The jars are fetched once with Maven into ${path.relative(process.cwd(), referenceLibDir())}.
+
+Options:
+  --brokers N        number of nodes, ids 1..N (default 1; use 1 or 3)
+  --port PORT        client port of node 1; node i listens on PORT+i-1 and its controller on PORT+100+i-1
+                     (default 0: free ports)
+  --data-dir DIR     where the nodes keep their data (default: a temp dir, removed on stop)
+  --heap-mb MB       max JVM heap per node (default 384)
+  --fetch-only       only fetch the jars, then exit
+  -h, --help         show this help
+
+Then, for example:  kcat -b 127.0.0.1:PORT -L`;
+
+async function main(): Promise<void> {
+  const args = parseCliArgs(process.argv.slice(2), {
+    brokers: 'int', port: 'int', 'data-dir': 'string', 'heap-mb': 'int', 'fetch-only': 'boolean', help: 'boolean',
+  }, { h: 'help' });
+  if (args.flags.help) {
+    console.log(HELP);
+    return;
+  }
+  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
+  const log = (line: string) => console.log(`[kafka-reference] ${line}`);
+  if (args.flags['fetch-only']) {
+    log(`jars in ${await fetchReferenceKafka(log)}`);
+    return;
+  }
+  const brokers = (args.flags.brokers as number | undefined) ?? 1;
+  if (brokers < 1) throw new CliUsageError('--brokers must be at least 1');
+  const dataDir = args.flags['data-dir'] as string | undefined;
+  const cluster = await startReferenceKafka({
+    brokers,
+    firstPort: (args.flags.port as number | undefined) ?? 0,
+    dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
+    heapMb: args.flags['heap-mb'] as number | undefined,
+    log,
+  });
+  console.log(`reference Kafka ${cluster.version}: ${brokers} node(s) up in ${cluster.startupMs} ms, data in ${cluster.dataDir}`);
+  for (const node of cluster.nodes) console.log(`  node ${node.id}: 127.0.0.1:${node.port} (controller ${node.controllerPort}, pid ${node.pid}, log ${node.logFile})`);
+  console.log(`bootstrap: ${cluster.bootstrap}`);
+  console.log('Ctrl-C to stop');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping...');
+    await cluster.stop();
+    console.log('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(`kafka-reference: ${(error as Error).message}`);
+  process.exit(error instanceof CliUsageError ? 2 : 1);
+});

@@ -1,0 +1,332 @@
+/**
+ * Real Apache Kafka (4.x, KRaft, combined broker+controller nodes) as a TEST AND BENCHMARK REFERENCE.
+ * Never used by `npm start`: the jars are fetched on demand by `npm run kafka:reference` / the
+ * conformance suite / the side-by-side bench with `mvn dependency:copy-dependencies` (reference/pom.xml)
+ * and cached, git-ignored, under `.reference/kafka/<version>/lib`.
+ *
+ *   const ref = await startReferenceKafka({ brokers: 3, firstPort: 0 });
+ *   ref.bootstrap  // '127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3'
+ *   await ref.stop();
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+const REFERENCE_SRC = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.resolve(REFERENCE_SRC, '..');
+const POM = path.join(REFERENCE_SRC, 'pom.xml');
+const LOG4J = path.join(REFERENCE_SRC, 'log4j2.properties');
+
+/** The Kafka version the pom asks for (its `kafka.version` property). */
+export function referenceKafkaVersion(): string {
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'));
+  if (!match) throw new Error(`${POM} has no <kafka.version>`);
+  return match[1];
+}
+
+/** Where the jars are cached: $KAFKA_REFERENCE_HOME or .reference/kafka, then <version>/lib. */
+export function referenceLibDir(): string {
+  const home = process.env.KAFKA_REFERENCE_HOME ?? path.join(REPO_ROOT, '.reference', 'kafka');
+  return path.join(home, referenceKafkaVersion(), 'lib');
+}
+
+const COMPLETE_MARKER = '.complete';
+
+function hasCommand(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { stdio: 'ignore', timeout: 20_000 });
+  return result.error === undefined && result.status === 0;
+}
+
+/** True when the jars are already cached (no Maven needed). */
+export function referenceIsCached(): boolean {
+  return fs.existsSync(path.join(referenceLibDir(), COMPLETE_MARKER));
+}
+
+/**
+ * Makes sure the jars are cached, fetching them with Maven if needed. Progress goes to `log`.
+ * @throws with a one-line reason when Java or Maven is missing or Maven Central cannot be reached
+ */
+export async function fetchReferenceKafka(log: (line: string) => void = () => {}): Promise<string> {
+  const libDir = referenceLibDir();
+  if (!hasCommand('java', ['-version'])) throw new Error('java is not installed (Kafka 4.x needs Java 17+)');
+  if (referenceIsCached()) return libDir;
+  if (!hasCommand('mvn', ['-v'])) throw new Error(`mvn is not installed and ${libDir} is not cached`);
+  const staging = `${libDir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(libDir), { recursive: true });
+  log(`fetching Apache Kafka ${referenceKafkaVersion()} from Maven Central into ${libDir}`);
+  const started = Date.now();
+  const child = spawn('mvn', ['-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  let jars = 0;
+  const onLine = (line: string) => {
+    tail.push(line);
+    if (tail.length > 30) tail.shift();
+    const jar = /Downloaded from \S+: \S*\/([^/]+\.jar) /.exec(line);
+    if (jar) log(`  downloaded ${jar[1]} (${++jars})`);
+  };
+  readline.createInterface({ input: child.stdout! }).on('line', onLine);
+  readline.createInterface({ input: child.stderr! }).on('line', onLine);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  if (code !== 0) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    const reason = tail.find((l) => /ERROR/.test(l)) ?? tail.at(-1) ?? `exit code ${code}`;
+    throw new Error(`mvn could not fetch Apache Kafka ${referenceKafkaVersion()}: ${reason.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
+  }
+  fs.writeFileSync(path.join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
+  fs.rmSync(libDir, { recursive: true, force: true });
+  fs.renameSync(staging, libDir);
+  log(`fetched ${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return libDir;
+}
+
+export interface ReferenceKafkaOptions {
+  /** Number of combined broker+controller nodes, node ids 1..N. Default 1. */
+  brokers?: number;
+  /** Client port of node 1 (node i: firstPort+i-1; its controller port: firstPort+100+i-1). 0 = free ports. Default 0. */
+  firstPort?: number;
+  /** Where the nodes keep logs and metadata. Default: a temp dir, removed on stop. */
+  dataDir?: string;
+  /** Max JVM heap per node in MiB. Default 384. */
+  heapMb?: number;
+  /** auto.create.topics.enable. Default true. */
+  autoCreateTopics?: boolean;
+  /** Progress lines (fetching, formatting, starting). */
+  log?: (line: string) => void;
+  /** How long to wait for every broker to show up in Metadata. Default 120 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface ReferenceNode {
+  id: number;
+  port: number;
+  controllerPort: number;
+  pid: number;
+  logFile: string;
+}
+
+export interface ReferenceKafka {
+  bootstrap: string;
+  nodes: ReferenceNode[];
+  clusterId: string;
+  dataDir: string;
+  version: string;
+  /** Milliseconds from spawning the JVMs to every broker visible in Metadata (excludes fetch and format). */
+  startupMs: number;
+  /** SIGTERM, wait for a clean exit (SIGKILL after 20 s), remove the data dir if it was a temp one. */
+  stop(): Promise<void>;
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+      servers.push(server);
+    }
+    return servers.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid.toString form). */
+function newClusterId(): string {
+  return crypto.randomBytes(16).toString('base64url');
+}
+
+function nodeProperties(o: {
+  id: number; port: number; controllerPort: number; voters: string; logDir: string; brokers: number; autoCreateTopics: boolean;
+}): string {
+  const rf = Math.min(3, o.brokers);
+  const minIsr = Math.min(2, rf);
+  // Aligned with the embedded cluster's defaults (embedded/kafka/options.ts) so both answer the same
+  // questions the same way: 5 partitions, RF min(3, N), min ISR min(2, RF), no initial rebalance delay.
+  return [
+    'process.roles=broker,controller',
+    `node.id=${o.id}`,
+    `controller.quorum.voters=${o.voters}`,
+    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${o.logDir}`,
+    'num.partitions=5',
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${minIsr}`,
+    `offsets.topic.replication.factor=${rf}`,
+    'offsets.topic.num.partitions=10',
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    `share.coordinator.state.topic.replication.factor=${rf}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
+    'group.initial.rebalance.delay.ms=0',
+    `auto.create.topics.enable=${o.autoCreateTopics}`,
+    'num.network.threads=2',
+    'num.io.threads=4',
+    '',
+  ].join('\n');
+}
+
+function runJava(libDir: string, args: string[], heapMb: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', [`-Xmx${heapMb}m`, '-cp', path.join(libDir, '*'), `-Dlog4j2.configurationFile=${LOG4J}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+function tailOf(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Fetches (if needed), formats and starts a real Kafka cluster; resolves once every broker is in Metadata. */
+export async function startReferenceKafka(options: ReferenceKafkaOptions = {}): Promise<ReferenceKafka> {
+  const brokers = options.brokers ?? 1;
+  if (!Number.isInteger(brokers) || brokers < 1) throw new Error(`brokers must be a positive integer, got ${brokers}`);
+  const log = options.log ?? (() => {});
+  const heapMb = options.heapMb ?? 384;
+  const libDir = await fetchReferenceKafka(log);
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-reference-')));
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const firstPort = options.firstPort ?? 0;
+  let ports: number[];
+  let controllerPorts: number[];
+  if (firstPort === 0) {
+    const all = await freePorts(2 * brokers);
+    ports = all.slice(0, brokers);
+    controllerPorts = all.slice(brokers);
+  } else {
+    ports = Array.from({ length: brokers }, (_, i) => firstPort + i);
+    controllerPorts = Array.from({ length: brokers }, (_, i) => firstPort + 100 + i);
+  }
+  const ids = Array.from({ length: brokers }, (_, i) => i + 1);
+  const voters = ids.map((id, i) => `${id}@127.0.0.1:${controllerPorts[i]}`).join(',');
+
+  // Reuse the cluster id of an already formatted data dir, so a restart on the same --data-dir works.
+  const idFile = path.join(dataDir, 'cluster-id');
+  const clusterId = fs.existsSync(idFile) ? fs.readFileSync(idFile, 'utf8').trim() : newClusterId();
+  fs.writeFileSync(idFile, `${clusterId}\n`);
+
+  const configs = ids.map((id, i) => {
+    const file = path.join(dataDir, `node-${id}.properties`);
+    fs.writeFileSync(file, nodeProperties({
+      id, port: ports[i], controllerPort: controllerPorts[i], voters, logDir: path.join(dataDir, `node-${id}`), brokers,
+      autoCreateTopics: options.autoCreateTopics ?? true,
+    }));
+    return file;
+  });
+
+  log(`formatting KRaft storage for ${brokers} node(s) in ${dataDir}`);
+  const formats = await Promise.all(configs.map((config) =>
+    runJava(libDir, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted'], 256)));
+  const failed = formats.find((f) => f.code !== 0);
+  if (failed) throw new Error(`kafka-storage format failed: ${failed.output.trim().split('\n').slice(-5).join(' | ')}`);
+
+  log(`starting ${brokers} Kafka ${referenceKafkaVersion()} node(s) on ports ${ports.join(', ')}`);
+  const started = Date.now();
+  const children: ChildProcess[] = [];
+  const nodes: ReferenceNode[] = [];
+  let exited: string | undefined;
+  ids.forEach((id, i) => {
+    const logFile = path.join(dataDir, `node-${id}.log`);
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn('java', [
+      `-Xms64m`, `-Xmx${heapMb}m`,
+      // kafka-run-class.sh's defaults for the broker JVM.
+      '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
+      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`,
+      '-cp', path.join(libDir, '*'), 'kafka.Kafka', configs[i],
+    ], { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    child.on('exit', (code, signal) => {
+      exited ??= `node ${id} exited (${signal ?? code}) before the cluster was ready:\n${tailOf(logFile)}`;
+    });
+    children.push(child);
+    nodes.push({ id, port: ports[i], controllerPort: controllerPorts[i], pid: child.pid!, logFile });
+  });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    })));
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const bootstrap = ports.map((p) => `127.0.0.1:${p}`).join(',');
+  try {
+    await waitUntilReady(bootstrap, brokers, options.readyTimeoutMs ?? 120_000, () => exited);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const startupMs = Date.now() - started;
+  log(`reference Kafka ready in ${(startupMs / 1000).toFixed(1)} s: ${bootstrap}`);
+  return { bootstrap, nodes, clusterId, dataDir, version: referenceKafkaVersion(), startupMs, stop };
+}
+
+/** Ready = every broker registered and unfenced (visible in Metadata) and a controller elected. */
+async function waitUntilReady(bootstrap: string, brokers: number, timeoutMs: number, exited: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const kafka = new Kafka({ clientId: 'reference-ready', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+  let last = 'no answer yet';
+  for (;;) {
+    const problem = exited();
+    if (problem) throw new Error(problem);
+    if (Date.now() > deadline) throw new Error(`reference Kafka not ready after ${timeoutMs} ms (${last})`);
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length >= brokers && cluster.controller !== null && cluster.controller >= 0) return;
+      last = `${cluster.brokers.length}/${brokers} brokers, controller ${cluster.controller}`;
+    } catch (error) {
+      last = (error as Error).message;
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The reason the reference cannot run here, or undefined if it can (or at least may: Maven is present). */
+export function referenceUnavailableReason(): string | undefined {
+  if (!hasCommand('java', ['-version'])) return 'java is not installed';
+  if (referenceIsCached()) return undefined;
+  if (!hasCommand('mvn', ['-v'])) return `mvn is not installed and ${referenceLibDir()} is not cached`;
+  return undefined;
+}

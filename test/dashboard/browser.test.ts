@@ -1,0 +1,206 @@
+/**
+ * End to end in headless Chromium: embedded Kafka → embedded Pinot (the project's tables, rows produced
+ * with kafkajs) → dashboard → browser. Reads the Chart.js instances the page exposes on
+ * window.dashboardCharts. Screenshots go to test/dashboard/artifacts/ (git-ignored).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaHealthTarget, pinotHealthTarget, startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
+import { countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
+
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const XSS = '<img src=x onerror=alert(1)>';
+const T0 = 1_790_000_040_000 - (1_790_000_040_000 % 60_000);
+const SOURCES = ['Homepage', 'Inbox', 'External'];
+
+let stack: PinotStack;
+let dash: DashboardHandle;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const dialogs: string[] = [];
+
+interface ChartView {
+  labels: unknown[];
+  datasets: { label: string; data: unknown[] }[];
+}
+
+async function charts(): Promise<Record<string, ChartView>> {
+  return page.evaluate(() => {
+    const all = (window as unknown as { dashboardCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> }).dashboardCharts;
+    const out: Record<string, ChartView> = {};
+    for (const [name, chart] of Object.entries(all)) {
+      out[name] = {
+        labels: [...(chart.data.labels ?? [])],
+        datasets: chart.data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) })),
+      };
+    }
+    return out;
+  });
+}
+
+async function pageState(): Promise<{ state: string; version: number; updates: number }> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { dashboardState: { snapshot: { version: number } | null; updates: number } }).dashboardState;
+    return { state: document.body.getAttribute('data-state') ?? '', version: s.snapshot?.version ?? -1, updates: s.updates };
+  });
+}
+
+function windowRows(step: number, scale: number): Record<string, unknown>[] {
+  const rows = [];
+  for (const [s, source] of SOURCES.entries()) {
+    for (let w = 0; w < 3; w++) rows.push(windowRow(source, T0 + w * step, T0 + w * step + 60_000, scale * (1 + s + w), 2 * scale * (1 + s + w)));
+  }
+  return rows;
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startPinotStack();
+  dash = await startDashboard({
+    port: 0,
+    host: '127.0.0.1',
+    pinotBrokerUrl: stack.pinot.brokerUrl,
+    pollIntervalMs: 500,
+    healthTargets: [
+      kafkaHealthTarget(stack.cluster.bootstrap().split(',')),
+      pinotHealthTarget({ controllerUrl: stack.pinot.controllerUrl, brokerUrl: stack.pinot.brokerUrl }),
+      { name: 'MySQL', check: async () => ({ status: 'degraded', detail: 'stand-in check: login refused' }) },
+    ],
+    log: () => undefined,
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') consoleErrors.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  page.on('requestfailed', (request) => consoleErrors.push(`requestfailed: ${request.url()}`));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dash?.stop();
+  await stack?.stop();
+});
+
+describe('dashboard in headless Chromium', () => {
+  it('loads without console errors and shows the empty state with what to run', async () => {
+    const response = await page.goto(dash.url);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await waitFor('the empty state', async () => ((await pageState()).state === 'empty' ? true : undefined));
+    const banner = await page.textContent('#banner');
+    expect(banner).toContain('No data in Pinot yet');
+    expect(await page.textContent('#banner-code')).toBe('npm run produce -- all');
+    expect(await page.locator('#panel-tumbling .empty-note').textContent()).toContain('No rows in pageview_tumbling');
+    const pills = await page.locator('#health .pill').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('title')]));
+    expect(pills.map((p) => p[0])).toEqual(['Kafka: up', 'Pinot: up', 'MySQL: degraded']);
+    expect(pills[2]![1]).toContain('login refused');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('draws every chart from the data Pinot holds, pushed after the next poll', async () => {
+    const countries = Array.from({ length: 12 }, (_, i) => countryRow(`Land ${String.fromCharCode(65 + i)}`, 60 - i * 4, 25 + i, (60 - i * 4) * 2));
+    await stack.produce('pageview_country', countries);
+    await stack.produce('pageview_tumbling', windowRows(60_000, 1));
+    await stack.produce('pageview_hopping', windowRows(30_000, 2));
+    await stack.produce('pageview_session', windowRows(90_000, 3));
+    await stack.waitForCount('pageview_country', 12);
+    for (const t of ['pageview_tumbling', 'pageview_hopping', 'pageview_session'] as const) await stack.waitForCount(t, 9);
+
+    await waitFor('data on the page', async () => {
+      const c = await charts();
+      return c.users!.labels.length === 11 && c.session!.datasets.length === 3 && c.hopping!.datasets.length === 3 && c.tumbling!.datasets.length === 3 ? true : undefined;
+    });
+    const c = await charts();
+    const pinotCountries = (await stack.query('SELECT country, user_count, avg_age FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [string, number, number][];
+    expect(c.users!.labels).toEqual([...pinotCountries.slice(0, 10).map((r) => r[0]), 'Other']);
+    expect(c.users!.datasets[0]!.data).toEqual([...pinotCountries.slice(0, 10).map((r) => Number(r[1])), pinotCountries.slice(10).reduce((a, r) => a + Number(r[1]), 0)]);
+    expect(c.age!.labels).toEqual(c.users!.labels);
+    expect(c.age!.datasets[0]!.data.slice(0, 10)).toEqual(pinotCountries.slice(0, 10).map((r) => Math.round(Number(r[2]) * 10) / 10));
+    for (const kind of ['tumbling', 'hopping', 'session'] as const) {
+      const rows = (await stack.query(`SELECT source, window_start, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [string, number, number][];
+      const expected = ['External', 'Homepage', 'Inbox'].map((source) => ({
+        label: source,
+        data: rows.filter((r) => r[0] === source).map((r) => ({ x: Number(r[1]), y: Number(r[2]) })),
+      }));
+      expect(c[kind]!.datasets, kind).toEqual(expected);
+    }
+    expect((await pageState()).state).toBe('ok');
+    expect(await page.textContent('#country-count')).toBe('12');
+    expect(await page.textContent('#total-views')).toBe(pinotCountries.length ? (countries.reduce((a, r) => a + Number(r.view_count), 0)).toLocaleString('en-US') : '');
+    expect(await page.textContent('#updated-at')).not.toBe('never');
+    expect(await page.textContent('#countdown')).toMatch(/next update in \d+ s|updating/);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('changes the charts on a pushed update and renders a hostile country name as text', async () => {
+    const before = await charts();
+    const updatesBefore = (await pageState()).updates;
+    await stack.produce('pageview_country', [countryRow(XSS, 500, 33.3, 1000)]);
+    await stack.produce('pageview_tumbling', [windowRow('Inbox', T0 + 3 * 60_000, T0 + 4 * 60_000, 42, 84)]);
+    await waitFor('the pushed update', async () => {
+      const c = await charts();
+      return c.users!.labels[0] === XSS && c.tumbling!.datasets.find((d) => d.label === 'Inbox')!.data.length === 4 ? true : undefined;
+    });
+    const after = await charts();
+    expect(after.users).not.toEqual(before.users);
+    expect(after.users!.datasets[0]!.data[0]).toBe(500);
+    expect(after.tumbling!.datasets.find((d) => d.label === 'Inbox')!.data.at(-1)).toEqual({ x: T0 + 3 * 60_000, y: 42 });
+    expect((await pageState()).updates).toBeGreaterThan(updatesBefore);
+
+    // The name is text everywhere: in the table, and no element was made from it.
+    const firstRow = await page.locator('#country-table tbody tr').first().locator('th').textContent();
+    expect(firstRow).toBe(XSS);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => document.body.innerHTML.includes('<img'))).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dialogs).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    expect(fs.statSync(path.join(ARTIFACTS, 'dashboard.png')).size).toBeGreaterThan(10_000);
+  });
+
+  it('fits a phone-width screen without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await new Promise((r) => setTimeout(r, 400));
+    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    const columns = await page.evaluate(() => getComputedStyle(document.getElementById('panels')!).gridTemplateColumns.split(' ').length);
+    expect(columns).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const desktopColumns = await page.evaluate(() => getComputedStyle(document.getElementById('panels')!).gridTemplateColumns.split(' ').length);
+    expect(desktopColumns).toBeGreaterThan(1);
+  });
+
+  it('shows the error state, keeping the last data marked stale, when Pinot stops', async () => {
+    const before = await charts();
+    await stack.stopPinot();
+    await waitFor('the error state', async () => ((await pageState()).state === 'error' ? true : undefined), 15_000);
+    expect(await page.textContent('#state-badge')).toBe('Error (stale data)');
+    const banner = await page.textContent('#banner-text');
+    expect(banner).toMatch(/Pinot unreachable: Pinot broker .* unreachable/);
+    expect(banner).toContain('Retrying');
+    expect(banner).toContain('Showing the last good data');
+    expect(await page.locator('#panel-users').getAttribute('class')).toContain('stale');
+    expect(await charts()).toEqual(before);
+    await waitFor('Pinot down on the strip', async () => (
+      (await page.locator('#health .pill[data-component="Pinot"]').getAttribute('data-status')) === 'down' ? true : undefined
+    ), 10_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-error.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+});
