@@ -105,6 +105,16 @@ function listen(server: http.Server, port: number, host: string): Promise<number
   });
 }
 
+/** True when a browser's Origin names the host it connected to (or when there is no Origin, e.g. curl). */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -203,7 +213,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   });
 
   const server = http.createServer(app);
-  const io = new SocketServer(server, { serveClient: false, path: '/socket.io' });
+  const io = new SocketServer(server, {
+    serveClient: false,
+    path: '/socket.io',
+    // WebSockets are not covered by CORS: refuse pages of other origins (no Origin header: scripts, allowed).
+    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
+  });
   io.on('connection', (socket) => {
     socket.emit('snapshot', outgoing());
     // Browsers only listen; anything they send is ignored.

@@ -33,6 +33,11 @@
   function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
 
+  function shorten(label, max) {
+    var text = String(label);
+    return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
+  }
+
   function colorFor(source, i) {
     return Object.prototype.hasOwnProperty.call(SOURCE_COLORS, source) ? SOURCE_COLORS[source] : EXTRA_COLORS[i % EXTRA_COLORS.length];
   }
@@ -50,7 +55,10 @@
           legend: { display: false },
           tooltip: { callbacks: { label: function (ctx) { return label + ': ' + fmtNum(ctx.parsed.y, digits); } } },
         },
-        scales: { x: { ticks: { autoSkip: false, maxRotation: 60 } }, y: { beginAtZero: true } },
+        scales: {
+          x: { ticks: { autoSkip: false, maxRotation: 60, callback: function (v) { return shorten(this.getLabelForValue(v), 18); } } },
+          y: { beginAtZero: true },
+        },
       },
     });
   }
@@ -95,8 +103,25 @@
     note.classList.toggle('hidden', !message);
   }
 
+  // Charts are redrawn only when their data changed, so a poll with the same numbers does not restart animations.
+  var drawn = {};
+  function changed(key, value) {
+    var signature = JSON.stringify(value);
+    if (drawn[key] === signature) return false;
+    drawn[key] = signature;
+    return true;
+  }
+
   function renderCountries(s) {
     var bars = s.countries || [];
+    var note = null;
+    if (s.countryStatus === 'missing') note = 'Table pageview_country does not exist in Pinot yet.';
+    else if (bars.length === 0 && s.version > 0) note = 'No rows in pageview_country yet.';
+    setEmptyNote('panel-users', note);
+    setEmptyNote('panel-age', note);
+    setEmptyNote('panel-table', note);
+    if (!changed('countries', bars)) return;
+
     var labels = bars.map(function (b) { return b.label; });
     charts.users.data.labels = labels;
     charts.users.data.datasets[0].data = bars.map(function (b) { return b.users; });
@@ -104,13 +129,6 @@
     charts.age.data.labels = labels.slice();
     charts.age.data.datasets[0].data = bars.map(function (b) { return b.avgAge === null ? null : Math.round(b.avgAge * 10) / 10; });
     charts.age.update();
-
-    var note = null;
-    if (s.countryStatus === 'missing') note = 'Table pageview_country does not exist in Pinot yet.';
-    else if (bars.length === 0 && s.version > 0) note = 'No rows in pageview_country yet.';
-    setEmptyNote('panel-users', note);
-    setEmptyNote('panel-age', note);
-    setEmptyNote('panel-table', note);
 
     var body = $('country-table').querySelector('tbody');
     var rows = [];
@@ -140,18 +158,18 @@
       var panel = s.windows && s.windows[kind];
       var chart = charts[kind];
       var series = panel ? panel.series : [];
-      chart.data.datasets = series.map(function (line, i) {
-        var color = colorFor(line.source, i);
-        return {
-          label: line.source,
-          data: line.points.map(function (p) { return { x: p.x, y: p.y }; }),
-          borderColor: color,
-          backgroundColor: color,
-          pointRadius: 2,
-          tension: 0.2,
-        };
-      });
-      chart.update();
+      if (changed('window-' + kind, series)) {
+        // Keep each source's dataset object, so Chart.js animates from the old values instead of from zero.
+        var bySource = {};
+        chart.data.datasets.forEach(function (d) { bySource[d.label] = d; });
+        chart.data.datasets = series.map(function (line, i) {
+          var color = colorFor(line.source, i);
+          var dataset = bySource[line.source] || { label: line.source, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0 };
+          dataset.data = line.points.map(function (p) { return { x: p.x, y: p.y }; });
+          return dataset;
+        });
+        chart.update();
+      }
       var note = null;
       if (panel && panel.status === 'missing') note = 'Table ' + panel.table + ' does not exist in Pinot yet.';
       else if (panel && panel.status === 'empty' && s.version > 0) note = 'No rows in ' + panel.table + ' yet.';
@@ -194,7 +212,7 @@
     if (!s) return { key: 'loading', badge: 'Loading' };
     var lagMs = s.nextPollAt ? serverNow() - s.nextPollAt : 0;
     var overdue = lagMs > Math.max(10000, 2 * s.pollIntervalMs);
-    if (!state.connected && state.everConnected) return { key: 'stale', badge: 'Disconnected', reason: 'Connection to the dashboard server lost; reconnecting.' };
+    if (!state.connected && state.everConnected) return { key: 'stale', badge: 'Disconnected', disconnected: true, reason: 'Connection to the dashboard server lost; reconnecting.' };
     if (s.state === 'error') return { key: 'error', badge: s.stale ? 'Error (stale data)' : 'Pinot unreachable' };
     if (overdue && s.updatedAt) return { key: 'stale', badge: 'Stale', reason: 'No update from the server since ' + fmtTime(s.updatedAt) + '.' };
     if (s.state === 'loading') return { key: 'loading', badge: 'Loading' };
@@ -214,7 +232,9 @@
     var code = $('banner-code');
     var text = '';
     var command = '';
-    if (!s || s.state === 'loading') {
+    if (v.disconnected) {
+      text = v.reason + (s && s.updatedAt ? ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.' : '');
+    } else if (!s || s.state === 'loading') {
       text = state.everConnected || state.connected ? 'Loading: waiting for the first answer from Pinot' : 'Loading: connecting to the dashboard server';
     } else if (s.state === 'error') {
       var retry = s.nextPollAt ? Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000)) : null;

@@ -11,7 +11,7 @@ import { Metastore, type DataSource, type MetastoreSnapshot, type QueryInfo } fr
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
-import { buildPipeline, type QueryPipeline } from './plan/physical.ts';
+import { buildPipeline, type QueryPipeline, type ViewRow } from './plan/physical.ts';
 import { MemoryStateBackend, type StateBackend } from './state/store.ts';
 import { schemaToString, typeEquals, typeToString, T, type LogicalSchema } from './types.ts';
 
@@ -281,6 +281,7 @@ export class KsqlEngine {
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),
+      view: aq.resultType === 'TABLE' ? this.state.open<ViewRow>(`${id}-view`) : undefined,
     });
     const info: QueryInfo = { id, sql, sink: sink.name, sinkTopic: sink.topic, sources: aq.sides.map((s) => s.source.name), state: 'RUNNING' };
     this.metastore.queries.set(id, info);
@@ -390,6 +391,7 @@ export class KsqlEngine {
     const stmts = parseStatements(sql);
     const st = stmts[0];
     if (stmts.length !== 1 || !st || st.kind !== 'select') throw new KsqlError('Expected a single SELECT statement', { statementText: sql });
+    if (!st.query.emit) return this.pullQuery(st, onRow, onDone);
     let aq: AnalyzedQuery;
     try {
       aq = analyzeQuery(st.query, this.metastore, { persistent: false });
@@ -433,6 +435,60 @@ export class KsqlEngine {
       get done() {
         return done;
       },
+    };
+  }
+
+  /**
+   * Pull query (no EMIT clause): reads the current rows of a table materialized by a CTAS,
+   * filtered by WHERE, and ends.
+   */
+  private pullQuery(st: Extract<Statement, { kind: 'select' }>, onRow: (row: TransientRow) => void, onDone?: () => void): TransientQuery {
+    const q = st.query;
+    const src = this.metastore.get(q.from.name);
+    if (!src) throw new KsqlError(`${q.from.name} does not exist.`, { pos: q.from.pos, statementText: st.text });
+    const writer = src.writeQueries.find((id) => this.running.has(id));
+    if (src.type !== 'TABLE' || !writer) {
+      throw new KsqlError(`Pull queries are only supported on materialized tables (created by CREATE TABLE AS SELECT). ${src.name} is not one. Add EMIT CHANGES for a push query.`, { pos: q.pos, statementText: st.text });
+    }
+    if (q.joins.length || q.groupBy || q.partitionBy || q.window) {
+      throw new KsqlError('Pull queries do not support JOIN, GROUP BY, PARTITION BY or WINDOW clauses.', { pos: q.pos, statementText: st.text });
+    }
+    let aq: AnalyzedQuery;
+    try {
+      aq = analyzeQuery(q, this.metastore, { persistent: false });
+    } catch (e) {
+      if (e instanceof KsqlError) e.statementText ??= st.text;
+      throw e;
+    }
+    const view = this.state.open<ViewRow>(`${writer}-view`);
+    let count = 0;
+    for (const [, v] of view.entries()) {
+      if (q.limit !== undefined && count >= q.limit) break;
+      const row: Record<string, unknown> = { ...v.row, ROWTIME: v.ts, ROWPARTITION: 0, ROWOFFSET: 0 };
+      src.schema.key.forEach((c, i) => (row[c.name] = v.key[i] ?? null));
+      if (v.window) {
+        row['WINDOWSTART'] = v.window.start;
+        row['WINDOWEND'] = v.window.end;
+      }
+      if (aq.where && aq.where.eval(row) !== true) continue;
+      const byName = new Map(aq.values.map((x) => [x.name, x.expr]));
+      const values = aq.projection.map((p) => {
+        if (p.keyIndex !== undefined) {
+          const keyCol = src.schema.key[p.keyIndex];
+          return keyCol ? (row[keyCol.name] ?? null) : null;
+        }
+        return byName.get(p.name)?.eval(row) ?? null;
+      });
+      onRow({ values, tombstone: false, timestamp: v.ts, window: v.window });
+      count++;
+    }
+    onDone?.();
+    return {
+      id: `pull_${src.name}`,
+      columns: aq.projection.map((p) => ({ name: p.name, type: typeToString(p.type) })),
+      feed: () => undefined,
+      close: () => undefined,
+      done: true,
     };
   }
 

@@ -17,7 +17,6 @@ import {
   buildRecordBatch,
   decodeRecordBatches,
   decodeResponseFrame,
-  encodeRequestFrame,
   type FetchResponse,
 } from '../../embedded/kafka/protocol/index.ts';
 import { waitFor } from '../support/kafka.ts';
@@ -43,13 +42,37 @@ function skipUnlessReady(ctx: TestContext): { reference: Target; embedded: Targe
   return { reference: targets.reference!, embedded: targets.embedded! };
 }
 
+/**
+ * A difference of ours from Kafka that is a bug in OUR broker, reported to its owner with a fix. `apply`
+ * turns the reference's observation into what ours currently shows, so the scenario still checks
+ * everything else; once the broker is fixed the scenario fails with "seems fixed": delete the entry.
+ */
+interface KnownBug {
+  id: string;
+  summary: string;
+  apply: (referenceObservation: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any -- observations are ad-hoc JSON
+}
+
 /** Runs `observe` on the reference, then on ours (one after the other: timing scenarios must not compete), and compares. */
-function scenario(name: string, observe: (t: Target) => Promise<unknown>, timeoutMs = 60_000): void {
+function scenario(name: string, observe: (t: Target) => Promise<unknown>, timeoutMs = 60_000, knownBugs: KnownBug[] = []): void {
   it(name, async (ctx) => {
     const { reference, embedded } = skipUnlessReady(ctx);
+    let started = Date.now();
     const expected = await observe(reference);
+    const referenceMs = Date.now() - started;
+    started = Date.now();
     const actual = await observe(embedded);
-    expect(actual, `embedded broker vs Apache Kafka: ${name}`).toEqual(expected);
+    console.log(`[conformance] ${name}: reference ${referenceMs} ms, embedded ${Date.now() - started} ms`);
+    if (knownBugs.length === 0) {
+      expect(actual, `embedded broker vs Apache Kafka: ${name}`).toEqual(expected);
+      return;
+    }
+    const withBugs = structuredClone(expected);
+    for (const bug of knownBugs) bug.apply(withBugs);
+    const ids = knownBugs.map((b) => b.id).join(', ');
+    console.warn(`[conformance] ${name}: KNOWN_BUG ${knownBugs.map((b) => `${b.id} (${b.summary})`).join('; ')}`);
+    expect(actual, `${ids} seems fixed (ours now matches Kafka): remove it from this scenario`).not.toEqual(expected);
+    expect(actual, `embedded broker vs Apache Kafka, with known bugs ${ids} applied: ${name}`).toEqual(withBugs);
   }, timeoutMs);
 }
 
@@ -159,7 +182,7 @@ describe('conformance with Apache Kafka', () => {
     });
     await producer.disconnect();
     const kcat = await t.kcat(['-C', '-t', 'kv', '-p', '0', '-o', 'beginning', '-e', '-q', '-Z', '-f', '%k|%s|%h|%T|%o\\n']);
-    const consumer = t.kafka().consumer({ groupId: 'kv-reader' });
+    const consumer = t.kafka().consumer({ groupId: 'kv-reader', maxWaitTimeInMs: 300 });
     await consumer.connect();
     await consumer.subscribe({ topic: 'kv', fromBeginning: true });
     const seen: unknown[] = [];
@@ -284,7 +307,11 @@ describe('conformance with Apache Kafka', () => {
     });
     await producer.disconnect();
     return result;
-  });
+  }, 60_000, [{
+    id: 'BUG-1',
+    summary: 'Fetch OFFSET_OUT_OF_RANGE: Kafka sends high_watermark/last_stable_offset/log_start_offset -1, ours the real values',
+    apply: (o) => Object.assign(o.pastEnd, { highWatermark: 2, lastStableOffset: 2, logStartOffset: 0 }),
+  }]);
 
   scenario('consumer group: join, rebalance on join and leave, commit/fetch offsets, describe/list/delete', async (t) => {
     await createTopic(t, 'grp', 4);
@@ -292,7 +319,7 @@ describe('conformance with Apache Kafka', () => {
     const groupId = 'conf-group';
     const assignments = new Map<string, number>();
     const consumer = (who: string) => {
-      const c = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 300 });
+      const c = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 300, maxWaitTimeInMs: 300 });
       c.on(c.events.GROUP_JOIN, (e) => assignments.set(who, Object.values(e.payload.memberAssignment).flat().length));
       return c;
     };
@@ -372,13 +399,24 @@ describe('conformance with Apache Kafka', () => {
     const gone = await waitFor('defaults deleted', async () => ((await withAdmin(t, (a) => a.listTopics())).includes('defaults') ? undefined : true), 20_000);
     const kjsDelete = await withAdmin(t, (admin) => admin.deleteTopics({ topics: ['never-existed'] }).then(() => 'ok', errorCodeOf));
     return { create, validateOnly, viaOtherNode, kjs, del, gone, kjsDelete };
-  });
+  }, 60_000, BROKERS > 1 ? [{
+    id: 'BUG-3',
+    summary: 'CreateTopics on a broker that is not the Metadata controller: Kafka 4 (KRaft) forwards it to the controller and succeeds, ours answers 41 NOT_CONTROLLER',
+    apply: (o) => {
+      o.viaOtherNode = [{ name: 'via-last-node', errorCode: 41, hasMessage: true }];
+    },
+  }] : []);
 
   scenario('idempotent producer: InitProducerId, in-order sequences, duplicate, gap, unknown producer (raw Produce v7)', async (t) => {
     await createTopic(t, 'idem', 1);
     const leader = await leaderOf(t, 'idem');
     const result = await withRaw(leader, async (c) => {
-      const init = await c.request(22, 1, { transactionalId: null, transactionTimeoutMs: 60_000 });
+      // Kafka answers COORDINATOR_LOAD_IN_PROGRESS (14) / NOT_AVAILABLE (15) while its producer-id manager
+      // starts up; clients retry those, and so do we here.
+      const init = await waitFor('InitProducerId', async () => {
+        const res = await c.request(22, 1, { transactionalId: null, transactionTimeoutMs: 60_000 });
+        return res.errorCode === 14 || res.errorCode === 15 ? undefined : res;
+      }, 20_000, 200);
       const pid = init.producerId;
       const produce = async (values: string[], baseSequence: number, producerId = pid, producerEpoch = init.producerEpoch) => {
         const records = buildRecordBatch(values.map((value) => ({ value })), { producerId, producerEpoch, baseSequence, timestamp: 1_000 });
@@ -405,7 +443,14 @@ describe('conformance with Apache Kafka', () => {
     await producer.disconnect();
     const consumed = await t.kcat(['-C', '-t', 'idem-kjs', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%s\\n']);
     return { ...result, kafkajs: consumed.stdout };
-  });
+  }, 60_000, [{
+    id: 'BUG-2',
+    summary: 'Produce rejected by idempotence checks (45, 47): Kafka sends the partition log_start_offset, ours -1',
+    apply: (o) => {
+      o.gap.logStartOffset = -1;
+      o.staleEpoch.logStartOffset = -1;
+    },
+  }]);
 
   scenario('unknown topic: Metadata with auto-create off and on, Produce to an unknown topic, kcat produce auto-creates', async (t) => {
     const metadata = (c: RawConnection, name: string, allowAutoTopicCreation: boolean) =>
@@ -420,14 +465,22 @@ describe('conformance with Apache Kafka', () => {
       });
       const produce = await c.request(0, 7, { transactionalId: null, acks: -1, timeoutMs: 5_000, topicData: [{ name: 'produce-unknown', partitionData: [{ index: 0, records: buildRecordBatch([{ value: 'x' }]) }] }] });
       const afterProduce = await metadata(c, 'produce-unknown', false);
-      const metadataV1 = await c.request(3, 1, { topics: [{ name: 'auto-v1' }], allowAutoTopicCreation: true }).then((r) => r.topics.map((x) => ({ error: x.errorCode })));
+      // Metadata v1-v3 has no allow_auto_topic_creation field: it auto-creates (when the broker allows it).
+      await c.request(3, 1, { topics: [{ name: 'auto-v1' }], allowAutoTopicCreation: true });
+      const metadataV1 = await waitFor('auto-v1 created', async () => {
+        const m = await metadata(c, 'auto-v1', false);
+        return m[0].error === 0 ? m : undefined;
+      });
       const empty = await c.request(3, 4, { topics: [], allowAutoTopicCreation: false });
       const kcatProduce = await t.kcat(['-P', '-t', 'kcat-auto'], 'one\ntwo\n');
       const kcatRead = await t.kcat(['-C', '-t', 'kcat-auto', '-o', 'beginning', '-e', '-q', '-f', '%s\\n']);
       return {
         off, offAgain,
         // BY DESIGN candidates: whether the FIRST auto-creating Metadata already shows the partitions (see README).
-        onFirstError: onFirst[0].error === 0 ? 'NONE' : onFirst[0].error === 5 ? 'LEADER_NOT_AVAILABLE' : onFirst[0].error,
+        // BY DESIGN: Kafka creates the topic asynchronously (through the controller) and answers the first
+        // auto-creating Metadata with 3 (or 5), ours creates it synchronously and answers 0 with the partitions.
+        // Clients retry 3/5 either way; what must match is that the request creates the topic.
+        onFirst: [0, 3, 5].includes(onFirst[0].error) ? 'accepted' : onFirst[0].error,
         onLater,
         produce: produce.responses[0].partitionResponses.map((p) => p.errorCode),
         afterProduce,
@@ -441,7 +494,9 @@ describe('conformance with Apache Kafka', () => {
   scenario('unsupported versions and keys over a raw socket: ApiVersions v99 answered with error 35, others close the connection', async (t) => {
     const host = t.brokers[0];
     const apiVersions99 = await withRaw(host, async (c) => {
-      c.sendBytes(encodeRequestFrame(18, 99, 7, 'conformance', { clientSoftwareName: 'conformance', clientSoftwareVersion: '1' }));
+      // Header v2 (tag buffer after client id) and a v3-shaped body: what a future client would send.
+      const body = Buffer.concat([Buffer.from([0x00]), Buffer.from([12]), Buffer.from('conformance'), Buffer.from([2]), Buffer.from('1'), Buffer.from([0x00])]);
+      c.sendBytes(rawRequestFrame(18, 99, 7, body));
       const frame = await c.nextFrame(5000);
       const decoded = decodeResponseFrame(18, 0, frame);
       // BY DESIGN: the ApiVersions max version differs (Kafka 4.1 serves 0-4, we serve 0-3).

@@ -76,7 +76,7 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') consoleErrors.push(`${msg.type()}: ${msg.text()}`);
   });
@@ -168,13 +168,14 @@ describe('dashboard in headless Chromium', () => {
     expect(dialogs).toEqual([]);
     expect(consoleErrors).toEqual([]);
 
+    await new Promise((r) => setTimeout(r, 600)); // let the 250 ms chart animation settle
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(fs.statSync(path.join(ARTIFACTS, 'dashboard.png')).size).toBeGreaterThan(10_000);
   });
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 700));
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     const columns = await page.evaluate(() => getComputedStyle(document.getElementById('panels')!).gridTemplateColumns.split(' ').length);
@@ -199,8 +200,19 @@ describe('dashboard in headless Chromium', () => {
     await waitFor('Pinot down on the strip', async () => (
       (await page.locator('#health .pill[data-component="Pinot"]').getAttribute('data-status')) === 'down' ? true : undefined
     ), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-error.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(dialogs).toEqual([]);
+  });
+
+  it('marks the data stale when the dashboard server itself goes away', async () => {
+    const before = await charts();
+    await dash.stop();
+    await waitFor('the disconnected state', async () => ((await page.textContent('#state-badge')) === 'Disconnected' ? true : undefined), 10_000);
+    expect((await pageState()).state).toBe('stale');
+    expect(await page.textContent('#banner-text')).toContain('Connection to the dashboard server lost');
+    expect(await page.locator('#panel-tumbling').getAttribute('class')).toContain('stale');
+    expect(await charts()).toEqual(before);
   });
 });

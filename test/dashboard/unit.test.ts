@@ -185,6 +185,11 @@ describe('poll loop against a stand-in broker', () => {
       }
     }
     expect((await fetch(`${dash.url}/api/nope`)).status).toBe(404);
+    // socket.io handshake: same origin (or no Origin) accepted, other origins refused.
+    const handshake = (origin?: string) => fetch(`${dash!.url}/socket.io/?EIO=4&transport=polling`, { headers: origin ? { origin } : {} });
+    expect((await handshake()).status).toBe(200);
+    expect((await handshake(dash.url)).status).toBe(200);
+    expect((await handshake('http://evil.example')).status).toBe(403);
     const health = await (await fetch(`${dash.url}/api/health`)).json();
     expect(health).toMatchObject({ dashboard: 'up', components: [] });
   });

@@ -121,3 +121,20 @@ describe('transient push queries', () => {
     expect(rows).toEqual([['a', 1], ['a', 2]]);
   });
 });
+
+describe('pull queries', () => {
+  it('read the current rows of a CTAS table, filtered by WHERE', () => {
+    const d = driver("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', key_format='JSON', value_format='JSON'); CREATE TABLE t AS SELECT k, COUNT(*) AS n, SUM(v) AS total FROM s GROUP BY k;");
+    d.send('s', 'a', { v: 1 }, 1);
+    d.send('s', 'b', { v: 2 }, 2);
+    d.send('s', 'a', { v: 3 }, 3);
+    const all: unknown[][] = [];
+    const q = d.engine.executeQuery('SELECT * FROM t;', (r) => all.push(r.values));
+    expect(q.columns.map((c) => c.name)).toEqual(['K', 'N', 'TOTAL']);
+    expect(all).toEqual([['a', 2, 4], ['b', 1, 2]]);
+    const one: unknown[][] = [];
+    d.engine.executeQuery("SELECT total * 10 AS x FROM t WHERE k = 'a';", (r) => one.push(r.values));
+    expect(one).toEqual([[40]]);
+    expect(() => d.engine.executeQuery('SELECT * FROM s;', () => undefined)).toThrow(/Pull queries/);
+  });
+});

@@ -64,3 +64,36 @@ describe('stream-stream joins', () => {
     expect(d.rows()).toEqual([{ key: 1, value: { A: 'a', B: null }, ts: 1000 }]);
   });
 });
+
+describe('foreign-key and n-way joins', () => {
+  it('FK join: left rows follow their referenced right row', () => {
+    const d = driver(
+      "CREATE TABLE O (ID INT PRIMARY KEY, CUST INT, AMT INT) WITH (kafka_topic='o', format='JSON'); CREATE TABLE C (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='c', format='JSON'); CREATE TABLE J AS SELECT O.ID, AMT, NAME FROM O JOIN C ON O.CUST = C.ID;",
+    );
+    d.send('c', 7, { NAME: 'ann' }, 1);
+    d.send('o', 1, { CUST: 7, AMT: 5 }, 2);
+    d.send('o', 2, { CUST: 7, AMT: 6 }, 3);
+    d.send('c', 7, { NAME: 'bob' }, 4);
+    expect(d.rows()).toEqual([
+      { key: 1, value: { AMT: 5, NAME: 'ann' }, ts: 2 },
+      { key: 2, value: { AMT: 6, NAME: 'ann' }, ts: 3 },
+      { key: 1, value: { AMT: 5, NAME: 'bob' }, ts: 4 },
+      { key: 2, value: { AMT: 6, NAME: 'bob' }, ts: 4 },
+    ]);
+  });
+  it('n-way stream-table-table join on one key', () => {
+    const d = driver(
+      "CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='s', format='JSON'); CREATE TABLE A (ID INT PRIMARY KEY, X STRING) WITH (kafka_topic='a', format='JSON'); CREATE TABLE B (ID INT PRIMARY KEY, Y STRING) WITH (kafka_topic='b', format='JSON'); CREATE STREAM J AS SELECT S.ID, V, X, Y FROM S JOIN A ON S.ID = A.ID LEFT JOIN B ON S.ID = B.ID;",
+    );
+    d.send('a', 1, { X: 'x' }, 1);
+    d.send('s', 1, { V: 10 }, 2);
+    d.send('b', 1, { Y: 'y' }, 3);
+    d.send('s', 1, { V: 11 }, 4);
+    expect(d.rows().map((r) => r.value)).toEqual([{ V: 10, X: 'x', Y: null }, { V: 11, X: 'x', Y: 'y' }]);
+  });
+  it('FULL OUTER joins expose the synthetic ROWKEY key column', () => {
+    const d = driver(DDL('TABLE', 'TABLE') + 'CREATE TABLE J AS SELECT ROWKEY AS K, A, B FROM L FULL OUTER JOIN R ON L.ID = R.ID;');
+    d.send('r', 3, { B: 'b' }, 1);
+    expect(d.rows()).toEqual([{ key: 3, value: { A: null, B: 'b' }, ts: 1 }]);
+  });
+});

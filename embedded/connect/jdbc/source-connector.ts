@@ -241,7 +241,7 @@ export class JdbcSourceTask implements SourceTask {
     const prefix = config['topic.prefix'] ?? '';
     const query = (config.query ?? '').trim();
     if (query !== '') {
-      this.queriers = [this.querier({ query }, prefix, `(${query}) AS ${quoteId('connect_query')}`, undefined, undefined)];
+      this.queriers = [this.querier({ query }, prefix, `(${query})`, undefined, undefined)];
     } else {
       this.queriers = splitList(config.tables).map((text) => {
         const t = parseTableId(text, this.conn.target.database);
@@ -386,7 +386,7 @@ export class JdbcSourceTask implements SourceTask {
       order = ` ORDER BY ${ts}, ${inc} ASC`;
       limit = ` LIMIT ${this.batchMaxRows}`;
     }
-    const sql = `SELECT ${select.join(', ')} FROM ${q.from.replace(/ AS `connect_query`$/, '')} AS ${quoteId('connect_t')}` +
+    const sql = `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}` +
       `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${this.suffix === '' ? '' : ` ${this.suffix}`}${limit}`;
     const [rows, fields] = await this.run(sql, params, signal);
     q.more = limit !== '' && rows.length >= this.batchMaxRows;

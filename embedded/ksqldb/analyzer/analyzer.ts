@@ -29,7 +29,8 @@ export interface AggregateSpec {
 }
 
 export interface JoinSpec {
-  kind: 'stream-table' | 'table-table' | 'stream-stream';
+  /** table-table-fk: the left side joins on a foreign-key expression, output keyed by the left key */
+  kind: 'stream-table' | 'table-table' | 'table-table-fk' | 'stream-stream';
   type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
   /** expression over the left row giving the join key */
   leftKey: Compiled;
@@ -127,10 +128,13 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   /** normalized expressions that all equal the current join result's key */
   let keyClass: string[] = [];
   let keyType: SqlType = T.STRING;
+  /** FK joins keep the left table's (possibly multi-column) primary key */
+  let fkKeyNorms: string[][] | undefined;
+  let fkKeyTypes: SqlType[] | undefined;
   q.joins.forEach((j, ji) => {
     const r = sides[ji + 1]!.source;
     const lname = ji === 0 ? left!.name : 'the join result';
-    const kind: JoinSpec['kind'] = accType === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : accType === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
+    let kind: JoinSpec['kind'] = accType === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : accType === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
     if (accType === 'TABLE' && r.type === 'STREAM') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${lname} JOIN ${r.name}.`, j.pos);
     if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT') err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${lname} [${j.type}] JOIN ${r.name}.`, j.pos);
     if (kind === 'stream-stream' && !j.within) err(`Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select`, j.pos);
@@ -157,7 +161,31 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${r.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
     }
     if (kind === 'table-table' && (ji === 0 ? !isPk(le, left!) : !keyClass.includes(joinNorm(le)))) {
-      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column instead of ${exprToString(le)}`, on.pos);
+      if (j.type !== 'INNER' && j.type !== 'LEFT') err(`${j.type === 'FULL' ? 'FULL OUTER' : 'RIGHT OUTER'} joins are not supported on foreign keys.`, j.pos);
+      if (ji > 0) err(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${exprToString(le)} = ${exprToString(re)}.`, on.pos);
+      kind = 'table-table-fk';
+      fkKeyNorms = left!.schema.key.map((c) => [joinNorm({ kind: 'col', source: leftAlias, name: c.name, pos: j.pos })]);
+      fkKeyTypes = left!.schema.key.map((c) => c.type);
+      keyClass = fkKeyNorms.length === 1 ? fkKeyNorms[0]! : [];
+    }
+    // windowed sources: only windowed-to-windowed, key-to-key (the window is part of the key)
+    const lsrcs = sides.slice(0, ji + 1).map((x) => x.source);
+    const lw = lsrcs.find((x) => x.windowType);
+    if (lw || r.windowType) {
+      const l0 = lsrcs[0]!;
+      if (!lw || !r.windowType || lsrcs.some((x) => !x.windowType)) {
+        const w = lw ?? r;
+        const nw = lw ? r : l0;
+        err(`Can not join windowed source to non-windowed source.\n\`${w.name}\` is ${w.windowType} windowed\n\`${nw.name}\` is not windowed`, j.pos);
+      }
+      const sess = (t?: string) => t === 'SESSION';
+      if (sess(lw!.windowType) !== sess(r.windowType)) {
+        err(`Incompatible windowed sources.\nLeft source: ${lw!.windowType}\nRight source: ${r.windowType}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`, j.pos);
+      }
+      const keyRef = (e: Expr) => e.kind === 'col' && scope.lookup(e).key;
+      if (!keyRef(le) || !keyRef(re) || lw!.windowSize !== r.windowSize || lw!.windowType !== r.windowType) {
+        err('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', on.pos);
+      }
     }
     const leftKey = compileExpr(le, scope);
     const rightKey = compileExpr(re, scope);
@@ -172,15 +200,18 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       leftIsKey: ji === 0 ? !!isPk(le, left!) : keyClass.includes(joinNorm(le)),
       within: j.within ? { before: j.within.before.ms, after: j.within.after.ms, grace: j.within.grace?.ms } : undefined,
     });
-    const ln = joinNorm(le);
-    keyClass = keyClass.includes(ln) ? [...keyClass, joinNorm(re)] : [ln, joinNorm(re)];
-    keyType = leftKey.type;
-    accType = kind === 'table-table' ? 'TABLE' : 'STREAM';
+    if (kind !== 'table-table-fk') {
+      const ln = joinNorm(le);
+      keyClass = keyClass.includes(ln) ? [...keyClass, joinNorm(re)] : [ln, joinNorm(re)];
+      keyType = leftKey.type;
+    } else if (ji === 0) keyType = left!.schema.key[0]!.type;
+    accType = kind === 'table-table' || kind === 'table-table-fk' ? 'TABLE' : 'STREAM';
   });
   // FULL OUTER joins, and joins whose criteria are not plain columns, get a synthetic key column
   let syntheticKey: string | undefined;
   const lastJoin = q.joins[q.joins.length - 1];
-  if (lastJoin && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n)))) {
+  const lastIsFk = joinSpecs[joinSpecs.length - 1]?.kind === 'table-table-fk';
+  if (lastJoin && !lastIsFk && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n)))) {
     const used = new Set(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
     let n = 0;
     syntheticKey = 'ROWKEY';
@@ -307,6 +338,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         keyNorms = q.partitionBy.map((e) => [norm(e)]);
         keyTypes = partitionBy.map((c) => c.type);
       }
+    } else if (isJoin && lastIsFk && fkKeyNorms) {
+      keyNorms = fkKeyNorms;
+      keyTypes = fkKeyTypes!;
     } else if (isJoin) {
       keyNorms = [keyClass];
       keyTypes = [keyType];
@@ -319,7 +353,10 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     const itemNorms = items.map((it) => norm(it.expr));
     const keyItem: number[] = [];
     keyNorms.forEach((alts, k) => {
-      const matches = itemNorms.map((n, i) => (alts.includes(n) ? i : -1)).filter((i) => i >= 0);
+      let matches = itemNorms.map((n, i) => (alts.includes(n) ? i : -1)).filter((i) => i >= 0);
+      // a join key prefers the left-most source's join expression
+      const preferred = matches.filter((i) => itemNorms[i] === alts[0]);
+      if (preferred.length && matches[0] !== preferred[0]) matches = [preferred[0]!, ...matches.filter((i) => i !== preferred[0])];
       const starPartition = q.partitionBy && q.select.some((x) => x.kind === 'star');
       if ((starPartition || (opts.newPlanner && !q.partitionBy && !isJoin)) && matches.length === 0) {
         keyItem.push(-1);
@@ -329,7 +366,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         const what = q.partitionBy ? 'PARTITION BY expression' : isJoin ? 'join expression' : 'key column';
         err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the ${what} ${alts.map((a) => a.replace(/#/g, '')).join(' or ')} in its projection (eg, SELECT ${alts[0]!.replace(/#/g, '')}...).`, q.pos);
       }
-      if (opts.persistent && matches.length > 1 && !isJoin) {
+      const dupExpr = matches.some((m, i) => matches.findIndex((x) => itemNorms[x] === itemNorms[m]) !== i);
+      if (opts.persistent && matches.length > 1 && (!isJoin || dupExpr)) {
         err(`The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`, q.pos);
       }
       keyItem.push(matches.length ? matches[0]! : -1);
@@ -384,7 +422,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         const k = keyItem.indexOf(i);
         return k >= 0 && keyCols.length ? { name: it.name, type: keyTypes[k]!, keyIndex: rekey ? rekey.indexOf(k) : k } : { name: it.name, type: compiled[i]!.type };
       }),
-      window: srcWindowed ? { type: sides[0]!.source.windowType!, size: sides[0]!.source.windowSize } : undefined,
+      window: sides[0]!.source.windowType ? { type: sides[0]!.source.windowType, size: sides[0]!.source.windowSize } : undefined,
       inheritedKeyFormat: keyless && partitionBy?.length === 0 ? 'NONE' : inheritedKeyFormat,
       inheritedValueFormat,
       keyless,

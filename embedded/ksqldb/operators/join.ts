@@ -6,6 +6,9 @@ import type { Emit, Rec } from './types.ts';
 
 export const keyString = (key: unknown[] | null) => stringifyJson(key);
 
+/** Join-state key: the record key, plus the window bounds for windowed sources. */
+const joinKey = (key: unknown[] | null, window?: { start: number; end: number }) => keyString(window ? [key, window.start, window.end] : key);
+
 export interface StreamTableJoin {
   onTable(rec: Rec): void;
   onStream(rec: Rec): void;
@@ -21,7 +24,7 @@ export function streamTableJoin(opts: {
   const { store, next } = opts;
   return {
     onTable(rec) {
-      const k = keyString(rec.key);
+      const k = joinKey(rec.key, rec.window);
       if (rec.row) store.put(k, rec.row);
       else store.put(k, undefined);
     },
@@ -29,7 +32,7 @@ export function streamTableJoin(opts: {
       if (!rec.row) return;
       const jk = opts.leftKey.eval(rec.row);
       if (jk === null || jk === undefined) return;
-      const right = store.get(keyString([jk]));
+      const right = store.get(joinKey([jk], rec.window));
       if (!right && opts.type === 'INNER') return;
       const row: Row = { ...rec.row };
       if (right) Object.assign(row, right);
@@ -65,7 +68,7 @@ export function tableTableJoin(opts: {
   const { type, next } = opts;
   const side = (fromLeft: boolean) => (rec: Rec) => {
     if (!rec.key || rec.key.every((v) => v === null)) return;
-    const k = keyString(rec.key);
+    const k = joinKey(rec.key, rec.window);
     const own = fromLeft ? opts.leftStore : opts.rightStore;
     const other = fromLeft ? opts.rightStore : opts.leftStore;
     const old = own.get(k);
@@ -94,7 +97,7 @@ export function tableTableJoin(opts: {
     } else if (!old && o && otherOuter) {
       oldRow = fromLeft ? { ...nulls(opts.leftFields), ...o.row } : { ...o.row, ...nulls(opts.rightFields) };
     }
-    next({ key: rec.key, row, old: oldRow, ts });
+    next({ key: rec.key, row, old: oldRow, ts, window: rec.window });
   };
   return { onLeft: side(true), onRight: side(false) };
 }
@@ -102,6 +105,7 @@ export function tableTableJoin(opts: {
 interface Buffered {
   key: string;
   keyVals: unknown[];
+  window?: { start: number; end: number };
   row: Row;
   ts: number;
   seq: number;
@@ -143,7 +147,7 @@ export function streamStreamJoin(opts: {
     seq = saved.seq;
   }
   const emitOuter = (b: Buffered, fromLeft: boolean) =>
-    next({ key: b.keyVals, row: fromLeft ? { ...b.row, ...nulls(opts.rightFields) } : { ...nulls(opts.leftFields), ...b.row }, ts: b.ts });
+    next({ key: b.keyVals, row: fromLeft ? { ...b.row, ...nulls(opts.rightFields) } : { ...nulls(opts.leftFields), ...b.row }, ts: b.ts, window: b.window });
   const retention = before + after + grace;
   const flushClosed = () => {
     const closed: { b: Buffered; fromLeft: boolean }[] = [];
@@ -169,17 +173,17 @@ export function streamStreamJoin(opts: {
     const ts = rec.ts;
     streamTime = Math.max(streamTime, ts);
     if (ts === streamTime) flushClosed();
-    const k = keyString([kv]);
+    const k = joinKey([kv], rec.window);
     const others = fromLeft ? bufs.right : bufs.left;
     const lo = fromLeft ? ts - before : ts - after;
     const hi = fromLeft ? ts + after : ts + before;
     const visible = (o: Buffered) => o.ts >= streamTime - retention;
     const matches = others.filter((o) => o.key === k && o.ts >= lo && o.ts <= hi && visible(o)).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
-    const me: Buffered = { key: k, keyVals: [kv], row: rec.row, ts, seq: seq++, matched: matches.length > 0 };
+    const me: Buffered = { key: k, keyVals: [kv], window: rec.window, row: rec.row, ts, seq: seq++, matched: matches.length > 0 };
     for (const m of matches) {
       m.matched = true;
       const row = fromLeft ? { ...rec.row, ...m.row } : { ...m.row, ...rec.row };
-      next({ key: [kv], row, ts: Math.max(ts, m.ts) });
+      next({ key: [kv], row, ts: Math.max(ts, m.ts), window: rec.window });
     }
     const outer = fromLeft ? leftOuter : rightOuter;
     if (!matches.length && outer && (eager || hi < streamTime)) {
@@ -191,4 +195,50 @@ export function streamStreamJoin(opts: {
     persist();
   };
   return { onLeft: side(true), onRight: side(false) };
+}
+
+/**
+ * Table-table foreign-key join: each left row joins the right row whose primary key equals the
+ * left's foreign-key expression. Output is keyed by the left key; right updates fan out to every
+ * left row currently referencing them.
+ */
+export function foreignKeyJoin(opts: {
+  type: 'INNER' | 'LEFT';
+  leftKey: Compiled;
+  rightFields: string[];
+  leftStore: KeyValueStore<{ key: unknown[]; row: Row; ts: number; fk: string | null }>;
+  rightStore: KeyValueStore<Stamped>;
+  next: Emit;
+}): TwoSidedJoin {
+  const { next } = opts;
+  const nulls = Object.fromEntries(opts.rightFields.map((f) => [f, null])) as Row;
+  return {
+    onLeft(rec) {
+      if (!rec.key || rec.key.every((v) => v === null)) return;
+      const k = keyString(rec.key);
+      const old = opts.leftStore.get(k);
+      if (!rec.row) {
+        opts.leftStore.put(k, undefined);
+        if (old) next({ key: rec.key, row: null, ts: rec.ts });
+        return;
+      }
+      const fkVal = opts.leftKey.eval(rec.row);
+      const fk = fkVal === null || fkVal === undefined ? null : keyString([fkVal]);
+      opts.leftStore.put(k, { key: rec.key, row: rec.row, ts: rec.ts, fk });
+      const r = fk === null ? undefined : opts.rightStore.get(fk);
+      if (r) next({ key: rec.key, row: { ...rec.row, ...r.row }, ts: rec.ts });
+      else if (opts.type === 'LEFT') next({ key: rec.key, row: { ...rec.row, ...nulls }, ts: rec.ts });
+      else if (old && old.fk !== null && opts.rightStore.get(old.fk)) next({ key: rec.key, row: null, ts: rec.ts });
+    },
+    onRight(rec) {
+      if (!rec.key || rec.key.every((v) => v === null)) return;
+      const k = keyString(rec.key);
+      opts.rightStore.put(k, rec.row ? { row: rec.row, ts: rec.ts } : undefined);
+      for (const [, l] of opts.leftStore.entries()) {
+        if (l.fk !== k) continue;
+        if (rec.row) next({ key: l.key, row: { ...l.row, ...rec.row }, ts: rec.ts });
+        else next({ key: l.key, row: opts.type === 'LEFT' ? { ...l.row, ...nulls } : null, ts: rec.ts });
+      }
+    },
+  };
 }

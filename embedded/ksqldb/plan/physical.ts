@@ -3,7 +3,7 @@ import type { AnalyzedQuery } from '../analyzer/analyzer.ts';
 import type { SinkRecord, SourceRecord } from '../io.ts';
 import { aggregate } from '../operators/aggregate.ts';
 import { streamFilter, tableFilter } from '../operators/filter.ts';
-import { keyString, streamStreamJoin, streamTableJoin, tableTableJoin } from '../operators/join.ts';
+import { foreignKeyJoin, keyString, streamStreamJoin, streamTableJoin, tableTableJoin } from '../operators/join.ts';
 import { project } from '../operators/project.ts';
 import { repartition } from '../operators/repartition.ts';
 import { sinkEncoder, type SinkSpec } from '../operators/sink.ts';
@@ -11,7 +11,15 @@ import { sourceDecoder } from '../operators/source.ts';
 import { suppressUntilWindowCloses } from '../operators/suppress.ts';
 import type { Emit, ProcessingLogger, Rec } from '../operators/types.ts';
 import type { Row } from '../expr/compile.ts';
-import type { StateBackend } from '../state/store.ts';
+import type { KeyValueStore, StateBackend } from '../state/store.ts';
+
+/** A materialized table row: key column values, value columns by name, timestamp and window. */
+export interface ViewRow {
+  key: unknown[];
+  row: Row;
+  ts: number;
+  window?: { start: number; end: number };
+}
 import { allColumns, PSEUDO_COLUMNS } from '../types.ts';
 
 export interface QueryPipeline {
@@ -28,13 +36,20 @@ export function buildPipeline(opts: {
   emit: (r: SinkRecord) => void;
   /** transient queries: receive output records directly instead of serialized sink records */
   deliver?: (rec: Rec) => void;
+  /** TABLE results: latest row per key (and window), served to pull queries */
+  view?: KeyValueStore<ViewRow>;
   log: ProcessingLogger;
 }): QueryPipeline {
   const { id, query: q, state, log } = opts;
   const encode = sinkEncoder(opts.sink);
+  const view = opts.view;
   let chain: Emit = opts.deliver
     ? opts.deliver
     : (rec) => {
+        if (view) {
+          const k = keyString(rec.window ? [rec.key, rec.window.start, rec.window.end] : rec.key);
+          view.put(k, rec.row ? { key: rec.key ?? [], row: rec.row, ts: rec.ts, window: rec.window } : undefined);
+        }
         const out = encode(rec);
         if (out) opts.emit(out);
       };
@@ -53,7 +68,7 @@ export function buildPipeline(opts: {
     chain = (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null });
   }
   const last = q.joins[q.joins.length - 1];
-  const leftIsTable = last ? last.kind === 'table-table' : q.sides[0]!.source.type === 'TABLE';
+  const leftIsTable = last ? last.kind === 'table-table' || last.kind === 'table-table-fk' : q.sides[0]!.source.type === 'TABLE';
   if (q.where) chain = leftIsTable ? tableFilter(q.where, chain) : streamFilter(q.where, chain);
 
   const onError = (message: string, record: SourceRecord) =>
@@ -79,6 +94,10 @@ export function buildPipeline(opts: {
         const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join${i}-table`), next: downstream });
         onLeft = join.onStream;
         onRight = join.onTable;
+      } else if (j.kind === 'table-table-fk') {
+        const join = foreignKeyJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+        onLeft = join.onLeft;
+        onRight = join.onRight;
       } else if (j.kind === 'table-table') {
         const join = tableTableJoin({ type: j.type, leftFields, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
         onLeft = join.onLeft;

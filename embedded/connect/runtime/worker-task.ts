@@ -1,0 +1,260 @@
+/**
+ * WorkerSourceTask: poll the task, run the transforms, convert key and value, pick the partition, send with
+ * an idempotent kafkajs producer (acks=all), then commit the source offsets to the offsets topic.
+ *
+ * No duplicate, no gap across restarts and crashes: every record carries its source position in the
+ * `__connect.source.offset` header, and partitions are chosen by the worker (murmur2 of the key bytes,
+ * as Kafka's default partitioner), so at start-up the task reads the tail of each partition of its topics
+ * and, for each (source partition, Kafka partition), skips re-read rows at or before the last one already
+ * there. The committed offset is where the re-read starts; the topic decides what is already delivered.
+ */
+import type { Kafka, Producer, Message } from 'kafkajs';
+import { applyChain, type Transformation } from '../transforms/index.ts';
+import type { Converter } from '../converters/index.ts';
+import { partitionFor } from './murmur2.ts';
+import { javaTrace, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask } from './source-task.ts';
+import { readRanges, topicRanges, type Range } from '../storage/topic-reader.ts';
+
+export const OFFSET_HEADER = '__connect.source.offset';
+
+/** How many records from the end of each partition the resume check reads. */
+const TAIL_RECORDS = 256n;
+
+export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
+
+export interface WorkerTaskHooks {
+  onState(state: TaskState, trace: string | null): void;
+  commitOffsets(entries: { partition: SourcePartition; offset: SourceOffset }[]): Promise<void>;
+  offset(partition: SourcePartition): SourceOffset | undefined;
+  log(line: string): void;
+}
+
+export interface WorkerTaskOptions {
+  connector: string;
+  id: number;
+  kafka: Kafka;
+  task: SourceTask;
+  transforms: Transformation[];
+  keyConverter: Converter;
+  valueConverter: Converter;
+  offsetFlushIntervalMs: number;
+  startPaused: boolean;
+  hooks: WorkerTaskHooks;
+}
+
+interface Prepared {
+  byTopic: Map<string, Message[]>;
+  offsets: Map<string, { partition: SourcePartition; offset: SourceOffset }>;
+  skipped: number;
+}
+
+export class WorkerSourceTask {
+  private readonly abort = new AbortController();
+  private producer: Producer | undefined;
+  private loop: Promise<void> | undefined;
+  private paused: boolean;
+  private resumeWaiter: (() => void) | undefined;
+  private partitions = new Map<string, number>();
+  /** topic -> "sourcePartitionJSON\0kafkaPartition" -> last offset already in the topic. */
+  private resumeFilter = new Map<string, Map<string, SourceOffset>>();
+  private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  private lastCommit = Date.now();
+  private commitChain: Promise<void> = Promise.resolve();
+  private commitTimer: NodeJS.Timeout | undefined;
+  state: TaskState = 'UNASSIGNED';
+  trace: string | null = null;
+  sent = 0;
+  skipped = 0;
+
+  constructor(private readonly o: WorkerTaskOptions) {
+    this.paused = o.startPaused;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private setState(state: TaskState, trace: string | null = null): void {
+    this.state = state;
+    this.trace = trace;
+    this.o.hooks.onState(state, trace);
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.state === 'RUNNING') this.setState('PAUSED');
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.state === 'PAUSED') this.setState('RUNNING');
+    this.resumeWaiter?.();
+  }
+
+  private async run(): Promise<void> {
+    const { task } = this.o;
+    let inflight: Promise<void> | undefined;
+    let sendError: unknown;
+    try {
+      this.producer = this.o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      await this.producer.connect();
+      await task.start({ offset: (p) => this.o.hooks.offset(p) });
+      await this.prepareTopics(task.topics());
+      if (this.abort.signal.aborted) return;
+      this.setState(this.paused ? 'PAUSED' : 'RUNNING');
+      while (!this.abort.signal.aborted) {
+        if (this.paused) {
+          await new Promise<void>((resolve) => {
+            this.resumeWaiter = resolve;
+            this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+          continue;
+        }
+        const records = await task.poll(this.abort.signal);
+        if (sendError !== undefined) throw sendError;
+        if (records.length === 0) continue;
+        const prepared = this.prepare(records);
+        if (inflight) await inflight;
+        if (sendError !== undefined) throw sendError;
+        inflight = this.send(prepared).catch((error: unknown) => {
+          sendError = error;
+        });
+      }
+      if (inflight) await inflight;
+      if (sendError !== undefined) throw sendError;
+    } catch (error) {
+      if (inflight) await inflight;
+      if (!this.abort.signal.aborted) {
+        this.o.hooks.log(`task ${this.o.connector}-${this.o.id} failed: ${(error as Error).message}`);
+        this.setState('FAILED', javaTrace(error));
+      }
+    } finally {
+      if (this.commitTimer) clearTimeout(this.commitTimer);
+      await task.stop().catch(() => undefined);
+    }
+  }
+
+  private async prepareTopics(topics: string[]): Promise<void> {
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic })) }).catch((error: unknown) => {
+          if (!/already exists/i.test(String((error as Error).message))) throw error;
+        });
+      }
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      for (const t of metadata.topics) this.partitions.set(t.name, t.partitions.length);
+      const ranges = new Map<string, Map<number, Range>>();
+      for (const topic of topics) {
+        const parts = await topicRanges(admin, topic);
+        for (const r of parts.values()) r.from = r.to - TAIL_RECORDS > r.from ? r.to - TAIL_RECORDS : r.from;
+        ranges.set(topic, parts);
+      }
+      const tail = await readRanges(this.o.kafka, ranges);
+      for (const m of tail) {
+        const header = m.headers[OFFSET_HEADER];
+        if (!header) continue;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(header.toString('utf8'));
+        } catch {
+          continue;
+        }
+        if (!Array.isArray(parsed) || parsed[0] !== this.o.connector || parsed[2] === null) continue;
+        if (!this.resumeFilter.has(m.topic)) this.resumeFilter.set(m.topic, new Map());
+        const key = `${JSON.stringify(parsed[1])}\u0000${m.partition}`;
+        const filter = this.resumeFilter.get(m.topic)!;
+        const previous = filter.get(key);
+        const offset = parsed[2] as SourceOffset;
+        if (previous === undefined || (this.o.task.compareOffsets(offset, previous) ?? 1) > 0) filter.set(key, offset);
+      }
+      const total = [...this.resumeFilter.values()].reduce((n, f) => n + f.size, 0);
+      if (total > 0) this.o.hooks.log(`task ${this.o.connector}-${this.o.id}: resume check found the last delivered row in ${total} partition(s)`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private prepare(records: SourceRecord[]): Prepared {
+    const byTopic = new Map<string, Message[]>();
+    const offsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+    let skipped = 0;
+    for (const record of records) {
+      const transformed = applyChain(this.o.transforms, { topic: record.topic, key: record.key, value: record.value });
+      const partitionJson = JSON.stringify(record.sourcePartition);
+      if (record.sourceOffset !== null) offsets.set(partitionJson, { partition: record.sourcePartition, offset: record.sourceOffset });
+      if (transformed === null) continue;
+      const key = this.o.keyConverter.fromConnectData(transformed.topic, transformed.key.schema, transformed.key.value);
+      const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
+      const header = JSON.stringify([this.o.connector, record.sourcePartition, record.sourceOffset]);
+      const count = this.partitions.get(transformed.topic) ?? 1;
+      const partition = partitionFor(key ?? Buffer.from(header), count);
+      if (record.sourceOffset !== null) {
+        const filter = this.resumeFilter.get(transformed.topic);
+        const last = filter?.get(`${partitionJson}\u0000${partition}`);
+        if (last !== undefined && (this.o.task.compareOffsets(record.sourceOffset, last) ?? 1) <= 0) {
+          skipped++;
+          continue;
+        }
+      }
+      if (!byTopic.has(transformed.topic)) byTopic.set(transformed.topic, []);
+      byTopic.get(transformed.topic)!.push({ key, value, partition, headers: { [OFFSET_HEADER]: header } });
+    }
+    return { byTopic, offsets, skipped };
+  }
+
+  private async send(prepared: Prepared): Promise<void> {
+    const producer = this.producer!;
+    const topicMessages = [...prepared.byTopic].map(([topic, messages]) => ({ topic, messages }));
+    if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+    for (const m of topicMessages) this.sent += m.messages.length;
+    this.skipped += prepared.skipped;
+    for (const [k, v] of prepared.offsets) this.pendingOffsets.set(k, v);
+    this.scheduleCommit();
+  }
+
+  private scheduleCommit(): void {
+    const due = this.lastCommit + this.o.offsetFlushIntervalMs - Date.now();
+    if (due <= 0) {
+      void this.commitNow();
+      return;
+    }
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commitNow();
+    }, due);
+  }
+
+  /** Writes the pending offsets (serialised with earlier commits). */
+  commitNow(): Promise<void> {
+    this.commitChain = this.commitChain.then(async () => {
+      if (this.pendingOffsets.size === 0) return;
+      const entries = [...this.pendingOffsets.values()];
+      this.pendingOffsets.clear();
+      this.lastCommit = Date.now();
+      try {
+        await this.o.hooks.commitOffsets(entries);
+      } catch (error) {
+        this.o.hooks.log(`task ${this.o.connector}-${this.o.id}: offset commit failed (${(error as Error).message}); the resume check covers it`);
+      }
+    });
+    return this.commitChain;
+  }
+
+  /** Stops polling, waits for the in-flight send, commits offsets (unless `commit` is false), closes the producer. */
+  async stop(commit = true): Promise<void> {
+    this.abort.abort();
+    this.resumeWaiter?.();
+    await this.loop;
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    if (commit) await this.commitNow();
+    else this.pendingOffsets.clear();
+    await this.commitChain;
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}
