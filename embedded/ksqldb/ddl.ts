@@ -60,6 +60,17 @@ export function resolveDelimiters(props: Props, formats: { key: string; value: s
   return out;
 }
 
+/** WRAP_SINGLE_VALUE from the WITH clause (undefined when not given), validated against the value schema. */
+export function resolveWrapping(props: Props, valueFormat: string, valueColumns: number): boolean | undefined {
+  const p = props['WRAP_SINGLE_VALUE'];
+  if (!p || p.value === null) return undefined;
+  const v = typeof p.value === 'boolean' ? p.value : String(p.value).toLowerCase() === 'true';
+  if (valueFormat === 'KAFKA' && v) throw new KsqlError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.", { pos: p.pos });
+  if (valueFormat === 'DELIMITED' && v) throw new KsqlError("Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.", { pos: p.pos });
+  if (valueColumns !== 1) throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", { pos: p.pos });
+  return v;
+}
+
 export function validateFormats(keyFormat: string, valueFormat: string, key: Column[], value: Column[]): void {
   const kErr = getFormat(keyFormat)!.validate(key, true);
   if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nreason: ${kErr}`);
@@ -132,6 +143,7 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, co
     valueFormat: formats.value,
     keyDelimiter: delims.key,
     valueDelimiter: delims.value,
+    wrapSingleValue: resolveWrapping(st.props, formats.value, value.length),
     timestampColumn: tsCol,
     timestampFormat: tsFormat,
     windowType,

@@ -2,7 +2,7 @@
 // records handed in by a runtime, and hands back the records they produce.
 import { readFileSync } from 'node:fs';
 import { analyzeQuery, type AnalyzedQuery } from './analyzer/analyzer.ts';
-import { buildSource, checkProps, checkSchemaNames, prop, resolveDelimiters, resolveFormats, validateFormats, validateTimestampColumn } from './ddl.ts';
+import { buildSource, checkProps, checkSchemaNames, prop, resolveDelimiters, resolveFormats, resolveWrapping, validateFormats, validateTimestampColumn } from './ddl.ts';
 import { KsqlError } from './errors.ts';
 import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
@@ -254,6 +254,7 @@ export class KsqlEngine {
       valueFormat: formats.value,
       keyDelimiter,
       valueDelimiter,
+      wrapSingleValue: resolveWrapping(st.props, formats.value, aq.schema.value.length) ?? (this.config['ksql.persistence.wrap.single.values'] === 'false' && aq.schema.value.length === 1 ? false : undefined),
       timestampColumn: tsCol,
       timestampFormat: prop(st.props, 'TIMESTAMP_FORMAT'),
       windowType: aq.window?.type,
@@ -277,7 +278,7 @@ export class KsqlEngine {
     const pipeline = buildPipeline({
       id,
       query: aq,
-      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: this.config['ksql.persistence.wrap.single.values'] === 'false' },
+      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),
@@ -503,11 +504,19 @@ export class KsqlEngine {
 
   /** Runs one source record through every query that reads its topic; returns what they produced. */
   process(rec: SourceRecord): SinkRecord[] {
+    const run = (id: string, handle: (r: SourceRecord) => void) => {
+      try {
+        handle(rec);
+      } catch (e) {
+        // a record that breaks an operator is logged and skipped; the query keeps running
+        this.logProblem({ queryId: id, message: `Error processing record: ${(e as Error).message}`, record: { topic: rec.topic, partition: rec.partition, offset: rec.offset } });
+      }
+    };
     for (const r of this.running.values()) {
-      for (const i of r.pipeline.inputs) if (i.topic === rec.topic) i.handle(rec);
+      for (const i of r.pipeline.inputs) if (i.topic === rec.topic) run(r.info.id, i.handle);
     }
-    for (const t of [...this.transients.values()]) {
-      for (const i of t.pipeline.inputs) if (i.topic === rec.topic) i.handle(rec);
+    for (const [id, t] of [...this.transients.entries()]) {
+      for (const i of t.pipeline.inputs) if (i.topic === rec.topic) run(id, i.handle);
     }
     const out = this.outbox;
     this.outbox = [];

@@ -11,6 +11,8 @@ export interface DataSource {
   valueFormat: string;
   valueDelimiter?: string;
   keyDelimiter?: string;
+  /** false: a single value column is written as the bare value (WRAP_SINGLE_VALUE) */
+  wrapSingleValue?: boolean;
   timestampColumn?: string;
   timestampFormat?: string;
   windowType?: WindowType;

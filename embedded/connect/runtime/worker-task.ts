@@ -20,6 +20,24 @@ export const OFFSET_HEADER = '__connect.source.offset';
 /** How many records from the end of each partition the resume check reads. */
 const TAIL_RECORDS = 256n;
 
+/** The poller waits while this many records are queued for the sender. */
+const MAX_QUEUED_RECORDS = 20_000;
+
+function merge(batches: Prepared[]): Prepared {
+  if (batches.length === 1) return batches[0];
+  const out: Prepared = { byTopic: new Map(), offsets: new Map(), skipped: 0 };
+  for (const b of batches) {
+    for (const [topic, messages] of b.byTopic) {
+      const list = out.byTopic.get(topic);
+      if (list) list.push(...messages);
+      else out.byTopic.set(topic, [...messages]);
+    }
+    for (const [k, v] of b.offsets) out.offsets.set(k, v);
+    out.skipped += b.skipped;
+  }
+  return out;
+}
+
 export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
 
 export interface WorkerTaskHooks {
@@ -91,18 +109,51 @@ export class WorkerSourceTask {
     this.resumeWaiter?.();
   }
 
+  /**
+   * Two loops: the poller polls the task and queues prepared records; the sender takes everything queued,
+   * sends it as one batch and commits its offsets. So the next queries run while a batch is in flight, and
+   * a burst of small polls (batch.max.rows) goes out in few produce requests.
+   */
   private async run(): Promise<void> {
     const { task } = this.o;
-    let inflight: Promise<void> | undefined;
+    const queue: Prepared[] = [];
+    let queued = 0;
+    let pollDone = false;
     let sendError: unknown;
+    let wakeSender: (() => void) | undefined;
+    let wakePoller: (() => void) | undefined;
+    let sender: Promise<void> | undefined;
+    const startSender = (): Promise<void> => (async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (pollDone) return;
+          await new Promise<void>((resolve) => { wakeSender = resolve; });
+          wakeSender = undefined;
+          continue;
+        }
+        const batch = merge(queue.splice(0));
+        queued = 0;
+        wakePoller?.();
+        try {
+          await this.send(batch);
+        } catch (error) {
+          sendError = error;
+          wakePoller?.();
+          return;
+        }
+      }
+    })();
     try {
       this.producer = this.o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
       await this.producer.connect();
       await task.start({ offset: (p) => this.o.hooks.offset(p) });
       await this.prepareTopics(task.topics());
+      this.o.hooks.log(`task ${this.o.connector}-${this.o.id} started`);
       if (this.abort.signal.aborted) return;
       this.setState(this.paused ? 'PAUSED' : 'RUNNING');
+      sender = startSender();
       while (!this.abort.signal.aborted) {
+        if (sendError !== undefined) throw sendError;
         if (this.paused) {
           await new Promise<void>((resolve) => {
             this.resumeWaiter = resolve;
@@ -111,19 +162,24 @@ export class WorkerSourceTask {
           continue;
         }
         const records = await task.poll(this.abort.signal);
-        if (sendError !== undefined) throw sendError;
         if (records.length === 0) continue;
         const prepared = this.prepare(records);
-        if (inflight) await inflight;
-        if (sendError !== undefined) throw sendError;
-        inflight = this.send(prepared).catch((error: unknown) => {
-          sendError = error;
-        });
+        queue.push(prepared);
+        queued += records.length;
+        wakeSender?.();
+        while (queued >= MAX_QUEUED_RECORDS && sendError === undefined && !this.abort.signal.aborted) {
+          await new Promise<void>((resolve) => { wakePoller = resolve; });
+          wakePoller = undefined;
+        }
       }
-      if (inflight) await inflight;
+      pollDone = true;
+      wakeSender?.();
+      await sender;
       if (sendError !== undefined) throw sendError;
     } catch (error) {
-      if (inflight) await inflight;
+      pollDone = true;
+      wakeSender?.();
+      await sender;
       if (!this.abort.signal.aborted) {
         this.o.hooks.log(`task ${this.o.connector}-${this.o.id} failed: ${(error as Error).message}`);
         this.setState('FAILED', javaTrace(error));

@@ -49,6 +49,8 @@ export interface AnalyzedQuery {
   joins: JoinSpec[];
   /** name of the synthetic join key column the last join writes into its rows */
   syntheticKey?: string;
+  /** EXPLODE calls: one output row per array element (zipped, padded with nulls) */
+  tableFunctions?: { field: string; arg: Compiled }[];
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
   partitionBy?: (Compiled & { keyOnly?: boolean })[];
@@ -297,6 +299,21 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 
   if (!isAggregate) {
     if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin) err('Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE\'s key column instead.', q.pos);
+    // table functions (EXPLODE): each becomes a per-element field of the flattened rows
+    const tableFunctions: { field: string; arg: Compiled }[] = [];
+    for (const it of items) {
+      it.expr = mapExpr(it.expr, (x) => {
+        if (x.kind !== 'call' || x.name !== 'EXPLODE') return undefined;
+        if (x.args.length !== 1) err(`Function 'EXPLODE' does not accept parameters of this number`, x.pos);
+        const arg = compileExpr(x.args[0]!, scope);
+        if (arg.type.base !== 'ARRAY') err(`Function 'EXPLODE' does not accept parameters (${arg.type.base}).`, x.pos);
+        const field = `#T${tableFunctions.length}`;
+        tableFunctions.push({ field, arg });
+        scope.addSynthetic(field, arg.type.item ?? T.STRING);
+        return { kind: 'col', name: field, pos: x.pos };
+      });
+    }
+    if (tableFunctions.length && q.partitionBy) err('Table functions cannot be used with PARTITION BY.', q.pos);
     // compile items on the source scope
     const compiled = items.map((it) => {
       for (const c of colRefs(it.expr)) {
@@ -413,6 +430,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       sides,
       joins: joinSpecs,
       syntheticKey,
+      tableFunctions: tableFunctions.length ? tableFunctions : undefined,
       where,
       partitionBy,
       rekey,
@@ -441,6 +459,11 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       const f = scope.lookup(c);
       if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
     }
+  }
+  for (const it of items) {
+    walkExpr(it.expr, (x) => {
+      if (x.kind === 'call' && x.name === 'EXPLODE') err('Table functions cannot be used with aggregations.', x.pos);
+    });
   }
   const tableInput = isJoin ? accType === 'TABLE' : sides[0]!.source.type === 'TABLE';
   const kafkaSources = sides.filter((s) => s.source.valueFormat === 'KAFKA').map((s) => s.source.name);

@@ -54,6 +54,20 @@ export function buildPipeline(opts: {
         if (out) opts.emit(out);
       };
   chain = project(q.values, chain);
+  if (q.tableFunctions) {
+    const tfs = q.tableFunctions;
+    const next = chain;
+    chain = (rec) => {
+      if (!rec.row) return next(rec);
+      const arrays = tfs.map((t) => t.arg.eval(rec.row!) as unknown[] | null);
+      const n = Math.max(0, ...arrays.map((a) => (Array.isArray(a) ? a.length : 0)));
+      for (let i = 0; i < n; i++) {
+        const row = { ...rec.row };
+        tfs.forEach((t, j) => (row[t.field] = arrays[j]?.[i] ?? null));
+        next({ ...rec, row });
+      }
+    };
+  }
   const isTableOut = q.resultType === 'TABLE';
   if (q.aggregate) {
     const a = q.aggregate;

@@ -116,7 +116,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
   if (/\bHEADERS?\b/i.test(text)) return 'record headers';
-  if (/\bWRAP_SINGLE_VALUE\b/i.test(text)) return 'WRAP_SINGLE_VALUE';
   if (/\bTIMESTAMP_FORMAT\b/i.test(text)) return 'TIMESTAMP_FORMAT';
   if ((test.topics ?? []).some((t) => t.valueFormat && !SUPPORTED_FORMATS.includes(t.valueFormat.toUpperCase()))) return 'pre-declared topic with registry schema';
   return undefined;

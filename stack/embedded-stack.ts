@@ -1,0 +1,146 @@
+/**
+ * The embedded stack in one process: MySQL (found or private), a 3-broker Kafka cluster, Kafka
+ * Connect, ksqlDB, Pinot and the dashboard, then the bootstrap (through public APIs only, exactly as
+ * in docker mode), then optionally the producers. Everything keeps its state under `dataDir`, so a
+ * restart resumes where the last run stopped.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import type { AppConfig } from '../config/index.ts';
+import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
+import { startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
+import { startKsqlDb, type KsqlDbHandle } from '../embedded/ksqldb/index.ts';
+import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
+import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
+import { defaultHealthTargets } from '../dashboard/health.ts';
+import { bootstrap, jdbcUrlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
+import type { MariaDbServer } from './mariadb.ts';
+import { resolveMysql } from './mysql.ts';
+
+export interface EmbeddedStackOptions {
+  config: AppConfig;
+  dataDir: string;
+  /** Bind every service to a free port instead of the configured ones (tests). */
+  freePorts?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedStack {
+  mysql: MariaDbServer;
+  kafka: KafkaCluster;
+  connect: ConnectHandle;
+  ksqldb: KsqlDbHandle;
+  pinot: PinotHandle;
+  dashboard: DashboardHandle;
+  targets: BootstrapTargets;
+  bootstrapSteps: BootstrapStep[];
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const port = (configured: number) => (options.freePorts ? 0 : configured);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stack: stopping failed: ${(error as Error).message}`);
+      }
+    }
+    stops.length = 0;
+  };
+
+  try {
+    const mysql = await resolveMysql(config, dataDir, { port: options.freePorts ? 0 : undefined, log });
+    stops.push(() => mysql.stop());
+    log(`MySQL ready (${Date.now() - started} ms)`);
+
+    const kafka = await startKafkaCluster({
+      dataDir: path.join(dataDir, 'kafka'),
+      brokers: config.kafka.brokerCount,
+      firstPort: port(config.kafka.firstPort),
+      host: config.bindHost,
+      defaultPartitions: config.kafka.partitions,
+      defaultReplicationFactor: config.kafka.replicationFactor,
+      minInsyncReplicas: config.kafka.minInsyncReplicas,
+    });
+    stops.push(() => kafka.stop());
+    const bootstrapServers = kafka.bootstrap();
+    log(`Kafka ready: ${bootstrapServers} (${Date.now() - started} ms)`);
+
+    const connect = await startConnect({ port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers });
+    stops.push(() => connect.stop());
+    log(`Kafka Connect ready: ${connect.url}`);
+
+    const ksqldb = await startKsqlDb({ port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers });
+    stops.push(() => ksqldb.stop());
+    log(`ksqlDB ready: ${ksqldb.url}`);
+
+    const pinot = await startPinot({
+      controllerPort: port(config.ports.pinotController),
+      brokerPort: port(config.ports.pinotBroker),
+      host: config.bindHost,
+      dataDir: path.join(dataDir, 'pinot'),
+      kafkaBootstrap: bootstrapServers,
+      log: () => {},
+    });
+    stops.push(() => pinot.stop());
+    log(`Pinot ready: controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`);
+
+    const dashboard = await startDashboard({
+      port: port(config.ports.dashboard),
+      host: config.bindHost,
+      pinotBrokerUrl: pinot.brokerUrl,
+      pollIntervalMs: config.dashboard.pollIntervalMs,
+      healthTargets: defaultHealthTargets({
+        kafkaBootstrap: bootstrapServers.split(','),
+        connectUrl: connect.url,
+        ksqldbUrl: ksqldb.url,
+        pinotControllerUrl: pinot.controllerUrl,
+        pinotBrokerUrl: pinot.brokerUrl,
+        mysql: { url: mysql.url },
+      }),
+      log: () => {},
+    });
+    stops.push(() => dashboard.stop());
+    log(`Dashboard ready: ${dashboard.url}`);
+
+    const targets: BootstrapTargets = {
+      kafkaBootstrap: bootstrapServers.split(','),
+      mysqlUrl: mysql.url,
+      connectUrl: connect.url,
+      ksqldbUrl: ksqldb.url,
+      pinotControllerUrl: pinot.controllerUrl,
+      pinotBrokerList: bootstrapServers,
+      connectorDatabase: jdbcUrlFor(mysql.url, config.mysql.database),
+    };
+    const bootstrapSteps = await bootstrap(config, targets, log);
+    const startedInMs = Date.now() - started;
+    return { mysql, kafka, connect, ksqldb, pinot, dashboard, targets, bootstrapSteps, startedInMs, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Total records on a topic (sum of high watermarks), through the Kafka admin API. */
+export async function topicEndOffset(brokers: string[], topic: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'stack-status', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
