@@ -15,7 +15,7 @@ import { GroupCoordinator, FileOffsetStore } from './groups/index.ts';
 import { CorruptRecordError, OffsetOutOfRangeError, PartitionLog, RecordTooLargeError } from './log/index.ts';
 import type { Replica } from './replica.ts';
 import { resolveOptions, type KafkaClusterOptions, type ResolvedOptions } from './options.ts';
-import { parseBatchHeaders } from './batch-headers.ts';
+import { parseBatchHeaders, type BatchInfo } from './batch-headers.ts';
 import { effectiveConfig, logSettings, topicConfigProblem } from './topic-configs.ts';
 
 export interface ProduceResult {
@@ -280,8 +280,9 @@ export class KafkaCluster {
     const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime' ? Date.now() : -1;
     if (fresh.length > 0) {
       let appended;
+      const bytes = fresh.length === 1 ? fresh[0] : Buffer.concat(fresh);
       try {
-        appended = leader.log.append(fresh.length === 1 ? fresh[0] : Buffer.concat(fresh));
+        appended = leader.log.append(bytes);
       } catch (error) {
         if (error instanceof CorruptRecordError) {
           this.countProblem('corrupt-batch', `broker ${brokerId}: rejected produce to ${topicName}-${partition}: ${error.message}`);
@@ -291,15 +292,16 @@ export class KafkaCluster {
         throw error;
       }
       if (firstOffset < 0) firstOffset = appended.firstOffset;
-      const appendedHeaders = parseBatchHeaders(fresh.length === 1 ? fresh[0] : Buffer.concat(fresh));
+      // append() stamped the offsets into `bytes`, which are now exactly what followers must store.
+      const appendedHeaders = parseBatchHeaders(bytes);
       for (const h of appendedHeaders) leader.producers.record(h, h.baseOffset);
-      this.replicate(topic, state, brokerId, appended.firstOffset);
+      this.replicate(topic, state, brokerId, appended.firstOffset, bytes, appendedHeaders);
     }
     return { errorCode: Err.NONE, baseOffset: firstOffset, logAppendTimeMs: logAppendTime, logStartOffset: leader.log.logStartOffset };
   }
 
   /** Copies what the leader appended from `fromOffset` to every in-sync follower, then advances the HWM. */
-  private replicate(topic: TopicState, state: PartitionState, leaderId: number, fromOffset: number): void {
+  private replicate(topic: TopicState, state: PartitionState, leaderId: number, fromOffset: number, bytes: Buffer, headers: BatchInfo[]): void {
     const leader = this.brokers.get(leaderId)!.replica(topic.name, state.partition)!;
     let shrunk = false;
     for (const id of state.isr) {
@@ -307,7 +309,12 @@ export class KafkaCluster {
       const follower = this.brokers.get(id)?.replica(topic.name, state.partition);
       try {
         if (!follower) throw new Error('replica not open');
-        this.copyFromLeader(leader.log, follower, fromOffset);
+        if (follower.log.logEndOffset === fromOffset) {
+          follower.log.appendAsFollower(bytes, { trustedCrc: true });
+          for (const h of headers) follower.producers.record(h, h.baseOffset);
+        } else {
+          this.copyFromLeader(leader.log, follower, fromOffset);
+        }
       } catch (error) {
         this.countProblem('replication', `broker ${id}: fell out of the ISR of ${topic.name}-${state.partition}: ${(error as Error).message}`);
         state.isr = state.isr.filter((x) => x !== id);
@@ -323,7 +330,7 @@ export class KafkaCluster {
     while (offset < leaderLog.logEndOffset) {
       const chunk = leaderLog.read(offset, 4 * 1024 * 1024, leaderLog.logEndOffset);
       if (chunk.length === 0) break;
-      const info = follower.log.appendAsFollower(chunk);
+      const info = follower.log.appendAsFollower(chunk, { trustedCrc: true });
       for (const h of parseBatchHeaders(chunk)) follower.producers.record(h, h.baseOffset);
       offset = info.lastOffset + 1;
     }

@@ -106,18 +106,27 @@ function transformKeysFor(config: Record<string, string>): { keys: ConfigKey[]; 
   return { keys, groups };
 }
 
+/**
+ * `key.converter.*` / `value.converter.*`: the keys of every converter we ship are accepted (Connect hands
+ * them all to the converter, which ignores what it does not use), so switching the class keeps old keys valid.
+ */
 function converterKeysFor(config: Record<string, string>): ConfigKey[] {
   const keys: ConfigKey[] = [];
   for (const side of ['key', 'value'] as const) {
     const cls = (config[`${side}.converter`] ?? '').trim();
-    const subkeys = CONVERTER_SUBKEYS[cls];
-    if (!subkeys) continue;
-    for (const [sub, def] of Object.entries(subkeys)) {
-      keys.push({
-        name: `${side}.converter.${sub}`, type: def.type, default: def.default, required: false, importance: 'LOW',
-        documentation: `${sub} of the ${side} converter`, group: COMMON, order: -1, width: 'NONE', displayName: `${side}.converter.${sub}`,
-        ...(def.choices ? { validate: oneOf(def.choices, true) } : {}),
-      });
+    const seen = new Set<string>();
+    const ordered = [cls, ...Object.keys(CONVERTER_SUBKEYS)].filter((c) => CONVERTER_SUBKEYS[c] !== undefined);
+    for (const converter of ordered) {
+      for (const [sub, def] of Object.entries(CONVERTER_SUBKEYS[converter])) {
+        if (seen.has(sub)) continue;
+        seen.add(sub);
+        keys.push({
+          name: `${side}.converter.${sub}`, type: def.type, default: def.default, required: false, importance: 'LOW',
+          documentation: `${sub} of the ${side} converter (${converter.slice(converter.lastIndexOf('.') + 1)})`, group: COMMON, order: -1, width: 'NONE',
+          displayName: `${side}.converter.${sub}`,
+          ...(def.choices ? { validate: oneOf(def.choices, true) } : {}),
+        });
+      }
     }
   }
   return keys;

@@ -322,7 +322,7 @@ export class JdbcSourceTask implements SourceTask {
   }
 
   /** Runs the query once more after reconnecting when the connection was lost; other SQL errors fail the task. */
-  private async run(sql: string, params: unknown[], signal: AbortSignal): Promise<[unknown[][], FieldPacket[]]> {
+  private async run(sql: string, params: unknown[], signal: AbortSignal, what = 'the database'): Promise<[unknown[][], FieldPacket[]]> {
     for (let attempt = 0; ; attempt++) {
       const connection = await this.connection_(signal);
       try {
@@ -331,7 +331,7 @@ export class JdbcSourceTask implements SourceTask {
       } catch (error) {
         await (isConnectionError(error) ? this.dropConnection() : Promise.resolve());
         if (isConnectionError(error) && attempt === 0) continue;
-        throw new ConnectException(`Failed to run query for table ${this.describe(sql)}: ${describe(error)}`, { cause: error });
+        throw new ConnectException(`Failed to run query for ${what}: ${describe(error)} (SQL: ${this.describe(sql)})`, { cause: error });
       }
     }
   }
@@ -388,7 +388,7 @@ export class JdbcSourceTask implements SourceTask {
     }
     const sql = `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}` +
       `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${this.suffix === '' ? '' : ` ${this.suffix}`}${limit}`;
-    const [rows, fields] = await this.run(sql, params, signal);
+    const [rows, fields] = await this.run(sql, params, signal, q.table ? `table ${quoteId(q.table.database)}.${quoteId(q.table.table)}` : 'the query');
     q.more = limit !== '' && rows.length >= this.batchMaxRows;
     const extra = (useTs ? 1 : 0) + (useInc ? 1 : 0);
     const dataFields = fields.slice(0, fields.length - extra);

@@ -107,9 +107,10 @@ export class PartitionLog {
   }
 
   /** Follower append: offsets come from the leader and must continue exactly at logEndOffset. */
-  appendAsFollower(records: Buffer): AppendInfo {
+  /** `trustedCrc`: the bytes come from a log that already checked them (the cluster's own leader). */
+  appendAsFollower(records: Buffer, options: { trustedCrc?: boolean } = {}): AppendInfo {
     this.ensureOpen();
-    const batches = validateBatches(records, {});
+    const batches = validateBatches(records, { trustedCrc: options.trustedCrc === true });
     const first = batches[0];
     if (first && first.header.baseOffset !== this.nextOffset) {
       throw new UnexpectedAppendOffsetError(this.nextOffset, first.header.baseOffset);

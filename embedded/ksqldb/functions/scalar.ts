@@ -205,10 +205,32 @@ function pad(n: number, w: number): string {
 }
 
 /** Format epoch millis with a Java SimpleDateFormat-like pattern (UTC unless a zone offset is given). */
-export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string {
-  let offsetMin = 0;
+/** Offset of a zone (fixed '+05:30' style or IANA name) from UTC at an instant, in minutes. */
+export function zoneOffsetMinutes(ms: number, tz: string): number {
   const m = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(tz);
-  if (m) offsetMin = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+  if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+  if (tz === 'UTC' || tz === 'GMT' || tz === 'Z') return 0;
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+function zoneShortName(ms: number, tz: string): string {
+  if (/^(UTC|GMT|Z)$/.test(tz)) return 'UTC';
+  try {
+    const name = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((x) => x.type === 'timeZoneName')?.value;
+    const us = name('en-US') ?? tz;
+    if (!us.startsWith('GMT')) return us;
+    const gb = name('en-GB');
+    return gb && !gb.startsWith('GMT') ? gb : us;
+  } catch {
+    return tz;
+  }
+}
+
+export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string {
+  const offsetMin = zoneOffsetMinutes(ms, tz);
   const d = new Date(ms + offsetMin * 60_000);
   const parts: Record<string, (n: number) => string> = {
     y: (n) => (n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n)),
@@ -222,6 +244,7 @@ export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string
     a: () => (d.getUTCHours() < 12 ? 'AM' : 'PM'),
     X: () => (offsetMin === 0 ? 'Z' : (offsetMin < 0 ? '-' : '+') + pad(Math.floor(Math.abs(offsetMin) / 60), 2) + pad(Math.abs(offsetMin) % 60, 2)),
     Z: () => (offsetMin < 0 ? '-' : '+') + pad(Math.floor(Math.abs(offsetMin) / 60), 2) + pad(Math.abs(offsetMin) % 60, 2),
+    z: () => zoneShortName(ms, tz),
   };
   let out = '';
   for (let i = 0; i < pattern.length; ) {
@@ -275,15 +298,13 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
     i += n;
   }
   if (ti !== text.length) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${ti}`);
-  if (offsetMin === undefined) {
-    const m = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(tz);
-    offsetMin = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
-  }
-  return Date.UTC(fields.y!, fields.M! - 1, fields.d, fields.H, fields.m, fields.s, fields.S) - offsetMin * 60_000;
+  const local = Date.UTC(fields.y!, fields.M! - 1, fields.d, fields.H, fields.m, fields.s, fields.S);
+  if (offsetMin === undefined) offsetMin = zoneOffsetMinutes(local - zoneOffsetMinutes(local, tz) * 60_000, tz);
+  return local - offsetMin * 60_000;
 }
 
 def('UNIX_TIMESTAMP', 'Current epoch millis', (ts) => (ts.length ? "Function 'unix_timestamp' takes no arguments" : { returnType: T.BIGINT, invoke: () => Date.now() }));
-def('TIMESTAMPTOSTRING', 'Format epoch millis', (ts) => {
+def(['TIMESTAMPTOSTRING', 'FORMAT_TIMESTAMP'], 'Format epoch millis', (ts) => {
   if (ts.length < 2 || ts.length > 3 || !isNumeric(ts[0]!)) return `Function 'timestamptostring' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.STRING, invoke: nullSafe((a) => formatTimestamp(Number(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
@@ -373,5 +394,114 @@ def('FROM_UNIXTIME', 'Epoch millis to timestamp (kept as BIGINT millis)', (ts) =
   if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'from_unixtime' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.BIGINT, invoke: nullSafe((a) => Number(a[0])) };
 });
+
+// ---- arrays ----
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const distinct = (xs: unknown[]) => xs.filter((x, i) => xs.findIndex((y) => same(x, y)) === i);
+function arrFn(name: string, desc: string, arity: number, ret: (ts: SqlType[]) => SqlType, f: (a: unknown[]) => unknown, nullIfAnyNull = true): void {
+  def(name, desc, (ts) => {
+    if (ts.length !== arity || ts[0]!.base !== 'ARRAY') return `Function '${name.toLowerCase()}' does not accept parameters (${sig(ts)}).`;
+    return { returnType: ret(ts), invoke: nullIfAnyNull ? nullSafe(f) : f };
+  });
+}
+const arrType = (ts: SqlType[]) => ts[0]!;
+const itemType = (ts: SqlType[]) => ts[0]!.item ?? T.STRING;
+arrFn('ARRAY_DISTINCT', 'Distinct elements', 1, arrType, (a) => distinct(a[0] as unknown[]));
+arrFn('ARRAY_MAX', 'Largest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || (x as number) > (m as number) ? x : m), undefined) ?? null);
+arrFn('ARRAY_MIN', 'Smallest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || (x as number) < (m as number) ? x : m), undefined) ?? null);
+arrFn('ARRAY_CONTAINS', 'Whether the array holds the value', 2, () => T.BOOLEAN, (a) => (a[0] === null ? false : (a[0] as unknown[]).some((x) => same(x, a[1]))), false);
+arrFn('ARRAY_POSITION', '1-based position of a value, 0 if absent', 2, () => T.INTEGER, (a) => (a[0] === null ? 0 : (a[0] as unknown[]).findIndex((x) => same(x, a[1])) + 1), false);
+arrFn('ARRAY_REMOVE', 'Remove every occurrence of a value', 2, arrType, (a) => (a[0] === null ? null : (a[0] as unknown[]).filter((x) => !same(x, a[1]))), false);
+arrFn('ARRAY_UNION', 'Distinct union', 2, arrType, (a) => distinct([...(a[0] as unknown[]), ...(a[1] as unknown[])]));
+arrFn('ARRAY_INTERSECT', 'Distinct intersection', 2, arrType, (a) => distinct((a[0] as unknown[]).filter((x) => (a[1] as unknown[]).some((y) => same(x, y)))));
+arrFn('ARRAY_EXCEPT', 'Distinct elements of the first not in the second', 2, arrType, (a) => distinct((a[0] as unknown[]).filter((x) => !(a[1] as unknown[]).some((y) => same(x, y)))));
+arrFn('ARRAY_CONCAT', 'Concatenate two arrays', 2, arrType, (a) => (a[0] === null && a[1] === null ? null : [...((a[0] as unknown[]) ?? []), ...((a[1] as unknown[]) ?? [])]), false);
+def('ARRAY_JOIN', 'Join elements into a string', (ts) => {
+  if (ts.length < 1 || ts.length > 2 || ts[0]!.base !== 'ARRAY') return `Function 'array_join' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: (a) => (a[0] === null ? null : (a[0] as unknown[]).map((x) => (x === null ? 'null' : javaString(x, typeof x === 'number' && !Number.isInteger(x) ? 'DOUBLE' : ''))).join(a.length > 1 ? String(a[1] ?? '') : ',')),
+  };
+});
+def('ARRAY_SORT', 'Sort ascending (or DESC)', (ts) => {
+  if (ts.length < 1 || ts.length > 2 || ts[0]!.base !== 'ARRAY') return `Function 'array_sort' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: ts[0]!,
+    invoke: (a) => {
+      if (a[0] === null) return null;
+      const desc = a.length > 1 && String(a[1]).toUpperCase() === 'DESC';
+      const vals = (a[0] as unknown[]).filter((x) => x !== null).sort((x, y) => ((x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0));
+      if (desc) vals.reverse();
+      const nulls = (a[0] as unknown[]).filter((x) => x === null);
+      return [...vals, ...nulls];
+    },
+  };
+});
+def('SLICE', 'Sub-array from a 1-based start to an end (inclusive)', (ts) => {
+  if (ts.length !== 3 || ts[0]!.base !== 'ARRAY') return `Function 'slice' does not accept parameters (${sig(ts)}).`;
+  return { returnType: ts[0]!, invoke: (a) => (a[0] === null ? null : (a[0] as unknown[]).slice(a[1] === null ? 0 : Number(a[1]) - 1, a[2] === null ? undefined : Number(a[2]))) };
+});
+def('GENERATE_SERIES', 'Array of numbers from start to end (inclusive) by step', (ts) => {
+  if (ts.length < 2 || ts.length > 3 || !ts.every(isNumeric)) return `Function 'generate_series' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.array(widen(ts[0]!, ts[1]!)),
+    invoke: nullSafe((a) => {
+      const from = Number(a[0]);
+      const to = Number(a[1]);
+      const step = a.length > 2 ? Number(a[2]) : from <= to ? 1 : -1;
+      if (step === 0 || (to - from) * step < 0) throw new Error('GENERATE_SERIES step has the wrong sign');
+      const out: number[] = [];
+      for (let v = from; step > 0 ? v <= to : v >= to; v += step) out.push(v);
+      return out;
+    }),
+  };
+});
+
+// ---- JSON and URL text ----
+def('TO_JSON_STRING', 'The value as JSON text', (ts) => {
+  if (ts.length !== 1) return `Function 'to_json_string' does not accept parameters (${sig(ts)}).`;
+  return { returnType: T.STRING, invoke: (a) => JSON.stringify(a[0] ?? null) };
+});
+def('EXTRACTJSONFIELD', 'A field of a JSON string, by $.path', (ts) => {
+  if (ts.length !== 2) return `Function 'extractjsonfield' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: nullSafe((a) => {
+      let v: unknown = JSON.parse(String(a[0]));
+      for (const part of String(a[1]).replace(/^\$\.?/, '').split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
+        if (v === null || typeof v !== 'object') return null;
+        v = (v as Record<string, unknown>)[part];
+      }
+      if (v === undefined || v === null) return null;
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }),
+  };
+});
+const urlPart = (name: string, f: (u: URL, arg?: string) => string | null) =>
+  def(name, `${name.toLowerCase()} of a URL`, (ts) => {
+    if (ts.length < 1 || ts.length > 2) return `Function '${name.toLowerCase()}' does not accept parameters (${sig(ts)}).`;
+    return {
+      returnType: name === 'URL_EXTRACT_PORT' ? T.INTEGER : T.STRING,
+      invoke: nullSafe((a) => {
+        let u: URL;
+        try {
+          u = new URL(String(a[0]));
+        } catch {
+          return null;
+        }
+        const r = f(u, a[1] === undefined ? undefined : String(a[1]));
+        return name === 'URL_EXTRACT_PORT' ? (r ? Number(r) : null) : r;
+      }),
+    };
+  });
+urlPart('URL_EXTRACT_HOST', (u) => u.hostname || null);
+urlPart('URL_EXTRACT_PATH', (u) => decodeURIComponent(u.pathname) || null);
+urlPart('URL_EXTRACT_PORT', (u) => u.port || null);
+urlPart('URL_EXTRACT_PROTOCOL', (u) => u.protocol.replace(/:$/, '') || null);
+urlPart('URL_EXTRACT_QUERY', (u) => (u.search ? decodeURIComponent(u.search.slice(1)) : null));
+urlPart('URL_EXTRACT_FRAGMENT', (u) => (u.hash ? decodeURIComponent(u.hash.slice(1)) : null));
+urlPart('URL_EXTRACT_PARAMETER', (u, p) => (p === undefined ? null : u.searchParams.get(p)));
+strFn('URL_ENCODE_PARAM', 'application/x-www-form-urlencoded encoding', 1, (a) => new URLSearchParams({ x: String(a[0]) }).toString().slice(2));
+strFn('URL_DECODE_PARAM', 'application/x-www-form-urlencoded decoding', 1, (a) => decodeURIComponent(String(a[0]).replace(/\+/g, ' ')));
 
 export { javaDouble, javaString };

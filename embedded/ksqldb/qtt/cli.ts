@@ -1,10 +1,16 @@
 // npm run qtt -- PATH...   Runs ksqlDB query-validation-test files in-process.
+import { existsSync } from 'node:fs';
 import { findTestFiles, loadCases } from './loader.ts';
 import { runCase, type CaseResult } from './runner.ts';
 
 export function runPaths(paths: string[]): CaseResult[] {
   const results: CaseResult[] = [];
-  for (const f of findTestFiles(paths)) {
+  const present = paths.filter((p) => {
+    if (existsSync(p)) return true;
+    results.push({ name: p, status: 'failed', reason: 'no such file or directory' });
+    return false;
+  });
+  for (const f of findTestFiles(present)) {
     let cases;
     try {
       cases = loadCases(f);
