@@ -176,6 +176,11 @@ export class Herder {
     };
   }
 
+  /** Records sent and re-read rows skipped by the resume check, per task (for tests and logs). */
+  taskCounters(name: string): { sent: number; skipped: number }[] {
+    return this.runtime(name).tasks.map((t) => ({ sent: t.sent, skipped: t.skipped }));
+  }
+
   taskStatus(name: string, id: number): StateEntry & { id: number } {
     const status = this.status(name);
     const task = status.tasks.find((t) => t.id === id);

@@ -1,0 +1,149 @@
+/**
+ * Engine results -> ksqlDB's REST JSON (KsqlEntity subtypes, error bodies, schema strings, row values).
+ */
+import type { KsqlEngine } from '../engine.ts';
+import type { KsqlError } from '../errors.ts';
+import { stringifyJson } from '../expr/long.ts';
+import type { DataSource, QueryInfo } from '../metastore.ts';
+import type { SqlType } from '../types.ts';
+import type { StatementOutcome } from '../runtime/runtime.ts';
+
+export type Json = Record<string, unknown>;
+
+export function genericError(message: string, errorCode = 40000): Json {
+  return { '@type': 'generic_error', error_code: errorCode, message };
+}
+
+/** Message with ksqlDB's `line L:C: ` prefix when the error has a position. */
+export function errorMessage(e: KsqlError): string {
+  if (!e.pos || /^line \d+:\d+/.test(e.message)) return e.message;
+  return `line ${e.pos.line}:${e.pos.column}: ${e.message}`;
+}
+
+export function statementError(e: KsqlError, statementText: string, entities: Json[], errorCode = 40001): Json {
+  return { '@type': 'statement_error', error_code: errorCode, message: errorMessage(e), statementText, entities };
+}
+
+function schemaInfo(t: SqlType): Json {
+  if (t.base === 'ARRAY') return { type: 'ARRAY', fields: null, memberSchema: schemaInfo(t.item ?? { base: 'STRING' }) };
+  return { type: t.base === 'NULL' ? 'STRING' : t.base, fields: null, memberSchema: null };
+}
+
+export function runningQuery(q: QueryInfo): Json {
+  return {
+    queryString: q.sql,
+    sinks: q.sink ? [q.sink] : [],
+    sinkKafkaTopics: q.sinkTopic ? [q.sinkTopic] : [],
+    id: q.id,
+    statusCount: { [q.state]: 1 },
+    queryType: 'PERSISTENT',
+    state: q.state,
+  };
+}
+
+export function sourceDescription(engine: KsqlEngine, src: DataSource, extended: boolean): Json {
+  const queries = [...engine.metastore.queries.values()];
+  return {
+    name: src.name,
+    windowType: src.windowType ?? null,
+    readQueries: queries.filter((q) => q.sources.includes(src.name)).map(runningQuery),
+    writeQueries: queries.filter((q) => src.writeQueries.includes(q.id)).map(runningQuery),
+    fields: [
+      ...src.schema.key.map((c) => ({ name: c.name, schema: schemaInfo(c.type), type: 'KEY' })),
+      ...src.schema.value.map((c) => ({ name: c.name, schema: schemaInfo(c.type) })),
+    ],
+    type: src.type,
+    timestamp: src.timestampColumn ?? '',
+    statistics: '',
+    errorStats: '',
+    extended,
+    keyFormat: src.keyFormat,
+    valueFormat: src.valueFormat,
+    topic: src.topic,
+    partitions: extended ? src.partitions : 0,
+    replication: extended ? src.replicas : 0,
+    statement: src.sql,
+    queryOffsetSummaries: [],
+    sourceConstraints: [],
+    clusterStatistics: [],
+    clusterErrorStats: [],
+  };
+}
+
+export interface EntityContext {
+  engine: KsqlEngine;
+  serverProperties: Record<string, string>;
+  topics: () => Promise<{ name: string; replicaInfo: number[] }[]>;
+}
+
+/** The REST entity of one statement, or undefined for statements that answer with none (SET, INSERT VALUES). */
+export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise<Json | undefined> {
+  const st = o.statement;
+  const text = o.result.statementText;
+  const e = o.result.entity;
+  const base = { statementText: text };
+  if (st.kind === 'set' || st.kind === 'unset' || st.kind === 'insertValues') return undefined;
+  switch (e.type) {
+    case 'currentStatus':
+      return {
+        '@type': 'currentStatus',
+        ...base,
+        commandId: o.commandId ?? `${st.kind}/${text}/execute`,
+        commandStatus: { status: 'SUCCESS', message: e.commandStatus.message, queryId: e.commandStatus.queryId ?? null },
+        commandSequenceNumber: o.commandSequenceNumber,
+        warnings: [],
+      };
+    case 'streams':
+    case 'tables':
+      return {
+        '@type': e.type,
+        ...base,
+        [e.type]: e.sources.map((s) => ({ type: s.type, name: s.name, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, isWindowed: s.isWindowed })),
+        warnings: [],
+      };
+    case 'queries':
+      return { '@type': 'queries', ...base, queries: e.queries.map(runningQuery), warnings: [] };
+    case 'kafka_topics':
+      return { '@type': 'kafka_topics', ...base, topics: await ctx.topics(), warnings: [] };
+    case 'properties': {
+      const props = { ...ctx.serverProperties, ...e.properties };
+      return {
+        '@type': 'properties',
+        ...base,
+        properties: Object.entries(props).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({
+          name, scope: name.startsWith('ksql.') ? 'KSQL' : 'KAFKA_STREAMS', value, editable: name !== 'ksql.service.id', level: name === 'ksql.service.id' ? 'SERVER' : 'QUERY',
+        })),
+        overwrittenProperties: [],
+        defaultProperties: [],
+        warnings: [],
+      };
+    }
+    case 'sourceDescription': {
+      const src = ctx.engine.metastore.get(e.sourceDescription.name);
+      return {
+        '@type': 'sourceDescription',
+        ...base,
+        sourceDescription: src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription,
+        warnings: [],
+      };
+    }
+  }
+}
+
+// ---------------------------------------------------------------- rows
+
+/** A row value as ksqlDB's ApiJsonMapper writes it (bigints as plain numbers, bytes base64). */
+export function encodeValue(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('base64');
+  if (Array.isArray(v)) return v.map(encodeValue);
+  return v === undefined ? null : v;
+}
+
+export function json(v: unknown): string {
+  return stringifyJson(v);
+}
+
+/** Header schema string: "`A` STRING, `B` BIGINT" (key columns of pull queries suffixed KEY). */
+export function schemaString(columns: { name: string; type: string }[], keyNames: Set<string> = new Set()): string {
+  return columns.map((c) => `\`${c.name}\` ${c.type}${keyNames.has(c.name) ? ' KEY' : ''}`).join(', ');
+}

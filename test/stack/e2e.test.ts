@@ -1,0 +1,134 @@
+/**
+ * The whole embedded stack end to end: seeded users into MySQL and page views into Kafka; the
+ * numbers Pinot and the dashboard report must equal aggregates computed here from the same data.
+ * Then the same data again with the stack stopped halfway and restarted: the same final numbers.
+ */
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../../config/index.ts';
+import { produceUsers } from '../../producers/index.ts';
+import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
+import { createTestDatabase } from '../support/mariadb.ts';
+import { run, tempDir, waitFor } from '../support/kafka.ts';
+import {
+  expectedCountries, expectedTumbling, generatePageViews, pinotRows, readUsers, sendPageViews,
+  type CountryAggregate, type UserRow,
+} from './pipeline-data.ts';
+
+const USERS = 200;
+const VIEWS = 2000;
+const TUMBLING_MS = 60_000;
+const BASE = Math.floor(Date.now() / TUMBLING_MS) * TUMBLING_MS - 10 * TUMBLING_MS;
+
+async function stackConfig(label: string): Promise<AppConfig> {
+  const db = await createTestDatabase(inject('mysqlUrl'), label);
+  return loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2' });
+}
+
+async function loadUsers(stack: EmbeddedStack, config: AppConfig): Promise<UserRow[]> {
+  await produceUsers({ count: USERS, seed: 11, url: stack.mysql.url, database: config.mysql.database, config });
+  await waitFor('users on topic3 through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
+  const users = await readUsers(stack.mysql.url, config);
+  // CLEANED_USERS has seen every user once topic4 stops growing.
+  let last = -1;
+  await waitFor('CLEANED_USERS to settle on topic4', async () => {
+    const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
+    const settled = now > 0 && now === last;
+    last = now;
+    return settled ? true : undefined;
+  }, 60_000, 1500);
+  return users;
+}
+
+async function countriesInPinot(stack: EmbeddedStack): Promise<Map<string, CountryAggregate>> {
+  const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
+  return new Map(rows.map((r) => [String(r.country), r as unknown as CountryAggregate]));
+}
+
+async function waitForViews(stack: EmbeddedStack, expected: number): Promise<void> {
+  await waitFor(`${expected} joined page views counted in Pinot`, async () => {
+    const total = [...(await countriesInPinot(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
+    return total === expected ? true : undefined;
+  }, 120_000, 500);
+}
+
+function compareCountries(actual: Map<string, CountryAggregate>, expected: Map<string, CountryAggregate>): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [country, want] of expected) {
+    const got = actual.get(country)!;
+    expect(Number(got.view_count), country).toBe(want.view_count);
+    expect(Number(got.user_count), country).toBe(want.user_count);
+    expect(Number(got.avg_age), country).toBeCloseTo(want.avg_age, 6);
+    expect(Number(got.last_event_ts), country).toBe(want.last_event_ts);
+  }
+}
+
+describe('embedded stack end to end', () => {
+  const stacks: EmbeddedStack[] = [];
+  afterAll(async () => {
+    for (const stack of stacks) await stack.stop();
+  });
+
+  it('reports in Pinot, the dashboard and ksqlDB exactly what the produced data implies', async () => {
+    const config = await stackConfig('e2e');
+    const stack = await startEmbeddedStack({ config, dataDir: tempDir('stack-e2e'), freePorts: true });
+    stacks.push(stack);
+    expect(stack.bootstrapSteps.every((s) => s.status === 'created')).toBe(true);
+
+    const users = await loadUsers(stack, config);
+    const views = generatePageViews(users, VIEWS, 12, BASE, 150);
+    await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views);
+
+    const countries = expectedCountries(users, views);
+    const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
+    expect(joined).toBeGreaterThan(VIEWS / 2);
+    await waitForViews(stack, joined);
+    compareCountries(await countriesInPinot(stack), countries);
+
+    const tumbling = expectedTumbling(views, TUMBLING_MS);
+    await waitFor('every tumbling window in Pinot', async () => {
+      const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT source, window_start, user_count, view_count FROM pageview_tumbling LIMIT 10000');
+      const got = new Map(rows.map((r) => [`${r.source}@${r.window_start}`, r]));
+      const same = [...tumbling].every(([key, want]) => Number(got.get(key)?.view_count) === want.view_count && Number(got.get(key)?.user_count) === want.user_count);
+      return same && got.size === tumbling.size ? true : undefined;
+    }, 60_000, 500);
+
+    const snapshot = await waitFor('the dashboard snapshot to show every view', async () => {
+      const body = (await (await fetch(`${stack.dashboard.url}/api/snapshot`)).json()) as { headline?: { totalViews: number; countries: number } };
+      return body.headline?.totalViews === joined ? body : undefined;
+    }, 30_000, 300);
+    expect(snapshot.headline!.countries).toBe(countries.size);
+
+    const verify = await run(path.resolve('node_modules/.bin/tsx'), ['stack/verify.ts', '--url', stack.ksqldb.url, '--wait-ms', '4000'], undefined, 60_000);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('every table of topics 4-8 has rows');
+
+    const listed = await run('kcat', ['-b', stack.targets.kafkaBootstrap[0], '-L']);
+    expect(listed.stdout).toMatch(/3 brokers:/);
+
+    // A second bootstrap finds everything in place and changes nothing.
+    const { bootstrap } = await import('../../stack/bootstrap.ts');
+    const again = await bootstrap(config, stack.targets);
+    expect(again.filter((s) => s.status === 'created')).toEqual([]);
+  });
+
+  it('stopped halfway and restarted, ends with the same numbers as an uninterrupted run', async () => {
+    const config = await stackConfig('restart');
+    const dataDir = tempDir('stack-restart');
+    let stack = await startEmbeddedStack({ config, dataDir, freePorts: true });
+    const users = await loadUsers(stack, config);
+    const views = generatePageViews(users, VIEWS, 12, BASE, 150);
+    await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views.slice(0, VIEWS / 2));
+    await new Promise((r) => setTimeout(r, 1500));
+    await stack.stop();
+
+    stack = await startEmbeddedStack({ config, dataDir, freePorts: true });
+    stacks.push(stack);
+    expect(stack.bootstrapSteps.every((s) => s.status === 'exists')).toBe(true);
+    await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views.slice(VIEWS / 2));
+
+    const countries = expectedCountries(users, views);
+    await waitForViews(stack, [...countries.values()].reduce((n, c) => n + c.view_count, 0));
+    compareCountries(await countriesInPinot(stack), countries);
+  });
+});
