@@ -1,0 +1,85 @@
+/**
+ * init.sh: its docker branch with a fake `docker` and `npm` first on PATH (they log what they are
+ * asked to do), and its argument handling. The embedded branch is `exec npm start`, covered by the
+ * end-to-end stack test and the start CLI test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, tempDir, waitFor } from '../support/kafka.ts';
+
+const script = path.resolve('init.sh');
+
+function fakeBin(dir: string, log: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh
+echo "docker $*" >> "${log}"
+case "$1 $2" in
+  "compose ps") echo "id-$4" ;;
+esac
+case "$1" in
+  inspect) echo healthy ;;
+esac
+exit 0
+`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'npm'), `#!/bin/sh
+echo "npm $*" >> "${log}"
+exit 0
+`, { mode: 0o755 });
+}
+
+describe('init.sh', () => {
+  it('prints help and rejects unknown options', async () => {
+    const help = await run('sh', [script, '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/STACK=auto\|docker\|embedded/);
+    const bad = await run('sh', [script, '--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option '--bogus'/);
+  });
+
+  it('with a Docker engine: compose up, waits for health, bootstraps, starts producers, prints URLs', async () => {
+    const dir = tempDir('init-sh');
+    const log = path.join(dir, 'calls.log');
+    fakeBin(path.join(dir, 'bin'), log);
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      import('node:child_process').then(({ spawn }) => {
+        const child = spawn('sh', [script], { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, STACK: 'auto', PRODUCER_RATE: '50' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    });
+    expect(result.code, result.stderr).toBe(0);
+    // The producers run in the background; give them a moment to log.
+    await waitFor('the background producers', () => (fs.readFileSync(log, 'utf8').includes('produce -- pageviews') ? true : undefined), 10_000);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls).toContain('docker info');
+    expect(calls).toContain('docker compose up -d');
+    for (const service of ['kafka1', 'kafka2', 'kafka3', 'mysql-server', 'kafka-connect', 'ksqldb-server', 'pinot-controller', 'pinot-broker', 'pinot-server']) {
+      expect(calls).toContain(`docker compose ps -q ${service}`);
+    }
+    const bootstrapAt = calls.indexOf('npm run --silent bootstrap -- --mode docker');
+    expect(bootstrapAt).toBeGreaterThan(calls.indexOf('docker compose up -d'));
+    expect(calls).toContain('npm run --silent produce -- users --count 10000');
+    expect(calls).toContain('npm run --silent produce -- pageviews --count 0 --rate 50');
+    expect(calls).toContain('npm run --silent bootstrap -- --mode docker --urls');
+    fs.rmSync(path.resolve('producers.log'), { force: true });
+  });
+
+  it('with STACK=embedded and no Docker, runs the embedded stack (npm start)', async () => {
+    const dir = tempDir('init-sh-embedded');
+    const log = path.join(dir, 'calls.log');
+    fakeBin(path.join(dir, 'bin'), log);
+    const embedded = await new Promise<number | null>((resolve) => {
+      import('node:child_process').then(({ spawn }) => {
+        const child = spawn('sh', [script], { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, STACK: 'embedded' } });
+        child.on('close', resolve);
+      });
+    });
+    expect(embedded).toBe(0);
+    expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['npm start']);
+  });
+});
