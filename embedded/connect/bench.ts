@@ -10,8 +10,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawn } from 'node:child_process';
-import { freePort } from '../../test/support/mariadb.ts';
-import { startMariaDb, createTestDatabase } from '../../test/support/mariadb.ts';
+import { freePort, startMariaDb } from '../../stack/mariadb.ts';
+import { createTestDatabase } from '../../test/support/mariadb.ts';
 import { startConnect } from './index.ts';
 
 export interface ConnectBenchResult {

@@ -270,7 +270,8 @@ export class KafkaCluster {
     const fresh: Buffer[] = [];
     for (const header of headers) {
       const verdict = leader.producers.check(header);
-      if (verdict.kind === 'error') return fail(verdict.errorCode, verdict.message);
+      // Rejected by the partition's log (sequence/epoch checks): Kafka still reports its log start offset.
+      if (verdict.kind === 'error') return { ...fail(verdict.errorCode, verdict.message), logStartOffset: leader.log.logStartOffset };
       if (verdict.kind === 'duplicate') {
         if (firstOffset < 0) firstOffset = verdict.firstOffset;
         continue;
@@ -360,12 +361,13 @@ export class KafkaCluster {
     const log = replica.log;
     const hwm = log.highWatermark;
     const base = { errorCode: Err.NONE, highWatermark: hwm, lastStableOffset: hwm, logStartOffset: log.logStartOffset };
-    if (offset < log.logStartOffset || offset > hwm) return { ...base, errorCode: Err.OFFSET_OUT_OF_RANGE, records: null };
+    // Kafka answers an out-of-range fetch with -1 for the watermarks (FetchResponse.partitionResponse(tp, error)).
+    if (offset < log.logStartOffset || offset > hwm) return fail(Err.OFFSET_OUT_OF_RANGE);
     if (offset === hwm) return { ...base, records: Buffer.alloc(0) };
     try {
       return { ...base, records: log.read(offset, Math.max(1, maxBytes), hwm) };
     } catch (error) {
-      if (error instanceof OffsetOutOfRangeError) return { ...base, errorCode: Err.OFFSET_OUT_OF_RANGE, records: null };
+      if (error instanceof OffsetOutOfRangeError) return fail(Err.OFFSET_OUT_OF_RANGE);
       throw error;
     }
   }

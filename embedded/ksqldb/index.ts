@@ -1,6 +1,18 @@
-// Public entry point of the embedded ksqlDB.
-// The engine core (statements, queries, record processing) is complete; the Kafka runtime and the
-// REST server that `startKsqlDb` will start are the next phase and plug in around KsqlEngine.
+/**
+ * The embedded ksqlDB server: the engine, its Kafka runtime and ksqlDB's REST API (default :8088).
+ * `startKsqlDb()` resolves once the port is bound, the command topic replayed, state restored and the
+ * persistent queries consuming.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
+import { getConfig } from '../../config/index.ts';
+import type { KsqlEngine } from './engine.ts';
+import { ksqlApp } from './rest/app.ts';
+import { KsqlRuntime } from './runtime/runtime.ts';
+
+export { KsqlRuntime, StatementFailure, commandIdOf } from './runtime/runtime.ts';
+export type { RuntimeOptions, RuntimeStats, StatementOutcome } from './runtime/runtime.ts';
 export { KsqlEngine } from './engine.ts';
 export type { EngineOptions, Entity, ExecuteResult, ProcessingLogEntry, SourceDescription, TransientQuery, TransientRow } from './engine.ts';
 export { KsqlError } from './errors.ts';
@@ -9,20 +21,85 @@ export { Metastore } from './metastore.ts';
 export type { DataSource, MetastoreSnapshot, QueryInfo } from './metastore.ts';
 export { MemoryStateBackend, MemoryStore } from './state/store.ts';
 export type { ChangeHook, KeyValueStore, StateBackend } from './state/store.ts';
+export { ksqlApp, KSQL_VERSION } from './rest/app.ts';
 
 export interface KsqlDbOptions {
-  port: number;
-  host: string;
-  /** Kafka bootstrap servers, comma-separated */
-  bootstrap: string;
+  /** REST port; 0 = any free port. Default config.ports.ksqldb (8088). */
+  port?: number;
+  /** Bind address. Default config.bindHost (127.0.0.1). */
+  host?: string;
+  /** Kafka bootstrap servers ("h:p,h:p" or a list). Default config.kafka.bootstrap. */
+  bootstrap?: string | string[];
+  /** ksql.service.id. Default `default_`. */
+  serviceId?: string;
+  /** Server properties, e.g. {'ksql.streams.auto.offset.reset': 'earliest'}. */
+  properties?: Record<string, string>;
+  /** Request body limit in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** One line per notable event or problem. Default: silent. */
+  log?: (line: string) => void;
 }
 
 export interface KsqlDbHandle {
+  /** http://host:port */
   url: string;
+  port: number;
+  engine: KsqlEngine;
+  runtime: KsqlRuntime;
+  /** Stops the REST server and the queries; everything processed is written and committed first. */
   stop(): Promise<void>;
 }
 
-/** Starts the ksqlDB server (REST API over a kafkajs runtime). Not implemented yet: next phase. */
-export async function startKsqlDb(opts: KsqlDbOptions): Promise<KsqlDbHandle> {
-  throw new Error(`embedded ksqlDB server is not implemented yet (engine core only); cannot listen on ${opts.host}:${opts.port}`);
+export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHandle> {
+  const config = getConfig();
+  const host = options.host ?? config.bindHost;
+  const brokers = options.bootstrap === undefined ? config.kafka.bootstrap
+    : Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+  const log = options.log ?? (() => undefined);
+  const kafka = new Kafka({
+    clientId: 'ksqldb-server',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+    connectionTimeout: 3_000,
+  });
+  const runtime = new KsqlRuntime({ kafka, serviceId: options.serviceId, config: options.properties, log });
+  await runtime.start().catch(async (e: unknown) => {
+    await runtime.stop().catch(() => undefined);
+    throw e;
+  });
+  const app = ksqlApp(runtime, { maxBodyBytes: options.maxBodyBytes, log });
+  const server = http.createServer(app);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.ports.ksqldb, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await runtime.stop().catch(() => undefined);
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    engine: runtime.engine,
+    runtime,
+    stop: () => (stopped ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await runtime.stop();
+    })()),
+  };
 }

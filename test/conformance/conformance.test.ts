@@ -307,11 +307,7 @@ describe('conformance with Apache Kafka', () => {
     });
     await producer.disconnect();
     return result;
-  }, 60_000, [{
-    id: 'BUG-1',
-    summary: 'Fetch OFFSET_OUT_OF_RANGE: Kafka sends high_watermark/last_stable_offset/log_start_offset -1, ours the real values',
-    apply: (o) => Object.assign(o.pastEnd, { highWatermark: 2, lastStableOffset: 2, logStartOffset: 0 }),
-  }]);
+  }, 60_000);
 
   scenario('consumer group: join, rebalance on join and leave, commit/fetch offsets, describe/list/delete', async (t) => {
     await createTopic(t, 'grp', 4);
@@ -399,13 +395,7 @@ describe('conformance with Apache Kafka', () => {
     const gone = await waitFor('defaults deleted', async () => ((await withAdmin(t, (a) => a.listTopics())).includes('defaults') ? undefined : true), 20_000);
     const kjsDelete = await withAdmin(t, (admin) => admin.deleteTopics({ topics: ['never-existed'] }).then(() => 'ok', errorCodeOf));
     return { create, validateOnly, viaOtherNode, kjs, del, gone, kjsDelete };
-  }, 60_000, BROKERS > 1 ? [{
-    id: 'BUG-3',
-    summary: 'CreateTopics on a broker that is not the Metadata controller: Kafka 4 (KRaft) forwards it to the controller and succeeds, ours answers 41 NOT_CONTROLLER',
-    apply: (o) => {
-      o.viaOtherNode = [{ name: 'via-last-node', errorCode: 41, hasMessage: true }];
-    },
-  }] : []);
+  });
 
   scenario('idempotent producer: InitProducerId, in-order sequences, duplicate, gap, unknown producer (raw Produce v7)', async (t) => {
     await createTopic(t, 'idem', 1);
@@ -443,14 +433,7 @@ describe('conformance with Apache Kafka', () => {
     await producer.disconnect();
     const consumed = await t.kcat(['-C', '-t', 'idem-kjs', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%o|%s\\n']);
     return { ...result, kafkajs: consumed.stdout };
-  }, 60_000, [{
-    id: 'BUG-2',
-    summary: 'Produce rejected by idempotence checks (45, 47): Kafka sends the partition log_start_offset, ours -1',
-    apply: (o) => {
-      o.gap.logStartOffset = -1;
-      o.staleEpoch.logStartOffset = -1;
-    },
-  }]);
+  });
 
   scenario('unknown topic: Metadata with auto-create off and on, Produce to an unknown topic, kcat produce auto-creates', async (t) => {
     const metadata = (c: RawConnection, name: string, allowAutoTopicCreation: boolean) =>

@@ -2,15 +2,12 @@ import { ErrorCode } from '../protocol/errors.ts';
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/index.ts';
 import type { Handler } from './context.ts';
 
+/** Served by every broker: like Kafka 4 (KRaft), which forwards admin requests to the active controller. */
 export const handleCreateTopics: Handler<CreateTopicsRequest, CreateTopicsResponse> = (ctx, request) => {
-  const isController = ctx.broker.id === ctx.cluster.controllerId();
   const seen = new Set<string>();
   return {
     throttleTimeMs: 0,
     topics: request.topics.map((t) => {
-      if (!isController) {
-        return { name: t.name, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: 'This is not the correct controller for this cluster.' };
-      }
       if (seen.has(t.name)) {
         return { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client contains a duplicate topic: ${t.name}` };
       }

@@ -141,6 +141,8 @@ export class KsqlRuntime {
   private readonly transients = new Set<{ stop: () => Promise<void> }>();
   private createdTopics = new Set<string>();
   private consumerError: Error | undefined;
+  /** where to start partitions on the next consumer start (restored marker, 'latest' topics) */
+  private seeks: { topic: string; partition: number; offset: string }[] = [];
 
   constructor(opts: RuntimeOptions) {
     this.kafka = opts.kafka;
@@ -294,10 +296,10 @@ export class KsqlRuntime {
     }
     if (!marker) return;
     for (const [topic, parts] of Object.entries(marker)) {
-      for (const [p, off] of Object.entries(parts)) this.positions.set(`${topic}\u0000${p}`, off);
-      const existing = new Set(await this.admin.listTopics());
-      if (!existing.has(topic)) continue;
-      await this.admin.setOffsets({ groupId: this.topics.group, topic, partitions: Object.entries(parts).map(([p, off]) => ({ partition: Number(p), offset: String(off) })) });
+      for (const [p, off] of Object.entries(parts)) {
+        this.positions.set(`${topic}\u0000${p}`, off);
+        this.seeks.push({ topic, partition: Number(p), offset: String(off) });
+      }
     }
     this.log(`restored ${entries} state entr(ies) from ${this.topics.changelog}; resuming at the offsets they cover`);
   }
@@ -321,14 +323,19 @@ export class KsqlRuntime {
     this.subscribed = wanted;
     if (wanted.length === 0) return;
     await this.ensureEngineTopics();
-    // A 'latest' topic the group never read starts at its current end (set while the group is empty).
+    // A 'latest' topic the group never read starts at its current end; restored state resumes at the
+    // offsets its changelog marker covers (seeks are applied as the partitions are assigned).
+    const seeks = this.seeks.filter((s) => wanted.includes(s.topic));
+    this.seeks = this.seeks.filter((s) => !wanted.includes(s.topic));
+    const seeking = new Set(seeks.map((s) => s.topic));
     const committed = await this.admin.fetchOffsets({ groupId: this.topics.group, topics: wanted });
     for (const t of committed) {
-      if ((this.topicPolicy.get(t.topic) ?? resetPolicy(this.engine.config)) !== 'latest') continue;
+      if (seeking.has(t.topic) || (this.topicPolicy.get(t.topic) ?? resetPolicy(this.engine.config)) !== 'latest') continue;
       if (t.partitions.some((p) => p.offset !== '-1')) continue;
-      const ends = await endOffsets(this.admin, t.topic);
-      await this.admin.setOffsets({ groupId: this.topics.group, topic: t.topic, partitions: [...ends].map(([partition, high]) => ({ partition, offset: high.toString() })) });
-      for (const [partition, high] of ends) this.positions.set(`${t.topic}\u0000${partition}`, Number(high));
+      for (const [partition, high] of await endOffsets(this.admin, t.topic)) {
+        seeks.push({ topic: t.topic, partition, offset: high.toString() });
+        this.positions.set(`${t.topic}\u0000${partition}`, Number(high));
+      }
     }
     const consumer = this.kafka.consumer({
       groupId: this.topics.group,
@@ -368,6 +375,7 @@ export class KsqlRuntime {
         await commitOffsetsIfNecessary();
       },
     });
+    for (const sk of seeks) consumer.seek(sk);
   }
 
   private processOne(topic: string, partition: number, offset: string, timestamp: string, key: Buffer | null, value: Buffer | null): void {
