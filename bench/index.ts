@@ -1,26 +1,52 @@
-/** `npm run bench -- <suite> [--messages N]`: side-by-side benchmarks, printed as ratios measured in one run. */
-import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
+/**
+ * `npm run bench -- <suite...> [--messages N]`: side-by-side benchmarks, each figure printed with the
+ * baseline measured in the same run. Results go to bench/results.json and bench/RESULTS.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchConnect } from '../embedded/connect/bench.ts';
+import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
 import { benchKafka } from './kafka.ts';
 import { benchKafkaSideBySide } from './kafka-reference.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   kafka: (n) => benchKafka(n ?? 1_000_000),
   'kafka-reference': (n) => benchKafkaSideBySide(n ?? 200_000),
-  connect: (n) => benchConnect(n ?? 1_000_000),
+  connect: (n) => benchConnect(n ?? 200_000),
+  pipeline: (n) => benchPipeline(n ?? 100_000),
 };
+
+/** `all` runs these; kafka-reference needs Java and Maven Central, so it is asked for by name. */
+const DEFAULT_SUITES = ['kafka', 'connect', 'pipeline'];
 
 const HELP = `Usage: npm run bench -- <suite...> [--messages N]
 
-Suites: ${Object.keys(SUITES).join(', ')}, all
-  kafka   1M 100-byte messages through the embedded cluster with kcat and kafkajs,
-          as a share of a raw loopback TCP copy of the same bytes (aim: kcat produce >= 30%, consume >= 50%)
+Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
+  kafka             1M 100-byte messages through the embedded cluster with kcat and kafkajs,
+                    as a share of a raw loopback TCP copy of the same bytes (aim: kcat produce >= 30%, consume >= 50%)
   kafka-reference   the same clients against real Apache Kafka 4.x (fetched with mvn) and ours, side by side
   connect           rows/s from a MySQL table to topic3_Users through the JDBC source, vs a plain mysql2 SELECT
+  pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
 
 Options:
-  --messages N   messages per run (default 1000000)
-  -h, --help     show this help`;
+  --messages N   messages / rows / events per run (each suite has its own default)
+  -h, --help     show this help
+
+Results are also written to bench/results.json and bench/RESULTS.md.`;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function toMarkdown(name: string, value: unknown): string {
+  const rows = Array.isArray(value) ? value : [value];
+  const objects = rows.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
+  if (objects.length === 0) return `### ${name}\n\n${JSON.stringify(value)}\n`;
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => objects.some((o) => typeof o[k] !== 'object'));
+  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
+  return [`### ${name}`, '', `| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...objects.map((o) => `| ${keys.map((k) => cell(o[k])).join(' | ')} |`), ''].join('\n');
+}
 
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), { messages: 'int', help: 'boolean' }, { h: 'help' });
@@ -28,11 +54,20 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const names = args.positional.length === 0 || args.positional.includes('all') ? Object.keys(SUITES).filter((n) => n !== 'kafka-reference') : args.positional;
+  const names = args.positional.length === 0 || args.positional.includes('all') ? DEFAULT_SUITES : args.positional;
   for (const name of names) {
     if (!SUITES[name]) throw new CliUsageError(`unknown suite "${name}"; choose from ${Object.keys(SUITES).join(', ')}, all`);
   }
-  for (const name of names) await SUITES[name](args.flags.messages as number | undefined);
+  const results: Record<string, unknown> = {};
+  for (const name of names) results[name] = await SUITES[name](args.flags.messages as number | undefined);
+  const machine = { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+  fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+  fs.writeFileSync(path.join(here, 'RESULTS.md'), [
+    '# Benchmark results', '',
+    `Measured ${machine.date} on ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (\`npm run bench -- ${names.join(' ')}\`).`, '',
+    ...Object.entries(results).map(([name, value]) => toMarkdown(name, value)),
+  ].join('\n'));
+  console.log('\nwritten: bench/results.json, bench/RESULTS.md');
 }
 
 main().catch((error) => {

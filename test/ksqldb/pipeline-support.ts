@@ -1,7 +1,9 @@
 /** Shared pieces of the ksqlDB server tests: config with small windows, REST calls, topic reads with kcat. */
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { renderedStatements } from '../../ksql/statements.ts';
+import type { Kafka } from 'kafkajs';
 import { run, waitFor } from '../support/kafka.ts';
+import { readRanges, topicRanges } from '../../embedded/ksqldb/runtime/topic-reader.ts';
 import type { KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 
 /** Tumbling 10 s, hopping 20 s by 10 s, session gap 5 s; 2 partitions, 1 replica. */
@@ -72,4 +74,19 @@ export function windowRows(rows: Map<string, Record<string, unknown>>, t0: numbe
   return [...rows.values()]
     .map((v) => `${v.source} ${(Number(v.window_start) - t0) / 1000} ${(Number(v.window_end) - t0) / 1000} views=${v.view_count} users=${v.user_count}`)
     .sort();
+}
+
+/** Every record of a topic with exact key/value bytes (kafkajs), keyed by hex key: latest value wins. */
+export async function latestByKeyBytes(kafka: Kafka, topic: string): Promise<{ count: number; latest: Map<string, string | null>; records: { key: string; value: string | null }[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const msgs = await readRanges(kafka, new Map([[topic, await topicRanges(admin, topic)]]));
+    const latest = new Map<string, string | null>();
+    const records = msgs.map((m) => ({ key: m.key?.toString('hex') ?? '', value: m.value?.toString('utf8') ?? null }));
+    for (const r of records) latest.set(r.key, r.value);
+    return { count: msgs.length, latest, records };
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench -- pipeline`: the whole embedded stack in its own process (as `npm start` runs it),
+ * fed page views at a target rate: start-up time to a ready dashboard, sustained events/s from the
+ * producer to Pinot, freshness (produce -> counted in Pinot) p50/p99, the dashboard's query cost, and
+ * the stack's resident memory. Baselines measured in the same run: a bare Node process's RSS and the
+ * rate at which the producer alone can send.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { loadConfig } from '../config/index.ts';
+import { produceUsers } from '../producers/index.ts';
+import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
+import { userIdRange } from '../producers/generate/user-ids.ts';
+import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
+import { progress } from './measure.ts';
+
+export interface PipelineFigures {
+  events: number;
+  targetRate: number;
+  startupMs: number;
+  sustainedEventsPerSec: number;
+  producerOnlyEventsPerSec: number;
+  freshnessP50Ms: number;
+  freshnessP99Ms: number;
+  dashboardQueryP50Ms: number;
+  stackRssMb: number;
+  bareNodeRssMb: number;
+}
+
+const BENCH_ENV = {
+  KAFKA_PORT: '29092', CONNECT_PORT: '28083', KSQLDB_PORT: '28088', PINOT_CONTROLLER_PORT: '29000',
+  PINOT_BROKER_PORT: '28099', DASHBOARD_PORT: '28501', MYSQL_PORT: '23306', DASHBOARD_POLL_MS: '1000',
+};
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', '--no-produce'], {
+    env: { ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, MYSQL_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/ready in [\d.]+ s/.test(out)) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`the stack exited with ${code} before it was ready:\n${out}`)));
+  });
+  return { child, startupMs: Date.now() - started };
+}
+
+async function pinotViews(brokerUrl: string): Promise<number> {
+  const response = await fetch(`${brokerUrl}/query/sql`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: 'SELECT SUM(view_count) FROM pageview_country' }),
+  });
+  const body = (await response.json()) as { resultTable?: { rows: number[][] } };
+  return Number(body.resultTable?.rows[0]?.[0] ?? 0) || 0;
+}
+
+async function bareNodeRss(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);
+  await new Promise((r) => setTimeout(r, 500));
+  const rss = rssMb(child.pid!);
+  child.kill();
+  return rss;
+}
+
+async function sendAtRate(producer: Producer, topic: string, messages: { key: string; value: string }[], rate: number, onBatch: (sentSoFar: number, at: number) => void): Promise<number> {
+  const batch = Math.max(1, Math.round(rate / 20));
+  const start = Date.now();
+  for (let i = 0; i < messages.length; i += batch) {
+    const due = start + (i / rate) * 1000;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + batch) });
+    onBatch(Math.min(messages.length, i + batch), Date.now());
+  }
+  return Date.now() - start;
+}
+
+export async function benchPipeline(events: number, rate = 5000): Promise<PipelineFigures> {
+  const config = loadConfig({ ...process.env, ...BENCH_ENV, MYSQL_URL: '' });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
+  progress('starting the embedded stack in its own process');
+  const { child, startupMs } = await startStackProcess(dataDir);
+  const brokerUrl = `http://127.0.0.1:${config.ports.pinotBroker}`;
+  const brokers = config.kafka.bootstrap;
+  try {
+    const mysqlUrl = `mysql://root@127.0.0.1:${config.ports.mysql}`;
+    progress('1000 users into MySQL, through the JDBC source and ksqlDB');
+    await produceUsers({ count: 1000, seed: 1, url: mysqlUrl, database: config.mysql.database, config, nullRate: 0 });
+    const kafka = new Kafka({ clientId: 'bench-pipeline', brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    for (;;) {
+      const cleaned = (await admin.fetchTopicOffsets(config.topics.cleanedUsers)).reduce((n, o) => n + Number(o.high), 0);
+      if (cleaned >= 1000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await admin.disconnect();
+
+    const generator = new PageViewGenerator({ seed: 2, userIds: userIdRange(1, 1000), sessionsPerUser: 1, jitterMs: 0, lateRate: 0, lateMs: 0, clock: fixedClock(Date.now(), 1000 / rate) });
+    const messages = generator.take(events).map(pageViewMessage);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+
+    progress(`producer alone: ${Math.min(events, 50_000)} events to a scratch topic as fast as possible`);
+    const scratch = messages.slice(0, Math.min(events, 50_000));
+    const soloStart = Date.now();
+    for (let i = 0; i < scratch.length; i += 1000) await producer.send({ topic: 'bench-producer-only', acks: -1, messages: scratch.slice(i, i + 1000) });
+    const producerOnlyEventsPerSec = scratch.length / ((Date.now() - soloStart) / 1000);
+
+    progress(`${events} page views at ${rate}/s through the pipeline`);
+    const sent: { count: number; at: number }[] = [];
+    const freshness: number[] = [];
+    let seen = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        seen = await pinotViews(brokerUrl).catch(() => seen);
+        const now = Date.now();
+        while (sent.length > 0 && sent[0].count <= seen) freshness.push(now - sent.shift()!.at);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const firstSend = Date.now();
+    await sendAtRate(producer, config.topics.pageview, messages, rate, (count, at) => sent.push({ count, at }));
+    await producer.disconnect();
+    const deadline = Date.now() + 120_000;
+    while (seen < events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const doneAt = Date.now();
+    polling = false;
+    await poller;
+    if (seen < events) throw new Error(`only ${seen} of ${events} page views reached Pinot within 2 minutes`);
+
+    const queryTimes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = Date.now();
+      await fetch(`http://127.0.0.1:${config.ports.dashboard}/api/snapshot`);
+      await Promise.all(['pageview_country', 'pageview_tumbling', 'pageview_hopping', 'pageview_session'].map((table) => fetch(`${brokerUrl}/query/sql`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT * FROM ${table} LIMIT 1000` }),
+      }).then((r) => r.text())));
+      queryTimes.push(Date.now() - t);
+    }
+    const figures: PipelineFigures = {
+      events,
+      targetRate: rate,
+      startupMs,
+      sustainedEventsPerSec: events / ((doneAt - firstSend) / 1000),
+      producerOnlyEventsPerSec,
+      freshnessP50Ms: percentile(freshness, 50),
+      freshnessP99Ms: percentile(freshness, 99),
+      dashboardQueryP50Ms: percentile(queryTimes, 50),
+      stackRssMb: rssMb(child.pid!),
+      bareNodeRssMb: await bareNodeRss(),
+    };
+    console.log(`\nPipeline: ${events} page views at ${rate}/s, embedded stack in one process`);
+    console.log(`start-up to a ready dashboard      ${(figures.startupMs / 1000).toFixed(1)} s (aim < 10 s)`);
+    console.log(`sustained events/s to Pinot        ${figures.sustainedEventsPerSec.toFixed(0)} (producer alone: ${figures.producerOnlyEventsPerSec.toFixed(0)}/s, ratio ${(figures.sustainedEventsPerSec / figures.producerOnlyEventsPerSec).toFixed(2)})`);
+    console.log(`freshness p50 / p99                ${figures.freshnessP50Ms} / ${figures.freshnessP99Ms} ms (aim p99 < 1000 ms)`);
+    console.log(`dashboard refresh (4 queries) p50  ${figures.dashboardQueryP50Ms} ms`);
+    console.log(`stack resident memory              ${figures.stackRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`);
+    return figures;
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('close', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

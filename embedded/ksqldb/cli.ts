@@ -1,0 +1,81 @@
+/**
+ * `npm run ksqldb -- [options]`: the embedded ksqlDB server in the foreground.
+ * Statements live in the command topic and operator state in a changelog topic, so a restart resumes.
+ */
+import { getConfig } from '../../config/index.ts';
+import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
+import { startKsqlDb } from './index.ts';
+
+const HELP = `Embedded ksqlDB server: ksqlDB's REST API (/info, /healthcheck, /status, /ksql, /query,
+/query-stream, /close-query) over persistent queries that read and write Kafka through kafkajs.
+
+Usage: npm run ksqldb -- [options]
+
+Options:
+  --port <port>             REST port (default: $KSQLDB_PORT or 8088; 0 = any free port)
+  --host <address>          bind address (default: $BIND_HOST or 127.0.0.1)
+  --bootstrap <host:port,…> Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092-9094)
+  --service-id <id>         ksql.service.id: names the command topic, changelog and consumer group
+                            (default: default_)
+  --earliest                ksql.streams.auto.offset.reset=earliest for every query (default latest;
+                            a request can set it in streamsProperties)
+  -q, --quiet               no log lines, only the ready line
+  -h, --help                show this help
+
+Try:  curl -s -X POST http://127.0.0.1:8088/ksql -d '{"ksql":"SHOW STREAMS;"}'
+Ctrl-C stops cleanly (outputs, state changes and offsets are written first).`;
+
+async function main(): Promise<void> {
+  const args = parseCliArgs(process.argv.slice(2), {
+    port: 'int', host: 'string', bootstrap: 'string', 'service-id': 'string', earliest: 'boolean', quiet: 'boolean', help: 'boolean',
+  }, { h: 'help', q: 'quiet' });
+  if (args.flags.help) {
+    console.log(HELP);
+    return;
+  }
+  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
+  const port = args.flags.port as number | undefined;
+  if (port !== undefined && port > 65535) throw new CliUsageError(`option --port must be 0-65535, got ${port}`);
+  const config = getConfig();
+  const bootstrap = (args.flags.bootstrap as string | undefined) ?? config.kafka.bootstrap.join(',');
+  const quiet = args.flags.quiet === true;
+  const handle = await startKsqlDb({
+    port: port ?? config.ports.ksqldb,
+    host: (args.flags.host as string | undefined) ?? config.bindHost,
+    bootstrap,
+    serviceId: args.flags['service-id'] as string | undefined,
+    properties: args.flags.earliest ? { 'ksql.streams.auto.offset.reset': 'earliest' } : {},
+    log: quiet ? () => {} : (line) => console.error(`[ksqldb] ${line}`),
+  });
+  const ms = handle.engine.metastore;
+  console.log(`[ksqldb] ksqlDB REST API ready at ${handle.url} (Kafka ${bootstrap}); ${ms.sources.size} source(s), ${ms.queries.size} persistent quer(ies) restored`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      console.error('[ksqldb] second signal, exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    console.error(`[ksqldb] ${signal}: stopping (flushing outputs, state and offsets)…`);
+    handle.stop().then(() => {
+      console.error('[ksqldb] stopped');
+      process.exit(0);
+    }, (error: unknown) => {
+      console.error(`[ksqldb] stop failed: ${(error as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliUsageError) {
+    console.error(`ksqldb: ${error.message}`);
+    process.exit(2);
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') console.error(`ksqldb: port already in use (${e.message}); pick another with --port`);
+  else console.error(`ksqldb: ${e.message ?? String(error)}`);
+  process.exit(1);
+});
