@@ -89,14 +89,14 @@ describe('a broker stopped under load and started again', () => {
     // First a broker that leads partition 0, then one that does not lead partition 1 (if any).
     const first = c.topic(TOPIC)!.partitions[0]!.leader;
     for (const victim of [first, [1, 2, 3].find((id) => id !== first && id !== c.topic(TOPIC)!.partitions[1]!.leader) ?? ((first % 3) + 1)]) {
+      const endAtStop = replicaDigest(c, victim, 0).end;
       await c.stopBroker(victim);
       expect(c.topic(TOPIC)!.partitions.every((p) => p.leader !== victim && p.leader !== -1)).toBe(true);
       await progress(`load while broker ${victim} is down`, 3_000);
-      const endWhenDown = replicaDigest(c, victim, 0).end;
       await c.startBroker(victim);
       await progress(`load after broker ${victim} is back`, 3_000);
       await waitFor(`broker ${victim} back in every ISR`, () => (c.topic(TOPIC)!.partitions.every((p) => p.isr.includes(victim)) ? true : undefined), 20_000, 50);
-      expect(replicaDigest(c, victim, 0).end).toBeGreaterThan(endWhenDown);
+      expect(replicaDigest(c, victim, 0).end).toBeGreaterThan(endAtStop);
     }
     stop = true;
     await producing;
