@@ -172,6 +172,7 @@ async function handWritten(kafka: Kafka, topic: string, events: number, windows:
   await new Promise<void>((resolve, reject) => {
     consumer.run({
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+        if (batch.messages.length === 0) return;
         const out: Message[] = [];
         for (const m of batch.messages) {
           const v = JSON.parse(m.value!.toString('utf8')) as { user_id: number; source: string; event_timestamp: number };
@@ -191,7 +192,12 @@ async function handWritten(kafka: Kafka, topic: string, events: number, windows:
           }
           seen++;
         }
-        await producer.send({ topic: 'bench_hand_out', acks: -1, messages: out });
+        try {
+          for (let i = 0; i < out.length; i += 1000) await producer.send({ topic: 'bench_hand_out', acks: -1, messages: out.slice(i, i + 1000) });
+        } catch (e) {
+          reject(e as Error);
+          throw e;
+        }
         resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
         await commitOffsetsIfNecessary();
         if (seen >= events) resolve();

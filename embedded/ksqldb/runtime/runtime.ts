@@ -80,6 +80,7 @@ export interface RuntimeStats {
 }
 
 const OFFSETS_KEY = '__ksql_input_offsets__';
+const SEND_CHUNK = 1000;
 type Policy = 'earliest' | 'latest';
 
 /** commandId of a statement, as ksqlDB names it (`stream/\`S\`/create`, `stream/S/drop`, `terminate/Q/execute`). */
@@ -137,6 +138,8 @@ export class KsqlRuntime {
   private readonly positions = new Map<string, number>();
   private positionsDirty = false;
   private inflight: Promise<void> | undefined;
+  private flushChain: Promise<void> = Promise.resolve();
+  private writeError: Error | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly transients = new Set<{ stop: () => Promise<void> }>();
   private createdTopics = new Set<string>();
@@ -368,9 +371,7 @@ export class KsqlRuntime {
           if (++n % 5000 === 0) await heartbeat();
         }
         if (last === undefined) return;
-        const done = this.flush();
-        this.inflight = done;
-        await done;
+        await this.flush();
         resolveOffset(last);
         await commitOffsetsIfNecessary();
       },
@@ -394,23 +395,26 @@ export class KsqlRuntime {
     await this.inflight?.catch(() => undefined);
   }
 
-  /** Writes outputs + processing log, then the changelog and the offsets they cover. */
-  private async flush(): Promise<void> {
+  /**
+   * Takes what the records processed so far produced (outputs, processing-log entries, state changes
+   * serialised now, the offsets they cover) and writes it after every earlier flush: outputs first,
+   * then changelog + offsets marker in one send (one record batch on the single changelog partition).
+   * Two partitions' batches may be in flight (one processing while the other is written); the chain
+   * keeps writes in order, and a marker never covers state that is not in the changelog before it.
+   */
+  private flush(): Promise<void> {
     const outs = this.outbox;
     this.outbox = [];
     const logs = this.pendingLog;
     this.pendingLog = [];
     const changes = this.changes;
     this.changes = new Map();
-    const dirty = this.positionsDirty;
-    this.positionsDirty = false;
     const topicMessages = groupByTopic(outs);
     if (logs.length) topicMessages.push({ topic: this.topics.processingLog, messages: logs.map((e) => ({ key: null, value: JSON.stringify(processingLogRecord(e)) })) });
-    if (topicMessages.length) await this.producer.sendBatch({ acks: -1, topicMessages });
-    this.stats.produced += outs.length;
     const msgs: Message[] = [];
     for (const c of changes.values()) msgs.push({ key: JSON.stringify([c.store, c.key]), value: c.value === undefined ? null : stringifyJson(c.value) });
-    if (dirty) {
+    if (this.positionsDirty) {
+      this.positionsDirty = false;
       const marker: Record<string, Record<string, number>> = {};
       for (const [k, off] of this.positions) {
         const [topic, p] = k.split('\u0000') as [string, string];
@@ -418,8 +422,24 @@ export class KsqlRuntime {
       }
       msgs.push({ key: OFFSETS_KEY, value: JSON.stringify(marker) });
     }
-    if (msgs.length) await this.producer.send({ topic: this.topics.changelog, acks: -1, messages: msgs });
-    this.stats.batches++;
+    const write = async (): Promise<void> => {
+      if (this.writeError) throw this.writeError;
+      try {
+        await this.sendChunked(topicMessages);
+        this.stats.produced += outs.length;
+        if (msgs.length) await this.producer.send({ topic: this.topics.changelog, acks: -1, messages: msgs });
+        this.stats.batches++;
+      } catch (e) {
+        // later markers must not cover this state: stop writing (a restart resumes from the changelog)
+        this.writeError = e as Error;
+        this.log(`writing outputs/changelog failed, queries stopped: ${(e as Error).message}`);
+        throw e;
+      }
+    };
+    const run = this.flushChain.then(write);
+    this.flushChain = run.catch(() => undefined);
+    this.inflight = run;
+    return run;
   }
 
   private onProblem(e: ProcessingLogEntry): void {
@@ -430,7 +450,29 @@ export class KsqlRuntime {
 
   /** Produces records (INSERT VALUES) straight away. */
   private async send(records: SinkRecord[]): Promise<void> {
-    await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(records) });
+    await this.sendChunked(groupByTopic(records));
+  }
+
+  /**
+   * sendBatch in slices of at most SEND_CHUNK messages: kafkajs groups a send's messages per partition
+   * by copying the partition's array for every message (quadratic in the batch size).
+   */
+  private async sendChunked(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+    let slice: { topic: string; messages: Message[] }[] = [];
+    let size = 0;
+    for (const tm of topicMessages) {
+      for (let i = 0; i < tm.messages.length; i += SEND_CHUNK) {
+        const part = tm.messages.slice(i, i + SEND_CHUNK);
+        if (size + part.length > SEND_CHUNK || slice.some((x) => x.topic === tm.topic)) {
+          await this.producer.sendBatch({ acks: -1, topicMessages: slice });
+          slice = [];
+          size = 0;
+        }
+        slice.push({ topic: tm.topic, messages: part });
+        size += part.length;
+      }
+    }
+    if (slice.length) await this.producer.sendBatch({ acks: -1, topicMessages: slice });
   }
 
   /**
