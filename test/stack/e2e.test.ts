@@ -81,7 +81,7 @@ describe('embedded stack end to end', () => {
 
     const countries = expectedCountries(users, views);
     const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
-    expect(joined).toBeGreaterThan(VIEWS / 2);
+    expect(joined).toBeGreaterThan(VIEWS / 4); // each of four columns is NULL with probability 0.2
     await waitForViews(stack, joined);
     compareCountries(await countriesInPinot(stack), countries);
 
