@@ -10,12 +10,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { AppConfig } from '../config/index.ts';
 import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
 import { startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
-import { startKsqlDb, type KsqlDbHandle } from '../embedded/ksqldb/index.ts';
 import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
 import { defaultHealthTargets } from '../dashboard/health.ts';
 import { bootstrap, jdbcUrlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
 import type { MariaDbServer } from './mariadb.ts';
+import { startKsqlDbInWorker, type KsqlDbWorkerHandle } from './ksqldb-worker.ts';
 import { resolveMysql } from './mysql.ts';
 
 export interface EmbeddedStackOptions {
@@ -30,7 +30,7 @@ export interface EmbeddedStack {
   mysql: MariaDbServer;
   kafka: KafkaCluster;
   connect: ConnectHandle;
-  ksqldb: KsqlDbHandle;
+  ksqldb: KsqlDbWorkerHandle;
   pinot: PinotHandle;
   dashboard: DashboardHandle;
   targets: BootstrapTargets;
@@ -80,9 +80,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     stops.push(() => connect.stop());
     log(`Kafka Connect ready: ${connect.url}`);
 
-    const ksqldb = await startKsqlDb({ port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers });
+    const ksqldb = await startKsqlDbInWorker({ port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers });
     stops.push(() => ksqldb.stop());
-    log(`ksqlDB ready: ${ksqldb.url}`);
+    log(`ksqlDB ready (own thread): ${ksqldb.url}`);
 
     const pinot = await startPinot({
       controllerPort: port(config.ports.pinotController),

@@ -110,7 +110,10 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDbS
     if (!persistent) await rm(dir, { recursive: true, force: true });
   };
   const datadir = join(dir, 'data');
-  const userArgs = isRoot ? ['--user=root'] : [];
+  // A private tmpdir: servers started side by side must not share (or clean up) each other's temp files.
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp, { recursive: true });
+  const userArgs = isRoot ? ['--user=root', `--tmpdir=${tmp}`] : [`--tmpdir=${tmp}`];
   if (!existsSync(join(datadir, 'mysql'))) try {
     await execFileAsync(installDb, [
       '--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${datadir}`,
