@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConnect } from '../embedded/connect/bench.ts';
+import { benchKsql } from '../embedded/ksqldb/bench.ts';
 import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
 import { benchKafka } from './kafka.ts';
 import { benchKafkaSideBySide } from './kafka-reference.ts';
@@ -16,11 +17,12 @@ const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   kafka: (n) => benchKafka(n ?? 1_000_000),
   'kafka-reference': (n) => benchKafkaSideBySide(n ?? 200_000),
   connect: (n) => benchConnect(n ?? 200_000),
+  ksql: (n) => benchKsql(n ?? 200_000),
   pipeline: (n) => benchPipeline(n ?? 100_000),
 };
 
 /** `all` runs these; kafka-reference needs Java and Maven Central, so it is asked for by name. */
-const DEFAULT_SUITES = ['kafka', 'connect', 'pipeline'];
+const DEFAULT_SUITES = ['kafka', 'connect', 'ksql', 'pipeline'];
 
 const HELP = `Usage: npm run bench -- <suite...> [--messages N]
 
@@ -29,6 +31,8 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
                     as a share of a raw loopback TCP copy of the same bytes (aim: kcat produce >= 30%, consume >= 50%)
   kafka-reference   the same clients against real Apache Kafka 4.x (fetched with mvn) and ours, side by side
   connect           rows/s from a MySQL table to topic3_Users through the JDBC source, vs a plain mysql2 SELECT
+  ksql              page views through the statements in ksql/ vs a hand-written kafkajs consumer computing
+                    the same windowed counts (aim >= 0.8), produce-to-output latency p50/p99
   pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
 
 Options:
