@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConnect } from '../embedded/connect/bench.ts';
 import { benchKsql } from '../embedded/ksqldb/bench.ts';
+import { benchPinot } from '../embedded/pinot/bench.ts';
 import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
 import { benchKafka } from './kafka.ts';
 import { benchKafkaSideBySide } from './kafka-reference.ts';
@@ -19,6 +20,7 @@ const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   connect: (n) => benchConnect(n ?? 200_000),
   ksql: (n) => benchKsql(n ?? 200_000),
   pipeline: (n) => benchPipeline(n ?? 100_000),
+  pinot: (n) => benchPinot(n ?? 1_000_000),
 };
 
 /** `all` runs these; kafka-reference needs Java and Maven Central, so it is asked for by name. */
@@ -34,6 +36,8 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
   ksql              page views through the statements in ksql/ vs a hand-written kafkajs consumer computing
                     the same windowed counts (aim >= 0.8), produce-to-output latency p50/p99
   pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
+  pinot             embedded Pinot: Kafka -> upsert and append tables rows/s, the dashboard's queries
+                    p50/p99 at N rows vs the same SQL on an in-memory DuckDB (ratio)
 
 Options:
   --messages N   messages / rows / events per run (each suite has its own default)

@@ -7,13 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 export type SqlParams = DuckDBValue[];
 
 /** A write transaction's handle: run statements inside the transaction. */
 export interface WriteTx {
-  run(sql: string, params?: SqlParams): Promise<void>;
+  /** `types`: the parameters' DuckDB types, where inferring them from the values would be wrong (lists). */
+  run(sql: string, params?: SqlParams, types?: DuckDBType[]): Promise<void>;
   all(sql: string, params?: SqlParams): Promise<DuckDBResultReader>;
 }
 
@@ -63,8 +64,8 @@ export class PinotDb {
     const run = async (): Promise<T> => {
       if (this.closed) throw new Error('Pinot storage is closed');
       const tx: WriteTx = {
-        run: async (sql, params) => {
-          await this.writer.run(sql, params);
+        run: async (sql, params, types) => {
+          await this.writer.run(sql, params, types);
         },
         all: (sql, params) => this.writer.runAndReadAll(sql, params),
       };

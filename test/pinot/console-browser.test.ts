@@ -19,6 +19,14 @@ describe.skipIf(!hasChromium)('query console in a browser', () => {
       { id: '<script>window.__pwned = 1</script>', source: '<img src=x onerror="window.__pwned=2">', views: 7, ts: 1_714_566_896_000 },
       { id: 'plain', source: 'Inbox', views: 3, ts: 1_714_566_897_000 },
     ]);
+    await http('POST', `${pinot.controllerUrl}/schemas`, {
+      schemaName: 'orders',
+      dimensionFieldSpecs: [{ name: 'orderId', dataType: 'STRING' }, { name: 'status', dataType: 'STRING' }],
+      metricFieldSpecs: [{ name: 'amount', dataType: 'DOUBLE' }],
+      dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: '1:MILLISECONDS:EPOCH', granularity: '1:MILLISECONDS' }],
+      primaryKeyColumns: ['orderId'],
+    });
+    await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('orders', 'orders'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -49,6 +57,80 @@ describe.skipIf(!hasChromium)('query console in a browser', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#stats').textContent()).toContain('numDocsScanned: 2');
     expect(external).toEqual([]);
+  });
+
+  it('lists every table with its schema', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${pinot.controllerUrl}/`);
+    const web = page.locator('li.table[data-table="web"]');
+    await expect.poll(() => web.locator('summary').textContent()).toBe('schema web (9 columns)');
+    const rows = await web.locator('.cols tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['id', 'STRING', 'dimension'], ['source', 'STRING', 'dimension'], ['n', 'INT', 'dimension'], ['flag', 'BOOLEAN', 'dimension'],
+      ['tags', 'STRING[]', 'dimension'], ['label', 'STRING', 'dimension'],
+      ['views', 'LONG', 'metric'], ['score', 'DOUBLE', 'metric'], ['ts', 'LONG', 'datetime'],
+    ]);
+    expect(await page.locator('li.table[data-table="orders"] summary').textContent()).toMatch(/^schema orders \(4 columns\)$/);
+    // Clicking a table fills the editor and opens its schema.
+    await page.getByRole('button', { name: 'orders', exact: true }).click();
+    expect(await page.inputValue('#sql')).toBe('SELECT * FROM orders LIMIT 10');
+    expect(await page.locator('li.table[data-table="orders"] details').getAttribute('open')).not.toBeNull();
+  });
+
+  it('runs the typed query on Ctrl-Enter and shows grid, timing and errors, offline', async () => {
+    const context = await browser.newContext();
+    // Everything that is not the controller is refused: the page must not need the network.
+    const external: string[] = [];
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith(pinot.controllerUrl)) return route.continue();
+      external.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    const page = await context.newPage();
+    await page.goto(`${pinot.controllerUrl}/#/query`);
+    await page.locator('li.table[data-table="web"] .cols tr').first().waitFor({ state: 'attached' });
+
+    const editor = page.locator('#sql');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('SELECT source, SUM(views) AS v, COUNT(*) FROM web GROUP BY source ORDER BY v DESC');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('done');
+
+    expect(await page.locator('#result thead th').allTextContents()).toEqual(['sourceSTRING', 'vDOUBLE', 'count(*)LONG']);
+    const grid = await page.locator('#result tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(grid).toEqual([['<img src=x onerror="window.__pwned=2">', '7', '1'], ['Inbox', '3', '1']]);
+    const timing = await page.locator('#timing').textContent();
+    expect(timing).toMatch(/^2 rows · timeUsedMs \d+ ms · round trip \d+ ms$/);
+    expect(await page.locator('#errors').textContent()).toBe('');
+    expect(page.url()).toContain('#/query?query=SELECT%20source');
+
+    // An error replaces the grid and is shown with its code; timing still reported.
+    await editor.fill('SELECT nosuchcolumn FROM web');
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('error');
+    expect(await page.locator('#errors').textContent()).toMatch(/^\[710\] UnknownColumnError: Unknown columnName 'nosuchcolumn'/);
+    expect(await page.locator('#result tbody tr').count()).toBe(0);
+    expect(await page.locator('#timing').textContent()).toMatch(/^timeUsedMs \d+ ms · round trip \d+ ms$/);
+
+    // A syntax error, then a good query again clears the error.
+    await editor.fill('SELEC 1');
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('#errors').textContent()).toMatch(/^\[150\] SQLParsingError:/);
+    await editor.fill('SELECT COUNT(*) FROM web');
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('#result tbody td').allTextContents()).toEqual(['2']);
+    expect(await page.locator('#errors').textContent()).toBe('');
+    expect(await page.locator('#timing').textContent()).toMatch(/^1 row · /);
+
+    // The controller gone: a network error is shown, not thrown away.
+    await context.route(`${pinot.controllerUrl}/sql`, (route) => route.abort('connectionrefused'));
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toBe('failed');
+    expect(await page.locator('#errors').textContent()).toMatch(/^Request failed: TypeError/);
+    expect(external).toEqual([]);
+    await context.close();
   });
 
   it('shows Pinot exceptions for a bad query', async () => {

@@ -21,7 +21,7 @@ afterAll(async () => {
 const portOf = (url: string) => Number(new URL(url).port);
 
 async function post(url: string, body: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<{ status: number; json: any; text: string; headers: Headers }> {
-  const res = await fetch(url, { method, body, headers });
+  const res = await fetch(url, { method, body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   const text = await res.text();
   let json: unknown;
   try {

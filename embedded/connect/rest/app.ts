@@ -3,6 +3,7 @@
  * {"error_code": <status>, "message": "…"}.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { ConnectRestError } from '../errors.ts';
 import type { Herder } from '../runtime/herder.ts';
 import { CONVERTER_CLASSES } from '../converters/index.ts';
@@ -53,7 +54,16 @@ export function connectApp(herder: Herder, log: (line: string) => void): express
   app.set('query parser', 'extended');
 
   // Read every body as text and parse JSON ourselves, so a bad body gets Connect's error shape.
-  app.use(express.text({ type: () => true, limit: '10mb' }));
+  // Connect's resources consume application/json only (JAX-RS @Consumes): anything else is a 415.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if ((req.method === 'POST' || req.method === 'PUT') && hasBody && !req.is('application/json')) {
+      next(new ConnectRestError(415, 'HTTP 415 Unsupported Media Type'));
+      return;
+    }
+    next();
+  });
+  app.use(express.text({ type: () => true, limit: '10mb', verify: rejectInvalidUtf8(() => new ConnectRestError(400, 'Invalid UTF-8 in request body')) }));
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const text = typeof req.body === 'string' ? req.body : '';
     if (text.trim() === '') {

@@ -39,6 +39,20 @@ export function longOp(op: '+' | '-' | '*' | '/' | '%', a: Long, b: Long): Long 
 
 /** JSON.stringify that writes bigint values as plain JSON numbers. */
 export function stringifyJson(v: unknown): string {
+  // fast path: plain JSON.stringify (no replacer) is much faster; it throws on a bigint anywhere in v,
+  // and only then the replacer below is needed (output is identical when v holds no bigint)
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v !== 'bigint') {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      // bigint inside (or a real error, which the slow path rethrows)
+    }
+  }
+  return stringifyBig(v);
+}
+
+function stringifyBig(v: unknown): string {
   let big = false;
   const s = JSON.stringify(v, (_k, x) => {
     if (typeof x === 'bigint') {

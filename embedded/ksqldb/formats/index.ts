@@ -53,15 +53,27 @@ export interface WindowBounds {
 
 /** Time windows: key bytes + 8-byte start. Session windows: key bytes + 8-byte end + 8-byte start. */
 export function encodeWindowedKey(inner: Buffer, win: WindowBounds, type: WindowType): Buffer {
+  const n = inner.length;
   if (type === 'SESSION') {
-    const b = Buffer.alloc(16);
-    b.writeBigInt64BE(BigInt(win.end), 0);
-    b.writeBigInt64BE(BigInt(win.start), 8);
-    return Buffer.concat([inner, b]);
+    const b = Buffer.allocUnsafe(n + 16);
+    inner.copy(b, 0);
+    writeInt64BE(b, win.end, n);
+    writeInt64BE(b, win.start, n + 8);
+    return b;
   }
-  const b = Buffer.alloc(8);
-  b.writeBigInt64BE(BigInt(win.start), 0);
-  return Buffer.concat([inner, b]);
+  const b = Buffer.allocUnsafe(n + 8);
+  inner.copy(b, 0);
+  writeInt64BE(b, win.start, n);
+  return b;
+}
+
+/** b.writeBigInt64BE(BigInt(v), at) without the bigint for safe integers (two 32-bit halves). */
+function writeInt64BE(b: Buffer, v: number, at: number): void {
+  if (Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / 4294967296);
+    b.writeInt32BE(hi, at);
+    b.writeUInt32BE(v - hi * 4294967296, at + 4);
+  } else b.writeBigInt64BE(BigInt(v), at);
 }
 
 export function decodeWindowedKey(data: Buffer, type: WindowType, sizeMs?: number): { inner: Buffer; window: WindowBounds } {

@@ -102,8 +102,17 @@ def('COUNT_DISTINCT', 'Count of distinct non-null values', (ts) => {
   return {
     returnType: T.BIGINT,
     init: () => [],
-    add: (acc, a) => (isNull(a[0]) || (acc as string[]).includes(k(a[0])) ? acc : [...(acc as string[]), k(a[0])]),
-    merge: (x, y) => [...new Set([...(x as string[]), ...(y as string[])])],
+    add: (acc, a) => {
+      if (isNull(a[0])) return acc;
+      const cur = acc as string[];
+      const s = k(a[0]);
+      if (cur.includes(s)) return acc;
+      const out = cur.slice();
+      out.push(s);
+      return out;
+    },
+    // accumulators are never mutated, so merging into an empty one can share the other
+    merge: (x, y) => ((x as string[]).length === 0 ? y : (y as string[]).length === 0 ? x : [...new Set([...(x as string[]), ...(y as string[])])]),
     result: (acc) => (acc as string[]).length,
   };
 });

@@ -29,10 +29,12 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
     const args = argsOf(row);
     return accs.map((acc, i) => aggs[i]!.impl.undo!(acc, args[i]!));
   };
+  const gNames = groupBy.map((_, i) => `#G${i}`);
+  const aNames = aggs.map((_, i) => `#A${i}`);
   const toRow = (key: unknown[], accs: unknown[], win?: { start: number; end: number }): Row => {
     const r: Row = {};
-    key.forEach((v, i) => (r[`#G${i}`] = v));
-    accs.forEach((acc, i) => (r[`#A${i}`] = aggs[i]!.impl.result(acc)));
+    for (let i = 0; i < key.length; i++) r[gNames[i] ?? `#G${i}`] = key[i];
+    for (let i = 0; i < accs.length; i++) r[aNames[i] ?? `#A${i}`] = aggs[i]!.impl.result(accs[i]);
     if (win) {
       r['WINDOWSTART'] = win.start;
       r['WINDOWEND'] = win.end;

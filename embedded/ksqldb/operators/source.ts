@@ -11,6 +11,18 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const keyCols = src.schema.key;
   const valueCols = src.schema.value;
   const tsCol = src.timestampColumn;
+  // field names computed once (not concatenated per record)
+  const keyFields = keyCols.map((c) => prefix + c.name);
+  const valueFields = valueCols.map((c) => prefix + c.name);
+  const nKey = keyFields.length;
+  const nValue = valueFields.length;
+  const tsKeyIdx = tsCol ? keyCols.findIndex((c) => c.name === tsCol) : -1;
+  const tsField = tsCol ? prefix + tsCol : '';
+  const fRowtime = prefix + 'ROWTIME';
+  const fRowpartition = prefix + 'ROWPARTITION';
+  const fRowoffset = prefix + 'ROWOFFSET';
+  const fWindowstart = prefix + 'WINDOWSTART';
+  const fWindowend = prefix + 'WINDOWEND';
   return (r) => {
     let key: unknown[];
     let window: { start: number; end: number } | undefined;
@@ -36,13 +48,13 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
         return undefined;
       }
       row = {};
-      keyCols.forEach((c, i) => (row![prefix + c.name] = key[i] ?? null));
-      valueCols.forEach((c, i) => (row![prefix + c.name] = values[i] ?? null));
+      for (let i = 0; i < nKey; i++) row[keyFields[i]!] = key[i] ?? null;
+      for (let i = 0; i < nValue; i++) row[valueFields[i]!] = values[i] ?? null;
     }
     let ts = r.timestamp;
     if (tsCol) {
-      const ki = keyCols.findIndex((c) => c.name === tsCol);
-      const v = ki >= 0 ? key[ki] : row ? row[prefix + tsCol] : null;
+      const ki = tsKeyIdx;
+      const v = ki >= 0 ? key[ki] : row ? row[tsField] : null;
       if (typeof v !== 'number' || v < 0) {
         if (row || ki >= 0) {
           onError(`Invalid timestamp from column ${tsCol}: ${String(v)}`, r);
@@ -51,16 +63,16 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
       } else ts = v;
     }
     if (row) {
-      row[prefix + 'ROWTIME'] = ts;
-      row[prefix + 'ROWPARTITION'] = r.partition;
-      row[prefix + 'ROWOFFSET'] = r.offset;
+      row[fRowtime] = ts;
+      row[fRowpartition] = r.partition;
+      row[fRowoffset] = r.offset;
       if (window) {
-        row[prefix + 'WINDOWSTART'] = window.start;
-        row[prefix + 'WINDOWEND'] = window.end;
+        row[fWindowstart] = window.start;
+        row[fWindowend] = window.end;
       }
     }
     const keyRow: Row = {};
-    keyCols.forEach((c, i) => (keyRow[prefix + c.name] = key[i] ?? null));
+    for (let i = 0; i < nKey; i++) keyRow[keyFields[i]!] = key[i] ?? null;
     return { key: r.key === null && keyCols.length ? null : key, row, ts, window, keyRow };
   };
 }

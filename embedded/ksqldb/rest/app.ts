@@ -3,6 +3,7 @@
  * See /work/shared/ref/ksqldb-api.md for the wire format.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { KsqlError } from '../errors.ts';
 import { StatementFailure, type KsqlRuntime } from '../runtime/runtime.ts';
 import { genericError, statementError, toEntity, type Json } from './entities.ts';
@@ -48,7 +49,11 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
   const registry: QueryRegistry = new Map();
   const log = options.log ?? (() => undefined);
   app.disable('x-powered-by');
-  app.use(express.text({ type: () => true, limit: options.maxBodyBytes ?? 1024 * 1024 }));
+  app.use(express.text({
+    type: () => true,
+    limit: options.maxBodyBytes ?? 1024 * 1024,
+    verify: rejectInvalidUtf8(() => Object.assign(new Error('Invalid JSON in request: Invalid UTF-8 byte sequence'), { status: 400 })),
+  }));
 
   app.get('/', (_req, res) => {
     res.redirect(307, '/info');

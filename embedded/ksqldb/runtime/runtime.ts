@@ -15,7 +15,8 @@
  *   again and its outputs are written a second time — identical upserts of the same table rows (the
  *   state they were computed from was not persisted), i.e. at-least-once delivery, exactly-once state.
  */
-import { Partitioners, type Admin, type Consumer, type Kafka, type Message, type Producer } from 'kafkajs';
+import { createRequire } from 'node:module';
+import { Partitioners, type Admin, type Consumer, type ICustomPartitioner, type Kafka, type Message, type Producer } from 'kafkajs';
 import { KsqlEngine, type ExecuteResult, type ProcessingLogEntry, type TransientQuery, type TransientRow } from '../engine.ts';
 import { KsqlError } from '../errors.ts';
 import type { SinkRecord } from '../io.ts';
@@ -26,6 +27,9 @@ import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from './topic-reader.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
+
+// kafkajs's own murmur2 (the DefaultPartitioner's hash), so cached partitions are exactly what it computes
+const murmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
 
 export interface RuntimeOptions {
   kafka: Kafka;
@@ -131,7 +135,7 @@ export class KsqlRuntime {
   private consumer: Consumer | undefined;
   private subscribed: string[] = [];
   private readonly topicPolicy = new Map<string, Policy>();
-  private changes = new Map<string, { store: string; key: string; value: unknown }>();
+  private changes = new Map<string, { store: string; key: string; value: unknown; fresh: boolean }>();
   private outbox: SinkRecord[] = [];
   private pendingLog: ProcessingLogEntry[] = [];
   /** next input offset per `topic\0partition` covered by the state */
@@ -152,8 +156,14 @@ export class KsqlRuntime {
     this.serviceId = opts.serviceId ?? 'default_';
     this.topics = internalTopics(this.serviceId);
     this.log = opts.log ?? (() => undefined);
-    this.backend = new MemoryStateBackend((store, key, value) => {
-      this.changes.set(`${store}\u0000${key}`, { store, key, value });
+    this.backend = new MemoryStateBackend((store, key, value, existed) => {
+      const id = `${store}\u0000${key}`;
+      const prev = this.changes.get(id);
+      // fresh: the key had no value when this batch began, so the changelog holds nothing (or a
+      // tombstone) for it; created and deleted again within the batch, it needs no record at all
+      const fresh = prev ? prev.fresh : !existed;
+      if (value === undefined && fresh && prev) this.changes.delete(id);
+      else this.changes.set(id, { store, key, value, fresh });
     });
     this.baseConfig = { 'ksql.service.id': this.serviceId, 'ksql.output.topic.name.prefix': '', ...(opts.config ?? {}) };
     this.engine = new KsqlEngine({ config: { ...this.baseConfig }, state: this.backend, processingLog: (e) => this.onProblem(e) });
@@ -166,12 +176,13 @@ export class KsqlRuntime {
     const cluster = await this.admin.describeCluster();
     this.clusterId = cluster.clusterId;
     this.brokerCount = cluster.brokers.length;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: cachingDefaultPartitioner, allowAutoTopicCreation: false });
     await this.producer.connect();
     await ensureTopics(this.admin, this.brokerCount, [
       { name: this.topics.commands, partitions: 1, replicas: 3, configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } },
       { name: this.topics.changelog, partitions: 1, replicas: 3, configs: { 'cleanup.policy': 'compact' } },
-      { name: this.topics.processingLog, partitions: 1, replicas: 1 },
+      // Replicated like every other topic: with RF 1 a cluster enforcing min.insync.replicas=2 refuses every write.
+      { name: this.topics.processingLog, partitions: 1, replicas: 3 },
     ]);
     this.engine.execute(processingLogStreamSql(this.topics.processingLog));
     await this.replayCommands();
@@ -408,7 +419,7 @@ export class KsqlRuntime {
     const logs = this.pendingLog;
     this.pendingLog = [];
     const changes = this.changes;
-    this.changes = new Map();
+    this.changes = new Map<string, { store: string; key: string; value: unknown; fresh: boolean }>();
     const topicMessages = groupByTopic(outs);
     if (logs.length) topicMessages.push({ topic: this.topics.processingLog, messages: logs.map((e) => ({ key: null, value: JSON.stringify(processingLogRecord(e)) })) });
     const msgs: Message[] = [];
@@ -584,6 +595,28 @@ export class KsqlRuntime {
     return next;
   }
 }
+
+/**
+ * kafkajs's DefaultPartitioner (Java-compatible murmur2 of the key) with the key hashes cached: sink keys
+ * repeat constantly (group keys, windows) and kafkajs's murmur2 runs on emulated 64-bit longs.
+ */
+const cachingDefaultPartitioner: ICustomPartitioner = () => {
+  const inner = Partitioners.DefaultPartitioner();
+  const hashes = new Map<string, number>();
+  return (args) => {
+    const { message, partitionMetadata } = args;
+    const key = message.key;
+    if ((message.partition !== null && message.partition !== undefined) || key === null || key === undefined) return inner(args);
+    const id = typeof key === 'string' ? 's' + key : 'b' + key.toString('latin1');
+    let h = hashes.get(id);
+    if (h === undefined) {
+      if (hashes.size >= 100_000) hashes.clear();
+      h = murmur2(key) & 0x7fffffff;
+      hashes.set(id, h);
+    }
+    return h % partitionMetadata.length;
+  };
+};
 
 function statusOf(r: ExecuteResult): CommandStatus {
   const e = r.entity;

@@ -1,7 +1,8 @@
 // Operator state behind a small key-value interface. Every write goes through an optional change
 // hook, so a runtime can append it to a compacted changelog topic and replay it on restart.
 
-export type ChangeHook = (store: string, key: string, value: unknown | undefined) => void;
+/** `existed`: the key had a value before this write (lets a changelog drop keys created and deleted within one batch) */
+export type ChangeHook = (store: string, key: string, value: unknown | undefined, existed: boolean) => void;
 
 export interface KeyValueStore<V> {
   readonly name: string;
@@ -20,8 +21,14 @@ export class MemoryStore<V> implements KeyValueStore<V> {
     return this.data.get(key);
   }
   put(key: string, value: V | undefined): void {
+    const hook = this.hook;
+    if (!hook) {
+      this.restore(key, value);
+      return;
+    }
+    const existed = this.data.has(key);
     this.restore(key, value);
-    this.hook?.(this.name, key, value);
+    hook(this.name, key, value, existed);
   }
   restore(key: string, value: V | undefined): void {
     if (value === undefined) this.data.delete(key);

@@ -1,10 +1,16 @@
 /** Shared HTTP plumbing: raw body reading (JSON or multipart file), JSON replies, Pinot error shapes. */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/json-depth.ts';
+import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
 import { toJson } from '../json.ts';
 
 /** Express middleware: the body as text whatever the content type (Pinot accepts JSON sent as text/plain too). */
-export const rawBody = express.text({ type: () => true, limit: '16mb' });
+export const rawBody = express.text({
+  type: () => true,
+  limit: '16mb',
+  verify: rejectInvalidUtf8(() => new ControllerError(400, 'Invalid JSON: invalid UTF-8 in request body')),
+});
 
 /** Sends `value` as JSON with bigint / Java-double support. */
 export function sendJson(res: Response, value: unknown, status = 200): void {
@@ -27,6 +33,9 @@ export function bodyJson(req: Request, what: string): unknown {
     text = split >= 0 ? part.slice(split + 4).replace(/\r\n$/, '') : '';
   }
   if (text.trim() === '') throw new ControllerError(400, `Invalid ${what}: the request body is empty`);
+  if (jsonDepthExceeds(text)) {
+    throw new ControllerError(400, `Invalid ${what} json string: Document nesting depth exceeds the maximum allowed (${MAX_JSON_DEPTH})`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,7 +1,10 @@
 /**
  * The query console page served by the controller at `/` (`/#/query` as Pinot's UI routes it): one
- * static HTML document with inline CSS and JS, no external assets. It lists tables, runs SQL through
- * `POST /sql`, and renders every value with textContent (data is never parsed as HTML).
+ * static HTML document with inline CSS and JS, no external assets (works offline). It lists the tables
+ * with their schemas (`GET /tables`, `GET /tables/{t}/schema`), runs SQL through `POST /sql` (button or
+ * Ctrl/Cmd-Enter), shows the result grid, timing (`#timing`: rows, broker timeUsedMs, round trip) and
+ * errors (`#errors`: Pinot exceptions, `{code,error}` bodies, network failures), and renders every value
+ * with textContent (data is never parsed as HTML).
  */
 
 export const CONSOLE_HTML = `<!doctype html>
@@ -23,7 +26,15 @@ export const CONSOLE_HTML = `<!doctype html>
   aside ul { list-style: none; margin: 0; padding: 0; }
   aside li button { width: 100%; text-align: left; background: none; border: 0; padding: 6px 8px; border-radius: 4px; cursor: pointer; font: inherit; color: var(--accent); }
   aside li button:hover { background: #eef4fc; }
-  #schema { margin-top: 8px; font-size: 12px; color: var(--muted); white-space: pre-wrap; word-break: break-word; }
+  aside li { margin-bottom: 4px; }
+  aside details { margin: 0 8px 4px; font-size: 12px; }
+  aside summary { color: var(--muted); cursor: pointer; }
+  aside .cols { width: 100%; border-collapse: collapse; margin-top: 2px; }
+  aside .cols td { padding: 1px 4px; border: 0; white-space: nowrap; font-size: 12px; }
+  aside .cols td.type { color: var(--muted); }
+  aside .cols td.kind { color: #98a2b3; font-size: 10px; text-transform: lowercase; }
+  #timing { font-size: 13px; color: var(--fg); }
+  #status.bad { color: var(--bad); }
   section { min-width: 0; }
   textarea { width: 100%; min-height: 120px; font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; padding: 8px; border: 1px solid var(--line); border-radius: 6px; resize: vertical; }
   .bar { display: flex; gap: 12px; align-items: center; margin: 8px 0 12px; flex-wrap: wrap; }
@@ -47,7 +58,6 @@ export const CONSOLE_HTML = `<!doctype html>
   <aside>
     <h2>Tables</h2>
     <ul id="tables"><li class="empty">loading&hellip;</li></ul>
-    <div id="schema"></div>
   </aside>
   <section>
     <textarea id="sql" spellcheck="false" aria-label="SQL query">SELECT * FROM pageview_country LIMIT 10</textarea>
@@ -56,6 +66,7 @@ export const CONSOLE_HTML = `<!doctype html>
       <label><input id="tracing" type="checkbox"> Tracing</label>
       <label>Query options <input id="options" type="text" size="28" placeholder="timeoutMs=10000"></label>
       <span id="status">Ctrl+Enter runs the query</span>
+      <span id="timing"></span>
     </div>
     <div id="errors" role="alert"></div>
     <div class="tablewrap"><table id="result"><thead></thead><tbody></tbody></table></div>
@@ -82,32 +93,68 @@ export const CONSOLE_HTML = `<!doctype html>
     return params.get('query');
   }
 
+  function quoteName(name) {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '"' + name.replace(/"/g, '""') + '"';
+  }
+
+  function schemaColumns(schema) {
+    var kinds = [['dimensionFieldSpecs', 'dimension'], ['metricFieldSpecs', 'metric'], ['dateTimeFieldSpecs', 'datetime'], ['timeFieldSpec', 'time']];
+    var cols = [];
+    kinds.forEach(function (k) {
+      var specs = schema[k[0]];
+      if (!specs) return;
+      if (!Array.isArray(specs)) specs = [specs.incomingGranularitySpec || specs];
+      specs.forEach(function (c) { cols.push({ name: c.name, type: c.dataType + (c.singleValueField === false ? '[]' : ''), kind: k[1] }); });
+    });
+    return cols;
+  }
+
+  function tableItem(name) {
+    var li = document.createElement('li');
+    li.className = 'table';
+    li.setAttribute('data-table', name);
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = name;
+    var details = document.createElement('details');
+    var summary = cell('summary', 'schema');
+    details.appendChild(summary);
+    var cols = document.createElement('table');
+    cols.className = 'cols';
+    details.appendChild(cols);
+    b.addEventListener('click', function () {
+      $('sql').value = 'SELECT * FROM ' + quoteName(name) + ' LIMIT 10';
+      details.open = true;
+      $('sql').focus();
+    });
+    li.appendChild(b);
+    li.appendChild(details);
+    fetch('tables/' + encodeURIComponent(name) + '/schema').then(function (r) {
+      return r.json().then(function (body) { if (!r.ok) throw new Error(body && body.error ? body.error : 'HTTP ' + r.status); return body; });
+    }).then(function (schema) {
+      var list = schemaColumns(schema);
+      summary.textContent = 'schema ' + text(schema.schemaName) + ' (' + list.length + ' columns)';
+      list.forEach(function (c) {
+        var tr = document.createElement('tr');
+        var n = cell('td', c.name); n.className = 'name';
+        var t = cell('td', c.type); t.className = 'type';
+        var k = cell('td', c.kind); k.className = 'kind';
+        tr.appendChild(n); tr.appendChild(t); tr.appendChild(k);
+        cols.appendChild(tr);
+      });
+      if ((schema.primaryKeyColumns || []).length) details.appendChild(cell('div', 'primary key: ' + schema.primaryKeyColumns.join(', ')));
+    }).catch(function (e) { summary.textContent = 'schema unavailable: ' + (e && e.message ? e.message : e); });
+    return li;
+  }
+
   function loadTables() {
     fetch('tables').then(function (r) { return r.json(); }).then(function (body) {
       var list = $('tables');
       clear(list);
       var names = (body && body.tables) || [];
       if (names.length === 0) { var li = cell('li', 'no tables yet'); li.className = 'empty'; list.appendChild(li); return; }
-      names.forEach(function (name) {
-        var li = document.createElement('li');
-        var b = document.createElement('button');
-        b.type = 'button';
-        b.textContent = name;
-        b.addEventListener('click', function () {
-          $('sql').value = 'SELECT * FROM ' + (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '"' + name.replace(/"/g, '""') + '"') + ' LIMIT 10';
-          showSchema(name);
-        });
-        li.appendChild(b);
-        list.appendChild(li);
-      });
+      names.forEach(function (name) { list.appendChild(tableItem(name)); });
     }).catch(function (e) { $('tables').textContent = 'cannot list tables: ' + e; });
-  }
-
-  function showSchema(name) {
-    fetch('tables/' + encodeURIComponent(name) + '/schema').then(function (r) { return r.json(); }).then(function (schema) {
-      var cols = [].concat(schema.dimensionFieldSpecs || [], schema.metricFieldSpecs || [], schema.dateTimeFieldSpecs || []);
-      $('schema').textContent = cols.map(function (c) { return c.name + ' : ' + c.dataType + (c.singleValueField === false ? '[]' : ''); }).join('\\n');
-    }).catch(function () { $('schema').textContent = ''; });
   }
 
   function render(body) {
@@ -150,24 +197,46 @@ export const CONSOLE_HTML = `<!doctype html>
     $('stats').textContent = keys.filter(function (k) { return k in body; }).map(function (k) { return k + ': ' + text(body[k]); }).join('  \\u00b7  ');
   }
 
+  var running = false;
   function run() {
+    if (running) return;
+    running = true;
     var sql = $('sql').value;
     var button = $('run');
     button.disabled = true;
+    $('status').className = '';
     $('status').textContent = 'running\\u2026';
+    $('timing').textContent = '';
     var payload = { sql: sql, trace: $('tracing').checked };
     if ($('options').value.trim()) payload.queryOptions = $('options').value.trim();
     try { history.replaceState(null, '', '#/query?query=' + encodeURIComponent(sql)); } catch (e) { /* ignore */ }
     var started = Date.now();
     fetch('sql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) })
       .then(function (r) { return r.text().then(function (t) { try { return JSON.parse(t); } catch (e) { return t; } }); })
-      .then(function (body) { render(body); $('status').textContent = 'done in ' + (Date.now() - started) + ' ms'; })
-      .catch(function (e) { $('errors').textContent = 'Request failed: ' + e; $('status').textContent = 'failed'; })
-      .then(function () { button.disabled = false; });
+      .then(function (body) {
+        var roundTrip = Date.now() - started;
+        render(body);
+        var failed = $('errors').textContent !== '';
+        $('status').className = failed ? 'bad' : '';
+        $('status').textContent = failed ? 'error' : 'done';
+        var parts = [];
+        var rt = body && typeof body === 'object' ? body.resultTable : undefined;
+        if (rt && rt.rows) parts.push(rt.rows.length + (rt.rows.length === 1 ? ' row' : ' rows'));
+        if (body && typeof body === 'object' && typeof body.timeUsedMs === 'number') parts.push('timeUsedMs ' + body.timeUsedMs + ' ms');
+        parts.push('round trip ' + roundTrip + ' ms');
+        $('timing').textContent = parts.join(' \\u00b7 ');
+      })
+      .catch(function (e) {
+        $('errors').textContent = 'Request failed: ' + e;
+        $('status').className = 'bad';
+        $('status').textContent = 'failed';
+        $('timing').textContent = 'round trip ' + (Date.now() - started) + ' ms';
+      })
+      .then(function () { button.disabled = false; running = false; });
   }
 
   $('run').addEventListener('click', run);
-  $('sql').addEventListener('keydown', function (e) { if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); run(); } });
+  document.addEventListener('keydown', function (e) { if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); run(); } });
   var initial = hashQuery();
   if (initial) $('sql').value = initial;
   loadTables();

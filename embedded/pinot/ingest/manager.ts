@@ -9,12 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
-import { blobValue, listValue, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, VARCHAR, blobValue, listValue, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
 import type { TableEntry, TableListener, TableManager } from '../catalog.ts';
 import { PinotDb, quoteIdent, type WriteTx } from '../db.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
 import type { TableRuntimeInfo } from '../query.ts';
-import type { CellValue } from '../schema.ts';
+import type { CellValue, Column } from '../schema.ts';
 import { duckType, stringifyJson } from '../schema.ts';
 import { decodeJsonMessage, makeRowConverter, type RowConverter } from './convert.ts';
 
@@ -76,6 +78,17 @@ interface PartitionState {
 }
 
 const INSERT_CHUNK = 2000;
+
+/** Thrown inside a probe transaction to roll it back after the row went in fine. */
+const PROBE_OK = Symbol('probe ok');
+
+/** Explicit binding type: inferred from the first element, [20, 21.5] would be INTEGER[] ("number is not an integer"). */
+function duckDbType(column: Column): DuckDBType {
+  const base = ({
+    INT: INTEGER, LONG: BIGINT, FLOAT, DOUBLE, BIG_DECIMAL: VARCHAR, BOOLEAN, TIMESTAMP: BIGINT, STRING: VARCHAR, JSON: VARCHAR, BYTES: BLOB,
+  } as const)[column.dataType]; // BIG_DECIMAL values are decimal strings; the SQL casts them
+  return column.singleValue ? base : LIST(base);
+}
 
 class TableIngestion {
   state: IngestionState = 'STOPPED';
@@ -476,7 +489,7 @@ export class IngestionManager implements TableListener {
         const chunk = batch.slice(i, i + INSERT_CHUNK);
         const params: DuckDBValue[] = columns.map((_, k) => listValue(chunk.map((row) => toDuck(row[k]!))));
         const select = columns.map((column, k) => `unnest($${k + 1}::${duckType(column)}[])`).join(', ');
-        await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params);
+        await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params, columns.map((column) => LIST(duckDbType(column))));
       }
     };
     const saveOffset = (tx: WriteTx, stored: number, failedNow: number) => tx.run(
@@ -496,19 +509,32 @@ export class IngestionManager implements TableListener {
       });
     } catch (error) {
       if (this.stopped || /closed/i.test(errorMessage(error))) throw error;
-      // One bad row must not wedge the partition: store the rows one by one, skipping (and counting) failures.
+      // One bad row must not wedge the partition: find the rows DuckDB rejects (each probe is rolled
+      // back), then store the others together with the checkpoint in ONE transaction, so a crash can
+      // never leave rows without their offset.
       ingestion.problem(`partition ${partition}: batch insert failed (${errorMessage(error)}); retrying row by row`);
-      stored = 0;
+      const good: CellValue[][] = [];
       for (const row of rows) {
         try {
-          await this.db.write((tx) => insertRows(tx, [row]));
-          stored++;
+          await this.db.write(async (tx) => {
+            await insertRows(tx, [row]);
+            throw PROBE_OK;
+          });
         } catch (rowError) {
+          if (rowError === PROBE_OK) {
+            good.push(row);
+            continue;
+          }
+          if (this.stopped || /closed/i.test(errorMessage(rowError))) throw rowError;
           failed++;
           ingestion.problem(`partition ${partition}: skipped row that DuckDB rejected: ${errorMessage(rowError)}`);
         }
       }
-      await this.db.write((tx) => saveOffset(tx, stored, failed));
+      stored = good.length;
+      await this.db.write(async (tx) => {
+        for (const row of good) await insertRows(tx, [row]);
+        await saveOffset(tx, stored, failed);
+      });
     }
     if (!state) {
       state = { nextOffset: next, highWatermark: undefined, rowsIngested: 0, malformed: 0, failed: 0, lastIngestMs: 0 };

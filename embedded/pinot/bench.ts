@@ -1,0 +1,261 @@
+/**
+ * `npm run bench -- pinot [--messages N]`: the embedded Pinot with the project's tables.
+ *
+ *  - Ingest: N rows produced with kafkajs to a topic first, then the table is created and the clock
+ *    runs until `COUNT(*)` on the broker reports all N (rows/s). Once for the realtime upsert table
+ *    `pageview_country` (its own config: FULL upsert on `country`; every key distinct so N rows stay
+ *    visible) and once for an append table (`pageview_tumbling`'s schema and config with `upsertConfig`
+ *    removed).
+ *  - Queries: the dashboard's SQL (dashboard/snapshot.ts QUERIES: the country query and the window
+ *    query) over HTTP POST /query/sql at N rows, p50/p99; the same SQL on a fresh in-memory DuckDB
+ *    holding the same rows, in the same run, and the ratio pinot/duckdb.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../../config/index.ts';
+import { COUNTRY_TABLE, QUERIES } from '../../dashboard/snapshot.ts';
+import { pinotTables } from '../../pinot/tables.ts';
+import { startKafkaCluster } from '../kafka/index.ts';
+import { startPinot } from './index.ts';
+
+const APPEND_TABLE = 'pageview_tumbling';
+const SOURCES = ['Homepage', 'Inbox', 'News', 'Sports', 'Search', 'Settings', 'External', 'Mail'];
+const BASE_TS = 1_714_566_000_000;
+const PARTITIONS = 4;
+const QUERY_RUNS = 40;
+const WARMUP_RUNS = 3;
+
+export interface PinotIngestFigures {
+  table: string;
+  kind: 'upsert' | 'append';
+  rows: number;
+  produceRowsPerSec: number;
+  ingestMs: number;
+  ingestRowsPerSec: number;
+}
+
+export interface PinotQueryFigures {
+  query: string;
+  table: string;
+  resultRows: number;
+  pinotP50Ms: number;
+  pinotP99Ms: number;
+  duckdbP50Ms: number;
+  duckdbP99Ms: number;
+  /** pinot p50 / duckdb p50 (how many times slower than DuckDB alone). */
+  ratioP50: number;
+  ratioP99: number;
+}
+
+export interface PinotBenchFigures {
+  rows: number;
+  ingest: PinotIngestFigures[];
+  queries: PinotQueryFigures[];
+}
+
+interface CountryRow { country: string; avg_age: number; user_count: number; view_count: number; last_event_ts: number }
+interface WindowRow { source: string; window_start: number; window_end: number; user_count: number; view_count: number }
+
+function countryRow(i: number): CountryRow {
+  return {
+    country: `C${String(i).padStart(8, '0')}`,
+    avg_age: 18 + ((i * 7) % 600) / 10,
+    user_count: (i * 7919) % 100_003,
+    view_count: (i * 104_729) % 1_000_003,
+    last_event_ts: BASE_TS + i,
+  };
+}
+
+function windowRow(i: number): WindowRow {
+  const windowStart = BASE_TS + Math.floor(i / SOURCES.length) * 60_000;
+  return {
+    source: SOURCES[i % SOURCES.length]!,
+    window_start: windowStart,
+    window_end: windowStart + 60_000,
+    user_count: (i * 31) % 5_000,
+    view_count: (i * 17) % 50_000,
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`[bench pinot] ${line}\n`);
+}
+
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+async function timeRuns(run: () => Promise<number>): Promise<{ p50: number; p99: number; resultRows: number }> {
+  let resultRows = 0;
+  for (let i = 0; i < WARMUP_RUNS; i++) resultRows = await run();
+  const times: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i++) {
+    const start = process.hrtime.bigint();
+    resultRows = await run();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), resultRows };
+}
+
+export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`rows must be a positive integer, got ${rows}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pinot-'));
+  const config = loadConfig();
+  progress(`${rows.toLocaleString('en-US')} rows per table; starting a 1-broker Kafka`);
+  const cluster = await startKafkaCluster({ firstPort: 0, dataDir: path.join(dir, 'kafka'), brokers: 1 });
+  let pinot: Awaited<ReturnType<typeof startPinot>> | undefined;
+  const duck = await DuckDBInstance.create(':memory:');
+  const duckConn = await duck.connect();
+  try {
+    const bootstrap = cluster.bootstrap();
+    const kafka = new Kafka({ clientId: 'bench-pinot', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+    const tables = pinotTables(config, { brokerList: bootstrap });
+    const upsertTable = tables.find((t) => t.name === COUNTRY_TABLE)!;
+    const appendTable = tables.find((t) => t.name === APPEND_TABLE)!;
+    delete appendTable.tableConfig.upsertConfig;
+    delete appendTable.tableConfig.routing;
+    const topicOf = { upsert: 'bench-pinot-country', append: 'bench-pinot-tumbling' };
+    upsertTable.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.topic.name'] = topicOf.upsert;
+    appendTable.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.topic.name'] = topicOf.append;
+
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topicOf).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await admin.disconnect();
+
+    const producer = kafka.producer();
+    await producer.connect();
+    const produce = async (topic: string, make: (i: number) => object, key: (i: number) => string): Promise<number> => {
+      const start = performance.now();
+      const batch = 5_000;
+      const inFlight: Promise<unknown>[] = [];
+      for (let i = 0; i < rows; i += batch) {
+        const n = Math.min(batch, rows - i);
+        inFlight.push(producer.send({
+          topic,
+          acks: -1,
+          messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
+        }));
+        if (inFlight.length >= 4) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+      return (rows * 1000) / (performance.now() - start);
+    };
+    progress('producing with kafkajs');
+    const produceRate = {
+      upsert: await produce(topicOf.upsert, countryRow, (i) => countryRow(i).country),
+      append: await produce(topicOf.append, windowRow, (i) => windowRow(i).source),
+    };
+    await producer.disconnect();
+
+    pinot = await startPinot({ controllerPort: 0, brokerPort: 0, dataDir: path.join(dir, 'pinot'), kafkaBootstrap: bootstrap, log: () => undefined, retryMs: 500 });
+    const p = pinot;
+    const brokerQuery = async (sql: string): Promise<{ rows: unknown[][] }> => {
+      const response = await fetch(`${p.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+      const body = await response.json() as { resultTable?: { rows: unknown[][] }; exceptions: { errorCode: number; message: string }[] };
+      if (body.exceptions.length > 0 || !body.resultTable) throw new Error(`${sql}: ${JSON.stringify(body.exceptions)}`);
+      return body.resultTable;
+    };
+    const post = async (pathName: string, body: unknown) => {
+      const response = await fetch(`${p.controllerUrl}${pathName}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`POST ${pathName}: ${response.status} ${await response.text()}`);
+    };
+
+    const ingest: PinotIngestFigures[] = [];
+    for (const [kind, table] of [['upsert', upsertTable], ['append', appendTable]] as const) {
+      progress(`ingesting into ${table.name} (${kind})`);
+      await post('/schemas', table.schema);
+      const start = performance.now();
+      await post('/tables', table.tableConfig);
+      for (let last = -1; ;) {
+        const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${table.name}`)).rows[0]![0]);
+        if (count >= rows) break;
+        if (count !== last) progress(`  ${table.name}: ${count.toLocaleString('en-US')} rows`);
+        last = count;
+        if (performance.now() - start > 15 * 60_000) throw new Error(`${table.name}: only ${count} of ${rows} rows after 15 minutes`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const ingestMs = performance.now() - start;
+      ingest.push({
+        table: table.name,
+        kind,
+        rows,
+        produceRowsPerSec: Math.round(produceRate[kind]),
+        ingestMs: Math.round(ingestMs),
+        ingestRowsPerSec: Math.round((rows * 1000) / ingestMs),
+      });
+    }
+
+    progress('loading the same rows into an in-memory DuckDB');
+    await duckConn.run(`CREATE TABLE ${COUNTRY_TABLE} (country VARCHAR, avg_age DOUBLE, user_count BIGINT, view_count BIGINT, last_event_ts BIGINT)`);
+    await duckConn.run(`CREATE TABLE ${APPEND_TABLE} (source VARCHAR, window_start BIGINT, window_end BIGINT, user_count BIGINT, view_count BIGINT)`);
+    const countryAppender = await duckConn.createAppender(COUNTRY_TABLE);
+    const windowAppender = await duckConn.createAppender(APPEND_TABLE);
+    for (let i = 0; i < rows; i++) {
+      const c = countryRow(i);
+      countryAppender.appendVarchar(c.country);
+      countryAppender.appendDouble(c.avg_age);
+      countryAppender.appendBigInt(BigInt(c.user_count));
+      countryAppender.appendBigInt(BigInt(c.view_count));
+      countryAppender.appendBigInt(BigInt(c.last_event_ts));
+      countryAppender.endRow();
+      const w = windowRow(i);
+      windowAppender.appendVarchar(w.source);
+      windowAppender.appendBigInt(BigInt(w.window_start));
+      windowAppender.appendBigInt(BigInt(w.window_end));
+      windowAppender.appendBigInt(BigInt(w.user_count));
+      windowAppender.appendBigInt(BigInt(w.view_count));
+      windowAppender.endRow();
+    }
+    countryAppender.closeSync();
+    windowAppender.closeSync();
+
+    const queries: PinotQueryFigures[] = [];
+    for (const [name, table, sql] of [['country', COUNTRY_TABLE, QUERIES.country], ['window', APPEND_TABLE, QUERIES.window(APPEND_TABLE)]] as const) {
+      progress(`query ${name}: ${QUERY_RUNS} runs on the broker, ${QUERY_RUNS} on DuckDB`);
+      const pinotTimes = await timeRuns(async () => (await brokerQuery(sql)).rows.length);
+      const duckTimes = await timeRuns(async () => (await duckConn.runAndReadAll(sql)).getRows().length);
+      if (pinotTimes.resultRows !== duckTimes.resultRows) throw new Error(`${name}: Pinot returned ${pinotTimes.resultRows} rows, DuckDB ${duckTimes.resultRows}`);
+      queries.push({
+        query: name,
+        table,
+        resultRows: pinotTimes.resultRows,
+        pinotP50Ms: round(pinotTimes.p50),
+        pinotP99Ms: round(pinotTimes.p99),
+        duckdbP50Ms: round(duckTimes.p50),
+        duckdbP99Ms: round(duckTimes.p99),
+        ratioP50: round(pinotTimes.p50 / duckTimes.p50),
+        ratioP99: round(pinotTimes.p99 / duckTimes.p99),
+      });
+    }
+
+    const figures: PinotBenchFigures = { rows, ingest, queries };
+    printFigures(figures);
+    return figures;
+  } finally {
+    duckConn.closeSync();
+    await pinot?.stop().catch(() => undefined);
+    await cluster.stop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printFigures(f: PinotBenchFigures): void {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  console.log(`\nPinot (embedded): ${n(f.rows)} rows per table, Kafka (1 broker, ${PARTITIONS} partitions) -> DuckDB-backed realtime tables`);
+  console.log(`${'table'.padEnd(20)} ${'kind'.padEnd(7)} ${'produce rows/s'.padStart(15)} ${'ingest rows/s'.padStart(14)} ${'ingest s'.padStart(9)}`);
+  for (const r of f.ingest) {
+    console.log(`${r.table.padEnd(20)} ${r.kind.padEnd(7)} ${n(r.produceRowsPerSec).padStart(15)} ${n(r.ingestRowsPerSec).padStart(14)} ${(r.ingestMs / 1000).toFixed(2).padStart(9)}`);
+  }
+  console.log(`\nDashboard queries (dashboard/snapshot.ts), ${QUERY_RUNS} runs each: broker HTTP vs in-memory DuckDB, same rows`);
+  console.log(`${'query'.padEnd(8)} ${'table'.padEnd(18)} ${'rows'.padStart(6)} ${'pinot p50'.padStart(10)} ${'pinot p99'.padStart(10)} ${'duck p50'.padStart(9)} ${'duck p99'.padStart(9)} ${'x p50'.padStart(7)} ${'x p99'.padStart(7)}`);
+  for (const q of f.queries) {
+    console.log(`${q.query.padEnd(8)} ${q.table.padEnd(18)} ${String(q.resultRows).padStart(6)} ${q.pinotP50Ms.toFixed(1).padStart(8)}ms ${q.pinotP99Ms.toFixed(1).padStart(8)}ms ${q.duckdbP50Ms.toFixed(1).padStart(7)}ms ${q.duckdbP99Ms.toFixed(1).padStart(7)}ms ${q.ratioP50.toFixed(1).padStart(7)} ${q.ratioP99.toFixed(1).padStart(7)}`);
+  }
+}
