@@ -173,11 +173,13 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
       await post('/schemas', table.schema);
       const start = performance.now();
       await post('/tables', table.tableConfig);
-      for (let last = -1; ;) {
+      for (let lastReport = 0; ;) {
         const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${table.name}`)).rows[0]![0]);
         if (count >= rows) break;
-        if (count !== last) progress(`  ${table.name}: ${count.toLocaleString('en-US')} rows`);
-        last = count;
+        if (performance.now() - lastReport > 5_000) {
+          progress(`  ${table.name}: ${count.toLocaleString('en-US')} rows`);
+          lastReport = performance.now();
+        }
         if (performance.now() - start > 15 * 60_000) throw new Error(`${table.name}: only ${count} of ${rows} rows after 15 minutes`);
         await new Promise((r) => setTimeout(r, 100));
       }

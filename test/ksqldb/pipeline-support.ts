@@ -3,7 +3,7 @@ import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { renderedStatements } from '../../ksql/statements.ts';
 import type { Kafka } from 'kafkajs';
 import { run, waitFor } from '../support/kafka.ts';
-import { readRanges, topicRanges } from '../../embedded/ksqldb/runtime/topic-reader.ts';
+import { readRanges, topicRanges } from '../../embedded/common/topic-reader.ts';
 import type { KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 
 /** Tumbling 10 s, hopping 20 s by 10 s, session gap 5 s; 2 partitions, 1 replica. */

@@ -13,7 +13,7 @@ import { applyChain, type Transformation } from '../transforms/index.ts';
 import type { Converter } from '../converters/index.ts';
 import { partitionFor } from './murmur2.ts';
 import { javaTrace, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask } from './source-task.ts';
-import { readRanges, topicRanges, type Range } from '../storage/topic-reader.ts';
+import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
 
 export const OFFSET_HEADER = '__connect.source.offset';
 
@@ -209,7 +209,7 @@ export class WorkerSourceTask {
         for (const r of parts.values()) r.from = r.to - TAIL_RECORDS > r.from ? r.to - TAIL_RECORDS : r.from;
         ranges.set(topic, parts);
       }
-      const tail = await readRanges(this.o.kafka, ranges);
+      const tail = await readRanges(this.o.kafka, ranges, 30_000, 'connect');
       for (const m of tail) {
         const header = m.headers[OFFSET_HEADER];
         if (!header) continue;

@@ -8,7 +8,7 @@
  *   connect-status   status-connector-<name> | status-task-<name>-<n> -> {"state","trace","worker_id","generation"}
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { readRanges, topicRanges, type Range, type TopicMessage } from './topic-reader.ts';
+import { readRanges, topicRanges, type Range, type TopicMessage } from '../../common/topic-reader.ts';
 import type { SourceOffset, SourcePartition } from '../runtime/source-task.ts';
 
 export interface InternalTopicNames {
@@ -108,7 +108,7 @@ export class InternalStores {
       [this.names.configs, await topicRanges(admin, this.names.configs)],
       [this.names.offsets, await topicRanges(admin, this.names.offsets)],
     ]);
-    const messages = await readRanges(this.kafka, ranges);
+    const messages = await readRanges(this.kafka, ranges, 30_000, 'connect');
     this.connectors = replayConfigs(messages.filter((m) => m.topic === this.names.configs));
     for (const m of messages) {
       if (m.topic !== this.names.offsets || m.key === null) continue;

@@ -12,6 +12,8 @@ export type Row = Record<string, unknown>;
 export interface Compiled {
   type: SqlType;
   eval: (row: Row) => unknown;
+  /** eval never throws (literals, column references, function calls, which turn errors into null) */
+  safe?: boolean;
 }
 
 export interface Scope {
@@ -182,11 +184,11 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
   switch (e.kind) {
     case 'lit': {
       const v = e.value;
-      return { type: e.type, eval: () => v };
+      return { type: e.type, eval: () => v, safe: true };
     }
     case 'col': {
       const { field, type } = scope.resolve(e);
-      return { type, eval: (r) => r[field] ?? null };
+      return { type, eval: (r) => r[field] ?? null, safe: true };
     }
     case 'neg': {
       const o = compileExpr(e.operand, scope);
@@ -434,6 +436,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
             return null;
           }
         },
+        safe: true,
       };
     }
   }

@@ -53,7 +53,8 @@ export function buildPipeline(opts: {
         const out = encode(rec);
         if (out) opts.emit(out);
       };
-  chain = project(q.values, chain);
+  // the final emit (and the table-function step before it) never reads `old`
+  chain = project(q.values, chain, true);
   if (q.tableFunctions) {
     const tfs = q.tableFunctions;
     const next = chain;

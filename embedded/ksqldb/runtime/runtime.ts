@@ -25,7 +25,7 @@ import { parseStatements } from '../parser/parser.ts';
 import { stringifyJson } from '../expr/long.ts';
 import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
-import { readRanges, topicRanges, type Range } from './topic-reader.ts';
+import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
 
 // kafkajs's own murmur2 (the DefaultPartitioner's hash), so cached partitions are exactly what it computes
@@ -257,7 +257,7 @@ export class KsqlRuntime {
 
   private async replayCommands(): Promise<void> {
     const ranges = new Map<string, Map<number, Range>>([[this.topics.commands, await topicRanges(this.admin, this.topics.commands)]]);
-    const messages = await readRanges(this.kafka, ranges);
+    const messages = await readRanges(this.kafka, ranges, 30_000, 'ksql');
     for (const m of messages) {
       let cmd: CommandValue;
       try {
@@ -289,7 +289,7 @@ export class KsqlRuntime {
   /** Loads the changelog up to its end and moves the group's offsets to what the state covers. */
   private async restoreState(): Promise<void> {
     const ranges = new Map<string, Map<number, Range>>([[this.topics.changelog, await topicRanges(this.admin, this.topics.changelog)]]);
-    const messages = await readRanges(this.kafka, ranges, 120_000);
+    const messages = await readRanges(this.kafka, ranges, 120_000, 'ksql');
     let marker: Record<string, Record<string, number>> | undefined;
     let entries = 0;
     for (const m of messages) {
@@ -341,6 +341,13 @@ export class KsqlRuntime {
     // offsets its changelog marker covers (seeks are applied as the partitions are assigned).
     const seeks = this.seeks.filter((s) => wanted.includes(s.topic));
     this.seeks = this.seeks.filter((s) => !wanted.includes(s.topic));
+    // a restarted consumer resumes exactly where the in-memory state is (offsets are committed only
+    // after their outputs and changelog are written, so the group's commits may lag behind)
+    const pending = new Set(seeks.map((s) => `${s.topic}\u0000${s.partition}`));
+    for (const [k, off] of this.positions) {
+      const [topic, p] = k.split('\u0000') as [string, string];
+      if (wanted.includes(topic) && !pending.has(k)) seeks.push({ topic, partition: Number(p), offset: String(off) });
+    }
     const seeking = new Set(seeks.map((s) => s.topic));
     const committed = await this.admin.fetchOffsets({ groupId: this.topics.group, topics: wanted });
     for (const t of committed) {
@@ -367,12 +374,31 @@ export class KsqlRuntime {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: wanted, fromBeginning: true });
+    // Offsets are committed by hand once the batch's outputs and changelog are written. The batch's
+    // writes are not awaited here: the next batch is processed while they are in flight (the flush
+    // chain keeps them in order), and the one before must have landed first (at most two in flight).
+    const commits = new Map<string, { topic: string; partition: number; offset: string }>();
+    let lastCommit = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const commitNow = (): void => {
+      timer = undefined;
+      if (commits.size === 0 || this.consumer !== consumer) return;
+      lastCommit = Date.now();
+      const batch = [...commits.values()];
+      commits.clear();
+      consumer.commitOffsets(batch).catch((e: unknown) => this.log(`offset commit failed: ${(e as Error).message}`));
+    };
+    const commitWritten = (topic: string, partition: number, offset: string): void => {
+      commits.set(`${topic}\u0000${partition}`, { topic, partition, offset });
+      const wait = lastCommit + 500 - Date.now();
+      if (wait <= 0) commitNow();
+      else if (!timer) (timer = setTimeout(commitNow, wait)).unref();
+    };
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         let last: string | undefined;
         let n = 0;
         for (const m of batch.messages) {
@@ -382,9 +408,13 @@ export class KsqlRuntime {
           if (++n % 5000 === 0) await heartbeat();
         }
         if (last === undefined) return;
-        await this.flush();
+        const previous = this.inflight;
+        const written = this.flush();
+        const next = String(Number(last) + 1);
+        written.then(() => commitWritten(batch.topic, batch.partition, next), () => undefined);
         resolveOffset(last);
-        await commitOffsetsIfNecessary();
+        await previous;
+        if (this.writeError) throw this.writeError;
       },
     });
     for (const sk of seeks) consumer.seek(sk);

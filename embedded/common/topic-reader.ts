@@ -29,7 +29,8 @@ export async function topicRanges(admin: Admin, topic: string): Promise<Map<numb
 let readerCounter = 0;
 
 /** All messages of the given partition ranges, in offset order per partition. */
-export async function readRanges(kafka: Kafka, ranges: Map<string, Map<number, Range>>, timeoutMs = 30_000): Promise<TopicMessage[]> {
+/** `readerName` names the throw-away consumer group (e.g. 'connect', 'ksql'), so it shows who reads. */
+export async function readRanges(kafka: Kafka, ranges: Map<string, Map<number, Range>>, timeoutMs = 30_000, readerName = 'topic'): Promise<TopicMessage[]> {
   const pending = new Map<string, Range>();
   for (const [topic, parts] of ranges) {
     for (const [partition, range] of parts) if (range.to > range.from) pending.set(`${topic}\u0000${partition}`, range);
@@ -37,7 +38,7 @@ export async function readRanges(kafka: Kafka, ranges: Map<string, Map<number, R
   if (pending.size === 0) return [];
   const out: TopicMessage[] = [];
   const consumer = kafka.consumer({
-    groupId: `ksql-reader-${process.pid}-${Date.now()}-${++readerCounter}`,
+    groupId: `${readerName}-reader-${process.pid}-${Date.now()}-${++readerCounter}`,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 100,
     retry: { retries: 5, initialRetryTime: 100 },
