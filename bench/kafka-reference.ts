@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
 import { startReferenceKafka } from '../reference/index.ts';
-import { progress, timed } from './measure.ts';
+import { progress, timed, countLines, percentile, runWithFiles } from './measure.ts';
 
 const MESSAGE_BYTES = 100;
 
@@ -108,33 +108,6 @@ async function startEmbedded(dataDir: string, brokers: number): Promise<Cluster>
 async function startReference(dataDir: string, brokers: number): Promise<Cluster> {
   const ref = await startReferenceKafka({ brokers, firstPort: 0, dataDir, log: (l) => progress(`reference: ${l}`) });
   return { bootstrap: ref.bootstrap, pids: ref.nodes.map((n) => n.pid), startupMs: ref.startupMs, stop: ref.stop };
-}
-
-function runWithFiles(command: string, args: string[], stdinFile: string | null, stdoutFile: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const stdin = stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore';
-    const stdout = fs.openSync(stdoutFile, 'w');
-    const child = spawn(command, args, { stdio: [stdin, stdout, 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (typeof stdin === 'number') fs.closeSync(stdin);
-      fs.closeSync(stdout);
-      resolve({ code, stderr });
-    });
-  });
-}
-
-function countLines(file: string): number {
-  const data = fs.readFileSync(file);
-  let n = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
-  return n;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function workload(cluster: Cluster, dir: string, input: string, messages: number, latencySends: number): Promise<Omit<SideFigures, 'startupMs' | 'idleRssMb' | 'peakRssMb'>> {

@@ -8,34 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { formatRow, progress, timed, type Measurement } from './measure.ts';
+import { countLines, formatRow, progress, runWithFiles, timed, type Measurement } from './measure.ts';
 import { rawLoopbackCopy } from './raw-tcp.ts';
 
 const MESSAGE_BYTES = 100;
-
-/** Runs a command with stdin from a file and stdout into a file, so no pipe is read while the clock runs. */
-function runWithFiles(command: string, args: string[], stdinFile: string | null, stdoutFile: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const stdin = stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore';
-    const stdout = fs.openSync(stdoutFile, 'w');
-    const child = spawn(command, args, { stdio: [stdin, stdout, 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (typeof stdin === 'number') fs.closeSync(stdin);
-      fs.closeSync(stdout);
-      resolve({ code, stderr });
-    });
-  });
-}
-
-function countLines(file: string): number {
-  const data = fs.readFileSync(file);
-  let n = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
-  return n;
-}
 
 /** The cluster runs in its own process, as `npm run kafka` does, so clients and broker do not share a core. */
 async function startClusterProcess(dataDir: string, port: number): Promise<{ bootstrap: string; stop: () => Promise<void> }> {

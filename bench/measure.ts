@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmarks: timing, formatting and progress lines. */
+/** Small helpers shared by the benchmarks: timing, formatting, progress lines and running clients. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 export interface Measurement {
   name: string;
   messages: number;
@@ -23,6 +25,35 @@ export function formatRow(m: Measurement, baseline?: Measurement): string {
   return `${m.name.padEnd(28)} ${Math.round(r.msgsPerSec).toLocaleString('en-US').padStart(12)} msgs/s ${r.mbPerSec.toFixed(1).padStart(9)} MB/s  (${(m.ms / 1000).toFixed(2)} s)${ratio}`;
 }
 
+/** p-th percentile of an ascending array. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 export function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** Runs a command with stdin from a file and stdout into a file, so no pipe is read while the clock runs. */
+export function runWithFiles(command: string, args: string[], stdinFile: string | null, stdoutFile: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const stdin = stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore';
+    const stdout = fs.openSync(stdoutFile, 'w');
+    const child = spawn(command, args, { stdio: [stdin, stdout, 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (typeof stdin === 'number') fs.closeSync(stdin);
+      fs.closeSync(stdout);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+export function countLines(file: string): number {
+  const data = fs.readFileSync(file);
+  let n = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
+  return n;
 }

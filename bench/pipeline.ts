@@ -15,7 +15,7 @@ import { produceUsers } from '../producers/index.ts';
 import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
 import { userIdRange } from '../producers/generate/user-ids.ts';
 import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
-import { progress } from './measure.ts';
+import { percentile, progress } from './measure.ts';
 
 export interface PipelineFigures {
   events: number;
@@ -40,9 +40,8 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+function percentileOf(values: number[], p: number): number {
+  return values.length === 0 ? NaN : percentile([...values].sort((a, b) => a - b), p);
 }
 
 async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
@@ -162,9 +161,9 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       startupMs,
       sustainedEventsPerSec: events / ((doneAt - firstSend) / 1000),
       producerOnlyEventsPerSec,
-      freshnessP50Ms: percentile(freshness, 50),
-      freshnessP99Ms: percentile(freshness, 99),
-      dashboardQueryP50Ms: percentile(queryTimes, 50),
+      freshnessP50Ms: percentileOf(freshness, 50),
+      freshnessP99Ms: percentileOf(freshness, 99),
+      dashboardQueryP50Ms: percentileOf(queryTimes, 50),
       stackRssMb: rssMb(child.pid!),
       bareNodeRssMb: await bareNodeRss(),
     };
