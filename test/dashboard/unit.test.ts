@@ -267,10 +267,11 @@ describe('health checks', () => {
 });
 
 describe('npm run dashboard', () => {
-  const tsx = 'node_modules/.bin/tsx';
+  // node with the tsx loader directly: signals reach the CLI itself, not a wrapper process that relays them.
+  const node = [process.execPath, '--import', 'tsx'] as const;
   const cli = 'dashboard/cli.ts';
   const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(tsx, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node[0], [...node.slice(1), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -293,7 +294,7 @@ describe('npm run dashboard', () => {
     const standIn = await startStandInPinot();
     standIn.tables.set('pageview_country', countryTable([['Chile', 31.5, 4, 20, 1000]]));
     const dead = await closedPort();
-    const child = spawn(tsx, [cli, '--port', '0', '--pinot-broker', standIn.url, '--poll-ms', '200'], {
+    const child = spawn(node[0], [...node.slice(1), cli, '--port', '0', '--pinot-broker', standIn.url, '--poll-ms', '200'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, MYSQL_URL: '', MYSQL_PORT: String(dead), PINOT_CONTROLLER_URL: standIn.url, KSQLDB_URL: `http://127.0.0.1:${dead}`, CONNECT_URL: `http://127.0.0.1:${dead}` },
     });

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from '../support/kafka.ts';
 
-const tsx = ['node_modules/.bin/tsx', 'embedded/kafka/cli.ts'];
+// node with the tsx loader directly: signals reach the CLI itself, not a wrapper process that relays them.
+const tsx = [process.execPath, '--import', 'tsx', 'embedded/kafka/cli.ts'] as const;
 
 describe('npm run kafka', () => {
   it('prints help', async () => {
-    const result = await run(tsx[0], [tsx[1], '--help']);
+    const result = await run(tsx[0], [...tsx.slice(1), '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/--data-dir DIR/);
     expect(result.stdout).toMatch(/--brokers N/);
@@ -14,7 +15,7 @@ describe('npm run kafka', () => {
 
   it('rejects an unknown flag and a bad number with one line and exit 2', async () => {
     for (const args of [['--nope'], ['--brokers', 'three']]) {
-      const result = await run(tsx[0], [tsx[1], ...args]);
+      const result = await run(tsx[0], [...tsx.slice(1), ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -22,7 +23,7 @@ describe('npm run kafka', () => {
   });
 
   it('starts, prints the bootstrap list, serves kcat, and stops cleanly on Ctrl-C', async () => {
-    const child = spawn(tsx[0], [tsx[1], '--data-dir', tempDir('kafka-cli'), '--brokers', '2', '--port', '29392'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx[0], [...tsx.slice(1), '--data-dir', tempDir('kafka-cli'), '--brokers', '2', '--port', '29392'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {

@@ -4,26 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../support/kafka.ts';
 import { http, tempDir } from './helpers.ts';
 
-const tsx = 'node_modules/.bin/tsx';
+// node with the tsx loader directly: signals reach the CLI itself, not a wrapper process that relays them.
+const node = [process.execPath, '--import', 'tsx'] as const;
 const cli = 'embedded/pinot/cli.ts';
 
 describe('npm run pinot', () => {
   it('prints help', async () => {
-    const result = await run(tsx, [cli, '--help']);
+    const result = await run(node[0], [...node.slice(1), cli, '--help']);
     expect(result.code).toBe(0);
     for (const flag of ['--data-dir', '--controller-port', '--broker-port', '--bootstrap']) expect(result.stdout).toContain(flag);
   });
 
   it('rejects an unknown flag and a bad port with one line and exit 2', async () => {
     for (const args of [['--nope'], ['--broker-port', 'many']]) {
-      const result = await run(tsx, [cli, ...args]);
+      const result = await run(node[0], [...node.slice(1), cli, ...args]);
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
 
   it('starts, answers on both ports, creates the project tables, and stops on Ctrl-C', async () => {
-    const child = spawn(tsx, [cli, '--data-dir', tempDir('pinot-cli'), '--controller-port', '0', '--broker-port', '0', '--bootstrap', '127.0.0.1:1', '--create-tables'], {
+    const child = spawn(node[0], [...node.slice(1), cli, '--data-dir', tempDir('pinot-cli'), '--controller-port', '0', '--broker-port', '0', '--bootstrap', '127.0.0.1:1', '--create-tables'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,5 +1,5 @@
 /**
- * The CLI as a user runs it: a child process (the project's tsx binary, as `npx tsx` resolves it,
+ * The CLI as a user runs it: a child process (node with the tsx loader, as `npm run produce` runs it,
  * without npm's own warnings on stderr), against the run's MariaDB via MYSQL_URL. MYSQL_URL carries
  * the test database as its path and MYSQL_DATABASE names it too (a URL path wins over MYSQL_DATABASE).
  */
@@ -12,7 +12,6 @@ import { produceUsers } from '../../producers/index.ts';
 import { createTestDatabase, freePort, type TestDatabase } from '../support/mariadb.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const serverUrl = inject('mysqlUrl');
 const databases: TestDatabase[] = [];
 
@@ -36,7 +35,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function runCli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, kill: () => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['producers/cli.ts', ...args], { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'producers/cli.ts', ...args], { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
