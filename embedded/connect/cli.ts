@@ -4,6 +4,7 @@
  */
 import { getConfig } from '../../config/index.ts';
 import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
+import { runCli, stopOnSignals } from '../../stack/cli-runner.ts';
 import { startConnect } from './index.ts';
 
 const HELP = `Embedded Kafka Connect worker: Connect's REST API and the JDBC source connector (MySQL/MariaDB via mysql2).
@@ -46,33 +47,7 @@ async function main(): Promise<void> {
     log: quiet ? () => {} : (line) => console.error(`[connect] ${line}`),
   });
   console.log(`[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}); ${handle.herder.connectors().length} connector(s) restored`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      console.error('[connect] second signal, exiting now');
-      process.exit(130);
-    }
-    stopping = true;
-    console.error(`[connect] ${signal}: stopping (committing offsets)…`);
-    handle.stop().then(() => {
-      console.error('[connect] stopped');
-      process.exit(0);
-    }, (error: unknown) => {
-      console.error(`[connect] stop failed: ${(error as Error).message}`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('connect', () => handle.stop(), 'stopping (committing offsets)');
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof CliUsageError) {
-    console.error(`connect: ${error.message}`);
-    process.exit(2);
-  }
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`connect: port already in use (${e.message}); pick another with --port`);
-  else console.error(`connect: ${e.message ?? String(error)}`);
-  process.exit(1);
-});
+runCli('connect', main);

@@ -4,6 +4,7 @@
  */
 import { getConfig } from '../../config/index.ts';
 import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
+import { runCli, stopOnSignals } from '../../stack/cli-runner.ts';
 import { startKsqlDb } from './index.ts';
 
 const HELP = `Embedded ksqlDB server: ksqlDB's REST API (/info, /healthcheck, /status, /ksql, /query,
@@ -49,33 +50,7 @@ async function main(): Promise<void> {
   });
   const ms = handle.engine.metastore;
   console.log(`[ksqldb] ksqlDB REST API ready at ${handle.url} (Kafka ${bootstrap}); ${ms.sources.size} source(s), ${ms.queries.size} persistent quer(ies) restored`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      console.error('[ksqldb] second signal, exiting now');
-      process.exit(130);
-    }
-    stopping = true;
-    console.error(`[ksqldb] ${signal}: stopping (flushing outputs, state and offsets)…`);
-    handle.stop().then(() => {
-      console.error('[ksqldb] stopped');
-      process.exit(0);
-    }, (error: unknown) => {
-      console.error(`[ksqldb] stop failed: ${(error as Error).message}`);
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('ksqldb', () => handle.stop(), 'stopping (flushing outputs, state and offsets)');
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof CliUsageError) {
-    console.error(`ksqldb: ${error.message}`);
-    process.exit(2);
-  }
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`ksqldb: port already in use (${e.message}); pick another with --port`);
-  else console.error(`ksqldb: ${e.message ?? String(error)}`);
-  process.exit(1);
-});
+runCli('ksqldb', main);
