@@ -80,7 +80,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     stops.push(() => connect.stop());
     log(`Kafka Connect ready: ${connect.url}`);
 
-    const ksqldb = await startKsqlDbInWorker({ port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers });
+    // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
+    // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
+    const ksqldb = await startKsqlDbInWorker({
+      port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
+      properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+    });
     stops.push(() => ksqldb.stop());
     log(`ksqlDB ready (own thread): ${ksqldb.url}`);
 

@@ -444,7 +444,7 @@ export class KsqlRuntime {
    * keeps writes in order, and a marker never covers state that is not in the changelog before it.
    */
   private flush(): Promise<void> {
-    const outs = this.outbox;
+    const outs = this.recordCacheEnabled() ? latestPerTableKey(this.outbox, this.tableTopics()) : this.outbox;
     this.outbox = [];
     const logs = this.pendingLog;
     this.pendingLog = [];
@@ -481,6 +481,25 @@ export class KsqlRuntime {
     this.flushChain = run.catch(() => undefined);
     this.inflight = run;
     return run;
+  }
+
+  /**
+   * ksqlDB's record cache (`ksql.streams.cache.max.bytes.buffering`, Kafka Streams' cache): when it is
+   * on, a table emits only the latest value of each key per commit, not every intermediate update.
+   * Off (0) by default here, like the query-validation tests; the embedded stack turns it on.
+   */
+  private recordCacheEnabled(): boolean {
+    return Number(this.engine.config['ksql.streams.cache.max.bytes.buffering'] ?? 0) > 0;
+  }
+
+  private tableTopics(): Set<string> {
+    const topics = new Set<string>();
+    // Session tables keep every update: reduced, a batch can leave tombstones of sessions whose value
+    // never left it, which transient push queries over the topic do not yet read back correctly.
+    for (const source of this.engine.metastore.sources.values()) {
+      if (source.type === 'TABLE' && source.windowType !== 'SESSION') topics.add(source.topic);
+    }
+    return topics;
   }
 
   private onProblem(e: ProcessingLogEntry): void {
@@ -676,4 +695,17 @@ function detachTransient(engine: KsqlEngine, id: string): string[] {
   if (!map || !t) throw new Error(`transient query ${id} is not registered with the engine`);
   map.delete(id);
   return [...new Set(t.pipeline.inputs.map((i) => i.topic))];
+}
+
+/**
+ * Table outputs reduced to the last record of each (topic, key) in `records`, in the order of those
+ * last records; stream outputs are all kept. Windowed keys carry their window, so each window keeps
+ * its own latest value, and a final tombstone stays a tombstone.
+ */
+export function latestPerTableKey(records: SinkRecord[], tableTopics: Set<string>): SinkRecord[] {
+  const lastIndex = new Map<string, number>();
+  records.forEach((r, i) => {
+    if (tableTopics.has(r.topic)) lastIndex.set(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`, i);
+  });
+  return records.filter((r, i) => !tableTopics.has(r.topic) || lastIndex.get(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`) === i);
 }
