@@ -41,11 +41,38 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
 
 Options:
   --messages N   messages / rows / events per run (each suite has its own default)
+  --report       only rewrite bench/RESULTS.md from bench/results.json
   -h, --help     show this help
 
 Results are also written to bench/results.json and bench/RESULTS.md.`;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS_JSON = path.join(here, 'results.json');
+
+interface SuiteResult {
+  measuredAt: string;
+  machine: { cores: number; memoryGiB: number; node: string };
+  figures: unknown;
+}
+
+/** Earlier runs' results, so running one suite keeps the others' latest figures. */
+function readResults(): Record<string, SuiteResult> {
+  try {
+    const saved = JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as { suites?: Record<string, SuiteResult> };
+    return saved.suites ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function writeResults(suites: Record<string, SuiteResult>): void {
+  fs.writeFileSync(RESULTS_JSON, JSON.stringify({ suites }, null, 2) + '\n');
+  fs.writeFileSync(path.join(here, 'RESULTS.md'), [
+    '# Benchmark results', '',
+    'Each suite as last measured by `npm run bench -- <suite>`; every figure comes with the baseline measured in the same run.', '',
+    ...Object.entries(suites).map(([name, r]) => `${toMarkdown(name, r.figures)}\n_${r.measuredAt}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}_\n`),
+  ].join('\n'));
+}
 
 function toMarkdown(name: string, value: unknown): string {
   const rows = Array.isArray(value) ? value : [value];
@@ -57,24 +84,27 @@ function toMarkdown(name: string, value: unknown): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { messages: 'int', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(process.argv.slice(2), { messages: 'int', report: 'boolean', help: 'boolean' }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
+    return;
+  }
+  if (args.flags.report) {
+    writeResults(readResults());
+    console.log('rewritten: bench/RESULTS.md from bench/results.json');
     return;
   }
   const names = args.positional.length === 0 || args.positional.includes('all') ? DEFAULT_SUITES : args.positional;
   for (const name of names) {
     if (!SUITES[name]) throw new CliUsageError(`unknown suite "${name}"; choose from ${Object.keys(SUITES).join(', ')}, all`);
   }
-  const results: Record<string, unknown> = {};
-  for (const name of names) results[name] = await SUITES[name](args.flags.messages as number | undefined);
-  const machine = { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-  fs.writeFileSync(path.join(here, 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), [
-    '# Benchmark results', '',
-    `Measured ${machine.date} on ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (\`npm run bench -- ${names.join(' ')}\`).`, '',
-    ...Object.entries(results).map(([name, value]) => toMarkdown(name, value)),
-  ].join('\n'));
+  const machine = { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const fresh: Record<string, SuiteResult> = {};
+  for (const name of names) {
+    const figures = await SUITES[name](args.flags.messages as number | undefined);
+    fresh[name] = { measuredAt: new Date().toISOString(), machine, figures };
+  }
+  writeResults({ ...readResults(), ...fresh });
   console.log('\nwritten: bench/results.json, bench/RESULTS.md');
 }
 
