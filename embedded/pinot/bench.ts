@@ -25,6 +25,7 @@ const APPEND_TABLE = 'pageview_tumbling';
 const SOURCES = ['Homepage', 'Inbox', 'News', 'Sports', 'Search', 'Settings', 'External', 'Mail'];
 const BASE_TS = 1_714_566_000_000;
 const PARTITIONS = 4;
+const FRESHNESS_SAMPLES = 30;
 const QUERY_RUNS = 40;
 const WARMUP_RUNS = 3;
 
@@ -54,6 +55,7 @@ export interface PinotBenchFigures {
   rows: number;
   ingest: PinotIngestFigures[];
   queries: PinotQueryFigures[];
+  freshness: { samples: number; p50Ms: number; p99Ms: number };
 }
 
 interface CountryRow { country: string; avg_age: number; user_count: number; view_count: number; last_event_ts: number }
@@ -194,6 +196,30 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
       });
     }
 
+    // Freshness: one row at a time into the (now caught-up) append table, timed until a query sees it.
+    progress(`freshness: ${FRESHNESS_SAMPLES} single rows, each timed from produce to queryable`);
+    const single = kafka.producer();
+    await single.connect();
+    const freshnessMs: number[] = [];
+    let visible = rows;
+    for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
+      const start = performance.now();
+      await single.send({ topic: topicOf.append, acks: -1, messages: [{ key: `fresh-${i}`, value: JSON.stringify(windowRow(rows + i)) }] });
+      for (;;) {
+        const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${appendTable.name}`)).rows[0]![0]);
+        if (count > visible) {
+          visible = count;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      freshnessMs.push(performance.now() - start);
+    }
+    await single.disconnect();
+    freshnessMs.sort((a, b) => a - b);
+    const freshness = { samples: FRESHNESS_SAMPLES, p50Ms: round(percentile(freshnessMs, 50)), p99Ms: round(percentile(freshnessMs, 99)) };
+    console.log(`Pinot freshness (produce -> queryable), ${FRESHNESS_SAMPLES} single rows: p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms (aim: within 1 s)`);
+
     progress('loading the same rows into an in-memory DuckDB');
     await duckConn.run(`CREATE TABLE ${COUNTRY_TABLE} (country VARCHAR, avg_age DOUBLE, user_count BIGINT, view_count BIGINT, last_event_ts BIGINT)`);
     await duckConn.run(`CREATE TABLE ${APPEND_TABLE} (source VARCHAR, window_start BIGINT, window_end BIGINT, user_count BIGINT, view_count BIGINT)`);
@@ -237,7 +263,7 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
       });
     }
 
-    const figures: PinotBenchFigures = { rows, ingest, queries };
+    const figures: PinotBenchFigures = { rows, ingest, queries, freshness };
     printFigures(figures);
     return figures;
   } finally {
