@@ -9,7 +9,9 @@ const peer = resolve(root, '../shared/peer-tests/ksql');
 const baseline = JSON.parse(readFileSync(resolve(root, 'embedded/ksqldb/qtt/baseline.json'), 'utf8')) as { passed: number };
 
 describe('ksqlDB query-validation tests (public set)', () => {
-  it.skipIf(!existsSync(peer))('passes at least the committed baseline', () => {
+  it('passes at least the committed baseline', () => {
+    // The peer suite lives in ../shared (the steering repository's folder beside this clone, as CI has it).
+    expect(existsSync(peer), `${peer} is missing: put the shared/ folder beside this repository`).toBe(true);
     const results = runPaths([resolve(peer, 'json'), resolve(peer, 'delimited')]);
     const passed = results.filter((r) => r.status === 'passed').length;
     const failed = results.filter((r) => r.status === 'failed').map((r) => `${r.name}: ${r.reason}`);
