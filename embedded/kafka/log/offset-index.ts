@@ -2,7 +2,7 @@
  * Sparse offset index (`.index`): 8-byte entries of (offset relative to the segment base INT32, file
  * position INT32), one every indexIntervalBytes. An entry names the base offset of the batch at that position.
  */
-import { IndexFile } from './index-file.ts';
+import { SegmentIndex } from './segment-index.ts';
 import { lastIndexAtOrBelow } from './sorted-search.ts';
 
 const ENTRY_BYTES = 8;
@@ -12,18 +12,9 @@ export interface OffsetPosition {
   position: number;
 }
 
-export class OffsetIndex {
-  private readonly file: IndexFile;
-
-  constructor(
-    path: string,
-    readonly baseOffset: number,
-  ) {
-    this.file = new IndexFile(path, ENTRY_BYTES);
-  }
-
-  get count(): number {
-    return this.file.count;
+export class OffsetIndex extends SegmentIndex {
+  constructor(path: string, baseOffset: number) {
+    super(path, baseOffset, ENTRY_BYTES);
   }
 
   get hadPartialEntry(): boolean {
@@ -69,25 +60,5 @@ export class OffsetIndex {
       previous = e;
     }
     return true;
-  }
-
-  clear(): void {
-    this.file.truncateToEntries(0);
-  }
-
-  persist(): void {
-    this.file.persist();
-  }
-
-  flush(): void {
-    this.file.flush();
-  }
-
-  close(): void {
-    this.file.close();
-  }
-
-  closeAndDelete(): void {
-    this.file.closeAndDelete();
   }
 }

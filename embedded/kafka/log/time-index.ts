@@ -3,7 +3,7 @@
  * base INT32). Each entry records a new maximum timestamp of the segment and the base offset of the batch
  * that first reached it, so every batch before that one has a smaller maxTimestamp.
  */
-import { IndexFile } from './index-file.ts';
+import { SegmentIndex } from './segment-index.ts';
 import { readInt64, writeInt64 } from './int64.ts';
 import { lastIndexAtOrBelow } from './sorted-search.ts';
 
@@ -14,18 +14,9 @@ export interface TimestampOffset {
   offset: number;
 }
 
-export class TimeIndex {
-  private readonly file: IndexFile;
-
-  constructor(
-    path: string,
-    readonly baseOffset: number,
-  ) {
-    this.file = new IndexFile(path, ENTRY_BYTES);
-  }
-
-  get count(): number {
-    return this.file.count;
+export class TimeIndex extends SegmentIndex {
+  constructor(path: string, baseOffset: number) {
+    super(path, baseOffset, ENTRY_BYTES);
   }
 
   entry(i: number): TimestampOffset {
@@ -69,25 +60,5 @@ export class TimeIndex {
       previous = e;
     }
     return true;
-  }
-
-  clear(): void {
-    this.file.truncateToEntries(0);
-  }
-
-  persist(): void {
-    this.file.persist();
-  }
-
-  flush(): void {
-    this.file.flush();
-  }
-
-  close(): void {
-    this.file.close();
-  }
-
-  closeAndDelete(): void {
-    this.file.closeAndDelete();
   }
 }
