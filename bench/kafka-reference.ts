@@ -10,7 +10,6 @@
  *
  *   tsx bench/kafka-reference.ts [--messages N] [--brokers N] [--latency-sends N]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
 import { startReferenceKafka } from '../reference/index.ts';
-import { progress, timed, countLines, percentile, runWithFiles } from './measure.ts';
-
-const MESSAGE_BYTES = 100;
+import { MESSAGE_BYTES, runKafkaClients, startClusterProcess, writeMessageFile } from './kafka-clients.ts';
+import { percentile, progress } from './measure.ts';
 
 interface Cluster {
   bootstrap: string;
@@ -82,27 +80,9 @@ async function waitForBrokers(bootstrap: string, brokers: number, timeoutMs = 12
 /** Ours in its own process, exactly as `npm run kafka` runs it (see bench/kafka.ts). */
 async function startEmbedded(dataDir: string, brokers: number): Promise<Cluster> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', '0', '--brokers', String(brokers)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /bootstrap: (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
-  });
-  await waitForBrokers(bootstrap, brokers);
-  return {
-    bootstrap,
-    pids: [child.pid!],
-    startupMs: Date.now() - started,
-    stop: () => new Promise<void>((resolve) => {
-      child.removeAllListeners('close');
-      child.on('close', () => resolve());
-      child.kill('SIGINT');
-    }),
-  };
+  const cluster = await startClusterProcess(dataDir, 0, brokers);
+  await waitForBrokers(cluster.bootstrap, brokers);
+  return { bootstrap: cluster.bootstrap, pids: [cluster.pid], startupMs: Date.now() - started, stop: cluster.stop };
 }
 
 async function startReference(dataDir: string, brokers: number): Promise<Cluster> {
@@ -111,69 +91,15 @@ async function startReference(dataDir: string, brokers: number): Promise<Cluster
 }
 
 async function workload(cluster: Cluster, dir: string, input: string, messages: number, latencySends: number): Promise<Omit<SideFigures, 'startupMs' | 'idleRssMb' | 'peakRssMb'>> {
-  const { bootstrap } = cluster;
-  const sink = path.join(dir, 'out.txt');
+  const t = await runKafkaClients(cluster.bootstrap, dir, input, messages, latencySends);
   const perSec = (ms: number) => messages / (ms / 1000);
-
-  progress(`kcat produce ${messages.toLocaleString('en-US')} messages`);
-  const kcatProduce = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input, sink));
-  if (kcatProduce.value.code !== 0) throw new Error(`kcat produce failed: ${kcatProduce.value.stderr}`);
-
-  progress('kcat consume');
-  const kcatConsume = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n'], null, sink));
-  const consumed = countLines(sink);
-  if (consumed !== messages) throw new Error(`kcat consumed ${consumed} of ${messages}: ${kcatConsume.value.stderr}`);
-
-  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } });
-  const producer = kafka.producer();
-  await producer.connect();
-  const value = Buffer.alloc(MESSAGE_BYTES, 0x78);
-  progress('kafkajs produce');
-  const batch = 10_000;
-  const kjsProduce = await timed(async () => {
-    const inFlight: Promise<unknown>[] = [];
-    for (let i = 0; i < messages; i += batch) {
-      const n = Math.min(batch, messages - i);
-      inFlight.push(producer.send({ topic: 'bench-kafkajs', acks: -1, messages: Array.from({ length: n }, () => ({ value })) }));
-      if (inFlight.length >= 5) await inFlight.shift();
-    }
-    await Promise.all(inFlight);
-  });
-
-  progress(`kafkajs latency: ${latencySends} single-message sends, acks=all`);
-  await producer.send({ topic: 'bench-latency', acks: -1, messages: [{ value }] }); // creates the topic, warms up
-  const latencies: number[] = [];
-  for (let i = 0; i < latencySends; i++) {
-    const start = process.hrtime.bigint();
-    await producer.send({ topic: 'bench-latency', acks: -1, messages: [{ value }] });
-    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  latencies.sort((a, b) => a - b);
-  await producer.disconnect();
-
-  progress('kafkajs consume');
-  const consumer = kafka.consumer({ groupId: 'bench', maxBytesPerPartition: 4 * 1024 * 1024 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: 'bench-kafkajs', fromBeginning: true });
-  const kjsConsume = await timed(() => new Promise<void>((resolve) => {
-    let count = 0;
-    void consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch: b }) => {
-        count += b.messages.length;
-        if (count >= messages) resolve();
-      },
-    });
-  }));
-  await consumer.disconnect();
-
   return {
-    kcatProduce: perSec(kcatProduce.ms),
-    kcatConsume: perSec(kcatConsume.ms),
-    kafkajsProduce: perSec(kjsProduce.ms),
-    kafkajsConsume: perSec(kjsConsume.ms),
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
+    kcatProduce: perSec(t.kcatProduceMs),
+    kcatConsume: perSec(t.kcatConsumeMs),
+    kafkajsProduce: perSec(t.kafkajsProduceMs),
+    kafkajsConsume: perSec(t.kafkajsConsumeMs),
+    p50Ms: percentile(t.latenciesMs, 50),
+    p99Ms: percentile(t.latenciesMs, 99),
   };
 }
 
@@ -196,8 +122,7 @@ export async function benchKafkaSideBySide(messages: number, options: { brokers?
   const latencySends = options.latencySends ?? 2000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kafka-ref-'));
   try {
-    const input = path.join(dir, 'messages.txt');
-    fs.writeFileSync(input, `${'x'.repeat(MESSAGE_BYTES - 1)}\n`.repeat(messages));
+    const input = writeMessageFile(dir, messages);
     const reference = await measure('reference', (d) => startReference(d, brokers), dir, input, messages, latencySends);
     const embedded = await measure('embedded', (d) => startEmbedded(d, brokers), dir, input, messages, latencySends);
     const result = { messages, brokers, reference, embedded };

@@ -1,0 +1,118 @@
+/**
+ * The Kafka workload both Kafka benchmarks run: kcat produce and consume, kafkajs produce (plus
+ * optional single-message acks=all sends for latency) and consume, of 100-byte messages; and the
+ * embedded cluster started in its own process, as `npm run kafka` runs it, so clients and broker do
+ * not share a core.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { countLines, progress, runWithFiles, timed } from './measure.ts';
+
+export const MESSAGE_BYTES = 100;
+
+export interface ClientTimings {
+  kcatProduceMs: number;
+  kcatConsumeMs: number;
+  kafkajsProduceMs: number;
+  kafkajsConsumeMs: number;
+  /** Single-message acks=all send times, ascending (empty unless asked for). */
+  latenciesMs: number[];
+}
+
+/** A file of `messages` lines of MESSAGE_BYTES bytes each (newline included), kcat's input. */
+export function writeMessageFile(dir: string, messages: number): string {
+  const file = path.join(dir, 'messages.txt');
+  fs.writeFileSync(file, `${'x'.repeat(MESSAGE_BYTES - 1)}\n`.repeat(messages));
+  return file;
+}
+
+export interface ClusterProcess {
+  bootstrap: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/** `embedded/kafka/cli.ts` in a child process; resolves once it prints its bootstrap list. */
+export async function startClusterProcess(dataDir: string, port: number, brokers = 3): Promise<ClusterProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port), '--brokers', String(brokers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const match = /bootstrap: (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
+  });
+  return {
+    bootstrap,
+    pid: child.pid!,
+    stop: () => new Promise<void>((resolve) => {
+      child.removeAllListeners('close');
+      child.on('close', () => resolve());
+      child.kill('SIGINT');
+    }),
+  };
+}
+
+export async function runKafkaClients(bootstrap: string, dir: string, input: string, messages: number, latencySends = 0): Promise<ClientTimings> {
+  const sink = path.join(dir, 'out.txt');
+
+  progress(`kcat produce ${messages.toLocaleString('en-US')} messages`);
+  const kcatProduce = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input, sink));
+  if (kcatProduce.value.code !== 0) throw new Error(`kcat produce failed: ${kcatProduce.value.stderr}`);
+
+  progress('kcat consume');
+  const kcatConsume = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n'], null, sink));
+  const consumed = countLines(sink);
+  if (consumed !== messages) throw new Error(`kcat consumed ${consumed} of ${messages}: ${kcatConsume.value.stderr}`);
+
+  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100 } });
+  const producer = kafka.producer();
+  await producer.connect();
+  const value = Buffer.alloc(MESSAGE_BYTES, 0x78);
+  progress('kafkajs produce');
+  const batch = 10_000;
+  const kjsProduce = await timed(async () => {
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < messages; i += batch) {
+      const n = Math.min(batch, messages - i);
+      inFlight.push(producer.send({ topic: 'bench-kafkajs', acks: -1, messages: Array.from({ length: n }, () => ({ value })) }));
+      if (inFlight.length >= 5) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+  });
+
+  const latenciesMs: number[] = [];
+  if (latencySends > 0) {
+    progress(`kafkajs latency: ${latencySends} single-message sends, acks=all`);
+    await producer.send({ topic: 'bench-latency', acks: -1, messages: [{ value }] }); // creates the topic, warms up
+    for (let i = 0; i < latencySends; i++) {
+      const start = process.hrtime.bigint();
+      await producer.send({ topic: 'bench-latency', acks: -1, messages: [{ value }] });
+      latenciesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    latenciesMs.sort((a, b) => a - b);
+  }
+  await producer.disconnect();
+
+  progress('kafkajs consume');
+  const consumer = kafka.consumer({ groupId: 'bench', maxBytesPerPartition: 4 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'bench-kafkajs', fromBeginning: true });
+  const kjsConsume = await timed(() => new Promise<void>((resolve) => {
+    let count = 0;
+    void consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch: b }) => {
+        count += b.messages.length;
+        if (count >= messages) resolve();
+      },
+    });
+  }));
+  await consumer.disconnect();
+
+  return { kcatProduceMs: kcatProduce.ms, kcatConsumeMs: kcatConsume.ms, kafkajsProduceMs: kjsProduce.ms, kafkajsConsumeMs: kjsConsume.ms, latenciesMs };
+}
