@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   try {
     flags = parseCliArgs(process.argv.slice(2), {
       help: 'boolean',
-      port: 'int',
+      port: 'port',
       host: 'string',
       'pinot-broker': 'string',
       'poll-ms': 'int',
@@ -52,7 +52,6 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   const port = (flags.port as number | undefined) ?? settings.port;
-  if (port > 65535) fail(`option --port must be a port number 0-65535, got "${port}"`);
   const pollIntervalMs = (flags['poll-ms'] as number | undefined) ?? settings.pollIntervalMs;
   if (pollIntervalMs < 100) fail(`option --poll-ms must be at least 100, got "${pollIntervalMs}"`);
   const top = flags.top as number | undefined;

@@ -27,7 +27,7 @@ Then, for example:  kcat -b 127.0.0.1:PORT -L`;
 
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), {
-    brokers: 'int', port: 'int', 'data-dir': 'string', 'heap-mb': 'int', 'fetch-only': 'boolean', help: 'boolean',
+    brokers: 'int', port: 'port', 'data-dir': 'string', 'heap-mb': 'int', 'fetch-only': 'boolean', help: 'boolean',
   }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);

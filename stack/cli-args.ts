@@ -4,7 +4,7 @@ export class CliUsageError extends Error {
   override name = 'CliUsageError';
 }
 
-export type FlagKind = 'string' | 'int' | 'number' | 'boolean';
+export type FlagKind = 'string' | 'int' | 'port' | 'number' | 'boolean';
 export type FlagValue = string | number | boolean;
 
 export interface ParsedArgs {
@@ -47,6 +47,9 @@ function parseValue(name: string, kind: FlagKind, text: string): FlagValue {
   if (text.trim() === '' || !Number.isFinite(value)) throw new CliUsageError(`option --${name} must be a number, got "${text}"`);
   if (kind === 'int' && (!Number.isInteger(value) || value < 0)) {
     throw new CliUsageError(`option --${name} must be a whole number >= 0, got "${text}"`);
+  }
+  if (kind === 'port' && (!Number.isInteger(value) || value < 0 || value > 65535)) {
+    throw new CliUsageError(`option --${name} must be a port number 0-65535 (0 = any free port), got "${text}"`);
   }
   return value;
 }

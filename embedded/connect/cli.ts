@@ -27,7 +27,7 @@ Ctrl-C stops cleanly (in-flight records are written and their offsets committed)
 
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), {
-    port: 'int', host: 'string', bootstrap: 'string', 'data-dir': 'string', 'offset-flush-ms': 'int', quiet: 'boolean', help: 'boolean',
+    port: 'port', host: 'string', bootstrap: 'string', 'data-dir': 'string', 'offset-flush-ms': 'int', quiet: 'boolean', help: 'boolean',
   }, { h: 'help', q: 'quiet' });
   if (args.flags.help) {
     console.log(HELP);
@@ -35,7 +35,6 @@ async function main(): Promise<void> {
   }
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const port = args.flags.port as number | undefined;
-  if (port !== undefined && port > 65535) throw new CliUsageError(`option --port must be 0-65535, got ${port}`);
   const config = getConfig();
   const bootstrap = (args.flags.bootstrap as string | undefined) ?? config.kafka.bootstrap.join(',');
   const quiet = args.flags.quiet === true;

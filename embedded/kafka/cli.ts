@@ -23,7 +23,7 @@ Then, for example:  kcat -b 127.0.0.1:9092 -L`;
 
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), {
-    'data-dir': 'string', brokers: 'int', port: 'int', partitions: 'int', verbose: 'boolean', help: 'boolean',
+    'data-dir': 'string', brokers: 'int', port: 'port', partitions: 'int', verbose: 'boolean', help: 'boolean',
   }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
