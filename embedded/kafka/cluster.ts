@@ -15,7 +15,7 @@ import { GroupCoordinator, FileOffsetStore } from './groups/index.ts';
 import { CorruptRecordError, OffsetOutOfRangeError, PartitionLog, RecordTooLargeError } from './log/index.ts';
 import type { Replica } from './replica.ts';
 import { resolveOptions, type KafkaClusterOptions, type ResolvedOptions } from './options.ts';
-import { parseBatchHeaders, type BatchInfo } from './batch-headers.ts';
+import { parseBatchHeaders } from './batch-headers.ts';
 import { effectiveConfig, logSettings, topicConfigProblem } from './topic-configs.ts';
 
 export interface ProduceResult {
@@ -294,15 +294,14 @@ export class KafkaCluster {
       }
       if (firstOffset < 0) firstOffset = appended.firstOffset;
       // append() stamped the offsets into `bytes`, which are now exactly what followers must store.
-      const appendedHeaders = parseBatchHeaders(bytes);
-      for (const h of appendedHeaders) leader.producers.record(h, h.baseOffset);
-      this.replicate(topic, state, brokerId, appended.firstOffset, bytes, appendedHeaders);
+      leader.recordBatches(appended.batches);
+      this.replicate(topic, state, brokerId, appended.firstOffset, bytes);
     }
     return { errorCode: Err.NONE, baseOffset: firstOffset, logAppendTimeMs: logAppendTime, logStartOffset: leader.log.logStartOffset };
   }
 
   /** Copies what the leader appended from `fromOffset` to every in-sync follower, then advances the HWM. */
-  private replicate(topic: TopicState, state: PartitionState, leaderId: number, fromOffset: number, bytes: Buffer, headers: BatchInfo[]): void {
+  private replicate(topic: TopicState, state: PartitionState, leaderId: number, fromOffset: number, bytes: Buffer): void {
     const leader = this.brokers.get(leaderId)!.replica(topic.name, state.partition)!;
     let shrunk = false;
     for (const id of state.isr) {
@@ -311,8 +310,7 @@ export class KafkaCluster {
       try {
         if (!follower) throw new Error('replica not open');
         if (follower.log.logEndOffset === fromOffset) {
-          follower.log.appendAsFollower(bytes, { trustedCrc: true });
-          for (const h of headers) follower.producers.record(h, h.baseOffset);
+          follower.recordBatches(follower.log.appendAsFollower(bytes, { trustedCrc: true }).batches);
         } else {
           this.copyFromLeader(leader.log, follower, fromOffset);
         }
@@ -332,7 +330,7 @@ export class KafkaCluster {
       const chunk = leaderLog.read(offset, 4 * 1024 * 1024, leaderLog.logEndOffset);
       if (chunk.length === 0) break;
       const info = follower.log.appendAsFollower(chunk, { trustedCrc: true });
-      for (const h of parseBatchHeaders(chunk)) follower.producers.record(h, h.baseOffset);
+      follower.recordBatches(info.batches);
       offset = info.lastOffset + 1;
     }
   }

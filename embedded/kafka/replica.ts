@@ -3,7 +3,7 @@
  * idempotent-producer state rebuilt from the log's batch headers on open.
  */
 import path from 'node:path';
-import { PartitionLog } from './log/index.ts';
+import { PartitionLog, type BatchHeader } from './log/index.ts';
 import { ProducerStateTable } from './producer-state.ts';
 import type { LogSettings } from './topic-configs.ts';
 
@@ -25,14 +25,14 @@ export class Replica {
 
   rebuildProducerState(): void {
     this.producers.clear();
-    for (const header of this.log.batchHeaders()) {
+    this.recordBatches(this.log.batchHeaders());
+  }
+
+  /** Notes the producer sequences of batches now in this replica's log (appended, copied or recovered). */
+  recordBatches(batches: Iterable<BatchHeader>): void {
+    for (const header of batches) {
       this.producers.record(
-        {
-          producerId: Number(header.producerId),
-          producerEpoch: header.producerEpoch,
-          baseSequence: header.baseSequence,
-          recordCount: header.lastOffsetDelta + 1,
-        },
+        { producerId: header.producerId, producerEpoch: header.producerEpoch, baseSequence: header.baseSequence, recordCount: header.lastOffsetDelta + 1 },
         header.baseOffset,
       );
     }
