@@ -1,9 +1,8 @@
-/** The per-batch facts the broker needs from a records blob: producer identity, offsets and the bytes. */
+/** The per-batch facts the broker checks before an append: producer identity and the batch's bytes. */
 import { readBatchHeader, splitRecordBatches } from './protocol/record-batch.ts';
 import type { BatchIdentity } from './producer-state.ts';
 
 export interface BatchInfo extends BatchIdentity {
-  baseOffset: number;
   bytes: Buffer;
 }
 
@@ -16,7 +15,6 @@ export function parseBatchHeaders(records: Buffer): BatchInfo[] {
       producerEpoch: h.producerEpoch,
       baseSequence: h.baseSequence,
       recordCount: h.lastOffsetDelta + 1,
-      baseOffset: h.baseOffset,
       bytes,
     };
   });
