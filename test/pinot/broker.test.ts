@@ -1,7 +1,7 @@
 /** Broker queries over real HTTP against real DuckDB: response shapes, SQL subset, errors, null defaults, upsert, restart. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
-import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir, type TestPinot } from './helpers.ts';
+import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir, waitFor, type TestPinot } from './helpers.ts';
 
 let pinot: TestPinot;
 
@@ -205,7 +205,11 @@ describe('upsert and persistence', () => {
       await feed(second, 'kept', 0, 0, [{ id: 'a', views: 1 }, { id: 'b', views: 2 }, { id: 'c', views: 3 }]);
       const r = await query(second, 'SELECT id, views FROM kept ORDER BY id');
       expect(r.resultTable.rows).toEqual([['a', 1], ['b', 2], ['c', 3]]);
-      const debug = await http('GET', `${second.controllerUrl}/debug/ingestion/kept`);
+      // The counters are updated just after the transaction that made row c visible commits.
+      const debug = await waitFor('the ingestion counters to show offset 3', async () => {
+        const d = await http('GET', `${second.controllerUrl}/debug/ingestion/kept`);
+        return d.json.partitions?.[0]?.nextOffset === '3' ? d : undefined;
+      }, 5_000, 20).catch(async () => http('GET', `${second.controllerUrl}/debug/ingestion/kept`));
       expect(debug.json.partitions).toEqual([expect.objectContaining({ partition: 0, nextOffset: '3', rowsIngested: 3 })]);
     } finally {
       await second.stop();
