@@ -175,8 +175,12 @@ describe('dashboard in headless Chromium', () => {
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await new Promise((r) => setTimeout(r, 700));
-    const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    // Chart.js resizes its canvases from a ResizeObserver callback; under load that can take a while.
+    const measure = () => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    const widths = await waitFor('the page to settle at phone width', async () => {
+      const w = await measure();
+      return w.scroll <= w.client ? w : undefined;
+    }, 10_000, 100).catch(measure);
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     const columns = await page.evaluate(() => getComputedStyle(document.getElementById('panels')!).gridTemplateColumns.split(' ').length);
     expect(columns).toBe(1);
