@@ -18,6 +18,8 @@ import { Server as SocketServer } from 'socket.io';
 import { defaultHealthTargets, runHealthChecks, DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type HealthTarget } from './health.ts';
 import { failureSnapshot, initialSnapshot, queryPinot, successSnapshot, type PreviousTotals, type Snapshot } from './snapshot.ts';
 import { dashboardSettings } from './settings.ts';
+import { checkScenarioDashboard, initialScenarioSnapshot, pollScenario, type ScenarioSnapshot } from './scenario-panels.ts';
+import type { ScenarioDashboard } from '../scenarios/scenario.ts';
 
 export type { Snapshot, CountryBar, WindowPanel, WindowSeries, WindowPoint, Headline, DashboardState } from './snapshot.ts';
 export type { HealthTarget, HealthResult, HealthStatus, HealthCheckResult } from './health.ts';
@@ -45,6 +47,11 @@ export interface DashboardOptions {
   queryTimeoutMs?: number;
   /** Longest retry delay while Pinot fails (default: 8 x poll interval, at most 60 s, at least the poll interval). */
   maxBackoffMs?: number;
+  /**
+   * A scenario's panels: the page at `/` draws them (dashboard/public/scenario.html) instead of the
+   * PageView page, and `/api/scenario` serves them.
+   */
+  scenarioDashboard?: ScenarioDashboard;
   /** One line per event/problem; default console.log with a `[dashboard]` prefix. */
   log?: (line: string) => void;
 }
@@ -141,6 +148,10 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     mysql: settings!.mysql,
   });
   const vendor = vendorFiles();
+  const scenarioDashboard = options.scenarioDashboard;
+  if (scenarioDashboard) checkScenarioDashboard(scenarioDashboard);
+  let scenarioCurrent: ScenarioSnapshot | undefined = scenarioDashboard && initialScenarioSnapshot(scenarioDashboard);
+  const outgoingScenario = () => ({ ...scenarioCurrent!, health: current.health, healthCheckedAt: current.healthCheckedAt, serverTime: Date.now(), nextPollAt: current.nextPollAt, pollIntervalMs });
 
   let current = initialSnapshot(pollIntervalMs, topN);
   let previousTotals: PreviousTotals | undefined;
@@ -171,7 +182,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   });
   app.get('/', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
+    res.sendFile(path.join(PUBLIC_DIR, scenarioDashboard ? 'scenario.html' : 'index.html'));
   });
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
@@ -186,6 +197,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   app.get('/api/snapshot', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(outgoing());
+  });
+  app.get('/api/scenario', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!scenarioCurrent) {
+      res.status(404).json({ error: 'this dashboard shows the PageView pipeline; its data is at /api/snapshot' });
+      return;
+    }
+    res.json(outgoingScenario());
   });
   app.get('/api/health', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -221,10 +240,29 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   });
   io.on('connection', (socket) => {
     socket.emit('snapshot', outgoing());
+    if (scenarioCurrent) socket.emit('scenario', outgoingScenario());
     // Browsers only listen; anything they send is ignored.
   });
 
+  const pollScenarioOnce = async (): Promise<Snapshot> => {
+    const [next, health] = await Promise.all([
+      pollScenario(pinotBrokerUrl, scenarioCurrent!, scenarioDashboard!, queryTimeoutMs, Date.now()),
+      runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
+    ]);
+    scenarioCurrent = next;
+    const now = Date.now();
+    const failed = next.panels.filter((p) => p.state === 'error');
+    const snapshot: Snapshot = failed.length > 0 && failed.length === next.panels.length
+      ? failureSnapshot(current, failed[0]!.error ?? 'Pinot failed', now)
+      : { ...current, state: 'ok', stale: false, error: null, updatedAt: now, attemptedAt: now, failures: 0 };
+    if (snapshot.state === 'error' && current.state !== 'error') log(`poll failed: ${snapshot.error}; keeping last data, retrying with back-off`);
+    snapshot.health = health;
+    snapshot.healthCheckedAt = now;
+    return snapshot;
+  };
+
   const pollOnce = async (): Promise<Snapshot> => {
+    if (scenarioDashboard) return pollScenarioOnce();
     const [outcome, health] = await Promise.all([
       queryPinot(pinotBrokerUrl, queryTimeoutMs).then((data) => ({ data }), (error: Error) => ({ error })),
       runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
@@ -263,6 +301,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
         current = next;
         schedule(backoffDelay(current.failures, pollIntervalMs, maxBackoffMs));
         io.emit('snapshot', outgoing());
+        if (scenarioCurrent) io.emit('scenario', outgoingScenario());
         return current;
       } catch (error) {
         // pollOnce catches its own failures; this is a bug guard so the loop never dies.

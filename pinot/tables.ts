@@ -67,7 +67,7 @@ export interface PinotTableConfig {
 
 export interface PinotTable {
   /** Raw table name (no _REALTIME suffix), also the schema name. */
-  name: PinotTableName;
+  name: string;
   /** The Kafka topic the table consumes, from config. */
   topic: string;
   /** Body for POST /schemas. */
@@ -96,32 +96,37 @@ export function schemaColumns(schema: PinotSchema): string[] {
 
 /** The schema file of one table, as stored. */
 export function readPinotSchema(name: PinotTableName): PinotSchema {
-  return readJson(`schemas/${name}.json`) as PinotSchema;
+  return readJson(new URL(`schemas/${name}.json`, import.meta.url)) as PinotSchema;
 }
 
 /** The table config file of one table, as stored (docker broker list, default topic). */
 export function readPinotTableConfig(name: PinotTableName): PinotTableConfig {
-  return readJson(`tables/${name}.json`) as PinotTableConfig;
+  return readJson(new URL(`tables/${name}.json`, import.meta.url)) as PinotTableConfig;
 }
 
 /** All four tables with their topics and the broker list taken from config (fresh objects each call). */
 export function pinotTables(config: AppConfig, options: PinotTablesOptions = {}): PinotTable[] {
   const brokerList = options.brokerList ?? config.kafka.bootstrap.join(',');
-  return PINOT_TABLE_NAMES.map((name) => {
-    const topic = config.topics[PINOT_TABLE_TOPICS[name]];
-    const tableConfig = readPinotTableConfig(name);
-    const streamConfigs = tableConfig.tableIndexConfig.streamConfigs;
-    streamConfigs['stream.kafka.topic.name'] = topic;
-    streamConfigs['stream.kafka.broker.list'] = brokerList;
-    return { name, topic, schema: readPinotSchema(name), tableConfig };
-  });
+  const folder = new URL('./', import.meta.url);
+  return PINOT_TABLE_NAMES.map((name) => pinotTableFromFiles(folder, name, config.topics[PINOT_TABLE_TOPICS[name]], brokerList));
 }
 
-function readJson(relative: string): unknown {
-  const url = new URL(relative, import.meta.url);
+/**
+ * One table from `<folder>/schemas/<name>.json` and `<folder>/tables/<name>.json` (Pinot's own formats),
+ * with its stream's topic and broker list replaced: how every scenario ships its tables.
+ */
+export function pinotTableFromFiles(folder: URL, name: string, topic: string, brokerList: string): PinotTable {
+  const tableConfig = readJson(new URL(`tables/${name}.json`, folder)) as PinotTableConfig;
+  const streamConfigs = tableConfig.tableIndexConfig.streamConfigs;
+  streamConfigs['stream.kafka.topic.name'] = topic;
+  streamConfigs['stream.kafka.broker.list'] = brokerList;
+  return { name, topic, schema: readJson(new URL(`schemas/${name}.json`, folder)) as PinotSchema, tableConfig };
+}
+
+function readJson(url: URL): unknown {
   try {
     return JSON.parse(readFileSync(url, 'utf8'));
   } catch (error) {
-    throw new Error(`pinot/${relative}: ${(error as Error).message}`);
+    throw new Error(`${url.pathname}: ${(error as Error).message}`);
   }
 }

@@ -3,30 +3,18 @@
  * through its public API (Kafka admin, MySQL, Connect REST, ksqlDB REST, Pinot controller REST) and
  * is idempotent: a second run reports every item as already there and changes nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { allTopics, type AppConfig } from '../config/index.ts';
-import { describeStatement, renderedStatements } from '../ksql/statements.ts';
-import { pinotTables } from '../pinot/tables.ts';
-import { connectMysql, ensureUsersTable, mysqlTarget, qualifiedTable } from '../producers/sinks/mysql-users.ts';
+import type { AppConfig } from '../config/index.ts';
+import { describeStatement } from '../ksql/statements.ts';
+import { connectMysql } from '../producers/sinks/mysql-users.ts';
+import { getScenario } from '../scenarios/index.ts';
+import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
 import { httpJson } from './http.ts';
 
-export interface BootstrapTargets {
-  kafkaBootstrap: string[];
-  /** mysql://user:password@host:port as seen from here (the Users table is created through it). */
-  mysqlUrl: string;
+export interface BootstrapTargets extends ScenarioTargets {
   connectUrl: string;
   ksqldbUrl: string;
   pinotControllerUrl: string;
-  /** The broker list Pinot consumes from (docker: in-network listeners). */
-  pinotBrokerList: string;
-  /**
-   * Replaces the connector's JDBC connection (embedded mode: the local MySQL); absent = post
-   * config/connector-config.json as it is (docker mode, where `mysql-server` resolves in-network).
-   */
-  connectorDatabase?: { url: string; user: string; password: string };
 }
 
 export type StepStatus = 'created' | 'exists';
@@ -40,74 +28,73 @@ export class BootstrapError extends Error {
   override name = 'BootstrapError';
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-export function connectorConfig(targets: BootstrapTargets): { name: string; config: Record<string, string> } {
-  const file = JSON.parse(fs.readFileSync(path.join(root, 'config', 'connector-config.json'), 'utf8')) as { name: string; config: Record<string, string> };
-  if (!targets.connectorDatabase) return file;
-  const db = targets.connectorDatabase;
-  return {
-    name: file.name,
-    config: { ...file.config, 'connection.url': db.url, 'connection.user': db.user, 'connection.password': db.password },
-  };
-}
-
-/** The JDBC URL for a mysql:// URL, as the connector needs it. */
-export function jdbcUrlFor(mysqlUrl: string, database: string): { url: string; user: string; password: string } {
+/** How a connector in the same process reaches the MySQL of a mysql:// URL. */
+export function connectorMysqlFor(mysqlUrl: string): ScenarioTargets['connectorMysql'] {
   const parsed = new URL(mysqlUrl);
   return {
-    url: `jdbc:mysql://${parsed.hostname}:${parsed.port || '3306'}/${database}?useSSL=false`,
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(parsed.port || '3306'),
     user: decodeURIComponent(parsed.username || 'root'),
     password: decodeURIComponent(parsed.password),
   };
 }
 
-async function ensureTopics(config: AppConfig, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+async function ensureTopics(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   const kafka = new Kafka({ clientId: 'bootstrap', brokers: targets.kafkaBootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const brokers = (await admin.describeCluster()).brokers.length;
-    const wanted = allTopics(config.topics).filter((t) => !existing.has(t));
-    for (const topic of allTopics(config.topics)) if (existing.has(topic)) steps.push({ item: `topic ${topic}`, status: 'exists' });
+    const topics = scenario.topics(config);
+    const wanted = topics.filter((t) => !existing.has(t.name));
+    for (const topic of topics) if (existing.has(topic.name)) steps.push({ item: `topic ${topic.name}`, status: 'exists' });
     if (wanted.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: wanted.map((topic) => ({ topic, numPartitions: config.kafka.partitions, replicationFactor: Math.min(config.kafka.replicationFactor, brokers) })),
+        topics: wanted.map((topic) => ({
+          topic: topic.name,
+          numPartitions: topic.partitions ?? config.kafka.partitions,
+          replicationFactor: Math.min(config.kafka.replicationFactor, brokers),
+          configEntries: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
       });
-      for (const topic of wanted) steps.push({ item: `topic ${topic}`, status: 'created' });
+      for (const topic of wanted) steps.push({ item: `topic ${topic.name}`, status: 'created' });
     }
   } finally {
     await admin.disconnect();
   }
 }
 
-async function ensureUsers(config: AppConfig, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  const target = mysqlTarget(config.mysql, { url: targets.mysqlUrl, database: config.mysql.database });
-  const pool = await connectMysql(target);
+async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  const tables = scenario.mysqlTables(config);
+  if (tables.length === 0) return;
+  const pool = await connectMysql({ ...connectorMysqlFor(targets.mysqlUrl), database: '', table: '' });
   try {
-    const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [target.database, target.table]);
-    const exists = Number((rows as { n: number }[])[0].n) > 0;
-    if (!exists) await ensureUsersTable(pool, target);
-    steps.push({ item: `MySQL table ${qualifiedTable(target)}`, status: exists ? 'exists' : 'created' });
+    for (const table of tables) {
+      const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [table.database, table.table]);
+      const exists = Number((rows as { n: number }[])[0]!.n) > 0;
+      if (!exists) await table.create(pool);
+      steps.push({ item: `MySQL table ${table.database}.${table.table}`, status: exists ? 'exists' : 'created' });
+    }
   } finally {
     await pool.end();
   }
 }
 
-async function ensureConnector(targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  const connector = connectorConfig(targets);
-  const current = await httpJson('GET', `${targets.connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
-  if (current.status === 200) {
-    steps.push({ item: `connector ${connector.name}`, status: 'exists' });
-    return;
+async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  for (const connector of scenario.connectors(config, targets)) {
+    const current = await httpJson('GET', `${targets.connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
+    if (current.status === 200) {
+      steps.push({ item: `connector ${connector.name}`, status: 'exists' });
+      continue;
+    }
+    const created = await httpJson('POST', `${targets.connectUrl}/connectors`, connector);
+    if (created.status !== 201 && created.status !== 409) {
+      throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
+    }
+    steps.push({ item: `connector ${connector.name}`, status: created.status === 409 ? 'exists' : 'created' });
   }
-  const created = await httpJson('POST', `${targets.connectUrl}/connectors`, connector);
-  if (created.status !== 201 && created.status !== 409) {
-    throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
-  }
-  steps.push({ item: `connector ${connector.name}`, status: created.status === 409 ? 'exists' : 'created' });
 }
 
 interface KsqlListEntity {
@@ -116,14 +103,16 @@ interface KsqlListEntity {
   tables?: { name: string }[];
 }
 
-async function ensureKsql(config: AppConfig, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+async function ensureKsql(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  const statements = scenario.ksqlStatements(config);
+  if (statements.length === 0) return;
   const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} });
   if (listed.status !== 200 || !Array.isArray(listed.body)) throw new BootstrapError(`ksqlDB could not list sources: HTTP ${listed.status} ${listed.text}`);
   const existing = new Set<string>();
   for (const entity of listed.body as KsqlListEntity[]) {
     for (const s of [...(entity.streams ?? []), ...(entity.tables ?? [])]) existing.add(s.name.toUpperCase());
   }
-  for (const statement of renderedStatements(config)) {
+  for (const statement of statements) {
     const created = describeStatement(statement);
     if (!created) continue;
     const label = `ksql ${created.kind.toLowerCase()} ${created.name}`;
@@ -140,8 +129,8 @@ async function ensureKsql(config: AppConfig, targets: BootstrapTargets, steps: B
   }
 }
 
-async function ensurePinot(config: AppConfig, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  for (const table of pinotTables(config, { brokerList: targets.pinotBrokerList })) {
+async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
     const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`);
     if (schema.status === 200) {
       steps.push({ item: `Pinot schema ${table.name}`, status: 'exists' });
@@ -162,22 +151,30 @@ async function ensurePinot(config: AppConfig, targets: BootstrapTargets, steps: 
   }
 }
 
-/** Creates whatever is missing, in pipeline order, reporting each item. */
-export async function bootstrap(config: AppConfig, targets: BootstrapTargets, log: (line: string) => void = () => {}): Promise<BootstrapStep[]> {
+export interface BootstrapOptions {
+  /** Default: the PageView pipeline. */
+  scenario?: Scenario;
+  log?: (line: string) => void;
+}
+
+/** Creates whatever the scenario needs and is missing, in pipeline order, reporting each item. */
+export async function bootstrap(config: AppConfig, targets: BootstrapTargets, options: BootstrapOptions = {}): Promise<BootstrapStep[]> {
+  const scenario = options.scenario ?? getScenario();
+  const log = options.log ?? (() => {});
   const steps: BootstrapStep[] = [];
   const phases: [string, () => Promise<void>][] = [
-    ['Kafka topics', () => ensureTopics(config, targets, steps)],
-    ['MySQL Users table', () => ensureUsers(config, targets, steps)],
-    ['JDBC source connector', () => ensureConnector(targets, steps)],
-    ['ksql statements', () => ensureKsql(config, targets, steps)],
-    ['Pinot schemas and tables', () => ensurePinot(config, targets, steps)],
+    ['Kafka topics', () => ensureTopics(config, scenario, targets, steps)],
+    ['MySQL tables', () => ensureMysqlTables(config, scenario, targets, steps)],
+    ['connectors', () => ensureConnectors(config, scenario, targets, steps)],
+    ['ksql statements', () => ensureKsql(config, scenario, targets, steps)],
+    ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps)],
   ];
   for (const [name, run] of phases) {
     const before = steps.length;
     await run();
     const done = steps.slice(before);
     const created = done.filter((s) => s.status === 'created').length;
-    log(`bootstrap: ${name}: ${created} created, ${done.length - created} already there`);
+    log(`bootstrap (${scenario.name}): ${name}: ${created} created, ${done.length - created} already there`);
   }
   return steps;
 }

@@ -6,14 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import type { AppConfig } from '../config/index.ts';
 import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
 import { startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
 import { defaultHealthTargets } from '../dashboard/health.ts';
-import { bootstrap, jdbcUrlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
+import { getScenario, type Scenario } from '../scenarios/index.ts';
+import { bootstrap, connectorMysqlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
 import type { MariaDbServer } from './mariadb.ts';
 import { startKsqlDbInWorker, type KsqlDbWorkerHandle } from './ksqldb-worker.ts';
 import { resolveMysql } from './mysql.ts';
@@ -23,6 +23,8 @@ export interface EmbeddedStackOptions {
   dataDir: string;
   /** Bind every service to a free port instead of the configured ones (tests). */
   freePorts?: boolean;
+  /** The pipeline to bootstrap and show on the dashboard (default: PageView). */
+  scenario?: Scenario;
   log?: (line: string) => void;
 }
 
@@ -33,6 +35,7 @@ export interface EmbeddedStack {
   ksqldb: KsqlDbWorkerHandle;
   pinot: PinotHandle;
   dashboard: DashboardHandle;
+  scenario: Scenario;
   targets: BootstrapTargets;
   bootstrapSteps: BootstrapStep[];
   startedInMs: number;
@@ -41,6 +44,7 @@ export interface EmbeddedStack {
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const { config } = options;
+  const scenario = options.scenario ?? getScenario();
   const log = options.log ?? (() => {});
   const started = Date.now();
   const dataDir = path.resolve(options.dataDir);
@@ -113,39 +117,29 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         pinotBrokerUrl: pinot.brokerUrl,
         mysql: { url: mysql.url },
       }),
+      scenarioDashboard: scenario.dashboard?.(config),
       log: () => {},
     });
     stops.push(() => dashboard.stop());
     log(`Dashboard ready: ${dashboard.url}`);
 
     const targets: BootstrapTargets = {
+      mode: 'embedded',
       kafkaBootstrap: bootstrapServers.split(','),
       mysqlUrl: mysql.url,
+      connectorMysql: connectorMysqlFor(mysql.url),
       connectUrl: connect.url,
       ksqldbUrl: ksqldb.url,
       pinotControllerUrl: pinot.controllerUrl,
       pinotBrokerList: bootstrapServers,
-      connectorDatabase: jdbcUrlFor(mysql.url, config.mysql.database),
     };
-    const bootstrapSteps = await bootstrap(config, targets, log);
+    const bootstrapSteps = await bootstrap(config, targets, { scenario, log });
     const startedInMs = Date.now() - started;
-    return { mysql, kafka, connect, ksqldb, pinot, dashboard, targets, bootstrapSteps, startedInMs, stop: stopAll };
+    return { mysql, kafka, connect, ksqldb, pinot, dashboard, scenario, targets, bootstrapSteps, startedInMs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-/** Total records on a topic (sum of high watermarks), through the Kafka admin API. */
-export async function topicEndOffset(brokers: string[], topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'stack-status', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((n, o) => n + Number(o.high), 0);
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
+export { topicEndOffset } from '../scenarios/topic-offsets.ts';

@@ -187,24 +187,7 @@
   }
 
   function renderHealth(s) {
-    var strip = $('health');
-    var items = (s.health || []).map(function (c) {
-      var pill = document.createElement('span');
-      var status = c.status === 'up' || c.status === 'down' || c.status === 'degraded' ? c.status : 'unknown';
-      pill.className = 'pill pill-' + status;
-      pill.setAttribute('data-component', c.name);
-      pill.setAttribute('data-status', status);
-      pill.textContent = c.name + ': ' + status;
-      pill.title = c.detail ? c.detail + ' (' + c.latencyMs + ' ms)' : status;
-      return pill;
-    });
-    if (items.length === 0) {
-      var none = document.createElement('span');
-      none.className = 'pill pill-unknown';
-      none.textContent = s.healthCheckedAt ? 'Health: no checks configured' : 'Health: checking';
-      items.push(none);
-    }
-    strip.replaceChildren.apply(strip, items);
+    window.renderHealthStrip($('health'), s.health, s.healthCheckedAt);
   }
 
   /** The overall state shown: the server's, or stale/disconnected from the browser's point of view. */

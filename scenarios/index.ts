@@ -1,0 +1,26 @@
+/**
+ * Every scenario the stack can run, by name. `npm start -- --scenario <name>`, `SCENARIO=<name> sh
+ * init.sh` and `npm run bootstrap -- --scenario <name>` pick one; the PageView pipeline is the default.
+ */
+import type { Scenario } from './scenario.ts';
+import { scenario as pageview } from './pageview/index.ts';
+
+export type { Scenario } from './scenario.ts';
+
+export const DEFAULT_SCENARIO = 'pageview';
+
+const SCENARIOS: readonly Scenario[] = [pageview];
+
+export class UnknownScenarioError extends Error {
+  override name = 'UnknownScenarioError';
+}
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+export function getScenario(name: string = DEFAULT_SCENARIO): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) throw new UnknownScenarioError(`unknown scenario "${name}"; choose one of: ${scenarioNames().join(', ')}`);
+  return found;
+}

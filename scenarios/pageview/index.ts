@@ -1,0 +1,87 @@
+/**
+ * The default scenario: the PageView pipeline of ../shared/BRIEF.md, made of the top-level ksql/,
+ * pinot/, config/connector-config.json, producers/ and the dashboard's own page. This module only
+ * says which of those the shared bootstrap and `npm start` use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+import { allTopics, type AppConfig } from '../../config/index.ts';
+import { renderedStatements } from '../../ksql/statements.ts';
+import { pinotTables } from '../../pinot/tables.ts';
+import { producePageViews, produceSessions, produceUsers } from '../../producers/index.ts';
+import { ensureUsersTable, mysqlTarget } from '../../producers/sinks/mysql-users.ts';
+import { topicEndOffset } from '../topic-offsets.ts';
+import type { Scenario, ScenarioConnector, ScenarioProduceContext, ScenarioTargets } from '../scenario.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The JDBC source connector of config/connector-config.json. In docker mode it is posted as it is
+ * (`mysql-server` resolves in the compose network); in embedded mode its connection names the local MySQL.
+ */
+export function jdbcConnector(config: AppConfig, targets: ScenarioTargets): ScenarioConnector {
+  const file = JSON.parse(fs.readFileSync(path.join(root, 'config', 'connector-config.json'), 'utf8')) as ScenarioConnector;
+  if (targets.mode === 'docker') return file;
+  const db = targets.connectorMysql;
+  return {
+    name: file.name,
+    config: {
+      ...file.config,
+      'connection.url': `jdbc:mysql://${db.host}:${db.port}/${config.mysql.database}?useSSL=false`,
+      'connection.user': db.user,
+      'connection.password': db.password,
+    },
+  };
+}
+
+async function usersInTable(url: string, config: AppConfig): Promise<number> {
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query(`SELECT COUNT(*) AS n FROM \`${config.mysql.database}\`.\`${config.mysql.table}\``);
+    return Number((rows as { n: number }[])[0]!.n);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Users first, and only once they reached topic3 do page views start (a page view needs its user in the table). */
+async function produce(context: ScenarioProduceContext): Promise<void> {
+  const { config, targets, signal } = context;
+  const have = await usersInTable(targets.mysqlUrl, config);
+  if (have < context.population) {
+    await produceUsers({ count: context.population - have, url: targets.mysqlUrl, database: config.mysql.database, config, signal });
+  }
+  const target = await usersInTable(targets.mysqlUrl, config);
+  context.progress('users', target);
+  const brokers = targets.kafkaBootstrap;
+  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users)) < target) await new Promise((r) => setTimeout(r, 500));
+  if (signal.aborted) return;
+  const common = { count: 0, rate: context.rate, url: targets.mysqlUrl, database: config.mysql.database, brokers, config, signal, createTopics: false };
+  await Promise.all([
+    producePageViews({ ...common, onProgress: (p) => context.progress('page views', p.done) }),
+    produceSessions({ ...common, onProgress: (p) => context.progress('sessions', p.done) }),
+  ]);
+}
+
+export const scenario: Scenario = {
+  name: 'pageview',
+  title: 'PageView analytics',
+  description: 'Users from MySQL through the JDBC source, page views and sessions from the producers; ksqlDB cleans users, '
+    + 'joins them with page views and counts per country and per tumbling, hopping and session window; Pinot serves the '
+    + 'four result tables to the dashboard (../shared/BRIEF.md).',
+  topics: (config) => allTopics(config.topics).map((name) => ({ name })),
+  mysqlTables: (config) => {
+    const target = mysqlTarget(config.mysql, { database: config.mysql.database });
+    return [{
+      database: target.database,
+      table: target.table,
+      create: (pool) => ensureUsersTable(pool, target),
+    }];
+  },
+  connectors: (config, targets) => [jdbcConnector(config, targets)],
+  ksqlStatements: (config) => renderedStatements(config),
+  pinotTables: (config, brokerList) => pinotTables(config, { brokerList }),
+  produce,
+};
