@@ -1,5 +1,5 @@
 #!/bin/sh
-# init.sh: one command to a running PageView analytics stack.
+# init.sh: one command to a running analytics stack (the PageView pipeline, or SCENARIO=<name>).
 # Uses Docker Compose when a Docker engine answers (or STACK=docker), otherwise the embedded stack.
 set -eu
 
@@ -7,7 +7,8 @@ usage() {
   cat <<'TXT'
 Usage: sh init.sh [--help]
 
-Brings up the whole PageView analytics stack and fills it with data:
+Brings up the whole analytics stack and fills it with data (the PageView pipeline unless
+SCENARIO names another: pageview, clickstream, course-activity, stay-categories):
   1. installs npm dependencies if node_modules is missing (npm ci);
   2. if a Docker engine answers (or STACK=docker): docker compose up -d, waits for every
      health check, runs the bootstrap (topics, Users table, connector, ksql statements,
@@ -17,7 +18,8 @@ Brings up the whole PageView analytics stack and fills it with data:
   3. prints every URL.
 Running it again is safe: the bootstrap reports what already exists and changes nothing.
 
-Environment: STACK=auto|docker|embedded (default auto), DATA_DIR (embedded data, default .data),
+Environment: STACK=auto|docker|embedded (default auto), SCENARIO (default pageview; a folder of
+scenarios/), DATA_DIR (embedded data, default .data),
 PRODUCER_RATE (events/s for the producers, default 200 here), and every variable of config/.
 TXT
 }
@@ -40,6 +42,13 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 
+scenario="${SCENARIO:-pageview}"
+if [ ! -f "scenarios/$scenario/index.ts" ]; then
+  echo "init.sh: unknown SCENARIO '$scenario'; choose one of: $(ls -d scenarios/*/ | xargs -n1 basename | tr '\n' ' ')" >&2
+  exit 2
+fi
+export SCENARIO="$scenario"
+
 mode="${STACK:-auto}"
 if [ "$mode" = auto ]; then
   if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then mode=docker; else mode=embedded; fi
@@ -52,8 +61,14 @@ case "$mode" in
     ;;
   docker)
     echo "init.sh: starting the distributed stack with Docker Compose"
-    docker compose up -d
-    services="kafka1 kafka2 kafka3 mysql-server kafka-connect ksqldb-server pinot-controller pinot-broker pinot-server"
+    services="kafka1 kafka2 kafka3 mysql-server connect ksqldb-server pinot-controller pinot-broker pinot-server"
+    # A scenario that needs more services has a compose profile of its name (course-activity: Debezium's Connect).
+    if grep -q "profiles: \[\"$scenario\"\]" docker-compose.yml; then
+      docker compose --profile "$scenario" up -d
+      services="$services $(grep -B6 "profiles: \[\"$scenario\"\]" docker-compose.yml | sed -n 's/^  \([a-z0-9-]*\):$/\1/p' | tr '\n' ' ')"
+    else
+      docker compose up -d
+    fi
     for service in $services; do
       printf 'init.sh: waiting for %s to be healthy' "$service"
       tries=0
@@ -71,12 +86,16 @@ case "$mode" in
       done
       echo " ok"
     done
-    npm run --silent bootstrap -- --mode docker
+    npm run --silent bootstrap -- --mode docker --scenario "$scenario"
     rate="${PRODUCER_RATE:-200}"
     echo "init.sh: starting the producers in the background at $rate events/s (log: producers.log)"
-    nohup sh -c "npm run --silent produce -- users --count 10000 && \
-      { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
-      > producers.log 2>&1 &
+    if [ "$scenario" = pageview ]; then
+      nohup sh -c "npm run --silent produce -- users --count 10000 && \
+        { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
+        > producers.log 2>&1 &
+    else
+      nohup npm run --silent scenario -- "$scenario" --mode docker --rate "$rate" > producers.log 2>&1 &
+    fi
     npm run --silent bootstrap -- --mode docker --urls
     ;;
   *)

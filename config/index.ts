@@ -31,6 +31,8 @@ export interface AppConfig {
   };
   ports: {
     connect: number;
+    /** Debezium's Connect worker of the compose profile `course-activity` (docker mode only). */
+    debeziumConnect: number;
     ksqldb: number;
     pinotController: number;
     pinotBroker: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     ports: {
       connect: envPort(env, 'CONNECT_PORT', 8083),
+      debeziumConnect: envPort(env, 'DEBEZIUM_CONNECT_PORT', 8084),
       ksqldb: envPort(env, 'KSQLDB_PORT', 8088),
       pinotController: envPort(env, 'PINOT_CONTROLLER_PORT', 9000),
       pinotBroker: envPort(env, 'PINOT_BROKER_PORT', 8099),

@@ -44,6 +44,11 @@ export interface ScenarioMysqlTable {
 export interface ScenarioConnector {
   name: string;
   config: Record<string, string>;
+  /**
+   * Which Connect worker runs it in docker mode: the stack's (`connect`, with the JDBC plugin) or the
+   * Debezium image of the compose profile. The embedded Connect runs both kinds.
+   */
+  worker?: 'default' | 'debezium';
 }
 
 /** What the producers of `npm start` are told. */

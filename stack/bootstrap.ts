@@ -13,6 +13,8 @@ import { httpJson } from './http.ts';
 
 export interface BootstrapTargets extends ScenarioTargets {
   connectUrl: string;
+  /** Where connectors with worker 'debezium' go (embedded mode: the same Connect). */
+  debeziumConnectUrl: string;
   ksqldbUrl: string;
   pinotControllerUrl: string;
 }
@@ -83,13 +85,14 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
 }
 
 async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  for (const connector of scenario.connectors(config, targets)) {
-    const current = await httpJson('GET', `${targets.connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
+  for (const { worker, ...connector } of scenario.connectors(config, targets)) {
+    const connectUrl = worker === 'debezium' ? targets.debeziumConnectUrl : targets.connectUrl;
+    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
     if (current.status === 200) {
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await httpJson('POST', `${targets.connectUrl}/connectors`, connector);
+    const created = await httpJson('POST', `${connectUrl}/connectors`, connector);
     if (created.status !== 201 && created.status !== 409) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }

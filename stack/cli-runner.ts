@@ -1,5 +1,6 @@
 /** What every long-running CLI of the stack does the same way: stop cleanly on Ctrl-C, fail in one line. */
 import { ConfigError } from '../config/index.ts';
+import { UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError } from './cli-args.ts';
 
 /** First SIGINT/SIGTERM: `stop()` then exit 0 (1 if stopping failed); a second signal exits at once. */
@@ -27,7 +28,7 @@ export function stopOnSignals(name: string, stop: () => Promise<void>, what = 's
 /** Runs `main`; usage and config errors exit 2, anything else 1, each as one line naming the cause. */
 export function runCli(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof CliUsageError || error instanceof ConfigError) {
+    if (error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }

@@ -129,6 +129,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       mysqlUrl: mysql.url,
       connectorMysql: connectorMysqlFor(mysql.url),
       connectUrl: connect.url,
+      debeziumConnectUrl: connect.url,
       ksqldbUrl: ksqldb.url,
       pinotControllerUrl: pinot.controllerUrl,
       pinotBrokerList: bootstrapServers,

@@ -17,6 +17,7 @@ export function targetsFor(mode: 'docker' | 'embedded', env: NodeJS.ProcessEnv =
     mysqlUrl,
     connectorMysql: mode === 'docker' ? { ...DOCKER_CONNECTOR_MYSQL } : connectorMysqlFor(mysqlUrl),
     connectUrl: local(config.ports.connect),
+    debeziumConnectUrl: local(mode === 'docker' ? config.ports.debeziumConnect : config.ports.connect),
     ksqldbUrl: local(config.ports.ksqldb),
     pinotControllerUrl: local(config.ports.pinotController),
     pinotBrokerList: mode === 'docker' ? DOCKER_BROKER_LIST : config.kafka.bootstrap.join(','),

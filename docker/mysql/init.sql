@@ -11,3 +11,9 @@ CREATE TABLE IF NOT EXISTS Users (
   country VARCHAR(200),
   subscription VARCHAR(20)
 );
+
+-- Debezium's MySQL connector (scenario course-activity) reads the binlog as `user` (which the image
+-- creates from MYSQL_USER before this script runs; IF NOT EXISTS keeps the script runnable on its own).
+CREATE USER IF NOT EXISTS 'user'@'%' IDENTIFIED BY 'password';
+GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'user'@'%';
+FLUSH PRIVILEGES;

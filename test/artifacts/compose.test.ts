@@ -40,7 +40,7 @@ describe('docker-compose.yml: shape', () => {
 
   it('has exactly the services of the stack', () => {
     expect(Object.keys(services).sort()).toEqual([
-      'connect', 'dashboard', 'kafka-init', 'kafka1', 'kafka2', 'kafka3', 'ksqldb-cli', 'ksqldb-server',
+      'connect', 'dashboard', 'debezium-connect', 'kafka-init', 'kafka1', 'kafka2', 'kafka3', 'ksqldb-cli', 'ksqldb-server',
       'mysql-server', 'pinot-broker', 'pinot-controller', 'pinot-server', 'pinot-zookeeper',
     ]);
   });
@@ -154,6 +154,7 @@ describe('docker-compose.yml: host ports equal config defaults', () => {
       kafka2: [bootstrapPorts[1]!],
       kafka3: [bootstrapPorts[2]!],
       connect: [config.ports.connect],
+      'debezium-connect': [config.ports.debeziumConnect],
       'ksqldb-server': [config.ports.ksqldb],
       'pinot-controller': [config.ports.pinotController],
       'pinot-broker': [config.ports.pinotBroker],
@@ -274,6 +275,24 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
       source: './docker/mysql/init.sql', target: '/docker-entrypoint-initdb.d/init.sql', bind: true,
     });
     expect(commandText(service('mysql-server').command)).toContain('mysql_native_password');
+  });
+
+  it('runs Debezium\'s Connect only under the course-activity profile, apart from the JDBC worker, on a MySQL with a row binlog', () => {
+    const debezium = service('debezium-connect');
+    expect(debezium.profiles).toEqual(['course-activity']);
+    expect(debezium.image).toMatch(/^quay\.io\/debezium\/connect:2\.\d+\.\d+\.Final$/);
+    for (const [name, svc] of Object.entries(services)) if (name !== 'debezium-connect') expect(svc.profiles, name).toBeUndefined();
+    const env = serviceEnv(debezium);
+    expect(env.BOOTSTRAP_SERVERS).toBe(DOCKER_BROKER_LIST);
+    const own = [env.GROUP_ID, env.CONFIG_STORAGE_TOPIC, env.OFFSET_STORAGE_TOPIC, env.STATUS_STORAGE_TOPIC];
+    const jdbc = serviceEnv(service('connect'));
+    const theirs = [jdbc.CONNECT_GROUP_ID, jdbc.CONNECT_CONFIG_STORAGE_TOPIC, jdbc.CONNECT_OFFSET_STORAGE_TOPIC, jdbc.CONNECT_STATUS_STORAGE_TOPIC];
+    for (const value of own) expect(theirs).not.toContain(value);
+    expect(Number(env.REST_PORT)).toBe(config.ports.debeziumConnect);
+    expect(dependsOn(debezium)['mysql-server']).toBe('service_healthy');
+    const mysqlCommand = commandText(service('mysql-server').command);
+    for (const flag of ['--log-bin', '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=']) expect(mysqlCommand).toContain(flag);
+    expect(readRepoFile('docker/mysql/init.sql')).toMatch(/GRANT [^;]*REPLICATION SLAVE, REPLICATION CLIENT ON \*\.\* TO 'user'/);
   });
 
   it('runs Connect as a distributed worker with replicated storage topics, REST on 8083 and the JDBC plugin', () => {

@@ -17,6 +17,7 @@ export function readRepoFile(...parts: string[]): string {
 export interface ComposeService {
   image?: string;
   build?: string | { context?: string; dockerfile?: string };
+  profiles?: string[];
   hostname?: string;
   container_name?: string;
   command?: string | string[];

@@ -28,6 +28,19 @@ exit 0
 `, { mode: 0o755 });
 }
 
+function runInit(dir: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    import('node:child_process').then(({ spawn }) => {
+      const child = spawn('sh', [script], { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  });
+}
+
 describe('init.sh', () => {
   it('prints help and rejects unknown options', async () => {
     const help = await run('sh', [script, '--help']);
@@ -42,26 +55,19 @@ describe('init.sh', () => {
     const dir = tempDir('init-sh');
     const log = path.join(dir, 'calls.log');
     fakeBin(path.join(dir, 'bin'), log);
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      import('node:child_process').then(({ spawn }) => {
-        const child = spawn('sh', [script], { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, STACK: 'auto', PRODUCER_RATE: '50' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    });
+    const result = await runInit(dir, { STACK: 'auto', PRODUCER_RATE: '50' });
     expect(result.code, result.stderr).toBe(0);
     // The producers run in the background; give them a moment to log.
     await waitFor('the background producers', () => (fs.readFileSync(log, 'utf8').includes('produce -- pageviews') ? true : undefined), 10_000);
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
     expect(calls).toContain('docker info');
     expect(calls).toContain('docker compose up -d');
-    for (const service of ['kafka1', 'kafka2', 'kafka3', 'mysql-server', 'kafka-connect', 'ksqldb-server', 'pinot-controller', 'pinot-broker', 'pinot-server']) {
-      expect(calls).toContain(`docker compose ps -q ${service}`);
-    }
-    const bootstrapAt = calls.indexOf('npm run --silent bootstrap -- --mode docker');
+    const waitedFor = calls.filter((c) => c.startsWith('docker compose ps -q ')).map((c) => c.slice('docker compose ps -q '.length));
+    expect(waitedFor).toEqual(['kafka1', 'kafka2', 'kafka3', 'mysql-server', 'connect', 'ksqldb-server', 'pinot-controller', 'pinot-broker', 'pinot-server']);
+    // Every service waited for is one docker-compose.yml defines.
+    const compose = fs.readFileSync(path.resolve('docker-compose.yml'), 'utf8');
+    for (const service of waitedFor) expect(compose, service).toMatch(new RegExp(`^  ${service}:$`, 'm'));
+    const bootstrapAt = calls.indexOf('npm run --silent bootstrap -- --mode docker --scenario pageview');
     expect(bootstrapAt).toBeGreaterThan(calls.indexOf('docker compose up -d'));
     expect(calls).toContain('npm run --silent produce -- users --count 10000');
     expect(calls).toContain('npm run --silent produce -- pageviews --count 0 --rate 50');
@@ -73,13 +79,34 @@ describe('init.sh', () => {
     const dir = tempDir('init-sh-embedded');
     const log = path.join(dir, 'calls.log');
     fakeBin(path.join(dir, 'bin'), log);
-    const embedded = await new Promise<number | null>((resolve) => {
-      import('node:child_process').then(({ spawn }) => {
-        const child = spawn('sh', [script], { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, STACK: 'embedded' } });
-        child.on('close', resolve);
-      });
-    });
+    const embedded = (await runInit(dir, { STACK: 'embedded' })).code;
     expect(embedded).toBe(0);
     expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['npm start']);
+  });
+
+  it('SCENARIO picks the pipeline: its compose profile, its extra services, its bootstrap and producers', async () => {
+    const dir = tempDir('init-sh-scenario');
+    const log = path.join(dir, 'calls.log');
+    fakeBin(path.join(dir, 'bin'), log);
+    const result = await runInit(dir, { STACK: 'docker', SCENARIO: 'course-activity', PRODUCER_RATE: '7' });
+    expect(result.code, result.stderr).toBe(0);
+    await waitFor('the background producers', () => (fs.readFileSync(log, 'utf8').includes('scenario --') ? true : undefined), 10_000);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls).toContain('docker compose --profile course-activity up -d');
+    expect(calls).toContain('docker compose ps -q debezium-connect');
+    expect(calls).toContain('npm run --silent bootstrap -- --mode docker --scenario course-activity');
+    expect(calls).toContain('npm run --silent scenario -- course-activity --mode docker --rate 7');
+    expect(calls.some((c) => c.includes('produce -- pageviews'))).toBe(false);
+    fs.rmSync(path.resolve('producers.log'), { force: true });
+  });
+
+  it('refuses an unknown SCENARIO before starting anything, naming the choices', async () => {
+    const dir = tempDir('init-sh-bad-scenario');
+    const log = path.join(dir, 'calls.log');
+    fakeBin(path.join(dir, 'bin'), log);
+    const result = await runInit(dir, { STACK: 'docker', SCENARIO: 'nope' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown SCENARIO 'nope'; choose one of: .*pageview/);
+    expect(fs.existsSync(log)).toBe(false);
   });
 });
