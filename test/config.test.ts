@@ -33,7 +33,7 @@ describe('config defaults', () => {
       bootstrap: ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094'],
       brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2,
     });
-    expect(config.ports).toEqual({ connect: 8083, ksqldb: 8088, pinotController: 9000, pinotBroker: 8099, dashboard: 8501, mysql: 3306 });
+    expect(config.ports).toEqual({ connect: 8083, debeziumConnect: 8084, ksqldb: 8088, pinotController: 9000, pinotBroker: 8099, dashboard: 8501, mysql: 3306 });
     expect(config.mysql).toEqual({ url: undefined, host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'demo', table: 'Users' });
     expect(config.windows).toEqual({ tumblingSeconds: 60, hoppingSeconds: 120, hoppingAdvanceSeconds: 30, sessionGapSeconds: 30 });
     expect(config.dashboard.pollIntervalMs).toBe(15_000);
@@ -80,10 +80,10 @@ describe('config overrides', () => {
 
   it('ports: every service port', () => {
     const config = loadConfig({
-      CONNECT_PORT: '18083', KSQLDB_PORT: '18088', PINOT_CONTROLLER_PORT: '19000', PINOT_BROKER_PORT: '18099',
+      CONNECT_PORT: '18083', DEBEZIUM_CONNECT_PORT: '18084', KSQLDB_PORT: '18088', PINOT_CONTROLLER_PORT: '19000', PINOT_BROKER_PORT: '18099',
       DASHBOARD_PORT: '18501', MYSQL_PORT: '13306',
     });
-    expect(config.ports).toEqual({ connect: 18083, ksqldb: 18088, pinotController: 19000, pinotBroker: 18099, dashboard: 18501, mysql: 13306 });
+    expect(config.ports).toEqual({ connect: 18083, debeziumConnect: 18084, ksqldb: 18088, pinotController: 19000, pinotBroker: 18099, dashboard: 18501, mysql: 13306 });
     expect(config.mysql.port).toBe(13306);
   });
 
