@@ -3,13 +3,14 @@
  * init.sh` and `npm run bootstrap -- --scenario <name>` pick one; the PageView pipeline is the default.
  */
 import type { Scenario } from './scenario.ts';
+import { scenario as clickstream } from './clickstream/index.ts';
 import { scenario as pageview } from './pageview/index.ts';
 
 export type { Scenario } from './scenario.ts';
 
 export const DEFAULT_SCENARIO = 'pageview';
 
-const SCENARIOS: readonly Scenario[] = [pageview];
+const SCENARIOS: readonly Scenario[] = [pageview, clickstream];
 
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';

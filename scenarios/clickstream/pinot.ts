@@ -1,0 +1,26 @@
+/**
+ * The clickstream's Pinot realtime tables: schema and table config files in Pinot's own JSON formats
+ * (pinot/schemas/<table>.json, pinot/tables/<table>.json beside this module), one per ksql table the
+ * dashboard shows, loaded with the topic from config and the broker list of the stack.
+ */
+import type { ClickstreamConfig, ClickstreamTopics } from '../../config/scenarios/clickstream.ts';
+import { pinotTableFromFiles, type PinotTable } from '../../pinot/tables.ts';
+
+/** Each Pinot table and the ksql output topic it consumes. */
+export const CLICKSTREAM_PINOT_TABLES = {
+  events_per_min: 'eventsPerMin',
+  pages_per_min: 'pagesPerMin',
+  click_user_sessions: 'clickUserSessions',
+  errors_per_min_alert: 'errorsPerMinAlert',
+  errors_per_min: 'errorsPerMin',
+  enriched_error_codes_count: 'enrichedErrorCodesCount',
+  user_ip_activity: 'userIpActivity',
+} as const satisfies Record<string, keyof ClickstreamTopics>;
+
+export type ClickstreamPinotTable = keyof typeof CLICKSTREAM_PINOT_TABLES;
+
+export function clickstreamPinotTables(settings: ClickstreamConfig, brokerList: string): PinotTable[] {
+  const folder = new URL('./pinot/', import.meta.url);
+  return (Object.entries(CLICKSTREAM_PINOT_TABLES) as [ClickstreamPinotTable, keyof ClickstreamTopics][])
+    .map(([name, topic]) => pinotTableFromFiles(folder, name, settings.topics[topic], brokerList));
+}
