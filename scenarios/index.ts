@@ -5,12 +5,13 @@
 import type { Scenario } from './scenario.ts';
 import { scenario as clickstream } from './clickstream/index.ts';
 import { scenario as pageview } from './pageview/index.ts';
+import { scenario as stayCategories } from './stay-categories/index.ts';
 
 export type { Scenario } from './scenario.ts';
 
 export const DEFAULT_SCENARIO = 'pageview';
 
-const SCENARIOS: readonly Scenario[] = [pageview, clickstream];
+const SCENARIOS: readonly Scenario[] = [pageview, clickstream, stayCategories];
 
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';

@@ -265,13 +265,25 @@ export class KsqlEngine {
       sql: st.text,
       writeQueries: [],
     };
-    const id = this.nextQueryId(st.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', st.name);
+    const upgraded = existing && st.orReplace ? this.queryToUpgrade(st, existing) : undefined;
+    const id = upgraded ?? this.nextQueryId(st.sourceType === 'STREAM' ? 'CSAS' : 'CTAS', st.name);
     this.startQuery(id, st.text, aq, src);
-    src.writeQueries.push(id);
+    src.writeQueries = [...new Set([...(existing && st.orReplace ? existing.writeQueries : []), id])];
     this.metastore.put(src);
     this.registerTopic(topic, src.partitions, src.replicas);
     this.commands.push(st.text);
     return this.ok(st, `Created query with ID ${id}`, id);
+  }
+
+  /**
+   * CREATE OR REPLACE over a source a query already writes: ksqlDB's in-place upgrade. The new query
+   * takes the old one's id, so it keeps its state stores and resumes where the old one stopped; the
+   * old pipeline stops (startQuery replaces it under that id). Undefined: no such query, a new id.
+   */
+  private queryToUpgrade(st: Extract<Statement, { kind: 'createAs' }>, existing: DataSource): string | undefined {
+    if (existing.isSource) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${existing.type.toLowerCase()}s.`, { pos: st.pos });
+    if (existing.type !== st.sourceType) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+    return existing.writeQueries.find((q) => /^C[ST]AS_/.test(q) && this.running.has(q));
   }
 
   private startQuery(id: string, sql: string, aq: AnalyzedQuery, sink: DataSource): void {

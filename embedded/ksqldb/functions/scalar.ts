@@ -264,6 +264,21 @@ export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string
   return out;
 }
 
+/**
+ * The field checks of java.time's SMART resolver, which ksqlDB's date parsing uses: a field out of its
+ * range is an error (month 13, day 0 or 32, hour 25), a day past the month's end becomes its last day
+ * (2017-02-30 is 2017-02-28), and 24:00:00 is midnight of the next day.
+ */
+function checkSmartRanges(text: string, fields: Record<string, number>): void {
+  const ranges: [string, string, number, number][] = [['M', 'MonthOfYear', 1, 12], ['d', 'DayOfMonth', 1, 31], ['H', 'HourOfDay', 0, 24], ['m', 'MinuteOfHour', 0, 59], ['s', 'SecondOfMinute', 0, 59]];
+  for (const [key, name, min, max] of ranges) {
+    const value = fields[key]!;
+    if (value < min || value > max) throw new Error(`Text '${text}' could not be parsed: Invalid value for ${name} (valid values ${min} - ${max}): ${value}`);
+  }
+  if (fields.H === 24 && (fields.m !== 0 || fields.s !== 0 || fields.S !== 0)) throw new Error(`Text '${text}' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): 24`);
+  fields.d = Math.min(fields.d!, new Date(Date.UTC(fields.y!, fields.M!, 0)).getUTCDate());
+}
+
 /** Parse text with a SimpleDateFormat-like pattern into epoch millis (UTC unless a zone is given). */
 export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): number {
   const fields: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
@@ -282,9 +297,15 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
     let n = 1;
     while (pattern[i + n] === c) n++;
     if ('yMdHhmsS'.includes(c)) {
-      const mm = /^\d+/.exec(text.slice(ti, ti + (c === 'y' && n === 4 ? 4 : n >= 2 ? n : 10)));
+      // java.time widths: 'yy' two digits (2000-2099), other years at least n digits (up to 19 unless a
+      // number follows at once), a single letter 1+ digits, a repeated one exactly n digits.
+      const following = pattern[i + n];
+      const adjacent = following !== undefined && 'yMdHhmsS'.includes(following);
+      const [min, max] = c === 'y' ? (n === 2 ? [2, 2] : [n, adjacent ? n : 19]) : n === 1 ? [1, adjacent ? 1 : 10] : [n, n];
+      const mm = new RegExp(`^\\d{${min},${max}}`).exec(text.slice(ti));
       if (!mm) throw new Error(`Text '${text}' could not be parsed at index ${ti}`);
-      fields[c === 'h' ? 'H' : c] = Number(c === 'S' ? mm[0].padEnd(3, '0').slice(0, 3) : mm[0]);
+      const value = Number(c === 'S' ? mm[0].padEnd(3, '0').slice(0, 3) : mm[0]);
+      fields[c === 'h' ? 'H' : c] = c === 'y' && n === 2 ? 2000 + value : value;
       ti += mm[0].length;
     } else if (c === 'X' || c === 'Z') {
       const mm = /^(Z|[+-]\d{2}:?\d{2})/.exec(text.slice(ti));
@@ -298,6 +319,7 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
     i += n;
   }
   if (ti !== text.length) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${ti}`);
+  checkSmartRanges(text, fields);
   const local = Date.UTC(fields.y!, fields.M! - 1, fields.d, fields.H, fields.m, fields.s, fields.S);
   if (offsetMin === undefined) offsetMin = zoneOffsetMinutes(local - zoneOffsetMinutes(local, tz) * 60_000, tz);
   return local - offsetMin * 60_000;
