@@ -123,6 +123,11 @@ export function pinotTableFromFiles(folder: URL, name: string, topic: string, br
   return { name, topic, schema: readJson(new URL(`schemas/${name}.json`, folder)) as PinotSchema, tableConfig };
 }
 
+/** Every table of a scenario's folder: table name -> the topic it consumes. */
+export function pinotTablesFromFolder(folder: URL, topicOfTable: Record<string, string>, brokerList: string): PinotTable[] {
+  return Object.entries(topicOfTable).map(([name, topic]) => pinotTableFromFiles(folder, name, topic, brokerList));
+}
+
 function readJson(url: URL): unknown {
   try {
     return JSON.parse(readFileSync(url, 'utf8'));

@@ -4,7 +4,7 @@
  * dashboard shows, loaded with the topic from config and the broker list of the stack.
  */
 import type { ClickstreamConfig, ClickstreamTopics } from '../../config/scenarios/clickstream.ts';
-import { pinotTableFromFiles, type PinotTable } from '../../pinot/tables.ts';
+import { pinotTablesFromFolder, type PinotTable } from '../../pinot/tables.ts';
 
 /** Each Pinot table and the ksql output topic it consumes. */
 export const CLICKSTREAM_PINOT_TABLES = {
@@ -20,7 +20,6 @@ export const CLICKSTREAM_PINOT_TABLES = {
 export type ClickstreamPinotTable = keyof typeof CLICKSTREAM_PINOT_TABLES;
 
 export function clickstreamPinotTables(settings: ClickstreamConfig, brokerList: string): PinotTable[] {
-  const folder = new URL('./pinot/', import.meta.url);
-  return (Object.entries(CLICKSTREAM_PINOT_TABLES) as [ClickstreamPinotTable, keyof ClickstreamTopics][])
-    .map(([name, topic]) => pinotTableFromFiles(folder, name, settings.topics[topic], brokerList));
+  const topics = Object.fromEntries(Object.entries(CLICKSTREAM_PINOT_TABLES).map(([name, topic]) => [name, settings.topics[topic]]));
+  return pinotTablesFromFolder(new URL('./pinot/', import.meta.url), topics, brokerList);
 }

@@ -6,7 +6,7 @@
  *   stay_categories_per_window  searches and hotels per category per tumbling window, upsert on both
  */
 import type { StayCategoriesConfig, StayCategoriesTopics } from '../../config/scenarios/stay-categories.ts';
-import { pinotTableFromFiles, type PinotTable } from '../../pinot/tables.ts';
+import { pinotTablesFromFolder, type PinotTable } from '../../pinot/tables.ts';
 
 /** Each Pinot table and the ksql output topic it consumes. */
 export const STAY_CATEGORIES_PINOT_TABLES = {
@@ -17,7 +17,6 @@ export const STAY_CATEGORIES_PINOT_TABLES = {
 export type StayCategoriesPinotTable = keyof typeof STAY_CATEGORIES_PINOT_TABLES;
 
 export function stayCategoriesPinotTables(settings: StayCategoriesConfig, brokerList: string): PinotTable[] {
-  const folder = new URL('./pinot/', import.meta.url);
-  return (Object.entries(STAY_CATEGORIES_PINOT_TABLES) as [StayCategoriesPinotTable, keyof StayCategoriesTopics][])
-    .map(([name, topic]) => pinotTableFromFiles(folder, name, settings.topics[topic], brokerList));
+  const topics = Object.fromEntries(Object.entries(STAY_CATEGORIES_PINOT_TABLES).map(([name, topic]) => [name, settings.topics[topic]]));
+  return pinotTablesFromFolder(new URL('./pinot/', import.meta.url), topics, brokerList);
 }

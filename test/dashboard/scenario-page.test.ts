@@ -3,11 +3,12 @@
  * Pinot of helpers.ts) → /api/scenario and the page in headless Chromium. Each panel's state and what
  * it draws are checked against the rows produced here.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
 import { checkScenarioDashboard } from '../../dashboard/scenario-panels.ts';
 import type { ScenarioDashboard } from '../../scenarios/scenario.ts';
+import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
 import { closedPort, countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
 
 const T0 = 1_790_000_040_000 - (1_790_000_040_000 % 60_000);
@@ -28,7 +29,7 @@ let stack: PinotStack;
 let dash: DashboardHandle;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 interface ApiPanel { id: string; state: string; rows: Record<string, unknown>[]; error?: string }
 
@@ -47,14 +48,8 @@ beforeAll(async () => {
   await stack.waitForCount('pageview_country', 2);
   await stack.waitForCount('pageview_tumbling', 3);
   dash = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 300, healthTargets: [], scenarioDashboard: panels, log: () => undefined });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  page.on('dialog', (dialog) => { consoleErrors.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
+  browser = await launchChromium();
+  ({ page, problems: consoleErrors } = await watchedPage(browser));
 });
 
 afterAll(async () => {
@@ -89,11 +84,11 @@ describe('scenario panels', () => {
   it('draws each panel in Chromium: lines per series, bars, table cells as text, the stat, the empty note', async () => {
     await page.goto(dash.url);
     await waitFor('every panel drawn', async () => {
-      const states = await page.locator('[data-panel]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+      const states = Object.values(await panelStates(page));
       return states.length === 5 && !states.includes('loading') ? states : undefined;
     });
     expect(await page.textContent('h1')).toBe('Test scenario');
-    const states = await page.locator('[data-panel]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-panel'), e.getAttribute('data-state')])));
+    const states = await panelStates(page);
     expect(states).toEqual({ 'per-minute': 'ok', countries: 'ok', 'country-table': 'ok', total: 'ok', missing: 'empty' });
     const charts = await page.evaluate(() => {
       const all = (window as unknown as { scenarioCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> }).scenarioCharts;

@@ -5,9 +5,10 @@
  * /api/scenario must serve every panel with rows, and in headless Chromium every panel must reach
  * data-state="ok".
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadClickstreamConfig } from '../../config/scenarios/clickstream.ts';
 import { clickstreamDashboard } from '../../scenarios/clickstream/dashboard.ts';
@@ -126,18 +127,12 @@ describe('clickstream on the embedded stack', () => {
   });
 
   it('draws every panel in headless Chromium with data', async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const errors: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-    page.on('pageerror', (error) => errors.push(error.message));
+    browser = await launchChromium();
+    const { page, problems: errors } = await watchedPage(browser);
     await page.goto(stack.dashboard.url);
     const panelIds = clickstreamDashboard(settings).panels.map((p) => p.id);
     const states = await waitFor('every panel drawn with data', async () => {
-      const now = await page.locator('[data-panel]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-panel'), e.getAttribute('data-state')])));
+      const now = await panelStates(page);
       return Object.keys(now).length === panelIds.length && Object.values(now).every((s) => s === 'ok') ? now : undefined;
     }, 30_000, 250);
     expect(Object.keys(states).sort()).toEqual([...panelIds].sort());

@@ -1,0 +1,31 @@
+/**
+ * Headless Chromium for the page tests: the machine's /usr/bin/chromium with the flags every browser
+ * test uses, and a page that records console errors, page errors and dialogs (an XSS would open one).
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught page errors and dialogs seen so far. */
+  problems: string[];
+}
+
+export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport, locale: 'en-US' });
+  const problems: string[] = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
+  return { page, problems };
+}
+
+/** Each `[data-panel]` of a scenario page and its data-state. */
+export function panelStates(page: Page): Promise<Record<string, string | null>> {
+  return page.locator('[data-panel]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-panel'), e.getAttribute('data-state')])));
+}
