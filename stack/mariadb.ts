@@ -88,6 +88,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Port to listen on; default a free port. */
   port?: number;
+  /** Write a row binlog (default true: the CDC source needs one). */
+  binlog?: boolean;
 }
 
 export async function startMariaDb(options: StartOptions = {}): Promise<MariaDbServer> {
@@ -136,6 +138,8 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDbS
       ...userArgs, '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=48M',
       '--innodb-flush-log-at-trx-commit=2', '--innodb-doublewrite=0', '--skip-name-resolve',
       '--max-connections=300', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
+      // A row binlog, as MySQL 8 has by default: what the Debezium-compatible CDC source reads.
+      ...(options.binlog === false ? [] : [`--log-bin=${join(datadir, 'mysql-bin')}`, '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1', '--expire-logs-days=1']),
     ], { stdio: 'ignore' });
     const url = `mysql://root@127.0.0.1:${port}`;
     const ready = await waitReady(child, url, options.readyTimeoutMs ?? 60_000);

@@ -37,9 +37,13 @@ describe('Connect REST API', () => {
     expect(Object.keys(root.body)).toEqual(['version', 'commit', 'kafka_cluster_id']);
     expect(root.body.kafka_cluster_id).toMatch(/.+/);
     const plugins = await api(connect, 'GET', '/connector-plugins');
-    expect(plugins.body).toEqual([{ class: CLASS, type: 'source', version: expect.any(String) }]);
+    expect(plugins.body).toEqual([
+      { class: CLASS, type: 'source', version: expect.any(String) },
+      { class: 'io.debezium.connector.mysql.MySqlConnector', type: 'source', version: '2.7.3.Final' },
+    ]);
     const all = await api(connect, 'GET', '/connector-plugins?connectorsOnly=false');
     expect(all.body.map((p: { class: string }) => p.class)).toContain('org.apache.kafka.connect.transforms.ValueToKey');
+    expect(all.body.map((p: { class: string }) => p.class)).toContain('io.debezium.transforms.ExtractNewRecordState');
   });
 
   it('create, read, list, tasks, status, pause/resume, restart, config update, delete', async () => {

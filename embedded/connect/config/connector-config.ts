@@ -7,6 +7,7 @@
 import { CONVERTER_CLASSES, CONVERTER_SUBKEYS } from '../converters/index.ts';
 import { TRANSFORMS, splitList, transformPlugin } from '../transforms/index.ts';
 import { JDBC_KEYS, JDBC_SOURCE_CLASS, jdbcCrossChecks } from '../jdbc/jdbc-config.ts';
+import { DEBEZIUM_VERSION, MYSQL_CDC_CLASS, MYSQL_CDC_KEYS, MYSQL_CDC_TASK_CLASS, mysqlCdcCrossChecks } from '../mysql-cdc/cdc-config.ts';
 import {
   atLeast, configInfo, invalidValue, KeyList, oneOf, REQUIRED, validateKey,
   type ConfigInfo, type ConfigInfos, type ConfigKey,
@@ -54,6 +55,8 @@ function uniqueAliases(v: string): string | undefined {
 
 export interface ConnectorPlugin {
   className: string;
+  /** What GET /connectors/{name}/tasks reports as task.class. */
+  taskClass: string;
   type: 'source' | 'sink';
   version: string;
   keys: ConfigKey[];
@@ -61,7 +64,8 @@ export interface ConnectorPlugin {
 }
 
 export const CONNECTOR_PLUGINS: ConnectorPlugin[] = [
-  { className: JDBC_SOURCE_CLASS, type: 'source', version: '10.7.6', keys: JDBC_KEYS, crossChecks: jdbcCrossChecks },
+  { className: JDBC_SOURCE_CLASS, taskClass: 'io.confluent.connect.jdbc.source.JdbcSourceTask', type: 'source', version: '10.7.6', keys: JDBC_KEYS, crossChecks: jdbcCrossChecks },
+  { className: MYSQL_CDC_CLASS, taskClass: MYSQL_CDC_TASK_CLASS, type: 'source', version: DEBEZIUM_VERSION, keys: MYSQL_CDC_KEYS, crossChecks: mysqlCdcCrossChecks },
 ];
 
 /** Finds a connector plugin by full class name, simple name, or alias without "Connector" (as Connect does). */

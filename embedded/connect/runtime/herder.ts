@@ -12,11 +12,20 @@ import type { ConfigInfos } from '../config/config-def.ts';
 import { createConverter, JSON_CONVERTER } from '../converters/index.ts';
 import { buildTransformChain } from '../transforms/index.ts';
 import { JdbcSourceConnector } from '../jdbc/source-connector.ts';
+import { MYSQL_CDC_CLASS } from '../mysql-cdc/cdc-config.ts';
+import { MySqlCdcConnector } from '../mysql-cdc/source-connector.ts';
 import { ensureInternalTopics, InternalStores, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
 import { javaTrace, type SourceConnector } from './source-task.ts';
 import { WorkerSourceTask, type TaskState } from './worker-task.ts';
 
-export const TASK_CLASS = 'io.confluent.connect.jdbc.source.JdbcSourceTask';
+/** The connector of a (validated) config's class. */
+function createConnector(config: Record<string, string>): SourceConnector {
+  return findConnectorPlugin(String(config['connector.class']))?.className === MYSQL_CDC_CLASS ? new MySqlCdcConnector() : new JdbcSourceConnector();
+}
+
+function taskClassOf(config: Record<string, string>): string {
+  return findConnectorPlugin(String(config['connector.class']))!.taskClass;
+}
 
 export interface HerderOptions {
   kafka: Kafka;
@@ -299,12 +308,12 @@ export class Herder {
   /** Starts the connector; with `startTasks` (the default) (re)creates its tasks. */
   private async startConnector(r: ConnectorRuntime, startTasks = true): Promise<void> {
     if (!this.runtimes.has(r.name)) return;
-    const connector = new JdbcSourceConnector();
+    const connector = createConnector(r.config);
     try {
       await connector.start(r.config);
       r.connector = connector;
       const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
-      const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': TASK_CLASS }));
+      const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
       const changed = JSON.stringify(taskConfigs) !== JSON.stringify(r.taskConfigs);
       this.setConnectorState(r, r.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING', null);
       if (changed) {
@@ -350,7 +359,7 @@ export class Herder {
       return createConverter(worker?.className ?? JSON_CONVERTER, worker?.props ?? {});
     };
     const statusKey = `status-task-${r.name}-${id}`;
-    const connector = r.connector ?? new JdbcSourceConnector();
+    const connector = r.connector ?? createConnector(r.config);
     return new WorkerSourceTask({
       connector: r.name,
       id,

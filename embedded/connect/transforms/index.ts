@@ -3,6 +3,7 @@
  * with Connect's semantics for records with a schema (Struct) and without (Map). Each transform declares its
  * config keys so validation can check `transforms.<alias>.<key>`.
  */
+import { ExtractNewRecordState, EXTRACT_NEW_RECORD_STATE_KEYS } from './extract-new-record-state.ts';
 import { DataException, fieldOf, isStruct, LOGICAL, type Field, type Schema, type SchemaAndValue, type SchemaType } from '../data/schema.ts';
 
 export interface ConnectRecord {
@@ -304,6 +305,7 @@ export const TRANSFORMS: TransformPlugin[] = [
   { className: `${T}Cast$Value`, keys: castKeys, create: (p) => new Cast('value', p.spec ?? '') },
   { className: `${T}ReplaceField$Key`, keys: replaceFieldKeys, create: replaceField('key') },
   { className: `${T}ReplaceField$Value`, keys: replaceFieldKeys, create: replaceField('value') },
+  { className: 'io.debezium.transforms.ExtractNewRecordState', keys: EXTRACT_NEW_RECORD_STATE_KEYS, create: (p) => new ExtractNewRecordState(p) },
 ];
 
 export function transformPlugin(className: string): TransformPlugin | undefined {
