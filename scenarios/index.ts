@@ -4,6 +4,7 @@
  */
 import type { Scenario } from './scenario.ts';
 import { scenario as clickstream } from './clickstream/index.ts';
+import { scenario as courseActivity } from './course-activity/index.ts';
 import { scenario as pageview } from './pageview/index.ts';
 import { scenario as stayCategories } from './stay-categories/index.ts';
 
@@ -11,7 +12,7 @@ export type { Scenario } from './scenario.ts';
 
 export const DEFAULT_SCENARIO = 'pageview';
 
-const SCENARIOS: readonly Scenario[] = [pageview, clickstream, stayCategories];
+const SCENARIOS: readonly Scenario[] = [pageview, clickstream, courseActivity, stayCategories];
 
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';

@@ -1,0 +1,186 @@
+/**
+ * The course-activity scenario end to end on the embedded stack: seeded Moodle activity inserted into
+ * MySQL, captured by the Debezium-compatible CDC source (unwrap transform), sessions found by ksqlDB
+ * (15 minutes of inactivity) and aggregated per user, the scoring producer's predictions filtered into
+ * the at-risk stream. Pinot must hold exactly the sessions and at-risk users this test computes from
+ * the generated rows; the dashboard page must draw every panel in headless Chromium.
+ */
+import type { Browser } from 'playwright-core';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../config/index.ts';
+import { loadCourseActivityConfig } from '../../config/scenarios/course-activity.ts';
+import { generateActivity, type ActivityRow } from '../../scenarios/course-activity/activity.ts';
+import { courseActivityDashboard } from '../../scenarios/course-activity/dashboard.ts';
+import { courseActivityScenario } from '../../scenarios/course-activity/index.ts';
+import { insertActivity } from '../../scenarios/course-activity/produce.ts';
+import { riskScore, runScoring } from '../../scenarios/course-activity/scoring.ts';
+import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
+import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
+import { tempDir, waitFor } from '../support/kafka.ts';
+import { pinotRows } from '../stack/pipeline-data.ts';
+import { Kafka, logLevel } from 'kafkajs';
+
+/** Every value on a topic, read with kafkajs from the beginning to the end. */
+async function readTopic(brokers: string[], topic: string): Promise<Record<string, unknown>[]> {
+  const admin = new Kafka({ clientId: 'course-read', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const total = (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+  await admin.disconnect();
+  const consumer = new Kafka({ clientId: 'course-read', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `course-read-${Date.now()}` });
+  const values: Record<string, unknown>[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void consumer.run({ eachMessage: async ({ message }) => {
+      if (message.value) values.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
+      if (values.length >= total) resolve();
+    } });
+    if (total === 0) resolve();
+  });
+  await consumer.disconnect();
+  return values;
+}
+
+const DATABASE = `course_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const settings = loadCourseActivityConfig({ COURSE_ACTIVITY_DATABASE: DATABASE, COURSE_ACTIVITY_SCORING_INTERVAL_MS: '500' });
+const scenario = courseActivityScenario(settings);
+const GAP_MS = settings.sessionGapMinutes * 60_000;
+/** Twelve hours ago on a minute boundary: inside the Pinot tables' retention. */
+const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 12 * 3_600_000;
+
+let stack: EmbeddedStack;
+let browser: Browser | undefined;
+const rows: ActivityRow[] = generateActivity({ seed: 7, users: 12, startMs: BASE, sessionsPerUser: [1, 3], activitiesPerSession: [1, 6] });
+
+interface Session { user: number; start: number; end: number; activities: number }
+
+/** Sessions as a session window of the gap finds them: a new one whenever the pause exceeds the gap. */
+function expectedSessions(activity: ActivityRow[]): Session[] {
+  const sessions: Session[] = [];
+  const byUser = new Map<number, number[]>();
+  for (const r of activity) byUser.set(r.userid, [...(byUser.get(r.userid) ?? []), r.timecreated]);
+  for (const [user, times] of byUser) {
+    times.sort((a, b) => a - b);
+    let current: Session | undefined;
+    for (const t of times) {
+      if (current && t - current.end <= GAP_MS) {
+        current.end = t;
+        current.activities++;
+      } else {
+        current = { user, start: t, end: t, activities: 1 };
+        sessions.push(current);
+      }
+    }
+  }
+  return sessions;
+}
+
+function sorted(lines: string[]): string[] {
+  return [...lines].sort();
+}
+
+async function pinotEquals(sql: string, line: (r: Record<string, unknown>) => string, want: string[]): Promise<void> {
+  let last: string[] = [];
+  try {
+    await waitFor(`Pinot: ${sql}`, async () => {
+      last = sorted((await pinotRows(stack.pinot.brokerUrl, sql)).map(line));
+      return last.join('\n') === sorted(want).join('\n') ? true : undefined;
+    }, 45_000, 500);
+  } finally {
+    expect(last).toEqual(sorted(want));
+  }
+}
+
+beforeAll(async () => {
+  const config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), DASHBOARD_POLL_MS: '300' });
+  stack = await startEmbeddedStack({ config, dataDir: tempDir('course-activity-e2e'), freePorts: true, scenario });
+  const pool = mysql.createPool({ uri: stack.mysql.url, connectionLimit: 2 });
+  try {
+    for (let i = 0; i < rows.length; i += 25) await insertActivity(pool, settings, rows.slice(i, i + 25));
+  } finally {
+    await pool.end();
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await mysql.createConnection({ uri: inject('mysqlUrl') }).then(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+    await c.end();
+  });
+});
+
+describe('course-activity end to end', () => {
+  it('the bootstrap created the log table, the CDC connector, the statements and the Pinot tables', () => {
+    const items = stack.bootstrapSteps.map((s) => s.item);
+    expect(items).toContain(`MySQL table ${DATABASE}.mdl_logstore_standard_log`);
+    expect(items).toContain('connector course-activity-cdc');
+    for (const name of ['MOODLE_LOGS', 'MOODLE_LOGS_SESSIONS_PER_15MINS', 'MOODLE_SESSION_UPDATES', 'MOODLE_SESSIONS_LATEST', 'MOODLE_LOGS_PREDICTION_AGG', 'MOODLE_LOGS_PREDICTION', 'MOODLE_LOGS_PREDICTION_IN_RISK']) {
+      expect(items.some((i) => i.endsWith(` ${name}`)), name).toBe(true);
+    }
+    expect(items).toContain('Pinot table moodle_sessions');
+    expect(items).toContain('Pinot table moodle_predictions');
+  });
+
+  it('Pinot holds every session the test finds in the generated rows: start, end, activities, duration', async () => {
+    const sessions = expectedSessions(rows);
+    expect(sessions.length).toBeGreaterThan(12);
+    expect(sessions.some((s) => s.activities > 1)).toBe(true);
+    await pinotEquals(
+      'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions LIMIT 1000',
+      (r) => `${r.user_id} ${r.start_date} ${r.end_date} ${r.activities} ${r.duration}`,
+      sessions.map((s) => `${s.user} ${s.start} ${s.end} ${s.activities} ${(s.end - s.start) / 1000}`),
+    );
+  }, 90_000);
+
+  it('the scoring producer scores every user from ksqlDB\'s aggregate; the at-risk stream holds exactly the predictions over the threshold', async () => {
+    const stopper = new AbortController();
+    const scoring = runScoring(stack.targets.kafkaBootstrap, settings, stopper.signal);
+    try {
+      const users = new Set(rows.map((r) => r.userid));
+      // The latest aggregate per user as ksqlDB wrote it, and the prediction the model gives it.
+      const predictions = new Map<number, number>();
+      await waitFor('a prediction for every user', async () => {
+        const latest = new Map<number, Record<string, unknown>>();
+        for (const v of await readTopic(stack.targets.kafkaBootstrap, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
+        predictions.clear();
+        for (const [user, v] of latest) predictions.set(user, riskScore({ userid: user, activities: Number(v.ACTIVITIES), duration: Number(v.DURATION), sessions: Number(v.SESSIONS) }));
+        const inPinot = await pinotRows(stack.pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000');
+        const match = inPinot.length === users.size && inPinot.every((r) => predictions.get(Number(r.userid)) === Number(r.prediction));
+        return predictions.size === users.size && match ? true : undefined;
+      }, 45_000, 1000);
+      const atRisk = [...predictions].filter(([, p]) => p > settings.riskThreshold).map(([user, p]) => `${user} ${p}`);
+      expect(atRisk.length).toBeGreaterThan(0);
+      expect(atRisk.length).toBeLessThan(users.size);
+      await pinotEquals(`SELECT userid, prediction FROM moodle_predictions WHERE prediction > ${settings.riskThreshold} LIMIT 1000`, (r) => `${r.userid} ${r.prediction}`, atRisk);
+      const inRisk = await readTopic(stack.targets.kafkaBootstrap, settings.topics.inRisk);
+      for (const r of inRisk) expect(Number(r.prediction)).toBeGreaterThan(settings.riskThreshold);
+      for (const line of atRisk) expect(inRisk.map((r) => `${r.userid} ${r.prediction}`)).toContain(line);
+    } finally {
+      stopper.abort();
+      await scoring;
+    }
+  }, 90_000);
+
+  it('serves the panels and draws every one in headless Chromium', async () => {
+    const body = await waitFor('every panel with rows', async () => {
+      const b = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as { panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
+      return b.panels.every((p) => p.state === 'ok') ? b : undefined;
+    }, 30_000, 300);
+    const byId = new Map(body.panels.map((p) => [p.id, p]));
+    expect(Number(byId.get('sessions-total')!.rows[0]!.sessions)).toBe(expectedSessions(rows).length);
+    browser = await launchChromium();
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(stack.dashboard.url);
+    const ids = courseActivityDashboard(settings).panels.map((p) => p.id);
+    const states = await waitFor('every panel drawn', async () => {
+      const now = await panelStates(page);
+      return Object.keys(now).length === ids.length && Object.values(now).every((s) => s === 'ok') ? now : undefined;
+    }, 30_000, 250);
+    expect(Object.keys(states).sort()).toEqual([...ids].sort());
+    expect((await page.textContent('[data-panel="sessions-total"] .stat-value'))!.replace(/\D/g, '')).toBe(String(expectedSessions(rows).length));
+    expect(problems).toEqual([]);
+  });
+});
