@@ -15,6 +15,12 @@ export interface SinkRecord {
   topic: string;
   /** partition hint; undefined = let the producer choose (by key) */
   partition?: number;
+  /**
+   * The bytes the partition is chosen by when they are not the whole key: for a windowed key, the key
+   * without its window, as Kafka Streams' WindowedStreamPartitioner does, so every window of a key (a
+   * session's tombstone and its grown successor) lands in one partition, in order.
+   */
+  partitionKey?: Buffer;
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;

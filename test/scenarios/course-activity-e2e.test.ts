@@ -135,11 +135,26 @@ describe('course-activity end to end', () => {
     );
   }, 90_000);
 
-  it('the scoring producer scores every user from ksqlDB\'s aggregate; the at-risk stream holds exactly the predictions over the threshold', async () => {
+  it('ksqlDB aggregates each user\'s sessions exactly; the scoring producer scores every user from it; the at-risk stream holds exactly the predictions over the threshold', async () => {
     const stopper = new AbortController();
     const scoring = runScoring(stack.targets.kafkaBootstrap, settings, stopper.signal);
     try {
       const users = new Set(rows.map((r) => r.userid));
+      // ksqlDB's aggregate over the sessions: the latest value per user equals the test's own from the rows
+      const perUser = new Map<number, Session[]>();
+      for (const s of expectedSessions(rows)) perUser.set(s.user, [...(perUser.get(s.user) ?? []), s]);
+      const wantAgg = sorted([...perUser].map(([user, sessions]) => `${user} activities=${sessions.reduce((n, s) => n + s.activities, 0)} duration=${Math.trunc(sessions.reduce((n, s) => n + (s.end - s.start) / 1000, 0) / sessions.length)} sessions=${sessions.length}`));
+      let gotAgg: string[] = [];
+      try {
+        await waitFor('the per-user aggregate', async () => {
+          const latest = new Map<number, Record<string, unknown>>();
+          for (const v of await readTopic(stack.targets.kafkaBootstrap, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
+          gotAgg = sorted([...latest].map(([user, v]) => `${user} activities=${v.ACTIVITIES} duration=${v.DURATION} sessions=${v.SESSIONS}`));
+          return gotAgg.join('\n') === wantAgg.join('\n') ? true : undefined;
+        }, 30_000, 1000);
+      } finally {
+        expect(gotAgg).toEqual(wantAgg);
+      }
       // The latest aggregate per user as ksqlDB wrote it, and the prediction the model gives it.
       const predictions = new Map<number, number>();
       await waitFor('a prediction for every user', async () => {

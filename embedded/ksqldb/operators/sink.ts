@@ -39,12 +39,16 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
     } else if (keyCols.length && keyVals && keyCols.length > 1) {
       key = kf.serialize(keyVals, keyCols, true);
     }
-    if (spec.windowType && rec.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), rec.window, spec.windowType);
+    let partitionKey: Buffer | undefined;
+    if (spec.windowType && rec.window) {
+      partitionKey = key ?? Buffer.alloc(0);
+      key = encodeWindowedKey(partitionKey, rec.window, spec.windowType);
+    }
     const value = !rec.row
       ? null
       : unwrap
         ? Buffer.from(stringifyJson(rec.row[valueCols[0]!.name] ?? null))
         : vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false);
-    return { topic: spec.topic, timestamp: ts, key, value };
+    return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
   };
 }

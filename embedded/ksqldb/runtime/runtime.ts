@@ -654,7 +654,8 @@ const cachingDefaultPartitioner: ICustomPartitioner = () => {
   const hashes = new Map<string, number>();
   return (args) => {
     const { message, partitionMetadata } = args;
-    const key = message.key;
+    // groupByTopic attaches a windowed key's inner key (not serialized by kafkajs): windows of a key share a partition
+    const key = (message as Message & { partitionKey?: Buffer }).partitionKey ?? message.key;
     if ((message.partition !== null && message.partition !== undefined) || key === null || key === undefined) return inner(args);
     const id = typeof key === 'string' ? 's' + key : 'b' + key.toString('latin1');
     let h = hashes.get(id);
@@ -678,8 +679,9 @@ function groupByTopic(records: SinkRecord[]): { topic: string; messages: Message
   for (const r of records) {
     let list = by.get(r.topic);
     if (!list) by.set(r.topic, (list = []));
-    const m: Message = { key: r.key, value: r.value, timestamp: String(r.timestamp) };
+    const m: Message & { partitionKey?: Buffer } = { key: r.key, value: r.value, timestamp: String(r.timestamp) };
     if (r.partition !== undefined) m.partition = r.partition;
+    if (r.partitionKey !== undefined) m.partitionKey = r.partitionKey;
     list.push(m);
   }
   return [...by].map(([topic, messages]) => ({ topic, messages }));
