@@ -75,6 +75,17 @@ export function renderStatements(config: AppConfig): RenderedFile[] {
   return STATEMENT_FILES.map((file) => ({ file, sql: renderTemplate(readStatementFile(file), variables, `ksql/${file}`) }));
 }
 
+/**
+ * A scenario's statement files (`<folder>/<file>` for each file, in order), rendered with `variables`
+ * and split into single statements: the same mechanism as the PageView files above.
+ */
+export function renderStatementFiles(folder: URL, files: readonly string[], variables: Record<string, string>): string[] {
+  return files.flatMap((file) => {
+    const url = new URL(file, folder);
+    return splitStatements(renderTemplate(readFileSync(url, 'utf8'), variables, url.pathname));
+  });
+}
+
 /** Every single statement of every file, in the order to send them, each ending with `;`. */
 export function renderedStatements(config: AppConfig): string[] {
   return renderStatements(config).flatMap(({ sql }) => splitStatements(sql));

@@ -2,10 +2,9 @@
  * The clickstream ksql statement files (ksql/ beside this module), rendered with the same `${NAME}`
  * mechanism as the PageView statements (ksql/statements.ts) and split into single statements.
  */
-import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../../config/index.ts';
 import type { ClickstreamConfig } from '../../config/scenarios/clickstream.ts';
-import { renderTemplate, splitStatements } from '../../ksql/statements.ts';
+import { renderStatementFiles } from '../../ksql/statements.ts';
 
 /** In the order they must be applied. */
 export const CLICKSTREAM_STATEMENT_FILES = [
@@ -54,8 +53,5 @@ export function clickstreamStatementVariables(config: AppConfig, settings: Click
 /** Every statement of every file, rendered, in the order to send them, each ending with `;`. */
 export function clickstreamStatements(config: AppConfig, settings: ClickstreamConfig): string[] {
   const variables = clickstreamStatementVariables(config, settings);
-  return CLICKSTREAM_STATEMENT_FILES.flatMap((file) => {
-    const text = readFileSync(new URL(`ksql/${file}`, import.meta.url), 'utf8');
-    return splitStatements(renderTemplate(text, variables, `scenarios/clickstream/ksql/${file}`));
-  });
+  return renderStatementFiles(new URL('./ksql/', import.meta.url), CLICKSTREAM_STATEMENT_FILES, variables);
 }

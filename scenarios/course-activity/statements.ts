@@ -1,8 +1,7 @@
 /** The course-activity ksql statement files (ksql/ beside this module), rendered from config and split. */
-import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../../config/index.ts';
 import { logTopic, type CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
-import { renderTemplate, splitStatements } from '../../ksql/statements.ts';
+import { renderStatementFiles } from '../../ksql/statements.ts';
 
 export const COURSE_ACTIVITY_STATEMENT_FILES = ['01-moodle-logs.sql', '02-sessions.sql', '03-prediction.sql'] as const;
 
@@ -19,8 +18,5 @@ export function courseActivityStatements(config: AppConfig, settings: CourseActi
     SESSION_GAP_MINUTES: String(settings.sessionGapMinutes),
     RISK_THRESHOLD: String(settings.riskThreshold),
   };
-  return COURSE_ACTIVITY_STATEMENT_FILES.flatMap((file) => {
-    const text = readFileSync(new URL(`ksql/${file}`, import.meta.url), 'utf8');
-    return splitStatements(renderTemplate(text, variables, `scenarios/course-activity/ksql/${file}`));
-  });
+  return renderStatementFiles(new URL('./ksql/', import.meta.url), COURSE_ACTIVITY_STATEMENT_FILES, variables);
 }

@@ -2,10 +2,9 @@
  * The stay-categories ksql statement files (ksql/ beside this module), rendered with the same `${NAME}`
  * mechanism as the PageView statements (ksql/statements.ts) and split into single statements.
  */
-import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../../config/index.ts';
 import type { StayCategoriesConfig } from '../../config/scenarios/stay-categories.ts';
-import { renderTemplate, splitStatements } from '../../ksql/statements.ts';
+import { renderStatementFiles } from '../../ksql/statements.ts';
 
 /** In the order they must be applied. */
 export const STAY_CATEGORIES_STATEMENT_FILES = ['01-expedia.sql', '02-enrich.sql', '03-stay-counts.sql', '04-categories-over-time.sql'] as const;
@@ -29,8 +28,5 @@ export function stayCategoriesStatementVariables(config: AppConfig, settings: St
 /** Every statement of every file, rendered, in the order to send them, each ending with `;`. */
 export function stayCategoriesStatements(config: AppConfig, settings: StayCategoriesConfig): string[] {
   const variables = stayCategoriesStatementVariables(config, settings);
-  return STAY_CATEGORIES_STATEMENT_FILES.flatMap((file) => {
-    const text = readFileSync(new URL(`ksql/${file}`, import.meta.url), 'utf8');
-    return splitStatements(renderTemplate(text, variables, `scenarios/stay-categories/ksql/${file}`));
-  });
+  return renderStatementFiles(new URL('./ksql/', import.meta.url), STAY_CATEGORIES_STATEMENT_FILES, variables);
 }

@@ -8,14 +8,14 @@
 import type { Browser } from 'playwright-core';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
+import { launchChromium, waitForPanelsOk, watchedPage } from '../support/browser.ts';
 import { loadConfig } from '../../config/index.ts';
 import { loadClickstreamConfig } from '../../config/scenarios/clickstream.ts';
 import { clickstreamDashboard } from '../../scenarios/clickstream/dashboard.ts';
 import { clickstreamScenario } from '../../scenarios/clickstream/index.ts';
 import { STATUS_CODES } from '../../scenarios/clickstream/generate/values.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
-import { tempDir, waitFor } from '../support/kafka.ts';
+import { eventually, tempDir, waitFor } from '../support/kafka.ts';
 import { pinotRows } from '../stack/pipeline-data.ts';
 import { clickstreamDataSet, sendClicks, sendReference, type ClickstreamDataSet } from './clickstream-data.ts';
 import { actualKey, expectedClickstream, lines, rowsToMap, type ClickstreamExpectations, type Expected } from './clickstream-expected.ts';
@@ -112,18 +112,19 @@ describe('clickstream on the embedded stack', () => {
 
   it('serves every panel with rows at /api/scenario', async () => {
     const totalBytes = data.clicks.reduce((n, c) => n + Number(c.bytes), 0);
-    const body = await waitFor('every panel with the whole data set', async () => {
-      const b = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as { title: string; panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
-      const total = b.panels.find((p) => p.id === 'total-events')?.rows[0]?.events;
-      return b.panels.every((p) => p.state === 'ok') && Number(total) === data.clicks.length ? b : undefined;
-    }, 30_000, 300);
-    expect(body.title).toBe('Clickstream analysis');
-    const byId = new Map(body.panels.map((p) => [p.id, p]));
-    expect(Number(byId.get('total-bytes')!.rows[0]!.bytes)).toBe(totalBytes);
-    expect(byId.get('error-alerts')!.rows).toHaveLength(Math.min(50, expected.errorsPerMinAlert.size));
-    const perMinute = byId.get('events-per-minute')!.rows;
-    expect(perMinute.reduce((n, r) => n + Number(r.events), 0)).toBe(data.clicks.length);
-    expect(byId.get('session-events')!.rows).toHaveLength(expected.clickUserSessions.size);
+    // Pinot ingests each table on its own: check everything in one answer, until one has it all.
+    await eventually(async () => {
+      const body = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as { title: string; panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
+      expect(body.title).toBe('Clickstream analysis');
+      expect(body.panels.map((p) => [p.id, p.state]).filter(([, state]) => state !== 'ok')).toEqual([]);
+      const byId = new Map(body.panels.map((p) => [p.id, p]));
+      expect(Number(byId.get('total-events')!.rows[0]!.events)).toBe(data.clicks.length);
+      expect(Number(byId.get('total-bytes')!.rows[0]!.bytes)).toBe(totalBytes);
+      expect(byId.get('error-alerts')!.rows).toHaveLength(Math.min(50, expected.errorsPerMinAlert.size));
+      const perMinute = byId.get('events-per-minute')!.rows;
+      expect(perMinute.reduce((n, r) => n + Number(r.events), 0)).toBe(data.clicks.length);
+      expect(byId.get('session-events')!.rows).toHaveLength(expected.clickUserSessions.size);
+    });
   });
 
   it('draws every panel in headless Chromium with data', async () => {
@@ -131,10 +132,7 @@ describe('clickstream on the embedded stack', () => {
     const { page, problems: errors } = await watchedPage(browser);
     await page.goto(stack.dashboard.url);
     const panelIds = clickstreamDashboard(settings).panels.map((p) => p.id);
-    const states = await waitFor('every panel drawn with data', async () => {
-      const now = await panelStates(page);
-      return Object.keys(now).length === panelIds.length && Object.values(now).every((s) => s === 'ok') ? now : undefined;
-    }, 30_000, 250);
+    const states = await waitForPanelsOk(page, panelIds);
     expect(Object.keys(states).sort()).toEqual([...panelIds].sort());
     expect((await page.textContent('[data-panel="total-events"] .stat-value'))!.replace(/\D/g, '')).toBe(String(data.clicks.length));
     const alertCells = await page.locator('[data-panel="error-alerts"] tbody tr').count();

@@ -16,7 +16,7 @@ import { courseActivityScenario } from '../../scenarios/course-activity/index.ts
 import { insertActivity } from '../../scenarios/course-activity/produce.ts';
 import { riskScore, runScoring } from '../../scenarios/course-activity/scoring.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
-import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
+import { launchChromium, waitForPanelsOk, watchedPage } from '../support/browser.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
 import { pinotRows } from '../stack/pipeline-data.ts';
 import { Kafka, logLevel } from 'kafkajs';
@@ -190,10 +190,7 @@ describe('course-activity end to end', () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(stack.dashboard.url);
     const ids = courseActivityDashboard(settings).panels.map((p) => p.id);
-    const states = await waitFor('every panel drawn', async () => {
-      const now = await panelStates(page);
-      return Object.keys(now).length === ids.length && Object.values(now).every((s) => s === 'ok') ? now : undefined;
-    }, 30_000, 250);
+    const states = await waitForPanelsOk(page, ids);
     expect(Object.keys(states).sort()).toEqual([...ids].sort());
     expect((await page.textContent('[data-panel="sessions-total"] .stat-value'))!.replace(/\D/g, '')).toBe(String(expectedSessions(rows).length));
     expect(problems).toEqual([]);

@@ -7,7 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
+import { launchChromium, waitForPanelsOk, watchedPage } from '../support/browser.ts';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { loadStayCategoriesConfig } from '../../config/scenarios/stay-categories.ts';
 import type { HotelSearch, SearchGenerator } from '../../scenarios/stay-categories/generate/searches.ts';
@@ -15,7 +15,7 @@ import { stayCategoriesDashboard } from '../../scenarios/stay-categories/dashboa
 import { stayCategoriesScenario } from '../../scenarios/stay-categories/index.ts';
 import { bootstrap } from '../../stack/bootstrap.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
-import { tempDir, waitFor } from '../support/kafka.ts';
+import { eventually, tempDir, waitFor } from '../support/kafka.ts';
 import { pinotRows } from '../stack/pipeline-data.ts';
 import { expectedStays, lines, searchGenerator, sendSearches } from './stay-categories-data.ts';
 
@@ -116,21 +116,21 @@ describe('stay-categories on the embedded stack', () => {
   it('serves every panel with the totals at /api/scenario', async () => {
     const expected = expectedStays(sent, settings.windowSeconds);
     type Body = { title: string; panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
-    const body = await waitFor('every panel with the whole data set', async () => {
-      const b = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as Body;
-      const total = b.panels.find((p) => p.id === 'total-searches')?.rows[0]?.searches;
-      return b.panels.every((p) => p.state === 'ok') && Number(total) === sent.length ? b : undefined;
-    }, 30_000, 300);
-    expect(body.title).toBe('Hotel stay categories');
-    const byId = new Map(body.panels.map((p) => [p.id, p]));
-    const perCategory = (id: string, column: string): Map<string, string> => new Map(byId.get(id)!.rows.map((r) => [String(r.stay_category), String(r[column])]));
-    const want = (pattern: RegExp): Map<string, string> => new Map([...expected.perCategory].map(([c, v]) => [c, pattern.exec(v)![1]!]));
-    expect(lines(perCategory('stays-per-category', 'count_all'))).toEqual(lines(want(/stays=(\d+)/)));
-    expect(lines(perCategory('hotels-per-category', 'count_distinct'))).toEqual(lines(want(/hotels=(\d+)/)));
-    expect(Number(byId.get('erroneous-searches')!.rows[0]!.searches)).toBe(Number(/stays=(\d+)/.exec(expected.perCategory.get('Erroneous data')!)![1]));
-    const overTime = byId.get('categories-over-time')!.rows;
-    expect(overTime).toHaveLength(expected.perWindow.size);
-    expect(overTime.reduce((n, r) => n + Number(r.searches), 0)).toBe(sent.length);
+    // Pinot ingests each table on its own: check everything in one answer, until one has it all.
+    await eventually(async () => {
+      const body = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as Body;
+      expect(body.panels.map((p) => [p.id, p.state]).filter(([, state]) => state !== 'ok')).toEqual([]);
+      expect(body.title).toBe('Hotel stay categories');
+      const byId = new Map(body.panels.map((p) => [p.id, p]));
+      const perCategory = (id: string, column: string): Map<string, string> => new Map(byId.get(id)!.rows.map((r) => [String(r.stay_category), String(r[column])]));
+      const want = (pattern: RegExp): Map<string, string> => new Map([...expected.perCategory].map(([c, v]) => [c, pattern.exec(v)![1]!]));
+      expect(lines(perCategory('stays-per-category', 'count_all'))).toEqual(lines(want(/stays=(\d+)/)));
+      expect(lines(perCategory('hotels-per-category', 'count_distinct'))).toEqual(lines(want(/hotels=(\d+)/)));
+      expect(Number(byId.get('erroneous-searches')!.rows[0]!.searches)).toBe(Number(/stays=(\d+)/.exec(expected.perCategory.get('Erroneous data')!)![1]));
+      const overTime = byId.get('categories-over-time')!.rows;
+      expect(overTime).toHaveLength(expected.perWindow.size);
+      expect(overTime.reduce((n, r) => n + Number(r.searches), 0)).toBe(sent.length);
+    });
   });
 
   it('draws every panel in headless Chromium with data', async () => {
@@ -138,10 +138,7 @@ describe('stay-categories on the embedded stack', () => {
     const { page, problems: errors } = await watchedPage(browser);
     await page.goto(stack.dashboard.url);
     const panelIds = stayCategoriesDashboard(settings).panels.map((p) => p.id);
-    const states = await waitFor('every panel drawn with data', async () => {
-      const now = await panelStates(page);
-      return Object.keys(now).length === panelIds.length && Object.values(now).every((s) => s === 'ok') ? now : undefined;
-    }, 30_000, 250);
+    const states = await waitForPanelsOk(page, panelIds);
     expect(Object.keys(states).sort()).toEqual([...panelIds].sort());
     expect((await page.textContent('[data-panel="total-searches"] .stat-value'))!.replace(/\D/g, '')).toBe(String(sent.length));
     const expected = expectedStays(sent, settings.windowSeconds).perCategory;

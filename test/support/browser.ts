@@ -29,3 +29,15 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
 export function panelStates(page: Page): Promise<Record<string, string | null>> {
   return page.locator('[data-panel]').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-panel'), e.getAttribute('data-state')])));
 }
+
+/** Waits until the page shows exactly `ids` as panels, each with data-state="ok"; returns the states. */
+export async function waitForPanelsOk(page: Page, ids: string[], timeoutMs = 30_000): Promise<Record<string, string | null>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, string | null> = {};
+  while (Date.now() < deadline) {
+    last = await panelStates(page);
+    if (Object.keys(last).length === ids.length && Object.values(last).every((s) => s === 'ok')) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`panels not all ok after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+}

@@ -49,6 +49,19 @@ export function run(command: string, args: string[], input?: string | Buffer, ti
   });
 }
 
+/** Runs `check` until it stops throwing (assertions included); on timeout throws its last error. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 300): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
