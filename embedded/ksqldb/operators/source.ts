@@ -5,6 +5,13 @@ import type { SourceRecord } from '../io.ts';
 import type { DataSource } from '../metastore.ts';
 import type { Rec } from './types.ts';
 
+/**
+ * Decoded values per record value and decoder signature: every query reading a topic gets the same
+ * value Buffer, so a record read by four queries over one stream is parsed once, not four times.
+ * The arrays are shared and must be read only (the decoder copies them into fresh rows).
+ */
+const decodedValues = new WeakMap<Buffer, Map<string, unknown[]>>();
+
 export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: string, rec: SourceRecord) => void): (rec: SourceRecord) => Rec | undefined {
   const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
   const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
@@ -23,6 +30,16 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const fRowoffset = prefix + 'ROWOFFSET';
   const fWindowstart = prefix + 'WINDOWSTART';
   const fWindowend = prefix + 'WINDOWEND';
+  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, valueCols.map((c) => [c.name, c.type])]);
+  const decodeValue = (value: Buffer): unknown[] => {
+    let bySignature = decodedValues.get(value);
+    const known = bySignature?.get(signature);
+    if (known) return known;
+    const values = valueFormat.deserialize(value, valueCols, false);
+    if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
+    bySignature.set(signature, values);
+    return values;
+  };
   return (r) => {
     let key: unknown[];
     let window: { start: number; end: number } | undefined;
@@ -42,7 +59,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
     if (r.value !== null) {
       let values: unknown[];
       try {
-        values = valueFormat.deserialize(r.value, valueCols, false);
+        values = decodeValue(r.value);
       } catch (e) {
         onError(`Failed to deserialize value from topic: ${r.topic}. ${(e as Error).message}`, r);
         return undefined;
