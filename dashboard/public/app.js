@@ -238,13 +238,7 @@
     var staleData = !!s && s.updatedAt !== null && (v.key === 'stale' || (s.state === 'error' && s.stale));
     PANELS.forEach(function (p) { $('panel-' + p).classList.toggle('stale', staleData); });
 
-    setText($('updated-at'), s && s.updatedAt ? fmtTime(s.updatedAt) + ' (' + Math.max(0, Math.round((serverNow() - s.updatedAt) / 1000)) + ' s ago)' : 'never');
-    var countdown = 'next update: waiting';
-    if (s && s.nextPollAt) {
-      var left = Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000));
-      countdown = left > 0 ? 'next update in ' + left + ' s' : 'updating…';
-    }
-    setText($('countdown'), countdown);
+    window.renderPollTimes($('updated-at'), $('countdown'), s ? s.updatedAt : null, s ? s.nextPollAt : null, serverNow());
   }
 
   function render(s) {

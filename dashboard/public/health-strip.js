@@ -1,4 +1,5 @@
-/* The health strip shared by every dashboard page: one pill per component, text only (never HTML). */
+/* What every dashboard page shows the same way: the health strip (one pill per component) and the
+   header's poll times. Text only, never HTML. */
 (function () {
   'use strict';
   window.renderHealthStrip = function (strip, health, checkedAt) {
@@ -19,5 +20,18 @@
       items.push(none);
     }
     strip.replaceChildren.apply(strip, items);
+  };
+
+  /** "Updated <time> (n s ago)" and the countdown to the server's next poll, on the server's clock. */
+  window.renderPollTimes = function (updatedEl, countdownEl, updatedAt, nextPollAt, serverNow) {
+    updatedEl.textContent = typeof updatedAt === 'number'
+      ? new Date(updatedAt).toLocaleTimeString() + ' (' + Math.max(0, Math.round((serverNow - updatedAt) / 1000)) + ' s ago)'
+      : 'never';
+    var countdown = 'next update: waiting';
+    if (nextPollAt) {
+      var left = Math.max(0, Math.ceil((nextPollAt - serverNow) / 1000));
+      countdown = left > 0 ? 'next update in ' + left + ' s' : 'updating…';
+    }
+    countdownEl.textContent = countdown;
   };
 })();

@@ -26,7 +26,6 @@
     if (typeof v === 'number' && isFinite(v)) return Number.isInteger(v) ? v.toLocaleString() : v.toLocaleString(undefined, { maximumFractionDigits: 2 });
     return v === null || v === undefined ? '' : String(v);
   }
-  function fmtTime(ms) { return typeof ms === 'number' ? new Date(ms).toLocaleTimeString() : 'never'; }
   function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
   function toNumber(v) { var n = typeof v === 'number' ? v : Number(v); return isFinite(n) ? n : null; }
@@ -170,13 +169,7 @@
     document.body.setAttribute('data-state', key);
     $('banner').className = 'banner banner-' + key + (text ? '' : ' hidden');
     setText($('banner-text'), text);
-    setText($('updated-at'), s && s.updatedAt ? fmtTime(s.updatedAt) + ' (' + Math.max(0, Math.round((serverNow() - s.updatedAt) / 1000)) + ' s ago)' : 'never');
-    var countdown = 'next update: waiting';
-    if (s && s.nextPollAt) {
-      var left = Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000));
-      countdown = left > 0 ? 'next update in ' + left + ' s' : 'updating…';
-    }
-    setText($('countdown'), countdown);
+    window.renderPollTimes($('updated-at'), $('countdown'), s ? s.updatedAt : null, s ? s.nextPollAt : null, serverNow());
   }
 
   function render(s) {
