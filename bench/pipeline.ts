@@ -25,6 +25,9 @@ export interface PipelineFigures {
   producerOnlyEventsPerSec: number;
   freshnessP50Ms: number;
   freshnessP99Ms: number;
+  /** produce -> counted in ksqlDB's output (topic5, the table Pinot's count comes from): the ksqlDB share of freshness */
+  ksqlFreshnessP50Ms: number;
+  ksqlFreshnessP99Ms: number;
   dashboardQueryP50Ms: number;
   stackRssMb: number;
   stackPeakRssMb: number;
@@ -69,6 +72,34 @@ async function pinotViews(brokerUrl: string): Promise<number> {
   });
   const body = (await response.json()) as { resultTable?: { rows: number[][] } };
   return Number(body.resultTable?.rows[0]?.[0] ?? 0) || 0;
+}
+
+/**
+ * Page views counted so far in ksqlDB's per-country table topic: the sum of the latest view_count of
+ * every country key, read with a consumer of its own (from the start, so the users' load is included).
+ */
+async function watchKsqlCount(kafka: Kafka, topic: string, onCount: (count: number) => void): Promise<() => Promise<void>> {
+  const latest = new Map<string, number>();
+  let total = 0;
+  const consumer = kafka.consumer({ groupId: `bench-pipeline-ksql-${Date.now()}`, maxWaitTimeInMs: 10 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        const key = m.key?.toString('latin1') ?? '';
+        const value = m.value ? (JSON.parse(m.value.toString('utf8')) as { view_count?: number }) : null;
+        const views = Number(value?.view_count ?? 0);
+        total += views - (latest.get(key) ?? 0);
+        if (value) latest.set(key, views);
+        else latest.delete(key);
+      }
+      onCount(total);
+    },
+  });
+  await joined;
+  return () => consumer.disconnect();
 }
 
 async function bareNodeRss(): Promise<number> {
@@ -129,13 +160,20 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(rssMb(child.pid!)), 1000);
     const freshness: number[] = [];
+    const ksqlFreshness: number[] = [];
+    let ksqlSent = 0;
+    const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => {
+      const now = Date.now();
+      while (ksqlSent < sent.length && sent[ksqlSent]!.count <= count) ksqlFreshness.push(now - sent[ksqlSent++]!.at);
+    });
     let seen = 0;
     let polling = true;
+    let pinotSent = 0;
     const poller = (async () => {
       while (polling) {
         seen = await pinotViews(brokerUrl).catch(() => seen);
         const now = Date.now();
-        while (sent.length > 0 && sent[0].count <= seen) freshness.push(now - sent.shift()!.at);
+        while (pinotSent < sent.length && sent[pinotSent]!.count <= seen) freshness.push(now - sent[pinotSent++]!.at);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
@@ -157,6 +195,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     clearInterval(sampler);
     polling = false;
     await poller;
+    await stopKsqlWatch();
     if (seen < events) throw new Error(`only ${seen} of ${events} page views reached Pinot (no progress for a minute)`);
 
     const queryTimes: number[] = [];
@@ -176,6 +215,8 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       producerOnlyEventsPerSec,
       freshnessP50Ms: percentileOf(freshness, 50),
       freshnessP99Ms: percentileOf(freshness, 99),
+      ksqlFreshnessP50Ms: percentileOf(ksqlFreshness, 50),
+      ksqlFreshnessP99Ms: percentileOf(ksqlFreshness, 99),
       dashboardQueryP50Ms: percentileOf(queryTimes, 50),
       stackRssMb: rssMb(child.pid!),
       stackPeakRssMb: Math.max(...rssSamples, 0),
@@ -185,6 +226,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     console.log(`start-up to a ready dashboard      ${(figures.startupMs / 1000).toFixed(1)} s (aim < 10 s)`);
     console.log(`sustained events/s to Pinot        ${figures.sustainedEventsPerSec.toFixed(0)} (producer alone: ${figures.producerOnlyEventsPerSec.toFixed(0)}/s, ratio ${(figures.sustainedEventsPerSec / figures.producerOnlyEventsPerSec).toFixed(2)})`);
     console.log(`freshness p50 / p99                ${figures.freshnessP50Ms} / ${figures.freshnessP99Ms} ms (aim p99 < 1000 ms)`);
+    console.log(`  of which ksqlDB (to topic5)      ${figures.ksqlFreshnessP50Ms} / ${figures.ksqlFreshnessP99Ms} ms`);
     console.log(`dashboard refresh (4 queries) p50  ${figures.dashboardQueryP50Ms} ms`);
     console.log(`stack resident memory after        ${figures.stackRssMb.toFixed(0)} MB, peak ${figures.stackPeakRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`);
     return figures;

@@ -6,7 +6,19 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { startKsqlDb, type KsqlDbOptions } from '../embedded/ksqldb/index.ts';
 
-export type KsqlDbWorkerOptions = Omit<KsqlDbOptions, 'log'> & { log?: (line: string) => void };
+export type KsqlDbWorkerOptions = Omit<KsqlDbOptions, 'log'> & {
+  log?: (line: string) => void;
+  /** the worker's young generation (V8 new space), MB; default YOUNG_GENERATION_MB */
+  youngGenerationMb?: number;
+};
+
+/**
+ * The stream processor allocates fast and keeps little (records live until their flush, ~100 ms): a
+ * young generation of this size is scavenged often and cheaply, where V8's default (sized for the
+ * machine's memory) lets the worker's heap grow by tens of MB that the process never gives back.
+ * Measured on the pipeline bench (400k page views at 5k/s): stack RSS 582 -> 504 MB, freshness unchanged.
+ */
+export const YOUNG_GENERATION_MB = 12;
 
 export interface KsqlDbWorkerHandle {
   url: string;
@@ -17,8 +29,11 @@ export interface KsqlDbWorkerHandle {
 type FromWorker = { kind: 'ready'; url: string; port: number } | { kind: 'log'; line: string } | { kind: 'failed'; message: string } | { kind: 'stopped' };
 
 export function startKsqlDbInWorker(options: KsqlDbWorkerOptions = {}): Promise<KsqlDbWorkerHandle> {
-  const { log, ...serializable } = options;
-  const worker = new Worker(new URL('./ksqldb-worker-entry.mjs', import.meta.url), { workerData: serializable });
+  const { log, youngGenerationMb = YOUNG_GENERATION_MB, ...serializable } = options;
+  const worker = new Worker(new URL('./ksqldb-worker-entry.mjs', import.meta.url), {
+    workerData: serializable,
+    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+  });
   return new Promise((resolve, reject) => {
     let stopped: (() => void) | undefined;
     worker.on('message', (message: FromWorker) => {

@@ -34,15 +34,16 @@ export interface EngineBenchResult {
 export function benchEngine(events = 20_000): EngineBenchResult {
   const config = loadConfig({ KAFKA_BROKERS: '1', KAFKA_REPLICATION_FACTOR: '1' });
   const { topics } = config;
-  let changes = new Map<string, { store: string; key: string; value: unknown; fresh: boolean }>();
-  // the same per-batch change collection as runtime/runtime.ts (BENCH_NAIVE_CHANGELOG=1: keep every key)
+  let changes = new Map<string, Map<string, { value: unknown; fresh: boolean }>>();
+  // the same per-flush change collection as runtime/runtime.ts (BENCH_NAIVE_CHANGELOG=1: keep every key)
   const naive = process.env.BENCH_NAIVE_CHANGELOG === '1';
   const state = new MemoryStateBackend((store, key, value, existed) => {
-    const id = `${store}\u0000${key}`;
-    const prev = changes.get(id);
-    const fresh = naive ? false : prev ? prev.fresh : !existed;
-    if (value === undefined && fresh && prev) changes.delete(id);
-    else changes.set(id, { store, key, value, fresh });
+    let byKey = changes.get(store);
+    if (!byKey) changes.set(store, (byKey = new Map()));
+    const prev = byKey.get(key);
+    if (!prev) byKey.set(key, { value, fresh: naive ? false : !existed });
+    else if (value === undefined && prev.fresh) byKey.delete(key);
+    else prev.value = value;
   });
   const engine = new KsqlEngine({ config: { 'ksql.output.topic.name.prefix': '', 'ksql.streams.auto.offset.reset': 'earliest' }, state });
   for (const sql of renderedStatements(config)) engine.execute(sql);
@@ -51,8 +52,10 @@ export function benchEngine(events = 20_000): EngineBenchResult {
   const changelog = new Map<string, string | null>();
   let changelogWrites = 0;
   const flush = () => {
-    changelogWrites += changes.size;
-    for (const c of changes.values()) changelog.set(JSON.stringify([c.store, c.key]), c.value === undefined ? null : stringifyJson(c.value));
+    for (const [store, byKey] of changes) {
+      changelogWrites += byKey.size;
+      for (const [key, c] of byKey) changelog.set(JSON.stringify([store, key]), c.value === undefined ? null : stringifyJson(c.value));
+    }
     changes = new Map();
   };
   const subscribed = new Set(engine.subscribedTopics());

@@ -23,6 +23,9 @@ export interface KsqlBenchResult {
   handEventsPerSec: number;
   /** ksql / hand-written */
   ratio: number;
+  /** CPU time of this process (the broker runs in its own) per page view, while ksql caught up / while the hand-written consumer ran */
+  ksqlCpuUsPerEvent: number;
+  handCpuUsPerEvent: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
 }
@@ -61,6 +64,10 @@ async function startBroker(dataDir: string): Promise<{ bootstrap: string; stop: 
 
 const SOURCES = ['Inbox', 'Social', 'Direct', 'Search', 'Ads'];
 const USERS = 1000;
+
+function cpuMicros(u: NodeJS.CpuUsage): number {
+  return u.user + u.system;
+}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -112,15 +119,19 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
 
     progress('ksql: restarting the server on the backlog');
     const k0 = performance.now();
+    const kCpu0 = process.cpuUsage();
     server = await startKsqlDb({ port: 0, bootstrap: broker.bootstrap });
     const s1 = server;
     await waitUntil(() => s1.runtime.caughtUp(), 600_000);
     const ksqlSec = (performance.now() - k0) / 1000;
+    const ksqlCpuUsPerEvent = cpuMicros(process.cpuUsage(kCpu0)) / events;
     const ksqlEventsPerSec = events / ksqlSec;
     progress(`ksql: ${Math.round(ksqlEventsPerSec)} events/s (${ksqlSec.toFixed(2)} s)`);
 
     progress('hand-written kafkajs consumer on the same backlog');
+    const hCpu0 = process.cpuUsage();
     const handEventsPerSec = await handWritten(kafka, topics.pageview, events, windows);
+    const handCpuUsPerEvent = cpuMicros(process.cpuUsage(hCpu0)) / events;
     progress(`hand-written: ${Math.round(handEventsPerSec)} events/s`);
 
     progress('latency: 300 single page views, produce -> tumbling row in topic6');
@@ -130,10 +141,12 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
       ksqlEventsPerSec: Math.round(ksqlEventsPerSec),
       handEventsPerSec: Math.round(handEventsPerSec),
       ratio: Number((ksqlEventsPerSec / handEventsPerSec).toFixed(3)),
+      ksqlCpuUsPerEvent: Number(ksqlCpuUsPerEvent.toFixed(1)),
+      handCpuUsPerEvent: Number(handCpuUsPerEvent.toFixed(1)),
       latencyP50Ms: Number(quantile(lat, 0.5).toFixed(1)),
       latencyP99Ms: Number(quantile(lat, 0.99).toFixed(1)),
     };
-    console.log(`ksql: ${result.ksqlEventsPerSec} page views/s through ksql/ (5 queries); hand-written kafkajs windowed counts: ${result.handEventsPerSec}/s; ratio ${result.ratio}; produce->output latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`);
+    console.log(`ksql: ${result.ksqlEventsPerSec} page views/s through ksql/ (5 queries); hand-written kafkajs windowed counts: ${result.handEventsPerSec}/s; ratio ${result.ratio}; CPU per page view ${result.ksqlCpuUsPerEvent} µs vs ${result.handCpuUsPerEvent} µs; produce->output latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`);
     return result;
   } finally {
     await server.stop().catch(() => undefined);

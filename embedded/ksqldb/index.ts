@@ -63,7 +63,7 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
     connectionTimeout: 3_000,
   });
-  const runtime = new KsqlRuntime({ kafka, serviceId: options.serviceId, config: options.properties, log });
+  const runtime = new KsqlRuntime({ kafka, brokers, serviceId: options.serviceId, config: options.properties, log });
   await runtime.start().catch(async (e: unknown) => {
     await runtime.stop().catch(() => undefined);
     throw e;

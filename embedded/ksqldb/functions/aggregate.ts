@@ -96,6 +96,26 @@ for (const [name, better] of [['MIN', (a: unknown, b: unknown) => (a as number) 
   });
 }
 
+/**
+ * Membership sets of the COUNT_DISTINCT accumulators updated last (by array identity), so a value
+ * already counted is found in O(1) instead of by scanning the array. An accumulator only ever grows
+ * into a new array (old + one value), and the new array shares the old one's set, extended: a set is
+ * therefore a superset of every array it is filed under, and exactly its members when the sizes agree;
+ * otherwise (the old array used again, or evicted: the map is bounded) it is rebuilt from the array.
+ */
+const distinctMembers = new Map<readonly string[], Set<string>>();
+const DISTINCT_MEMBER_SETS = 512;
+function membersOf(acc: readonly string[]): Set<string> {
+  const set = distinctMembers.get(acc);
+  return set && set.size === acc.length ? set : rememberMembers(acc, new Set(acc));
+}
+function rememberMembers(acc: readonly string[], set: Set<string>): Set<string> {
+  distinctMembers.delete(acc);
+  if (distinctMembers.size >= DISTINCT_MEMBER_SETS) distinctMembers.delete(distinctMembers.keys().next().value!);
+  distinctMembers.set(acc, set);
+  return set;
+}
+
 def('COUNT_DISTINCT', 'Count of distinct non-null values', (ts) => {
   if (ts.length !== 1) return `Function 'COUNT_DISTINCT' does not accept parameters (${sig(ts)}).`;
   const k = (v: unknown) => stringifyJson(v);
@@ -106,9 +126,11 @@ def('COUNT_DISTINCT', 'Count of distinct non-null values', (ts) => {
       if (isNull(a[0])) return acc;
       const cur = acc as string[];
       const s = k(a[0]);
-      if (cur.includes(s)) return acc;
+      const members = membersOf(cur);
+      if (members.has(s)) return acc;
       const out = cur.slice();
       out.push(s);
+      rememberMembers(out, members.add(s));
       return out;
     },
     // accumulators are never mutated, so merging into an empty one can share the other

@@ -13,7 +13,8 @@ interface Entry {
   ts: number;
 }
 
-export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, next: Emit, onDrop?: (why: string) => void): Emit {
+/** `oldNeeded`: something downstream reads `old` (HAVING, a projection that can throw); else it is not built. */
+export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, next: Emit, onDrop?: (why: string) => void, oldNeeded = true): Emit {
   const { aggs, groupBy } = spec;
   const groupOf = (row: Row): unknown[] | null => {
     const g = groupBy.map((c) => c.eval(row) ?? null);
@@ -65,7 +66,7 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
       if (!accs) return;
       const e: Entry = { key, accs, ts: Math.max(prev?.ts ?? -Infinity, ts) };
       store.put(k, e);
-      next({ key, row: toRow(key, accs), old: prev ? toRow(key, prev.accs) : null, ts: e.ts });
+      next({ key, row: toRow(key, accs), old: !oldNeeded ? undefined : prev ? toRow(key, prev.accs) : null, ts: e.ts });
     };
     return (rec: Rec) => {
       if (spec.tableInput) {
@@ -79,7 +80,7 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
               const accs = addAll(undoAll(prev.accs, rec.old), rec.row);
               const e: Entry = { key: kn, accs, ts: Math.max(prev.ts, rec.ts) };
               store.put(k, e);
-              next({ key: kn, row: toRow(kn, accs), old: toRow(kn, prev.accs), ts: e.ts });
+              next({ key: kn, row: toRow(kn, accs), old: oldNeeded ? toRow(kn, prev.accs) : undefined, ts: e.ts });
               return;
             }
           }
@@ -112,7 +113,7 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
         const accs = addAll(prev ? prev.accs : init(), rec.row);
         const e: Entry = { key, accs, ts: Math.max(prev?.ts ?? -Infinity, rec.ts) };
         store.put(k, e);
-        next({ key, row: toRow(key, accs, w), old: prev ? toRow(key, prev.accs, w) : null, ts: e.ts, window: w });
+        next({ key, row: toRow(key, accs, w), old: !oldNeeded ? undefined : prev ? toRow(key, prev.accs, w) : null, ts: e.ts, window: w });
       }
     };
   }
@@ -148,7 +149,7 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
     const remaining = sessions.filter((s) => !overlapping.includes(s));
     if (!(start === ts && end === ts)) {
       for (const s of overlapping) {
-        next({ key, row: null, old: toRow(key, s.accs, s), ts: s.end, window: { start: s.start, end: s.end } });
+        next({ key, row: null, old: oldNeeded ? toRow(key, s.accs, s) : undefined, ts: s.end, window: { start: s.start, end: s.end } });
       }
     }
     accs = addAll(accs, rec.row);

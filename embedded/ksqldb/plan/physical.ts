@@ -74,7 +74,9 @@ export function buildPipeline(opts: {
     const a = q.aggregate;
     if (a.having) chain = tableFilter(a.having, chain);
     if (a.emitFinal && a.window) chain = suppressUntilWindowCloses(a.window, state.open(`${id}-suppress`), chain);
-    chain = aggregate(a, state.open(`${id}-aggregate`), chain, (why) => log({ queryId: id, message: why }));
+    // `old` feeds HAVING, and the final projection evaluates it only when an expression can throw
+    const oldNeeded = !!a.having || !q.values.every((v) => v.expr.safe);
+    chain = aggregate(a, state.open(`${id}-aggregate`), chain, (why) => log({ queryId: id, message: why }), oldNeeded);
   } else if (q.partitionBy) {
     chain = repartition(q.partitionBy, chain);
   } else if (q.rekey) {

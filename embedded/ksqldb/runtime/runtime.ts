@@ -1,5 +1,6 @@
 /**
- * The Kafka runtime around KsqlEngine: persistent queries read and write real topics through kafkajs.
+ * The Kafka runtime around KsqlEngine: persistent queries read real topics through a kafkajs consumer
+ * and write them through the runtime's own idempotent producer (record-writer.ts).
  *
  * - Statements that change the metastore are appended to the command topic
  *   (`_confluent-ksql-<id>_command_topic`, 1 partition) with the properties they ran under; a new
@@ -7,16 +8,16 @@
  * - Operator state lives in memory (MemoryStateBackend); every change goes to one compacted changelog
  *   topic together with an offsets marker (the next input offset of every partition the state covers).
  * - One consumer group (`_confluent-ksql-<id>query_engine`) reads every subscribed topic; records go to
- *   engine.process in order per partition. After each fetched batch: produce the outputs (and the
- *   processing-log records), then the changelog writes + marker, then commit the input offsets.
+ *   engine.process in order per partition. Each flush (the fetched batches since the last one, see
+ *   requestFlush for when): produce the outputs (and the processing-log records), then the changelog
+ *   writes + marker, then commit the input offsets.
  * - Restart: replay commands, restore the changelog to its end, move the group's offsets to the marker,
  *   consume. State and offsets therefore always agree: nothing is counted twice. The one window left is
  *   a crash after the outputs were written but before the changelog batch was: the batch is processed
  *   again and its outputs are written a second time — identical upserts of the same table rows (the
  *   state they were computed from was not persisted), i.e. at-least-once delivery, exactly-once state.
  */
-import { createRequire } from 'node:module';
-import { Partitioners, type Admin, type Consumer, type ICustomPartitioner, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { KsqlEngine, type ExecuteResult, type ProcessingLogEntry, type TransientQuery, type TransientRow } from '../engine.ts';
 import { KsqlError } from '../errors.ts';
 import type { SinkRecord } from '../io.ts';
@@ -26,13 +27,14 @@ import { stringifyJson } from '../expr/long.ts';
 import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
+import { RecordWriter, type OutgoingRecord } from './record-writer.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
 
-// kafkajs's own murmur2 (the DefaultPartitioner's hash), so cached partitions are exactly what it computes
-const murmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
-
 export interface RuntimeOptions {
+  /** admin and consumers */
   kafka: Kafka;
+  /** bootstrap brokers (host:port) for the runtime's own producer (record-writer.ts) */
+  brokers: string[];
   /** ksql.service.id; default `default_` */
   serviceId?: string;
   /** server properties (e.g. ksql.streams.auto.offset.reset) */
@@ -62,6 +64,13 @@ export class StatementFailure extends Error {
   }
 }
 
+/** The latest value of a state key changed since the last flush. */
+interface StateChange {
+  value: unknown;
+  /** the key had no value when the flush began, so the changelog holds nothing (or a tombstone) for it */
+  fresh: boolean;
+}
+
 interface CommandValue {
   statement: string;
   streamsProperties: Record<string, string>;
@@ -83,8 +92,28 @@ export interface RuntimeStats {
   batches: number;
 }
 
+/**
+ * Default `ksql.streams.commit.interval.ms`: the longest wait between two flushes (outputs, changelog,
+ * offsets) while records are processed (ksqlDB's own default is 2000 ms). A flush writes every state key
+ * changed since the last one (whole aggregates: a COUNT_DISTINCT holds every value it counted), so
+ * flushing after every small fetch would rewrite the same aggregates many times a second, and the
+ * brokers would store, replicate and compact all of it. The wait adapts to the last flush, whichever
+ * is longer: FLUSH_COST_FACTOR times the CPU time it took to serialise (flushing costs a few percent at
+ * most), and the time its changelog bytes take at CHANGELOG_BYTES_PER_SEC. An idle server answers in
+ * milliseconds; under 5k page views/s with full aggregates the changelog is written a few times a second.
+ */
+export const DEFAULT_COMMIT_INTERVAL_MS = 500;
+const FLUSH_COST_FACTOR = 20;
+const CHANGELOG_BYTES_PER_SEC = 512 * 1024;
+
+/** records processed between two turns of the event loop (about 50 ms of work) */
+const SLICE_RECORDS = 500;
+
+/** this many outputs waiting flush without waiting for the commit interval (bounds memory with long intervals) */
+const FLUSH_AT_OUTPUTS = 50_000;
+
 const OFFSETS_KEY = '__ksql_input_offsets__';
-const SEND_CHUNK = 1000;
+const OFFSETS_KEY_BYTES = Buffer.from(OFFSETS_KEY);
 type Policy = 'earliest' | 'latest';
 
 /** commandId of a statement, as ksqlDB names it (`stream/\`S\`/create`, `stream/S/drop`, `terminate/Q/execute`). */
@@ -131,18 +160,33 @@ export class KsqlRuntime {
   private readonly log: (line: string) => void;
   private readonly baseConfig: Record<string, string>;
   private admin!: Admin;
-  private producer!: Producer;
+  private readonly writer: RecordWriter;
   private consumer: Consumer | undefined;
   private subscribed: string[] = [];
   private readonly topicPolicy = new Map<string, Policy>();
-  private changes = new Map<string, { store: string; key: string; value: unknown; fresh: boolean }>();
+  /** state changes since the last flush: store -> key -> latest value (see the change hook in the constructor) */
+  private changes = new Map<string, Map<string, StateChange>>();
   private outbox: SinkRecord[] = [];
   private pendingLog: ProcessingLogEntry[] = [];
   /** next input offset per `topic\0partition` covered by the state */
   private readonly positions = new Map<string, number>();
   private positionsDirty = false;
+  /** next input offset per `topic\0partition` processed since the last flush: committed to the group once it is written */
+  private unflushedCommits = new Map<string, { topic: string; partition: number; offset: string }>();
+  /** commits offsets for the current consumer (throttled) */
+  private commitWritten: (offsets: { topic: string; partition: number; offset: string }[]) => void = () => undefined;
   private inflight: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
+  private readonly commitIntervalMs: number;
+  private flushing = false;
+  private lastFlushStart = 0;
+  /** how long to wait after the last flush (see DEFAULT_COMMIT_INTERVAL_MS) */
+  private flushSpacingMs = 0;
+  /** bytes of changelog values the last flush wrote */
+  private lastChangelogBytes = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** fetched batches (or slices of long ones) processed since the last flush started */
+  private batchesSinceFlush = 0;
   private writeError: Error | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly transients = new Set<{ stop: () => Promise<void> }>();
@@ -153,20 +197,26 @@ export class KsqlRuntime {
 
   constructor(opts: RuntimeOptions) {
     this.kafka = opts.kafka;
+    this.writer = new RecordWriter({ brokers: opts.brokers, clientId: 'ksqldb-server', log: (line) => this.log(line) });
     this.serviceId = opts.serviceId ?? 'default_';
     this.topics = internalTopics(this.serviceId);
     this.log = opts.log ?? (() => undefined);
     this.backend = new MemoryStateBackend((store, key, value, existed) => {
-      const id = `${store}\u0000${key}`;
-      const prev = this.changes.get(id);
-      // fresh: the key had no value when this batch began, so the changelog holds nothing (or a
-      // tombstone) for it; created and deleted again within the batch, it needs no record at all
-      const fresh = prev ? prev.fresh : !existed;
-      if (value === undefined && fresh && prev) this.changes.delete(id);
-      else this.changes.set(id, { store, key, value, fresh });
+      let byKey = this.changes.get(store);
+      if (!byKey) this.changes.set(store, (byKey = new Map()));
+      const prev = byKey.get(key);
+      if (!prev) byKey.set(key, { value, fresh: !existed });
+      // created and deleted again within the flush: it needs no changelog record at all
+      else if (value === undefined && prev.fresh) byKey.delete(key);
+      else prev.value = value;
     });
     this.baseConfig = { 'ksql.service.id': this.serviceId, 'ksql.output.topic.name.prefix': '', ...(opts.config ?? {}) };
     this.engine = new KsqlEngine({ config: { ...this.baseConfig }, state: this.backend, processingLog: (e) => this.onProblem(e) });
+    const interval = Number(this.baseConfig['ksql.streams.commit.interval.ms'] ?? DEFAULT_COMMIT_INTERVAL_MS);
+    if (!Number.isFinite(interval) || interval < 0) {
+      throw new Error(`ksql.streams.commit.interval.ms must be a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.commit.interval.ms']}"`);
+    }
+    this.commitIntervalMs = interval;
   }
 
   /** Connects, creates the internal topics, replays commands, restores state and starts consuming. */
@@ -176,8 +226,7 @@ export class KsqlRuntime {
     const cluster = await this.admin.describeCluster();
     this.clusterId = cluster.clusterId;
     this.brokerCount = cluster.brokers.length;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: cachingDefaultPartitioner, allowAutoTopicCreation: false });
-    await this.producer.connect();
+    await this.writer.connect();
     await ensureTopics(this.admin, this.brokerCount, [
       { name: this.topics.commands, partitions: 1, replicas: 3, configs: { 'cleanup.policy': 'delete', 'retention.ms': '-1' } },
       { name: this.topics.changelog, partitions: 1, replicas: 3, configs: { 'cleanup.policy': 'compact' } },
@@ -251,8 +300,8 @@ export class KsqlRuntime {
 
   private async writeCommand(commandId: string, statement: string, props: Record<string, string>): Promise<number> {
     const value: CommandValue = { statement, streamsProperties: props };
-    const [meta] = await this.producer.send({ topic: this.topics.commands, acks: -1, messages: [{ key: commandId, value: JSON.stringify(value) }] });
-    return Number(meta?.baseOffset ?? -1);
+    const offsets = await this.writer.write([{ topic: this.topics.commands, partition: 0, key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(value)), timestamp: Date.now() }]);
+    return offsets.get(`${this.topics.commands}\u00000`) ?? -1;
   }
 
   private async replayCommands(): Promise<void> {
@@ -374,9 +423,9 @@ export class KsqlRuntime {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: wanted, fromBeginning: true });
-    // Offsets are committed by hand once the batch's outputs and changelog are written. The batch's
-    // writes are not awaited here: the next batch is processed while they are in flight (the flush
-    // chain keeps them in order), and the one before must have landed first (at most two in flight).
+    // Offsets are committed by hand once the outputs and changelog covering them are written (at most
+    // every 500 ms). Batches are flushed together (requestFlush): the next batch is processed while a
+    // flush is written (the flush chain keeps writes in order), and at most one batch waits behind it.
     const commits = new Map<string, { topic: string; partition: number; offset: string }>();
     let lastCommit = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -388,8 +437,8 @@ export class KsqlRuntime {
       commits.clear();
       consumer.commitOffsets(batch).catch((e: unknown) => this.log(`offset commit failed: ${(e as Error).message}`));
     };
-    const commitWritten = (topic: string, partition: number, offset: string): void => {
-      commits.set(`${topic}\u0000${partition}`, { topic, partition, offset });
+    this.commitWritten = (offsets) => {
+      for (const o of offsets) commits.set(`${o.topic}\u0000${o.partition}`, o);
       const wait = lastCommit + 500 - Date.now();
       if (wait <= 0) commitNow();
       else if (!timer) (timer = setTimeout(commitNow, wait)).unref();
@@ -399,22 +448,29 @@ export class KsqlRuntime {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        let last: string | undefined;
-        let n = 0;
-        for (const m of batch.messages) {
-          if (!isRunning() || isStale()) break;
-          this.processOne(batch.topic, batch.partition, m.offset, m.timestamp, m.key, m.value);
-          last = m.offset;
-          if (++n % 5000 === 0) await heartbeat();
+        const { topic, partition, messages } = batch;
+        // A long batch (catching up) is taken in slices, each handed to the flush like a batch of its
+        // own, so the event loop (flush timers, heartbeats) keeps turning and unflushed outputs stay small.
+        for (let i = 0; i < messages.length && isRunning() && !isStale();) {
+          const sliceEnd = Math.min(messages.length, i + SLICE_RECORDS);
+          let last: string | undefined;
+          for (; i < sliceEnd && isRunning() && !isStale(); i++) {
+            const m = messages[i]!;
+            this.processOne(topic, partition, m.offset, m.timestamp, m.key, m.value);
+            last = m.offset;
+          }
+          if (last === undefined) return;
+          this.unflushedCommits.set(`${topic}\u0000${partition}`, { topic, partition, offset: String(Number(last) + 1) });
+          resolveOffset(last);
+          // one slice may be processed while the flush before it is written, not more
+          if (this.flushing && ++this.batchesSinceFlush >= 2) await this.inflight?.catch(() => undefined);
+          this.requestFlush();
+          if (this.writeError) throw this.writeError;
+          if (i < messages.length) {
+            await heartbeat();
+            await new Promise((r) => setImmediate(r));
+          }
         }
-        if (last === undefined) return;
-        const previous = this.inflight;
-        const written = this.flush();
-        const next = String(Number(last) + 1);
-        written.then(() => commitWritten(batch.topic, batch.partition, next), () => undefined);
-        resolveOffset(last);
-        await previous;
-        if (this.writeError) throw this.writeError;
       },
     });
     for (const sk of seeks) consumer.seek(sk);
@@ -436,6 +492,47 @@ export class KsqlRuntime {
     await this.inflight?.catch(() => undefined);
   }
 
+  private hasUnflushed(): boolean {
+    return this.outbox.length > 0 || this.changes.size > 0 || this.pendingLog.length > 0 || this.positionsDirty;
+  }
+
+  /**
+   * Flushes what was processed when no flush is being written and the commit interval has passed since
+   * the last one started; otherwise makes sure a flush follows (when the one in flight is written, or
+   * when the interval is over).
+   */
+  private requestFlush(): void {
+    if (this.flushing || this.flushTimer || this.writeError || !this.hasUnflushed()) return;
+    const wait = this.lastFlushStart + Math.min(this.commitIntervalMs, this.flushSpacingMs) - Date.now();
+    if (wait > 0 && this.outbox.length < FLUSH_AT_OUTPUTS) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.requestFlush();
+      }, wait);
+      return;
+    }
+    this.flushing = true;
+    this.lastFlushStart = Date.now();
+    this.batchesSinceFlush = 0;
+    const done = (): void => {
+      this.flushing = false;
+      this.requestFlush();
+    };
+    const cost = performance.now();
+    let written: Promise<void>;
+    try {
+      written = this.flush();
+    } catch (e) {
+      // nothing can be written after state that could not be serialised: stop, as a failed write does
+      this.flushing = false;
+      this.writeError = e as Error;
+      this.log(`serialising outputs/changelog failed, queries stopped: ${(e as Error).message}`);
+      return;
+    }
+    this.flushSpacingMs = Math.max(FLUSH_COST_FACTOR * (performance.now() - cost), (this.lastChangelogBytes / CHANGELOG_BYTES_PER_SEC) * 1000);
+    written.then(done, done);
+  }
+
   /**
    * Takes what the records processed so far produced (outputs, processing-log entries, state changes
    * serialised now, the offsets they cover) and writes it after every earlier flush: outputs first,
@@ -449,11 +546,25 @@ export class KsqlRuntime {
     const logs = this.pendingLog;
     this.pendingLog = [];
     const changes = this.changes;
-    this.changes = new Map<string, { store: string; key: string; value: unknown; fresh: boolean }>();
-    const topicMessages = groupByTopic(outs);
-    if (logs.length) topicMessages.push({ topic: this.topics.processingLog, messages: logs.map((e) => ({ key: null, value: JSON.stringify(processingLogRecord(e)) })) });
-    const msgs: Message[] = [];
-    for (const c of changes.values()) msgs.push({ key: JSON.stringify([c.store, c.key]), value: c.value === undefined ? null : stringifyJson(c.value) });
+    this.changes = new Map<string, Map<string, StateChange>>();
+    const commits = [...this.unflushedCommits.values()];
+    this.unflushedCommits.clear();
+    const commitWritten = this.commitWritten;
+    const produced = outs.length;
+    const outputs: OutgoingRecord[] = outs;
+    const now = Date.now();
+    for (const e of logs) outputs.push({ topic: this.topics.processingLog, key: null, value: Buffer.from(JSON.stringify(processingLogRecord(e))), timestamp: now });
+    const changelog = this.topics.changelog;
+    const msgs: OutgoingRecord[] = [];
+    let changelogBytes = 0;
+    for (const [store, byKey] of changes) {
+      for (const [key, c] of byKey) {
+        const value = c.value === undefined ? null : Buffer.from(stringifyJson(c.value));
+        changelogBytes += value?.length ?? 0;
+        msgs.push({ topic: changelog, partition: 0, key: Buffer.from(JSON.stringify([store, key])), value, timestamp: now });
+      }
+    }
+    this.lastChangelogBytes = changelogBytes;
     if (this.positionsDirty) {
       this.positionsDirty = false;
       const marker: Record<string, Record<string, number>> = {};
@@ -461,15 +572,16 @@ export class KsqlRuntime {
         const [topic, p] = k.split('\u0000') as [string, string];
         (marker[topic] ??= {})[p] = off;
       }
-      msgs.push({ key: OFFSETS_KEY, value: JSON.stringify(marker) });
+      msgs.push({ topic: changelog, partition: 0, key: OFFSETS_KEY_BYTES, value: Buffer.from(JSON.stringify(marker)), timestamp: now });
     }
     const write = async (): Promise<void> => {
       if (this.writeError) throw this.writeError;
       try {
-        await this.sendChunked(topicMessages);
-        this.stats.produced += outs.length;
-        if (msgs.length) await this.producer.send({ topic: this.topics.changelog, acks: -1, messages: msgs });
+        await this.writer.write(outputs);
+        this.stats.produced += produced;
+        await this.writer.write(msgs);
         this.stats.batches++;
+        if (commits.length) commitWritten(commits);
       } catch (e) {
         // later markers must not cover this state: stop writing (a restart resumes from the changelog)
         this.writeError = e as Error;
@@ -510,29 +622,7 @@ export class KsqlRuntime {
 
   /** Produces records (INSERT VALUES) straight away. */
   private async send(records: SinkRecord[]): Promise<void> {
-    await this.sendChunked(groupByTopic(records));
-  }
-
-  /**
-   * sendBatch in slices of at most SEND_CHUNK messages: kafkajs groups a send's messages per partition
-   * by copying the partition's array for every message (quadratic in the batch size).
-   */
-  private async sendChunked(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
-    let slice: { topic: string; messages: Message[] }[] = [];
-    let size = 0;
-    for (const tm of topicMessages) {
-      for (let i = 0; i < tm.messages.length; i += SEND_CHUNK) {
-        const part = tm.messages.slice(i, i + SEND_CHUNK);
-        if (size + part.length > SEND_CHUNK || slice.some((x) => x.topic === tm.topic)) {
-          await this.producer.sendBatch({ acks: -1, topicMessages: slice });
-          slice = [];
-          size = 0;
-        }
-        slice.push({ topic: tm.topic, messages: part });
-        size += part.length;
-      }
-    }
-    if (slice.length) await this.producer.sendBatch({ acks: -1, topicMessages: slice });
+    await this.writer.write(records);
   }
 
   /**
@@ -541,14 +631,16 @@ export class KsqlRuntime {
    */
   async caughtUp(): Promise<boolean> {
     await this.inflight?.catch(() => undefined);
-    if (this.outbox.length > 0) return false;
+    if (this.flushing || this.hasUnflushed()) return false;
+    const processed = this.stats.processed;
     for (const topic of this.subscribed) {
       for (const [p, high] of await endOffsets(this.admin, topic)) {
         const pos = this.positions.get(`${topic}\u0000${p}`);
         if (high > 0n && (pos === undefined || BigInt(pos) < high)) return false;
       }
     }
-    return true;
+    // records processed while the end offsets were read may have outputs not written yet
+    return this.stats.processed === processed && !this.flushing && !this.hasUnflushed();
   }
 
   // ------------------------------------------------------------------ transient queries
@@ -624,8 +716,10 @@ export class KsqlRuntime {
     await this.lock.catch(() => undefined);
     await Promise.all([...this.transients].map((t) => t.stop()));
     await this.stopConsumer();
-    if (this.outbox.length || this.changes.size || this.pendingLog.length || this.positionsDirty) await this.flush().catch((e: unknown) => this.log(`final flush failed: ${(e as Error).message}`));
-    await this.producer?.disconnect().catch(() => undefined);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.hasUnflushed()) await this.flush().catch((e: unknown) => this.log(`final flush failed: ${(e as Error).message}`));
+    await this.writer.close().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
   }
 
@@ -645,46 +739,10 @@ export class KsqlRuntime {
   }
 }
 
-/**
- * kafkajs's DefaultPartitioner (Java-compatible murmur2 of the key) with the key hashes cached: sink keys
- * repeat constantly (group keys, windows) and kafkajs's murmur2 runs on emulated 64-bit longs.
- */
-const cachingDefaultPartitioner: ICustomPartitioner = () => {
-  const inner = Partitioners.DefaultPartitioner();
-  const hashes = new Map<string, number>();
-  return (args) => {
-    const { message, partitionMetadata } = args;
-    // groupByTopic attaches a windowed key's inner key (not serialized by kafkajs): windows of a key share a partition
-    const key = (message as Message & { partitionKey?: Buffer }).partitionKey ?? message.key;
-    if ((message.partition !== null && message.partition !== undefined) || key === null || key === undefined) return inner(args);
-    const id = typeof key === 'string' ? 's' + key : 'b' + key.toString('latin1');
-    let h = hashes.get(id);
-    if (h === undefined) {
-      if (hashes.size >= 100_000) hashes.clear();
-      h = murmur2(key) & 0x7fffffff;
-      hashes.set(id, h);
-    }
-    return h % partitionMetadata.length;
-  };
-};
-
 function statusOf(r: ExecuteResult): CommandStatus {
   const e = r.entity;
   if (e.type === 'currentStatus') return { status: 'SUCCESS', message: e.commandStatus.message, queryId: e.commandStatus.queryId ?? null };
   return { status: 'SUCCESS', message: '', queryId: null };
-}
-
-function groupByTopic(records: SinkRecord[]): { topic: string; messages: Message[] }[] {
-  const by = new Map<string, Message[]>();
-  for (const r of records) {
-    let list = by.get(r.topic);
-    if (!list) by.set(r.topic, (list = []));
-    const m: Message & { partitionKey?: Buffer } = { key: r.key, value: r.value, timestamp: String(r.timestamp) };
-    if (r.partition !== undefined) m.partition = r.partition;
-    if (r.partitionKey !== undefined) m.partitionKey = r.partitionKey;
-    list.push(m);
-  }
-  return [...by].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /**

@@ -19,6 +19,7 @@ import type { TableRuntimeInfo } from '../query.ts';
 import type { CellValue, Column } from '../schema.ts';
 import { duckType, stringifyJson } from '../schema.ts';
 import { decodeJsonMessage, makeRowConverter, type RowConverter } from './convert.ts';
+import { GroupCommitter } from './group-commit.ts';
 
 export type IngestionState = 'STARTING' | 'WAITING_FOR_TOPIC' | 'CONSUMING' | 'PAUSED' | 'ERROR' | 'STOPPED';
 
@@ -78,9 +79,24 @@ interface PartitionState {
 }
 
 const INSERT_CHUNK = 2000;
+/** kafkajs hands over this many partitions' batches at once (ordering within a partition is kept) */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 16;
 
 /** Thrown inside a probe transaction to roll it back after the row went in fine. */
 const PROBE_OK = Symbol('probe ok');
+
+/** One partition batch, decoded and converted, waiting to be committed with its checkpoint. */
+interface PreparedBatch {
+  ingestion: TableIngestion;
+  partition: number;
+  rows: CellValue[][];
+  /** the partition's checkpoint after this batch */
+  next: bigint;
+  malformed: number;
+  failed: number;
+  now: number;
+  consumed: number;
+}
 
 /** Explicit binding type: inferred from the first element, [20, 21.5] would be INTEGER[] ("number is not an integer"). */
 function duckDbType(column: Column): DuckDBType {
@@ -243,6 +259,8 @@ class TableIngestion {
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: true,
+        // the partitions of a fetch are applied together: their batches share one commit (group-commit.ts)
+        partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale() || generation !== this.generation) return;
           const partition = this.partitions.get(batch.partition);
@@ -337,6 +355,7 @@ export class IngestionManager implements TableListener {
   private readonly ingestions = new Map<string, TableIngestion>();
   private stopped = false;
   private lifecycle: Promise<unknown> = Promise.resolve();
+  private readonly committer = new GroupCommitter<PreparedBatch>((batches) => this.commitGroup(batches), (batch) => this.commitOne(batch));
 
   constructor(readonly db: PinotDb, private readonly tables: TableManager, readonly options: IngestionManagerOptions) {}
 
@@ -448,12 +467,12 @@ export class IngestionManager implements TableListener {
 
   /**
    * Ingests one batch of one partition: drops messages below the checkpoint, decodes and converts the
-   * rest, and commits rows + the new checkpoint + counters in one transaction.
+   * rest, and commits rows + the new checkpoint + counters in one transaction (shared with the other
+   * batches waiting at the time, see group-commit.ts).
    */
   async apply(ingestion: TableIngestion, partition: number, messages: IncomingMessage[]): Promise<void> {
     const entry = ingestion.entry;
-    let state = ingestion.partitions.get(partition);
-    const checkpoint = state?.nextOffset ?? -1n;
+    const checkpoint = ingestion.partitions.get(partition)?.nextOffset ?? -1n;
     const fresh = messages.filter((m) => m.offset >= checkpoint);
     if (fresh.length === 0) return;
     const now = Date.now();
@@ -476,35 +495,67 @@ export class IngestionManager implements TableListener {
       if (converted.incomplete) ingestion.incomplete++;
       rows.push(converted.row);
     }
-    const upsert = entry.config.upsert;
-    if (upsert && rows.length > 1) rows = dedupeByKey(rows, entry);
+    if (entry.config.upsert && rows.length > 1) rows = dedupeByKey(rows, entry);
     const next = fresh[fresh.length - 1]!.offset + 1n;
+    await this.committer.submit({ ingestion, partition, rows, next, malformed, failed, now, consumed: fresh.length });
+  }
+
+  /**
+   * Several batches (any tables, any partitions) in ONE transaction: per table one insert of all their
+   * rows (upsert tables: the same winner per key as applying them one after the other), one statement
+   * for all the checkpoints.
+   */
+  private async commitGroup(batches: PreparedBatch[]): Promise<void> {
+    const byTable = new Map<TableEntry, CellValue[][]>();
+    const checkpoints = new Map<string, { batch: PreparedBatch; stored: number; malformed: number; failed: number }>();
+    for (const b of batches) {
+      const entry = b.ingestion.entry;
+      const rows = byTable.get(entry);
+      if (rows) for (const row of b.rows) rows.push(row);
+      else byTable.set(entry, [...b.rows]);
+      const id = `${entry.config.nameWithType}\u0000${b.ingestion.topic}\u0000${b.partition}`;
+      const known = checkpoints.get(id);
+      // batches of one partition arrive in offset order: the last one's checkpoint wins, counters add up
+      if (known) checkpoints.set(id, { batch: b, stored: known.stored + b.rows.length, malformed: known.malformed + b.malformed, failed: known.failed + b.failed });
+      else checkpoints.set(id, { batch: b, stored: b.rows.length, malformed: b.malformed, failed: b.failed });
+    }
+    await this.db.write(async (tx) => {
+      for (const [entry, rows] of byTable) await insertRows(tx, entry, entry.config.upsert && rows.length > 1 ? dedupeByKey(rows, entry) : rows);
+      const cps = [...checkpoints.values()];
+      await tx.run(
+        `${SAVE_OFFSETS_PREFIX} SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::INTEGER[]), unnest($4::BIGINT[]), unnest($5::BIGINT[]),
+           unnest($6::BIGINT[]), unnest($7::BIGINT[]), unnest($8::BIGINT[]) ${SAVE_OFFSETS_CONFLICT}`,
+        [
+          listValue(cps.map((c) => c.batch.ingestion.entry.config.nameWithType)),
+          listValue(cps.map((c) => c.batch.ingestion.topic)),
+          listValue(cps.map((c) => c.batch.partition)),
+          listValue(cps.map((c) => c.batch.next)),
+          listValue(cps.map((c) => BigInt(c.stored))),
+          listValue(cps.map((c) => BigInt(c.malformed))),
+          listValue(cps.map((c) => BigInt(c.failed))),
+          listValue(cps.map((c) => BigInt(c.batch.now))),
+        ],
+        [LIST(VARCHAR), LIST(VARCHAR), LIST(INTEGER), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT)],
+      );
+    });
+    for (const b of batches) this.committed(b, b.rows.length, b.failed);
+  }
+
+  /** One batch in its own transaction; a batch DuckDB rejects is retried row by row. */
+  private async commitOne(batch: PreparedBatch): Promise<void> {
+    const { ingestion, partition, rows, next, malformed, now } = batch;
+    const entry = ingestion.entry;
     const table = entry.config.nameWithType;
     const topic = ingestion.topic;
-    const insertRows = async (tx: WriteTx, batch: CellValue[][]) => {
-      // Columnar insert: one list parameter per column, zipped back into rows by unnest (much faster
-      // than a VALUES list of scalar parameters).
-      const columns = entry.schema.columns;
-      for (let i = 0; i < batch.length; i += INSERT_CHUNK) {
-        const chunk = batch.slice(i, i + INSERT_CHUNK);
-        const params: DuckDBValue[] = columns.map((_, k) => listValue(chunk.map((row) => toDuck(row[k]!))));
-        const select = columns.map((column, k) => `unnest($${k + 1}::${duckType(column)}[])`).join(', ');
-        await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params, columns.map((column) => LIST(duckDbType(column))));
-      }
-    };
+    let failed = batch.failed;
     const saveOffset = (tx: WriteTx, stored: number, failedNow: number) => tx.run(
-      `INSERT INTO _pinot_offsets (table_name, topic, kafka_partition, next_offset, rows_ingested, malformed, failed, last_ingest_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (table_name, topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset,
-         rows_ingested = _pinot_offsets.rows_ingested + excluded.rows_ingested, malformed = _pinot_offsets.malformed + excluded.malformed,
-         failed = _pinot_offsets.failed + excluded.failed,
-         last_ingest_ms = CASE WHEN excluded.rows_ingested > 0 THEN excluded.last_ingest_ms ELSE _pinot_offsets.last_ingest_ms END`,
+      `${SAVE_OFFSETS_PREFIX} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${SAVE_OFFSETS_CONFLICT}`,
       [table, topic, partition, next, BigInt(stored), BigInt(malformed), BigInt(failedNow), BigInt(now)],
     );
     let stored = rows.length;
     try {
       await this.db.write(async (tx) => {
-        await insertRows(tx, rows);
+        await insertRows(tx, entry, rows);
         await saveOffset(tx, rows.length, failed);
       });
     } catch (error) {
@@ -517,7 +568,7 @@ export class IngestionManager implements TableListener {
       for (const row of rows) {
         try {
           await this.db.write(async (tx) => {
-            await insertRows(tx, [row]);
+            await insertRows(tx, entry, [row]);
             throw PROBE_OK;
           });
         } catch (rowError) {
@@ -532,10 +583,17 @@ export class IngestionManager implements TableListener {
       }
       stored = good.length;
       await this.db.write(async (tx) => {
-        for (const row of good) await insertRows(tx, [row]);
+        for (const row of good) await insertRows(tx, entry, [row]);
         await saveOffset(tx, stored, failed);
       });
     }
+    this.committed(batch, stored, failed);
+  }
+
+  /** The in-memory checkpoint and counters of a committed batch. */
+  private committed(batch: PreparedBatch, stored: number, failed: number): void {
+    const { ingestion, partition, next, malformed, now } = batch;
+    let state = ingestion.partitions.get(partition);
     if (!state) {
       state = { nextOffset: next, highWatermark: undefined, rowsIngested: 0, malformed: 0, failed: 0, lastIngestMs: 0 };
       ingestion.partitions.set(partition, state);
@@ -545,7 +603,7 @@ export class IngestionManager implements TableListener {
     state.malformed += malformed;
     state.failed += failed;
     if (stored > 0) state.lastIngestMs = now;
-    ingestion.messagesConsumed += fresh.length;
+    ingestion.messagesConsumed += batch.consumed;
   }
 
   /** Test/embedding hook: ingests raw message values into a table as if consumed from `partition`. */
@@ -560,6 +618,23 @@ export class IngestionManager implements TableListener {
     this.stopped = true;
     await this.lifecycle.catch(() => undefined);
     await Promise.all([...this.ingestions.values()].map((i) => i.stop()));
+  }
+}
+
+const SAVE_OFFSETS_PREFIX = 'INSERT INTO _pinot_offsets (table_name, topic, kafka_partition, next_offset, rows_ingested, malformed, failed, last_ingest_ms)';
+const SAVE_OFFSETS_CONFLICT = `ON CONFLICT (table_name, topic, kafka_partition) DO UPDATE SET next_offset = excluded.next_offset,
+  rows_ingested = _pinot_offsets.rows_ingested + excluded.rows_ingested, malformed = _pinot_offsets.malformed + excluded.malformed,
+  failed = _pinot_offsets.failed + excluded.failed,
+  last_ingest_ms = CASE WHEN excluded.rows_ingested > 0 THEN excluded.last_ingest_ms ELSE _pinot_offsets.last_ingest_ms END`;
+
+/** Columnar insert: one list parameter per column, zipped back into rows by unnest (much faster than a VALUES list of scalar parameters). */
+async function insertRows(tx: WriteTx, entry: TableEntry, rows: CellValue[][]): Promise<void> {
+  const columns = entry.schema.columns;
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    const params: DuckDBValue[] = columns.map((_, k) => listValue(chunk.map((row) => toDuck(row[k]!))));
+    const select = columns.map((column, k) => `unnest($${k + 1}::${duckType(column)}[])`).join(', ');
+    await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params, columns.map((column) => LIST(duckDbType(column))));
   }
 }
 
