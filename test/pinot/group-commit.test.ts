@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
-import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, type TestPinot } from './helpers.ts';
+import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, waitFor, type TestPinot } from './helpers.ts';
 
 let pinot: TestPinot;
 let transactions = 0;
@@ -34,8 +34,13 @@ async function feedWhileBusy(batches: [string, number, number, unknown[]][]): Pr
   let release!: () => void;
   const held = pinot.services.db.write(() => new Promise<void>((r) => (release = r)));
   const before = transactions;
-  const fed = Promise.all(batches.map(([table, partition, offset, values]) => feed(pinot, table, partition, offset, values)));
-  await new Promise((r) => setTimeout(r, 300));
+  const feedOne = ([table, partition, offset, values]: [string, number, number, unknown[]]) => feed(pinot, table, partition, offset, values);
+  // the first batch must be the one committing (waiting for the held connection) before the others
+  // arrive, or which batch goes alone would depend on how fast each feed reaches the committer
+  const first = feedOne(batches[0]!);
+  await waitFor('the first batch to wait for the write connection', () => (transactions > before ? true : undefined), 10_000, 5);
+  const fed = Promise.all([first, ...batches.slice(1).map(feedOne)]);
+  await waitFor('the other batches to queue', () => (pinot.services.ingestion.batchesWaitingForCommit === batches.length - 1 ? true : undefined), 10_000, 5);
   release();
   await held;
   await fed;

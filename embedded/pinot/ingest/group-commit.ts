@@ -16,6 +16,11 @@ export class GroupCommitter<T> {
     private readonly commitOne: (item: T) => Promise<void>,
   ) {}
 
+  /** Items waiting for the next commit (not counting a commit under way). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Resolves once `item` is committed (alone or with others). */
   submit(item: T): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -606,6 +606,11 @@ export class IngestionManager implements TableListener {
     ingestion.messagesConsumed += batch.consumed;
   }
 
+  /** Batches converted and waiting for the next group commit. */
+  get batchesWaitingForCommit(): number {
+    return this.committer.waiting;
+  }
+
   /** Test/embedding hook: ingests raw message values into a table as if consumed from `partition`. */
   async ingestMessages(nameWithType: string, partition: number, messages: IncomingMessage[]): Promise<void> {
     const ingestion = this.ingestions.get(nameWithType);
