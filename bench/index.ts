@@ -74,13 +74,22 @@ function writeResults(suites: Record<string, SuiteResult>): void {
   ].join('\n'));
 }
 
-function toMarkdown(name: string, value: unknown): string {
+/** A suite's figures as Markdown tables: scalars in one table, each nested object or list of rows in a table of its own. */
+function toMarkdown(name: string, value: unknown, level = 3): string {
+  const heading = `${'#'.repeat(level)} ${name}`;
   const rows = Array.isArray(value) ? value : [value];
   const objects = rows.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
-  if (objects.length === 0) return `### ${name}\n\n${JSON.stringify(value)}\n`;
-  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => objects.some((o) => typeof o[k] !== 'object'));
+  if (objects.length === 0) return `${heading}\n\n${JSON.stringify(value)}\n`;
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+  const scalarKeys = keys.filter((k) => objects.some((o) => typeof o[k] !== 'object'));
+  const nestedKeys = Array.isArray(value) ? [] : keys.filter((k) => typeof objects[0]![k] === 'object' && objects[0]![k] !== null);
   const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
-  return [`### ${name}`, '', `| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...objects.map((o) => `| ${keys.map((k) => cell(o[k])).join(' | ')} |`), ''].join('\n');
+  return [
+    heading, '',
+    `| ${scalarKeys.join(' | ')} |`, `|${scalarKeys.map(() => '---').join('|')}|`,
+    ...objects.map((o) => `| ${scalarKeys.map((k) => cell(o[k])).join(' | ')} |`), '',
+    ...nestedKeys.map((k) => toMarkdown(`${name}: ${k}`, objects[0]![k], level + 1)),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
