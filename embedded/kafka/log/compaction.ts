@@ -18,11 +18,13 @@ import type { LogSegment } from './segment.ts';
 export interface CompactionResult {
   segmentsRewritten: number;
   recordsRemoved: number;
+  /** the earliest delete horizon of a tombstone kept (Infinity: none), when a cleaning can drop it */
+  tombstonesDueMs: number;
 }
 
 export function compactSegments(segments: readonly LogSegment[], deleteRetentionMs: number, now: number): CompactionResult {
   const latest = latestOffsets(segments);
-  const result: CompactionResult = { segmentsRewritten: 0, recordsRemoved: 0 };
+  const result: CompactionResult = { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity };
   for (const segment of segments) {
     const output: Buffer[] = [];
     let changed = false;
@@ -37,6 +39,8 @@ export function compactSegments(segments: readonly LogSegment[], deleteRetention
         (r) => (r.key === null || latest.keys.get(keyOf(r.key)) === r.offset) && !(r.value === null && horizonPassed),
       );
       const keepsTombstone = retained.some((r) => r.value === null);
+      const horizon = keepsTombstone ? (hasDeleteHorizon(header) ? header.baseTimestamp : now + deleteRetentionMs) : null;
+      if (horizon !== null) result.tombstonesDueMs = Math.min(result.tombstonesDueMs, horizon);
       if (retained.length === records.length && keepsTombstone === hasDeleteHorizon(header)) {
         output.push(bytes);
         continue;
@@ -44,7 +48,6 @@ export function compactSegments(segments: readonly LogSegment[], deleteRetention
       changed = true;
       result.recordsRemoved += records.length - retained.length;
       if (retained.length > 0) {
-        const horizon = keepsTombstone ? (hasDeleteHorizon(header) ? header.baseTimestamp : now + deleteRetentionMs) : null;
         output.push(rebuildBatch(header, retained, horizon));
       } else if (header.producerId >= 0 && latest.producerLastBatch.get(header.producerId) === header.baseOffset) {
         // Kafka keeps an empty batch for a producer's last batch so its sequence state survives a restart.

@@ -43,6 +43,8 @@ export class PartitionLog {
   private unflushedRecords = 0;
   private lastFlushMs = Date.now();
   private closed = false;
+  /** Where the last compaction's closed segments ended, and when a tombstone it kept may be dropped. */
+  private cleaning = { closedEnd: -1, dueAgainMs: Infinity };
 
   private constructor(
     readonly dir: string,
@@ -193,6 +195,7 @@ export class PartitionLog {
       return;
     }
     const keep = this.segmentIndexFor(offset);
+    this.cleaning = { closedEnd: -1, dueAgainMs: Infinity };
     for (const segment of this.segments.splice(keep + 1)) segment.closeAndDelete();
     this.activeSegment.truncateToOffset(offset);
     this.nextOffset = offset;
@@ -207,6 +210,7 @@ export class PartitionLog {
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
     for (const segment of this.segments) segment.closeAndDelete();
+    this.cleaning = { closedEnd: -1, dueAgainMs: Infinity };
     this.segments = [LogSegment.create(this.dir, offset, this.config.indexIntervalBytes, Date.now())];
     this.nextOffset = offset;
     this.startOffset = offset;
@@ -244,8 +248,15 @@ export class PartitionLog {
   /** Compacts the closed segments when the cleanup policy includes compact; see compaction.ts. */
   compact(now: number = Date.now()): CompactionResult {
     this.ensureOpen();
-    if (!policyCompacts(this.config)) return { segmentsRewritten: 0, recordsRemoved: 0 };
-    return compactSegments(this.segments.slice(0, -1), this.config.deleteRetentionMs, now);
+    if (!policyCompacts(this.config)) return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity };
+    const closed = this.segments.slice(0, -1);
+    const closedEnd = closed.at(-1)?.nextOffset ?? -1;
+    // Closed segments only change by compaction, so a cleaning with nothing rolled since and no
+    // tombstone horizon passed would read them all and change nothing (a stall of seconds on big logs).
+    if (closedEnd === this.cleaning.closedEnd && now < this.cleaning.dueAgainMs) return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: this.cleaning.dueAgainMs };
+    const result = compactSegments(closed, this.config.deleteRetentionMs, now);
+    this.cleaning = { closedEnd, dueAgainMs: result.tombstonesDueMs };
+    return result;
   }
 
   /** fsyncs segment data, indexes and checkpoints. */

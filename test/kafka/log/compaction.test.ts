@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { PartitionLog } from '../../../embedded/kafka/log/index.ts';
+import { LogSegment } from '../../../embedded/kafka/log/segment.ts';
 import {
   BASE_TIME,
   decodeRecords,
@@ -113,6 +114,39 @@ describe('PartitionLog.compact', () => {
       [3, 'c', '1'],
       [4, 'z', 'active'],
     ]);
+    log.close();
+  });
+
+  it('reads the closed segments again only when a segment rolled or a tombstone horizon passed', async () => {
+    const log = PartitionLog.open(tempDir(), { cleanupPolicy: 'compact', segmentBytes: 1, deleteRetentionMs: DAY });
+    log.append(await encodeBatch([{ key: 'a', value: '1' }]));
+    log.append(await encodeBatch([{ key: 'a', value: '2' }]));
+    log.append(await encodeBatch([{ key: 'z', value: 'active' }]));
+    const reads = vi.spyOn(LogSegment.prototype, 'batches');
+    expect(log.compact(BASE_TIME).recordsRemoved).toBe(1);
+    const afterFirst = reads.mock.calls.length;
+    expect(afterFirst).toBeGreaterThan(0);
+
+    // nothing rolled: the cleaning is skipped without reading a segment
+    expect(log.compact(BASE_TIME + 1)).toEqual({ segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity });
+    expect(reads.mock.calls.length).toBe(afterFirst);
+
+    // a roll (offset 2 closes) makes it read them again; the tombstone, still active, shadows nothing yet
+    log.append(await encodeBatch([{ key: 'a', value: null }]));
+    expect(log.compact(BASE_TIME + 2)).toEqual({ segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity });
+    expect(reads.mock.calls.length).toBeGreaterThan(afterFirst);
+
+    // once closed, the tombstone removes offset 1 and is kept until its horizon; no reading before it
+    log.append(await encodeBatch([{ key: 'y', value: '1' }]));
+    const stamped = log.compact(BASE_TIME + 3);
+    expect(stamped).toMatchObject({ recordsRemoved: 1, tombstonesDueMs: BASE_TIME + 3 + DAY });
+    expect((await readAll(log)).map((r) => [r.offset, r.key, r.value])).toEqual([[2, 'z', 'active'], [3, 'a', null], [4, 'y', '1']]);
+    const beforeHorizon = reads.mock.calls.length;
+    log.compact(BASE_TIME + 3 + DAY - 1);
+    expect(reads.mock.calls.length).toBe(beforeHorizon);
+    expect(log.compact(BASE_TIME + 3 + DAY).recordsRemoved).toBe(1);
+    expect((await readAll(log)).map((r) => r.key)).toEqual(['z', 'y']);
+    reads.mockRestore();
     log.close();
   });
 
