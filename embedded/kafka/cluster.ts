@@ -54,6 +54,8 @@ export class KafkaCluster {
   readonly waiters = new DataWaiters();
   readonly groups: GroupCoordinator;
   private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintenance: Promise<void> | undefined;
+  private stopping = false;
   private nextProducerId = Date.now() % 1_000_000;
   /** Counters of problems answered, by kind (one log line each). */
   readonly problems = new Map<string, number>();
@@ -483,16 +485,27 @@ export class KafkaCluster {
     this.options.log(`broker ${id} started on ${this.options.host}:${broker.port}`);
   }
 
+  /** Retention and compaction of every replica; a tick while the last run is still cleaning is skipped. */
   private runMaintenance(): void {
+    if (this.maintenance) return;
+    this.maintenance = this.maintain().finally(() => {
+      this.maintenance = undefined;
+    });
+  }
+
+  private async maintain(): Promise<void> {
     for (const broker of this.onlineBrokers()) {
       for (const replica of broker.replicas.values()) {
+        if (this.stopping || !broker.online) return;
         const topic = this.metadata.topics.get(replica.topic);
         if (!topic) continue;
         const policy = this.topicConfig(topic)['cleanup.policy'];
         try {
           if (policy.includes('delete')) replica.log.enforceRetention(Date.now());
-          if (policy.includes('compact')) replica.log.compact();
+          // cleaned in slices between which the brokers go on serving (a big changelog takes ~1 s of CPU)
+          if (policy.includes('compact')) await replica.log.compactInSlices(() => new Promise((resolve) => setImmediate(resolve)));
         } catch (error) {
+          if (this.stopping) return;
           this.countProblem('maintenance', `broker ${broker.id}: maintenance of ${replica.topic}-${replica.partition} failed: ${(error as Error).message}`);
         }
       }
@@ -501,6 +514,8 @@ export class KafkaCluster {
 
   async stop(): Promise<void> {
     clearInterval(this.maintenanceTimer);
+    this.stopping = true;
+    await this.maintenance;
     this.groups.close();
     await Promise.all([...this.brokers.values()].map(async (b) => {
       b.online = false;

@@ -22,17 +22,48 @@ export interface CompactionResult {
   tombstonesDueMs: number;
 }
 
+/** Records decoded between two pauses of a sliced cleaning (a few milliseconds of work). */
+const RECORDS_PER_SLICE = 5_000;
+
+/** Compacts `segments` in one go. */
 export function compactSegments(segments: readonly LogSegment[], deleteRetentionMs: number, now: number): CompactionResult {
-  const latest = latestOffsets(segments);
+  const steps = compactionSteps(segments, deleteRetentionMs, now, () => true);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same cleaning as steps: it yields after every few thousand records so a caller can let other
+ * work run in between (a 64 MB changelog segment takes most of a second to clean). Segments may
+ * change meanwhile; `canReplace(segment)` is asked right before each rewrite, and a segment it
+ * refuses (deleted, truncated, log closed) is left as it is.
+ */
+export function* compactionSteps(
+  segments: readonly LogSegment[],
+  deleteRetentionMs: number,
+  now: number,
+  canReplace: (segment: LogSegment) => boolean,
+): Generator<void, CompactionResult> {
+  const latest = yield* latestOffsets(segments);
   const result: CompactionResult = { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity };
+  let decoded = 0;
   for (const segment of segments) {
     const output: Buffer[] = [];
     let changed = false;
+    let removed = 0;
+    let tombstonesDueMs = Infinity;
     for (const { header, bytes } of segment.batches()) {
       const records = header.isControl ? null : decodeSafely(bytes, header);
       if (!records) {
         output.push(bytes);
         continue;
+      }
+      decoded += records.length;
+      if (decoded >= RECORDS_PER_SLICE) {
+        decoded = 0;
+        yield;
       }
       const horizonPassed = hasDeleteHorizon(header) && now >= header.baseTimestamp;
       const retained = records.filter(
@@ -40,13 +71,13 @@ export function compactSegments(segments: readonly LogSegment[], deleteRetention
       );
       const keepsTombstone = retained.some((r) => r.value === null);
       const horizon = keepsTombstone ? (hasDeleteHorizon(header) ? header.baseTimestamp : now + deleteRetentionMs) : null;
-      if (horizon !== null) result.tombstonesDueMs = Math.min(result.tombstonesDueMs, horizon);
+      if (horizon !== null) tombstonesDueMs = Math.min(tombstonesDueMs, horizon);
       if (retained.length === records.length && keepsTombstone === hasDeleteHorizon(header)) {
         output.push(bytes);
         continue;
       }
       changed = true;
-      result.recordsRemoved += records.length - retained.length;
+      removed += records.length - retained.length;
       if (retained.length > 0) {
         output.push(rebuildBatch(header, retained, horizon));
       } else if (header.producerId >= 0 && latest.producerLastBatch.get(header.producerId) === header.baseOffset) {
@@ -54,10 +85,13 @@ export function compactSegments(segments: readonly LogSegment[], deleteRetention
         output.push(rebuildBatch(header, [], null));
       }
     }
+    if (changed && !canReplace(segment)) continue;
     if (changed) {
       segment.replaceBatches(output);
       result.segmentsRewritten++;
+      result.recordsRemoved += removed;
     }
+    result.tombstonesDueMs = Math.min(result.tombstonesDueMs, tombstonesDueMs);
   }
   return result;
 }
@@ -67,14 +101,21 @@ interface LatestOffsets {
   producerLastBatch: Map<number, number>;
 }
 
-function latestOffsets(segments: readonly LogSegment[]): LatestOffsets {
+function* latestOffsets(segments: readonly LogSegment[]): Generator<void, LatestOffsets> {
   const latest: LatestOffsets = { keys: new Map(), producerLastBatch: new Map() };
+  let decoded = 0;
   for (const segment of segments) {
     for (const { header, bytes } of segment.batches()) {
       if (header.producerId >= 0) latest.producerLastBatch.set(header.producerId, header.baseOffset);
       if (header.isControl) continue;
-      for (const record of decodeSafely(bytes, header) ?? []) {
+      const records = decodeSafely(bytes, header) ?? [];
+      for (const record of records) {
         if (record.key !== null) latest.keys.set(keyOf(record.key), record.offset);
+      }
+      decoded += records.length;
+      if (decoded >= RECORDS_PER_SLICE) {
+        decoded = 0;
+        yield;
       }
     }
   }

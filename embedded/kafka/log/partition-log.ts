@@ -9,7 +9,7 @@ import { Compression, type BatchHeader } from './batch-header.ts';
 import { decodeBatchRecords } from './batch-records.ts';
 import type { StoredBatch } from './batch-scanner.ts';
 import { validateBatches, type ValidatedBatch } from './batch-validation.ts';
-import { compactSegments, type CompactionResult } from './compaction.ts';
+import { compactionSteps, type CompactionResult } from './compaction.ts';
 import { policyCompacts, policyDeletes, resolveLogConfig, type LogConfig } from './config.ts';
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, UnexpectedAppendOffsetError } from './errors.ts';
 import { writeInt64 } from './int64.ts';
@@ -45,6 +45,7 @@ export class PartitionLog {
   private closed = false;
   /** Where the last compaction's closed segments ended, and when a tombstone it kept may be dropped. */
   private cleaning = { closedEnd: -1, dueAgainMs: Infinity };
+  private cleaningUnderWay = false;
 
   private constructor(
     readonly dir: string,
@@ -247,16 +248,62 @@ export class PartitionLog {
 
   /** Compacts the closed segments when the cleanup policy includes compact; see compaction.ts. */
   compact(now: number = Date.now()): CompactionResult {
+    const cleaning = this.startCleaning(now);
+    if (!cleaning) return this.skippedCleaning();
+    for (;;) {
+      const step = cleaning.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same cleaning, awaiting `pause()` every few thousand records so a broker keeps serving while
+   * a big log is cleaned. Abandoned (nothing more rewritten) if the closed segments change meanwhile:
+   * truncated, deleted, or the log closed.
+   */
+  async compactInSlices(pause: () => Promise<void>, now: number = Date.now()): Promise<CompactionResult> {
+    const cleaning = this.startCleaning(now);
+    if (!cleaning) return this.skippedCleaning();
+    for (;;) {
+      const step = cleaning.next();
+      if (step.done) return step.value;
+      await pause();
+    }
+  }
+
+  private skippedCleaning(): CompactionResult {
+    return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: this.cleaning.dueAgainMs };
+  }
+
+  /** The cleaning's steps, or null when there is nothing to clean. */
+  private startCleaning(now: number): Generator<void, CompactionResult> | null {
     this.ensureOpen();
-    if (!policyCompacts(this.config)) return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: Infinity };
+    if (!policyCompacts(this.config) || this.cleaningUnderWay) return null;
     const closed = this.segments.slice(0, -1);
     const closedEnd = closed.at(-1)?.nextOffset ?? -1;
     // Closed segments only change by compaction, so a cleaning with nothing rolled since and no
     // tombstone horizon passed would read them all and change nothing (a stall of seconds on big logs).
-    if (closedEnd === this.cleaning.closedEnd && now < this.cleaning.dueAgainMs) return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: this.cleaning.dueAgainMs };
-    const result = compactSegments(closed, this.config.deleteRetentionMs, now);
-    this.cleaning = { closedEnd, dueAgainMs: result.tombstonesDueMs };
-    return result;
+    if (closedEnd === this.cleaning.closedEnd && now < this.cleaning.dueAgainMs) return null;
+    const unchanged = () => !this.closed && closed.every((segment) => segment !== this.activeSegment && this.segments.includes(segment));
+    const steps = compactionSteps(closed, this.config.deleteRetentionMs, now, unchanged);
+    const self = this;
+    this.cleaningUnderWay = true;
+    return (function* cleaning(): Generator<void, CompactionResult> {
+      try {
+        for (;;) {
+          const step = steps.next();
+          if (step.done) {
+            self.cleaning = { closedEnd, dueAgainMs: step.value.tombstonesDueMs };
+            return step.value;
+          }
+          yield;
+          // segments read before the pause may be gone: stop here, the next cleaning starts over
+          if (!unchanged()) return { segmentsRewritten: 0, recordsRemoved: 0, tombstonesDueMs: now };
+        }
+      } finally {
+        self.cleaningUnderWay = false;
+      }
+    })();
   }
 
   /** fsyncs segment data, indexes and checkpoints. */

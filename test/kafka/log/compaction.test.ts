@@ -150,6 +150,49 @@ describe('PartitionLog.compact', () => {
     log.close();
   });
 
+  it('cleans in slices with pauses in between, with the same result as in one go', async () => {
+    const fill = async (log: PartitionLog) => {
+      for (let b = 0; b < 30; b++) {
+        log.append(await encodeBatch(Array.from({ length: 500 }, (_, i) => ({ key: `k${(b * 500 + i) % 1000}`, value: `v${b}` }))));
+      }
+    };
+    const whole = PartitionLog.open(tempDir(), { cleanupPolicy: 'compact', segmentBytes: 20_000 });
+    const sliced = PartitionLog.open(tempDir(), { cleanupPolicy: 'compact', segmentBytes: 20_000 });
+    await fill(whole);
+    await fill(sliced);
+    const expected = whole.compact(BASE_TIME);
+    let pauses = 0;
+    const result = await sliced.compactInSlices(async () => {
+      pauses++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }, BASE_TIME);
+    // the closed segments' records are read twice (latest offsets, then the rewrite), a pause every 5,000
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    expect(result).toEqual(expected);
+    expect(result.recordsRemoved).toBeGreaterThan(10_000);
+    expect(await readAll(sliced)).toEqual(await readAll(whole));
+    whole.close();
+    sliced.close();
+  });
+
+  it('abandons a sliced cleaning whose segments were truncated during a pause, keeping every record', async () => {
+    const log = PartitionLog.open(tempDir(), { cleanupPolicy: 'compact', segmentBytes: 20_000 });
+    for (let b = 0; b < 30; b++) log.append(await encodeBatch(Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, value: `v${b}` }))));
+    const truncateAt = 9_000;
+    let first = true;
+    const result = await log.compactInSlices(async () => {
+      if (first) log.truncateTo(truncateAt);
+      first = false;
+    }, BASE_TIME);
+    expect(result).toMatchObject({ segmentsRewritten: 0 });
+    const left = await readAll(log);
+    expect(left).toHaveLength(truncateAt);
+    expect(left.map((r) => r.offset)).toEqual(Array.from({ length: truncateAt }, (_, i) => i));
+    // a later cleaning starts over and works
+    expect(log.compact(BASE_TIME).recordsRemoved).toBeGreaterThan(0);
+    log.close();
+  });
+
   it("keeps an idempotent producer's last batch as an empty batch so its sequence survives", async () => {
     const dir = tempDir();
     const log = PartitionLog.open(dir, { cleanupPolicy: 'compact', segmentBytes: 1 });
