@@ -166,7 +166,7 @@ describe('PartitionLog.compact', () => {
       pauses++;
       await new Promise((resolve) => setImmediate(resolve));
     }, BASE_TIME);
-    // the closed segments' records are read twice (latest offsets, then the rewrite), a pause every 5,000
+    // the closed segments' records are read twice (latest offsets, then the rewrite), a pause every 2,000
     expect(pauses).toBeGreaterThanOrEqual(3);
     expect(result).toEqual(expected);
     expect(result.recordsRemoved).toBeGreaterThan(10_000);
