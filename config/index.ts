@@ -57,6 +57,15 @@ export interface AppConfig {
     sessionGapSeconds: number;
   };
   dashboard: { pollIntervalMs: number };
+  /** Memory of the embedded stack's parts (docker mode sizes its containers in docker-compose.yml). */
+  memory: {
+    /** DuckDB buffer limit behind the embedded Pinot, MB (DuckDB spills to disk beyond it) */
+    pinotMemoryLimitMb: number;
+    /** DuckDB threads per query in the embedded Pinot */
+    pinotThreads: number;
+    /** V8 young generation of the ksqlDB worker thread, MB (see stack/ksqldb-worker.ts) */
+    ksqldbYoungGenerationMb: number;
+  };
   producer: {
     nullRate: number;
     batchSize: number;
@@ -131,6 +140,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sessionGapSeconds: envInt(env, 'WINDOW_SESSION_GAP_SECONDS', 30, 1),
     },
     dashboard: { pollIntervalMs: envInt(env, 'DASHBOARD_POLL_MS', 15_000, 100) },
+    memory: {
+      pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 256, 32, 1_000_000),
+      pinotThreads: envInt(env, 'PINOT_THREADS', 2, 1, 256),
+      ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
+    },
     producer: {
       nullRate: envFraction(env, 'PRODUCER_NULL_RATE', 0.1),
       batchSize: envInt(env, 'PRODUCER_BATCH_SIZE', 1000, 1, 100_000),

@@ -89,6 +89,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const ksqldb = await startKsqlDbInWorker({
       port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
       properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+      youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
     });
     stops.push(() => ksqldb.stop());
     log(`ksqlDB ready (own thread): ${ksqldb.url}`);
@@ -98,6 +99,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       brokerPort: port(config.ports.pinotBroker),
       host: config.bindHost,
       dataDir: path.join(dataDir, 'pinot'),
+      storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
       kafkaBootstrap: bootstrapServers,
       log: () => {},
     });

@@ -8,7 +8,7 @@ import { startKsqlDb, type KsqlDbOptions } from '../embedded/ksqldb/index.ts';
 
 export type KsqlDbWorkerOptions = Omit<KsqlDbOptions, 'log'> & {
   log?: (line: string) => void;
-  /** the worker's young generation (V8 new space), MB; default YOUNG_GENERATION_MB */
+  /** the worker's young generation (V8 new space), MB; default YOUNG_GENERATION_MB (config: KSQLDB_YOUNG_GENERATION_MB) */
   youngGenerationMb?: number;
 };
 

@@ -76,6 +76,9 @@ describe('config overrides', () => {
     expect(config.windows).toEqual({ tumblingSeconds: 10, hoppingSeconds: 60, hoppingAdvanceSeconds: 20, sessionGapSeconds: 5 });
     expect(config.dashboard.pollIntervalMs).toBe(500);
     expect(config.producer).toMatchObject({ batchSize: 250, rate: 100, jitterMs: 0, lateMs: 1000, sessionsPerUser: 3 });
+    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 256, pinotThreads: 2, ksqldbYoungGenerationMb: 12 });
+    expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '1', KSQLDB_YOUNG_GENERATION_MB: '32' }).memory)
+      .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 1, ksqldbYoungGenerationMb: 32 });
   });
 
   it('ports: every service port', () => {
@@ -134,6 +137,8 @@ describe('config errors name the variable', () => {
     expectRejected({ PRODUCER_RATE: '-1' }, 'PRODUCER_RATE', /between 0 and/);
     expectRejected({ WINDOW_TUMBLING_SECONDS: '0' }, 'WINDOW_TUMBLING_SECONDS', /between 1 and/);
     expectRejected({ PRODUCER_SESSIONS_PER_USER: '0' }, 'PRODUCER_SESSIONS_PER_USER', /between 1 and 1000/);
+    expectRejected({ PINOT_MEMORY_LIMIT_MB: '16' }, 'PINOT_MEMORY_LIMIT_MB', /between 32 and/);
+    expectRejected({ PINOT_THREADS: '0' }, 'PINOT_THREADS', /between 1 and 256/);
   });
 
   it('ports', () => {

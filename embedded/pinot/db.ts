@@ -28,6 +28,14 @@ export function quoteString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** DuckDB's own limits; unset, DuckDB takes 80% of the machine's memory for its buffers and a thread per core. */
+export interface PinotDbLimits {
+  /** buffer manager limit (DuckDB `memory_limit`), MB; spills to `<dataDir>/pinot.duckdb.tmp` beyond it */
+  memoryLimitMb?: number;
+  /** DuckDB worker threads per query (`threads`) */
+  threads?: number;
+}
+
 export class PinotDb {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -36,13 +44,16 @@ export class PinotDb {
   private constructor(private readonly instance: DuckDBInstance, private readonly writer: DuckDBConnection, readonly file: string) {}
 
   /** Opens (creating) `<dataDir>/pinot.duckdb`, or an in-memory database when dataDir is undefined. */
-  static async open(dataDir: string | undefined): Promise<PinotDb> {
+  static async open(dataDir: string | undefined, limits: PinotDbLimits = {}): Promise<PinotDb> {
     let file = ':memory:';
     if (dataDir !== undefined) {
       fs.mkdirSync(dataDir, { recursive: true });
       file = path.join(dataDir, 'pinot.duckdb');
     }
-    const instance = await DuckDBInstance.create(file);
+    const settings: Record<string, string> = {};
+    if (limits.memoryLimitMb !== undefined) settings.memory_limit = `${limits.memoryLimitMb}MB`;
+    if (limits.threads !== undefined) settings.threads = String(limits.threads);
+    const instance = await DuckDBInstance.create(file, settings);
     const writer = await instance.connect();
     const db = new PinotDb(instance, writer, file);
     await db.writer.run(`CREATE TABLE IF NOT EXISTS _pinot_schemas (name VARCHAR PRIMARY KEY, body VARCHAR NOT NULL, updated_ms BIGINT NOT NULL)`);

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchemaStore, TableManager } from './catalog.ts';
-import { PinotDb } from './db.ts';
+import { PinotDb, type PinotDbLimits } from './db.ts';
 import { createBrokerApp } from './http/broker.ts';
 import { createControllerApp } from './http/controller.ts';
 import { IngestionManager } from './ingest/manager.ts';
@@ -29,6 +29,8 @@ export interface PinotOptions {
   host?: string;
   /** Directory for `pinot.duckdb` (schemas, tables, rows, offsets). Omitted: in-memory, nothing persists. */
   dataDir?: string;
+  /** DuckDB's memory limit and threads; omitted: DuckDB's defaults. */
+  storageLimits?: PinotDbLimits;
   /**
    * Kafka bootstrap list (`host:port,…`) used instead of every table's `stream.kafka.broker.list`, so
    * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
@@ -84,7 +86,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(`[pinot] ${line}`));
   const startedMs = Date.now();
-  const db = await PinotDb.open(options.dataDir);
+  const db = await PinotDb.open(options.dataDir, options.storageLimits);
   const servers: http.Server[] = [];
   let ingestion: IngestionManager | undefined;
   try {
