@@ -1,7 +1,7 @@
 /** Broker queries over real HTTP against real DuckDB: response shapes, SQL subset, errors, null defaults, upsert, restart. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
-import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir, waitFor, type TestPinot } from './helpers.ts';
+import { eventsSchema, feed, http, query, realtimeTable, rejectViewsFrom, startTestPinot, tempDir, waitFor, type TestPinot } from './helpers.ts';
 
 let pinot: TestPinot;
 
@@ -178,10 +178,7 @@ describe('upsert and persistence', () => {
     const c = pinot.controllerUrl;
     await http('POST', `${c}/schemas`, eventsSchema('strict'));
     await http('POST', `${c}/tables`, realtimeTable('strict', 'strict'));
-    // Make the storage reject views >= 100 (a stand-in for any row-level database failure).
-    const entry = pinot.services.tables.find('strict')[0]!;
-    const columns = entry.schema.columns.map((col) => `"${col.name}" ${col.singleValue ? ({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR' : 'VARCHAR[]'}`);
-    await pinot.services.db.write((tx) => tx.run(`CREATE OR REPLACE TABLE "${entry.dataTable}" (${columns.join(', ')}, CHECK ("views" < 100))`));
+    await rejectViewsFrom(pinot, 'strict', 100);
     await feed(pinot, 'strict', 0, 0, [{ id: 'a', views: 5 }, { id: 'b', views: 500 }, { id: 'c', views: 7 }]);
     expect((await query(pinot, 'SELECT id FROM strict ORDER BY id')).resultTable.rows).toEqual([['a'], ['c']]);
     const debug = (await http('GET', `${c}/debug/ingestion/strict`)).json;

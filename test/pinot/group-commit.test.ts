@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
-import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, waitFor, type TestPinot } from './helpers.ts';
+import { eventsSchema, feed, http, query, realtimeTable, rejectViewsFrom, startTestPinot, waitFor, type TestPinot } from './helpers.ts';
 
 let pinot: TestPinot;
 let transactions = 0;
@@ -86,9 +86,7 @@ describe('group commit of ingested batches', () => {
     const c = pinot.controllerUrl;
     await http('POST', `${c}/schemas`, eventsSchema('strict'));
     await http('POST', `${c}/tables`, realtimeTable('strict', 'strict'));
-    const entry = pinot.services.tables.find('strict')[0]!;
-    const columns = entry.schema.columns.map((col) => `"${col.name}" ${col.singleValue ? ({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR' : 'VARCHAR[]'}`);
-    await pinot.services.db.write((tx) => tx.run(`CREATE OR REPLACE TABLE "${entry.dataTable}" (${columns.join(', ')}, CHECK ("views" < 100))`));
+    await rejectViewsFrom(pinot, 'strict', 100);
 
     const taken = await feedWhileBusy([
       ['strict', 0, 0, [{ id: 'first', views: 1, ts: W }]],

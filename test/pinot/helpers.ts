@@ -118,3 +118,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Makes the storage of `table` reject rows with views >= `limit` (a stand-in for any row-level database failure). */
+export async function rejectViewsFrom(pinot: PinotHandle, table: string, limit: number): Promise<void> {
+  const entry = pinot.services.tables.find(table)[0]!;
+  const sqlType = (col: (typeof entry.schema.columns)[number]) =>
+    col.singleValue ? ({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR' : 'VARCHAR[]';
+  const columns = entry.schema.columns.map((col) => `"${col.name}" ${sqlType(col)}`);
+  await pinot.services.db.write((tx) => tx.run(`CREATE OR REPLACE TABLE "${entry.dataTable}" (${columns.join(', ')}, CHECK ("views" < ${limit}))`));
+}
