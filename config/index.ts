@@ -141,8 +141,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     dashboard: { pollIntervalMs: envInt(env, 'DASHBOARD_POLL_MS', 15_000, 100) },
     memory: {
-      pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 256, 32, 1_000_000),
-      pinotThreads: envInt(env, 'PINOT_THREADS', 2, 1, 256),
+      pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),
+      pinotThreads: envInt(env, 'PINOT_THREADS', 1, 1, 256),
       ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
     },
     producer: {

@@ -76,9 +76,9 @@ describe('config overrides', () => {
     expect(config.windows).toEqual({ tumblingSeconds: 10, hoppingSeconds: 60, hoppingAdvanceSeconds: 20, sessionGapSeconds: 5 });
     expect(config.dashboard.pollIntervalMs).toBe(500);
     expect(config.producer).toMatchObject({ batchSize: 250, rate: 100, jitterMs: 0, lateMs: 1000, sessionsPerUser: 3 });
-    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 256, pinotThreads: 2, ksqldbYoungGenerationMb: 12 });
-    expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '1', KSQLDB_YOUNG_GENERATION_MB: '32' }).memory)
-      .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 1, ksqldbYoungGenerationMb: 32 });
+    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12 });
+    expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '2', KSQLDB_YOUNG_GENERATION_MB: '32' }).memory)
+      .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 2, ksqldbYoungGenerationMb: 32 });
   });
 
   it('ports: every service port', () => {
