@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import { parseJdbcUrl } from '../../embedded/connect/jdbc/connection-url.ts';
-import { partitionFor } from '../../embedded/connect/runtime/murmur2.ts';
+import { partitionFor } from '../../embedded/kafka/partitioner.ts';
 import { decimalBytes, decimalText } from '../../embedded/connect/data/decimal.ts';
 import { JsonConverter, StringConverter } from '../../embedded/connect/converters/index.ts';
 import { applyChain, buildTransformChain } from '../../embedded/connect/transforms/index.ts';

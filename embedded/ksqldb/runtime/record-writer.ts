@@ -19,7 +19,7 @@
  */
 import { buildRecordBatch, ErrorCode } from '../../kafka/protocol/index.ts';
 import { BrokerConnection, ConnectionError } from './broker-connection.ts';
-import { murmur2 } from './murmur2.ts';
+import { partitionFor } from '../../kafka/partitioner.ts';
 
 export interface OutgoingRecord {
   topic: string;
@@ -288,7 +288,7 @@ export class RecordWriter {
       layout.counter = (layout.counter + 1) & INT32_MAX;
       return from[layout.counter % from.length]!;
     }
-    return (murmur2(key) & INT32_MAX) % layout.partitions.length;
+    return partitionFor(key, layout.partitions.length);
   }
 
   // ------------------------------------------------------------------ metadata and connections

@@ -1,7 +1,7 @@
-/** The runtime's 32-bit murmur2 equals kafkajs's (Java's) on keys of every tail length, so partitions match other clients'. */
+/** The shared partitioner's 32-bit murmur2 equals kafkajs's (Java's) on keys of every tail length, so partitions match other clients'. */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { murmur2 } from '../../embedded/ksqldb/runtime/murmur2.ts';
+import { murmur2 } from '../../embedded/kafka/partitioner.ts';
 
 const kafkajsMurmur2 = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number;
 

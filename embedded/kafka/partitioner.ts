@@ -1,7 +1,10 @@
 /**
- * Java's `Utils.murmur2` (the hash behind Kafka's default partitioner, and kafkajs's), in 32-bit integer
- * arithmetic: the same value as kafkajs's implementation, which emulates 64-bit longs and is an order
- * of magnitude slower. Keys with the same bytes land in the same partition whichever client wrote them.
+ * Kafka's default partitioner for keyed records (Java clients' and kafkajs's): Java's `Utils.murmur2`
+ * of the key bytes, made positive, modulo the partition count. Connect's worker and ksqlDB's record
+ * writer place records themselves with it, so keys land where any other client would put them.
+ *
+ * murmur2 is in 32-bit integer arithmetic: the same value as kafkajs's implementation, which emulates
+ * 64-bit longs and is an order of magnitude slower.
  */
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
@@ -30,4 +33,9 @@ export function murmur2(data: Uint8Array): number {
   h = Math.imul(h, M);
   h ^= h >>> 15;
   return h;
+}
+
+/** The partition a Java client or kafkajs chooses for a record with this key. */
+export function partitionFor(key: Uint8Array, numPartitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % numPartitions;
 }
