@@ -102,6 +102,22 @@ async function watchKsqlCount(kafka: Kafka, topic: string, onCount: (count: numb
   return () => consumer.disconnect();
 }
 
+/**
+ * Freshness samples against the send log: when a reader sees `count` events counted, every send whose
+ * running total is covered became visible now, its freshness is now minus the time it was sent.
+ */
+function freshnessOf(sent: readonly { count: number; at: number }[]): { samples: number[]; counted(count: number): void } {
+  const samples: number[] = [];
+  let next = 0;
+  return {
+    samples,
+    counted(count) {
+      const now = Date.now();
+      while (next < sent.length && sent[next]!.count <= count) samples.push(now - sent[next++]!.at);
+    },
+  };
+}
+
 async function bareNodeRss(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);
   await new Promise((r) => setTimeout(r, 500));
@@ -159,21 +175,15 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     const sent: { count: number; at: number }[] = [];
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(rssMb(child.pid!)), 1000);
-    const freshness: number[] = [];
-    const ksqlFreshness: number[] = [];
-    let ksqlSent = 0;
-    const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => {
-      const now = Date.now();
-      while (ksqlSent < sent.length && sent[ksqlSent]!.count <= count) ksqlFreshness.push(now - sent[ksqlSent++]!.at);
-    });
+    const freshness = freshnessOf(sent);
+    const ksqlFreshness = freshnessOf(sent);
+    const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => ksqlFreshness.counted(count));
     let seen = 0;
     let polling = true;
-    let pinotSent = 0;
     const poller = (async () => {
       while (polling) {
         seen = await pinotViews(brokerUrl).catch(() => seen);
-        const now = Date.now();
-        while (pinotSent < sent.length && sent[pinotSent]!.count <= seen) freshness.push(now - sent[pinotSent++]!.at);
+        freshness.counted(seen);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
@@ -213,10 +223,10 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       startupMs,
       sustainedEventsPerSec: events / ((doneAt - firstSend) / 1000),
       producerOnlyEventsPerSec,
-      freshnessP50Ms: percentileOf(freshness, 50),
-      freshnessP99Ms: percentileOf(freshness, 99),
-      ksqlFreshnessP50Ms: percentileOf(ksqlFreshness, 50),
-      ksqlFreshnessP99Ms: percentileOf(ksqlFreshness, 99),
+      freshnessP50Ms: percentileOf(freshness.samples, 50),
+      freshnessP99Ms: percentileOf(freshness.samples, 99),
+      ksqlFreshnessP50Ms: percentileOf(ksqlFreshness.samples, 50),
+      ksqlFreshnessP99Ms: percentileOf(ksqlFreshness.samples, 99),
       dashboardQueryP50Ms: percentileOf(queryTimes, 50),
       stackRssMb: rssMb(child.pid!),
       stackPeakRssMb: Math.max(...rssSamples, 0),
