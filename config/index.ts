@@ -15,6 +15,11 @@ export interface TopicNames {
   pageviewTumbling: string;
   pageviewHopping: string;
   pageviewSession: string;
+  /**
+   * What Pinot's pageview_session table reads: topic8's session rows, and for each session ksqlDB
+   * deleted (a tombstone: merged into another or moved) a row that marks it deleted (pinot/session-feed.ts).
+   */
+  pageviewSessionFeed: string;
 }
 
 export interface AppConfig {
@@ -132,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pageviewTumbling: envTopic(env, 'TOPIC_PAGEVIEW_TUMBLING', 'topic6'),
       pageviewHopping: envTopic(env, 'TOPIC_PAGEVIEW_HOPPING', 'topic7'),
       pageviewSession: envTopic(env, 'TOPIC_PAGEVIEW_SESSION', 'topic8'),
+      pageviewSessionFeed: envTopic(env, 'TOPIC_PAGEVIEW_SESSION_FEED', 'topic8_pinot'),
     },
     windows: {
       tumblingSeconds: envInt(env, 'WINDOW_TUMBLING_SECONDS', 60, 1),
@@ -161,7 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 export function allTopics(topics: TopicNames): string[] {
   return [
     topics.pageview, topics.userSession, topics.users, topics.cleanedUsers,
-    topics.pageviewCountry, topics.pageviewTumbling, topics.pageviewHopping, topics.pageviewSession,
+    topics.pageviewCountry, topics.pageviewTumbling, topics.pageviewHopping, topics.pageviewSession, topics.pageviewSessionFeed,
   ];
 }
 
