@@ -23,6 +23,8 @@ export interface HealthTarget {
   name: string;
   /** Per-check timeout (default: runHealthChecks' timeout). */
   timeoutMs?: number;
+  /** Set by kafkaHealthTarget: the bootstrap servers it checks, where the dashboard also reads topic offsets. */
+  kafkaBootstrap?: readonly string[];
   check(signal: AbortSignal, timeoutMs: number): Promise<HealthCheckResult>;
 }
 
@@ -214,6 +216,7 @@ export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka'):
   const brokers = bootstrap.map((b) => parseHostPort(b, 9092));
   return {
     name,
+    kafkaBootstrap: [...bootstrap],
     async check(signal) {
       const results = await Promise.all(brokers.map(async (broker, i) => {
         const id = 0x4dab0000 + i;

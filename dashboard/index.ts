@@ -16,12 +16,15 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { defaultHealthTargets, runHealthChecks, DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type HealthTarget } from './health.ts';
-import { failureSnapshot, initialSnapshot, queryPinot, successSnapshot, type PreviousTotals, type Snapshot } from './snapshot.ts';
+import {
+  failureSnapshot, initialSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot,
+} from './snapshot.ts';
+import { loadConfig } from '../config/index.ts';
 import { dashboardSettings } from './settings.ts';
 import { checkScenarioDashboard, initialScenarioSnapshot, pollScenario, type ScenarioSnapshot } from './scenario-panels.ts';
 import type { ScenarioDashboard } from '../scenarios/scenario.ts';
 
-export type { Snapshot, CountryBar, WindowPanel, WindowSeries, WindowPoint, Headline, DashboardState } from './snapshot.ts';
+export type { Snapshot, CountryBar, WindowPanel, WindowSeries, WindowPoint, Headline, DashboardState, ProducedViews } from './snapshot.ts';
 export type { HealthTarget, HealthResult, HealthStatus, HealthCheckResult } from './health.ts';
 export {
   connectHealthTarget, defaultHealthTargets, kafkaHealthTarget, ksqldbHealthTarget, mysqlHealthTarget, pinotHealthTarget, runHealthChecks, tcpHealthTarget,
@@ -41,6 +44,14 @@ export interface DashboardOptions {
   healthTargets?: HealthTarget[];
   /** Per health check timeout (default 2000 ms). */
   healthTimeoutMs?: number;
+  /**
+   * Kafka bootstrap servers to read the produced page views from (end offsets of the page-view topic).
+   * Default: those of the Kafka health target (kafkaHealthTarget), so the check and the count see the same
+   * cluster; with neither, the produced count is unknown and the page says so.
+   */
+  kafkaBootstrap?: readonly string[];
+  /** The page-view topic (default: config topics.pageview, TOPIC_PAGEVIEW, topic1_PageView). */
+  pageviewTopic?: string;
   /** Countries shown before the rest is grouped as "Other" (default 10). */
   topN?: number;
   /** Timeout of each Pinot query (default: the poll interval, between 1 and 10 s). */
@@ -147,13 +158,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     kafkaBootstrap: settings!.kafkaBootstrap,
     mysql: settings!.mysql,
   });
+  const pageviewTopic = options.pageviewTopic ?? settings?.pageviewTopic ?? loadConfig().topics.pageview;
+  const kafkaBootstrap = options.kafkaBootstrap ?? healthTargets.find((t) => t.kafkaBootstrap !== undefined)?.kafkaBootstrap;
+  const producedSource: ProducedViewsSource | undefined = kafkaBootstrap && { bootstrap: kafkaBootstrap, topic: pageviewTopic };
   const vendor = vendorFiles();
   const scenarioDashboard = options.scenarioDashboard;
   if (scenarioDashboard) checkScenarioDashboard(scenarioDashboard);
   let scenarioCurrent: ScenarioSnapshot | undefined = scenarioDashboard && initialScenarioSnapshot(scenarioDashboard);
   const outgoingScenario = () => ({ ...scenarioCurrent!, health: current.health, healthCheckedAt: current.healthCheckedAt, serverTime: Date.now(), nextPollAt: current.nextPollAt, pollIntervalMs });
 
-  let current = initialSnapshot(pollIntervalMs, topN);
+  let current = initialSnapshot(pollIntervalMs, topN, pageviewTopic);
   let previousTotals: PreviousTotals | undefined;
   let problems = 0;
   let stopped = false;
@@ -263,15 +277,21 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const pollOnce = async (): Promise<Snapshot> => {
     if (scenarioDashboard) return pollScenarioOnce();
+    // Pinot first, then Kafka: every view Pinot counts was produced before the offsets are read, so
+    // produced >= joined and the difference is what the join dropped (plus views still in flight).
     const [outcome, health] = await Promise.all([
-      queryPinot(pinotBrokerUrl, queryTimeoutMs).then((data) => ({ data }), (error: Error) => ({ error })),
+      queryPinot(pinotBrokerUrl, queryTimeoutMs).then(
+        async (data) => ({ data, produced: await queryProducedViews(producedSource, queryTimeoutMs) }),
+        (error: Error) => ({ error }),
+      ),
       runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
     ]);
     const now = Date.now();
     let next: Snapshot;
     if ('data' in outcome) {
-      next = successSnapshot(current, outcome.data, now, previousTotals);
-      previousTotals = { totalViews: next.headline.totalViews, at: now };
+      next = successSnapshot(current, outcome.data, now, previousTotals, outcome.produced);
+      previousTotals = { totalViews: next.headline.totalViews, viewsProduced: next.headline.viewsProduced, at: now };
+      if (next.headline.viewsNote !== current.headline.viewsNote && next.headline.viewsNote) log(`page view counts: ${next.headline.viewsNote}`);
       if (current.state === 'error') log(`Pinot answers again (${pinotBrokerUrl}); data refreshed`);
     } else {
       const message = outcome.error?.message ?? String(outcome.error);

@@ -13,6 +13,8 @@ export interface DashboardSettings {
   ksqldbUrl: string;
   connectUrl: string;
   kafkaBootstrap: string[];
+  /** The topic the page views are produced to (its end offsets are the "views produced" number). */
+  pageviewTopic: string;
   mysql: { url?: string; host: string; port: number; user: string; password: string };
 }
 
@@ -41,6 +43,7 @@ export function dashboardSettings(env: Env = process.env, config: AppConfig = lo
     ksqldbUrl: urlFromEnv(env, 'KSQLDB_URL', config.ports.ksqldb),
     connectUrl: urlFromEnv(env, 'CONNECT_URL', config.ports.connect),
     kafkaBootstrap: config.kafka.bootstrap,
+    pageviewTopic: config.topics.pageview,
     mysql: {
       url: config.mysql.url,
       host: config.mysql.host,

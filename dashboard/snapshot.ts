@@ -1,7 +1,9 @@
 /**
- * What the dashboard shows, as one JSON-able snapshot: the Pinot queries, top-N grouping of countries,
- * window series per source, headline numbers. Pure functions except `queryPinot`.
+ * What the dashboard shows, as one JSON-able snapshot: the Pinot queries, the page views produced (Kafka
+ * end offsets), top-N grouping of countries, window series per source, headline numbers. Pure functions
+ * except `queryPinot` and `queryProducedViews`.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { num, pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 import type { HealthResult } from './health.ts';
 
@@ -67,12 +69,25 @@ export interface WindowPanel {
 }
 
 export interface Headline {
+  /** Sum of view_count in pageview_country: the page views that joined a clean user (same as viewsJoined, 0 when unknown). */
   totalViews: number;
   distinctUsers: number;
   countries: number;
-  /** View-count growth per second between the last two successful polls; null until there are two. */
+  /** Joined views per second: growth of totalViews between the last two successful polls; null until there are two. */
   eventsPerSecond: number | null;
   lastEventTs: number | null;
+  /** Page views produced: the end offsets of the page-view topic summed over its partitions; null when Kafka did not answer. */
+  viewsProduced: number | null;
+  /** Page views that joined a clean user: sum of view_count in pageview_country; null when the table is missing. */
+  viewsJoined: number | null;
+  /** viewsProduced - viewsJoined: dropped by the join (user cleaned out or not loaded yet), plus views still in flight. */
+  viewsDropped: number | null;
+  /** Produced views per second: growth of viewsProduced between the last two successful polls. */
+  producedPerSecond: number | null;
+  /** The page-view topic the produced count comes from (config/: topics.pageview). */
+  pageviewTopic: string;
+  /** Why viewsProduced or viewsDropped is null (Kafka unreachable, topic missing ...); null when both are known. */
+  viewsNote: string | null;
 }
 
 export interface PinotData {
@@ -114,7 +129,7 @@ function emptyPanel(table: string): WindowPanel {
   return { table, status: 'empty', series: [] };
 }
 
-export function initialSnapshot(pollIntervalMs: number, topN: number): Snapshot {
+export function initialSnapshot(pollIntervalMs: number, topN: number, pageviewTopic = 'topic1_PageView'): Snapshot {
   return {
     version: 0,
     state: 'loading',
@@ -127,7 +142,10 @@ export function initialSnapshot(pollIntervalMs: number, topN: number): Snapshot 
     pollIntervalMs,
     failures: 0,
     topN,
-    headline: { totalViews: 0, distinctUsers: 0, countries: 0, eventsPerSecond: null, lastEventTs: null },
+    headline: {
+      totalViews: 0, distinctUsers: 0, countries: 0, eventsPerSecond: null, lastEventTs: null,
+      viewsProduced: null, viewsJoined: null, viewsDropped: null, producedPerSecond: null, pageviewTopic, viewsNote: null,
+    },
     countries: [],
     countryStatus: 'empty',
     windows: {
@@ -229,12 +247,63 @@ export async function queryPinot(brokerUrl: string, timeoutMs: number): Promise<
   };
 }
 
+/**
+ * The page views produced so far, read where the producers write them: the end offsets (high watermarks)
+ * of `topic` summed over its partitions, through the Kafka admin API (as `kafka-get-offsets` would).
+ */
+export type ProducedViews = { count: number } | { count: null; note: string };
+
+export interface ProducedViewsSource {
+  bootstrap: readonly string[];
+  topic: string;
+}
+
+/** Reads the produced count; never rejects: Kafka unreachable or the topic missing is `count: null` with a note. */
+export async function queryProducedViews(source: ProducedViewsSource | undefined, timeoutMs: number): Promise<ProducedViews> {
+  if (!source || source.bootstrap.length === 0) return { count: null, note: 'no Kafka bootstrap servers configured, so the produced page views are unknown' };
+  const admin = new Kafka({
+    clientId: 'dashboard-offsets',
+    brokers: [...source.bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(timeoutMs, 3_000),
+    requestTimeout: timeoutMs,
+    // One quick attempt per poll: the next poll is the retry.
+    retry: { retries: 0 },
+  }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const offsets = await Promise.race([
+      admin.connect().then(() => admin.fetchTopicOffsets(source.topic)),
+      timeout,
+    ]);
+    return { count: offsets.reduce((n, o) => n + Number(o.high), 0) };
+  } catch (error) {
+    const where = `Kafka ${source.bootstrap.join(',')}`;
+    // kafkajs wraps a missing topic in a retries-exceeded error; asking for the topic list tells it apart.
+    const topics = await Promise.race([admin.listTopics(), timeout]).catch(() => undefined);
+    if (topics && !topics.includes(source.topic)) return { count: null, note: `topic ${source.topic} does not exist yet on ${where}` };
+    return { count: null, note: `${where} did not answer (${(error as Error)?.message ?? String(error)}), so the produced page views are unknown` };
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export interface PreviousTotals {
   totalViews: number;
+  viewsProduced: number | null;
   at: number;
 }
 
-export function headlineOf(data: PinotData, now: number, previous: PreviousTotals | undefined): Headline {
+function perSecond(now: number, count: number | null, previous: number | null | undefined, at: number | undefined): number | null {
+  if (count === null || previous === null || previous === undefined || at === undefined || now <= at || count < previous) return null;
+  return ((count - previous) * 1000) / (now - at);
+}
+
+export function headlineOf(data: PinotData, now: number, previous: PreviousTotals | undefined, produced: ProducedViews, pageviewTopic: string): Headline {
   let totalViews = 0;
   let distinctUsers = 0;
   let lastEventTs: number | null = null;
@@ -243,15 +312,35 @@ export function headlineOf(data: PinotData, now: number, previous: PreviousTotal
     distinctUsers += r.users;
     if (r.lastEventTs !== null && (lastEventTs === null || r.lastEventTs > lastEventTs)) lastEventTs = r.lastEventTs;
   }
-  let eventsPerSecond: number | null = null;
-  if (previous && now > previous.at && totalViews >= previous.totalViews) {
-    eventsPerSecond = ((totalViews - previous.totalViews) * 1000) / (now - previous.at);
+  const viewsJoined = data.countryStatus === 'missing' ? null : totalViews;
+  const viewsProduced = produced.count;
+  let viewsDropped: number | null = null;
+  let viewsNote: string | null = produced.count === null ? produced.note : null;
+  if (viewsProduced !== null && viewsJoined !== null) {
+    // Pinot is read before Kafka, so every joined view was produced before the offsets were read. More
+    // joined than produced means the two do not describe the same data (topic recreated, another cluster).
+    if (viewsJoined <= viewsProduced) viewsDropped = viewsProduced - viewsJoined;
+    else viewsNote = `Pinot counts more joined views (${viewsJoined}) than topic ${pageviewTopic} holds (${viewsProduced}): was the topic recreated?`;
+  } else if (viewsJoined === null && viewsNote === null) {
+    viewsNote = `table ${COUNTRY_TABLE} does not exist in Pinot yet, so the joined page views are unknown`;
   }
-  return { totalViews, distinctUsers, countries: data.countries.length, eventsPerSecond, lastEventTs };
+  return {
+    totalViews,
+    distinctUsers,
+    countries: data.countries.length,
+    eventsPerSecond: perSecond(now, totalViews, previous?.totalViews, previous?.at),
+    lastEventTs,
+    viewsProduced,
+    viewsJoined,
+    viewsDropped,
+    producedPerSecond: perSecond(now, viewsProduced, previous?.viewsProduced, previous?.at),
+    pageviewTopic,
+    viewsNote,
+  };
 }
 
 /** The snapshot after a successful poll. */
-export function successSnapshot(prev: Snapshot, data: PinotData, now: number, previousTotals: PreviousTotals | undefined): Snapshot {
+export function successSnapshot(prev: Snapshot, data: PinotData, now: number, previousTotals: PreviousTotals | undefined, produced: ProducedViews): Snapshot {
   const panels = [data.countryStatus, ...Object.values(data.windows).map((w) => w.status)];
   const allMissing = panels.every((s) => s === 'missing');
   const anyData = panels.some((s) => s === 'ok');
@@ -265,7 +354,7 @@ export function successSnapshot(prev: Snapshot, data: PinotData, now: number, pr
     updatedAt: now,
     attemptedAt: now,
     failures: 0,
-    headline: headlineOf(data, now, previousTotals),
+    headline: headlineOf(data, now, previousTotals, produced, prev.headline.pageviewTopic),
     countries: topCountries(data.countries, prev.topN),
     countryStatus: data.countryStatus,
     windows: data.windows,

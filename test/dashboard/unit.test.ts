@@ -52,9 +52,29 @@ describe('snapshot building', () => {
       countryStatus: 'ok' as const,
       windows: {} as never,
     };
-    expect(headlineOf(data, 1000, undefined)).toEqual({ totalViews: 150, distinctUsers: 5, countries: 2, eventsPerSecond: null, lastEventTs: 9 });
-    expect(headlineOf(data, 3000, { totalViews: 110, at: 1000 }).eventsPerSecond).toBe(20);
-    expect(headlineOf(data, 3000, { totalViews: 500, at: 1000 }).eventsPerSecond).toBeNull();
+    const topic = 'topic1_PageView';
+    expect(headlineOf(data, 1000, undefined, { count: 400 }, topic)).toEqual({
+      totalViews: 150, distinctUsers: 5, countries: 2, eventsPerSecond: null, lastEventTs: 9,
+      viewsProduced: 400, viewsJoined: 150, viewsDropped: 250, producedPerSecond: null, pageviewTopic: topic, viewsNote: null,
+    });
+    const later = headlineOf(data, 3000, { totalViews: 110, viewsProduced: 340, at: 1000 }, { count: 400 }, topic);
+    expect([later.eventsPerSecond, later.producedPerSecond]).toEqual([20, 30]);
+    expect(headlineOf(data, 3000, { totalViews: 500, viewsProduced: 900, at: 1000 }, { count: 400 }, topic)).toMatchObject({ eventsPerSecond: null, producedPerSecond: null });
+  });
+
+  it('says why produced or dropped views are unknown instead of guessing', () => {
+    const data = { countries: [{ country: 'A', users: 3, avgAge: 30, views: 100, lastEventTs: 5 }], countryStatus: 'ok' as const, windows: {} as never };
+    const down = headlineOf(data, 1000, undefined, { count: null, note: 'Kafka 127.0.0.1:1 did not answer' }, 't1');
+    expect(down).toMatchObject({ viewsProduced: null, viewsJoined: 100, viewsDropped: null, viewsNote: 'Kafka 127.0.0.1:1 did not answer' });
+    // More joined than produced cannot come from the same topic: no negative "dropped".
+    const mismatch = headlineOf(data, 1000, undefined, { count: 40 }, 't1');
+    expect(mismatch).toMatchObject({ viewsProduced: 40, viewsJoined: 100, viewsDropped: null });
+    expect(mismatch.viewsNote).toContain('recreated');
+    const noTable = headlineOf({ ...data, countries: [], countryStatus: 'missing' }, 1000, undefined, { count: 40 }, 't1');
+    expect(noTable).toMatchObject({ viewsProduced: 40, viewsJoined: null, viewsDropped: null });
+    expect(noTable.viewsNote).toContain('pageview_country does not exist');
+    // Every view joined: nothing dropped.
+    expect(headlineOf(data, 1000, undefined, { count: 100 }, 't1')).toMatchObject({ viewsDropped: 0, viewsNote: null });
   });
 
   it('builds one series per source ordered by window_start', () => {
@@ -146,6 +166,20 @@ describe('poll loop against a stand-in broker', () => {
     expect(back).toMatchObject({ state: 'ok', stale: false, error: null, failures: 0, version: 2 });
     expect(back.headline.totalViews).toBe(60);
     expect(back.headline.eventsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('keeps the Pinot numbers when Kafka does not answer, with the produced views unknown and the reason', async () => {
+    standIn.tables.set('pageview_country', countryTable([['Chile', 31.5, 4, 20, 1000], ['Peru', 40, 2, 10, 2000]]));
+    const kafkaPort = await closedPort();
+    dash = await startDashboard({
+      port: 0, host: '127.0.0.1', pinotBrokerUrl: standIn.url, pollIntervalMs: 60_000, log: () => undefined,
+      healthTargets: [kafkaHealthTarget([`127.0.0.1:${kafkaPort}`])],
+    });
+    const snap = await waitFor('first poll', () => (dash!.snapshot().version > 0 ? dash!.snapshot() : undefined));
+    expect(snap.state).toBe('ok');
+    expect(snap.headline).toMatchObject({ totalViews: 30, viewsJoined: 30, viewsProduced: null, viewsDropped: null, pageviewTopic: 'topic1_PageView' });
+    expect(snap.headline.viewsNote).toContain(`Kafka 127.0.0.1:${kafkaPort} did not answer`);
+    expect(snap.countries.map((c) => c.label)).toEqual(['Chile', 'Peru']);
   });
 
   it('reports an unreachable broker and keeps retrying on its own', async () => {
