@@ -1,119 +1,117 @@
 /**
- * `npm run verify`: a few rows from each table of topics 4-8, read through ksqlDB's REST API
- * (/query-stream, from the earliest offset), printed as aligned tables. Exit 1, naming the table,
- * if one is empty or ksqlDB is unreachable.
+ * `npm run verify`: the current state of the ksqlDB tables that write topics 4-8, read through
+ * ksqlDB's REST API with table-scan pull queries, so the same command works on the embedded stack and
+ * on real ksqlDB 0.29 (docker mode). Exit 1 naming the table if one is empty, or with one line naming
+ * the URL if ksqlDB cannot be reached.
  */
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { describeStatement, renderedStatements } from '../ksql/statements.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { checkReachable, describeTable, KsqlDbQueryError, KsqlDbUnreachableError, pullTable, type PulledTable } from './verify-ksqldb.ts';
+import { renderView, tableView, type VerifiedSource, type ViewOptions } from './verify-tables.ts';
 
-const HELP = `Usage: npm run verify [-- --url URL] [--rows N] [--wait-ms MS]
+const HELP = `Usage: npm run verify [-- --url URL] [--rows N] [--windows N] [--wait-ms MS]
 
-Reads a few rows from each ksql table of topics 4-8 through ksqlDB's REST API and prints them.
-Exits 1 naming the table if one is empty or ksqlDB cannot be reached.
+Shows the current state of the ksqlDB tables that write topics 4-8, read through ksqlDB's REST API
+with table-scan pull queries (SELECT * FROM <table>;), which the embedded ksqlDB and ksqlDB 0.29 both
+answer with the table's current rows:
 
-  --url URL      ksqlDB REST URL (default http://127.0.0.1:KSQLDB_PORT)
-  --rows N       rows per table (default 5)
-  --wait-ms MS   how long to wait for rows per table (default 5000)
+  CLEANED_USERS, PAGEVIEW_COUNTRY         the latest row of each key, sorted by key
+  PAGEVIEW_TUMBLING, _HOPPING, _SESSION   the newest windows of each key (source), newest first
+
+Each block is headed by the ksqlDB table (and its window type) and its Kafka topic (names from
+config/), then how many rows the table holds: keys, or windows over keys. Times are shown in UTC.
+Columns that only repeat another are left out (the GROUP BY key copied with AS_VALUE).
+
+Exits 1 with one line naming the URL if ksqlDB cannot be reached (start the stack with npm start or
+sh init.sh), or naming the table if one is still empty when the wait is over; exits 2 on a bad option.
+
+  --url URL      ksqlDB REST URL (default http://127.0.0.1:KSQLDB_PORT; KSQLDB_PORT defaults to 8088)
+  --rows N       rows shown of CLEANED_USERS and PAGEVIEW_COUNTRY (default 10; 0 = counts only)
+  --windows N    newest windows shown per key of a windowed table (default 3)
+  --wait-ms MS   how long in all to wait for empty tables to fill, e.g. just after start (default 5000)
   -h, --help     show this help`;
 
-export interface VerifiedTable {
-  name: string;
-  topic: string;
-  columns: string[];
-  rows: unknown[][];
-}
+/** Per request; a pull query over a large table can take a while on a busy server. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const RETRY_MS = 500;
+const PROGRESS_EVERY_MS = 5_000;
 
-/** The sinks of the pipeline's statements that write topics 4-8, in order. */
-export function verifiedSources(config: AppConfig): { name: string; topic: string }[] {
+/** The tables of the pipeline's statements that write topics 4-8, in pipeline order. */
+export function verifiedSources(config: AppConfig): VerifiedSource[] {
   const topics = [config.topics.cleanedUsers, config.topics.pageviewCountry, config.topics.pageviewTumbling, config.topics.pageviewHopping, config.topics.pageviewSession];
   return renderedStatements(config)
     .map((s) => describeStatement(s))
     .filter((d): d is NonNullable<typeof d> => d !== undefined && d.query && topics.includes(d.topic))
-    .map((d) => ({ name: d.name, topic: d.topic }));
+    .map((d) => ({ name: d.name, topic: d.topic, statement: d }));
 }
 
-/** Up to `rows` rows of a source, by a push query from the earliest offset that stops after `waitMs`. */
-export async function sampleRows(ksqldbUrl: string, source: string, rows: number, waitMs: number): Promise<{ columns: string[]; rows: unknown[][] }> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), waitMs);
-  const out: unknown[][] = [];
-  let columns: string[] = [];
-  try {
-    const response = await fetch(`${ksqldbUrl}/query-stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
-      body: JSON.stringify({ sql: `SELECT * FROM ${source} EMIT CHANGES LIMIT ${rows};`, properties: { 'auto.offset.reset': 'earliest' } }),
-      signal: abort.signal,
-    });
-    if (response.status !== 200) throw new Error(`ksqlDB answered HTTP ${response.status}: ${await response.text()}`);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (!line) continue;
-        const parsed = JSON.parse(line) as unknown;
-        if (Array.isArray(parsed)) out.push(parsed);
-        else if ((parsed as { columnNames?: string[] }).columnNames) columns = (parsed as { columnNames: string[] }).columnNames;
-        else if ((parsed as { message?: string }).message) throw new Error((parsed as { message: string }).message);
-      }
-      if (out.length >= rows) break;
+/** The one line printed when nothing answers at the URL. */
+export function unreachableLine(error: KsqlDbUnreachableError): string {
+  return `verify: cannot reach ksqlDB at ${error.url} (${error.reason}); start the stack with \`npm start\` (embedded) or \`sh init.sh\`, or point --url at a running ksqlDB`;
+}
+
+/** Pulls the table until it has rows or `deadline` passes, saying on stderr what it waits for. */
+async function pullWhenFilled(url: string, source: VerifiedSource, deadline: number): Promise<PulledTable> {
+  let table = await pullTable(url, source.name, REQUEST_TIMEOUT_MS);
+  let nextNote = Date.now();
+  while (table.rows.length === 0 && Date.now() < deadline) {
+    if (Date.now() >= nextNote) {
+      const left = Math.ceil((deadline - Date.now()) / 1000);
+      console.error(`verify: ${source.name} (topic ${source.topic}) has no rows yet; waiting up to ${left} s more`);
+      nextNote = Date.now() + PROGRESS_EVERY_MS;
     }
-  } catch (error) {
-    if (!abort.signal.aborted) throw error;
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    table = await pullTable(url, source.name, REQUEST_TIMEOUT_MS);
   }
-  return { columns, rows: out };
+  return table;
 }
 
-export function formatTable(columns: string[], rows: unknown[][]): string {
-  const cells = [columns, ...rows.map((r) => r.map((v) => (v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v))))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (c ?? '').padEnd(widths[i])).join(' | ')} |`;
-  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
-  return [rule, line(cells[0]), rule, ...cells.slice(1).map(line), rule].join('\n');
+/** Prints every table's block; returns the problems (empty or refused tables), each naming its table. */
+async function verifyTables(url: string, config: AppConfig, options: ViewOptions, waitMs: number): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  const problems: string[] = [];
+  for (const source of verifiedSources(config)) {
+    let view;
+    try {
+      const description = await describeTable(url, source.name, REQUEST_TIMEOUT_MS);
+      view = tableView(source, description, await pullWhenFilled(url, source, deadline), options);
+    } catch (error) {
+      if (!(error instanceof KsqlDbQueryError)) throw error;
+      console.error(`verify: ${source.name} (topic ${source.topic}): ksqlDB refused the query: ${error.message}`);
+      problems.push(`${source.name} could not be read`);
+      continue;
+    }
+    console.log(`\n${renderView(view)}`);
+    if (view.rowCount === 0) {
+      console.error(`verify: ${source.name} (topic ${source.topic}) is empty; are the producers running? (npm start, or npm run produce -- all)`);
+      problems.push(`${source.name} is empty`);
+    }
+  }
+  return problems;
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { url: 'string', rows: 'int', 'wait-ms': 'int', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(process.argv.slice(2), { url: 'string', rows: 'int', windows: 'int', 'wait-ms': 'int', help: 'boolean' }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
     return;
   }
+  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const config = loadConfig();
-  const url = (args.flags.url as string | undefined) ?? `http://127.0.0.1:${config.ports.ksqldb}`;
-  const rows = (args.flags.rows as number | undefined) ?? 5;
+  const url = ((args.flags.url as string | undefined) ?? `http://127.0.0.1:${config.ports.ksqldb}`).replace(/\/+$/, '');
+  const options: ViewOptions = { rows: (args.flags.rows as number | undefined) ?? 10, windowsPerKey: (args.flags.windows as number | undefined) ?? 3 };
   const waitMs = (args.flags['wait-ms'] as number | undefined) ?? 5000;
-  let failed: string | undefined;
-  for (const source of verifiedSources(config)) {
-    let sample;
-    try {
-      sample = await sampleRows(url, source.name, rows, waitMs);
-    } catch (error) {
-      const cause = (error as Error).cause as Error | undefined;
-      console.error(`verify: ${source.name} (${source.topic}): ksqlDB at ${url} is unreachable or refused the query: ${cause?.message ?? (error as Error).message}`);
-      failed ??= source.name;
-      continue;
+  try {
+    await checkReachable(url, REQUEST_TIMEOUT_MS);
+    const problems = await verifyTables(url, config, options, waitMs);
+    if (problems.length > 0) {
+      console.error(`verify: FAILED: ${problems.join('; ')}`);
+      process.exit(1);
     }
-    console.log(`\n${source.name} (topic ${source.topic}): ${sample.rows.length} row(s)`);
-    if (sample.rows.length === 0) {
-      console.error(`verify: ${source.name} is empty; are the producers running? (npm start, or npm run produce -- all)`);
-      failed ??= source.name;
-      continue;
-    }
-    console.log(formatTable(sample.columns, sample.rows));
-  }
-  if (failed) {
-    console.error(`verify: FAILED at ${failed}`);
+  } catch (error) {
+    if (!(error instanceof KsqlDbUnreachableError)) throw error;
+    console.error(unreachableLine(error));
     process.exit(1);
   }
   console.log('\nverify: every table of topics 4-8 has rows');
