@@ -6,6 +6,15 @@ import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envPort, env
 
 export { ConfigError } from './env.ts';
 
+/**
+ * Events per second per generator when PRODUCER_RATE is not set: the one default behind `npm start`,
+ * `npm run scenario`, the producers init.sh starts in docker mode and every help text that names it.
+ */
+export const DEFAULT_PRODUCER_RATE = 20;
+
+/** Where the embedded stack keeps its data when DATA_DIR is not set; each scenario gets a folder in it. */
+export const DEFAULT_DATA_DIR = '.data';
+
 export interface TopicNames {
   pageview: string;
   userSession: string;
@@ -24,6 +33,7 @@ export interface TopicNames {
 
 export interface AppConfig {
   bindHost: string;
+  /** The root of the embedded stack's data (DATA_DIR): `npm start` keeps each scenario in its own folder of it. */
   dataDir: string;
   stack: 'auto' | 'embedded' | 'docker';
   kafka: {
@@ -74,6 +84,7 @@ export interface AppConfig {
   producer: {
     nullRate: number;
     batchSize: number;
+    /** Events per second per generator of a continuous run (PRODUCER_RATE); 0 = as fast as possible. */
     rate: number;
     jitterMs: number;
     lateRate: number;
@@ -100,7 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   return {
     bindHost: envString(env, 'BIND_HOST', '127.0.0.1'),
-    dataDir: envString(env, 'DATA_DIR', '.data'),
+    dataDir: envString(env, 'DATA_DIR', DEFAULT_DATA_DIR),
     stack: envChoice(env, 'STACK', 'auto', ['auto', 'embedded', 'docker'] as const),
     kafka: {
       bootstrap: envHostPorts(env, 'KAFKA_BOOTSTRAP_SERVERS', defaultBootstrap),
@@ -154,13 +165,42 @@ export function loadConfig(env: Env = process.env): AppConfig {
     producer: {
       nullRate: envFraction(env, 'PRODUCER_NULL_RATE', 0.1),
       batchSize: envInt(env, 'PRODUCER_BATCH_SIZE', 1000, 1, 100_000),
-      rate: envInt(env, 'PRODUCER_RATE', 0, 0),
+      rate: envInt(env, 'PRODUCER_RATE', DEFAULT_PRODUCER_RATE, 0),
       jitterMs: envInt(env, 'PRODUCER_JITTER_MS', 5_000, 0),
       lateRate: envFraction(env, 'PRODUCER_LATE_RATE', 0),
       lateMs: envInt(env, 'PRODUCER_LATE_MS', 60_000, 0),
       sessionsPerUser: envInt(env, 'PRODUCER_SESSIONS_PER_USER', 1, 1, 1000),
     },
   };
+}
+
+/** One port the embedded stack listens on, and the variable that moves it. */
+export interface StackPort {
+  port: number;
+  variable: string;
+  /** What listens there, e.g. "Kafka broker 2". */
+  service: string;
+}
+
+/**
+ * Every port `npm start` binds, with the variable that sets it: the brokers (KAFKA_PORT is the first,
+ * broker i listens on KAFKA_PORT + i - 1), Connect, ksqlDB, Pinot's controller and broker, the dashboard.
+ * MySQL is not among them: a server already answering on MYSQL_PORT is used, not a conflict.
+ */
+export function stackPorts(config: AppConfig): StackPort[] {
+  const brokers = Array.from({ length: config.kafka.brokerCount }, (_, i) => ({
+    port: config.kafka.firstPort + i,
+    variable: 'KAFKA_PORT',
+    service: `Kafka broker ${i + 1}`,
+  }));
+  return [
+    ...brokers,
+    { port: config.ports.connect, variable: 'CONNECT_PORT', service: 'Kafka Connect' },
+    { port: config.ports.ksqldb, variable: 'KSQLDB_PORT', service: 'ksqlDB' },
+    { port: config.ports.pinotController, variable: 'PINOT_CONTROLLER_PORT', service: 'Pinot controller' },
+    { port: config.ports.pinotBroker, variable: 'PINOT_BROKER_PORT', service: 'Pinot broker' },
+    { port: config.ports.dashboard, variable: 'DASHBOARD_PORT', service: 'dashboard' },
+  ];
 }
 
 /** All topics in pipeline order, as create-topics and the compose file list them. */

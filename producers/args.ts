@@ -2,6 +2,7 @@
  * Command-line parsing for `npm run produce`, kept apart from the CLI's effects so it is tested alone.
  * Every problem is a UsageError with a one-line message.
  */
+import { DEFAULT_PRODUCER_RATE } from '../config/index.ts';
 import { UsageError } from './errors.ts';
 import { parseRate } from './rate.ts';
 
@@ -20,7 +21,7 @@ export interface CliOptions {
   command: Command;
   /** 0 = until Ctrl-C (pageviews and sessions only). */
   count: number;
-  /** Undefined = config.producer.rate. */
+  /** Undefined = as fast as possible for a --count run, config.producer.rate (PRODUCER_RATE) for --count 0. */
   rate: number | undefined;
   /** Undefined = a random seed (printed in the summary). */
   seed: number | undefined;
@@ -45,7 +46,8 @@ Options:
   --count N          records to write (default: users ${DEFAULT_COUNTS.users}, sessions ${DEFAULT_COUNTS.sessions}, ` +
   `pageviews ${DEFAULT_COUNTS.pageviews},
                      all ${DEFAULT_COUNTS.all} of each); 0 = until Ctrl-C (pageviews and sessions only)
-  --rate R[/s]       records per second per stream; 0 = as fast as possible (default PRODUCER_RATE, 0)
+  --rate R[/s]       records per second per stream; 0 = as fast as possible (default: as fast as possible
+                     with --count N, PRODUCER_RATE (default ${DEFAULT_PRODUCER_RATE}) with --count 0)
   --seed S           whole number; the same seed generates the same data (default: random, printed)
   --null-rate P      share 0..1 of each user column left NULL (users, all; default PRODUCER_NULL_RATE)
   --base-time T      time base of event timestamps, epoch ms or ISO 8601 (pageviews, sessions, all);

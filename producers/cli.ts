@@ -24,7 +24,8 @@ export function formatSummary(result: ProduceResult): string {
 
 async function run(options: CliOptions, signal: AbortSignal): Promise<ProduceResult[]> {
   const config = getConfig();
-  const rate = options.rate ?? config.producer.rate;
+  // A counted run is a load (as fast as possible); an endless one is a stream at PRODUCER_RATE.
+  const rate = options.rate ?? (options.count === 0 ? config.producer.rate : 0);
   const clock = options.baseTime === undefined ? undefined : fixedClock(options.baseTime, rate > 0 ? 1000 / rate : 0);
   const progress = new ProgressReporter({ stream: process.stderr });
   const common = { count: options.count, seed: options.seed, rate, signal, config, clock };

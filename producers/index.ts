@@ -47,7 +47,10 @@ export interface CommonOptions {
   /** Records to write; 0 = until `signal` aborts. */
   count: number;
   seed?: number | undefined;
-  /** Records per second; 0 = as fast as possible. Default config.producer.rate. */
+  /**
+   * Records per second; 0 = as fast as possible (the default: a call with a count is a load). Continuous
+   * runs pass config.producer.rate (PRODUCER_RATE) themselves, as the CLI and the scenarios do.
+   */
   rate?: number | undefined;
   /** Rows per INSERT / messages per produce request. Default config.producer.batchSize. */
   batchSize?: number | undefined;
@@ -128,7 +131,7 @@ export async function produceUsers(options: ProduceUsersOptions): Promise<Produc
   const target = mysqlTarget(config.mysql, options);
   const seed = options.seed ?? randomSeed();
   const nullRate = options.nullRate ?? config.producer.nullRate;
-  const rate = options.rate ?? config.producer.rate;
+  const rate = options.rate ?? 0;
   checkFraction('nullRate', nullRate);
   checkRate(rate);
   const generator = new UserGenerator({ seed, nullRate });
@@ -188,7 +191,7 @@ const SESSIONS: EventStream<ReturnType<UserSessionGenerator['next']>> = {
 async function produceEvents<T>(stream: EventStream<T>, options: ProduceEventsOptions): Promise<ProduceResult> {
   const config = resolveConfig(options);
   const seed = options.seed ?? randomSeed();
-  const rate = options.rate ?? config.producer.rate;
+  const rate = options.rate ?? 0;
   checkRate(rate);
   const lateRate = options.lateRate ?? config.producer.lateRate;
   checkFraction('lateRate', lateRate);

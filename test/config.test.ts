@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, allTopics, getConfig, loadConfig } from '../config/index.ts';
+import { ConfigError, DEFAULT_PRODUCER_RATE, allTopics, getConfig, loadConfig, stackPorts } from '../config/index.ts';
 import { envChoice, envFraction, envHostPorts, envInt, envPort, envString, envTopic } from '../config/env.ts';
 
 /** The ConfigError a loadConfig(env) throws (fails the test if none). */
@@ -38,13 +38,27 @@ describe('config defaults', () => {
     expect(config.windows).toEqual({ tumblingSeconds: 60, hoppingSeconds: 120, hoppingAdvanceSeconds: 30, sessionGapSeconds: 30 });
     expect(config.dashboard.pollIntervalMs).toBe(15_000);
     expect(config.producer).toEqual({
-      nullRate: 0.1, batchSize: 1000, rate: 0, jitterMs: 5_000, lateRate: 0, lateMs: 60_000, sessionsPerUser: 1,
+      nullRate: 0.1, batchSize: 1000, rate: DEFAULT_PRODUCER_RATE, jitterMs: 5_000, lateRate: 0, lateMs: 60_000, sessionsPerUser: 1,
     });
+  });
+
+  it('one default producer rate, 20 events/s per generator', () => {
+    expect(DEFAULT_PRODUCER_RATE).toBe(20);
+    expect(loadConfig({ PRODUCER_RATE: '0' }).producer.rate).toBe(0);
+  });
+
+  it('lists every port npm start binds with the variable that moves it (MySQL excluded: one answering is used)', () => {
+    expect(stackPorts(loadConfig({ KAFKA_PORT: '19092', DASHBOARD_PORT: '8600' })).map((p) => `${p.variable}=${p.port} ${p.service}`)).toEqual([
+      'KAFKA_PORT=19092 Kafka broker 1', 'KAFKA_PORT=19093 Kafka broker 2', 'KAFKA_PORT=19094 Kafka broker 3',
+      'CONNECT_PORT=8083 Kafka Connect', 'KSQLDB_PORT=8088 ksqlDB', 'PINOT_CONTROLLER_PORT=9000 Pinot controller',
+      'PINOT_BROKER_PORT=8099 Pinot broker', 'DASHBOARD_PORT=8600 dashboard',
+    ]);
+    expect(stackPorts(loadConfig({ KAFKA_BROKERS: '1' })).filter((p) => p.variable === 'KAFKA_PORT')).toHaveLength(1);
   });
 
   it('lists all topics in pipeline order', () => {
     expect(allTopics(config.topics)).toEqual([
-      'topic1_PageView', 'topic2_UserSession', 'topic3_Users', 'topic4', 'topic5', 'topic6', 'topic7', 'topic8',
+      'topic1_PageView', 'topic2_UserSession', 'topic3_Users', 'topic4', 'topic5', 'topic6', 'topic7', 'topic8', 'topic8_pinot',
     ]);
   });
 
@@ -113,6 +127,7 @@ describe('config overrides', () => {
     const names = {
       TOPIC_PAGEVIEW: 'pv', TOPIC_USER_SESSION: 'us', TOPIC_USERS: 'u', TOPIC_CLEANED_USERS: 'cu',
       TOPIC_PAGEVIEW_COUNTRY: 'pc', TOPIC_PAGEVIEW_TUMBLING: 'pt', TOPIC_PAGEVIEW_HOPPING: 'ph', TOPIC_PAGEVIEW_SESSION: 'ps.v1_x-y',
+      TOPIC_PAGEVIEW_SESSION_FEED: 'psf',
     };
     expect(allTopics(loadConfig(names).topics)).toEqual(Object.values(names));
   });
