@@ -1,7 +1,8 @@
 /*
  * The dashboard page: receives snapshots over socket.io and draws them. Every value from the data is set
  * with textContent / Chart.js data, never parsed as HTML. Tests read window.dashboardCharts and
- * window.dashboardState.
+ * window.dashboardState. Each panel carries data-state (loading, error, missing, empty, ok): only an "ok"
+ * panel shows its chart; the others show a sentence in its place instead of an empty Chart.js axis.
  */
 (function () {
   'use strict';
@@ -96,11 +97,54 @@
   }
 
   // ---------------------------------------------------------------- rendering
-  function setEmptyNote(panelId, message) {
-    var note = $(panelId).querySelector('.empty-note');
-    if (!note) return;
-    setText(note, message || '');
-    note.classList.toggle('hidden', !message);
+  /** Sets a panel's state; style.css shows the chart only in state "ok" and the note in every other. */
+  function setPanelState(panelId, key, message) {
+    var panel = $(panelId);
+    panel.setAttribute('data-state', key);
+    setText(panel.querySelector('.empty-note'), key === 'ok' ? '' : message);
+  }
+
+  /** Loading or error before any data: the same for every panel. Null once there is data to judge by. */
+  function noDataYet(s) {
+    if (s && s.version > 0) return null;
+    if (s && s.state === 'error') return { key: 'error', message: 'No data: Pinot has not answered yet (see the message above). The chart appears with the first answer.' };
+    return { key: 'loading', message: 'Loading: waiting for the first answer from Pinot' };
+  }
+
+  var WINDOW_WORDS = { tumbling: 'tumbling', hopping: 'hopping', session: 'session' };
+
+  function countryPanelState(s) {
+    var early = noDataYet(s);
+    if (early) return early;
+    if (s.countryStatus === 'missing') return { key: 'missing', message: 'No countries yet: table pageview_country does not exist in Pinot (sh init.sh creates it).' };
+    if ((s.countries || []).length > 0) return { key: 'ok', message: '' };
+    var produced = s.headline && s.headline.viewsProduced;
+    var why = typeof produced === 'number' && produced > 0
+      ? ' ' + fmtInt(produced) + ' page views were produced, but none has joined a loaded user without NULL fields yet (see "Views dropped by the join").'
+      : ' Rows appear once page views of loaded users without NULL fields arrive (npm run produce -- all).';
+    return { key: 'empty', message: 'No countries yet: pageview_country has no rows.' + why };
+  }
+
+  function windowPanelState(s, kind) {
+    var early = noDataYet(s);
+    if (early) return early;
+    var panel = s.windows && s.windows[kind];
+    var words = 'No ' + WINDOW_WORDS[kind] + ' windows yet: ';
+    if (!panel || panel.status === 'missing') return { key: 'missing', message: words + 'table pageview_' + kind + ' does not exist in Pinot (sh init.sh creates it).' };
+    if (panel.status === 'empty' || panel.series.length === 0) {
+      return { key: 'empty', message: words + panel.table + ' has no rows. A window appears once page views arrive (npm run produce -- all).' };
+    }
+    return { key: 'ok', message: '' };
+  }
+
+  /** Every panel's state, on every snapshot (loading and error change without new data). */
+  function renderPanelStates(s) {
+    var c = countryPanelState(s);
+    ['panel-users', 'panel-age', 'panel-table'].forEach(function (id) { setPanelState(id, c.key, c.message); });
+    WINDOW_KINDS.forEach(function (kind) {
+      var w = windowPanelState(s, kind);
+      setPanelState('panel-' + kind, w.key, w.message);
+    });
   }
 
   // Charts are redrawn only when their data changed, so a poll with the same numbers does not restart animations.
@@ -114,12 +158,6 @@
 
   function renderCountries(s) {
     var bars = s.countries || [];
-    var note = null;
-    if (s.countryStatus === 'missing') note = 'Table pageview_country does not exist in Pinot yet.';
-    else if (bars.length === 0 && s.version > 0) note = 'No rows in pageview_country yet.';
-    setEmptyNote('panel-users', note);
-    setEmptyNote('panel-age', note);
-    setEmptyNote('panel-table', note);
     if (!changed('countries', bars)) return;
 
     var labels = bars.map(function (b) { return b.label; });
@@ -170,20 +208,28 @@
         });
         chart.update();
       }
-      var note = null;
-      if (panel && panel.status === 'missing') note = 'Table ' + panel.table + ' does not exist in Pinot yet.';
-      else if (panel && panel.status === 'empty' && s.version > 0) note = 'No rows in ' + panel.table + ' yet.';
-      setEmptyNote('panel-' + kind, note);
     });
   }
+
+  function known(n) { return typeof n === 'number' && isFinite(n); }
 
   function renderHeadline(s) {
     var h = s.headline || {};
     var has = s.version > 0;
-    setText($('total-views'), has ? fmtInt(h.totalViews) : '–');
+    if (h.pageviewTopic) setText($('views-produced-sub'), 'end offsets of ' + h.pageviewTopic);
+    setText($('views-produced'), has && known(h.viewsProduced) ? fmtInt(h.viewsProduced) : '–');
+    setText($('total-views'), has && known(h.viewsJoined) ? fmtInt(h.viewsJoined) : '–');
+    setText($('views-dropped'), has && known(h.viewsDropped) ? fmtInt(h.viewsDropped) : '–');
+    setText($('views-dropped-sub'), has && known(h.viewsDropped) && h.viewsProduced > 0
+      ? fmtNum((100 * h.viewsDropped) / h.viewsProduced, 1) + '% of produced: users cleaned out or not loaded yet'
+      : 'produced minus joined');
     setText($('distinct-users'), has ? fmtInt(h.distinctUsers) : '–');
     setText($('country-count'), has ? fmtInt(h.countries) : '–');
-    setText($('events-per-second'), has && typeof h.eventsPerSecond === 'number' ? fmtNum(h.eventsPerSecond, 1) : '–');
+    setText($('events-per-second'), has && known(h.eventsPerSecond) ? fmtNum(h.eventsPerSecond, 1) : '–');
+    setText($('produced-per-second'), 'produced: ' + (has && known(h.producedPerSecond) ? fmtNum(h.producedPerSecond, 1) + '/s' : '–'));
+    var note = $('views-note');
+    setText(note, has && h.viewsNote ? 'Views produced/dropped unknown: ' + h.viewsNote + '.' : '');
+    note.classList.toggle('hidden', !(has && h.viewsNote));
   }
 
   function renderHealth(s) {
@@ -253,6 +299,7 @@
       renderHeadline(s);
       state.renderedVersion = s.version;
     }
+    renderPanelStates(s);
     renderHealth(s);
     renderStatus();
   }

@@ -102,7 +102,16 @@ describe('dashboard in headless Chromium', () => {
     const banner = await page.textContent('#banner');
     expect(banner).toContain('No data in Pinot yet');
     expect(await page.textContent('#banner-code')).toBe('npm run produce -- all');
-    expect(await page.locator('#panel-tumbling .empty-note').textContent()).toContain('No rows in pageview_tumbling');
+    // Empty charts: a sentence in the chart's place, no Chart.js axis.
+    for (const kind of ['tumbling', 'hopping', 'session']) {
+      expect(await page.locator(`#panel-${kind}`).getAttribute('data-state')).toBe('empty');
+      expect(await page.locator(`#panel-${kind} .empty-note`).textContent()).toContain(`No ${kind} windows yet: pageview_${kind} has no rows`);
+      expect(await page.locator(`#panel-${kind} .empty-note`).isVisible()).toBe(true);
+      expect(await page.locator(`#chart-${kind}`).isVisible()).toBe(false);
+    }
+    expect(await page.locator('#panel-users .empty-note').textContent()).toContain('No countries yet');
+    expect(await page.locator('#chart-users').isVisible()).toBe(false);
+    expect(await page.locator('#country-table').isVisible()).toBe(false);
     const pills = await page.locator('#health .pill').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('title')]));
     expect(pills.map((p) => p[0])).toEqual(['Kafka: up', 'Pinot: up', 'MySQL: degraded']);
     expect(pills[2]![1]).toContain('login refused');
@@ -137,6 +146,8 @@ describe('dashboard in headless Chromium', () => {
       expect(c[kind]!.datasets, kind).toEqual(expected);
     }
     expect((await pageState()).state).toBe('ok');
+    for (const id of ['chart-users', 'chart-age', 'chart-tumbling', 'chart-hopping', 'chart-session', 'country-table']) expect(await page.locator(`#${id}`).isVisible(), id).toBe(true);
+    expect(await page.locator('#panel-session .empty-note').isVisible()).toBe(false);
     expect(await page.textContent('#country-count')).toBe('12');
     expect(await page.textContent('#total-views')).toBe(pinotCountries.length ? (countries.reduce((a, r) => a + Number(r.view_count), 0)).toLocaleString('en-US') : '');
     expect(await page.textContent('#updated-at')).not.toBe('never');
