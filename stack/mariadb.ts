@@ -59,6 +59,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Why `host:port` cannot be listened on right now ('EADDRINUSE', 'EACCES', ...), or undefined when it
+ * can: the port is bound and released at once, so nothing is left behind.
+ */
+export function listenProblem(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+}
+
 export async function canConnect(url: string): Promise<boolean> {
   try {
     const connection = await mysql.createConnection({ uri: url, connectTimeout: 1_000 });

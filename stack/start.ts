@@ -1,31 +1,50 @@
 /**
- * `npm start`: the embedded stack in one process, in the foreground. Starts every part, bootstraps
+ * `npm start`: the embedded stack in one process, in the foreground. Checks that every port it needs is
+ * free, picks the scenario's data directory (resetting it on --reset), starts every part, bootstraps
  * them for the chosen scenario, prints the URLs, then runs the scenario's producers and a live status
  * line until Ctrl-C.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import mysql from 'mysql2/promise';
+import { ConfigError, DEFAULT_DATA_DIR, DEFAULT_PRODUCER_RATE, loadConfig, stackPorts, type AppConfig } from '../config/index.ts';
 import { DEFAULT_SCENARIO, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
-import { startEmbeddedStack } from './embedded-stack.ts';
+import { listenProblem } from './mariadb.ts';
+import { StatusLine, type ViewsHeadline } from './status-line.ts';
 import { formatUrls } from './urls.ts';
+
+/** Size of the reference data when --users is not given (PageView: users in MySQL). */
+const DEFAULT_POPULATION = 1000;
+/** What the embedded stack keeps at the top of a data directory (the PageView layout before scenarios had folders). */
+const STACK_ENTRIES = ['kafka', 'pinot', 'mysql'];
 
 const HELP = `Usage: npm start [-- options]
 
 Runs a whole analytics pipeline in this process (no Docker, no JVM): MySQL (MYSQL_URL, or
 127.0.0.1:3306, or a private mariadbd), 3 Kafka brokers, Kafka Connect, ksqlDB, Pinot and the
-dashboard; bootstraps them; then runs the scenario's producers. Ctrl-C stops cleanly; data stays in
-DATA_DIR (default .data) and a restart resumes where it stopped.
+dashboard; bootstraps them; then runs the scenario's producers. Ctrl-C stops cleanly; a restart
+resumes where it stopped. Every port must be free: the ports are checked first, and a busy one is
+named with the variable that moves it (KAFKA_PORT, CONNECT_PORT, KSQLDB_PORT, PINOT_CONTROLLER_PORT,
+PINOT_BROKER_PORT, DASHBOARD_PORT).
+
+Data: each scenario keeps its own folder, DATA_DIR/<scenario> (DATA_DIR default ${DEFAULT_DATA_DIR}):
+Kafka's logs, Pinot's tables and the private MariaDB's files. A ${DEFAULT_DATA_DIR} from before scenarios
+had folders (kafka/, pinot/, mysql/ at its top) stays PageView's until --reset.
 
 Options:
   --scenario NAME the pipeline: ${scenarioNames().join(', ')} (default ${DEFAULT_SCENARIO}, or SCENARIO)
-  --users N       size of the reference data (PageView: users in MySQL; default 1000; topped up, never duplicated)
-  --rate R        events per second per generator (default PRODUCER_RATE, or 20)
+  --users N       size of the reference data (PageView: users in MySQL; default ${DEFAULT_POPULATION}; topped up, never duplicated)
+  --rate R        events per second per generator (default PRODUCER_RATE, ${DEFAULT_PRODUCER_RATE})
   --no-produce    start and bootstrap only; produce nothing
+  --reset         start over: delete this scenario's data directory first (one line says what and how
+                  much); other scenarios' data and a MySQL of MYSQL_URL or on MYSQL_PORT are not touched
   -h, --help      show this help`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { scenario: 'string', users: 'int', rate: 'number', 'no-produce': 'boolean', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(process.argv.slice(2), {
+    scenario: 'string', users: 'int', rate: 'number', 'no-produce': 'boolean', reset: 'boolean', help: 'boolean',
+  }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -33,38 +52,43 @@ async function main(): Promise<void> {
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const scenario = getScenario((args.flags.scenario as string | undefined) ?? (process.env.SCENARIO?.trim() || DEFAULT_SCENARIO));
   const config = loadConfig();
-  const dataDir = path.resolve(config.dataDir);
+  // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
+  await checkPortsFree(config);
+  const root = path.resolve(config.dataDir);
+  if (args.flags.reset) resetData(scenarioData(root, scenario.name));
+  const { dir: dataDir, paths, legacy } = scenarioData(root, scenario.name);
+  if (legacy) {
+    console.log(`note: ${dataDir} holds PageView data from before each scenario had its own folder; PageView keeps `
+      + `using it there. \`npm start -- --reset\` deletes it (${formatSize(paths)}) and starts over in ${path.join(root, DEFAULT_SCENARIO)}.`);
+  }
   console.log(`starting the embedded stack for ${scenario.title} (data in ${dataDir})...`);
+  // Loaded only now: the servers' modules take a few seconds to load, and a failed check needs none of them.
+  const { startEmbeddedStack } = await import('./embedded-stack.ts');
   const stack = await startEmbeddedStack({ config, dataDir, scenario, log: (line) => console.log(`  ${line}`) });
   const created = stack.bootstrapSteps.filter((s) => s.status === 'created').length;
   console.log(created === 0 ? 'bootstrap: everything was already there' : `bootstrap: created ${created} item(s)`);
   console.log(`\nready in ${(stack.startedInMs / 1000).toFixed(1)} s:\n${formatUrls(config)}\n`);
 
   const stopper = new AbortController();
-  const counts = new Map<string, number>();
-  const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || 20);
+  const status = new StatusLine();
+  const pageview = scenario.name === DEFAULT_SCENARIO;
+  // The users already in MySQL, so the line says how many this run added rather than the population.
+  if (pageview) {
+    const before = await rowsIn(stack.mysql.url, config.mysql.database, config.mysql.table);
+    if (before !== undefined) status.baseline('users', before);
+  }
+  const rate = (args.flags.rate as number | undefined) ?? config.producer.rate;
   const producing = args.flags['no-produce']
     ? Promise.resolve()
     : scenario.produce({
-      config, targets: stack.targets, rate, population: (args.flags.users as number | undefined) ?? 1000,
-      signal: stopper.signal, progress: (label, done) => counts.set(label, done),
+      config, targets: stack.targets, rate, population: (args.flags.users as number | undefined) ?? DEFAULT_POPULATION,
+      signal: stopper.signal, progress: (label, done) => status.report(label, done),
     }).catch((error) => console.error(`producers: ${(error as Error).message}`));
   if (!args.flags['no-produce']) console.log(`producing at ${rate}/s per generator (Ctrl-C stops)`);
 
-  let last = { at: Date.now(), counts: new Map<string, number>() };
-  const status = setInterval(() => {
-    const now = Date.now();
-    const parts = [...counts].map(([label, done]) => {
-      const perSecond = ((done - (last.counts.get(label) ?? 0)) * 1000) / (now - last.at);
-      return `${label} ${done} (${perSecond.toFixed(0)}/s)`;
-    });
-    last = { at: now, counts: new Map(counts) };
-    if (scenario.name === DEFAULT_SCENARIO) {
-      const snapshot = stack.dashboard.snapshot() as { headline?: { totalViews?: number } };
-      parts.push(`views counted in Pinot ${snapshot.headline?.totalViews ?? 0}`);
-    }
-    parts.push(`rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
-    const line = parts.join(', ');
+  const ticker = setInterval(() => {
+    const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
+    const line = status.render(Date.now(), { headline, rssBytes: process.memoryUsage().rss });
     process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
   }, 5000);
 
@@ -72,7 +96,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    clearInterval(status);
+    clearInterval(ticker);
     console.log('\nstopping: producers first, then every service...');
     stopper.abort();
     await producing;
@@ -84,9 +108,97 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+class PortsBusyError extends Error {
+  override name = 'PortsBusyError';
+}
+
+/**
+ * Fails with one line per port that cannot be listened on (naming the variable that moves it) when
+ * any of the stack's ports is taken: usually another stack is running.
+ */
+async function checkPortsFree(config: AppConfig): Promise<void> {
+  const ports = stackPorts(config);
+  const lines: string[] = [];
+  const seen = new Map<number, string>();
+  for (const p of ports) {
+    const other = seen.get(p.port);
+    if (other !== undefined && other !== p.variable) lines.push(`${other} and ${p.variable} both give port ${p.port}; give each its own port`);
+    seen.set(p.port, p.variable);
+  }
+  const problems = await Promise.all(ports.map((p) => listenProblem(config.bindHost, p.port)));
+  ports.forEach((p, i) => {
+    const problem = problems[i];
+    if (problem === undefined) return;
+    const where = `port ${p.port} on ${config.bindHost} (${p.service})`;
+    const fix = p.variable === 'KAFKA_PORT'
+      ? `set KAFKA_PORT (now ${config.kafka.firstPort}) so that it and the ${config.kafka.brokerCount - 1} port(s) after it are free`
+      : `set ${p.variable} to a free port`;
+    lines.push(problem === 'EADDRINUSE' ? `${where} is already in use: ${fix}` : `cannot listen on ${where} (${problem}): ${fix}, or check BIND_HOST`);
+  });
+  if (lines.length === 0) return;
+  lines.push('another stack may already be running (npm start, sh init.sh or docker compose): stop it first, '
+    + 'or move this one with the variables above; nothing was started');
+  throw new PortsBusyError(lines.join('\n'));
+}
+
+/** One scenario's data: the directory the stack uses and the paths --reset deletes. */
+interface ScenarioData {
+  dir: string;
+  paths: string[];
+  /** PageView data at the top of DATA_DIR, from before each scenario had its own folder. */
+  legacy: boolean;
+}
+
+function scenarioData(root: string, scenario: string): ScenarioData {
+  const legacyPaths = STACK_ENTRIES.map((entry) => path.join(root, entry)).filter((p) => fs.existsSync(p));
+  if (scenario === DEFAULT_SCENARIO && legacyPaths.length > 0) return { dir: root, paths: legacyPaths, legacy: true };
+  const dir = path.join(root, scenario);
+  return { dir, paths: [dir], legacy: false };
+}
+
+/** Deletes the scenario's data after one line saying exactly what goes and how much it holds. */
+function resetData(data: ScenarioData): void {
+  const existing = data.paths.filter((p) => fs.existsSync(p));
+  if (existing.length === 0) {
+    console.log(`reset: nothing to delete (${data.paths.join(', ')} does not exist)`);
+    return;
+  }
+  console.log(`reset: deleting ${existing.join(', ')} (${formatSize(existing)})`);
+  for (const p of existing) fs.rmSync(p, { recursive: true, force: true });
+}
+
+/** Disk space the paths take, as `du` counts it (allocated blocks). */
+function formatSize(paths: string[]): string {
+  const bytes = paths.reduce((sum, p) => sum + diskBytes(p), 0);
+  return bytes >= 1024 * 1048576 ? `${(bytes / (1024 * 1048576)).toFixed(1)} GB` : `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
+function diskBytes(p: string): number {
+  const stat = fs.lstatSync(p, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  const own = stat.blocks * 512;
+  if (!stat.isDirectory()) return own;
+  return fs.readdirSync(p).reduce((sum, entry) => sum + diskBytes(path.join(p, entry)), own);
+}
+
+/** Rows of a MySQL table, or undefined when it cannot be read (the status line then shows totals only). */
+async function rowsIn(url: string, database: string, table: string): Promise<number | undefined> {
+  try {
+    const connection = await mysql.createConnection({ uri: url });
+    try {
+      const [rows] = await connection.query(`SELECT COUNT(*) AS n FROM \`${database}\`.\`${table}\``);
+      return Number((rows as { n: number }[])[0]!.n);
+    } finally {
+      await connection.end();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 main().catch((error) => {
   const known = error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError
-    || (error as Error).name === 'MariaDbUnavailableError';
-  console.error(`start: ${(error as Error).message}`);
+    || error instanceof PortsBusyError || (error as Error).name === 'MariaDbUnavailableError';
+  for (const line of (error as Error).message.split('\n')) console.error(`start: ${line}`);
   process.exit(known ? 2 : 1);
 });
