@@ -3,8 +3,14 @@
 # Uses Docker Compose when a Docker engine answers (or STACK=docker), otherwise the embedded stack.
 set -eu
 
+cd "$(dirname "$0")"
+
+# The producers' default rate lives in config/index.ts (DEFAULT_PRODUCER_RATE); read it, do not repeat it.
+default_rate=$(sed -n 's/^export const DEFAULT_PRODUCER_RATE = \([0-9][0-9]*\);.*/\1/p' config/index.ts)
+: "${default_rate:?init.sh: no DEFAULT_PRODUCER_RATE in config/index.ts; restore that line (export const DEFAULT_PRODUCER_RATE = <n>;)}"
+
 usage() {
-  cat <<'TXT'
+  cat <<TXT
 Usage: sh init.sh [--help]
 
 Brings up the whole analytics stack and fills it with data (the PageView pipeline unless
@@ -19,8 +25,9 @@ SCENARIO names another: pageview, clickstream, course-activity, stay-categories)
 Running it again is safe: the bootstrap reports what already exists and changes nothing.
 
 Environment: STACK=auto|docker|embedded (default auto), SCENARIO (default pageview; a folder of
-scenarios/), DATA_DIR (embedded data, default .data),
-PRODUCER_RATE (events/s for the producers, default 200 here), and every variable of config/.
+scenarios/), DATA_DIR (embedded mode: each scenario keeps its data in DATA_DIR/<scenario>, default
+.data/<scenario>; start one over with: npm start -- --scenario <name> --reset),
+PRODUCER_RATE (events/s per generator, default $default_rate), and every variable of config/.
 TXT
 }
 
@@ -29,8 +36,6 @@ case "${1:-}" in
   "") ;;
   *) echo "init.sh: unknown option '$1'; see --help" >&2; exit 2 ;;
 esac
-
-cd "$(dirname "$0")"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "init.sh: Node.js 20+ and npm are needed (https://nodejs.org); install them and run again" >&2
@@ -87,8 +92,8 @@ case "$mode" in
       echo " ok"
     done
     npm run --silent bootstrap -- --mode docker --scenario "$scenario"
-    rate="${PRODUCER_RATE:-200}"
-    echo "init.sh: starting the producers in the background at $rate events/s (log: producers.log)"
+    rate="${PRODUCER_RATE:-$default_rate}"
+    echo "init.sh: starting the producers in the background at $rate events/s per generator (log: producers.log)"
     if [ "$scenario" = pageview ]; then
       nohup sh -c "npm run --silent produce -- users --count 10000 && \
         { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \

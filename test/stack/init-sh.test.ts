@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PRODUCER_RATE } from '../../config/index.ts';
 import { run, tempDir, waitFor } from '../support/kafka.ts';
 
 const script = path.resolve('init.sh');
@@ -24,6 +25,7 @@ exit 0
 `, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'npm'), `#!/bin/sh
 echo "npm $*" >> "${log}"
+[ "$1" = start ] && echo "env SCENARIO=$SCENARIO" >> "${log}"
 exit 0
 `, { mode: 0o755 });
 }
@@ -49,6 +51,22 @@ describe('init.sh', () => {
     const bad = await run('sh', [script, '--bogus']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option '--bogus'/);
+  });
+
+  it("names config/'s producer rate as its default and uses it when PRODUCER_RATE is unset", async () => {
+    const help = await run('sh', [script, '--help']);
+    expect(help.stdout).toContain(`PRODUCER_RATE (events/s per generator, default ${DEFAULT_PRODUCER_RATE})`);
+    expect(help.stdout).toMatch(/DATA_DIR\/<scenario>/);
+    const dir = tempDir('init-sh-rate');
+    const log = path.join(dir, 'calls.log');
+    fakeBin(path.join(dir, 'bin'), log);
+    const env: Record<string, string> = { STACK: 'docker', PRODUCER_RATE: '' };
+    const result = await runInit(dir, env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`at ${DEFAULT_PRODUCER_RATE} events/s per generator`);
+    await waitFor('the background producers', () => (fs.readFileSync(log, 'utf8').includes('produce -- pageviews') ? true : undefined), 10_000);
+    expect(fs.readFileSync(log, 'utf8')).toContain(`npm run --silent produce -- pageviews --count 0 --rate ${DEFAULT_PRODUCER_RATE}`);
+    fs.rmSync(path.resolve('producers.log'), { force: true });
   });
 
   it('with a Docker engine: compose up, waits for health, bootstraps, starts producers, prints URLs', async () => {
@@ -79,9 +97,10 @@ describe('init.sh', () => {
     const dir = tempDir('init-sh-embedded');
     const log = path.join(dir, 'calls.log');
     fakeBin(path.join(dir, 'bin'), log);
-    const embedded = (await runInit(dir, { STACK: 'embedded' })).code;
+    const embedded = (await runInit(dir, { STACK: 'embedded', SCENARIO: 'clickstream' })).code;
     expect(embedded).toBe(0);
-    expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['npm start']);
+    // npm start reads SCENARIO (and DATA_DIR) itself: the same pipeline and data folder as `npm start -- --scenario`.
+    expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['npm start', 'env SCENARIO=clickstream']);
   });
 
   it('SCENARIO picks the pipeline: its compose profile, its extra services, its bootstrap and producers', async () => {
