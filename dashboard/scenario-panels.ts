@@ -8,7 +8,29 @@ import { pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 
 export type PanelState = 'loading' | 'ok' | 'empty' | 'error';
 
-export interface PanelResult extends DashboardPanel {
+/**
+ * A panel as the scenario page draws it: the scenario's declaration plus options only the page reads.
+ * A scenario's dashboard.ts declares its panels with this type (a ScenarioDashboard still, as the
+ * options are optional); they travel to the page unchanged in /api/scenario.
+ */
+export interface PanelSpec extends DashboardPanel {
+  /** A caption under the panel, as text: what explains the data (e.g. where a chart's swings come from). */
+  note?: string;
+  /**
+   * Line charts with a series column: only the N series with the largest totals get a line (and a
+   * legend entry); the others are drawn as grey points in one "others (k)" entry, each point naming its
+   * series in the tooltip. A legend of 20+ entries is unreadable and squeezes the plot.
+   */
+  topSeries?: number;
+  /** Table columns holding epoch ms, shown as the browser's local time (the charts' time axis is local too). */
+  clock?: string[];
+}
+
+export interface ScenarioPage extends ScenarioDashboard {
+  panels: PanelSpec[];
+}
+
+export interface PanelResult extends PanelSpec {
   state: PanelState;
   rows: Row[];
   error?: string;
@@ -30,7 +52,9 @@ const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 /** Checks a scenario's panel list once, when the dashboard starts: a wrong spec is a bug to name at once. */
 export function checkScenarioDashboard(dashboard: ScenarioDashboard): void {
   const seen = new Set<string>();
-  for (const panel of dashboard.panels) {
+  // Any DashboardPanel is a PanelSpec (the page's options are optional): read them where declared.
+  const panels: readonly PanelSpec[] = dashboard.panels;
+  for (const panel of panels) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(panel.id)) throw new Error(`dashboard panel id "${panel.id}" must be lower-case letters, digits and dashes`);
     if (seen.has(panel.id)) throw new Error(`dashboard panel id "${panel.id}" is used twice`);
     seen.add(panel.id);
@@ -39,6 +63,10 @@ export function checkScenarioDashboard(dashboard: ScenarioDashboard): void {
       throw new Error(`dashboard panel ${panel.id}: a ${panel.kind} chart needs x and y columns`);
     }
     if (panel.kind === 'stat' && !panel.y?.length) throw new Error(`dashboard panel ${panel.id}: a stat needs a y column`);
+    if (panel.topSeries !== undefined && (panel.kind !== 'line' || !panel.series || !(Number.isInteger(panel.topSeries) && panel.topSeries >= 1))) {
+      throw new Error(`dashboard panel ${panel.id}: topSeries is a whole number >= 1 for a line chart with a series column`);
+    }
+    if (panel.clock !== undefined && panel.kind !== 'table') throw new Error(`dashboard panel ${panel.id}: clock columns are for tables`);
   }
 }
 

@@ -1,16 +1,28 @@
 /*
  * A scenario's dashboard page: the server sends its panels (rows from Pinot) over socket.io; each is
- * drawn as a line or bar chart, a table or a big number. Values are set with textContent or Chart.js
- * data, never parsed as HTML. Each panel element carries data-panel and data-state (loading, ok,
- * empty, error) for people and tests alike; window.scenarioCharts holds the charts.
+ * drawn as a line or bar chart, a table or a compact number card (stat panels share one row above the
+ * charts). Values are set with textContent or Chart.js data, never parsed as HTML. Each panel element
+ * carries data-panel, data-kind and data-state (loading, ok, empty, error) for people and tests alike;
+ * window.scenarioCharts holds the charts. A panel without rows shows a sentence in place of its chart
+ * or table, never an empty axis. Options of a panel (dashboard/scenario-panels.ts): `note`, a caption
+ * under it; `topSeries`, lines for the N largest series and grey points for the rest; `clock`, table
+ * columns of epoch ms shown as local times.
  */
 (function () {
   'use strict';
 
-  var COLORS = ['#3b6fd8', '#1f9d55', '#d9822b', '#8e44ad', '#c0392b', '#16a085', '#7f8c8d', '#2c3e50', '#b7950b'];
+  var COLORS = ['#3b6fd8', '#1f9d55', '#d9822b', '#8e44ad', '#c0392b', '#16a085', '#2c3e50', '#b7950b', '#d6336c', '#5c940d'];
+  /** The series beyond a panel's topSeries: one grey, unlined set of points. */
+  var OTHERS_COLOR = 'rgba(110, 120, 130, 0.55)';
+  /** Axis labels longer than this are shortened with an ellipsis; tooltips keep the full text. */
+  var LABEL_CHARS = 16;
   var state = { snapshot: null, updates: 0, connected: false, everConnected: false, clockOffsetMs: 0 };
   var charts = {};
+  /** Each panel's last drawn state and rows, as JSON: a poll that changed nothing redraws nothing. */
+  var drawn = {};
   var built = false;
+  /** Chart animations, unless the reader asked for less motion. */
+  var ANIMATION = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? false : { duration: 250 };
   window.scenarioState = state;
   window.scenarioCharts = charts;
 
@@ -26,21 +38,36 @@
     if (typeof v === 'number' && isFinite(v)) return Number.isInteger(v) ? v.toLocaleString() : v.toLocaleString(undefined, { maximumFractionDigits: 2 });
     return v === null || v === undefined ? '' : String(v);
   }
-  function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
+  /** 24-hour clock times: "15:30:45" is shorter than "03:30:45 PM" on axes and in table columns. */
+  function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }); }
+  /** A table's time: the clock time, with the date in front when it is not today's. */
+  function fmtTime(v) {
+    var ms = toNumber(v);
+    if (ms === null) return fmtValue(v);
+    var d = new Date(ms);
+    var today = new Date(serverNow()).toDateString() === d.toDateString();
+    return (today ? '' : d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ') + fmtClock(ms);
+  }
+  function shorten(text, max) { text = String(text); return text.length > max ? text.slice(0, max - 1) + '\u2026' : text; }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
   function toNumber(v) { var n = typeof v === 'number' ? v : Number(v); return isFinite(n) ? n : null; }
 
   function buildPanels(panels) {
     var grid = $('panels');
+    var stats = $('stats');
     grid.replaceChildren();
+    stats.replaceChildren();
     panels.forEach(function (p) {
-      var article = el('article', 'panel');
+      var stat = p.kind !== 'line' && p.kind !== 'bar' && p.kind !== 'table';
+      var article = el('article', stat ? 'panel panel-stat' : 'panel');
       article.setAttribute('data-panel', p.id);
+      article.setAttribute('data-kind', stat ? 'stat' : p.kind);
       article.setAttribute('data-state', 'loading');
-      article.appendChild(el('h2', '', p.title));
-      if (p.description) article.appendChild(el('p', 'empty-note', p.description));
+      article.appendChild(el('h2', stat ? 'stat-label' : '', p.title));
+      if (stat) article.appendChild(el('div', 'stat-value', '–'));
+      if (p.description) article.appendChild(el('p', stat ? 'stat-sub' : 'panel-desc', p.description));
       if (p.kind === 'line' || p.kind === 'bar') {
-        var box = el('div', 'chart-box');
+        var box = el('div', 'chart-box hidden');
         var canvas = el('canvas');
         canvas.setAttribute('role', 'img');
         canvas.setAttribute('aria-label', p.title);
@@ -48,15 +75,16 @@
         article.appendChild(box);
         charts[p.id] = p.kind === 'line' ? makeLine(canvas, p) : makeBar(canvas);
       } else if (p.kind === 'table') {
-        var tableBox = el('div', 'table-box');
+        var tableBox = el('div', 'table-box hidden');
         tableBox.appendChild(el('table'));
         article.appendChild(tableBox);
-      } else {
-        article.appendChild(el('div', 'card-value stat-value', '–'));
       }
-      article.appendChild(el('p', 'empty-note panel-note hidden'));
-      grid.appendChild(article);
+      // In place of the chart or table while there are no rows: what the panel is waiting for.
+      article.appendChild(el('p', stat ? 'panel-note' : 'panel-note placeholder', 'Loading: waiting for the first answer from Pinot'));
+      if (p.note) article.appendChild(el('p', 'panel-caption', p.note));
+      (stat ? stats : grid).appendChild(article);
     });
+    stats.classList.toggle('hidden', stats.children.length === 0);
   }
 
   function makeLine(canvas, p) {
@@ -64,11 +92,21 @@
       type: 'line',
       data: { datasets: [] },
       options: {
-        maintainAspectRatio: false, responsive: true, animation: { duration: 250 },
+        maintainAspectRatio: false, responsive: true, animation: ANIMATION,
         interaction: { mode: 'nearest', intersect: false },
-        plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { title: function (items) { return items.length ? fmtClock(items[0].parsed.x) : ''; } } } },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
+          tooltip: {
+            callbacks: {
+              title: function (items) { return items.length ? fmtClock(items[0].parsed.x) : ''; },
+              // A point of "others" names its own series.
+              label: function (item) { return (item.raw && item.raw.series !== undefined ? item.raw.series : item.dataset.label) + ': ' + item.formattedValue; },
+            },
+          },
+        },
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
+          // No rotation: Chart.js skips tick labels that do not fit instead of slanting them over the legend.
+          x: { type: 'linear', bounds: 'data', ticks: { maxTicksLimit: 8, maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
           y: { beginAtZero: true },
         },
       },
@@ -79,10 +117,19 @@
     return new Chart(canvas, {
       type: 'bar',
       data: { labels: [], datasets: [] },
-      options: { maintainAspectRatio: false, responsive: true, animation: { duration: 250 }, plugins: { legend: { position: 'bottom' } }, scales: { y: { beginAtZero: true } } },
+      options: {
+        maintainAspectRatio: false, responsive: true, animation: ANIMATION,
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } } },
+        scales: {
+          // Long labels (hotel categories, names) are shortened on the axis; the tooltip shows them whole.
+          x: { ticks: { callback: function (v) { return shorten(this.getLabelForValue(Number(v)), LABEL_CHARS); } } },
+          y: { beginAtZero: true },
+        },
+      },
     });
   }
 
+  /** One line per series (per y column without a series); with topSeries, the rest as grey points. */
   function lineDatasets(p) {
     var groups = {};
     var order = [];
@@ -95,23 +142,59 @@
         if (x !== null && y !== null) groups[name].push({ x: x, y: y });
       });
     });
-    return order.map(function (name, i) {
-      var points = groups[name].sort(function (a, b) { return a.x - b.x; });
-      return { label: name, data: points, borderColor: COLORS[i % COLORS.length], backgroundColor: COLORS[i % COLORS.length], pointRadius: 2, tension: 0.2 };
+    var series = order.map(function (name) { return { name: name, points: groups[name].sort(function (a, b) { return a.x - b.x; }) }; });
+    var top = p.topSeries;
+    if (!top || series.length <= top + 1) return series.map(function (s, i) { return lineDataset(s.name, s.points, COLORS[i % COLORS.length]); });
+    // The largest totals first (ties by name, so the choice is stable from one poll to the next).
+    var total = function (s) { return s.points.reduce(function (n, pt) { return n + pt.y; }, 0); };
+    var ranked = series.slice().sort(function (a, b) { return total(b) - total(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+    var rest = ranked.slice(top);
+    var others = [];
+    rest.forEach(function (s) { s.points.forEach(function (pt) { others.push({ x: pt.x, y: pt.y, series: s.name }); }); });
+    others.sort(function (a, b) { return a.x - b.x; });
+    var datasets = ranked.slice(0, top).map(function (s, i) { return lineDataset(s.name, s.points, COLORS[i % COLORS.length]); });
+    var grey = lineDataset('others (' + rest.length + ')', others, OTHERS_COLOR);
+    grey.showLine = false;
+    datasets.push(grey);
+    return datasets;
+  }
+
+  function lineDataset(label, points, color) {
+    return { label: label, data: points, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0.2 };
+  }
+
+  /** A column name that may wrap after its underscores (session_start), as text nodes and <wbr>. */
+  function headerCell(name) {
+    var th = el('th');
+    th.setAttribute('scope', 'col');
+    String(name).split('_').forEach(function (part, i) {
+      if (i > 0) { th.appendChild(document.createTextNode('_')); th.appendChild(el('wbr')); }
+      th.appendChild(document.createTextNode(part));
     });
+    return th;
   }
 
   function renderTable(article, p) {
     var table = article.querySelector('table');
     var columns = p.rows.length > 0 ? Object.keys(p.rows[0]) : [];
+    var clock = p.clock || [];
     var head = el('thead');
     var headRow = el('tr');
-    columns.forEach(function (c) { var th = el('th', '', c); th.setAttribute('scope', 'col'); headRow.appendChild(th); });
+    columns.forEach(function (c) {
+      var th = headerCell(c);
+      if (clock.indexOf(c) < 0 && typeof p.rows[0][c] === 'number') th.className = 'num';
+      headRow.appendChild(th);
+    });
     head.appendChild(headRow);
     var body = el('tbody');
     p.rows.forEach(function (row) {
       var tr = el('tr');
-      columns.forEach(function (c) { tr.appendChild(el('td', typeof row[c] === 'number' ? 'num' : '', fmtValue(row[c]))); });
+      columns.forEach(function (c) {
+        var isTime = clock.indexOf(c) >= 0;
+        var td = el('td', isTime ? 'time' : typeof row[c] === 'number' ? 'num' : 'text', isTime ? fmtTime(row[c]) : fmtValue(row[c]));
+        if (isTime && toNumber(row[c]) !== null) td.title = new Date(toNumber(row[c])).toLocaleString();
+        tr.appendChild(td);
+      });
       body.appendChild(tr);
     });
     table.replaceChildren(head, body);
@@ -120,22 +203,34 @@
   function renderPanel(p) {
     var article = document.querySelector('[data-panel="' + p.id + '"]');
     if (!article) return;
+    var signature = JSON.stringify([p.state, p.error, p.rows]);
+    if (drawn[p.id] === signature) return;
+    drawn[p.id] = signature;
     article.setAttribute('data-state', p.state);
     article.setAttribute('data-rows', String(p.rows.length));
     article.classList.toggle('stale', p.state === 'error' && p.rows.length > 0);
     var note = article.querySelector('.panel-note');
-    var message = p.state === 'empty' ? 'No rows yet' + (p.error ? ': ' + p.error : '.') : p.state === 'error' ? 'Query failed: ' + p.error : '';
+    var message = p.state === 'empty' ? 'No rows yet' + (p.error ? ': ' + p.error : '.')
+      : p.state === 'error' ? 'Query failed: ' + p.error + (p.rows.length ? '. Showing the last rows.' : '')
+      : p.state === 'loading' ? 'Loading: waiting for the first answer from Pinot' : '';
     setText(note, message);
     note.classList.toggle('hidden', !message);
+    // Without rows the note stands in for the chart or table: no empty axis with placeholder labels.
+    var box = article.querySelector('.chart-box, .table-box');
+    if (box) box.classList.toggle('hidden', p.rows.length === 0);
+    note.classList.toggle('placeholder', !!box && p.rows.length === 0);
     var chart = charts[p.id];
     if (p.kind === 'line') {
       chart.data.datasets = lineDatasets(p);
+      // One line needs no legend: the title says what it is, and the plot keeps the room.
+      chart.options.plugins.legend.display = chart.data.datasets.length > 1;
       chart.update();
     } else if (p.kind === 'bar') {
       chart.data.labels = p.rows.map(function (row) { return fmtValue(row[p.x]); });
       chart.data.datasets = (p.y || []).map(function (column, i) {
         return { label: column, data: p.rows.map(function (row) { return toNumber(row[column]); }), backgroundColor: COLORS[i % COLORS.length], borderRadius: 3 };
       });
+      chart.options.plugins.legend.display = chart.data.datasets.length > 1;
       chart.update();
     } else if (p.kind === 'table') {
       renderTable(article, p);

@@ -4,11 +4,18 @@
  * minute, bytes per session), each a Pinot query over the tables of pinot.ts.
  */
 import type { ClickstreamConfig } from '../../config/scenarios/clickstream.ts';
-import type { ScenarioDashboard } from '../scenario.ts';
+import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
 
-export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashboard {
-  const { windows, thresholds } = settings;
+/** User-session charts draw this many users as lines; the rest are grey points (20+ legends are unreadable). */
+const TOP_USERS = 8;
+
+export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioPage {
+  const { windows, thresholds, traffic } = settings;
   const gap = windows.sessionGapSeconds;
+  // Why the per-minute charts swing: the generator's sessionize rhythm (generate/clicks.ts), not the site.
+  const rhythm = `The swings come from the click generator, not from the traffic: like the demo's sessionize script, `
+    + `it sends clicks for ${traffic.activeSeconds} s, then pauses ${traffic.pauseSeconds} s (CLICKSTREAM_ACTIVE_SECONDS, `
+    + `CLICKSTREAM_PAUSE_SECONDS), so a minute holds more or fewer active seconds and user sessions end in each pause.`;
   return {
     title: 'Clickstream analysis',
     panels: [
@@ -27,12 +34,14 @@ export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashb
         sql: 'SELECT event_ts, SUM(events) AS events FROM events_per_min GROUP BY event_ts ORDER BY event_ts LIMIT 1000',
         x: 'event_ts', y: ['events'],
         description: `all users' clicks per ${windows.eventsSeconds} s tumbling window`,
+        note: rhythm,
       },
       {
         id: 'bytes-per-minute', title: 'Bandwidth per minute', kind: 'line',
         sql: 'SELECT event_ts, SUM(bytes) AS bytes FROM events_per_min GROUP BY event_ts ORDER BY event_ts LIMIT 1000',
         x: 'event_ts', y: ['bytes'],
         description: `bytes served per ${windows.eventsSeconds} s tumbling window`,
+        note: 'Follows the clicks per minute: the same generator pauses.',
       },
       {
         id: 'pages-per-minute', title: 'HTML pages per minute', kind: 'line',
@@ -48,29 +57,33 @@ export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashb
       },
       {
         id: 'error-alerts', title: 'Error alerts', kind: 'table',
-        sql: "SELECT ToDateTime(event_ts, 'yyyy-MM-dd HH:mm:ss') AS window_start, status, errors FROM errors_per_min_alert ORDER BY event_ts DESC, status LIMIT 50",
+        sql: 'SELECT event_ts AS window_start, status, errors FROM errors_per_min_alert ORDER BY event_ts DESC, status LIMIT 50',
+        clock: ['window_start'],
         description: `windows of ${windows.errorsAlertSeconds} s with more than ${thresholds.errorAlert} errors of one status`,
       },
       {
         id: 'status-codes', title: 'Status codes', kind: 'table',
-        sql: "SELECT ToDateTime(event_ts, 'yyyy-MM-dd HH:mm:ss') AS window_start, code, definition, \"count\" AS clicks FROM enriched_error_codes_count ORDER BY event_ts DESC, code LIMIT 50",
+        sql: 'SELECT event_ts AS window_start, code, definition, "count" AS clicks FROM enriched_error_codes_count ORDER BY event_ts DESC, code LIMIT 50',
+        clock: ['window_start'],
         description: `clicks per status code and its definition, ${windows.errorCodesSeconds} s windows`,
       },
       {
         id: 'session-events', title: 'User sessions: clicks', kind: 'line',
         sql: 'SELECT username, event_ts, events FROM click_user_sessions ORDER BY event_ts LIMIT 2000',
-        x: 'event_ts', y: ['events'], series: 'username',
-        description: `clicks per session (a session ends after ${gap} s without a click), at the session's end`,
+        x: 'event_ts', y: ['events'], series: 'username', topSeries: TOP_USERS,
+        description: `clicks per session (a session ends after ${gap} s without a click), at the session's end; `
+          + `lines for the ${TOP_USERS} users with the most clicks, grey points for the others`,
       },
       {
         id: 'session-bytes', title: 'User sessions: bandwidth', kind: 'line',
         sql: 'SELECT username, event_ts, bytes FROM click_user_sessions ORDER BY event_ts LIMIT 2000',
-        x: 'event_ts', y: ['bytes'], series: 'username',
-        description: 'bytes per session, at the session\'s end',
+        x: 'event_ts', y: ['bytes'], series: 'username', topSeries: TOP_USERS,
+        description: `bytes per session, at the session's end; lines for the ${TOP_USERS} users with the most bytes, grey points for the others`,
       },
       {
         id: 'top-sessions', title: 'High-bandwidth sessions', kind: 'table',
-        sql: "SELECT username, ToDateTime(session_start, 'yyyy-MM-dd HH:mm:ss') AS session_start, ToDateTime(event_ts, 'HH:mm:ss') AS session_end, events, bytes FROM click_user_sessions ORDER BY bytes DESC, username LIMIT 20",
+        sql: 'SELECT username, session_start, event_ts AS session_end, events, bytes FROM click_user_sessions ORDER BY bytes DESC, username LIMIT 20',
+        clock: ['session_start', 'session_end'],
         description: 'the sessions that served the most bytes',
       },
       {

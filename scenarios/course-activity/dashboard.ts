@@ -1,8 +1,8 @@
 /** The course-activity page: sessions (per user, latest) and the users at risk of withdrawal. */
 import type { CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
-import type { ScenarioDashboard } from '../scenario.ts';
+import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
 
-export function courseActivityDashboard(settings: CourseActivityConfig): ScenarioDashboard {
+export function courseActivityDashboard(settings: CourseActivityConfig): ScenarioPage {
   return {
     title: 'Course activity and withdrawal risk',
     panels: [
@@ -21,10 +21,12 @@ export function courseActivityDashboard(settings: CourseActivityConfig): Scenari
       {
         id: 'at-risk', title: 'At-risk users', kind: 'table',
         sql: `SELECT userid, prediction, created_date FROM moodle_predictions WHERE prediction > ${settings.riskThreshold} ORDER BY prediction DESC, userid LIMIT 100`,
+        clock: ['created_date'],
       },
       {
         id: 'latest-sessions', title: 'Latest sessions', kind: 'table',
         sql: 'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions ORDER BY end_date DESC LIMIT 50',
+        clock: ['start_date', 'end_date'],
       },
     ],
   };

@@ -4,9 +4,9 @@
  * categories over time, each a Pinot query over the tables of pinot.ts.
  */
 import type { StayCategoriesConfig } from '../../config/scenarios/stay-categories.ts';
-import type { ScenarioDashboard } from '../scenario.ts';
+import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
 
-export function stayCategoriesDashboard(settings: StayCategoriesConfig): ScenarioDashboard {
+export function stayCategoriesDashboard(settings: StayCategoriesConfig): ScenarioPage {
   return {
     title: 'Hotel stay categories',
     panels: [
