@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaHealthTarget, pinotHealthTarget, startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
-import { countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { closedPort, countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const XSS = '<img src=x onerror=alert(1)>';
@@ -229,5 +231,46 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.textContent('#banner-text')).toContain('Connection to the dashboard server lost');
     expect(await page.locator('#panel-tumbling').getAttribute('class')).toContain('stale');
     expect(await charts()).toEqual(before);
+  });
+
+  it('keeps loading and error states on screen in every panel, never an empty axis', async () => {
+    // A "broker" that accepts connections and never answers: the first poll stays in flight.
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const panels = ['users', 'age', 'tumbling', 'hopping', 'session', 'table'];
+    const loading = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: silentUrl, pollIntervalMs: 60_000, queryTimeoutMs: 30_000, healthTargets: [], log: () => undefined });
+    const unreachable = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`, pollIntervalMs: 200, healthTargets: [], log: () => undefined });
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const problems: string[] = [];
+    other.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await other.goto(loading.url);
+      await waitFor('the socket connected', async () => ((await other.textContent('#banner-text'))?.includes('waiting for the first answer from Pinot') ? true : undefined));
+      for (const p of panels) {
+        expect(await other.locator(`#panel-${p}`).getAttribute('data-state'), p).toBe('loading');
+        expect(await other.locator(`#panel-${p} .empty-note`).textContent(), p).toBe('Loading: waiting for the first answer from Pinot');
+        expect(await other.locator(`#panel-${p} .empty-note`).isVisible(), p).toBe(true);
+      }
+      for (const id of ['chart-users', 'chart-tumbling', 'chart-session', 'country-table']) expect(await other.locator(`#${id}`).isVisible(), id).toBe(false);
+
+      await other.goto(unreachable.url);
+      await waitFor('the error state', async () => ((await other.locator('#panel-session').getAttribute('data-state')) === 'error' ? true : undefined), 10_000);
+      for (const p of panels) {
+        expect(await other.locator(`#panel-${p} .empty-note`).textContent(), p).toContain('No data: Pinot has not answered yet');
+        expect(await other.locator(`#panel-${p} .empty-note`).isVisible(), p).toBe(true);
+      }
+      expect(await other.locator('#chart-session').isVisible()).toBe(false);
+      expect(await other.textContent('#banner-text')).toContain('Pinot unreachable');
+      expect(problems).toEqual([]);
+    } finally {
+      await other.close();
+      // Dropping the held connections ends the first poll, so stop() does not wait for the query timeout.
+      for (const socket of held) socket.destroy();
+      silent.close();
+      await loading.stop();
+      await unreachable.stop();
+    }
   });
 });
