@@ -128,11 +128,12 @@ export function tableView(source: VerifiedSource, description: TableDescription,
     const picked = newestWindows(pulled.rows, keyOf, startIndex, options.windowsPerKey);
     shown = picked.shown;
     keyCount = picked.keys;
-    subtitle = `${pulled.rows.length} window(s) over ${keyCount} key(s) (${keyLabel}); showing the newest ${options.windowsPerKey} per ${keyLabel}, newest first; times in UTC`;
+    const which = options.windowsPerKey > 0 ? `showing the newest ${options.windowsPerKey} per ${keyLabel}, newest first; times in UTC` : 'counts only';
+    subtitle = `${pulled.rows.length} window(s) over ${keyCount} key(s) (${keyLabel}); ${which}`;
   } else {
     shown = [...pulled.rows].sort((a, b) => compareKeys(keyOf(a), keyOf(b))).slice(0, options.rows);
     keyCount = pulled.rows.length;
-    const which = shown.length < pulled.rows.length ? `showing the first ${shown.length} by ${keyLabel}` : 'showing all';
+    const which = options.rows === 0 ? 'counts only' : shown.length < pulled.rows.length ? `showing the first ${shown.length} by ${keyLabel}` : 'showing all';
     subtitle = `${pulled.rows.length} row(s), one per ${keyLabel}; ${which}`;
   }
 
