@@ -125,19 +125,23 @@ async function checkPortsFree(config: AppConfig): Promise<void> {
     if (other !== undefined && other !== p.variable) lines.push(`${other} and ${p.variable} both give port ${p.port}; give each its own port`);
     seen.set(p.port, p.variable);
   }
-  const problems = await Promise.all(ports.map((p) => listenProblem(config.bindHost, p.port)));
-  ports.forEach((p, i) => {
-    const problem = problems[i];
-    if (problem === undefined) return;
+  // Each port probed once: two probes of one port at the same time would see each other.
+  const unique = [...new Set(ports.map((p) => p.port))];
+  const probed = new Map(await Promise.all(unique.map(async (port) => [port, await listenProblem(config.bindHost, port)] as const)));
+  const busy = ports.filter((p, i) => probed.get(p.port) !== undefined && ports.findIndex((q) => q.port === p.port) === i);
+  for (const p of busy) {
+    const problem = probed.get(p.port)!;
     const where = `port ${p.port} on ${config.bindHost} (${p.service})`;
     const fix = p.variable === 'KAFKA_PORT'
       ? `set KAFKA_PORT (now ${config.kafka.firstPort}) so that it and the ${config.kafka.brokerCount - 1} port(s) after it are free`
       : `set ${p.variable} to a free port`;
     lines.push(problem === 'EADDRINUSE' ? `${where} is already in use: ${fix}` : `cannot listen on ${where} (${problem}): ${fix}, or check BIND_HOST`);
-  });
+  }
   if (lines.length === 0) return;
-  lines.push('another stack may already be running (npm start, sh init.sh or docker compose): stop it first, '
-    + 'or move this one with the variables above; nothing was started');
+  if (busy.length > 0) {
+    lines.push('another stack may already be running (npm start, sh init.sh or docker compose): stop it first, '
+      + 'or move this one with the variables above; nothing was started');
+  }
   throw new PortsBusyError(lines.join('\n'));
 }
 
