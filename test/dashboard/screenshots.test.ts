@@ -125,19 +125,32 @@ let stack: PinotStack;
 let browser: Browser;
 const dashboards = new Map<string, DashboardHandle>();
 
+/** More page views than Pinot's countries count (1,995): the PageView page shows the difference as dropped by the join. */
+const PRODUCED_VIEWS = 2_400;
+
+async function createTopics(topics: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'screenshots', brokers: stack.cluster.bootstrap().split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 3 })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The scenarios' tables next to the PageView ones: topics, schemas and table configs, then the rows. */
 async function addScenarioTables(name: string, rows: Record<string, Row[]>): Promise<void> {
-  const bootstrap = stack.cluster.bootstrap();
-  const tables = name === 'pageview' ? [] : getScenario(name).pinotTables(stack.config, bootstrap);
-  const kafka = new Kafka({ clientId: 'screenshots', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  const tables = name === 'pageview' ? [] : getScenario(name).pinotTables(stack.config, stack.cluster.bootstrap());
+  if (name === 'pageview') {
+    // The page-view topic itself, whose end offsets are the page's "views produced".
+    await createTopics([stack.config.topics.pageview]);
+    await stack.producer.send({
+      topic: stack.config.topics.pageview, acks: -1,
+      messages: Array.from({ length: PRODUCED_VIEWS }, (_, i) => ({ key: String(i % 700), value: JSON.stringify({ user_id: i % 700, source: 'Inbox', event_timestamp: START + i * 500 }) })),
+    });
+  }
   if (tables.length > 0) {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: tables.map((t) => ({ topic: t.topic, numPartitions: 1, replicationFactor: 3 })), waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopics(tables.map((t) => t.topic));
     for (const table of tables) {
       for (const [route, body] of [['schemas', table.schema], ['tables', table.tableConfig]] as const) {
         const response = await fetch(`${stack.pinot.controllerUrl}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -164,6 +177,7 @@ beforeAll(async () => {
     const scenario = getScenario(name);
     dashboards.set(name, await startDashboard({
       port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 1000, healthTargets: health, log: () => undefined,
+      kafkaBootstrap: stack.cluster.bootstrap().split(','), pageviewTopic: stack.config.topics.pageview,
       ...(scenario.dashboard ? { scenarioDashboard: scenario.dashboard(stack.config) } : {}),
     }));
   }
