@@ -14,12 +14,15 @@ export const PINOT_TABLE_NAMES = ['pageview_country', 'pageview_tumbling', 'page
 
 export type PinotTableName = (typeof PINOT_TABLE_NAMES)[number];
 
-/** Which config topic each table consumes. */
+/**
+ * Which config topic each table consumes. The session table reads its session feed (topic8's rows plus
+ * a deleted-row for each session ksqlDB deletes; pinot/session-feed.ts), not topic8 itself.
+ */
 export const PINOT_TABLE_TOPICS: Readonly<Record<PinotTableName, keyof TopicNames>> = {
   pageview_country: 'pageviewCountry',
   pageview_tumbling: 'pageviewTumbling',
   pageview_hopping: 'pageviewHopping',
-  pageview_session: 'pageviewSession',
+  pageview_session: 'pageviewSessionFeed',
 };
 
 /** The brokers' in-network listeners in docker-compose.yml, which the table files name. */

@@ -9,6 +9,7 @@
  */
 import type { Pool } from 'mysql2/promise';
 import type { AppConfig } from '../config/index.ts';
+import type { SessionFeedSpec } from '../pinot/session-feed.ts';
 import type { PinotTable } from '../pinot/tables.ts';
 
 /** Where the bootstrap and the producers reach each part of a running stack, as seen from this process. */
@@ -99,6 +100,12 @@ export interface Scenario {
   /** Single statements in the order to send them, each ending with `;`. */
   ksqlStatements(config: AppConfig): string[];
   pinotTables(config: AppConfig, brokerList: string): PinotTable[];
+  /**
+   * The session-windowed tables Pinot reads through a session feed (pinot/session-feed.ts): the feed
+   * turns ksqlDB's tombstones of merged-away sessions into Pinot deletes. Run by the embedded stack, by
+   * the `session-feed` service of docker-compose.yml, and by `npm run session-feed` next to other clusters.
+   */
+  sessionFeeds?(config: AppConfig): SessionFeedSpec[];
   /** Runs the producers until the signal aborts (unbounded) — what `npm start` does after the bootstrap. */
   produce(context: ScenarioProduceContext): Promise<void>;
   /** Absent: the scenario has its own page (the PageView dashboard). */

@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/index.ts';
 import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
 import { startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
+import { startSessionFeeds, type SessionFeeds } from '../pinot/session-feed.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
 import { defaultHealthTargets } from '../dashboard/health.ts';
 import { getScenario, type Scenario } from '../scenarios/index.ts';
@@ -34,6 +35,8 @@ export interface EmbeddedStack {
   connect: ConnectHandle;
   ksqldb: KsqlDbWorkerHandle;
   pinot: PinotHandle;
+  /** The scenario's session feeds (ksqlDB session tables -> Pinot, with merged-away sessions deleted). */
+  sessionFeeds: SessionFeeds;
   dashboard: DashboardHandle;
   scenario: Scenario;
   targets: BootstrapTargets;
@@ -137,8 +140,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       pinotBrokerList: bootstrapServers,
     };
     const bootstrapSteps = await bootstrap(config, targets, { scenario, log });
+    const sessionFeeds = await startSessionFeeds({ brokers: targets.kafkaBootstrap, feeds: scenario.sessionFeeds?.(config) ?? [], log });
+    stops.push(() => sessionFeeds.stop());
     const startedInMs = Date.now() - started;
-    return { mysql, kafka, connect, ksqldb, pinot, dashboard, scenario, targets, bootstrapSteps, startedInMs, stop: stopAll };
+    return { mysql, kafka, connect, ksqldb, pinot, sessionFeeds, dashboard, scenario, targets, bootstrapSteps, startedInMs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

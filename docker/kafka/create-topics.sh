@@ -7,7 +7,7 @@
 #   EXPECTED_BROKERS    brokers that must be up before creating anything, default 3
 #   PARTITIONS          default 5
 #   REPLICATION_FACTOR  default 3
-#   TOPICS              space-separated topic names, default the eight below (config/ allTopics order)
+#   TOPICS              space-separated topic names, default the nine below (config/ allTopics order)
 #   WAIT_SECONDS        how long to wait for the brokers, default 180
 set -euo pipefail
 
@@ -26,6 +26,7 @@ DEFAULT_TOPICS=(
   topic6
   topic7
   topic8
+  topic8_pinot
 )
 if [[ -n "${TOPICS:-}" ]]; then
   read -r -a TOPIC_LIST <<< "$TOPICS"

@@ -199,9 +199,10 @@ export class QueryEngine {
 
   private view(entries: TableEntry[], rawName: string): TableView {
     const columns = entries[0]!.schema.columns;
-    if (entries.length === 1) return { name: rawName, columns, from: quoteIdent(entries[0]!.dataTable) };
+    const hidden = entries.map(deletedRowsFilter);
+    if (entries.length === 1 && hidden[0] === '') return { name: rawName, columns, from: quoteIdent(entries[0]!.dataTable) };
     const list = columns.map((c) => quoteIdent(c.name)).join(', ');
-    return { name: rawName, columns, from: `(${entries.map((e) => `SELECT ${list} FROM ${quoteIdent(e.dataTable)}`).join(' UNION ALL ')})` };
+    return { name: rawName, columns, from: `(${entries.map((e, i) => `SELECT ${list} FROM ${quoteIdent(e.dataTable)}${hidden[i]}`).join(' UNION ALL ')})` };
   }
 
   private async readWithTimeout(sql: string, timeoutMs: number) {
@@ -341,4 +342,20 @@ export function formatValue(value: DuckDBValue, type: OutType): unknown {
       if (typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return value;
       return String(value);
   }
+}
+
+/**
+ * The WHERE clause that hides the primary keys an upsert table's deleteRecordColumn marks deleted
+ * ('' when the table has none). As in Pinot, the column is true when BOOLEAN true, numeric non-zero,
+ * or the text `true`/`1`.
+ */
+function deletedRowsFilter(entry: TableEntry): string {
+  const name = entry.config.upsert?.deleteColumn;
+  if (name === undefined) return '';
+  const column = quoteIdent(name);
+  const type = entry.schema.columns.find((c) => c.name === name)?.dataType;
+  const deleted = type === 'BOOLEAN' ? `${column} IS TRUE`
+    : type === 'STRING' ? `(lower(${column}) = 'true' OR ${column} = '1')`
+      : `${column} <> 0`;
+  return ` WHERE NOT coalesce(${deleted}, false)`;
 }

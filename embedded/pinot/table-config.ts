@@ -39,7 +39,12 @@ export interface ParsedTableConfig {
   json: TableConfigJson;
   timeColumn: string | undefined;
   stream: StreamSettings | undefined;
-  upsert: { mode: 'FULL' | 'PARTIAL'; comparisonColumn: string | undefined } | undefined;
+  upsert: {
+    mode: 'FULL' | 'PARTIAL';
+    comparisonColumn: string | undefined;
+    /** upsertConfig.deleteRecordColumn: a row whose value here is true hides its primary key from queries. */
+    deleteColumn: string | undefined;
+  } | undefined;
   continueOnError: boolean;
   transforms: { columnName: string; transformFunction: string }[];
   unrecognizedProperties: Record<string, unknown>;
@@ -154,7 +159,7 @@ export function parseTableConfig(body: unknown, findSchema: (rawName: string) =>
       if (comparison !== undefined && !parsedSchema.columns.some((c) => c.name === comparison && c.singleValue)) {
         fail(`Comparison column: ${comparison} is not present in schema`);
       }
-      upsert = { mode: 'FULL', comparisonColumn: comparison };
+      upsert = { mode: 'FULL', comparisonColumn: comparison, deleteColumn: deleteRecordColumn(upsertConfig.deleteRecordColumn, parsedSchema, fail) };
     }
   }
 
@@ -179,4 +184,17 @@ export function parseTableConfig(body: unknown, findSchema: (rawName: string) =>
     },
     schema: parsedSchema,
   };
+}
+
+/** Validates upsertConfig.deleteRecordColumn as Pinot 1.x does (with its error texts). */
+function deleteRecordColumn(value: unknown, schema: ParsedSchema, fail: (reason: string) => never): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const name = String(value);
+  const column = schema.columns.find((c) => c.name === name);
+  if (!column) fail(`Column ${name} specified in deleteRecordColumn does not exist`);
+  if (!column.singleValue) fail(`The deleteRecordColumn - ${name} must be a single-valued column`);
+  if (!['BOOLEAN', 'STRING', 'INT', 'LONG', 'FLOAT', 'DOUBLE', 'BIG_DECIMAL'].includes(column.dataType)) {
+    fail(`The deleteRecordColumn - ${name} must be of type: String / Boolean / Numeric`);
+  }
+  return name;
 }

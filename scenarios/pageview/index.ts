@@ -83,5 +83,13 @@ export const scenario: Scenario = {
   connectors: (config, targets) => [jdbcConnector(config, targets)],
   ksqlStatements: (config) => renderedStatements(config),
   pinotTables: (config, brokerList) => pinotTables(config, { brokerList }),
+  sessionFeeds: (config) => [{
+    source: config.topics.pageviewSession,
+    target: config.topics.pageviewSessionFeed,
+    keyColumn: 'source',
+    windowStartColumn: 'window_start',
+    windowEndColumn: 'window_end',
+    deleteColumn: 'deleted',
+  }],
   produce,
 };

@@ -41,7 +41,7 @@ describe('docker-compose.yml: shape', () => {
   it('has exactly the services of the stack', () => {
     expect(Object.keys(services).sort()).toEqual([
       'connect', 'dashboard', 'debezium-connect', 'kafka-init', 'kafka1', 'kafka2', 'kafka3', 'ksqldb-cli', 'ksqldb-server',
-      'mysql-server', 'pinot-broker', 'pinot-controller', 'pinot-server', 'pinot-zookeeper',
+      'mysql-server', 'pinot-broker', 'pinot-controller', 'pinot-server', 'pinot-zookeeper', 'session-feed',
     ]);
   });
 
@@ -250,6 +250,19 @@ describe('docker-compose.yml: Kafka cluster', () => {
     expect(serviceEnv(service('connect')).CONNECT_BOOTSTRAP_SERVERS).toBe(internal);
     expect(serviceEnv(service('ksqldb-server')).KSQL_BOOTSTRAP_SERVERS).toBe(internal);
     expect(serviceEnv(service('dashboard')).KAFKA_BOOTSTRAP_SERVERS).toBe(internal);
+    expect(serviceEnv(service('session-feed')).KAFKA_BOOTSTRAP_SERVERS).toBe(internal);
+  });
+
+  it('runs the session feed from the dashboard image with the scenario of init.sh', () => {
+    const feed = service('session-feed');
+    expect(feed.build).toEqual(service('dashboard').build);
+    expect(feed.image).toBe(service('dashboard').image);
+    expect(serviceEnv(feed).SCENARIO).toBe('pageview'); // the compose loader substitutes ${SCENARIO:-pageview}
+    const command = feed.command as string[];
+    expect(command.slice(0, 4)).toEqual(['node', '--import', 'tsx', 'stack/session-feed-cli.ts']);
+    expect(existsSync(repoPath(command[3]!))).toBe(true);
+    const statusFile = command[command.indexOf('--status-file') + 1]!;
+    expect(commandText(feed.healthcheck!.test)).toContain(statusFile);
   });
 
   it('health-checks each broker on its own internal listener', () => {

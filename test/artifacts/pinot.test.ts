@@ -10,9 +10,11 @@ import {
   DOCKER_BROKER_LIST, PINOT_TABLE_NAMES, PINOT_TABLE_TOPICS, pinotTables, readPinotSchema, readPinotTableConfig,
   schemaColumns, type PinotSchema,
 } from '../../pinot/tables.ts';
+import { scenario as pageview } from '../../scenarios/pageview/index.ts';
 import { repoPath } from './helpers.ts';
 
 const config = loadConfig({});
+const feeds = pageview.sessionFeeds!(config);
 
 const PRIMARY_KEYS: Record<string, string[]> = {
   pageview_country: ['country'],
@@ -82,13 +84,23 @@ describe('pinot/: files', () => {
         for (const [key, value] of Object.entries(stream)) expect(typeof value, key).toBe('string');
       });
 
-      it('reads exactly the value columns the ksql statement writing its topic produces, with matching types', () => {
-        const topic = config.topics[PINOT_TABLE_TOPICS[name]];
+      it('reads exactly the value columns the ksql statement writing its topic produces (through its session feed), with matching types', () => {
+        const read = config.topics[PINOT_TABLE_TOPICS[name]];
+        const feed = feeds.find((f) => f.target === read);
+        const topic = feed?.source ?? read;
         const writers = renderedStatements(config).map(describeStatement).filter((d) => d?.query && d.topic === topic);
         expect(writers).toHaveLength(1);
         const writer = writers[0]!;
-        expect([...writer.valueColumns].sort()).toEqual([...columns].sort());
-        for (const column of columns) {
+        // A session feed adds its delete column, which Pinot's upsert takes as deleteRecordColumn.
+        const written = columns.filter((c) => c !== feed?.deleteColumn);
+        if (feed) {
+          expect(fieldType(schema, feed.deleteColumn)).toBe('BOOLEAN');
+          expect(table.upsertConfig).toMatchObject({ mode: 'FULL', comparisonColumns: [feed.windowEndColumn], deleteRecordColumn: feed.deleteColumn });
+          expect([feed.keyColumn, feed.windowStartColumn]).toEqual(schema.primaryKeyColumns);
+          expect([writer.expressions[feed.windowStartColumn], writer.expressions[feed.windowEndColumn]]).toEqual(['WINDOWSTART', 'WINDOWEND']);
+        }
+        expect([...writer.valueColumns].sort()).toEqual([...written].sort());
+        for (const column of written) {
           const expression = writer.expressions[column]!;
           const expected = /^AS_VALUE\(/.test(expression) ? 'STRING'
             : /^AVG\(/.test(expression) ? 'DOUBLE'
@@ -110,7 +122,7 @@ describe('pinot/tables.ts: pinotTables(config)', () => {
   it('returns the four tables in pipeline order with their config topics', () => {
     const tables = pinotTables(config);
     expect(tables.map((t) => t.name)).toEqual([...PINOT_TABLE_NAMES]);
-    expect(tables.map((t) => t.topic)).toEqual(['topic5', 'topic6', 'topic7', 'topic8']);
+    expect(tables.map((t) => t.topic)).toEqual(['topic5', 'topic6', 'topic7', 'topic8_pinot']);
     for (const t of tables) {
       expect(t.schema.schemaName).toBe(t.name);
       expect(t.tableConfig.tableName).toBe(t.name);
@@ -120,7 +132,7 @@ describe('pinot/tables.ts: pinotTables(config)', () => {
 
   it('substitutes topic names and the broker list from config', () => {
     const custom = loadConfig({
-      TOPIC_PAGEVIEW_COUNTRY: 'by_country', TOPIC_PAGEVIEW_SESSION: 'sessions_out',
+      TOPIC_PAGEVIEW_COUNTRY: 'by_country', TOPIC_PAGEVIEW_SESSION_FEED: 'sessions_out',
       KAFKA_BOOTSTRAP_SERVERS: '10.0.0.1:9092,10.0.0.2:9092',
     });
     const tables = pinotTables(custom);

@@ -96,7 +96,11 @@ describe('views produced, joined and dropped by the join', () => {
     const inPinot = async () => (await pinotRows(stack.pinot.brokerUrl, 'SELECT view_count FROM pageview_country LIMIT 1000')).reduce((n, r) => n + Number(r.view_count), 0);
     await waitFor(`${joined} joined views in Pinot`, async () => ((await inPinot()) === joined ? true : undefined), 120_000, 500);
 
-    const snap = await stack.dashboard.pollNow();
+    // A poll already in flight may have started before Pinot held every view: wait for one that follows.
+    const snap = await waitFor('a poll that sees every joined view', async () => {
+      const s = await apiSnapshot();
+      return s.headline.viewsJoined === joined ? s : undefined;
+    }, 20_000);
     expect(snap.headline.viewsProduced).toBe(views.length);
     expect(snap.headline.viewsProduced).toBe(await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.pageview));
     expect(snap.headline.viewsJoined).toBe(await inPinot());

@@ -1,8 +1,10 @@
 /**
  * The dashboard server against the real Pinot API: the embedded Kafka + embedded Pinot, the project's
  * four tables from pinot/, rows produced with kafkajs on topic5..topic8. The snapshot must hold what
- * Pinot holds; health checks must see Kafka and Pinot up; stopping Pinot must show the error state.
+ * Pinot holds; the views produced are the page-view topic's end offsets on the health strip's Kafka;
+ * health checks must see Kafka and Pinot up; stopping Pinot must show the error state.
  */
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaHealthTarget, pinotHealthTarget, startDashboard, type DashboardHandle, type Snapshot } from '../../dashboard/index.ts';
 import { countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
@@ -87,6 +89,34 @@ describe('dashboard server on the embedded Pinot', () => {
     expect(after.countries[0]).toMatchObject({ label: 'Country 00', views: 900 });
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.headline.eventsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('reads the views produced from the page-view topic on the health strip\'s Kafka: produced - joined = dropped', async () => {
+    const topic = stack.config.topics.pageview;
+    const missing = await dash.pollNow();
+    expect(missing.headline).toMatchObject({ viewsProduced: null, viewsDropped: null, pageviewTopic: topic });
+    expect(missing.headline.viewsNote).toContain(`topic ${topic} does not exist yet`);
+    expect(missing.headline.viewsJoined).toBe(missing.headline.totalViews);
+
+    const admin = new Kafka({ clientId: 'dash-server-test', brokers: stack.cluster.bootstrap().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 5, replicationFactor: 3 }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    // More views than Pinot counts, spread over every partition by key: the extra ones are the "dropped".
+    const joined = (await stack.query('SELECT sum(view_count) FROM pageview_country')).map((r) => Number(r[0]))[0]!;
+    const dropped = 137;
+    const views = Array.from({ length: joined + dropped }, (_, i) => ({ key: String(i % 97), value: JSON.stringify({ session_id: `s${i}`, user_id: i % 97, source: 'Inbox', event_timestamp: T0 + i }) }));
+    for (let i = 0; i < views.length; i += 1000) await stack.producer.send({ topic, acks: -1, messages: views.slice(i, i + 1000) });
+    // A poll already in flight may have read the offsets before the send: wait for one that follows it.
+    const snap = await waitFor('a poll after the views were produced', async () => {
+      const s = await apiSnapshot();
+      return s.headline.viewsProduced === joined + dropped ? s : undefined;
+    });
+    expect(snap.headline).toMatchObject({ viewsJoined: joined, viewsDropped: dropped, viewsNote: null });
+    expect(dash.snapshot().headline).toMatchObject({ viewsProduced: joined + dropped, viewsJoined: joined, viewsDropped: dropped });
   });
 
   it('reports Kafka and Pinot up on /api/health', async () => {

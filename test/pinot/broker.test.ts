@@ -174,6 +174,48 @@ describe('upsert and persistence', () => {
     expect((await query(pinot, 'SELECT count(*) FROM pageview_tumbling')).resultTable.rows).toEqual([[3]]);
   });
 
+  it('hides a primary key whose latest row sets the deleteRecordColumn, and shows it again when a newer row arrives', async () => {
+    const c = pinot.controllerUrl;
+    await http('POST', `${c}/schemas`, readPinotSchema('pageview_session'));
+    const config = readPinotTableConfig('pageview_session');
+    expect(config.upsertConfig).toMatchObject({ comparisonColumns: ['window_end'], deleteRecordColumn: 'deleted' });
+    expect((await http('POST', `${c}/tables`, config)).status).toBe(200);
+    const s = 1_714_566_840_000;
+    const session = (start: number, end: number, users: number, views: number) => ({ source: 'Inbox', window_start: start, window_end: end, user_count: users, view_count: views });
+    await feed(pinot, 'pageview_session', 0, 0, [
+      session(s, s, 1, 1),
+      session(s + 100_000, s + 110_000, 2, 2),
+      // merged into [s, s + 110_000]: the later session is deleted, the earlier one grows
+      { source: 'Inbox', window_start: s + 100_000, window_end: s + 110_000, deleted: true },
+      { source: 'Inbox', window_start: s, window_end: s, deleted: true },
+      session(s, s + 110_000, 3, 4),
+      // a delete older than the stored row (smaller window_end) does not win
+      { source: 'Inbox', window_start: s, window_end: s + 50_000, deleted: true },
+      { source: 'External', window_start: s, window_end: s, deleted: true },
+    ]);
+    const rows = async () => (await query(pinot, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session ORDER BY window_start')).resultTable.rows;
+    expect(await rows()).toEqual([['Inbox', s, s + 110_000, 3, 4]]);
+    expect((await query(pinot, 'SELECT count(*) FROM pageview_session')).resultTable.rows).toEqual([[1]]);
+    expect((await query(pinot, "SELECT count(*) FROM pageview_session WHERE source = 'External'")).resultTable.rows).toEqual([[0]]);
+    await feed(pinot, 'pageview_session', 0, 7, [{ source: 'Inbox', window_start: s, window_end: s + 110_000, deleted: true }]);
+    expect(await rows()).toEqual([]);
+    await feed(pinot, 'pageview_session', 0, 8, [session(s, s + 120_000, 3, 5)]);
+    expect(await rows()).toEqual([['Inbox', s, s + 120_000, 3, 5]]);
+  });
+
+  it('validates deleteRecordColumn as Pinot does', async () => {
+    const c = pinot.controllerUrl;
+    await http('POST', `${c}/schemas`, eventsSchema('deletes', { primaryKeyColumns: ['id'] }));
+    const table = (deleteRecordColumn: string) => realtimeTable('deletes', 'deletes', { upsertConfig: { mode: 'FULL', deleteRecordColumn } });
+    const missing = await http('POST', `${c}/tables`, table('gone'));
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toContain('Column gone specified in deleteRecordColumn does not exist');
+    const multi = await http('POST', `${c}/tables`, table('tags'));
+    expect(multi.status).toBe(400);
+    expect(multi.json.error).toContain('The deleteRecordColumn - tags must be a single-valued column');
+    expect((await http('POST', `${c}/tables`, table('flag'))).status).toBe(200);
+  });
+
   it('skips and counts a row the database rejects without wedging the partition', async () => {
     const c = pinot.controllerUrl;
     await http('POST', `${c}/schemas`, eventsSchema('strict'));

@@ -53,8 +53,12 @@ describe('scenario targets', () => {
       }
       const created = scenario.ksqlStatements(config).map(describeStatement).filter((c) => c !== undefined);
       expect(created.length, name).toBeGreaterThan(0);
-      // every Pinot table reads a topic a statement writes or declares
+      // every Pinot table reads a topic a statement writes or declares, or a session feed of one
       const topics = new Set(created.map((c) => c!.topic));
+      for (const feed of scenario.sessionFeeds?.(config) ?? []) {
+        expect(topics.has(feed.source), `${name}: feed source ${feed.source}`).toBe(true);
+        topics.add(feed.target);
+      }
       for (const table of scenario.pinotTables(config, DOCKER_BROKER_LIST)) expect(topics.has(table.topic), `${name}: ${table.topic}`).toBe(true);
     }
   });
