@@ -4,7 +4,11 @@
  * those users plus some of users never loaded, then the dashboard. The snapshot's numbers must equal what
  * this test produced and what Pinot holds, and the page (headless Chromium) must show them with the reason.
  * Before any page view, the window charts must show their empty-state sentence and no chart axis.
+ * Screenshots of both states go to test/dashboard/artifacts/ (git-ignored).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
@@ -17,6 +21,8 @@ import { createTestDatabase } from '../support/mariadb.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
 import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type UserRow } from '../stack/pipeline-data.ts';
 
+/** Screenshots for people (git-ignored, as browser.test.ts's). */
+const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const USERS = 120;
 const VIEWS = 900;
 /** Views of user ids that are not in MySQL: no match in CLEANED_USERS, dropped like those of cleaned-out users. */
@@ -75,6 +81,8 @@ describe('views produced, joined and dropped by the join', () => {
     const snap = await apiSnapshot();
     expect(snap.headline).toMatchObject({ viewsProduced: 0, viewsJoined: 0, viewsDropped: 0, pageviewTopic: config.topics.pageview, viewsNote: null });
     expect(watched.problems).toEqual([]);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-numbers-empty.png'), fullPage: true });
   });
 
   it('counts every produced view, the joined ones as Pinot holds them, and the rest as dropped, on the page too', async () => {
@@ -127,5 +135,7 @@ describe('views produced, joined and dropped by the join', () => {
     expect(await page.locator('#chart-session').isVisible()).toBe(true);
     expect(await page.locator('#panel-session .empty-note').isVisible()).toBe(false);
     expect(watched.problems).toEqual([]);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-numbers.png'), fullPage: true });
   }, 180_000);
 });
