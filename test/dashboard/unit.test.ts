@@ -100,6 +100,8 @@ describe('snapshot building', () => {
     const compose = dashboardSettings({ PINOT_BROKER_URL: 'http://pinot-broker:8099/', PINOT_CONTROLLER_URL: 'http://pinot-controller:9000', KSQLDB_URL: 'http://ksqldb-server:8088', CONNECT_URL: 'http://connect:8083', DASHBOARD_POLL_MS: '500', KAFKA_BOOTSTRAP_SERVERS: 'kafka1:29092' });
     expect(compose).toMatchObject({ pinotBrokerUrl: 'http://pinot-broker:8099', pinotControllerUrl: 'http://pinot-controller:9000', ksqldbUrl: 'http://ksqldb-server:8088', connectUrl: 'http://connect:8083', pollIntervalMs: 500, kafkaBootstrap: ['kafka1:29092'] });
     expect(() => dashboardSettings({ PINOT_BROKER_URL: 'pinot:8099' })).toThrow(/PINOT_BROKER_URL/);
+    // The produced page views are counted on the configured topic.
+    expect([defaults.pageviewTopic, dashboardSettings({ TOPIC_PAGEVIEW: 'pv_in' }).pageviewTopic]).toEqual(['topic1_PageView', 'pv_in']);
   });
 });
 
