@@ -67,9 +67,6 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({ config, dataDir, scenario, log: (line) => console.log(`  ${line}`) });
   const created = stack.bootstrapSteps.filter((s) => s.status === 'created').length;
   console.log(created === 0 ? 'bootstrap: everything was already there' : `bootstrap: created ${created} item(s)`);
-  console.log(`\nready in ${(stack.startedInMs / 1000).toFixed(1)} s:\n${formatUrls(config)}\n`);
-
-  const stopper = new AbortController();
   const status = new StatusLine();
   const pageview = scenario.name === DEFAULT_SCENARIO;
   // The users already in MySQL, so the line says how many this run added rather than the population.
@@ -77,21 +74,10 @@ async function main(): Promise<void> {
     const before = await rowsIn(stack.mysql.url, config.mysql.database, config.mysql.table);
     if (before !== undefined) status.baseline('users', before);
   }
-  const rate = (args.flags.rate as number | undefined) ?? config.producer.rate;
-  const producing = args.flags['no-produce']
-    ? Promise.resolve()
-    : scenario.produce({
-      config, targets: stack.targets, rate, population: (args.flags.users as number | undefined) ?? DEFAULT_POPULATION,
-      signal: stopper.signal, progress: (label, done) => status.report(label, done),
-    }).catch((error) => console.error(`producers: ${(error as Error).message}`));
-  if (!args.flags['no-produce']) console.log(`producing at ${rate}/s per generator (Ctrl-C stops)`);
-
-  const ticker = setInterval(() => {
-    const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
-    const line = status.render(Date.now(), { headline, rssBytes: process.memoryUsage().rss });
-    process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
-  }, 5000);
-
+  // Ctrl-C handlers first, so a Ctrl-C right after "ready" (or a test's SIGINT) stops cleanly.
+  const stopper = new AbortController();
+  let producing: Promise<void> = Promise.resolve();
+  let ticker: NodeJS.Timeout | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -106,6 +92,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`\nready in ${(stack.startedInMs / 1000).toFixed(1)} s:\n${formatUrls(config)}\n`);
+
+  const rate = (args.flags.rate as number | undefined) ?? config.producer.rate;
+  if (!args.flags['no-produce']) {
+    producing = scenario.produce({
+      config, targets: stack.targets, rate, population: (args.flags.users as number | undefined) ?? DEFAULT_POPULATION,
+      signal: stopper.signal, progress: (label, done) => status.report(label, done),
+    }).catch((error) => console.error(`producers: ${(error as Error).message}`));
+    console.log(`producing at ${rate}/s per generator (Ctrl-C stops)`);
+  }
+
+  ticker = setInterval(() => {
+    const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
+    const line = status.render(Date.now(), { headline, rssBytes: process.memoryUsage().rss });
+    process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
+  }, 5000);
 }
 
 class PortsBusyError extends Error {
