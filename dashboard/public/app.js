@@ -111,8 +111,6 @@
     return { key: 'loading', message: 'Loading: waiting for the first answer from Pinot' };
   }
 
-  var WINDOW_WORDS = { tumbling: 'tumbling', hopping: 'hopping', session: 'session' };
-
   function countryPanelState(s) {
     var early = noDataYet(s);
     if (early) return early;
@@ -129,8 +127,8 @@
     var early = noDataYet(s);
     if (early) return early;
     var panel = s.windows && s.windows[kind];
-    var words = 'No ' + WINDOW_WORDS[kind] + ' windows yet: ';
-    if (!panel || panel.status === 'missing') return { key: 'missing', message: words + 'table pageview_' + kind + ' does not exist in Pinot (sh init.sh creates it).' };
+    var words = 'No ' + kind + ' windows yet: ';
+    if (!panel || panel.status === 'missing') return { key: 'missing', message: words + 'table ' + (panel ? panel.table : 'pageview_' + kind) + ' does not exist in Pinot (sh init.sh creates it).' };
     if (panel.status === 'empty' || panel.series.length === 0) {
       return { key: 'empty', message: words + panel.table + ' has no rows. A window appears once page views arrive (npm run produce -- all).' };
     }
