@@ -1,7 +1,8 @@
 /**
  * The live dashboard: Express + socket.io. Every poll interval the server queries the Pinot broker once,
- * checks the components' health, and pushes one snapshot to every browser; a browser that connects gets
- * the latest snapshot at once. Read-only: GET/HEAD only, no endpoint changes data.
+ * then reads the page-view topic's end offsets from Kafka (views produced, against the views Pinot counts
+ * as joined), checks the components' health, and pushes one snapshot to every browser; a browser that
+ * connects gets the latest snapshot at once. Read-only: GET/HEAD only, no endpoint changes data.
  *
  *   const dash = await startDashboard({ port: 8501, pinotBrokerUrl: 'http://127.0.0.1:8099', pollIntervalMs: 15000 });
  *   … dash.url …
