@@ -50,11 +50,9 @@ export const PANEL_ROW_LIMIT = 2_000;
 const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 
 /** Checks a scenario's panel list once, when the dashboard starts: a wrong spec is a bug to name at once. */
-export function checkScenarioDashboard(dashboard: ScenarioDashboard): void {
+export function checkScenarioDashboard(dashboard: ScenarioPage): void {
   const seen = new Set<string>();
-  // Any DashboardPanel is a PanelSpec (the page's options are optional): read them where declared.
-  const panels: readonly PanelSpec[] = dashboard.panels;
-  for (const panel of panels) {
+  for (const panel of dashboard.panels) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(panel.id)) throw new Error(`dashboard panel id "${panel.id}" must be lower-case letters, digits and dashes`);
     if (seen.has(panel.id)) throw new Error(`dashboard panel id "${panel.id}" is used twice`);
     seen.add(panel.id);

@@ -160,7 +160,8 @@
   }
 
   function lineDataset(label, points, color) {
-    return { label: label, data: points, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0.2 };
+    // Monotone curves never overshoot a point: no loops or dips below zero between close points.
+    return { label: label, data: points, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0.2, cubicInterpolationMode: 'monotone' };
   }
 
   /** A column name that may wrap after its underscores (session_start), as text nodes and <wbr>. */
