@@ -17,6 +17,8 @@ export interface ClickstreamTopics {
   eventsPerMin: string;
   pagesPerMin: string;
   clickUserSessions: string;
+  /** What Pinot's click_user_sessions reads: CLICK_USER_SESSIONS with deleted sessions as delete rows (pinot/session-feed.ts). */
+  clickUserSessionsFeed: string;
   errorsPerMinAlert: string;
   errorsPerMin: string;
   enrichedErrorCodesCount: string;
@@ -96,6 +98,7 @@ export function loadClickstreamConfig(env: Env = process.env): ClickstreamConfig
       eventsPerMin: topic('EVENTS_PER_MIN', 'EVENTS_PER_MIN'),
       pagesPerMin: topic('PAGES_PER_MIN', 'PAGES_PER_MIN'),
       clickUserSessions: topic('CLICK_USER_SESSIONS', 'CLICK_USER_SESSIONS'),
+      clickUserSessionsFeed: topic('CLICK_USER_SESSIONS_FEED', 'CLICK_USER_SESSIONS_PINOT'),
       errorsPerMinAlert: topic('ERRORS_PER_MIN_ALERT', 'ERRORS_PER_MIN_ALERT'),
       errorsPerMin: topic('ERRORS_PER_MIN', 'ERRORS_PER_MIN'),
       enrichedErrorCodesCount: topic('ENRICHED_ERROR_CODES_COUNT', 'ENRICHED_ERROR_CODES_COUNT'),

@@ -12,7 +12,8 @@ export interface CourseActivityConfig {
   table: string;
   /** The CDC connector's topic.prefix: the log topic is <prefix>.<database>.<table> (the seed's demo.demo.mdl_logstore_standard_log). */
   topicPrefix: string;
-  topics: { sessions: string; sessionsLatest: string; predictionAgg: string; prediction: string; inRisk: string };
+  /** sessionsFeed: what Pinot's moodle_sessions reads, the sessions with deleted ones as delete rows (pinot/session-feed.ts). */
+  topics: { sessions: string; sessionsFeed: string; sessionsLatest: string; predictionAgg: string; prediction: string; inRisk: string };
   sessionGapMinutes: number;
   /** prediction > this is at risk (the seed's 0.7). */
   riskThreshold: number;
@@ -34,6 +35,7 @@ export function loadCourseActivityConfig(env: Env = process.env): CourseActivity
     // ksqlDB's default topic names (the upper-cased source names), as in the seed.
     topics: {
       sessions: topic('SESSIONS', 'MOODLE_LOGS_SESSIONS_PER_15MINS'),
+      sessionsFeed: topic('SESSIONS_FEED', 'MOODLE_LOGS_SESSIONS_PER_15MINS_PINOT'),
       sessionsLatest: topic('SESSIONS_LATEST', 'MOODLE_SESSIONS_LATEST'),
       predictionAgg: topic('PREDICTION_AGG', 'MOODLE_LOGS_PREDICTION_AGG'),
       prediction: topic('PREDICTION', 'MOODLE_LOGS_PREDICTION'),

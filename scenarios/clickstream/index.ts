@@ -31,12 +31,21 @@ export function clickstreamScenario(fixed?: ClickstreamConfig): Scenario {
         // Tables' topics: the latest row per key is all that counts.
         { name: topics.codes, configs: { 'cleanup.policy': 'compact' } },
         { name: topics.users, configs: { 'cleanup.policy': 'compact' } },
+        // Read by Pinot, so it must exist before the table is created (as many partitions as CLICK_USER_SESSIONS).
+        { name: topics.clickUserSessionsFeed },
       ];
     },
     mysqlTables: () => [],
     connectors: () => [],
     ksqlStatements: (config) => clickstreamStatements(config, settings()),
     pinotTables: (_config, brokerList) => clickstreamPinotTables(settings(), brokerList),
+    sessionFeeds: () => {
+      const { topics } = settings();
+      return [{
+        source: topics.clickUserSessions, target: topics.clickUserSessionsFeed,
+        keyColumn: 'username', windowStartColumn: 'session_start', windowEndColumn: 'event_ts', deleteColumn: 'deleted',
+      }];
+    },
     produce: (context) => produceClickstream(context, settings()),
     dashboard: () => clickstreamDashboard(settings()),
   };

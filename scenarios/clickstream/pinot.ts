@@ -10,7 +10,8 @@ import { pinotTablesFromFolder, type PinotTable } from '../../pinot/tables.ts';
 export const CLICKSTREAM_PINOT_TABLES = {
   events_per_min: 'eventsPerMin',
   pages_per_min: 'pagesPerMin',
-  click_user_sessions: 'clickUserSessions',
+  // through the session feed, so sessions merged away by late clicks are deleted (pinot/session-feed.ts)
+  click_user_sessions: 'clickUserSessionsFeed',
   errors_per_min_alert: 'errorsPerMinAlert',
   errors_per_min: 'errorsPerMin',
   enriched_error_codes_count: 'enrichedErrorCodesCount',

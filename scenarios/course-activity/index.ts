@@ -52,8 +52,10 @@ export function courseActivityScenario(fixed?: CourseActivityConfig): Scenario {
       + "user's 15-minute sessions, aggregates them per user and filters a scoring producer's predictions into the at-risk "
       + 'stream (prediction > 0.7); Pinot serves sessions and at-risk users to the dashboard.',
     // One partition, as the seed's tables had: the CDC records then reach ksqlDB in binlog (= time) order,
-    // so no session is found twice and merged later (Pinot keeps rows that a merge deletes).
-    topics: () => [{ name: logTopic(settings()), partitions: 1 }],
+    // so no session is found twice and merged later (the per-user aggregate reads the sessions' changelog
+    // as a stream, which skips the tombstones of merged-away sessions; Pinot gets them through the feed).
+    // The session feed's topic is read by Pinot, so it exists before the table (partitions as the sessions' topic).
+    topics: () => [{ name: logTopic(settings()), partitions: 1 }, { name: settings().topics.sessionsFeed }],
     mysqlTables: () => {
       const s = settings();
       return [{
@@ -73,6 +75,13 @@ export function courseActivityScenario(fixed?: CourseActivityConfig): Scenario {
     connectors: (_config: AppConfig, targets) => [cdcConnector(settings(), targets)],
     ksqlStatements: (config) => courseActivityStatements(config, settings()),
     pinotTables: (_config, brokerList) => courseActivityPinotTables(settings(), brokerList),
+    sessionFeeds: () => {
+      const { topics } = settings();
+      return [{
+        source: topics.sessions, target: topics.sessionsFeed,
+        keyColumn: 'user_id', windowStartColumn: 'start_date', windowEndColumn: 'end_date', deleteColumn: 'deleted',
+      }];
+    },
     produce: (context) => produceCourseActivity(context, settings()),
     dashboard: () => courseActivityDashboard(settings()),
   };

@@ -142,13 +142,21 @@ describe('clickstream statements, Pinot tables and dashboard', () => {
     expect(rendered).not.toContain('${');
   });
 
-  it('feeds every Pinot table from the statement writing its topic, column for column', () => {
+  it('feeds every Pinot table from the statement writing its topic (through a session feed for sessions), column for column', () => {
     const tables = scenario.pinotTables(config, 'b1:9092,b2:9092');
+    const feeds = scenario.sessionFeeds!(config);
+    expect(feeds.map((f) => f.source)).toEqual([settings.topics.clickUserSessions]);
     expect(tables.map((t) => t.name).sort()).toEqual(Object.keys(CLICKSTREAM_PINOT_TABLES).sort());
     for (const table of tables) {
-      const writer = created.find((c) => c.topic === table.topic);
+      const feed = feeds.find((f) => f.target === table.topic);
+      const writer = created.find((c) => c.topic === (feed?.source ?? table.topic));
       expect(writer, table.name).toBeDefined();
-      expect(schemaColumns(table.schema).sort(), table.name).toEqual([...writer!.valueColumns].sort());
+      const written = schemaColumns(table.schema).filter((c) => c !== feed?.deleteColumn);
+      expect(written.sort(), table.name).toEqual([...writer!.valueColumns].sort());
+      if (feed) {
+        expect(table.tableConfig.upsertConfig).toMatchObject({ comparisonColumns: [feed.windowEndColumn], deleteRecordColumn: feed.deleteColumn });
+        expect([writer!.expressions[feed.windowStartColumn], writer!.expressions[feed.windowEndColumn]]).toEqual(['WINDOWSTART', 'WINDOWEND']);
+      }
       expect(table.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.broker.list']).toBe('b1:9092,b2:9092');
       for (const key of table.schema.primaryKeyColumns ?? []) expect(writer!.valueColumns).toContain(key);
     }
