@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import { ConfigError, DEFAULT_DATA_DIR, DEFAULT_PRODUCER_RATE, loadConfig, stackPorts, type AppConfig } from '../config/index.ts';
 import { DEFAULT_SCENARIO, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
 import { StatusLine, type ViewsHeadline } from './status-line.ts';
 import { formatUrls } from './urls.ts';
@@ -54,13 +55,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
   await checkPortsFree(config);
-  const root = path.resolve(config.dataDir);
-  if (args.flags.reset) resetData(scenarioData(root, scenario.name));
-  const { dir: dataDir, paths, legacy } = scenarioData(root, scenario.name);
-  if (legacy) {
-    console.log(`note: ${dataDir} holds PageView data from before each scenario had its own folder; PageView keeps `
-      + `using it there. \`npm start -- --reset\` deletes it (${formatSize(paths)}) and starts over in ${path.join(root, DEFAULT_SCENARIO)}.`);
-  }
+  const dataDir = chooseDataDir(path.resolve(config.dataDir), scenario.name, args.flags.reset === true);
   console.log(`starting the embedded stack for ${scenario.title} (data in ${dataDir})...`);
   // Loaded only now: the servers' modules take a few seconds to load, and a failed check needs none of them.
   const { startEmbeddedStack } = await import('./embedded-stack.ts');
@@ -68,13 +63,26 @@ async function main(): Promise<void> {
   const created = stack.bootstrapSteps.filter((s) => s.status === 'created').length;
   console.log(created === 0 ? 'bootstrap: everything was already there' : `bootstrap: created ${created} item(s)`);
   const status = new StatusLine();
-  const pageview = scenario.name === DEFAULT_SCENARIO;
   // The users already in MySQL, so the line says how many this run added rather than the population.
-  if (pageview) {
+  if (scenario.name === DEFAULT_SCENARIO) {
     const before = await rowsIn(stack.mysql.url, config.mysql.database, config.mysql.table);
     if (before !== undefined) status.baseline('users', before);
   }
-  // Ctrl-C handlers first, so a Ctrl-C right after "ready" (or a test's SIGINT) stops cleanly.
+  runUntilStopped(stack, config, status, {
+    rate: (args.flags.rate as number | undefined) ?? config.producer.rate,
+    population: (args.flags.users as number | undefined) ?? DEFAULT_POPULATION,
+    produce: !args.flags['no-produce'],
+  });
+}
+
+/**
+ * Prints "ready", runs the producers and the status line every 5 s until Ctrl-C or SIGTERM, then
+ * stops the producers and every service. The signal handlers are in place before "ready" is printed.
+ */
+function runUntilStopped(
+  stack: EmbeddedStack, config: AppConfig, status: StatusLine, options: { rate: number; population: number; produce: boolean },
+): void {
+  const { scenario } = stack;
   const stopper = new AbortController();
   let producing: Promise<void> = Promise.resolve();
   let ticker: NodeJS.Timeout | undefined;
@@ -94,15 +102,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   console.log(`\nready in ${(stack.startedInMs / 1000).toFixed(1)} s:\n${formatUrls(config)}\n`);
 
-  const rate = (args.flags.rate as number | undefined) ?? config.producer.rate;
-  if (!args.flags['no-produce']) {
+  if (options.produce) {
     producing = scenario.produce({
-      config, targets: stack.targets, rate, population: (args.flags.users as number | undefined) ?? DEFAULT_POPULATION,
+      config, targets: stack.targets, rate: options.rate, population: options.population,
       signal: stopper.signal, progress: (label, done) => status.report(label, done),
     }).catch((error) => console.error(`producers: ${(error as Error).message}`));
-    console.log(`producing at ${rate}/s per generator (Ctrl-C stops)`);
+    console.log(`producing at ${options.rate}/s per generator (Ctrl-C stops)`);
   }
-
+  const pageview = scenario.name === DEFAULT_SCENARIO;
   ticker = setInterval(() => {
     const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
     const line = status.render(Date.now(), { headline, rssBytes: process.memoryUsage().rss });
@@ -153,6 +160,20 @@ interface ScenarioData {
   paths: string[];
   /** PageView data at the top of DATA_DIR, from before each scenario had its own folder. */
   legacy: boolean;
+}
+
+/**
+ * The scenario's data directory, after --reset deleted it when asked. PageView data left at the top of
+ * DATA_DIR by an earlier version stays PageView's (named, with how to start over) rather than orphaned.
+ */
+function chooseDataDir(root: string, scenario: string, reset: boolean): string {
+  if (reset) resetData(scenarioData(root, scenario));
+  const { dir, paths, legacy } = scenarioData(root, scenario);
+  if (legacy) {
+    console.log(`note: ${dir} holds PageView data from before each scenario had its own folder; PageView keeps `
+      + `using it there. \`npm start -- --reset\` deletes it (${formatSize(paths)}) and starts over in ${path.join(root, DEFAULT_SCENARIO)}.`);
+  }
+  return dir;
 }
 
 function scenarioData(root: string, scenario: string): ScenarioData {
