@@ -136,6 +136,26 @@ describe('query console in a browser', () => {
     await context.close();
   });
 
+  it('loads with no failed request: its icon is declared in the page, not asked of the controller', async () => {
+    const page = await browser.newPage();
+    // Chromium's favicon fetch is not a page request in Playwright; its 404 shows only as a console error.
+    const errors: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('response', (response) => { if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`); });
+    await page.goto(`${pinot.controllerUrl}/`, { waitUntil: 'networkidle' });
+    await page.locator('li.table[data-table="web"] .cols tr').first().waitFor({ state: 'attached' });
+    expect(await page.evaluate(() => document.querySelector('link[rel="icon"]')?.getAttribute('href') ?? null)).toMatch(/^data:image\/svg\+xml,/);
+    // The icon is our own bytes: it decodes as an SVG image the page's CSP (img-src data:) lets in.
+    const size = await page.evaluate(async () => {
+      const img = new Image();
+      img.src = document.querySelector('link[rel="icon"]')!.getAttribute('href')!;
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    });
+    expect(size).toEqual([16, 16]);
+    expect(errors).toEqual([]);
+  });
+
   it('shows Pinot exceptions for a bad query', async () => {
     const page = await browser.newPage();
     await page.goto(`${pinot.controllerUrl}/`);
