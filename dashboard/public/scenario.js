@@ -14,8 +14,9 @@
   var COLORS = ['#3b6fd8', '#1f9d55', '#d9822b', '#8e44ad', '#c0392b', '#16a085', '#2c3e50', '#b7950b', '#d6336c', '#5c940d'];
   /** The series beyond a panel's topSeries: one grey, unlined set of points. */
   var OTHERS_COLOR = 'rgba(110, 120, 130, 0.55)';
-  /** Axis labels longer than this are shortened with an ellipsis; tooltips keep the full text. */
-  var LABEL_CHARS = 16;
+  /** Bar labels wrap onto lines of this many characters, at most LABEL_LINES of them, then an ellipsis; tooltips keep the full text. */
+  var LABEL_CHARS = 14;
+  var LABEL_LINES = 2;
   var state = { snapshot: null, updates: 0, connected: false, everConnected: false, clockOffsetMs: 0 };
   var charts = {};
   /** Each panel's last drawn state and rows, as JSON: a poll that changed nothing redraws nothing. */
@@ -49,6 +50,17 @@
     return (today ? '' : d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ') + fmtClock(ms);
   }
   function shorten(text, max) { text = String(text); return text.length > max ? text.slice(0, max - 1) + '\u2026' : text; }
+  /** A label as lines (Chart.js draws an array as lines): "Standard extended stay" -> ["Standard", "extended stay"]. */
+  function wrapLabel(text, width, maxLines) {
+    var lines = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      var last = lines.length ? lines[lines.length - 1] : null;
+      if (last !== null && (last + ' ' + word).length <= width) lines[lines.length - 1] = last + ' ' + word;
+      else lines.push(word);
+    });
+    if (lines.length > maxLines) lines = lines.slice(0, maxLines - 1).concat(shorten(lines.slice(maxLines - 1).join(' '), width));
+    return lines.map(function (line) { return shorten(line, width); });
+  }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
   function toNumber(v) { var n = typeof v === 'number' ? v : Number(v); return isFinite(n) ? n : null; }
 
@@ -121,8 +133,8 @@
         maintainAspectRatio: false, responsive: true, animation: ANIMATION,
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } } },
         scales: {
-          // Long labels (hotel categories, names) are shortened on the axis; the tooltip shows them whole.
-          x: { ticks: { callback: function (v) { return shorten(this.getLabelForValue(Number(v)), LABEL_CHARS); } } },
+          // Long labels (hotel categories, names) wrap on the axis, shortened past two lines; the tooltip shows them whole.
+          x: { ticks: { callback: function (v) { return wrapLabel(this.getLabelForValue(Number(v)), LABEL_CHARS, LABEL_LINES); } } },
           y: { beginAtZero: true },
         },
       },
