@@ -64,7 +64,7 @@
     });
   }
 
-  function makeLine(id) {
+  function makeLine(id, xTitle, tooltipTitle) {
     return new Chart($(id), {
       type: 'line',
       data: { datasets: [] },
@@ -77,13 +77,13 @@
           legend: { position: 'bottom' },
           tooltip: {
             callbacks: {
-              title: function (items) { return items.length ? 'window ' + fmtClock(items[0].parsed.x) : ''; },
+              title: function (items) { return items.length ? tooltipTitle(items[0]) : ''; },
               label: function (ctx) { return ctx.dataset.label + ': ' + fmtInt(ctx.parsed.y) + ' users'; },
             },
           },
         },
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: 'window start' } },
+          x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: xTitle } },
           y: { beginAtZero: true, title: { display: true, text: 'users' } },
         },
       },
@@ -93,7 +93,20 @@
   function initCharts() {
     charts.users = makeBar('chart-users', 'Users', '#3b6fd8', 0);
     charts.age = makeBar('chart-age', 'Average age', '#1f9d55', 1);
-    WINDOW_KINDS.forEach(function (kind) { charts[kind] = makeLine('chart-' + kind); });
+    charts.tumbling = makeLine('chart-tumbling', 'window start', windowTitle);
+    charts.hopping = makeLine('chart-hopping', 'window start', windowTitle);
+    charts.session = makeLine('chart-session', 'time (a line per session, from its first view to its last)', sessionTitle);
+  }
+
+  function windowTitle(item) { return 'window ' + fmtClock(item.parsed.x); }
+
+  /** The session under the pointer: its start and end (the segment's two points share y and sit side by side). */
+  function sessionTitle(item) {
+    var data = item.dataset.data;
+    var i = item.dataIndex - (item.dataIndex % 3);
+    var start = data[i];
+    var end = data[i + 1];
+    return start && end ? 'session ' + fmtClock(start.x) + ' to ' + fmtClock(end.x) : 'session';
   }
 
   // ---------------------------------------------------------------- rendering
@@ -201,12 +214,24 @@
         chart.data.datasets = series.map(function (line, i) {
           var color = colorFor(line.source, i);
           var dataset = bySource[line.source] || { label: line.source, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0 };
-          dataset.data = line.points.map(function (p) { return { x: p.x, y: p.y }; });
+          dataset.data = kind === 'session' ? sessionSegments(line.points) : line.points.map(function (p) { return { x: p.x, y: p.y }; });
           return dataset;
         });
         chart.update();
       }
     });
+  }
+
+  /**
+   * A session is drawn as a flat segment from its start to its end at its user count, so a live session
+   * shows how long it has lasted; a null point between sessions keeps them apart (no line joins two).
+   */
+  function sessionSegments(points) {
+    var data = [];
+    points.slice().sort(function (a, b) { return a.x - b.x; }).forEach(function (p) {
+      data.push({ x: p.x, y: p.y }, { x: p.windowEnd, y: p.y }, { x: p.windowEnd, y: null });
+    });
+    return data;
   }
 
   function known(n) { return typeof n === 'number' && isFinite(n); }

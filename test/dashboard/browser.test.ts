@@ -140,10 +140,14 @@ describe('dashboard in headless Chromium', () => {
     expect(c.age!.labels).toEqual(c.users!.labels);
     expect(c.age!.datasets[0]!.data.slice(0, 10)).toEqual(pinotCountries.slice(0, 10).map((r) => Math.round(Number(r[2]) * 10) / 10));
     for (const kind of ['tumbling', 'hopping', 'session'] as const) {
-      const rows = (await stack.query(`SELECT source, window_start, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [string, number, number][];
+      const rows = (await stack.query(`SELECT source, window_start, window_end, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [string, number, number, number][];
+      // Windows are points at their start; a session is a segment from its start to its end, then a gap.
+      const points = (r: [string, number, number, number]) => (kind === 'session'
+        ? [{ x: Number(r[1]), y: Number(r[3]) }, { x: Number(r[2]), y: Number(r[3]) }, { x: Number(r[2]), y: null }]
+        : [{ x: Number(r[1]), y: Number(r[3]) }]);
       const expected = ['External', 'Homepage', 'Inbox'].map((source) => ({
         label: source,
-        data: rows.filter((r) => r[0] === source).map((r) => ({ x: Number(r[1]), y: Number(r[2]) })),
+        data: rows.filter((r) => r[0] === source).flatMap(points),
       }));
       expect(c[kind]!.datasets, kind).toEqual(expected);
     }

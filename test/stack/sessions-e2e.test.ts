@@ -143,12 +143,17 @@ describe('session windows end to end', () => {
     await page.goto(stack.dashboard.url);
     const drawn = await waitFor('the session chart to draw the final sessions', async () => {
       const datasets = await page.evaluate(() => {
-        const charts = (window as unknown as { dashboardCharts?: Record<string, { data: { datasets: { label: string; data: { x: number; y: number }[] }[] } }> }).dashboardCharts;
+        const charts = (window as unknown as { dashboardCharts?: Record<string, { data: { datasets: { label: string; data: { x: number; y: number | null }[] }[] } }> }).dashboardCharts;
         return charts?.session?.data.datasets.map((d) => ({ label: d.label, data: d.data.map((p) => ({ x: p.x, y: p.y })) })) ?? [];
       });
-      const points = datasets.flatMap((d) => d.data.map((p) => `${d.label}@${p.x}=${p.y}`)).sort();
-      const want = expected.map((s) => `${s.source}@${s.window_start}=${s.user_count}`).sort();
-      return JSON.stringify(points) === JSON.stringify(want) ? datasets : undefined;
+      // Each session is drawn as a segment: (start, users), (end, users), then a gap (end, null).
+      const segments = datasets.flatMap((d) => {
+        const out: string[] = [];
+        for (let i = 0; i + 2 < d.data.length + 1; i += 3) out.push(`${d.label}@${d.data[i]!.x}-${d.data[i + 1]?.x}=${d.data[i]!.y}/${d.data[i + 1]?.y}/${String(d.data[i + 2]?.y)}`);
+        return out;
+      }).sort();
+      const want = expected.map((s) => `${s.source}@${s.window_start}-${s.window_end}=${s.user_count}/${s.user_count}/null`).sort();
+      return JSON.stringify(segments) === JSON.stringify(want) ? datasets : undefined;
     }, 30_000, 300);
     expect(drawn.map((d) => d.label).sort()).toEqual(['External', 'Homepage', 'Inbox']);
     expect(problems).toEqual([]);
