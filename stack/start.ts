@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   console.log(`starting the embedded stack for ${scenario.title} (data in ${dataDir})...`);
   // Loaded only now: the servers' modules take a few seconds to load, and a failed check needs none of them.
   const { startEmbeddedStack } = await import('./embedded-stack.ts');
-  const stack = await startEmbeddedStack({ config, dataDir, scenario, log: (line) => console.log(`  ${line}`) });
+  const stack = await startEmbeddedStack({ config, dataDir, scenario, log: (line) => console.log(`  ${line}`) }).catch(async (error: Error) => {
+    // A port taken after the check (a race): report it as the check does, with npm start's variables.
+    if (/already in use|EADDRINUSE/.test(error.message)) await checkPortsFree(config);
+    throw error;
+  });
   const created = stack.bootstrapSteps.filter((s) => s.status === 'created').length;
   console.log(created === 0 ? 'bootstrap: everything was already there' : `bootstrap: created ${created} item(s)`);
   const status = new StatusLine();
