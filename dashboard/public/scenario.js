@@ -99,12 +99,20 @@
     stats.classList.toggle('hidden', stats.children.length === 0);
   }
 
+  /**
+   * Time ticks for a plot this wide: a "15:33:07" label needs about 80 px. Chart.js assumes 40 px per
+   * tick on a linear axis and, with rotation off, draws the labels over each other on a phone.
+   */
+  function timeTickLimit(width) { return Math.max(2, Math.min(8, Math.floor(width / 80))); }
+
   function makeLine(canvas, p) {
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: [] },
       options: {
         maintainAspectRatio: false, responsive: true, animation: ANIMATION,
+        // Runs before the redraw that follows every resize (phone rotated, window narrowed).
+        onResize: function (chart, size) { chart.options.scales.x.ticks.maxTicksLimit = timeTickLimit(size.width); },
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
@@ -118,7 +126,9 @@
         },
         scales: {
           // No rotation: Chart.js skips tick labels that do not fit instead of slanting them over the legend.
-          x: { type: 'linear', bounds: 'data', ticks: { maxTicksLimit: 8, maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
+          // The axis spans the data (no empty stretch to the next round time), labelled at round times only:
+          // the data's own first and last times as extra ticks would crowd their neighbours.
+          x: { type: 'linear', bounds: 'data', ticks: { includeBounds: false, maxTicksLimit: timeTickLimit(canvas.parentElement ? canvas.parentElement.clientWidth : 640), maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
           y: { beginAtZero: true },
         },
       },

@@ -48,6 +48,7 @@ export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioPage 
         sql: 'SELECT event_ts, SUM(pages) AS pages FROM pages_per_min GROUP BY event_ts ORDER BY event_ts LIMIT 2000',
         x: 'event_ts', y: ['pages'],
         description: `page views in ${windows.pagesSeconds} s windows, every ${windows.pagesAdvanceSeconds} s`,
+        note: `The dips are the generator's ${traffic.pauseSeconds} s pauses, as in the clicks per minute.`,
       },
       {
         id: 'errors-per-minute', title: 'Errors per minute by status', kind: 'line',

@@ -26,16 +26,20 @@ import { countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts', 'screenshots');
 const MINUTE = 60_000;
-/** Thirty minutes of event time ending on the last whole minute. */
+/**
+ * Minutes of event time, ending on the last whole minute: 18 is a range where Chart.js's own tick
+ * count put six time labels over each other on a phone's axis.
+ */
+const SPAN_MINUTES = 18;
 const END = Math.floor(Date.now() / MINUTE) * MINUTE;
-const START = END - 30 * MINUTE;
+const START = END - SPAN_MINUTES * MINUTE;
 const VIEWPORTS = { desktop: { width: 1400, height: 1000 }, phone: { width: 390, height: 844 } } as const;
 
 type Row = Record<string, unknown>;
 
 // ---------------------------------------------------------------------------------------- the rows
 
-/** The PageView tables: countries with long names, three sources over 20 windows. */
+/** The PageView tables: countries with long names, three sources over the span in windows. */
 function pageviewRows(rng: Rng): Record<string, Row[]> {
   const countries = [
     'United Kingdom of Great Britain and Northern Ireland', 'South Georgia and the South Sandwich Islands', 'Democratic Republic of the Congo',
@@ -43,7 +47,7 @@ function pageviewRows(rng: Rng): Record<string, Row[]> {
     'Heard Island and McDonald Islands', 'Kenya', 'Norway', 'India',
   ];
   const windows = (step: number, length: number): Row[] => ['Homepage', 'Inbox', 'External'].flatMap((source, s) =>
-    Array.from({ length: 20 }, (_, w) => windowRow(source, START + w * step, START + w * step + length, 5 + s * 3 + rng.int(0, 6), 20 + rng.int(0, 30))));
+    Array.from({ length: SPAN_MINUTES }, (_, w) => windowRow(source, START + w * step, START + w * step + length, 5 + s * 3 + rng.int(0, 6), 20 + rng.int(0, 30))));
   return {
     pageview_country: countries.map((c, i) => countryRow(c, 80 - i * 5, 20 + rng.int(0, 40) + rng.int(0, 9) / 10, (80 - i * 5) * 3)),
     pageview_tumbling: windows(MINUTE, MINUTE),
@@ -63,10 +67,10 @@ function clickstreamRows(rng: Rng): Record<string, Row[]> {
     for (let t = from; t < to; t += 1000) if ((t - START) % cycle < traffic.activeSeconds * 1000) active += 1000;
     return active;
   };
-  const minutes = Array.from({ length: 30 }, (_, m) => START + m * MINUTE);
+  const minutes = Array.from({ length: SPAN_MINUTES }, (_, m) => START + m * MINUTE);
   const perUserMinute = users.flatMap((u) => minutes.map((ts) => ({ userid: u.user_id, event_ts: ts, events: Math.round(activeMsIn(ts, ts + MINUTE) / 1000 / (3 + rng.int(0, 4))) })))
     .filter((r) => r.events > 0);
-  const sessions = users.flatMap((u) => Array.from({ length: Math.floor(30 * MINUTE / cycle) }, (_, c) => {
+  const sessions = users.flatMap((u) => Array.from({ length: Math.floor(SPAN_MINUTES * MINUTE / cycle) }, (_, c) => {
     const start = START + c * cycle + rng.int(0, 5000);
     const events = rng.int(5, 40);
     return { username: u.username, session_start: start, event_ts: START + c * cycle + traffic.activeSeconds * 1000 - rng.int(0, 5000), events, bytes: events * rng.int(1000, 6000) };
@@ -89,7 +93,7 @@ function clickstreamRows(rng: Rng): Record<string, Row[]> {
 /** Course activity: 40 users' sessions and their predictions. */
 function courseActivityRows(rng: Rng): Record<string, Row[]> {
   const sessions = Array.from({ length: 40 }, (_, u) => Array.from({ length: rng.int(1, 6) }, (_, s) => {
-    const start = START + s * 5 * MINUTE + rng.int(0, 120) * 1000;
+    const start = START + s * 3 * MINUTE + rng.int(0, 120) * 1000;
     const duration = rng.int(60, 600);
     return { user_id: u + 1, start_date: start, end_date: start + duration * 1000, activities: rng.int(1, 30), duration };
   })).flat();
@@ -99,10 +103,10 @@ function courseActivityRows(rng: Rng): Record<string, Row[]> {
   };
 }
 
-/** Stay categories: the five categories over 30 one-minute windows and their totals. */
+/** Stay categories: the five categories over one-minute windows and their totals. */
 function stayCategoriesRows(rng: Rng): Record<string, Row[]> {
   const categories = ['Erroneous data', 'Short stay', 'Standard stay', 'Standard extended stay', 'Long stay'];
-  const windows = categories.flatMap((c) => Array.from({ length: 30 }, (_, w) => ({ stay_category: c, event_ts: START + w * MINUTE, searches: rng.int(1, 30), hotels: rng.int(1, 20) })));
+  const windows = categories.flatMap((c) => Array.from({ length: SPAN_MINUTES }, (_, w) => ({ stay_category: c, event_ts: START + w * MINUTE, searches: rng.int(1, 30), hotels: rng.int(1, 20) })));
   return {
     stay_categories_per_window: windows,
     stay_counts: categories.map((c) => {
@@ -216,15 +220,34 @@ interface Layout {
   overflowingPanels: string[];
   /** Tables that need a horizontal scroll inside their box. */
   scrollingTables: string[];
-  /** Largest legend of any chart. */
+  /** Each chart's legend entries. */
   legendItems: Record<string, number>;
+  /** Charts whose x-axis labels overlap: [chart, label, next label]. */
+  overlappingTicks: string[][];
   /** Stat panels: [top, height] each. */
   stats: [number, number][];
 }
 
+interface ChartView {
+  ctx: CanvasRenderingContext2D;
+  legend?: { legendItems?: unknown[] };
+  scales: Record<string, { isHorizontal(): boolean; getLabelItems(): { label: string | string[]; font: { string: string }; options: { translation: [number, number]; textAlign: string } }[] }>;
+}
+
 function layout(page: Page): Promise<Layout> {
   return page.evaluate(() => {
-    const w = window as unknown as { scenarioCharts?: Record<string, { legend?: { legendItems?: unknown[] } }>; dashboardCharts?: Record<string, { legend?: { legendItems?: unknown[] } }> };
+    const w = window as unknown as { scenarioCharts?: Record<string, ChartView>; dashboardCharts?: Record<string, ChartView> };
+    const charts = Object.entries(w.scenarioCharts ?? w.dashboardCharts ?? {});
+    /** Horizontal-axis labels drawn unrotated side by side must not overlap (rotated ones never touch). */
+    const overlaps = ([id, chart]: [string, ChartView]): string[][] => Object.values(chart.scales).filter((s) => s.isHorizontal()).flatMap((scale) => {
+      const items = scale.getLabelItems().filter((i) => i.options.textAlign === 'center');
+      const span = (i: (typeof items)[number]): [number, number] => {
+        chart.ctx.font = i.font.string;
+        const width = Math.max(...[i.label].flat().map((line) => chart.ctx.measureText(line).width));
+        return [i.options.translation[0] - width / 2, i.options.translation[0] + width / 2];
+      };
+      return items.slice(1).flatMap((item, k) => (span(items[k]!)[1] > span(item)[0] ? [[id, String(items[k]!.label), String(item.label)]] : []));
+    });
     const name = (e: Element) => e.getAttribute('data-panel') ?? e.id ?? e.className;
     const panels = [...document.querySelectorAll('.panel, [data-panel]')];
     return {
@@ -232,7 +255,8 @@ function layout(page: Page): Promise<Layout> {
       innerWidth: window.innerWidth,
       overflowingPanels: panels.filter((p) => p.scrollWidth > p.clientWidth + 1).map(name),
       scrollingTables: [...document.querySelectorAll('.table-box')].filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => name(b.closest('.panel, [data-panel]') ?? b)),
-      legendItems: Object.fromEntries(Object.entries(w.scenarioCharts ?? w.dashboardCharts ?? {}).map(([id, c]) => [id, c.legend?.legendItems?.length ?? 0])),
+      legendItems: Object.fromEntries(charts.map(([id, c]) => [id, c.legend?.legendItems?.length ?? 0])),
+      overlappingTicks: charts.flatMap(overlaps),
       stats: [...document.querySelectorAll('[data-kind="stat"]')].map((s) => { const r = s.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.height)] as [number, number]; }),
     };
   });
@@ -256,6 +280,7 @@ describe('every page with data, desktop and phone', () => {
           expect(seen.overflowingPanels, `${name} ${viewport}: panel content wider than its panel`).toEqual([]);
           if (viewport === 'desktop') expect(seen.scrollingTables, `${name}: tables that do not fit at desktop width`).toEqual([]);
           for (const [chart, items] of Object.entries(seen.legendItems)) expect(items, `${name} ${viewport}: legend of ${chart}`).toBeLessThanOrEqual(12);
+          expect(seen.overlappingTicks, `${name} ${viewport}: axis labels drawn over each other`).toEqual([]);
           if (viewport === 'desktop' && seen.stats.length > 1) {
             expect(new Set(seen.stats.map(([top]) => top)).size, `${name}: stat cards side by side`).toBe(1);
             for (const [, height] of seen.stats) expect(height, `${name}: stat card height`).toBeLessThan(140);
