@@ -3,7 +3,7 @@
  * producers against a running stack until Ctrl-C (what `npm start` does after its bootstrap, for the
  * Docker Compose stack or an embedded stack started with --no-produce). `--list` names the scenarios.
  */
-import { loadConfig } from '../config/index.ts';
+import { DEFAULT_PRODUCER_RATE, loadConfig } from '../config/index.ts';
 import { getScenario, scenarioNames } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { runCli, stopOnSignals } from './cli-runner.ts';
@@ -16,7 +16,7 @@ Runs the producers of one scenario against a running, bootstrapped stack until C
 progress every 5 s. Scenarios: ${scenarioNames().join(', ')}.
 
   --mode docker|embedded  which stack (default embedded; the addresses come from config/)
-  --rate R                events per second per generator (default PRODUCER_RATE, or 20)
+  --rate R                events per second per generator (default PRODUCER_RATE, ${DEFAULT_PRODUCER_RATE})
   --population N          size of the reference data: users, hotels... (default 1000)
   --list                  print the scenarios with one line each and exit
   -h, --help              show this help`;
@@ -36,7 +36,7 @@ runCli('scenario', async () => {
   const mode = (args.flags.mode as string | undefined) ?? 'embedded';
   if (mode !== 'docker' && mode !== 'embedded') throw new CliUsageError(`--mode must be docker or embedded, got "${mode}"`);
   const config = loadConfig();
-  const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || 20);
+  const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || DEFAULT_PRODUCER_RATE);
   if (!(rate > 0)) throw new CliUsageError(`--rate must be above 0, got ${rate}`);
   const stopper = new AbortController();
   const counts = new Map<string, number>();
