@@ -125,10 +125,11 @@
           },
         },
         scales: {
-          // No rotation: Chart.js skips tick labels that do not fit instead of slanting them over the legend.
-          // The axis spans the data (no empty stretch to the next round time), labelled at round times only:
-          // the data's own first and last times as extra ticks would crowd their neighbours.
-          x: { type: 'linear', bounds: 'data', ticks: { includeBounds: false, maxTicksLimit: timeTickLimit(canvas.parentElement ? canvas.parentElement.clientWidth : 640), maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
+          // Level labels (slanted ones eat the plot's height), as many as fit (onResize sets the limit once
+          // the chart has a size). The axis spans the data, with no empty stretch to the next even tick, and
+          // is labelled at its evenly spaced ticks only: the data's first and last times as extra ticks
+          // would crowd their neighbours.
+          x: { type: 'linear', bounds: 'data', ticks: { includeBounds: false, maxTicksLimit: 8, maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
           y: { beginAtZero: true },
         },
       },
