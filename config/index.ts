@@ -43,6 +43,10 @@ export interface AppConfig {
     partitions: number;
     replicationFactor: number;
     minInsyncReplicas: number;
+    /** Topic default retention.ms, in hours (Kafka's log.retention.hours, 168 = 7 days). */
+    retentionHours: number;
+    /** Topic default segment.bytes, in MiB: only closed segments are deleted or compacted. */
+    segmentMb: number;
   };
   ports: {
     connect: number;
@@ -120,6 +124,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       partitions: envInt(env, 'KAFKA_PARTITIONS', 5, 1, 10_000),
       replicationFactor,
       minInsyncReplicas,
+      retentionHours: envInt(env, 'KAFKA_RETENTION_HOURS', 168, 1, 1_000_000),
+      segmentMb: envInt(env, 'KAFKA_SEGMENT_MB', 64, 1, 1024),
     },
     ports: {
       connect: envPort(env, 'CONNECT_PORT', 8083),

@@ -78,6 +78,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       defaultPartitions: config.kafka.partitions,
       defaultReplicationFactor: config.kafka.replicationFactor,
       minInsyncReplicas: config.kafka.minInsyncReplicas,
+      topicDefaults: retentionDefaults(config),
     });
     stops.push(() => kafka.stop());
     const bootstrapServers = kafka.bootstrap();
@@ -148,6 +149,20 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Retention of the stack's topics from config (KAFKA_RETENTION_HOURS, KAFKA_SEGMENT_MB). Segments also
+ * roll after the retention time (at most Kafka's 7 days), so a short retention frees disk on quiet topics
+ * too: only closed segments are ever deleted.
+ */
+export function retentionDefaults(config: AppConfig): Record<string, string> {
+  const retentionMs = config.kafka.retentionHours * 3_600_000;
+  return {
+    'retention.ms': String(retentionMs),
+    'segment.bytes': String(config.kafka.segmentMb * 1024 * 1024),
+    'segment.ms': String(Math.min(retentionMs, 604_800_000)),
+  };
 }
 
 export { topicEndOffset } from '../scenarios/topic-offsets.ts';

@@ -31,7 +31,7 @@ describe('config defaults', () => {
     expect(config.stack).toBe('auto');
     expect(config.kafka).toEqual({
       bootstrap: ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094'],
-      brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2,
+      brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2, retentionHours: 168, segmentMb: 64,
     });
     expect(config.ports).toEqual({ connect: 8083, debeziumConnect: 8084, ksqldb: 8088, pinotController: 9000, pinotBroker: 8099, dashboard: 8501, mysql: 3306 });
     expect(config.mysql).toEqual({ url: undefined, host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'demo', table: 'Users' });
