@@ -8,29 +8,7 @@ import { pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 
 export type PanelState = 'loading' | 'ok' | 'empty' | 'error';
 
-/**
- * A panel as the scenario page draws it: the scenario's declaration plus options only the page reads.
- * A scenario's dashboard.ts declares its panels with this type (a ScenarioDashboard still, as the
- * options are optional); they travel to the page unchanged in /api/scenario.
- */
-export interface PanelSpec extends DashboardPanel {
-  /** A caption under the panel, as text: what explains the data (e.g. where a chart's swings come from). */
-  note?: string;
-  /**
-   * Line charts with a series column: only the N series with the largest totals get a line (and a
-   * legend entry); the others are drawn as grey points in one "others (k)" entry, each point naming its
-   * series in the tooltip. A legend of 20+ entries is unreadable and squeezes the plot.
-   */
-  topSeries?: number;
-  /** Table columns holding epoch ms, shown as the browser's local time (the charts' time axis is local too). */
-  clock?: string[];
-}
-
-export interface ScenarioPage extends ScenarioDashboard {
-  panels: PanelSpec[];
-}
-
-export interface PanelResult extends PanelSpec {
+export interface PanelResult extends DashboardPanel {
   state: PanelState;
   rows: Row[];
   error?: string;
@@ -50,7 +28,7 @@ export const PANEL_ROW_LIMIT = 2_000;
 const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 
 /** Checks a scenario's panel list once, when the dashboard starts: a wrong spec is a bug to name at once. */
-export function checkScenarioDashboard(dashboard: ScenarioPage): void {
+export function checkScenarioDashboard(dashboard: ScenarioDashboard): void {
   const seen = new Set<string>();
   for (const panel of dashboard.panels) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(panel.id)) throw new Error(`dashboard panel id "${panel.id}" must be lower-case letters, digits and dashes`);

@@ -81,6 +81,16 @@ export interface DashboardPanel {
   series?: string;
   /** One line under the title saying what the panel shows. */
   description?: string;
+  /** A caption under the panel, as text: what explains the data (e.g. where a chart's swings come from). */
+  note?: string;
+  /**
+   * Line charts with a series column: only the N series with the largest totals get a line (and a
+   * legend entry); the others are drawn as grey points in one "others (k)" entry, each point naming its
+   * series in the tooltip. A legend of 20+ entries is unreadable and squeezes the plot.
+   */
+  topSeries?: number;
+  /** Table columns holding epoch ms, shown as the browser's local time (the charts' time axis is local too). */
+  clock?: string[];
 }
 
 export interface ScenarioDashboard {

@@ -4,12 +4,12 @@
  * minute, bytes per session), each a Pinot query over the tables of pinot.ts.
  */
 import type { ClickstreamConfig } from '../../config/scenarios/clickstream.ts';
-import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
+import type { ScenarioDashboard } from '../scenario.ts';
 
 /** User-session charts draw this many users as lines; the rest are grey points (20+ legends are unreadable). */
 const TOP_USERS = 8;
 
-export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioPage {
+export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashboard {
   const { windows, thresholds, traffic } = settings;
   const gap = windows.sessionGapSeconds;
   // Why the per-minute charts swing: the generator's sessionize rhythm (generate/clicks.ts), not the site.

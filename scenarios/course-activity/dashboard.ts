@@ -1,8 +1,8 @@
 /** The course-activity page: sessions (per user, latest) and the users at risk of withdrawal. */
 import type { CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
-import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
+import type { ScenarioDashboard } from '../scenario.ts';
 
-export function courseActivityDashboard(settings: CourseActivityConfig): ScenarioPage {
+export function courseActivityDashboard(settings: CourseActivityConfig): ScenarioDashboard {
   return {
     title: 'Course activity and withdrawal risk',
     panels: [

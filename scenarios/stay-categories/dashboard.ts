@@ -4,9 +4,9 @@
  * categories over time, each a Pinot query over the tables of pinot.ts.
  */
 import type { StayCategoriesConfig } from '../../config/scenarios/stay-categories.ts';
-import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
+import type { ScenarioDashboard } from '../scenario.ts';
 
-export function stayCategoriesDashboard(settings: StayCategoriesConfig): ScenarioPage {
+export function stayCategoriesDashboard(settings: StayCategoriesConfig): ScenarioDashboard {
   return {
     title: 'Hotel stay categories',
     panels: [

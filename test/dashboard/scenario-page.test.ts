@@ -9,14 +9,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
 import { checkScenarioDashboard } from '../../dashboard/scenario-panels.ts';
-import type { ScenarioPage } from '../../dashboard/scenario-panels.ts';
+import type { ScenarioDashboard } from '../../scenarios/scenario.ts';
 import { launchChromium, panelStates, watchedPage } from '../support/browser.ts';
 import { closedPort, countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
 
 const T0 = 1_790_000_040_000 - (1_790_000_040_000 % 60_000);
 const XSS = '<img src=x onerror=alert(1)>';
 
-const panels: ScenarioPage = {
+const panels: ScenarioDashboard = {
   title: 'Test scenario',
   panels: [
     {
