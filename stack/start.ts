@@ -10,6 +10,7 @@ import mysql from 'mysql2/promise';
 import { ConfigError, DEFAULT_DATA_DIR, DEFAULT_PRODUCER_RATE, loadConfig, stackPorts, type AppConfig } from '../config/index.ts';
 import { DEFAULT_SCENARIO, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { DataDirError, prepareDataDir } from './data-dir.ts';
 import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
 import { StatusLine, type ViewsHeadline } from './status-line.ts';
@@ -55,7 +56,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
   await checkPortsFree(config);
+  // Node's recursive mkdir spins forever under /proc: the data directory is made (or refused) here, once.
+  prepareDataDir(config.dataDir);
   const dataDir = chooseDataDir(path.resolve(config.dataDir), scenario.name, args.flags.reset === true);
+  prepareDataDir(dataDir, `DATA_DIR=${config.dataDir}`);
   console.log(`starting the embedded stack for ${scenario.title} (data in ${dataDir})...`);
   // Loaded only now: the servers' modules take a few seconds to load, and a failed check needs none of them.
   const { startEmbeddedStack } = await import('./embedded-stack.ts');
@@ -229,7 +233,7 @@ async function rowsIn(url: string, database: string, table: string): Promise<num
 
 main().catch((error) => {
   const known = error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError
-    || error instanceof PortsBusyError || (error as Error).name === 'MariaDbUnavailableError';
+    || error instanceof PortsBusyError || error instanceof DataDirError || (error as Error).name === 'MariaDbUnavailableError';
   for (const line of (error as Error).message.split('\n')) console.error(`start: ${line}`);
   process.exit(known ? 2 : 1);
 });
