@@ -47,6 +47,19 @@ export interface AppConfig {
     retentionHours: number;
     /** Topic default segment.bytes, in MiB: only closed segments are deleted or compacted. */
     segmentMb: number;
+    /** The embedded brokers' caps, named as startKafkaCluster's options (each costs file descriptors of the one process). */
+    limits: {
+      /** max.connections of each broker's listener (KAFKA_MAX_CONNECTIONS); a new connection beyond it is closed. */
+      maxConnections: number;
+      /** max.connections.per.ip of each broker (KAFKA_MAX_CONNECTIONS_PER_IP). */
+      maxConnectionsPerIp: number;
+      /** Partitions of one topic (KAFKA_MAX_PARTITIONS_PER_TOPIC); more is refused with INVALID_PARTITIONS. */
+      maxPartitionsPerTopic: number;
+      /** Partitions of all topics (KAFKA_MAX_PARTITIONS_TOTAL); more is refused with POLICY_VIOLATION. */
+      maxPartitionsTotal: number;
+      /** Files the partition logs keep open at most, least recently used closed first (KAFKA_MAX_OPEN_LOG_FILES). */
+      maxOpenLogFiles: number;
+    };
   };
   ports: {
     connect: number;
@@ -126,6 +139,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       minInsyncReplicas,
       retentionHours: envInt(env, 'KAFKA_RETENTION_HOURS', 168, 1, 1_000_000),
       segmentMb: envInt(env, 'KAFKA_SEGMENT_MB', 64, 1, 1024),
+      limits: {
+        maxConnections: envInt(env, 'KAFKA_MAX_CONNECTIONS', 1000, 1, 1_000_000),
+        maxConnectionsPerIp: envInt(env, 'KAFKA_MAX_CONNECTIONS_PER_IP', 1000, 1, 1_000_000),
+        maxPartitionsPerTopic: envInt(env, 'KAFKA_MAX_PARTITIONS_PER_TOPIC', 1000, 1, 1_000_000),
+        maxPartitionsTotal: envInt(env, 'KAFKA_MAX_PARTITIONS_TOTAL', 5000, 1, 10_000_000),
+        maxOpenLogFiles: envInt(env, 'KAFKA_MAX_OPEN_LOG_FILES', 2048, 16, 1_000_000),
+      },
     },
     ports: {
       connect: envPort(env, 'CONNECT_PORT', 8083),

@@ -79,6 +79,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       defaultReplicationFactor: config.kafka.replicationFactor,
       minInsyncReplicas: config.kafka.minInsyncReplicas,
       topicDefaults: retentionDefaults(config),
+      ...config.kafka.limits,
     });
     stops.push(() => kafka.stop());
     const bootstrapServers = kafka.bootstrap();

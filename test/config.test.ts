@@ -32,6 +32,7 @@ describe('config defaults', () => {
     expect(config.kafka).toEqual({
       bootstrap: ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094'],
       brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2, retentionHours: 168, segmentMb: 64,
+      limits: { maxConnections: 1000, maxConnectionsPerIp: 1000, maxPartitionsPerTopic: 1000, maxPartitionsTotal: 5000, maxOpenLogFiles: 2048 },
     });
     expect(config.ports).toEqual({ connect: 8083, debeziumConnect: 8084, ksqldb: 8088, pinotController: 9000, pinotBroker: 8099, dashboard: 8501, mysql: 3306 });
     expect(config.mysql).toEqual({ url: undefined, host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'demo', table: 'Users' });
@@ -40,6 +41,13 @@ describe('config defaults', () => {
     expect(config.producer).toEqual({
       nullRate: 0.1, batchSize: 1000, rate: DEFAULT_PRODUCER_RATE, jitterMs: 5_000, lateRate: 0, lateMs: 60_000, sessionsPerUser: 1,
     });
+  });
+
+  it('Kafka limits from KAFKA_MAX_* variables, refused when not a positive number', () => {
+    const limits = loadConfig({ KAFKA_MAX_CONNECTIONS: '50', KAFKA_MAX_CONNECTIONS_PER_IP: '10', KAFKA_MAX_PARTITIONS_PER_TOPIC: '20', KAFKA_MAX_PARTITIONS_TOTAL: '100', KAFKA_MAX_OPEN_LOG_FILES: '64' }).kafka.limits;
+    expect(limits).toEqual({ maxConnections: 50, maxConnectionsPerIp: 10, maxPartitionsPerTopic: 20, maxPartitionsTotal: 100, maxOpenLogFiles: 64 });
+    expect(() => loadConfig({ KAFKA_MAX_CONNECTIONS: '0' })).toThrow(/KAFKA_MAX_CONNECTIONS must be between 1/);
+    expect(() => loadConfig({ KAFKA_MAX_PARTITIONS_PER_TOPIC: 'many' })).toThrow(/KAFKA_MAX_PARTITIONS_PER_TOPIC must be a whole number/);
   });
 
   it('one default producer rate, 20 events/s per generator', () => {

@@ -15,6 +15,8 @@ export class Broker {
   readonly replicas = new Map<string, Replica>();
   private server: net.Server | undefined;
   private readonly connections = new Set<Connection>();
+  /** Open connections per client address (Kafka's ConnectionQuotas). */
+  private readonly perIp = new Map<string, number>();
 
   constructor(
     readonly cluster: KafkaCluster,
@@ -42,7 +44,7 @@ export class Broker {
     const key = `${topic}-${partition}`;
     let replica = this.replicas.get(key);
     if (!replica) {
-      replica = Replica.open(this.dir, topic, partition, settings);
+      replica = Replica.open(this.dir, topic, partition, settings, this.cluster.openFiles);
       this.replicas.set(key, replica);
     }
     return replica;
@@ -64,12 +66,7 @@ export class Broker {
   }
 
   async listen(): Promise<void> {
-    const server = net.createServer((socket) => {
-      const connection = new Connection(this, socket);
-      this.connections.add(connection);
-      socket.once('close', () => this.connections.delete(connection));
-    });
-    server.maxConnections = 10_000;
+    const server = net.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: this.cluster.options.host, port: this.port }, () => {
@@ -82,9 +79,57 @@ export class Broker {
       }
       throw error;
     });
-    server.on('error', (error) => this.cluster.countProblem('socket', `broker ${this.id}: listener error: ${error.message}`));
+    server.on('error', (error: NodeJS.ErrnoException) => this.onListenerError(error));
     this.port = (server.address() as net.AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * A new connection, unless the listener holds max.connections already or its address holds
+   * max.connections.per.ip: then it is closed at once, as Kafka closes a connection over its per-ip quota.
+   */
+  private accept(socket: net.Socket): void {
+    const { maxConnections, maxConnectionsPerIp } = this.cluster.options;
+    const ip = socket.remoteAddress ?? 'unknown';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    let refusal: string | undefined;
+    if (this.connections.size >= maxConnections) {
+      refusal = `the listener already holds the configured maximum of ${maxConnections} connections (max.connections; KAFKA_MAX_CONNECTIONS in npm start)`;
+    } else if (fromIp >= maxConnectionsPerIp) {
+      refusal = `address already has the configured maximum of ${maxConnectionsPerIp} connections (max.connections.per.ip; KAFKA_MAX_CONNECTIONS_PER_IP in npm start)`;
+    }
+    if (refusal) {
+      socket.destroy();
+      this.cluster.countBurst('connection-refused', `broker ${this.id}: rejected connection from ${ip}: ${refusal}; close idle clients or raise the limit`);
+      return;
+    }
+    const connection = new Connection(this, socket);
+    this.connections.add(connection);
+    this.perIp.set(ip, fromIp + 1);
+    socket.once('close', () => {
+      this.connections.delete(connection);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    });
+  }
+
+  /**
+   * accept() failing with EMFILE/ENFILE (the process or the system is out of file descriptors) is not
+   * fatal: libuv drops the pending connection and the listener keeps accepting once descriptors free up.
+   */
+  private onListenerError(error: NodeJS.ErrnoException): void {
+    if (error.code === 'EMFILE' || error.code === 'ENFILE') {
+      this.cluster.countBurst('accept-failed', `broker ${this.id}: accept failed with ${error.code} (${error.code === 'EMFILE' ? 'this process' : 'the system'} is out of file descriptors): `
+        + 'new connections are dropped until some close; lower KAFKA_MAX_CONNECTIONS or raise the open-file limit (ulimit -n)');
+      return;
+    }
+    this.cluster.countProblem('socket', `broker ${this.id}: listener error: ${error.message}`);
+  }
+
+  /** Connections this broker holds now. */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   async close(): Promise<void> {
@@ -92,6 +137,7 @@ export class Broker {
     this.server = undefined;
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();
+    this.perIp.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const replica of this.replicas.values()) replica.log.close();
     this.replicas.clear();

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     defaultPartitions: (args.flags.partitions as number | undefined) ?? config.kafka.partitions,
     defaultReplicationFactor: Math.min(config.kafka.replicationFactor, brokers),
     minInsyncReplicas: Math.min(config.kafka.minInsyncReplicas, brokers),
+    ...config.kafka.limits,
     log: args.flags.verbose ? (line) => console.log(`[kafka] ${line}`) : undefined,
   });
   console.log(`embedded Kafka: ${brokers} broker(s) up in ${Date.now() - started} ms, data in ${dataDir}`);

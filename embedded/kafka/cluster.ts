@@ -12,7 +12,7 @@ import { assignReplicas, ClusterMetadata, topicNameProblem, type PartitionState,
 import { DataWaiters, partitionKey } from './data-waiters.ts';
 import { ErrorCode as Err } from './protocol/errors.ts';
 import { GroupCoordinator, FileOffsetStore } from './groups/index.ts';
-import { CorruptRecordError, OffsetOutOfRangeError, PartitionLog, RecordTooLargeError } from './log/index.ts';
+import { CorruptRecordError, OffsetOutOfRangeError, OpenFileCache, PartitionLog, RecordTooLargeError } from './log/index.ts';
 import type { Replica } from './replica.ts';
 import { resolveOptions, type KafkaClusterOptions, type ResolvedOptions } from './options.ts';
 import { parseBatchHeaders } from './batch-headers.ts';
@@ -48,6 +48,7 @@ export interface AdminResult {
 }
 
 const ok: AdminResult = { errorCode: Err.NONE, errorMessage: null };
+const BURST_LOG_INTERVAL_MS = 10_000;
 
 export class KafkaCluster {
   readonly brokers = new Map<number, Broker>();
@@ -59,8 +60,12 @@ export class KafkaCluster {
   private nextProducerId = Date.now() % 1_000_000;
   /** Counters of problems answered, by kind (one log line each). */
   readonly problems = new Map<string, number>();
+  private readonly burstLogged = new Map<string, { at: number; count: number }>();
+  /** The descriptors of every replica's log files, bounded by maxOpenLogFiles. */
+  readonly openFiles: OpenFileCache;
 
   private constructor(readonly options: ResolvedOptions, readonly metadata: ClusterMetadata) {
+    this.openFiles = new OpenFileCache(options.maxOpenLogFiles);
     fs.mkdirSync(path.join(options.dataDir, 'group-offsets'), { recursive: true });
     this.groups = new GroupCoordinator({
       store: new FileOffsetStore(path.join(options.dataDir, 'group-offsets')),
@@ -130,6 +135,20 @@ export class KafkaCluster {
     this.options.log(line);
   }
 
+  /**
+   * A problem that comes in floods (refused connections, failed accepts): every one is counted, but a line
+   * is logged at most every BURST_LOG_INTERVAL_MS per kind, saying how many were not logged since.
+   */
+  countBurst(kind: string, line: string, now = Date.now()): void {
+    const count = (this.problems.get(kind) ?? 0) + 1;
+    this.problems.set(kind, count);
+    const last = this.burstLogged.get(kind);
+    if (last && now - last.at < BURST_LOG_INTERVAL_MS) return;
+    const unlogged = last ? count - last.count - 1 : 0;
+    this.burstLogged.set(kind, { at: now, count });
+    this.options.log(unlogged > 0 ? `${line} (and ${unlogged} more like it since the last such line)` : line);
+  }
+
   // ---- topics ------------------------------------------------------------------------------
 
   topic(name: string): TopicState | undefined {
@@ -154,6 +173,8 @@ export class KafkaCluster {
       const bad = sorted.find((a, i) => a.partitionIndex !== i || a.brokerIds.length === 0
         || new Set(a.brokerIds).size !== a.brokerIds.length || a.brokerIds.some((id) => !this.brokers.has(id)));
       if (bad) return { errorCode: Err.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Invalid replica assignment for partition ${bad.partitionIndex}` };
+      const tooMany = this.partitionLimitProblem(sorted.length, 0);
+      if (tooMany) return tooMany;
       assignments = sorted.map((a) => a.brokerIds);
     } else {
       const partitions = request.numPartitions === -1 ? this.options.defaultPartitions : request.numPartitions;
@@ -163,6 +184,8 @@ export class KafkaCluster {
       if (rf > online.length) {
         return { errorCode: Err.INVALID_REPLICATION_FACTOR, errorMessage: `Replication factor: ${rf} larger than available brokers: ${online.length}.` };
       }
+      const tooMany = this.partitionLimitProblem(partitions, 0);
+      if (tooMany) return tooMany;
       assignments = assignReplicas(online, partitions, rf, this.metadata.topics.size);
     }
     if (validateOnly) return ok;
@@ -174,11 +197,40 @@ export class KafkaCluster {
     return ok;
   }
 
-  /** Auto-creation on Metadata or Produce for an unknown topic, with the broker defaults. */
+  /** Auto-creation on Metadata or Produce for an unknown topic, with the broker defaults; a refusal is logged. */
   autoCreate(name: string): boolean {
     if (!this.options.autoCreateTopics || topicNameProblem(name)) return false;
     const rf = Math.min(this.options.defaultReplicationFactor, this.onlineBrokers().length);
-    return this.createTopic({ name, numPartitions: this.options.defaultPartitions, replicationFactor: rf, assignments: [], configs: {} }).errorCode === Err.NONE;
+    const result = this.createTopic({ name, numPartitions: this.options.defaultPartitions, replicationFactor: rf, assignments: [], configs: {} });
+    if (result.errorCode === Err.INVALID_PARTITIONS || result.errorCode === Err.POLICY_VIOLATION) {
+      this.countProblem('partition-limit', `could not auto-create topic ${name}: ${result.errorMessage}`);
+    }
+    return result.errorCode === Err.NONE;
+  }
+
+  /** Partitions of every topic together. */
+  totalPartitions(): number {
+    let total = 0;
+    for (const topic of this.metadata.topics.values()) total += topic.partitions.length;
+    return total;
+  }
+
+  /**
+   * A topic growing from `current` to `count` partitions beyond the caps (each partition costs open files
+   * and memory on every replica): INVALID_PARTITIONS for one topic, POLICY_VIOLATION for the cluster.
+   */
+  private partitionLimitProblem(count: number, current: number): AdminResult | null {
+    const { maxPartitionsPerTopic, maxPartitionsTotal } = this.options;
+    if (count > maxPartitionsPerTopic) {
+      return { errorCode: Err.INVALID_PARTITIONS, errorMessage: `Number of partitions ${count} exceeds the limit of ${maxPartitionsPerTopic} partitions per topic `
+        + '(set by KAFKA_MAX_PARTITIONS_PER_TOPIC, or the maxPartitionsPerTopic option of the embedded cluster); ask for fewer partitions or raise the limit.' };
+    }
+    const total = this.totalPartitions() + count - current;
+    if (total > maxPartitionsTotal) {
+      return { errorCode: Err.POLICY_VIOLATION, errorMessage: `${count - current} more partitions would make ${total} in the cluster, over the limit of ${maxPartitionsTotal} `
+        + '(set by KAFKA_MAX_PARTITIONS_TOTAL, or the maxPartitionsTotal option of the embedded cluster); delete unused topics or raise the limit.' };
+    }
+    return null;
   }
 
   deleteTopic(name: string): AdminResult {
@@ -198,6 +250,8 @@ export class KafkaCluster {
     if (count <= current) {
       return { errorCode: Err.INVALID_PARTITIONS, errorMessage: `Topic currently has ${current} partitions, which is higher than the requested ${count}.` };
     }
+    const tooMany = this.partitionLimitProblem(count, current);
+    if (tooMany) return tooMany;
     const rf = topic.partitions[0].replicas.length;
     const online = this.onlineBrokers().map((b) => b.id);
     let added: number[][];

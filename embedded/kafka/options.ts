@@ -20,6 +20,20 @@ export interface KafkaClusterOptions {
   retentionCheckIntervalMs?: number;
   /** socket.request.max.bytes. Default 100 MiB. */
   maxRequestBytes?: number;
+  /**
+   * max.connections: connections one broker's listener holds at once; a new one beyond it is closed at
+   * once (Kafka keeps it waiting in the accept queue until a slot frees; Node cannot pause accepting, and
+   * holding the socket would spend the file descriptor the cap is there to save). Default 1000.
+   */
+  maxConnections?: number;
+  /** max.connections.per.ip: connections one broker holds from one client address; beyond it Kafka closes the new one. Default 1000. */
+  maxConnectionsPerIp?: number;
+  /** Partitions one topic may have (CreateTopics, CreatePartitions, auto-creation); beyond it INVALID_PARTITIONS. Default 1000. */
+  maxPartitionsPerTopic?: number;
+  /** Partitions of all topics together; beyond it POLICY_VIOLATION. Default 5000. */
+  maxPartitionsTotal?: number;
+  /** Open files the partition logs of the whole cluster keep at most (a least-recently-used cache). Default 2048. */
+  maxOpenLogFiles?: number;
   /** One line per notable event or problem. Default: silent. */
   log?: (line: string) => void;
 }
@@ -38,7 +52,17 @@ export interface ResolvedOptions {
   groupInitialRebalanceDelayMs: number;
   retentionCheckIntervalMs: number;
   maxRequestBytes: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxPartitionsPerTopic: number;
+  maxPartitionsTotal: number;
+  maxOpenLogFiles: number;
   log: (line: string) => void;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value;
 }
 
 export function resolveOptions(options: KafkaClusterOptions, tempDir: () => string): ResolvedOptions {
@@ -60,6 +84,11 @@ export function resolveOptions(options: KafkaClusterOptions, tempDir: () => stri
     groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 0,
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 60_000,
     maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+    maxConnections: positive('maxConnections', options.maxConnections ?? 1000),
+    maxConnectionsPerIp: positive('maxConnectionsPerIp', options.maxConnectionsPerIp ?? 1000),
+    maxPartitionsPerTopic: positive('maxPartitionsPerTopic', options.maxPartitionsPerTopic ?? 1000),
+    maxPartitionsTotal: positive('maxPartitionsTotal', options.maxPartitionsTotal ?? 5000),
+    maxOpenLogFiles: positive('maxOpenLogFiles', options.maxOpenLogFiles ?? 2048),
     log: options.log ?? (() => {}),
   };
 }

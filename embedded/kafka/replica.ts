@@ -3,7 +3,7 @@
  * idempotent-producer state rebuilt from the log's batch headers on open.
  */
 import path from 'node:path';
-import { PartitionLog, type BatchHeader } from './log/index.ts';
+import { PartitionLog, type BatchHeader, type OpenFileCache } from './log/index.ts';
 import { ProducerStateTable } from './producer-state.ts';
 import type { LogSettings } from './topic-configs.ts';
 
@@ -16,8 +16,8 @@ export class Replica {
     readonly log: PartitionLog,
   ) {}
 
-  static open(brokerDir: string, topic: string, partition: number, settings: LogSettings): Replica {
-    const log = PartitionLog.open(path.join(brokerDir, `${topic}-${partition}`), settings);
+  static open(brokerDir: string, topic: string, partition: number, settings: LogSettings, files: OpenFileCache): Replica {
+    const log = PartitionLog.open(path.join(brokerDir, `${topic}-${partition}`), settings, files);
     const replica = new Replica(topic, partition, log);
     replica.rebuildProducerState();
     return replica;

@@ -5,6 +5,7 @@
 import { BATCH_HEADER_BYTES, batchSizeAt, LOG_OVERHEAD, readBatchHeader, type BatchHeader } from './batch-header.ts';
 import { inspectBatch } from './batch-validation.ts';
 import { readFully } from './file-io.ts';
+import type { FileRef } from './open-files.ts';
 
 export interface StoredBatch {
   /** Byte position of the batch in its segment file. */
@@ -23,7 +24,7 @@ class ChunkedReader {
   private chunkStart = 0;
 
   constructor(
-    private readonly fd: number,
+    private readonly file: FileRef,
     private readonly end: number,
     private readonly chunkBytes: number,
   ) {}
@@ -33,7 +34,7 @@ class ChunkedReader {
     if (pos + length > this.end) return null;
     const offsetInChunk = pos - this.chunkStart;
     if (offsetInChunk < 0 || offsetInChunk + length > this.chunk.length) {
-      this.chunk = readFully(this.fd, Math.min(Math.max(length, this.chunkBytes), this.end - pos), pos);
+      this.chunk = readFully(this.file.fd, Math.min(Math.max(length, this.chunkBytes), this.end - pos), pos);
       this.chunkStart = pos;
       if (this.chunk.length < length) return null;
       return this.chunk.subarray(0, length);
@@ -44,12 +45,12 @@ class ChunkedReader {
 
 /** Headers of the already validated batches in [from, end). */
 export function* readStoredHeaders(
-  fd: number,
+  file: FileRef,
   from: number,
   end: number,
   chunkBytes = SCAN_CHUNK_BYTES,
 ): Generator<StoredBatch> {
-  const reader = new ChunkedReader(fd, end, chunkBytes);
+  const reader = new ChunkedReader(file, end, chunkBytes);
   for (let pos = from; pos < end; ) {
     const bytes = reader.view(pos, BATCH_HEADER_BYTES);
     if (!bytes) throw new Error(`segment file ends inside the batch header at byte ${pos}`);
@@ -74,14 +75,14 @@ export interface ScanResult {
  * segment's 32-bit relative range) and hands each good one, bytes included, to `onBatch`.
  */
 export function scanValidBatches(
-  fd: number,
+  file: FileRef,
   from: number,
   end: number,
   segmentBaseOffset: number,
   minBaseOffset: number,
   onBatch: (batch: StoredBatch, bytes: Buffer) => void,
 ): ScanResult {
-  const reader = new ChunkedReader(fd, end, SCAN_CHUNK_BYTES);
+  const reader = new ChunkedReader(file, end, SCAN_CHUNK_BYTES);
   let nextOffset = minBaseOffset;
   let pos = from;
   const stop = (problem: string): ScanResult => ({ validEnd: pos, nextOffset, problem });
@@ -104,8 +105,8 @@ export function scanValidBatches(
 }
 
 /** Headers and bytes of the already validated batches in [from, end); the bytes are views into read chunks. */
-export function* readStoredBatches(fd: number, from: number, end: number): Generator<StoredBatch & { bytes: Buffer }> {
-  const reader = new ChunkedReader(fd, end, SCAN_CHUNK_BYTES);
+export function* readStoredBatches(file: FileRef, from: number, end: number): Generator<StoredBatch & { bytes: Buffer }> {
+  const reader = new ChunkedReader(file, end, SCAN_CHUNK_BYTES);
   for (let pos = from; pos < end; ) {
     const lengthBytes = reader.view(pos, LOG_OVERHEAD);
     const size = lengthBytes ? batchSizeAt(lengthBytes, 0) : 0;

@@ -3,10 +3,11 @@
  * `persist()`, once per log append, so an append costs one index write however many entries it adds.
  */
 import fs from 'node:fs';
-import { READ_WRITE_CREATE, readFully, writeFully } from './file-io.ts';
+import { readFully, writeFully } from './file-io.ts';
+import type { CachedFile, OpenFileCache } from './open-files.ts';
 
 export class IndexFile {
-  private fd: number;
+  private readonly file: CachedFile;
   private bytes: Buffer;
   private entryCount: number;
   private persistedCount: number;
@@ -16,14 +17,15 @@ export class IndexFile {
   constructor(
     readonly path: string,
     readonly entryBytes: number,
+    files: OpenFileCache,
   ) {
-    this.fd = fs.openSync(path, READ_WRITE_CREATE);
-    const fileSize = fs.fstatSync(this.fd).size;
+    this.file = files.file(path);
+    const fileSize = fs.fstatSync(this.file.fd).size;
     this.hadPartialEntry = fileSize % entryBytes !== 0;
     this.entryCount = Math.floor(fileSize / entryBytes);
     this.persistedCount = this.entryCount;
     this.bytes = Buffer.alloc(Math.max(entryBytes * 64, fileSize));
-    readFully(this.fd, this.entryCount * entryBytes, 0).copy(this.bytes);
+    readFully(this.file.fd, this.entryCount * entryBytes, 0).copy(this.bytes);
   }
 
   get count(): number {
@@ -54,7 +56,7 @@ export class IndexFile {
     if (this.persistedCount === this.entryCount) return;
     const from = this.persistedCount * this.entryBytes;
     const to = this.entryCount * this.entryBytes;
-    writeFully(this.fd, this.bytes.subarray(from, to), from);
+    writeFully(this.file.fd, this.bytes.subarray(from, to), from);
     this.persistedCount = this.entryCount;
   }
 
@@ -62,21 +64,21 @@ export class IndexFile {
     if (count >= this.entryCount && !this.hadPartialEntry) return;
     this.entryCount = Math.min(count, this.entryCount);
     this.persistedCount = Math.min(this.persistedCount, this.entryCount);
-    fs.ftruncateSync(this.fd, this.persistedCount * this.entryBytes);
+    fs.ftruncateSync(this.file.fd, this.persistedCount * this.entryBytes);
   }
 
   flush(): void {
     this.persist();
-    fs.fsyncSync(this.fd);
+    fs.fsyncSync(this.file.fd);
   }
 
   close(): void {
     this.persist();
-    fs.closeSync(this.fd);
+    this.file.close();
   }
 
   closeAndDelete(): void {
-    fs.closeSync(this.fd);
+    this.file.close();
     fs.rmSync(this.path, { force: true });
   }
 }

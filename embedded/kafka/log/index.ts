@@ -1,5 +1,6 @@
 /** Public surface of the partition log storage. */
 export { PartitionLog, type AppendInfo, type TimestampOffset } from './partition-log.ts';
+export { OpenFileCache } from './open-files.ts';
 export { DEFAULT_LOG_CONFIG, resolveLogConfig, type CleanupPolicy, type LogConfig } from './config.ts';
 export type { BatchHeader } from './batch-header.ts';
 export type { CompactionResult } from './compaction.ts';

@@ -4,17 +4,18 @@
  * change and a process crash leaves either the old or the new value, never a torn one.
  */
 import fs from 'node:fs';
-import { READ_WRITE_CREATE, readFully, writeFully } from './file-io.ts';
+import { readFully, writeFully } from './file-io.ts';
+import type { CachedFile, OpenFileCache } from './open-files.ts';
 
 const VERSION_LINE = '0\n';
 const CONTENT_BYTES = VERSION_LINE.length + 20 + 1;
 
 export class OffsetCheckpoint {
-  private readonly fd: number;
+  private readonly file: CachedFile;
   private lastWritten: number | null;
 
-  constructor(readonly path: string) {
-    this.fd = fs.openSync(path, READ_WRITE_CREATE);
+  constructor(readonly path: string, files: OpenFileCache) {
+    this.file = files.file(path);
     this.lastWritten = this.parse();
   }
 
@@ -26,20 +27,20 @@ export class OffsetCheckpoint {
   write(offset: number): void {
     if (offset === this.lastWritten) return;
     const content = VERSION_LINE + String(offset).padStart(20, '0') + '\n';
-    writeFully(this.fd, Buffer.from(content, 'latin1'), 0);
+    writeFully(this.file.fd, Buffer.from(content, 'latin1'), 0);
     this.lastWritten = offset;
   }
 
   flush(): void {
-    fs.fsyncSync(this.fd);
+    fs.fsyncSync(this.file.fd);
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    this.file.close();
   }
 
   private parse(): number | null {
-    const text = readFully(this.fd, CONTENT_BYTES, 0).toString('latin1');
+    const text = readFully(this.file.fd, CONTENT_BYTES, 0).toString('latin1');
     const match = /^0\n(\d{20})\n$/.exec(text);
     return match ? Number(match[1]) : null;
   }

@@ -2,6 +2,7 @@
  * Sparse offset index (`.index`): 8-byte entries of (offset relative to the segment base INT32, file
  * position INT32), one every indexIntervalBytes. An entry names the base offset of the batch at that position.
  */
+import type { OpenFileCache } from './open-files.ts';
 import { SegmentIndex } from './segment-index.ts';
 import { lastIndexAtOrBelow } from './sorted-search.ts';
 
@@ -13,8 +14,8 @@ export interface OffsetPosition {
 }
 
 export class OffsetIndex extends SegmentIndex {
-  constructor(path: string, baseOffset: number) {
-    super(path, baseOffset, ENTRY_BYTES);
+  constructor(path: string, baseOffset: number, files: OpenFileCache) {
+    super(path, baseOffset, ENTRY_BYTES, files);
   }
 
   get hadPartialEntry(): boolean {

@@ -14,6 +14,7 @@ import { policyCompacts, policyDeletes, resolveLogConfig, type LogConfig } from 
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, UnexpectedAppendOffsetError } from './errors.ts';
 import { writeInt64 } from './int64.ts';
 import { OffsetCheckpoint } from './offset-checkpoint.ts';
+import { OpenFileCache } from './open-files.ts';
 import { loadSegments } from './recovery.ts';
 import { HIGH_WATERMARK_FILE, LOG_START_OFFSET_FILE } from './segment-files.ts';
 import { LogSegment } from './segment.ts';
@@ -33,6 +34,8 @@ export interface TimestampOffset {
 }
 
 const MAX_RELATIVE_OFFSET = 0x7fffffff;
+/** Descriptors of a log opened on its own, without a cluster's shared cache. */
+const STANDALONE_MAX_OPEN_FILES = 256;
 const EMPTY = Buffer.alloc(0);
 
 export class PartitionLog {
@@ -52,24 +55,29 @@ export class PartitionLog {
     readonly config: Readonly<LogConfig>,
     private readonly hwmCheckpoint: OffsetCheckpoint,
     private readonly startOffsetCheckpoint: OffsetCheckpoint,
+    private readonly files: OpenFileCache,
   ) {
     const checkpointedStart = startOffsetCheckpoint.read() ?? 0;
-    this.segments = loadSegments(dir, config.indexIntervalBytes, checkpointedStart, (line) => console.warn(line));
+    this.segments = loadSegments(dir, config.indexIntervalBytes, checkpointedStart, (line) => console.warn(line), files);
     this.nextOffset = this.activeSegment.nextOffset;
     this.startOffset = Math.min(Math.max(checkpointedStart, this.segments[0]!.baseOffset), this.nextOffset);
     this.hwm = clamp(hwmCheckpoint.read() ?? 0, this.startOffset, this.nextOffset);
     this.writeCheckpoints();
   }
 
-  /** Opens the log in `dir`, creating it if needed, and recovers whatever a crash left behind. */
-  static open(dir: string, config: Partial<LogConfig> = {}): PartitionLog {
+  /**
+   * Opens the log in `dir`, creating it if needed, and recovers whatever a crash left behind. Its files
+   * take descriptors from `files` (shared by a cluster's logs, so many partitions use a bounded number).
+   */
+  static open(dir: string, config: Partial<LogConfig> = {}, files: OpenFileCache = new OpenFileCache(STANDALONE_MAX_OPEN_FILES)): PartitionLog {
     const resolved = Object.freeze(resolveLogConfig(config));
     fs.mkdirSync(dir, { recursive: true });
     return new PartitionLog(
       dir,
       resolved,
-      new OffsetCheckpoint(path.join(dir, HIGH_WATERMARK_FILE)),
-      new OffsetCheckpoint(path.join(dir, LOG_START_OFFSET_FILE)),
+      new OffsetCheckpoint(path.join(dir, HIGH_WATERMARK_FILE), files),
+      new OffsetCheckpoint(path.join(dir, LOG_START_OFFSET_FILE), files),
+      files,
     );
   }
 
@@ -212,7 +220,7 @@ export class PartitionLog {
     this.ensureOpen();
     for (const segment of this.segments) segment.closeAndDelete();
     this.cleaning = { closedEnd: -1, dueAgainMs: Infinity };
-    this.segments = [LogSegment.create(this.dir, offset, this.config.indexIntervalBytes, Date.now())];
+    this.segments = [LogSegment.create(this.dir, offset, this.config.indexIntervalBytes, Date.now(), this.files)];
     this.nextOffset = offset;
     this.startOffset = offset;
     this.hwm = offset;
@@ -369,7 +377,7 @@ export class PartitionLog {
   }
 
   private roll(now: number): LogSegment {
-    const segment = LogSegment.create(this.dir, this.nextOffset, this.config.indexIntervalBytes, now);
+    const segment = LogSegment.create(this.dir, this.nextOffset, this.config.indexIntervalBytes, now, this.files);
     this.segments.push(segment);
     return segment;
   }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLEANED_SUFFIX, LOG_SUFFIX, parseSegmentFileName } from './segment-files.ts';
+import type { OpenFileCache } from './open-files.ts';
 import { LogSegment } from './segment.ts';
 
 export type LogWarning = (line: string) => void;
@@ -15,10 +16,11 @@ export function loadSegments(
   indexIntervalBytes: number,
   emptyLogStartOffset: number,
   warn: LogWarning,
+  files: OpenFileCache,
 ): LogSegment[] {
   const baseOffsets = discoverSegmentFiles(dir);
   const segments = baseOffsets.map((baseOffset, i) => {
-    const { segment, indexesMissing } = LogSegment.open(dir, baseOffset, indexIntervalBytes);
+    const { segment, indexesMissing } = LogSegment.open(dir, baseOffset, indexIntervalBytes, files);
     const isActive = i === baseOffsets.length - 1;
     if (isActive || indexesMissing || !segment.loadFromIndexes()) {
       const { truncatedBytes, problem } = segment.recover();
@@ -31,7 +33,7 @@ export function loadSegments(
     }
     return segment;
   });
-  if (segments.length === 0) segments.push(LogSegment.create(dir, emptyLogStartOffset, indexIntervalBytes, Date.now()));
+  if (segments.length === 0) segments.push(LogSegment.create(dir, emptyLogStartOffset, indexIntervalBytes, Date.now(), files));
   return segments;
 }
 

@@ -3,12 +3,13 @@
  * relative to the segment's base offset. Subclasses give the entries their meaning.
  */
 import { IndexFile } from './index-file.ts';
+import type { OpenFileCache } from './open-files.ts';
 
 export abstract class SegmentIndex {
   protected readonly file: IndexFile;
 
-  constructor(path: string, readonly baseOffset: number, entryBytes: number) {
-    this.file = new IndexFile(path, entryBytes);
+  constructor(path: string, readonly baseOffset: number, entryBytes: number, files: OpenFileCache) {
+    this.file = new IndexFile(path, entryBytes, files);
   }
 
   get count(): number {

@@ -13,7 +13,8 @@ import {
   type StoredBatch,
 } from './batch-scanner.ts';
 import type { ValidatedBatch } from './batch-validation.ts';
-import { READ_WRITE_CREATE, readFully, writeFully } from './file-io.ts';
+import { readFully, writeFully } from './file-io.ts';
+import type { CachedFile, OpenFileCache } from './open-files.ts';
 import { OffsetIndex } from './offset-index.ts';
 import {
   CLEANED_SUFFIX,
@@ -31,7 +32,7 @@ export interface RecoveryResult {
 
 export class LogSegment {
   readonly logPath: string;
-  private fd: number;
+  private readonly file: CachedFile;
   private offsetIndex: OffsetIndex;
   private timeIndex: TimeIndex;
   private fileSize = 0;
@@ -47,19 +48,20 @@ export class LogSegment {
     readonly baseOffset: number,
     private readonly indexIntervalBytes: number,
     readonly createdAtMs: number,
+    private readonly files: OpenFileCache,
   ) {
     this.logPath = segmentFilePath(dir, baseOffset, LOG_SUFFIX);
-    this.fd = fs.openSync(this.logPath, READ_WRITE_CREATE);
-    this.offsetIndex = new OffsetIndex(this.offsetIndexPath, baseOffset);
-    this.timeIndex = new TimeIndex(this.timeIndexPath, baseOffset);
-    this.fileSize = fs.fstatSync(this.fd).size;
+    this.file = files.file(this.logPath);
+    this.offsetIndex = new OffsetIndex(this.offsetIndexPath, baseOffset, files);
+    this.timeIndex = new TimeIndex(this.timeIndexPath, baseOffset, files);
+    this.fileSize = fs.fstatSync(this.file.fd).size;
     this.next = baseOffset;
     this.offsetOfMaxTs = baseOffset;
   }
 
   /** A new, empty segment; stale files of the same name are emptied. */
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
-    const segment = new LogSegment(dir, baseOffset, indexIntervalBytes, now);
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, files: OpenFileCache): LogSegment {
+    const segment = new LogSegment(dir, baseOffset, indexIntervalBytes, now, files);
     segment.truncateFile(0);
     segment.offsetIndex.clear();
     segment.timeIndex.clear();
@@ -67,11 +69,11 @@ export class LogSegment {
   }
 
   /** An existing segment whose state the caller must then establish with `loadFromIndexes` or `recover`. */
-  static open(dir: string, baseOffset: number, indexIntervalBytes: number): { segment: LogSegment; indexesMissing: boolean } {
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, files: OpenFileCache): { segment: LogSegment; indexesMissing: boolean } {
     const indexesMissing = [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX].some(
       (suffix) => !fs.existsSync(segmentFilePath(dir, baseOffset, suffix)),
     );
-    return { segment: new LogSegment(dir, baseOffset, indexIntervalBytes, Date.now()), indexesMissing };
+    return { segment: new LogSegment(dir, baseOffset, indexIntervalBytes, Date.now(), files), indexesMissing };
   }
 
   get size(): number {
@@ -123,8 +125,8 @@ export class LogSegment {
     this.offsetIndex.clear();
     this.timeIndex.clear();
     this.resetState();
-    const onDisk = fs.fstatSync(this.fd).size;
-    const scan = scanValidBatches(this.fd, 0, onDisk, this.baseOffset, this.baseOffset, (batch) =>
+    const onDisk = fs.fstatSync(this.file.fd).size;
+    const scan = scanValidBatches(this.file, 0, onDisk, this.baseOffset, this.baseOffset, (batch) =>
       this.indexBatch(batch.position, batch.header),
     );
     if (scan.validEnd < onDisk) this.truncateFile(scan.validEnd);
@@ -138,7 +140,7 @@ export class LogSegment {
   append(bytes: Buffer, batches: readonly ValidatedBatch[]): void {
     const start = this.fileSize;
     try {
-      writeFully(this.fd, bytes, start);
+      writeFully(this.file.fd, bytes, start);
     } catch (error) {
       this.truncateFile(start);
       throw error;
@@ -155,7 +157,7 @@ export class LogSegment {
   }
 
   read(position: number, length: number): Buffer {
-    return readFully(this.fd, length, position);
+    return readFully(this.file.fd, length, position);
   }
 
   /**
@@ -178,7 +180,7 @@ export class LogSegment {
   findBatch(offset: number): StoredBatch | null {
     if (offset >= this.next) return null;
     const start = this.offsetIndex.lookup(offset).position;
-    for (const batch of readStoredHeaders(this.fd, start, this.fileSize, LOOKUP_CHUNK_BYTES)) {
+    for (const batch of readStoredHeaders(this.file, start, this.fileSize, LOOKUP_CHUNK_BYTES)) {
       if (batch.header.lastOffset >= offset) return batch;
     }
     return null;
@@ -192,11 +194,11 @@ export class LogSegment {
   }
 
   headers(fromPosition = 0): Generator<StoredBatch> {
-    return readStoredHeaders(this.fd, fromPosition, this.fileSize, SCAN_CHUNK_BYTES);
+    return readStoredHeaders(this.file, fromPosition, this.fileSize, SCAN_CHUNK_BYTES);
   }
 
   batches(): Generator<StoredBatch & { bytes: Buffer }> {
-    return readStoredBatches(this.fd, 0, this.fileSize);
+    return readStoredBatches(this.file, 0, this.fileSize);
   }
 
   /** Batches with maxTimestamp >= `timestamp` and an offset >= `minOffset`, in order, starting via the time index. */
@@ -204,7 +206,7 @@ export class LogSegment {
     if (this.maxTs < timestamp) return;
     const startOffset = Math.max(this.timeIndex.lookup(timestamp), minOffset);
     const start = this.offsetIndex.lookup(startOffset).position;
-    for (const batch of readStoredHeaders(this.fd, start, this.fileSize, LOOKUP_CHUNK_BYTES * 4)) {
+    for (const batch of readStoredHeaders(this.file, start, this.fileSize, LOOKUP_CHUNK_BYTES * 4)) {
       if (batch.header.maxTimestamp >= timestamp && batch.header.lastOffset >= minOffset) yield batch;
     }
   }
@@ -243,18 +245,17 @@ export class LogSegment {
     }
     this.offsetIndex.closeAndDelete();
     this.timeIndex.closeAndDelete();
-    fs.closeSync(this.fd);
+    this.file.release();
     fs.renameSync(cleanedPath, this.logPath);
-    this.fd = fs.openSync(this.logPath, READ_WRITE_CREATE);
-    this.offsetIndex = new OffsetIndex(this.offsetIndexPath, this.baseOffset);
-    this.timeIndex = new TimeIndex(this.timeIndexPath, this.baseOffset);
+    this.offsetIndex = new OffsetIndex(this.offsetIndexPath, this.baseOffset, this.files);
+    this.timeIndex = new TimeIndex(this.timeIndexPath, this.baseOffset, this.files);
     this.recover();
     this.dirty = true;
   }
 
   flush(): void {
     if (!this.dirty) return;
-    fs.fsyncSync(this.fd);
+    fs.fsyncSync(this.file.fd);
     this.offsetIndex.flush();
     this.timeIndex.flush();
     this.dirty = false;
@@ -263,13 +264,13 @@ export class LogSegment {
   close(): void {
     this.offsetIndex.close();
     this.timeIndex.close();
-    fs.closeSync(this.fd);
+    this.file.close();
   }
 
   closeAndDelete(): void {
     this.offsetIndex.closeAndDelete();
     this.timeIndex.closeAndDelete();
-    fs.closeSync(this.fd);
+    this.file.close();
     fs.rmSync(this.logPath, { force: true });
   }
 
@@ -311,7 +312,7 @@ export class LogSegment {
       }
       let expectedMinOffset = lastOffsetEntry?.offset ?? this.baseOffset;
       let end = tailStart;
-      for (const { header } of readStoredHeaders(this.fd, tailStart, this.fileSize, LOOKUP_CHUNK_BYTES)) {
+      for (const { header } of readStoredHeaders(this.file, tailStart, this.fileSize, LOOKUP_CHUNK_BYTES)) {
         const startsAtIndexedOffset = end !== tailStart || !lastOffsetEntry || header.baseOffset === lastOffsetEntry.offset;
         if (header.magic !== CURRENT_MAGIC || header.baseOffset < expectedMinOffset || !startsAtIndexedOffset) return false;
         if (header.maxTimestamp > this.maxTs) {
@@ -344,7 +345,7 @@ export class LogSegment {
   }
 
   private truncateFile(size: number): void {
-    fs.ftruncateSync(this.fd, size);
+    fs.ftruncateSync(this.file.fd, size);
     this.dirty = true;
   }
 }

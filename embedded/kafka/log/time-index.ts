@@ -3,6 +3,7 @@
  * base INT32). Each entry records a new maximum timestamp of the segment and the base offset of the batch
  * that first reached it, so every batch before that one has a smaller maxTimestamp.
  */
+import type { OpenFileCache } from './open-files.ts';
 import { SegmentIndex } from './segment-index.ts';
 import { readInt64, writeInt64 } from './int64.ts';
 import { lastIndexAtOrBelow } from './sorted-search.ts';
@@ -15,8 +16,8 @@ export interface TimestampOffset {
 }
 
 export class TimeIndex extends SegmentIndex {
-  constructor(path: string, baseOffset: number) {
-    super(path, baseOffset, ENTRY_BYTES);
+  constructor(path: string, baseOffset: number, files: OpenFileCache) {
+    super(path, baseOffset, ENTRY_BYTES, files);
   }
 
   entry(i: number): TimestampOffset {
