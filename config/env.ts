@@ -70,3 +70,12 @@ export function envChoice<T extends string>(env: Env, name: string, fallback: T,
   }
   return value as T;
 }
+
+/** A comma-separated list; blank entries are dropped, so "a,,b" and "a," are fine (compose files append to lists). */
+export function envList(env: Env, name: string, check: (entry: string) => boolean, what: string): string[] {
+  const entries = (raw(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!check(entry)) throw new ConfigError(name, `must be a comma-separated list of ${what}, got "${entry}"`);
+  }
+  return entries;
+}

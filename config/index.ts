@@ -2,7 +2,7 @@
  * The one place for ports, topic names, sizes and window lengths. Every part of the stack imports
  * `config` (or calls `loadConfig` with its own environment in tests); every value has an env override.
  */
-import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envPort, envString, envTopic, type Env } from './env.ts';
+import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envList, envPort, envString, envTopic, type Env } from './env.ts';
 
 export { ConfigError } from './env.ts';
 
@@ -89,6 +89,12 @@ export interface AppConfig {
     sessionGapSeconds: number;
   };
   dashboard: { pollIntervalMs: number };
+  /**
+   * Who may talk to the HTTP servers (Connect, ksqlDB, Pinot, the dashboard) besides localhost, IP
+   * addresses and BIND_HOST: more host names (ALLOWED_HOSTS; `.example.com` for a domain, `*` for any),
+   * and web page origins allowed to change data (ALLOWED_ORIGINS, e.g. http://localhost:3000; `*` for any).
+   */
+  http: { allowedHosts: string[]; allowedOrigins: string[] };
   /** Memory of the embedded stack's parts (docker mode sizes its containers in docker-compose.yml). */
   memory: {
     /** DuckDB buffer limit behind the embedded Pinot, MB (DuckDB spills to disk beyond it) */
@@ -183,6 +189,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sessionGapSeconds: envInt(env, 'WINDOW_SESSION_GAP_SECONDS', 30, 1),
     },
     dashboard: { pollIntervalMs: envInt(env, 'DASHBOARD_POLL_MS', 15_000, 100) },
+    http: {
+      allowedHosts: envList(env, 'ALLOWED_HOSTS', (h) => h === '*' || /^\.?[a-z0-9_.:[\]-]+$/i.test(h), 'host names (.domain for its subdomains, * for any)'),
+      allowedOrigins: envList(env, 'ALLOWED_ORIGINS', (o) => o === '*' || /^https?:\/\/[^/\s]+$/i.test(o), 'origins such as http://localhost:3000 (* for any)'),
+    },
     memory: {
       pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),
       pinotThreads: envInt(env, 'PINOT_THREADS', 1, 1, 256),

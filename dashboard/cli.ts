@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
   let dashboard: DashboardHandle;
   try {
-    dashboard = await startDashboard({ port, host, pinotBrokerUrl, pollIntervalMs, topN: top });
+    dashboard = await startDashboard({ port, host, pinotBrokerUrl, pollIntervalMs, topN: top, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`[dashboard] cannot listen: port ${port} in use; pick another with --port`);

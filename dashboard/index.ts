@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { checkHost, checkOrigin, type HttpGuardOptions } from '../embedded/common/http-guard.ts';
 import { defaultHealthTargets, runHealthChecks, DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type HealthTarget } from './health.ts';
 import {
   failureSnapshot, initialSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot,
@@ -64,6 +65,10 @@ export interface DashboardOptions {
    * PageView page, and `/api/scenario` serves them.
    */
   scenarioDashboard?: ScenarioDashboard;
+  /** Host names answered besides localhost, IP addresses and `host` (default: config ALLOWED_HOSTS); others get 403. */
+  allowedHosts?: readonly string[];
+  /** Page origins whose socket.io connections are accepted besides the dashboard's own (default: config ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
   /** One line per event/problem; default console.log with a `[dashboard]` prefix. */
   log?: (line: string) => void;
 }
@@ -124,16 +129,6 @@ function listen(server: http.Server, port: number, host: string): Promise<number
   });
 }
 
-/** True when a browser's Origin names the host it connected to (or when there is no Origin, e.g. curl). */
-export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (origin === undefined) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -141,7 +136,8 @@ function urlHost(host: string): string {
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<DashboardHandle> {
   const needDefaults = options.port === undefined || options.host === undefined || options.pinotBrokerUrl === undefined
-    || options.pollIntervalMs === undefined || options.healthTargets === undefined;
+    || options.pollIntervalMs === undefined || options.healthTargets === undefined
+    || options.allowedHosts === undefined || options.allowedOrigins === undefined;
   const settings = needDefaults ? dashboardSettings() : undefined;
   const host = options.host ?? settings!.host;
   const pinotBrokerUrl = (options.pinotBrokerUrl ?? settings!.pinotBrokerUrl).replace(/\/+$/, '');
@@ -151,6 +147,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const maxBackoffMs = options.maxBackoffMs ?? Math.min(60_000, 8 * pollIntervalMs);
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
   const log = options.log ?? ((line: string) => console.log(`[dashboard] ${line}`));
+  const guard: HttpGuardOptions = {
+    bindHost: host,
+    allowedHosts: options.allowedHosts ?? settings!.allowedHosts,
+    allowedOrigins: options.allowedOrigins ?? settings!.allowedOrigins,
+  };
   const healthTargets = options.healthTargets ?? defaultHealthTargets({
     pinotBrokerUrl,
     pinotControllerUrl: settings!.pinotControllerUrl,
@@ -188,6 +189,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    const wrongHost = checkHost(req, guard);
+    if (wrongHost) {
+      res.status(wrongHost.status).json({ error: wrongHost.message });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       res.status(405).json({ error: 'read-only dashboard: only GET and HEAD' });
@@ -250,8 +256,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const io = new SocketServer(server, {
     serveClient: false,
     path: '/socket.io',
-    // WebSockets are not covered by CORS: refuse pages of other origins (no Origin header: scripts, allowed).
-    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
+    // WebSockets are not covered by CORS: refuse pages of other origins (no Origin header: scripts, allowed)
+    // and names that are not the dashboard's (DNS rebinding), on the handshake and on a direct WebSocket.
+    allowRequest: (req, callback) => callback(null, !checkHost(req, guard) && !checkOrigin(req, guard, true)),
   });
   io.on('connection', (socket) => {
     socket.emit('snapshot', outgoing());

@@ -16,6 +16,10 @@ export interface DashboardSettings {
   /** The topic the page views are produced to (its end offsets are the "views produced" number). */
   pageviewTopic: string;
   mysql: { url?: string; host: string; port: number; user: string; password: string };
+  /** Host names the dashboard answers to besides localhost, IP addresses and its bind host (ALLOWED_HOSTS). */
+  allowedHosts: string[];
+  /** Page origins whose socket.io connections are accepted besides its own (ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -51,5 +55,7 @@ export function dashboardSettings(env: Env = process.env, config: AppConfig = lo
       user: config.mysql.user,
       password: config.mysql.password,
     },
+    allowedHosts: config.http.allowedHosts,
+    allowedOrigins: config.http.allowedOrigins,
   };
 }

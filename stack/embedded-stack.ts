@@ -85,7 +85,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const bootstrapServers = kafka.bootstrap();
     log(`Kafka ready: ${bootstrapServers} (${Date.now() - started} ms)`);
 
-    const connect = await startConnect({ port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers });
+    // Who may talk to the HTTP servers besides localhost and IP addresses (ALLOWED_HOSTS, ALLOWED_ORIGINS).
+    const { allowedHosts, allowedOrigins } = config.http;
+    const connect = await startConnect({ port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers, allowedHosts, allowedOrigins });
     stops.push(() => connect.stop());
     log(`Kafka Connect ready: ${connect.url}`);
 
@@ -95,6 +97,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
       properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
       youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
+      allowedHosts,
+      allowedOrigins,
     });
     stops.push(() => ksqldb.stop());
     log(`ksqlDB ready (own thread): ${ksqldb.url}`);
@@ -106,6 +110,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       dataDir: path.join(dataDir, 'pinot'),
       storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
       kafkaBootstrap: bootstrapServers,
+      allowedHosts,
+      allowedOrigins,
       log: () => {},
     });
     stops.push(() => pinot.stop());
@@ -125,6 +131,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         mysql: { url: mysql.url },
       }),
       scenarioDashboard: scenario.dashboard?.(config),
+      allowedHosts,
+      allowedOrigins,
       log: () => {},
     });
     stops.push(() => dashboard.stop());

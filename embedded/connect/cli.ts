@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     port: port ?? config.ports.connect,
     host: (args.flags.host as string | undefined) ?? config.bindHost,
     bootstrap,
+    allowedHosts: config.http.allowedHosts,
+    allowedOrigins: config.http.allowedOrigins,
     ...(args.flags['offset-flush-ms'] !== undefined ? { offsetFlushIntervalMs: args.flags['offset-flush-ms'] as number } : {}),
     log: quiet ? () => {} : (line) => console.error(`[connect] ${line}`),
   });

@@ -36,6 +36,10 @@ export interface ConnectOptions {
   /** Worker converters for connectors that name none. Default JsonConverter with schemas.enable=true. */
   keyConverter?: ConverterSetting;
   valueConverter?: ConverterSetting;
+  /** Host names accepted besides localhost, IP addresses and `host` (ALLOWED_HOSTS); see embedded/common/http-guard.ts. */
+  allowedHosts?: readonly string[];
+  /** Web page origins allowed to change data besides the server's own (ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
   /** One line per notable event or problem. Default: silent. */
   log?: (line: string) => void;
 }
@@ -108,7 +112,7 @@ export async function startConnect(options: ConnectOptions = {}): Promise<Connec
     await closeServer();
     throw error;
   }
-  const app = connectApp(herder, log);
+  const app = connectApp(herder, log, { bindHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   handler = app;
   const h = herder;
   let stopped: Promise<void> | undefined;

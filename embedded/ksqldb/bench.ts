@@ -94,7 +94,7 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
   let server = await startKsqlDb({ port: 0, bootstrap: broker.bootstrap });
   try {
     for (const ksql of renderedStatements(config)) {
-      const r = await fetch(`${server.url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
+      const r = await fetch(`${server.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
       if (r.status !== 200) throw new Error(`statement failed: ${await r.text()}`);
     }
     await producer.send({

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     host: (args.flags.host as string | undefined) ?? config.bindHost,
     bootstrap,
     serviceId: args.flags['service-id'] as string | undefined,
+    allowedHosts: config.http.allowedHosts,
+    allowedOrigins: config.http.allowedOrigins,
     properties: args.flags.earliest ? { 'ksql.streams.auto.offset.reset': 'earliest' } : {},
     log: quiet ? () => {} : (line) => console.error(`[ksqldb] ${line}`),
   });

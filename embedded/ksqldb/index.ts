@@ -36,6 +36,10 @@ export interface KsqlDbOptions {
   properties?: Record<string, string>;
   /** Request body limit in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Host names accepted besides localhost, IP addresses and `host` (ALLOWED_HOSTS); see embedded/common/http-guard.ts. */
+  allowedHosts?: readonly string[];
+  /** Web page origins allowed to run statements besides the server's own (ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
   /** One line per notable event or problem. Default: silent. */
   log?: (line: string) => void;
 }
@@ -68,7 +72,8 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
     await runtime.stop().catch(() => undefined);
     throw e;
   });
-  const app = ksqlApp(runtime, { maxBodyBytes: options.maxBodyBytes, log });
+  const guard = { bindHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
+  const app = ksqlApp(runtime, { maxBodyBytes: options.maxBodyBytes, log, guard });
   const server = http.createServer(app);
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   console.log(`[pinot] starting: data ${dataDir}, Kafka ${kafkaBootstrap ?? '(each table\'s broker list)'}`);
   let pinot: PinotHandle;
   try {
-    pinot = await startPinot({ controllerPort, brokerPort, host, dataDir, kafkaBootstrap });
+    pinot = await startPinot({ controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`[pinot] cannot listen: port in use (${e.message}); pick another with --controller-port / --broker-port`);

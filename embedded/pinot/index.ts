@@ -36,6 +36,10 @@ export interface PinotOptions {
    * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
    */
   kafkaBootstrap?: string;
+  /** Host names accepted besides localhost, IP addresses and `host` (ALLOWED_HOSTS); see embedded/common/http-guard.ts. */
+  allowedHosts?: readonly string[];
+  /** Web page origins allowed to change data besides the servers' own (ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
   /** One line per event/problem; default console.log with a `[pinot]` prefix. */
   log?: (line: string) => void;
   /** Retry delay for missing topics / unreachable Kafka (default 2000 ms). */
@@ -86,6 +90,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(`[pinot] ${line}`));
   const startedMs = Date.now();
+  const guard = { bindHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
   const db = await PinotDb.open(options.dataDir, options.storageLimits);
   const servers: http.Server[] = [];
   let ingestion: IngestionManager | undefined;
@@ -107,7 +112,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       runtimeInfo: (entry) => ing.runtimeInfo(entry),
     });
     let ready = false;
-    const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready }));
+    const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready, guard }));
     servers.push(brokerServer);
     brokerPort = await listen(brokerServer, brokerPort, host);
 
@@ -122,6 +127,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       startedMs,
       version: PINOT_VERSION,
       log,
+      guard,
     }));
     servers.push(controllerServer);
     const controllerPort = await listen(controllerServer, options.controllerPort ?? 9000, host);

@@ -399,6 +399,14 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
     expect(commandText(dashboard.healthcheck!.test)).toContain(`127.0.0.1:${config.ports.dashboard}`);
   });
 
+  it('lets the dashboard answer to its service name, and to the names ALLOWED_HOSTS adds (its Host check)', () => {
+    expect(loadConfig(serviceEnv(service('dashboard'))).http).toEqual({ allowedHosts: ['dashboard'], allowedOrigins: [] });
+    const published = loadCompose({ ALLOWED_HOSTS: 'analytics.example', ALLOWED_ORIGINS: 'http://localhost:3000' });
+    expect(loadConfig(serviceEnv(published.services.dashboard!)).http).toEqual({
+      allowedHosts: ['dashboard', 'analytics.example'], allowedOrigins: ['http://localhost:3000'],
+    });
+  });
+
   it('builds the dashboard image on node 20 with npm ci, as a non-root user', () => {
     const dockerfile = readFileSync(repoPath('docker/dashboard.Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20\.\d+\.\d+-\S+$/m);

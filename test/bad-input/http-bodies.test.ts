@@ -146,12 +146,15 @@ describe('ksqlDB (:8088) — generic_error / statement_error', () => {
     expect(r.json).toMatchObject({ '@type': 'generic_error', error_code: 40000, message: expect.stringMatching(/^Invalid JSON in request/) });
   });
 
-  it('any content type is parsed (the ksql CLI sends none)', async () => {
-    for (const type of ['text/plain', undefined, 'application/vnd.ksql.v1+json']) {
+  it('ksqlDB\'s JSON types and none at all are parsed (the ksql CLI sends none); text/plain is 415 generic_error', async () => {
+    for (const type of [undefined, 'application/vnd.ksql.v1+json', 'application/json']) {
       const r = await send(url(), JSON.stringify({ ksql: 'LIST STREAMS;' }), type);
       expect(r.status, String(type)).toBe(200);
       expect(r.json[0]['@type']).toBe('streams');
     }
+    const plain = await send(url(), JSON.stringify({ ksql: 'LIST STREAMS;' }), 'text/plain');
+    expect(plain.status).toBe(415);
+    expect(plain.json).toMatchObject({ '@type': 'generic_error', error_code: 41500 });
   });
 
   it('invalid statements -> 400 statement_error 40001 with the statement text; SELECT -> 40002', async () => {
@@ -187,10 +190,13 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
     expect(nested.json.exceptions[0].errorCode).toBe(100);
   });
 
-  it('broker: JSON sent as text/plain is accepted, as Pinot does', async () => {
-    const r = await send(broker(), JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }), 'text/plain');
+  it('broker: JSON is answered; text/plain is 415 {code, error}, as Pinot\'s JSON resources answer it', async () => {
+    const r = await send(broker(), JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }));
     expect(r.status).toBe(200);
     expect(r.json.resultTable.rows).toEqual([[3]]);
+    const plain = await send(broker(), JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }), 'text/plain');
+    expect(plain.status).toBe(415);
+    expect(plain.json).toEqual({ code: 415, error: expect.any(String) });
   });
 
   it('broker: invalid UTF-8 -> an error in Pinot\'s shape, never rows', async () => {

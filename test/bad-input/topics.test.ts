@@ -34,7 +34,7 @@ async function topicValues(topic: string): Promise<string[]> {
 
 async function queryStream(sql: string): Promise<unknown[][]> {
   const res = await fetch(`${stack.ksqldb.url}/query-stream`, {
-    method: 'POST', headers: { accept: 'application/json' },
+    method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ sql, properties: { 'auto.offset.reset': 'earliest' } }),
   });
   const body = (await res.json()) as unknown[];
@@ -110,7 +110,7 @@ describe('Pinot inputs (topics 5-8)', () => {
     for (const [, table, , good] of topics) {
       const name = Object.keys(good)[0]!;
       await waitFor(`the good row in ${table}`, async () => {
-        const r = await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', body: JSON.stringify({ sql: `SELECT view_count FROM ${table} WHERE ${name} = '${good[name]}'` }) });
+        const r = await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT view_count FROM ${table} WHERE ${name} = '${good[name]}'` }) });
         const rows = ((await r.json()) as { resultTable?: { rows: unknown[][] } }).resultTable?.rows;
         return rows?.[0]?.[0] === good.view_count ? true : undefined;
       }, 30_000, 300);

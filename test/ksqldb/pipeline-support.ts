@@ -24,7 +24,7 @@ export function pipelineStatements(config: AppConfig = smallConfig()): string[] 
 }
 
 export async function postJson(url: string, body: unknown, accept = 'application/json'): Promise<{ status: number; type: string | null; text: string; json: () => unknown }> {
-  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { accept } });
+  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', accept } });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type'), text, json: () => JSON.parse(text) as unknown };
 }

@@ -178,7 +178,7 @@ describe('ksqlDB REST API', () => {
   });
 
   it('POST /close-query ends a running push query; unknown ids are rejected', async () => {
-    const res = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM CLICKS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }), headers: { accept: 'application/vnd.ksqlapi.delimited.v1' } });
+    const res = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM CLICKS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }), headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' } });
     const reader = res.body!.getReader();
     let text = '';
     while (text.split('\n').length < 6) {
@@ -187,7 +187,7 @@ describe('ksqlDB REST API', () => {
       text += Buffer.from(value).toString('utf8');
     }
     const meta = JSON.parse(text.split('\n')[0]!) as { queryId: string };
-    const close = await fetch(`${url}/close-query`, { method: 'POST', body: JSON.stringify({ queryId: meta.queryId }) });
+    const close = await fetch(`${url}/close-query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queryId: meta.queryId }) });
     expect(close.status).toBe(200);
     expect(await close.text()).toBe('');
     for (;;) {

@@ -99,12 +99,12 @@ describe('stay-categories on the embedded stack', () => {
     const replace = scenario.ksqlStatements(config).filter((st) => /^\s*CREATE OR REPLACE TABLE/i.test(st));
     expect(replace).toHaveLength(2);
     for (const ksql of replace) {
-      const r = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql, streamsProperties: {} }) });
+      const r = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: {} }) });
       expect(r.status, await r.clone().text()).toBe(200);
       const [entity] = (await r.json()) as { commandStatus: { queryId: string } }[];
       expect(entity!.commandStatus.queryId).toMatch(/^CTAS_(HOTEL_STAY_CAT_COUNTS|STAY_COUNTS)_\d+$/);
     }
-    const queries = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', body: JSON.stringify({ ksql: 'SHOW QUERIES;', streamsProperties: {} }) });
+    const queries = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;', streamsProperties: {} }) });
     const [listed] = (await queries.json()) as { queries: { id: string }[] }[];
     expect(listed!.queries.filter((q) => /STAY_COUNTS|HOTEL_STAY_CAT_COUNTS/.test(q.id))).toHaveLength(2);
     const again = await bootstrap(config, stack.targets, { scenario });

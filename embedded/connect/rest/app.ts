@@ -3,6 +3,7 @@
  * {"error_code": <status>, "message": "…"}.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { guardRequest, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { ConnectRestError } from '../errors.ts';
 import type { Herder } from '../runtime/herder.ts';
@@ -48,20 +49,18 @@ function checkConfigName(name: string, config: Record<string, string>): void {
   }
 }
 
-export function connectApp(herder: Herder, log: (line: string) => void): express.Express {
+/** `guard`: the names and origins the server accepts besides its own (see embedded/common/http-guard.ts). */
+export function connectApp(herder: Herder, log: (line: string) => void, guard: HttpGuardOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
 
-  // Read every body as text and parse JSON ourselves, so a bad body gets Connect's error shape.
-  // Connect's resources consume application/json only (JAX-RS @Consumes): anything else is a 415.
+  // Host, browser Origin and media type (Connect's resources consume application/json only, JAX-RS
+  // @Consumes: anything else is a 415, a body without a type too). Bodies are read as text and parsed
+  // by us, so a bad body gets Connect's error shape.
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if ((req.method === 'POST' || req.method === 'PUT') && hasBody && !req.is('application/json')) {
-      next(new ConnectRestError(415, 'HTTP 415 Unsupported Media Type'));
-      return;
-    }
-    next();
+    const refusal = guardRequest(req, guard, { accepted: ['application/json'], requiredWithBody: true, message: 'HTTP 415 Unsupported Media Type' });
+    next(refusal && new ConnectRestError(refusal.status, refusal.message));
   });
   app.use(express.text({ type: () => true, limit: '10mb', verify: rejectInvalidUtf8(() => new ConnectRestError(400, 'Invalid UTF-8 in request body')) }));
   app.use((req: Request, _res: Response, next: NextFunction) => {

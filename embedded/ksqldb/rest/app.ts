@@ -3,6 +3,7 @@
  * See /work/shared/ref/ksqldb-api.md for the wire format.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { guardRequest, type ContentTypeRule, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { KsqlError } from '../errors.ts';
 import { StatementFailure, type KsqlRuntime } from '../runtime/runtime.ts';
@@ -15,7 +16,17 @@ export interface AppOptions {
   /** request body limit in bytes; default 1 MiB */
   maxBodyBytes?: number;
   log?: (line: string) => void;
+  /** Host names and page origins the server accepts besides its own (embedded/common/http-guard.ts). */
+  guard?: HttpGuardOptions;
 }
+
+/**
+ * What the statement and query endpoints consume: ksqlDB's JSON types (and /query-stream's delimited
+ * one). A request without a Content-Type is read as JSON, as ksqlDB does (its CLI sends none).
+ */
+const KSQL_CONTENT_TYPES: ContentTypeRule = {
+  accepted: ['application/vnd.ksql.v1+json', 'application/json', 'application/vnd.ksqlapi.delimited.v1'],
+};
 
 /** Parses the raw body as JSON; answers 400 generic_error and returns undefined when it is not an object. */
 function body(req: Request, res: Response): Json | undefined {
@@ -49,6 +60,11 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
   const registry: QueryRegistry = new Map();
   const log = options.log ?? (() => undefined);
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const refusal = guardRequest(req, options.guard ?? {}, KSQL_CONTENT_TYPES);
+    if (!refusal) return next();
+    res.status(refusal.status).json(genericError(refusal.message, refusal.status * 100));
+  });
   app.use(express.text({
     type: () => true,
     limit: options.maxBodyBytes ?? 1024 * 1024,

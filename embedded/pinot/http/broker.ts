@@ -5,7 +5,8 @@
 import express, { type Request, type Response } from 'express';
 import { QueryError } from '../errors.ts';
 import { errorResponse, type QueryEngine, type QueryOutcome } from '../query.ts';
-import { cors, rawBody, route, sendJson } from './common.ts';
+import type { HttpGuardOptions } from '../../common/http-guard.ts';
+import { cors, pinotGuard, rawBody, route, sendJson } from './common.ts';
 
 const HTTP_FOR_CODE: Record<number, number> = {
   100: 400, 150: 400, 155: 400, 160: 500, 180: 403, 190: 404, 191: 404, 200: 500, 210: 503, 211: 503, 230: 404, 235: 404,
@@ -19,6 +20,8 @@ export interface BrokerAppOptions {
   startedMs: number;
   log: (line: string) => void;
   isReady: () => boolean;
+  /** Host names and page origins accepted besides the broker's own (embedded/common/http-guard.ts). */
+  guard?: HttpGuardOptions;
 }
 
 /** Sends a query outcome as Pinot does (status 200 unless the client asked for HTTP error statuses). */
@@ -53,6 +56,7 @@ export function createBrokerApp(options: BrokerAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(cors);
+  app.use(pinotGuard(options.guard ?? {}, ['application/json']));
 
   app.get('/health', (_req, res) => {
     if (options.isReady()) res.type('text/plain').send('OK');

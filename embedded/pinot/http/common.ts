@@ -1,11 +1,25 @@
 /** Shared HTTP plumbing: raw body reading (JSON or multipart file), JSON replies, Pinot error shapes. */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { guardRequest, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../common/json-depth.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
 import { toJson } from '../json.ts';
 
-/** Express middleware: the body as text whatever the content type (Pinot accepts JSON sent as text/plain too). */
+/**
+ * Host, browser Origin and media type checks (embedded/common/http-guard.ts), refusals in Pinot's error
+ * shape. Pinot's resources consume application/json (uploads also multipart/form-data); a request
+ * without a Content-Type is read as JSON.
+ */
+export function pinotGuard(guard: HttpGuardOptions, accepted: readonly string[]) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const refusal = guardRequest(req, guard, { accepted, message: 'HTTP 415 Unsupported Media Type' });
+    if (!refusal) return next();
+    sendJson(res, { code: refusal.status, error: refusal.message }, refusal.status);
+  };
+}
+
+/** Express middleware: the body as text (the content type is checked by pinotGuard). */
 export const rawBody = express.text({
   type: () => true,
   limit: '16mb',

@@ -12,7 +12,8 @@ import { formatTimestamp, type ParsedSchema } from '../schema.ts';
 import { parseTableConfig, parseTypeParam, splitTableName } from '../table-config.ts';
 import { readQueryBody, sendOutcome } from './broker.ts';
 import { CONSOLE_HTML } from './console.ts';
-import { bodyJson, boolParam, controllerErrorHandler, cors, rawBody, route, sendJson } from './common.ts';
+import type { HttpGuardOptions } from '../../common/http-guard.ts';
+import { bodyJson, boolParam, controllerErrorHandler, cors, pinotGuard, rawBody, route, sendJson } from './common.ts';
 
 export interface ControllerAppOptions {
   schemas: SchemaStore;
@@ -26,6 +27,8 @@ export interface ControllerAppOptions {
   startedMs: number;
   version: string;
   log: (line: string) => void;
+  /** Host names and page origins accepted besides the controller's own (embedded/common/http-guard.ts). */
+  guard?: HttpGuardOptions;
 }
 
 /** The serialized schema as GET returns it. */
@@ -46,6 +49,7 @@ export function createControllerApp(options: ControllerAppOptions): express.Expr
   const app = express();
   app.disable('x-powered-by');
   app.use(cors);
+  app.use(pinotGuard(options.guard ?? {}, ['application/json', 'multipart/form-data']));
 
   const realtimeEntry = (name: string): TableEntry => {
     const entry = tables.find(name, 'REALTIME')[0];
