@@ -1,12 +1,15 @@
 /**
  * The health strip: one pluggable check per component, each with a short timeout.
  *
- *   Kafka   ApiVersions over TCP to every bootstrap broker (all answer: up, some: degraded, none: down)
+ *   Kafka   ApiVersions over TCP to every bootstrap broker (all answer: up, some: degraded, none: down);
+ *           in the embedded stack also the writes the brokers' disks refused (any: degraded)
  *   Connect GET / (+ GET /connectors?expand=status: a FAILED connector or task is "degraded")
  *   ksqlDB  GET /healthcheck (isHealthy false: degraded)
  *   Pinot   controller and broker GET /health (one of two: degraded)
  *   MySQL   mysql2 connect + ping (reachable but login refused: degraded)
+ *   Disk    free space where the embedded stack keeps its data (low: degraded, almost none: down)
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import { describeFetchError } from './pinot-client.ts';
 
@@ -211,33 +214,93 @@ function apiVersionsRequest(correlationId: number): Buffer {
   return Buffer.concat([size, body]);
 }
 
-/** Kafka: ApiVersions against each bootstrap broker. */
-export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka'): HealthTarget {
+/** A write a broker's disk refused (the embedded cluster's `storage.problems()`). */
+export interface KafkaStorageProblem {
+  who: string;
+  dir: string;
+  cause: string;
+}
+
+export interface KafkaHealthOptions {
+  /** The brokers' refused writes, when the cluster runs in this process; any makes Kafka "degraded". */
+  storageProblems?: () => readonly KafkaStorageProblem[];
+}
+
+/** Kafka: ApiVersions against each bootstrap broker, then the disk problems the cluster reports (if it can). */
+export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka', options: KafkaHealthOptions = {}): HealthTarget {
   const brokers = bootstrap.map((b) => parseHostPort(b, 9092));
   return {
     name,
     kafkaBootstrap: [...bootstrap],
     async check(signal) {
-      const results = await Promise.all(brokers.map(async (broker, i) => {
-        const id = 0x4dab0000 + i;
-        try {
-          const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10);
-          const correlation = answer.readInt32BE(4);
-          const errorCode = answer.readInt16BE(8);
-          if (correlation !== id) return `${broker.host}:${broker.port} answered with a wrong correlation id`;
-          if (errorCode !== 0) return `${broker.host}:${broker.port} ApiVersions error ${errorCode}`;
-          return undefined;
-        } catch (error) {
-          return `${broker.host}:${broker.port} ${(error as Error).message}`;
-        }
-      }));
-      const problems = results.filter((r): r is string => r !== undefined);
-      const ok = brokers.length - problems.length;
-      if (brokers.length === 0) return { status: 'down', detail: 'no bootstrap servers configured' };
-      if (problems.length === 0) return { status: 'up', detail: `${ok}/${brokers.length} brokers answer ApiVersions` };
-      return { status: ok === 0 ? 'down' : 'degraded', detail: `${ok}/${brokers.length} brokers answer; ${problems.join('; ')}` };
+      const answer = await brokersAnswer(brokers, signal);
+      const storage = options.storageProblems?.() ?? [];
+      if (answer.status === 'down' || storage.length === 0) return answer;
+      const refused = storage.map((p) => `${p.who} cannot write to ${p.dir}: ${p.cause}`).join('; ');
+      return { status: 'degraded', detail: `${refused}; produce requests answer KAFKA_STORAGE_ERROR (${answer.detail})` };
     },
   };
+}
+
+async function brokersAnswer(brokers: HostPort[], signal: AbortSignal): Promise<HealthCheckResult> {
+  const results = await Promise.all(brokers.map(async (broker, i) => {
+    const id = 0x4dab0000 + i;
+    try {
+      const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10);
+      const correlation = answer.readInt32BE(4);
+      const errorCode = answer.readInt16BE(8);
+      if (correlation !== id) return `${broker.host}:${broker.port} answered with a wrong correlation id`;
+      if (errorCode !== 0) return `${broker.host}:${broker.port} ApiVersions error ${errorCode}`;
+      return undefined;
+    } catch (error) {
+      return `${broker.host}:${broker.port} ${(error as Error).message}`;
+    }
+  }));
+  const problems = results.filter((r): r is string => r !== undefined);
+  const ok = brokers.length - problems.length;
+  if (brokers.length === 0) return { status: 'down', detail: 'no bootstrap servers configured' };
+  if (problems.length === 0) return { status: 'up', detail: `${ok}/${brokers.length} brokers answer ApiVersions` };
+  return { status: ok === 0 ? 'down' : 'degraded', detail: `${ok}/${brokers.length} brokers answer; ${problems.join('; ')}` };
+}
+
+export interface DiskHealthOptions {
+  name?: string;
+  /** Below this many free bytes: degraded (default 512 MB). */
+  lowBytes?: number;
+  /** Below this many free bytes: down, writes are about to fail or failing (default 16 MB). */
+  fullBytes?: number;
+  /** Where the numbers come from (default fs.statfsSync). */
+  statfs?: (dir: string) => { bavail: number; blocks: number; bsize: number };
+}
+
+/** Disk: free space of the filesystem holding `dir` (the embedded stack's DATA_DIR). */
+export function diskHealthTarget(dir: string, options: DiskHealthOptions = {}): HealthTarget {
+  const lowBytes = options.lowBytes ?? 512 * 1024 * 1024;
+  const fullBytes = options.fullBytes ?? 16 * 1024 * 1024;
+  const statfs = options.statfs ?? ((d: string) => fs.statfsSync(d));
+  return {
+    name: options.name ?? 'Disk',
+    async check() {
+      let stats;
+      try {
+        stats = statfs(dir);
+      } catch (error) {
+        return { status: 'down', detail: `${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+      }
+      const free = stats.bavail * stats.bsize;
+      const space = `${formatBytes(free)} free of ${formatBytes(stats.blocks * stats.bsize)} at ${dir}`;
+      if (free < fullBytes) return { status: 'down', detail: `disk full: ${space}; writes fail until space is freed` };
+      if (free < lowBytes) return { status: 'degraded', detail: `disk almost full: ${space}` };
+      return { status: 'up', detail: space };
+    },
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} kB`;
+  return `${bytes} B`;
 }
 
 /** Any TCP service: connectable is "up". */

@@ -17,6 +17,7 @@ import type { Replica } from './replica.ts';
 import { resolveOptions, type KafkaClusterOptions, type ResolvedOptions } from './options.ts';
 import { parseBatchHeaders } from './batch-headers.ts';
 import { effectiveConfig, logSettings, topicConfigProblem } from './topic-configs.ts';
+import { diskError, StorageHealth } from './storage.ts';
 
 export interface ProduceResult {
   errorCode: number;
@@ -48,11 +49,17 @@ export interface AdminResult {
 }
 
 const ok: AdminResult = { errorCode: Err.NONE, errorMessage: null };
+/** How often followers outside the ISR are checked for catching up (they rejoin as soon as they can write). */
+const ISR_CHECK_INTERVAL_MS = 1_000;
 const BURST_LOG_INTERVAL_MS = 10_000;
 
 export class KafkaCluster {
   readonly brokers = new Map<number, Broker>();
   readonly waiters = new DataWaiters();
+  /** Writes the disks refused, per broker (see storage.ts): answered KAFKA_STORAGE_ERROR, logged once. */
+  readonly storage = new StorageHealth((line) => this.countProblem('storage', line));
+  private isrTimer: NodeJS.Timeout | undefined;
+  private metadataUnsaved = false;
   readonly groups: GroupCoordinator;
   private maintenanceTimer: NodeJS.Timeout | undefined;
   private maintenance: Promise<void> | undefined;
@@ -95,6 +102,8 @@ export class KafkaCluster {
     }
     cluster.maintenanceTimer = setInterval(() => cluster.runMaintenance(), options.retentionCheckIntervalMs);
     cluster.maintenanceTimer.unref();
+    cluster.isrTimer = setInterval(() => cluster.rejoinFollowers(), ISR_CHECK_INTERVAL_MS);
+    cluster.isrTimer.unref();
     return cluster;
   }
 
@@ -346,12 +355,21 @@ export class KafkaCluster {
           return fail(Err.CORRUPT_MESSAGE, error.message);
         }
         if (error instanceof RecordTooLargeError) return fail(Err.MESSAGE_TOO_LARGE, error.message);
+        const disk = diskError(error);
+        // Nothing of the batch stays in the log (the segment cuts a partial write): the client may retry.
+        if (disk) return fail(Err.KAFKA_STORAGE_ERROR, this.storage.refused(`broker ${brokerId}`, this.brokers.get(brokerId)!.dir, disk));
         throw error;
       }
+      this.storage.succeeded(`broker ${brokerId}`);
       if (firstOffset < 0) firstOffset = appended.firstOffset;
       // append() stamped the offsets into `bytes`, which are now exactly what followers must store.
       leader.recordBatches(appended.batches);
       this.replicate(topic, state, brokerId, appended.firstOffset, bytes);
+      // A follower that could not store the batch left the ISR: acks=all is not met (Kafka's answer; the
+      // producer's retry is a duplicate the leader answers once the followers caught up).
+      if (acks === -1 && state.isr.length < minIsr) {
+        return fail(Err.NOT_ENOUGH_REPLICAS_AFTER_APPEND, `The size of the current ISR [${state.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${partition}`);
+      }
     }
     return { errorCode: Err.NONE, baseOffset: firstOffset, logAppendTimeMs: logAppendTime, logStartOffset: leader.log.logStartOffset };
   }
@@ -370,14 +388,54 @@ export class KafkaCluster {
         } else {
           this.copyFromLeader(leader.log, follower, fromOffset);
         }
+        this.storage.succeeded(`broker ${id}`);
       } catch (error) {
-        this.countProblem('replication', `broker ${id}: fell out of the ISR of ${topic.name}-${state.partition}: ${(error as Error).message}`);
+        this.followerFailed(id, `fell out of the ISR of ${topic.name}-${state.partition}`, error);
         state.isr = state.isr.filter((x) => x !== id);
         shrunk = true;
       }
     }
     this.advanceHighWatermark(topic, state);
-    if (shrunk) this.metadata.save();
+    if (shrunk) this.saveMetadata();
+  }
+
+  /** A follower's write failed: a refused disk is logged once (storage.ts), anything else each time. */
+  private followerFailed(id: number, what: string, error: unknown): void {
+    const disk = diskError(error);
+    if (disk) this.storage.refused(`broker ${id}`, this.brokers.get(id)!.dir, disk);
+    else this.countProblem('replication', `broker ${id}: ${what}: ${(error as Error).message}`);
+  }
+
+  /** Saves the metadata; a disk that refuses is noted and the save retried by the next ISR check. */
+  private saveMetadata(): void {
+    try {
+      this.metadata.save();
+      this.metadataUnsaved = false;
+      this.storage.succeeded('cluster metadata');
+    } catch (error) {
+      const disk = diskError(error);
+      if (!disk) throw error;
+      this.metadataUnsaved = true;
+      this.storage.refused('cluster metadata', this.options.dataDir, disk);
+    }
+  }
+
+  /**
+   * Online followers outside the ISR (a write their disk refused, say) catch up from the leader and
+   * rejoin it, as Kafka's followers do by fetching, so a disk that has room again needs no restart.
+   */
+  private rejoinFollowers(): void {
+    if (this.stopping) return;
+    let changed = false;
+    for (const topic of this.metadata.topics.values()) {
+      for (const p of topic.partitions) {
+        if (p.leader === -1 || p.replicas.every((id) => p.isr.includes(id) || !this.brokers.get(id)?.online)) continue;
+        const before = p.isr.length;
+        this.reconcilePartition(topic, p);
+        if (p.isr.length !== before) changed = true;
+      }
+    }
+    if (changed || this.metadataUnsaved) this.saveMetadata();
   }
 
   private copyFromLeader(leaderLog: PartitionLog, follower: Replica, fromOffset: number): void {
@@ -479,10 +537,11 @@ export class KafkaCluster {
         const follower = this.brokers.get(id)!.replica(topic.name, p.partition);
         if (!follower) continue;
         try {
-          this.catchUp(leader.log, follower);
+          const copied = this.catchUp(leader.log, follower);
+          if (copied) this.storage.succeeded(`broker ${id}`);
           p.isr.push(id);
         } catch (error) {
-          this.countProblem('replication', `broker ${id}: could not catch up ${topic.name}-${p.partition}: ${(error as Error).message}`);
+          this.followerFailed(id, `could not catch up ${topic.name}-${p.partition}`, error);
         }
       }
       p.isr.sort((a, b) => p.replicas.indexOf(a) - p.replicas.indexOf(b));
@@ -499,16 +558,18 @@ export class KafkaCluster {
     return (p.lastInSync ?? p.replicas).includes(id);
   }
 
-  /** A returning follower drops anything past its last known high watermark and copies the rest. */
-  private catchUp(leaderLog: PartitionLog, follower: Replica): void {
+  /** A returning follower drops anything past its last known high watermark and copies the rest; true if it copied any. */
+  private catchUp(leaderLog: PartitionLog, follower: Replica): boolean {
     const safePoint = Math.min(follower.log.highWatermark, follower.log.logEndOffset, leaderLog.logEndOffset);
     if (follower.log.logEndOffset > safePoint) {
       follower.log.truncateTo(safePoint);
       follower.rebuildProducerState();
     }
     if (follower.log.logEndOffset < leaderLog.logStartOffset) follower.log.truncateFullyAndStartAt(leaderLog.logStartOffset);
+    const before = follower.log.logEndOffset;
     this.copyFromLeader(leaderLog, follower, follower.log.logEndOffset);
     follower.log.setHighWatermark(Math.min(leaderLog.highWatermark, follower.log.logEndOffset));
+    return follower.log.logEndOffset > before;
   }
 
   private reconcileAll(): void {
@@ -568,6 +629,7 @@ export class KafkaCluster {
 
   async stop(): Promise<void> {
     clearInterval(this.maintenanceTimer);
+    clearInterval(this.isrTimer);
     this.stopping = true;
     await this.maintenance;
     this.groups.close();
