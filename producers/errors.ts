@@ -23,6 +23,21 @@ export class KafkaUnreachableError extends ProducerError {
   override name = 'KafkaUnreachableError';
 }
 
+/** The broker answered KAFKA_STORAGE_ERROR: it cannot write its log (its disk is full or failing). */
+export class KafkaStorageError extends ProducerError {
+  override name = 'KafkaStorageError';
+}
+
+/** The Kafka protocol error type (kafkajs' `type`, e.g. KAFKA_STORAGE_ERROR) behind an error, if any. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  let e = error as { type?: unknown; cause?: unknown; originalError?: unknown } | null | undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (typeof e.type === 'string') return e.type;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return undefined;
+}
+
 /** Events were asked for, but there are no users to refer to. */
 export class NoUsersError extends ProducerError {
   override name = 'NoUsersError';

@@ -283,4 +283,4 @@ export { fixedClock, wallClock, type Clock, type PageView, type UserSession } fr
 export { userIdList, userIdRange, type UserIdSet } from './generate/user-ids.ts';
 export type { UserRow } from './generate/users.ts';
 export type { EventSink, KafkaMessage } from './sinks/kafka-events.ts';
-export { ProducerError, UsageError, MysqlUnreachableError, KafkaUnreachableError, NoUsersError } from './errors.ts';
+export { ProducerError, UsageError, MysqlUnreachableError, KafkaUnreachableError, KafkaStorageError, NoUsersError } from './errors.ts';

@@ -7,7 +7,7 @@
  * Sessions are keyed by session_id. Values are JSON objects with the fields of the brief, in order.
  */
 import { Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
-import { KafkaUnreachableError, ProducerError, describeCause } from '../errors.ts';
+import { KafkaStorageError, KafkaUnreachableError, ProducerError, describeCause, kafkaErrorType } from '../errors.ts';
 import type { PageView, UserSession } from '../generate/events.ts';
 
 export interface KafkaMessage {
@@ -78,10 +78,17 @@ function rootCause(error: unknown): unknown {
   return e;
 }
 
-/** The one-line explanation of a Kafka failure, naming the bootstrap list and how to start a broker. */
+/** The one-line explanation of a Kafka failure: the broker's own answer when it gave one, else how to start a broker. */
 export function kafkaError(brokers: string[], error: unknown, doing = 'reach'): ProducerError {
   const name = (error as { name?: unknown } | null)?.name;
   const detail = describeCause(rootCause(error));
+  if (kafkaErrorType(error) === 'KAFKA_STORAGE_ERROR') {
+    return new KafkaStorageError(
+      `cannot ${doing} Kafka at ${brokers.join(',')}: the broker's disk is full (KAFKA_STORAGE_ERROR: it cannot write its log; `
+        + "the broker's own log names the directory and the cause); free space there (DATA_DIR for npm start), then produce again",
+      { cause: error },
+    );
+  }
   if (typeof name === 'string' && CONNECTION_ERRORS.has(name)) {
     return new KafkaUnreachableError(
       `cannot ${doing} Kafka at ${brokers.join(',')} (${detail}); start the embedded broker with \`npm run kafka\` ` +

@@ -9,40 +9,13 @@
  * the directory and the cause; once the disk has room the same producer's retries succeed, the followers
  * rejoin the ISR, and every acknowledged message is there exactly once.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Kafka, Producer } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { kafkaHealthTarget, runHealthChecks } from '../../dashboard/health.ts';
+import { fillDisk } from '../support/full-disk.ts';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
-
-const realWriteSync = fs.writeSync;
-
-/** Makes writes under any of `dirs` fail with ENOSPC until `free()` (after a partial write per file). */
-function fillDisk(dirs: string[]): { free: () => void; refusedWrites: () => number } {
-  let refused = 0;
-  const partial = new Set<number>();
-  const pathOf = (fd: number): string => {
-    try {
-      return fs.readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      return '';
-    }
-  };
-  const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
-    const target = pathOf(fd);
-    if (!dirs.some((dir) => target.startsWith(dir + path.sep))) return (realWriteSync as (...a: unknown[]) => number)(fd, data, ...rest);
-    const [offset, length, position] = rest as [number | undefined, number | undefined, number | undefined];
-    if (Buffer.isBuffer(data) && !partial.has(fd) && (length ?? 0) > 64) {
-      partial.add(fd);
-      return realWriteSync(fd, data, offset ?? 0, Math.floor(length! / 2), position ?? null);
-    }
-    refused++;
-    throw Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28, syscall: 'write' });
-  }) as typeof fs.writeSync);
-  return { free: () => spy.mockRestore(), refusedWrites: () => refused };
-}
 
 async function readValues(kafka: Kafka, topic: string, expected: number): Promise<string[]> {
   const values: string[] = [];
