@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Broker } from './broker.ts';
 import { assignReplicas, ClusterMetadata, topicNameProblem, type PartitionState, type TopicState } from './cluster-metadata.ts';
 import { DataWaiters, partitionKey } from './data-waiters.ts';
+import { DescriptorWatch } from './descriptor-watch.ts';
 import { ErrorCode as Err } from './protocol/errors.ts';
 import { GroupCoordinator, FileOffsetStore } from './groups/index.ts';
 import { CorruptRecordError, OffsetOutOfRangeError, OpenFileCache, PartitionLog, RecordTooLargeError } from './log/index.ts';
@@ -70,6 +71,9 @@ export class KafkaCluster {
   private readonly burstLogged = new Map<string, { at: number; count: number }>();
   /** The descriptors of every replica's log files, bounded by maxOpenLogFiles. */
   readonly openFiles: OpenFileCache;
+  private readonly descriptorWatch = new DescriptorWatch((code) => this.countBurst('out-of-descriptors',
+    `the process is out of file descriptors (${code}): new connections are dropped (accepted and closed by libuv) and log files cannot open; `
+    + 'lower KAFKA_MAX_CONNECTIONS / KAFKA_MAX_OPEN_LOG_FILES or raise the open-file limit (ulimit -n)'));
 
   private constructor(readonly options: ResolvedOptions, readonly metadata: ClusterMetadata) {
     this.openFiles = new OpenFileCache(options.maxOpenLogFiles);
@@ -88,6 +92,7 @@ export class KafkaCluster {
     const options = resolveOptions(input, () => fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-kafka-')));
     fs.mkdirSync(options.dataDir, { recursive: true });
     const cluster = new KafkaCluster(options, ClusterMetadata.open(options.dataDir));
+    cluster.noteTopicsOverLimits();
     try {
       for (const broker of cluster.brokers.values()) broker.openReplicas();
       for (const broker of cluster.brokers.values()) broker.online = true;
@@ -102,6 +107,7 @@ export class KafkaCluster {
     }
     cluster.maintenanceTimer = setInterval(() => cluster.runMaintenance(), options.retentionCheckIntervalMs);
     cluster.maintenanceTimer.unref();
+    cluster.descriptorWatch.start();
     cluster.isrTimer = setInterval(() => cluster.rejoinFollowers(), ISR_CHECK_INTERVAL_MS);
     cluster.isrTimer.unref();
     return cluster;
@@ -215,6 +221,24 @@ export class KafkaCluster {
       this.countProblem('partition-limit', `could not auto-create topic ${name}: ${result.errorMessage}`);
     }
     return result.errorCode === Err.NONE;
+  }
+
+  /**
+   * A data directory made before the partition caps (or with higher ones) is served as it is, with one line
+   * per cap it exceeds; only new topics and partitions are refused. Its files go through the open-file cache.
+   */
+  private noteTopicsOverLimits(): void {
+    const { maxPartitionsPerTopic, maxPartitionsTotal } = this.options;
+    const big = [...this.metadata.topics.values()].filter((t) => t.partitions.length > maxPartitionsPerTopic);
+    for (const topic of big) {
+      this.countProblem('partition-limit', `topic ${topic.name} has ${topic.partitions.length} partitions, over the limit of ${maxPartitionsPerTopic} per topic `
+        + '(KAFKA_MAX_PARTITIONS_PER_TOPIC): served as it is; delete it or raise the limit to silence this line');
+    }
+    const total = this.totalPartitions();
+    if (total > maxPartitionsTotal) {
+      this.countProblem('partition-limit', `the data directory holds ${total} partitions, over the limit of ${maxPartitionsTotal} (KAFKA_MAX_PARTITIONS_TOTAL): `
+        + 'served as they are, but no topic or partition can be added until some topics are deleted or the limit is raised');
+    }
   }
 
   /** Partitions of every topic together. */
@@ -629,6 +653,7 @@ export class KafkaCluster {
 
   async stop(): Promise<void> {
     clearInterval(this.maintenanceTimer);
+    this.descriptorWatch.stop();
     clearInterval(this.isrTimer);
     this.stopping = true;
     await this.maintenance;
