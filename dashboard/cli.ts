@@ -21,7 +21,8 @@ Health strip: Kafka ($KAFKA_BOOTSTRAP_SERVERS), Connect ($CONNECT_URL), ksqlDB (
 Pinot ($PINOT_CONTROLLER_URL + broker), MySQL ($MYSQL_URL or $MYSQL_HOST/$MYSQL_PORT).
 Views produced: end offsets of $TOPIC_PAGEVIEW (topic1_PageView) on $KAFKA_BOOTSTRAP_SERVERS; views
 joined: sum of view_count in Pinot's pageview_country; the difference is what the join dropped.
-Endpoints: / (the page), /api/snapshot, /api/health (read-only JSON). Ctrl-C stops.`;
+Endpoints: / (the page), /api/snapshot, /api/health (read-only JSON). Requests must name the dashboard by
+localhost, an IP address, the bind host or a name in $ALLOWED_HOSTS (comma-separated). Ctrl-C stops.`;
 
 function fail(message: string): never {
   console.error(`dashboard: ${message}`);

@@ -23,6 +23,8 @@ Options:
 
 Create the project's connector with:
   curl -X POST -H 'Content-Type: application/json' --data @config/connector-config.json http://127.0.0.1:8083/connectors
+Requests must name the server by localhost, an IP address, the bind host or a name in $ALLOWED_HOSTS
+(comma-separated), and browser pages of other origins may not change data unless $ALLOWED_ORIGINS lists them.
 Ctrl-C stops cleanly (in-flight records are written and their offsets committed).`;
 
 async function main(): Promise<void> {

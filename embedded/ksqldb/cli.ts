@@ -23,7 +23,9 @@ Options:
   -q, --quiet               no log lines, only the ready line
   -h, --help                show this help
 
-Try:  curl -s -X POST http://127.0.0.1:8088/ksql -d '{"ksql":"SHOW STREAMS;"}'
+Try:  curl -s -X POST http://127.0.0.1:8088/ksql -H 'Content-Type: application/vnd.ksql.v1+json' -d '{"ksql":"SHOW STREAMS;"}'
+Requests must name the server by localhost, an IP address, the bind host or a name in $ALLOWED_HOSTS
+(comma-separated), and browser pages of other origins may not change data unless $ALLOWED_ORIGINS lists them.
 Ctrl-C stops cleanly (outputs, state changes and offsets are written first).`;
 
 async function main(): Promise<void> {

@@ -23,7 +23,10 @@ Options:
   -h, --help                show this help
 
 Endpoints: controller /health, /schemas, /tables, /sql and the query console at /#/query;
-broker POST /query/sql. Ctrl-C stops.`;
+broker POST /query/sql (Content-Type: application/json).
+Requests must name the server by localhost, an IP address, the bind host or a name in $ALLOWED_HOSTS
+(comma-separated), and browser pages of other origins may not change data unless $ALLOWED_ORIGINS lists them.
+Ctrl-C stops.`;
 
 function port(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
