@@ -366,15 +366,20 @@ export interface DefaultHealthOptions {
   connectUrl: string;
   kafkaBootstrap: readonly string[];
   mysql: MysqlTargetOptions;
+  /** The embedded cluster's refused writes (its `storage.problems()`), shown on the Kafka check. */
+  kafkaStorageProblems?: () => readonly KafkaStorageProblem[];
+  /** Where the embedded stack keeps its data: adds a Disk check of its free space. */
+  dataDir?: string;
 }
 
-/** The five components of the stack, in pipeline order. */
+/** The five components of the stack, in pipeline order; the embedded stack adds its disk. */
 export function defaultHealthTargets(options: DefaultHealthOptions): HealthTarget[] {
   return [
-    kafkaHealthTarget(options.kafkaBootstrap),
+    kafkaHealthTarget(options.kafkaBootstrap, 'Kafka', { storageProblems: options.kafkaStorageProblems }),
     connectHealthTarget(options.connectUrl),
     ksqldbHealthTarget(options.ksqldbUrl),
     pinotHealthTarget({ controllerUrl: options.pinotControllerUrl, brokerUrl: options.pinotBrokerUrl }),
     mysqlHealthTarget(options.mysql),
+    ...(options.dataDir === undefined ? [] : [diskHealthTarget(options.dataDir)]),
   ];
 }

@@ -129,6 +129,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         pinotControllerUrl: pinot.controllerUrl,
         pinotBrokerUrl: pinot.brokerUrl,
         mysql: { url: mysql.url },
+        kafkaStorageProblems: () => kafka.storage.problems(),
+        dataDir,
       }),
       scenarioDashboard: scenario.dashboard?.(config),
       allowedHosts,
