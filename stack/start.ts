@@ -13,7 +13,8 @@ import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { DataDirError, prepareDataDir } from './data-dir.ts';
 import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
-import { StatusLine, type ViewsHeadline } from './status-line.ts';
+import { residentBytes, StatusLine, type ViewsHeadline } from './status-line.ts';
+import { openFileLimitProblem, raiseOpenFileLimit } from './fd-limit.ts';
 import { formatUrls } from './urls.ts';
 
 /** Size of the reference data when --users is not given (PageView: users in MySQL). */
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const scenario = getScenario((args.flags.scenario as string | undefined) ?? (process.env.SCENARIO?.trim() || DEFAULT_SCENARIO));
   const config = loadConfig();
+  warnOpenFileLimit(config);
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
   await checkPortsFree(config);
   // Node's recursive mkdir spins forever under /proc: the data directory is made (or refused) here, once.
@@ -118,11 +120,26 @@ function runUntilStopped(
     console.log(`producing at ${options.rate}/s per generator (Ctrl-C stops)`);
   }
   const pageview = scenario.name === DEFAULT_SCENARIO;
+  let failedLines = 0;
   ticker = setInterval(() => {
-    const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
-    const line = status.render(Date.now(), { headline, rssBytes: process.memoryUsage().rss });
-    process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
+    try {
+      const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
+      const line = status.render(Date.now(), { headline, rssBytes: residentBytes() });
+      process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
+    } catch (error) {
+      // A status line is never worth the stack: say so once a minute at most, keep running.
+      if (failedLines++ % 12 === 0) console.error(`\nstatus line skipped: ${(error as Error).message} (the stack keeps running)`);
+    }
   }, 5000);
+}
+
+/** The soft open-file limit raised to the hard one where Node left it lower, and a line if it is below what the caps allow. */
+function warnOpenFileLimit(config: AppConfig): void {
+  const { limit, problem } = raiseOpenFileLimit();
+  if (problem) console.log(`note: ${problem}`);
+  const { maxConnections, maxOpenLogFiles } = config.kafka.limits;
+  const low = openFileLimitProblem(limit, config.kafka.brokerCount, maxConnections, maxOpenLogFiles);
+  if (low) console.log(`note: ${low}`);
 }
 
 class PortsBusyError extends Error {

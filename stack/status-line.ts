@@ -19,7 +19,21 @@ export interface ViewsHeadline {
 export interface StatusExtras {
   /** The PageView dashboard's headline; undefined for scenarios without one (nothing printed). */
   headline?: ViewsHeadline | undefined;
-  rssBytes: number;
+  /** undefined when it could not be read (see residentBytes) */
+  rssBytes: number | undefined;
+}
+
+/**
+ * The process's resident memory, or undefined when it cannot be read: Node reads it from /proc, which
+ * fails with EMFILE when the process is out of file descriptors, and a status line must not take the
+ * stack down for that.
+ */
+export function residentBytes(read: () => number = () => process.memoryUsage.rss()): number | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tracks the producers' running totals and renders one status line from them. */
@@ -55,7 +69,7 @@ export class StatusLine {
     });
     this.previous = { at: now, counts: new Map(this.counts) };
     if (extras.headline) parts.push(formatViews(extras.headline));
-    parts.push(`rss ${Math.round(extras.rssBytes / 1048576)} MB`);
+    parts.push(extras.rssBytes === undefined ? 'rss n/a' : `rss ${Math.round(extras.rssBytes / 1048576)} MB`);
     return parts.join(', ');
   }
 }
