@@ -8,6 +8,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { fixedClock } from '../../producers/generate/events.ts';
 import { SearchGenerator, type HotelSearch } from '../../scenarios/stay-categories/generate/searches.ts';
 import { searchMessage } from '../../scenarios/stay-categories/messages.ts';
+import { ksqlCountDistinct } from '../support/hll.ts';
 
 export const CATEGORIES = ['Erroneous data', 'Short stay', 'Standard stay', 'Standard extended stay', 'Long stay'] as const;
 
@@ -62,7 +63,7 @@ export interface StayExpectations {
   perHotel: Map<string, number>;
   /** category → `hotels=N stays=M` (STAY_COUNTS) */
   perCategory: Map<string, string>;
-  /** `category@window start` → `searches=N hotels=M` */
+  /** `category@window start` → `searches=N hotels=M` (M as ksqlDB's COUNT_DISTINCT estimates it) */
   perWindow: Map<string, string>;
 }
 
@@ -85,7 +86,8 @@ export function expectedStays(searches: HotelSearch[], windowSeconds: number): S
     const rows = [...perHotel].filter(([k]) => k.startsWith(`${category}|`));
     if (rows.length) perCategory.set(category, `hotels=${rows.length} stays=${rows.reduce((n, [, c]) => n + c, 0)}`);
   }
-  const perWindow = new Map([...windows].map(([k, w]) => [k, `searches=${w.searches} hotels=${w.hotels.size}`]));
+  // hotels per window is COUNT_DISTINCT(hotel_id): ksqlDB's HyperLogLog estimate of the distinct hotels
+  const perWindow = new Map([...windows].map(([k, w]) => [k, `searches=${w.searches} hotels=${ksqlCountDistinct(w.hotels)}`]));
   return { perHotel, perCategory, perWindow };
 }
 

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/index.ts';
 import { fixedClock, PageViewGenerator, type PageView } from '../../producers/generate/events.ts';
 import { userIdRange } from '../../producers/generate/user-ids.ts';
 import { pageViewMessage } from '../../producers/sinks/kafka-events.ts';
+import { ksqlCountDistinct } from '../support/hll.ts';
 
 export interface UserRow {
   user_id: number;
@@ -66,7 +67,7 @@ export async function sendPageViews(brokers: string[], topic: string, views: Pag
 
 const cleaned = (u: UserRow) => u.age !== null && u.gender !== null && u.country !== null && u.subscription !== null;
 
-/** PAGEVIEW inner join CLEANED_USERS, grouped by country, as ksqlDB defines the aggregates. */
+/** PAGEVIEW inner join CLEANED_USERS, grouped by country, as ksqlDB defines the aggregates (user_count: ksqlDB's HyperLogLog estimate of the distinct users). */
 export function expectedCountries(users: UserRow[], views: PageView[]): Map<string, CountryAggregate> {
   const byId = new Map(users.filter(cleaned).map((u) => [u.user_id, u]));
   const acc = new Map<string, { ages: number; views: number; users: Set<number>; last: number }>();
@@ -80,10 +81,10 @@ export function expectedCountries(users: UserRow[], views: PageView[]): Map<stri
     a.last = Math.max(a.last, view.event_timestamp);
     acc.set(user.country!, a);
   }
-  return new Map([...acc].map(([country, a]) => [country, { country, avg_age: a.ages / a.views, user_count: a.users.size, view_count: a.views, last_event_ts: a.last }]));
+  return new Map([...acc].map(([country, a]) => [country, { country, avg_age: a.ages / a.views, user_count: ksqlCountDistinct(a.users), view_count: a.views, last_event_ts: a.last }]));
 }
 
-/** Per source and tumbling window of `sizeMs`: distinct users and views. */
+/** Per source and tumbling window of `sizeMs`: distinct users (as ksqlDB estimates them) and views. */
 export function expectedTumbling(views: PageView[], sizeMs: number): Map<string, WindowAggregate> {
   const acc = new Map<string, { source: string; start: number; users: Set<number>; views: number }>();
   for (const view of views) {
@@ -94,7 +95,7 @@ export function expectedTumbling(views: PageView[], sizeMs: number): Map<string,
     a.views++;
     acc.set(key, a);
   }
-  return new Map([...acc].map(([key, a]) => [key, { source: a.source, window_start: a.start, user_count: a.users.size, view_count: a.views }]));
+  return new Map([...acc].map(([key, a]) => [key, { source: a.source, window_start: a.start, user_count: ksqlCountDistinct(a.users), view_count: a.views }]));
 }
 
 export async function pinotRows(brokerUrl: string, sql: string): Promise<Record<string, unknown>[]> {

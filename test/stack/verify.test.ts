@@ -15,6 +15,7 @@ import { pullTable } from '../../stack/verify-ksqldb.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { eventually, run, tempDir, waitFor } from '../support/kafka.ts';
 import { expectedCountries, expectedTumbling, generatePageViews, pinotRows, readUsers, sendPageViews, type UserRow } from './pipeline-data.ts';
+import { ksqlCountDistinct } from '../support/hll.ts';
 
 const TSX = 'node_modules/.bin/tsx';
 const TABLES = ['CLEANED_USERS', 'PAGEVIEW_COUNTRY', 'PAGEVIEW_TUMBLING', 'PAGEVIEW_HOPPING', 'PAGEVIEW_SESSION'];
@@ -72,7 +73,7 @@ interface Window {
 }
 
 function windowOf(source: string, start: number, end: number, views: PageView[]): Window {
-  return { source, window_start: start, window_end: end, user_count: new Set(views.map((v) => v.user_id)).size, view_count: views.length };
+  return { source, window_start: start, window_end: end, user_count: ksqlCountDistinct(views.map((v) => v.user_id)), view_count: views.length };
 }
 
 /** Hopping windows [start, start + size) at every multiple of `advance` that holds a view. */

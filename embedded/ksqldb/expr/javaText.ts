@@ -1,4 +1,5 @@
 // Java-compatible text renderings (Double.toString) used by CAST, DELIMITED and KAFKA formats.
+import { T, type SqlType } from '../types.ts';
 
 /** Java's Double.toString for a finite or special double. */
 export function javaDouble(d: number): string {
@@ -26,4 +27,23 @@ export function javaString(v: unknown, base: string): string {
   if (base === 'DOUBLE' && typeof v === 'number') return javaDouble(v);
   if (Array.isArray(v)) return '[' + v.map((x) => javaString(x, typeof x === 'number' && !Number.isInteger(x) ? 'DOUBLE' : '')).join(', ') + ']';
   return String(v);
+}
+
+/**
+ * toString() of the Java object ksqlDB holds for a non-null value of the given SQL type: Boolean
+ * "true"/"false", Integer/Long decimal, Double as Double.toString, a List as "[a, b]" (null items
+ * "null"). Typed, unlike javaString, so a DOUBLE 2 renders "2.0" wherever it sits.
+ */
+export function javaObjectText(v: unknown, type: SqlType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (type.base) {
+    case 'DOUBLE':
+      return javaDouble(Number(v));
+    case 'ARRAY': {
+      const item = type.item ?? T.STRING;
+      return '[' + (v as unknown[]).map((x) => javaObjectText(x, item)).join(', ') + ']';
+    }
+    default:
+      return String(v);
+  }
 }

@@ -2,6 +2,8 @@
 // aggregate state can be written to and restored from a changelog.
 import { longOp, stringifyJson, type Long } from '../expr/long.ts';
 import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
+import { EMPTY_SKETCH, HllSketch, cardinality, decodeSketch, mergeSketches, offerHash } from './hyperloglog.ts';
+import { javaHashFor } from './murmur.ts';
 
 export interface AggregateImpl {
   returnType: SqlType;
@@ -97,45 +99,31 @@ for (const [name, better] of [['MIN', (a: unknown, b: unknown) => (a as number) 
 }
 
 /**
- * Membership sets of the COUNT_DISTINCT accumulators updated last (by array identity), so a value
- * already counted is found in O(1) instead of by scanning the array. An accumulator only ever grows
- * into a new array (old + one value), and the new array shares the old one's set, extended: a set is
- * therefore a superset of every array it is filed under, and exactly its members when the sizes agree;
- * otherwise (the old array used again, or evicted: the map is bounded) it is rebuilt from the array.
+ * ksqlDB's COUNT_DISTINCT is an estimate: clearspring's HyperLogLog (hyperloglog.ts) over the hash of
+ * the Java object of each non-null value (murmur.ts), so the counts are those a real ksqlDB gives (typical
+ * error under 1%), not exact. Like upstream it has no undo: ksqlDB rejects it on a table.
  */
-const distinctMembers = new Map<readonly string[], Set<string>>();
-const DISTINCT_MEMBER_SETS = 512;
-function membersOf(acc: readonly string[]): Set<string> {
-  const set = distinctMembers.get(acc);
-  return set && set.size === acc.length ? set : rememberMembers(acc, new Set(acc));
-}
-function rememberMembers(acc: readonly string[], set: Set<string>): Set<string> {
-  distinctMembers.delete(acc);
-  if (distinctMembers.size >= DISTINCT_MEMBER_SETS) distinctMembers.delete(distinctMembers.keys().next().value!);
-  distinctMembers.set(acc, set);
-  return set;
-}
-
-def('COUNT_DISTINCT', 'Count of distinct non-null values', (ts) => {
+def('COUNT_DISTINCT', 'Count of distinct non-null values, estimated as ksqlDB does (HyperLogLog, typical error < 1%)', (ts) => {
   if (ts.length !== 1) return `Function 'COUNT_DISTINCT' does not accept parameters (${sig(ts)}).`;
-  const k = (v: unknown) => stringifyJson(v);
+  const hash = javaHashFor(ts[0]!);
+  // an accumulator restored from the changelog is the sketch's string form; one written before the
+  // sketch (an array of the values as JSON texts) is counted again from its values
+  const sketch = (acc: unknown): HllSketch => {
+    if (acc instanceof HllSketch) return acc;
+    if (typeof acc === 'string') return decodeSketch(acc);
+    let s = EMPTY_SKETCH;
+    for (const text of acc as string[]) {
+      const v = JSON.parse(text) as unknown;
+      if (!isNull(v)) s = offerHash(s, hash(v));
+    }
+    return s;
+  };
   return {
     returnType: T.BIGINT,
-    init: () => [],
-    add: (acc, a) => {
-      if (isNull(a[0])) return acc;
-      const cur = acc as string[];
-      const s = k(a[0]);
-      const members = membersOf(cur);
-      if (members.has(s)) return acc;
-      const out = cur.slice();
-      out.push(s);
-      rememberMembers(out, members.add(s));
-      return out;
-    },
-    // accumulators are never mutated, so merging into an empty one can share the other
-    merge: (x, y) => ((x as string[]).length === 0 ? y : (y as string[]).length === 0 ? x : [...new Set([...(x as string[]), ...(y as string[])])]),
-    result: (acc) => (acc as string[]).length,
+    init: () => EMPTY_SKETCH,
+    add: (acc, a) => (isNull(a[0]) ? sketch(acc) : offerHash(sketch(acc), hash(a[0]))),
+    merge: (x, y) => mergeSketches(sketch(x), sketch(y)),
+    result: (acc) => cardinality(sketch(acc)),
   };
 });
 
