@@ -14,8 +14,10 @@
  *   form encodings) that the browser sends without asking first.
  *
  * Each server answers a refusal in its own error shape: `guardRequest` returns what to answer, or undefined.
+ * Servers whose real counterpart sends no CORS headers by default (ksqlDB, Connect) send them only to the
+ * origins in ALLOWED_ORIGINS (`allowListedCors`), as their `access.control.allow.origin` setting does.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 
 export interface HttpGuardOptions {
@@ -102,13 +104,15 @@ function normalizedOrigin(value: string): string | undefined {
   }
 }
 
+function listedOrigin(origin: string, options: HttpGuardOptions): boolean {
+  const own = normalizedOrigin(origin);
+  return (options.allowedOrigins ?? []).some((entry) => entry.trim() === '*' || (own !== undefined && normalizedOrigin(entry.trim()) === own));
+}
+
 /** True when a browser's Origin is the server's own (same host and port as the Host header) or allowed. */
 export function originAllowed(origin: string, hostHeader: string | undefined, options: HttpGuardOptions): boolean {
+  if (listedOrigin(origin, options)) return true;
   const own = normalizedOrigin(origin);
-  for (const entry of options.allowedOrigins ?? []) {
-    if (entry.trim() === '*') return true;
-    if (own !== undefined && normalizedOrigin(entry.trim()) === own) return true;
-  }
   if (own === undefined || hostHeader === undefined) return false;
   try {
     return new URL(own).host === new URL(`http://${hostHeader.trim()}`).host;
@@ -159,4 +163,22 @@ export function checkContentType(req: IncomingMessage, rule: ContentTypeRule): R
 /** Host, then Origin, then (when a rule is given) Content-Type: the first refusal, or undefined to go on. */
 export function guardRequest(req: IncomingMessage, options: HttpGuardOptions, contentType?: ContentTypeRule): Refusal | undefined {
   return checkHost(req, options) ?? checkOrigin(req, options) ?? (contentType && checkContentType(req, contentType));
+}
+
+/**
+ * CORS for the origins listed in ALLOWED_ORIGINS only (ksqlDB's and Connect's `access.control.allow.origin`),
+ * so a page the operator allowed can send JSON and read the answer; other origins get no CORS headers.
+ * Answers a preflight (OPTIONS with Access-Control-Request-Method) with 204 and returns true.
+ */
+export function allowListedCors(req: IncomingMessage, res: ServerResponse, options: HttpGuardOptions, methods: string, headers: string): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || !listedOrigin(origin, options)) return false;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
+  if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return false;
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Allow-Headers', headers);
+  res.statusCode = 204;
+  res.end();
+  return true;
 }

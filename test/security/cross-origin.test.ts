@@ -23,26 +23,35 @@ import { startStack } from './stack-fixture.ts';
 
 let stack: EmbeddedStack;
 let browser: Browser;
+/** Another local site, and one the stack's ALLOWED_ORIGINS names. */
 let attacker: http.Server;
 let attackerOrigin: string;
+let friend: http.Server;
+let friendOrigin: string;
+
+async function site(): Promise<[http.Server, string]> {
+  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another site</title><body></body>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return [server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`];
+}
 
 beforeAll(async () => {
-  ({ stack } = await startStack('cross-origin'));
-  attacker = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another site</title><body></body>'));
-  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-  attackerOrigin = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+  [attacker, attackerOrigin] = await site();
+  [friend, friendOrigin] = await site();
+  ({ stack } = await startStack('cross-origin', { ALLOWED_ORIGINS: friendOrigin }));
   // evil.example resolves to 127.0.0.1 in this browser, as a rebinding DNS server would make it.
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.example 127.0.0.1'] });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => attacker?.close(resolve));
+  await new Promise((resolve) => friend?.close(resolve));
   await stack?.stop();
 });
 
-async function attackerPage(): Promise<Page> {
+async function attackerPage(origin = attackerOrigin): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${attackerOrigin}/`);
+  await page.goto(`${origin}/`);
   return page;
 }
 
@@ -291,6 +300,20 @@ describe('normal clients keep working', () => {
     } finally {
       await page.close();
     }
+  });
+
+  it('a page on an origin in ALLOWED_ORIGINS may post JSON and read the answer (ksqlDB and Connect send it CORS, no one else)', async () => {
+    const page = await attackerPage(friendOrigin);
+    const answer = await page.evaluate(async ({ ksqlUrl, connectUrl, body }) => {
+      const res = await fetch(ksqlUrl, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body });
+      const connectors = await fetch(connectUrl);
+      return { status: res.status, entity: ((await res.json()) as { '@type': string }[])[0]!['@type'], connect: connectors.status };
+    }, { ksqlUrl: `${stack.ksqldb.url}/ksql`, connectUrl: `${stack.connect.url}/connectors`, body: JSON.stringify({ ksql: CREATE('FRIEND_OK'), streamsProperties: {} }) });
+    await page.close();
+    expect(answer).toEqual({ status: 200, entity: 'currentStatus', connect: 200 });
+    expect(await streamNames()).toContain('FRIEND_OK');
+    const other = await fetch(`${stack.ksqldb.url}/info`, { headers: { origin: attackerOrigin } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('ALLOWED_HOSTS and ALLOWED_ORIGINS let the operator name more hosts and origins', async () => {

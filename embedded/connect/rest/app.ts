@@ -3,7 +3,7 @@
  * {"error_code": <status>, "message": "…"}.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { guardRequest, type HttpGuardOptions } from '../../common/http-guard.ts';
+import { allowListedCors, guardRequest, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { ConnectRestError } from '../errors.ts';
 import type { Herder } from '../runtime/herder.ts';
@@ -61,6 +61,9 @@ export function connectApp(herder: Herder, log: (line: string) => void, guard: H
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const refusal = guardRequest(req, guard, { accepted: ['application/json'], requiredWithBody: true, message: 'HTTP 415 Unsupported Media Type' });
     next(refusal && new ConnectRestError(refusal.status, refusal.message));
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!allowListedCors(req, res, guard, 'GET, POST, PUT, DELETE, OPTIONS', 'Content-Type, Accept, Authorization')) next();
   });
   app.use(express.text({ type: () => true, limit: '10mb', verify: rejectInvalidUtf8(() => new ConnectRestError(400, 'Invalid UTF-8 in request body')) }));
   app.use((req: Request, _res: Response, next: NextFunction) => {

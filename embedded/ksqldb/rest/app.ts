@@ -3,7 +3,7 @@
  * See /work/shared/ref/ksqldb-api.md for the wire format.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { guardRequest, type ContentTypeRule, type HttpGuardOptions } from '../../common/http-guard.ts';
+import { allowListedCors, guardRequest, type ContentTypeRule, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
 import { KsqlError } from '../errors.ts';
 import { StatementFailure, type KsqlRuntime } from '../runtime/runtime.ts';
@@ -64,6 +64,9 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     const refusal = guardRequest(req, options.guard ?? {}, KSQL_CONTENT_TYPES);
     if (!refusal) return next();
     res.status(refusal.status).json(genericError(refusal.message, refusal.status * 100));
+  });
+  app.use((req, res, next) => {
+    if (!allowListedCors(req, res, options.guard ?? {}, 'GET, POST, OPTIONS', 'Content-Type, Accept, Authorization')) next();
   });
   app.use(express.text({
     type: () => true,
