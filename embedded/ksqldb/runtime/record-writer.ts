@@ -11,9 +11,12 @@
  *   WindowedStreamPartitioner hashes the key without its window).
  * - Writes are serialised: a write's batches are all acknowledged before the next write's first one
  *   is sent, so records keep their order per partition across writes.
- * - Retriable failures (leader moved, not enough replicas, connection lost, timeout) re-send the very
- *   same batch (same sequence numbers, so a broker that already has it answers with its offset instead
- *   of appending it twice) after refreshing the metadata, until `deliveryTimeoutMs` has passed.
+ * - Retriable failures (leader moved, not enough replicas, a broker's disk full, connection lost,
+ *   timeout) re-send the very same batch (same sequence numbers, so a broker that already has it answers
+ *   with its offset instead of appending it twice) after refreshing the metadata, until it is
+ *   acknowledged: a write still waiting after `deliveryTimeoutMs` is logged and retried on, as Kafka
+ *   Streams retries a task whose producer timed out and ksqlDB restarts a failed query, so the queries
+ *   carry on by themselves once the cluster takes writes again. Closing the writer ends the retries.
  *   Anything else fails the write: the producer's sequence numbers can no longer be trusted and every
  *   later write fails too (the runtime stops its queries; a restart resumes from the changelog).
  */
@@ -36,7 +39,10 @@ export interface RecordWriterOptions {
   /** bootstrap brokers, host:port */
   brokers: string[];
   clientId?: string;
-  /** give up on a write whose records are not all acknowledged after this long (default 120 s, Java's delivery.timeout.ms) */
+  /**
+   * a write not acknowledged after this long is reported (a log line, again each time as long again has
+   * passed) and retried on (default 120 s, Java's delivery.timeout.ms)
+   */
   deliveryTimeoutMs?: number;
   /** one request's answer (default 30 s, Java's request.timeout.ms) */
   requestTimeoutMs?: number;
@@ -155,10 +161,11 @@ export class RecordWriter {
     if (this.closed) throw new RecordWriteError('the producer is closed');
     const offsets = new Map<string, number>();
     if (records.length === 0) return offsets;
-    const deadline = Date.now() + this.deliveryTimeoutMs;
-    await this.ensureTopics(new Set(records.map((r) => r.topic)), deadline);
+    const started = Date.now();
+    await this.ensureTopics(new Set(records.map((r) => r.topic)), started + this.deliveryTimeoutMs);
     const queues = this.batchesOf(records);
     let attempt = 0;
+    let reportAt = started + this.deliveryTimeoutMs;
     while (queues.size > 0) {
       const byNode = new Map<number, PendingBatch[]>();
       let leaderless = false;
@@ -189,11 +196,14 @@ export class RecordWriter {
       }));
       if (queues.size === 0) break;
       if (failures.length > 0 || leaderless) {
-        if (Date.now() > deadline) {
-          this.broken = new RecordWriteError(`records not acknowledged within ${this.deliveryTimeoutMs} ms: ${failures[0] ?? 'no leader for some partitions'}`);
-          throw this.broken;
+        const why = failures[0] ?? 'waiting for partition leaders';
+        if (this.closed) throw new RecordWriteError(`the producer was closed with ${queues.size} partition batch(es) not acknowledged: ${why}`);
+        const now = Date.now();
+        if (attempt === 0) this.log(`producer: retrying ${queues.size} partition batch(es): ${why}`);
+        if (now >= reportAt) {
+          this.log(`producer: ${queues.size} partition batch(es) not acknowledged after ${Math.round((now - started) / 1000)} s (${why}); retrying until the cluster takes them`);
+          reportAt = now + this.deliveryTimeoutMs;
         }
-        if (attempt === 0 || attempt % 10 === 9) this.log(`producer: retrying ${queues.size} partition batch(es): ${failures[0] ?? 'waiting for partition leaders'}`);
         await sleep(backoff(attempt++));
         await this.refreshMetadata([...new Set([...queues.values()].map((q) => q[0]!.topic))]).catch(() => undefined);
       } else attempt = 0;
@@ -234,7 +244,7 @@ export class RecordWriter {
       if (r.errorCode === 0 || r.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) return r.baseOffset;
       if (RETRIABLE.has(r.errorCode)) {
         this.topics.get(b.topic)?.leaders.set(b.partition, -1);
-        return `error ${r.errorCode} writing ${b.topic}-${b.partition} on node ${node}`;
+        return `error ${r.errorCode} (${errorName(r.errorCode)}) writing ${b.topic}-${b.partition} on node ${node}`;
       }
       this.broken = new RecordWriteError(`writing ${b.topic}-${b.partition} failed with Kafka error ${r.errorCode}`);
       throw this.broken;
@@ -378,6 +388,10 @@ export class RecordWriter {
 }
 
 class RetryLater extends Error {}
+
+function errorName(code: number): string {
+  return Object.entries(ErrorCode).find(([, value]) => value === code)?.[0] ?? 'unknown';
+}
 
 function parseHostPort(s: string): { host: string; port: number } {
   const i = s.lastIndexOf(':');

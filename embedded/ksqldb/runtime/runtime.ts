@@ -463,7 +463,7 @@ export class KsqlRuntime {
           this.unflushedCommits.set(`${topic}\u0000${partition}`, { topic, partition, offset: String(Number(last) + 1) });
           resolveOffset(last);
           // one slice may be processed while the flush before it is written, not more
-          if (this.flushing && ++this.batchesSinceFlush >= 2) await this.inflight?.catch(() => undefined);
+          if (this.flushing && ++this.batchesSinceFlush >= 2) await this.waitForFlush(heartbeat);
           this.requestFlush();
           if (this.writeError) throw this.writeError;
           if (i < messages.length) {
@@ -474,6 +474,22 @@ export class KsqlRuntime {
       },
     });
     for (const sk of seeks) consumer.seek(sk);
+  }
+
+  /**
+   * Waits for the flush being written, heartbeating meanwhile: while a broker's disk is full the writer
+   * retries for as long as it takes, and a member silent past its session timeout would be dropped by
+   * the group and resume from the committed offsets, behind the state (counting those records twice).
+   */
+  private async waitForFlush(heartbeat: () => Promise<void>): Promise<void> {
+    const flush = this.inflight?.catch(() => undefined);
+    if (!flush) return;
+    let written = false;
+    void flush.then(() => { written = true; });
+    while (!written) {
+      await Promise.race([flush, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      if (!written) await heartbeat().catch(() => undefined);
+    }
   }
 
   private processOne(topic: string, partition: number, offset: string, timestamp: string, key: Buffer | null, value: Buffer | null): void {
