@@ -108,7 +108,7 @@ export class KafkaCluster {
     cluster.maintenanceTimer = setInterval(() => cluster.runMaintenance(), options.retentionCheckIntervalMs);
     cluster.maintenanceTimer.unref();
     cluster.descriptorWatch.start();
-    cluster.isrTimer = setInterval(() => cluster.rejoinFollowers(), ISR_CHECK_INTERVAL_MS);
+    cluster.isrTimer = setInterval(() => cluster.inTimer('ISR check', () => cluster.rejoinFollowers()), ISR_CHECK_INTERVAL_MS);
     cluster.isrTimer.unref();
     return cluster;
   }
@@ -238,6 +238,18 @@ export class KafkaCluster {
     if (total > maxPartitionsTotal) {
       this.countProblem('partition-limit', `the data directory holds ${total} partitions, over the limit of ${maxPartitionsTotal} (KAFKA_MAX_PARTITIONS_TOTAL): `
         + 'served as they are, but no topic or partition can be added until some topics are deleted or the limit is raised');
+    }
+  }
+
+  /**
+   * A timer's work, whose exception would otherwise end the process (and the whole stack with it): e.g.
+   * EMFILE opening a checkpoint when the process is out of descriptors. Counted, logged now and then.
+   */
+  private inTimer(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.countBurst('timer', `${what} failed: ${(error as Error).message}; retried on the next tick`);
     }
   }
 
