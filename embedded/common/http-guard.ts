@@ -115,7 +115,9 @@ export function originAllowed(origin: string, hostHeader: string | undefined, op
   const own = normalizedOrigin(origin);
   if (own === undefined || hostHeader === undefined) return false;
   try {
-    return new URL(own).host === new URL(`http://${hostHeader.trim()}`).host;
+    const page = new URL(own);
+    const target = new URL(`${page.protocol}//${hostHeader.trim()}`); // the scheme's default port on both sides
+    return page.host === target.host;
   } catch {
     return false;
   }
