@@ -67,6 +67,8 @@ describe('Kafka connection caps', () => {
     await admin.connect();
     const total = (await admin.fetchTopicOffsets('capped')).reduce((n, o) => n + Number(o.high), 0);
     expect(total).toBe(2);
+    const described = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['max.connections', 'max.connections.per.ip'] }], includeSynonyms: false });
+    expect(Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]))).toMatchObject({ 'max.connections': '1000', 'max.connections.per.ip': '12' });
     await admin.disconnect();
     await producer.disconnect();
   });

@@ -56,6 +56,8 @@ function configEntries(ctx: RequestContext, type: number, name: string): { name:
       { name: 'socket.request.max.bytes', value: String(o.maxRequestBytes), source: SOURCE_STATIC_BROKER },
       { name: 'group.initial.rebalance.delay.ms', value: String(o.groupInitialRebalanceDelayMs), source: SOURCE_STATIC_BROKER },
       { name: 'log.retention.check.interval.ms', value: String(o.retentionCheckIntervalMs), source: SOURCE_STATIC_BROKER },
+      { name: 'max.connections', value: String(o.maxConnections), source: SOURCE_STATIC_BROKER },
+      { name: 'max.connections.per.ip', value: String(o.maxConnectionsPerIp), source: SOURCE_STATIC_BROKER },
     ];
   }
   return 'bad-type';
