@@ -2,6 +2,13 @@
  * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2: the connector resolves the tables (the
  * whitelist, or every base table of the database minus the blacklist) and splits them over tasks.max tasks;
  * each task polls its tables (or the one `query`) in the configured mode. See README.md for offsets.
+ *
+ * An unreachable database fails what needs it, as Confluent's connector does: the connector opens a first
+ * connection at start, each task at start too, and a task checks its cached connection before each new
+ * poll of a table (a ping answered within 5 s; not while it reads a backlog page after page) and
+ * reconnects when it is gone; every connection is tried
+ * `connection.attempts` times, `connection.backoff.ms` apart, then the connector or task is FAILED with
+ * the cause as its trace. A restart brings it back once the database answers.
  */
 import mysql, { type Connection, type FieldPacket, type RowDataPacket } from 'mysql2/promise';
 import { splitList } from '../transforms/index.ts';
@@ -85,6 +92,20 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** How long a cached connection may take to answer a ping before it counts as gone (JDBC's isValid(5)). */
+const VALIDITY_TIMEOUT_MS = 5_000;
+
+/** True when the connection answers a ping within VALIDITY_TIMEOUT_MS. */
+async function isValid(connection: Connection): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), VALIDITY_TIMEOUT_MS); });
+  try {
+    return await Promise.race([connection.ping().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One connection (with `connection.attempts` tries), session time zone UTC so timestamps compare in UTC. */
 async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Connection> {
   let last: unknown;
@@ -117,17 +138,17 @@ export class JdbcSourceConnector implements SourceConnector {
 
   async start(config: Record<string, string>): Promise<void> {
     this.config = config;
-    const query = (config.query ?? '').trim();
-    if (query !== '') return;
     const p = connParams(config);
-    const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
-    if (include.length > 0) {
-      this.tables = include.map((t) => parseTableId(t, p.target.database));
-      return;
-    }
-    const exclude = new Set([...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])]);
+    // the first connection attempt: an unreachable database fails the connector
     const connection = await openConnection(p);
     try {
+      if ((config.query ?? '').trim() !== '') return;
+      const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
+      if (include.length > 0) {
+        this.tables = include.map((t) => parseTableId(t, p.target.database));
+        return;
+      }
+      const exclude = new Set([...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])]);
       const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
       const [rows] = await connection.query<RowDataPacket[]>(
         `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN (?) ORDER BY TABLE_NAME`,
@@ -261,7 +282,9 @@ export class JdbcSourceTask implements SourceTask {
     return [...new Set(this.queriers.map((q) => q.topic))];
   }
 
-  async start(offsets: OffsetReader): Promise<void> {
+  async start(offsets: OffsetReader, signal: AbortSignal = new AbortController().signal): Promise<void> {
+    // as Confluent's task validating its columns at start: an unreachable database fails the task here
+    await this.connection_(signal);
     for (const q of this.queriers) {
       q.offset = offsets.offset(q.partition);
       if (q.offset === undefined && this.timestampInitial !== undefined && this.mode.startsWith('timestamp')) {
@@ -300,7 +323,10 @@ export class JdbcSourceTask implements SourceTask {
         await sleep(Math.max(1, wait), signal);
         continue;
       }
-      if (!due.more) due.nextDue = now + this.pollIntervalMs;
+      if (!due.more) {
+        due.nextDue = now + this.pollIntervalMs;
+        await this.checkConnection();
+      }
       const records = await this.fetch(due, signal);
       if (records.length > 0) {
         due.buffer = records;
@@ -310,15 +336,22 @@ export class JdbcSourceTask implements SourceTask {
     return [];
   }
 
+  /** The cached connection, or a new one (connection.attempts tries). */
   private async connection_(signal: AbortSignal): Promise<Connection> {
     this.connection ??= await openConnection(this.conn, signal);
     return this.connection;
   }
 
+  /** Drops the cached connection when it no longer answers (CachedConnectionProvider's validity check). */
+  private async checkConnection(): Promise<void> {
+    if (this.connection && !(await isValid(this.connection))) await this.dropConnection();
+  }
+
   private async dropConnection(): Promise<void> {
     const c = this.connection;
     this.connection = undefined;
-    if (c) await c.end().catch(() => c.destroy());
+    // a server that stopped answering would never answer the goodbye either
+    if (c) c.destroy();
   }
 
   /** Runs the query once more after reconnecting when the connection was lost; other SQL errors fail the task. */

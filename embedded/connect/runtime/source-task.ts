@@ -20,7 +20,8 @@ export interface OffsetReader {
 export interface SourceTask {
   /** Topics this task may write (for the resume scan); may be called after start(). */
   topics(): string[];
-  start(offsets: OffsetReader): Promise<void>;
+  /** May wait for its source (connection retries); the signal aborts when the task is stopped meanwhile. */
+  start(offsets: OffsetReader, signal?: AbortSignal): Promise<void>;
   /** Waits until records are due (or the signal aborts: then resolves with []). Throws to fail the task. */
   poll(signal: AbortSignal): Promise<SourceRecord[]>;
   stop(): Promise<void>;

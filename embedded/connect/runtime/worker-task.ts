@@ -146,7 +146,7 @@ export class WorkerSourceTask {
     try {
       this.producer = this.o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
       await this.producer.connect();
-      await task.start({ offset: (p) => this.o.hooks.offset(p) });
+      await task.start({ offset: (p) => this.o.hooks.offset(p) }, this.abort.signal);
       await this.prepareTopics(task.topics());
       this.o.hooks.log(`task ${this.o.connector}-${this.o.id} started`);
       if (this.abort.signal.aborted) return;
