@@ -95,6 +95,16 @@ export interface AppConfig {
    * and web page origins allowed to change data (ALLOWED_ORIGINS, e.g. http://localhost:3000; `*` for any).
    */
   http: { allowedHosts: string[]; allowedOrigins: string[] };
+  /** Bounds on queries to the embedded Pinot's broker. */
+  pinot: {
+    /**
+     * The broker's query timeout, ms (Pinot's pinot.broker.timeoutMs), and the most a query's timeoutMs
+     * may ask for (PINOT_QUERY_TIMEOUT_MS); at it DuckDB is interrupted and the query answers 250.
+     */
+    queryTimeoutMs: number;
+    /** The longest string lpad, rpad, repeat, concat, replace … may build, characters (PINOT_MAX_STRING_LENGTH); past it 245. */
+    maxStringLength: number;
+  };
   /** Memory of the embedded stack's parts (docker mode sizes its containers in docker-compose.yml). */
   memory: {
     /** DuckDB buffer limit behind the embedded Pinot, MB (DuckDB spills to disk beyond it) */
@@ -192,6 +202,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: {
       allowedHosts: envList(env, 'ALLOWED_HOSTS', (h) => h === '*' || /^\.?[a-z0-9_.:[\]-]+$/i.test(h), 'host names (.domain for its subdomains, * for any)'),
       allowedOrigins: envList(env, 'ALLOWED_ORIGINS', (o) => o === '*' || /^https?:\/\/[^/\s]+$/i.test(o), 'origins such as http://localhost:3000 (* for any)'),
+    },
+    pinot: {
+      queryTimeoutMs: envInt(env, 'PINOT_QUERY_TIMEOUT_MS', 10_000, 1, 3_600_000),
+      maxStringLength: envInt(env, 'PINOT_MAX_STRING_LENGTH', 16_384, 1, 100_000_000),
     },
     memory: {
       pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),

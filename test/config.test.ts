@@ -101,6 +101,9 @@ describe('config overrides', () => {
     expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12 });
     expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '2', KSQLDB_YOUNG_GENERATION_MB: '32' }).memory)
       .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 2, ksqldbYoungGenerationMb: 32 });
+    expect(loadConfig({}).pinot).toEqual({ queryTimeoutMs: 10_000, maxStringLength: 16_384 });
+    expect(loadConfig({ PINOT_QUERY_TIMEOUT_MS: '2500', PINOT_MAX_STRING_LENGTH: '1000' }).pinot).toEqual({ queryTimeoutMs: 2500, maxStringLength: 1000 });
+    expect(() => loadConfig({ PINOT_QUERY_TIMEOUT_MS: '0' })).toThrow(/PINOT_QUERY_TIMEOUT_MS/);
   });
 
   it('ports: every service port', () => {

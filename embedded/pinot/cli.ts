@@ -97,7 +97,10 @@ async function main(): Promise<void> {
   console.log(`[pinot] starting: data ${dataDir}, Kafka ${kafkaBootstrap ?? '(each table\'s broker list)'}`);
   let pinot: PinotHandle;
   try {
-    pinot = await startPinot({ controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins });
+    pinot = await startPinot({
+      controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins,
+      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength },
+    });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`[pinot] cannot listen: port in use (${e.message}); pick another with --controller-port / --broker-port`);

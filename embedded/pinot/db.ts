@@ -4,12 +4,19 @@
  *
  * Writes go through one connection, serialized by a promise chain (no interleaved transactions);
  * reads open a short-lived connection each, so queries see a committed snapshot.
+ *
+ * Defence in depth behind the SQL translator (which emits only its own SQL): DuckDB runs with
+ * `enable_external_access=false` (no file reads or writes from SQL, no extension loading, no ATTACH)
+ * and, once the tables exist, `lock_configuration=true`, so no statement can change a limit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 export type SqlParams = DuckDBValue[];
+
+/** How often an interrupted read is interrupted again until DuckDB gives up the statement. */
+const INTERRUPT_REPEAT_MS = 50;
 
 /** A write transaction's handle: run statements inside the transaction. */
 export interface WriteTx {
@@ -23,9 +30,14 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Single-quotes a string literal for DuckDB. */
+/**
+ * A DuckDB string literal of `value`. DuckDB reads statement text as a C string, so a NUL would end
+ * the statement there; NUL characters become `chr(0)` pieces of a concatenation, so they stay data.
+ */
 export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  if (!value.includes('\0')) return quote(value);
+  return `(${value.split('\0').map(quote).join(' || chr(0) || ')})`;
 }
 
 /** DuckDB's own limits; unset, DuckDB takes 80% of the machine's memory for its buffers and a thread per core. */
@@ -53,6 +65,7 @@ export class PinotDb {
     const settings: Record<string, string> = {};
     if (limits.memoryLimitMb !== undefined) settings.memory_limit = `${limits.memoryLimitMb}MB`;
     if (limits.threads !== undefined) settings.threads = String(limits.threads);
+    settings.enable_external_access = 'false';
     const instance = await DuckDBInstance.create(file, settings);
     const writer = await instance.connect();
     const db = new PinotDb(instance, writer, file);
@@ -67,6 +80,7 @@ export class PinotDb {
         failed BIGINT NOT NULL DEFAULT 0, last_ingest_ms BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (table_name, topic, kafka_partition))`,
     );
     await db.writer.run(`CREATE SEQUENCE IF NOT EXISTS _pinot_data_seq START 1`);
+    await db.writer.run('SET lock_configuration = true');
     return db;
   }
 
@@ -95,15 +109,28 @@ export class PinotDb {
     return next;
   }
 
-  /** Runs a read-only statement on a fresh connection (a committed snapshot). `onConnection` lets callers interrupt it. */
-  async read(sql: string, params?: SqlParams, onConnection?: (connection: DuckDBConnection) => void): Promise<DuckDBResultReader> {
+  /**
+   * Runs a read-only statement on a fresh connection (a committed snapshot). When `signal` aborts, the
+   * statement is interrupted; DuckDB notices between chunks of rows, and an interrupt sent while the
+   * statement is still being handed to DuckDB is lost, so it is repeated until the statement ends.
+   */
+  async read(sql: string, params?: SqlParams, signal?: AbortSignal): Promise<DuckDBResultReader> {
     if (this.closed) throw new Error('Pinot storage is closed');
+    signal?.throwIfAborted();
     const connection = await this.instance.connect();
     this.readers.add(connection);
+    let repeat: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      connection.interrupt();
+      repeat ??= setInterval(() => connection.interrupt(), INTERRUPT_REPEAT_MS);
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      onConnection?.(connection);
+      signal?.throwIfAborted();
       return await connection.runAndReadAll(sql, params);
     } finally {
+      signal?.removeEventListener('abort', interrupt);
+      clearInterval(repeat);
       this.readers.delete(connection);
       connection.closeSync();
     }

@@ -22,6 +22,7 @@ export const QueryErrorCode = {
   TABLE_DOES_NOT_EXIST: { code: 190, message: 'TableDoesNotExistError' },
   TABLE_IS_DISABLED: { code: 191, message: 'TableIsDisabledError' },
   QUERY_EXECUTION: { code: 200, message: 'QueryExecutionError' },
+  SERVER_RESOURCE_LIMIT_EXCEEDED: { code: 245, message: 'ServerResourceLimitExceededError' },
   EXECUTION_TIMEOUT: { code: 250, message: 'ExecutionTimeoutError' },
   BROKER_RESOURCE_MISSING: { code: 410, message: 'BrokerResourceMissingError' },
   INTERNAL: { code: 450, message: 'InternalError' },
@@ -46,6 +47,17 @@ export class QueryError extends Error {
     this.name = 'QueryError';
     this.errorCode = code;
     this.pinotMessage = full;
+  }
+}
+
+/**
+ * A request the broker refuses before running it, answered as Pinot's REST resource answers an
+ * uncaught exception: HTTP `status` (500) with `{code, error}`, no broker response.
+ */
+export class BrokerRequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'BrokerRequestError';
   }
 }
 

@@ -32,6 +32,11 @@ export interface PinotOptions {
   /** DuckDB's memory limit and threads; omitted: DuckDB's defaults. */
   storageLimits?: PinotDbLimits;
   /**
+   * The broker's query timeout, ms (default 10 s, Pinot's pinot.broker.timeoutMs; a query's timeoutMs may
+   * lower it, not raise it) and the longest string a query may build (default 16,384 characters).
+   */
+  queryLimits?: { timeoutMs?: number; maxStringLength?: number };
+  /**
    * Kafka bootstrap list (`host:port,…`) used instead of every table's `stream.kafka.broker.list`, so
    * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
    */
@@ -110,6 +115,8 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
         return brokerId();
       },
       runtimeInfo: (entry) => ing.runtimeInfo(entry),
+      timeoutMs: options.queryLimits?.timeoutMs,
+      maxStringLength: options.queryLimits?.maxStringLength,
     });
     let ready = false;
     const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready, guard }));

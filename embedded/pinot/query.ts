@@ -2,16 +2,16 @@
  * The broker's query engine: SQL text → parse → translate → DuckDB → BrokerResponseNative.
  * Every failure becomes an entry of `exceptions` (the HTTP layer still answers 200, as Pinot does).
  */
-import { DuckDBBlobValue, DuckDBDecimalValue, DuckDBListValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBBlobValue, DuckDBDecimalValue, DuckDBListValue, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import type { TableEntry, TableManager } from './catalog.ts';
 import type { PinotDb } from './db.ts';
 import { quoteIdent } from './db.ts';
-import { QueryError, errorMessage } from './errors.ts';
+import { BrokerRequestError, QueryError, errorMessage } from './errors.ts';
 import { RawJson } from './json.ts';
 import { formatJavaDouble, formatJavaFloat, formatTimestamp } from './schema.ts';
 import { SqlSyntaxError } from './sql/lexer.ts';
 import { parseQuery, SqlValidationError, type ParsedQuery } from './sql/parser.ts';
-import { translate, typeName, type OutType, type TableView, type Translation } from './sql/translate.ts';
+import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type Translation } from './sql/translate.ts';
 import { splitTableName } from './table-config.ts';
 
 export interface QueryRequest {
@@ -80,9 +80,16 @@ export interface TableRuntimeInfo {
 export interface QueryEngineOptions {
   brokerId: string;
   runtimeInfo?: (entry: TableEntry) => TableRuntimeInfo;
-  /** Default query timeout (Pinot's broker default is 10 s). */
-  defaultTimeoutMs?: number;
+  /**
+   * The broker's query timeout, ms (Pinot's `pinot.broker.timeoutMs`, default 10 s), and unlike Pinot
+   * also the most a query's `timeoutMs` option may ask for: a larger one is lowered to it.
+   */
+  timeoutMs?: number;
+  /** The longest string a query may build (lpad, rpad, repeat, concat, replace …), in characters. */
+  maxStringLength?: number;
 }
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 export interface QueryOutcome {
   response: BrokerResponse;
@@ -105,16 +112,36 @@ export function parseQueryOptions(text: string | undefined): Record<string, stri
   return options;
 }
 
+/**
+ * A query's timeout: its `timeoutMs` option, capped at the broker's. As in Pinot the option must be a
+ * positive whole number; anything else fails the request with Pinot's message (HTTP 500).
+ */
+export function queryTimeoutMs(options: Record<string, string>, brokerTimeoutMs: number): number {
+  const key = Object.keys(options).reverse().find((k) => k.toLowerCase() === 'timeoutms');
+  if (key === undefined) return brokerTimeoutMs;
+  const text = options[key]!;
+  if (!/^[+-]?\d+$/.test(text) || BigInt(text) > 9223372036854775807n || BigInt(text) < -9223372036854775808n) {
+    throw new BrokerRequestError(500, `For input string: "${text}"`);
+  }
+  const ms = BigInt(text);
+  if (ms <= 0n) throw new BrokerRequestError(500, `Query timeout must be positive, got: ${ms}`);
+  return ms < BigInt(brokerTimeoutMs) ? Number(ms) : brokerTimeoutMs;
+}
+
 export class QueryEngine {
   constructor(private readonly db: PinotDb, private readonly tables: TableManager, private readonly options: QueryEngineOptions) {}
 
-  /** Runs one query; never throws (failures are in `response.exceptions`). */
+  /**
+   * Runs one query. Query failures are in `response.exceptions`; only a request Pinot refuses outright
+   * (a `timeoutMs` that is not a positive number) throws, a BrokerRequestError.
+   */
   async execute(request: QueryRequest): Promise<QueryOutcome> {
     const started = Date.now();
     const response = emptyResponse(this.options.brokerId);
     try {
-      await this.run(request, response);
+      await this.run(request, response, started);
     } catch (error) {
+      if (error instanceof BrokerRequestError) throw error;
       const qe = error instanceof QueryError ? error : new QueryError('QUERY_EXECUTION', errorMessage(error));
       response.exceptions.push({ errorCode: qe.errorCode, message: qe.pinotMessage });
       delete response.resultTable;
@@ -124,7 +151,7 @@ export class QueryEngine {
     return { response, errorCode: response.exceptions[0]?.errorCode ?? -1 };
   }
 
-  private async run(request: QueryRequest, response: BrokerResponse): Promise<void> {
+  private async run(request: QueryRequest, response: BrokerResponse, started: number): Promise<void> {
     const sql = request.sql;
     let parsed: ParsedQuery;
     try {
@@ -135,6 +162,7 @@ export class QueryEngine {
       throw error;
     }
     const options = { ...parseQueryOptions(request.queryOptions), ...parsed.options };
+    const timeoutMs = queryTimeoutMs(options, this.options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
     if (/^true$/i.test(options.useMultistageEngine ?? '')) {
       // The multi-stage engine is not emulated; the single-stage subset answers the same queries.
     }
@@ -142,7 +170,7 @@ export class QueryEngine {
     const rawName = entries[0]!.config.rawName;
     response.tablesQueried = [rawName];
     const view = this.view(entries, rawName);
-    const translation = translate(parsed.select, view);
+    const translation = translate(parsed.select, view, Date.now(), { maxStringLength: this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH });
 
     if (parsed.explain) {
       response.resultTable = explainPlan(translation, parsed);
@@ -150,11 +178,7 @@ export class QueryEngine {
       return;
     }
 
-    const timeoutMs = Number(options.timeoutMs ?? this.options.defaultTimeoutMs ?? 10_000);
-    const [reader, stats] = await Promise.all([
-      this.readWithTimeout(translation.sql, timeoutMs),
-      this.readWithTimeout(translation.statsSql, timeoutMs),
-    ]);
+    const [reader, stats] = await this.readAll([translation.sql, translation.statsSql], started + timeoutMs, timeoutMs);
     const rows = reader.getRows().map((row) => row.map((value, i) => formatValue(value, translation.columnTypes[i]!)));
     response.resultTable = {
       dataSchema: { columnNames: translation.columnNames, columnDataTypes: translation.columnTypes.map(typeName) },
@@ -205,26 +229,48 @@ export class QueryEngine {
     return { name: rawName, columns, from: `(${entries.map((e, i) => `SELECT ${list} FROM ${quoteIdent(e.dataTable)}${hidden[i]}`).join(' UNION ALL ')})` };
   }
 
-  private async readWithTimeout(sql: string, timeoutMs: number) {
-    let connection: DuckDBConnection | undefined;
-    let timedOut = false;
-    const timer = Number.isFinite(timeoutMs) && timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        connection?.interrupt();
-      }, timeoutMs)
-      : undefined;
+  /**
+   * Runs the statements one after the other until the deadline (one at a time, so a query holds one of
+   * Node's worker threads, which the rest of the process needs too). At the deadline DuckDB is
+   * interrupted and the query answers 250 at once, without waiting for DuckDB to notice (it does
+   * between tasks, up to a row group of work later).
+   */
+  private async readAll(statements: string[], deadline: number, timeoutMs: number) {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new QueryError('EXECUTION_TIMEOUT', `Timed out while polling results block (query timeout ${timeoutMs} ms)`));
+      }, Math.max(0, deadline - Date.now()));
+    });
+    const all = (async () => {
+      const readers: DuckDBResultReader[] = [];
+      for (const sql of statements) readers.push(await this.db.read(sql, undefined, abort.signal));
+      return readers;
+    })();
     try {
-      return await this.db.read(sql, undefined, (c) => (connection = c));
+      return await Promise.race([all, timedOut]);
     } catch (error) {
-      if (timedOut) throw new QueryError('EXECUTION_TIMEOUT', `Query timed out after ${timeoutMs} ms`);
-      const message = errorMessage(error);
-      if (/must appear in the GROUP BY clause|must be an aggregate/i.test(message)) throw new QueryError('SQL_PARSING', message);
-      throw new QueryError('QUERY_EXECUTION', message);
+      if (error instanceof QueryError) throw error;
+      abort.abort();
+      throw duckDbError(error);
     } finally {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      all.catch(() => undefined);
     }
   }
+}
+
+/** How DuckDB reports the error() a refused string raises. */
+const STRING_LIMIT_ERROR = `Invalid Input Error: ${STRING_LIMIT_MARK}`;
+
+/** A DuckDB failure as Pinot would report the same problem. */
+function duckDbError(error: unknown): QueryError {
+  const message = errorMessage(error);
+  if (message.startsWith(STRING_LIMIT_ERROR)) return new QueryError('SERVER_RESOURCE_LIMIT_EXCEEDED', message.slice(STRING_LIMIT_ERROR.length));
+  if (/must appear in the GROUP BY clause|must be an aggregate/i.test(message)) return new QueryError('SQL_PARSING', message);
+  return new QueryError('QUERY_EXECUTION', message);
 }
 
 export function emptyResponse(brokerId: string): BrokerResponse {

@@ -66,6 +66,17 @@ const INTEGRAL = new Set<BaseType>(['INT', 'LONG']);
 
 export const DEFAULT_LIMIT = 10;
 
+/** The longest string a query may build, in characters, unless the broker is told otherwise. */
+export const DEFAULT_MAX_STRING_LENGTH = 16_384;
+
+/** The start of the error a refused string raises in DuckDB; what follows is the detail for Pinot's 245. */
+export const STRING_LIMIT_MARK = 'string limit: ';
+
+export interface TranslateLimits {
+  /** The longest string lpad, rpad, repeat, concat, replace … may build; past it the query fails (245). */
+  maxStringLength?: number;
+}
+
 interface Ctx {
   view: TableView;
   byName: Map<string, Column>;
@@ -75,6 +86,7 @@ interface Ctx {
   inAgg: boolean;
   /** The FROM clause's table alias, accepted as a column qualifier. */
   alias?: string;
+  maxStringLength: number;
 }
 
 function parsingError(detail: string): QueryError {
@@ -82,7 +94,7 @@ function parsingError(detail: string): QueryError {
 }
 
 /** Translates one SELECT against a table view. Throws QueryError (150 / 700 / 710). */
-export function translate(select: SelectStatement, view: TableView, nowMs = Date.now()): Translation {
+export function translate(select: SelectStatement, view: TableView, nowMs = Date.now(), limits: TranslateLimits = {}): Translation {
   const ctx: Ctx = {
     view,
     byName: new Map(view.columns.map((c) => [c.name, c])),
@@ -90,6 +102,7 @@ export function translate(select: SelectStatement, view: TableView, nowMs = Date
     nowMs,
     inAgg: false,
     alias: select.tableAlias,
+    maxStringLength: limits.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH,
   };
 
   // SELECT * → all columns sorted by name (Pinot's SelectionOperatorUtils), star inside a list expands in place.
@@ -399,7 +412,8 @@ function emitBinary(e: Expr & { kind: 'binary' }, ctx: Ctx): Typed {
   const left = emit(e.left, ctx);
   const right = emit(e.right, ctx);
   if (e.op === '||') {
-    return combine([left, right], `(CAST(${left.sql} AS VARCHAR) || CAST(${right.sql} AS VARCHAR))`, STRING, `concat(${left.name},${right.name},'')`);
+    const sql = boundedString('concat', [left.sql, right.sql].map(varchar), ([a, b]) => `length(${a}) + length(${b})`, ([a, b]) => `(${a} || ${b})`, ctx);
+    return combine([left, right], sql, STRING, `concat(${left.name},${right.name},'')`);
   }
   return arithmetic(e.op, left, right);
 }
@@ -732,6 +746,37 @@ function formatArg(e: Expr | undefined, what: string): DateTimeFormat {
   }
 }
 
+function varchar(sql: string): string {
+  return `CAST(${sql} AS VARCHAR)`;
+}
+
+function sumOfLengths(refs: string[]): string {
+  return refs.map((r) => `coalesce(length(${r}), 0)`).join(' + ');
+}
+
+/**
+ * A string function that builds its result, bounded: `build` runs only when `size`, the most characters
+ * the result can have, is within the broker's maximum; past it the query fails (Pinot's 245) before
+ * anything is built. Both see the arguments as references to values computed once (a one-element
+ * list_transform binds them), so nesting these calls never evaluates an argument twice.
+ */
+function boundedString(fn: string, args: string[], size: (refs: string[]) => string, build: (refs: string[]) => string, ctx: Ctx): string {
+  const bound = quoteIdent('pinot_args');
+  const refs = args.map((_, i) => `${bound}.${quoteIdent(`a${i}`)}`);
+  const fields = args.map((sql, i) => `${quoteString(`a${i}`)}: ${sql}`).join(', ');
+  const need = `(${size(refs)})`;
+  const max = ctx.maxStringLength;
+  const error = `error(${quoteString(`${STRING_LIMIT_MARK}${fn} would build a string of `)} || ${need} || ${quoteString(` characters, more than the broker's maximum of ${max}`)})`;
+  return `list_transform([{${fields}}], ${bound} -> CASE WHEN ${need} > ${max} THEN ${error} ELSE ${build(refs)} END)[1]`;
+}
+
+/** A date-time pattern whose every row could print past the string limit (a letter prints at most 16 characters). */
+function checkPatternSize(fn: string, pattern: string, ctx: Ctx): void {
+  if (pattern.length * 16 > ctx.maxStringLength) {
+    throw new QueryError('SERVER_RESOURCE_LIMIT_EXCEEDED', `${fn} pattern of ${pattern.length} characters could print more than the broker's maximum string of ${ctx.maxStringLength}`);
+  }
+}
+
 const TRUNC_UNITS = new Set(['millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']);
 
 function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
@@ -741,8 +786,9 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
   const typed = () => args.map((a) => emit(a, ctx));
   const make = (parts: Typed[], sql: string, type: OutType, nameArgs?: string[]): Typed =>
     combine(parts, sql, type, `${name}(${(nameArgs ?? parts.map((p) => p.name)).join(',')})`);
-  const str = (t: Typed) => `CAST(${t.sql} AS VARCHAR)`;
+  const str = (t: Typed) => varchar(t.sql);
   const dbl = (t: Typed) => `CAST(${t.sql} AS DOUBLE)`;
+  const bounded = (args: string[], size: (refs: string[]) => string, build: (refs: string[]) => string) => boundedString(name, args, size, build, ctx);
 
   switch (name) {
     // --- time ---
@@ -761,6 +807,7 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
       argCount(2, 3);
       const a = emit(args[0]!, ctx);
       const pattern = literalArg(args[1], 'toDateTime pattern');
+      checkPatternSize('toDateTime', pattern, ctx);
       const tz = args[2] ? literalArg(args[2], 'time zone') : undefined;
       return make([a], `strftime(${zoned(msExpr(a.sql), tz)}, ${quoteString(jodaToStrftime(pattern))})`, STRING, [a.name, `'${pattern}'`, ...(tz ? [`'${tz}'`] : [])]);
     }
@@ -784,6 +831,7 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
       const bucket = `(floor(CAST(${ms} AS DOUBLE) / ${granularity}) * ${granularity})`;
       const names = [a.name, ...args.slice(1, 4).map((x) => `'${literalArg(x, 'argument')}'`)];
       if (output.kind === 'SIMPLE_DATE_FORMAT') {
+        checkPatternSize('dateTimeConvert', output.pattern, ctx);
         return make([a], `strftime(${zoned(msExpr(bucket), output.timeZone)}, ${quoteString(jodaToStrftime(output.pattern))})`, STRING, names);
       }
       if (output.kind === 'TIMESTAMP') return make([a], `CAST(${bucket} AS BIGINT)`, T('TIMESTAMP'), names);
@@ -918,15 +966,27 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
       return make([a!], `CAST(length(${str(a!)}) AS INTEGER)`, INT);
     }
     case 'concat': {
+      // concat(a, b) and concat(a, b, separator): a, separator, b
       argCount(2, 3);
       const all = typed();
-      const sql = all.length === 3 ? `(${str(all[0]!)} || ${str(all[2]!)} || ${str(all[1]!)})` : `(${str(all[0]!)} || ${str(all[1]!)})`;
-      return make(all, sql, STRING);
+      const parts = all.length === 3 ? [all[0]!, all[2]!, all[1]!] : all;
+      return make(all, bounded(parts.map(str), (refs) => sumOfLengths(refs), (refs) => `(${refs.join(' || ')})`), STRING);
     }
     case 'concatws': {
       argCount(2, 20);
       const all = typed();
-      return make(all, `concat_ws(${all.map(str).join(', ')})`, STRING);
+      const size = ([sep, ...rest]: string[]) => `${sumOfLengths(rest)} + ${rest.length - 1} * coalesce(length(${sep}), 0)`;
+      return make(all, bounded(all.map(str), size, (refs) => `concat_ws(${refs.join(', ')})`), STRING);
+    }
+    case 'repeat': {
+      // repeat(s, times) and repeat(s, separator, times), as Apache Commons' StringUtils.repeat
+      argCount(2, 3);
+      const all = typed();
+      const times = `CAST(${all[all.length - 1]!.sql} AS BIGINT)`;
+      const args = all.length === 3 ? [str(all[0]!), times, str(all[1]!)] : [str(all[0]!), times, "''"];
+      const size = ([text, n, sep]: string[]) => `length(${text})::HUGEINT * greatest(${n}, 0) + length(${sep})::HUGEINT * greatest(${n} - 1, 0)`;
+      const build = ([text, n, sep]: string[]) => `CASE WHEN ${n} <= 0 THEN '' ELSE repeat(${text} || ${sep}, ${n} - 1) || ${text} END`;
+      return make(all, bounded(args, size, build), STRING);
     }
     case 'substr': {
       argCount(2, 3);
@@ -949,13 +1009,17 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
     case 'replace': {
       argCount(3);
       const all = typed();
-      return make(all, `replace(${all.map(str).join(', ')})`, STRING);
+      // at most the text plus the replacement once per occurrence of the search string
+      const size = ([text, search, by]: string[]) =>
+        `length(${text}) + CASE WHEN strlen(${search}) = 0 THEN 0 ELSE (strlen(${text}) - strlen(replace(${text}, ${search}, ''))) // strlen(${search}) * length(${by}) END`;
+      return make(all, bounded(all.map(str), size, (refs) => `replace(${refs.join(', ')})`), STRING);
     }
     case 'lpad':
     case 'rpad': {
       argCount(3);
       const all = typed();
-      return make(all, `${name}(${str(all[0]!)}, CAST(${all[1]!.sql} AS INTEGER), ${str(all[2]!)})`, STRING);
+      const args = [str(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, str(all[2]!)];
+      return make(all, bounded(args, ([, size]) => `greatest(${size}, 0)`, ([text, size, pad]) => `${name}(${text}, CAST(${size} AS INTEGER), ${pad})`), STRING);
     }
     case 'strpos':
     case 'indexof': {
@@ -987,7 +1051,10 @@ function emitScalar(name: string, args: Expr[], ctx: Ctx): Typed {
     case 'regexpreplace': {
       argCount(3, 6);
       const all = typed();
-      return make(all, `regexp_replace(${str(all[0]!)}, ${str(all[1]!)}, ${str(all[2]!)}, 'g')`, STRING);
+      // the text, the replacement once per match, and each back reference (\0-\9) at most the whole text again
+      const size = ([text, pattern, by]: string[]) =>
+        `length(${text}) + len(regexp_extract_all(${text}, ${pattern})) * length(${by}) + length(${text}) * len(regexp_extract_all(${by}, '\\\\[0-9]'))`;
+      return make(all, bounded(all.slice(0, 3).map(str), size, ([text, pattern, by]) => `regexp_replace(${text}, ${pattern}, ${by}, 'g')`), STRING);
     }
     case 'jsonextractscalar':
     case 'jsonpathstring':
