@@ -365,7 +365,7 @@ export class KsqlEngine {
         return { ...base, entity: { type: st.what === 'STREAMS' ? 'streams' : 'tables', statementText: st.text, sources } };
       }
       case 'QUERIES':
-        return { ...base, entity: { type: 'queries', statementText: st.text, queries: [...this.metastore.queries.values()] } };
+        return { ...base, entity: { type: 'queries', statementText: st.text, queries: [...this.metastore.queries.values(), ...this.pushQueries()] } };
       case 'TOPICS':
         return { ...base, entity: { type: 'kafka_topics', statementText: st.text, topics: [...this.topics.values()] } };
       default:
@@ -393,7 +393,14 @@ export class KsqlEngine {
     };
   }
 
+  /** The transient push queries running now (SHOW QUERIES lists them beside the persistent ones). */
+  pushQueries(): QueryInfo[] {
+    return [...this.pushQueryInfos.values()];
+  }
+
   private transients = new Map<string, { pipeline: QueryPipeline; close: () => void }>();
+  /** Running push queries as SHOW QUERIES lists them (kept when a runtime detaches a query to feed it itself). */
+  private readonly pushQueryInfos = new Map<string, QueryInfo>();
   private transientCounter = 0;
 
   /**
@@ -420,6 +427,7 @@ export class KsqlEngine {
       if (done) return;
       done = true;
       this.transients.delete(id);
+      this.pushQueryInfos.delete(id);
       onDone?.();
     };
     const deliver = (rec: { key: unknown[] | null; row: Record<string, unknown> | null; ts: number; window?: { start: number; end: number } }) => {
@@ -438,6 +446,7 @@ export class KsqlEngine {
       log: (e) => this.logProblem(e),
     });
     this.transients.set(id, { pipeline, close });
+    this.pushQueryInfos.set(id, { id, sql: st.text, sources: [st.query.from.name.toUpperCase()], state: 'RUNNING', type: 'PUSH' });
     return {
       id,
       columns: aq.projection.map((p) => ({ name: p.name, type: typeToString(p.type) })),

@@ -35,6 +35,8 @@ export interface QueryInfo {
   sinkTopic?: string;
   sources: string[];
   state: 'RUNNING' | 'TERMINATED';
+  /** PERSISTENT (CREATE ... AS SELECT, INSERT INTO) unless a transient push query (PUSH), as SHOW QUERIES lists them. */
+  type?: 'PERSISTENT' | 'PUSH';
 }
 
 export interface MetastoreSnapshot {

@@ -122,6 +122,22 @@ describe('ksqlDB REST API', () => {
     expect(body.statementText).toBe('CREATE STREAM X AS SELECT * FROM NOPE;');
     expect(body.entities.map((e: J) => e['@type'])).toEqual(['streams']);
 
+    // A source over a missing topic needs PARTITIONS: refused, nothing created, the statement shows how.
+    const missing = await ksql("CREATE STREAM TYPO (X INT) WITH (KAFKA_TOPIC='clickz', VALUE_FORMAT='JSON');");
+    expect(missing.status).toBe(400);
+    expect(missing.json()).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: "Topic 'clickz' does not exist. If you want to create a new topic for the stream/table please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE STREAM TYPO (X INT) WITH (PARTITIONS=2, KAFKA_TOPIC='clickz', VALUE_FORMAT='JSON');",
+    });
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    expect(await admin.listTopics()).not.toContain('clickz');
+    await admin.disconnect();
+    expect((await ksql('DESCRIBE TYPO;')).status).toBe(400);
+    const existing = await ksql("CREATE STREAM CLICKS_AGAIN (PAGE VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');");
+    expect(existing.status, existing.text).toBe(200);
+
     const select = await ksql('SELECT * FROM CLICKS EMIT CHANGES;');
     expect(select.status).toBe(400);
     expect(select.json()).toMatchObject({ '@type': 'statement_error', error_code: 40002, message: expect.stringContaining("endpoint '/query'") });

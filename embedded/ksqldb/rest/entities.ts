@@ -36,7 +36,7 @@ export function runningQuery(q: QueryInfo): Json {
     sinkKafkaTopics: q.sinkTopic ? [q.sinkTopic] : [],
     id: q.id,
     statusCount: { [q.state]: 1 },
-    queryType: 'PERSISTENT',
+    queryType: q.type ?? 'PERSISTENT',
     state: q.state,
   };
 }

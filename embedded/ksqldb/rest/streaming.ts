@@ -38,6 +38,15 @@ function rowOf(r: TransientRow): unknown[] {
   return r.values.map(encodeValue);
 }
 
+/** ksqlDB's cap on concurrent push queries per server (each holds a consumer and its connections). */
+export const MAX_PUSH_QUERIES = 'ksql.max.push.queries';
+const DEFAULT_MAX_PUSH_QUERIES = 100;
+
+function maxPushQueries(runtime: KsqlRuntime): number {
+  const configured = Number(runtime.serverProperty(MAX_PUSH_QUERIES));
+  return Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_MAX_PUSH_QUERIES;
+}
+
 export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry, req: Request, res: Response, sql: string, props: Record<string, unknown>, format: StreamFormat): Promise<void> {
   let started = false;
   let finished = false;
@@ -91,6 +100,15 @@ export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry,
     return;
   }
   isPull = handle.pull;
+  if (!isPull && registry.size >= maxPushQueries(runtime)) {
+    await handle.stop();
+    res.status(400).json(statementError(new KsqlError(
+      'Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. '
+      + `Terminate existing PUSH queries, or increase the '${MAX_PUSH_QUERIES}' setting via the 'ksql-server.properties' file. `
+      + `Current push query count: ${registry.size}. Configured limit: ${maxPushQueries(runtime)}.`,
+    ), sql, []));
+    return;
+  }
   const q = handle.query;
   const queryId = isPull ? `query_${Date.now()}` : q.id;
   res.status(200);

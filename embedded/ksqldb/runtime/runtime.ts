@@ -19,6 +19,7 @@
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { KsqlEngine, type ExecuteResult, type ProcessingLogEntry, type TransientQuery, type TransientRow } from '../engine.ts';
+import { prop } from '../ddl.ts';
 import { KsqlError } from '../errors.ts';
 import type { SinkRecord } from '../io.ts';
 import type { Statement } from '../parser/ast.ts';
@@ -255,6 +256,7 @@ export class KsqlRuntime {
           if (st.kind === 'select') {
             throw new StatementFailure(new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"), st.text, outcomes, 40002);
           }
+          await this.refuseMissingTopic(st, outcomes);
           const before = this.engine.commands.length;
           const topicsBefore = new Set(this.engine.subscribedTopics());
           let result: ExecuteResult;
@@ -283,6 +285,28 @@ export class KsqlRuntime {
       }
       return outcomes;
     });
+  }
+
+  /**
+   * CREATE STREAM/TABLE over a topic that does not exist needs PARTITIONS to create it: ksqlDB refuses
+   * the statement otherwise (a typo in KAFKA_TOPIC would silently create an empty topic).
+   */
+  private async refuseMissingTopic(st: Statement, outcomes: StatementOutcome[]): Promise<void> {
+    if (st.kind !== 'createSource' || prop(st.props, 'PARTITIONS') !== undefined) return;
+    if (st.ifNotExists && this.engine.metastore.get(st.name)) return;
+    const topic = prop(st.props, 'KAFKA_TOPIC');
+    if (topic === undefined || (await this.admin.listTopics()).includes(topic)) return;
+    const example = st.text.replace(/\bWITH\s*\(/i, (withClause) => `${withClause}PARTITIONS=2, `);
+    throw new StatementFailure(new KsqlError(
+      `Topic '${topic}' does not exist. If you want to create a new topic for the stream/table please re-run the statement `
+      + "providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). "
+      + `For example: ${example}`,
+    ), st.text, outcomes);
+  }
+
+  /** A server property as configured at start (ksql-server.properties), e.g. ksql.max.push.queries. */
+  serverProperty(name: string): string | undefined {
+    return this.baseConfig[name];
   }
 
   /** Properties differing from the server's (stored with each command). */
