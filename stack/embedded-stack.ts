@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/index.ts';
 import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
-import { startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
+import { openControlSocket, startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
 import { startSessionFeeds, type SessionFeeds } from '../pinot/session-feed.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
@@ -82,6 +82,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       ...config.kafka.limits,
     });
     stops.push(() => kafka.stop());
+    // npm run kafka -- stop-broker N / start-broker N reach this cluster through its data directory
+    const kafkaControl = await openControlSocket(kafka, path.join(dataDir, 'kafka'), log);
+    stops.push(() => kafkaControl.close());
     const bootstrapServers = kafka.bootstrap();
     log(`Kafka ready: ${bootstrapServers} (${Date.now() - started} ms)`);
 
@@ -109,7 +112,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       host: config.bindHost,
       dataDir: path.join(dataDir, 'pinot'),
       storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength },
+      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength, maxRunningQueries: config.pinot.maxRunningQueries },
       kafkaBootstrap: bootstrapServers,
       allowedHosts,
       allowedOrigins,

@@ -12,3 +12,4 @@ export { KafkaCluster } from './cluster.ts';
 export function startKafkaCluster(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
   return KafkaCluster.start(options);
 }
+export { controlSocketPath, openControlSocket, sendControlCommand } from './control-socket.ts';
