@@ -112,7 +112,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       host: config.bindHost,
       dataDir: path.join(dataDir, 'pinot'),
       storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength, maxRunningQueries: config.pinot.maxRunningQueries },
+      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength },
       kafkaBootstrap: bootstrapServers,
       allowedHosts,
       allowedOrigins,
