@@ -15,9 +15,10 @@ export interface FileRef {
 }
 
 export class OpenFileCache {
-  /** Open descriptors, least recently used first. */
-  private readonly open = new Map<CachedFile, number>();
-  private mostRecent: CachedFile | undefined;
+  /** Files holding a descriptor, a list from the least (oldest) to the most recently used (newest). */
+  private oldest: CachedFile | undefined;
+  private newest: CachedFile | undefined;
+  private count = 0;
   /** Descriptors closed to stay under maxOpen (or to give them back when the process ran out). */
   evictions = 0;
 
@@ -31,39 +32,38 @@ export class OpenFileCache {
   }
 
   get openCount(): number {
-    return this.open.size;
+    return this.count;
   }
 
   /** The file's descriptor, opening it (and closing the least recently used beyond maxOpen) if needed. */
   acquire(file: CachedFile): number {
-    const fd = this.open.get(file);
-    if (fd !== undefined) {
-      if (this.mostRecent !== file) {
-        this.open.delete(file);
-        this.open.set(file, fd);
-        this.mostRecent = file;
+    if (file.descriptor >= 0) {
+      if (this.newest !== file) {
+        this.unlink(file);
+        this.append(file);
       }
-      return fd;
+      return file.descriptor;
     }
-    while (this.open.size >= this.maxOpen) this.evictOldest();
-    const opened = this.openOrMakeRoom(file.path);
-    this.open.set(file, opened);
-    this.mostRecent = file;
-    return opened;
+    while (this.count >= this.maxOpen) this.evictOldest();
+    file.descriptor = this.openOrMakeRoom(file.path);
+    this.append(file);
+    this.count++;
+    return file.descriptor;
   }
 
   /** Closes the file's descriptor if it has one; the next use opens the file again. */
   release(file: CachedFile): void {
-    const fd = this.open.get(file);
-    if (fd === undefined) return;
-    this.open.delete(file);
-    if (this.mostRecent === file) this.mostRecent = undefined;
+    if (file.descriptor < 0) return;
+    const fd = file.descriptor;
+    file.descriptor = -1;
+    this.unlink(file);
+    this.count--;
     fs.closeSync(fd);
   }
 
   /** Closes every descriptor; the files stay usable and reopen when used. */
   releaseAll(): void {
-    while (this.open.size > 0) this.evictOldest();
+    while (this.oldest) this.evictOldest();
   }
 
   /**
@@ -75,23 +75,43 @@ export class OpenFileCache {
       return fs.openSync(path, READ_WRITE_CREATE);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== 'EMFILE' && code !== 'ENFILE') || this.open.size === 0) throw error;
-      for (let n = Math.ceil(this.open.size / 2); n > 0; n--) this.evictOldest();
+      if ((code !== 'EMFILE' && code !== 'ENFILE') || this.count === 0) throw error;
+      for (let n = Math.ceil(this.count / 2); n > 0; n--) this.evictOldest();
       return fs.openSync(path, READ_WRITE_CREATE);
     }
   }
 
   private evictOldest(): void {
-    const oldest = this.open.keys().next();
-    if (oldest.done) return;
+    if (!this.oldest) return;
     this.evictions++;
-    this.release(oldest.value);
+    this.release(this.oldest);
+  }
+
+  private append(file: CachedFile): void {
+    file.older = this.newest;
+    file.newer = undefined;
+    if (this.newest) this.newest.newer = file;
+    else this.oldest = file;
+    this.newest = file;
+  }
+
+  private unlink(file: CachedFile): void {
+    if (file.older) file.older.newer = file.newer;
+    else this.oldest = file.newer;
+    if (file.newer) file.newer.older = file.older;
+    else this.newest = file.older;
+    file.older = undefined;
+    file.newer = undefined;
   }
 }
 
 /** One file of a partition log, open only while the cache keeps it so. */
 export class CachedFile implements FileRef {
   private closed = false;
+  /** The open descriptor, -1 when none (owned by the cache, as are the list links). */
+  descriptor = -1;
+  older: CachedFile | undefined;
+  newer: CachedFile | undefined;
 
   constructor(
     private readonly cache: OpenFileCache,
