@@ -80,6 +80,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       minInsyncReplicas: config.kafka.minInsyncReplicas,
       topicDefaults: retentionDefaults(config),
       ...config.kafka.limits,
+      // its problems (a full disk, say) on the console; the rest of its events stay quiet
+      problemLog: (line) => log(`Kafka: ${line}`),
     });
     stops.push(() => kafka.stop());
     // npm run kafka -- stop-broker N / start-broker N reach this cluster through its data directory

@@ -28,7 +28,7 @@ Options:
   --brokers N        number of brokers, node ids 1..N (default: KAFKA_BROKERS or 3)
   --port PORT        port of broker 1; broker i listens on PORT+i-1 (default: KAFKA_PORT or 9092)
   --partitions N     default partitions of auto-created topics (default: KAFKA_PARTITIONS or 5)
-  --verbose          log one line per notable event
+  --verbose          log one line per notable event (problems are always logged)
   -h, --help         show this help
 
 Then, for example:  kcat -b 127.0.0.1:9092 -L`;
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     minInsyncReplicas: Math.min(config.kafka.minInsyncReplicas, brokers),
     ...config.kafka.limits,
     log: args.flags.verbose ? (line) => console.log(`[kafka] ${line}`) : undefined,
+    problemLog: (line) => console.log(`[kafka] ${line}`),
   });
   const controlSocket = await openControlSocket(cluster, dataDir, (line) => console.log(`[kafka] ${line}`));
   console.log(`embedded Kafka: ${brokers} broker(s) up in ${Date.now() - started} ms, data in ${dataDir}`);

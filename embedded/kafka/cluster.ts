@@ -147,7 +147,7 @@ export class KafkaCluster {
 
   countProblem(kind: string, line: string): void {
     this.problems.set(kind, (this.problems.get(kind) ?? 0) + 1);
-    this.options.log(line);
+    this.options.problemLog(line);
   }
 
   /**
@@ -161,7 +161,7 @@ export class KafkaCluster {
     if (last && now - last.at < BURST_LOG_INTERVAL_MS) return;
     const unlogged = last ? count - last.count - 1 : 0;
     this.burstLogged.set(kind, { at: now, count });
-    this.options.log(unlogged > 0 ? `${line} (and ${unlogged} more like it since the last such line)` : line);
+    this.options.problemLog(unlogged > 0 ? `${line} (and ${unlogged} more like it since the last such line)` : line);
   }
 
   // ---- topics ------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ export interface KafkaClusterOptions {
   maxOpenLogFiles?: number;
   /** One line per notable event or problem. Default: silent. */
   log?: (line: string) => void;
+  /** The problem lines alone (a disk refusing writes, bad requests, replicas falling behind). Default: `log`. */
+  problemLog?: (line: string) => void;
 }
 
 export interface ResolvedOptions {
@@ -58,6 +60,7 @@ export interface ResolvedOptions {
   maxPartitionsTotal: number;
   maxOpenLogFiles: number;
   log: (line: string) => void;
+  problemLog: (line: string) => void;
 }
 
 function positive(name: string, value: number): number {
@@ -90,5 +93,6 @@ export function resolveOptions(options: KafkaClusterOptions, tempDir: () => stri
     maxPartitionsTotal: positive('maxPartitionsTotal', options.maxPartitionsTotal ?? 5000),
     maxOpenLogFiles: positive('maxOpenLogFiles', options.maxOpenLogFiles ?? 2048),
     log: options.log ?? (() => {}),
+    problemLog: options.problemLog ?? options.log ?? (() => {}),
   };
 }

@@ -2,12 +2,16 @@
  * The brokers' disks. A write the disk refuses (full, over quota, read-only, failing) is not a bug of the
  * request: the partition answers KAFKA_STORAGE_ERROR (56, retriable) and the broker keeps serving. Each
  * disk's trouble is logged once, naming the directory, the cause and the space left, and once more when
- * writes succeed again; the state is kept for health checks.
+ * writes succeed again with no refusal for RECOVERED_AFTER_MS (a nearly full disk takes some small writes
+ * and refuses the next); the state is kept for health checks.
  *
  * Unlike Kafka, which takes a failed log directory offline until the broker restarts, a broker here
  * retries the disk on the next write, so it recovers by itself once space returns.
  */
 import fs from 'node:fs';
+
+/** Writes must succeed with no refusal for this long before a disk counts as recovered. */
+const RECOVERED_AFTER_MS = 5_000;
 
 const CAUSES: Record<string, string> = {
   ENOSPC: 'disk full',
@@ -33,6 +37,7 @@ export interface StorageProblem {
   /** e.g. "disk full (ENOSPC: no space left on device)" */
   cause: string;
   sinceMs: number;
+  lastRefusedMs: number;
   /** Writes refused since. */
   refused: number;
 }
@@ -53,24 +58,30 @@ export class StorageHealth {
     const known = this.failing.get(who);
     if (known) {
       known.refused++;
+      known.lastRefusedMs = now;
       return `The broker cannot write to ${dir}: ${cause}`;
     }
-    const device = deviceOf(dir);
-    const sameDisk = [...this.failing.values()].some((p) => p.code === code && deviceOf(p.dir) === device);
-    this.failing.set(who, { who, dir, code, cause, sinceMs: now, refused: 1 });
+    const sameDisk = this.othersOnDisk(dir, who).some((p) => p.code === code);
+    this.failing.set(who, { who, dir, code, cause, sinceMs: now, lastRefusedMs: now, refused: 1 });
     if (!sameDisk) {
       this.log(`${who}: ${cause} writing to ${dir}${spaceLeft(dir)}; produce requests to the partitions it cannot write answer KAFKA_STORAGE_ERROR until writes succeed again`);
     }
     return `The broker cannot write to ${dir}: ${cause}`;
   }
 
-  /** A write of `who` succeeded: the end of its trouble, if it had any. */
+  /** A write of `who` succeeded: the end of its trouble once nothing was refused for a while; logged when its disk has no other. */
   succeeded(who: string, now = Date.now()): void {
     if (this.failing.size === 0) return;
     const problem = this.failing.get(who);
-    if (!problem) return;
+    if (!problem || now - problem.lastRefusedMs < RECOVERED_AFTER_MS) return;
     this.failing.delete(who);
+    if (this.othersOnDisk(problem.dir, who).length > 0) return;
     this.log(`${who}: writes to ${problem.dir} succeed again after ${((now - problem.sinceMs) / 1000).toFixed(1)} s (${problem.refused} refused)`);
+  }
+
+  private othersOnDisk(dir: string, who: string): StorageProblem[] {
+    const device = deviceOf(dir);
+    return [...this.failing.values()].filter((p) => p.who !== who && deviceOf(p.dir) === device);
   }
 
   /** Who had their last write refused. */
