@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { getConfig } from '../../config/index.ts';
 import type { KsqlEngine } from './engine.ts';
 import { ksqlApp } from './rest/app.ts';
+import { dualProtocolListener } from './rest/http2.ts';
 import { KsqlRuntime } from './runtime/runtime.ts';
 
 export { KsqlRuntime, StatementFailure, commandIdOf } from './runtime/runtime.ts';
@@ -74,7 +75,9 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
   });
   const guard = { bindHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
   const app = ksqlApp(runtime, { maxBodyBytes: options.maxBodyBytes, log, guard });
-  const server = http.createServer(app);
+  // HTTP/1.1 and cleartext HTTP/2 (prior knowledge) on the one port, as ksqlDB answers both
+  const http1 = http.createServer(app);
+  const server = dualProtocolListener(http1, () => ({ host: loopbackOf(host), port: (server.address() as AddressInfo).port }));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -107,4 +110,11 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
       await runtime.stop();
     })()),
   };
+}
+
+/** The address this process reaches its own listener on (a wildcard bind answers on loopback too). */
+function loopbackOf(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
 }
