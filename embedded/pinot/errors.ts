@@ -22,6 +22,7 @@ export const QueryErrorCode = {
   TABLE_DOES_NOT_EXIST: { code: 190, message: 'TableDoesNotExistError' },
   TABLE_IS_DISABLED: { code: 191, message: 'TableIsDisabledError' },
   QUERY_EXECUTION: { code: 200, message: 'QueryExecutionError' },
+  QUERY_SCHEDULING_TIMEOUT: { code: 240, message: 'QuerySchedulingTimeoutError' },
   SERVER_RESOURCE_LIMIT_EXCEEDED: { code: 245, message: 'ServerResourceLimitExceededError' },
   EXECUTION_TIMEOUT: { code: 250, message: 'ExecutionTimeoutError' },
   BROKER_RESOURCE_MISSING: { code: 410, message: 'BrokerResourceMissingError' },

@@ -33,9 +33,10 @@ export interface PinotOptions {
   storageLimits?: PinotDbLimits;
   /**
    * The broker's query timeout, ms (default 10 s, Pinot's pinot.broker.timeoutMs; a query's timeoutMs may
-   * lower it, not raise it) and the longest string a query may build (default 16,384 characters).
+   * lower it, not raise it), the longest string a query may build (default 16,384 characters) and how
+   * many queries run in DuckDB at once (default 2; the others wait their turn).
    */
-  queryLimits?: { timeoutMs?: number; maxStringLength?: number };
+  queryLimits?: { timeoutMs?: number; maxStringLength?: number; maxRunningQueries?: number };
   /**
    * Kafka bootstrap list (`host:port,…`) used instead of every table's `stream.kafka.broker.list`, so
    * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
@@ -117,6 +118,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       runtimeInfo: (entry) => ing.runtimeInfo(entry),
       timeoutMs: options.queryLimits?.timeoutMs,
       maxStringLength: options.queryLimits?.maxStringLength,
+      maxRunningQueries: options.queryLimits?.maxRunningQueries,
     });
     let ready = false;
     const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready, guard }));

@@ -87,9 +87,50 @@ export interface QueryEngineOptions {
   timeoutMs?: number;
   /** The longest string a query may build (lpad, rpad, repeat, concat, replace …), in characters. */
   maxStringLength?: number;
+  /**
+   * Queries running in DuckDB at once (default 2); later ones wait their turn within their timeout.
+   * Each holds one of Node's four libuv worker threads until DuckDB stops, and the rest of the process
+   * (Kafka's log files, ingestion) needs the others.
+   */
+  maxRunningQueries?: number;
 }
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RUNNING_QUERIES = 2;
+
+/** First come, first served: at most `size` holders at once. */
+class Slots {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Resolves with the slot's release once one is free; an abort first gives up the place in the queue. */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener('abort', leave);
+        this.running++;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.running--;
+          this.queue.shift()?.();
+        });
+      };
+      const leave = () => {
+        const i = this.queue.indexOf(grant);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return reject(signal.reason);
+      if (this.running < this.size) return grant();
+      this.queue.push(grant);
+      signal.addEventListener('abort', leave, { once: true });
+    });
+  }
+}
 
 export interface QueryOutcome {
   response: BrokerResponse;
@@ -129,7 +170,11 @@ export function queryTimeoutMs(options: Record<string, string>, brokerTimeoutMs:
 }
 
 export class QueryEngine {
-  constructor(private readonly db: PinotDb, private readonly tables: TableManager, private readonly options: QueryEngineOptions) {}
+  private readonly slots: Slots;
+
+  constructor(private readonly db: PinotDb, private readonly tables: TableManager, private readonly options: QueryEngineOptions) {
+    this.slots = new Slots(options.maxRunningQueries ?? DEFAULT_MAX_RUNNING_QUERIES);
+  }
 
   /**
    * Runs one query. Query failures are in `response.exceptions`; only a request Pinot refuses outright
@@ -178,7 +223,7 @@ export class QueryEngine {
       return;
     }
 
-    const [reader, stats] = await this.readAll([translation.sql, translation.statsSql], started + timeoutMs, timeoutMs);
+    const [reader, stats] = await this.readAll([translation.sql, translation.statsSql], started, timeoutMs);
     const rows = reader.getRows().map((row) => row.map((value, i) => formatValue(value, translation.columnTypes[i]!)));
     response.resultTable = {
       dataSchema: { columnNames: translation.columnNames, columnDataTypes: translation.columnTypes.map(typeName) },
@@ -230,29 +275,39 @@ export class QueryEngine {
   }
 
   /**
-   * Runs the statements one after the other until the deadline (one at a time, so a query holds one of
-   * Node's worker threads, which the rest of the process needs too). At the deadline DuckDB is
-   * interrupted and the query answers 250 at once, without waiting for DuckDB to notice (it does
-   * between tasks, up to a row group of work later).
+   * Runs the statements one after the other, each in a statement slot (one at a time, so a query holds
+   * one of Node's worker threads), until `timeoutMs` after `started`. Then DuckDB is interrupted and the
+   * query answers at once: 250, or 240 if it never got a slot. A slot is given back only when DuckDB
+   * has stopped (it notices an interrupt between tasks, up to a row group of work later).
    */
-  private async readAll(statements: string[], deadline: number, timeoutMs: number) {
+  private async readAll(statements: string[], started: number, timeoutMs: number) {
     const abort = new AbortController();
+    let scheduled = false;
+    const timeoutError = () => (scheduled
+      ? new QueryError('EXECUTION_TIMEOUT', `Timed out while polling results block (query timeout ${timeoutMs} ms)`)
+      : new QueryError('QUERY_SCHEDULING_TIMEOUT', `Query scheduling took ${Date.now() - started}ms (longer than query timeout of ${timeoutMs}ms) on server: ${this.options.brokerId}`));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
+        const error = timeoutError();
         abort.abort();
-        reject(new QueryError('EXECUTION_TIMEOUT', `Timed out while polling results block (query timeout ${timeoutMs} ms)`));
-      }, Math.max(0, deadline - Date.now()));
+        reject(error);
+      }, Math.max(0, started + timeoutMs - Date.now()));
     });
     const all = (async () => {
       const readers: DuckDBResultReader[] = [];
-      for (const sql of statements) readers.push(await this.db.read(sql, undefined, abort.signal));
+      for (const sql of statements) {
+        const release = await this.slots.acquire(abort.signal);
+        scheduled = true;
+        readers.push(await this.db.read(sql, undefined, abort.signal).finally(release));
+      }
       return readers;
     })();
     try {
       return await Promise.race([all, timedOut]);
     } catch (error) {
       if (error instanceof QueryError) throw error;
+      if (abort.signal.aborted) throw timeoutError();
       abort.abort();
       throw duckDbError(error);
     } finally {

@@ -12,6 +12,7 @@ import { PinotDb } from '../../embedded/pinot/db.ts';
 import { startNodeScript, type Child } from '../faults/processes.ts';
 import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir } from './helpers.ts';
 
+const SERVER_SCRIPT = path.join('test', 'pinot', 'query-limits-server.ts');
 const BROKER_TIMEOUT_MS = 3000;
 const MAX_STRING_LENGTH = 16_384;
 /** A scan that takes about 12 s on 300,000 rows (2 cores): far past the broker's timeout. */
@@ -23,7 +24,7 @@ let server: Child & { match: RegExpExecArray };
 let broker: string;
 
 beforeAll(async () => {
-  server = await startNodeScript(path.join('test', 'pinot', 'query-limits-server.ts'), ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS)], /READY (\S+) (\S+)/, 60_000);
+  server = await startNodeScript(SERVER_SCRIPT, ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS)], /READY (\S+) (\S+)/, 60_000);
   broker = server.match[1]!;
 });
 afterAll(async () => {
@@ -72,6 +73,17 @@ async function sql(text: string, extra: Record<string, unknown> = {}): Promise<A
   });
   const raw = await r.text();
   return { status: r.status, body: JSON.parse(raw), ms: Date.now() - started };
+}
+
+/**
+ * Waits until a quick query is answered: an interrupted statement keeps its slot until DuckDB notices
+ * (up to a row group of work), so a test that needs a free slot starts once one is.
+ */
+async function untilAQueryRuns(): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if ((await sql('SELECT count(*) FROM pageview_country')).body.exceptions.length === 0) return;
+  }
+  throw new Error('no query ran in 10 attempts');
 }
 
 function errorCodes(answer: Answer): number[] {
@@ -126,52 +138,6 @@ describe('string-building functions', () => {
   });
 });
 
-describe('the broker timeout', () => {
-  it('cannot be switched off: timeoutMs must be a positive number, as Pinot says with HTTP 500', async () => {
-    const { result: issue } = await watchRss(() => sql("SET timeoutMs=0; SELECT max(length(lpad(country,100000000,'xy'))) FROM pageview_country"));
-    expect(issue.status).toBe(500);
-    expect(issue.body).toEqual({ code: 500, error: 'Query timeout must be positive, got: 0' });
-    expect(issue.ms).toBeLessThan(2000);
-    expect((await sql(`SET timeoutMs='-1'; ${HEAVY}`)).body).toEqual({ code: 500, error: 'Query timeout must be positive, got: -1' });
-    expect((await sql(HEAVY, { queryOptions: 'timeoutMs=0' })).body).toEqual({ code: 500, error: 'Query timeout must be positive, got: 0' });
-    expect((await sql(`SET timeoutMs='off'; ${HEAVY}`)).body).toEqual({ code: 500, error: 'For input string: "off"' });
-  });
-
-  it('cannot be raised: a longer timeoutMs is cut to the broker timeout, DuckDB is interrupted, 250 comes back', async () => {
-    const { result } = await watchRss(() => sql(`SET timeoutMs=600000; ${HEAVY}`));
-    expect(errorCodes(result)).toEqual([250]);
-    expect(result.body.exceptions[0].message).toBe(`ExecutionTimeoutError: Timed out while polling results block (query timeout ${BROKER_TIMEOUT_MS} ms)`);
-    expect(result.ms).toBeGreaterThanOrEqual(BROKER_TIMEOUT_MS - 100);
-    expect(result.ms).toBeLessThan(BROKER_TIMEOUT_MS + 1500);
-    // interrupted, not left running: the next query has DuckDB's thread to itself again
-    expect((await sql('SELECT count(*) FROM events')).body.resultTable.rows).toEqual([[300_000]]);
-  });
-
-  it('may be lowered by the query, and answers at it without waiting for DuckDB to notice', async () => {
-    const answer = await sql(HEAVY, { queryOptions: 'timeoutMs=800' });
-    expect(errorCodes(answer)).toEqual([250]);
-    expect(answer.ms).toBeGreaterThanOrEqual(700);
-    expect(answer.ms).toBeLessThan(1500);
-  });
-
-  it('keeps answering other queries while a heavy one runs to the broker timeout', async () => {
-    const heavy = sql(`SET timeoutMs=600000; ${HEAVY}`);
-    let heavyDone = false;
-    void heavy.then(() => (heavyDone = true), () => (heavyDone = true));
-    const quick: number[] = [];
-    while (!heavyDone && quick.length < 200) {
-      const answer = await sql("SELECT view_count FROM pageview_country WHERE country = 'Country 3'");
-      expect(answer.body.resultTable?.rows, JSON.stringify(answer.body.exceptions)).toEqual([[40]]);
-      if (!heavyDone) quick.push(answer.ms);
-    }
-    const answer = await heavy;
-    expect(errorCodes(answer)).toEqual([250]);
-    expect(answer.ms).toBeLessThan(BROKER_TIMEOUT_MS + 1500);
-    expect(quick.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...quick)).toBeLessThan(1000);
-  });
-});
-
 describe('DuckDB behind the broker', () => {
   it('is reached by no SQL: Pinot SQL keeps table functions, PRAGMA and SET out, and DuckDB refuses them even from us', async () => {
     const passwd = await sql("SELECT * FROM read_csv('/etc/passwd')");
@@ -211,6 +177,79 @@ describe('DuckDB behind the broker', () => {
     } finally {
       await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the broker timeout', () => {
+  it('cannot be switched off: timeoutMs must be a positive number, as Pinot says with HTTP 500', async () => {
+    const { result: issue } = await watchRss(() => sql("SET timeoutMs=0; SELECT max(length(lpad(country,100000000,'xy'))) FROM pageview_country"));
+    expect(issue.status).toBe(500);
+    expect(issue.body).toEqual({ code: 500, error: 'Query timeout must be positive, got: 0' });
+    expect(issue.ms).toBeLessThan(2000);
+    expect((await sql(`SET timeoutMs='-1'; ${HEAVY}`)).body).toEqual({ code: 500, error: 'Query timeout must be positive, got: -1' });
+    expect((await sql(HEAVY, { queryOptions: 'timeoutMs=0' })).body).toEqual({ code: 500, error: 'Query timeout must be positive, got: 0' });
+    expect((await sql(`SET timeoutMs='off'; ${HEAVY}`)).body).toEqual({ code: 500, error: 'For input string: "off"' });
+  });
+
+  it('keeps answering other queries while a heavy one runs to the broker timeout', async () => {
+    const heavy = sql(`SET timeoutMs=600000; ${HEAVY}`);
+    let heavyDone = false;
+    void heavy.then(() => (heavyDone = true), () => (heavyDone = true));
+    const quick: number[] = [];
+    while (!heavyDone && quick.length < 200) {
+      const answer = await sql("SELECT view_count FROM pageview_country WHERE country = 'Country 3'");
+      expect(answer.body.resultTable?.rows, JSON.stringify(answer.body.exceptions)).toEqual([[40]]);
+      if (!heavyDone) quick.push(answer.ms);
+    }
+    const answer = await heavy;
+    expect(errorCodes(answer)).toEqual([250]);
+    expect(answer.ms).toBeLessThan(BROKER_TIMEOUT_MS + 1500);
+    expect(quick.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...quick)).toBeLessThan(1000);
+  });
+
+  it('cannot be raised: a longer timeoutMs is cut to the broker timeout, DuckDB is interrupted, 250 comes back', async () => {
+    await untilAQueryRuns();
+    const { result } = await watchRss(() => sql(`SET timeoutMs=600000; ${HEAVY}`));
+    expect(errorCodes(result)).toEqual([250]);
+    expect(result.body.exceptions[0].message).toBe(`ExecutionTimeoutError: Timed out while polling results block (query timeout ${BROKER_TIMEOUT_MS} ms)`);
+    expect(result.ms).toBeGreaterThanOrEqual(BROKER_TIMEOUT_MS - 100);
+    expect(result.ms).toBeLessThan(BROKER_TIMEOUT_MS + 1500);
+  });
+
+  it('may be lowered by the query, and answers at it without waiting for DuckDB to notice', async () => {
+    await untilAQueryRuns();
+    const answer = await sql(HEAVY, { queryOptions: 'timeoutMs=800' });
+    expect(errorCodes(answer)).toEqual([250]);
+    expect(answer.ms).toBeGreaterThanOrEqual(700);
+    expect(answer.ms).toBeLessThan(1500);
+  });
+
+});
+
+describe('queries running at once', () => {
+  it("are at most maxRunningQueries: four heavy ones leave Node's file reads alone, and one still waiting at its timeout answers 240", async () => {
+    const pinot = await startTestPinot({ queryLimits: { maxRunningQueries: 2 } });
+    try {
+      await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('events'));
+      await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('events', 'events'));
+      const table = pinot.services.tables.find('events')[0]!.dataTable;
+      await pinot.services.db.write((tx) => tx.run(`INSERT INTO "${table}" (id, views, ts) SELECT 'e' || i, i, i FROM range(100000) r(i)`));
+      let running = 4;
+      const heavy = Array.from({ length: 4 }, () => query(pinot, HEAVY, { queryOptions: 'timeoutMs=2000' }).finally(() => running--));
+      // Node's libuv pool has four threads: four DuckDB statements at once would leave none for files
+      const reads: number[] = [];
+      while (running > 0 && reads.length < 500) {
+        const started = Date.now();
+        await fs.promises.readFile(SERVER_SCRIPT);
+        reads.push(Date.now() - started);
+      }
+      const codes = (await Promise.all(heavy)).map((r) => r.exceptions.map((e: { errorCode: number }) => e.errorCode)).flat().sort();
+      expect(codes).toEqual([240, 240, 250, 250]);
+      expect(Math.max(...reads)).toBeLessThan(500);
+    } finally {
+      await pinot.stop();
     }
   });
 });
