@@ -7,26 +7,9 @@
  * LimitNOFILE= in a systemd unit, `--ulimit nofile=` for a container.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
+import { openFileLimit, type OpenFileLimit } from '../embedded/common/open-file-limit.ts';
 
-export interface OpenFileLimit {
-  soft: number;
-  hard: number;
-}
-
-/** From /proc/<pid>/limits (Linux); undefined where that cannot be read. "unlimited" is Infinity. */
-export function openFileLimit(pid: number = process.pid): OpenFileLimit | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/limits`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const match = /^Max open files\s+(\S+)\s+(\S+)/m.exec(text);
-  if (!match) return undefined;
-  const value = (s: string) => (s === 'unlimited' ? Infinity : Number(s));
-  return { soft: value(match[1]!), hard: value(match[2]!) };
-}
+export { openFileLimit, type OpenFileLimit } from '../embedded/common/open-file-limit.ts';
 
 /** Raises the soft limit of `pid` to its hard limit with prlimit(1); the limit after, and why not if it could not. */
 export function raiseOpenFileLimit(pid: number = process.pid): { limit: OpenFileLimit | undefined; problem?: string } {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Broker } from './broker.ts';
 import { assignReplicas, ClusterMetadata, topicNameProblem, type PartitionState, type TopicState } from './cluster-metadata.ts';
 import { DataWaiters, partitionKey } from './data-waiters.ts';
-import { DescriptorWatch } from './descriptor-watch.ts';
+import { DescriptorWatch, logFileBudget } from './descriptor-watch.ts';
 import { ErrorCode as Err } from './protocol/errors.ts';
 import { GroupCoordinator, FileOffsetStore } from './groups/index.ts';
 import { CorruptRecordError, OffsetOutOfRangeError, OpenFileCache, PartitionLog, RecordTooLargeError } from './log/index.ts';
@@ -76,7 +76,11 @@ export class KafkaCluster {
     + 'lower KAFKA_MAX_CONNECTIONS / KAFKA_MAX_OPEN_LOG_FILES or raise the open-file limit (ulimit -n)'));
 
   private constructor(readonly options: ResolvedOptions, readonly metadata: ClusterMetadata) {
-    this.openFiles = new OpenFileCache(options.maxOpenLogFiles);
+    const budget = logFileBudget(options.maxOpenLogFiles);
+    this.openFiles = new OpenFileCache(budget);
+    if (budget < options.maxOpenLogFiles) {
+      options.log(`log files: at most ${budget} open at once, a quarter of this process's open-file limit (KAFKA_MAX_OPEN_LOG_FILES is ${options.maxOpenLogFiles})`);
+    }
     fs.mkdirSync(path.join(options.dataDir, 'group-offsets'), { recursive: true });
     this.groups = new GroupCoordinator({
       store: new FileOffsetStore(path.join(options.dataDir, 'group-offsets')),

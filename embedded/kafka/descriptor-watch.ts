@@ -5,6 +5,7 @@
  * few seconds) tells the cluster, which counts it and logs a line now and then.
  */
 import fs from 'node:fs';
+import { openFileLimit } from '../common/open-file-limit.ts';
 
 export const DESCRIPTOR_PROBE_INTERVAL_MS = 2_000;
 
@@ -35,4 +36,13 @@ export class DescriptorWatch {
       return false;
     }
   }
+}
+
+/**
+ * How many log files may be open: the configured maximum, but at most a quarter of the process's soft
+ * open-file limit, so that connections and the rest of the process keep the other three quarters.
+ */
+export function logFileBudget(configured: number, limit: { soft: number } | undefined = openFileLimit()): number {
+  if (!limit || !Number.isFinite(limit.soft)) return configured;
+  return Math.max(16, Math.min(configured, Math.floor(limit.soft / 4)));
 }

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { ErrorCode } from '../../embedded/kafka/protocol/errors.ts';
+import { logFileBudget } from '../../embedded/kafka/descriptor-watch.ts';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
@@ -200,6 +201,14 @@ function startLimitedBroker(nofile: number, args: string[], env: NodeJS.ProcessE
 }
 
 describe('Kafka out of file descriptors', () => {
+  it('the log files get at most a quarter of the open-file limit (at least 16)', () => {
+    expect(logFileBudget(2048, { soft: 20_000 })).toBe(2048);
+    expect(logFileBudget(2048, { soft: 256 })).toBe(64);
+    expect(logFileBudget(2048, { soft: 32 })).toBe(16);
+    expect(logFileBudget(2048, { soft: Infinity })).toBe(2048);
+    expect(logFileBudget(2048, undefined)).toBe(2048);
+  });
+
   it('a broker process limited to 256 descriptors restarts over 300 partitions x 3 replicas, survives accept failing with EMFILE (one line, counted), and serves again', async () => {
     const dataDir = tempDir('kafka-emfile');
     const seed = await startTestCluster({ dataDir });
@@ -216,6 +225,7 @@ describe('Kafka out of file descriptors', () => {
     });
     try {
       expect(broker.output()).toMatch(/topic big has 300 partitions, over the limit of 100 per topic/);
+      expect(broker.output()).toMatch(/log files: at most 64 open at once, a quarter of this process's open-file limit/);
       const port = Number(broker.bootstrap.split(',')[0]!.split(':')[1]);
       const flood = await idleConnections(port, 400);
       const exhausted = /the process is out of file descriptors \(EMFILE\): new connections are dropped/;
