@@ -54,4 +54,21 @@ describe('RecordWriter and a full disk', () => {
     await admin.disconnect();
     expect(stored.map((m) => m.value!.toString()).sort()).toEqual(records(0, 60).map((r) => r.value!.toString()).sort());
   }, 60_000);
+
+  it('ends the retries when told to (a shutdown during a full disk): the pending write fails at once', async () => {
+    const dataDir = tempDir('writer-disk-full-stop');
+    cluster = await startTestCluster({ dataDir });
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'out', numPartitions: 1, replicationFactor: 3 }] });
+    await admin.disconnect();
+    writer = new RecordWriter({ brokers: cluster.bootstrap().split(',') });
+    await writer.connect();
+    const disk = fillDisk([dataDir]);
+    const pending = writer.write(records(0, 5)).then(() => 'written', (e: unknown) => (e as Error).message);
+    await waitFor('refused writes', () => (disk.refusedWrites() >= 3 ? true : undefined), 10_000);
+    writer.stopRetrying();
+    expect(await pending).toMatch(/^the producer was closed with 1 partition batch\(es\) not acknowledged: error 56 \(KAFKA_STORAGE_ERROR\)/);
+    disk.free();
+  }, 30_000);
 });

@@ -147,6 +147,11 @@ export class RecordWriter {
     return run;
   }
 
+  /** Ends the retries: a write being retried fails at its next attempt, later writes fail at once. */
+  stopRetrying(): void {
+    this.closed = true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;

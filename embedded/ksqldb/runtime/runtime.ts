@@ -112,6 +112,11 @@ const SLICE_RECORDS = 500;
 
 /** this many outputs waiting flush without waiting for the commit interval (bounds memory with long intervals) */
 const FLUSH_AT_OUTPUTS = 50_000;
+/**
+ * How long stop() lets writes the cluster keeps refusing (a broker's disk full) go on being retried before
+ * ending them: a restart resumes from the last changelog marker, so nothing is lost, and Ctrl-C is not held.
+ */
+const STOP_GRACE_MS = 10_000;
 
 const OFFSETS_KEY = '__ksql_input_offsets__';
 const OFFSETS_KEY_BYTES = Buffer.from(OFFSETS_KEY);
@@ -753,14 +758,19 @@ export class KsqlRuntime {
   /** Flushes everything, commits and disconnects. */
   async stop(): Promise<void> {
     this.serverState = 'TERMINATING';
-    await this.lock.catch(() => undefined);
-    await Promise.all([...this.transients].map((t) => t.stop()));
-    await this.stopConsumer();
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.hasUnflushed()) await this.flush().catch((e: unknown) => this.log(`final flush failed: ${(e as Error).message}`));
-    await this.writer.close().catch(() => undefined);
-    await this.admin?.disconnect().catch(() => undefined);
+    const grace = setTimeout(() => this.writer.stopRetrying(), STOP_GRACE_MS);
+    try {
+      await this.lock.catch(() => undefined);
+      await Promise.all([...this.transients].map((t) => t.stop()));
+      await this.stopConsumer();
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      if (this.hasUnflushed()) await this.flush().catch((e: unknown) => this.log(`final flush failed: ${(e as Error).message}`));
+      await this.writer.close().catch(() => undefined);
+      await this.admin?.disconnect().catch(() => undefined);
+    } finally {
+      clearTimeout(grace);
+    }
   }
 
   /** Kafka topics (LIST TOPICS): name and replicas per partition, internal ones hidden. */
