@@ -1,0 +1,286 @@
+/**
+ * The probes of `npm run chaos`: each does one thing that took the stack down before (issue #18) against a
+ * running stack, bounded in time and in what it leaves behind (throwaway `chaos_` topics and streams,
+ * removed at the end), and says whether the stack held: the attack was refused the way the real server
+ * refuses it, and the stack kept serving.
+ */
+import net from 'node:net';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { controlSocketPath, sendControlCommand } from '../embedded/kafka/index.ts';
+
+export interface ChaosTargets {
+  kafkaBootstrap: string[];
+  /** Where the stack's Kafka keeps its data (its control socket is there), for the failover drill. */
+  kafkaDataDir: string | undefined;
+  ksqldbUrl: string;
+  connectUrl: string;
+  pinotControllerUrl: string;
+  pinotBrokerUrl: string;
+  dashboardUrl: string;
+}
+
+export interface ProbeResult {
+  name: string;
+  /** held: refused and still serving; broke: it did not hold; skipped: could not be run here (detail says why). */
+  outcome: 'held' | 'broke' | 'skipped';
+  detail: string;
+}
+
+export interface Probe {
+  name: string;
+  what: string;
+  run(targets: ChaosTargets, signal: AbortSignal): Promise<Omit<ProbeResult, 'name'>>;
+}
+
+const held = (detail: string) => ({ outcome: 'held' as const, detail });
+const broke = (detail: string) => ({ outcome: 'broke' as const, detail });
+
+function kafka(targets: ChaosTargets): Kafka {
+  return new Kafka({ clientId: 'chaos', brokers: targets.kafkaBootstrap, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } });
+}
+
+async function withAdmin<T>(targets: ChaosTargets, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka(targets).admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function request(method: string, url: string, init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs ?? 15_000) });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Every HTTP server and the brokers answer a plain request. */
+async function stillServing(targets: ChaosTargets): Promise<string | undefined> {
+  const checks: [string, () => Promise<boolean>][] = [
+    ['ksqlDB', async () => (await request('GET', `${targets.ksqldbUrl}/info`)).status === 200],
+    ['Pinot broker', async () => (await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { body: '{"sql":"SELECT 1"}', headers: { 'content-type': 'application/json' } })).status === 200],
+    ['Pinot controller', async () => (await request('GET', `${targets.pinotControllerUrl}/health`)).status === 200],
+    ['Connect', async () => (await request('GET', `${targets.connectUrl}/connectors`)).status === 200],
+    ['dashboard', async () => (await request('GET', `${targets.dashboardUrl}/api/health`)).status === 200],
+    ['Kafka', async () => withAdmin(targets, async (admin) => (await admin.describeCluster()).brokers.length > 0)],
+  ];
+  for (const [name, check] of checks) {
+    const ok = await check().catch(() => false);
+    if (!ok) return `${name} stopped answering`;
+  }
+  return undefined;
+}
+
+async function afterwards(targets: ChaosTargets, what: string): Promise<Omit<ProbeResult, 'name'>> {
+  const down = await stillServing(targets);
+  return down ? broke(`${what}, but ${down}`) : held(`${what}; every part still answers`);
+}
+
+/** Opens connections to broker 1 beyond its max.connections.per.ip and counts how many the broker closed. */
+const connectionFlood: Probe = {
+  name: 'kafka-connection-flood',
+  what: 'more idle connections to a broker than max.connections.per.ip',
+  async run(targets) {
+    const limits = await withAdmin(targets, async (admin) => {
+      const cluster = await admin.describeCluster();
+      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(cluster.brokers[0]!.nodeId), configNames: ['max.connections.per.ip'] }] });
+      return Number(described.resources[0]?.configEntries.find((e) => e.configName === 'max.connections.per.ip')?.configValue ?? NaN);
+    });
+    if (!Number.isFinite(limits)) return broke('broker 1 does not report max.connections.per.ip');
+    const [host, port] = targets.kafkaBootstrap[0]!.split(':') as [string, string];
+    const count = Math.min(limits + 50, 3000);
+    const sockets: net.Socket[] = [];
+    let closedByBroker = 0;
+    try {
+      await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
+        const socket = net.createConnection({ host, port: Number(port) });
+        sockets.push(socket);
+        socket.on('error', () => resolve());
+        socket.on('close', () => {
+          closedByBroker++;
+          resolve();
+        });
+        socket.on('connect', () => setTimeout(resolve, 300));
+      })));
+      const serving = await stillServing(targets);
+      if (serving && !/^Kafka/.test(serving)) return broke(`${count} connections opened, and ${serving}`);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+    if (closedByBroker === 0) return broke(`${count} connections to ${host}:${port} (limit ${limits}) and the broker closed none`);
+    return afterwards(targets, `${count} connections to ${host}:${port} (max.connections.per.ip ${limits}): the broker closed ${closedByBroker}`);
+  },
+};
+
+const partitionBomb: Probe = {
+  name: 'partition-bomb',
+  what: 'a topic of 100,000 partitions, through Kafka and through ksqlDB',
+  async run(targets) {
+    const viaKafka = await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic: 'chaos_big', numPartitions: 100_000 }] })
+      .then(() => 'created', (error: Error & { errors?: { type?: string }[] }) => error.errors?.[0]?.type ?? error.message));
+    if (viaKafka === 'created') return broke('Kafka created a topic of 100,000 partitions');
+    const viaKsql = await request('POST', `${targets.ksqldbUrl}/ksql`, {
+      headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ ksql: "CREATE STREAM chaos_big_stream (x INT) WITH (KAFKA_TOPIC='chaos_big', VALUE_FORMAT='JSON', PARTITIONS=100000);" }),
+    });
+    if (viaKsql.status === 200) return broke('ksqlDB created a stream over 100,000 partitions');
+    return afterwards(targets, `refused: Kafka ${viaKafka}, ksqlDB HTTP ${viaKsql.status}`);
+  },
+};
+
+const pinotStringBomb: Probe = {
+  name: 'pinot-string-bomb',
+  what: "SET timeoutMs=0; SELECT max(length(lpad(...,100000000,'xy'))) on the Pinot broker",
+  async run(targets) {
+    const started = Date.now();
+    const answer = await request('POST', `${targets.pinotBrokerUrl}/query/sql`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: "SET timeoutMs=0; SELECT max(length(lpad('a', 100000000, 'xy'))) FROM pageview_country" }),
+      timeoutMs: 60_000,
+    });
+    const ms = Date.now() - started;
+    const body = JSON.parse(answer.text || '{}') as { exceptions?: { errorCode: number }[]; resultTable?: unknown };
+    const codes = (body.exceptions ?? []).map((e) => e.errorCode);
+    if (body.resultTable && codes.length === 0) return broke(`answered a result after ${ms} ms`);
+    return afterwards(targets, `refused in ${ms} ms (HTTP ${answer.status}${codes.length ? `, Pinot error ${codes.join(',')}` : ''})`);
+  },
+};
+
+const crossOriginWrites: Probe = {
+  name: 'cross-origin-writes',
+  what: 'a foreign web page creating a ksqlDB stream (text/plain) and deleting a Pinot schema',
+  async run(targets) {
+    const ksql = await request('POST', `${targets.ksqldbUrl}/ksql`, {
+      headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      body: JSON.stringify({ ksql: "CREATE STREAM chaos_xo (x INT) WITH (KAFKA_TOPIC='chaos_xo', VALUE_FORMAT='JSON', PARTITIONS=1);" }),
+    });
+    const pinot = await request('DELETE', `${targets.pinotControllerUrl}/schemas/pageview_country`, { headers: { origin: 'http://evil.example' } });
+    if (ksql.status === 200) return broke('ksqlDB ran a statement from a foreign origin');
+    if (pinot.status === 200) return broke('Pinot deleted a schema for a foreign origin');
+    return afterwards(targets, `refused: ksqlDB HTTP ${ksql.status}, Pinot HTTP ${pinot.status}`);
+  },
+};
+
+const dnsRebinding: Probe = {
+  name: 'dns-rebinding',
+  what: 'requests naming another host (Host: evil.example) to every HTTP server',
+  async run(targets) {
+    const urls = [`${targets.ksqldbUrl}/info`, `${targets.connectUrl}/connectors`, `${targets.pinotControllerUrl}/tables`, `${targets.dashboardUrl}/api/health`];
+    const answered: string[] = [];
+    for (const url of urls) {
+      // fetch refuses to set Host; a raw request names it
+      const status = await rawGet(url, 'evil.example');
+      if (status === 200) answered.push(url);
+    }
+    return answered.length ? broke(`answered for Host evil.example: ${answered.join(', ')}`) : afterwards(targets, `${urls.length} servers refused Host evil.example`);
+  },
+};
+
+function rawGet(url: string, host: string): Promise<number> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ host: hostname, port: Number(port) });
+    let text = '';
+    const done = (status: number) => {
+      socket.destroy();
+      resolve(status);
+    };
+    socket.setTimeout(10_000, () => done(0));
+    socket.on('connect', () => socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      if (m) done(Number(m[1]));
+    });
+    socket.on('error', () => done(0));
+  });
+}
+
+const pushQueryFlood: Probe = {
+  name: 'push-query-flood',
+  what: 'more concurrent push queries than ksql.max.push.queries',
+  async run(targets, signal) {
+    const stopper = new AbortController();
+    signal.addEventListener('abort', () => stopper.abort(), { once: true });
+    const open = async (): Promise<number> => {
+      const response = await fetch(`${targets.ksqldbUrl}/query-stream`, {
+        method: 'POST',
+        signal: stopper.signal,
+        headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
+        body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEW EMIT CHANGES;' }),
+      });
+      if (response.status !== 200) await response.text();
+      return response.status;
+    };
+    const statuses: number[] = [];
+    try {
+      for (let i = 0; i < 120 && !statuses.includes(400); i++) statuses.push(await open().catch(() => 0));
+      const refusedAt = statuses.indexOf(400);
+      if (refusedAt < 0) return broke(`${statuses.length} push queries opened and none refused`);
+      return afterwards(targets, `push query ${refusedAt + 1} refused (HTTP 400) with ${refusedAt} running`);
+    } finally {
+      stopper.abort();
+    }
+  },
+};
+
+const brokerFailover: Probe = {
+  name: 'broker-failover',
+  what: 'broker 2 stopped and started (npm run kafka -- stop-broker 2) while writing with acks=all',
+  async run(targets) {
+    if (!targets.kafkaDataDir) return { outcome: 'skipped', detail: 'no Kafka data directory (the drill needs the embedded cluster\'s control socket; give --kafka-data-dir)' };
+    const socket = controlSocketPath(targets.kafkaDataDir);
+    const client = kafka(targets);
+    await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic: 'chaos_failover', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }));
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const acked: string[] = [];
+    const send = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        await producer.send({ topic: 'chaos_failover', acks: -1, messages: [{ partition: i % 3, value: `v${i}` }] }).then(() => acked.push(`v${i}`), () => undefined);
+      }
+    };
+    try {
+      await send(0, 100);
+      const stopped = await sendControlCommand(socket, { command: 'stop-broker', broker: 2 });
+      if (!stopped.ok) return broke(`stop-broker 2 refused: ${stopped.error}`);
+      await send(100, 200);
+      const started = await sendControlCommand(socket, { command: 'start-broker', broker: 2 });
+      if (!started.ok) return broke(`start-broker 2 refused: ${started.error}`);
+      await send(200, 300);
+    } finally {
+      await producer.disconnect();
+      await sendControlCommand(socket, { command: 'start-broker', broker: 2 }).catch(() => undefined);
+    }
+    const consumer = client.consumer({ groupId: `chaos-failover-${Date.now()}` });
+    const seen = new Set<string>();
+    let duplicates = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['chaos_failover'], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => {
+      const v = message.value!.toString();
+      if (seen.has(v)) duplicates++;
+      seen.add(v);
+    } });
+    const deadline = Date.now() + 30_000;
+    while (acked.some((v) => !seen.has(v)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await consumer.disconnect();
+    const lost = acked.filter((v) => !seen.has(v));
+    if (lost.length || duplicates) return broke(`${lost.length} acknowledged message(s) lost, ${duplicates} duplicated`);
+    return afterwards(targets, `${acked.length} of 300 writes acknowledged across the stop and start, every one read back once`);
+  },
+};
+
+export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover];
+
+/** Removes what the probes created (topics and streams named chaos_*). */
+export async function cleanUp(targets: ChaosTargets): Promise<void> {
+  await request('POST', `${targets.ksqldbUrl}/ksql`, {
+    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+    body: JSON.stringify({ ksql: 'DROP STREAM IF EXISTS chaos_big_stream; DROP STREAM IF EXISTS chaos_xo;' }),
+  }).catch(() => undefined);
+  await withAdmin(targets, async (admin) => {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith('chaos_'));
+    if (topics.length) await admin.deleteTopics({ topics });
+  }).catch(() => undefined);
+}
