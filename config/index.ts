@@ -113,6 +113,24 @@ export interface AppConfig {
     pinotThreads: number;
     /** V8 young generation of the ksqlDB worker thread, MB (see stack/ksqldb-worker.ts) */
     ksqldbYoungGenerationMb: number;
+    /**
+     * Heap limit of the ksqlDB worker thread, MB (KSQLDB_MAX_HEAP_MB): past it only that thread ends
+     * (ERR_WORKER_OUT_OF_MEMORY) and the supervisor starts it again (stack/supervisor.ts).
+     */
+    ksqldbMaxHeapMb: number;
+  };
+  /** How the embedded stack's supervisor restarts a part whose thread died (stack/supervisor.ts). */
+  supervisor: {
+    /** first wait before a restart, ms (SUPERVISOR_BACKOFF_MS); doubles per failed start */
+    backoffMs: number;
+    /** longest wait between two starts, ms (SUPERVISOR_MAX_BACKOFF_MS) */
+    maxBackoffMs: number;
+    /** a part up this long starts over at the first wait, ms (SUPERVISOR_STABLE_MS) */
+    stableMs: number;
+    /** a restart not serving within this has failed, ms (SUPERVISOR_START_TIMEOUT_MS) */
+    startTimeoutMs: number;
+    /** a part's thread answering no ping this long is ended and restarted, ms (SUPERVISOR_HANG_MS; 0: never) */
+    hangMs: number;
   };
   producer: {
     nullRate: number;
@@ -211,6 +229,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),
       pinotThreads: envInt(env, 'PINOT_THREADS', 1, 1, 256),
       ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
+      ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 256, 16, 1_000_000),
+    },
+    supervisor: {
+      backoffMs: envInt(env, 'SUPERVISOR_BACKOFF_MS', 500, 1, 3_600_000),
+      maxBackoffMs: envInt(env, 'SUPERVISOR_MAX_BACKOFF_MS', 30_000, 1, 3_600_000),
+      stableMs: envInt(env, 'SUPERVISOR_STABLE_MS', 60_000, 0, 86_400_000),
+      startTimeoutMs: envInt(env, 'SUPERVISOR_START_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+      hangMs: envInt(env, 'SUPERVISOR_HANG_MS', 30_000, 0, 3_600_000),
     },
     producer: {
       nullRate: envFraction(env, 'PRODUCER_NULL_RATE', 0.1),

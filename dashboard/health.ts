@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { describeFetchError } from './pinot-client.ts';
 
-export type HealthStatus = 'up' | 'down' | 'degraded';
+/** restarting: down, and the stack's supervisor is starting it again (a part on its own thread). */
+export type HealthStatus = 'up' | 'down' | 'degraded' | 'restarting';
 
 export interface HealthCheckResult {
   status: HealthStatus;
@@ -61,7 +62,7 @@ export async function runHealthChecks(targets: readonly HealthTarget[], timeoutM
       clearTimeout(timer);
       controller.abort();
     }
-    const status: HealthStatus = result.status === 'up' || result.status === 'degraded' ? result.status : 'down';
+    const status: HealthStatus = result.status === 'up' || result.status === 'degraded' || result.status === 'restarting' ? result.status : 'down';
     return { name: target.name, status, detail: String(result.detail ?? ''), checkedAt: Date.now(), latencyMs: Date.now() - started };
   }));
 }
@@ -359,6 +360,35 @@ export function mysqlHealthTarget(options: MysqlTargetOptions): HealthTarget {
   };
 }
 
+/** What the embedded stack's supervisor says of a part it runs on its own thread (stack/supervisor.ts). */
+export interface SupervisedPartState {
+  state: 'starting' | 'up' | 'down' | 'restarting' | 'stopped';
+  restarts: number;
+  cause?: string;
+  nextStartAt?: number;
+}
+
+/**
+ * A part under the stack's supervisor: while its thread is dead the pill says down (why, and when the
+ * next start is), while a new thread starts it says restarting; once up, the part's own check answers.
+ */
+export function supervisedHealthTarget(target: HealthTarget, part: () => SupervisedPartState | undefined): HealthTarget {
+  return {
+    ...target,
+    async check(signal, timeoutMs) {
+      const state = part();
+      if (state?.state === 'down') {
+        const next = state.nextStartAt === undefined ? '' : `; next start in ${Math.max(0, Math.ceil((state.nextStartAt - Date.now()) / 1000))} s`;
+        return { status: 'down', detail: `its thread died: ${state.cause ?? 'unknown cause'}${next}` };
+      }
+      if (state?.state === 'restarting') return { status: 'restarting', detail: `starting again (restart ${state.restarts}) after: ${state.cause ?? 'unknown cause'}` };
+      const result = await target.check(signal, timeoutMs);
+      if (!state || state.restarts === 0) return result;
+      return { ...result, detail: `${result.detail}; restarted ${state.restarts} time(s), last after: ${state.cause ?? 'unknown cause'}` };
+    },
+  };
+}
+
 export interface DefaultHealthOptions {
   pinotControllerUrl: string;
   pinotBrokerUrl: string;
@@ -370,10 +400,14 @@ export interface DefaultHealthOptions {
   kafkaStorageProblems?: () => readonly KafkaStorageProblem[];
   /** Where the embedded stack keeps its data: adds a Disk check of its free space. */
   dataDir?: string;
+  /** The embedded stack's supervised parts by health-check name (ksqlDB ...): their restarts show on the strip. */
+  supervised?: (name: string) => SupervisedPartState | undefined;
 }
 
 /** The five components of the stack, in pipeline order; the embedded stack adds its disk. */
 export function defaultHealthTargets(options: DefaultHealthOptions): HealthTarget[] {
+  const { supervised } = options;
+  const parts = (target: HealthTarget) => (supervised ? supervisedHealthTarget(target, () => supervised(target.name)) : target);
   return [
     kafkaHealthTarget(options.kafkaBootstrap, 'Kafka', { storageProblems: options.kafkaStorageProblems }),
     connectHealthTarget(options.connectUrl),
@@ -381,5 +415,5 @@ export function defaultHealthTargets(options: DefaultHealthOptions): HealthTarge
     pinotHealthTarget({ controllerUrl: options.pinotControllerUrl, brokerUrl: options.pinotBrokerUrl }),
     mysqlHealthTarget(options.mysql),
     ...(options.dataDir === undefined ? [] : [diskHealthTarget(options.dataDir)]),
-  ];
+  ].map(parts);
 }

@@ -16,7 +16,8 @@ import { defaultHealthTargets } from '../dashboard/health.ts';
 import { getScenario, type Scenario } from '../scenarios/index.ts';
 import { bootstrap, connectorMysqlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
 import type { MariaDbServer } from './mariadb.ts';
-import { startKsqlDbInWorker, type KsqlDbWorkerHandle } from './ksqldb-worker.ts';
+import { ksqldbPart, type KsqlDbInfo } from './ksqldb-worker.ts';
+import { createSupervisor, type SupervisedPart, type Supervisor } from './supervisor.ts';
 import { resolveMysql } from './mysql.ts';
 
 export interface EmbeddedStackOptions {
@@ -33,7 +34,10 @@ export interface EmbeddedStack {
   mysql: MariaDbServer;
   kafka: KafkaCluster;
   connect: ConnectHandle;
-  ksqldb: KsqlDbWorkerHandle;
+  /** ksqlDB on its own thread under the supervisor; its URL stays the same across restarts */
+  ksqldb: KsqlDbInfo & { part: SupervisedPart<KsqlDbInfo> };
+  /** restarts the parts that run on threads of their own when one dies (stack/supervisor.ts) */
+  supervisor: Supervisor;
   pinot: PinotHandle;
   /** The scenario's session feeds (ksqlDB session tables -> Pinot, with merged-away sessions deleted). */
   sessionFeeds: SessionFeeds;
@@ -96,17 +100,27 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     stops.push(() => connect.stop());
     log(`Kafka Connect ready: ${connect.url}`);
 
+    // Parts on threads of their own, each with its own heap limit, started again when one dies; each
+    // change refreshes the dashboard's health strip.
+    let dashboardRef: DashboardHandle | undefined;
+    const supervisor = createSupervisor({
+      policy: config.supervisor,
+      log,
+      onChange: () => void dashboardRef?.pollNow(),
+    });
     // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
     // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
-    const ksqldb = await startKsqlDbInWorker({
+    const ksqldbThread = await supervisor.start(ksqldbPart({
       port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
       properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
       youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
+      maxHeapMb: config.memory.ksqldbMaxHeapMb,
       allowedHosts,
       allowedOrigins,
-    });
-    stops.push(() => ksqldb.stop());
-    log(`ksqlDB ready (own thread): ${ksqldb.url}`);
+    }));
+    stops.push(() => ksqldbThread.stop());
+    const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
+    log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
 
     const pinot = await startPinot({
       controllerPort: port(config.ports.pinotController),
@@ -137,6 +151,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         mysql: { url: mysql.url },
         kafkaStorageProblems: () => kafka.storage.problems(),
         dataDir,
+        supervised: (name) => supervisor.status(name),
       }),
       scenarioDashboard: scenario.dashboard?.(config),
       allowedHosts,
@@ -144,6 +159,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       log: () => {},
     });
     stops.push(() => dashboard.stop());
+    dashboardRef = dashboard;
     log(`Dashboard ready: ${dashboard.url}`);
 
     const targets: BootstrapTargets = {
@@ -161,7 +177,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const sessionFeeds = await startSessionFeeds({ brokers: targets.kafkaBootstrap, feeds: scenario.sessionFeeds?.(config) ?? [], log });
     stops.push(() => sessionFeeds.stop());
     const startedInMs = Date.now() - started;
-    return { mysql, kafka, connect, ksqldb, pinot, sessionFeeds, dashboard, scenario, targets, bootstrapSteps, startedInMs, stop: stopAll };
+    return { mysql, kafka, connect, ksqldb, supervisor, pinot, sessionFeeds, dashboard, scenario, targets, bootstrapSteps, startedInMs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -2,4 +2,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./ksqldb-worker.ts');
+const { serveKsqlDb } = await import('./ksqldb-worker.ts');
+serveKsqlDb();

@@ -1,15 +1,20 @@
 /**
- * ksqlDB on its own thread. Node runs JavaScript on one core per thread; the stream processor is
- * the busiest part of the stack, so giving it a worker thread lets the stack use a second core
- * while staying one process. It talks to everything else over its network APIs, as before.
+ * ksqlDB on its own thread, a part of the supervisor (supervisor.ts). Node runs JavaScript on one core
+ * per thread; the stream processor is the busiest part of the stack, so its own thread lets the stack
+ * use a second core while staying one process. It has its own heap limit: a runaway statement ends
+ * this thread (ERR_WORKER_OUT_OF_MEMORY), not the process, and the supervisor starts it again. A new
+ * thread replays the command topic and restores its state from the changelog, so its queries resume
+ * where the state left off, counting nothing twice. It talks to everything else over its network APIs.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { startKsqlDb, type KsqlDbOptions } from '../embedded/ksqldb/index.ts';
+import type { KsqlDbOptions } from '../embedded/ksqldb/index.ts';
+import { servePart } from './part-worker.ts';
+import type { PartSpec } from './supervisor.ts';
 
 export type KsqlDbWorkerOptions = Omit<KsqlDbOptions, 'log'> & {
-  log?: (line: string) => void;
   /** the worker's young generation (V8 new space), MB; default YOUNG_GENERATION_MB (config: KSQLDB_YOUNG_GENERATION_MB) */
   youngGenerationMb?: number;
+  /** the worker's heap limit (V8 old generation), MB (config: KSQLDB_MAX_HEAP_MB) */
+  maxHeapMb: number;
 };
 
 /**
@@ -20,57 +25,27 @@ export type KsqlDbWorkerOptions = Omit<KsqlDbOptions, 'log'> & {
  */
 export const YOUNG_GENERATION_MB = 12;
 
-export interface KsqlDbWorkerHandle {
+export interface KsqlDbInfo {
   url: string;
   port: number;
-  stop(): Promise<void>;
 }
 
-type FromWorker = { kind: 'ready'; url: string; port: number } | { kind: 'log'; line: string } | { kind: 'failed'; message: string } | { kind: 'stopped' };
-
-export function startKsqlDbInWorker(options: KsqlDbWorkerOptions = {}): Promise<KsqlDbWorkerHandle> {
-  const { log, youngGenerationMb = YOUNG_GENERATION_MB, ...serializable } = options;
-  const worker = new Worker(new URL('./ksqldb-worker-entry.mjs', import.meta.url), {
-    workerData: serializable,
-    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
-  });
-  return new Promise((resolve, reject) => {
-    let stopped: (() => void) | undefined;
-    worker.on('message', (message: FromWorker) => {
-      if (message.kind === 'log') log?.(message.line);
-      else if (message.kind === 'failed') reject(new Error(message.message));
-      else if (message.kind === 'stopped') stopped?.();
-      else if (message.kind === 'ready') {
-        resolve({
-          url: message.url,
-          port: message.port,
-          stop: () => new Promise<void>((done) => {
-            stopped = () => {
-              void worker.terminate().then(() => done());
-            };
-            worker.postMessage('stop');
-          }),
-        });
-      }
-    });
-    worker.on('error', (error) => reject(error));
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`the ksqlDB worker exited with code ${code} before it was ready`));
-    });
-  });
+/** The supervisor's description of the ksqlDB part; a restart binds the port the first start got. */
+export function ksqldbPart(options: KsqlDbWorkerOptions): PartSpec<KsqlDbInfo> {
+  const { youngGenerationMb = YOUNG_GENERATION_MB, maxHeapMb, ...serverOptions } = options;
+  return {
+    name: 'ksqlDB',
+    entry: new URL('./ksqldb-worker-entry.mjs', import.meta.url),
+    data: (previous) => ({ ...serverOptions, ...(previous ? { port: previous.port } : {}) }),
+    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, maxOldGenerationSizeMb: maxHeapMb },
+  };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  const post = (message: FromWorker) => port.postMessage(message);
-  startKsqlDb({ ...(workerData as KsqlDbOptions), log: (line) => post({ kind: 'log', line }) }).then(
-    (handle) => {
-      post({ kind: 'ready', url: handle.url, port: handle.port });
-      port.on('message', (message) => {
-        if (message !== 'stop') return;
-        handle.stop().catch((error) => post({ kind: 'log', line: `ksqlDB stop failed: ${(error as Error).message}` })).finally(() => post({ kind: 'stopped' }));
-      });
-    },
-    (error) => post({ kind: 'failed', message: (error as Error).message }),
-  );
+/** The thread's side (ksqldb-worker-entry.mjs): the server modules load here, never on the main thread. */
+export function serveKsqlDb(): void {
+  servePart<KsqlDbOptions, KsqlDbInfo>(async (options, log) => {
+    const { startKsqlDb } = await import('../embedded/ksqldb/index.ts');
+    const handle = await startKsqlDb({ ...options, log });
+    return { info: { url: handle.url, port: handle.port }, stop: () => handle.stop() };
+  });
 }

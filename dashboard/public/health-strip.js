@@ -5,7 +5,7 @@
   window.renderHealthStrip = function (strip, health, checkedAt) {
     var items = (health || []).map(function (c) {
       var pill = document.createElement('span');
-      var status = c.status === 'up' || c.status === 'down' || c.status === 'degraded' ? c.status : 'unknown';
+      var status = c.status === 'up' || c.status === 'down' || c.status === 'degraded' || c.status === 'restarting' ? c.status : 'unknown';
       pill.className = 'pill pill-' + status;
       pill.setAttribute('data-component', c.name);
       pill.setAttribute('data-status', status);

@@ -1,0 +1,295 @@
+/**
+ * The embedded stack's supervisor: runs parts on worker threads of their own, each with its own heap
+ * limit, and starts a part again, with back-off, when its thread dies (an uncaught exception, a heap
+ * past its limit: ERR_WORKER_OUT_OF_MEMORY, `terminate()`) or stops answering (its event loop blocked
+ * past `hangMs`). The rest of the process keeps running meanwhile: a part's failure costs that part.
+ *
+ * A part is a worker entry that calls servePart (part-worker.ts). Its thread gets `data(previous)`,
+ * where `previous` is what the last start reported ready (so a restart binds the same ports), and
+ * `resourceLimits` (maxOldGenerationSizeMb: the heap limit). The first start's failure is the
+ * caller's (start() rejects, nothing is retried); after that the supervisor owns the part.
+ *
+ * States: starting (first start) -> up -> down (dead, waiting its back-off) -> restarting -> up ...;
+ * stopped after stop(). Back-off doubles from `backoffMs` to `maxBackoffMs` and starts over
+ * once a part has stayed up for `stableMs`.
+ */
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { FromPart, ToPart } from './part-worker.ts';
+
+export type PartState = 'starting' | 'up' | 'down' | 'restarting' | 'stopped';
+
+export interface PartStatus {
+  name: string;
+  state: PartState;
+  /** restarts since the stack started */
+  restarts: number;
+  /** when the part entered this state (epoch ms) */
+  since: number;
+  /** why the thread last died (or why its last start failed) */
+  cause?: string;
+  /** state down: when the next start begins (epoch ms) */
+  nextStartAt?: number;
+}
+
+export interface RestartPolicy {
+  /** wait before the first restart, ms; doubles per failed start up to maxBackoffMs */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** a part up this long gets backoffMs again at its next death */
+  stableMs: number;
+  /** a start not ready within this is a failed start (the thread is ended), ms */
+  startTimeoutMs: number;
+  /** a thread that answers no ping for this long is ended and restarted, ms; 0 = never */
+  hangMs: number;
+}
+
+export interface PartSpec<Info> {
+  name: string;
+  /** the worker's entry module (it calls servePart) */
+  entry: URL;
+  /** what the thread is given at each start; `previous` is the info of the last ready start */
+  data(previous: Info | undefined): unknown;
+  resourceLimits?: ResourceLimits;
+}
+
+export interface SupervisedPart<Info> {
+  readonly name: string;
+  /** the info of the running (or last running) thread */
+  info(): Info;
+  status(): PartStatus;
+  /** resolves with the info once the part is up (at once when it is) */
+  whenUp(): Promise<Info>;
+  /** ends the thread as a crash would (the supervisor restarts it): the chaos drill and tests */
+  kill(): Promise<void>;
+  /** stops the thread cleanly; no restart */
+  stop(): Promise<void>;
+}
+
+export interface SupervisorOptions {
+  policy: RestartPolicy;
+  /** one line per death, restart and failed start */
+  log?: (line: string) => void;
+  /** a part changed state (the dashboard refreshes its health strip) */
+  onChange?: (status: PartStatus) => void;
+}
+
+export interface Supervisor {
+  start<Info>(spec: PartSpec<Info>): Promise<SupervisedPart<Info>>;
+  statuses(): PartStatus[];
+  status(name: string): PartStatus | undefined;
+  stop(): Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 15_000;
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const parts: Part<unknown>[] = [];
+  return {
+    async start<Info>(spec: PartSpec<Info>) {
+      const part = new Part<Info>(spec, options);
+      parts.push(part as Part<unknown>);
+      await part.firstStart();
+      return part;
+    },
+    statuses: () => parts.map((p) => p.status()),
+    status: (name) => parts.find((p) => p.name === name)?.status(),
+    async stop() {
+      await Promise.all(parts.map((p) => p.stop()));
+    },
+  };
+}
+
+/** One start of a part's thread: resolves when it is ready; `died` settles when the thread ends. */
+interface Run<Info> {
+  worker: Worker;
+  ready: Promise<Info>;
+  /** resolves with the cause once the thread is gone */
+  died: Promise<string>;
+}
+
+class Part<Info> implements SupervisedPart<Info> {
+  readonly name: string;
+  private current: Run<Info> | undefined;
+  private last: Info | undefined;
+  private state: PartState = 'starting';
+  private since = Date.now();
+  private restarts = 0;
+  private cause: string | undefined;
+  private nextStartAt: number | undefined;
+  private backoffMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private waiting: ((info: Info) => void)[] = [];
+
+  constructor(private readonly spec: PartSpec<Info>, private readonly options: SupervisorOptions) {
+    this.name = spec.name;
+    this.backoffMs = options.policy.backoffMs;
+  }
+
+  info(): Info {
+    if (this.last === undefined) throw new Error(`${this.name} has not started yet`);
+    return this.last;
+  }
+
+  status(): PartStatus {
+    return {
+      name: this.name, state: this.state, restarts: this.restarts, since: this.since,
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+      ...(this.nextStartAt === undefined ? {} : { nextStartAt: this.nextStartAt }),
+    };
+  }
+
+  whenUp(): Promise<Info> {
+    if (this.state === 'up') return Promise.resolve(this.info());
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async firstStart(): Promise<void> {
+    const run = this.launch();
+    try {
+      await run.ready;
+    } catch (error) {
+      this.setState('stopped');
+      throw error;
+    }
+    this.up(run);
+  }
+
+  async kill(): Promise<void> {
+    const run = this.current;
+    if (!run || this.stopping) return;
+    await run.worker.terminate();
+    await run.died;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      clearTimeout(this.timer);
+      const run = this.current;
+      this.setState('stopped');
+      if (!run) return;
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = new Promise<void>((resolve) => {
+        run.worker.on('message', (message: FromPart<Info>) => {
+          if (message.kind === 'stopped') resolve();
+        });
+        timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+      });
+      run.worker.postMessage('stop' satisfies ToPart);
+      await Promise.race([stopped, run.died]);
+      clearTimeout(timer);
+      await run.worker.terminate();
+    })();
+    return this.stopping;
+  }
+
+  private up(run: Run<Info>): void {
+    this.setState('up');
+    const upAt = Date.now();
+    void run.died.then((cause) => {
+      if (this.stopping || this.current !== run) return;
+      // a part that stayed up long enough starts over at the shortest back-off
+      if (Date.now() - upAt >= this.options.policy.stableMs) this.backoffMs = this.options.policy.backoffMs;
+      this.died(`${cause} after ${formatMs(Date.now() - upAt)} up`);
+    });
+    const info = this.info();
+    for (const resolve of this.waiting.splice(0)) resolve(info);
+  }
+
+  private died(cause: string): void {
+    this.cause = cause;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.options.policy.maxBackoffMs);
+    this.nextStartAt = Date.now() + delay;
+    this.setState('down');
+    this.options.log?.(`${this.name}: ${cause}; restarting in ${formatMs(delay)}`);
+    this.timer = setTimeout(() => void this.restart(), delay);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    this.nextStartAt = undefined;
+    this.restarts++;
+    this.setState('restarting');
+    const run = this.launch();
+    try {
+      await run.ready;
+    } catch (error) {
+      if (!this.stopping) this.died(`restart failed: ${(error as Error).message}`);
+      return;
+    }
+    if (this.stopping) return;
+    this.options.log?.(`${this.name}: up again (restart ${this.restarts})`);
+    this.up(run);
+  }
+
+  private setState(state: PartState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.since = Date.now();
+    this.options.onChange?.(this.status());
+  }
+
+  /** Starts a thread; a start that fails or times out ends it. */
+  private launch(): Run<Info> {
+    const { policy } = this.options;
+    const worker = new Worker(this.spec.entry, { workerData: this.spec.data(this.last), resourceLimits: this.spec.resourceLimits });
+    let error: string | undefined;
+    let lastPong = Date.now();
+    let pinger: NodeJS.Timeout | undefined;
+    const died = new Promise<string>((resolve) => {
+      worker.on('error', (e: Error & { code?: string }) => {
+        error ??= e.code ? `${e.code}: ${e.message}` : e.message;
+      });
+      worker.on('exit', (code) => {
+        clearInterval(pinger);
+        resolve(error ?? `thread exited with code ${code}`);
+      });
+    });
+    // A thread whose event loop is blocked (a runaway loop) answers no ping: end it, the restart follows.
+    const watch = () => {
+      if (policy.hangMs <= 0) return;
+      lastPong = Date.now();
+      pinger = setInterval(() => {
+        if (Date.now() - lastPong > policy.hangMs) {
+          error ??= `no answer to the supervisor's ping for ${formatMs(Date.now() - lastPong)} (event loop blocked)`;
+          clearInterval(pinger);
+          void worker.terminate();
+          return;
+        }
+        worker.postMessage('ping' satisfies ToPart);
+      }, Math.max(50, Math.floor(policy.hangMs / 4)));
+      pinger.unref();
+    };
+    const ready = new Promise<Info>((resolve, reject) => {
+      const startTimer = setTimeout(() => {
+        error ??= `not ready within ${formatMs(policy.startTimeoutMs)}`;
+        void worker.terminate();
+      }, policy.startTimeoutMs);
+      worker.on('message', (message: FromPart<Info>) => {
+        if (message.kind === 'log') this.options.log?.(`${this.name}: ${message.line}`);
+        else if (message.kind === 'pong') lastPong = Date.now();
+        else if (message.kind === 'failed') {
+          error ??= message.message;
+          void worker.terminate();
+        } else if (message.kind === 'ready') {
+          clearTimeout(startTimer);
+          this.last = message.info;
+          watch();
+          resolve(message.info);
+        }
+      });
+      void died.then((cause) => {
+        clearTimeout(startTimer);
+        reject(new Error(cause));
+      });
+    });
+    ready.catch(() => undefined);
+    this.current = { worker, ready, died };
+    return this.current;
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}

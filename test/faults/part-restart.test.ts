@@ -1,0 +1,152 @@
+/**
+ * Failure isolation (issue #18): ksqlDB's thread is ended as a crash would end it (worker.terminate())
+ * while page views stream through the embedded stack. Throughout, Kafka, Pinot's broker and the dashboard
+ * keep answering; the dashboard's health strip shows ksqlDB down or restarting, then up; the supervisor
+ * brings ksqlDB back on its port, SHOW QUERIES lists the same persistent queries, and Pinot's
+ * pageview_country (fed by topic5) ends equal to the aggregates computed here from every view produced
+ * before, during and after the restart: nothing lost, nothing counted twice.
+ */
+import net from 'node:net';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../config/index.ts';
+import { produceUsers } from '../../producers/index.ts';
+import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
+import { createTestDatabase } from '../support/mariadb.ts';
+import { tempDir, waitFor } from '../support/kafka.ts';
+import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type CountryAggregate } from '../stack/pipeline-data.ts';
+
+const USERS = 150;
+const BASE = Date.now() - 3_600_000;
+
+async function showQueries(url: string): Promise<string[]> {
+  const response = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;' }) });
+  const body = (await response.json()) as { queries?: { id: string; queryType?: string }[] }[];
+  return (body[0]?.queries ?? []).filter((q) => q.queryType !== 'PUSH').map((q) => q.id).sort();
+}
+
+async function countries(stack: EmbeddedStack): Promise<Map<string, CountryAggregate>> {
+  const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
+  return new Map(rows.map((r) => [String(r.country), r as unknown as CountryAggregate]));
+}
+
+/** A Kafka ApiVersions round trip on a fresh connection: the broker's listener and loop answer. */
+function kafkaAnswers(bootstrap: string): Promise<void> {
+  const [host, port] = bootstrap.split(':') as [string, string];
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port: Number(port) });
+    const timer = setTimeout(() => socket.destroy(new Error('no ApiVersions answer within 2 s')), 2_000);
+    socket.once('error', (e) => { clearTimeout(timer); reject(e); });
+    socket.once('connect', () => {
+      const body = Buffer.from([0, 18, 0, 0, 0, 0, 0, 7, 0, 1, 0x74]);
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(body.length);
+      socket.write(Buffer.concat([size, body]));
+    });
+    socket.once('data', () => { clearTimeout(timer); socket.destroy(); resolve(); });
+  });
+}
+
+/** Every 100 ms: Kafka, a Pinot query and the dashboard's health; what failed and what the strip said of ksqlDB. */
+function watchOthers(stack: EmbeddedStack) {
+  const failures: string[] = [];
+  const ksqldbSeen: string[] = [];
+  let running = true;
+  const probes = async (): Promise<void> => {
+    while (running) {
+      const started = Date.now();
+      await Promise.all([
+        kafkaAnswers(stack.targets.kafkaBootstrap[0]!).catch((e: Error) => failures.push(`Kafka: ${e.message}`)),
+        pinotRows(stack.pinot.brokerUrl, 'SELECT COUNT(*) FROM pageview_country').then(
+          (rows) => { if (rows.length !== 1) failures.push('Pinot: no answer row'); },
+          (e: Error) => failures.push(`Pinot: ${e.message}`),
+        ),
+        fetch(`${stack.dashboard.url}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(async (r) => {
+          const body = (await r.json()) as { components?: { name: string; status: string }[] };
+          const status = body.components?.find((c) => c.name === 'ksqlDB')?.status;
+          if (status && ksqldbSeen.at(-1) !== status) ksqldbSeen.push(status);
+        }, (e: Error) => failures.push(`dashboard: ${e.message}`)),
+      ]);
+      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
+    }
+  };
+  const done = probes();
+  return { failures, ksqldbSeen, stop: async () => { running = false; await done; } };
+}
+
+describe('a part of the stack dies, the rest keeps serving', () => {
+  let stack: EmbeddedStack | undefined;
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('ksqlDB\'s thread ended mid-stream comes back on its port and counts every view once', async () => {
+    const db = await createTestDatabase(inject('mysqlUrl'), 'part_restart');
+    const config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2', SUPERVISOR_BACKOFF_MS: '300' });
+    stack = await startEmbeddedStack({ config, dataDir: tempDir('part-restart'), freePorts: true });
+    const s = stack;
+
+    await produceUsers({ count: USERS, seed: 5, url: s.mysql.url, database: config.mysql.database, config });
+    await waitFor('users through the JDBC source and CLEANED_USERS', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
+    const users = await readUsers(s.mysql.url, config);
+    let last = -1;
+    await waitFor('CLEANED_USERS to settle on topic4', async () => {
+      const now = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.cleanedUsers);
+      const settled = now > 0 && now === last;
+      last = now;
+      return settled ? true : undefined;
+    }, 60_000, 1500);
+
+    const views = generatePageViews(users, 3000, 21, BASE, 200);
+    const [before, during, after] = [views.slice(0, 1000), views.slice(1000, 2000), views.slice(2000)];
+    await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, before);
+    const joinedBefore = [...expectedCountries(users, before).values()].reduce((n, c) => n + c.view_count, 0);
+    await waitFor('the first views counted in Pinot', async () => {
+      const total = [...(await countries(s)).values()].reduce((n, c) => n + Number(c.view_count), 0);
+      return total === joinedBefore ? true : undefined;
+    }, 60_000, 300);
+    const queries = await showQueries(s.ksqldb.url);
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+
+    const watch = watchOthers(s);
+    // views in flight through ksqlDB when its thread ends
+    const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, during);
+    await new Promise((r) => setTimeout(r, 50));
+    const killedAt = Date.now();
+    await s.ksqldb.part.kill();
+    expect(s.supervisor.status('ksqlDB')).toMatchObject({ state: 'down', restarts: 0 });
+    await sending;
+
+    // bounded by the dead thread's group session (30 s): the new consumer joins once it has expired
+    await waitFor('ksqlDB up again', () => (s.supervisor.status('ksqlDB')?.state === 'up' ? true : undefined), 60_000, 50);
+    const backInMs = Date.now() - killedAt;
+    expect(s.supervisor.status('ksqlDB')).toMatchObject({ state: 'up', restarts: 1 });
+    expect(s.ksqldb.part.info().url).toBe(s.ksqldb.url);
+    expect(await showQueries(s.ksqldb.url)).toEqual(queries);
+    await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, after);
+
+    const expected = expectedCountries(users, views);
+    const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
+    await waitFor(`${joined} joined views counted in Pinot after the restart`, async () => {
+      const total = [...(await countries(s)).values()].reduce((n, c) => n + Number(c.view_count), 0);
+      return total === joined ? true : undefined;
+    }, 90_000, 300);
+    await waitFor('the dashboard strip to show ksqlDB up', () => (watch.ksqldbSeen.at(-1) === 'up' ? true : undefined), 10_000, 100);
+    await watch.stop();
+
+    const got = await countries(s);
+    expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [country, want] of expected) {
+      const row = got.get(country)!;
+      expect(Number(row.view_count), country).toBe(want.view_count);
+      expect(Number(row.user_count), country).toBe(want.user_count);
+      expect(Number(row.avg_age), country).toBeCloseTo(want.avg_age, 6);
+      expect(Number(row.last_event_ts), country).toBe(want.last_event_ts);
+    }
+    expect(watch.failures).toEqual([]);
+    // the strip went from up to down or restarting and back to up
+    expect(watch.ksqldbSeen[0]).toBe('up');
+    expect(watch.ksqldbSeen.some((status) => status === 'down' || status === 'restarting')).toBe(true);
+    expect(watch.ksqldbSeen.at(-1)).toBe('up');
+    console.log(`ksqlDB back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.ksqldbSeen.join(' -> ')}`);
+  }, 240_000);
+});
