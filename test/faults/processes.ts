@@ -71,7 +71,9 @@ function canBind(port: number): Promise<boolean> {
 /** `count` consecutive free ports on 127.0.0.1 (for CLIs that take a first port and must come back on the same ones). */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768 and up), where listen(0) of concurrent tests and the local
+    // ports of outgoing connections land: a port found free there can be taken before it is bound.
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - count));
     let ok = true;
     for (let i = 0; i < count && ok; i++) ok = await canBind(base + i);
     if (ok) return base;
