@@ -118,6 +118,8 @@ export interface AppConfig {
      * (ERR_WORKER_OUT_OF_MEMORY) and the supervisor starts it again (stack/supervisor.ts).
      */
     ksqldbMaxHeapMb: number;
+    /** Heap limit of the Kafka Connect worker thread, MB (CONNECT_MAX_HEAP_MB), as KSQLDB_MAX_HEAP_MB */
+    connectMaxHeapMb: number;
   };
   /** How the embedded stack's supervisor restarts a part whose thread died (stack/supervisor.ts). */
   supervisor: {
@@ -230,6 +232,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pinotThreads: envInt(env, 'PINOT_THREADS', 1, 1, 256),
       ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
       ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 256, 16, 1_000_000),
+      connectMaxHeapMb: envInt(env, 'CONNECT_MAX_HEAP_MB', 128, 16, 1_000_000),
     },
     supervisor: {
       backoffMs: envInt(env, 'SUPERVISOR_BACKOFF_MS', 500, 1, 3_600_000),

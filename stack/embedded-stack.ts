@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/index.ts';
-import { startConnect, type ConnectHandle } from '../embedded/connect/index.ts';
 import { openControlSocket, startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
 import { startSessionFeeds, type SessionFeeds } from '../pinot/session-feed.ts';
@@ -17,6 +16,7 @@ import { getScenario, type Scenario } from '../scenarios/index.ts';
 import { bootstrap, connectorMysqlFor, type BootstrapStep, type BootstrapTargets } from './bootstrap.ts';
 import type { MariaDbServer } from './mariadb.ts';
 import { ksqldbPart, type KsqlDbInfo } from './ksqldb-worker.ts';
+import { connectPart, type ConnectInfo } from './connect-worker.ts';
 import { createSupervisor, type SupervisedPart, type Supervisor } from './supervisor.ts';
 import { resolveMysql } from './mysql.ts';
 
@@ -33,7 +33,8 @@ export interface EmbeddedStackOptions {
 export interface EmbeddedStack {
   mysql: MariaDbServer;
   kafka: KafkaCluster;
-  connect: ConnectHandle;
+  /** Kafka Connect on its own thread under the supervisor; its URL stays the same across restarts */
+  connect: ConnectInfo & { part: SupervisedPart<ConnectInfo> };
   /** ksqlDB on its own thread under the supervisor; its URL stays the same across restarts */
   ksqldb: KsqlDbInfo & { part: SupervisedPart<KsqlDbInfo> };
   /** restarts the parts that run on threads of their own when one dies (stack/supervisor.ts) */
@@ -96,9 +97,6 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
     // Who may talk to the HTTP servers besides localhost and IP addresses (ALLOWED_HOSTS, ALLOWED_ORIGINS).
     const { allowedHosts, allowedOrigins } = config.http;
-    const connect = await startConnect({ port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers, allowedHosts, allowedOrigins });
-    stops.push(() => connect.stop());
-    log(`Kafka Connect ready: ${connect.url}`);
 
     // Parts on threads of their own, each with its own heap limit, started again when one dies; each
     // change refreshes the dashboard's health strip.
@@ -108,20 +106,34 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       log,
       onChange: () => void dashboardRef?.pollNow(),
     });
+    // Connect's and ksqlDB's threads start at once (each loads its own modules); a failed start stops the other.
     // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
     // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
-    const ksqldbThread = await supervisor.start(ksqldbPart({
-      port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
-      properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
-      youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
-      maxHeapMb: config.memory.ksqldbMaxHeapMb,
-      allowedHosts,
-      allowedOrigins,
-    }));
-    stops.push(() => ksqldbThread.stop());
+    const [connectStart, ksqldbStart] = await Promise.allSettled([
+      supervisor.start(connectPart({
+        port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers, allowedHosts, allowedOrigins,
+        maxHeapMb: config.memory.connectMaxHeapMb,
+      })),
+      supervisor.start(ksqldbPart({
+        port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
+        properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+        youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
+        maxHeapMb: config.memory.ksqldbMaxHeapMb,
+        allowedHosts,
+        allowedOrigins,
+      })),
+    ]);
+    for (const started of [connectStart, ksqldbStart]) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
+    for (const started of [connectStart, ksqldbStart]) if (started.status === 'rejected') throw started.reason;
+    const connectThread = (connectStart as PromiseFulfilledResult<SupervisedPart<ConnectInfo>>).value;
+    const ksqldbThread = (ksqldbStart as PromiseFulfilledResult<SupervisedPart<KsqlDbInfo>>).value;
+    const connect = { ...connectThread.info(), part: connectThread };
+    log(`Kafka Connect ready (own thread, heap limit ${config.memory.connectMaxHeapMb} MB): ${connect.url}`);
     const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
     log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
 
+    // Pinot stays on this thread: DuckDB's bindings abort the whole process when a thread is ended
+    // while a DuckDB call is in flight (terminate called after throwing an instance of 'Napi::Error').
     const pinot = await startPinot({
       controllerPort: port(config.ports.pinotController),
       brokerPort: port(config.ports.pinotBroker),

@@ -1,19 +1,20 @@
 /**
- * Failure isolation (issue #18): ksqlDB's thread is ended as a crash would end it (worker.terminate())
- * while page views stream through the embedded stack. Throughout, Kafka, Pinot's broker and the dashboard
- * keep answering; the dashboard's health strip shows ksqlDB down or restarting, then up; the supervisor
- * brings ksqlDB back on its port, SHOW QUERIES lists the same persistent queries, and Pinot's
- * pageview_country (fed by topic5) ends equal to the aggregates computed here from every view produced
- * before, during and after the restart: nothing lost, nothing counted twice.
+ * Failure isolation (issue #18): ksqlDB's thread, then Connect's, is ended as a crash would end it
+ * (worker.terminate()) while data streams through the embedded stack. Throughout, Kafka, Pinot, the
+ * other part and the dashboard keep answering; the dashboard's health strip shows the part down or
+ * restarting, then up; the supervisor brings it back on its port. ksqlDB: SHOW QUERIES lists the same
+ * persistent queries, and Pinot's pageview_country (fed by topic5) ends equal to the aggregates computed
+ * here from every view produced before, during and after the restart. Connect: its JDBC task resumes,
+ * topic3 holds every MySQL row exactly once. Nothing lost, nothing counted twice.
  */
 import net from 'node:net';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../config/index.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { produceUsers } from '../../producers/index.ts';
 import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
-import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type CountryAggregate } from '../stack/pipeline-data.ts';
+import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type CountryAggregate, type UserRow } from '../stack/pipeline-data.ts';
 
 const USERS = 150;
 const BASE = Date.now() - 3_600_000;
@@ -46,10 +47,15 @@ function kafkaAnswers(bootstrap: string): Promise<void> {
   });
 }
 
-/** Every 100 ms: Kafka, a Pinot query and the dashboard's health; what failed and what the strip said of ksqlDB. */
-function watchOthers(stack: EmbeddedStack) {
+type Part = 'ksqlDB' | 'Connect';
+
+/**
+ * Every 100 ms: Kafka, Pinot, the dashboard's health and whichever of ksqlDB and Connect is not being
+ * killed; what failed, and what the health strip said of the part being killed.
+ */
+function watchOthers(stack: EmbeddedStack, killed: Part) {
   const failures: string[] = [];
-  const ksqldbSeen: string[] = [];
+  const seen: string[] = [];
   let running = true;
   const probes = async (): Promise<void> => {
     while (running) {
@@ -60,54 +66,78 @@ function watchOthers(stack: EmbeddedStack) {
           (rows) => { if (rows.length !== 1) failures.push('Pinot: no answer row'); },
           (e: Error) => failures.push(`Pinot: ${e.message}`),
         ),
+        killed === 'ksqlDB'
+          ? fetch(`${stack.connect.url}/connectors`, { signal: AbortSignal.timeout(2_000) }).then(
+            (r) => { if (r.status !== 200) failures.push(`Connect: HTTP ${r.status}`); },
+            (e: Error) => failures.push(`Connect: ${e.message}`),
+          )
+          : showQueries(stack.ksqldb.url).then(
+            (queries) => { if (queries.length === 0) failures.push('ksqlDB: no queries'); },
+            (e: Error) => failures.push(`ksqlDB: ${e.message}`),
+          ),
         fetch(`${stack.dashboard.url}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(async (r) => {
           const body = (await r.json()) as { components?: { name: string; status: string }[] };
-          const status = body.components?.find((c) => c.name === 'ksqlDB')?.status;
-          if (status && ksqldbSeen.at(-1) !== status) ksqldbSeen.push(status);
+          const status = body.components?.find((c) => c.name === killed)?.status;
+          if (status && seen.at(-1) !== status) seen.push(status);
         }, (e: Error) => failures.push(`dashboard: ${e.message}`)),
       ]);
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
     }
   };
   const done = probes();
-  return { failures, ksqldbSeen, stop: async () => { running = false; await done; } };
+  return { failures, seen, stop: async () => { running = false; await done; } };
+}
+
+async function joinedInPinot(stack: EmbeddedStack): Promise<number> {
+  return [...(await countries(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
+}
+
+function expectCountries(got: Map<string, CountryAggregate>, expected: Map<string, CountryAggregate>): void {
+  expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [country, want] of expected) {
+    const row = got.get(country)!;
+    expect(Number(row.view_count), country).toBe(want.view_count);
+    expect(Number(row.user_count), country).toBe(want.user_count);
+    expect(Number(row.avg_age), country).toBeCloseTo(want.avg_age, 6);
+    expect(Number(row.last_event_ts), country).toBe(want.last_event_ts);
+  }
 }
 
 describe('a part of the stack dies, the rest keeps serving', () => {
-  let stack: EmbeddedStack | undefined;
+  let stack: EmbeddedStack;
+  let users: UserRow[];
+  let config: AppConfig;
+  const views = () => generatePageViews(users, 3000, 21, BASE, 200);
+
+  beforeAll(async () => {
+    const db = await createTestDatabase(inject('mysqlUrl'), 'part_restart');
+    config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2', SUPERVISOR_BACKOFF_MS: '300' });
+    stack = await startEmbeddedStack({ config, dataDir: tempDir('part-restart'), freePorts: true });
+    await produceUsers({ count: USERS, seed: 5, url: stack.mysql.url, database: config.mysql.database, config });
+    await waitFor('users through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
+    users = await readUsers(stack.mysql.url, config);
+    let last = -1;
+    await waitFor('CLEANED_USERS to settle on topic4', async () => {
+      const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
+      const settled = now > 0 && now === last;
+      last = now;
+      return settled ? true : undefined;
+    }, 60_000, 1500);
+  }, 120_000);
   afterAll(async () => {
     await stack?.stop();
   });
 
   it('ksqlDB\'s thread ended mid-stream comes back on its port and counts every view once', async () => {
-    const db = await createTestDatabase(inject('mysqlUrl'), 'part_restart');
-    const config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2', SUPERVISOR_BACKOFF_MS: '300' });
-    stack = await startEmbeddedStack({ config, dataDir: tempDir('part-restart'), freePorts: true });
     const s = stack;
-
-    await produceUsers({ count: USERS, seed: 5, url: s.mysql.url, database: config.mysql.database, config });
-    await waitFor('users through the JDBC source and CLEANED_USERS', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
-    const users = await readUsers(s.mysql.url, config);
-    let last = -1;
-    await waitFor('CLEANED_USERS to settle on topic4', async () => {
-      const now = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.cleanedUsers);
-      const settled = now > 0 && now === last;
-      last = now;
-      return settled ? true : undefined;
-    }, 60_000, 1500);
-
-    const views = generatePageViews(users, 3000, 21, BASE, 200);
-    const [before, during, after] = [views.slice(0, 1000), views.slice(1000, 2000), views.slice(2000)];
+    const [before, during, after] = [views().slice(0, 1000), views().slice(1000, 2000), views().slice(2000, 3000)];
     await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, before);
     const joinedBefore = [...expectedCountries(users, before).values()].reduce((n, c) => n + c.view_count, 0);
-    await waitFor('the first views counted in Pinot', async () => {
-      const total = [...(await countries(s)).values()].reduce((n, c) => n + Number(c.view_count), 0);
-      return total === joinedBefore ? true : undefined;
-    }, 60_000, 300);
+    await waitFor('the first views counted in Pinot', async () => ((await joinedInPinot(s)) === joinedBefore ? true : undefined), 60_000, 300);
     const queries = await showQueries(s.ksqldb.url);
     expect(queries.length).toBeGreaterThanOrEqual(5);
 
-    const watch = watchOthers(s);
+    const watch = watchOthers(s, 'ksqlDB');
     // views in flight through ksqlDB when its thread ends
     const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, during);
     await new Promise((r) => setTimeout(r, 50));
@@ -124,29 +154,52 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     expect(await showQueries(s.ksqldb.url)).toEqual(queries);
     await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, after);
 
-    const expected = expectedCountries(users, views);
+    const sent = [...before, ...during, ...after];
+    const expected = expectedCountries(users, sent);
     const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
-    await waitFor(`${joined} joined views counted in Pinot after the restart`, async () => {
-      const total = [...(await countries(s)).values()].reduce((n, c) => n + Number(c.view_count), 0);
-      return total === joined ? true : undefined;
-    }, 90_000, 300);
-    await waitFor('the dashboard strip to show ksqlDB up', () => (watch.ksqldbSeen.at(-1) === 'up' ? true : undefined), 10_000, 100);
+    await waitFor(`${joined} joined views counted in Pinot after the restart`, async () => ((await joinedInPinot(s)) === joined ? true : undefined), 90_000, 300);
+    await waitFor('the dashboard strip to show ksqlDB up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
     await watch.stop();
 
-    const got = await countries(s);
-    expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [country, want] of expected) {
-      const row = got.get(country)!;
-      expect(Number(row.view_count), country).toBe(want.view_count);
-      expect(Number(row.user_count), country).toBe(want.user_count);
-      expect(Number(row.avg_age), country).toBeCloseTo(want.avg_age, 6);
-      expect(Number(row.last_event_ts), country).toBe(want.last_event_ts);
-    }
+    expectCountries(await countries(s), expected);
     expect(watch.failures).toEqual([]);
     // the strip went from up to down or restarting and back to up
-    expect(watch.ksqldbSeen[0]).toBe('up');
-    expect(watch.ksqldbSeen.some((status) => status === 'down' || status === 'restarting')).toBe(true);
-    expect(watch.ksqldbSeen.at(-1)).toBe('up');
-    console.log(`ksqlDB back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.ksqldbSeen.join(' -> ')}`);
+    expect(watch.seen[0]).toBe('up');
+    expect(watch.seen.some((status) => status === 'down' || status === 'restarting')).toBe(true);
+    expect(watch.seen.at(-1)).toBe('up');
+    console.log(`ksqlDB back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.seen.join(' -> ')}`);
+  }, 240_000);
+
+  it('Connect\'s thread ended while users stream in comes back on its port, its task resuming with no gap and no duplicate', async () => {
+    const s = stack;
+    const topicUsers = () => topicEndOffset(s.targets.kafkaBootstrap, config.topics.users);
+    const watch = watchOthers(s, 'Connect');
+    // users written to MySQL while the source task polls, and while Connect is down
+    const adding = produceUsers({ count: 300, seed: 6, url: s.mysql.url, database: config.mysql.database, config, batchSize: 20, rate: 200 });
+    await new Promise((r) => setTimeout(r, 100));
+    const killedAt = Date.now();
+    await s.connect.part.kill();
+    expect(s.supervisor.status('Connect')).toMatchObject({ state: 'down' });
+    await adding;
+    await waitFor('Connect up again', () => (s.supervisor.status('Connect')?.state === 'up' ? true : undefined), 30_000, 50);
+    const backInMs = Date.now() - killedAt;
+    expect(s.connect.part.info().url).toBe(s.connect.url);
+    await produceUsers({ count: 50, seed: 7, url: s.mysql.url, database: config.mysql.database, config });
+
+    const rows = (await readUsers(s.mysql.url, config)).length;
+    await waitFor(`${rows} users on topic3`, async () => ((await topicUsers()) >= rows ? true : undefined), 60_000, 250);
+    const status = (await (await fetch(`${s.connect.url}/connectors?expand=status`)).json()) as Record<string, { status: { connector: { state: string }; tasks: { state: string }[] } }>;
+    const connector = Object.values(status)[0]!.status;
+    expect(connector.connector.state).toBe('RUNNING');
+    expect(connector.tasks.map((t) => t.state)).toEqual(['RUNNING']);
+    await waitFor('the dashboard strip to show Connect up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
+    await new Promise((r) => setTimeout(r, 1_000)); // a row written twice would land within the task's next polls
+    await watch.stop();
+
+    expect(await topicUsers()).toBe(rows); // every row once: none skipped, none written twice
+    expect(watch.failures).toEqual([]);
+    expect(watch.seen[0]).toBe('up');
+    expect(watch.seen.some((st) => st === 'down' || st === 'restarting')).toBe(true);
+    console.log(`Connect back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.seen.join(' -> ')}`);
   }, 240_000);
 });
