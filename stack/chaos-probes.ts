@@ -124,6 +124,7 @@ const partitionBomb: Probe = {
       body: JSON.stringify({ ksql: "CREATE STREAM chaos_big_stream (x INT) WITH (KAFKA_TOPIC='chaos_big', VALUE_FORMAT='JSON', PARTITIONS=100000);" }),
     });
     if (viaKsql.status === 200) return broke('ksqlDB created a stream over 100,000 partitions');
+    if (viaKsql.status !== 400) return broke(`ksqlDB answered HTTP ${viaKsql.status} instead of a statement error: ${viaKsql.text.slice(0, 200)}`);
     return afterwards(targets, `refused: Kafka ${viaKafka}, ksqlDB HTTP ${viaKsql.status}`);
   },
 };

@@ -135,6 +135,11 @@ describe('ksqlDB REST API', () => {
     expect(await admin.listTopics()).not.toContain('clickz');
     await admin.disconnect();
     expect((await ksql('DESCRIBE TYPO;')).status).toBe(400);
+    // A topic the broker refuses to create (over its partition cap) fails the statement, registering nothing.
+    const huge = await ksql("CREATE STREAM BIG (X INT) WITH (KAFKA_TOPIC='big', VALUE_FORMAT='JSON', PARTITIONS=100000);");
+    expect(huge.status).toBe(400);
+    expect(huge.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: expect.stringContaining("Could not create topic 'big' with 100000 partition(s): INVALID_PARTITIONS") });
+    expect((await ksql('DESCRIBE BIG;')).status).toBe(400);
     const existing = await ksql("CREATE STREAM CLICKS_AGAIN (PAGE VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');");
     expect(existing.status, existing.text).toBe(200);
 

@@ -28,6 +28,7 @@ import { stringifyJson } from '../expr/long.ts';
 import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
+import { RecordSelector, type BufferedRecord } from './record-selection.ts';
 import { RecordWriter, type OutgoingRecord } from './record-writer.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
 
@@ -200,6 +201,11 @@ export class KsqlRuntime {
   private consumerError: Error | undefined;
   /** where to start partitions on the next consumer start (restored marker, 'latest' topics) */
   private seeks: { topic: string; partition: number; offset: string }[] = [];
+  /** fetched records waiting to be processed in timestamp order (see record-selection.ts) */
+  private selector: RecordSelector;
+  /** drains of the selector, one at a time (from the consumer's batches and the enforcement timer) */
+  private drainChain: Promise<void> = Promise.resolve();
+  private enforceTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.kafka = opts.kafka;
@@ -223,6 +229,11 @@ export class KsqlRuntime {
       throw new Error(`ksql.streams.commit.interval.ms must be a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.commit.interval.ms']}"`);
     }
     this.commitIntervalMs = interval;
+    const idle = Number(this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms'] ?? 0);
+    if (!Number.isInteger(idle) || idle < -1) {
+      throw new Error(`ksql.streams.max.task.idle.ms must be -1 or a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms']}"`);
+    }
+    this.selector = new RecordSelector(idle);
   }
 
   /** Connects, creates the internal topics, replays commands, restores state and starts consuming. */
@@ -293,14 +304,26 @@ export class KsqlRuntime {
   }
 
   /**
-   * CREATE STREAM/TABLE over a topic that does not exist needs PARTITIONS to create it: ksqlDB refuses
-   * the statement otherwise (a typo in KAFKA_TOPIC would silently create an empty topic).
+   * CREATE STREAM/TABLE over a topic that does not exist: with PARTITIONS the topic is created first,
+   * as ksqlDB's topic injector does, so a refusal (too many partitions, say) fails the statement with
+   * the broker's reason and registers nothing; without PARTITIONS ksqlDB refuses the statement (a typo in
+   * KAFKA_TOPIC would silently create an empty topic).
    */
   private async refuseMissingTopic(st: Statement, outcomes: StatementOutcome[]): Promise<void> {
-    if (st.kind !== 'createSource' || prop(st.props, 'PARTITIONS') !== undefined) return;
+    if (st.kind !== 'createSource') return;
     if (st.ifNotExists && this.engine.metastore.get(st.name)) return;
     const topic = prop(st.props, 'KAFKA_TOPIC');
     if (topic === undefined || (await this.admin.listTopics()).includes(topic)) return;
+    const partitions = prop(st.props, 'PARTITIONS');
+    if (partitions !== undefined) {
+      // a PARTITIONS that is not a count is the engine's to refuse, with ksqlDB's message
+      if (!/^[1-9]\d*$/.test(partitions.trim())) return;
+      const replicas = Number(prop(st.props, 'REPLICAS') ?? 1);
+      await ensureTopics(this.admin, this.brokerCount, [{ name: topic, partitions: Number(partitions), replicas }]).catch((error: unknown) => {
+        throw new StatementFailure(new KsqlError(`Could not create topic '${topic}' with ${partitions} partition(s): ${topicErrorOf(error)}`), st.text, outcomes);
+      });
+      return;
+    }
     const example = st.text.replace(/\bWITH\s*\(/i, (withClause) => `${withClause}PARTITIONS=2, `);
     throw new StatementFailure(new KsqlError(
       `Topic '${topic}' does not exist. If you want to create a new topic for the stream/table please re-run the statement `
@@ -436,6 +459,7 @@ export class KsqlRuntime {
         this.positions.set(`${t.topic}\u0000${partition}`, Number(high));
       }
     }
+    await this.assignSelector(wanted, seeks, committed);
     const consumer = this.kafka.consumer({
       groupId: this.topics.group,
       allowAutoTopicCreation: false,
@@ -476,33 +500,78 @@ export class KsqlRuntime {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning }) => {
         const { topic, partition, messages } = batch;
-        // A long batch (catching up) is taken in slices, each handed to the flush like a batch of its
-        // own, so the event loop (flush timers, heartbeats) keeps turning and unflushed outputs stay small.
-        for (let i = 0; i < messages.length && isRunning() && !isStale();) {
-          const sliceEnd = Math.min(messages.length, i + SLICE_RECORDS);
-          let last: string | undefined;
-          for (; i < sliceEnd && isRunning() && !isStale(); i++) {
-            const m = messages[i]!;
-            this.processOne(topic, partition, m.offset, m.timestamp, m.key, m.value);
-            last = m.offset;
-          }
-          if (last === undefined) return;
-          this.unflushedCommits.set(`${topic}\u0000${partition}`, { topic, partition, offset: String(Number(last) + 1) });
-          resolveOffset(last);
-          // one slice may be processed while the flush before it is written, not more
-          if (this.flushing && ++this.batchesSinceFlush >= 2) await this.waitForFlush(heartbeat);
-          this.requestFlush();
-          if (this.writeError) throw this.writeError;
-          if (i < messages.length) {
-            await heartbeat();
-            await new Promise((r) => setImmediate(r));
-          }
-        }
+        if (messages.length === 0) return;
+        const records: BufferedRecord[] = messages.map((m) => ({
+          topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value,
+          time: this.engine.recordTime({ topic, partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value }),
+        }));
+        this.selector.add(topic, partition, records, Number(batch.highWatermark));
+        // buffered: the consumer fetches on; the group commit follows what was processed and flushed
+        resolveOffset(messages[messages.length - 1]!.offset);
+        await this.drain(consumer, heartbeat, isRunning);
       },
     });
     for (const sk of seeks) consumer.seek(sk);
+  }
+
+  /** The selector starts over with the partitions of `topics`: where each starts (seek, committed offset, reset policy) and ends. */
+  private async assignSelector(topics: string[], seeks: { topic: string; partition: number; offset: string }[], committed: { topic: string; partitions: { partition: number; offset: string }[] }[]): Promise<void> {
+    this.selector.clear();
+    const seekAt = new Map<string, number>(seeks.map((sk) => [`${sk.topic}\u0000${sk.partition}`, Number(sk.offset)]));
+    const committedAt = new Map<string, number>();
+    for (const t of committed) for (const p of t.partitions) if (p.offset !== '-1') committedAt.set(`${t.topic}\u0000${p.partition}`, Number(p.offset));
+    for (const topic of topics) {
+      const latest = (this.topicPolicy.get(topic) ?? resetPolicy(this.engine.config)) === 'latest';
+      for (const o of await this.admin.fetchTopicOffsets(topic)) {
+        const key = `${topic}\u0000${o.partition}`;
+        const start = seekAt.get(key) ?? committedAt.get(key) ?? Number(latest ? o.high : o.low);
+        this.selector.assign(topic, o.partition, start, Number(o.high));
+      }
+    }
+  }
+
+  /**
+   * Processes the buffered records the selector releases, lowest timestamp first, in slices of
+   * SLICE_RECORDS each handed to the flush like a batch of its own, so the event loop (flush timers,
+   * heartbeats) keeps turning while catching up and unflushed outputs stay small. When a group waits
+   * for a lagging partition, a timer comes back for it when its wait is over.
+   */
+  private drain(consumer: Consumer, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    const run = this.drainChain.then(async () => {
+      while (isRunning() && this.consumer === consumer) {
+        let processed = 0;
+        for (; processed < SLICE_RECORDS; processed++) {
+          const r = this.selector.next();
+          if (!r) break;
+          this.processOne(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value);
+          this.unflushedCommits.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: String(Number(r.offset) + 1) });
+        }
+        if (processed === 0) break;
+        // one slice may be processed while the flush before it is written, not more
+        if (this.flushing && ++this.batchesSinceFlush >= 2) await this.waitForFlush(heartbeat);
+        this.requestFlush();
+        if (this.writeError) throw this.writeError;
+        if (processed < SLICE_RECORDS) break;
+        await heartbeat();
+        await new Promise((r) => setImmediate(r));
+      }
+      this.scheduleEnforcement(consumer);
+    });
+    this.drainChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private scheduleEnforcement(consumer: Consumer): void {
+    const wait = this.selector.nextEnforcementIn();
+    if (wait === undefined || this.enforceTimer) return;
+    this.enforceTimer = setTimeout(() => {
+      this.enforceTimer = undefined;
+      if (this.consumer !== consumer) return;
+      this.drain(consumer, async () => undefined, () => true).catch(() => undefined);
+    }, wait + 1);
+    this.enforceTimer.unref();
   }
 
   /**
@@ -532,6 +601,8 @@ export class KsqlRuntime {
   private async stopConsumer(): Promise<void> {
     const c = this.consumer;
     this.consumer = undefined;
+    clearTimeout(this.enforceTimer);
+    this.enforceTimer = undefined;
     if (!c) return;
     await c.disconnect().catch((e: unknown) => this.log(`consumer disconnect: ${(e as Error).message}`));
     await this.inflight?.catch(() => undefined);
@@ -676,7 +747,7 @@ export class KsqlRuntime {
    */
   async caughtUp(): Promise<boolean> {
     await this.inflight?.catch(() => undefined);
-    if (this.flushing || this.hasUnflushed()) return false;
+    if (this.flushing || this.hasUnflushed() || this.selector.size > 0) return false;
     const processed = this.stats.processed;
     for (const topic of this.subscribed) {
       for (const [p, high] of await endOffsets(this.admin, topic)) {
@@ -818,4 +889,14 @@ export function latestPerTableKey(records: SinkRecord[], tableTopics: Set<string
     if (tableTopics.has(r.topic)) lastIndex.set(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`, i);
   });
   return records.filter((r, i) => !tableTopics.has(r.topic) || lastIndex.get(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`) === i);
+}
+
+/** The broker's reason a topic was not created (kafkajs keeps the error code's name per topic). */
+function topicErrorOf(error: unknown): string {
+  const e = error as Error & { errors?: { type?: string; message?: string }[]; type?: string };
+  const first = e.errors?.[0];
+  const type = first?.type ?? e.type;
+  if (type === 'INVALID_PARTITIONS') return 'INVALID_PARTITIONS: the broker refuses that many partitions for one topic (its per-topic partition limit)';
+  if (type === 'POLICY_VIOLATION') return 'POLICY_VIOLATION: the broker refuses more partitions in total (its partition limit)';
+  return type ? `${type}: ${first?.message ?? e.message}` : e.message;
 }
