@@ -3,7 +3,8 @@
  * all live in `<dataDir>/pinot.duckdb`, so one transaction covers rows and their offsets.
  *
  * Writes go through one connection, serialized by a promise chain (no interleaved transactions);
- * reads open a short-lived connection each, so queries see a committed snapshot.
+ * reads take one of a few reader connections, each statement its own transaction, so queries see a
+ * committed snapshot.
  *
  * Defence in depth behind the SQL translator (which emits only its own SQL): DuckDB runs with
  * `enable_external_access=false` (no file reads or writes from SQL, no extension loading, no ATTACH)
@@ -17,6 +18,16 @@ export type SqlParams = DuckDBValue[];
 
 /** How often an interrupted read is interrupted again until DuckDB gives up the statement. */
 const INTERRUPT_REPEAT_MS = 50;
+
+/** Reader connections; a read waits for a free one. */
+const READER_CONNECTIONS = 4;
+
+/**
+ * What DuckDB computes ahead of a streamed result's reader (its default, about 1 MB, counts only the
+ * 16 bytes per string a chunk holds, so with long strings it ran gigabytes ahead). A connection's own
+ * setting, so the readers are made before the configuration is locked.
+ */
+const STREAMING_BUFFER_SIZE = '32KB';
 
 /** A write transaction's handle: run statements inside the transaction. */
 export interface WriteTx {
@@ -51,7 +62,10 @@ export interface PinotDbLimits {
 export class PinotDb {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private readonly readers = new Set<DuckDBConnection>();
+  private readonly readers: DuckDBConnection[] = [];
+  private readonly idle: DuckDBConnection[] = [];
+  /** Reads waiting for a reader connection; `undefined` when the database closed meanwhile. */
+  private readonly waiting: ((connection: DuckDBConnection | undefined) => void)[] = [];
 
   private constructor(private readonly instance: DuckDBInstance, private readonly writer: DuckDBConnection, readonly file: string) {}
 
@@ -80,6 +94,12 @@ export class PinotDb {
         failed BIGINT NOT NULL DEFAULT 0, last_ingest_ms BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (table_name, topic, kafka_partition))`,
     );
     await db.writer.run(`CREATE SEQUENCE IF NOT EXISTS _pinot_data_seq START 1`);
+    for (let i = 0; i < READER_CONNECTIONS; i++) {
+      const reader = await instance.connect();
+      await reader.run(`SET streaming_buffer_size = '${STREAMING_BUFFER_SIZE}'`);
+      db.readers.push(reader);
+      db.idle.push(reader);
+    }
     await db.writer.run('SET lock_configuration = true');
     return db;
   }
@@ -110,15 +130,38 @@ export class PinotDb {
   }
 
   /**
-   * Runs a read-only statement on a fresh connection (a committed snapshot). When `signal` aborts, the
-   * statement is interrupted; DuckDB notices between chunks of rows, and an interrupt sent while the
-   * statement is still being handed to DuckDB is lost, so it is repeated until the statement ends.
+   * Runs a read-only statement on a reader connection (a committed snapshot). When `signal` aborts, the
+   * statement is interrupted; DuckDB notices between tasks, and an interrupt sent while the statement
+   * is still being handed to DuckDB is lost, so it is repeated until the statement ends.
    */
-  async read(sql: string, params?: SqlParams, signal?: AbortSignal): Promise<DuckDBResultReader> {
+  read(sql: string, params?: SqlParams, signal?: AbortSignal): Promise<DuckDBResultReader> {
+    return this.withReader(signal, (connection) => connection.runAndReadAll(sql, params));
+  }
+
+  /**
+   * Streams a read-only statement's rows to `onRows` a chunk (up to 2048 rows) at a time, as read()
+   * otherwise. DuckDB computes a chunk only when asked for it, so `onRows` throwing stops the statement.
+   */
+  readChunks(sql: string, onRows: (rows: DuckDBValue[][]) => void, signal?: AbortSignal): Promise<void> {
+    return this.withReader(signal, async (connection) => {
+      try {
+        const result = await connection.stream(sql);
+        for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          onRows(chunk.getRows());
+        }
+      } catch (error) {
+        // the next statement on the connection ends a result left half read (and its transaction)
+        await connection.run('SELECT 1').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private async withReader<T>(signal: AbortSignal | undefined, run: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('Pinot storage is closed');
     signal?.throwIfAborted();
-    const connection = await this.instance.connect();
-    this.readers.add(connection);
+    const connection = this.idle.pop() ?? await new Promise<DuckDBConnection | undefined>((resolve) => this.waiting.push(resolve));
+    if (connection === undefined) throw new Error('Pinot storage is closed');
     let repeat: NodeJS.Timeout | undefined;
     const interrupt = () => {
       connection.interrupt();
@@ -127,13 +170,20 @@ export class PinotDb {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       signal?.throwIfAborted();
-      return await connection.runAndReadAll(sql, params);
+      return await run(connection);
     } finally {
       signal?.removeEventListener('abort', interrupt);
       clearInterval(repeat);
-      this.readers.delete(connection);
-      connection.closeSync();
+      if (this.closed) connection.closeSync();
+      else this.release(connection);
     }
+  }
+
+  /** Gives a reader connection to the first read waiting for one, else back to the idle ones. */
+  private release(connection: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
   }
 
   /** Waits for pending writes, then closes the database file. */
@@ -141,6 +191,7 @@ export class PinotDb {
     if (this.closed) return;
     await this.chain.catch(() => undefined);
     this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
     for (const reader of this.readers) {
       try {
         reader.interrupt();
@@ -148,6 +199,7 @@ export class PinotDb {
         // already finished
       }
     }
+    for (const reader of this.idle.splice(0)) reader.closeSync();
     try {
       await this.writer.run('CHECKPOINT');
     } catch {

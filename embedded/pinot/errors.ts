@@ -27,6 +27,7 @@ export const QueryErrorCode = {
   EXECUTION_TIMEOUT: { code: 250, message: 'ExecutionTimeoutError' },
   BROKER_RESOURCE_MISSING: { code: 410, message: 'BrokerResourceMissingError' },
   INTERNAL: { code: 450, message: 'InternalError' },
+  QUERY_CANCELLATION: { code: 503, message: 'QueryCancellationError' },
   QUERY_VALIDATION: { code: 700, message: 'QueryValidationError' },
   UNKNOWN_COLUMN: { code: 710, message: 'UnknownColumnError' },
   QUERY_PLANNING: { code: 720, message: 'QueryPlanningError' },

@@ -33,10 +33,11 @@ export interface PinotOptions {
   storageLimits?: PinotDbLimits;
   /**
    * The broker's query timeout, ms (default 10 s, Pinot's pinot.broker.timeoutMs; a query's timeoutMs may
-   * lower it, not raise it), the longest string a query may build (default 16,384 characters) and how
-   * many queries run in DuckDB at once (default 2; the others wait their turn).
+   * lower it, not raise it), the longest string a query may build (default 16,384 characters), how
+   * many queries run in DuckDB at once (default 2; the others wait their turn) and the most bytes of
+   * rows a query may return (default 64 MiB).
    */
-  queryLimits?: { timeoutMs?: number; maxStringLength?: number; maxRunningQueries?: number };
+  queryLimits?: { timeoutMs?: number; maxStringLength?: number; maxRunningQueries?: number; maxResponseBytes?: number };
   /**
    * Kafka bootstrap list (`host:port,…`) used instead of every table's `stream.kafka.broker.list`, so
    * compose-style lists (kafka1:29092) reach the embedded cluster. Omitted: the table's own list.
@@ -119,6 +120,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       timeoutMs: options.queryLimits?.timeoutMs,
       maxStringLength: options.queryLimits?.maxStringLength,
       maxRunningQueries: options.queryLimits?.maxRunningQueries,
+      maxResponseBytes: options.queryLimits?.maxResponseBytes,
     });
     let ready = false;
     const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready, guard }));

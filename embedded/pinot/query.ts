@@ -2,7 +2,7 @@
  * The broker's query engine: SQL text → parse → translate → DuckDB → BrokerResponseNative.
  * Every failure becomes an entry of `exceptions` (the HTTP layer still answers 200, as Pinot does).
  */
-import { DuckDBBlobValue, DuckDBDecimalValue, DuckDBListValue, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBBlobValue, DuckDBDecimalValue, DuckDBListValue, type DuckDBValue } from '@duckdb/node-api';
 import type { TableEntry, TableManager } from './catalog.ts';
 import type { PinotDb } from './db.ts';
 import { quoteIdent } from './db.ts';
@@ -93,10 +93,13 @@ export interface QueryEngineOptions {
    * (Kafka's log files, ingestion) needs the others.
    */
   maxRunningQueries?: number;
+  /** The most a query's rows may take, bytes (about their size in the response); past it 503. Default 64 MiB. */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RUNNING_QUERIES = 2;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** First come, first served: at most `size` holders at once. */
 class Slots {
@@ -223,15 +226,15 @@ export class QueryEngine {
       return;
     }
 
-    const [reader, stats] = await this.readAll([translation.sql, translation.statsSql], started, timeoutMs);
-    const rows = reader.getRows().map((row) => row.map((value, i) => formatValue(value, translation.columnTypes[i]!)));
+    const [found, stats] = await this.readAll([translation.sql, translation.statsSql], started, timeoutMs, response.requestId);
+    const rows = found!.map((row) => row.map((value, i) => formatValue(value, translation.columnTypes[i]!)));
     response.resultTable = {
       dataSchema: { columnNames: translation.columnNames, columnDataTypes: translation.columnTypes.map(typeName) },
       rows,
     };
     response.numRowsResultSet = rows.length;
 
-    const [total, matched] = stats.getRows()[0]!.map((v) => Number(v)) as [number, number];
+    const [total, matched] = stats![0]!.map((v) => Number(v)) as [number, number];
     const runtime = entries.map((e) => this.options.runtimeInfo?.(e) ?? { consumingSegments: 1, freshnessMs: 0 });
     const segments = Math.max(1, runtime.reduce((n, r) => n + r.consumingSegments, 0));
     const consuming = entries.some((e) => e.config.type === 'REALTIME') ? segments : 0;
@@ -278,9 +281,11 @@ export class QueryEngine {
    * Runs the statements one after the other, each in a statement slot (one at a time, so a query holds
    * one of Node's worker threads), until `timeoutMs` after `started`. Then DuckDB is interrupted and the
    * query answers at once: 250, or 240 if it never got a slot. A slot is given back only when DuckDB
-   * has stopped (it notices an interrupt between tasks, up to a row group of work later).
+   * has stopped (it notices an interrupt between tasks, up to a row group of work later). Rows are read
+   * a chunk at a time; past the response size DuckDB is stopped and the query answers 503, as Pinot's
+   * server answers a response over maxServerResponseSizeBytes.
    */
-  private async readAll(statements: string[], started: number, timeoutMs: number) {
+  private async readAll(statements: string[], started: number, timeoutMs: number, requestId: string): Promise<DuckDBValue[][][]> {
     const abort = new AbortController();
     let scheduled = false;
     const timeoutError = () => (scheduled
@@ -294,14 +299,25 @@ export class QueryEngine {
         reject(error);
       }, Math.max(0, started + timeoutMs - Date.now()));
     });
+    const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    let bytes = 0;
+    const collect = (into: DuckDBValue[][]) => (rows: DuckDBValue[][]) => {
+      for (const row of rows) bytes += row.reduce<number>((n, value) => n + responseBytes(value), 2);
+      if (bytes > maxBytes) {
+        throw new QueryError('QUERY_CANCELLATION', `Serialized query response size ${bytes} exceeds threshold ${maxBytes} for requestId ${requestId} from broker ${this.options.brokerId}`);
+      }
+      into.push(...rows);
+    };
     const all = (async () => {
-      const readers: DuckDBResultReader[] = [];
+      const results: DuckDBValue[][][] = [];
       for (const sql of statements) {
         const release = await this.slots.acquire(abort.signal);
         scheduled = true;
-        readers.push(await this.db.read(sql, undefined, abort.signal).finally(release));
+        const rows: DuckDBValue[][] = [];
+        await this.db.readChunks(sql, collect(rows), abort.signal).finally(release);
+        results.push(rows);
       }
-      return readers;
+      return results;
     })();
     try {
       return await Promise.race([all, timedOut]);
@@ -315,6 +331,14 @@ export class QueryEngine {
       all.catch(() => undefined);
     }
   }
+}
+
+/** About the bytes a value takes in the JSON response. */
+function responseBytes(value: DuckDBValue): number {
+  if (typeof value === 'string') return value.length + 3;
+  if (value instanceof DuckDBListValue) return value.items.reduce<number>((n, v) => n + responseBytes(v), 2);
+  if (value instanceof DuckDBBlobValue) return 2 * value.bytes.length + 3;
+  return 8;
 }
 
 /** How DuckDB reports the error() a refused string raises. */

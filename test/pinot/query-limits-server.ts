@@ -3,7 +3,7 @@
  * from outside and kill it if a query runs away: DuckDB limited as in the stack (128 MB, 1 thread),
  * `pageview_country` with 70 countries, and `events` with `--rows` generated rows for long scans.
  *
- *   node --import tsx test/pinot/query-limits-server.ts --rows 300000 --timeout-ms 3000
+ *   node --import tsx test/pinot/query-limits-server.ts --rows 300000 --timeout-ms 3000 --max-response-bytes 16777216
  *
  * Prints `READY <brokerUrl> <controllerUrl>` once both tables answer.
  */
@@ -12,7 +12,7 @@ import { startPinot } from '../../embedded/pinot/index.ts';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
 import { eventsSchema, feed, http, realtimeTable } from './helpers.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '0' }, 'timeout-ms': { type: 'string' }, 'max-string-length': { type: 'string' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '0' }, 'timeout-ms': { type: 'string' }, 'max-string-length': { type: 'string' }, 'max-response-bytes': { type: 'string' } } });
 const numberArg = (text: string | undefined) => (text === undefined ? undefined : Number(text));
 
 const pinot = await startPinot({
@@ -22,7 +22,11 @@ const pinot = await startPinot({
   retryMs: 60_000,
   log: () => {},
   storageLimits: { memoryLimitMb: 128, threads: 1 },
-  queryLimits: { timeoutMs: numberArg(values['timeout-ms']), maxStringLength: numberArg(values['max-string-length']) },
+  queryLimits: {
+    timeoutMs: numberArg(values['timeout-ms']),
+    maxStringLength: numberArg(values['max-string-length']),
+    maxResponseBytes: numberArg(values['max-response-bytes']),
+  },
 });
 const c = pinot.controllerUrl;
 await http('POST', `${c}/schemas`, readPinotSchema('pageview_country'));

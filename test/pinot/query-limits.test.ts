@@ -14,6 +14,7 @@ import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir
 
 const SERVER_SCRIPT = path.join('test', 'pinot', 'query-limits-server.ts');
 const BROKER_TIMEOUT_MS = 3000;
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 const MAX_STRING_LENGTH = 16_384;
 /** A scan that takes about 12 s on 300,000 rows (2 cores): far past the broker's timeout. */
 const HEAVY = "SELECT count(*) FROM events WHERE regexp_like(lpad(id, 4000, 'ab'), '(a|b)*c$')";
@@ -24,7 +25,7 @@ let server: Child & { match: RegExpExecArray };
 let broker: string;
 
 beforeAll(async () => {
-  server = await startNodeScript(SERVER_SCRIPT, ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS)], /READY (\S+) (\S+)/, 60_000);
+  server = await startNodeScript(SERVER_SCRIPT, ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS), '--max-response-bytes', String(MAX_RESPONSE_BYTES)], /READY (\S+) (\S+)/, 60_000);
   broker = server.match[1]!;
 });
 afterAll(async () => {
@@ -135,6 +136,20 @@ describe('string-building functions', () => {
     expect(await rows(`SELECT length(lpad(country, ${MAX_STRING_LENGTH}, 'xy')) ${where}`)).toEqual([[MAX_STRING_LENGTH]]);
     expect(await rows(`SELECT lpad(country, 11, '.') AS c, count(*) FROM pageview_country WHERE country IN ('Country 1', 'Country 2') GROUP BY lpad(country, 11, '.') ORDER BY c`))
       .toEqual([['..Country 1', 1], ['..Country 2', 1]]);
+  });
+});
+
+describe('the response', () => {
+  it('stops past the maximum of bytes with 503, as Pinot stops a response over maxServerResponseSizeBytes', async () => {
+    // 300,000 rows of 16,000 characters: 4.8 GB, were it read whole (or DuckDB let run ahead of the reader)
+    const { result, baseMb, peakMb } = await watchRss(() => sql("SELECT lpad(id, 16000, 'x') FROM events LIMIT 300000"));
+    expect(errorCodes(result)).toEqual([503]);
+    expect(result.body.exceptions[0].message)
+      .toMatch(new RegExp(`^QueryCancellationError: Serialized query response size \\d+ exceeds threshold ${MAX_RESPONSE_BYTES} for requestId \\d+ from broker Broker_`));
+    expect(result.ms).toBeLessThan(BROKER_TIMEOUT_MS);
+    expect(peakMb - baseMb).toBeLessThan(300);
+    // a response within the bound is whole
+    expect((await sql("SELECT lpad(id, 1000, 'x') FROM events LIMIT 1000")).body.resultTable.rows).toHaveLength(1000);
   });
 });
 
