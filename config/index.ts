@@ -104,6 +104,13 @@ export interface AppConfig {
     queryTimeoutMs: number;
     /** The longest string lpad, rpad, repeat, concat, replace … may build, characters (PINOT_MAX_STRING_LENGTH); past it 245. */
     maxStringLength: number;
+    /**
+     * Queries running in DuckDB at once (PINOT_MAX_RUNNING_QUERIES); the others wait their turn, 240 if
+     * still waiting at their timeout. Each holds one of Node's 4 libuv threads, which Kafka's files need too.
+     */
+    maxRunningQueries: number;
+    /** The most bytes of rows a query may return (PINOT_MAX_RESPONSE_MB, in MiB); past it 503. */
+    maxResponseBytes: number;
   };
   /** Memory of the embedded stack's parts (docker mode sizes its containers in docker-compose.yml). */
   memory: {
@@ -226,6 +233,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pinot: {
       queryTimeoutMs: envInt(env, 'PINOT_QUERY_TIMEOUT_MS', 10_000, 1, 3_600_000),
       maxStringLength: envInt(env, 'PINOT_MAX_STRING_LENGTH', 16_384, 1, 100_000_000),
+      maxRunningQueries: envInt(env, 'PINOT_MAX_RUNNING_QUERIES', 2, 1, 64),
+      maxResponseBytes: envInt(env, 'PINOT_MAX_RESPONSE_MB', 64, 1, 65_536) * 1024 * 1024,
     },
     memory: {
       pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),

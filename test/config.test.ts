@@ -105,8 +105,9 @@ describe('config overrides', () => {
     expect(loadConfig({}).supervisor).toEqual({ backoffMs: 500, maxBackoffMs: 30_000, stableMs: 60_000, startTimeoutMs: 120_000, hangMs: 30_000 });
     expect(loadConfig({ SUPERVISOR_BACKOFF_MS: '100', SUPERVISOR_MAX_BACKOFF_MS: '2000', SUPERVISOR_STABLE_MS: '0', SUPERVISOR_START_TIMEOUT_MS: '5000', SUPERVISOR_HANG_MS: '0' }).supervisor)
       .toEqual({ backoffMs: 100, maxBackoffMs: 2000, stableMs: 0, startTimeoutMs: 5000, hangMs: 0 });
-    expect(loadConfig({}).pinot).toEqual({ queryTimeoutMs: 10_000, maxStringLength: 16_384 });
-    expect(loadConfig({ PINOT_QUERY_TIMEOUT_MS: '2500', PINOT_MAX_STRING_LENGTH: '1000' }).pinot).toEqual({ queryTimeoutMs: 2500, maxStringLength: 1000 });
+    expect(loadConfig({}).pinot).toEqual({ queryTimeoutMs: 10_000, maxStringLength: 16_384, maxRunningQueries: 2, maxResponseBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ PINOT_QUERY_TIMEOUT_MS: '2500', PINOT_MAX_STRING_LENGTH: '1000', PINOT_MAX_RUNNING_QUERIES: '3', PINOT_MAX_RESPONSE_MB: '8' }).pinot)
+      .toEqual({ queryTimeoutMs: 2500, maxStringLength: 1000, maxRunningQueries: 3, maxResponseBytes: 8 * 1024 * 1024 });
     expect(() => loadConfig({ PINOT_QUERY_TIMEOUT_MS: '0' })).toThrow(/PINOT_QUERY_TIMEOUT_MS/);
   });
 

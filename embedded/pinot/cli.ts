@@ -99,7 +99,12 @@ async function main(): Promise<void> {
   try {
     pinot = await startPinot({
       controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins,
-      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength },
+      queryLimits: {
+        timeoutMs: config.pinot.queryTimeoutMs,
+        maxStringLength: config.pinot.maxStringLength,
+        maxRunningQueries: config.pinot.maxRunningQueries,
+        maxResponseBytes: config.pinot.maxResponseBytes,
+      },
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
