@@ -8,12 +8,13 @@ import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
 import type { SinkRecord, SourceRecord, TopicSpec } from './io.ts';
 import { Metastore, type DataSource, type MetastoreSnapshot, type QueryInfo } from './metastore.ts';
+import { sourceDecoder } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
 import { buildPipeline, type QueryPipeline, type ViewRow } from './plan/physical.ts';
 import { MemoryStateBackend, type StateBackend } from './state/store.ts';
-import { schemaToString, typeEquals, typeToString, T, type LogicalSchema } from './types.ts';
+import { schemaToString, typeEquals, typeToString, T, type LogicalSchema, type SqlType } from './types.ts';
 
 export interface EngineOptions {
   /** engine properties, e.g. ksql.output.topic.name.prefix */
@@ -482,6 +483,12 @@ export class KsqlEngine {
       if (e instanceof KsqlError) e.statementText ??= st.text;
       throw e;
     }
+    // SELECT * of a windowed table shows the window bounds right after the key, as ksqlDB's pull queries do
+    const projection: { name: string; type: SqlType; keyIndex?: number }[] = [...aq.projection];
+    if (src.windowType && q.select.some((item) => item.kind === 'star')) {
+      const afterKey = projection.reduce((at, p, i) => (p.keyIndex !== undefined ? i + 1 : at), 0);
+      projection.splice(afterKey, 0, { name: 'WINDOWSTART', type: T.BIGINT }, { name: 'WINDOWEND', type: T.BIGINT });
+    }
     const view = this.state.open<ViewRow>(`${writer}-view`);
     let count = 0;
     for (const [, v] of view.entries()) {
@@ -494,12 +501,13 @@ export class KsqlEngine {
       }
       if (aq.where && aq.where.eval(row) !== true) continue;
       const byName = new Map(aq.values.map((x) => [x.name, x.expr]));
-      const values = aq.projection.map((p) => {
+      const values = projection.map((p) => {
         if (p.keyIndex !== undefined) {
           const keyCol = src.schema.key[p.keyIndex];
           return keyCol ? (row[keyCol.name] ?? null) : null;
         }
-        return byName.get(p.name)?.eval(row) ?? null;
+        const expr = byName.get(p.name);
+        return expr ? (expr.eval(row) ?? null) : (row[p.name] ?? null);
       });
       onRow({ values, tombstone: false, timestamp: v.ts, window: v.window });
       count++;
@@ -507,7 +515,7 @@ export class KsqlEngine {
     onDone?.();
     return {
       id: `pull_${src.name}`,
-      columns: aq.projection.map((p) => ({ name: p.name, type: typeToString(p.type) })),
+      columns: projection.map((p) => ({ name: p.name, type: typeToString(p.type) })),
       feed: () => undefined,
       close: () => undefined,
       done: true,
@@ -521,6 +529,26 @@ export class KsqlEngine {
     for (const r of this.running.values()) for (const i of r.pipeline.inputs) s.add(i.topic);
     for (const t of this.transients.values()) for (const i of t.pipeline.inputs) s.add(i.topic);
     return [...s];
+  }
+
+  /** per topic: the timestamp extractor records of it are selected by (see recordTime), for `commands.length` */
+  private extractors = { version: -1, byTopic: new Map<string, ((rec: SourceRecord) => number) | null>() };
+
+  /**
+   * The timestamp a query's extractor gives a record of its topic: the TIMESTAMP column of the source
+   * over the topic that declares one, else the record's own. The runtime orders the records of
+   * co-partitioned inputs by it (Kafka Streams' timestamp-based record selection).
+   */
+  recordTime(rec: SourceRecord): number {
+    if (this.extractors.version !== this.commands.length) this.extractors = { version: this.commands.length, byTopic: new Map() };
+    let extract = this.extractors.byTopic.get(rec.topic);
+    if (extract === undefined) {
+      const src = [...this.metastore.sources.values()].find((s) => s.topic === rec.topic && s.timestampColumn);
+      const decode = src ? sourceDecoder(src, '', () => undefined) : undefined;
+      extract = decode ? (r) => decode(r)?.ts ?? r.timestamp : null;
+      this.extractors.byTopic.set(rec.topic, extract);
+    }
+    return extract ? extract(rec) : rec.timestamp;
   }
 
   /** Runs one source record through every query that reads its topic; returns what they produced. */

@@ -152,5 +152,7 @@ function keyColumnsOf(runtime: KsqlRuntime, sql: string): Set<string> {
   if (!m) return new Set();
   const name = m[1]!.startsWith('`') ? m[1]!.slice(1, -1) : m[1]!.toUpperCase();
   const src = runtime.engine.metastore.get(name);
-  return new Set(src?.schema.key.map((c) => c.name) ?? []);
+  const keys = src?.schema.key.map((c) => c.name) ?? [];
+  // a windowed table's key includes its window bounds
+  return new Set(src?.windowType ? [...keys, 'WINDOWSTART', 'WINDOWEND'] : keys);
 }
