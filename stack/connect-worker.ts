@@ -34,7 +34,7 @@ export function connectPart(options: ConnectWorkerOptions): PartSpec<ConnectInfo
 export function serveConnect(): void {
   servePart<ConnectOptions, ConnectInfo>(async (options) => {
     const { startConnect } = await import('../embedded/connect/index.ts');
-    // as before it had a thread: the stack keeps Connect's event lines off the console
+    // its event lines stay off the stack's console; the supervisor logs deaths and restarts
     const connect = await startConnect(options);
     return { info: { url: connect.url, port: connect.port }, stop: () => connect.stop() };
   });

@@ -99,12 +99,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     const { allowedHosts, allowedOrigins } = config.http;
 
     // Parts on threads of their own, each with its own heap limit, started again when one dies; each
-    // change refreshes the dashboard's health strip.
+    // change refreshes the dashboard's health strip (a poll already running may predate the change: then
+    // one more after it).
     let dashboardRef: DashboardHandle | undefined;
     const supervisor = createSupervisor({
       policy: config.supervisor,
       log,
-      onChange: () => void dashboardRef?.pollNow(),
+      onChange: () => void dashboardRef?.pollNow().then(() => dashboardRef?.pollNow()),
     });
     // Connect's and ksqlDB's threads start at once (each loads its own modules); a failed start stops the other.
     // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per

@@ -43,9 +43,10 @@ export function ksqldbPart(options: KsqlDbWorkerOptions): PartSpec<KsqlDbInfo> {
 
 /** The thread's side (ksqldb-worker-entry.mjs): the server modules load here, never on the main thread. */
 export function serveKsqlDb(): void {
-  servePart<KsqlDbOptions, KsqlDbInfo>(async (options, log) => {
+  servePart<KsqlDbOptions, KsqlDbInfo>(async (options) => {
     const { startKsqlDb } = await import('../embedded/ksqldb/index.ts');
-    const handle = await startKsqlDb({ ...options, log });
+    // its event lines stay off the stack's console; the supervisor logs deaths and restarts
+    const handle = await startKsqlDb(options);
     return { info: { url: handle.url, port: handle.port }, stop: () => handle.stop() };
   });
 }
