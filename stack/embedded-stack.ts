@@ -141,7 +141,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       host: config.bindHost,
       dataDir: path.join(dataDir, 'pinot'),
       storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-      queryLimits: { timeoutMs: config.pinot.queryTimeoutMs, maxStringLength: config.pinot.maxStringLength },
+      queryLimits: {
+        timeoutMs: config.pinot.queryTimeoutMs,
+        maxStringLength: config.pinot.maxStringLength,
+        maxRunningQueries: config.pinot.maxRunningQueries,
+        maxResponseBytes: config.pinot.maxResponseBytes,
+      },
       kafkaBootstrap: bootstrapServers,
       allowedHosts,
       allowedOrigins,
