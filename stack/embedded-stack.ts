@@ -2,7 +2,8 @@
  * The embedded stack in one process: MySQL (found or private), a 3-broker Kafka cluster, Kafka
  * Connect, ksqlDB, Pinot and the dashboard, then the bootstrap (through public APIs only, exactly as
  * in docker mode), then optionally the producers. Everything keeps its state under `dataDir`, so a
- * restart resumes where the last run stopped.
+ * restart resumes where the last run stopped. Connect and ksqlDB run on threads of their own, each with
+ * its own heap limit, under a supervisor that starts a part again when its thread dies (supervisor.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
