@@ -8,6 +8,7 @@ import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
 import type { SinkRecord, SourceRecord, TopicSpec } from './io.ts';
 import { Metastore, type DataSource, type MetastoreSnapshot, type QueryInfo } from './metastore.ts';
+import { sourceDecoder } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
@@ -528,6 +529,26 @@ export class KsqlEngine {
     for (const r of this.running.values()) for (const i of r.pipeline.inputs) s.add(i.topic);
     for (const t of this.transients.values()) for (const i of t.pipeline.inputs) s.add(i.topic);
     return [...s];
+  }
+
+  /** per topic: the timestamp extractor records of it are selected by (see recordTime), for `commands.length` */
+  private extractors = { version: -1, byTopic: new Map<string, ((rec: SourceRecord) => number) | null>() };
+
+  /**
+   * The timestamp a query's extractor gives a record of its topic: the TIMESTAMP column of the source
+   * over the topic that declares one, else the record's own. The runtime orders the records of
+   * co-partitioned inputs by it (Kafka Streams' timestamp-based record selection).
+   */
+  recordTime(rec: SourceRecord): number {
+    if (this.extractors.version !== this.commands.length) this.extractors = { version: this.commands.length, byTopic: new Map() };
+    let extract = this.extractors.byTopic.get(rec.topic);
+    if (extract === undefined) {
+      const src = [...this.metastore.sources.values()].find((s) => s.topic === rec.topic && s.timestampColumn);
+      const decode = src ? sourceDecoder(src, '', () => undefined) : undefined;
+      extract = decode ? (r) => decode(r)?.ts ?? r.timestamp : null;
+      this.extractors.byTopic.set(rec.topic, extract);
+    }
+    return extract ? extract(rec) : rec.timestamp;
   }
 
   /** Runs one source record through every query that reads its topic; returns what they produced. */

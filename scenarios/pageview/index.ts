@@ -12,7 +12,7 @@ import { renderedStatements } from '../../ksql/statements.ts';
 import { pinotTables } from '../../pinot/tables.ts';
 import { producePageViews, produceSessions, produceUsers } from '../../producers/index.ts';
 import { ensureUsersTable, mysqlTarget } from '../../producers/sinks/mysql-users.ts';
-import { topicEndOffset } from '../topic-offsets.ts';
+import { ksqlConsumedToEnd, topicEndOffset } from '../topic-offsets.ts';
 import type { Scenario, ScenarioConnector, ScenarioProduceContext, ScenarioTargets } from '../scenario.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,7 +46,27 @@ async function usersInTable(url: string, config: AppConfig): Promise<number> {
   }
 }
 
-/** Users first, and only once they reached topic3 do page views start (a page view needs its user in the table). */
+/** How long page views wait for ksqlDB to read the users through (no ksqlDB or no statements: they start anyway). */
+const CLEANED_USERS_WAIT_MS = 120_000;
+
+/**
+ * Waits until `target` users are on topic3 and ksqlDB has read topic3 and topic4 to their ends, so
+ * they are in CLEANED_USERS and in the join's table (at most `waitMs` for the second part).
+ */
+export async function waitForUsersInJoin(brokers: string[], config: AppConfig, target: number, signal: AbortSignal, waitMs = CLEANED_USERS_WAIT_MS): Promise<void> {
+  const pause = () => new Promise((r) => setTimeout(r, 250));
+  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users)) < target) await pause();
+  const deadline = Date.now() + waitMs;
+  const read = [config.topics.users, config.topics.cleanedUsers];
+  while (!signal.aborted && Date.now() < deadline && !(await ksqlConsumedToEnd(brokers, read))) await pause();
+}
+
+/**
+ * Users first, and page views only once the users are in the join's table: through topic3 (the JDBC
+ * source), then read by ksqlDB's CLEANED_USERS query into topic4 and by the join from topic4. A page
+ * view whose user is not in the table yet finds no match and is dropped, as in ksqlDB; topic3 alone
+ * is not enough, since CLEANED_USERS and the join lag it by a commit or two.
+ */
 async function produce(context: ScenarioProduceContext): Promise<void> {
   const { config, targets, signal } = context;
   const have = await usersInTable(targets.mysqlUrl, config);
@@ -56,7 +76,7 @@ async function produce(context: ScenarioProduceContext): Promise<void> {
   const target = await usersInTable(targets.mysqlUrl, config);
   context.progress('users', target);
   const brokers = targets.kafkaBootstrap;
-  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users)) < target) await new Promise((r) => setTimeout(r, 500));
+  await waitForUsersInJoin(brokers, config, target, signal);
   if (signal.aborted) return;
   const common = { count: 0, rate: context.rate, url: targets.mysqlUrl, database: config.mysql.database, brokers, config, signal, createTopics: false };
   await Promise.all([

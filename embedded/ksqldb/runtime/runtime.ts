@@ -28,6 +28,7 @@ import { stringifyJson } from '../expr/long.ts';
 import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
+import { RecordSelector, type BufferedRecord } from './record-selection.ts';
 import { RecordWriter, type OutgoingRecord } from './record-writer.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
 
@@ -181,6 +182,8 @@ export class KsqlRuntime {
   private unflushedCommits = new Map<string, { topic: string; partition: number; offset: string }>();
   /** commits offsets for the current consumer (throttled) */
   private commitWritten: (offsets: { topic: string; partition: number; offset: string }[]) => void = () => undefined;
+  /** written offsets not committed to the group yet (kept across consumer restarts) */
+  private readonly pendingCommits = new Map<string, { topic: string; partition: number; offset: string }>();
   private inflight: Promise<void> | undefined;
   private flushChain: Promise<void> = Promise.resolve();
   private readonly commitIntervalMs: number;
@@ -200,6 +203,11 @@ export class KsqlRuntime {
   private consumerError: Error | undefined;
   /** where to start partitions on the next consumer start (restored marker, 'latest' topics) */
   private seeks: { topic: string; partition: number; offset: string }[] = [];
+  /** fetched records waiting to be processed in timestamp order (see record-selection.ts) */
+  private selector: RecordSelector;
+  /** drains of the selector, one at a time (from the consumer's batches and the enforcement timer) */
+  private drainChain: Promise<void> = Promise.resolve();
+  private enforceTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.kafka = opts.kafka;
@@ -223,6 +231,11 @@ export class KsqlRuntime {
       throw new Error(`ksql.streams.commit.interval.ms must be a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.commit.interval.ms']}"`);
     }
     this.commitIntervalMs = interval;
+    const idle = Number(this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms'] ?? 0);
+    if (!Number.isInteger(idle) || idle < -1) {
+      throw new Error(`ksql.streams.max.task.idle.ms must be -1 or a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms']}"`);
+    }
+    this.selector = new RecordSelector(idle);
   }
 
   /** Connects, creates the internal topics, replays commands, restores state and starts consuming. */
@@ -448,6 +461,7 @@ export class KsqlRuntime {
         this.positions.set(`${t.topic}\u0000${partition}`, Number(high));
       }
     }
+    await this.assignSelector(wanted, seeks, committed);
     const consumer = this.kafka.consumer({
       groupId: this.topics.group,
       allowAutoTopicCreation: false,
@@ -462,12 +476,20 @@ export class KsqlRuntime {
       this.consumerError = e.payload.error;
       this.log(`consumer crashed: ${e.payload.error.message}`);
     });
+    // A fetch of control records only (transaction markers) reaches no eachBatch: its end still moves
+    // the partition's position, so a group does not wait for records that will never be handed out.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      this.selector.advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1, Number(payload.highWatermark));
+      if (this.selector.size > 0 && this.consumer === consumer) this.drain(consumer, async () => undefined, () => true).catch(() => undefined);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: wanted, fromBeginning: true });
     // Offsets are committed by hand once the outputs and changelog covering them are written (at most
     // every 500 ms). Batches are flushed together (requestFlush): the next batch is processed while a
     // flush is written (the flush chain keeps writes in order), and at most one batch waits behind it.
-    const commits = new Map<string, { topic: string; partition: number; offset: string }>();
+    // Commits not made yet outlive the consumer: the next one makes them (tools read the group's
+    // offsets to tell whether the queries have read their inputs, see scenarios/topic-offsets.ts).
+    const commits = this.pendingCommits;
     let lastCommit = 0;
     let timer: NodeJS.Timeout | undefined;
     const commitNow = (): void => {
@@ -476,10 +498,15 @@ export class KsqlRuntime {
       lastCommit = Date.now();
       const batch = [...commits.values()];
       commits.clear();
-      consumer.commitOffsets(batch).catch((e: unknown) => this.log(`offset commit failed: ${(e as Error).message}`));
+      consumer.commitOffsets(batch).catch((e: unknown) => {
+        this.log(`offset commit failed: ${(e as Error).message}`);
+        for (const o of batch) if (!commits.has(`${o.topic}\u0000${o.partition}`)) commits.set(`${o.topic}\u0000${o.partition}`, o);
+        this.commitWritten([]);
+      });
     };
     this.commitWritten = (offsets) => {
       for (const o of offsets) commits.set(`${o.topic}\u0000${o.partition}`, o);
+      if (commits.size === 0) return;
       const wait = lastCommit + 500 - Date.now();
       if (wait <= 0) commitNow();
       else if (!timer) (timer = setTimeout(commitNow, wait)).unref();
@@ -488,33 +515,80 @@ export class KsqlRuntime {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning }) => {
         const { topic, partition, messages } = batch;
-        // A long batch (catching up) is taken in slices, each handed to the flush like a batch of its
-        // own, so the event loop (flush timers, heartbeats) keeps turning and unflushed outputs stay small.
-        for (let i = 0; i < messages.length && isRunning() && !isStale();) {
-          const sliceEnd = Math.min(messages.length, i + SLICE_RECORDS);
-          let last: string | undefined;
-          for (; i < sliceEnd && isRunning() && !isStale(); i++) {
-            const m = messages[i]!;
-            this.processOne(topic, partition, m.offset, m.timestamp, m.key, m.value);
-            last = m.offset;
-          }
-          if (last === undefined) return;
-          this.unflushedCommits.set(`${topic}\u0000${partition}`, { topic, partition, offset: String(Number(last) + 1) });
-          resolveOffset(last);
-          // one slice may be processed while the flush before it is written, not more
-          if (this.flushing && ++this.batchesSinceFlush >= 2) await this.waitForFlush(heartbeat);
-          this.requestFlush();
-          if (this.writeError) throw this.writeError;
-          if (i < messages.length) {
-            await heartbeat();
-            await new Promise((r) => setImmediate(r));
-          }
-        }
+        if (messages.length === 0) return;
+        const records: BufferedRecord[] = messages.map((m) => ({
+          topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value,
+          time: this.engine.recordTime({ topic, partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value }),
+        }));
+        this.selector.add(topic, partition, records, Number(batch.highWatermark));
+        this.selector.advance(topic, partition, Number(batch.lastOffset()) + 1, Number(batch.highWatermark));
+        // buffered: the consumer fetches on; the group commit follows what was processed and flushed
+        resolveOffset(messages[messages.length - 1]!.offset);
+        await this.drain(consumer, heartbeat, isRunning);
       },
     });
     for (const sk of seeks) consumer.seek(sk);
+    this.commitWritten([]);
+  }
+
+  /** The selector starts over with the partitions of `topics`: where each starts (seek, committed offset, reset policy) and ends. */
+  private async assignSelector(topics: string[], seeks: { topic: string; partition: number; offset: string }[], committed: { topic: string; partitions: { partition: number; offset: string }[] }[]): Promise<void> {
+    this.selector.clear();
+    const seekAt = new Map<string, number>(seeks.map((sk) => [`${sk.topic}\u0000${sk.partition}`, Number(sk.offset)]));
+    const committedAt = new Map<string, number>();
+    for (const t of committed) for (const p of t.partitions) if (p.offset !== '-1') committedAt.set(`${t.topic}\u0000${p.partition}`, Number(p.offset));
+    for (const topic of topics) {
+      const latest = (this.topicPolicy.get(topic) ?? resetPolicy(this.engine.config)) === 'latest';
+      for (const o of await this.admin.fetchTopicOffsets(topic)) {
+        const key = `${topic}\u0000${o.partition}`;
+        const start = seekAt.get(key) ?? committedAt.get(key) ?? Number(latest ? o.high : o.low);
+        this.selector.assign(topic, o.partition, start, Number(o.high));
+      }
+    }
+  }
+
+  /**
+   * Processes the buffered records the selector releases, lowest timestamp first, in slices of
+   * SLICE_RECORDS each handed to the flush like a batch of its own, so the event loop (flush timers,
+   * heartbeats) keeps turning while catching up and unflushed outputs stay small. When a group waits
+   * for a lagging partition, a timer comes back for it when its wait is over.
+   */
+  private drain(consumer: Consumer, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    const run = this.drainChain.then(async () => {
+      while (isRunning() && this.consumer === consumer) {
+        let processed = 0;
+        for (; processed < SLICE_RECORDS; processed++) {
+          const r = this.selector.next();
+          if (!r) break;
+          this.processOne(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value);
+          this.unflushedCommits.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: String(Number(r.offset) + 1) });
+        }
+        if (processed === 0) break;
+        // one slice may be processed while the flush before it is written, not more
+        if (this.flushing && ++this.batchesSinceFlush >= 2) await this.waitForFlush(heartbeat);
+        this.requestFlush();
+        if (this.writeError) throw this.writeError;
+        if (processed < SLICE_RECORDS) break;
+        await heartbeat();
+        await new Promise((r) => setImmediate(r));
+      }
+      this.scheduleEnforcement(consumer);
+    });
+    this.drainChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private scheduleEnforcement(consumer: Consumer): void {
+    const wait = this.selector.nextEnforcementIn();
+    if (wait === undefined || this.enforceTimer) return;
+    this.enforceTimer = setTimeout(() => {
+      this.enforceTimer = undefined;
+      if (this.consumer !== consumer) return;
+      this.drain(consumer, async () => undefined, () => true).catch(() => undefined);
+    }, wait + 1);
+    this.enforceTimer.unref();
   }
 
   /**
@@ -544,6 +618,8 @@ export class KsqlRuntime {
   private async stopConsumer(): Promise<void> {
     const c = this.consumer;
     this.consumer = undefined;
+    clearTimeout(this.enforceTimer);
+    this.enforceTimer = undefined;
     if (!c) return;
     await c.disconnect().catch((e: unknown) => this.log(`consumer disconnect: ${(e as Error).message}`));
     await this.inflight?.catch(() => undefined);
@@ -606,7 +682,6 @@ export class KsqlRuntime {
     this.changes = new Map<string, Map<string, StateChange>>();
     const commits = [...this.unflushedCommits.values()];
     this.unflushedCommits.clear();
-    const commitWritten = this.commitWritten;
     const produced = outs.length;
     const outputs: OutgoingRecord[] = outs;
     const now = Date.now();
@@ -638,7 +713,7 @@ export class KsqlRuntime {
         this.stats.produced += produced;
         await this.writer.write(msgs);
         this.stats.batches++;
-        if (commits.length) commitWritten(commits);
+        if (commits.length) this.commitWritten(commits);
       } catch (e) {
         // later markers must not cover this state: stop writing (a restart resumes from the changelog)
         this.writeError = e as Error;
@@ -688,7 +763,7 @@ export class KsqlRuntime {
    */
   async caughtUp(): Promise<boolean> {
     await this.inflight?.catch(() => undefined);
-    if (this.flushing || this.hasUnflushed()) return false;
+    if (this.flushing || this.hasUnflushed() || this.selector.size > 0) return false;
     const processed = this.stats.processed;
     for (const topic of this.subscribed) {
       for (const [p, high] of await endOffsets(this.admin, topic)) {
