@@ -348,6 +348,8 @@ const STRING_LIMIT_ERROR = `Invalid Input Error: ${STRING_LIMIT_MARK}`;
 function duckDbError(error: unknown): QueryError {
   const message = errorMessage(error);
   if (message.startsWith(STRING_LIMIT_ERROR)) return new QueryError('SERVER_RESOURCE_LIMIT_EXCEEDED', message.slice(STRING_LIMIT_ERROR.length));
+  // past DuckDB's memory_limit: Pinot's accountant ends a query that takes too much memory with 245
+  if (message.startsWith('Out of Memory Error:')) return new QueryError('SERVER_RESOURCE_LIMIT_EXCEEDED', message.split('\n')[0]);
   if (/must appear in the GROUP BY clause|must be an aggregate/i.test(message)) return new QueryError('SQL_PARSING', message);
   return new QueryError('QUERY_EXECUTION', message);
 }

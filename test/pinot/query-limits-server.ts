@@ -3,7 +3,7 @@
  * from outside and kill it if a query runs away: DuckDB limited as in the stack (128 MB, 1 thread),
  * `pageview_country` with 70 countries, and `events` with `--rows` generated rows for long scans.
  *
- *   node --import tsx test/pinot/query-limits-server.ts --rows 300000 --timeout-ms 3000 --max-response-bytes 16777216
+ *   node --import tsx test/pinot/query-limits-server.ts --rows 300000 --timeout-ms 3000 --max-response-bytes 4194304
  *
  * Prints `READY <brokerUrl> <controllerUrl>` once both tables answer.
  */

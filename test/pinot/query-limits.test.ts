@@ -14,7 +14,7 @@ import { eventsSchema, feed, http, query, realtimeTable, startTestPinot, tempDir
 
 const SERVER_SCRIPT = path.join('test', 'pinot', 'query-limits-server.ts');
 const BROKER_TIMEOUT_MS = 3000;
-const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_STRING_LENGTH = 16_384;
 /** A scan that takes about 12 s on 300,000 rows (2 cores): far past the broker's timeout. */
 const HEAVY = "SELECT count(*) FROM events WHERE regexp_like(lpad(id, 4000, 'ab'), '(a|b)*c$')";
@@ -263,6 +263,27 @@ describe('queries running at once', () => {
       const codes = (await Promise.all(heavy)).map((r) => r.exceptions.map((e: { errorCode: number }) => e.errorCode)).flat().sort();
       expect(codes).toEqual([240, 240, 250, 250]);
       expect(Math.max(...reads)).toBeLessThan(500);
+    } finally {
+      await pinot.stop();
+    }
+  });
+});
+
+describe("DuckDB's memory limit", () => {
+  it('ends a query past it with 245, as Pinot ends a query that takes too much memory, and the next query runs', async () => {
+    const pinot = await startTestPinot({ storageLimits: { memoryLimitMb: 64, threads: 1 }, queryLimits: { timeoutMs: 30_000 } });
+    try {
+      await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('events'));
+      await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('events', 'events'));
+      const table = pinot.services.tables.find('events')[0]!.dataTable;
+      await pinot.services.db.write((tx) => tx.run(`INSERT INTO "${table}" (id, views, ts) SELECT 'e' || i, i, i FROM range(50000) r(i)`));
+      // 50,000 strings of 4,000 characters to sort or to tell apart: 200 MB in a 64 MB buffer
+      for (const text of ["SELECT lpad(id, 4000, 'x') FROM events ORDER BY 1 DESC LIMIT 50000", "SELECT distinctcount(lpad(id, 4000, 'x')) FROM events"]) {
+        const answer = await query(pinot, text);
+        expect(answer.exceptions.map((e: { errorCode: number }) => e.errorCode), text).toEqual([245]);
+        expect(answer.exceptions[0].message, text).toMatch(/^ServerResourceLimitExceededError: Out of Memory Error: /);
+      }
+      expect((await query(pinot, 'SELECT count(*) FROM events')).resultTable.rows).toEqual([[50_000]]);
     } finally {
       await pinot.stop();
     }
