@@ -7,6 +7,7 @@
  * where the state left off, counting nothing twice. It talks to everything else over its network APIs.
  */
 import type { KsqlDbOptions } from '../embedded/ksqldb/index.ts';
+import { removeGroupMembers } from './group-members.ts';
 import { servePart } from './part-worker.ts';
 import type { PartSpec } from './supervisor.ts';
 
@@ -36,17 +37,37 @@ export function ksqldbPart(options: KsqlDbWorkerOptions): PartSpec<KsqlDbInfo> {
   return {
     name: 'ksqlDB',
     entry: new URL('./ksqldb-worker-entry.mjs', import.meta.url),
-    data: (previous) => ({ ...serverOptions, ...(previous ? { port: previous.port } : {}) }),
+    // a restart also ends the query consumer's membership the dead thread left (see serveKsqlDb)
+    data: (previous) => ({ ...serverOptions, ...(previous ? { port: previous.port, restart: true } : {}) }),
     resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, maxOldGenerationSizeMb: maxHeapMb },
   };
 }
 
 /** The thread's side (ksqldb-worker-entry.mjs): the server modules load here, never on the main thread. */
 export function serveKsqlDb(): void {
-  servePart<KsqlDbOptions, KsqlDbInfo>(async (options) => {
+  servePart<KsqlDbOptions & { restart?: boolean }, KsqlDbInfo>(async ({ restart, ...options }, log) => {
     const { startKsqlDb } = await import('../embedded/ksqldb/index.ts');
+    // The dead thread's query consumer is still a member of the group until its session (30 s) ends,
+    // and the new consumer's join would wait for it: end that membership first.
+    if (restart) await leaveQueryGroup(options, log);
     // its event lines stay off the stack's console; the supervisor logs deaths and restarts
     const handle = await startKsqlDb(options);
     return { info: { url: handle.url, port: handle.port }, stop: () => handle.stop() };
   });
+}
+
+/** Removes the members of ksqlDB's query-engine group (only this server's consumer joins it). */
+async function leaveQueryGroup(options: KsqlDbOptions, log: (line: string) => void): Promise<void> {
+  const { bootstrap } = options;
+  const brokers = bootstrap === undefined ? [] : Array.isArray(bootstrap) ? bootstrap : bootstrap.split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) return;
+  const { internalTopics } = await import('../embedded/ksqldb/runtime/topics.ts');
+  const { group } = internalTopics(options.serviceId ?? 'default_');
+  try {
+    const removed = await removeGroupMembers(brokers, group);
+    if (removed > 0) log(`ended ${removed} membership(s) of ${group} left by the dead thread`);
+  } catch (error) {
+    // the join then waits the session out, as it would have anyway
+    log(`could not end the dead thread's membership of ${group}: ${(error as Error).message}`);
+  }
 }
