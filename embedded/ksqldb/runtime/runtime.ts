@@ -500,8 +500,11 @@ export class KsqlRuntime {
       timer = undefined;
       if (commits.size === 0 || this.consumer !== consumer) return;
       lastCommit = Date.now();
-      const batch = [...commits.values()];
+      // only the topics this consumer reads (a restored marker may name a topic no query reads now,
+      // or one deleted since: one bad partition would fail every commit of the request)
+      const batch = [...commits.values()].filter((o) => wanted.includes(o.topic));
       commits.clear();
+      if (batch.length === 0) return;
       consumer.commitOffsets(batch).then(() => { failedCommits = 0; }, (e: unknown) => {
         if (failedCommits++ === 0) this.log(`offset commit failed (retried every 500 ms): ${(e as Error).message}`);
         for (const o of batch) if (!commits.has(`${o.topic}\u0000${o.partition}`)) commits.set(`${o.topic}\u0000${o.partition}`, o);
