@@ -125,7 +125,8 @@ export interface AppConfig {
      * (ERR_WORKER_OUT_OF_MEMORY) and the supervisor starts it again (stack/supervisor.ts). The limit also
      * sets V8's pace: under 2048 MB V8 grows the heap in smaller steps and collects more often (256 MB
      * cost the pipeline bench a third of its throughput, p99 freshness 1.1 -> 9.5 s); 2048 keeps the pace
-     * of an unlimited thread (its live data stays under 50 MB at 5k events/s).
+     * of an unlimited thread (its live data stays under 50 MB at 5k events/s). 0 leaves V8's own limit
+     * for the thread (a runaway still ends only the thread).
      */
     ksqldbMaxHeapMb: number;
     /** Heap limit of the Kafka Connect worker thread, MB (CONNECT_MAX_HEAP_MB), as KSQLDB_MAX_HEAP_MB */
@@ -243,7 +244,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       pinotMemoryLimitMb: envInt(env, 'PINOT_MEMORY_LIMIT_MB', 128, 32, 1_000_000),
       pinotThreads: envInt(env, 'PINOT_THREADS', 1, 1, 256),
       ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
-      ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 2048, 16, 1_000_000),
+      ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 2048, 0, 1_000_000),
       connectMaxHeapMb: envInt(env, 'CONNECT_MAX_HEAP_MB', 128, 16, 1_000_000),
     },
     supervisor: {

@@ -39,7 +39,8 @@ export function ksqldbPart(options: KsqlDbWorkerOptions): PartSpec<KsqlDbInfo> {
     entry: new URL('./ksqldb-worker-entry.mjs', import.meta.url),
     // a restart also ends the query consumer's membership the dead thread left (see serveKsqlDb)
     data: (previous) => ({ ...serverOptions, ...(previous ? { port: previous.port, restart: true } : {}) }),
-    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, maxOldGenerationSizeMb: maxHeapMb },
+    // 0: V8's own limit for the thread (its old generation then grows at V8's default pace)
+    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb, ...(maxHeapMb > 0 ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
   };
 }
 

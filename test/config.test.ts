@@ -101,7 +101,8 @@ describe('config overrides', () => {
     expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12, ksqldbMaxHeapMb: 2048, connectMaxHeapMb: 128 });
     expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '2', KSQLDB_YOUNG_GENERATION_MB: '32', KSQLDB_MAX_HEAP_MB: '100', CONNECT_MAX_HEAP_MB: '200' }).memory)
       .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 2, ksqldbYoungGenerationMb: 32, ksqldbMaxHeapMb: 100, connectMaxHeapMb: 200 });
-    expect(() => loadConfig({ KSQLDB_MAX_HEAP_MB: '8' })).toThrow(/KSQLDB_MAX_HEAP_MB/);
+    expect(() => loadConfig({ KSQLDB_MAX_HEAP_MB: '-1' })).toThrow(/KSQLDB_MAX_HEAP_MB/);
+    expect(loadConfig({ KSQLDB_MAX_HEAP_MB: '0' }).memory.ksqldbMaxHeapMb).toBe(0); // V8's own limit for the thread
     expect(loadConfig({}).supervisor).toEqual({ backoffMs: 500, maxBackoffMs: 30_000, stableMs: 60_000, startTimeoutMs: 120_000, hangMs: 30_000 });
     expect(loadConfig({ SUPERVISOR_BACKOFF_MS: '100', SUPERVISOR_MAX_BACKOFF_MS: '2000', SUPERVISOR_STABLE_MS: '0', SUPERVISOR_START_TIMEOUT_MS: '5000', SUPERVISOR_HANG_MS: '0' }).supervisor)
       .toEqual({ backoffMs: 100, maxBackoffMs: 2000, stableMs: 0, startTimeoutMs: 5000, hangMs: 0 });
