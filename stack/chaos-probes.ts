@@ -7,11 +7,12 @@
 import net from 'node:net';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { controlSocketPath, sendControlCommand } from '../embedded/kafka/index.ts';
+import { sendStackCommand } from './control-socket.ts';
 
 export interface ChaosTargets {
   kafkaBootstrap: string[];
-  /** Where the stack's Kafka keeps its data (its control socket is there), for the failover drill. */
-  kafkaDataDir: string | undefined;
+  /** The embedded stack's data directory (its stack.sock and kafka/control.sock), for the part kill and the failover drill. */
+  dataDir: string | undefined;
   ksqldbUrl: string;
   connectUrl: string;
   pinotControllerUrl: string;
@@ -57,7 +58,7 @@ async function request(method: string, url: string, init: { body?: string; heade
 /** Every HTTP server and the brokers answer a plain request. */
 async function stillServing(targets: ChaosTargets): Promise<string | undefined> {
   const checks: [string, () => Promise<boolean>][] = [
-    ['ksqlDB', async () => (await request('GET', `${targets.ksqldbUrl}/info`)).status === 200],
+    ['ksqlDB', async () => targets.ksqldbUrl === '' || (await request('GET', `${targets.ksqldbUrl}/info`)).status === 200],
     ['Pinot broker', async () => (await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { body: '{"sql":"SELECT 1"}', headers: { 'content-type': 'application/json' } })).status === 200],
     ['Pinot controller', async () => (await request('GET', `${targets.pinotControllerUrl}/health`)).status === 200],
     ['Connect', async () => (await request('GET', `${targets.connectUrl}/connectors`)).status === 200],
@@ -229,8 +230,8 @@ const brokerFailover: Probe = {
   name: 'broker-failover',
   what: 'broker 2 stopped and started (npm run kafka -- stop-broker 2) while writing with acks=all',
   async run(targets) {
-    if (!targets.kafkaDataDir) return { outcome: 'skipped', detail: 'no Kafka data directory (the drill needs the embedded cluster\'s control socket; give --kafka-data-dir)' };
-    const socket = controlSocketPath(targets.kafkaDataDir);
+    if (!targets.dataDir) return { outcome: 'skipped', detail: 'no data directory (the drill needs the embedded cluster\'s control socket; give --data-dir)' };
+    const socket = controlSocketPath(`${targets.dataDir}/kafka`);
     const client = kafka(targets);
     await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic: 'chaos_failover', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }));
     const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -272,7 +273,41 @@ const brokerFailover: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover];
+const partKill: Probe = {
+  name: 'part-kill',
+  what: "ksqlDB's thread ended as a crash would, while the other parts serve",
+  async run(targets) {
+    if (!targets.dataDir) return { outcome: 'skipped', detail: 'no data directory (the kill goes through the stack\'s stack.sock; give --data-dir)' };
+    const before = await queryIds(targets);
+    const killed = await sendStackCommand(targets.dataDir, { command: 'kill-part', part: 'ksqlDB' });
+    if (!killed.ok) return broke(`kill-part refused: ${killed.error}`);
+    const started = Date.now();
+    // the others answer while ksqlDB is down; ksqlDB is back with the same persistent queries
+    let othersDown: string | undefined;
+    for (;;) {
+      const down = await stillServing({ ...targets, ksqldbUrl: '' }).catch((e: Error) => e.message);
+      if (down && !/^ksqlDB/.test(down)) othersDown = down;
+      const ids = await queryIds(targets).catch(() => undefined);
+      if (ids && ids.join() === before.join()) break;
+      if (Date.now() - started > 60_000) return broke(`ksqlDB not back with its ${before.length} persistent queries within 60 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (othersDown) return broke(`ksqlDB came back, but while it was down ${othersDown}`);
+    return afterwards(targets, `ksqlDB back with its ${before.length} persistent queries ${((Date.now() - started) / 1000).toFixed(1)} s after its thread was ended; the other parts answered throughout`);
+  },
+};
+
+async function queryIds(targets: ChaosTargets): Promise<string[]> {
+  const answer = await request('POST', `${targets.ksqldbUrl}/ksql`, {
+    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+    body: JSON.stringify({ ksql: 'SHOW QUERIES;' }),
+    timeoutMs: 5_000,
+  });
+  const body = JSON.parse(answer.text) as { queries?: { id: string; queryType: string }[] }[];
+  return (body[0]?.queries ?? []).filter((q) => q.queryType === 'PERSISTENT').map((q) => q.id).sort();
+}
+
+export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover, partKill];
 
 /** Removes what the probes created (topics and streams named chaos_*). */
 export async function cleanUp(targets: ChaosTargets): Promise<void> {

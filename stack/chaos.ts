@@ -22,14 +22,14 @@ It creates only chaos_* topics and streams and removes them at the end. Exit 0 w
 Options (defaults from config/, as npm start binds them):
   --only NAME[,NAME]     run these probes only
   --bootstrap LIST       Kafka brokers (KAFKA_BOOTSTRAP_SERVERS)
-  --kafka-data-dir DIR   the embedded Kafka's data directory, for the failover drill
-                         (default DATA_DIR/<SCENARIO or ${DEFAULT_SCENARIO}>/kafka)
+  --data-dir DIR         the embedded stack's data directory, for the part kill and the failover drill
+                         (default DATA_DIR/<SCENARIO or ${DEFAULT_SCENARIO}>)
   --ksqldb URL  --connect URL  --pinot-controller URL  --pinot-broker URL  --dashboard URL
   -h, --help             show this help`;
 
 runCli('chaos', async () => {
   const args = parseCliArgs(process.argv.slice(2), {
-    only: 'string', bootstrap: 'string', 'kafka-data-dir': 'string', ksqldb: 'string', connect: 'string',
+    only: 'string', bootstrap: 'string', 'data-dir': 'string', ksqldb: 'string', connect: 'string',
     'pinot-controller': 'string', 'pinot-broker': 'string', dashboard: 'string', help: 'boolean',
   }, { h: 'help' });
   if (args.flags.help) {
@@ -42,7 +42,7 @@ runCli('chaos', async () => {
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const targets: ChaosTargets = {
     kafkaBootstrap: flag('bootstrap')?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap,
-    kafkaDataDir: path.resolve(flag('kafka-data-dir') ?? path.join(config.dataDir, process.env.SCENARIO?.trim() || DEFAULT_SCENARIO, 'kafka')),
+    dataDir: path.resolve(flag('data-dir') ?? path.join(config.dataDir, process.env.SCENARIO?.trim() || DEFAULT_SCENARIO)),
     ksqldbUrl: flag('ksqldb') ?? local(config.ports.ksqldb),
     connectUrl: flag('connect') ?? local(config.ports.connect),
     pinotControllerUrl: flag('pinot-controller') ?? local(config.ports.pinotController),

@@ -18,6 +18,7 @@ import { bootstrap, connectorMysqlFor, type BootstrapStep, type BootstrapTargets
 import type { MariaDbServer } from './mariadb.ts';
 import { ksqldbPart, type KsqlDbInfo } from './ksqldb-worker.ts';
 import { connectPart, type ConnectInfo } from './connect-worker.ts';
+import { openStackControl } from './control-socket.ts';
 import { createSupervisor, type SupervisedPart, type Supervisor } from './supervisor.ts';
 import { resolveMysql } from './mysql.ts';
 
@@ -133,6 +134,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     log(`Kafka Connect ready (own thread, heap limit ${config.memory.connectMaxHeapMb} MB): ${connect.url}`);
     const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
     log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
+    // npm run chaos (or an operator) ends a part's thread through DATA_DIR's stack.sock
+    const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread] as SupervisedPart<unknown>[], log);
+    stops.push(() => stackControl.close());
 
     // Pinot stays on this thread: DuckDB's bindings abort the whole process when a thread is ended
     // while a DuckDB call is in flight (terminate called after throwing an instance of 'Napi::Error').

@@ -8,15 +8,11 @@
  * Protocol: one JSON request per line, `{"command": "stop-broker", "broker": 2}`; one JSON answer per line,
  * `{"ok": true, "brokers": [...]}` or `{"ok": false, "error": "..."}`.
  */
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { requestJsonLine, serveJsonLines, type JsonLineSocket } from '../common/json-line-socket.ts';
 import type { KafkaCluster } from './cluster.ts';
 
 export const CONTROL_SOCKET_NAME = 'control.sock';
-
-/** Unix socket paths are limited to about 107 bytes (sun_path). */
-const MAX_SOCKET_PATH = 100;
 
 export interface BrokerState {
   id: number;
@@ -56,7 +52,7 @@ export function brokerStates(cluster: KafkaCluster): ControlAnswer {
 
 async function handle(cluster: KafkaCluster, request: unknown): Promise<ControlAnswer> {
   const r = request as Partial<ControlCommand> & { broker?: unknown };
-  if (r.command === 'brokers') return brokerStates(cluster);
+  if (r.command === 'brokers' || (r as { command?: string }).command === 'ping') return brokerStates(cluster);
   if (r.command === 'stop-broker' || r.command === 'start-broker') {
     if (typeof r.broker !== 'number' || !cluster.brokers.has(r.broker)) {
       return { ok: false, error: `no broker ${String(r.broker)}; the brokers are ${[...cluster.brokers.keys()].join(', ')}` };
@@ -74,104 +70,12 @@ async function handle(cluster: KafkaCluster, request: unknown): Promise<ControlA
   return { ok: false, error: `unknown command ${JSON.stringify(r.command)}; commands: brokers, stop-broker, start-broker` };
 }
 
-export interface ControlSocket {
-  /** The socket's path, or undefined when it could not be opened (the reason was logged). */
-  path: string | undefined;
-  close(): Promise<void>;
-}
-
-/** Serves the control socket in `kafkaDataDir` until closed. A stale socket file of a dead process is replaced. */
-export async function openControlSocket(cluster: KafkaCluster, kafkaDataDir: string, log: (line: string) => void): Promise<ControlSocket> {
-  const socketPath = controlSocketPath(kafkaDataDir);
-  if (socketPath.length > MAX_SOCKET_PATH) {
-    log(`control socket: ${socketPath} is longer than a Unix socket path may be; stop-broker/start-broker are unavailable for this data directory`);
-    return { path: undefined, close: async () => undefined };
-  }
-  if (await answersOn(socketPath)) {
-    log(`control socket: another cluster already answers on ${socketPath}; stop-broker/start-broker reach that one`);
-    return { path: undefined, close: async () => undefined };
-  }
-  fs.rmSync(socketPath, { force: true });
-  const server = net.createServer((socket) => {
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      if (buffer.length > 4096) {
-        socket.end(`${JSON.stringify({ ok: false, error: 'request too long' })}\n`);
-        return;
-      }
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        let request: unknown;
-        try {
-          request = JSON.parse(line);
-        } catch {
-          socket.write(`${JSON.stringify({ ok: false, error: 'a request is one JSON object per line' })}\n`);
-          continue;
-        }
-        handle(cluster, request).then(
-          (answer) => socket.write(`${JSON.stringify(answer)}\n`),
-          (error: unknown) => socket.write(`${JSON.stringify({ ok: false, error: (error as Error).message })}\n`),
-        );
-      }
-    });
-  });
-  server.on('error', (error) => log(`control socket: ${error.message}`));
-  const opened = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(socketPath, () => resolve(true));
-  });
-  if (!opened) return { path: undefined, close: async () => undefined };
-  fs.chmodSync(socketPath, 0o600);
-  return {
-    path: socketPath,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      fs.rmSync(socketPath, { force: true });
-    }),
-  };
+/** Serves the control socket in `kafkaDataDir` until closed. */
+export function openControlSocket(cluster: KafkaCluster, kafkaDataDir: string, log: (line: string) => void): Promise<JsonLineSocket> {
+  return serveJsonLines(controlSocketPath(kafkaDataDir), (request) => handle(cluster, request), log);
 }
 
 /** Sends one command to the cluster listening on `socketPath`. */
 export function sendControlCommand(socketPath: string, command: ControlCommand, timeoutMs = 30_000): Promise<ControlAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
-    let buffer = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no answer on ${socketPath} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify(command)}\n`));
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      socket.end();
-      try {
-        resolve(JSON.parse(buffer.slice(0, newline)) as ControlAnswer);
-      } catch {
-        reject(new Error(`unreadable answer on ${socketPath}`));
-      }
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-async function answersOn(socketPath: string): Promise<boolean> {
-  if (!fs.existsSync(socketPath)) return false;
-  try {
-    const answer = await sendControlCommand(socketPath, { command: 'brokers' }, 1_000);
-    return answer.ok;
-  } catch {
-    return false;
-  }
+  return requestJsonLine<ControlAnswer>(socketPath, command, timeoutMs);
 }

@@ -27,7 +27,7 @@ describe('npm run chaos', () => {
     const args = [
       'stack/chaos.ts',
       '--bootstrap', stack.targets.kafkaBootstrap.join(','),
-      '--kafka-data-dir', path.join(dataDir, 'kafka'),
+      '--data-dir', dataDir,
       '--ksqldb', stack.ksqldb.url,
       '--connect', stack.connect.url,
       '--pinot-controller', stack.pinot.controllerUrl,
@@ -37,8 +37,8 @@ describe('npm run chaos', () => {
     const result = await run(path.resolve('node_modules/.bin/tsx'), args, undefined, 600_000);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('chaos: 7 held, 0 broke, 0 skipped');
-    for (const probe of ['kafka-connection-flood', 'partition-bomb', 'pinot-string-bomb', 'cross-origin-writes', 'dns-rebinding', 'push-query-flood', 'broker-failover']) {
+    expect(lines.at(-1)).toBe('chaos: 8 held, 0 broke, 0 skipped');
+    for (const probe of ['kafka-connection-flood', 'partition-bomb', 'pinot-string-bomb', 'cross-origin-writes', 'dns-rebinding', 'push-query-flood', 'broker-failover', 'part-kill']) {
       expect(lines.find((l) => l.startsWith(`chaos: ${probe}:`)), probe).toMatch(/ \.\.\. HELD: /);
     }
     const admin = kafkaClient(stack.kafka).admin();
