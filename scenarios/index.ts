@@ -22,6 +22,11 @@ export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
 }
 
+/** The scenario a CLI runs: its --scenario flag, else SCENARIO from the environment, else the default. */
+export function chosenScenarioName(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env.SCENARIO?.trim() || DEFAULT_SCENARIO);
+}
+
 export function getScenario(name: string = DEFAULT_SCENARIO): Scenario {
   const found = SCENARIOS.find((s) => s.name === name);
   if (!found) throw new UnknownScenarioError(`unknown scenario "${name}"; choose one of: ${scenarioNames().join(', ')}`);

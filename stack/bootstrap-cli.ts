@@ -4,7 +4,7 @@
  * public APIs only.
  */
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { DEFAULT_SCENARIO, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
+import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { bootstrap, BootstrapError } from './bootstrap.ts';
 import { targetsFor } from './targets.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }
   const mode = (args.flags.mode as string | undefined) ?? 'embedded';
   if (mode !== 'docker' && mode !== 'embedded') throw new CliUsageError(`--mode must be docker or embedded, got "${mode}"`);
-  const scenario = getScenario((args.flags.scenario as string | undefined) ?? (process.env.SCENARIO?.trim() || DEFAULT_SCENARIO));
+  const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   if (args.flags.urls) {
     console.log(`The stack:\n${formatUrls(config)}`);

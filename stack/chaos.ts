@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../config/index.ts';
-import { DEFAULT_SCENARIO } from '../scenarios/index.ts';
+import { chosenScenarioName, DEFAULT_SCENARIO } from '../scenarios/index.ts';
 import { cleanUp, PROBES, type ChaosTargets, type ProbeResult } from './chaos-probes.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { runCli } from './cli-runner.ts';
@@ -42,7 +42,7 @@ runCli('chaos', async () => {
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const targets: ChaosTargets = {
     kafkaBootstrap: flag('bootstrap')?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap,
-    dataDir: path.resolve(flag('data-dir') ?? path.join(config.dataDir, process.env.SCENARIO?.trim() || DEFAULT_SCENARIO)),
+    dataDir: path.resolve(flag('data-dir') ?? path.join(config.dataDir, chosenScenarioName(undefined))),
     ksqldbUrl: flag('ksqldb') ?? local(config.ports.ksqldb),
     connectUrl: flag('connect') ?? local(config.ports.connect),
     pinotControllerUrl: flag('pinot-controller') ?? local(config.ports.pinotController),

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.ts';
 import { startSessionFeeds } from '../pinot/session-feed.ts';
-import { DEFAULT_SCENARIO, getScenario, scenarioNames } from '../scenarios/index.ts';
+import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { runCli, stopOnSignals } from './cli-runner.ts';
 
@@ -29,7 +29,7 @@ runCli('session-feed', async () => {
     return;
   }
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const scenario = getScenario((args.flags.scenario as string | undefined) ?? (process.env.SCENARIO?.trim() || DEFAULT_SCENARIO));
+  const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   const brokers = (args.flags.bootstrap as string | undefined)?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap;
   const feeds = scenario.sessionFeeds?.(config) ?? [];

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { ConfigError, DEFAULT_DATA_DIR, DEFAULT_PRODUCER_RATE, loadConfig, stackPorts, type AppConfig } from '../config/index.ts';
-import { DEFAULT_SCENARIO, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
+import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { DataDirError, prepareDataDir } from './data-dir.ts';
 import type { EmbeddedStack } from './embedded-stack.ts';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const scenario = getScenario((args.flags.scenario as string | undefined) ?? (process.env.SCENARIO?.trim() || DEFAULT_SCENARIO));
+  const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   warnOpenFileLimit(config);
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
