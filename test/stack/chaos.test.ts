@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { kafkaClient, run, tempDir } from '../support/kafka.ts';
@@ -12,11 +12,13 @@ import { kafkaClient, run, tempDir } from '../support/kafka.ts';
 describe('npm run chaos', () => {
   let stack: EmbeddedStack;
   let dataDir: string;
+  let config: AppConfig;
 
   beforeAll(async () => {
     const db = await createTestDatabase(inject('mysqlUrl'), 'chaos');
     dataDir = tempDir('stack-chaos');
-    stack = await startEmbeddedStack({ config: loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name }), dataDir, freePorts: true });
+    config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name });
+    stack = await startEmbeddedStack({ config, dataDir, freePorts: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -24,6 +26,18 @@ describe('npm run chaos', () => {
   });
 
   it('reports every probe held against a running stack and leaves no chaos_ topic behind', async () => {
+    // a row in Pinot for the string bomb to build its strings from
+    const producer = kafkaClient(stack.kafka).producer();
+    await producer.connect();
+    await producer.send({ topic: config.topics.pageviewCountry, messages: [{ key: '"Chaosland"', value: JSON.stringify({ country: 'Chaosland', avg_age: 30, user_count: 1, view_count: 1, last_event_ts: Date.now() }) }] });
+    await producer.disconnect();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const body = await (await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql":"SELECT count(*) FROM pageview_country"}' })).json() as { resultTable?: { rows: number[][] } };
+      if (body.resultTable?.rows[0]?.[0] === 1) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
     const args = [
       'stack/chaos.ts',
       '--bootstrap', stack.targets.kafkaBootstrap.join(','),
