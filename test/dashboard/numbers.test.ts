@@ -14,12 +14,12 @@ import type { Browser } from 'playwright-core';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import type { Snapshot } from '../../dashboard/index.ts';
 import type { PageView } from '../../producers/generate/events.ts';
-import { produceUsers } from '../../producers/index.ts';
 import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { launchChromium, watchedPage, type WatchedPage } from '../support/browser.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
-import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type UserRow } from '../stack/pipeline-data.ts';
+import { loadUsersThroughJoin } from '../stack/pipeline-checks.ts';
+import { expectedCountries, generatePageViews, pinotRows, sendPageViews, type UserRow } from '../stack/pipeline-data.ts';
 
 /** Screenshots for people (git-ignored, as browser.test.ts's). */
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -46,17 +46,7 @@ beforeAll(async () => {
   const db = await createTestDatabase(inject('mysqlUrl'), 'dash-numbers');
   config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2' });
   stack = await startEmbeddedStack({ config, dataDir: tempDir('dash-numbers'), freePorts: true });
-  await produceUsers({ count: USERS, seed: 5, url: stack.mysql.url, database: config.mysql.database, config });
-  await waitFor('users on topic3 through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
-  users = await readUsers(stack.mysql.url, config);
-  // CLEANED_USERS has seen every user once topic4 stops growing: views sent after that find their user.
-  let last = -1;
-  await waitFor('CLEANED_USERS to settle on topic4', async () => {
-    const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
-    const settled = now > 0 && now === last;
-    last = now;
-    return settled ? true : undefined;
-  }, 60_000, 1500);
+  users = await loadUsersThroughJoin(stack, config, USERS, 5);
   browser = await launchChromium();
   watched = await watchedPage(browser);
 }, 180_000);

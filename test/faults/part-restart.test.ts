@@ -14,6 +14,7 @@ import { produceUsers } from '../../producers/index.ts';
 import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
+import { expectCountriesEqual, loadUsersThroughJoin } from '../stack/pipeline-checks.ts';
 import { expectedCountries, generatePageViews, pinotRows, readUsers, sendPageViews, type CountryAggregate, type UserRow } from '../stack/pipeline-data.ts';
 
 const USERS = 150;
@@ -92,17 +93,6 @@ async function joinedInPinot(stack: EmbeddedStack): Promise<number> {
   return [...(await countries(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
 }
 
-function expectCountries(got: Map<string, CountryAggregate>, expected: Map<string, CountryAggregate>): void {
-  expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [country, want] of expected) {
-    const row = got.get(country)!;
-    expect(Number(row.view_count), country).toBe(want.view_count);
-    expect(Number(row.user_count), country).toBe(want.user_count);
-    expect(Number(row.avg_age), country).toBeCloseTo(want.avg_age, 6);
-    expect(Number(row.last_event_ts), country).toBe(want.last_event_ts);
-  }
-}
-
 describe('a part of the stack dies, the rest keeps serving', () => {
   let stack: EmbeddedStack;
   let users: UserRow[];
@@ -113,16 +103,7 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     const db = await createTestDatabase(inject('mysqlUrl'), 'part_restart');
     config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2', SUPERVISOR_BACKOFF_MS: '300' });
     stack = await startEmbeddedStack({ config, dataDir: tempDir('part-restart'), freePorts: true });
-    await produceUsers({ count: USERS, seed: 5, url: stack.mysql.url, database: config.mysql.database, config });
-    await waitFor('users through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
-    users = await readUsers(stack.mysql.url, config);
-    let last = -1;
-    await waitFor('CLEANED_USERS to settle on topic4', async () => {
-      const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
-      const settled = now > 0 && now === last;
-      last = now;
-      return settled ? true : undefined;
-    }, 60_000, 1500);
+    users = await loadUsersThroughJoin(stack, config, USERS, 5);
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -161,7 +142,7 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     await waitFor('the dashboard strip to show ksqlDB up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
     await watch.stop();
 
-    expectCountries(await countries(s), expected);
+    expectCountriesEqual(await countries(s), expected);
     expect(watch.failures).toEqual([]);
     // the strip went from up to down or restarting and back to up
     expect(watch.seen[0]).toBe('up');

@@ -6,12 +6,12 @@
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
-import { produceUsers } from '../../producers/index.ts';
-import { startEmbeddedStack, topicEndOffset, type EmbeddedStack } from '../../stack/embedded-stack.ts';
+import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { run, tempDir, waitFor } from '../support/kafka.ts';
+import { expectCountriesEqual, loadUsersThroughJoin } from './pipeline-checks.ts';
 import {
-  expectedCountries, expectedTumbling, generatePageViews, pinotRows, readUsers, sendPageViews,
+  expectedCountries, expectedTumbling, generatePageViews, pinotRows, sendPageViews,
   type CountryAggregate, type UserRow,
 } from './pipeline-data.ts';
 
@@ -25,19 +25,8 @@ async function stackConfig(label: string): Promise<AppConfig> {
   return loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2' });
 }
 
-async function loadUsers(stack: EmbeddedStack, config: AppConfig): Promise<UserRow[]> {
-  await produceUsers({ count: USERS, seed: 11, url: stack.mysql.url, database: config.mysql.database, config });
-  await waitFor('users on topic3 through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
-  const users = await readUsers(stack.mysql.url, config);
-  // CLEANED_USERS has seen every user once topic4 stops growing.
-  let last = -1;
-  await waitFor('CLEANED_USERS to settle on topic4', async () => {
-    const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
-    const settled = now > 0 && now === last;
-    last = now;
-    return settled ? true : undefined;
-  }, 60_000, 1500);
-  return users;
+function loadUsers(stack: EmbeddedStack, config: AppConfig): Promise<UserRow[]> {
+  return loadUsersThroughJoin(stack, config, USERS, 11);
 }
 
 async function countriesInPinot(stack: EmbeddedStack): Promise<Map<string, CountryAggregate>> {
@@ -50,17 +39,6 @@ async function waitForViews(stack: EmbeddedStack, expected: number): Promise<voi
     const total = [...(await countriesInPinot(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
     return total === expected ? true : undefined;
   }, 120_000, 500);
-}
-
-function compareCountries(actual: Map<string, CountryAggregate>, expected: Map<string, CountryAggregate>): void {
-  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [country, want] of expected) {
-    const got = actual.get(country)!;
-    expect(Number(got.view_count), country).toBe(want.view_count);
-    expect(Number(got.user_count), country).toBe(want.user_count);
-    expect(Number(got.avg_age), country).toBeCloseTo(want.avg_age, 6);
-    expect(Number(got.last_event_ts), country).toBe(want.last_event_ts);
-  }
 }
 
 describe('embedded stack end to end', () => {
@@ -83,7 +61,7 @@ describe('embedded stack end to end', () => {
     const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
     expect(joined).toBeGreaterThan(VIEWS / 4); // each of four columns is NULL with probability 0.2
     await waitForViews(stack, joined);
-    compareCountries(await countriesInPinot(stack), countries);
+    expectCountriesEqual(await countriesInPinot(stack), countries);
 
     const tumbling = expectedTumbling(views, TUMBLING_MS);
     await waitFor('every tumbling window in Pinot', async () => {
@@ -129,6 +107,6 @@ describe('embedded stack end to end', () => {
 
     const countries = expectedCountries(users, views);
     await waitForViews(stack, [...countries.values()].reduce((n, c) => n + c.view_count, 0));
-    compareCountries(await countriesInPinot(stack), countries);
+    expectCountriesEqual(await countriesInPinot(stack), countries);
   });
 });
