@@ -33,6 +33,8 @@ export interface ConnectOptions {
   internalPartitions?: { configs: number; offsets: number; status: number };
   /** How often source offsets are committed (offset.flush.interval.ms). Default 1000. */
   offsetFlushIntervalMs?: number;
+  /** How long stopping a task waits for its poll before leaving it behind (task.shutdown.graceful.timeout.ms). Default 5000. */
+  shutdownGracefulTimeoutMs?: number;
   /** Worker converters for connectors that name none. Default JsonConverter with schemas.enable=true. */
   keyConverter?: ConverterSetting;
   valueConverter?: ConverterSetting;
@@ -101,6 +103,7 @@ export async function startConnect(options: ConnectOptions = {}): Promise<Connec
       workerId: `${host}:${port}`,
       topics: { ...DEFAULT_TOPICS, ...options.topics },
       offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1_000,
+      shutdownGracefulTimeoutMs: options.shutdownGracefulTimeoutMs ?? 5_000,
       ...(options.internalPartitions ? { internalPartitions: options.internalPartitions } : {}),
       ...(options.keyConverter ? { keyConverter: options.keyConverter } : {}),
       ...(options.valueConverter ? { valueConverter: options.valueConverter } : {}),

@@ -3,7 +3,7 @@
  *   jdbc:mysql://[user[:password]@]host[:port][,host2…]/[database][?key=value&…]
  *   jdbc:mariadb://…  (same shape)
  * Only the first host is used. `user` / `password` query parameters are honoured (connection.user and
- * connection.password win), `connectTimeout` (ms) too; other driver parameters (useSSL, serverTimezone…) are ignored.
+ * connection.password win), `connectTimeout` and `socketTimeout` (ms) too; other driver parameters (useSSL, serverTimezone…) are ignored.
  */
 
 export interface JdbcTarget {

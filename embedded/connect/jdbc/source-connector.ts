@@ -47,6 +47,8 @@ interface ConnParams {
   password: string | undefined;
   attempts: number;
   backoffMs: number;
+  /** Connector/J's `socketTimeout` URL parameter: how long a statement may wait for the database's next bytes. */
+  socketTimeoutMs: number;
 }
 
 function connParams(config: Record<string, string>): ConnParams {
@@ -57,6 +59,7 @@ function connParams(config: Record<string, string>): ConnParams {
     password: config['connection.password'] ?? target.password,
     attempts: Math.max(1, Number(config['connection.attempts'] ?? 3)),
     backoffMs: Math.max(0, Number(config['connection.backoff.ms'] ?? 10_000)),
+    socketTimeoutMs: Math.max(0, Number(target.params.socketTimeout ?? 0) || 0),
   };
 }
 
@@ -103,6 +106,30 @@ async function isValid(connection: Connection): Promise<boolean> {
     return await Promise.race([connection.ping().then(() => true, () => false), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs one statement with Connector/J's `socketTimeout`: when the database sends nothing for that many ms while
+ * the statement is outstanding, the socket is cut and the statement fails as a lost connection (which the
+ * caller turns into a reconnection, then FAILED). 0 waits forever, as Connector/J does.
+ */
+async function withSocketTimeout<T>(connection: Connection, timeoutMs: number, signal: AbortSignal, statement: () => Promise<T>): Promise<T> {
+  const socket = (connection as unknown as { connection?: { stream?: import('node:net').Socket } }).connection?.stream;
+  if (!socket) return statement();
+  const cut = (): void => { socket.destroy(Object.assign(new Error(`no answer from the database for ${timeoutMs} ms (socketTimeout)`), { code: 'ETIMEDOUT' })); };
+  // a task being stopped does not wait for a statement the database may never answer
+  const stopped = (): void => { socket.destroy(); };
+  if (timeoutMs > 0) socket.setTimeout(timeoutMs, cut);
+  signal.addEventListener('abort', stopped, { once: true });
+  try {
+    return await statement();
+  } finally {
+    signal.removeEventListener('abort', stopped);
+    if (timeoutMs > 0) {
+      socket.setTimeout(0);
+      socket.off('timeout', cut);
+    }
   }
 }
 
@@ -359,7 +386,7 @@ export class JdbcSourceTask implements SourceTask {
     for (let attempt = 0; ; attempt++) {
       const connection = await this.connection_(signal);
       try {
-        const [rows, fields] = await connection.query({ sql, rowsAsArray: true }, params);
+        const [rows, fields] = await withSocketTimeout(connection, this.conn.socketTimeoutMs, signal, () => connection.query({ sql, rowsAsArray: true }, params));
         return [rows as unknown as unknown[][], fields as FieldPacket[]];
       } catch (error) {
         await (isConnectionError(error) ? this.dropConnection() : Promise.resolve());

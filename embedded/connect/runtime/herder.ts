@@ -35,6 +35,7 @@ export interface HerderOptions {
   keyConverter?: { className: string; props: Record<string, string> };
   valueConverter?: { className: string; props: Record<string, string> };
   offsetFlushIntervalMs: number;
+  shutdownGracefulTimeoutMs: number;
   internalPartitions?: { configs: number; offsets: number; status: number };
   log: (line: string) => void;
 }
@@ -369,6 +370,7 @@ export class Herder {
       keyConverter: converter('key'),
       valueConverter: converter('value'),
       offsetFlushIntervalMs: this.o.offsetFlushIntervalMs,
+      shutdownGracefulTimeoutMs: this.o.shutdownGracefulTimeoutMs,
       startPaused: r.targetState === 'PAUSED',
       hooks: {
         onState: (state: TaskState, trace) => this.reportStatus(statusKey, state, trace),

@@ -56,6 +56,8 @@ export interface WorkerTaskOptions {
   keyConverter: Converter;
   valueConverter: Converter;
   offsetFlushIntervalMs: number;
+  /** How long stop() waits for a poll in progress (task.shutdown.graceful.timeout.ms) before leaving it behind. */
+  shutdownGracefulTimeoutMs: number;
   startPaused: boolean;
   hooks: WorkerTaskHooks;
 }
@@ -301,11 +303,24 @@ export class WorkerSourceTask {
     return this.commitChain;
   }
 
-  /** Stops polling, waits for the in-flight send, commits offsets (unless `commit` is false), closes the producer. */
+  /**
+   * Stops polling, waits for the in-flight send, commits offsets (unless `commit` is false), closes the producer.
+   * A connector whose poll does not return within task.shutdown.graceful.timeout.ms is left behind, as Connect
+   * abandons its thread: its task.stop() is called and the worker goes on (its late records are never sent).
+   */
   async stop(commit = true): Promise<void> {
     this.abort.abort();
     this.resumeWaiter?.();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop?.then(() => true),
+      new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), this.o.shutdownGracefulTimeoutMs); }),
+    ]);
+    clearTimeout(timer);
+    if (finished === false) {
+      this.o.hooks.log(`task ${this.o.connector}-${this.o.id}: graceful stop failed, its poll did not return within ${this.o.shutdownGracefulTimeoutMs} ms; left behind`);
+      void this.o.task.stop().catch(() => undefined);
+    }
     if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     if (commit) await this.commitNow();
