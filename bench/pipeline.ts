@@ -16,6 +16,7 @@ import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
 import { userIdRange } from '../producers/generate/user-ids.ts';
 import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
 import { percentile, progress } from './measure.ts';
+import { processResidentBytes, stackTreeResidentBytes } from '../stack/resident-memory.ts';
 
 export interface PipelineFigures {
   events: number;
@@ -40,8 +41,12 @@ const BENCH_ENV = {
 };
 
 function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  return processResidentBytes(pid) / 1048576;
+}
+
+/** The stack's memory: its process and its parts' processes (Pinot), not the private MariaDB. */
+function stackRssMb(pid: number): number {
+  return stackTreeResidentBytes(pid) / 1048576;
 }
 
 function percentileOf(values: number[], p: number): number {
@@ -174,7 +179,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     progress(`${events} page views at ${rate}/s through the pipeline`);
     const sent: { count: number; at: number }[] = [];
     const rssSamples: number[] = [];
-    const sampler = setInterval(() => rssSamples.push(rssMb(child.pid!)), 1000);
+    const sampler = setInterval(() => rssSamples.push(stackRssMb(child.pid!)), 1000);
     const freshness = freshnessOf(sent);
     const ksqlFreshness = freshnessOf(sent);
     const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => ksqlFreshness.counted(count));
@@ -228,7 +233,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       ksqlFreshnessP50Ms: percentileOf(ksqlFreshness.samples, 50),
       ksqlFreshnessP99Ms: percentileOf(ksqlFreshness.samples, 99),
       dashboardQueryP50Ms: percentileOf(queryTimes, 50),
-      stackRssMb: rssMb(child.pid!),
+      stackRssMb: stackRssMb(child.pid!),
       stackPeakRssMb: Math.max(...rssSamples, 0),
       bareNodeRssMb: await bareNodeRss(),
     };

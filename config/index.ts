@@ -131,6 +131,8 @@ export interface AppConfig {
     ksqldbMaxHeapMb: number;
     /** Heap limit of the Kafka Connect worker thread, MB (CONNECT_MAX_HEAP_MB), as KSQLDB_MAX_HEAP_MB */
     connectMaxHeapMb: number;
+    /** Heap limit of the embedded Pinot's process, MB (PINOT_MAX_HEAP_MB; DuckDB's memory is PINOT_MEMORY_LIMIT_MB); 0 = V8's own */
+    pinotMaxHeapMb: number;
   };
   /** How the embedded stack's supervisor restarts a part whose thread died (stack/supervisor.ts). */
   supervisor: {
@@ -246,6 +248,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ksqldbYoungGenerationMb: envInt(env, 'KSQLDB_YOUNG_GENERATION_MB', 12, 1, 1024),
       ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 2048, 0, 1_000_000),
       connectMaxHeapMb: envInt(env, 'CONNECT_MAX_HEAP_MB', 128, 16, 1_000_000),
+      pinotMaxHeapMb: envInt(env, 'PINOT_MAX_HEAP_MB', 512, 0, 1_000_000),
     },
     supervisor: {
       backoffMs: envInt(env, 'SUPERVISOR_BACKOFF_MS', 500, 1, 3_600_000),

@@ -369,8 +369,8 @@ export interface SupervisedPartState {
 }
 
 /**
- * A part under the stack's supervisor: while its thread is dead the pill says down (why, and when the
- * next start is), while a new thread starts it says restarting; once up, the part's own check answers.
+ * A part under the stack's supervisor: while its thread or process is dead the pill says down (why, and
+ * when the next start is), while a new one starts it says restarting; once up, the part's own check answers.
  */
 export function supervisedHealthTarget(target: HealthTarget, part: () => SupervisedPartState | undefined): HealthTarget {
   return {
@@ -379,7 +379,7 @@ export function supervisedHealthTarget(target: HealthTarget, part: () => Supervi
       const state = part();
       if (state?.state === 'down') {
         const next = state.nextStartAt === undefined ? '' : `; next start in ${Math.max(0, Math.ceil((state.nextStartAt - Date.now()) / 1000))} s`;
-        return { status: 'down', detail: `its thread died: ${state.cause ?? 'unknown cause'}${next}` };
+        return { status: 'down', detail: `it died: ${state.cause ?? 'unknown cause'}${next}` };
       }
       if (state?.state === 'restarting') return { status: 'restarting', detail: `starting again (restart ${state.restarts}) after: ${state.cause ?? 'unknown cause'}` };
       const result = await target.check(signal, timeoutMs);

@@ -1,6 +1,6 @@
 /**
  * The embedded stack's control socket, `<data dir>/stack.sock`: how `npm run chaos` (or an operator) ends a
- * supervised part's thread as a crash would, in a stack running in another process, and reads the parts'
+ * supervised part's thread or process as a crash would, in a stack running in another process, and reads the parts'
  * states. A Unix socket (0600, see embedded/common/json-line-socket.ts): no port, no web page reaches it.
  *
  * Requests: `{"command":"parts"}`; `{"command":"kill-part","part":"ksqlDB"}`. Answers: `{"ok":true,"parts":[...]}`
@@ -29,7 +29,7 @@ export function openStackControl(dataDir: string, supervisor: Supervisor, parts:
     if (r.command === 'kill-part') {
       const part = parts.find((p) => p.name === r.part);
       if (!part) return { ok: false, error: `no supervised part ${JSON.stringify(r.part)}; the parts are ${parts.map((p) => p.name).join(', ')}` };
-      log(`control: ending ${part.name}'s thread as a crash would (kill-part)`);
+      log(`control: ending ${part.name} as a crash would (kill-part)`);
       await part.kill();
       return { ok: true, parts: supervisor.statuses() };
     }

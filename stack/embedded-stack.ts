@@ -2,14 +2,14 @@
  * The embedded stack in one process: MySQL (found or private), a 3-broker Kafka cluster, Kafka
  * Connect, ksqlDB, Pinot and the dashboard, then the bootstrap (through public APIs only, exactly as
  * in docker mode), then optionally the producers. Everything keeps its state under `dataDir`, so a
- * restart resumes where the last run stopped. Connect and ksqlDB run on threads of their own, each with
- * its own heap limit, under a supervisor that starts a part again when its thread dies (supervisor.ts).
+ * restart resumes where the last run stopped. Connect and ksqlDB run on threads of their own and Pinot in
+ * a child process, each with its own heap limit, under a supervisor that starts a part again when it dies
+ * (supervisor.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/index.ts';
 import { openControlSocket, startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
-import { startPinot, type PinotHandle } from '../embedded/pinot/index.ts';
 import { startSessionFeeds, type SessionFeeds } from '../pinot/session-feed.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
 import { defaultHealthTargets } from '../dashboard/health.ts';
@@ -18,6 +18,7 @@ import { bootstrap, connectorMysqlFor, type BootstrapStep, type BootstrapTargets
 import type { MariaDbServer } from './mariadb.ts';
 import { ksqldbPart, type KsqlDbInfo } from './ksqldb-worker.ts';
 import { connectPart, type ConnectInfo } from './connect-worker.ts';
+import { pinotPart, type PinotInfo } from './pinot-worker.ts';
 import { openStackControl } from './control-socket.ts';
 import { createSupervisor, type SupervisedPart, type Supervisor } from './supervisor.ts';
 import { resolveMysql } from './mysql.ts';
@@ -39,9 +40,10 @@ export interface EmbeddedStack {
   connect: ConnectInfo & { part: SupervisedPart<ConnectInfo> };
   /** ksqlDB on its own thread under the supervisor; its URL stays the same across restarts */
   ksqldb: KsqlDbInfo & { part: SupervisedPart<KsqlDbInfo> };
-  /** restarts the parts that run on threads of their own when one dies (stack/supervisor.ts) */
+  /** restarts the parts that run on threads or in processes of their own when one dies (stack/supervisor.ts) */
   supervisor: Supervisor;
-  pinot: PinotHandle;
+  /** Pinot in a child process under the supervisor; its URLs stay the same across restarts */
+  pinot: PinotInfo & { part: SupervisedPart<PinotInfo> };
   /** The scenario's session feeds (ksqlDB session tables -> Pinot, with merged-away sessions deleted). */
   sessionFeeds: SessionFeeds;
   dashboard: DashboardHandle;
@@ -109,10 +111,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       log,
       onChange: () => void dashboardRef?.pollNow().then(() => dashboardRef?.pollNow()),
     });
-    // Connect's and ksqlDB's threads start at once (each loads its own modules); a failed start stops the other.
+    // Connect's and ksqlDB's threads and Pinot's process start at once (each loads its own modules); a
+    // failed start stops the others. Pinot in a process of its own: DuckDB's bindings abort the whole
+    // process when a thread is ended mid-call, and a native crash there must cost only Pinot.
     // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
     // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
-    const [connectStart, ksqldbStart] = await Promise.allSettled([
+    const [connectStart, ksqldbStart, pinotStart] = await Promise.allSettled([
       supervisor.start(connectPart({
         port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers, allowedHosts, allowedOrigins,
         maxHeapMb: config.memory.connectMaxHeapMb,
@@ -125,40 +129,39 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         allowedHosts,
         allowedOrigins,
       })),
+      supervisor.start(pinotPart({
+        controllerPort: port(config.ports.pinotController),
+        brokerPort: port(config.ports.pinotBroker),
+        host: config.bindHost,
+        dataDir: path.join(dataDir, 'pinot'),
+        storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
+        queryLimits: {
+          timeoutMs: config.pinot.queryTimeoutMs,
+          maxStringLength: config.pinot.maxStringLength,
+          maxRunningQueries: config.pinot.maxRunningQueries,
+          maxResponseBytes: config.pinot.maxResponseBytes,
+        },
+        kafkaBootstrap: bootstrapServers,
+        allowedHosts,
+        allowedOrigins,
+        maxHeapMb: config.memory.pinotMaxHeapMb,
+      })),
     ]);
-    for (const started of [connectStart, ksqldbStart]) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
-    for (const started of [connectStart, ksqldbStart]) if (started.status === 'rejected') throw started.reason;
+    const parts = [connectStart, ksqldbStart, pinotStart];
+    for (const started of parts) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
+    for (const started of parts) if (started.status === 'rejected') throw started.reason;
     const connectThread = (connectStart as PromiseFulfilledResult<SupervisedPart<ConnectInfo>>).value;
     const ksqldbThread = (ksqldbStart as PromiseFulfilledResult<SupervisedPart<KsqlDbInfo>>).value;
     const connect = { ...connectThread.info(), part: connectThread };
     log(`Kafka Connect ready (own thread, heap limit ${config.memory.connectMaxHeapMb} MB): ${connect.url}`);
     const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
     log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
-    // npm run chaos (or an operator) ends a part's thread through DATA_DIR's stack.sock
-    const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread] as SupervisedPart<unknown>[], log);
+    const pinotProcess = (pinotStart as PromiseFulfilledResult<SupervisedPart<PinotInfo>>).value;
+    const pinot = { ...pinotProcess.info(), part: pinotProcess };
+    // npm run chaos (or an operator) ends a part's thread or process through DATA_DIR's stack.sock
+    const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread, pinotProcess] as SupervisedPart<unknown>[], log);
     stops.push(() => stackControl.close());
-
-    // Pinot stays on this thread: DuckDB's bindings abort the whole process when a thread is ended
-    // while a DuckDB call is in flight (terminate called after throwing an instance of 'Napi::Error').
-    const pinot = await startPinot({
-      controllerPort: port(config.ports.pinotController),
-      brokerPort: port(config.ports.pinotBroker),
-      host: config.bindHost,
-      dataDir: path.join(dataDir, 'pinot'),
-      storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-      queryLimits: {
-        timeoutMs: config.pinot.queryTimeoutMs,
-        maxStringLength: config.pinot.maxStringLength,
-        maxRunningQueries: config.pinot.maxRunningQueries,
-        maxResponseBytes: config.pinot.maxResponseBytes,
-      },
-      kafkaBootstrap: bootstrapServers,
-      allowedHosts,
-      allowedOrigins,
-      log: () => {},
-    });
-    stops.push(() => pinot.stop());
-    log(`Pinot ready: controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`);
+    log(`Pinot ready (own process, pid ${pinotProcess.pid()}, heap limit ${config.memory.pinotMaxHeapMb || 'V8 default'} MB): controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`);
 
     const dashboard = await startDashboard({
       port: port(config.ports.dashboard),

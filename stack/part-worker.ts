@@ -1,6 +1,8 @@
 /**
- * The worker-thread side of a supervised part (see supervisor.ts): runs the part's server in this
- * thread and speaks the supervisor's small protocol over the parent port.
+ * The part's side of a supervised part (see supervisor.ts): runs the part's server in this worker thread
+ * or child process and speaks the supervisor's small protocol over the parent port (a thread) or the IPC
+ * channel (a process, whose data comes in the PART_DATA environment variable as JSON). A child process
+ * whose supervisor is gone (the channel closes: the stack was killed) stops and exits.
  *
  *   worker -> supervisor  {kind: 'ready', info} once serving, {kind: 'log', line}, {kind: 'failed', message}
  *                         when it could not start, {kind: 'stopped'} after a clean stop, {kind: 'pong'}
@@ -8,6 +10,9 @@
  *                         thread's event loop still turns)
  */
 import { parentPort, workerData } from 'node:worker_threads';
+
+/** The environment variable that carries a child process part's data (JSON). */
+export const PART_DATA_ENV = 'PART_DATA';
 
 export type FromPart<Info> =
   | { kind: 'ready'; info: Info }
@@ -25,25 +30,55 @@ export interface RunningPart<Info> {
 
 /** Starts the part with this thread's workerData and answers the supervisor until it is stopped. */
 export function servePart<Data, Info>(start: (data: Data, log: (line: string) => void) => Promise<RunningPart<Info>>): void {
-  const port = parentPort;
-  if (!port) throw new Error('servePart runs in a worker thread started by the supervisor');
-  const post = (message: FromPart<Info>) => port.postMessage(message);
+  const channel = parentChannel<Info>();
+  const { post } = channel;
   const log = (line: string) => post({ kind: 'log', line });
   let running: RunningPart<Info> | undefined;
-  let stopping = false;
-  port.on('message', (message: ToPart) => {
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (running ? running.stop() : Promise.resolve()).catch((error) => log(`stop failed: ${(error as Error).message}`));
+    return stopping;
+  };
+  channel.onMessage((message) => {
     if (message === 'ping') post({ kind: 'pong' });
-    else if (message === 'stop' && !stopping) {
-      stopping = true;
-      const stop = running ? running.stop() : Promise.resolve();
-      stop.catch((error) => log(`stop failed: ${(error as Error).message}`)).finally(() => post({ kind: 'stopped' }));
-    }
+    else if (message === 'stop') void stop().finally(() => post({ kind: 'stopped' }));
   });
-  start(workerData as Data, log).then(
+  channel.onOrphaned?.(() => void stop().finally(() => process.exit(0)));
+  start(channel.data as Data, log).then(
     (part) => {
       running = part;
       post({ kind: 'ready', info: part.info });
     },
     (error) => post({ kind: 'failed', message: (error as Error).message }),
   );
+}
+
+interface ParentChannel<Info> {
+  data: unknown;
+  post(message: FromPart<Info>): void;
+  onMessage(handle: (message: ToPart) => void): void;
+  /** a child process: its supervisor went away */
+  onOrphaned?: (handle: () => void) => void;
+}
+
+function parentChannel<Info>(): ParentChannel<Info> {
+  const port = parentPort;
+  if (port) {
+    return { data: workerData, post: (m) => port.postMessage(m), onMessage: (h) => port.on('message', h) };
+  }
+  const send = process.send?.bind(process);
+  const json = process.env[PART_DATA_ENV];
+  if (!send || json === undefined) throw new Error('servePart runs in a worker thread or child process started by the supervisor (stack/supervisor.ts)');
+  return {
+    data: JSON.parse(json) as unknown,
+    // a message the closed channel cannot take is dropped: the supervisor is gone and onOrphaned stops us
+    post: (m) => { if (process.connected) send(m, undefined, {}, () => undefined); },
+    onMessage: (h) => process.on('message', (m) => h(m as ToPart)),
+    onOrphaned: (h) => {
+      process.on('disconnect', h);
+      // Ctrl-C in a terminal reaches the whole process group: the supervisor stops this part in its turn
+      process.on('SIGINT', () => undefined);
+      process.on('SIGTERM', () => undefined);
+    },
+  };
 }

@@ -13,7 +13,8 @@ import { CliUsageError, parseCliArgs } from './cli-args.ts';
 import { DataDirError, prepareDataDir } from './data-dir.ts';
 import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
-import { residentBytes, StatusLine, type ViewsHeadline } from './status-line.ts';
+import { StatusLine, type ViewsHeadline } from './status-line.ts';
+import { stackResidentBytes } from './resident-memory.ts';
 import { openFileLimitProblem, raiseOpenFileLimit } from './fd-limit.ts';
 import { formatUrls } from './urls.ts';
 
@@ -124,7 +125,7 @@ function runUntilStopped(
   ticker = setInterval(() => {
     try {
       const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
-      const line = status.render(Date.now(), { headline, rssBytes: residentBytes() });
+      const line = status.render(Date.now(), { headline, rssBytes: stackResidentBytes([stack.pinot.part.pid()]) });
       process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
     } catch (error) {
       // A status line is never worth the stack: say so once a minute at most, keep running.

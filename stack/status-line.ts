@@ -1,6 +1,6 @@
 /**
  * The live status line of `npm start`: what the producers wrote in this run with their measured rates,
- * the page-view figures of the dashboard's headline, and the process's memory. Pure apart from the
+ * the page-view figures of the dashboard's headline, and the stack's memory. Pure apart from the
  * state it keeps between two lines (the counts and time of the previous line, to measure rates).
  */
 

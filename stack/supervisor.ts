@@ -1,20 +1,26 @@
 /**
- * The embedded stack's supervisor: runs parts on worker threads of their own, each with its own heap
- * limit, and starts a part again, with back-off, when its thread dies (an uncaught exception, a heap
- * past its limit: ERR_WORKER_OUT_OF_MEMORY, `terminate()`) or stops answering (its event loop blocked
- * past `hangMs`). The rest of the process keeps running meanwhile: a part's failure costs that part.
+ * The embedded stack's supervisor: runs parts on worker threads of their own, or in child processes,
+ * each with its own heap limit, and starts a part again, with back-off, when it dies (an uncaught
+ * exception, a heap past its limit: ERR_WORKER_OUT_OF_MEMORY, a native crash, being ended) or stops
+ * answering (its event loop blocked past `hangMs`). The rest of the stack keeps running meanwhile: a
+ * part's failure costs that part.
  *
- * A part is a worker entry that calls servePart (part-worker.ts). Its thread gets `data(previous)`,
- * where `previous` is what the last start reported ready (so a restart binds the same ports), and
- * `resourceLimits` (maxOldGenerationSizeMb: the heap limit). The first start's failure is the
- * caller's (start() rejects, nothing is retried); after that the supervisor owns the part.
+ * A part is an entry module that calls servePart (part-worker.ts). It gets `data(previous)`, where
+ * `previous` is what the last start reported ready (so a restart binds the same ports), and
+ * `resourceLimits` (maxOldGenerationSizeMb: the heap limit). A thread is cheaper; a process
+ * (`isolation: 'process'`) is for a part whose native code cannot be ended safely mid-call in a thread
+ * (DuckDB's bindings abort the whole process then) or could crash outright: only its own process goes.
+ * The first start's failure is the caller's (start() rejects, nothing is retried); after that the
+ * supervisor owns the part.
  *
  * States: starting (first start) -> up -> down (dead, waiting its back-off) -> restarting -> up ...;
  * stopped after stop(). Back-off doubles from `backoffMs` to `maxBackoffMs` and starts over
  * once a part has stayed up for `stableMs`.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { FromPart, ToPart } from './part-worker.ts';
+import { PART_DATA_ENV, type FromPart, type ToPart } from './part-worker.ts';
 
 export type PartState = 'starting' | 'up' | 'down' | 'restarting' | 'stopped';
 
@@ -50,6 +56,8 @@ export interface PartSpec<Info> {
   /** what the thread is given at each start; `previous` is the info of the last ready start */
   data(previous: Info | undefined): unknown;
   resourceLimits?: ResourceLimits;
+  /** a worker thread (default) or a child process of its own (then `data` must be JSON) */
+  isolation?: 'thread' | 'process';
 }
 
 export interface SupervisedPart<Info> {
@@ -59,9 +67,11 @@ export interface SupervisedPart<Info> {
   status(): PartStatus;
   /** resolves with the info once the part is up (at once when it is) */
   whenUp(): Promise<Info>;
-  /** ends the thread as a crash would (the supervisor restarts it): the chaos drill and tests */
+  /** ends the thread or process as a crash would (the supervisor restarts it): the chaos drill and tests */
   kill(): Promise<void>;
-  /** stops the thread cleanly; no restart */
+  /** the process id of a part in a child process (its memory is the stack's too); undefined for a thread */
+  pid(): number | undefined;
+  /** stops the part cleanly; no restart */
   stop(): Promise<void>;
 }
 
@@ -99,12 +109,81 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
 }
 
-/** One start of a part's thread: resolves when it is ready; `died` settles when the thread ends. */
+/** One start of a part: resolves when it is ready; `died` settles when its thread or process ends. */
 interface Run<Info> {
-  worker: Worker;
+  worker: PartRunner<Info>;
   ready: Promise<Info>;
-  /** resolves with the cause once the thread is gone */
+  /** resolves with the cause once the thread or process is gone */
   died: Promise<string>;
+}
+
+/** What the supervisor needs of a thread or a child process running a part. */
+interface PartRunner<Info> {
+  readonly pid: number | undefined;
+  postMessage(message: ToPart): void;
+  onMessage(handle: (message: FromPart<Info>) => void): void;
+  /** resolves with why it ended, once it has */
+  exited: Promise<string>;
+  /** ends it at once */
+  terminate(): Promise<void>;
+}
+
+function threadRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<Info> {
+  const worker = new Worker(spec.entry, { workerData: data, resourceLimits: spec.resourceLimits });
+  let error: string | undefined;
+  worker.on('error', (e: Error & { code?: string }) => {
+    error ??= e.code ? `${e.code}: ${e.message}` : e.message;
+  });
+  return {
+    pid: undefined,
+    postMessage: (m) => worker.postMessage(m),
+    onMessage: (h) => worker.on('message', h),
+    exited: new Promise((resolve) => worker.on('exit', (code) => resolve(error ?? `thread exited with code ${code}`))),
+    terminate: async () => { await worker.terminate(); },
+  };
+}
+
+/** How much of a dying process's standard error is kept to name the cause. */
+const STDERR_TAIL_BYTES = 8192;
+
+function processRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<Info> {
+  const limits = spec.resourceLimits ?? {};
+  const execArgv = [
+    ...(limits.maxOldGenerationSizeMb ? [`--max-old-space-size=${limits.maxOldGenerationSizeMb}`] : []),
+    ...(limits.maxYoungGenerationSizeMb ? [`--max-semi-space-size=${Math.max(1, Math.floor(limits.maxYoungGenerationSizeMb / 3))}`] : []),
+  ];
+  const child: ChildProcess = fork(fileURLToPath(spec.entry), [], {
+    execArgv,
+    env: { ...process.env, [PART_DATA_ENV]: JSON.stringify(data) },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  // its standard error is the cause when it dies (an uncaught exception's trace, V8's heap-limit report)
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => { stderr = (stderr + d).slice(-STDERR_TAIL_BYTES); });
+  let spawnError: string | undefined;
+  child.on('error', (e) => { spawnError ??= e.message; });
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => {
+    const how = signal ? `process ended by ${signal}` : `process exited with code ${code}`;
+    const why = spawnError ?? causeFromStderr(stderr);
+    resolve(why ? `${why} (${how})` : how);
+  }));
+  return {
+    pid: child.pid,
+    postMessage: (m) => { if (child.connected) child.send(m, undefined, {}, () => undefined); },
+    onMessage: (h) => child.on('message', (m) => h(m as FromPart<Info>)),
+    exited,
+    terminate: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** The line of a dead process's standard error that says why: V8's fatal error, else the thrown error's. */
+export function causeFromStderr(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^FATAL ERROR:/.test(l)) ?? lines.find((l) => /^(\w+(Error|Exception)|Error)(\s*\[\w+\])?:/.test(l)) ?? lines.at(-1);
 }
 
 class Part<Info> implements SupervisedPart<Info> {
@@ -155,6 +234,10 @@ class Part<Info> implements SupervisedPart<Info> {
     this.up(run);
   }
 
+  pid(): number | undefined {
+    return this.current?.worker.pid;
+  }
+
   async kill(): Promise<void> {
     const run = this.current;
     if (!run || this.stopping) return;
@@ -170,7 +253,7 @@ class Part<Info> implements SupervisedPart<Info> {
       if (!run) return;
       let timer: NodeJS.Timeout | undefined;
       const stopped = new Promise<void>((resolve) => {
-        run.worker.on('message', (message: FromPart<Info>) => {
+        run.worker.onMessage((message) => {
           if (message.kind === 'stopped') resolve();
         });
         timer = setTimeout(resolve, STOP_TIMEOUT_MS);
@@ -230,23 +313,19 @@ class Part<Info> implements SupervisedPart<Info> {
     this.options.onChange?.(this.status());
   }
 
-  /** Starts a thread; a start that fails or times out ends it. */
+  /** Starts a thread or process; a start that fails or times out ends it. */
   private launch(): Run<Info> {
     const { policy } = this.options;
-    const worker = new Worker(this.spec.entry, { workerData: this.spec.data(this.last), resourceLimits: this.spec.resourceLimits });
+    const data = this.spec.data(this.last);
+    const worker = this.spec.isolation === 'process' ? processRunner(this.spec, data) : threadRunner(this.spec, data);
     let error: string | undefined;
     let lastPong = Date.now();
     let pinger: NodeJS.Timeout | undefined;
-    const died = new Promise<string>((resolve) => {
-      worker.on('error', (e: Error & { code?: string }) => {
-        error ??= e.code ? `${e.code}: ${e.message}` : e.message;
-      });
-      worker.on('exit', (code) => {
-        clearInterval(pinger);
-        resolve(error ?? `thread exited with code ${code}`);
-      });
+    const died = worker.exited.then((cause) => {
+      clearInterval(pinger);
+      return error ?? cause;
     });
-    // A thread whose event loop is blocked (a runaway loop) answers no ping: end it, the restart follows.
+    // A part whose event loop is blocked (a runaway loop) answers no ping: end it, the restart follows.
     const watch = () => {
       if (policy.hangMs <= 0) return;
       lastPong = Date.now();
@@ -266,7 +345,7 @@ class Part<Info> implements SupervisedPart<Info> {
         error ??= `not ready within ${formatMs(policy.startTimeoutMs)}`;
         void worker.terminate();
       }, policy.startTimeoutMs);
-      worker.on('message', (message: FromPart<Info>) => {
+      worker.onMessage((message) => {
         if (message.kind === 'log') this.options.log?.(`${this.name}: ${message.line}`);
         else if (message.kind === 'pong') lastPong = Date.now();
         else if (message.kind === 'failed') {

@@ -1,11 +1,12 @@
 /**
  * Failure isolation (issue #18): ksqlDB's thread, then Connect's, is ended as a crash would end it
- * (worker.terminate()) while data streams through the embedded stack. Throughout, Kafka, Pinot, the
- * other part and the dashboard keep answering; the dashboard's health strip shows the part down or
+ * (worker.terminate()), then Pinot's process is killed (SIGKILL), while data streams through the embedded
+ * stack. Throughout, Kafka and every other part and the dashboard keep answering; the dashboard's health strip shows the part down or
  * restarting, then up; the supervisor brings it back on its port. ksqlDB: SHOW QUERIES lists the same
  * persistent queries, and Pinot's pageview_country (fed by topic5) ends equal to the aggregates computed
  * here from every view produced before, during and after the restart. Connect: its JDBC task resumes,
- * topic3 holds every MySQL row exactly once. Nothing lost, nothing counted twice.
+ * topic3 holds every MySQL row exactly once. Pinot: back on its ports, its pageview_country again equal to
+ * the aggregates of every view sent. Nothing lost, nothing counted twice.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -48,10 +49,10 @@ function kafkaAnswers(bootstrap: string): Promise<void> {
   });
 }
 
-type Part = 'ksqlDB' | 'Connect';
+type Part = 'ksqlDB' | 'Connect' | 'Pinot';
 
 /**
- * Every 100 ms: Kafka, Pinot, the dashboard's health and whichever of ksqlDB and Connect is not being
+ * Every 100 ms: Kafka, the dashboard's health and whichever of Pinot, ksqlDB and Connect is not being
  * killed; what failed, and what the health strip said of the part being killed.
  */
 function watchOthers(stack: EmbeddedStack, killed: Part) {
@@ -63,19 +64,18 @@ function watchOthers(stack: EmbeddedStack, killed: Part) {
       const started = Date.now();
       await Promise.all([
         kafkaAnswers(stack.targets.kafkaBootstrap[0]!).catch((e: Error) => failures.push(`Kafka: ${e.message}`)),
-        pinotRows(stack.pinot.brokerUrl, 'SELECT COUNT(*) FROM pageview_country').then(
+        killed === 'Pinot' ? undefined : pinotRows(stack.pinot.brokerUrl, 'SELECT COUNT(*) FROM pageview_country').then(
           (rows) => { if (rows.length !== 1) failures.push('Pinot: no answer row'); },
           (e: Error) => failures.push(`Pinot: ${e.message}`),
         ),
-        killed === 'ksqlDB'
-          ? fetch(`${stack.connect.url}/connectors`, { signal: AbortSignal.timeout(2_000) }).then(
-            (r) => { if (r.status !== 200) failures.push(`Connect: HTTP ${r.status}`); },
-            (e: Error) => failures.push(`Connect: ${e.message}`),
-          )
-          : showQueries(stack.ksqldb.url).then(
-            (queries) => { if (queries.length === 0) failures.push('ksqlDB: no queries'); },
-            (e: Error) => failures.push(`ksqlDB: ${e.message}`),
-          ),
+        killed === 'Connect' ? undefined : fetch(`${stack.connect.url}/connectors`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => { if (r.status !== 200) failures.push(`Connect: HTTP ${r.status}`); },
+          (e: Error) => failures.push(`Connect: ${e.message}`),
+        ),
+        killed === 'ksqlDB' ? undefined : showQueries(stack.ksqldb.url).then(
+          (queries) => { if (queries.length === 0) failures.push('ksqlDB: no queries'); },
+          (e: Error) => failures.push(`ksqlDB: ${e.message}`),
+        ),
         fetch(`${stack.dashboard.url}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(async (r) => {
           const body = (await r.json()) as { components?: { name: string; status: string }[] };
           const status = body.components?.find((c) => c.name === killed)?.status;
@@ -182,5 +182,40 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     expect(watch.seen[0]).toBe('up');
     expect(watch.seen.some((st) => st === 'down' || st === 'restarting')).toBe(true);
     console.log(`Connect back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.seen.join(' -> ')}`);
+  }, 240_000);
+
+  it('Pinot\'s process killed mid-ingestion comes back on its ports with every view counted once', async () => {
+    const s = stack;
+    const more = generatePageViews(users, 2000, 22, BASE + 600_000, 200);
+    const sentBefore = views();
+    const watch = watchOthers(s, 'Pinot');
+    const pid = s.pinot.part.pid();
+    expect(pid).toBeGreaterThan(0);
+    expect(pid).not.toBe(process.pid);
+    const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, more.slice(0, 1000));
+    await new Promise((r) => setTimeout(r, 50));
+    const killedAt = Date.now();
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('the supervisor seeing Pinot down', () => (s.supervisor.status('Pinot')?.state !== 'up' ? true : undefined), 10_000, 20);
+    await sending;
+    await waitFor('Pinot up again', () => (s.supervisor.status('Pinot')?.state === 'up' ? true : undefined), 60_000, 50);
+    const backInMs = Date.now() - killedAt;
+    expect(s.supervisor.status('Pinot')).toMatchObject({ state: 'up', restarts: 1 });
+    expect(s.supervisor.status('Pinot')?.cause).toMatch(/process ended by SIGKILL/);
+    expect(s.pinot.part.pid()).not.toBe(pid);
+    expect(s.pinot.part.info().brokerUrl).toBe(s.pinot.brokerUrl);
+    await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, more.slice(1000));
+
+    const expected = expectedCountries(users, [...sentBefore, ...more]);
+    const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
+    await waitFor(`${joined} joined views counted in Pinot after its restart`, async () => ((await joinedInPinot(s)) === joined ? true : undefined), 90_000, 300);
+    await waitFor('the dashboard strip to show Pinot up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
+    await watch.stop();
+
+    expectCountriesEqual(await countries(s), expected);
+    expect(watch.failures).toEqual([]);
+    expect(watch.seen[0]).toBe('up');
+    expect(watch.seen.some((st) => st === 'down' || st === 'restarting')).toBe(true);
+    console.log(`Pinot back on its ports ${backInMs} ms after its process was killed; the strip showed ${watch.seen.join(' -> ')}`);
   }, 240_000);
 });

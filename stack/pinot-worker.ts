@@ -1,0 +1,45 @@
+/**
+ * The embedded Pinot (controller, broker, ingestion and its DuckDB file) in a child process of its own, a
+ * part of the supervisor (supervisor.ts). A process rather than a thread: DuckDB's bindings abort the whole
+ * process when a thread is ended while a DuckDB call is in flight, and an ingesting Pinot always has one
+ * in flight; a native crash in DuckDB costs only this process too. A restart reopens the same DuckDB file
+ * on the same ports and every realtime table resumes from the offsets it committed with its rows.
+ */
+import type { PinotOptions } from '../embedded/pinot/index.ts';
+import { servePart } from './part-worker.ts';
+import type { PartSpec } from './supervisor.ts';
+
+export type PinotPartOptions = Omit<PinotOptions, 'log'> & {
+  /** the process's heap limit (V8 old generation), MB (config: PINOT_MAX_HEAP_MB); 0 = V8's own */
+  maxHeapMb: number;
+};
+
+export interface PinotInfo {
+  controllerUrl: string;
+  brokerUrl: string;
+  controllerPort: number;
+  brokerPort: number;
+}
+
+/** The supervisor's description of the Pinot part; a restart binds the ports the first start got. */
+export function pinotPart(options: PinotPartOptions): PartSpec<PinotInfo> {
+  const { maxHeapMb, ...serverOptions } = options;
+  return {
+    name: 'Pinot',
+    entry: new URL('./pinot-worker-entry.mjs', import.meta.url),
+    isolation: 'process',
+    data: (previous) => ({ ...serverOptions, ...(previous ? { controllerPort: previous.controllerPort, brokerPort: previous.brokerPort } : {}) }),
+    ...(maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } } : {}),
+  };
+}
+
+/** The process's side (pinot-worker-entry.mjs). */
+export function servePinot(): void {
+  servePart<PinotOptions, PinotInfo>(async (options) => {
+    const { startPinot } = await import('../embedded/pinot/index.ts');
+    // its event lines stay off the stack's console; the supervisor logs deaths and restarts
+    const pinot = await startPinot({ ...options, log: () => {} });
+    const { controllerUrl, brokerUrl, controllerPort, brokerPort } = pinot;
+    return { info: { controllerUrl, brokerUrl, controllerPort, brokerPort }, stop: () => pinot.stop() };
+  });
+}
