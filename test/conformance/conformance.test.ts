@@ -88,8 +88,20 @@ async function withAdmin<T>(t: Target, fn: (admin: ReturnType<Kafka['admin']>) =
   }
 }
 
+/**
+ * Creates a topic and waits until metadata shows a leader for every partition. A real cluster answers
+ * UNKNOWN_TOPIC_OR_PARTITION from a broker whose metadata has not caught up yet (more often on a busy
+ * machine), which kafkajs's own waitForLeaders does not retry: that is the wait, not a difference.
+ */
 async function createTopic(t: Target, topic: string, numPartitions: number, replicationFactor = BROKERS): Promise<void> {
-  await withAdmin(t, (admin) => admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: true }));
+  await withAdmin(t, async (admin) => {
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }] });
+    await waitFor(`leaders for every partition of ${topic}`, async () => {
+      const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      const partitions = md?.topics[0]?.partitions ?? [];
+      return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0) ? true : undefined;
+    }, 30_000, 100);
+  });
 }
 
 /** host:port of the leader of topic/partition. */
