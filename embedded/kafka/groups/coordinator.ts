@@ -837,6 +837,7 @@ export class GroupCoordinator {
       }
     }
     this.groups.clear();
+    this.store.close?.();
   }
 
   /** The state of a group, or undefined when this coordinator does not know it. */

@@ -13,6 +13,8 @@ export interface OffsetStore {
   deleteGroup(groupId: string): void | Promise<void>;
   /** Every group's latest committed offsets. */
   loadAll(): StoredGroupOffsets[] | Promise<StoredGroupOffsets[]>;
+  /** Releases what the store holds open (its file); later saves fail. */
+  close?(): void;
 }
 
 export interface StoredOffset {
