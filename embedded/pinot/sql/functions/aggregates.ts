@@ -10,7 +10,23 @@ import type { AggregateFunction } from './function.ts';
 /** The percentile functions, which also exist as `percentileNN(x)`. */
 export const PERCENTILE_NAMES = ['percentile', 'percentileest', 'percentiletdigest', 'percentilekll', 'percentilesmarttdigest'];
 
-/** DuckDB aggregates of one number, DOUBLE out, -Infinity on no rows. */
+/** What an aggregate of numbers answers on no rows, as Pinot's default for a DOUBLE result. */
+const NO_ROWS = "'-Infinity'";
+
+/** name(number) → DOUBLE: `sqlOf` the value as DOUBLE, `empty` (a DOUBLE literal's text) on no rows. */
+function numberAggregate(name: string, sqlOf: (x: string) => string, empty: string): AggregateFunction {
+  return {
+    names: [name],
+    arity: [1, 1],
+    signature: `${name}(number) → DOUBLE`,
+    emit(call) {
+      const [a] = call.typed();
+      return call.build(`COALESCE(${call.withFilter(sqlOf(asDouble(a!)))}, ${empty}::DOUBLE)`, DOUBLE);
+    },
+  };
+}
+
+/** DuckDB's statistics of one number. */
 const STATISTICS: [name: string, duckdb: string][] = [['stddevpop', 'stddev_pop'], ['stddevsamp', 'stddev_samp'], ['varpop', 'var_pop'], ['varsamp', 'var_samp']];
 
 export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
@@ -43,15 +59,7 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`CAST(COALESCE(${call.withFilter(`sum(CAST(${a!.sql} AS DECIMAL(38,10)))`)}, 0) AS DECIMAL(38,10))`, T('BIG_DECIMAL'));
     },
   },
-  {
-    names: ['avg'],
-    arity: [1, 1],
-    signature: 'avg(number) → DOUBLE',
-    emit(call) {
-      const [a] = call.typed();
-      return call.build(`COALESCE(${call.withFilter(`avg(${asDouble(a!)})`)}, '-Infinity'::DOUBLE)`, DOUBLE);
-    },
-  },
+  numberAggregate('avg', (x) => `avg(${x})`, NO_ROWS),
   {
     names: ['avgmv'],
     arity: [1, 1],
@@ -108,15 +116,8 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`CAST(${call.withFilter(`count(DISTINCT ${all[0]!.sql})`)} AS BIGINT)`, name === 'distinctcountsmarthll' ? INT : LONG);
     },
   })),
-  ...([['distinctsum', 'sum', '0.0'], ['distinctavg', 'avg', "'-Infinity'"]] as const).map(([name, duckdb, empty]): AggregateFunction => ({
-    names: [name],
-    arity: [1, 1],
-    signature: `${name}(number) → DOUBLE`,
-    emit(call) {
-      const [a] = call.typed();
-      return call.build(`COALESCE(${call.withFilter(`${duckdb}(DISTINCT ${asDouble(a!)})`)}, ${empty}::DOUBLE)`, DOUBLE);
-    },
-  })),
+  numberAggregate('distinctsum', (x) => `sum(DISTINCT ${x})`, '0.0'),
+  numberAggregate('distinctavg', (x) => `avg(DISTINCT ${x})`, NO_ROWS),
   ...PERCENTILE_NAMES.map((name): AggregateFunction => ({
     names: [name],
     arity: [2, 3],
@@ -154,15 +155,7 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`COALESCE(CAST(${call.withFilter(`mode(${a.sql})`)} AS DOUBLE), '-Infinity'::DOUBLE)`, DOUBLE, [a.name]);
     },
   },
-  ...STATISTICS.map(([name, duckdb]): AggregateFunction => ({
-    names: [name],
-    arity: [1, 1],
-    signature: `${name}(number) → DOUBLE`,
-    emit(call) {
-      const [a] = call.typed();
-      return call.build(`COALESCE(${call.withFilter(`${duckdb}(${asDouble(a!)})`)}, '-Infinity'::DOUBLE)`, DOUBLE);
-    },
-  })),
+  ...STATISTICS.map(([name, duckdb]) => numberAggregate(name, (x) => `${duckdb}(${x})`, NO_ROWS)),
   ...([['booland', 'bool_and', 'TRUE'], ['boolor', 'bool_or', 'FALSE']] as const).map(([name, duckdb, empty]): AggregateFunction => ({
     names: [name],
     arity: [1, 1],

@@ -169,24 +169,17 @@ export const DATETIME_FUNCTIONS: ScalarFunction[] = [
     emit: dateTrunc,
   },
   ...EPOCH_UNITS.flatMap((unit) => [toEpoch(unit, ''), toEpoch(unit, 'bucket'), toEpoch(unit, 'rounded'), fromEpoch(unit, false), fromEpoch(unit, true)]),
-  {
-    names: ['totimestamp', 'fromepochmillis'],
-    arity: [1, 1],
-    signature: 'toTimestamp(millis LONG) → TIMESTAMP',
-    emit(call) {
-      const [a] = call.typed();
-      return call.make([a!], `CAST(${a!.sql} AS BIGINT)`, TIMESTAMP);
-    },
-  },
-  {
-    names: ['toepochmillis', 'fromtimestamp'],
-    arity: [1, 1],
-    signature: 'toEpochMillis(TIMESTAMP) → LONG',
-    emit(call) {
-      const [a] = call.typed();
-      return call.make([a!], `CAST(${a!.sql} AS BIGINT)`, LONG);
-    },
-  },
+  ...([[['totimestamp', 'fromepochmillis'], TIMESTAMP, 'toTimestamp(millis LONG) → TIMESTAMP'], [['toepochmillis', 'fromtimestamp'], LONG, 'toEpochMillis(TIMESTAMP) → LONG']] as const)
+    .map(([names, type, signature]): ScalarFunction => ({
+      // the same epoch millis, typed as the other one
+      names,
+      arity: [1, 1],
+      signature,
+      emit(call) {
+        const [a] = call.typed();
+        return call.make([a!], `CAST(${a!.sql} AS BIGINT)`, type);
+      },
+    })),
   timestampLiteral('timestampliteral', 'TIMESTAMP literal'),
   timestampLiteral('dateliteral', 'DATE literal'),
   ...Object.entries(DATE_PARTS).map(([name, part]): ScalarFunction => ({

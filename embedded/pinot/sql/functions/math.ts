@@ -35,26 +35,17 @@ export const MATH_FUNCTIONS: ScalarFunction[] = [
       return call.make(all, `pow(${asDouble(all[0]!)}, ${asDouble(all[1]!)})`, DOUBLE);
     },
   },
-  {
-    names: ['round', 'rounddecimal'],
+  ...([[['round', 'rounddecimal'], 'round'], [['truncate'], 'truncate']] as const).map(([names, kind]): ScalarFunction => ({
+    names,
     arity: [1, 2],
-    signature: 'round(DOUBLE[, scale INT]) → DOUBLE',
+    signature: `${names[0]}(DOUBLE[, scale INT]) → DOUBLE`,
     emit(call) {
       const all = call.typed();
+      const x = asDouble(all[0]!);
       const scale = all[1] ? `CAST(${all[1].sql} AS INTEGER)` : '0';
-      return call.make(all, `round(${asDouble(all[0]!)}, ${scale})`, DOUBLE);
+      return call.make(all, kind === 'round' ? `round(${x}, ${scale})` : `(trunc(${x} * pow(10, ${scale})) / pow(10, ${scale}))`, DOUBLE);
     },
-  },
-  {
-    names: ['truncate'],
-    arity: [1, 2],
-    signature: 'truncate(DOUBLE[, scale INT]) → DOUBLE',
-    emit(call) {
-      const all = call.typed();
-      const scale = all[1] ? `CAST(${all[1].sql} AS INTEGER)` : '0';
-      return call.make(all, `(trunc(${asDouble(all[0]!)} * pow(10, ${scale})) / pow(10, ${scale}))`, DOUBLE);
-    },
-  },
+  })),
   ...OPERATORS.map(([names, op]): ScalarFunction => ({
     names,
     arity: [2, 2],

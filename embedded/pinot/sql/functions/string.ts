@@ -4,7 +4,7 @@
  */
 import { sumOfLengths } from '../string-limits.ts';
 import { BOOLEAN, INT, STRING } from '../types.ts';
-import { asVarchar } from '../typed.ts';
+import { asVarchar, type Typed } from '../typed.ts';
 import type { ScalarFunction } from './function.ts';
 
 /** Functions DuckDB has under the same name, one string in, one string out. */
@@ -18,6 +18,28 @@ const SAME_NAME = ['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'reverse'].map((n
   },
 }));
 
+/** How a string-building function makes its result from its arguments' SQL (all as VARCHAR unless `args` says otherwise). */
+interface Building {
+  args?: (all: Typed[]) => string[];
+  /** SQL of the most characters the result can have, over references to the arguments. */
+  size: (refs: string[]) => string;
+  build: (refs: string[]) => string;
+}
+
+/** A function that builds a string, refused past the broker's longest string before it builds it. */
+function building(names: string[], arity: [number, number], signature: string, how: Building): ScalarFunction {
+  return {
+    names,
+    arity,
+    signature,
+    emit(call) {
+      const all = call.typed();
+      const args = how.args ? how.args(all) : all.map(asVarchar);
+      return call.make(all, call.bounded(args, how.size, how.build), STRING);
+    },
+  };
+}
+
 export const STRING_FUNCTIONS: ScalarFunction[] = [
   ...SAME_NAME,
   {
@@ -29,41 +51,25 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
       return call.make([a!], `CAST(length(${asVarchar(a!)}) AS INTEGER)`, INT);
     },
   },
-  {
-    names: ['concat'],
-    arity: [2, 3],
-    signature: 'concat(STRING, STRING[, separator STRING]) → STRING',
-    emit(call) {
-      // concat(a, b) and concat(a, b, separator): a, separator, b
-      const all = call.typed();
-      const parts = all.length === 3 ? [all[0]!, all[2]!, all[1]!] : all;
-      return call.make(all, call.bounded(parts.map(asVarchar), (refs) => sumOfLengths(refs), (refs) => `(${refs.join(' || ')})`), STRING);
-    },
-  },
-  {
-    names: ['concatws'],
-    arity: [2, 20],
-    signature: 'concatWS(separator STRING, STRING…) → STRING',
-    emit(call) {
-      const all = call.typed();
-      const size = ([sep, ...rest]: string[]) => `${sumOfLengths(rest)} + ${rest.length - 1} * coalesce(length(${sep}), 0)`;
-      return call.make(all, call.bounded(all.map(asVarchar), size, (refs) => `concat_ws(${refs.join(', ')})`), STRING);
-    },
-  },
-  {
-    names: ['repeat'],
-    arity: [2, 3],
-    signature: 'repeat(STRING[, separator STRING], times INT) → STRING',
-    emit(call) {
-      // repeat(s, times) and repeat(s, separator, times), as Apache Commons' StringUtils.repeat
-      const all = call.typed();
+  building(['concat'], [2, 3], 'concat(STRING, STRING[, separator STRING]) → STRING', {
+    // concat(a, b) and concat(a, b, separator): a, separator, b
+    args: (all) => (all.length === 3 ? [all[0]!, all[2]!, all[1]!] : all).map(asVarchar),
+    size: (refs) => sumOfLengths(refs),
+    build: (refs) => `(${refs.join(' || ')})`,
+  }),
+  building(['concatws'], [2, 20], 'concatWS(separator STRING, STRING…) → STRING', {
+    size: ([sep, ...rest]) => `${sumOfLengths(rest)} + ${rest.length - 1} * coalesce(length(${sep}), 0)`,
+    build: (refs) => `concat_ws(${refs.join(', ')})`,
+  }),
+  building(['repeat'], [2, 3], 'repeat(STRING[, separator STRING], times INT) → STRING', {
+    // repeat(s, times) and repeat(s, separator, times), as Apache Commons' StringUtils.repeat
+    args: (all) => {
       const times = `CAST(${all[all.length - 1]!.sql} AS BIGINT)`;
-      const args = all.length === 3 ? [asVarchar(all[0]!), times, asVarchar(all[1]!)] : [asVarchar(all[0]!), times, "''"];
-      const size = ([text, n, sep]: string[]) => `length(${text})::HUGEINT * greatest(${n}, 0) + length(${sep})::HUGEINT * greatest(${n} - 1, 0)`;
-      const build = ([text, n, sep]: string[]) => `CASE WHEN ${n} <= 0 THEN '' ELSE repeat(${text} || ${sep}, ${n} - 1) || ${text} END`;
-      return call.make(all, call.bounded(args, size, build), STRING);
+      return all.length === 3 ? [asVarchar(all[0]!), times, asVarchar(all[1]!)] : [asVarchar(all[0]!), times, "''"];
     },
-  },
+    size: ([text, n, sep]) => `length(${text})::HUGEINT * greatest(${n}, 0) + length(${sep})::HUGEINT * greatest(${n} - 1, 0)`,
+    build: ([text, n, sep]) => `CASE WHEN ${n} <= 0 THEN '' ELSE repeat(${text} || ${sep}, ${n} - 1) || ${text} END`,
+  }),
   {
     names: ['substr'],
     arity: [2, 3],
@@ -90,27 +96,16 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
       return call.make(all, sql, STRING);
     },
   },
-  {
-    names: ['replace'],
-    arity: [3, 3],
-    signature: 'replace(STRING, search STRING, replacement STRING) → STRING',
-    emit(call) {
-      const all = call.typed();
-      // at most the text plus the replacement once per occurrence of the search string
-      const size = ([text, search, by]: string[]) =>
-        `length(${text}) + CASE WHEN strlen(${search}) = 0 THEN 0 ELSE (strlen(${text}) - strlen(replace(${text}, ${search}, ''))) // strlen(${search}) * length(${by}) END`;
-      return call.make(all, call.bounded(all.map(asVarchar), size, (refs) => `replace(${refs.join(', ')})`), STRING);
-    },
-  },
-  ...['lpad', 'rpad'].map((name): ScalarFunction => ({
-    names: [name],
-    arity: [3, 3],
-    signature: `${name}(STRING, size INT, pad STRING) → STRING`,
-    emit(call) {
-      const all = call.typed();
-      const args = [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)];
-      return call.make(all, call.bounded(args, ([, size]) => `greatest(${size}, 0)`, ([text, size, pad]) => `${call.name}(${text}, CAST(${size} AS INTEGER), ${pad})`), STRING);
-    },
+  building(['replace'], [3, 3], 'replace(STRING, search STRING, replacement STRING) → STRING', {
+    // at most the text plus the replacement once per occurrence of the search string
+    size: ([text, search, by]) =>
+      `length(${text}) + CASE WHEN strlen(${search}) = 0 THEN 0 ELSE (strlen(${text}) - strlen(replace(${text}, ${search}, ''))) // strlen(${search}) * length(${by}) END`,
+    build: (refs) => `replace(${refs.join(', ')})`,
+  }),
+  ...['lpad', 'rpad'].map((name) => building([name], [3, 3], `${name}(STRING, size INT, pad STRING) → STRING`, {
+    args: (all) => [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)],
+    size: ([, size]) => `greatest(${size}, 0)`,
+    build: ([text, size, pad]) => `${name}(${text}, CAST(${size} AS INTEGER), ${pad})`,
   })),
   {
     names: ['strpos', 'indexof'],
@@ -151,16 +146,11 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
       return call.make(all, sql, STRING);
     },
   },
-  {
-    names: ['regexpreplace'],
-    arity: [3, 6],
-    signature: 'regexpReplace(STRING, pattern STRING, replacement STRING[, start, occurrence, flags]) → STRING',
-    emit(call) {
-      const all = call.typed();
-      // the text, the replacement once per match, and each back reference (\0-\9) at most the whole text again
-      const size = ([text, pattern, by]: string[]) =>
-        `length(${text}) + len(regexp_extract_all(${text}, ${pattern})) * length(${by}) + length(${text}) * len(regexp_extract_all(${by}, '\\\\[0-9]'))`;
-      return call.make(all, call.bounded(all.slice(0, 3).map(asVarchar), size, ([text, pattern, by]) => `regexp_replace(${text}, ${pattern}, ${by}, 'g')`), STRING);
-    },
-  },
+  building(['regexpreplace'], [3, 6], 'regexpReplace(STRING, pattern STRING, replacement STRING[, start, occurrence, flags]) → STRING', {
+    args: (all) => all.slice(0, 3).map(asVarchar),
+    // the text, the replacement once per match, and each back reference (\0-\9) at most the whole text again
+    size: ([text, pattern, by]) =>
+      `length(${text}) + len(regexp_extract_all(${text}, ${pattern})) * length(${by}) + length(${text}) * len(regexp_extract_all(${by}, '\\\\[0-9]'))`,
+    build: ([text, pattern, by]) => `regexp_replace(${text}, ${pattern}, ${by}, 'g')`,
+  }),
 ];
