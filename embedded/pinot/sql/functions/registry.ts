@@ -53,3 +53,8 @@ export function canonicalCall(e: Expr & { kind: 'call' }): { name: string; args:
   if (name === 'count' && e.distinct) return { name: 'distinctcount', args: e.args };
   return { name, args: e.args };
 }
+
+/** Every entry, for tests and listings. */
+export function allFunctions(): { scalars: ScalarFunction[]; aggregates: AggregateFunction[] } {
+  return { scalars: [...new Set(SCALARS.values())], aggregates: [...new Set(AGGREGATES.values())] };
+}
