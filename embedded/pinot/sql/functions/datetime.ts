@@ -24,13 +24,18 @@ const DATE_PARTS: Record<string, string> = {
   second: 'second', millisecond: 'millisecond',
 };
 
+/** `toEpoch`, `hours`, `bucket` → `toEpochHoursBucket`, as Pinot spells the name. */
+function camel(prefix: string, ...words: string[]): string {
+  return prefix + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
 /** toEpochSeconds(ms), toEpochSecondsBucket(ms, n), toEpochSecondsRounded(ms, n), … for each unit. */
 function toEpoch(unit: EpochUnit, variant: '' | 'bucket' | 'rounded'): ScalarFunction {
   const unitMs = EPOCH_UNIT_MS[unit];
   return {
     names: [`toepoch${unit}${variant}`],
     arity: variant ? [2, 2] : [1, 1],
-    signature: `toEpoch${unit}${variant}(millis LONG${variant ? ', size LONG' : ''}) → LONG`,
+    signature: `${camel('toEpoch', unit, variant)}(millis LONG${variant ? ', size LONG' : ''}) → LONG`,
     emit(call) {
       const all = call.typed();
       const size = variant ? `CAST(${all[1]!.sql} AS BIGINT)` : '1';
@@ -47,7 +52,7 @@ function fromEpoch(unit: EpochUnit, bucketed: boolean): ScalarFunction {
   return {
     names: [`fromepoch${unit}${bucketed ? 'bucket' : ''}`],
     arity: bucketed ? [2, 2] : [1, 1],
-    signature: `fromEpoch${unit}${bucketed ? 'bucket' : ''}(LONG${bucketed ? ', size LONG' : ''}) → LONG`,
+    signature: `${camel('fromEpoch', unit, bucketed ? 'bucket' : '')}(LONG${bucketed ? ', size LONG' : ''}) → LONG`,
     emit(call) {
       const all = call.typed();
       const sql = bucketed ? `(CAST(${all[0]!.sql} AS BIGINT) * CAST(${all[1]!.sql} AS BIGINT) * ${unitMs})` : `(CAST(${all[0]!.sql} AS BIGINT) * ${unitMs})`;
