@@ -4,7 +4,9 @@
  * removed at the end), and says whether the stack held: the attack was refused the way the real server
  * refuses it, and the stack kept serving.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { controlSocketPath, sendControlCommand } from '../embedded/kafka/index.ts';
 import { sendStackCommand } from './control-socket.ts';
@@ -18,6 +20,8 @@ export interface ChaosTargets {
   pinotControllerUrl: string;
   pinotBrokerUrl: string;
   dashboardUrl: string;
+  /** The disk-full probe fills DATA_DIR's filesystem only when it has at most this much free (bytes). */
+  maxDiskFillBytes: number;
 }
 
 export interface ProbeResult {
@@ -212,6 +216,8 @@ const pushQueryFlood: Probe = {
   async run(targets, signal) {
     const stopper = new AbortController();
     signal.addEventListener('abort', () => stopper.abort(), { once: true });
+    // the open responses are kept: a response the collector takes closes its connection, ending its query
+    const openResponses: Response[] = [];
     const open = async (): Promise<number> => {
       const response = await fetch(`${targets.ksqldbUrl}/query-stream`, {
         method: 'POST',
@@ -220,16 +226,18 @@ const pushQueryFlood: Probe = {
         body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEW EMIT CHANGES;' }),
       });
       if (response.status !== 200) await response.text();
+      else openResponses.push(response);
       return response.status;
     };
     const statuses: number[] = [];
     try {
       for (let i = 0; i < 120 && !statuses.includes(400); i++) statuses.push(await open().catch(() => 0));
       const refusedAt = statuses.indexOf(400);
-      if (refusedAt < 0) return broke(`${statuses.length} push queries opened and none refused`);
-      return afterwards(targets, `push query ${refusedAt + 1} refused (HTTP 400) with ${refusedAt} running`);
+      if (refusedAt < 0) return broke(`${statuses.length} push queries opened and none refused (HTTP ${[...new Set(statuses)].join(', ')})`);
+      return afterwards(targets, `push query ${refusedAt + 1} refused (HTTP 400) with ${openResponses.length} running`);
     } finally {
       stopper.abort();
+      openResponses.length = 0;
     }
   },
 };
@@ -315,7 +323,92 @@ async function queryIds(targets: ChaosTargets): Promise<string[]> {
   return (body[0]?.queries ?? []).filter((q) => q.queryType === 'PERSISTENT').map((q) => q.id).sort();
 }
 
-export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover, partKill];
+/** The name of the file the disk-full probe fills the data directory's filesystem with. */
+export const DISK_FILLER = 'chaos-disk-filler';
+
+/** Writes zeros into `file` until the filesystem refuses (ENOSPC) or `limit` bytes; returns the bytes written. */
+function fillFilesystem(file: string, limit: number): number {
+  const chunk = Buffer.alloc(1024 * 1024);
+  const fd = fs.openSync(file, 'w');
+  let written = 0;
+  try {
+    while (written < limit) written += fs.writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return written;
+}
+
+/** The dashboard's view of one component (its /api/health). */
+async function healthOf(targets: ChaosTargets, name: string): Promise<{ status: string; detail: string } | undefined> {
+  const answer = await request('GET', `${targets.dashboardUrl}/api/health`, { timeoutMs: 5_000 });
+  const body = JSON.parse(answer.text) as { components?: { name: string; status: string; detail: string }[] };
+  return body.components?.find((c) => c.name === name);
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const diskFull: Probe = {
+  name: 'disk-full',
+  what: "the data directory's filesystem filled up, then freed",
+  async run(targets) {
+    if (!targets.dataDir) return { outcome: 'skipped', detail: 'no data directory (give --data-dir)' };
+    const stats = fs.statfsSync(targets.dataDir);
+    const free = stats.bavail * stats.bsize;
+    if (free > targets.maxDiskFillBytes) {
+      return {
+        outcome: 'skipped',
+        detail: `${targets.dataDir} has ${Math.round(free / 1048576)} MB free, more than --max-disk-fill ${Math.round(targets.maxDiskFillBytes / 1048576)} MB: `
+          + 'run the stack with DATA_DIR on a small filesystem (a 512 MB tmpfs: mount -t tmpfs -o size=512m tmpfs DIR) to probe a full disk',
+      };
+    }
+    const topic = 'chaos_disk';
+    await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true }));
+    const client = kafka(targets);
+    const once = client.producer({ retry: { retries: 0 } });
+    const steady = client.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 1_000 } });
+    await once.connect();
+    await steady.connect();
+    const filler = path.join(targets.dataDir, DISK_FILLER);
+    try {
+      await steady.send({ topic, acks: -1, messages: [{ value: 'before' }] });
+      const filled = fillFilesystem(filler, free + 64 * 1024 * 1024);
+      // a write while full (large enough to need new blocks: a small one may fit the segment's last
+      // block): the broker's storage error, not a dropped connection
+      const refusal = await once.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(256 * 1024, 'x') }] }).then(() => undefined, (e: unknown) => e);
+      const cause = ((refusal as { cause?: unknown } | undefined)?.cause ?? refusal) as { type?: string } | undefined;
+      if (cause?.type !== 'KAFKA_STORAGE_ERROR') {
+        return broke(`a write to a full disk ${refusal === undefined ? 'was acknowledged' : `failed with ${cause?.type ?? (refusal as Error).message}`}, not KAFKA_STORAGE_ERROR`);
+      }
+      const disk = await until('the dashboard\'s Disk pill down', async () => {
+        const h = await healthOf(targets, 'Disk');
+        return h?.status === 'down' ? h : undefined;
+      }, 30_000);
+      const downWhileFull = await stillServing(targets);
+      if (downWhileFull) return broke(`with the disk full ${downWhileFull}`);
+      fs.rmSync(filler, { force: true });
+      await steady.send({ topic, acks: -1, messages: [{ value: 'after' }] });
+      await until('the dashboard\'s Disk pill back', async () => ((await healthOf(targets, 'Disk'))?.status !== 'down' ? true : undefined), 30_000);
+      return afterwards(targets, `${Math.round(filled / 1048576)} MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "${disk.detail}"; once freed, writes acknowledged again`);
+    } finally {
+      fs.rmSync(filler, { force: true });
+      await once.disconnect();
+      await steady.disconnect();
+    }
+  },
+};
+
+export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover, partKill, diskFull];
 
 /** Removes what the probes created (topics and streams named chaos_*). */
 export async function cleanUp(targets: ChaosTargets): Promise<void> {

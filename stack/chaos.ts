@@ -24,13 +24,15 @@ Options (defaults from config/, as npm start binds them):
   --bootstrap LIST       Kafka brokers (KAFKA_BOOTSTRAP_SERVERS)
   --data-dir DIR         the embedded stack's data directory, for the part kill and the failover drill
                          (default DATA_DIR/<SCENARIO or ${DEFAULT_SCENARIO}>)
+  --max-disk-fill MB     the disk-full probe fills the data directory's filesystem only when it has at
+                         most this much free (default 1024); otherwise it is skipped and says why
   --ksqldb URL  --connect URL  --pinot-controller URL  --pinot-broker URL  --dashboard URL
   -h, --help             show this help`;
 
 runCli('chaos', async () => {
   const args = parseCliArgs(process.argv.slice(2), {
     only: 'string', bootstrap: 'string', 'data-dir': 'string', ksqldb: 'string', connect: 'string',
-    'pinot-controller': 'string', 'pinot-broker': 'string', dashboard: 'string', help: 'boolean',
+    'pinot-controller': 'string', 'pinot-broker': 'string', dashboard: 'string', 'max-disk-fill': 'int', help: 'boolean',
   }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
@@ -48,6 +50,7 @@ runCli('chaos', async () => {
     pinotControllerUrl: flag('pinot-controller') ?? local(config.ports.pinotController),
     pinotBrokerUrl: flag('pinot-broker') ?? local(config.ports.pinotBroker),
     dashboardUrl: flag('dashboard') ?? local(config.ports.dashboard),
+    maxDiskFillBytes: ((args.flags['max-disk-fill'] as number | undefined) ?? 1024) * 1024 * 1024,
   };
   const only = flag('only')?.split(',').map((s) => s.trim());
   const unknown = only?.filter((name) => !PROBES.some((p) => p.name === name)) ?? [];

@@ -1,7 +1,10 @@
 /**
  * `npm run chaos` against a running embedded stack: every probe holds (refused as the real servers refuse
  * it, every part still answering), the report says so, and only chaos_* things were created and removed.
+ * The stack's data directory is a small tmpfs where this machine lets the test mount one (root), so the
+ * disk-full probe fills a real filesystem; elsewhere that probe says why it skipped.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
@@ -14,15 +17,24 @@ describe('npm run chaos', () => {
   let dataDir: string;
   let config: AppConfig;
 
+  let mounted = false;
+
   beforeAll(async () => {
     const db = await createTestDatabase(inject('mysqlUrl'), 'chaos');
     dataDir = tempDir('stack-chaos');
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=768m', 'tmpfs', dataDir], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      // not root, or no mount here: the disk-full probe skips and says why
+    }
     config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name });
     stack = await startEmbeddedStack({ config, dataDir, freePorts: true });
   }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
+    if (mounted) execFileSync('umount', [dataDir]);
   });
 
   it('reports every probe held against a running stack and leaves no chaos_ topic behind', async () => {
@@ -47,14 +59,19 @@ describe('npm run chaos', () => {
       '--pinot-controller', stack.pinot.controllerUrl,
       '--pinot-broker', stack.pinot.brokerUrl,
       '--dashboard', stack.dashboard.url,
+      // never fill the machine's own disk: only the tmpfs
+      '--max-disk-fill', mounted ? '1024' : '0',
     ];
     const result = await run(path.resolve('node_modules/.bin/tsx'), args, undefined, 600_000);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe('chaos: 8 held, 0 broke, 0 skipped');
+    expect(lines.at(-1)).toBe(mounted ? 'chaos: 9 held, 0 broke, 0 skipped' : 'chaos: 8 held, 0 broke, 1 skipped');
     for (const probe of ['kafka-connection-flood', 'partition-bomb', 'pinot-string-bomb', 'cross-origin-writes', 'dns-rebinding', 'push-query-flood', 'broker-failover', 'part-kill']) {
       expect(lines.find((l) => l.startsWith(`chaos: ${probe}:`)), probe).toMatch(/ \.\.\. HELD: /);
     }
+    expect(lines.find((l) => l.startsWith('chaos: disk-full:'))).toMatch(mounted
+      ? /\.\.\. HELD: \d+ MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "disk full: .*"; once freed, writes acknowledged again; every part still answers$/
+      : /\.\.\. SKIPPED: .* has \d+ MB free, more than --max-disk-fill 0 MB: run the stack with DATA_DIR on a small filesystem/);
     const admin = kafkaClient(stack.kafka).admin();
     await admin.connect();
     try {
