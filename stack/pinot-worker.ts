@@ -21,6 +21,9 @@ export interface PinotInfo {
   brokerPort: number;
 }
 
+/** V8's young generation for Pinot's process, MB: as for ksqlDB (ksqldb-worker.ts), ingestion allocates fast and keeps little. */
+const YOUNG_GENERATION_MB = 12;
+
 /** The supervisor's description of the Pinot part; a restart binds the ports the first start got. */
 export function pinotPart(options: PinotPartOptions): PartSpec<PinotInfo> {
   const { maxHeapMb, ...serverOptions } = options;
@@ -29,7 +32,7 @@ export function pinotPart(options: PinotPartOptions): PartSpec<PinotInfo> {
     entry: new URL('./pinot-worker-entry.mjs', import.meta.url),
     isolation: 'process',
     data: (previous) => ({ ...serverOptions, ...(previous ? { controllerPort: previous.controllerPort, brokerPort: previous.brokerPort } : {}) }),
-    ...(maxHeapMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } } : {}),
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(maxHeapMb > 0 ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
   };
 }
 
