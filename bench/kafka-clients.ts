@@ -4,7 +4,6 @@
  * embedded cluster started in its own process, as `npm run kafka` runs it, so clients and broker do
  * not share a core.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -26,35 +25,6 @@ export function writeMessageFile(dir: string, messages: number): string {
   const file = path.join(dir, 'messages.txt');
   fs.writeFileSync(file, `${'x'.repeat(MESSAGE_BYTES - 1)}\n`.repeat(messages));
   return file;
-}
-
-export interface ClusterProcess {
-  bootstrap: string;
-  pid: number;
-  stop: () => Promise<void>;
-}
-
-/** `embedded/kafka/cli.ts` in a child process; resolves once it prints its bootstrap list. */
-export async function startClusterProcess(dataDir: string, port: number, brokers = 3): Promise<ClusterProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port), '--brokers', String(brokers)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const match = /bootstrap: (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
-  });
-  return {
-    bootstrap,
-    pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      child.removeAllListeners('close');
-      child.on('close', () => resolve());
-      child.kill('SIGINT');
-    }),
-  };
 }
 
 export async function runKafkaClients(bootstrap: string, dir: string, input: string, messages: number, latencySends = 0): Promise<ClientTimings> {

@@ -15,9 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
+import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { startReferenceKafka } from '../reference/index.ts';
-import { MESSAGE_BYTES, runKafkaClients, startClusterProcess, writeMessageFile } from './kafka-clients.ts';
+import { MESSAGE_BYTES, runKafkaClients, writeMessageFile } from './kafka-clients.ts';
+import { startClusterProcess } from './kafka-process.ts';
 import { percentile, progress } from './measure.ts';
 
 interface Cluster {

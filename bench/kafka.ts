@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MESSAGE_BYTES, runKafkaClients, startClusterProcess, writeMessageFile } from './kafka-clients.ts';
+import { MESSAGE_BYTES, runKafkaClients, writeMessageFile } from './kafka-clients.ts';
+import { startClusterProcess } from './kafka-process.ts';
 import { formatRow, progress, type Measurement } from './measure.ts';
 import { rawLoopbackCopy } from './raw-tcp.ts';
 

@@ -1,6 +1,8 @@
 /** Typed readers for environment overrides. Every failure names the variable and what it wants. */
 
+/** A bad environment variable; `usage`: CLIs exit 2 with its message (embedded/common/cli/args.ts). */
 export class ConfigError extends Error {
+  readonly usage = true;
   constructor(readonly variable: string, detail: string) {
     super(`config: ${variable} ${detail}`);
     this.name = 'ConfigError';

@@ -1,7 +1,7 @@
 /**
  * `npm run dashboard -- [options]`: the live dashboard in the foreground. Ctrl-C stops it cleanly.
  */
-import { CliUsageError, parseCliArgs } from '../stack/cli-args.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { dashboardSettings, type DashboardSettings } from './settings.ts';
 import { startDashboard, type DashboardHandle } from './index.ts';
 

@@ -5,7 +5,7 @@
  * reference only; the product never needs it.
  */
 import path from 'node:path';
-import { parseCliArgs, CliUsageError } from '../stack/cli-args.ts';
+import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { fetchReferenceKafka, referenceKafkaVersion, referenceLibDir, startReferenceKafka } from './index.ts';
 
 const HELP = `Usage: npm run kafka:reference -- [options]

@@ -14,8 +14,10 @@ export const DEFAULT_SCENARIO = 'pageview';
 
 const SCENARIOS: readonly Scenario[] = [pageview, clickstream, courseActivity, stayCategories];
 
+/** An unknown scenario name; `usage`: CLIs exit 2 with its message (embedded/common/cli/args.ts). */
 export class UnknownScenarioError extends Error {
   override name = 'UnknownScenarioError';
+  readonly usage = true;
 }
 
 export function scenarioNames(): string[] {

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { bootstrap, BootstrapError } from './bootstrap.ts';
 import { targetsFor } from './targets.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { waitForHttp } from './http.ts';
 import { formatUrls } from './urls.ts';
 

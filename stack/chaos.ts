@@ -6,8 +6,8 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.ts';
 import { chosenScenarioName, DEFAULT_SCENARIO } from '../scenarios/index.ts';
 import { cleanUp, PROBES, type ChaosTargets, type ProbeResult } from './chaos-probes.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
-import { runCli } from './cli-runner.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
+import { runCli } from '../embedded/common/cli/runner.ts';
 
 const PROBE_TIMEOUT_MS = 120_000;
 

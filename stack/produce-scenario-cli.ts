@@ -5,8 +5,8 @@
  */
 import { DEFAULT_PRODUCER_RATE, loadConfig } from '../config/index.ts';
 import { getScenario, scenarioNames } from '../scenarios/index.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
-import { runCli, stopOnSignals } from './cli-runner.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
+import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
 import { targetsFor } from './targets.ts';
 
 const HELP = `Usage: npm run scenario -- <name> [--mode docker|embedded] [--rate R] [--population N]

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../config/index.ts';
 import { startSessionFeeds } from '../pinot/session-feed.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames } from '../scenarios/index.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
-import { runCli, stopOnSignals } from './cli-runner.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
+import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
 
 const HELP = `Usage: npm run session-feed -- [--scenario NAME] [--bootstrap HOST:PORT,...]
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { ConfigError, DEFAULT_DATA_DIR, DEFAULT_PRODUCER_RATE, loadConfig, stackPorts, type AppConfig } from '../config/index.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { DataDirError, prepareDataDir } from './data-dir.ts';
 import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';

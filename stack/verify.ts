@@ -6,7 +6,7 @@
  */
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { describeStatement, renderedStatements } from '../ksql/statements.ts';
-import { CliUsageError, parseCliArgs } from './cli-args.ts';
+import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { checkReachable, describeTable, KsqlDbQueryError, KsqlDbUnreachableError, pullTable, type PulledTable } from './verify-ksqldb.ts';
 import { renderView, tableView, type VerifiedSource, type ViewOptions } from './verify-tables.ts';
 

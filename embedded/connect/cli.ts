@@ -3,8 +3,8 @@
  * State lives in Kafka (connect-configs / connect-offsets / connect-status), so a restart resumes.
  */
 import { getConfig } from '../../config/index.ts';
-import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
-import { runCli, stopOnSignals } from '../../stack/cli-runner.ts';
+import { CliUsageError, parseCliArgs } from '../common/cli/args.ts';
+import { runCli, stopOnSignals } from '../common/cli/runner.ts';
 import { startConnect } from './index.ts';
 
 const HELP = `Embedded Kafka Connect worker: Connect's REST API and the JDBC source connector (MySQL/MariaDB via mysql2).

@@ -6,7 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { getConfig } from '../../config/index.ts';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
 import { DEFAULT_TOPICS, type InternalTopicNames } from './storage/internal-topics.ts';
@@ -21,12 +20,12 @@ export interface ConverterSetting {
 }
 
 export interface ConnectOptions {
-  /** REST port; 0 = any free port. Default config.ports.connect (8083). */
+  /** REST port; 0 = any free port. Default 8083, as the real server's. */
   port?: number;
-  /** Bind address. Default config.bindHost (127.0.0.1). */
+  /** Bind address. Default 127.0.0.1. */
   host?: string;
-  /** Kafka bootstrap servers ("h:p,h:p" or a list). Default config.kafka.bootstrap. */
-  bootstrap?: string | string[];
+  /** Kafka bootstrap servers ("h:p,h:p" or a list). */
+  bootstrap: string | string[];
   /** Internal topic names. Default connect-configs / connect-offsets / connect-status. */
   topics?: Partial<InternalTopicNames>;
   /** Partitions of the internal topics when they are created. Default 1 / 25 / 5 as Connect. */
@@ -58,12 +57,10 @@ export interface ConnectHandle {
   stop(options?: { commitOffsets?: boolean }): Promise<void>;
 }
 
-export async function startConnect(options: ConnectOptions = {}): Promise<ConnectHandle> {
-  const config = getConfig();
-  const host = options.host ?? config.bindHost;
-  const requestedPort = options.port ?? config.ports.connect;
-  const brokers = options.bootstrap === undefined ? config.kafka.bootstrap
-    : Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+export async function startConnect(options: ConnectOptions): Promise<ConnectHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 8083;
+  const brokers = Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
   const log = options.log ?? (() => {});
   const kafka = new Kafka({
     clientId: 'connect-worker',

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.ts';
-import { parseCliArgs, CliUsageError } from '../../stack/cli-args.ts';
+import { parseCliArgs, CliUsageError } from '../common/cli/args.ts';
 import { controlSocketPath, openControlSocket, sendControlCommand, type ControlAnswer, type ControlCommand } from './control-socket.ts';
 import { startKafkaCluster } from './index.ts';
 

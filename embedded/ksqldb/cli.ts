@@ -3,8 +3,8 @@
  * Statements live in the command topic and operator state in a changelog topic, so a restart resumes.
  */
 import { getConfig } from '../../config/index.ts';
-import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
-import { runCli, stopOnSignals } from '../../stack/cli-runner.ts';
+import { CliUsageError, parseCliArgs } from '../common/cli/args.ts';
+import { runCli, stopOnSignals } from '../common/cli/runner.ts';
 import { startKsqlDb } from './index.ts';
 
 const HELP = `Embedded ksqlDB server: ksqlDB's REST API (/info, /healthcheck, /status, /ksql, /query,

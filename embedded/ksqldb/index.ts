@@ -6,7 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { getConfig } from '../../config/index.ts';
 import type { KsqlEngine } from './engine.ts';
 import { ksqlApp } from './rest/app.ts';
 import { dualProtocolListener } from './rest/http2.ts';
@@ -25,12 +24,12 @@ export type { ChangeHook, KeyValueStore, StateBackend } from './state/store.ts';
 export { ksqlApp, KSQL_VERSION } from './rest/app.ts';
 
 export interface KsqlDbOptions {
-  /** REST port; 0 = any free port. Default config.ports.ksqldb (8088). */
+  /** REST port; 0 = any free port. Default 8088, as the real server's. */
   port?: number;
-  /** Bind address. Default config.bindHost (127.0.0.1). */
+  /** Bind address. Default 127.0.0.1. */
   host?: string;
-  /** Kafka bootstrap servers ("h:p,h:p" or a list). Default config.kafka.bootstrap. */
-  bootstrap?: string | string[];
+  /** Kafka bootstrap servers ("h:p,h:p" or a list). */
+  bootstrap: string | string[];
   /** ksql.service.id. Default `default_`. */
   serviceId?: string;
   /** Server properties, e.g. {'ksql.streams.auto.offset.reset': 'earliest'}. */
@@ -55,11 +54,9 @@ export interface KsqlDbHandle {
   stop(): Promise<void>;
 }
 
-export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHandle> {
-  const config = getConfig();
-  const host = options.host ?? config.bindHost;
-  const brokers = options.bootstrap === undefined ? config.kafka.bootstrap
-    : Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+export async function startKsqlDb(options: KsqlDbOptions): Promise<KsqlDbHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const brokers = Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
   const log = options.log ?? (() => undefined);
   const kafka = new Kafka({
     clientId: 'ksqldb-server',
@@ -86,7 +83,7 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? config.ports.ksqldb, host, () => {
+      server.listen(options.port ?? 8088, host, () => {
         server.off('error', reject);
         resolve();
       });

@@ -72,7 +72,7 @@ export interface Env {
   connect: ConnectHandle;
 }
 
-export async function startWorker(cluster: KafkaCluster, options: ConnectOptions = {}): Promise<ConnectHandle> {
+export async function startWorker(cluster: KafkaCluster, options: Partial<ConnectOptions> = {}): Promise<ConnectHandle> {
   return startConnect({ port: 0, host: '127.0.0.1', bootstrap: cluster.bootstrap(), internalPartitions: { configs: 1, offsets: 5, status: 3 }, ...options });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliUsageError, parseCliArgs } from '../../stack/cli-args.ts';
+import { CliUsageError, parseCliArgs } from '../../embedded/common/cli/args.ts';
 
 describe('the shared CLI parser', () => {
   const spec = { port: 'port', count: 'int', rate: 'number', name: 'string', verbose: 'boolean', help: 'boolean' } as const;

@@ -11,7 +11,7 @@
 import type { Kafka, Producer, Message } from 'kafkajs';
 import { applyChain, type Transformation } from '../transforms/index.ts';
 import type { Converter } from '../converters/index.ts';
-import { partitionFor } from '../../kafka/partitioner.ts';
+import { partitionFor } from '../../kafka/wire.ts';
 import { javaTrace, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask } from './source-task.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
 

@@ -5,8 +5,7 @@
  * request with a ConnectionError and closes the connection; the caller opens a new one.
  */
 import net from 'node:net';
-import { FrameSplitter } from '../../kafka/frame-splitter.ts';
-import { decodeResponseFrame, encodeRequestFrame, type ApiKeyNumber, type RequestOf, type ResponseOf } from '../../kafka/protocol/index.ts';
+import { decodeResponseFrame, encodeRequestFrame, FrameSplitter, type ApiKeyNumber, type RequestOf, type ResponseOf } from '../../kafka/wire.ts';
 
 /** The connection failed or a request got no answer in time: whether the broker acted on it is unknown. */
 export class ConnectionError extends Error {

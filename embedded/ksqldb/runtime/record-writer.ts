@@ -20,9 +20,8 @@
  *   Anything else fails the write: the producer's sequence numbers can no longer be trusted and every
  *   later write fails too (the runtime stops its queries; a restart resumes from the changelog).
  */
-import { buildRecordBatch, ErrorCode } from '../../kafka/protocol/index.ts';
+import { buildRecordBatch, ErrorCode, partitionFor } from '../../kafka/wire.ts';
 import { BrokerConnection, ConnectionError } from './broker-connection.ts';
-import { partitionFor } from '../../kafka/partitioner.ts';
 
 export interface OutgoingRecord {
   topic: string;

@@ -15,11 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadConfig } from '../../config/index.ts';
-import { COUNTRY_TABLE, QUERIES } from '../../dashboard/snapshot.ts';
-import { pinotTables } from '../../pinot/tables.ts';
-import { startKafkaCluster } from '../kafka/index.ts';
-import { startPinot } from './index.ts';
+import { loadConfig } from '../config/index.ts';
+import { COUNTRY_TABLE, QUERIES } from '../dashboard/snapshot.ts';
+import { pinotTables } from '../pinot/tables.ts';
+import { startKafkaCluster } from '../embedded/kafka/index.ts';
+import { startPinot } from '../embedded/pinot/index.ts';
 
 const APPEND_TABLE = 'pageview_tumbling';
 const SOURCES = ['Homepage', 'Inbox', 'News', 'Sports', 'Search', 'Settings', 'External', 'Mail'];

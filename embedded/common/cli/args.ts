@@ -1,7 +1,21 @@
 /** A small, strict argument parser shared by the stack's CLIs: unknown flags and bad values are errors. */
 
-export class CliUsageError extends Error {
+/**
+ * An error in what the user typed or set (a flag, an environment variable, a scenario name): a CLI exits 2
+ * with its one-line message. Other layers mark their own such errors with `usage = true` (ConfigError,
+ * UnknownScenarioError) rather than importing this class.
+ */
+export interface UsageError extends Error {
+  readonly usage: true;
+}
+
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof Error && (error as Partial<UsageError>).usage === true;
+}
+
+export class CliUsageError extends Error implements UsageError {
   override name = 'CliUsageError';
+  readonly usage = true;
 }
 
 export type FlagKind = 'string' | 'int' | 'port' | 'number' | 'boolean';

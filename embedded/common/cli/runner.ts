@@ -1,7 +1,5 @@
 /** What every long-running CLI of the stack does the same way: stop cleanly on Ctrl-C, fail in one line. */
-import { ConfigError } from '../config/index.ts';
-import { UnknownScenarioError } from '../scenarios/index.ts';
-import { CliUsageError } from './cli-args.ts';
+import { isUsageError } from './args.ts';
 
 /** First SIGINT/SIGTERM: `stop()` then exit 0 (1 if stopping failed); a second signal exits at once. */
 export function stopOnSignals(name: string, stop: () => Promise<void>, what = 'stopping'): void {
@@ -28,7 +26,7 @@ export function stopOnSignals(name: string, stop: () => Promise<void>, what = 's
 /** Runs `main`; usage and config errors exit 2, anything else 1, each as one line naming the cause. */
 export function runCli(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError) {
+    if (isUsageError(error)) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }

@@ -9,10 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Kafka, logLevel } from 'kafkajs';
-import { spawn } from 'node:child_process';
-import { freePort, startMariaDb } from '../../stack/mariadb.ts';
-import { createTestDatabase } from '../../test/support/mariadb.ts';
-import { startConnect } from './index.ts';
+import { startMariaDb } from '../stack/mariadb.ts';
+import { startConnect } from '../embedded/connect/index.ts';
+import { startClusterProcess } from './kafka-process.ts';
 
 export interface ConnectBenchResult {
   rows: number;
@@ -25,42 +24,16 @@ function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-/** The broker runs in its own process (as `npm run kafka`), so worker and broker do not share a core. */
-async function startClusterProcess(dataDir: string): Promise<{ bootstrap: () => string; stop: () => Promise<void> }> {
-  // three consecutive free ports are likely after a free one; retry a few bases if not
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      const bootstrap = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d) => {
-          out += d;
-          const match = /bootstrap: (\S+)/.exec(out);
-          if (match) resolve(match[1]);
-        });
-        child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
-      });
-      child.removeAllListeners('close');
-      return {
-        bootstrap: () => bootstrap,
-        stop: () => new Promise<void>((resolve) => {
-          child.on('close', () => resolve());
-          child.kill('SIGINT');
-        }),
-      };
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
-}
-
 export async function benchConnect(rows = 100_000, options: { batchMaxRows?: number } = {}): Promise<ConnectBenchResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-connect-'));
   progress('starting MariaDB and the embedded Kafka cluster');
   const server = await startMariaDb();
   const cluster = await startClusterProcess(path.join(dataDir, 'kafka'));
-  const db = await createTestDatabase(server.url, 'bench_connect');
+  // a database of its own on the server (MYSQL_URL's when set), dropped at the end
+  const name = `bench_connect_${process.pid}`;
+  const db = { name, url: `${server.url.replace(/\/$/, '')}/${name}` };
+  const onServer = (sql: string) => mysql.createConnection({ uri: server.url }).then((c) => c.query(sql).finally(() => c.end()));
+  await onServer(`CREATE DATABASE ${name}`);
   const pool = mysql.createPool({ uri: db.url, connectionLimit: 2 });
   let connect: Awaited<ReturnType<typeof startConnect>> | undefined;
   try {
@@ -76,10 +49,10 @@ export async function benchConnect(rows = 100_000, options: { batchMaxRows?: num
     const selectMs = Number(process.hrtime.bigint() - selectStart) / 1e6;
     if ((selected as unknown[]).length !== rows) throw new Error(`SELECT returned ${(selected as unknown[]).length} rows, expected ${rows}`);
 
-    connect = await startConnect({ port: 0, bootstrap: cluster.bootstrap(), log: process.env.BENCH_LOG ? (l) => progress(`${Date.now()} ${l}`) : undefined });
+    connect = await startConnect({ port: 0, bootstrap: cluster.bootstrap, log: process.env.BENCH_LOG ? (l) => progress(`${Date.now()} ${l}`) : undefined });
     const u = new URL(db.url);
-    const { config } = JSON.parse(fs.readFileSync(new URL('../../config/connector-config.json', import.meta.url), 'utf8')) as { config: Record<string, string> };
-    const kafka = new Kafka({ clientId: 'bench', brokers: cluster.bootstrap().split(','), logLevel: logLevel.NOTHING });
+    const { config } = JSON.parse(fs.readFileSync(new URL('../config/connector-config.json', import.meta.url), 'utf8')) as { config: Record<string, string> };
+    const kafka = new Kafka({ clientId: 'bench', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     progress(`streaming ${rows} rows through the JDBC source`);
@@ -123,8 +96,8 @@ export async function benchConnect(rows = 100_000, options: { batchMaxRows?: num
   } finally {
     await connect?.stop().catch(() => undefined);
     await pool.end().catch(() => undefined);
-    await db.drop().catch(() => undefined);
     await cluster.stop().catch(() => undefined);
+    await onServer(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
     await server.stop().catch(() => undefined);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

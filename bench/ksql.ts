@@ -10,12 +10,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
-import { loadConfig } from '../../config/index.ts';
-import { renderedStatements } from '../../ksql/statements.ts';
-import { freePort } from '../../stack/mariadb.ts';
-import { startKsqlDb } from './index.ts';
+import { loadConfig } from '../config/index.ts';
+import { renderedStatements } from '../ksql/statements.ts';
+import { startKsqlDb } from '../embedded/ksqldb/index.ts';
+import { startClusterProcess } from './kafka-process.ts';
 
 export interface KsqlBenchResult {
   events: number;
@@ -32,34 +31,6 @@ export interface KsqlBenchResult {
 
 function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
-}
-
-async function startBroker(dataDir: string): Promise<{ bootstrap: string; stop: () => Promise<void> }> {
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port), '--brokers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      const bootstrap = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (d) => {
-          out += d;
-          const match = /bootstrap: (\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on('close', (code) => reject(new Error(`embedded Kafka exited with ${code} before it was ready: ${out}`)));
-      });
-      child.removeAllListeners('close');
-      return {
-        bootstrap,
-        stop: () => new Promise<void>((resolve) => {
-          child.on('close', () => resolve());
-          child.kill('SIGINT');
-        }),
-      };
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
 }
 
 const SOURCES = ['Inbox', 'Social', 'Direct', 'Search', 'Ads'];
@@ -87,7 +58,7 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
   const config = loadConfig({ ...process.env, KAFKA_BROKERS: '1', KAFKA_REPLICATION_FACTOR: '1' });
   const { topics, windows } = config;
   progress('starting the embedded Kafka broker');
-  const broker = await startBroker(dataDir);
+  const broker = await startClusterProcess(dataDir, 0, 1);
   const kafka = new Kafka({ clientId: 'bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

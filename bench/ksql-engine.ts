@@ -4,16 +4,16 @@
  * changes per batch like the runtime does and serialises them at each "flush" (every BATCH records), so
  * the changelog cost is included.
  *
- *   npx tsx embedded/ksqldb/bench-engine.ts [events=20000] [runs=3]
- *   node --cpu-prof --import tsx embedded/ksqldb/bench-engine.ts 20000 1
+ *   npx tsx bench/ksql-engine.ts [events=20000] [runs=3]
+ *   node --cpu-prof --import tsx bench/ksql-engine.ts 20000 1
  */
 import { createHash } from 'node:crypto';
-import { loadConfig } from '../../config/index.ts';
-import { renderedStatements } from '../../ksql/statements.ts';
-import { KsqlEngine } from './engine.ts';
-import { stringifyJson } from './expr/long.ts';
-import type { SinkRecord } from './io.ts';
-import { MemoryStateBackend } from './state/store.ts';
+import { loadConfig } from '../config/index.ts';
+import { renderedStatements } from '../ksql/statements.ts';
+import { KsqlEngine } from '../embedded/ksqldb/engine.ts';
+import { stringifyJson } from '../embedded/ksqldb/expr/long.ts';
+import type { SinkRecord } from '../embedded/ksqldb/io.ts';
+import { MemoryStateBackend } from '../embedded/ksqldb/state/store.ts';
 
 const SOURCES = ['Inbox', 'Social', 'Direct', 'Search', 'Ads'];
 const USERS = 1000;
