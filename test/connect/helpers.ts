@@ -55,6 +55,20 @@ export async function kcatRead(cluster: KafkaCluster, topic: string): Promise<Kc
   return result.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as KcatRecord);
 }
 
+/**
+ * Inserts one more row (the marker) and waits until the source has written it: the JDBC source reads rows
+ * in id order, so by then it has written every row inserted before, and any duplicate of one too. Returns
+ * every record on the topic, the marker's included.
+ */
+export async function recordsThroughMarker(cluster: KafkaCluster, topic: string, pool: Pool): Promise<KcatRecord[]> {
+  const [result] = await pool.query('INSERT INTO Users (age, gender, country, subscription) VALUES (30, \'F\', \'marker\', \'free\')') as unknown as [{ insertId: number }];
+  const marker = String(result.insertId);
+  return waitFor(`the marker row ${marker} on ${topic}`, async () => {
+    const records = await kcatRead(cluster, topic).catch(() => []);
+    return records.some((r) => r.key === marker) ? records : undefined;
+  }, 60_000, 200);
+}
+
 export async function waitForCount(cluster: KafkaCluster, topic: string, n: number, timeoutMs = 30_000): Promise<KcatRecord[]> {
   let last: KcatRecord[] = [];
   try {

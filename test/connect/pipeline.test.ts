@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
 import {
-  api, connectorConfig, createTestDatabase, insertUsers, kcatRead, startTestCluster, startWorker, usersTable, waitForCount, waitForState,
+  api, connectorConfig, createTestDatabase, insertUsers, recordsThroughMarker, startTestCluster, startWorker, usersTable, waitForCount, waitForState,
 } from './helpers.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import type { TestDatabase } from '../support/mariadb.ts';
@@ -32,11 +32,11 @@ describe('JDBC source: demo.Users -> topic3_Users', () => {
     const created = await api(connect, 'POST', '/connectors', { name: 'jdbc-source-connector', config: connectorConfig(db) });
     expect(created.status).toBe(201);
     const records = await waitForCount(cluster, 'topic3_Users', 10_000);
-    await new Promise((r) => setTimeout(r, 500));
-    const all = await kcatRead(cluster, 'topic3_Users');
-    expect(all.length).toBe(10_000);
+    // row 10,001 is the marker: once it is on the topic, every row before it is too, and only once
+    const all = await recordsThroughMarker(cluster, 'topic3_Users', pool);
+    expect(all.length).toBe(10_001);
     const keys = new Set(all.map((r) => r.key));
-    expect(keys.size).toBe(10_000);
+    expect(keys.size).toBe(10_001);
     const byId = new Map(all.map((r) => [Number(r.key), JSON.parse(r.payload!)]));
     for (let id = 1; id <= 10_000; id++) expect(byId.has(id)).toBe(true);
     expect(byId.get(1)).toEqual({ user_id: 1, age: null, gender: 'M', country: 'country-0', subscription: 'premium' });
@@ -45,9 +45,9 @@ describe('JDBC source: demo.Users -> topic3_Users', () => {
 
     const started = Date.now();
     await insertUsers(pool, 5, 10_000);
-    const more = await waitForCount(cluster, 'topic3_Users', 10_005, 10_000);
+    const more = await waitForCount(cluster, 'topic3_Users', 10_006, 10_000);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(new Set(more.map((r) => r.key)).size).toBe(10_005);
+    expect(new Set(more.map((r) => r.key)).size).toBe(10_006);
     const status = await waitForState(connect, 'jdbc-source-connector', 'RUNNING');
     expect(status.connector.state).toBe('RUNNING');
   });

@@ -32,6 +32,22 @@ async function createTopic(topic: string, numPartitions = 3): Promise<void> {
   await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 3 }], waitForLeaders: true });
 }
 
+/**
+ * Waits until the table's consumers stand at the end of every partition of its topic (Pinot's
+ * consumingSegmentsInfo against the topic's end offsets): everything produced so far is ingested, so
+ * whatever the table holds then is all it will hold.
+ */
+async function waitCaughtUp(pinot: TestPinot, table: string, topic: string): Promise<void> {
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [String(p.partition), p.high]));
+  await waitFor(`${table} at the end of ${topic}`, async () => {
+    const info = (await http('GET', `${pinot.controllerUrl}/tables/${table}/consumingSegmentsInfo`)).json as {
+      _segmentToConsumingInfoMap: Record<string, { partitionOffsetInfo: { currentOffsetsMap: Record<string, string> } }[]>;
+    };
+    const current = new Map(Object.values(info._segmentToConsumingInfoMap).flatMap((servers) => Object.entries(servers[0]!.partitionOffsetInfo.currentOffsetsMap)));
+    return [...ends].every(([partition, end]) => String(current.get(partition)) === end) ? true : undefined;
+  });
+}
+
 async function send(topic: string, values: (Record<string, unknown> | string)[], keyOf: (i: number) => string = (i) => `k${i}`): Promise<void> {
   await producer.send({
     topic,
@@ -86,7 +102,7 @@ describe('realtime ingestion from the embedded Kafka', () => {
       // Nothing doubled, nothing lost, and the malformed count survived the restart.
       const ids = await query(pinot, 'SELECT count(*), distinctcount(id), sum(views) FROM pv');
       expect(ids.resultTable.rows).toEqual([[70, 70, (69 * 70) / 2]]);
-      await new Promise((r) => setTimeout(r, 500));
+      await waitCaughtUp(pinot, 'pv', 'pv-append');
       expect(await count(pinot, 'pv')).toBe(70);
       expect((await http('GET', `${pinot.controllerUrl}/debug/ingestion/pv`)).json).toMatchObject({ rowsIngested: 70, malformed: 2 });
     } finally {
@@ -147,7 +163,12 @@ describe('realtime ingestion from the embedded Kafka', () => {
       expect(paused.json.pauseFlag).toBe(true);
       await send('pv-late', events(10, 15));
       await waitForCount(pinot, 'newest', 5);
-      await new Promise((r) => setTimeout(r, 700));
+      await waitCaughtUp(pinot, 'newest', 'pv-late');
+      // the paused table says so and stays where it was while another table read the same new messages
+      const late = (await http('GET', `${pinot.controllerUrl}/tables/late/consumingSegmentsInfo`)).json as { _segmentToConsumingInfoMap: Record<string, { consumerState: string }[]> };
+      const states = Object.values(late._segmentToConsumingInfoMap).map((servers) => servers[0]!.consumerState);
+      expect(states.length).toBeGreaterThan(0);
+      expect(new Set(states)).toEqual(new Set(['NOT_CONSUMING']));
       expect(await count(pinot, 'late')).toBe(10);
       await http('POST', `${pinot.controllerUrl}/tables/late/resumeConsumption`);
       await waitForCount(pinot, 'late', 15);
