@@ -4,7 +4,15 @@ import { handleProduce } from './00-produce.ts';
 import { handleFetch } from './01-fetch.ts';
 import { handleListOffsets } from './02-list-offsets.ts';
 import { handleMetadata } from './03-metadata.ts';
+import { handleOffsetCommit } from './08-offset-commit.ts';
+import { handleOffsetFetch } from './09-offset-fetch.ts';
 import { handleFindCoordinator } from './10-find-coordinator.ts';
+import { handleJoinGroup } from './11-join-group.ts';
+import { handleHeartbeat } from './12-heartbeat.ts';
+import { handleLeaveGroup } from './13-leave-group.ts';
+import { handleSyncGroup } from './14-sync-group.ts';
+import { handleDescribeGroups } from './15-describe-groups.ts';
+import { handleListGroups } from './16-list-groups.ts';
 import { handleApiVersions } from './18-api-versions.ts';
 import { handleCreateTopics } from './19-create-topics.ts';
 import { handleDeleteTopics } from './20-delete-topics.ts';
@@ -13,10 +21,7 @@ import { handleInitProducerId } from './22-init-producer-id.ts';
 import { handleDescribeConfigs } from './32-describe-configs.ts';
 import { handleAlterConfigs } from './33-alter-configs.ts';
 import { handleCreatePartitions } from './37-create-partitions.ts';
-import {
-  handleDeleteGroups, handleDescribeGroups, handleHeartbeat, handleJoinGroup, handleLeaveGroup,
-  handleListGroups, handleOffsetCommit, handleOffsetFetch, handleSyncGroup,
-} from './groups.ts';
+import { handleDeleteGroups } from './42-delete-groups.ts';
 
 export type { RequestContext } from './context.ts';
 
