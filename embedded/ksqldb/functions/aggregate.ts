@@ -211,3 +211,79 @@ def('TOPK', 'Top K values, descending', (ts, lits) => {
     result: (acc) => acc,
   };
 });
+
+/**
+ * ATTR: the value when every row of the group has the same one (null counts as a value), else null.
+ * As ksqlDB, the state is a list of [value, count] entries so a table can undo rows; entries whose
+ * count falls to zero stay in the list but no longer count.
+ */
+def('ATTR', 'The one value of the group, or null when there are several', (ts) => {
+  if (ts.length !== 1) return `Function 'ATTR' does not accept parameters (${sig(ts)}).`;
+  type Acc = [unknown, number][];
+  const update = (acc: Acc, v: unknown, by: number): Acc => {
+    const text = stringifyJson(v ?? null);
+    const i = acc.findIndex((e) => stringifyJson(e[0]) === text);
+    if (i < 0) return by > 0 ? [...acc, [v ?? null, by]] : acc;
+    return acc.map((e, j) => (j === i ? [e[0], Math.max(0, e[1] + by)] : e));
+  };
+  return {
+    returnType: ts[0]!,
+    structState: true,
+    init: () => [],
+    add: (acc, a) => update(acc as Acc, a[0], 1),
+    undo: (acc, a) => update(acc as Acc, a[0], -1),
+    merge: (x, y) => (y as Acc).reduce((acc, e) => update(acc, e[0], e[1]), x as Acc),
+    result: (acc) => {
+      const live = (acc as Acc).filter((e) => e[1] > 0);
+      return live.length === 1 ? live[0]![0] : null;
+    },
+  };
+});
+
+/**
+ * CORRELATION(x, y): Pearson's coefficient over the rows where both are non-null, from running sums
+ * (ksqlDB's single-pass formula, so NaN for fewer than two rows or a constant column).
+ */
+def('CORRELATION', "Pearson's correlation coefficient of two numeric columns", (ts) => {
+  const kinds = ['INTEGER', 'BIGINT', 'DOUBLE'];
+  if (ts.length !== 2 || ts[0]!.base !== ts[1]!.base || !kinds.includes(ts[0]!.base)) return `Function 'CORRELATION' does not accept parameters (${sig(ts)}).`;
+  // [sum x, sum y, sum x², sum y², sum xy, count]
+  type Acc = [number, number, number, number, number, number];
+  const step = (acc: Acc, a: unknown[], sign: 1 | -1): Acc => {
+    if (isNull(a[0]) || isNull(a[1])) return acc;
+    const x = Number(a[0]);
+    const y = Number(a[1]);
+    return [acc[0] + sign * x, acc[1] + sign * y, acc[2] + sign * x * x, acc[3] + sign * y * y, acc[4] + sign * x * y, acc[5] + sign];
+  };
+  return {
+    returnType: T.DOUBLE,
+    structState: true,
+    init: () => [0, 0, 0, 0, 0, 0],
+    add: (acc, a) => step(acc as Acc, a, 1),
+    undo: (acc, a) => step(acc as Acc, a, -1),
+    merge: (x, y) => (x as Acc).map((v, i) => v + (y as Acc)[i]!),
+    result: (acc) => {
+      const [sx, sy, sxx, syy, sxy, n] = acc as Acc;
+      return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+    },
+  };
+});
+
+/** SUM_LIST(array): the sum of the non-null elements of every row's array, in the element type. */
+def('SUM_LIST', 'Sum of the elements of the arrays', (ts) => {
+  const item = ts[0]?.base === 'ARRAY' ? ts[0].item : undefined;
+  if (ts.length !== 1 || !item || !['INTEGER', 'BIGINT', 'DOUBLE'].includes(item.base)) return `Function 'SUM_LIST' does not accept parameters (${sig(ts)}).`;
+  const plus = (x: unknown, y: unknown): unknown =>
+    item.base === 'INTEGER' ? toInt32((x as number) + (y as number)) : item.base === 'BIGINT' ? longOp('+', x as Long, y as Long) : (x as number) + (y as number);
+  const minus = (x: unknown, y: unknown): unknown =>
+    item.base === 'INTEGER' ? toInt32((x as number) - (y as number)) : item.base === 'BIGINT' ? longOp('-', x as Long, y as Long) : (x as number) - (y as number);
+  const sumOf = (list: unknown) => (list as unknown[]).reduce((s: unknown, v) => (isNull(v) ? s : plus(s, v)), 0);
+  return {
+    returnType: item,
+    init: () => 0,
+    add: (acc, a) => (isNull(a[0]) ? acc : plus(acc, sumOf(a[0]))),
+    undo: (acc, a) => (isNull(a[0]) ? acc : minus(acc, sumOf(a[0]))),
+    merge: (x, y) => plus(x, y),
+    result: (acc) => acc,
+  };
+});

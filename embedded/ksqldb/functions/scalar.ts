@@ -353,7 +353,12 @@ def('LOG', 'Natural log, or log of x in base b: LOG(b, x)', (ts) => {
   if (ts.length < 1 || ts.length > 2 || !ts.every(isNumeric)) return `Function 'log' does not accept parameters (${sig(ts)}).`;
   return {
     returnType: T.DOUBLE,
-    invoke: nullSafe((a) => (a.length === 1 ? Math.log(Number(a[0])) : Math.log(Number(a[1])) / Math.log(Number(a[0])))),
+    // ksqlDB: a base that is not positive, or is 1, gives NaN (log(0) would make 0 or -0 a result)
+    invoke: nullSafe((a) => {
+      if (a.length === 1) return Math.log(Number(a[0]));
+      const base = Number(a[0]);
+      return base <= 0 || base === 1 ? NaN : Math.log(Number(a[1])) / Math.log(base);
+    }),
   };
 });
 def('TRUNC', 'Truncate towards zero, optionally to n decimal places', (ts) => {
