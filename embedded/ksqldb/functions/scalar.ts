@@ -6,6 +6,8 @@ import './date.ts';
 import './arrays.ts';
 import './json.ts';
 import './url.ts';
+import './encoding.ts';
+import './geo.ts';
 
 export { getScalarFunction, listScalarFunctions, type ResolvedFn, type ScalarFunction } from './registry.ts';
 export { formatTimestamp, parseTimestamp, zoneOffsetMinutes } from './date.ts';
