@@ -2,6 +2,7 @@
 // output schema, aggregate and window specs). Pure: no state, no I/O.
 import { KsqlError, type Position } from '../errors.ts';
 import { compileExpr, exprToString, type Compiled } from '../expr/compile.ts';
+import { getTableFunction, isTableFunctionName } from '../functions/table.ts';
 import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../functions/aggregate.ts';
 import type { WindowType } from '../formats/index.ts';
 import type { Metastore } from '../metastore.ts';
@@ -16,6 +17,13 @@ export interface WindowInfo {
   advance: number;
   grace: number;
   retention?: number;
+}
+
+/** one table function call: its argument, and the values it outputs for one argument value */
+export interface TableFunctionSpec {
+  field: string;
+  arg: Compiled;
+  explode: (arg: unknown) => unknown[];
 }
 
 export interface AggregateSpec {
@@ -49,8 +57,8 @@ export interface AnalyzedQuery {
   joins: JoinSpec[];
   /** name of the synthetic join key column the last join writes into its rows */
   syntheticKey?: string;
-  /** EXPLODE calls: one output row per array element (zipped, padded with nulls) */
-  tableFunctions?: { field: string; arg: Compiled }[];
+  /** table function calls (EXPLODE ...): their outputs zipped into rows, padded with nulls */
+  tableFunctions?: TableFunctionSpec[];
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
   partitionBy?: (Compiled & { keyOnly?: boolean })[];
@@ -300,16 +308,18 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   if (!isAggregate) {
     if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin) err('Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE\'s key column instead.', q.pos);
     // table functions (EXPLODE): each becomes a per-element field of the flattened rows
-    const tableFunctions: { field: string; arg: Compiled }[] = [];
+    const tableFunctions: TableFunctionSpec[] = [];
     for (const it of items) {
       it.expr = mapExpr(it.expr, (x) => {
-        if (x.kind !== 'call' || x.name !== 'EXPLODE') return undefined;
-        if (x.args.length !== 1) err(`Function 'EXPLODE' does not accept parameters of this number`, x.pos);
-        const arg = compileExpr(x.args[0]!, scope);
-        if (arg.type.base !== 'ARRAY') err(`Function 'EXPLODE' does not accept parameters (${arg.type.base}).`, x.pos);
+        const fn = x.kind === 'call' ? getTableFunction(x.name) : undefined;
+        if (!fn || x.kind !== 'call') return undefined;
+        if (sides[0]!.source.type === 'TABLE' && !isJoin) err('Table source is not supported with table functions', x.pos);
+        const args = x.args.map((a) => compileExpr(a, scope));
+        const resolved = fn.resolve(args.map((a) => a.type));
+        if (typeof resolved === 'string') return err(resolved, x.pos);
         const field = `#T${tableFunctions.length}`;
-        tableFunctions.push({ field, arg });
-        scope.addSynthetic(field, arg.type.item ?? T.STRING);
+        tableFunctions.push({ field, arg: args[0]!, explode: resolved.explode });
+        scope.addSynthetic(field, resolved.itemType);
         return { kind: 'col', name: field, pos: x.pos };
       });
     }
@@ -462,7 +472,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   }
   for (const it of items) {
     walkExpr(it.expr, (x) => {
-      if (x.kind === 'call' && x.name === 'EXPLODE') err('Table functions cannot be used with aggregations.', x.pos);
+      if (x.kind === 'call' && isTableFunctionName(x.name)) err('Table functions cannot be used with aggregations.', x.pos);
     });
   }
   const tableInput = isJoin ? accType === 'TABLE' : sides[0]!.source.type === 'TABLE';
