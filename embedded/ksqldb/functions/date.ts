@@ -31,12 +31,17 @@ function zoneShortName(ms: number, tz: string): string {
   }
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string {
   const offsetMin = zoneOffsetMinutes(ms, tz);
   const d = new Date(ms + offsetMin * 60_000);
   const parts: Record<string, (n: number) => string> = {
     y: (n) => (n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n)),
-    M: (n) => pad(d.getUTCMonth() + 1, n),
+    // Java's text forms (English): MMM "Jan", MMMM "January"; E..EEE "Mon", EEEE "Monday"
+    M: (n) => (n >= 4 ? MONTHS[d.getUTCMonth()]! : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1, n)),
+    E: (n) => (n >= 4 ? WEEKDAYS[d.getUTCDay()]! : WEEKDAYS[d.getUTCDay()]!.slice(0, 3)),
     d: (n) => pad(d.getUTCDate(), n),
     H: (n) => pad(d.getUTCHours(), n),
     h: (n) => pad(d.getUTCHours() % 12 || 12, n),
@@ -140,4 +145,48 @@ def('STRINGTOTIMESTAMP', 'Parse a timestamp string to epoch millis', (ts) => {
 def('FROM_UNIXTIME', 'Epoch millis to timestamp (kept as BIGINT millis)', (ts) => {
   if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'from_unixtime' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.BIGINT, invoke: nullSafe((a) => Number(a[0])) };
+});
+
+// ---- dates as days since 1970-01-01 (INT): ksqlDB's DATETOSTRING, STRINGTODATE, UNIX_DATE ----
+const DAY_MS = 86_400_000;
+
+/** Whether a pattern asks for a time-of-day field (outside quotes), which a date cannot format. */
+const hasTimeField = (pattern: string) => /[HhmsSakKnAN]/.test(pattern.replace(/'[^']*'/g, ''));
+
+def('DATETOSTRING', 'Format a date given as days since 1970-01-01', (ts) => {
+  if (ts.length !== 2 || ts[0]!.base !== 'INTEGER' || ts[1]!.base !== 'STRING') return `Function 'datetostring' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: (a) => {
+      if (a[1] === null || a[1] === undefined) return null;
+      // the day count is a Java int: a null cannot be passed in
+      if (a[0] === null || a[0] === undefined) throw new Error('DATETOSTRING: null day count');
+      const pattern = String(a[1]);
+      if (hasTimeField(pattern)) throw new Error(`Failed to format date ${String(a[0])} with formatter '${pattern}': unsupported field`);
+      return formatTimestamp(Number(a[0]) * DAY_MS, pattern);
+    },
+  };
+});
+
+def('STRINGTODATE', 'Parse a date string to days since 1970-01-01', (ts) => {
+  if (ts.length !== 2 || ts.some((t) => t.base !== 'STRING' && t.base !== 'NULL')) return `Function 'stringtodate' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.INTEGER,
+    invoke: (a) => {
+      if (a.some((x) => x === null || x === undefined)) throw new Error('STRINGTODATE: null argument');
+      return Math.floor(parseTimestamp(String(a[0]), String(a[1])) / DAY_MS);
+    },
+  };
+});
+
+/** UNIX_DATE(): today's date on this machine's clock and zone, as days since 1970-01-01. */
+def('UNIX_DATE', 'Current date as days since 1970-01-01', (ts) => {
+  if (ts.length) return `Function 'unix_date' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.INTEGER,
+    invoke: () => {
+      const now = new Date();
+      return Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY_MS);
+    },
+  };
 });
