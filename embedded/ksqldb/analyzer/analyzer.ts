@@ -85,6 +85,8 @@ export interface AnalyzeOptions {
   sinkName?: string;
   /** ksql.new.query.planner.enabled: key columns follow the projection and may be omitted */
   newPlanner?: boolean;
+  /** the session's properties, for the functions that read settings (ksql.functions.*) */
+  config?: Record<string, string>;
 }
 
 const err = (msg: string, pos?: Position): never => {
@@ -518,7 +520,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
           const args = argExprs.map((a) => compileExpr(a, scope));
           const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));
           // COUNT(<literal>) counts rows
-          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits);
+          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits, opts.config ?? {});
           if (typeof impl === 'string') err(impl, x.pos);
           const im = impl as AggregateImpl;
           if (tableInput && !im.undo) err(`The aggregation function(s) (${x.name}) cannot be applied to a table source, only to a stream source.`, x.pos);

@@ -21,7 +21,8 @@ export interface AggregateImpl {
 export interface AggregateFunction {
   name: string;
   description: string;
-  resolve(argTypes: SqlType[], literalArgs: unknown[]): AggregateImpl | string;
+  /** config: the session's properties (ksql.functions.* settings) */
+  resolve(argTypes: SqlType[], literalArgs: unknown[], config: Record<string, string>): AggregateImpl | string;
 }
 
 const reg = new Map<string, AggregateFunction>();
@@ -160,29 +161,55 @@ for (const [name, latest] of [['LATEST_BY_OFFSET', true], ['EARLIEST_BY_OFFSET',
   });
 }
 
+/** The size limit a session sets for COLLECT_LIST / COLLECT_SET (no limit when unset or negative). */
+function collectLimit(config: Record<string, string>, key: string): number {
+  const v = config[key];
+  const n = v === undefined ? NaN : parseInt(v, 10);
+  return Number.isNaN(n) || n < 0 ? Infinity : n;
+}
+
+/**
+ * COLLECT_LIST and COLLECT_SET keep at most ksql.functions.collect_list.limit /
+ * ksql.functions.collect_set.limit values; later ones are dropped. As in ksqlDB, only COLLECT_LIST can
+ * undo (so only it aggregates a table), removing the last occurrence of the value.
+ */
 for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] as const) {
-  def(name, distinct ? 'Set of distinct values' : 'List of values', (ts) => {
+  def(name, distinct ? 'Set of distinct values' : 'List of values', (ts, _lits, config) => {
     if (ts.length !== 1) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
-    return {
+    const limit = collectLimit(config, `ksql.functions.${name.toLowerCase()}.limit`);
+    const has = (xs: unknown[], v: unknown) => xs.some((x) => stringifyJson(x) === stringifyJson(v ?? null));
+    const impl: AggregateImpl = {
       returnType: T.array(ts[0]!),
       init: () => [],
       add: (acc, a) => {
         const cur = acc as unknown[];
-        if (distinct && cur.some((x) => stringifyJson(x) === stringifyJson(a[0]))) return cur;
+        if (cur.length >= limit || (distinct && has(cur, a[0]))) return cur;
         return [...cur, a[0] ?? null];
       },
-      undo: (acc, a) => {
-        const cur = [...(acc as unknown[])];
-        const i = cur.findIndex((x) => stringifyJson(x) === stringifyJson(a[0] ?? null));
-        if (i >= 0) cur.splice(i, 1);
-        return cur;
-      },
       merge: (x, y) => {
-        const all = [...(x as unknown[]), ...(y as unknown[])];
-        return distinct ? all.filter((v, i) => all.findIndex((w) => stringifyJson(w) === stringifyJson(v)) === i) : all;
+        const out = [...(x as unknown[])];
+        for (const v of y as unknown[]) {
+          if (out.length >= limit) break;
+          if (!distinct || !has(out, v)) out.push(v);
+        }
+        return out;
       },
       result: (acc) => acc,
     };
+    if (!distinct) {
+      impl.undo = (acc, a) => {
+        const cur = [...(acc as unknown[])];
+        const text = stringifyJson(a[0] ?? null);
+        for (let i = cur.length - 1; i >= 0; i--) {
+          if (stringifyJson(cur[i]) === text) {
+            cur.splice(i, 1);
+            break;
+          }
+        }
+        return cur;
+      };
+    }
+    return impl;
   });
 }
 

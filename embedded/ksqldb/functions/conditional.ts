@@ -1,4 +1,5 @@
 // Null handling: IFNULL, COALESCE, NULLIF, and AS_VALUE.
+import { stringifyJson } from '../expr/long.ts';
 import { T } from '../types.ts';
 import { def, sig } from './registry.ts';
 
@@ -14,7 +15,8 @@ def('COALESCE', 'First non-null argument', (ts) => {
 });
 def('NULLIF', 'Null when both arguments are equal', (ts) => {
   if (ts.length !== 2) return `Function 'nullif' does not accept parameters (${sig(ts)}).`;
-  return { returnType: ts[0]!, invoke: (a) => (a[0] === a[1] ? null : a[0]) };
+  // Java's Objects.equals: arrays are equal when their elements are
+  return { returnType: ts[0]!, invoke: (a) => (a[0] !== null && a[0] !== undefined && stringifyJson(a[0]) === stringifyJson(a[1] ?? null) ? null : a[0]) };
 });
 def('AS_VALUE', 'Copy a key column into the value', (ts) => {
   if (ts.length !== 1) return `Function 'as_value' does not accept parameters (${sig(ts)}).`;

@@ -96,9 +96,11 @@ def('CHR', 'Character for a code point (number or \\uXXXX string)', (ts) => {
     returnType: T.STRING,
     invoke: nullSafe((a) => {
       const v = a[0];
-      if (typeof v === 'number') return String.fromCodePoint(v);
-      const m = /^\\u([0-9a-fA-F]{4})$/.exec(String(v));
-      return m ? String.fromCharCode(parseInt(m[1]!, 16)) : null;
+      if (typeof v === 'number') return v >= 0 && v <= 0x10ffff ? String.fromCodePoint(v) : null;
+      // a string starting "\\u" of at least 6 characters is unescaped as Java text (so a surrogate
+      // pair "\\ud820\\udeb8" gives one character); anything else is null
+      const text = String(v);
+      return text.length >= 6 && text.startsWith('\\u') ? unescapeJava(text) : null;
     }),
   };
 });
@@ -133,5 +135,40 @@ def('REGEXP_REPLACE', 'Replace every regex match', (ts) => {
 });
 def('REGEXP_SPLIT_TO_ARRAY', 'Split on a regex', (ts) => {
   if (ts.length !== 2) return `Function 'regexp_split_to_array' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => String(a[0]).split(new RegExp(String(a[1])))) };
+  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => regexpSplit(String(a[0]), String(a[1]))) };
 });
+
+/**
+ * Splits as ksqlDB's REGEXP_SPLIT_TO_ARRAY: by a pattern that cannot match the empty string, every piece
+ * (empty ones too, as Guava's Splitter); by one that can, as Java's String.split (no leading piece for
+ * a match at the start, trailing empty pieces dropped). Captured groups are never pieces (JS split
+ * would insert them).
+ */
+function regexpSplit(s: string, pattern: string): string[] {
+  const re = new RegExp(pattern, 'g');
+  const javaSplit = pattern === '' || re.test('');
+  re.lastIndex = 0;
+  const pieces: string[] = [];
+  let from = 0;
+  for (const m of s.matchAll(re)) {
+    if (m[0] === '' && (m.index === 0 || m.index >= s.length)) continue;
+    pieces.push(s.slice(from, m.index));
+    from = m.index + m[0].length;
+  }
+  pieces.push(s.slice(from));
+  if (javaSplit) while (pieces.length > 1 && pieces[pieces.length - 1] === '') pieces.pop();
+  return pieces;
+}
+
+const JAVA_ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', "'": "'", '\\': '\\' };
+
+/** Java-style unescaping (commons-text's unescapeJava): \uXXXX, octal and one-letter escapes. */
+function unescapeJava(text: string): string {
+  return text.replace(/\\(u+[0-9a-fA-F]{4}|[0-7]{1,3}|.)/gs, (all, e: string) => {
+    if (e[0] === 'u') return String.fromCharCode(parseInt(e.replace(/^u+/, ''), 16));
+    if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    if (e in JAVA_ESCAPES) return JAVA_ESCAPES[e]!;
+    if (e === 'u') throw new Error(`Unable to parse unicode value: ${all}`);
+    return e;
+  });
+}

@@ -20,7 +20,23 @@ const urlPart = (name: string, f: (u: URL, arg?: string) => string | null) =>
     };
   });
 urlPart('URL_EXTRACT_HOST', (u) => u.hostname || null);
-urlPart('URL_EXTRACT_PATH', (u) => decodeURIComponent(u.pathname) || null);
+/**
+ * The path as Java's URI.getPath() gives it: decoded, empty (not "/") when the URL has none, null for
+ * an opaque URI (mailto:x); WHATWG URL parsing would normalise an empty http path to "/".
+ */
+def('URL_EXTRACT_PATH', 'path of a URL', (ts) => {
+  if (ts.length !== 1) return `Function 'url_extract_path' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.STRING,
+    invoke: nullSafe((a) => {
+      // RFC 3986, appendix B: scheme, authority, path, query, fragment
+      const m = /^(?:([^:/?#]+):)?(\/\/[^/?#]*)?([^?#]*)(?:\?[^#]*)?(?:#.*)?$/s.exec(String(a[0]))!;
+      const [, scheme, authority, path] = m;
+      if (scheme !== undefined && authority === undefined && !path!.startsWith('/')) return null;
+      return decodeURIComponent(path!);
+    }),
+  };
+});
 urlPart('URL_EXTRACT_PORT', (u) => u.port || null);
 urlPart('URL_EXTRACT_PROTOCOL', (u) => u.protocol.replace(/:$/, '') || null);
 urlPart('URL_EXTRACT_QUERY', (u) => (u.search ? decodeURIComponent(u.search.slice(1)) : null));
