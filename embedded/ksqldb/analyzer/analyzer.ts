@@ -517,6 +517,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
           const fn = getAggregateFunction(x.name)!;
           const countStar = x.name === 'COUNT' && (x.star || x.args.length === 0);
           const argExprs = countStar ? [] : x.args;
+          argExprs.forEach((a, i) => {
+            if (fn.literalsFrom !== undefined && i >= fn.literalsFrom && a.kind !== 'lit') err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
+          });
           const args = argExprs.map((a) => compileExpr(a, scope));
           const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));
           // COUNT(<literal>) counts rows

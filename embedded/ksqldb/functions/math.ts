@@ -1,5 +1,5 @@
 // Numeric functions: rounding, powers and logarithms, trigonometry, GREATEST/LEAST.
-import { T, isNumeric, widen, type SqlType } from '../types.ts';
+import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
 import { def, nullSafe, sig } from './registry.ts';
 
 function numFn(name: string, desc: string, f: (x: number) => number, ret: (t: SqlType) => SqlType): void {
@@ -35,11 +35,27 @@ def(['POWER', 'POW'], 'x^y', (ts) => {
   return { returnType: T.DOUBLE, invoke: nullSafe((a) => Math.pow(Number(a[0]), Number(a[1]))) };
 });
 def('RANDOM', 'Random double in [0,1)', (ts) => (ts.length ? 'RANDOM takes no arguments' : { returnType: T.DOUBLE, invoke: () => Math.random() }));
+/**
+ * The overload of GREATEST/LEAST that ksqlDB picks (one per type: INT, BIGINT, DOUBLE, STRING ...): the
+ * exact one when the typed arguments share a type; else, among numbers, the one every argument widens
+ * to, which is unique only when a DOUBLE is present (INT with BIGINT fits BIGINT, DECIMAL and DOUBLE
+ * alike, so ksqlDB calls it ambiguous). Nulls fit any overload.
+ */
+function greatestOverload(fn: string, ts: SqlType[]): SqlType | string {
+  const typed = ts.filter((t) => t.base !== 'NULL');
+  if (!ts.length) return `Function '${fn}' does not accept parameters ().`;
+  const ambiguous = `Function '${fn}' cannot be resolved due to ambiguous method parameters (${ts.map((t) => (t.base === 'NULL' ? 'null' : typeToString(t))).join(', ')}).`;
+  if (!typed.length) return ambiguous;
+  const first = typed[0]!;
+  if ((isNumeric(first) || first.base === 'STRING') && typed.every((t) => t.base === first.base)) return first;
+  if (!typed.every(isNumeric)) return `Function '${fn}' does not accept parameters (${sig(ts)}).`;
+  return typed.some((t) => t.base === 'DOUBLE') ? T.DOUBLE : ambiguous;
+}
+
 for (const [name, pick] of [['GREATEST', 1], ['LEAST', -1]] as const) {
   def(name, `${name.toLowerCase()} of the arguments`, (ts) => {
-    if (!ts.length) return `Function '${name.toLowerCase()}' does not accept parameters ().`;
-    let rt: SqlType = T.NULL;
-    for (const t of ts) rt = rt.base === 'NULL' ? t : isNumeric(rt) && isNumeric(t) ? widen(rt, t) : rt;
+    const rt = greatestOverload(name.toLowerCase(), ts);
+    if (typeof rt === 'string') return rt;
     return {
       returnType: rt,
       invoke: (a) => {
