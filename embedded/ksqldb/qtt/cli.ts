@@ -68,6 +68,9 @@ Options:
   const n = (s: string) => results.filter((r) => r.status === s).length;
   console.log(`${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`);
   for (const [reason, count] of skipCountsByReason(results)) console.log(`  skipped: ${reason}: ${count}`);
+  // ksqlDB's own runner also requires the expected message; these pass here on the error alone
+  const otherMessage = results.filter((r) => r.status === 'passed' && r.detail?.startsWith('(message differs')).length;
+  if (otherMessage) console.log(`  passed with another error message than expected: ${otherMessage}`);
   return n('failed') > 0 ? 1 : 0;
 }
 
