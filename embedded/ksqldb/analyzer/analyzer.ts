@@ -7,7 +7,7 @@ import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../fu
 import type { WindowType } from '../formats/index.ts';
 import type { Metastore } from '../metastore.ts';
 import type { Expr, Query, SelectItem } from '../parser/ast.ts';
-import { RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
+import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
 import { mapExpr, walkExpr } from './rewrite.ts';
 import { MapScope, SourceScope, type FieldInfo, type Side } from './scope.ts';
 
@@ -262,7 +262,10 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     if (idxs[0] === -1) err(`Source '${it.source}' not found in the FROM clause or is not a valid alias`, it.pos);
     for (const i of idxs) {
       const s = sides[i]!;
-      const cols = q.partitionBy && !isJoin ? [...s.source.schema.value, ...s.source.schema.key] : allColumns(s.source.schema);
+      // ksqlDB expands * over a repartitioned join from the join's value schema, where each side's
+      // columns are its values, its pseudo columns (prefixed, so kept: L_ROWTIME ...), then its keys
+      const joinPseudo = q.partitionBy && isJoin ? PSEUDO_COLUMNS.map((name) => ({ name })) : [];
+      const cols = q.partitionBy ? [...s.source.schema.value, ...joinPseudo, ...s.source.schema.key] : allColumns(s.source.schema);
       for (const c of cols) {
         if (q.partitionBy && !isJoin && q.partitionBy.some((p) => p.kind === 'col' && !p.source && p.name === c.name)) continue;
         items.push({ expr: { kind: 'col', source: s.alias, name: c.name, pos: it.pos }, name: s.prefix + c.name, pos: it.pos });
