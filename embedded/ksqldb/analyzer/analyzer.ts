@@ -521,7 +521,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
           const countStar = x.name === 'COUNT' && (x.star || x.args.length === 0);
           const argExprs = countStar ? [] : x.args;
           argExprs.forEach((a, i) => {
-            if (fn.literalsFrom !== undefined && i >= fn.literalsFrom && a.kind !== 'lit') err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
+            if (fn.literalsFrom && i >= fn.literalsFrom(argExprs.length) && a.kind !== 'lit') err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
           });
           const args = argExprs.map((a) => compileExpr(a, scope));
           const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));

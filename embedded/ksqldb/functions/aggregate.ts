@@ -21,14 +21,14 @@ export interface AggregateImpl {
 export interface AggregateFunction {
   name: string;
   description: string;
-  /** index of the first parameter that must be a literal constant (ksqlDB's UDAF init arguments) */
-  literalsFrom?: number;
+  /** index of the first parameter, for a call with this many, that must be a literal constant (ksqlDB's UDAF init arguments) */
+  literalsFrom?: (argCount: number) => number;
   /** config: the session's properties (ksql.functions.* settings) */
   resolve(argTypes: SqlType[], literalArgs: unknown[], config: Record<string, string>): AggregateImpl | string;
 }
 
 const reg = new Map<string, AggregateFunction>();
-const def = (name: string, description: string, resolve: AggregateFunction['resolve'], literalsFrom?: number) => reg.set(name, { name, description, resolve, literalsFrom });
+const def = (name: string, description: string, resolve: AggregateFunction['resolve'], literalsFrom?: AggregateFunction['literalsFrom']) => reg.set(name, { name, description, resolve, literalsFrom });
 
 export function getAggregateFunction(name: string): AggregateFunction | undefined {
   return reg.get(name.toUpperCase());
@@ -160,7 +160,7 @@ for (const [name, latest] of [['LATEST_BY_OFFSET', true], ['EARLIEST_BY_OFFSET',
         return cur.map((e) => e[1]);
       },
     };
-  }, 1);
+  }, () => 1);
 }
 
 /** The size limit a session sets for COLLECT_LIST / COLLECT_SET (no limit when unset or negative). */
@@ -226,7 +226,7 @@ def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
     merge: (x, y) => top([...(x as unknown[]), ...(y as unknown[])]),
     result: (acc) => acc,
   };
-}, 1);
+}, () => 1);
 
 def('TOPK', 'Top K values, descending', (ts, lits) => {
   if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
@@ -239,7 +239,7 @@ def('TOPK', 'Top K values, descending', (ts, lits) => {
     merge: (x, y) => sortDesc([...(x as unknown[]), ...(y as unknown[])]),
     result: (acc) => acc,
   };
-}, 1);
+}, (n) => n - 1);
 
 /**
  * ATTR: the value when every row of the group has the same one (null counts as a value), else null.
