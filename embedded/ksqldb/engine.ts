@@ -223,7 +223,7 @@ export class KsqlEngine {
       if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
       throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
     }
-    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true' });
+    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
     if (aq.resultType !== st.sourceType) {
       throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: st.pos });
     }
@@ -307,7 +307,7 @@ export class KsqlEngine {
     if (!target) throw new KsqlError(`${st.target} does not exist.`, { pos: st.pos });
     if (target.type !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, { pos: st.pos });
     if (target.isSource) throw new KsqlError(`Cannot insert into read-only stream: ${target.name}`, { pos: st.pos });
-    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target });
+    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target, config: this.config });
     if (aq.resultType !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used with a STREAM result`, { pos: st.pos });
     const same = (a: LogicalSchema, b: LogicalSchema) =>
       a.key.length === b.key.length && a.value.length === b.value.length &&
@@ -415,7 +415,7 @@ export class KsqlEngine {
     if (!st.query.emit) return this.pullQuery(st, onRow, onDone);
     let aq: AnalyzedQuery;
     try {
-      aq = analyzeQuery(st.query, this.metastore, { persistent: false });
+      aq = analyzeQuery(st.query, this.metastore, { persistent: false, config: this.config });
     } catch (e) {
       if (e instanceof KsqlError) e.statementText ??= st.text;
       throw e;
@@ -478,7 +478,7 @@ export class KsqlEngine {
     }
     let aq: AnalyzedQuery;
     try {
-      aq = analyzeQuery(q, this.metastore, { persistent: false });
+      aq = analyzeQuery(q, this.metastore, { persistent: false, config: this.config });
     } catch (e) {
       if (e instanceof KsqlError) e.statementText ??= st.text;
       throw e;

@@ -68,7 +68,7 @@ const MERGES: [string, number, number, string, number, number, number][] = [
 ];
 
 function countDistinct(type: SqlType): AggregateImpl {
-  const impl = getAggregateFunction('COUNT_DISTINCT')!.resolve([type], [undefined]);
+  const impl = getAggregateFunction('COUNT_DISTINCT')!.resolve([type], [undefined], {});
   if (typeof impl === 'string') throw new Error(impl);
   return impl;
 }

@@ -2,11 +2,12 @@
 // output schema, aggregate and window specs). Pure: no state, no I/O.
 import { KsqlError, type Position } from '../errors.ts';
 import { compileExpr, exprToString, type Compiled } from '../expr/compile.ts';
+import { getTableFunction, isTableFunctionName } from '../functions/table.ts';
 import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../functions/aggregate.ts';
 import type { WindowType } from '../formats/index.ts';
 import type { Metastore } from '../metastore.ts';
 import type { Expr, Query, SelectItem } from '../parser/ast.ts';
-import { RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
+import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
 import { mapExpr, walkExpr } from './rewrite.ts';
 import { MapScope, SourceScope, type FieldInfo, type Side } from './scope.ts';
 
@@ -16,6 +17,13 @@ export interface WindowInfo {
   advance: number;
   grace: number;
   retention?: number;
+}
+
+/** one table function call: its argument, and the values it outputs for one argument value */
+export interface TableFunctionSpec {
+  field: string;
+  arg: Compiled;
+  explode: (arg: unknown) => unknown[];
 }
 
 export interface AggregateSpec {
@@ -49,8 +57,8 @@ export interface AnalyzedQuery {
   joins: JoinSpec[];
   /** name of the synthetic join key column the last join writes into its rows */
   syntheticKey?: string;
-  /** EXPLODE calls: one output row per array element (zipped, padded with nulls) */
-  tableFunctions?: { field: string; arg: Compiled }[];
+  /** table function calls (EXPLODE ...): their outputs zipped into rows, padded with nulls */
+  tableFunctions?: TableFunctionSpec[];
   where?: Compiled;
   /** new key expressions; [] = PARTITION BY NULL (no key) */
   partitionBy?: (Compiled & { keyOnly?: boolean })[];
@@ -77,6 +85,8 @@ export interface AnalyzeOptions {
   sinkName?: string;
   /** ksql.new.query.planner.enabled: key columns follow the projection and may be omitted */
   newPlanner?: boolean;
+  /** the session's properties, for the functions that read settings (ksql.functions.*) */
+  config?: Record<string, string>;
 }
 
 const err = (msg: string, pos?: Position): never => {
@@ -252,7 +262,10 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     if (idxs[0] === -1) err(`Source '${it.source}' not found in the FROM clause or is not a valid alias`, it.pos);
     for (const i of idxs) {
       const s = sides[i]!;
-      const cols = q.partitionBy && !isJoin ? [...s.source.schema.value, ...s.source.schema.key] : allColumns(s.source.schema);
+      // ksqlDB expands * over a repartitioned join from the join's value schema, where each side's
+      // columns are its values, its pseudo columns (prefixed, so kept: L_ROWTIME ...), then its keys
+      const joinPseudo = q.partitionBy && isJoin ? PSEUDO_COLUMNS.map((name) => ({ name })) : [];
+      const cols = q.partitionBy ? [...s.source.schema.value, ...joinPseudo, ...s.source.schema.key] : allColumns(s.source.schema);
       for (const c of cols) {
         if (q.partitionBy && !isJoin && q.partitionBy.some((p) => p.kind === 'col' && !p.source && p.name === c.name)) continue;
         items.push({ expr: { kind: 'col', source: s.alias, name: c.name, pos: it.pos }, name: s.prefix + c.name, pos: it.pos });
@@ -300,16 +313,18 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   if (!isAggregate) {
     if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin) err('Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE\'s key column instead.', q.pos);
     // table functions (EXPLODE): each becomes a per-element field of the flattened rows
-    const tableFunctions: { field: string; arg: Compiled }[] = [];
+    const tableFunctions: TableFunctionSpec[] = [];
     for (const it of items) {
       it.expr = mapExpr(it.expr, (x) => {
-        if (x.kind !== 'call' || x.name !== 'EXPLODE') return undefined;
-        if (x.args.length !== 1) err(`Function 'EXPLODE' does not accept parameters of this number`, x.pos);
-        const arg = compileExpr(x.args[0]!, scope);
-        if (arg.type.base !== 'ARRAY') err(`Function 'EXPLODE' does not accept parameters (${arg.type.base}).`, x.pos);
+        const fn = x.kind === 'call' ? getTableFunction(x.name) : undefined;
+        if (!fn || x.kind !== 'call') return undefined;
+        if (sides[0]!.source.type === 'TABLE' && !isJoin) err('Table source is not supported with table functions', x.pos);
+        const args = x.args.map((a) => compileExpr(a, scope));
+        const resolved = fn.resolve(args.map((a) => a.type));
+        if (typeof resolved === 'string') return err(resolved, x.pos);
         const field = `#T${tableFunctions.length}`;
-        tableFunctions.push({ field, arg });
-        scope.addSynthetic(field, arg.type.item ?? T.STRING);
+        tableFunctions.push({ field, arg: args[0]!, explode: resolved.explode });
+        scope.addSynthetic(field, resolved.itemType);
         return { kind: 'col', name: field, pos: x.pos };
       });
     }
@@ -462,7 +477,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   }
   for (const it of items) {
     walkExpr(it.expr, (x) => {
-      if (x.kind === 'call' && x.name === 'EXPLODE') err('Table functions cannot be used with aggregations.', x.pos);
+      if (x.kind === 'call' && isTableFunctionName(x.name)) err('Table functions cannot be used with aggregations.', x.pos);
     });
   }
   const tableInput = isJoin ? accType === 'TABLE' : sides[0]!.source.type === 'TABLE';
@@ -505,10 +520,13 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
           const fn = getAggregateFunction(x.name)!;
           const countStar = x.name === 'COUNT' && (x.star || x.args.length === 0);
           const argExprs = countStar ? [] : x.args;
+          argExprs.forEach((a, i) => {
+            if (fn.literalsFrom && i >= fn.literalsFrom(argExprs.length) && a.kind !== 'lit') err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
+          });
           const args = argExprs.map((a) => compileExpr(a, scope));
           const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));
           // COUNT(<literal>) counts rows
-          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits);
+          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits, opts.config ?? {});
           if (typeof impl === 'string') err(impl, x.pos);
           const im = impl as AggregateImpl;
           if (tableInput && !im.undo) err(`The aggregation function(s) (${x.name}) cannot be applied to a table source, only to a stream source.`, x.pos);

@@ -4,6 +4,7 @@ import type { Expr } from '../parser/ast.ts';
 import { KsqlError, type Position } from '../errors.ts';
 import { getScalarFunction } from '../functions/scalar.ts';
 import { T, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
+import { coerceUserList, type CoercedList } from './coercion.ts';
 import { javaDouble } from './javaText.ts';
 import { longOp, normLong, stringifyJson, type Long } from './long.ts';
 
@@ -180,6 +181,16 @@ function timeLiteral(e: Expr, other: Expr): Expr {
   return e;
 }
 
+/** A user-written list coerced to one type (coercion.ts); a failure is a statement error. */
+function coerceList(exprs: Expr[], scope: Scope, prefix: string, pos: Position): CoercedList {
+  try {
+    return coerceUserList(exprs, (x) => compileExpr(x, scope).type, exprToString);
+  } catch (e) {
+    if (e instanceof KsqlError) throw e;
+    return err(prefix + (e as Error).message, pos);
+  }
+}
+
 export function compileExpr(e: Expr, scope: Scope): Compiled {
   switch (e.kind) {
     case 'lit': {
@@ -324,8 +335,10 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'in': {
-      const o = compileExpr(e.operand, scope);
-      const items = e.list.map((x) => compileExpr(x, scope));
+      // the operand and the list take one common type, as ksqlDB coerces them
+      const [operand, ...list] = coerceList([e.operand, ...e.list], scope, 'Invalid Predicate: ', e.pos).exprs;
+      const o = compileExpr(operand!, scope);
+      const items = list.map((x) => compileExpr(x, scope));
       for (const it of items) if (!comparable(o.type, it.type)) err(`Invalid IN list: cannot compare ${typeToString(o.type)} and ${typeToString(it.type)}`, e.pos);
       const neg = e.negated;
       return {
@@ -400,10 +413,11 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'array': {
-      const items = e.items.map((x) => compileExpr(x, scope));
-      let item: SqlType = T.NULL;
-      for (const it of items) item = item.base === 'NULL' ? it.type : isNumeric(item) && isNumeric(it.type) ? widen(item, it.type) : item;
-      return { type: T.array(item), eval: (r) => items.map((it) => it.eval(r)) };
+      if (!e.items.length) err('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+      const coerced = coerceList(e.items, scope, '', e.pos);
+      if (!coerced.commonType) err('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
+      const items = coerced.exprs.map((x) => compileExpr(x, scope));
+      return { type: T.array(coerced.commonType!), eval: (r) => items.map((it) => it.eval(r)) };
     }
     case 'subscript': {
       const b = compileExpr(e.base, scope);

@@ -11,13 +11,23 @@ function lookup(obj: Record<string, unknown>, name: string): unknown {
   return null;
 }
 
+/**
+ * ksqlDB's JSON serializer (Jackson) writes a DOUBLE that is NaN or infinite as the quoted text
+ * "NaN", "Infinity" or "-Infinity"; JSON.stringify would write null.
+ */
+function nonFiniteAsText(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (Array.isArray(v)) return v.some((x) => typeof x === 'number' && !Number.isFinite(x)) ? v.map(nonFiniteAsText) : v;
+  return v;
+}
+
 export const JsonFormat: Format = {
   name: 'JSON',
   validate: () => undefined,
   serialize(values, cols, isKey) {
-    if (isKey && cols.length === 1) return Buffer.from(stringifyJson(values[0] ?? null));
+    if (isKey && cols.length === 1) return Buffer.from(stringifyJson(nonFiniteAsText(values[0] ?? null)));
     const obj: Record<string, unknown> = {};
-    cols.forEach((c, i) => (obj[c.name] = values[i] ?? null));
+    cols.forEach((c, i) => (obj[c.name] = nonFiniteAsText(values[i] ?? null)));
     return Buffer.from(stringifyJson(obj));
   },
   deserialize(data, cols, isKey) {

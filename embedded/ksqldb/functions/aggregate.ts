@@ -21,11 +21,14 @@ export interface AggregateImpl {
 export interface AggregateFunction {
   name: string;
   description: string;
-  resolve(argTypes: SqlType[], literalArgs: unknown[]): AggregateImpl | string;
+  /** index of the first parameter, for a call with this many, that must be a literal constant (ksqlDB's UDAF init arguments) */
+  literalsFrom?: (argCount: number) => number;
+  /** config: the session's properties (ksql.functions.* settings) */
+  resolve(argTypes: SqlType[], literalArgs: unknown[], config: Record<string, string>): AggregateImpl | string;
 }
 
 const reg = new Map<string, AggregateFunction>();
-const def = (name: string, description: string, resolve: AggregateFunction['resolve']) => reg.set(name, { name, description, resolve });
+const def = (name: string, description: string, resolve: AggregateFunction['resolve'], literalsFrom?: AggregateFunction['literalsFrom']) => reg.set(name, { name, description, resolve, literalsFrom });
 
 export function getAggregateFunction(name: string): AggregateFunction | undefined {
   return reg.get(name.toUpperCase());
@@ -157,32 +160,58 @@ for (const [name, latest] of [['LATEST_BY_OFFSET', true], ['EARLIEST_BY_OFFSET',
         return cur.map((e) => e[1]);
       },
     };
-  });
+  }, () => 1);
 }
 
+/** The size limit a session sets for COLLECT_LIST / COLLECT_SET (no limit when unset or negative). */
+function collectLimit(config: Record<string, string>, key: string): number {
+  const v = config[key];
+  const n = v === undefined ? NaN : parseInt(v, 10);
+  return Number.isNaN(n) || n < 0 ? Infinity : n;
+}
+
+/**
+ * COLLECT_LIST and COLLECT_SET keep at most ksql.functions.collect_list.limit /
+ * ksql.functions.collect_set.limit values; later ones are dropped. As in ksqlDB, only COLLECT_LIST can
+ * undo (so only it aggregates a table), removing the last occurrence of the value.
+ */
 for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] as const) {
-  def(name, distinct ? 'Set of distinct values' : 'List of values', (ts) => {
+  def(name, distinct ? 'Set of distinct values' : 'List of values', (ts, _lits, config) => {
     if (ts.length !== 1) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
-    return {
+    const limit = collectLimit(config, `ksql.functions.${name.toLowerCase()}.limit`);
+    const has = (xs: unknown[], v: unknown) => xs.some((x) => stringifyJson(x) === stringifyJson(v ?? null));
+    const impl: AggregateImpl = {
       returnType: T.array(ts[0]!),
       init: () => [],
       add: (acc, a) => {
         const cur = acc as unknown[];
-        if (distinct && cur.some((x) => stringifyJson(x) === stringifyJson(a[0]))) return cur;
+        if (cur.length >= limit || (distinct && has(cur, a[0]))) return cur;
         return [...cur, a[0] ?? null];
       },
-      undo: (acc, a) => {
-        const cur = [...(acc as unknown[])];
-        const i = cur.findIndex((x) => stringifyJson(x) === stringifyJson(a[0] ?? null));
-        if (i >= 0) cur.splice(i, 1);
-        return cur;
-      },
       merge: (x, y) => {
-        const all = [...(x as unknown[]), ...(y as unknown[])];
-        return distinct ? all.filter((v, i) => all.findIndex((w) => stringifyJson(w) === stringifyJson(v)) === i) : all;
+        const out = [...(x as unknown[])];
+        for (const v of y as unknown[]) {
+          if (out.length >= limit) break;
+          if (!distinct || !has(out, v)) out.push(v);
+        }
+        return out;
       },
       result: (acc) => acc,
     };
+    if (!distinct) {
+      impl.undo = (acc, a) => {
+        const cur = [...(acc as unknown[])];
+        const text = stringifyJson(a[0] ?? null);
+        for (let i = cur.length - 1; i >= 0; i--) {
+          if (stringifyJson(cur[i]) === text) {
+            cur.splice(i, 1);
+            break;
+          }
+        }
+        return cur;
+      };
+    }
+    return impl;
   });
 }
 
@@ -197,7 +226,7 @@ def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
     merge: (x, y) => top([...(x as unknown[]), ...(y as unknown[])]),
     result: (acc) => acc,
   };
-});
+}, () => 1);
 
 def('TOPK', 'Top K values, descending', (ts, lits) => {
   if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
@@ -208,6 +237,82 @@ def('TOPK', 'Top K values, descending', (ts, lits) => {
     init: () => [],
     add: (acc, a) => (isNull(a[0]) ? acc : sortDesc([...(acc as unknown[]), a[0]])),
     merge: (x, y) => sortDesc([...(x as unknown[]), ...(y as unknown[])]),
+    result: (acc) => acc,
+  };
+}, (n) => n - 1);
+
+/**
+ * ATTR: the value when every row of the group has the same one (null counts as a value), else null.
+ * As ksqlDB, the state is a list of [value, count] entries so a table can undo rows; entries whose
+ * count falls to zero stay in the list but no longer count.
+ */
+def('ATTR', 'The one value of the group, or null when there are several', (ts) => {
+  if (ts.length !== 1) return `Function 'ATTR' does not accept parameters (${sig(ts)}).`;
+  type Acc = [unknown, number][];
+  const update = (acc: Acc, v: unknown, by: number): Acc => {
+    const text = stringifyJson(v ?? null);
+    const i = acc.findIndex((e) => stringifyJson(e[0]) === text);
+    if (i < 0) return by > 0 ? [...acc, [v ?? null, by]] : acc;
+    return acc.map((e, j) => (j === i ? [e[0], Math.max(0, e[1] + by)] : e));
+  };
+  return {
+    returnType: ts[0]!,
+    structState: true,
+    init: () => [],
+    add: (acc, a) => update(acc as Acc, a[0], 1),
+    undo: (acc, a) => update(acc as Acc, a[0], -1),
+    merge: (x, y) => (y as Acc).reduce((acc, e) => update(acc, e[0], e[1]), x as Acc),
+    result: (acc) => {
+      const live = (acc as Acc).filter((e) => e[1] > 0);
+      return live.length === 1 ? live[0]![0] : null;
+    },
+  };
+});
+
+/**
+ * CORRELATION(x, y): Pearson's coefficient over the rows where both are non-null, from running sums
+ * (ksqlDB's single-pass formula, so NaN for fewer than two rows or a constant column).
+ */
+def('CORRELATION', "Pearson's correlation coefficient of two numeric columns", (ts) => {
+  const kinds = ['INTEGER', 'BIGINT', 'DOUBLE'];
+  if (ts.length !== 2 || ts[0]!.base !== ts[1]!.base || !kinds.includes(ts[0]!.base)) return `Function 'CORRELATION' does not accept parameters (${sig(ts)}).`;
+  // [sum x, sum y, sum x², sum y², sum xy, count]
+  type Acc = [number, number, number, number, number, number];
+  const step = (acc: Acc, a: unknown[], sign: 1 | -1): Acc => {
+    if (isNull(a[0]) || isNull(a[1])) return acc;
+    const x = Number(a[0]);
+    const y = Number(a[1]);
+    return [acc[0] + sign * x, acc[1] + sign * y, acc[2] + sign * x * x, acc[3] + sign * y * y, acc[4] + sign * x * y, acc[5] + sign];
+  };
+  return {
+    returnType: T.DOUBLE,
+    structState: true,
+    init: () => [0, 0, 0, 0, 0, 0],
+    add: (acc, a) => step(acc as Acc, a, 1),
+    undo: (acc, a) => step(acc as Acc, a, -1),
+    merge: (x, y) => (x as Acc).map((v, i) => v + (y as Acc)[i]!),
+    result: (acc) => {
+      const [sx, sy, sxx, syy, sxy, n] = acc as Acc;
+      return (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+    },
+  };
+});
+
+/** SUM_LIST(array): the sum of the non-null elements of every row's array, in the element type. */
+def('SUM_LIST', 'Sum of the elements of the arrays', (ts) => {
+  const item = ts[0]?.base === 'ARRAY' ? ts[0].item : undefined;
+  if (ts.length !== 1 || !item || !['INTEGER', 'BIGINT', 'DOUBLE'].includes(item.base)) return `Function 'SUM_LIST' does not accept parameters (${sig(ts)}).`;
+  const plus = (x: unknown, y: unknown): unknown =>
+    item.base === 'INTEGER' ? toInt32((x as number) + (y as number)) : item.base === 'BIGINT' ? longOp('+', x as Long, y as Long) : (x as number) + (y as number);
+  const minus = (x: unknown, y: unknown): unknown =>
+    item.base === 'INTEGER' ? toInt32((x as number) - (y as number)) : item.base === 'BIGINT' ? longOp('-', x as Long, y as Long) : (x as number) - (y as number);
+  const sumOf = (list: unknown) => (list as unknown[]).reduce((s: unknown, v) => (isNull(v) ? s : plus(s, v)), 0);
+  return {
+    returnType: item,
+    init: () => 0,
+    add: (acc, a) => (isNull(a[0]) ? acc : plus(acc, sumOf(a[0]))),
+    undo: (acc, a) => (isNull(a[0]) ? acc : minus(acc, sumOf(a[0]))),
+    merge: (x, y) => plus(x, y),
     result: (acc) => acc,
   };
 });

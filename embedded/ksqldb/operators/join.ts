@@ -135,15 +135,20 @@ export function streamStreamJoin(opts: {
   const nulls = (fields: string[]): Row => Object.fromEntries(fields.map((f) => [f, null]));
   const bufs: { left: Buffered[]; right: Buffered[] } = { left: [], right: [] };
   let streamTime = -Infinity;
+  // each side's window store has its own observed time (the latest timestamp put into it): its
+  // records expire against that, not against the join's shared stream time (as Kafka Streams' stores)
+  let storeTime = { left: -Infinity, right: -Infinity };
   let seq = 0;
   const leftOuter = type === 'LEFT' || type === 'FULL';
   const rightOuter = type === 'RIGHT' || type === 'FULL';
-  const persist = () => opts.store.put('buffers', { left: bufs.left, right: bufs.right, streamTime, seq });
-  const saved = opts.store.get('buffers') as { left: Buffered[]; right: Buffered[]; streamTime: number; seq: number } | undefined;
+  const persist = () => opts.store.put('buffers', { left: bufs.left, right: bufs.right, streamTime, storeTime, seq });
+  const saved = opts.store.get('buffers') as { left: Buffered[]; right: Buffered[]; streamTime: number; storeTime?: typeof storeTime; seq: number } | undefined;
   if (saved) {
     bufs.left = saved.left;
     bufs.right = saved.right;
     streamTime = saved.streamTime;
+    // state written before store times were kept: the shared stream time stands in for both
+    storeTime = saved.storeTime ?? { left: saved.streamTime, right: saved.streamTime };
     seq = saved.seq;
   }
   const emitOuter = (b: Buffered, fromLeft: boolean) =>
@@ -159,7 +164,7 @@ export function streamStreamJoin(opts: {
           closed.push({ b, fromLeft });
           b.matched = true;
         }
-        if (b.ts >= streamTime - retention || (pendingOuter && !b.matched)) keep.push(b);
+        if (b.ts >= storeTime[name] - retention || (pendingOuter && !b.matched)) keep.push(b);
       }
       bufs[name] = keep;
     }
@@ -177,7 +182,8 @@ export function streamStreamJoin(opts: {
     const others = fromLeft ? bufs.right : bufs.left;
     const lo = fromLeft ? ts - before : ts - after;
     const hi = fromLeft ? ts + after : ts + before;
-    const visible = (o: Buffered) => o.ts >= streamTime - retention;
+    const otherTime = fromLeft ? storeTime.right : storeTime.left;
+    const visible = (o: Buffered) => o.ts >= otherTime - retention;
     const matches = others.filter((o) => o.key === k && o.ts >= lo && o.ts <= hi && visible(o)).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
     const me: Buffered = { key: k, keyVals: [kv], window: rec.window, row: rec.row, ts, seq: seq++, matched: matches.length > 0 };
     for (const m of matches) {
@@ -190,8 +196,10 @@ export function streamStreamJoin(opts: {
       emitOuter(me, fromLeft);
       me.matched = true;
     }
-    // records older than the store retention are not kept
-    if (ts >= streamTime - retention) (fromLeft ? bufs.left : bufs.right).push(me);
+    // records older than their store's retention are not kept (they still joined above)
+    const own = fromLeft ? 'left' : 'right';
+    storeTime[own] = Math.max(storeTime[own], ts);
+    if (ts >= storeTime[own] - retention) bufs[own].push(me);
     persist();
   };
   return { onLeft: side(true), onRight: side(false) };

@@ -115,6 +115,13 @@ export function tokenize(src: string): Token[] {
         if (src[j] === '+' || src[j] === '-') j++;
         while (j < src.length && /[0-9]/.test(src[j]!)) j++;
       }
+      if (!isDecimal && /[A-Za-z_@]/.test(src[j] ?? '')) {
+        // ksqlDB's DIGIT_IDENTIFIER: a digit then letters, digits, '_' or '@' (`AS 1R`) is a name
+        while (j < src.length && /[A-Za-z0-9_@]/.test(src[j]!)) j++;
+        out.push({ kind: 'ident', text: src.slice(i, j).toUpperCase(), pos: startPos, offset: start, end: j });
+        i = j;
+        continue;
+      }
       out.push({ kind: isDecimal ? 'decimal' : 'int', text: src.slice(i, j), pos: startPos, offset: start, end: j });
       i = j;
       continue;

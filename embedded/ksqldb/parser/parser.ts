@@ -400,6 +400,9 @@ class Parser {
 
   private windowSpec(): WindowSpec {
     const pos = this.expectKw('WINDOW').pos;
+    // ksqlDB's grammar takes an optional (unused) window name before the window type
+    const WINDOW_TYPES = ['TUMBLING', 'HOPPING', 'SESSION'];
+    if (this.t.kind === 'ident' && !WINDOW_TYPES.includes(this.t.text) && WINDOW_TYPES.some((w) => this.isKw(w, this.peek(1)))) this.i++;
     const typeTok = this.t;
     let type: WindowSpec['type'];
     if (this.acceptKw('TUMBLING')) type = 'TUMBLING';

@@ -60,8 +60,16 @@ export function buildPipeline(opts: {
     const next = chain;
     chain = (rec) => {
       if (!rec.row) return next(rec);
-      const arrays = tfs.map((t) => t.arg.eval(rec.row!) as unknown[] | null);
-      const n = Math.max(0, ...arrays.map((a) => (Array.isArray(a) ? a.length : 0)));
+      // a table function that throws outputs no rows for this record (ksqlDB logs it and goes on)
+      const arrays = tfs.map((t) => {
+        try {
+          return t.explode(t.arg.eval(rec.row!));
+        } catch (e) {
+          log({ queryId: id, message: `table function failed: ${(e as Error).message}` });
+          return [];
+        }
+      });
+      const n = Math.max(0, ...arrays.map((a) => a.length));
       for (let i = 0; i < n; i++) {
         const row = { ...rec.row };
         tfs.forEach((t, j) => (row[t.field] = arrays[j]?.[i] ?? null));
