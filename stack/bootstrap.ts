@@ -4,9 +4,12 @@
  * is idempotent: a second run reports every item as already there and changes nothing.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import type { HttpAuth } from '../config/endpoints.ts';
 import type { AppConfig } from '../config/index.ts';
+import { kafkaConfig } from '../config/kafka-client.ts';
 import { describeStatement } from '../ksql/statements.ts';
 import { connectMysql } from '../producers/sinks/mysql-users.ts';
+import { withStreamSecurity } from '../pinot/stream-security.ts';
 import { getScenario } from '../scenarios/index.ts';
 import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
 import { httpJson } from './http.ts';
@@ -17,6 +20,8 @@ export interface BootstrapTargets extends ScenarioTargets {
   debeziumConnectUrl: string;
   ksqldbUrl: string;
   pinotControllerUrl: string;
+  /** Credentials of each HTTP service (external mode); none for the embedded and docker stacks. */
+  auth?: Partial<Record<'connect' | 'debeziumConnect' | 'ksqldb' | 'pinotController', HttpAuth>>;
 }
 
 export type StepStatus = 'created' | 'exists';
@@ -42,7 +47,7 @@ export function connectorMysqlFor(mysqlUrl: string): ScenarioTargets['connectorM
 }
 
 async function ensureTopics(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bootstrap', brokers: targets.kafkaBootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  const kafka = new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity }, { clientId: 'bootstrap', logLevel: logLevel.NOTHING, retry: { retries: 10 } }));
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -87,12 +92,13 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
 async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   for (const { worker, ...connector } of scenario.connectors(config, targets)) {
     const connectUrl = worker === 'debezium' ? targets.debeziumConnectUrl : targets.connectUrl;
-    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
+    const auth = worker === 'debezium' ? targets.auth?.debeziumConnect : targets.auth?.connect;
+    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`, undefined, auth);
     if (current.status === 200) {
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await httpJson('POST', `${connectUrl}/connectors`, connector);
+    const created = await httpJson('POST', `${connectUrl}/connectors`, connector, auth);
     if (created.status !== 201 && created.status !== 409) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }
@@ -109,7 +115,7 @@ interface KsqlListEntity {
 async function ensureKsql(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   const statements = scenario.ksqlStatements(config);
   if (statements.length === 0) return;
-  const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} });
+  const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} }, targets.auth?.ksqldb);
   if (listed.status !== 200 || !Array.isArray(listed.body)) throw new BootstrapError(`ksqlDB could not list sources: HTTP ${listed.status} ${listed.text}`);
   const existing = new Set<string>();
   for (const entity of listed.body as KsqlListEntity[]) {
@@ -126,29 +132,30 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
     const result = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, {
       ksql: statement,
       streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' },
-    });
+    }, targets.auth?.ksqldb);
     if (result.status !== 200) throw new BootstrapError(`ksqlDB refused ${created.name}: HTTP ${result.status} ${result.text}`);
     steps.push({ item: label, status: 'created' });
   }
 }
 
 async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  const auth = targets.auth?.pinotController;
   for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
-    const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`);
+    const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`, undefined, auth);
     if (schema.status === 200) {
       steps.push({ item: `Pinot schema ${table.name}`, status: 'exists' });
     } else {
-      const posted = await httpJson('POST', `${targets.pinotControllerUrl}/schemas`, table.schema);
+      const posted = await httpJson('POST', `${targets.pinotControllerUrl}/schemas`, table.schema, auth);
       if (posted.status !== 200) throw new BootstrapError(`Pinot refused schema ${table.name}: HTTP ${posted.status} ${posted.text}`);
       steps.push({ item: `Pinot schema ${table.name}`, status: 'created' });
     }
-    const existing = await httpJson('GET', `${targets.pinotControllerUrl}/tables/${table.name}`);
+    const existing = await httpJson('GET', `${targets.pinotControllerUrl}/tables/${table.name}`, undefined, auth);
     const hasTable = existing.status === 200 && typeof existing.body === 'object' && existing.body !== null && Object.keys(existing.body).length > 0;
     if (hasTable) {
       steps.push({ item: `Pinot table ${table.name}`, status: 'exists' });
       continue;
     }
-    const posted = await httpJson('POST', `${targets.pinotControllerUrl}/tables`, table.tableConfig);
+    const posted = await httpJson('POST', `${targets.pinotControllerUrl}/tables`, withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity), auth);
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }
