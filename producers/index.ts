@@ -210,6 +210,7 @@ async function produceEvents<T>(stream: EventStream<T>, options: ProduceEventsOp
   });
   const sink = options.sink ?? await openKafkaSink({
     brokers,
+    security: config.kafka.security,
     clientId: `producer-${stream.kind}`,
     ensureTopics: options.createTopics === false ? undefined : {
       topics: [topic], partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor,

@@ -32,6 +32,7 @@ runCli('session-feed', async () => {
   const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   const brokers = (args.flags.bootstrap as string | undefined)?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap;
+  const security = config.kafka.security;
   const feeds = scenario.sessionFeeds?.(config) ?? [];
   if (feeds.length === 0) {
     console.log(`session-feed: ${scenario.name} has no session-windowed table read by Pinot; nothing to do`);
@@ -39,7 +40,7 @@ runCli('session-feed', async () => {
   }
   const log = (line: string) => console.log(`[session-feed] ${line}`);
   log(`${scenario.name}: ${feeds.map((f) => `${f.source} -> ${f.target}`).join(', ')} on ${brokers.join(',')}`);
-  const running = await startSessionFeeds({ brokers, feeds, log }).catch((error: Error) => {
+  const running = await startSessionFeeds({ brokers, security, feeds, log }).catch((error: Error) => {
     throw new Error(`cannot reach Kafka at ${brokers.join(',')} (${error.message}); start the stack first, or name the brokers with --bootstrap / KAFKA_BOOTSTRAP_SERVERS`);
   });
   const progress = setInterval(() => {

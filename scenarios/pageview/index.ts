@@ -55,10 +55,10 @@ const CLEANED_USERS_WAIT_MS = 120_000;
  */
 export async function waitForUsersInJoin(brokers: string[], config: AppConfig, target: number, signal: AbortSignal, waitMs = CLEANED_USERS_WAIT_MS): Promise<void> {
   const pause = () => new Promise((r) => setTimeout(r, 250));
-  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users)) < target) await pause();
+  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users, config.kafka.security)) < target) await pause();
   const deadline = Date.now() + waitMs;
   const read = [config.topics.users, config.topics.cleanedUsers];
-  while (!signal.aborted && Date.now() < deadline && !(await ksqlConsumedToEnd(brokers, read))) await pause();
+  while (!signal.aborted && Date.now() < deadline && !(await ksqlConsumedToEnd(brokers, read, config.kafka.security))) await pause();
 }
 
 /**
