@@ -5,6 +5,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../config/kafka-client.ts';
+import type { HttpAuth } from '../config/endpoints.ts';
 import type { KafkaSecurity } from '../config/kafka-security.ts';
 import { num, pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 import type { HealthResult } from './health.ts';
@@ -220,10 +221,10 @@ export function toWindowSeries(rows: Row[]): WindowSeries[] {
 }
 
 /** Runs the four queries. A missing table is an empty panel; anything else (unreachable, other errors) throws. */
-export async function queryPinot(brokerUrl: string, timeoutMs: number): Promise<PinotData> {
+export async function queryPinot(brokerUrl: string, timeoutMs: number, auth?: HttpAuth): Promise<PinotData> {
   const run = async (sql: string): Promise<Row[] | 'missing'> => {
     try {
-      return await pinotQuery(brokerUrl, sql, { timeoutMs });
+      return await pinotQuery(brokerUrl, sql, { timeoutMs, auth });
     } catch (error) {
       if (error instanceof PinotQueryError && error.tableMissing) return 'missing';
       throw error;
