@@ -56,3 +56,26 @@ export function redactor(config: AppConfig): (text: string) => string {
   const secrets = secretsOf(config);
   return (text) => redactSecrets(text, secrets);
 }
+
+/** Names of variables that hold a secret by their name: …PASSWORD, …TOKEN, …SECRET. */
+const SECRET_NAME = /(PASSWORD|TOKEN|SECRET)$/;
+
+/**
+ * The secrets of an environment without parsing config (so it works when config itself is the
+ * problem): every …PASSWORD / …TOKEN / …SECRET value and every password inside a URL-valued variable.
+ */
+export function envSecrets(env: Record<string, string | undefined>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (SECRET_NAME.test(name)) secrets.push(value, value.trim());
+    else if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(value)) secrets.push(...urlPassword(value.trim()));
+  }
+  const withEncodings = secrets.filter(Boolean).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+  return [...new Set(withEncodings)].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with the secrets of `env` (default process.env) and every URL password replaced by ***: for CLI error lines. */
+export function redactEnv(text: string, env: Record<string, string | undefined> = process.env): string {
+  return redactSecrets(text, envSecrets(env));
+}
