@@ -3,31 +3,11 @@
  * the requests carry each service's Authorization header, and a refusal or an unreachable service is
  * one line naming the service, its address, the cause and the variable to fix, with no secret in it.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, startAuthProxy, type AuthProxy } from './auth-proxy.ts';
+import { cli } from './cli.ts';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
 const SECRETS = { connect: 'connect-pw-1', ksqldb: 'ksql-pw-2', pinot: 'pinot-token-3', kafka: 'kafka-pw-4', mysql: 'mysql-pw-5' };
-
-/** Runs a CLI with exactly `env` on top of PATH/HOME (none of this machine's stack variables). */
-export function cli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { env: { ...keep, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('external endpoints with credentials', () => {
   let connect: AuthProxy;
