@@ -33,7 +33,7 @@ export async function sendReferenceData(sink: EventSink, settings: ClickstreamCo
   return population;
 }
 
-async function waitForOffsets(brokers: string[], security: KafkaSecurity, topic: string, atLeast: number, signal: AbortSignal): Promise<void> {
+async function waitForOffsets(brokers: string[], security: KafkaSecurity | undefined, topic: string, atLeast: number, signal: AbortSignal): Promise<void> {
   while (!signal.aborted && (await topicEndOffset(brokers, topic, security)) < atLeast) await sleep(500, signal);
 }
 
@@ -42,7 +42,7 @@ export async function produceClickstream(context: ScenarioProduceContext, settin
   if (!(rate > 0)) throw new RangeError(`the clickstream producer needs a rate above 0 clicks/s, got ${rate}`);
   const population = Math.max(1, context.population);
   const brokers = targets.kafkaBootstrap;
-  const security = context.config.kafka.security;
+  const security = targets.kafkaSecurity;
   const sink = await openKafkaSink({ brokers, security, clientId: 'clickstream-producers' });
   try {
     await sendReferenceData(sink, settings, population, (done) => context.progress('users', done));

@@ -17,7 +17,7 @@ export async function produceStayCategories(context: ScenarioProduceContext, set
   if (!(rate > 0)) throw new RangeError(`the stay-categories producer needs a rate above 0 searches/s, got ${rate}`);
   const brokers = targets.kafkaBootstrap;
   const topic = settings.topics.expedia;
-  const security = context.config.kafka.security;
+  const security = targets.kafkaSecurity;
   const firstId = await topicEndOffset(brokers, topic, security);
   const { traffic } = settings;
   const searches = new SearchGenerator({
