@@ -4,7 +4,7 @@
  * through public APIs only. In the external mode every endpoint is checked once first.
  */
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
-import { redactEnv } from '../config/redact.ts';
+import { redactEnv, redactor } from '../config/redact.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { bootstrap, BootstrapError } from './bootstrap.ts';
 import { checkEndpoints, problemLine } from './endpoint-check.ts';
@@ -71,7 +71,9 @@ async function main(): Promise<void> {
       await waitForHttp(name, url, 300_000, console.log);
     }
   }
-  const steps = await bootstrap(config, targets, { scenario, log: console.log });
+  // A server's refusal may quote what it was sent (a table config with Pinot's SASL login): redacted.
+  const redact = redactor(config);
+  const steps = await bootstrap(config, targets, { scenario, log: (line) => console.log(redact(line)) });
   const created = steps.filter((s) => s.status === 'created');
   console.log(created.length === 0 ? 'bootstrap: everything was already there; nothing changed' : `bootstrap: created ${created.length} item(s): ${created.map((s) => s.item).join(', ')}`);
 }

@@ -47,6 +47,7 @@ export function connectorMysqlFor(mysqlUrl: string): ScenarioTargets['connectorM
 }
 
 async function ensureTopics(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+  if (scenario.topics(config).length === 0) return;
   const kafka = new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity }, { clientId: 'bootstrap', logLevel: logLevel.NOTHING, retry: { retries: 10 } }));
   const admin = kafka.admin();
   await admin.connect();
@@ -138,7 +139,31 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
   }
 }
 
-async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+/** How long the bootstrap keeps asking a server that refuses while it starts (HTTP 5xx), and its first wait. */
+export interface StartupRetry {
+  timeoutMs: number;
+  firstDelayMs: number;
+}
+
+export const DEFAULT_STARTUP_RETRY: StartupRetry = { timeoutMs: 120_000, firstDelayMs: 1_000 };
+
+/**
+ * POSTs a table config, asking again while Pinot answers 5xx: real Pinot 0.11 answers HTTP 500 to a
+ * realtime table whose topic it cannot read yet (just created, or its servers still starting), and takes
+ * it once it can. Waits double from `firstDelayMs` up to 10 s, with one line per wait.
+ */
+async function postTableWhileStarting(url: string, table: { name: string; body: unknown }, auth: HttpAuth | undefined, retry: StartupRetry, log: (line: string) => void) {
+  const deadline = Date.now() + retry.timeoutMs;
+  for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 10_000)) {
+    const posted = await httpJson('POST', url, table.body, auth);
+    if (posted.status < 500 || Date.now() + delay > deadline) return posted;
+    const cause = posted.text.split('\n')[0]!.slice(0, 200);
+    log(`bootstrap: Pinot answered HTTP ${posted.status} to table ${table.name} (${cause}); asking again in ${Math.round(delay / 100) / 10} s`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
   const auth = targets.auth?.pinotController;
   for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
     const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`, undefined, auth);
@@ -155,7 +180,8 @@ async function ensurePinot(config: AppConfig, scenario: Scenario, targets: Boots
       steps.push({ item: `Pinot table ${table.name}`, status: 'exists' });
       continue;
     }
-    const posted = await httpJson('POST', `${targets.pinotControllerUrl}/tables`, withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity), auth);
+    const body = withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity);
+    const posted = await postTableWhileStarting(`${targets.pinotControllerUrl}/tables`, { name: table.name, body }, auth, retry, log);
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }
@@ -165,6 +191,8 @@ export interface BootstrapOptions {
   /** Default: the PageView pipeline. */
   scenario?: Scenario;
   log?: (line: string) => void;
+  /** How long to keep asking a server that refuses while starting (default 2 minutes, from 1 s). */
+  retry?: StartupRetry;
 }
 
 /** Creates whatever the scenario needs and is missing, in pipeline order, reporting each item. */
@@ -177,7 +205,7 @@ export async function bootstrap(config: AppConfig, targets: BootstrapTargets, op
     ['MySQL tables', () => ensureMysqlTables(config, scenario, targets, steps)],
     ['connectors', () => ensureConnectors(config, scenario, targets, steps)],
     ['ksql statements', () => ensureKsql(config, scenario, targets, steps)],
-    ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps)],
+    ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps, options.retry ?? DEFAULT_STARTUP_RETRY, log)],
   ];
   for (const [name, run] of phases) {
     const before = steps.length;
