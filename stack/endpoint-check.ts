@@ -85,8 +85,11 @@ async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutM
     clientId: 'endpoint-check', logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 },
   })).admin();
   const protocol = targets.kafkaSecurity?.protocol ?? 'PLAINTEXT';
+  let seedAnswered = false;
   try {
     await admin.connect();
+    seedAnswered = true;
+    // Asks the brokers the seed advertises: a wrong advertised.listeners shows here, not at connect.
     await admin.describeCluster();
     return undefined;
   } catch (error) {
@@ -94,11 +97,18 @@ async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutM
     if (e.name === 'KafkaJSSASLAuthenticationError') {
       return { service: 'Kafka', address, cause: `unauthorised (SASL ${targets.kafkaSecurity?.sasl?.mechanism ?? ''} login refused)`, fix: 'set KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (or KAFKA_SASL_MECHANISM)' };
     }
+    if (seedAnswered) {
+      return {
+        service: 'Kafka', address, cause: `the bootstrap server answered, but the brokers it advertises do not (${e.message})`,
+        fix: `check the brokers' advertised.listeners are reachable from here with ${protocol} (KAFKA_SECURITY_PROTOCOL)`,
+      };
+    }
     const tlsProblem = /certificate|SSL|TLS|self.signed|wrong version number/i.test(e.message);
     if (tlsProblem) {
       return { service: 'Kafka', address, cause: `TLS failed (${e.message})`, fix: `check KAFKA_SECURITY_PROTOCOL (${protocol}) and KAFKA_SSL_CA_FILE` };
     }
-    const closed = /closed|ECONNRESET/i.test(e.message) && protocol !== 'PLAINTEXT';
+    // A listener of another protocol closes the connection (TLS against plaintext and back).
+    const closed = /closed|ECONNRESET|disconnected/i.test(e.message);
     return {
       service: 'Kafka', address, cause: `unreachable (${e.message})`,
       fix: closed ? `check KAFKA_SECURITY_PROTOCOL (${protocol}) matches the listener, and KAFKA_BOOTSTRAP_SERVERS` : 'check KAFKA_BOOTSTRAP_SERVERS',
