@@ -1,7 +1,9 @@
 /**
  * The one place that turns config into kafkajs client settings (brokers, TLS, SASL). Every product
  * `new Kafka(` builds its settings here, so a cluster with TLS or SASL works for the bootstrap, the
- * producers, the dashboard, the session feed and our ksqlDB and Connect alike.
+ * producers, the dashboard and the session feed alike. (The embedded servers take their Kafka settings
+ * as arguments and import nothing of config/; joining our ksqlDB and Connect to a SASL cluster passes
+ * these settings from their cli.ts: issue 21 part 2.)
  */
 import fs from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';

@@ -14,7 +14,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpAuth } from '../config/endpoints.ts';
 import type { KafkaSecurity } from '../config/kafka-security.ts';
-import { withAuth } from '../stack/http-auth.ts';
+import { withAuth } from '../config/http-auth.ts';
 import { describeFetchError } from './pinot-client.ts';
 
 /** restarting: down, and the stack's supervisor is starting it again (a part on its own thread). */

@@ -4,7 +4,7 @@
  */
 
 import type { HttpAuth } from '../config/endpoints.ts';
-import { withAuth } from '../stack/http-auth.ts';
+import { withAuth } from '../config/http-auth.ts';
 
 export interface PinotException {
   errorCode: number;

@@ -1,6 +1,5 @@
 /** What every long-running CLI of the stack does the same way: stop cleanly on Ctrl-C, fail in one line. */
 import { ConfigError } from '../config/index.ts';
-import { redactEnv } from '../config/redact.ts';
 import { UnknownScenarioError } from '../scenarios/index.ts';
 import { CliUsageError } from './cli-args.ts';
 
@@ -30,12 +29,12 @@ export function stopOnSignals(name: string, stop: () => Promise<void>, what = 's
 export function runCli(name: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     if (error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError) {
-      console.error(redactEnv(`${name}: ${error.message}`));
+      console.error(`${name}: ${error.message}`);
       process.exit(2);
     }
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`${name}: port already in use (${e.message}); pick another with --port`);
-    else console.error(redactEnv(`${name}: ${e.message ?? String(error)}`));
+    else console.error(`${name}: ${e.message ?? String(error)}`);
     process.exit(1);
   });
 }

@@ -10,7 +10,7 @@ import type { HttpEndpoint } from '../config/endpoints.ts';
 import type { AppConfig } from '../config/index.ts';
 import { kafkaConfig } from '../config/kafka-client.ts';
 import { redactor, redactUrl } from '../config/redact.ts';
-import { withAuth } from './http-auth.ts';
+import { withAuth } from '../config/http-auth.ts';
 import type { BootstrapTargets } from './bootstrap.ts';
 
 export interface EndpointProblem {

@@ -8,7 +8,6 @@
  */
 import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaConfig } from '../config/kafka-client.ts';
 import * as FindCoordinator from '../embedded/kafka/protocol/10-find-coordinator.ts';
 import * as LeaveGroup from '../embedded/kafka/protocol/13-leave-group.ts';
 import { decodeResponseHeader, encodeRequestHeader } from '../embedded/kafka/protocol/header.ts';
@@ -19,8 +18,7 @@ const TIMEOUT_MS = 5_000;
 
 /** Members of `groupId` removed (0 when it has none); throws when the coordinator cannot be asked. */
 export async function removeGroupMembers(brokers: string[], groupId: string): Promise<number> {
-  // The embedded stack's own brokers: PLAINTEXT, as its raw LeaveGroup requests below are.
-  const admin = new Kafka(kafkaConfig({ brokers }, { clientId: 'supervisor', logLevel: logLevel.NOTHING, retry: { retries: 2 } })).admin();
+  const admin = new Kafka({ clientId: 'supervisor', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
   await admin.connect();
   let members: string[];
   try {

@@ -1,6 +1,6 @@
 /** Minimal JSON-over-HTTP client for talking to the stack's REST APIs (Connect, ksqlDB, Pinot). */
 import type { HttpAuth } from '../config/endpoints.ts';
-import { withAuth } from './http-auth.ts';
+import { withAuth } from '../config/http-auth.ts';
 
 export interface HttpResult {
   status: number;
@@ -8,7 +8,7 @@ export interface HttpResult {
   text: string;
 }
 
-/** `auth`: the service's credentials (stack/http-auth.ts); none for the embedded stack. */
+/** `auth`: the service's credentials (config/http-auth.ts); none for the embedded stack. */
 export async function httpJson(method: string, url: string, body?: unknown, auth?: HttpAuth, timeoutMs = 30_000): Promise<HttpResult> {
   const response = await fetch(url, withAuth({
     method,

@@ -5,7 +5,7 @@
  */
 
 import type { HttpAuth } from '../config/endpoints.ts';
-import { withAuth } from './http-auth.ts';
+import { withAuth } from '../config/http-auth.ts';
 
 /** ksqlDB answered 401 or 403: the credentials (KSQLDB_BASIC_AUTH_USER / _PASSWORD) are missing or wrong. */
 export class KsqlDbUnauthorisedError extends Error {

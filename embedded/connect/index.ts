@@ -6,8 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaConfig } from '../../config/kafka-client.ts';
-import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { getConfig } from '../../config/index.ts';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
@@ -29,8 +27,6 @@ export interface ConnectOptions {
   host?: string;
   /** Kafka bootstrap servers ("h:p,h:p" or a list). Default config.kafka.bootstrap. */
   bootstrap?: string | string[];
-  /** TLS / SASL of those servers. Default: config.kafka.security when `bootstrap` is not given, else PLAINTEXT. */
-  kafkaSecurity?: KafkaSecurity;
   /** Internal topic names. Default connect-configs / connect-offsets / connect-status. */
   topics?: Partial<InternalTopicNames>;
   /** Partitions of the internal topics when they are created. Default 1 / 25 / 5 as Connect. */
@@ -69,13 +65,13 @@ export async function startConnect(options: ConnectOptions = {}): Promise<Connec
   const brokers = options.bootstrap === undefined ? config.kafka.bootstrap
     : Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
   const log = options.log ?? (() => {});
-  const security = options.kafkaSecurity ?? (options.bootstrap === undefined ? config.kafka.security : undefined);
-  const kafka = new Kafka(kafkaConfig({ brokers, security }, {
+  const kafka = new Kafka({
     clientId: 'connect-worker',
+    brokers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
     connectionTimeout: 3_000,
-  }));
+  });
 
   // Bind first so the worker id carries the real port, then start the herder behind a 503 until ready.
   let herder: Herder | undefined;

@@ -6,8 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaConfig } from '../../config/kafka-client.ts';
-import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { getConfig } from '../../config/index.ts';
 import type { KsqlEngine } from './engine.ts';
 import { ksqlApp } from './rest/app.ts';
@@ -33,8 +31,6 @@ export interface KsqlDbOptions {
   host?: string;
   /** Kafka bootstrap servers ("h:p,h:p" or a list). Default config.kafka.bootstrap. */
   bootstrap?: string | string[];
-  /** TLS / SASL of those servers. Default: config.kafka.security when `bootstrap` is not given, else PLAINTEXT. */
-  kafkaSecurity?: KafkaSecurity;
   /** ksql.service.id. Default `default_`. */
   serviceId?: string;
   /** Server properties, e.g. {'ksql.streams.auto.offset.reset': 'earliest'}. */
@@ -65,13 +61,13 @@ export async function startKsqlDb(options: KsqlDbOptions = {}): Promise<KsqlDbHa
   const brokers = options.bootstrap === undefined ? config.kafka.bootstrap
     : Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
   const log = options.log ?? (() => undefined);
-  const security = options.kafkaSecurity ?? (options.bootstrap === undefined ? config.kafka.security : undefined);
-  const kafka = new Kafka(kafkaConfig({ brokers, security }, {
+  const kafka = new Kafka({
     clientId: 'ksqldb-server',
+    brokers,
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
     connectionTimeout: 3_000,
-  }));
+  });
   const runtime = new KsqlRuntime({ kafka, brokers, serviceId: options.serviceId, config: options.properties, log });
   await runtime.start().catch(async (e: unknown) => {
     await runtime.stop().catch(() => undefined);

@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
-import { kafkaConfig } from '../../../config/kafka-client.ts';
 import {
   BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, VARCHAR, blobValue, listValue, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
@@ -192,13 +191,13 @@ class TableIngestion {
       this.problem('no Kafka broker list (stream.kafka.broker.list is empty and no bootstrap override is set)');
       return;
     }
-    // PLAINTEXT: the embedded Pinot does not read the stream's security.protocol / sasl.* properties yet.
-    const kafka = new Kafka(kafkaConfig({ brokers }, {
+    const kafka = new Kafka({
       clientId: `pinot-${name}`,
+      brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
       connectionTimeout: 3000,
-    }));
+    });
     let admin: Admin | undefined;
     let consumer: Consumer | undefined;
     try {

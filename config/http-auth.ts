@@ -4,7 +4,7 @@
  * token (Pinot). Used by the bootstrap, verify, the dashboard's Pinot queries and health checks, and
  * the external mode's start-up check.
  */
-import type { HttpAuth } from '../config/endpoints.ts';
+import type { HttpAuth } from './endpoints.ts';
 
 /** The headers that carry `auth`: an Authorization header, or none. */
 export function authHeaders(auth: HttpAuth | undefined): Record<string, string> {
