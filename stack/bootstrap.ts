@@ -12,7 +12,7 @@ import { connectMysql } from '../producers/sinks/mysql-users.ts';
 import { withStreamSecurity } from '../pinot/stream-security.ts';
 import { getScenario } from '../scenarios/index.ts';
 import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
-import { httpJson } from './http.ts';
+import { httpJson, type HttpResult } from './http.ts';
 
 export interface BootstrapTargets extends ScenarioTargets {
   connectUrl: string;
@@ -90,7 +90,7 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
   }
 }
 
-async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
   for (const { worker, ...connector } of scenario.connectors(config, targets)) {
     const connectUrl = worker === 'debezium' ? targets.debeziumConnectUrl : targets.connectUrl;
     const auth = worker === 'debezium' ? targets.auth?.debeziumConnect : targets.auth?.connect;
@@ -99,8 +99,8 @@ async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: 
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await httpJson('POST', `${connectUrl}/connectors`, connector, auth);
-    if (created.status !== 201 && created.status !== 409) {
+    const created = await whileStarting(`Kafka Connect, asked for connector ${connector.name},`, () => httpJson('POST', `${connectUrl}/connectors`, connector, auth), connectStarting, retry, log);
+    if ((created.status !== 201 && created.status !== 409) || connectStarting(created)) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }
     steps.push({ item: `connector ${connector.name}`, status: created.status === 409 ? 'exists' : 'created' });
@@ -148,20 +148,25 @@ export interface StartupRetry {
 export const DEFAULT_STARTUP_RETRY: StartupRetry = { timeoutMs: 120_000, firstDelayMs: 1_000 };
 
 /**
- * POSTs a table config, asking again while Pinot answers 5xx: real Pinot 0.11 answers HTTP 500 to a
- * realtime table whose topic it cannot read yet (just created, or its servers still starting), and takes
- * it once it can. Waits double from `firstDelayMs` up to 10 s, with one line per wait.
+ * Sends a request again while the server refuses it as a starting server does (`refusing`), until
+ * `retry.timeoutMs`: waits double from `firstDelayMs` up to 10 s, with one line per wait naming `what`.
  */
-async function postTableWhileStarting(url: string, table: { name: string; body: unknown }, auth: HttpAuth | undefined, retry: StartupRetry, log: (line: string) => void) {
+async function whileStarting(what: string, send: () => Promise<HttpResult>, refusing: (answer: HttpResult) => boolean, retry: StartupRetry, log: (line: string) => void): Promise<HttpResult> {
   const deadline = Date.now() + retry.timeoutMs;
   for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 10_000)) {
-    const posted = await httpJson('POST', url, table.body, auth);
-    if (posted.status < 500 || Date.now() + delay > deadline) return posted;
-    const cause = posted.text.split('\n')[0]!.slice(0, 200);
-    log(`bootstrap: Pinot answered HTTP ${posted.status} to table ${table.name} (${cause}); asking again in ${Math.round(delay / 100) / 10} s`);
+    const answer = await send();
+    if (!refusing(answer) || Date.now() + delay > deadline) return answer;
+    const cause = answer.text.split('\n')[0]!.slice(0, 200);
+    log(`bootstrap: ${what} answered HTTP ${answer.status} (${cause}); asking again in ${Math.round(delay / 100) / 10} s`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
+
+/** Real Pinot 0.11 answers 500 to a realtime table whose topic it cannot read yet (just created, servers starting). */
+const pinotStarting = (answer: HttpResult) => answer.status >= 500;
+
+/** Kafka Connect answers 409 during a rebalance ("momentarily", "stale configuration") and 500 while its herder starts; 409 "already exists" is not that. */
+const connectStarting = (answer: HttpResult) => answer.status >= 500 || (answer.status === 409 && /rebalanc|momentarily|stale/i.test(answer.text));
 
 async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
   const auth = targets.auth?.pinotController;
@@ -181,7 +186,7 @@ async function ensurePinot(config: AppConfig, scenario: Scenario, targets: Boots
       continue;
     }
     const body = withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity);
-    const posted = await postTableWhileStarting(`${targets.pinotControllerUrl}/tables`, { name: table.name, body }, auth, retry, log);
+    const posted = await whileStarting(`Pinot, asked for table ${table.name},`, () => httpJson('POST', `${targets.pinotControllerUrl}/tables`, body, auth), pinotStarting, retry, log);
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }
@@ -203,7 +208,7 @@ export async function bootstrap(config: AppConfig, targets: BootstrapTargets, op
   const phases: [string, () => Promise<void>][] = [
     ['Kafka topics', () => ensureTopics(config, scenario, targets, steps)],
     ['MySQL tables', () => ensureMysqlTables(config, scenario, targets, steps)],
-    ['connectors', () => ensureConnectors(config, scenario, targets, steps)],
+    ['connectors', () => ensureConnectors(config, scenario, targets, steps, options.retry ?? DEFAULT_STARTUP_RETRY, log)],
     ['ksql statements', () => ensureKsql(config, scenario, targets, steps)],
     ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps, options.retry ?? DEFAULT_STARTUP_RETRY, log)],
   ];

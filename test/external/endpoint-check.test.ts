@@ -93,6 +93,15 @@ describe('external endpoints with credentials', () => {
     }
   });
 
+  it('bootstrap --urls lists the external endpoints without credentials', async () => {
+    const result = await cli('stack/bootstrap-cli.ts', ['--urls'], { ...baseEnv(), ...goodCredentials, KSQLDB_BASIC_AUTH_USER: '', KSQLDB_BASIC_AUTH_PASSWORD: '', KSQLDB_URL: ksqldb.url.replace('http://', `http://ksql-key:${SECRETS.ksqldb}@`) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`ksqlDB REST +${ksqldb.url}\n`));
+    expect(result.stdout).toMatch(new RegExp(`Pinot broker +${broker.url}/query/sql\n`));
+    expect(result.stdout).toMatch(/Kafka bootstrap +127\.0\.0\.1:1 \(SASL_PLAINTEXT\)/);
+    expectNoSecret(result.stdout + result.stderr);
+  });
+
   it('a config error in the external mode quotes no secret', async () => {
     const result = await cli('stack/bootstrap-cli.ts', ['--check'], { ...baseEnv(), ...goodCredentials, KSQLDB_URL: `ksql://key:${SECRETS.ksqldb}@host` });
     expect(result.code).toBe(2);

@@ -1,7 +1,9 @@
 /**
- * The bootstrap against a Pinot controller that demands a bearer token and, as real Pinot 0.11 does
- * while it cannot read a new table's topic yet, answers HTTP 500 to the first table POSTs: it asks
- * again with a line per wait, sends the token every time, and hands Pinot the SASL stream properties.
+ * The bootstrap against servers that refuse while they start, as the real ones do: a Pinot controller
+ * (bearer token) answering HTTP 500 to the first table POSTs, as Pinot 0.11 does while it cannot read a
+ * new table's topic yet, and a Kafka Connect worker (basic auth) answering 409 during a rebalance. It
+ * asks again with a line per wait, sends the credentials every time, and hands Pinot the SASL stream
+ * properties; a connector that already exists (409 "already exists") is not created twice.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +58,74 @@ function oneTable(): Scenario {
   };
 }
 
+/** Connect's REST for one connector: the first `refusals` POSTs answer 409 (rebalance), then 201; `exists` makes every POST 409 "already exists". */
+async function fakeConnect(refusals: number, exists = false): Promise<FakeController> {
+  const requests: FakeController['requests'] = [];
+  let posts = 0;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      if (req.headers.authorization !== `Basic ${Buffer.from('c:cpw').toString('base64')}`) return send(401, { error_code: 401, message: 'Unauthorized' });
+      if (req.method === 'GET') return send(404, { error_code: 404, message: 'Connector not found' });
+      posts++;
+      if (exists) return send(409, { error_code: 409, message: 'Connector jdbc_source_mysql_01 already exists' });
+      if (posts <= refusals) return send(409, { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' });
+      return send(201, { name: 'jdbc_source_mysql_01', config: {}, tasks: [] });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The PageView scenario reduced to its connectors. */
+function connectorsOnly(): Scenario {
+  const pageview = getScenario('pageview');
+  return { ...pageview, topics: () => [], mysqlTables: () => [], ksqlStatements: () => [], pinotTables: () => [] };
+}
+
+describe('bootstrap against a secured Connect worker in a rebalance', () => {
+  let connect: FakeController | undefined;
+  afterEach(async () => connect?.close());
+
+  const setup = (url: string) => {
+    const config = loadConfig({ CONNECT_URL: url, CONNECT_BASIC_AUTH_USER: 'c', CONNECT_BASIC_AUTH_PASSWORD: 'cpw', MYSQL_URL: 'mysql://u:p@db:3306' });
+    return { config, targets: targetsFromConfig('external', config) };
+  };
+
+  it('asks again while Connect answers 409 for a rebalance, then creates the connector once', async () => {
+    connect = await fakeConnect(2);
+    const { config, targets } = setup(connect.url);
+    const lines: string[] = [];
+    const steps = await bootstrap(config, targets, { scenario: connectorsOnly(), log: (l) => lines.push(l), retry: { timeoutMs: 10_000, firstDelayMs: 20 } });
+    expect(steps.map((s) => s.status)).toEqual(['created']);
+    expect(lines.filter((l) => /^bootstrap: Kafka Connect, asked for connector .*, answered HTTP 409 \(.*stale configuration.*\); asking again in/.test(l))).toHaveLength(2);
+    expect(connect.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+    expect(connect.requests.every((r) => r.authorization === `Basic ${Buffer.from('c:cpw').toString('base64')}`)).toBe(true);
+  });
+
+  it('takes 409 "already exists" as there, and a rebalance that does not end as a failure', async () => {
+    connect = await fakeConnect(0, true);
+    let { config, targets } = setup(connect.url);
+    expect((await bootstrap(config, targets, { scenario: connectorsOnly(), retry: { timeoutMs: 1_000, firstDelayMs: 20 } })).map((s) => s.status)).toEqual(['exists']);
+    await connect.close();
+    connect = await fakeConnect(1_000);
+    ({ config, targets } = setup(connect.url));
+    const error = await bootstrap(config, targets, { scenario: connectorsOnly(), retry: { timeoutMs: 200, firstDelayMs: 50 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BootstrapError);
+    expect((error as Error).message).toMatch(/^Kafka Connect refused connector .*: HTTP 409 .*stale configuration/);
+  });
+});
+
 describe('bootstrap against a secured, starting Pinot', () => {
   let controller: FakeController | undefined;
   afterEach(async () => controller?.close());
@@ -76,7 +146,7 @@ describe('bootstrap against a secured, starting Pinot', () => {
     expect(steps).toEqual([{ item: 'Pinot schema pageview_country', status: 'created' }, { item: 'Pinot table pageview_country', status: 'created' }]);
     const waits = lines.filter((l) => l.includes('asking again'));
     expect(waits).toHaveLength(2);
-    expect(waits[0]).toMatch(/^bootstrap: Pinot answered HTTP 500 to table pageview_country \(.*partition count.*\); asking again in/);
+    expect(waits[0]).toMatch(/^bootstrap: Pinot, asked for table pageview_country, answered HTTP 500 \(.*partition count.*\); asking again in/);
     const posts = controller.requests.filter((r) => r.method === 'POST' && r.path === '/tables');
     expect(posts).toHaveLength(3);
     expect(controller.requests.every((r) => r.authorization === 'Bearer tok')).toBe(true);
