@@ -12,9 +12,14 @@ export interface CliResult {
 
 /** Runs a CLI with exactly `env` on top of PATH/HOME (none of this machine's stack variables). */
 export function cli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return run(TSX, [script, ...args], env);
+}
+
+/** Runs `command` with exactly `env` on top of PATH/HOME/TMPDIR. */
+export function run(command: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { env: { ...keep, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...keep, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, startAuthProxy, type AuthProxy } from './auth-proxy.ts';
-import { cli } from './cli.ts';
+import { cli, run } from './cli.ts';
 
 const SECRETS = { connect: 'connect-pw-1', ksqldb: 'ksql-pw-2', pinot: 'pinot-token-3', kafka: 'kafka-pw-4', mysql: 'mysql-pw-5' };
 
@@ -100,6 +100,22 @@ describe('external endpoints with credentials', () => {
     expect(result.stdout).toMatch(new RegExp(`Pinot broker +${broker.url}/query/sql\n`));
     expect(result.stdout).toMatch(/Kafka bootstrap +127\.0\.0\.1:1 \(SASL_PLAINTEXT\)/);
     expectNoSecret(result.stdout + result.stderr);
+  });
+
+  it('STACK=external sh init.sh checks the endpoints and stops before the producers when one fails', async () => {
+    const result = await run('sh', ['init.sh'], { ...baseEnv(), ...goodCredentials });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain('init.sh: using the external services named by the environment (nothing is started here)');
+    expect(result.stderr).toMatch(/^bootstrap: Kafka at 127\.0\.0\.1:1: unreachable .*; check KAFKA_BOOTSTRAP_SERVERS$/m);
+    expect(result.stderr).toContain('2 endpoint(s) failed the check; nothing was created');
+    expect(result.stdout).not.toContain('starting the producers');
+    expectNoSecret(result.stdout + result.stderr);
+  });
+
+  it('npm start refuses STACK=external and says what to run', async () => {
+    const result = await cli('stack/start.ts', [], { STACK: 'external' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('STACK=external uses clusters of your own and starts no server; run sh init.sh or npm run bootstrap');
   });
 
   it('a config error in the external mode quotes no secret', async () => {
