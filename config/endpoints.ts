@@ -4,7 +4,7 @@
  * Kafka. Defaults are the embedded stack's 127.0.0.1 ports; the external mode (STACK=external) sets
  * them to clusters of the user's own.
  */
-import { ConfigError, type Env } from './env.ts';
+import { ConfigError, envOptional as raw, redactUrl, type Env } from './env.ts';
 
 /** The Authorization a service wants: none, HTTP basic, or a bearer token. */
 export type HttpAuth =
@@ -37,11 +37,6 @@ export interface Endpoints {
   pinotKafkaBrokerList: string | undefined;
 }
 
-function raw(env: Env, name: string): string | undefined {
-  const text = env[name];
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
-}
-
 /** An http(s) URL; credentials in it (https://user:pass@host) become basic auth, never part of the URL. */
 function parseUrl(env: Env, name: string, fallback: string): { url: string; auth?: HttpAuth } {
   const text = raw(env, name);
@@ -50,10 +45,10 @@ function parseUrl(env: Env, name: string, fallback: string): { url: string; auth
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(name, `must be an http(s) URL such as https://host:8088, got "${redactUrlText(text)}"`);
+    throw new ConfigError(name, `must be an http(s) URL such as https://host:8088, got "${redactUrl(text)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL such as https://host:8088, got "${redactUrlText(text)}"`);
+    throw new ConfigError(name, `must be an http(s) URL such as https://host:8088, got "${redactUrl(text)}"`);
   }
   const auth: HttpAuth | undefined = url.username || url.password
     ? { kind: 'basic', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
@@ -61,11 +56,6 @@ function parseUrl(env: Env, name: string, fallback: string): { url: string; auth
   url.username = '';
   url.password = '';
   return { url: url.toString().replace(/\/+$/, ''), auth };
-}
-
-/** The password of a URL's user part replaced by ***, for messages about a value that did not parse. */
-function redactUrlText(text: string): string {
-  return text.replace(/\/\/([^:@/\s]*):[^@/\s]*@/, '//$1:***@');
 }
 
 interface AuthNames {
@@ -107,7 +97,7 @@ function endpoint(env: Env, variable: string, fallback: string, names: AuthNames
 function mysqlUrl(env: Env, name: string): string | undefined {
   const text = raw(env, name);
   if (text !== undefined && !/^mysql:\/\/[^/\s]+/.test(text)) {
-    throw new ConfigError(name, `must look like mysql://user:password@host:port, got "${redactUrlText(text)}"`);
+    throw new ConfigError(name, `must look like mysql://user:password@host:port, got "${redactUrl(text)}"`);
   }
   return text;
 }

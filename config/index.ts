@@ -3,7 +3,7 @@
  * `config` (or calls `loadConfig` with its own environment in tests); every value has an env override.
  */
 import { endpointsFromEnv, type Endpoints } from './endpoints.ts';
-import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envList, envPort, envString, envTopic, type Env } from './env.ts';
+import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envList, envPort, envString, envTopic, redactUrl, type Env } from './env.ts';
 import { kafkaSecurityFromEnv, type KafkaSecurity } from './kafka-security.ts';
 
 export { ConfigError } from './env.ts';
@@ -187,7 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const mysqlUrl = env.MYSQL_URL?.trim() || undefined;
   if (mysqlUrl !== undefined && !/^mysql:\/\//.test(mysqlUrl)) {
-    throw new ConfigError('MYSQL_URL', `must look like mysql://user:password@host:port, got "${mysqlUrl.replace(/\/\/([^:@/\s]*):[^@/\s]*@/, '//$1:***@')}"`);
+    throw new ConfigError('MYSQL_URL', `must look like mysql://user:password@host:port, got "${redactUrl(mysqlUrl)}"`);
   }
   const ports = {
     connect: envPort(env, 'CONNECT_PORT', 8083),

@@ -5,7 +5,7 @@
  * config/kafka-client.ts and into Pinot's stream properties by pinot/tables.ts.
  */
 import fs from 'node:fs';
-import { ConfigError, envChoice, type Env } from './env.ts';
+import { ConfigError, envChoice, envOptional as value, type Env } from './env.ts';
 
 export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export const KAFKA_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -23,11 +23,6 @@ export interface KafkaSecurity {
 }
 
 export const PLAINTEXT: KafkaSecurity = { protocol: 'PLAINTEXT' };
-
-function value(env: Env, name: string): string | undefined {
-  const text = env[name];
-  return text === undefined || text.trim() === '' ? undefined : text.trim();
-}
 
 /** A PEM file that must be readable now, so a typo fails at start and not at the first connection. */
 function readableFile(env: Env, name: string): string | undefined {

@@ -5,13 +5,11 @@
  */
 import type { AppConfig } from './index.ts';
 import type { HttpAuth } from './endpoints.ts';
+import { redactUrl } from './env.ts';
+
+export { redactUrl } from './env.ts';
 
 export const REDACTED = '***';
-
-/** A URL's password (mysql://user:pass@host, https://user:pass@host) replaced by ***; the user stays. */
-export function redactUrl(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):[^@/\s]*@/gi, `$1$2:${REDACTED}@`);
-}
 
 function authSecrets(auth: HttpAuth): string[] {
   if (auth.kind === 'basic') return [auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64')];

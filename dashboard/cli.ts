@@ -1,6 +1,7 @@
 /**
  * `npm run dashboard -- [options]`: the live dashboard in the foreground. Ctrl-C stops it cleanly.
  */
+import { redactEnv } from '../config/redact.ts';
 import { CliUsageError, parseCliArgs } from '../stack/cli-args.ts';
 import { dashboardSettings, type DashboardSettings } from './settings.ts';
 import { startDashboard, type DashboardHandle } from './index.ts';
@@ -54,8 +55,7 @@ async function main(): Promise<void> {
   try {
     settings = dashboardSettings();
   } catch (error) {
-    // A ConfigError already hides URL passwords; anything else may not.
-    fail((error as Error).message.replace(/\/\/([^:@/\s]*):[^@/\s]*@/g, '//$1:***@'));
+    fail(redactEnv((error as Error).message));
   }
   const port = (flags.port as number | undefined) ?? settings.port;
   const pollIntervalMs = (flags['poll-ms'] as number | undefined) ?? settings.pollIntervalMs;
