@@ -12,7 +12,10 @@ import { connectMysql } from '../producers/sinks/mysql-users.ts';
 import { withStreamSecurity } from '../pinot/stream-security.ts';
 import { getScenario } from '../scenarios/index.ts';
 import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
-import { httpJson, type HttpResult } from './http.ts';
+import { httpJson } from './http.ts';
+import { connectStarting, DEFAULT_STARTUP_RETRY, pinotStarting, whileStarting, type StartupRetry } from './startup-retry.ts';
+
+export { DEFAULT_STARTUP_RETRY, type StartupRetry } from './startup-retry.ts';
 
 export interface BootstrapTargets extends ScenarioTargets {
   connectUrl: string;
@@ -138,35 +141,6 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
     steps.push({ item: label, status: 'created' });
   }
 }
-
-/** How long the bootstrap keeps asking a server that refuses while it starts (HTTP 5xx), and its first wait. */
-export interface StartupRetry {
-  timeoutMs: number;
-  firstDelayMs: number;
-}
-
-export const DEFAULT_STARTUP_RETRY: StartupRetry = { timeoutMs: 120_000, firstDelayMs: 1_000 };
-
-/**
- * Sends a request again while the server refuses it as a starting server does (`refusing`), until
- * `retry.timeoutMs`: waits double from `firstDelayMs` up to 10 s, with one line per wait naming `what`.
- */
-async function whileStarting(what: string, send: () => Promise<HttpResult>, refusing: (answer: HttpResult) => boolean, retry: StartupRetry, log: (line: string) => void): Promise<HttpResult> {
-  const deadline = Date.now() + retry.timeoutMs;
-  for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 10_000)) {
-    const answer = await send();
-    if (!refusing(answer) || Date.now() + delay > deadline) return answer;
-    const cause = answer.text.split('\n')[0]!.slice(0, 200);
-    log(`bootstrap: ${what} answered HTTP ${answer.status} (${cause}); asking again in ${Math.round(delay / 100) / 10} s`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-}
-
-/** Real Pinot 0.11 answers 500 to a realtime table whose topic it cannot read yet (just created, servers starting). */
-const pinotStarting = (answer: HttpResult) => answer.status >= 500;
-
-/** Kafka Connect answers 409 during a rebalance ("momentarily", "stale configuration") and 500 while its herder starts; 409 "already exists" is not that. */
-const connectStarting = (answer: HttpResult) => answer.status >= 500 || (answer.status === 409 && /rebalanc|momentarily|stale/i.test(answer.text));
 
 async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
   const auth = targets.auth?.pinotController;
