@@ -17,9 +17,13 @@ export function envOptional(env: Env, name: string): string | undefined {
 
 const raw = envOptional;
 
-/** A URL's password (mysql://user:pass@host, https://user:pass@host) replaced by ***; the user stays. For messages quoting a value. */
+/**
+ * A URL's password (mysql://user:pass@host, https://user:pass@host) replaced by ***; the user stays. For
+ * messages quoting a value. The placeholder of a usage hint (`mysql://user:password@host:port`) stays.
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/\/\/([^:@/\s]*):[^@/\s]*@/g, '//$1:***@');
+  return text.replace(/\/\/([^:@/\s]*):([^@/\s]*)@/g, (whole, user: string, password: string) => (
+    user === 'user' && password === 'password' ? whole : `//${user}:***@`));
 }
 
 export function envString(env: Env, name: string, fallback: string): string {

@@ -112,6 +112,15 @@ describe('external endpoints with credentials', () => {
     expectNoSecret(result.stdout + result.stderr);
   });
 
+  it('produce: an unreachable MySQL or Kafka is one line with no secret', async () => {
+    for (const command of ['users', 'pageviews']) {
+      const result = await cli('producers/cli.ts', [command, '--count', '1'], { ...baseEnv(), ...goodCredentials });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^produce: cannot reach MySQL at 127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+      expectNoSecret(result.stdout + result.stderr);
+    }
+  });
+
   it('npm start refuses STACK=external and says what to run', async () => {
     const result = await cli('stack/start.ts', [], { STACK: 'external' });
     expect(result.code).toBe(2);

@@ -8,6 +8,9 @@ describe('redaction', () => {
     expect(redactUrl('mysql://app:s3cret@db:3306/demo')).toBe('mysql://app:***@db:3306/demo');
     expect(redactUrl('see https://k:v@host/x and mysql://u:p@h')).toBe('see https://k:***@host/x and mysql://u:***@h');
     expect(redactUrl('http://host:8088/info')).toBe('http://host:8088/info');
+    expect(redactUrl('htp//u:pw@h')).toBe('htp//u:***@h');
+    // The placeholder of a usage hint is not a secret.
+    expect(redactUrl('set MYSQL_URL=mysql://user:password@host:port')).toBe('set MYSQL_URL=mysql://user:password@host:port');
   });
 
   it('hides every secret of config, URL-encoded and base64 (an Authorization header) too', () => {
