@@ -250,11 +250,12 @@ function tlsOptions(security: KafkaSecurity | undefined): tls.ConnectionOptions 
 /** Kafka: ApiVersions against each bootstrap broker, then the disk problems the cluster reports (if it can). */
 export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka', options: KafkaHealthOptions = {}): HealthTarget {
   const brokers = bootstrap.map((b) => parseHostPort(b, 9092));
+  const secure = tlsOptions(options.security);
   return {
     name,
     kafkaBootstrap: [...bootstrap],
     async check(signal) {
-      const answer = await brokersAnswer(brokers, signal, tlsOptions(options.security));
+      const answer = await brokersAnswer(brokers, signal, secure);
       const storage = options.storageProblems?.() ?? [];
       if (answer.status === 'down' || storage.length === 0) return answer;
       const refused = storage.map((p) => `${p.who} cannot write to ${p.dir}: ${p.cause}`).join('; ');
