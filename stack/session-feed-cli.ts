@@ -18,7 +18,8 @@ session or moved by a late event) into a row that Pinot's upsert deletes. Withou
 merged-away sessions. Resumes from its consumer group's offsets; Ctrl-C stops.
 
   --scenario NAME        the pipeline: ${scenarioNames().join(', ')} (default ${DEFAULT_SCENARIO}, or SCENARIO)
-  --bootstrap LIST       Kafka brokers (default KAFKA_BOOTSTRAP_SERVERS, or 127.0.0.1:9092-9094)
+  --bootstrap LIST       Kafka brokers (default KAFKA_BOOTSTRAP_SERVERS, or 127.0.0.1:9092-9094; TLS and
+                         SASL from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*)
   --status-file PATH     write the feeds' counts there as JSON every 10 s (a health check reads its age)
   -h, --help             show this help`;
 

@@ -131,6 +131,27 @@ describe('STACK=external against an embedded stack behind credentials', () => {
     expectNoSecret(first.stdout + first.stderr + users.stdout + users.stderr + views.stdout + views.stderr + verify.stdout + verify.stderr + second.stdout + second.stderr);
   }, 300_000);
 
+  it('the session feed of init.sh fills Pinot\'s session table from the external Kafka', async () => {
+    const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+    const feed = spawn(path.resolve('node_modules/.bin/tsx'), ['stack/session-feed-cli.ts', '--scenario', 'pageview'], { env: { ...keep, ...env }, stdio: 'ignore' });
+    try {
+      const sessions = await waitFor('sessions in Pinot\'s pageview_session', async () => {
+        const response = await fetch(`${proxies.broker.url}/query/sql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(SECRETS.pinot) },
+          body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_session' }),
+        });
+        const body = (await response.json()) as { resultTable?: { rows: number[][] } };
+        const n = Number(body.resultTable?.rows[0]?.[0] ?? 0);
+        return n > 0 ? n : undefined;
+      }, 60_000, 500);
+      expect(sessions).toBeGreaterThan(0);
+    } finally {
+      const exited = new Promise((resolve) => feed.once('exit', resolve));
+      feed.kill('SIGTERM');
+      await exited;
+    }
+  }, 120_000);
+
   it('the dashboard queries Pinot and checks every service with credentials; /api/health holds no secret', async () => {
     const port = await freePort();
     const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
