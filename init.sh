@@ -1,6 +1,7 @@
 #!/bin/sh
 # init.sh: one command to a running analytics stack (the PageView pipeline, or SCENARIO=<name>).
-# Uses Docker Compose when a Docker engine answers (or STACK=docker), otherwise the embedded stack.
+# Uses Docker Compose when a Docker engine answers (or STACK=docker), otherwise the embedded stack;
+# STACK=external uses clusters of your own and starts none of its own.
 set -eu
 
 cd "$(dirname "$0")"
@@ -21,13 +22,23 @@ SCENARIO names another: pageview, clickstream, course-activity, stay-categories)
      Pinot tables) and starts the producers;
      otherwise (or STACK=embedded): runs the embedded stack in this terminal (npm start),
      which does the same in one Node.js process, with no Docker and no JVM;
+     with STACK=external: starts no server; checks every endpoint once (one line per service
+     that cannot be reached or refuses the credentials, and stops), runs the bootstrap against
+     them, and starts the producers, the session feed and the dashboard in the background;
   3. prints every URL.
 Running it again is safe: the bootstrap reports what already exists and changes nothing.
 
-Environment: STACK=auto|docker|embedded (default auto), SCENARIO (default pageview; a folder of
+Environment: STACK=auto|docker|embedded|external (default auto), SCENARIO (default pageview; a folder of
 scenarios/), DATA_DIR (embedded mode: each scenario keeps its data in DATA_DIR/<scenario>, default
 .data/<scenario>; start one over with: npm start -- --scenario <name> --reset),
 PRODUCER_RATE (events/s per generator, default $default_rate), and every variable of config/.
+External mode: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL (PLAINTEXT|SSL|SASL_PLAINTEXT|
+SASL_SSL), KAFKA_SASL_MECHANISM (PLAIN|SCRAM-SHA-256|SCRAM-SHA-512), KAFKA_SASL_USERNAME,
+KAFKA_SASL_PASSWORD, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE, KAFKA_SSL_VERIFY,
+CONNECT_URL, DEBEZIUM_CONNECT_URL, CONNECT_BASIC_AUTH_USER/_PASSWORD, KSQLDB_URL,
+KSQLDB_BASIC_AUTH_USER/_PASSWORD, PINOT_CONTROLLER_URL, PINOT_BROKER_URL, PINOT_AUTH_TOKEN or
+PINOT_BASIC_AUTH_USER/_PASSWORD, MYSQL_URL, CONNECT_MYSQL_URL, PINOT_KAFKA_BROKER_LIST (README).
+Passwords and tokens are never printed.
 TXT
 }
 
@@ -103,8 +114,26 @@ case "$mode" in
     fi
     npm run --silent bootstrap -- --mode docker --urls
     ;;
+  external)
+    echo "init.sh: using the external services named by the environment (nothing is started here)"
+    # Checks every endpoint once, then creates what is missing; stops here if an endpoint fails.
+    npm run --silent bootstrap -- --mode external --scenario "$scenario"
+    rate="${PRODUCER_RATE:-$default_rate}"
+    echo "init.sh: starting the producers in the background at $rate events/s per generator (log: producers.log)"
+    if [ "$scenario" = pageview ]; then
+      nohup sh -c "npm run --silent produce -- users --count 10000 && \
+        { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
+        > producers.log 2>&1 &
+    else
+      nohup npm run --silent scenario -- "$scenario" --mode external --rate "$rate" > producers.log 2>&1 &
+    fi
+    echo "init.sh: starting the session feed (log: session-feed.log) and the dashboard (log: dashboard.log) in the background"
+    nohup npm run --silent session-feed -- --scenario "$scenario" > session-feed.log 2>&1 &
+    nohup npm run --silent dashboard > dashboard.log 2>&1 &
+    npm run --silent bootstrap -- --mode external --urls
+    ;;
   *)
-    echo "init.sh: STACK must be auto, docker or embedded, got '$mode'" >&2
+    echo "init.sh: STACK must be auto, docker, embedded or external, got '$mode'" >&2
     exit 2
     ;;
 esac

@@ -11,9 +11,21 @@ export class ConfigError extends Error {
 
 export type Env = Record<string, string | undefined>;
 
-function raw(env: Env, name: string): string | undefined {
+/** The trimmed value of `name`, or undefined when it is unset or blank. */
+export function envOptional(env: Env, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+const raw = envOptional;
+
+/**
+ * A URL's password (mysql://user:pass@host, https://user:pass@host) replaced by ***; the user stays. For
+ * messages quoting a value. The placeholder of a usage hint (`mysql://user:password@host:port`) stays.
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/([^:@/\s]*):([^@/\s]*)@/g, (whole, user: string, password: string) => (
+    user === 'user' && password === 'password' ? whole : `//${user}:***@`));
 }
 
 export function envString(env: Env, name: string, fallback: string): string {

@@ -2,9 +2,20 @@
  * The one place for ports, topic names, sizes and window lengths. Every part of the stack imports
  * `config` (or calls `loadConfig` with its own environment in tests); every value has an env override.
  */
-import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envList, envPort, envString, envTopic, type Env } from './env.ts';
+import { endpointsFromEnv, type Endpoints } from './endpoints.ts';
+import { ConfigError, envChoice, envFraction, envHostPorts, envInt, envList, envPort, envString, envTopic, redactUrl, type Env } from './env.ts';
+import { kafkaSecurityFromEnv, type KafkaSecurity } from './kafka-security.ts';
 
 export { ConfigError } from './env.ts';
+export type { Endpoints, HttpAuth, HttpEndpoint } from './endpoints.ts';
+export type { KafkaSecurity } from './kafka-security.ts';
+
+/**
+ * Which stack the commands talk to: `embedded` (npm start), `docker` (docker-compose.yml), `external`
+ * (clusters of the user's own, at the endpoints of config/endpoints.ts; nothing is started), or `auto`
+ * (init.sh: docker when a Docker engine answers, else embedded).
+ */
+export const STACK_CHOICES = ['auto', 'embedded', 'docker', 'external'] as const;
 
 /**
  * Events per second per generator when PRODUCER_RATE is not set: the one default behind `npm start`,
@@ -35,9 +46,11 @@ export interface AppConfig {
   bindHost: string;
   /** The root of the embedded stack's data (DATA_DIR): `npm start` keeps each scenario in its own folder of it. */
   dataDir: string;
-  stack: 'auto' | 'embedded' | 'docker';
+  stack: (typeof STACK_CHOICES)[number];
   kafka: {
     bootstrap: string[];
+    /** How clients authenticate (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*); PLAINTEXT by default. */
+    security: KafkaSecurity;
     brokerCount: number;
     firstPort: number;
     partitions: number;
@@ -71,6 +84,8 @@ export interface AppConfig {
     dashboard: number;
     mysql: number;
   };
+  /** The HTTP services' URLs and credentials, and the servers' own addresses of MySQL and Kafka. */
+  endpoints: Endpoints;
   mysql: {
     /** Set only when MYSQL_URL is given; otherwise host/port/user/password below apply. */
     url: string | undefined;
@@ -172,15 +187,25 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const mysqlUrl = env.MYSQL_URL?.trim() || undefined;
   if (mysqlUrl !== undefined && !/^mysql:\/\//.test(mysqlUrl)) {
-    throw new ConfigError('MYSQL_URL', `must look like mysql://user:password@host:port, got "${mysqlUrl}"`);
+    throw new ConfigError('MYSQL_URL', `must look like mysql://user:password@host:port, got "${redactUrl(mysqlUrl)}"`);
   }
+  const ports = {
+    connect: envPort(env, 'CONNECT_PORT', 8083),
+    debeziumConnect: envPort(env, 'DEBEZIUM_CONNECT_PORT', 8084),
+    ksqldb: envPort(env, 'KSQLDB_PORT', 8088),
+    pinotController: envPort(env, 'PINOT_CONTROLLER_PORT', 9000),
+    pinotBroker: envPort(env, 'PINOT_BROKER_PORT', 8099),
+    dashboard: envPort(env, 'DASHBOARD_PORT', 8501),
+    mysql: envPort(env, 'MYSQL_PORT', 3306),
+  };
 
   return {
     bindHost: envString(env, 'BIND_HOST', '127.0.0.1'),
     dataDir: envString(env, 'DATA_DIR', DEFAULT_DATA_DIR),
-    stack: envChoice(env, 'STACK', 'auto', ['auto', 'embedded', 'docker'] as const),
+    stack: envChoice(env, 'STACK', 'auto', STACK_CHOICES),
     kafka: {
       bootstrap: envHostPorts(env, 'KAFKA_BOOTSTRAP_SERVERS', defaultBootstrap),
+      security: kafkaSecurityFromEnv(env),
       brokerCount,
       firstPort,
       partitions: envInt(env, 'KAFKA_PARTITIONS', 5, 1, 10_000),
@@ -196,15 +221,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         maxOpenLogFiles: envInt(env, 'KAFKA_MAX_OPEN_LOG_FILES', 2048, 16, 1_000_000),
       },
     },
-    ports: {
-      connect: envPort(env, 'CONNECT_PORT', 8083),
-      debeziumConnect: envPort(env, 'DEBEZIUM_CONNECT_PORT', 8084),
-      ksqldb: envPort(env, 'KSQLDB_PORT', 8088),
-      pinotController: envPort(env, 'PINOT_CONTROLLER_PORT', 9000),
-      pinotBroker: envPort(env, 'PINOT_BROKER_PORT', 8099),
-      dashboard: envPort(env, 'DASHBOARD_PORT', 8501),
-      mysql: envPort(env, 'MYSQL_PORT', 3306),
-    },
+    ports,
+    endpoints: endpointsFromEnv(env, ports),
     mysql: {
       url: mysqlUrl,
       host: envString(env, 'MYSQL_HOST', '127.0.0.1'),

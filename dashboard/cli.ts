@@ -1,6 +1,7 @@
 /**
  * `npm run dashboard -- [options]`: the live dashboard in the foreground. Ctrl-C stops it cleanly.
  */
+import { redactEnv } from '../config/redact.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { dashboardSettings, type DashboardSettings } from './settings.ts';
 import { startDashboard, type DashboardHandle } from './index.ts';
@@ -17,8 +18,10 @@ Options:
   --top <n>              countries shown before the rest is grouped as "Other" (default 10)
   -h, --help             show this help
 
-Health strip: Kafka ($KAFKA_BOOTSTRAP_SERVERS), Connect ($CONNECT_URL), ksqlDB ($KSQLDB_URL),
-Pinot ($PINOT_CONTROLLER_URL + broker), MySQL ($MYSQL_URL or $MYSQL_HOST/$MYSQL_PORT).
+Health strip: Kafka ($KAFKA_BOOTSTRAP_SERVERS, $KAFKA_SECURITY_PROTOCOL), Connect ($CONNECT_URL),
+ksqlDB ($KSQLDB_URL), Pinot ($PINOT_CONTROLLER_URL + broker), MySQL ($MYSQL_URL or $MYSQL_HOST/$MYSQL_PORT).
+Credentials (external mode, see README): $CONNECT_BASIC_AUTH_USER/_PASSWORD, $KSQLDB_BASIC_AUTH_USER/_PASSWORD,
+$PINOT_AUTH_TOKEN or $PINOT_BASIC_AUTH_USER/_PASSWORD; they are never printed, and /api/health shows none.
 Views produced: end offsets of $TOPIC_PAGEVIEW (topic1_PageView) on $KAFKA_BOOTSTRAP_SERVERS; views
 joined: sum of view_count in Pinot's pageview_country; the difference is what the join dropped.
 Endpoints: / (the page), /api/snapshot, /api/health (read-only JSON). Requests must name the dashboard by
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   try {
     settings = dashboardSettings();
   } catch (error) {
-    fail((error as Error).message);
+    fail(redactEnv((error as Error).message));
   }
   const port = (flags.port as number | undefined) ?? settings.port;
   const pollIntervalMs = (flags['poll-ms'] as number | undefined) ?? settings.pollIntervalMs;
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail(`option --pinot-broker must be an http(s) URL, got "${text}"`);
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail(`option --pinot-broker must be an http(s) URL, got "${settings.redact(text)}"`);
+    if (url.username || url.password) fail('option --pinot-broker must not carry credentials; set PINOT_AUTH_TOKEN or PINOT_BASIC_AUTH_USER and PINOT_BASIC_AUTH_PASSWORD');
     pinotBrokerUrl = text.replace(/\/+$/, '');
   }
   const host = (flags.host as string | undefined) ?? settings.host;

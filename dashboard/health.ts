@@ -11,6 +11,10 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
+import type { HttpAuth } from '../config/endpoints.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
+import { withAuth } from '../config/http-auth.ts';
 import { describeFetchError } from './pinot-client.ts';
 
 /** restarting: down, and the stack's supervisor is starting it again (a part on its own thread). */
@@ -67,9 +71,9 @@ export async function runHealthChecks(targets: readonly HealthTarget[], timeoutM
   }));
 }
 
-async function get(url: string, signal: AbortSignal, timeoutMs: number): Promise<{ status: number; text: string } | { error: string }> {
+async function get(url: string, signal: AbortSignal, timeoutMs: number, auth?: HttpAuth): Promise<{ status: number; text: string } | { error: string }> {
   try {
-    const response = await fetch(url, { signal, headers: { accept: 'application/json, text/plain' } });
+    const response = await fetch(url, withAuth({ signal, headers: { accept: 'application/json, text/plain' } }, auth));
     return { status: response.status, text: await response.text() };
   } catch (error) {
     return { error: describeFetchError(error, timeoutMs) };
@@ -86,15 +90,15 @@ function short(text: string): string {
 }
 
 /** Pinot: controller and broker `GET /health` (text `OK`). */
-export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: string; name?: string }): HealthTarget {
+export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: string; name?: string; controllerAuth?: HttpAuth; brokerAuth?: HttpAuth }): HealthTarget {
   return {
     name: options.name ?? 'Pinot',
     async check(signal, timeoutMs) {
       const parts = [
-        { role: 'controller', url: `${trimUrl(options.controllerUrl)}/health` },
-        { role: 'broker', url: `${trimUrl(options.brokerUrl)}/health` },
+        { role: 'controller', url: `${trimUrl(options.controllerUrl)}/health`, auth: options.controllerAuth },
+        { role: 'broker', url: `${trimUrl(options.brokerUrl)}/health`, auth: options.brokerAuth },
       ];
-      const answers = await Promise.all(parts.map(async (p) => ({ ...p, answer: await get(p.url, signal, timeoutMs) })));
+      const answers = await Promise.all(parts.map(async (p) => ({ ...p, answer: await get(p.url, signal, timeoutMs, p.auth) })));
       const problems: string[] = [];
       for (const { role, url, answer } of answers) {
         if ('error' in answer) problems.push(`${role} ${url}: ${answer.error}`);
@@ -107,11 +111,11 @@ export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: s
 }
 
 /** ksqlDB: `GET /healthcheck` → `{isHealthy, details: {metastore: {isHealthy}, kafka: {isHealthy}}}`. */
-export function ksqldbHealthTarget(url: string, name = 'ksqlDB'): HealthTarget {
+export function ksqldbHealthTarget(url: string, name = 'ksqlDB', auth?: HttpAuth): HealthTarget {
   return {
     name,
     async check(signal, timeoutMs) {
-      const answer = await get(`${trimUrl(url)}/healthcheck`, signal, timeoutMs);
+      const answer = await get(`${trimUrl(url)}/healthcheck`, signal, timeoutMs, auth);
       if ('error' in answer) return { status: 'down', detail: `${url}: ${answer.error}` };
       let body: { isHealthy?: unknown; details?: Record<string, { isHealthy?: unknown }> } | undefined;
       try {
@@ -130,11 +134,11 @@ export function ksqldbHealthTarget(url: string, name = 'ksqlDB'): HealthTarget {
 }
 
 /** Kafka Connect: `GET /` (version info), then connector states; a FAILED connector or task is "degraded". */
-export function connectHealthTarget(url: string, name = 'Connect'): HealthTarget {
+export function connectHealthTarget(url: string, name = 'Connect', auth?: HttpAuth): HealthTarget {
   return {
     name,
     async check(signal, timeoutMs) {
-      const root = await get(`${trimUrl(url)}/`, signal, timeoutMs);
+      const root = await get(`${trimUrl(url)}/`, signal, timeoutMs, auth);
       if ('error' in root) return { status: 'down', detail: `${url}: ${root.error}` };
       if (root.status !== 200) return { status: 'down', detail: `GET /: HTTP ${root.status} ${short(root.text)}` };
       let version = '';
@@ -143,7 +147,7 @@ export function connectHealthTarget(url: string, name = 'Connect'): HealthTarget
       } catch {
         return { status: 'degraded', detail: 'GET / did not answer JSON' };
       }
-      const list = await get(`${trimUrl(url)}/connectors?expand=status`, signal, timeoutMs);
+      const list = await get(`${trimUrl(url)}/connectors?expand=status`, signal, timeoutMs, auth);
       if ('error' in list || list.status !== 200) return { status: 'up', detail: `worker ${version} up; connector status unavailable` };
       try {
         const connectors = JSON.parse(list.text) as Record<string, { status?: { connector?: { state?: string }; tasks?: { id?: number; state?: string }[] } }>;
@@ -175,9 +179,11 @@ export function parseHostPort(text: string, defaultPort: number): HostPort {
 }
 
 /** Connects, sends `request` (if any) and resolves with the first chunk of `expectBytes` bytes (or on connect). */
-function tcpExchange(target: HostPort, signal: AbortSignal, request?: Buffer, expectBytes = 0): Promise<Buffer> {
+function tcpExchange(target: HostPort, signal: AbortSignal, request?: Buffer, expectBytes = 0, secure?: tls.ConnectionOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = secure
+      ? tls.connect({ ...secure, host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host })
+      : net.connect({ host: target.host, port: target.port });
     let received = Buffer.alloc(0);
     const done = (error?: Error, value?: Buffer) => {
       signal.removeEventListener('abort', onAbort);
@@ -189,7 +195,7 @@ function tcpExchange(target: HostPort, signal: AbortSignal, request?: Buffer, ex
     if (signal.aborted) return done(new Error('timed out'));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('error', (error: NodeJS.ErrnoException) => done(new Error(error.code ?? error.message)));
-    socket.once('connect', () => {
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
       if (!request) return done(undefined, Buffer.alloc(0));
       socket.write(request);
     });
@@ -225,16 +231,31 @@ export interface KafkaStorageProblem {
 export interface KafkaHealthOptions {
   /** The brokers' refused writes, when the cluster runs in this process; any makes Kafka "degraded". */
   storageProblems?: () => readonly KafkaStorageProblem[];
+  /** TLS of the listeners (SSL, SASL_SSL): ApiVersions goes over TLS. SASL needs no login for ApiVersions. */
+  security?: KafkaSecurity;
+}
+
+/** The TLS options of a cluster's listeners, or undefined for PLAINTEXT / SASL_PLAINTEXT. */
+function tlsOptions(security: KafkaSecurity | undefined): tls.ConnectionOptions | undefined {
+  if (!security?.ssl) return undefined;
+  const { caFile, certFile, keyFile, rejectUnauthorized } = security.ssl;
+  return {
+    rejectUnauthorized,
+    ...(caFile ? { ca: fs.readFileSync(caFile, 'utf8') } : {}),
+    ...(certFile ? { cert: fs.readFileSync(certFile, 'utf8') } : {}),
+    ...(keyFile ? { key: fs.readFileSync(keyFile, 'utf8') } : {}),
+  };
 }
 
 /** Kafka: ApiVersions against each bootstrap broker, then the disk problems the cluster reports (if it can). */
 export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka', options: KafkaHealthOptions = {}): HealthTarget {
   const brokers = bootstrap.map((b) => parseHostPort(b, 9092));
+  const secure = tlsOptions(options.security);
   return {
     name,
     kafkaBootstrap: [...bootstrap],
     async check(signal) {
-      const answer = await brokersAnswer(brokers, signal);
+      const answer = await brokersAnswer(brokers, signal, secure);
       const storage = options.storageProblems?.() ?? [];
       if (answer.status === 'down' || storage.length === 0) return answer;
       const refused = storage.map((p) => `${p.who} cannot write to ${p.dir}: ${p.cause}`).join('; ');
@@ -243,11 +264,11 @@ export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka', 
   };
 }
 
-async function brokersAnswer(brokers: HostPort[], signal: AbortSignal): Promise<HealthCheckResult> {
+async function brokersAnswer(brokers: HostPort[], signal: AbortSignal, secure?: tls.ConnectionOptions): Promise<HealthCheckResult> {
   const results = await Promise.all(brokers.map(async (broker, i) => {
     const id = 0x4dab0000 + i;
     try {
-      const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10);
+      const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10, secure);
       const correlation = answer.readInt32BE(4);
       const errorCode = answer.readInt16BE(8);
       if (correlation !== id) return `${broker.host}:${broker.port} answered with a wrong correlation id`;
@@ -395,6 +416,9 @@ export interface DefaultHealthOptions {
   ksqldbUrl: string;
   connectUrl: string;
   kafkaBootstrap: readonly string[];
+  kafkaSecurity?: KafkaSecurity;
+  /** Credentials of the HTTP services (external mode). */
+  auth?: { connect?: HttpAuth; ksqldb?: HttpAuth; pinotController?: HttpAuth; pinotBroker?: HttpAuth };
   mysql: MysqlTargetOptions;
   /** The embedded cluster's refused writes (its `storage.problems()`), shown on the Kafka check. */
   kafkaStorageProblems?: () => readonly KafkaStorageProblem[];
@@ -409,10 +433,10 @@ export function defaultHealthTargets(options: DefaultHealthOptions): HealthTarge
   const { supervised } = options;
   const parts = (target: HealthTarget) => (supervised ? supervisedHealthTarget(target, () => supervised(target.name)) : target);
   return [
-    kafkaHealthTarget(options.kafkaBootstrap, 'Kafka', { storageProblems: options.kafkaStorageProblems }),
-    connectHealthTarget(options.connectUrl),
-    ksqldbHealthTarget(options.ksqldbUrl),
-    pinotHealthTarget({ controllerUrl: options.pinotControllerUrl, brokerUrl: options.pinotBrokerUrl }),
+    kafkaHealthTarget(options.kafkaBootstrap, 'Kafka', { storageProblems: options.kafkaStorageProblems, security: options.kafkaSecurity }),
+    connectHealthTarget(options.connectUrl, 'Connect', options.auth?.connect),
+    ksqldbHealthTarget(options.ksqldbUrl, 'ksqlDB', options.auth?.ksqldb),
+    pinotHealthTarget({ controllerUrl: options.pinotControllerUrl, brokerUrl: options.pinotBrokerUrl, controllerAuth: options.auth?.pinotController, brokerAuth: options.auth?.pinotBroker }),
     mysqlHealthTarget(options.mysql),
     ...(options.dataDir === undefined ? [] : [diskHealthTarget(options.dataDir)]),
   ].map(parts);

@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { checkHost, checkOrigin, type HttpGuardOptions } from '../embedded/common/http-guard.ts';
+import type { HttpAuth } from '../config/endpoints.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 import { defaultHealthTargets, runHealthChecks, DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type HealthTarget } from './health.ts';
 import {
   failureSnapshot, initialSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot,
@@ -40,6 +42,12 @@ export interface DashboardOptions {
   host?: string;
   /** Pinot broker base URL (default: PINOT_BROKER_URL or http://127.0.0.1:8099). */
   pinotBrokerUrl?: string;
+  /** The Pinot broker's credentials (default: config's PINOT_AUTH_TOKEN / PINOT_BASIC_AUTH_*, when other defaults are read). */
+  pinotAuth?: HttpAuth;
+  /** TLS / SASL of the Kafka cluster the produced count is read from (default: config's, PLAINTEXT). */
+  kafkaSecurity?: KafkaSecurity;
+  /** Applied to every log line and /api/health answer (default: config's passwords and tokens replaced by ***). */
+  redact?: (text: string) => string;
   /** Poll period (default: config DASHBOARD_POLL_MS, 15000). */
   pollIntervalMs?: number;
   /** The health strip's checks (default: Kafka, Connect, ksqlDB, Pinot, MySQL from config/env). */
@@ -146,7 +154,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const queryTimeoutMs = options.queryTimeoutMs ?? Math.min(10_000, Math.max(1_000, pollIntervalMs));
   const maxBackoffMs = options.maxBackoffMs ?? Math.min(60_000, 8 * pollIntervalMs);
   const healthTimeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-  const log = options.log ?? ((line: string) => console.log(`[dashboard] ${line}`));
+  const redact = options.redact ?? settings?.redact ?? ((text: string) => text);
+  const pinotAuth = options.pinotAuth ?? settings?.auth.pinotBroker;
+  const kafkaSecurity = options.kafkaSecurity ?? settings?.kafkaSecurity;
+  const logLine = options.log ?? ((line: string) => console.log(`[dashboard] ${line}`));
+  const log = (line: string) => logLine(redact(line));
   const guard: HttpGuardOptions = {
     bindHost: host,
     allowedHosts: options.allowedHosts ?? settings!.allowedHosts,
@@ -158,11 +170,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     ksqldbUrl: settings!.ksqldbUrl,
     connectUrl: settings!.connectUrl,
     kafkaBootstrap: settings!.kafkaBootstrap,
+    kafkaSecurity: settings!.kafkaSecurity,
+    auth: { ...settings!.auth, pinotBroker: pinotAuth },
     mysql: settings!.mysql,
   });
   const pageviewTopic = options.pageviewTopic ?? settings?.pageviewTopic ?? loadConfig().topics.pageview;
   const kafkaBootstrap = options.kafkaBootstrap ?? healthTargets.find((t) => t.kafkaBootstrap !== undefined)?.kafkaBootstrap;
-  const producedSource: ProducedViewsSource | undefined = kafkaBootstrap && { bootstrap: kafkaBootstrap, topic: pageviewTopic };
+  const producedSource: ProducedViewsSource | undefined = kafkaBootstrap && { bootstrap: kafkaBootstrap, security: kafkaSecurity, topic: pageviewTopic };
   const vendor = vendorFiles();
   const scenarioDashboard = options.scenarioDashboard;
   if (scenarioDashboard) checkScenarioDashboard(scenarioDashboard);
@@ -229,7 +243,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   });
   app.get('/api/health', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json({
+    // Through the redactor: a component's detail may quote an answer that echoes a credential.
+    res.type('application/json').send(redact(JSON.stringify({
       dashboard: 'up',
       pinot: {
         state: current.state,
@@ -243,7 +258,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       },
       components: current.health,
       checkedAt: current.healthCheckedAt,
-    });
+    })));
   });
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such endpoint; try /api/snapshot or /api/health' });
@@ -268,7 +283,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 
   const pollScenarioOnce = async (): Promise<Snapshot> => {
     const [next, health] = await Promise.all([
-      pollScenario(pinotBrokerUrl, scenarioCurrent!, scenarioDashboard!, queryTimeoutMs, Date.now()),
+      pollScenario(pinotBrokerUrl, scenarioCurrent!, scenarioDashboard!, queryTimeoutMs, Date.now(), pinotAuth),
       runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
     ]);
     scenarioCurrent = next;
@@ -288,7 +303,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     // Pinot first, then Kafka: every view Pinot counts was produced before the offsets are read, so
     // produced >= joined and the difference is what the join dropped (plus views still in flight).
     const [outcome, health] = await Promise.all([
-      queryPinot(pinotBrokerUrl, queryTimeoutMs).then(
+      queryPinot(pinotBrokerUrl, queryTimeoutMs, pinotAuth).then(
         async (data) => ({ data, produced: await queryProducedViews(producedSource, queryTimeoutMs) }),
         (error: Error) => ({ error }),
       ),

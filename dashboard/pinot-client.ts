@@ -3,6 +3,9 @@
  * `exceptions[]` for query errors, `resultTable.dataSchema.columnNames` + `rows` on success.
  */
 
+import type { HttpAuth } from '../config/endpoints.ts';
+import { withAuth } from '../config/http-auth.ts';
+
 export interface PinotException {
   errorCode: number;
   message: string;
@@ -35,6 +38,8 @@ function firstLine(text: string): string {
 export interface QueryOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The broker's credentials (PINOT_AUTH_TOKEN or PINOT_BASIC_AUTH_*); none by default. */
+  auth?: HttpAuth;
 }
 
 /** Runs one SQL statement and returns its rows as objects keyed by column name. */
@@ -44,12 +49,12 @@ export async function pinotQuery(brokerUrl: string, sql: string, options: QueryO
   if (options.signal) signals.push(options.signal);
   let response: Response;
   try {
-    response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/query/sql`, {
+    response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/query/sql`, withAuth({
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ sql, queryOptions: `timeoutMs=${timeoutMs}` }),
       signal: AbortSignal.any(signals),
-    });
+    }, options.auth));
   } catch (error) {
     throw new PinotUnavailableError(`Pinot broker ${brokerUrl} unreachable: ${describeFetchError(error, timeoutMs)}`);
   }

@@ -3,6 +3,7 @@
  * state the page shows (ok, empty, error). A missing table is an empty panel (the pipeline has not
  * produced it yet), not an outage; an unreachable broker is an error on every panel.
  */
+import type { HttpAuth } from '../config/endpoints.ts';
 import type { DashboardPanel, ScenarioDashboard } from '../scenarios/scenario.ts';
 import { pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 
@@ -55,9 +56,9 @@ export function initialScenarioSnapshot(dashboard: ScenarioDashboard): ScenarioS
   };
 }
 
-async function queryPanel(brokerUrl: string, panel: DashboardPanel, previous: PanelResult | undefined, timeoutMs: number): Promise<PanelResult> {
+async function queryPanel(brokerUrl: string, panel: DashboardPanel, previous: PanelResult | undefined, timeoutMs: number, auth?: HttpAuth): Promise<PanelResult> {
   try {
-    const rows = (await pinotQuery(brokerUrl, panel.sql, { timeoutMs })).slice(0, PANEL_ROW_LIMIT);
+    const rows = (await pinotQuery(brokerUrl, panel.sql, { timeoutMs, auth })).slice(0, PANEL_ROW_LIMIT);
     return { ...panel, state: rows.length > 0 ? 'ok' : 'empty', rows };
   } catch (error) {
     if (error instanceof PinotQueryError && error.tableMissing) return { ...panel, state: 'empty', rows: [], error: 'no such table in Pinot yet' };
@@ -67,8 +68,8 @@ async function queryPanel(brokerUrl: string, panel: DashboardPanel, previous: Pa
 }
 
 /** One poll: every panel's query, side by side. */
-export async function pollScenario(brokerUrl: string, previous: ScenarioSnapshot, dashboard: ScenarioDashboard, timeoutMs: number, now: number): Promise<ScenarioSnapshot> {
-  const panels = await Promise.all(dashboard.panels.map((panel, i) => queryPanel(brokerUrl, panel, previous.panels[i], timeoutMs)));
+export async function pollScenario(brokerUrl: string, previous: ScenarioSnapshot, dashboard: ScenarioDashboard, timeoutMs: number, now: number, auth?: HttpAuth): Promise<ScenarioSnapshot> {
+  const panels = await Promise.all(dashboard.panels.map((panel, i) => queryPanel(brokerUrl, panel, previous.panels[i], timeoutMs, auth)));
   const failed = panels.some((p) => p.state === 'error');
   return { title: dashboard.title, panels, updatedAt: failed ? previous.updatedAt : now, attemptedAt: now };
 }

@@ -1,8 +1,12 @@
 /**
- * The dashboard's defaults, from config/ plus the service URLs docker-compose.yml passes
- * (PINOT_BROKER_URL, PINOT_CONTROLLER_URL, KSQLDB_URL, CONNECT_URL; default http://127.0.0.1:<config port>).
+ * The dashboard's defaults, from config/: ports, and the service URLs and credentials docker-compose.yml
+ * and the external mode pass (PINOT_BROKER_URL, PINOT_CONTROLLER_URL, KSQLDB_URL, CONNECT_URL and their
+ * auth variables; default http://127.0.0.1:<config port>, no credentials).
  */
-import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
+import { loadConfig, type AppConfig } from '../config/index.ts';
+import type { HttpAuth } from '../config/endpoints.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
+import { redactor } from '../config/redact.ts';
 
 export interface DashboardSettings {
   host: string;
@@ -12,7 +16,10 @@ export interface DashboardSettings {
   pinotControllerUrl: string;
   ksqldbUrl: string;
   connectUrl: string;
+  /** Credentials of each HTTP service the dashboard asks (none for the embedded stack). */
+  auth: { pinotBroker: HttpAuth; pinotController: HttpAuth; ksqldb: HttpAuth; connect: HttpAuth };
   kafkaBootstrap: string[];
+  kafkaSecurity: KafkaSecurity;
   /** The topic the page views are produced to (its end offsets are the "views produced" number). */
   pageviewTopic: string;
   mysql: { url?: string; host: string; port: number; user: string; password: string };
@@ -20,33 +27,30 @@ export interface DashboardSettings {
   allowedHosts: string[];
   /** Page origins whose socket.io connections are accepted besides its own (ALLOWED_ORIGINS). */
   allowedOrigins: string[];
+  /** Takes config's passwords and tokens out of a text (logs, /api/health). */
+  redact: (text: string) => string;
 }
 
 type Env = Record<string, string | undefined>;
 
-function urlFromEnv(env: Env, name: string, port: number): string {
-  const value = env[name]?.trim();
-  if (!value) return `http://127.0.0.1:${port}`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
-  return value.replace(/\/+$/, '');
-}
-
 export function dashboardSettings(env: Env = process.env, config: AppConfig = loadConfig(env)): DashboardSettings {
+  const { endpoints } = config;
   return {
     host: config.bindHost,
     port: config.ports.dashboard,
     pollIntervalMs: config.dashboard.pollIntervalMs,
-    pinotBrokerUrl: urlFromEnv(env, 'PINOT_BROKER_URL', config.ports.pinotBroker),
-    pinotControllerUrl: urlFromEnv(env, 'PINOT_CONTROLLER_URL', config.ports.pinotController),
-    ksqldbUrl: urlFromEnv(env, 'KSQLDB_URL', config.ports.ksqldb),
-    connectUrl: urlFromEnv(env, 'CONNECT_URL', config.ports.connect),
+    pinotBrokerUrl: endpoints.pinotBroker.url,
+    pinotControllerUrl: endpoints.pinotController.url,
+    ksqldbUrl: endpoints.ksqldb.url,
+    connectUrl: endpoints.connect.url,
+    auth: {
+      pinotBroker: endpoints.pinotBroker.auth,
+      pinotController: endpoints.pinotController.auth,
+      ksqldb: endpoints.ksqldb.auth,
+      connect: endpoints.connect.auth,
+    },
     kafkaBootstrap: config.kafka.bootstrap,
+    kafkaSecurity: config.kafka.security,
     pageviewTopic: config.topics.pageview,
     mysql: {
       url: config.mysql.url,
@@ -57,5 +61,6 @@ export function dashboardSettings(env: Env = process.env, config: AppConfig = lo
     },
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
+    redact: redactor(config),
   };
 }

@@ -4,6 +4,9 @@
  * except `queryPinot` and `queryProducedViews`.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaConfig } from '../config/kafka-client.ts';
+import type { HttpAuth } from '../config/endpoints.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 import { num, pinotQuery, PinotQueryError, type Row } from './pinot-client.ts';
 import type { HealthResult } from './health.ts';
 
@@ -218,10 +221,10 @@ export function toWindowSeries(rows: Row[]): WindowSeries[] {
 }
 
 /** Runs the four queries. A missing table is an empty panel; anything else (unreachable, other errors) throws. */
-export async function queryPinot(brokerUrl: string, timeoutMs: number): Promise<PinotData> {
+export async function queryPinot(brokerUrl: string, timeoutMs: number, auth?: HttpAuth): Promise<PinotData> {
   const run = async (sql: string): Promise<Row[] | 'missing'> => {
     try {
-      return await pinotQuery(brokerUrl, sql, { timeoutMs });
+      return await pinotQuery(brokerUrl, sql, { timeoutMs, auth });
     } catch (error) {
       if (error instanceof PinotQueryError && error.tableMissing) return 'missing';
       throw error;
@@ -255,21 +258,22 @@ export type ProducedViews = { count: number } | { count: null; note: string };
 
 export interface ProducedViewsSource {
   bootstrap: readonly string[];
+  /** TLS / SASL of the cluster; default PLAINTEXT. */
+  security?: KafkaSecurity;
   topic: string;
 }
 
 /** Reads the produced count; never rejects: Kafka unreachable or the topic missing is `count: null` with a note. */
 export async function queryProducedViews(source: ProducedViewsSource | undefined, timeoutMs: number): Promise<ProducedViews> {
   if (!source || source.bootstrap.length === 0) return { count: null, note: 'no Kafka bootstrap servers configured, so the produced page views are unknown' };
-  const admin = new Kafka({
+  const admin = new Kafka(kafkaConfig({ brokers: source.bootstrap, security: source.security }, {
     clientId: 'dashboard-offsets',
-    brokers: [...source.bootstrap],
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(timeoutMs, 3_000),
     requestTimeout: timeoutMs,
     // One quick attempt per poll: the next poll is the retry.
     retry: { retries: 0 },
-  }).admin();
+  })).admin();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

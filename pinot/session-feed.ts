@@ -19,6 +19,8 @@
  * upsert table.
  */
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { kafkaConfig } from '../config/kafka-client.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 
 export interface SessionFeedSpec {
   /** The session table's changelog (ksqlDB's sink topic; key: JSON key + 8-byte end + 8-byte start). */
@@ -36,6 +38,8 @@ export interface SessionFeedSpec {
 
 export interface SessionFeedOptions {
   brokers: string[];
+  /** TLS / SASL of the cluster; default PLAINTEXT. */
+  security?: KafkaSecurity;
   feeds: SessionFeedSpec[];
   /** Consumer group prefix; each feed's group is `<prefix>-<target>`. */
   groupPrefix?: string;
@@ -75,7 +79,7 @@ export function deletedSessionRow(spec: SessionFeedSpec, key: Buffer): Record<st
 
 export async function startSessionFeeds(options: SessionFeedOptions): Promise<SessionFeeds> {
   const log = options.log ?? (() => {});
-  const kafka = new Kafka({ clientId: 'session-feed', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(kafkaConfig({ brokers: options.brokers, security: options.security }, { clientId: 'session-feed', logLevel: logLevel.NOTHING }));
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const stopper = new AbortController();

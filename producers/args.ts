@@ -60,7 +60,8 @@ follow the seed, the base is the wall clock. Add --base-time T to fix the base a
 gets base T + i * 1000 / R ms (T for all events without --rate), and the output is byte-identical.
 
 Timestamps: now +/- PRODUCER_JITTER_MS; a share PRODUCER_LATE_RATE of events is late by PRODUCER_LATE_MS.
-Connections: MYSQL_URL (or MYSQL_HOST/PORT/USER/PASSWORD, MYSQL_DATABASE), KAFKA_BOOTSTRAP_SERVERS.
+Connections: MYSQL_URL (or MYSQL_HOST/PORT/USER/PASSWORD, MYSQL_DATABASE), KAFKA_BOOTSTRAP_SERVERS,
+with KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_* for a cluster with TLS or SASL (the external mode).
 Progress goes to stderr, the summary to stdout. Ctrl-C writes what is pending, prints the summary, exits 0.`;
 
 const VALUE_FLAGS = ['--count', '--rate', '--seed', '--null-rate', '--base-time'] as const;

@@ -9,6 +9,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, getConfig } from '../config/index.ts';
+import { redactEnv } from '../config/redact.ts';
 import { USAGE, parseArgs, type CliOptions } from './args.ts';
 import { ProducerError, describeCause } from './errors.ts';
 import { fixedClock } from './generate/events.ts';
@@ -103,7 +104,7 @@ if (isEntryPoint()) {
     (code) => process.exit(code),
     (error: unknown) => {
       const { code, line } = explain(error);
-      process.stderr.write(`produce: ${line}\n`);
+      process.stderr.write(`${redactEnv(`produce: ${line}`)}\n`);
       if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exit(code);
     },

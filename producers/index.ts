@@ -11,6 +11,7 @@
  * run to run, except that event timestamps are `clock(i) + offset`: pass `clock: fixedClock(base, 1000 / rate)`
  * to make those identical too (the CLI's `--base-time`). Without a seed a random one is chosen and returned.
  */
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 import type { Pool } from 'mysql2/promise';
 import { getConfig, type AppConfig } from '../config/index.ts';
 import { ProducerError } from './errors.ts';
@@ -80,6 +81,8 @@ export interface ProduceUsersOptions extends CommonOptions, MysqlOptions {
 export interface KafkaOptions {
   /** Default config.kafka.bootstrap. */
   brokers?: string[] | undefined;
+  /** TLS / SASL of those brokers. Default: config.kafka.security when `brokers` is not given, else PLAINTEXT. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   /** Where to send instead of a new kafkajs producer (left open). */
   sink?: EventSink | undefined;
   /** Default config.topics.pageview / config.topics.userSession. */
@@ -210,6 +213,7 @@ async function produceEvents<T>(stream: EventStream<T>, options: ProduceEventsOp
   });
   const sink = options.sink ?? await openKafkaSink({
     brokers,
+    security: options.kafkaSecurity ?? (options.brokers === undefined ? config.kafka.security : undefined),
     clientId: `producer-${stream.kind}`,
     ensureTopics: options.createTopics === false ? undefined : {
       topics: [topic], partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor,

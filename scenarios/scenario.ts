@@ -9,13 +9,16 @@
  */
 import type { Pool } from 'mysql2/promise';
 import type { AppConfig } from '../config/index.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 import type { SessionFeedSpec } from '../pinot/session-feed.ts';
 import type { PinotTable } from '../pinot/tables.ts';
 
 /** Where the bootstrap and the producers reach each part of a running stack, as seen from this process. */
 export interface ScenarioTargets {
-  mode: 'embedded' | 'docker';
+  mode: 'embedded' | 'docker' | 'external';
   kafkaBootstrap: string[];
+  /** How clients authenticate to Kafka (TLS, SASL); default PLAINTEXT. */
+  kafkaSecurity?: KafkaSecurity;
   /** mysql://user:password@host:port as seen from here. */
   mysqlUrl: string;
   /**
@@ -23,8 +26,10 @@ export interface ScenarioTargets {
    * compose service (`mysql-server:3306`, user/password of docker-compose.yml).
    */
   connectorMysql: { host: string; port: number; user: string; password: string };
-  /** The broker list Pinot consumes from (docker: in-network listeners). */
+  /** The broker list Pinot consumes from (docker: in-network listeners; external: PINOT_KAFKA_BROKER_LIST). */
   pinotBrokerList: string;
+  /** How Pinot authenticates to Kafka, as stream properties (external mode with SASL/TLS); default none. */
+  pinotKafkaSecurity?: KafkaSecurity;
 }
 
 export interface ScenarioTopic {

@@ -1,8 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaConfig } from '../config/kafka-client.ts';
+import type { KafkaSecurity } from '../config/kafka-security.ts';
 
 /** Total records on a topic (sum of high watermarks), through the Kafka admin API; 0 when it is missing. */
-export async function topicEndOffset(brokers: string[], topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'stack-status', brokers, logLevel: logLevel.NOTHING }).admin();
+export async function topicEndOffset(brokers: string[], topic: string, security?: KafkaSecurity): Promise<number> {
+  const admin = new Kafka(kafkaConfig({ brokers, security }, { clientId: 'stack-status', logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -21,8 +23,8 @@ export async function topicEndOffset(brokers: string[], topic: string): Promise<
  * that holds records. ksqlDB commits an offset once the outputs of what it read are written, so a
  * table read by a join is then in the join's state.
  */
-export async function ksqlConsumedToEnd(brokers: string[], topics: string[]): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'stack-status', brokers, logLevel: logLevel.NOTHING }).admin();
+export async function ksqlConsumedToEnd(brokers: string[], topics: string[], security?: KafkaSecurity): Promise<boolean> {
+  const admin = new Kafka(kafkaConfig({ brokers, security }, { clientId: 'stack-status', logLevel: logLevel.NOTHING })).admin();
   try {
     await admin.connect();
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => /^_confluent-ksql-.*query_/.test(id));

@@ -4,12 +4,18 @@
  * is idempotent: a second run reports every item as already there and changes nothing.
  */
 import { Kafka, logLevel } from 'kafkajs';
+import type { HttpAuth } from '../config/endpoints.ts';
 import type { AppConfig } from '../config/index.ts';
+import { kafkaConfig } from '../config/kafka-client.ts';
 import { describeStatement } from '../ksql/statements.ts';
 import { connectMysql } from '../producers/sinks/mysql-users.ts';
+import { withStreamSecurity } from '../pinot/stream-security.ts';
 import { getScenario } from '../scenarios/index.ts';
 import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
 import { httpJson } from './http.ts';
+import { connectStarting, DEFAULT_STARTUP_RETRY, pinotStarting, whileStarting, type StartupRetry } from './startup-retry.ts';
+
+export { DEFAULT_STARTUP_RETRY, type StartupRetry } from './startup-retry.ts';
 
 export interface BootstrapTargets extends ScenarioTargets {
   connectUrl: string;
@@ -17,6 +23,8 @@ export interface BootstrapTargets extends ScenarioTargets {
   debeziumConnectUrl: string;
   ksqldbUrl: string;
   pinotControllerUrl: string;
+  /** Credentials of each HTTP service (external mode); none for the embedded and docker stacks. */
+  auth?: Partial<Record<'connect' | 'debeziumConnect' | 'ksqldb' | 'pinotController', HttpAuth>>;
 }
 
 export type StepStatus = 'created' | 'exists';
@@ -42,7 +50,8 @@ export function connectorMysqlFor(mysqlUrl: string): ScenarioTargets['connectorM
 }
 
 async function ensureTopics(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bootstrap', brokers: targets.kafkaBootstrap, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  if (scenario.topics(config).length === 0) return;
+  const kafka = new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity }, { clientId: 'bootstrap', logLevel: logLevel.NOTHING, retry: { retries: 10 } }));
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -84,16 +93,17 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
   }
 }
 
-async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
   for (const { worker, ...connector } of scenario.connectors(config, targets)) {
     const connectUrl = worker === 'debezium' ? targets.debeziumConnectUrl : targets.connectUrl;
-    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`);
+    const auth = worker === 'debezium' ? targets.auth?.debeziumConnect : targets.auth?.connect;
+    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`, undefined, auth);
     if (current.status === 200) {
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await httpJson('POST', `${connectUrl}/connectors`, connector);
-    if (created.status !== 201 && created.status !== 409) {
+    const created = await whileStarting(`Kafka Connect, asked for connector ${connector.name},`, () => httpJson('POST', `${connectUrl}/connectors`, connector, auth), connectStarting, retry, log);
+    if ((created.status !== 201 && created.status !== 409) || connectStarting(created)) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }
     steps.push({ item: `connector ${connector.name}`, status: created.status === 409 ? 'exists' : 'created' });
@@ -109,7 +119,7 @@ interface KsqlListEntity {
 async function ensureKsql(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   const statements = scenario.ksqlStatements(config);
   if (statements.length === 0) return;
-  const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} });
+  const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} }, targets.auth?.ksqldb);
   if (listed.status !== 200 || !Array.isArray(listed.body)) throw new BootstrapError(`ksqlDB could not list sources: HTTP ${listed.status} ${listed.text}`);
   const existing = new Set<string>();
   for (const entity of listed.body as KsqlListEntity[]) {
@@ -126,29 +136,31 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
     const result = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, {
       ksql: statement,
       streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' },
-    });
+    }, targets.auth?.ksqldb);
     if (result.status !== 200) throw new BootstrapError(`ksqlDB refused ${created.name}: HTTP ${result.status} ${result.text}`);
     steps.push({ item: label, status: 'created' });
   }
 }
 
-async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
+async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
+  const auth = targets.auth?.pinotController;
   for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
-    const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`);
+    const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`, undefined, auth);
     if (schema.status === 200) {
       steps.push({ item: `Pinot schema ${table.name}`, status: 'exists' });
     } else {
-      const posted = await httpJson('POST', `${targets.pinotControllerUrl}/schemas`, table.schema);
+      const posted = await httpJson('POST', `${targets.pinotControllerUrl}/schemas`, table.schema, auth);
       if (posted.status !== 200) throw new BootstrapError(`Pinot refused schema ${table.name}: HTTP ${posted.status} ${posted.text}`);
       steps.push({ item: `Pinot schema ${table.name}`, status: 'created' });
     }
-    const existing = await httpJson('GET', `${targets.pinotControllerUrl}/tables/${table.name}`);
+    const existing = await httpJson('GET', `${targets.pinotControllerUrl}/tables/${table.name}`, undefined, auth);
     const hasTable = existing.status === 200 && typeof existing.body === 'object' && existing.body !== null && Object.keys(existing.body).length > 0;
     if (hasTable) {
       steps.push({ item: `Pinot table ${table.name}`, status: 'exists' });
       continue;
     }
-    const posted = await httpJson('POST', `${targets.pinotControllerUrl}/tables`, table.tableConfig);
+    const body = withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity);
+    const posted = await whileStarting(`Pinot, asked for table ${table.name},`, () => httpJson('POST', `${targets.pinotControllerUrl}/tables`, body, auth), pinotStarting, retry, log);
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }
@@ -158,6 +170,8 @@ export interface BootstrapOptions {
   /** Default: the PageView pipeline. */
   scenario?: Scenario;
   log?: (line: string) => void;
+  /** How long to keep asking a server that refuses while starting (default 2 minutes, from 1 s). */
+  retry?: StartupRetry;
 }
 
 /** Creates whatever the scenario needs and is missing, in pipeline order, reporting each item. */
@@ -168,9 +182,9 @@ export async function bootstrap(config: AppConfig, targets: BootstrapTargets, op
   const phases: [string, () => Promise<void>][] = [
     ['Kafka topics', () => ensureTopics(config, scenario, targets, steps)],
     ['MySQL tables', () => ensureMysqlTables(config, scenario, targets, steps)],
-    ['connectors', () => ensureConnectors(config, scenario, targets, steps)],
+    ['connectors', () => ensureConnectors(config, scenario, targets, steps, options.retry ?? DEFAULT_STARTUP_RETRY, log)],
     ['ksql statements', () => ensureKsql(config, scenario, targets, steps)],
-    ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps)],
+    ['Pinot schemas and tables', () => ensurePinot(config, scenario, targets, steps, options.retry ?? DEFAULT_STARTUP_RETRY, log)],
   ];
   for (const [name, run] of phases) {
     const before = steps.length;

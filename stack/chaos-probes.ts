@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkaConfig } from '../config/kafka-client.ts';
 import { controlSocketPath, sendControlCommand } from '../embedded/kafka/index.ts';
 import { sendStackCommand } from './control-socket.ts';
 
@@ -41,7 +42,7 @@ const held = (detail: string) => ({ outcome: 'held' as const, detail });
 const broke = (detail: string) => ({ outcome: 'broke' as const, detail });
 
 function kafka(targets: ChaosTargets): Kafka {
-  return new Kafka({ clientId: 'chaos', brokers: targets.kafkaBootstrap, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } });
+  return new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap }, { clientId: 'chaos', logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } }));
 }
 
 async function withAdmin<T>(targets: ChaosTargets, use: (admin: Admin) => Promise<T>): Promise<T> {

@@ -1,4 +1,6 @@
 /** Minimal JSON-over-HTTP client for talking to the stack's REST APIs (Connect, ksqlDB, Pinot). */
+import type { HttpAuth } from '../config/endpoints.ts';
+import { withAuth } from '../config/http-auth.ts';
 
 export interface HttpResult {
   status: number;
@@ -6,13 +8,14 @@ export interface HttpResult {
   text: string;
 }
 
-export async function httpJson(method: string, url: string, body?: unknown, timeoutMs = 30_000): Promise<HttpResult> {
-  const response = await fetch(url, {
+/** `auth`: the service's credentials (config/http-auth.ts); none for the embedded stack. */
+export async function httpJson(method: string, url: string, body?: unknown, auth?: HttpAuth, timeoutMs = 30_000): Promise<HttpResult> {
+  const response = await fetch(url, withAuth({
     method,
     headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
-  });
+  }, auth));
   const text = await response.text();
   let parsed: unknown = text;
   try {

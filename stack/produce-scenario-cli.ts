@@ -7,15 +7,16 @@ import { DEFAULT_PRODUCER_RATE, loadConfig } from '../config/index.ts';
 import { getScenario, scenarioNames } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
-import { targetsFor } from './targets.ts';
+import { STACK_MODES, targetsFromConfig, type StackMode } from './targets.ts';
 
-const HELP = `Usage: npm run scenario -- <name> [--mode docker|embedded] [--rate R] [--population N]
+const HELP = `Usage: npm run scenario -- <name> [--mode embedded|docker|external] [--rate R] [--population N]
        npm run scenario -- --list
 
 Runs the producers of one scenario against a running, bootstrapped stack until Ctrl-C, printing
 progress every 5 s. Scenarios: ${scenarioNames().join(', ')}.
 
-  --mode docker|embedded  which stack (default embedded; the addresses come from config/)
+  --mode MODE             embedded, docker or external (default embedded, or external when STACK=external;
+                          the addresses come from config/: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, MYSQL_URL…)
   --rate R                events per second per generator (default PRODUCER_RATE, ${DEFAULT_PRODUCER_RATE})
   --population N          size of the reference data: users, hotels... (default 1000)
   --list                  print the scenarios with one line each and exit
@@ -33,9 +34,9 @@ runCli('scenario', async () => {
   }
   if (args.positional.length !== 1) throw new CliUsageError(`name one scenario (${scenarioNames().join(', ')}); see --help`);
   const scenario = getScenario(args.positional[0]);
-  const mode = (args.flags.mode as string | undefined) ?? 'embedded';
-  if (mode !== 'docker' && mode !== 'embedded') throw new CliUsageError(`--mode must be docker or embedded, got "${mode}"`);
   const config = loadConfig();
+  const mode = (args.flags.mode as string | undefined) ?? (config.stack === 'external' ? 'external' : 'embedded');
+  if (!(STACK_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode must be ${STACK_MODES.join(', ')}, got "${mode}"`);
   const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || DEFAULT_PRODUCER_RATE);
   if (!(rate > 0)) throw new CliUsageError(`--rate must be above 0, got ${rate}`);
   const stopper = new AbortController();
@@ -47,7 +48,7 @@ runCli('scenario', async () => {
   }, 'stopping the producers');
   console.log(`${scenario.title}: producing at ${rate}/s per generator into the ${mode} stack (Ctrl-C stops)`);
   await scenario.produce({
-    config, targets: targetsFor(mode), rate, population: (args.flags.population as number | undefined) ?? 1000,
+    config, targets: targetsFromConfig(mode as StackMode, config), rate, population: (args.flags.population as number | undefined) ?? 1000,
     signal: stopper.signal, progress: (label, done) => counts.set(label, done),
   });
   clearInterval(status);

@@ -18,7 +18,8 @@ session or moved by a late event) into a row that Pinot's upsert deletes. Withou
 merged-away sessions. Resumes from its consumer group's offsets; Ctrl-C stops.
 
   --scenario NAME        the pipeline: ${scenarioNames().join(', ')} (default ${DEFAULT_SCENARIO}, or SCENARIO)
-  --bootstrap LIST       Kafka brokers (default KAFKA_BOOTSTRAP_SERVERS, or 127.0.0.1:9092-9094)
+  --bootstrap LIST       Kafka brokers (default KAFKA_BOOTSTRAP_SERVERS, or 127.0.0.1:9092-9094; TLS and
+                         SASL from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*)
   --status-file PATH     write the feeds' counts there as JSON every 10 s (a health check reads its age)
   -h, --help             show this help`;
 
@@ -32,6 +33,7 @@ runCli('session-feed', async () => {
   const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   const brokers = (args.flags.bootstrap as string | undefined)?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap;
+  const security = config.kafka.security;
   const feeds = scenario.sessionFeeds?.(config) ?? [];
   if (feeds.length === 0) {
     console.log(`session-feed: ${scenario.name} has no session-windowed table read by Pinot; nothing to do`);
@@ -39,7 +41,7 @@ runCli('session-feed', async () => {
   }
   const log = (line: string) => console.log(`[session-feed] ${line}`);
   log(`${scenario.name}: ${feeds.map((f) => `${f.source} -> ${f.target}`).join(', ')} on ${brokers.join(',')}`);
-  const running = await startSessionFeeds({ brokers, feeds, log }).catch((error: Error) => {
+  const running = await startSessionFeeds({ brokers, security, feeds, log }).catch((error: Error) => {
     throw new Error(`cannot reach Kafka at ${brokers.join(',')} (${error.message}); start the stack first, or name the brokers with --bootstrap / KAFKA_BOOTSTRAP_SERVERS`);
   });
   const progress = setInterval(() => {

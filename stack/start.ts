@@ -56,6 +56,9 @@ async function main(): Promise<void> {
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
+  if (config.stack === 'external') {
+    throw new CliUsageError('STACK=external uses clusters of your own and starts no server; run sh init.sh or npm run bootstrap (unset STACK to start the embedded stack)');
+  }
   warnOpenFileLimit(config);
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
   await checkPortsFree(config);

@@ -19,3 +19,19 @@ export function formatUrls(config: AppConfig): string {
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, url]) => `  ${name.padEnd(width)}  ${url}`).join('\n');
 }
+
+/** The external mode's endpoints (URLs carry no credentials: config keeps those apart). */
+export function formatExternalUrls(config: AppConfig): string {
+  const { endpoints } = config;
+  const rows: [string, string][] = [
+    ['Dashboard', `http://${config.bindHost === '0.0.0.0' ? 'localhost' : config.bindHost}:${config.ports.dashboard}`],
+    ['Pinot controller', endpoints.pinotController.url],
+    ['Pinot broker', `${endpoints.pinotBroker.url}/query/sql`],
+    ['ksqlDB REST', endpoints.ksqldb.url],
+    ['Kafka Connect REST', endpoints.connect.url],
+    ...(endpoints.debeziumConnect.url !== endpoints.connect.url ? [['Debezium Connect REST', endpoints.debeziumConnect.url] as [string, string]] : []),
+    ['Kafka bootstrap', `${config.kafka.bootstrap.join(',')} (${config.kafka.security.protocol})`],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, url]) => `  ${name.padEnd(width)}  ${url}`).join('\n');
+}

@@ -4,6 +4,17 @@
  * `SELECT * FROM T;` on /query-stream (the table's current rows: one per key, or per key and window).
  */
 
+import type { HttpAuth } from '../config/endpoints.ts';
+import { withAuth } from '../config/http-auth.ts';
+
+/** ksqlDB answered 401 or 403: the credentials (KSQLDB_BASIC_AUTH_USER / _PASSWORD) are missing or wrong. */
+export class KsqlDbUnauthorisedError extends Error {
+  override name = 'KsqlDbUnauthorisedError';
+  constructor(readonly url: string, readonly status: number, readonly sentCredentials: boolean) {
+    super(`ksqlDB at ${url} refused the request (HTTP ${status})`);
+  }
+}
+
 /** Nothing answered at the URL (refused, reset, unknown host, or no answer in time). */
 export class KsqlDbUnreachableError extends Error {
   override name = 'KsqlDbUnreachableError';
@@ -45,15 +56,21 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 /** fetch, with every network-level failure turned into KsqlDbUnreachableError. */
-async function request(url: string, path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+async function request(url: string, path: string, init: RequestInit, timeoutMs: number, auth?: HttpAuth): Promise<Response> {
+  let response: Response;
   try {
-    return await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(`${url}${path}`, withAuth({ ...init, signal: AbortSignal.timeout(timeoutMs) }, auth));
   } catch (error) {
     const e = error as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError') throw new KsqlDbUnreachableError(url, `no answer within ${Math.round(timeoutMs / 1000)} s`);
     const code = e.cause?.code;
     throw new KsqlDbUnreachableError(url, (code && NETWORK_REASONS[code]) ?? code ?? e.cause?.message ?? e.message);
   }
+  if (response.status === 401 || response.status === 403) {
+    await response.body?.cancel();
+    throw new KsqlDbUnauthorisedError(url, response.status, auth !== undefined && auth.kind !== 'none');
+  }
+  return response;
 }
 
 /** The message of a ksqlDB error body (statement_error, generic error), else the raw text. */
@@ -68,20 +85,20 @@ function errorMessage(status: number, text: string): string {
 }
 
 /** Throws KsqlDbUnreachableError unless GET /info answers with a server info document. */
-export async function checkReachable(url: string, timeoutMs: number): Promise<void> {
-  const response = await request(url, '/info', {}, timeoutMs);
+export async function checkReachable(url: string, timeoutMs: number, auth?: HttpAuth): Promise<void> {
+  const response = await request(url, '/info', {}, timeoutMs, auth);
   const text = await response.text();
   if (!response.ok || !text.includes('KsqlServerInfo')) {
     throw new KsqlDbUnreachableError(url, `HTTP ${response.status} from /info, which is not a ksqlDB server's answer`);
   }
 }
 
-export async function describeTable(url: string, name: string, timeoutMs: number): Promise<TableDescription> {
+export async function describeTable(url: string, name: string, timeoutMs: number, auth?: HttpAuth): Promise<TableDescription> {
   const response = await request(url, '/ksql', {
     method: 'POST',
     headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
     body: JSON.stringify({ ksql: `DESCRIBE ${name};`, streamsProperties: {} }),
-  }, timeoutMs);
+  }, timeoutMs, auth);
   const text = await response.text();
   if (!response.ok) throw new KsqlDbQueryError(errorMessage(response.status, text));
   const [entity] = JSON.parse(text) as { sourceDescription?: { fields: { name: string; type?: string }[]; windowType?: string | null } }[];
@@ -95,12 +112,12 @@ export async function describeTable(url: string, name: string, timeoutMs: number
 }
 
 /** Every current row of a materialized table, by a table-scan pull query (it ends by itself). */
-export async function pullTable(url: string, name: string, timeoutMs: number): Promise<PulledTable> {
+export async function pullTable(url: string, name: string, timeoutMs: number, auth?: HttpAuth): Promise<PulledTable> {
   const response = await request(url, '/query-stream', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
     body: JSON.stringify({ sql: `SELECT * FROM ${name};`, properties: PULL_PROPERTIES }),
-  }, timeoutMs);
+  }, timeoutMs, auth);
   let text: string;
   try {
     text = await response.text();

@@ -31,6 +31,7 @@ describe('config defaults', () => {
     expect(config.stack).toBe('auto');
     expect(config.kafka).toEqual({
       bootstrap: ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094'],
+      security: { protocol: 'PLAINTEXT' },
       brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2, retentionHours: 168, segmentMb: 64,
       limits: { maxConnections: 1000, maxConnectionsPerIp: 1000, maxPartitionsPerTopic: 1000, maxPartitionsTotal: 5000, maxOpenLogFiles: 2048 },
     });
@@ -203,7 +204,7 @@ describe('config errors name the variable', () => {
   });
 
   it('choices', () => {
-    expectRejected({ STACK: 'k8s' }, 'STACK', /one of auto, embedded, docker, got "k8s"/);
+    expectRejected({ STACK: 'k8s' }, 'STACK', /one of auto, embedded, docker, external, got "k8s"/);
   });
 
   it('cross-variable rules and MYSQL_URL', () => {

@@ -6,6 +6,8 @@
  * murmur2) partitioner a user's page views and the user's row land in the same partition number.
  * Sessions are keyed by session_id. Values are JSON objects with the fields of the brief, in order.
  */
+import { kafkaConfig } from '../../config/kafka-client.ts';
+import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
 import { KafkaStorageError, KafkaUnreachableError, ProducerError, describeCause, kafkaErrorType } from '../errors.ts';
 import type { PageView, UserSession } from '../generate/events.ts';
@@ -54,6 +56,8 @@ export interface TopicSpec {
 
 export interface KafkaSinkOptions {
   brokers: string[];
+  /** TLS / SASL of the cluster (config.kafka.security); default PLAINTEXT. */
+  security?: KafkaSecurity;
   clientId?: string;
   /** Topics to create when missing (the bootstrap normally has created them already). */
   ensureTopics?: TopicSpec;
@@ -131,13 +135,12 @@ class KafkaJsSink implements EventSink {
 /** Connects an idempotent producer (acks = all), creating missing topics first if asked. */
 export async function openKafkaSink(options: KafkaSinkOptions): Promise<EventSink> {
   const { brokers } = options;
-  const kafka = new Kafka({
+  const kafka = new Kafka(kafkaConfig({ brokers, security: options.security }, {
     clientId: options.clientId ?? 'pageview-producers',
-    brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     logLevel: options.logLevel ?? kafkaLogLevel.NOTHING,
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
-  });
+  }));
   if (options.ensureTopics) {
     const admin = kafka.admin();
     try {

@@ -10,6 +10,7 @@ import { deriveSeed } from '../../producers/generate/random.ts';
 import { pump } from '../../producers/pump.ts';
 import { sleep } from '../../producers/rate.ts';
 import { openKafkaSink, type EventSink } from '../../producers/sinks/kafka-events.ts';
+import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { topicEndOffset } from '../topic-offsets.ts';
 import type { ScenarioProduceContext } from '../scenario.ts';
 import { ClickGenerator } from './generate/clicks.ts';
@@ -32,8 +33,8 @@ export async function sendReferenceData(sink: EventSink, settings: ClickstreamCo
   return population;
 }
 
-async function waitForOffsets(brokers: string[], topic: string, atLeast: number, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted && (await topicEndOffset(brokers, topic)) < atLeast) await sleep(500, signal);
+async function waitForOffsets(brokers: string[], security: KafkaSecurity | undefined, topic: string, atLeast: number, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && (await topicEndOffset(brokers, topic, security)) < atLeast) await sleep(500, signal);
 }
 
 export async function produceClickstream(context: ScenarioProduceContext, settings: ClickstreamConfig): Promise<void> {
@@ -41,11 +42,12 @@ export async function produceClickstream(context: ScenarioProduceContext, settin
   if (!(rate > 0)) throw new RangeError(`the clickstream producer needs a rate above 0 clicks/s, got ${rate}`);
   const population = Math.max(1, context.population);
   const brokers = targets.kafkaBootstrap;
-  const sink = await openKafkaSink({ brokers, clientId: 'clickstream-producers' });
+  const security = targets.kafkaSecurity;
+  const sink = await openKafkaSink({ brokers, security, clientId: 'clickstream-producers' });
   try {
     await sendReferenceData(sink, settings, population, (done) => context.progress('users', done));
-    await waitForOffsets(brokers, settings.topics.codes, STATUS_CODES.length, signal);
-    await waitForOffsets(brokers, settings.topics.users, population, signal);
+    await waitForOffsets(brokers, security, settings.topics.codes, STATUS_CODES.length, signal);
+    await waitForOffsets(brokers, security, settings.topics.users, population, signal);
     const { traffic } = settings;
     const clicks = new ClickGenerator({
       // A new click sequence each run; the users (and their IPs) stay those of the configured seed.

@@ -23,7 +23,7 @@ export async function insertActivity(pool: mysql.Pool, settings: CourseActivityC
 export async function produceCourseActivity(context: ScenarioProduceContext, settings: CourseActivityConfig): Promise<void> {
   const { signal, rate } = context;
   if (!(rate > 0)) throw new RangeError(`the course-activity producer needs a rate above 0 activities/s, got ${rate}`);
-  const scoring = runScoring(context.targets.kafkaBootstrap, settings, signal, (n) => context.progress('predictions', n));
+  const scoring = runScoring(context.targets.kafkaBootstrap, settings, signal, (n) => context.progress('predictions', n), context.targets.kafkaSecurity);
   const pool = mysql.createPool({ uri: context.targets.mysqlUrl, connectionLimit: 2 });
   let inserted = 0;
   try {

@@ -4,6 +4,8 @@
  * ksqlDB filters into the at-risk stream. The model is deliberately simple and stated here: little
  * activity per session and short sessions mean a high risk.
  */
+import { kafkaConfig } from '../../config/kafka-client.ts';
+import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import { openKafkaSink } from '../../producers/sinks/kafka-events.ts';
 import type { CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
@@ -23,10 +25,10 @@ export function riskScore(agg: UserAggregate): number {
 }
 
 /** Reads the aggregate topic from the start and, every interval, scores the users whose aggregate changed, until the signal aborts. */
-export async function runScoring(brokers: string[], settings: CourseActivityConfig, signal: AbortSignal, onScored: (n: number) => void = () => {}): Promise<void> {
-  const kafka = new Kafka({ clientId: 'course-activity-scoring', brokers, logLevel: logLevel.NOTHING });
+export async function runScoring(brokers: string[], settings: CourseActivityConfig, signal: AbortSignal, onScored: (n: number) => void = () => {}, security?: KafkaSecurity): Promise<void> {
+  const kafka = new Kafka(kafkaConfig({ brokers, security }, { clientId: 'course-activity-scoring', logLevel: logLevel.NOTHING }));
   const consumer = kafka.consumer({ groupId: 'course-activity-scoring' });
-  const sink = await openKafkaSink({ brokers, clientId: 'course-activity-scoring' });
+  const sink = await openKafkaSink({ brokers, security, clientId: 'course-activity-scoring' });
   const changed = new Map<number, UserAggregate>();
   let scored = 0;
   await consumer.connect();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { allTopics, type AppConfig } from '../../config/index.ts';
+import type { KafkaSecurity } from '../../config/kafka-security.ts';
 import { renderedStatements } from '../../ksql/statements.ts';
 import { pinotTables } from '../../pinot/tables.ts';
 import { producePageViews, produceSessions, produceUsers } from '../../producers/index.ts';
@@ -53,12 +54,12 @@ const CLEANED_USERS_WAIT_MS = 120_000;
  * Waits until `target` users are on topic3 and ksqlDB has read topic3 and topic4 to their ends, so
  * they are in CLEANED_USERS and in the join's table (at most `waitMs` for the second part).
  */
-export async function waitForUsersInJoin(brokers: string[], config: AppConfig, target: number, signal: AbortSignal, waitMs = CLEANED_USERS_WAIT_MS): Promise<void> {
+export async function waitForUsersInJoin(brokers: string[], config: AppConfig, target: number, signal: AbortSignal, waitMs = CLEANED_USERS_WAIT_MS, security?: KafkaSecurity): Promise<void> {
   const pause = () => new Promise((r) => setTimeout(r, 250));
-  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users)) < target) await pause();
+  while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users, security)) < target) await pause();
   const deadline = Date.now() + waitMs;
   const read = [config.topics.users, config.topics.cleanedUsers];
-  while (!signal.aborted && Date.now() < deadline && !(await ksqlConsumedToEnd(brokers, read))) await pause();
+  while (!signal.aborted && Date.now() < deadline && !(await ksqlConsumedToEnd(brokers, read, security))) await pause();
 }
 
 /**
@@ -76,9 +77,9 @@ async function produce(context: ScenarioProduceContext): Promise<void> {
   const target = await usersInTable(targets.mysqlUrl, config);
   context.progress('users', target);
   const brokers = targets.kafkaBootstrap;
-  await waitForUsersInJoin(brokers, config, target, signal);
+  await waitForUsersInJoin(brokers, config, target, signal, CLEANED_USERS_WAIT_MS, targets.kafkaSecurity);
   if (signal.aborted) return;
-  const common = { count: 0, rate: context.rate, url: targets.mysqlUrl, database: config.mysql.database, brokers, config, signal, createTopics: false };
+  const common = { count: 0, rate: context.rate, url: targets.mysqlUrl, database: config.mysql.database, brokers, kafkaSecurity: targets.kafkaSecurity, config, signal, createTopics: false };
   await Promise.all([
     producePageViews({ ...common, onProgress: (p) => context.progress('page views', p.done) }),
     produceSessions({ ...common, onProgress: (p) => context.progress('sessions', p.done) }),

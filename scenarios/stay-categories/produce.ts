@@ -17,7 +17,8 @@ export async function produceStayCategories(context: ScenarioProduceContext, set
   if (!(rate > 0)) throw new RangeError(`the stay-categories producer needs a rate above 0 searches/s, got ${rate}`);
   const brokers = targets.kafkaBootstrap;
   const topic = settings.topics.expedia;
-  const firstId = await topicEndOffset(brokers, topic);
+  const security = targets.kafkaSecurity;
+  const firstId = await topicEndOffset(brokers, topic, security);
   const { traffic } = settings;
   const searches = new SearchGenerator({
     // A new sequence each run; the configured seed stays the root of it.
@@ -27,7 +28,7 @@ export async function produceStayCategories(context: ScenarioProduceContext, set
     maxLeadDays: traffic.maxLeadDays,
     firstId,
   });
-  const sink = await openKafkaSink({ brokers, clientId: 'stay-categories-producer' });
+  const sink = await openKafkaSink({ brokers, security, clientId: 'stay-categories-producer' });
   try {
     await pump({
       count: 0,
