@@ -7,6 +7,7 @@ import { DEFAULT_PRODUCER_RATE, loadConfig } from '../config/index.ts';
 import { getScenario, scenarioNames } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
+import { redactEnv } from '../config/redact.ts';
 import { STACK_MODES, targetsFromConfig, type StackMode } from './targets.ts';
 
 const HELP = `Usage: npm run scenario -- <name> [--mode embedded|docker|external] [--rate R] [--population N]
@@ -52,4 +53,4 @@ runCli('scenario', async () => {
     signal: stopper.signal, progress: (label, done) => counts.set(label, done),
   });
   clearInterval(status);
-});
+}, (line) => redactEnv(line));

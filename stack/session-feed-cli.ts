@@ -9,6 +9,7 @@ import { startSessionFeeds } from '../pinot/session-feed.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames } from '../scenarios/index.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
+import { redactEnv } from '../config/redact.ts';
 
 const HELP = `Usage: npm run session-feed -- [--scenario NAME] [--bootstrap HOST:PORT,...]
 
@@ -58,4 +59,4 @@ runCli('session-feed', async () => {
     clearInterval(status);
     await running.stop();
   });
-});
+}, (line) => redactEnv(line));

@@ -23,16 +23,19 @@ export function stopOnSignals(name: string, stop: () => Promise<void>, what = 's
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
-/** Runs `main`; usage and config errors exit 2, anything else 1, each as one line naming the cause. */
-export function runCli(name: string, main: () => Promise<void>): void {
+/**
+ * Runs `main`; usage and config errors exit 2, anything else 1, each as one line naming the cause.
+ * `redact` passes the line through the caller's secret filter (a CLI that holds credentials) first.
+ */
+export function runCli(name: string, main: () => Promise<void>, redact: (line: string) => string = (line) => line): void {
   main().catch((error: unknown) => {
     if (isUsageError(error)) {
-      console.error(`${name}: ${error.message}`);
+      console.error(redact(`${name}: ${error.message}`));
       process.exit(2);
     }
     const e = error as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') console.error(`${name}: port already in use (${e.message}); pick another with --port`);
-    else console.error(`${name}: ${e.message ?? String(error)}`);
+    if (e.code === 'EADDRINUSE') console.error(redact(`${name}: port already in use (${e.message}); pick another with --port`));
+    else console.error(redact(`${name}: ${e.message ?? String(error)}`));
     process.exit(1);
   });
 }
