@@ -76,7 +76,7 @@ export interface ReferencePinotOptions {
   /** Progress lines (fetching, starting each role, ready). */
   log?: (line: string) => void;
   /** Ports; 0 or omitted = a free port. */
-  ports?: Partial<{ zookeeper: number; controller: number; broker: number; server: number; serverAdmin: number }>;
+  ports?: Partial<{ zookeeper: number; controller: number; broker: number; server: number; serverAdmin: number; serverGrpc: number }>;
   /** Where ZooKeeper, the controller and the server keep data, and each role's log. Default: a temp dir, removed on stop. */
   dataDir?: string;
   /** Max JVM heap per role in MiB (see DEFAULT_HEAP_MB). */
@@ -178,6 +178,12 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Roles still running; killed if the launcher exits without stop() (their own process group spares them a Ctrl-C). */
+const leftovers = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of leftovers) child.kill('SIGKILL');
+});
+
 /** Fetches (if needed) and starts ZooKeeper, controller, broker and server; resolves once all four are ready. */
 export async function startReferencePinot(options: ReferencePinotOptions = {}): Promise<ReferencePinot> {
   const log = options.log ?? (() => {});
@@ -187,13 +193,15 @@ export async function startReferencePinot(options: ReferencePinotOptions = {}): 
   const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pinot-reference-')));
   fs.mkdirSync(dataDir, { recursive: true });
   const wanted = options.ports ?? {};
-  const spare = await freePorts(5);
+  const spare = await freePorts(6);
   const ports = {
     zookeeper: wanted.zookeeper || spare[0],
     controller: wanted.controller || spare[1],
     broker: wanted.broker || spare[2],
     server: wanted.server || spare[3],
     serverAdmin: wanted.serverAdmin || spare[4],
+    // The server's gRPC query port (default 8090 in 0.11): a free one, so two clusters can run side by side.
+    serverGrpc: wanted.serverGrpc || spare[5],
   };
   const zkAddress = `127.0.0.1:${ports.zookeeper}`;
   const common = ['-zkAddress', zkAddress, '-clusterName', CLUSTER_NAME];
@@ -203,7 +211,7 @@ export async function startReferencePinot(options: ReferencePinotOptions = {}): 
       '-dataDir', path.join(dataDir, 'controller')],
     broker: ['StartBroker', ...common, '-brokerHost', '127.0.0.1', '-brokerPort', String(ports.broker)],
     server: ['StartServer', ...common, '-serverHost', '127.0.0.1', '-serverPort', String(ports.server),
-      '-serverAdminPort', String(ports.serverAdmin), '-dataDir', path.join(dataDir, 'server-data'),
+      '-serverAdminPort', String(ports.serverAdmin), '-serverGrpcPort', String(ports.serverGrpc), '-dataDir', path.join(dataDir, 'server-data'),
       '-segmentDir', path.join(dataDir, 'server-segments')],
   };
 
@@ -215,7 +223,10 @@ export async function startReferencePinot(options: ReferencePinotOptions = {}): 
   const spawnRole = (role: PinotRole, port: number) => {
     const logFile = path.join(dataDir, `${role}.log`);
     const out = fs.openSync(logFile, 'a');
-    const child = spawn('java', javaArgs(libDir, heap[role], commands[role]), { stdio: ['ignore', out, out], cwd: dataDir });
+    // Own process group: a terminal's Ctrl-C reaches only the launcher, which then stops the roles in order.
+    const child = spawn('java', javaArgs(libDir, heap[role], commands[role]), { stdio: ['ignore', out, out], cwd: dataDir, detached: true });
+    leftovers.add(child);
+    child.on('exit', () => leftovers.delete(child));
     fs.closeSync(out);
     child.on('exit', (code, signal) => {
       exited ??= `reference Pinot ${role} exited (${signal ?? code}) before the cluster was ready; its log ${logFile} ends:\n${tailOf(logFile)}`;
