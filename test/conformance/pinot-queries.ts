@@ -23,7 +23,8 @@ export interface CorpusQuery {
 export const PINOT_QUERIES: CorpusQuery[] = [
   // The dashboard's own queries.
   { id: 'dash-country', sql: QUERIES.country },
-  { id: 'dash-window', sql: QUERIES.window(T) },
+  // Windows of different sources share a start: the order among them is not defined (LIMIT 600 > rows).
+  { id: 'dash-window', sql: QUERIES.window(T), check: 'multiset' },
 
   // Projections, *, aliases, literals, arithmetic.
   { id: 'proj-columns', sql: `SELECT country, view_count FROM ${L} ORDER BY last_event_ts LIMIT 200` },
@@ -79,8 +80,6 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   { id: 'where-string-number', sql: `SELECT COUNT(*) FROM ${L} WHERE view_count = '5'` },
   { id: 'where-no-match', sql: `SELECT country FROM ${L} WHERE country = 'nowhere'` },
   { id: 'where-upsert-out-of-order', sql: `SELECT country, view_count, user_count FROM ${C} WHERE country IN ('us', 'de') ORDER BY country` },
-  { id: 'where-upsert-malformed', sql: `SELECT country, user_count, view_count FROM ${C} WHERE country = 'xx'` },
-  { id: 'where-append-malformed', sql: `SELECT country, user_count, view_count FROM ${L} WHERE country = 'xx'` },
 
   // GROUP BY, ORDER BY, LIMIT/OFFSET, HAVING.
   { id: 'group-count', sql: `SELECT country, COUNT(*) FROM ${L} GROUP BY country ORDER BY country LIMIT 100` },
