@@ -82,7 +82,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     id: 'P-HAVING-UNSELECTED', kind: 'pinot-0.11-unverified', where: ['group-having-and'],
-    reason: '0.11 fails (200) on HAVING over aggregates that are not selected; ours answers',
+    reason: 'GROUP BY with no aggregate selected: 0.11 rewrites it to DISTINCT and then fails the HAVING (200, UnsupportedOperationException); ours answers',
   },
   {
     id: 'P-COUNT-COLUMN-NAME', kind: 'pinot-0.11-unverified', where: ['agg-count-column'],
@@ -99,7 +99,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11-unverified', where: ['case-no-else'],
-    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError; ours NULL for unmatched rows',
+    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
   },
   {
     id: 'P-CAST-INT-NAME', kind: 'ours', where: ['cast-int'],
@@ -123,11 +123,11 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     id: 'P-NOW-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type'],
-    reason: 'WHERE now() > 0 (a filter without a column): 0.11 answers HTTP 500; ours evaluates it',
+    reason: 'WHERE now() > 0 (a filter without a column): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
   },
   {
-    id: 'P-UNKNOWN-FUNCTION', kind: 'ours', where: ['err-unknown-function'],
-    reason: 'an unknown function: Pinot answers 200 QueryExecutionError; ours 700 QueryValidationError',
+    id: 'P-UNKNOWN-FUNCTION', kind: 'pinot-0.11-unverified', where: ['err-unknown-function'],
+    reason: 'an unknown function: 0.11 answers 200 QueryExecutionError from the server ("Unsupported function"); ours 700 QueryValidationError from the broker',
   },
 ];
 
