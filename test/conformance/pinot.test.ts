@@ -18,6 +18,7 @@ import {
 } from './pinot-fixture.ts';
 import { call, errorShape, observeQuery, type HttpAnswer } from './pinot-observe.ts';
 import { PINOT_QUERIES, type CorpusQuery } from './pinot-queries.ts';
+import { SCENARIO_ROWS, rowsForTable, scenarioPanelQueries, scenarioTables } from './pinot-scenario-fixture.ts';
 import { startPinotTargets, type PinotTarget, type PinotTargets } from './pinot-targets.ts';
 
 /**
@@ -398,6 +399,49 @@ describe('broker /query/sql', () => {
       const [expected, actual] = [await querySql(reference, query.sql, query.request), await querySql(embedded, query.sql, query.request)];
       dump[`${query.id} (raw)`] = { reference: expected, embedded: actual };
       compare(query.id, observe(expected, query), observe(actual, query));
+    }, 240_000);
+  }
+});
+
+// ------------------------------------------------------------------------------------------ scenario pages
+
+let scenarioFixture: Promise<void> | undefined;
+
+/** Every scenario table created on both Pinots and filled with SCENARIO_ROWS rows made from its schema. */
+function ensureScenarioFixture(reference: PinotTarget, embedded: PinotTarget): Promise<void> {
+  scenarioFixture ??= (async () => {
+    const tables = scenarioTables(targets.kafkaBootstrap!);
+    await createTopics(tables.map((t) => t.topic));
+    for (const table of tables) await produce(table.topic, rowsForTable(table));
+    for (const target of [reference, embedded]) {
+      for (const table of tables) {
+        await call('POST', `${target.controllerUrl}/schemas`, table.schema);
+        const created = await call('POST', `${target.controllerUrl}/tables`, table.tableConfig);
+        if (created.status !== 200) throw new Error(`${target.name}: creating ${table.name} answered ${created.status} ${JSON.stringify(created.body)}`);
+      }
+    }
+    const deadline = Date.now() + 90_000;
+    for (const target of [reference, embedded]) {
+      for (const table of tables) {
+        while (await countWhere(target, table.name, 'true') !== SCENARIO_ROWS) {
+          if (Date.now() > deadline) throw new Error(`${target.name} Pinot has not ingested ${SCENARIO_ROWS} rows into ${table.name}`);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+    }
+  })();
+  return scenarioFixture;
+}
+
+describe('scenario dashboards /query/sql', () => {
+  for (const panel of scenarioPanelQueries()) {
+    it(`${panel.id}: ${panel.sql.slice(0, 90)}`, async (ctx) => {
+      const { reference, embedded } = ready(ctx);
+      await ensureScenarioFixture(reference, embedded);
+      const check = /\border\s+by\b/i.test(panel.sql) ? 'ordered' : 'multiset';
+      const [expected, actual] = [await querySql(reference, panel.sql), await querySql(embedded, panel.sql)];
+      dump[`${panel.id} (raw)`] = { reference: expected, embedded: actual };
+      compare(panel.id, observeQuery(expected, check), observeQuery(actual, check));
     }, 240_000);
   }
 });
