@@ -104,6 +104,8 @@ export interface ReferencePinot {
   version: string;
   /** Milliseconds from spawning ZooKeeper to every role ready (excludes the fetch). */
   startupMs: number;
+  /** Stops the server (SIGTERM, waited for) and starts it again on the same ports and data; resolves once it is healthy. */
+  restartServer(): Promise<void>;
   /** SIGTERM server, broker, controller, then ZooKeeper (each waited for, SIGKILL after 20 s); removes a temp data dir. */
   stop(): Promise<void>;
 }
@@ -229,10 +231,10 @@ export async function startReferencePinot(options: ReferencePinotOptions = {}): 
     child.on('exit', () => leftovers.delete(child));
     fs.closeSync(out);
     child.on('exit', (code, signal) => {
-      exited ??= `reference Pinot ${role} exited (${signal ?? code}) before the cluster was ready; its log ${logFile} ends:\n${tailOf(logFile)}`;
+      exited ??= `reference Pinot ${role} exited (${signal ?? code}) before it was ready; its log ${logFile} ends:\n${tailOf(logFile)}`;
     });
     children.set(role, child);
-    processes.push({ role, port, pid: child.pid!, logFile });
+    processes.splice(0, processes.length, ...processes.filter((p) => p.role !== role), { role, port, pid: child.pid!, logFile });
     log(`starting ${role} on 127.0.0.1:${port} (heap ${heap[role]} MiB, log ${logFile})`);
   };
 
@@ -269,7 +271,15 @@ export async function startReferencePinot(options: ReferencePinotOptions = {}): 
     await stop();
     throw error;
   }
+  const restartServer = async (): Promise<void> => {
+    const server = children.get('server');
+    if (server) await stopProcess(server);
+    exited = undefined;
+    spawnRole('server', ports.server);
+    const until = Date.now() + (options.readyTimeoutMs ?? 180_000);
+    await waitUntil('restarted server', () => httpOk(`${serverAdminUrl}/health`), until, () => exited);
+  };
   const startupMs = Date.now() - started;
   log(`reference Pinot ${referencePinotVersion()} ready in ${(startupMs / 1000).toFixed(1)} s: controller ${controllerUrl}, broker ${brokerUrl}`);
-  return { controllerUrl, brokerUrl, zkAddress, serverAdminUrl, processes, dataDir, version: referencePinotVersion(), startupMs, stop };
+  return { controllerUrl, brokerUrl, zkAddress, serverAdminUrl, processes, dataDir, version: referencePinotVersion(), startupMs, restartServer, stop };
 }

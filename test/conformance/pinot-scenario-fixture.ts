@@ -4,7 +4,8 @@
  *
  * Rows are generated from the column types, deterministically: the first primary-key column is unique per
  * row (so upserts never collide: Pinot 0.11 would compare a different column, see P-UPSERT-CMP), other
- * strings take a few values (so GROUP BY has groups), time columns step by a minute, BOOLEAN columns are
+ * strings take a few values (so GROUP BY has groups), time columns (and *_date, *_ts, *_start, *_end) step
+ * by a minute, BOOLEAN columns are
  * false (the session feeds' `deleted`: 0.11 ignores deleteRecordColumn).
  */
 import fs from 'node:fs';
@@ -61,13 +62,19 @@ function valueFor(spec: PinotFieldSpec, i: number, unique: boolean, isTime: bool
   }
 }
 
+/**
+ * Columns that hold times without being dateTime fields (moodle_sessions' end_date): stepped like time
+ * columns, so panels ordered by them (`ORDER BY end_date DESC`) have no ties whose order is undefined.
+ */
+const TIME_LIKE = /(_date|_ts|_start|_end)$/;
+
 /** SCENARIO_ROWS JSON records for one table, made from its schema. */
 export function rowsForTable(table: PinotTable): string[] {
   const schema = table.schema;
   const uniqueColumn = schema.primaryKeyColumns?.[0];
   const specs: { spec: PinotFieldSpec; isTime: boolean }[] = [
-    ...(schema.dimensionFieldSpecs ?? []).map((spec) => ({ spec, isTime: false })),
-    ...(schema.metricFieldSpecs ?? []).map((spec) => ({ spec, isTime: false })),
+    ...(schema.dimensionFieldSpecs ?? []).map((spec) => ({ spec, isTime: TIME_LIKE.test(spec.name) })),
+    ...(schema.metricFieldSpecs ?? []).map((spec) => ({ spec, isTime: TIME_LIKE.test(spec.name) })),
     ...(schema.dateTimeFieldSpecs ?? []).map((spec) => ({ spec, isTime: true })),
   ];
   return Array.from({ length: SCENARIO_ROWS }, (_, i) => JSON.stringify(Object.fromEntries(
