@@ -74,3 +74,19 @@ export function observeQuery(answer: HttpAnswer, check: RowCheck): QueryObservat
   else observation.rows = rows.map((row) => JSON.stringify(row)).sort().map((row) => JSON.parse(row));
   return observation;
 }
+
+/**
+ * The broker stats users read (the query console shows them). Not compared: numEntriesScannedInFilter,
+ * numEntriesScannedPostFilter and the CPU times (engine internals: they depend on Pinot's dictionaries,
+ * indexes and pruning, e.g. 0 entries scanned for a value the dictionary lacks), partialResult (a 1.x field
+ * 0.11 does not send), timeUsedMs, requestId.
+ */
+export const USER_READ_STATS = [
+  'numDocsScanned', 'totalDocs', 'numServersQueried', 'numServersResponded', 'numSegmentsQueried',
+  'numSegmentsMatched', 'numConsumingSegmentsQueried', 'numGroupsLimitReached', 'numRowsResultSet',
+] as const;
+
+export function observeStats(answer: HttpAnswer): Record<string, unknown> {
+  const body = answer.body as Record<string, unknown>;
+  return Object.fromEntries(USER_READ_STATS.map((key) => [key, body?.[key]]));
+}

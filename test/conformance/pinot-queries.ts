@@ -74,6 +74,7 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   { id: 'where-ne-bang', sql: `SELECT COUNT(*) FROM ${L} WHERE view_count != 5` },
   { id: 'where-le-ge', sql: `SELECT COUNT(*) FROM ${L} WHERE view_count >= 5 AND view_count <= 8` },
   { id: 'where-column-vs-column', sql: `SELECT COUNT(*) FROM ${L} WHERE view_count > user_count` },
+  { id: 'where-literal-true', sql: `SELECT COUNT(*) FROM ${L} WHERE true` },
   { id: 'where-expression', sql: `SELECT COUNT(*) FROM ${L} WHERE view_count * 2 > 20` },
   { id: 'where-now-past', sql: `SELECT COUNT(*) FROM ${L} WHERE last_event_ts < now()` },
   { id: 'where-now-recent', sql: `SELECT COUNT(*) FROM ${L} WHERE last_event_ts > now() - 86400000` },
@@ -206,4 +207,9 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   { id: 'err-delete', sql: `DELETE FROM ${L}` },
   { id: 'err-two-statements', sql: `SELECT 1; SELECT 2` },
   { id: 'err-bad-option', sql: `SET timeoutMs; SELECT COUNT(*) FROM ${L}` },
+];
+
+/** Queries whose broker stats (USER_READ_STATS) are compared too: one of each kind of plan. */
+export const STATS_QUERY_IDS = [
+  'agg-count', 'agg-count-upsert', 'where-eq', 'where-in', 'group-count', 'proj-star-default-limit', 'proj-columns', 'dash-country', 'where-no-match',
 ];
