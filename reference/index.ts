@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { copyDependencies, freePorts, hasCommand, isFetched, tailOf } from './maven.ts';
+import { inStartupTurn } from './startup-turns.ts';
 
 const REFERENCE_SRC = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(REFERENCE_SRC, '..');
@@ -140,8 +141,15 @@ function runJava(libDir: string, args: string[], heapMb: number): Promise<{ code
   });
 }
 
-/** Fetches (if needed), formats and starts a real Kafka cluster; resolves once every broker is in Metadata. */
-export async function startReferenceKafka(options: ReferenceKafkaOptions = {}): Promise<ReferenceKafka> {
+/**
+ * Fetches (if needed), formats and starts a real Kafka cluster; resolves once every broker is in Metadata.
+ * Starts in this machine's reference start-up turn (startup-turns.ts): one reference starts at a time.
+ */
+export function startReferenceKafka(options: ReferenceKafkaOptions = {}): Promise<ReferenceKafka> {
+  return inStartupTurn('reference Kafka', () => startReferenceKafkaNow(options), { log: options.log });
+}
+
+async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<ReferenceKafka> {
   const brokers = options.brokers ?? 1;
   if (!Number.isInteger(brokers) || brokers < 1) throw new Error(`brokers must be a positive integer, got ${brokers}`);
   const log = options.log ?? (() => {});

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyDependencies, freePorts, hasCommand, isFetched, tailOf } from '../maven.ts';
+import { inStartupTurn } from '../startup-turns.ts';
 
 const PINOT_REFERENCE_SRC = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(PINOT_REFERENCE_SRC, '..', '..');
@@ -186,8 +187,15 @@ process.on('exit', () => {
   for (const child of leftovers) child.kill('SIGKILL');
 });
 
-/** Fetches (if needed) and starts ZooKeeper, controller, broker and server; resolves once all four are ready. */
-export async function startReferencePinot(options: ReferencePinotOptions = {}): Promise<ReferencePinot> {
+/**
+ * Fetches (if needed) and starts ZooKeeper, controller, broker and server; resolves once all four are ready.
+ * Starts in this machine's reference start-up turn (../startup-turns.ts): one reference starts at a time.
+ */
+export function startReferencePinot(options: ReferencePinotOptions = {}): Promise<ReferencePinot> {
+  return inStartupTurn('reference Pinot', () => startReferencePinotNow(options), { log: options.log });
+}
+
+async function startReferencePinotNow(options: ReferencePinotOptions): Promise<ReferencePinot> {
   const log = options.log ?? (() => {});
   const heap = { ...DEFAULT_HEAP_MB, ...options.heapMb };
   const libDir = await fetchReferencePinot(log);
