@@ -8,15 +8,14 @@
  *   ref.bootstrap  // '127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3'
  *   await ref.stop();
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { copyDependencies, freePorts, hasCommand, isFetched, pomProperty, tailOf } from './maven.ts';
 
 const REFERENCE_SRC = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(REFERENCE_SRC, '..');
@@ -25,9 +24,7 @@ const LOG4J = path.join(REFERENCE_SRC, 'log4j2.properties');
 
 /** The Kafka version the pom asks for (its `kafka.version` property). */
 export function referenceKafkaVersion(): string {
-  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'));
-  if (!match) throw new Error(`${POM} has no <kafka.version>`);
-  return match[1];
+  return pomProperty(POM, 'kafka.version');
 }
 
 /** Where the jars are cached: $KAFKA_REFERENCE_HOME or .reference/kafka, then <version>/lib. */
@@ -36,16 +33,9 @@ export function referenceLibDir(): string {
   return path.join(home, referenceKafkaVersion(), 'lib');
 }
 
-const COMPLETE_MARKER = '.complete';
-
-function hasCommand(command: string, args: string[]): boolean {
-  const result = spawnSync(command, args, { stdio: 'ignore', timeout: 20_000 });
-  return result.error === undefined && result.status === 0;
-}
-
 /** True when the jars are already cached (no Maven needed). */
 export function referenceIsCached(): boolean {
-  return fs.existsSync(path.join(referenceLibDir(), COMPLETE_MARKER));
+  return isFetched(referenceLibDir());
 }
 
 /**
@@ -53,42 +43,8 @@ export function referenceIsCached(): boolean {
  * @throws with a one-line reason when Java or Maven is missing or Maven Central cannot be reached
  */
 export async function fetchReferenceKafka(log: (line: string) => void = () => {}): Promise<string> {
-  const libDir = referenceLibDir();
   if (!hasCommand('java', ['-version'])) throw new Error('java is not installed (Kafka 4.x needs Java 17+)');
-  if (referenceIsCached()) return libDir;
-  if (!hasCommand('mvn', ['-v'])) throw new Error(`mvn is not installed and ${libDir} is not cached`);
-  const staging = `${libDir}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(libDir), { recursive: true });
-  log(`fetching Apache Kafka ${referenceKafkaVersion()} from Maven Central into ${libDir}`);
-  const started = Date.now();
-  const child = spawn('mvn', ['-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail: string[] = [];
-  let jars = 0;
-  const onLine = (line: string) => {
-    tail.push(line);
-    if (tail.length > 30) tail.shift();
-    const jar = /Downloaded from \S+: \S*\/([^/]+\.jar) /.exec(line);
-    if (jar) log(`  downloaded ${jar[1]} (${++jars})`);
-  };
-  readline.createInterface({ input: child.stdout! }).on('line', onLine);
-  readline.createInterface({ input: child.stderr! }).on('line', onLine);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    const reason = tail.find((l) => /ERROR/.test(l)) ?? tail.at(-1) ?? `exit code ${code}`;
-    throw new Error(`mvn could not fetch Apache Kafka ${referenceKafkaVersion()}: ${reason.replace(/\x1b\[[0-9;]*m/g, '').trim()}`);
-  }
-  fs.writeFileSync(path.join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-  fs.rmSync(libDir, { recursive: true, force: true });
-  fs.renameSync(staging, libDir);
-  log(`fetched ${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return libDir;
+  return copyDependencies({ pom: POM, libDir: referenceLibDir(), label: `Apache Kafka ${referenceKafkaVersion()}`, log });
 }
 
 export interface ReferenceKafkaOptions {
@@ -126,23 +82,6 @@ export interface ReferenceKafka {
   startupMs: number;
   /** SIGTERM, wait for a clean exit (SIGKILL after 20 s), remove the data dir if it was a temp one. */
   stop(): Promise<void>;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-      servers.push(server);
-    }
-    return servers.map((s) => (s.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  }
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid.toString form). */
@@ -193,14 +132,6 @@ function runJava(libDir: string, args: string[], heapMb: number): Promise<{ code
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
   });
-}
-
-function tailOf(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 /** Fetches (if needed), formats and starts a real Kafka cluster; resolves once every broker is in Metadata. */
