@@ -1,6 +1,6 @@
 /**
  * `npm run connect:reference -- --bootstrap HOST:PORT [--port PORT]`: fetches a real Kafka Connect worker and
- * Debezium's MariaDB connector with Maven (cached in .reference/connect) and runs a distributed worker in the
+ * Debezium's MySQL connector with Maven (cached in .reference/connect) and runs a distributed worker in the
  * foreground until Ctrl-C. A test reference only; the product never needs it.
  */
 import path from 'node:path';

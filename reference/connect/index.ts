@@ -1,6 +1,6 @@
 /**
- * A real Apache Kafka Connect worker (distributed mode) with Debezium's MariaDB connector as its plugin:
- * the TEST REFERENCE for our embedded Connect and its Debezium-compatible CDC source. Never used by
+ * A real Apache Kafka Connect worker (distributed mode) with Debezium's MySQL connector as its plugin
+ * (it reads the MariaDB that runs here; which versions pair and why: test/conformance/README.md), the TEST REFERENCE for our embedded Connect and its Debezium-compatible CDC source. Never used by
  * `npm start`: the jars are fetched on demand with Maven (worker-pom.xml, debezium-pom.xml) and cached,
  * git-ignored, under `.reference/connect/`.
  *
@@ -22,7 +22,7 @@ const DEBEZIUM_POM = path.join(SRC, 'debezium-pom.xml');
 const LOG4J = path.join(SRC, 'log4j2.properties');
 
 /** The Debezium connector class the plugin folder holds. */
-export const REFERENCE_CDC_CLASS = 'io.debezium.connector.mariadb.MariaDbConnector';
+export const REFERENCE_CDC_CLASS = 'io.debezium.connector.mysql.MySqlConnector';
 
 export function referenceConnectVersion(): string {
   return pomProperty(WORKER_POM, 'connect.version');
@@ -48,7 +48,7 @@ export function referencePluginPath(): string {
 }
 
 function pluginDir(): string {
-  return path.join(referencePluginPath(), 'debezium-connector-mariadb');
+  return path.join(referencePluginPath(), 'debezium-connector-mysql');
 }
 
 export function referenceConnectIsCached(): boolean {
@@ -62,7 +62,7 @@ export function referenceConnectIsCached(): boolean {
 export async function fetchReferenceConnect(log: (line: string) => void = () => {}): Promise<{ workerLib: string; pluginPath: string }> {
   if (!hasCommand('java', ['-version'])) throw new Error('java is not installed (Kafka Connect 4.x needs Java 17+: apt-get install openjdk-17-jre-headless)');
   const workerLib = await copyDependencies({ pom: WORKER_POM, libDir: referenceWorkerLibDir(), label: `Kafka Connect ${referenceConnectVersion()} worker`, log });
-  await copyDependencies({ pom: DEBEZIUM_POM, libDir: pluginDir(), label: `Debezium MariaDB connector ${referenceDebeziumVersion()}`, log });
+  await copyDependencies({ pom: DEBEZIUM_POM, libDir: pluginDir(), label: `Debezium MySQL connector ${referenceDebeziumVersion()}`, log });
   return { workerLib, pluginPath: referencePluginPath() };
 }
 
