@@ -1,6 +1,7 @@
 /**
  * A real Apache Kafka Connect worker (distributed mode) with Debezium's MySQL connector as its plugin
- * (it reads the MariaDB that runs here; which versions pair and why: test/conformance/README.md), the TEST REFERENCE for our embedded Connect and its Debezium-compatible CDC source. Never used by
+ * (it reads the MariaDB that runs here; which versions pair and why: test/conformance/README.md), the TEST
+ * REFERENCE for our embedded Connect and its Debezium-compatible CDC source. Never used by
  * `npm start`: the jars are fetched on demand with Maven (worker-pom.xml, debezium-pom.xml) and cached,
  * git-ignored, under `.reference/connect/`.
  *
