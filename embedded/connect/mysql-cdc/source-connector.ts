@@ -39,6 +39,8 @@ async function connect(settings: CdcSettings): Promise<Connection> {
     return await mysql.createConnection({
       host: settings.hostname, port: settings.port, user: settings.user, password: settings.password,
       connectTimeout: settings.connectTimeoutMs, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+      // JSON columns as the server's text, as Debezium sends them (parsed, they would lose their spelling).
+      jsonStrings: true,
     });
   } catch (error) {
     throw new ConnectException(`Unable to connect to MySQL at ${settings.hostname}:${settings.port} as ${settings.user}: ${(error as Error).message}`, { cause: error });

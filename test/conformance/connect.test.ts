@@ -1,0 +1,270 @@
+/**
+ * Kafka Connect conformance: our embedded Connect with its Debezium-compatible MySQL CDC source against real
+ * Kafka Connect 4.1.1 with real Debezium (reference/connect/), both on one real Kafka 4.1.1, both reading the
+ * run's private MariaDB (row binlog). The same connector config is posted to both (each its own topic prefix and
+ * server id), then one workload runs (snapshot of existing rows; inserts, multi-row statements, updates, deletes;
+ * a transaction touching two tables; NULLs and the column types the scenarios use) and the topics are compared
+ * record for record (see record-diff.ts). Every difference must be in an expected-difference list below (id and
+ * reason, also in README.md); each listed one must still differ, so the list stays honest.
+ *
+ * Skipped, with the reason printed, when Java, Maven or the jars are missing (as the Kafka conformance suite).
+ */
+import mysql, { type Pool } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
+import { loadCourseActivityConfig } from '../../config/scenarios/course-activity.ts';
+import { REFERENCE_CDC_CLASS } from '../../reference/connect/index.ts';
+import { cdcConnector } from '../../scenarios/course-activity/index.ts';
+import { waitFor } from '../support/kafka.ts';
+import { createTestDatabase, type TestDatabase } from '../support/mariadb.ts';
+import { readTopic, rest, startConnectTargets, type ConnectTargets } from './connect-targets.ts';
+import { compareRecords, type Difference, type TopicRecord } from './record-diff.ts';
+
+interface ExpectedDifference {
+  id: string;
+  reason: string;
+  /** Matches the paths of compareRecords' differences it explains. */
+  path: RegExp;
+}
+
+/** Differences of the envelope (schemas enabled) between real Debezium 3.5 and ours; README.md explains each. */
+const ENVELOPE_DIFFERENCES: ExpectedDifference[] = [];
+
+/** Differences of the course-activity scenario's unwrapped records (ExtractNewRecordState, schemas disabled). */
+const UNWRAP_DIFFERENCES: ExpectedDifference[] = [];
+
+const log = (line: string) => console.log(`[connect-conformance] ${line}`);
+
+let targets: ConnectTargets = { skipReason: 'not started', stop: async () => {} };
+let db: TestDatabase | undefined;
+let pool: Pool | undefined;
+
+function ready(ctx: TestContext): Required<Pick<ConnectTargets, 'kafka' | 'reference' | 'ours'>> {
+  if (!targets.kafka || !targets.reference || !targets.ours) ctx.skip(`reference Kafka Connect unavailable: ${targets.skipReason}`);
+  return { kafka: targets.kafka!, reference: targets.reference!, ours: targets.ours! };
+}
+
+/** The two sides: the real worker (prefix `real`) and ours (prefix `ours`). */
+const SIDES = [{ side: 'reference', prefix: 'real', serverId: 7101 }, { side: 'ours', prefix: 'ours', serverId: 7102 }] as const;
+
+function connection(): { host: string; port: number; user: string; password: string } {
+  const url = new URL(db!.url);
+  return { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) };
+}
+
+/** The envelope connector: Debezium's MySQL connector with the JSON converter writing schemas, as a consumer without a registry sees it. */
+function envelopeConfig(prefix: string, serverId: number, bootstrap: string): Record<string, string> {
+  const c = connection();
+  return {
+    'connector.class': REFERENCE_CDC_CLASS,
+    'tasks.max': '1',
+    'database.hostname': c.host,
+    'database.port': String(c.port),
+    'database.user': c.user,
+    'database.password': c.password,
+    'database.server.id': String(serverId),
+    'topic.prefix': prefix,
+    'database.include.list': db!.name,
+    'table.include.list': `${db!.name}\\.typed,${db!.name}\\.orders`,
+    'schema.history.internal.kafka.bootstrap.servers': bootstrap,
+    'schema.history.internal.kafka.topic': `schema-changes.${prefix}`,
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'key.converter.schemas.enable': 'true',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'true',
+  };
+}
+
+/** The course-activity scenario's own connector config (scenarios/course-activity), pointed at this run's database. */
+function unwrapConfig(prefix: string, serverId: number, bootstrap: string): { name: string; config: Record<string, string> } {
+  const settings = { ...loadCourseActivityConfig({}), database: db!.name, topicPrefix: `${prefix}u` };
+  const scenario = cdcConnector(settings, {
+    mode: 'embedded', kafkaBootstrap: [bootstrap], mysqlUrl: db!.url, connectorMysql: connection(), pinotBrokerList: bootstrap,
+  });
+  return {
+    name: `${prefix}-${scenario.name}`,
+    config: { ...scenario.config, 'database.server.id': String(serverId + 100), 'schema.history.internal.kafka.topic': `schema-changes.${prefix}u` },
+  };
+}
+
+const TYPED_COLUMNS = `(id, big, price, name, notes, at, at_ms, stamp, day, flag, doc, kind)`;
+
+/** The tables before the connectors start: the snapshot reads these rows. */
+async function createTables(p: Pool): Promise<void> {
+  await p.query(`CREATE TABLE typed (
+    id INT NOT NULL PRIMARY KEY, big BIGINT, price DECIMAL(10,2), name VARCHAR(100), notes TEXT,
+    at DATETIME, at_ms DATETIME(3), stamp TIMESTAMP NULL DEFAULT NULL, day DATE, flag BOOLEAN, doc JSON,
+    kind ENUM('viewed','submitted','graded'))`);
+  await p.query('CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, typed_id INT NOT NULL, qty INT NOT NULL)');
+  await p.query(`INSERT INTO typed ${TYPED_COLUMNS} VALUES
+    (1, 42, 19.99, 'first', 'some text', '2024-03-01 10:00:00', '2024-03-01 10:00:00.250', '2024-03-01 10:00:00', '2024-03-01', TRUE, '{"a": 1}', 'viewed'),
+    (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+    (3, -9007199254740993, -0.05, 'zürich ✓', '', '1969-12-31 23:59:59', '1970-01-01 00:00:00.001', '2038-01-19 03:14:07', '1969-12-31', FALSE, '[1, "two", null]', 'graded')`);
+  await p.query('INSERT INTO orders VALUES (1, 1, 3)');
+  const settings = { ...loadCourseActivityConfig({}), database: db!.name };
+  await p.query(`CREATE TABLE \`${settings.table}\` (
+    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, eventname VARCHAR(255) NOT NULL, userid BIGINT NOT NULL, timecreated BIGINT NOT NULL)`);
+  await p.query(`INSERT INTO \`${settings.table}\` (eventname, userid, timecreated) VALUES ('viewed', 1, 1700000000), ('submitted', 2, 1700000060)`);
+}
+
+/** Records each table's topic must end with on both sides: snapshot rows, then the workload's changes. */
+const expected = { typed: 3, orders: 1 };
+
+/** Inserts, a multi-row insert, updates (one touching two rows), deletes, a transaction over two tables. */
+async function runWorkload(p: Pool): Promise<void> {
+  await p.query(`INSERT INTO typed ${TYPED_COLUMNS} VALUES
+    (4, 9007199254740993, 12345678.90, 'fourth', REPEAT('x', 300), '2025-12-31 23:59:59', '2025-12-31 23:59:59.999', '2025-06-15 12:30:45', '2025-12-31', TRUE, '{"nested": {"k": [true, false]}}', 'submitted')`);
+  await p.query(`INSERT INTO typed ${TYPED_COLUMNS} VALUES
+    (5, 0, 0.00, 'five', NULL, '2000-02-29 00:00:00', NULL, NULL, '2000-02-29', FALSE, NULL, 'viewed'),
+    (6, 1, 1.00, NULL, 'six', NULL, '2001-01-01 01:01:01.001', '2001-01-01 01:01:01', NULL, NULL, '{}', NULL)`);
+  expected.typed += 3;
+  await p.query("UPDATE typed SET name = 'renamed', price = NULL WHERE id = 1");
+  await p.query('UPDATE typed SET flag = NOT flag WHERE id IN (4, 5)');
+  expected.typed += 3;
+  await p.query('DELETE FROM typed WHERE id = 2');
+  expected.typed += 2; // the delete and its tombstone
+  const tx = await p.getConnection();
+  try {
+    await tx.beginTransaction();
+    await tx.query('INSERT INTO orders VALUES (10, 4, 2)');
+    await tx.query("UPDATE typed SET notes = 'ordered' WHERE id = 4");
+    await tx.commit();
+  } finally {
+    tx.release();
+  }
+  expected.orders += 1;
+  expected.typed += 1;
+  await p.query('DELETE FROM orders WHERE id = 1');
+  expected.orders += 2;
+}
+
+async function topicRecords(bootstrap: string, prefix: string, table: string): Promise<TopicRecord[]> {
+  return readTopic(bootstrap, `${prefix}.${db!.name}.${table}`);
+}
+
+/** Waits until `topic` of every side holds `count` records; then returns them per side. */
+async function waitForRecords(bootstrap: string, table: string, count: number, prefixOf: (p: string) => string = (p) => p): Promise<Record<string, TopicRecord[]>> {
+  const out: Record<string, TopicRecord[]> = {};
+  for (const { side, prefix } of SIDES) {
+    let have = 0;
+    out[side] = await waitFor(`${count} records in ${prefixOf(prefix)}.${db!.name}.${table} (${side})`, async () => {
+      const records = await topicRecords(bootstrap, prefixOf(prefix), table);
+      have = records.length;
+      return records.length >= count ? records : undefined;
+    }, 90_000, 500).catch((error: Error) => {
+      throw new Error(`${error.message}; have ${have}`);
+    });
+  }
+  return out;
+}
+
+/** Every difference is explained by exactly the listed ones, and each listed one still happens. */
+function expectOnlyListed(differences: Difference[], listed: ExpectedDifference[]): void {
+  const unexplained = differences.filter((d) => !listed.some((e) => e.path.test(d.path)));
+  for (const e of listed) {
+    const seen = differences.filter((d) => e.path.test(d.path));
+    log(`${e.id}: ${seen.length} difference(s), e.g. ${seen[0] ? `${seen[0].path}: real ${JSON.stringify(seen[0].reference)} vs ours ${JSON.stringify(seen[0].ours)}` : '(none)'}`);
+  }
+  // One line per kind of unexplained difference (the path after the record's key and index), with a count.
+  const kinds = new Map<string, { count: number; example: Difference }>();
+  for (const d of unexplained) {
+    const kind = d.path.replace(/^.* #\d+ /, '');
+    const seen = kinds.get(kind) ?? { count: 0, example: d };
+    seen.count++;
+    kinds.set(kind, seen);
+  }
+  for (const [kind, { count, example }] of kinds) {
+    log(`UNEXPLAINED ${kind} (${count}x), e.g. ${example.path}: real ${JSON.stringify(example.reference)} vs ours ${JSON.stringify(example.ours)}`);
+  }
+  expect(unexplained.map((d) => d.path)).toEqual([]);
+  for (const e of listed) {
+    expect(differences.some((d) => e.path.test(d.path)), `${e.id} no longer differs (fixed?): delete it from the list and README.md`).toBe(true);
+  }
+}
+
+async function waitRunning(url: string, name: string): Promise<void> {
+  await waitFor(`${name} RUNNING at ${url}`, async () => {
+    const status = await rest(url, 'GET', `/connectors/${name}/status`);
+    if (status.status !== 200) return undefined;
+    const failed = [status.body.connector, ...status.body.tasks].find((s: { state: string }) => s.state === 'FAILED');
+    if (failed) throw new Error(`${name} FAILED at ${url}: ${failed.trace?.split('\n').slice(0, 8).join(' | ')}`);
+    return status.body.tasks.length > 0 && status.body.tasks.every((t: { state: string }) => t.state === 'RUNNING') ? true : undefined;
+  }, 90_000, 250);
+}
+
+beforeAll(async () => {
+  targets = await startConnectTargets(log);
+  if (targets.skipReason) {
+    console.warn(`\n[connect-conformance] SKIPPED: reference Kafka Connect unavailable: ${targets.skipReason}\n`
+      + '  Needs java 17+ and mvn (or a filled .reference/ cache: npm run kafka:reference -- --fetch-only; npm run connect:reference -- --fetch-only).\n');
+    return;
+  }
+  db = await createTestDatabase(inject('mysqlUrl'), 'connect_conf');
+  pool = mysql.createPool({ uri: db.url, connectionLimit: 2 });
+  await createTables(pool);
+}, 300_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await targets.stop();
+  await db?.drop();
+}, 120_000);
+
+describe('Kafka Connect conformance with real Debezium', () => {
+  it('the real worker and ours are up (otherwise every test below is skipped, with the reason)', async (ctx) => {
+    const { reference, ours } = ready(ctx);
+    const plugins = (await rest(reference.url, 'GET', '/connector-plugins')).body as { class: string }[];
+    expect(plugins.map((p) => p.class)).toContain(REFERENCE_CDC_CLASS);
+    expect((await rest(ours.url, 'GET', '/connectors')).status).toBe(200);
+  });
+
+  it('the same configs start on both: the envelope connector and the course-activity scenario\'s', async (ctx) => {
+    const { kafka, reference, ours } = ready(ctx);
+    const urls = { reference: reference.url, ours: ours.url };
+    for (const { side, prefix, serverId } of SIDES) {
+      const envelope = await rest(urls[side], 'POST', '/connectors', { name: `${prefix}-envelope`, config: envelopeConfig(prefix, serverId, kafka.bootstrap) });
+      expect(envelope.status, JSON.stringify(envelope.body)).toBe(201);
+      const unwrap = await rest(urls[side], 'POST', '/connectors', unwrapConfig(prefix, serverId, kafka.bootstrap));
+      expect(unwrap.status, JSON.stringify(unwrap.body)).toBe(201);
+    }
+    for (const { side, prefix } of SIDES) {
+      await waitRunning(urls[side], `${prefix}-envelope`);
+      await waitRunning(urls[side], `${prefix}-course-activity-cdc`);
+    }
+  }, 240_000);
+
+  it('change events (schemas enabled): snapshot, inserts, updates, deletes, tombstones, a transaction — record for record', async (ctx) => {
+    const { kafka } = ready(ctx);
+    // The snapshot first, on both sides, so the workload lands in the binlog after it.
+    await waitForRecords(kafka.bootstrap, 'typed', expected.typed);
+    await waitForRecords(kafka.bootstrap, 'orders', expected.orders);
+    await runWorkload(pool!);
+    const differences: Difference[] = [];
+    for (const table of ['typed', 'orders'] as const) {
+      const records = await waitForRecords(kafka.bootstrap, table, expected[table]);
+      expect(records.reference!.length).toBe(expected[table]);
+      expect(records.ours!.length).toBe(expected[table]);
+      differences.push(...compareRecords(records.reference!, records.ours!, { referencePrefix: 'real', oursPrefix: 'ours', partitions: false }));
+    }
+    expectOnlyListed(differences, ENVELOPE_DIFFERENCES);
+  }, 240_000);
+
+  it('ExtractNewRecordState as the course-activity scenario configures it (schemas disabled): record for record, partitions too', async (ctx) => {
+    const { kafka } = ready(ctx);
+    const table = loadCourseActivityConfig({}).table;
+    await waitForRecords(kafka.bootstrap, table, 2, (p) => `${p}u`);
+    await pool!.query(`INSERT INTO \`${table}\` (eventname, userid, timecreated) VALUES ('graded', 3, 1700000120), ('viewed', 3, 1700000180)`);
+    await pool!.query(`UPDATE \`${table}\` SET eventname = 'regraded' WHERE id = 3`);
+    await pool!.query(`DELETE FROM \`${table}\` WHERE id = 1`);
+    // The last change: once both sides have it, the earlier ones (before it in the binlog) were written too.
+    const [marker] = await pool!.query(`INSERT INTO \`${table}\` (eventname, userid, timecreated) VALUES ('marker', 9, 1700000240)`) as unknown as [{ insertId: number }];
+    const bySide: Record<string, TopicRecord[]> = {};
+    for (const { side, prefix } of SIDES) {
+      bySide[side] = await waitFor(`the marker row in ${prefix}u's topic`, async () => {
+        const records = await topicRecords(kafka.bootstrap, `${prefix}u`, table);
+        return records.some((r) => r.key !== null && JSON.parse(r.key).id === marker.insertId) ? records : undefined;
+      }, 90_000, 500);
+    }
+    const differences = compareRecords(bySide.reference!, bySide.ours!, { referencePrefix: 'realu', oursPrefix: 'oursu', partitions: true });
+    expectOnlyListed(differences, UNWRAP_DIFFERENCES);
+  }, 240_000);
+});
