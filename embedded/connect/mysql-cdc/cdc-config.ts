@@ -105,6 +105,12 @@ export function cdcSettings(config: Record<string, string>): CdcSettings {
   };
 }
 
+/** The index of the first table.include.list pattern `database.table` matches (0 for every table without a list). */
+export function includeRank(settings: CdcSettings, database: string, table: string): number {
+  const rank = settings.tableInclude.findIndex((p) => new RegExp(`^(?:${p})$`, 'i').test(`${database}.${table}`));
+  return rank === -1 ? settings.tableInclude.length : rank;
+}
+
 /** Debezium's filters: a table is captured when its database and itself pass the lists (regular expressions, whole-name match). */
 export function capturesTable(settings: CdcSettings, database: string, table: string): boolean {
   const matches = (patterns: string[], name: string): boolean => patterns.some((p) => new RegExp(`^(?:${p})$`, 'i').test(name));

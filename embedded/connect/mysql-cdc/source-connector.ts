@@ -10,9 +10,9 @@ import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import {
   ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
 } from '../runtime/source-task.ts';
-import { capturesTable, cdcSettings, type CdcSettings } from './cdc-config.ts';
+import { capturesTable, cdcSettings, includeRank, type CdcSettings } from './cdc-config.ts';
 import type { ColumnInfo } from './columns.ts';
-import { CapturedTable, type Op, type SourceInfo } from './envelope.ts';
+import { CapturedTable, snapshotMarker, type Op, type SourceInfo } from './envelope.ts';
 
 export class MySqlCdcConnector implements SourceConnector {
   private config: Record<string, string> = {};
@@ -146,7 +146,9 @@ export class MySqlCdcTask implements SourceTask {
         datetimePrecision: r.datetimePrecision === null ? null : Number(r.datetimePrecision),
       });
     }
-    for (const [id, t] of byTable) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
+    // The snapshot reads tables in table.include.list's order (by the first pattern each matches), as Debezium does.
+    const ordered = [...byTable.entries()].sort(([, a], [, b]) => includeRank(this.settings, a.db, a.tbl) - includeRank(this.settings, b.db, b.tbl));
+    for (const [id, t] of ordered) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
   }
 
   /** A consistent read of every captured table at one binlog position (the global read lock is held only while both are taken). */
@@ -163,17 +165,16 @@ export class MySqlCdcTask implements SourceTask {
     const records: SourceRecord[] = [];
     const tsMs = Date.now();
     let index = 0;
-    for (const table of this.tables.values()) {
+    const tables = [...this.tables.values()];
+    for (const [t, table] of tables.entries()) {
       const order = table.keyColumns.map((c) => `\`${c.info.name.replace(/`/g, '``')}\``).join(', ');
       const [rows] = await connection.query<RowDataPacket[]>(`SELECT * FROM \`${table.database}\`.\`${table.table}\`${order ? ` ORDER BY ${order}` : ''}`);
-      for (const row of rows) {
-        const source: SourceInfo = { tsMs, snapshot: 'true', serverId: 0, file: position.file, pos: position.pos, row: 0 };
+      for (const [r, row] of rows.entries()) {
+        const source: SourceInfo = { tsMs, snapshot: snapshotMarker(t, tables.length, r, rows.length), serverId: 0, file: position.file, pos: position.pos, row: 0 };
         records.push(this.record(table, 'r', null, row, source, { file: position.file, pos: position.pos, snapshot: true, snapshot_row: index++ }));
       }
     }
     await connection.query('COMMIT');
-    const last = records[records.length - 1];
-    if (last) (last.value.value as { source: { snapshot: string } }).source.snapshot = 'last';
     return { position, records };
   }
 
