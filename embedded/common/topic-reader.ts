@@ -4,6 +4,7 @@
  * topics to their end at start-up and the tail of data topics for the resume check.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { retryRetriable } from './kafka-retry.ts';
 
 export interface TopicMessage {
   topic: string;
@@ -20,22 +21,10 @@ export interface Range {
   to: bigint;
 }
 
-/**
- * [low, high) of every partition of the topic. Right after a topic is created, real Kafka may answer ListOffsets with a retriable error (6
- * NOT_LEADER_OR_FOLLOWER, 5 LEADER_NOT_AVAILABLE) until the new leader has taken over, and kafkajs's
- * admin passes it through: retried, with backoff, for up to `timeoutMs`.
- */
-export async function topicRanges(admin: Admin, topic: string, timeoutMs = 30_000): Promise<Map<number, Range>> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return new Map(offsets.map((o) => [o.partition, { from: BigInt(o.low), to: BigInt(o.high) }]));
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1_000)));
-    }
-  }
+/** [low, high) of every partition of the topic (retried while a just-created topic has no leader yet). */
+export async function topicRanges(admin: Admin, topic: string): Promise<Map<number, Range>> {
+  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+  return new Map(offsets.map((o) => [o.partition, { from: BigInt(o.low), to: BigInt(o.high) }]));
 }
 
 let readerCounter = 0;

@@ -192,7 +192,7 @@ async function waitRunning(url: string, name: string): Promise<void> {
     const status = await rest(url, 'GET', `/connectors/${name}/status`);
     if (status.status !== 200) return undefined;
     const failed = [status.body.connector, ...status.body.tasks].find((s: { state: string }) => s.state === 'FAILED');
-    if (failed) throw new Error(`${name} FAILED at ${url}: ${failed.trace?.split('\n').slice(0, 8).join(' | ')}`);
+    if (failed) throw new Error(`${name} FAILED at ${url}: ${failed.trace?.split('\n').slice(0, 16).join(' | ')}`);
     return status.body.tasks.length > 0 && status.body.tasks.every((t: { state: string }) => t.state === 'RUNNING') ? true : undefined;
   }, 90_000, 250);
 }
