@@ -58,7 +58,11 @@ interface StreamPosition {
 
 type RawChange =
   | { kind: 'rows'; op: Exclude<Op, 'r'>; database: string; table: string; rows: unknown[]; file: string; groupPos: number; eventPos: number; event: number; tsMs: number }
+  | { kind: 'schema' }
   | { kind: 'error'; error: Error };
+
+/** DDL that changes a table's columns: the captured tables are read again before the rows after it. */
+const TABLE_DDL = /^\s*(?:\/\*.*?\*\/\s*)*(?:ALTER|CREATE|DROP|RENAME|TRUNCATE)\s+(?:TEMPORARY\s+)?TABLE\b/is;
 
 const BINLOG_EVENT_HEADER_BYTES = 19;
 
@@ -127,7 +131,7 @@ export class MySqlCdcTask implements SourceTask {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT c.TABLE_SCHEMA AS db, c.TABLE_NAME AS tbl, c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType, c.COLUMN_TYPE AS columnType,
               c.IS_NULLABLE AS nullable, c.COLUMN_KEY AS columnKey, c.NUMERIC_SCALE AS scale, c.NUMERIC_PRECISION AS numericPrecision,
-              c.DATETIME_PRECISION AS datetimePrecision
+              c.DATETIME_PRECISION AS datetimePrecision, c.COLUMN_DEFAULT AS columnDefault
          FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
         WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'sys', 'information_schema')
         ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
@@ -144,11 +148,23 @@ export class MySqlCdcTask implements SourceTask {
         nullable: r.nullable === 'YES', primaryKey: r.columnKey === 'PRI',
         scale: r.scale === null ? null : Number(r.scale), precision: r.numericPrecision === null ? null : Number(r.numericPrecision),
         datetimePrecision: r.datetimePrecision === null ? null : Number(r.datetimePrecision),
+        columnDefault: r.columnDefault === null ? null : String(r.columnDefault),
       });
     }
     // The snapshot reads tables in table.include.list's order (by the first pattern each matches), as Debezium does.
     const ordered = [...byTable.entries()].sort(([, a], [, b]) => includeRank(this.settings, a.db, a.tbl) - includeRank(this.settings, b.db, b.tbl));
     for (const [id, t] of ordered) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
+  }
+
+  /** After DDL in the binlog: the captured tables' columns as they are now, for the rows that follow it. */
+  private async reloadTables(): Promise<void> {
+    const connection = await connect(this.settings);
+    try {
+      this.tables.clear();
+      await this.loadTables(connection);
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
   }
 
   /** A consistent read of every captured table at one binlog position (the global read lock is held only while both are taken). */
@@ -188,12 +204,13 @@ export class MySqlCdcTask implements SourceTask {
     let groupPos = start.pos;
     let event = -1;
     let inGroup = false;
-    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[] }) => {
+    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[]; query?: string }) => {
       const name = e.getEventName();
       if (name === 'rotate') {
         file = e.binlogName!;
         return;
       }
+      if (name === 'query' && TABLE_DDL.test(e.query ?? '')) this.push({ kind: 'schema' });
       // zongji's size excludes the 19-byte event header and the 4-byte checksum; the event starts one full length back.
       const eventPos = e.nextPosition - e.size - BINLOG_EVENT_HEADER_BYTES - (zongji.useChecksum ? 4 : 0);
       if (name === 'tablemap') {
@@ -251,6 +268,10 @@ export class MySqlCdcTask implements SourceTask {
     while (this.queue.length > 0 && records.length < this.settings.maxBatchSize) {
       const change = this.queue.shift()!;
       if (change.kind === 'error') throw new ConnectException(`Error while reading the MySQL binlog: ${change.error.message}`, { cause: change.error });
+      if (change.kind === 'schema') {
+        await this.reloadTables();
+        continue;
+      }
       const table = this.tables.get(`${change.database}.${change.table}`);
       if (!table) continue;
       change.rows.forEach((row, rowIndex) => {
