@@ -31,23 +31,44 @@ export async function startConnectTargets(log: (line: string) => void): Promise<
   };
   try {
     kafka = await startReferenceKafka({ brokers: 1, log: (l) => log(`kafka: ${l}`) });
-    reference = await startReferenceConnect({ bootstrap: kafka.bootstrap, log: (l) => log(`connect: ${l}`) });
+    reference = await startReferenceConnect({ bootstrap: kafka.bootstrap, groupId: REFERENCE_GROUP, log: (l) => log(`connect: ${l}`) });
   } catch (error) {
     await stop().catch(() => {});
     return { skipReason: `a reference could not start: ${(error as Error).message.split('\n')[0]}`, stop: async () => {} };
   }
   // Ours failing to start is a failure of the suite, not a reason to skip it.
   try {
-    ours = await startConnect({
-      bootstrap: kafka.bootstrap, port: 0, host: '127.0.0.1',
-      topics: { configs: 'ours-connect-configs', offsets: 'ours-connect-offsets', status: 'ours-connect-status' },
-    });
+    ours = await startOurs(kafka.bootstrap);
   } catch (error) {
     await stop().catch(() => {});
     throw new Error(`our embedded Connect could not start against the real Kafka: ${(error as Error).message}`, { cause: error });
   }
   log(`Kafka ${kafka.version} at ${kafka.bootstrap}; real Connect ${reference.connectVersion} + Debezium ${reference.debeziumVersion} at ${reference.url} (ready in ${reference.startupMs} ms); ours at ${ours.url}`);
   return { kafka, reference, ours, stop };
+}
+
+const REFERENCE_GROUP = 'reference-connect';
+
+function startOurs(bootstrap: string): Promise<ConnectHandle> {
+  return startConnect({ bootstrap, port: 0, host: '127.0.0.1', topics: OUR_TOPICS });
+}
+
+const OUR_TOPICS = { configs: 'ours-connect-configs', offsets: 'ours-connect-offsets', status: 'ours-connect-status' };
+
+/** Both workers started again (after their stop) on the same Kafka, group and internal topics: they resume their connectors. */
+export async function restartConnectTargets(previous: ConnectTargets, bootstrap: string, log: (line: string) => void): Promise<ConnectTargets> {
+  const [reference, ours] = await Promise.all([
+    startReferenceConnect({ bootstrap, groupId: REFERENCE_GROUP, log: (l) => log(`connect: ${l}`) }),
+    startOurs(bootstrap),
+  ]);
+  const kafka = previous.kafka;
+  return {
+    kafka, reference, ours,
+    stop: async () => {
+      await Promise.all([reference.stop(), ours.stop()]);
+      await kafka?.stop();
+    },
+  };
 }
 
 /** One REST call; the body parsed when it is JSON. */
