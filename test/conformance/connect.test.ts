@@ -38,6 +38,15 @@ const ENVELOPE_DIFFERENCES: ExpectedDifference[] = [
 /** Differences of the course-activity scenario's unwrapped records (ExtractNewRecordState, schemas disabled). */
 const UNWRAP_DIFFERENCES: ExpectedDifference[] = [];
 
+/** Differences after both workers were stopped and started again mid-stream. */
+const RESTART_DIFFERENCES: ExpectedDifference[] = [
+  {
+    id: 'DBZ-MARIADB-RESUME',
+    reason: "Debezium's MySQL connector resuming on MariaDB skips the first row change after its committed offset (the one written while it was stopped); ours delivers it. Debezium's MariaDB connector (not served for 2.7) is the one made for MariaDB's binlog",
+    path: /typed \{"id":9\} count$/,
+  },
+];
+
 /** Differences of the REST API's answers (status codes and bodies, names and worker ids normalised). */
 const REST_DIFFERENCES: ExpectedDifference[] = [
   {
@@ -162,9 +171,11 @@ async function topicRecords(bootstrap: string, prefix: string, table: string): P
 }
 
 /** Waits until `topic` of every side holds `count` records; then returns them per side. */
-async function waitForRecords(bootstrap: string, table: string, count: number, prefixOf: (p: string) => string = (p) => p): Promise<Record<string, TopicRecord[]>> {
+async function waitForRecords(
+  bootstrap: string, table: string, count: number, prefixOf: (p: string) => string = (p) => p, sides: readonly string[] = ['reference', 'ours'],
+): Promise<Record<string, TopicRecord[]>> {
   const out: Record<string, TopicRecord[]> = {};
-  for (const { side, prefix } of SIDES) {
+  for (const { side, prefix } of SIDES.filter((s) => sides.includes(s.side))) {
     let have: TopicRecord[] = [];
     out[side] = await waitFor(`${count} records in ${prefixOf(prefix)}.${db!.name}.${table} (${side})`, async () => {
       const records = await topicRecords(bootstrap, prefixOf(prefix), table);
@@ -397,9 +408,14 @@ describe('Kafka Connect conformance with real Debezium', () => {
     for (const { side, prefix } of SIDES) await waitRunning(restarted[side], `${prefix}-envelope`);
     await pool!.query(`INSERT INTO typed (id, name) VALUES (10, 'after the restart')`);
     expected.typed += 1;
-    const records = await waitForRecords(kafka.bootstrap, 'typed', expected.typed);
-    expect(records.reference!.length).toBe(expected.typed);
-    expect(records.ours!.length).toBe(expected.typed);
-    expectOnlyListed(compareRecords(records.reference!, records.ours!, { referencePrefix: 'real', oursPrefix: 'ours', partitions: false }), ENVELOPE_DIFFERENCES);
+    // Ours: every change exactly once. The reference: up to the row written after the restart (the last change), then compared.
+    const ours = await waitForRecords(kafka.bootstrap, 'typed', expected.typed, undefined, ['ours']);
+    expect(ours.ours!.length).toBe(expected.typed);
+    const reference = await waitFor('row 10 in the reference topic', async () => {
+      const records = await topicRecords(kafka.bootstrap, 'real', 'typed');
+      return records.some((r) => r.key !== null && JSON.parse(r.key).payload.id === 10) ? records : undefined;
+    }, 90_000, 500);
+    const differences = compareRecords(reference, ours.ours!, { referencePrefix: 'real', oursPrefix: 'ours', partitions: false });
+    expectOnlyListed(differences, [...ENVELOPE_DIFFERENCES, ...RESTART_DIFFERENCES]);
   }, 300_000);
 });
