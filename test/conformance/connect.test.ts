@@ -1,11 +1,13 @@
 /**
- * Kafka Connect conformance: our embedded Connect with its Debezium-compatible MySQL CDC source against real
- * Kafka Connect 4.1.1 with real Debezium (reference/connect/), both on one real Kafka 4.1.1, both reading the
- * run's private MariaDB (row binlog). The same connector config is posted to both (each its own topic prefix and
- * server id), then one workload runs (snapshot of existing rows; inserts, multi-row statements, updates, deletes;
- * a transaction touching two tables; NULLs and the column types the scenarios use) and the topics are compared
- * record for record (see record-diff.ts). Every difference must be in an expected-difference list below (id and
- * reason, also in README.md); each listed one must still differ, so the list stays honest.
+ * Kafka Connect conformance: our embedded Connect with its Debezium-compatible MySQL CDC source against a real
+ * Kafka Connect worker with real Debezium (reference/connect/: Connect 3.7.2 + Debezium 2.7.4.Final's
+ * MySqlConnector), both on one real Kafka 4.1.1, both reading the run's private MariaDB (row binlog). The same
+ * connector configs are posted to both (each its own topic prefix and server id), then one workload runs (snapshot
+ * of existing rows; inserts, multi-row statements, updates, deletes; a transaction touching two tables; NULLs and
+ * the column types the scenarios use; ALTER TABLE ADD COLUMN; a restart of both workers) and the topics are
+ * compared record for record (record-diff.ts), then the REST API call by call. Every difference must be in an
+ * expected-difference list below (id and reason, also in README.md); each listed one must still differ, so the
+ * lists stay honest.
  *
  * Skipped, with the reason printed, when Java, Maven or the jars are missing (as the Kafka conformance suite).
  */
@@ -18,6 +20,7 @@ import { waitFor } from '../support/kafka.ts';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.ts';
 import { readTopic, restartConnectTargets, rest, startConnectTargets, type ConnectTargets } from './connect-targets.ts';
 import { compareRecords, diffValues, type Difference, type TopicRecord } from './record-diff.ts';
+import { normaliseAnswer } from './rest-answers.ts';
 
 interface ExpectedDifference {
   id: string;
@@ -198,22 +201,6 @@ function summary(records: TopicRecord[]): string {
 }
 
 /** Every difference is explained by exactly the listed ones, and each listed one still happens. */
-/** A REST answer with what differs by design taken out: the connector's prefix, worker ids, traces and message texts. */
-function normaliseAnswer(answer: { status: number; body: unknown }, prefix: string): unknown {
-  const walk = (value: unknown, key?: string): unknown => {
-    if (key === 'worker_id' && typeof value === 'string') return '<worker>';
-    if (key === 'trace' && typeof value === 'string') return '<trace>';
-    if (key === 'message' && typeof value === 'string') return '<message>';
-    // Each side's connector has its own binlog client id.
-    if (key === 'database.server.id' && typeof value === 'string') return '<server-id>';
-    if (typeof value === 'string') return value.replace(new RegExp(`\\b${prefix}`, 'g'), '<prefix>');
-    if (Array.isArray(value)) return value.map((v) => walk(v));
-    if (typeof value !== 'object' || value === null) return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.startsWith(`${prefix}-`) ? `<prefix>${k.slice(prefix.length)}` : k, walk(v, k)]));
-  };
-  return { status: answer.status, body: walk(answer.body) };
-}
-
 /** The same call on both workers (`{c}` in the path: each side's connector); the differences of their answers. */
 async function sameCall(
   urls: Record<'reference' | 'ours', string>, label: string, method: string, path: string,
