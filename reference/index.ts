@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { copyDependencies, freePorts, hasCommand, isFetched, tailOf } from './maven.ts';
+import { copyDependencies, freePorts, hasCommand, isFetched, pomProperty, tailOf } from './maven.ts';
 import { inStartupTurn } from './startup-turns.ts';
 
 const REFERENCE_SRC = path.dirname(fileURLToPath(import.meta.url));
@@ -25,9 +25,7 @@ const LOG4J = path.join(REFERENCE_SRC, 'log4j2.properties');
 
 /** The Kafka version the pom asks for (its `kafka.version` property). */
 export function referenceKafkaVersion(): string {
-  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(fs.readFileSync(POM, 'utf8'));
-  if (!match) throw new Error(`${POM} has no <kafka.version>`);
-  return match[1];
+  return pomProperty(POM, 'kafka.version');
 }
 
 /** Where the jars are cached: $KAFKA_REFERENCE_HOME or .reference/kafka, then <version>/lib. */
@@ -46,12 +44,8 @@ export function referenceIsCached(): boolean {
  * @throws with a one-line reason when Java or Maven is missing or Maven Central cannot be reached
  */
 export async function fetchReferenceKafka(log: (line: string) => void = () => {}): Promise<string> {
-  const libDir = referenceLibDir();
   if (!hasCommand('java', ['-version'])) throw new Error('java is not installed (Kafka 4.x needs Java 17+)');
-  if (referenceIsCached()) return libDir;
-  if (!hasCommand('mvn', ['-v'])) throw new Error(`mvn is not installed and ${libDir} is not cached`);
-  await copyDependencies({ pom: POM, libDir, label: `Apache Kafka ${referenceKafkaVersion()}`, log });
-  return libDir;
+  return copyDependencies({ pom: POM, libDir: referenceLibDir(), label: `Apache Kafka ${referenceKafkaVersion()}`, log });
 }
 
 export interface ReferenceKafkaOptions {

@@ -23,6 +23,13 @@ export function isFetched(libDir: string): boolean {
   return fs.existsSync(path.join(libDir, COMPLETE_MARKER));
 }
 
+/** One pom's value in `<name>…</name>` (a version property). */
+export function pomProperty(pom: string, name: string): string {
+  const match = new RegExp(`<${name.replace(/\./g, '\\.')}>([^<]+)</${name.replace(/\./g, '\\.')}>`).exec(fs.readFileSync(pom, 'utf8'));
+  if (!match) throw new Error(`${pom} has no <${name}>`);
+  return match[1]!;
+}
+
 export interface CopyDependenciesOptions {
   /** The pom whose runtime dependencies are copied. */
   pom: string;
@@ -36,12 +43,14 @@ export interface CopyDependenciesOptions {
 }
 
 /**
- * Copies the pom's runtime jars into `libDir` (staged next to it, renamed when complete). One progress
- * line per downloaded jar.
- * @throws with Maven's first ERROR line when the fetch fails
+ * Copies the pom's runtime jars into `libDir` (staged next to it, renamed when complete) unless a
+ * complete fetch is already there; resolves with `libDir`. One progress line per downloaded jar.
+ * @throws with Maven's first ERROR line when the fetch fails, or when mvn is missing and nothing is cached
  */
-export async function copyDependencies(options: CopyDependenciesOptions): Promise<void> {
+export async function copyDependencies(options: CopyDependenciesOptions): Promise<string> {
   const { libDir, label, log } = options;
+  if (isFetched(libDir)) return libDir;
+  if (!hasCommand('mvn', ['-v'])) throw new Error(`mvn is not installed and ${libDir} is not cached (install Maven: apt-get install maven)`);
   const staging = `${libDir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(libDir), { recursive: true });
@@ -74,6 +83,7 @@ export async function copyDependencies(options: CopyDependenciesOptions): Promis
   fs.rmSync(libDir, { recursive: true, force: true });
   fs.renameSync(staging, libDir);
   log(`fetched ${fs.readdirSync(libDir).filter((f) => f.endsWith('.jar')).length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return libDir;
 }
 
 /** `count` distinct ports that were free on 127.0.0.1 a moment ago. */

@@ -4,6 +4,7 @@
  * topics to their end at start-up and the tail of data topics for the resume check.
  */
 import type { Admin, Kafka } from 'kafkajs';
+import { retryRetriable } from './kafka-retry.ts';
 
 export interface TopicMessage {
   topic: string;
@@ -20,9 +21,9 @@ export interface Range {
   to: bigint;
 }
 
-/** [low, high) of every partition of each topic. */
+/** [low, high) of every partition of the topic (retried while a just-created topic has no leader yet). */
 export async function topicRanges(admin: Admin, topic: string): Promise<Map<number, Range>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
   return new Map(offsets.map((o) => [o.partition, { from: BigInt(o.low), to: BigInt(o.high) }]));
 }
 

@@ -144,7 +144,7 @@ function schemalessJson(value: unknown): string {
   return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${schemalessJson(v)}`).join(',')}}`;
 }
 
-/** The schema as JsonConverter writes it: type, (fields|items|keys+values), optional, name, version, doc, parameters. */
+/** The schema as JsonConverter writes it: type, (fields|items|keys+values), optional, name, version, doc, parameters, default. */
 export function jsonSchema(schema: Schema): string {
   const parts: string[] = [`"type":${JSON.stringify(schema.type)}`];
   if (schema.type === 'struct') {
@@ -162,5 +162,6 @@ export function jsonSchema(schema: Schema): string {
   if (schema.version !== undefined) parts.push(`"version":${schema.version}`);
   if (schema.doc !== undefined) parts.push(`"doc":${JSON.stringify(schema.doc)}`);
   if (schema.parameters !== undefined) parts.push(`"parameters":${JSON.stringify(schema.parameters)}`);
+  if (schema.defaultValue !== undefined) parts.push(`"default":${JSON.stringify(schema.defaultValue)}`);
   return `{${parts.join(',')}}`;
 }

@@ -20,6 +20,8 @@ export interface Schema {
   version?: number | undefined;
   doc?: string | undefined;
   parameters?: Record<string, string> | undefined;
+  /** The field's default (a string, number or boolean here), written by JsonConverter as `default`. */
+  defaultValue?: string | number | boolean | undefined;
   fields?: Field[] | undefined;
   items?: Schema | undefined;
   keys?: Schema | undefined;

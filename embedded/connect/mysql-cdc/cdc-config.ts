@@ -26,7 +26,8 @@ export const MYSQL_CDC_KEYS = new KeyList()
   .add(C, 'database.port', 'INT', '3306', 'HIGH', 'Port of the database server.', { validate: atLeast(1), displayName: 'Port' })
   .add(C, 'database.user', 'STRING', REQUIRED, 'HIGH', 'Name of the database user to be used when connecting to the database.', { displayName: 'User' })
   .add(C, 'database.password', 'PASSWORD', null, 'HIGH', 'Password of the database user to be used when connecting to the database.', { displayName: 'Password' })
-  .add(C, 'database.server.id', 'LONG', '85744', 'LOW', 'A numeric ID of this database client, unique among the replication clients of the server.', { validate: atLeast(1), displayName: 'Cluster ID' })
+  // Required since Debezium 2.x (1.x picked a random id).
+  .add(C, 'database.server.id', 'LONG', REQUIRED, 'HIGH', 'A numeric ID of this database client, unique among the replication clients of the server.', { validate: atLeast(1), displayName: 'Cluster ID' })
   .add(C, 'topic.prefix', 'STRING', null, 'HIGH', 'Topic prefix that identifies and provides a namespace for the database server whose events are captured.', { validate: topicPrefix, displayName: 'Topic prefix' })
   .add(C, 'database.server.name', 'STRING', null, 'LOW', '(Debezium 1.x) the former name of topic.prefix.', { validate: topicPrefix, displayName: 'Server name' })
   .add(C, 'connect.timeout.ms', 'INT', '30000', 'MEDIUM', 'Maximum time to wait after trying to connect to the database server before timing out.', { validate: atLeast(1), displayName: 'Connection timeout (ms)' })
@@ -90,7 +91,7 @@ export function cdcSettings(config: Record<string, string>): CdcSettings {
     port: Number(config['database.port'] ?? 3306),
     user: config['database.user']!,
     password: config['database.password'] ?? '',
-    serverId: Number(config['database.server.id'] ?? 85744),
+    serverId: Number(config['database.server.id']),
     topicPrefix: (config['topic.prefix'] ?? config['database.server.name'] ?? '').trim(),
     databaseInclude: splitList(config['database.include.list']),
     databaseExclude: splitList(config['database.exclude.list']),
@@ -103,6 +104,12 @@ export function cdcSettings(config: Record<string, string>): CdcSettings {
     pollIntervalMs: Number(config['poll.interval.ms'] ?? 500),
     connectTimeoutMs: Number(config['connect.timeout.ms'] ?? 30_000),
   };
+}
+
+/** The index of the first table.include.list pattern `database.table` matches (0 for every table without a list). */
+export function includeRank(settings: CdcSettings, database: string, table: string): number {
+  const rank = settings.tableInclude.findIndex((p) => new RegExp(`^(?:${p})$`, 'i').test(`${database}.${table}`));
+  return rank === -1 ? settings.tableInclude.length : rank;
 }
 
 /** Debezium's filters: a table is captured when its database and itself pass the lists (regular expressions, whole-name match). */

@@ -18,6 +18,8 @@ export interface ColumnInfo {
   scale: number | null;
   precision: number | null;
   datetimePrecision: number | null;
+  /** information_schema.COLUMNS.COLUMN_DEFAULT: MariaDB writes a literal (`'none'`, `5`), `NULL` or an expression. */
+  columnDefault?: string | null;
 }
 
 export type DecimalMode = 'precise' | 'double' | 'string';
@@ -62,11 +64,14 @@ function microsOfTime(raw: unknown): number {
 export function mapColumn(info: ColumnInfo, decimalMode: DecimalMode = 'precise'): MappedColumn {
   const optional = info.nullable;
   const unsigned = /unsigned/i.test(info.columnType);
-  const plain = (type: Schema['type'], convert: (raw: unknown) => unknown, extra: Partial<Schema> = {}): MappedColumn => ({
-    info,
-    schema: primitive(type, optional, extra),
-    toConnect: (raw) => (raw === null || raw === undefined ? null : convert(raw)),
-  });
+  const plain = (type: Schema['type'], convert: (raw: unknown) => unknown, extra: Partial<Schema> = {}): MappedColumn => {
+    const defaultValue = literalDefault(info.columnDefault, type, extra.name);
+    return {
+      info,
+      schema: primitive(type, optional, defaultValue === undefined ? extra : { ...extra, defaultValue }),
+      toConnect: (raw) => (raw === null || raw === undefined ? null : convert(raw)),
+    };
+  };
   switch (info.dataType) {
     case 'bit':
       return /^bit\(1\)$/i.test(info.columnType) ? plain('boolean', (raw) => (Buffer.isBuffer(raw) ? raw[0] !== 0 : Boolean(asNumber(raw))))
@@ -101,6 +106,21 @@ export function mapColumn(info: ColumnInfo, decimalMode: DecimalMode = 'precise'
       return plain('bytes', (raw) => (Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))));
     default: return plain('string', (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : raw instanceof Date ? raw.toISOString() : String(raw)));
   }
+}
+
+/**
+ * A column's DEFAULT as Debezium puts it in the field's schema, for the literals whose Connect value is plain:
+ * quoted text of an unnamed (or Enum) string field, a number of an integer or float field. Other defaults
+ * (expressions such as current_timestamp(), dates, decimals, bits) are left out.
+ */
+function literalDefault(columnDefault: string | null | undefined, type: Schema['type'], name: string | undefined): string | number | undefined {
+  if (columnDefault === null || columnDefault === undefined || columnDefault === 'NULL') return undefined;
+  const quoted = /^'((?:[^']|'')*)'$/s.exec(columnDefault);
+  if (type === 'string' && (name === undefined || name === 'io.debezium.data.Enum') && quoted) return quoted[1]!.replace(/''/g, "'");
+  if (['int16', 'int32', 'int64', 'float64'].includes(type) && /^-?\d+(?:\.\d+)?$/.test(quoted ? quoted[1]! : columnDefault)) {
+    return Number(quoted ? quoted[1] : columnDefault);
+  }
+  return undefined;
 }
 
 function enumValues(columnType: string): string {

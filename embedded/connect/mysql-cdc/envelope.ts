@@ -1,7 +1,9 @@
 /**
  * Debezium's change event for one row: key struct of the primary key, value envelope
- * { before, after, source, op, ts_ms, transaction } with Debezium's schema names, so consumers
- * (ksqlDB, the ExtractNewRecordState transform, sinks) see what Debezium's MySQL connector sends.
+ * { before, after, source, transaction, op, ts_ms, ts_us, ts_ns } (Debezium 2.6+: envelope schema version 2)
+ * with Debezium's schema names, so consumers (ksqlDB, the ExtractNewRecordState transform, sinks) see what
+ * Debezium's MySQL connector sends. Checked field by field against real Debezium 2.7 by
+ * test/conformance/connect.test.ts.
  */
 import { primitive, struct, type Schema, type SchemaAndValue } from '../data/schema.ts';
 import { mapColumn, type ColumnInfo, type DecimalMode, type MappedColumn } from './columns.ts';
@@ -9,24 +11,44 @@ import { DEBEZIUM_VERSION } from './cdc-config.ts';
 
 export type Op = 'c' | 'u' | 'd' | 'r';
 
+/**
+ * source.snapshot: during a snapshot, `first` for its first row, `last` for its last, `first_in_data_collection` /
+ * `last_in_data_collection` for a table's first/last row otherwise, `true` for the rest; `false` when streaming.
+ */
+export type SnapshotMarker = 'first' | 'first_in_data_collection' | 'true' | 'last_in_data_collection' | 'last' | 'false';
+
 export interface SourceInfo {
   tsMs: number;
-  /** 'true' / 'last' during the snapshot, 'false' when streaming. */
-  snapshot: 'true' | 'last' | 'false';
+  snapshot: SnapshotMarker;
   serverId: number;
   file: string;
   pos: number;
   row: number;
 }
 
+/** The marker of row `index` of `count` in a table, the tables being the `table`-th of `tables`. */
+export function snapshotMarker(table: number, tables: number, index: number, count: number): SnapshotMarker {
+  const lastRow = index === count - 1;
+  if (lastRow && table === tables - 1) return 'last';
+  if (index === 0 && table === 0) return 'first';
+  if (lastRow) return 'last_in_data_collection';
+  if (index === 0) return 'first_in_data_collection';
+  return 'true';
+}
+
+const optionalInt64 = (): Schema => primitive('int64', true);
+
+// Debezium 2.7's enum lists fewer values than its snapshot markers use (`first`, `*_in_data_collection`): kept as it is.
 export const SOURCE_SCHEMA: Schema = struct('io.debezium.connector.mysql.Source', [
   { name: 'version', schema: primitive('string', false) },
   { name: 'connector', schema: primitive('string', false) },
   { name: 'name', schema: primitive('string', false) },
   { name: 'ts_ms', schema: primitive('int64', false) },
-  { name: 'snapshot', schema: primitive('string', true, { name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: 'true,last,false,incremental' } }) },
+  { name: 'snapshot', schema: primitive('string', true, { name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: 'true,last,false,incremental' }, defaultValue: 'false' }) },
   { name: 'db', schema: primitive('string', false) },
   { name: 'sequence', schema: primitive('string', true) },
+  { name: 'ts_us', schema: optionalInt64() },
+  { name: 'ts_ns', schema: optionalInt64() },
   { name: 'table', schema: primitive('string', true) },
   { name: 'server_id', schema: primitive('int64', false) },
   { name: 'gtid', schema: primitive('string', true) },
@@ -37,11 +59,19 @@ export const SOURCE_SCHEMA: Schema = struct('io.debezium.connector.mysql.Source'
   { name: 'query', schema: primitive('string', true) },
 ]);
 
-const TRANSACTION_SCHEMA: Schema = struct('event.block', [
-  { name: 'id', schema: primitive('string', false) },
-  { name: 'total_order', schema: primitive('int64', false) },
-  { name: 'data_collection_order', schema: primitive('int64', false) },
-], true);
+/** A millisecond timestamp as Debezium's ts_ms / ts_us / ts_ns triple (ts_ns is past 2^53: a BigInt, written exactly). */
+function timestamps(ms: number): { ts_ms: number; ts_us: number; ts_ns: bigint } {
+  return { ts_ms: ms, ts_us: ms * 1000, ts_ns: BigInt(ms) * 1_000_000n };
+}
+
+const TRANSACTION_SCHEMA: Schema = {
+  ...struct('event.block', [
+    { name: 'id', schema: primitive('string', false) },
+    { name: 'total_order', schema: primitive('int64', false) },
+    { name: 'data_collection_order', schema: primitive('int64', false) },
+  ], true),
+  version: 1,
+};
 
 /** One captured table: its columns mapped, its key and envelope schemas. */
 export class CapturedTable {
@@ -63,11 +93,13 @@ export class CapturedTable {
         { name: 'before', schema: this.valueSchema },
         { name: 'after', schema: this.valueSchema },
         { name: 'source', schema: SOURCE_SCHEMA },
-        { name: 'op', schema: primitive('string', false) },
-        { name: 'ts_ms', schema: primitive('int64', true) },
         { name: 'transaction', schema: TRANSACTION_SCHEMA },
+        { name: 'op', schema: primitive('string', false) },
+        { name: 'ts_ms', schema: optionalInt64() },
+        { name: 'ts_us', schema: optionalInt64() },
+        { name: 'ts_ns', schema: optionalInt64() },
       ]),
-      version: 1,
+      version: 2,
     };
   }
 
@@ -90,6 +122,7 @@ export class CapturedTable {
   }
 
   envelope(op: Op, before: Record<string, unknown> | null, after: Record<string, unknown> | null, source: SourceInfo): SchemaAndValue {
+    const at = timestamps(source.tsMs);
     return {
       schema: this.envelopeSchema,
       value: {
@@ -97,12 +130,12 @@ export class CapturedTable {
         after: after && this.rowValue(after),
         source: {
           version: DEBEZIUM_VERSION, connector: 'mysql', name: this.topicPrefix, ts_ms: source.tsMs, snapshot: source.snapshot,
-          db: this.database, sequence: null, table: this.table, server_id: source.serverId, gtid: null,
-          file: source.file, pos: source.pos, row: source.row, thread: null, query: null,
+          db: this.database, sequence: null, ts_us: at.ts_us, ts_ns: at.ts_ns, table: this.table,
+          server_id: source.serverId, gtid: null, file: source.file, pos: source.pos, row: source.row, thread: null, query: null,
         },
-        op,
-        ts_ms: Date.now(),
         transaction: null,
+        op,
+        ...timestamps(Date.now()),
       },
     };
   }

@@ -10,9 +10,9 @@ import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import {
   ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
 } from '../runtime/source-task.ts';
-import { capturesTable, cdcSettings, type CdcSettings } from './cdc-config.ts';
+import { capturesTable, cdcSettings, includeRank, type CdcSettings } from './cdc-config.ts';
 import type { ColumnInfo } from './columns.ts';
-import { CapturedTable, type Op, type SourceInfo } from './envelope.ts';
+import { CapturedTable, snapshotMarker, type Op, type SourceInfo } from './envelope.ts';
 
 export class MySqlCdcConnector implements SourceConnector {
   private config: Record<string, string> = {};
@@ -39,6 +39,8 @@ async function connect(settings: CdcSettings): Promise<Connection> {
     return await mysql.createConnection({
       host: settings.hostname, port: settings.port, user: settings.user, password: settings.password,
       connectTimeout: settings.connectTimeoutMs, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+      // JSON columns as the server's text, as Debezium sends them (parsed, they would lose their spelling).
+      jsonStrings: true,
     });
   } catch (error) {
     throw new ConnectException(`Unable to connect to MySQL at ${settings.hostname}:${settings.port} as ${settings.user}: ${(error as Error).message}`, { cause: error });
@@ -56,7 +58,11 @@ interface StreamPosition {
 
 type RawChange =
   | { kind: 'rows'; op: Exclude<Op, 'r'>; database: string; table: string; rows: unknown[]; file: string; groupPos: number; eventPos: number; event: number; tsMs: number }
+  | { kind: 'schema' }
   | { kind: 'error'; error: Error };
+
+/** DDL that changes a table's columns: the captured tables are read again before the rows after it. */
+const TABLE_DDL = /^\s*(?:\/\*.*?\*\/\s*)*(?:ALTER|CREATE|DROP|RENAME|TRUNCATE)\s+(?:TEMPORARY\s+)?TABLE\b/is;
 
 const BINLOG_EVENT_HEADER_BYTES = 19;
 
@@ -125,7 +131,7 @@ export class MySqlCdcTask implements SourceTask {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT c.TABLE_SCHEMA AS db, c.TABLE_NAME AS tbl, c.COLUMN_NAME AS name, c.DATA_TYPE AS dataType, c.COLUMN_TYPE AS columnType,
               c.IS_NULLABLE AS nullable, c.COLUMN_KEY AS columnKey, c.NUMERIC_SCALE AS scale, c.NUMERIC_PRECISION AS numericPrecision,
-              c.DATETIME_PRECISION AS datetimePrecision
+              c.DATETIME_PRECISION AS datetimePrecision, c.COLUMN_DEFAULT AS columnDefault
          FROM information_schema.COLUMNS c JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
         WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'sys', 'information_schema')
         ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
@@ -142,9 +148,23 @@ export class MySqlCdcTask implements SourceTask {
         nullable: r.nullable === 'YES', primaryKey: r.columnKey === 'PRI',
         scale: r.scale === null ? null : Number(r.scale), precision: r.numericPrecision === null ? null : Number(r.numericPrecision),
         datetimePrecision: r.datetimePrecision === null ? null : Number(r.datetimePrecision),
+        columnDefault: r.columnDefault === null ? null : String(r.columnDefault),
       });
     }
-    for (const [id, t] of byTable) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
+    // The snapshot reads tables in table.include.list's order (by the first pattern each matches), as Debezium does.
+    const ordered = [...byTable.entries()].sort(([, a], [, b]) => includeRank(this.settings, a.db, a.tbl) - includeRank(this.settings, b.db, b.tbl));
+    for (const [id, t] of ordered) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
+  }
+
+  /** After DDL in the binlog: the captured tables' columns as they are now, for the rows that follow it. */
+  private async reloadTables(): Promise<void> {
+    const connection = await connect(this.settings);
+    try {
+      this.tables.clear();
+      await this.loadTables(connection);
+    } finally {
+      await connection.end().catch(() => undefined);
+    }
   }
 
   /** A consistent read of every captured table at one binlog position (the global read lock is held only while both are taken). */
@@ -161,17 +181,16 @@ export class MySqlCdcTask implements SourceTask {
     const records: SourceRecord[] = [];
     const tsMs = Date.now();
     let index = 0;
-    for (const table of this.tables.values()) {
+    const tables = [...this.tables.values()];
+    for (const [t, table] of tables.entries()) {
       const order = table.keyColumns.map((c) => `\`${c.info.name.replace(/`/g, '``')}\``).join(', ');
       const [rows] = await connection.query<RowDataPacket[]>(`SELECT * FROM \`${table.database}\`.\`${table.table}\`${order ? ` ORDER BY ${order}` : ''}`);
-      for (const row of rows) {
-        const source: SourceInfo = { tsMs, snapshot: 'true', serverId: 0, file: position.file, pos: position.pos, row: 0 };
+      for (const [r, row] of rows.entries()) {
+        const source: SourceInfo = { tsMs, snapshot: snapshotMarker(t, tables.length, r, rows.length), serverId: 0, file: position.file, pos: position.pos, row: 0 };
         records.push(this.record(table, 'r', null, row, source, { file: position.file, pos: position.pos, snapshot: true, snapshot_row: index++ }));
       }
     }
     await connection.query('COMMIT');
-    const last = records[records.length - 1];
-    if (last) (last.value.value as { source: { snapshot: string } }).source.snapshot = 'last';
     return { position, records };
   }
 
@@ -185,12 +204,13 @@ export class MySqlCdcTask implements SourceTask {
     let groupPos = start.pos;
     let event = -1;
     let inGroup = false;
-    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[] }) => {
+    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[]; query?: string }) => {
       const name = e.getEventName();
       if (name === 'rotate') {
         file = e.binlogName!;
         return;
       }
+      if (name === 'query' && TABLE_DDL.test(e.query ?? '')) this.push({ kind: 'schema' });
       // zongji's size excludes the 19-byte event header and the 4-byte checksum; the event starts one full length back.
       const eventPos = e.nextPosition - e.size - BINLOG_EVENT_HEADER_BYTES - (zongji.useChecksum ? 4 : 0);
       if (name === 'tablemap') {
@@ -248,6 +268,10 @@ export class MySqlCdcTask implements SourceTask {
     while (this.queue.length > 0 && records.length < this.settings.maxBatchSize) {
       const change = this.queue.shift()!;
       if (change.kind === 'error') throw new ConnectException(`Error while reading the MySQL binlog: ${change.error.message}`, { cause: change.error });
+      if (change.kind === 'schema') {
+        await this.reloadTables();
+        continue;
+      }
       const table = this.tables.get(`${change.database}.${change.table}`);
       if (!table) continue;
       change.rows.forEach((row, rowIndex) => {

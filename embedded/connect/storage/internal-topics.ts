@@ -129,10 +129,13 @@ export class InternalStores {
     });
   }
 
+  /**
+   * The connector's config and task configs. No target-state record, as Connect writes none when a connector is
+   * created or its config changes: STARTED when there is none, else the last one putTargetState wrote.
+   */
   async putConnector(name: string, config: Record<string, string>, tasks: Record<string, string>[], targetState: TargetState): Promise<void> {
     await this.write(this.names.configs, [
       { key: `connector-${name}`, value: { properties: config } },
-      { key: `target-state-${name}`, value: { state: targetState } },
       ...tasks.map((t, i) => ({ key: `task-${name}-${i}`, value: { properties: t } })),
       { key: `commit-${name}`, value: { tasks: tasks.length } },
     ]);
