@@ -107,10 +107,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
   },
   {
-    id: 'P-CAST-INT-NAME', kind: 'ours', where: ['cast-int'],
-    reason: 'CAST(x AS INT) is named cast(x,\'INTEGER\') by Pinot (Calcite\'s type name); ours cast(x,\'INT\')',
-  },
-  {
     id: 'P-CONCAT-2', kind: 'pinot-0.11-unverified', where: ['str-concat-2', 'str-concat-pipes'],
     reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
   },
