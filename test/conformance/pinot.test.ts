@@ -111,10 +111,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
   },
   {
-    id: 'P-TRIM-NAME', kind: 'ours', where: ['str-trim'],
-    reason: 'TRIM(x) is named trim(\'BOTH\',\' \',x) by Pinot (Calcite expands it); ours trim(x)',
-  },
-  {
     id: 'P-PAD-TRUNCATES', kind: 'ours', where: ['str-lpad-rpad'],
     reason: 'LPAD/RPAD to a size below the string\'s length: Pinot returns the string unchanged; ours truncates it',
   },

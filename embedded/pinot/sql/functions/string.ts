@@ -14,7 +14,9 @@ const SAME_NAME = ['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'reverse'].map((n
   signature: `${name}(STRING) → STRING`,
   emit(call) {
     const [a] = call.typed();
-    return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING);
+    // Calcite expands TRIM(x) to TRIM(BOTH ' ' FROM x): Pinot names the column trim('BOTH',' ',x).
+    const nameArgs = call.name === 'trim' ? ["'BOTH'", "' '", a!.name] : undefined;
+    return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING, nameArgs);
   },
 }));
 
