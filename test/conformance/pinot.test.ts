@@ -115,10 +115,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'LPAD/RPAD to a size below the string\'s length: Pinot returns the string unchanged; ours truncates it',
   },
   {
-    id: 'P-LITERAL-CASE', kind: 'ours', where: ['dt-datetrunc-day'],
-    reason: 'DATETRUNC(\'DAY\', …) is named datetrunc(\'DAY\',…) by Pinot (literal as written); ours lower-cases it',
-  },
-  {
     id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type', 'where-literal-true'],
     reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
   },
