@@ -111,10 +111,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
   },
   {
-    id: 'P-PAD-TRUNCATES', kind: 'ours', where: ['str-lpad-rpad'],
-    reason: 'LPAD/RPAD to a size below the string\'s length: Pinot returns the string unchanged; ours truncates it',
-  },
-  {
     id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type', 'where-literal-true'],
     reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
   },

@@ -107,7 +107,10 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
   ...['lpad', 'rpad'].map((name) => building([name], [3, 3], `${name}(STRING, size INT, pad STRING) → STRING`, {
     args: (all) => [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)],
     size: ([, size]) => `greatest(${size}, 0)`,
-    build: ([text, size, pad]) => `${name}(${text}, CAST(${size} AS INTEGER), ${pad})`,
+    // As Apache Commons' StringUtils.leftPad/rightPad: a string already as long as the size is returned
+    // unchanged (not truncated), and an empty pad pads with spaces.
+    build: ([text, size, pad]) =>
+      `CASE WHEN length(${text}) >= ${size} THEN ${text} ELSE ${name}(${text}, CAST(${size} AS INTEGER), CASE WHEN ${pad} = '' THEN ' ' ELSE ${pad} END) END`,
   })),
   {
     names: ['strpos', 'indexof'],
