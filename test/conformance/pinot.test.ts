@@ -66,10 +66,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
   },
   {
-    id: 'P-NO-INSTANCES', kind: 'ours', where: ['instance listing: GET /instances (kinds of instance)'],
-    reason: 'GET /instances lists Controller_…, Broker_…, Server_… in Pinot; ours has no such route (404)',
-  },
-  {
     id: 'P-ARITH-TYPE', kind: 'ours', where: ['proj-arith-long', 'proj-abs-neg'],
     reason: 'single-stage + - * and ABS on LONG columns return DOUBLE in Pinot; ours LONG',
   },
