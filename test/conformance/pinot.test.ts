@@ -66,10 +66,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
   },
   {
-    id: 'P-ARITH-TYPE', kind: 'ours', where: ['proj-arith-long', 'proj-abs-neg'],
-    reason: 'single-stage + - * and ABS on LONG columns return DOUBLE in Pinot; ours LONG',
-  },
-  {
     id: 'P-CONSTANT-FOLD', kind: 'ours', where: ['proj-literal-int', 'dt-fromdatetime', 'dt-fromepoch'],
     reason: 'Pinot evaluates functions of literals at compile time: the column is named by the value ("3.0", "1700006400000"); ours keeps the call',
   },
