@@ -111,6 +111,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
     const ing = ingestion;
 
     let brokerPort = options.brokerPort ?? 8099;
+    let controllerPort = options.controllerPort ?? 9000;
     const brokerId = () => `Broker_${host}_${brokerPort}`;
     const engine = new QueryEngine(db, tables, {
       get brokerId() {
@@ -135,13 +136,14 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       brokerHost: urlHost(host),
       brokerPort: () => brokerPort,
       brokerId,
+      controllerId: () => `Controller_${host}_${controllerPort}`,
       startedMs,
       version: PINOT_VERSION,
       log,
       guard,
     }));
     servers.push(controllerServer);
-    const controllerPort = await listen(controllerServer, options.controllerPort ?? 9000, host);
+    controllerPort = await listen(controllerServer, controllerPort, host);
 
     ing.startAll();
     ready = true;

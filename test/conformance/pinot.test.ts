@@ -66,14 +66,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
   },
   {
-    id: 'P-NO-INSTANCES', kind: 'ours', where: ['instance listing: GET /instances (kinds of instance)'],
-    reason: 'GET /instances lists Controller_…, Broker_…, Server_… in Pinot; ours has no such route (404)',
-  },
-  {
-    id: 'P-ARITH-TYPE', kind: 'ours', where: ['proj-arith-long', 'proj-abs-neg'],
-    reason: 'single-stage + - * and ABS on LONG columns return DOUBLE in Pinot; ours LONG',
-  },
-  {
     id: 'P-CONSTANT-FOLD', kind: 'ours', where: ['proj-literal-int', 'dt-fromdatetime', 'dt-fromepoch'],
     reason: 'Pinot evaluates functions of literals at compile time: the column is named by the value ("3.0", "1700006400000"); ours keeps the call',
   },
@@ -107,24 +99,8 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
   },
   {
-    id: 'P-CAST-INT-NAME', kind: 'ours', where: ['cast-int'],
-    reason: 'CAST(x AS INT) is named cast(x,\'INTEGER\') by Pinot (Calcite\'s type name); ours cast(x,\'INT\')',
-  },
-  {
     id: 'P-CONCAT-2', kind: 'pinot-0.11-unverified', where: ['str-concat-2', 'str-concat-pipes'],
     reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
-  },
-  {
-    id: 'P-TRIM-NAME', kind: 'ours', where: ['str-trim'],
-    reason: 'TRIM(x) is named trim(\'BOTH\',\' \',x) by Pinot (Calcite expands it); ours trim(x)',
-  },
-  {
-    id: 'P-PAD-TRUNCATES', kind: 'ours', where: ['str-lpad-rpad'],
-    reason: 'LPAD/RPAD to a size below the string\'s length: Pinot returns the string unchanged; ours truncates it',
-  },
-  {
-    id: 'P-LITERAL-CASE', kind: 'ours', where: ['dt-datetrunc-day'],
-    reason: 'DATETRUNC(\'DAY\', …) is named datetrunc(\'DAY\',…) by Pinot (literal as written); ours lower-cases it',
   },
   {
     id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type', 'where-literal-true'],

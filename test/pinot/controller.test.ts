@@ -24,6 +24,12 @@ describe('health', () => {
     expect((await http('GET', `${pinot.brokerUrl}/health`)).text).toBe('OK');
   });
 
+  it('lists the instances as Pinot does: the controller, the broker and the server', async () => {
+    const r = await http('GET', `${c}/instances`);
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ instances: [`Controller_127.0.0.1_${pinot.controllerPort}`, `Broker_127.0.0.1_${pinot.brokerPort}`, 'Server_embedded'] });
+  });
+
   it('answers unknown paths with {code, error}', async () => {
     const r = await http('GET', `${c}/no/such/thing`);
     expect(r.status).toBe(404);

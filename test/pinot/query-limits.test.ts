@@ -130,6 +130,9 @@ describe('string-building functions', () => {
     const rows = async (text: string) => (await sql(text)).body.resultTable?.rows;
     const where = "FROM pageview_country WHERE country = 'Country 7'";
     expect(await rows(`SELECT lpad(country, 12, '.'), rpad(country, 12, '-') ${where}`)).toEqual([['...Country 7', 'Country 7---']]);
+    // StringUtils.leftPad/rightPad: never truncated; an empty pad pads with spaces
+    expect(await rows(`SELECT lpad(country, 5, '*'), rpad(country, 9, '*'), lpad(country, 0, '*'), lpad(country, 11, ''), rpad(country, 11, '') ${where}`))
+      .toEqual([['Country 7', 'Country 7', 'Country 7', '  Country 7', 'Country 7  ']]);
     expect(await rows(`SELECT repeat('ab', 3), repeat('ab', '-', 3), repeat('ab', 0), repeat(country, 2) ${where}`)).toEqual([['ababab', 'ab-ab-ab', '', 'Country 7Country 7']]);
     expect(await rows(`SELECT concat(country, '!'), concat(country, 'x', '/'), country || '?' ${where}`)).toEqual([['Country 7!', 'Country 7/x', 'Country 7?']]);
     expect(await rows(`SELECT replace(country, 'o', '00'), regexp_replace(country, '([0-9])', '<\\1>') ${where}`)).toEqual([['C00untry 7', 'Country <7>']]);

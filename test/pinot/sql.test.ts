@@ -62,10 +62,10 @@ describe('translate', () => {
     expect(t.groupBy).toBe(true);
   });
 
-  it('types selected columns from the schema, MV columns as arrays, and arithmetic by operand types', () => {
-    const t = tr('SELECT id, n, views, score, flag, tags, ts, n + 1, views * 2, score / 2, n - score FROM events');
-    expect(t.columnTypes.map(typeName)).toEqual(['STRING', 'INT', 'LONG', 'DOUBLE', 'BOOLEAN', 'STRING_ARRAY', 'LONG', 'LONG', 'LONG', 'DOUBLE', 'DOUBLE']);
-    expect(t.columnNames.slice(7)).toEqual(["plus(n,'1')", "times(views,'2')", "divide(score,'2')", 'minus(n,score)']);
+  it('types selected columns from the schema, MV columns as arrays, and arithmetic as DOUBLE (as Pinot does)', () => {
+    const t = tr('SELECT id, n, views, score, flag, tags, ts, n + 1, views * 2, score / 2, n - score, abs(views) FROM events');
+    expect(t.columnTypes.map(typeName)).toEqual(['STRING', 'INT', 'LONG', 'DOUBLE', 'BOOLEAN', 'STRING_ARRAY', 'LONG', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE']);
+    expect(t.columnNames.slice(7)).toEqual(["plus(n,'1')", "times(views,'2')", "divide(score,'2')", 'minus(n,score)', 'abs(views)']);
   });
 
   it('expands SELECT * to all columns sorted by name', () => {

@@ -1,6 +1,6 @@
 /**
  * The controller's REST API: one router per resource as Pinot splits them (health, query console,
- * schemas, tables, segments, realtime consumption, brokers), each a thin layer over a service
+ * schemas, tables, segments, realtime consumption, brokers, instances), each a thin layer over a service
  * (SchemaStore, TableManager, IngestionManager, QueryEngine). Errors: `{"code": status, "error": text}`.
  */
 import express from 'express';
@@ -12,6 +12,7 @@ import type { HttpGuardOptions } from '../../common/http-guard.ts';
 import { controllerErrorHandler, cors, pinotGuard } from './common.ts';
 import { brokersRouter } from './controller/brokers.ts';
 import { healthRouter } from './controller/health.ts';
+import { instancesRouter } from './controller/instances.ts';
 import { queryRouter } from './controller/query.ts';
 import { realtimeRouter } from './controller/realtime.ts';
 import { schemasRouter } from './controller/schemas.ts';
@@ -27,6 +28,8 @@ export interface ControllerAppOptions {
   brokerHost: string;
   brokerPort: () => number;
   brokerId: () => string;
+  /** The controller's instance name, Controller_{host}_{port} (for /instances). */
+  controllerId: () => string;
   startedMs: number;
   version: string;
   log: (line: string) => void;
@@ -46,6 +49,7 @@ export function createControllerApp(options: ControllerAppOptions): express.Expr
   app.use(segmentsRouter(options));
   app.use(realtimeRouter(options));
   app.use(brokersRouter(options));
+  app.use(instancesRouter(options));
   app.use((_req, _res, next) => next(new ControllerError(404, 'HTTP 404 Not Found')));
   app.use(controllerErrorHandler(options.log));
   return app;

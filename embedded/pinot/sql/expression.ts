@@ -196,7 +196,9 @@ function emitCast(arg: Typed, typeText: string): Typed {
   const target = CAST_TYPES[typeText.toUpperCase()];
   if (!target) throw parsingError(`Unsupported cast target type: ${typeText}`);
   const [duck, base] = target;
-  const name = `cast(${arg.name},'${typeText.toUpperCase()}')`;
+  // Calcite names INT by its SQL type name, INTEGER.
+  const upper = typeText.toUpperCase();
+  const name = `cast(${arg.name},'${upper === 'INT' ? 'INTEGER' : upper}')`;
   if (base === 'TIMESTAMP') {
     const sql = arg.type.base === 'STRING'
       ? `epoch_ms(CAST(${arg.sql} AS TIMESTAMP))`

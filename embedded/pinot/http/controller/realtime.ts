@@ -9,6 +9,7 @@ import { ControllerError } from '../../errors.ts';
 import type { IngestionManager } from '../../ingest/manager.ts';
 import { formatTimestamp } from '../../schema.ts';
 import { route, sendJson } from '../common.ts';
+import { SERVER_INSTANCE } from './instances.ts';
 import { consumingSegments, realtimeTable, segmentName } from './lookup.ts';
 
 export interface RealtimeOptions {
@@ -77,7 +78,7 @@ function consumingInfo(ingestion: IngestionManager, entry: TableEntry): Record<s
     const partition = String(p.partition);
     const lag = p.highWatermark === undefined ? 'UNKNOWN' : String(BigInt(p.highWatermark) - BigInt(p.nextOffset));
     map[segmentName(entry, p.partition)] = [{
-      serverName: 'Server_embedded',
+      serverName: SERVER_INSTANCE,
       consumerState: entry.paused ? 'NOT_CONSUMING' : status!.state === 'CONSUMING' ? 'CONSUMING' : 'NOT_CONSUMING',
       lastConsumedTimestamp: p.lastIngestMs,
       partitionToOffsetMap: { [partition]: p.nextOffset },

@@ -6,6 +6,7 @@ import express from 'express';
 import type { TableManager } from '../../catalog.ts';
 import type { IngestionManager } from '../../ingest/manager.ts';
 import { route, sendJson } from '../common.ts';
+import { SERVER_INSTANCE } from './instances.ts';
 import { consumingSegments, requestedTables } from './lookup.ts';
 
 export interface SegmentsOptions {
@@ -20,7 +21,7 @@ export function segmentsRouter({ tables, ingestion }: SegmentsOptions): express.
     const body: Record<string, unknown> = { OFFLINE: null, REALTIME: null };
     for (const e of requestedTables(tables, req)) {
       const segments: Record<string, Record<string, string>> = {};
-      if (e.config.type === 'REALTIME') for (const s of consumingSegments(ingestion, e)) segments[s] = { Server_embedded: e.paused ? 'ONLINE' : 'CONSUMING' };
+      if (e.config.type === 'REALTIME') for (const s of consumingSegments(ingestion, e)) segments[s] = { [SERVER_INSTANCE]: e.paused ? 'ONLINE' : 'CONSUMING' };
       body[e.config.type] = segments;
     }
     return body;

@@ -140,10 +140,11 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
     emit(call) {
       const a = call.emit(call.args[0]!);
       const t = call.emit(call.args[1]!);
-      const typeText = literalArg(call.args[2], 'data type').toUpperCase();
+      const typeWritten = literalArg(call.args[2], 'data type');
+      const typeText = typeWritten.toUpperCase();
       const target = CAST_TYPES[typeText];
       if (!target || typeText === 'TIMESTAMP' || typeText === 'JSON' || typeText === 'BYTES') throw parsingError(`Unsupported data type for ${name}: ${typeText}`);
-      return call.build(`CAST(${call.withFilter(`${duckdb}(${a.sql}, ${t.sql})`)} AS ${target[0]})`, T(target[1]), [a.name, t.name, `'${typeText}'`]);
+      return call.build(`CAST(${call.withFilter(`${duckdb}(${a.sql}, ${t.sql})`)} AS ${target[0]})`, T(target[1]), [a.name, t.name, `'${typeWritten}'`]);
     },
   })),
   {

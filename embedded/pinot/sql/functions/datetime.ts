@@ -79,7 +79,8 @@ function timestampLiteral(name: string, what: string): ScalarFunction {
 /** dateTrunc(unit, value[, inputUnit[, timeZone[, outputUnit]]]) */
 function dateTrunc(call: ScalarCall) {
   const { args } = call;
-  const unit = literalArg(args[0], 'datetrunc unit').toLowerCase();
+  const unitText = literalArg(args[0], 'datetrunc unit');
+  const unit = unitText.toLowerCase();
   if (!TRUNC_UNITS.has(unit)) throw parsingError(`Invalid datetrunc unit: ${unit}`);
   const a = call.emit(args[1]!);
   const inUnit = args[2] ? literalArg(args[2], 'input unit').toUpperCase() : 'MILLISECONDS';
@@ -94,7 +95,7 @@ function dateTrunc(call: ScalarCall) {
     truncated = `epoch_ms(timezone(${quoteString(tz)}, date_trunc(${quoteString(unit)}, ${zoned(msExpr(ms), tz)})))`;
   } else truncated = `epoch_ms(date_trunc(${quoteString(unit)}, ${msExpr(ms)}))`;
   const sql = a.type.base === 'TIMESTAMP' ? truncated : `CAST(floor(${truncated} / ${outMs}) AS BIGINT)`;
-  return call.make([a], sql, a.type.base === 'TIMESTAMP' ? TIMESTAMP : LONG, [`'${unit}'`, a.name]);
+  return call.make([a], sql, a.type.base === 'TIMESTAMP' ? TIMESTAMP : LONG, [`'${unitText}'`, a.name]);
 }
 
 /** dateTimeConvert(value, inputFormat, outputFormat, granularity): bucketed, then printed in the output format. */

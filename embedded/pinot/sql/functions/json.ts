@@ -18,7 +18,7 @@ function extract(call: ScalarCall, resultType: () => string, defaultIndex: numbe
   const defaultExpr = args[defaultIndex];
   let sql = `TRY_CAST(json_extract_string(${asVarchar(a)}, ${quoteString(path)}) AS ${target[0]})`;
   if (defaultExpr) sql = `COALESCE(${sql}, CAST(${call.emit(defaultExpr).sql} AS ${target[0]}))`;
-  return call.make([a], sql, T(target[1]), [a.name, `'${path}'`, ...(typeInName ? [`'${typeText}'`] : [])]);
+  return call.make([a], sql, T(target[1]), [a.name, `'${path}'`, ...(typeInName ? [`'${literalArg(args[2], 'result type')}'`] : [])]);
 }
 
 export const JSON_FUNCTIONS: ScalarFunction[] = [

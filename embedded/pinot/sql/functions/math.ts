@@ -1,10 +1,10 @@
 /** Pinot's arithmetic and math functions (ArithmeticFunctions): numbers in, mostly DOUBLE out. */
 import { arithmetic } from '../arithmetic.ts';
-import { DOUBLE, INTEGRAL } from '../types.ts';
+import { DOUBLE } from '../types.ts';
 import { asDouble } from '../typed.ts';
 import type { ScalarFunction } from './function.ts';
 
-/** One number in, DOUBLE out, as DuckDB's function of the name (abs keeps an integral type). */
+/** One number in, DOUBLE out, as DuckDB's function of the name (abs too: Pinot's abs is DOUBLE for a LONG). */
 const UNARY: [names: string[], duckdb: string][] = [
   [['abs'], 'abs'], [['ceil', 'ceiling'], 'ceil'], [['floor'], 'floor'], [['exp'], 'exp'], [['ln', 'log'], 'ln'],
   [['log2'], 'log2'], [['log10'], 'log10'], [['sqrt'], 'sqrt'], [['sign'], 'sign'],
@@ -22,7 +22,6 @@ export const MATH_FUNCTIONS: ScalarFunction[] = [
     signature: `${names[0]}(DOUBLE) → DOUBLE`,
     emit(call) {
       const [a] = call.typed();
-      if (call.name === 'abs' && INTEGRAL.has(a!.type.base)) return call.make([a!], `abs(${a!.sql})`, a!.type);
       return call.make([a!], `CAST(${duckdb}(${asDouble(a!)}) AS DOUBLE)`, DOUBLE);
     },
   })),
@@ -49,7 +48,7 @@ export const MATH_FUNCTIONS: ScalarFunction[] = [
   ...OPERATORS.map(([names, op]): ScalarFunction => ({
     names,
     arity: [2, 2],
-    signature: `${names[0]}(number, number) → LONG or DOUBLE, as the operator ${op} (arithmetic.ts)`,
+    signature: `${names[0]}(number, number) → DOUBLE, as the operator ${op} (arithmetic.ts)`,
     emit(call) {
       const all = call.typed();
       return arithmetic(op, all[0]!, all[1]!);

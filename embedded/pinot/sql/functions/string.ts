@@ -14,7 +14,9 @@ const SAME_NAME = ['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'reverse'].map((n
   signature: `${name}(STRING) → STRING`,
   emit(call) {
     const [a] = call.typed();
-    return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING);
+    // Calcite expands TRIM(x) to TRIM(BOTH ' ' FROM x): Pinot names the column trim('BOTH',' ',x).
+    const nameArgs = call.name === 'trim' ? ["'BOTH'", "' '", a!.name] : undefined;
+    return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING, nameArgs);
   },
 }));
 
@@ -105,7 +107,10 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
   ...['lpad', 'rpad'].map((name) => building([name], [3, 3], `${name}(STRING, size INT, pad STRING) → STRING`, {
     args: (all) => [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)],
     size: ([, size]) => `greatest(${size}, 0)`,
-    build: ([text, size, pad]) => `${name}(${text}, CAST(${size} AS INTEGER), ${pad})`,
+    // As Apache Commons' StringUtils.leftPad/rightPad: a string already as long as the size is returned
+    // unchanged (not truncated), and an empty pad pads with spaces.
+    build: ([text, size, pad]) =>
+      `CASE WHEN length(${text}) >= ${size} THEN ${text} ELSE ${name}(${text}, CAST(${size} AS INTEGER), CASE WHEN ${pad} = '' THEN ' ' ELSE ${pad} END) END`,
   })),
   {
     names: ['strpos', 'indexof'],
