@@ -24,6 +24,9 @@ export interface PinotInfo {
 /** V8's young generation for Pinot's process, MB: as for ksqlDB (ksqldb-worker.ts), ingestion allocates fast and keeps little. */
 const YOUNG_GENERATION_MB = 12;
 
+/** Pinot's process priority (nice): below the stack's own process, whose brokers and ksqlDB feed it. */
+const PINOT_NICENESS = 10;
+
 /** The supervisor's description of the Pinot part; a restart binds the ports the first start got. */
 export function pinotPart(options: PinotPartOptions): PartSpec<PinotInfo> {
   const { maxHeapMb, ...serverOptions } = options;
@@ -31,6 +34,8 @@ export function pinotPart(options: PinotPartOptions): PartSpec<PinotInfo> {
     name: 'Pinot',
     entry: new URL('./pinot-worker-entry.mjs', import.meta.url),
     isolation: 'process',
+    // Pinot serves what ksqlDB has computed: when the two cores are busy, the brokers and ksqlDB go first
+    niceness: PINOT_NICENESS,
     data: (previous) => ({ ...serverOptions, ...(previous ? { controllerPort: previous.controllerPort, brokerPort: previous.brokerPort } : {}) }),
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(maxHeapMb > 0 ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
   };

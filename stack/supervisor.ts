@@ -18,6 +18,7 @@
  * once a part has stayed up for `stableMs`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PART_DATA_ENV, type FromPart, type ToPart } from './part-worker.ts';
@@ -58,6 +59,8 @@ export interface PartSpec<Info> {
   resourceLimits?: ResourceLimits;
   /** a worker thread (default) or a child process of its own (then `data` must be JSON) */
   isolation?: 'thread' | 'process';
+  /** a process part's scheduling priority (nice, 0-19): higher yields the cores to the stack's own process first */
+  niceness?: number;
 }
 
 export interface SupervisedPart<Info> {
@@ -157,6 +160,13 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<In
     env: { ...process.env, [PART_DATA_ENV]: JSON.stringify(data) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  if (spec.niceness !== undefined && child.pid !== undefined) {
+    try {
+      os.setPriority(child.pid, spec.niceness);
+    } catch {
+      // not allowed here: it runs at the stack's own priority
+    }
+  }
   // its standard error is the cause when it dies (an uncaught exception's trace, V8's heap-limit report)
   let stderr = '';
   child.stderr?.setEncoding('utf8');
