@@ -2,7 +2,7 @@
  * The part's side of a supervised part (see supervisor.ts): runs the part's server in this worker thread
  * or child process and speaks the supervisor's small protocol over the parent port (a thread) or the IPC
  * channel (a process, whose data comes in the PART_DATA environment variable as JSON). A child process
- * whose supervisor is gone (the channel closes: the stack was killed) stops and exits.
+ * whose supervisor is gone (the channel closes: the stack was killed) exits at once.
  *
  *   worker -> supervisor  {kind: 'ready', info} once serving, {kind: 'log', line}, {kind: 'failed', message}
  *                         when it could not start, {kind: 'stopped'} after a clean stop, {kind: 'pong'}
@@ -43,7 +43,9 @@ export function servePart<Data, Info>(start: (data: Data, log: (line: string) =>
     if (message === 'ping') post({ kind: 'pong' });
     else if (message === 'stop') void stop().finally(() => post({ kind: 'stopped' }));
   });
-  channel.onOrphaned?.(() => void stop().finally(() => process.exit(0)));
+  // the stack was killed: end at once as it did, freeing files and ports for its next start (a graceful
+  // stop here would still hold them, Pinot's DuckDB lock, when the new stack starts its own part)
+  channel.onOrphaned?.(() => process.exit(1));
   start(channel.data as Data, log).then(
     (part) => {
       running = part;

@@ -46,8 +46,24 @@ export function servePinot(): void {
   servePart<PinotOptions, PinotInfo>(async (options) => {
     const { startPinot } = await import('../embedded/pinot/index.ts');
     // its event lines stay off the stack's console; the supervisor logs deaths and restarts
-    const pinot = await startPinot({ ...options, log: () => {} });
+    const pinot = await startWhenUnlocked(() => startPinot({ ...options, log: () => {} }));
     const { controllerUrl, brokerUrl, controllerPort, brokerPort } = pinot;
     return { info: { controllerUrl, brokerUrl, controllerPort, brokerPort }, stop: () => pinot.stop() };
   });
+}
+
+/** How long a start waits for a dying predecessor (the process of a killed stack) to let go of the DuckDB file. */
+const LOCK_WAIT_MS = 15_000;
+
+/** Starts, retrying while another process still holds the DuckDB file's lock (it is exiting). */
+async function startWhenUnlocked<T>(start: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!/Could not set lock on file/.test((error as Error).message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
