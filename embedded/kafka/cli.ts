@@ -5,8 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { parseCliArgs, CliUsageError } from '../common/cli/args.ts';
+import { runCli, stopOnSignals } from '../common/cli/runner.ts';
 import { controlSocketPath, openControlSocket, sendControlCommand, type ControlAnswer, type ControlCommand } from './control-socket.ts';
 import { startKafkaCluster } from './index.ts';
 
@@ -65,18 +66,10 @@ async function main(): Promise<void> {
   console.log(`embedded Kafka: ${brokers} broker(s) up in ${Date.now() - started} ms, data in ${dataDir}`);
   console.log(`bootstrap: ${cluster.bootstrap()}`);
   console.log('Ctrl-C to stop');
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping...');
+  stopOnSignals('kafka', async () => {
     await controlSocket.close();
     await cluster.stop();
-    console.log('stopped cleanly');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  });
 }
 
 /** stop-broker N / start-broker N / brokers against the cluster whose control socket is found. */
@@ -112,11 +105,4 @@ async function control(positional: string[], dataDir: string | undefined): Promi
   if (answer.offline) console.log(`  ${answer.offline} partition(s) have no in-sync replica online to lead them`);
 }
 
-main().catch((error) => {
-  if (error instanceof CliUsageError || error instanceof ConfigError) {
-    console.error(`kafka: ${error.message}`);
-    process.exit(2);
-  }
-  console.error(`kafka: ${(error as Error).message}`);
-  process.exit(1);
-});
+runCli('kafka', main);

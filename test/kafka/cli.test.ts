@@ -25,7 +25,9 @@ describe('npm run kafka', () => {
   it('starts, prints the bootstrap list, serves kcat, and stops cleanly on Ctrl-C', async () => {
     const child = spawn(tsx[0], [...tsx.slice(1), '--data-dir', tempDir('kafka-cli'), '--brokers', '2', '--port', '29392'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no bootstrap line: ${out}`)), 20_000);
       child.stdout.on('data', () => {
@@ -41,6 +43,7 @@ describe('npm run kafka', () => {
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
-    expect(out).toContain('stopped cleanly');
+    expect(err).toContain('[kafka] SIGINT: stopping');
+    expect(err).toContain('[kafka] stopped');
   });
 });
