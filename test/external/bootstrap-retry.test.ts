@@ -14,31 +14,25 @@ import type { Scenario } from '../../scenarios/scenario.ts';
 import { bootstrap, BootstrapError } from '../../stack/bootstrap.ts';
 import { targetsFromConfig } from '../../stack/targets.ts';
 
-interface FakeController {
+interface FakeServer {
   url: string;
   requests: { method: string; path: string; authorization?: string; body: string }[];
   close(): Promise<void>;
 }
 
-/** Answers as Pinot's controller does for a missing schema and table; the first `refusals` table POSTs get 500. */
-async function fakeController(refusals: number): Promise<FakeController> {
-  const requests: FakeController['requests'] = [];
-  let tablePosts = 0;
+type Answer = [status: number, json: unknown];
+
+/** A local JSON HTTP server that records every request and answers with `answer`. */
+async function fakeServer(answer: (req: http.IncomingMessage) => Answer): Promise<FakeServer> {
+  const requests: FakeServer['requests'] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
-      const send = (status: number, json: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(json));
-      };
-      if (req.headers.authorization !== 'Bearer tok') return send(401, { code: 401, error: 'HTTP 401 Unauthorized' });
-      if (req.method === 'GET') return send(404, { code: 404, error: 'not found' });
-      if (req.url === '/schemas') return send(200, { status: 'schema added' });
-      tablePosts++;
-      if (tablePosts <= refusals) return send(500, { code: 500, error: 'Failed to fetch the partition count of topic topic5' });
-      return send(200, { status: 'Table pageview_country_REALTIME succesfully added' });
+      const [status, json] = answer(req);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,6 +41,32 @@ async function fakeController(refusals: number): Promise<FakeController> {
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Answers as Pinot's controller does for a missing schema and table; the first `refusals` table POSTs get 500. */
+function fakeController(refusals: number): Promise<FakeServer> {
+  let tablePosts = 0;
+  return fakeServer((req): Answer => {
+    if (req.headers.authorization !== 'Bearer tok') return [401, { code: 401, error: 'HTTP 401 Unauthorized' }];
+    if (req.method === 'GET') return [404, { code: 404, error: 'not found' }];
+    if (req.url === '/schemas') return [200, { status: 'schema added' }];
+    tablePosts++;
+    if (tablePosts <= refusals) return [500, { code: 500, error: 'Failed to fetch the partition count of topic topic5' }];
+    return [200, { status: 'Table pageview_country_REALTIME succesfully added' }];
+  });
+}
+
+/** Connect's REST for one connector: the first `refusals` POSTs answer 409 (rebalance), then 201; `exists` makes every POST 409 "already exists". */
+function fakeConnect(refusals: number, exists = false): Promise<FakeServer> {
+  let posts = 0;
+  return fakeServer((req): Answer => {
+    if (req.headers.authorization !== `Basic ${Buffer.from('c:cpw').toString('base64')}`) return [401, { error_code: 401, message: 'Unauthorized' }];
+    if (req.method === 'GET') return [404, { error_code: 404, message: 'Connector not found' }];
+    posts++;
+    if (exists) return [409, { error_code: 409, message: 'Connector jdbc_source_mysql_01 already exists' }];
+    if (posts <= refusals) return [409, { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' }];
+    return [201, { name: 'jdbc_source_mysql_01', config: {}, tasks: [] }];
+  });
 }
 
 /** The PageView scenario reduced to its first Pinot table (no Kafka, MySQL, Connect or ksqlDB needed). */
@@ -58,35 +78,6 @@ function oneTable(): Scenario {
   };
 }
 
-/** Connect's REST for one connector: the first `refusals` POSTs answer 409 (rebalance), then 201; `exists` makes every POST 409 "already exists". */
-async function fakeConnect(refusals: number, exists = false): Promise<FakeController> {
-  const requests: FakeController['requests'] = [];
-  let posts = 0;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      requests.push({ method: req.method!, path: req.url!, authorization: req.headers.authorization, body });
-      const send = (status: number, json: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(json));
-      };
-      if (req.headers.authorization !== `Basic ${Buffer.from('c:cpw').toString('base64')}`) return send(401, { error_code: 401, message: 'Unauthorized' });
-      if (req.method === 'GET') return send(404, { error_code: 404, message: 'Connector not found' });
-      posts++;
-      if (exists) return send(409, { error_code: 409, message: 'Connector jdbc_source_mysql_01 already exists' });
-      if (posts <= refusals) return send(409, { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' });
-      return send(201, { name: 'jdbc_source_mysql_01', config: {}, tasks: [] });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** The PageView scenario reduced to its connectors. */
 function connectorsOnly(): Scenario {
   const pageview = getScenario('pageview');
@@ -94,7 +85,7 @@ function connectorsOnly(): Scenario {
 }
 
 describe('bootstrap against a secured Connect worker in a rebalance', () => {
-  let connect: FakeController | undefined;
+  let connect: FakeServer | undefined;
   afterEach(async () => connect?.close());
 
   const setup = (url: string) => {
@@ -127,7 +118,7 @@ describe('bootstrap against a secured Connect worker in a rebalance', () => {
 });
 
 describe('bootstrap against a secured, starting Pinot', () => {
-  let controller: FakeController | undefined;
+  let controller: FakeServer | undefined;
   afterEach(async () => controller?.close());
 
   const setup = (url: string) => {
