@@ -70,6 +70,21 @@ if [ "$mode" = auto ]; then
   if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then mode=docker; else mode=embedded; fi
 fi
 
+# Bootstraps the scenario against the services of mode $1 (docker or external), then starts its producers in
+# the background at PRODUCER_RATE (the PageView pipeline: 10000 users first, then sessions and page views).
+bootstrap_and_produce() {
+  npm run --silent bootstrap -- --mode "$1" --scenario "$scenario"
+  rate="${PRODUCER_RATE:-$default_rate}"
+  echo "init.sh: starting the producers in the background at $rate events/s per generator (log: producers.log)"
+  if [ "$scenario" = pageview ]; then
+    nohup sh -c "npm run --silent produce -- users --count 10000 && \
+      { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
+      > producers.log 2>&1 &
+  else
+    nohup npm run --silent scenario -- "$scenario" --mode "$1" --rate "$rate" > producers.log 2>&1 &
+  fi
+}
+
 case "$mode" in
   embedded)
     echo "init.sh: no Docker engine in use; starting the embedded stack (Ctrl-C stops it)"
@@ -102,31 +117,13 @@ case "$mode" in
       done
       echo " ok"
     done
-    npm run --silent bootstrap -- --mode docker --scenario "$scenario"
-    rate="${PRODUCER_RATE:-$default_rate}"
-    echo "init.sh: starting the producers in the background at $rate events/s per generator (log: producers.log)"
-    if [ "$scenario" = pageview ]; then
-      nohup sh -c "npm run --silent produce -- users --count 10000 && \
-        { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
-        > producers.log 2>&1 &
-    else
-      nohup npm run --silent scenario -- "$scenario" --mode docker --rate "$rate" > producers.log 2>&1 &
-    fi
+    bootstrap_and_produce docker
     npm run --silent bootstrap -- --mode docker --urls
     ;;
   external)
     echo "init.sh: using the external services named by the environment (nothing is started here)"
-    # Checks every endpoint once, then creates what is missing; stops here if an endpoint fails.
-    npm run --silent bootstrap -- --mode external --scenario "$scenario"
-    rate="${PRODUCER_RATE:-$default_rate}"
-    echo "init.sh: starting the producers in the background at $rate events/s per generator (log: producers.log)"
-    if [ "$scenario" = pageview ]; then
-      nohup sh -c "npm run --silent produce -- users --count 10000 && \
-        { npm run --silent produce -- sessions --count 0 --rate $rate & npm run --silent produce -- pageviews --count 0 --rate $rate; }" \
-        > producers.log 2>&1 &
-    else
-      nohup npm run --silent scenario -- "$scenario" --mode external --rate "$rate" > producers.log 2>&1 &
-    fi
+    # The bootstrap checks every endpoint once, then creates what is missing; it stops here if an endpoint fails.
+    bootstrap_and_produce external
     echo "init.sh: starting the session feed (log: session-feed.log) and the dashboard (log: dashboard.log) in the background"
     nohup npm run --silent session-feed -- --scenario "$scenario" > session-feed.log 2>&1 &
     nohup npm run --silent dashboard > dashboard.log 2>&1 &
