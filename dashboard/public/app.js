@@ -34,10 +34,9 @@
   function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
 
-  function shorten(label, max) {
-    var text = String(label);
-    return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
-  }
+  /** Country labels wrap onto lines of this many characters, at most LABEL_LINES of them; tooltips keep the whole name. */
+  var LABEL_CHARS = 14;
+  var LABEL_LINES = 2;
 
   function colorFor(source, i) {
     return Object.prototype.hasOwnProperty.call(SOURCE_COLORS, source) ? SOURCE_COLORS[source] : EXTRA_COLORS[i % EXTRA_COLORS.length];
@@ -57,7 +56,7 @@
           tooltip: { callbacks: { label: function (ctx) { return label + ': ' + fmtNum(ctx.parsed.y, digits); } } },
         },
         scales: {
-          x: { ticks: { autoSkip: false, maxRotation: 60, callback: function (v) { return shorten(this.getLabelForValue(v), 18); } } },
+          x: { ticks: { autoSkip: false, maxRotation: 60, callback: function (v) { return window.chartLabels.wrapLabel(this.getLabelForValue(v), LABEL_CHARS, LABEL_LINES); } } },
           y: { beginAtZero: true },
         },
       },
@@ -78,7 +77,9 @@
           tooltip: {
             callbacks: {
               title: function (items) { return items.length ? tooltipTitle(items[0]) : ''; },
-              label: function (ctx) { return ctx.dataset.label + ': ' + fmtInt(ctx.parsed.y) + ' users'; },
+              label: function (ctx) {
+                return ctx.dataset.label + ': ' + fmtInt(ctx.parsed.y) + ' users' + (pointIsOpenWindow(ctx) ? ' so far (window still open)' : '');
+              },
             },
           },
         },
@@ -215,11 +216,30 @@
           var color = colorFor(line.source, i);
           var dataset = bySource[line.source] || { label: line.source, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0 };
           dataset.data = kind === 'session' ? sessionSegments(line.points) : line.points.map(function (p) { return { x: p.x, y: p.y }; });
+          if (kind !== 'session') markOpenWindows(dataset, line.points, color);
           return dataset;
         });
         chart.update();
       }
     });
+  }
+
+  /**
+   * The newest windows are still open (their end is after now): their counts grow until they close, so a
+   * line falling into them is not a fall in traffic. They are drawn hollow, reached by a dashed segment,
+   * and their tooltip says so. `windowEnds` sits beside `data` so the drawn points stay plain {x, y}.
+   */
+  function markOpenWindows(dataset, points, color) {
+    dataset.windowEnds = points.map(function (p) { return p.windowEnd; });
+    var isOpen = function (i) { return dataset.windowEnds[i] > serverNow(); };
+    dataset.pointBackgroundColor = function (ctx) { return isOpen(ctx.dataIndex) ? '#ffffff' : color; };
+    dataset.segment = { borderDash: function (ctx) { return isOpen(ctx.p1DataIndex) ? [6, 4] : undefined; } };
+  }
+
+  /** True when the point under a tooltip is a window that has not closed yet. */
+  function pointIsOpenWindow(ctx) {
+    var ends = ctx.dataset.windowEnds;
+    return !!ends && ends[ctx.dataIndex] > serverNow();
   }
 
   /**

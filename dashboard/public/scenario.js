@@ -49,18 +49,7 @@
     var today = new Date(serverNow()).toDateString() === d.toDateString();
     return (today ? '' : d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ') + fmtClock(ms);
   }
-  function shorten(text, max) { text = String(text); return text.length > max ? text.slice(0, max - 1) + '\u2026' : text; }
-  /** A label as lines (Chart.js draws an array as lines): "Standard extended stay" -> ["Standard", "extended stay"]. */
-  function wrapLabel(text, width, maxLines) {
-    var lines = [];
-    String(text).split(/\s+/).forEach(function (word) {
-      var last = lines.length ? lines[lines.length - 1] : null;
-      if (last !== null && (last + ' ' + word).length <= width) lines[lines.length - 1] = last + ' ' + word;
-      else lines.push(word);
-    });
-    if (lines.length > maxLines) lines = lines.slice(0, maxLines - 1).concat(shorten(lines.slice(maxLines - 1).join(' '), width));
-    return lines.map(function (line) { return shorten(line, width); });
-  }
+  var wrapLabel = window.chartLabels.wrapLabel;
   function serverNow() { return Date.now() + state.clockOffsetMs; }
   function toNumber(v) { var n = typeof v === 'number' ? v : Number(v); return isFinite(n) ? n : null; }
 

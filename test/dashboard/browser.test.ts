@@ -190,6 +190,64 @@ describe('dashboard in headless Chromium', () => {
     expect(fs.statSync(path.join(ARTIFACTS, 'dashboard.png')).size).toBeGreaterThan(10_000);
   });
 
+  it('draws windows that are still open hollow, reached by a dashed line, and says so in the tooltip', async () => {
+    // Pinot's windows are aligned to the minute; one closed a minute ago, one open until ten minutes from now.
+    const minute = Date.now() - (Date.now() % 60_000);
+    const closed = windowRow('Homepage', minute - 120_000, minute - 60_000, 30, 60);
+    const open = windowRow('Homepage', minute - 60_000, minute + 600_000, 7, 9);
+    await stack.produce('pageview_tumbling', [closed, open]);
+    await waitFor('the open window on the page', async () => {
+      const c = await charts();
+      return c.tumbling!.datasets.find((d) => d.label === 'Homepage')!.data.some((p) => (p as { x: number }).x === minute - 60_000) ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 600)); // let the 250 ms chart animation settle before reading drawn elements
+    const drawn = await page.evaluate(({ closedX, openX }) => {
+      type Point = { x: number; y: number };
+      const chart = (window as unknown as { dashboardCharts: Record<string, {
+        data: { datasets: { label: string; data: Point[] }[] };
+        getDatasetMeta(i: number): { data: { options: { backgroundColor: string } }[]; dataset: { segments: { end: number; style?: { borderDash?: number[] } }[] } };
+        options: { plugins: { tooltip: { callbacks: { label(ctx: unknown): string } } } };
+      }> }).dashboardCharts.tumbling!;
+      const index = chart.data.datasets.findIndex((d) => d.label === 'Homepage');
+      const dataset = chart.data.datasets[index]!;
+      const meta = chart.getDatasetMeta(index);
+      const at = (x: number) => dataset.data.findIndex((p) => p.x === x);
+      const label = (i: number) => chart.options.plugins.tooltip.callbacks.label({ dataset, dataIndex: i, parsed: { y: dataset.data[i]!.y } });
+      const dashOfSegmentEndingAt = (i: number) => meta.dataset.segments.find((seg) => seg.end === i)?.style?.borderDash ?? [];
+      return {
+        closedFill: meta.data[at(closedX)]!.options.backgroundColor,
+        openFill: meta.data[at(openX)]!.options.backgroundColor,
+        closedDash: dashOfSegmentEndingAt(at(closedX)),
+        openDash: dashOfSegmentEndingAt(at(openX)),
+        closedLabel: label(at(closedX)),
+        openLabel: label(at(openX)),
+        note: document.getElementById('note-tumbling')!.textContent,
+        noteShown: getComputedStyle(document.getElementById('note-tumbling')!).display !== 'none',
+      };
+    }, { closedX: minute - 120_000, openX: minute - 60_000 });
+    expect(drawn.openFill).toBe('#ffffff');
+    expect(drawn.closedFill).not.toBe('#ffffff');
+    expect(drawn.openDash).toEqual([6, 4]);
+    expect(drawn.closedDash).toEqual([]);
+    expect(drawn.openLabel).toBe('Homepage: 7 users so far (window still open)');
+    expect(drawn.closedLabel).toBe('Homepage: 30 users');
+    expect(drawn.note).toMatch(/still open/);
+    expect(drawn.noteShown).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('wraps a long country name onto two lines on the bar axes instead of cutting it', async () => {
+    await stack.produce('pageview_country', [countryRow('United States of America', 900, 41, 1800)]);
+    await waitFor('the country on the page', async () => ((await charts()).users!.labels.includes('United States of America') ? true : undefined));
+    const ticks = await page.evaluate(() => {
+      const all = (window as unknown as { dashboardCharts: Record<string, { scales: { x: { ticks: { label: string | string[] }[] } } }> }).dashboardCharts;
+      return { users: all.users!.scales.x.ticks.map((t) => t.label), age: all.age!.scales.x.ticks.map((t) => t.label) };
+    });
+    expect(ticks.users).toContainEqual(['United States', 'of America']);
+    expect(ticks.age).toContainEqual(['United States', 'of America']);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('fits a phone-width screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     // Chart.js resizes its canvases from a ResizeObserver callback; under load that can take a while.
