@@ -127,8 +127,9 @@ function runUntilStopped(
   let failedLines = 0;
   ticker = setInterval(() => {
     try {
-      const headline = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline }).headline ?? {} : undefined;
-      const line = status.render(Date.now(), { headline, rssBytes: stackResidentBytes([stack.pinot.part.pid()]) });
+      const snapshot = pageview ? stack.dashboard.snapshot() as { headline?: ViewsHeadline; updatedAt?: number | null } : undefined;
+      const headline = snapshot ? snapshot.headline ?? {} : undefined;
+      const line = status.render(Date.now(), { headline, headlineAt: snapshot?.updatedAt ?? undefined, rssBytes: stackResidentBytes([stack.pinot.part.pid()]) });
       process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
     } catch (error) {
       // A status line is never worth the stack: say so once a minute at most, keep running.

@@ -19,6 +19,11 @@ export interface ViewsHeadline {
 export interface StatusExtras {
   /** The PageView dashboard's headline; undefined for scenarios without one (nothing printed). */
   headline?: ViewsHeadline | undefined;
+  /**
+   * When the dashboard last polled the headline (epoch ms). The producers' counts are live, the headline
+   * is as old as that poll (DASHBOARD_POLL_MS), so the line says how old it is.
+   */
+  headlineAt?: number | undefined;
   /** undefined when it could not be read (see residentBytes) */
   rssBytes: number | undefined;
 }
@@ -68,7 +73,7 @@ export class StatusLine {
       return `${label} ${done} (${formatRate(((done - before) * 1000) / (now - this.previous!.at))}/s)`;
     });
     this.previous = { at: now, counts: new Map(this.counts) };
-    if (extras.headline) parts.push(formatViews(extras.headline));
+    if (extras.headline) parts.push(formatViews(extras.headline) + formatAge(now, extras.headlineAt));
     parts.push(extras.rssBytes === undefined ? 'rss n/a' : `rss ${Math.round(extras.rssBytes / 1048576)} MB`);
     return parts.join(', ');
   }
@@ -82,6 +87,11 @@ export function formatViews(headline: ViewsHeadline): string {
   }
   return `views produced ${known(viewsProduced)}, joined ${known(viewsJoined)} in Pinot, `
     + `dropped ${known(viewsDropped)} by the join (users with a NULL field)`;
+}
+
+/** ` as of 9 s ago` for a headline polled at `at`; nothing when unknown. */
+function formatAge(now: number, at: number | undefined): string {
+  return at === undefined ? '' : ` as of ${Math.max(0, Math.round((now - at) / 1000))} s ago`;
 }
 
 function known(value: number | null | undefined): string {
