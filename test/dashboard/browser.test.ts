@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaHealthTarget, pinotHealthTarget, startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { waitForChartsSettled } from '../support/browser.ts';
 import { closedPort, countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
 
 const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -185,7 +186,7 @@ describe('dashboard in headless Chromium', () => {
     expect(dialogs).toEqual([]);
     expect(consoleErrors).toEqual([]);
 
-    await new Promise((r) => setTimeout(r, 600)); // let the 250 ms chart animation settle
+    await waitForChartsSettled(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(fs.statSync(path.join(ARTIFACTS, 'dashboard.png')).size).toBeGreaterThan(10_000);
   });
@@ -200,7 +201,7 @@ describe('dashboard in headless Chromium', () => {
       const c = await charts();
       return c.tumbling!.datasets.find((d) => d.label === 'Homepage')!.data.some((p) => (p as { x: number }).x === minute - 60_000) ? true : undefined;
     });
-    await new Promise((r) => setTimeout(r, 600)); // let the 250 ms chart animation settle before reading drawn elements
+    await waitForChartsSettled(page); // drawn elements are read below
     const drawn = await page.evaluate(({ closedX, openX }) => {
       type Point = { x: number; y: number };
       const chart = (window as unknown as { dashboardCharts: Record<string, {

@@ -21,7 +21,7 @@ import { WebUserGenerator } from '../../scenarios/clickstream/generate/users.ts'
 import { STATUS_CODES, CITIES } from '../../scenarios/clickstream/generate/values.ts';
 import { loadClickstreamConfig } from '../../config/scenarios/clickstream.ts';
 import { Rng } from '../../producers/generate/random.ts';
-import { launchChromium, waitForPanelsOk, watchedPage } from '../support/browser.ts';
+import { launchChromium, waitForChartsSettled, waitForPanelsOk, watchedPage } from '../support/browser.ts';
 import { countryRow, startPinotStack, waitFor, windowRow, type PinotStack } from './helpers.ts';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts', 'screenshots');
@@ -204,15 +204,6 @@ async function waitForData(page: Page, name: string): Promise<void> {
 }
 
 /** Until no chart animates and every canvas has the width of its box (Chart.js resizes a frame or more late). */
-async function waitForChartsSettled(page: Page): Promise<void> {
-  await waitFor('the charts to settle', () => page.evaluate(() => {
-    const w = window as unknown as { Chart: { animator: { running(c: unknown): boolean } }; scenarioCharts?: Record<string, { canvas: HTMLCanvasElement }>; dashboardCharts?: Record<string, { canvas: HTMLCanvasElement }> };
-    const charts = Object.values(w.scenarioCharts ?? w.dashboardCharts ?? {});
-    const settled = charts.every((c) => !w.Chart.animator.running(c) && Math.abs(c.canvas.clientWidth - (c.canvas.parentElement?.clientWidth ?? 0)) <= 1);
-    return settled ? true : undefined;
-  }), 15_000, 100);
-}
-
 interface Layout {
   scrollWidth: number;
   innerWidth: number;

@@ -41,3 +41,21 @@ export async function waitForPanelsOk(page: Page, ids: string[], timeoutMs = 30_
   }
   throw new Error(`panels not all ok after ${timeoutMs} ms: ${JSON.stringify(last)}`);
 }
+
+/**
+ * Waits until no chart of the page (window.dashboardCharts or window.scenarioCharts) is animating and each
+ * canvas has its box's width, so what a test reads from drawn elements or a screenshot is final.
+ */
+export async function waitForChartsSettled(page: Page, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const settled = await page.evaluate(() => {
+      const w = window as unknown as { Chart: { animator: { running(c: unknown): boolean } }; scenarioCharts?: Record<string, { canvas: HTMLCanvasElement }>; dashboardCharts?: Record<string, { canvas: HTMLCanvasElement }> };
+      const charts = Object.values(w.scenarioCharts ?? w.dashboardCharts ?? {});
+      return charts.every((c) => !w.Chart.animator.running(c) && Math.abs(c.canvas.clientWidth - (c.canvas.parentElement?.clientWidth ?? 0)) <= 1);
+    });
+    if (settled) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the charts did not settle in ${timeoutMs} ms`);
+}
