@@ -8,25 +8,20 @@
  *   … dash.url …
  *   await dash.stop();
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { checkHost, checkOrigin, type HttpGuardOptions } from '../embedded/common/http-guard.ts';
 import type { HttpAuth } from '../config/endpoints.ts';
 import type { KafkaSecurity } from '../config/kafka-security.ts';
-import { defaultHealthTargets, runHealthChecks, DEFAULT_HEALTH_TIMEOUT_MS, type HealthResult, type HealthTarget } from './health.ts';
-import {
-  failureSnapshot, initialSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot,
-} from './snapshot.ts';
+import { defaultHealthTargets, DEFAULT_HEALTH_TIMEOUT_MS, type HealthTarget } from './health.ts';
+import { initialSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot } from './snapshot.ts';
 import { loadConfig } from '../config/index.ts';
 import { dashboardSettings } from './settings.ts';
-import { checkScenarioDashboard, initialScenarioSnapshot, pollScenario, type ScenarioSnapshot } from './scenario-panels.ts';
+import { checkScenarioDashboard, initialScenarioSnapshot, type ScenarioSnapshot } from './scenario-panels.ts';
 import type { ScenarioDashboard } from '../scenarios/scenario.ts';
+import { createDashboardApp } from './http-app.ts';
+import { pollPageview, pollScenarioPage, type PollSources } from './poll.ts';
 
 export type { Snapshot, CountryBar, WindowPanel, WindowSeries, WindowPoint, Headline, DashboardState, ProducedViews } from './snapshot.ts';
 export type { HealthTarget, HealthResult, HealthStatus, HealthCheckResult } from './health.ts';
@@ -91,35 +86,7 @@ export interface DashboardHandle {
   stop(): Promise<void>;
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const PUBLIC_DIR = path.join(here, 'public');
-
-function vendorFiles(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const chartDir = path.dirname(require.resolve('chart.js'));
-  const socketIoDir = path.join(path.dirname(require.resolve('socket.io')), '..', 'client-dist');
-  const files = {
-    'chart.umd.js': path.join(chartDir, 'chart.umd.js'),
-    'socket.io.min.js': path.join(socketIoDir, 'socket.io.min.js'),
-  };
-  for (const file of Object.values(files)) {
-    if (!fs.existsSync(file)) throw new Error(`dashboard: ${file} is missing; run npm install`);
-  }
-  return files;
-}
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY } from './http-app.ts';
 
 export function backoffDelay(failures: number, pollIntervalMs: number, maxBackoffMs: number): number {
   if (failures <= 0) return pollIntervalMs;
@@ -142,7 +109,21 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function startDashboard(options: DashboardOptions = {}): Promise<DashboardHandle> {
+/** The options settled: what was given, the rest from config/ (read only when something is missing). */
+interface ResolvedOptions {
+  host: string;
+  port: number;
+  pollIntervalMs: number;
+  topN: number;
+  maxBackoffMs: number;
+  redact: (text: string) => string;
+  log: (line: string) => void;
+  guard: HttpGuardOptions;
+  pageviewTopic: string;
+  sources: PollSources;
+}
+
+function resolveOptions(options: DashboardOptions): ResolvedOptions {
   const needDefaults = options.port === undefined || options.host === undefined || options.pinotBrokerUrl === undefined
     || options.pollIntervalMs === undefined || options.healthTargets === undefined
     || options.allowedHosts === undefined || options.allowedOrigins === undefined;
@@ -177,7 +158,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const pageviewTopic = options.pageviewTopic ?? settings?.pageviewTopic ?? loadConfig().topics.pageview;
   const kafkaBootstrap = options.kafkaBootstrap ?? healthTargets.find((t) => t.kafkaBootstrap !== undefined)?.kafkaBootstrap;
   const producedSource: ProducedViewsSource | undefined = kafkaBootstrap && { bootstrap: kafkaBootstrap, security: kafkaSecurity, topic: pageviewTopic };
-  const vendor = vendorFiles();
+  const sources: PollSources = {
+    pinotBrokerUrl, pinotAuth, queryTimeoutMs, healthTargets, healthTimeoutMs, producedSource, log,
+  };
+  return {
+    host, port: options.port ?? settings!.port, pollIntervalMs, topN, maxBackoffMs, redact, log, guard, pageviewTopic, sources,
+  };
+}
+
+export async function startDashboard(options: DashboardOptions = {}): Promise<DashboardHandle> {
+  const { host, port: wantedPort, pollIntervalMs, topN, maxBackoffMs, redact, log, guard, pageviewTopic, sources } = resolveOptions(options);
   const scenarioDashboard = options.scenarioDashboard;
   if (scenarioDashboard) checkScenarioDashboard(scenarioDashboard);
   let scenarioCurrent: ScenarioSnapshot | undefined = scenarioDashboard && initialScenarioSnapshot(scenarioDashboard);
@@ -193,58 +183,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   /** The snapshot as sent: with the server's clock, so browsers count down correctly whatever their clock says. */
   const outgoing = (): Snapshot & { serverTime: number } => ({ ...current, serverTime: Date.now() });
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, res, next) => {
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    const wrongHost = checkHost(req, guard);
-    if (wrongHost) {
-      res.status(wrongHost.status).json({ error: wrongHost.message });
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      res.status(405).json({ error: 'read-only dashboard: only GET and HEAD' });
-      return;
-    }
-    next();
-  });
-  app.get('/', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(path.join(PUBLIC_DIR, scenarioDashboard ? 'scenario.html' : 'index.html'));
-  });
-  app.get('/favicon.ico', (_req, res) => {
-    res.status(204).end();
-  });
-  app.use('/static', express.static(PUBLIC_DIR, { index: false, fallthrough: true, maxAge: 0 }));
-  for (const [name, file] of Object.entries(vendor)) {
-    app.get(`/vendor/${name}`, (_req, res) => {
-      res.setHeader('Cache-Control', 'public, max-age=3600');
-      res.sendFile(file);
-    });
-  }
-  app.get('/api/snapshot', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(outgoing());
-  });
-  app.get('/api/scenario', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    if (!scenarioCurrent) {
-      res.status(404).json({ error: 'this dashboard shows the PageView pipeline; its data is at /api/snapshot' });
-      return;
-    }
-    res.json(outgoingScenario());
-  });
-  app.get('/api/health', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
+  const app = createDashboardApp(guard, {
+    page: scenarioDashboard ? 'scenario.html' : 'index.html',
+    snapshot: outgoing,
+    scenario: () => (scenarioCurrent ? outgoingScenario() : undefined),
     // Through the redactor: a component's detail may quote an answer that echoes a credential.
-    res.type('application/json').send(redact(JSON.stringify({
+    healthJson: () => redact(JSON.stringify({
       dashboard: 'up',
       pinot: {
         state: current.state,
@@ -258,13 +202,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       },
       components: current.health,
       checkedAt: current.healthCheckedAt,
-    })));
-  });
-  app.use('/api', (_req, res) => {
-    res.status(404).json({ error: 'no such endpoint; try /api/snapshot or /api/health' });
-  });
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('not found');
+    })),
   });
 
   const server = http.createServer(app);
@@ -281,50 +219,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     // Browsers only listen; anything they send is ignored.
   });
 
-  const pollScenarioOnce = async (): Promise<Snapshot> => {
-    const [next, health] = await Promise.all([
-      pollScenario(pinotBrokerUrl, scenarioCurrent!, scenarioDashboard!, queryTimeoutMs, Date.now(), pinotAuth),
-      runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
-    ]);
-    scenarioCurrent = next;
-    const now = Date.now();
-    const failed = next.panels.filter((p) => p.state === 'error');
-    const snapshot: Snapshot = failed.length > 0 && failed.length === next.panels.length
-      ? failureSnapshot(current, failed[0]!.error ?? 'Pinot failed', now)
-      : { ...current, state: 'ok', stale: false, error: null, updatedAt: now, attemptedAt: now, failures: 0 };
-    if (snapshot.state === 'error' && current.state !== 'error') log(`poll failed: ${snapshot.error}; keeping last data, retrying with back-off`);
-    snapshot.health = health;
-    snapshot.healthCheckedAt = now;
-    return snapshot;
-  };
-
   const pollOnce = async (): Promise<Snapshot> => {
-    if (scenarioDashboard) return pollScenarioOnce();
-    // Pinot first, then Kafka: every view Pinot counts was produced before the offsets are read, so
-    // produced >= joined and the difference is what the join dropped (plus views still in flight).
-    const [outcome, health] = await Promise.all([
-      queryPinot(pinotBrokerUrl, queryTimeoutMs, pinotAuth).then(
-        async (data) => ({ data, produced: await queryProducedViews(producedSource, queryTimeoutMs) }),
-        (error: Error) => ({ error }),
-      ),
-      runHealthChecks(healthTargets, healthTimeoutMs).catch((): HealthResult[] => []),
-    ]);
-    const now = Date.now();
-    let next: Snapshot;
-    if ('data' in outcome) {
-      next = successSnapshot(current, outcome.data, now, previousTotals, outcome.produced);
-      previousTotals = { totalViews: next.headline.totalViews, viewsProduced: next.headline.viewsProduced, at: now };
-      if (next.headline.viewsNote !== current.headline.viewsNote && next.headline.viewsNote) log(`page view counts: ${next.headline.viewsNote}`);
-      if (current.state === 'error') log(`Pinot answers again (${pinotBrokerUrl}); data refreshed`);
-    } else {
-      const message = outcome.error?.message ?? String(outcome.error);
-      next = failureSnapshot(current, message, now);
-      problems++;
-      if (current.state !== 'error' || current.error !== message) log(`poll failed: ${message}; keeping last data, retrying with back-off`);
+    if (scenarioDashboard) {
+      const polled = await pollScenarioPage(sources, current, scenarioCurrent!, scenarioDashboard);
+      scenarioCurrent = polled.scenario;
+      return polled.next;
     }
-    next.health = health;
-    next.healthCheckedAt = now;
-    return next;
+    const polled = await pollPageview(sources, current, previousTotals);
+    previousTotals = polled.totals;
+    if (polled.failed) problems++;
+    return polled.next;
   };
 
   const schedule = (delayMs: number) => {
@@ -359,7 +263,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     return inFlight;
   };
 
-  const port = await listen(server, options.port ?? settings!.port, host);
+  const port = await listen(server, wantedPort, host);
   void runPoll();
 
   let stopping: Promise<void> | undefined;

@@ -203,7 +203,7 @@ describe('poll loop against a stand-in broker', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i);
     expect(html).not.toMatch(/style=/);
     const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
-    expect(scripts).toEqual(['/vendor/chart.umd.js', '/vendor/socket.io.min.js', '/static/health-strip.js', '/static/app.js']);
+    expect(scripts).toEqual(['/vendor/chart.umd.js', '/vendor/socket.io.min.js', '/static/health-strip.js', '/static/chart-labels.js', '/static/app.js']);
     for (const asset of [...scripts, '/static/style.css']) {
       const response = await fetch(`${dash.url}${asset}`);
       expect(response.status, asset).toBe(200);
