@@ -1,0 +1,184 @@
+/**
+ * `npm run ksql` against the embedded ksqlDB server, through a pseudo-terminal as a person uses it:
+ * a statement over several lines (with a ';' inside quotes), a pull query's table, a push query ended by
+ * Ctrl-C and the shell going on, SET 'auto.offset.reset'='earliest' taking effect, history recalled by
+ * the up arrow in a later session; and for scripts, -e and -f with their exit codes and the server's
+ * message, and one line naming the URL when nothing answers there.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Partitioners, type Producer } from 'kafkajs';
+import type { KafkaCluster } from '../../../embedded/kafka/index.ts';
+import { startKsqlDb, type KsqlDbHandle } from '../../../embedded/ksqldb/index.ts';
+import { kafkaClient, run, startTestCluster, tempDir } from '../../support/kafka.ts';
+import { KEYS, PtySession } from '../../support/pty.ts';
+import { caughtUp, postJson } from '../../ksqldb/pipeline-support.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = path.join(ROOT, 'stack/ksql-shell/cli.ts');
+const PROMPT = 'ksql> ';
+
+/** The rows of a query's table in `text`: the first cell of each `|…|` line after the header. */
+function firstCells(text: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|')[1]!.trim());
+}
+
+describe('npm run ksql, the ksql shell', () => {
+  let cluster: KafkaCluster;
+  let server: KsqlDbHandle;
+  let producer: Producer;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+
+  const shell = (...args: string[]) => new PtySession(process.execPath, ['--import', 'tsx', CLI, server.url, ...args], { env, cwd: ROOT, columns: 100 });
+  const oneShot = (...args: string[]) => run(process.execPath, ['--import', 'tsx', CLI, ...args], undefined, 60_000);
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ brokers: 1 });
+    server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap() });
+    const r = await postJson(`${server.url}/ksql`, {
+      ksql: "CREATE STREAM HITS (ID INT KEY, PAGE VARCHAR) WITH (KAFKA_TOPIC='hits', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);"
+        + 'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
+      streamsProperties: { 'auto.offset.reset': 'earliest' },
+    });
+    expect(r.status, r.text).toBe(200);
+    producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'hits', messages: ['a', 'b', 'a'].map((page, i) => ({ key: String(i), value: JSON.stringify({ page }) })) });
+    await caughtUp(server);
+    home = tempDir('ksql-shell-home');
+    env = { ...process.env, HOME: home, KSQL_HISTORY_FILE: path.join(home, 'history'), KSQLDB_URL: undefined };
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await server?.stop();
+    await cluster?.stop();
+  });
+
+  it('runs multi-line statements, pull and push queries, Ctrl-C and SET in one session, and recalls history in the next', async () => {
+    const session = shell();
+    try {
+      await session.waitFor(PROMPT);
+
+      // a push query from the latest offset: only rows produced after it started, until Ctrl-C
+      let mark = session.mark();
+      session.type(`SELECT PAGE FROM HITS EMIT CHANGES;${KEYS.enter}`);
+      const header = await session.waitFor(/\|PAGE\s+\|\n\+-+\+\n/, mark);
+      let live = 0;
+      const shown = async () => {
+        await producer.send({ topic: 'hits', messages: [{ key: String(100 + live), value: JSON.stringify({ page: `live-${live++}` }) }] });
+        return session.waitFor('|live-', header, 500).then(() => true, () => false);
+      };
+      while (!(await shown())) expect(live).toBeLessThan(40);
+      session.type(KEYS.ctrlC);
+      const terminated = await session.waitFor('Query terminated', header);
+      expect(firstCells(session.screen().slice(header, terminated)).every((page) => page.startsWith('live-'))).toBe(true);
+      await session.waitFor(PROMPT, terminated);
+
+      // a statement over two lines holding a ';' inside its quotes is sent whole, after its last line
+      mark = session.mark();
+      session.type(`INSERT INTO HITS (ID, PAGE) VALUES (7,${KEYS.enter}`);
+      await session.waitFor(/\n>$/, mark);
+      session.type(`'semi;colon');${KEYS.enter}`);
+      await session.waitFor(PROMPT, mark);
+
+      // SET earliest is sent with the next query: it starts from the stream's first row
+      mark = session.mark();
+      session.type(`SET 'auto.offset.reset'='earliest';${KEYS.enter}`);
+      await session.waitFor("Successfully changed local property 'auto.offset.reset' to 'earliest'.", mark);
+      mark = session.mark();
+      session.type(`SELECT PAGE FROM HITS EMIT CHANGES;${KEYS.enter}`);
+      await session.waitFor('|semi;colon', mark);
+      session.type(KEYS.ctrlC);
+      const ended = await session.waitFor('Query terminated', mark);
+      expect(firstCells(session.screen().slice(mark, ended)).slice(1, 4)).toEqual(['a', 'b', 'a']);
+      await session.waitFor(PROMPT, ended);
+
+      // a pull query over two lines: its table, then the prompt again
+      mark = session.mark();
+      session.type(`SELECT PAGE, N FROM PER_PAGE${KEYS.enter}`);
+      await session.waitFor(/\n>$/, mark);
+      session.type(`WHERE PAGE = 'a';${KEYS.enter}`);
+      const pulled = await session.waitFor('Query terminated', mark);
+      expect(session.screen().slice(mark, pulled)).toMatch(/\+-+\+-+\+\n\|PAGE +\|N +\|\n\+-+\+-+\+\n\|a +\|2 +\|\n/);
+      await session.waitFor(PROMPT, pulled);
+
+      mark = session.mark();
+      session.type(KEYS.ctrlD);
+      await session.waitFor('Exiting the ksql shell.', mark);
+      expect(await session.exited).toBe(0);
+    } finally {
+      await session.close();
+    }
+
+    // the history file keeps the two-line statement as one entry, and the up arrow brings it back
+    expect(fs.readFileSync(path.join(home, 'history'), 'utf8').trim().split('\n').at(-1)).toBe("SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';");
+    const next = shell();
+    try {
+      await next.waitFor(PROMPT);
+      const mark = next.mark();
+      next.type(KEYS.up);
+      await next.waitFor("SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';", mark);
+      next.type(KEYS.enter);
+      const pulled = await next.waitFor('Query terminated', mark);
+      expect(next.screen().slice(mark, pulled)).toMatch(/\|a +\|2 +\|/);
+      next.type(`exit${KEYS.enter}`);
+      expect(await next.exited).toBe(0);
+    } finally {
+      await next.close();
+    }
+  });
+
+  it('-e runs statements and exits 0, or 1 with the server message at the first refused one', async () => {
+    const ok = await oneShot(server.url, '-e', "SHOW TABLES; SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'b';");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/ PER_PAGE +\| PER_PAGE +\| JSON +\| JSON +\| false +\n/);
+    expect(ok.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
+
+    const refused = await oneShot(server.url, '-e', 'SELECT * FROM NOPE EMIT CHANGES; SHOW STREAMS;');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/NOPE/);
+    expect(refused.stdout).not.toMatch(/Stream Name/);
+  });
+
+  it('-f runs a file (SET and RUN SCRIPT included) and exits 0, or 1 at its first error', async () => {
+    const dir = tempDir('ksql-shell-scripts');
+    fs.writeFileSync(path.join(dir, 'inner.sql'), 'SHOW STREAMS;\n');
+    fs.writeFileSync(path.join(dir, 'good.sql'), [
+      '-- the first two rows of the stream',
+      "SET 'auto.offset.reset'='earliest';",
+      'SELECT PAGE FROM HITS',
+      '  EMIT CHANGES LIMIT 2;',
+      `RUN SCRIPT '${path.join(dir, 'inner.sql')}';`,
+    ].join('\n'));
+    const good = await oneShot(server.url, '-f', path.join(dir, 'good.sql'));
+    expect(good.code, good.stderr).toBe(0);
+    expect(firstCells(good.stdout)).toEqual(['PAGE', 'a', 'b']);
+    expect(good.stdout).toMatch(/ HITS +\| hits +\| JSON +\| JSON +\| false/);
+
+    fs.writeFileSync(path.join(dir, 'bad.sql'), "DROP STREAM NOPE;\nSHOW STREAMS;\n");
+    const bad = await oneShot(server.url, '-f', path.join(dir, 'bad.sql'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/NOPE does not exist/);
+    expect(bad.stdout).not.toMatch(/Stream Name/);
+  });
+
+  it('says in one line which URL does not answer and how to start the stack', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const down = await oneShot(`http://127.0.0.1:${port}`, '-e', 'SHOW STREAMS;');
+    expect(down.code).toBe(1);
+    expect(down.stdout).toBe('');
+    expect(down.stderr.trim().split('\n')).toEqual([
+      `ksql: cannot reach ksqlDB at http://127.0.0.1:${port} (connection refused); start the stack with \`npm start\` (embedded) or \`sh init.sh\`, or give the URL of a running ksqlDB: npm run ksql -- http://host:8088`,
+    ]);
+  });
+});
