@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const shellConfig = ksqlShellConfigFromEnv(process.env);
   const output = terminalOutput();
   const client = new KsqlRestClient(endpoint.url, endpoint.auth);
-  const interactive = execute === undefined && file === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const interactive = execute === undefined && file === undefined && process.stdin.isTTY === true;
   const interrupts = signalInterrupts(interactive ? () => undefined : () => process.exit(130));
   const shell = new KsqlShell(client, output, interrupts, { queryRowLimit: rowLimit, queryTimeoutMs: args.flags['query-timeout'] as number | undefined });
 

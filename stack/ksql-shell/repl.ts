@@ -40,7 +40,8 @@ interface ReadlineState {
 /** Runs the shell on the terminal until exit or Ctrl-D. */
 export function runInteractive(shell: KsqlShell, history: ShellHistory, output: ShellOutput, version: () => Promise<string>): Promise<void> {
   const input = process.stdin;
-  const rl = readline.createInterface({ input, output: process.stdout, terminal: true, historySize: 0, prompt: PROMPT, tabSize: 4 });
+  // line editing needs a terminal on both sides; with output to a pipe, lines are read as they come
+  const rl = readline.createInterface({ input, output: process.stdout, terminal: process.stdout.isTTY === true, historySize: 0, prompt: PROMPT, tabSize: 4 });
   // readline keeps no history of its own (historySize 0) and walks this array on the arrows
   (rl as unknown as ReadlineState).history = history.entries;
   let buffered: string[] = [];
@@ -50,12 +51,13 @@ export function runInteractive(shell: KsqlShell, history: ShellHistory, output: 
 
   /** While statements run: no line editing, and Ctrl-C reaches the process as SIGINT. */
   const running = async <T>(work: () => Promise<T>): Promise<T> => {
+    const raw = input.isTTY && input.isRaw;
     rl.pause();
-    if (input.isTTY) input.setRawMode(false);
+    if (raw) input.setRawMode(false);
     try {
       return await work();
     } finally {
-      if (input.isTTY && !closed) input.setRawMode(true);
+      if (raw && !closed) input.setRawMode(true);
       if (!closed) rl.resume();
     }
   };

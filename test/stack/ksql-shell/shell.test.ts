@@ -133,11 +133,21 @@ describe('npm run ksql, the ksql shell', () => {
     }
   });
 
-  it('-e runs statements and exits 0, or 1 with the server message at the first refused one', async () => {
+  it('-e (and statements on stdin) run in order and exit 0, or 1 with the server message at the first refused one', async () => {
+    const help = await oneShot('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/-e, --execute TEXT/);
+    expect(help.stdout).toMatch(/-f, --file FILE/);
+
     const ok = await oneShot(server.url, '-e', "SHOW TABLES; SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'b';");
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/ PER_PAGE +\| PER_PAGE +\| JSON +\| JSON +\| false +\n/);
     expect(ok.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
+
+    const piped = await run(process.execPath, ['--import', 'tsx', CLI, server.url], "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n", 60_000);
+    expect(piped.code).toBe(1);
+    expect(piped.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
+    expect(piped.stderr).toMatch(/NOPE does not exist/);
 
     const refused = await oneShot(server.url, '-e', 'SELECT * FROM NOPE EMIT CHANGES; SHOW STREAMS;');
     expect(refused.code).toBe(1);

@@ -100,4 +100,34 @@ describe('tables', () => {
       'For runtime statistics and query details run: DESCRIBE <Stream,Table> EXTENDED;',
     ]);
   });
+
+  it('prints an EXPLAIN answer (queryDescription) as ksqlDB CLI does', () => {
+    const lines = renderEntity({
+      '@type': 'queryDescription',
+      queryDescription: {
+        id: 'CTAS_T_0', queryType: 'PERSISTENT', statementText: 'CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;',
+        fields: [{ name: 'K', schema: { type: 'INTEGER' }, type: 'KEY' }, { name: 'N', schema: { type: 'BIGINT' } }],
+        sources: ['S'], sinks: ['T'], executionPlan: ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT', topology: '', overriddenProperties: { 'auto.offset.reset': 'earliest' },
+      },
+    }, 80);
+    expect(lines).toEqual([
+      'ID                   : CTAS_T_0',
+      'Query Type           : PERSISTENT',
+      'SQL                  : CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;',
+      '',
+      ' Field | Type                   ',
+      '--------------------------------',
+      ' K     | INTEGER          (key) ',
+      ' N     | BIGINT                 ',
+      '--------------------------------',
+      '', 'Sources that this query reads from: ', '-----------------------------------', 'S', '', 'For source description please run: DESCRIBE [EXTENDED] <SourceId>',
+      '', 'Sinks that this query writes to: ', '-----------------------------------', 'T', '', 'For sink description please run: DESCRIBE [EXTENDED] <SinkId>',
+      '', 'Execution plan', '--------------', ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT',
+      '', 'Overridden Properties', '---------------------',
+      ' Property          | Value    ',
+      '------------------------------',
+      ' auto.offset.reset | earliest ',
+      '------------------------------',
+    ]);
+  });
 });
