@@ -1,9 +1,10 @@
 /**
- * `npm run ksql` against the embedded ksqlDB server, through a pseudo-terminal as a person uses it:
- * a statement over several lines (with a ';' inside quotes), a pull query's table, a push query ended by
- * Ctrl-C and the shell going on, SET 'auto.offset.reset'='earliest' taking effect, history recalled by
- * the up arrow in a later session; and for scripts, -e and -f with their exit codes and the server's
- * message, and one line naming the URL when nothing answers there.
+ * `npm run ksql` against the embedded ksqlDB server, through a pseudo-terminal as a person uses it: a
+ * statement over several lines (with a ';' inside quotes), a pull query's table, a push query ended by
+ * Ctrl-C and the shell going on, Ctrl-C at the prompt dropping an unfinished statement, SET
+ * 'auto.offset.reset'='earliest' taking effect, history recalled by the up arrow in a later session; and
+ * for scripts, -e, -f and stdin with their exit codes and the server's message, and one line naming the
+ * URL when nothing answers there.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -78,6 +79,16 @@ describe('npm run ksql, the ksql shell', () => {
       const terminated = await session.waitFor('Query terminated', header);
       expect(firstCells(session.screen().slice(header, terminated)).every((page) => page.startsWith('live-'))).toBe(true);
       await session.waitFor(PROMPT, terminated);
+
+      // Ctrl-C at the prompt drops the unfinished statement: its second line alone is what runs next
+      mark = session.mark();
+      session.type(`SHOW${KEYS.enter}`);
+      await session.waitFor(/\n>$/, mark);
+      session.type(KEYS.ctrlC);
+      await session.waitFor(`^C\n${PROMPT}`, mark);
+      session.type(`TABLES;${KEYS.enter}`);
+      const refused = await session.waitFor(/Syntax Error[^]*ksql> $/, mark);
+      expect(session.screen().slice(mark, refused)).not.toMatch(/Table Name/);
 
       // a statement over two lines holding a ';' inside its quotes is sent whole, after its last line
       mark = session.mark();
