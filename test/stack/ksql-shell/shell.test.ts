@@ -3,10 +3,12 @@
  * statement over several lines (with a ';' inside quotes), a pull query's table, a push query ended by
  * Ctrl-C and the shell going on, Ctrl-C at the prompt dropping an unfinished statement, SET
  * 'auto.offset.reset'='earliest' taking effect, history recalled by the up arrow in a later session; and
- * for scripts, -e, -f and stdin with their exit codes and the server's message, and one line naming the
+ * for scripts, -e, -f and stdin with their exit codes and the server's message, basic auth, and one line naming the
  * URL when nothing answers there.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -201,5 +203,45 @@ describe('npm run ksql, the ksql shell', () => {
     expect(down.stderr.trim().split('\n')).toEqual([
       `ksql: cannot reach ksqlDB at http://127.0.0.1:${port} (connection refused); start the stack with \`npm start\` (embedded) or \`sh init.sh\`, or give the URL of a running ksqlDB: npm run ksql -- http://host:8088`,
     ]);
+  });
+
+  it('sends basic auth from KSQLDB_BASIC_AUTH_USER/_PASSWORD or the URL, and names the variables when refused', async () => {
+    // ksqlDB with authentication.method=BASIC in front of the embedded server: 401 unless user:secret
+    const expected = `Basic ${Buffer.from('user:secret').toString('base64')}`;
+    const seen: (string | undefined)[] = [];
+    const guard = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"@type":"generic_error","error_code":40100,"message":"Unauthorized"}');
+        return;
+      }
+      const upstream = http.request(`${server.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(server.url).host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => guard.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(guard.address() as net.AddressInfo).port}`;
+    const withEnv = (extra: NodeJS.ProcessEnv, ...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const env = { ...process.env, KSQLDB_URL: undefined, ...extra };
+      execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      });
+    });
+    try {
+      const fromEnv = await withEnv({ KSQLDB_BASIC_AUTH_USER: 'user', KSQLDB_BASIC_AUTH_PASSWORD: 'secret' }, url, '-e', 'SHOW TABLES;');
+      expect(fromEnv.code, fromEnv.stderr).toBe(0);
+      expect(fromEnv.stdout).toMatch(/ PER_PAGE +\| PER_PAGE /);
+      const fromUrl = await withEnv({}, url.replace('//', '//user:secret@'), '-e', 'SHOW TABLES;');
+      expect(fromUrl.code, fromUrl.stderr).toBe(0);
+      const refused = await withEnv({ KSQLDB_BASIC_AUTH_USER: 'user', KSQLDB_BASIC_AUTH_PASSWORD: 'wrong' }, url, '-e', 'SHOW TABLES;');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toBe(`ksql: ksqlDB at ${url} answered HTTP 401 (the credentials were refused); set KSQLDB_BASIC_AUTH_USER and KSQLDB_BASIC_AUTH_PASSWORD, or put them in the URL (http://user:password@host:8088)`);
+      expect(refused.stderr).not.toMatch(/wrong/);
+      expect(seen).toContain(expected);
+    } finally {
+      await new Promise((resolve) => guard.close(resolve));
+    }
   });
 });
