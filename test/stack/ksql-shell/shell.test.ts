@@ -3,8 +3,8 @@
  * statement over several lines (with a ';' inside quotes), a pull query's table, a push query ended by
  * Ctrl-C and the shell going on, Ctrl-C at the prompt dropping an unfinished statement, SET
  * 'auto.offset.reset'='earliest' taking effect, history recalled by the up arrow in a later session; and
- * for scripts, -e, -f and stdin with their exit codes and the server's message, basic auth, and one line naming the
- * URL when nothing answers there.
+ * for scripts, -e, -f and stdin with their exit codes and the server's message, basic auth, and one
+ * line naming the URL when nothing answers there.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
