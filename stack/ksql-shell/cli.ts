@@ -19,9 +19,10 @@ const HELP = `Usage: npm run ksql [-- [URL] [-e "STATEMENTS;"] [-f FILE] [option
 A shell for ksqlDB's REST API, like ksqlDB's CLI, against the embedded stack or any ksqlDB server.
 Statements end with ';' and may span several lines; SHOW, LIST and DESCRIBE answers and query rows are
 printed as tables; a push query (SELECT ... EMIT CHANGES) prints its rows as they arrive until Ctrl-C,
-which ends the query and not the shell. SET 'auto.offset.reset'='earliest'; and UNSET stay in the
-shell and go with every later statement. RUN SCRIPT 'file.sql'; runs a file. Type help in the shell
-for more; the up arrow recalls earlier statements.
+which ends the query and not the shell. SET 'auto.offset.reset'='earliest'; and UNSET, and variables
+(DEFINE page = 'home'; then \${page}), stay in the shell and go with every later statement.
+RUN SCRIPT 'file.sql'; runs a file. Type help in the shell for more; the up arrow recalls earlier
+statements.
 
   URL                     ksqlDB's REST URL (default KSQLDB_URL, else http://127.0.0.1:KSQLDB_PORT, port
                           8088); credentials from KSQLDB_BASIC_AUTH_USER / KSQLDB_BASIC_AUTH_PASSWORD or

@@ -21,6 +21,8 @@ query (EMIT CHANGES) runs until Ctrl-C, which ends the query but not the shell.
 
   SET 'auto.offset.reset'='earliest';   a property for this session's statements and queries
   UNSET 'auto.offset.reset';            forget it again
+  DEFINE page = 'home';                 a variable, written \${page} in later statements
+  UNDEFINE page;  SHOW VARIABLES;       forget one, list them
   RUN SCRIPT '/path/to/file.sql';       run the statements of a file
 
 Commands of the shell itself, typed alone on a line:

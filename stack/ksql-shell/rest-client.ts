@@ -2,7 +2,7 @@
  * The shell's calls to a ksqlDB server, each one ksqlDB 0.29 serves: GET /info (who is there), POST
  * /ksql (statements, with the session's properties as `streamsProperties`), POST /query-stream (a
  * query's rows as delimited JSON lines, read as they arrive, with the properties as `properties`) and
- * POST /query (PRINT's lines). Every call takes the shell's cancel signal: Ctrl-C aborts the request,
+ * POST /query (PRINT's lines); the session's variables go with each as `sessionVariables`. Every call takes the shell's cancel signal: Ctrl-C aborts the request,
  * which closes the connection, and the server ends a push query whose client has gone.
  */
 import type { HttpAuth } from '../../config/endpoints.ts';
@@ -23,6 +23,12 @@ export interface ServerInfo {
   serverStatus?: string;
   kafkaClusterId?: string;
   ksqlServiceId?: string;
+}
+
+/** What goes with every request of a session. */
+export interface SessionSettings {
+  properties: Record<string, string>;
+  variables: Record<string, string>;
 }
 
 /** What a query's answer is turned into, line by line. */
@@ -89,22 +95,22 @@ export class KsqlRestClient {
   }
 
   /** Runs statements on /ksql; resolves with the entities of its answer. */
-  async statements(ksql: string, streamsProperties: Record<string, string>, signal?: AbortSignal): Promise<Json[]> {
+  async statements(ksql: string, session: SessionSettings, signal?: AbortSignal): Promise<Json[]> {
     const response = await ksqlDbRequest(this.url, '/ksql', {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql, streamsProperties }),
+      body: JSON.stringify({ ksql, streamsProperties: session.properties, sessionVariables: session.variables }),
     }, { auth: this.auth, timeoutMs: STATEMENT_TIMEOUT_MS, signal });
     if (!response.ok) throw await failure(response);
     return (await response.json()) as Json[];
   }
 
   /** Runs a query on /query-stream, handing its header and rows to `sink` as they arrive, until it ends or `signal` aborts. */
-  async query(sql: string, properties: Record<string, string>, sink: QuerySink, signal: AbortSignal): Promise<void> {
+  async query(sql: string, session: SessionSettings, sink: QuerySink, signal: AbortSignal): Promise<void> {
     const response = await ksqlDbRequest(this.url, '/query-stream', {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/vnd.ksqlapi.delimited.v1' },
-      body: JSON.stringify({ sql, properties }),
+      body: JSON.stringify({ sql, properties: session.properties, sessionVariables: session.variables }),
     }, { auth: this.auth, signal });
     if (!response.ok) throw await failure(response);
     await eachLine(this.url, response.body, (text) => {
@@ -119,11 +125,11 @@ export class KsqlRestClient {
   }
 
   /** PRINT on /query: each line the server sends (records as text), until it ends or `signal` aborts. */
-  async print(statement: string, streamsProperties: Record<string, string>, line: (text: string) => void, signal: AbortSignal): Promise<void> {
+  async print(statement: string, session: SessionSettings, line: (text: string) => void, signal: AbortSignal): Promise<void> {
     const response = await ksqlDbRequest(this.url, '/query', {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql: statement, streamsProperties }),
+      body: JSON.stringify({ ksql: statement, streamsProperties: session.properties, sessionVariables: session.variables }),
     }, { auth: this.auth, signal });
     if (!response.ok) throw await failure(response);
     await eachLine(this.url, response.body, line);

@@ -1,6 +1,6 @@
 /**
  * What the shell does with each statement, as ksqlDB's CLI decides it: SET and UNSET change the
- * session's properties on the client; SELECT runs as a query whose rows stream back; PRINT streams a
+ * session's properties on the client, DEFINE and UNDEFINE its variables (SHOW VARIABLES lists them); SELECT runs as a query whose rows stream back; PRINT streams a
  * topic; RUN SCRIPT runs a file's statements; everything else goes to the server's /ksql endpoint.
  * The shell's own commands (help, exit, history, ...) need no `;` and are typed alone on a line.
  */
@@ -9,6 +9,9 @@ import { unquote, withoutComments } from './statement-text.ts';
 export type ShellStatement =
   | { kind: 'set'; name: string; value: string }
   | { kind: 'unset'; name: string }
+  | { kind: 'define'; name: string; value: string }
+  | { kind: 'undefine'; name: string }
+  | { kind: 'listVariables' }
   | { kind: 'query'; text: string }
   | { kind: 'print'; text: string }
   | { kind: 'runScript'; path: string }
@@ -21,6 +24,9 @@ export type ShellCommand =
 const LITERAL = "'((?:[^']|'')*)'";
 const SET = new RegExp(`^SET\\s+${LITERAL}\\s*=\\s*${LITERAL}\\s*;?$`, 'is');
 const UNSET = new RegExp(`^UNSET\\s+${LITERAL}\\s*;?$`, 'is');
+const DEFINE = new RegExp(`^DEFINE\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*${LITERAL}\\s*;?$`, 'is');
+const UNDEFINE = /^UNDEFINE\s+([A-Za-z_][A-Za-z0-9_]*)\s*;?$/is;
+const LIST_VARIABLES = /^(?:SHOW|LIST)\s+VARIABLES\s*;?$/is;
 const RUN_SCRIPT = new RegExp(`^RUN\\s+SCRIPT\\s+(?:${LITERAL}|([^\\s;']+))\\s*;?$`, 'is');
 
 /** How the shell runs one complete statement (its text ends in `;`). */
@@ -30,6 +36,11 @@ export function classifyStatement(statement: string): ShellStatement {
   if (set) return { kind: 'set', name: unquote(set[1]!), value: unquote(set[2]!) };
   const unset = UNSET.exec(bare);
   if (unset) return { kind: 'unset', name: unquote(unset[1]!) };
+  const define = DEFINE.exec(bare);
+  if (define) return { kind: 'define', name: define[1]!, value: unquote(define[2]!) };
+  const undefine = UNDEFINE.exec(bare);
+  if (undefine) return { kind: 'undefine', name: undefine[1]! };
+  if (LIST_VARIABLES.test(bare)) return { kind: 'listVariables' };
   const script = RUN_SCRIPT.exec(bare);
   if (script) return { kind: 'runScript', path: script[1] !== undefined ? unquote(script[1]) : script[2]! };
   if (/^SELECT\b/i.test(bare)) return { kind: 'query', text: statement };

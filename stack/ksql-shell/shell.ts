@@ -1,6 +1,7 @@
 /**
  * One shell session against a ksqlDB server: runs statements the way ksqlDB's CLI does and prints
- * their answers. The session's properties (SET / UNSET) stay on the client and go with every request;
+ * their answers. The session's properties (SET / UNSET) and variables (DEFINE / UNDEFINE, substituted
+ * for ${name} by the server) stay on the client and go with every request;
  * consecutive server statements go to /ksql together; a query's rows are printed as they arrive until
  * the query ends, a Ctrl-C (only that query ends; the session goes on), the row limit or the time limit.
  */
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { KsqlDbUnauthorisedError, KsqlDbUnreachableError } from '../verify-ksqldb.ts';
 import { failedCommand, renderEntityList } from './entities.ts';
 import { rowCells } from './json-cells.ts';
-import { KsqlStatementError, type KsqlRestClient } from './rest-client.ts';
+import { KsqlStatementError, type KsqlRestClient, type SessionSettings } from './rest-client.ts';
 import { classifyStatement, type ShellStatement } from './shell-statements.ts';
 import { splitStatements } from './statement-text.ts';
 import { cellWidth, renderQueryHeader, renderQueryRow } from './tables.ts';
@@ -53,6 +54,8 @@ export function problemLine(error: unknown): string {
 export class KsqlShell {
   /** The session's properties, sent as streamsProperties / properties with every request. */
   readonly properties = new Map<string, string>();
+  /** The session's variables by upper-case name (ksqlDB's are case-insensitive), sent as sessionVariables. */
+  readonly variables = new Map<string, { name: string; value: string }>();
 
   constructor(
     private readonly client: KsqlRestClient,
@@ -104,6 +107,15 @@ export class KsqlShell {
         return this.runPrint(statement.text);
       case 'runScript':
         return this.runScript(statement.path, depth);
+      case 'define':
+        this.variables.set(statement.name.toUpperCase(), { name: statement.name, value: statement.value });
+        return true;
+      case 'undefine':
+        if (!this.variables.delete(statement.name.toUpperCase())) this.output.out(`Cannot undefine variable '${statement.name}' which was never defined.`);
+        return true;
+      case 'listVariables':
+        for (const line of renderEntityList([{ '@type': 'variables', variables: [...this.variables.values()] }], this.output.width())) this.output.out(line);
+        return true;
     }
   }
 
@@ -142,8 +154,12 @@ export class KsqlShell {
     return this.runText(text, depth + 1);
   }
 
-  private propertyObject(): Record<string, string> {
-    return Object.fromEntries(this.properties);
+  /** What goes with every request: the properties and the variables. */
+  private session(): SessionSettings {
+    return {
+      properties: Object.fromEntries(this.properties),
+      variables: Object.fromEntries([...this.variables.values()].map((v) => [v.name, v.value])),
+    };
   }
 
   /** Runs `work` with Ctrl-C (and the time limit) armed to abort it; how it ended, its error printed. */
@@ -174,7 +190,7 @@ export class KsqlShell {
   private async runOnServer(ksql: string): Promise<boolean> {
     let ok = true;
     const outcome = await this.cancellable(async (signal) => {
-      const entities = await this.client.statements(ksql, this.propertyObject(), signal);
+      const entities = await this.client.statements(ksql, this.session(), signal);
       const failed = failedCommand(entities);
       if (failed !== undefined) {
         this.output.err(failed.split('\n', 1)[0]!);
@@ -193,7 +209,7 @@ export class KsqlShell {
     let rows = 0;
     let started = false;
     const outcome = await this.cancellable(async (signal, stop) => {
-      await this.client.query(sql, this.propertyObject(), {
+      await this.client.query(sql, this.session(), {
         header: (columns) => {
           started = true;
           cell = cellWidth(this.output.width(), columns.length);
@@ -214,7 +230,7 @@ export class KsqlShell {
   private async runPrint(statement: string): Promise<boolean> {
     let printed = false;
     const outcome = await this.cancellable(async (signal) => {
-      await this.client.print(statement, this.propertyObject(), (line) => {
+      await this.client.print(statement, this.session(), (line) => {
         printed = true;
         this.output.out(line);
       }, signal);

@@ -146,15 +146,16 @@ describe('npm run ksql, the ksql shell', () => {
     }
   });
 
-  it('-e (and statements on stdin) run in order and exit 0, or 1 with the server message at the first refused one', async () => {
+  it('-e (and statements on stdin, with DEFINE variables substituted) run in order and exit 0, or 1 with the server message at the first refused one', async () => {
     const help = await oneShot('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/-e, --execute TEXT/);
     expect(help.stdout).toMatch(/-f, --file FILE/);
 
-    const ok = await oneShot(server.url, '-e', "SHOW TABLES; SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'b';");
+    const ok = await oneShot(server.url, '-e', "SHOW TABLES; DEFINE page = 'b'; SHOW VARIABLES; SELECT PAGE, N FROM PER_PAGE WHERE PAGE = '${page}';");
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/ PER_PAGE +\| PER_PAGE +\| JSON +\| JSON +\| false +\n/);
+    expect(ok.stdout).toMatch(/ Variable Name \| Value \n-+\n page +\| b +\n/);
     expect(ok.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
 
     const piped = await run(process.execPath, ['--import', 'tsx', CLI, server.url], "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n", 60_000);

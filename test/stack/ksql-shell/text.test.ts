@@ -31,10 +31,13 @@ describe('splitStatements', () => {
 });
 
 describe('classifyStatement and shellCommandOf', () => {
-  it('keeps SET and UNSET on the client, and reads their quoted names and values', () => {
+  it('keeps SET, UNSET, DEFINE and UNDEFINE on the client, and reads their quoted names and values', () => {
     expect(classifyStatement("SET 'auto.offset.reset' = 'earliest';")).toEqual({ kind: 'set', name: 'auto.offset.reset', value: 'earliest' });
     expect(classifyStatement("-- why\nset 'a' = 'it''s';")).toEqual({ kind: 'set', name: 'a', value: "it's" });
     expect(classifyStatement("UNSET 'auto.offset.reset';")).toEqual({ kind: 'unset', name: 'auto.offset.reset' });
+    expect(classifyStatement("DEFINE page = 'it''s';")).toEqual({ kind: 'define', name: 'page', value: "it's" });
+    expect(classifyStatement('undefine page;')).toEqual({ kind: 'undefine', name: 'page' });
+    expect(classifyStatement('LIST VARIABLES;')).toEqual({ kind: 'listVariables' });
   });
 
   it('runs SELECT as a query, PRINT as a stream, RUN SCRIPT from a file, the rest on the server', () => {
