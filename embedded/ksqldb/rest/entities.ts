@@ -1,7 +1,7 @@
 /**
  * Engine results -> ksqlDB's REST JSON (KsqlEntity subtypes, error bodies, schema strings, row values).
  */
-import type { KsqlEngine } from '../engine.ts';
+import type { KsqlEngine, QueryDescription } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
 import type { DataSource, QueryInfo } from '../metastore.ts';
@@ -74,6 +74,32 @@ export interface EntityContext {
   engine: KsqlEngine;
   serverProperties: Record<string, string>;
   topics: () => Promise<{ name: string; replicaInfo: number[] }[]>;
+  /** the consumer group the persistent queries read their input with */
+  queryConsumerGroup: string;
+}
+
+/** EXPLAIN's answer, in ksqlDB's QueryDescription shape (no execution plan or topology yet: the engine has no logical plan to print). */
+export function queryDescription(q: QueryDescription, consumerGroup: string): Json {
+  return {
+    id: q.id,
+    statementText: q.statementText,
+    windowType: q.windowType ?? null,
+    fields: [
+      ...q.schema.key.map((c) => ({ name: c.name, schema: schemaInfo(c.type), type: 'KEY' })),
+      ...q.schema.value.map((c) => ({ name: c.name, schema: schemaInfo(c.type) })),
+    ],
+    sources: q.sources,
+    sinks: q.sinks,
+    topology: '',
+    executionPlan: '',
+    overriddenProperties: {},
+    ksqlHostQueryStatus: {},
+    queryType: q.queryType,
+    queryErrors: [],
+    tasksMetadata: [],
+    ...(q.state ? { state: q.state } : {}),
+    consumerGroupId: q.state ? consumerGroup : '',
+  };
 }
 
 /** The REST entity of one statement, or undefined for statements that answer with none (SET, INSERT VALUES). */
@@ -127,6 +153,8 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
         warnings: [],
       };
     }
+    case 'queryDescription':
+      return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };
   }
 }
 

@@ -158,6 +158,18 @@ describe('npm run ksql, the ksql shell', () => {
     expect(ok.stdout).toMatch(/ Variable Name \| Value \n-+\n page +\| b +\n/);
     expect(ok.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
 
+    const explained = await oneShot(server.url, '-e', 'EXPLAIN CTAS_PER_PAGE_0;');
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain([
+      'ID                   : CTAS_PER_PAGE_0',
+      'Query Type           : PERSISTENT',
+      'SQL                  : CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
+      '',
+      ' Field | Type                   ',
+      '--------------------------------',
+      ' PAGE  | VARCHAR(STRING)  (key) ',
+    ].join('\n'));
+
     const piped = await run(process.execPath, ['--import', 'tsx', CLI, server.url], "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n", 60_000);
     expect(piped.code).toBe(1);
     expect(piped.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
