@@ -81,6 +81,27 @@ function sourceDescription(source: Json, width: number): string[] {
   lines.push(...queryLines(source.readQueries ?? [], source.type, 'read'), ...queryLines(source.writeQueries ?? [], source.type, 'write'));
   lines.push('', 'Local runtime statistics', '------------------------', String(source.statistics ?? ''), String(source.errorStats ?? ''));
   lines.push(`(Statistics of the local KSQL server interaction with the Kafka topic ${topic})`);
+  return [...lines, ...consumerGroupLines(source.queryOffsetSummaries ?? [], width)];
+}
+
+/** Where the writing queries' consumer groups are in their input topics: per topic its largest lag, then each partition. */
+function consumerGroupLines(summaries: Json[], width: number): string[] {
+  if (summaries.length === 0) return [];
+  const lines = ['', 'Consumer Groups summary:'];
+  for (const group of summaries) {
+    lines.push('', labelled('Consumer Group', group.groupId));
+    const topics = (group.topicSummaries ?? []) as Json[];
+    if (topics.length === 0) lines.push('<no offsets committed by this group yet>');
+    for (const topic of topics) {
+      const offsets = (topic.offsets ?? []) as Json[];
+      const lag = (o: Json) => Number(o.logEndOffset) - Number(o.consumerOffset);
+      lines.push('', labelled('Kafka topic', topic.kafkaTopic), labelled('Max lag', offsets.length > 0 ? Math.max(...offsets.map(lag)) : 0), '');
+      lines.push(...renderTable({
+        headers: ['Partition', 'Start Offset', 'End Offset', 'Offset', 'Lag'],
+        rows: offsets.map((o) => [o.partition, o.logStartOffset, o.logEndOffset, o.consumerOffset, lag(o)].map(String)),
+      }, width));
+    }
+  }
   return lines;
 }
 

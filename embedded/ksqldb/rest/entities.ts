@@ -76,6 +76,30 @@ export interface EntityContext {
   topics: () => Promise<{ name: string; replicaInfo: number[] }[]>;
   /** the consumer group the persistent queries read their input with */
   queryConsumerGroup: string;
+  /** that group's committed offsets in these topics, with each partition's log start and end */
+  committedOffsets: (topics: string[]) => Promise<{ topic: string; partition: number; start: number; end: number; committed: number }[]>;
+}
+
+/**
+ * DESCRIBE EXTENDED's consumer-group summary, one per query writing the source: where the queries'
+ * group is in that query's input topics (ksqlDB gives each query a group of its own; here they share one).
+ */
+async function queryOffsetSummaries(ctx: EntityContext, src: DataSource): Promise<Json[]> {
+  const summaries: Json[] = [];
+  for (const id of src.writeQueries) {
+    const query = ctx.engine.metastore.queries.get(id);
+    if (!query) continue;
+    const topics = [...new Set(query.sources.map((name) => ctx.engine.metastore.get(name)?.topic).filter((t): t is string => t !== undefined))];
+    const offsets = await ctx.committedOffsets(topics);
+    summaries.push({
+      groupId: ctx.queryConsumerGroup,
+      topicSummaries: topics.filter((t) => offsets.some((o) => o.topic === t)).map((kafkaTopic) => ({
+        kafkaTopic,
+        offsets: offsets.filter((o) => o.topic === kafkaTopic).map((o) => ({ partition: o.partition, logStartOffset: o.start, logEndOffset: o.end, consumerOffset: o.committed })),
+      })),
+    });
+  }
+  return summaries;
 }
 
 /** EXPLAIN's answer, in ksqlDB's QueryDescription shape (no execution plan or topology yet: the engine has no logical plan to print). */
@@ -146,12 +170,9 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
     }
     case 'sourceDescription': {
       const src = ctx.engine.metastore.get(e.sourceDescription.name);
-      return {
-        '@type': 'sourceDescription',
-        ...base,
-        sourceDescription: src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription,
-        warnings: [],
-      };
+      const description = src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription;
+      if (src && e.sourceDescription.extended) Object.assign(description, { queryOffsetSummaries: await queryOffsetSummaries(ctx, src) });
+      return { '@type': 'sourceDescription', ...base, sourceDescription: description, warnings: [] };
     }
     case 'queryDescription':
       return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };

@@ -170,6 +170,12 @@ describe('npm run ksql, the ksql shell', () => {
       ' PAGE  | VARCHAR(STRING)  (key) ',
     ].join('\n'));
 
+    const extended = await oneShot(server.url, '-e', 'DESCRIBE PER_PAGE EXTENDED;');
+    expect(extended.code, extended.stderr).toBe(0);
+    expect(extended.stdout).toMatch(/Kafka topic +: PER_PAGE \(partitions: 1, replication: 1\)\n/);
+    expect(extended.stdout).toMatch(/Consumer Groups summary:\n\nConsumer Group +: _confluent-ksql-\S+\n\nKafka topic +: hits\nMax lag +: \d+\n/);
+    expect(extended.stdout).toMatch(/ Partition \| Start Offset \| End Offset \| Offset \| Lag \n-+\n 0 +\| 0 +\| \d+ +\| \d+ +\| \d+ +\n/);
+
     const piped = await run(process.execPath, ['--import', 'tsx', CLI, server.url], "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n", 60_000);
     expect(piped.code).toBe(1);
     expect(piped.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);

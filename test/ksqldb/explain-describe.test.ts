@@ -1,18 +1,20 @@
 /**
- * EXPLAIN over ksqlDB's REST API, as ksqlDB 0.29 answers it: a running query by id (its SQL, output
- * schema, sources and sinks), a query statement explained without being run (nothing created, no query
- * id used up), and ksqlDB's errors for an unknown id and a statement that runs no query. The execution
- * plan and topology are empty: they wait for the engine's logical plan.
+ * EXPLAIN and DESCRIBE ... EXTENDED over ksqlDB's REST API, as ksqlDB 0.29 answers them: a running query
+ * by id (its SQL, output schema, sources and sinks), a query statement explained without being run
+ * (nothing created, no query id used up), ksqlDB's errors for an unknown id and a statement that runs no
+ * query; and a table's description with where its query's consumer group is in the input topic. The
+ * execution plan and topology are empty: they wait for the engine's logical plan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Partitioners } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
-import { startTestCluster } from '../support/kafka.ts';
+import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 import { postJson } from './pipeline-support.ts';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-describe('EXPLAIN', () => {
+describe('EXPLAIN and DESCRIBE EXTENDED', () => {
   let cluster: KafkaCluster;
   let server: KsqlDbHandle;
   const ksql = async (text: string) => postJson(`${server.url}/ksql`, { ksql: text });
@@ -81,5 +83,24 @@ describe('EXPLAIN', () => {
     const ddl = await ksql("EXPLAIN CREATE STREAM X (A INT) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON', PARTITIONS=1);");
     expect(ddl.status).toBe(400);
     expect((ddl.json() as J).message).toBe('The provided statement does not run a ksql query');
+  });
+
+  it("DESCRIBE EXTENDED tells where the writing query's consumer group is in its input topic", async () => {
+    const producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'clicks', messages: ['a', 'b', 'a'].map((page, i) => ({ key: String(i), value: JSON.stringify({ page, ms: 10 }) })) });
+    await producer.disconnect();
+    const described = async () => ((await ksql('DESCRIBE PER_PAGE EXTENDED;')).json() as J[])[0]!.sourceDescription as J;
+    const offsets = await waitFor('the group to commit all 3 records of clicks', async () => {
+      const summaries = (await described()).queryOffsetSummaries as J[];
+      const committed = summaries[0]?.topicSummaries[0]?.offsets[0];
+      return committed?.consumerOffset === 3 ? summaries : undefined;
+    }, 30_000, 200);
+    expect(offsets).toEqual([{
+      groupId: server.runtime.topics.group,
+      topicSummaries: [{ kafkaTopic: 'clicks', offsets: [{ partition: 0, logStartOffset: 0, logEndOffset: 3, consumerOffset: 3 }] }],
+    }]);
+    const plain = ((await ksql('DESCRIBE PER_PAGE;')).json() as J[])[0]!.sourceDescription as J;
+    expect(plain.queryOffsetSummaries).toEqual([]);
   });
 });
