@@ -55,14 +55,25 @@ const NETWORK_REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
 };
 
-/** fetch, with every network-level failure turned into KsqlDbUnreachableError. */
-async function request(url: string, path: string, init: RequestInit, timeoutMs: number, auth?: HttpAuth): Promise<Response> {
+export interface KsqlDbRequestOptions {
+  auth?: HttpAuth;
+  /** Gives up (KsqlDbUnreachableError "no answer within …") after this long; none: waits. */
+  timeoutMs?: number;
+  /** The caller's own cancel (e.g. the shell's Ctrl-C): the request rejects with its AbortError. */
+  signal?: AbortSignal;
+}
+
+/** fetch, with every network-level failure turned into KsqlDbUnreachableError, and 401/403 into KsqlDbUnauthorisedError. */
+export async function ksqlDbRequest(url: string, path: string, init: RequestInit, options: KsqlDbRequestOptions): Promise<Response> {
+  const { auth, timeoutMs, signal } = options;
+  const signals = [signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
   let response: Response;
   try {
-    response = await fetch(`${url}${path}`, withAuth({ ...init, signal: AbortSignal.timeout(timeoutMs) }, auth));
+    response = await fetch(`${url}${path}`, withAuth({ ...init, signal: signals.length > 0 ? AbortSignal.any(signals) : undefined }, auth));
   } catch (error) {
     const e = error as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError') throw new KsqlDbUnreachableError(url, `no answer within ${Math.round(timeoutMs / 1000)} s`);
+    if (signal?.aborted) throw error;
+    if (e.name === 'TimeoutError') throw new KsqlDbUnreachableError(url, `no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s`);
     const code = e.cause?.code;
     throw new KsqlDbUnreachableError(url, (code && NETWORK_REASONS[code]) ?? code ?? e.cause?.message ?? e.message);
   }
@@ -73,8 +84,12 @@ async function request(url: string, path: string, init: RequestInit, timeoutMs: 
   return response;
 }
 
+function request(url: string, path: string, init: RequestInit, timeoutMs: number, auth?: HttpAuth): Promise<Response> {
+  return ksqlDbRequest(url, path, init, { auth, timeoutMs });
+}
+
 /** The message of a ksqlDB error body (statement_error, generic error), else the raw text. */
-function errorMessage(status: number, text: string): string {
+export function errorMessage(status: number, text: string): string {
   try {
     const body = JSON.parse(text) as { message?: string };
     if (body.message) return body.message;

@@ -29,7 +29,22 @@ export type Entity =
   | { type: 'queries'; statementText: string; queries: QueryInfo[] }
   | { type: 'properties'; statementText: string; properties: Record<string, string> }
   | { type: 'kafka_topics'; statementText: string; topics: TopicSpec[] }
-  | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription };
+  | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription }
+  | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription };
+
+/** What EXPLAIN tells of a query: its id, text, output schema and what it reads and writes. */
+export interface QueryDescription {
+  id: string;
+  statementText: string;
+  windowType?: string;
+  /** the rows it outputs: key columns, then value columns */
+  schema: LogicalSchema;
+  sources: string[];
+  sinks: string[];
+  queryType: 'PERSISTENT' | 'PUSH';
+  /** RUNNING for a running query; absent for a statement explained without being run */
+  state?: string;
+}
 
 export interface SourceDescription {
   name: string;
@@ -203,9 +218,49 @@ export class KsqlEngine {
         const results = this.execute(text);
         return results[results.length - 1] ?? this.ok(st, 'Script executed');
       }
+      case 'explain':
+        return { statementText: st.text, entity: { type: 'queryDescription', statementText: st.text, queryDescription: this.explain(st) }, produced: [] };
       case 'select':
         throw new KsqlError('Transient queries stream rows: use KsqlEngine.executeQuery() (the REST /query endpoint).', { pos: st.pos });
     }
+  }
+
+  /**
+   * EXPLAIN: a running persistent query by id, or a query statement analysed without being run (nothing
+   * is created, no id is used up), as ksqlDB explains one in a sandbox. Its errors carry no position, as
+   * ksqlDB's ExplainExecutor's do.
+   */
+  private explain(st: Extract<Statement, { kind: 'explain' }>): QueryDescription {
+    if (st.queryId !== undefined) {
+      const id = st.queryId;
+      const q = this.running.get(id) ?? [...this.running.values()].find((r) => r.info.id.toUpperCase() === id.toUpperCase());
+      if (!q) throw new KsqlError(`Query with id:${id} does not exist, use SHOW QUERIES to view the full set of queries.`);
+      const sink = q.info.sink ? this.metastore.get(q.info.sink) : undefined;
+      return {
+        id: q.info.id, statementText: q.info.sql, windowType: sink?.windowType, schema: sink?.schema ?? { key: [], value: [] },
+        sources: q.info.sources, sinks: q.info.sink ? [q.info.sink] : [], queryType: 'PERSISTENT', state: q.info.state,
+      };
+    }
+    const inner = st.statement!;
+    if (inner.kind !== 'createAs' && inner.kind !== 'insertInto' && inner.kind !== 'select') throw new KsqlError('The provided statement does not run a ksql query');
+    const sinkName = inner.kind === 'createAs' ? inner.name : inner.kind === 'insertInto' ? inner.target : undefined;
+    const aq = analyzeQuery(inner.query, this.metastore, { persistent: sinkName !== undefined, sinkName, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
+    if (inner.kind === 'createAs' && aq.resultType !== inner.sourceType) {
+      throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: inner.pos });
+    }
+    const id = inner.kind === 'createAs' ? `${inner.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${inner.name.toUpperCase()}_${this.queryCounter}`
+      : inner.kind === 'insertInto' ? `INSERTQUERY_${this.queryCounter}` : `transient_${inner.query.from.name.toUpperCase()}_${this.transientCounter}`;
+    // a SELECT's rows are its projection, key columns first
+    const schema: LogicalSchema = inner.kind === 'select'
+      ? {
+        key: aq.projection.filter((c) => c.keyIndex !== undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' })),
+        value: aq.projection.filter((c) => c.keyIndex === undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' })),
+      }
+      : aq.schema;
+    return {
+      id, statementText: inner.text, windowType: aq.window?.type, schema,
+      sources: aq.sides.map((side) => side.source.name), sinks: sinkName ? [sinkName] : [], queryType: inner.kind === 'select' ? 'PUSH' : 'PERSISTENT',
+    };
   }
 
   private registerTopic(name: string, partitions: number, replicas: number): void {

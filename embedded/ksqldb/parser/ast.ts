@@ -89,4 +89,6 @@ export type Statement =
   | { kind: 'set'; name: string; value: string; pos: Position; text: string }
   | { kind: 'unset'; name: string; pos: Position; text: string }
   | { kind: 'runScript'; path: string; pos: Position; text: string }
-  | { kind: 'select'; query: Query; pos: Position; text: string };
+  | { kind: 'select'; query: Query; pos: Position; text: string }
+  /** EXPLAIN of a running query (by id) or of a query statement that is not run (CREATE ... AS, INSERT INTO, SELECT) */
+  | { kind: 'explain'; queryId?: string; statement?: Statement; pos: Position; text: string };

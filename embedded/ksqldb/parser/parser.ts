@@ -124,11 +124,26 @@ class Parser {
     return out;
   }
 
+  /** EXPLAIN <query id> | EXPLAIN <CREATE ... AS SELECT | INSERT INTO ... SELECT | SELECT> (the keyword read). */
+  private explain(pos: Position): Statement {
+    if (this.isKw('CREATE') || this.isKw('INSERT') || this.isKw('SELECT')) {
+      const startOff = this.t.offset;
+      const statement = this.statement();
+      statement.text = this.src.slice(startOff, this.toks[this.i - 1]!.end).trim() + ';';
+      return { kind: 'explain', statement, pos, text: '' };
+    }
+    const tok = this.t;
+    if (tok.kind !== 'ident' && tok.kind !== 'qident') this.syntax();
+    this.i++;
+    return { kind: 'explain', queryId: tok.kind === 'ident' ? this.src.slice(tok.offset, tok.end) : tok.text, pos, text: '' };
+  }
+
   private statement(): Statement {
     const pos = this.t.pos;
     if (this.isKw('CREATE')) return this.create();
     if (this.isKw('INSERT')) return this.insert();
     if (this.isKw('SELECT')) return { kind: 'select', query: this.query(), pos, text: '' };
+    if (this.acceptKw('EXPLAIN')) return this.explain(pos);
     if (this.acceptKw('DROP')) {
       const st = this.sourceType();
       const ifExists = this.acceptKw('IF', 'EXISTS');

@@ -122,7 +122,13 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
       res.status(400).json(statementError(new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"), sql, [], 40002));
       return;
     }
-    const ctx = { engine: runtime.engine, serverProperties: runtime.engine.config, topics: () => runtime.listTopics() };
+    const ctx = {
+      engine: runtime.engine,
+      serverProperties: runtime.engine.config,
+      topics: () => runtime.listTopics(),
+      queryConsumerGroup: runtime.topics.group,
+      committedOffsets: (topics: string[]) => runtime.committedOffsets(topics),
+    };
     try {
       const outcomes = await runtime.execute(sql, objectOf(b.streamsProperties));
       const entities: Json[] = [];

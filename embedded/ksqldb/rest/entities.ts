@@ -1,7 +1,7 @@
 /**
  * Engine results -> ksqlDB's REST JSON (KsqlEntity subtypes, error bodies, schema strings, row values).
  */
-import type { KsqlEngine } from '../engine.ts';
+import type { KsqlEngine, QueryDescription } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
 import type { DataSource, QueryInfo } from '../metastore.ts';
@@ -74,6 +74,56 @@ export interface EntityContext {
   engine: KsqlEngine;
   serverProperties: Record<string, string>;
   topics: () => Promise<{ name: string; replicaInfo: number[] }[]>;
+  /** the consumer group the persistent queries read their input with */
+  queryConsumerGroup: string;
+  /** that group's committed offsets in these topics, with each partition's log start and end */
+  committedOffsets: (topics: string[]) => Promise<{ topic: string; partition: number; start: number; end: number; committed: number }[]>;
+}
+
+/**
+ * DESCRIBE EXTENDED's consumer-group summary, one per query writing the source: where the queries'
+ * group is in that query's input topics (ksqlDB gives each query a group of its own; here they share one).
+ */
+async function queryOffsetSummaries(ctx: EntityContext, src: DataSource): Promise<Json[]> {
+  const summaries: Json[] = [];
+  for (const id of src.writeQueries) {
+    const query = ctx.engine.metastore.queries.get(id);
+    if (!query) continue;
+    const topics = [...new Set(query.sources.map((name) => ctx.engine.metastore.get(name)?.topic).filter((t): t is string => t !== undefined))];
+    const offsets = await ctx.committedOffsets(topics);
+    summaries.push({
+      groupId: ctx.queryConsumerGroup,
+      topicSummaries: topics.filter((t) => offsets.some((o) => o.topic === t)).map((kafkaTopic) => ({
+        kafkaTopic,
+        offsets: offsets.filter((o) => o.topic === kafkaTopic).map((o) => ({ partition: o.partition, logStartOffset: o.start, logEndOffset: o.end, consumerOffset: o.committed })),
+      })),
+    });
+  }
+  return summaries;
+}
+
+/** EXPLAIN's answer, in ksqlDB's QueryDescription shape (no execution plan or topology yet: the engine has no logical plan to print). */
+export function queryDescription(q: QueryDescription, consumerGroup: string): Json {
+  return {
+    id: q.id,
+    statementText: q.statementText,
+    windowType: q.windowType ?? null,
+    fields: [
+      ...q.schema.key.map((c) => ({ name: c.name, schema: schemaInfo(c.type), type: 'KEY' })),
+      ...q.schema.value.map((c) => ({ name: c.name, schema: schemaInfo(c.type) })),
+    ],
+    sources: q.sources,
+    sinks: q.sinks,
+    topology: '',
+    executionPlan: '',
+    overriddenProperties: {},
+    ksqlHostQueryStatus: {},
+    queryType: q.queryType,
+    queryErrors: [],
+    tasksMetadata: [],
+    ...(q.state ? { state: q.state } : {}),
+    consumerGroupId: q.state ? consumerGroup : '',
+  };
 }
 
 /** The REST entity of one statement, or undefined for statements that answer with none (SET, INSERT VALUES). */
@@ -120,13 +170,12 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
     }
     case 'sourceDescription': {
       const src = ctx.engine.metastore.get(e.sourceDescription.name);
-      return {
-        '@type': 'sourceDescription',
-        ...base,
-        sourceDescription: src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription,
-        warnings: [],
-      };
+      const description = src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription;
+      if (src && e.sourceDescription.extended) Object.assign(description, { queryOffsetSummaries: await queryOffsetSummaries(ctx, src) });
+      return { '@type': 'sourceDescription', ...base, sourceDescription: description, warnings: [] };
     }
+    case 'queryDescription':
+      return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };
   }
 }
 

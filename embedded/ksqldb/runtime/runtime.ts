@@ -868,6 +868,25 @@ export class KsqlRuntime {
   }
 
   /** Kafka topics (LIST TOPICS): name and replicas per partition, internal ones hidden. */
+  /**
+   * Where the persistent queries' consumer group is in `topics`, for DESCRIBE EXTENDED: every partition
+   * of each topic the group has committed offsets in, with its log start and end and the committed
+   * offset (0 for a partition with none yet, as ksqlDB reports it).
+   */
+  async committedOffsets(topics: string[]): Promise<{ topic: string; partition: number; start: number; end: number; committed: number }[]> {
+    if (topics.length === 0) return [];
+    const groups = await this.admin.fetchOffsets({ groupId: this.topics.group, topics });
+    const out: { topic: string; partition: number; start: number; end: number; committed: number }[] = [];
+    for (const { topic, partitions } of groups) {
+      const committed = new Map(partitions.filter((p) => p.offset !== '-1').map((p) => [p.partition, Number(p.offset)]));
+      if (committed.size === 0) continue;
+      for (const r of (await this.admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition)) {
+        out.push({ topic, partition: r.partition, start: Number(r.low), end: Number(r.high), committed: committed.get(r.partition) ?? 0 });
+      }
+    }
+    return out;
+  }
+
   async listTopics(): Promise<{ name: string; replicaInfo: number[] }[]> {
     const md = await this.admin.fetchTopicMetadata();
     return md.topics
