@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
+import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
 import {
   fetchReferenceConnect, referenceConnectVersion, referenceDebeziumVersion, referencePluginPath, referenceWorkerLibDir,
   REFERENCE_CDC_CLASS, startReferenceConnect,
@@ -59,20 +60,7 @@ async function main(): Promise<void> {
   console.log(`Kafka Connect ${worker.connectVersion} + Debezium ${worker.debeziumVersion}: up in ${worker.startupMs} ms (pid ${worker.pid}, log ${worker.logFile})`);
   console.log(`REST: ${worker.url}`);
   console.log('Ctrl-C to stop');
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping...');
-    await worker.stop();
-    console.log('stopped cleanly');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('connect-reference', () => worker.stop());
 }
 
-main().catch((error) => {
-  console.error(`connect-reference: ${(error as Error).message}`);
-  process.exit(error instanceof CliUsageError ? 2 : 1);
-});
+runCli('connect-reference', main);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
+import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
 import { DEFAULT_HEAP_MB, fetchReferencePinot, referencePinotLibDir, referencePinotVersion, startReferencePinot } from './index.ts';
 
 const HELP = `Usage: npm run pinot:reference -- [options]
@@ -57,20 +58,7 @@ async function main(): Promise<void> {
   console.log(`broker:     ${pinot.brokerUrl}`);
   console.log(`zookeeper:  ${pinot.zkAddress}`);
   console.log('Ctrl-C to stop (server, broker, controller, then ZooKeeper)');
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping...');
-    await pinot.stop();
-    console.log('stopped cleanly');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('pinot-reference', () => pinot.stop());
 }
 
-main().catch((error) => {
-  console.error(`pinot-reference: ${(error as Error).message}`);
-  process.exit(error instanceof CliUsageError ? 2 : 1);
-});
+runCli('pinot-reference', main);
