@@ -29,6 +29,23 @@ async function produceAndCount(cluster: KafkaCluster, topic: string, n: number):
   return offsets.reduce((sum, o) => sum + Number(o.high), 0);
 }
 
+/** One ApiVersions request on a new connection: the correlation id of the answer. */
+async function apiVersions(port: number, correlationId: number): Promise<number> {
+  const socket = await connect(port);
+  const reply = new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (d) => {
+      chunks.push(d);
+      const all = Buffer.concat(chunks);
+      if (all.length >= 4 && all.length >= 4 + all.readInt32BE(0)) resolve(all);
+    });
+  });
+  socket.write(encodeRequestFrame(18, 2, correlationId, 'marker', {} as never));
+  const bytes = await reply;
+  socket.destroy();
+  return (decodeResponseFrame(18, 2, bytes.subarray(4)) as { correlationId: number }).correlationId;
+}
+
 describe('Kafka listener abuse', () => {
   let cluster: KafkaCluster;
   let port: number;
@@ -84,8 +101,9 @@ describe('Kafka listener abuse', () => {
     const unfinished = await connect(port);
     const declared = Buffer.alloc(4);
     declared.writeInt32BE(100 * 1024 * 1024 - 1);
-    unfinished.write(Buffer.concat([declared, Buffer.alloc(64 * 1024)]));
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise<void>((resolve, reject) => unfinished.write(Buffer.concat([declared, Buffer.alloc(64 * 1024)]), (e) => (e ? reject(e) : resolve())));
+    // the bytes were readable before this request was sent, so the broker has read them once it answers
+    expect(await apiVersions(port, 4343)).toBe(4343);
     expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
     unfinished.destroy();
 

@@ -121,9 +121,10 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     expect(queries.length).toBeGreaterThanOrEqual(5);
 
     const watch = watchOthers(s, 'ksqlDB');
-    // views in flight through ksqlDB when its thread ends
+    // views in flight through ksqlDB when its thread ends: it ends once the first of them are in Kafka
+    const viewsBefore = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview);
     const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, during);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the first of the views in Kafka', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined), 20_000, 10);
     const killedAt = Date.now();
     await s.ksqldb.part.kill();
     expect(s.supervisor.status('ksqlDB')).toMatchObject({ state: 'down', restarts: 0 });
@@ -157,9 +158,11 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     const s = stack;
     const topicUsers = () => topicEndOffset(s.targets.kafkaBootstrap, config.topics.users);
     const watch = watchOthers(s, 'Connect');
-    // users written to MySQL while the source task polls, and while Connect is down
+    // users written to MySQL while the source task polls, and while Connect is down: its thread ends once
+    // the first of them are in MySQL
+    const rowsBefore = (await readUsers(s.mysql.url, config)).length;
     const adding = produceUsers({ count: 300, seed: 6, url: s.mysql.url, database: config.mysql.database, config, batchSize: 20, rate: 200 });
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor('the first of the new users in MySQL', async () => ((await readUsers(s.mysql.url, config)).length > rowsBefore ? true : undefined), 20_000, 10);
     const killedAt = Date.now();
     await s.connect.part.kill();
     expect(s.supervisor.status('Connect')).toMatchObject({ state: 'down' });
@@ -197,8 +200,10 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     const pid = s.pinot.part.pid();
     expect(pid).toBeGreaterThan(0);
     expect(pid).not.toBe(process.pid);
+    // killed mid-ingestion: once the first of these views are in Kafka
+    const viewsBefore = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview);
     const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, more.slice(0, 1000));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the first of the views in Kafka', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined), 20_000, 10);
     const killedAt = Date.now();
     process.kill(pid!, 'SIGKILL');
     await waitFor('the supervisor seeing Pinot down', () => (s.supervisor.status('Pinot')?.state !== 'up' ? true : undefined), 10_000, 20);

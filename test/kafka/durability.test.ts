@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { startKafkaCluster } from '../../embedded/kafka/index.ts';
-import { kafkaClient, run, tempDir, waitFor } from '../support/kafka.ts';
+import { endOffsets, kafkaClient, ReadPosition, run, tempDir, waitFor } from '../support/kafka.ts';
 import type { Kafka } from 'kafkajs';
 
-async function readAll(kafka: Kafka, topic: string, expected: number, groupId: string): Promise<string[]> {
+/** Reads a topic from the beginning through its end offsets as they are now: every value the consumer was handed. */
+async function readAll(kafka: Kafka, topic: string, groupId: string): Promise<string[]> {
+  const ends = await endOffsets(kafka, topic);
   const values: string[] = [];
+  const position = new ReadPosition();
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); } });
-  await waitFor(`${expected} messages on ${topic}`, () => (values.length >= expected ? true : undefined), 60_000);
-  await new Promise((r) => setTimeout(r, 300));
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      values.push(message.value!.toString());
+      position.record(partition, message.offset);
+    },
+  });
+  await waitFor(`a read of ${topic} through its end offsets`, () => (position.readThrough(ends) ? true : undefined), 60_000);
   await consumer.disconnect();
   return values;
 }
@@ -26,13 +33,13 @@ describe('durability', () => {
       await producer.send({ topic: 'durable', acks: -1, messages: Array.from({ length: 100 }, (_, j) => ({ key: String(j), value: `v${i * 100 + j}` })) });
     }
     await producer.disconnect();
-    const committedBefore = await readAll(kafka, 'durable', 2000, 'durable-readers');
+    const committedBefore = await readAll(kafka, 'durable', 'durable-readers');
     expect(committedBefore).toHaveLength(2000);
     await cluster.stop();
 
     cluster = await startKafkaCluster({ dataDir, firstPort: 0 });
     kafka = kafkaClient(cluster);
-    const values = await readAll(kafka, 'durable', 2000, 'fresh-group');
+    const values = await readAll(kafka, 'durable', 'fresh-group');
     expect(new Set(values)).toEqual(new Set(Array.from({ length: 2000 }, (_, i) => `v${i}`)));
     const admin = kafka.admin();
     await admin.connect();
@@ -74,7 +81,7 @@ describe('durability', () => {
     const leaders = cluster.topic('failover')!.partitions.map((p) => p.leader);
     expect(leaders.every((l) => l !== -1)).toBe(true);
 
-    const values = await readAll(kafka, 'failover', acknowledged.length, 'failover-check');
+    const values = await readAll(kafka, 'failover', 'failover-check');
     expect(values.length).toBe(acknowledged.length);
     expect(new Set(values).size).toBe(values.length);
     expect(new Set(values)).toEqual(new Set(acknowledged));

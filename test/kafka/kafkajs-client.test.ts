@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignerProtocol, type Consumer } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
-import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
+import { endOffsets, kafkaClient, ReadPosition, startTestCluster, waitFor } from '../support/kafka.ts';
 
 
 describe('embedded cluster with kafkajs', () => {
@@ -114,14 +114,21 @@ describe('embedded cluster with kafkajs', () => {
     expect(total).toBe(600);
 
     // More messages arrive; a restarted member of the group reads only those.
+    const committedEnds = await endOffsets(kafka, 'split');
     await producer.send({ topic: 'split', messages: Array.from({ length: 60 }, (_, i) => ({ key: `late-${i}`, value: `late-${i}` })) });
+    const ends = await endOffsets(kafka, 'split');
     const resumed: string[] = [];
+    const position = new ReadPosition();
     const again = kafka.consumer({ groupId: 'splitters', heartbeatInterval: 500 });
     await again.connect();
     await again.subscribe({ topic: 'split', fromBeginning: true });
-    await again.run({ eachMessage: async ({ message }) => { resumed.push(message.value!.toString()); } });
-    await waitFor('the 60 new messages', () => (resumed.length >= 60 ? true : undefined), 30_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await again.run({
+      eachMessage: async ({ partition, message }) => {
+        resumed.push(message.value!.toString());
+        position.record(partition, message.offset);
+      },
+    });
+    await waitFor('a read through the 60 new messages', () => (position.readThrough(ends, committedEnds) ? true : undefined), 30_000);
     await again.disconnect();
     expect(resumed.every((v) => v.startsWith('late-'))).toBe(true);
     expect(resumed).toHaveLength(60);

@@ -152,10 +152,12 @@ describe('produce CLI', () => {
     const run = await runCli(
       ['users', '--count', '100000000', '--rate', '2000/s', '--seed', '3'],
       { MYSQL_URL: db.url, MYSQL_DATABASE: db.name },
+      // interrupted mid-run: once a progress line shows rows written
       (stderr, interrupt) => {
-        if (!sent && /users [\d,]+\/100,000,000/.test(stderr)) {
+        const shown = [...stderr.matchAll(/users ([\d,]+)\/100,000,000/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+        if (!sent && shown.some((rows) => rows > 0)) {
           sent = true;
-          setTimeout(interrupt, 700);
+          interrupt();
         }
       },
     );

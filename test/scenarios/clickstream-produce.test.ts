@@ -10,7 +10,7 @@ import { clickstreamScenario } from '../../scenarios/clickstream/index.ts';
 import { WebUserGenerator } from '../../scenarios/clickstream/generate/users.ts';
 import { STATUS_CODES } from '../../scenarios/clickstream/generate/values.ts';
 import type { ScenarioTargets } from '../../scenarios/scenario.ts';
-import { kafkaClient, startTestCluster } from '../support/kafka.ts';
+import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 import { latestByKeyBytes } from '../ksqldb/pipeline-support.ts';
 
 const config = loadConfig({ KAFKA_BROKERS: '1', KAFKA_PARTITIONS: '2', KAFKA_REPLICATION_FACTOR: '1' });
@@ -54,7 +54,7 @@ describe('clickstream producers', () => {
     const started = Date.now();
     const running = scenario.produce({ config, targets, rate: RATE, population: POPULATION, signal: controller.signal, progress: (label, done) => progress.push([label, done]) });
     // Wait for the clicks of the second active period, then stop.
-    while (!progress.some(([label, done]) => label === 'clicks' && done > RATE * 1.2) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the clicks of the second active period', () => (progress.some(([label, done]) => label === 'clicks' && done > RATE * 1.2) ? true : undefined), 20_000, 50);
     controller.abort();
     await running;
     const stopped = Date.now();

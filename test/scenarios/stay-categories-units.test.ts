@@ -18,7 +18,7 @@ import { searchMessage } from '../../scenarios/stay-categories/messages.ts';
 import { STAY_CATEGORIES_PINOT_TABLES } from '../../scenarios/stay-categories/pinot.ts';
 import type { ScenarioTargets } from '../../scenarios/scenario.ts';
 import { latestByKeyBytes } from '../ksqldb/pipeline-support.ts';
-import { kafkaClient, startTestCluster } from '../support/kafka.ts';
+import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 import { CATEGORIES, calendarDay, expectedStay } from './stay-categories-data.ts';
 
 const config = loadConfig({ KAFKA_BROKERS: '1', KAFKA_PARTITIONS: '2', KAFKA_REPLICATION_FACTOR: '1' });
@@ -179,7 +179,7 @@ describe('stay-categories producer', () => {
       let done = 0;
       const started = Date.now();
       const running = scenario.produce({ config, targets, rate: RATE, population: POPULATION, signal: controller.signal, progress: (label, n) => { if (label === 'searches') done = n; } });
-      while (done < RATE && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(`${RATE} searches produced`, () => (done >= RATE ? true : undefined), 20_000, 20);
       controller.abort();
       await running;
       return { done, ms: Date.now() - started };

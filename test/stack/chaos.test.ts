@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
-import { kafkaClient, run, tempDir } from '../support/kafka.ts';
+import { kafkaClient, run, tempDir, waitFor } from '../support/kafka.ts';
 
 describe('npm run chaos', () => {
   let stack: EmbeddedStack;
@@ -43,12 +43,10 @@ describe('npm run chaos', () => {
     await producer.connect();
     await producer.send({ topic: config.topics.pageviewCountry, messages: [{ key: '"Chaosland"', value: JSON.stringify({ country: 'Chaosland', avg_age: 30, user_count: 1, view_count: 1, last_event_ts: Date.now() }) }] });
     await producer.disconnect();
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
+    await waitFor('the Chaosland row in Pinot', async () => {
       const body = await (await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql":"SELECT count(*) FROM pageview_country"}' })).json() as { resultTable?: { rows: number[][] } };
-      if (body.resultTable?.rows[0]?.[0] === 1) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      return body.resultTable?.rows[0]?.[0] === 1 ? true : undefined;
+    }, 30_000, 200);
 
     const args = [
       'stack/chaos.ts',

@@ -21,9 +21,9 @@ type Isolation = 'thread' | 'process';
 const ENTRY = new URL('./fixtures/part-worker-entry.mjs', import.meta.url);
 const POLICY: RestartPolicy = { backoffMs: 50, maxBackoffMs: 400, stableMs: 60_000, startTimeoutMs: 20_000, hangMs: 0 };
 
-function starter(isolation: Isolation) {
+function starter(isolation: Isolation, name = 'part') {
   return (supervisor: Supervisor, data: Record<string, unknown> = {}, heapMb = 32) => supervisor.start<Info>({
-    name: 'part',
+    name,
     entry: ENTRY,
     isolation,
     data: (previous) => ({ ...data, port: previous?.port }),
@@ -106,7 +106,14 @@ describe.each(['thread', 'process'] as const)('supervisor, a part in a %s', (iso
     await part.stop();
     expect(part.status().state).toBe('stopped');
     expect(await threadOn(port)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, POLICY.backoffMs * 4));
+    // A second part killed twice from here is restarted after back-offs of 50 and 100 ms: the longest a
+    // restart of the stopped part (its second death, so 100 ms) could have been scheduled for has passed.
+    const marker = await starter(isolation, 'marker')(supervisor);
+    for (const restarts of [1, 2]) {
+      await marker.kill();
+      await marker.whenUp();
+      expect(marker.status()).toMatchObject({ state: 'up', restarts });
+    }
     expect(part.status()).toMatchObject({ state: 'stopped', restarts: 1 });
   });
 

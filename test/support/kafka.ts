@@ -71,3 +71,37 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Each partition's end offset (the offset the next record will get). */
+export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * How far a consumer has read, per partition. Once it has read through a topic's end offsets, everything it
+ * will be handed of those records has been handed: a count taken then shows a duplicate or a stray record,
+ * where a count taken after a fixed pause shows one only if it arrived within the pause.
+ */
+export class ReadPosition {
+  private readonly next = new Map<number, bigint>();
+
+  /** Notes a record handed to the consumer (its partition and offset, as kafkajs gives them). */
+  record(partition: number, offset: string): void {
+    const after = BigInt(offset) + 1n;
+    if (after > (this.next.get(partition) ?? 0n)) this.next.set(partition, after);
+  }
+
+  /** True once every record below `ends` has been handed, in partitions whose end is past `from` (where reading starts). */
+  readThrough(ends: Map<number, bigint>, from: Map<number, bigint> = new Map()): boolean {
+    for (const [partition, end] of ends) {
+      if (end > (from.get(partition) ?? 0n) && (this.next.get(partition) ?? 0n) < end) return false;
+    }
+    return true;
+  }
+}
