@@ -160,10 +160,14 @@ export class InternalStores {
     return this.offsets.get(offsetKey(connector, partition));
   }
 
-  async commitOffsets(connector: string, entries: { partition: SourcePartition; offset: SourceOffset }[]): Promise<void> {
+  /** Writes each partition's offset; a null offset is a tombstone (Connect's OffsetStorageWriter writes null values so). */
+  async commitOffsets(connector: string, entries: { partition: SourcePartition; offset: SourceOffset | null }[]): Promise<void> {
     if (entries.length === 0) return;
     await this.write(this.names.offsets, entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset })));
-    for (const e of entries) this.offsets.set(offsetKey(connector, e.partition), e.offset);
+    for (const e of entries) {
+      if (e.offset === null) this.offsets.delete(offsetKey(connector, e.partition));
+      else this.offsets.set(offsetKey(connector, e.partition), e.offset);
+    }
   }
 
   async putStatus(key: string, status: { state: string; trace: string | null; worker_id: string; generation: number } | null): Promise<void> {
