@@ -225,6 +225,8 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       return last?.value === '{"incrementing":6}' ? last : undefined;
     }, 10_000, 200);
     expect(committed.key).toBe(`["inc",{"protocol":"1","table":"${db.name}.inc"}]`);
+    // Connect's topic tracking (KIP-558), kept across the restart: the topics the connector has written to
+    expect((await api('GET', '/connectors/inc/topics')).body).toEqual({ inc: { topics: ['inc_inc'] } });
     await remove('inc');
   });
 

@@ -14,7 +14,7 @@ import { buildTransformChain } from '../transforms/index.ts';
 import { JdbcSourceConnector } from '../jdbc/source-connector.ts';
 import { MYSQL_CDC_CLASS } from '../mysql-cdc/cdc-config.ts';
 import { MySqlCdcConnector } from '../mysql-cdc/source-connector.ts';
-import { ensureInternalTopics, InternalStores, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
+import { ensureInternalTopics, InternalStores, SESSION_KEY_TTL_MS, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
 import { javaTrace, type SourceConnector } from './source-task.ts';
 import { WorkerSourceTask, type TaskState } from './worker-task.ts';
 
@@ -82,6 +82,8 @@ export class Herder {
   private generation = 0;
   clusterId = '';
 
+  private sessionKeyTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly o: HerderOptions) {}
 
   /** Creates the internal topics if missing, reads them, and starts the stored connectors. */
@@ -94,6 +96,11 @@ export class Herder {
     await this.producer.connect();
     this.stores = new InternalStores(this.o.kafka, this.producer, this.o.topics);
     await this.stores.load(this.admin);
+    await this.stores.ensureSessionKey();
+    this.sessionKeyTimer = setInterval(() => {
+      void this.stores.ensureSessionKey().catch((error: unknown) => this.o.log(`session key not written: ${(error as Error).message}`));
+    }, SESSION_KEY_TTL_MS);
+    this.sessionKeyTimer.unref();
     for (const [name, stored] of this.stores.connectors) {
       const runtime = this.newRuntime(name, stored.config, stored.targetState);
       this.runtimes.set(name, runtime);
@@ -103,6 +110,7 @@ export class Herder {
 
   /** Stops every task (committing offsets unless `commitOffsets` is false) and closes the clients. */
   async stop(commitOffsets = true): Promise<void> {
+    clearInterval(this.sessionKeyTimer);
     await this.serial(async () => {
       await Promise.all([...this.runtimes.values()].map((r) => this.stopTasks(r, commitOffsets)));
     });
@@ -233,6 +241,19 @@ export class Herder {
       await this.stores.removeConnector(name);
       await this.stores.putStatus(`status-connector-${name}`, null);
       await Promise.all(r.taskConfigs.map((_, i) => this.stores.putStatus(`status-task-${name}-${i}`, null)));
+      await this.stores.resetActiveTopics(name);
+    });
+  }
+
+  /** GET /connectors/{name}/topics: the topics the connector's tasks have written to since the last reset. */
+  activeTopics(name: string): string[] {
+    return [...(this.stores.activeTopics.get(name)?.keys() ?? [])].sort();
+  }
+
+  /** PUT /connectors/{name}/topics/reset. */
+  resetActiveTopics(name: string): Promise<void> {
+    return this.serial(async () => {
+      await this.stores.resetActiveTopics(name);
     });
   }
 
@@ -266,6 +287,8 @@ export class Herder {
   restart(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo> {
     return this.serial(async () => {
       const r = this.runtime(name);
+      // with options, Connect records the request in the config topic for the leader (here: itself) to act on
+      if (includeTasks || onlyFailed) await this.stores.putRestartRequest(name, includeTasks, onlyFailed);
       const restartConnector = !onlyFailed || r.state === 'FAILED';
       const taskIds = includeTasks ? r.tasks.map((t, i) => ({ t, i })).filter(({ t }) => !onlyFailed || t.state === 'FAILED').map(({ i }) => i) : [];
       const result = this.status(name);
@@ -376,6 +399,10 @@ export class Herder {
         onState: (state: TaskState, trace) => this.reportStatus(statusKey, state, trace),
         commitOffsets: (entries) => this.stores.commitOffsets(r.name, entries),
         offset: (partition) => this.stores.offset(r.name, partition),
+        onTopic: (topic) => {
+          if (this.stores.activeTopics.get(r.name)?.has(topic)) return;
+          void this.stores.putActiveTopic(r.name, topic, id).catch((error: unknown) => this.o.log(`active topic ${topic} of ${r.name} not recorded: ${(error as Error).message}`));
+        },
         log: this.o.log,
       },
     });

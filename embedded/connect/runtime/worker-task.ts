@@ -45,6 +45,8 @@ export interface WorkerTaskHooks {
   onState(state: TaskState, trace: string | null): void;
   commitOffsets(entries: { partition: SourcePartition; offset: SourceOffset | null }[]): Promise<void>;
   offset(partition: SourcePartition): SourceOffset | undefined;
+  /** The task wrote to `topic` (Connect's topic tracking records the first time). */
+  onTopic(topic: string): void;
   log(line: string): void;
 }
 
@@ -270,7 +272,10 @@ export class WorkerSourceTask {
     const producer = this.producer!;
     const topicMessages = [...prepared.byTopic].map(([topic, messages]) => ({ topic, messages }));
     if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-    for (const m of topicMessages) this.sent += m.messages.length;
+    for (const m of topicMessages) {
+      this.sent += m.messages.length;
+      this.o.hooks.onTopic(m.topic);
+    }
     this.skipped += prepared.skipped;
     for (const [k, v] of prepared.offsets) this.pendingOffsets.set(k, v);
     this.scheduleCommit();
