@@ -348,7 +348,23 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query('INSERT INTO qnull VALUES (1)');
     await create('q-null', { query: 'SELECT id FROM qnull', mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 'q_null' });
     expect((await atLeast('q_null', 1))[0]!.payload).toEqual({ id: 1 });
-    for (const name of ['q-inc', 'q-ts', 'q-bulk', 'q-null']) await remove(name);
+    // Docs (query): "in order to properly construct the incremental query, it must be possible to append a WHERE
+    // clause to this query (i.e. no WHERE clauses may be used)": with one, the incremental modes fail; bulk appends nothing.
+    const filtered = 'SELECT id, v FROM q WHERE extra > 7';
+    await create('q-where', { query: filtered, mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 'q_where' });
+    expect((await taskState('q-where', 'FAILED')).tasks[0].trace).toMatch(/SQL syntax/);
+    await create('q-where-bulk', { query: filtered, mode: 'bulk', 'topic.prefix': 'q_where_bulk' });
+    expect((await atLeast('q_where_bulk', 1))[0]!.payload).toEqual({ id: 2, v: null });
+    for (const name of ['q-inc', 'q-ts', 'q-bulk', 'q-null', 'q-where', 'q-where-bulk']) await remove(name);
+  });
+
+  it('query.suffix comes last in the statement: a LIMIT there reads that many rows per query, each row once', async () => {
+    await pool.query('CREATE TABLE suffixed (id INT NOT NULL PRIMARY KEY)');
+    await pool.query('INSERT INTO suffixed VALUES (1), (2), (3)');
+    // Docs: "query.suffix: Suffix to append at the end of the generated query."
+    await create('suffixed', { 'table.whitelist': 'suffixed', mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 's_', 'query.suffix': 'LIMIT 1' });
+    expect((await atLeast('s_suffixed', 3)).map((r) => r.payload.id)).toEqual([1, 2, 3]);
+    await remove('suffixed');
   });
 
   it('batch.max.rows pages a backlog: every row once, in order', async () => {

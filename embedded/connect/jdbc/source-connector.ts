@@ -525,40 +525,54 @@ export class JdbcSourceTask implements SourceTask {
     const useInc = mode === 'incrementing' || mode === 'timestamp+incrementing';
     const useTs = mode === 'timestamp' || mode === 'timestamp+incrementing';
     if (useInc && q.incrementingColumn === undefined) q.incrementingColumn = await this.detectIncrementing(q, signal);
-    const inc = q.incrementingColumn === undefined ? '' : `${quoteId('connect_t')}.${quoteId(q.incrementingColumn)}`;
-    const ts = this.tsColumns.length === 1 ? `${quoteId('connect_t')}.${quoteId(this.tsColumns[0])}`
-      : `COALESCE(${this.tsColumns.map((c) => `${quoteId('connect_t')}.${quoteId(c)}`).join(', ')})`;
+    // Confluent appends its criteria to the statement: `SELECT * FROM <table> WHERE …` in table mode, and the query's
+    // own text + ` WHERE …` in query mode (so a query with a WHERE of its own fails, as documented). Ours selects
+    // the table (or that query as a derived table) as connect_t, plus the offset columns as text.
+    const queryMode = q.table === undefined;
+    const column = (name: string, qualified: boolean): string => (qualified ? `${quoteId('connect_t')}.${quoteId(name)}` : quoteId(name));
+    const incOf = (qualified: boolean): string => (q.incrementingColumn === undefined ? '' : column(q.incrementingColumn, qualified));
+    const tsOf = (qualified: boolean): string => (this.tsColumns.length === 1 ? column(this.tsColumns[0]!, qualified)
+      : `COALESCE(${this.tsColumns.map((c) => column(c, qualified)).join(', ')})`);
+    const inc = incOf(!queryMode);
+    const ts = tsOf(!queryMode);
     const select: string[] = [`${quoteId('connect_t')}.*`];
     const where: string[] = [];
     const params: unknown[] = [];
     let order = '';
     let limit = '';
     if (useTs) {
-      select.push(`DATE_FORMAT(${ts}, '%Y-%m-%d %H:%i:%s.%f') AS ${quoteId(TS_ALIAS)}`);
+      select.push(`DATE_FORMAT(${tsOf(true)}, '%Y-%m-%d %H:%i:%s.%f') AS ${quoteId(TS_ALIAS)}`);
       // the upper bound: the database's CURRENT_TIMESTAMP (whole seconds on MySQL) minus timestamp.delay.interval.ms
       const [[end]] = await this.run(`SELECT DATE_FORMAT(CURRENT_TIMESTAMP - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')`, [this.delayMs * 1000], signal);
       where.push(`${ts} < ?`);
       params.push(String(end));
     }
-    if (useInc) select.push(`${inc} AS ${quoteId(INC_ALIAS)}`);
+    if (useInc) select.push(`${incOf(true)} AS ${quoteId(INC_ALIAS)}`);
+    // Rows are read in pages of batch.max.rows (ordered, so paging is exact) unless a query.suffix is given:
+    // it comes last, as in Confluent's statement, and may hold a LIMIT of its own.
+    const page = this.suffix === '' ? ` LIMIT ${this.batchMaxRows}` : '';
+    const orderOf = (qualified: boolean): string => (mode === 'incrementing' ? ` ORDER BY ${incOf(qualified)} ASC`
+      : mode === 'timestamp' ? ` ORDER BY ${tsOf(qualified)} ASC`
+        : mode === 'timestamp+incrementing' ? ` ORDER BY ${tsOf(qualified)}, ${incOf(qualified)} ASC` : '');
     if (mode === 'incrementing') {
       where.push(`${inc} > ?`);
       params.push(incrementingValue(q.offset?.incrementing ?? -1));
-      order = ` ORDER BY ${inc} ASC`;
-      limit = ` LIMIT ${this.batchMaxRows}`;
+      limit = page;
     } else if (mode === 'timestamp') {
       where.push(`${ts} > ?`);
       params.push(tsText(q.offset));
-      order = ` ORDER BY ${ts} ASC`;
     } else if (mode === 'timestamp+incrementing') {
       const at = tsText(q.offset);
       where.push(`((${ts} = ? AND ${inc} > ?) OR ${ts} > ?)`);
       params.push(at, incrementingValue(q.offset?.incrementing ?? -1), at);
-      order = ` ORDER BY ${ts}, ${inc} ASC`;
-      limit = ` LIMIT ${this.batchMaxRows}`;
+      limit = page;
     }
-    const sql = `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}` +
-      `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${this.suffix === '' ? '' : ` ${this.suffix}`}${limit}`;
+    order = orderOf(true);
+    const criteria = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const suffix = this.suffix === '' ? '' : ` ${this.suffix}`;
+    const sql = queryMode
+      ? `SELECT ${select.join(', ')} FROM (${(this.config.query ?? '').trim()}${criteria}${orderOf(false)}${suffix}) AS ${quoteId('connect_t')}${order}${limit}`
+      : `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}${criteria}${order}${suffix}${limit}`;
     const [rows, fields] = await this.run(sql, params, signal, q.table ? `table ${quoteId(q.table.database)}.${quoteId(q.table.table)}` : 'the query');
     q.more = limit !== '' && rows.length >= this.batchMaxRows;
     const extra = (useTs ? 1 : 0) + (useInc ? 1 : 0);
