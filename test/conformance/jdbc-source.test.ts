@@ -403,7 +403,7 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await remove('nn-off');
   });
 
-  it('table.whitelist / table.include.list: the listed tables that exist, in the database\'s order, split over tasks.max; none -> the task is killed; with a blacklist -> the connector fails', async () => {
+  it('table.whitelist / table.include.list: the listed tables that exist, in the database\'s order, split over tasks.max; none -> the task is killed until one appears (table.poll.interval.ms); with a blacklist -> the connector fails', async () => {
     for (const t of ['wa', 'wb', 'wc']) {
       await pool.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY)`);
       await pool.query(`INSERT INTO ${t} VALUES (1)`);
@@ -425,6 +425,15 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     const none = await taskState('none', 'FAILED');
     expect(none.tasks[0].trace.split('\n')[0]).toMatch(/^org\.apache\.kafka\.common\.config\.ConfigException: Task is being killed because it was not assigned a table nor a query to execute\./);
     await remove('none');
+    // TableMonitorThread reads the table list again every table.poll.interval.ms; a table that appears reconfigures
+    // the tasks ("may result in updated task configurations to start polling for data in added tables")
+    await create('later', { 'table.whitelist': 'later', mode: 'bulk', 'topic.prefix': 'later_', 'table.poll.interval.ms': '300' });
+    await taskState('later', 'FAILED');
+    await pool.query('CREATE TABLE later (id INT NOT NULL PRIMARY KEY)');
+    await pool.query('INSERT INTO later VALUES (1)');
+    expect((await atLeast('later_later', 1))[0]!.payload).toEqual({ id: 1 });
+    expect((await taskState('later', 'RUNNING')).tasks).toHaveLength(1);
+    await remove('later');
     // JdbcSourceConnector.start: exclusive lists fail the connector (not a validation error)
     await create('both', { 'table.whitelist': 'wa', 'table.blacklist': 'wb', mode: 'bulk', 'topic.prefix': 'both_' });
     const both = await waitFor('both FAILED', async () => {

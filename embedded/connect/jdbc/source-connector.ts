@@ -17,7 +17,7 @@ import { parseJdbcUrl, type JdbcTarget } from './connection-url.ts';
 import { columnMapping, toConnectValue, type ColumnMapping } from './column-schema.ts';
 import type { Mode } from './jdbc-config.ts';
 import {
-  ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
+  ConnectException, type ConnectorContext, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
 } from '../runtime/source-task.ts';
 
 export function quoteId(name: string): string {
@@ -191,8 +191,9 @@ function groupContiguous<T>(items: T[], n: number): T[][] {
 export class JdbcSourceConnector implements SourceConnector {
   private config: Record<string, string> = {};
   private tables: TableId[] = [];
+  private monitor: NodeJS.Timeout | undefined;
 
-  async start(config: Record<string, string>): Promise<void> {
+  async start(config: Record<string, string>, context?: ConnectorContext): Promise<void> {
     this.config = config;
     const p = connParams(config);
     // the first connection attempt: an unreachable database fails the connector
@@ -206,25 +207,52 @@ export class JdbcSourceConnector implements SourceConnector {
         if (include.length > 0 || exclude.length > 0) throw new ConnectException('query may not be combined with whole-table copying settings.');
         return;
       }
-      // The tables the database lists (in its order: database, then name), filtered by the lists as
-      // TableMonitorThread does; a listed table that does not exist is left out. Ours lists the URL's
-      // database and the databases named in the whitelist.
-      const databases = new Set<string>([p.target.database ?? '']);
-      for (const name of include) if (name.replace(/`/g, '').includes('.')) databases.add(parseTableId(name, undefined).database);
-      const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
-      const [rows] = await connection.query<RowDataPacket[]>(
-        'SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME',
-        [[...databases], types],
-      );
-      const all = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
-        .filter((t) => t.database === p.target.database || include.length > 0);
-      const includeSet = new Set(include);
-      const excludeSet = new Set(exclude);
-      this.tables = include.length > 0 ? all.filter((t) => listed(t, includeSet))
-        : exclude.length > 0 ? all.filter((t) => !listed(t, excludeSet)) : all;
+      this.tables = await this.listTables(connection);
     } finally {
       await connection.end().catch(() => undefined);
     }
+    // TableMonitorThread: the table list is read again every table.poll.interval.ms; a change reconfigures the
+    // tasks, a failed read is skipped until the next one.
+    const every = Math.max(1, Number(config['table.poll.interval.ms'] ?? 60_000));
+    this.monitor = setInterval(() => {
+      void (async () => {
+        const c = await openConnection({ ...p, attempts: 1 });
+        try {
+          const tables = await this.listTables(c);
+          if (JSON.stringify(tables) === JSON.stringify(this.tables)) return;
+          this.tables = tables;
+          context?.requestTaskReconfiguration();
+        } finally {
+          await c.end().catch(() => undefined);
+        }
+      })().catch(() => undefined);
+    }, every);
+    this.monitor.unref();
+  }
+
+  /**
+   * The tables the database lists (in its order: database, then name), filtered by the lists as TableMonitorThread
+   * does; a listed table that does not exist is left out. Ours lists the URL's database and the databases named in
+   * the whitelist.
+   */
+  private async listTables(connection: Connection): Promise<TableId[]> {
+    const config = this.config;
+    const p = connParams(config);
+    const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
+    const exclude = [...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])];
+    const databases = new Set<string>([p.target.database ?? '']);
+    for (const name of include) if (name.replace(/`/g, '').includes('.')) databases.add(parseTableId(name, undefined).database);
+    const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME',
+      [[...databases], types],
+    );
+    const all = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
+      .filter((t) => t.database === p.target.database || include.length > 0);
+    const includeSet = new Set(include);
+    const excludeSet = new Set(exclude);
+    return include.length > 0 ? all.filter((t) => listed(t, includeSet))
+      : exclude.length > 0 ? all.filter((t) => !listed(t, excludeSet)) : all;
   }
 
   /**
@@ -245,7 +273,7 @@ export class JdbcSourceConnector implements SourceConnector {
   }
 
   async stop(): Promise<void> {
-    // nothing held between calls
+    clearInterval(this.monitor);
   }
 }
 

@@ -113,6 +113,7 @@ export class Herder {
     clearInterval(this.sessionKeyTimer);
     await this.serial(async () => {
       await Promise.all([...this.runtimes.values()].map((r) => this.stopTasks(r, commitOffsets)));
+      await Promise.all([...this.runtimes.values()].map((r) => r.connector?.stop().catch(() => undefined)));
     });
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
@@ -333,8 +334,13 @@ export class Herder {
   private async startConnector(r: ConnectorRuntime, startTasks = true): Promise<void> {
     if (!this.runtimes.has(r.name)) return;
     const connector = createConnector(r.config);
+    const context = {
+      requestTaskReconfiguration: (): void => {
+        void this.serial(() => this.reconfigure(r, connector)).catch((error: unknown) => this.o.log(`connector ${r.name}: reconfiguration failed: ${(error as Error).message}`));
+      },
+    };
     try {
-      await connector.start(r.config);
+      await connector.start(r.config, context);
       r.connector = connector;
       const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
       const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
@@ -355,6 +361,20 @@ export class Herder {
       this.o.log(`connector ${r.name} failed: ${(error as Error).message}`);
       this.setConnectorState(r, 'FAILED', javaTrace(error));
     }
+  }
+
+  /** The connector asked for its task configs to be read again: stored and its tasks restarted when they changed. */
+  private async reconfigure(r: ConnectorRuntime, connector: SourceConnector): Promise<void> {
+    if (this.runtimes.get(r.name) !== r || r.connector !== connector || r.state !== 'RUNNING' && r.state !== 'PAUSED') return;
+    const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
+    const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
+    if (JSON.stringify(taskConfigs) === JSON.stringify(r.taskConfigs)) return;
+    this.o.log(`connector ${r.name}: task configs changed, restarting its tasks`);
+    await this.stopTasks(r, true);
+    r.taskConfigs = taskConfigs;
+    await this.stores.putConnector(r.name, r.config, taskConfigs, r.targetState);
+    r.tasks = r.taskConfigs.map((_, i) => this.createTask(r, i));
+    for (const t of r.tasks) t.start();
   }
 
   private async restartTask(r: ConnectorRuntime, id: number): Promise<void> {
