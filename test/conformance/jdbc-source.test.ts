@@ -462,63 +462,66 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
   });
 
   it('a crash (SIGKILL) of the worker mid-stream: incrementing and timestamp+incrementing resume with no gap and no duplicate; timestamp with no gap, rows re-sent (at-least-once)', async () => {
-    // Docs (timestamp+incrementing): "the most robust and accurate mode" — the two columns give each row a unique
-    // offset; timestamp alone cannot tell rows of one timestamp apart ("failures may cause duplicates",
-    // TimestampIncrementingTableQuerier), so after a crash it sends again what follows its committed offset.
+    // Docs: the connector delivers at least once. TimestampIncrementingTableQuerier: with both columns each update has
+    // a unique offset ("recovery can occur no matter when offsets were committed"); with timestamps only, "stream
+    // offsets will not be unique so failures may cause duplicates": it sends again what follows its committed offset.
     await pool.query('CREATE TABLE stream (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(3) NOT NULL)');
     const topics = ['--config-topic', 'crash-configs', '--offset-topic', 'crash-offsets', '--status-topic', 'crash-status'];
     const start = () => startNodeScript('embedded/connect/cli.ts', ['--port', '0', '--bootstrap', cluster.bootstrap(), '--quiet', ...topics],
       /REST API ready at (http:\/\/\S+)/, 60_000);
     let worker = await start();
-    const modes = {
-      inc: { mode: 'incrementing', 'incrementing.column.name': 'id' },
-      ts: { mode: 'timestamp', 'timestamp.column.name': 'changed' },
-      tsi: { mode: 'timestamp+incrementing', 'incrementing.column.name': 'id', 'timestamp.column.name': 'changed' },
-    };
-    for (const [name, settings] of Object.entries(modes)) {
-      const res = await fetch(`${worker.match[1]}/connectors/crash-${name}/config`, {
-        method: 'PUT', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(config({ 'table.whitelist': 'stream', 'topic.prefix': `crash_${name}_`, ...settings })),
-      });
-      expect(res.status).toBe(201);
-    }
-    // Rows three to a timestamp, one every 5 ms, going on through the crash and 100 rows past it.
-    let written = 0;
-    let stopAt = Number.POSITIVE_INFINITY;
-    const writer = (async () => {
-      while (written < stopAt) {
-        await pool.query("INSERT INTO stream (changed) VALUES ('2024-01-01 00:00:00' + INTERVAL ? SECOND)", [Math.floor(written / 3)]);
-        written++;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
     try {
-      await waitFor('every mode part-way through the stream', async () => {
-        const counts = await Promise.all(Object.keys(modes).map(async (name) => (await messages(`crash_${name}_stream`)).length));
-        return counts.every((c) => c >= 30) ? counts : undefined;
-      }, 60_000, 100);
-      await worker.kill9();
+      const modes = {
+        inc: { mode: 'incrementing', 'incrementing.column.name': 'id' },
+        ts: { mode: 'timestamp', 'timestamp.column.name': 'changed' },
+        tsi: { mode: 'timestamp+incrementing', 'incrementing.column.name': 'id', 'timestamp.column.name': 'changed' },
+      };
+      for (const [name, settings] of Object.entries(modes)) {
+        const res = await fetch(`${worker.match[1]}/connectors/crash-${name}/config`, {
+          method: 'PUT', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(config({ 'table.whitelist': 'stream', 'topic.prefix': `crash_${name}_`, ...settings })),
+        });
+        expect(res.status).toBe(201);
+      }
+      // Rows three to a timestamp, one every 5 ms, going on through the crash and 100 rows past it.
+      let written = 0;
+      let stopAt = Number.POSITIVE_INFINITY;
+      const writer = (async () => {
+        while (written < stopAt) {
+          await pool.query("INSERT INTO stream (changed) VALUES ('2024-01-01 00:00:00' + INTERVAL ? SECOND)", [Math.floor(written / 3)]);
+          written++;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      try {
+        await waitFor('every mode part-way through the stream', async () => {
+          const counts = await Promise.all(Object.keys(modes).map(async (name) => (await messages(`crash_${name}_stream`)).length));
+          return counts.every((c) => c >= 30) ? counts : undefined;
+        }, 60_000, 100);
+        await worker.kill9();
+      } finally {
+        stopAt = written + 100;
+      }
+      await writer;
+      const total = written;
+      worker = await start();
+      const [marker] = await pool.query("INSERT INTO stream (changed) VALUES ('2024-06-01 00:00:00')") as unknown as [{ insertId: number }];
+      for (const name of Object.keys(modes)) {
+        const all = await waitFor(`the marker in crash_${name}_stream`, async () => {
+          const r = await records(`crash_${name}_stream`);
+          return r.some((x) => x.payload.id === marker.insertId) ? r : undefined;
+        }, 60_000, 200);
+        const counts = new Map<number, number>();
+        for (const r of all) counts.set(r.payload.id, (counts.get(r.payload.id) ?? 0) + 1);
+        const ids = Array.from({ length: total }, (_, i) => i + 1);
+        const missing = ids.filter((id) => !counts.has(id));
+        const twice = ids.filter((id) => counts.get(id)! > 1);
+        console.log(`[jdbc-conformance] crash, ${modes[name as keyof typeof modes].mode}: ${total} rows, ${missing.length} missing, ${twice.length} sent twice`);
+        expect(missing, `${name}: rows never sent`).toEqual([]);
+        if (name !== 'ts') expect(twice, `${name}: rows sent twice`).toEqual([]);
+      }
     } finally {
-      stopAt = written + 100;
+      await worker.kill9();
     }
-    await writer;
-    const total = written;
-    worker = await start();
-    const [marker] = await pool.query("INSERT INTO stream (changed) VALUES ('2024-06-01 00:00:00')") as unknown as [{ insertId: number }];
-    for (const name of Object.keys(modes)) {
-      const all = await waitFor(`the marker in crash_${name}_stream`, async () => {
-        const r = await records(`crash_${name}_stream`);
-        return r.some((x) => x.payload.id === marker.insertId) ? r : undefined;
-      }, 60_000, 200);
-      const counts = new Map<number, number>();
-      for (const r of all) counts.set(r.payload.id, (counts.get(r.payload.id) ?? 0) + 1);
-      const ids = Array.from({ length: total }, (_, i) => i + 1);
-      const missing = ids.filter((id) => !counts.has(id));
-      const twice = ids.filter((id) => counts.get(id)! > 1);
-      console.log(`[jdbc-conformance] crash, ${modes[name as keyof typeof modes].mode}: ${total} rows, ${missing.length} missing, ${twice.length} sent twice`);
-      expect(missing, `${name}: rows never sent`).toEqual([]);
-      if (name !== 'ts') expect(twice, `${name}: rows sent twice`).toEqual([]);
-    }
-    await worker.interrupt();
   }, 180_000);
 });
