@@ -319,6 +319,15 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       return o.length > 0 ? o : undefined;
     }, 10_000, 200);
     expect(new Set(offsets.map((o) => `${o.key} -> ${o.value}`))).toEqual(new Set(['["bulk",{"table":"bulk"}] -> null']));
+    // poll.interval.ms: "Frequency in ms to poll for new data in each table". A bulk connector polling once an hour
+    // sends the table once; the connector above, polling every 200 ms, is the clock: three more of its rounds
+    // after the slow one's first, and the slow one has still sent just one.
+    await create('hourly', { 'table.whitelist': 'bulk', mode: 'bulk', 'topic.prefix': 'hourly_', 'poll.interval.ms': '3600000' });
+    await atLeast('hourly_bulk', 1);
+    const rounds = (await records('bulk_bulk')).length;
+    await atLeast('bulk_bulk', rounds + 3);
+    expect((await records('hourly_bulk')).map((r) => r.payload.id)).toEqual([2]);
+    await remove('hourly');
     await remove('bulk');
   });
 
