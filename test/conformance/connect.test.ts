@@ -11,6 +11,7 @@
  *
  * Skipped, with the reason printed, when Java, Maven or the jars are missing (as the Kafka conformance suite).
  */
+import { Kafka, logLevel } from 'kafkajs';
 import mysql, { type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from 'vitest';
 import { loadCourseActivityConfig } from '../../config/scenarios/course-activity.ts';
@@ -472,6 +473,14 @@ describe('Kafka Connect conformance with real Debezium', () => {
     };
     // A stream of one-row transactions (paced), read by both workers as it comes; it goes on through the crash
     // and stops 100 rows after it.
+    // Progress is read from the topics' high watermarks (kcat -e may chase a partition's end while it keeps growing).
+    const admin = new Kafka({ clientId: 'connect-conformance', brokers: [kafka.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const ends = async (): Promise<number[]> => Promise.all(SIDES.map(async ({ prefix }) => {
+      const offsets = await admin.fetchTopicOffsets(`${prefix}.${db!.name}.orders`);
+      return offsets.reduce((n, o) => n + Number(o.high), 0);
+    }));
+    const before = await ends();
     let written = 0;
     let stopAt = Number.POSITIVE_INFINITY;
     const writer = (async () => {
@@ -483,13 +492,14 @@ describe('Kafka Connect conformance with real Debezium', () => {
     })();
     try {
       await waitFor('both workers part-way through the stream', async () => {
-        const counts = await Promise.all(SIDES.map(({ prefix }) => topicRecords(kafka.bootstrap, prefix, 'orders').then((r) => created(r).size)));
+        const counts = (await ends()).map((end, i) => end - before[i]!);
         return counts.every((c) => c >= 20) ? counts : undefined;
       }, 90_000, 100);
       // The crash: no final offset commit, no clean leave of the group.
       await Promise.all([targets.reference!.kill(), targets.ours!.kill()]);
     } finally {
       stopAt = written + 100;
+      await admin.disconnect();
     }
     const atCrash = written;
     await writer;
@@ -500,7 +510,7 @@ describe('Kafka Connect conformance with real Debezium', () => {
     await pool!.query('INSERT INTO orders VALUES (?, 1, 0)', [MARKER]);
     for (const { side, prefix } of SIDES) {
       const counts = await waitFor(`the marker row in ${prefix}'s orders topic`, async () => {
-        const c = created(await topicRecords(kafka.bootstrap, prefix, 'orders'));
+        const c = created(await topicRecords(kafka.bootstrap, prefix, 'orders').catch(() => []));
         return c.has(MARKER) ? c : undefined;
       }, 120_000, 500);
       const ids = [...Array.from({ length: COUNT }, (_, i) => FIRST + i), MARKER];

@@ -1,7 +1,8 @@
 /**
- * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2: the connector resolves the tables (the
- * whitelist, or every base table of the database minus the blacklist) and splits them over tasks.max tasks;
- * each task polls its tables (or the one `query`) in the configured mode. See README.md for offsets.
+ * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2, after Confluent's 10.7 source: the connector lists the
+ * database's tables (those the whitelist names, or all but the blacklisted ones), again every
+ * table.poll.interval.ms, and splits them over tasks.max tasks; each task polls its tables (or the one `query`) in
+ * the configured mode. See README.md for offsets; test/conformance/jdbc-source.test.ts checks it mode by mode.
  *
  * An unreachable database fails what needs it, as Confluent's connector does: the connector opens a first
  * connection at start, each task at start too, and a task checks its cached connection before each new
@@ -214,7 +215,10 @@ export class JdbcSourceConnector implements SourceConnector {
     // TableMonitorThread: the table list is read again every table.poll.interval.ms; a change reconfigures the
     // tasks, a failed read is skipped until the next one.
     const every = Math.max(1, Number(config['table.poll.interval.ms'] ?? 60_000));
+    let reading = false;
     this.monitor = setInterval(() => {
+      if (reading) return;
+      reading = true;
       void (async () => {
         const c = await openConnection({ ...p, attempts: 1 });
         try {
@@ -225,7 +229,9 @@ export class JdbcSourceConnector implements SourceConnector {
         } finally {
           await c.end().catch(() => undefined);
         }
-      })().catch(() => undefined);
+      })().catch(() => undefined).finally(() => {
+        reading = false;
+      });
     }, every);
     this.monitor.unref();
   }
