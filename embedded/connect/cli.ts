@@ -18,6 +18,9 @@ Options:
   --data-dir <dir>          accepted for symmetry with the other servers; unused: the worker keeps its
                             state in Kafka (connect-configs, connect-offsets, connect-status)
   --offset-flush-ms <ms>    how often source offsets are committed (default 1000)
+  --config-topic <name>     the worker's config topic (Connect's config.storage.topic; default connect-configs)
+  --offset-topic <name>     its offsets topic (offset.storage.topic; default connect-offsets)
+  --status-topic <name>     its status topic (status.storage.topic; default connect-status)
   -q, --quiet               no log lines, only the ready line
   -h, --help                show this help
 
@@ -30,6 +33,7 @@ Ctrl-C stops cleanly (in-flight records are written and their offsets committed)
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), {
     port: 'port', host: 'string', bootstrap: 'string', 'data-dir': 'string', 'offset-flush-ms': 'int', quiet: 'boolean', help: 'boolean',
+    'config-topic': 'string', 'offset-topic': 'string', 'status-topic': 'string',
   }, { h: 'help', q: 'quiet' });
   if (args.flags.help) {
     console.log(HELP);
@@ -47,6 +51,11 @@ async function main(): Promise<void> {
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
     ...(args.flags['offset-flush-ms'] !== undefined ? { offsetFlushIntervalMs: args.flags['offset-flush-ms'] as number } : {}),
+    topics: {
+      ...(args.flags['config-topic'] !== undefined ? { configs: args.flags['config-topic'] as string } : {}),
+      ...(args.flags['offset-topic'] !== undefined ? { offsets: args.flags['offset-topic'] as string } : {}),
+      ...(args.flags['status-topic'] !== undefined ? { status: args.flags['status-topic'] as string } : {}),
+    },
     log: quiet ? () => {} : (line) => console.error(`[connect] ${line}`),
   });
   console.log(`[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}); ${handle.herder.connectors().length} connector(s) restored`);

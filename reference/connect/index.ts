@@ -105,6 +105,8 @@ export interface ReferenceConnect {
   startupMs: number;
   /** SIGTERM (the worker stops its tasks and commits offsets), SIGKILL after 30 s; removes a temp data dir. */
   stop(): Promise<void>;
+  /** SIGKILL at once (a crash: no offset commit, no clean leave of the group); removes a temp data dir. */
+  kill(): Promise<void>;
 }
 
 function workerProperties(o: { bootstrap: string; port: number; groupId: string; pluginPath: string; offsetFlushIntervalMs: number }): string {
@@ -172,6 +174,17 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
     return stopping;
   };
 
+  const kill = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    }).then(() => {
+      if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    return stopping;
+  };
+
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(url, options.readyTimeoutMs ?? 180_000, () => exited);
@@ -182,7 +195,7 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
   const startupMs = Date.now() - started;
   log(`reference Connect ready in ${(startupMs / 1000).toFixed(1)} s: ${url}`);
   return {
-    url, port, pid: child.pid!, logFile, startupMs, stop,
+    url, port, pid: child.pid!, logFile, startupMs, stop, kill,
     connectVersion: referenceConnectVersion(), debeziumVersion: referenceDebeziumVersion(),
   };
 }

@@ -99,21 +99,23 @@ describe('Kafka Connect (:8083) — {"error_code", "message"}', () => {
     isConnectError(await send(url(), 'name=x&config=y', 'application/x-www-form-urlencoded'), 415);
   });
 
-  it('connector configs with bad values -> 400 naming the value and the key', async () => {
+  it('connector configs with bad values -> 400 (500 for the JDBC connector\'s own keys) naming the value and the key', async () => {
     const base = JSON.parse(valid()).config as Record<string, string>;
-    const cases: [Record<string, unknown>, RegExp][] = [
-      [{ 'tasks.max': 'many' }, /Invalid value many for configuration tasks\.max/],
-      [{ 'poll.interval.ms': '99999999999' }, /Invalid value 99999999999 for configuration poll\.interval\.ms/],
-      [{ 'batch.max.rows': 'lots' }, /Invalid value lots for configuration batch\.max\.rows/],
-      [{ 'connection.attempts': 'x' }, /Invalid value x for configuration connection\.attempts/],
-      [{ mode: 'timestamp+sometimes' }, /Invalid value timestamp\+sometimes for configuration mode/],
-      [{ 'connection.url': '' }, /connection\.url/],
-      [{ 'transforms': 'nope', 'transforms.nope.type': 'com.example.Missing' }, /com\.example\.Missing/],
+    // A value of the JDBC connector's own keys fails its JdbcSourceConnectorConfig parse inside validate(): Connect
+    // answers that ConfigException with 500 (test/conformance/jdbc-source.test.ts); the worker's keys give 400.
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ 'tasks.max': 'many' }, 400, /Invalid value many for configuration tasks\.max/],
+      [{ 'poll.interval.ms': '99999999999' }, 500, /Invalid value 99999999999 for configuration poll\.interval\.ms/],
+      [{ 'batch.max.rows': 'lots' }, 500, /Invalid value lots for configuration batch\.max\.rows/],
+      [{ 'connection.attempts': 'x' }, 500, /Invalid value x for configuration connection\.attempts/],
+      [{ mode: 'timestamp+sometimes' }, 500, /Invalid value timestamp\+sometimes for configuration mode/],
+      [{ 'connection.url': '' }, 500, /connection\.url/],
+      [{ 'transforms': 'nope', 'transforms.nope.type': 'com.example.Missing' }, 400, /com\.example\.Missing/],
     ];
-    for (const [change, reason] of cases) {
+    for (const [change, status, reason] of cases) {
       const r = await send(url(), JSON.stringify({ name: 'bad-values', config: { ...base, ...change } }));
-      expect(r.status, JSON.stringify(change)).toBe(400);
-      expect(r.json.error_code).toBe(400);
+      expect(r.status, JSON.stringify(change)).toBe(status);
+      expect(r.json.error_code).toBe(status);
       expect(r.json.message, JSON.stringify(change)).toMatch(reason);
     }
     // The same through PUT /connectors/{name}/config, and a config that is not a map of strings.

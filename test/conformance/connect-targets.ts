@@ -1,10 +1,12 @@
 /**
  * What the Connect conformance suite runs against: one real Kafka (reference/, 1 node), a real Kafka Connect
  * worker with real Debezium (reference/connect/) and our embedded Connect, both workers on that same Kafka
- * (each with its own internal topics). When Java/Maven/the jars are missing or a reference cannot start, the
- * reason is returned and the suite skips with it printed; ours not starting throws.
+ * (each with its own internal topics). Ours runs as its own process (`npm run connect`'s CLI), as the real one
+ * does, so both can be stopped cleanly (SIGTERM/SIGINT) or crashed (SIGKILL). When Java/Maven/the jars are
+ * missing or a reference cannot start, the reason is returned and the suite skips with it printed; ours not
+ * starting throws.
  */
-import { startConnect, type ConnectHandle } from '../../embedded/connect/index.ts';
+import { startNodeScript, type Child } from '../faults/processes.ts';
 import { referenceConnectUnavailableReason, startReferenceConnect, type ReferenceConnect } from '../../reference/connect/index.ts';
 import { referenceUnavailableReason, startReferenceKafka, type ReferenceKafka } from '../../reference/index.ts';
 import { run } from '../support/kafka.ts';
@@ -14,7 +16,7 @@ export interface ConnectTargets {
   kafka?: ReferenceKafka;
   /** The real worker's REST URL. */
   reference?: ReferenceConnect;
-  ours?: ConnectHandle;
+  ours?: OurWorker;
   skipReason?: string;
   stop(): Promise<void>;
 }
@@ -24,7 +26,7 @@ export async function startConnectTargets(log: (line: string) => void): Promise<
   if (unavailable) return { skipReason: unavailable, stop: async () => {} };
   let kafka: ReferenceKafka | undefined;
   let reference: ReferenceConnect | undefined;
-  let ours: ConnectHandle | undefined;
+  let ours: OurWorker | undefined;
   const stop = async () => {
     await Promise.all([reference?.stop(), ours?.stop()]);
     await kafka?.stop();
@@ -49,11 +51,28 @@ export async function startConnectTargets(log: (line: string) => void): Promise<
 
 const REFERENCE_GROUP = 'reference-connect';
 
-function startOurs(bootstrap: string): Promise<ConnectHandle> {
-  return startConnect({ bootstrap, port: 0, host: '127.0.0.1', topics: OUR_TOPICS });
+/** Our worker's process: its REST URL, a clean stop (SIGINT: offsets committed) and a crash (SIGKILL). */
+export interface OurWorker {
+  url: string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
 }
 
 const OUR_TOPICS = { configs: 'ours-connect-configs', offsets: 'ours-connect-offsets', status: 'ours-connect-status' };
+
+async function startOurs(bootstrap: string): Promise<OurWorker> {
+  const child: Child & { match: RegExpExecArray } = await startNodeScript('embedded/connect/cli.ts', [
+    '--port', '0', '--bootstrap', bootstrap, '--quiet',
+    '--config-topic', OUR_TOPICS.configs, '--offset-topic', OUR_TOPICS.offsets, '--status-topic', OUR_TOPICS.status,
+  ], /REST API ready at (http:\/\/\S+)/, 60_000);
+  return {
+    url: child.match[1]!.replace(/;$/, ''),
+    stop: async () => {
+      await child.interrupt();
+    },
+    kill: () => child.kill9(),
+  };
+}
 
 /** Both workers started again (after their stop) on the same Kafka, group and internal topics: they resume their connectors. */
 export async function restartConnectTargets(previous: ConnectTargets, bootstrap: string, log: (line: string) => void): Promise<ConnectTargets> {

@@ -45,6 +45,7 @@ describe('stopping a task stuck in poll', () => {
         onState: () => undefined,
         commitOffsets: async (entries) => { committed.push(...entries); },
         offset: () => undefined,
+        onTopic: () => undefined,
         log: (line) => log.push(line),
       },
     });

@@ -73,7 +73,8 @@ describe('Connect REST API', () => {
     const tasks = await api(connect, 'GET', '/connectors/users/tasks');
     expect(tasks.body).toHaveLength(1);
     expect(tasks.body[0].id).toEqual({ connector: 'users', task: 0 });
-    expect(tasks.body[0].config).toMatchObject({ 'task.class': 'io.confluent.connect.jdbc.source.JdbcSourceTask', tables: `${db.name}.Users` });
+    // JdbcSourceConnector.taskConfigs: the task's tables as the MySQL dialect quotes them, and tables.fetched
+    expect(tasks.body[0].config).toMatchObject({ 'task.class': 'io.confluent.connect.jdbc.source.JdbcSourceTask', tables: `\`${db.name}\`.\`Users\``, 'tables.fetched': 'true' });
 
     const expandStatus = await api(connect, 'GET', '/connectors?expand=status');
     expect(expandStatus.body).toEqual({ users: { status: status.body } });
@@ -141,19 +142,25 @@ describe('Connect REST API', () => {
     expect(badJson.body.error_code).toBe(400);
   });
 
-  it('bad configs: POST answers 400 with the reasons; validate returns ConfigInfos', async () => {
-    const bad = { ...config, mode: 'sometimes', 'poll.interval.ms': 'often', 'no.such.key': 'x' };
-    delete (bad as Record<string, string>)['topic.prefix'];
+  it('bad configs: POST answers 400 with the reasons, or 500 where the JDBC connector\'s own config parse throws; validate returns ConfigInfos', async () => {
+    // No mode: "" is a valid mode, but each of its four dependents reports "Query mode must be specified".
+    const bad = { ...config, 'no.such.key': 'x' };
+    delete (bad as Record<string, string>).mode;
     const res = await api(connect, 'POST', '/connectors', { name: 'bad', config: bad });
     expect(res.status).toBe(400);
     expect(res.body.error_code).toBe(400);
     const message: string = res.body.message;
-    expect(message).toMatch(/^Connector configuration is invalid and contains the following 4 error\(s\):\n/);
-    expect(message).toContain('Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing');
-    expect(message).toContain('Invalid value often for configuration poll.interval.ms: Not a number of type INT');
-    expect(message).toContain('Missing required configuration "topic.prefix" which has no default value.');
+    expect(message).toMatch(/^Connector configuration is invalid and contains the following 5 error\(s\):\n/);
+    expect(message.split('\n').filter((l) => l === 'Query mode must be specified')).toHaveLength(4);
     expect(message).toContain('Configuration is not defined: no.such.key');
     expect(message).toMatch(/You can also find the above list of errors at the endpoint `\/connector-plugins\/\{connectorType\}\/config\/validate`$/);
+    expect((await api(connect, 'GET', '/connectors')).body).toEqual([]);
+    // A value JdbcSourceConnectorConfig cannot parse: its constructor (in validate()) throws, Connect answers 500.
+    expect(await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, mode: 'sometimes' } })).toMatchObject({
+      status: 500, body: { error_code: 500, message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing' },
+    });
+    expect((await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'poll.interval.ms': 'often' } })).body)
+      .toEqual({ error_code: 500, message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT' });
     expect((await api(connect, 'GET', '/connectors')).body).toEqual([]);
 
     const url = await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'connection.url': 'postgres://x' } });
@@ -184,10 +191,13 @@ describe('Connect REST API', () => {
     expect(password.value.value).toBe('[hidden]');
 
     const invalid = await api(connect, 'PUT', '/connector-plugins/JdbcSourceConnector/config/validate', { ...bad, name: 'v' });
-    expect(invalid.body.error_count).toBe(4);
+    expect(invalid.body.error_count).toBe(5);
     const errorsOf = (name: string): string[] => invalid.body.configs.find((c: { value: { name: string } }) => c.value.name === name).value.errors;
     expect(errorsOf('no.such.key')).toEqual(['Configuration is not defined: no.such.key']);
-    expect(errorsOf('poll.interval.ms')).toEqual(['Invalid value often for configuration poll.interval.ms: Not a number of type INT']);
+    expect(errorsOf('mode')).toEqual([]);
+    for (const key of ['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null']) expect(errorsOf(key)).toEqual(['Query mode must be specified']);
+    const unparsable = await api(connect, 'PUT', '/connector-plugins/JdbcSourceConnector/config/validate', { ...config, name: 'v', 'poll.interval.ms': 'often' });
+    expect(unparsable.body).toEqual({ error_code: 500, message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT' });
     const mismatch = await api(connect, 'PUT', '/connector-plugins/FooConnector/config/validate', config);
     expect(mismatch.body).toEqual({ error_code: 400, message: `Included connector type ${CLASS} does not match request type FooConnector` });
   });

@@ -152,6 +152,6 @@ describe('converters: JsonConverter with schemas, StringConverter, NULL columns,
     expect(two.total).toBeNull();
     expect(two.day).toBeNull();
     const tasks = await api(connect, 'GET', '/connectors/orders/tasks');
-    expect(tasks.body[0].config.tables).toBe(`${db.name}.Orders`);
+    expect(tasks.body[0].config.tables).toBe(`\`${db.name}\`.\`Orders\``);
   });
 });

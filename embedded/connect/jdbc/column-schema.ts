@@ -1,7 +1,11 @@
 /**
- * MySQL/MariaDB result columns -> Connect schemas, as the JDBC source's MySQL dialect maps them
- * (unsigned widening, DECIMAL by numeric.mapping, DATE/TIME/DATETIME/TIMESTAMP as logical types), and
- * mysql2 values -> Connect values.
+ * MySQL/MariaDB result columns -> Connect schemas, as the JDBC source's MySQL dialect (GenericDatabaseDialect's
+ * addFieldToSchema) maps the JDBC types Connector/J reports for them, and mysql2 values -> Connect values:
+ * - TINYINT(1)/BOOLEAN and BIT(1) are JDBC BIT (Connector/J's tinyInt1isBit) -> int8 holding 0/1;
+ * - unsigned TINYINT/SMALLINT/MEDIUMINT/INT widen to the next type (MEDIUMINT is JDBC INTEGER: int32, unsigned int64);
+ * - DECIMAL/NUMERIC columns are JDBC DECIMAL on MySQL, so always the Decimal logical type: `numeric.mapping`
+ *   acts on JDBC NUMERIC only, which MySQL never reports (kafka-connect-jdbc issue #563);
+ * - YEAR is JDBC DATE (Connector/J's yearIsDateType) -> Date; DATE/TIME/DATETIME/TIMESTAMP -> Date/Time/Timestamp.
  */
 import type { FieldPacket } from 'mysql2/promise';
 import { LOGICAL, type Field, type Schema, type SchemaType } from '../data/schema.ts';
@@ -17,9 +21,7 @@ const NOT_NULL = 1;
 const UNSIGNED = 32;
 const BINARY_CHARSET = 63;
 
-export type NumericMapping = 'none' | 'precision_only' | 'best_fit' | 'best_fit_eager_double';
-
-export type ValueKind = 'int' | 'bigint' | 'float' | 'float32' | 'decimal' | 'date' | 'time' | 'timestamp' | 'string' | 'bytes' | 'boolean' | 'json';
+export type ValueKind = 'bit' | 'year' | 'int' | 'bigint' | 'float' | 'float32' | 'decimal' | 'date' | 'time' | 'timestamp' | 'string' | 'bytes' | 'json';
 
 export interface ColumnMapping {
   field: Field;
@@ -34,7 +36,7 @@ function intType(bits: number): SchemaType {
   return bits <= 8 ? 'int8' : bits <= 16 ? 'int16' : bits <= 32 ? 'int32' : 'int64';
 }
 
-export function columnMapping(f: FieldPacket, numericMapping: NumericMapping): ColumnMapping {
+export function columnMapping(f: FieldPacket): ColumnMapping {
   const flags = flagsOf(f);
   const optional = (flags & NOT_NULL) === 0;
   const unsigned = (flags & UNSIGNED) !== 0;
@@ -42,24 +44,18 @@ export function columnMapping(f: FieldPacket, numericMapping: NumericMapping): C
   const make = (schemaType: SchemaType, kind: ValueKind, extra: Partial<Schema> = {}): ColumnMapping =>
     ({ field: { name: f.name, schema: { type: schemaType, optional, ...extra } }, kind });
   switch (type) {
-    case T.TINY: return make(unsigned ? 'int16' : 'int8', 'int');
+    case T.TINY: return (f.columnLength ?? 4) === 1 ? make('int8', 'bit') : make(unsigned ? 'int16' : 'int8', 'int');
     case T.SHORT: return make(unsigned ? 'int32' : 'int16', 'int');
-    case T.INT24: return make('int32', 'int');
+    case T.INT24: return make(unsigned ? 'int64' : 'int32', 'int');
     case T.LONG: return make(unsigned ? 'int64' : 'int32', 'int');
     case T.LONGLONG: return make('int64', 'bigint');
-    case T.YEAR: return make('int32', 'int');
+    case T.YEAR: return make('int32', 'year', { name: LOGICAL.date, version: 1 });
     case T.FLOAT: return make('float32', 'float32');
     case T.DOUBLE: return make('float64', 'float');
     case T.DECIMAL:
     case T.NEWDECIMAL: {
       const scale = f.decimals;
       const precision = (f.columnLength ?? 10) - (scale > 0 ? 1 : 0) - (unsigned ? 0 : 1);
-      if (numericMapping !== 'none' && scale === 0 && precision < 19) {
-        return make(precision > 9 ? 'int64' : precision > 4 ? 'int32' : precision > 2 ? 'int16' : 'int8', precision > 9 ? 'bigint' : 'int');
-      }
-      if ((numericMapping === 'best_fit' && scale > 0 && precision <= 15) || (numericMapping === 'best_fit_eager_double' && scale > 0)) {
-        return make('float64', 'float');
-      }
       return make('bytes', 'decimal', {
         name: LOGICAL.decimal, version: 1,
         parameters: { scale: String(scale), 'connect.decimal.precision': String(precision) },
@@ -73,7 +69,7 @@ export function columnMapping(f: FieldPacket, numericMapping: NumericMapping): C
     case T.DATETIME2:
     case T.TIMESTAMP:
     case T.TIMESTAMP2: return make('int64', 'timestamp', { name: LOGICAL.timestamp, version: 1 });
-    case T.BIT: return (f.columnLength ?? 1) === 1 ? make('boolean', 'boolean') : make('bytes', 'bytes');
+    case T.BIT: return (f.columnLength ?? 1) === 1 ? make('int8', 'bit') : make('bytes', 'bytes');
     case T.JSON: return make('string', 'json');
     case T.TINY_BLOB: case T.MEDIUM_BLOB: case T.LONG_BLOB: case T.BLOB: case T.VAR_STRING: case T.STRING: case T.VARCHAR:
       return f.characterSet === BINARY_CHARSET ? make('bytes', 'bytes') : make('string', 'string');
@@ -90,6 +86,10 @@ export function toConnectValue(value: unknown, kind: ValueKind): unknown {
   switch (kind) {
     case 'int':
       return typeof value === 'number' ? value : Number(value);
+    case 'bit':
+      return Buffer.isBuffer(value) ? (value.some((b) => b !== 0) ? 1 : 0) : Number(value);
+    case 'year':
+      return new Date(Date.UTC(Number(value), 0, 1));
     case 'bigint': {
       if (typeof value === 'number') return value;
       const big = BigInt(String(value));
@@ -110,8 +110,6 @@ export function toConnectValue(value: unknown, kind: ValueKind): unknown {
       const ms = ((Number(m[2]) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + Math.floor(Number(`0.${m[5] ?? '0'}`) * 1000);
       return new Date(m[1] === '-' ? -ms : ms);
     }
-    case 'boolean':
-      return Buffer.isBuffer(value) ? value.some((b) => b !== 0) : Boolean(value);
     case 'bytes':
       return Buffer.isBuffer(value) ? value : Buffer.from(String(value));
     case 'json':

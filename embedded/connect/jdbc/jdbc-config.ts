@@ -3,8 +3,8 @@
  * defaults and checks, and the cross-field checks its validate() adds. Keys we accept but do not act on
  * are listed in README.md.
  */
-import { atLeast, KeyList, oneOf, REQUIRED, invalidValue } from '../config/config-def.ts';
-import { splitList } from '../transforms/index.ts';
+import { atLeast, KeyList, oneOf, REQUIRED, validateKey } from '../config/config-def.ts';
+import { ConnectRestError } from '../errors.ts';
 import { parseJdbcUrl, JdbcUrlError } from './connection-url.ts';
 
 export const JDBC_SOURCE_CLASS = 'io.confluent.connect.jdbc.JdbcSourceConnector';
@@ -56,7 +56,7 @@ export const JDBC_KEYS = new KeyList()
   .add(C, 'poll.interval.ms', 'INT', '5000', 'HIGH', 'Frequency in ms to poll for new data in each table.', { width: 'SHORT', displayName: 'Poll Interval (ms)' })
   .add(C, 'batch.max.rows', 'INT', '100', 'LOW', 'Maximum number of rows to include in a single batch when polling for new data.', { width: 'SHORT', displayName: 'Max Rows Per Batch' })
   .add(C, 'table.poll.interval.ms', 'LONG', '60000', 'LOW', 'Frequency in ms to poll for new or removed tables.', { width: 'SHORT', displayName: 'Metadata Change Monitoring Interval (ms)' })
-  .add(C, 'topic.prefix', 'STRING', REQUIRED, 'HIGH', 'Prefix to prepend to table names to generate the name of the Kafka topic to publish data to, or in the case of a custom query, the full name of the topic to publish to.', { width: 'MEDIUM', displayName: 'Topic Prefix' })
+  .add(C, 'topic.prefix', 'STRING', '', 'HIGH', 'Prefix to prepend to table names to generate the name of the Kafka topic to publish data to, or in the case of a custom query, the full name of the topic to publish to.', { validate: validTopicPrefix, width: 'MEDIUM', displayName: 'Topic Prefix' })
   .add(C, 'timestamp.delay.interval.ms', 'LONG', '0', 'HIGH', 'How long to wait after a row with certain timestamp appears before we include it in the result.', { width: 'MEDIUM', displayName: 'Delay Interval (ms)' })
   .add(C, 'db.timezone', 'STRING', 'UTC', 'MEDIUM', 'Name of the JDBC timezone used in the connector when querying with time-based criteria.', { validate: validTimezone, width: 'MEDIUM', displayName: 'DB time zone' })
   .keys;
@@ -70,32 +70,33 @@ function validTimezone(v: string): string | undefined {
   }
 }
 
-/** The cross-field checks of the JDBC connector's validate(): key -> extra errors. */
+/** JdbcSourceConnectorConfig's check of topic.prefix (trimmed): a topic name's length and characters. */
+function validTopicPrefix(v: string): string | undefined {
+  const trimmed = v.trim();
+  if (trimmed.length > 249) return 'Topic prefix length must not exceed max topic name length, 249 chars';
+  if (/[^a-zA-Z0-9._-]/.test(trimmed)) return "Topic prefix must not contain any character other than ASCII alphanumerics, '.', '_' and '-'.";
+  return undefined;
+}
+
+/** The keys whose visibility JdbcSourceConnectorConfig's ModeDependentsRecommender decides from `mode`. */
+const MODE_DEPENDENTS = ['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null'];
+
+/**
+ * What JdbcSourceConnector.validate() adds to ConfigDef's per-key checks (10.7):
+ * - it builds a JdbcSourceConnectorConfig from the config, whose strict parse throws at the first invalid or
+ *   missing value: Connect answers that ConfigException with HTTP 500 and its message (not a 400 listing errors);
+ * - the mode's dependents (incrementing.column.name, timestamp.column.name, timestamp.initial, validate.non.null)
+ *   ask the mode for their visibility, which fails with "Query mode must be specified" when `mode` is empty or
+ *   absent: one error on each of the four keys (none on `mode` itself, for which "" is a valid value).
+ * Exclusive table filters and `query` with a table filter are not validation errors: the connector fails at start.
+ */
 export function jdbcCrossChecks(config: Record<string, string>): Map<string, string[]> {
+  for (const key of JDBC_KEYS) {
+    const [first] = validateKey(key, config[key.name]);
+    if (first !== undefined) throw new ConnectRestError(500, first);
+  }
   const errors = new Map<string, string[]>();
-  const add = (key: string, message: string): void => {
-    errors.set(key, [...(errors.get(key) ?? []), message]);
-  };
-  const mode = (config.mode ?? '').trim();
-  const query = (config.query ?? '').trim();
-  const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
-  const exclude = [...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])];
-  if (config.mode !== undefined && mode === '') add('mode', invalidValue('', 'mode', 'Query mode must be specified'));
-  if (config.mode === undefined) add('mode', invalidValue('', 'mode', 'Query mode must be specified'));
-  if ((mode === 'timestamp' || mode === 'timestamp+incrementing') && splitList(config['timestamp.column.name']).length === 0) {
-    add('timestamp.column.name', invalidValue('', 'timestamp.column.name', `Timestamp column name must be set in mode ${mode}`));
-  }
-  if (include.length > 0 && exclude.length > 0) {
-    const message = 'table.whitelist (table.include.list) and table.blacklist (table.exclude.list) are exclusive.';
-    add(config['table.whitelist'] !== undefined ? 'table.whitelist' : 'table.include.list', message);
-    add(config['table.blacklist'] !== undefined ? 'table.blacklist' : 'table.exclude.list', message);
-  }
-  if (query !== '' && (include.length > 0 || exclude.length > 0)) {
-    const message = "Do not specify table filtering configs with 'query'";
-    add('query', message);
-    for (const key of ['table.whitelist', 'table.include.list', 'table.blacklist', 'table.exclude.list']) {
-      if (splitList(config[key]).length > 0) add(key, message);
-    }
-  }
+  const mode = config.mode ?? '';
+  if (mode === '') for (const key of MODE_DEPENDENTS) errors.set(key, ['Query mode must be specified']);
   return errors;
 }

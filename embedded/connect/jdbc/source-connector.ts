@@ -1,7 +1,8 @@
 /**
- * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2: the connector resolves the tables (the
- * whitelist, or every base table of the database minus the blacklist) and splits them over tasks.max tasks;
- * each task polls its tables (or the one `query`) in the configured mode. See README.md for offsets.
+ * io.confluent.connect.jdbc.JdbcSourceConnector over mysql2, after Confluent's 10.7 source: the connector lists the
+ * database's tables (those the whitelist names, or all but the blacklisted ones), again every
+ * table.poll.interval.ms, and splits them over tasks.max tasks; each task polls its tables (or the one `query`) in
+ * the configured mode. See README.md for offsets; test/conformance/jdbc-source.test.ts checks it mode by mode.
  *
  * An unreachable database fails what needs it, as Confluent's connector does: the connector opens a first
  * connection at start, each task at start too, and a task checks its cached connection before each new
@@ -14,10 +15,10 @@ import mysql, { type Connection, type FieldPacket, type RowDataPacket } from 'my
 import { splitList } from '../transforms/index.ts';
 import type { Field, Schema } from '../data/schema.ts';
 import { parseJdbcUrl, type JdbcTarget } from './connection-url.ts';
-import { columnMapping, toConnectValue, type ColumnMapping, type NumericMapping } from './column-schema.ts';
+import { columnMapping, toConnectValue, type ColumnMapping } from './column-schema.ts';
 import type { Mode } from './jdbc-config.ts';
 import {
-  ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
+  ConnectException, type ConnectorContext, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
 } from '../runtime/source-task.ts';
 
 export function quoteId(name: string): string {
@@ -159,44 +160,118 @@ async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Conn
   );
 }
 
+/** Java's org.apache.kafka.common.config.ConfigException, as a task's or connector's trace names it. */
+export class ConfigException extends Error {
+  override name = 'org.apache.kafka.common.config.ConfigException';
+}
+
+/** `db`.`table` as the MySQL dialect writes a table id with quote.sql.identifiers=ALWAYS (the default), else db.table. */
+function tableExpression(t: TableId, quote: boolean): string {
+  return quote ? `${quoteId(t.database)}.${quoteId(t.table)}` : tableText(t);
+}
+
+/** Whether a whitelist/blacklist names `t`: as db.table, as `db`.`table`, or by its bare name (TableMonitorThread). */
+function listed(t: TableId, names: Set<string>): boolean {
+  return names.has(tableText(t)) || names.has(tableExpression(t, true)) || names.has(t.table);
+}
+
+/** Kafka's ConnectorUtils.groupPartitions: `n` contiguous groups, the first (size mod n) one longer. */
+function groupContiguous<T>(items: T[], n: number): T[][] {
+  const per = Math.floor(items.length / n);
+  const leftover = items.length % n;
+  const groups: T[][] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const size = per + (i < leftover ? 1 : 0);
+    groups.push(items.slice(at, at + size));
+    at += size;
+  }
+  return groups;
+}
+
 export class JdbcSourceConnector implements SourceConnector {
   private config: Record<string, string> = {};
   private tables: TableId[] = [];
+  private monitor: NodeJS.Timeout | undefined;
 
-  async start(config: Record<string, string>): Promise<void> {
+  async start(config: Record<string, string>, context?: ConnectorContext): Promise<void> {
     this.config = config;
     const p = connParams(config);
     // the first connection attempt: an unreachable database fails the connector
     const connection = await openConnection(p);
     try {
-      if ((config.query ?? '').trim() !== '') return;
       const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
-      if (include.length > 0) {
-        this.tables = include.map((t) => parseTableId(t, p.target.database));
+      const exclude = [...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])];
+      // JdbcSourceConnector.start's checks (not validation errors: the connector fails)
+      if (include.length > 0 && exclude.length > 0) throw new ConnectException('table.whitelist and table.blacklist are exclusive.');
+      if ((config.query ?? '').trim() !== '') {
+        if (include.length > 0 || exclude.length > 0) throw new ConnectException('query may not be combined with whole-table copying settings.');
         return;
       }
-      const exclude = new Set([...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])]);
-      const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
-      const [rows] = await connection.query<RowDataPacket[]>(
-        `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN (?) ORDER BY TABLE_NAME`,
-        [p.target.database ?? '', types],
-      );
-      this.tables = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
-        .filter((t) => !exclude.has(t.table) && !exclude.has(tableText(t)));
+      this.tables = await this.listTables(connection);
     } finally {
       await connection.end().catch(() => undefined);
     }
+    // TableMonitorThread: the table list is read again every table.poll.interval.ms; a change reconfigures the
+    // tasks, a failed read is skipped until the next one.
+    const every = Math.max(1, Number(config['table.poll.interval.ms'] ?? 60_000));
+    let reading = false;
+    this.monitor = setInterval(() => {
+      if (reading) return;
+      reading = true;
+      void (async () => {
+        const c = await openConnection({ ...p, attempts: 1 });
+        try {
+          const tables = await this.listTables(c);
+          if (JSON.stringify(tables) === JSON.stringify(this.tables)) return;
+          this.tables = tables;
+          context?.requestTaskReconfiguration();
+        } finally {
+          await c.end().catch(() => undefined);
+        }
+      })().catch(() => undefined).finally(() => {
+        reading = false;
+      });
+    }, every);
+    this.monitor.unref();
   }
 
+  /**
+   * The tables the database lists (in its order: database, then name), filtered by the lists as TableMonitorThread
+   * does; a listed table that does not exist is left out. Ours lists the URL's database and the databases named in
+   * the whitelist.
+   */
+  private async listTables(connection: Connection): Promise<TableId[]> {
+    const config = this.config;
+    const p = connParams(config);
+    const include = [...splitList(config['table.whitelist']), ...splitList(config['table.include.list'])];
+    const exclude = [...splitList(config['table.blacklist']), ...splitList(config['table.exclude.list'])];
+    const databases = new Set<string>([p.target.database ?? '']);
+    for (const name of include) if (name.replace(/`/g, '').includes('.')) databases.add(parseTableId(name, undefined).database);
+    const types = splitList(config['table.types'] ?? 'TABLE').map((t) => (t.toUpperCase() === 'TABLE' ? 'BASE TABLE' : t.toUpperCase()));
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME',
+      [[...databases], types],
+    );
+    const all = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
+      .filter((t) => t.database === p.target.database || include.length > 0);
+    const includeSet = new Set(include);
+    const excludeSet = new Set(exclude);
+    return include.length > 0 ? all.filter((t) => listed(t, includeSet))
+      : exclude.length > 0 ? all.filter((t) => !listed(t, excludeSet)) : all;
+  }
+
+  /**
+   * JdbcSourceConnector.taskConfigs: the query, or the tables in contiguous groups (at most tasks.max), each
+   * task's `tables` written as the dialect's expressions, with `tables.fetched`; no table gives one task with
+   * none, which fails at start.
+   */
   taskConfigs(maxTasks: number): Record<string, string>[] {
-    if ((this.config.query ?? '').trim() !== '') return [{ ...this.config }];
-    const groups = Math.max(1, Math.min(maxTasks, this.tables.length));
-    const out: Record<string, string>[] = [];
-    for (let i = 0; i < groups; i++) {
-      const mine = this.tables.filter((_, j) => j % groups === i);
-      if (mine.length > 0) out.push({ ...this.config, tables: mine.map(tableText).join(',') });
-    }
-    return out;
+    const none = [{ ...this.config, tables: '', 'tables.fetched': 'true' }];
+    if ((this.config.query ?? '').trim() !== '' || this.tables.length === 0) return none;
+    const quote = (this.config['quote.sql.identifiers'] ?? 'ALWAYS').toUpperCase() !== 'NEVER';
+    return groupContiguous(this.tables, Math.max(1, Math.min(maxTasks, this.tables.length)))
+      .map((mine) => ({ ...this.config, tables: mine.map((t) => tableExpression(t, quote)).join(','), 'tables.fetched': 'true' }));
   }
 
   createTask(taskConfig: Record<string, string>): SourceTask {
@@ -204,7 +279,7 @@ export class JdbcSourceConnector implements SourceConnector {
   }
 
   async stop(): Promise<void> {
-    // nothing held between calls
+    clearInterval(this.monitor);
   }
 }
 
@@ -222,7 +297,18 @@ interface Querier {
   /** The last page was full, so more rows are waiting now. */
   more: boolean;
   incrementingColumn: string | undefined;
-  checkedNonNull: boolean;
+}
+
+/**
+ * A source offset as TimestampIncrementingOffset.toMap() builds it, its keys in the order Java's HashMap (4
+ * buckets) iterates them, which is the order the offsets topic's JSON has: timestamp_nanos, incrementing, timestamp.
+ */
+function offsetOf(ts: { timestamp: number; timestamp_nanos: number } | undefined, incrementing: number | string | undefined): SourceOffset {
+  const offset: SourceOffset = {};
+  if (ts !== undefined) offset.timestamp_nanos = ts.timestamp_nanos;
+  if (incrementing !== undefined) offset.incrementing = incrementing;
+  if (ts !== undefined) offset.timestamp = ts.timestamp;
+  return offset;
 }
 
 const TS_ALIAS = '__connect_ts';
@@ -265,9 +351,9 @@ export class JdbcSourceTask implements SourceTask {
   private readonly incColumnConfig: string;
   private readonly delayMs: number;
   private readonly suffix: string;
-  private readonly numericMapping: NumericMapping;
   private readonly validateNonNull: boolean;
   private readonly timestampInitial: number | undefined;
+  private readonly tables: TableId[];
   private connection: Connection | undefined;
 
   constructor(private readonly config: Record<string, string>) {
@@ -283,25 +369,25 @@ export class JdbcSourceTask implements SourceTask {
     this.delayMs = Number(config['timestamp.delay.interval.ms'] ?? 0);
     this.suffix = (config['query.suffix'] ?? '').trim();
     this.validateNonNull = (config['validate.non.null'] ?? 'true').trim().toLowerCase() === 'true';
-    const mapping = (config['numeric.mapping'] ?? ((config['numeric.precision.mapping'] ?? 'false') === 'true' ? 'precision_only' : 'none')).toLowerCase();
-    this.numericMapping = mapping as NumericMapping;
     this.timestampInitial = config['timestamp.initial'] === undefined ? undefined : Number(config['timestamp.initial']);
-    const prefix = config['topic.prefix'] ?? '';
+    const prefix = (config['topic.prefix'] ?? '').trim();
     const query = (config.query ?? '').trim();
+    this.tables = splitList(config.tables).map((text) => parseTableId(text, this.conn.target.database));
     if (query !== '') {
-      this.queriers = [this.querier({ query }, prefix, `(${query})`, undefined, undefined)];
+      this.queriers = [this.querier({ query: 'query' }, prefix, `(${query})`, undefined, undefined)];
     } else {
-      this.queriers = splitList(config.tables).map((text) => {
-        const t = parseTableId(text, this.conn.target.database);
-        return this.querier({ protocol: '1', table: tableText(t) }, `${prefix}${t.table}`, `${quoteId(t.database)}.${quoteId(t.table)}`, t.table, t);
-      });
+      // bulk keeps the unqualified name as its partition (no offsets are kept); the others offset protocol 1
+      this.queriers = this.tables.map((t) => this.querier(
+        this.mode === 'bulk' ? { table: t.table } : { protocol: '1', table: tableText(t) },
+        `${prefix}${t.table}`, `${quoteId(t.database)}.${quoteId(t.table)}`, t.table, t,
+      ));
     }
   }
 
   private querier(partition: SourcePartition, topic: string, from: string, schemaName: string | undefined, table: TableId | undefined): Querier {
     return {
       partition, topic, from, schemaName, table, offset: undefined, nextDue: 0, buffer: [], more: false,
-      incrementingColumn: this.incColumnConfig === '' ? undefined : this.incColumnConfig, checkedNonNull: false,
+      incrementingColumn: this.incColumnConfig === '' ? undefined : this.incColumnConfig,
     };
   }
 
@@ -310,18 +396,76 @@ export class JdbcSourceTask implements SourceTask {
   }
 
   async start(offsets: OffsetReader, signal: AbortSignal = new AbortController().signal): Promise<void> {
+    if (this.queriers.length === 0) {
+      throw new ConfigException('Task is being killed because it was not assigned a table nor a query to execute. If run in table mode please make sure that the tables exist on the database. If the table does exist on the database, we recommend using the fully qualified table name.');
+    }
     // as Confluent's task validating its columns at start: an unreachable database fails the task here
     await this.connection_(signal);
+    if (this.tables.length > 0 && this.mode !== 'bulk') {
+      await this.validateColumnsExist(this.tables[0], signal);
+      if (this.validateNonNull) for (const t of this.tables) await this.validateNonNullable(t, signal);
+    }
     for (const q of this.queriers) {
-      q.offset = offsets.offset(q.partition);
-      if (q.offset === undefined && this.timestampInitial !== undefined && this.mode.startsWith('timestamp')) {
-        const initial = this.timestampInitial === -1 ? Date.now() : this.timestampInitial;
-        q.offset = { timestamp: initial, timestamp_nanos: (((initial % 1000) + 1000) % 1000) * 1e6 };
+      q.offset = this.mode === 'bulk' ? undefined : offsets.offset(q.partition);
+      if (q.offset === undefined && this.timestampInitial !== undefined && this.mode !== 'bulk') {
+        const initial = this.timestampInitial === -1 ? await this.databaseNow(signal) : this.timestampInitial;
+        q.offset = offsetOf({ timestamp: initial, timestamp_nanos: (((initial % 1000) + 1000) % 1000) * 1e6 }, undefined);
       }
     }
   }
 
+  /** The task's columns of `t` (information_schema, as the dialect's describeColumns): name -> nullable. */
+  private async columnsOf(t: TableId, signal: AbortSignal): Promise<Map<string, boolean>> {
+    const [rows] = await this.run('SELECT COLUMN_NAME, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [t.database, t.table], signal);
+    return new Map(rows.map((r) => [String(r[0]), String(r[1]) === 'YES']));
+  }
+
+  /** JdbcSourceTask.validateColumnsExist (on the task's first table): the offset columns are in the table. */
+  private async validateColumnsExist(t: TableId, signal: AbortSignal): Promise<void> {
+    const names = new Set([...(await this.columnsOf(t, signal)).keys()].map((n) => n.toLowerCase()));
+    if (this.mode !== 'timestamp' && this.incColumnConfig !== '' && !names.has(this.incColumnConfig.toLowerCase())) {
+      throw new ConfigException(`Incrementing column: ${this.incColumnConfig} does not exist.`);
+    }
+    if (this.mode !== 'incrementing') {
+      const missing = this.tsColumns.filter((c) => !names.has(c.toLowerCase()));
+      if (missing.length > 0) throw new ConfigException(`Timestamp columns: ${missing.join(', ')} do not exist.`);
+    }
+  }
+
+  /** JdbcSourceTask.validateNonNullable (validate.non.null, table mode only): the offset columns are NOT NULL. */
+  private async validateNonNullable(t: TableId, signal: AbortSignal): Promise<void> {
+    const columns = await this.columnsOf(t, signal);
+    const tsLower = new Set(this.tsColumns.map((c) => c.toLowerCase()));
+    let incrementingOptional = false;
+    let timestampNotNull = false;
+    for (const [name, nullable] of columns) {
+      if (name.toLowerCase() === this.incColumnConfig.toLowerCase()) incrementingOptional = nullable;
+      else if (tsLower.has(name.toLowerCase()) && !nullable) timestampNotNull = true;
+    }
+    const what = tableExpression(t, true);
+    if (this.mode !== 'timestamp' && incrementingOptional) {
+      throw new ConnectException(`Cannot make incremental queries using incrementing column ${this.incColumnConfig} on ${what} because this column is nullable.`);
+    }
+    if (this.mode !== 'incrementing' && !timestampNotNull) {
+      throw new ConnectException(`Cannot make incremental queries using timestamp columns ${this.tsColumns.join(',')} on ${what} because all of these columns are nullable.`);
+    }
+  }
+
+  /** The database's CURRENT_TIMESTAMP in ms (the dialect's currentTimeOnDB: whole seconds on MySQL). */
+  private async databaseNow(signal: AbortSignal): Promise<number> {
+    const [[row]] = await this.run("SELECT DATE_FORMAT(CURRENT_TIMESTAMP, '%Y-%m-%d %H:%i:%s.%f')", [], signal);
+    return tsOffset(String(row![0])).timestamp;
+  }
+
+  /**
+   * Orders two offsets of one source partition for the worker's resume check. Timestamp mode's offsets are not
+   * unique per row (rows share a timestamp, and a row's offset stays at the previous timestamp until its
+   * timestamp is complete), so they are not compared: after a crash that mode re-sends what follows the
+   * committed offset, as Confluent's connector does (at-least-once).
+   */
   compareOffsets(a: SourceOffset, b: SourceOffset): number | undefined {
+    if (this.mode === 'timestamp') return undefined;
     const ta = a.timestamp === undefined ? undefined : [Number(a.timestamp), Number(a.timestamp_nanos ?? 0)];
     const tb = b.timestamp === undefined ? undefined : [Number(b.timestamp), Number(b.timestamp_nanos ?? 0)];
     if ((ta === undefined) !== (tb === undefined)) return undefined;
@@ -415,64 +559,83 @@ export class JdbcSourceTask implements SourceTask {
     const useInc = mode === 'incrementing' || mode === 'timestamp+incrementing';
     const useTs = mode === 'timestamp' || mode === 'timestamp+incrementing';
     if (useInc && q.incrementingColumn === undefined) q.incrementingColumn = await this.detectIncrementing(q, signal);
-    const inc = q.incrementingColumn === undefined ? '' : `${quoteId('connect_t')}.${quoteId(q.incrementingColumn)}`;
-    const ts = this.tsColumns.length === 1 ? `${quoteId('connect_t')}.${quoteId(this.tsColumns[0])}`
-      : `COALESCE(${this.tsColumns.map((c) => `${quoteId('connect_t')}.${quoteId(c)}`).join(', ')})`;
+    // Confluent appends its criteria to the statement: `SELECT * FROM <table> WHERE …` in table mode, and the query's
+    // own text + ` WHERE …` in query mode (so a query with a WHERE of its own fails, as documented). Ours selects
+    // the table (or that query as a derived table) as connect_t, plus the offset columns as text.
+    const queryMode = q.table === undefined;
+    const column = (name: string, qualified: boolean): string => (qualified ? `${quoteId('connect_t')}.${quoteId(name)}` : quoteId(name));
+    const incOf = (qualified: boolean): string => (q.incrementingColumn === undefined ? '' : column(q.incrementingColumn, qualified));
+    const tsOf = (qualified: boolean): string => (this.tsColumns.length === 1 ? column(this.tsColumns[0]!, qualified)
+      : `COALESCE(${this.tsColumns.map((c) => column(c, qualified)).join(', ')})`);
+    const inc = incOf(!queryMode);
+    const ts = tsOf(!queryMode);
     const select: string[] = [`${quoteId('connect_t')}.*`];
     const where: string[] = [];
     const params: unknown[] = [];
     let order = '';
     let limit = '';
     if (useTs) {
-      select.push(`DATE_FORMAT(${ts}, '%Y-%m-%d %H:%i:%s.%f') AS ${quoteId(TS_ALIAS)}`);
-      const [[end]] = await this.run(`SELECT DATE_FORMAT(NOW(6) - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')`, [this.delayMs * 1000], signal);
+      select.push(`DATE_FORMAT(${tsOf(true)}, '%Y-%m-%d %H:%i:%s.%f') AS ${quoteId(TS_ALIAS)}`);
+      // the upper bound: the database's CURRENT_TIMESTAMP (whole seconds on MySQL) minus timestamp.delay.interval.ms
+      const [[end]] = await this.run(`SELECT DATE_FORMAT(CURRENT_TIMESTAMP - INTERVAL ? MICROSECOND, '%Y-%m-%d %H:%i:%s.%f')`, [this.delayMs * 1000], signal);
       where.push(`${ts} < ?`);
       params.push(String(end));
     }
-    if (useInc) select.push(`${inc} AS ${quoteId(INC_ALIAS)}`);
+    if (useInc) select.push(`${incOf(true)} AS ${quoteId(INC_ALIAS)}`);
+    // Rows are read in pages of batch.max.rows (ordered, so paging is exact) unless a query.suffix is given:
+    // it comes last, as in Confluent's statement, and may hold a LIMIT of its own.
+    const page = this.suffix === '' ? ` LIMIT ${this.batchMaxRows}` : '';
+    const orderOf = (qualified: boolean): string => (mode === 'incrementing' ? ` ORDER BY ${incOf(qualified)} ASC`
+      : mode === 'timestamp' ? ` ORDER BY ${tsOf(qualified)} ASC`
+        : mode === 'timestamp+incrementing' ? ` ORDER BY ${tsOf(qualified)}, ${incOf(qualified)} ASC` : '');
     if (mode === 'incrementing') {
       where.push(`${inc} > ?`);
       params.push(incrementingValue(q.offset?.incrementing ?? -1));
-      order = ` ORDER BY ${inc} ASC`;
-      limit = ` LIMIT ${this.batchMaxRows}`;
+      limit = page;
     } else if (mode === 'timestamp') {
       where.push(`${ts} > ?`);
       params.push(tsText(q.offset));
-      order = ` ORDER BY ${ts} ASC`;
     } else if (mode === 'timestamp+incrementing') {
       const at = tsText(q.offset);
       where.push(`((${ts} = ? AND ${inc} > ?) OR ${ts} > ?)`);
       params.push(at, incrementingValue(q.offset?.incrementing ?? -1), at);
-      order = ` ORDER BY ${ts}, ${inc} ASC`;
-      limit = ` LIMIT ${this.batchMaxRows}`;
+      limit = page;
     }
-    const sql = `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}` +
-      `${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${this.suffix === '' ? '' : ` ${this.suffix}`}${limit}`;
+    order = orderOf(true);
+    const criteria = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+    const suffix = this.suffix === '' ? '' : ` ${this.suffix}`;
+    const sql = queryMode
+      ? `SELECT ${select.join(', ')} FROM (${(this.config.query ?? '').trim()}${criteria}${orderOf(false)}${suffix}) AS ${quoteId('connect_t')}${order}${limit}`
+      : `SELECT ${select.join(', ')} FROM ${q.from} AS ${quoteId('connect_t')}${criteria}${order}${suffix}${limit}`;
     const [rows, fields] = await this.run(sql, params, signal, q.table ? `table ${quoteId(q.table.database)}.${quoteId(q.table.table)}` : 'the query');
     q.more = limit !== '' && rows.length >= this.batchMaxRows;
     const extra = (useTs ? 1 : 0) + (useInc ? 1 : 0);
     const dataFields = fields.slice(0, fields.length - extra);
-    const mappings = dataFields.map((f) => columnMapping(f, this.numericMapping));
-    if (useInc && this.validateNonNull && !q.checkedNonNull) {
-      const column = mappings.find((m) => m.field.name === q.incrementingColumn);
-      if (column?.field.schema.optional) {
-        throw new ConnectException(`Cannot make incremental queries using incrementing column ${q.incrementingColumn} on ${q.table ? tableText(q.table) : 'the query'} because this column is nullable.`);
-      }
-      q.checkedNonNull = true;
-    }
+    const mappings = dataFields.map((f) => columnMapping(f));
     const schema: Schema = { type: 'struct', optional: false, name: q.schemaName, fields: mappings.map((m: ColumnMapping): Field => m.field) };
     if (q.schemaName === undefined) delete schema.name;
     const records: SourceRecord[] = [];
     const tsIndex = dataFields.length;
     const incIndex = dataFields.length + (useTs ? 1 : 0);
-    for (const row of rows) {
+    const rowTs = (row: unknown[]): { timestamp: number; timestamp_nanos: number } | undefined =>
+      (row[tsIndex] === null || row[tsIndex] === undefined ? undefined : tsOffset(String(row[tsIndex])));
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       const value: Record<string, unknown> = {};
       for (let i = 0; i < mappings.length; i++) value[mappings[i].field.name] = toConnectValue(row[i], mappings[i].kind);
       let offset: SourceOffset | null = null;
-      if (mode !== 'bulk') {
-        offset = {};
-        if (useTs) Object.assign(offset, tsOffset(String(row[tsIndex])));
-        if (useInc) offset.incrementing = incrementingValue(row[incIndex]);
+      if (mode === 'timestamp') {
+        // TimestampTableQuerier: the offset moves to a row's timestamp only once every row of that timestamp
+        // was read (the next row is later, or this is the result's last row); until then rows carry the previous one
+        const own = rowTs(row);
+        const next = r + 1 < rows.length ? rowTs(rows[r + 1]!) : undefined;
+        if (own === undefined || next === undefined || r + 1 >= rows.length
+          || own.timestamp < next.timestamp || (own.timestamp === next.timestamp && own.timestamp_nanos < next.timestamp_nanos)) {
+          q.offset = offsetOf(own, undefined);
+        }
+        offset = q.offset ?? {};
+      } else if (mode !== 'bulk') {
+        offset = offsetOf(useTs ? rowTs(row) : undefined, useInc ? incrementingValue(row[incIndex]) : undefined);
         q.offset = offset;
       }
       records.push({ sourcePartition: q.partition, sourceOffset: offset, topic: q.topic, key: { schema: null, value: null }, value: { schema, value } });

@@ -146,6 +146,17 @@ export function connectApp(herder: Herder, log: (line: string) => void, guard: H
     res.json(herder.status(String(req.params.name)));
   }));
 
+  // KIP-558: no check that the connector exists, as Connect's herder makes none (an unknown one has no topics)
+  app.get('/connectors/:name/topics', wrap((req, res) => {
+    const name = String(req.params.name);
+    res.json({ [name]: { topics: herder.activeTopics(name) } });
+  }));
+
+  app.put('/connectors/:name/topics/reset', wrap(async (req, res) => {
+    await herder.resetActiveTopics(String(req.params.name));
+    res.status(202).end();
+  }));
+
   app.get('/connectors/:name/tasks', wrap((req, res) => {
     res.json(herder.taskConfigs(String(req.params.name)));
   }));
@@ -202,7 +213,7 @@ export function connectApp(herder: Herder, log: (line: string) => void, guard: H
   }));
 
   const KNOWN = [
-    /^\/$/, /^\/connectors\/?$/, /^\/connectors\/[^/]+\/?$/, /^\/connectors\/[^/]+\/(config|status|tasks|pause|resume|restart)\/?$/,
+    /^\/$/, /^\/connectors\/?$/, /^\/connectors\/[^/]+\/?$/, /^\/connectors\/[^/]+\/(config|status|tasks|pause|resume|restart|topics)\/?$/, /^\/connectors\/[^/]+\/topics\/reset\/?$/,
     /^\/connectors\/[^/]+\/tasks\/[^/]+\/(status|restart)\/?$/, /^\/connector-plugins\/?$/, /^\/connector-plugins\/[^/]+\/config\/validate\/?$/,
   ];
   app.use((req: Request, _res: Response, next: NextFunction) => {

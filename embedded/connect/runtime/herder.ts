@@ -14,7 +14,7 @@ import { buildTransformChain } from '../transforms/index.ts';
 import { JdbcSourceConnector } from '../jdbc/source-connector.ts';
 import { MYSQL_CDC_CLASS } from '../mysql-cdc/cdc-config.ts';
 import { MySqlCdcConnector } from '../mysql-cdc/source-connector.ts';
-import { ensureInternalTopics, InternalStores, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
+import { ensureInternalTopics, InternalStores, SESSION_KEY_TTL_MS, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
 import { javaTrace, type SourceConnector } from './source-task.ts';
 import { WorkerSourceTask, type TaskState } from './worker-task.ts';
 
@@ -82,6 +82,8 @@ export class Herder {
   private generation = 0;
   clusterId = '';
 
+  private sessionKeyTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly o: HerderOptions) {}
 
   /** Creates the internal topics if missing, reads them, and starts the stored connectors. */
@@ -94,6 +96,11 @@ export class Herder {
     await this.producer.connect();
     this.stores = new InternalStores(this.o.kafka, this.producer, this.o.topics);
     await this.stores.load(this.admin);
+    await this.stores.ensureSessionKey();
+    this.sessionKeyTimer = setInterval(() => {
+      void this.stores.ensureSessionKey().catch((error: unknown) => this.o.log(`session key not written: ${(error as Error).message}`));
+    }, SESSION_KEY_TTL_MS);
+    this.sessionKeyTimer.unref();
     for (const [name, stored] of this.stores.connectors) {
       const runtime = this.newRuntime(name, stored.config, stored.targetState);
       this.runtimes.set(name, runtime);
@@ -103,8 +110,10 @@ export class Herder {
 
   /** Stops every task (committing offsets unless `commitOffsets` is false) and closes the clients. */
   async stop(commitOffsets = true): Promise<void> {
+    clearInterval(this.sessionKeyTimer);
     await this.serial(async () => {
       await Promise.all([...this.runtimes.values()].map((r) => this.stopTasks(r, commitOffsets)));
+      await Promise.all([...this.runtimes.values()].map((r) => r.connector?.stop().catch(() => undefined)));
     });
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
@@ -233,6 +242,19 @@ export class Herder {
       await this.stores.removeConnector(name);
       await this.stores.putStatus(`status-connector-${name}`, null);
       await Promise.all(r.taskConfigs.map((_, i) => this.stores.putStatus(`status-task-${name}-${i}`, null)));
+      await this.stores.resetActiveTopics(name);
+    });
+  }
+
+  /** GET /connectors/{name}/topics: the topics the connector's tasks have written to since the last reset. */
+  activeTopics(name: string): string[] {
+    return [...(this.stores.activeTopics.get(name)?.keys() ?? [])].sort();
+  }
+
+  /** PUT /connectors/{name}/topics/reset. */
+  resetActiveTopics(name: string): Promise<void> {
+    return this.serial(async () => {
+      await this.stores.resetActiveTopics(name);
     });
   }
 
@@ -266,6 +288,8 @@ export class Herder {
   restart(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<ConnectorStateInfo> {
     return this.serial(async () => {
       const r = this.runtime(name);
+      // with options, Connect records the request in the config topic for the leader (here: itself) to act on
+      if (includeTasks || onlyFailed) await this.stores.putRestartRequest(name, includeTasks, onlyFailed);
       const restartConnector = !onlyFailed || r.state === 'FAILED';
       const taskIds = includeTasks ? r.tasks.map((t, i) => ({ t, i })).filter(({ t }) => !onlyFailed || t.state === 'FAILED').map(({ i }) => i) : [];
       const result = this.status(name);
@@ -310,8 +334,13 @@ export class Herder {
   private async startConnector(r: ConnectorRuntime, startTasks = true): Promise<void> {
     if (!this.runtimes.has(r.name)) return;
     const connector = createConnector(r.config);
+    const context = {
+      requestTaskReconfiguration: (): void => {
+        void this.serial(() => this.reconfigure(r, connector)).catch((error: unknown) => this.o.log(`connector ${r.name}: reconfiguration failed: ${(error as Error).message}`));
+      },
+    };
     try {
-      await connector.start(r.config);
+      await connector.start(r.config, context);
       r.connector = connector;
       const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
       const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
@@ -332,6 +361,20 @@ export class Herder {
       this.o.log(`connector ${r.name} failed: ${(error as Error).message}`);
       this.setConnectorState(r, 'FAILED', javaTrace(error));
     }
+  }
+
+  /** The connector asked for its task configs to be read again: stored and its tasks restarted when they changed. */
+  private async reconfigure(r: ConnectorRuntime, connector: SourceConnector): Promise<void> {
+    if (this.runtimes.get(r.name) !== r || r.connector !== connector || r.state !== 'RUNNING' && r.state !== 'PAUSED') return;
+    const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
+    const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
+    if (JSON.stringify(taskConfigs) === JSON.stringify(r.taskConfigs)) return;
+    this.o.log(`connector ${r.name}: task configs changed, restarting its tasks`);
+    await this.stopTasks(r, true);
+    r.taskConfigs = taskConfigs;
+    await this.stores.putConnector(r.name, r.config, taskConfigs, r.targetState);
+    r.tasks = r.taskConfigs.map((_, i) => this.createTask(r, i));
+    for (const t of r.tasks) t.start();
   }
 
   private async restartTask(r: ConnectorRuntime, id: number): Promise<void> {
@@ -376,6 +419,10 @@ export class Herder {
         onState: (state: TaskState, trace) => this.reportStatus(statusKey, state, trace),
         commitOffsets: (entries) => this.stores.commitOffsets(r.name, entries),
         offset: (partition) => this.stores.offset(r.name, partition),
+        onTopic: (topic) => {
+          if (this.stores.activeTopics.get(r.name)?.has(topic)) return;
+          void this.stores.putActiveTopic(r.name, topic, id).catch((error: unknown) => this.o.log(`active topic ${topic} of ${r.name} not recorded: ${(error as Error).message}`));
+        },
         log: this.o.log,
       },
     });

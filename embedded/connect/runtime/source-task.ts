@@ -29,9 +29,15 @@ export interface SourceTask {
   compareOffsets(a: SourceOffset, b: SourceOffset): number | undefined;
 }
 
+/** What a connector may ask of the worker while it runs (Connect's ConnectorContext). */
+export interface ConnectorContext {
+  /** Its task configs may have changed: the worker asks for them again and restarts the tasks if they did. */
+  requestTaskReconfiguration(): void;
+}
+
 export interface SourceConnector {
   /** Resolves what the tasks will do (may read the database); throws to fail the connector. */
-  start(config: Record<string, string>): Promise<void>;
+  start(config: Record<string, string>, context?: ConnectorContext): Promise<void>;
   taskConfigs(maxTasks: number): Record<string, string>[];
   createTask(taskConfig: Record<string, string>): SourceTask;
   stop(): Promise<void>;

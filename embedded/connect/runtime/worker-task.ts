@@ -43,8 +43,10 @@ export type TaskState = 'UNASSIGNED' | 'RUNNING' | 'PAUSED' | 'FAILED';
 
 export interface WorkerTaskHooks {
   onState(state: TaskState, trace: string | null): void;
-  commitOffsets(entries: { partition: SourcePartition; offset: SourceOffset }[]): Promise<void>;
+  commitOffsets(entries: { partition: SourcePartition; offset: SourceOffset | null }[]): Promise<void>;
   offset(partition: SourcePartition): SourceOffset | undefined;
+  /** The task wrote to `topic` (Connect's topic tracking records the first time). */
+  onTopic(topic: string): void;
   log(line: string): void;
 }
 
@@ -65,7 +67,7 @@ export interface WorkerTaskOptions {
 
 interface Prepared {
   byTopic: Map<string, Message[]>;
-  offsets: Map<string, { partition: SourcePartition; offset: SourceOffset }>;
+  offsets: Map<string, { partition: SourcePartition; offset: SourceOffset | null }>;
   skipped: number;
 }
 
@@ -78,7 +80,7 @@ export class WorkerSourceTask {
   private partitions = new Map<string, number>();
   /** topic -> "sourcePartitionJSON\0kafkaPartition" -> last offset already in the topic. */
   private resumeFilter = new Map<string, Map<string, SourceOffset>>();
-  private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset | null }>();
   private lastCommit = Date.now();
   private commitChain: Promise<void> = Promise.resolve();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -239,12 +241,13 @@ export class WorkerSourceTask {
 
   private prepare(records: SourceRecord[]): Prepared {
     const byTopic = new Map<string, Message[]>();
-    const offsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+    const offsets = new Map<string, { partition: SourcePartition; offset: SourceOffset | null }>();
     let skipped = 0;
     for (const record of records) {
       const transformed = applyChain(this.o.transforms, { topic: record.topic, key: record.key, value: record.value });
       const partitionJson = JSON.stringify(record.sourcePartition);
-      if (record.sourceOffset !== null) offsets.set(partitionJson, { partition: record.sourcePartition, offset: record.sourceOffset });
+      // A null offset (bulk mode) is committed too: Connect writes it as a tombstone under the partition's key.
+      offsets.set(partitionJson, { partition: record.sourcePartition, offset: record.sourceOffset });
       if (transformed === null) continue;
       const key = this.o.keyConverter.fromConnectData(transformed.topic, transformed.key.schema, transformed.key.value);
       const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
@@ -269,7 +272,10 @@ export class WorkerSourceTask {
     const producer = this.producer!;
     const topicMessages = [...prepared.byTopic].map(([topic, messages]) => ({ topic, messages }));
     if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-    for (const m of topicMessages) this.sent += m.messages.length;
+    for (const m of topicMessages) {
+      this.sent += m.messages.length;
+      this.o.hooks.onTopic(m.topic);
+    }
     this.skipped += prepared.skipped;
     for (const [k, v] of prepared.offsets) this.pendingOffsets.set(k, v);
     this.scheduleCommit();

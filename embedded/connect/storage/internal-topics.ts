@@ -4,9 +4,15 @@
  *
  *   connect-configs  connector-<name> {"properties":{…}} | target-state-<name> {"state":"STARTED|PAUSED"}
  *                    task-<name>-<n> {"properties":{…}} | commit-<name> {"tasks":N}; null value = deleted
+ *                    session-key {"key","algorithm","creation-timestamp"} (KIP-507: written by the leader, ours at start
+ *                    and every hour; ours signs no inter-worker requests with it, having no other workers)
+ *                    restart-connector-<name> {"include-tasks","only-failed"} (KIP-745: a restart with those options)
  *   connect-offsets  ["<name>",{<source partition>}] -> {<source offset>}
  *   connect-status   status-connector-<name> | status-task-<name>-<n> -> {"state","trace","worker_id","generation"}
+ *                    status-topic-<topic>:connector-<name> -> {"topic":{"name","connector","task","discoverTimestamp"}}
+ *                    (KIP-558: the topics a connector has written to; GET /connectors/{name}/topics)
  */
+import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { readRanges, topicRanges, type Range, type TopicMessage } from '../../common/topic-reader.ts';
 import type { SourceOffset, SourcePartition } from '../runtime/source-task.ts';
@@ -92,6 +98,12 @@ export function replayConfigs(messages: TopicMessage[]): Map<string, StoredConne
   return connectors;
 }
 
+/** How long a session key lives before the leader writes a new one (inter.worker.key.ttl.ms, default 1 hour). */
+export const SESSION_KEY_TTL_MS = 3_600_000;
+
+const TOPIC_STATUS_PREFIX = 'status-topic-';
+const TOPIC_STATUS_SEPARATOR = ':connector-';
+
 export function offsetKey(connector: string, partition: SourcePartition): string {
   return JSON.stringify([connector, partition]);
 }
@@ -100,6 +112,9 @@ export function offsetKey(connector: string, partition: SourcePartition): string
 export class InternalStores {
   readonly offsets = new Map<string, SourceOffset>();
   connectors = new Map<string, StoredConnector>();
+  /** connector -> topic -> when a task of it first wrote there (the status topic's status-topic-* records). */
+  readonly activeTopics = new Map<string, Map<string, number>>();
+  private sessionKeyCreated: number | undefined;
 
   constructor(private readonly kafka: Kafka, private readonly producer: Producer, readonly names: InternalTopicNames) {}
 
@@ -107,9 +122,30 @@ export class InternalStores {
     const ranges = new Map<string, Map<number, Range>>([
       [this.names.configs, await topicRanges(admin, this.names.configs)],
       [this.names.offsets, await topicRanges(admin, this.names.offsets)],
+      [this.names.status, await topicRanges(admin, this.names.status)],
     ]);
     const messages = await readRanges(this.kafka, ranges, 30_000, 'connect');
-    this.connectors = replayConfigs(messages.filter((m) => m.topic === this.names.configs));
+    const configs = messages.filter((m) => m.topic === this.names.configs);
+    this.connectors = replayConfigs(configs);
+    for (const m of configs) {
+      if (m.key?.toString('utf8') !== 'session-key') continue;
+      const created = (json(m.value) as Record<string, unknown> | null | undefined)?.['creation-timestamp'];
+      this.sessionKeyCreated = typeof created === 'number' ? created : undefined;
+    }
+    for (const m of messages) {
+      const key = m.key?.toString('utf8') ?? '';
+      if (m.topic !== this.names.status || !key.startsWith(TOPIC_STATUS_PREFIX)) continue;
+      const at = key.lastIndexOf(TOPIC_STATUS_SEPARATOR);
+      if (at < 0) continue;
+      const topic = key.slice(TOPIC_STATUS_PREFIX.length, at);
+      const connector = key.slice(at + TOPIC_STATUS_SEPARATOR.length);
+      const value = json(m.value) as { topic?: { discoverTimestamp?: number } } | null | undefined;
+      if (value === null) this.activeTopics.get(connector)?.delete(topic);
+      else if (value?.topic !== undefined) {
+        if (!this.activeTopics.has(connector)) this.activeTopics.set(connector, new Map());
+        this.activeTopics.get(connector)!.set(topic, Number(value.topic.discoverTimestamp ?? 0));
+      }
+    }
     for (const m of messages) {
       if (m.topic !== this.names.offsets || m.key === null) continue;
       const key = json(m.key);
@@ -156,14 +192,52 @@ export class InternalStores {
     this.connectors.delete(name);
   }
 
+  /** Writes a new session key when there is none or it is older than SESSION_KEY_TTL_MS (as the leader does). */
+  async ensureSessionKey(now = Date.now()): Promise<void> {
+    if (this.sessionKeyCreated !== undefined && now - this.sessionKeyCreated < SESSION_KEY_TTL_MS) return;
+    await this.write(this.names.configs, [{
+      key: 'session-key',
+      value: { key: randomBytes(32).toString('base64'), algorithm: 'HmacSHA256', 'creation-timestamp': now },
+    }]);
+    this.sessionKeyCreated = now;
+  }
+
+  /** Records a restart request with options, as the REST resource does before the leader acts on it. */
+  async putRestartRequest(name: string, includeTasks: boolean, onlyFailed: boolean): Promise<void> {
+    await this.write(this.names.configs, [{ key: `restart-connector-${name}`, value: { 'include-tasks': includeTasks, 'only-failed': onlyFailed } }]);
+  }
+
+  /** Records that `connector`'s task first wrote to `topic` (once per connector and topic, until reset). */
+  async putActiveTopic(connector: string, topic: string, task: number, now = Date.now()): Promise<void> {
+    if (this.activeTopics.get(connector)?.has(topic)) return;
+    if (!this.activeTopics.has(connector)) this.activeTopics.set(connector, new Map());
+    this.activeTopics.get(connector)!.set(topic, now);
+    await this.write(this.names.status, [{
+      key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`,
+      value: { topic: { name: topic, connector, task, discoverTimestamp: now } },
+    }]);
+  }
+
+  /** Forgets a connector's active topics (tombstones): on delete and PUT /connectors/{name}/topics/reset. */
+  async resetActiveTopics(connector: string): Promise<void> {
+    const topics = [...(this.activeTopics.get(connector)?.keys() ?? [])];
+    this.activeTopics.delete(connector);
+    if (topics.length === 0) return;
+    await this.write(this.names.status, topics.map((topic) => ({ key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`, value: null })));
+  }
+
   offset(connector: string, partition: SourcePartition): SourceOffset | undefined {
     return this.offsets.get(offsetKey(connector, partition));
   }
 
-  async commitOffsets(connector: string, entries: { partition: SourcePartition; offset: SourceOffset }[]): Promise<void> {
+  /** Writes each partition's offset; a null offset is a tombstone (Connect's OffsetStorageWriter writes null values so). */
+  async commitOffsets(connector: string, entries: { partition: SourcePartition; offset: SourceOffset | null }[]): Promise<void> {
     if (entries.length === 0) return;
     await this.write(this.names.offsets, entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset })));
-    for (const e of entries) this.offsets.set(offsetKey(connector, e.partition), e.offset);
+    for (const e of entries) {
+      if (e.offset === null) this.offsets.delete(offsetKey(connector, e.partition));
+      else this.offsets.set(offsetKey(connector, e.partition), e.offset);
+    }
   }
 
   async putStatus(key: string, status: { state: string; trace: string | null; worker_id: string; generation: number } | null): Promise<void> {
