@@ -3,7 +3,7 @@ import { KsqlError } from './errors.ts';
 import { getFormat, KNOWN_UNSUPPORTED_FORMATS, parseDelimiter, type WindowType } from './formats/index.ts';
 import type { DataSource } from './metastore.ts';
 import type { Props, Statement } from './parser/ast.ts';
-import { RESERVED_COLUMNS, type Column } from './types.ts';
+import { RESERVED_COLUMNS, typeToString, type Column, type SqlType } from './types.ts';
 
 export const SOURCE_PROPS = ['KAFKA_TOPIC', 'KEY_FORMAT', 'VALUE_FORMAT', 'FORMAT', 'PARTITIONS', 'REPLICAS', 'TIMESTAMP', 'TIMESTAMP_FORMAT', 'WINDOW_TYPE', 'WINDOW_SIZE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'WRAP_SINGLE_VALUE', 'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID', 'KEY_SCHEMA_FULL_NAME', 'VALUE_SCHEMA_FULL_NAME', 'VALUE_AVRO_SCHEMA_FULL_NAME', 'RETENTION_MS', 'CLEANUP_POLICY'];
 
@@ -71,7 +71,18 @@ export function resolveWrapping(props: Props, valueFormat: string, valueColumns:
   return v;
 }
 
+function containsMap(t: SqlType): boolean {
+  if (t.base === 'MAP') return true;
+  if (t.base === 'ARRAY') return containsMap(t.item!);
+  if (t.base === 'STRUCT') return t.fields!.some((f) => containsMap(f.type));
+  return false;
+}
+
 export function validateFormats(keyFormat: string, valueFormat: string, key: Column[], value: Column[]): void {
+  const mapKey = key.find((c) => containsMap(c.type));
+  if (mapKey) {
+    throw new KsqlError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${typeToString(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
+  }
   const kErr = getFormat(keyFormat)!.validate(key, true);
   if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nreason: ${kErr}`);
   const vErr = getFormat(valueFormat)!.validate(value, false);

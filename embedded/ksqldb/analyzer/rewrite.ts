@@ -34,6 +34,12 @@ export function mapExpr(e: Expr, fn: (e: Expr) => Expr | undefined): Expr {
       return { ...e, items: e.items.map(m) };
     case 'subscript':
       return { ...e, base: m(e.base), index: m(e.index) };
+    case 'deref':
+      return { ...e, base: m(e.base) };
+    case 'struct':
+      return { ...e, fields: e.fields.map((f) => ({ name: f.name, value: m(f.value) })) };
+    case 'map':
+      return { ...e, entries: e.entries.map((x) => ({ key: m(x.key), value: m(x.value) })) };
   }
 }
 

@@ -3,10 +3,15 @@
 import type { Expr } from '../parser/ast.ts';
 import { KsqlError, type Position } from '../errors.ts';
 import { getScalarFunction } from '../functions/scalar.ts';
-import { T, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
+import { T, isNumber, isNumeric, toDecimalType, typeToString, widen, type SqlType } from '../types.ts';
+import { Decimal, fitDecimal } from './decimal.ts';
+import { toDecimal } from './cast.ts';
+import { castAllowed, castValue, compareValues, valuesEqual } from './cast.ts';
 import { coerceUserList, type CoercedList } from './coercion.ts';
+
+export { castValue } from './cast.ts';
 import { javaDouble } from './javaText.ts';
-import { longOp, normLong, stringifyJson, type Long } from './long.ts';
+import { longOp, normLong, type Long } from './long.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -62,6 +67,12 @@ export function exprToString(e: Expr): string {
       return `ARRAY[${e.items.map(exprToString).join(', ')}]`;
     case 'subscript':
       return `${exprToString(e.base)}[${exprToString(e.index)}]`;
+    case 'deref':
+      return `${exprToString(e.base)}->${e.field}`;
+    case 'struct':
+      return `STRUCT(${e.fields.map((f) => `${f.name}:=${exprToString(f.value)}`).join(', ')})`;
+    case 'map':
+      return `MAP(${e.entries.map((x) => `${exprToString(x.key)}:=${exprToString(x.value)}`).join(', ')})`;
   }
 }
 
@@ -76,69 +87,9 @@ function toInt32(v: number): number {
   return v | 0;
 }
 
-export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
-  if (isNull(v)) return null;
-  switch (to.base) {
-    case 'STRING':
-      if (from.base === 'DOUBLE') return javaDouble(v as number);
-      if (Array.isArray(v)) return '[' + v.map((x) => (x === null || x === undefined ? 'null' : castValue(x, from.item ?? T.STRING, T.STRING))).join(', ') + ']';
-      return String(v);
-    case 'BOOLEAN':
-      if (typeof v === 'boolean') return v;
-      if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
-      throw new Error(`Cannot cast ${typeToString(from)} to BOOLEAN`);
-    case 'INTEGER':
-    case 'BIGINT': {
-      let n: number;
-      if (typeof v === 'bigint') {
-        if (to.base === 'BIGINT') return v;
-        n = Number(BigInt.asIntN(32, v));
-      } else if (typeof v === 'number') n = Math.trunc(v);
-      else if (typeof v === 'string') {
-        const s = v.trim();
-        if (!/^[-+]?\d+$/.test(s)) throw new Error(`For input string: "${v}"`);
-        n = Number(s);
-        if (to.base === 'BIGINT' && !Number.isSafeInteger(n)) return normLong(BigInt(s));
-      } else throw new Error(`Cannot cast ${typeToString(from)} to ${to.base}`);
-      return to.base === 'INTEGER' ? toInt32(n) : n;
-    }
-    case 'DOUBLE': {
-      if (typeof v === 'number') return v;
-      if (typeof v === 'bigint') return Number(v);
-      if (typeof v === 'string') {
-        const n = Number(v.trim());
-        if (v.trim() === '' || Number.isNaN(n)) throw new Error(`For input string: "${v}"`);
-        return n;
-      }
-      throw new Error(`Cannot cast ${typeToString(from)} to DOUBLE`);
-    }
-    case 'ARRAY':
-      if (!Array.isArray(v)) throw new Error(`Cannot cast ${typeToString(from)} to ARRAY`);
-      return v.map((x) => castValue(x, from.item ?? T.NULL, to.item ?? T.NULL));
-    default:
-      return v;
-  }
-}
-
-function castAllowed(from: SqlType, to: SqlType): boolean {
-  if (from.base === 'ARRAY' && to.base === 'ARRAY') return castAllowed(from.item ?? T.NULL, to.item ?? T.NULL);
-  if (from.base === 'NULL' || from.base === to.base) return true;
-  if (to.base === 'STRING') return true;
-  if (isNumeric(to)) return isNumeric(from) || from.base === 'STRING';
-  if (to.base === 'BOOLEAN') return from.base === 'STRING';
-  return false;
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
-
 function comparable(a: SqlType, b: SqlType): boolean {
   if (a.base === 'NULL' || b.base === 'NULL') return true;
-  if (isNumeric(a) && isNumeric(b)) return true;
+  if (isNumber(a) && isNumber(b)) return true;
   return a.base === b.base;
 }
 
@@ -203,6 +154,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case 'neg': {
       const o = compileExpr(e.operand, scope);
+      if (o.type.base === 'DECIMAL') return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : (v as Decimal).negate(); } };
       if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
       const int = o.type.base === 'INTEGER';
       const long = o.type.base === 'BIGINT';
@@ -214,10 +166,11 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
         return { type: T.STRING, eval: (row) => { const a = l.eval(row); const b = r.eval(row); return isNull(a) || isNull(b) ? null : String(a) + String(b); } };
       }
-      const ok = (t: SqlType) => isNumeric(t) || t.base === 'NULL';
+      const ok = (t: SqlType) => isNumber(t) || t.base === 'NULL';
       if (!ok(l.type) || !ok(r.type) || (l.type.base === 'NULL' && r.type.base === 'NULL')) {
         err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
       }
+      if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE') return compileDecimalArith(e.op, l, r);
       const type = widen(l.type, r.type);
       const op = e.op;
       const kind = type.base;
@@ -261,7 +214,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         err(`Error in WHERE expression: Cannot compare ${typeToString(l.type)} to ${typeToString(r.type)} with ${e.op}.`, e.pos);
       }
       const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
-      if ((base === 'BOOLEAN' || base === 'ARRAY') && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
+      if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
         err(`Operator ${e.op} cannot be used to compare ${base}`, e.pos);
       }
       const op = e.op;
@@ -271,11 +224,11 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const a = l.eval(row);
           const b = r.eval(row);
           if (op === 'DISTINCT' || op === 'NOT DISTINCT') {
-            const same = isNull(a) && isNull(b) ? true : isNull(a) || isNull(b) ? false : compareValues(a, b) === 0;
+            const same = valuesEqual(a, b);
             return op === 'DISTINCT' ? !same : same;
           }
           if (isNull(a) || isNull(b)) return false;
-          const c = Array.isArray(a) ? (stringifyJson(a) === stringifyJson(b) ? 0 : 1) : compareValues(a, b);
+          const c = typeof a === 'object' && !(a instanceof Decimal) ? (valuesEqual(a, b) ? 0 : 1) : compareValues(a, b);
           switch (op) {
             case '=': return c === 0;
             case '<>': return c !== 0;
@@ -422,7 +375,19 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'subscript': {
       const b = compileExpr(e.base, scope);
       const i = compileExpr(e.index, scope);
-      if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY, got ${typeToString(b.type)}`, e.pos);
+      if (b.type.base === 'MAP') {
+        return {
+          type: b.type.value ?? T.NULL,
+          eval: (r) => {
+            const m = b.eval(r) as Record<string, unknown> | null;
+            const k = i.eval(r);
+            if (isNull(m) || isNull(k)) return null;
+            const key = String(k);
+            return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] ?? null : null;
+          },
+        };
+      }
+      if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY or a MAP, got ${typeToString(b.type)}`, e.pos);
       return {
         type: b.type.item ?? T.NULL,
         eval: (r) => {
@@ -431,6 +396,50 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           if (isNull(arr) || isNull(idx)) return null;
           const k = (idx as number) > 0 ? (idx as number) - 1 : (arr as unknown[]).length + (idx as number);
           return (arr as unknown[])[k] ?? null;
+        },
+      };
+    }
+    case 'deref': {
+      const b = compileExpr(e.base, scope);
+      if (b.type.base !== 'STRUCT') return err(`Expected STRUCT type, got: ${typeToString(b.type)} for ${exprToString(e)}`, e.pos);
+      const field = b.type.fields!.find((f) => f.name === e.field) ?? b.type.fields!.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
+      if (!field) return err(`Could not find field '${e.field}' in '${exprToString(e.base)}'.`, e.pos);
+      const name = field.name;
+      return { type: field.type, eval: (r) => { const s = b.eval(r) as Record<string, unknown> | null; return isNull(s) ? null : (s as Record<string, unknown>)[name] ?? null; }, safe: b.safe };
+    }
+    case 'struct': {
+      const seen = new Set<string>();
+      for (const f of e.fields) {
+        if (seen.has(f.name)) err(`Duplicate field names found in STRUCT: '${exprToString(e)}'`, e.pos);
+        seen.add(f.name);
+      }
+      const fields = e.fields.map((f) => ({ name: f.name, c: compileExpr(f.value, scope) }));
+      return {
+        type: T.struct(fields.map((f) => ({ name: f.name, type: f.c.type }))),
+        eval: (r) => {
+          const o: Record<string, unknown> = {};
+          for (const f of fields) o[f.name] = f.c.eval(r) ?? null;
+          return o;
+        },
+      };
+    }
+    case 'map': {
+      if (!e.entries.length) err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+      const keys = coerceList(e.entries.map((x) => x.key), scope, '', e.pos);
+      const values = coerceList(e.entries.map((x) => x.value), scope, '', e.pos);
+      if (!keys.commonType || !values.commonType) err('Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.', e.pos);
+      const ks = keys.exprs.map((x) => compileExpr(x, scope));
+      const vs = values.exprs.map((x) => compileExpr(x, scope));
+      const keyType = keys.commonType!;
+      return {
+        type: T.map(keyType, values.commonType!),
+        eval: (r) => {
+          const o: Record<string, unknown> = {};
+          ks.forEach((k, idx) => {
+            const kv = k.eval(r);
+            if (!isNull(kv)) o[String(kv)] = vs[idx]!.eval(r) ?? null;
+          });
+          return o;
         },
       };
     }
@@ -453,5 +462,54 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         safe: true,
       };
     }
+  }
+}
+
+/** DECIMAL arithmetic (INT and BIGINT operands widened): exact, then fitted to ksqlDB's result type. */
+function compileDecimalArith(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Compiled): Compiled {
+  const a = toDecimalType(l.type.base === 'NULL' ? r.type : l.type)!;
+  const b = toDecimalType(r.type.base === 'NULL' ? l.type : r.type)!;
+  const type = decimalResultType(op, a, b);
+  const p = type.precision!;
+  const sc = type.scale!;
+  const apply = (x: Decimal, y: Decimal): Decimal => {
+    switch (op) {
+      case '+': return x.add(y);
+      case '-': return x.subtract(y);
+      case '*': return x.multiply(y);
+      case '/': return x.divide(y, sc, true);
+      case '%': return x.remainder(y);
+    }
+  };
+  return {
+    type,
+    eval: (row) => {
+      const x = l.eval(row);
+      const y = r.eval(row);
+      if (isNull(x) || isNull(y)) return null;
+      try {
+        return fitDecimal(apply(toDecimal(x), toDecimal(y)), p, sc);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** ksqlDB's result types of DECIMAL operators (SqlDecimal.add/multiply/divide/modulus). */
+export function decimalResultType(op: '+' | '-' | '*' | '/' | '%', a: SqlType, b: SqlType): SqlType {
+  const [p1, s1, p2, s2] = [a.precision!, a.scale!, b.precision!, b.scale!];
+  switch (op) {
+    case '+':
+    case '-':
+      return T.decimal(Math.max(s1, s2) + Math.max(p1 - s1, p2 - s2) + 1, Math.max(s1, s2));
+    case '*':
+      return T.decimal(p1 + p2 + 1, s1 + s2);
+    case '/': {
+      const scale = Math.max(6, s1 + p2 + 1);
+      return T.decimal(p1 - s1 + s2 + scale, scale);
+    }
+    case '%':
+      return T.decimal(Math.min(p1 - s1, p2 - s2) + Math.max(s1, s2), Math.max(s1, s2));
   }
 }

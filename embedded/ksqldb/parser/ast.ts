@@ -18,7 +18,10 @@ export type Expr =
   | { kind: 'cast'; operand: Expr; type: SqlType | 'NULL'; pos: Position }
   | { kind: 'call'; name: string; args: Expr[]; star: boolean; distinct: boolean; pos: Position }
   | { kind: 'array'; items: Expr[]; pos: Position }
-  | { kind: 'subscript'; base: Expr; index: Expr; pos: Position };
+  | { kind: 'subscript'; base: Expr; index: Expr; pos: Position }
+  | { kind: 'deref'; base: Expr; field: string; pos: Position }
+  | { kind: 'struct'; fields: { name: string; value: Expr }[]; pos: Position }
+  | { kind: 'map'; entries: { key: Expr; value: Expr }[]; pos: Position };
 
 export type SelectItem =
   | { kind: 'star'; source?: string; pos: Position }

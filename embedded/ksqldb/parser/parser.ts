@@ -1,8 +1,9 @@
 // Hand-written recursive-descent parser for the KSQL statement language (subset of SqlBase.g4).
 import { KsqlError, type Position } from '../errors.ts';
-import { T, type SqlType } from '../types.ts';
+import { T, decimalTypeError, type SqlType, type StructField } from '../types.ts';
 import type { ColumnDef, Duration, Expr, JoinClause, Props, PropValue, Query, SelectItem, SourceRef, Statement, WindowSpec } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
+import { Decimal, literalDecimalType } from '../expr/decimal.ts';
 import { normLong } from '../expr/long.ts';
 
 /** Words that cannot be used as unquoted identifiers (aliases / names). */
@@ -84,6 +85,10 @@ class Parser {
   private expectOp(op: string): Token {
     if (!this.isOp(op)) this.syntax();
     return this.toks[this.i++]!;
+  }
+  private expectInt(): string {
+    if (this.t.kind !== 'int') this.syntax();
+    return this.toks[this.i++]!.text;
   }
   private atEof(): boolean {
     return this.t.kind === 'eof';
@@ -245,6 +250,44 @@ class Parser {
         this.expectOp('>');
         return T.array(item);
       }
+      case 'MAP': {
+        this.expectOp('<');
+        const key = this.type();
+        this.expectOp(',');
+        const value = this.type();
+        this.expectOp('>');
+        return T.map(key, value);
+      }
+      case 'STRUCT': {
+        this.expectOp('<');
+        const fields: StructField[] = [];
+        if (!this.isOp('>')) {
+          do {
+            const name = this.identifier(true);
+            fields.push({ name, type: this.type() });
+          } while (this.acceptOp(','));
+        }
+        this.expectOp('>');
+        return T.struct(fields);
+      }
+      case 'DECIMAL': {
+        this.expectOp('(');
+        const precision = Number(this.expectInt());
+        this.expectOp(',');
+        const scale = Number(this.expectInt());
+        this.expectOp(')');
+        const bad = decimalTypeError(precision, scale);
+        if (bad) throw new KsqlError(bad, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+        return T.decimal(precision, scale);
+      }
+      case 'BYTES':
+        return T.BYTES;
+      case 'TIMESTAMP':
+        return T.TIMESTAMP;
+      case 'DATE':
+        return T.DATE;
+      case 'TIME':
+        return T.TIME;
       default:
         throw new KsqlError(`Unsupported type: ${tok.text}`, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
     }
@@ -573,14 +616,44 @@ class Parser {
     return this.postfix(this.primary());
   }
   private postfix(e: Expr): Expr {
-    while (this.isOp('[')) {
+    for (;;) {
       const pos = this.t.pos;
-      this.i++;
-      const index = this.expr();
-      this.expectOp(']');
-      e = { kind: 'subscript', base: e, index, pos };
+      if (this.acceptOp('[')) {
+        const index = this.expr();
+        this.expectOp(']');
+        e = { kind: 'subscript', base: e, index, pos };
+      } else if (this.acceptOp('->')) {
+        e = { kind: 'deref', base: e, field: this.identifier(true), pos };
+      } else return e;
     }
-    return e;
+  }
+  /** `STRUCT(name := expr, ...)` */
+  private structConstructor(pos: Position): Expr {
+    const fields: { name: string; value: Expr }[] = [];
+    if (!this.isOp(')')) {
+      do {
+        const name = this.identifier(true);
+        this.expectOp(':');
+        this.expectOp('=');
+        fields.push({ name, value: this.expr() });
+      } while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    return { kind: 'struct', fields, pos };
+  }
+  /** `MAP(key := value, ...)` */
+  private mapConstructor(pos: Position): Expr {
+    const entries: { key: Expr; value: Expr }[] = [];
+    if (!this.isOp(')')) {
+      do {
+        const key = this.expr();
+        this.expectOp(':');
+        this.expectOp('=');
+        entries.push({ key, value: this.expr() });
+      } while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    return { kind: 'map', entries, pos };
   }
   private numberLiteral(tok: Token, negative: boolean, pos: Position): Expr {
     const text = (negative ? '-' : '') + tok.text;
@@ -592,6 +665,12 @@ class Parser {
       const v = normLong(negative ? -big : big);
       const isInt = typeof v === 'number' && v >= -2147483648 && v <= 2147483647;
       return { kind: 'lit', type: isInt ? T.INTEGER : T.BIGINT, value: v, text, pos };
+    }
+    if (!/[eE]/.test(text)) {
+      // a literal with a point and no exponent is a DECIMAL, as in ksqlDB (1.50 is DECIMAL(3,2))
+      const d = Decimal.parse(text);
+      const { precision, scale } = literalDecimalType(d);
+      return { kind: 'lit', type: T.decimal(precision, scale), value: d, text, pos };
     }
     const v = Number(text);
     if (!Number.isFinite(v)) {
@@ -638,6 +717,13 @@ class Parser {
           this.expectOp(')');
           return { kind: 'cast', operand, type, pos };
         }
+        case 'STRUCT':
+        case 'MAP':
+          if (this.isOp('(', this.peek())) {
+            this.i += 2;
+            return tok.text === 'STRUCT' ? this.structConstructor(pos) : this.mapConstructor(pos);
+          }
+          break;
         case 'ARRAY':
           if (this.isOp('[', this.peek())) {
             this.i += 2;
