@@ -255,6 +255,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     while (taken.has(n));
     return n;
   };
+  const fieldAlias = structFieldAliases(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
   const items: ItemOut[] = [];
   const expandStar = (it: Extract<SelectItem, { kind: 'star' }>) => {
     if (syntheticKey && !it.source) items.push({ expr: { kind: 'col', name: syntheticKey, pos: it.pos }, name: syntheticKey, pos: it.pos });
@@ -285,7 +286,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         const ambiguous = isJoin && scope.fields.filter((x) => x.column === colName).length > 1;
         void f;
         name = ambiguous ? `${sides[f.side!]!.alias}_${(it.expr as { name: string }).name}` : (it.expr as { name: string }).name;
-      } else name = nextColName();
+      } else if (it.expr.kind === 'deref') name = fieldAlias(it.expr.field);
+      else name = nextColName();
     }
     items.push({ expr: it.expr, name, pos: it.pos });
   }
@@ -623,3 +625,32 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 }
 
 export type { FieldInfo, Side };
+
+/**
+ * ksqlDB's names for unaliased `s->field` items (ColumnNames.StructFieldAliasGenerator): the field's
+ * name, then NAME_1, NAME_2 ..., skipping the numbers the sources' columns already use.
+ */
+function structFieldAliases(sourceColumns: string[]): (field: string) => string {
+  const split = (n: string) => {
+    const m = /^(.*?)(?:_(\d+))?$/.exec(n)!;
+    return { base: m[1]!, num: m[2] === undefined ? 0 : Number(m[2]) };
+  };
+  const used = new Map<string, { next: number; used: Set<number> }>();
+  const gen = (base: string) => {
+    let g = used.get(base);
+    if (!g) used.set(base, (g = { next: 0, used: new Set() }));
+    return g;
+  };
+  for (const c of sourceColumns) {
+    const { base, num } = split(c);
+    gen(base).used.add(num);
+  }
+  return (field) => {
+    const base = split(field).base;
+    const g = gen(base);
+    let idx: number;
+    do idx = g.next++;
+    while (g.used.has(idx));
+    return idx === 0 ? base : `${base}_${idx}`;
+  };
+}

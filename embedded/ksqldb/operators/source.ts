@@ -30,12 +30,14 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const fRowoffset = prefix + 'ROWOFFSET';
   const fWindowstart = prefix + 'WINDOWSTART';
   const fWindowend = prefix + 'WINDOWEND';
-  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, valueCols.map((c) => [c.name, c.type])]);
+  // an unwrapped single value (WRAP_SINGLE_VALUE=false) is read as a single key column is: the bare value
+  const unwrapped = src.wrapSingleValue === false && valueCols.length === 1;
+  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, unwrapped, valueCols.map((c) => [c.name, c.type])]);
   const decodeValue = (value: Buffer): unknown[] => {
     let bySignature = decodedValues.get(value);
     const known = bySignature?.get(signature);
     if (known) return known;
-    const values = valueFormat.deserialize(value, valueCols, false);
+    const values = valueFormat.deserialize(value, valueCols, unwrapped);
     if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
     bySignature.set(signature, values);
     return values;

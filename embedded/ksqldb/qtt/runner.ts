@@ -141,7 +141,7 @@ export function runCase(c: QttCase): CaseResult {
     if (!src) return { name, status: 'failed', reason: `post: source ${ps.name} missing` };
     if (ps.type && ps.type.toUpperCase() !== src.type) return { name, status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
     if (ps.schema) {
-      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').trim().toUpperCase();
+      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').replace(/\s*,\s*/g, ', ').trim().toUpperCase();
       const actual = schemaToString(src.schema);
       if (norm(actual) !== norm(ps.schema)) return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
     }
