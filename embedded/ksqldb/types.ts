@@ -67,6 +67,7 @@ export function typeToString(t: SqlType): string {
     case 'MAP':
       return `MAP<${typeToString(t.key ?? T.STRING)}, ${typeToString(t.value ?? T.STRING)}>`;
     case 'STRUCT':
+      if (!t.fields?.length) return 'STRUCT< >';
       return `STRUCT<${(t.fields ?? []).map((f) => `${fieldName(f.name)} ${typeToString(f.type)}`).join(', ')}>`;
     case 'DECIMAL':
       return `DECIMAL(${t.precision}, ${t.scale})`;

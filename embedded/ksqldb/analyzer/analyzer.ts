@@ -406,8 +406,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       }
       keyItem.push(matches.length ? matches[0]! : -1);
     });
+    const partitionKeyName = (p: Expr | undefined): string => (p?.kind === 'col' ? p.name : p?.kind === 'deref' ? fieldAlias(p.field) : nextColName());
     let keyCols: Column[] = keyNorms.map((_, k) => ({
-      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : nextColName(),
+      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : partitionKeyName(q.partitionBy?.[k]),
       type: keyTypes[k]!,
       namespace: 'KEY',
     }));

@@ -299,7 +299,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         eval: (r) => {
           const v = o.eval(r);
           if (isNull(v)) return false;
-          const found = items.some((it) => { const x = it.eval(r); return !isNull(x) && compareValues(v, x) === 0; });
+          const found = items.some((it) => { const x = it.eval(r); return !isNull(x) && valuesEqual(v, x); });
           return found !== neg;
         },
       };
@@ -342,7 +342,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const ov = operand?.eval(r);
           for (const w of whens) {
             const wv = w.when.eval(r);
-            if (operand ? !isNull(ov) && !isNull(wv) && compareValues(ov, wv) === 0 : wv === true) return w.then.eval(r);
+            if (operand ? !isNull(ov) && !isNull(wv) && valuesEqual(ov, wv) : wv === true) return w.then.eval(r);
           }
           return elseC ? elseC.eval(r) : null;
         },
@@ -436,8 +436,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         eval: (r) => {
           const o: Record<string, unknown> = {};
           ks.forEach((k, idx) => {
-            const kv = k.eval(r);
-            if (!isNull(kv)) o[String(kv)] = vs[idx]!.eval(r) ?? null;
+            // a null key is kept, written as "null" (as Jackson writes a Java map's null key)
+            o[String(k.eval(r) ?? null)] = vs[idx]!.eval(r) ?? null;
           });
           return o;
         },

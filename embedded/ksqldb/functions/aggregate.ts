@@ -1,5 +1,6 @@
 // Aggregate functions (UDAFs). Accumulators are plain JSON-serialisable values so that
 // aggregate state can be written to and restored from a changelog.
+import { valuesEqual } from '../expr/cast.ts';
 import { longOp, stringifyJson, type Long } from '../expr/long.ts';
 import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
 import { EMPTY_SKETCH, HllSketch, cardinality, decodeSketch, mergeSketches, offerHash } from './hyperloglog.ts';
@@ -179,7 +180,7 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
   def(name, distinct ? 'Set of distinct values' : 'List of values', (ts, _lits, config) => {
     if (ts.length !== 1) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
     const limit = collectLimit(config, `ksql.functions.${name.toLowerCase()}.limit`);
-    const has = (xs: unknown[], v: unknown) => xs.some((x) => stringifyJson(x) === stringifyJson(v ?? null));
+    const has = (xs: unknown[], v: unknown) => xs.some((x) => valuesEqual(x, v ?? null));
     const impl: AggregateImpl = {
       returnType: T.array(ts[0]!),
       init: () => [],
@@ -201,9 +202,8 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
     if (!distinct) {
       impl.undo = (acc, a) => {
         const cur = [...(acc as unknown[])];
-        const text = stringifyJson(a[0] ?? null);
         for (let i = cur.length - 1; i >= 0; i--) {
-          if (stringifyJson(cur[i]) === text) {
+          if (valuesEqual(cur[i], a[0] ?? null)) {
             cur.splice(i, 1);
             break;
           }
