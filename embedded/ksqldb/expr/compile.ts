@@ -446,8 +446,14 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'call': {
       const fn = getScalarFunction(e.name);
       if (!fn) return err(`Can't find any functions with the name '${e.name}'`, e.pos);
-      const args = e.args.map((a) => compileExpr(a, scope));
-      const res = fn.resolve(args.map((a) => a.type));
+      let args = e.args.map((a) => compileExpr(a, scope));
+      let res = fn.resolve(args.map((a) => a.type));
+      if (typeof res === 'string' && !res.includes('ambiguous') && args.some((a) => a.type.base === 'DECIMAL')) {
+        // ksqlDB widens a DECIMAL argument to a DOUBLE parameter when no overload takes the DECIMAL
+        const widened = args.map((a) => (a.type.base === 'DECIMAL' ? asDouble(a) : a));
+        const retry = fn.resolve(widened.map((a) => a.type));
+        if (typeof retry !== 'string') [args, res] = [widened, retry];
+      }
       if (typeof res === 'string') return err(res, e.pos);
       const inv = res.invoke;
       return {
@@ -512,4 +518,9 @@ export function decimalResultType(op: '+' | '-' | '*' | '/' | '%', a: SqlType, b
     case '%':
       return T.decimal(Math.min(p1 - s1, p2 - s2) + Math.max(s1, s2), Math.max(s1, s2));
   }
+}
+
+/** A DECIMAL expression read as a DOUBLE. */
+function asDouble(c: Compiled): Compiled {
+  return { type: T.DOUBLE, eval: (r) => { const v = c.eval(r); return isNull(v) ? null : (v as Decimal).toNumber(); }, safe: c.safe };
 }
