@@ -7,7 +7,7 @@ import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../fu
 import type { WindowType } from '../formats/index.ts';
 import type { Metastore } from '../metastore.ts';
 import type { Expr, Query, SelectItem } from '../parser/ast.ts';
-import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
+import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, typeToString, type Column, type LogicalSchema, type SqlType } from '../types.ts';
 import { mapExpr, walkExpr } from './rewrite.ts';
 import { MapScope, SourceScope, type FieldInfo, type Side } from './scope.ts';
 
@@ -276,6 +276,12 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   for (const it of q.select) {
     if (it.kind === 'star') {
       expandStar(it);
+      continue;
+    }
+    if (it.kind === 'structStar') {
+      const t = compileExpr(it.expr, scope).type;
+      if (t.base !== 'STRUCT') err(`Expected STRUCT type for ${exprToString(it.expr)}->*, got: ${typeToString(t)}`, it.pos);
+      for (const f of t.fields!) items.push({ expr: { kind: 'deref', base: it.expr, field: f.name, pos: it.pos }, name: f.name, pos: it.pos });
       continue;
     }
     let name = it.alias;

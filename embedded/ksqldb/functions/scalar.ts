@@ -4,6 +4,7 @@ import './math.ts';
 import './conditional.ts';
 import './date.ts';
 import './arrays.ts';
+import './maps.ts';
 import './json.ts';
 import './url.ts';
 import './encoding.ts';

@@ -25,7 +25,9 @@ export type Expr =
 
 export type SelectItem =
   | { kind: 'star'; source?: string; pos: Position }
-  | { kind: 'expr'; expr: Expr; alias?: string; pos: Position };
+  | { kind: 'expr'; expr: Expr; alias?: string; pos: Position }
+  /** `s->*`: every field of a STRUCT, each a column named by the field */
+  | { kind: 'structStar'; expr: Expr; pos: Position };
 
 export interface SourceRef {
   name: string;

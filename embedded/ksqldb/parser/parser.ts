@@ -500,6 +500,7 @@ class Parser {
       return { kind: 'star', source, pos };
     }
     const expr = this.expr();
+    if (expr.kind === 'deref' && expr.field === '*') return { kind: 'structStar', expr: expr.base, pos };
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier(true);
     else if (this.isIdentifier()) alias = this.identifier();
@@ -623,7 +624,8 @@ class Parser {
         this.expectOp(']');
         e = { kind: 'subscript', base: e, index, pos };
       } else if (this.acceptOp('->')) {
-        e = { kind: 'deref', base: e, field: this.identifier(true), pos };
+        // `->*` (all fields) is only valid as a select item, which unwraps it
+        e = { kind: 'deref', base: e, field: this.acceptOp('*') ? '*' : this.identifier(true), pos };
       } else return e;
     }
   }
