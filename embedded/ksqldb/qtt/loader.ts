@@ -61,7 +61,7 @@ const SUPPORTED_FORMATS = ['JSON', 'KAFKA', 'DELIMITED'];
 const SCHEMA_REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR'];
 
 /** SQL types the engine does not implement yet: cases declaring or constructing them are skipped. */
-const UNSUPPORTED_TYPES = ['DATE', 'TIME', 'TIMESTAMP', 'BYTES'];
+const UNSUPPORTED_TYPES: string[] = [];
 
 /** Removes line and block comments outside strings (ksqlDB's loader allows them). */
 export function stripJsonComments(text: string): string {
