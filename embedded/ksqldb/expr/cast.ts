@@ -1,5 +1,7 @@
 // Values across types: CAST (ksqlDB's CastEvaluator), comparison and equality of SQL values.
+import { Bytes } from './bytes.ts';
 import { Decimal, fitDecimal } from './decimal.ts';
+import { DAY_MS, parseTemporal } from './temporal.ts';
 import { javaDouble, javaObjectText } from './javaText.ts';
 import { normLong } from './long.ts';
 import { T, isNumber, typeToString, type SqlType } from '../types.ts';
@@ -46,6 +48,14 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
       if (from.base === 'DOUBLE') return javaDouble(v as number);
       if (typeof v === 'string') return v;
       return javaObjectText(v, from);
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return castTemporal(v, from, to.base);
+    case 'BYTES':
+      if (v instanceof Bytes) return v;
+      if (typeof v === 'string') return Bytes.fromBase64(v.trim());
+      throw new Error(`Cannot cast ${typeToString(from)} to BYTES`);
     case 'BOOLEAN':
       if (typeof v === 'boolean') return v;
       if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
@@ -93,6 +103,17 @@ export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
   }
 }
 
+/** TIMESTAMP, DATE and TIME from text or from one another (a TIMESTAMP's date or time of day, a DATE's midnight). */
+function castTemporal(v: unknown, from: SqlType, to: 'TIMESTAMP' | 'DATE' | 'TIME'): number {
+  if (typeof v === 'string') return parseTemporal(v.trim(), to);
+  const n = Number(v);
+  if (from.base === to) return n;
+  if (from.base === 'TIMESTAMP' && to === 'DATE') return Math.floor(n / DAY_MS);
+  if (from.base === 'TIMESTAMP' && to === 'TIME') return ((n % DAY_MS) + DAY_MS) % DAY_MS;
+  if (from.base === 'DATE' && to === 'TIMESTAMP') return n * DAY_MS;
+  throw new Error(`Cannot cast ${typeToString(from)} to ${to}`);
+}
+
 const CASTS_FROM_STRING = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'TIMESTAMP', 'DATE', 'TIME', 'BYTES'];
 
 /** Whether CAST(from AS to) is defined (ksqlDB's CastEvaluator). */
@@ -109,12 +130,15 @@ export function castAllowed(from: SqlType, to: SqlType): boolean {
   if (to.base === 'STRING') return true;
   if (isNumber(to)) return isNumber(from) || from.base === 'STRING';
   if (from.base === 'STRING') return CASTS_FROM_STRING.includes(to.base);
+  if (from.base === 'TIMESTAMP') return to.base === 'DATE' || to.base === 'TIME';
+  if (from.base === 'DATE') return to.base === 'TIMESTAMP';
   return false;
 }
 
 /** Orders two non-null values of comparable types: numbers of any kind, strings, booleans. */
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Bytes && b instanceof Bytes) return a.compareTo(b);
   if (a instanceof Decimal || b instanceof Decimal) {
     // beside a DOUBLE, a DECIMAL compares as a double; beside an integer, exactly
     if ((typeof a === 'number' && !Number.isInteger(a)) || (typeof b === 'number' && !Number.isInteger(b))) {
@@ -144,7 +168,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   if (isNull(a) || isNull(b)) return isNull(a) && isNull(b);
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => valuesEqual(x, b[i]));
   if (a instanceof Decimal || b instanceof Decimal) return compareValues(a, b) === 0;
-  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
+  if (a instanceof Bytes || b instanceof Bytes) return a instanceof Bytes && b instanceof Bytes && a.equals(b);
   if (typeof a === 'object') {
     if (typeof b !== 'object' || Array.isArray(b)) return false;
     const ka = Object.keys(a as object);

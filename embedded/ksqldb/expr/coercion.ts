@@ -6,7 +6,8 @@
 import type { Expr } from '../parser/ast.ts';
 import { normLong } from './long.ts';
 import { T, isNumber, typeEquals, typeToString, widen, type SqlType, type StructField } from '../types.ts';
-import { toDecimal } from './cast.ts';
+import { castValue, toDecimal } from './cast.ts';
+import { isTemporal } from './temporal.ts';
 import { Decimal, fitDecimal, literalDecimalType } from './decimal.ts';
 
 /** A list item that cannot take the list's type ("operator does not exist: ..."). */
@@ -168,6 +169,7 @@ function literalValue(e: Extract<Expr, { kind: 'lit' }>, to: SqlType): unknown {
   const v = e.value;
   if (to.base === 'STRING') return e.text ?? String(v);
   if (to.base === 'DECIMAL') return fitDecimal(toDecimal(typeof v === 'string' ? v.trim() : v), to.precision!, to.scale!);
+  if (typeof v === 'string' && (isTemporal(to.base) || to.base === 'BYTES')) return castValue(v, T.STRING, to);
   if (to.base === 'DOUBLE' && v instanceof Decimal) return v.toNumber();
   if (typeof v === 'string') {
     const text = v.trim();

@@ -5,6 +5,7 @@ import { KsqlError, type Position } from '../errors.ts';
 import { getScalarFunction } from '../functions/scalar.ts';
 import { T, isNumber, isNumeric, toDecimalType, typeToString, widen, type SqlType } from '../types.ts';
 import { Decimal, fitDecimal } from './decimal.ts';
+import { DAY_MS, isTemporal, parseTemporal } from './temporal.ts';
 import { toDecimal } from './cast.ts';
 import { castAllowed, castValue, compareValues, valuesEqual } from './cast.ts';
 import { coerceUserList, type CoercedList } from './coercion.ts';
@@ -90,6 +91,7 @@ function toInt32(v: number): number {
 function comparable(a: SqlType, b: SqlType): boolean {
   if (a.base === 'NULL' || b.base === 'NULL') return true;
   if (isNumber(a) && isNumber(b)) return true;
+  if ((a.base === 'TIMESTAMP' || a.base === 'DATE') && (b.base === 'TIMESTAMP' || b.base === 'DATE')) return true;
   return a.base === b.base;
 }
 
@@ -130,6 +132,29 @@ function timeLiteral(e: Expr, other: Expr): Expr {
     if (ms !== undefined) return { kind: 'lit', type: T.BIGINT, value: ms, pos: e.pos };
   }
   return e;
+}
+
+/**
+ * Operands of a comparison with a TIMESTAMP, DATE or TIME: a string literal beside one is read as that
+ * type; a DATE beside a TIMESTAMP compares as its midnight.
+ */
+function temporalOperands(l: Compiled, r: Compiled, le: Expr, re: Expr): [Compiled, Compiled] {
+  const lt = l.type.base;
+  const rt = r.type.base;
+  const asLiteral = (text: unknown, base: 'TIMESTAMP' | 'DATE' | 'TIME', pos: Position): Compiled => {
+    try {
+      const v = parseTemporal(String(text), base);
+      return { type: { base }, eval: () => v, safe: true };
+    } catch (x) {
+      return err((x as Error).message, pos);
+    }
+  };
+  if (isTemporal(lt) && rt === 'STRING' && re.kind === 'lit') return [l, asLiteral(re.value, lt, re.pos)];
+  if (isTemporal(rt) && lt === 'STRING' && le.kind === 'lit') return [asLiteral(le.value, rt, le.pos), r];
+  const midnight = (c: Compiled): Compiled => ({ type: T.TIMESTAMP, eval: (row) => { const v = c.eval(row); return isNull(v) ? null : (v as number) * DAY_MS; }, safe: c.safe });
+  if (lt === 'DATE' && rt === 'TIMESTAMP') return [midnight(l), r];
+  if (lt === 'TIMESTAMP' && rt === 'DATE') return [l, midnight(r)];
+  return [l, r];
 }
 
 /** A user-written list coerced to one type (coercion.ts); a failure is a statement error. */
@@ -205,8 +230,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'cmp': {
-      const l = compileExpr(timeLiteral(e.left, e.right), scope);
-      const r = compileExpr(timeLiteral(e.right, e.left), scope);
+      const [l, r] = temporalOperands(compileExpr(timeLiteral(e.left, e.right), scope), compileExpr(timeLiteral(e.right, e.left), scope), e.left, e.right);
       if ((e.op !== 'DISTINCT' && e.op !== 'NOT DISTINCT') && (l.type.base === 'NULL' || r.type.base === 'NULL') && (e.left.kind === 'lit' || e.right.kind === 'lit')) {
         err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
       }
@@ -524,3 +548,4 @@ export function decimalResultType(op: '+' | '-' | '*' | '/' | '%', a: SqlType, b
 function asDouble(c: Compiled): Compiled {
   return { type: T.DOUBLE, eval: (r) => { const v = c.eval(r); return isNull(v) ? null : (v as Decimal).toNumber(); }, safe: c.safe };
 }
+

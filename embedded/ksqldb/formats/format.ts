@@ -1,6 +1,7 @@
 // Serialization formats for record keys and values. A format turns a list of column values into
 // bytes and back; null rows (tombstones) are handled by the caller.
 import { normLong, stringifyJson } from '../expr/long.ts';
+import { Bytes } from '../expr/bytes.ts';
 import { Decimal, fitDecimal } from '../expr/decimal.ts';
 import { typeToString, type Column } from '../types.ts';
 
@@ -95,6 +96,16 @@ export function coerce(v: unknown, col: Column): unknown {
       }
       return out;
     }
+    case 'BYTES':
+      if (v instanceof Bytes) return v;
+      if (typeof v === 'string') {
+        try {
+          return Bytes.fromBase64(v);
+        } catch (e) {
+          throw new SerdeError((e as Error).message);
+        }
+      }
+      throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: BYTES, path: ${col.name}`);
     case 'TIMESTAMP':
     case 'DATE':
     case 'TIME':

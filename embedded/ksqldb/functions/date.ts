@@ -132,8 +132,7 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
   return local - offsetMin * 60_000;
 }
 
-def('UNIX_TIMESTAMP', 'Current epoch millis', (ts) => (ts.length ? "Function 'unix_timestamp' takes no arguments" : { returnType: T.BIGINT, invoke: () => Date.now() }));
-def(['TIMESTAMPTOSTRING', 'FORMAT_TIMESTAMP'], 'Format epoch millis', (ts) => {
+def('TIMESTAMPTOSTRING', 'Format epoch millis', (ts) => {
   if (ts.length < 2 || ts.length > 3 || !isNumeric(ts[0]!)) return `Function 'timestamptostring' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.STRING, invoke: nullSafe((a) => formatTimestamp(Number(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
@@ -142,10 +141,6 @@ def('STRINGTOTIMESTAMP', 'Parse a timestamp string to epoch millis', (ts) => {
   return { returnType: T.BIGINT, invoke: nullSafe((a) => parseTimestamp(String(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
 
-def('FROM_UNIXTIME', 'Epoch millis to timestamp (kept as BIGINT millis)', (ts) => {
-  if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'from_unixtime' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.BIGINT, invoke: nullSafe((a) => Number(a[0])) };
-});
 
 // ---- dates as days since 1970-01-01 (INT): ksqlDB's DATETOSTRING, STRINGTODATE, UNIX_DATE ----
 const DAY_MS = 86_400_000;
@@ -179,14 +174,3 @@ def('STRINGTODATE', 'Parse a date string to days since 1970-01-01', (ts) => {
   };
 });
 
-/** UNIX_DATE(): today's date on this machine's clock and zone, as days since 1970-01-01. */
-def('UNIX_DATE', 'Current date as days since 1970-01-01', (ts) => {
-  if (ts.length) return `Function 'unix_date' does not accept parameters (${sig(ts)}).`;
-  return {
-    returnType: T.INTEGER,
-    invoke: () => {
-      const now = new Date();
-      return Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY_MS);
-    },
-  };
-});

@@ -3,6 +3,7 @@ import './string.ts';
 import './math.ts';
 import './conditional.ts';
 import './date.ts';
+import './temporal.ts';
 import './arrays.ts';
 import './maps.ts';
 import './json.ts';

@@ -19,6 +19,9 @@ const UNITS: Record<string, number> = {
   HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
 };
 
+const INTERVAL_UNIT_FUNCTIONS = ['DATEADD', 'DATESUB', 'TIMEADD', 'TIMESUB', 'TIMESTAMPADD', 'TIMESTAMPSUB'];
+const INTERVAL_UNITS = ['NANOSECONDS', 'MICROSECONDS', 'MILLISECONDS', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS'];
+
 const MAX_LONG = 9223372036854775807n;
 
 export function parseStatements(src: string): Statement[] {
@@ -754,6 +757,11 @@ class Parser {
           while (this.acceptOp(','));
         }
         this.expectOp(')');
+        // DATEADD(DAYS, 1, d): the interval unit is a bare word, passed as its name
+        const unit = args[0];
+        if (INTERVAL_UNIT_FUNCTIONS.includes(tok.text) && unit?.kind === 'col' && !unit.source && INTERVAL_UNITS.includes(unit.name)) {
+          args[0] = { kind: 'lit', type: T.STRING, value: unit.name, pos: unit.pos };
+        }
         return { kind: 'call', name: tok.text, args, star, distinct, pos };
       }
       const first = this.identifier();
