@@ -15,14 +15,19 @@ const oneOf = (...sigs: ((ts: SqlType[]) => boolean)[]) => (ts: SqlType[]) => si
 
 fn('PARSE_TIMESTAMP', 'A TIMESTAMP from text in a Java pattern, in UTC or a given zone', oneOf(is('STRING', 'STRING'), is('STRING', 'STRING', 'STRING')), T.TIMESTAMP, (a) => parseTimestamp(String(a[0]), String(a[1]), tzArg(a, 2)));
 fn('FORMAT_TIMESTAMP', 'A TIMESTAMP as text in a Java pattern, in UTC or a given zone', oneOf(is('TIMESTAMP', 'STRING'), is('TIMESTAMP', 'STRING', 'STRING')), T.STRING, (a) => formatTimestamp(Number(a[0]), String(a[1]), tzArg(a, 2)));
-fn('PARSE_DATE', 'A DATE from text in a Java pattern', is('STRING', 'STRING'), T.DATE, (a) => Math.floor(parseTimestamp(String(a[0]), String(a[1])) / DAY_MS));
+// SimpleDateFormat-style: text after the pattern is ignored; a time of day is an error
+fn('PARSE_DATE', 'A DATE from text in a Java pattern', is('STRING', 'STRING'), T.DATE, (a) => {
+  const ms = parseTimestamp(String(a[0]), String(a[1]), 'UTC', true);
+  if (ms % DAY_MS !== 0) throw new Error('Date format contains time field.');
+  return ms / DAY_MS;
+});
 fn('FORMAT_DATE', 'A DATE as text in a Java pattern', is('DATE', 'STRING'), T.STRING, (a) => formatTimestamp(Number(a[0]) * DAY_MS, String(a[1])));
 fn('PARSE_TIME', 'A TIME from text in a Java pattern', is('STRING', 'STRING'), T.TIME, (a) => ((parseTimestamp(String(a[0]), String(a[1])) % DAY_MS) + DAY_MS) % DAY_MS);
 fn('FORMAT_TIME', 'A TIME as text in a Java pattern', is('TIME', 'STRING'), T.STRING, (a) => formatTimestamp(Number(a[0]), String(a[1])));
 fn('CONVERT_TZ', 'A TIMESTAMP read in one zone, written in another', is('TIMESTAMP', 'STRING', 'STRING'), T.TIMESTAMP, (a) => {
-  // the wall-clock time in the first zone, as the same wall-clock time in the second
-  const text = formatTimestamp(Number(a[0]), "yyyy-MM-dd'T'HH:mm:ss.SSS", String(a[1]));
-  return parseTimestamp(text, "yyyy-MM-dd'T'HH:mm:ss.SSS", String(a[2]));
+  // the instant whose wall-clock time in the first zone is the given one's wall-clock time in the second
+  const text = formatTimestamp(Number(a[0]), "yyyy-MM-dd'T'HH:mm:ss.SSS", String(a[2]));
+  return parseTimestamp(text, "yyyy-MM-dd'T'HH:mm:ss.SSS", String(a[1]));
 });
 fn('FROM_DAYS', 'The DATE that many days after 1970-01-01', is('INTEGER'), T.DATE, (a) => Number(a[0]));
 fn('FROM_UNIXTIME', 'The TIMESTAMP of epoch milliseconds', (ts) => ts.length === 1 && isNumeric(ts[0]!), T.TIMESTAMP, (a) => Number(a[0]));
