@@ -1,5 +1,6 @@
 // Numeric functions: rounding, powers and logarithms, trigonometry, GREATEST/LEAST.
-import { toDecimal, compareValues } from '../expr/cast.ts';
+import { castValue, compareValues, toDecimal } from '../expr/cast.ts';
+import { isTemporal } from '../expr/temporal.ts';
 import { Decimal, fitDecimal } from '../expr/decimal.ts';
 import { T, isNumber, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
 import { def, nullSafe, sig, type ResolvedFn } from './registry.ts';
@@ -49,6 +50,9 @@ function greatestOverload(fn: string, ts: SqlType[]): SqlType | string {
   const ambiguous = `Function '${fn}' cannot be resolved due to ambiguous method parameters (${ts.map((t) => (t.base === 'NULL' ? 'null' : typeToString(t))).join(', ')}).`;
   if (!typed.length) return ambiguous;
   const first = typed[0]!;
+  // TIMESTAMP, DATE, TIME and BYTES overloads; a string beside them is read as that type
+  const other = typed.find((t) => isTemporal(t.base) || t.base === 'BYTES');
+  if (other && typed.every((t) => t.base === other.base || t.base === 'STRING')) return other;
   if (first.base === 'DECIMAL' && typed.every((t) => t.base === 'DECIMAL')) return typed.reduce((a, b) => widen(a, b));
   if ((isNumeric(first) || first.base === 'STRING') && typed.every((t) => t.base === first.base)) return first;
   if (!typed.every(isNumber)) return `Function '${fn}' does not accept parameters (${sig(ts)}).`;
@@ -62,7 +66,8 @@ for (const [name, pick] of [['GREATEST', 1], ['LEAST', -1]] as const) {
     return {
       returnType: rt,
       invoke: (a) => {
-        const xs = a.filter((x) => x !== null && x !== undefined);
+        let xs: unknown[] = a.filter((x) => x !== null && x !== undefined);
+        if (isTemporal(rt.base) || rt.base === 'BYTES') xs = xs.map((x) => (typeof x === 'string' ? castValue(x, T.STRING, rt) : x));
         if (!xs.length) return null;
         const best = xs.reduce((m, x) => (compareValues(x, m) * pick > 0 ? x : m));
         if (rt.base === 'DOUBLE') return Number(best instanceof Decimal ? best.toNumber() : best);

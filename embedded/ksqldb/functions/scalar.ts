@@ -9,6 +9,7 @@ import './maps.ts';
 import './json.ts';
 import './url.ts';
 import './encoding.ts';
+import './bytes.ts';
 import './geo.ts';
 
 export { getScalarFunction, listScalarFunctions, type ResolvedFn, type ScalarFunction } from './registry.ts';
