@@ -147,14 +147,15 @@ def('JSON_KEYS', 'The keys of a JSON object, in document order', (ts) => {
     }),
   };
 });
-def('JSON_RECORDS', 'The fields of a JSON object as a map of name to JSON text', (ts) => {
+def('JSON_RECORDS', 'The fields of a JSON object as a map of name to text', (ts) => {
   if (ts.length !== 1 || ts[0]!.base !== 'STRING') return `Function 'json_records' does not accept parameters (${sig(ts)}).`;
   return {
     returnType: T.map(T.STRING, T.STRING),
     invoke: nullSafe((a) => {
       const root = tree(a[0]);
       if (root?.kind !== 'object') return null;
-      return Object.fromEntries([...root.fields].map(([k, v]) => [k, writeJsonTree(v)]));
+      // a string field is its text, anything else its JSON
+      return Object.fromEntries([...root.fields].map(([k, v]) => [k, v.kind === 'string' ? v.value : writeJsonTree(v)]));
     }),
   };
 });

@@ -1,8 +1,14 @@
 // Expected-vs-actual record comparison following ksqlDB's ExpectedRecordComparator.
+import { Decimal } from '../expr/decimal.ts';
 
 export function valuesMatch(expected: unknown, actual: unknown): boolean {
   if (expected === null || expected === undefined) return actual === null || actual === undefined;
   if (actual === null || actual === undefined) return false;
+  if (actual instanceof Decimal) {
+    // a DECIMAL: an expected text by its exact value, an expected number as any number
+    if (typeof expected === 'string') return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(expected.trim()) && Decimal.parse(expected).compareTo(actual) === 0;
+    return valuesMatch(expected, actual.toNumber());
+  }
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return false;
     if (Number.isInteger(expected) && Number.isInteger(actual)) return expected === actual;

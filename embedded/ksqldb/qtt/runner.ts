@@ -2,6 +2,8 @@
 // (outputs that feed other queries are looped back), outputs compared topic by topic.
 import { KsqlEngine } from '../engine.ts';
 import { KsqlError } from '../errors.ts';
+import { Decimal } from '../expr/decimal.ts';
+import { stringifyJson } from '../expr/long.ts';
 import { decodeWindowedKey, encodeWindowedKey, getFormat } from '../formats/index.ts';
 import type { SinkRecord } from '../io.ts';
 import type { DataSource } from '../metastore.ts';
@@ -38,7 +40,7 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
   if (f === 'JSON') {
     if (b.length === 0) return null;
     try {
-      return JSON.parse(b.toString('utf8'));
+      return withDecimals(JSON.parse(b.toString('utf8')), cols, isKey);
     } catch {
       return b.toString('utf8');
     }
@@ -49,6 +51,19 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
   if (f === 'NONE') return null;
   if (isKey && b.length === 0 && cols[0]?.type.base !== 'STRING') return null;
   return getFormat(f)!.deserialize(b, cols, isKey)[0] ?? null;
+}
+
+/**
+ * A JSON record's DECIMAL columns as DECIMAL values at their column's scale: ksqlDB's harness reads
+ * outputs with the sink's schema, so an expected "3.40" (text) is compared with the DECIMAL 3.40.
+ */
+function withDecimals(v: unknown, cols: Column[], isKey: boolean): unknown {
+  const asDecimal = (x: unknown, c: Column) => (typeof x === 'number' ? Decimal.fromNumber(x).setScale(c.type.scale!) : x);
+  if (cols.length === 1 && (isKey || v === null || typeof v !== 'object' || Array.isArray(v))) return cols[0]!.type.base === 'DECIMAL' ? asDecimal(v, cols[0]!) : v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || !cols.some((c) => c.type.base === 'DECIMAL')) return v;
+  const out = { ...(v as Record<string, unknown>) };
+  for (const c of cols) if (c.type.base === 'DECIMAL' && c.name in out) out[c.name] = asDecimal(out[c.name], c);
+  return out;
 }
 
 export function runCase(c: QttCase): CaseResult {
@@ -119,7 +134,7 @@ export function runCase(c: QttCase): CaseResult {
         window,
       };
     });
-    const show = (r: ComparableRecord | QttRecord) => JSON.stringify({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}) });
+    const show = (r: ComparableRecord | QttRecord) => stringifyJson({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}) });
     const mismatch = (): string | undefined => {
       if (decoded.length !== exp.length) return `topic ${topic}: expected ${exp.length} records, got ${decoded.length}`;
       for (let i = 0; i < exp.length; i++) {
