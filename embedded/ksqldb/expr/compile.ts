@@ -196,6 +196,10 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
       }
       if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE') return compileDecimalArith(e.op, l, r);
+      // beside a DOUBLE, a DECIMAL operand is read as a double (a literal once, here)
+      if (l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') {
+        return compileExpr({ ...e, left: decimalAsDouble(e.left, l), right: decimalAsDouble(e.right, r) }, scope);
+      }
       const type = widen(l.type, r.type);
       const op = e.op;
       const kind = type.base;
@@ -549,3 +553,10 @@ function asDouble(c: Compiled): Compiled {
   return { type: T.DOUBLE, eval: (r) => { const v = c.eval(r); return isNull(v) ? null : (v as Decimal).toNumber(); }, safe: c.safe };
 }
 
+
+/** An operand of DECIMAL type as a DOUBLE expression: a literal converted now, anything else cast. */
+function decimalAsDouble(e: Expr, c: Compiled): Expr {
+  if (c.type.base !== 'DECIMAL') return e;
+  if (e.kind === 'lit' && e.value instanceof Decimal) return { kind: 'lit', type: T.DOUBLE, value: e.value.toNumber(), text: e.text, pos: e.pos };
+  return { kind: 'cast', operand: e, type: T.DOUBLE, pos: e.pos };
+}
