@@ -24,9 +24,20 @@ export function statementError(e: KsqlError, statementText: string, entities: Js
   return { '@type': 'statement_error', error_code: errorCode, message: errorMessage(e), statementText, entities };
 }
 
+/** ksqlDB's SchemaInfo: STRUCT fields, ARRAY and MAP member (item or value) schemas, DECIMAL parameters. */
 function schemaInfo(t: SqlType): Json {
-  if (t.base === 'ARRAY') return { type: 'ARRAY', fields: null, memberSchema: schemaInfo(t.item ?? { base: 'STRING' }) };
-  return { type: t.base === 'NULL' ? 'STRING' : t.base, fields: null, memberSchema: null };
+  switch (t.base) {
+    case 'ARRAY':
+      return { type: 'ARRAY', fields: null, memberSchema: schemaInfo(t.item ?? { base: 'STRING' }) };
+    case 'MAP':
+      return { type: 'MAP', fields: null, memberSchema: schemaInfo(t.value ?? { base: 'STRING' }) };
+    case 'STRUCT':
+      return { type: 'STRUCT', fields: (t.fields ?? []).map((f) => ({ name: f.name, schema: schemaInfo(f.type) })), memberSchema: null };
+    case 'DECIMAL':
+      return { type: 'DECIMAL', fields: null, memberSchema: null, parameters: { precision: t.precision, scale: t.scale } };
+    default:
+      return { type: t.base === 'NULL' ? 'STRING' : t.base, fields: null, memberSchema: null };
+  }
 }
 
 export function runningQuery(q: QueryInfo): Json {
