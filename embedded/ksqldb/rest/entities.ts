@@ -4,6 +4,7 @@
 import type { KsqlEngine } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
+import { formatDateText, formatTimeText, formatTimestampText } from '../expr/temporal.ts';
 import type { DataSource, QueryInfo } from '../metastore.ts';
 import type { SqlType } from '../types.ts';
 import type { StatementOutcome } from '../runtime/runtime.ts';
@@ -143,10 +144,17 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
 
 // ---------------------------------------------------------------- rows
 
-/** A row value as ksqlDB's ApiJsonMapper writes it (bigints as plain numbers, bytes base64). */
-export function encodeValue(v: unknown): unknown {
+const TEMPORAL_TEXT: Record<string, (v: number) => string> = { TIMESTAMP: formatTimestampText, DATE: formatDateText, TIME: formatTimeText };
+
+/**
+ * A row value as ksqlDB's ApiJsonMapper writes it: bigints and DECIMALs as plain numbers, bytes base64,
+ * a column of type TIMESTAMP, DATE or TIME (`type`, the column's type text) as its ISO text.
+ */
+export function encodeValue(v: unknown, type?: string): unknown {
   if (Buffer.isBuffer(v)) return v.toString('base64');
-  if (Array.isArray(v)) return v.map(encodeValue);
+  if (Array.isArray(v)) return v.map((x) => encodeValue(x));
+  const text = type === undefined ? undefined : TEMPORAL_TEXT[type];
+  if (text && typeof v === 'number') return text(v);
   return v === undefined ? null : v;
 }
 
