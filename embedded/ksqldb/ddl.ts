@@ -83,10 +83,12 @@ export function validateFormats(keyFormat: string, valueFormat: string, key: Col
   if (mapKey) {
     throw new KsqlError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${typeToString(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
   }
+  // ksqlDB names the columns as its Persistence schema prints them
+  const persistence = (cols: Column[], suffix: string) => `Persistence{columns=[${cols.map((c) => `\`${c.name}\` ${typeToString(c.type)}${suffix}`).join(', ')}], features=[]}`;
   const kErr = getFormat(keyFormat)!.validate(key, true);
-  if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nreason: ${kErr}`);
+  if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nschema: ${persistence(key, ' KEY')}\nreason: ${kErr}`);
   const vErr = getFormat(valueFormat)!.validate(value, false);
-  if (vErr) throw new KsqlError(`Value format does not support schema.\nformat: ${valueFormat}\nreason: ${vErr}`);
+  if (vErr) throw new KsqlError(`Value format does not support schema.\nformat: ${valueFormat}\nschema: ${persistence(value, '')}\nreason: ${vErr}`);
 }
 
 export function parseWindowSize(text: string): number | undefined {

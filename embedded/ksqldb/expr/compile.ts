@@ -84,6 +84,9 @@ export function exprEquals(a: Expr, b: Expr): boolean {
 
 const isNull = (v: unknown) => v === null || v === undefined;
 
+/** ksqlDB's names of the ordering comparisons (ComparisonExpression.Type), for its error messages. */
+const ORDER_OPERATOR_NAMES: Record<string, string> = { '<': 'LESS_THAN', '<=': 'LESS_THAN_OR_EQUAL', '>': 'GREATER_THAN', '>=': 'GREATER_THAN_OR_EQUAL' };
+
 function toInt32(v: number): number {
   return v | 0;
 }
@@ -243,7 +246,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       }
       const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
       if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
-        err(`Operator ${e.op} cannot be used to compare ${base}`, e.pos);
+        err(`Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`, e.pos);
       }
       const op = e.op;
       return {
