@@ -5,6 +5,7 @@ import { Bytes } from '../../embedded/ksqldb/expr/bytes.ts';
 import { compileExpr, type Scope } from '../../embedded/ksqldb/expr/compile.ts';
 import { Decimal } from '../../embedded/ksqldb/expr/decimal.ts';
 import { stringifyJson } from '../../embedded/ksqldb/expr/long.ts';
+import { javaHashMapOrder } from '../../embedded/ksqldb/formats/java-hash-map.ts';
 import { JsonFormat } from '../../embedded/ksqldb/formats/json.ts';
 import { parseExpression, parseStatements } from '../../embedded/ksqldb/parser/parser.ts';
 import { T, typeToString, type Column, type SqlType } from '../../embedded/ksqldb/types.ts';
@@ -17,6 +18,7 @@ const types: Record<string, SqlType> = {
   D: T.DOUBLE,
   S: T.struct([{ name: 'F1', type: T.STRING }, { name: 'INNER', type: T.struct([{ name: 'X', type: T.INTEGER }]) }]),
   M: T.map(T.STRING, T.BIGINT),
+  ARR: T.array(T.INTEGER),
   TS: T.TIMESTAMP,
   DT: T.DATE,
   TM: T.TIME,
@@ -36,6 +38,7 @@ const row = {
   D: 0.5,
   S: { F1: 'a', INNER: { X: 7 } },
   M: { k: 5 },
+  ARR: [3, 6, null],
   TS: 1589234313000,
   DT: 18393,
   TM: 60220000,
@@ -144,5 +147,26 @@ describe('TIMESTAMP, DATE, TIME and BYTES', () => {
     expect(run("FROM_BYTES(BT, 'hex')").value).toBe('6869');
     expect(run("SUBSTRING(BT, 2)").value).toEqual(new Bytes(Buffer.from('i')));
     expect(() => Bytes.fromBase64('not base64!')).toThrow(/Base64/);
+  });
+});
+
+describe('lambdas', () => {
+  it('TRANSFORM, FILTER and REDUCE over arrays and maps, nested, with outer columns', () => {
+    expect(run('TRANSFORM(ARR, x => x * I)')).toEqual({ type: 'ARRAY<INTEGER>', value: null }); // null * I: the call fails, as in ksqlDB
+    expect(run('FILTER(ARR, x => x > 4)')).toEqual({ type: 'ARRAY<INTEGER>', value: [6] });
+    expect(run('REDUCE(FILTER(ARR, x => x IS NOT NULL), 0, (s, x) => s + x)')).toEqual({ type: 'INTEGER', value: 9 });
+    expect(run("TRANSFORM(M, (k, v) => CONCAT(k, '!'), (k, v) => v + 1)")).toEqual({ type: 'MAP<STRING, BIGINT>', value: { 'k!': 6 } });
+    expect(run('REDUCE(M, I, (s, k, v) => s * v)').value).toBe(15);
+    expect(run('TRANSFORM(FILTER(ARR, x => x IS NOT NULL), x => REDUCE(ARR, x, (s, y) => s))').value).toEqual([3, 6]);
+    expect(() => run('TRANSFORM(ARR, (a, b) => a)')).toThrow(/must have 1 argument/);
+  });
+});
+
+describe('MAP order', () => {
+  it("iterates as Java's HashMap built by ksqlDB's JSON reader", () => {
+    // String.hashCode buckets in a table of 4: 'yes, thanks' 0, 'sure, yeah' 0, 'nope' 1
+    expect(javaHashMapOrder(['yes, thanks', 'nope', 'sure, yeah'])).toEqual(['yes, thanks', 'sure, yeah', 'nope']);
+    // 4 keys grow the table to 8 buckets
+    expect(javaHashMapOrder(['d', 'c', 'b', 'a'])).toEqual(['a', 'b', 'c', 'd']);
   });
 });

@@ -9,7 +9,10 @@ export function mapExpr(e: Expr, fn: (e: Expr) => Expr | undefined): Expr {
   switch (e.kind) {
     case 'lit':
     case 'col':
+    case 'lambdaVar':
       return e;
+    case 'lambda':
+      return { ...e, body: m(e.body) };
     case 'arith':
     case 'cmp':
     case 'logic':

@@ -9,6 +9,7 @@ import { DAY_MS, isTemporal, parseTemporal } from './temporal.ts';
 import { toDecimal } from './cast.ts';
 import { castAllowed, castValue, compareValues, valuesEqual } from './cast.ts';
 import { coerceUserList, type CoercedList } from './coercion.ts';
+import { LAMBDA_FUNCTIONS, compileLambdaCall } from './lambda.ts';
 
 export { castValue } from './cast.ts';
 import { javaDouble } from './javaText.ts';
@@ -26,6 +27,10 @@ export interface Compiled {
 export interface Scope {
   /** resolves a column reference to the row field holding it */
   resolve(ref: { source?: string; name: string; pos: Position }): { field: string; type: SqlType };
+  /** a parameter of an enclosing lambda: the row field holding it and its type */
+  lambdaVar?(name: string): { field: string; type: SqlType } | undefined;
+  /** how many lambdas enclose this scope */
+  lambdaDepth?: number;
 }
 
 const err = (msg: string, pos?: Position): never => {
@@ -74,6 +79,10 @@ export function exprToString(e: Expr): string {
       return `STRUCT(${e.fields.map((f) => `${f.name}:=${exprToString(f.value)}`).join(', ')})`;
     case 'map':
       return `MAP(${e.entries.map((x) => `${exprToString(x.key)}:=${exprToString(x.value)}`).join(', ')})`;
+    case 'lambda':
+      return `(${e.params.join(', ')}) => ${exprToString(e.body)}`;
+    case 'lambdaVar':
+      return e.name;
   }
 }
 
@@ -206,12 +215,17 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const type = widen(l.type, r.type);
       const op = e.op;
       const kind = type.base;
+      // in a lambda's body a null operand is an error (ksqlDB's generated code unboxes it), not null
+      const strict = (scope.lambdaDepth ?? 0) > 0;
       return {
         type,
         eval: (row) => {
           const a = l.eval(row) as number | null;
           const b = r.eval(row) as number | null;
-          if (isNull(a) || isNull(b)) return null;
+          if (isNull(a) || isNull(b)) {
+            if (strict) throw new Error(`Arithmetic on null in a lambda: ${exprToString(e)}`);
+            return null;
+          }
           if (kind === 'BIGINT') return longOp(op, a as Long, b as Long);
           const x = Number(a);
           const y = Number(b);
@@ -474,7 +488,18 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         },
       };
     }
+    case 'lambda':
+      return err(`A lambda can only be an argument of ${LAMBDA_FUNCTIONS.join(', ')}: ${exprToString(e)}`, e.pos);
+    case 'lambdaVar': {
+      const v = scope.lambdaVar?.(e.name);
+      if (!v) return err(`Lambda variable ${e.name} is not in scope`, e.pos);
+      const field = v.field;
+      return { type: v.type, eval: (r) => r[field] ?? null, safe: true };
+    }
     case 'call': {
+      if (e.args.some((a) => a.kind === 'lambda') || (LAMBDA_FUNCTIONS.includes(e.name.toUpperCase()) && !getScalarFunction(e.name))) {
+        return compileLambdaCall(e.name, e.args, scope, compileExpr, e.pos);
+      }
       const fn = getScalarFunction(e.name);
       if (!fn) return err(`Can't find any functions with the name '${e.name}'`, e.pos);
       let args = e.args.map((a) => compileExpr(a, scope));

@@ -4,6 +4,7 @@ import { normLong, stringifyJson } from '../expr/long.ts';
 import { Bytes } from '../expr/bytes.ts';
 import { Decimal, fitDecimal } from '../expr/decimal.ts';
 import { typeToString, type Column } from '../types.ts';
+import { javaHashMapOrder } from './java-hash-map.ts';
 
 function typeName(v: unknown): string {
   return Array.isArray(v) ? 'ArrayNode' : typeof v === 'object' ? 'ObjectNode' : typeof v === 'number' ? 'NumericNode' : typeof v === 'string' ? 'TextNode' : typeof v === 'boolean' ? 'BooleanNode' : typeof v;
@@ -77,8 +78,10 @@ export function coerce(v: unknown, col: Column): unknown {
     case 'MAP': {
       if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: ${typeToString(col.type)}, path: ${col.name}`);
       const valueCol = { name: col.name, type: col.type.value!, namespace: col.namespace };
+      const o = v as Record<string, unknown>;
+      // entries in the order of the HashMap ksqlDB's JSON reader builds (new HashMap<>(size))
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = coerce(x, valueCol);
+      for (const k of javaHashMapOrder(Object.keys(o))) out[k] = coerce(o[k], valueCol);
       return out;
     }
     case 'STRUCT': {

@@ -21,7 +21,11 @@ export type Expr =
   | { kind: 'subscript'; base: Expr; index: Expr; pos: Position }
   | { kind: 'deref'; base: Expr; field: string; pos: Position }
   | { kind: 'struct'; fields: { name: string; value: Expr }[]; pos: Position }
-  | { kind: 'map'; entries: { key: Expr; value: Expr }[]; pos: Position };
+  | { kind: 'map'; entries: { key: Expr; value: Expr }[]; pos: Position }
+  /** `x => body`, `(a, b) => body`: an argument of TRANSFORM, FILTER, REDUCE */
+  | { kind: 'lambda'; params: string[]; body: Expr; pos: Position }
+  /** a lambda's parameter, referenced in its body */
+  | { kind: 'lambdaVar'; name: string; pos: Position };
 
 export type SelectItem =
   | { kind: 'star'; source?: string; pos: Position }

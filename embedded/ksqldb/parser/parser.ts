@@ -39,6 +39,8 @@ class Parser {
   private toks: Token[];
   private i = 0;
   private stmtStart = 0;
+  /** parameters of the lambdas whose body is being parsed, innermost last */
+  private lambdaParams: string[][] = [];
   constructor(private src: string) {
     this.toks = tokenize(src);
   }
@@ -683,6 +685,34 @@ class Parser {
     }
     return { kind: 'lit', type: T.DOUBLE, value: v, text, pos };
   }
+  /** A function argument: a lambda (`x => ...`, `(a, b) => ...`) or an expression. */
+  private argument(): Expr {
+    const pos = this.t.pos;
+    let params: string[] | undefined;
+    if (this.isIdentifier() && this.isOp('=>', this.peek())) params = [this.identifier()];
+    else if (this.isOp('(') && this.isIdentifier(this.peek())) {
+      // (a, b) => ...: look ahead for the closing parenthesis and the arrow
+      let k = 1;
+      const names: string[] = [];
+      while (this.isIdentifier(this.peek(k)) && (this.isOp(',', this.peek(k + 1)) || this.isOp(')', this.peek(k + 1)))) {
+        names.push(this.peek(k).text);
+        if (this.isOp(')', this.peek(k + 1))) break;
+        k += 2;
+      }
+      if (names.length && this.isOp(')', this.peek(k + 1)) && this.isOp('=>', this.peek(k + 2))) {
+        params = names;
+        this.i += k + 2;
+      }
+    }
+    if (!params) return this.expr();
+    this.expectOp('=>');
+    this.lambdaParams.push(params);
+    try {
+      return { kind: 'lambda', params, body: this.expr(), pos };
+    } finally {
+      this.lambdaParams.pop();
+    }
+  }
   private primary(): Expr {
     const tok = this.t;
     const pos = tok.pos;
@@ -753,7 +783,7 @@ class Parser {
         if (this.acceptOp('*')) star = true;
         else if (!this.isOp(')')) {
           distinct = this.acceptKw('DISTINCT');
-          do args.push(this.expr());
+          do args.push(this.argument());
           while (this.acceptOp(','));
         }
         this.expectOp(')');
@@ -770,6 +800,7 @@ class Parser {
         const name = this.identifier(true);
         return { kind: 'col', source: first, name, pos };
       }
+      if (this.lambdaParams.some((ps) => ps.includes(first))) return { kind: 'lambdaVar', name: first, pos };
       return { kind: 'col', name: first, pos };
     }
     this.syntax();

@@ -121,7 +121,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   const types = new RegExp(`\\b${t}\\s*[<(,)]|\\b${t}\\s+(KEY|PRIMARY)\\b|\\b${t}\\s*\\)`, 'i');
   const tm = UNSUPPORTED_TYPES.length ? types.exec(text.replace(/'[^']*'/g, "''")) : null;
   if (tm) return `type ${(tm[1] ?? tm[2] ?? tm[4])!.toUpperCase()}`;
-  if (/=>/.test(text)) return 'lambda';
   if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
   if (/\bHEADERS?\b/i.test(text)) return 'record headers';
