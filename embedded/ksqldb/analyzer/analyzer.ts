@@ -223,7 +223,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   let syntheticKey: string | undefined;
   const lastJoin = q.joins[q.joins.length - 1];
   const lastIsFk = joinSpecs[joinSpecs.length - 1]?.kind === 'table-table-fk';
-  if (lastJoin && !lastIsFk && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n)))) {
+  // (a plain column normalises to '#field'; a struct field, `#s->f`, or a subscript is an expression)
+  if (lastJoin && !lastIsFk && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n) && !/->|\[/.test(n)))) {
     const used = new Set(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
     let n = 0;
     syntheticKey = 'ROWKEY';
