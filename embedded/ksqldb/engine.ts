@@ -107,7 +107,7 @@ export class KsqlEngine {
   // ------------------------------------------------------------ statements
   /** Parses and executes every statement in order; throws a KsqlError (with statement text) on the first failure. */
   execute(sql: string): ExecuteResult[] {
-    const stmts = parseStatements(sql);
+    const stmts = parseStatements(sql, this.metastore.types);
     const out: ExecuteResult[] = [];
     for (const st of stmts) out.push(this.executeStatement(st));
     return out;
@@ -202,6 +202,24 @@ export class KsqlEngine {
         const text = readFileSync(st.path, 'utf8');
         const results = this.execute(text);
         return results[results.length - 1] ?? this.ok(st, 'Script executed');
+      }
+      case 'createType': {
+        const existing = this.metastore.types.get(st.name);
+        if (existing) {
+          if (st.ifNotExists) return this.ok(st, `Type ${st.name} already exists`);
+          throw new KsqlError(`Cannot register custom type '${st.name}' since it is already registered with type: ${typeToString(existing)}`, { pos: st.pos });
+        }
+        this.metastore.types.set(st.name, st.type);
+        this.commands.push(st.text);
+        return this.ok(st, `Registered custom type with name '${st.name}' and SQL type ${typeToString(st.type)}`);
+      }
+      case 'dropType': {
+        if (!this.metastore.types.delete(st.name)) {
+          if (st.ifExists) return this.ok(st, `Type ${st.name} does not exist`);
+          throw new KsqlError(`Type ${st.name} does not exist.`, { pos: st.pos });
+        }
+        this.commands.push(st.text);
+        return this.ok(st, `Dropped type '${st.name}'`);
       }
       case 'select':
         throw new KsqlError('Transient queries stream rows: use KsqlEngine.executeQuery() (the REST /query endpoint).', { pos: st.pos });
@@ -409,7 +427,7 @@ export class KsqlEngine {
    * handed to onRow until close() or LIMIT; onDone runs once at the end.
    */
   executeQuery(sql: string, onRow: (row: TransientRow) => void, onDone?: () => void): TransientQuery {
-    const stmts = parseStatements(sql);
+    const stmts = parseStatements(sql, this.metastore.types);
     const st = stmts[0];
     if (stmts.length !== 1 || !st || st.kind !== 'select') throw new KsqlError('Expected a single SELECT statement', { statementText: sql });
     if (!st.query.emit) return this.pullQuery(st, onRow, onDone);

@@ -170,3 +170,17 @@ describe('MAP order', () => {
     expect(javaHashMapOrder(['d', 'c', 'b', 'a'])).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('CREATE TYPE', () => {
+  it('registers a named type that later statements (in the same text or not) use, and drops it', async () => {
+    const { KsqlEngine } = await import('../../embedded/ksqldb/engine.ts');
+    const engine = new KsqlEngine();
+    engine.execute("CREATE TYPE ADDRESS AS STRUCT<number INTEGER, street VARCHAR>; CREATE STREAM A (K STRING KEY, home ADDRESS) WITH (kafka_topic='a', value_format='JSON');");
+    engine.execute("CREATE STREAM B (K STRING KEY, homes ARRAY<ADDRESS>) WITH (kafka_topic='b', value_format='JSON');");
+    expect(typeToString(engine.metastore.get('A')!.schema.value[0]!.type)).toBe('STRUCT<`NUMBER` INTEGER, `STREET` STRING>');
+    expect(typeToString(engine.metastore.get('B')!.schema.value[0]!.type)).toBe('ARRAY<STRUCT<`NUMBER` INTEGER, `STREET` STRING>>');
+    expect(() => engine.execute('CREATE TYPE ADDRESS AS INT;')).toThrow(/already registered/);
+    engine.execute('DROP TYPE ADDRESS;');
+    expect(() => engine.execute("CREATE STREAM C (home ADDRESS) WITH (kafka_topic='c', value_format='JSON');")).toThrow(/Unknown type: ADDRESS/);
+  });
+});

@@ -98,4 +98,6 @@ export type Statement =
   | { kind: 'set'; name: string; value: string; pos: Position; text: string }
   | { kind: 'unset'; name: string; pos: Position; text: string }
   | { kind: 'runScript'; path: string; pos: Position; text: string }
-  | { kind: 'select'; query: Query; pos: Position; text: string };
+  | { kind: 'select'; query: Query; pos: Position; text: string }
+  | { kind: 'createType'; name: string; type: SqlType; ifNotExists: boolean; pos: Position; text: string }
+  | { kind: 'dropType'; name: string; ifExists: boolean; pos: Position; text: string };

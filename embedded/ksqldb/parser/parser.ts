@@ -24,8 +24,12 @@ const INTERVAL_UNITS = ['NANOSECONDS', 'MICROSECONDS', 'MILLISECONDS', 'SECONDS'
 
 const MAX_LONG = 9223372036854775807n;
 
-export function parseStatements(src: string): Statement[] {
-  return new Parser(src).statements();
+/**
+ * Parses statements. `types`: the custom types (CREATE TYPE) already registered, by name; a CREATE TYPE
+ * in `src` is known to the statements after it.
+ */
+export function parseStatements(src: string, types?: ReadonlyMap<string, SqlType>): Statement[] {
+  return new Parser(src, types).statements();
 }
 
 export function parseExpression(src: string): Expr {
@@ -41,8 +45,13 @@ class Parser {
   private stmtStart = 0;
   /** parameters of the lambdas whose body is being parsed, innermost last */
   private lambdaParams: string[][] = [];
-  constructor(private src: string) {
+  private types: Map<string, SqlType>;
+  constructor(
+    private src: string,
+    types?: ReadonlyMap<string, SqlType>,
+  ) {
     this.toks = tokenize(src);
+    this.types = new Map(types);
   }
 
   private get t(): Token {
@@ -140,6 +149,12 @@ class Parser {
     if (this.isKw('INSERT')) return this.insert();
     if (this.isKw('SELECT')) return { kind: 'select', query: this.query(), pos, text: '' };
     if (this.acceptKw('DROP')) {
+      if (this.acceptKw('TYPE')) {
+        const ifExists = this.acceptKw('IF', 'EXISTS');
+        const name = this.identifier(true);
+        this.types.delete(name);
+        return { kind: 'dropType', name, ifExists, pos, text: '' };
+      }
       const st = this.sourceType();
       const ifExists = this.acceptKw('IF', 'EXISTS');
       const name = this.identifier();
@@ -191,6 +206,14 @@ class Parser {
 
   private create(): Statement {
     const pos = this.expectKw('CREATE').pos;
+    if (this.acceptKw('TYPE')) {
+      const ifNotExists = this.acceptKw('IF', 'NOT', 'EXISTS');
+      const name = this.identifier(true);
+      this.expectKw('AS');
+      const type = this.type();
+      if (!this.types.has(name)) this.types.set(name, type);
+      return { kind: 'createType', name, type, ifNotExists, pos, text: '' };
+    }
     const orReplace = this.acceptKw('OR', 'REPLACE');
     const source = this.acceptKw('SOURCE');
     const st = this.sourceType();
@@ -293,8 +316,11 @@ class Parser {
         return T.DATE;
       case 'TIME':
         return T.TIME;
-      default:
-        throw new KsqlError(`Unsupported type: ${tok.text}`, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+      default: {
+        const custom = this.types.get(tok.text);
+        if (custom) return custom;
+        throw new KsqlError(`Unknown type: ${tok.text}`, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+      }
     }
   }
 

@@ -85,7 +85,7 @@ export function runCase(c: QttCase): CaseResult {
   };
   try {
     for (const s of c.statements) {
-      for (const st of parseStatements(s)) {
+      for (const st of parseStatements(s, engine.metastore.types)) {
         const r = engine.executeStatement(st);
         for (const p of r.produced) feed(p);
       }

@@ -265,7 +265,7 @@ export class KsqlRuntime {
   /** Runs one /ksql request: every statement in order, SET/UNSET and `props` for this request only. */
   execute(sql: string, props: Record<string, unknown> = {}): Promise<StatementOutcome[]> {
     return this.exclusive(async () => {
-      const stmts = parseStatements(sql);
+      const stmts = parseStatements(sql, this.engine.metastore.types);
       const outcomes: StatementOutcome[] = [];
       const saved = { ...this.engine.config };
       Object.assign(this.engine.config, propertyStrings(props));
@@ -372,7 +372,7 @@ export class KsqlRuntime {
       const saved = { ...this.engine.config };
       Object.assign(this.engine.config, cmd.streamsProperties ?? {});
       try {
-        for (const st of parseStatements(cmd.statement)) {
+        for (const st of parseStatements(cmd.statement, this.engine.metastore.types)) {
           const before = new Set(this.engine.subscribedTopics());
           const result = this.engine.executeStatement(st);
           this.notePolicies(before);
