@@ -103,7 +103,7 @@ export function validateTimestampColumn(name: string | undefined, cols: Column[]
   if (name === undefined) return undefined;
   const col = cols.find((c) => c.name === name) ?? cols.find((c) => c.name === name.toUpperCase());
   if (!col) throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name.toUpperCase()}'`);
-  if (col.type.base === 'BIGINT') return col.name;
+  if (col.type.base === 'BIGINT' || col.type.base === 'TIMESTAMP') return col.name;
   if (col.type.base === 'STRING' && format) return col.name;
   throw new KsqlError(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`);
 }

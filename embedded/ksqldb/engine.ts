@@ -309,7 +309,7 @@ export class KsqlEngine {
     const pipeline = buildPipeline({
       id,
       query: aq,
-      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
+      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, timestampFormat: sink.timestampFormat, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),

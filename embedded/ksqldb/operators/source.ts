@@ -3,6 +3,7 @@ import type { Row } from '../expr/compile.ts';
 import { decodeWindowedKey, getFormat } from '../formats/index.ts';
 import type { SourceRecord } from '../io.ts';
 import type { DataSource } from '../metastore.ts';
+import { timestampReader } from './timestamp-text.ts';
 import type { Rec } from './types.ts';
 
 /**
@@ -18,6 +19,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const keyCols = src.schema.key;
   const valueCols = src.schema.value;
   const tsCol = src.timestampColumn;
+  const tsText = timestampReader(src.timestampFormat);
   // field names computed once (not concatenated per record)
   const keyFields = keyCols.map((c) => prefix + c.name);
   const valueFields = valueCols.map((c) => prefix + c.name);
@@ -73,7 +75,8 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
     let ts = r.timestamp;
     if (tsCol) {
       const ki = tsKeyIdx;
-      const v = ki >= 0 ? key[ki] : row ? row[tsField] : null;
+      const raw = ki >= 0 ? key[ki] : row ? row[tsField] : null;
+      const v = typeof raw === 'string' && tsText ? tsText(raw) : raw;
       if (typeof v !== 'number' || v < 0) {
         if (row || ki >= 0) {
           onError(`Invalid timestamp from column ${tsCol}: ${String(v)}`, r);

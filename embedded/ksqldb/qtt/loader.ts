@@ -124,7 +124,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
   if (/\bHEADERS?\b/i.test(text)) return 'record headers';
-  if (/\bTIMESTAMP_FORMAT\b/i.test(text)) return 'TIMESTAMP_FORMAT';
   // a topic registered with a schema-registry format (its schema given in the case) needs the registry too
   const registered = (test.topics ?? []).flatMap((t) => [t.keyFormat, t.valueFormat]).find((f) => f && SCHEMA_REGISTRY_FORMATS.includes(f.toUpperCase()));
   if (registered) return `format ${registered.toUpperCase()}`;
