@@ -2,8 +2,8 @@
 import { KsqlError } from './errors.ts';
 import { getFormat, KNOWN_UNSUPPORTED_FORMATS, parseDelimiter, type WindowType } from './formats/index.ts';
 import type { DataSource } from './metastore.ts';
-import type { Props, Statement } from './parser/ast.ts';
-import { RESERVED_COLUMNS, typeToString, type Column, type SqlType } from './types.ts';
+import type { ColumnDef, Props, Statement } from './parser/ast.ts';
+import { HEADERS_TYPE, RESERVED_COLUMNS, T, payloadColumns, typeEquals, typeToString, type Column, type SqlType } from './types.ts';
 
 export const SOURCE_PROPS = ['KAFKA_TOPIC', 'KEY_FORMAT', 'VALUE_FORMAT', 'FORMAT', 'PARTITIONS', 'REPLICAS', 'TIMESTAMP', 'TIMESTAMP_FORMAT', 'WINDOW_TYPE', 'WINDOW_SIZE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'WRAP_SINGLE_VALUE', 'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID', 'KEY_SCHEMA_FULL_NAME', 'VALUE_SCHEMA_FULL_NAME', 'VALUE_AVRO_SCHEMA_FULL_NAME', 'RETENTION_MS', 'CLEANUP_POLICY'];
 
@@ -79,6 +79,7 @@ function containsMap(t: SqlType): boolean {
 }
 
 export function validateFormats(keyFormat: string, valueFormat: string, key: Column[], value: Column[]): void {
+  value = payloadColumns(value);
   const mapKey = key.find((c) => containsMap(c.type));
   if (mapKey) {
     throw new KsqlError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${typeToString(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
@@ -108,6 +109,15 @@ export function validateTimestampColumn(name: string | undefined, cols: Column[]
   throw new KsqlError(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`);
 }
 
+/** A HEADERS column is ARRAY<STRUCT<KEY STRING, VALUE BYTES>>, a HEADER('k') column BYTES. */
+function checkHeaderColumn(c: ColumnDef): void {
+  const all = c.header!.key === undefined;
+  const expected = all ? HEADERS_TYPE : T.BYTES;
+  if (!typeEquals(c.type, expected)) {
+    throw new KsqlError(`Invalid type for ${all ? 'HEADERS' : `HEADER('${c.header!.key}')`} column: expected ${typeToString(expected)}, got ${typeToString(c.type)}`, { pos: c.pos });
+  }
+}
+
 export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, config: Record<string, string> = {}): DataSource {
   checkProps(st.props);
   const topic = prop(st.props, 'KAFKA_TOPIC');
@@ -122,7 +132,8 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, co
     if (RESERVED_COLUMNS.includes(c.name)) throw new KsqlError(`'${c.name}' is a reserved column name.`, { pos: c.pos });
     if (isTable && c.key) throw new KsqlError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, { pos: c.pos });
     if (!isTable && c.primaryKey) throw new KsqlError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, { pos: c.pos });
-    (c.key || c.primaryKey ? key : value).push({ name: c.name, type: c.type, namespace: c.key || c.primaryKey ? 'KEY' : 'VALUE' });
+    if (c.header) checkHeaderColumn(c);
+    (c.key || c.primaryKey ? key : value).push({ name: c.name, type: c.type, namespace: c.key || c.primaryKey ? 'KEY' : 'VALUE', ...(c.header ? { header: c.header } : {}) });
   }
   if (!st.columns.length) throw new KsqlError('The statement does not define any columns.', { pos: st.pos });
   if (isTable && key.length === 0) throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', { pos: st.pos });
@@ -156,7 +167,7 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, co
     valueFormat: formats.value,
     keyDelimiter: delims.key,
     valueDelimiter: delims.value,
-    wrapSingleValue: resolveWrapping(st.props, formats.value, value.length),
+    wrapSingleValue: resolveWrapping(st.props, formats.value, payloadColumns(value).length),
     timestampColumn: tsCol,
     timestampFormat: tsFormat,
     windowType,

@@ -325,6 +325,7 @@ export class KsqlEngine {
     if (!target) throw new KsqlError(`${st.target} does not exist.`, { pos: st.pos });
     if (target.type !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, { pos: st.pos });
     if (target.isSource) throw new KsqlError(`Cannot insert into read-only stream: ${target.name}`, { pos: st.pos });
+    if (target.schema.value.some((c) => c.header)) throw new KsqlError(`Cannot insert into ${target.name} because it has header columns`, { pos: st.pos });
     const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target, config: this.config });
     if (aq.resultType !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used with a STREAM result`, { pos: st.pos });
     const same = (a: LogicalSchema, b: LogicalSchema) =>
@@ -349,6 +350,8 @@ export class KsqlEngine {
     if (target.windowType) throw new KsqlError(`Cannot insert values into windowed ${target.type.toLowerCase()}: ${target.name}`, { pos: st.pos });
     const all = [...target.schema.key, ...target.schema.value];
     const names = st.columns ?? all.map((c) => c.name);
+    const headerNames = names.filter((n) => all.find((c) => c.name === n)?.header);
+    if (headerNames.length) throw new KsqlError(`Cannot insert into HEADER columns: ${headerNames.join(', ')}`, { pos: st.pos });
     if (names.length !== st.values.length) throw new KsqlError(`Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${st.values.length} values]`, { pos: st.pos });
     const noScope = { resolve: (r: { name: string; pos?: { line: number; column: number } }) => { throw new KsqlError(`Column '${r.name}' cannot be referenced in VALUES`, { pos: r.pos }); } };
     const row: Record<string, unknown> = {};
@@ -587,6 +590,8 @@ export class KsqlEngine {
     }
     const out = this.outbox;
     this.outbox = [];
+    // as Kafka Streams forwards the record context: what this record produced carries its headers
+    if (rec.headers?.length) for (const o of out) o.headers ??= rec.headers;
     return out;
   }
 

@@ -137,6 +137,21 @@ export interface Column {
   name: string;
   type: SqlType;
   namespace: Namespace;
+  /** a source column read from the record's headers: all of them (HEADERS), or the one with `key` (HEADER('key')) */
+  header?: { key?: string };
+}
+
+/** The type of a HEADERS column. */
+export const HEADERS_TYPE: SqlType = { base: 'ARRAY', item: { base: 'STRUCT', fields: [{ name: 'KEY', type: { base: 'STRING' } }, { name: 'VALUE', type: { base: 'BYTES' } }] } };
+
+/** The columns a value format carries: the value columns that are not read from headers. */
+export function payloadColumns(cols: Column[]): Column[] {
+  return cols.some((c) => c.header) ? cols.filter((c) => !c.header) : cols;
+}
+
+function headerSuffix(c: Column): string {
+  if (!c.header) return '';
+  return c.header.key === undefined ? ' HEADERS' : ` HEADER('${c.header.key}')`;
 }
 
 /** A logical schema: key columns then value columns, in declaration order. */
@@ -162,7 +177,7 @@ export function schemaToString(s: LogicalSchema, quoteAll = true): string {
   const q = (n: string) => (quoteAll ? '`' + n + '`' : quoteName(n));
   return [
     ...s.key.map((c) => `${q(c.name)} ${typeToString(c.type)} KEY`),
-    ...s.value.map((c) => `${q(c.name)} ${typeToString(c.type)}`),
+    ...s.value.map((c) => `${q(c.name)} ${typeToString(c.type)}${headerSuffix(c)}`),
   ].join(', ');
 }
 

@@ -1,7 +1,9 @@
 // Source: decodes raw Kafka records of a stream or table into rows with key, value and pseudo columns.
 import type { Row } from '../expr/compile.ts';
 import { decodeWindowedKey, getFormat } from '../formats/index.ts';
-import type { SourceRecord } from '../io.ts';
+import type { RecordHeader, SourceRecord } from '../io.ts';
+import { Bytes } from '../expr/bytes.ts';
+import { payloadColumns } from '../types.ts';
 import type { DataSource } from '../metastore.ts';
 import { timestampReader } from './timestamp-text.ts';
 import type { Rec } from './types.ts';
@@ -17,7 +19,9 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
   const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
   const keyCols = src.schema.key;
-  const valueCols = src.schema.value;
+  // the value format carries the payload columns; HEADERS / HEADER('k') columns come from the headers
+  const valueCols = payloadColumns(src.schema.value);
+  const headerCols = src.schema.value.filter((c) => c.header).map((c) => ({ field: prefix + c.name, key: c.header!.key }));
   const tsCol = src.timestampColumn;
   const tsText = timestampReader(src.timestampFormat);
   // field names computed once (not concatenated per record)
@@ -71,6 +75,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
       row = {};
       for (let i = 0; i < nKey; i++) row[keyFields[i]!] = key[i] ?? null;
       for (let i = 0; i < nValue; i++) row[valueFields[i]!] = values[i] ?? null;
+      for (const h of headerCols) row[h.field] = headerValue(r.headers ?? [], h.key);
     }
     let ts = r.timestamp;
     if (tsCol) {
@@ -97,4 +102,12 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
     for (let i = 0; i < nKey; i++) keyRow[keyFields[i]!] = key[i] ?? null;
     return { key: r.key === null && keyCols.length ? null : key, row, ts, window, keyRow };
   };
+}
+
+/** HEADERS: every header as STRUCT<KEY, VALUE>; HEADER('k'): the value of the last header named k, or null. */
+function headerValue(headers: RecordHeader[], key: string | undefined): unknown {
+  const bytes = (v: Buffer | null) => (v === null ? null : new Bytes(v));
+  if (key === undefined) return headers.map((h) => ({ KEY: h.key, VALUE: bytes(h.value) }));
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]!.key === key) return bytes(headers[i]!.value);
+  return null;
 }

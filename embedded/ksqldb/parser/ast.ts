@@ -80,6 +80,8 @@ export interface ColumnDef {
   type: SqlType;
   key: boolean;
   primaryKey: boolean;
+  /** HEADERS (every header) or HEADER('key') (one header's value) */
+  header?: { key?: string };
   pos: Position;
 }
 

@@ -240,9 +240,16 @@ class Parser {
       const type = this.type();
       let key = false;
       let primaryKey = false;
+      let header: { key?: string } | undefined;
       if (this.acceptKw('PRIMARY', 'KEY')) primaryKey = true;
       else if (this.acceptKw('KEY')) key = true;
-      out.push({ name, type, key, primaryKey, pos });
+      else if (this.acceptKw('HEADERS')) header = {};
+      else if (this.isKw('HEADER') && this.isOp('(', this.peek())) {
+        this.i += 2;
+        header = { key: this.stringLit() };
+        this.expectOp(')');
+      }
+      out.push({ name, type, key, primaryKey, pos, ...(header ? { header } : {}) });
     } while (this.acceptOp(','));
     this.expectOp(')');
     return out;

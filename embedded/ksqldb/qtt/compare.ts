@@ -39,6 +39,8 @@ export interface ComparableRecord {
   key?: unknown;
   value?: unknown;
   timestamp?: number;
+  /** as the QTT files write them: VALUE in base64; absent = none */
+  headers?: { KEY: string; VALUE: string | null }[];
   window?: { start: number; end: number; type?: string } | null;
 }
 
@@ -47,6 +49,10 @@ export function recordMismatch(expected: ComparableRecord, actual: ComparableRec
   if (!valuesMatch(expected.key ?? null, actual.key ?? null)) return 'key';
   if (!valuesMatch(expected.value ?? null, actual.value ?? null)) return 'value';
   if (expected.timestamp !== undefined && expected.timestamp !== actual.timestamp) return 'timestamp';
+  // as ksqlDB's runner: the headers always, absent meaning none
+  const eh = expected.headers ?? [];
+  const ah = actual.headers ?? [];
+  if (eh.length !== ah.length || eh.some((h, i) => h.KEY !== ah[i]!.KEY || (h.VALUE ?? null) !== (ah[i]!.VALUE ?? null))) return 'headers';
   const ew = expected.window ?? null;
   const aw = actual.window ?? null;
   if (ew || aw) {

@@ -5,6 +5,8 @@ import { testOnlyFunctionIn } from './test-only-functions.ts';
 
 export interface QttRecord {
   topic: string;
+  /** record headers, VALUE in base64 */
+  headers?: { KEY: string; VALUE: string | null }[];
   key?: unknown;
   value?: unknown;
   timestamp?: number;
@@ -123,7 +125,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   if (tm) return `type ${(tm[1] ?? tm[2] ?? tm[4])!.toUpperCase()}`;
   if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
-  if (/\bHEADERS?\b/i.test(text)) return 'record headers';
   // a topic registered with a schema-registry format (its schema given in the case) needs the registry too
   const registered = (test.topics ?? []).flatMap((t) => [t.keyFormat, t.valueFormat]).find((f) => f && SCHEMA_REGISTRY_FORMATS.includes(f.toUpperCase()));
   if (registered) return `format ${registered.toUpperCase()}`;

@@ -80,7 +80,7 @@ export function runCase(c: QttCase): CaseResult {
     produced.push(rec);
     const offset = offsets.get(rec.topic) ?? 0;
     offsets.set(rec.topic, offset + 1);
-    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value });
+    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers });
     for (const o of outs) feed(o);
   };
   try {
@@ -96,7 +96,8 @@ export function runCase(c: QttCase): CaseResult {
       let key = src.schema.key.length ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true) : input.key === undefined || input.key === null ? null : encodePart(input.key, 'JSON', [], true);
       if (src.windowType && input.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), input.window, src.windowType);
       const value = encodePart(input.value ?? null, src.valueFormat, src.schema.value, false);
-      feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value });
+      const headers = (input.headers ?? []).map((h) => ({ key: h.KEY, value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64') }));
+      feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value, headers });
     }
   } catch (e) {
     if (expectErr) {
@@ -132,9 +133,10 @@ export function runCase(c: QttCase): CaseResult {
         value: decodePart(r.value, sink.valueFormat, sink.schema.value, false),
         timestamp: r.timestamp,
         window,
+        ...(r.headers?.length ? { headers: r.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') })) } : {}),
       };
     });
-    const show = (r: ComparableRecord | QttRecord) => stringifyJson({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}) });
+    const show = (r: ComparableRecord | QttRecord) => stringifyJson({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}), ...(r.headers?.length ? { headers: r.headers } : {}) });
     const mismatch = (): string | undefined => {
       if (decoded.length !== exp.length) return `topic ${topic}: expected ${exp.length} records, got ${decoded.length}`;
       for (let i = 0; i < exp.length; i++) {
