@@ -2,8 +2,8 @@
 import { KsqlError } from './errors.ts';
 import { getFormat, KNOWN_UNSUPPORTED_FORMATS, parseDelimiter, type WindowType } from './formats/index.ts';
 import type { DataSource } from './metastore.ts';
-import type { Props, Statement } from './parser/ast.ts';
-import { RESERVED_COLUMNS, type Column } from './types.ts';
+import type { ColumnDef, Props, Statement } from './parser/ast.ts';
+import { HEADERS_TYPE, RESERVED_COLUMNS, T, payloadColumns, typeEquals, typeToString, type Column, type SqlType } from './types.ts';
 
 export const SOURCE_PROPS = ['KAFKA_TOPIC', 'KEY_FORMAT', 'VALUE_FORMAT', 'FORMAT', 'PARTITIONS', 'REPLICAS', 'TIMESTAMP', 'TIMESTAMP_FORMAT', 'WINDOW_TYPE', 'WINDOW_SIZE', 'VALUE_DELIMITER', 'KEY_DELIMITER', 'WRAP_SINGLE_VALUE', 'KEY_SCHEMA_ID', 'VALUE_SCHEMA_ID', 'KEY_SCHEMA_FULL_NAME', 'VALUE_SCHEMA_FULL_NAME', 'VALUE_AVRO_SCHEMA_FULL_NAME', 'RETENTION_MS', 'CLEANUP_POLICY'];
 
@@ -71,11 +71,25 @@ export function resolveWrapping(props: Props, valueFormat: string, valueColumns:
   return v;
 }
 
+function containsMap(t: SqlType): boolean {
+  if (t.base === 'MAP') return true;
+  if (t.base === 'ARRAY') return containsMap(t.item!);
+  if (t.base === 'STRUCT') return t.fields!.some((f) => containsMap(f.type));
+  return false;
+}
+
 export function validateFormats(keyFormat: string, valueFormat: string, key: Column[], value: Column[]): void {
+  value = payloadColumns(value);
+  const mapKey = key.find((c) => containsMap(c.type));
+  if (mapKey) {
+    throw new KsqlError(`Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${mapKey.name}\`. Column type: ${typeToString(mapKey.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`);
+  }
+  // ksqlDB names the columns as its Persistence schema prints them
+  const persistence = (cols: Column[], suffix: string) => `Persistence{columns=[${cols.map((c) => `\`${c.name}\` ${typeToString(c.type)}${suffix}`).join(', ')}], features=[]}`;
   const kErr = getFormat(keyFormat)!.validate(key, true);
-  if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nreason: ${kErr}`);
+  if (kErr) throw new KsqlError(`Key format does not support schema.\nformat: ${keyFormat}\nschema: ${persistence(key, ' KEY')}\nreason: ${kErr}`);
   const vErr = getFormat(valueFormat)!.validate(value, false);
-  if (vErr) throw new KsqlError(`Value format does not support schema.\nformat: ${valueFormat}\nreason: ${vErr}`);
+  if (vErr) throw new KsqlError(`Value format does not support schema.\nformat: ${valueFormat}\nschema: ${persistence(value, '')}\nreason: ${vErr}`);
 }
 
 export function parseWindowSize(text: string): number | undefined {
@@ -90,9 +104,18 @@ export function validateTimestampColumn(name: string | undefined, cols: Column[]
   if (name === undefined) return undefined;
   const col = cols.find((c) => c.name === name) ?? cols.find((c) => c.name === name.toUpperCase());
   if (!col) throw new KsqlError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name.toUpperCase()}'`);
-  if (col.type.base === 'BIGINT') return col.name;
+  if (col.type.base === 'BIGINT' || col.type.base === 'TIMESTAMP') return col.name;
   if (col.type.base === 'STRING' && format) return col.name;
   throw new KsqlError(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`);
+}
+
+/** A HEADERS column is ARRAY<STRUCT<KEY STRING, VALUE BYTES>>, a HEADER('k') column BYTES. */
+function checkHeaderColumn(c: ColumnDef): void {
+  const all = c.header!.key === undefined;
+  const expected = all ? HEADERS_TYPE : T.BYTES;
+  if (!typeEquals(c.type, expected)) {
+    throw new KsqlError(`Invalid type for ${all ? 'HEADERS' : `HEADER('${c.header!.key}')`} column: expected ${typeToString(expected)}, got ${typeToString(c.type)}`, { pos: c.pos });
+  }
 }
 
 export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, config: Record<string, string> = {}): DataSource {
@@ -109,7 +132,8 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, co
     if (RESERVED_COLUMNS.includes(c.name)) throw new KsqlError(`'${c.name}' is a reserved column name.`, { pos: c.pos });
     if (isTable && c.key) throw new KsqlError(`Column \`${c.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, { pos: c.pos });
     if (!isTable && c.primaryKey) throw new KsqlError(`Column \`${c.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`, { pos: c.pos });
-    (c.key || c.primaryKey ? key : value).push({ name: c.name, type: c.type, namespace: c.key || c.primaryKey ? 'KEY' : 'VALUE' });
+    if (c.header) checkHeaderColumn(c);
+    (c.key || c.primaryKey ? key : value).push({ name: c.name, type: c.type, namespace: c.key || c.primaryKey ? 'KEY' : 'VALUE', ...(c.header ? { header: c.header } : {}) });
   }
   if (!st.columns.length) throw new KsqlError('The statement does not define any columns.', { pos: st.pos });
   if (isTable && key.length === 0) throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.', { pos: st.pos });
@@ -143,7 +167,7 @@ export function buildSource(st: Extract<Statement, { kind: 'createSource' }>, co
     valueFormat: formats.value,
     keyDelimiter: delims.key,
     valueDelimiter: delims.value,
-    wrapSingleValue: resolveWrapping(st.props, formats.value, value.length),
+    wrapSingleValue: resolveWrapping(st.props, formats.value, payloadColumns(value).length),
     timestampColumn: tsCol,
     timestampFormat: tsFormat,
     windowType,

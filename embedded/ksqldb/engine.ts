@@ -122,7 +122,7 @@ export class KsqlEngine {
   // ------------------------------------------------------------ statements
   /** Parses and executes every statement in order; throws a KsqlError (with statement text) on the first failure. */
   execute(sql: string): ExecuteResult[] {
-    const stmts = parseStatements(sql);
+    const stmts = parseStatements(sql, this.metastore.types);
     const out: ExecuteResult[] = [];
     for (const st of stmts) out.push(this.executeStatement(st));
     return out;
@@ -220,6 +220,24 @@ export class KsqlEngine {
       }
       case 'explain':
         return { statementText: st.text, entity: { type: 'queryDescription', statementText: st.text, queryDescription: this.explain(st) }, produced: [] };
+      case 'createType': {
+        const existing = this.metastore.types.get(st.name);
+        if (existing) {
+          if (st.ifNotExists) return this.ok(st, `Type ${st.name} already exists`);
+          throw new KsqlError(`Cannot register custom type '${st.name}' since it is already registered with type: ${typeToString(existing)}`, { pos: st.pos });
+        }
+        this.metastore.types.set(st.name, st.type);
+        this.commands.push(st.text);
+        return this.ok(st, `Registered custom type with name '${st.name}' and SQL type ${typeToString(st.type)}`);
+      }
+      case 'dropType': {
+        if (!this.metastore.types.delete(st.name)) {
+          if (st.ifExists) return this.ok(st, `Type ${st.name} does not exist`);
+          throw new KsqlError(`Type ${st.name} does not exist.`, { pos: st.pos });
+        }
+        this.commands.push(st.text);
+        return this.ok(st, `Dropped type '${st.name}'`);
+      }
       case 'select':
         throw new KsqlError('Transient queries stream rows: use KsqlEngine.executeQuery() (the REST /query endpoint).', { pos: st.pos });
     }
@@ -346,7 +364,7 @@ export class KsqlEngine {
     const pipeline = buildPipeline({
       id,
       query: aq,
-      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
+      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, timestampFormat: sink.timestampFormat, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),
@@ -362,6 +380,7 @@ export class KsqlEngine {
     if (!target) throw new KsqlError(`${st.target} does not exist.`, { pos: st.pos });
     if (target.type !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, { pos: st.pos });
     if (target.isSource) throw new KsqlError(`Cannot insert into read-only stream: ${target.name}`, { pos: st.pos });
+    if (target.schema.value.some((c) => c.header)) throw new KsqlError(`Cannot insert into ${target.name} because it has header columns`, { pos: st.pos });
     const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target, config: this.config });
     if (aq.resultType !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used with a STREAM result`, { pos: st.pos });
     const same = (a: LogicalSchema, b: LogicalSchema) =>
@@ -386,6 +405,8 @@ export class KsqlEngine {
     if (target.windowType) throw new KsqlError(`Cannot insert values into windowed ${target.type.toLowerCase()}: ${target.name}`, { pos: st.pos });
     const all = [...target.schema.key, ...target.schema.value];
     const names = st.columns ?? all.map((c) => c.name);
+    const headerNames = names.filter((n) => all.find((c) => c.name === n)?.header);
+    if (headerNames.length) throw new KsqlError(`Cannot insert into HEADER columns: ${headerNames.join(', ')}`, { pos: st.pos });
     if (names.length !== st.values.length) throw new KsqlError(`Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${st.values.length} values]`, { pos: st.pos });
     const noScope = { resolve: (r: { name: string; pos?: { line: number; column: number } }) => { throw new KsqlError(`Column '${r.name}' cannot be referenced in VALUES`, { pos: r.pos }); } };
     const row: Record<string, unknown> = {};
@@ -464,7 +485,7 @@ export class KsqlEngine {
    * handed to onRow until close() or LIMIT; onDone runs once at the end.
    */
   executeQuery(sql: string, onRow: (row: TransientRow) => void, onDone?: () => void): TransientQuery {
-    const stmts = parseStatements(sql);
+    const stmts = parseStatements(sql, this.metastore.types);
     const st = stmts[0];
     if (stmts.length !== 1 || !st || st.kind !== 'select') throw new KsqlError('Expected a single SELECT statement', { statementText: sql });
     if (!st.query.emit) return this.pullQuery(st, onRow, onDone);
@@ -624,6 +645,8 @@ export class KsqlEngine {
     }
     const out = this.outbox;
     this.outbox = [];
+    // as Kafka Streams forwards the record context: what this record produced carries its headers
+    if (rec.headers?.length) for (const o of out) o.headers ??= rec.headers;
     return out;
   }
 

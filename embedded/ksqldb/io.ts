@@ -9,6 +9,13 @@ export interface SourceRecord {
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
+  /** the record's headers, in order (HEADERS and HEADER('k') columns read them) */
+  headers?: RecordHeader[];
+}
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
 }
 
 export interface SinkRecord {
@@ -24,6 +31,8 @@ export interface SinkRecord {
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
+  /** headers written with the record */
+  headers?: RecordHeader[];
 }
 
 export interface TopicSpec {

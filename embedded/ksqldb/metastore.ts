@@ -1,6 +1,6 @@
 // The metastore: streams, tables and the persistent queries that write them. Pure data, serialisable.
 import type { WindowType } from './formats/index.ts';
-import type { LogicalSchema } from './types.ts';
+import type { LogicalSchema, SqlType } from './types.ts';
 
 export interface DataSource {
   name: string;
@@ -42,11 +42,15 @@ export interface QueryInfo {
 export interface MetastoreSnapshot {
   sources: DataSource[];
   queries: QueryInfo[];
+  /** custom types (CREATE TYPE), by name */
+  types?: [string, SqlType][];
 }
 
 export class Metastore {
   sources = new Map<string, DataSource>();
   queries = new Map<string, QueryInfo>();
+  /** custom types registered with CREATE TYPE */
+  types = new Map<string, SqlType>();
 
   get(name: string): DataSource | undefined {
     return this.sources.get(name);
@@ -58,12 +62,13 @@ export class Metastore {
     this.sources.delete(name);
   }
   snapshot(): MetastoreSnapshot {
-    return JSON.parse(JSON.stringify({ sources: [...this.sources.values()], queries: [...this.queries.values()] })) as MetastoreSnapshot;
+    return JSON.parse(JSON.stringify({ sources: [...this.sources.values()], queries: [...this.queries.values()], types: [...this.types] })) as MetastoreSnapshot;
   }
   static fromSnapshot(s: MetastoreSnapshot): Metastore {
     const m = new Metastore();
     for (const src of s.sources) m.sources.set(src.name, src);
     for (const q of s.queries) m.queries.set(q.id, q);
+    for (const [name, t] of s.types ?? []) m.types.set(name, t);
     return m;
   }
 }

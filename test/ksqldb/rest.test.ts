@@ -220,6 +220,27 @@ describe('ksqlDB REST API', () => {
     expect(again.json()).toEqual({ '@type': 'generic_error', error_code: 40000, message: `No query with id ${meta.queryId}` });
   });
 
+  it('POST /query-stream: DECIMAL, STRUCT, MAP, TIMESTAMP, DATE and BYTES columns as ksqlDB writes them', async () => {
+    const sql = "SELECT CAST(N AS DECIMAL(4, 2)) AS D, STRUCT(P := PAGE) AS S, MAP(PAGE := N) AS M, FROM_UNIXTIME(1589234313000) AS T, FROM_DAYS(18393) AS DT, TO_BYTES('hi', 'utf8') AS B FROM CLICKS WHERE PAGE = 'b' EMIT CHANGES LIMIT 1;";
+    const r = await postJson(`${url}/query-stream`, { sql, properties: { 'auto.offset.reset': 'earliest' } }, 'application/vnd.ksqlapi.delimited.v1');
+    expect(r.status, r.text).toBe(200);
+    const [meta, row] = r.text.trim().split('\n');
+    expect((JSON.parse(meta!) as J).columnTypes).toEqual(['DECIMAL(4, 2)', 'STRUCT<`P` STRING>', 'MAP<STRING, INTEGER>', 'TIMESTAMP', 'DATE', 'BYTES']);
+    expect(row).toBe('[2.00,{"P":"b"},{"b":2},"2020-05-11T21:58:33.000","2020-05-11","aGk="]');
+  });
+
+  it('record headers: a HEADER column reads them, and what a record produces carries them on', async () => {
+    const r = await ksql("CREATE STREAM HDR (ID INT KEY, V INT, H BYTES HEADER('trace')) WITH (KAFKA_TOPIC='hdr', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1); CREATE STREAM HDR_OUT AS SELECT ID, V, H FROM HDR;", { streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
+    expect(r.status, r.text).toBe(200);
+    const producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'hdr', messages: [{ key: '1', value: '{"V":7}', headers: { trace: 'abc' } }] });
+    await producer.disconnect();
+    await caughtUp(server);
+    const k = await run('kcat', ['-C', '-b', cluster.bootstrap(), '-t', 'HDR_OUT', '-o', 'beginning', '-e', '-q', '-f', '%h|%s\n']);
+    expect(k.stdout.trim()).toBe('trace=abc|{"V":7,"H":"YWJj"}');
+  });
+
   it('INSERT VALUES answers [] and its row reaches the topic and the table', async () => {
     const r = await ksql("INSERT INTO CLICKS (ID, PAGE, N) VALUES (9, 'd', 5);");
     expect(r.status, r.text).toBe(200);

@@ -7,7 +7,7 @@ import { getAggregateFunction, isAggregateName, type AggregateImpl } from '../fu
 import type { WindowType } from '../formats/index.ts';
 import type { Metastore } from '../metastore.ts';
 import type { Expr, Query, SelectItem } from '../parser/ast.ts';
-import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, type Column, type LogicalSchema, type SqlType } from '../types.ts';
+import { PSEUDO_COLUMNS, RESERVED_COLUMNS, T, WINDOW_BOUNDS, allColumns, typeToString, type Column, type LogicalSchema, type SqlType } from '../types.ts';
 import { mapExpr, walkExpr } from './rewrite.ts';
 import { MapScope, SourceScope, type FieldInfo, type Side } from './scope.ts';
 
@@ -223,7 +223,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
   let syntheticKey: string | undefined;
   const lastJoin = q.joins[q.joins.length - 1];
   const lastIsFk = joinSpecs[joinSpecs.length - 1]?.kind === 'table-table-fk';
-  if (lastJoin && !lastIsFk && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n)))) {
+  // (a plain column normalises to '#field'; a struct field, `#s->f`, or a subscript is an expression)
+  if (lastJoin && !lastIsFk && (lastJoin.type === 'FULL' || !keyClass.some((n) => /^#[^()\s]+$/.test(n) && !/->|\[/.test(n)))) {
     const used = new Set(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
     let n = 0;
     syntheticKey = 'ROWKEY';
@@ -255,6 +256,7 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
     while (taken.has(n));
     return n;
   };
+  const fieldAlias = structFieldAliases(sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)));
   const items: ItemOut[] = [];
   const expandStar = (it: Extract<SelectItem, { kind: 'star' }>) => {
     if (syntheticKey && !it.source) items.push({ expr: { kind: 'col', name: syntheticKey, pos: it.pos }, name: syntheticKey, pos: it.pos });
@@ -277,6 +279,12 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       expandStar(it);
       continue;
     }
+    if (it.kind === 'structStar') {
+      const t = compileExpr(it.expr, scope).type;
+      if (t.base !== 'STRUCT') err(`Expected STRUCT type for ${exprToString(it.expr)}->*, got: ${typeToString(t)}`, it.pos);
+      for (const f of t.fields!) items.push({ expr: { kind: 'deref', base: it.expr, field: f.name, pos: it.pos }, name: f.name, pos: it.pos });
+      continue;
+    }
     let name = it.alias;
     if (!name) {
       if (it.expr.kind === 'col') {
@@ -285,7 +293,8 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
         const ambiguous = isJoin && scope.fields.filter((x) => x.column === colName).length > 1;
         void f;
         name = ambiguous ? `${sides[f.side!]!.alias}_${(it.expr as { name: string }).name}` : (it.expr as { name: string }).name;
-      } else name = nextColName();
+      } else if (it.expr.kind === 'deref') name = fieldAlias(it.expr.field);
+      else name = nextColName();
     }
     items.push({ expr: it.expr, name, pos: it.pos });
   }
@@ -404,8 +413,9 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
       }
       keyItem.push(matches.length ? matches[0]! : -1);
     });
+    const partitionKeyName = (p: Expr | undefined): string => (p?.kind === 'col' ? p.name : p?.kind === 'deref' ? fieldAlias(p.field) : nextColName());
     let keyCols: Column[] = keyNorms.map((_, k) => ({
-      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : q.partitionBy?.[k]?.kind === 'col' ? (q.partitionBy[k] as { name: string }).name : nextColName(),
+      name: keyItem[k]! >= 0 ? items[keyItem[k]!]!.name : partitionKeyName(q.partitionBy?.[k]),
       type: keyTypes[k]!,
       namespace: 'KEY',
     }));
@@ -623,3 +633,32 @@ export function analyzeQuery(q: Query, meta: Metastore, opts: AnalyzeOptions): A
 }
 
 export type { FieldInfo, Side };
+
+/**
+ * ksqlDB's names for unaliased `s->field` items (ColumnNames.StructFieldAliasGenerator): the field's
+ * name, then NAME_1, NAME_2 ..., skipping the numbers the sources' columns already use.
+ */
+function structFieldAliases(sourceColumns: string[]): (field: string) => string {
+  const split = (n: string) => {
+    const m = /^(.*?)(?:_(\d+))?$/.exec(n)!;
+    return { base: m[1]!, num: m[2] === undefined ? 0 : Number(m[2]) };
+  };
+  const used = new Map<string, { next: number; used: Set<number> }>();
+  const gen = (base: string) => {
+    let g = used.get(base);
+    if (!g) used.set(base, (g = { next: 0, used: new Set() }));
+    return g;
+  };
+  for (const c of sourceColumns) {
+    const { base, num } = split(c);
+    gen(base).used.add(num);
+  }
+  return (field) => {
+    const base = split(field).base;
+    const g = gen(base);
+    let idx: number;
+    do idx = g.next++;
+    while (g.used.has(idx));
+    return idx === 0 ? base : `${base}_${idx}`;
+  };
+}

@@ -9,7 +9,10 @@ export function mapExpr(e: Expr, fn: (e: Expr) => Expr | undefined): Expr {
   switch (e.kind) {
     case 'lit':
     case 'col':
+    case 'lambdaVar':
       return e;
+    case 'lambda':
+      return { ...e, body: m(e.body) };
     case 'arith':
     case 'cmp':
     case 'logic':
@@ -34,6 +37,12 @@ export function mapExpr(e: Expr, fn: (e: Expr) => Expr | undefined): Expr {
       return { ...e, items: e.items.map(m) };
     case 'subscript':
       return { ...e, base: m(e.base), index: m(e.index) };
+    case 'deref':
+      return { ...e, base: m(e.base) };
+    case 'struct':
+      return { ...e, fields: e.fields.map((f) => ({ name: f.name, value: m(f.value) })) };
+    case 'map':
+      return { ...e, entries: e.entries.map((x) => ({ key: m(x.key), value: m(x.value) })) };
   }
 }
 

@@ -5,7 +5,10 @@
 // The list is then rewritten so every item has the common type (literals converted, others cast).
 import type { Expr } from '../parser/ast.ts';
 import { normLong } from './long.ts';
-import { T, isNumeric, typeEquals, typeToString, type SqlType } from '../types.ts';
+import { T, isNumber, typeEquals, typeToString, widen, type SqlType, type StructField } from '../types.ts';
+import { castValue, toDecimal } from './cast.ts';
+import { isTemporal } from './temporal.ts';
+import { Decimal, fitDecimal, literalDecimalType } from './decimal.ts';
 
 /** A list item that cannot take the list's type ("operator does not exist: ..."). */
 export class InvalidCoercionError extends Error {}
@@ -43,18 +46,42 @@ function resolveCommonType(exprs: Expr[], seed: SqlType | undefined, typeOf: Typ
 
 function commonWith(e: Expr, type: SqlType, target: SqlType, typeOf: TypeOf, show: (e: Expr) => string): SqlType {
   const fail = () => new InvalidCoercionError(`operator does not exist: ${typeToString(target)} = ${typeToString(type)} (${show(e)})\nHint: You might need to add explicit type casts.`);
-  if (e.kind === 'array') {
-    if (target.base !== 'ARRAY') throw fail();
+  const structured = <R>(f: () => R): R => {
     try {
-      // the items resolve against the target's item type (an empty or all-null constructor takes it)
-      return T.array(resolveCommonType(e.items, target.item ?? T.NULL, typeOf, show) ?? target.item ?? T.NULL);
+      return f();
     } catch (err) {
       if (err instanceof InvalidCoercionError) throw fail();
       throw err;
     }
+  };
+  if (e.kind === 'array') {
+    if (target.base !== 'ARRAY') throw fail();
+    // the items resolve against the target's item type (an empty or all-null constructor takes it)
+    return structured(() => T.array(resolveCommonType(e.items, target.item ?? T.NULL, typeOf, show) ?? target.item ?? T.NULL));
+  }
+  if (e.kind === 'map') {
+    if (target.base !== 'MAP') throw fail();
+    return structured(() => T.map(
+      resolveCommonType(e.entries.map((x) => x.key), target.key!, typeOf, show) ?? target.key!,
+      resolveCommonType(e.entries.map((x) => x.value), target.value!, typeOf, show) ?? target.value!,
+    ));
+  }
+  if (e.kind === 'struct') {
+    if (target.base !== 'STRUCT') throw fail();
+    // the fields of both, each field's type resolved between the two
+    return structured(() => {
+      const names = [...new Set([...e.fields.map((f) => f.name), ...target.fields!.map((f) => f.name)])];
+      return T.struct(names.map((name) => {
+        const src = e.fields.find((f) => f.name === name);
+        const tgt = target.fields!.find((f) => f.name === name);
+        if (!tgt) return { name, type: typeOf(src!.value) };
+        if (!src) return { name, type: tgt.type };
+        return { name, type: resolveCommonType([src.value], tgt.type, typeOf, show) ?? tgt.type };
+      }));
+    });
   }
   if (isStringLiteral(e)) {
-    if (isNumeric(target)) return numericTypeFromString(e.value as string, target);
+    if (isNumber(target)) return numericTypeFromString(e.value as string, target);
     if (target.base === 'BOOLEAN') {
       if (parseSqlBoolean((e.value as string).trim()) === undefined) throw invalidSyntax(e.value as string, target);
       return target;
@@ -71,32 +98,60 @@ const LONG_MAX = 2n ** 63n - 1n;
 function numericTypeFromString(value: string, target: SqlType): SqlType {
   const text = value.trim();
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw invalidSyntax(value, target);
-  if (target.base === 'DOUBLE') return T.DOUBLE;
   // as ksqlDB: a whole number strictly inside INT's (or BIGINT's) range has that type, else DECIMAL
+  let source: SqlType | undefined;
   if (!/[.eE]/.test(value)) {
     const n = BigInt(text);
-    const source = -INT_MAX - 1n < n && n < INT_MAX ? T.INTEGER : -LONG_MAX - 1n < n && n < LONG_MAX ? T.BIGINT : undefined;
-    if (source) return source.base === 'INTEGER' || target.base === 'BIGINT' ? target : source;
+    source = -INT_MAX - 1n < n && n < INT_MAX ? T.INTEGER : -LONG_MAX - 1n < n && n < LONG_MAX ? T.BIGINT : undefined;
   }
-  throw new InvalidCoercionError(`'${value}' needs type DECIMAL, which this engine does not support`);
+  if (!source) {
+    const { precision, scale } = literalDecimalType(Decimal.parse(text));
+    source = T.decimal(precision, scale);
+  }
+  if (target.base === 'DOUBLE' || source.base === 'DOUBLE') return T.DOUBLE;
+  if (target.base === 'DECIMAL' || source.base === 'DECIMAL') return widen(source, target);
+  return source.base === 'INTEGER' || target.base === 'BIGINT' ? target : source;
 }
 
 function invalidSyntax(value: string, target: SqlType): Error {
   return new Error(`invalid input syntax for type ${target.base}: "${value}".`);
 }
 
-const WIDENS_TO: Record<string, string[]> = { INTEGER: ['BIGINT', 'DOUBLE'], BIGINT: ['DOUBLE'] };
+const WIDENS_TO: Record<string, string[]> = { INTEGER: ['BIGINT', 'DOUBLE'], BIGINT: ['DOUBLE'], DECIMAL: ['DOUBLE'], STRING: ['TIMESTAMP', 'TIME', 'DATE', 'BYTES'] };
+const TO_STRING_LAX = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE', 'TIMESTAMP', 'TIME', 'DATE'];
+const FROM_STRING_LAX = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE'];
 
-/** ksqlDB's value coercer: numeric widening; for literals (LAX) also anything to STRING and STRING to a number or boolean. */
-function canCoerce(from: SqlType, to: SqlType, literal: boolean): SqlType | undefined {
-  if (typeEquals(from, to)) return to;
+/**
+ * ksqlDB's value coercer (DefaultSqlValueCoercer): numeric widening (a DECIMAL widened to hold both),
+ * structured types field by field; for literals (LAX) also to STRING and STRING to a number or boolean.
+ */
+export function canCoerce(from: SqlType, to: SqlType, literal: boolean): SqlType | undefined {
+  if (to.base === 'DECIMAL' && (from.base === 'INTEGER' || from.base === 'BIGINT' || from.base === 'DECIMAL')) return widen(from, to);
+  if (from.base === to.base && !['ARRAY', 'MAP', 'STRUCT'].includes(from.base)) return to;
   if (WIDENS_TO[from.base]?.includes(to.base)) return to;
   if (from.base === 'ARRAY' && to.base === 'ARRAY') {
     const item = canCoerce(from.item ?? T.NULL, to.item ?? T.NULL, literal);
     return item ? T.array(item) : undefined;
   }
-  if (literal && to.base === 'STRING' && (isNumeric(from) || from.base === 'BOOLEAN')) return to;
-  if (literal && from.base === 'STRING' && (isNumeric(to) || to.base === 'BOOLEAN')) return to;
+  if (from.base === 'MAP' && to.base === 'MAP') {
+    const key = canCoerce(from.key!, to.key!, literal);
+    const value = key && canCoerce(from.value!, to.value!, literal);
+    return key && value ? T.map(key, value) : undefined;
+  }
+  if (from.base === 'STRUCT' && to.base === 'STRUCT') {
+    const names = [...new Set([...from.fields!.map((f) => f.name), ...to.fields!.map((f) => f.name)])];
+    const fields: StructField[] = [];
+    for (const name of names) {
+      const a = from.fields!.find((f) => f.name === name);
+      const b = to.fields!.find((f) => f.name === name);
+      const type = !a ? b!.type : !b ? a.type : canCoerce(a.type, b.type, literal);
+      if (!type) return undefined;
+      fields.push({ name, type });
+    }
+    return T.struct(fields);
+  }
+  if (literal && to.base === 'STRING' && TO_STRING_LAX.includes(from.base)) return to;
+  if (literal && from.base === 'STRING' && FROM_STRING_LAX.includes(to.base)) return to;
   return undefined;
 }
 
@@ -113,6 +168,9 @@ export function parseSqlBoolean(text: string): boolean | undefined {
 function literalValue(e: Extract<Expr, { kind: 'lit' }>, to: SqlType): unknown {
   const v = e.value;
   if (to.base === 'STRING') return e.text ?? String(v);
+  if (to.base === 'DECIMAL') return fitDecimal(toDecimal(typeof v === 'string' ? v.trim() : v), to.precision!, to.scale!);
+  if (typeof v === 'string' && (isTemporal(to.base) || to.base === 'BYTES')) return castValue(v, T.STRING, to);
+  if (to.base === 'DOUBLE' && v instanceof Decimal) return v.toNumber();
   if (typeof v === 'string') {
     const text = v.trim();
     if (to.base === 'BOOLEAN') return parseSqlBoolean(text);

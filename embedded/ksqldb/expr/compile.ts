@@ -3,10 +3,17 @@
 import type { Expr } from '../parser/ast.ts';
 import { KsqlError, type Position } from '../errors.ts';
 import { getScalarFunction } from '../functions/scalar.ts';
-import { T, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
+import { T, isNumber, isNumeric, toDecimalType, typeToString, widen, type SqlType } from '../types.ts';
+import { Decimal, fitDecimal } from './decimal.ts';
+import { DAY_MS, isTemporal, parseTemporal } from './temporal.ts';
+import { toDecimal } from './cast.ts';
+import { castAllowed, castValue, compareValues, valuesEqual } from './cast.ts';
 import { coerceUserList, type CoercedList } from './coercion.ts';
+import { LAMBDA_FUNCTIONS, compileLambdaCall } from './lambda.ts';
+
+export { castValue } from './cast.ts';
 import { javaDouble } from './javaText.ts';
-import { longOp, normLong, stringifyJson, type Long } from './long.ts';
+import { longOp, normLong, type Long } from './long.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -20,6 +27,10 @@ export interface Compiled {
 export interface Scope {
   /** resolves a column reference to the row field holding it */
   resolve(ref: { source?: string; name: string; pos: Position }): { field: string; type: SqlType };
+  /** a parameter of an enclosing lambda: the row field holding it and its type */
+  lambdaVar?(name: string): { field: string; type: SqlType } | undefined;
+  /** how many lambdas enclose this scope */
+  lambdaDepth?: number;
 }
 
 const err = (msg: string, pos?: Position): never => {
@@ -62,6 +73,16 @@ export function exprToString(e: Expr): string {
       return `ARRAY[${e.items.map(exprToString).join(', ')}]`;
     case 'subscript':
       return `${exprToString(e.base)}[${exprToString(e.index)}]`;
+    case 'deref':
+      return `${exprToString(e.base)}->${e.field}`;
+    case 'struct':
+      return `STRUCT(${e.fields.map((f) => `${f.name}:=${exprToString(f.value)}`).join(', ')})`;
+    case 'map':
+      return `MAP(${e.entries.map((x) => `${exprToString(x.key)}:=${exprToString(x.value)}`).join(', ')})`;
+    case 'lambda':
+      return `(${e.params.join(', ')}) => ${exprToString(e.body)}`;
+    case 'lambdaVar':
+      return e.name;
   }
 }
 
@@ -72,73 +93,17 @@ export function exprEquals(a: Expr, b: Expr): boolean {
 
 const isNull = (v: unknown) => v === null || v === undefined;
 
+/** ksqlDB's names of the ordering comparisons (ComparisonExpression.Type), for its error messages. */
+const ORDER_OPERATOR_NAMES: Record<string, string> = { '<': 'LESS_THAN', '<=': 'LESS_THAN_OR_EQUAL', '>': 'GREATER_THAN', '>=': 'GREATER_THAN_OR_EQUAL' };
+
 function toInt32(v: number): number {
   return v | 0;
 }
 
-export function castValue(v: unknown, from: SqlType, to: SqlType): unknown {
-  if (isNull(v)) return null;
-  switch (to.base) {
-    case 'STRING':
-      if (from.base === 'DOUBLE') return javaDouble(v as number);
-      if (Array.isArray(v)) return '[' + v.map((x) => (x === null || x === undefined ? 'null' : castValue(x, from.item ?? T.STRING, T.STRING))).join(', ') + ']';
-      return String(v);
-    case 'BOOLEAN':
-      if (typeof v === 'boolean') return v;
-      if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
-      throw new Error(`Cannot cast ${typeToString(from)} to BOOLEAN`);
-    case 'INTEGER':
-    case 'BIGINT': {
-      let n: number;
-      if (typeof v === 'bigint') {
-        if (to.base === 'BIGINT') return v;
-        n = Number(BigInt.asIntN(32, v));
-      } else if (typeof v === 'number') n = Math.trunc(v);
-      else if (typeof v === 'string') {
-        const s = v.trim();
-        if (!/^[-+]?\d+$/.test(s)) throw new Error(`For input string: "${v}"`);
-        n = Number(s);
-        if (to.base === 'BIGINT' && !Number.isSafeInteger(n)) return normLong(BigInt(s));
-      } else throw new Error(`Cannot cast ${typeToString(from)} to ${to.base}`);
-      return to.base === 'INTEGER' ? toInt32(n) : n;
-    }
-    case 'DOUBLE': {
-      if (typeof v === 'number') return v;
-      if (typeof v === 'bigint') return Number(v);
-      if (typeof v === 'string') {
-        const n = Number(v.trim());
-        if (v.trim() === '' || Number.isNaN(n)) throw new Error(`For input string: "${v}"`);
-        return n;
-      }
-      throw new Error(`Cannot cast ${typeToString(from)} to DOUBLE`);
-    }
-    case 'ARRAY':
-      if (!Array.isArray(v)) throw new Error(`Cannot cast ${typeToString(from)} to ARRAY`);
-      return v.map((x) => castValue(x, from.item ?? T.NULL, to.item ?? T.NULL));
-    default:
-      return v;
-  }
-}
-
-function castAllowed(from: SqlType, to: SqlType): boolean {
-  if (from.base === 'ARRAY' && to.base === 'ARRAY') return castAllowed(from.item ?? T.NULL, to.item ?? T.NULL);
-  if (from.base === 'NULL' || from.base === to.base) return true;
-  if (to.base === 'STRING') return true;
-  if (isNumeric(to)) return isNumeric(from) || from.base === 'STRING';
-  if (to.base === 'BOOLEAN') return from.base === 'STRING';
-  return false;
-}
-
-function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
-
 function comparable(a: SqlType, b: SqlType): boolean {
   if (a.base === 'NULL' || b.base === 'NULL') return true;
-  if (isNumeric(a) && isNumeric(b)) return true;
+  if (isNumber(a) && isNumber(b)) return true;
+  if ((a.base === 'TIMESTAMP' || a.base === 'DATE') && (b.base === 'TIMESTAMP' || b.base === 'DATE')) return true;
   return a.base === b.base;
 }
 
@@ -181,6 +146,29 @@ function timeLiteral(e: Expr, other: Expr): Expr {
   return e;
 }
 
+/**
+ * Operands of a comparison with a TIMESTAMP, DATE or TIME: a string literal beside one is read as that
+ * type; a DATE beside a TIMESTAMP compares as its midnight.
+ */
+function temporalOperands(l: Compiled, r: Compiled, le: Expr, re: Expr): [Compiled, Compiled] {
+  const lt = l.type.base;
+  const rt = r.type.base;
+  const asLiteral = (text: unknown, base: 'TIMESTAMP' | 'DATE' | 'TIME', pos: Position): Compiled => {
+    try {
+      const v = parseTemporal(String(text), base);
+      return { type: { base }, eval: () => v, safe: true };
+    } catch (x) {
+      return err((x as Error).message, pos);
+    }
+  };
+  if (isTemporal(lt) && rt === 'STRING' && re.kind === 'lit') return [l, asLiteral(re.value, lt, re.pos)];
+  if (isTemporal(rt) && lt === 'STRING' && le.kind === 'lit') return [asLiteral(le.value, rt, le.pos), r];
+  const midnight = (c: Compiled): Compiled => ({ type: T.TIMESTAMP, eval: (row) => { const v = c.eval(row); return isNull(v) ? null : (v as number) * DAY_MS; }, safe: c.safe });
+  if (lt === 'DATE' && rt === 'TIMESTAMP') return [midnight(l), r];
+  if (lt === 'TIMESTAMP' && rt === 'DATE') return [l, midnight(r)];
+  return [l, r];
+}
+
 /** A user-written list coerced to one type (coercion.ts); a failure is a statement error. */
 function coerceList(exprs: Expr[], scope: Scope, prefix: string, pos: Position): CoercedList {
   try {
@@ -203,6 +191,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case 'neg': {
       const o = compileExpr(e.operand, scope);
+      if (o.type.base === 'DECIMAL') return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : (v as Decimal).negate(); } };
       if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
       const int = o.type.base === 'INTEGER';
       const long = o.type.base === 'BIGINT';
@@ -214,19 +203,29 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
         return { type: T.STRING, eval: (row) => { const a = l.eval(row); const b = r.eval(row); return isNull(a) || isNull(b) ? null : String(a) + String(b); } };
       }
-      const ok = (t: SqlType) => isNumeric(t) || t.base === 'NULL';
+      const ok = (t: SqlType) => isNumber(t) || t.base === 'NULL';
       if (!ok(l.type) || !ok(r.type) || (l.type.base === 'NULL' && r.type.base === 'NULL')) {
         err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
+      }
+      if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE') return compileDecimalArith(e.op, l, r);
+      // beside a DOUBLE, a DECIMAL operand is read as a double (a literal once, here)
+      if (l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') {
+        return compileExpr({ ...e, left: decimalAsDouble(e.left, l), right: decimalAsDouble(e.right, r) }, scope);
       }
       const type = widen(l.type, r.type);
       const op = e.op;
       const kind = type.base;
+      // in a lambda's body a null operand is an error (ksqlDB's generated code unboxes it), not null
+      const strict = (scope.lambdaDepth ?? 0) > 0;
       return {
         type,
         eval: (row) => {
           const a = l.eval(row) as number | null;
           const b = r.eval(row) as number | null;
-          if (isNull(a) || isNull(b)) return null;
+          if (isNull(a) || isNull(b)) {
+            if (strict) throw new Error(`Arithmetic on null in a lambda: ${exprToString(e)}`);
+            return null;
+          }
           if (kind === 'BIGINT') return longOp(op, a as Long, b as Long);
           const x = Number(a);
           const y = Number(b);
@@ -252,8 +251,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'cmp': {
-      const l = compileExpr(timeLiteral(e.left, e.right), scope);
-      const r = compileExpr(timeLiteral(e.right, e.left), scope);
+      const [l, r] = temporalOperands(compileExpr(timeLiteral(e.left, e.right), scope), compileExpr(timeLiteral(e.right, e.left), scope), e.left, e.right);
       if ((e.op !== 'DISTINCT' && e.op !== 'NOT DISTINCT') && (l.type.base === 'NULL' || r.type.base === 'NULL') && (e.left.kind === 'lit' || e.right.kind === 'lit')) {
         err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
       }
@@ -261,8 +259,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         err(`Error in WHERE expression: Cannot compare ${typeToString(l.type)} to ${typeToString(r.type)} with ${e.op}.`, e.pos);
       }
       const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
-      if ((base === 'BOOLEAN' || base === 'ARRAY') && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
-        err(`Operator ${e.op} cannot be used to compare ${base}`, e.pos);
+      if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
+        err(`Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`, e.pos);
       }
       const op = e.op;
       return {
@@ -271,11 +269,11 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const a = l.eval(row);
           const b = r.eval(row);
           if (op === 'DISTINCT' || op === 'NOT DISTINCT') {
-            const same = isNull(a) && isNull(b) ? true : isNull(a) || isNull(b) ? false : compareValues(a, b) === 0;
+            const same = valuesEqual(a, b);
             return op === 'DISTINCT' ? !same : same;
           }
           if (isNull(a) || isNull(b)) return false;
-          const c = Array.isArray(a) ? (stringifyJson(a) === stringifyJson(b) ? 0 : 1) : compareValues(a, b);
+          const c = typeof a === 'object' && !(a instanceof Decimal) ? (valuesEqual(a, b) ? 0 : 1) : compareValues(a, b);
           switch (op) {
             case '=': return c === 0;
             case '<>': return c !== 0;
@@ -346,7 +344,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         eval: (r) => {
           const v = o.eval(r);
           if (isNull(v)) return false;
-          const found = items.some((it) => { const x = it.eval(r); return !isNull(x) && compareValues(v, x) === 0; });
+          const found = items.some((it) => { const x = it.eval(r); return !isNull(x) && valuesEqual(v, x); });
           return found !== neg;
         },
       };
@@ -389,7 +387,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const ov = operand?.eval(r);
           for (const w of whens) {
             const wv = w.when.eval(r);
-            if (operand ? !isNull(ov) && !isNull(wv) && compareValues(ov, wv) === 0 : wv === true) return w.then.eval(r);
+            if (operand ? !isNull(ov) && !isNull(wv) && valuesEqual(ov, wv) : wv === true) return w.then.eval(r);
           }
           return elseC ? elseC.eval(r) : null;
         },
@@ -422,7 +420,19 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'subscript': {
       const b = compileExpr(e.base, scope);
       const i = compileExpr(e.index, scope);
-      if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY, got ${typeToString(b.type)}`, e.pos);
+      if (b.type.base === 'MAP') {
+        return {
+          type: b.type.value ?? T.NULL,
+          eval: (r) => {
+            const m = b.eval(r) as Record<string, unknown> | null;
+            const k = i.eval(r);
+            if (isNull(m) || isNull(k)) return null;
+            const key = String(k);
+            return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] ?? null : null;
+          },
+        };
+      }
+      if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY or a MAP, got ${typeToString(b.type)}`, e.pos);
       return {
         type: b.type.item ?? T.NULL,
         eval: (r) => {
@@ -434,11 +444,72 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
         },
       };
     }
+    case 'deref': {
+      const b = compileExpr(e.base, scope);
+      if (b.type.base !== 'STRUCT') return err(`Expected STRUCT type, got: ${typeToString(b.type)} for ${exprToString(e)}`, e.pos);
+      const field = b.type.fields!.find((f) => f.name === e.field) ?? b.type.fields!.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
+      if (!field) return err(`Could not find field '${e.field}' in '${exprToString(e.base)}'.`, e.pos);
+      const name = field.name;
+      return { type: field.type, eval: (r) => { const s = b.eval(r) as Record<string, unknown> | null; return isNull(s) ? null : (s as Record<string, unknown>)[name] ?? null; }, safe: b.safe };
+    }
+    case 'struct': {
+      const seen = new Set<string>();
+      for (const f of e.fields) {
+        if (seen.has(f.name)) err(`Duplicate field names found in STRUCT: '${exprToString(e)}'`, e.pos);
+        seen.add(f.name);
+      }
+      const fields = e.fields.map((f) => ({ name: f.name, c: compileExpr(f.value, scope) }));
+      return {
+        type: T.struct(fields.map((f) => ({ name: f.name, type: f.c.type }))),
+        eval: (r) => {
+          const o: Record<string, unknown> = {};
+          for (const f of fields) o[f.name] = f.c.eval(r) ?? null;
+          return o;
+        },
+      };
+    }
+    case 'map': {
+      if (!e.entries.length) err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+      const keys = coerceList(e.entries.map((x) => x.key), scope, '', e.pos);
+      const values = coerceList(e.entries.map((x) => x.value), scope, '', e.pos);
+      if (!keys.commonType || !values.commonType) err('Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.', e.pos);
+      const ks = keys.exprs.map((x) => compileExpr(x, scope));
+      const vs = values.exprs.map((x) => compileExpr(x, scope));
+      const keyType = keys.commonType!;
+      return {
+        type: T.map(keyType, values.commonType!),
+        eval: (r) => {
+          const o: Record<string, unknown> = {};
+          ks.forEach((k, idx) => {
+            // a null key is kept, written as "null" (as Jackson writes a Java map's null key)
+            o[String(k.eval(r) ?? null)] = vs[idx]!.eval(r) ?? null;
+          });
+          return o;
+        },
+      };
+    }
+    case 'lambda':
+      return err(`A lambda can only be an argument of ${LAMBDA_FUNCTIONS.join(', ')}: ${exprToString(e)}`, e.pos);
+    case 'lambdaVar': {
+      const v = scope.lambdaVar?.(e.name);
+      if (!v) return err(`Lambda variable ${e.name} is not in scope`, e.pos);
+      const field = v.field;
+      return { type: v.type, eval: (r) => r[field] ?? null, safe: true };
+    }
     case 'call': {
+      if (e.args.some((a) => a.kind === 'lambda') || (LAMBDA_FUNCTIONS.includes(e.name.toUpperCase()) && !getScalarFunction(e.name))) {
+        return compileLambdaCall(e.name, e.args, scope, compileExpr, e.pos);
+      }
       const fn = getScalarFunction(e.name);
       if (!fn) return err(`Can't find any functions with the name '${e.name}'`, e.pos);
-      const args = e.args.map((a) => compileExpr(a, scope));
-      const res = fn.resolve(args.map((a) => a.type));
+      let args = e.args.map((a) => compileExpr(a, scope));
+      let res = fn.resolve(args.map((a) => a.type));
+      if (typeof res === 'string' && !res.includes('ambiguous') && args.some((a) => a.type.base === 'DECIMAL')) {
+        // ksqlDB widens a DECIMAL argument to a DOUBLE parameter when no overload takes the DECIMAL
+        const widened = args.map((a) => (a.type.base === 'DECIMAL' ? asDouble(a) : a));
+        const retry = fn.resolve(widened.map((a) => a.type));
+        if (typeof retry !== 'string') [args, res] = [widened, retry];
+      }
       if (typeof res === 'string') return err(res, e.pos);
       const inv = res.invoke;
       return {
@@ -454,4 +525,66 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
   }
+}
+
+/** DECIMAL arithmetic (INT and BIGINT operands widened): exact, then fitted to ksqlDB's result type. */
+function compileDecimalArith(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Compiled): Compiled {
+  const a = toDecimalType(l.type.base === 'NULL' ? r.type : l.type)!;
+  const b = toDecimalType(r.type.base === 'NULL' ? l.type : r.type)!;
+  const type = decimalResultType(op, a, b);
+  const p = type.precision!;
+  const sc = type.scale!;
+  const apply = (x: Decimal, y: Decimal): Decimal => {
+    switch (op) {
+      case '+': return x.add(y);
+      case '-': return x.subtract(y);
+      case '*': return x.multiply(y);
+      case '/': return x.divide(y, sc, true);
+      case '%': return x.remainder(y);
+    }
+  };
+  return {
+    type,
+    eval: (row) => {
+      const x = l.eval(row);
+      const y = r.eval(row);
+      if (isNull(x) || isNull(y)) return null;
+      try {
+        return fitDecimal(apply(toDecimal(x), toDecimal(y)), p, sc);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** ksqlDB's result types of DECIMAL operators (SqlDecimal.add/multiply/divide/modulus). */
+export function decimalResultType(op: '+' | '-' | '*' | '/' | '%', a: SqlType, b: SqlType): SqlType {
+  const [p1, s1, p2, s2] = [a.precision!, a.scale!, b.precision!, b.scale!];
+  switch (op) {
+    case '+':
+    case '-':
+      return T.decimal(Math.max(s1, s2) + Math.max(p1 - s1, p2 - s2) + 1, Math.max(s1, s2));
+    case '*':
+      return T.decimal(p1 + p2 + 1, s1 + s2);
+    case '/': {
+      const scale = Math.max(6, s1 + p2 + 1);
+      return T.decimal(p1 - s1 + s2 + scale, scale);
+    }
+    case '%':
+      return T.decimal(Math.min(p1 - s1, p2 - s2) + Math.max(s1, s2), Math.max(s1, s2));
+  }
+}
+
+/** A DECIMAL expression read as a DOUBLE. */
+function asDouble(c: Compiled): Compiled {
+  return { type: T.DOUBLE, eval: (r) => { const v = c.eval(r); return isNull(v) ? null : (v as Decimal).toNumber(); }, safe: c.safe };
+}
+
+
+/** An operand of DECIMAL type as a DOUBLE expression: a literal converted now, anything else cast. */
+function decimalAsDouble(e: Expr, c: Compiled): Expr {
+  if (c.type.base !== 'DECIMAL') return e;
+  if (e.kind === 'lit' && e.value instanceof Decimal) return { kind: 'lit', type: T.DOUBLE, value: e.value.toNumber(), text: e.text, pos: e.pos };
+  return { kind: 'cast', operand: e, type: T.DOUBLE, pos: e.pos };
 }

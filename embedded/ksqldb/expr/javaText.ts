@@ -1,5 +1,6 @@
 // Java-compatible text renderings (Double.toString) used by CAST, DELIMITED and KAFKA formats.
 import { T, type SqlType } from '../types.ts';
+import { formatDateText, formatTimeText, formatTimestampText } from './temporal.ts';
 
 /** Java's Double.toString for a finite or special double. */
 export function javaDouble(d: number): string {
@@ -42,6 +43,22 @@ export function javaObjectText(v: unknown, type: SqlType): string {
     case 'ARRAY': {
       const item = type.item ?? T.STRING;
       return '[' + (v as unknown[]).map((x) => javaObjectText(x, item)).join(', ') + ']';
+    }
+    case 'TIMESTAMP':
+      return formatTimestampText(Number(v));
+    case 'DATE':
+      return formatDateText(Number(v));
+    case 'TIME':
+      return formatTimeText(Number(v));
+    case 'MAP': {
+      const value = type.value ?? T.STRING;
+      return '{' + Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${javaObjectText(x, value)}`).join(', ') + '}';
+    }
+    case 'STRUCT': {
+      // Kafka Connect's Struct.toString: null fields left out
+      const o = v as Record<string, unknown>;
+      const parts = (type.fields ?? []).filter((f) => o[f.name] !== null && o[f.name] !== undefined).map((f) => `${f.name}=${javaObjectText(o[f.name], f.type)}`);
+      return 'Struct{' + parts.join(',') + '}';
     }
     default:
       return String(v);

@@ -44,12 +44,17 @@ export function stringifyJson(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v !== 'bigint') {
     try {
-      return JSON.stringify(v);
+      return unquoteDecimals(JSON.stringify(v));
     } catch {
       // bigint inside (or a real error, which the slow path rethrows)
     }
   }
-  return stringifyBig(v);
+  return unquoteDecimals(stringifyBig(v));
+}
+
+/** A DECIMAL writes itself as marked text (decimal.ts toJSON); the JSON number is that text unquoted. */
+function unquoteDecimals(s: string): string {
+  return s.includes('\\u0001DEC') ? s.replace(/"\\u0001DEC(-?[0-9.]+)\\u0001DEC"/g, '$1') : s;
 }
 
 function stringifyBig(v: unknown): string {

@@ -62,8 +62,8 @@ export function makeDelimited(delim = ','): Format {
   return {
     name: 'DELIMITED',
     validate(cols) {
-      const bad = cols.find((c) => c.type.base === 'ARRAY');
-      return bad ? `The 'DELIMITED' format does not support type 'ARRAY', column: \`${bad.name}\`` : undefined;
+      const bad = cols.find((c) => ['ARRAY', 'MAP', 'STRUCT'].includes(c.type.base));
+      return bad ? `The 'DELIMITED' format does not support type '${bad.type.base}', column: \`${bad.name}\`` : undefined;
     },
     serialize(values, cols) {
       return Buffer.from(

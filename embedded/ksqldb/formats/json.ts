@@ -1,6 +1,6 @@
 // JSON format: values are objects keyed by column name; a key with one column is a bare primitive.
 import { stringifyJson } from '../expr/long.ts';
-import type { Column } from '../types.ts';
+import type { Column, SqlType } from '../types.ts';
 import { coerce, SerdeError, type Format } from './format.ts';
 
 function lookup(obj: Record<string, unknown>, name: string): unknown {
@@ -21,9 +21,16 @@ function nonFiniteAsText(v: unknown): unknown {
   return v;
 }
 
+function hasNonStringMapKey(t: SqlType): boolean {
+  if (t.base === 'MAP') return t.key!.base !== 'STRING' || hasNonStringMapKey(t.value!);
+  if (t.base === 'ARRAY') return hasNonStringMapKey(t.item!);
+  if (t.base === 'STRUCT') return t.fields!.some((f) => hasNonStringMapKey(f.type));
+  return false;
+}
+
 export const JsonFormat: Format = {
   name: 'JSON',
-  validate: () => undefined,
+  validate: (cols) => (cols.some((c) => hasNonStringMapKey(c.type)) ? 'JSON only supports MAP types with STRING keys' : undefined),
   serialize(values, cols, isKey) {
     if (isKey && cols.length === 1) return Buffer.from(stringifyJson(nonFiniteAsText(values[0] ?? null)));
     const obj: Record<string, unknown> = {};

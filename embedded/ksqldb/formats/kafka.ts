@@ -1,5 +1,6 @@
 // KAFKA format: a single primitive in Kafka's own serializer layout (big-endian ints, UTF-8 strings).
 import { normLong, toBig } from '../expr/long.ts';
+import { Bytes } from '../expr/bytes.ts';
 import { SerdeError, type Format } from './format.ts';
 
 export const KafkaFormat: Format = {
@@ -7,7 +8,7 @@ export const KafkaFormat: Format = {
   validate(cols) {
     if (cols.length > 1) return `The 'KAFKA' format only supports a single field. Got: [${cols.map((c) => `\`${c.name}\` ${c.type.base}`).join(', ')}]`;
     const c = cols[0];
-    if (c && !['INTEGER', 'BIGINT', 'DOUBLE', 'STRING'].includes(c.type.base)) {
+    if (c && !['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(c.type.base)) {
       return `The 'KAFKA' format does not support type '${c.type.base}'`;
     }
     return undefined;
@@ -32,6 +33,8 @@ export const KafkaFormat: Format = {
         b.writeDoubleBE(v as number);
         return b;
       }
+      case 'BYTES':
+        return Buffer.from((v as Bytes).data);
       default:
         return Buffer.from(String(v), 'utf8');
     }
@@ -49,6 +52,8 @@ export const KafkaFormat: Format = {
       case 'DOUBLE':
         if (data.length !== 8) throw new SerdeError('Size of data received by DoubleDeserializer is not 8');
         return [data.readDoubleBE(0)];
+      case 'BYTES':
+        return [new Bytes(Buffer.from(data))];
       default:
         return [data.toString('utf8')];
     }

@@ -1,5 +1,7 @@
 // Aggregate functions (UDAFs). Accumulators are plain JSON-serialisable values so that
 // aggregate state can be written to and restored from a changelog.
+import { compareValues, toDecimal, valuesEqual } from '../expr/cast.ts';
+import { fitDecimal } from '../expr/decimal.ts';
 import { longOp, stringifyJson, type Long } from '../expr/long.ts';
 import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
 import { EMPTY_SKETCH, HllSketch, cardinality, decodeSketch, mergeSketches, offerHash } from './hyperloglog.ts';
@@ -58,6 +60,7 @@ def('COUNT', 'Count rows, or non-null values of the argument', (ts) => {
 });
 
 def('SUM', 'Sum of non-null values', (ts) => {
+  if (ts.length === 1 && ts[0]!.base === 'DECIMAL') return decimalSum(ts[0]!);
   if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'SUM' does not accept parameters (${sig(ts)}).`;
   const t = ts[0]!;
   const plus = (x: unknown, y: unknown): unknown =>
@@ -88,9 +91,10 @@ def('AVG', 'Average of non-null values (DOUBLE)', (ts) => {
   };
 });
 
-for (const [name, better] of [['MIN', (a: unknown, b: unknown) => (a as number) < (b as number)], ['MAX', (a: unknown, b: unknown) => (a as number) > (b as number)]] as const) {
+const ORDERED = ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'TIMESTAMP', 'DATE', 'TIME', 'BYTES'];
+for (const [name, better] of [['MIN', (a: unknown, b: unknown) => compareValues(a, b) < 0], ['MAX', (a: unknown, b: unknown) => compareValues(a, b) > 0]] as const) {
   def(name, `${name === 'MIN' ? 'Minimum' : 'Maximum'} of non-null values`, (ts) => {
-    if (ts.length !== 1 || !(isNumeric(ts[0]!) || ts[0]!.base === 'STRING')) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
+    if (ts.length !== 1 || !ORDERED.includes(ts[0]!.base)) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
     return {
       returnType: ts[0]!,
       init: () => null,
@@ -179,7 +183,7 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
   def(name, distinct ? 'Set of distinct values' : 'List of values', (ts, _lits, config) => {
     if (ts.length !== 1) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
     const limit = collectLimit(config, `ksql.functions.${name.toLowerCase()}.limit`);
-    const has = (xs: unknown[], v: unknown) => xs.some((x) => stringifyJson(x) === stringifyJson(v ?? null));
+    const has = (xs: unknown[], v: unknown) => xs.some((x) => valuesEqual(x, v ?? null));
     const impl: AggregateImpl = {
       returnType: T.array(ts[0]!),
       init: () => [],
@@ -201,9 +205,8 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
     if (!distinct) {
       impl.undo = (acc, a) => {
         const cur = [...(acc as unknown[])];
-        const text = stringifyJson(a[0] ?? null);
         for (let i = cur.length - 1; i >= 0; i--) {
-          if (stringifyJson(cur[i]) === text) {
+          if (valuesEqual(cur[i], a[0] ?? null)) {
             cur.splice(i, 1);
             break;
           }
@@ -215,10 +218,12 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
   });
 }
 
+const descending = (a: unknown, b: unknown) => compareValues(b, a);
+
 def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
   if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPKDISTINCT' does not accept parameters (${sig(ts)}).`;
   const k = lits[1] as number;
-  const top = (xs: unknown[]) => [...new Set(xs)].sort((a, b) => ((a as number) < (b as number) ? 1 : (a as number) > (b as number) ? -1 : 0)).slice(0, k);
+  const top = (xs: unknown[]) => xs.filter((x, i) => xs.findIndex((y) => valuesEqual(x, y)) === i).sort(descending).slice(0, k);
   return {
     returnType: T.array(ts[0]!),
     init: () => [],
@@ -228,14 +233,23 @@ def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
   };
 }, () => 1);
 
+/**
+ * TOPK(col, k): the k largest values, descending. TOPK(col, other1, other2 ..., k): the rows of the k
+ * largest, each a STRUCT<sort_col, col0, col1 ...> (ksqlDB's field names).
+ */
 def('TOPK', 'Top K values, descending', (ts, lits) => {
-  if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
-  const k = lits[1] as number;
-  const sortDesc = (xs: unknown[]) => [...xs].sort((a, b) => ((a as number) < (b as number) ? 1 : (a as number) > (b as number) ? -1 : 0)).slice(0, k);
+  const k = lits[ts.length - 1];
+  if (ts.length < 2 || typeof k !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
+  const others = ts.slice(1, -1);
+  const withRows = others.length > 0;
+  const sortDesc = (xs: unknown[]) =>
+    [...xs].sort((a, b) => (withRows ? descending((a as Record<string, unknown>).sort_col, (b as Record<string, unknown>).sort_col) : descending(a, b))).slice(0, k);
+  const entry = (a: unknown[]) => (withRows ? { sort_col: a[0], ...Object.fromEntries(others.map((_, i) => [`col${i}`, a[i + 1] ?? null])) } : a[0]);
   return {
-    returnType: T.array(ts[0]!),
+    returnType: T.array(withRows ? T.struct([{ name: 'sort_col', type: ts[0]! }, ...others.map((t, i) => ({ name: `col${i}`, type: t }))]) : ts[0]!),
+    structState: withRows,
     init: () => [],
-    add: (acc, a) => (isNull(a[0]) ? acc : sortDesc([...(acc as unknown[]), a[0]])),
+    add: (acc, a) => (isNull(a[0]) ? acc : sortDesc([...(acc as unknown[]), entry(a)])),
     merge: (x, y) => sortDesc([...(x as unknown[]), ...(y as unknown[])]),
     result: (acc) => acc,
   };
@@ -314,5 +328,72 @@ def('SUM_LIST', 'Sum of the elements of the arrays', (ts) => {
     undo: (acc, a) => (isNull(a[0]) ? acc : minus(acc, sumOf(a[0]))),
     merge: (x, y) => plus(x, y),
     result: (acc) => acc,
+  };
+});
+
+/** SUM of a DECIMAL: exact, in the column's DECIMAL(p,s); the state is the sum's text (JSON-safe). */
+function decimalSum(t: SqlType): AggregateImpl {
+  const fit = (x: unknown) => fitDecimal(toDecimal(x), t.precision!, t.scale!);
+  const op = (acc: unknown, v: unknown, sign: 1 | -1) => {
+    if (isNull(v)) return acc;
+    const d = toDecimal(v);
+    return toDecimal(acc).add(sign > 0 ? d : d.negate()).toString();
+  };
+  return {
+    returnType: t,
+    init: () => '0',
+    add: (acc, a) => op(acc, a[0], 1),
+    undo: (acc, a) => op(acc, a[0], -1),
+    merge: (x, y) => toDecimal(x).add(toDecimal(y)).toString(),
+    result: (acc) => fit(acc),
+  };
+}
+
+/** STDDEV_SAMPLE: the sample standard deviation (0 for one value), over running count, sum and sum of squares. */
+def('STDDEV_SAMPLE', 'Sample standard deviation of non-null values', (ts) => stddev('STDDEV_SAMPLE', ts));
+def('STDDEV_SAMP', 'Sample standard deviation of non-null values', (ts) => stddev('STDDEV_SAMP', ts));
+function stddev(name: string, ts: SqlType[]): AggregateImpl | string {
+  if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
+  type Acc = [number, number, number];
+  const step = (acc: unknown, v: unknown, sign: 1 | -1): Acc => {
+    const [n, sum, sq] = acc as Acc;
+    const x = Number(v);
+    return [n + sign, sum + sign * x, sq + sign * x * x];
+  };
+  return {
+    returnType: T.DOUBLE,
+    structState: true,
+    init: () => [0, 0, 0],
+    add: (acc, a) => (isNull(a[0]) ? acc : step(acc, a[0], 1)),
+    undo: (acc, a) => (isNull(a[0]) ? acc : step(acc, a[0], -1)),
+    merge: (x, y) => (x as Acc).map((v, i) => v + (y as Acc)[i]!) as Acc,
+    result: (acc) => {
+      const [n, sum, sq] = acc as Acc;
+      if (n < 2) return n === 1 ? 0 : null;
+      return Math.sqrt(Math.max((sq - (sum * sum) / n) / (n - 1), 0));
+    },
+  };
+}
+
+/** HISTOGRAM: how many times each string occurs; a table's undo drops a string whose count reaches 0. */
+def('HISTOGRAM', 'Count of each distinct string', (ts) => {
+  if (ts.length !== 1 || ts[0]!.base !== 'STRING') return `Function 'HISTOGRAM' does not accept parameters (${sig(ts)}).`;
+  type Acc = Record<string, number>;
+  const bump = (acc: unknown, v: unknown, by: number): Acc => {
+    if (isNull(v)) return acc as Acc;
+    const out = { ...(acc as Acc) };
+    const k = String(v);
+    const n = (out[k] ?? 0) + by;
+    if (n > 0) out[k] = n;
+    else delete out[k];
+    return out;
+  };
+  return {
+    returnType: T.map(T.STRING, T.BIGINT),
+    init: () => ({}),
+    add: (acc, a) => bump(acc, a[0], 1),
+    undo: (acc, a) => bump(acc, a[0], -1),
+    merge: (x, y) => Object.entries(y as Acc).reduce((acc, [k, n]) => bump(acc, k, n), x as Acc),
+    result: (acc) => ({ ...(acc as Acc) }),
   };
 });

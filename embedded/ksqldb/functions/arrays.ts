@@ -1,13 +1,15 @@
 // Array functions.
 import { T, isNumeric, widen, type SqlType } from '../types.ts';
 import { def, nullSafe, sig } from './registry.ts';
-import { javaString } from '../expr/javaText.ts';
+import { compareValues, valuesEqual } from '../expr/cast.ts';
+import { javaObjectText } from '../expr/javaText.ts';
 
 def('ARRAY_LENGTH', 'Length of an array', (ts) => {
   if (ts.length !== 1 || ts[0]!.base !== 'ARRAY') return `Function 'array_length' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.INTEGER, invoke: nullSafe((a) => (a[0] as unknown[]).length) };
 });
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const same = valuesEqual;
+const cmp = (x: unknown, y: unknown) => compareValues(x, y);
 const distinct = (xs: unknown[]) => xs.filter((x, i) => xs.findIndex((y) => same(x, y)) === i);
 function arrFn(name: string, desc: string, arity: number, ret: (ts: SqlType[]) => SqlType, f: (a: unknown[]) => unknown, nullIfAnyNull = true): void {
   def(name, desc, (ts) => {
@@ -18,8 +20,8 @@ function arrFn(name: string, desc: string, arity: number, ret: (ts: SqlType[]) =
 const arrType = (ts: SqlType[]) => ts[0]!;
 const itemType = (ts: SqlType[]) => ts[0]!.item ?? T.STRING;
 arrFn('ARRAY_DISTINCT', 'Distinct elements', 1, arrType, (a) => distinct(a[0] as unknown[]));
-arrFn('ARRAY_MAX', 'Largest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || (x as number) > (m as number) ? x : m), undefined) ?? null);
-arrFn('ARRAY_MIN', 'Smallest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || (x as number) < (m as number) ? x : m), undefined) ?? null);
+arrFn('ARRAY_MAX', 'Largest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || cmp(x, m) > 0 ? x : m), undefined) ?? null);
+arrFn('ARRAY_MIN', 'Smallest non-null element', 1, itemType, (a) => (a[0] as unknown[]).filter((x) => x !== null).reduce((m: unknown, x) => (m === undefined || cmp(x, m) < 0 ? x : m), undefined) ?? null);
 arrFn('ARRAY_CONTAINS', 'Whether the array holds the value', 2, () => T.BOOLEAN, (a) => (a[0] === null ? false : (a[0] as unknown[]).some((x) => same(x, a[1]))), false);
 arrFn('ARRAY_POSITION', '1-based position of a value, 0 if absent', 2, () => T.INTEGER, (a) => (a[0] === null ? 0 : (a[0] as unknown[]).findIndex((x) => same(x, a[1])) + 1), false);
 arrFn('ARRAY_REMOVE', 'Remove every occurrence of a value', 2, arrType, (a) => (a[0] === null ? null : (a[0] as unknown[]).filter((x) => !same(x, a[1]))), false);
@@ -29,9 +31,10 @@ arrFn('ARRAY_EXCEPT', 'Distinct elements of the first not in the second', 2, arr
 arrFn('ARRAY_CONCAT', 'Concatenate two arrays', 2, arrType, (a) => (a[0] === null && a[1] === null ? null : [...((a[0] as unknown[]) ?? []), ...((a[1] as unknown[]) ?? [])]), false);
 def('ARRAY_JOIN', 'Join elements into a string', (ts) => {
   if (ts.length < 1 || ts.length > 2 || ts[0]!.base !== 'ARRAY') return `Function 'array_join' does not accept parameters (${sig(ts)}).`;
+  const item = ts[0]!.item ?? T.STRING;
   return {
     returnType: T.STRING,
-    invoke: (a) => (a[0] === null ? null : (a[0] as unknown[]).map((x) => (x === null ? 'null' : javaString(x, typeof x === 'number' && !Number.isInteger(x) ? 'DOUBLE' : ''))).join(a.length > 1 ? String(a[1] ?? '') : ',')),
+    invoke: (a) => (a[0] === null ? null : (a[0] as unknown[]).map((x) => javaObjectText(x, item)).join(a.length > 1 ? String(a[1] ?? '') : ',')),
   };
 });
 def('ARRAY_SORT', 'Sort ascending (or DESC)', (ts) => {
@@ -41,7 +44,7 @@ def('ARRAY_SORT', 'Sort ascending (or DESC)', (ts) => {
     invoke: (a) => {
       if (a[0] === null) return null;
       const desc = a.length > 1 && String(a[1]).toUpperCase() === 'DESC';
-      const vals = (a[0] as unknown[]).filter((x) => x !== null).sort((x, y) => ((x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0));
+      const vals = (a[0] as unknown[]).filter((x) => x !== null).sort(cmp);
       if (desc) vals.reverse();
       const nulls = (a[0] as unknown[]).filter((x) => x === null);
       return [...vals, ...nulls];

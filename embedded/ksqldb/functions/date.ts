@@ -86,8 +86,19 @@ function checkSmartRanges(text: string, fields: Record<string, number>): void {
   fields.d = Math.min(fields.d!, new Date(Date.UTC(fields.y!, fields.M!, 0)).getUTCDate());
 }
 
-/** Parse text with a SimpleDateFormat-like pattern into epoch millis (UTC unless a zone is given). */
-export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): number {
+
+/** Zone abbreviations as Java reads them: the region, so daylight time applies in summer. */
+const ZONE_ABBREVIATIONS: Record<string, string> = {
+  PST: 'America/Los_Angeles', PDT: 'America/Los_Angeles', MST: 'America/Denver', MDT: 'America/Denver',
+  CST: 'America/Chicago', CDT: 'America/Chicago', EST: 'America/New_York', EDT: 'America/New_York',
+  GMT: 'UTC', UTC: 'UTC', Z: 'UTC', BST: 'Europe/London', CET: 'Europe/Paris', CEST: 'Europe/Paris',
+};
+
+/**
+ * Parse text with a Java pattern into epoch millis (UTC unless a zone is given). `simpleFormat`: read as
+ * java.text's SimpleDateFormat does (text after the pattern ignored, month names in any case), not java.time.
+ */
+export function parseTimestamp(text: string, pattern: string, tz = 'UTC', simpleFormat = false): number {
   const fields: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
   let offsetMin: number | undefined;
   let ti = 0;
@@ -103,7 +114,23 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
     }
     let n = 1;
     while (pattern[i + n] === c) n++;
-    if ('yMdHhmsS'.includes(c)) {
+    if (c === 'M' && n >= 3) {
+      // month by name: 'Jan' (MMM) or 'January' (MMMM)
+      const names = n === 3 ? MONTHS.map((m) => m.slice(0, 3)) : MONTHS;
+      // SimpleDateFormat (the lenient reader) ignores case; java.time does not
+      const at = (m: string) => (simpleFormat ? text.slice(ti, ti + m.length).toLowerCase() === m.toLowerCase() : text.startsWith(m, ti));
+      const idx = names.findIndex(at);
+      if (idx < 0) throw new Error(`Text '${text}' could not be parsed at index ${ti}`);
+      fields.M = idx + 1;
+      ti += names[idx]!.length;
+    } else if (c === 'z') {
+      // a zone name: an abbreviation (PST, EDT ...) or a region id (America/Los_Angeles)
+      const mm = /^[A-Za-z][A-Za-z_/+-]*/.exec(text.slice(ti));
+      const zone = mm && (ZONE_ABBREVIATIONS[mm[0]] ?? mm[0]);
+      if (!zone) throw new Error(`Text '${text}' could not be parsed at index ${ti}`);
+      tz = zone;
+      ti += mm[0].length;
+    } else if ('yMdHhmsS'.includes(c)) {
       // java.time widths: 'yy' two digits (2000-2099), other years at least n digits (up to 19 unless a
       // number follows at once), a single letter 1+ digits, a repeated one exactly n digits.
       const following = pattern[i + n];
@@ -125,15 +152,14 @@ export function parseTimestamp(text: string, pattern: string, tz = 'UTC'): numbe
     }
     i += n;
   }
-  if (ti !== text.length) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${ti}`);
+  if (ti !== text.length && !simpleFormat) throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${ti}`);
   checkSmartRanges(text, fields);
   const local = Date.UTC(fields.y!, fields.M! - 1, fields.d, fields.H, fields.m, fields.s, fields.S);
   if (offsetMin === undefined) offsetMin = zoneOffsetMinutes(local - zoneOffsetMinutes(local, tz) * 60_000, tz);
   return local - offsetMin * 60_000;
 }
 
-def('UNIX_TIMESTAMP', 'Current epoch millis', (ts) => (ts.length ? "Function 'unix_timestamp' takes no arguments" : { returnType: T.BIGINT, invoke: () => Date.now() }));
-def(['TIMESTAMPTOSTRING', 'FORMAT_TIMESTAMP'], 'Format epoch millis', (ts) => {
+def('TIMESTAMPTOSTRING', 'Format epoch millis', (ts) => {
   if (ts.length < 2 || ts.length > 3 || !isNumeric(ts[0]!)) return `Function 'timestamptostring' does not accept parameters (${sig(ts)}).`;
   return { returnType: T.STRING, invoke: nullSafe((a) => formatTimestamp(Number(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
@@ -142,10 +168,6 @@ def('STRINGTOTIMESTAMP', 'Parse a timestamp string to epoch millis', (ts) => {
   return { returnType: T.BIGINT, invoke: nullSafe((a) => parseTimestamp(String(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
 
-def('FROM_UNIXTIME', 'Epoch millis to timestamp (kept as BIGINT millis)', (ts) => {
-  if (ts.length !== 1 || !isNumeric(ts[0]!)) return `Function 'from_unixtime' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.BIGINT, invoke: nullSafe((a) => Number(a[0])) };
-});
 
 // ---- dates as days since 1970-01-01 (INT): ksqlDB's DATETOSTRING, STRINGTODATE, UNIX_DATE ----
 const DAY_MS = 86_400_000;
@@ -179,14 +201,3 @@ def('STRINGTODATE', 'Parse a date string to days since 1970-01-01', (ts) => {
   };
 });
 
-/** UNIX_DATE(): today's date on this machine's clock and zone, as days since 1970-01-01. */
-def('UNIX_DATE', 'Current date as days since 1970-01-01', (ts) => {
-  if (ts.length) return `Function 'unix_date' does not accept parameters (${sig(ts)}).`;
-  return {
-    returnType: T.INTEGER,
-    invoke: () => {
-      const now = new Date();
-      return Math.floor(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY_MS);
-    },
-  };
-});

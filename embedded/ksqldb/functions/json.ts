@@ -1,11 +1,33 @@
 // JSON text functions.
-import { T } from '../types.ts';
+import { stringifyJson } from '../expr/long.ts';
+import { formatDateText, formatTimeText } from '../expr/temporal.ts';
+import { T, type SqlType } from '../types.ts';
 import { InvalidJsonError, parseJsonTree, writeJsonTree, type JsonNode } from './json-tree.ts';
 import { def, nullSafe, sig } from './registry.ts';
 
+/** A value as ksqlDB's JSON writer sees it: a DATE or TIME as its ISO text, inside structures too. */
+function jsonView(v: unknown, t: SqlType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (t.base) {
+    case 'DATE':
+      return formatDateText(v as number);
+    case 'TIME':
+      return formatTimeText(v as number);
+    case 'ARRAY':
+      return (v as unknown[]).map((x) => jsonView(x, t.item!));
+    case 'MAP':
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, jsonView(x, t.value!)]));
+    case 'STRUCT':
+      return Object.fromEntries(t.fields!.map((f) => [f.name, jsonView((v as Record<string, unknown>)[f.name], f.type)]));
+    default:
+      return v;
+  }
+}
+
 def('TO_JSON_STRING', 'The value as JSON text', (ts) => {
   if (ts.length !== 1) return `Function 'to_json_string' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.STRING, invoke: (a) => JSON.stringify(a[0] ?? null) };
+  const type = ts[0]!;
+  return { returnType: T.STRING, invoke: (a) => stringifyJson(jsonView(a[0] ?? null, type)) };
 });
 def('EXTRACTJSONFIELD', 'A field of a JSON string, by $.path', (ts) => {
   if (ts.length !== 2) return `Function 'extractjsonfield' does not accept parameters (${sig(ts)}).`;
@@ -122,6 +144,18 @@ def('JSON_KEYS', 'The keys of a JSON object, in document order', (ts) => {
     invoke: nullSafe((a) => {
       const root = tree(a[0]);
       return root?.kind === 'object' ? [...root.fields.keys()] : null;
+    }),
+  };
+});
+def('JSON_RECORDS', 'The fields of a JSON object as a map of name to text', (ts) => {
+  if (ts.length !== 1 || ts[0]!.base !== 'STRING') return `Function 'json_records' does not accept parameters (${sig(ts)}).`;
+  return {
+    returnType: T.map(T.STRING, T.STRING),
+    invoke: nullSafe((a) => {
+      const root = tree(a[0]);
+      if (root?.kind !== 'object') return null;
+      // a string field is its text, anything else its JSON
+      return Object.fromEntries([...root.fields].map(([k, v]) => [k, v.kind === 'string' ? v.value : writeJsonTree(v)]));
     }),
   };
 });

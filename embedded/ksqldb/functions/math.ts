@@ -1,6 +1,9 @@
 // Numeric functions: rounding, powers and logarithms, trigonometry, GREATEST/LEAST.
-import { T, isNumeric, typeToString, type SqlType } from '../types.ts';
-import { def, nullSafe, sig } from './registry.ts';
+import { castValue, compareValues, toDecimal } from '../expr/cast.ts';
+import { isTemporal } from '../expr/temporal.ts';
+import { Decimal, fitDecimal } from '../expr/decimal.ts';
+import { T, isNumber, isNumeric, typeToString, widen, type SqlType } from '../types.ts';
+import { def, nullSafe, sig, type ResolvedFn } from './registry.ts';
 
 function numFn(name: string, desc: string, f: (x: number) => number, ret: (t: SqlType) => SqlType): void {
   def(name, desc, (ts) => {
@@ -47,8 +50,12 @@ function greatestOverload(fn: string, ts: SqlType[]): SqlType | string {
   const ambiguous = `Function '${fn}' cannot be resolved due to ambiguous method parameters (${ts.map((t) => (t.base === 'NULL' ? 'null' : typeToString(t))).join(', ')}).`;
   if (!typed.length) return ambiguous;
   const first = typed[0]!;
+  // TIMESTAMP, DATE, TIME and BYTES overloads; a string beside them is read as that type
+  const other = typed.find((t) => isTemporal(t.base) || t.base === 'BYTES');
+  if (other && typed.every((t) => t.base === other.base || t.base === 'STRING')) return other;
+  if (first.base === 'DECIMAL' && typed.every((t) => t.base === 'DECIMAL')) return typed.reduce((a, b) => widen(a, b));
   if ((isNumeric(first) || first.base === 'STRING') && typed.every((t) => t.base === first.base)) return first;
-  if (!typed.every(isNumeric)) return `Function '${fn}' does not accept parameters (${sig(ts)}).`;
+  if (!typed.every(isNumber)) return `Function '${fn}' does not accept parameters (${sig(ts)}).`;
   return typed.some((t) => t.base === 'DOUBLE') ? T.DOUBLE : ambiguous;
 }
 
@@ -59,9 +66,13 @@ for (const [name, pick] of [['GREATEST', 1], ['LEAST', -1]] as const) {
     return {
       returnType: rt,
       invoke: (a) => {
-        const xs = a.filter((x) => x !== null && x !== undefined) as (number | string)[];
+        let xs: unknown[] = a.filter((x) => x !== null && x !== undefined);
+        if (isTemporal(rt.base) || rt.base === 'BYTES') xs = xs.map((x) => (typeof x === 'string' ? castValue(x, T.STRING, rt) : x));
         if (!xs.length) return null;
-        return xs.reduce((m, x) => ((pick === 1 ? x > m : x < m) ? x : m));
+        const best = xs.reduce((m, x) => (compareValues(x, m) * pick > 0 ? x : m));
+        if (rt.base === 'DOUBLE') return Number(best instanceof Decimal ? best.toNumber() : best);
+        if (rt.base === 'DECIMAL') return fitDecimal(toDecimal(best), rt.precision!, rt.scale!);
+        return best;
       },
     };
   });
@@ -92,6 +103,7 @@ def('LOG', 'Natural log, or log of x in base b: LOG(b, x)', (ts) => {
   };
 });
 def('TRUNC', 'Truncate towards zero, optionally to n decimal places', (ts) => {
+  if (ts[0]?.base === 'DECIMAL' && (ts.length === 1 || (ts.length === 2 && ts[1]!.base === 'INTEGER'))) return truncDecimal(ts[0], ts.length === 2);
   if (ts.length < 1 || ts.length > 2 || !ts.every(isNumeric)) return `Function 'trunc' does not accept parameters (${sig(ts)}).`;
   if (ts.length === 1) return { returnType: ts[0]!.base === 'DOUBLE' ? T.BIGINT : ts[0]!, invoke: nullSafe((a) => Math.trunc(Number(a[0]))) };
   return {
@@ -102,3 +114,19 @@ def('TRUNC', 'Truncate towards zero, optionally to n decimal places', (ts) => {
     }),
   };
 });
+
+/** TRUNC of a DECIMAL: to a whole DECIMAL(p - s, 0), or to n places (n < 0: tens, hundreds ...) keeping the type. */
+function truncDecimal(t: SqlType, withPlaces: boolean): ResolvedFn {
+  const p = t.precision!;
+  const sc = t.scale!;
+  const truncTo = (d: Decimal, places: number): Decimal => {
+    if (places >= d.scale) return d;
+    const f = 10n ** BigInt(d.scale - places);
+    return new Decimal((d.unscaled / f) * f, d.scale);
+  };
+  if (!withPlaces) {
+    const rt = T.decimal(Math.max(p - sc, 1), 0);
+    return { returnType: rt, invoke: nullSafe((a) => truncTo(a[0] as Decimal, 0).setScale(0)) };
+  }
+  return { returnType: t, invoke: nullSafe((a) => truncTo(a[0] as Decimal, Number(a[1]))) };
+}

@@ -3,10 +3,13 @@ import './string.ts';
 import './math.ts';
 import './conditional.ts';
 import './date.ts';
+import './temporal.ts';
 import './arrays.ts';
+import './maps.ts';
 import './json.ts';
 import './url.ts';
 import './encoding.ts';
+import './bytes.ts';
 import './geo.ts';
 
 export { getScalarFunction, listScalarFunctions, type ResolvedFn, type ScalarFunction } from './registry.ts';

@@ -88,7 +88,7 @@ for (const [name, left] of [['LPAD', true], ['RPAD', false]] as const) {
 }
 def('SPLIT', 'Split a string into an array', (ts) => {
   if (ts.length !== 2) return `Function 'split' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => (a[1] === '' ? [...String(a[0])] : String(a[0]).split(String(a[1])))) };
+  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => (a[1] === '' ? (a[0] === '' ? [''] : [...String(a[0])]) : String(a[0]).split(String(a[1])))) };
 });
 def('CHR', 'Character for a code point (number or \\uXXXX string)', (ts) => {
   if (ts.length !== 1) return `Function 'chr' does not accept parameters (${sig(ts)}).`;

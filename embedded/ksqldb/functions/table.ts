@@ -30,7 +30,7 @@ const sig = (ts: SqlType[]) => ts.map(typeToString).join(', ');
 
 def('EXPLODE', 'One row per element of an array', (ts) => {
   if (ts.length !== 1) return `Function 'EXPLODE' does not accept parameters of this number`;
-  if (ts[0]!.base !== 'ARRAY') return `Function 'EXPLODE' does not accept parameters (${ts[0]!.base}).`;
+  if (ts[0]!.base !== 'ARRAY') return `Function 'explode' does not accept parameters (${sig(ts)}).`;
   return { itemType: ts[0]!.item ?? T.STRING, explode: (a) => (Array.isArray(a) ? a : []) };
 });
 

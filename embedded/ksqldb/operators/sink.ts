@@ -2,6 +2,7 @@
 import { encodeWindowedKey, getFormat, type WindowType } from '../formats/index.ts';
 import type { SinkRecord } from '../io.ts';
 import type { LogicalSchema } from '../types.ts';
+import { timestampReader } from './timestamp-text.ts';
 import type { Rec } from './types.ts';
 import { stringifyJson } from '../expr/long.ts';
 
@@ -12,6 +13,8 @@ export interface SinkSpec {
   valueFormat: string;
   windowType?: WindowType;
   timestampColumn?: string;
+  /** TIMESTAMP_FORMAT: the timestamp column is text in this Java pattern */
+  timestampFormat?: string;
   keyDelimiter?: string;
   valueDelimiter?: string;
   /** JSON single-column values written without the enclosing object */
@@ -25,10 +28,14 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
   const keyCols = spec.schema.key;
   const valueCols = spec.schema.value;
   const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
+  const tsText = timestampReader(spec.timestampFormat);
   return (rec) => {
     let ts = rec.ts;
     if (spec.timestampColumn) {
-      const v = tsKeyIdx >= 0 ? rec.key?.[tsKeyIdx] : rec.row?.[spec.timestampColumn];
+      const raw = tsKeyIdx >= 0 ? rec.key?.[tsKeyIdx] : rec.row?.[spec.timestampColumn];
+      // a text timestamp that does not parse drops the record, as ksqlDB's extractor fails it
+      const v = typeof raw === 'string' && tsText ? tsText(raw) : raw;
+      if (typeof raw === 'string' && tsText && v === undefined) return undefined;
       if (typeof v === 'number') ts = v;
       if (ts < 0) return undefined;
     }

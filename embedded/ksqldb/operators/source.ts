@@ -1,8 +1,11 @@
 // Source: decodes raw Kafka records of a stream or table into rows with key, value and pseudo columns.
 import type { Row } from '../expr/compile.ts';
 import { decodeWindowedKey, getFormat } from '../formats/index.ts';
-import type { SourceRecord } from '../io.ts';
+import type { RecordHeader, SourceRecord } from '../io.ts';
+import { Bytes } from '../expr/bytes.ts';
+import { payloadColumns } from '../types.ts';
 import type { DataSource } from '../metastore.ts';
+import { timestampReader } from './timestamp-text.ts';
 import type { Rec } from './types.ts';
 
 /**
@@ -16,8 +19,11 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
   const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
   const keyCols = src.schema.key;
-  const valueCols = src.schema.value;
+  // the value format carries the payload columns; HEADERS / HEADER('k') columns come from the headers
+  const valueCols = payloadColumns(src.schema.value);
+  const headerCols = src.schema.value.filter((c) => c.header).map((c) => ({ field: prefix + c.name, key: c.header!.key }));
   const tsCol = src.timestampColumn;
+  const tsText = timestampReader(src.timestampFormat);
   // field names computed once (not concatenated per record)
   const keyFields = keyCols.map((c) => prefix + c.name);
   const valueFields = valueCols.map((c) => prefix + c.name);
@@ -30,12 +36,14 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const fRowoffset = prefix + 'ROWOFFSET';
   const fWindowstart = prefix + 'WINDOWSTART';
   const fWindowend = prefix + 'WINDOWEND';
-  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, valueCols.map((c) => [c.name, c.type])]);
+  // an unwrapped single value (WRAP_SINGLE_VALUE=false) is read as a single key column is: the bare value
+  const unwrapped = src.wrapSingleValue === false && valueCols.length === 1;
+  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, unwrapped, valueCols.map((c) => [c.name, c.type])]);
   const decodeValue = (value: Buffer): unknown[] => {
     let bySignature = decodedValues.get(value);
     const known = bySignature?.get(signature);
     if (known) return known;
-    const values = valueFormat.deserialize(value, valueCols, false);
+    const values = valueFormat.deserialize(value, valueCols, unwrapped);
     if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
     bySignature.set(signature, values);
     return values;
@@ -67,11 +75,13 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
       row = {};
       for (let i = 0; i < nKey; i++) row[keyFields[i]!] = key[i] ?? null;
       for (let i = 0; i < nValue; i++) row[valueFields[i]!] = values[i] ?? null;
+      for (const h of headerCols) row[h.field] = headerValue(r.headers ?? [], h.key);
     }
     let ts = r.timestamp;
     if (tsCol) {
       const ki = tsKeyIdx;
-      const v = ki >= 0 ? key[ki] : row ? row[tsField] : null;
+      const raw = ki >= 0 ? key[ki] : row ? row[tsField] : null;
+      const v = typeof raw === 'string' && tsText ? tsText(raw) : raw;
       if (typeof v !== 'number' || v < 0) {
         if (row || ki >= 0) {
           onError(`Invalid timestamp from column ${tsCol}: ${String(v)}`, r);
@@ -92,4 +102,12 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
     for (let i = 0; i < nKey; i++) keyRow[keyFields[i]!] = key[i] ?? null;
     return { key: r.key === null && keyCols.length ? null : key, row, ts, window, keyRow };
   };
+}
+
+/** HEADERS: every header as STRUCT<KEY, VALUE>; HEADER('k'): the value of the last header named k, or null. */
+function headerValue(headers: RecordHeader[], key: string | undefined): unknown {
+  const bytes = (v: Buffer | null) => (v === null ? null : new Bytes(v));
+  if (key === undefined) return headers.map((h) => ({ KEY: h.key, VALUE: bytes(h.value) }));
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]!.key === key) return bytes(headers[i]!.value);
+  return null;
 }

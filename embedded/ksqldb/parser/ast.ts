@@ -18,11 +18,20 @@ export type Expr =
   | { kind: 'cast'; operand: Expr; type: SqlType | 'NULL'; pos: Position }
   | { kind: 'call'; name: string; args: Expr[]; star: boolean; distinct: boolean; pos: Position }
   | { kind: 'array'; items: Expr[]; pos: Position }
-  | { kind: 'subscript'; base: Expr; index: Expr; pos: Position };
+  | { kind: 'subscript'; base: Expr; index: Expr; pos: Position }
+  | { kind: 'deref'; base: Expr; field: string; pos: Position }
+  | { kind: 'struct'; fields: { name: string; value: Expr }[]; pos: Position }
+  | { kind: 'map'; entries: { key: Expr; value: Expr }[]; pos: Position }
+  /** `x => body`, `(a, b) => body`: an argument of TRANSFORM, FILTER, REDUCE */
+  | { kind: 'lambda'; params: string[]; body: Expr; pos: Position }
+  /** a lambda's parameter, referenced in its body */
+  | { kind: 'lambdaVar'; name: string; pos: Position };
 
 export type SelectItem =
   | { kind: 'star'; source?: string; pos: Position }
-  | { kind: 'expr'; expr: Expr; alias?: string; pos: Position };
+  | { kind: 'expr'; expr: Expr; alias?: string; pos: Position }
+  /** `s->*`: every field of a STRUCT, each a column named by the field */
+  | { kind: 'structStar'; expr: Expr; pos: Position };
 
 export interface SourceRef {
   name: string;
@@ -71,6 +80,8 @@ export interface ColumnDef {
   type: SqlType;
   key: boolean;
   primaryKey: boolean;
+  /** HEADERS (every header) or HEADER('key') (one header's value) */
+  header?: { key?: string };
   pos: Position;
 }
 
@@ -91,4 +102,6 @@ export type Statement =
   | { kind: 'runScript'; path: string; pos: Position; text: string }
   | { kind: 'select'; query: Query; pos: Position; text: string }
   /** EXPLAIN of a running query (by id) or of a query statement that is not run (CREATE ... AS, INSERT INTO, SELECT) */
-  | { kind: 'explain'; queryId?: string; statement?: Statement; pos: Position; text: string };
+  | { kind: 'explain'; queryId?: string; statement?: Statement; pos: Position; text: string }
+  | { kind: 'createType'; name: string; type: SqlType; ifNotExists: boolean; pos: Position; text: string }
+  | { kind: 'dropType'; name: string; ifExists: boolean; pos: Position; text: string };

@@ -1,8 +1,9 @@
 // Hand-written recursive-descent parser for the KSQL statement language (subset of SqlBase.g4).
 import { KsqlError, type Position } from '../errors.ts';
-import { T, type SqlType } from '../types.ts';
+import { T, decimalTypeError, type SqlType, type StructField } from '../types.ts';
 import type { ColumnDef, Duration, Expr, JoinClause, Props, PropValue, Query, SelectItem, SourceRef, Statement, WindowSpec } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
+import { Decimal, literalDecimalType } from '../expr/decimal.ts';
 import { normLong } from '../expr/long.ts';
 
 /** Words that cannot be used as unquoted identifiers (aliases / names). */
@@ -18,10 +19,17 @@ const UNITS: Record<string, number> = {
   HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
 };
 
+const INTERVAL_UNIT_FUNCTIONS = ['DATEADD', 'DATESUB', 'TIMEADD', 'TIMESUB', 'TIMESTAMPADD', 'TIMESTAMPSUB'];
+const INTERVAL_UNITS = ['NANOSECONDS', 'MICROSECONDS', 'MILLISECONDS', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS'];
+
 const MAX_LONG = 9223372036854775807n;
 
-export function parseStatements(src: string): Statement[] {
-  return new Parser(src).statements();
+/**
+ * Parses statements. `types`: the custom types (CREATE TYPE) already registered, by name; a CREATE TYPE
+ * in `src` is known to the statements after it.
+ */
+export function parseStatements(src: string, types?: ReadonlyMap<string, SqlType>): Statement[] {
+  return new Parser(src, types).statements();
 }
 
 export function parseExpression(src: string): Expr {
@@ -35,8 +43,15 @@ class Parser {
   private toks: Token[];
   private i = 0;
   private stmtStart = 0;
-  constructor(private src: string) {
+  /** parameters of the lambdas whose body is being parsed, innermost last */
+  private lambdaParams: string[][] = [];
+  private types: Map<string, SqlType>;
+  constructor(
+    private src: string,
+    types?: ReadonlyMap<string, SqlType>,
+  ) {
     this.toks = tokenize(src);
+    this.types = new Map(types);
   }
 
   private get t(): Token {
@@ -84,6 +99,10 @@ class Parser {
   private expectOp(op: string): Token {
     if (!this.isOp(op)) this.syntax();
     return this.toks[this.i++]!;
+  }
+  private expectInt(): string {
+    if (this.t.kind !== 'int') this.syntax();
+    return this.toks[this.i++]!.text;
   }
   private atEof(): boolean {
     return this.t.kind === 'eof';
@@ -145,6 +164,12 @@ class Parser {
     if (this.isKw('SELECT')) return { kind: 'select', query: this.query(), pos, text: '' };
     if (this.acceptKw('EXPLAIN')) return this.explain(pos);
     if (this.acceptKw('DROP')) {
+      if (this.acceptKw('TYPE')) {
+        const ifExists = this.acceptKw('IF', 'EXISTS');
+        const name = this.identifier(true);
+        this.types.delete(name);
+        return { kind: 'dropType', name, ifExists, pos, text: '' };
+      }
       const st = this.sourceType();
       const ifExists = this.acceptKw('IF', 'EXISTS');
       const name = this.identifier();
@@ -196,6 +221,14 @@ class Parser {
 
   private create(): Statement {
     const pos = this.expectKw('CREATE').pos;
+    if (this.acceptKw('TYPE')) {
+      const ifNotExists = this.acceptKw('IF', 'NOT', 'EXISTS');
+      const name = this.identifier(true);
+      this.expectKw('AS');
+      const type = this.type();
+      if (!this.types.has(name)) this.types.set(name, type);
+      return { kind: 'createType', name, type, ifNotExists, pos, text: '' };
+    }
     const orReplace = this.acceptKw('OR', 'REPLACE');
     const source = this.acceptKw('SOURCE');
     const st = this.sourceType();
@@ -222,9 +255,16 @@ class Parser {
       const type = this.type();
       let key = false;
       let primaryKey = false;
+      let header: { key?: string } | undefined;
       if (this.acceptKw('PRIMARY', 'KEY')) primaryKey = true;
       else if (this.acceptKw('KEY')) key = true;
-      out.push({ name, type, key, primaryKey, pos });
+      else if (this.acceptKw('HEADERS')) header = {};
+      else if (this.isKw('HEADER') && this.isOp('(', this.peek())) {
+        this.i += 2;
+        header = { key: this.stringLit() };
+        this.expectOp(')');
+      }
+      out.push({ name, type, key, primaryKey, pos, ...(header ? { header } : {}) });
     } while (this.acceptOp(','));
     this.expectOp(')');
     return out;
@@ -260,8 +300,49 @@ class Parser {
         this.expectOp('>');
         return T.array(item);
       }
-      default:
-        throw new KsqlError(`Unsupported type: ${tok.text}`, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+      case 'MAP': {
+        this.expectOp('<');
+        const key = this.type();
+        this.expectOp(',');
+        const value = this.type();
+        this.expectOp('>');
+        return T.map(key, value);
+      }
+      case 'STRUCT': {
+        this.expectOp('<');
+        const fields: StructField[] = [];
+        if (!this.isOp('>')) {
+          do {
+            const name = this.identifier(true);
+            fields.push({ name, type: this.type() });
+          } while (this.acceptOp(','));
+        }
+        this.expectOp('>');
+        return T.struct(fields);
+      }
+      case 'DECIMAL': {
+        this.expectOp('(');
+        const precision = Number(this.expectInt());
+        this.expectOp(',');
+        const scale = Number(this.expectInt());
+        this.expectOp(')');
+        const bad = decimalTypeError(precision, scale);
+        if (bad) throw new KsqlError(bad, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+        return T.decimal(precision, scale);
+      }
+      case 'BYTES':
+        return T.BYTES;
+      case 'TIMESTAMP':
+        return T.TIMESTAMP;
+      case 'DATE':
+        return T.DATE;
+      case 'TIME':
+        return T.TIME;
+      default: {
+        const custom = this.types.get(tok.text);
+        if (custom) return custom;
+        throw new KsqlError(`Unknown type: ${tok.text}`, { kind: 'parse', pos: tok.pos, statementText: this.currentText() });
+      }
     }
   }
 
@@ -472,6 +553,7 @@ class Parser {
       return { kind: 'star', source, pos };
     }
     const expr = this.expr();
+    if (expr.kind === 'deref' && expr.field === '*') return { kind: 'structStar', expr: expr.base, pos };
     let alias: string | undefined;
     if (this.acceptKw('AS')) alias = this.identifier(true);
     else if (this.isIdentifier()) alias = this.identifier();
@@ -588,14 +670,45 @@ class Parser {
     return this.postfix(this.primary());
   }
   private postfix(e: Expr): Expr {
-    while (this.isOp('[')) {
+    for (;;) {
       const pos = this.t.pos;
-      this.i++;
-      const index = this.expr();
-      this.expectOp(']');
-      e = { kind: 'subscript', base: e, index, pos };
+      if (this.acceptOp('[')) {
+        const index = this.expr();
+        this.expectOp(']');
+        e = { kind: 'subscript', base: e, index, pos };
+      } else if (this.acceptOp('->')) {
+        // `->*` (all fields) is only valid as a select item, which unwraps it
+        e = { kind: 'deref', base: e, field: this.acceptOp('*') ? '*' : this.identifier(true), pos };
+      } else return e;
     }
-    return e;
+  }
+  /** `STRUCT(name := expr, ...)` */
+  private structConstructor(pos: Position): Expr {
+    const fields: { name: string; value: Expr }[] = [];
+    if (!this.isOp(')')) {
+      do {
+        const name = this.identifier(true);
+        this.expectOp(':');
+        this.expectOp('=');
+        fields.push({ name, value: this.expr() });
+      } while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    return { kind: 'struct', fields, pos };
+  }
+  /** `MAP(key := value, ...)` */
+  private mapConstructor(pos: Position): Expr {
+    const entries: { key: Expr; value: Expr }[] = [];
+    if (!this.isOp(')')) {
+      do {
+        const key = this.expr();
+        this.expectOp(':');
+        this.expectOp('=');
+        entries.push({ key, value: this.expr() });
+      } while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    return { kind: 'map', entries, pos };
   }
   private numberLiteral(tok: Token, negative: boolean, pos: Position): Expr {
     const text = (negative ? '-' : '') + tok.text;
@@ -608,11 +721,45 @@ class Parser {
       const isInt = typeof v === 'number' && v >= -2147483648 && v <= 2147483647;
       return { kind: 'lit', type: isInt ? T.INTEGER : T.BIGINT, value: v, text, pos };
     }
+    if (!/[eE]/.test(text)) {
+      // a literal with a point and no exponent is a DECIMAL, as in ksqlDB (1.50 is DECIMAL(3,2))
+      const d = Decimal.parse(text);
+      const { precision, scale } = literalDecimalType(d);
+      return { kind: 'lit', type: T.decimal(precision, scale), value: d, text, pos };
+    }
     const v = Number(text);
     if (!Number.isFinite(v)) {
       throw new KsqlError(`Number overflows DOUBLE: ${text}`, { kind: 'parse', pos, statementText: this.currentText() });
     }
     return { kind: 'lit', type: T.DOUBLE, value: v, text, pos };
+  }
+  /** A function argument: a lambda (`x => ...`, `(a, b) => ...`) or an expression. */
+  private argument(): Expr {
+    const pos = this.t.pos;
+    let params: string[] | undefined;
+    if (this.isIdentifier() && this.isOp('=>', this.peek())) params = [this.identifier()];
+    else if (this.isOp('(') && this.isIdentifier(this.peek())) {
+      // (a, b) => ...: look ahead for the closing parenthesis and the arrow
+      let k = 1;
+      const names: string[] = [];
+      while (this.isIdentifier(this.peek(k)) && (this.isOp(',', this.peek(k + 1)) || this.isOp(')', this.peek(k + 1)))) {
+        names.push(this.peek(k).text);
+        if (this.isOp(')', this.peek(k + 1))) break;
+        k += 2;
+      }
+      if (names.length && this.isOp(')', this.peek(k + 1)) && this.isOp('=>', this.peek(k + 2))) {
+        params = names;
+        this.i += k + 2;
+      }
+    }
+    if (!params) return this.expr();
+    this.expectOp('=>');
+    this.lambdaParams.push(params);
+    try {
+      return { kind: 'lambda', params, body: this.expr(), pos };
+    } finally {
+      this.lambdaParams.pop();
+    }
   }
   private primary(): Expr {
     const tok = this.t;
@@ -653,6 +800,13 @@ class Parser {
           this.expectOp(')');
           return { kind: 'cast', operand, type, pos };
         }
+        case 'STRUCT':
+        case 'MAP':
+          if (this.isOp('(', this.peek())) {
+            this.i += 2;
+            return tok.text === 'STRUCT' ? this.structConstructor(pos) : this.mapConstructor(pos);
+          }
+          break;
         case 'ARRAY':
           if (this.isOp('[', this.peek())) {
             this.i += 2;
@@ -677,10 +831,15 @@ class Parser {
         if (this.acceptOp('*')) star = true;
         else if (!this.isOp(')')) {
           distinct = this.acceptKw('DISTINCT');
-          do args.push(this.expr());
+          do args.push(this.argument());
           while (this.acceptOp(','));
         }
         this.expectOp(')');
+        // DATEADD(DAYS, 1, d): the interval unit is a bare word, passed as its name
+        const unit = args[0];
+        if (INTERVAL_UNIT_FUNCTIONS.includes(tok.text) && unit?.kind === 'col' && !unit.source && INTERVAL_UNITS.includes(unit.name)) {
+          args[0] = { kind: 'lit', type: T.STRING, value: unit.name, pos: unit.pos };
+        }
         return { kind: 'call', name: tok.text, args, star, distinct, pos };
       }
       const first = this.identifier();
@@ -689,6 +848,7 @@ class Parser {
         const name = this.identifier(true);
         return { kind: 'col', source: first, name, pos };
       }
+      if (this.lambdaParams.some((ps) => ps.includes(first))) return { kind: 'lambdaVar', name: first, pos };
       return { kind: 'col', name: first, pos };
     }
     this.syntax();

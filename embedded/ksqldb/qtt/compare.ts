@@ -1,8 +1,14 @@
 // Expected-vs-actual record comparison following ksqlDB's ExpectedRecordComparator.
+import { Decimal } from '../expr/decimal.ts';
 
 export function valuesMatch(expected: unknown, actual: unknown): boolean {
   if (expected === null || expected === undefined) return actual === null || actual === undefined;
   if (actual === null || actual === undefined) return false;
+  if (actual instanceof Decimal) {
+    // a DECIMAL: an expected text by its exact value, an expected number as any number
+    if (typeof expected === 'string') return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(expected.trim()) && Decimal.parse(expected).compareTo(actual) === 0;
+    return valuesMatch(expected, actual.toNumber());
+  }
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return false;
     if (Number.isInteger(expected) && Number.isInteger(actual)) return expected === actual;
@@ -33,6 +39,8 @@ export interface ComparableRecord {
   key?: unknown;
   value?: unknown;
   timestamp?: number;
+  /** as the QTT files write them: VALUE in base64; absent = none */
+  headers?: { KEY: string; VALUE: string | null }[];
   window?: { start: number; end: number; type?: string } | null;
 }
 
@@ -41,6 +49,10 @@ export function recordMismatch(expected: ComparableRecord, actual: ComparableRec
   if (!valuesMatch(expected.key ?? null, actual.key ?? null)) return 'key';
   if (!valuesMatch(expected.value ?? null, actual.value ?? null)) return 'value';
   if (expected.timestamp !== undefined && expected.timestamp !== actual.timestamp) return 'timestamp';
+  // as ksqlDB's runner: the headers always, absent meaning none
+  const eh = expected.headers ?? [];
+  const ah = actual.headers ?? [];
+  if (eh.length !== ah.length || eh.some((h, i) => h.KEY !== ah[i]!.KEY || (h.VALUE ?? null) !== (ah[i]!.VALUE ?? null))) return 'headers';
   const ew = expected.window ?? null;
   const aw = actual.window ?? null;
   if (ew || aw) {

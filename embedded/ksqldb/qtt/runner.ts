@@ -2,6 +2,8 @@
 // (outputs that feed other queries are looped back), outputs compared topic by topic.
 import { KsqlEngine } from '../engine.ts';
 import { KsqlError } from '../errors.ts';
+import { Decimal } from '../expr/decimal.ts';
+import { stringifyJson } from '../expr/long.ts';
 import { decodeWindowedKey, encodeWindowedKey, getFormat } from '../formats/index.ts';
 import type { SinkRecord } from '../io.ts';
 import type { DataSource } from '../metastore.ts';
@@ -38,7 +40,7 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
   if (f === 'JSON') {
     if (b.length === 0) return null;
     try {
-      return JSON.parse(b.toString('utf8'));
+      return withDecimals(JSON.parse(b.toString('utf8')), cols, isKey);
     } catch {
       return b.toString('utf8');
     }
@@ -49,6 +51,19 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
   if (f === 'NONE') return null;
   if (isKey && b.length === 0 && cols[0]?.type.base !== 'STRING') return null;
   return getFormat(f)!.deserialize(b, cols, isKey)[0] ?? null;
+}
+
+/**
+ * A JSON record's DECIMAL columns as DECIMAL values at their column's scale: ksqlDB's harness reads
+ * outputs with the sink's schema, so an expected "3.40" (text) is compared with the DECIMAL 3.40.
+ */
+function withDecimals(v: unknown, cols: Column[], isKey: boolean): unknown {
+  const asDecimal = (x: unknown, c: Column) => (typeof x === 'number' ? Decimal.fromNumber(x).setScale(c.type.scale!) : x);
+  if (cols.length === 1 && (isKey || v === null || typeof v !== 'object' || Array.isArray(v))) return cols[0]!.type.base === 'DECIMAL' ? asDecimal(v, cols[0]!) : v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || !cols.some((c) => c.type.base === 'DECIMAL')) return v;
+  const out = { ...(v as Record<string, unknown>) };
+  for (const c of cols) if (c.type.base === 'DECIMAL' && c.name in out) out[c.name] = asDecimal(out[c.name], c);
+  return out;
 }
 
 export function runCase(c: QttCase): CaseResult {
@@ -65,12 +80,12 @@ export function runCase(c: QttCase): CaseResult {
     produced.push(rec);
     const offset = offsets.get(rec.topic) ?? 0;
     offsets.set(rec.topic, offset + 1);
-    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value });
+    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers });
     for (const o of outs) feed(o);
   };
   try {
     for (const s of c.statements) {
-      for (const st of parseStatements(s)) {
+      for (const st of parseStatements(s, engine.metastore.types)) {
         const r = engine.executeStatement(st);
         for (const p of r.produced) feed(p);
       }
@@ -81,7 +96,8 @@ export function runCase(c: QttCase): CaseResult {
       let key = src.schema.key.length ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true) : input.key === undefined || input.key === null ? null : encodePart(input.key, 'JSON', [], true);
       if (src.windowType && input.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), input.window, src.windowType);
       const value = encodePart(input.value ?? null, src.valueFormat, src.schema.value, false);
-      feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value });
+      const headers = (input.headers ?? []).map((h) => ({ key: h.KEY, value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64') }));
+      feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value, headers });
     }
   } catch (e) {
     if (expectErr) {
@@ -117,9 +133,10 @@ export function runCase(c: QttCase): CaseResult {
         value: decodePart(r.value, sink.valueFormat, sink.schema.value, false),
         timestamp: r.timestamp,
         window,
+        ...(r.headers?.length ? { headers: r.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') })) } : {}),
       };
     });
-    const show = (r: ComparableRecord | QttRecord) => JSON.stringify({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}) });
+    const show = (r: ComparableRecord | QttRecord) => stringifyJson({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}), ...(r.headers?.length ? { headers: r.headers } : {}) });
     const mismatch = (): string | undefined => {
       if (decoded.length !== exp.length) return `topic ${topic}: expected ${exp.length} records, got ${decoded.length}`;
       for (let i = 0; i < exp.length; i++) {
@@ -141,7 +158,7 @@ export function runCase(c: QttCase): CaseResult {
     if (!src) return { name, status: 'failed', reason: `post: source ${ps.name} missing` };
     if (ps.type && ps.type.toUpperCase() !== src.type) return { name, status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
     if (ps.schema) {
-      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').trim().toUpperCase();
+      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').replace(/\s*,\s*/g, ', ').trim().toUpperCase();
       const actual = schemaToString(src.schema);
       if (norm(actual) !== norm(ps.schema)) return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
     }

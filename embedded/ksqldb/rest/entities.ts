@@ -4,6 +4,7 @@
 import type { KsqlEngine, QueryDescription } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
+import { formatDateText, formatTimeText, formatTimestampText } from '../expr/temporal.ts';
 import type { DataSource, QueryInfo } from '../metastore.ts';
 import type { SqlType } from '../types.ts';
 import type { StatementOutcome } from '../runtime/runtime.ts';
@@ -24,9 +25,20 @@ export function statementError(e: KsqlError, statementText: string, entities: Js
   return { '@type': 'statement_error', error_code: errorCode, message: errorMessage(e), statementText, entities };
 }
 
+/** ksqlDB's SchemaInfo: STRUCT fields, ARRAY and MAP member (item or value) schemas, DECIMAL parameters. */
 function schemaInfo(t: SqlType): Json {
-  if (t.base === 'ARRAY') return { type: 'ARRAY', fields: null, memberSchema: schemaInfo(t.item ?? { base: 'STRING' }) };
-  return { type: t.base === 'NULL' ? 'STRING' : t.base, fields: null, memberSchema: null };
+  switch (t.base) {
+    case 'ARRAY':
+      return { type: 'ARRAY', fields: null, memberSchema: schemaInfo(t.item ?? { base: 'STRING' }) };
+    case 'MAP':
+      return { type: 'MAP', fields: null, memberSchema: schemaInfo(t.value ?? { base: 'STRING' }) };
+    case 'STRUCT':
+      return { type: 'STRUCT', fields: (t.fields ?? []).map((f) => ({ name: f.name, schema: schemaInfo(f.type) })), memberSchema: null };
+    case 'DECIMAL':
+      return { type: 'DECIMAL', fields: null, memberSchema: null, parameters: { precision: t.precision, scale: t.scale } };
+    default:
+      return { type: t.base === 'NULL' ? 'STRING' : t.base, fields: null, memberSchema: null };
+  }
 }
 
 export function runningQuery(q: QueryInfo): Json {
@@ -181,10 +193,17 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
 
 // ---------------------------------------------------------------- rows
 
-/** A row value as ksqlDB's ApiJsonMapper writes it (bigints as plain numbers, bytes base64). */
-export function encodeValue(v: unknown): unknown {
+const TEMPORAL_TEXT: Record<string, (v: number) => string> = { TIMESTAMP: formatTimestampText, DATE: formatDateText, TIME: formatTimeText };
+
+/**
+ * A row value as ksqlDB's ApiJsonMapper writes it: bigints and DECIMALs as plain numbers, bytes base64,
+ * a column of type TIMESTAMP, DATE or TIME (`type`, the column's type text) as its ISO text.
+ */
+export function encodeValue(v: unknown, type?: string): unknown {
   if (Buffer.isBuffer(v)) return v.toString('base64');
-  if (Array.isArray(v)) return v.map(encodeValue);
+  if (Array.isArray(v)) return v.map((x) => encodeValue(x));
+  const text = type === undefined ? undefined : TEMPORAL_TEXT[type];
+  if (text && typeof v === 'number') return text(v);
   return v === undefined ? null : v;
 }
 

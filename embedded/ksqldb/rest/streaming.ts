@@ -34,8 +34,8 @@ export function chooseFormat(accept: string | undefined, endpoint: 'query' | 'qu
   return 'delimited';
 }
 
-function rowOf(r: TransientRow): unknown[] {
-  return r.values.map(encodeValue);
+function rowOf(r: TransientRow, types: string[]): unknown[] {
+  return r.values.map((v, i) => encodeValue(v, types[i]));
 }
 
 /** ksqlDB's cap on concurrent push queries per server (each holds a consumer and its connections). */
@@ -55,6 +55,8 @@ export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry,
   let isPull = false;
   let keepAlive: NodeJS.Timeout | undefined;
   let first = true;
+  /** the query's column types, known once it has started (rows are written only after) */
+  let columnTypes: string[] = [];
   const element = (text: string): void => {
     if (format === 'delimited') res.write(`${text}\n`);
     else {
@@ -63,8 +65,8 @@ export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry,
     }
   };
   const writeRow = (r: TransientRow): void => {
-    if (format === 'legacy') element(json({ row: { columns: rowOf(r), ...(r.tombstone ? { tombstone: true } : {}) } }));
-    else if (!r.tombstone) element(json(rowOf(r)));
+    if (format === 'legacy') element(json({ row: { columns: rowOf(r, columnTypes), ...(r.tombstone ? { tombstone: true } : {}) } }));
+    else if (!r.tombstone) element(json(rowOf(r, columnTypes)));
   };
   const finish = (error?: Error): void => {
     if (finished) return;
@@ -110,6 +112,7 @@ export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry,
     return;
   }
   const q = handle.query;
+  columnTypes = q.columns.map((c) => c.type);
   const queryId = isPull ? `query_${Date.now()}` : q.id;
   res.status(200);
   res.setHeader('content-type', MEDIA[format]);

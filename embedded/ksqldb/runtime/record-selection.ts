@@ -15,6 +15,8 @@
  * ENFORCE_AFTER_MS, or a buffer past its cap, is processed anyway ("enforced processing").
  */
 
+import type { RecordHeader } from '../io.ts';
+
 export interface BufferedRecord {
   topic: string;
   partition: number;
@@ -23,6 +25,7 @@ export interface BufferedRecord {
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
+  headers?: RecordHeader[];
   /** the timestamp records are selected by */
   time: number;
 }

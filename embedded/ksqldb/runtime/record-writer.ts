@@ -32,6 +32,7 @@ export interface OutgoingRecord {
   partition?: number;
   /** hashed for the partition instead of `key` */
   partitionKey?: Buffer;
+  headers?: { key: string; value: Buffer | null }[];
 }
 
 export interface RecordWriterOptions {
@@ -272,7 +273,7 @@ export class RecordWriter {
       let bytes = RECORD_BATCH_HEADER;
       const rs = group.records;
       for (let i = 0; i <= rs.length; i++) {
-        const size = i < rs.length ? RECORD_OVERHEAD + (rs[i]!.key?.length ?? 0) + (rs[i]!.value?.length ?? 0) : 0;
+        const size = i < rs.length ? RECORD_OVERHEAD + (rs[i]!.key?.length ?? 0) + (rs[i]!.value?.length ?? 0) + headerBytes(rs[i]!) : 0;
         if (i === rs.length || (i > start && bytes + size > this.maxBatchBytes)) {
           batches.push({ topic: group.topic, partition: group.partition, bytes: this.encodeBatch(id, rs.slice(start, i)) });
           start = i;
@@ -410,4 +411,11 @@ function backoff(attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Bytes a record's headers add to its batch (keys, values and their lengths). */
+function headerBytes(r: OutgoingRecord): number {
+  let n = 0;
+  for (const h of r.headers ?? []) n += 10 + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  return n;
 }

@@ -21,7 +21,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { KsqlEngine, type ExecuteResult, type ProcessingLogEntry, type TransientQuery, type TransientRow } from '../engine.ts';
 import { prop } from '../ddl.ts';
 import { KsqlError } from '../errors.ts';
-import type { SinkRecord } from '../io.ts';
+import type { RecordHeader, SinkRecord } from '../io.ts';
 import type { Statement } from '../parser/ast.ts';
 import { parseStatements } from '../parser/parser.ts';
 import { stringifyJson } from '../expr/long.ts';
@@ -265,7 +265,7 @@ export class KsqlRuntime {
   /** Runs one /ksql request: every statement in order, SET/UNSET and `props` for this request only. */
   execute(sql: string, props: Record<string, unknown> = {}): Promise<StatementOutcome[]> {
     return this.exclusive(async () => {
-      const stmts = parseStatements(sql);
+      const stmts = parseStatements(sql, this.engine.metastore.types);
       const outcomes: StatementOutcome[] = [];
       const saved = { ...this.engine.config };
       Object.assign(this.engine.config, propertyStrings(props));
@@ -372,7 +372,7 @@ export class KsqlRuntime {
       const saved = { ...this.engine.config };
       Object.assign(this.engine.config, cmd.streamsProperties ?? {});
       try {
-        for (const st of parseStatements(cmd.statement)) {
+        for (const st of parseStatements(cmd.statement, this.engine.metastore.types)) {
           const before = new Set(this.engine.subscribedTopics());
           const result = this.engine.executeStatement(st);
           this.notePolicies(before);
@@ -526,7 +526,7 @@ export class KsqlRuntime {
         const { topic, partition, messages } = batch;
         if (messages.length === 0) return;
         const records: BufferedRecord[] = messages.map((m) => ({
-          topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value,
+          topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: headerList(m.headers),
           time: this.engine.recordTime({ topic, partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value }),
         }));
         this.selector.add(topic, partition, records, Number(batch.highWatermark));
@@ -569,7 +569,7 @@ export class KsqlRuntime {
         for (; processed < SLICE_RECORDS; processed++) {
           const r = this.selector.next();
           if (!r) break;
-          this.processOne(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value);
+          this.processOne(r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, r.headers);
           this.unflushedCommits.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition, offset: String(Number(r.offset) + 1) });
         }
         if (processed === 0) break;
@@ -614,8 +614,8 @@ export class KsqlRuntime {
     }
   }
 
-  private processOne(topic: string, partition: number, offset: string, timestamp: string, key: Buffer | null, value: Buffer | null): void {
-    const out = this.engine.process({ topic, partition, offset: Number(offset), timestamp: Number(timestamp), key, value });
+  private processOne(topic: string, partition: number, offset: string, timestamp: string, key: Buffer | null, value: Buffer | null, headers?: RecordHeader[]): void {
+    const out = this.engine.process({ topic, partition, offset: Number(offset), timestamp: Number(timestamp), key, value, headers });
     for (const o of out) this.outbox.push(o);
     this.positions.set(`${topic}\u0000${partition}`, Number(offset) + 1);
     this.positionsDirty = true;
@@ -828,7 +828,7 @@ export class KsqlRuntime {
         eachBatch: async ({ batch, isRunning }) => {
           for (const m of batch.messages) {
             if (query.done || ended || !isRunning()) return;
-            query.feed({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value });
+            query.feed({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) });
           }
         },
       });
@@ -941,4 +941,16 @@ function topicErrorOf(error: unknown): string {
   if (type === 'INVALID_PARTITIONS') return 'INVALID_PARTITIONS: the broker refuses that many partitions for one topic (its per-topic partition limit)';
   if (type === 'POLICY_VIOLATION') return 'POLICY_VIOLATION: the broker refuses more partitions in total (its partition limit)';
   return type ? `${type}: ${first?.message ?? e.message}` : e.message;
+}
+
+/** kafkajs's headers object (a repeated key holds an array) as the record's header list; undefined when none. */
+function headerList(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): RecordHeader[] | undefined {
+  if (!headers) return undefined;
+  const out: RecordHeader[] = [];
+  const bytes = (v: Buffer | string | undefined) => (v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v));
+  for (const [key, v] of Object.entries(headers)) {
+    if (Array.isArray(v)) for (const x of v) out.push({ key, value: bytes(x) });
+    else out.push({ key, value: bytes(v) });
+  }
+  return out.length ? out : undefined;
 }
