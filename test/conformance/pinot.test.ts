@@ -86,10 +86,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'COUNT(col) without null handling is named count(*) by 0.11; ours count(col)',
   },
   {
-    id: 'P-HLL-EXACT', kind: 'ours', where: ['agg-distinctcounthll'],
-    reason: 'DISTINCTCOUNTHLL is an estimate in Pinot (HyperLogLog, log2m 8: 14 for 15 values); ours counts exactly',
-  },
-  {
     id: 'P-PERCENTILE-NAME', kind: 'pinot-0.11-unverified',
     where: ['agg-percentile-50', 'agg-percentile-90', 'agg-percentile-double', 'agg-percentileest', 'agg-percentiletdigest'],
     reason: '0.11 names percentile columns "percentile(col, 50.0)" / "percentile90(col)"; ours "percentile(col,\'50\')"',
