@@ -75,6 +75,8 @@ export interface TableRuntimeInfo {
   consumingSegments: number;
   /** Epoch ms of the last ingested row, 0 if none. */
   freshnessMs: number;
+  /** Every record stored, replaced ones included (Pinot's documents); undefined when not consuming. */
+  documents?: number;
 }
 
 export interface QueryEngineOptions {
@@ -241,7 +243,10 @@ export class QueryEngine {
     const selectionOnly = !translation.aggregation && parsed.select.orderBy.length === 0;
     const scanned = selectionOnly ? Math.min(matched, translation.limit + (parsed.select.offset ?? 0)) : matched;
     response.numDocsScanned = scanned;
-    response.totalDocs = total;
+    // An upsert table's segments keep every record it indexed, replaced ones too (only marked invalid): Pinot
+    // counts them all in totalDocs, and scans only the valid ones.
+    const upsertDocs = runtime.reduce((n, r) => n + (r.documents ?? 0), 0);
+    response.totalDocs = entries.some((e) => e.config.upsert) ? Math.max(total, upsertDocs) : total;
     response.numEntriesScannedInFilter = parsed.select.where ? total * Math.max(1, translation.filterColumns) : 0;
     response.numEntriesScannedPostFilter = scanned * Math.max(1, translation.columnNames.length);
     response.numServersQueried = 1;

@@ -103,13 +103,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
   },
   {
-    id: 'P-UPSERT-TOTALDOCS', kind: 'ours', where: ['stats of agg-count-upsert', 'stats of dash-country'],
-    reason: 'totalDocs of an upsert table counts every record ingested (replaced ones too) in Pinot; ours only the live rows',
-    toOurs: (stats) => {
-      stats.totalDocs = stats.numDocsScanned;
-    },
-  },
-  {
     id: 'P-UNKNOWN-FUNCTION', kind: 'pinot-0.11-unverified', where: ['err-unknown-function'],
     reason: 'an unknown function: 0.11 answers 200 QueryExecutionError from the server ("Unsupported function"); ours 700 QueryValidationError from the broker',
   },
