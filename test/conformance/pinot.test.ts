@@ -51,16 +51,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
-    id: 'P-GET-MISSING-TABLE', kind: 'pinot-0.11-unverified',
-    where: [...PROJECT_TABLE_LIFECYCLES, 'GET unknown schema and table'],
-    reason: 'GET /tables/{missing}: 0.11 answers 200 {}; ours 404 {code, error} as we believe 1.x does',
-    toOurs: (observation) => {
-      const missing = { status: 404, keys: ['code', 'error'] };
-      if ('getDeletedTable' in observation) observation.getDeletedTable = missing;
-      else observation.table = missing;
-    },
-  },
-  {
     id: 'P-CONTINUE-ON-ERROR', kind: 'pinot-0.11',
     where: ['a number column holding text: the record with continueOnError'],
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
