@@ -64,10 +64,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     reason: 'a SELECT without FROM: Pinot answers literal-only queries (SELECT 1) and rejects columns with 700 QueryValidationError; ours 150 SQLParsingError for both',
   },
   {
-    id: 'P-GROUP-OFFSET', kind: 'pinot-0.11-unverified', where: ['group-offset', 'group-limit-comma'],
-    reason: '0.11 ignores OFFSET in GROUP BY queries; ours applies it',
-  },
-  {
     id: 'P-HAVING-UNSELECTED', kind: 'pinot-0.11-unverified', where: ['group-having-and'],
     reason: 'GROUP BY with no aggregate selected: 0.11 rewrites it to DISTINCT and then fails the HAVING (200, UnsupportedOperationException); ours answers',
   },

@@ -102,6 +102,10 @@ describe('SQL subset', () => {
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 2, 3")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
     expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    // Pinot's group-by and distinct reducers (1.2 as 0.11) ignore OFFSET; an aggregation keeps its one row.
+    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2 OFFSET 1')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    expect((await query(pinot, 'SELECT DISTINCT n FROM events ORDER BY n LIMIT 1, 2')).resultTable.rows).toEqual([[-2147483648], [0]]);
+    expect((await query(pinot, 'SELECT count(*) FROM events LIMIT 5 OFFSET 3')).resultTable.rows).toEqual([[31]]);
   });
 
   it('computes aggregates with Pinot result types', async () => {
