@@ -10,8 +10,9 @@ import { BrokerRequestError, QueryError, errorMessage } from './errors.ts';
 import { RawJson } from './json.ts';
 import { formatJavaDouble, formatJavaFloat, formatTimestamp } from './schema.ts';
 import { SqlSyntaxError } from './sql/lexer.ts';
-import { parseQuery, SqlValidationError, type ParsedQuery } from './sql/parser.ts';
-import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type Translation } from './sql/translate.ts';
+import { isConstantSelect, translateConstantSelect } from './sql/constants.ts';
+import { parseQuery, SqlValidationError, type ParsedQuery, type SelectStatement } from './sql/parser.ts';
+import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type TranslateLimits, type Translation } from './sql/translate.ts';
 import { splitTableName } from './table-config.ts';
 
 export interface QueryRequest {
@@ -216,11 +217,17 @@ export class QueryEngine {
     if (/^true$/i.test(options.useMultistageEngine ?? '')) {
       // The multi-stage engine is not emulated; the single-stage subset answers the same queries.
     }
+    const limits = { maxStringLength: this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH };
+    if (!parsed.explain && isConstantSelect(parsed.select)) {
+      await this.answerConstants(parsed.select, limits, response, started, timeoutMs);
+      return;
+    }
+    if (parsed.select.table === undefined) throw new QueryError('QUERY_VALIDATION', 'Data source (FROM clause) not found');
     const entries = this.resolveTable(parsed.select.table);
     const rawName = entries[0]!.config.rawName;
     response.tablesQueried = [rawName];
     const view = this.view(entries, rawName);
-    const translation = translate(parsed.select, view, Date.now(), { maxStringLength: this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH });
+    const translation = translate(parsed.select, view, Date.now(), limits);
 
     if (parsed.explain) {
       response.resultTable = explainPlan(translation, parsed);
@@ -259,6 +266,24 @@ export class QueryEngine {
     response.numConsumingSegmentsMatched = matched > 0 ? consuming : 0;
     response.minConsumingFreshnessTimeMs = Math.max(0, ...runtime.map((r) => r.freshnessMs));
     if (request.trace) response.traceInfo = { [rawName]: JSON.stringify([{ duckdb: translation.sql }]) };
+  }
+
+  /** A query of constants, answered by the broker alone as Pinot's is: one row, no table read (sql/constants.ts). */
+  private async answerConstants(select: SelectStatement, limits: TranslateLimits, response: BrokerResponse, started: number, timeoutMs: number): Promise<void> {
+    const constants = translateConstantSelect(select, Date.now(), limits);
+    let found: DuckDBValue[][];
+    try {
+      [found] = await this.readAll([constants.translation.sql], started, timeoutMs, response.requestId) as [DuckDBValue[][]];
+    } catch (error) {
+      if (error instanceof QueryError) throw error;
+      throw new QueryError('SQL_PARSING', `Caught exception while invoking a function at compile time: ${errorMessage(error)}`);
+    }
+    const row = found[0]!.map((value, i) => formatValue(value, constants.columnTypes[i]!));
+    response.resultTable = {
+      dataSchema: { columnNames: row.map((value, i) => constants.columnName(i, value, found[0]![i])), columnDataTypes: constants.columnTypes.map(typeName) },
+      rows: [row],
+    };
+    response.numRowsResultSet = 1;
   }
 
   /** Finds the table named in FROM: raw or with type suffix, exact then case-insensitive. 190 if none. */

@@ -97,6 +97,23 @@ describe('response shape', () => {
 });
 
 describe('SQL subset', () => {
+  it('answers a query of constants on the broker alone, as Pinot 1.2 does: one row, columns named by their values', async () => {
+    const answer = async (sql: string) => (await query(pinot, sql)).resultTable;
+    expect(await answer('SELECT 1')).toEqual({ dataSchema: { columnNames: ['1'], columnDataTypes: ['INT'] }, rows: [[1]] });
+    // functions of literals are computed while compiling; FROM, WHERE and LIMIT do not matter then
+    expect(await answer('SELECT 1 + 2 FROM events WHERE views > 1000 LIMIT 0')).toEqual({ dataSchema: { columnNames: ['3.0'], columnDataTypes: ['DOUBLE'] }, rows: [[3]] });
+    expect(await answer("SELECT FROMDATETIME('2023-11-15', 'yyyy-MM-dd'), FROMEPOCHSECONDS(1700000000) AS e FROM events")).toEqual({
+      dataSchema: { columnNames: ['1700006400000', 'e'], columnDataTypes: ['LONG', 'LONG'] }, rows: [[1700006400000, 1700000000000]],
+    });
+    expect(await answer("SELECT 'x', true, 2.5, 3000000000, NULL, upper('a') AS u FROM nosuch")).toEqual({
+      dataSchema: { columnNames: ["'x'", 'true', '2.5', '3000000000', 'null', 'u'], columnDataTypes: ['STRING', 'BOOLEAN', 'DOUBLE', 'LONG', 'UNKNOWN', 'STRING'] },
+      rows: [['x', true, 2.5, 3000000000, null, 'A']],
+    });
+    // a column without FROM: Pinot's broker has no table to send it to
+    expect((await query(pinot, 'SELECT id')).exceptions).toEqual([{ errorCode: 700, message: 'QueryValidationError: Data source (FROM clause) not found' }]);
+    expect((await query(pinot, "SELECT read_text('/etc/passwd')")).exceptions.map((e: { errorCode: number }) => e.errorCode)).toEqual([700]);
+  });
+
   it('applies the default LIMIT 10 and explicit LIMIT/OFFSET', async () => {
     expect((await query(pinot, 'SELECT id FROM events')).resultTable.rows).toHaveLength(10);
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
