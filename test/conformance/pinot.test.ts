@@ -63,10 +63,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
-    id: 'P-HAVING-UNSELECTED', kind: 'pinot-0.11-unverified', where: ['group-having-and'],
-    reason: 'GROUP BY with no aggregate selected: 0.11 rewrites it to DISTINCT and then fails the HAVING (200, UnsupportedOperationException); ours answers',
-  },
-  {
     id: 'P-COUNT-COLUMN-NAME', kind: 'pinot-0.11-unverified', where: ['agg-count-column'],
     reason: 'COUNT(col) without null handling is named count(*) by 0.11; ours count(col)',
   },

@@ -138,3 +138,18 @@ describe('translate', () => {
     expect(jodaToStrftime("yyyy-MM-dd'T'HH:mm:ss.SSS")).toBe('%Y-%m-%dT%H:%M:%S.%g');
   });
 });
+
+describe('GROUP BY without an aggregate (Pinot runs it as a DISTINCT of the select list)', () => {
+  it('answers as DISTINCT when the select and group-by expressions are the same set', () => {
+    expect(tr('SELECT source, n FROM events GROUP BY n, source').columnNames).toEqual(['source', 'n']);
+  });
+
+  it('refuses other select lists (150) and a HAVING (200: the server cannot run it on a DISTINCT)', () => {
+    expect(errorOf('SELECT source FROM events GROUP BY source, n')).toEqual({
+      code: 150, message: 'SQLParsingError: For non-aggregation group-by query, select expression set and group-by expression set should be the same',
+    });
+    expect(errorOf('SELECT source FROM events GROUP BY source HAVING COUNT(*) > 5').code).toBe(200);
+    // an aggregate in ORDER BY makes it a group-by query, HAVING included
+    expect(tr('SELECT source FROM events GROUP BY source HAVING COUNT(*) > 5 ORDER BY COUNT(*)').columnNames).toEqual(['source']);
+  });
+});
