@@ -63,15 +63,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
-    id: 'P-COUNT-COLUMN-NAME', kind: 'pinot-0.11-unverified', where: ['agg-count-column'],
-    reason: 'COUNT(col) without null handling is named count(*) by 0.11; ours count(col)',
-  },
-  {
-    id: 'P-PERCENTILE-NAME', kind: 'pinot-0.11-unverified',
-    where: ['agg-percentile-50', 'agg-percentile-90', 'agg-percentile-double', 'agg-percentileest', 'agg-percentiletdigest'],
-    reason: '0.11 names percentile columns "percentile(col, 50.0)" / "percentile90(col)"; ours "percentile(col,\'50\')"',
-  },
-  {
     id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11-unverified', where: ['case-no-else'],
     reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
   },

@@ -10,7 +10,7 @@ import { quoteIdent, quoteString } from '../db.ts';
 import { QueryError } from '../errors.ts';
 import { parseTimestampString, type Column } from '../schema.ts';
 import { arithmetic } from './arithmetic.ts';
-import { aggregateFunction, canonicalCall, scalarFunction } from './functions/registry.ts';
+import { aggregateFunction, canonicalCall, canonicalName, scalarFunction } from './functions/registry.ts';
 import type { AggregateCall, ScalarCall } from './functions/function.ts';
 import type { Expr } from './parser.ts';
 import { boundedString } from './string-limits.ts';
@@ -234,6 +234,7 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, s
   const typed = (): Typed[] => args.map((a) => (a.kind === 'star' ? lit('*', UNKNOWN, '*') : emit(a, inner)));
   const call: AggregateCall = {
     name,
+    writtenName: canonicalName(e.name),
     args,
     emit: (arg) => emit(arg, inner),
     typed,
@@ -242,6 +243,7 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, s
       const names = argNames ?? typed().map((t) => t.name);
       return { sql, type, agg: true, name: `${name}(${names.join(',')})`, columnsOutsideAgg: 0 };
     },
+    buildNamed: (sql: string, type: OutType, resultName: string): Typed => ({ sql, type, agg: true, name: resultName, columnsOutsideAgg: 0 }),
   };
   return fn.emit(call);
 }

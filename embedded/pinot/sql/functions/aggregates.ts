@@ -5,6 +5,7 @@
  */
 import { BOOLEAN, CAST_TYPES, DOUBLE, INT, LONG, T } from '../types.ts';
 import { HLL_FUNCTIONS, type HllValueKind } from '../../duckdb-functions.ts';
+import { formatJavaDouble } from '../../schema.ts';
 import { asDouble, asVarchar, literalArg, parsingError, type Typed } from '../typed.ts';
 import type { AggregateFunction } from './function.ts';
 
@@ -23,6 +24,17 @@ function hllValue(a: Typed): { kind: HllValueKind; sql: string } {
     case 'BYTES': return { kind: 'bytes', sql: `CAST(${a.sql} AS BLOB)` };
     default: return { kind: 'text', sql: asVarchar(a) };
   }
+}
+
+/**
+ * Pinot's result column name of a percentile (getResultColumnName of its aggregation function, 1.2 as 0.11):
+ * `percentile90(x)` when the query put the percentile in the name (the percentile truncated to an integer; not
+ * for KLL and smart t-digest), else `percentile(x, 90.0)`, with a t-digest's compression unless it is 100.
+ */
+function percentileName(name: string, rankInName: boolean, expression: string, percentile: number, compression: number | undefined): string {
+  if (rankInName && name !== 'percentilekll' && name !== 'percentilesmarttdigest') return `${name}${Math.trunc(percentile)}(${expression})`;
+  const extra = name === 'percentiletdigest' && compression !== undefined && compression !== 100 ? `, ${formatJavaDouble(compression)}` : '';
+  return `${name}(${expression}, ${formatJavaDouble(percentile)}${extra})`;
 }
 
 /** What an aggregate of numbers answers on no rows, as Pinot's default for a DOUBLE result. */
@@ -52,7 +64,8 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
     emit(call) {
       if (call.args[0]!.kind === 'star') return call.build(call.withFilter('count(*)'), LONG, ['*']);
       const [a] = call.typed();
-      return call.build(call.withFilter(`count(${a!.sql})`), LONG);
+      // Without null handling Pinot counts every row and names COUNT(col) `count(*)` (CountAggregationFunction).
+      return call.build(call.withFilter(`count(${a!.sql})`), LONG, ['*']);
     },
   },
   ...['sum', 'summv'].map((name): AggregateFunction => ({
@@ -155,9 +168,9 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       if (!(p >= 0 && p <= 100)) throw parsingError(`Invalid percentile: ${p}`);
       const fn = name === 'percentile' || name === 'percentileest' ? 'quantile_disc' : 'quantile_cont';
       const value = `${call.withFilter(`${fn}(${asDouble(a)}, ${p / 100})`)}`;
-      const resultName = [a.name, `'${literalArg(call.args[1], 'percentile')}'`];
-      if (name === 'percentileest') return call.build(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
-      return call.build(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
+      const resultName = percentileName(name, call.writtenName !== name, a.name, p, call.args[2] && Number(literalArg(call.args[2], 'compression')));
+      if (name === 'percentileest') return call.buildNamed(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
+      return call.buildNamed(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
     },
   })),
   ...([['lastwithtime', 'arg_max'], ['firstwithtime', 'arg_min']] as const).map(([name, duckdb]): AggregateFunction => ({
