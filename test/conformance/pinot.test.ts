@@ -63,20 +63,19 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
-    id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11-unverified', where: ['case-no-else'],
-    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
+    id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11', where: ['case-no-else'],
+    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL literal); 1.2 passes a null literal '
+      + '(RequestUtils.getLiteral, CalciteSqlParser) and CaseTransformFunction gives unmatched rows the type\'s placeholder (\'\'), as ours does',
   },
   {
-    id: 'P-CONCAT-2', kind: 'pinot-0.11-unverified', where: ['str-concat-2', 'str-concat-pipes'],
-    reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
+    id: 'P-CONCAT-2', kind: 'pinot-0.11', where: ['str-concat-2'],
+    reason: 'CONCAT(a, b) without separator fails in 0.11 (200: it has only concat(a, b, separator)); '
+      + '1.2 adds StringFunctions.concat(a, b), as ours concatenates',
   },
   {
-    id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type', 'where-literal-true'],
-    reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
-  },
-  {
-    id: 'P-UNKNOWN-FUNCTION', kind: 'pinot-0.11-unverified', where: ['err-unknown-function'],
-    reason: 'an unknown function: 0.11 answers 200 QueryExecutionError from the server ("Unsupported function"); ours 700 QueryValidationError from the broker',
+    id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11', where: ['dt-now-type', 'where-literal-true'],
+    reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; 1.2 folds it to a literal '
+      + '(CompileTimeFunctionsInvoker) and filters by it (RequestContextUtils.getFilter: FilterContext.forConstant), as ours evaluates it',
   },
 ];
 

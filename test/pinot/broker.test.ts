@@ -97,6 +97,17 @@ describe('response shape', () => {
 });
 
 describe('SQL subset', () => {
+  it('gives a CASE without ELSE the placeholder of its type for unmatched rows, as Pinot 1.2 without null handling', async () => {
+    const r = await query(pinot, "SELECT CASE WHEN views < 2 THEN 'low' END, CASE WHEN views < 2 THEN views END, CASE WHEN views < 2 THEN 'low' ELSE NULL END FROM events WHERE source <> 'null' ORDER BY views LIMIT 3");
+    expect(r.resultTable).toEqual({
+      dataSchema: {
+        columnNames: ["case(less_than(views,'2'),'low','null')", "case(less_than(views,'2'),views,'null')", "case(less_than(views,'2'),'low','null')"],
+        columnDataTypes: ['STRING', 'LONG', 'STRING'],
+      },
+      rows: [['low', 0, 'low'], ['low', 1, 'low'], ['', 0, '']],
+    });
+  });
+
   it('answers a query of constants on the broker alone, as Pinot 1.2 does: one row, columns named by their values', async () => {
     const answer = async (sql: string) => (await query(pinot, sql)).resultTable;
     expect(await answer('SELECT 1')).toEqual({ dataSchema: { columnNames: ['1'], columnDataTypes: ['INT'] }, rows: [[1]] });

@@ -22,8 +22,9 @@ function isConstant(e: Expr): boolean {
       return true;
     case 'call': {
       const name = canonicalName(e.name);
-      if (aggregateFunction(name) || !scalarFunction(name) || e.distinct || e.filter) return false;
-      return e.args.every(isConstant);
+      const fn = scalarFunction(name);
+      if (aggregateFunction(name) || !fn || e.distinct || e.filter) return false;
+      return e.args.length >= fn.arity[0] && e.args.length <= fn.arity[1] && e.args.every(isConstant);
     }
     case 'binary':
       return FOLDABLE_OPERATORS.has(e.op) && isConstant(e.left) && isConstant(e.right);
