@@ -11,7 +11,8 @@ import { RawJson } from './json.ts';
 import { formatJavaDouble, formatJavaFloat, formatTimestamp } from './schema.ts';
 import { SqlSyntaxError } from './sql/lexer.ts';
 import { isConstantSelect, translateConstantSelect } from './sql/constants.ts';
-import { parseQuery, SqlValidationError, type ParsedQuery, type SelectStatement } from './sql/parser.ts';
+import { foldableParts, literalOf, replaceParts } from './sql/fold.ts';
+import { parseQuery, SqlValidationError, type Expr, type ParsedQuery, type SelectStatement } from './sql/parser.ts';
 import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type TranslateLimits, type Translation } from './sql/translate.ts';
 import { splitTableName } from './table-config.ts';
 
@@ -227,7 +228,8 @@ export class QueryEngine {
     const rawName = entries[0]!.config.rawName;
     response.tablesQueried = [rawName];
     const view = this.view(entries, rawName);
-    const translation = translate(parsed.select, view, Date.now(), limits);
+    const select = await this.foldConstants(parsed.select, limits, started, timeoutMs, response.requestId);
+    const translation = translate(select, view, Date.now(), limits);
 
     if (parsed.explain) {
       response.resultTable = explainPlan(translation, parsed);
@@ -268,19 +270,38 @@ export class QueryEngine {
     if (request.trace) response.traceInfo = { [rawName]: JSON.stringify([{ duckdb: translation.sql }]) };
   }
 
-  /** A query of constants, answered by the broker alone as Pinot's is: one row, no table read (sql/constants.ts). */
-  private async answerConstants(select: SelectStatement, limits: TranslateLimits, response: BrokerResponse, started: number, timeoutMs: number): Promise<void> {
+  /** The select list with its functions of literals computed once and put in as literals, as Pinot compiles them (sql/fold.ts). */
+  private async foldConstants(select: SelectStatement, limits: TranslateLimits, started: number, timeoutMs: number, requestId: string): Promise<SelectStatement> {
+    const parts = foldableParts(select.items);
+    if (parts.length === 0) return select;
+    const values = await this.computeConstants({ distinct: false, items: parts.map((expr) => ({ expr })), groupBy: [], orderBy: [] }, limits, started, timeoutMs, requestId);
+    const literals = new Map<Expr, Expr>();
+    parts.forEach((part, i) => {
+      const literal = literalOf(values.row[i], values.raw[i], values.types[i]!, formatJavaDouble);
+      if (literal) literals.set(part, literal);
+    });
+    return { ...select, items: replaceParts(select.items, literals) };
+  }
+
+  /** Computes a SELECT of constants (one row, no table); a failure is Pinot's compile-time error (150). */
+  private async computeConstants(select: SelectStatement, limits: TranslateLimits, started: number, timeoutMs: number, requestId: string) {
     const constants = translateConstantSelect(select, Date.now(), limits);
     let found: DuckDBValue[][];
     try {
-      [found] = await this.readAll([constants.translation.sql], started, timeoutMs, response.requestId) as [DuckDBValue[][]];
+      [found] = await this.readAll([constants.translation.sql], started, timeoutMs, requestId) as [DuckDBValue[][]];
     } catch (error) {
       if (error instanceof QueryError) throw error;
       throw new QueryError('SQL_PARSING', `Caught exception while invoking a function at compile time: ${errorMessage(error)}`);
     }
-    const row = found[0]!.map((value, i) => formatValue(value, constants.columnTypes[i]!));
+    const raw = found[0]!;
+    return { constants, raw, types: constants.columnTypes, row: raw.map((value, i) => formatValue(value, constants.columnTypes[i]!)) };
+  }
+
+  /** A query of constants, answered by the broker alone as Pinot's is: one row, no table read (sql/constants.ts). */
+  private async answerConstants(select: SelectStatement, limits: TranslateLimits, response: BrokerResponse, started: number, timeoutMs: number): Promise<void> {
+    const { constants, raw, row } = await this.computeConstants(select, limits, started, timeoutMs, response.requestId);
     response.resultTable = {
-      dataSchema: { columnNames: row.map((value, i) => constants.columnName(i, value, found[0]![i])), columnDataTypes: constants.columnTypes.map(typeName) },
+      dataSchema: { columnNames: row.map((value, i) => constants.columnName(i, value, raw[i])), columnDataTypes: constants.columnTypes.map(typeName) },
       rows: [row],
     };
     response.numRowsResultSet = 1;

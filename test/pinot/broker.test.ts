@@ -120,6 +120,10 @@ describe('SQL subset', () => {
       dataSchema: { columnNames: ["'x'", 'true', '2.5', '3000000000', 'null', 'u'], columnDataTypes: ['STRING', 'BOOLEAN', 'DOUBLE', 'LONG', 'UNKNOWN', 'STRING'] },
       rows: [['x', true, 2.5, 3000000000, null, 'A']],
     });
+    // in a query of columns, a function of literals is computed once and named by its value, as Pinot compiles it
+    expect(await answer("SELECT views + (1 + 2), FROMEPOCHSECONDS(1700000000), upper('x') FROM events WHERE views = 3")).toEqual({
+      dataSchema: { columnNames: ["plus(views,'3.0')", "'1700000000000'", "'X'"], columnDataTypes: ['DOUBLE', 'LONG', 'STRING'] }, rows: [[6, 1700000000000, 'X']],
+    });
     // a column without FROM: Pinot's broker has no table to send it to
     expect((await query(pinot, 'SELECT id')).exceptions).toEqual([{ errorCode: 700, message: 'QueryValidationError: Data source (FROM clause) not found' }]);
     expect((await query(pinot, "SELECT read_text('/etc/passwd')")).exceptions.map((e: { errorCode: number }) => e.errorCode)).toEqual([700]);

@@ -16,7 +16,7 @@ import { LONG, type OutType } from './types.ts';
 const FOLDABLE_OPERATORS = new Set(['+', '-', '*', '/', '%', '=', '<>', '!=', '<', '<=', '>', '>=']);
 
 /** True when Pinot computes `e` while compiling the query: a literal, or a scalar function of such. */
-function isConstant(e: Expr): boolean {
+export function isConstantExpr(e: Expr): boolean {
   switch (e.kind) {
     case 'literal':
       return true;
@@ -24,14 +24,14 @@ function isConstant(e: Expr): boolean {
       const name = canonicalName(e.name);
       const fn = scalarFunction(name);
       if (aggregateFunction(name) || !fn || e.distinct || e.filter) return false;
-      return e.args.length >= fn.arity[0] && e.args.length <= fn.arity[1] && e.args.every(isConstant);
+      return e.args.length >= fn.arity[0] && e.args.length <= fn.arity[1] && e.args.every(isConstantExpr);
     }
     case 'binary':
-      return FOLDABLE_OPERATORS.has(e.op) && isConstant(e.left) && isConstant(e.right);
+      return FOLDABLE_OPERATORS.has(e.op) && isConstantExpr(e.left) && isConstantExpr(e.right);
     case 'unary':
-      return e.op === '-' && isConstant(e.arg);
+      return e.op === '-' && isConstantExpr(e.arg);
     case 'cast':
-      return isConstant(e.arg);
+      return isConstantExpr(e.arg);
     default:
       return false;
   }
@@ -39,7 +39,7 @@ function isConstant(e: Expr): boolean {
 
 /** A SELECT whose every item Pinot's broker turns into a literal: it answers the query alone. */
 export function isConstantSelect(select: SelectStatement): boolean {
-  return !select.distinct && select.items.every((item) => isConstant(item.expr));
+  return !select.distinct && select.items.every((item) => isConstantExpr(item.expr));
 }
 
 export interface ConstantSelect {
