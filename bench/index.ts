@@ -12,6 +12,7 @@ import { benchPinot } from './pinot.ts';
 import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { benchKafka } from './kafka.ts';
 import { benchKafkaSideBySide } from './kafka-reference.ts';
+import { benchPinotSideBySide, DEFAULT_ROWS as PINOT_REFERENCE_ROWS } from './pinot-reference.ts';
 import { benchPipeline } from './pipeline.ts';
 
 const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
@@ -21,12 +22,13 @@ const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   ksql: (n) => benchKsql(n ?? 200_000),
   pipeline: (n) => benchPipeline(n ?? 100_000),
   pinot: (n) => benchPinot(n ?? 1_000_000),
+  'pinot-reference': (n) => benchPinotSideBySide(n ?? PINOT_REFERENCE_ROWS),
 };
 
-/** `all` runs these; kafka-reference needs Java and Maven Central, so it is asked for by name. */
+/** `all` runs these; kafka-reference and pinot-reference need Java and Maven Central, so they are asked for by name. */
 const DEFAULT_SUITES = ['kafka', 'connect', 'ksql', 'pipeline'];
 
-const HELP = `Usage: npm run bench -- <suite...> [--messages N]
+const HELP = `Usage: npm run bench -- <suite...> [--messages N | --rows N]
 
 Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
   kafka             1M 100-byte messages through the embedded cluster with kcat and kafkajs,
@@ -38,9 +40,13 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
   pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
   pinot             embedded Pinot: Kafka -> upsert and append tables rows/s, the dashboard's queries
                     p50/p99 at N rows vs the same SQL on an in-memory DuckDB (ratio)
+  pinot-reference   real Apache Pinot 0.11 (fetched with mvn) and ours (own process), one after the other, fed by
+                    the same real Kafka topics: ingest rows/s (upsert, append), freshness p50/p99, the dashboard's
+                    queries p50/p99, RSS, start-up; ours as a ratio of the reference's (default 20000 rows)
 
 Options:
   --messages N   messages / rows / events per run (each suite has its own default)
+  --rows N       the same as --messages
   --report       only rewrite bench/RESULTS.md from bench/results.json
   -h, --help     show this help
 
@@ -93,7 +99,7 @@ function toMarkdown(name: string, value: unknown, level = 3): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { messages: 'int', report: 'boolean', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(process.argv.slice(2), { messages: 'int', rows: 'int', report: 'boolean', help: 'boolean' }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
   const machine = { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   const fresh: Record<string, SuiteResult> = {};
   for (const name of names) {
-    const figures = await SUITES[name](args.flags.messages as number | undefined);
+    const figures = await SUITES[name]((args.flags.messages ?? args.flags.rows) as number | undefined);
     fresh[name] = { measuredAt: new Date().toISOString(), machine, figures };
   }
   writeResults({ ...readResults(), ...fresh });

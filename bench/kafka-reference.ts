@@ -19,7 +19,7 @@ import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { startReferenceKafka } from '../reference/index.ts';
 import { MESSAGE_BYTES, runKafkaClients, writeMessageFile } from './kafka-clients.ts';
 import { startClusterProcess } from './kafka-process.ts';
-import { percentile, progress } from './measure.ts';
+import { percentile, progress, sumMemoryMb } from './measure.ts';
 
 interface Cluster {
   bootstrap: string;
@@ -46,19 +46,6 @@ export interface SideBySide {
   reference: SideFigures;
   embedded: SideFigures;
 }
-
-/** [VmRSS, VmHWM] of a process in MiB (Linux /proc). */
-function memoryMb(pid: number): [number, number] {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-    return [kb('VmRSS') / 1024, kb('VmHWM') / 1024];
-  } catch {
-    return [0, 0];
-  }
-}
-
-const sumMemory = (pids: number[], which: 0 | 1) => pids.reduce((sum, pid) => sum + memoryMb(pid)[which], 0);
 
 async function waitForBrokers(bootstrap: string, brokers: number, timeoutMs = 120_000): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-ready', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
@@ -109,9 +96,9 @@ async function measure(name: string, start: (dataDir: string) => Promise<Cluster
   const cluster = await start(path.join(dir, `${name}-data`));
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    const idleRssMb = sumMemory(cluster.pids, 0);
+    const idleRssMb = sumMemoryMb(cluster.pids, 0);
     const figures = await workload(cluster, dir, input, messages, latencySends);
-    return { startupMs: cluster.startupMs, idleRssMb, peakRssMb: sumMemory(cluster.pids, 1), ...figures };
+    return { startupMs: cluster.startupMs, idleRssMb, peakRssMb: sumMemoryMb(cluster.pids, 1), ...figures };
   } finally {
     progress(`stopping ${name}`);
     await cluster.stop();

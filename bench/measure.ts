@@ -30,6 +30,20 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** [VmRSS, VmHWM] of a process in MiB (Linux /proc); [0, 0] once it is gone. */
+export function processMemoryMb(pid: number): [number, number] {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return [kb('VmRSS') / 1024, kb('VmHWM') / 1024];
+  } catch {
+    return [0, 0];
+  }
+}
+
+/** Sum over processes of their RSS (0) or peak RSS (1), MiB. */
+export const sumMemoryMb = (pids: number[], which: 0 | 1) => pids.reduce((sum, pid) => sum + processMemoryMb(pid)[which], 0);
+
 export function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }

@@ -20,10 +20,9 @@ import { COUNTRY_TABLE, QUERIES } from '../dashboard/snapshot.ts';
 import { pinotTables } from '../pinot/tables.ts';
 import { startKafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot } from '../embedded/pinot/index.ts';
+import { countryRow, windowRow } from './pinot-rows.ts';
 
 const APPEND_TABLE = 'pageview_tumbling';
-const SOURCES = ['Homepage', 'Inbox', 'News', 'Sports', 'Search', 'Settings', 'External', 'Mail'];
-const BASE_TS = 1_714_566_000_000;
 const PARTITIONS = 4;
 const FRESHNESS_SAMPLES = 30;
 const QUERY_RUNS = 40;
@@ -56,30 +55,6 @@ export interface PinotBenchFigures {
   ingest: PinotIngestFigures[];
   queries: PinotQueryFigures[];
   freshness: { samples: number; p50Ms: number; p99Ms: number };
-}
-
-interface CountryRow { country: string; avg_age: number; user_count: number; view_count: number; last_event_ts: number }
-interface WindowRow { source: string; window_start: number; window_end: number; user_count: number; view_count: number }
-
-function countryRow(i: number): CountryRow {
-  return {
-    country: `C${String(i).padStart(8, '0')}`,
-    avg_age: 18 + ((i * 7) % 600) / 10,
-    user_count: (i * 7919) % 100_003,
-    view_count: (i * 104_729) % 1_000_003,
-    last_event_ts: BASE_TS + i,
-  };
-}
-
-function windowRow(i: number): WindowRow {
-  const windowStart = BASE_TS + Math.floor(i / SOURCES.length) * 60_000;
-  return {
-    source: SOURCES[i % SOURCES.length]!,
-    window_start: windowStart,
-    window_end: windowStart + 60_000,
-    user_count: (i * 31) % 5_000,
-    view_count: (i * 17) % 50_000,
-  };
 }
 
 function percentile(values: number[], p: number): number {

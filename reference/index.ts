@@ -86,8 +86,12 @@ export interface ReferenceKafka {
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (Kafka's Uuid.toString form). */
+/** A random cluster id, never starting with '-' (StorageTool would read it as an option), as Kafka's Uuid.randomUuid. */
 function newClusterId(): string {
-  return crypto.randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function nodeProperties(o: {

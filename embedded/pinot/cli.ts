@@ -22,6 +22,8 @@ Options:
   --create-tables           create the project's four schemas and tables (pinot/) if they are missing
   -h, --help                show this help
 
+DuckDB's memory limit and threads are the stack's: $PINOT_MEMORY_LIMIT_MB (default 128) and $PINOT_THREADS (default 1).
+
 Endpoints: controller /health, /schemas, /tables, /sql and the query console at /#/query;
 broker POST /query/sql (Content-Type: application/json).
 Requests must name the server by localhost, an IP address, the bind host or a name in $ALLOWED_HOSTS
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
   try {
     pinot = await startPinot({
       controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins,
+      storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
       queryLimits: {
         timeoutMs: config.pinot.queryTimeoutMs,
         maxStringLength: config.pinot.maxStringLength,

@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { registerPinotFunctions } from './duckdb-functions.ts';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 export type SqlParams = DuckDBValue[];
@@ -83,6 +84,7 @@ export class PinotDb {
     const instance = await DuckDBInstance.create(file, settings);
     const writer = await instance.connect();
     const db = new PinotDb(instance, writer, file);
+    registerPinotFunctions(writer);
     await db.writer.run(`CREATE TABLE IF NOT EXISTS _pinot_schemas (name VARCHAR PRIMARY KEY, body VARCHAR NOT NULL, updated_ms BIGINT NOT NULL)`);
     await db.writer.run(
       `CREATE TABLE IF NOT EXISTS _pinot_tables (name_with_type VARCHAR PRIMARY KEY, raw_name VARCHAR NOT NULL, body VARCHAR NOT NULL,

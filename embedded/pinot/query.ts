@@ -10,8 +10,10 @@ import { BrokerRequestError, QueryError, errorMessage } from './errors.ts';
 import { RawJson } from './json.ts';
 import { formatJavaDouble, formatJavaFloat, formatTimestamp } from './schema.ts';
 import { SqlSyntaxError } from './sql/lexer.ts';
-import { parseQuery, SqlValidationError, type ParsedQuery } from './sql/parser.ts';
-import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type Translation } from './sql/translate.ts';
+import { isConstantSelect, translateConstantSelect } from './sql/constants.ts';
+import { foldableParts, literalOf, replaceParts } from './sql/fold.ts';
+import { parseQuery, SqlValidationError, type Expr, type ParsedQuery, type SelectStatement } from './sql/parser.ts';
+import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type TranslateLimits, type Translation } from './sql/translate.ts';
 import { splitTableName } from './table-config.ts';
 
 export interface QueryRequest {
@@ -75,6 +77,8 @@ export interface TableRuntimeInfo {
   consumingSegments: number;
   /** Epoch ms of the last ingested row, 0 if none. */
   freshnessMs: number;
+  /** Every record stored, replaced ones included (Pinot's documents); undefined when not consuming. */
+  documents?: number;
 }
 
 export interface QueryEngineOptions {
@@ -214,11 +218,18 @@ export class QueryEngine {
     if (/^true$/i.test(options.useMultistageEngine ?? '')) {
       // The multi-stage engine is not emulated; the single-stage subset answers the same queries.
     }
+    const limits = { maxStringLength: this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH };
+    if (!parsed.explain && isConstantSelect(parsed.select)) {
+      await this.answerConstants(parsed.select, limits, response, started, timeoutMs);
+      return;
+    }
+    if (parsed.select.table === undefined) throw new QueryError('QUERY_VALIDATION', 'Data source (FROM clause) not found');
     const entries = this.resolveTable(parsed.select.table);
     const rawName = entries[0]!.config.rawName;
     response.tablesQueried = [rawName];
     const view = this.view(entries, rawName);
-    const translation = translate(parsed.select, view, Date.now(), { maxStringLength: this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH });
+    const select = await this.foldConstants(parsed.select, limits, started, timeoutMs, response.requestId);
+    const translation = translate(select, view, Date.now(), limits);
 
     if (parsed.explain) {
       response.resultTable = explainPlan(translation, parsed);
@@ -241,7 +252,10 @@ export class QueryEngine {
     const selectionOnly = !translation.aggregation && parsed.select.orderBy.length === 0;
     const scanned = selectionOnly ? Math.min(matched, translation.limit + (parsed.select.offset ?? 0)) : matched;
     response.numDocsScanned = scanned;
-    response.totalDocs = total;
+    // An upsert table's segments keep every record it indexed, replaced ones too (only marked invalid): Pinot
+    // counts them all in totalDocs, and scans only the valid ones.
+    const upsertDocs = runtime.reduce((n, r) => n + (r.documents ?? 0), 0);
+    response.totalDocs = entries.some((e) => e.config.upsert) ? Math.max(total, upsertDocs) : total;
     response.numEntriesScannedInFilter = parsed.select.where ? total * Math.max(1, translation.filterColumns) : 0;
     response.numEntriesScannedPostFilter = scanned * Math.max(1, translation.columnNames.length);
     response.numServersQueried = 1;
@@ -254,6 +268,43 @@ export class QueryEngine {
     response.numConsumingSegmentsMatched = matched > 0 ? consuming : 0;
     response.minConsumingFreshnessTimeMs = Math.max(0, ...runtime.map((r) => r.freshnessMs));
     if (request.trace) response.traceInfo = { [rawName]: JSON.stringify([{ duckdb: translation.sql }]) };
+  }
+
+  /** The select list with its functions of literals computed once and put in as literals, as Pinot compiles them (sql/fold.ts). */
+  private async foldConstants(select: SelectStatement, limits: TranslateLimits, started: number, timeoutMs: number, requestId: string): Promise<SelectStatement> {
+    const parts = foldableParts(select.items);
+    if (parts.length === 0) return select;
+    const values = await this.computeConstants({ distinct: false, items: parts.map((expr) => ({ expr })), groupBy: [], orderBy: [] }, limits, started, timeoutMs, requestId);
+    const literals = new Map<Expr, Expr>();
+    parts.forEach((part, i) => {
+      const literal = literalOf(values.row[i], values.raw[i], values.types[i]!, formatJavaDouble);
+      if (literal) literals.set(part, literal);
+    });
+    return { ...select, items: replaceParts(select.items, literals) };
+  }
+
+  /** Computes a SELECT of constants (one row, no table); a failure is Pinot's compile-time error (150). */
+  private async computeConstants(select: SelectStatement, limits: TranslateLimits, started: number, timeoutMs: number, requestId: string) {
+    const constants = translateConstantSelect(select, Date.now(), limits);
+    let found: DuckDBValue[][];
+    try {
+      [found] = await this.readAll([constants.translation.sql], started, timeoutMs, requestId) as [DuckDBValue[][]];
+    } catch (error) {
+      if (error instanceof QueryError) throw error;
+      throw new QueryError('SQL_PARSING', `Caught exception while invoking a function at compile time: ${errorMessage(error)}`);
+    }
+    const raw = found[0]!;
+    return { constants, raw, types: constants.columnTypes, row: raw.map((value, i) => formatValue(value, constants.columnTypes[i]!)) };
+  }
+
+  /** A query of constants, answered by the broker alone as Pinot's is: one row, no table read (sql/constants.ts). */
+  private async answerConstants(select: SelectStatement, limits: TranslateLimits, response: BrokerResponse, started: number, timeoutMs: number): Promise<void> {
+    const { constants, raw, row } = await this.computeConstants(select, limits, started, timeoutMs, response.requestId);
+    response.resultTable = {
+      dataSchema: { columnNames: row.map((value, i) => constants.columnName(i, value, raw[i])), columnDataTypes: constants.columnTypes.map(typeName) },
+      rows: [row],
+    };
+    response.numRowsResultSet = 1;
   }
 
   /** Finds the table named in FROM: raw or with type suffix, exact then case-insensitive. 190 if none. */

@@ -50,10 +50,16 @@ export async function startPinotTargets(log: (line: string) => void): Promise<Pi
     fs.rmSync(embeddedDataDir, { recursive: true, force: true });
   };
   try {
-    [kafka, reference] = await Promise.all([
+    // Both are awaited even when one fails, so the one that did start is stopped too (not left running).
+    const [kafkaStart, pinotStart] = await Promise.allSettled([
       startReferenceKafka({ brokers: 1, firstPort: 0, heapMb: 256, log: (l) => log(`kafka: ${l}`) }),
       startReferencePinot({ log: (l) => log(`pinot: ${l}`) }),
     ]);
+    if (pinotStart.status === 'fulfilled') reference = pinotStart.value;
+    if (kafkaStart.status === 'rejected') throw kafkaStart.reason;
+    kafka = kafkaStart.value;
+    if (pinotStart.status === 'rejected') throw pinotStart.reason;
+    reference = pinotStart.value;
     embedded = await startEmbedded(0, 0);
   } catch (error) {
     await stop().catch(() => {});

@@ -51,71 +51,31 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
-    id: 'P-GET-MISSING-TABLE', kind: 'pinot-0.11-unverified',
-    where: [...PROJECT_TABLE_LIFECYCLES, 'GET unknown schema and table'],
-    reason: 'GET /tables/{missing}: 0.11 answers 200 {}; ours 404 {code, error} as we believe 1.x does',
-    toOurs: (observation) => {
-      const missing = { status: 404, keys: ['code', 'error'] };
-      if ('getDeletedTable' in observation) observation.getDeletedTable = missing;
-      else observation.table = missing;
-    },
-  },
-  {
     id: 'P-CONTINUE-ON-ERROR', kind: 'pinot-0.11',
     where: ['a number column holding text: the record with continueOnError'],
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
   },
   {
-    id: 'P-CONSTANT-FOLD', kind: 'ours', where: ['proj-literal-int', 'dt-fromdatetime', 'dt-fromepoch'],
-    reason: 'Pinot evaluates functions of literals at compile time: the column is named by the value ("3.0", "1700006400000"); ours keeps the call',
-  },
-  {
-    id: 'P-NO-FROM', kind: 'ours', where: ['proj-no-table', 'err-no-from-column'],
-    reason: 'a SELECT without FROM: Pinot answers literal-only queries (SELECT 1) and rejects columns with 700 QueryValidationError; ours 150 SQLParsingError for both',
-  },
-  {
-    id: 'P-GROUP-OFFSET', kind: 'pinot-0.11-unverified', where: ['group-offset', 'group-limit-comma'],
-    reason: '0.11 ignores OFFSET in GROUP BY queries; ours applies it',
-  },
-  {
-    id: 'P-HAVING-UNSELECTED', kind: 'pinot-0.11-unverified', where: ['group-having-and'],
-    reason: 'GROUP BY with no aggregate selected: 0.11 rewrites it to DISTINCT and then fails the HAVING (200, UnsupportedOperationException); ours answers',
-  },
-  {
-    id: 'P-COUNT-COLUMN-NAME', kind: 'pinot-0.11-unverified', where: ['agg-count-column'],
-    reason: 'COUNT(col) without null handling is named count(*) by 0.11; ours count(col)',
-  },
-  {
-    id: 'P-HLL-EXACT', kind: 'ours', where: ['agg-distinctcounthll'],
-    reason: 'DISTINCTCOUNTHLL is an estimate in Pinot (HyperLogLog, log2m 8: 14 for 15 values); ours counts exactly',
-  },
-  {
-    id: 'P-PERCENTILE-NAME', kind: 'pinot-0.11-unverified',
-    where: ['agg-percentile-50', 'agg-percentile-90', 'agg-percentile-double', 'agg-percentileest', 'agg-percentiletdigest'],
-    reason: '0.11 names percentile columns "percentile(col, 50.0)" / "percentile90(col)"; ours "percentile(col,\'50\')"',
-  },
-  {
-    id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11-unverified', where: ['case-no-else'],
-    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL); ours NULL for unmatched rows',
-  },
-  {
-    id: 'P-CONCAT-2', kind: 'pinot-0.11-unverified', where: ['str-concat-2', 'str-concat-pipes'],
-    reason: 'CONCAT(a, b) without separator and a || b fail in 0.11 (200); ours concatenates',
-  },
-  {
-    id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11-unverified', where: ['dt-now-type', 'where-literal-true'],
-    reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; ours evaluates it',
-  },
-  {
-    id: 'P-UPSERT-TOTALDOCS', kind: 'ours', where: ['stats of agg-count-upsert', 'stats of dash-country'],
-    reason: 'totalDocs of an upsert table counts every record ingested (replaced ones too) in Pinot; ours only the live rows',
-    toOurs: (stats) => {
-      stats.totalDocs = stats.numDocsScanned;
+    id: 'P-INT-LITERAL', kind: 'pinot-0.11', where: ['proj-no-table'],
+    reason: 'an integer literal that fits an INT is an INT in 1.2 (RequestUtils.getLiteral), a LONG in 0.11: SELECT 1 answers column "1" of type INT',
+    toOurs: (observation) => {
+      observation.columnDataTypes = ['INT'];
     },
   },
   {
-    id: 'P-UNKNOWN-FUNCTION', kind: 'pinot-0.11-unverified', where: ['err-unknown-function'],
-    reason: 'an unknown function: 0.11 answers 200 QueryExecutionError from the server ("Unsupported function"); ours 700 QueryValidationError from the broker',
+    id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11', where: ['case-no-else'],
+    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL literal); 1.2 passes a null literal '
+      + '(RequestUtils.getLiteral, CalciteSqlParser) and CaseTransformFunction gives unmatched rows the type\'s placeholder (\'\'), as ours does',
+  },
+  {
+    id: 'P-CONCAT-2', kind: 'pinot-0.11', where: ['str-concat-2'],
+    reason: 'CONCAT(a, b) without separator fails in 0.11 (200: it has only concat(a, b, separator)); '
+      + '1.2 adds StringFunctions.concat(a, b), as ours concatenates',
+  },
+  {
+    id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11', where: ['dt-now-type', 'where-literal-true'],
+    reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; 1.2 folds it to a literal '
+      + '(CompileTimeFunctionsInvoker) and filters by it (RequestContextUtils.getFilter: FilterContext.forConstant), as ours evaluates it',
   },
 ];
 

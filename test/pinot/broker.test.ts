@@ -97,11 +97,47 @@ describe('response shape', () => {
 });
 
 describe('SQL subset', () => {
+  it('gives a CASE without ELSE the placeholder of its type for unmatched rows, as Pinot 1.2 without null handling', async () => {
+    const r = await query(pinot, "SELECT CASE WHEN views < 2 THEN 'low' END, CASE WHEN views < 2 THEN views END, CASE WHEN views < 2 THEN 'low' ELSE NULL END FROM events WHERE source <> 'null' ORDER BY views LIMIT 3");
+    expect(r.resultTable).toEqual({
+      dataSchema: {
+        columnNames: ["case(less_than(views,'2'),'low','null')", "case(less_than(views,'2'),views,'null')", "case(less_than(views,'2'),'low','null')"],
+        columnDataTypes: ['STRING', 'LONG', 'STRING'],
+      },
+      rows: [['low', 0, 'low'], ['low', 1, 'low'], ['', 0, '']],
+    });
+  });
+
+  it('answers a query of constants on the broker alone, as Pinot 1.2 does: one row, columns named by their values', async () => {
+    const answer = async (sql: string) => (await query(pinot, sql)).resultTable;
+    expect(await answer('SELECT 1')).toEqual({ dataSchema: { columnNames: ['1'], columnDataTypes: ['INT'] }, rows: [[1]] });
+    // functions of literals are computed while compiling; FROM, WHERE and LIMIT do not matter then
+    expect(await answer('SELECT 1 + 2 FROM events WHERE views > 1000 LIMIT 0')).toEqual({ dataSchema: { columnNames: ['3.0'], columnDataTypes: ['DOUBLE'] }, rows: [[3]] });
+    expect(await answer("SELECT FROMDATETIME('2023-11-15', 'yyyy-MM-dd'), FROMEPOCHSECONDS(1700000000) AS e FROM events")).toEqual({
+      dataSchema: { columnNames: ['1700006400000', 'e'], columnDataTypes: ['LONG', 'LONG'] }, rows: [[1700006400000, 1700000000000]],
+    });
+    expect(await answer("SELECT 'x', true, 2.5, 3000000000, NULL, upper('a') AS u FROM nosuch")).toEqual({
+      dataSchema: { columnNames: ["'x'", 'true', '2.5', '3000000000', 'null', 'u'], columnDataTypes: ['STRING', 'BOOLEAN', 'DOUBLE', 'LONG', 'UNKNOWN', 'STRING'] },
+      rows: [['x', true, 2.5, 3000000000, null, 'A']],
+    });
+    // in a query of columns, a function of literals is computed once and named by its value, as Pinot compiles it
+    expect(await answer("SELECT views + (1 + 2), FROMEPOCHSECONDS(1700000000), upper('x') FROM events WHERE views = 3")).toEqual({
+      dataSchema: { columnNames: ["plus(views,'3.0')", "'1700000000000'", "'X'"], columnDataTypes: ['DOUBLE', 'LONG', 'STRING'] }, rows: [[6, 1700000000000, 'X']],
+    });
+    // a column without FROM: Pinot's broker has no table to send it to
+    expect((await query(pinot, 'SELECT id')).exceptions).toEqual([{ errorCode: 700, message: 'QueryValidationError: Data source (FROM clause) not found' }]);
+    expect((await query(pinot, "SELECT read_text('/etc/passwd')")).exceptions.map((e: { errorCode: number }) => e.errorCode)).toEqual([700]);
+  });
+
   it('applies the default LIMIT 10 and explicit LIMIT/OFFSET', async () => {
     expect((await query(pinot, 'SELECT id FROM events')).resultTable.rows).toHaveLength(10);
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 2, 3")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
     expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    // Pinot's group-by and distinct reducers (1.2 as 0.11) ignore OFFSET; an aggregation keeps its one row.
+    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2 OFFSET 1')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    expect((await query(pinot, 'SELECT DISTINCT n FROM events ORDER BY n LIMIT 1, 2')).resultTable.rows).toEqual([[-2147483648], [0]]);
+    expect((await query(pinot, 'SELECT count(*) FROM events LIMIT 5 OFFSET 3')).resultTable.rows).toEqual([[31]]);
   });
 
   it('computes aggregates with Pinot result types', async () => {
@@ -171,7 +207,10 @@ describe('upsert and persistence', () => {
       ['Inbox', w, 4, 7],
       ['Inbox', w + 60_000, 1, 1],
     ]);
-    expect((await query(pinot, 'SELECT count(*) FROM pageview_tumbling')).resultTable.rows).toEqual([[3]]);
+    const counted = await query(pinot, 'SELECT count(*) FROM pageview_tumbling');
+    expect(counted.resultTable.rows).toEqual([[3]]);
+    // As Pinot: every record is a document of the table (the replaced ones too), only the valid ones are scanned.
+    expect(counted).toMatchObject({ totalDocs: 5, numDocsScanned: 3 });
   });
 
   it('hides a primary key whose latest row sets the deleteRecordColumn, and shows it again when a newer row arrives', async () => {

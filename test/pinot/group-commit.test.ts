@@ -75,7 +75,7 @@ describe('group commit of ingested batches', () => {
 
     const tumbling = (await http('GET', `${c}/debug/ingestion/pageview_tumbling`)).json;
     expect(tumbling.partitions.map((p: { partition: number; nextOffset: string }) => [p.partition, p.nextOffset])).toEqual([[0, '3'], [1, '2'], [2, '2']]);
-    // rows counted per batch (after upserts within the batch), as if committed one by one: 2 + 2 + 2 + 1
+    // every record stored counts, replaced ones too (Pinot's documents), as if committed one by one: 2 + 2 + 2 + 1
     expect(tumbling.rowsIngested).toBe(7);
     const plain = (await http('GET', `${c}/debug/ingestion/plain`)).json;
     expect(plain).toMatchObject({ rowsIngested: 3, malformed: 1 });

@@ -91,7 +91,7 @@ describe('translate', () => {
     expect(errorOf('SELECT nope FROM events')).toEqual({ code: 710, message: "UnknownColumnError: Unknown columnName 'nope' found in the query" });
     expect(errorOf('SELECT id FROM events WHERE nope = 1').code).toBe(710);
     expect(errorOf('SELECT id, count(*) FROM events GROUP BY source').code).toBe(150);
-    expect(errorOf('SELECT nosuchfn(id) FROM events').code).toBe(700);
+    expect(errorOf('SELECT nosuchfn(id) FROM events').code).toBe(200); // the server cannot make it, as in Pinot 1.2
     expect(errorOf('SELECT sum(max(n)) FROM events').code).toBe(150);
   });
 
@@ -136,5 +136,20 @@ describe('translate', () => {
     expect(isoDurationMs('PT0.5S')).toBe(500);
     expect(isoDurationMs('bogus')).toBeUndefined();
     expect(jodaToStrftime("yyyy-MM-dd'T'HH:mm:ss.SSS")).toBe('%Y-%m-%dT%H:%M:%S.%g');
+  });
+});
+
+describe('GROUP BY without an aggregate (Pinot runs it as a DISTINCT of the select list)', () => {
+  it('answers as DISTINCT when the select and group-by expressions are the same set', () => {
+    expect(tr('SELECT source, n FROM events GROUP BY n, source').columnNames).toEqual(['source', 'n']);
+  });
+
+  it('refuses other select lists (150) and a HAVING (200: the server cannot run it on a DISTINCT)', () => {
+    expect(errorOf('SELECT source FROM events GROUP BY source, n')).toEqual({
+      code: 150, message: 'SQLParsingError: For non-aggregation group-by query, select expression set and group-by expression set should be the same',
+    });
+    expect(errorOf('SELECT source FROM events GROUP BY source HAVING COUNT(*) > 5').code).toBe(200);
+    // an aggregate in ORDER BY makes it a group-by query, HAVING included
+    expect(tr('SELECT source FROM events GROUP BY source HAVING COUNT(*) > 5 ORDER BY COUNT(*)').columnNames).toEqual(['source']);
   });
 });

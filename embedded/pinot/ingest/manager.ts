@@ -29,6 +29,7 @@ export interface PartitionStatus {
   nextOffset: string;
   /** Latest offset seen from the broker (high watermark), when known. */
   highWatermark: string | undefined;
+  /** Records stored as rows, every one counted (in an upsert table the replaced ones too: Pinot's documents). */
   rowsIngested: number;
   malformed: number;
   failed: number;
@@ -41,6 +42,7 @@ export interface TableIngestionStatus {
   brokers: string;
   state: IngestionState;
   messagesConsumed: number;
+  /** Records stored as rows, every one counted (in an upsert table the replaced ones too: Pinot's documents). */
   rowsIngested: number;
   /** Messages that were not JSON objects (skipped). */
   malformed: number;
@@ -90,6 +92,8 @@ interface PreparedBatch {
   ingestion: TableIngestion;
   partition: number;
   rows: CellValue[][];
+  /** records converted into rows, before the upserts within the batch: Pinot indexes each as a document */
+  docs: number;
   /** the partition's checkpoint after this batch */
   next: bigint;
   malformed: number;
@@ -442,7 +446,7 @@ export class IngestionManager implements TableListener {
     const ingestion = this.ingestions.get(entry.config.nameWithType);
     if (!ingestion) return { consumingSegments: entry.config.type === 'REALTIME' ? 1 : 1, freshnessMs: 0 };
     const status = ingestion.status();
-    return { consumingSegments: Math.max(1, status.partitions.length), freshnessMs: status.lastIngestMs };
+    return { consumingSegments: Math.max(1, status.partitions.length), freshnessMs: status.lastIngestMs, documents: status.rowsIngested };
   }
 
   /** Persists checkpoints for partitions that had none (or are being reset). */
@@ -495,9 +499,10 @@ export class IngestionManager implements TableListener {
       if (converted.incomplete) ingestion.incomplete++;
       rows.push(converted.row);
     }
+    const docs = rows.length;
     if (entry.config.upsert && rows.length > 1) rows = dedupeByKey(rows, entry);
     const next = fresh[fresh.length - 1]!.offset + 1n;
-    await this.committer.submit({ ingestion, partition, rows, next, malformed, failed, now, consumed: fresh.length });
+    await this.committer.submit({ ingestion, partition, rows, docs, next, malformed, failed, now, consumed: fresh.length });
   }
 
   /**
@@ -516,8 +521,8 @@ export class IngestionManager implements TableListener {
       const id = `${entry.config.nameWithType}\u0000${b.ingestion.topic}\u0000${b.partition}`;
       const known = checkpoints.get(id);
       // batches of one partition arrive in offset order: the last one's checkpoint wins, counters add up
-      if (known) checkpoints.set(id, { batch: b, stored: known.stored + b.rows.length, malformed: known.malformed + b.malformed, failed: known.failed + b.failed });
-      else checkpoints.set(id, { batch: b, stored: b.rows.length, malformed: b.malformed, failed: b.failed });
+      if (known) checkpoints.set(id, { batch: b, stored: known.stored + b.docs, malformed: known.malformed + b.malformed, failed: known.failed + b.failed });
+      else checkpoints.set(id, { batch: b, stored: b.docs, malformed: b.malformed, failed: b.failed });
     }
     await this.db.write(async (tx) => {
       for (const [entry, rows] of byTable) await insertRows(tx, entry, entry.config.upsert && rows.length > 1 ? dedupeByKey(rows, entry) : rows);
@@ -538,7 +543,7 @@ export class IngestionManager implements TableListener {
         [LIST(VARCHAR), LIST(VARCHAR), LIST(INTEGER), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT), LIST(BIGINT)],
       );
     });
-    for (const b of batches) this.committed(b, b.rows.length, b.failed);
+    for (const b of batches) this.committed(b, b.docs, b.failed);
   }
 
   /** One batch in its own transaction; a batch DuckDB rejects is retried row by row. */
@@ -552,7 +557,7 @@ export class IngestionManager implements TableListener {
       `${SAVE_OFFSETS_PREFIX} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${SAVE_OFFSETS_CONFLICT}`,
       [table, topic, partition, next, BigInt(stored), BigInt(malformed), BigInt(failedNow), BigInt(now)],
     );
-    let stored = rows.length;
+    let stored = batch.docs;
     try {
       await this.db.write(async (tx) => {
         await insertRows(tx, entry, rows);
@@ -581,7 +586,7 @@ export class IngestionManager implements TableListener {
           ingestion.problem(`partition ${partition}: skipped row that DuckDB rejected: ${errorMessage(rowError)}`);
         }
       }
-      stored = good.length;
+      stored = batch.docs - (rows.length - good.length);
       await this.db.write(async (tx) => {
         for (const row of good) await insertRows(tx, entry, [row]);
         await saveOffset(tx, stored, failed);

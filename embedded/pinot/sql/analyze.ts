@@ -6,6 +6,7 @@
  * needs an aggregation. Errors are Pinot's 150 (and 710 for unknown columns).
  */
 import type { Expr, SelectStatement } from './parser.ts';
+import { QueryError } from '../errors.ts';
 import { emit } from './expression.ts';
 import { DEFAULT_MAX_STRING_LENGTH, type TranslateLimits } from './string-limits.ts';
 import { parsingError, type Scope, type TableView, type Typed } from './typed.ts';
@@ -87,6 +88,8 @@ export function analyzeSelect(select: SelectStatement, view: TableView, nowMs: n
     return { expr, desc: o.desc, nulls: o.nulls };
   });
 
+  checkGroupByWithoutAggregates(items, groupBy, orderBy, having);
+
   return {
     distinct: select.distinct,
     items,
@@ -128,6 +131,21 @@ function checkGrouping(items: Typed[], columnNames: string[], groupBy: Typed[]):
     if (t.agg || t.columnsOutsideAgg === 0 || groupSql.has(t.sql)) continue;
     throw parsingError(`Expression '${columnNames[i]}' is neither an aggregation nor a GROUP BY expression`);
   }
+}
+
+/**
+ * A GROUP BY whose SELECT and ORDER BY hold no aggregate is a DISTINCT of the select list in Pinot (1.2 as 0.11:
+ * NonAggregationGroupByToDistinctQueryRewriter, which does not look at HAVING): the select and group-by
+ * expressions must be the same set, and a HAVING is left to a DISTINCT query, which the server cannot run.
+ */
+function checkGroupByWithoutAggregates(items: Typed[], groupBy: Typed[], orderBy: AnalyzedOrderItem[], having: Typed | undefined): void {
+  if (groupBy.length === 0 || items.some((t) => t.agg) || orderBy.some((o) => o.expr.agg)) return;
+  const selected = new Set(items.map((t) => t.sql));
+  const grouped = new Set(groupBy.map((g) => g.sql));
+  if (selected.size !== grouped.size || [...selected].some((sql) => !grouped.has(sql))) {
+    throw parsingError('For non-aggregation group-by query, select expression set and group-by expression set should be the same');
+  }
+  if (having) throw new QueryError('QUERY_EXECUTION', 'UnsupportedOperationException: HAVING on a group-by query without aggregation in SELECT or ORDER BY, which runs as a DISTINCT');
 }
 
 /** Replaces bare identifiers naming a select alias (preferred over columns when `preferAlias`). */

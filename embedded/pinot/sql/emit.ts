@@ -1,7 +1,8 @@
 /**
  * The DuckDB statements of an analysed SELECT: the query itself (result columns `c0`, `c1`, … over the
  * table view as `pinot_table`) and the stats query the broker's counters read. Pinot's LIMIT applies to
- * selections and group-by results; an aggregation without GROUP BY has one row (none with LIMIT 0).
+ * selections and group-by results, its OFFSET to selections only; an aggregation without GROUP BY has one row
+ * (none with LIMIT 0).
  */
 import { quoteIdent } from '../db.ts';
 import type { AnalyzedSelect } from './analyze.ts';
@@ -27,7 +28,9 @@ export function emitSelect(query: AnalyzedSelect, view: TableView): EmittedSelec
     const orderBy = query.orderBy.map((o) => `${o.expr.sql} ${o.desc ? 'DESC' : 'ASC'}${o.nulls ? ` NULLS ${o.nulls}` : ''}`);
     if (orderBy.length > 0) parts.push(`ORDER BY ${orderBy.join(', ')}`);
     parts.push(`LIMIT ${query.limit}`);
-    if (query.offset > 0) parts.push(`OFFSET ${query.offset}`);
+    // Pinot applies OFFSET to selections only: its group-by and distinct reducers (1.2 as 0.11) ignore it.
+    const selection = query.groupBy.length === 0 && !query.distinct;
+    if (query.offset > 0 && selection) parts.push(`OFFSET ${query.offset}`);
   } else if (query.limit === 0) {
     parts.push('LIMIT 0');
   }

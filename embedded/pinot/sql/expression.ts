@@ -10,12 +10,12 @@ import { quoteIdent, quoteString } from '../db.ts';
 import { QueryError } from '../errors.ts';
 import { parseTimestampString, type Column } from '../schema.ts';
 import { arithmetic } from './arithmetic.ts';
-import { aggregateFunction, canonicalCall, scalarFunction } from './functions/registry.ts';
+import { aggregateFunction, canonicalCall, canonicalName, scalarFunction } from './functions/registry.ts';
 import type { AggregateCall, ScalarCall } from './functions/function.ts';
 import type { Expr } from './parser.ts';
 import { boundedString } from './string-limits.ts';
 import { BOOLEAN, CAST_TYPES, DOUBLE, INT, LONG, NUMERIC, STRING, T, TIMESTAMP, UNKNOWN, unify, type OutType } from './types.ts';
-import { combine, lit, literalName, parsingError, varchar, type Scope, type Typed } from './typed.ts';
+import { combine, lit, literalName, parsingError, type Scope, type Typed } from './typed.ts';
 
 export function emit(e: Expr, scope: Scope): Typed {
   switch (e.kind) {
@@ -125,10 +125,9 @@ function emitBinary(e: Expr & { kind: 'binary' }, scope: Scope): Typed {
   if (e.op in COMPARISON_NAMES) return emitComparison(e, scope);
   const left = emit(e.left, scope);
   const right = emit(e.right, scope);
-  if (e.op === '||') {
-    const sql = boundedString('concat', [left.sql, right.sql].map(varchar), ([a, b]) => `length(${a}) + length(${b})`, ([a, b]) => `(${a} || ${b})`, scope);
-    return combine([left, right], sql, STRING, `concat(${left.name},${right.name},'')`);
-  }
+  // Pinot 1.2's single-stage engine has no `||` (its parser names the call "||", which no function answers;
+  // only the multi-stage planner maps it to CONCAT): the server fails it as an unknown function.
+  if (e.op === '||') throw unsupportedFunction('||');
   return arithmetic(e.op, left, right);
 }
 
@@ -181,14 +180,35 @@ function emitCase(e: Expr & { kind: 'case' }, scope: Scope): Typed {
     thens.push(then);
     sql += ` WHEN ${when.sql} THEN ${then.sql}`;
   }
-  if (e.else) {
+  const type = unify(thens.map((t) => t.type));
+  if (e.else && !(e.else.kind === 'literal' && e.else.type === 'null')) {
     const other = emit(e.else, scope);
     parts.push(other);
-    thens.push(other);
     sql += ` ELSE ${other.sql}`;
+    const withElse = unify([...thens, other].map((t) => t.type));
+    return combine(parts, `(${sql} END)`, withElse, `case(${parts.map((p) => p.name).join(',')})`);
   }
-  sql += ' END';
-  return combine(parts, `(${sql})`, unify(thens.map((t) => t.type)), `case(${parts.map((p) => p.name).join(',')})`);
+  // No ELSE (or ELSE NULL): Pinot 1.2 passes a null literal, and without null handling an unmatched row gets the
+  // result type's placeholder (CaseTransformFunction, NullValuePlaceHolder: '' or 0).
+  parts.push(lit('NULL', UNKNOWN, "'null'"));
+  sql += ` ELSE ${nullPlaceholder(type)}`;
+  return combine(parts, `(${sql} END)`, type, `case(${parts.map((p) => p.name).join(',')})`);
+}
+
+/** Pinot's NullValuePlaceHolder of a type, as DuckDB SQL. */
+function nullPlaceholder(type: OutType): string {
+  if (type.array) return '[]';
+  switch (type.base) {
+    case 'STRING': case 'JSON': return "''";
+    case 'INT': return '0';
+    case 'LONG': case 'TIMESTAMP': return '0::BIGINT';
+    case 'FLOAT': return '0::FLOAT';
+    case 'DOUBLE': return '0::DOUBLE';
+    case 'BIG_DECIMAL': return '0::DECIMAL(38,10)';
+    case 'BOOLEAN': return 'FALSE';
+    case 'BYTES': return "''::BLOB";
+    default: return 'NULL';
+  }
 }
 
 /** CAST as Java does it: TIMESTAMP ⇄ STRING through the text form, numbers to integers truncated. */
@@ -234,6 +254,7 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, s
   const typed = (): Typed[] => args.map((a) => (a.kind === 'star' ? lit('*', UNKNOWN, '*') : emit(a, inner)));
   const call: AggregateCall = {
     name,
+    writtenName: canonicalName(e.name),
     args,
     emit: (arg) => emit(arg, inner),
     typed,
@@ -242,14 +263,23 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, s
       const names = argNames ?? typed().map((t) => t.name);
       return { sql, type, agg: true, name: `${name}(${names.join(',')})`, columnsOutsideAgg: 0 };
     },
+    buildNamed: (sql: string, type: OutType, resultName: string): Typed => ({ sql, type, agg: true, name: resultName, columnsOutsideAgg: 0 }),
   };
   return fn.emit(call);
 }
 
+/**
+ * A function the server cannot make (Pinot 1.2's TransformFunctionFactory: 200 QueryExecutionError): unknown,
+ * or known but not with this many arguments.
+ */
+function unsupportedFunction(name: string, argumentCount?: number): QueryError {
+  return new QueryError('QUERY_EXECUTION', `Unsupported function: ${name} ${argumentCount === undefined ? 'not found' : `with ${argumentCount} parameters`}`);
+}
+
 function emitScalar(name: string, args: Expr[], scope: Scope): Typed {
   const fn = scalarFunction(name);
-  if (!fn) throw new QueryError('QUERY_VALIDATION', `Unsupported function: ${name} with ${args.length} arguments`);
-  if (args.length < fn.arity[0] || args.length > fn.arity[1]) throw parsingError(`Invalid number of arguments for function ${name}: ${args.length}`);
+  if (!fn) throw unsupportedFunction(name);
+  if (args.length < fn.arity[0] || args.length > fn.arity[1]) throw unsupportedFunction(name, args.length);
   const call: ScalarCall = {
     name,
     args,

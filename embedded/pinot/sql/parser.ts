@@ -1,6 +1,6 @@
 /**
  * Parser for Pinot's single-stage SQL subset: optional `SET k = v;` statements, then
- * `SELECT [DISTINCT] … FROM <table> [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT n [OFFSET m] | LIMIT m, n]`.
+ * `SELECT [DISTINCT] … [FROM <table>] [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT n [OFFSET m] | LIMIT m, n]`.
  * Produces a plain AST; nothing here knows about DuckDB.
  */
 import { SqlSyntaxError, tokenize, type Token } from './lexer.ts';
@@ -36,7 +36,8 @@ export interface OrderItem {
 export interface SelectStatement {
   distinct: boolean;
   items: SelectItem[];
-  table: string;
+  /** undefined: no FROM clause */
+  table?: string;
   tableAlias?: string;
   where?: Expr;
   groupBy: Expr[];
@@ -190,14 +191,17 @@ class Parser {
       else if (this.peek().kind === 'qident' || (this.peek().kind === 'ident' && !RESERVED.has(this.peek().text.toUpperCase()))) alias = this.identifierText();
       items.push({ expr, alias });
     } while (this.acceptOp(','));
-    this.expectKeyword('FROM');
-    if (this.isOp('(')) throw new SqlValidationError('Subqueries in FROM are not supported by the single-stage engine');
-    let table = this.identifierText();
-    // Allow `db.table` by keeping the last part.
-    while (this.acceptOp('.')) table = this.identifierText();
+    // No FROM: Pinot's broker answers a query of constants alone (`SELECT 1`) and refuses any other.
+    let table: string | undefined;
     let tableAlias: string | undefined;
-    if (this.acceptKeyword('AS')) tableAlias = this.identifierText();
-    else if (this.peek().kind === 'qident' || (this.peek().kind === 'ident' && !RESERVED.has(this.peek().text.toUpperCase()))) tableAlias = this.identifierText();
+    if (this.acceptKeyword('FROM')) {
+      if (this.isOp('(')) throw new SqlValidationError('Subqueries in FROM are not supported by the single-stage engine');
+      table = this.identifierText();
+      // Allow `db.table` by keeping the last part.
+      while (this.acceptOp('.')) table = this.identifierText();
+      if (this.acceptKeyword('AS')) tableAlias = this.identifierText();
+      else if (this.peek().kind === 'qident' || (this.peek().kind === 'ident' && !RESERVED.has(this.peek().text.toUpperCase()))) tableAlias = this.identifierText();
+    }
     if (this.isOp(',') || ['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS'].some((k) => this.isKeyword(k))) {
       throw new SqlValidationError('JOIN is not supported by the single-stage engine; set useMultistageEngine=true (not available in this stand-in)');
     }

@@ -32,12 +32,8 @@ export function tablesRouter(options: TablesOptions): express.Router {
   router.get('/tables/:name', route((req, res) => {
     const name = String(req.params.name);
     const type = parseTypeParam(req.query.type);
+    // Pinot's listTableConfigs: the configs of the types that exist, `{}` (200) when none does.
     const entries = tables.find(name, type);
-    if (entries.length === 0) {
-      const split = splitTableName(name);
-      const wanted = type ?? split.type;
-      throw new ControllerError(404, `Table ${wanted ? `${split.raw}_${wanted}` : split.raw} does not exist`);
-    }
     const body: Record<string, unknown> = {};
     for (const entry of entries.sort((a) => (a.config.type === 'OFFLINE' ? -1 : 1))) body[entry.config.type] = entry.config.json;
     sendJson(res, body);

@@ -1,14 +1,41 @@
 /**
  * Pinot's aggregation functions (AggregationFunctionType) as DuckDB aggregates, with Pinot's results on
- * no rows (sum 0, min +Infinity, max / avg -Infinity …) and result types. The sketches (HLL, t-digest,
- * KLL) are computed exactly. `percentile95(x)` is rewritten to `percentile(x, 95)` before lookup.
+ * no rows (sum 0, min +Infinity, max / avg -Infinity …) and result types. DISTINCTCOUNTHLL is Pinot's own
+ * HyperLogLog estimate (../../hll.ts); the other sketches (HLL+, smart HLL, t-digest, KLL) are computed exactly. `percentile95(x)` is rewritten to `percentile(x, 95)` before lookup.
  */
 import { BOOLEAN, CAST_TYPES, DOUBLE, INT, LONG, T } from '../types.ts';
-import { asDouble, literalArg, parsingError } from '../typed.ts';
+import { HLL_FUNCTIONS, type HllValueKind } from '../../duckdb-functions.ts';
+import { formatJavaDouble } from '../../schema.ts';
+import { asDouble, asVarchar, literalArg, parsingError, type Typed } from '../typed.ts';
 import type { AggregateFunction } from './function.ts';
 
 /** The percentile functions, which also exist as `percentileNN(x)`. */
 export const PERCENTILE_NAMES = ['percentile', 'percentileest', 'percentiletdigest', 'percentilekll', 'percentilesmarttdigest'];
+
+/** Pinot's CommonConstants.Helix.DEFAULT_HYPERLOGLOG_LOG2M. */
+const DEFAULT_HLL_LOG2M = 8;
+
+/** A value as Pinot's HyperLogLog hashes it: integers (INT, LONG, TIMESTAMP, BOOLEAN) alike, FLOAT and DOUBLE by their bits, the rest as text. */
+function hllValue(a: Typed): { kind: HllValueKind; sql: string } {
+  switch (a.type.base) {
+    case 'INT': case 'LONG': case 'TIMESTAMP': case 'BOOLEAN': return { kind: 'long', sql: `CAST(${a.sql} AS BIGINT)` };
+    case 'FLOAT': return { kind: 'float', sql: `CAST(${a.sql} AS FLOAT)` };
+    case 'DOUBLE': return { kind: 'double', sql: `CAST(${a.sql} AS DOUBLE)` };
+    case 'BYTES': return { kind: 'bytes', sql: `CAST(${a.sql} AS BLOB)` };
+    default: return { kind: 'text', sql: asVarchar(a) };
+  }
+}
+
+/**
+ * Pinot's result column name of a percentile (getResultColumnName of its aggregation function, 1.2 as 0.11):
+ * `percentile90(x)` when the query put the percentile in the name (the percentile truncated to an integer; not
+ * for KLL and smart t-digest), else `percentile(x, 90.0)`, with a t-digest's compression unless it is 100.
+ */
+function percentileName(name: string, rankInName: boolean, expression: string, percentile: number, compression: number | undefined): string {
+  if (rankInName && name !== 'percentilekll' && name !== 'percentilesmarttdigest') return `${name}${Math.trunc(percentile)}(${expression})`;
+  const extra = name === 'percentiletdigest' && compression !== undefined && compression !== 100 ? `, ${formatJavaDouble(compression)}` : '';
+  return `${name}(${expression}, ${formatJavaDouble(percentile)}${extra})`;
+}
 
 /** What an aggregate of numbers answers on no rows, as Pinot's default for a DOUBLE result. */
 const NO_ROWS = "'-Infinity'";
@@ -37,7 +64,8 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
     emit(call) {
       if (call.args[0]!.kind === 'star') return call.build(call.withFilter('count(*)'), LONG, ['*']);
       const [a] = call.typed();
-      return call.build(call.withFilter(`count(${a!.sql})`), LONG);
+      // Without null handling Pinot counts every row and names COUNT(col) `count(*)` (CountAggregationFunction).
+      return call.build(call.withFilter(`count(${a!.sql})`), LONG, ['*']);
     },
   },
   ...['sum', 'summv'].map((name): AggregateFunction => ({
@@ -107,7 +135,19 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`CAST(COALESCE(len(list_distinct(flatten(${call.withFilter(`list(${a!.sql})`)}))), 0) AS INTEGER)`, INT);
     },
   },
-  ...['distinctcounthll', 'distinctcounthllplus', 'distinctcountsmarthll', 'distinctcountrawhll'].map((name): AggregateFunction => ({
+  {
+    names: ['distinctcounthll'],
+    arity: [1, 2],
+    signature: 'distinctCountHLL(value[, log2m literal, default 8]) → LONG (Pinot\'s HyperLogLog estimate)',
+    emit(call) {
+      const [a] = call.typed();
+      const log2m = call.args[1] ? Number(literalArg(call.args[1], 'log2m')) : DEFAULT_HLL_LOG2M;
+      if (!Number.isInteger(log2m) || log2m < 1 || log2m > 30) throw parsingError(`log2m argument is ${log2m} and is outside the range [1, 30]`);
+      const { kind, sql } = hllValue(a!);
+      return call.build(`COALESCE(${HLL_FUNCTIONS[kind].name}(${call.withFilter(`list(DISTINCT ${sql})`)}, ${log2m}), 0)`, LONG);
+    },
+  },
+  ...['distinctcounthllplus', 'distinctcountsmarthll', 'distinctcountrawhll'].map((name): AggregateFunction => ({
     names: [name],
     arity: [1, 3],
     signature: `${name}(value[, parameters]) → ${name === 'distinctcountsmarthll' ? 'INT' : 'LONG'} (exact)`,
@@ -128,9 +168,9 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       if (!(p >= 0 && p <= 100)) throw parsingError(`Invalid percentile: ${p}`);
       const fn = name === 'percentile' || name === 'percentileest' ? 'quantile_disc' : 'quantile_cont';
       const value = `${call.withFilter(`${fn}(${asDouble(a)}, ${p / 100})`)}`;
-      const resultName = [a.name, `'${literalArg(call.args[1], 'percentile')}'`];
-      if (name === 'percentileest') return call.build(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
-      return call.build(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
+      const resultName = percentileName(name, call.writtenName !== name, a.name, p, call.args[2] && Number(literalArg(call.args[2], 'compression')));
+      if (name === 'percentileest') return call.buildNamed(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
+      return call.buildNamed(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
     },
   })),
   ...([['lastwithtime', 'arg_max'], ['firstwithtime', 'arg_min']] as const).map(([name, duckdb]): AggregateFunction => ({

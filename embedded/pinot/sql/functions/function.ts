@@ -37,6 +37,8 @@ export interface ScalarFunction {
 /** A call of an aggregation function, as its entry sees it. */
 export interface AggregateCall {
   name: string;
+  /** The name as the query spelled it, canonical (`percentile90` where `name` is `percentile`). */
+  writtenName: string;
   args: Expr[];
   /** Translates an argument (inside the aggregate: aggregates may not nest). */
   emit(e: Expr): Typed;
@@ -46,6 +48,8 @@ export interface AggregateCall {
   withFilter(sql: string): string;
   /** The result: an aggregate named `name(argument names)` or `name(argNames)`. */
   build(sql: string, type: OutType, argNames?: string[]): Typed;
+  /** The result under a name of the entry's own making (Pinot's `getResultColumnName`). */
+  buildNamed(sql: string, type: OutType, resultName: string): Typed;
 }
 
 export interface AggregateFunction {
