@@ -11,18 +11,18 @@ export interface CliResult {
 }
 
 /** Runs a CLI with exactly `env` on top of PATH/HOME (none of this machine's stack variables). */
-export function cli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  return run(TSX, [script, ...args], env);
+export function cli(script: string, args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
+  return run(TSX, [script, ...args], env, timeoutMs);
 }
 
-/** Runs `command` with exactly `env` on top of PATH/HOME/TMPDIR. */
-export function run(command: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs `command` with exactly `env` on top of PATH/HOME/TMPDIR; SIGKILL after `timeoutMs`. */
+export function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
   const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...keep, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
