@@ -7,6 +7,7 @@
  * (there is no real ksqlDB or JDBC source here), bootstrapped through the external mode. MariaDB is not
  * counted on either side.
  */
+import os from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/index.ts';
 import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
@@ -36,6 +37,9 @@ export interface StackFigures {
 export interface PipelineReferenceFigures {
   events: number;
   rate: number;
+  /** The machine's 1-minute load average when the run started and ended: the figures are only comparable on a quiet machine. */
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
   embedded: StackFigures;
   reference: StackFigures & { processes: number };
 }
@@ -114,7 +118,8 @@ async function measureReference(events: number, rate: number, mysql: MariaDbServ
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        seen = await pinotViews(brokerUrl).catch(() => seen);
+        // A Pinot answering with exceptions (a segment briefly unavailable) counts as no answer.
+        seen = Math.max(seen, await pinotViews(brokerUrl).catch(() => seen));
         freshness.counted(seen);
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -158,6 +163,7 @@ function fromEmbedded(f: PipelineFigures): StackFigures {
 }
 
 export async function benchPipelineReference(events: number, rate = 1000): Promise<PipelineReferenceFigures> {
+  const loadAverageAtStart = os.loadavg()[0]!;
   progress('embedded stack (as npm start runs it)');
   const embedded = fromEmbedded(await benchPipeline(events, rate));
   const mysql = await startMariaDb();
@@ -177,5 +183,7 @@ export async function benchPipelineReference(events: number, rate = 1000): Promi
   row('freshness p99', embedded.freshnessP99Ms, reference.freshnessP99Ms, 'ms');
   row('resident memory after (all processes)', embedded.rssMb, reference.rssMb, 'MB');
   row('resident memory, peak', embedded.peakRssMb, reference.peakRssMb, 'MB');
-  return { events, rate, embedded, reference };
+  const loadAverageAtEnd = os.loadavg()[0]!;
+  console.log(`load average (1 min) ${loadAverageAtStart.toFixed(1)} at the start, ${loadAverageAtEnd.toFixed(1)} at the end (2 cores: above 2, the stacks competed for CPU)`);
+  return { events, rate, loadAverageAtStart, loadAverageAtEnd, embedded, reference };
 }
