@@ -2,8 +2,8 @@
  * STACK=external on real engines, as a user runs it: real Apache Kafka 4.1.1 (three KRaft nodes; clients
  * log in with SASL/PLAIN on their own listener), real Apache Pinot 0.11.0 (reading Kafka with SASL too),
  * and our ksqlDB and our Connect worker (the JDBC source has no real plugin here) started as separate
- * services joined to that Kafka over its internal PLAINTEXT listener. The project's CLIs run with only the
- * external variables: the bootstrap (started while the servers still start), the producers, the session
+ * services joined to that Kafka: Connect with SASL too, ksqlDB (no SASL yet) over the PLAINTEXT
+ * listener. The project's CLIs run with only the external variables: the bootstrap (started while the servers still start), the producers, the session
  * feed, `verify` and the dashboard. Every aggregate of the PageView pipeline in real Pinot is compared
  * exactly with the same aggregate computed here from MySQL and topic1_PageView; the dashboard is loaded in
  * Chromium. Then the course-activity scenario with real Debezium 2.7.4 on real Kafka Connect 3.7.2 as its
@@ -110,11 +110,13 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     clientBrokers = kafka.saslBootstrap!.split(',');
     // The operator's order: the bootstrap runs while ksqlDB, Connect and Pinot are still starting, and waits.
     const bootstrapping = cli('stack/bootstrap-cli.ts', ['--mode', 'external', '--wait', '600'], env, 900_000);
-    // Our servers join the real Kafka over its PLAINTEXT listener, as servers inside a cluster's network do.
+    // ksqlDB joins the real Kafka over its PLAINTEXT listener, as servers inside a cluster's network may.
     const internal = kafka.bootstrap;
+    const saslEnv = { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL_PASSWORD };
     [ksqldb, connect, pinot] = await Promise.all([
       startService('ksqlDB', 'embedded/ksqldb/cli.ts', ['--port', String(ports.ksqldb), '--bootstrap', internal], {}, /ksqlDB REST API ready at (http:\/\/\S+)/),
-      startService('Connect', 'embedded/connect/cli.ts', ['--port', String(ports.connect), '--bootstrap', internal], {}, /Kafka Connect REST API ready at (http:\/\/\S+)/),
+      // Our Connect logs in with SASL/PLAIN as the clients do; our ksqlDB has no SASL yet (PLAINTEXT only).
+      startService('Connect', 'embedded/connect/cli.ts', ['--port', String(ports.connect), '--bootstrap', kafka.saslBootstrap!], saslEnv, /Kafka Connect REST API ready at (http:\/\/\S+) \(Kafka \S+, SASL_PLAINTEXT\)/),
       startReferencePinot({ log, ports: { controller: ports.pinotController, broker: ports.pinotBroker } }),
     ]);
     firstBootstrap = await bootstrapping;
@@ -268,7 +270,7 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     expect(problems).toEqual([]);
     const health = await (await fetch(`${dashboard.url}/api/health`)).text();
     expect(health).not.toContain(SASL_PASSWORD);
-    expect(dashboard.output()).not.toContain(SASL_PASSWORD);
+    for (const service of [dashboard, connect, ksqldb]) expect(service.output()).not.toContain(SASL_PASSWORD);
   }, 300_000);
   describe(`course-activity with real Debezium ${referenceDebeziumVersion()} on real Kafka Connect ${referenceConnectVersion()} as its CDC source`, () => {
     const database = `e2eref_course_${process.pid}`;
