@@ -109,16 +109,25 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     security = config.kafka.security;
     clientBrokers = kafka.saslBootstrap!.split(',');
     // The operator's order: the bootstrap runs while ksqlDB, Connect and Pinot are still starting, and waits.
-    const bootstrapping = cli('stack/bootstrap-cli.ts', ['--mode', 'external', '--wait', '600'], env, 900_000);
+    const abandon = new AbortController();
+    const bootstrapping = cli('stack/bootstrap-cli.ts', ['--mode', 'external', '--wait', '600'], env, 900_000, abandon.signal);
     // ksqlDB joins the real Kafka over its PLAINTEXT listener, as servers inside a cluster's network may.
     const internal = kafka.bootstrap;
     const saslEnv = { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL_PASSWORD };
-    [ksqldb, connect, pinot] = await Promise.all([
+    const started = await Promise.allSettled([
       startService('ksqlDB', 'embedded/ksqldb/cli.ts', ['--port', String(ports.ksqldb), '--bootstrap', internal], {}, /ksqlDB REST API ready at (http:\/\/\S+)/),
       // Our Connect logs in with SASL/PLAIN as the clients do; our ksqlDB has no SASL yet (PLAINTEXT only).
       startService('Connect', 'embedded/connect/cli.ts', ['--port', String(ports.connect), '--bootstrap', kafka.saslBootstrap!], saslEnv, /Kafka Connect REST API ready at (http:\/\/\S+) \(Kafka \S+, SASL_PLAINTEXT\)/),
       startReferencePinot({ log, ports: { controller: ports.pinotController, broker: ports.pinotBroker } }),
     ]);
+    const [ksqldbStart, connectStart, pinotStart] = started;
+    if (ksqldbStart.status === 'rejected' || connectStart.status === 'rejected' || pinotStart.status === 'rejected') {
+      // A server that fails to start leaves no bootstrap waiting for it and none of the others running.
+      abandon.abort();
+      for (const result of started) if (result.status === 'fulfilled') await result.value.stop();
+      throw started.map((r) => (r.status === 'rejected' ? r.reason as Error : undefined)).find((e) => e !== undefined)!;
+    }
+    [ksqldb, connect, pinot] = [ksqldbStart.value, connectStart.value, pinotStart.value];
     firstBootstrap = await bootstrapping;
   }, 900_000);
 
