@@ -14,6 +14,7 @@ import { benchKafka } from './kafka.ts';
 import { benchKafkaSideBySide } from './kafka-reference.ts';
 import { benchPinotSideBySide, DEFAULT_ROWS as PINOT_REFERENCE_ROWS } from './pinot-reference.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchPipelineReference } from './pipeline-reference.ts';
 
 const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   kafka: (n) => benchKafka(n ?? 1_000_000),
@@ -21,11 +22,12 @@ const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   connect: (n) => benchConnect(n ?? 200_000),
   ksql: (n) => benchKsql(n ?? 200_000),
   pipeline: (n) => benchPipeline(n ?? 100_000),
+  'pipeline-reference': (n) => benchPipelineReference(n ?? 30_000),
   pinot: (n) => benchPinot(n ?? 1_000_000),
   'pinot-reference': (n) => benchPinotSideBySide(n ?? PINOT_REFERENCE_ROWS),
 };
 
-/** `all` runs these; kafka-reference and pinot-reference need Java and Maven Central, so they are asked for by name. */
+/** `all` runs these; kafka-reference, pinot-reference and pipeline-reference need Java and Maven Central, so they are asked for by name. */
 const DEFAULT_SUITES = ['kafka', 'connect', 'ksql', 'pipeline'];
 
 const HELP = `Usage: npm run bench -- <suite...> [--messages N | --rows N]
@@ -38,6 +40,9 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
   ksql              page views through the statements in ksql/ vs a hand-written kafkajs consumer computing
                     the same windowed counts (aim >= 0.8), produce-to-output latency p50/p99
   pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
+  pipeline-reference  the same pipeline at 1000 events/s on the embedded stack and on real Kafka (x3) and
+                    real Pinot 0.11 with our ksqlDB and Connect: start-up, events/s, freshness, memory of
+                    every process (fetched with mvn)
   pinot             embedded Pinot: Kafka -> upsert and append tables rows/s, the dashboard's queries
                     p50/p99 at N rows vs the same SQL on an in-memory DuckDB (ratio)
   pinot-reference   real Apache Pinot 0.11 (fetched with mvn) and ours (own process), one after the other, fed by

@@ -50,7 +50,7 @@ function stackRssMb(pid: number): number {
   return stackTreeResidentBytes(pid) / 1048576;
 }
 
-function percentileOf(values: number[], p: number): number {
+export function percentileOf(values: number[], p: number): number {
   return values.length === 0 ? NaN : percentile([...values].sort((a, b) => a - b), p);
 }
 
@@ -72,7 +72,7 @@ async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess
   return { child, startupMs: Date.now() - started };
 }
 
-async function pinotViews(brokerUrl: string): Promise<number> {
+export async function pinotViews(brokerUrl: string): Promise<number> {
   const response = await fetch(`${brokerUrl}/query/sql`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ sql: 'SELECT SUM(view_count) FROM pageview_country' }),
@@ -113,7 +113,7 @@ async function watchKsqlCount(kafka: Kafka, topic: string, onCount: (count: numb
  * Freshness samples against the send log: when a reader sees `count` events counted, every send whose
  * running total is covered became visible now, its freshness is now minus the time it was sent.
  */
-function freshnessOf(sent: readonly { count: number; at: number }[]): { samples: number[]; counted(count: number): void } {
+export function freshnessOf(sent: readonly { count: number; at: number }[]): { samples: number[]; counted(count: number): void } {
   const samples: number[] = [];
   let next = 0;
   return {
@@ -133,7 +133,7 @@ async function bareNodeRss(): Promise<number> {
   return rss;
 }
 
-async function sendAtRate(producer: Producer, topic: string, messages: { key: string; value: string }[], rate: number, onBatch: (sentSoFar: number, at: number) => void): Promise<number> {
+export async function sendAtRate(producer: Producer, topic: string, messages: { key: string; value: string }[], rate: number, onBatch: (sentSoFar: number, at: number) => void): Promise<number> {
   const batch = Math.max(1, Math.round(rate / 20));
   const start = Date.now();
   for (let i = 0; i < messages.length; i += batch) {

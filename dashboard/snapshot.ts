@@ -24,10 +24,17 @@ export const COUNTRY_TABLE = 'pageview_country';
 export const WINDOW_ROW_LIMIT = 600;
 export const COUNTRY_ROW_LIMIT = 10_000;
 
+/**
+ * The live rows of a window table. The session table also holds the session feed's delete rows
+ * (`deleted` = true): Pinot 1.x drops them (upsertConfig.deleteRecordColumn), Pinot 0.11 does not know
+ * that setting and keeps them as rows, so the filter keeps merged-away sessions off the chart on both.
+ */
+export const WINDOW_LIVE_ROWS: Readonly<Partial<Record<WindowKind, string>>> = { session: 'deleted = false' };
+
 export const QUERIES = {
   country: `SELECT country, avg_age, user_count, view_count, last_event_ts FROM ${COUNTRY_TABLE} ORDER BY user_count DESC, country LIMIT ${COUNTRY_ROW_LIMIT}`,
-  window: (table: string) =>
-    `SELECT source, window_start, window_end, user_count, view_count FROM ${table} ORDER BY window_start DESC LIMIT ${WINDOW_ROW_LIMIT}`,
+  window: (table: string, where?: string) =>
+    `SELECT source, window_start, window_end, user_count, view_count FROM ${table}${where ? ` WHERE ${where}` : ''} ORDER BY window_start DESC LIMIT ${WINDOW_ROW_LIMIT}`,
 };
 
 export const EMPTY_HINT = 'No data in Pinot yet. Start the stack (sh init.sh or npm start), then produce events: npm run produce -- all';
@@ -233,7 +240,7 @@ export async function queryPinot(brokerUrl: string, timeoutMs: number, auth?: Ht
   const kinds = Object.keys(WINDOW_TABLES) as WindowKind[];
   const [country, ...windowRows] = await Promise.all([
     run(QUERIES.country),
-    ...kinds.map((k) => run(QUERIES.window(WINDOW_TABLES[k]))),
+    ...kinds.map((k) => run(QUERIES.window(WINDOW_TABLES[k], WINDOW_LIVE_ROWS[k]))),
   ]);
   const windows = {} as Record<WindowKind, WindowPanel>;
   kinds.forEach((kind, i) => {

@@ -20,14 +20,28 @@ Options:
                      (default 0: free ports)
   --data-dir DIR     where the nodes keep their data (default: a temp dir, removed on stop)
   --heap-mb MB       max JVM heap per node (default 384)
+  --sasl-user U:P    also listen with SASL_PLAINTEXT (mechanism PLAIN) on PORT+200+i-1 and accept user U
+                     with password P (repeatable as U1:P1,U2:P2); PLAINTEXT stays for the brokers
   --fetch-only       only fetch the jars, then exit
   -h, --help         show this help
 
 Then, for example:  kcat -b 127.0.0.1:PORT -L`;
 
+/** "alice:secret,bob:pw" -> { alice: 'secret', bob: 'pw' }. */
+function saslUsersFlag(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const users: Record<string, string> = {};
+  for (const entry of text.split(',')) {
+    const colon = entry.indexOf(':');
+    if (colon <= 0 || colon === entry.length - 1) throw new CliUsageError(`--sasl-user must be NAME:PASSWORD[,NAME:PASSWORD…], got an entry without both`);
+    users[entry.slice(0, colon)] = entry.slice(colon + 1);
+  }
+  return users;
+}
+
 async function main(): Promise<void> {
   const args = parseCliArgs(process.argv.slice(2), {
-    brokers: 'int', port: 'port', 'data-dir': 'string', 'heap-mb': 'int', 'fetch-only': 'boolean', help: 'boolean',
+    brokers: 'int', port: 'port', 'data-dir': 'string', 'heap-mb': 'int', 'sasl-user': 'string', 'fetch-only': 'boolean', help: 'boolean',
   }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
@@ -42,16 +56,19 @@ async function main(): Promise<void> {
   const brokers = (args.flags.brokers as number | undefined) ?? 1;
   if (brokers < 1) throw new CliUsageError('--brokers must be at least 1');
   const dataDir = args.flags['data-dir'] as string | undefined;
+  const saslUsers = saslUsersFlag(args.flags['sasl-user'] as string | undefined);
   const cluster = await startReferenceKafka({
     brokers,
     firstPort: (args.flags.port as number | undefined) ?? 0,
     dataDir: dataDir === undefined ? undefined : path.resolve(dataDir),
     heapMb: args.flags['heap-mb'] as number | undefined,
+    ...(saslUsers ? { saslPlainUsers: saslUsers } : {}),
     log,
   });
   console.log(`reference Kafka ${cluster.version}: ${brokers} node(s) up in ${cluster.startupMs} ms, data in ${cluster.dataDir}`);
   for (const node of cluster.nodes) console.log(`  node ${node.id}: 127.0.0.1:${node.port} (controller ${node.controllerPort}, pid ${node.pid}, log ${node.logFile})`);
   console.log(`bootstrap: ${cluster.bootstrap}`);
+  if (cluster.saslBootstrap) console.log(`SASL_PLAINTEXT (PLAIN) bootstrap: ${cluster.saslBootstrap}`);
   console.log('Ctrl-C to stop');
   let stopping = false;
   const stop = async () => {

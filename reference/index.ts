@@ -63,11 +63,19 @@ export interface ReferenceKafkaOptions {
   log?: (line: string) => void;
   /** How long to wait for every broker to show up in Metadata. Default 120 s. */
   readyTimeoutMs?: number;
+  /**
+   * Adds a SASL_PLAINTEXT listener with the PLAIN mechanism on every node, accepting these users
+   * (name -> password). The PLAINTEXT listener stays (brokers talk to each other over it, as over an
+   * internal network); clients choose by the port they connect to.
+   */
+  saslPlainUsers?: Readonly<Record<string, string>>;
 }
 
 export interface ReferenceNode {
   id: number;
   port: number;
+  /** The SASL_PLAINTEXT listener's port, when `saslPlainUsers` was given. */
+  saslPort?: number;
   controllerPort: number;
   pid: number;
   logFile: string;
@@ -75,6 +83,8 @@ export interface ReferenceNode {
 
 export interface ReferenceKafka {
   bootstrap: string;
+  /** The SASL_PLAINTEXT listeners ('127.0.0.1:s1,…'), when `saslPlainUsers` was given. */
+  saslBootstrap?: string;
   nodes: ReferenceNode[];
   clusterId: string;
   dataDir: string;
@@ -94,8 +104,34 @@ function newClusterId(): string {
   }
 }
 
+/** A JAAS string literal: backslashes and quotes escaped. */
+function jaasQuoted(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The listener lines: PLAINTEXT (and inter-broker), the controller's, and SASL_PLAINTEXT/PLAIN when users are given. */
+function listenerProperties(o: { port: number; controllerPort: number; saslPort?: number; saslPlainUsers?: Readonly<Record<string, string>> }): string[] {
+  if (o.saslPort === undefined || !o.saslPlainUsers) {
+    return [
+      `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ];
+  }
+  const users = Object.entries(o.saslPlainUsers).map(([name, password]) => `user_${name}=${jaasQuoted(password)}`).join(' ');
+  return [
+    `listeners=PLAINTEXT://127.0.0.1:${o.port},SASL_PLAINTEXT://127.0.0.1:${o.saslPort},CONTROLLER://127.0.0.1:${o.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms=PLAIN',
+    'listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`,
+  ];
+}
+
 function nodeProperties(o: {
-  id: number; port: number; controllerPort: number; voters: string; logDir: string; brokers: number; autoCreateTopics: boolean;
+  id: number; port: number; controllerPort: number; saslPort?: number; saslPlainUsers?: Readonly<Record<string, string>>;
+  voters: string; logDir: string; brokers: number; autoCreateTopics: boolean;
 }): string {
   const rf = Math.min(3, o.brokers);
   const minIsr = Math.min(2, rf);
@@ -105,11 +141,9 @@ function nodeProperties(o: {
     'process.roles=broker,controller',
     `node.id=${o.id}`,
     `controller.quorum.voters=${o.voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+    ...listenerProperties(o),
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     `log.dirs=${o.logDir}`,
     'num.partitions=5',
     `default.replication.factor=${rf}`,
@@ -158,15 +192,19 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
   fs.mkdirSync(dataDir, { recursive: true });
 
   const firstPort = options.firstPort ?? 0;
+  const sasl = options.saslPlainUsers;
   let ports: number[];
   let controllerPorts: number[];
+  let saslPorts: number[] = [];
   if (firstPort === 0) {
-    const all = await freePorts(2 * brokers);
+    const all = await freePorts((sasl ? 3 : 2) * brokers);
     ports = all.slice(0, brokers);
-    controllerPorts = all.slice(brokers);
+    controllerPorts = all.slice(brokers, 2 * brokers);
+    if (sasl) saslPorts = all.slice(2 * brokers);
   } else {
     ports = Array.from({ length: brokers }, (_, i) => firstPort + i);
     controllerPorts = Array.from({ length: brokers }, (_, i) => firstPort + 100 + i);
+    if (sasl) saslPorts = Array.from({ length: brokers }, (_, i) => firstPort + 200 + i);
   }
   const ids = Array.from({ length: brokers }, (_, i) => i + 1);
   const voters = ids.map((id, i) => `${id}@127.0.0.1:${controllerPorts[i]}`).join(',');
@@ -179,7 +217,8 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
   const configs = ids.map((id, i) => {
     const file = path.join(dataDir, `node-${id}.properties`);
     fs.writeFileSync(file, nodeProperties({
-      id, port: ports[i], controllerPort: controllerPorts[i], voters, logDir: path.join(dataDir, `node-${id}`), brokers,
+      id, port: ports[i], controllerPort: controllerPorts[i], saslPort: saslPorts[i], saslPlainUsers: sasl,
+      voters, logDir: path.join(dataDir, `node-${id}`), brokers,
       autoCreateTopics: options.autoCreateTopics ?? true,
     }));
     return file;
@@ -211,7 +250,7 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
       exited ??= `node ${id} exited (${signal ?? code}) before the cluster was ready:\n${tailOf(logFile)}`;
     });
     children.push(child);
-    nodes.push({ id, port: ports[i], controllerPort: controllerPorts[i], pid: child.pid!, logFile });
+    nodes.push({ id, port: ports[i], controllerPort: controllerPorts[i], ...(sasl ? { saslPort: saslPorts[i] } : {}), pid: child.pid!, logFile });
   });
 
   let stopped = false;
@@ -238,8 +277,9 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
     throw error;
   }
   const startupMs = Date.now() - started;
-  log(`reference Kafka ready in ${(startupMs / 1000).toFixed(1)} s: ${bootstrap}`);
-  return { bootstrap, nodes, clusterId, dataDir, version: referenceKafkaVersion(), startupMs, stop };
+  const saslBootstrap = sasl ? saslPorts.map((p) => `127.0.0.1:${p}`).join(',') : undefined;
+  log(`reference Kafka ready in ${(startupMs / 1000).toFixed(1)} s: ${bootstrap}${saslBootstrap ? ` (SASL_PLAINTEXT/PLAIN: ${saslBootstrap})` : ''}`);
+  return { bootstrap, ...(saslBootstrap ? { saslBootstrap } : {}), nodes, clusterId, dataDir, version: referenceKafkaVersion(), startupMs, stop };
 }
 
 /** Ready = every broker registered and unfenced (visible in Metadata) and a controller elected. */

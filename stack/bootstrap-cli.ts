@@ -7,13 +7,13 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { redactEnv, redactor } from '../config/redact.ts';
 import { DEFAULT_SCENARIO, chosenScenarioName, getScenario, scenarioNames, UnknownScenarioError } from '../scenarios/index.ts';
 import { bootstrap, BootstrapError } from './bootstrap.ts';
-import { checkEndpoints, problemLine } from './endpoint-check.ts';
+import { checkEndpoints, problemLine, waitForEndpoints } from './endpoint-check.ts';
 import { STACK_MODES, targetsFromConfig, type StackMode } from './targets.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
 import { waitForHttp } from './http.ts';
 import { formatExternalUrls, formatUrls } from './urls.ts';
 
-const HELP = `Usage: npm run bootstrap -- [--mode embedded|docker|external] [--scenario NAME] [--urls] [--check]
+const HELP = `Usage: npm run bootstrap -- [--mode embedded|docker|external] [--scenario NAME] [--urls] [--check] [--wait SECONDS]
 
 Creates, when missing, everything a pipeline needs on a running stack: its Kafka topics, MySQL
 tables, connectors, ksql statements and Pinot tables (for the default PageView pipeline: topics
@@ -31,6 +31,9 @@ Idempotent: a second run reports each item as already there.
   --scenario NAME   the pipeline: ${scenarioNames().join(', ')} (default ${DEFAULT_SCENARIO}, or SCENARIO)
   --urls            only print the URLs of the stack
   --check           external mode: only check the endpoints (exit 1 if one fails)
+  --wait SECONDS    external mode: while services are still starting (nothing listens yet, HTTP 5xx), ask
+                    again every 5 s for up to SECONDS, one line per service waited for (default 0: ask once;
+                    a refused login stops at once)
   -h, --help        show this help
 
 Passwords and tokens are never printed.`;
@@ -42,7 +45,7 @@ function chosenMode(flag: string | undefined, config: AppConfig): StackMode {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { mode: 'string', scenario: 'string', urls: 'boolean', check: 'boolean', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(process.argv.slice(2), { mode: 'string', scenario: 'string', urls: 'boolean', check: 'boolean', wait: 'int', help: 'boolean' }, { h: 'help' });
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -57,7 +60,11 @@ async function main(): Promise<void> {
   const targets = targetsFromConfig(mode, config);
   if (mode === 'external') {
     console.log(`bootstrap: checking the external endpoints (Kafka ${targets.kafkaBootstrap.join(',')}, ${config.kafka.security.protocol})`);
-    const problems = await checkEndpoints(config, targets);
+    const waitSeconds = (args.flags.wait as number | undefined) ?? 0;
+    if (waitSeconds < 0) throw new CliUsageError(`--wait must be 0 or more seconds, got ${waitSeconds}`);
+    const problems = waitSeconds > 0
+      ? await waitForEndpoints(config, targets, waitSeconds * 1000, (line) => console.log(`bootstrap: ${line}`))
+      : await checkEndpoints(config, targets);
     for (const problem of problems) console.error(`bootstrap: ${problemLine(problem)}`);
     if (problems.length > 0) {
       console.error(`bootstrap: ${problems.length} endpoint(s) failed the check; nothing was created`);
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     if (args.flags.check) return;
   } else {
     if (args.flags.check) throw new CliUsageError('--check is for --mode external');
+    if (args.flags.wait !== undefined) throw new CliUsageError('--wait is for --mode external (the other modes wait for their servers anyway)');
     for (const [name, url] of [['Kafka Connect', targets.connectUrl], ['ksqlDB', `${targets.ksqldbUrl}/info`], ['Pinot controller', `${targets.pinotControllerUrl}/health`]] as const) {
       await waitForHttp(name, url, 300_000, console.log);
     }

@@ -19,6 +19,8 @@ export interface EndpointProblem {
   cause: string;
   /** What to change, naming the variable(s). */
   fix: string;
+  /** True when the service may only be starting (nothing listens yet, or it answers HTTP 5xx): worth asking again. */
+  starting?: boolean;
 }
 
 export function problemLine(problem: EndpointProblem): string {
@@ -66,7 +68,7 @@ async function probeHttp(probe: HttpProbe, timeoutMs: number): Promise<EndpointP
       signal: AbortSignal.timeout(timeoutMs),
     }, endpoint.auth));
   } catch (error) {
-    return { service: probe.service, address, cause: `unreachable (${networkCause(error, timeoutMs)})`, fix: urlFix };
+    return { service: probe.service, address, cause: `unreachable (${networkCause(error, timeoutMs)})`, fix: urlFix, starting: true };
   }
   const text = await response.text().catch(() => '');
   if (response.status === 401 || response.status === 403) {
@@ -74,7 +76,7 @@ async function probeHttp(probe: HttpProbe, timeoutMs: number): Promise<EndpointP
     return { service: probe.service, address, cause: `unauthorised (HTTP ${response.status}: ${sent})`, fix: authFix };
   }
   if (!response.ok || (probe.recognise && !probe.recognise(text))) {
-    return { service: probe.service, address, cause: `HTTP ${response.status} from ${probe.path}, not ${probe.what}'s answer`, fix: urlFix };
+    return { service: probe.service, address, cause: `HTTP ${response.status} from ${probe.path}, not ${probe.what}'s answer`, fix: urlFix, starting: response.status >= 500 };
   }
   return undefined;
 }
@@ -112,6 +114,7 @@ async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutM
     return {
       service: 'Kafka', address, cause: `unreachable (${e.message})`,
       fix: closed ? `check KAFKA_SECURITY_PROTOCOL (${protocol}) matches the listener, and KAFKA_BOOTSTRAP_SERVERS` : 'check KAFKA_BOOTSTRAP_SERVERS',
+      starting: !closed,
     };
   } finally {
     await admin.disconnect().catch(() => undefined);
@@ -130,7 +133,7 @@ async function probeMysql(targets: BootstrapTargets, timeoutMs: number): Promise
     if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') {
       return { service: 'MySQL', address, cause: 'unauthorised (login refused)', fix: 'fix the user and password in MYSQL_URL' };
     }
-    return { service: 'MySQL', address, cause: `unreachable (${(e.code && NETWORK_CAUSES[e.code]) ?? e.code ?? e.message})`, fix: 'check MYSQL_URL' };
+    return { service: 'MySQL', address, cause: `unreachable (${(e.code && NETWORK_CAUSES[e.code]) ?? e.code ?? e.message})`, fix: 'check MYSQL_URL', starting: true };
   } finally {
     connection?.destroy();
   }
@@ -159,4 +162,23 @@ export async function checkEndpoints(config: AppConfig, targets: BootstrapTarget
   return found
     .filter((p): p is EndpointProblem => p !== undefined)
     .map((p) => ({ ...p, cause: redact(p.cause), address: redact(p.address) }));
+}
+
+/**
+ * Checks every endpoint, and while the only problems are services that may still be starting (nothing
+ * listening yet, HTTP 5xx), asks again every `everyMs` until `waitMs` has passed, with one line per
+ * service still waited for. A refused login or a wrong service ends the wait at once. Returns the
+ * problems of the last check (none: every endpoint answered).
+ */
+export async function waitForEndpoints(config: AppConfig, targets: BootstrapTargets, waitMs: number, log: (line: string) => void, everyMs = 5_000): Promise<EndpointProblem[]> {
+  const started = Date.now();
+  for (;;) {
+    const problems = await checkEndpoints(config, targets);
+    const waited = Date.now() - started;
+    if (problems.length === 0 || problems.some((p) => !p.starting) || waited + everyMs > waitMs) return problems;
+    for (const problem of problems) {
+      log(`waiting for ${problem.service} at ${problem.address}: ${problem.cause} (${Math.round(waited / 1000)} s of ${Math.round(waitMs / 1000)} s)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
 }

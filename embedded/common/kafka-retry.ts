@@ -1,3 +1,5 @@
+import type { Admin } from 'kafkajs';
+
 /**
  * Retrying a kafkajs admin call that failed with a retriable Kafka error. Right after a topic is created,
  * real Kafka answers Metadata and ListOffsets for it with 3 UNKNOWN_TOPIC_OR_PARTITION, 5 LEADER_NOT_AVAILABLE
@@ -21,4 +23,18 @@ function isRetriable(error: unknown): boolean {
     if (e.retriable === true) return true;
   }
   return false;
+}
+
+/**
+ * `admin.createTopics` waiting for the leaders, as real Kafka needs it: kafkajs's own wait for the new
+ * leaders gives up when a broker that has not heard of a topic yet answers 3 UNKNOWN_TOPIC_OR_PARTITION,
+ * though the topic was created. So a retriable failure is asked again, "already exists" (our own first
+ * try, or another worker) counts as done, and the call returns once Metadata shows every topic with its
+ * leaders.
+ */
+export async function createTopicsAndWait(admin: Admin, options: Parameters<Admin['createTopics']>[0], timeoutMs = 30_000): Promise<void> {
+  await retryRetriable(() => admin.createTopics({ ...options, waitForLeaders: true }), timeoutMs).catch((error: unknown) => {
+    if (!/already exists/i.test(String((error as Error).message))) throw error;
+  });
+  await retryRetriable(() => admin.fetchTopicMetadata({ topics: options.topics.map((t) => t.topic) }), timeoutMs);
 }

@@ -3,6 +3,7 @@
  * State lives in Kafka (connect-configs / connect-offsets / connect-status), so a restart resumes.
  */
 import { getConfig } from '../../config/index.ts';
+import { kafkaSecuritySettings } from '../../config/kafka-client.ts';
 import { CliUsageError, parseCliArgs } from '../common/cli/args.ts';
 import { runCli, stopOnSignals } from '../common/cli/runner.ts';
 import { startConnect } from './index.ts';
@@ -14,7 +15,9 @@ Usage: npm run connect -- [options]
 Options:
   --port <port>             REST port (default: $CONNECT_PORT or 8083; 0 = any free port)
   --host <address>          bind address (default: $BIND_HOST or 127.0.0.1)
-  --bootstrap <host:port,…> Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092-9094)
+  --bootstrap <host:port,…> Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092-9094); TLS and
+                            SASL from $KAFKA_SECURITY_PROTOCOL, $KAFKA_SASL_*, $KAFKA_SSL_* (see the README's
+                            external mode)
   --data-dir <dir>          accepted for symmetry with the other servers; unused: the worker keeps its
                             state in Kafka (connect-configs, connect-offsets, connect-status)
   --offset-flush-ms <ms>    how often source offsets are committed (default 1000)
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     port: port ?? config.ports.connect,
     host: (args.flags.host as string | undefined) ?? config.bindHost,
     bootstrap,
+    kafkaSecurity: kafkaSecuritySettings(config.kafka.security),
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
     ...(args.flags['offset-flush-ms'] !== undefined ? { offsetFlushIntervalMs: args.flags['offset-flush-ms'] as number } : {}),
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
     },
     log: quiet ? () => {} : (line) => console.error(`[connect] ${line}`),
   });
-  console.log(`[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}); ${handle.herder.connectors().length} connector(s) restored`);
+  console.log(`[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}, ${config.kafka.security.protocol}); ${handle.herder.connectors().length} connector(s) restored`);
   stopOnSignals('connect', () => handle.stop(), 'stopping (committing offsets)');
 }
 

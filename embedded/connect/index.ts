@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
 import { DEFAULT_TOPICS, type InternalTopicNames } from './storage/internal-topics.ts';
@@ -26,6 +26,8 @@ export interface ConnectOptions {
   host?: string;
   /** Kafka bootstrap servers ("h:p,h:p" or a list). */
   bootstrap: string | string[];
+  /** TLS and SASL of the Kafka listener, as kafkajs takes them (`ssl`, `sasl`). Default: PLAINTEXT. */
+  kafkaSecurity?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
   /** Internal topic names. Default connect-configs / connect-offsets / connect-status. */
   topics?: Partial<InternalTopicNames>;
   /** Partitions of the internal topics when they are created. Default 1 / 25 / 5 as Connect. */
@@ -68,6 +70,7 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
     connectionTimeout: 3_000,
+    ...options.kafkaSecurity,
   });
 
   // Bind first so the worker id carries the real port, then start the herder behind a 503 until ready.

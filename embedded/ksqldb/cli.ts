@@ -15,7 +15,8 @@ Usage: npm run ksqldb -- [options]
 Options:
   --port <port>             REST port (default: $KSQLDB_PORT or 8088; 0 = any free port)
   --host <address>          bind address (default: $BIND_HOST or 127.0.0.1)
-  --bootstrap <host:port,…> Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092-9094)
+  --bootstrap <host:port,…> Kafka brokers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092-9094), a
+                            PLAINTEXT listener (no TLS or SASL yet)
   --service-id <id>         ksql.service.id: names the command topic, changelog and consumer group
                             (default: default_)
   --earliest                ksql.streams.auto.offset.reset=earliest for every query (default latest;
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
   if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
   const port = args.flags.port as number | undefined;
   const config = getConfig();
+  if (config.kafka.security.protocol !== 'PLAINTEXT') {
+    // Its fetches go over connections of its own (runtime/broker-connection.ts), which speak neither TLS nor SASL.
+    throw new CliUsageError(`KAFKA_SECURITY_PROTOCOL is ${config.kafka.security.protocol}, but the embedded ksqlDB reads Kafka over PLAINTEXT only (no TLS or SASL yet); give it a PLAINTEXT listener with --bootstrap and unset KAFKA_SECURITY_PROTOCOL`);
+  }
   const bootstrap = (args.flags.bootstrap as string | undefined) ?? config.kafka.bootstrap.join(',');
   const quiet = args.flags.quiet === true;
   const handle = await startKsqlDb({

@@ -9,6 +9,8 @@ import type { ScenarioDashboard } from '../scenario.ts';
 /** User-session charts draw this many users as lines; the rest are grey points (20+ legends are unreadable). */
 const TOP_USERS = 8;
 
+// Session tables also hold the session feed's delete rows (`deleted` = true): Pinot 1.x drops them
+// (upsertConfig.deleteRecordColumn), Pinot 0.11 keeps them as rows, so every session query keeps the live ones.
 export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashboard {
   const { windows, thresholds, traffic } = settings;
   const gap = windows.sessionGapSeconds;
@@ -70,20 +72,20 @@ export function clickstreamDashboard(settings: ClickstreamConfig): ScenarioDashb
       },
       {
         id: 'session-events', title: 'User sessions: clicks', kind: 'line',
-        sql: 'SELECT username, event_ts, events FROM click_user_sessions ORDER BY event_ts LIMIT 2000',
+        sql: 'SELECT username, event_ts, events FROM click_user_sessions WHERE deleted = false ORDER BY event_ts LIMIT 2000',
         x: 'event_ts', y: ['events'], series: 'username', topSeries: TOP_USERS,
         description: `clicks per session (a session ends after ${gap} s without a click), at the session's end; `
           + `lines for the ${TOP_USERS} users with the most clicks, grey points for the others`,
       },
       {
         id: 'session-bytes', title: 'User sessions: bandwidth', kind: 'line',
-        sql: 'SELECT username, event_ts, bytes FROM click_user_sessions ORDER BY event_ts LIMIT 2000',
+        sql: 'SELECT username, event_ts, bytes FROM click_user_sessions WHERE deleted = false ORDER BY event_ts LIMIT 2000',
         x: 'event_ts', y: ['bytes'], series: 'username', topSeries: TOP_USERS,
         description: `bytes per session, at the session's end; lines for the ${TOP_USERS} users with the most bytes, grey points for the others`,
       },
       {
         id: 'top-sessions', title: 'High-bandwidth sessions', kind: 'table',
-        sql: 'SELECT username, session_start, event_ts AS session_end, events, bytes FROM click_user_sessions ORDER BY bytes DESC, username LIMIT 20',
+        sql: 'SELECT username, session_start, event_ts AS session_end, events, bytes FROM click_user_sessions WHERE deleted = false ORDER BY bytes DESC, username LIMIT 20',
         clock: ['session_start', 'session_end'],
         description: 'the sessions that served the most bytes',
       },

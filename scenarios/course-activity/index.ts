@@ -8,11 +8,27 @@
  */
 import type { AppConfig } from '../../config/index.ts';
 import { loadCourseActivityConfig, logTopic, type CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
+import { pinotStreamSecurity } from '../../pinot/stream-security.ts';
 import type { Scenario, ScenarioConnector, ScenarioTargets } from '../scenario.ts';
 import { courseActivityDashboard } from './dashboard.ts';
 import { courseActivityPinotTables } from './pinot.ts';
 import { produceCourseActivity } from './produce.ts';
 import { courseActivityStatements } from './statements.ts';
+
+/**
+ * Debezium's schema history is a Kafka topic its connector reads and writes with clients of its own:
+ * they reach Kafka as the servers do (in-network names in docker mode, PINOT_KAFKA_BROKER_LIST in the
+ * external mode) and log in as Pinot's consumers do, with Kafka's client properties under the
+ * `schema.history.internal.producer.` / `.consumer.` prefixes.
+ */
+function schemaHistoryKafka(targets: ScenarioTargets): Record<string, string> {
+  const security = Object.entries(pinotStreamSecurity(targets.pinotKafkaSecurity));
+  return {
+    'schema.history.internal.kafka.bootstrap.servers': targets.pinotBrokerList,
+    ...Object.fromEntries(security.map(([key, value]) => [`schema.history.internal.producer.${key}`, value])),
+    ...Object.fromEntries(security.map(([key, value]) => [`schema.history.internal.consumer.${key}`, value])),
+  };
+}
 
 export function cdcConnector(settings: CourseActivityConfig, targets: ScenarioTargets): ScenarioConnector {
   const db = targets.connectorMysql;
@@ -30,7 +46,7 @@ export function cdcConnector(settings: CourseActivityConfig, targets: ScenarioTa
       'topic.prefix': settings.topicPrefix,
       'database.include.list': settings.database,
       'table.include.list': `${settings.database}.${settings.table}`,
-      'schema.history.internal.kafka.bootstrap.servers': targets.mode === 'docker' ? targets.pinotBrokerList : targets.kafkaBootstrap.join(','),
+      ...schemaHistoryKafka(targets),
       'schema.history.internal.kafka.topic': `schema-changes.${settings.database}`,
       'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'key.converter.schemas.enable': 'false',

@@ -98,6 +98,55 @@ export function expectedTumbling(views: PageView[], sizeMs: number): Map<string,
   return new Map([...acc].map(([key, a]) => [key, { source: a.source, window_start: a.start, user_count: ksqlCountDistinct(a.users), view_count: a.views }]));
 }
 
+/** Per source and hopping window (`sizeMs` long, every `advanceMs`): distinct users (as ksqlDB estimates them) and views. */
+export function expectedHopping(views: PageView[], sizeMs: number, advanceMs: number): Map<string, WindowAggregate> {
+  const acc = new Map<string, { source: string; start: number; users: Set<number>; views: number }>();
+  for (const view of views) {
+    const t = view.event_timestamp;
+    // Every window [start, start + size) holding t, starts on multiples of the advance.
+    for (let start = t - (t % advanceMs); start > t - sizeMs; start -= advanceMs) {
+      if (start < 0) break;
+      const key = `${view.source}@${start}`;
+      const a = acc.get(key) ?? { source: view.source, start, users: new Set<number>(), views: 0 };
+      a.users.add(view.user_id);
+      a.views++;
+      acc.set(key, a);
+    }
+  }
+  return new Map([...acc].map(([key, a]) => [key, { source: a.source, window_start: a.start, user_count: ksqlCountDistinct(a.users), view_count: a.views }]));
+}
+
+export interface SessionRow {
+  source: string;
+  window_start: number;
+  window_end: number;
+  user_count: number;
+  view_count: number;
+}
+
+export function bySourceAndStart(a: { source: string; window_start: number }, b: { source: string; window_start: number }): number {
+  return a.source.localeCompare(b.source) || a.window_start - b.window_start;
+}
+
+/** Sessions as ksqlDB defines them (a view joins a session when within the gap of it, inclusive), per source; user_count as ksqlDB estimates it. */
+export function expectedSessions(views: PageView[], gapMs: number): SessionRow[] {
+  const sessions: (SessionRow & { users: Set<number> })[] = [];
+  for (const source of [...new Set(views.map((v) => v.source))]) {
+    const sorted = views.filter((v) => v.source === source).sort((a, b) => a.event_timestamp - b.event_timestamp);
+    let current: (SessionRow & { users: Set<number> }) | undefined;
+    for (const v of sorted) {
+      if (!current || v.event_timestamp - current.window_end > gapMs) {
+        current = { source, window_start: v.event_timestamp, window_end: v.event_timestamp, user_count: 0, view_count: 0, users: new Set() };
+        sessions.push(current);
+      }
+      current.window_end = v.event_timestamp;
+      current.users.add(v.user_id);
+      current.view_count++;
+    }
+  }
+  return sessions.map(({ users, ...s }) => ({ ...s, user_count: ksqlCountDistinct(users) })).sort(bySourceAndStart);
+}
+
 export async function pinotRows(brokerUrl: string, sql: string): Promise<Record<string, unknown>[]> {
   const response = await fetch(`${brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
   const body = (await response.json()) as { resultTable?: { dataSchema: { columnNames: string[] }; rows: unknown[][] }; exceptions: { message: string }[] };

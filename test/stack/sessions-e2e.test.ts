@@ -14,16 +14,7 @@ import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-sta
 import { launchChromium, watchedPage } from '../support/browser.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
-import { pinotRows } from './pipeline-data.ts';
-import { ksqlCountDistinct } from '../support/hll.ts';
-
-interface SessionRow {
-  source: string;
-  window_start: number;
-  window_end: number;
-  user_count: number;
-  view_count: number;
-}
+import { bySourceAndStart, expectedSessions, pinotRows, type SessionRow } from './pipeline-data.ts';
 
 const GAP_S = 30;
 const BASE = Math.floor(Date.now() / 1000) * 1000 - 20 * 60_000;
@@ -58,29 +49,6 @@ const ROUNDS: PageView[][] = [
     view('External', 2, 31),                                          // External extends backwards to [31, 60]
   ],
 ];
-
-/** Sessions as ksqlDB defines them (a view joins a session when within the gap of it, inclusive), per source; user_count as ksqlDB estimates it. */
-function expectedSessions(views: PageView[], gapMs: number): SessionRow[] {
-  const sessions: (SessionRow & { users: Set<number> })[] = [];
-  for (const source of [...new Set(views.map((v) => v.source))]) {
-    const sorted = views.filter((v) => v.source === source).sort((a, b) => a.event_timestamp - b.event_timestamp);
-    let current: (SessionRow & { users: Set<number> }) | undefined;
-    for (const v of sorted) {
-      if (!current || v.event_timestamp - current.window_end > gapMs) {
-        current = { source, window_start: v.event_timestamp, window_end: v.event_timestamp, user_count: 0, view_count: 0, users: new Set() };
-        sessions.push(current);
-      }
-      current.window_end = v.event_timestamp;
-      current.users.add(v.user_id);
-      current.view_count++;
-    }
-  }
-  return sessions.map(({ users, ...s }) => ({ ...s, user_count: ksqlCountDistinct(users) })).sort(bySourceAndStart);
-}
-
-function bySourceAndStart(a: { source: string; window_start: number }, b: { source: string; window_start: number }): number {
-  return a.source.localeCompare(b.source) || a.window_start - b.window_start;
-}
 
 async function sessionsInPinot(stack: EmbeddedStack): Promise<SessionRow[]> {
   const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session LIMIT 1000');

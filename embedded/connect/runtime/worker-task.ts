@@ -13,7 +13,7 @@ import { applyChain, type Transformation } from '../transforms/index.ts';
 import type { Converter } from '../converters/index.ts';
 import { partitionFor } from '../../kafka/wire.ts';
 import { javaTrace, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask } from './source-task.ts';
-import { retryRetriable } from '../../common/kafka-retry.ts';
+import { createTopicsAndWait, retryRetriable } from '../../common/kafka-retry.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
 
 export const OFFSET_HEADER = '__connect.source.offset';
@@ -202,9 +202,7 @@ export class WorkerSourceTask {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
-        await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic })) })).catch((error: unknown) => {
-          if (!/already exists/i.test(String((error as Error).message))) throw error;
-        });
+        await createTopicsAndWait(admin, { topics: missing.map((topic) => ({ topic })) });
       }
       const metadata = await retryRetriable(() => admin.fetchTopicMetadata({ topics }));
       for (const t of metadata.topics) this.partitions.set(t.name, t.partitions.length);

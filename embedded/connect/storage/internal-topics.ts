@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { createTopicsAndWait } from '../../common/kafka-retry.ts';
 import { readRanges, topicRanges, type Range, type TopicMessage } from '../../common/topic-reader.ts';
 import type { SourceOffset, SourcePartition } from '../runtime/source-task.ts';
 
@@ -34,12 +35,9 @@ export async function ensureInternalTopics(admin: Admin, names: InternalTopicNam
     { topic: names.status, numPartitions: partitions.status },
   ].filter((t) => !existing.has(t.topic));
   if (wanted.length === 0) return;
-  await admin.createTopics({
-    waitForLeaders: true,
+  // Another worker may create them meanwhile: "already exists" is fine.
+  await createTopicsAndWait(admin, {
     topics: wanted.map((t) => ({ ...t, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] })),
-  }).catch((error: unknown) => {
-    // another worker may have created them meanwhile
-    if (!/already exists/i.test(String((error as Error).message))) throw error;
   });
 }
 

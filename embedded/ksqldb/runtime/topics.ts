@@ -3,6 +3,7 @@
  * create missing topics (replication capped at the broker count) and read a topic's end offsets.
  */
 import type { Admin } from 'kafkajs';
+import { createTopicsAndWait } from '../../common/kafka-retry.ts';
 
 export interface InternalTopics {
   /** statements, in order (1 partition, never compacted) */
@@ -38,16 +39,13 @@ export async function ensureTopics(admin: Admin, brokers: number, wanted: TopicR
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((t) => !existing.has(t.name));
   if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: missing.map((t) => ({
       topic: t.name,
       numPartitions: Math.max(1, t.partitions || 1),
       replicationFactor: Math.max(1, Math.min(t.replicas || 1, brokers)),
       configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
     })),
-  }).catch((error: unknown) => {
-    if (!/already exists/i.test(String((error as Error).message))) throw error;
   });
   return missing.map((t) => t.name);
 }
