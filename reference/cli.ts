@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
+import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
 import { fetchReferenceKafka, referenceKafkaVersion, referenceLibDir, startReferenceKafka } from './index.ts';
 
 const HELP = `Usage: npm run kafka:reference -- [options]
@@ -70,20 +71,7 @@ async function main(): Promise<void> {
   console.log(`bootstrap: ${cluster.bootstrap}`);
   if (cluster.saslBootstrap) console.log(`SASL_PLAINTEXT (PLAIN) bootstrap: ${cluster.saslBootstrap}`);
   console.log('Ctrl-C to stop');
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping...');
-    await cluster.stop();
-    console.log('stopped cleanly');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals('kafka-reference', () => cluster.stop());
 }
 
-main().catch((error) => {
-  console.error(`kafka-reference: ${(error as Error).message}`);
-  process.exit(error instanceof CliUsageError ? 2 : 1);
-});
+runCli('kafka-reference', main);

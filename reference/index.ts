@@ -8,6 +8,7 @@
  *   ref.bootstrap  // '127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3'
  *   await ref.stop();
  */
+import { waitUntilReady } from './readiness.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -271,7 +272,7 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
 
   const bootstrap = ports.map((p) => `127.0.0.1:${p}`).join(',');
   try {
-    await waitUntilReady(bootstrap, brokers, options.readyTimeoutMs ?? 120_000, () => exited);
+    await waitUntilReady('reference Kafka', kafkaReady(bootstrap, brokers), { deadline: Date.now() + (options.readyTimeoutMs ?? 120_000), everyMs: 250, exited: () => exited });
   } catch (error) {
     await stop();
     throw error;
@@ -283,27 +284,21 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
 }
 
 /** Ready = every broker registered and unfenced (visible in Metadata) and a controller elected. */
-async function waitUntilReady(bootstrap: string, brokers: number, timeoutMs: number, exited: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+function kafkaReady(bootstrap: string, brokers: number): () => Promise<true | string> {
   const kafka = new Kafka({ clientId: 'reference-ready', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
-  let last = 'no answer yet';
-  for (;;) {
-    const problem = exited();
-    if (problem) throw new Error(problem);
-    if (Date.now() > deadline) throw new Error(`reference Kafka not ready after ${timeoutMs} ms (${last})`);
+  return async () => {
     const admin = kafka.admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length >= brokers && cluster.controller !== null && cluster.controller >= 0) return;
-      last = `${cluster.brokers.length}/${brokers} brokers, controller ${cluster.controller}`;
+      if (cluster.brokers.length >= brokers && cluster.controller !== null && cluster.controller >= 0) return true;
+      return `${cluster.brokers.length}/${brokers} brokers, controller ${cluster.controller}`;
     } catch (error) {
-      last = (error as Error).message;
+      return (error as Error).message;
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  };
 }
 
 /** The reason the reference cannot run here, or undefined if it can (or at least may: Maven is present). */

@@ -9,6 +9,7 @@
  *   connect.url   // 'http://127.0.0.1:<port>'
  *   await connect.stop();
  */
+import { waitUntilReady } from '../readiness.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -187,7 +188,7 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
 
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(url, options.readyTimeoutMs ?? 180_000, () => exited);
+    await waitUntilReady('reference Connect', connectReady(url), { deadline: Date.now() + (options.readyTimeoutMs ?? 180_000), everyMs: 500, exited: () => exited });
   } catch (error) {
     await stop();
     throw error;
@@ -201,25 +202,17 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
 }
 
 /** Ready = the herder has joined its group (GET /connectors answers 200) and the plugin is loaded. */
-async function waitUntilReady(url: string, timeoutMs: number, exited: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  for (;;) {
-    const problem = exited();
-    if (problem) throw new Error(problem);
-    if (Date.now() > deadline) throw new Error(`reference Connect not ready after ${timeoutMs} ms (${last})`);
+function connectReady(url: string): () => Promise<true | string> {
+  return async () => {
+    let connectors: Response;
     try {
-      const connectors = await fetch(`${url}/connectors`, { signal: AbortSignal.timeout(5_000) });
-      if (connectors.ok) {
-        const plugins = await (await fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5_000) })).json() as { class: string }[];
-        if (plugins.some((p) => p.class === REFERENCE_CDC_CLASS)) return;
-        throw new Error(`the worker started without ${REFERENCE_CDC_CLASS} (plugins: ${plugins.map((p) => p.class).join(', ')}); is ${referencePluginPath()} complete?`);
-      }
-      last = `GET /connectors: ${connectors.status}`;
+      connectors = await fetch(`${url}/connectors`, { signal: AbortSignal.timeout(5_000) });
     } catch (error) {
-      if ((error as Error).message.startsWith('the worker started without')) throw error;
-      last = (error as Error).message;
+      return (error as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+    if (!connectors.ok) return `GET /connectors: ${connectors.status}`;
+    const plugins = await (await fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5_000) })).json() as { class: string }[];
+    if (plugins.some((p) => p.class === REFERENCE_CDC_CLASS)) return true;
+    throw new Error(`the worker started without ${REFERENCE_CDC_CLASS} (plugins: ${plugins.map((p) => p.class).join(', ')}); is ${referencePluginPath()} complete?`);
+  };
 }

@@ -10,6 +10,7 @@
  *   pinot.brokerUrl      // 'http://127.0.0.1:p2'
  *   await pinot.stop();  // server, broker, controller, then ZooKeeper
  */
+import { waitUntilReady } from '../readiness.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -159,14 +160,9 @@ async function listedInstances(controllerUrl: string): Promise<string[]> {
   }
 }
 
-async function waitUntil(what: string, ready: () => Promise<boolean>, deadline: number, exited: () => string | undefined): Promise<void> {
-  for (;;) {
-    const problem = exited();
-    if (problem) throw new Error(problem);
-    if (await ready()) return;
-    if (Date.now() > deadline) throw new Error(`reference Pinot: ${what} not ready in time`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+/** Waits for one of Pinot's roles: `ready` asked every 500 ms until the deadline. */
+function waitUntil(what: string, ready: () => Promise<boolean>, deadline: number, exited: () => string | undefined): Promise<void> {
+  return waitUntilReady(`reference Pinot: ${what}`, async () => (await ready()) || 'not answering yet', { deadline, everyMs: 500, exited });
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
