@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { analyzeQuery, type AnalyzedQuery } from './analyzer/analyzer.ts';
 import { buildSource, checkProps, checkSchemaNames, prop, resolveDelimiters, resolveFormats, resolveWrapping, validateFormats, validateTimestampColumn } from './ddl.ts';
 import { KsqlError } from './errors.ts';
+import { listAggregateFunctions } from './functions/aggregate.ts';
+import { listScalarFunctions } from './functions/scalar.ts';
+import { listTableFunctions } from './functions/table.ts';
 import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
 import type { SinkRecord, SourceRecord, TopicSpec } from './io.ts';
@@ -28,9 +31,20 @@ export type Entity =
   | { type: 'streams' | 'tables'; statementText: string; sources: { name: string; topic: string; keyFormat: string; valueFormat: string; isWindowed: boolean; type: string }[] }
   | { type: 'queries'; statementText: string; queries: QueryInfo[] }
   | { type: 'properties'; statementText: string; properties: Record<string, string> }
+  | { type: 'function_names'; statementText: string; functions: FunctionName[] }
   | { type: 'kafka_topics'; statementText: string; topics: TopicSpec[] }
   | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription }
   | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription };
+
+/**
+ * One entry of SHOW FUNCTIONS, as ksqlDB's FunctionNameList: the name, its kind, and a category (ksqlDB's
+ * own categories for aggregate and table functions; scalar functions are not grouped here, so OTHER).
+ */
+export interface FunctionName {
+  name: string;
+  type: 'SCALAR' | 'AGGREGATE' | 'TABLE';
+  category: string;
+}
 
 /** What EXPLAIN tells of a query: its id, text, output schema and what it reads and writes. */
 export interface QueryDescription {
@@ -445,6 +459,8 @@ export class KsqlEngine {
         return { ...base, entity: { type: 'queries', statementText: st.text, queries: [...this.metastore.queries.values(), ...this.pushQueries()] } };
       case 'TOPICS':
         return { ...base, entity: { type: 'kafka_topics', statementText: st.text, topics: [...this.topics.values()] } };
+      case 'FUNCTIONS':
+        return { ...base, entity: { type: 'function_names', statementText: st.text, functions: functionNames() } };
       default:
         return { ...base, entity: { type: 'properties', statementText: st.text, properties: { ...this.config } } };
     }
@@ -675,3 +691,13 @@ export class KsqlEngine {
 
 export { T };
 export type { WindowType };
+
+/** Every function a statement may call, by name (aliases too), sorted as ksqlDB lists them. */
+function functionNames(): FunctionName[] {
+  const names: FunctionName[] = [
+    ...listScalarFunctions().map((f) => ({ name: f.name, type: 'SCALAR' as const, category: 'OTHER' })),
+    ...listAggregateFunctions().map((f) => ({ name: f.name, type: 'AGGREGATE' as const, category: 'AGGREGATE' })),
+    ...listTableFunctions().map((f) => ({ name: f.name, type: 'TABLE' as const, category: 'TABLE' })),
+  ];
+  return names.sort((a, b) => a.name.localeCompare(b.name));
+}

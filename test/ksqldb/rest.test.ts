@@ -74,6 +74,20 @@ describe('ksqlDB REST API', () => {
     expect(dropped!.commandSequenceNumber).toBeGreaterThan(created!.commandSequenceNumber as number);
   });
 
+  it('POST /ksql: SHOW FUNCTIONS lists every scalar, aggregate and table function by name, as FunctionNameList', async () => {
+    const r = await ksql('SHOW FUNCTIONS;');
+    expect(r.status, r.text).toBe(200);
+    const [list] = r.json() as J[];
+    expect(list!['@type']).toBe('function_names');
+    const functions = list!.functions as { name: string; type: string; category: string }[];
+    expect(functions).toContainEqual({ name: 'UCASE', type: 'SCALAR', category: 'OTHER' });
+    expect(functions).toContainEqual({ name: 'COUNT_DISTINCT', type: 'AGGREGATE', category: 'AGGREGATE' });
+    expect(functions).toContainEqual({ name: 'EXPLODE', type: 'TABLE', category: 'TABLE' });
+    const names = functions.map((f) => f.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('POST /ksql: LIST STREAMS / TABLES / QUERIES / TOPICS / PROPERTIES, DESCRIBE', async () => {
     const r = await ksql('LIST STREAMS; SHOW TABLES; SHOW QUERIES; LIST TOPICS; SHOW PROPERTIES; DESCRIBE PAGES;');
     expect(r.status, r.text).toBe(200);

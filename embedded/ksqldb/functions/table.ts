@@ -22,6 +22,10 @@ const def = (name: string, description: string, resolve: TableFunction['resolve'
 export function getTableFunction(name: string): TableFunction | undefined {
   return reg.get(name.toUpperCase());
 }
+export function listTableFunctions(): TableFunction[] {
+  return [...reg.values()];
+}
+
 export function isTableFunctionName(name: string): boolean {
   return reg.has(name.toUpperCase());
 }

@@ -180,6 +180,8 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
         warnings: [],
       };
     }
+    case 'function_names':
+      return { '@type': 'function_names', ...base, functions: e.functions, warnings: [] };
     case 'sourceDescription': {
       const src = ctx.engine.metastore.get(e.sourceDescription.name);
       const description = src ? sourceDescription(ctx.engine, src, e.sourceDescription.extended) : e.sourceDescription;
