@@ -34,6 +34,9 @@
   function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
   function serverNow() { return Date.now() + state.clockOffsetMs; }
 
+  /** Charts move between updates unless the reader asked for reduced motion. */
+  var ANIMATION = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? false : { duration: 250 };
+
   /** Country labels wrap onto lines of this many characters, at most LABEL_LINES of them; tooltips keep the whole name. */
   var LABEL_CHARS = 14;
   var LABEL_LINES = 2;
@@ -50,7 +53,7 @@
       options: {
         maintainAspectRatio: false,
         responsive: true,
-        animation: { duration: 250 },
+        animation: ANIMATION,
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { label: function (ctx) { return label + ': ' + fmtNum(ctx.parsed.y, digits); } } },
@@ -70,7 +73,7 @@
       options: {
         maintainAspectRatio: false,
         responsive: true,
-        animation: { duration: 250 },
+        animation: ANIMATION,
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom' },

@@ -237,6 +237,23 @@ describe('dashboard in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("honours the reader's reduced-motion setting: charts do not animate", async () => {
+    const animations = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US', reducedMotion });
+      try {
+        await other.goto(dash.url);
+        return await other.evaluate(() => {
+          const all = (window as unknown as { dashboardCharts: Record<string, { options: { animation: unknown } }> }).dashboardCharts;
+          return Object.fromEntries(Object.entries(all).map(([name, chart]) => [name, chart.options.animation === false]));
+        });
+      } finally {
+        await other.close();
+      }
+    };
+    expect(Object.values(await animations('reduce'))).toEqual([true, true, true, true, true]);
+    expect(Object.values(await animations('no-preference'))).toEqual([false, false, false, false, false]);
+  });
+
   it('wraps a long country name onto two lines on the bar axes instead of cutting it', async () => {
     await stack.produce('pageview_country', [countryRow('United States of America', 900, 41, 1800)]);
     await waitFor('the country on the page', async () => ((await charts()).users!.labels.includes('United States of America') ? true : undefined));

@@ -60,7 +60,10 @@ beforeAll(async () => {
   ]);
   await stack.waitForCount('pageview_country', 2);
   await stack.waitForCount('pageview_tumbling', 4);
-  dash = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 300, healthTargets: [], scenarioDashboard: panels, log: () => undefined });
+  dash = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 300, healthTargets: [], scenarioDashboard: panels, log: () => undefined,
+    // polled often, but each query given Pinot's usual time (the default, the poll interval, is 1 s here: eight
+    // panel queries queued behind two running ones can take longer on a loaded machine and read as failures)
+    queryTimeoutMs: 10_000 });
   browser = await launchChromium();
   ({ page, problems: consoleErrors } = await watchedPage(browser));
 });
