@@ -17,7 +17,6 @@ import { userIdRange } from '../producers/generate/user-ids.ts';
 import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
 import { percentile, progress } from './measure.ts';
 import { processResidentBytes, stackTreeResidentBytes } from '../stack/resident-memory.ts';
-import { tunedLaunchEnv } from '../stack/memory-tuning.ts';
 
 export interface PipelineFigures {
   events: number;
@@ -57,8 +56,7 @@ export function percentileOf(values: number[], p: number): number {
 async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', '--no-produce'], {
-    // launched as npm start launches it, with its memory settings
-    env: tunedLaunchEnv({ ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, MYSQL_URL: '' }),
+    env: { ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, MYSQL_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -15,7 +15,6 @@ import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
 import { StatusLine, type ViewsHeadline } from './status-line.ts';
 import { stackResidentBytes } from './resident-memory.ts';
-import { memoryTuningNote } from './memory-tuning.ts';
 import { openFileLimitProblem, raiseOpenFileLimit } from './fd-limit.ts';
 import { formatUrls } from './urls.ts';
 
@@ -61,8 +60,6 @@ async function main(): Promise<void> {
     throw new CliUsageError('STACK=external uses clusters of your own and starts no server; run sh init.sh or npm run bootstrap (unset STACK to start the embedded stack)');
   }
   warnOpenFileLimit(config);
-  const tuningNote = memoryTuningNote(process.env, process.execArgv);
-  if (tuningNote) console.log(tuningNote);
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
   await checkPortsFree(config);
   // Node's recursive mkdir spins forever under /proc: the data directory is made (or refused) here, once.

@@ -3,7 +3,6 @@
  * data at its top (from before scenarios had folders), which PageView keeps using until --reset; and
  * --reset: one line with exactly what it deletes and its size, then only that scenario's data goes.
  */
-import { tunedLaunchEnv } from '../../stack/memory-tuning.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -28,8 +27,7 @@ describe('npm start data directories', () => {
       PINOT_CONTROLLER_PORT: String(ports[2]), PINOT_BROKER_PORT: String(ports[3]), DASHBOARD_PORT: String(ports[4]),
     };
     const start = async (args: string[]): Promise<string> => {
-      // launched as npm start launches it (its memory settings), so the only notes are about data directories
-      running = await startNodeScript('stack/start.ts', ['--no-produce', ...args], /ready in [\d.]+ s/, 90_000, tunedLaunchEnv(env));
+      running = await startNodeScript('stack/start.ts', ['--no-produce', ...args], /ready in [\d.]+ s/, 90_000, env);
       const output = running.output();
       expect(await running.interrupt()).toBe(0);
       running = undefined;

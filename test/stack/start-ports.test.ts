@@ -12,14 +12,10 @@ import { tempDir } from '../support/kafka.ts';
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** The stack's start, run directly by Node, or as a user runs it with `npm start` (package.json's script). */
-function runStart(args: string[], env: Record<string, string>, how: 'node' | 'npm' = 'node'): Promise<Run> {
+function runStart(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    const [command, commandArgs] = how === 'npm'
-      ? ['npm', ['start', '--silent', '--', ...args]]
-      : [process.execPath, ['--import', 'tsx', 'stack/start.ts', ...args]];
-    const child = spawn(command, commandArgs, {
-      env: { ...process.env, SCENARIO: '', MALLOC_ARENA_MAX: '', NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', ...args], {
+      env: { ...process.env, SCENARIO: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -84,18 +80,6 @@ describe('npm start with a port already taken', () => {
     expect(result.stdout).not.toMatch(/starting the embedded stack|reset:/);
     expect(mysql()).toBe(0);
     expect(fs.existsSync(dataDir)).toBe(false);
-  });
-
-  it("npm start launches the stack with its memory settings; started otherwise, it says what is missing", async () => {
-    const { env, kafkaPort } = await stackEnv();
-    servers.push((await listen(kafkaPort, '127.0.0.1')).server);
-    const direct = await runStart([], env, 'node');
-    expect(direct.code, direct.stderr).toBe(2);
-    expect(direct.stdout).toContain('note: started without MALLOC_ARENA_MAX=2 and NODE_OPTIONS=--max-semi-space-size=4, which npm start sets');
-    const viaNpm = await runStart([], env, 'npm');
-    expect(viaNpm.code, viaNpm.stderr).toBe(2);
-    expect(viaNpm.stderr).toMatch(/start: port \d+ on 127\.0\.0\.1 \(Kafka broker 1\) is already in use/);
-    expect(viaNpm.stdout).not.toContain('note: started without');
   });
 
   it('refuses two services on one port, naming both variables', async () => {
