@@ -517,8 +517,11 @@ describe('Kafka Connect conformance with real Debezium', () => {
       const missing = ids.filter((id) => !counts.has(id));
       const twice = ids.filter((id) => (counts.get(id) ?? 0) > 1);
       log(`after the crash, ${side}: ${missing.length} row(s) missing, ${twice.length} sent more than once${twice.length > 0 ? ` (ids ${twice[0]}..${twice.at(-1)})` : ''}`);
-      // Both: every row written before, during and after the crash is there (no gap).
-      expect(missing, `${side}: rows never delivered`).toEqual([]);
+      // Ours: every row written before, during and after the crash is there (no gap). Debezium's MySQL connector
+      // on MariaDB may skip the one row change after its committed offset when it resumes (DBZ-MARIADB-RESUME, seen
+      // in the restart test every time and after a crash now and then): at most that one.
+      if (side === 'ours') expect(missing, 'ours: rows never delivered').toEqual([]);
+      else expect(missing.length, `reference: rows never delivered (${missing.join(', ')}), more than DBZ-MARIADB-RESUME's one`).toBeLessThanOrEqual(1);
       // Ours: exactly once (the restart re-reads from the committed offset and skips what the topic already holds).
       // Debezium: at-least-once — the rows after its last committed offset are sent again (not asserted).
       if (side === 'ours') expect(twice, 'ours: rows delivered twice').toEqual([]);
