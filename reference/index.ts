@@ -8,6 +8,7 @@
  *   ref.bootstrap  // '127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3'
  *   await ref.stop();
  */
+import { stopChild } from '../embedded/common/stop-child.ts';
 import { waitUntilReady } from './readiness.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -258,15 +259,7 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(children.map((child) => stopChild(child)));
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 

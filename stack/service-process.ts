@@ -4,6 +4,7 @@
  * with exactly the given environment on top of PATH/HOME/TMPDIR, ready once its output shows its ready
  * line, stopped with SIGTERM (SIGKILL after 20 s). Used by the reference suite and the reference bench.
  */
+import { stopChild } from '../embedded/common/stop-child.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -32,15 +33,7 @@ export function startService(name: string, script: string, args: string[], env: 
   let output = '';
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    stopping ??= stopChild(child);
     return stopping;
   };
   return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@
  *   connect.url   // 'http://127.0.0.1:<port>'
  *   await connect.stop();
  */
+import { stopChild } from '../../embedded/common/stop-child.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -161,15 +162,7 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    }).then(() => {
+    stopping ??= stopChild(child, 30_000).then(() => {
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     });
     return stopping;

@@ -10,6 +10,7 @@
  *   pinot.brokerUrl      // 'http://127.0.0.1:p2'
  *   await pinot.stop();  // server, broker, controller, then ZooKeeper
  */
+import { stopChild } from '../../embedded/common/stop-child.ts';
 import { waitUntilReady } from '../readiness.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,18 +166,6 @@ function waitUntil(what: string, ready: () => Promise<boolean>, deadline: number
   return waitUntilReady(`reference Pinot: ${what}`, async () => (await ready()) || 'not answering yet', { deadline, everyMs: 500, exited });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Roles still running; killed if the launcher exits without stop() (their own process group spares them a Ctrl-C). */
 const leftovers = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -249,7 +238,7 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
     // Server first, ZooKeeper last: with ZooKeeper gone first the other roles ignore SIGTERM.
     for (const role of ['server', 'broker', 'controller', 'zookeeper'] as const) {
       const child = children.get(role);
-      if (child) await stopProcess(child);
+      if (child) await stopChild(child);
     }
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
@@ -277,7 +266,7 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
   }
   const restartServer = async (): Promise<void> => {
     const server = children.get('server');
-    if (server) await stopProcess(server);
+    if (server) await stopChild(server);
     exited = undefined;
     spawnRole('server', ports.server);
     const until = Date.now() + (options.readyTimeoutMs ?? 180_000);
