@@ -41,13 +41,23 @@
   }
   /** 24-hour clock times: "15:30:45" is shorter than "03:30:45 PM" on axes and in table columns. */
   function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }); }
-  /** A table's time: the clock time, with the date in front when it is not today's. */
-  function fmtTime(v) {
+  /**
+   * A table's time cell: the clock time, with the date in front when it is not today's (after midnight,
+   * yesterday's sessions still show). The date and the clock are each kept whole but may go on two lines,
+   * so a table with two dated columns still fits its panel.
+   */
+  function timeCell(v) {
     var ms = toNumber(v);
-    if (ms === null) return fmtValue(v);
+    if (ms === null) return el('td', 'time', fmtValue(v));
     var d = new Date(ms);
-    var today = new Date(serverNow()).toDateString() === d.toDateString();
-    return (today ? '' : d.toLocaleDateString([], { month: 'short', day: 'numeric' }) + ' ') + fmtClock(ms);
+    var td = el('td', 'time');
+    td.title = d.toLocaleString();
+    if (new Date(serverNow()).toDateString() !== d.toDateString()) {
+      td.appendChild(el('span', 'date', d.toLocaleDateString([], { month: 'short', day: 'numeric' })));
+      td.appendChild(document.createTextNode(' '));
+    }
+    td.appendChild(el('span', 'clock', fmtClock(ms)));
+    return td;
   }
   var wrapLabel = window.chartLabels.wrapLabel;
   function serverNow() { return Date.now() + state.clockOffsetMs; }
@@ -203,10 +213,7 @@
     p.rows.forEach(function (row) {
       var tr = el('tr');
       columns.forEach(function (c) {
-        var isTime = clock.indexOf(c) >= 0;
-        var td = el('td', isTime ? 'time' : typeof row[c] === 'number' ? 'num' : 'text', isTime ? fmtTime(row[c]) : fmtValue(row[c]));
-        if (isTime && toNumber(row[c]) !== null) td.title = new Date(toNumber(row[c])).toLocaleString();
-        tr.appendChild(td);
+        tr.appendChild(clock.indexOf(c) >= 0 ? timeCell(row[c]) : el('td', typeof row[c] === 'number' ? 'num' : 'text', fmtValue(row[c])));
       });
       body.appendChild(tr);
     });

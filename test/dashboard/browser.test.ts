@@ -68,6 +68,9 @@ beforeAll(async () => {
     host: '127.0.0.1',
     pinotBrokerUrl: stack.pinot.brokerUrl,
     pollIntervalMs: 500,
+    // polled often, but each query given Pinot's usual time: the default (the poll interval, at least 1 s)
+    // can expire on a loaded machine and show "Pinot unreachable" where the test expects data
+    queryTimeoutMs: 10_000,
     healthTargets: [
       kafkaHealthTarget(stack.cluster.bootstrap().split(',')),
       pinotHealthTarget({ controllerUrl: stack.pinot.controllerUrl, brokerUrl: stack.pinot.brokerUrl }),
@@ -136,8 +139,12 @@ describe('dashboard in headless Chromium', () => {
     });
     const c = await charts();
     const pinotCountries = (await stack.query('SELECT country, user_count, avg_age FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [string, number, number][];
-    expect(c.users!.labels).toEqual([...pinotCountries.slice(0, 10).map((r) => r[0]), 'Other']);
-    expect(c.users!.datasets[0]!.data).toEqual([...pinotCountries.slice(0, 10).map((r) => Number(r[1])), pinotCountries.slice(10).reduce((a, r) => a + Number(r[1]), 0)]);
+    // labels and bars side by side, so a mismatch shows which numbers the page had
+    const bars = (labels: unknown[], data: unknown[]) => labels.map((label, i) => `${String(label)}: ${String(data[i])}`);
+    expect(bars(c.users!.labels, c.users!.datasets[0]!.data)).toEqual(bars(
+      [...pinotCountries.slice(0, 10).map((r) => r[0]), 'Other'],
+      [...pinotCountries.slice(0, 10).map((r) => Number(r[1])), pinotCountries.slice(10).reduce((a, r) => a + Number(r[1]), 0)],
+    ));
     expect(c.age!.labels).toEqual(c.users!.labels);
     expect(c.age!.datasets[0]!.data.slice(0, 10)).toEqual(pinotCountries.slice(0, 10).map((r) => Math.round(Number(r[2]) * 10) / 10));
     for (const kind of ['tumbling', 'hopping', 'session'] as const) {
@@ -153,7 +160,12 @@ describe('dashboard in headless Chromium', () => {
       expect(c[kind]!.datasets, kind).toEqual(expected);
     }
     expect((await pageState()).state).toBe('ok');
-    for (const id of ['chart-users', 'chart-age', 'chart-tumbling', 'chart-hopping', 'chart-session', 'country-table']) expect(await page.locator(`#${id}`).isVisible(), id).toBe(true);
+    // A chart made while its panel was hidden has a 0x0 canvas until Chart.js's resize, a frame or more later.
+    await waitForChartsSettled(page);
+    for (const id of ['chart-users', 'chart-age', 'chart-tumbling', 'chart-hopping', 'chart-session', 'country-table']) {
+      const seen = await page.locator(`#${id}`).evaluate((e) => `panel ${e.closest('.panel')?.getAttribute('data-state')}, ${e.clientWidth}x${e.clientHeight} px`);
+      expect(await page.locator(`#${id}`).isVisible(), `${id} (${seen})`).toBe(true);
+    }
     expect(await page.locator('#panel-session .empty-note').isVisible()).toBe(false);
     expect(await page.textContent('#country-count')).toBe('12');
     expect(await page.textContent('#total-views')).toBe(pinotCountries.length ? (countries.reduce((a, r) => a + Number(r.view_count), 0)).toLocaleString('en-US') : '');

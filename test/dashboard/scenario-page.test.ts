@@ -31,7 +31,11 @@ const panels: ScenarioDashboard = {
       id: 'top-source', title: 'Largest source', kind: 'line', sql: 'SELECT source, window_start, user_count FROM pageview_tumbling ORDER BY window_start LIMIT 100', x: 'window_start', y: ['user_count'], series: 'source',
       topSeries: 1,
     },
-    { id: 'windows', title: 'Windows', kind: 'table', sql: 'SELECT window_start, source, view_count FROM pageview_tumbling ORDER BY window_start, source LIMIT 10', clock: ['window_start'] },
+    // Two clock columns that are not today's, as a dashboard shows yesterday's sessions after midnight.
+    {
+      id: 'windows', title: 'Windows', kind: 'table',
+      sql: 'SELECT window_start, window_end, source, user_count, view_count FROM pageview_tumbling ORDER BY window_start, source LIMIT 10', clock: ['window_start', 'window_end'],
+    },
     { id: 'missing-line', title: 'No line yet', kind: 'line', sql: 'SELECT window_start, user_count FROM no_such_table LIMIT 10', x: 'window_start', y: ['user_count'] },
   ],
 };
@@ -164,7 +168,30 @@ describe('scenario panels', () => {
     const time = new Date(T0).toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
     expect(cells[0]![0]).toBe(`${day} ${time}`);
     expect(cells[0]![1]).toBe(new Date(T0).toLocaleString('en-US'));
-    expect(cells.slice(1).map((c) => c[0])).toEqual(['External', '1']);
+    expect(cells.slice(2).map((c) => c[0])).toEqual(['External', '1', '1']);
+  });
+
+  it('fits a table with two dated clock columns in its panel at desktop width, date and time each kept whole', async () => {
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    try {
+      const seen = await page.locator('[data-panel="windows"]').evaluate((panel) => {
+        const box = panel.querySelector('.table-box')!;
+        const lineHeight = (span: Element) => span.getBoundingClientRect().height;
+        const spans = [...panel.querySelectorAll('td.time span')];
+        return {
+          boxScroll: box.scrollWidth - box.clientWidth,
+          spans: spans.length,
+          // a part broken across lines would be twice as tall as the clock part of the same cell
+          tallest: Math.max(...spans.map(lineHeight)),
+          shortest: Math.min(...spans.map(lineHeight)),
+        };
+      });
+      expect(seen.spans).toBe(4 * 2 * 2); // 4 rows, 2 clock columns, a date and a time each
+      expect(seen.boxScroll, 'horizontal scroll inside the table box').toBeLessThanOrEqual(1);
+      expect(seen.tallest).toBe(seen.shortest);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('puts stat panels in the row of cards above the charts', async () => {

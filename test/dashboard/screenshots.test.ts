@@ -181,6 +181,7 @@ beforeAll(async () => {
     const scenario = getScenario(name);
     dashboards.set(name, await startDashboard({
       port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 1000, healthTargets: health, log: () => undefined,
+      queryTimeoutMs: 10_000, // Pinot's usual time: 1 s can expire on a loaded machine and mark panels failed
       kafkaBootstrap: stack.cluster.bootstrap().split(','), pageviewTopic: stack.config.topics.pageview,
       ...(scenario.dashboard ? { scenarioDashboard: scenario.dashboard(stack.config) } : {}),
     }));

@@ -32,6 +32,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     pinotBrokerUrl: stack.pinot.brokerUrl,
     pollIntervalMs: 400,
+    queryTimeoutMs: 10_000, // Pinot's usual time: 1 s can expire on a loaded machine
     topN: 10,
     healthTargets: [
       kafkaHealthTarget(stack.cluster.bootstrap().split(',')),

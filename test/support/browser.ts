@@ -48,14 +48,19 @@ export async function waitForPanelsOk(page: Page, ids: string[], timeoutMs = 30_
  */
 export async function waitForChartsSettled(page: Page, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let unsettled: string[] = [];
   while (Date.now() < deadline) {
-    const settled = await page.evaluate(() => {
+    unsettled = await page.evaluate(() => {
       const w = window as unknown as { Chart: { animator: { running(c: unknown): boolean } }; scenarioCharts?: Record<string, { canvas: HTMLCanvasElement }>; dashboardCharts?: Record<string, { canvas: HTMLCanvasElement }> };
-      const charts = Object.values(w.scenarioCharts ?? w.dashboardCharts ?? {});
-      return charts.every((c) => !w.Chart.animator.running(c) && Math.abs(c.canvas.clientWidth - (c.canvas.parentElement?.clientWidth ?? 0)) <= 1);
+      return Object.entries(w.scenarioCharts ?? w.dashboardCharts ?? {}).flatMap(([id, c]) => {
+        const running = w.Chart.animator.running(c);
+        const width = c.canvas.clientWidth;
+        const boxWidth = c.canvas.parentElement?.clientWidth ?? 0;
+        return running || Math.abs(width - boxWidth) > 1 ? [`${id}: ${running ? 'animating, ' : ''}canvas ${width} px wide in a ${boxWidth} px box`] : [];
+      });
     });
-    if (settled) return;
+    if (unsettled.length === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the charts did not settle in ${timeoutMs} ms`);
+  throw new Error(`the charts did not settle in ${timeoutMs} ms: ${unsettled.join('; ')}`);
 }
