@@ -148,6 +148,10 @@ export interface AppConfig {
     connectMaxHeapMb: number;
     /** Heap limit of the embedded Pinot's process, MB (PINOT_MAX_HEAP_MB; DuckDB's memory is PINOT_MEMORY_LIMIT_MB); 0 = V8's own */
     pinotMaxHeapMb: number;
+    /** How often each part checks its heap for dead objects to give back, ms (HEAP_TRIM_INTERVAL_MS; 0 = V8's own pace; stack/heap-trim.ts) */
+    heapTrimIntervalMs: number;
+    /** Dead objects a part's heap may hold before a full collection, MB (HEAP_TRIM_SLACK_MB) */
+    heapTrimSlackMb: number;
   };
   /** How the embedded stack's supervisor restarts a part whose thread died (stack/supervisor.ts). */
   supervisor: {
@@ -267,6 +271,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ksqldbMaxHeapMb: envInt(env, 'KSQLDB_MAX_HEAP_MB', 2048, 0, 1_000_000),
       connectMaxHeapMb: envInt(env, 'CONNECT_MAX_HEAP_MB', 128, 16, 1_000_000),
       pinotMaxHeapMb: envInt(env, 'PINOT_MAX_HEAP_MB', 512, 0, 1_000_000),
+      heapTrimIntervalMs: envInt(env, 'HEAP_TRIM_INTERVAL_MS', 2_000, 0, 3_600_000),
+      heapTrimSlackMb: envInt(env, 'HEAP_TRIM_SLACK_MB', 32, 1, 1_000_000),
     },
     supervisor: {
       backoffMs: envInt(env, 'SUPERVISOR_BACKOFF_MS', 500, 1, 3_600_000),

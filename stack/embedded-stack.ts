@@ -110,6 +110,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       policy: config.supervisor,
       log,
       onChange: () => void dashboardRef?.pollNow().then(() => dashboardRef?.pollNow()),
+      heapTrim: { intervalMs: config.memory.heapTrimIntervalMs, slackMb: config.memory.heapTrimSlackMb },
     });
     // Connect's and ksqlDB's threads and Pinot's process start at once (each loads its own modules); a
     // failed start stops the others. Pinot in a process of its own: DuckDB's bindings abort the whole

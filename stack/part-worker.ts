@@ -10,6 +10,7 @@
  *                         thread's event loop still turns)
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { heapTrimFromEnv, startHeapTrim } from './heap-trim.ts';
 
 /** The environment variable that carries a child process part's data (JSON). */
 export const PART_DATA_ENV = 'PART_DATA';
@@ -32,6 +33,8 @@ export interface RunningPart<Info> {
 export function servePart<Data, Info>(start: (data: Data, log: (line: string) => void) => Promise<RunningPart<Info>>): void {
   const channel = parentChannel<Info>();
   const { post } = channel;
+  // dead objects given back on the stack's interval (heap-trim.ts); the timer never keeps the part alive
+  startHeapTrim(heapTrimFromEnv());
   const log = (line: string) => post({ kind: 'log', line });
   let running: RunningPart<Info> | undefined;
   let stopping: Promise<void> | undefined;

@@ -15,6 +15,7 @@ import type { EmbeddedStack } from './embedded-stack.ts';
 import { listenProblem } from './mariadb.ts';
 import { StatusLine, type ViewsHeadline } from './status-line.ts';
 import { stackResidentBytes } from './resident-memory.ts';
+import { startHeapTrim } from './heap-trim.ts';
 import { openFileLimitProblem, raiseOpenFileLimit } from './fd-limit.ts';
 import { formatUrls } from './urls.ts';
 
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
     if (/already in use|EADDRINUSE/.test(error.message)) await checkPortsFree(config);
     throw error;
   });
+  // the stack's own thread (Kafka, the dashboard) gives its dead objects back as the parts do
+  startHeapTrim({ intervalMs: config.memory.heapTrimIntervalMs, slackMb: config.memory.heapTrimSlackMb });
   const created = stack.bootstrapSteps.filter((s) => s.status === 'created').length;
   console.log(created === 0 ? 'bootstrap: everything was already there' : `bootstrap: created ${created} item(s)`);
   const status = new StatusLine();

@@ -22,6 +22,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PART_DATA_ENV, type FromPart, type ToPart } from './part-worker.ts';
+import { HEAP_TRIM_ENV, type HeapTrimSettings } from './heap-trim.ts';
 
 export type PartState = 'starting' | 'up' | 'down' | 'restarting' | 'stopped';
 
@@ -84,6 +85,8 @@ export interface SupervisorOptions {
   log?: (line: string) => void;
   /** a part changed state (the dashboard refreshes its health strip) */
   onChange?: (status: PartStatus) => void;
+  /** each part's heap trimming (heap-trim.ts); none: V8's own pace */
+  heapTrim?: HeapTrimSettings;
 }
 
 export interface Supervisor {
@@ -131,8 +134,13 @@ interface PartRunner<Info> {
   terminate(): Promise<void>;
 }
 
-function threadRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<Info> {
-  const worker = new Worker(spec.entry, { workerData: data, resourceLimits: spec.resourceLimits });
+/** The part's environment: the stack's, with its heap trimming (read by part-worker.ts). */
+function partEnv(heapTrim: HeapTrimSettings | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...(heapTrim ? { [HEAP_TRIM_ENV]: JSON.stringify(heapTrim) } : {}), ...extra };
+}
+
+function threadRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: HeapTrimSettings | undefined): PartRunner<Info> {
+  const worker = new Worker(spec.entry, { workerData: data, resourceLimits: spec.resourceLimits, env: partEnv(heapTrim) });
   let error: string | undefined;
   worker.on('error', (e: Error & { code?: string }) => {
     error ??= e.code ? `${e.code}: ${e.message}` : e.message;
@@ -149,7 +157,7 @@ function threadRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<Inf
 /** How much of a dying process's standard error is kept to name the cause. */
 const STDERR_TAIL_BYTES = 8192;
 
-function processRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<Info> {
+function processRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: HeapTrimSettings | undefined): PartRunner<Info> {
   const limits = spec.resourceLimits ?? {};
   const execArgv = [
     ...(limits.maxOldGenerationSizeMb ? [`--max-old-space-size=${limits.maxOldGenerationSizeMb}`] : []),
@@ -157,7 +165,7 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown): PartRunner<In
   ];
   const child: ChildProcess = fork(fileURLToPath(spec.entry), [], {
     execArgv,
-    env: { ...process.env, [PART_DATA_ENV]: JSON.stringify(data) },
+    env: partEnv(heapTrim, { [PART_DATA_ENV]: JSON.stringify(data) }),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   if (spec.niceness !== undefined && child.pid !== undefined) {
@@ -327,7 +335,8 @@ class Part<Info> implements SupervisedPart<Info> {
   private launch(): Run<Info> {
     const { policy } = this.options;
     const data = this.spec.data(this.last);
-    const worker = this.spec.isolation === 'process' ? processRunner(this.spec, data) : threadRunner(this.spec, data);
+    const runner = this.spec.isolation === 'process' ? processRunner : threadRunner;
+    const worker = runner(this.spec, data, this.options.heapTrim);
     let error: string | undefined;
     let lastPong = Date.now();
     let pinger: NodeJS.Timeout | undefined;
