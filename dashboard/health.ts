@@ -14,8 +14,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { HttpAuth } from '../config/endpoints.ts';
 import type { KafkaSecurity } from '../config/kafka-security.ts';
-import { withAuth } from '../config/http-auth.ts';
-import { describeFetchError } from './pinot-client.ts';
+import { networkCause, serviceClient, ServiceUnreachableError, type ServiceClient } from '../config/http-client.ts';
 
 /** restarting: down, and the stack's supervisor is starting it again (a part on its own thread). */
 export type HealthStatus = 'up' | 'down' | 'degraded' | 'restarting';
@@ -71,12 +70,12 @@ export async function runHealthChecks(targets: readonly HealthTarget[], timeoutM
   }));
 }
 
-async function get(url: string, signal: AbortSignal, timeoutMs: number, auth?: HttpAuth): Promise<{ status: number; text: string } | { error: string }> {
+async function get(client: ServiceClient, path: string, signal: AbortSignal, timeoutMs: number): Promise<{ status: number; text: string } | { error: string }> {
   try {
-    const response = await fetch(url, withAuth({ signal, headers: { accept: 'application/json, text/plain' } }, auth));
-    return { status: response.status, text: await response.text() };
+    const { status, text } = await client.request('GET', path, { signal, timeoutMs, headers: { accept: 'application/json, text/plain' } });
+    return { status, text };
   } catch (error) {
-    return { error: describeFetchError(error, timeoutMs) };
+    return { error: error instanceof ServiceUnreachableError ? error.reason : networkCause(error, timeoutMs) };
   }
 }
 
@@ -91,14 +90,14 @@ function short(text: string): string {
 
 /** Pinot: controller and broker `GET /health` (text `OK`). */
 export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: string; name?: string; controllerAuth?: HttpAuth; brokerAuth?: HttpAuth }): HealthTarget {
+  const parts = [
+    { role: 'controller', url: `${trimUrl(options.controllerUrl)}/health`, client: serviceClient({ service: 'Pinot controller', baseUrl: options.controllerUrl, auth: options.controllerAuth }) },
+    { role: 'broker', url: `${trimUrl(options.brokerUrl)}/health`, client: serviceClient({ service: 'Pinot broker', baseUrl: options.brokerUrl, auth: options.brokerAuth }) },
+  ];
   return {
     name: options.name ?? 'Pinot',
     async check(signal, timeoutMs) {
-      const parts = [
-        { role: 'controller', url: `${trimUrl(options.controllerUrl)}/health`, auth: options.controllerAuth },
-        { role: 'broker', url: `${trimUrl(options.brokerUrl)}/health`, auth: options.brokerAuth },
-      ];
-      const answers = await Promise.all(parts.map(async (p) => ({ ...p, answer: await get(p.url, signal, timeoutMs, p.auth) })));
+      const answers = await Promise.all(parts.map(async (p) => ({ ...p, answer: await get(p.client, '/health', signal, timeoutMs) })));
       const problems: string[] = [];
       for (const { role, url, answer } of answers) {
         if ('error' in answer) problems.push(`${role} ${url}: ${answer.error}`);
@@ -112,10 +111,11 @@ export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: s
 
 /** ksqlDB: `GET /healthcheck` → `{isHealthy, details: {metastore: {isHealthy}, kafka: {isHealthy}}}`. */
 export function ksqldbHealthTarget(url: string, name = 'ksqlDB', auth?: HttpAuth): HealthTarget {
+  const client = serviceClient({ service: name, baseUrl: url, auth });
   return {
     name,
     async check(signal, timeoutMs) {
-      const answer = await get(`${trimUrl(url)}/healthcheck`, signal, timeoutMs, auth);
+      const answer = await get(client, '/healthcheck', signal, timeoutMs);
       if ('error' in answer) return { status: 'down', detail: `${url}: ${answer.error}` };
       let body: { isHealthy?: unknown; details?: Record<string, { isHealthy?: unknown }> } | undefined;
       try {
@@ -135,10 +135,11 @@ export function ksqldbHealthTarget(url: string, name = 'ksqlDB', auth?: HttpAuth
 
 /** Kafka Connect: `GET /` (version info), then connector states; a FAILED connector or task is "degraded". */
 export function connectHealthTarget(url: string, name = 'Connect', auth?: HttpAuth): HealthTarget {
+  const client = serviceClient({ service: name, baseUrl: url, auth });
   return {
     name,
     async check(signal, timeoutMs) {
-      const root = await get(`${trimUrl(url)}/`, signal, timeoutMs, auth);
+      const root = await get(client, '/', signal, timeoutMs);
       if ('error' in root) return { status: 'down', detail: `${url}: ${root.error}` };
       if (root.status !== 200) return { status: 'down', detail: `GET /: HTTP ${root.status} ${short(root.text)}` };
       let version = '';
@@ -147,7 +148,7 @@ export function connectHealthTarget(url: string, name = 'Connect', auth?: HttpAu
       } catch {
         return { status: 'degraded', detail: 'GET / did not answer JSON' };
       }
-      const list = await get(`${trimUrl(url)}/connectors?expand=status`, signal, timeoutMs, auth);
+      const list = await get(client, '/connectors?expand=status', signal, timeoutMs);
       if ('error' in list || list.status !== 200) return { status: 'up', detail: `worker ${version} up; connector status unavailable` };
       try {
         const connectors = JSON.parse(list.text) as Record<string, { status?: { connector?: { state?: string }; tasks?: { id?: number; state?: string }[] } }>;

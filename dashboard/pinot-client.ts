@@ -4,7 +4,7 @@
  */
 
 import type { HttpAuth } from '../config/endpoints.ts';
-import { withAuth } from '../config/http-auth.ts';
+import { serviceClient, ServiceUnreachableError, type HttpAnswer, type ServiceClient } from '../config/http-client.ts';
 
 export interface PinotException {
   errorCode: number;
@@ -42,32 +42,36 @@ export interface QueryOptions {
   auth?: HttpAuth;
 }
 
+/** One client per broker and credentials, made at its first query. */
+const brokers = new Map<string, ServiceClient>();
+
+function brokerClient(brokerUrl: string, auth: HttpAuth | undefined): ServiceClient {
+  const key = `${brokerUrl} ${JSON.stringify(auth ?? null)}`;
+  let client = brokers.get(key);
+  if (!client) {
+    client = serviceClient({ service: 'Pinot broker', baseUrl: brokerUrl, auth });
+    brokers.set(key, client);
+  }
+  return client;
+}
+
 /** Runs one SQL statement and returns its rows as objects keyed by column name. */
 export async function pinotQuery(brokerUrl: string, sql: string, options: QueryOptions = {}): Promise<Row[]> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const signals = [AbortSignal.timeout(timeoutMs)];
-  if (options.signal) signals.push(options.signal);
-  let response: Response;
+  let answer: HttpAnswer;
   try {
-    response = await fetch(`${brokerUrl.replace(/\/+$/, '')}/query/sql`, withAuth({
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ sql, queryOptions: `timeoutMs=${timeoutMs}` }),
-      signal: AbortSignal.any(signals),
-    }, options.auth));
+    answer = await brokerClient(brokerUrl, options.auth).request('POST', '/query/sql', {
+      body: { sql, queryOptions: `timeoutMs=${timeoutMs}` }, timeoutMs, signal: options.signal,
+    });
   } catch (error) {
-    throw new PinotUnavailableError(`Pinot broker ${brokerUrl} unreachable: ${describeFetchError(error, timeoutMs)}`);
+    const reason = error instanceof ServiceUnreachableError ? error.reason : (error as Error).message;
+    throw new PinotUnavailableError(`Pinot broker ${brokerUrl} unreachable: ${reason}`);
   }
-  const text = await response.text().catch(() => '');
-  if (response.status !== 200) {
-    throw new PinotUnavailableError(`Pinot broker ${brokerUrl} answered HTTP ${response.status}${text ? `: ${firstLine(text).slice(0, 200)}` : ''}`);
+  const { status, text, body } = answer;
+  if (status !== 200) {
+    throw new PinotUnavailableError(`Pinot broker ${brokerUrl} answered HTTP ${status}${text ? `: ${firstLine(text).slice(0, 200)}` : ''}`);
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new PinotUnavailableError(`Pinot broker ${brokerUrl} answered something that is not JSON`);
-  }
+  if (typeof body !== 'object') throw new PinotUnavailableError(`Pinot broker ${brokerUrl} answered something that is not JSON`);
   return rowsOf(body, sql);
 }
 
@@ -89,14 +93,6 @@ export function rowsOf(body: unknown, sql = ''): Row[] {
     });
     return out;
   });
-}
-
-export function describeFetchError(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = e?.cause;
-  if (cause?.code) return cause.code;
-  return cause?.message ?? e?.message ?? String(error);
 }
 
 /** A finite number from a Pinot value (numbers, numeric strings; "NaN"/"Infinity" and junk give the fallback). */

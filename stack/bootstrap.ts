@@ -7,12 +7,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { HttpAuth } from '../config/endpoints.ts';
 import type { AppConfig } from '../config/index.ts';
 import { kafkaConfig } from '../config/kafka-client.ts';
+import { serviceClient } from '../config/http-client.ts';
 import { describeStatement } from '../ksql/statements.ts';
 import { connectMysql } from '../producers/sinks/mysql-users.ts';
 import { withStreamSecurity } from '../pinot/stream-security.ts';
 import { getScenario } from '../scenarios/index.ts';
 import type { Scenario, ScenarioTargets } from '../scenarios/scenario.ts';
-import { httpJson } from './http.ts';
 import { connectStarting, DEFAULT_STARTUP_RETRY, pinotStarting, whileStarting, type StartupRetry } from './startup-retry.ts';
 
 export { DEFAULT_STARTUP_RETRY, type StartupRetry } from './startup-retry.ts';
@@ -94,15 +94,18 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
 }
 
 async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
+  const workers = {
+    connect: serviceClient({ service: 'Kafka Connect', baseUrl: targets.connectUrl, auth: targets.auth?.connect }),
+    debezium: serviceClient({ service: 'Kafka Connect (Debezium)', baseUrl: targets.debeziumConnectUrl, auth: targets.auth?.debeziumConnect }),
+  };
   for (const { worker, ...connector } of scenario.connectors(config, targets)) {
-    const connectUrl = worker === 'debezium' ? targets.debeziumConnectUrl : targets.connectUrl;
-    const auth = worker === 'debezium' ? targets.auth?.debeziumConnect : targets.auth?.connect;
-    const current = await httpJson('GET', `${connectUrl}/connectors/${encodeURIComponent(connector.name)}`, undefined, auth);
+    const connect = worker === 'debezium' ? workers.debezium : workers.connect;
+    const current = await connect.request('GET', `/connectors/${encodeURIComponent(connector.name)}`);
     if (current.status === 200) {
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await whileStarting(`Kafka Connect, asked for connector ${connector.name},`, () => httpJson('POST', `${connectUrl}/connectors`, connector, auth), connectStarting, retry, log);
+    const created = await whileStarting(`Kafka Connect, asked for connector ${connector.name},`, () => connect.request('POST', '/connectors', { body: connector }), connectStarting, retry, log);
     if ((created.status !== 201 && created.status !== 409) || connectStarting(created)) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }
@@ -119,7 +122,8 @@ interface KsqlListEntity {
 async function ensureKsql(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   const statements = scenario.ksqlStatements(config);
   if (statements.length === 0) return;
-  const listed = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} }, targets.auth?.ksqldb);
+  const ksqldb = serviceClient({ service: 'ksqlDB', baseUrl: targets.ksqldbUrl, auth: targets.auth?.ksqldb });
+  const listed = await ksqldb.request('POST', '/ksql', { body: { ksql: 'SHOW STREAMS; SHOW TABLES;', streamsProperties: {} } });
   if (listed.status !== 200 || !Array.isArray(listed.body)) throw new BootstrapError(`ksqlDB could not list sources: HTTP ${listed.status} ${listed.text}`);
   const existing = new Set<string>();
   for (const entity of listed.body as KsqlListEntity[]) {
@@ -133,34 +137,33 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
       steps.push({ item: label, status: 'exists' });
       continue;
     }
-    const result = await httpJson('POST', `${targets.ksqldbUrl}/ksql`, {
-      ksql: statement,
-      streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' },
-    }, targets.auth?.ksqldb);
+    const result = await ksqldb.request('POST', '/ksql', {
+      body: { ksql: statement, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } },
+    });
     if (result.status !== 200) throw new BootstrapError(`ksqlDB refused ${created.name}: HTTP ${result.status} ${result.text}`);
     steps.push({ item: label, status: 'created' });
   }
 }
 
 async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
-  const auth = targets.auth?.pinotController;
+  const controller = serviceClient({ service: 'Pinot controller', baseUrl: targets.pinotControllerUrl, auth: targets.auth?.pinotController });
   for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
-    const schema = await httpJson('GET', `${targets.pinotControllerUrl}/schemas/${table.name}`, undefined, auth);
+    const schema = await controller.request('GET', `/schemas/${table.name}`);
     if (schema.status === 200) {
       steps.push({ item: `Pinot schema ${table.name}`, status: 'exists' });
     } else {
-      const posted = await httpJson('POST', `${targets.pinotControllerUrl}/schemas`, table.schema, auth);
+      const posted = await controller.request('POST', '/schemas', { body: table.schema });
       if (posted.status !== 200) throw new BootstrapError(`Pinot refused schema ${table.name}: HTTP ${posted.status} ${posted.text}`);
       steps.push({ item: `Pinot schema ${table.name}`, status: 'created' });
     }
-    const existing = await httpJson('GET', `${targets.pinotControllerUrl}/tables/${table.name}`, undefined, auth);
+    const existing = await controller.request('GET', `/tables/${table.name}`);
     const hasTable = existing.status === 200 && typeof existing.body === 'object' && existing.body !== null && Object.keys(existing.body).length > 0;
     if (hasTable) {
       steps.push({ item: `Pinot table ${table.name}`, status: 'exists' });
       continue;
     }
     const body = withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity);
-    const posted = await whileStarting(`Pinot, asked for table ${table.name},`, () => httpJson('POST', `${targets.pinotControllerUrl}/tables`, body, auth), pinotStarting, retry, log);
+    const posted = await whileStarting(`Pinot, asked for table ${table.name},`, () => controller.request('POST', '/tables', { body }), pinotStarting, retry, log);
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }

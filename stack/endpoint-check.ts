@@ -10,7 +10,7 @@ import type { HttpEndpoint } from '../config/endpoints.ts';
 import type { AppConfig } from '../config/index.ts';
 import { kafkaConfig } from '../config/kafka-client.ts';
 import { redactor, redactUrl } from '../config/redact.ts';
-import { withAuth } from '../config/http-auth.ts';
+import { networkCause, serviceClient, ServiceUnreachableError, type HttpAnswer } from '../config/http-client.ts';
 import type { BootstrapTargets } from './bootstrap.ts';
 
 export interface EndpointProblem {
@@ -25,22 +25,6 @@ export interface EndpointProblem {
 
 export function problemLine(problem: EndpointProblem): string {
   return `${problem.service} at ${problem.address}: ${problem.cause}; ${problem.fix}`;
-}
-
-const NETWORK_CAUSES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ETIMEDOUT: 'connection timed out',
-};
-
-function networkCause(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
-  const code = e.cause?.code;
-  return (code && NETWORK_CAUSES[code]) ?? code ?? e.cause?.message ?? e.message;
 }
 
 interface HttpProbe {
@@ -59,23 +43,19 @@ async function probeHttp(probe: HttpProbe, timeoutMs: number): Promise<EndpointP
   const address = endpoint.url;
   const urlFix = `check ${endpoint.variable}`;
   const authFix = `set ${endpoint.authVariables.join(' / ')} (or fix ${endpoint.variable})`;
-  let response: Response;
+  const client = serviceClient({ service: probe.service, baseUrl: endpoint.url, auth: endpoint.auth, timeoutMs });
+  let response: HttpAnswer;
   try {
-    response = await fetch(`${endpoint.url}${probe.path}`, withAuth({
-      method: probe.method ?? 'GET',
-      headers: probe.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      body: probe.body === undefined ? undefined : JSON.stringify(probe.body),
-      signal: AbortSignal.timeout(timeoutMs),
-    }, endpoint.auth));
+    response = await client.request(probe.method ?? 'GET', probe.path, { body: probe.body });
   } catch (error) {
-    return { service: probe.service, address, cause: `unreachable (${networkCause(error, timeoutMs)})`, fix: urlFix, starting: true };
+    return { service: probe.service, address, cause: `unreachable (${error instanceof ServiceUnreachableError ? error.reason : (error as Error).message})`, fix: urlFix, starting: true };
   }
-  const text = await response.text().catch(() => '');
+  const { text } = response;
   if (response.status === 401 || response.status === 403) {
     const sent = endpoint.auth.kind === 'none' ? 'no credentials were sent' : `the ${endpoint.auth.kind} credentials were refused`;
     return { service: probe.service, address, cause: `unauthorised (HTTP ${response.status}: ${sent})`, fix: authFix };
   }
-  if (!response.ok || (probe.recognise && !probe.recognise(text))) {
+  if (response.status < 200 || response.status > 299 || (probe.recognise && !probe.recognise(text))) {
     return { service: probe.service, address, cause: `HTTP ${response.status} from ${probe.path}, not ${probe.what}'s answer`, fix: urlFix, starting: response.status >= 500 };
   }
   return undefined;
@@ -133,7 +113,7 @@ async function probeMysql(targets: BootstrapTargets, timeoutMs: number): Promise
     if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') {
       return { service: 'MySQL', address, cause: 'unauthorised (login refused)', fix: 'fix the user and password in MYSQL_URL' };
     }
-    return { service: 'MySQL', address, cause: `unreachable (${(e.code && NETWORK_CAUSES[e.code]) ?? e.code ?? e.message})`, fix: 'check MYSQL_URL', starting: true };
+    return { service: 'MySQL', address, cause: `unreachable (${networkCause(e, timeoutMs)})`, fix: 'check MYSQL_URL', starting: true };
   } finally {
     connection?.destroy();
   }

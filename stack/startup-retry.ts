@@ -3,7 +3,7 @@
  * HTTP 500 to a realtime table whose topic it cannot read yet, Kafka Connect 409 during a rebalance and
  * 5xx while its herder starts. The bootstrap sends such a request again, with one line per wait.
  */
-import type { HttpResult } from './http.ts';
+import type { HttpAnswer } from '../config/http-client.ts';
 
 /** How long the bootstrap keeps asking a server that refuses while it starts (HTTP 5xx), and its first wait. */
 export interface StartupRetry {
@@ -17,7 +17,7 @@ export const DEFAULT_STARTUP_RETRY: StartupRetry = { timeoutMs: 120_000, firstDe
  * Sends a request again while the server refuses it as a starting server does (`refusing`), until
  * `retry.timeoutMs`: waits double from `firstDelayMs` up to 10 s, with one line per wait naming `what`.
  */
-export async function whileStarting(what: string, send: () => Promise<HttpResult>, refusing: (answer: HttpResult) => boolean, retry: StartupRetry, log: (line: string) => void): Promise<HttpResult> {
+export async function whileStarting(what: string, send: () => Promise<HttpAnswer>, refusing: (answer: HttpAnswer) => boolean, retry: StartupRetry, log: (line: string) => void): Promise<HttpAnswer> {
   const deadline = Date.now() + retry.timeoutMs;
   for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 10_000)) {
     const answer = await send();
@@ -29,7 +29,7 @@ export async function whileStarting(what: string, send: () => Promise<HttpResult
 }
 
 /** Real Pinot 0.11 answers 500 to a realtime table whose topic it cannot read yet (just created, servers starting). */
-export const pinotStarting = (answer: HttpResult) => answer.status >= 500;
+export const pinotStarting = (answer: HttpAnswer) => answer.status >= 500;
 
 /** Kafka Connect answers 409 during a rebalance ("momentarily", "stale configuration") and 500 while its herder starts; 409 "already exists" is not that. */
-export const connectStarting = (answer: HttpResult) => answer.status >= 500 || (answer.status === 409 && /rebalanc|momentarily|stale/i.test(answer.text));
+export const connectStarting = (answer: HttpAnswer) => answer.status >= 500 || (answer.status === 409 && /rebalanc|momentarily|stale/i.test(answer.text));
