@@ -268,20 +268,20 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await remove('delayed');
   });
 
-  it('db.timezone: DATETIME, TIMESTAMP and TIME read, and timestamp criteria compared, in that zone; DATE in UTC', async () => {
+  it('db.timezone: DATETIME and TIME read, and timestamp criteria compared, in that zone; DATE in UTC', async () => {
     // Docs: db.timezone is the "Name of the JDBC timezone used in the connector when querying with time-based
     // criteria"; the 10.7.6 source reads every JDBC TIMESTAMP and TIME with a Calendar of it
     // (GenericDatabaseDialect: rs.getTimestamp(col, cal), rs.getTime(col, cal)), binds the criteria with it
     // (TimestampIncrementingCriteria: stmt.setTimestamp(i, ts, cal)), and reads DATE in UTC (its dateTimeZone).
-    // January: America/New_York is UTC-5 all day.
-    await pool.query('CREATE TABLE zoned (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(6) NOT NULL, stamp TIMESTAMP(3) NULL, at_time TIME, day DATE)');
-    await pool.query("INSERT INTO zoned (changed, stamp, at_time, day) VALUES ('2024-01-15 10:00:00.123456', '2024-01-15 10:00:00.500', '10:00:00', '2024-01-15')");
+    // January: America/New_York is UTC-5 all day. (A TIMESTAMP column is not checked here: Connector/J 8 keeps its
+    // instant through its own connection time zone, which depends on the JVM; README.md.)
+    await pool.query('CREATE TABLE zoned (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(6) NOT NULL, at_time TIME, day DATE)');
+    await pool.query("INSERT INTO zoned (changed, at_time, day) VALUES ('2024-01-15 10:00:00.123456', '10:00:00', '2024-01-15')");
     await create('zoned', { 'table.whitelist': 'zoned', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': 'zoned_', 'db.timezone': 'America/New_York' });
     const [first] = await atLeast('zoned_zoned', 1);
-    // The wall clock 10:00 read in New York is 15:00 UTC (the TIMESTAMP column as the session, UTC here, shows it).
+    // The wall clock 10:00 read in New York is 15:00 UTC; TIME 10:00 is 15:00 UTC on 1970-01-01; DATE stays the day.
     expect(first!.payload).toEqual({
-      id: 1, changed: utcMillis('2024-01-15 15:00:00.123'), stamp: utcMillis('2024-01-15 15:00:00.500'),
-      at_time: 15 * 3_600_000, day: utcMillis('2024-01-15 00:00:00') / 86_400_000,
+      id: 1, changed: utcMillis('2024-01-15 15:00:00.123'), at_time: 15 * 3_600_000, day: utcMillis('2024-01-15 00:00:00') / 86_400_000,
     });
     // The offset is the instant (TimestampIncrementingOffset: getTime() and getNanos()).
     expect(first!.sourceOffset).toEqual({ timestamp_nanos: 123_456_000, timestamp: utcMillis('2024-01-15 15:00:00.123') });

@@ -16,7 +16,7 @@ import { capturesTable, cdcSettings, databasePasses, includeRank, type CdcSettin
 import type { ColumnInfo } from './columns.ts';
 import { CapturedTable, snapshotMarker, type Op, type SourceInfo } from './envelope.ts';
 import {
-  declaredColumns, describeTables, parseStreamingDdl, schemaChangeRecord, snapshotSchemaEvents, withDeclaredTypes, type DeclaredColumn, type SchemaChangeEvent,
+  declaredColumns, describeTables, parseStreamingDdl, schemaChangeRecord, snapshotSchemaEvents, withDeclaredTypes, type DeclaredColumn, type SchemaChangeEvent, type TableDescription,
 } from './schema-change.ts';
 
 export class MySqlCdcConnector implements SourceConnector {
@@ -223,16 +223,17 @@ export class MySqlCdcTask implements SourceTask {
       ? parseStreamingDdl(change.sql, change.database).filter((e) => e.databaseName === '' || databasePasses(this.settings, e.databaseName))
       : [];
     const reload = TABLE_DDL.test(change.sql);
+    const described = parsed.flatMap((e) => e.changes.filter((c) => c.type !== 'DROP').map((c) => ({ database: c.database, table: c.table })));
     if (!reload && parsed.length === 0) return [];
-    const connection = await connect(this.settings);
+    // The database is asked only when a table's columns or description are needed.
+    const connection = reload || described.length > 0 ? await connect(this.settings) : undefined;
     const records: SourceRecord[] = [];
     try {
-      if (reload) {
+      if (reload && connection) {
         this.tables.clear();
         await this.loadTables(connection);
       }
-      const described = parsed.flatMap((e) => e.changes.filter((c) => c.type !== 'DROP').map((c) => ({ database: c.database, table: c.table })));
-      const descriptions = await describeTables(connection, described);
+      const descriptions = connection ? await describeTables(connection, described) : new Map<string, TableDescription>();
       parsed.forEach((e, i) => {
         for (const c of e.changes) this.noteDeclared(`${c.database}.${c.table}`, c.type, e.ddl);
         if (this.alreadyDelivered(change.file, change.eventPos, 0, i)) return;
@@ -248,7 +249,7 @@ export class MySqlCdcTask implements SourceTask {
         records.push(this.schemaRecord(event, source, { file: change.file, pos: change.eventPos, event: 0, row: i }));
       });
     } finally {
-      await connection.end().catch(() => undefined);
+      await connection?.end().catch(() => undefined);
     }
     return records;
   }
