@@ -268,6 +268,74 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await remove('delayed');
   });
 
+  it('db.timezone: DATETIME and TIME read, and timestamp criteria compared, in that zone; DATE in UTC', async () => {
+    // Docs: db.timezone is the "Name of the JDBC timezone used in the connector when querying with time-based
+    // criteria"; the 10.7.6 source reads every JDBC TIMESTAMP and TIME with a Calendar of it
+    // (GenericDatabaseDialect: rs.getTimestamp(col, cal), rs.getTime(col, cal)), binds the criteria with it
+    // (TimestampIncrementingCriteria: stmt.setTimestamp(i, ts, cal)), and reads DATE in UTC (its dateTimeZone).
+    // January: America/New_York is UTC-5 all day. (A TIMESTAMP column is not checked here: Connector/J 8 keeps its
+    // instant through its own connection time zone, which depends on the JVM; README.md.)
+    await pool.query('CREATE TABLE zoned (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(6) NOT NULL, at_time TIME, day DATE)');
+    await pool.query("INSERT INTO zoned (changed, at_time, day) VALUES ('2024-01-15 10:00:00.123456', '10:00:00', '2024-01-15')");
+    await create('zoned', { 'table.whitelist': 'zoned', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': 'zoned_', 'db.timezone': 'America/New_York' });
+    const [first] = await atLeast('zoned_zoned', 1);
+    // The wall clock 10:00 read in New York is 15:00 UTC; TIME 10:00 is 15:00 UTC on 1970-01-01; DATE stays the day.
+    expect(first!.payload).toEqual({
+      id: 1, changed: utcMillis('2024-01-15 15:00:00.123'), at_time: 15 * 3_600_000, day: utcMillis('2024-01-15 00:00:00') / 86_400_000,
+    });
+    // The offset is the instant (TimestampIncrementingOffset: getTime() and getNanos()).
+    expect(first!.sourceOffset).toEqual({ timestamp_nanos: 123_456_000, timestamp: utcMillis('2024-01-15 15:00:00.123') });
+    // The next query binds that offset as New York's wall clock (10:00:00.123456): a row at 12:00 is later (read as
+    // UTC, the offset would be 15:00 and the row left out); the first row is not read again.
+    await pool.query("INSERT INTO zoned (changed) VALUES ('2024-01-15 12:00:00'), ('2024-01-15 13:30:00.5')");
+    const all = await atLeast('zoned_zoned', 3);
+    expect(all.map((r) => [r.payload.id, r.payload.changed])).toEqual([
+      [1, utcMillis('2024-01-15 15:00:00.123')], [2, utcMillis('2024-01-15 17:00:00')], [3, utcMillis('2024-01-15 18:30:00.500')],
+    ]);
+    await waitFor('the offset of row 3 committed', async () => {
+      const last = (await offsetRecords('zoned')).at(-1);
+      return last?.value === `{"timestamp_nanos":500000000,"timestamp":${utcMillis('2024-01-15 18:30:00.500')}}` ? true : undefined;
+    }, 10_000, 200);
+    await remove('zoned');
+  });
+
+  it('timestamp.granularity: connect_logical, nanos_long, nanos_string, nanos_iso_datetime_string (schema and value), the offsets alike', async () => {
+    // Docs (timestamp.granularity): "connect_logical (default): represents timestamp values using Kafka Connect's
+    // built-in representations; nanos_long: ... as nanos since epoch; nanos_string: ... as nanos since epoch in
+    // string; nanos_iso_datetime_string: uses iso format 'yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'". Source
+    // (JdbcSourceConnectorConfig.TimestampGranularity, DateTimeUtils): nanos_long is an int64 without a logical
+    // name, the strings are strings, optional as the column; the ISO form is the instant in db.timezone.
+    await pool.query('CREATE TABLE gran (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(6) NOT NULL, opt TIMESTAMP(6) NULL)');
+    await pool.query("INSERT INTO gran (changed, opt) VALUES ('2024-01-15 10:00:00.123456', NULL)");
+    const epochNanos = BigInt(Date.UTC(2024, 0, 15, 15, 0, 0) / 1000) * 1_000_000_000n + 123_456_000n;
+    const expected = {
+      connect_logical: { schema: { type: 'int64', name: 'org.apache.kafka.connect.data.Timestamp', version: 1 }, raw: String(utcMillis('2024-01-15 15:00:00.123')) },
+      nanos_long: { schema: { type: 'int64' }, raw: String(epochNanos) },
+      nanos_string: { schema: { type: 'string' }, raw: `"${epochNanos}"` },
+      nanos_iso_datetime_string: { schema: { type: 'string' }, raw: '"2024-01-15T10:00:00.123456000"' },
+    };
+    for (const [granularity, { schema, raw }] of Object.entries(expected)) {
+      const name = `gran-${granularity.replace(/_/g, '-')}`;
+      const topic = `g_${granularity}_gran`;
+      await create(name, {
+        'table.whitelist': 'gran', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': `g_${granularity}_`,
+        'db.timezone': 'America/New_York', 'timestamp.granularity': granularity,
+      });
+      const [record] = await atLeast(topic, 1);
+      const fields = record!.schema.fields as { field: string }[];
+      expect(fields.find((f) => f.field === 'changed'), granularity).toEqual({ field: 'changed', optional: false, ...schema });
+      expect(fields.find((f) => f.field === 'opt'), granularity).toEqual({ field: 'opt', optional: true, ...schema });
+      expect(record!.payload.opt, granularity).toBeNull();
+      // the value's exact text (nanos_long is past 2^53, which JSON.parse would round)
+      const [message] = await messages(topic);
+      expect(message!.value!.toString('utf8'), granularity).toContain(`"changed":${raw},`);
+      // The offset is the same instant whatever the granularity (TimestampIncrementingCriteria.extractOffsetTimestamp
+      // turns the field back into a Timestamp).
+      expect(record!.sourceOffset, granularity).toEqual({ timestamp_nanos: 123_456_000, timestamp: utcMillis('2024-01-15 15:00:00.123') });
+      await remove(name);
+    }
+  });
+
   it('timestamp+incrementing: new and updated rows, rows of one timestamp in id order; offset {"timestamp_nanos","incrementing","timestamp"}; restart without duplicates', async () => {
     await pool.query('CREATE TABLE tsi (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20) NOT NULL, changed DATETIME(3) NOT NULL)');
     await pool.query(`INSERT INTO tsi (v, changed) VALUES ('a', '2024-01-01 00:00:05.000'), ('b', '2024-01-01 00:00:01.000'), ('c', '2024-01-01 00:00:01.000')`);
@@ -454,7 +522,7 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await remove('both');
   });
 
-  it('mode: missing -> "Query mode must be specified" on its four dependents (400); not one of the modes -> the config parse fails (500)', async () => {
+  it('mode: missing -> "Query mode must be specified" on its four dependents (400); an unparsable value (a mode not in the list, a non-number, a non-boolean) -> the config parse fails: 500 with the ConfigException, on create and on validate', async () => {
     const base = config({ 'table.whitelist': 'wa', 'topic.prefix': 'm_' });
     const validated = await api('PUT', `/connector-plugins/${CLASS}/config/validate`, { ...base, name: 'm' });
     expect(validated.status).toBe(200);
@@ -463,10 +531,24 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // JdbcSourceConnectorConfig.ModeDependentsRecommender.visible throws for the mode "" (a valid value of `mode`)
     expect(errors).toEqual(Object.fromEntries(['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null'].map((k) => [k, ['Query mode must be specified']])));
     expect((await api('PUT', '/connectors/m/config', base)).status).toBe(400);
-    // JdbcSourceConnector.validate constructs JdbcSourceConnectorConfig, whose parse throws ConfigException (ValidString)
-    expect(await api('PUT', '/connectors/m/config', { ...base, mode: 'sometimes' })).toEqual({
-      status: 500, body: { error_code: 500, message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing' },
-    });
+    // JdbcSourceConnector.validate (10.7.6) constructs JdbcSourceConnectorConfig, whose parse (ConfigDef.parse) throws a
+    // ConfigException at the first value it cannot take: ValidString's message, or parseType's for a non-number INT.
+    // Connect 3.7's AbstractHerder hands that exception to the request's callback and ConnectExceptionMapper answers
+    // 500 {error_code, message}: POST/PUT /connectors with the ConfigException's message (HerderRequestHandler
+    // rethrows the cause), the validate endpoint with the ExecutionException's, `<exception class>: <message>`
+    // (ConnectorPluginsResource.validateConfigs does not unwrap it; both read in connect-runtime 3.7.2's classes).
+    const unparsable = [
+      { overrides: { mode: 'sometimes' }, message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing' },
+      { overrides: { mode: 'bulk', 'poll.interval.ms': 'often' }, message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT' },
+      { overrides: { mode: 'bulk', 'validate.non.null': 'maybe' }, message: 'Invalid value maybe for configuration validate.non.null: Expected value to be either true or false' },
+    ];
+    for (const { overrides, message } of unparsable) {
+      expect(await api('PUT', '/connectors/m/config', { ...base, ...overrides })).toEqual({ status: 500, body: { error_code: 500, message } });
+      expect(await api('POST', '/connectors', { name: 'm', config: { ...base, ...overrides } })).toEqual({ status: 500, body: { error_code: 500, message } });
+      expect(await api('PUT', `/connector-plugins/${CLASS}/config/validate`, { ...base, ...overrides, name: 'm' })).toEqual({
+        status: 500, body: { error_code: 500, message: `org.apache.kafka.common.config.ConfigException: ${message}` },
+      });
+    }
     expect((await api('GET', '/connectors')).body).not.toContain('m');
   });
 

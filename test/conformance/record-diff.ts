@@ -43,7 +43,9 @@ export function normalise(value: unknown, prefix: string, key?: string): unknown
   // A snapshot read (op r) carries the binlog position at which its connector's snapshot began: the two
   // connectors snapshot moments apart, and other databases of the same server (the test run's shared MariaDB)
   // write to the one binlog in between, so that position is timing. Streamed changes keep their exact position.
-  if (out.op === 'r' && typeof out.source === 'object' && out.source !== null && 'pos' in out.source) {
+  // The same holds for the schema change events of the snapshot's schema read (a `ddl`, source.snapshot "true").
+  const snapshotDdl = 'ddl' in out && (out.source as { snapshot?: unknown } | null)?.snapshot === 'true';
+  if ((out.op === 'r' || snapshotDdl) && typeof out.source === 'object' && out.source !== null && 'pos' in out.source) {
     out.source = { ...(out.source as Record<string, unknown>), pos: '<snapshot position>' };
   }
   if (isStructSchema(value)) {

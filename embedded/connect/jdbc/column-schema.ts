@@ -5,10 +5,23 @@
  * - unsigned TINYINT/SMALLINT/MEDIUMINT/INT widen to the next type (MEDIUMINT is JDBC INTEGER: int32, unsigned int64);
  * - DECIMAL/NUMERIC columns are JDBC DECIMAL on MySQL, so always the Decimal logical type: `numeric.mapping`
  *   acts on JDBC NUMERIC only, which MySQL never reports (kafka-connect-jdbc issue #563);
- * - YEAR is JDBC DATE (Connector/J's yearIsDateType) -> Date; DATE/TIME/DATETIME/TIMESTAMP -> Date/Time/Timestamp.
+ * - YEAR is JDBC DATE (Connector/J's yearIsDateType) -> Date; DATE/TIME/DATETIME/TIMESTAMP -> Date/Time/Timestamp
+ *   (TIMESTAMP as `timestamp.granularity` says);
+ * - DATETIME/TIMESTAMP/TIME wall clocks are read in `db.timezone` (GenericDatabaseDialect's Calendar of that zone);
+ *   DATE always in UTC (the source dialect's dateTimeZone).
  */
 import type { FieldPacket } from 'mysql2/promise';
 import { LOGICAL, type Field, type Schema, type SchemaType } from '../data/schema.ts';
+import { wallClockToInstant, zoneOffsetMs } from './time-zone.ts';
+import { timestampSchema, timestampValue, type TimestampGranularity } from './timestamp-granularity.ts';
+
+/** How the connector's config reads time values: `db.timezone` and `timestamp.granularity`. */
+export interface TimeSettings {
+  zone: string;
+  granularity: TimestampGranularity;
+}
+
+export const DEFAULT_TIME_SETTINGS: TimeSettings = { zone: 'UTC', granularity: 'connect_logical' };
 
 const T = {
   DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
@@ -36,7 +49,7 @@ function intType(bits: number): SchemaType {
   return bits <= 8 ? 'int8' : bits <= 16 ? 'int16' : bits <= 32 ? 'int32' : 'int64';
 }
 
-export function columnMapping(f: FieldPacket): ColumnMapping {
+export function columnMapping(f: FieldPacket, time: TimeSettings = DEFAULT_TIME_SETTINGS): ColumnMapping {
   const flags = flagsOf(f);
   const optional = (flags & NOT_NULL) === 0;
   const unsigned = (flags & UNSIGNED) !== 0;
@@ -68,7 +81,7 @@ export function columnMapping(f: FieldPacket): ColumnMapping {
     case T.DATETIME:
     case T.DATETIME2:
     case T.TIMESTAMP:
-    case T.TIMESTAMP2: return make('int64', 'timestamp', { name: LOGICAL.timestamp, version: 1 });
+    case T.TIMESTAMP2: return { field: { name: f.name, schema: timestampSchema(time.granularity, optional) }, kind: 'timestamp' };
     case T.BIT: return (f.columnLength ?? 1) === 1 ? make('int8', 'bit') : make('bytes', 'bytes');
     case T.JSON: return make('string', 'json');
     case T.TINY_BLOB: case T.MEDIUM_BLOB: case T.LONG_BLOB: case T.BLOB: case T.VAR_STRING: case T.STRING: case T.VARCHAR:
@@ -80,8 +93,11 @@ export function columnMapping(f: FieldPacket): ColumnMapping {
 
 export { intType };
 
-/** A mysql2 value (typeCast as in querier.ts) -> the Connect value for its column. */
-export function toConnectValue(value: unknown, kind: ValueKind): unknown {
+/**
+ * A mysql2 value -> the Connect value for its column. DATETIME/TIMESTAMP arrive as the server's text (the
+ * connection's typeCast), TIME as text, DATE as a Date at UTC midnight.
+ */
+export function toConnectValue(value: unknown, kind: ValueKind, time: TimeSettings = DEFAULT_TIME_SETTINGS): unknown {
   if (value === null || value === undefined) return null;
   switch (kind) {
     case 'int':
@@ -102,13 +118,16 @@ export function toConnectValue(value: unknown, kind: ValueKind): unknown {
     case 'decimal':
       return String(value);
     case 'date':
-    case 'timestamp':
       return value instanceof Date ? value : new Date(String(value));
+    case 'timestamp':
+      return timestampValue(time.granularity, value instanceof Date ? { epochMs: value.getTime(), nanos: (((value.getTime() % 1000) + 1000) % 1000) * 1e6 } : wallClockToInstant(time.zone, String(value)), time.zone);
     case 'time': {
       const m = /^(-?)(\d+):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(String(value));
       if (!m) return new Date(0);
       const ms = ((Number(m[2]) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + Math.floor(Number(`0.${m[5] ?? '0'}`) * 1000);
-      return new Date(m[1] === '-' ? -ms : ms);
+      // getTime(col, cal): the time of day on 1970-01-01 in db.timezone
+      const local = m[1] === '-' ? -ms : ms;
+      return new Date(local - zoneOffsetMs(time.zone, local));
     }
     case 'bytes':
       return Buffer.isBuffer(value) ? value : Buffer.from(String(value));

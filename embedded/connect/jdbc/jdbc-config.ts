@@ -4,7 +4,7 @@
  * are listed in README.md.
  */
 import { atLeast, KeyList, oneOf, REQUIRED, validateKey } from '../config/config-def.ts';
-import { ConnectRestError } from '../errors.ts';
+import { ConfigParseException } from '../errors.ts';
 import { parseJdbcUrl, JdbcUrlError } from './connection-url.ts';
 
 export const JDBC_SOURCE_CLASS = 'io.confluent.connect.jdbc.JdbcSourceConnector';
@@ -84,7 +84,8 @@ const MODE_DEPENDENTS = ['incrementing.column.name', 'timestamp.column.name', 't
 /**
  * What JdbcSourceConnector.validate() adds to ConfigDef's per-key checks (10.7):
  * - it builds a JdbcSourceConnectorConfig from the config, whose strict parse throws at the first invalid or
- *   missing value: Connect answers that ConfigException with HTTP 500 and its message (not a 400 listing errors);
+ *   missing value: Connect answers that ConfigException with HTTP 500 (not a 400 listing errors), see
+ *   ConfigParseException for the message of each endpoint;
  * - the mode's dependents (incrementing.column.name, timestamp.column.name, timestamp.initial, validate.non.null)
  *   ask the mode for their visibility, which fails with "Query mode must be specified" when `mode` is empty or
  *   absent: one error on each of the four keys (none on `mode` itself, for which "" is a valid value).
@@ -93,7 +94,7 @@ const MODE_DEPENDENTS = ['incrementing.column.name', 'timestamp.column.name', 't
 export function jdbcCrossChecks(config: Record<string, string>): Map<string, string[]> {
   for (const key of JDBC_KEYS) {
     const [first] = validateKey(key, config[key.name]);
-    if (first !== undefined) throw new ConnectRestError(500, first);
+    if (first !== undefined) throw new ConfigParseException(first);
   }
   const errors = new Map<string, string[]>();
   const mode = config.mode ?? '';

@@ -15,7 +15,9 @@ import mysql, { type Connection, type FieldPacket, type RowDataPacket } from 'my
 import { splitList } from '../transforms/index.ts';
 import type { Field, Schema } from '../data/schema.ts';
 import { parseJdbcUrl, type JdbcTarget } from './connection-url.ts';
-import { columnMapping, toConnectValue, type ColumnMapping } from './column-schema.ts';
+import { columnMapping, toConnectValue, type ColumnMapping, type TimeSettings } from './column-schema.ts';
+import { instantToWallClock, wallClockToInstant } from './time-zone.ts';
+import { timestampGranularity } from './timestamp-granularity.ts';
 import type { Mode } from './jdbc-config.ts';
 import {
   ConnectException, type ConnectorContext, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
@@ -134,7 +136,10 @@ async function withSocketTimeout<T>(connection: Connection, timeoutMs: number, s
   }
 }
 
-/** One connection (with `connection.attempts` tries), session time zone UTC so timestamps compare in UTC. */
+/**
+ * One connection (with `connection.attempts` tries). The session time zone is UTC: TIMESTAMP columns come as their
+ * UTC wall clock, DATETIME as stored; both, as text, are then read in db.timezone (the JDBC Calendar's zone).
+ */
 async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Connection> {
   let last: unknown;
   for (let attempt = 1; attempt <= p.attempts; attempt++) {
@@ -144,7 +149,7 @@ async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Conn
         ...(p.target.database !== undefined ? { database: p.target.database } : {}),
         connectTimeout: Number(p.target.params.connectTimeout ?? 5_000) || 5_000,
         timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false, dateStrings: false,
-        typeCast: (field, next) => (field.type === 'JSON' ? field.string() : next()),
+        typeCast: (field, next) => (field.type === 'JSON' || field.type === 'DATETIME' || field.type === 'TIMESTAMP' ? field.string() : next()),
       });
       connection.on('error', () => undefined);
       await connection.query("SET time_zone = '+00:00'");
@@ -314,21 +319,25 @@ function offsetOf(ts: { timestamp: number; timestamp_nanos: number } | undefined
 const TS_ALIAS = '__connect_ts';
 const INC_ALIAS = '__connect_inc';
 
-/** "2024-01-02 03:04:05.123456" (UTC) <-> {timestamp: millis, timestamp_nanos}. */
-export function tsOffset(text: string): { timestamp: number; timestamp_nanos: number } {
-  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?$/.exec(text);
-  if (!m) throw new ConnectException(`Unexpected timestamp value "${text}"`);
-  const seconds = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const nanos = Number((m[7] ?? '').padEnd(9, '0'));
-  return { timestamp: seconds + Math.floor(nanos / 1e6), timestamp_nanos: nanos };
+/**
+ * A database wall clock "2024-01-02 03:04:05.123456" read in `zone` (db.timezone) <-> the offset's
+ * {timestamp: epoch millis, timestamp_nanos} (TimestampIncrementingOffset: the instant, as getTime() and getNanos()).
+ */
+export function tsOffset(text: string, zone = 'UTC'): { timestamp: number; timestamp_nanos: number } {
+  let instant;
+  try {
+    instant = wallClockToInstant(zone, text);
+  } catch {
+    throw new ConnectException(`Unexpected timestamp value "${text}"`);
+  }
+  return { timestamp: instant.epochMs, timestamp_nanos: instant.nanos };
 }
 
-export function tsText(offset: SourceOffset | undefined): string {
+/** The offset's instant as `zone`'s wall clock (setTimestamp(i, ts, cal)), to compare with the columns. */
+export function tsText(offset: SourceOffset | undefined, zone = 'UTC'): string {
   const millis = Number(offset?.timestamp ?? 0);
   const nanos = offset?.timestamp_nanos === undefined ? (((millis % 1000) + 1000) % 1000) * 1e6 : Number(offset.timestamp_nanos);
-  const d = new Date(Math.floor(millis / 1000) * 1000);
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(Math.floor(nanos / 1000), 6)}`;
+  return instantToWallClock(zone, { epochMs: millis, nanos });
 }
 
 function bigOf(v: unknown): bigint {
@@ -353,6 +362,8 @@ export class JdbcSourceTask implements SourceTask {
   private readonly suffix: string;
   private readonly validateNonNull: boolean;
   private readonly timestampInitial: number | undefined;
+  /** db.timezone and timestamp.granularity. */
+  private readonly time: TimeSettings;
   private readonly tables: TableId[];
   private connection: Connection | undefined;
 
@@ -370,6 +381,7 @@ export class JdbcSourceTask implements SourceTask {
     this.suffix = (config['query.suffix'] ?? '').trim();
     this.validateNonNull = (config['validate.non.null'] ?? 'true').trim().toLowerCase() === 'true';
     this.timestampInitial = config['timestamp.initial'] === undefined ? undefined : Number(config['timestamp.initial']);
+    this.time = { zone: (config['db.timezone'] ?? 'UTC').trim() || 'UTC', granularity: timestampGranularity(config['timestamp.granularity']) };
     const prefix = (config['topic.prefix'] ?? '').trim();
     const query = (config.query ?? '').trim();
     this.tables = splitList(config.tables).map((text) => parseTableId(text, this.conn.target.database));
@@ -455,7 +467,7 @@ export class JdbcSourceTask implements SourceTask {
   /** The database's CURRENT_TIMESTAMP in ms (the dialect's currentTimeOnDB: whole seconds on MySQL). */
   private async databaseNow(signal: AbortSignal): Promise<number> {
     const [[row]] = await this.run("SELECT DATE_FORMAT(CURRENT_TIMESTAMP, '%Y-%m-%d %H:%i:%s.%f')", [], signal);
-    return tsOffset(String(row![0])).timestamp;
+    return tsOffset(String(row![0]), this.time.zone).timestamp;
   }
 
   /**
@@ -594,9 +606,9 @@ export class JdbcSourceTask implements SourceTask {
       limit = page;
     } else if (mode === 'timestamp') {
       where.push(`${ts} > ?`);
-      params.push(tsText(q.offset));
+      params.push(tsText(q.offset, this.time.zone));
     } else if (mode === 'timestamp+incrementing') {
-      const at = tsText(q.offset);
+      const at = tsText(q.offset, this.time.zone);
       where.push(`((${ts} = ? AND ${inc} > ?) OR ${ts} > ?)`);
       params.push(at, incrementingValue(q.offset?.incrementing ?? -1), at);
       limit = page;
@@ -611,18 +623,18 @@ export class JdbcSourceTask implements SourceTask {
     q.more = limit !== '' && rows.length >= this.batchMaxRows;
     const extra = (useTs ? 1 : 0) + (useInc ? 1 : 0);
     const dataFields = fields.slice(0, fields.length - extra);
-    const mappings = dataFields.map((f) => columnMapping(f));
+    const mappings = dataFields.map((f) => columnMapping(f, this.time));
     const schema: Schema = { type: 'struct', optional: false, name: q.schemaName, fields: mappings.map((m: ColumnMapping): Field => m.field) };
     if (q.schemaName === undefined) delete schema.name;
     const records: SourceRecord[] = [];
     const tsIndex = dataFields.length;
     const incIndex = dataFields.length + (useTs ? 1 : 0);
     const rowTs = (row: unknown[]): { timestamp: number; timestamp_nanos: number } | undefined =>
-      (row[tsIndex] === null || row[tsIndex] === undefined ? undefined : tsOffset(String(row[tsIndex])));
+      (row[tsIndex] === null || row[tsIndex] === undefined ? undefined : tsOffset(String(row[tsIndex]), this.time.zone));
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const value: Record<string, unknown> = {};
-      for (let i = 0; i < mappings.length; i++) value[mappings[i].field.name] = toConnectValue(row[i], mappings[i].kind);
+      for (let i = 0; i < mappings.length; i++) value[mappings[i].field.name] = toConnectValue(row[i], mappings[i].kind, this.time);
       let offset: SourceOffset | null = null;
       if (mode === 'timestamp') {
         // TimestampTableQuerier: the offset moves to a row's timestamp only once every row of that timestamp

@@ -38,7 +38,7 @@ export const MYSQL_CDC_KEYS = new KeyList()
   .add(E, 'snapshot.mode', 'STRING', 'initial', 'LOW', 'The criteria for running a snapshot upon startup of the connector.', { validate: oneOf([...SNAPSHOT_MODES], true), displayName: 'Snapshot mode' })
   .add(E, 'tombstones.on.delete', 'BOOLEAN', 'true', 'MEDIUM', 'Whether delete operations should be represented by a delete event and a subsequent tombstone event (true) or only by a delete event (false).', { displayName: 'Change the behaviour of Debezium with regards to delete operations' })
   .add(E, 'decimal.handling.mode', 'STRING', 'precise', 'MEDIUM', 'How DECIMAL and NUMERIC columns are represented: precise, double or string.', { validate: oneOf(['precise', 'double', 'string'], true), displayName: 'Decimal Handling' })
-  .add(E, 'include.schema.changes', 'BOOLEAN', 'true', 'MEDIUM', 'Whether schema changes are sent to a topic named after topic.prefix (not emitted by this connector).', { displayName: 'Include database schema changes' })
+  .add(E, 'include.schema.changes', 'BOOLEAN', 'true', 'MEDIUM', 'Whether the connector should publish changes in the database schema to a Kafka topic with the same name as the topic prefix.', { displayName: 'Include database schema changes' })
   .add(E, 'max.batch.size', 'INT', '2048', 'MEDIUM', 'Maximum size of each batch of source records.', { validate: atLeast(1), displayName: 'Change event batch size' })
   .add(E, 'poll.interval.ms', 'LONG', '500', 'MEDIUM', 'Time to wait for new change events to appear after receiving no events.', { validate: atLeast(1), displayName: 'Poll interval (ms)' })
   .add('History Storage', 'schema.history.internal.kafka.bootstrap.servers', 'STRING', null, 'LOW', 'Accepted for compatibility: the schema is read from information_schema.', { displayName: 'Kafka broker addresses' })
@@ -78,6 +78,8 @@ export interface CdcSettings {
   tableExclude: string[];
   snapshotMode: SnapshotMode;
   tombstonesOnDelete: boolean;
+  /** Schema change events to the topic named topic.prefix (include.schema.changes). */
+  includeSchemaChanges: boolean;
   decimalMode: 'precise' | 'double' | 'string';
   maxBatchSize: number;
   pollIntervalMs: number;
@@ -99,6 +101,7 @@ export function cdcSettings(config: Record<string, string>): CdcSettings {
     tableExclude: splitList(config['table.exclude.list']),
     snapshotMode: (config['snapshot.mode'] ?? 'initial').trim().toLowerCase() as SnapshotMode,
     tombstonesOnDelete: (config['tombstones.on.delete'] ?? 'true').trim().toLowerCase() === 'true',
+    includeSchemaChanges: (config['include.schema.changes'] ?? 'true').trim().toLowerCase() === 'true',
     decimalMode: (config['decimal.handling.mode'] ?? 'precise').trim().toLowerCase() as CdcSettings['decimalMode'],
     maxBatchSize: Number(config['max.batch.size'] ?? 2048),
     pollIntervalMs: Number(config['poll.interval.ms'] ?? 500),
@@ -110,6 +113,13 @@ export function cdcSettings(config: Record<string, string>): CdcSettings {
 export function includeRank(settings: CdcSettings, database: string, table: string): number {
   const rank = settings.tableInclude.findIndex((p) => new RegExp(`^(?:${p})$`, 'i').test(`${database}.${table}`));
   return rank === -1 ? settings.tableInclude.length : rank;
+}
+
+/** Debezium's database filter (database.include.list / exclude.list, regular expressions, whole-name match). */
+export function databasePasses(settings: CdcSettings, database: string): boolean {
+  const matches = (patterns: string[]): boolean => patterns.some((p) => new RegExp(`^(?:${p})$`, 'i').test(database));
+  if (settings.databaseInclude.length > 0 && !matches(settings.databaseInclude)) return false;
+  return !matches(settings.databaseExclude);
 }
 
 /** Debezium's filters: a table is captured when its database and itself pass the lists (regular expressions, whole-name match). */

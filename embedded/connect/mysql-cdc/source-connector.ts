@@ -3,16 +3,21 @@
  * initial…) and then streams their row changes from the binlog (read with @vlasky/zongji), as Debezium
  * change events. Offsets are Debezium-like: partition { server: <topic.prefix> }, offset { file, pos,
  * event, row } where pos is the start of the event group (table maps + rows events) the row belongs to,
- * so a restart re-reads that group and skips the rows already delivered: no gap, no duplicate.
+ * so a restart re-reads that group and skips the rows already delivered: no gap, no duplicate. With
+ * include.schema.changes, the snapshot's schema read and the binlog's DDL go to the topic named topic.prefix as
+ * Debezium's schema change events (schema-change.ts).
  */
 import ZongJi from '@vlasky/zongji';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import {
   ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
 } from '../runtime/source-task.ts';
-import { capturesTable, cdcSettings, includeRank, type CdcSettings } from './cdc-config.ts';
+import { capturesTable, cdcSettings, databasePasses, includeRank, type CdcSettings } from './cdc-config.ts';
 import type { ColumnInfo } from './columns.ts';
 import { CapturedTable, snapshotMarker, type Op, type SourceInfo } from './envelope.ts';
+import {
+  declaredColumns, describeTables, parseStreamingDdl, schemaChangeRecord, snapshotSchemaEvents, withDeclaredTypes, type DeclaredColumn, type SchemaChangeEvent, type TableDescription,
+} from './schema-change.ts';
 
 export class MySqlCdcConnector implements SourceConnector {
   private config: Record<string, string> = {};
@@ -58,7 +63,7 @@ interface StreamPosition {
 
 type RawChange =
   | { kind: 'rows'; op: Exclude<Op, 'r'>; database: string; table: string; rows: unknown[]; file: string; groupPos: number; eventPos: number; event: number; tsMs: number }
-  | { kind: 'schema' }
+  | { kind: 'query'; sql: string; database: string; file: string; eventPos: number; tsMs: number }
   | { kind: 'error'; error: Error };
 
 /** DDL that changes a table's columns: the captured tables are read again before the rows after it. */
@@ -78,13 +83,16 @@ export class MySqlCdcTask implements SourceTask {
   private resumeAfter: StreamPosition | undefined;
   private serverId = 0;
   private stopped = false;
+  /** `db.table` -> the columns streamed DDL declared (their types as its text spells them), for schema change events. */
+  private readonly declared = new Map<string, Map<string, DeclaredColumn>>();
 
   constructor(private readonly settings: CdcSettings) {
     this.partition = { server: settings.topicPrefix };
   }
 
   topics(): string[] {
-    return [...this.tables.values()].map((t) => t.topic);
+    const topics = [...this.tables.values()].map((t) => t.topic);
+    return this.settings.includeSchemaChanges ? [this.settings.topicPrefix, ...topics] : topics;
   }
 
   async start(offsets: OffsetReader): Promise<void> {
@@ -99,8 +107,13 @@ export class MySqlCdcTask implements SourceTask {
       if (streamed) {
         start = { file: String(committed.file), pos: Number(committed.pos), event: Number(committed.event ?? -1), row: Number(committed.row ?? -1) };
         this.resumeAfter = start;
-      } else if (mode === 'never' || mode === 'no_data') {
+      } else if (mode === 'never') {
         start = { ...(await masterStatus(connection)), event: -1, row: -1 };
+      } else if (mode === 'no_data') {
+        // Debezium's no_data still reads the schema (and emits its events); only the rows are left out.
+        const position = await masterStatus(connection);
+        this.snapshotRecords = await this.schemaSnapshot(connection, position);
+        start = { ...position, event: -1, row: -1 };
       } else {
         const snapshot = await this.snapshot(connection);
         this.snapshotRecords = snapshot.records;
@@ -156,17 +169,6 @@ export class MySqlCdcTask implements SourceTask {
     for (const [id, t] of ordered) this.tables.set(id, new CapturedTable(this.settings.topicPrefix, t.db, t.tbl, t.columns, this.settings.decimalMode));
   }
 
-  /** After DDL in the binlog: the captured tables' columns as they are now, for the rows that follow it. */
-  private async reloadTables(): Promise<void> {
-    const connection = await connect(this.settings);
-    try {
-      this.tables.clear();
-      await this.loadTables(connection);
-    } finally {
-      await connection.end().catch(() => undefined);
-    }
-  }
-
   /** A consistent read of every captured table at one binlog position (the global read lock is held only while both are taken). */
   private async snapshot(connection: Connection): Promise<{ position: { file: string; pos: number }; records: SourceRecord[] }> {
     await connection.query('FLUSH TABLES WITH READ LOCK');
@@ -178,7 +180,7 @@ export class MySqlCdcTask implements SourceTask {
     } finally {
       await connection.query('UNLOCK TABLES');
     }
-    const records: SourceRecord[] = [];
+    const records: SourceRecord[] = await this.schemaSnapshot(connection, position);
     const tsMs = Date.now();
     let index = 0;
     const tables = [...this.tables.values()];
@@ -194,6 +196,80 @@ export class MySqlCdcTask implements SourceTask {
     return { position, records };
   }
 
+  /**
+   * The snapshot's schema change events (none without include.schema.changes), at the snapshot's binlog
+   * position; their offsets rank before the snapshot's rows (negative snapshot_row), so a snapshot redone after a
+   * stop skips those already in the topic.
+   */
+  private async schemaSnapshot(connection: Connection, position: { file: string; pos: number }): Promise<SourceRecord[]> {
+    if (!this.settings.includeSchemaChanges) return [];
+    const events = await snapshotSchemaEvents(connection, (db) => databasePasses(this.settings, db));
+    const tsMs = Date.now();
+    return events.map((event, i) => this.schemaRecord(event, { tsMs, snapshot: 'true', serverId: 0, file: position.file, pos: position.pos, row: 0 },
+      { file: position.file, pos: position.pos, snapshot: true, snapshot_row: i - events.length }));
+  }
+
+  private schemaRecord(event: SchemaChangeEvent, source: SourceInfo, offset: SourceOffset): SourceRecord {
+    const { key, value } = schemaChangeRecord(this.settings.topicPrefix, event, source);
+    return { sourcePartition: this.partition, sourceOffset: offset, topic: this.settings.topicPrefix, kafkaPartition: 0, key, value };
+  }
+
+  /**
+   * A binlog statement: the captured tables are read again after a table DDL (for the rows that follow it), and
+   * with include.schema.changes its schema change events whose database passes the filters ("" passes).
+   */
+  private async queryRecords(change: Extract<RawChange, { kind: 'query' }>): Promise<SourceRecord[]> {
+    const parsed = this.settings.includeSchemaChanges
+      ? parseStreamingDdl(change.sql, change.database).filter((e) => e.databaseName === '' || databasePasses(this.settings, e.databaseName))
+      : [];
+    const reload = TABLE_DDL.test(change.sql);
+    const described = parsed.flatMap((e) => e.changes.filter((c) => c.type !== 'DROP').map((c) => ({ database: c.database, table: c.table })));
+    if (!reload && parsed.length === 0) return [];
+    // The database is asked only when a table's columns or description are needed.
+    const connection = reload || described.length > 0 ? await connect(this.settings) : undefined;
+    const records: SourceRecord[] = [];
+    try {
+      if (reload && connection) {
+        this.tables.clear();
+        await this.loadTables(connection);
+      }
+      const descriptions = connection ? await describeTables(connection, described) : new Map<string, TableDescription>();
+      parsed.forEach((e, i) => {
+        for (const c of e.changes) this.noteDeclared(`${c.database}.${c.table}`, c.type, e.ddl);
+        if (this.alreadyDelivered(change.file, change.eventPos, 0, i)) return;
+        const describe = (id: string): SchemaChangeEvent['changes'][number]['description'] => {
+          const description = descriptions.get(id);
+          return description ? withDeclaredTypes(description, this.declared.get(id)) : null;
+        };
+        const event: SchemaChangeEvent = {
+          databaseName: e.databaseName, ddl: e.ddl, table: e.table,
+          changes: e.changes.map((c) => ({ ...c, description: c.type === 'DROP' ? null : describe(`${c.database}.${c.table}`) })),
+        };
+        const source: SourceInfo = { tsMs: change.tsMs, snapshot: 'false', serverId: this.serverId, file: change.file, pos: change.eventPos, row: 0 };
+        records.push(this.schemaRecord(event, source, { file: change.file, pos: change.eventPos, event: 0, row: i }));
+      });
+    } finally {
+      await connection?.end().catch(() => undefined);
+    }
+    return records;
+  }
+
+  /**
+   * Keeps the column types a streamed CREATE/ALTER declares, as Debezium's model of the table has them (its text's
+   * spelling). Held in memory: after a restart, columns declared before it are described as information_schema has them.
+   */
+  private noteDeclared(id: string, type: string, ddl: string): void {
+    if (type === 'DROP') {
+      this.declared.delete(id);
+      return;
+    }
+    const { columns, renamed, replaces } = declaredColumns(ddl);
+    const current = replaces ? new Map<string, DeclaredColumn>() : this.declared.get(id) ?? new Map<string, DeclaredColumn>();
+    for (const name of renamed) current.delete(name);
+    for (const [name, column] of columns) current.set(name, column);
+    this.declared.set(id, current);
+  }
+
   private startStreaming(start: StreamPosition): void {
     const zongji = new ZongJi({
       host: this.settings.hostname, port: this.settings.port, user: this.settings.user, password: this.settings.password,
@@ -204,15 +280,17 @@ export class MySqlCdcTask implements SourceTask {
     let groupPos = start.pos;
     let event = -1;
     let inGroup = false;
-    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[]; query?: string }) => {
+    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[]; query?: string; schema?: string }) => {
       const name = e.getEventName();
       if (name === 'rotate') {
         file = e.binlogName!;
         return;
       }
-      if (name === 'query' && TABLE_DDL.test(e.query ?? '')) this.push({ kind: 'schema' });
       // zongji's size excludes the 19-byte event header and the 4-byte checksum; the event starts one full length back.
       const eventPos = e.nextPosition - e.size - BINLOG_EVENT_HEADER_BYTES - (zongji.useChecksum ? 4 : 0);
+      if (name === 'query' && !/^\s*(BEGIN|COMMIT)\s*$/i.test(e.query ?? '')) {
+        this.push({ kind: 'query', sql: e.query ?? '', database: e.schema ?? '', file, eventPos, tsMs: e.timestamp });
+      }
       if (name === 'tablemap') {
         if (!inGroup) {
           groupPos = eventPos;
@@ -268,8 +346,8 @@ export class MySqlCdcTask implements SourceTask {
     while (this.queue.length > 0 && records.length < this.settings.maxBatchSize) {
       const change = this.queue.shift()!;
       if (change.kind === 'error') throw new ConnectException(`Error while reading the MySQL binlog: ${change.error.message}`, { cause: change.error });
-      if (change.kind === 'schema') {
-        await this.reloadTables();
+      if (change.kind === 'query') {
+        records.push(...await this.queryRecords(change));
         continue;
       }
       const table = this.tables.get(`${change.database}.${change.table}`);

@@ -4,7 +4,7 @@
  * states to connect-status, and keeps source offsets in connect-offsets. Mutations run one at a time.
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { ConnectRestError, notFound } from '../errors.ts';
+import { ConfigParseException, ConnectRestError, notFound } from '../errors.ts';
 import {
   findConnectorPlugin, invalidConfigMessage, noSuchConnectorMessage, validateConnectorConfig, CONNECTOR_PLUGINS,
 } from '../config/connector-config.ts';
@@ -144,7 +144,11 @@ export class Herder {
   validate(className: string, config: Record<string, string>): ConfigInfos {
     const plugin = findConnectorPlugin(className);
     if (!plugin) throw new ConnectRestError(400, noSuchConnectorMessage(className));
-    return validateConnectorConfig(plugin, config);
+    try {
+      return validateConnectorConfig(plugin, config);
+    } catch (error) {
+      throw error instanceof ConfigParseException ? error.asValidateAnswer() : error;
+    }
   }
 
   plugins(): { class: string; type: string; version: string }[] {
@@ -158,7 +162,12 @@ export class Herder {
     }
     const plugin = findConnectorPlugin(String(className));
     if (!plugin) throw new ConnectRestError(400, noSuchConnectorMessage(String(className)));
-    const infos = validateConnectorConfig(plugin, config);
+    let infos: ConfigInfos;
+    try {
+      infos = validateConnectorConfig(plugin, config);
+    } catch (error) {
+      throw error instanceof ConfigParseException ? error.asConfigAnswer() : error;
+    }
     if (infos.error_count > 0) throw new ConnectRestError(400, invalidConfigMessage(infos));
   }
 

@@ -9,6 +9,8 @@ export interface SourceRecord {
   /** null for records whose position is not tracked (bulk mode). */
   sourceOffset: SourceOffset | null;
   topic: string;
+  /** The Kafka partition the connector chose (Debezium's schema change events: 0); else the worker hashes the key. */
+  kafkaPartition?: number;
   key: SchemaAndValue;
   value: SchemaAndValue;
 }

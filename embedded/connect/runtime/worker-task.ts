@@ -251,7 +251,7 @@ export class WorkerSourceTask {
       const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
       const header = JSON.stringify([this.o.connector, record.sourcePartition, record.sourceOffset]);
       const count = this.partitions.get(transformed.topic) ?? 1;
-      const partition = partitionFor(key ?? Buffer.from(header), count);
+      const partition = record.kafkaPartition !== undefined && record.kafkaPartition < count ? record.kafkaPartition : partitionFor(key ?? Buffer.from(header), count);
       if (record.sourceOffset !== null) {
         const filter = this.resumeFilter.get(transformed.topic);
         const last = filter?.get(`${partitionJson}\u0000${partition}`);
