@@ -211,7 +211,7 @@ describe('PartitionLog append and read', () => {
   });
 
   it('reports an inconsistent record count on a batch with a valid CRC', async () => {
-    const { crc32c } = await import('../../../embedded/kafka/log/crc32c.ts');
+    const { crc32c } = await import('../../../embedded/kafka/protocol/crc32c.ts');
     const log = PartitionLog.open(tempDir());
     const batch = await encodeBatch(sequentialRecords(2));
     batch.writeInt32BE(5, 23);
