@@ -3,21 +3,15 @@ import { crc32c } from '../crc32c.ts';
 import { ProtocolError } from '../errors.ts';
 import { writeInt64 } from '../int64.ts';
 import { Writer } from '../writer.ts';
+import type { BatchHeader } from './header.ts';
 import { Attribute, BATCH_HEADER_BYTES, Compression, CRC_START, Field, LOG_OVERHEAD, MAGIC_V2, TimestampType, type TimestampTypeValue } from './layout.ts';
 import { writeRecord } from './records.ts';
 
 /** Every header field a builder sets; batchLength, magic, crc and recordsCount follow from the bytes. */
-export interface BatchFields {
-  baseOffset: number;
-  lastOffsetDelta: number;
-  partitionLeaderEpoch: number;
-  attributes: number;
-  baseTimestamp: number;
-  maxTimestamp: number;
-  producerId: number;
-  producerEpoch: number;
-  baseSequence: number;
-}
+export type BatchFields = Pick<
+  BatchHeader,
+  'baseOffset' | 'lastOffsetDelta' | 'partitionLeaderEpoch' | 'attributes' | 'baseTimestamp' | 'maxTimestamp' | 'producerId' | 'producerEpoch' | 'baseSequence'
+>;
 
 /** A batch around `records` (each one encoded, length prefix included), e.g. the survivors of compaction. */
 export function buildBatch(fields: BatchFields, records: readonly Buffer[]): Buffer {
