@@ -59,18 +59,13 @@ export type JoinGroupAnswer = JoinGroupResponse & {
   skipAssignment: boolean;
 };
 
-export type SyncGroupInput = Lenient<SyncGroupRequest> & {
-  /** v5+; checked against the group's when given. */
-  protocolType?: string | null;
-  /** v5+; checked against the group's when given. */
-  protocolName?: string | null;
-};
-export type SyncGroupAnswer = SyncGroupResponse & {
-  /** v5+; null on errors. */
+/** SyncGroup v5+: in a request, checked against the group's when not null; in a response, null on errors. */
+export interface SyncGroupProtocol {
   protocolType: string | null;
-  /** v5+; null on errors. */
   protocolName: string | null;
-};
+}
+export type SyncGroupInput = Lenient<SyncGroupRequest> & Partial<SyncGroupProtocol>;
+export type SyncGroupAnswer = SyncGroupResponse & SyncGroupProtocol;
 
 export type HeartbeatInput = Lenient<HeartbeatRequest>;
 export type HeartbeatAnswer = HeartbeatResponse;

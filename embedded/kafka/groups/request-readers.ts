@@ -12,14 +12,14 @@ import type {
   SyncGroupRequest,
   SyncGroupRequestAssignment,
 } from '../protocol/index.ts';
-import type { JoinGroupContext } from './messages.ts';
+import type { JoinGroupContext, SyncGroupProtocol } from './messages.ts';
 import { EMPTY_BYTES } from './member.ts';
 
 /** A JoinGroup with the joining client's facts; rebalanceTimeoutMs is sessionTimeoutMs when v0 lacks it. */
 export type JoinRequest = JoinGroupRequest & Required<Omit<JoinGroupContext, 'clientId'>> & { clientId: string };
 
 /** A SyncGroup with its v5+ protocol checks (null when not given). */
-export type SyncRequest = SyncGroupRequest & { protocolType: string | null; protocolName: string | null };
+export type SyncRequest = SyncGroupRequest & SyncGroupProtocol;
 
 export interface LeaveRequest {
   /** v3+ shape: answer each member separately. */
