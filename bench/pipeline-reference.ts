@@ -10,10 +10,6 @@
 import os from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/index.ts';
-import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
-import { userIdRange } from '../producers/generate/user-ids.ts';
-import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
-import { produceUsers } from '../producers/index.ts';
 import { startReferenceKafka, type ReferenceKafka } from '../reference/index.ts';
 import { startReferencePinot, type ReferencePinot } from '../reference/pinot/index.ts';
 import { getScenario } from '../scenarios/index.ts';
@@ -23,7 +19,8 @@ import { childPids, processResidentBytes } from '../stack/resident-memory.ts';
 import { startService, type Service } from '../stack/service-process.ts';
 import { targetsFromConfig } from '../stack/targets.ts';
 import { progress } from './measure.ts';
-import { benchPipeline, freshnessOf, percentileOf, pinotViews, sendAtRate, type PipelineFigures } from './pipeline.ts';
+import { loadUsers, pageViewMessages, percentileOf, runThroughPinot, USERS, type PinotRun } from './pipeline-load.ts';
+import { benchPipeline, type PipelineFigures } from './pipeline.ts';
 
 export interface StackFigures {
   startupMs: number;
@@ -93,59 +90,26 @@ async function measureReference(events: number, rate: number, mysql: MariaDbServ
   const { stack, brokerUrl, config, startupMs } = await startReferenceStack(mysql.url);
   try {
     const rssOf = () => stack.pids().reduce((sum, pid) => sum + treeRssMb(pid), 0);
-    progress('reference stack: 1000 users into MySQL, through the JDBC source and ksqlDB');
-    await produceUsers({ count: 1000, seed: 1, url: mysql.url, database: config.mysql.database, config, nullRate: 0 });
+    progress(`reference stack: ${USERS} users into MySQL, through the JDBC source and ksqlDB`);
     const kafka = new Kafka({ clientId: 'bench-pipeline-reference', brokers: config.kafka.bootstrap, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    for (;;) {
-      const cleaned = (await admin.fetchTopicOffsets(config.topics.cleanedUsers)).reduce((n, o) => n + Number(o.high), 0);
-      if (cleaned >= 1000) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await admin.disconnect();
-
-    const generator = new PageViewGenerator({ seed: 2, userIds: userIdRange(1, 1000), sessionsPerUser: 1, jitterMs: 0, lateRate: 0, lateMs: 0, clock: fixedClock(Date.now(), 1000 / rate) });
-    const messages = generator.take(events).map(pageViewMessage);
+    await loadUsers(kafka, mysql.url, config);
+    const messages = pageViewMessages(events, rate);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     progress(`reference stack: ${events} page views at ${rate}/s`);
-    const sent: { count: number; at: number }[] = [];
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(rssOf()), 1000);
-    const freshness = freshnessOf(sent);
-    let seen = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        // A Pinot answering with exceptions (a segment briefly unavailable) counts as no answer.
-        seen = Math.max(seen, await pinotViews(brokerUrl).catch(() => seen));
-        freshness.counted(seen);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const firstSend = Date.now();
-    await sendAtRate(producer, config.topics.pageview, messages, rate, (count, at) => sent.push({ count, at }));
-    await producer.disconnect();
-    let lastSeen = seen;
-    let lastProgress = Date.now();
-    while (seen < events && Date.now() - lastProgress < 60_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (seen > lastSeen) {
-        lastSeen = seen;
-        lastProgress = Date.now();
-      }
+    let run: PinotRun;
+    try {
+      run = await runThroughPinot({ producer, topic: config.topics.pageview, messages, rate, brokerUrl, stack: 'reference stack' });
+    } finally {
+      clearInterval(sampler);
     }
-    const doneAt = Date.now();
-    clearInterval(sampler);
-    polling = false;
-    await poller;
-    if (seen < events) throw new Error(`reference stack: only ${seen} of ${events} page views reached Pinot (no progress for a minute)`);
     return {
       startupMs,
-      sustainedEventsPerSec: events / ((doneAt - firstSend) / 1000),
-      freshnessP50Ms: percentileOf(freshness.samples, 50),
-      freshnessP99Ms: percentileOf(freshness.samples, 99),
+      sustainedEventsPerSec: events / ((run.doneAt - run.firstSend) / 1000),
+      freshnessP50Ms: percentileOf(run.freshness, 50),
+      freshnessP99Ms: percentileOf(run.freshness, 99),
       rssMb: rssOf(),
       peakRssMb: Math.max(...rssSamples, 0),
       processes: stack.pids().length,

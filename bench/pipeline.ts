@@ -9,13 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/index.ts';
-import { produceUsers } from '../producers/index.ts';
-import { fixedClock, PageViewGenerator } from '../producers/generate/events.ts';
-import { userIdRange } from '../producers/generate/user-ids.ts';
-import { pageViewMessage } from '../producers/sinks/kafka-events.ts';
-import { percentile, progress } from './measure.ts';
+import { progress } from './measure.ts';
+import { freshnessOf, loadUsers, pageViewMessages, percentileOf, runThroughPinot, USERS, type PinotRun, type SendLog } from './pipeline-load.ts';
 import { processResidentBytes, stackTreeResidentBytes } from '../stack/resident-memory.ts';
 
 export interface PipelineFigures {
@@ -49,10 +46,6 @@ function stackRssMb(pid: number): number {
   return stackTreeResidentBytes(pid) / 1048576;
 }
 
-export function percentileOf(values: number[], p: number): number {
-  return values.length === 0 ? NaN : percentile([...values].sort((a, b) => a - b), p);
-}
-
 async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', '--no-produce'], {
@@ -68,15 +61,6 @@ async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess
     child.on('close', (code) => reject(new Error(`the stack exited with ${code} before it was ready:\n${out}`)));
   });
   return { child, startupMs: Date.now() - started };
-}
-
-export async function pinotViews(brokerUrl: string): Promise<number> {
-  const response = await fetch(`${brokerUrl}/query/sql`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sql: 'SELECT SUM(view_count) FROM pageview_country' }),
-  });
-  const body = (await response.json()) as { resultTable?: { rows: number[][] } };
-  return Number(body.resultTable?.rows[0]?.[0] ?? 0) || 0;
 }
 
 /**
@@ -107,41 +91,12 @@ async function watchKsqlCount(kafka: Kafka, topic: string, onCount: (count: numb
   return () => consumer.disconnect();
 }
 
-/**
- * Freshness samples against the send log: when a reader sees `count` events counted, every send whose
- * running total is covered became visible now, its freshness is now minus the time it was sent.
- */
-export function freshnessOf(sent: readonly { count: number; at: number }[]): { samples: number[]; counted(count: number): void } {
-  const samples: number[] = [];
-  let next = 0;
-  return {
-    samples,
-    counted(count) {
-      const now = Date.now();
-      while (next < sent.length && sent[next]!.count <= count) samples.push(now - sent[next++]!.at);
-    },
-  };
-}
-
 async function bareNodeRss(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);
   await new Promise((r) => setTimeout(r, 500));
   const rss = rssMb(child.pid!);
   child.kill();
   return rss;
-}
-
-export async function sendAtRate(producer: Producer, topic: string, messages: { key: string; value: string }[], rate: number, onBatch: (sentSoFar: number, at: number) => void): Promise<number> {
-  const batch = Math.max(1, Math.round(rate / 20));
-  const start = Date.now();
-  for (let i = 0; i < messages.length; i += batch) {
-    const due = start + (i / rate) * 1000;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + batch) });
-    onBatch(Math.min(messages.length, i + batch), Date.now());
-  }
-  return Date.now() - start;
 }
 
 export async function benchPipeline(events: number, rate = 5000): Promise<PipelineFigures> {
@@ -153,20 +108,10 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
   const brokers = config.kafka.bootstrap;
   try {
     const mysqlUrl = `mysql://root@127.0.0.1:${config.ports.mysql}`;
-    progress('1000 users into MySQL, through the JDBC source and ksqlDB');
-    await produceUsers({ count: 1000, seed: 1, url: mysqlUrl, database: config.mysql.database, config, nullRate: 0 });
+    progress(`${USERS} users into MySQL, through the JDBC source and ksqlDB`);
     const kafka = new Kafka({ clientId: 'bench-pipeline', brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    for (;;) {
-      const cleaned = (await admin.fetchTopicOffsets(config.topics.cleanedUsers)).reduce((n, o) => n + Number(o.high), 0);
-      if (cleaned >= 1000) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await admin.disconnect();
-
-    const generator = new PageViewGenerator({ seed: 2, userIds: userIdRange(1, 1000), sessionsPerUser: 1, jitterMs: 0, lateRate: 0, lateMs: 0, clock: fixedClock(Date.now(), 1000 / rate) });
-    const messages = generator.take(events).map(pageViewMessage);
+    await loadUsers(kafka, mysqlUrl, config);
+    const messages = pageViewMessages(events, rate);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
 
@@ -177,41 +122,18 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     const producerOnlyEventsPerSec = scratch.length / ((Date.now() - soloStart) / 1000);
 
     progress(`${events} page views at ${rate}/s through the pipeline`);
-    const sent: { count: number; at: number }[] = [];
+    const sent: SendLog = [];
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(stackRssMb(child.pid!)), 1000);
-    const freshness = freshnessOf(sent);
     const ksqlFreshness = freshnessOf(sent);
     const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => ksqlFreshness.counted(count));
-    let seen = 0;
-    let polling = true;
-    const poller = (async () => {
-      while (polling) {
-        seen = await pinotViews(brokerUrl).catch(() => seen);
-        freshness.counted(seen);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const firstSend = Date.now();
-    await sendAtRate(producer, config.topics.pageview, messages, rate, (count, at) => sent.push({ count, at }));
-    await producer.disconnect();
-    // Wait while the pipeline catches up; give up only when it stops making progress for a minute.
-    let lastSeen = seen;
-    let lastProgress = Date.now();
-    while (seen < events && Date.now() - lastProgress < 60_000) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (seen > lastSeen) {
-        lastSeen = seen;
-        lastProgress = Date.now();
-        progress(`${seen} of ${events} page views counted in Pinot`);
-      }
+    let run: PinotRun;
+    try {
+      run = await runThroughPinot({ producer, topic: config.topics.pageview, messages, rate, brokerUrl, stack: 'embedded stack', sent });
+    } finally {
+      clearInterval(sampler);
+      await stopKsqlWatch();
     }
-    const doneAt = Date.now();
-    clearInterval(sampler);
-    polling = false;
-    await poller;
-    await stopKsqlWatch();
-    if (seen < events) throw new Error(`only ${seen} of ${events} page views reached Pinot (no progress for a minute)`);
 
     const queryTimes: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -226,10 +148,10 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       events,
       targetRate: rate,
       startupMs,
-      sustainedEventsPerSec: events / ((doneAt - firstSend) / 1000),
+      sustainedEventsPerSec: events / ((run.doneAt - run.firstSend) / 1000),
       producerOnlyEventsPerSec,
-      freshnessP50Ms: percentileOf(freshness.samples, 50),
-      freshnessP99Ms: percentileOf(freshness.samples, 99),
+      freshnessP50Ms: percentileOf(run.freshness, 50),
+      freshnessP99Ms: percentileOf(run.freshness, 99),
       ksqlFreshnessP50Ms: percentileOf(ksqlFreshness.samples, 50),
       ksqlFreshnessP99Ms: percentileOf(ksqlFreshness.samples, 99),
       dashboardQueryP50Ms: percentileOf(queryTimes, 50),

@@ -1,5 +1,5 @@
 /** The per-batch facts the broker checks before an append: producer identity and the batch's bytes. */
-import { readBatchHeader, splitRecordBatches } from './protocol/record-batch.ts';
+import { readBatchHeader, splitRecordBatches } from './protocol/record-batch/index.ts';
 import type { BatchIdentity } from './producer-state.ts';
 
 export interface BatchInfo extends BatchIdentity {
@@ -11,7 +11,7 @@ export function parseBatchHeaders(records: Buffer): BatchInfo[] {
   return splitRecordBatches(records).map((bytes) => {
     const h = readBatchHeader(bytes);
     return {
-      producerId: Number(h.producerId),
+      producerId: h.producerId,
       producerEpoch: h.producerEpoch,
       baseSequence: h.baseSequence,
       recordCount: h.lastOffsetDelta + 1,

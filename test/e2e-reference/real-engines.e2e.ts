@@ -18,7 +18,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { loadCourseActivityConfig, type CourseActivityConfig } from '../../config/scenarios/course-activity.ts';
-import { generateActivity } from '../../scenarios/course-activity/activity.ts';
 import { insertActivity } from '../../scenarios/course-activity/produce.ts';
 import { riskScore, runScoring } from '../../scenarios/course-activity/scoring.ts';
 import { referenceConnectVersion, referenceDebeziumVersion, startReferenceConnect, type ReferenceConnect } from '../../reference/connect/index.ts';
@@ -39,7 +38,8 @@ import {
 } from '../stack/pipeline-data.ts';
 import { referencesUnavailable } from './availability.ts';
 import { startService, type Service } from '../../stack/service-process.ts';
-import { readTopicValues } from './topic-values.ts';
+import { readTopicValues } from '../support/topic-values.ts';
+import { seededActivity, sessionLine, sessionsOfActivity, userAggregates, type Session } from '../scenarios/course-activity-expected.ts';
 
 const SASL_USER = 'analytics';
 const SASL_PASSWORD = 'kafka-secret-81';
@@ -50,24 +50,6 @@ const SESSIONS = 200;
 const log = (line: string) => console.log(`[e2e-reference] ${line}`);
 
 /** Sessions as a session window of `gapMs` finds them in activity rows: a new one whenever the pause exceeds the gap. */
-function sessionsOf(rows: { userid: number; timecreated: number }[], gapMs: number): { user: number; start: number; end: number; activities: number }[] {
-  const byUser = new Map<number, number[]>();
-  for (const r of rows) byUser.set(Number(r.userid), [...(byUser.get(Number(r.userid)) ?? []), Number(r.timecreated)]);
-  const sessions: { user: number; start: number; end: number; activities: number }[] = [];
-  for (const [user, times] of byUser) {
-    let current: { user: number; start: number; end: number; activities: number } | undefined;
-    for (const t of times.sort((a, b) => a - b)) {
-      if (current && t - current.end <= gapMs) {
-        current.end = t;
-        current.activities++;
-      } else {
-        current = { user, start: t, end: t, activities: 1 };
-        sessions.push(current);
-      }
-    }
-  }
-  return sessions;
-}
 const unavailable = referencesUnavailable();
 if (unavailable) console.log(`[e2e-reference] SKIPPED: ${unavailable}`);
 
@@ -284,8 +266,6 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
   describe(`course-activity with real Debezium ${referenceDebeziumVersion()} on real Kafka Connect ${referenceConnectVersion()} as its CDC source`, () => {
     const database = `e2eref_course_${process.pid}`;
     const GAP_MS = 15 * 60_000;
-    /** Twelve hours ago on a minute boundary: inside the tables' and topics' retention. */
-    const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 12 * 3_600_000;
     let debezium: ReferenceConnect;
     let courseEnv: Record<string, string>;
     let settings: CourseActivityConfig;
@@ -322,21 +302,21 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
       expect(ours).not.toContain('course-activity-cdc');
     }, 600_000);
 
-    let sessions: { user: number; start: number; end: number; activities: number }[] = [];
+    let sessions: Session[] = [];
 
     it('activity written to MySQL reaches Pinot through real Debezium: moodle_sessions equals the sessions computed from the MySQL rows', async () => {
       courseFeed = await startService('course session feed', 'stack/session-feed-cli.ts', ['--scenario', 'course-activity'], courseEnv, /session feed \S+ -> \S+: (running)/);
-      const generated = generateActivity({ seed: 7, users: 12, startMs: BASE, sessionsPerUser: [1, 3], activitiesPerSession: [1, 6] });
+      const generated = seededActivity();
       const pool = mysql.createPool({ uri: inject('mysqlUrl'), connectionLimit: 2 });
       try {
         for (let i = 0; i < generated.length; i += 25) await insertActivity(pool, settings, generated.slice(i, i + 25));
         const [rows] = await pool.query(`SELECT userid, timecreated FROM \`${database}\`.\`${settings.table}\``);
-        sessions = sessionsOf(rows as { userid: number; timecreated: number }[], GAP_MS);
+        sessions = sessionsOfActivity(rows as { userid: number; timecreated: number }[], GAP_MS);
       } finally {
         await pool.end();
       }
       expect(sessions.length).toBeGreaterThan(12);
-      const want = sessions.map((x) => `${x.user} ${x.start} ${x.end} ${x.activities} ${(x.end - x.start) / 1000}`).sort();
+      const want = sessions.map(sessionLine).sort();
       let last: string[] = [];
       await waitFor(`moodle_sessions to equal the ${want.length} computed sessions`, async () => {
         last = (await pinotRows(pinot.brokerUrl, 'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions WHERE deleted = false LIMIT 1000'))
@@ -348,13 +328,7 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     }, 600_000);
 
     it('the scoring producer\'s predictions in Pinot equal the model applied to each user\'s sessions computed from MySQL', async () => {
-      const perUser = new Map<number, typeof sessions>();
-      for (const x of sessions) perUser.set(x.user, [...(perUser.get(x.user) ?? []), x]);
-      const want = [...perUser].map(([user, list]) => {
-        const activities = list.reduce((n, x) => n + x.activities, 0);
-        const duration = Math.trunc(list.reduce((n, x) => n + (x.end - x.start) / 1000, 0) / list.length);
-        return `${user} ${riskScore({ userid: user, activities, duration, sessions: list.length })}`;
-      }).sort();
+      const want = userAggregates(sessions).map((a) => `${a.userid} ${riskScore(a)}`).sort();
       const stopper = new AbortController();
       const scoring = runScoring(clientBrokers, settings, stopper.signal, undefined, security);
       let last: string[] = [];

@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { loadCourseActivityConfig } from '../../config/scenarios/course-activity.ts';
-import { generateActivity, type ActivityRow } from '../../scenarios/course-activity/activity.ts';
+import type { ActivityRow } from '../../scenarios/course-activity/activity.ts';
 import { courseActivityDashboard } from '../../scenarios/course-activity/dashboard.ts';
 import { courseActivityScenario } from '../../scenarios/course-activity/index.ts';
 import { insertActivity } from '../../scenarios/course-activity/produce.ts';
@@ -18,63 +18,19 @@ import { riskScore, runScoring } from '../../scenarios/course-activity/scoring.t
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { launchChromium, waitForPanelsOk, watchedPage } from '../support/browser.ts';
 import { tempDir, waitFor } from '../support/kafka.ts';
+import { readTopicValues } from '../support/topic-values.ts';
 import { pinotRows } from '../stack/pipeline-data.ts';
-import { Kafka, logLevel } from 'kafkajs';
-
-/** Every value on a topic, read with kafkajs from the beginning to the end. */
-async function readTopic(brokers: string[], topic: string): Promise<Record<string, unknown>[]> {
-  const admin = new Kafka({ clientId: 'course-read', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
-  await admin.disconnect();
-  const consumer = new Kafka({ clientId: 'course-read', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `course-read-${Date.now()}` });
-  const values: Record<string, unknown>[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    void consumer.run({ eachMessage: async ({ message }) => {
-      if (message.value) values.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
-      if (values.length >= total) resolve();
-    } });
-    if (total === 0) resolve();
-  });
-  await consumer.disconnect();
-  return values;
-}
+import { seededActivity, sessionsOfActivity, sessionLine, userAggregates } from './course-activity-expected.ts';
 
 const DATABASE = `course_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const settings = loadCourseActivityConfig({ COURSE_ACTIVITY_DATABASE: DATABASE, COURSE_ACTIVITY_SCORING_INTERVAL_MS: '500' });
 const scenario = courseActivityScenario(settings);
 const GAP_MS = settings.sessionGapMinutes * 60_000;
-/** Twelve hours ago on a minute boundary: inside the Pinot tables' retention. */
-const BASE = Math.floor(Date.now() / 60_000) * 60_000 - 12 * 3_600_000;
 
 let stack: EmbeddedStack;
 let browser: Browser | undefined;
-const rows: ActivityRow[] = generateActivity({ seed: 7, users: 12, startMs: BASE, sessionsPerUser: [1, 3], activitiesPerSession: [1, 6] });
-
-interface Session { user: number; start: number; end: number; activities: number }
-
-/** Sessions as a session window of the gap finds them: a new one whenever the pause exceeds the gap. */
-function expectedSessions(activity: ActivityRow[]): Session[] {
-  const sessions: Session[] = [];
-  const byUser = new Map<number, number[]>();
-  for (const r of activity) byUser.set(r.userid, [...(byUser.get(r.userid) ?? []), r.timecreated]);
-  for (const [user, times] of byUser) {
-    times.sort((a, b) => a - b);
-    let current: Session | undefined;
-    for (const t of times) {
-      if (current && t - current.end <= GAP_MS) {
-        current.end = t;
-        current.activities++;
-      } else {
-        current = { user, start: t, end: t, activities: 1 };
-        sessions.push(current);
-      }
-    }
-  }
-  return sessions;
-}
+const rows: ActivityRow[] = seededActivity();
+const expectedSessions = (activity: ActivityRow[]) => sessionsOfActivity(activity, GAP_MS);
 
 function sorted(lines: string[]): string[] {
   return [...lines].sort();
@@ -131,7 +87,7 @@ describe('course-activity end to end', () => {
     await pinotEquals(
       'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions LIMIT 1000',
       (r) => `${r.user_id} ${r.start_date} ${r.end_date} ${r.activities} ${r.duration}`,
-      sessions.map((s) => `${s.user} ${s.start} ${s.end} ${s.activities} ${(s.end - s.start) / 1000}`),
+      sessions.map(sessionLine),
     );
   }, 90_000);
 
@@ -141,14 +97,12 @@ describe('course-activity end to end', () => {
     try {
       const users = new Set(rows.map((r) => r.userid));
       // ksqlDB's aggregate over the sessions: the latest value per user equals the test's own from the rows
-      const perUser = new Map<number, Session[]>();
-      for (const s of expectedSessions(rows)) perUser.set(s.user, [...(perUser.get(s.user) ?? []), s]);
-      const wantAgg = sorted([...perUser].map(([user, sessions]) => `${user} activities=${sessions.reduce((n, s) => n + s.activities, 0)} duration=${Math.trunc(sessions.reduce((n, s) => n + (s.end - s.start) / 1000, 0) / sessions.length)} sessions=${sessions.length}`));
+      const wantAgg = sorted(userAggregates(expectedSessions(rows)).map((a) => `${a.userid} activities=${a.activities} duration=${a.duration} sessions=${a.sessions}`));
       let gotAgg: string[] = [];
       try {
         await waitFor('the per-user aggregate', async () => {
           const latest = new Map<number, Record<string, unknown>>();
-          for (const v of await readTopic(stack.targets.kafkaBootstrap, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
+          for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
           gotAgg = sorted([...latest].map(([user, v]) => `${user} activities=${v.ACTIVITIES} duration=${v.DURATION} sessions=${v.SESSIONS}`));
           return gotAgg.join('\n') === wantAgg.join('\n') ? true : undefined;
         }, 30_000, 1000);
@@ -159,7 +113,7 @@ describe('course-activity end to end', () => {
       const predictions = new Map<number, number>();
       await waitFor('a prediction for every user', async () => {
         const latest = new Map<number, Record<string, unknown>>();
-        for (const v of await readTopic(stack.targets.kafkaBootstrap, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
+        for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
         predictions.clear();
         for (const [user, v] of latest) predictions.set(user, riskScore({ userid: user, activities: Number(v.ACTIVITIES), duration: Number(v.DURATION), sessions: Number(v.SESSIONS) }));
         const inPinot = await pinotRows(stack.pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000');
@@ -170,7 +124,7 @@ describe('course-activity end to end', () => {
       expect(atRisk.length).toBeGreaterThan(0);
       expect(atRisk.length).toBeLessThan(users.size);
       await pinotEquals(`SELECT userid, prediction FROM moodle_predictions WHERE prediction > ${settings.riskThreshold} LIMIT 1000`, (r) => `${r.userid} ${r.prediction}`, atRisk);
-      const inRisk = await readTopic(stack.targets.kafkaBootstrap, settings.topics.inRisk);
+      const inRisk = await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.inRisk);
       for (const r of inRisk) expect(Number(r.prediction)).toBeGreaterThan(settings.riskThreshold);
       for (const line of atRisk) expect(inRisk.map((r) => `${r.userid} ${r.prediction}`)).toContain(line);
     } finally {

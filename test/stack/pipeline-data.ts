@@ -84,18 +84,9 @@ export function expectedCountries(users: UserRow[], views: PageView[]): Map<stri
   return new Map([...acc].map(([country, a]) => [country, { country, avg_age: a.ages / a.views, user_count: ksqlCountDistinct(a.users), view_count: a.views, last_event_ts: a.last }]));
 }
 
-/** Per source and tumbling window of `sizeMs`: distinct users (as ksqlDB estimates them) and views. */
+/** Per source and tumbling window of `sizeMs`: a hopping window that advances by its size. */
 export function expectedTumbling(views: PageView[], sizeMs: number): Map<string, WindowAggregate> {
-  const acc = new Map<string, { source: string; start: number; users: Set<number>; views: number }>();
-  for (const view of views) {
-    const start = view.event_timestamp - (view.event_timestamp % sizeMs);
-    const key = `${view.source}@${start}`;
-    const a = acc.get(key) ?? { source: view.source, start, users: new Set<number>(), views: 0 };
-    a.users.add(view.user_id);
-    a.views++;
-    acc.set(key, a);
-  }
-  return new Map([...acc].map(([key, a]) => [key, { source: a.source, window_start: a.start, user_count: ksqlCountDistinct(a.users), view_count: a.views }]));
+  return expectedHopping(views, sizeMs, sizeMs);
 }
 
 /** Per source and hopping window (`sizeMs` long, every `advanceMs`): distinct users (as ksqlDB estimates them) and views. */

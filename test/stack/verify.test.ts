@@ -8,14 +8,23 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../config/index.ts';
 import { produceUsers } from '../../producers/index.ts';
-import type { PageView } from '../../producers/generate/events.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-stack.ts';
 import { freePort } from '../../stack/mariadb.ts';
 import { pullTable } from '../../stack/verify-ksqldb.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { eventually, run, tempDir, waitFor } from '../support/kafka.ts';
-import { expectedCountries, expectedTumbling, generatePageViews, pinotRows, readUsers, sendPageViews, type UserRow } from './pipeline-data.ts';
-import { ksqlCountDistinct } from '../support/hll.ts';
+import {
+  expectedCountries,
+  expectedHopping,
+  expectedSessions,
+  expectedTumbling,
+  generatePageViews,
+  pinotRows,
+  readUsers,
+  sendPageViews,
+  type UserRow,
+  type WindowAggregate,
+} from './pipeline-data.ts';
 
 const TSX = 'node_modules/.bin/tsx';
 const TABLES = ['CLEANED_USERS', 'PAGEVIEW_COUNTRY', 'PAGEVIEW_TUMBLING', 'PAGEVIEW_HOPPING', 'PAGEVIEW_SESSION'];
@@ -64,51 +73,12 @@ function newest<T extends { source: string; window_start: number }>(windows: Ite
   });
 }
 
-interface Window {
-  source: string;
-  window_start: number;
-  window_end: number;
-  user_count: number;
-  view_count: number;
-}
+/** A window as verify prints it: the aggregate with its end. */
+type Window = WindowAggregate & { window_end: number };
 
-function windowOf(source: string, start: number, end: number, views: PageView[]): Window {
-  return { source, window_start: start, window_end: end, user_count: ksqlCountDistinct(views.map((v) => v.user_id)), view_count: views.length };
-}
-
-/** Hopping windows [start, start + size) at every multiple of `advance` that holds a view. */
-function expectedHopping(views: PageView[], sizeMs: number, advanceMs: number): Window[] {
-  const byWindow = new Map<string, PageView[]>();
-  for (const v of views) {
-    const last = v.event_timestamp - (v.event_timestamp % advanceMs);
-    for (let start = last; start > v.event_timestamp - sizeMs; start -= advanceMs) {
-      const key = `${v.source}@${start}`;
-      byWindow.set(key, [...(byWindow.get(key) ?? []), v]);
-    }
-  }
-  return [...byWindow].map(([key, vs]) => {
-    const start = Number(key.split('@')[1]);
-    return windowOf(vs[0]!.source, start, start + sizeMs, vs);
-  });
-}
-
-/** Session windows per source: a new session after a gap longer than `gapMs`; bounds are the first and last view. */
-function expectedSessions(views: PageView[], gapMs: number): Window[] {
-  const sessions: Window[] = [];
-  for (const source of new Set(views.map((v) => v.source))) {
-    const mine = views.filter((v) => v.source === source).sort((a, b) => a.event_timestamp - b.event_timestamp);
-    let open: PageView[] = [];
-    const close = () => open.length && sessions.push(windowOf(source, open[0]!.event_timestamp, open.at(-1)!.event_timestamp, open));
-    for (const v of mine) {
-      if (open.length && v.event_timestamp - open.at(-1)!.event_timestamp > gapMs) {
-        close();
-        open = [];
-      }
-      open.push(v);
-    }
-    close();
-  }
-  return sessions;
+/** Fixed-size windows (tumbling, hopping) with their ends. */
+function withEnds(aggregates: Map<string, WindowAggregate>, sizeMs: number): Window[] {
+  return [...aggregates.values()].map((w) => ({ ...w, window_end: w.window_start + sizeMs }));
 }
 
 function expectWindows(block: Block, expected: Window[], perKey: number): void {
@@ -175,8 +145,8 @@ describe('npm run verify', () => {
       }, 60_000, 300);
 
       const { windows } = config;
-      const tumbling = [...expectedTumbling(views, windows.tumblingSeconds * 1000).values()].map((w) => ({ ...w, window_end: w.window_start + windows.tumblingSeconds * 1000 }));
-      const hopping = expectedHopping(views, windows.hoppingSeconds * 1000, windows.hoppingAdvanceSeconds * 1000);
+      const tumbling = withEnds(expectedTumbling(views, windows.tumblingSeconds * 1000), windows.tumblingSeconds * 1000);
+      const hopping = withEnds(expectedHopping(views, windows.hoppingSeconds * 1000, windows.hoppingAdvanceSeconds * 1000), windows.hoppingSeconds * 1000);
       const sessions = expectedSessions(views, windows.sessionGapSeconds * 1000);
       const pinotCountries = await pinotRows(stack.pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
 

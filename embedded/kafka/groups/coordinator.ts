@@ -15,29 +15,29 @@ import { GroupErrorCode as E } from './error-codes.ts';
 import { ClassicGroup, type GroupState, type JoinWait } from './group.ts';
 import { EMPTY_BYTES, GroupMember, type JoinResponder, type SyncResponder } from './member.ts';
 import type {
-  DeleteGroupsResponseBody,
+  DeleteGroupsAnswer,
   DeleteGroupsResult,
-  DescribeGroupsResponseBody,
+  DescribeGroupsAnswer,
   DescribedGroup,
-  HeartbeatRequestBody,
-  HeartbeatResponseBody,
+  HeartbeatAnswer,
+  HeartbeatInput,
+  JoinGroupAnswer,
   JoinGroupContext,
-  JoinGroupRequestBody,
-  JoinGroupResponseBody,
-  LeaveGroupRequestBody,
-  LeaveGroupResponseBody,
-  ListGroupsRequestBody,
-  ListGroupsResponseBody,
-  OffsetCommitRequestBody,
-  OffsetCommitResponseBody,
+  JoinGroupInput,
+  LeaveGroupAnswer,
+  LeaveGroupInput,
+  ListGroupsAnswer,
+  ListGroupsOptions,
+  OffsetCommitAnswer,
+  OffsetCommitInput,
+  OffsetFetchAnswer,
+  OffsetFetchInput,
   OffsetFetchOptions,
-  OffsetFetchRequestBody,
-  OffsetFetchResponseBody,
   OffsetFetchResponsePartition,
-  OffsetFetchResponseTopic,
-  SyncGroupRequestBody,
-  SyncGroupResponseBody,
+  SyncGroupAnswer,
+  SyncGroupInput,
 } from './messages.ts';
+import type { MemberIdentity } from '../protocol/index.ts';
 import type { OffsetStore, StoredGroupOffsets, StoredOffset } from './offset-store.ts';
 import {
   isRecord,
@@ -50,7 +50,6 @@ import {
   readSyncRequest,
   type CommitPartition,
   type JoinRequest,
-  type LeavingMember,
 } from './request-readers.ts';
 import {
   describeFailure,
@@ -137,7 +136,7 @@ export class GroupCoordinator {
   // JoinGroup
 
   /** JoinGroup (key 11). Resolves when the rebalance completes, or at once for errors and no-op rejoins. */
-  join(request: JoinGroupRequestBody, context: JoinGroupContext): Promise<JoinGroupResponseBody> {
+  join(request: JoinGroupInput, context: JoinGroupContext): Promise<JoinGroupAnswer> {
     return new Promise((resolve) => {
       const echoedMemberId = isRecord(request) && typeof request.memberId === 'string' ? request.memberId : '';
       try {
@@ -387,7 +386,7 @@ export class GroupCoordinator {
   // SyncGroup
 
   /** SyncGroup (key 14). A parked sync resolves when the leader's assignment arrives. */
-  sync(request: SyncGroupRequestBody): Promise<SyncGroupResponseBody> {
+  sync(request: SyncGroupInput): Promise<SyncGroupAnswer> {
     return new Promise((resolve) => {
       try {
         this.handleSync(request, resolve);
@@ -469,7 +468,7 @@ export class GroupCoordinator {
   // Heartbeat, sessions, LeaveGroup
 
   /** Heartbeat (key 12). 27 while a rebalance is pending tells the member to rejoin. */
-  heartbeat(request: HeartbeatRequestBody): HeartbeatResponseBody {
+  heartbeat(request: HeartbeatInput): HeartbeatAnswer {
     try {
       return { throttleTimeMs: 0, errorCode: this.heartbeatErrorCode(request) };
     } catch (error) {
@@ -550,7 +549,7 @@ export class GroupCoordinator {
   }
 
   /** LeaveGroup (key 13): v0–2 with `memberId`, v3+ with `members` (each answered separately). */
-  leave(request: LeaveGroupRequestBody): LeaveGroupResponseBody {
+  leave(request: LeaveGroupInput): LeaveGroupAnswer {
     try {
       return this.handleLeave(request);
     } catch (error) {
@@ -559,7 +558,7 @@ export class GroupCoordinator {
     }
   }
 
-  private handleLeave(request: unknown): LeaveGroupResponseBody {
+  private handleLeave(request: unknown): LeaveGroupAnswer {
     const statusError = this.groupStatusError(isRecord(request) ? request.groupId : undefined, false);
     if (statusError !== null) return { throttleTimeMs: 0, errorCode: statusError, members: [] };
     const leave = readLeaveRequest(request);
@@ -575,7 +574,7 @@ export class GroupCoordinator {
     return { throttleTimeMs: 0, errorCode, members };
   }
 
-  private removeLeavingMember(group: ClassicGroup, leaving: LeavingMember): number {
+  private removeLeavingMember(group: ClassicGroup, leaving: MemberIdentity): number {
     if (leaving.memberId === '') {
       // Administrative removal by group instance id.
       const member = leaving.groupInstanceId === null ? undefined : group.findMemberByInstanceId(leaving.groupInstanceId);
@@ -602,7 +601,7 @@ export class GroupCoordinator {
    * OffsetCommit (key 8). generationId -1 with an empty memberId is a simple commit, accepted while
    * the group is Empty (or unknown: it is created Empty). Resolves after the store made it durable.
    */
-  async commitOffsets(request: OffsetCommitRequestBody): Promise<OffsetCommitResponseBody> {
+  async commitOffsets(request: OffsetCommitInput): Promise<OffsetCommitAnswer> {
     const outcomes: CommitOutcome[] = [];
     for (const topic of readCommitTopics(request) ?? []) {
       for (const partition of topic.partitions) {
@@ -692,7 +691,7 @@ export class GroupCoordinator {
    * OffsetFetch (key 9, v0–7 shape). `topics: null` returns every committed partition; a partition
    * with no commit gets offset -1 and metadata '' (null with `nullMetadataWhenMissing`), error 0.
    */
-  fetchOffsets(request: OffsetFetchRequestBody, options: OffsetFetchOptions = {}): OffsetFetchResponseBody {
+  fetchOffsets(request: OffsetFetchInput, options: OffsetFetchOptions = {}): OffsetFetchAnswer {
     const missingMetadata = options.nullMetadataWhenMissing ? null : '';
     const requested = readFetchTopics(request);
     const missing = (partitionIndex: number, errorCode: number): OffsetFetchResponsePartition => ({
@@ -702,7 +701,7 @@ export class GroupCoordinator {
       metadata: missingMetadata,
       errorCode,
     });
-    const failure = (errorCode: number): OffsetFetchResponseBody => ({
+    const failure = (errorCode: number): OffsetFetchAnswer => ({
       throttleTimeMs: 0,
       errorCode,
       topics: (requested ?? []).map((topic) => ({
@@ -716,7 +715,7 @@ export class GroupCoordinator {
       if (requested === undefined) return failure(E.INVALID_REQUEST);
       const found = this.groups.get((request as { groupId: string }).groupId);
       const group = found && !found.is('Dead') ? found : undefined;
-      let topics: OffsetFetchResponseTopic[];
+      let topics: OffsetFetchAnswer['topics'];
       if (requested === null) {
         topics = (group?.offsets.byTopicSorted() ?? []).map(({ topic, offsets }) => ({
           name: topic,
@@ -742,7 +741,7 @@ export class GroupCoordinator {
   // DescribeGroups, ListGroups, DeleteGroups
 
   /** DescribeGroups (key 15). An unknown group is reported as "Dead" with error 0, as Kafka does. */
-  describeGroups(groupIds: readonly string[]): DescribeGroupsResponseBody {
+  describeGroups(groupIds: readonly string[]): DescribeGroupsAnswer {
     const ids: unknown[] = Array.isArray(groupIds) ? groupIds : [];
     return { throttleTimeMs: 0, groups: ids.map((groupId) => this.describeOne(groupId)) };
   }
@@ -761,10 +760,10 @@ export class GroupCoordinator {
   }
 
   /** ListGroups (key 16), optionally only groups in `statesFilter` (v4+, compared case-insensitively). */
-  listGroups(request: ListGroupsRequestBody = {}): ListGroupsResponseBody {
+  listGroups(options: ListGroupsOptions = {}): ListGroupsAnswer {
     const statusError = this.coordinatorStatusError();
     if (statusError !== null) return { throttleTimeMs: 0, errorCode: statusError, groups: [] };
-    const filter = isRecord(request) && Array.isArray(request.statesFilter) ? request.statesFilter : [];
+    const filter = isRecord(options) && Array.isArray(options.statesFilter) ? options.statesFilter : [];
     const states = new Set(filter.filter((state) => typeof state === 'string').map((state) => state.toLowerCase()));
     const groups = [...this.groups.values()]
       .filter((group) => !group.is('Dead') && (states.size === 0 || states.has(group.state.toLowerCase())))
@@ -778,7 +777,7 @@ export class GroupCoordinator {
    * tombstones without waiting for acks, this answers without waiting for an asynchronous store;
    * a synchronous store that throws leaves the group in place and answers 15.
    */
-  deleteGroups(groupIds: readonly string[]): DeleteGroupsResponseBody {
+  deleteGroups(groupIds: readonly string[]): DeleteGroupsAnswer {
     const ids: unknown[] = Array.isArray(groupIds) ? [...new Set<unknown>(groupIds)] : [];
     return { throttleTimeMs: 0, results: ids.map((groupId) => this.deleteOne(groupId)) };
   }
@@ -981,8 +980,8 @@ function fetchedPartition(offset: StoredOffset): OffsetFetchResponsePartition {
   };
 }
 
-function groupCommitOutcomes(outcomes: readonly CommitOutcome[]): OffsetCommitResponseBody['topics'] {
-  const topics = new Map<string, OffsetCommitResponseBody['topics'][number]>();
+function groupCommitOutcomes(outcomes: readonly CommitOutcome[]): OffsetCommitAnswer['topics'] {
+  const topics = new Map<string, OffsetCommitAnswer['topics'][number]>();
   for (const outcome of outcomes) {
     let topic = topics.get(outcome.topic);
     if (!topic) topics.set(outcome.topic, (topic = { name: outcome.topic, partitions: [] }));

@@ -5,7 +5,7 @@
  */
 import type { TimerHandle } from './clock.ts';
 import { CommittedOffsets } from './committed-offsets.ts';
-import type { JoinGroupRequestProtocol, JoinGroupResponseMember } from './messages.ts';
+import type { JoinGroupRequestProtocol, JoinGroupResponseMember } from '../protocol/index.ts';
 import type { GroupMember } from './member.ts';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';

@@ -1,15 +1,12 @@
 /** One member of a classic group, as the coordinator tracks it between requests. */
 import type { TimerHandle } from './clock.ts';
-import type {
-  JoinGroupRequestProtocol,
-  JoinGroupResponseBody,
-  SyncGroupResponseBody,
-} from './messages.ts';
+import type { JoinGroupRequestProtocol } from '../protocol/index.ts';
+import type { JoinGroupAnswer, SyncGroupAnswer } from './messages.ts';
 
 export const EMPTY_BYTES: Buffer = Buffer.alloc(0);
 
-export type JoinResponder = (response: JoinGroupResponseBody) => void;
-export type SyncResponder = (response: SyncGroupResponseBody) => void;
+export type JoinResponder = (response: JoinGroupAnswer) => void;
+export type SyncResponder = (response: SyncGroupAnswer) => void;
 
 export interface GroupMemberInit {
   memberId: string;

@@ -1,35 +1,45 @@
 /**
- * Request and response bodies of the group APIs, as plain objects. Field names are apache/kafka's
- * JSON message spec names with the first letter lowercased, so the broker's handlers can pass a
- * decoded request straight in and encode what comes back. Fields a version lacks are optional on
- * requests; responses always carry every field and the encoder writes the ones its version has.
+ * The group APIs as the coordinator takes and answers them. The request and response types are the
+ * protocol's (`protocol/NN-*.ts`, one definition each, also used by the decoders, the handlers in `api/`
+ * and the encoders); this module adds only what those lack:
  *
- * INT64 values (offsets) are accepted as number or bigint and returned as number.
+ * - the fields of newer versions than the broker serves that the coordinator already honours (SyncGroup v5
+ *   protocol checks, JoinGroup v7 protocolType, DescribeGroups v3 authorized operations, ListGroups v4
+ *   states, OffsetFetch v5 leader epochs); the encoders skip them at the served versions;
+ * - `Lenient<T>`: the coordinator reads every request field itself (`request-readers.ts`) and answers
+ *   INVALID_REQUEST for a missing or mistyped one, so direct callers (the tests) may leave fields out.
  */
+import type {
+  DeletableGroupResult,
+  DeleteGroupsResponse,
+  DescribedGroup as ServedDescribedGroup,
+  DescribedGroupMember as ServedDescribedGroupMember,
+  DescribeGroupsResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  ListedGroup as ServedListedGroup,
+  ListGroupsResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  OffsetFetchRequest,
+  OffsetFetchResponse,
+  OffsetFetchResponsePartition as ServedOffsetFetchResponsePartition,
+  SyncGroupRequest,
+  SyncGroupResponse,
+} from '../protocol/index.ts';
 
-export type Int64 = number | bigint;
-
-// ---- JoinGroup (key 11) ----
-
-export interface JoinGroupRequestProtocol {
-  name: string;
-  metadata: Buffer;
-}
-
-export interface JoinGroupRequestBody {
-  groupId: string;
-  sessionTimeoutMs: number;
-  /** v1+. Missing or negative (v0) means "same as sessionTimeoutMs", as Kafka does for v0. */
-  rebalanceTimeoutMs?: number;
-  /** '' for a member joining for the first time. */
-  memberId: string;
-  /** v5+. Recorded and reported, but members are treated as dynamic (no static membership). */
-  groupInstanceId?: string | null;
-  protocolType: string;
-  protocols: JoinGroupRequestProtocol[];
-  /** v8+; ignored. */
-  reason?: string | null;
-}
+/** Every field optional, down through arrays and nested objects (Buffers stay whole). */
+export type Lenient<T> = T extends Buffer
+  ? T
+  : T extends readonly (infer Item)[]
+    ? Lenient<Item>[]
+    : T extends object
+      ? { [K in keyof T]?: Lenient<T[K]> }
+      : T;
 
 /** What the connection knows about the joining client; not part of the request body. */
 export interface JoinGroupContext {
@@ -41,253 +51,66 @@ export interface JoinGroupContext {
   requireKnownMemberId?: boolean;
 }
 
-export interface JoinGroupResponseMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  metadata: Buffer;
-}
-
-export interface JoinGroupResponseBody {
-  throttleTimeMs: number;
-  errorCode: number;
-  /** -1 on errors. */
-  generationId: number;
-  /** v7+ (nullable there); null on errors. */
+export type JoinGroupInput = Lenient<JoinGroupRequest>;
+export type JoinGroupAnswer = JoinGroupResponse & {
+  /** v7+; null on errors. */
   protocolType: string | null;
-  /** The chosen protocol; '' on errors (what Kafka writes below v7, where the field is not nullable). */
-  protocolName: string;
-  /** The leader's member id; '' on errors. */
-  leader: string;
   /** v9+; always false (no static membership). */
   skipAssignment: boolean;
-  memberId: string;
-  /** Every member's metadata for the chosen protocol, for the leader only; [] for followers. */
-  members: JoinGroupResponseMember[];
-}
+};
 
-// ---- SyncGroup (key 14) ----
-
-export interface SyncGroupRequestAssignment {
-  memberId: string;
-  assignment: Buffer;
-}
-
-export interface SyncGroupRequestBody {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId?: string | null;
-  /** v5+; checked against the group's when given. */
-  protocolType?: string | null;
-  /** v5+; checked against the group's when given. */
-  protocolName?: string | null;
-  /** Only the leader fills this in. */
-  assignments: SyncGroupRequestAssignment[];
-}
-
-export interface SyncGroupResponseBody {
-  throttleTimeMs: number;
-  errorCode: number;
-  /** v5+; null on errors. */
+/** SyncGroup v5+: in a request, checked against the group's when not null; in a response, null on errors. */
+export interface SyncGroupProtocol {
   protocolType: string | null;
-  /** v5+; null on errors. */
   protocolName: string | null;
-  /** The member's own assignment; empty on errors or when the leader gave it none. */
-  assignment: Buffer;
 }
+export type SyncGroupInput = Lenient<SyncGroupRequest> & Partial<SyncGroupProtocol>;
+export type SyncGroupAnswer = SyncGroupResponse & SyncGroupProtocol;
 
-// ---- Heartbeat (key 12) ----
+export type HeartbeatInput = Lenient<HeartbeatRequest>;
+export type HeartbeatAnswer = HeartbeatResponse;
 
-export interface HeartbeatRequestBody {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId?: string | null;
-}
+/** v0–2 name one member (`memberId`), v3+ list them (`members`, each answered with its own error code). */
+export type LeaveGroupInput = Lenient<LeaveGroupRequest>;
+export type LeaveGroupAnswer = LeaveGroupResponse;
 
-export interface HeartbeatResponseBody {
-  throttleTimeMs: number;
-  errorCode: number;
-}
+export type OffsetCommitInput = Lenient<OffsetCommitRequest>;
+export type OffsetCommitAnswer = OffsetCommitResponse;
 
-// ---- LeaveGroup (key 13) ----
-
-export interface LeaveGroupRequestMember {
-  memberId: string;
-  groupInstanceId?: string | null;
-  reason?: string | null;
-}
-
-export interface LeaveGroupRequestBody {
-  groupId: string;
-  /** v0–2: the one member leaving. Ignored when `members` is given. */
-  memberId?: string;
-  /** v3+: the members leaving, each answered with its own error code. */
-  members?: LeaveGroupRequestMember[];
-}
-
-export interface LeaveGroupResponseMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  errorCode: number;
-}
-
-export interface LeaveGroupResponseBody {
-  throttleTimeMs: number;
-  /**
-   * With `members` in the request (v3+): group-level errors only. Without (v0–2): the group-level
-   * error, else the member's error, as Kafka's LeaveGroupResponse folds it.
-   */
-  errorCode: number;
-  members: LeaveGroupResponseMember[];
-}
-
-// ---- OffsetCommit (key 8) ----
-
-export interface OffsetCommitRequestPartition {
-  partitionIndex: number;
-  committedOffset: Int64;
-  /** v6+; -1 when missing. */
-  committedLeaderEpoch?: number;
-  /** v1 only; ignored (the coordinator stamps its own time). */
-  commitTimestamp?: Int64;
-  committedMetadata?: string | null;
-}
-
-export interface OffsetCommitRequestTopic {
-  name: string;
-  partitions: OffsetCommitRequestPartition[];
-}
-
-export interface OffsetCommitRequestBody {
-  groupId: string;
-  /** -1 (or missing, as in v0) together with an empty memberId is a simple, group-less commit. */
-  generationId?: number;
-  /** The same field under its newer apache/kafka name; used when generationId is missing. */
-  generationIdOrMemberEpoch?: number;
-  memberId?: string;
-  groupInstanceId?: string | null;
-  /** v2–4; ignored (offsets do not expire here). */
-  retentionTimeMs?: Int64;
-  topics: OffsetCommitRequestTopic[];
-}
-
-export interface OffsetCommitResponsePartition {
-  partitionIndex: number;
-  errorCode: number;
-}
-
-export interface OffsetCommitResponseTopic {
-  name: string;
-  partitions: OffsetCommitResponsePartition[];
-}
-
-export interface OffsetCommitResponseBody {
-  throttleTimeMs: number;
-  topics: OffsetCommitResponseTopic[];
-}
-
-// ---- OffsetFetch (key 9), v0–7 shape ----
-
-export interface OffsetFetchRequestTopic {
-  name: string;
-  partitionIndexes: number[];
-}
-
-export interface OffsetFetchRequestBody {
-  groupId: string;
-  /** null (v2+) = every committed partition of the group. */
-  topics: OffsetFetchRequestTopic[] | null;
-  /** v7+; accepted and ignored (there are no transactional offsets). */
-  requireStable?: boolean;
-}
+export type OffsetFetchInput = Lenient<OffsetFetchRequest>;
+export type OffsetFetchResponsePartition = ServedOffsetFetchResponsePartition & {
+  /** v5+; -1 when unknown. */
+  committedLeaderEpoch: number;
+};
+export type OffsetFetchAnswer = Omit<OffsetFetchResponse, 'topics'> & {
+  topics: Array<{ name: string; partitions: OffsetFetchResponsePartition[] }>;
+};
 
 export interface OffsetFetchOptions {
   /** Metadata of a partition with no commit: null instead of ''. Default false (''). */
   nullMetadataWhenMissing?: boolean;
 }
 
-export interface OffsetFetchResponsePartition {
-  partitionIndex: number;
-  /** -1 when nothing is committed. */
-  committedOffset: number;
-  /** v5+; -1 when unknown. */
-  committedLeaderEpoch: number;
-  metadata: string | null;
-  errorCode: number;
-}
-
-export interface OffsetFetchResponseTopic {
-  name: string;
-  partitions: OffsetFetchResponsePartition[];
-}
-
-export interface OffsetFetchResponseBody {
-  throttleTimeMs: number;
-  /** v2+. For group-level errors the requested partitions carry the error too (what v0–1 need). */
-  errorCode: number;
-  topics: OffsetFetchResponseTopic[];
-}
-
-// ---- DescribeGroups (key 15) ----
-
-export interface DescribedGroupMember {
-  memberId: string;
+export type DescribedGroupMember = ServedDescribedGroupMember & {
+  /** v4+. */
   groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  /** The member's metadata for the chosen protocol; empty unless the group is Stable. */
-  memberMetadata: Buffer;
-  /** Empty unless the group is Stable. */
-  memberAssignment: Buffer;
-}
-
-export interface DescribedGroup {
-  errorCode: number;
-  groupId: string;
-  /** "Empty" | "PreparingRebalance" | "CompletingRebalance" | "Stable" | "Dead" ('' with an error). */
-  groupState: string;
-  protocolType: string;
-  /** The chosen protocol while Stable, else ''. */
-  protocolData: string;
+};
+export type DescribedGroup = Omit<ServedDescribedGroup, 'members'> & {
   members: DescribedGroupMember[];
   /** v3+; INT32_MIN = not requested. */
   authorizedOperations: number;
-}
+};
+export type DescribeGroupsAnswer = Omit<DescribeGroupsResponse, 'groups'> & { groups: DescribedGroup[] };
 
-export interface DescribeGroupsResponseBody {
-  throttleTimeMs: number;
-  groups: DescribedGroup[];
-}
-
-// ---- ListGroups (key 16) ----
-
-export interface ListGroupsRequestBody {
-  /** v4+; empty or missing = every state. */
+export interface ListGroupsOptions {
+  /** v4+; empty or missing = every state (compared case-insensitively). */
   statesFilter?: string[];
 }
-
-export interface ListedGroup {
-  groupId: string;
-  protocolType: string;
+export type ListedGroup = ServedListedGroup & {
   /** v4+. */
   groupState: string;
-}
+};
+export type ListGroupsAnswer = Omit<ListGroupsResponse, 'groups'> & { groups: ListedGroup[] };
 
-export interface ListGroupsResponseBody {
-  throttleTimeMs: number;
-  errorCode: number;
-  groups: ListedGroup[];
-}
-
-// ---- DeleteGroups (key 42) ----
-
-export interface DeleteGroupsResult {
-  groupId: string;
-  errorCode: number;
-}
-
-export interface DeleteGroupsResponseBody {
-  throttleTimeMs: number;
-  results: DeleteGroupsResult[];
-}
+export type DeleteGroupsResult = DeletableGroupResult;
+export type DeleteGroupsAnswer = DeleteGroupsResponse;

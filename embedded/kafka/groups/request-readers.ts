@@ -4,50 +4,27 @@
  * must answer with an error code rather than throw whatever it is given.
  */
 import type {
-  JoinGroupContext,
+  HeartbeatRequest,
+  JoinGroupRequest,
   JoinGroupRequestProtocol,
+  MemberIdentity,
   OffsetFetchRequestTopic,
+  SyncGroupRequest,
   SyncGroupRequestAssignment,
-} from './messages.ts';
+} from '../protocol/index.ts';
+import type { JoinGroupContext, SyncGroupProtocol } from './messages.ts';
 import { EMPTY_BYTES } from './member.ts';
 
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocolType: string;
-  protocols: JoinGroupRequestProtocol[];
-  clientId: string;
-  clientHost: string;
-  requireKnownMemberId: boolean;
-}
+/** A JoinGroup with the joining client's facts; rebalanceTimeoutMs is sessionTimeoutMs when v0 lacks it. */
+export type JoinRequest = JoinGroupRequest & Required<Omit<JoinGroupContext, 'clientId'>> & { clientId: string };
 
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: SyncGroupRequestAssignment[];
-}
-
-export interface HeartbeatRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-}
-
-export interface LeavingMember {
-  memberId: string;
-  groupInstanceId: string | null;
-}
+/** A SyncGroup with its v5+ protocol checks (null when not given). */
+export type SyncRequest = SyncGroupRequest & SyncGroupProtocol;
 
 export interface LeaveRequest {
   /** v3+ shape: answer each member separately. */
   batch: boolean;
-  members: LeavingMember[];
+  members: MemberIdentity[];
 }
 
 export interface CommitRequestHeader {
@@ -103,7 +80,8 @@ export function readSyncRequest(body: unknown): SyncRequest | null {
   if (typeof groupId !== 'string' || typeof memberId !== 'string' || !isInt32(generationId)) return null;
   const protocolType = readNullableString(body.protocolType);
   const protocolName = readNullableString(body.protocolName);
-  if (protocolType === undefined || protocolName === undefined) return null;
+  const groupInstanceId = readNullableString(body.groupInstanceId);
+  if (protocolType === undefined || protocolName === undefined || groupInstanceId === undefined) return null;
   const readAssignments: SyncGroupRequestAssignment[] = [];
   if (assignments !== undefined && assignments !== null) {
     if (!Array.isArray(assignments)) return null;
@@ -114,20 +92,22 @@ export function readSyncRequest(body: unknown): SyncRequest | null {
       readAssignments.push({ memberId: entry.memberId, assignment });
     }
   }
-  return { groupId, generationId, memberId, protocolType, protocolName, assignments: readAssignments };
+  return { groupId, generationId, memberId, groupInstanceId, protocolType, protocolName, assignments: readAssignments };
 }
 
 export function readHeartbeatRequest(body: unknown): HeartbeatRequest | null {
   if (!isRecord(body)) return null;
   const { groupId, generationId, memberId } = body;
   if (typeof groupId !== 'string' || typeof memberId !== 'string' || !isInt32(generationId)) return null;
-  return { groupId, generationId, memberId };
+  const groupInstanceId = readNullableString(body.groupInstanceId);
+  if (groupInstanceId === undefined) return null;
+  return { groupId, generationId, memberId, groupInstanceId };
 }
 
 export function readLeaveRequest(body: unknown): LeaveRequest | null {
   if (!isRecord(body)) return null;
   if (Array.isArray(body.members)) {
-    const members: LeavingMember[] = [];
+    const members: MemberIdentity[] = [];
     for (const entry of body.members as unknown[]) {
       if (!isRecord(entry) || typeof entry.memberId !== 'string') return null;
       const groupInstanceId = readNullableString(entry.groupInstanceId);
@@ -142,7 +122,7 @@ export function readLeaveRequest(body: unknown): LeaveRequest | null {
 
 export function readCommitHeader(body: unknown): CommitRequestHeader | null {
   if (!isRecord(body)) return null;
-  const generation = body.generationId ?? body.generationIdOrMemberEpoch ?? -1;
+  const generation = body.generationIdOrMemberEpoch ?? -1;
   if (!isInt32(generation)) return null;
   const memberId = body.memberId ?? '';
   if (typeof memberId !== 'string') return null;

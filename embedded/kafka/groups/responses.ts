@@ -1,16 +1,12 @@
 /** Builders for the responses the coordinator sends, so every field is always filled in. */
 import type { ClassicGroup } from './group.ts';
 import { EMPTY_BYTES, type GroupMember } from './member.ts';
-import type {
-  DescribedGroup,
-  JoinGroupResponseBody,
-  SyncGroupResponseBody,
-} from './messages.ts';
+import type { DescribedGroup, JoinGroupAnswer, SyncGroupAnswer } from './messages.ts';
 
 /** DescribeGroups v3+ "authorized operations not requested". */
 export const AUTHORIZED_OPERATIONS_NOT_REQUESTED = -0x80000000;
 
-export function joinFailure(memberId: string, errorCode: number): JoinGroupResponseBody {
+export function joinFailure(memberId: string, errorCode: number): JoinGroupAnswer {
   return {
     throttleTimeMs: 0,
     errorCode,
@@ -25,7 +21,7 @@ export function joinFailure(memberId: string, errorCode: number): JoinGroupRespo
 }
 
 /** The current generation as `member` should see it; only the leader gets the members' metadata. */
-export function joinSuccess(group: ClassicGroup, member: GroupMember): JoinGroupResponseBody {
+export function joinSuccess(group: ClassicGroup, member: GroupMember): JoinGroupAnswer {
   return {
     throttleTimeMs: 0,
     errorCode: 0,
@@ -39,11 +35,11 @@ export function joinSuccess(group: ClassicGroup, member: GroupMember): JoinGroup
   };
 }
 
-export function syncFailure(errorCode: number): SyncGroupResponseBody {
+export function syncFailure(errorCode: number): SyncGroupAnswer {
   return { throttleTimeMs: 0, errorCode, protocolType: null, protocolName: null, assignment: EMPTY_BYTES };
 }
 
-export function syncSuccess(group: ClassicGroup, assignment: Buffer): SyncGroupResponseBody {
+export function syncSuccess(group: ClassicGroup, assignment: Buffer): SyncGroupAnswer {
   return {
     throttleTimeMs: 0,
     errorCode: 0,

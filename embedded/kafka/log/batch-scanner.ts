@@ -2,8 +2,7 @@
  * Sequential walks over the batches of a segment file, reading in large chunks so a walk costs a few
  * syscalls rather than one per batch.
  */
-import { BATCH_HEADER_BYTES, batchSizeAt, LOG_OVERHEAD, readBatchHeader, type BatchHeader } from './batch-header.ts';
-import { inspectBatch } from './batch-validation.ts';
+import { BATCH_HEADER_BYTES, batchSizeAt, inspectBatch, LOG_OVERHEAD, readBatchHeader, type BatchHeader } from '../protocol/record-batch/index.ts';
 import { readFully } from './file-io.ts';
 import type { FileRef } from './open-files.ts';
 
@@ -93,7 +92,7 @@ export function scanValidBatches(
     const bytes = size >= LOG_OVERHEAD ? reader.view(pos, size) : null;
     if (!bytes) return stop(`torn batch claiming ${size} bytes`);
     const inspection = inspectBatch(bytes, 0, size);
-    if (!inspection.ok) return stop(`${inspection.reason}: ${inspection.detail}`);
+    if (!inspection.ok) return stop(`${inspection.problem}: ${inspection.detail}`);
     const { header } = inspection;
     if (header.baseOffset < nextOffset) return stop(`batch offset ${header.baseOffset} below ${nextOffset}`);
     if (header.lastOffset - segmentBaseOffset > MAX_RELATIVE_OFFSET) return stop(`offset ${header.lastOffset} out of segment range`);

@@ -9,10 +9,7 @@
  * cleaning past that horizon drops it. Control batches and batches this log cannot decompress
  * (snappy, lz4, zstd) are left intact and their keys ignored. Segments are not merged.
  */
-import { Attribute, type BatchHeader } from './batch-header.ts';
-import { buildBatch } from './batch-builder.ts';
-import { decodeBatchRecords, type StoredRecord } from './batch-records.ts';
-import { withTimestampDelta } from './records.ts';
+import { Attribute, buildBatch, decodeRecordBatch, withTimestampDelta, type BatchHeader, type DecodedRecord } from '../protocol/record-batch/index.ts';
 import type { LogSegment } from './segment.ts';
 
 export interface CompactionResult {
@@ -55,7 +52,7 @@ export function* compactionSteps(
     let removed = 0;
     let tombstonesDueMs = Infinity;
     for (const { header, bytes } of segment.batches()) {
-      const records = header.isControl ? null : decodeSafely(bytes, header);
+      const records = header.isControl ? null : decodeSafely(bytes);
       if (!records) {
         output.push(bytes);
         continue;
@@ -108,7 +105,7 @@ function* latestOffsets(segments: readonly LogSegment[]): Generator<void, Latest
     for (const { header, bytes } of segment.batches()) {
       if (header.producerId >= 0) latest.producerLastBatch.set(header.producerId, header.baseOffset);
       if (header.isControl) continue;
-      const records = decodeSafely(bytes, header) ?? [];
+      const records = decodeSafely(bytes) ?? [];
       for (const record of records) {
         if (record.key !== null) latest.keys.set(keyOf(record.key), record.offset);
       }
@@ -123,7 +120,7 @@ function* latestOffsets(segments: readonly LogSegment[]): Generator<void, Latest
 }
 
 /** Same header identity (offsets, producer, epoch), uncompressed, timestamps recomputed from what is kept. */
-function rebuildBatch(header: BatchHeader, records: readonly StoredRecord[], deleteHorizon: number | null): Buffer {
+function rebuildBatch(header: BatchHeader, records: readonly DecodedRecord[], deleteHorizon: number | null): Buffer {
   // Without a horizon the original baseTimestamp stays, so kept records are copied byte for byte.
   const baseTimestamp =
     deleteHorizon ?? (hasDeleteHorizon(header) ? (records[0]?.createTimestamp ?? header.baseTimestamp) : header.baseTimestamp);
@@ -154,9 +151,9 @@ function hasDeleteHorizon(header: BatchHeader): boolean {
 }
 
 /** A batch whose records do not parse is kept as it is rather than failing the whole cleaning. */
-function decodeSafely(bytes: Buffer, header: BatchHeader): StoredRecord[] | null {
+function decodeSafely(bytes: Buffer): DecodedRecord[] | null {
   try {
-    return decodeBatchRecords(bytes, header);
+    return decodeRecordBatch(bytes).records;
   } catch {
     return null;
   }

@@ -2,18 +2,13 @@
  * Typed failures of the partition log. `errorCode` is the Kafka protocol error code a broker should answer
  * with (kafka-protocol.md §3.18).
  */
+import type { BatchProblem } from '../protocol/record-batch/index.ts';
 
 export abstract class LogError extends Error {
   abstract readonly errorCode: number;
 }
 
-export type CorruptRecordReason =
-  | 'truncated-batch'
-  | 'invalid-batch-length'
-  | 'unsupported-magic'
-  | 'crc-mismatch'
-  | 'inconsistent-record-count'
-  | 'offsets-out-of-order';
+export type CorruptRecordReason = BatchProblem | 'offsets-out-of-order';
 
 /** CORRUPT_MESSAGE (2). `position` is the byte position of the bad batch inside the appended buffer. */
 export class CorruptRecordError extends LogError {

@@ -5,14 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Compression, type BatchHeader } from './batch-header.ts';
-import { decodeBatchRecords } from './batch-records.ts';
+import { canOpen, decodeRecordBatch, setBaseOffset, type BatchHeader } from '../protocol/record-batch/index.ts';
 import type { StoredBatch } from './batch-scanner.ts';
 import { validateBatches, type ValidatedBatch } from './batch-validation.ts';
 import { compactionSteps, type CompactionResult } from './compaction.ts';
 import { policyCompacts, policyDeletes, resolveLogConfig, type LogConfig } from './config.ts';
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, UnexpectedAppendOffsetError } from './errors.ts';
-import { writeInt64 } from './int64.ts';
 import { OffsetCheckpoint } from './offset-checkpoint.ts';
 import { OpenFileCache } from './open-files.ts';
 import { loadSegments } from './recovery.ts';
@@ -109,7 +107,7 @@ export class PartitionLog {
     const batches = validateBatches(records, { maxMessageBytes: this.config.maxMessageBytes });
     let next = this.nextOffset;
     for (const { position, header } of batches) {
-      writeInt64(records, next, position);
+      setBaseOffset(records, next, position);
       header.baseOffset = next;
       header.lastOffset = next + header.lastOffsetDelta;
       next = header.lastOffset + 1;
@@ -384,9 +382,9 @@ export class PartitionLog {
 
   private firstRecordReaching(segment: LogSegment, batch: StoredBatch, timestamp: number): TimestampOffset | null {
     const { header } = batch;
-    const openable = !header.isControl && (header.compression === Compression.none || header.compression === Compression.gzip);
+    const openable = !header.isControl && canOpen(header.compression);
     if (!openable) return { offset: Math.max(header.baseOffset, this.startOffset), timestamp: header.maxTimestamp };
-    const records = decodeBatchRecords(segment.read(batch.position, header.sizeInBytes), header) ?? [];
+    const { records } = decodeRecordBatch(segment.read(batch.position, header.sizeInBytes));
     const found = records.find((r) => r.offset >= this.startOffset && r.timestamp >= timestamp);
     return found ? { offset: found.offset, timestamp: found.timestamp } : null;
   }

@@ -3,7 +3,7 @@
  * indexes, all named by the segment's base offset.
  */
 import fs from 'node:fs';
-import { BATCH_HEADER_BYTES, batchSizeAt, CURRENT_MAGIC, LOG_OVERHEAD, readBatchHeader, type BatchHeader } from './batch-header.ts';
+import { BATCH_HEADER_BYTES, batchSizeAt, LOG_OVERHEAD, MAGIC_V2, readBatchHeader, type BatchHeader } from '../protocol/record-batch/index.ts';
 import {
   LOOKUP_CHUNK_BYTES,
   readStoredBatches,
@@ -314,7 +314,7 @@ export class LogSegment {
       let end = tailStart;
       for (const { header } of readStoredHeaders(this.file, tailStart, this.fileSize, LOOKUP_CHUNK_BYTES)) {
         const startsAtIndexedOffset = end !== tailStart || !lastOffsetEntry || header.baseOffset === lastOffsetEntry.offset;
-        if (header.magic !== CURRENT_MAGIC || header.baseOffset < expectedMinOffset || !startsAtIndexedOffset) return false;
+        if (header.magic !== MAGIC_V2 || header.baseOffset < expectedMinOffset || !startsAtIndexedOffset) return false;
         if (header.maxTimestamp > this.maxTs) {
           this.maxTs = header.maxTimestamp;
           this.offsetOfMaxTs = header.baseOffset;

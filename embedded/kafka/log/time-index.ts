@@ -5,7 +5,7 @@
  */
 import type { OpenFileCache } from './open-files.ts';
 import { SegmentIndex } from './segment-index.ts';
-import { readInt64, writeInt64 } from './int64.ts';
+import { readInt64, writeInt64 } from '../protocol/int64.ts';
 import { lastIndexAtOrBelow } from './sorted-search.ts';
 
 const ENTRY_BYTES = 12;

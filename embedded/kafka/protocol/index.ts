@@ -52,7 +52,7 @@ export * from './errors.ts';
 export { Reader } from './reader.ts';
 export { Writer } from './writer.ts';
 export { crc32c } from './crc32c.ts';
-export * from './record-batch.ts';
+export * from './record-batch/index.ts';
 export type { RequestHeader } from './header.ts';
 export type { ApiModule } from './api.ts';
 

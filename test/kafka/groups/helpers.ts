@@ -3,8 +3,8 @@ import {
   GroupCoordinator,
   MemoryOffsetStore,
   type GroupCoordinatorOptions,
-  type JoinGroupRequestBody,
-  type JoinGroupResponseBody,
+  type JoinGroupInput,
+  type JoinGroupAnswer,
   type OffsetStore,
 } from '../../../embedded/kafka/groups/index.ts';
 import { ManualClock } from './manual-clock.ts';
@@ -29,7 +29,7 @@ export function subscription(topics: string): Buffer {
   return Buffer.from(`subscription:${topics}`);
 }
 
-export function joinRequest(overrides: Partial<JoinGroupRequestBody> = {}): JoinGroupRequestBody {
+export function joinRequest(overrides: Partial<JoinGroupInput> = {}): JoinGroupInput {
   return {
     groupId: 'g',
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
@@ -65,7 +65,7 @@ export async function flush(): Promise<void> {
 }
 
 /** Joins a member with a known-member-id flow disabled (v0–3 style) and returns the parked request. */
-export function joinNew(coordinator: GroupCoordinator, overrides: Partial<JoinGroupRequestBody> = {}, clientId = 'app') {
+export function joinNew(coordinator: GroupCoordinator, overrides: Partial<JoinGroupInput> = {}, clientId = 'app') {
   return track(coordinator.join(joinRequest(overrides), { ...CLIENT, clientId }));
 }
 
@@ -77,7 +77,7 @@ export async function stableGroup(
   h: Harness,
   count: number,
   groupId = 'g',
-): Promise<{ joins: JoinGroupResponseBody[]; leader: JoinGroupResponseBody; followers: JoinGroupResponseBody[] }> {
+): Promise<{ joins: JoinGroupAnswer[]; leader: JoinGroupAnswer; followers: JoinGroupAnswer[] }> {
   const parked = Array.from({ length: count }, (_, i) =>
     joinNew(h.coordinator, { groupId, protocols: [{ name: 'range', metadata: subscription(`member-${i}`) }] }, `c${i}`),
   );

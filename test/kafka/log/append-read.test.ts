@@ -211,13 +211,37 @@ describe('PartitionLog append and read', () => {
   });
 
   it('reports an inconsistent record count on a batch with a valid CRC', async () => {
-    const { crc32c } = await import('../../../embedded/kafka/log/crc32c.ts');
+    const { crc32c } = await import('../../../embedded/kafka/protocol/crc32c.ts');
     const log = PartitionLog.open(tempDir());
     const batch = await encodeBatch(sequentialRecords(2));
     batch.writeInt32BE(5, 23);
     batch.writeUInt32BE(crc32c(batch, 21), 17);
     expect(() => log.append(batch)).toThrow(expect.objectContaining({ reason: 'inconsistent-record-count' }));
     log.close();
+  });
+
+  it('refuses from a producer an unknown codec and a record count the bytes cannot hold, CRC valid; a follower copy is not judged so', async () => {
+    const { crc32c } = await import('../../../embedded/kafka/protocol/crc32c.ts');
+    const resealed = (edit: (b: Buffer) => void) => async () => {
+      const batch = await encodeBatch(sequentialRecords(2));
+      edit(batch);
+      batch.writeUInt32BE(crc32c(batch, 21), 17);
+      return batch;
+    };
+    const unknownCodec = resealed((b) => b.writeInt16BE(7, 21));
+    const tooManyRecords = resealed((b) => {
+      b.writeInt32BE(999, 23);
+      b.writeInt32BE(1000, 57);
+    });
+    const leader = PartitionLog.open(tempDir());
+    await expect(unknownCodec().then((b) => leader.append(b))).rejects.toMatchObject({ reason: 'unsupported-compression', errorCode: 2 });
+    await expect(tooManyRecords().then((b) => leader.append(b))).rejects.toMatchObject({ reason: 'inconsistent-record-count' });
+    expect(leader.logEndOffset).toBe(0);
+    leader.close();
+    const follower = PartitionLog.open(tempDir());
+    follower.appendAsFollower(await unknownCodec());
+    expect(follower.logEndOffset).toBe(2);
+    follower.close();
   });
 
   it('keeps the sizes, names and checkpoint files Kafka-like', async () => {

@@ -21,7 +21,7 @@ import {
   type ProduceRequest,
 } from '../../../embedded/kafka/protocol/index.ts';
 import { responseHeaderVersion, requestHeaderVersion } from '../../../embedded/kafka/protocol/header.ts';
-import { buildRecordBatch } from '../../../embedded/kafka/protocol/record-batch.ts';
+import { buildRecordBatch } from '../../../embedded/kafka/protocol/record-batch/index.ts';
 import { encodeReq, encodeRes, hex, kjs, kjsModule, kjsParse } from './helpers.ts';
 
 const createKjsRequest = kjsModule('protocol/request.js');

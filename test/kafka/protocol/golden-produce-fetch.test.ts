@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse, ProduceRequest, ProduceResponse } from '../../../embedded/kafka/protocol/index.ts';
-import { buildRecordBatch, decodeRecordBatches, validateRecordBatches } from '../../../embedded/kafka/protocol/record-batch.ts';
+import { buildRecordBatch, decodeRecordBatches, validateRecordBatches } from '../../../embedded/kafka/protocol/record-batch/index.ts';
 import { encodeRes, goldenRequest, kjs, kjsModule, kjsParse } from './helpers.ts';
 
 const Long = kjsModule('utils/long.js');
@@ -41,7 +41,7 @@ describe('Produce (key 0) v3–7 vs kafkajs', () => {
       const v = validateRecordBatches(records);
       expect(v.ok).toBe(true);
       if (v.ok) {
-        expect(v.batches[0]!.header).toMatchObject({ producerId: 1234n, producerEpoch: 3, baseSequence: 7, recordsCount: 2, isTransactional: version % 2 === 1 });
+        expect(v.batches[0]!.header).toMatchObject({ producerId: 1234, producerEpoch: 3, baseSequence: 7, recordsCount: 2, isTransactional: version % 2 === 1 });
       }
       const decoded = decodeRecordBatches(records)[0]!.records;
       expect(decoded.map((r) => [r.key?.toString() ?? null, r.value?.toString(), r.timestamp])).toEqual([['u1', 'hello', T0], [null, 'world', T0 + 1]]);

@@ -15,7 +15,7 @@ import {
   SUPPORTED_APIS,
   type ApiKeyNumber,
 } from '../../../embedded/kafka/protocol/index.ts';
-import { buildRecordBatch } from '../../../embedded/kafka/protocol/record-batch.ts';
+import { buildRecordBatch } from '../../../embedded/kafka/protocol/record-batch/index.ts';
 import { decodeReq, decodeRes, encodeReq, encodeRes } from './helpers.ts';
 
 const batch = buildRecordBatch([{ key: 'k', value: 'v', timestamp: 1_700_000_000_000 }]);

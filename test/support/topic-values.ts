@@ -1,4 +1,4 @@
-/** Reading a topic to its end with the cluster's own security, for the reference suite's checks. */
+/** Reading a topic to its end (with the cluster's own security when it has one), for the end-to-end checks. */
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../../config/kafka-client.ts';
 import type { KafkaSecurity } from '../../config/kafka-security.ts';
