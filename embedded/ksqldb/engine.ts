@@ -320,7 +320,7 @@ export class KsqlEngine {
     const defaultKey = (this.config['ksql.persistence.default.format.key'] ?? 'KAFKA').toUpperCase();
     const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? defaultKey : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
     let keyFormat = formats.key;
-    if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) {
+    if (aq.schema.key.length === 0 && aq.partitionedByNull) {
       if ((prop(st.props, 'KEY_FORMAT') ?? 'NONE').toUpperCase() !== 'NONE' || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
       keyFormat = 'NONE';
     }
@@ -377,7 +377,7 @@ export class KsqlEngine {
   private startQuery(id: string, sql: string, aq: AnalyzedQuery, sink: DataSource): void {
     const pipeline = buildPipeline({
       id,
-      query: aq,
+      plan: aq.plan,
       sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, timestampFormat: sink.timestampFormat, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
       state: this.state,
       emit: (r) => this.outbox.push(r),
@@ -531,7 +531,7 @@ export class KsqlEngine {
     };
     const pipeline = buildPipeline({
       id,
-      query: aq,
+      plan: aq.plan,
       sink: { topic: '', schema: aq.schema, keyFormat: 'JSON', valueFormat: 'JSON' },
       state: new MemoryStateBackend(),
       emit: () => undefined,
