@@ -15,6 +15,8 @@ import { sourceDecoder } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
+import { describeExecutionPlan, describeTopology } from './plan/describe.ts';
+import type { SinkNode } from './plan/logical.ts';
 import { buildPipeline, type QueryPipeline, type ViewRow } from './plan/physical.ts';
 import { MemoryStateBackend, type StateBackend } from './state/store.ts';
 import { schemaToString, typeEquals, typeToString, T, type LogicalSchema, type SqlType } from './types.ts';
@@ -58,6 +60,10 @@ export interface QueryDescription {
   queryType: 'PERSISTENT' | 'PUSH';
   /** RUNNING for a running query; absent for a statement explained without being run */
   state?: string;
+  /** the plan's steps as ksqlDB's EXPLAIN prints them (plan/describe.ts) */
+  executionPlan: string;
+  /** the operators as a Kafka Streams topology description */
+  topology: string;
 }
 
 export interface SourceDescription {
@@ -94,6 +100,7 @@ export interface ProcessingLogEntry {
 interface Running {
   info: QueryInfo;
   pipeline: QueryPipeline;
+  plan: SinkNode;
 }
 
 /** A transient push query (`SELECT ... EMIT CHANGES [LIMIT n]`), e.g. behind the REST /query endpoint. */
@@ -271,11 +278,14 @@ export class KsqlEngine {
       return {
         id: q.info.id, statementText: q.info.sql, windowType: sink?.windowType, schema: sink?.schema ?? { key: [], value: [] },
         sources: q.info.sources, sinks: q.info.sink ? [q.info.sink] : [], queryType: 'PERSISTENT', state: q.info.state,
+        executionPlan: describeExecutionPlan(q.plan, q.info.id), topology: describeTopology(q.plan, q.info.id, q.info.sinkTopic),
       };
     }
     const inner = st.statement!;
     if (inner.kind !== 'createAs' && inner.kind !== 'insertInto' && inner.kind !== 'select') throw new KsqlError('The provided statement does not run a ksql query');
     const sinkName = inner.kind === 'createAs' ? inner.name : inner.kind === 'insertInto' ? inner.target : undefined;
+    // the topic the statement would write: its KAFKA_TOPIC, else the (prefixed) name; INSERT INTO's target's
+    const sinkTopic = inner.kind === 'createAs' ? (prop(inner.props, 'KAFKA_TOPIC') ?? (this.config['ksql.output.topic.name.prefix'] ?? '') + inner.name) : inner.kind === 'insertInto' ? this.metastore.get(inner.target)?.topic : undefined;
     const aq = analyzeQuery(inner.query, this.metastore, { persistent: sinkName !== undefined, sinkName, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
     if (inner.kind === 'createAs' && aq.resultType !== inner.sourceType) {
       throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: inner.pos });
@@ -292,6 +302,7 @@ export class KsqlEngine {
     return {
       id, statementText: inner.text, windowType: aq.window?.type, schema,
       sources: aq.sides.map((side) => side.source.name), sinks: sinkName ? [sinkName] : [], queryType: inner.kind === 'select' ? 'PUSH' : 'PERSISTENT',
+      executionPlan: describeExecutionPlan(aq.plan, id), topology: describeTopology(aq.plan, id, sinkTopic),
     };
   }
 
@@ -386,7 +397,7 @@ export class KsqlEngine {
     });
     const info: QueryInfo = { id, sql, sink: sink.name, sinkTopic: sink.topic, sources: aq.sides.map((s) => s.source.name), state: 'RUNNING' };
     this.metastore.queries.set(id, info);
-    this.running.set(id, { info, pipeline });
+    this.running.set(id, { info, pipeline, plan: aq.plan });
   }
 
   private insertInto(st: Extract<Statement, { kind: 'insertInto' }>): ExecuteResult {

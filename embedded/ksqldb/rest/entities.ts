@@ -114,7 +114,7 @@ async function queryOffsetSummaries(ctx: EntityContext, src: DataSource): Promis
   return summaries;
 }
 
-/** EXPLAIN's answer, in ksqlDB's QueryDescription shape (no execution plan or topology yet: the engine has no logical plan to print). */
+/** EXPLAIN's answer, in ksqlDB's QueryDescription shape. */
 export function queryDescription(q: QueryDescription, consumerGroup: string): Json {
   return {
     id: q.id,
@@ -126,8 +126,8 @@ export function queryDescription(q: QueryDescription, consumerGroup: string): Js
     ],
     sources: q.sources,
     sinks: q.sinks,
-    topology: '',
-    executionPlan: '',
+    topology: q.topology,
+    executionPlan: q.executionPlan,
     overriddenProperties: {},
     ksqlHostQueryStatus: {},
     queryType: q.queryType,
