@@ -15,6 +15,7 @@ import { sourceDecoder } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
+import type { SchemaAssertion, TopicAssertion } from './assertions.ts';
 import { describeExecutionPlan, describeTopology } from './plan/describe.ts';
 import type { SinkNode } from './plan/logical.ts';
 import { buildPipeline, type QueryPipeline, type ViewRow } from './plan/physical.ts';
@@ -36,7 +37,9 @@ export type Entity =
   | { type: 'function_names'; statementText: string; functions: FunctionName[] }
   | { type: 'kafka_topics'; statementText: string; topics: TopicSpec[] }
   | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription }
-  | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription };
+  | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription }
+  /** ASSERT TOPIC / SCHEMA: what to check; the runtime checks it against the cluster (assertions.ts) */
+  | { type: 'assertion'; statementText: string; assertion: TopicAssertion | SchemaAssertion };
 
 /**
  * One entry of SHOW FUNCTIONS, as ksqlDB's FunctionNameList: the name, its kind, and a category (ksqlDB's
@@ -238,6 +241,15 @@ export class KsqlEngine {
         const text = readFileSync(st.path, 'utf8');
         const results = this.execute(text);
         return results[results.length - 1] ?? this.ok(st, 'Script executed');
+      }
+      case 'assertTopic': {
+        const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.topic.default.timeout.ms'] ?? 1000);
+        const properties = Object.fromEntries(Object.entries(st.props).map(([k, v]) => [k, v.value]));
+        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'topic', topic: st.topic, exists: st.exists, properties, timeoutMs } }, produced: [] };
+      }
+      case 'assertSchema': {
+        const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.schema.default.timeout.ms'] ?? 1000);
+        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'schema', subject: st.subject, id: st.id, exists: st.exists, timeoutMs } }, produced: [] };
       }
       case 'explain':
         return { statementText: st.text, entity: { type: 'queryDescription', statementText: st.text, queryDescription: this.explain(st) }, produced: [] };

@@ -1,6 +1,7 @@
 /**
  * Engine results -> ksqlDB's REST JSON (KsqlEntity subtypes, error bodies, schema strings, row values).
  */
+import { AssertionFailed, awaitAssertion, schemaAssertionFailure, topicAssertionFailure } from '../assertions.ts';
 import type { KsqlEngine, QueryDescription } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
@@ -190,6 +191,14 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
     }
     case 'queryDescription':
       return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };
+    case 'assertion': {
+      const a = e.assertion;
+      const failure = await awaitAssertion(a.timeoutMs, async () => (a.kind === 'topic' ? topicAssertionFailure(a, await ctx.topics()) : schemaAssertionFailure()));
+      if (failure !== undefined) throw new AssertionFailed(failure);
+      return a.kind === 'topic'
+        ? { '@type': 'assert_topic', ...base, topicName: a.topic, exists: a.exists, warnings: [] }
+        : { '@type': 'assert_schema', ...base, subject: a.subject ?? null, id: a.id ?? null, exists: a.exists, warnings: [] };
+    }
   }
 }
 
