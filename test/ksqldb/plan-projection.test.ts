@@ -49,6 +49,17 @@ describe('plan step: projection', () => {
     expect(out.values[0]!.expr.eval({ '#T0': 5 })).toBe(5);
   });
 
+  it("a join of windowed streams may select a side's window bounds; an unwindowed source has none", () => {
+    const windowed = catalog();
+    windowed.execute("CREATE STREAM LW (K STRING KEY, F0 INT) WITH (kafka_topic='lw', value_format='JSON', window_type='tumbling', window_size='1 second');"
+      + "CREATE STREAM RW (K STRING KEY, F1 INT) WITH (kafka_topic='rw', value_format='JSON', window_type='tumbling', window_size='1 second');");
+    const { out } = project(windowed, 'CREATE STREAM OUT AS SELECT l.K, l.WINDOWSTART AS WSTART, l.WINDOWEND AS WEND, F0, F1 FROM LW l JOIN RW r WITHIN 1 SECOND ON l.K = r.K;');
+    expect(show(out.node.schema)).toBe('L_K STRING KEY, WSTART BIGINT, WEND BIGINT, F0 INTEGER, F1 INTEGER');
+    expect(out.values.slice(0, 2).map((v) => v.expr.eval({ L_WINDOWSTART: 0, L_WINDOWEND: 1000 }))).toEqual([0, 1000]);
+    expect(out.window).toEqual({ type: 'TUMBLING', size: 1000 });
+    expect(() => project(engine, 'CREATE STREAM OUT AS SELECT ID, WINDOWSTART AS WS FROM S;')).toThrow("Column 'WINDOWSTART' cannot be resolved.");
+  });
+
   it('a persistent query must project its key once, and some value', () => {
     expect(() => project(engine, 'CREATE STREAM OUT AS SELECT A FROM S;')).toThrow('Key missing from projection (ie, SELECT). The query used to build `OUT` must include the key column ID in its projection');
     expect(() => project(engine, 'CREATE STREAM OUT AS SELECT ID FROM S;')).toThrow('The projection contains no value columns.');

@@ -39,7 +39,7 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
   const compiled = items.map((it) => {
     for (const c of colRefs(it.expr)) {
       const f = scope.lookup(c);
-      if (f.windowBound && !srcWindowed) err(`Column '${c.name}' cannot be resolved.`, c.pos);
+      if (f.windowBound && !srcWindowed && !isJoin) err(`Column '${c.name}' cannot be resolved.`, c.pos);
     }
     return compileExpr(it.expr, scope);
   });
