@@ -35,6 +35,20 @@ describe('EXPLAIN execution plan, as ksqlDB records it', () => {
     // joins_-_stream_stream_inner_join_-_JSON (joins_-_table_table_inner_join_-_JSON has the same steps)
     ['stream-stream join', 'CREATE STREAM INNER_JOIN AS SELECT S.ID, A, C FROM S JOIN S2 WITHIN 11 SECONDS ON S.ID = S2.ID;', 'INNER_JOIN',
       ['0 INNER_JOIN', '1 Project', '2 Join', '3 PrependAliasLeft', '4 KafkaTopic_Left.Source', '3 PrependAliasRight', '4 KafkaTopic_Right.Source']],
+    // as_value_-_join: a stream joined on a value column is re-keyed first
+    ['re-keyed left side', 'CREATE STREAM OUTPUT AS SELECT S.B, A, NAME FROM S JOIN T ON S.B = T.ID;', 'OUTPUT',
+      ['0 OUTPUT', '1 Project', '2 Join', '3 PrependAliasLeft', '4 LeftSourceKeyed', '5 KafkaTopic_Left.Source', '3 PrependAliasRight', '4 KafkaTopic_Right.Source']],
+    // joins_-_inner_join_-_with_left_join_column_in_projection
+    ['re-keyed right side', 'CREATE STREAM OUTPUT AS SELECT S.ID, A, C FROM S JOIN S2 WITHIN 10 SECONDS ON S.ID = ABS(S2.ID);', 'OUTPUT',
+      ['0 OUTPUT', '1 Project', '2 Join', '3 PrependAliasLeft', '4 KafkaTopic_Left.Source', '3 PrependAliasRight', '4 RightSourceKeyed', '5 KafkaTopic_Right.Source']],
+    // partition-by_-_only_key_column: PARTITION BY the key it has is no step
+    ['PARTITION BY the key', 'CREATE STREAM OUTPUT AS SELECT * FROM S PARTITION BY ID;', 'OUTPUT', ['0 OUTPUT', '1 Project', '2 KsqlTopic.Source']],
+    // suppress_-_should_drop_events_with_no_key: EMIT FINAL is the windowed aggregate's own
+    ['EMIT FINAL', 'CREATE TABLE OUTPUT AS SELECT A, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY A EMIT FINAL;', 'OUTPUT',
+      ['0 OUTPUT', '1 Aggregate.Project', '2 Aggregate.Aggregate', '3 Aggregate.GroupBy', '4 Aggregate.Prepare', '5 KsqlTopic.Source']],
+    // multi-joins_-_stream-stream-stream_-_outer-outer: a FULL OUTER join's result is re-keyed for the next join
+    ['after a FULL OUTER join', 'CREATE STREAM OUTPUT AS SELECT ROWKEY, A, C, D FROM S FULL OUTER JOIN S2 WITHIN 1 SECOND ON S.ID = S2.ID FULL OUTER JOIN S3 WITHIN 1 SECOND ON S.ID = S3.ID;', 'OUTPUT',
+      ['0 OUTPUT', '1 Project', '2 Join', '3 LeftSourceKeyed', '4 L_Join', '5 PrependAliasL_Left', '6 KafkaTopic_L_Left.Source', '5 PrependAliasL_Right', '6 KafkaTopic_L_Right.Source', '3 PrependAliasRight', '4 KafkaTopic_Right.Source']],
     // multi-joins_-_stream-table-table_-_inner-inner
     ['n-way join', 'CREATE STREAM OUTPUT AS SELECT S.ID, NAME, V FROM S JOIN T ON S.ID = T.ID JOIN T2 ON S.ID = T2.K;', 'OUTPUT',
       ['0 OUTPUT', '1 Project', '2 Join', '3 L_Join', '4 PrependAliasL_Left', '5 KafkaTopic_L_Left.Source', '4 PrependAliasL_Right', '5 KafkaTopic_L_Right.Source', '3 PrependAliasRight', '4 KafkaTopic_Right.Source']],
@@ -56,11 +70,14 @@ describe('EXPLAIN execution plan, as ksqlDB records it', () => {
     ].join('\n'));
   });
 
-  it('a transient SELECT has no sink step; EMIT FINAL adds a SUPPRESS step', () => {
+  it('a transient SELECT has no sink step', () => {
     const select = analyzeQuery(parseQuery(engine, 'SELECT ID, A FROM S EMIT CHANGES;'), engine.metastore, { persistent: false }).plan;
     expect(contexts(describeExecutionPlan(select, 'transient_S_1'), 'transient_S_1')).toEqual(['0 Project', '1 KsqlTopic.Source']);
-    const final = planOf('CREATE TABLE OUTPUT AS SELECT A, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY A EMIT FINAL;', 'OUTPUT');
-    expect(describeExecutionPlan(final, 'Q_0')).toMatch(/\n\t+ > \[ SUPPRESS \] \| Schema: A STRING KEY, .* \| Logger: Q_0\.Suppress\n\t+ > \[ AGGREGATE \]/);
+  });
+
+  it('a re-keyed side and the key it gets', () => {
+    const text = describeExecutionPlan(planOf('CREATE STREAM OUTPUT AS SELECT S.B, A, NAME FROM S JOIN T ON S.B = T.ID;', 'OUTPUT'), 'Q_0');
+    expect(text).toContain('\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: S_B INTEGER KEY, A STRING, B INTEGER, XS ARRAY<INTEGER>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT | Logger: Q_0.LeftSourceKeyed\n');
   });
 });
 

@@ -16,6 +16,7 @@ import { schemaToString, type LogicalSchema } from '../../embedded/ksqldb/types.
 export const CATALOG = [
   "CREATE STREAM S (ID INT KEY, A STRING, B INT, XS ARRAY<INT>) WITH (kafka_topic='s', format='JSON', partitions=1);",
   "CREATE STREAM S2 (ID INT KEY, C STRING) WITH (kafka_topic='s2', format='JSON', partitions=1);",
+  "CREATE STREAM S3 (ID INT KEY, D STRING) WITH (kafka_topic='s3', format='JSON', partitions=1);",
   "CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, N INT) WITH (kafka_topic='t', format='JSON', partitions=1);",
   "CREATE TABLE T2 (K INT PRIMARY KEY, V STRING) WITH (kafka_topic='t2', format='JSON', partitions=1);",
   "CREATE TABLE W AS SELECT A, COUNT(*) AS CNT FROM S WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY A;",

@@ -104,7 +104,9 @@ export function planJoins(ctx: QueryContext, sources: DataSourceNode[]): Planned
       type: j.type,
       leftKey,
       rightKey,
-      leftIsKey: ji === 0 ? !!isPk(le, left) : keyClass.includes(joinNorm(le)),
+      // a FULL OUTER join's key is its own (either side's may be null): no column of it equals it
+      leftIsKey: ji === 0 ? !!isPk(le, left) : q.joins[ji - 1]!.type !== 'FULL' && keyClass.includes(joinNorm(le)),
+      rightIsKey: !!isPk(re, r),
       within: j.within ? { before: j.within.before.ms, after: j.within.after.ms, grace: j.within.grace?.ms } : undefined,
     };
     joinSpecs.push(spec);

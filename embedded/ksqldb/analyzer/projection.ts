@@ -104,7 +104,9 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
 
   let node: PlanNode = filtered;
   if (partitionBy || rekey) {
-    const repartition: RepartitionNode = { kind: 'repartition', source: node, keys: partitionBy, order: partitionBy ? undefined : rekey, schema: { key: keyCols, value: node.schema.value } };
+    const sourceKey = sides[0]!.source.schema.key.map((c) => norm({ kind: 'col', name: c.name, pos: q.pos }));
+    const keyUnchanged = !isJoin && !!partitionBy?.length && keyNorms.length === sourceKey.length && keyNorms.every((alts, k) => alts[0] === sourceKey[k]);
+    const repartition: RepartitionNode = { kind: 'repartition', source: node, keys: partitionBy, order: partitionBy ? undefined : rekey, keyUnchanged, schema: { key: keyCols, value: node.schema.value } };
     node = repartition;
   }
   node = planFlatMap(node, tableFunctions, ctx);

@@ -3,11 +3,11 @@
 // indented under it) and a Kafka Streams-style topology description of the operators this engine runs
 // (sources, processors with their state stores, the sink).
 import { schemaToString, type LogicalSchema } from '../types.ts';
-import type { DataSourceNode, JoinNode, PlanNode, SinkNode } from './logical.ts';
+import { sourcesOf, type DataSourceNode, type JoinNode, type PlanNode, type SinkNode } from './logical.ts';
 
 /** one execution step: ksqlDB's operation name, its output schema, its query context, its inputs */
 interface Step {
-  op: 'SINK' | 'PROJECT' | 'FILTER' | 'FLAT_MAP' | 'REKEY' | 'SUPPRESS' | 'AGGREGATE' | 'GROUP_BY' | 'JOIN' | 'SOURCE';
+  op: 'SINK' | 'PROJECT' | 'FILTER' | 'FLAT_MAP' | 'REKEY' | 'AGGREGATE' | 'GROUP_BY' | 'JOIN' | 'SOURCE';
   schema: LogicalSchema;
   context: string[];
   inputs: Step[];
@@ -24,10 +24,15 @@ export function executionSteps(plan: SinkNode, queryId: string, sinkTopic?: stri
   const sourceStep = (node: DataSourceNode, context: string[]): Step =>
     step('SOURCE', node.schema, context, [], { topic: node.side.source.topic });
 
-  /** a join's side: ksqlDB prefixes its columns with the alias (PrependAlias) after reading it */
-  const joinSide = (node: DataSourceNode, prefix: string, side: 'Left' | 'Right'): Step => {
-    const prefixed: LogicalSchema = { key: node.schema.key, value: [...node.schema.key, ...node.schema.value].map((c) => ({ ...c, name: node.side.prefix + c.name, namespace: 'VALUE' })) };
-    return step('PROJECT', prefixed, [`PrependAlias${prefix}${side}`], [sourceStep(node, [`KafkaTopic_${prefix}${side}`, 'Source'])]);
+  /**
+   * a join's side: ksqlDB prefixes its columns with the alias (PrependAlias) after reading it, and
+   * first re-keys it (<side>SourceKeyed) when the join criteria is not its key
+   */
+  const joinSide = (node: DataSourceNode, prefix: string, side: 'Left' | 'Right', rekey: boolean, key: LogicalSchema['key']): Step => {
+    const prefixed: LogicalSchema = { key: rekey ? key : node.schema.key, value: [...node.schema.key, ...node.schema.value].map((c) => ({ ...c, name: node.side.prefix + c.name, namespace: 'VALUE' })) };
+    const read = sourceStep(node, [`KafkaTopic_${prefix}${side}`, 'Source']);
+    const keyed = rekey ? step('REKEY', { key, value: node.schema.value }, [`${prefix}${side}SourceKeyed`], [read]) : read;
+    return step('PROJECT', prefixed, [`PrependAlias${prefix}${side}`], [keyed]);
   };
 
   const joinStores = (node: JoinNode): string[] => {
@@ -44,8 +49,21 @@ export function executionSteps(plan: SinkNode, queryId: string, sinkTopic?: stri
 
   /** `prefix`: ksqlDB names a join nested as another's left side L_Join, its sides L_Left and L_Right */
   const joinStep = (node: JoinNode, prefix: string): Step => {
-    const left = node.left.kind === 'source' ? joinSide(node.left, prefix, 'Left') : joinStep(node.left, prefix + 'L_');
-    return step('JOIN', node.schema, [`${prefix}Join`], [left, joinSide(node.right, prefix, 'Right')], { stores: joinStores(node) });
+    const j = node.spec;
+    // a foreign-key join looks the right key up from the left rows as they are
+    const rekeyLeft = j.kind !== 'table-table-fk' && !j.leftIsKey;
+    // a right side whose key format is not the left's (the FROM source's) is re-keyed into it, unless the
+    // left is re-keyed anyway (then into the right's format)
+    const leftKeyFormat = sourcesOf(node)[0]!.side.source.keyFormat;
+    const rekeyRight = j.kind !== 'table-table-fk' && (!j.rightIsKey || (!rekeyLeft && node.right.side.source.keyFormat !== leftKeyFormat));
+    const key = node.schema.key;
+    let left: Step;
+    if (node.left.kind === 'source') left = joinSide(node.left, prefix, 'Left', rekeyLeft, key);
+    else {
+      const inner = joinStep(node.left, prefix + 'L_');
+      left = rekeyLeft ? step('REKEY', { key, value: inner.schema.value }, [`${prefix}LeftSourceKeyed`], [inner]) : inner;
+    }
+    return step('JOIN', node.schema, [`${prefix}Join`], [left, joinSide(node.right, prefix, 'Right', rekeyRight, key)], { stores: joinStores(node) });
   };
 
   const walk = (node: PlanNode, aggregated: boolean): Step => {
@@ -60,9 +78,12 @@ export function executionSteps(plan: SinkNode, queryId: string, sinkTopic?: stri
       case 'flatMap':
         return step('FLAT_MAP', node.schema, ['FlatMap'], [walk(node.source, aggregated)]);
       case 'repartition':
-        return step('REKEY', node.schema, ['PartitionBy'], [walk(node.source, aggregated)]);
-      case 'suppress':
-        return step('SUPPRESS', node.schema, ['Suppress'], [walk(node.source, aggregated)], { stores: [`${queryId}-suppress`] });
+        return node.keyUnchanged ? walk(node.source, aggregated) : step('REKEY', node.schema, ['PartitionBy'], [walk(node.source, aggregated)]);
+      case 'suppress': {
+        // ksqlDB's windowed aggregate step emits final results itself: no step of its own
+        const aggregate = walk(node.source, aggregated);
+        return { ...aggregate, stores: [...aggregate.stores, `${queryId}-suppress`] };
+      }
       case 'aggregate': {
         const input = walk(node.source, false);
         const prepared = step('PROJECT', node.source.schema, ['Aggregate', 'Prepare'], [input]);

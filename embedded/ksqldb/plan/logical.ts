@@ -45,6 +45,8 @@ export interface JoinSpec {
   within?: { before: number; after: number; grace?: number };
   /** whether the left key is the left source's own key (no repartition needed) */
   leftIsKey: boolean;
+  /** whether the right key is the right source's own key (else ksqlDB re-keys that side first) */
+  rightIsKey: boolean;
 }
 
 /** a source of the query (FROM or a JOIN's right side): its rows are its columns plus pseudo columns */
@@ -96,6 +98,8 @@ export interface RepartitionNode {
   source: PlanNode;
   keys?: (Compiled & { keyOnly?: boolean })[];
   order?: number[];
+  /** PARTITION BY the key the rows already have: ksqlDB's plan has no step for it */
+  keyUnchanged?: boolean;
   schema: LogicalSchema;
 }
 
