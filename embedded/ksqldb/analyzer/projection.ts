@@ -104,8 +104,9 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
 
   let node: PlanNode = filtered;
   if (partitionBy || rekey) {
-    const sourceKey = sides[0]!.source.schema.key.map((c) => norm({ kind: 'col', name: c.name, pos: q.pos }));
-    const keyUnchanged = !isJoin && !!partitionBy?.length && keyNorms.length === sourceKey.length && keyNorms.every((alts, k) => alts[0] === sourceKey[k]);
+    // (a join's key columns are named by alias: only a single source's key is compared)
+    const sourceKey = () => sides[0]!.source.schema.key.map((c) => norm({ kind: 'col', name: c.name, pos: q.pos }));
+    const keyUnchanged = !isJoin && !!partitionBy?.length && keyNorms.length === sides[0]!.source.schema.key.length && sourceKey().every((n, k) => keyNorms[k]![0] === n);
     const repartition: RepartitionNode = { kind: 'repartition', source: node, keys: partitionBy, order: partitionBy ? undefined : rekey, keyUnchanged, schema: { key: keyCols, value: node.schema.value } };
     node = repartition;
   }
