@@ -43,6 +43,9 @@ describe('EXPLAIN execution plan, as ksqlDB records it', () => {
       ['0 OUTPUT', '1 Project', '2 Join', '3 PrependAliasLeft', '4 KafkaTopic_Left.Source', '3 PrependAliasRight', '4 RightSourceKeyed', '5 KafkaTopic_Right.Source']],
     // partition-by_-_only_key_column: PARTITION BY the key it has is no step
     ['PARTITION BY the key', 'CREATE STREAM OUTPUT AS SELECT * FROM S PARTITION BY ID;', 'OUTPUT', ['0 OUTPUT', '1 Project', '2 KsqlTopic.Source']],
+    // partition-by_-_partition_by_non-Key_in_join_on_non-Key: the join's result is keyed by S.B already
+    ['PARTITION BY a join key', 'CREATE STREAM OUTPUT AS SELECT S.B, A, C FROM S JOIN S2 WITHIN 1 SECOND ON S.B = S2.ID PARTITION BY S.B;', 'OUTPUT',
+      ['0 OUTPUT', '1 Project', '2 Join', '3 PrependAliasLeft', '4 LeftSourceKeyed', '5 KafkaTopic_Left.Source', '3 PrependAliasRight', '4 KafkaTopic_Right.Source']],
     // suppress_-_should_drop_events_with_no_key: EMIT FINAL is the windowed aggregate's own
     ['EMIT FINAL', 'CREATE TABLE OUTPUT AS SELECT A, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY A EMIT FINAL;', 'OUTPUT',
       ['0 OUTPUT', '1 Aggregate.Project', '2 Aggregate.Aggregate', '3 Aggregate.GroupBy', '4 Aggregate.Prepare', '5 KsqlTopic.Source']],

@@ -104,9 +104,11 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
 
   let node: PlanNode = filtered;
   if (partitionBy || rekey) {
-    // (a join's key columns are named by alias: only a single source's key is compared)
+    // the rows' key: a join's (any of the expressions equal to it), else the source's key columns
     const sourceKey = () => sides[0]!.source.schema.key.map((c) => norm({ kind: 'col', name: c.name, pos: q.pos }));
-    const keyUnchanged = !isJoin && !!partitionBy?.length && keyNorms.length === sides[0]!.source.schema.key.length && sourceKey().every((n, k) => keyNorms[k]![0] === n);
+    const keyUnchanged = !!partitionBy?.length && (isJoin
+      ? keyNorms.length === 1 && !joins.fkKey && joins.keyClass.includes(keyNorms[0]![0]!)
+      : keyNorms.length === sides[0]!.source.schema.key.length && sourceKey().every((n, k) => keyNorms[k]![0] === n));
     const repartition: RepartitionNode = { kind: 'repartition', source: node, keys: partitionBy, order: partitionBy ? undefined : rekey, keyUnchanged, schema: { key: keyCols, value: node.schema.value } };
     node = repartition;
   }
