@@ -15,6 +15,9 @@ import { sourceDecoder } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
+import type { SchemaAssertion, TopicAssertion } from './assertions.ts';
+import { describeExecutionPlan, describeTopology } from './plan/describe.ts';
+import type { SinkNode } from './plan/logical.ts';
 import { buildPipeline, type QueryPipeline, type ViewRow } from './plan/physical.ts';
 import { MemoryStateBackend, type StateBackend } from './state/store.ts';
 import { schemaToString, typeEquals, typeToString, T, type LogicalSchema, type SqlType } from './types.ts';
@@ -34,7 +37,9 @@ export type Entity =
   | { type: 'function_names'; statementText: string; functions: FunctionName[] }
   | { type: 'kafka_topics'; statementText: string; topics: TopicSpec[] }
   | { type: 'sourceDescription'; statementText: string; sourceDescription: SourceDescription }
-  | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription };
+  | { type: 'queryDescription'; statementText: string; queryDescription: QueryDescription }
+  /** ASSERT TOPIC / SCHEMA: what to check; the runtime checks it against the cluster (assertions.ts) */
+  | { type: 'assertion'; statementText: string; assertion: TopicAssertion | SchemaAssertion };
 
 /**
  * One entry of SHOW FUNCTIONS, as ksqlDB's FunctionNameList: the name, its kind, and a category (ksqlDB's
@@ -58,6 +63,10 @@ export interface QueryDescription {
   queryType: 'PERSISTENT' | 'PUSH';
   /** RUNNING for a running query; absent for a statement explained without being run */
   state?: string;
+  /** the plan's steps as ksqlDB's EXPLAIN prints them (plan/describe.ts) */
+  executionPlan: string;
+  /** the operators as a Kafka Streams topology description */
+  topology: string;
 }
 
 export interface SourceDescription {
@@ -94,6 +103,7 @@ export interface ProcessingLogEntry {
 interface Running {
   info: QueryInfo;
   pipeline: QueryPipeline;
+  plan: SinkNode;
 }
 
 /** A transient push query (`SELECT ... EMIT CHANGES [LIMIT n]`), e.g. behind the REST /query endpoint. */
@@ -232,6 +242,15 @@ export class KsqlEngine {
         const results = this.execute(text);
         return results[results.length - 1] ?? this.ok(st, 'Script executed');
       }
+      case 'assertTopic': {
+        const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.topic.default.timeout.ms'] ?? 1000);
+        const properties = Object.fromEntries(Object.entries(st.props).map(([k, v]) => [k, v.value]));
+        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'topic', topic: st.topic, exists: st.exists, properties, timeoutMs } }, produced: [] };
+      }
+      case 'assertSchema': {
+        const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.schema.default.timeout.ms'] ?? 1000);
+        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'schema', subject: st.subject, id: st.id, exists: st.exists, timeoutMs } }, produced: [] };
+      }
       case 'explain':
         return { statementText: st.text, entity: { type: 'queryDescription', statementText: st.text, queryDescription: this.explain(st) }, produced: [] };
       case 'createType': {
@@ -271,11 +290,14 @@ export class KsqlEngine {
       return {
         id: q.info.id, statementText: q.info.sql, windowType: sink?.windowType, schema: sink?.schema ?? { key: [], value: [] },
         sources: q.info.sources, sinks: q.info.sink ? [q.info.sink] : [], queryType: 'PERSISTENT', state: q.info.state,
+        executionPlan: describeExecutionPlan(q.plan, q.info.id), topology: describeTopology(q.plan, q.info.id, q.info.sinkTopic),
       };
     }
     const inner = st.statement!;
     if (inner.kind !== 'createAs' && inner.kind !== 'insertInto' && inner.kind !== 'select') throw new KsqlError('The provided statement does not run a ksql query');
     const sinkName = inner.kind === 'createAs' ? inner.name : inner.kind === 'insertInto' ? inner.target : undefined;
+    // the topic the statement would write: its KAFKA_TOPIC, else the (prefixed) name; INSERT INTO's target's
+    const sinkTopic = inner.kind === 'createAs' ? (prop(inner.props, 'KAFKA_TOPIC') ?? (this.config['ksql.output.topic.name.prefix'] ?? '') + inner.name) : inner.kind === 'insertInto' ? this.metastore.get(inner.target)?.topic : undefined;
     const aq = analyzeQuery(inner.query, this.metastore, { persistent: sinkName !== undefined, sinkName, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
     if (inner.kind === 'createAs' && aq.resultType !== inner.sourceType) {
       throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: inner.pos });
@@ -292,6 +314,7 @@ export class KsqlEngine {
     return {
       id, statementText: inner.text, windowType: aq.window?.type, schema,
       sources: aq.sides.map((side) => side.source.name), sinks: sinkName ? [sinkName] : [], queryType: inner.kind === 'select' ? 'PUSH' : 'PERSISTENT',
+      executionPlan: describeExecutionPlan(aq.plan, id), topology: describeTopology(aq.plan, id, sinkTopic),
     };
   }
 
@@ -320,7 +343,7 @@ export class KsqlEngine {
     const defaultKey = (this.config['ksql.persistence.default.format.key'] ?? 'KAFKA').toUpperCase();
     const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? defaultKey : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
     let keyFormat = formats.key;
-    if (aq.schema.key.length === 0 && aq.partitionBy?.length === 0) {
+    if (aq.schema.key.length === 0 && aq.partitionedByNull) {
       if ((prop(st.props, 'KEY_FORMAT') ?? 'NONE').toUpperCase() !== 'NONE' || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
       keyFormat = 'NONE';
     }
@@ -377,7 +400,7 @@ export class KsqlEngine {
   private startQuery(id: string, sql: string, aq: AnalyzedQuery, sink: DataSource): void {
     const pipeline = buildPipeline({
       id,
-      query: aq,
+      plan: aq.plan,
       sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, timestampFormat: sink.timestampFormat, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
       state: this.state,
       emit: (r) => this.outbox.push(r),
@@ -386,7 +409,7 @@ export class KsqlEngine {
     });
     const info: QueryInfo = { id, sql, sink: sink.name, sinkTopic: sink.topic, sources: aq.sides.map((s) => s.source.name), state: 'RUNNING' };
     this.metastore.queries.set(id, info);
-    this.running.set(id, { info, pipeline });
+    this.running.set(id, { info, pipeline, plan: aq.plan });
   }
 
   private insertInto(st: Extract<Statement, { kind: 'insertInto' }>): ExecuteResult {
@@ -531,7 +554,7 @@ export class KsqlEngine {
     };
     const pipeline = buildPipeline({
       id,
-      query: aq,
+      plan: aq.plan,
       sink: { topic: '', schema: aq.schema, keyFormat: 'JSON', valueFormat: 'JSON' },
       state: new MemoryStateBackend(),
       emit: () => undefined,

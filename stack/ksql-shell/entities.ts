@@ -1,7 +1,7 @@
 /**
  * The answers of ksqlDB's /ksql endpoint (KsqlEntity JSON, by `@type`) as the lines ksqlDB's CLI
  * prints for them: SHOW STREAMS / TABLES / QUERIES / PROPERTIES / TOPICS as tables, DESCRIBE and
- * EXPLAIN as their labelled blocks, a command's message in a one-column table. An entity the shell does
+ * EXPLAIN as their labelled blocks, ASSERT as one sentence, a command's message in a one-column table. An entity the shell does
  * not know is printed as indented JSON, so nothing a newer server sends is lost.
  */
 import { renderTable, type TextTable } from './tables.ts';
@@ -175,6 +175,13 @@ const TABLES: Record<string, (e: Json) => TextTable> = {
   variables: (e) => ({ headers: ['Variable Name', 'Value'], rows: ((e.variables ?? []) as Json[]).map((v) => [v.name, v.value]) }),
 };
 
+/** ASSERT TOPIC / SCHEMA that held, as ksqlDB's CLI says it: "Topic t exists.", "Schema with subject s does not exist." */
+function assertion(e: Json): string {
+  const existence = e.exists ? ' exists' : ' does not exist';
+  if (e['@type'] === 'assert_topic') return `Topic ${e.topicName}${existence}.`;
+  return `Schema with${e.subject != null ? ` subject ${e.subject}` : ''}${e.id != null ? ` id ${e.id}` : ''}${existence}.`;
+}
+
 /** The lines of one entity, without the blank line the list puts before it. */
 export function renderEntity(entity: Json, width: number): string[] {
   const type = String(entity['@type']);
@@ -183,7 +190,8 @@ export function renderEntity(entity: Json, width: number): string[] {
       : type === 'source_descriptions' ? ((entity.sourceDescriptions ?? []) as Json[]).flatMap((s) => [...sourceDescription(s, width), ''])
         : type === 'queryDescription' ? queryDescription(entity.queryDescription ?? {}, width)
           : type === 'query_descriptions' ? ((entity.queryDescriptions ?? []) as Json[]).flatMap((q) => [...queryDescription(q, width), ''])
-            : JSON.stringify(entity, null, 2).split('\n');
+            : type === 'assert_topic' || type === 'assert_schema' ? [assertion(entity)]
+              : JSON.stringify(entity, null, 2).split('\n');
   return [...lines, ...((entity.warnings ?? []) as Json[]).map((w) => `WARNING: ${w.message}`)];
 }
 

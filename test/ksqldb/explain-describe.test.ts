@@ -3,7 +3,8 @@
  * by id (its SQL, output schema, sources and sinks), a query statement explained without being run
  * (nothing created, no query id used up), ksqlDB's errors for an unknown id and a statement that runs no
  * query; and a table's description with where its query's consumer group is in the input topic. The
- * execution plan and topology are empty: they wait for the engine's logical plan.
+ * execution plan is printed from the query's logical plan as ksqlDB's PlanSummary prints it (steps and
+ * loggers named as in ksqlDB's recorded plans), the topology as Kafka Streams describes one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
@@ -47,8 +48,36 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
       ],
       sources: ['CLICKS'],
       sinks: ['PER_PAGE'],
-      topology: '',
-      executionPlan: '',
+      topology: [
+        'Topologies:',
+        '   Sub-topology: 0',
+        '    Source: KSTREAM-SOURCE-0000000000 (topics: [clicks])',
+        '      --> Aggregate-Prepare',
+        '    Processor: Aggregate-Prepare (stores: [])',
+        '      --> Aggregate-GroupBy',
+        '      <-- KSTREAM-SOURCE-0000000000',
+        '    Processor: Aggregate-GroupBy (stores: [])',
+        '      --> Aggregate-Aggregate',
+        '      <-- Aggregate-Prepare',
+        '    Processor: Aggregate-Aggregate (stores: [CTAS_PER_PAGE_0-aggregate])',
+        '      --> Aggregate-Project',
+        '      <-- Aggregate-GroupBy',
+        '    Processor: Aggregate-Project (stores: [])',
+        '      --> KSTREAM-SINK-0000000001',
+        '      <-- Aggregate-Aggregate',
+        '    Sink: KSTREAM-SINK-0000000001 (topic: PER_PAGE)',
+        '      <-- Aggregate-Project',
+        '', '',
+      ].join('\n'),
+      executionPlan: [
+        ' > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.PER_PAGE',
+        '\t\t > [ PROJECT ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Project',
+        '\t\t\t\t > [ AGGREGATE ] | Schema: PAGE STRING KEY, KSQL_INTERNAL_COL_0 STRING, KSQL_AGG_VARIABLE_0 BIGINT, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Aggregate',
+        '\t\t\t\t\t\t > [ GROUP_BY ] | Schema: PAGE STRING KEY, PAGE STRING, MS BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.GroupBy',
+        '\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID INTEGER KEY, PAGE STRING, MS BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Prepare',
+        '\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, PAGE STRING, MS BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT | Logger: CTAS_PER_PAGE_0.KsqlTopic.Source',
+        '',
+      ].join('\n'),
       overriddenProperties: {},
       ksqlHostQueryStatus: {},
       queryType: 'PERSISTENT',
@@ -69,6 +98,11 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
     });
     expect(description.fields.map((f: J) => `${f.name} ${f.schema.type}${f.type === 'KEY' ? ' KEY' : ''}`)).toEqual(['ID INTEGER KEY', 'PAGE STRING']);
     expect(description.state).toBeUndefined();
+    // the plan it would run: the WHERE filter between the source and the projection
+    expect(description.executionPlan.split('\n').map((l: string) => /^(\t*) > \[ (\w+) \].*Logger: (\S+)$/.exec(l)?.slice(1).join(' ') ?? l)).toEqual([
+      ' SINK CSAS_SLOW_1.SLOW', '\t\t PROJECT CSAS_SLOW_1.Project', '\t\t\t\t FILTER CSAS_SLOW_1.WhereFilter', '\t\t\t\t\t\t SOURCE CSAS_SLOW_1.KsqlTopic.Source', '',
+    ]);
+    expect(description.topology).toContain('    Sink: KSTREAM-SINK-0000000001 (topic: SLOW)\n      <-- Project\n');
 
     const streams = ((await ksql('SHOW STREAMS;')).json() as J[])[0]!.streams.map((s: J) => s.name);
     expect(streams).not.toContain('SLOW');

@@ -1,6 +1,6 @@
 // GROUP BY aggregation over streams and tables, optionally windowed (tumbling, hopping, session).
 // Emits one change per update: { row: new aggregate row, old: previous aggregate row }.
-import type { AggregateSpec } from '../analyzer/analyzer.ts';
+import type { AggregateSpec } from '../plan/logical.ts';
 import type { Row } from '../expr/compile.ts';
 import type { KeyValueStore } from '../state/store.ts';
 import { keyString } from './join.ts';

@@ -1,6 +1,6 @@
 // EMIT FINAL: buffers the latest result per (key, window) and emits it once the window closes:
 // streamTime >= windowEnd (+ gap for sessions) + grace.
-import type { WindowInfo } from '../analyzer/analyzer.ts';
+import type { WindowInfo } from '../plan/logical.ts';
 import type { KeyValueStore } from '../state/store.ts';
 import { keyString } from './join.ts';
 import type { Emit, Rec } from './types.ts';

@@ -104,4 +104,8 @@ export type Statement =
   /** EXPLAIN of a running query (by id) or of a query statement that is not run (CREATE ... AS, INSERT INTO, SELECT) */
   | { kind: 'explain'; queryId?: string; statement?: Statement; pos: Position; text: string }
   | { kind: 'createType'; name: string; type: SqlType; ifNotExists: boolean; pos: Position; text: string }
-  | { kind: 'dropType'; name: string; ifExists: boolean; pos: Position; text: string };
+  | { kind: 'dropType'; name: string; ifExists: boolean; pos: Position; text: string }
+  /** ASSERT [NOT EXISTS] TOPIC name [WITH (PARTITIONS=n, REPLICAS=n)] [TIMEOUT n unit] */
+  | { kind: 'assertTopic'; topic: string; exists: boolean; props: Props; timeoutMs?: number; pos: Position; text: string }
+  /** ASSERT [NOT EXISTS] SCHEMA [SUBJECT name] [ID n] [TIMEOUT n unit] */
+  | { kind: 'assertSchema'; subject?: string; id?: number; exists: boolean; timeoutMs?: number; pos: Position; text: string };

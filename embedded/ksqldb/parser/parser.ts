@@ -163,6 +163,7 @@ class Parser {
     if (this.isKw('INSERT')) return this.insert();
     if (this.isKw('SELECT')) return { kind: 'select', query: this.query(), pos, text: '' };
     if (this.acceptKw('EXPLAIN')) return this.explain(pos);
+    if (this.acceptKw('ASSERT')) return this.assertion(pos);
     if (this.acceptKw('DROP')) {
       if (this.acceptKw('TYPE')) {
         const ifExists = this.acceptKw('IF', 'EXISTS');
@@ -206,6 +207,40 @@ class Parser {
     if (this.acceptKw('UNSET')) return { kind: 'unset', name: this.stringLit(), pos, text: '' };
     if (this.acceptKw('RUN', 'SCRIPT')) return { kind: 'runScript', path: this.stringLit(), pos, text: '' };
     this.syntax();
+  }
+
+  /**
+   * ASSERT [NOT EXISTS] TOPIC name [WITH (...)] [TIMEOUT n unit] | ASSERT [NOT EXISTS] SCHEMA [SUBJECT name]
+   * [ID n] [TIMEOUT n unit] (the keyword read). A name is an identifier or a string. Anything else after
+   * ASSERT (the QTT-only ASSERT VALUES / STREAM / TABLE) is ksqlDB's syntax error.
+   */
+  private assertion(pos: Position): Statement {
+    const exists = !this.acceptKw('NOT', 'EXISTS');
+    const resourceName = () => (this.t.kind === 'string' ? this.stringLit() : this.identifier(true));
+    const timeout = () => (this.acceptKw('TIMEOUT') ? this.duration().ms : undefined);
+    if (this.acceptKw('TOPIC')) {
+      const topic = resourceName();
+      const props = this.isKw('WITH') ? this.props() : {};
+      return { kind: 'assertTopic', topic, exists, props, timeoutMs: timeout(), pos, text: '' };
+    }
+    if (this.acceptKw('SCHEMA')) {
+      const subject = this.acceptKw('SUBJECT') ? resourceName() : undefined;
+      let id: number | undefined;
+      if (this.acceptKw('ID')) {
+        const tok = this.t;
+        if (tok.kind !== 'int' && tok.kind !== 'decimal' && tok.kind !== 'string') this.syntax();
+        this.i++;
+        const n = Number(tok.text);
+        if (tok.kind !== 'int' || !Number.isSafeInteger(n) || n > 2147483647) throw new KsqlError('ID must be an integer', { pos: tok.pos });
+        id = n;
+      }
+      const timeoutMs = timeout();
+      if (subject === undefined && id === undefined) throw new KsqlError('ASSERT SCHEMA statements much include a subject name or an id', { pos });
+      return { kind: 'assertSchema', subject, id, exists, timeoutMs, pos, text: '' };
+    }
+    const tok = this.t;
+    const what = tok.kind === 'eof' ? '<EOF>' : this.src.slice(tok.offset, tok.end);
+    throw new KsqlError(`Syntax error at or near '${what}' at line ${tok.pos.line}:${tok.pos.column}`, { kind: 'parse', statementText: this.currentText() });
   }
 
   private stringLit(): string {

@@ -1,5 +1,7 @@
-// Physical planning: turns an analysed query into a chain of operators fed by topic handlers.
-import type { AnalyzedQuery } from '../analyzer/analyzer.ts';
+// Physical planning: maps each node of a logical plan (plan/logical.ts) to its operator and chains
+// them, from the sink back to the source topics' handlers.
+import type { Side } from '../analyzer/scope.ts';
+import type { Row } from '../expr/compile.ts';
 import type { SinkRecord, SourceRecord } from '../io.ts';
 import { aggregate } from '../operators/aggregate.ts';
 import { streamFilter, tableFilter } from '../operators/filter.ts';
@@ -10,8 +12,9 @@ import { sinkEncoder, type SinkSpec } from '../operators/sink.ts';
 import { sourceDecoder } from '../operators/source.ts';
 import { suppressUntilWindowCloses } from '../operators/suppress.ts';
 import type { Emit, ProcessingLogger, Rec } from '../operators/types.ts';
-import type { Row } from '../expr/compile.ts';
 import type { KeyValueStore, StateBackend } from '../state/store.ts';
+import { allColumns, PSEUDO_COLUMNS } from '../types.ts';
+import { findNode, planNodes, sourcesOf, type DataSourceNode, type FlatMapNode, type JoinNode, type PlanNode, type SinkNode } from './logical.ts';
 
 /** A materialized table row: key column values, value columns by name, timestamp and window. */
 export interface ViewRow {
@@ -20,7 +23,6 @@ export interface ViewRow {
   ts: number;
   window?: { start: number; end: number };
 }
-import { allColumns, PSEUDO_COLUMNS } from '../types.ts';
 
 export interface QueryPipeline {
   id: string;
@@ -28,9 +30,11 @@ export interface QueryPipeline {
   inputs: { topic: string; handle: (r: SourceRecord) => void }[];
 }
 
+type Input = QueryPipeline['inputs'][number];
+
 export function buildPipeline(opts: {
   id: string;
-  query: AnalyzedQuery;
+  plan: SinkNode;
   sink: SinkSpec;
   state: StateBackend;
   emit: (r: SinkRecord) => void;
@@ -40,10 +44,10 @@ export function buildPipeline(opts: {
   view?: KeyValueStore<ViewRow>;
   log: ProcessingLogger;
 }): QueryPipeline {
-  const { id, query: q, state, log } = opts;
+  const { id, plan, state, log } = opts;
   const encode = sinkEncoder(opts.sink);
   const view = opts.view;
-  let chain: Emit = opts.deliver
+  const sink: Emit = opts.deliver
     ? opts.deliver
     : (rec) => {
         if (view) {
@@ -53,14 +57,109 @@ export function buildPipeline(opts: {
         const out = encode(rec);
         if (out) opts.emit(out);
       };
-  // the final emit (and the table-function step before it) never reads `old`
-  chain = project(q.values, chain, true);
-  if (q.tableFunctions) {
-    const tfs = q.tableFunctions;
-    const next = chain;
-    chain = (rec) => {
+  const projection = plan.source;
+  // `old` feeds HAVING, and the final projection evaluates it only when an expression can throw
+  const oldNeeded = planNodes(plan).some((n) => n.kind === 'filter' && (n.source.kind === 'aggregate' || n.source.kind === 'suppress')) || !projection.values.every((v) => v.expr.safe);
+  // a table source feeding an aggregation passes each key's previous row, to undo
+  const tableChangesOld = !!findNode(plan, 'aggregate');
+  const onError = (message: string, record: SourceRecord) =>
+    log({ queryId: id, message, record: { topic: record.topic, partition: record.partition, offset: record.offset } });
+
+  /** the topic handler of a source whose decoded records go to `next` as they are */
+  const sourceInput = (side: Side, next: Emit): Input => {
+    const decode = sourceDecoder(side.source, side.prefix, onError);
+    return { topic: side.source.topic, handle: (r) => { const rec = decode(r); if (rec) next(rec); } };
+  };
+
+  /** the FROM source without a join: a table's records become changes of its rows */
+  const fromInput = (node: DataSourceNode, next: Emit): Input => {
+    const side = node.side;
+    if (side.source.type !== 'TABLE') return sourceInput(side, next);
+    const decode = sourceDecoder(side.source, side.prefix, onError);
+    const store = state.open<Row>(`${id}-source`);
+    const isTableOut = plan.resultType === 'TABLE';
+    return {
+      topic: side.source.topic,
+      handle: (r) => {
+        const rec = decode(r);
+        if (!rec || !rec.key || rec.key.every((v) => v === null)) return;
+        const k = keyString(rec.key);
+        const old = store.get(k) ?? null;
+        store.put(k, rec.row ?? undefined);
+        const change: Rec = { ...rec, old: tableChangesOld ? old : undefined };
+        if (isTableOut) next(change);
+      },
+    };
+  };
+
+  const fieldsOf = (side: Side) => [...allColumns(side.source.schema).map((c) => side.prefix + c.name), ...PSEUDO_COLUMNS.map((p) => side.prefix + p)];
+
+  /** the operator of a join; its right side's handler goes to `rights` (in join order), its left side is connected on */
+  const rights: Input[] = [];
+  const connectJoin = (node: JoinNode, next: Emit): Input => {
+    const i = node.index;
+    const j = node.spec;
+    const name = node.syntheticKey;
+    const downstream: Emit = name ? (rec) => next({ ...rec, row: rec.row ? { ...rec.row, [name]: rec.key?.[0] ?? null } : rec.row }) : next;
+    const right = node.right.side;
+    const leftFields = sourcesOf(node.left).flatMap((s) => fieldsOf(s.side));
+    let onLeft: Emit;
+    let onRight: Emit;
+    if (j.kind === 'stream-table') {
+      const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join${i}-table`), next: downstream });
+      onLeft = join.onStream;
+      onRight = join.onTable;
+    } else if (j.kind === 'table-table-fk') {
+      const join = foreignKeyJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+      onLeft = join.onLeft;
+      onRight = join.onRight;
+    } else if (j.kind === 'table-table') {
+      const join = tableTableJoin({ type: j.type, leftFields, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+      onLeft = join.onLeft;
+      onRight = join.onRight;
+    } else {
+      const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields, rightFields: fieldsOf(right), store: state.open(`${id}-join${i}-windows`), next: downstream });
+      onLeft = join.onLeft;
+      onRight = join.onRight;
+    }
+    // right (table) sides are registered first, so a topic read by both sides updates the table before the stream looks it up
+    rights.unshift(sourceInput(right, onRight));
+    return node.left.kind === 'source' ? sourceInput(node.left.side, onLeft) : connectJoin(node.left, onLeft);
+  };
+
+  /** connects `node` to `next`; returns the FROM source's handler */
+  const connect = (node: PlanNode, next: Emit): Input => {
+    switch (node.kind) {
+      case 'sink':
+        return connect(node.source, next);
+      case 'project':
+        // the final emit (and the table-function step before it) never reads `old`
+        return connect(node.source, project(node.values, next, node === projection));
+      case 'flatMap':
+        return connect(node.source, flatMap(node, next));
+      case 'filter':
+        return connect(node.source, node.onTable ? tableFilter(node.predicate, next) : streamFilter(node.predicate, next));
+      case 'suppress':
+        return connect(node.source, suppressUntilWindowCloses(node.window, state.open(`${id}-suppress`), next));
+      case 'aggregate':
+        return connect(node.source, aggregate(node.spec, state.open(`${id}-aggregate`), next, (why) => log({ queryId: id, message: why }), oldNeeded));
+      case 'repartition': {
+        if (node.keys) return connect(node.source, repartition(node.keys, next));
+        const perm = node.order!;
+        return connect(node.source, (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null }));
+      }
+      case 'join':
+        return connectJoin(node, next);
+      case 'source':
+        return fromInput(node, next);
+    }
+  };
+
+  /** a table function that throws outputs no rows for this record (ksqlDB logs it and goes on) */
+  const flatMap = (node: FlatMapNode, next: Emit): Emit => {
+    const tfs = node.functions;
+    return (rec) => {
       if (!rec.row) return next(rec);
-      // a table function that throws outputs no rows for this record (ksqlDB logs it and goes on)
       const arrays = tfs.map((t) => {
         try {
           return t.explode(t.arg.eval(rec.row!));
@@ -76,96 +175,8 @@ export function buildPipeline(opts: {
         next({ ...rec, row });
       }
     };
-  }
-  const isTableOut = q.resultType === 'TABLE';
-  if (q.aggregate) {
-    const a = q.aggregate;
-    if (a.having) chain = tableFilter(a.having, chain);
-    if (a.emitFinal && a.window) chain = suppressUntilWindowCloses(a.window, state.open(`${id}-suppress`), chain);
-    // `old` feeds HAVING, and the final projection evaluates it only when an expression can throw
-    const oldNeeded = !!a.having || !q.values.every((v) => v.expr.safe);
-    chain = aggregate(a, state.open(`${id}-aggregate`), chain, (why) => log({ queryId: id, message: why }), oldNeeded);
-  } else if (q.partitionBy) {
-    chain = repartition(q.partitionBy, chain);
-  } else if (q.rekey) {
-    const perm = q.rekey;
-    const next = chain;
-    chain = (rec) => next({ ...rec, key: rec.key ? perm.map((i) => rec.key![i]) : null });
-  }
-  const last = q.joins[q.joins.length - 1];
-  const leftIsTable = last ? last.kind === 'table-table' || last.kind === 'table-table-fk' : q.sides[0]!.source.type === 'TABLE';
-  if (q.where) chain = leftIsTable ? tableFilter(q.where, chain) : streamFilter(q.where, chain);
+  };
 
-  const onError = (message: string, record: SourceRecord) =>
-    log({ queryId: id, message, record: { topic: record.topic, partition: record.partition, offset: record.offset } });
-  const inputs: QueryPipeline['inputs'] = [];
-  const left = q.sides[0]!;
-  const decodeLeft = sourceDecoder(left.source, left.prefix, onError);
-
-  if (q.joins.length) {
-    const fieldsOf = (side: typeof left) => [...allColumns(side.source.schema).map((c) => side.prefix + c.name), ...PSEUDO_COLUMNS.map((p) => side.prefix + p)];
-    // build from the last join back to the first: each join's left input is the previous join's output
-    const name = q.syntheticKey;
-    let downstream: Emit = name ? (rec) => chain({ ...rec, row: rec.row ? { ...rec.row, [name]: rec.key?.[0] ?? null } : rec.row }) : chain;
-    const rightInputs: QueryPipeline['inputs'] = [];
-    for (let i = q.joins.length - 1; i >= 0; i--) {
-      const j = q.joins[i]!;
-      const right = q.sides[i + 1]!;
-      const leftFields = q.sides.slice(0, i + 1).flatMap(fieldsOf);
-      const decodeRight = sourceDecoder(right.source, right.prefix, onError);
-      let onLeft: (rec: Rec) => void;
-      let onRight: (rec: Rec) => void;
-      if (j.kind === 'stream-table') {
-        const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join${i}-table`), next: downstream });
-        onLeft = join.onStream;
-        onRight = join.onTable;
-      } else if (j.kind === 'table-table-fk') {
-        const join = foreignKeyJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
-        onLeft = join.onLeft;
-        onRight = join.onRight;
-      } else if (j.kind === 'table-table') {
-        const join = tableTableJoin({ type: j.type, leftFields, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
-        onLeft = join.onLeft;
-        onRight = join.onRight;
-      } else {
-        const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields, rightFields: fieldsOf(right), store: state.open(`${id}-join${i}-windows`), next: downstream });
-        onLeft = join.onLeft;
-        onRight = join.onRight;
-      }
-      rightInputs.unshift({ topic: right.source.topic, handle: (r) => { const rec = decodeRight(r); if (rec) onRight(rec); } });
-      downstream = onLeft;
-    }
-    const first = downstream;
-    // right (table) sides are registered first, so a topic read by both sides updates the table before the stream looks it up
-    inputs.push(...rightInputs);
-    inputs.push({ topic: left.source.topic, handle: (r) => { const rec = decodeLeft(r); if (rec) first(rec); } });
-    return { id, inputs };
-  }
-
-  if (left.source.type === 'TABLE') {
-    const store = state.open<Row>(`${id}-source`);
-    const materialize = !!q.aggregate;
-    inputs.push({
-      topic: left.source.topic,
-      handle: (r) => {
-        const rec = decodeLeft(r);
-        if (!rec || !rec.key || rec.key.every((v) => v === null)) return;
-        const k = keyString(rec.key);
-        const old = store.get(k) ?? null;
-        store.put(k, rec.row ?? undefined);
-        const change: Rec = { ...rec, old: materialize ? old : undefined };
-        if (isTableOut) chain(change);
-      },
-    });
-    return { id, inputs };
-  }
-
-  inputs.push({
-    topic: left.source.topic,
-    handle: (r) => {
-      const rec = decodeLeft(r);
-      if (rec) chain(rec);
-    },
-  });
-  return { id, inputs };
+  const from = connect(plan, sink);
+  return { id, inputs: [...rights, from] };
 }

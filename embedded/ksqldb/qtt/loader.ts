@@ -123,7 +123,6 @@ export function unsupportedFeature(statements: string[], test: QttTest): string 
   const types = new RegExp(`\\b${t}\\s*[<(,)]|\\b${t}\\s+(KEY|PRIMARY)\\b|\\b${t}\\s*\\)`, 'i');
   const tm = UNSUPPORTED_TYPES.length ? types.exec(text.replace(/'[^']*'/g, "''")) : null;
   if (tm) return `type ${(tm[1] ?? tm[2] ?? tm[4])!.toUpperCase()}`;
-  if (/\bASSERT\b/i.test(text)) return 'ASSERT statements';
   if (/\bSCHEMA_ID\b/i.test(text)) return 'schema registry ids';
   // a topic registered with a schema-registry format (its schema given in the case) needs the registry too
   const registered = (test.topics ?? []).flatMap((t) => [t.keyFormat, t.valueFormat]).find((f) => f && SCHEMA_REGISTRY_FORMATS.includes(f.toUpperCase()));

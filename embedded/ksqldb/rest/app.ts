@@ -2,6 +2,7 @@
  * ksqlDB's REST API over a KsqlRuntime: thin routes, ksqlDB's JSON shapes and error bodies.
  * See /work/shared/ref/ksqldb-api.md for the wire format.
  */
+import { AssertionFailed } from '../assertions.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { allowListedCors, guardRequest, type ContentTypeRule, type HttpGuardOptions } from '../../common/http-guard.ts';
 import { rejectInvalidUtf8 } from '../../common/strict-utf8.ts';
@@ -149,6 +150,11 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
       }
       if (e instanceof KsqlError) {
         res.status(400).json(statementError(e, e.statementText ?? sql, []));
+        return;
+      }
+      if (e instanceof AssertionFailed) {
+        // ksqlDB's Errors.assertionFailedError: 417 Expectation Failed
+        res.status(417).json(genericError(e.message, 41700));
         return;
       }
       throw e;

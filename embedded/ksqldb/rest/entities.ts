@@ -1,6 +1,7 @@
 /**
  * Engine results -> ksqlDB's REST JSON (KsqlEntity subtypes, error bodies, schema strings, row values).
  */
+import { AssertionFailed, awaitAssertion, schemaAssertionFailure, topicAssertionFailure } from '../assertions.ts';
 import type { KsqlEngine, QueryDescription } from '../engine.ts';
 import type { KsqlError } from '../errors.ts';
 import { stringifyJson } from '../expr/long.ts';
@@ -114,7 +115,7 @@ async function queryOffsetSummaries(ctx: EntityContext, src: DataSource): Promis
   return summaries;
 }
 
-/** EXPLAIN's answer, in ksqlDB's QueryDescription shape (no execution plan or topology yet: the engine has no logical plan to print). */
+/** EXPLAIN's answer, in ksqlDB's QueryDescription shape. */
 export function queryDescription(q: QueryDescription, consumerGroup: string): Json {
   return {
     id: q.id,
@@ -126,8 +127,8 @@ export function queryDescription(q: QueryDescription, consumerGroup: string): Js
     ],
     sources: q.sources,
     sinks: q.sinks,
-    topology: '',
-    executionPlan: '',
+    topology: q.topology,
+    executionPlan: q.executionPlan,
     overriddenProperties: {},
     ksqlHostQueryStatus: {},
     queryType: q.queryType,
@@ -190,6 +191,14 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
     }
     case 'queryDescription':
       return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };
+    case 'assertion': {
+      const a = e.assertion;
+      const failure = await awaitAssertion(a.timeoutMs, async () => (a.kind === 'topic' ? topicAssertionFailure(a, await ctx.topics()) : schemaAssertionFailure()));
+      if (failure !== undefined) throw new AssertionFailed(failure);
+      return a.kind === 'topic'
+        ? { '@type': 'assert_topic', ...base, topicName: a.topic, exists: a.exists, warnings: [] }
+        : { '@type': 'assert_schema', ...base, subject: a.subject ?? null, id: a.id ?? null, exists: a.exists, warnings: [] };
+    }
   }
 }
 

@@ -169,6 +169,9 @@ describe('npm run ksql, the ksql shell', () => {
       '--------------------------------',
       ' PAGE  | VARCHAR(STRING)  (key) ',
     ].join('\n'));
+    // the engine's plan and topology, under the CLI's headings
+    expect(explained.stdout).toContain('Execution plan\n--------------\n > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.PER_PAGE\n\t\t > [ PROJECT ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Project\n');
+    expect(explained.stdout).toMatch(/Processing topology\n-------------------\nTopologies:\n   Sub-topology: 0\n    Source: KSTREAM-SOURCE-0000000000 \(topics: \[hits\]\)\n/);
 
     const extended = await oneShot(server.url, '-e', 'DESCRIBE PER_PAGE EXTENDED;');
     expect(extended.code, extended.stderr).toBe(0);

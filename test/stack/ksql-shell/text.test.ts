@@ -133,4 +133,11 @@ describe('tables', () => {
       '------------------------------',
     ]);
   });
+
+  it('prints an ASSERT that held as ksqlDB CLI does', () => {
+    expect(renderEntity({ '@type': 'assert_topic', topicName: 'clicks', exists: true }, 80)).toEqual(['Topic clicks exists.']);
+    expect(renderEntity({ '@type': 'assert_topic', topicName: 'gone', exists: false }, 80)).toEqual(['Topic gone does not exist.']);
+    expect(renderEntity({ '@type': 'assert_schema', subject: 's-value', id: 3, exists: true }, 80)).toEqual(['Schema with subject s-value id 3 exists.']);
+    expect(renderEntity({ '@type': 'assert_schema', subject: null, id: 7, exists: false }, 80)).toEqual(['Schema with id 7 does not exist.']);
+  });
 });
