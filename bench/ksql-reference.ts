@@ -6,6 +6,8 @@
  * the backlog (and its peak); then produce-to-output latency p50/p99 of page views sent at a fixed rate
  * (each to its tumbling row). Both first build their users table (1000 users) before the backlog is
  * produced, so every page view finds its user; each writes its own copy of the output topics.
+ * `BENCH_CPU_PROF_DIR=DIR npm run bench -- ksql-reference` also writes V8 CPU profiles of our engine's
+ * process into DIR (one per start: the users warm-up, then the backlog and latency phases).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,7 +92,9 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 
 /** Our engine in its own process (ksql-engine-process.ts); resolves once its REST API is up. */
 async function startOurs(bootstrap: string, serviceId: string): Promise<RunningEngine & { url: string }> {
-  const child: ChildProcess = fork(path.join(HERE, 'ksql-engine-process.ts'), [bootstrap, serviceId], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF_DIR=DIR: V8 CPU profiles of our engine's process, written there when it stops
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
+  const child: ChildProcess = fork(path.join(HERE, 'ksql-engine-process.ts'), [bootstrap, serviceId], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url));
     child.once('exit', (code) => reject(new Error(`our ksqlDB process exited (${code}) before it was ready`)));
