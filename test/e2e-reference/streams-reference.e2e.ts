@@ -154,7 +154,8 @@ describe.skipIf(unavailable !== undefined)('our ksqlDB engine and Kafka Streams 
     producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
 
-    ksqldb = await startKsqlDb({ port: 0, bootstrap: kafka.bootstrap, properties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
+    // as the stack runs it (stack/embedded-stack.ts): the record cache on, tables emitting their latest value per key per flush
+    ksqldb = await startKsqlDb({ port: 0, bootstrap: kafka.bootstrap, properties: { 'ksql.streams.auto.offset.reset': 'earliest', 'ksql.streams.cache.max.bytes.buffering': '10000000' } });
     for (const ksql of renderedStatements(ours)) {
       const r = await fetch(`${ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
       if (r.status !== 200) throw new Error(`statement failed (${r.status}): ${await r.text()}`);

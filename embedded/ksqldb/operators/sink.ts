@@ -51,11 +51,29 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
       partitionKey = key ?? Buffer.alloc(0);
       key = encodeWindowedKey(partitionKey, rec.window, spec.windowType);
     }
-    const value = !rec.row
-      ? null
-      : unwrap
-        ? Buffer.from(stringifyJson(rec.row[valueCols[0]!.name] ?? null))
-        : vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false);
-    return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
+    const row = rec.row;
+    if (!row) return partitionKey ? { topic: spec.topic, timestamp: ts, key, value: null, partitionKey } : { topic: spec.topic, timestamp: ts, key, value: null };
+    const serialize = (): Buffer => (unwrap
+      ? Buffer.from(stringifyJson(row[valueCols[0]!.name] ?? null))
+      : vf.serialize(valueCols.map((c) => row[c.name] ?? null), valueCols, false));
+    // A value of scalars only is serialized when first read: with the record cache on, the runtime keeps
+    // the last record per table key of a flush and never reads the others' values. A value holding an
+    // array, map or struct is serialized now, in case an operator changes that object later.
+    if (!valueCols.every((c) => isScalar(row[c.name]))) {
+      const value = serialize();
+      return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
+    }
+    let value: Buffer | undefined;
+    return {
+      topic: spec.topic, timestamp: ts, key, ...(partitionKey ? { partitionKey } : {}),
+      get value(): Buffer {
+        return (value ??= serialize());
+      },
+    };
   };
+}
+
+/** null, undefined, a string, number, boolean or bigint: nothing an operator could change in place. */
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== 'object';
 }
