@@ -18,6 +18,9 @@ describe('the sink: when an output value is serialized', () => {
     expect(out.value?.toString()).toBe('{"source":"Ads","view_count":3}');
     expect(out.value?.toString()).toBe('{"source":"Ads","view_count":3}');
     expect(valueCalls()).toBe(1);
+    // a copy keeps the value (it is an own property of the record)
+    expect({ ...out }.value?.toString()).toBe('{"source":"Ads","view_count":3}');
+    expect(structuredClone(out).value?.toString()).toBe('{"source":"Ads","view_count":3}');
     serialize.mockRestore();
   });
 
