@@ -15,7 +15,7 @@ const HELP = `Usage: npm run streams:reference -- --bootstrap HOST:PORT [options
 
 Runs the Kafka Streams ${referenceKafkaVersion()} application that computes what ksql/ computes (CLEANED_USERS,
 PAGEVIEW_COUNTRY, tumbling, hopping and session counts per source) on the topics named in config/,
-to compare our ksqlDB engine with (npm run bench -- ksql-reference, test/streams-reference).
+to compare our ksqlDB engine with (npm run bench -- ksql-reference, test/e2e-reference/streams-reference.e2e.ts).
 Built once with Maven into ${path.relative(process.cwd(), referenceStreamsDir())}.
 
 Options:
