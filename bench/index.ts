@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConnect } from './connect.ts';
 import { benchKsql } from './ksql.ts';
+import { benchKsqlReference } from './ksql-reference.ts';
 import { benchPinot } from './pinot.ts';
 import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { benchKafka } from './kafka.ts';
@@ -21,13 +22,14 @@ const SUITES: Record<string, (n: number | undefined) => Promise<unknown>> = {
   'kafka-reference': (n) => benchKafkaSideBySide(n ?? 200_000),
   connect: (n) => benchConnect(n ?? 200_000),
   ksql: (n) => benchKsql(n ?? 200_000),
+  'ksql-reference': (n) => benchKsqlReference(n ?? 200_000),
   pipeline: (n) => benchPipeline(n ?? 100_000),
   'pipeline-reference': (n) => benchPipelineReference(n ?? 30_000),
   pinot: (n) => benchPinot(n ?? 1_000_000),
   'pinot-reference': (n) => benchPinotSideBySide(n ?? PINOT_REFERENCE_ROWS),
 };
 
-/** `all` runs these; kafka-reference, pinot-reference and pipeline-reference need Java and Maven Central, so they are asked for by name. */
+/** `all` runs these; kafka-reference, ksql-reference, pinot-reference and pipeline-reference need Java and Maven Central, so they are asked for by name. */
 const DEFAULT_SUITES = ['kafka', 'connect', 'ksql', 'pipeline'];
 
 const HELP = `Usage: npm run bench -- <suite...> [--messages N | --rows N]
@@ -39,6 +41,10 @@ Suites (default: all = ${DEFAULT_SUITES.join(', ')}):
   connect           rows/s from a MySQL table to topic3_Users through the JDBC source, vs a plain mysql2 SELECT
   ksql              page views through the statements in ksql/ vs a hand-written kafkajs consumer computing
                     the same windowed counts (aim >= 0.8), produce-to-output latency p50/p99
+  ksql-reference    the same five queries on our engine and on Kafka Streams (reference/streams, built with
+                    mvn), each in its own process, on the same backlog in real Kafka 4.x: page views/s, CPU
+                    per page view, RSS, latency p50/p99 at 1000 page views/s; ratios ours/Kafka Streams
+                    (default 200000 page views)
   pipeline          the whole stack: start-up, events/s to Pinot, freshness p50/p99, dashboard cost, memory
   pipeline-reference  the same pipeline at 1000 events/s on the embedded stack and on real Kafka (x3) and
                     real Pinot 0.11 with our ksqlDB and Connect: start-up, events/s, freshness, memory of

@@ -4,6 +4,8 @@ import type { SinkRecord } from '../io.ts';
 import type { LogicalSchema } from '../types.ts';
 import { timestampReader } from './timestamp-text.ts';
 import type { Rec } from './types.ts';
+
+type Row = NonNullable<Rec['row']>;
 import { stringifyJson } from '../expr/long.ts';
 
 export interface SinkSpec {
@@ -29,6 +31,9 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
   const valueCols = spec.schema.value;
   const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
   const tsText = timestampReader(spec.timestampFormat);
+  const serializeRow = (row: Row): Buffer => (unwrap
+    ? Buffer.from(stringifyJson(row[valueCols[0]!.name] ?? null))
+    : vf.serialize(valueCols.map((c) => row[c.name] ?? null), valueCols, false));
   return (rec) => {
     let ts = rec.ts;
     if (spec.timestampColumn) {
@@ -51,11 +56,27 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
       partitionKey = key ?? Buffer.alloc(0);
       key = encodeWindowedKey(partitionKey, rec.window, spec.windowType);
     }
-    const value = !rec.row
-      ? null
-      : unwrap
-        ? Buffer.from(stringifyJson(rec.row[valueCols[0]!.name] ?? null))
-        : vf.serialize(valueCols.map((c) => rec.row![c.name] ?? null), valueCols, false);
-    return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
+    const row = rec.row;
+    if (!row) return partitionKey ? { topic: spec.topic, timestamp: ts, key, value: null, partitionKey } : { topic: spec.topic, timestamp: ts, key, value: null };
+    // A value of scalars only is serialized when first read: with the record cache on, the runtime keeps
+    // the last record per table key of a flush and never reads the others' values. A value holding an
+    // array, map or struct is serialized now, in case an operator changes that object later.
+    if (!valueCols.every((c) => isScalar(row[c.name]))) {
+      const value = serializeRow(row);
+      return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
+    }
+    // an own getter (not a class's), so a copy of the record ({ ...record }, structuredClone) still has its value
+    let value: Buffer | undefined;
+    return {
+      topic: spec.topic, timestamp: ts, key, ...(partitionKey ? { partitionKey } : {}),
+      get value(): Buffer {
+        return (value ??= serializeRow(row));
+      },
+    };
   };
+}
+
+/** null, undefined, a string, number, boolean or bigint: nothing an operator could change in place. */
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== 'object';
 }

@@ -926,11 +926,17 @@ function detachTransient(engine: KsqlEngine, id: string): string[] {
  * its own latest value, and a final tombstone stays a tombstone.
  */
 export function latestPerTableKey(records: SinkRecord[], tableTopics: Set<string>): SinkRecord[] {
+  // each table record's cache key is built once: the records of a flush number in the tens of thousands
+  const keys: (string | undefined)[] = new Array<string | undefined>(records.length);
   const lastIndex = new Map<string, number>();
-  records.forEach((r, i) => {
-    if (tableTopics.has(r.topic)) lastIndex.set(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`, i);
-  });
-  return records.filter((r, i) => !tableTopics.has(r.topic) || lastIndex.get(`${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`) === i);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (!tableTopics.has(r.topic)) continue;
+    const k = `${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`;
+    keys[i] = k;
+    lastIndex.set(k, i);
+  }
+  return records.filter((_, i) => keys[i] === undefined || lastIndex.get(keys[i]!) === i);
 }
 
 /** The broker's reason a topic was not created (kafkajs keeps the error code's name per topic). */
