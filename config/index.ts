@@ -272,7 +272,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connectMaxHeapMb: envInt(env, 'CONNECT_MAX_HEAP_MB', 128, 16, 1_000_000),
       pinotMaxHeapMb: envInt(env, 'PINOT_MAX_HEAP_MB', 512, 0, 1_000_000),
       heapTrimIntervalMs: envInt(env, 'HEAP_TRIM_INTERVAL_MS', 2_000, 0, 3_600_000),
-      heapTrimSlackMb: envInt(env, 'HEAP_TRIM_SLACK_MB', 32, 1, 1_000_000),
+      heapTrimSlackMb: envInt(env, 'HEAP_TRIM_SLACK_MB', 16, 1, 1_000_000),
     },
     supervisor: {
       backoffMs: envInt(env, 'SUPERVISOR_BACKOFF_MS', 500, 1, 3_600_000),

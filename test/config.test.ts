@@ -99,7 +99,7 @@ describe('config overrides', () => {
     expect(config.windows).toEqual({ tumblingSeconds: 10, hoppingSeconds: 60, hoppingAdvanceSeconds: 20, sessionGapSeconds: 5 });
     expect(config.dashboard.pollIntervalMs).toBe(500);
     expect(config.producer).toMatchObject({ batchSize: 250, rate: 100, jitterMs: 0, lateMs: 1000, sessionsPerUser: 3 });
-    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12, ksqldbMaxHeapMb: 2048, connectMaxHeapMb: 128, pinotMaxHeapMb: 512, heapTrimIntervalMs: 2000, heapTrimSlackMb: 32 });
+    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12, ksqldbMaxHeapMb: 2048, connectMaxHeapMb: 128, pinotMaxHeapMb: 512, heapTrimIntervalMs: 2000, heapTrimSlackMb: 16 });
     expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '2', KSQLDB_YOUNG_GENERATION_MB: '32', KSQLDB_MAX_HEAP_MB: '100', CONNECT_MAX_HEAP_MB: '200', PINOT_MAX_HEAP_MB: '0', HEAP_TRIM_INTERVAL_MS: '0', HEAP_TRIM_SLACK_MB: '64' }).memory)
       .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 2, ksqldbYoungGenerationMb: 32, ksqldbMaxHeapMb: 100, connectMaxHeapMb: 200, pinotMaxHeapMb: 0, heapTrimIntervalMs: 0, heapTrimSlackMb: 64 });
     expect(() => loadConfig({ KSQLDB_MAX_HEAP_MB: '-1' })).toThrow(/KSQLDB_MAX_HEAP_MB/);
