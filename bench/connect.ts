@@ -37,10 +37,17 @@ export async function benchConnect(rows = 100_000, options: { batchMaxRows?: num
   const pool = mysql.createPool({ uri: db.url, connectionLimit: 2 });
   let connect: Awaited<ReturnType<typeof startConnect>> | undefined;
   try {
-    await pool.query(`CREATE TABLE Users (user_id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY, age INT, gender VARCHAR(10), country VARCHAR(200), subscription VARCHAR(20))`);
+    await pool.query(
+      `CREATE TABLE Users (user_id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY, age INT, gender VARCHAR(10), country VARCHAR(200), subscription VARCHAR(20))`,
+    );
     progress(`inserting ${rows} rows`);
     for (let done = 0; done < rows; done += 5000) {
-      const batch = Array.from({ length: Math.min(5000, rows - done) }, (_, i) => [20 + ((done + i) % 50), i % 2 ? 'F' : 'M', `country-${i % 40}`, i % 3 ? 'free' : 'premium']);
+      const batch = Array.from({ length: Math.min(5000, rows - done) }, (_, i) => [
+        20 + ((done + i) % 50),
+        i % 2 ? 'F' : 'M',
+        `country-${i % 40}`,
+        i % 3 ? 'free' : 'premium',
+      ]);
       await pool.query('INSERT INTO Users (age, gender, country, subscription) VALUES ?', [batch]);
     }
 

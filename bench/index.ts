@@ -84,11 +84,18 @@ function readResults(): Record<string, SuiteResult> {
 
 function writeResults(suites: Record<string, SuiteResult>): void {
   fs.writeFileSync(RESULTS_JSON, JSON.stringify({ suites }, null, 2) + '\n');
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), [
-    '# Benchmark results', '',
-    'Each suite as last measured by `npm run bench -- <suite>`; every figure comes with the baseline measured in the same run.', '',
-    ...Object.entries(suites).map(([name, r]) => `${toMarkdown(name, r.figures)}\n_${r.measuredAt}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}_\n`),
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(here, 'RESULTS.md'),
+    [
+      '# Benchmark results',
+      '',
+      'Each suite as last measured by `npm run bench -- <suite>`; every figure comes with the baseline measured in the same run.',
+      '',
+      ...Object.entries(suites).map(
+        ([name, r]) => `${toMarkdown(name, r.figures)}\n_${r.measuredAt}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}_\n`,
+      ),
+    ].join('\n'),
+  );
 }
 
 /** A suite's figures as Markdown tables: scalars in one table, each nested object or list of rows in a table of its own. */
@@ -102,9 +109,12 @@ function toMarkdown(name: string, value: unknown, level = 3): string {
   const nestedKeys = Array.isArray(value) ? [] : keys.filter((k) => typeof objects[0]![k] === 'object' && objects[0]![k] !== null);
   const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
   return [
-    heading, '',
-    `| ${scalarKeys.join(' | ')} |`, `|${scalarKeys.map(() => '---').join('|')}|`,
-    ...objects.map((o) => `| ${scalarKeys.map((k) => cell(o[k])).join(' | ')} |`), '',
+    heading,
+    '',
+    `| ${scalarKeys.join(' | ')} |`,
+    `|${scalarKeys.map(() => '---').join('|')}|`,
+    ...objects.map((o) => `| ${scalarKeys.map((k) => cell(o[k])).join(' | ')} |`),
+    '',
     ...nestedKeys.map((k) => toMarkdown(`${name}: ${k}`, objects[0]![k], level + 1)),
   ].join('\n');
 }

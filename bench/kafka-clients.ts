@@ -31,14 +31,23 @@ export async function runKafkaClients(bootstrap: string, dir: string, input: str
   const sink = path.join(dir, 'out.txt');
 
   progress(`kcat produce ${messages.toLocaleString('en-US')} messages`);
-  const kcatProduce = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input, sink));
+  const kcatProduce = await timed(() =>
+    runWithFiles('kcat', ['-b', bootstrap, '-P', '-t', 'bench-kcat', '-X', 'queue.buffering.max.messages=2000000', '-X', 'linger.ms=20'], input, sink),
+  );
   if (kcatProduce.value.code !== 0) throw new Error(`kcat produce failed: ${kcatProduce.value.stderr}`);
 
   progress('kcat consume');
   // librdkafka stops fetching a partition once 100k messages are queued (queued.min.messages) and looks
   // again only on its 1 s timer: against a broker that fills the queue in milliseconds, kcat slept most
   // of the run (3.6 s for 1M here, 0.8 s with room for the whole backlog). Both brokers get the same.
-  const kcatConsume = await timed(() => runWithFiles('kcat', ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', 'queued.min.messages=1000000'], null, sink));
+  const kcatConsume = await timed(() =>
+    runWithFiles(
+      'kcat',
+      ['-b', bootstrap, '-C', '-t', 'bench-kcat', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', 'queued.min.messages=1000000'],
+      null,
+      sink,
+    ),
+  );
   const consumed = countLines(sink);
   if (consumed !== messages) throw new Error(`kcat consumed ${consumed} of ${messages}: ${kcatConsume.value.stderr}`);
 
@@ -75,16 +84,19 @@ export async function runKafkaClients(bootstrap: string, dir: string, input: str
   const consumer = kafka.consumer({ groupId: 'bench', maxBytesPerPartition: 4 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topic: 'bench-kafkajs', fromBeginning: true });
-  const kjsConsume = await timed(() => new Promise<void>((resolve) => {
-    let count = 0;
-    void consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch: b }) => {
-        count += b.messages.length;
-        if (count >= messages) resolve();
-      },
-    });
-  }));
+  const kjsConsume = await timed(
+    () =>
+      new Promise<void>((resolve) => {
+        let count = 0;
+        void consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch: b }) => {
+            count += b.messages.length;
+            if (count >= messages) resolve();
+          },
+        });
+      }),
+  );
   await consumer.disconnect();
 
   return { kcatProduceMs: kcatProduce.ms, kcatConsumeMs: kcatConsume.ms, kafkajsProduceMs: kjsProduce.ms, kafkajsConsumeMs: kjsConsume.ms, latenciesMs };

@@ -12,7 +12,11 @@ export interface ClusterProcess {
 
 /** Starts the cluster; resolves once it prints its bootstrap list. */
 export async function startClusterProcess(dataDir: string, port = 0, brokers = 3): Promise<ClusterProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port), '--brokers', String(brokers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'embedded/kafka/cli.ts', '--data-dir', dataDir, '--port', String(port), '--brokers', String(brokers)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const bootstrap = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -25,10 +29,11 @@ export async function startClusterProcess(dataDir: string, port = 0, brokers = 3
   return {
     bootstrap,
     pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      child.removeAllListeners('close');
-      child.on('close', () => resolve());
-      child.kill('SIGINT');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('close');
+        child.on('close', () => resolve());
+        child.kill('SIGINT');
+      }),
   };
 }

@@ -78,7 +78,13 @@ async function startReference(dataDir: string, brokers: number): Promise<Cluster
   return { bootstrap: ref.bootstrap, pids: ref.nodes.map((n) => n.pid), startupMs: ref.startupMs, stop: ref.stop };
 }
 
-async function workload(cluster: Cluster, dir: string, input: string, messages: number, latencySends: number): Promise<Omit<SideFigures, 'startupMs' | 'idleRssMb' | 'peakRssMb'>> {
+async function workload(
+  cluster: Cluster,
+  dir: string,
+  input: string,
+  messages: number,
+  latencySends: number,
+): Promise<Omit<SideFigures, 'startupMs' | 'idleRssMb' | 'peakRssMb'>> {
   const t = await runKafkaClients(cluster.bootstrap, dir, input, messages, latencySends);
   const perSec = (ms: number) => messages / (ms / 1000);
   return {
@@ -91,7 +97,14 @@ async function workload(cluster: Cluster, dir: string, input: string, messages: 
   };
 }
 
-async function measure(name: string, start: (dataDir: string) => Promise<Cluster>, dir: string, input: string, messages: number, latencySends: number): Promise<SideFigures> {
+async function measure(
+  name: string,
+  start: (dataDir: string) => Promise<Cluster>,
+  dir: string,
+  input: string,
+  messages: number,
+  latencySends: number,
+): Promise<SideFigures> {
   progress(`starting ${name}`);
   const cluster = await start(path.join(dir, `${name}-data`));
   try {
@@ -134,11 +147,15 @@ function printSideBySide({ messages, brokers, reference, embedded }: SideBySide)
     ['start-up to ready', 'startupMs', 'ms', 'lower'],
   ];
   const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log(`\nKafka side by side: ${messages.toLocaleString('en-US')} messages of ${MESSAGE_BYTES} bytes, ${brokers} broker(s), auto-created topics (5 partitions, RF ${Math.min(3, brokers)}), acks=all`);
+  console.log(
+    `\nKafka side by side: ${messages.toLocaleString('en-US')} messages of ${MESSAGE_BYTES} bytes, ${brokers} broker(s), auto-created topics (5 partitions, RF ${Math.min(3, brokers)}), acks=all`,
+  );
   console.log(`${'metric'.padEnd(32)} ${'Apache Kafka'.padStart(14)} ${'embedded'.padStart(14)}  ours/reference`);
   for (const [label, key, unit, better] of rows) {
     const ratio = embedded[key] / reference[key];
-    console.log(`${label.padEnd(32)} ${`${fmt(reference[key])} ${unit}`.padStart(14 + unit.length - 3)} ${`${fmt(embedded[key])} ${unit}`.padStart(14 + unit.length - 3)}  ${ratio.toFixed(2)}x (${better} is better)`);
+    console.log(
+      `${label.padEnd(32)} ${`${fmt(reference[key])} ${unit}`.padStart(14 + unit.length - 3)} ${`${fmt(embedded[key])} ${unit}`.padStart(14 + unit.length - 3)}  ${ratio.toFixed(2)}x (${better} is better)`,
+    );
   }
 }
 

@@ -29,7 +29,12 @@ export async function benchKafka(messages: number, basePort = Number(process.env
     const input = writeMessageFile(dir, messages);
     const t = await runKafkaClients(bootstrap, dir, input, messages);
     const row = (name: string, ms: number): Measurement => ({ name, messages, bytes: totalBytes, ms });
-    results.push(row('kcat produce', t.kcatProduceMs), row('kcat consume', t.kcatConsumeMs), row('kafkajs produce', t.kafkajsProduceMs), row('kafkajs consume', t.kafkajsConsumeMs));
+    results.push(
+      row('kcat produce', t.kcatProduceMs),
+      row('kcat consume', t.kcatConsumeMs),
+      row('kafkajs produce', t.kafkajsProduceMs),
+      row('kafkajs consume', t.kafkajsConsumeMs),
+    );
   } finally {
     await cluster.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,9 @@ if (!bootstrap || !serviceId || !process.send) {
 // as the stack runs it (stack/embedded-stack.ts): ksqlDB's record cache on, so tables emit their latest
 // value per key per flush, as Kafka Streams' 10 MiB cache does in the reference
 const server = await startKsqlDb({
-  port: 0, bootstrap, serviceId,
+  port: 0,
+  bootstrap,
+  serviceId,
   properties: { 'ksql.streams.auto.offset.reset': 'earliest', 'ksql.streams.cache.max.bytes.buffering': '10000000' },
 });
 process.on('message', (message) => {

@@ -69,7 +69,14 @@ export function benchEngine(events = 20_000): EngineBenchResult {
     }
   };
   for (let i = 0; i < USERS; i++) {
-    feed({ topic: topics.users, partition: 0, offset: i, timestamp: 1, key: Buffer.from(String(i)), value: Buffer.from(JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' })) });
+    feed({
+      topic: topics.users,
+      partition: 0,
+      offset: i,
+      timestamp: 1,
+      key: Buffer.from(String(i)),
+      value: Buffer.from(JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' })),
+    });
   }
   flush();
   const t0 = Date.UTC(2024, 0, 1);
@@ -77,7 +84,11 @@ export function benchEngine(events = 20_000): EngineBenchResult {
   for (let j = 0; j < events; j++) {
     const user = (j * 7919) % USERS;
     const ts = t0 + j * 10;
-    msgs.push({ key: Buffer.from(String(user)), value: Buffer.from(JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts })), ts });
+    msgs.push({
+      key: Buffer.from(String(user)),
+      value: Buffer.from(JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts })),
+      ts,
+    });
   }
   const start = performance.now();
   const cpu0 = process.cpuUsage();
@@ -93,7 +104,14 @@ export function benchEngine(events = 20_000): EngineBenchResult {
   const outputDigest = hash.digest('hex').slice(0, 16);
   const stateHash = createHash('sha256');
   for (const [k, v] of [...changelog].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) if (v !== null) stateHash.update(`${k}=${v}\n`);
-  return { events, eventsPerSec: Math.round(events / sec), eventsPerCpuSec: Math.round(events / cpuSec), outputs, changelogWrites, digest: `${outputDigest}/${stateHash.digest('hex').slice(0, 16)}` };
+  return {
+    events,
+    eventsPerSec: Math.round(events / sec),
+    eventsPerCpuSec: Math.round(events / cpuSec),
+    outputs,
+    changelogWrites,
+    digest: `${outputDigest}/${stateHash.digest('hex').slice(0, 16)}`,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -105,9 +123,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const res = benchEngine(events);
     rates.push(res.eventsPerSec);
     cpuRates.push(res.eventsPerCpuSec);
-    console.log(`run ${r + 1}: ${res.eventsPerSec} events/s (${res.eventsPerCpuSec}/cpu-s), ${res.outputs} outputs, ${res.changelogWrites} changelog writes, digest ${res.digest}`);
+    console.log(
+      `run ${r + 1}: ${res.eventsPerSec} events/s (${res.eventsPerCpuSec}/cpu-s), ${res.outputs} outputs, ${res.changelogWrites} changelog writes, digest ${res.digest}`,
+    );
   }
   rates.sort((a, b) => a - b);
   cpuRates.sort((a, b) => a - b);
-  console.log(`median ${rates[Math.floor(rates.length / 2)]} events/s (${cpuRates[Math.floor(cpuRates.length / 2)]}/cpu-s) over ${runs} run(s) of ${events} page views`);
+  console.log(
+    `median ${rates[Math.floor(rates.length / 2)]} events/s (${cpuRates[Math.floor(cpuRates.length / 2)]}/cpu-s) over ${runs} run(s) of ${events} page views`,
+  );
 }

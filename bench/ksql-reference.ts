@@ -72,7 +72,10 @@ interface RunningEngine {
 }
 
 function loadAverage(): string {
-  return os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 /** user + system CPU time of a process in µs (/proc/<pid>/stat, clock ticks of 10 ms). */
@@ -94,23 +97,30 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
 async function startOurs(bootstrap: string, serviceId: string): Promise<RunningEngine & { url: string }> {
   // BENCH_CPU_PROF_DIR=DIR: V8 CPU profiles of our engine's process, written there when it stops
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
-  const child: ChildProcess = fork(path.join(HERE, 'ksql-engine-process.ts'), [bootstrap, serviceId], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(HERE, 'ksql-engine-process.ts'), [bootstrap, serviceId], {
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url));
     child.once('exit', (code) => reject(new Error(`our ksqlDB process exited (${code}) before it was ready`)));
   });
-  const ask = () => new Promise<boolean>((resolve) => {
-    child.once('message', (m) => resolve((m as { caughtUp: boolean }).caughtUp));
-    child.send('caught-up?');
-  });
+  const ask = () =>
+    new Promise<boolean>((resolve) => {
+      child.once('message', (m) => resolve((m as { caughtUp: boolean }).caughtUp));
+      child.send('caught-up?');
+    });
   return { pid: child.pid!, url, consumedToEnd: ask, stop: () => stopChild(child) };
 }
 
 function theirsConfig(env: NodeJS.ProcessEnv): AppConfig {
   return loadConfig({
     ...env,
-    TOPIC_CLEANED_USERS: 'streams_topic4', TOPIC_PAGEVIEW_COUNTRY: 'streams_topic5', TOPIC_PAGEVIEW_TUMBLING: 'streams_topic6',
-    TOPIC_PAGEVIEW_HOPPING: 'streams_topic7', TOPIC_PAGEVIEW_SESSION: 'streams_topic8',
+    TOPIC_CLEANED_USERS: 'streams_topic4',
+    TOPIC_PAGEVIEW_COUNTRY: 'streams_topic5',
+    TOPIC_PAGEVIEW_TUMBLING: 'streams_topic6',
+    TOPIC_PAGEVIEW_HOPPING: 'streams_topic7',
+    TOPIC_PAGEVIEW_SESSION: 'streams_topic8',
   });
 }
 
@@ -155,7 +165,7 @@ async function latency(client: Kafka, producer: Producer, input: string, output:
   await waitFor('the latency consumer to join', async () => joined, 30_000);
   await new Promise((r) => setTimeout(r, 1000));
   const start = performance.now();
-  for (let sent = 0; sent < total;) {
+  for (let sent = 0; sent < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * LATENCY_RATE));
     if (due === sent) {
       await new Promise((r) => setTimeout(r, 5));
@@ -178,7 +188,14 @@ async function latency(client: Kafka, producer: Producer, input: string, output:
 }
 
 /** One engine on the backlog: ready -> consumed to end, then the latency phase, then stopped. */
-async function measure(name: string, admin: Admin, client: Kafka, producer: Producer, config: AppConfig, start: () => Promise<RunningEngine & { startupMs: number }>): Promise<EngineFigures> {
+async function measure(
+  name: string,
+  admin: Admin,
+  client: Kafka,
+  producer: Producer,
+  config: AppConfig,
+  start: () => Promise<RunningEngine & { startupMs: number }>,
+): Promise<EngineFigures> {
   const events = await endOffsetsTotal(admin, config.topics.pageview);
   progress(`${name}: starting on a backlog of ${events} page views`);
   const engine = await start();
@@ -186,17 +203,23 @@ async function measure(name: string, admin: Admin, client: Kafka, producer: Prod
     const cpu0 = cpuMicros(engine.pid);
     const t0 = performance.now();
     let lastReport = t0;
-    await waitFor(`${name} to consume the backlog`, async () => {
-      if (performance.now() - lastReport > 10_000) {
-        lastReport = performance.now();
-        progress(`${name}: still consuming (${((lastReport - t0) / 1000).toFixed(0)} s)`);
-      }
-      return engine.consumedToEnd();
-    }, 3_600_000);
+    await waitFor(
+      `${name} to consume the backlog`,
+      async () => {
+        if (performance.now() - lastReport > 10_000) {
+          lastReport = performance.now();
+          progress(`${name}: still consuming (${((lastReport - t0) / 1000).toFixed(0)} s)`);
+        }
+        return engine.consumedToEnd();
+      },
+      3_600_000,
+    );
     const seconds = (performance.now() - t0) / 1000;
     const cpuUsPerEvent = (cpuMicros(engine.pid) - cpu0) / events;
     const [rssMb, peakRssMb] = processMemoryMb(engine.pid);
-    progress(`${name}: ${Math.round(events / seconds)} page views/s (${seconds.toFixed(1)} s), ${cpuUsPerEvent.toFixed(1)} µs CPU per page view, RSS ${rssMb.toFixed(0)} MB`);
+    progress(
+      `${name}: ${Math.round(events / seconds)} page views/s (${seconds.toFixed(1)} s), ${cpuUsPerEvent.toFixed(1)} µs CPU per page view, RSS ${rssMb.toFixed(0)} MB`,
+    );
     progress(`${name}: latency at ${LATENCY_RATE} page views/s for ${LATENCY_SECONDS} s`);
     const lat = await latency(client, producer, config.topics.pageview, config.topics.pageviewTumbling, name.replace(/\W+/g, '-'));
     const figures: EngineFigures = {
@@ -244,15 +267,25 @@ export async function benchKsqlReference(events = 200_000): Promise<KsqlReferenc
     });
     producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
-    await produce(producer, ours.topics.users, Array.from({ length: USERS }, (_, i) => ({
-      key: String(i), value: JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' }), timestamp: String(first - HOUR),
-    })));
+    await produce(
+      producer,
+      ours.topics.users,
+      Array.from({ length: USERS }, (_, i) => ({
+        key: String(i),
+        value: JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' }),
+        timestamp: String(first - HOUR),
+      })),
+    );
 
     progress('both engines build their users table before the backlog');
     const warmOurs = await startOurs(kafka.bootstrap, serviceId);
     try {
       for (const ksql of renderedStatements(ours)) {
-        const r = await fetch(`${warmOurs.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
+        const r = await fetch(`${warmOurs.url}/ksql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+          body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }),
+        });
         if (r.status !== 200) throw new Error(`statement failed (${r.status}): ${await r.text()}`);
       }
       await waitFor('our engine to read the users', () => warmOurs.consumedToEnd(), 120_000);
@@ -272,7 +305,11 @@ export async function benchKsqlReference(events = 200_000): Promise<KsqlReferenc
       for (let j = i; j < Math.min(events, i + 50_000); j++) {
         const user = (j * 7919) % USERS;
         const ts = first + j * SPACING_MS;
-        messages.push({ key: String(user), value: JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts }), timestamp: String(ts) });
+        messages.push({
+          key: String(user),
+          value: JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts }),
+          timestamp: String(ts),
+        });
       }
       await produce(producer, ours.topics.pageview, messages);
       if (i > 0 && i % 200_000 === 0) progress(`  ${i} produced`);
@@ -301,7 +338,9 @@ export async function benchKsqlReference(events = 200_000): Promise<KsqlReferenc
         rss: ratio(figuresOurs.rssMb, figuresTheirs.rssMb),
       },
     };
-    console.log(`ksql-reference: ${events} page views through the five ksql/ queries; ours ${figuresOurs.eventsPerSec}/s vs Kafka Streams ${figuresTheirs.eventsPerSec}/s (ratio ${result.ratios.eventsPerSec}); CPU per page view ${figuresOurs.cpuUsPerEvent} µs vs ${figuresTheirs.cpuUsPerEvent} µs; latency at ${LATENCY_RATE}/s p50 ${figuresOurs.latencyP50Ms} vs ${figuresTheirs.latencyP50Ms} ms, p99 ${figuresOurs.latencyP99Ms} vs ${figuresTheirs.latencyP99Ms} ms; RSS ${figuresOurs.rssMb} vs ${figuresTheirs.rssMb} MB; load average ${loadAverageBefore} -> ${result.loadAverageAfter}`);
+    console.log(
+      `ksql-reference: ${events} page views through the five ksql/ queries; ours ${figuresOurs.eventsPerSec}/s vs Kafka Streams ${figuresTheirs.eventsPerSec}/s (ratio ${result.ratios.eventsPerSec}); CPU per page view ${figuresOurs.cpuUsPerEvent} µs vs ${figuresTheirs.cpuUsPerEvent} µs; latency at ${LATENCY_RATE}/s p50 ${figuresOurs.latencyP50Ms} vs ${figuresTheirs.latencyP50Ms} ms, p99 ${figuresOurs.latencyP99Ms} vs ${figuresTheirs.latencyP99Ms} ms; RSS ${figuresOurs.rssMb} vs ${figuresTheirs.rssMb} MB; load average ${loadAverageBefore} -> ${result.loadAverageAfter}`,
+    );
     return result;
   } finally {
     await producer?.disconnect().catch(() => undefined);

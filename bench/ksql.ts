@@ -65,12 +65,20 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
   let server = await startKsqlDb({ port: 0, bootstrap: broker.bootstrap });
   try {
     for (const ksql of renderedStatements(config)) {
-      const r = await fetch(`${server.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
+      const r = await fetch(`${server.url}/ksql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }),
+      });
       if (r.status !== 200) throw new Error(`statement failed: ${await r.text()}`);
     }
     await producer.send({
-      topic: topics.users, acks: -1,
-      messages: Array.from({ length: USERS }, (_, i) => ({ key: String(i), value: JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' }) })),
+      topic: topics.users,
+      acks: -1,
+      messages: Array.from({ length: USERS }, (_, i) => ({
+        key: String(i),
+        value: JSON.stringify({ user_id: i, age: 18 + (i % 60), gender: i % 2 ? 'F' : 'M', country: `C${i % 20}`, subscription: 'free' }),
+      })),
     });
     const s0 = server;
     await waitUntil(() => s0.runtime.caughtUp(), 60_000);
@@ -83,7 +91,11 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
       for (let j = i; j < Math.min(events, i + 5000); j++) {
         const user = (j * 7919) % USERS;
         const ts = t0 + j * 10;
-        messages.push({ key: String(user), value: JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts }), timestamp: String(ts) });
+        messages.push({
+          key: String(user),
+          value: JSON.stringify({ user_id: user, session_id: `s${user}`, source: SOURCES[j % SOURCES.length], event_timestamp: ts }),
+          timestamp: String(ts),
+        });
       }
       await producer.send({ topic: topics.pageview, acks: -1, messages });
     }
@@ -117,7 +129,9 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
       latencyP50Ms: Number(quantile(lat, 0.5).toFixed(1)),
       latencyP99Ms: Number(quantile(lat, 0.99).toFixed(1)),
     };
-    console.log(`ksql: ${result.ksqlEventsPerSec} page views/s through ksql/ (5 queries); hand-written kafkajs windowed counts: ${result.handEventsPerSec}/s; ratio ${result.ratio}; CPU per page view ${result.ksqlCpuUsPerEvent} µs vs ${result.handCpuUsPerEvent} µs; produce->output latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`);
+    console.log(
+      `ksql: ${result.ksqlEventsPerSec} page views/s through ksql/ (5 queries); hand-written kafkajs windowed counts: ${result.handEventsPerSec}/s; ratio ${result.ratio}; CPU per page view ${result.ksqlCpuUsPerEvent} µs vs ${result.handCpuUsPerEvent} µs; produce->output latency p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms`,
+    );
     return result;
   } finally {
     await server.stop().catch(() => undefined);
@@ -128,7 +142,12 @@ export async function benchKsql(events = 200_000): Promise<KsqlBenchResult> {
 }
 
 /** Tumbling, hopping and session counts (views + distinct users per source) with one produced update per window per event. */
-async function handWritten(kafka: Kafka, topic: string, events: number, windows: { tumblingSeconds: number; hoppingSeconds: number; hoppingAdvanceSeconds: number; sessionGapSeconds: number }): Promise<number> {
+async function handWritten(
+  kafka: Kafka,
+  topic: string,
+  events: number,
+  windows: { tumblingSeconds: number; hoppingSeconds: number; hoppingAdvanceSeconds: number; sessionGapSeconds: number },
+): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'bench_hand_out', numPartitions: 5, replicationFactor: 1 }] });
@@ -149,44 +168,61 @@ async function handWritten(kafka: Kafka, topic: string, events: number, windows:
     if (!a) agg.set(key, (a = { views: 0, users: new Set() }));
     a.views++;
     a.users.add(user);
-    out.push({ key: JSON.stringify(source), value: JSON.stringify({ source, user_count: a.users.size, view_count: a.views, window_start: start, window_end: end }) });
+    out.push({
+      key: JSON.stringify(source),
+      value: JSON.stringify({ source, user_count: a.users.size, view_count: a.views, window_start: start, window_end: end }),
+    });
   };
   let seen = 0;
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
-    consumer.run({
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
-        if (batch.messages.length === 0) return;
-        const out: Message[] = [];
-        for (const m of batch.messages) {
-          const v = JSON.parse(m.value!.toString('utf8')) as { user_id: number; source: string; event_timestamp: number };
-          const ts = v.event_timestamp;
-          const ws = ts - (ts % tumble);
-          bump(`t|${v.source}|${ws}`, v.user_id, out, ws, ws + tumble, v.source);
-          for (let s = ts - (ts % adv); s > ts - hop; s -= adv) bump(`h|${v.source}|${s}`, v.user_id, out, s, s + hop, v.source);
-          const sess = sessions.get(v.source);
-          if (sess && ts - sess.end <= gap && ts >= sess.start) {
-            sess.end = Math.max(sess.end, ts);
-            sess.views++;
-            sess.users.add(v.user_id);
-            out.push({ key: JSON.stringify(v.source), value: JSON.stringify({ source: v.source, user_count: sess.users.size, view_count: sess.views, window_start: sess.start, window_end: sess.end }) });
-          } else {
-            sessions.set(v.source, { start: ts, end: ts, views: 1, users: new Set([v.user_id]) });
-            out.push({ key: JSON.stringify(v.source), value: JSON.stringify({ source: v.source, user_count: 1, view_count: 1, window_start: ts, window_end: ts }) });
+    consumer
+      .run({
+        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+          if (batch.messages.length === 0) return;
+          const out: Message[] = [];
+          for (const m of batch.messages) {
+            const v = JSON.parse(m.value!.toString('utf8')) as { user_id: number; source: string; event_timestamp: number };
+            const ts = v.event_timestamp;
+            const ws = ts - (ts % tumble);
+            bump(`t|${v.source}|${ws}`, v.user_id, out, ws, ws + tumble, v.source);
+            for (let s = ts - (ts % adv); s > ts - hop; s -= adv) bump(`h|${v.source}|${s}`, v.user_id, out, s, s + hop, v.source);
+            const sess = sessions.get(v.source);
+            if (sess && ts - sess.end <= gap && ts >= sess.start) {
+              sess.end = Math.max(sess.end, ts);
+              sess.views++;
+              sess.users.add(v.user_id);
+              out.push({
+                key: JSON.stringify(v.source),
+                value: JSON.stringify({
+                  source: v.source,
+                  user_count: sess.users.size,
+                  view_count: sess.views,
+                  window_start: sess.start,
+                  window_end: sess.end,
+                }),
+              });
+            } else {
+              sessions.set(v.source, { start: ts, end: ts, views: 1, users: new Set([v.user_id]) });
+              out.push({
+                key: JSON.stringify(v.source),
+                value: JSON.stringify({ source: v.source, user_count: 1, view_count: 1, window_start: ts, window_end: ts }),
+              });
+            }
+            seen++;
           }
-          seen++;
-        }
-        try {
-          for (let i = 0; i < out.length; i += 1000) await producer.send({ topic: 'bench_hand_out', acks: -1, messages: out.slice(i, i + 1000) });
-        } catch (e) {
-          reject(e as Error);
-          throw e;
-        }
-        resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-        await commitOffsetsIfNecessary();
-        if (seen >= events) resolve();
-      },
-    }).catch(reject);
+          try {
+            for (let i = 0; i < out.length; i += 1000) await producer.send({ topic: 'bench_hand_out', acks: -1, messages: out.slice(i, i + 1000) });
+          } catch (e) {
+            reject(e as Error);
+            throw e;
+          }
+          resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+          await commitOffsetsIfNecessary();
+          if (seen >= events) resolve();
+        },
+      })
+      .catch(reject);
   });
   const sec = (performance.now() - t0) / 1000;
   await consumer.disconnect();
@@ -220,7 +256,17 @@ async function latency(kafka: Kafka, producer: ReturnType<Kafka['producer']>, in
   for (let i = 0; i < n; i++) {
     const source = `lat-${i}`;
     sent.set(source, performance.now());
-    await producer.send({ topic: input, acks: -1, messages: [{ key: String(i % USERS), value: JSON.stringify({ user_id: i % USERS, session_id: 'l', source, event_timestamp: base + i }), timestamp: String(base + i) }] });
+    await producer.send({
+      topic: input,
+      acks: -1,
+      messages: [
+        {
+          key: String(i % USERS),
+          value: JSON.stringify({ user_id: i % USERS, session_id: 'l', source, event_timestamp: base + i }),
+          timestamp: String(base + i),
+        },
+      ],
+    });
     await new Promise((r) => setTimeout(r, 5));
   }
   await waitUntil(() => lat.length >= n, 30_000).catch(() => undefined);

@@ -18,9 +18,24 @@ export interface PinotProcess {
 export async function startPinotProcess(options: { dataDir: string; kafkaBootstrap: string; maxHeapMb: number }): Promise<PinotProcess> {
   const started = Date.now();
   const heap = options.maxHeapMb > 0 ? [`--max-old-space-size=${options.maxHeapMb}`] : [];
-  const child = spawn(process.execPath, [...heap, '--import', 'tsx', 'embedded/pinot/cli.ts',
-    '--data-dir', options.dataDir, '--controller-port', '0', '--broker-port', '0', '--bootstrap', options.kafkaBootstrap],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...heap,
+      '--import',
+      'tsx',
+      'embedded/pinot/cli.ts',
+      '--data-dir',
+      options.dataDir,
+      '--controller-port',
+      '0',
+      '--broker-port',
+      '0',
+      '--bootstrap',
+      options.kafkaBootstrap,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const urls = await new Promise<{ controllerUrl: string; brokerUrl: string }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -37,11 +52,12 @@ export async function startPinotProcess(options: { dataDir: string; kafkaBootstr
     ...urls,
     pid: child.pid!,
     startupMs,
-    stop: () => new Promise<void>((resolve) => {
-      child.removeAllListeners('close');
-      if (child.exitCode !== null) return resolve();
-      child.on('close', () => resolve());
-      child.kill('SIGINT');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('close');
+        if (child.exitCode !== null) return resolve();
+        child.on('close', () => resolve());
+        child.kill('SIGINT');
+      }),
   };
 }

@@ -92,7 +92,11 @@ export interface PinotSideBySide {
 }
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -119,14 +123,24 @@ async function produceRows(producer: Producer, kind: Kind, from: number, to: num
   const inFlight: Promise<unknown>[] = [];
   for (let i = from; i < to; i += 5_000) {
     const n = Math.min(5_000, to - i);
-    inFlight.push(producer.send({ topic: TOPICS[kind], acks: -1, messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })) }));
+    inFlight.push(
+      producer.send({
+        topic: TOPICS[kind],
+        acks: -1,
+        messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
+      }),
+    );
     if (inFlight.length >= 4) await inFlight.shift();
   }
   await Promise.all(inFlight);
 }
 
 async function brokerRows(side: Side, sql: string): Promise<unknown[][]> {
-  const response = await fetch(`${side.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+  const response = await fetch(`${side.brokerUrl}/query/sql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql }),
+  });
   const text = await response.text();
   let body: { resultTable?: { rows: unknown[][] }; exceptions?: { errorCode: number; message: string }[] };
   try {
@@ -147,7 +161,11 @@ async function count(side: Side, table: string): Promise<number> {
 }
 
 async function post(side: Side, pathName: string, body: unknown): Promise<void> {
-  const response = await fetch(`${side.controllerUrl}${pathName}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${side.controllerUrl}${pathName}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${side.name}: POST ${pathName}: ${response.status} ${await response.text()}`);
 }
 
@@ -156,14 +174,15 @@ async function ingest(side: Side, table: PinotTable, expected: number): Promise<
   await post(side, '/schemas', table.schema);
   const start = performance.now();
   await post(side, '/tables', table.tableConfig);
-  for (let lastReport = start; ;) {
+  for (let lastReport = start; ; ) {
     const seen = await count(side, table.name);
     if (seen >= expected) break;
     if (performance.now() - lastReport > 5_000) {
       progress(`${side.name}: ${table.name} ${seen.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} rows`);
       lastReport = performance.now();
     }
-    if (performance.now() - start > INGEST_TIMEOUT_MS) throw new Error(`${side.name}: ${table.name} has ${seen} of ${expected} rows after ${INGEST_TIMEOUT_MS / 60_000} minutes`);
+    if (performance.now() - start > INGEST_TIMEOUT_MS)
+      throw new Error(`${side.name}: ${table.name} has ${seen} of ${expected} rows after ${INGEST_TIMEOUT_MS / 60_000} minutes`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return (expected * 1000) / (performance.now() - start);
@@ -188,7 +207,8 @@ async function timeQuery(side: Side, sql: string): Promise<{ p50: number; p99: n
  * one window tie), the country query's in order.
  */
 function normalise(query: 'country' | 'window', rows: unknown[][]): string {
-  const kept = rows.filter((r) => !FRESHNESS_ROW_IN[query](r))
+  const kept = rows
+    .filter((r) => !FRESHNESS_ROW_IN[query](r))
     .map((r) => JSON.stringify(r.map((v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v))));
   return JSON.stringify(query === 'window' ? kept.sort() : kept);
 }
@@ -243,9 +263,13 @@ async function freshness(side: Side, work: Workload, kind: Kind): Promise<{ p50:
 
 async function measureSide(side: Side, work: Workload): Promise<{ figures: PinotSideFigures; queryRows: string[] }> {
   const idleRssMb = sumMemoryMb(side.pids, 0);
-  progress(`${side.name}: ready in ${(side.startupMs / 1000).toFixed(1)} s, RSS ${Math.round(idleRssMb)} MiB; ingesting ${work.produced.upsert.toLocaleString('en-US')} rows into ${work.tables.upsert.name} (upsert)`);
+  progress(
+    `${side.name}: ready in ${(side.startupMs / 1000).toFixed(1)} s, RSS ${Math.round(idleRssMb)} MiB; ingesting ${work.produced.upsert.toLocaleString('en-US')} rows into ${work.tables.upsert.name} (upsert)`,
+  );
   const upsertRate = await ingest(side, work.tables.upsert, work.produced.upsert);
-  progress(`${side.name}: ${Math.round(upsertRate).toLocaleString('en-US')} rows/s; ingesting ${work.produced.append.toLocaleString('en-US')} rows into ${work.tables.append.name} (append)`);
+  progress(
+    `${side.name}: ${Math.round(upsertRate).toLocaleString('en-US')} rows/s; ingesting ${work.produced.append.toLocaleString('en-US')} rows into ${work.tables.append.name} (append)`,
+  );
   const appendRate = await ingest(side, work.tables.append, work.produced.append);
   progress(`${side.name}: ${Math.round(appendRate).toLocaleString('en-US')} rows/s; freshness, ${FRESHNESS_SAMPLES} single rows per table`);
   const upsertFresh = await freshness(side, work, 'upsert');
@@ -274,7 +298,14 @@ async function measureSide(side: Side, work: Workload): Promise<{ figures: Pinot
 
 async function startReferenceSide(dataDir: string): Promise<Side> {
   const pinot = await startReferencePinot({ dataDir, heapMb: REFERENCE_HEAP_MB, log: (l) => progress(`reference: ${l}`) });
-  return { name: 'reference', controllerUrl: pinot.controllerUrl, brokerUrl: pinot.brokerUrl, pids: pinot.processes.map((p) => p.pid), startupMs: pinot.startupMs, stop: pinot.stop };
+  return {
+    name: 'reference',
+    controllerUrl: pinot.controllerUrl,
+    brokerUrl: pinot.brokerUrl,
+    pids: pinot.processes.map((p) => p.pid),
+    startupMs: pinot.startupMs,
+    stop: pinot.stop,
+  };
 }
 
 async function startEmbeddedSide(dataDir: string, kafkaBootstrap: string): Promise<Side> {
@@ -293,7 +324,10 @@ export async function benchPinotSideBySide(rows: number): Promise<PinotSideBySid
     const kafka = new Kafka({ clientId: 'bench-pinot-reference', brokers: kafkaRef.bootstrap.split(','), logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: Object.values(TOPICS).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(TOPICS).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    });
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
@@ -357,18 +391,29 @@ const METRICS: [string, keyof PinotSideFigures, string, 'higher' | 'lower'][] = 
 
 function compare(reference: PinotSideFigures, embedded: PinotSideFigures): PinotComparisonRow[] {
   return METRICS.map(([metric, key, unit, better]) => ({
-    metric, unit, reference: reference[key], embedded: embedded[key], oursPerReference: round(embedded[key] / reference[key]), better,
+    metric,
+    unit,
+    reference: reference[key],
+    embedded: embedded[key],
+    oursPerReference: round(embedded[key] / reference[key]),
+    better,
   }));
 }
 
 function printSideBySide(r: PinotSideBySide): void {
   const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log(`\nPinot side by side: ${r.rows.toLocaleString('en-US')} rows per table from real Kafka (${PARTITIONS} partitions); load average ${r.loadAtStart} -> ${r.loadAtEnd}`);
+  console.log(
+    `\nPinot side by side: ${r.rows.toLocaleString('en-US')} rows per table from real Kafka (${PARTITIONS} partitions); load average ${r.loadAtStart} -> ${r.loadAtEnd}`,
+  );
   console.log(`${'metric'.padEnd(26)} ${`Pinot ${r.referenceVersion}`.padStart(18)} ${'ours'.padStart(18)}  ours/reference`);
   for (const row of r.comparison) {
-    console.log(`${row.metric.padEnd(26)} ${`${fmt(row.reference)} ${row.unit}`.padStart(18)} ${`${fmt(row.embedded)} ${row.unit}`.padStart(18)}  ${row.oursPerReference.toFixed(2)}x (${row.better} is better)`);
+    console.log(
+      `${row.metric.padEnd(26)} ${`${fmt(row.reference)} ${row.unit}`.padStart(18)} ${`${fmt(row.embedded)} ${row.unit}`.padStart(18)}  ${row.oursPerReference.toFixed(2)}x (${row.better} is better)`,
+    );
   }
-  console.log(r.sameQueryRows ? 'The dashboard\'s queries answered the same rows on both.' : 'WARNING: the dashboard\'s queries answered different rows on the two Pinots.');
+  console.log(
+    r.sameQueryRows ? "The dashboard's queries answered the same rows on both." : "WARNING: the dashboard's queries answered different rows on the two Pinots.",
+  );
 }
 
 const HELP = `Usage: npm run bench -- pinot-reference [--rows N]

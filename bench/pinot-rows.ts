@@ -5,8 +5,20 @@
 export const BENCH_SOURCES = ['Homepage', 'Inbox', 'News', 'Sports', 'Search', 'Settings', 'External', 'Mail'];
 export const BENCH_BASE_TS = 1_714_566_000_000;
 
-export interface CountryRow { country: string; avg_age: number; user_count: number; view_count: number; last_event_ts: number }
-export interface WindowRow { source: string; window_start: number; window_end: number; user_count: number; view_count: number }
+export interface CountryRow {
+  country: string;
+  avg_age: number;
+  user_count: number;
+  view_count: number;
+  last_event_ts: number;
+}
+export interface WindowRow {
+  source: string;
+  window_start: number;
+  window_end: number;
+  user_count: number;
+  view_count: number;
+}
 
 export function countryRow(i: number): CountryRow {
   return {

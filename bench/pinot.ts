@@ -103,7 +103,10 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
 
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topicOf).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(topicOf).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    });
     await admin.disconnect();
 
     const producer = kafka.producer();
@@ -114,11 +117,13 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
       const inFlight: Promise<unknown>[] = [];
       for (let i = 0; i < rows; i += batch) {
         const n = Math.min(batch, rows - i);
-        inFlight.push(producer.send({
-          topic,
-          acks: -1,
-          messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
-        }));
+        inFlight.push(
+          producer.send({
+            topic,
+            acks: -1,
+            messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
+          }),
+        );
         if (inFlight.length >= 4) await inFlight.shift();
       }
       await Promise.all(inFlight);
@@ -131,26 +136,44 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
     };
     await producer.disconnect();
 
-    pinot = await startPinot({ controllerPort: 0, brokerPort: 0, dataDir: path.join(dir, 'pinot'), kafkaBootstrap: bootstrap, log: () => undefined, retryMs: 500 });
+    pinot = await startPinot({
+      controllerPort: 0,
+      brokerPort: 0,
+      dataDir: path.join(dir, 'pinot'),
+      kafkaBootstrap: bootstrap,
+      log: () => undefined,
+      retryMs: 500,
+    });
     const p = pinot;
     const brokerQuery = async (sql: string): Promise<{ rows: unknown[][] }> => {
-      const response = await fetch(`${p.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
-      const body = await response.json() as { resultTable?: { rows: unknown[][] }; exceptions: { errorCode: number; message: string }[] };
+      const response = await fetch(`${p.brokerUrl}/query/sql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql }),
+      });
+      const body = (await response.json()) as { resultTable?: { rows: unknown[][] }; exceptions: { errorCode: number; message: string }[] };
       if (body.exceptions.length > 0 || !body.resultTable) throw new Error(`${sql}: ${JSON.stringify(body.exceptions)}`);
       return body.resultTable;
     };
     const post = async (pathName: string, body: unknown) => {
-      const response = await fetch(`${p.controllerUrl}${pathName}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${p.controllerUrl}${pathName}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`POST ${pathName}: ${response.status} ${await response.text()}`);
     };
 
     const ingest: PinotIngestFigures[] = [];
-    for (const [kind, table] of [['upsert', upsertTable], ['append', appendTable]] as const) {
+    for (const [kind, table] of [
+      ['upsert', upsertTable],
+      ['append', appendTable],
+    ] as const) {
       progress(`ingesting into ${table.name} (${kind})`);
       await post('/schemas', table.schema);
       const start = performance.now();
       await post('/tables', table.tableConfig);
-      for (let lastReport = 0; ;) {
+      for (let lastReport = 0; ; ) {
         const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${table.name}`)).rows[0]![0]);
         if (count >= rows) break;
         if (performance.now() - lastReport > 5_000) {
@@ -193,7 +216,9 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
     await single.disconnect();
     freshnessMs.sort((a, b) => a - b);
     const freshness = { samples: FRESHNESS_SAMPLES, p50Ms: round(percentile(freshnessMs, 50)), p99Ms: round(percentile(freshnessMs, 99)) };
-    console.log(`Pinot freshness (produce -> queryable), ${FRESHNESS_SAMPLES} single rows: p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms (aim: within 1 s)`);
+    console.log(
+      `Pinot freshness (produce -> queryable), ${FRESHNESS_SAMPLES} single rows: p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms (aim: within 1 s)`,
+    );
 
     progress('loading the same rows into an in-memory DuckDB');
     await duckConn.run(`CREATE TABLE ${COUNTRY_TABLE} (country VARCHAR, avg_age DOUBLE, user_count BIGINT, view_count BIGINT, last_event_ts BIGINT)`);
@@ -220,11 +245,15 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
     windowAppender.closeSync();
 
     const queries: PinotQueryFigures[] = [];
-    for (const [name, table, sql] of [['country', COUNTRY_TABLE, QUERIES.country], ['window', APPEND_TABLE, QUERIES.window(APPEND_TABLE)]] as const) {
+    for (const [name, table, sql] of [
+      ['country', COUNTRY_TABLE, QUERIES.country],
+      ['window', APPEND_TABLE, QUERIES.window(APPEND_TABLE)],
+    ] as const) {
       progress(`query ${name}: ${QUERY_RUNS} runs on the broker, ${QUERY_RUNS} on DuckDB`);
       const pinotTimes = await timeRuns(async () => (await brokerQuery(sql)).rows.length);
       const duckTimes = await timeRuns(async () => (await duckConn.runAndReadAll(sql)).getRows().length);
-      if (pinotTimes.resultRows !== duckTimes.resultRows) throw new Error(`${name}: Pinot returned ${pinotTimes.resultRows} rows, DuckDB ${duckTimes.resultRows}`);
+      if (pinotTimes.resultRows !== duckTimes.resultRows)
+        throw new Error(`${name}: Pinot returned ${pinotTimes.resultRows} rows, DuckDB ${duckTimes.resultRows}`);
       queries.push({
         query: name,
         table,
@@ -254,11 +283,17 @@ function printFigures(f: PinotBenchFigures): void {
   console.log(`\nPinot (embedded): ${n(f.rows)} rows per table, Kafka (1 broker, ${PARTITIONS} partitions) -> DuckDB-backed realtime tables`);
   console.log(`${'table'.padEnd(20)} ${'kind'.padEnd(7)} ${'produce rows/s'.padStart(15)} ${'ingest rows/s'.padStart(14)} ${'ingest s'.padStart(9)}`);
   for (const r of f.ingest) {
-    console.log(`${r.table.padEnd(20)} ${r.kind.padEnd(7)} ${n(r.produceRowsPerSec).padStart(15)} ${n(r.ingestRowsPerSec).padStart(14)} ${(r.ingestMs / 1000).toFixed(2).padStart(9)}`);
+    console.log(
+      `${r.table.padEnd(20)} ${r.kind.padEnd(7)} ${n(r.produceRowsPerSec).padStart(15)} ${n(r.ingestRowsPerSec).padStart(14)} ${(r.ingestMs / 1000).toFixed(2).padStart(9)}`,
+    );
   }
   console.log(`\nDashboard queries (dashboard/snapshot.ts), ${QUERY_RUNS} runs each: broker HTTP vs in-memory DuckDB, same rows`);
-  console.log(`${'query'.padEnd(8)} ${'table'.padEnd(18)} ${'rows'.padStart(6)} ${'pinot p50'.padStart(10)} ${'pinot p99'.padStart(10)} ${'duck p50'.padStart(9)} ${'duck p99'.padStart(9)} ${'x p50'.padStart(7)} ${'x p99'.padStart(7)}`);
+  console.log(
+    `${'query'.padEnd(8)} ${'table'.padEnd(18)} ${'rows'.padStart(6)} ${'pinot p50'.padStart(10)} ${'pinot p99'.padStart(10)} ${'duck p50'.padStart(9)} ${'duck p99'.padStart(9)} ${'x p50'.padStart(7)} ${'x p99'.padStart(7)}`,
+  );
   for (const q of f.queries) {
-    console.log(`${q.query.padEnd(8)} ${q.table.padEnd(18)} ${String(q.resultRows).padStart(6)} ${q.pinotP50Ms.toFixed(1).padStart(8)}ms ${q.pinotP99Ms.toFixed(1).padStart(8)}ms ${q.duckdbP50Ms.toFixed(1).padStart(7)}ms ${q.duckdbP99Ms.toFixed(1).padStart(7)}ms ${q.ratioP50.toFixed(1).padStart(7)} ${q.ratioP99.toFixed(1).padStart(7)}`);
+    console.log(
+      `${q.query.padEnd(8)} ${q.table.padEnd(18)} ${String(q.resultRows).padStart(6)} ${q.pinotP50Ms.toFixed(1).padStart(8)}ms ${q.pinotP99Ms.toFixed(1).padStart(8)}ms ${q.duckdbP50Ms.toFixed(1).padStart(7)}ms ${q.duckdbP99Ms.toFixed(1).padStart(7)}ms ${q.ratioP50.toFixed(1).padStart(7)} ${q.ratioP99.toFixed(1).padStart(7)}`,
+    );
   }
 }

@@ -18,13 +18,19 @@ export const USERS = 1000;
 export type SendLog = { count: number; at: number }[];
 
 export function percentileOf(values: number[], p: number): number {
-  return values.length === 0 ? NaN : percentile([...values].sort((a, b) => a - b), p);
+  return values.length === 0
+    ? NaN
+    : percentile(
+        [...values].sort((a, b) => a - b),
+        p,
+      );
 }
 
 /** Page views counted in Pinot's pageview_country. */
 export async function pinotViews(brokerUrl: string): Promise<number> {
   const response = await fetch(`${brokerUrl}/query/sql`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ sql: 'SELECT SUM(view_count) FROM pageview_country' }),
   });
   const body = (await response.json()) as { resultTable?: { rows: number[][] } };
@@ -47,7 +53,13 @@ export function freshnessOf(sent: Readonly<SendLog>): { samples: number[]; count
   };
 }
 
-export async function sendAtRate(producer: Producer, topic: string, messages: { key: string; value: string }[], rate: number, onBatch: (sentSoFar: number, at: number) => void): Promise<number> {
+export async function sendAtRate(
+  producer: Producer,
+  topic: string,
+  messages: { key: string; value: string }[],
+  rate: number,
+  onBatch: (sentSoFar: number, at: number) => void,
+): Promise<number> {
   const batch = Math.max(1, Math.round(rate / 20));
   const start = Date.now();
   for (let i = 0; i < messages.length; i += batch) {
@@ -78,7 +90,15 @@ export async function loadUsers(kafka: Kafka, mysqlUrl: string, config: AppConfi
 
 /** `events` page views of the loaded users, timestamped `rate` per second from now. */
 export function pageViewMessages(events: number, rate: number): { key: string; value: string }[] {
-  const generator = new PageViewGenerator({ seed: 2, userIds: userIdRange(1, USERS), sessionsPerUser: 1, jitterMs: 0, lateRate: 0, lateMs: 0, clock: fixedClock(Date.now(), 1000 / rate) });
+  const generator = new PageViewGenerator({
+    seed: 2,
+    userIds: userIdRange(1, USERS),
+    sessionsPerUser: 1,
+    jitterMs: 0,
+    lateRate: 0,
+    lateMs: 0,
+    clock: fixedClock(Date.now(), 1000 / rate),
+  });
   return generator.take(events).map(pageViewMessage);
 }
 

@@ -56,7 +56,9 @@ interface ReferenceStack {
   stop(): Promise<void>;
 }
 
-async function startReferenceStack(mysqlUrl: string): Promise<{ stack: ReferenceStack; brokerUrl: string; config: ReturnType<typeof loadConfig>; startupMs: number }> {
+async function startReferenceStack(
+  mysqlUrl: string,
+): Promise<{ stack: ReferenceStack; brokerUrl: string; config: ReturnType<typeof loadConfig>; startupMs: number }> {
   const started = Date.now();
   progress('reference stack: three Kafka 4.1.1 nodes');
   const kafka = await startReferenceKafka({ brokers: 3, log: progress });
@@ -64,11 +66,26 @@ async function startReferenceStack(mysqlUrl: string): Promise<{ stack: Reference
   progress('reference stack: Pinot 0.11 (four JVMs), our ksqlDB and Connect joined to the real Kafka');
   const [pinot, ksqldb, connect] = await Promise.all([
     startReferencePinot({ log: progress }),
-    startService('ksqlDB', 'embedded/ksqldb/cli.ts', ['--port', String(ports.ksqldb), '--bootstrap', kafka.bootstrap, '--quiet'], {}, /ksqlDB REST API ready at (http:\/\/\S+)/),
-    startService('Connect', 'embedded/connect/cli.ts', ['--port', String(ports.connect), '--bootstrap', kafka.bootstrap, '--quiet'], {}, /Kafka Connect REST API ready at (http:\/\/\S+)/),
+    startService(
+      'ksqlDB',
+      'embedded/ksqldb/cli.ts',
+      ['--port', String(ports.ksqldb), '--bootstrap', kafka.bootstrap, '--quiet'],
+      {},
+      /ksqlDB REST API ready at (http:\/\/\S+)/,
+    ),
+    startService(
+      'Connect',
+      'embedded/connect/cli.ts',
+      ['--port', String(ports.connect), '--bootstrap', kafka.bootstrap, '--quiet'],
+      {},
+      /Kafka Connect REST API ready at (http:\/\/\S+)/,
+    ),
   ]);
   const stack: ReferenceStack = {
-    kafka, pinot, ksqldb, connect,
+    kafka,
+    pinot,
+    ksqldb,
+    connect,
     pids: () => [...kafka.nodes.map((n) => n.pid), ...pinot.processes.map((p) => p.pid), ksqldb.pid, connect.pid],
     stop: async () => {
       await Promise.all([ksqldb.stop(), connect.stop()]);
@@ -77,8 +94,13 @@ async function startReferenceStack(mysqlUrl: string): Promise<{ stack: Reference
     },
   };
   const config = loadConfig({
-    STACK: 'external', KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrap, MYSQL_URL: mysqlUrl,
-    CONNECT_URL: connect.url, KSQLDB_URL: ksqldb.url, PINOT_CONTROLLER_URL: pinot.controllerUrl, PINOT_BROKER_URL: pinot.brokerUrl,
+    STACK: 'external',
+    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrap,
+    MYSQL_URL: mysqlUrl,
+    CONNECT_URL: connect.url,
+    KSQLDB_URL: ksqldb.url,
+    PINOT_CONTROLLER_URL: pinot.controllerUrl,
+    PINOT_BROKER_URL: pinot.brokerUrl,
   });
   progress('reference stack: bootstrap (topics, connector, statements, Pinot tables)');
   await bootstrap(config, targetsFromConfig('external', config), { scenario: getScenario('pageview'), log: progress });
@@ -121,8 +143,12 @@ async function measureReference(events: number, rate: number, mysql: MariaDbServ
 
 function fromEmbedded(f: PipelineFigures): StackFigures {
   return {
-    startupMs: f.startupMs, sustainedEventsPerSec: f.sustainedEventsPerSec, freshnessP50Ms: f.freshnessP50Ms,
-    freshnessP99Ms: f.freshnessP99Ms, rssMb: f.stackRssMb, peakRssMb: f.stackPeakRssMb,
+    startupMs: f.startupMs,
+    sustainedEventsPerSec: f.sustainedEventsPerSec,
+    freshnessP50Ms: f.freshnessP50Ms,
+    freshnessP99Ms: f.freshnessP99Ms,
+    rssMb: f.stackRssMb,
+    peakRssMb: f.stackPeakRssMb,
   };
 }
 
@@ -148,6 +174,8 @@ export async function benchPipelineReference(events: number, rate = 1000): Promi
   row('resident memory after (all processes)', embedded.rssMb, reference.rssMb, 'MB');
   row('resident memory, peak', embedded.peakRssMb, reference.peakRssMb, 'MB');
   const loadAverageAtEnd = os.loadavg()[0]!;
-  console.log(`load average (1 min) ${loadAverageAtStart.toFixed(1)} at the start, ${loadAverageAtEnd.toFixed(1)} at the end (2 cores: above 2, the stacks competed for CPU)`);
+  console.log(
+    `load average (1 min) ${loadAverageAtStart.toFixed(1)} at the start, ${loadAverageAtEnd.toFixed(1)} at the end (2 cores: above 2, the stacks competed for CPU)`,
+  );
   return { events, rate, loadAverageAtStart, loadAverageAtEnd, embedded, reference };
 }

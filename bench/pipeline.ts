@@ -33,8 +33,14 @@ export interface PipelineFigures {
 }
 
 const BENCH_ENV = {
-  KAFKA_PORT: '29092', CONNECT_PORT: '28083', KSQLDB_PORT: '28088', PINOT_CONTROLLER_PORT: '29000',
-  PINOT_BROKER_PORT: '28099', DASHBOARD_PORT: '28501', MYSQL_PORT: '23306', DASHBOARD_POLL_MS: '1000',
+  KAFKA_PORT: '29092',
+  CONNECT_PORT: '28083',
+  KSQLDB_PORT: '28088',
+  PINOT_CONTROLLER_PORT: '29000',
+  PINOT_BROKER_PORT: '28099',
+  DASHBOARD_PORT: '28501',
+  MYSQL_PORT: '23306',
+  DASHBOARD_POLL_MS: '1000',
 };
 
 function rssMb(pid: number): number {
@@ -139,9 +145,15 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     for (let i = 0; i < 20; i++) {
       const t = Date.now();
       await fetch(`http://127.0.0.1:${config.ports.dashboard}/api/snapshot`);
-      await Promise.all(['pageview_country', 'pageview_tumbling', 'pageview_hopping', 'pageview_session'].map((table) => fetch(`${brokerUrl}/query/sql`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT * FROM ${table} LIMIT 1000` }),
-      }).then((r) => r.text())));
+      await Promise.all(
+        ['pageview_country', 'pageview_tumbling', 'pageview_hopping', 'pageview_session'].map((table) =>
+          fetch(`${brokerUrl}/query/sql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sql: `SELECT * FROM ${table} LIMIT 1000` }),
+          }).then((r) => r.text()),
+        ),
+      );
       queryTimes.push(Date.now() - t);
     }
     const figures: PipelineFigures = {
@@ -161,11 +173,15 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     };
     console.log(`\nPipeline: ${events} page views at ${rate}/s, embedded stack in one process`);
     console.log(`start-up to a ready dashboard      ${(figures.startupMs / 1000).toFixed(1)} s (aim < 10 s)`);
-    console.log(`sustained events/s to Pinot        ${figures.sustainedEventsPerSec.toFixed(0)} (producer alone: ${figures.producerOnlyEventsPerSec.toFixed(0)}/s, ratio ${(figures.sustainedEventsPerSec / figures.producerOnlyEventsPerSec).toFixed(2)})`);
+    console.log(
+      `sustained events/s to Pinot        ${figures.sustainedEventsPerSec.toFixed(0)} (producer alone: ${figures.producerOnlyEventsPerSec.toFixed(0)}/s, ratio ${(figures.sustainedEventsPerSec / figures.producerOnlyEventsPerSec).toFixed(2)})`,
+    );
     console.log(`freshness p50 / p99                ${figures.freshnessP50Ms} / ${figures.freshnessP99Ms} ms (aim p99 < 1000 ms)`);
     console.log(`  of which ksqlDB (to topic5)      ${figures.ksqlFreshnessP50Ms} / ${figures.ksqlFreshnessP99Ms} ms`);
     console.log(`dashboard refresh (4 queries) p50  ${figures.dashboardQueryP50Ms} ms`);
-    console.log(`stack resident memory after        ${figures.stackRssMb.toFixed(0)} MB, peak ${figures.stackPeakRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`);
+    console.log(
+      `stack resident memory after        ${figures.stackRssMb.toFixed(0)} MB, peak ${figures.stackPeakRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`,
+    );
     return figures;
   } finally {
     child.kill('SIGINT');

@@ -7,10 +7,7 @@
 import { ConfigError, envOptional as raw, redactUrl, type Env } from './env.ts';
 
 /** The Authorization a service wants: none, HTTP basic, or a bearer token. */
-export type HttpAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; user: string; password: string }
-  | { kind: 'bearer'; token: string };
+export type HttpAuth = { kind: 'none' } | { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };
 
 export const NO_AUTH: HttpAuth = { kind: 'none' };
 
@@ -50,9 +47,8 @@ function parseUrl(env: Env, name: string, fallback: string): { url: string; auth
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(name, `must be an http(s) URL such as https://host:8088, got "${redactUrl(text)}"`);
   }
-  const auth: HttpAuth | undefined = url.username || url.password
-    ? { kind: 'basic', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
-    : undefined;
+  const auth: HttpAuth | undefined =
+    url.username || url.password ? { kind: 'basic', user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : undefined;
   url.username = '';
   url.password = '';
   return { url: url.toString().replace(/\/+$/, ''), auth };
@@ -77,7 +73,10 @@ function authFrom(env: Env, names: AuthNames, fromUrl: HttpAuth | undefined, url
     fromUrl !== undefined ? `credentials in ${urlVariable}` : undefined,
   ].filter((w): w is string => w !== undefined);
   if (ways.length > 1) {
-    throw new ConfigError(user !== undefined ? names.user : names.token!, `cannot be combined with ${ways.slice(1).join(' and ')}; give one way to authenticate`);
+    throw new ConfigError(
+      user !== undefined ? names.user : names.token!,
+      `cannot be combined with ${ways.slice(1).join(' and ')}; give one way to authenticate`,
+    );
   }
   if (user !== undefined) return { kind: 'basic', user, password: password! };
   if (token !== undefined) return { kind: 'bearer', token };
@@ -108,7 +107,10 @@ function brokerList(env: Env, name: string): string | undefined {
   for (const entry of text.split(',').map((s) => s.trim())) {
     if (!/^[^\s:]+:\d{1,5}$/.test(entry)) throw new ConfigError(name, `must be host:port[,host:port...], got "${entry}"`);
   }
-  return text.split(',').map((s) => s.trim()).join(',');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .join(',');
 }
 
 export interface EndpointPorts {
@@ -125,9 +127,10 @@ export function endpointsFromEnv(env: Env, ports: EndpointPorts): Endpoints {
   const pinotAuth = { user: 'PINOT_BASIC_AUTH_USER', password: 'PINOT_BASIC_AUTH_PASSWORD', token: 'PINOT_AUTH_TOKEN' };
   const connect = endpoint(env, 'CONNECT_URL', local(ports.connect), connectAuth);
   // Without DEBEZIUM_CONNECT_URL, Debezium's connectors go to the one Connect worker (as in the embedded stack).
-  const debeziumConnect = raw(env, 'DEBEZIUM_CONNECT_URL') === undefined
-    ? { ...connect, variable: 'DEBEZIUM_CONNECT_URL' }
-    : endpoint(env, 'DEBEZIUM_CONNECT_URL', local(ports.debeziumConnect), connectAuth);
+  const debeziumConnect =
+    raw(env, 'DEBEZIUM_CONNECT_URL') === undefined
+      ? { ...connect, variable: 'DEBEZIUM_CONNECT_URL' }
+      : endpoint(env, 'DEBEZIUM_CONNECT_URL', local(ports.debeziumConnect), connectAuth);
   return {
     connect,
     debeziumConnect,

@@ -3,7 +3,10 @@
 /** A bad environment variable; `usage`: CLIs exit 2 with its message (embedded/common/cli/args.ts). */
 export class ConfigError extends Error {
   readonly usage = true;
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`config: ${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -24,8 +27,9 @@ const raw = envOptional;
  * messages quoting a value. The placeholder of a usage hint (`mysql://user:password@host:port`) stays.
  */
 export function redactUrl(text: string): string {
-  return text.replace(/\/\/([^:@/\s]*):([^@/\s]*)@/g, (whole, user: string, password: string) => (
-    user === 'user' && password === 'password' ? whole : `//${user}:***@`));
+  return text.replace(/\/\/([^:@/\s]*):([^@/\s]*)@/g, (whole, user: string, password: string) =>
+    user === 'user' && password === 'password' ? whole : `//${user}:***@`,
+  );
 }
 
 export function envString(env: Env, name: string, fallback: string): string {
@@ -66,7 +70,10 @@ export function envTopic(env: Env, name: string, fallback: string): string {
 /** A comma-separated host:port list such as "127.0.0.1:9092,127.0.0.1:9093". */
 export function envHostPorts(env: Env, name: string, fallback: string): string[] {
   const text = envString(env, name, fallback);
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new ConfigError(name, 'must list at least one host:port');
   for (const entry of entries) {
     const match = /^([^\s:]+):(\d+)$/.exec(entry);
@@ -87,7 +94,10 @@ export function envChoice<T extends string>(env: Env, name: string, fallback: T,
 
 /** A comma-separated list; blank entries are dropped, so "a,,b" and "a," are fine (compose files append to lists). */
 export function envList(env: Env, name: string, check: (entry: string) => boolean, what: string): string[] {
-  const entries = (raw(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (raw(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!check(entry)) throw new ConfigError(name, `must be a comma-separated list of ${what}, got "${entry}"`);
   }

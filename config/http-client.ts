@@ -41,7 +41,12 @@ export interface HttpAnswer {
 /** Nothing answered: refused, reset, unknown host, or no answer in time. */
 export class ServiceUnreachableError extends Error {
   override name = 'ServiceUnreachableError';
-  constructor(readonly service: string, readonly url: string, readonly reason: string, readonly fix?: string) {
+  constructor(
+    readonly service: string,
+    readonly url: string,
+    readonly reason: string,
+    readonly fix?: string,
+  ) {
     super(`${service} at ${url} is unreachable (${reason})${fix ? `; ${fix}` : ''}`);
   }
 }

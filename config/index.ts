@@ -325,8 +325,15 @@ export function stackPorts(config: AppConfig): StackPort[] {
 /** All topics in pipeline order, as create-topics and the compose file list them. */
 export function allTopics(topics: TopicNames): string[] {
   return [
-    topics.pageview, topics.userSession, topics.users, topics.cleanedUsers,
-    topics.pageviewCountry, topics.pageviewTumbling, topics.pageviewHopping, topics.pageviewSession, topics.pageviewSessionFeed,
+    topics.pageview,
+    topics.userSession,
+    topics.users,
+    topics.cleanedUsers,
+    topics.pageviewCountry,
+    topics.pageviewTumbling,
+    topics.pageviewHopping,
+    topics.pageviewSession,
+    topics.pageviewSessionFeed,
   ];
 }
 

@@ -44,7 +44,8 @@ export function kafkaSecurityFromEnv(env: Env): KafkaSecurity {
   const tlsNames = ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SSL_VERIFY'];
   if (!usesSasl) {
     const stray = saslNames.find((n) => value(env, n) !== undefined);
-    if (stray) throw new ConfigError(stray, `is set but KAFKA_SECURITY_PROTOCOL is ${protocol}; set KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT or SASL_SSL to use SASL`);
+    if (stray)
+      throw new ConfigError(stray, `is set but KAFKA_SECURITY_PROTOCOL is ${protocol}; set KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT or SASL_SSL to use SASL`);
   }
   if (!usesTls) {
     const stray = tlsNames.find((n) => value(env, n) !== undefined);
@@ -64,7 +65,10 @@ export function kafkaSecurityFromEnv(env: Env): KafkaSecurity {
     const certFile = readableFile(env, 'KAFKA_SSL_CERT_FILE');
     const keyFile = readableFile(env, 'KAFKA_SSL_KEY_FILE');
     if ((certFile === undefined) !== (keyFile === undefined)) {
-      throw new ConfigError(certFile === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE', 'must be set together with ' + (certFile === undefined ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE') + ' (a client certificate needs its key)');
+      throw new ConfigError(
+        certFile === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE',
+        'must be set together with ' + (certFile === undefined ? 'KAFKA_SSL_KEY_FILE' : 'KAFKA_SSL_CERT_FILE') + ' (a client certificate needs its key)',
+      );
     }
     const verify = envChoice(env, 'KAFKA_SSL_VERIFY', 'true', ['true', 'false'] as const);
     security.ssl = { caFile: readableFile(env, 'KAFKA_SSL_CA_FILE'), certFile, keyFile, rejectUnauthorized: verify === 'true' };

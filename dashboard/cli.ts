@@ -35,14 +35,18 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let flags;
   try {
-    flags = parseCliArgs(process.argv.slice(2), {
-      help: 'boolean',
-      port: 'port',
-      host: 'string',
-      'pinot-broker': 'string',
-      'poll-ms': 'int',
-      top: 'int',
-    }, { h: 'help' }).flags;
+    flags = parseCliArgs(
+      process.argv.slice(2),
+      {
+        help: 'boolean',
+        port: 'port',
+        host: 'string',
+        'pinot-broker': 'string',
+        'poll-ms': 'int',
+        top: 'int',
+      },
+      { h: 'help' },
+    ).flags;
   } catch (error) {
     if (error instanceof CliUsageError) fail(error.message);
     throw error;
@@ -72,14 +76,23 @@ async function main(): Promise<void> {
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail(`option --pinot-broker must be an http(s) URL, got "${settings.redact(text)}"`);
-    if (url.username || url.password) fail('option --pinot-broker must not carry credentials; set PINOT_AUTH_TOKEN or PINOT_BASIC_AUTH_USER and PINOT_BASIC_AUTH_PASSWORD');
+    if (url.username || url.password)
+      fail('option --pinot-broker must not carry credentials; set PINOT_AUTH_TOKEN or PINOT_BASIC_AUTH_USER and PINOT_BASIC_AUTH_PASSWORD');
     pinotBrokerUrl = text.replace(/\/+$/, '');
   }
   const host = (flags.host as string | undefined) ?? settings.host;
 
   let dashboard: DashboardHandle;
   try {
-    dashboard = await startDashboard({ port, host, pinotBrokerUrl, pollIntervalMs, topN: top, allowedHosts: settings.allowedHosts, allowedOrigins: settings.allowedOrigins });
+    dashboard = await startDashboard({
+      port,
+      host,
+      pinotBrokerUrl,
+      pollIntervalMs,
+      topN: top,
+      allowedHosts: settings.allowedHosts,
+      allowedOrigins: settings.allowedOrigins,
+    });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') console.error(`[dashboard] cannot listen: port ${port} in use; pick another with --port`);

@@ -45,29 +45,31 @@ export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 
 /** Runs every check in parallel; a check that throws or overruns its timeout is "down". Never rejects. */
 export async function runHealthChecks(targets: readonly HealthTarget[], timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS): Promise<HealthResult[]> {
-  return Promise.all(targets.map(async (target) => {
-    const limit = target.timeoutMs ?? timeoutMs;
-    const started = Date.now();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<HealthCheckResult>((resolve) => {
-      timer = setTimeout(() => {
+  return Promise.all(
+    targets.map(async (target) => {
+      const limit = target.timeoutMs ?? timeoutMs;
+      const started = Date.now();
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<HealthCheckResult>((resolve) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          resolve({ status: 'down', detail: `no answer within ${limit} ms` });
+        }, limit);
+      });
+      let result: HealthCheckResult;
+      try {
+        result = await Promise.race([target.check(controller.signal, limit), timeout]);
+      } catch (error) {
+        result = { status: 'down', detail: (error as Error)?.message ?? String(error) };
+      } finally {
+        clearTimeout(timer);
         controller.abort();
-        resolve({ status: 'down', detail: `no answer within ${limit} ms` });
-      }, limit);
-    });
-    let result: HealthCheckResult;
-    try {
-      result = await Promise.race([target.check(controller.signal, limit), timeout]);
-    } catch (error) {
-      result = { status: 'down', detail: (error as Error)?.message ?? String(error) };
-    } finally {
-      clearTimeout(timer);
-      controller.abort();
-    }
-    const status: HealthStatus = result.status === 'up' || result.status === 'degraded' || result.status === 'restarting' ? result.status : 'down';
-    return { name: target.name, status, detail: String(result.detail ?? ''), checkedAt: Date.now(), latencyMs: Date.now() - started };
-  }));
+      }
+      const status: HealthStatus = result.status === 'up' || result.status === 'degraded' || result.status === 'restarting' ? result.status : 'down';
+      return { name: target.name, status, detail: String(result.detail ?? ''), checkedAt: Date.now(), latencyMs: Date.now() - started };
+    }),
+  );
 }
 
 async function get(client: ServiceClient, path: string, signal: AbortSignal, timeoutMs: number): Promise<{ status: number; text: string } | { error: string }> {
@@ -89,10 +91,24 @@ function short(text: string): string {
 }
 
 /** Pinot: controller and broker `GET /health` (text `OK`). */
-export function pinotHealthTarget(options: { controllerUrl: string; brokerUrl: string; name?: string; controllerAuth?: HttpAuth; brokerAuth?: HttpAuth }): HealthTarget {
+export function pinotHealthTarget(options: {
+  controllerUrl: string;
+  brokerUrl: string;
+  name?: string;
+  controllerAuth?: HttpAuth;
+  brokerAuth?: HttpAuth;
+}): HealthTarget {
   const parts = [
-    { role: 'controller', url: `${trimUrl(options.controllerUrl)}/health`, client: serviceClient({ service: 'Pinot controller', baseUrl: options.controllerUrl, auth: options.controllerAuth }) },
-    { role: 'broker', url: `${trimUrl(options.brokerUrl)}/health`, client: serviceClient({ service: 'Pinot broker', baseUrl: options.brokerUrl, auth: options.brokerAuth }) },
+    {
+      role: 'controller',
+      url: `${trimUrl(options.controllerUrl)}/health`,
+      client: serviceClient({ service: 'Pinot controller', baseUrl: options.controllerUrl, auth: options.controllerAuth }),
+    },
+    {
+      role: 'broker',
+      url: `${trimUrl(options.brokerUrl)}/health`,
+      client: serviceClient({ service: 'Pinot broker', baseUrl: options.brokerUrl, auth: options.brokerAuth }),
+    },
   ];
   return {
     name: options.name ?? 'Pinot',
@@ -125,7 +141,9 @@ export function ksqldbHealthTarget(url: string, name = 'ksqlDB', auth?: HttpAuth
       }
       if (body && typeof body.isHealthy === 'boolean') {
         if (body.isHealthy) return { status: 'up', detail: 'healthcheck: healthy' };
-        const sick = Object.entries(body.details ?? {}).filter(([, v]) => v?.isHealthy === false).map(([k]) => k);
+        const sick = Object.entries(body.details ?? {})
+          .filter(([, v]) => v?.isHealthy === false)
+          .map(([k]) => k);
         return { status: 'degraded', detail: `healthcheck: unhealthy${sick.length ? ` (${sick.join(', ')})` : ''}` };
       }
       return { status: 'down', detail: `healthcheck: HTTP ${answer.status} ${short(answer.text)}` };
@@ -266,19 +284,21 @@ export function kafkaHealthTarget(bootstrap: readonly string[], name = 'Kafka', 
 }
 
 async function brokersAnswer(brokers: HostPort[], signal: AbortSignal, secure?: tls.ConnectionOptions): Promise<HealthCheckResult> {
-  const results = await Promise.all(brokers.map(async (broker, i) => {
-    const id = 0x4dab0000 + i;
-    try {
-      const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10, secure);
-      const correlation = answer.readInt32BE(4);
-      const errorCode = answer.readInt16BE(8);
-      if (correlation !== id) return `${broker.host}:${broker.port} answered with a wrong correlation id`;
-      if (errorCode !== 0) return `${broker.host}:${broker.port} ApiVersions error ${errorCode}`;
-      return undefined;
-    } catch (error) {
-      return `${broker.host}:${broker.port} ${(error as Error).message}`;
-    }
-  }));
+  const results = await Promise.all(
+    brokers.map(async (broker, i) => {
+      const id = 0x4dab0000 + i;
+      try {
+        const answer = await tcpExchange(broker, signal, apiVersionsRequest(id), 10, secure);
+        const correlation = answer.readInt32BE(4);
+        const errorCode = answer.readInt16BE(8);
+        if (correlation !== id) return `${broker.host}:${broker.port} answered with a wrong correlation id`;
+        if (errorCode !== 0) return `${broker.host}:${broker.port} ApiVersions error ${errorCode}`;
+        return undefined;
+      } catch (error) {
+        return `${broker.host}:${broker.port} ${(error as Error).message}`;
+      }
+    }),
+  );
   const problems = results.filter((r): r is string => r !== undefined);
   const ok = brokers.length - problems.length;
   if (brokers.length === 0) return { status: 'down', detail: 'no bootstrap servers configured' };
@@ -365,7 +385,13 @@ export function mysqlHealthTarget(options: MysqlTargetOptions): HealthTarget {
         const base = { connectTimeout: timeoutMs };
         connection = await (options.url
           ? mysql.createConnection({ uri: options.url, ...base })
-          : mysql.createConnection({ host: options.host ?? '127.0.0.1', port: options.port ?? 3306, user: options.user ?? 'root', password: options.password ?? '', ...base }));
+          : mysql.createConnection({
+              host: options.host ?? '127.0.0.1',
+              port: options.port ?? 3306,
+              user: options.user ?? 'root',
+              password: options.password ?? '',
+              ...base,
+            }));
         await connection.ping();
         return { status: 'up', detail: `${where} answers ping` };
       } catch (error) {
@@ -403,7 +429,8 @@ export function supervisedHealthTarget(target: HealthTarget, part: () => Supervi
         const next = state.nextStartAt === undefined ? '' : `; next start in ${Math.max(0, Math.ceil((state.nextStartAt - Date.now()) / 1000))} s`;
         return { status: 'down', detail: `it died: ${state.cause ?? 'unknown cause'}${next}` };
       }
-      if (state?.state === 'restarting') return { status: 'restarting', detail: `starting again (restart ${state.restarts}) after: ${state.cause ?? 'unknown cause'}` };
+      if (state?.state === 'restarting')
+        return { status: 'restarting', detail: `starting again (restart ${state.restarts}) after: ${state.cause ?? 'unknown cause'}` };
       const result = await target.check(signal, timeoutMs);
       if (!state || state.restarts === 0) return result;
       return { ...result, detail: `${result.detail}; restarted ${state.restarts} time(s), last after: ${state.cause ?? 'unknown cause'}` };
@@ -437,7 +464,12 @@ export function defaultHealthTargets(options: DefaultHealthOptions): HealthTarge
     kafkaHealthTarget(options.kafkaBootstrap, 'Kafka', { storageProblems: options.kafkaStorageProblems, security: options.kafkaSecurity }),
     connectHealthTarget(options.connectUrl, 'Connect', options.auth?.connect),
     ksqldbHealthTarget(options.ksqldbUrl, 'ksqlDB', options.auth?.ksqldb),
-    pinotHealthTarget({ controllerUrl: options.pinotControllerUrl, brokerUrl: options.pinotBrokerUrl, controllerAuth: options.auth?.pinotController, brokerAuth: options.auth?.pinotBroker }),
+    pinotHealthTarget({
+      controllerUrl: options.pinotControllerUrl,
+      brokerUrl: options.pinotBrokerUrl,
+      controllerAuth: options.auth?.pinotController,
+      brokerAuth: options.auth?.pinotBroker,
+    }),
     mysqlHealthTarget(options.mysql),
     ...(options.dataDir === undefined ? [] : [diskHealthTarget(options.dataDir)]),
   ].map(parts);

@@ -26,7 +26,14 @@ import { pollPageview, pollScenarioPage, type PollSources } from './poll.ts';
 export type { Snapshot, CountryBar, WindowPanel, WindowSeries, WindowPoint, Headline, DashboardState, ProducedViews } from './snapshot.ts';
 export type { HealthTarget, HealthResult, HealthStatus, HealthCheckResult } from './health.ts';
 export {
-  connectHealthTarget, defaultHealthTargets, kafkaHealthTarget, ksqldbHealthTarget, mysqlHealthTarget, pinotHealthTarget, runHealthChecks, tcpHealthTarget,
+  connectHealthTarget,
+  defaultHealthTargets,
+  kafkaHealthTarget,
+  ksqldbHealthTarget,
+  mysqlHealthTarget,
+  pinotHealthTarget,
+  runHealthChecks,
+  tcpHealthTarget,
 } from './health.ts';
 export { dashboardSettings, type DashboardSettings } from './settings.ts';
 
@@ -124,9 +131,14 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(options: DashboardOptions): ResolvedOptions {
-  const needDefaults = options.port === undefined || options.host === undefined || options.pinotBrokerUrl === undefined
-    || options.pollIntervalMs === undefined || options.healthTargets === undefined
-    || options.allowedHosts === undefined || options.allowedOrigins === undefined;
+  const needDefaults =
+    options.port === undefined ||
+    options.host === undefined ||
+    options.pinotBrokerUrl === undefined ||
+    options.pollIntervalMs === undefined ||
+    options.healthTargets === undefined ||
+    options.allowedHosts === undefined ||
+    options.allowedOrigins === undefined;
   const settings = needDefaults ? dashboardSettings() : undefined;
   const host = options.host ?? settings!.host;
   const pinotBrokerUrl = (options.pinotBrokerUrl ?? settings!.pinotBrokerUrl).replace(/\/+$/, '');
@@ -145,24 +157,41 @@ function resolveOptions(options: DashboardOptions): ResolvedOptions {
     allowedHosts: options.allowedHosts ?? settings!.allowedHosts,
     allowedOrigins: options.allowedOrigins ?? settings!.allowedOrigins,
   };
-  const healthTargets = options.healthTargets ?? defaultHealthTargets({
-    pinotBrokerUrl,
-    pinotControllerUrl: settings!.pinotControllerUrl,
-    ksqldbUrl: settings!.ksqldbUrl,
-    connectUrl: settings!.connectUrl,
-    kafkaBootstrap: settings!.kafkaBootstrap,
-    kafkaSecurity: settings!.kafkaSecurity,
-    auth: { ...settings!.auth, pinotBroker: pinotAuth },
-    mysql: settings!.mysql,
-  });
+  const healthTargets =
+    options.healthTargets ??
+    defaultHealthTargets({
+      pinotBrokerUrl,
+      pinotControllerUrl: settings!.pinotControllerUrl,
+      ksqldbUrl: settings!.ksqldbUrl,
+      connectUrl: settings!.connectUrl,
+      kafkaBootstrap: settings!.kafkaBootstrap,
+      kafkaSecurity: settings!.kafkaSecurity,
+      auth: { ...settings!.auth, pinotBroker: pinotAuth },
+      mysql: settings!.mysql,
+    });
   const pageviewTopic = options.pageviewTopic ?? settings?.pageviewTopic ?? loadConfig().topics.pageview;
   const kafkaBootstrap = options.kafkaBootstrap ?? healthTargets.find((t) => t.kafkaBootstrap !== undefined)?.kafkaBootstrap;
   const producedSource: ProducedViewsSource | undefined = kafkaBootstrap && { bootstrap: kafkaBootstrap, security: kafkaSecurity, topic: pageviewTopic };
   const sources: PollSources = {
-    pinotBrokerUrl, pinotAuth, queryTimeoutMs, healthTargets, healthTimeoutMs, producedSource, log,
+    pinotBrokerUrl,
+    pinotAuth,
+    queryTimeoutMs,
+    healthTargets,
+    healthTimeoutMs,
+    producedSource,
+    log,
   };
   return {
-    host, port: options.port ?? settings!.port, pollIntervalMs, topN, maxBackoffMs, redact, log, guard, pageviewTopic, sources,
+    host,
+    port: options.port ?? settings!.port,
+    pollIntervalMs,
+    topN,
+    maxBackoffMs,
+    redact,
+    log,
+    guard,
+    pageviewTopic,
+    sources,
   };
 }
 
@@ -171,7 +200,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const scenarioDashboard = options.scenarioDashboard;
   if (scenarioDashboard) checkScenarioDashboard(scenarioDashboard);
   let scenarioCurrent: ScenarioSnapshot | undefined = scenarioDashboard && initialScenarioSnapshot(scenarioDashboard);
-  const outgoingScenario = () => ({ ...scenarioCurrent!, health: current.health, healthCheckedAt: current.healthCheckedAt, serverTime: Date.now(), nextPollAt: current.nextPollAt, pollIntervalMs });
+  const outgoingScenario = () => ({
+    ...scenarioCurrent!,
+    health: current.health,
+    healthCheckedAt: current.healthCheckedAt,
+    serverTime: Date.now(),
+    nextPollAt: current.nextPollAt,
+    pollIntervalMs,
+  });
 
   let current = initialSnapshot(pollIntervalMs, topN, pageviewTopic);
   let previousTotals: PreviousTotals | undefined;
@@ -188,21 +224,24 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     snapshot: outgoing,
     scenario: () => (scenarioCurrent ? outgoingScenario() : undefined),
     // Through the redactor: a component's detail may quote an answer that echoes a credential.
-    healthJson: () => redact(JSON.stringify({
-      dashboard: 'up',
-      pinot: {
-        state: current.state,
-        stale: current.stale,
-        error: current.error,
-        updatedAt: current.updatedAt,
-        attemptedAt: current.attemptedAt,
-        nextPollAt: current.nextPollAt,
-        failures: current.failures,
-        problems,
-      },
-      components: current.health,
-      checkedAt: current.healthCheckedAt,
-    })),
+    healthJson: () =>
+      redact(
+        JSON.stringify({
+          dashboard: 'up',
+          pinot: {
+            state: current.state,
+            stale: current.stale,
+            error: current.error,
+            updatedAt: current.updatedAt,
+            attemptedAt: current.attemptedAt,
+            nextPollAt: current.nextPollAt,
+            failures: current.failures,
+            problems,
+          },
+          components: current.health,
+          checkedAt: current.healthCheckedAt,
+        }),
+      ),
   });
 
   const server = http.createServer(app);

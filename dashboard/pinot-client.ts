@@ -14,7 +14,10 @@ export interface PinotException {
 /** The broker answered, but with exceptions (e.g. 190 TableDoesNotExistError). */
 export class PinotQueryError extends Error {
   override name = 'PinotQueryError';
-  constructor(readonly exceptions: PinotException[], readonly sql: string) {
+  constructor(
+    readonly exceptions: PinotException[],
+    readonly sql: string,
+  ) {
     super(`Pinot: ${exceptions.map((e) => `${e.errorCode} ${firstLine(e.message)}`).join('; ')}`);
   }
 
@@ -61,7 +64,9 @@ export async function pinotQuery(brokerUrl: string, sql: string, options: QueryO
   let answer: HttpAnswer;
   try {
     answer = await brokerClient(brokerUrl, options.auth).request('POST', '/query/sql', {
-      body: { sql, queryOptions: `timeoutMs=${timeoutMs}` }, timeoutMs, signal: options.signal,
+      body: { sql, queryOptions: `timeoutMs=${timeoutMs}` },
+      timeoutMs,
+      signal: options.signal,
     });
   } catch (error) {
     const reason = error instanceof ServiceUnreachableError ? error.reason : (error as Error).message;

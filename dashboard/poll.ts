@@ -6,9 +6,7 @@
 import type { HttpAuth } from '../config/endpoints.ts';
 import { runHealthChecks, type HealthResult, type HealthTarget } from './health.ts';
 import { pollScenario, type ScenarioSnapshot } from './scenario-panels.ts';
-import {
-  failureSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot,
-} from './snapshot.ts';
+import { failureSnapshot, queryPinot, queryProducedViews, successSnapshot, type PreviousTotals, type ProducedViewsSource, type Snapshot } from './snapshot.ts';
 import type { ScenarioDashboard } from '../scenarios/scenario.ts';
 
 /** Where a poll reads from. */
@@ -65,7 +63,10 @@ export async function pollPageview(sources: PollSources, current: Snapshot, prev
 
 /** A scenario's page: every panel's query, and the health checks; the snapshot fails only when every panel did. */
 export async function pollScenarioPage(
-  sources: PollSources, current: Snapshot, scenarioCurrent: ScenarioSnapshot, dashboard: ScenarioDashboard,
+  sources: PollSources,
+  current: Snapshot,
+  scenarioCurrent: ScenarioSnapshot,
+  dashboard: ScenarioDashboard,
 ): Promise<{ next: Snapshot; scenario: ScenarioSnapshot }> {
   const [scenario, health] = await Promise.all([
     pollScenario(sources.pinotBrokerUrl, scenarioCurrent, dashboard, sources.queryTimeoutMs, Date.now(), sources.pinotAuth),
@@ -73,9 +74,10 @@ export async function pollScenarioPage(
   ]);
   const now = Date.now();
   const failed = scenario.panels.filter((p) => p.state === 'error');
-  const next: Snapshot = failed.length > 0 && failed.length === scenario.panels.length
-    ? failureSnapshot(current, failed[0]!.error ?? 'Pinot failed', now)
-    : { ...current, state: 'ok', stale: false, error: null, updatedAt: now, attemptedAt: now, failures: 0 };
+  const next: Snapshot =
+    failed.length > 0 && failed.length === scenario.panels.length
+      ? failureSnapshot(current, failed[0]!.error ?? 'Pinot failed', now)
+      : { ...current, state: 'ok', stale: false, error: null, updatedAt: now, attemptedAt: now, failures: 0 };
   if (next.state === 'error' && current.state !== 'error') sources.log(`poll failed: ${next.error}; keeping last data, retrying with back-off`);
   next.health = health;
   next.healthCheckedAt = now;

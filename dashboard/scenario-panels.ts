@@ -56,7 +56,13 @@ export function initialScenarioSnapshot(dashboard: ScenarioDashboard): ScenarioS
   };
 }
 
-async function queryPanel(brokerUrl: string, panel: DashboardPanel, previous: PanelResult | undefined, timeoutMs: number, auth?: HttpAuth): Promise<PanelResult> {
+async function queryPanel(
+  brokerUrl: string,
+  panel: DashboardPanel,
+  previous: PanelResult | undefined,
+  timeoutMs: number,
+  auth?: HttpAuth,
+): Promise<PanelResult> {
   try {
     const rows = (await pinotQuery(brokerUrl, panel.sql, { timeoutMs, auth })).slice(0, PANEL_ROW_LIMIT);
     return { ...panel, state: rows.length > 0 ? 'ok' : 'empty', rows };
@@ -68,7 +74,14 @@ async function queryPanel(brokerUrl: string, panel: DashboardPanel, previous: Pa
 }
 
 /** One poll: every panel's query, side by side. */
-export async function pollScenario(brokerUrl: string, previous: ScenarioSnapshot, dashboard: ScenarioDashboard, timeoutMs: number, now: number, auth?: HttpAuth): Promise<ScenarioSnapshot> {
+export async function pollScenario(
+  brokerUrl: string,
+  previous: ScenarioSnapshot,
+  dashboard: ScenarioDashboard,
+  timeoutMs: number,
+  now: number,
+  auth?: HttpAuth,
+): Promise<ScenarioSnapshot> {
   const panels = await Promise.all(dashboard.panels.map((panel, i) => queryPanel(brokerUrl, panel, previous.panels[i], timeoutMs, auth)));
   const failed = panels.some((p) => p.state === 'error');
   return { title: dashboard.title, panels, updatedAt: failed ? previous.updatedAt : now, attemptedAt: now };

@@ -38,7 +38,8 @@ export const QUERIES = {
 };
 
 export const EMPTY_HINT = 'No data in Pinot yet. Start the stack (sh init.sh or npm start), then produce events: npm run produce -- all';
-export const MISSING_TABLES_HINT = 'Pinot has no dashboard tables yet. Create them with sh init.sh (or npm run pinot -- --create-tables), then: npm run produce -- all';
+export const MISSING_TABLES_HINT =
+  'Pinot has no dashboard tables yet. Create them with sh init.sh (or npm run pinot -- --create-tables), then: npm run produce -- all';
 
 export interface CountryRow {
   country: string;
@@ -153,8 +154,17 @@ export function initialSnapshot(pollIntervalMs: number, topN: number, pageviewTo
     failures: 0,
     topN,
     headline: {
-      totalViews: 0, distinctUsers: 0, countries: 0, eventsPerSecond: null, lastEventTs: null,
-      viewsProduced: null, viewsJoined: null, viewsDropped: null, producedPerSecond: null, pageviewTopic, viewsNote: null,
+      totalViews: 0,
+      distinctUsers: 0,
+      countries: 0,
+      eventsPerSecond: null,
+      lastEventTs: null,
+      viewsProduced: null,
+      viewsJoined: null,
+      viewsDropped: null,
+      producedPerSecond: null,
+      pageviewTopic,
+      viewsNote: null,
     },
     countries: [],
     countryStatus: 'empty',
@@ -238,17 +248,13 @@ export async function queryPinot(brokerUrl: string, timeoutMs: number, auth?: Ht
     }
   };
   const kinds = Object.keys(WINDOW_TABLES) as WindowKind[];
-  const [country, ...windowRows] = await Promise.all([
-    run(QUERIES.country),
-    ...kinds.map((k) => run(QUERIES.window(WINDOW_TABLES[k], WINDOW_LIVE_ROWS[k]))),
-  ]);
+  const [country, ...windowRows] = await Promise.all([run(QUERIES.country), ...kinds.map((k) => run(QUERIES.window(WINDOW_TABLES[k], WINDOW_LIVE_ROWS[k])))]);
   const windows = {} as Record<WindowKind, WindowPanel>;
   kinds.forEach((kind, i) => {
     const rows = windowRows[i]!;
     const table = WINDOW_TABLES[kind];
-    windows[kind] = rows === 'missing'
-      ? { table, status: 'missing', series: [] }
-      : { table, status: rows.length ? 'ok' : 'empty', series: toWindowSeries(rows) };
+    windows[kind] =
+      rows === 'missing' ? { table, status: 'missing', series: [] } : { table, status: rows.length ? 'ok' : 'empty', series: toWindowSeries(rows) };
   });
   return {
     countries: country === 'missing' ? [] : toCountryRows(country!),
@@ -273,23 +279,25 @@ export interface ProducedViewsSource {
 /** Reads the produced count; never rejects: Kafka unreachable or the topic missing is `count: null` with a note. */
 export async function queryProducedViews(source: ProducedViewsSource | undefined, timeoutMs: number): Promise<ProducedViews> {
   if (!source || source.bootstrap.length === 0) return { count: null, note: 'no Kafka bootstrap servers configured, so the produced page views are unknown' };
-  const admin = new Kafka(kafkaConfig({ brokers: source.bootstrap, security: source.security }, {
-    clientId: 'dashboard-offsets',
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3_000),
-    requestTimeout: timeoutMs,
-    // One quick attempt per poll: the next poll is the retry.
-    retry: { retries: 0 },
-  })).admin();
+  const admin = new Kafka(
+    kafkaConfig(
+      { brokers: source.bootstrap, security: source.security },
+      {
+        clientId: 'dashboard-offsets',
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: Math.min(timeoutMs, 3_000),
+        requestTimeout: timeoutMs,
+        // One quick attempt per poll: the next poll is the retry.
+        retry: { retries: 0 },
+      },
+    ),
+  ).admin();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const offsets = await Promise.race([
-      admin.connect().then(() => admin.fetchTopicOffsets(source.topic)),
-      timeout,
-    ]);
+    const offsets = await Promise.race([admin.connect().then(() => admin.fetchTopicOffsets(source.topic)), timeout]);
     return { count: offsets.reduce((n, o) => n + Number(o.high), 0) };
   } catch (error) {
     const where = `Kafka ${source.bootstrap.join(',')}`;

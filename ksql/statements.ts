@@ -10,12 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/index.ts';
 
 /** The statement files, in the order they must be applied. */
-export const STATEMENT_FILES = [
-  '01-sources.sql',
-  '02-cleaned-users.sql',
-  '03-pageview-country.sql',
-  '04-windows.sql',
-] as const;
+export const STATEMENT_FILES = ['01-sources.sql', '02-cleaned-users.sql', '03-pageview-country.sql', '04-windows.sql'] as const;
 
 export type StatementFile = (typeof STATEMENT_FILES)[number];
 

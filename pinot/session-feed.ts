@@ -93,7 +93,9 @@ export async function startSessionFeeds(options: SessionFeedOptions): Promise<Se
       retryMs: options.retryMs ?? 2000,
       signal: stopper.signal,
       log,
-      onConsumer: (c) => { entry.consumer = c; },
+      onConsumer: (c) => {
+        entry.consumer = c;
+      },
     }).catch((error) => log(`session feed ${spec.source} -> ${spec.target}: stopped: ${(error as Error).message}`));
     running.push(entry);
   }
@@ -149,8 +151,10 @@ async function waitForTopic(kafka: Kafka, spec: SessionFeedSpec, ctx: FeedContex
         }
         const target = (await admin.fetchTopicMetadata({ topics: [spec.target] })).topics[0]!.partitions.length;
         if (target !== partitions) {
-          throw new Error(`topic ${spec.target} has ${target} partitions and ${spec.source} has ${partitions}; `
-            + `they must be equal (every version of a session stays in its partition): delete ${spec.target} and start again`);
+          throw new Error(
+            `topic ${spec.target} has ${target} partitions and ${spec.source} has ${partitions}; ` +
+              `they must be equal (every version of a session stays in its partition): delete ${spec.target} and start again`,
+          );
         }
         return partitions;
       }
@@ -164,7 +168,13 @@ async function waitForTopic(kafka: Kafka, spec: SessionFeedSpec, ctx: FeedContex
   }
 }
 
-async function copyBatch(producer: Producer, spec: SessionFeedSpec, stats: SessionFeedStats, payload: EachBatchPayload, log: (line: string) => void): Promise<void> {
+async function copyBatch(
+  producer: Producer,
+  spec: SessionFeedSpec,
+  stats: SessionFeedStats,
+  payload: EachBatchPayload,
+  log: (line: string) => void,
+): Promise<void> {
   const { batch } = payload;
   if (batch.messages.length === 0) return;
   const messages = [];

@@ -90,11 +90,7 @@ export interface PinotTablesOptions {
 
 /** Every column a schema defines, in file order. */
 export function schemaColumns(schema: PinotSchema): string[] {
-  return [
-    ...(schema.dimensionFieldSpecs ?? []),
-    ...(schema.metricFieldSpecs ?? []),
-    ...(schema.dateTimeFieldSpecs ?? []),
-  ].map((spec) => spec.name);
+  return [...(schema.dimensionFieldSpecs ?? []), ...(schema.metricFieldSpecs ?? []), ...(schema.dateTimeFieldSpecs ?? [])].map((spec) => spec.name);
 }
 
 /** The schema file of one table, as stored. */

@@ -33,7 +33,8 @@ export interface CliOptions {
 
 export type ParsedArgs = { help: true } | ({ help: false } & CliOptions);
 
-export const USAGE = `Usage: npm run produce -- <users|pageviews|sessions|all> [options]
+export const USAGE =
+  `Usage: npm run produce -- <users|pageviews|sessions|all> [options]
 
 Writes generated data into the stack:
   users       rows into MySQL demo.Users (database and table created if missing)

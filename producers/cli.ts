@@ -19,8 +19,10 @@ import { ProgressReporter, formatCount, formatDuration, formatRate } from './pro
 const UNITS: Record<ProduceResult['kind'], string> = { users: 'rows', pageviews: 'events', sessions: 'events' };
 
 export function formatSummary(result: ProduceResult): string {
-  return `${result.kind}: ${formatCount(result.count)} ${UNITS[result.kind]} into ${result.destination} ` +
-    `in ${formatDuration(result.elapsedMs)} (${formatRate(result.count, result.elapsedMs)}), seed ${result.seed}`;
+  return (
+    `${result.kind}: ${formatCount(result.count)} ${UNITS[result.kind]} into ${result.destination} ` +
+    `in ${formatDuration(result.elapsedMs)} (${formatRate(result.count, result.elapsedMs)}), seed ${result.seed}`
+  );
 }
 
 async function run(options: CliOptions, signal: AbortSignal): Promise<ProduceResult[]> {

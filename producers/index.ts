@@ -21,11 +21,15 @@ import type { UserIdSet } from './generate/user-ids.ts';
 import { UserGenerator } from './generate/users.ts';
 import type { ProgressListener, ProgressUpdate } from './progress.ts';
 import { pump, type PumpResult } from './pump.ts';
+import { openKafkaSink, pageViewMessage, sessionMessage, type EventSink, type KafkaMessage } from './sinks/kafka-events.ts';
 import {
-  openKafkaSink, pageViewMessage, sessionMessage, type EventSink, type KafkaMessage,
-} from './sinks/kafka-events.ts';
-import {
-  connectMysql, describeTarget, ensureUsersTable, insertUsers, mysqlConnectError, mysqlTarget, readUserIds,
+  connectMysql,
+  describeTarget,
+  ensureUsersTable,
+  insertUsers,
+  mysqlConnectError,
+  mysqlTarget,
+  readUserIds,
   type MysqlTarget,
 } from './sinks/mysql-users.ts';
 
@@ -116,7 +120,7 @@ function checkRate(value: number): void {
 }
 
 async function withPool<T>(target: MysqlTarget, pool: Pool | undefined, fn: (pool: Pool) => Promise<T>): Promise<T> {
-  const own = pool ?? await connectMysql(target);
+  const own = pool ?? (await connectMysql(target));
   try {
     return await fn(own);
   } finally {
@@ -201,7 +205,7 @@ async function produceEvents<T>(stream: EventStream<T>, options: ProduceEventsOp
   const topic = options.topic ?? stream.defaultTopic(config);
   const brokers = options.brokers ?? config.kafka.bootstrap;
   // Users first: without them there is nothing to refer to, and that is the clearer error.
-  const userIds = options.userIds ?? await loadUserIds({ ...options, config });
+  const userIds = options.userIds ?? (await loadUserIds({ ...options, config }));
   const generator = stream.generator({
     seed,
     userIds,
@@ -211,14 +215,21 @@ async function produceEvents<T>(stream: EventStream<T>, options: ProduceEventsOp
     lateMs: options.lateMs ?? config.producer.lateMs,
     sessionsPerUser: options.sessionsPerUser ?? config.producer.sessionsPerUser,
   });
-  const sink = options.sink ?? await openKafkaSink({
-    brokers,
-    security: options.kafkaSecurity ?? (options.brokers === undefined ? config.kafka.security : undefined),
-    clientId: `producer-${stream.kind}`,
-    ensureTopics: options.createTopics === false ? undefined : {
-      topics: [topic], partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor,
-    },
-  });
+  const sink =
+    options.sink ??
+    (await openKafkaSink({
+      brokers,
+      security: options.kafkaSecurity ?? (options.brokers === undefined ? config.kafka.security : undefined),
+      clientId: `producer-${stream.kind}`,
+      ensureTopics:
+        options.createTopics === false
+          ? undefined
+          : {
+              topics: [topic],
+              partitions: config.kafka.partitions,
+              replicationFactor: config.kafka.replicationFactor,
+            },
+    }));
   try {
     const result = await pump({
       count: options.count,
@@ -243,8 +254,7 @@ export function produceSessions(options: ProduceEventsOptions): Promise<ProduceR
   return produceEvents(SESSIONS, options);
 }
 
-export interface ProduceAllOptions extends Omit<ProduceEventsOptions, 'onProgress' | 'topic' | 'userIds'>,
-  Omit<ProduceUsersOptions, 'onProgress'> {
+export interface ProduceAllOptions extends Omit<ProduceEventsOptions, 'onProgress' | 'topic' | 'userIds'>, Omit<ProduceUsersOptions, 'onProgress'> {
   /** Progress per stream. */
   onProgress?: ((kind: ProducerKind, update: ProgressUpdate) => void) | undefined;
 }
@@ -256,8 +266,7 @@ export interface ProduceAllOptions extends Omit<ProduceEventsOptions, 'onProgres
 export async function produceAll(options: ProduceAllOptions): Promise<ProduceResult[]> {
   if (options.count === 0) throw new ProducerError('produceAll needs a count > 0 (the users step must end)');
   const seed = options.seed ?? randomSeed();
-  const progress = (kind: ProducerKind): ProgressListener | undefined =>
-    options.onProgress ? (update) => options.onProgress!(kind, update) : undefined;
+  const progress = (kind: ProducerKind): ProgressListener | undefined => (options.onProgress ? (update) => options.onProgress!(kind, update) : undefined);
   const users = await produceUsers({ ...options, seed, onProgress: progress('users') });
   if (options.signal?.aborted) return [users];
   const userIds = await loadUserIds(options);

@@ -36,9 +36,7 @@ export function formatDuration(ms: number): string {
 /** "pageviews 1,200/10,000 (12%) 3,400/s" or, unbounded, "pageviews 1,200 3,400/s". */
 export function formatStream(name: string, update: ProgressUpdate): string {
   const { done, total, elapsedMs } = update;
-  const amount = total > 0
-    ? `${formatCount(done)}/${formatCount(total)} (${Math.floor((done * 100) / total)}%)`
-    : formatCount(done);
+  const amount = total > 0 ? `${formatCount(done)}/${formatCount(total)} (${Math.floor((done * 100) / total)}%)` : formatCount(done);
   return `${name} ${amount} ${formatRate(done, elapsedMs)}`;
 }
 

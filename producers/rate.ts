@@ -13,7 +13,10 @@ export const RATE_QUANTUM_MS = 10;
 export class RateLimiter {
   private start: number | undefined;
 
-  constructor(readonly ratePerSecond: number, private readonly clock: MonotonicClock = defaultClock) {
+  constructor(
+    readonly ratePerSecond: number,
+    private readonly clock: MonotonicClock = defaultClock,
+  ) {
     if (!(Number.isFinite(ratePerSecond) && ratePerSecond >= 0)) {
       throw new RangeError(`rate must be a number >= 0, got ${ratePerSecond}`);
     }

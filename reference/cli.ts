@@ -41,9 +41,19 @@ function saslUsersFlag(text: string | undefined): Record<string, string> | undef
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    brokers: 'int', port: 'port', 'data-dir': 'string', 'heap-mb': 'int', 'sasl-user': 'string', 'fetch-only': 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      brokers: 'int',
+      port: 'port',
+      'data-dir': 'string',
+      'heap-mb': 'int',
+      'sasl-user': 'string',
+      'fetch-only': 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -67,7 +77,8 @@ async function main(): Promise<void> {
     log,
   });
   console.log(`reference Kafka ${cluster.version}: ${brokers} node(s) up in ${cluster.startupMs} ms, data in ${cluster.dataDir}`);
-  for (const node of cluster.nodes) console.log(`  node ${node.id}: 127.0.0.1:${node.port} (controller ${node.controllerPort}, pid ${node.pid}, log ${node.logFile})`);
+  for (const node of cluster.nodes)
+    console.log(`  node ${node.id}: 127.0.0.1:${node.port} (controller ${node.controllerPort}, pid ${node.pid}, log ${node.logFile})`);
   console.log(`bootstrap: ${cluster.bootstrap}`);
   if (cluster.saslBootstrap) console.log(`SASL_PLAINTEXT (PLAIN) bootstrap: ${cluster.saslBootstrap}`);
   console.log('Ctrl-C to stop');

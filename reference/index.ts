@@ -120,7 +120,9 @@ function listenerProperties(o: { port: number; controllerPort: number; saslPort?
       'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     ];
   }
-  const users = Object.entries(o.saslPlainUsers).map(([name, password]) => `user_${name}=${jaasQuoted(password)}`).join(' ');
+  const users = Object.entries(o.saslPlainUsers)
+    .map(([name, password]) => `user_${name}=${jaasQuoted(password)}`)
+    .join(' ');
   return [
     `listeners=PLAINTEXT://127.0.0.1:${o.port},SASL_PLAINTEXT://127.0.0.1:${o.saslPort},CONTROLLER://127.0.0.1:${o.controllerPort}`,
     `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port},SASL_PLAINTEXT://127.0.0.1:${o.saslPort}`,
@@ -132,8 +134,15 @@ function listenerProperties(o: { port: number; controllerPort: number; saslPort?
 }
 
 function nodeProperties(o: {
-  id: number; port: number; controllerPort: number; saslPort?: number; saslPlainUsers?: Readonly<Record<string, string>>;
-  voters: string; logDir: string; brokers: number; autoCreateTopics: boolean;
+  id: number;
+  port: number;
+  controllerPort: number;
+  saslPort?: number;
+  saslPlainUsers?: Readonly<Record<string, string>>;
+  voters: string;
+  logDir: string;
+  brokers: number;
+  autoCreateTopics: boolean;
 }): string {
   const rf = Math.min(3, o.brokers);
   const minIsr = Math.min(2, rf);
@@ -166,7 +175,9 @@ function nodeProperties(o: {
 
 function runJava(libDir: string, args: string[], heapMb: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('java', [`-Xmx${heapMb}m`, '-cp', path.join(libDir, '*'), `-Dlog4j2.configurationFile=${LOG4J}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('java', [`-Xmx${heapMb}m`, '-cp', path.join(libDir, '*'), `-Dlog4j2.configurationFile=${LOG4J}`, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
@@ -218,17 +229,27 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
 
   const configs = ids.map((id, i) => {
     const file = path.join(dataDir, `node-${id}.properties`);
-    fs.writeFileSync(file, nodeProperties({
-      id, port: ports[i], controllerPort: controllerPorts[i], saslPort: saslPorts[i], saslPlainUsers: sasl,
-      voters, logDir: path.join(dataDir, `node-${id}`), brokers,
-      autoCreateTopics: options.autoCreateTopics ?? true,
-    }));
+    fs.writeFileSync(
+      file,
+      nodeProperties({
+        id,
+        port: ports[i],
+        controllerPort: controllerPorts[i],
+        saslPort: saslPorts[i],
+        saslPlainUsers: sasl,
+        voters,
+        logDir: path.join(dataDir, `node-${id}`),
+        brokers,
+        autoCreateTopics: options.autoCreateTopics ?? true,
+      }),
+    );
     return file;
   });
 
   log(`formatting KRaft storage for ${brokers} node(s) in ${dataDir}`);
-  const formats = await Promise.all(configs.map((config) =>
-    runJava(libDir, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted'], 256)));
+  const formats = await Promise.all(
+    configs.map((config) => runJava(libDir, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, '--ignore-formatted'], 256)),
+  );
   const failed = formats.find((f) => f.code !== 0);
   if (failed) throw new Error(`kafka-storage format failed: ${failed.output.trim().split('\n').slice(-5).join(' | ')}`);
 
@@ -240,13 +261,26 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
   ids.forEach((id, i) => {
     const logFile = path.join(dataDir, `node-${id}.log`);
     const out = fs.openSync(logFile, 'a');
-    const child = spawn('java', [
-      `-Xms64m`, `-Xmx${heapMb}m`,
-      // kafka-run-class.sh's defaults for the broker JVM.
-      '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
-      '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`,
-      '-cp', path.join(libDir, '*'), 'kafka.Kafka', configs[i],
-    ], { stdio: ['ignore', out, out] });
+    const child = spawn(
+      'java',
+      [
+        `-Xms64m`,
+        `-Xmx${heapMb}m`,
+        // kafka-run-class.sh's defaults for the broker JVM.
+        '-server',
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=20',
+        '-XX:InitiatingHeapOccupancyPercent=35',
+        '-XX:+ExplicitGCInvokesConcurrent',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${LOG4J}`,
+        '-cp',
+        path.join(libDir, '*'),
+        'kafka.Kafka',
+        configs[i],
+      ],
+      { stdio: ['ignore', out, out] },
+    );
     fs.closeSync(out);
     child.on('exit', (code, signal) => {
       exited ??= `node ${id} exited (${signal ?? code}) before the cluster was ready:\n${tailOf(logFile)}`;
@@ -265,7 +299,11 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
 
   const bootstrap = ports.map((p) => `127.0.0.1:${p}`).join(',');
   try {
-    await waitUntilReady('reference Kafka', kafkaReady(bootstrap, brokers), { deadline: Date.now() + (options.readyTimeoutMs ?? 120_000), everyMs: 250, exited: () => exited });
+    await waitUntilReady('reference Kafka', kafkaReady(bootstrap, brokers), {
+      deadline: Date.now() + (options.readyTimeoutMs ?? 120_000),
+      everyMs: 250,
+      exited: () => exited,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -278,7 +316,13 @@ async function startReferenceKafkaNow(options: ReferenceKafkaOptions): Promise<R
 
 /** Ready = every broker registered and unfenced (visible in Metadata) and a controller elected. */
 function kafkaReady(bootstrap: string, brokers: number): () => Promise<true | string> {
-  const kafka = new Kafka({ clientId: 'reference-ready', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+  const kafka = new Kafka({
+    clientId: 'reference-ready',
+    brokers: bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+  });
   return async () => {
     const admin = kafka.admin();
     try {

@@ -45,7 +45,11 @@ function chosenMode(flag: string | undefined, config: AppConfig): StackMode {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), { mode: 'string', scenario: 'string', urls: 'boolean', check: 'boolean', wait: 'int', help: 'boolean' }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    { mode: 'string', scenario: 'string', urls: 'boolean', check: 'boolean', wait: 'int', help: 'boolean' },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -62,9 +66,10 @@ async function main(): Promise<void> {
     console.log(`bootstrap: checking the external endpoints (Kafka ${targets.kafkaBootstrap.join(',')}, ${config.kafka.security.protocol})`);
     const waitSeconds = (args.flags.wait as number | undefined) ?? 0;
     if (waitSeconds < 0) throw new CliUsageError(`--wait must be 0 or more seconds, got ${waitSeconds}`);
-    const problems = waitSeconds > 0
-      ? await waitForEndpoints(config, targets, waitSeconds * 1000, (line) => console.log(`bootstrap: ${line}`))
-      : await checkEndpoints(config, targets);
+    const problems =
+      waitSeconds > 0
+        ? await waitForEndpoints(config, targets, waitSeconds * 1000, (line) => console.log(`bootstrap: ${line}`))
+        : await checkEndpoints(config, targets);
     for (const problem of problems) console.error(`bootstrap: ${problemLine(problem)}`);
     if (problems.length > 0) {
       console.error(`bootstrap: ${problems.length} endpoint(s) failed the check; nothing was created`);
@@ -75,7 +80,11 @@ async function main(): Promise<void> {
   } else {
     if (args.flags.check) throw new CliUsageError('--check is for --mode external');
     if (args.flags.wait !== undefined) throw new CliUsageError('--wait is for --mode external (the other modes wait for their servers anyway)');
-    for (const [name, url] of [['Kafka Connect', targets.connectUrl], ['ksqlDB', `${targets.ksqldbUrl}/info`], ['Pinot controller', `${targets.pinotControllerUrl}/health`]] as const) {
+    for (const [name, url] of [
+      ['Kafka Connect', targets.connectUrl],
+      ['ksqlDB', `${targets.ksqldbUrl}/info`],
+      ['Pinot controller', `${targets.pinotControllerUrl}/health`],
+    ] as const) {
       await waitForHttp(name, url, 300_000, console.log);
     }
   }
@@ -83,7 +92,11 @@ async function main(): Promise<void> {
   const redact = redactor(config);
   const steps = await bootstrap(config, targets, { scenario, log: (line) => console.log(redact(line)) });
   const created = steps.filter((s) => s.status === 'created');
-  console.log(created.length === 0 ? 'bootstrap: everything was already there; nothing changed' : `bootstrap: created ${created.length} item(s): ${created.map((s) => s.item).join(', ')}`);
+  console.log(
+    created.length === 0
+      ? 'bootstrap: everything was already there; nothing changed'
+      : `bootstrap: created ${created.length} item(s): ${created.map((s) => s.item).join(', ')}`,
+  );
 }
 
 main().catch((error) => {

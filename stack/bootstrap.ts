@@ -51,7 +51,12 @@ export function connectorMysqlFor(mysqlUrl: string): ScenarioTargets['connectorM
 
 async function ensureTopics(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[]): Promise<void> {
   if (scenario.topics(config).length === 0) return;
-  const kafka = new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity }, { clientId: 'bootstrap', logLevel: logLevel.NOTHING, retry: { retries: 10 } }));
+  const kafka = new Kafka(
+    kafkaConfig(
+      { brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity },
+      { clientId: 'bootstrap', logLevel: logLevel.NOTHING, retry: { retries: 10 } },
+    ),
+  );
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -83,7 +88,10 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
   const pool = await connectMysql({ ...connectorMysqlFor(targets.mysqlUrl), database: '', table: '' });
   try {
     for (const table of tables) {
-      const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [table.database, table.table]);
+      const [rows] = await pool.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [
+        table.database,
+        table.table,
+      ]);
       const exists = Number((rows as { n: number }[])[0]!.n) > 0;
       if (!exists) await table.create(pool);
       steps.push({ item: `MySQL table ${table.database}.${table.table}`, status: exists ? 'exists' : 'created' });
@@ -93,7 +101,14 @@ async function ensureMysqlTables(config: AppConfig, scenario: Scenario, targets:
   }
 }
 
-async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
+async function ensureConnectors(
+  config: AppConfig,
+  scenario: Scenario,
+  targets: BootstrapTargets,
+  steps: BootstrapStep[],
+  retry: StartupRetry,
+  log: (line: string) => void,
+): Promise<void> {
   const workers = {
     connect: serviceClient({ service: 'Kafka Connect', baseUrl: targets.connectUrl, auth: targets.auth?.connect }),
     debezium: serviceClient({ service: 'Kafka Connect (Debezium)', baseUrl: targets.debeziumConnectUrl, auth: targets.auth?.debeziumConnect }),
@@ -105,7 +120,13 @@ async function ensureConnectors(config: AppConfig, scenario: Scenario, targets: 
       steps.push({ item: `connector ${connector.name}`, status: 'exists' });
       continue;
     }
-    const created = await whileStarting(`Kafka Connect, asked for connector ${connector.name},`, () => connect.request('POST', '/connectors', { body: connector }), connectStarting, retry, log);
+    const created = await whileStarting(
+      `Kafka Connect, asked for connector ${connector.name},`,
+      () => connect.request('POST', '/connectors', { body: connector }),
+      connectStarting,
+      retry,
+      log,
+    );
     if ((created.status !== 201 && created.status !== 409) || connectStarting(created)) {
       throw new BootstrapError(`Kafka Connect refused connector ${connector.name}: HTTP ${created.status} ${created.text}`);
     }
@@ -145,7 +166,14 @@ async function ensureKsql(config: AppConfig, scenario: Scenario, targets: Bootst
   }
 }
 
-async function ensurePinot(config: AppConfig, scenario: Scenario, targets: BootstrapTargets, steps: BootstrapStep[], retry: StartupRetry, log: (line: string) => void): Promise<void> {
+async function ensurePinot(
+  config: AppConfig,
+  scenario: Scenario,
+  targets: BootstrapTargets,
+  steps: BootstrapStep[],
+  retry: StartupRetry,
+  log: (line: string) => void,
+): Promise<void> {
   const controller = serviceClient({ service: 'Pinot controller', baseUrl: targets.pinotControllerUrl, auth: targets.auth?.pinotController });
   for (const table of scenario.pinotTables(config, targets.pinotBrokerList)) {
     const schema = await controller.request('GET', `/schemas/${table.name}`);
@@ -163,7 +191,13 @@ async function ensurePinot(config: AppConfig, scenario: Scenario, targets: Boots
       continue;
     }
     const body = withStreamSecurity(table.tableConfig, targets.pinotKafkaSecurity);
-    const posted = await whileStarting(`Pinot, asked for table ${table.name},`, () => controller.request('POST', '/tables', { body }), pinotStarting, retry, log);
+    const posted = await whileStarting(
+      `Pinot, asked for table ${table.name},`,
+      () => controller.request('POST', '/tables', { body }),
+      pinotStarting,
+      retry,
+      log,
+    );
     if (posted.status !== 200) throw new BootstrapError(`Pinot refused table ${table.name}: HTTP ${posted.status} ${posted.text}`);
     steps.push({ item: `Pinot table ${table.name}`, status: 'created' });
   }

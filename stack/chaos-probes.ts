@@ -42,7 +42,9 @@ const held = (detail: string) => ({ outcome: 'held' as const, detail });
 const broke = (detail: string) => ({ outcome: 'broke' as const, detail });
 
 function kafka(targets: ChaosTargets): Kafka {
-  return new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap }, { clientId: 'chaos', logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } }));
+  return new Kafka(
+    kafkaConfig({ brokers: targets.kafkaBootstrap }, { clientId: 'chaos', logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 200 } }),
+  );
 }
 
 async function withAdmin<T>(targets: ChaosTargets, use: (admin: Admin) => Promise<T>): Promise<T> {
@@ -55,7 +57,11 @@ async function withAdmin<T>(targets: ChaosTargets, use: (admin: Admin) => Promis
   }
 }
 
-async function request(method: string, url: string, init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ status: number; text: string }> {
+async function request(
+  method: string,
+  url: string,
+  init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs ?? 15_000) });
   return { status: response.status, text: await response.text() };
 }
@@ -64,7 +70,12 @@ async function request(method: string, url: string, init: { body?: string; heade
 async function stillServing(targets: ChaosTargets): Promise<string | undefined> {
   const checks: [string, () => Promise<boolean>][] = [
     ['ksqlDB', async () => targets.ksqldbUrl === '' || (await request('GET', `${targets.ksqldbUrl}/info`)).status === 200],
-    ['Pinot broker', async () => (await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { body: '{"sql":"SELECT 1"}', headers: { 'content-type': 'application/json' } })).status === 200],
+    [
+      'Pinot broker',
+      async () =>
+        (await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { body: '{"sql":"SELECT 1"}', headers: { 'content-type': 'application/json' } }))
+          .status === 200,
+    ],
     ['Pinot controller', async () => (await request('GET', `${targets.pinotControllerUrl}/health`)).status === 200],
     ['Connect', async () => (await request('GET', `${targets.connectUrl}/connectors`)).status === 200],
     ['dashboard', async () => (await request('GET', `${targets.dashboardUrl}/api/health`)).status === 200],
@@ -89,7 +100,10 @@ const connectionFlood: Probe = {
   async run(targets) {
     const limits = await withAdmin(targets, async (admin) => {
       const cluster = await admin.describeCluster();
-      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(cluster.brokers[0]!.nodeId), configNames: ['max.connections.per.ip'] }] });
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 4, name: String(cluster.brokers[0]!.nodeId), configNames: ['max.connections.per.ip'] }],
+      });
       return Number(described.resources[0]?.configEntries.find((e) => e.configName === 'max.connections.per.ip')?.configValue ?? NaN);
     });
     if (!Number.isFinite(limits)) return broke('broker 1 does not report max.connections.per.ip');
@@ -98,16 +112,22 @@ const connectionFlood: Probe = {
     const sockets: net.Socket[] = [];
     let closedByBroker = 0;
     try {
-      await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
-        const socket = net.createConnection({ host, port: Number(port) });
-        sockets.push(socket);
-        socket.on('error', () => resolve());
-        socket.on('close', () => {
-          closedByBroker++;
-          resolve();
-        });
-        socket.on('connect', () => setTimeout(resolve, 300));
-      })));
+      await Promise.all(
+        Array.from(
+          { length: count },
+          () =>
+            new Promise<void>((resolve) => {
+              const socket = net.createConnection({ host, port: Number(port) });
+              sockets.push(socket);
+              socket.on('error', () => resolve());
+              socket.on('close', () => {
+                closedByBroker++;
+                resolve();
+              });
+              socket.on('connect', () => setTimeout(resolve, 300));
+            }),
+        ),
+      );
       const serving = await stillServing(targets);
       if (serving && !/^Kafka/.test(serving)) return broke(`${count} connections opened, and ${serving}`);
     } finally {
@@ -122,8 +142,12 @@ const partitionBomb: Probe = {
   name: 'partition-bomb',
   what: 'a topic of 100,000 partitions, through Kafka and through ksqlDB',
   async run(targets) {
-    const viaKafka = await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic: 'chaos_big', numPartitions: 100_000 }] })
-      .then(() => 'created', (error: Error & { errors?: { type?: string }[] }) => error.errors?.[0]?.type ?? error.message));
+    const viaKafka = await withAdmin(targets, (admin) =>
+      admin.createTopics({ topics: [{ topic: 'chaos_big', numPartitions: 100_000 }] }).then(
+        () => 'created',
+        (error: Error & { errors?: { type?: string }[] }) => error.errors?.[0]?.type ?? error.message,
+      ),
+    );
     if (viaKafka === 'created') return broke('Kafka created a topic of 100,000 partitions');
     const viaKsql = await request('POST', `${targets.ksqldbUrl}/ksql`, {
       headers: { 'content-type': 'application/vnd.ksql.v1+json' },
@@ -139,7 +163,10 @@ const pinotStringBomb: Probe = {
   name: 'pinot-string-bomb',
   what: "SELECT max(length(lpad(country,100000000,'xy'))) on the Pinot broker, with timeoutMs=0 and with 10 minutes",
   async run(targets) {
-    const counted = await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { headers: { 'content-type': 'application/json' }, body: '{"sql":"SELECT count(*) FROM pageview_country"}' });
+    const counted = await request('POST', `${targets.pinotBrokerUrl}/query/sql`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"sql":"SELECT count(*) FROM pageview_country"}',
+    });
     const rows = (JSON.parse(counted.text || '{}') as { resultTable?: { rows: unknown[][] } }).resultTable?.rows[0]?.[0];
     if (!rows) return { outcome: 'skipped', detail: 'pageview_country has no rows yet, so the query would build no string: run it once data has arrived' };
     const outcomes: string[] = [];
@@ -180,14 +207,21 @@ const dnsRebinding: Probe = {
   name: 'dns-rebinding',
   what: 'requests naming another host (Host: evil.example) to every HTTP server',
   async run(targets) {
-    const urls = [`${targets.ksqldbUrl}/info`, `${targets.connectUrl}/connectors`, `${targets.pinotControllerUrl}/tables`, `${targets.dashboardUrl}/api/health`];
+    const urls = [
+      `${targets.ksqldbUrl}/info`,
+      `${targets.connectUrl}/connectors`,
+      `${targets.pinotControllerUrl}/tables`,
+      `${targets.dashboardUrl}/api/health`,
+    ];
     const answered: string[] = [];
     for (const url of urls) {
       // fetch refuses to set Host; a raw request names it
       const status = await rawGet(url, 'evil.example');
       if (status === 200) answered.push(url);
     }
-    return answered.length ? broke(`answered for Host evil.example: ${answered.join(', ')}`) : afterwards(targets, `${urls.length} servers refused Host evil.example`);
+    return answered.length
+      ? broke(`answered for Host evil.example: ${answered.join(', ')}`)
+      : afterwards(targets, `${urls.length} servers refused Host evil.example`);
   },
 };
 
@@ -247,16 +281,21 @@ const brokerFailover: Probe = {
   name: 'broker-failover',
   what: 'broker 2 stopped and started (npm run kafka -- stop-broker 2) while writing with acks=all',
   async run(targets) {
-    if (!targets.dataDir) return { outcome: 'skipped', detail: 'no data directory (the drill needs the embedded cluster\'s control socket; give --data-dir)' };
+    if (!targets.dataDir) return { outcome: 'skipped', detail: "no data directory (the drill needs the embedded cluster's control socket; give --data-dir)" };
     const socket = controlSocketPath(`${targets.dataDir}/kafka`);
     const client = kafka(targets);
-    await withAdmin(targets, (admin) => admin.createTopics({ topics: [{ topic: 'chaos_failover', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }));
+    await withAdmin(targets, (admin) =>
+      admin.createTopics({ topics: [{ topic: 'chaos_failover', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }),
+    );
     const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const acked: string[] = [];
     const send = async (from: number, to: number) => {
       for (let i = from; i < to; i++) {
-        await producer.send({ topic: 'chaos_failover', acks: -1, messages: [{ partition: i % 3, value: `v${i}` }] }).then(() => acked.push(`v${i}`), () => undefined);
+        await producer.send({ topic: 'chaos_failover', acks: -1, messages: [{ partition: i % 3, value: `v${i}` }] }).then(
+          () => acked.push(`v${i}`),
+          () => undefined,
+        );
       }
     };
     try {
@@ -276,11 +315,13 @@ const brokerFailover: Probe = {
     let duplicates = 0;
     await consumer.connect();
     await consumer.subscribe({ topics: ['chaos_failover'], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      const v = message.value!.toString();
-      if (seen.has(v)) duplicates++;
-      seen.add(v);
-    } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const v = message.value!.toString();
+        if (seen.has(v)) duplicates++;
+        seen.add(v);
+      },
+    });
     const deadline = Date.now() + 30_000;
     while (acked.some((v) => !seen.has(v)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await consumer.disconnect();
@@ -294,7 +335,7 @@ const partKill: Probe = {
   name: 'part-kill',
   what: "ksqlDB's thread ended as a crash would, while the other parts serve",
   async run(targets) {
-    if (!targets.dataDir) return { outcome: 'skipped', detail: 'no data directory (the kill goes through the stack\'s stack.sock; give --data-dir)' };
+    if (!targets.dataDir) return { outcome: 'skipped', detail: "no data directory (the kill goes through the stack's stack.sock; give --data-dir)" };
     const before = await queryIds(targets);
     const killed = await sendStackCommand(targets.dataDir, { command: 'kill-part', part: 'ksqlDB' });
     if (!killed.ok) return broke(`kill-part refused: ${killed.error}`);
@@ -310,7 +351,10 @@ const partKill: Probe = {
       await new Promise((r) => setTimeout(r, 250));
     }
     if (othersDown) return broke(`ksqlDB came back, but while it was down ${othersDown}`);
-    return afterwards(targets, `ksqlDB back with its ${before.length} persistent queries ${((Date.now() - started) / 1000).toFixed(1)} s after its thread was ended; the other parts answered throughout`);
+    return afterwards(
+      targets,
+      `ksqlDB back with its ${before.length} persistent queries ${((Date.now() - started) / 1000).toFixed(1)} s after its thread was ended; the other parts answered throughout`,
+    );
   },
 };
 
@@ -321,7 +365,10 @@ async function queryIds(targets: ChaosTargets): Promise<string[]> {
     timeoutMs: 5_000,
   });
   const body = JSON.parse(answer.text) as { queries?: { id: string; queryType: string }[] }[];
-  return (body[0]?.queries ?? []).filter((q) => q.queryType === 'PERSISTENT').map((q) => q.id).sort();
+  return (body[0]?.queries ?? [])
+    .filter((q) => q.queryType === 'PERSISTENT')
+    .map((q) => q.id)
+    .sort();
 }
 
 /** The name of the file the disk-full probe fills the data directory's filesystem with. */
@@ -369,8 +416,9 @@ const diskFull: Probe = {
     if (free > targets.maxDiskFillBytes) {
       return {
         outcome: 'skipped',
-        detail: `${targets.dataDir} has ${Math.round(free / 1048576)} MB free, more than --max-disk-fill ${Math.round(targets.maxDiskFillBytes / 1048576)} MB: `
-          + 'run the stack with DATA_DIR on a small filesystem (a 512 MB tmpfs: mount -t tmpfs -o size=512m tmpfs DIR) to probe a full disk',
+        detail:
+          `${targets.dataDir} has ${Math.round(free / 1048576)} MB free, more than --max-disk-fill ${Math.round(targets.maxDiskFillBytes / 1048576)} MB: ` +
+          'run the stack with DATA_DIR on a small filesystem (a 512 MB tmpfs: mount -t tmpfs -o size=512m tmpfs DIR) to probe a full disk',
       };
     }
     const topic = 'chaos_disk';
@@ -386,21 +434,33 @@ const diskFull: Probe = {
       const filled = fillFilesystem(filler, free + 64 * 1024 * 1024);
       // a write while full (large enough to need new blocks: a small one may fit the segment's last
       // block): the broker's storage error, not a dropped connection
-      const refusal = await once.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(256 * 1024, 'x') }] }).then(() => undefined, (e: unknown) => e);
+      const refusal = await once.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(256 * 1024, 'x') }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const cause = ((refusal as { cause?: unknown } | undefined)?.cause ?? refusal) as { type?: string } | undefined;
       if (cause?.type !== 'KAFKA_STORAGE_ERROR') {
-        return broke(`a write to a full disk ${refusal === undefined ? 'was acknowledged' : `failed with ${cause?.type ?? (refusal as Error).message}`}, not KAFKA_STORAGE_ERROR`);
+        return broke(
+          `a write to a full disk ${refusal === undefined ? 'was acknowledged' : `failed with ${cause?.type ?? (refusal as Error).message}`}, not KAFKA_STORAGE_ERROR`,
+        );
       }
-      const disk = await until('the dashboard\'s Disk pill down', async () => {
-        const h = await healthOf(targets, 'Disk');
-        return h?.status === 'down' ? h : undefined;
-      }, 30_000);
+      const disk = await until(
+        "the dashboard's Disk pill down",
+        async () => {
+          const h = await healthOf(targets, 'Disk');
+          return h?.status === 'down' ? h : undefined;
+        },
+        30_000,
+      );
       const downWhileFull = await stillServing(targets);
       if (downWhileFull) return broke(`with the disk full ${downWhileFull}`);
       fs.rmSync(filler, { force: true });
       await steady.send({ topic, acks: -1, messages: [{ value: 'after' }] });
-      await until('the dashboard\'s Disk pill back', async () => ((await healthOf(targets, 'Disk'))?.status !== 'down' ? true : undefined), 30_000);
-      return afterwards(targets, `${Math.round(filled / 1048576)} MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "${disk.detail}"; once freed, writes acknowledged again`);
+      await until("the dashboard's Disk pill back", async () => ((await healthOf(targets, 'Disk'))?.status !== 'down' ? true : undefined), 30_000);
+      return afterwards(
+        targets,
+        `${Math.round(filled / 1048576)} MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "${disk.detail}"; once freed, writes acknowledged again`,
+      );
     } finally {
       fs.rmSync(filler, { force: true });
       await once.disconnect();
@@ -409,7 +469,17 @@ const diskFull: Probe = {
   },
 };
 
-export const PROBES: Probe[] = [connectionFlood, partitionBomb, pinotStringBomb, crossOriginWrites, dnsRebinding, pushQueryFlood, brokerFailover, partKill, diskFull];
+export const PROBES: Probe[] = [
+  connectionFlood,
+  partitionBomb,
+  pinotStringBomb,
+  crossOriginWrites,
+  dnsRebinding,
+  pushQueryFlood,
+  brokerFailover,
+  partKill,
+  diskFull,
+];
 
 /** Removes what the probes created (topics and streams named chaos_*). */
 export async function cleanUp(targets: ChaosTargets): Promise<void> {

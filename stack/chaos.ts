@@ -30,10 +30,22 @@ Options (defaults from config/, as npm start binds them):
   -h, --help             show this help`;
 
 runCli('chaos', async () => {
-  const args = parseCliArgs(process.argv.slice(2), {
-    only: 'string', bootstrap: 'string', 'data-dir': 'string', ksqldb: 'string', connect: 'string',
-    'pinot-controller': 'string', 'pinot-broker': 'string', dashboard: 'string', 'max-disk-fill': 'int', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      only: 'string',
+      bootstrap: 'string',
+      'data-dir': 'string',
+      ksqldb: 'string',
+      connect: 'string',
+      'pinot-controller': 'string',
+      'pinot-broker': 'string',
+      dashboard: 'string',
+      'max-disk-fill': 'int',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -43,7 +55,11 @@ runCli('chaos', async () => {
   const flag = (name: string) => args.flags[name] as string | undefined;
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const targets: ChaosTargets = {
-    kafkaBootstrap: flag('bootstrap')?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap,
+    kafkaBootstrap:
+      flag('bootstrap')
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean) ?? config.kafka.bootstrap,
     dataDir: path.resolve(flag('data-dir') ?? path.join(config.dataDir, chosenScenarioName(undefined))),
     ksqldbUrl: flag('ksqldb') ?? local(config.ports.ksqldb),
     connectUrl: flag('connect') ?? local(config.ports.connect),
@@ -52,12 +68,17 @@ runCli('chaos', async () => {
     dashboardUrl: flag('dashboard') ?? local(config.ports.dashboard),
     maxDiskFillBytes: ((args.flags['max-disk-fill'] as number | undefined) ?? 1024) * 1024 * 1024,
   };
-  const only = flag('only')?.split(',').map((s) => s.trim());
+  const only = flag('only')
+    ?.split(',')
+    .map((s) => s.trim());
   const unknown = only?.filter((name) => !PROBES.some((p) => p.name === name)) ?? [];
   if (unknown.length) throw new CliUsageError(`no probe ${unknown.join(', ')}; probes: ${PROBES.map((p) => p.name).join(', ')}`);
   const probes = PROBES.filter((p) => !only || only.includes(p.name));
 
-  const reachable = await fetch(`${targets.ksqldbUrl}/info`, { signal: AbortSignal.timeout(5_000) }).then(() => true, () => false);
+  const reachable = await fetch(`${targets.ksqldbUrl}/info`, { signal: AbortSignal.timeout(5_000) }).then(
+    () => true,
+    () => false,
+  );
   if (!reachable) throw new Error(`no stack answers at ${targets.ksqldbUrl}; start it (npm start or sh init.sh) or name its URLs (see --help)`);
 
   const results: ProbeResult[] = [];

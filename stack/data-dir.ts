@@ -44,6 +44,8 @@ export function prepareDataDir(dir: string, label = `DATA_DIR=${dir}`): void {
 
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  const message = String(e.message ?? error).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  const message = String(e.message ?? error)
+    .replace(/^[A-Z]+: /, '')
+    .replace(/, \w+ '.*'$/, '');
   return e.code ? `${e.code} (${message})` : message;
 }

@@ -118,35 +118,47 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
     // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
     const [connectStart, ksqldbStart, pinotStart] = await Promise.allSettled([
-      supervisor.start(connectPart({
-        port: port(config.ports.connect), host: config.bindHost, bootstrap: bootstrapServers, allowedHosts, allowedOrigins,
-        maxHeapMb: config.memory.connectMaxHeapMb,
-      })),
-      supervisor.start(ksqldbPart({
-        port: port(config.ports.ksqldb), host: config.bindHost, bootstrap: bootstrapServers,
-        properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
-        youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
-        maxHeapMb: config.memory.ksqldbMaxHeapMb,
-        allowedHosts,
-        allowedOrigins,
-      })),
-      supervisor.start(pinotPart({
-        controllerPort: port(config.ports.pinotController),
-        brokerPort: port(config.ports.pinotBroker),
-        host: config.bindHost,
-        dataDir: path.join(dataDir, 'pinot'),
-        storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-        queryLimits: {
-          timeoutMs: config.pinot.queryTimeoutMs,
-          maxStringLength: config.pinot.maxStringLength,
-          maxRunningQueries: config.pinot.maxRunningQueries,
-          maxResponseBytes: config.pinot.maxResponseBytes,
-        },
-        kafkaBootstrap: bootstrapServers,
-        allowedHosts,
-        allowedOrigins,
-        maxHeapMb: config.memory.pinotMaxHeapMb,
-      })),
+      supervisor.start(
+        connectPart({
+          port: port(config.ports.connect),
+          host: config.bindHost,
+          bootstrap: bootstrapServers,
+          allowedHosts,
+          allowedOrigins,
+          maxHeapMb: config.memory.connectMaxHeapMb,
+        }),
+      ),
+      supervisor.start(
+        ksqldbPart({
+          port: port(config.ports.ksqldb),
+          host: config.bindHost,
+          bootstrap: bootstrapServers,
+          properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+          youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
+          maxHeapMb: config.memory.ksqldbMaxHeapMb,
+          allowedHosts,
+          allowedOrigins,
+        }),
+      ),
+      supervisor.start(
+        pinotPart({
+          controllerPort: port(config.ports.pinotController),
+          brokerPort: port(config.ports.pinotBroker),
+          host: config.bindHost,
+          dataDir: path.join(dataDir, 'pinot'),
+          storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
+          queryLimits: {
+            timeoutMs: config.pinot.queryTimeoutMs,
+            maxStringLength: config.pinot.maxStringLength,
+            maxRunningQueries: config.pinot.maxRunningQueries,
+            maxResponseBytes: config.pinot.maxResponseBytes,
+          },
+          kafkaBootstrap: bootstrapServers,
+          allowedHosts,
+          allowedOrigins,
+          maxHeapMb: config.memory.pinotMaxHeapMb,
+        }),
+      ),
     ]);
     const parts = [connectStart, ksqldbStart, pinotStart];
     for (const started of parts) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
@@ -162,7 +174,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     // npm run chaos (or an operator) ends a part's thread or process through DATA_DIR's stack.sock
     const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread, pinotProcess] as SupervisedPart<unknown>[], log);
     stops.push(() => stackControl.close());
-    log(`Pinot ready (own process, pid ${pinotProcess.pid()}, heap limit ${config.memory.pinotMaxHeapMb || 'V8 default'} MB): controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`);
+    log(
+      `Pinot ready (own process, pid ${pinotProcess.pid()}, heap limit ${config.memory.pinotMaxHeapMb || 'V8 default'} MB): controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`,
+    );
 
     const dashboard = await startDashboard({
       port: port(config.ports.dashboard),

@@ -48,7 +48,13 @@ async function probeHttp(probe: HttpProbe, timeoutMs: number): Promise<EndpointP
   try {
     response = await client.request(probe.method ?? 'GET', probe.path, { body: probe.body });
   } catch (error) {
-    return { service: probe.service, address, cause: `unreachable (${error instanceof ServiceUnreachableError ? error.reason : (error as Error).message})`, fix: urlFix, starting: true };
+    return {
+      service: probe.service,
+      address,
+      cause: `unreachable (${error instanceof ServiceUnreachableError ? error.reason : (error as Error).message})`,
+      fix: urlFix,
+      starting: true,
+    };
   }
   const { text } = response;
   if (response.status === 401 || response.status === 403) {
@@ -56,16 +62,31 @@ async function probeHttp(probe: HttpProbe, timeoutMs: number): Promise<EndpointP
     return { service: probe.service, address, cause: `unauthorised (HTTP ${response.status}: ${sent})`, fix: authFix };
   }
   if (response.status < 200 || response.status > 299 || (probe.recognise && !probe.recognise(text))) {
-    return { service: probe.service, address, cause: `HTTP ${response.status} from ${probe.path}, not ${probe.what}'s answer`, fix: urlFix, starting: response.status >= 500 };
+    return {
+      service: probe.service,
+      address,
+      cause: `HTTP ${response.status} from ${probe.path}, not ${probe.what}'s answer`,
+      fix: urlFix,
+      starting: response.status >= 500,
+    };
   }
   return undefined;
 }
 
 async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutMs: number): Promise<EndpointProblem | undefined> {
   const address = targets.kafkaBootstrap.join(',');
-  const admin = new Kafka(kafkaConfig({ brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity }, {
-    clientId: 'endpoint-check', logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 },
-  })).admin();
+  const admin = new Kafka(
+    kafkaConfig(
+      { brokers: targets.kafkaBootstrap, security: targets.kafkaSecurity },
+      {
+        clientId: 'endpoint-check',
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: timeoutMs,
+        requestTimeout: timeoutMs,
+        retry: { retries: 0 },
+      },
+    ),
+  ).admin();
   const protocol = targets.kafkaSecurity?.protocol ?? 'PLAINTEXT';
   let seedAnswered = false;
   try {
@@ -77,11 +98,18 @@ async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutM
   } catch (error) {
     const e = error as Error & { name: string };
     if (e.name === 'KafkaJSSASLAuthenticationError') {
-      return { service: 'Kafka', address, cause: `unauthorised (SASL ${targets.kafkaSecurity?.sasl?.mechanism ?? ''} login refused)`, fix: 'set KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (or KAFKA_SASL_MECHANISM)' };
+      return {
+        service: 'Kafka',
+        address,
+        cause: `unauthorised (SASL ${targets.kafkaSecurity?.sasl?.mechanism ?? ''} login refused)`,
+        fix: 'set KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (or KAFKA_SASL_MECHANISM)',
+      };
     }
     if (seedAnswered) {
       return {
-        service: 'Kafka', address, cause: `the bootstrap server answered, but the brokers it advertises do not (${e.message})`,
+        service: 'Kafka',
+        address,
+        cause: `the bootstrap server answered, but the brokers it advertises do not (${e.message})`,
         fix: `check the brokers' advertised.listeners are reachable from here with ${protocol} (KAFKA_SECURITY_PROTOCOL)`,
       };
     }
@@ -92,7 +120,9 @@ async function probeKafka(config: AppConfig, targets: BootstrapTargets, timeoutM
     // A listener of another protocol closes the connection (TLS against plaintext and back).
     const closed = /closed|ECONNRESET|disconnected/i.test(e.message);
     return {
-      service: 'Kafka', address, cause: `unreachable (${e.message})`,
+      service: 'Kafka',
+      address,
+      cause: `unreachable (${e.message})`,
       fix: closed ? `check KAFKA_SECURITY_PROTOCOL (${protocol}) matches the listener, and KAFKA_BOOTSTRAP_SERVERS` : 'check KAFKA_BOOTSTRAP_SERVERS',
       starting: !closed,
     };
@@ -131,17 +161,17 @@ export async function checkEndpoints(config: AppConfig, targets: BootstrapTarget
     { service: 'Pinot broker', endpoint: endpoints.pinotBroker, method: 'POST', path: '/query/sql', body: { sql: 'SELECT 1' }, what: "Pinot's broker" },
   ];
   if (endpoints.debeziumConnect.url !== endpoints.connect.url) {
-    probes.splice(1, 0, { service: 'Debezium Connect', endpoint: endpoints.debeziumConnect, path: '/', recognise: (t) => t.includes('"version"'), what: 'Kafka Connect' });
+    probes.splice(1, 0, {
+      service: 'Debezium Connect',
+      endpoint: endpoints.debeziumConnect,
+      path: '/',
+      recognise: (t) => t.includes('"version"'),
+      what: 'Kafka Connect',
+    });
   }
   const redact = redactor(config);
-  const found = await Promise.all([
-    probeKafka(config, targets, timeoutMs),
-    probeMysql(targets, timeoutMs),
-    ...probes.map((p) => probeHttp(p, timeoutMs)),
-  ]);
-  return found
-    .filter((p): p is EndpointProblem => p !== undefined)
-    .map((p) => ({ ...p, cause: redact(p.cause), address: redact(p.address) }));
+  const found = await Promise.all([probeKafka(config, targets, timeoutMs), probeMysql(targets, timeoutMs), ...probes.map((p) => probeHttp(p, timeoutMs))]);
+  return found.filter((p): p is EndpointProblem => p !== undefined).map((p) => ({ ...p, cause: redact(p.cause), address: redact(p.address) }));
 }
 
 /**
@@ -150,7 +180,13 @@ export async function checkEndpoints(config: AppConfig, targets: BootstrapTarget
  * service still waited for. A refused login or a wrong service ends the wait at once. Returns the
  * problems of the last check (none: every endpoint answered).
  */
-export async function waitForEndpoints(config: AppConfig, targets: BootstrapTargets, waitMs: number, log: (line: string) => void, everyMs = 5_000): Promise<EndpointProblem[]> {
+export async function waitForEndpoints(
+  config: AppConfig,
+  targets: BootstrapTargets,
+  waitMs: number,
+  log: (line: string) => void,
+  everyMs = 5_000,
+): Promise<EndpointProblem[]> {
   const started = Date.now();
   for (;;) {
     const problems = await checkEndpoints(config, targets);

@@ -19,7 +19,10 @@ export function raiseOpenFileLimit(pid: number = process.pid): { limit: OpenFile
   try {
     execFileSync('prlimit', ['--pid', String(pid), `--nofile=${hard}:${hard}`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5_000 });
   } catch (error) {
-    const detail = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'prlimit (util-linux) is not installed' : String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim();
+    const detail =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'prlimit (util-linux) is not installed'
+        : String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim();
     return { limit, problem: `could not raise the open-file limit from ${limit.soft} to ${hard}: ${detail}; run \`ulimit -n ${hard}\` before starting` };
   }
   return { limit: openFileLimit(pid) };
@@ -29,10 +32,18 @@ export function raiseOpenFileLimit(pid: number = process.pid): { limit: OpenFile
  * A line to print when the limit is below what the stack may use: every broker's max.connections, the
  * log files' cache and a reserve for the rest (HTTP servers, DuckDB, MySQL clients). Undefined when it fits.
  */
-export function openFileLimitProblem(limit: OpenFileLimit | undefined, brokers: number, maxConnections: number, maxOpenLogFiles: number, reserve = 1000): string | undefined {
+export function openFileLimitProblem(
+  limit: OpenFileLimit | undefined,
+  brokers: number,
+  maxConnections: number,
+  maxOpenLogFiles: number,
+  reserve = 1000,
+): string | undefined {
   if (!limit) return undefined;
   const wanted = brokers * maxConnections + maxOpenLogFiles + reserve;
   if (limit.soft >= wanted) return undefined;
-  return `the open-file limit is ${limit.soft}, below the ${wanted} the Kafka caps allow (${brokers} brokers x KAFKA_MAX_CONNECTIONS ${maxConnections} `
-    + `+ KAFKA_MAX_OPEN_LOG_FILES ${maxOpenLogFiles} + ${reserve} for the rest): lower those, or raise the limit (ulimit -n) before starting`;
+  return (
+    `the open-file limit is ${limit.soft}, below the ${wanted} the Kafka caps allow (${brokers} brokers x KAFKA_MAX_CONNECTIONS ${maxConnections} ` +
+    `+ KAFKA_MAX_OPEN_LOG_FILES ${maxOpenLogFiles} + ${reserve} for the rest): lower those, or raise the limit (ulimit -n) before starting`
+  );
 }

@@ -60,7 +60,15 @@ export function serveKsqlDb(): void {
 /** Removes the members of ksqlDB's query-engine group (only this server's consumer joins it). */
 async function leaveQueryGroup(options: KsqlDbOptions, log: (line: string) => void): Promise<void> {
   const { bootstrap } = options;
-  const brokers = bootstrap === undefined ? [] : Array.isArray(bootstrap) ? bootstrap : bootstrap.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers =
+    bootstrap === undefined
+      ? []
+      : Array.isArray(bootstrap)
+        ? bootstrap
+        : bootstrap
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean);
   if (brokers.length === 0) return;
   const { internalTopics } = await import('../embedded/ksqldb/runtime/topics.ts');
   const { group } = internalTopics(options.serviceId ?? 'default_');

@@ -26,7 +26,6 @@ export class MariaDbUnavailableError extends Error {
 
 const execFileAsync = promisify(execFile);
 
-
 const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
 
 /** The first executable of `names` in PATH or the usual system directories. */
@@ -119,7 +118,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDbS
   }
 
   const persistent = options.dataDir !== undefined;
-  const dir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'test-mariadb-'));
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'test-mariadb-')));
   await mkdir(dir, { recursive: true });
   const removeDir = async (): Promise<void> => {
     if (!persistent) await rm(dir, { recursive: true, force: true });
@@ -129,31 +128,50 @@ export async function startMariaDb(options: StartOptions = {}): Promise<MariaDbS
   const tmp = join(dir, 'tmp');
   await mkdir(tmp, { recursive: true });
   const userArgs = isRoot ? ['--user=root', `--tmpdir=${tmp}`] : [`--tmpdir=${tmp}`];
-  if (!existsSync(join(datadir, 'mysql'))) try {
-    await execFileAsync(installDb, [
-      '--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${datadir}`,
-      '--skip-test-db', '--skip-name-resolve', ...userArgs,
-    ], { timeout: 120_000 });
-  } catch (error) {
-    await removeDir();
-    const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ') ?? String(error);
-    throw new MariaDbUnavailableError(`mariadb-install-db failed: ${detail}`);
-  }
+  if (!existsSync(join(datadir, 'mysql')))
+    try {
+      await execFileAsync(
+        installDb,
+        ['--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${datadir}`, '--skip-test-db', '--skip-name-resolve', ...userArgs],
+        { timeout: 120_000 },
+      );
+    } catch (error) {
+      await removeDir();
+      const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' | ') ?? String(error);
+      throw new MariaDbUnavailableError(`mariadb-install-db failed: ${detail}`);
+    }
 
   // A port picked as free can be taken before mariadbd binds it; try a few.
   let lastProblem = '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = options.port ?? await freePort();
+    const port = options.port ?? (await freePort());
     const errorLog = join(dir, `error-${attempt}.log`);
-    const child = spawn(server, [
-      '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, 'mysqld.sock')}`,
-      `--pid-file=${join(dir, 'mysqld.pid')}`, `--log-error=${errorLog}`, '--bind-address=127.0.0.1',
-      ...userArgs, '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=48M',
-      '--innodb-flush-log-at-trx-commit=2', '--innodb-doublewrite=0', '--skip-name-resolve',
-      '--max-connections=300', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
-      // A row binlog, as MySQL 8 has by default: what the Debezium-compatible CDC source reads.
-      ...(options.binlog === false ? [] : [`--log-bin=${join(datadir, 'mysql-bin')}`, '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1', '--expire-logs-days=1']),
-    ], { stdio: 'ignore' });
+    const child = spawn(
+      server,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--port=${port}`,
+        `--socket=${join(dir, 'mysqld.sock')}`,
+        `--pid-file=${join(dir, 'mysqld.pid')}`,
+        `--log-error=${errorLog}`,
+        '--bind-address=127.0.0.1',
+        ...userArgs,
+        '--innodb-buffer-pool-size=64M',
+        '--innodb-log-file-size=48M',
+        '--innodb-flush-log-at-trx-commit=2',
+        '--innodb-doublewrite=0',
+        '--skip-name-resolve',
+        '--max-connections=300',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_general_ci',
+        // A row binlog, as MySQL 8 has by default: what the Debezium-compatible CDC source reads.
+        ...(options.binlog === false
+          ? []
+          : [`--log-bin=${join(datadir, 'mysql-bin')}`, '--binlog-format=ROW', '--binlog-row-image=FULL', '--server-id=1', '--expire-logs-days=1']),
+      ],
+      { stdio: 'ignore' },
+    );
     const url = `mysql://root@127.0.0.1:${port}`;
     const ready = await waitReady(child, url, options.readyTimeoutMs ?? 60_000);
     if (ready) {
@@ -200,4 +218,3 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
-

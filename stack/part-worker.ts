@@ -77,7 +77,9 @@ function parentChannel<Info>(): ParentChannel<Info> {
   return {
     data: JSON.parse(json) as unknown,
     // a message the closed channel cannot take is dropped: the supervisor is gone and onOrphaned stops us
-    post: (m) => { if (process.connected) send(m, undefined, {}, () => undefined); },
+    post: (m) => {
+      if (process.connected) send(m, undefined, {}, () => undefined);
+    },
     onMessage: (h) => process.on('message', (m) => h(m as ToPart)),
     onOrphaned: (h) => {
       process.on('disconnect', h);

@@ -23,34 +23,46 @@ progress every 5 s. Scenarios: ${scenarioNames().join(', ')}.
   --list                  print the scenarios with one line each and exit
   -h, --help              show this help`;
 
-runCli('scenario', async () => {
-  const args = parseCliArgs(process.argv.slice(2), { mode: 'string', rate: 'number', population: 'int', list: 'boolean', help: 'boolean' }, { h: 'help' });
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.flags.list) {
-    for (const name of scenarioNames()) console.log(`${name.padEnd(18)} ${getScenario(name).title}`);
-    return;
-  }
-  if (args.positional.length !== 1) throw new CliUsageError(`name one scenario (${scenarioNames().join(', ')}); see --help`);
-  const scenario = getScenario(args.positional[0]);
-  const config = loadConfig();
-  const mode = (args.flags.mode as string | undefined) ?? (config.stack === 'external' ? 'external' : 'embedded');
-  if (!(STACK_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode must be ${STACK_MODES.join(', ')}, got "${mode}"`);
-  const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || DEFAULT_PRODUCER_RATE);
-  if (!(rate > 0)) throw new CliUsageError(`--rate must be above 0, got ${rate}`);
-  const stopper = new AbortController();
-  const counts = new Map<string, number>();
-  const status = setInterval(() => console.log([...counts].map(([label, n]) => `${label} ${n}`).join(', ') || 'starting…'), 5000);
-  stopOnSignals('scenario', async () => {
-    stopper.abort();
+runCli(
+  'scenario',
+  async () => {
+    const args = parseCliArgs(process.argv.slice(2), { mode: 'string', rate: 'number', population: 'int', list: 'boolean', help: 'boolean' }, { h: 'help' });
+    if (args.flags.help) {
+      console.log(HELP);
+      return;
+    }
+    if (args.flags.list) {
+      for (const name of scenarioNames()) console.log(`${name.padEnd(18)} ${getScenario(name).title}`);
+      return;
+    }
+    if (args.positional.length !== 1) throw new CliUsageError(`name one scenario (${scenarioNames().join(', ')}); see --help`);
+    const scenario = getScenario(args.positional[0]);
+    const config = loadConfig();
+    const mode = (args.flags.mode as string | undefined) ?? (config.stack === 'external' ? 'external' : 'embedded');
+    if (!(STACK_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode must be ${STACK_MODES.join(', ')}, got "${mode}"`);
+    const rate = (args.flags.rate as number | undefined) ?? (config.producer.rate || DEFAULT_PRODUCER_RATE);
+    if (!(rate > 0)) throw new CliUsageError(`--rate must be above 0, got ${rate}`);
+    const stopper = new AbortController();
+    const counts = new Map<string, number>();
+    const status = setInterval(() => console.log([...counts].map(([label, n]) => `${label} ${n}`).join(', ') || 'starting…'), 5000);
+    stopOnSignals(
+      'scenario',
+      async () => {
+        stopper.abort();
+        clearInterval(status);
+      },
+      'stopping the producers',
+    );
+    console.log(`${scenario.title}: producing at ${rate}/s per generator into the ${mode} stack (Ctrl-C stops)`);
+    await scenario.produce({
+      config,
+      targets: targetsFromConfig(mode as StackMode, config),
+      rate,
+      population: (args.flags.population as number | undefined) ?? 1000,
+      signal: stopper.signal,
+      progress: (label, done) => counts.set(label, done),
+    });
     clearInterval(status);
-  }, 'stopping the producers');
-  console.log(`${scenario.title}: producing at ${rate}/s per generator into the ${mode} stack (Ctrl-C stops)`);
-  await scenario.produce({
-    config, targets: targetsFromConfig(mode as StackMode, config), rate, population: (args.flags.population as number | undefined) ?? 1000,
-    signal: stopper.signal, progress: (label, done) => counts.set(label, done),
-  });
-  clearInterval(status);
-}, (line) => redactEnv(line));
+  },
+  (line) => redactEnv(line),
+);

@@ -25,7 +25,9 @@ export function stackResidentBytes(childPids: readonly (number | undefined)[]): 
 /** The child processes of a process (every thread's /proc/<pid>/task/<tid>/children); [] when unreadable. */
 export function childPids(pid: number): number[] {
   try {
-    return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
   } catch {
     return [];
   }

@@ -28,7 +28,14 @@ function keptEnv(): Record<string, string> {
  * Runs `script` with `args` and resolves once its output matches `readyLine` (its first group is the
  * service's URL). Rejects with the output when it exits first or is not ready within `timeoutMs`.
  */
-export function startService(name: string, script: string, args: string[], env: Record<string, string>, readyLine: RegExp, timeoutMs = 180_000): Promise<Service> {
+export function startService(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  readyLine: RegExp,
+  timeoutMs = 180_000,
+): Promise<Service> {
   const child: ChildProcess = spawn(TSX, [script, ...args], { env: { ...keptEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let stopping: Promise<void> | undefined;

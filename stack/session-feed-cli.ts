@@ -24,39 +24,54 @@ merged-away sessions. Resumes from its consumer group's offsets; Ctrl-C stops.
   --status-file PATH     write the feeds' counts there as JSON every 10 s (a health check reads its age)
   -h, --help             show this help`;
 
-runCli('session-feed', async () => {
-  const args = parseCliArgs(process.argv.slice(2), { scenario: 'string', bootstrap: 'string', 'status-file': 'string', help: 'boolean' }, { h: 'help' });
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
-  const config = loadConfig();
-  const brokers = (args.flags.bootstrap as string | undefined)?.split(',').map((b) => b.trim()).filter(Boolean) ?? config.kafka.bootstrap;
-  const security = config.kafka.security;
-  const feeds = scenario.sessionFeeds?.(config) ?? [];
-  if (feeds.length === 0) {
-    console.log(`session-feed: ${scenario.name} has no session-windowed table read by Pinot; nothing to do`);
-    return;
-  }
-  const log = (line: string) => console.log(`[session-feed] ${line}`);
-  log(`${scenario.name}: ${feeds.map((f) => `${f.source} -> ${f.target}`).join(', ')} on ${brokers.join(',')}`);
-  const running = await startSessionFeeds({ brokers, security, feeds, log }).catch((error: Error) => {
-    throw new Error(`cannot reach Kafka at ${brokers.join(',')} (${error.message}); start the stack first, or name the brokers with --bootstrap / KAFKA_BOOTSTRAP_SERVERS`);
-  });
-  const progress = setInterval(() => {
-    log(running.stats().map((s) => `${s.source}: ${s.copied} copied, ${s.deleted} sessions deleted`).join('; '));
-  }, 60_000);
-  const statusFile = args.flags['status-file'] as string | undefined;
-  const writeStatus = () => {
-    if (statusFile) writeFileSync(statusFile, `${JSON.stringify({ at: Date.now(), feeds: running.stats() })}\n`);
-  };
-  writeStatus();
-  const status = setInterval(writeStatus, 10_000);
-  stopOnSignals('session-feed', async () => {
-    clearInterval(progress);
-    clearInterval(status);
-    await running.stop();
-  });
-}, (line) => redactEnv(line));
+runCli(
+  'session-feed',
+  async () => {
+    const args = parseCliArgs(process.argv.slice(2), { scenario: 'string', bootstrap: 'string', 'status-file': 'string', help: 'boolean' }, { h: 'help' });
+    if (args.flags.help) {
+      console.log(HELP);
+      return;
+    }
+    if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
+    const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
+    const config = loadConfig();
+    const brokers =
+      (args.flags.bootstrap as string | undefined)
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean) ?? config.kafka.bootstrap;
+    const security = config.kafka.security;
+    const feeds = scenario.sessionFeeds?.(config) ?? [];
+    if (feeds.length === 0) {
+      console.log(`session-feed: ${scenario.name} has no session-windowed table read by Pinot; nothing to do`);
+      return;
+    }
+    const log = (line: string) => console.log(`[session-feed] ${line}`);
+    log(`${scenario.name}: ${feeds.map((f) => `${f.source} -> ${f.target}`).join(', ')} on ${brokers.join(',')}`);
+    const running = await startSessionFeeds({ brokers, security, feeds, log }).catch((error: Error) => {
+      throw new Error(
+        `cannot reach Kafka at ${brokers.join(',')} (${error.message}); start the stack first, or name the brokers with --bootstrap / KAFKA_BOOTSTRAP_SERVERS`,
+      );
+    });
+    const progress = setInterval(() => {
+      log(
+        running
+          .stats()
+          .map((s) => `${s.source}: ${s.copied} copied, ${s.deleted} sessions deleted`)
+          .join('; '),
+      );
+    }, 60_000);
+    const statusFile = args.flags['status-file'] as string | undefined;
+    const writeStatus = () => {
+      if (statusFile) writeFileSync(statusFile, `${JSON.stringify({ at: Date.now(), feeds: running.stats() })}\n`);
+    };
+    writeStatus();
+    const status = setInterval(writeStatus, 10_000);
+    stopOnSignals('session-feed', async () => {
+      clearInterval(progress);
+      clearInterval(status);
+      await running.stop();
+    });
+  },
+  (line) => redactEnv(line),
+);

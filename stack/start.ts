@@ -47,9 +47,18 @@ Options:
   -h, --help      show this help`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    scenario: 'string', users: 'int', rate: 'number', 'no-produce': 'boolean', reset: 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      scenario: 'string',
+      users: 'int',
+      rate: 'number',
+      'no-produce': 'boolean',
+      reset: 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -58,7 +67,9 @@ async function main(): Promise<void> {
   const scenario = getScenario(chosenScenarioName(args.flags.scenario as string | undefined));
   const config = loadConfig();
   if (config.stack === 'external') {
-    throw new CliUsageError('STACK=external uses clusters of your own and starts no server; run sh init.sh or npm run bootstrap (unset STACK to start the embedded stack)');
+    throw new CliUsageError(
+      'STACK=external uses clusters of your own and starts no server; run sh init.sh or npm run bootstrap (unset STACK to start the embedded stack)',
+    );
   }
   warnOpenFileLimit(config);
   // Before anything is touched (MySQL, the data directory): a second stack fails here, in a moment.
@@ -96,9 +107,7 @@ async function main(): Promise<void> {
  * Prints "ready", runs the producers and the status line every 5 s until Ctrl-C or SIGTERM, then
  * stops the producers and every service. The signal handlers are in place before "ready" is printed.
  */
-function runUntilStopped(
-  stack: EmbeddedStack, config: AppConfig, status: StatusLine, options: { rate: number; population: number; produce: boolean },
-): void {
+function runUntilStopped(stack: EmbeddedStack, config: AppConfig, status: StatusLine, options: { rate: number; population: number; produce: boolean }): void {
   const { scenario } = stack;
   const stopper = new AbortController();
   let producing: Promise<void> = Promise.resolve();
@@ -120,19 +129,29 @@ function runUntilStopped(
   console.log(`\nready in ${(stack.startedInMs / 1000).toFixed(1)} s:\n${formatUrls(config)}\n`);
 
   if (options.produce) {
-    producing = scenario.produce({
-      config, targets: stack.targets, rate: options.rate, population: options.population,
-      signal: stopper.signal, progress: (label, done) => status.report(label, done),
-    }).catch((error) => console.error(`producers: ${(error as Error).message}`));
+    producing = scenario
+      .produce({
+        config,
+        targets: stack.targets,
+        rate: options.rate,
+        population: options.population,
+        signal: stopper.signal,
+        progress: (label, done) => status.report(label, done),
+      })
+      .catch((error) => console.error(`producers: ${(error as Error).message}`));
     console.log(`producing at ${options.rate}/s per generator (Ctrl-C stops)`);
   }
   const pageview = scenario.name === DEFAULT_SCENARIO;
   let failedLines = 0;
   ticker = setInterval(() => {
     try {
-      const snapshot = pageview ? stack.dashboard.snapshot() as { headline?: ViewsHeadline; updatedAt?: number | null } : undefined;
-      const headline = snapshot ? snapshot.headline ?? {} : undefined;
-      const line = status.render(Date.now(), { headline, headlineAt: snapshot?.updatedAt ?? undefined, rssBytes: stackResidentBytes([stack.pinot.part.pid()]) });
+      const snapshot = pageview ? (stack.dashboard.snapshot() as { headline?: ViewsHeadline; updatedAt?: number | null }) : undefined;
+      const headline = snapshot ? (snapshot.headline ?? {}) : undefined;
+      const line = status.render(Date.now(), {
+        headline,
+        headlineAt: snapshot?.updatedAt ?? undefined,
+        rssBytes: stackResidentBytes([stack.pinot.part.pid()]),
+      });
       process.stdout.write(process.stdout.isTTY ? `\r${line.padEnd(110)}` : `${line}\n`);
     } catch (error) {
       // A status line is never worth the stack: say so once a minute at most, keep running.
@@ -174,15 +193,18 @@ async function checkPortsFree(config: AppConfig): Promise<void> {
   for (const p of busy) {
     const problem = probed.get(p.port)!;
     const where = `port ${p.port} on ${config.bindHost} (${p.service})`;
-    const fix = p.variable === 'KAFKA_PORT'
-      ? `set KAFKA_PORT (now ${config.kafka.firstPort}) so that it and the ${config.kafka.brokerCount - 1} port(s) after it are free`
-      : `set ${p.variable} to a free port`;
+    const fix =
+      p.variable === 'KAFKA_PORT'
+        ? `set KAFKA_PORT (now ${config.kafka.firstPort}) so that it and the ${config.kafka.brokerCount - 1} port(s) after it are free`
+        : `set ${p.variable} to a free port`;
     lines.push(problem === 'EADDRINUSE' ? `${where} is already in use: ${fix}` : `cannot listen on ${where} (${problem}): ${fix}, or check BIND_HOST`);
   }
   if (lines.length === 0) return;
   if (busy.length > 0) {
-    lines.push('another stack may already be running (npm start, sh init.sh or docker compose): stop it first, '
-      + 'or move this one with the variables above; nothing was started');
+    lines.push(
+      'another stack may already be running (npm start, sh init.sh or docker compose): stop it first, ' +
+        'or move this one with the variables above; nothing was started',
+    );
   }
   throw new PortsBusyError(lines.join('\n'));
 }
@@ -203,8 +225,10 @@ function chooseDataDir(root: string, scenario: string, reset: boolean): string {
   if (reset) resetData(scenarioData(root, scenario));
   const { dir, paths, legacy } = scenarioData(root, scenario);
   if (legacy) {
-    console.log(`note: ${dir} holds PageView data from before each scenario had its own folder; PageView keeps `
-      + `using it there. \`npm start -- --reset\` deletes it (${formatSize(paths)}) and starts over in ${path.join(root, DEFAULT_SCENARIO)}.`);
+    console.log(
+      `note: ${dir} holds PageView data from before each scenario had its own folder; PageView keeps ` +
+        `using it there. \`npm start -- --reset\` deletes it (${formatSize(paths)}) and starts over in ${path.join(root, DEFAULT_SCENARIO)}.`,
+    );
   }
   return dir;
 }
@@ -257,8 +281,13 @@ async function rowsIn(url: string, database: string, table: string): Promise<num
 }
 
 main().catch((error) => {
-  const known = error instanceof CliUsageError || error instanceof ConfigError || error instanceof UnknownScenarioError
-    || error instanceof PortsBusyError || error instanceof DataDirError || (error as Error).name === 'MariaDbUnavailableError';
+  const known =
+    error instanceof CliUsageError ||
+    error instanceof ConfigError ||
+    error instanceof UnknownScenarioError ||
+    error instanceof PortsBusyError ||
+    error instanceof DataDirError ||
+    (error as Error).name === 'MariaDbUnavailableError';
   for (const line of (error as Error).message.split('\n')) console.error(`start: ${line}`);
   process.exit(known ? 2 : 1);
 });

@@ -17,7 +17,13 @@ export const DEFAULT_STARTUP_RETRY: StartupRetry = { timeoutMs: 120_000, firstDe
  * Sends a request again while the server refuses it as a starting server does (`refusing`), until
  * `retry.timeoutMs`: waits double from `firstDelayMs` up to 10 s, with one line per wait naming `what`.
  */
-export async function whileStarting(what: string, send: () => Promise<HttpAnswer>, refusing: (answer: HttpAnswer) => boolean, retry: StartupRetry, log: (line: string) => void): Promise<HttpAnswer> {
+export async function whileStarting(
+  what: string,
+  send: () => Promise<HttpAnswer>,
+  refusing: (answer: HttpAnswer) => boolean,
+  retry: StartupRetry,
+  log: (line: string) => void,
+): Promise<HttpAnswer> {
   const deadline = Date.now() + retry.timeoutMs;
   for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, 10_000)) {
     const answer = await send();

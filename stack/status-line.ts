@@ -85,8 +85,9 @@ export function formatViews(headline: ViewsHeadline): string {
   if (viewsProduced === undefined && viewsJoined === undefined && viewsDropped === undefined) {
     return `views counted in Pinot ${headline.totalViews ?? 0}`;
   }
-  return `views produced ${known(viewsProduced)}, joined ${known(viewsJoined)} in Pinot, `
-    + `dropped ${known(viewsDropped)} by the join (users with a NULL field)`;
+  return (
+    `views produced ${known(viewsProduced)}, joined ${known(viewsJoined)} in Pinot, ` + `dropped ${known(viewsDropped)} by the join (users with a NULL field)`
+  );
 }
 
 /** ` as of 9 s ago` for a headline polled at `at`; nothing when unknown. */

@@ -150,7 +150,9 @@ function threadRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: HeapT
     postMessage: (m) => worker.postMessage(m),
     onMessage: (h) => worker.on('message', h),
     exited: new Promise((resolve) => worker.on('exit', (code) => resolve(error ?? `thread exited with code ${code}`))),
-    terminate: async () => { await worker.terminate(); },
+    terminate: async () => {
+      await worker.terminate();
+    },
   };
 }
 
@@ -178,17 +180,25 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: Heap
   // its standard error is the cause when it dies (an uncaught exception's trace, V8's heap-limit report)
   let stderr = '';
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => { stderr = (stderr + d).slice(-STDERR_TAIL_BYTES); });
+  child.stderr?.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-STDERR_TAIL_BYTES);
+  });
   let spawnError: string | undefined;
-  child.on('error', (e) => { spawnError ??= e.message; });
-  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => {
-    const how = signal ? `process ended by ${signal}` : `process exited with code ${code}`;
-    const why = spawnError ?? causeFromStderr(stderr);
-    resolve(why ? `${why} (${how})` : how);
-  }));
+  child.on('error', (e) => {
+    spawnError ??= e.message;
+  });
+  const exited = new Promise<string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      const how = signal ? `process ended by ${signal}` : `process exited with code ${code}`;
+      const why = spawnError ?? causeFromStderr(stderr);
+      resolve(why ? `${why} (${how})` : how);
+    }),
+  );
   return {
     pid: child.pid,
-    postMessage: (m) => { if (child.connected) child.send(m, undefined, {}, () => undefined); },
+    postMessage: (m) => {
+      if (child.connected) child.send(m, undefined, {}, () => undefined);
+    },
     onMessage: (h) => child.on('message', (m) => h(m as FromPart<Info>)),
     exited,
     terminate: async () => {
@@ -200,7 +210,10 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: Heap
 
 /** The line of a dead process's standard error that says why: V8's fatal error, else the thrown error's. */
 export function causeFromStderr(stderr: string): string | undefined {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^FATAL ERROR:/.test(l)) ?? lines.find((l) => /^(\w+(Error|Exception)|Error)(\s*\[\w+\])?:/.test(l)) ?? lines.at(-1);
 }
 
@@ -218,7 +231,10 @@ class Part<Info> implements SupervisedPart<Info> {
   private stopping: Promise<void> | undefined;
   private waiting: ((info: Info) => void)[] = [];
 
-  constructor(private readonly spec: PartSpec<Info>, private readonly options: SupervisorOptions) {
+  constructor(
+    private readonly spec: PartSpec<Info>,
+    private readonly options: SupervisorOptions,
+  ) {
     this.name = spec.name;
     this.backoffMs = options.policy.backoffMs;
   }
@@ -230,7 +246,10 @@ class Part<Info> implements SupervisedPart<Info> {
 
   status(): PartStatus {
     return {
-      name: this.name, state: this.state, restarts: this.restarts, since: this.since,
+      name: this.name,
+      state: this.state,
+      restarts: this.restarts,
+      since: this.since,
       ...(this.cause === undefined ? {} : { cause: this.cause }),
       ...(this.nextStartAt === undefined ? {} : { nextStartAt: this.nextStartAt }),
     };
@@ -348,15 +367,18 @@ class Part<Info> implements SupervisedPart<Info> {
     const watch = () => {
       if (policy.hangMs <= 0) return;
       lastPong = Date.now();
-      pinger = setInterval(() => {
-        if (Date.now() - lastPong > policy.hangMs) {
-          error ??= `no answer to the supervisor's ping for ${formatMs(Date.now() - lastPong)} (event loop blocked)`;
-          clearInterval(pinger);
-          void worker.terminate();
-          return;
-        }
-        worker.postMessage('ping' satisfies ToPart);
-      }, Math.max(50, Math.floor(policy.hangMs / 4)));
+      pinger = setInterval(
+        () => {
+          if (Date.now() - lastPong > policy.hangMs) {
+            error ??= `no answer to the supervisor's ping for ${formatMs(Date.now() - lastPong)} (event loop blocked)`;
+            clearInterval(pinger);
+            void worker.terminate();
+            return;
+          }
+          worker.postMessage('ping' satisfies ToPart);
+        },
+        Math.max(50, Math.floor(policy.hangMs / 4)),
+      );
       pinger.unref();
     };
     const ready = new Promise<Info>((resolve, reject) => {

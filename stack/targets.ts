@@ -11,8 +11,10 @@ export const STACK_MODES: readonly StackMode[] = ['embedded', 'docker', 'externa
 
 /** mysql:// URL of the MySQL this process uses: MYSQL_URL, else MYSQL_HOST/PORT/USER/PASSWORD. */
 export function mysqlUrlOf(config: AppConfig): string {
-  return config.mysql.url
-    ?? `mysql://${encodeURIComponent(config.mysql.user)}:${encodeURIComponent(config.mysql.password)}@${config.mysql.host}:${config.mysql.port}`;
+  return (
+    config.mysql.url ??
+    `mysql://${encodeURIComponent(config.mysql.user)}:${encodeURIComponent(config.mysql.password)}@${config.mysql.host}:${config.mysql.port}`
+  );
 }
 
 /**

@@ -10,7 +10,11 @@ import { withAuth } from '../config/http-auth.ts';
 /** ksqlDB answered 401 or 403: the credentials (KSQLDB_BASIC_AUTH_USER / _PASSWORD) are missing or wrong. */
 export class KsqlDbUnauthorisedError extends Error {
   override name = 'KsqlDbUnauthorisedError';
-  constructor(readonly url: string, readonly status: number, readonly sentCredentials: boolean) {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly sentCredentials: boolean,
+  ) {
     super(`ksqlDB at ${url} refused the request (HTTP ${status})`);
   }
 }
@@ -18,7 +22,10 @@ export class KsqlDbUnauthorisedError extends Error {
 /** Nothing answered at the URL (refused, reset, unknown host, or no answer in time). */
 export class KsqlDbUnreachableError extends Error {
   override name = 'KsqlDbUnreachableError';
-  constructor(readonly url: string, readonly reason: string) {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
     super(`ksqlDB at ${url} is unreachable (${reason})`);
   }
 }
@@ -109,11 +116,17 @@ export async function checkReachable(url: string, timeoutMs: number, auth?: Http
 }
 
 export async function describeTable(url: string, name: string, timeoutMs: number, auth?: HttpAuth): Promise<TableDescription> {
-  const response = await request(url, '/ksql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-    body: JSON.stringify({ ksql: `DESCRIBE ${name};`, streamsProperties: {} }),
-  }, timeoutMs, auth);
+  const response = await request(
+    url,
+    '/ksql',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ ksql: `DESCRIBE ${name};`, streamsProperties: {} }),
+    },
+    timeoutMs,
+    auth,
+  );
   const text = await response.text();
   if (!response.ok) throw new KsqlDbQueryError(errorMessage(response.status, text));
   const [entity] = JSON.parse(text) as { sourceDescription?: { fields: { name: string; type?: string }[]; windowType?: string | null } }[];
@@ -128,11 +141,17 @@ export async function describeTable(url: string, name: string, timeoutMs: number
 
 /** Every current row of a materialized table, by a table-scan pull query (it ends by itself). */
 export async function pullTable(url: string, name: string, timeoutMs: number, auth?: HttpAuth): Promise<PulledTable> {
-  const response = await request(url, '/query-stream', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
-    body: JSON.stringify({ sql: `SELECT * FROM ${name};`, properties: PULL_PROPERTIES }),
-  }, timeoutMs, auth);
+  const response = await request(
+    url,
+    '/query-stream',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
+      body: JSON.stringify({ sql: `SELECT * FROM ${name};`, properties: PULL_PROPERTIES }),
+    },
+    timeoutMs,
+    auth,
+  );
   let text: string;
   try {
     text = await response.text();

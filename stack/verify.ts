@@ -9,7 +9,15 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { redactEnv } from '../config/redact.ts';
 import { describeStatement, renderedStatements } from '../ksql/statements.ts';
 import { CliUsageError, parseCliArgs } from '../embedded/common/cli/args.ts';
-import { checkReachable, describeTable, KsqlDbQueryError, KsqlDbUnauthorisedError, KsqlDbUnreachableError, pullTable, type PulledTable } from './verify-ksqldb.ts';
+import {
+  checkReachable,
+  describeTable,
+  KsqlDbQueryError,
+  KsqlDbUnauthorisedError,
+  KsqlDbUnreachableError,
+  pullTable,
+  type PulledTable,
+} from './verify-ksqldb.ts';
 import { renderView, tableView, type VerifiedSource, type ViewOptions } from './verify-tables.ts';
 
 const HELP = `Usage: npm run verify [-- --url URL] [--rows N] [--windows N] [--wait-ms MS]
@@ -42,7 +50,13 @@ const PROGRESS_EVERY_MS = 5_000;
 
 /** The tables of the pipeline's statements that write topics 4-8, in pipeline order. */
 export function verifiedSources(config: AppConfig): VerifiedSource[] {
-  const topics = [config.topics.cleanedUsers, config.topics.pageviewCountry, config.topics.pageviewTumbling, config.topics.pageviewHopping, config.topics.pageviewSession];
+  const topics = [
+    config.topics.cleanedUsers,
+    config.topics.pageviewCountry,
+    config.topics.pageviewTumbling,
+    config.topics.pageviewHopping,
+    config.topics.pageviewSession,
+  ];
   return renderedStatements(config)
     .map((s) => describeStatement(s))
     .filter((d): d is NonNullable<typeof d> => d !== undefined && d.query && topics.includes(d.topic))

@@ -32,20 +32,46 @@ describe('config defaults', () => {
     expect(config.kafka).toEqual({
       bootstrap: ['127.0.0.1:9092', '127.0.0.1:9093', '127.0.0.1:9094'],
       security: { protocol: 'PLAINTEXT' },
-      brokerCount: 3, firstPort: 9092, partitions: 5, replicationFactor: 3, minInsyncReplicas: 2, retentionHours: 168, segmentMb: 64,
+      brokerCount: 3,
+      firstPort: 9092,
+      partitions: 5,
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+      retentionHours: 168,
+      segmentMb: 64,
       limits: { maxConnections: 1000, maxConnectionsPerIp: 1000, maxPartitionsPerTopic: 1000, maxPartitionsTotal: 5000, maxOpenLogFiles: 2048 },
     });
-    expect(config.ports).toEqual({ connect: 8083, debeziumConnect: 8084, ksqldb: 8088, pinotController: 9000, pinotBroker: 8099, dashboard: 8501, mysql: 3306 });
+    expect(config.ports).toEqual({
+      connect: 8083,
+      debeziumConnect: 8084,
+      ksqldb: 8088,
+      pinotController: 9000,
+      pinotBroker: 8099,
+      dashboard: 8501,
+      mysql: 3306,
+    });
     expect(config.mysql).toEqual({ url: undefined, host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'demo', table: 'Users' });
     expect(config.windows).toEqual({ tumblingSeconds: 60, hoppingSeconds: 120, hoppingAdvanceSeconds: 30, sessionGapSeconds: 30 });
     expect(config.dashboard.pollIntervalMs).toBe(15_000);
     expect(config.producer).toEqual({
-      nullRate: 0.1, batchSize: 1000, rate: DEFAULT_PRODUCER_RATE, jitterMs: 5_000, lateRate: 0, lateMs: 60_000, sessionsPerUser: 1,
+      nullRate: 0.1,
+      batchSize: 1000,
+      rate: DEFAULT_PRODUCER_RATE,
+      jitterMs: 5_000,
+      lateRate: 0,
+      lateMs: 60_000,
+      sessionsPerUser: 1,
     });
   });
 
   it('Kafka limits from KAFKA_MAX_* variables, refused when not a positive number', () => {
-    const limits = loadConfig({ KAFKA_MAX_CONNECTIONS: '50', KAFKA_MAX_CONNECTIONS_PER_IP: '10', KAFKA_MAX_PARTITIONS_PER_TOPIC: '20', KAFKA_MAX_PARTITIONS_TOTAL: '100', KAFKA_MAX_OPEN_LOG_FILES: '64' }).kafka.limits;
+    const limits = loadConfig({
+      KAFKA_MAX_CONNECTIONS: '50',
+      KAFKA_MAX_CONNECTIONS_PER_IP: '10',
+      KAFKA_MAX_PARTITIONS_PER_TOPIC: '20',
+      KAFKA_MAX_PARTITIONS_TOTAL: '100',
+      KAFKA_MAX_OPEN_LOG_FILES: '64',
+    }).kafka.limits;
     expect(limits).toEqual({ maxConnections: 50, maxConnectionsPerIp: 10, maxPartitionsPerTopic: 20, maxPartitionsTotal: 100, maxOpenLogFiles: 64 });
     expect(() => loadConfig({ KAFKA_MAX_CONNECTIONS: '0' })).toThrow(/KAFKA_MAX_CONNECTIONS must be between 1/);
     expect(() => loadConfig({ KAFKA_MAX_PARTITIONS_PER_TOPIC: 'many' })).toThrow(/KAFKA_MAX_PARTITIONS_PER_TOPIC must be a whole number/);
@@ -58,16 +84,29 @@ describe('config defaults', () => {
 
   it('lists every port npm start binds with the variable that moves it (MySQL excluded: one answering is used)', () => {
     expect(stackPorts(loadConfig({ KAFKA_PORT: '19092', DASHBOARD_PORT: '8600' })).map((p) => `${p.variable}=${p.port} ${p.service}`)).toEqual([
-      'KAFKA_PORT=19092 Kafka broker 1', 'KAFKA_PORT=19093 Kafka broker 2', 'KAFKA_PORT=19094 Kafka broker 3',
-      'CONNECT_PORT=8083 Kafka Connect', 'KSQLDB_PORT=8088 ksqlDB', 'PINOT_CONTROLLER_PORT=9000 Pinot controller',
-      'PINOT_BROKER_PORT=8099 Pinot broker', 'DASHBOARD_PORT=8600 dashboard',
+      'KAFKA_PORT=19092 Kafka broker 1',
+      'KAFKA_PORT=19093 Kafka broker 2',
+      'KAFKA_PORT=19094 Kafka broker 3',
+      'CONNECT_PORT=8083 Kafka Connect',
+      'KSQLDB_PORT=8088 ksqlDB',
+      'PINOT_CONTROLLER_PORT=9000 Pinot controller',
+      'PINOT_BROKER_PORT=8099 Pinot broker',
+      'DASHBOARD_PORT=8600 dashboard',
     ]);
     expect(stackPorts(loadConfig({ KAFKA_BROKERS: '1' })).filter((p) => p.variable === 'KAFKA_PORT')).toHaveLength(1);
   });
 
   it('lists all topics in pipeline order', () => {
     expect(allTopics(config.topics)).toEqual([
-      'topic1_PageView', 'topic2_UserSession', 'topic3_Users', 'topic4', 'topic5', 'topic6', 'topic7', 'topic8', 'topic8_pinot',
+      'topic1_PageView',
+      'topic2_UserSession',
+      'topic3_Users',
+      'topic4',
+      'topic5',
+      'topic6',
+      'topic7',
+      'topic8',
+      'topic8_pinot',
     ]);
   });
 
@@ -79,8 +118,13 @@ describe('config defaults', () => {
 describe('config overrides', () => {
   it('strings: BIND_HOST, DATA_DIR, MYSQL_* (trimmed; blank = default)', () => {
     const config = loadConfig({
-      BIND_HOST: ' 0.0.0.0 ', DATA_DIR: '/var/data', MYSQL_HOST: 'db', MYSQL_USER: 'app', MYSQL_DATABASE: 'shop',
-      MYSQL_TABLE: 'People', MYSQL_PASSWORD: ' secret ',
+      BIND_HOST: ' 0.0.0.0 ',
+      DATA_DIR: '/var/data',
+      MYSQL_HOST: 'db',
+      MYSQL_USER: 'app',
+      MYSQL_DATABASE: 'shop',
+      MYSQL_TABLE: 'People',
+      MYSQL_PASSWORD: ' secret ',
     });
     expect(config.bindHost).toBe('0.0.0.0');
     expect(config.dataDir).toBe('/var/data');
@@ -91,34 +135,91 @@ describe('config overrides', () => {
 
   it('whole numbers: sizes, windows, producer settings', () => {
     const config = loadConfig({
-      KAFKA_PARTITIONS: '8', WINDOW_TUMBLING_SECONDS: '10', WINDOW_HOPPING_SECONDS: '60', WINDOW_HOPPING_ADVANCE_SECONDS: '20',
-      WINDOW_SESSION_GAP_SECONDS: '5', DASHBOARD_POLL_MS: '500', PRODUCER_BATCH_SIZE: '250', PRODUCER_RATE: '100',
-      PRODUCER_JITTER_MS: '0', PRODUCER_LATE_MS: '1000', PRODUCER_SESSIONS_PER_USER: '3',
+      KAFKA_PARTITIONS: '8',
+      WINDOW_TUMBLING_SECONDS: '10',
+      WINDOW_HOPPING_SECONDS: '60',
+      WINDOW_HOPPING_ADVANCE_SECONDS: '20',
+      WINDOW_SESSION_GAP_SECONDS: '5',
+      DASHBOARD_POLL_MS: '500',
+      PRODUCER_BATCH_SIZE: '250',
+      PRODUCER_RATE: '100',
+      PRODUCER_JITTER_MS: '0',
+      PRODUCER_LATE_MS: '1000',
+      PRODUCER_SESSIONS_PER_USER: '3',
     });
     expect(config.kafka.partitions).toBe(8);
     expect(config.windows).toEqual({ tumblingSeconds: 10, hoppingSeconds: 60, hoppingAdvanceSeconds: 20, sessionGapSeconds: 5 });
     expect(config.dashboard.pollIntervalMs).toBe(500);
     expect(config.producer).toMatchObject({ batchSize: 250, rate: 100, jitterMs: 0, lateMs: 1000, sessionsPerUser: 3 });
-    expect(loadConfig({}).memory).toEqual({ pinotMemoryLimitMb: 128, pinotThreads: 1, ksqldbYoungGenerationMb: 12, ksqldbMaxHeapMb: 2048, connectMaxHeapMb: 128, pinotMaxHeapMb: 512, heapTrimIntervalMs: 2000, heapTrimSlackMb: 16 });
-    expect(loadConfig({ PINOT_MEMORY_LIMIT_MB: '512', PINOT_THREADS: '2', KSQLDB_YOUNG_GENERATION_MB: '32', KSQLDB_MAX_HEAP_MB: '100', CONNECT_MAX_HEAP_MB: '200', PINOT_MAX_HEAP_MB: '0', HEAP_TRIM_INTERVAL_MS: '0', HEAP_TRIM_SLACK_MB: '64' }).memory)
-      .toEqual({ pinotMemoryLimitMb: 512, pinotThreads: 2, ksqldbYoungGenerationMb: 32, ksqldbMaxHeapMb: 100, connectMaxHeapMb: 200, pinotMaxHeapMb: 0, heapTrimIntervalMs: 0, heapTrimSlackMb: 64 });
+    expect(loadConfig({}).memory).toEqual({
+      pinotMemoryLimitMb: 128,
+      pinotThreads: 1,
+      ksqldbYoungGenerationMb: 12,
+      ksqldbMaxHeapMb: 2048,
+      connectMaxHeapMb: 128,
+      pinotMaxHeapMb: 512,
+      heapTrimIntervalMs: 2000,
+      heapTrimSlackMb: 16,
+    });
+    expect(
+      loadConfig({
+        PINOT_MEMORY_LIMIT_MB: '512',
+        PINOT_THREADS: '2',
+        KSQLDB_YOUNG_GENERATION_MB: '32',
+        KSQLDB_MAX_HEAP_MB: '100',
+        CONNECT_MAX_HEAP_MB: '200',
+        PINOT_MAX_HEAP_MB: '0',
+        HEAP_TRIM_INTERVAL_MS: '0',
+        HEAP_TRIM_SLACK_MB: '64',
+      }).memory,
+    ).toEqual({
+      pinotMemoryLimitMb: 512,
+      pinotThreads: 2,
+      ksqldbYoungGenerationMb: 32,
+      ksqldbMaxHeapMb: 100,
+      connectMaxHeapMb: 200,
+      pinotMaxHeapMb: 0,
+      heapTrimIntervalMs: 0,
+      heapTrimSlackMb: 64,
+    });
     expect(() => loadConfig({ KSQLDB_MAX_HEAP_MB: '-1' })).toThrow(/KSQLDB_MAX_HEAP_MB/);
     expect(loadConfig({ KSQLDB_MAX_HEAP_MB: '0' }).memory.ksqldbMaxHeapMb).toBe(0); // V8's own limit for the thread
     expect(loadConfig({}).supervisor).toEqual({ backoffMs: 500, maxBackoffMs: 30_000, stableMs: 60_000, startTimeoutMs: 120_000, hangMs: 30_000 });
-    expect(loadConfig({ SUPERVISOR_BACKOFF_MS: '100', SUPERVISOR_MAX_BACKOFF_MS: '2000', SUPERVISOR_STABLE_MS: '0', SUPERVISOR_START_TIMEOUT_MS: '5000', SUPERVISOR_HANG_MS: '0' }).supervisor)
-      .toEqual({ backoffMs: 100, maxBackoffMs: 2000, stableMs: 0, startTimeoutMs: 5000, hangMs: 0 });
+    expect(
+      loadConfig({
+        SUPERVISOR_BACKOFF_MS: '100',
+        SUPERVISOR_MAX_BACKOFF_MS: '2000',
+        SUPERVISOR_STABLE_MS: '0',
+        SUPERVISOR_START_TIMEOUT_MS: '5000',
+        SUPERVISOR_HANG_MS: '0',
+      }).supervisor,
+    ).toEqual({ backoffMs: 100, maxBackoffMs: 2000, stableMs: 0, startTimeoutMs: 5000, hangMs: 0 });
     expect(loadConfig({}).pinot).toEqual({ queryTimeoutMs: 10_000, maxStringLength: 16_384, maxRunningQueries: 2, maxResponseBytes: 64 * 1024 * 1024 });
-    expect(loadConfig({ PINOT_QUERY_TIMEOUT_MS: '2500', PINOT_MAX_STRING_LENGTH: '1000', PINOT_MAX_RUNNING_QUERIES: '3', PINOT_MAX_RESPONSE_MB: '8' }).pinot)
-      .toEqual({ queryTimeoutMs: 2500, maxStringLength: 1000, maxRunningQueries: 3, maxResponseBytes: 8 * 1024 * 1024 });
+    expect(
+      loadConfig({ PINOT_QUERY_TIMEOUT_MS: '2500', PINOT_MAX_STRING_LENGTH: '1000', PINOT_MAX_RUNNING_QUERIES: '3', PINOT_MAX_RESPONSE_MB: '8' }).pinot,
+    ).toEqual({ queryTimeoutMs: 2500, maxStringLength: 1000, maxRunningQueries: 3, maxResponseBytes: 8 * 1024 * 1024 });
     expect(() => loadConfig({ PINOT_QUERY_TIMEOUT_MS: '0' })).toThrow(/PINOT_QUERY_TIMEOUT_MS/);
   });
 
   it('ports: every service port', () => {
     const config = loadConfig({
-      CONNECT_PORT: '18083', DEBEZIUM_CONNECT_PORT: '18084', KSQLDB_PORT: '18088', PINOT_CONTROLLER_PORT: '19000', PINOT_BROKER_PORT: '18099',
-      DASHBOARD_PORT: '18501', MYSQL_PORT: '13306',
+      CONNECT_PORT: '18083',
+      DEBEZIUM_CONNECT_PORT: '18084',
+      KSQLDB_PORT: '18088',
+      PINOT_CONTROLLER_PORT: '19000',
+      PINOT_BROKER_PORT: '18099',
+      DASHBOARD_PORT: '18501',
+      MYSQL_PORT: '13306',
     });
-    expect(config.ports).toEqual({ connect: 18083, debeziumConnect: 18084, ksqldb: 18088, pinotController: 19000, pinotBroker: 18099, dashboard: 18501, mysql: 13306 });
+    expect(config.ports).toEqual({
+      connect: 18083,
+      debeziumConnect: 18084,
+      ksqldb: 18088,
+      pinotController: 19000,
+      pinotBroker: 18099,
+      dashboard: 18501,
+      mysql: 13306,
+    });
     expect(config.mysql.port).toBe(13306);
   });
 
@@ -143,8 +244,14 @@ describe('config overrides', () => {
 
   it('topics: every topic name', () => {
     const names = {
-      TOPIC_PAGEVIEW: 'pv', TOPIC_USER_SESSION: 'us', TOPIC_USERS: 'u', TOPIC_CLEANED_USERS: 'cu',
-      TOPIC_PAGEVIEW_COUNTRY: 'pc', TOPIC_PAGEVIEW_TUMBLING: 'pt', TOPIC_PAGEVIEW_HOPPING: 'ph', TOPIC_PAGEVIEW_SESSION: 'ps.v1_x-y',
+      TOPIC_PAGEVIEW: 'pv',
+      TOPIC_USER_SESSION: 'us',
+      TOPIC_USERS: 'u',
+      TOPIC_CLEANED_USERS: 'cu',
+      TOPIC_PAGEVIEW_COUNTRY: 'pc',
+      TOPIC_PAGEVIEW_TUMBLING: 'pt',
+      TOPIC_PAGEVIEW_HOPPING: 'ph',
+      TOPIC_PAGEVIEW_SESSION: 'ps.v1_x-y',
       TOPIC_PAGEVIEW_SESSION_FEED: 'psf',
     };
     expect(allTopics(loadConfig(names).topics)).toEqual(Object.values(names));
@@ -208,7 +315,11 @@ describe('config errors name the variable', () => {
   });
 
   it('cross-variable rules and MYSQL_URL', () => {
-    expectRejected({ WINDOW_HOPPING_SECONDS: '30', WINDOW_HOPPING_ADVANCE_SECONDS: '60' }, 'WINDOW_HOPPING_ADVANCE_SECONDS', /must not exceed WINDOW_HOPPING_SECONDS \(30\)/);
+    expectRejected(
+      { WINDOW_HOPPING_SECONDS: '30', WINDOW_HOPPING_ADVANCE_SECONDS: '60' },
+      'WINDOW_HOPPING_ADVANCE_SECONDS',
+      /must not exceed WINDOW_HOPPING_SECONDS \(30\)/,
+    );
     expectRejected({ MYSQL_URL: 'postgres://db:5432' }, 'MYSQL_URL', /mysql:\/\/user:password@host:port/);
   });
 });

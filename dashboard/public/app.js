@@ -24,15 +24,27 @@
   window.dashboardState = state;
   window.dashboardCharts = charts;
 
-  function $(id) { return document.getElementById(id); }
-  function setText(el, value) { if (el) el.textContent = value === null || value === undefined ? '' : String(value); }
-  function fmtInt(n) { return typeof n === 'number' && isFinite(n) ? Math.round(n).toLocaleString() : '–'; }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function setText(el, value) {
+    if (el) el.textContent = value === null || value === undefined ? '' : String(value);
+  }
+  function fmtInt(n) {
+    return typeof n === 'number' && isFinite(n) ? Math.round(n).toLocaleString() : '–';
+  }
   function fmtNum(n, digits) {
     return typeof n === 'number' && isFinite(n) ? n.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
   }
-  function fmtTime(ms) { return typeof ms === 'number' ? new Date(ms).toLocaleTimeString() : 'never'; }
-  function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
-  function serverNow() { return Date.now() + state.clockOffsetMs; }
+  function fmtTime(ms) {
+    return typeof ms === 'number' ? new Date(ms).toLocaleTimeString() : 'never';
+  }
+  function fmtClock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+  function serverNow() {
+    return Date.now() + state.clockOffsetMs;
+  }
 
   /** Charts move between updates unless the reader asked for reduced motion. */
   var ANIMATION = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? false : { duration: 250 };
@@ -56,10 +68,24 @@
         animation: ANIMATION,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (ctx) { return label + ': ' + fmtNum(ctx.parsed.y, digits); } } },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                return label + ': ' + fmtNum(ctx.parsed.y, digits);
+              },
+            },
+          },
         },
         scales: {
-          x: { ticks: { autoSkip: false, maxRotation: 60, callback: function (v) { return window.chartLabels.wrapLabel(this.getLabelForValue(v), LABEL_CHARS, LABEL_LINES); } } },
+          x: {
+            ticks: {
+              autoSkip: false,
+              maxRotation: 60,
+              callback: function (v) {
+                return window.chartLabels.wrapLabel(this.getLabelForValue(v), LABEL_CHARS, LABEL_LINES);
+              },
+            },
+          },
           y: { beginAtZero: true },
         },
       },
@@ -79,7 +105,9 @@
           legend: { position: 'bottom' },
           tooltip: {
             callbacks: {
-              title: function (items) { return items.length ? tooltipTitle(items[0]) : ''; },
+              title: function (items) {
+                return items.length ? tooltipTitle(items[0]) : '';
+              },
               label: function (ctx) {
                 return ctx.dataset.label + ': ' + fmtInt(ctx.parsed.y) + ' users' + (pointIsOpenWindow(ctx) ? ' so far (window still open)' : '');
               },
@@ -87,7 +115,16 @@
           },
         },
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: xTitle } },
+          x: {
+            type: 'linear',
+            ticks: {
+              maxTicksLimit: 8,
+              callback: function (v) {
+                return fmtClock(Number(v));
+              },
+            },
+            title: { display: true, text: xTitle },
+          },
           y: { beginAtZero: true, title: { display: true, text: 'users' } },
         },
       },
@@ -102,7 +139,9 @@
     charts.session = makeLine('chart-session', 'time (a line per session, from its first view to its last)', sessionTitle);
   }
 
-  function windowTitle(item) { return 'window ' + fmtClock(item.parsed.x); }
+  function windowTitle(item) {
+    return 'window ' + fmtClock(item.parsed.x);
+  }
 
   /** The session under the pointer: its start and end (the segment's two points share y and sit side by side). */
   function sessionTitle(item) {
@@ -124,19 +163,22 @@
   /** Loading or error before any data: the same for every panel. Null once there is data to judge by. */
   function noDataYet(s) {
     if (s && s.version > 0) return null;
-    if (s && s.state === 'error') return { key: 'error', message: 'No data: Pinot has not answered yet (see the message above). The chart appears with the first answer.' };
+    if (s && s.state === 'error')
+      return { key: 'error', message: 'No data: Pinot has not answered yet (see the message above). The chart appears with the first answer.' };
     return { key: 'loading', message: 'Loading: waiting for the first answer from Pinot' };
   }
 
   function countryPanelState(s) {
     var early = noDataYet(s);
     if (early) return early;
-    if (s.countryStatus === 'missing') return { key: 'missing', message: 'No countries yet: table pageview_country does not exist in Pinot (sh init.sh creates it).' };
+    if (s.countryStatus === 'missing')
+      return { key: 'missing', message: 'No countries yet: table pageview_country does not exist in Pinot (sh init.sh creates it).' };
     if ((s.countries || []).length > 0) return { key: 'ok', message: '' };
     var produced = s.headline && s.headline.viewsProduced;
-    var why = typeof produced === 'number' && produced > 0
-      ? ' ' + fmtInt(produced) + ' page views were produced, but none has joined a loaded user without NULL fields yet (see "Views dropped by the join").'
-      : ' Rows appear once page views of loaded users without NULL fields arrive (npm run produce -- all).';
+    var why =
+      typeof produced === 'number' && produced > 0
+        ? ' ' + fmtInt(produced) + ' page views were produced, but none has joined a loaded user without NULL fields yet (see "Views dropped by the join").'
+        : ' Rows appear once page views of loaded users without NULL fields arrive (npm run produce -- all).';
     return { key: 'empty', message: 'No countries yet: pageview_country has no rows.' + why };
   }
 
@@ -145,7 +187,8 @@
     if (early) return early;
     var panel = s.windows && s.windows[kind];
     var words = 'No ' + kind + ' windows yet: ';
-    if (!panel || panel.status === 'missing') return { key: 'missing', message: words + 'table ' + (panel ? panel.table : 'pageview_' + kind) + ' does not exist in Pinot (sh init.sh creates it).' };
+    if (!panel || panel.status === 'missing')
+      return { key: 'missing', message: words + 'table ' + (panel ? panel.table : 'pageview_' + kind) + ' does not exist in Pinot (sh init.sh creates it).' };
     if (panel.status === 'empty' || panel.series.length === 0) {
       return { key: 'empty', message: words + panel.table + ' has no rows. A window appears once page views arrive (npm run produce -- all).' };
     }
@@ -155,7 +198,9 @@
   /** Every panel's state, on every snapshot (loading and error change without new data). */
   function renderPanelStates(s) {
     var c = countryPanelState(s);
-    ['panel-users', 'panel-age', 'panel-table'].forEach(function (id) { setPanelState(id, c.key, c.message); });
+    ['panel-users', 'panel-age', 'panel-table'].forEach(function (id) {
+      setPanelState(id, c.key, c.message);
+    });
     WINDOW_KINDS.forEach(function (kind) {
       var w = windowPanelState(s, kind);
       setPanelState('panel-' + kind, w.key, w.message);
@@ -175,12 +220,18 @@
     var bars = s.countries || [];
     if (!changed('countries', bars)) return;
 
-    var labels = bars.map(function (b) { return b.label; });
+    var labels = bars.map(function (b) {
+      return b.label;
+    });
     charts.users.data.labels = labels;
-    charts.users.data.datasets[0].data = bars.map(function (b) { return b.users; });
+    charts.users.data.datasets[0].data = bars.map(function (b) {
+      return b.users;
+    });
     charts.users.update();
     charts.age.data.labels = labels.slice();
-    charts.age.data.datasets[0].data = bars.map(function (b) { return b.avgAge === null ? null : Math.round(b.avgAge * 10) / 10; });
+    charts.age.data.datasets[0].data = bars.map(function (b) {
+      return b.avgAge === null ? null : Math.round(b.avgAge * 10) / 10;
+    });
     charts.age.update();
 
     var body = $('country-table').querySelector('tbody');
@@ -188,12 +239,7 @@
     bars.forEach(function (b) {
       var tr = document.createElement('tr');
       if (b.other) tr.className = 'other';
-      var cells = [
-        b.other ? b.label + ' (' + b.other.countries + ' countries)' : b.label,
-        fmtInt(b.users),
-        fmtNum(b.avgAge, 1),
-        fmtInt(b.views),
-      ];
+      var cells = [b.other ? b.label + ' (' + b.other.countries + ' countries)' : b.label, fmtInt(b.users), fmtNum(b.avgAge, 1), fmtInt(b.views)];
       cells.forEach(function (value, i) {
         var td = document.createElement(i === 0 ? 'th' : 'td');
         if (i === 0) td.setAttribute('scope', 'row');
@@ -214,11 +260,18 @@
       if (changed('window-' + kind, series)) {
         // Keep each source's dataset object, so Chart.js animates from the old values instead of from zero.
         var bySource = {};
-        chart.data.datasets.forEach(function (d) { bySource[d.label] = d; });
+        chart.data.datasets.forEach(function (d) {
+          bySource[d.label] = d;
+        });
         chart.data.datasets = series.map(function (line, i) {
           var color = colorFor(line.source, i);
           var dataset = bySource[line.source] || { label: line.source, borderColor: color, backgroundColor: color, pointRadius: 2, tension: 0 };
-          dataset.data = kind === 'session' ? sessionSegments(line.points) : line.points.map(function (p) { return { x: p.x, y: p.y }; });
+          dataset.data =
+            kind === 'session'
+              ? sessionSegments(line.points)
+              : line.points.map(function (p) {
+                  return { x: p.x, y: p.y };
+                });
           if (kind !== 'session') markOpenWindows(dataset, line.points, color);
           return dataset;
         });
@@ -233,10 +286,20 @@
    * and their tooltip says so. `windowEnds` sits beside `data` so the drawn points stay plain {x, y}.
    */
   function markOpenWindows(dataset, points, color) {
-    dataset.windowEnds = points.map(function (p) { return p.windowEnd; });
-    var isOpen = function (i) { return dataset.windowEnds[i] > serverNow(); };
-    dataset.pointBackgroundColor = function (ctx) { return isOpen(ctx.dataIndex) ? '#ffffff' : color; };
-    dataset.segment = { borderDash: function (ctx) { return isOpen(ctx.p1DataIndex) ? [6, 4] : undefined; } };
+    dataset.windowEnds = points.map(function (p) {
+      return p.windowEnd;
+    });
+    var isOpen = function (i) {
+      return dataset.windowEnds[i] > serverNow();
+    };
+    dataset.pointBackgroundColor = function (ctx) {
+      return isOpen(ctx.dataIndex) ? '#ffffff' : color;
+    };
+    dataset.segment = {
+      borderDash: function (ctx) {
+        return isOpen(ctx.p1DataIndex) ? [6, 4] : undefined;
+      },
+    };
   }
 
   /** True when the point under a tooltip is a window that has not closed yet. */
@@ -251,13 +314,20 @@
    */
   function sessionSegments(points) {
     var data = [];
-    points.slice().sort(function (a, b) { return a.x - b.x; }).forEach(function (p) {
-      data.push({ x: p.x, y: p.y }, { x: p.windowEnd, y: p.y }, { x: p.windowEnd, y: null });
-    });
+    points
+      .slice()
+      .sort(function (a, b) {
+        return a.x - b.x;
+      })
+      .forEach(function (p) {
+        data.push({ x: p.x, y: p.y }, { x: p.windowEnd, y: p.y }, { x: p.windowEnd, y: null });
+      });
     return data;
   }
 
-  function known(n) { return typeof n === 'number' && isFinite(n); }
+  function known(n) {
+    return typeof n === 'number' && isFinite(n);
+  }
 
   function renderHeadline(s) {
     var h = s.headline || {};
@@ -266,9 +336,12 @@
     setText($('views-produced'), has && known(h.viewsProduced) ? fmtInt(h.viewsProduced) : '–');
     setText($('total-views'), has && known(h.viewsJoined) ? fmtInt(h.viewsJoined) : '–');
     setText($('views-dropped'), has && known(h.viewsDropped) ? fmtInt(h.viewsDropped) : '–');
-    setText($('views-dropped-sub'), has && known(h.viewsDropped) && h.viewsProduced > 0
-      ? fmtNum((100 * h.viewsDropped) / h.viewsProduced, 1) + '% of produced: users cleaned out or not loaded yet'
-      : 'produced minus joined');
+    setText(
+      $('views-dropped-sub'),
+      has && known(h.viewsDropped) && h.viewsProduced > 0
+        ? fmtNum((100 * h.viewsDropped) / h.viewsProduced, 1) + '% of produced: users cleaned out or not loaded yet'
+        : 'produced minus joined',
+    );
     setText($('distinct-users'), has ? fmtInt(h.distinctUsers) : '–');
     setText($('country-count'), has ? fmtInt(h.countries) : '–');
     setText($('events-per-second'), has && known(h.eventsPerSecond) ? fmtNum(h.eventsPerSecond, 1) : '–');
@@ -287,7 +360,8 @@
     if (!s) return { key: 'loading', badge: 'Loading' };
     var lagMs = s.nextPollAt ? serverNow() - s.nextPollAt : 0;
     var overdue = lagMs > Math.max(10000, 2 * s.pollIntervalMs);
-    if (!state.connected && state.everConnected) return { key: 'stale', badge: 'Disconnected', disconnected: true, reason: 'Connection to the dashboard server lost; reconnecting.' };
+    if (!state.connected && state.everConnected)
+      return { key: 'stale', badge: 'Disconnected', disconnected: true, reason: 'Connection to the dashboard server lost; reconnecting.' };
     if (s.state === 'error') return { key: 'error', badge: s.stale ? 'Error (stale data)' : 'Pinot unreachable' };
     if (overdue && s.updatedAt) return { key: 'stale', badge: 'Stale', reason: 'No update from the server since ' + fmtTime(s.updatedAt) + '.' };
     if (s.state === 'loading') return { key: 'loading', badge: 'Loading' };
@@ -313,14 +387,26 @@
       text = state.everConnected || state.connected ? 'Loading: waiting for the first answer from Pinot' : 'Loading: connecting to the dashboard server';
     } else if (s.state === 'error') {
       var retry = s.nextPollAt ? Math.max(0, Math.ceil((s.nextPollAt - serverNow()) / 1000)) : null;
-      text = 'Pinot unreachable: ' + (s.error || 'unknown error') + '. Retrying' + (retry !== null ? ' in ' + retry + ' s' : '') +
-        ' (attempt ' + s.failures + ', with back-off).' + (s.stale ? ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.' : '');
+      text =
+        'Pinot unreachable: ' +
+        (s.error || 'unknown error') +
+        '. Retrying' +
+        (retry !== null ? ' in ' + retry + ' s' : '') +
+        ' (attempt ' +
+        s.failures +
+        ', with back-off).' +
+        (s.stale ? ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.' : '');
     } else if (v.key === 'stale') {
       text = v.reason + ' Showing the last good data from ' + fmtTime(s.updatedAt) + '.';
     } else if (s.state === 'empty') {
       var hint = s.hint || 'No data yet.';
       var m = /^(.*?:)\s*(npm run [^\n]+)$/.exec(hint);
-      if (m) { text = m[1]; command = m[2]; } else { text = hint; }
+      if (m) {
+        text = m[1];
+        command = m[2];
+      } else {
+        text = hint;
+      }
     }
     banner.className = 'banner banner-' + v.key + (text ? '' : ' hidden');
     setText($('banner-text'), text);
@@ -328,7 +414,9 @@
     code.classList.toggle('hidden', !command);
 
     var staleData = !!s && s.updatedAt !== null && (v.key === 'stale' || (s.state === 'error' && s.stale));
-    PANELS.forEach(function (p) { $('panel-' + p).classList.toggle('stale', staleData); });
+    PANELS.forEach(function (p) {
+      $('panel-' + p).classList.toggle('stale', staleData);
+    });
 
     window.renderPollTimes($('updated-at'), $('countdown'), s ? s.updatedAt : null, s ? s.nextPollAt : null, serverNow());
   }
@@ -360,8 +448,15 @@
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     initCharts();
     var socket = io({ reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
-    socket.on('connect', function () { state.connected = true; state.everConnected = true; renderStatus(); });
-    socket.on('disconnect', function () { state.connected = false; renderStatus(); });
+    socket.on('connect', function () {
+      state.connected = true;
+      state.everConnected = true;
+      renderStatus();
+    });
+    socket.on('disconnect', function () {
+      state.connected = false;
+      renderStatus();
+    });
     socket.on('snapshot', render);
     setInterval(renderStatus, 1000);
     renderStatus();

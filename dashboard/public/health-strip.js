@@ -24,9 +24,10 @@
 
   /** "Updated <time> (n s ago)" and the countdown to the server's next poll, on the server's clock. */
   window.renderPollTimes = function (updatedEl, countdownEl, updatedAt, nextPollAt, serverNow) {
-    updatedEl.textContent = typeof updatedAt === 'number'
-      ? new Date(updatedAt).toLocaleTimeString() + ' (' + Math.max(0, Math.round((serverNow - updatedAt) / 1000)) + ' s ago)'
-      : 'never';
+    updatedEl.textContent =
+      typeof updatedAt === 'number'
+        ? new Date(updatedAt).toLocaleTimeString() + ' (' + Math.max(0, Math.round((serverNow - updatedAt) / 1000)) + ' s ago)'
+        : 'never';
     var countdown = 'next update: waiting';
     if (nextPollAt) {
       var left = Math.max(0, Math.ceil((nextPollAt - serverNow) / 1000));

@@ -27,8 +27,12 @@
   window.scenarioState = state;
   window.scenarioCharts = charts;
 
-  function $(id) { return document.getElementById(id); }
-  function setText(el, value) { if (el) el.textContent = value === null || value === undefined ? '' : String(value); }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function setText(el, value) {
+    if (el) el.textContent = value === null || value === undefined ? '' : String(value);
+  }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -40,7 +44,9 @@
     return v === null || v === undefined ? '' : String(v);
   }
   /** 24-hour clock times: "15:30:45" is shorter than "03:30:45 PM" on axes and in table columns. */
-  function fmtClock(ms) { return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }); }
+  function fmtClock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  }
   /**
    * A table's time cell: the clock time, with the date in front when it is not today's (after midnight,
    * yesterday's sessions still show). The date and the clock are each kept whole but may go on two lines,
@@ -60,8 +66,13 @@
     return td;
   }
   var wrapLabel = window.chartLabels.wrapLabel;
-  function serverNow() { return Date.now() + state.clockOffsetMs; }
-  function toNumber(v) { var n = typeof v === 'number' ? v : Number(v); return isFinite(n) ? n : null; }
+  function serverNow() {
+    return Date.now() + state.clockOffsetMs;
+  }
+  function toNumber(v) {
+    var n = typeof v === 'number' ? v : Number(v);
+    return isFinite(n) ? n : null;
+  }
 
   function buildPanels(panels) {
     var grid = $('panels');
@@ -102,24 +113,34 @@
    * Time ticks for a plot this wide: a "15:33:07" label needs about 80 px. Chart.js assumes 40 px per
    * tick on a linear axis and, with rotation off, draws the labels over each other on a phone.
    */
-  function timeTickLimit(width) { return Math.max(2, Math.min(8, Math.floor(width / 80))); }
+  function timeTickLimit(width) {
+    return Math.max(2, Math.min(8, Math.floor(width / 80)));
+  }
 
   function makeLine(canvas, p) {
     return new Chart(canvas, {
       type: 'line',
       data: { datasets: [] },
       options: {
-        maintainAspectRatio: false, responsive: true, animation: ANIMATION,
+        maintainAspectRatio: false,
+        responsive: true,
+        animation: ANIMATION,
         // Runs before the redraw that follows every resize (phone rotated, window narrowed).
-        onResize: function (chart, size) { chart.options.scales.x.ticks.maxTicksLimit = timeTickLimit(size.width); },
+        onResize: function (chart, size) {
+          chart.options.scales.x.ticks.maxTicksLimit = timeTickLimit(size.width);
+        },
         interaction: { mode: 'nearest', intersect: false },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } },
           tooltip: {
             callbacks: {
-              title: function (items) { return items.length ? fmtClock(items[0].parsed.x) : ''; },
+              title: function (items) {
+                return items.length ? fmtClock(items[0].parsed.x) : '';
+              },
               // A point of "others" names its own series.
-              label: function (item) { return (item.raw && item.raw.series !== undefined ? item.raw.series : item.dataset.label) + ': ' + item.formattedValue; },
+              label: function (item) {
+                return (item.raw && item.raw.series !== undefined ? item.raw.series : item.dataset.label) + ': ' + item.formattedValue;
+              },
             },
           },
         },
@@ -128,7 +149,19 @@
           // the chart has a size). The axis spans the data, with no empty stretch to the next even tick, and
           // is labelled at its evenly spaced ticks only: the data's first and last times as extra ticks
           // would crowd their neighbours.
-          x: { type: 'linear', bounds: 'data', ticks: { includeBounds: false, maxTicksLimit: 8, maxRotation: 0, callback: function (v) { return fmtClock(Number(v)); } }, title: { display: true, text: p.x } },
+          x: {
+            type: 'linear',
+            bounds: 'data',
+            ticks: {
+              includeBounds: false,
+              maxTicksLimit: 8,
+              maxRotation: 0,
+              callback: function (v) {
+                return fmtClock(Number(v));
+              },
+            },
+            title: { display: true, text: p.x },
+          },
           y: { beginAtZero: true },
         },
       },
@@ -140,11 +173,19 @@
       type: 'bar',
       data: { labels: [], datasets: [] },
       options: {
-        maintainAspectRatio: false, responsive: true, animation: ANIMATION,
+        maintainAspectRatio: false,
+        responsive: true,
+        animation: ANIMATION,
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, boxHeight: 12 } } },
         scales: {
           // Long labels (hotel categories, names) wrap on the axis, shortened past two lines; the tooltip shows them whole.
-          x: { ticks: { callback: function (v) { return wrapLabel(this.getLabelForValue(Number(v)), LABEL_CHARS, LABEL_LINES); } } },
+          x: {
+            ticks: {
+              callback: function (v) {
+                return wrapLabel(this.getLabelForValue(Number(v)), LABEL_CHARS, LABEL_LINES);
+              },
+            },
+          },
           y: { beginAtZero: true },
         },
       },
@@ -157,24 +198,51 @@
     var order = [];
     p.rows.forEach(function (row) {
       (p.y || []).forEach(function (column) {
-        var name = p.series ? String(row[p.series]) + ((p.y.length > 1) ? ' ' + column : '') : column;
-        if (!groups[name]) { groups[name] = []; order.push(name); }
+        var name = p.series ? String(row[p.series]) + (p.y.length > 1 ? ' ' + column : '') : column;
+        if (!groups[name]) {
+          groups[name] = [];
+          order.push(name);
+        }
         var x = toNumber(row[p.x]);
         var y = toNumber(row[column]);
         if (x !== null && y !== null) groups[name].push({ x: x, y: y });
       });
     });
-    var series = order.map(function (name) { return { name: name, points: groups[name].sort(function (a, b) { return a.x - b.x; }) }; });
+    var series = order.map(function (name) {
+      return {
+        name: name,
+        points: groups[name].sort(function (a, b) {
+          return a.x - b.x;
+        }),
+      };
+    });
     var top = p.topSeries;
-    if (!top || series.length <= top + 1) return series.map(function (s, i) { return lineDataset(s.name, s.points, COLORS[i % COLORS.length]); });
+    if (!top || series.length <= top + 1)
+      return series.map(function (s, i) {
+        return lineDataset(s.name, s.points, COLORS[i % COLORS.length]);
+      });
     // The largest totals first (ties by name, so the choice is stable from one poll to the next).
-    var total = function (s) { return s.points.reduce(function (n, pt) { return n + pt.y; }, 0); };
-    var ranked = series.slice().sort(function (a, b) { return total(b) - total(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+    var total = function (s) {
+      return s.points.reduce(function (n, pt) {
+        return n + pt.y;
+      }, 0);
+    };
+    var ranked = series.slice().sort(function (a, b) {
+      return total(b) - total(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
     var rest = ranked.slice(top);
     var others = [];
-    rest.forEach(function (s) { s.points.forEach(function (pt) { others.push({ x: pt.x, y: pt.y, series: s.name }); }); });
-    others.sort(function (a, b) { return a.x - b.x; });
-    var datasets = ranked.slice(0, top).map(function (s, i) { return lineDataset(s.name, s.points, COLORS[i % COLORS.length]); });
+    rest.forEach(function (s) {
+      s.points.forEach(function (pt) {
+        others.push({ x: pt.x, y: pt.y, series: s.name });
+      });
+    });
+    others.sort(function (a, b) {
+      return a.x - b.x;
+    });
+    var datasets = ranked.slice(0, top).map(function (s, i) {
+      return lineDataset(s.name, s.points, COLORS[i % COLORS.length]);
+    });
     var grey = lineDataset('others (' + rest.length + ')', others, OTHERS_COLOR);
     grey.showLine = false;
     datasets.push(grey);
@@ -190,10 +258,15 @@
   function headerCell(name) {
     var th = el('th');
     th.setAttribute('scope', 'col');
-    String(name).split('_').forEach(function (part, i) {
-      if (i > 0) { th.appendChild(document.createTextNode('_')); th.appendChild(el('wbr')); }
-      th.appendChild(document.createTextNode(part));
-    });
+    String(name)
+      .split('_')
+      .forEach(function (part, i) {
+        if (i > 0) {
+          th.appendChild(document.createTextNode('_'));
+          th.appendChild(el('wbr'));
+        }
+        th.appendChild(document.createTextNode(part));
+      });
     return th;
   }
 
@@ -230,9 +303,14 @@
     article.setAttribute('data-rows', String(p.rows.length));
     article.classList.toggle('stale', p.state === 'error' && p.rows.length > 0);
     var note = article.querySelector('.panel-note');
-    var message = p.state === 'empty' ? 'No rows yet' + (p.error ? ': ' + p.error : '.')
-      : p.state === 'error' ? 'Query failed: ' + p.error + (p.rows.length ? '. Showing the last rows.' : '')
-      : p.state === 'loading' ? 'Loading: waiting for the first answer from Pinot' : '';
+    var message =
+      p.state === 'empty'
+        ? 'No rows yet' + (p.error ? ': ' + p.error : '.')
+        : p.state === 'error'
+          ? 'Query failed: ' + p.error + (p.rows.length ? '. Showing the last rows.' : '')
+          : p.state === 'loading'
+            ? 'Loading: waiting for the first answer from Pinot'
+            : '';
     setText(note, message);
     note.classList.toggle('hidden', !message);
     // Without rows the note stands in for the chart or table: no empty axis with placeholder labels.
@@ -246,9 +324,18 @@
       chart.options.plugins.legend.display = chart.data.datasets.length > 1;
       chart.update();
     } else if (p.kind === 'bar') {
-      chart.data.labels = p.rows.map(function (row) { return fmtValue(row[p.x]); });
+      chart.data.labels = p.rows.map(function (row) {
+        return fmtValue(row[p.x]);
+      });
       chart.data.datasets = (p.y || []).map(function (column, i) {
-        return { label: column, data: p.rows.map(function (row) { return toNumber(row[column]); }), backgroundColor: COLORS[i % COLORS.length], borderRadius: 3 };
+        return {
+          label: column,
+          data: p.rows.map(function (row) {
+            return toNumber(row[column]);
+          }),
+          backgroundColor: COLORS[i % COLORS.length],
+          borderRadius: 3,
+        };
       });
       chart.options.plugins.legend.display = chart.data.datasets.length > 1;
       chart.update();
@@ -265,18 +352,30 @@
     var badge = 'Loading';
     var text = state.connected || state.everConnected ? 'Loading: waiting for the first answer from Pinot' : 'Loading: connecting to the dashboard server';
     if (!state.connected && state.everConnected) {
-      key = 'stale'; badge = 'Disconnected'; text = 'Connection to the dashboard server lost; reconnecting.';
+      key = 'stale';
+      badge = 'Disconnected';
+      text = 'Connection to the dashboard server lost; reconnecting.';
     } else if (s && s.updatedAt === null && s.attemptedAt !== null) {
-      var failed = s.panels.filter(function (p) { return p.state === 'error'; });
+      var failed = s.panels.filter(function (p) {
+        return p.state === 'error';
+      });
       key = failed.length ? 'error' : 'loading';
       badge = failed.length ? 'Pinot unreachable' : 'Loading';
       text = failed.length ? 'Pinot unreachable: ' + failed[0].error + '. Retrying with back-off.' : text;
     } else if (s && s.updatedAt !== null) {
-      var errors = s.panels.filter(function (p) { return p.state === 'error'; });
-      var empty = s.panels.every(function (p) { return p.state === 'empty'; });
+      var errors = s.panels.filter(function (p) {
+        return p.state === 'error';
+      });
+      var empty = s.panels.every(function (p) {
+        return p.state === 'empty';
+      });
       key = errors.length ? 'error' : empty ? 'empty' : 'ok';
       badge = errors.length ? 'Error (stale data)' : empty ? 'No data' : 'Live';
-      text = errors.length ? 'Some panels failed: ' + errors[0].error + '. Showing the last good data.' : empty ? 'No data in Pinot yet: the producers of this scenario have not reached it.' : '';
+      text = errors.length
+        ? 'Some panels failed: ' + errors[0].error + '. Showing the last good data.'
+        : empty
+          ? 'No data in Pinot yet: the producers of this scenario have not reached it.'
+          : '';
     }
     var b = $('state-badge');
     b.className = 'badge badge-' + key;
@@ -310,8 +409,15 @@
     }
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     var socket = io({ reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
-    socket.on('connect', function () { state.connected = true; state.everConnected = true; renderStatus(); });
-    socket.on('disconnect', function () { state.connected = false; renderStatus(); });
+    socket.on('connect', function () {
+      state.connected = true;
+      state.everConnected = true;
+      renderStatus();
+    });
+    socket.on('disconnect', function () {
+      state.connected = false;
+      renderStatus();
+    });
     socket.on('scenario', render);
     setInterval(renderStatus, 1000);
     renderStatus();

@@ -89,9 +89,10 @@ export function checkHost(req: IncomingMessage, options: HttpGuardOptions): Refu
   return {
     status: 403,
     check: 'host',
-    message: `Host '${header}' is not a name of this server, so the request is refused (protection against DNS rebinding). `
-      + `It answers to localhost, IP addresses${options.bindHost ? `, ${options.bindHost}` : ''} and the names in ALLOWED_HOSTS; `
-      + `set ALLOWED_HOSTS=${shown} to allow this one.`,
+    message:
+      `Host '${header}' is not a name of this server, so the request is refused (protection against DNS rebinding). ` +
+      `It answers to localhost, IP addresses${options.bindHost ? `, ${options.bindHost}` : ''} and the names in ALLOWED_HOSTS; ` +
+      `set ALLOWED_HOSTS=${shown} to allow this one.`,
   };
 }
 
@@ -134,8 +135,9 @@ export function checkOrigin(req: IncomingMessage, options: HttpGuardOptions, any
   return {
     status: 403,
     check: 'origin',
-    message: `Requests from the web page at origin ${origin} may not change anything here (${req.method ?? ''} ${(req.url ?? '').split('?')[0]}): `
-      + `only this server's own pages and the origins in ALLOWED_ORIGINS may; set ALLOWED_ORIGINS=${origin} to allow it.`,
+    message:
+      `Requests from the web page at origin ${origin} may not change anything here (${req.method ?? ''} ${(req.url ?? '').split('?')[0]}): ` +
+      `only this server's own pages and the origins in ALLOWED_ORIGINS may; set ALLOWED_ORIGINS=${origin} to allow it.`,
   };
 }
 

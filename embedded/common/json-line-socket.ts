@@ -68,10 +68,11 @@ export async function serveJsonLines(socketPath: string, handle: JsonLineHandler
   fs.chmodSync(socketPath, 0o600);
   return {
     path: socketPath,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      fs.rmSync(socketPath, { force: true });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        fs.rmSync(socketPath, { force: true });
+      }),
   };
 }
 

@@ -67,11 +67,12 @@ export async function readRanges(kafka: Kafka, ranges: Map<string, Map<number, R
               const offset = BigInt(m.offset);
               if (offset < range.from || offset >= range.to) continue;
               const headers: Record<string, Buffer | undefined> = {};
-              for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Array.isArray(v) ? (v[0] === undefined ? undefined : Buffer.from(v[0])) : v === undefined ? undefined : Buffer.from(v);
+              for (const [k, v] of Object.entries(m.headers ?? {}))
+                headers[k] = Array.isArray(v) ? (v[0] === undefined ? undefined : Buffer.from(v[0])) : v === undefined ? undefined : Buffer.from(v);
               out.push({ topic: batch.topic, partition: batch.partition, offset, key: m.key, value: m.value, headers });
             }
             const next = BigInt(batch.lastOffset()) + 1n;
-            if (next >= range.to || BigInt(batch.highWatermark) <= BigInt(batch.lastOffset()) + 1n && next >= range.to) {
+            if (next >= range.to || (BigInt(batch.highWatermark) <= BigInt(batch.lastOffset()) + 1n && next >= range.to)) {
               pending.delete(id);
               check();
             }
@@ -90,6 +91,8 @@ export async function readRanges(kafka: Kafka, ranges: Map<string, Map<number, R
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
-  out.sort((a, b) => (a.topic === b.topic ? (a.partition === b.partition ? (a.offset < b.offset ? -1 : 1) : a.partition - b.partition) : a.topic < b.topic ? -1 : 1));
+  out.sort((a, b) =>
+    a.topic === b.topic ? (a.partition === b.partition ? (a.offset < b.offset ? -1 : 1) : a.partition - b.partition) : a.topic < b.topic ? -1 : 1,
+  );
   return out;
 }

@@ -34,10 +34,22 @@ Requests must name the server by localhost, an IP address, the bind host or a na
 Ctrl-C stops cleanly (in-flight records are written and their offsets committed).`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    port: 'port', host: 'string', bootstrap: 'string', 'data-dir': 'string', 'offset-flush-ms': 'int', quiet: 'boolean', help: 'boolean',
-    'config-topic': 'string', 'offset-topic': 'string', 'status-topic': 'string',
-  }, { h: 'help', q: 'quiet' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      port: 'port',
+      host: 'string',
+      bootstrap: 'string',
+      'data-dir': 'string',
+      'offset-flush-ms': 'int',
+      quiet: 'boolean',
+      help: 'boolean',
+      'config-topic': 'string',
+      'offset-topic': 'string',
+      'status-topic': 'string',
+    },
+    { h: 'help', q: 'quiet' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -62,7 +74,9 @@ async function main(): Promise<void> {
     },
     log: quiet ? () => {} : (line) => console.error(`[connect] ${line}`),
   });
-  console.log(`[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}, ${config.kafka.security.protocol}); ${handle.herder.connectors().length} connector(s) restored`);
+  console.log(
+    `[connect] Kafka Connect REST API ready at ${handle.url} (Kafka ${bootstrap}, ${config.kafka.security.protocol}); ${handle.herder.connectors().length} connector(s) restored`,
+  );
   stopOnSignals('connect', () => handle.stop(), 'stopping (committing offsets)');
 }
 

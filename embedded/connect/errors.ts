@@ -2,7 +2,10 @@
 export class ConnectRestError extends Error {
   override name = 'ConnectRestError';
 
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

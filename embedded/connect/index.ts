@@ -62,7 +62,12 @@ export interface ConnectHandle {
 export async function startConnect(options: ConnectOptions): Promise<ConnectHandle> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 8083;
-  const brokers = Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+  const brokers = Array.isArray(options.bootstrap)
+    ? options.bootstrap
+    : options.bootstrap
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   const log = options.log ?? (() => {});
   const kafka = new Kafka({
     clientId: 'connect-worker',
@@ -93,10 +98,11 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const closeServer = (): Promise<void> => new Promise((resolve) => {
-    server.close(() => resolve());
-    for (const s of sockets) s.destroy();
-  });
+  const closeServer = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
   try {
     herder = new Herder({
       kafka,

@@ -75,7 +75,9 @@ export class Broker {
       });
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        throw new Error(`broker ${this.id}: port ${this.port} on ${this.cluster.options.host} is already in use; stop what holds it or pick another first port (--port / KAFKA_PORT)`);
+        throw new Error(
+          `broker ${this.id}: port ${this.port} on ${this.cluster.options.host} is already in use; stop what holds it or pick another first port (--port / KAFKA_PORT)`,
+        );
       }
       throw error;
     });
@@ -120,8 +122,11 @@ export class Broker {
    */
   private onListenerError(error: NodeJS.ErrnoException): void {
     if (error.code === 'EMFILE' || error.code === 'ENFILE') {
-      this.cluster.countBurst('accept-failed', `broker ${this.id}: accept failed with ${error.code} (${error.code === 'EMFILE' ? 'this process' : 'the system'} is out of file descriptors): `
-        + 'new connections are dropped until some close; lower KAFKA_MAX_CONNECTIONS or raise the open-file limit (ulimit -n)');
+      this.cluster.countBurst(
+        'accept-failed',
+        `broker ${this.id}: accept failed with ${error.code} (${error.code === 'EMFILE' ? 'this process' : 'the system'} is out of file descriptors): ` +
+          'new connections are dropped until some close; lower KAFKA_MAX_CONNECTIONS or raise the open-file limit (ulimit -n)',
+      );
       return;
     }
     this.cluster.countProblem('socket', `broker ${this.id}: listener error: ${error.message}`);

@@ -35,9 +35,18 @@ Options:
 Then, for example:  kcat -b 127.0.0.1:9092 -L`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    'data-dir': 'string', brokers: 'int', port: 'port', partitions: 'int', verbose: 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      'data-dir': 'string',
+      brokers: 'int',
+      port: 'port',
+      partitions: 'int',
+      verbose: 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -83,13 +92,15 @@ async function control(positional: string[], dataDir: string | undefined): Promi
     throw new CliUsageError(`unexpected arguments "${positional.join(' ')}"; commands: stop-broker N, start-broker N, brokers (see --help)`);
   }
   const config = loadConfig();
-  const candidates = dataDir !== undefined ? [path.resolve(dataDir)] : [
-    path.resolve(config.dataDir, process.env.SCENARIO?.trim() || 'pageview', 'kafka'),
-    path.resolve(config.dataDir, 'kafka'),
-  ];
+  const candidates =
+    dataDir !== undefined
+      ? [path.resolve(dataDir)]
+      : [path.resolve(config.dataDir, process.env.SCENARIO?.trim() || 'pageview', 'kafka'), path.resolve(config.dataDir, 'kafka')];
   const socket = candidates.map(controlSocketPath).find((p) => fs.existsSync(p));
   if (!socket) {
-    throw new Error(`no running embedded Kafka found (no control socket in ${candidates.join(' or ')}); start the stack (npm start) or name its Kafka data directory with --data-dir`);
+    throw new Error(
+      `no running embedded Kafka found (no control socket in ${candidates.join(' or ')}); start the stack (npm start) or name its Kafka data directory with --data-dir`,
+    );
   }
   let answer: ControlAnswer;
   try {

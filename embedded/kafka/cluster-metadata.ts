@@ -34,7 +34,10 @@ export class ClusterMetadata {
   readonly topics = new Map<string, TopicState>();
   readonly clusterId: string;
 
-  private constructor(private readonly file: string | null, saved: MetadataFile | null) {
+  private constructor(
+    private readonly file: string | null,
+    saved: MetadataFile | null,
+  ) {
     this.clusterId = saved?.clusterId ?? randomUUID().replace(/-/g, '').slice(0, 22);
     for (const topic of saved?.topics ?? []) this.topics.set(topic.name, topic);
   }
@@ -63,7 +66,11 @@ export class ClusterMetadata {
       topicId: randomUUID(),
       internal,
       partitions: assignments.map((replicas, partition) => ({
-        partition, replicas, leader: replicas[0], isr: [...replicas], leaderEpoch: 0,
+        partition,
+        replicas,
+        leader: replicas[0],
+        isr: [...replicas],
+        leaderEpoch: 0,
       })),
       configs,
     };
@@ -102,7 +109,7 @@ export function assignReplicas(brokerIds: number[], partitions: number, replicat
 
 /** Kafka's legal topic names. */
 export function topicNameProblem(name: string): string | null {
-  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
+  if (name.length === 0) return "Topic name is illegal, it can't be empty";
   if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
   if (name.length > 249) return `Topic name is illegal, it can't be longer than 249 characters, topic name: ${name}`;
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) {

@@ -71,15 +71,24 @@ export class KafkaCluster {
   private readonly burstLogged = new Map<string, { at: number; count: number }>();
   /** The descriptors of every replica's log files, bounded by maxOpenLogFiles. */
   readonly openFiles: OpenFileCache;
-  private readonly descriptorWatch = new DescriptorWatch((code) => this.countBurst('out-of-descriptors',
-    `the process is out of file descriptors (${code}): new connections are dropped (accepted and closed by libuv) and log files cannot open; `
-    + 'lower KAFKA_MAX_CONNECTIONS / KAFKA_MAX_OPEN_LOG_FILES or raise the open-file limit (ulimit -n)'));
+  private readonly descriptorWatch = new DescriptorWatch((code) =>
+    this.countBurst(
+      'out-of-descriptors',
+      `the process is out of file descriptors (${code}): new connections are dropped (accepted and closed by libuv) and log files cannot open; ` +
+        'lower KAFKA_MAX_CONNECTIONS / KAFKA_MAX_OPEN_LOG_FILES or raise the open-file limit (ulimit -n)',
+    ),
+  );
 
-  private constructor(readonly options: ResolvedOptions, readonly metadata: ClusterMetadata) {
+  private constructor(
+    readonly options: ResolvedOptions,
+    readonly metadata: ClusterMetadata,
+  ) {
     const budget = logFileBudget(options.maxOpenLogFiles);
     this.openFiles = new OpenFileCache(budget);
     if (budget < options.maxOpenLogFiles) {
-      options.log(`log files: at most ${budget} open at once, a quarter of this process's open-file limit (KAFKA_MAX_OPEN_LOG_FILES is ${options.maxOpenLogFiles})`);
+      options.log(
+        `log files: at most ${budget} open at once, a quarter of this process's open-file limit (KAFKA_MAX_OPEN_LOG_FILES is ${options.maxOpenLogFiles})`,
+      );
     }
     fs.mkdirSync(path.join(options.dataDir, 'group-offsets'), { recursive: true });
     this.groups = new GroupCoordinator({
@@ -124,7 +133,9 @@ export class KafkaCluster {
   }
 
   bootstrap(): string {
-    return this.onlineBrokers().map((b) => `${this.options.host}:${b.port}`).join(',');
+    return this.onlineBrokers()
+      .map((b) => `${this.options.host}:${b.port}`)
+      .join(',');
   }
 
   /** The controller is the lowest online broker id, as a KRaft quorum would elect one. */
@@ -186,11 +197,19 @@ export class KafkaCluster {
     let assignments: number[][];
     if (request.assignments.length > 0) {
       if ((request.numPartitions !== -1 && request.numPartitions !== 0) || (request.replicationFactor !== -1 && request.replicationFactor !== 0)) {
-        return { errorCode: Err.INVALID_REQUEST, errorMessage: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.' };
+        return {
+          errorCode: Err.INVALID_REQUEST,
+          errorMessage: 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+        };
       }
       const sorted = [...request.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
-      const bad = sorted.find((a, i) => a.partitionIndex !== i || a.brokerIds.length === 0
-        || new Set(a.brokerIds).size !== a.brokerIds.length || a.brokerIds.some((id) => !this.brokers.has(id)));
+      const bad = sorted.find(
+        (a, i) =>
+          a.partitionIndex !== i ||
+          a.brokerIds.length === 0 ||
+          new Set(a.brokerIds).size !== a.brokerIds.length ||
+          a.brokerIds.some((id) => !this.brokers.has(id)),
+      );
       if (bad) return { errorCode: Err.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Invalid replica assignment for partition ${bad.partitionIndex}` };
       const tooMany = this.partitionLimitProblem(sorted.length, 0);
       if (tooMany) return tooMany;
@@ -235,13 +254,19 @@ export class KafkaCluster {
     const { maxPartitionsPerTopic, maxPartitionsTotal } = this.options;
     const big = [...this.metadata.topics.values()].filter((t) => t.partitions.length > maxPartitionsPerTopic);
     for (const topic of big) {
-      this.countProblem('partition-limit', `topic ${topic.name} has ${topic.partitions.length} partitions, over the limit of ${maxPartitionsPerTopic} per topic `
-        + '(KAFKA_MAX_PARTITIONS_PER_TOPIC): served as it is; delete it or raise the limit to silence this line');
+      this.countProblem(
+        'partition-limit',
+        `topic ${topic.name} has ${topic.partitions.length} partitions, over the limit of ${maxPartitionsPerTopic} per topic ` +
+          '(KAFKA_MAX_PARTITIONS_PER_TOPIC): served as it is; delete it or raise the limit to silence this line',
+      );
     }
     const total = this.totalPartitions();
     if (total > maxPartitionsTotal) {
-      this.countProblem('partition-limit', `the data directory holds ${total} partitions, over the limit of ${maxPartitionsTotal} (KAFKA_MAX_PARTITIONS_TOTAL): `
-        + 'served as they are, but no topic or partition can be added until some topics are deleted or the limit is raised');
+      this.countProblem(
+        'partition-limit',
+        `the data directory holds ${total} partitions, over the limit of ${maxPartitionsTotal} (KAFKA_MAX_PARTITIONS_TOTAL): ` +
+          'served as they are, but no topic or partition can be added until some topics are deleted or the limit is raised',
+      );
     }
   }
 
@@ -271,13 +296,21 @@ export class KafkaCluster {
   private partitionLimitProblem(count: number, current: number): AdminResult | null {
     const { maxPartitionsPerTopic, maxPartitionsTotal } = this.options;
     if (count > maxPartitionsPerTopic) {
-      return { errorCode: Err.INVALID_PARTITIONS, errorMessage: `Number of partitions ${count} exceeds the limit of ${maxPartitionsPerTopic} partitions per topic `
-        + '(set by KAFKA_MAX_PARTITIONS_PER_TOPIC, or the maxPartitionsPerTopic option of the embedded cluster); ask for fewer partitions or raise the limit.' };
+      return {
+        errorCode: Err.INVALID_PARTITIONS,
+        errorMessage:
+          `Number of partitions ${count} exceeds the limit of ${maxPartitionsPerTopic} partitions per topic ` +
+          '(set by KAFKA_MAX_PARTITIONS_PER_TOPIC, or the maxPartitionsPerTopic option of the embedded cluster); ask for fewer partitions or raise the limit.',
+      };
     }
     const total = this.totalPartitions() + count - current;
     if (total > maxPartitionsTotal) {
-      return { errorCode: Err.POLICY_VIOLATION, errorMessage: `${count - current} more partitions would make ${total} in the cluster, over the limit of ${maxPartitionsTotal} `
-        + '(set by KAFKA_MAX_PARTITIONS_TOTAL, or the maxPartitionsTotal option of the embedded cluster); delete unused topics or raise the limit.' };
+      return {
+        errorCode: Err.POLICY_VIOLATION,
+        errorMessage:
+          `${count - current} more partitions would make ${total} in the cluster, over the limit of ${maxPartitionsTotal} ` +
+          '(set by KAFKA_MAX_PARTITIONS_TOTAL, or the maxPartitionsTotal option of the embedded cluster); delete unused topics or raise the limit.',
+      };
     }
     return null;
   }
@@ -306,11 +339,15 @@ export class KafkaCluster {
     let added: number[][];
     if (assignments) {
       if (assignments.length !== count - current || assignments.some((a) => a.length !== rf || a.some((id) => !this.brokers.has(id)))) {
-        return { errorCode: Err.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Increasing the number of partitions by ${count - current} but ${assignments.length} assignments provided.` };
+        return {
+          errorCode: Err.INVALID_REPLICA_ASSIGNMENT,
+          errorMessage: `Increasing the number of partitions by ${count - current} but ${assignments.length} assignments provided.`,
+        };
       }
       added = assignments;
     } else {
-      if (rf > online.length) return { errorCode: Err.INVALID_REPLICATION_FACTOR, errorMessage: `Replication factor: ${rf} larger than available brokers: ${online.length}.` };
+      if (rf > online.length)
+        return { errorCode: Err.INVALID_REPLICATION_FACTOR, errorMessage: `Replication factor: ${rf} larger than available brokers: ${online.length}.` };
       added = assignReplicas(online, count - current, rf, 0, current);
     }
     if (validateOnly) return ok;
@@ -348,7 +385,13 @@ export class KafkaCluster {
 
   /** Validates the request against this broker's leadership and appends with the given acks. */
   produce(brokerId: number, topicName: string, partition: number, records: Buffer | null, acks: number): ProduceResult {
-    const fail = (errorCode: number, errorMessage?: string): ProduceResult => ({ errorCode, errorMessage, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 });
+    const fail = (errorCode: number, errorMessage?: string): ProduceResult => ({
+      errorCode,
+      errorMessage,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: -1,
+    });
     const topic = this.metadata.topics.get(topicName);
     const state = topic?.partitions[partition];
     if (!topic || !state) return fail(Err.UNKNOWN_TOPIC_OR_PARTITION);
@@ -360,7 +403,10 @@ export class KafkaCluster {
     const config = this.topicConfig(topic);
     const minIsr = Number(config['min.insync.replicas']);
     if (acks === -1 && state.isr.length < minIsr) {
-      return fail(Err.NOT_ENOUGH_REPLICAS, `The size of the current ISR [${state.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${partition}`);
+      return fail(
+        Err.NOT_ENOUGH_REPLICAS,
+        `The size of the current ISR [${state.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${partition}`,
+      );
     }
 
     let headers;
@@ -408,7 +454,10 @@ export class KafkaCluster {
       // A follower that could not store the batch left the ISR: acks=all is not met (Kafka's answer; the
       // producer's retry is a duplicate the leader answers once the followers caught up).
       if (acks === -1 && state.isr.length < minIsr) {
-        return fail(Err.NOT_ENOUGH_REPLICAS_AFTER_APPEND, `The size of the current ISR [${state.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${partition}`);
+        return fail(
+          Err.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+          `The size of the current ISR [${state.isr.join(', ')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${partition}`,
+        );
       }
     }
     return { errorCode: Err.NONE, baseOffset: firstOffset, logAppendTimeMs: logAppendTime, logStartOffset: leader.log.logStartOffset };
@@ -640,7 +689,6 @@ export class KafkaCluster {
     this.options.log(`broker ${id} started on ${this.options.host}:${broker.port}`);
   }
 
-
   /** Retention and compaction of every replica; a tick while the last run is still cleaning is skipped. */
   private runMaintenance(): void {
     if (this.maintenance) return;
@@ -674,10 +722,12 @@ export class KafkaCluster {
     this.stopping = true;
     await this.maintenance;
     this.groups.close();
-    await Promise.all([...this.brokers.values()].map(async (b) => {
-      b.online = false;
-      await b.close();
-    }));
+    await Promise.all(
+      [...this.brokers.values()].map(async (b) => {
+        b.online = false;
+        await b.close();
+      }),
+    );
     if (this.options.ownsDataDir) fs.rmSync(this.options.dataDir, { recursive: true, force: true });
   }
 }

@@ -17,7 +17,10 @@ export class Connection {
   private closed = false;
   private readonly abort = new AbortController();
 
-  constructor(private readonly broker: Broker, private readonly socket: net.Socket) {
+  constructor(
+    private readonly broker: Broker,
+    private readonly socket: net.Socket,
+  ) {
     this.splitter = new FrameSplitter(broker.cluster.options.maxRequestBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));

@@ -3,7 +3,10 @@
  * so bytes are buffered until a whole frame is present.
  */
 export class FrameTooLargeError extends Error {
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`frame of ${size} bytes exceeds socket.request.max.bytes (${limit})`);
   }
 }

@@ -23,10 +23,7 @@ interface ProducerEntry {
   batches: CachedBatch[];
 }
 
-export type SequenceVerdict =
-  | { kind: 'append' }
-  | { kind: 'duplicate'; firstOffset: number }
-  | { kind: 'error'; errorCode: number; message: string };
+export type SequenceVerdict = { kind: 'append' } | { kind: 'duplicate'; firstOffset: number } | { kind: 'error'; errorCode: number; message: string };
 
 /** Kafka keeps the metadata of the last five batches per producer (max.in.flight for idempotence). */
 const CACHED_BATCHES = 5;

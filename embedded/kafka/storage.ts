@@ -64,7 +64,9 @@ export class StorageHealth {
     const sameDisk = this.othersOnDisk(dir, who).some((p) => p.code === code);
     this.failing.set(who, { who, dir, code, cause, sinceMs: now, lastRefusedMs: now, refused: 1 });
     if (!sameDisk) {
-      this.log(`${who}: ${cause} writing to ${dir}${spaceLeft(dir)}; produce requests to the partitions it cannot write answer KAFKA_STORAGE_ERROR until writes succeed again`);
+      this.log(
+        `${who}: ${cause} writing to ${dir}${spaceLeft(dir)}; produce requests to the partitions it cannot write answer KAFKA_STORAGE_ERROR until writes succeed again`,
+      );
     }
     return `The broker cannot write to ${dir}: ${cause}`;
   }

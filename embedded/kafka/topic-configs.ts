@@ -24,7 +24,8 @@ export const TOPIC_CONFIGS: Record<string, TopicConfigSpec> = {
   'max.message.bytes': { default: '1048588', validate: positiveInt },
   'compression.type': {
     default: 'producer',
-    validate: (v) => (['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'].includes(v) ? null : 'must be producer, uncompressed, gzip, snappy, lz4 or zstd'),
+    validate: (v) =>
+      ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'].includes(v) ? null : 'must be producer, uncompressed, gzip, snappy, lz4 or zstd',
   },
   'message.timestamp.type': {
     default: 'CreateTime',

@@ -30,9 +30,19 @@ Requests must name the server by localhost, an IP address, the bind host or a na
 Ctrl-C stops cleanly (outputs, state changes and offsets are written first).`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    port: 'port', host: 'string', bootstrap: 'string', 'service-id': 'string', earliest: 'boolean', quiet: 'boolean', help: 'boolean',
-  }, { h: 'help', q: 'quiet' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      port: 'port',
+      host: 'string',
+      bootstrap: 'string',
+      'service-id': 'string',
+      earliest: 'boolean',
+      quiet: 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help', q: 'quiet' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -42,7 +52,9 @@ async function main(): Promise<void> {
   const config = getConfig();
   if (config.kafka.security.protocol !== 'PLAINTEXT') {
     // Its fetches go over connections of its own (runtime/broker-connection.ts), which speak neither TLS nor SASL.
-    throw new CliUsageError(`KAFKA_SECURITY_PROTOCOL is ${config.kafka.security.protocol}, but the embedded ksqlDB reads Kafka over PLAINTEXT only (no TLS or SASL yet); give it a PLAINTEXT listener with --bootstrap and unset KAFKA_SECURITY_PROTOCOL`);
+    throw new CliUsageError(
+      `KAFKA_SECURITY_PROTOCOL is ${config.kafka.security.protocol}, but the embedded ksqlDB reads Kafka over PLAINTEXT only (no TLS or SASL yet); give it a PLAINTEXT listener with --bootstrap and unset KAFKA_SECURITY_PROTOCOL`,
+    );
   }
   const bootstrap = (args.flags.bootstrap as string | undefined) ?? config.kafka.bootstrap.join(',');
   const quiet = args.flags.quiet === true;
@@ -57,7 +69,9 @@ async function main(): Promise<void> {
     log: quiet ? () => {} : (line) => console.error(`[ksqldb] ${line}`),
   });
   const ms = handle.engine.metastore;
-  console.log(`[ksqldb] ksqlDB REST API ready at ${handle.url} (Kafka ${bootstrap}); ${ms.sources.size} source(s), ${ms.queries.size} persistent quer(ies) restored`);
+  console.log(
+    `[ksqldb] ksqlDB REST API ready at ${handle.url} (Kafka ${bootstrap}); ${ms.sources.size} source(s), ${ms.queries.size} persistent quer(ies) restored`,
+  );
   stopOnSignals('ksqldb', () => handle.stop(), 'stopping (flushing outputs, state and offsets)');
 }
 

@@ -2,7 +2,17 @@
 // records handed in by a runtime, and hands back the records they produce.
 import { readFileSync } from 'node:fs';
 import { analyzeQuery, type AnalyzedQuery } from './analyzer/analyzer.ts';
-import { buildSource, checkProps, checkSchemaNames, prop, resolveDelimiters, resolveFormats, resolveWrapping, validateFormats, validateTimestampColumn } from './ddl.ts';
+import {
+  buildSource,
+  checkProps,
+  checkSchemaNames,
+  prop,
+  resolveDelimiters,
+  resolveFormats,
+  resolveWrapping,
+  validateFormats,
+  validateTimestampColumn,
+} from './ddl.ts';
 import { KsqlError } from './errors.ts';
 import { listAggregateFunctions } from './functions/aggregate.ts';
 import { listScalarFunctions } from './functions/scalar.ts';
@@ -31,7 +41,11 @@ export interface EngineOptions {
 
 export type Entity =
   | { type: 'currentStatus'; statementText: string; commandStatus: { status: 'SUCCESS'; message: string; queryId?: string } }
-  | { type: 'streams' | 'tables'; statementText: string; sources: { name: string; topic: string; keyFormat: string; valueFormat: string; isWindowed: boolean; type: string }[] }
+  | {
+      type: 'streams' | 'tables';
+      statementText: string;
+      sources: { name: string; topic: string; keyFormat: string; valueFormat: string; isWindowed: boolean; type: string }[];
+    }
   | { type: 'queries'; statementText: string; queries: QueryInfo[] }
   | { type: 'properties'; statementText: string; properties: Record<string, string> }
   | { type: 'function_names'; statementText: string; functions: FunctionName[] }
@@ -166,18 +180,33 @@ export class KsqlEngine {
   }
 
   private ok(st: Statement, message: string, queryId?: string): ExecuteResult {
-    return { statementText: st.text, entity: { type: 'currentStatus', statementText: st.text, commandStatus: { status: 'SUCCESS', message, ...(queryId ? { queryId } : {}) } }, produced: [] };
+    return {
+      statementText: st.text,
+      entity: { type: 'currentStatus', statementText: st.text, commandStatus: { status: 'SUCCESS', message, ...(queryId ? { queryId } : {}) } },
+      produced: [],
+    };
   }
 
   private run(st: Statement): ExecuteResult {
     switch (st.kind) {
       case 'createSource': {
         const existing = this.metastore.get(st.name);
-        if (st.orReplace && st.source) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`, { pos: st.pos });
-        if (existing && st.orReplace && existing.isSource) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`, { pos: st.pos });
+        if (st.orReplace && st.source)
+          throw new KsqlError(
+            `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
+            { pos: st.pos },
+          );
+        if (existing && st.orReplace && existing.isSource)
+          throw new KsqlError(
+            `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
+            { pos: st.pos },
+          );
         if (existing) {
           if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
-          if (!st.orReplace) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+          if (!st.orReplace)
+            throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, {
+              pos: st.pos,
+            });
         }
         const src = buildSource(st, this.config);
         this.metastore.put(src);
@@ -198,11 +227,15 @@ export class KsqlEngine {
           throw new KsqlError(`Source ${st.name} does not exist.`, { pos: st.pos });
         }
         if (src.isSource && st.deleteTopic) throw new KsqlError(`Cannot delete topic for read-only source: ${st.name}`, { pos: st.pos });
-        if (src.type !== st.sourceType) throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
+        if (src.type !== st.sourceType)
+          throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
         const readers = [...this.running.values()].filter((r) => r.info.sources.includes(st.name) && r.info.state === 'RUNNING');
         const writers = [...this.running.values()].filter((r) => r.info.sink === st.name && r.info.state === 'RUNNING');
         if (readers.length || writers.length) {
-          throw new KsqlError(`Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.map((r) => r.info.id).join(', ')}].\nThe following queries write into this source: [${writers.map((r) => r.info.id).join(', ')}].\nYou need to terminate them before dropping ${st.name}.`, { pos: st.pos });
+          throw new KsqlError(
+            `Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.map((r) => r.info.id).join(', ')}].\nThe following queries write into this source: [${writers.map((r) => r.info.id).join(', ')}].\nYou need to terminate them before dropping ${st.name}.`,
+            { pos: st.pos },
+          );
         }
         this.metastore.delete(st.name);
         if (st.deleteTopic) this.topics.delete(src.topic);
@@ -229,7 +262,11 @@ export class KsqlEngine {
       case 'describe': {
         const src = this.metastore.get(st.name);
         if (!src) throw new KsqlError(`Could not find STREAM/TABLE '${st.name}' in the Metastore`, { pos: st.pos });
-        return { statementText: st.text, entity: { type: 'sourceDescription', statementText: st.text, sourceDescription: this.describe(src, st.extended) }, produced: [] };
+        return {
+          statementText: st.text,
+          entity: { type: 'sourceDescription', statementText: st.text, sourceDescription: this.describe(src, st.extended) },
+          produced: [],
+        };
       }
       case 'set':
         this.config[st.name] = st.value;
@@ -245,11 +282,19 @@ export class KsqlEngine {
       case 'assertTopic': {
         const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.topic.default.timeout.ms'] ?? 1000);
         const properties = Object.fromEntries(Object.entries(st.props).map(([k, v]) => [k, v.value]));
-        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'topic', topic: st.topic, exists: st.exists, properties, timeoutMs } }, produced: [] };
+        return {
+          statementText: st.text,
+          entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'topic', topic: st.topic, exists: st.exists, properties, timeoutMs } },
+          produced: [],
+        };
       }
       case 'assertSchema': {
         const timeoutMs = st.timeoutMs ?? Number(this.config['ksql.assert.schema.default.timeout.ms'] ?? 1000);
-        return { statementText: st.text, entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'schema', subject: st.subject, id: st.id, exists: st.exists, timeoutMs } }, produced: [] };
+        return {
+          statementText: st.text,
+          entity: { type: 'assertion', statementText: st.text, assertion: { kind: 'schema', subject: st.subject, id: st.id, exists: st.exists, timeoutMs } },
+          produced: [],
+        };
       }
       case 'explain':
         return { statementText: st.text, entity: { type: 'queryDescription', statementText: st.text, queryDescription: this.explain(st) }, produced: [] };
@@ -288,33 +333,65 @@ export class KsqlEngine {
       if (!q) throw new KsqlError(`Query with id:${id} does not exist, use SHOW QUERIES to view the full set of queries.`);
       const sink = q.info.sink ? this.metastore.get(q.info.sink) : undefined;
       return {
-        id: q.info.id, statementText: q.info.sql, windowType: sink?.windowType, schema: sink?.schema ?? { key: [], value: [] },
-        sources: q.info.sources, sinks: q.info.sink ? [q.info.sink] : [], queryType: 'PERSISTENT', state: q.info.state,
-        executionPlan: describeExecutionPlan(q.plan, q.info.id), topology: describeTopology(q.plan, q.info.id, q.info.sinkTopic),
+        id: q.info.id,
+        statementText: q.info.sql,
+        windowType: sink?.windowType,
+        schema: sink?.schema ?? { key: [], value: [] },
+        sources: q.info.sources,
+        sinks: q.info.sink ? [q.info.sink] : [],
+        queryType: 'PERSISTENT',
+        state: q.info.state,
+        executionPlan: describeExecutionPlan(q.plan, q.info.id),
+        topology: describeTopology(q.plan, q.info.id, q.info.sinkTopic),
       };
     }
     const inner = st.statement!;
-    if (inner.kind !== 'createAs' && inner.kind !== 'insertInto' && inner.kind !== 'select') throw new KsqlError('The provided statement does not run a ksql query');
+    if (inner.kind !== 'createAs' && inner.kind !== 'insertInto' && inner.kind !== 'select')
+      throw new KsqlError('The provided statement does not run a ksql query');
     const sinkName = inner.kind === 'createAs' ? inner.name : inner.kind === 'insertInto' ? inner.target : undefined;
     // the topic the statement would write: its KAFKA_TOPIC, else the (prefixed) name; INSERT INTO's target's
-    const sinkTopic = inner.kind === 'createAs' ? (prop(inner.props, 'KAFKA_TOPIC') ?? (this.config['ksql.output.topic.name.prefix'] ?? '') + inner.name) : inner.kind === 'insertInto' ? this.metastore.get(inner.target)?.topic : undefined;
-    const aq = analyzeQuery(inner.query, this.metastore, { persistent: sinkName !== undefined, sinkName, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
+    const sinkTopic =
+      inner.kind === 'createAs'
+        ? (prop(inner.props, 'KAFKA_TOPIC') ?? (this.config['ksql.output.topic.name.prefix'] ?? '') + inner.name)
+        : inner.kind === 'insertInto'
+          ? this.metastore.get(inner.target)?.topic
+          : undefined;
+    const aq = analyzeQuery(inner.query, this.metastore, {
+      persistent: sinkName !== undefined,
+      sinkName,
+      newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true',
+      config: this.config,
+    });
     if (inner.kind === 'createAs' && aq.resultType !== inner.sourceType) {
-      throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: inner.pos });
+      throw new KsqlError(
+        `Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`,
+        { pos: inner.pos },
+      );
     }
-    const id = inner.kind === 'createAs' ? `${inner.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${inner.name.toUpperCase()}_${this.queryCounter}`
-      : inner.kind === 'insertInto' ? `INSERTQUERY_${this.queryCounter}` : `transient_${inner.query.from.name.toUpperCase()}_${this.transientCounter}`;
+    const id =
+      inner.kind === 'createAs'
+        ? `${inner.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${inner.name.toUpperCase()}_${this.queryCounter}`
+        : inner.kind === 'insertInto'
+          ? `INSERTQUERY_${this.queryCounter}`
+          : `transient_${inner.query.from.name.toUpperCase()}_${this.transientCounter}`;
     // a SELECT's rows are its projection, key columns first
-    const schema: LogicalSchema = inner.kind === 'select'
-      ? {
-        key: aq.projection.filter((c) => c.keyIndex !== undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' })),
-        value: aq.projection.filter((c) => c.keyIndex === undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' })),
-      }
-      : aq.schema;
+    const schema: LogicalSchema =
+      inner.kind === 'select'
+        ? {
+            key: aq.projection.filter((c) => c.keyIndex !== undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' })),
+            value: aq.projection.filter((c) => c.keyIndex === undefined).map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' })),
+          }
+        : aq.schema;
     return {
-      id, statementText: inner.text, windowType: aq.window?.type, schema,
-      sources: aq.sides.map((side) => side.source.name), sinks: sinkName ? [sinkName] : [], queryType: inner.kind === 'select' ? 'PUSH' : 'PERSISTENT',
-      executionPlan: describeExecutionPlan(aq.plan, id), topology: describeTopology(aq.plan, id, sinkTopic),
+      id,
+      statementText: inner.text,
+      windowType: aq.window?.type,
+      schema,
+      sources: aq.sides.map((side) => side.source.name),
+      sinks: sinkName ? [sinkName] : [],
+      queryType: inner.kind === 'select' ? 'PUSH' : 'PERSISTENT',
+      executionPlan: describeExecutionPlan(aq.plan, id),
+      topology: describeTopology(aq.plan, id, sinkTopic),
     };
   }
 
@@ -331,23 +408,39 @@ export class KsqlEngine {
     const existing = this.metastore.get(st.name);
     if (existing && !st.orReplace) {
       if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
-      throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+      throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, {
+        pos: st.pos,
+      });
     }
-    const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.name, newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true', config: this.config });
+    const aq = analyzeQuery(st.query, this.metastore, {
+      persistent: true,
+      sinkName: st.name,
+      newPlanner: this.config['ksql.new.query.planner.enabled'] === 'true',
+      config: this.config,
+    });
     if (aq.resultType !== st.sourceType) {
-      throw new KsqlError(`Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`, { pos: st.pos });
+      throw new KsqlError(
+        `Invalid result type. Your SELECT query produces a ${aq.resultType}. Please use CREATE ${aq.resultType} AS SELECT statement instead.`,
+        { pos: st.pos },
+      );
     }
     const prefix = this.config['ksql.output.topic.name.prefix'] ?? '';
     const topic = prop(st.props, 'KAFKA_TOPIC') ?? prefix + st.name;
-    for (const p of ['WINDOW_TYPE', 'WINDOW_SIZE']) if (st.props[p]) throw new KsqlError(`Invalid config variable in the WITH clause: ${p}`, { pos: st.props[p]!.pos });
+    for (const p of ['WINDOW_TYPE', 'WINDOW_SIZE'])
+      if (st.props[p]) throw new KsqlError(`Invalid config variable in the WITH clause: ${p}`, { pos: st.props[p]!.pos });
     const defaultKey = (this.config['ksql.persistence.default.format.key'] ?? 'KAFKA').toUpperCase();
-    const formats = resolveFormats(st.props, { key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? defaultKey : aq.inheritedKeyFormat, value: aq.inheritedValueFormat });
+    const formats = resolveFormats(st.props, {
+      key: aq.inheritedKeyFormat === 'NONE' && aq.schema.key.length ? defaultKey : aq.inheritedKeyFormat,
+      value: aq.inheritedValueFormat,
+    });
     let keyFormat = formats.key;
     if (aq.schema.key.length === 0 && aq.partitionedByNull) {
-      if ((prop(st.props, 'KEY_FORMAT') ?? 'NONE').toUpperCase() !== 'NONE' || prop(st.props, 'FORMAT')) throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
+      if ((prop(st.props, 'KEY_FORMAT') ?? 'NONE').toUpperCase() !== 'NONE' || prop(st.props, 'FORMAT'))
+        throw new KsqlError('Key format specified for stream without key columns.', { pos: st.pos });
       keyFormat = 'NONE';
     }
-    if (aq.sides.some((s) => s.source.type === 'TABLE' && s.source.windowType)) throw new KsqlError('KSQL does not support persistent queries on windowed tables.', { pos: st.pos });
+    if (aq.sides.some((s) => s.source.type === 'TABLE' && s.source.windowType))
+      throw new KsqlError('KSQL does not support persistent queries on windowed tables.', { pos: st.pos });
     validateFormats(keyFormat, formats.value, aq.schema.key, aq.schema.value);
     checkSchemaNames(st.props, { key: keyFormat, value: formats.value });
     const delims = resolveDelimiters(st.props, { key: keyFormat, value: formats.value });
@@ -365,7 +458,9 @@ export class KsqlEngine {
       valueFormat: formats.value,
       keyDelimiter,
       valueDelimiter,
-      wrapSingleValue: resolveWrapping(st.props, formats.value, aq.schema.value.length) ?? (this.config['ksql.persistence.wrap.single.values'] === 'false' && aq.schema.value.length === 1 ? false : undefined),
+      wrapSingleValue:
+        resolveWrapping(st.props, formats.value, aq.schema.value.length) ??
+        (this.config['ksql.persistence.wrap.single.values'] === 'false' && aq.schema.value.length === 1 ? false : undefined),
       timestampColumn: tsCol,
       timestampFormat: prop(st.props, 'TIMESTAMP_FORMAT'),
       windowType: aq.window?.type,
@@ -392,8 +487,15 @@ export class KsqlEngine {
    * old pipeline stops (startQuery replaces it under that id). Undefined: no such query, a new id.
    */
   private queryToUpgrade(st: Extract<Statement, { kind: 'createAs' }>, existing: DataSource): string | undefined {
-    if (existing.isSource) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${existing.type.toLowerCase()}s.`, { pos: st.pos });
-    if (existing.type !== st.sourceType) throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, { pos: st.pos });
+    if (existing.isSource)
+      throw new KsqlError(
+        `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${existing.type.toLowerCase()}s.`,
+        { pos: st.pos },
+      );
+    if (existing.type !== st.sourceType)
+      throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, {
+        pos: st.pos,
+      });
     return existing.writeQueries.find((q) => /^C[ST]AS_/.test(q) && this.running.has(q));
   }
 
@@ -401,7 +503,18 @@ export class KsqlEngine {
     const pipeline = buildPipeline({
       id,
       plan: aq.plan,
-      sink: { topic: sink.topic, schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, windowType: sink.windowType, timestampColumn: sink.timestampColumn, timestampFormat: sink.timestampFormat, keyDelimiter: sink.keyDelimiter, valueDelimiter: sink.valueDelimiter, unwrapSingleValue: sink.wrapSingleValue === false },
+      sink: {
+        topic: sink.topic,
+        schema: aq.schema.key.length === sink.schema.key.length ? sink.schema : aq.schema,
+        keyFormat: sink.keyFormat,
+        valueFormat: sink.valueFormat,
+        windowType: sink.windowType,
+        timestampColumn: sink.timestampColumn,
+        timestampFormat: sink.timestampFormat,
+        keyDelimiter: sink.keyDelimiter,
+        valueDelimiter: sink.valueDelimiter,
+        unwrapSingleValue: sink.wrapSingleValue === false,
+      },
       state: this.state,
       emit: (r) => this.outbox.push(r),
       log: (e) => this.logProblem(e),
@@ -421,11 +534,15 @@ export class KsqlEngine {
     const aq = analyzeQuery(st.query, this.metastore, { persistent: true, sinkName: st.target, config: this.config });
     if (aq.resultType !== 'STREAM') throw new KsqlError(`INSERT INTO can only be used with a STREAM result`, { pos: st.pos });
     const same = (a: LogicalSchema, b: LogicalSchema) =>
-      a.key.length === b.key.length && a.value.length === b.value.length &&
+      a.key.length === b.key.length &&
+      a.value.length === b.value.length &&
       a.key.every((c, i) => typeEquals(c.type, b.key[i]!.type)) &&
       a.value.every((c, i) => c.name === b.value[i]!.name && typeEquals(c.type, b.value[i]!.type));
     if (!same(aq.schema, target.schema)) {
-      throw new KsqlError(`Incompatible schema between results and sink.\nResult schema is ${schemaToString(aq.schema)}\nSink schema is ${schemaToString(target.schema)}`, { pos: st.pos });
+      throw new KsqlError(
+        `Incompatible schema between results and sink.\nResult schema is ${schemaToString(aq.schema)}\nSink schema is ${schemaToString(target.schema)}`,
+        { pos: st.pos },
+      );
     }
     if ((aq.window?.type ?? null) !== (target.windowType ?? null)) throw new KsqlError('Incompatible windowing between results and sink', { pos: st.pos });
     const id = `INSERTQUERY_${this.queryCounter++}`;
@@ -444,8 +561,13 @@ export class KsqlEngine {
     const names = st.columns ?? all.map((c) => c.name);
     const headerNames = names.filter((n) => all.find((c) => c.name === n)?.header);
     if (headerNames.length) throw new KsqlError(`Cannot insert into HEADER columns: ${headerNames.join(', ')}`, { pos: st.pos });
-    if (names.length !== st.values.length) throw new KsqlError(`Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${st.values.length} values]`, { pos: st.pos });
-    const noScope = { resolve: (r: { name: string; pos?: { line: number; column: number } }) => { throw new KsqlError(`Column '${r.name}' cannot be referenced in VALUES`, { pos: r.pos }); } };
+    if (names.length !== st.values.length)
+      throw new KsqlError(`Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${st.values.length} values]`, { pos: st.pos });
+    const noScope = {
+      resolve: (r: { name: string; pos?: { line: number; column: number } }) => {
+        throw new KsqlError(`Column '${r.name}' cannot be referenced in VALUES`, { pos: r.pos });
+      },
+    };
     const row: Record<string, unknown> = {};
     let ts = Date.now();
     names.forEach((n, i) => {
@@ -464,7 +586,11 @@ export class KsqlEngine {
     const kf = getFormat(target.keyFormat, target.keyDelimiter)!;
     const vf = getFormat(target.valueFormat, target.valueDelimiter)!;
     const key = target.schema.key.length && keyVals.some((v) => v !== null) ? kf.serialize(keyVals, target.schema.key, true) : null;
-    const value = vf.serialize(target.schema.value.map((c) => row[c.name] ?? null), target.schema.value, false);
+    const value = vf.serialize(
+      target.schema.value.map((c) => row[c.name] ?? null),
+      target.schema.value,
+      false,
+    );
     const rec: SinkRecord = { topic: target.topic, timestamp: ts, key, value };
     return { ...this.ok(st, 'Inserted'), produced: [rec] };
   }
@@ -475,7 +601,9 @@ export class KsqlEngine {
       case 'STREAMS':
       case 'TABLES': {
         const want = st.what === 'STREAMS' ? 'STREAM' : 'TABLE';
-        const sources = [...this.metastore.sources.values()].filter((s) => s.type === want).map((s) => ({ name: s.name, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, isWindowed: !!s.windowType, type: s.type }));
+        const sources = [...this.metastore.sources.values()]
+          .filter((s) => s.type === want)
+          .map((s) => ({ name: s.name, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, isWindowed: !!s.windowType, type: s.type }));
         return { ...base, entity: { type: st.what === 'STREAMS' ? 'streams' : 'tables', statementText: st.text, sources } };
       }
       case 'QUERIES':
@@ -494,7 +622,10 @@ export class KsqlEngine {
       name: src.name,
       type: src.type,
       schema: schemaToString(src.schema),
-      fields: [...src.schema.key.map((c) => ({ name: c.name, type: typeToString(c.type), key: true })), ...src.schema.value.map((c) => ({ name: c.name, type: typeToString(c.type), key: false }))],
+      fields: [
+        ...src.schema.key.map((c) => ({ name: c.name, type: typeToString(c.type), key: true })),
+        ...src.schema.value.map((c) => ({ name: c.name, type: typeToString(c.type), key: false })),
+      ],
       topic: src.topic,
       keyFormat: src.keyFormat,
       valueFormat: src.valueFormat,
@@ -586,7 +717,10 @@ export class KsqlEngine {
     if (!src) throw new KsqlError(`${q.from.name} does not exist.`, { pos: q.from.pos, statementText: st.text });
     const writer = src.writeQueries.find((id) => this.running.has(id));
     if (src.type !== 'TABLE' || !writer) {
-      throw new KsqlError(`Pull queries are only supported on materialized tables (created by CREATE TABLE AS SELECT). ${src.name} is not one. Add EMIT CHANGES for a push query.`, { pos: q.pos, statementText: st.text });
+      throw new KsqlError(
+        `Pull queries are only supported on materialized tables (created by CREATE TABLE AS SELECT). ${src.name} is not one. Add EMIT CHANGES for a push query.`,
+        { pos: q.pos, statementText: st.text },
+      );
     }
     if (q.joins.length || q.groupBy || q.partitionBy || q.window) {
       throw new KsqlError('Pull queries do not support JOIN, GROUP BY, PARTITION BY or WINDOW clauses.', { pos: q.pos, statementText: st.text });
@@ -673,7 +807,11 @@ export class KsqlEngine {
         handle(rec);
       } catch (e) {
         // a record that breaks an operator is logged and skipped; the query keeps running
-        this.logProblem({ queryId: id, message: `Error processing record: ${(e as Error).message}`, record: { topic: rec.topic, partition: rec.partition, offset: rec.offset } });
+        this.logProblem({
+          queryId: id,
+          message: `Error processing record: ${(e as Error).message}`,
+          record: { topic: rec.topic, partition: rec.partition, offset: rec.offset },
+        });
       }
     };
     for (const r of this.running.values()) {

@@ -56,7 +56,12 @@ export interface KsqlDbHandle {
 
 export async function startKsqlDb(options: KsqlDbOptions): Promise<KsqlDbHandle> {
   const host = options.host ?? '127.0.0.1';
-  const brokers = Array.isArray(options.bootstrap) ? options.bootstrap : options.bootstrap.split(',').map((s) => s.trim()).filter(Boolean);
+  const brokers = Array.isArray(options.bootstrap)
+    ? options.bootstrap
+    : options.bootstrap
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   const log = options.log ?? (() => undefined);
   const kafka = new Kafka({
     clientId: 'ksqldb-server',
@@ -99,13 +104,14 @@ export async function startKsqlDb(options: KsqlDbOptions): Promise<KsqlDbHandle>
     port,
     engine: runtime.engine,
     runtime,
-    stop: () => (stopped ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      await runtime.stop();
-    })()),
+    stop: () =>
+      (stopped ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const s of sockets) s.destroy();
+        });
+        await runtime.stop();
+      })()),
   };
 }
 

@@ -62,7 +62,9 @@ export class Metastore {
     this.sources.delete(name);
   }
   snapshot(): MetastoreSnapshot {
-    return JSON.parse(JSON.stringify({ sources: [...this.sources.values()], queries: [...this.queries.values()], types: [...this.types] })) as MetastoreSnapshot;
+    return JSON.parse(
+      JSON.stringify({ sources: [...this.sources.values()], queries: [...this.queries.values()], types: [...this.types] }),
+    ) as MetastoreSnapshot;
   }
   static fromSnapshot(s: MetastoreSnapshot): Metastore {
     const m = new Metastore();

@@ -1,8 +1,20 @@
 // SQL types and logical schemas shared by every stage.
 
 export type SqlBaseType =
-  | 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DECIMAL' | 'DOUBLE' | 'STRING' | 'BYTES'
-  | 'TIMESTAMP' | 'DATE' | 'TIME' | 'ARRAY' | 'MAP' | 'STRUCT' | 'NULL';
+  | 'BOOLEAN'
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'DECIMAL'
+  | 'DOUBLE'
+  | 'STRING'
+  | 'BYTES'
+  | 'TIMESTAMP'
+  | 'DATE'
+  | 'TIME'
+  | 'ARRAY'
+  | 'MAP'
+  | 'STRUCT'
+  | 'NULL';
 
 export interface StructField {
   name: string;
@@ -142,7 +154,16 @@ export interface Column {
 }
 
 /** The type of a HEADERS column. */
-export const HEADERS_TYPE: SqlType = { base: 'ARRAY', item: { base: 'STRUCT', fields: [{ name: 'KEY', type: { base: 'STRING' } }, { name: 'VALUE', type: { base: 'BYTES' } }] } };
+export const HEADERS_TYPE: SqlType = {
+  base: 'ARRAY',
+  item: {
+    base: 'STRUCT',
+    fields: [
+      { name: 'KEY', type: { base: 'STRING' } },
+      { name: 'VALUE', type: { base: 'BYTES' } },
+    ],
+  },
+};
 
 /** The columns a value format carries: the value columns that are not read from headers. */
 export function payloadColumns(cols: Column[]): Column[] {

@@ -91,7 +91,11 @@ export class SchemaStore {
       if (problem) throw new ControllerError(400, `Schema ${schema.name}: ${problem}; this stand-in cannot apply that change to existing table data`);
     }
     await this.db.write(async (tx) => {
-      await tx.run('INSERT OR REPLACE INTO _pinot_schemas (name, body, updated_ms) VALUES ($1, $2, $3)', [schema.name, JSON.stringify(schema.json), BigInt(Date.now())]);
+      await tx.run('INSERT OR REPLACE INTO _pinot_schemas (name, body, updated_ms) VALUES ($1, $2, $3)', [
+        schema.name,
+        JSON.stringify(schema.json),
+        BigInt(Date.now()),
+      ]);
       if (existing && tables.length > 0) await this.onSchemaChanged(tx, existing, schema);
     });
     this.schemas.set(schema.name, schema);
@@ -144,7 +148,10 @@ export class TableManager {
   private readonly tables = new Map<string, TableEntry>();
   private listener: TableListener | undefined;
 
-  constructor(private readonly db: PinotDb, private readonly schemas: SchemaStore) {
+  constructor(
+    private readonly db: PinotDb,
+    private readonly schemas: SchemaStore,
+  ) {
     schemas.usedBy = (name) => [...this.tables.values()].filter((t) => t.config.rawName === name);
     schemas.onSchemaChanged = (tx, before, after) => this.applySchemaChange(tx, before, after);
     schemas.afterSchemaChanged = (schema) => {
@@ -201,7 +208,10 @@ export class TableManager {
   async add(body: unknown): Promise<ConfigSuccess> {
     const { config, schema } = parseTableConfig(body, (raw) => this.schemas.get(raw));
     if (this.tables.has(config.nameWithType)) {
-      throw new ControllerError(409, `Table config for ${config.nameWithType} already exists. If this is unexpected, try deleting the table to remove all metadata associated with it.`);
+      throw new ControllerError(
+        409,
+        `Table config for ${config.nameWithType} already exists. If this is unexpected, try deleting the table to remove all metadata associated with it.`,
+      );
     }
     const now = Date.now();
     const entry = await this.db.write(async (tx) => {
@@ -276,7 +286,9 @@ export class TableManager {
     for (const entry of this.all()) {
       if (entry.config.rawName !== after.name) continue;
       for (const column of added) {
-        await tx.run(`ALTER TABLE ${quoteIdent(entry.dataTable)} ADD COLUMN ${quoteIdent(column.name)} ${duckType(column)} DEFAULT ${sqlLiteral(column.defaultNull, column)}`);
+        await tx.run(
+          `ALTER TABLE ${quoteIdent(entry.dataTable)} ADD COLUMN ${quoteIdent(column.name)} ${duckType(column)} DEFAULT ${sqlLiteral(column.defaultNull, column)}`,
+        );
       }
     }
   }

@@ -96,11 +96,17 @@ async function main(): Promise<void> {
   const bootstrap = v.bootstrap ?? config.kafka.bootstrap.join(',');
   const kafkaBootstrap = v['table-broker-lists'] ? undefined : bootstrap;
 
-  console.log(`[pinot] starting: data ${dataDir}, Kafka ${kafkaBootstrap ?? '(each table\'s broker list)'}`);
+  console.log(`[pinot] starting: data ${dataDir}, Kafka ${kafkaBootstrap ?? "(each table's broker list)"}`);
   let pinot: PinotHandle;
   try {
     pinot = await startPinot({
-      controllerPort, brokerPort, host, dataDir, kafkaBootstrap, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins,
+      controllerPort,
+      brokerPort,
+      host,
+      dataDir,
+      kafkaBootstrap,
+      allowedHosts: config.http.allowedHosts,
+      allowedOrigins: config.http.allowedOrigins,
       storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
       queryLimits: {
         timeoutMs: config.pinot.queryTimeoutMs,

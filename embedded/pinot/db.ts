@@ -68,7 +68,11 @@ export class PinotDb {
   /** Reads waiting for a reader connection; `undefined` when the database closed meanwhile. */
   private readonly waiting: ((connection: DuckDBConnection | undefined) => void)[] = [];
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly writer: DuckDBConnection, readonly file: string) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    readonly file: string,
+  ) {}
 
   /** Opens (creating) `<dataDir>/pinot.duckdb`, or an in-memory database when dataDir is undefined. */
   static async open(dataDir: string | undefined, limits: PinotDbLimits = {}): Promise<PinotDb> {
@@ -162,7 +166,7 @@ export class PinotDb {
   private async withReader<T>(signal: AbortSignal | undefined, run: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('Pinot storage is closed');
     signal?.throwIfAborted();
-    const connection = this.idle.pop() ?? await new Promise<DuckDBConnection | undefined>((resolve) => this.waiting.push(resolve));
+    const connection = this.idle.pop() ?? (await new Promise<DuckDBConnection | undefined>((resolve) => this.waiting.push(resolve)));
     if (connection === undefined) throw new Error('Pinot storage is closed');
     let repeat: NodeJS.Timeout | undefined;
     const interrupt = () => {

@@ -4,7 +4,20 @@
  * value Pinot hashes differently. Registered on the database once; every connection sees them. Pinot SQL
  * cannot name them: the translator resolves a query's functions through its own registry.
  */
-import { BIGINT, BLOB, DOUBLE, DuckDBBlobValue, DuckDBListValue, DuckDBScalarFunction, FLOAT, INTEGER, LIST, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BLOB,
+  DOUBLE,
+  DuckDBBlobValue,
+  DuckDBListValue,
+  DuckDBScalarFunction,
+  FLOAT,
+  INTEGER,
+  LIST,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+} from '@duckdb/node-api';
 import { hllEstimate, murmurHashBytes, murmurHashDouble, murmurHashFloat, murmurHashLong, murmurHashString } from './hll.ts';
 
 /** How Pinot hashes a value for its HyperLogLog, by the DuckDB type the value is handed over as. */

@@ -8,7 +8,10 @@
 
 /** A controller failure: HTTP status + message, rendered as {code, error}. */
 export class ControllerError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'ControllerError';
   }
@@ -57,7 +60,10 @@ export class QueryError extends Error {
  * uncaught exception: HTTP `status` (500) with `{code, error}`, no broker response.
  */
 export class BrokerRequestError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'BrokerRequestError';
   }

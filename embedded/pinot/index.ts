@@ -128,20 +128,22 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
     servers.push(brokerServer);
     brokerPort = await listen(brokerServer, brokerPort, host);
 
-    const controllerServer = http.createServer(createControllerApp({
-      schemas,
-      tables,
-      ingestion: ing,
-      engine,
-      brokerHost: urlHost(host),
-      brokerPort: () => brokerPort,
-      brokerId,
-      controllerId: () => `Controller_${host}_${controllerPort}`,
-      startedMs,
-      version: PINOT_VERSION,
-      log,
-      guard,
-    }));
+    const controllerServer = http.createServer(
+      createControllerApp({
+        schemas,
+        tables,
+        ingestion: ing,
+        engine,
+        brokerHost: urlHost(host),
+        brokerPort: () => brokerPort,
+        brokerId,
+        controllerId: () => `Controller_${host}_${controllerPort}`,
+        startedMs,
+        version: PINOT_VERSION,
+        log,
+        guard,
+      }),
+    );
     servers.push(controllerServer);
     controllerPort = await listen(controllerServer, controllerPort, host);
 

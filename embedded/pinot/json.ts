@@ -12,10 +12,14 @@ export function toJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (value instanceof RawJson) return value.text;
   switch (typeof value) {
-    case 'bigint': return value.toString();
-    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : JSON.stringify(String(value));
-    case 'string': return JSON.stringify(value);
-    case 'boolean': return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : JSON.stringify(String(value));
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'object': {
       if (Array.isArray(value)) return `[${value.map(toJson).join(',')}]`;
       const parts: string[] = [];
@@ -25,6 +29,7 @@ export function toJson(value: unknown): string {
       }
       return `{${parts.join(',')}}`;
     }
-    default: return 'null';
+    default:
+      return 'null';
   }
 }

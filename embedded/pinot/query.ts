@@ -13,7 +13,16 @@ import { SqlSyntaxError } from './sql/lexer.ts';
 import { isConstantSelect, translateConstantSelect } from './sql/constants.ts';
 import { foldableParts, literalOf, replaceParts } from './sql/fold.ts';
 import { parseQuery, SqlValidationError, type Expr, type ParsedQuery, type SelectStatement } from './sql/parser.ts';
-import { DEFAULT_MAX_STRING_LENGTH, STRING_LIMIT_MARK, translate, typeName, type OutType, type TableView, type TranslateLimits, type Translation } from './sql/translate.ts';
+import {
+  DEFAULT_MAX_STRING_LENGTH,
+  STRING_LIMIT_MARK,
+  translate,
+  typeName,
+  type OutType,
+  type TableView,
+  type TranslateLimits,
+  type Translation,
+} from './sql/translate.ts';
 import { splitTableName } from './table-config.ts';
 
 export interface QueryRequest {
@@ -165,7 +174,9 @@ export function parseQueryOptions(text: string | undefined): Record<string, stri
  * positive whole number; anything else fails the request with Pinot's message (HTTP 500).
  */
 export function queryTimeoutMs(options: Record<string, string>, brokerTimeoutMs: number): number {
-  const key = Object.keys(options).reverse().find((k) => k.toLowerCase() === 'timeoutms');
+  const key = Object.keys(options)
+    .reverse()
+    .find((k) => k.toLowerCase() === 'timeoutms');
   if (key === undefined) return brokerTimeoutMs;
   const text = options[key]!;
   if (!/^[+-]?\d+$/.test(text) || BigInt(text) > 9223372036854775807n || BigInt(text) < -9223372036854775808n) {
@@ -179,7 +190,11 @@ export function queryTimeoutMs(options: Record<string, string>, brokerTimeoutMs:
 export class QueryEngine {
   private readonly slots: Slots;
 
-  constructor(private readonly db: PinotDb, private readonly tables: TableManager, private readonly options: QueryEngineOptions) {
+  constructor(
+    private readonly db: PinotDb,
+    private readonly tables: TableManager,
+    private readonly options: QueryEngineOptions,
+  ) {
     this.slots = new Slots(options.maxRunningQueries ?? DEFAULT_MAX_RUNNING_QUERIES);
   }
 
@@ -247,7 +262,10 @@ export class QueryEngine {
 
     const [total, matched] = stats![0]!.map((v) => Number(v)) as [number, number];
     const runtime = entries.map((e) => this.options.runtimeInfo?.(e) ?? { consumingSegments: 1, freshnessMs: 0 });
-    const segments = Math.max(1, runtime.reduce((n, r) => n + r.consumingSegments, 0));
+    const segments = Math.max(
+      1,
+      runtime.reduce((n, r) => n + r.consumingSegments, 0),
+    );
     const consuming = entries.some((e) => e.config.type === 'REALTIME') ? segments : 0;
     const selectionOnly = !translation.aggregation && parsed.select.orderBy.length === 0;
     const scanned = selectionOnly ? Math.min(matched, translation.limit + (parsed.select.offset ?? 0)) : matched;
@@ -271,10 +289,22 @@ export class QueryEngine {
   }
 
   /** The select list with its functions of literals computed once and put in as literals, as Pinot compiles them (sql/fold.ts). */
-  private async foldConstants(select: SelectStatement, limits: TranslateLimits, started: number, timeoutMs: number, requestId: string): Promise<SelectStatement> {
+  private async foldConstants(
+    select: SelectStatement,
+    limits: TranslateLimits,
+    started: number,
+    timeoutMs: number,
+    requestId: string,
+  ): Promise<SelectStatement> {
     const parts = foldableParts(select.items);
     if (parts.length === 0) return select;
-    const values = await this.computeConstants({ distinct: false, items: parts.map((expr) => ({ expr })), groupBy: [], orderBy: [] }, limits, started, timeoutMs, requestId);
+    const values = await this.computeConstants(
+      { distinct: false, items: parts.map((expr) => ({ expr })), groupBy: [], orderBy: [] },
+      limits,
+      started,
+      timeoutMs,
+      requestId,
+    );
     const literals = new Map<Expr, Expr>();
     parts.forEach((part, i) => {
       const literal = literalOf(values.row[i], values.raw[i], values.types[i]!, formatJavaDouble);
@@ -288,7 +318,7 @@ export class QueryEngine {
     const constants = translateConstantSelect(select, Date.now(), limits);
     let found: DuckDBValue[][];
     try {
-      [found] = await this.readAll([constants.translation.sql], started, timeoutMs, requestId) as [DuckDBValue[][]];
+      [found] = (await this.readAll([constants.translation.sql], started, timeoutMs, requestId)) as [DuckDBValue[][]];
     } catch (error) {
       if (error instanceof QueryError) throw error;
       throw new QueryError('SQL_PARSING', `Caught exception while invoking a function at compile time: ${errorMessage(error)}`);
@@ -339,23 +369,33 @@ export class QueryEngine {
   private async readAll(statements: string[], started: number, timeoutMs: number, requestId: string): Promise<DuckDBValue[][][]> {
     const abort = new AbortController();
     let scheduled = false;
-    const timeoutError = () => (scheduled
-      ? new QueryError('EXECUTION_TIMEOUT', `Timed out while polling results block (query timeout ${timeoutMs} ms)`)
-      : new QueryError('QUERY_SCHEDULING_TIMEOUT', `Query scheduling took ${Date.now() - started}ms (longer than query timeout of ${timeoutMs}ms) on server: ${this.options.brokerId}`));
+    const timeoutError = () =>
+      scheduled
+        ? new QueryError('EXECUTION_TIMEOUT', `Timed out while polling results block (query timeout ${timeoutMs} ms)`)
+        : new QueryError(
+            'QUERY_SCHEDULING_TIMEOUT',
+            `Query scheduling took ${Date.now() - started}ms (longer than query timeout of ${timeoutMs}ms) on server: ${this.options.brokerId}`,
+          );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const error = timeoutError();
-        abort.abort();
-        reject(error);
-      }, Math.max(0, started + timeoutMs - Date.now()));
+      timer = setTimeout(
+        () => {
+          const error = timeoutError();
+          abort.abort();
+          reject(error);
+        },
+        Math.max(0, started + timeoutMs - Date.now()),
+      );
     });
     const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     let bytes = 0;
     const collect = (into: DuckDBValue[][]) => (rows: DuckDBValue[][]) => {
       for (const row of rows) bytes += row.reduce<number>((n, value) => n + responseBytes(value), 2);
       if (bytes > maxBytes) {
-        throw new QueryError('QUERY_CANCELLATION', `Serialized query response size ${bytes} exceeds threshold ${maxBytes} for requestId ${requestId} from broker ${this.options.brokerId}`);
+        throw new QueryError(
+          'QUERY_CANCELLATION',
+          `Serialized query response size ${bytes} exceeds threshold ${maxBytes} for requestId ${requestId} from broker ${this.options.brokerId}`,
+        );
       }
       into.push(...rows);
     };
@@ -495,7 +535,14 @@ export function formatValue(value: DuckDBValue, type: OutType): unknown {
     }
     case 'FLOAT':
     case 'DOUBLE': {
-      const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : value instanceof DuckDBDecimalValue ? value.toDouble() : Number(String(value));
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'bigint'
+            ? Number(value)
+            : value instanceof DuckDBDecimalValue
+              ? value.toDouble()
+              : Number(String(value));
       return doubleJson(n, type.base === 'FLOAT');
     }
     case 'BIG_DECIMAL': {
@@ -532,8 +579,6 @@ function deletedRowsFilter(entry: TableEntry): string {
   if (name === undefined) return '';
   const column = quoteIdent(name);
   const type = entry.schema.columns.find((c) => c.name === name)?.dataType;
-  const deleted = type === 'BOOLEAN' ? `${column} IS TRUE`
-    : type === 'STRING' ? `(lower(${column}) = 'true' OR ${column} = '1')`
-      : `${column} <> 0`;
+  const deleted = type === 'BOOLEAN' ? `${column} IS TRUE` : type === 'STRING' ? `(lower(${column}) = 'true' OR ${column} = '1')` : `${column} <> 0`;
   return ` WHERE NOT coalesce(${deleted}, false)`;
 }

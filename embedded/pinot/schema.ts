@@ -64,12 +64,35 @@ export interface ParsedSchema {
 }
 
 const KNOWN_SCHEMA_KEYS = new Set([
-  'schemaName', 'dimensionFieldSpecs', 'metricFieldSpecs', 'dateTimeFieldSpecs', 'timeFieldSpec', 'complexFieldSpecs',
-  'primaryKeyColumns', 'enableColumnBasedNullHandling', 'description', 'tags', 'version',
+  'schemaName',
+  'dimensionFieldSpecs',
+  'metricFieldSpecs',
+  'dateTimeFieldSpecs',
+  'timeFieldSpec',
+  'complexFieldSpecs',
+  'primaryKeyColumns',
+  'enableColumnBasedNullHandling',
+  'description',
+  'tags',
+  'version',
 ]);
 const KNOWN_FIELD_KEYS = new Set([
-  'name', 'dataType', 'singleValueField', 'defaultNullValue', 'notNull', 'maxLength', 'maxLengthExceedStrategy', 'transformFunction',
-  'description', 'tags', 'format', 'granularity', 'fieldType', 'virtualColumnProvider', 'defaultNullValueString', 'allowTrailingZeros',
+  'name',
+  'dataType',
+  'singleValueField',
+  'defaultNullValue',
+  'notNull',
+  'maxLength',
+  'maxLengthExceedStrategy',
+  'transformFunction',
+  'description',
+  'tags',
+  'format',
+  'granularity',
+  'fieldType',
+  'virtualColumnProvider',
+  'defaultNullValueString',
+  'allowTrailingZeros',
   'sampleValue',
 ]);
 
@@ -137,7 +160,8 @@ export function parseSchema(body: unknown): ParsedSchema {
   }
 
   const primaryKeyColumns = json.primaryKeyColumns ?? [];
-  if (!Array.isArray(primaryKeyColumns) || primaryKeyColumns.some((c) => typeof c !== 'string')) invalid("'primaryKeyColumns' must be an array of column names");
+  if (!Array.isArray(primaryKeyColumns) || primaryKeyColumns.some((c) => typeof c !== 'string'))
+    invalid("'primaryKeyColumns' must be an array of column names");
   for (const pk of primaryKeyColumns) {
     const column = columns.find((c) => c.name === pk);
     if (!column) invalid(`The primary key column: ${pk} is not present in the schema`);
@@ -191,16 +215,24 @@ function parseFieldSpec(raw: unknown, fieldType: FieldType, path: string, unreco
 export function builtinDefault(dataType: PinotDataType, fieldType: FieldType): CellValue {
   const metric = fieldType === 'METRIC';
   switch (dataType) {
-    case 'INT': return metric ? 0 : INT_MIN;
-    case 'LONG': return metric ? 0n : LONG_MIN;
+    case 'INT':
+      return metric ? 0 : INT_MIN;
+    case 'LONG':
+      return metric ? 0n : LONG_MIN;
     case 'FLOAT':
-    case 'DOUBLE': return metric ? 0 : Number.NEGATIVE_INFINITY;
-    case 'BIG_DECIMAL': return '0';
-    case 'BOOLEAN': return false;
-    case 'TIMESTAMP': return 0n;
+    case 'DOUBLE':
+      return metric ? 0 : Number.NEGATIVE_INFINITY;
+    case 'BIG_DECIMAL':
+      return '0';
+    case 'BOOLEAN':
+      return false;
+    case 'TIMESTAMP':
+      return 0n;
     case 'STRING':
-    case 'JSON': return 'null';
-    case 'BYTES': return new Uint8Array(0);
+    case 'JSON':
+      return 'null';
+    case 'BYTES':
+      return new Uint8Array(0);
   }
 }
 
@@ -248,18 +280,20 @@ export function parseDateTimeFormat(format: string, column = '?'): DateTimeForma
 
 /** Pinot's DuckDB storage type for a column. */
 export function duckType(column: Pick<Column, 'dataType' | 'singleValue'>): string {
-  const base = ({
-    INT: 'INTEGER',
-    LONG: 'BIGINT',
-    FLOAT: 'FLOAT',
-    DOUBLE: 'DOUBLE',
-    BIG_DECIMAL: 'DECIMAL(38,10)',
-    BOOLEAN: 'BOOLEAN',
-    TIMESTAMP: 'BIGINT',
-    STRING: 'VARCHAR',
-    JSON: 'VARCHAR',
-    BYTES: 'BLOB',
-  } as const)[column.dataType];
+  const base = (
+    {
+      INT: 'INTEGER',
+      LONG: 'BIGINT',
+      FLOAT: 'FLOAT',
+      DOUBLE: 'DOUBLE',
+      BIG_DECIMAL: 'DECIMAL(38,10)',
+      BOOLEAN: 'BOOLEAN',
+      TIMESTAMP: 'BIGINT',
+      STRING: 'VARCHAR',
+      JSON: 'VARCHAR',
+      BYTES: 'BLOB',
+    } as const
+  )[column.dataType];
   return column.singleValue ? base : `${base}[]`;
 }
 
@@ -388,7 +422,9 @@ export function stringifyJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (Array.isArray(value)) return `[${value.map(stringifyJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${stringifyJson(v)}`).join(',')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${JSON.stringify(k)}:${stringifyJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -451,7 +487,11 @@ export function formatJodaUtc(ms: number, pattern: string): string {
     const ch = pattern[i]!;
     if (ch === "'") {
       const end = pattern.indexOf("'", i + 1);
-      if (end === i + 1) { out += "'"; i += 2; continue; }
+      if (end === i + 1) {
+        out += "'";
+        i += 2;
+        continue;
+      }
       out += pattern.slice(i + 1, end === -1 ? undefined : end);
       i = end === -1 ? pattern.length : end + 1;
       continue;
@@ -460,17 +500,39 @@ export function formatJodaUtc(ms: number, pattern: string): string {
     while (j < pattern.length && pattern[j] === ch) j++;
     const n = j - i;
     switch (ch) {
-      case 'y': case 'Y': out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n); break;
-      case 'M': out += pad(d.getUTCMonth() + 1, n); break;
-      case 'd': out += pad(d.getUTCDate(), n); break;
-      case 'H': out += pad(d.getUTCHours(), n); break;
-      case 'h': out += pad(d.getUTCHours() % 12 || 12, n); break;
-      case 'm': out += pad(d.getUTCMinutes(), n); break;
-      case 's': out += pad(d.getUTCSeconds(), n); break;
-      case 'S': out += pad(d.getUTCMilliseconds(), 3).slice(0, n).padEnd(n, '0'); break;
-      case 'a': out += d.getUTCHours() < 12 ? 'AM' : 'PM'; break;
-      case 'Z': out += n >= 2 ? '+00:00' : '+0000'; break;
-      default: out += pattern.slice(i, j);
+      case 'y':
+      case 'Y':
+        out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n);
+        break;
+      case 'M':
+        out += pad(d.getUTCMonth() + 1, n);
+        break;
+      case 'd':
+        out += pad(d.getUTCDate(), n);
+        break;
+      case 'H':
+        out += pad(d.getUTCHours(), n);
+        break;
+      case 'h':
+        out += pad(d.getUTCHours() % 12 || 12, n);
+        break;
+      case 'm':
+        out += pad(d.getUTCMinutes(), n);
+        break;
+      case 's':
+        out += pad(d.getUTCSeconds(), n);
+        break;
+      case 'S':
+        out += pad(d.getUTCMilliseconds(), 3).slice(0, n).padEnd(n, '0');
+        break;
+      case 'a':
+        out += d.getUTCHours() < 12 ? 'AM' : 'PM';
+        break;
+      case 'Z':
+        out += n >= 2 ? '+00:00' : '+0000';
+        break;
+      default:
+        out += pattern.slice(i, j);
     }
     i = j;
   }
@@ -479,7 +541,7 @@ export function formatJodaUtc(ms: number, pattern: string): string {
 
 /** The current time as a value of a date-time column's format (Pinot's time-column null substitution). */
 export function nowInFormat(format: DateTimeFormat | undefined, dataType: PinotDataType, nowMs = Date.now()): CellValue {
-  if (!format || format.kind === 'TIMESTAMP') return dataType === 'STRING' ? formatTimestamp(nowMs) : convertScalar(nowMs, dataType) ?? nowMs;
+  if (!format || format.kind === 'TIMESTAMP') return dataType === 'STRING' ? formatTimestamp(nowMs) : (convertScalar(nowMs, dataType) ?? nowMs);
   if (format.kind === 'EPOCH') {
     const v = Math.floor(nowMs / (format.unitMs * format.size));
     return convertScalar(v, dataType) ?? v;

@@ -39,21 +39,43 @@ export interface ParsedTableConfig {
   json: TableConfigJson;
   timeColumn: string | undefined;
   stream: StreamSettings | undefined;
-  upsert: {
-    mode: 'FULL' | 'PARTIAL';
-    comparisonColumn: string | undefined;
-    /** upsertConfig.deleteRecordColumn: a row whose value here is true hides its primary key from queries. */
-    deleteColumn: string | undefined;
-  } | undefined;
+  upsert:
+    | {
+        mode: 'FULL' | 'PARTIAL';
+        comparisonColumn: string | undefined;
+        /** upsertConfig.deleteRecordColumn: a row whose value here is true hides its primary key from queries. */
+        deleteColumn: string | undefined;
+      }
+    | undefined;
   continueOnError: boolean;
   transforms: { columnName: string; transformFunction: string }[];
   unrecognizedProperties: Record<string, unknown>;
 }
 
 const KNOWN_TABLE_KEYS = new Set([
-  'tableName', 'tableType', 'segmentsConfig', 'tenants', 'tableIndexConfig', 'ingestionConfig', 'upsertConfig', 'dedupConfig',
-  'metadata', 'quota', 'task', 'routing', 'query', 'fieldConfigList', 'instanceAssignmentConfigMap', 'tierConfigs', 'tunerConfigs',
-  'isDimTable', 'dimensionTableConfig', 'instancePartitionsMap', 'segmentAssignmentConfigMap', 'upsertConfigs', 'tierOverwrites',
+  'tableName',
+  'tableType',
+  'segmentsConfig',
+  'tenants',
+  'tableIndexConfig',
+  'ingestionConfig',
+  'upsertConfig',
+  'dedupConfig',
+  'metadata',
+  'quota',
+  'task',
+  'routing',
+  'query',
+  'fieldConfigList',
+  'instanceAssignmentConfigMap',
+  'tierConfigs',
+  'tunerConfigs',
+  'isDimTable',
+  'dimensionTableConfig',
+  'instancePartitionsMap',
+  'segmentAssignmentConfigMap',
+  'upsertConfigs',
+  'tierOverwrites',
 ]);
 
 /** Splits `x_REALTIME` / `x_OFFLINE` into the raw name and the type (undefined if no suffix). */
@@ -81,13 +103,20 @@ export function streamConfigMap(json: TableConfigJson): Record<string, string> |
 }
 
 /** Validates a table config (the schema is looked up by raw table name) and extracts what the engine needs. */
-export function parseTableConfig(body: unknown, findSchema: (rawName: string) => ParsedSchema | undefined): { config: ParsedTableConfig; schema: ParsedSchema } {
+export function parseTableConfig(
+  body: unknown,
+  findSchema: (rawName: string) => ParsedSchema | undefined,
+): { config: ParsedTableConfig; schema: ParsedSchema } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ControllerError(400, 'Invalid table config: the body must be a JSON object');
   const json = structuredClone(body) as TableConfigJson;
-  if (typeof json.tableName !== 'string' || json.tableName.trim() === '') throw new ControllerError(400, "Invalid table config. Reason: 'tableName' must not be null or empty");
+  if (typeof json.tableName !== 'string' || json.tableName.trim() === '')
+    throw new ControllerError(400, "Invalid table config. Reason: 'tableName' must not be null or empty");
   const typeText = String(json.tableType ?? '').toUpperCase();
   if (typeText !== 'REALTIME' && typeText !== 'OFFLINE') {
-    throw new ControllerError(400, `Invalid table config for: ${json.tableName}. Reason: 'tableType' must be REALTIME or OFFLINE, got '${String(json.tableType)}'`);
+    throw new ControllerError(
+      400,
+      `Invalid table config for: ${json.tableName}. Reason: 'tableType' must be REALTIME or OFFLINE, got '${String(json.tableType)}'`,
+    );
   }
   const type = typeText as TableType;
   const split = splitTableName(json.tableName);
@@ -153,9 +182,12 @@ export function parseTableConfig(body: unknown, findSchema: (rawName: string) =>
     if (mode === 'FULL') {
       if (type !== 'REALTIME') fail('Upsert table is for realtime table only.');
       if (parsedSchema.primaryKeyColumns.length === 0) fail('Upsert/Dedup table must have primary key columns in the schema');
-      const comparison = Array.isArray(upsertConfig.comparisonColumns) && upsertConfig.comparisonColumns.length > 0
-        ? upsertConfig.comparisonColumns[0]
-        : typeof upsertConfig.comparisonColumn === 'string' ? upsertConfig.comparisonColumn : timeColumn || undefined;
+      const comparison =
+        Array.isArray(upsertConfig.comparisonColumns) && upsertConfig.comparisonColumns.length > 0
+          ? upsertConfig.comparisonColumns[0]
+          : typeof upsertConfig.comparisonColumn === 'string'
+            ? upsertConfig.comparisonColumn
+            : timeColumn || undefined;
       if (comparison !== undefined && !parsedSchema.columns.some((c) => c.name === comparison && c.singleValue)) {
         fail(`Comparison column: ${comparison} is not present in schema`);
       }
@@ -165,8 +197,10 @@ export function parseTableConfig(body: unknown, findSchema: (rawName: string) =>
 
   const transforms = Array.isArray(json.ingestionConfig?.transformConfigs) ? json.ingestionConfig!.transformConfigs! : [];
   for (const t of transforms) {
-    if (!t || typeof t.columnName !== 'string' || typeof t.transformFunction !== 'string') fail('transformConfigs entries need columnName and transformFunction');
-    if (!parsedSchema.columns.some((c) => c.name === t.columnName)) fail(`The destination column '${t.columnName}' of a transform function must be present in the schema`);
+    if (!t || typeof t.columnName !== 'string' || typeof t.transformFunction !== 'string')
+      fail('transformConfigs entries need columnName and transformFunction');
+    if (!parsedSchema.columns.some((c) => c.name === t.columnName))
+      fail(`The destination column '${t.columnName}' of a transform function must be present in the schema`);
   }
 
   return {

@@ -106,7 +106,10 @@ abstract class EventGenerator<T> {
   protected readonly clock: Clock;
   protected index = 0;
 
-  constructor(protected readonly options: EventGeneratorOptions, stream: string) {
+  constructor(
+    protected readonly options: EventGeneratorOptions,
+    stream: string,
+  ) {
     checkOptions(options);
     this.rng = new Rng(deriveSeed(options.seed, stream));
     this.clock = options.clock ?? wallClock;

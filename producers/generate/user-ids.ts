@@ -4,9 +4,7 @@
  */
 import type { Rng } from './random.ts';
 
-export type UserIdSet =
-  | { readonly kind: 'range'; readonly min: number; readonly max: number }
-  | { readonly kind: 'list'; readonly ids: readonly number[] };
+export type UserIdSet = { readonly kind: 'range'; readonly min: number; readonly max: number } | { readonly kind: 'list'; readonly ids: readonly number[] };
 
 export function userIdRange(min: number, max: number): UserIdSet {
   if (!Number.isInteger(min) || !Number.isInteger(max) || min > max) {

@@ -32,7 +32,11 @@ const defaultPartitioner = Partitioners.DefaultPartitioner();
 /** The partition kafkajs (and Java clients: murmur2, positive, modulo) choose for a key. */
 export function partitionFor(key: string, partitions: number): number {
   const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
-    partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0,
+    partitionId,
+    leader: 0,
+    replicas: [0],
+    isr: [0],
+    partitionErrorCode: 0,
   }));
   return defaultPartitioner({ topic: '', partitionMetadata, message: { key, value: null } });
 }
@@ -67,14 +71,18 @@ export interface KafkaSinkOptions {
 }
 
 const CONNECTION_ERRORS = new Set([
-  'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound',
-  'KafkaJSNumberOfRetriesExceeded', 'KafkaJSRequestTimeoutError', 'KafkaJSNonRetriableError',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNonRetriableError',
 ]);
 
 function rootCause(error: unknown): unknown {
   let e = error;
   for (let i = 0; i < 5; i++) {
-    const next = (e as { cause?: unknown; originalError?: unknown } | null);
+    const next = e as { cause?: unknown; originalError?: unknown } | null;
     const inner = next?.originalError ?? next?.cause;
     if (inner === undefined || inner === null) break;
     e = inner;
@@ -88,15 +96,14 @@ export function kafkaError(brokers: string[], error: unknown, doing = 'reach'): 
   const detail = describeCause(rootCause(error));
   if (kafkaErrorType(error) === 'KAFKA_STORAGE_ERROR') {
     return new KafkaStorageError(
-      `cannot ${doing} Kafka at ${brokers.join(',')}: the broker's disk is full (KAFKA_STORAGE_ERROR: it cannot write its log; `
-        + "the broker's own log names the directory and the cause); free space there (DATA_DIR for npm start), then produce again",
+      `cannot ${doing} Kafka at ${brokers.join(',')}: the broker's disk is full (KAFKA_STORAGE_ERROR: it cannot write its log; ` +
+        "the broker's own log names the directory and the cause); free space there (DATA_DIR for npm start), then produce again",
       { cause: error },
     );
   }
   if (typeof name === 'string' && CONNECTION_ERRORS.has(name)) {
     return new KafkaUnreachableError(
-      `cannot ${doing} Kafka at ${brokers.join(',')} (${detail}); start the embedded broker with \`npm run kafka\` ` +
-        'or set KAFKA_BOOTSTRAP_SERVERS',
+      `cannot ${doing} Kafka at ${brokers.join(',')} (${detail}); start the embedded broker with \`npm run kafka\` ` + 'or set KAFKA_BOOTSTRAP_SERVERS',
       { cause: error },
     );
   }
@@ -116,7 +123,10 @@ async function ensureTopics(admin: Admin, spec: TopicSpec): Promise<void> {
 }
 
 class KafkaJsSink implements EventSink {
-  constructor(private readonly producer: Producer, private readonly brokers: string[]) {}
+  constructor(
+    private readonly producer: Producer,
+    private readonly brokers: string[],
+  ) {}
 
   async send(topic: string, messages: KafkaMessage[]): Promise<void> {
     if (messages.length === 0) return;
@@ -135,12 +145,17 @@ class KafkaJsSink implements EventSink {
 /** Connects an idempotent producer (acks = all), creating missing topics first if asked. */
 export async function openKafkaSink(options: KafkaSinkOptions): Promise<EventSink> {
   const { brokers } = options;
-  const kafka = new Kafka(kafkaConfig({ brokers, security: options.security }, {
-    clientId: options.clientId ?? 'pageview-producers',
-    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-    logLevel: options.logLevel ?? kafkaLogLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
-  }));
+  const kafka = new Kafka(
+    kafkaConfig(
+      { brokers, security: options.security },
+      {
+        clientId: options.clientId ?? 'pageview-producers',
+        connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+        logLevel: options.logLevel ?? kafkaLogLevel.NOTHING,
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+      },
+    ),
+  );
   if (options.ensureTopics) {
     const admin = kafka.admin();
     try {

@@ -34,8 +34,12 @@ export function mysqlTarget(config: AppConfig['mysql'], overrides: MysqlTargetOv
   const url = overrides.url ?? config.url;
   if (url === undefined) {
     return {
-      host: config.host, port: config.port, user: config.user, password: config.password,
-      database: overrides.database ?? config.database, table,
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: overrides.database ?? config.database,
+      table,
     };
   }
   let parsed: URL;
@@ -72,8 +76,15 @@ export function quoteId(name: string): string {
 }
 
 const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET',
-  'PROTOCOL_CONNECTION_LOST', 'EPIPE',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+  'EPIPE',
 ]);
 
 function errorCode(error: unknown): string | undefined {
@@ -87,10 +98,9 @@ export function mysqlConnectError(target: MysqlTarget, error: unknown): Producer
   const where = describeTarget(target);
   const code = errorCode(error);
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
-    return new MysqlUnreachableError(
-      `MySQL at ${where} refused user "${target.user}" (${describeCause(error)}); check the user and password in MYSQL_URL`,
-      { cause: error },
-    );
+    return new MysqlUnreachableError(`MySQL at ${where} refused user "${target.user}" (${describeCause(error)}); check the user and password in MYSQL_URL`, {
+      cause: error,
+    });
   }
   const reason = code !== undefined && UNREACHABLE_CODES.has(code) ? code : describeCause(error);
   return new MysqlUnreachableError(
@@ -142,19 +152,14 @@ export async function ensureUsersTable(pool: Pool, target: MysqlTarget): Promise
 export async function insertUsers(pool: Pool, target: MysqlTarget, rows: readonly UserRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const values = rows.map((r) => [r.age, r.gender, r.country, r.subscription]);
-  const [result] = await pool.query<ResultSetHeader>(
-    `INSERT INTO ${qualifiedTable(target)} (age, gender, country, subscription) VALUES ?`,
-    [values],
-  );
+  const [result] = await pool.query<ResultSetHeader>(`INSERT INTO ${qualifiedTable(target)} (age, gender, country, subscription) VALUES ?`, [values]);
   return result.affectedRows;
 }
 
 const MISSING_TABLE_CODES = new Set(['ER_NO_SUCH_TABLE', 'ER_BAD_DB_ERROR']);
 
 function noUsers(target: MysqlTarget): NoUsersError {
-  return new NoUsersError(
-    `no users in ${target.database}.${target.table} at ${describeTarget(target)}; run \`npm run produce -- users\` first`,
-  );
+  return new NoUsersError(`no users in ${target.database}.${target.table} at ${describeTarget(target)}; run \`npm run produce -- users\` first`);
 }
 
 /**
@@ -164,9 +169,7 @@ function noUsers(target: MysqlTarget): NoUsersError {
 export async function readUserIds(pool: Pool, target: MysqlTarget): Promise<UserIdSet> {
   let stats: RowDataPacket[];
   try {
-    [stats] = await pool.query<RowDataPacket[]>(
-      `SELECT MIN(user_id) AS lo, MAX(user_id) AS hi, COUNT(*) AS n FROM ${qualifiedTable(target)}`,
-    );
+    [stats] = await pool.query<RowDataPacket[]>(`SELECT MIN(user_id) AS lo, MAX(user_id) AS hi, COUNT(*) AS n FROM ${qualifiedTable(target)}`);
   } catch (error) {
     const code = errorCode(error);
     if (code !== undefined && MISSING_TABLE_CODES.has(code)) throw noUsers(target);

@@ -7,8 +7,13 @@ import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
 import {
-  fetchReferenceConnect, referenceConnectVersion, referenceDebeziumVersion, referencePluginPath, referenceWorkerLibDir,
-  REFERENCE_CDC_CLASS, startReferenceConnect,
+  fetchReferenceConnect,
+  referenceConnectVersion,
+  referenceDebeziumVersion,
+  referencePluginPath,
+  referenceWorkerLibDir,
+  REFERENCE_CDC_CLASS,
+  startReferenceConnect,
 } from './index.ts';
 
 const HELP = `Usage: npm run connect:reference -- --bootstrap HOST:PORT [options]
@@ -32,9 +37,19 @@ Options:
 Then, for example:  curl http://127.0.0.1:PORT/connector-plugins`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    bootstrap: 'string', port: 'port', 'group-id': 'string', 'data-dir': 'string', 'heap-mb': 'int', 'fetch-only': 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      bootstrap: 'string',
+      port: 'port',
+      'group-id': 'string',
+      'data-dir': 'string',
+      'heap-mb': 'int',
+      'fetch-only': 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;
@@ -57,7 +72,9 @@ async function main(): Promise<void> {
     heapMb: args.flags['heap-mb'] as number | undefined,
     log,
   });
-  console.log(`Kafka Connect ${worker.connectVersion} + Debezium ${worker.debeziumVersion}: up in ${worker.startupMs} ms (pid ${worker.pid}, log ${worker.logFile})`);
+  console.log(
+    `Kafka Connect ${worker.connectVersion} + Debezium ${worker.debeziumVersion}: up in ${worker.startupMs} ms (pid ${worker.pid}, log ${worker.logFile})`,
+  );
   console.log(`REST: ${worker.url}`);
   console.log('Ctrl-C to stop');
   stopOnSignals('connect-reference', () => worker.stop());

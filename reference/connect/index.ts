@@ -64,7 +64,12 @@ export function referenceConnectIsCached(): boolean {
  */
 export async function fetchReferenceConnect(log: (line: string) => void = () => {}): Promise<{ workerLib: string; pluginPath: string }> {
   if (!hasCommand('java', ['-version'])) throw new Error('java is not installed (Kafka Connect 4.x needs Java 17+: apt-get install openjdk-17-jre-headless)');
-  const workerLib = await copyDependencies({ pom: WORKER_POM, libDir: referenceWorkerLibDir(), label: `Kafka Connect ${referenceConnectVersion()} worker`, log });
+  const workerLib = await copyDependencies({
+    pom: WORKER_POM,
+    libDir: referenceWorkerLibDir(),
+    label: `Kafka Connect ${referenceConnectVersion()} worker`,
+    log,
+  });
   await copyDependencies({ pom: DEBEZIUM_POM, libDir: pluginDir(), label: `Debezium MySQL connector ${referenceDebeziumVersion()}`, log });
   return { workerLib, pluginPath: referencePluginPath() };
 }
@@ -141,19 +146,35 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
   fs.mkdirSync(dataDir, { recursive: true });
   const port = options.port || (await freePorts(1))[0]!;
   const propsFile = path.join(dataDir, 'worker.properties');
-  fs.writeFileSync(propsFile, workerProperties({
-    bootstrap: options.bootstrap, port, groupId: options.groupId ?? 'reference-connect', pluginPath,
-    offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1000,
-  }));
+  fs.writeFileSync(
+    propsFile,
+    workerProperties({
+      bootstrap: options.bootstrap,
+      port,
+      groupId: options.groupId ?? 'reference-connect',
+      pluginPath,
+      offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1000,
+    }),
+  );
   const logFile = path.join(dataDir, 'worker.log');
   const out = fs.openSync(logFile, 'a');
   log(`starting Kafka Connect ${referenceConnectVersion()} with Debezium ${referenceDebeziumVersion()} on 127.0.0.1:${port} (log ${logFile})`);
   const started = Date.now();
-  const child = spawn('java', [
-    '-Xms64m', `-Xmx${options.heapMb ?? 384}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${LOG4J}`,
-    '-cp', path.join(workerLib, '*'), 'org.apache.kafka.connect.cli.ConnectDistributed', propsFile,
-  ], { stdio: ['ignore', out, out] });
+  const child = spawn(
+    'java',
+    [
+      '-Xms64m',
+      `-Xmx${options.heapMb ?? 384}m`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${LOG4J}`,
+      '-cp',
+      path.join(workerLib, '*'),
+      'org.apache.kafka.connect.cli.ConnectDistributed',
+      propsFile,
+    ],
+    { stdio: ['ignore', out, out] },
+  );
   fs.closeSync(out);
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
@@ -181,7 +202,11 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
 
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady('reference Connect', connectReady(url), { deadline: Date.now() + (options.readyTimeoutMs ?? 180_000), everyMs: 500, exited: () => exited });
+    await waitUntilReady('reference Connect', connectReady(url), {
+      deadline: Date.now() + (options.readyTimeoutMs ?? 180_000),
+      everyMs: 500,
+      exited: () => exited,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -189,8 +214,15 @@ export async function startReferenceConnect(options: ReferenceConnectOptions): P
   const startupMs = Date.now() - started;
   log(`reference Connect ready in ${(startupMs / 1000).toFixed(1)} s: ${url}`);
   return {
-    url, port, pid: child.pid!, logFile, startupMs, stop, kill,
-    connectVersion: referenceConnectVersion(), debeziumVersion: referenceDebeziumVersion(),
+    url,
+    port,
+    pid: child.pid!,
+    logFile,
+    startupMs,
+    stop,
+    kill,
+    connectVersion: referenceConnectVersion(),
+    debeziumVersion: referenceDebeziumVersion(),
   };
 }
 
@@ -204,8 +236,10 @@ function connectReady(url: string): () => Promise<true | string> {
       return (error as Error).message;
     }
     if (!connectors.ok) return `GET /connectors: ${connectors.status}`;
-    const plugins = await (await fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5_000) })).json() as { class: string }[];
+    const plugins = (await (await fetch(`${url}/connector-plugins`, { signal: AbortSignal.timeout(5_000) })).json()) as { class: string }[];
     if (plugins.some((p) => p.class === REFERENCE_CDC_CLASS)) return true;
-    throw new Error(`the worker started without ${REFERENCE_CDC_CLASS} (plugins: ${plugins.map((p) => p.class).join(', ')}); is ${referencePluginPath()} complete?`);
+    throw new Error(
+      `the worker started without ${REFERENCE_CDC_CLASS} (plugins: ${plugins.map((p) => p.class).join(', ')}); is ${referencePluginPath()} complete?`,
+    );
   };
 }

@@ -29,9 +29,18 @@ Start-up takes about 45 s on 2 cores. Then, for example:
   curl -X POST http://127.0.0.1:BROKER/query/sql -H 'content-type: application/json' -d '{"sql":"SELECT 1"}'`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    'controller-port': 'port', 'broker-port': 'port', 'zk-port': 'port', 'data-dir': 'string', 'fetch-only': 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      'controller-port': 'port',
+      'broker-port': 'port',
+      'zk-port': 'port',
+      'data-dir': 'string',
+      'fetch-only': 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;

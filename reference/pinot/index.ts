@@ -52,7 +52,8 @@ const JAVA_MISSING = 'java is not installed (Pinot 0.11 needs Java 11+; on Debia
 export function referencePinotUnavailableReason(): string | undefined {
   if (!hasCommand('java', ['-version'])) return JAVA_MISSING;
   if (referencePinotIsCached()) return undefined;
-  if (!hasCommand('mvn', ['-v'])) return `mvn is not installed and ${referencePinotLibDir()} is not cached (apt-get install maven, then npm run pinot:reference -- --fetch-only)`;
+  if (!hasCommand('mvn', ['-v']))
+    return `mvn is not installed and ${referencePinotLibDir()} is not cached (apt-get install maven, then npm run pinot:reference -- --fetch-only)`;
   return undefined;
 }
 
@@ -64,7 +65,8 @@ export async function fetchReferencePinot(log: (line: string) => void = () => {}
   const libDir = referencePinotLibDir();
   if (!hasCommand('java', ['-version'])) throw new Error(JAVA_MISSING);
   if (referencePinotIsCached()) return libDir;
-  if (!hasCommand('mvn', ['-v'])) throw new Error(`mvn is not installed and ${libDir} is not cached: install Maven (apt-get install maven) or copy a fetched lib folder there`);
+  if (!hasCommand('mvn', ['-v']))
+    throw new Error(`mvn is not installed and ${libDir} is not cached: install Maven (apt-get install maven) or copy a fetched lib folder there`);
   await copyDependencies({ pom: POM, settings: MAVEN_SETTINGS, libDir, label: `Apache Pinot ${referencePinotVersion()}`, log });
   return libDir;
 }
@@ -118,13 +120,22 @@ export interface ReferencePinot {
  * heap; `pinot.admin.system.exit=false` keeps PinotAdministrator from exiting once a role has started.
  */
 function javaArgs(libDir: string, heapMb: number, command: string[]): string[] {
-  const opens = ['java.nio', 'sun.nio.ch', 'java.lang', 'java.util', 'java.lang.reflect', 'jdk.internal.ref']
-    .map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`);
+  const opens = ['java.nio', 'sun.nio.ch', 'java.lang', 'java.util', 'java.lang.reflect', 'jdk.internal.ref'].map(
+    (pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`,
+  );
   return [
-    '-Xms32m', `-Xmx${heapMb}m`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true',
+    '-Xms32m',
+    `-Xmx${heapMb}m`,
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
     ...opens,
-    '-Dpinot.admin.system.exit=false', `-Dlog4j2.configurationFile=${LOG4J}`,
-    '-cp', path.join(libDir, '*'), 'org.apache.pinot.tools.admin.PinotAdministrator', ...command,
+    '-Dpinot.admin.system.exit=false',
+    `-Dlog4j2.configurationFile=${LOG4J}`,
+    '-cp',
+    path.join(libDir, '*'),
+    'org.apache.pinot.tools.admin.PinotAdministrator',
+    ...command,
   ];
 }
 
@@ -202,12 +213,33 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
   const common = ['-zkAddress', zkAddress, '-clusterName', CLUSTER_NAME];
   const commands: Record<PinotRole, string[]> = {
     zookeeper: ['StartZookeeper', '-zkPort', String(ports.zookeeper), '-dataDir', path.join(dataDir, 'zookeeper')],
-    controller: ['StartController', ...common, '-controllerHost', '127.0.0.1', '-controllerPort', String(ports.controller),
-      '-dataDir', path.join(dataDir, 'controller')],
+    controller: [
+      'StartController',
+      ...common,
+      '-controllerHost',
+      '127.0.0.1',
+      '-controllerPort',
+      String(ports.controller),
+      '-dataDir',
+      path.join(dataDir, 'controller'),
+    ],
     broker: ['StartBroker', ...common, '-brokerHost', '127.0.0.1', '-brokerPort', String(ports.broker)],
-    server: ['StartServer', ...common, '-serverHost', '127.0.0.1', '-serverPort', String(ports.server),
-      '-serverAdminPort', String(ports.serverAdmin), '-serverGrpcPort', String(ports.serverGrpc), '-dataDir', path.join(dataDir, 'server-data'),
-      '-segmentDir', path.join(dataDir, 'server-segments')],
+    server: [
+      'StartServer',
+      ...common,
+      '-serverHost',
+      '127.0.0.1',
+      '-serverPort',
+      String(ports.server),
+      '-serverAdminPort',
+      String(ports.serverAdmin),
+      '-serverGrpcPort',
+      String(ports.serverGrpc),
+      '-dataDir',
+      path.join(dataDir, 'server-data'),
+      '-segmentDir',
+      path.join(dataDir, 'server-segments'),
+    ],
   };
 
   const started = Date.now();
@@ -248,18 +280,43 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
   const serverAdminUrl = `http://127.0.0.1:${ports.serverAdmin}`;
   try {
     spawnRole('zookeeper', ports.zookeeper);
-    await waitUntil('ZooKeeper', () => portAccepts(ports.zookeeper), deadline, () => exited);
+    await waitUntil(
+      'ZooKeeper',
+      () => portAccepts(ports.zookeeper),
+      deadline,
+      () => exited,
+    );
     spawnRole('controller', ports.controller);
-    await waitUntil('controller', () => httpOk(`${controllerUrl}/health`), deadline, () => exited);
+    await waitUntil(
+      'controller',
+      () => httpOk(`${controllerUrl}/health`),
+      deadline,
+      () => exited,
+    );
     log(`controller ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     spawnRole('broker', ports.broker);
     spawnRole('server', ports.server);
-    await waitUntil('broker', () => httpOk(`${brokerUrl}/health`), deadline, () => exited);
-    await waitUntil('server', () => httpOk(`${serverAdminUrl}/health`), deadline, () => exited);
-    await waitUntil('broker and server registration', async () => {
-      const instances = await listedInstances(controllerUrl);
-      return instances.some((i) => i.startsWith('Broker_')) && instances.some((i) => i.startsWith('Server_'));
-    }, deadline, () => exited);
+    await waitUntil(
+      'broker',
+      () => httpOk(`${brokerUrl}/health`),
+      deadline,
+      () => exited,
+    );
+    await waitUntil(
+      'server',
+      () => httpOk(`${serverAdminUrl}/health`),
+      deadline,
+      () => exited,
+    );
+    await waitUntil(
+      'broker and server registration',
+      async () => {
+        const instances = await listedInstances(controllerUrl);
+        return instances.some((i) => i.startsWith('Broker_')) && instances.some((i) => i.startsWith('Server_'));
+      },
+      deadline,
+      () => exited,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -270,7 +327,12 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
     exited = undefined;
     spawnRole('server', ports.server);
     const until = Date.now() + (options.readyTimeoutMs ?? 180_000);
-    await waitUntil('restarted server', () => httpOk(`${serverAdminUrl}/health`), until, () => exited);
+    await waitUntil(
+      'restarted server',
+      () => httpOk(`${serverAdminUrl}/health`),
+      until,
+      () => exited,
+    );
   };
   const startupMs = Date.now() - started;
   log(`reference Pinot ${referencePinotVersion()} ready in ${(startupMs / 1000).toFixed(1)} s: controller ${controllerUrl}, broker ${brokerUrl}`);

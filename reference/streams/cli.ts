@@ -29,10 +29,20 @@ Options:
   -h, --help               show this help`;
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    bootstrap: 'string', 'application-id': 'string', 'commit-interval-ms': 'int', 'cache-bytes': 'int', threads: 'int', 'heap-mb': 'int',
-    'fetch-only': 'boolean', help: 'boolean',
-  }, { h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      bootstrap: 'string',
+      'application-id': 'string',
+      'commit-interval-ms': 'int',
+      'cache-bytes': 'int',
+      threads: 'int',
+      'heap-mb': 'int',
+      'fetch-only': 'boolean',
+      help: 'boolean',
+    },
+    { h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;

@@ -27,24 +27,26 @@ export async function readFinalRows(bootstrap: string, topic: string): Promise<F
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      consumer.run({
-        eachBatch: async ({ batch }) => {
-          const end = remaining.get(batch.partition);
-          for (const m of batch.messages) {
-            if (end === undefined || BigInt(m.offset) >= end) break;
-            result.records++;
-            const key = m.key?.toString('hex') ?? '';
-            if (m.value === null) {
-              result.tombstones++;
-              result.rows.delete(key);
-            } else {
-              result.rows.set(key, JSON.parse(m.value.toString('utf8')));
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            const end = remaining.get(batch.partition);
+            for (const m of batch.messages) {
+              if (end === undefined || BigInt(m.offset) >= end) break;
+              result.records++;
+              const key = m.key?.toString('hex') ?? '';
+              if (m.value === null) {
+                result.tombstones++;
+                result.rows.delete(key);
+              } else {
+                result.rows.set(key, JSON.parse(m.value.toString('utf8')));
+              }
+              if (BigInt(m.offset) + 1n >= end) remaining.delete(batch.partition);
             }
-            if (BigInt(m.offset) + 1n >= end) remaining.delete(batch.partition);
-          }
-          if (remaining.size === 0) resolve();
-        },
-      }).catch(reject);
+            if (remaining.size === 0) resolve();
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();

@@ -77,10 +77,20 @@ export async function buildReferenceStreams(log: (line: string) => void = () => 
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   log(`building the Kafka Streams reference (Kafka Streams ${referenceKafkaVersion()}) into ${dir}`);
   const started = Date.now();
-  const child = spawn('mvn', [
-    '-B', '-f', POM, `-Dkafka.version=${referenceKafkaVersion()}`, `-Dstreams.build.dir=${staging}`,
-    'package', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(staging, 'lib')}`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'mvn',
+    [
+      '-B',
+      '-f',
+      POM,
+      `-Dkafka.version=${referenceKafkaVersion()}`,
+      `-Dstreams.build.dir=${staging}`,
+      'package',
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${path.join(staging, 'lib')}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const tail: string[] = [];
   let jars = 0;
   const onLine = (line: string) => {
@@ -114,19 +124,32 @@ export async function buildReferenceStreams(log: (line: string) => void = () => 
 export function streamsArguments(config: AppConfig): string[] {
   const { topics, windows, kafka } = config;
   return [
-    '--topic-pageview', topics.pageview,
-    '--topic-users', topics.users,
-    '--topic-cleaned-users', topics.cleanedUsers,
-    '--topic-pageview-country', topics.pageviewCountry,
-    '--topic-tumbling', topics.pageviewTumbling,
-    '--topic-hopping', topics.pageviewHopping,
-    '--topic-session', topics.pageviewSession,
-    '--partitions', String(kafka.partitions),
-    '--replicas', String(kafka.replicationFactor),
-    '--tumbling-seconds', String(windows.tumblingSeconds),
-    '--hopping-seconds', String(windows.hoppingSeconds),
-    '--hopping-advance-seconds', String(windows.hoppingAdvanceSeconds),
-    '--session-gap-seconds', String(windows.sessionGapSeconds),
+    '--topic-pageview',
+    topics.pageview,
+    '--topic-users',
+    topics.users,
+    '--topic-cleaned-users',
+    topics.cleanedUsers,
+    '--topic-pageview-country',
+    topics.pageviewCountry,
+    '--topic-tumbling',
+    topics.pageviewTumbling,
+    '--topic-hopping',
+    topics.pageviewHopping,
+    '--topic-session',
+    topics.pageviewSession,
+    '--partitions',
+    String(kafka.partitions),
+    '--replicas',
+    String(kafka.replicationFactor),
+    '--tumbling-seconds',
+    String(windows.tumblingSeconds),
+    '--hopping-seconds',
+    String(windows.hoppingSeconds),
+    '--hopping-advance-seconds',
+    String(windows.hoppingAdvanceSeconds),
+    '--session-gap-seconds',
+    String(windows.sessionGapSeconds),
   ];
 }
 
@@ -173,15 +196,33 @@ export async function startReferenceStreams(options: ReferenceStreamsOptions): P
   const logFile = path.join(workDir, 'streams.log');
   const out = fs.openSync(logFile, 'a');
   const started = Date.now();
-  const child = spawn('java', [
-    '-Xms64m', `-Xmx${options.heapMb ?? 512}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${LOG4J}`,
-    '-cp', `${path.join(dir, APP_JAR)}${path.delimiter}${path.join(dir, 'lib', '*')}`, MAIN_CLASS,
-    '--bootstrap', options.bootstrap, '--application-id', applicationId, '--state-dir', path.join(workDir, 'state'),
-    ...streamsArguments(options.config),
-    '--commit-interval-ms', String(options.commitIntervalMs ?? 2000),
-    '--cache-bytes', String(options.cacheBytes ?? 10 * 1024 * 1024),
-    '--threads', String(options.threads ?? 1),
-  ], { stdio: ['ignore', out, out] });
+  const child = spawn(
+    'java',
+    [
+      '-Xms64m',
+      `-Xmx${options.heapMb ?? 512}m`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${LOG4J}`,
+      '-cp',
+      `${path.join(dir, APP_JAR)}${path.delimiter}${path.join(dir, 'lib', '*')}`,
+      MAIN_CLASS,
+      '--bootstrap',
+      options.bootstrap,
+      '--application-id',
+      applicationId,
+      '--state-dir',
+      path.join(workDir, 'state'),
+      ...streamsArguments(options.config),
+      '--commit-interval-ms',
+      String(options.commitIntervalMs ?? 2000),
+      '--cache-bytes',
+      String(options.cacheBytes ?? 10 * 1024 * 1024),
+      '--threads',
+      String(options.threads ?? 1),
+    ],
+    { stdio: ['ignore', out, out] },
+  );
   fs.closeSync(out);
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
@@ -196,12 +237,16 @@ export async function startReferenceStreams(options: ReferenceStreamsOptions): P
   };
   log(`starting the Kafka Streams reference (application.id ${applicationId}, pid ${child.pid})`);
   try {
-    await waitUntilReady('the Kafka Streams reference', async () => {
-      const text = fs.readFileSync(logFile, 'utf8');
-      if (/^failed: /m.test(text)) throw new Error(`the Kafka Streams reference failed:\n${tailOf(logFile)}`);
-      if (/^state RUNNING$/m.test(text)) return true;
-      return /^state (\w+)$/gm.exec(text)?.[1] ?? 'not started';
-    }, { deadline: Date.now() + (options.readyTimeoutMs ?? 120_000), everyMs: 100, exited: () => exited });
+    await waitUntilReady(
+      'the Kafka Streams reference',
+      async () => {
+        const text = fs.readFileSync(logFile, 'utf8');
+        if (/^failed: /m.test(text)) throw new Error(`the Kafka Streams reference failed:\n${tailOf(logFile)}`);
+        if (/^state RUNNING$/m.test(text)) return true;
+        return /^state (\w+)$/gm.exec(text)?.[1] ?? 'not started';
+      },
+      { deadline: Date.now() + (options.readyTimeoutMs ?? 120_000), everyMs: 100, exited: () => exited },
+    );
   } catch (error) {
     await stop();
     throw error;

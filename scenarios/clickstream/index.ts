@@ -20,10 +20,11 @@ export function clickstreamScenario(fixed?: ClickstreamConfig): Scenario {
   return {
     name: 'clickstream',
     title: 'Clickstream analysis',
-    description: "Confluent's clickstream demo: generated clicks, web users and HTTP status codes on Kafka; ksqlDB counts "
-      + 'events and pages per minute, errors per status with an alert over a threshold, status codes joined in, clicks '
-      + 'enriched with users, user IP activity and 30 s user sessions, with bytes per minute and per session; Pinot '
-      + 'serves the tables to the dashboard.',
+    description:
+      "Confluent's clickstream demo: generated clicks, web users and HTTP status codes on Kafka; ksqlDB counts " +
+      'events and pages per minute, errors per status with an alert over a threshold, status codes joined in, clicks ' +
+      'enriched with users, user IP activity and 30 s user sessions, with bytes per minute and per session; Pinot ' +
+      'serves the tables to the dashboard.',
     topics: () => {
       const { topics } = settings();
       return [
@@ -41,10 +42,16 @@ export function clickstreamScenario(fixed?: ClickstreamConfig): Scenario {
     pinotTables: (_config, brokerList) => clickstreamPinotTables(settings(), brokerList),
     sessionFeeds: () => {
       const { topics } = settings();
-      return [{
-        source: topics.clickUserSessions, target: topics.clickUserSessionsFeed,
-        keyColumn: 'username', windowStartColumn: 'session_start', windowEndColumn: 'event_ts', deleteColumn: 'deleted',
-      }];
+      return [
+        {
+          source: topics.clickUserSessions,
+          target: topics.clickUserSessionsFeed,
+          keyColumn: 'username',
+          windowStartColumn: 'session_start',
+          windowEndColumn: 'event_ts',
+          deleteColumn: 'deleted',
+        },
+      ];
     },
     produce: (context) => produceClickstream(context, settings()),
     dashboard: () => clickstreamDashboard(settings()),

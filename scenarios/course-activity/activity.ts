@@ -7,8 +7,12 @@
 import { Rng } from '../../producers/generate/random.ts';
 
 export const EVENT_NAMES = [
-  '\\core\\event\\course_viewed', '\\mod_page\\event\\course_module_viewed', '\\mod_quiz\\event\\attempt_started',
-  '\\mod_quiz\\event\\attempt_submitted', '\\mod_forum\\event\\post_created', '\\mod_assign\\event\\submission_created',
+  '\\core\\event\\course_viewed',
+  '\\mod_page\\event\\course_module_viewed',
+  '\\mod_quiz\\event\\attempt_started',
+  '\\mod_quiz\\event\\attempt_submitted',
+  '\\mod_forum\\event\\post_created',
+  '\\mod_assign\\event\\submission_created',
 ] as const;
 
 export interface ActivityRow {

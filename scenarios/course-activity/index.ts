@@ -64,9 +64,10 @@ export function courseActivityScenario(fixed?: CourseActivityConfig): Scenario {
   return {
     name: 'course-activity',
     title: 'Course activity and withdrawal risk',
-    description: "Moodle's activity log in MySQL captured by the Debezium-compatible MySQL CDC source; ksqlDB finds each "
-      + "user's 15-minute sessions, aggregates them per user and filters a scoring producer's predictions into the at-risk "
-      + 'stream (prediction > 0.7); Pinot serves sessions and at-risk users to the dashboard.',
+    description:
+      "Moodle's activity log in MySQL captured by the Debezium-compatible MySQL CDC source; ksqlDB finds each " +
+      "user's 15-minute sessions, aggregates them per user and filters a scoring producer's predictions into the at-risk " +
+      'stream (prediction > 0.7); Pinot serves sessions and at-risk users to the dashboard.',
     // One partition, as the seed's tables had: the CDC records then reach ksqlDB in binlog (= time) order,
     // so no session is found twice and merged later (the per-user aggregate reads the sessions' changelog
     // as a stream, which skips the tombstones of merged-away sessions; Pinot gets them through the feed).
@@ -74,29 +75,37 @@ export function courseActivityScenario(fixed?: CourseActivityConfig): Scenario {
     topics: () => [{ name: logTopic(settings()), partitions: 1 }, { name: settings().topics.sessionsFeed }],
     mysqlTables: () => {
       const s = settings();
-      return [{
-        database: s.database,
-        table: s.table,
-        create: async (pool) => {
-          await pool.query(`CREATE DATABASE IF NOT EXISTS \`${s.database}\``);
-          await pool.query(`CREATE TABLE IF NOT EXISTS \`${s.database}\`.\`${s.table}\` (
+      return [
+        {
+          database: s.database,
+          table: s.table,
+          create: async (pool) => {
+            await pool.query(`CREATE DATABASE IF NOT EXISTS \`${s.database}\``);
+            await pool.query(`CREATE TABLE IF NOT EXISTS \`${s.database}\`.\`${s.table}\` (
             id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
             eventname VARCHAR(255) NOT NULL,
             userid BIGINT NOT NULL,
             timecreated BIGINT NOT NULL
           )`);
+          },
         },
-      }];
+      ];
     },
     connectors: (_config: AppConfig, targets) => [cdcConnector(settings(), targets)],
     ksqlStatements: (config) => courseActivityStatements(config, settings()),
     pinotTables: (_config, brokerList) => courseActivityPinotTables(settings(), brokerList),
     sessionFeeds: () => {
       const { topics } = settings();
-      return [{
-        source: topics.sessions, target: topics.sessionsFeed,
-        keyColumn: 'user_id', windowStartColumn: 'start_date', windowEndColumn: 'end_date', deleteColumn: 'deleted',
-      }];
+      return [
+        {
+          source: topics.sessions,
+          target: topics.sessionsFeed,
+          keyColumn: 'user_id',
+          windowStartColumn: 'start_date',
+          windowEndColumn: 'end_date',
+          deleteColumn: 'deleted',
+        },
+      ];
     },
     produce: (context) => produceCourseActivity(context, settings()),
     dashboard: () => courseActivityDashboard(settings()),

@@ -10,8 +10,12 @@ import type { CourseActivityConfig } from '../../config/scenarios/course-activit
 import { pinotTablesFromFolder, type PinotTable } from '../../pinot/tables.ts';
 
 export function courseActivityPinotTables(settings: CourseActivityConfig, brokerList: string): PinotTable[] {
-  return pinotTablesFromFolder(new URL('./pinot/', import.meta.url), {
-    moodle_sessions: settings.topics.sessionsFeed,
-    moodle_predictions: settings.topics.prediction,
-  }, brokerList);
+  return pinotTablesFromFolder(
+    new URL('./pinot/', import.meta.url),
+    {
+      moodle_sessions: settings.topics.sessionsFeed,
+      moodle_predictions: settings.topics.prediction,
+    },
+    brokerList,
+  );
 }

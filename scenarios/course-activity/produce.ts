@@ -14,10 +14,9 @@ const ROUND_MS = 6 * 3_600_000;
 
 export async function insertActivity(pool: mysql.Pool, settings: CourseActivityConfig, rows: ActivityRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await pool.query(
-    `INSERT INTO \`${settings.database}\`.\`${settings.table}\` (eventname, userid, timecreated) VALUES ?`,
-    [rows.map((r) => [r.eventname, r.userid, r.timecreated])],
-  );
+  await pool.query(`INSERT INTO \`${settings.database}\`.\`${settings.table}\` (eventname, userid, timecreated) VALUES ?`, [
+    rows.map((r) => [r.eventname, r.userid, r.timecreated]),
+  ]);
 }
 
 export async function produceCourseActivity(context: ScenarioProduceContext, settings: CourseActivityConfig): Promise<void> {
@@ -32,8 +31,11 @@ export async function produceCourseActivity(context: ScenarioProduceContext, set
     let start = Math.max(last + ROUND_MS, Date.UTC(2019, 6, 1));
     for (let round = 0; !signal.aborted; round++) {
       const activity = generateActivity({
-        seed: deriveSeed(settings.seed, start), users: Math.max(1, context.population), startMs: start,
-        sessionsPerUser: [1, 3], activitiesPerSession: [1, 8],
+        seed: deriveSeed(settings.seed, start),
+        users: Math.max(1, context.population),
+        startMs: start,
+        sessionsPerUser: [1, 3],
+        activitiesPerSession: [1, 8],
       });
       const batchSize = Math.max(1, Math.ceil(rate / 10));
       for (let i = 0; i < activity.length && !signal.aborted; i += batchSize) {

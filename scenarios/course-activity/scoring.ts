@@ -25,7 +25,13 @@ export function riskScore(agg: UserAggregate): number {
 }
 
 /** Reads the aggregate topic from the start and, every interval, scores the users whose aggregate changed, until the signal aborts. */
-export async function runScoring(brokers: string[], settings: CourseActivityConfig, signal: AbortSignal, onScored: (n: number) => void = () => {}, security?: KafkaSecurity): Promise<void> {
+export async function runScoring(
+  brokers: string[],
+  settings: CourseActivityConfig,
+  signal: AbortSignal,
+  onScored: (n: number) => void = () => {},
+  security?: KafkaSecurity,
+): Promise<void> {
   const kafka = new Kafka(kafkaConfig({ brokers, security }, { clientId: 'course-activity-scoring', logLevel: logLevel.NOTHING }));
   const consumer = kafka.consumer({ groupId: 'course-activity-scoring' });
   const sink = await openKafkaSink({ brokers, security, clientId: 'course-activity-scoring' });
@@ -41,23 +47,36 @@ export async function runScoring(brokers: string[], settings: CourseActivityConf
         const userid = Number(value.userid_value ?? JSON.parse(message.key?.toString() ?? 'null'));
         if (!Number.isFinite(userid)) return;
         changed.set(userid, {
-          userid, activities: Number(value.ACTIVITIES ?? value.activities), duration: Number(value.DURATION ?? value.duration), sessions: Number(value.SESSIONS ?? value.sessions),
+          userid,
+          activities: Number(value.ACTIVITIES ?? value.activities),
+          duration: Number(value.DURATION ?? value.duration),
+          sessions: Number(value.SESSIONS ?? value.sessions),
         });
       },
     });
     while (!signal.aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, settings.scoringIntervalMs);
-        signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
       if (changed.size === 0) continue;
       const batch = [...changed.values()];
       changed.clear();
       const now = Date.now();
-      await sink.send(settings.topics.prediction, batch.map((agg) => ({
-        key: String(agg.userid),
-        value: JSON.stringify({ userid: agg.userid, prediction: riskScore(agg), created_date: now }),
-      })));
+      await sink.send(
+        settings.topics.prediction,
+        batch.map((agg) => ({
+          key: String(agg.userid),
+          value: JSON.stringify({ userid: agg.userid, prediction: riskScore(agg), created_date: now }),
+        })),
+      );
       scored += batch.length;
       onScored(scored);
     }

@@ -54,7 +54,14 @@ const CLEANED_USERS_WAIT_MS = 120_000;
  * Waits until `target` users are on topic3 and ksqlDB has read topic3 and topic4 to their ends, so
  * they are in CLEANED_USERS and in the join's table (at most `waitMs` for the second part).
  */
-export async function waitForUsersInJoin(brokers: string[], config: AppConfig, target: number, signal: AbortSignal, waitMs = CLEANED_USERS_WAIT_MS, security?: KafkaSecurity): Promise<void> {
+export async function waitForUsersInJoin(
+  brokers: string[],
+  config: AppConfig,
+  target: number,
+  signal: AbortSignal,
+  waitMs = CLEANED_USERS_WAIT_MS,
+  security?: KafkaSecurity,
+): Promise<void> {
   const pause = () => new Promise((r) => setTimeout(r, 250));
   while (!signal.aborted && (await topicEndOffset(brokers, config.topics.users, security)) < target) await pause();
   const deadline = Date.now() + waitMs;
@@ -79,7 +86,17 @@ async function produce(context: ScenarioProduceContext): Promise<void> {
   const brokers = targets.kafkaBootstrap;
   await waitForUsersInJoin(brokers, config, target, signal, CLEANED_USERS_WAIT_MS, targets.kafkaSecurity);
   if (signal.aborted) return;
-  const common = { count: 0, rate: context.rate, url: targets.mysqlUrl, database: config.mysql.database, brokers, kafkaSecurity: targets.kafkaSecurity, config, signal, createTopics: false };
+  const common = {
+    count: 0,
+    rate: context.rate,
+    url: targets.mysqlUrl,
+    database: config.mysql.database,
+    brokers,
+    kafkaSecurity: targets.kafkaSecurity,
+    config,
+    signal,
+    createTopics: false,
+  };
   await Promise.all([
     producePageViews({ ...common, onProgress: (p) => context.progress('page views', p.done) }),
     produceSessions({ ...common, onProgress: (p) => context.progress('sessions', p.done) }),
@@ -89,28 +106,33 @@ async function produce(context: ScenarioProduceContext): Promise<void> {
 export const scenario: Scenario = {
   name: 'pageview',
   title: 'PageView analytics',
-  description: 'Users from MySQL through the JDBC source, page views and sessions from the producers; ksqlDB cleans users, '
-    + 'joins them with page views and counts per country and per tumbling, hopping and session window; Pinot serves the '
-    + 'four result tables to the dashboard (../shared/BRIEF.md).',
+  description:
+    'Users from MySQL through the JDBC source, page views and sessions from the producers; ksqlDB cleans users, ' +
+    'joins them with page views and counts per country and per tumbling, hopping and session window; Pinot serves the ' +
+    'four result tables to the dashboard (../shared/BRIEF.md).',
   topics: (config) => allTopics(config.topics).map((name) => ({ name })),
   mysqlTables: (config) => {
     const target = mysqlTarget(config.mysql, { database: config.mysql.database });
-    return [{
-      database: target.database,
-      table: target.table,
-      create: (pool) => ensureUsersTable(pool, target),
-    }];
+    return [
+      {
+        database: target.database,
+        table: target.table,
+        create: (pool) => ensureUsersTable(pool, target),
+      },
+    ];
   },
   connectors: (config, targets) => [jdbcConnector(config, targets)],
   ksqlStatements: (config) => renderedStatements(config),
   pinotTables: (config, brokerList) => pinotTables(config, { brokerList }),
-  sessionFeeds: (config) => [{
-    source: config.topics.pageviewSession,
-    target: config.topics.pageviewSessionFeed,
-    keyColumn: 'source',
-    windowStartColumn: 'window_start',
-    windowEndColumn: 'window_end',
-    deleteColumn: 'deleted',
-  }],
+  sessionFeeds: (config) => [
+    {
+      source: config.topics.pageviewSession,
+      target: config.topics.pageviewSessionFeed,
+      keyColumn: 'source',
+      windowStartColumn: 'window_start',
+      windowEndColumn: 'window_end',
+      deleteColumn: 'deleted',
+    },
+  ],
   produce,
 };

@@ -20,11 +20,12 @@ export function stayCategoriesScenario(fixed?: StayCategoriesConfig): Scenario {
   return {
     name: 'stay-categories',
     title: 'Hotel stay categories',
-    description: 'The EPAM Kafka Streams homework over the Expedia data set: generated hotel searches (some with missing, '
-      + 'unparsable or reversed check-in/check-out dates) on Kafka; ksqlDB computes each stay\'s length and category '
-      + '(Erroneous data, Short stay 1-4 days, Standard stay 5-10, Standard extended stay 11-14, Long stay 15+) into '
-      + 'expedia_ext, counts stays per category and hotel, and per category the distinct hotels and all stays; Pinot '
-      + 'serves the totals and the categories over time to the dashboard.',
+    description:
+      'The EPAM Kafka Streams homework over the Expedia data set: generated hotel searches (some with missing, ' +
+      "unparsable or reversed check-in/check-out dates) on Kafka; ksqlDB computes each stay's length and category " +
+      '(Erroneous data, Short stay 1-4 days, Standard stay 5-10, Standard extended stay 11-14, Long stay 15+) into ' +
+      'expedia_ext, counts stays per category and hotel, and per category the distinct hotels and all stays; Pinot ' +
+      'serves the totals and the categories over time to the dashboard.',
     topics: () => {
       const { topics } = settings();
       return [{ name: topics.expedia }];

@@ -92,9 +92,17 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const args = parseCliArgs(process.argv.slice(2), {
-    execute: 'string', file: 'string', 'query-row-limit': 'int', 'query-timeout': 'int', help: 'boolean',
-  }, { e: 'execute', f: 'file', h: 'help' });
+  const args = parseCliArgs(
+    process.argv.slice(2),
+    {
+      execute: 'string',
+      file: 'string',
+      'query-row-limit': 'int',
+      'query-timeout': 'int',
+      help: 'boolean',
+    },
+    { e: 'execute', f: 'file', h: 'help' },
+  );
   if (args.flags.help) {
     console.log(HELP);
     return;

@@ -77,7 +77,8 @@ function sourceDescription(source: Json, width: number): string[] {
   if (topic) lines.push(labelled('Kafka topic', topic) + (partitions !== 0 ? ` (partitions: ${partitions}, replication: ${source.replication})` : ''));
   lines.push(labelled('Statement', source.statement), '', ...schemaLines);
   const constraints = (source.sourceConstraints ?? []) as string[];
-  if (constraints.length > 0) lines.push('', 'Sources that have a DROP constraint on this source', '--------------------------------------------------', ...constraints);
+  if (constraints.length > 0)
+    lines.push('', 'Sources that have a DROP constraint on this source', '--------------------------------------------------', ...constraints);
   lines.push(...queryLines(source.readQueries ?? [], source.type, 'read'), ...queryLines(source.writeQueries ?? [], source.type, 'write'));
   lines.push('', 'Local runtime statistics', '------------------------', String(source.statistics ?? ''), String(source.errorStats ?? ''));
   lines.push(`(Statistics of the local KSQL server interaction with the Kafka topic ${topic})`);
@@ -96,10 +97,15 @@ function consumerGroupLines(summaries: Json[], width: number): string[] {
       const offsets = (topic.offsets ?? []) as Json[];
       const lag = (o: Json) => Number(o.logEndOffset) - Number(o.consumerOffset);
       lines.push('', labelled('Kafka topic', topic.kafkaTopic), labelled('Max lag', offsets.length > 0 ? Math.max(...offsets.map(lag)) : 0), '');
-      lines.push(...renderTable({
-        headers: ['Partition', 'Start Offset', 'End Offset', 'Offset', 'Lag'],
-        rows: offsets.map((o) => [o.partition, o.logStartOffset, o.logEndOffset, o.consumerOffset, lag(o)].map(String)),
-      }, width));
+      lines.push(
+        ...renderTable(
+          {
+            headers: ['Partition', 'Start Offset', 'End Offset', 'Offset', 'Lag'],
+            rows: offsets.map((o) => [o.partition, o.logStartOffset, o.logEndOffset, o.consumerOffset, lag(o)].map(String)),
+          },
+          width,
+        ),
+      );
     }
   }
   return lines;
@@ -119,14 +125,20 @@ function queryDescription(query: Json, width: number): string[] {
   if (query.topology) lines.push('', 'Processing topology', '-------------------', String(query.topology));
   const overridden = Object.entries((query.overriddenProperties ?? {}) as Json).sort(([a], [b]) => a.localeCompare(b));
   if (overridden.length > 0) {
-    lines.push(...renderTable({ headers: ['Property', 'Value'], rows: overridden.map(([k, v]) => [k, String(v)]), before: ['', 'Overridden Properties', '---------------------'] }, width));
+    lines.push(
+      ...renderTable(
+        { headers: ['Property', 'Value'], rows: overridden.map(([k, v]) => [k, String(v)]), before: ['', 'Overridden Properties', '---------------------'] },
+        width,
+      ),
+    );
   }
   return lines;
 }
 
-const sourceRows = (sources: Json[]): string[][] => [...sources]
-  .sort((a, b) => String(a.name).localeCompare(String(b.name)))
-  .map((s) => [s.name, s.topic, s.keyFormat, s.valueFormat, String(Boolean(s.isWindowed))]);
+const sourceRows = (sources: Json[]): string[][] =>
+  [...sources]
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+    .map((s) => [s.name, s.topic, s.keyFormat, s.valueFormat, String(Boolean(s.isWindowed))]);
 
 /** Partitions' replica counts: one number when they agree, else each. */
 function replicaInfo(replicas: number[]): string {
@@ -135,7 +147,9 @@ function replicaInfo(replicas: number[]): string {
 }
 
 function statusCount(counts: Json | undefined): string {
-  return Object.entries(counts ?? {}).map(([state, n]) => `${state}:${n}`).join(',');
+  return Object.entries(counts ?? {})
+    .map(([state, n]) => `${state}:${n}`)
+    .join(',');
 }
 
 function propertyRows(entity: Json): string[][] {
@@ -152,7 +166,14 @@ const TABLES: Record<string, (e: Json) => TextTable> = {
   tables: (e) => ({ headers: ['Table Name', 'Kafka Topic', 'Key Format', 'Value Format', 'Windowed'], rows: sourceRows(e.tables ?? []) }),
   queries: (e) => ({
     headers: ['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic', 'Query String'],
-    rows: ((e.queries ?? []) as Json[]).map((q) => [q.id, q.queryType ?? 'PERSISTENT', statusCount(q.statusCount), (q.sinks ?? []).join(','), (q.sinkKafkaTopics ?? []).join(','), singleLine(String(q.queryString ?? ''))]),
+    rows: ((e.queries ?? []) as Json[]).map((q) => [
+      q.id,
+      q.queryType ?? 'PERSISTENT',
+      statusCount(q.statusCount),
+      (q.sinks ?? []).join(','),
+      (q.sinkKafkaTopics ?? []).join(','),
+      singleLine(String(q.queryString ?? '')),
+    ]),
     after: ['For detailed information on a Query run: EXPLAIN <Query ID>;'],
   }),
   properties: (e) => ({ headers: ['Property', 'Scope', 'Default override', 'Effective Value'], rows: propertyRows(e) }),
@@ -162,12 +183,20 @@ const TABLES: Record<string, (e: Json) => TextTable> = {
   }),
   kafka_topics_extended: (e) => ({
     headers: ['Kafka Topic', 'Partitions', 'Partition Replicas', 'Consumers', 'ConsumerGroups'],
-    rows: ((e.topics ?? []) as Json[]).map((t) => [t.name, String((t.replicaInfo ?? []).length), replicaInfo(t.replicaInfo ?? []), String(t.consumerCount), String(t.consumerGroupCount)]),
+    rows: ((e.topics ?? []) as Json[]).map((t) => [
+      t.name,
+      String((t.replicaInfo ?? []).length),
+      replicaInfo(t.replicaInfo ?? []),
+      String(t.consumerCount),
+      String(t.consumerGroupCount),
+    ]),
   }),
   executionPlan: (e) => ({ headers: ['Execution Plan'], rows: [[String(e.executionPlan ?? '')]] }),
   function_names: (e) => ({
     headers: ['Function Name', 'Category'],
-    rows: ((e.functions ?? []) as Json[]).map((f) => [f.name, f.category || String(f.type ?? '').toUpperCase()]).sort((a, b) => a[1]!.localeCompare(b[1]!) || a[0]!.localeCompare(b[0]!)),
+    rows: ((e.functions ?? []) as Json[])
+      .map((f) => [f.name, f.category || String(f.type ?? '').toUpperCase()])
+      .sort((a, b) => a[1]!.localeCompare(b[1]!) || a[0]!.localeCompare(b[0]!)),
     after: ['For detailed information about a function, run: DESCRIBE FUNCTION <Function Name>;'],
   }),
   warning_entity: (e) => ({ headers: ['Message'], rows: [[String(e.message)]] }),
@@ -185,12 +214,18 @@ function assertion(e: Json): string {
 /** The lines of one entity, without the blank line the list puts before it. */
 export function renderEntity(entity: Json, width: number): string[] {
   const type = String(entity['@type']);
-  const lines = TABLES[type] ? renderTable(TABLES[type](entity), width)
-    : type === 'sourceDescription' ? sourceDescription(entity.sourceDescription ?? {}, width)
-      : type === 'source_descriptions' ? ((entity.sourceDescriptions ?? []) as Json[]).flatMap((s) => [...sourceDescription(s, width), ''])
-        : type === 'queryDescription' ? queryDescription(entity.queryDescription ?? {}, width)
-          : type === 'query_descriptions' ? ((entity.queryDescriptions ?? []) as Json[]).flatMap((q) => [...queryDescription(q, width), ''])
-            : type === 'assert_topic' || type === 'assert_schema' ? [assertion(entity)]
+  const lines = TABLES[type]
+    ? renderTable(TABLES[type](entity), width)
+    : type === 'sourceDescription'
+      ? sourceDescription(entity.sourceDescription ?? {}, width)
+      : type === 'source_descriptions'
+        ? ((entity.sourceDescriptions ?? []) as Json[]).flatMap((s) => [...sourceDescription(s, width), ''])
+        : type === 'queryDescription'
+          ? queryDescription(entity.queryDescription ?? {}, width)
+          : type === 'query_descriptions'
+            ? ((entity.queryDescriptions ?? []) as Json[]).flatMap((q) => [...queryDescription(q, width), ''])
+            : type === 'assert_topic' || type === 'assert_schema'
+              ? [assertion(entity)]
               : JSON.stringify(entity, null, 2).split('\n');
   return [...lines, ...((entity.warnings ?? []) as Json[]).map((w) => `WARNING: ${w.message}`)];
 }

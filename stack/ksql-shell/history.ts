@@ -11,7 +11,12 @@ export class ShellHistory {
   readonly entries: string[];
   private warned = false;
 
-  private constructor(private readonly file: string | undefined, private readonly size: number, entries: string[], private readonly warn: (line: string) => void) {
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly size: number,
+    entries: string[],
+    private readonly warn: (line: string) => void,
+  ) {
     this.entries = entries;
   }
 
@@ -20,7 +25,11 @@ export class ShellHistory {
     let entries: string[] = [];
     if (file && size > 0) {
       try {
-        entries = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').reverse().slice(0, size);
+        entries = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .reverse()
+          .slice(0, size);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`history: cannot read ${file} (${(error as Error).message}); starting without it`);
       }

@@ -13,7 +13,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** The server refused a statement: its message and the entities of the statements before it that ran. */
 export class KsqlStatementError extends KsqlDbQueryError {
   override name = 'KsqlStatementError';
-  constructor(message: string, readonly entities: Json[] = []) {
+  constructor(
+    message: string,
+    readonly entities: Json[] = [],
+  ) {
     super(message);
   }
 }
@@ -79,7 +82,10 @@ async function eachLine(url: string, body: ReadableStream<Uint8Array> | null, li
 }
 
 export class KsqlRestClient {
-  constructor(readonly url: string, private readonly auth: HttpAuth) {}
+  constructor(
+    readonly url: string,
+    private readonly auth: HttpAuth,
+  ) {}
 
   async serverInfo(signal?: AbortSignal): Promise<ServerInfo> {
     const response = await ksqlDbRequest(this.url, '/info', {}, { auth: this.auth, timeoutMs: INFO_TIMEOUT_MS, signal });
@@ -96,22 +102,32 @@ export class KsqlRestClient {
 
   /** Runs statements on /ksql; resolves with the entities of its answer. */
   async statements(ksql: string, session: SessionSettings, signal?: AbortSignal): Promise<Json[]> {
-    const response = await ksqlDbRequest(this.url, '/ksql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql, streamsProperties: session.properties, sessionVariables: session.variables }),
-    }, { auth: this.auth, timeoutMs: STATEMENT_TIMEOUT_MS, signal });
+    const response = await ksqlDbRequest(
+      this.url,
+      '/ksql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify({ ksql, streamsProperties: session.properties, sessionVariables: session.variables }),
+      },
+      { auth: this.auth, timeoutMs: STATEMENT_TIMEOUT_MS, signal },
+    );
     if (!response.ok) throw await failure(response);
     return (await response.json()) as Json[];
   }
 
   /** Runs a query on /query-stream, handing its header and rows to `sink` as they arrive, until it ends or `signal` aborts. */
   async query(sql: string, session: SessionSettings, sink: QuerySink, signal: AbortSignal): Promise<void> {
-    const response = await ksqlDbRequest(this.url, '/query-stream', {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/vnd.ksqlapi.delimited.v1' },
-      body: JSON.stringify({ sql, properties: session.properties, sessionVariables: session.variables }),
-    }, { auth: this.auth, signal });
+    const response = await ksqlDbRequest(
+      this.url,
+      '/query-stream',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/vnd.ksqlapi.delimited.v1' },
+        body: JSON.stringify({ sql, properties: session.properties, sessionVariables: session.variables }),
+      },
+      { auth: this.auth, signal },
+    );
     if (!response.ok) throw await failure(response);
     await eachLine(this.url, response.body, (text) => {
       if (text.trimStart().startsWith('[')) {
@@ -126,11 +142,16 @@ export class KsqlRestClient {
 
   /** PRINT on /query: each line the server sends (records as text), until it ends or `signal` aborts. */
   async print(statement: string, session: SessionSettings, line: (text: string) => void, signal: AbortSignal): Promise<void> {
-    const response = await ksqlDbRequest(this.url, '/query', {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql: statement, streamsProperties: session.properties, sessionVariables: session.variables }),
-    }, { auth: this.auth, signal });
+    const response = await ksqlDbRequest(
+      this.url,
+      '/query',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify({ ksql: statement, streamsProperties: session.properties, sessionVariables: session.variables }),
+      },
+      { auth: this.auth, signal },
+    );
     if (!response.ok) throw await failure(response);
     await eachLine(this.url, response.body, line);
   }

@@ -17,9 +17,7 @@ export type ShellStatement =
   | { kind: 'runScript'; path: string }
   | { kind: 'server'; text: string };
 
-export type ShellCommand =
-  | { kind: 'help' | 'exit' | 'history' | 'clear' | 'version' }
-  | { kind: 'runScript'; path: string };
+export type ShellCommand = { kind: 'help' | 'exit' | 'history' | 'clear' | 'version' } | { kind: 'runScript'; path: string };
 
 const LITERAL = "'((?:[^']|'')*)'";
 const SET = new RegExp(`^SET\\s+${LITERAL}\\s*=\\s*${LITERAL}\\s*;?$`, 'is');

@@ -122,9 +122,11 @@ export class KsqlShell {
   set(name: string, value: string): boolean {
     const prior = this.properties.get(name);
     this.properties.set(name, value);
-    this.output.out(prior === undefined
-      ? `Successfully changed local property '${name}' to '${value}'. Use the UNSET command to revert your change.`
-      : `Successfully changed local property '${name}' from '${prior}' to '${value}'.`);
+    this.output.out(
+      prior === undefined
+        ? `Successfully changed local property '${name}' to '${value}'. Use the UNSET command to revert your change.`
+        : `Successfully changed local property '${name}' from '${prior}' to '${value}'.`,
+    );
     return true;
   }
 
@@ -199,7 +201,8 @@ export class KsqlShell {
       }
       for (const line of renderEntityList(entities, this.output.width())) this.output.out(line);
     });
-    if (outcome === 'interrupted') this.output.err('interrupted while waiting for the answer; the server may still run the statement (SHOW QUERIES / SHOW STREAMS tell)');
+    if (outcome === 'interrupted')
+      this.output.err('interrupted while waiting for the answer; the server may still run the statement (SHOW QUERIES / SHOW STREAMS tell)');
     return outcome === 'done' && ok;
   }
 
@@ -209,19 +212,24 @@ export class KsqlShell {
     let rows = 0;
     let started = false;
     const outcome = await this.cancellable(async (signal, stop) => {
-      await this.client.query(sql, this.session(), {
-        header: (columns) => {
-          started = true;
-          cell = cellWidth(this.output.width(), columns.length);
-          for (const line of renderQueryHeader(columns, this.output.width())) this.output.out(line);
+      await this.client.query(
+        sql,
+        this.session(),
+        {
+          header: (columns) => {
+            started = true;
+            cell = cellWidth(this.output.width(), columns.length);
+            for (const line of renderQueryHeader(columns, this.output.width())) this.output.out(line);
+          },
+          row: (json) => {
+            if (limit !== undefined && rows >= limit) return;
+            for (const line of renderQueryRow(rowCells(json), cell)) this.output.out(line);
+            rows++;
+            if (limit !== undefined && rows >= limit) stop();
+          },
         },
-        row: (json) => {
-          if (limit !== undefined && rows >= limit) return;
-          for (const line of renderQueryRow(rowCells(json), cell)) this.output.out(line);
-          rows++;
-          if (limit !== undefined && rows >= limit) stop();
-        },
-      }, signal);
+        signal,
+      );
     }, this.options.queryTimeoutMs);
     if (started) this.output.out('Query terminated');
     return outcome !== 'failed';
@@ -230,10 +238,15 @@ export class KsqlShell {
   private async runPrint(statement: string): Promise<boolean> {
     let printed = false;
     const outcome = await this.cancellable(async (signal) => {
-      await this.client.print(statement, this.session(), (line) => {
-        printed = true;
-        this.output.out(line);
-      }, signal);
+      await this.client.print(
+        statement,
+        this.session(),
+        (line) => {
+          printed = true;
+          this.output.out(line);
+        },
+        signal,
+      );
     }, this.options.queryTimeoutMs);
     if (outcome !== 'failed' && printed) this.output.out('Topic printing ceased');
     return outcome !== 'failed';

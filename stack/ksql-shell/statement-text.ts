@@ -58,7 +58,8 @@ export function splitStatements(text: string): SplitText {
       default: {
         const closer = CLOSERS[state]!;
         if (c !== closer) break;
-        if (next === closer) i++; // a doubled quote stands for one quote character
+        if (next === closer)
+          i++; // a doubled quote stands for one quote character
         else state = 'code';
       }
     }

@@ -7,10 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { DOCKER_BROKER_LIST } from '../../pinot/tables.ts';
-import {
-  commandText, dependsOn, loadCompose, mounts, publishedPorts, readRepoFile, repoPath, serviceEnv,
-  type ComposeService,
-} from './helpers.ts';
+import { commandText, dependsOn, loadCompose, mounts, publishedPorts, readRepoFile, repoPath, serviceEnv, type ComposeService } from './helpers.ts';
 
 const compose = loadCompose();
 const services = compose.services;
@@ -40,8 +37,21 @@ describe('docker-compose.yml: shape', () => {
 
   it('has exactly the services of the stack', () => {
     expect(Object.keys(services).sort()).toEqual([
-      'connect', 'dashboard', 'debezium-connect', 'kafka-init', 'kafka1', 'kafka2', 'kafka3', 'ksqldb-cli', 'ksqldb-server',
-      'mysql-server', 'pinot-broker', 'pinot-controller', 'pinot-server', 'pinot-zookeeper', 'session-feed',
+      'connect',
+      'dashboard',
+      'debezium-connect',
+      'kafka-init',
+      'kafka1',
+      'kafka2',
+      'kafka3',
+      'ksqldb-cli',
+      'ksqldb-server',
+      'mysql-server',
+      'pinot-broker',
+      'pinot-controller',
+      'pinot-server',
+      'pinot-zookeeper',
+      'session-feed',
     ]);
   });
 
@@ -162,7 +172,9 @@ describe('docker-compose.yml: host ports equal config defaults', () => {
       'mysql-server': [config.ports.mysql],
     };
     const actual = Object.fromEntries(
-      Object.keys(services).filter((n) => (services[n]!.ports ?? []).length > 0).map((n) => [n, hostPortOf(n)]),
+      Object.keys(services)
+        .filter((n) => (services[n]!.ports ?? []).length > 0)
+        .map((n) => [n, hostPortOf(n)]),
     );
     expect(actual).toEqual(expected);
     expect(config.kafka.brokerCount).toBe(BROKERS.length);
@@ -207,14 +219,18 @@ describe('docker-compose.yml: Kafka cluster', () => {
   it('gives each broker an internal, a host and a controller listener that agree with the voters and ports', () => {
     BROKERS.forEach((broker, i) => {
       const env = envs[i]!;
-      const listeners = Object.fromEntries(env.KAFKA_LISTENERS!.split(',').map((l) => {
-        const m = /^(\w+):\/\/([^:]*):(\d+)$/.exec(l)!;
-        return [m[1], { host: m[2], port: Number(m[3]) }];
-      }));
-      const advertised = Object.fromEntries(env.KAFKA_ADVERTISED_LISTENERS!.split(',').map((l) => {
-        const m = /^(\w+):\/\/([^:]*):(\d+)$/.exec(l)!;
-        return [m[1], `${m[2]}:${m[3]}`];
-      }));
+      const listeners = Object.fromEntries(
+        env.KAFKA_LISTENERS!.split(',').map((l) => {
+          const m = /^(\w+):\/\/([^:]*):(\d+)$/.exec(l)!;
+          return [m[1], { host: m[2], port: Number(m[3]) }];
+        }),
+      );
+      const advertised = Object.fromEntries(
+        env.KAFKA_ADVERTISED_LISTENERS!.split(',').map((l) => {
+          const m = /^(\w+):\/\/([^:]*):(\d+)$/.exec(l)!;
+          return [m[1], `${m[2]}:${m[3]}`];
+        }),
+      );
       const protocols = Object.fromEntries(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP!.split(',').map((p) => p.split(':')));
       expect(Object.keys(listeners).sort()).toEqual(['CONTROLLER', 'HOST', 'INTERNAL']);
       for (const name of Object.keys(listeners)) expect(protocols[name], name).toBe('PLAINTEXT');
@@ -285,12 +301,14 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
     expect(env.MYSQL_PASSWORD).toBe(connector.config['connection.password']);
     expect(env.MYSQL_ROOT_PASSWORD).toBeTruthy();
     expect(mounts(service('mysql-server'))).toContainEqual({
-      source: './docker/mysql/init.sql', target: '/docker-entrypoint-initdb.d/init.sql', bind: true,
+      source: './docker/mysql/init.sql',
+      target: '/docker-entrypoint-initdb.d/init.sql',
+      bind: true,
     });
     expect(commandText(service('mysql-server').command)).toContain('mysql_native_password');
   });
 
-  it('runs Debezium\'s Connect only under the course-activity profile, apart from the JDBC worker, on a MySQL with a row binlog', () => {
+  it("runs Debezium's Connect only under the course-activity profile, apart from the JDBC worker, on a MySQL with a row binlog", () => {
     const debezium = service('debezium-connect');
     expect(debezium.profiles).toEqual(['course-activity']);
     expect(debezium.image).toMatch(/^quay\.io\/debezium\/connect:2\.\d+\.\d+\.Final$/);
@@ -313,8 +331,11 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
     expect(Number(env.CONNECT_REST_PORT)).toBe(config.ports.connect);
     expect(env.CONNECT_REST_ADVERTISED_HOST_NAME).toBe('connect');
     expect(env.CONNECT_GROUP_ID).toBeTruthy();
-    expect([env.CONNECT_CONFIG_STORAGE_TOPIC, env.CONNECT_OFFSET_STORAGE_TOPIC, env.CONNECT_STATUS_STORAGE_TOPIC])
-      .toEqual(['connect-configs', 'connect-offsets', 'connect-status']);
+    expect([env.CONNECT_CONFIG_STORAGE_TOPIC, env.CONNECT_OFFSET_STORAGE_TOPIC, env.CONNECT_STATUS_STORAGE_TOPIC]).toEqual([
+      'connect-configs',
+      'connect-offsets',
+      'connect-status',
+    ]);
     for (const key of ['CONFIG', 'OFFSET', 'STATUS']) {
       expect(Number(env[`CONNECT_${key}_STORAGE_REPLICATION_FACTOR`]), key).toBe(config.kafka.replicationFactor);
     }
@@ -322,8 +343,7 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
     expect(env.JDBC_PLUGIN).toMatch(/^confluentinc\/kafka-connect-jdbc:\d+\.\d+\.\d+$/);
     expect(env.MYSQL_DRIVER_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(commandText(service('connect').command)).toContain('/opt/pageview/start-connect.sh');
-    expect(mounts(service('connect')).map((m) => `${m.source}:${m.target}`))
-      .toContain('./docker/connect/start-connect.sh:/opt/pageview/start-connect.sh');
+    expect(mounts(service('connect')).map((m) => `${m.source}:${m.target}`)).toContain('./docker/connect/start-connect.sh:/opt/pageview/start-connect.sh');
     expect(connector.config['connector.class']).toBe('io.confluent.connect.jdbc.JdbcSourceConnector');
   });
 
@@ -403,7 +423,8 @@ describe('docker-compose.yml: MySQL, Connect, ksqlDB, Pinot, dashboard', () => {
     expect(loadConfig(serviceEnv(service('dashboard'))).http).toEqual({ allowedHosts: ['dashboard'], allowedOrigins: [] });
     const published = loadCompose({ ALLOWED_HOSTS: 'analytics.example', ALLOWED_ORIGINS: 'http://localhost:3000' });
     expect(loadConfig(serviceEnv(published.services.dashboard!)).http).toEqual({
-      allowedHosts: ['dashboard', 'analytics.example'], allowedOrigins: ['http://localhost:3000'],
+      allowedHosts: ['dashboard', 'analytics.example'],
+      allowedOrigins: ['http://localhost:3000'],
     });
   });
 

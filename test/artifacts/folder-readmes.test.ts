@@ -11,8 +11,20 @@ import { ROOT as repoRoot } from './helpers.ts';
 
 /** The READMEs kept true by this test: one per folder, each describing its folder's files. */
 const FOLDER_READMES = [
-  'bench', 'config', 'dashboard', 'embedded/kafka', 'ksql', 'pinot', 'producers', 'reference', 'scenarios',
-  'scenarios/clickstream', 'scenarios/course-activity', 'scenarios/stay-categories', 'stack', 'test',
+  'bench',
+  'config',
+  'dashboard',
+  'embedded/kafka',
+  'ksql',
+  'pinot',
+  'producers',
+  'reference',
+  'scenarios',
+  'scenarios/clickstream',
+  'scenarios/course-activity',
+  'scenarios/stay-categories',
+  'stack',
+  'test',
 ];
 
 const PATH_LIKE = /^[\w.@-]+(\/[\w.@-]+)*(\.(ts|mjs|js|cjs|json|sql|md|html|css|xml|properties|yml|yaml|sh|java)|\/)$/;
@@ -46,6 +58,9 @@ describe('folder READMEs', () => {
     expect(fs.existsSync(readme), `${folder}/README.md is missing`).toBe(true);
     const named = pathSpans(fs.readFileSync(readme, 'utf8'));
     expect(named.length, `${folder}/README.md names no file`).toBeGreaterThan(0);
-    expect(named.filter((name) => !exists(folder, name)), `named in ${folder}/README.md but not in ${folder}/ nor at the root`).toEqual([]);
+    expect(
+      named.filter((name) => !exists(folder, name)),
+      `named in ${folder}/README.md but not in ${folder}/ nor at the root`,
+    ).toEqual([]);
   });
 });

@@ -6,8 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import {
-  STATEMENT_FILES, describeStatement, readStatementFile, renderStatements, renderTemplate, renderedStatements,
-  splitStatements, statementVariables, type CreatedSource,
+  STATEMENT_FILES,
+  describeStatement,
+  readStatementFile,
+  renderStatements,
+  renderTemplate,
+  renderedStatements,
+  splitStatements,
+  statementVariables,
+  type CreatedSource,
 } from '../../ksql/statements.ts';
 
 const config = loadConfig({});
@@ -52,8 +59,14 @@ describe('ksql/statements.ts: rendering', () => {
   it('yields eight statements in dependency order, each a CREATE … IF NOT EXISTS ending in ;', () => {
     const statements = renderedStatements(config);
     expect(statements.map((s) => describeStatement(s)?.name)).toEqual([
-      'PAGEVIEW', 'USERSESSION', 'USERS', 'CLEANED_USERS', 'PAGEVIEW_COUNTRY',
-      'PAGEVIEW_TUMBLING', 'PAGEVIEW_HOPPING', 'PAGEVIEW_SESSION',
+      'PAGEVIEW',
+      'USERSESSION',
+      'USERS',
+      'CLEANED_USERS',
+      'PAGEVIEW_COUNTRY',
+      'PAGEVIEW_TUMBLING',
+      'PAGEVIEW_HOPPING',
+      'PAGEVIEW_SESSION',
     ]);
     for (const s of statements) {
       expect(s).toMatch(/^CREATE (STREAM|TABLE) IF NOT EXISTS /);
@@ -91,8 +104,12 @@ describe('ksql/statements.ts: rendering', () => {
 
   it('follows topic, partition and replica overrides from the environment', () => {
     const custom = loadConfig({
-      TOPIC_PAGEVIEW: 'pv', TOPIC_USERS: 'users', TOPIC_PAGEVIEW_COUNTRY: 'by_country',
-      TOPIC_PAGEVIEW_SESSION: 'sessions_out', KAFKA_PARTITIONS: '7', KAFKA_BROKERS: '1',
+      TOPIC_PAGEVIEW: 'pv',
+      TOPIC_USERS: 'users',
+      TOPIC_PAGEVIEW_COUNTRY: 'by_country',
+      TOPIC_PAGEVIEW_SESSION: 'sessions_out',
+      KAFKA_PARTITIONS: '7',
+      KAFKA_BROKERS: '1',
     });
     const topics = Object.fromEntries(created(custom).map((c) => [c.name, c.topic]));
     expect(topics.PAGEVIEW).toBe('pv');
@@ -110,7 +127,9 @@ describe('ksql/statements.ts: rendering', () => {
     expect(statementFor('PAGEVIEW_HOPPING')).toContain('WINDOW HOPPING (SIZE 120 SECONDS, ADVANCE BY 30 SECONDS)');
     expect(statementFor('PAGEVIEW_SESSION')).toContain('WINDOW SESSION (30 SECONDS)');
     const custom = loadConfig({
-      WINDOW_TUMBLING_SECONDS: '15', WINDOW_HOPPING_SECONDS: '45', WINDOW_HOPPING_ADVANCE_SECONDS: '5',
+      WINDOW_TUMBLING_SECONDS: '15',
+      WINDOW_HOPPING_SECONDS: '45',
+      WINDOW_HOPPING_ADVANCE_SECONDS: '5',
       WINDOW_SESSION_GAP_SECONDS: '90',
     });
     expect(statementFor('PAGEVIEW_TUMBLING', custom)).toContain('WINDOW TUMBLING (SIZE 15 SECONDS)');
@@ -195,17 +214,12 @@ describe('ksql statements: sources, keys and time', () => {
 
 describe('splitStatements', () => {
   it('splits at top-level semicolons and drops comments', () => {
-    expect(splitStatements('SELECT 1; -- one; two\nSELECT 2;\n/* three; */ SELECT 3;')).toEqual([
-      'SELECT 1;', 'SELECT 2;', 'SELECT 3;',
-    ]);
+    expect(splitStatements('SELECT 1; -- one; two\nSELECT 2;\n/* three; */ SELECT 3;')).toEqual(['SELECT 1;', 'SELECT 2;', 'SELECT 3;']);
   });
 
   it('does not split inside strings, back-quoted or double-quoted identifiers', () => {
     const sql = "INSERT INTO s (`a;b`, \"c;d\") VALUES ('x;y', 'it''s; fine'); SELECT '--not a comment' FROM t;";
-    expect(splitStatements(sql)).toEqual([
-      "INSERT INTO s (`a;b`, \"c;d\") VALUES ('x;y', 'it''s; fine');",
-      "SELECT '--not a comment' FROM t;",
-    ]);
+    expect(splitStatements(sql)).toEqual(["INSERT INTO s (`a;b`, \"c;d\") VALUES ('x;y', 'it''s; fine');", "SELECT '--not a comment' FROM t;"]);
   });
 
   it('skips empty statements and keeps a final statement without a semicolon', () => {

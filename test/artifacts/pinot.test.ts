@@ -7,8 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { describeStatement, renderedStatements } from '../../ksql/statements.ts';
 import {
-  DOCKER_BROKER_LIST, PINOT_TABLE_NAMES, PINOT_TABLE_TOPICS, pinotTables, readPinotSchema, readPinotTableConfig,
-  schemaColumns, type PinotSchema,
+  DOCKER_BROKER_LIST,
+  PINOT_TABLE_NAMES,
+  PINOT_TABLE_TOPICS,
+  pinotTables,
+  readPinotSchema,
+  readPinotTableConfig,
+  schemaColumns,
+  type PinotSchema,
 } from '../../pinot/tables.ts';
 import { scenario as pageview } from '../../scenarios/pageview/index.ts';
 import { repoPath } from './helpers.ts';
@@ -24,8 +30,8 @@ const PRIMARY_KEYS: Record<string, string[]> = {
 };
 
 function fieldType(schema: PinotSchema, column: string): string | undefined {
-  return [...(schema.dimensionFieldSpecs ?? []), ...(schema.metricFieldSpecs ?? []), ...(schema.dateTimeFieldSpecs ?? [])]
-    .find((spec) => spec.name === column)?.dataType;
+  return [...(schema.dimensionFieldSpecs ?? []), ...(schema.metricFieldSpecs ?? []), ...(schema.dateTimeFieldSpecs ?? [])].find((spec) => spec.name === column)
+    ?.dataType;
 }
 
 describe('pinot/: files', () => {
@@ -88,7 +94,9 @@ describe('pinot/: files', () => {
         const read = config.topics[PINOT_TABLE_TOPICS[name]];
         const feed = feeds.find((f) => f.target === read);
         const topic = feed?.source ?? read;
-        const writers = renderedStatements(config).map(describeStatement).filter((d) => d?.query && d.topic === topic);
+        const writers = renderedStatements(config)
+          .map(describeStatement)
+          .filter((d) => d?.query && d.topic === topic);
         expect(writers).toHaveLength(1);
         const writer = writers[0]!;
         // A session feed adds its delete column, which Pinot's upsert takes as deleteRecordColumn.
@@ -102,15 +110,19 @@ describe('pinot/: files', () => {
         expect([...writer.valueColumns].sort()).toEqual([...written].sort());
         for (const column of written) {
           const expression = writer.expressions[column]!;
-          const expected = /^AS_VALUE\(/.test(expression) ? 'STRING'
-            : /^AVG\(/.test(expression) ? 'DOUBLE'
-              : /^(COUNT|COUNT_DISTINCT|MAX)\(|^WINDOW(START|END)$/.test(expression) ? 'LONG'
+          const expected = /^AS_VALUE\(/.test(expression)
+            ? 'STRING'
+            : /^AVG\(/.test(expression)
+              ? 'DOUBLE'
+              : /^(COUNT|COUNT_DISTINCT|MAX)\(|^WINDOW(START|END)$/.test(expression)
+                ? 'LONG'
                 : undefined;
           expect(fieldType(schema, column), `${column} = ${expression}`).toBe(expected);
         }
         // The upsert key must travel with the Kafka key so that one partition holds all versions of a row.
         const grouping = writer.keyColumns.map((k) => writer.expressions[k]);
-        const copied = schema.primaryKeyColumns!.filter((k) => /^AS_VALUE\(/.test(writer.expressions[k]!))
+        const copied = schema
+          .primaryKeyColumns!.filter((k) => /^AS_VALUE\(/.test(writer.expressions[k]!))
           .map((k) => /^AS_VALUE\((.*)\)$/.exec(writer.expressions[k]!)![1]);
         expect(copied).toEqual(grouping);
       });
@@ -132,7 +144,8 @@ describe('pinot/tables.ts: pinotTables(config)', () => {
 
   it('substitutes topic names and the broker list from config', () => {
     const custom = loadConfig({
-      TOPIC_PAGEVIEW_COUNTRY: 'by_country', TOPIC_PAGEVIEW_SESSION_FEED: 'sessions_out',
+      TOPIC_PAGEVIEW_COUNTRY: 'by_country',
+      TOPIC_PAGEVIEW_SESSION_FEED: 'sessions_out',
       KAFKA_BOOTSTRAP_SERVERS: '10.0.0.1:9092,10.0.0.2:9092',
     });
     const tables = pinotTables(custom);
@@ -142,8 +155,7 @@ describe('pinot/tables.ts: pinotTables(config)', () => {
       expect(stream['stream.kafka.topic.name']).toBe(t.topic);
       expect(stream['stream.kafka.broker.list']).toBe('10.0.0.1:9092,10.0.0.2:9092');
     }
-    expect(pinotTables(config)[0]!.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.broker.list'])
-      .toBe('127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094');
+    expect(pinotTables(config)[0]!.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.broker.list']).toBe('127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094');
   });
 
   it('takes an explicit broker list for the compose network', () => {

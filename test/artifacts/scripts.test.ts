@@ -69,22 +69,26 @@ describe('docker/kafka/create-topics.sh', () => {
     const calls = path.join(dir, 'calls.txt');
     writeFileSync(state, '');
     writeStub(dir, 'kafka-broker-api-versions', `for i in $(seq 1 ${brokersUp}); do echo "kafka$i:29092 (id: $i rack: null) -> ("; done`);
-    writeStub(dir, 'kafka-topics', [
-      `echo "$*" >> "${calls}"`,
-      'args=("$@"); topic=""; partitions=""; rf=""; action=""',
-      'for ((i = 0; i < ${#args[@]}; i++)); do',
-      '  case "${args[$i]}" in',
-      '    --list) action=list ;; --create) action=create ;; --describe) action=describe ;;',
-      '    --topic) topic="${args[$((i + 1))]}" ;; --partitions) partitions="${args[$((i + 1))]}" ;;',
-      '    --replication-factor) rf="${args[$((i + 1))]}" ;;',
-      '  esac',
-      'done',
-      `case "$action" in`,
-      `  list) cut -d' ' -f1 "${state}" ;;`,
-      `  create) grep -q "^$topic " "${state}" || echo "$topic $partitions $rf" >> "${state}" ;;`,
-      `  describe) line=$(grep "^$topic " "${state}"); set -- $line; printf 'Topic: %s\\tTopicId: x\\tPartitionCount: %s\\tReplicationFactor: %s\\tConfigs: \\n' "$1" "$2" "$3" ;;`,
-      'esac',
-    ].join('\n'));
+    writeStub(
+      dir,
+      'kafka-topics',
+      [
+        `echo "$*" >> "${calls}"`,
+        'args=("$@"); topic=""; partitions=""; rf=""; action=""',
+        'for ((i = 0; i < ${#args[@]}; i++)); do',
+        '  case "${args[$i]}" in',
+        '    --list) action=list ;; --create) action=create ;; --describe) action=describe ;;',
+        '    --topic) topic="${args[$((i + 1))]}" ;; --partitions) partitions="${args[$((i + 1))]}" ;;',
+        '    --replication-factor) rf="${args[$((i + 1))]}" ;;',
+        '  esac',
+        'done',
+        `case "$action" in`,
+        `  list) cut -d' ' -f1 "${state}" ;;`,
+        `  create) grep -q "^$topic " "${state}" || echo "$topic $partitions $rf" >> "${state}" ;;`,
+        `  describe) line=$(grep "^$topic " "${state}"); set -- $line; printf 'Topic: %s\\tTopicId: x\\tPartitionCount: %s\\tReplicationFactor: %s\\tConfigs: \\n' "$1" "$2" "$3" ;;`,
+        'esac',
+      ].join('\n'),
+    );
     return { bin: dir, state, calls };
   }
 
@@ -135,16 +139,20 @@ describe('docker/connect/start-connect.sh', () => {
     const components = path.join(dir, 'components');
     mkdirSync(components);
     const log = path.join(dir, 'log.txt');
-    writeStub(dir, 'confluent-hub', [
-      `echo "confluent-hub $*" >> "${log}"`,
-      'while [[ $# -gt 0 ]]; do case "$1" in --component-dir) dir="$2"; shift 2 ;; *) last="$1"; shift ;; esac; done',
-      'name="${last%%:*}"; mkdir -p "$dir/${name/\\//-}/lib"',
-    ].join('\n'));
-    writeStub(dir, 'curl', [
-      `echo "curl $*" >> "${log}"`,
-      'while [[ $# -gt 0 ]]; do case "$1" in -o) out="$2"; shift 2 ;; *) shift ;; esac; done',
-      'echo jar > "$out"',
-    ].join('\n'));
+    writeStub(
+      dir,
+      'confluent-hub',
+      [
+        `echo "confluent-hub $*" >> "${log}"`,
+        'while [[ $# -gt 0 ]]; do case "$1" in --component-dir) dir="$2"; shift 2 ;; *) last="$1"; shift ;; esac; done',
+        'name="${last%%:*}"; mkdir -p "$dir/${name/\\//-}/lib"',
+      ].join('\n'),
+    );
+    writeStub(
+      dir,
+      'curl',
+      [`echo "curl $*" >> "${log}"`, 'while [[ $# -gt 0 ]]; do case "$1" in -o) out="$2"; shift 2 ;; *) shift ;; esac; done', 'echo jar > "$out"'].join('\n'),
+    );
     writeStub(dir, 'fake-run', `echo "run" >> "${log}"`);
     return { bin: dir, components, log };
   }
@@ -153,8 +161,11 @@ describe('docker/connect/start-connect.sh', () => {
     const s = stubs();
     const connectEnv = serviceEnv(loadCompose().services.connect!);
     const env = {
-      PATH: `${s.bin}:${process.env.PATH}`, COMPONENT_DIR: s.components, CONNECT_RUN: path.join(s.bin, 'fake-run'),
-      JDBC_PLUGIN: connectEnv.JDBC_PLUGIN!, MYSQL_DRIVER_VERSION: connectEnv.MYSQL_DRIVER_VERSION!,
+      PATH: `${s.bin}:${process.env.PATH}`,
+      COMPONENT_DIR: s.components,
+      CONNECT_RUN: path.join(s.bin, 'fake-run'),
+      JDBC_PLUGIN: connectEnv.JDBC_PLUGIN!,
+      MYSQL_DRIVER_VERSION: connectEnv.MYSQL_DRIVER_VERSION!,
     };
     const first = runBash(script, env);
     expect(first.status, first.out).toBe(0);
@@ -211,7 +222,10 @@ describe('docker/mysql/init.sql', () => {
     expect(sql).not.toMatch(/\bDROP\b/i);
     expect(sql).not.toMatch(/\bTRUNCATE\b|\bDELETE\b/i);
     const body = /CREATE TABLE IF NOT EXISTS Users \(([\s\S]*?)\n\);/.exec(sql)![1]!;
-    const lines = body.split('\n').map((l) => l.trim().replace(/,$/, '')).filter(Boolean);
+    const lines = body
+      .split('\n')
+      .map((l) => l.trim().replace(/,$/, ''))
+      .filter(Boolean);
     expect(lines).toEqual([
       'user_id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY',
       'age INT',

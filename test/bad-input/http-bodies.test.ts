@@ -15,10 +15,19 @@ import { waitFor } from '../support/kafka.ts';
 let stack: EmbeddedStack;
 let config: AppConfig;
 
-interface Reply { status: number; json: any; text: string; type: string | null }
+interface Reply {
+  status: number;
+  json: any;
+  text: string;
+  type: string | null;
+}
 
 async function send(url: string, body: string | Buffer, contentType: string | undefined = 'application/json', method = 'POST'): Promise<Reply> {
-  const res = await fetch(url, { method, body: typeof body === 'string' ? body : new Uint8Array(body), headers: contentType ? { 'content-type': contentType } : {} });
+  const res = await fetch(url, {
+    method,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: contentType ? { 'content-type': contentType } : {},
+  });
   const text = await res.text();
   let json: unknown;
   try {
@@ -58,12 +67,23 @@ beforeAll(async () => {
   const { Kafka, logLevel } = await import('kafkajs');
   const producer = new Kafka({ clientId: 'bad-http', brokers: stack.targets.kafkaBootstrap, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
-  await producer.send({ topic: config.topics.pageviewCountry, messages: ['NL', 'FR', 'DE'].map((country, i) => ({ key: JSON.stringify(country), value: JSON.stringify({ country, avg_age: 30 + i, user_count: 1 + i, view_count: 10 * (i + 1), last_event_ts: 1_714_566_896_000 + i }) })) });
+  await producer.send({
+    topic: config.topics.pageviewCountry,
+    messages: ['NL', 'FR', 'DE'].map((country, i) => ({
+      key: JSON.stringify(country),
+      value: JSON.stringify({ country, avg_age: 30 + i, user_count: 1 + i, view_count: 10 * (i + 1), last_event_ts: 1_714_566_896_000 + i }),
+    })),
+  });
   await producer.disconnect();
-  await waitFor('rows in pageview_country', async () => {
-    const r = await send(`${stack.pinot.brokerUrl}/query/sql`, JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }));
-    return r.json?.resultTable?.rows?.[0]?.[0] === 3 ? true : undefined;
-  }, 30_000, 200);
+  await waitFor(
+    'rows in pageview_country',
+    async () => {
+      const r = await send(`${stack.pinot.brokerUrl}/query/sql`, JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }));
+      return r.json?.resultTable?.rows?.[0]?.[0] === 3 ? true : undefined;
+    },
+    30_000,
+    200,
+  );
   before = await inventory();
   expect(before.connectors).toHaveLength(1);
   expect(before.streams).toEqual(expect.arrayContaining(['PAGEVIEW', 'USERSESSION']));
@@ -75,7 +95,16 @@ afterAll(async () => {
 
 describe('Kafka Connect (:8083) — {"error_code", "message"}', () => {
   const url = () => `${stack.connect.url}/connectors`;
-  const valid = () => JSON.stringify({ name: 'bad-input', config: { 'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector', 'connection.url': 'jdbc:mysql://127.0.0.1:1/x', mode: 'bulk', 'topic.prefix': 'bi_' } });
+  const valid = () =>
+    JSON.stringify({
+      name: 'bad-input',
+      config: {
+        'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+        'connection.url': 'jdbc:mysql://127.0.0.1:1/x',
+        mode: 'bulk',
+        'topic.prefix': 'bi_',
+      },
+    });
   const isConnectError = (r: Reply, status: number) => {
     expect(r.status, r.text).toBe(status);
     expect(r.json).toEqual({ error_code: status, message: expect.any(String) });
@@ -91,15 +120,23 @@ describe('Kafka Connect (:8083) — {"error_code", "message"}', () => {
   });
 
   it('invalid UTF-8 -> 400, nothing created', async () => {
-    isConnectError(await send(url(), invalidUtf8('{"name":"bad-@-name","config":{"connector.class":"io.confluent.connect.jdbc.JdbcSourceConnector","connection.url":"jdbc:mysql://127.0.0.1:1/x","mode":"bulk","topic.prefix":"bi_"}}')), 400);
+    isConnectError(
+      await send(
+        url(),
+        invalidUtf8(
+          '{"name":"bad-@-name","config":{"connector.class":"io.confluent.connect.jdbc.JdbcSourceConnector","connection.url":"jdbc:mysql://127.0.0.1:1/x","mode":"bulk","topic.prefix":"bi_"}}',
+        ),
+      ),
+      400,
+    );
   });
 
-  it('a body that is not application/json -> 415 Unsupported Media Type, as Connect\'s JAX-RS resources answer', async () => {
+  it("a body that is not application/json -> 415 Unsupported Media Type, as Connect's JAX-RS resources answer", async () => {
     isConnectError(await send(url(), valid(), 'text/plain'), 415);
     isConnectError(await send(url(), 'name=x&config=y', 'application/x-www-form-urlencoded'), 415);
   });
 
-  it('connector configs with bad values -> 400 (500 for the JDBC connector\'s own keys) naming the value and the key', async () => {
+  it("connector configs with bad values -> 400 (500 for the JDBC connector's own keys) naming the value and the key", async () => {
     const base = JSON.parse(valid()).config as Record<string, string>;
     // A value of the JDBC connector's own keys fails its JdbcSourceConnectorConfig parse inside validate(): Connect
     // answers that ConfigException with 500 (test/conformance/jdbc-source.test.ts); the worker's keys give 400.
@@ -110,7 +147,7 @@ describe('Kafka Connect (:8083) — {"error_code", "message"}', () => {
       [{ 'connection.attempts': 'x' }, 500, /Invalid value x for configuration connection\.attempts/],
       [{ mode: 'timestamp+sometimes' }, 500, /Invalid value timestamp\+sometimes for configuration mode/],
       [{ 'connection.url': '' }, 500, /connection\.url/],
-      [{ 'transforms': 'nope', 'transforms.nope.type': 'com.example.Missing' }, 400, /com\.example\.Missing/],
+      [{ transforms: 'nope', 'transforms.nope.type': 'com.example.Missing' }, 400, /com\.example\.Missing/],
     ];
     for (const [change, status, reason] of cases) {
       const r = await send(url(), JSON.stringify({ name: 'bad-values', config: { ...base, ...change } }));
@@ -148,7 +185,7 @@ describe('ksqlDB (:8088) — generic_error / statement_error', () => {
     expect(r.json).toMatchObject({ '@type': 'generic_error', error_code: 40000, message: expect.stringMatching(/^Invalid JSON in request/) });
   });
 
-  it('ksqlDB\'s JSON types and none at all are parsed (the ksql CLI sends none); text/plain is 415 generic_error', async () => {
+  it("ksqlDB's JSON types and none at all are parsed (the ksql CLI sends none); text/plain is 415 generic_error", async () => {
     for (const type of [undefined, 'application/vnd.ksql.v1+json', 'application/json']) {
       const r = await send(url(), JSON.stringify({ ksql: 'LIST STREAMS;' }), type);
       expect(r.status, String(type)).toBe(200);
@@ -160,9 +197,14 @@ describe('ksqlDB (:8088) — generic_error / statement_error', () => {
   });
 
   it('invalid statements -> 400 statement_error 40001 with the statement text; SELECT -> 40002', async () => {
-    const cases = ['SELEC * FROM PAGEVIEW;', 'CREATE STREAM PAGEVIEW (a INT) WITH (kafka_topic=\'x\', value_format=\'JSON\', partitions=1);',
-      'DROP TABLE NO_SUCH_TABLE;', 'CREATE STREAM S2 AS SELECT nope FROM PAGEVIEW EMIT CHANGES;', 'INSERT INTO PAGEVIEW (user_id, source) VALUES (\'x\', 1, 2);',
-      'DROP STREAM PAGEVIEW;'];
+    const cases = [
+      'SELEC * FROM PAGEVIEW;',
+      "CREATE STREAM PAGEVIEW (a INT) WITH (kafka_topic='x', value_format='JSON', partitions=1);",
+      'DROP TABLE NO_SUCH_TABLE;',
+      'CREATE STREAM S2 AS SELECT nope FROM PAGEVIEW EMIT CHANGES;',
+      "INSERT INTO PAGEVIEW (user_id, source) VALUES ('x', 1, 2);",
+      'DROP STREAM PAGEVIEW;',
+    ];
     for (const ksql of cases) {
       const r = await send(url(), JSON.stringify({ ksql }));
       expect(r.status, ksql).toBe(400);
@@ -192,7 +234,7 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
     expect(nested.json.exceptions[0].errorCode).toBe(100);
   });
 
-  it('broker: JSON is answered; text/plain is 415 {code, error}, as Pinot\'s JSON resources answer it', async () => {
+  it("broker: JSON is answered; text/plain is 415 {code, error}, as Pinot's JSON resources answer it", async () => {
     const r = await send(broker(), JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }));
     expect(r.status).toBe(200);
     expect(r.json.resultTable.rows).toEqual([[3]]);
@@ -201,7 +243,7 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
     expect(plain.json).toEqual({ code: 415, error: expect.any(String) });
   });
 
-  it('broker: invalid UTF-8 -> an error in Pinot\'s shape, never rows', async () => {
+  it("broker: invalid UTF-8 -> an error in Pinot's shape, never rows", async () => {
     const r = await send(broker(), invalidUtf8('{"sql": "SELECT COUNT(*) FROM pageview_country WHERE country = \'@\'"}'));
     if (r.status === 200) {
       expect(r.json.exceptions.length).toBeGreaterThan(0);
@@ -212,7 +254,7 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
     }
   });
 
-  it('SQL that is invalid or tries to write gets Pinot\'s exceptions; the data is unchanged', async () => {
+  it("SQL that is invalid or tries to write gets Pinot's exceptions; the data is unchanged", async () => {
     const cases: [string, number[]][] = [
       ['SELEC * FROM pageview_country', [150]],
       ['SELECT nope FROM pageview_country', [710]],
@@ -221,11 +263,11 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
       ["DELETE FROM pageview_country WHERE country = 'NL'", [150]],
       ['DROP TABLE pageview_country', [150]],
       ['UPDATE pageview_country SET view_count = 0', [150]],
-      ["SELECT * FROM pageview_country; DROP TABLE pageview_country", [150]],
+      ['SELECT * FROM pageview_country; DROP TABLE pageview_country', [150]],
       ['CREATE TABLE x (a INT)', [150]],
       ["COPY pageview_country TO '/tmp/pinot-leak.csv'", [150]],
       ["SELECT * FROM read_csv_auto('/etc/passwd')", [150, 190, 710, 700]],
-      ['ATTACH DATABASE \'/tmp/evil.duckdb\' AS evil', [150]],
+      ["ATTACH DATABASE '/tmp/evil.duckdb' AS evil", [150]],
     ];
     for (const [sql, codes] of cases) {
       for (const target of [broker(), `${controller()}/sql`]) {
@@ -242,8 +284,12 @@ describe('Pinot broker (:8099) and controller (:9000)', () => {
   });
 
   it('controller: truncated, nested, invalid UTF-8 schema and table bodies -> 400 {code, error}; nothing created', async () => {
-    const bodies: (string | Buffer)[] = ['{"schemaName": "x", "dimensionFieldSpecs": [', deepArray, deepObject,
-      invalidUtf8('{"schemaName": "bad@", "dimensionFieldSpecs": [{"name": "a", "dataType": "STRING"}]}')];
+    const bodies: (string | Buffer)[] = [
+      '{"schemaName": "x", "dimensionFieldSpecs": [',
+      deepArray,
+      deepObject,
+      invalidUtf8('{"schemaName": "bad@", "dimensionFieldSpecs": [{"name": "a", "dataType": "STRING"}]}'),
+    ];
     for (const path of ['/schemas', '/tables']) {
       for (const body of bodies) {
         const r = await send(`${controller()}${path}`, body);

@@ -45,7 +45,9 @@ export async function startConnectTargets(log: (line: string) => void): Promise<
     await stop().catch(() => {});
     throw new Error(`our embedded Connect could not start against the real Kafka: ${(error as Error).message}`, { cause: error });
   }
-  log(`Kafka ${kafka.version} at ${kafka.bootstrap}; real Connect ${reference.connectVersion} + Debezium ${reference.debeziumVersion} at ${reference.url} (ready in ${reference.startupMs} ms); ours at ${ours.url}`);
+  log(
+    `Kafka ${kafka.version} at ${kafka.bootstrap}; real Connect ${reference.connectVersion} + Debezium ${reference.debeziumVersion} at ${reference.url} (ready in ${reference.startupMs} ms); ours at ${ours.url}`,
+  );
   return { kafka, reference, ours, stop };
 }
 
@@ -61,10 +63,24 @@ export interface OurWorker {
 const OUR_TOPICS = { configs: 'ours-connect-configs', offsets: 'ours-connect-offsets', status: 'ours-connect-status' };
 
 async function startOurs(bootstrap: string): Promise<OurWorker> {
-  const child: Child & { match: RegExpExecArray } = await startNodeScript('embedded/connect/cli.ts', [
-    '--port', '0', '--bootstrap', bootstrap, '--quiet',
-    '--config-topic', OUR_TOPICS.configs, '--offset-topic', OUR_TOPICS.offsets, '--status-topic', OUR_TOPICS.status,
-  ], /REST API ready at (http:\/\/\S+)/, 60_000);
+  const child: Child & { match: RegExpExecArray } = await startNodeScript(
+    'embedded/connect/cli.ts',
+    [
+      '--port',
+      '0',
+      '--bootstrap',
+      bootstrap,
+      '--quiet',
+      '--config-topic',
+      OUR_TOPICS.configs,
+      '--offset-topic',
+      OUR_TOPICS.offsets,
+      '--status-topic',
+      OUR_TOPICS.status,
+    ],
+    /REST API ready at (http:\/\/\S+)/,
+    60_000,
+  );
   return {
     url: child.match[1]!.replace(/;$/, ''),
     stop: async () => {
@@ -82,7 +98,9 @@ export async function restartConnectTargets(previous: ConnectTargets, bootstrap:
   ]);
   const kafka = previous.kafka;
   return {
-    kafka, reference, ours,
+    kafka,
+    reference,
+    ours,
     stop: async () => {
       await Promise.all([reference.stop(), ours.stop()]);
       await kafka?.stop();
@@ -115,5 +133,8 @@ export async function readTopic(bootstrap: string, topic: string): Promise<Topic
     if (/Unknown topic|UNKNOWN_TOPIC/i.test(result.stderr)) return [];
     throw new Error(`kcat could not read ${topic}: ${result.stderr.trim()}`);
   }
-  return result.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => ({ ...(JSON.parse(l) as TopicRecord), topic }));
+  return result.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => ({ ...(JSON.parse(l) as TopicRecord), topic }));
 }

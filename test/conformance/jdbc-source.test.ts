@@ -30,12 +30,20 @@ let pool: Pool;
 let connect: ConnectHandle;
 
 function startWorker(): Promise<ConnectHandle> {
-  return startConnect({ port: 0, host: '127.0.0.1', bootstrap: cluster.bootstrap(), topics: TOPICS, internalPartitions: { configs: 1, offsets: 5, status: 3 } });
+  return startConnect({
+    port: 0,
+    host: '127.0.0.1',
+    bootstrap: cluster.bootstrap(),
+    topics: TOPICS,
+    internalPartitions: { configs: 1, offsets: 5, status: 3 },
+  });
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${connect.url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
@@ -69,10 +77,15 @@ async function remove(name: string): Promise<void> {
 
 /** Waits until the connector's tasks are all in `state` (and it has some); returns its status. */
 async function taskState(name: string, state: string): Promise<any> {
-  return waitFor(`${name} tasks ${state}`, async () => {
-    const s = await api('GET', `/connectors/${name}/status`);
-    return s.status === 200 && s.body.tasks.length > 0 && s.body.tasks.every((t: { state: string }) => t.state === state) ? s.body : undefined;
-  }, 30_000, 100);
+  return waitFor(
+    `${name} tasks ${state}`,
+    async () => {
+      const s = await api('GET', `/connectors/${name}/status`);
+      return s.status === 200 && s.body.tasks.length > 0 && s.body.tasks.every((t: { state: string }) => t.state === state) ? s.body : undefined;
+    },
+    30_000,
+    100,
+  );
 }
 
 interface Record_ {
@@ -110,10 +123,15 @@ async function records(topic: string): Promise<Record_[]> {
 /** Waits until `topic` holds at least `n` records; returns them. */
 async function atLeast(topic: string, n: number): Promise<Record_[]> {
   let have: Record_[] = [];
-  return waitFor(`${n} records in ${topic}`, async () => {
-    have = await records(topic);
-    return have.length >= n ? have : undefined;
-  }, 30_000, 200).catch((error: Error) => {
+  return waitFor(
+    `${n} records in ${topic}`,
+    async () => {
+      have = await records(topic);
+      return have.length >= n ? have : undefined;
+    },
+    30_000,
+    200,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}; have ${have.length}: ${JSON.stringify(have.map((r) => r.payload))}`);
   });
 }
@@ -137,7 +155,9 @@ beforeAll(async () => {
   db = await createTestDatabase(inject('mysqlUrl'), 'jdbc_source');
   // one connection, its session in UTC: DATETIME/TIMESTAMP literals and NOW() read as the connector's UTC session does
   pool = mysql.createPool({ uri: db.url, connectionLimit: 1, timezone: 'Z' });
-  pool.on('connection', (c) => { c.query("SET time_zone = '+00:00'"); });
+  pool.on('connection', (c) => {
+    c.query("SET time_zone = '+00:00'");
+  });
   connect = await startWorker();
 }, 120_000);
 
@@ -148,7 +168,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('JDBC source connector, checked against Confluent\'s documentation and source', () => {
+describe("JDBC source connector, checked against Confluent's documentation and source", () => {
   it('the record: schema named after the table, each column type as the MySQL dialect maps it, payload', async () => {
     await pool.query(`CREATE TABLE typed (
       id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, big BIGINT, price DECIMAL(10,2), name VARCHAR(100) NOT NULL, notes TEXT,
@@ -158,13 +178,21 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       (NULL, -0.05, 'second', NULL, NULL, '1999-12-31 23:59:59.000', NULL, NULL, NULL)`);
     // numeric.mapping=best_fit: documented for NUMERIC columns; MySQL reports DECIMAL (JDBC DECIMAL, not NUMERIC),
     // so the DECIMAL column stays Decimal (GenericDatabaseDialect.addFieldToSchema; kafka-connect-jdbc issue #563).
-    await create('types', { 'table.whitelist': 'typed', mode: 'incrementing', 'incrementing.column.name': '', 'topic.prefix': 'types_', 'numeric.mapping': 'best_fit' });
+    await create('types', {
+      'table.whitelist': 'typed',
+      mode: 'incrementing',
+      'incrementing.column.name': '',
+      'topic.prefix': 'types_',
+      'numeric.mapping': 'best_fit',
+    });
     const [first, second] = await atLeast('types_typed', 2);
     // Docs: "the schema name is the table name" (SchemaMapping.create(tableName…)); a struct, not optional; the key is null.
     expect(first!.key).toBeNull();
     const logical = (name: string) => ({ name: `org.apache.kafka.connect.data.${name}`, version: 1 });
     expect(first!.schema).toEqual({
-      type: 'struct', optional: false, name: 'typed',
+      type: 'struct',
+      optional: false,
+      name: 'typed',
       fields: [
         // NOT NULL -> required, NULL -> optional (ResultSetMetaData.isNullable)
         { field: 'id', type: 'int32', optional: false },
@@ -187,10 +215,27 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // epoch millis, Date as days since the epoch, int8 1/0 for BOOLEAN, NULL as null.
     const unscaled = (n: bigint) => Buffer.from(n.toString(16).padStart(4, '0'), 'hex').toString('base64');
     expect(first!.payload).toEqual({
-      id: 1, big: 9007199254740993, price: unscaled(1999n), name: 'first', notes: 'some text', at: utcMillis('2024-03-01 10:00:00.250'),
-      stamp: utcMillis('2024-03-01 10:00:00.500'), day: utcMillis('2024-03-01 00:00:00') / 86_400_000, flag: 1, wide: 4_000_000_000,
+      id: 1,
+      big: 9007199254740993,
+      price: unscaled(1999n),
+      name: 'first',
+      notes: 'some text',
+      at: utcMillis('2024-03-01 10:00:00.250'),
+      stamp: utcMillis('2024-03-01 10:00:00.500'),
+      day: utcMillis('2024-03-01 00:00:00') / 86_400_000,
+      flag: 1,
+      wide: 4_000_000_000,
     });
-    expect(second!.payload).toMatchObject({ id: 2, big: null, price: Buffer.from([0xfb]).toString('base64'), notes: null, at: null, day: null, flag: null, wide: null });
+    expect(second!.payload).toMatchObject({
+      id: 2,
+      big: null,
+      price: Buffer.from([0xfb]).toString('base64'),
+      notes: null,
+      at: null,
+      day: null,
+      flag: null,
+      wide: null,
+    });
     await remove('types');
   });
 
@@ -204,7 +249,12 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query('DELETE FROM inc WHERE id = 2');
     await pool.query("INSERT INTO inc (v) VALUES ('d')");
     const all = await atLeast('inc_inc', 4);
-    expect(all.map((r) => [r.payload.id, r.payload.v])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd']]);
+    expect(all.map((r) => [r.payload.id, r.payload.v])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
     // Each record's source offset is its id (TimestampIncrementingOffset.toMap: only "incrementing" in this mode).
     expect(all.map((r) => r.sourceOffset)).toEqual([{ incrementing: 1 }, { incrementing: 2 }, { incrementing: 3 }, { incrementing: 4 }]);
     // The worker stops cleanly (offsets committed) and starts again: the task resumes from its offset (JdbcSourceTask
@@ -214,17 +264,27 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     connect = await startWorker();
     await taskState('inc', 'RUNNING');
     await pool.query("INSERT INTO inc (v) VALUES ('after')");
-    const after = await waitFor('row 6 in inc_inc', async () => {
-      const r = await records('inc_inc');
-      return r.some((x) => x.payload.id === 6) ? r : undefined;
-    }, 30_000, 200);
+    const after = await waitFor(
+      'row 6 in inc_inc',
+      async () => {
+        const r = await records('inc_inc');
+        return r.some((x) => x.payload.id === 6) ? r : undefined;
+      },
+      30_000,
+      200,
+    );
     expect(after.map((r) => r.payload.id)).toEqual([1, 2, 3, 4, 5, 6]);
     // The offsets topic, as Connect writes it: key [connector, source partition], value the offset map, with the
     // keys in the order Java's HashMap gives them (protocol before table).
-    const committed = await waitFor('offset 6 committed (offset.flush.interval.ms)', async () => {
-      const last = (await offsetRecords('inc')).at(-1);
-      return last?.value === '{"incrementing":6}' ? last : undefined;
-    }, 10_000, 200);
+    const committed = await waitFor(
+      'offset 6 committed (offset.flush.interval.ms)',
+      async () => {
+        const last = (await offsetRecords('inc')).at(-1);
+        return last?.value === '{"incrementing":6}' ? last : undefined;
+      },
+      10_000,
+      200,
+    );
     expect(committed.key).toBe(`["inc",{"protocol":"1","table":"${db.name}.inc"}]`);
     // Connect's topic tracking (KIP-558), kept across the restart: the topics the connector has written to
     expect((await api('GET', '/connectors/inc/topics')).body).toEqual({ inc: { topics: ['inc_inc'] } });
@@ -243,17 +303,31 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // row read); row 2 shares its timestamp with row 3, so it carries row 1's. Offset keys: timestamp_nanos, timestamp.
     const at = (text: string, nanos: number) => ({ timestamp_nanos: nanos, timestamp: utcMillis(text) });
     expect(first.map((r) => r.sourceOffset)).toEqual([
-      at('2024-01-01 00:00:01', 1_000), at('2024-01-01 00:00:01', 1_000), at('2024-01-01 00:00:02', 2_000), at('2024-01-01 00:00:03', 3_000),
+      at('2024-01-01 00:00:01', 1_000),
+      at('2024-01-01 00:00:01', 1_000),
+      at('2024-01-01 00:00:02', 2_000),
+      at('2024-01-01 00:00:03', 3_000),
     ]);
     // Docs (timestamp): "detects new and modified rows"; an update that moves the timestamp is sent again, a delete is not seen.
     await pool.query("UPDATE ts SET v = 'a2', changed = '2024-01-01 00:00:04.000004' WHERE id = 1");
     await pool.query('DELETE FROM ts WHERE id = 4');
     const updated = await atLeast('ts_ts', 5);
-    expect(updated.map((r) => [r.payload.id, r.payload.v])).toEqual([[1, 'a'], [2, 'b'], [3, 'c'], [4, 'd'], [1, 'a2']]);
-    await waitFor('the offset of the update committed', async () => {
-      const last = (await offsetRecords('ts')).at(-1);
-      return last?.value === `{"timestamp_nanos":4000,"timestamp":${utcMillis('2024-01-01 00:00:04')}}` ? true : undefined;
-    }, 10_000, 200);
+    expect(updated.map((r) => [r.payload.id, r.payload.v])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+      [4, 'd'],
+      [1, 'a2'],
+    ]);
+    await waitFor(
+      'the offset of the update committed',
+      async () => {
+        const last = (await offsetRecords('ts')).at(-1);
+        return last?.value === `{"timestamp_nanos":4000,"timestamp":${utcMillis('2024-01-01 00:00:04')}}` ? true : undefined;
+      },
+      10_000,
+      200,
+    );
     expect((await offsetRecords('ts')).at(-1)!.key).toBe(`["ts",{"protocol":"1","table":"${db.name}.ts"}]`);
     await remove('ts');
 
@@ -261,7 +335,13 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // it in the result" — the query's upper bound is the database's time minus the delay.
     await pool.query('CREATE TABLE held (id INT NOT NULL PRIMARY KEY, changed DATETIME(6) NOT NULL)');
     await pool.query('INSERT INTO held VALUES (1, NOW(6) - INTERVAL 2 HOUR), (2, NOW(6))');
-    await create('delayed', { 'table.whitelist': 'held', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': 'd_', 'timestamp.delay.interval.ms': '3600000' });
+    await create('delayed', {
+      'table.whitelist': 'held',
+      mode: 'timestamp',
+      'timestamp.column.name': 'changed',
+      'topic.prefix': 'd_',
+      'timestamp.delay.interval.ms': '3600000',
+    });
     const held = await atLeast('d_held', 1);
     // Both rows existed before the first query: the one query that returned row 1 left row 2 out.
     expect(held.map((r) => r.payload.id)).toEqual([1]);
@@ -277,11 +357,20 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // instant through its own connection time zone, which depends on the JVM; README.md.)
     await pool.query('CREATE TABLE zoned (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(6) NOT NULL, at_time TIME, day DATE)');
     await pool.query("INSERT INTO zoned (changed, at_time, day) VALUES ('2024-01-15 10:00:00.123456', '10:00:00', '2024-01-15')");
-    await create('zoned', { 'table.whitelist': 'zoned', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': 'zoned_', 'db.timezone': 'America/New_York' });
+    await create('zoned', {
+      'table.whitelist': 'zoned',
+      mode: 'timestamp',
+      'timestamp.column.name': 'changed',
+      'topic.prefix': 'zoned_',
+      'db.timezone': 'America/New_York',
+    });
     const [first] = await atLeast('zoned_zoned', 1);
     // The wall clock 10:00 read in New York is 15:00 UTC; TIME 10:00 is 15:00 UTC on 1970-01-01; DATE stays the day.
     expect(first!.payload).toEqual({
-      id: 1, changed: utcMillis('2024-01-15 15:00:00.123'), at_time: 15 * 3_600_000, day: utcMillis('2024-01-15 00:00:00') / 86_400_000,
+      id: 1,
+      changed: utcMillis('2024-01-15 15:00:00.123'),
+      at_time: 15 * 3_600_000,
+      day: utcMillis('2024-01-15 00:00:00') / 86_400_000,
     });
     // The offset is the instant (TimestampIncrementingOffset: getTime() and getNanos()).
     expect(first!.sourceOffset).toEqual({ timestamp_nanos: 123_456_000, timestamp: utcMillis('2024-01-15 15:00:00.123') });
@@ -290,12 +379,19 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query("INSERT INTO zoned (changed) VALUES ('2024-01-15 12:00:00'), ('2024-01-15 13:30:00.5')");
     const all = await atLeast('zoned_zoned', 3);
     expect(all.map((r) => [r.payload.id, r.payload.changed])).toEqual([
-      [1, utcMillis('2024-01-15 15:00:00.123')], [2, utcMillis('2024-01-15 17:00:00')], [3, utcMillis('2024-01-15 18:30:00.500')],
+      [1, utcMillis('2024-01-15 15:00:00.123')],
+      [2, utcMillis('2024-01-15 17:00:00')],
+      [3, utcMillis('2024-01-15 18:30:00.500')],
     ]);
-    await waitFor('the offset of row 3 committed', async () => {
-      const last = (await offsetRecords('zoned')).at(-1);
-      return last?.value === `{"timestamp_nanos":500000000,"timestamp":${utcMillis('2024-01-15 18:30:00.500')}}` ? true : undefined;
-    }, 10_000, 200);
+    await waitFor(
+      'the offset of row 3 committed',
+      async () => {
+        const last = (await offsetRecords('zoned')).at(-1);
+        return last?.value === `{"timestamp_nanos":500000000,"timestamp":${utcMillis('2024-01-15 18:30:00.500')}}` ? true : undefined;
+      },
+      10_000,
+      200,
+    );
     await remove('zoned');
   });
 
@@ -309,7 +405,10 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query("INSERT INTO gran (changed, opt) VALUES ('2024-01-15 10:00:00.123456', NULL)");
     const epochNanos = BigInt(Date.UTC(2024, 0, 15, 15, 0, 0) / 1000) * 1_000_000_000n + 123_456_000n;
     const expected = {
-      connect_logical: { schema: { type: 'int64', name: 'org.apache.kafka.connect.data.Timestamp', version: 1 }, raw: String(utcMillis('2024-01-15 15:00:00.123')) },
+      connect_logical: {
+        schema: { type: 'int64', name: 'org.apache.kafka.connect.data.Timestamp', version: 1 },
+        raw: String(utcMillis('2024-01-15 15:00:00.123')),
+      },
       nanos_long: { schema: { type: 'int64' }, raw: String(epochNanos) },
       nanos_string: { schema: { type: 'string' }, raw: `"${epochNanos}"` },
       nanos_iso_datetime_string: { schema: { type: 'string' }, raw: '"2024-01-15T10:00:00.123456000"' },
@@ -318,13 +417,23 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       const name = `gran-${granularity.replace(/_/g, '-')}`;
       const topic = `g_${granularity}_gran`;
       await create(name, {
-        'table.whitelist': 'gran', mode: 'timestamp', 'timestamp.column.name': 'changed', 'topic.prefix': `g_${granularity}_`,
-        'db.timezone': 'America/New_York', 'timestamp.granularity': granularity,
+        'table.whitelist': 'gran',
+        mode: 'timestamp',
+        'timestamp.column.name': 'changed',
+        'topic.prefix': `g_${granularity}_`,
+        'db.timezone': 'America/New_York',
+        'timestamp.granularity': granularity,
       });
       const [record] = await atLeast(topic, 1);
       const fields = record!.schema.fields as { field: string }[];
-      expect(fields.find((f) => f.field === 'changed'), granularity).toEqual({ field: 'changed', optional: false, ...schema });
-      expect(fields.find((f) => f.field === 'opt'), granularity).toEqual({ field: 'opt', optional: true, ...schema });
+      expect(
+        fields.find((f) => f.field === 'changed'),
+        granularity,
+      ).toEqual({ field: 'changed', optional: false, ...schema });
+      expect(
+        fields.find((f) => f.field === 'opt'),
+        granularity,
+      ).toEqual({ field: 'opt', optional: true, ...schema });
       expect(record!.payload.opt, granularity).toBeNull();
       // the value's exact text (nanos_long is past 2^53, which JSON.parse would round)
       const [message] = await messages(topic);
@@ -338,8 +447,16 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
 
   it('timestamp+incrementing: new and updated rows, rows of one timestamp in id order; offset {"timestamp_nanos","incrementing","timestamp"}; restart without duplicates', async () => {
     await pool.query('CREATE TABLE tsi (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20) NOT NULL, changed DATETIME(3) NOT NULL)');
-    await pool.query(`INSERT INTO tsi (v, changed) VALUES ('a', '2024-01-01 00:00:05.000'), ('b', '2024-01-01 00:00:01.000'), ('c', '2024-01-01 00:00:01.000')`);
-    await create('tsi', { 'table.whitelist': 'tsi', mode: 'timestamp+incrementing', 'timestamp.column.name': 'changed', 'incrementing.column.name': 'id', 'topic.prefix': 'tsi_' });
+    await pool.query(
+      `INSERT INTO tsi (v, changed) VALUES ('a', '2024-01-01 00:00:05.000'), ('b', '2024-01-01 00:00:01.000'), ('c', '2024-01-01 00:00:01.000')`,
+    );
+    await create('tsi', {
+      'table.whitelist': 'tsi',
+      mode: 'timestamp+incrementing',
+      'timestamp.column.name': 'changed',
+      'incrementing.column.name': 'id',
+      'topic.prefix': 'tsi_',
+    });
     // ORDER BY changed, id (TimestampIncrementingCriteria.timestampIncrementingWhereClause)
     const first = await atLeast('tsi_tsi', 3);
     expect(first.map((r) => r.payload.id)).toEqual([2, 3, 1]);
@@ -350,20 +467,33 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query("UPDATE tsi SET v = 'b2', changed = '2024-01-01 00:00:06.000' WHERE id = 2");
     await pool.query("INSERT INTO tsi (v, changed) VALUES ('d', '2024-01-01 00:00:06.000')");
     const more = await atLeast('tsi_tsi', 5);
-    expect(more.slice(3).map((r) => [r.payload.id, r.payload.v])).toEqual([[2, 'b2'], [4, 'd']]);
+    expect(more.slice(3).map((r) => [r.payload.id, r.payload.v])).toEqual([
+      [2, 'b2'],
+      [4, 'd'],
+    ]);
     await connect.stop();
     connect = await startWorker();
     await taskState('tsi', 'RUNNING');
     await pool.query("INSERT INTO tsi (v, changed) VALUES ('e', '2024-01-01 00:00:07.000')");
-    const after = await waitFor('row 5 in tsi_tsi', async () => {
-      const r = await records('tsi_tsi');
-      return r.some((x) => x.payload.id === 5) ? r : undefined;
-    }, 30_000, 200);
+    const after = await waitFor(
+      'row 5 in tsi_tsi',
+      async () => {
+        const r = await records('tsi_tsi');
+        return r.some((x) => x.payload.id === 5) ? r : undefined;
+      },
+      30_000,
+      200,
+    );
     expect(after.map((r) => r.payload.id)).toEqual([2, 3, 1, 2, 4, 5]);
-    await waitFor('the last offset committed', async () => {
-      const last = (await offsetRecords('tsi')).at(-1);
-      return last?.value === `{"timestamp_nanos":0,"incrementing":5,"timestamp":${utcMillis('2024-01-01 00:00:07')}}` ? true : undefined;
-    }, 10_000, 200);
+    await waitFor(
+      'the last offset committed',
+      async () => {
+        const last = (await offsetRecords('tsi')).at(-1);
+        return last?.value === `{"timestamp_nanos":0,"incrementing":5,"timestamp":${utcMillis('2024-01-01 00:00:07')}}` ? true : undefined;
+      },
+      10_000,
+      200,
+    );
     await remove('tsi');
   });
 
@@ -377,15 +507,25 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // BulkTableQuerier: source partition {"table": unqualified name}, source offset null.
     expect(twice[0]!.sourceOffset).toBeNull();
     await pool.query('DELETE FROM bulk WHERE id = 1');
-    await waitFor('a poll without row 1', async () => {
-      const r = await records('bulk_bulk');
-      return r.length >= 2 && r.at(-1)!.payload.id === 2 && r.at(-2)!.payload.id === 2 ? true : undefined;
-    }, 30_000, 200);
+    await waitFor(
+      'a poll without row 1',
+      async () => {
+        const r = await records('bulk_bulk');
+        return r.length >= 2 && r.at(-1)!.payload.id === 2 && r.at(-2)!.payload.id === 2 ? true : undefined;
+      },
+      30_000,
+      200,
+    );
     // Connect commits the null offset: a tombstone under the partition's key (OffsetStorageWriter writes null values).
-    const offsets = await waitFor('the bulk partition in the offsets topic', async () => {
-      const o = await offsetRecords('bulk');
-      return o.length > 0 ? o : undefined;
-    }, 10_000, 200);
+    const offsets = await waitFor(
+      'the bulk partition in the offsets topic',
+      async () => {
+        const o = await offsetRecords('bulk');
+        return o.length > 0 ? o : undefined;
+      },
+      10_000,
+      200,
+    );
     expect(new Set(offsets.map((o) => `${o.key} -> ${o.value}`))).toEqual(new Set(['["bulk",{"table":"bulk"}] -> null']));
     // poll.interval.ms: "Frequency in ms to poll for new data in each table". A bulk connector polling once an hour
     // sends the table once; the connector above, polling every 200 ms, is the clock: three more of its rounds
@@ -408,17 +548,32 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await create('q-bulk', { query: 'SELECT id FROM q', mode: 'bulk', 'topic.prefix': 'q_bulk' });
     const inc = await atLeast('q_inc', 2);
     // SchemaMapping.create(null, …) in query mode: the struct has no name
-    expect(inc[0]!.schema).toEqual({ type: 'struct', optional: false, fields: [{ field: 'id', type: 'int32', optional: false }, { field: 'v', type: 'string', optional: true }] });
-    expect(inc.map((r) => r.payload)).toEqual([{ id: 1, v: 'a' }, { id: 2, v: null }]);
+    expect(inc[0]!.schema).toEqual({
+      type: 'struct',
+      optional: false,
+      fields: [
+        { field: 'id', type: 'int32', optional: false },
+        { field: 'v', type: 'string', optional: true },
+      ],
+    });
+    expect(inc.map((r) => r.payload)).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: null },
+    ]);
     expect(inc.map((r) => r.sourceOffset)).toEqual([{ incrementing: 1 }, { incrementing: 2 }]);
     const ts = await atLeast('q_ts', 2);
     expect(ts.map((r) => r.payload.id)).toEqual([1, 2]);
     const bulk = await atLeast('q_bulk', 2);
     expect(bulk[0]!.sourceOffset).toBeNull();
-    await waitFor('query partitions in the offsets topic', async () => {
-      const keys = new Set([...(await offsetRecords('q-inc')), ...(await offsetRecords('q-ts')), ...(await offsetRecords('q-bulk'))].map((o) => o.key));
-      return keys.size === 3 ? true : undefined;
-    }, 10_000, 200);
+    await waitFor(
+      'query partitions in the offsets topic',
+      async () => {
+        const keys = new Set([...(await offsetRecords('q-inc')), ...(await offsetRecords('q-ts')), ...(await offsetRecords('q-bulk'))].map((o) => o.key));
+        return keys.size === 3 ? true : undefined;
+      },
+      10_000,
+      200,
+    );
     expect((await offsetRecords('q-inc')).at(-1)).toEqual({ key: '["q-inc",{"query":"query"}]', value: '{"incrementing":2}' });
     expect((await offsetRecords('q-bulk')).at(-1)).toEqual({ key: '["q-bulk",{"query":"query"}]', value: null });
     // validate.non.null is checked for tables only ("custom query mode doesn't allow this to be looked up")
@@ -440,24 +595,39 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await pool.query('CREATE TABLE suffixed (id INT NOT NULL PRIMARY KEY)');
     await pool.query('INSERT INTO suffixed VALUES (1), (2), (3)');
     // Docs: "query.suffix: Suffix to append at the end of the generated query."
-    await create('suffixed', { 'table.whitelist': 'suffixed', mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 's_', 'query.suffix': 'LIMIT 1' });
+    await create('suffixed', {
+      'table.whitelist': 'suffixed',
+      mode: 'incrementing',
+      'incrementing.column.name': 'id',
+      'topic.prefix': 's_',
+      'query.suffix': 'LIMIT 1',
+    });
     expect((await atLeast('s_suffixed', 3)).map((r) => r.payload.id)).toEqual([1, 2, 3]);
     await remove('suffixed');
   });
 
   it('batch.max.rows pages a backlog: every row once, in order', async () => {
     await pool.query('CREATE TABLE backlog (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME NOT NULL)');
-    await pool.query(`INSERT INTO backlog (changed) VALUES ${Array.from({ length: 250 }, (_, i) => `('2024-01-01 00:00:${String(i % 60).padStart(2, '0')}')`).join(', ')}`);
+    await pool.query(
+      `INSERT INTO backlog (changed) VALUES ${Array.from({ length: 250 }, (_, i) => `('2024-01-01 00:00:${String(i % 60).padStart(2, '0')}')`).join(', ')}`,
+    );
     // batch.max.rows: "Maximum number of rows to include in a single batch when polling for new data" — a limit per
     // poll, not on what is sent: the whole backlog arrives.
-    await create('pages', { 'table.whitelist': 'backlog', mode: 'timestamp+incrementing', 'timestamp.column.name': 'changed', 'incrementing.column.name': 'id', 'topic.prefix': 'p_', 'batch.max.rows': '7' });
+    await create('pages', {
+      'table.whitelist': 'backlog',
+      mode: 'timestamp+incrementing',
+      'timestamp.column.name': 'changed',
+      'incrementing.column.name': 'id',
+      'topic.prefix': 'p_',
+      'batch.max.rows': '7',
+    });
     const all = await atLeast('p_backlog', 250);
     const expected = Array.from({ length: 250 }, (_, i) => i + 1).sort((a, b) => ((a - 1) % 60) - ((b - 1) % 60) || a - b);
     expect(all.map((r) => r.payload.id)).toEqual(expected);
     await remove('pages');
   });
 
-  it('validate.non.null and missing columns fail the task at start with Confluent\'s messages', async () => {
+  it("validate.non.null and missing columns fail the task at start with Confluent's messages", async () => {
     await pool.query('CREATE TABLE nullable (id INT NULL, changed DATETIME NULL)');
     const fails = async (name: string, overrides: Record<string, string>, trace: string) => {
       await create(name, { 'table.whitelist': 'nullable', 'topic.prefix': `${name}_`, ...overrides });
@@ -467,21 +637,41 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     };
     const table = `\`${db.name}\`.\`nullable\``;
     // JdbcSourceTask.validateNonNullable (validate.non.null=true, the default)
-    await fails('nn-inc', { mode: 'incrementing', 'incrementing.column.name': 'id' },
-      `org.apache.kafka.connect.errors.ConnectException: Cannot make incremental queries using incrementing column id on ${table} because this column is nullable.`);
-    await fails('nn-ts', { mode: 'timestamp', 'timestamp.column.name': 'changed' },
-      `org.apache.kafka.connect.errors.ConnectException: Cannot make incremental queries using timestamp columns changed on ${table} because all of these columns are nullable.`);
+    await fails(
+      'nn-inc',
+      { mode: 'incrementing', 'incrementing.column.name': 'id' },
+      `org.apache.kafka.connect.errors.ConnectException: Cannot make incremental queries using incrementing column id on ${table} because this column is nullable.`,
+    );
+    await fails(
+      'nn-ts',
+      { mode: 'timestamp', 'timestamp.column.name': 'changed' },
+      `org.apache.kafka.connect.errors.ConnectException: Cannot make incremental queries using timestamp columns changed on ${table} because all of these columns are nullable.`,
+    );
     // JdbcSourceTask.validateColumnsExist
-    await fails('nn-col', { mode: 'incrementing', 'incrementing.column.name': 'nope' }, 'org.apache.kafka.common.config.ConfigException: Incrementing column: nope does not exist.');
-    await fails('nn-tscol', { mode: 'timestamp', 'timestamp.column.name': 'nope,changed' }, 'org.apache.kafka.common.config.ConfigException: Timestamp columns: nope do not exist.');
+    await fails(
+      'nn-col',
+      { mode: 'incrementing', 'incrementing.column.name': 'nope' },
+      'org.apache.kafka.common.config.ConfigException: Incrementing column: nope does not exist.',
+    );
+    await fails(
+      'nn-tscol',
+      { mode: 'timestamp', 'timestamp.column.name': 'nope,changed' },
+      'org.apache.kafka.common.config.ConfigException: Timestamp columns: nope do not exist.',
+    );
     // validate.non.null=false: "the JDBC connector will validate … NOT NULL … unless this is set to false"
     await pool.query('INSERT INTO nullable VALUES (1, NOW())');
-    await create('nn-off', { 'table.whitelist': 'nullable', mode: 'incrementing', 'incrementing.column.name': 'id', 'validate.non.null': 'false', 'topic.prefix': 'nn_off_' });
+    await create('nn-off', {
+      'table.whitelist': 'nullable',
+      mode: 'incrementing',
+      'incrementing.column.name': 'id',
+      'validate.non.null': 'false',
+      'topic.prefix': 'nn_off_',
+    });
     expect((await atLeast('nn_off_nullable', 1))[0]!.payload.id).toBe(1);
     await remove('nn-off');
   });
 
-  it('table.whitelist / table.include.list: the listed tables that exist, in the database\'s order, split over tasks.max; none -> the task is killed until one appears (table.poll.interval.ms); with a blacklist -> the connector fails', async () => {
+  it("table.whitelist / table.include.list: the listed tables that exist, in the database's order, split over tasks.max; none -> the task is killed until one appears (table.poll.interval.ms); with a blacklist -> the connector fails", async () => {
     for (const t of ['wa', 'wb', 'wc']) {
       await pool.query(`CREATE TABLE ${t} (id INT NOT NULL PRIMARY KEY)`);
       await pool.query(`INSERT INTO ${t} VALUES (1)`);
@@ -491,7 +681,10 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await taskState('wl', 'RUNNING');
     const tasks = (await api('GET', '/connectors/wl/tasks')).body as { config: Record<string, string> }[];
     // ConnectorUtils.groupPartitions: contiguous groups; tables written as the dialect quotes them
-    expect(tasks.map((t) => [t.config.tables, t.config['tables.fetched']])).toEqual([[`\`${db.name}\`.\`wa\`,\`${db.name}\`.\`wb\``, 'true'], [`\`${db.name}\`.\`wc\``, 'true']]);
+    expect(tasks.map((t) => [t.config.tables, t.config['tables.fetched']])).toEqual([
+      [`\`${db.name}\`.\`wa\`,\`${db.name}\`.\`wb\``, 'true'],
+      [`\`${db.name}\`.\`wc\``, 'true'],
+    ]);
     // Docs: topic = topic.prefix + table name
     for (const t of ['wa', 'wb', 'wc']) await atLeast(`wl_${t}`, 1);
     await remove('wl');
@@ -501,7 +694,9 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // JdbcSourceTask.start: no table assigned in table mode
     await create('none', { 'table.whitelist': 'missing', mode: 'bulk', 'topic.prefix': 'none_' });
     const none = await taskState('none', 'FAILED');
-    expect(none.tasks[0].trace.split('\n')[0]).toMatch(/^org\.apache\.kafka\.common\.config\.ConfigException: Task is being killed because it was not assigned a table nor a query to execute\./);
+    expect(none.tasks[0].trace.split('\n')[0]).toMatch(
+      /^org\.apache\.kafka\.common\.config\.ConfigException: Task is being killed because it was not assigned a table nor a query to execute\./,
+    );
     await remove('none');
     // TableMonitorThread reads the table list again every table.poll.interval.ms; a table that appears reconfigures
     // the tasks ("may result in updated task configurations to start polling for data in added tables")
@@ -514,10 +709,15 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     await remove('later');
     // JdbcSourceConnector.start: exclusive lists fail the connector (not a validation error)
     await create('both', { 'table.whitelist': 'wa', 'table.blacklist': 'wb', mode: 'bulk', 'topic.prefix': 'both_' });
-    const both = await waitFor('both FAILED', async () => {
-      const s = await api('GET', '/connectors/both/status');
-      return s.body?.connector?.state === 'FAILED' ? s.body : undefined;
-    }, 30_000, 100);
+    const both = await waitFor(
+      'both FAILED',
+      async () => {
+        const s = await api('GET', '/connectors/both/status');
+        return s.body?.connector?.state === 'FAILED' ? s.body : undefined;
+      },
+      30_000,
+      100,
+    );
     expect(both.connector.trace.split('\n')[0]).toBe('org.apache.kafka.connect.errors.ConnectException: table.whitelist and table.blacklist are exclusive.');
     await remove('both');
   });
@@ -526,10 +726,17 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     const base = config({ 'table.whitelist': 'wa', 'topic.prefix': 'm_' });
     const validated = await api('PUT', `/connector-plugins/${CLASS}/config/validate`, { ...base, name: 'm' });
     expect(validated.status).toBe(200);
-    const errors = Object.fromEntries((validated.body.configs as { value: { name: string; errors: string[] } }[])
-      .filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors]));
+    const errors = Object.fromEntries(
+      (validated.body.configs as { value: { name: string; errors: string[] } }[])
+        .filter((c) => c.value.errors.length > 0)
+        .map((c) => [c.value.name, c.value.errors]),
+    );
     // JdbcSourceConnectorConfig.ModeDependentsRecommender.visible throws for the mode "" (a valid value of `mode`)
-    expect(errors).toEqual(Object.fromEntries(['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null'].map((k) => [k, ['Query mode must be specified']])));
+    expect(errors).toEqual(
+      Object.fromEntries(
+        ['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null'].map((k) => [k, ['Query mode must be specified']]),
+      ),
+    );
     expect((await api('PUT', '/connectors/m/config', base)).status).toBe(400);
     // JdbcSourceConnector.validate (10.7.6) constructs JdbcSourceConnectorConfig, whose parse (ConfigDef.parse) throws a
     // ConfigException at the first value it cannot take: ValidString's message, or parseType's for a non-number INT.
@@ -538,15 +745,22 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // rethrows the cause), the validate endpoint with the ExecutionException's, `<exception class>: <message>`
     // (ConnectorPluginsResource.validateConfigs does not unwrap it; both read in connect-runtime 3.7.2's classes).
     const unparsable = [
-      { overrides: { mode: 'sometimes' }, message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing' },
+      {
+        overrides: { mode: 'sometimes' },
+        message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing',
+      },
       { overrides: { mode: 'bulk', 'poll.interval.ms': 'often' }, message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT' },
-      { overrides: { mode: 'bulk', 'validate.non.null': 'maybe' }, message: 'Invalid value maybe for configuration validate.non.null: Expected value to be either true or false' },
+      {
+        overrides: { mode: 'bulk', 'validate.non.null': 'maybe' },
+        message: 'Invalid value maybe for configuration validate.non.null: Expected value to be either true or false',
+      },
     ];
     for (const { overrides, message } of unparsable) {
       expect(await api('PUT', '/connectors/m/config', { ...base, ...overrides })).toEqual({ status: 500, body: { error_code: 500, message } });
       expect(await api('POST', '/connectors', { name: 'm', config: { ...base, ...overrides } })).toEqual({ status: 500, body: { error_code: 500, message } });
       expect(await api('PUT', `/connector-plugins/${CLASS}/config/validate`, { ...base, ...overrides, name: 'm' })).toEqual({
-        status: 500, body: { error_code: 500, message: `org.apache.kafka.common.config.ConfigException: ${message}` },
+        status: 500,
+        body: { error_code: 500, message: `org.apache.kafka.common.config.ConfigException: ${message}` },
       });
     }
     expect((await api('GET', '/connectors')).body).not.toContain('m');
@@ -558,8 +772,13 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
     // offsets will not be unique so failures may cause duplicates": it sends again what follows its committed offset.
     await pool.query('CREATE TABLE stream (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, changed DATETIME(3) NOT NULL)');
     const topics = ['--config-topic', 'crash-configs', '--offset-topic', 'crash-offsets', '--status-topic', 'crash-status'];
-    const start = () => startNodeScript('embedded/connect/cli.ts', ['--port', '0', '--bootstrap', cluster.bootstrap(), '--quiet', ...topics],
-      /REST API ready at (http:\/\/\S+)/, 60_000);
+    const start = () =>
+      startNodeScript(
+        'embedded/connect/cli.ts',
+        ['--port', '0', '--bootstrap', cluster.bootstrap(), '--quiet', ...topics],
+        /REST API ready at (http:\/\/\S+)/,
+        60_000,
+      );
     let worker = await start();
     try {
       const modes = {
@@ -569,7 +788,8 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       };
       for (const [name, settings] of Object.entries(modes)) {
         const res = await fetch(`${worker.match[1]}/connectors/crash-${name}/config`, {
-          method: 'PUT', headers: { 'content-type': 'application/json' },
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(config({ 'table.whitelist': 'stream', 'topic.prefix': `crash_${name}_`, ...settings })),
         });
         expect(res.status).toBe(201);
@@ -585,10 +805,15 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
         }
       })();
       try {
-        await waitFor('every mode part-way through the stream', async () => {
-          const counts = await Promise.all(Object.keys(modes).map(async (name) => (await messages(`crash_${name}_stream`)).length));
-          return counts.every((c) => c >= 30) ? counts : undefined;
-        }, 60_000, 100);
+        await waitFor(
+          'every mode part-way through the stream',
+          async () => {
+            const counts = await Promise.all(Object.keys(modes).map(async (name) => (await messages(`crash_${name}_stream`)).length));
+            return counts.every((c) => c >= 30) ? counts : undefined;
+          },
+          60_000,
+          100,
+        );
         await worker.kill9();
       } finally {
         stopAt = written + 100;
@@ -596,18 +821,25 @@ describe('JDBC source connector, checked against Confluent\'s documentation and 
       await writer;
       const total = written;
       worker = await start();
-      const [marker] = await pool.query("INSERT INTO stream (changed) VALUES ('2024-06-01 00:00:00')") as unknown as [{ insertId: number }];
+      const [marker] = (await pool.query("INSERT INTO stream (changed) VALUES ('2024-06-01 00:00:00')")) as unknown as [{ insertId: number }];
       for (const name of Object.keys(modes)) {
-        const all = await waitFor(`the marker in crash_${name}_stream`, async () => {
-          const r = await records(`crash_${name}_stream`);
-          return r.some((x) => x.payload.id === marker.insertId) ? r : undefined;
-        }, 60_000, 200);
+        const all = await waitFor(
+          `the marker in crash_${name}_stream`,
+          async () => {
+            const r = await records(`crash_${name}_stream`);
+            return r.some((x) => x.payload.id === marker.insertId) ? r : undefined;
+          },
+          60_000,
+          200,
+        );
         const counts = new Map<number, number>();
         for (const r of all) counts.set(r.payload.id, (counts.get(r.payload.id) ?? 0) + 1);
         const ids = Array.from({ length: total }, (_, i) => i + 1);
         const missing = ids.filter((id) => !counts.has(id));
         const twice = ids.filter((id) => counts.get(id)! > 1);
-        console.log(`[jdbc-conformance] crash, ${modes[name as keyof typeof modes].mode}: ${total} rows, ${missing.length} missing, ${twice.length} sent twice`);
+        console.log(
+          `[jdbc-conformance] crash, ${modes[name as keyof typeof modes].mode}: ${total} rows, ${missing.length} missing, ${twice.length} sent twice`,
+        );
         expect(missing, `${name}: rows never sent`).toEqual([]);
         if (name !== 'ts') expect(twice, `${name}: rows sent twice`).toEqual([]);
       }

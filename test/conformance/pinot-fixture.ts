@@ -57,13 +57,15 @@ export function pageviewRecords(): string[] {
     const country = COUNTRIES[(i * 5) % COUNTRIES.length];
     const next = (views.get(country) ?? 0) + 1 + (i % 3);
     views.set(country, next);
-    records.push(JSON.stringify({
-      country,
-      avg_age: 18 + ((i * 37) % 400) / 8,
-      user_count: 1 + ((i * 11) % 17),
-      view_count: next,
-      last_event_ts: BASE_TS + i * 3_600_000,
-    }));
+    records.push(
+      JSON.stringify({
+        country,
+        avg_age: 18 + ((i * 37) % 400) / 8,
+        user_count: 1 + ((i * 11) % 17),
+        view_count: next,
+        last_event_ts: BASE_TS + i * 3_600_000,
+      }),
+    );
   }
   // Out of order: an older update (lower view_count, earlier event time) after newer ones; the upsert table
   // keeps the newer. Older in both columns because Pinot 0.11 ignores upsertConfig.comparisonColumns and
@@ -89,13 +91,17 @@ export function tumblingRecords(): string[] {
   for (let w = 0; w < 20; w++) {
     for (const [s, source] of SOURCES.entries()) {
       const windowStart = BASE_TS + w * WINDOW_MS;
-      records.push(JSON.stringify({ source, window_start: windowStart, window_end: windowStart + WINDOW_MS, user_count: 1 + ((w + s) % 4), view_count: 2 + w + s }));
+      records.push(
+        JSON.stringify({ source, window_start: windowStart, window_end: windowStart + WINDOW_MS, user_count: 1 + ((w + s) % 4), view_count: 2 + w + s }),
+      );
     }
   }
   // A later update of one window (higher view_count, same key). No stale update here: the window start is
   // part of the key, so Pinot 0.11 (comparing the time column, see P-UPSERT-CMP) could not tell it is stale.
   records.push(JSON.stringify({ source: 'web', window_start: BASE_TS, window_end: BASE_TS + WINDOW_MS, user_count: 9, view_count: 50 }));
-  records.push(JSON.stringify({ source: SENTINEL_COUNTRY, window_start: BASE_TS + 99 * WINDOW_MS, window_end: BASE_TS + 100 * WINDOW_MS, user_count: 1, view_count: 1 }));
+  records.push(
+    JSON.stringify({ source: SENTINEL_COUNTRY, window_start: BASE_TS + 99 * WINDOW_MS, window_end: BASE_TS + 100 * WINDOW_MS, user_count: 1, view_count: 1 }),
+  );
   return records;
 }
 

@@ -54,10 +54,12 @@ export function errorKind(message: string): string {
 }
 
 export function observeQuery(answer: HttpAnswer, check: RowCheck): QueryObservation {
-  const body = answer.body as {
-    resultTable?: { dataSchema: { columnNames: string[]; columnDataTypes: string[] }; rows: unknown[][] };
-    exceptions?: { errorCode: number; message: string }[];
-  } | string;
+  const body = answer.body as
+    | {
+        resultTable?: { dataSchema: { columnNames: string[]; columnDataTypes: string[] }; rows: unknown[][] };
+        exceptions?: { errorCode: number; message: string }[];
+      }
+    | string;
   if (typeof body !== 'object' || body === null) return { httpStatus: answer.status, exceptions: [{ errorCode: -1, kind: errorKind(String(body)) }] };
   const exceptions = (body.exceptions ?? []).map((e) => ({ errorCode: e.errorCode, kind: errorKind(e.message) }));
   const table = body.resultTable;
@@ -71,7 +73,11 @@ export function observeQuery(answer: HttpAnswer, check: RowCheck): QueryObservat
   const rows = table.rows.map((row) => row.map(normaliseValue));
   if (check === 'shape') observation.rowCount = rows.length;
   else if (check === 'ordered') observation.rows = rows;
-  else observation.rows = rows.map((row) => JSON.stringify(row)).sort().map((row) => JSON.parse(row));
+  else
+    observation.rows = rows
+      .map((row) => JSON.stringify(row))
+      .sort()
+      .map((row) => JSON.parse(row));
   return observation;
 }
 
@@ -82,8 +88,15 @@ export function observeQuery(answer: HttpAnswer, check: RowCheck): QueryObservat
  * 0.11 does not send), timeUsedMs, requestId.
  */
 export const USER_READ_STATS = [
-  'numDocsScanned', 'totalDocs', 'numServersQueried', 'numServersResponded', 'numSegmentsQueried',
-  'numSegmentsMatched', 'numConsumingSegmentsQueried', 'numGroupsLimitReached', 'numRowsResultSet',
+  'numDocsScanned',
+  'totalDocs',
+  'numServersQueried',
+  'numServersResponded',
+  'numSegmentsQueried',
+  'numSegmentsMatched',
+  'numConsumingSegmentsQueried',
+  'numGroupsLimitReached',
+  'numRowsResultSet',
 ] as const;
 
 export function observeStats(answer: HttpAnswer): Record<string, unknown> {

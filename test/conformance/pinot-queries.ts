@@ -125,7 +125,10 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   { id: 'agg-percentileest', sql: `SELECT PERCENTILEEST(view_count, 50) FROM ${L}` },
   { id: 'agg-percentiletdigest', sql: `SELECT PERCENTILETDIGEST(view_count, 50) FROM ${L}` },
   { id: 'agg-minmaxrange', sql: `SELECT MINMAXRANGE(view_count) FROM ${L}` },
-  { id: 'agg-all-grouped', sql: `SELECT country, COUNT(*), SUM(view_count), MIN(user_count), MAX(user_count), AVG(avg_age), MINMAXRANGE(view_count), DISTINCTCOUNT(user_count) FROM ${L} GROUP BY country ORDER BY country` },
+  {
+    id: 'agg-all-grouped',
+    sql: `SELECT country, COUNT(*), SUM(view_count), MIN(user_count), MAX(user_count), AVG(avg_age), MINMAXRANGE(view_count), DISTINCTCOUNT(user_count) FROM ${L} GROUP BY country ORDER BY country`,
+  },
   { id: 'agg-empty', sql: `SELECT COUNT(*), SUM(view_count), MAX(view_count), MIN(view_count), AVG(view_count) FROM ${L} WHERE country = 'nowhere'` },
   { id: 'agg-empty-grouped', sql: `SELECT country, COUNT(*) FROM ${L} WHERE country = 'nowhere' GROUP BY country` },
   { id: 'agg-arith-of-aggs', sql: `SELECT SUM(view_count) / COUNT(*) FROM ${L}` },
@@ -137,7 +140,10 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   // CASE WHEN, CAST.
   { id: 'case-simple', sql: `SELECT CASE WHEN view_count > 5 THEN 'high' ELSE 'low' END FROM ${L} ORDER BY last_event_ts LIMIT 10` },
   { id: 'case-alias', sql: `SELECT CASE WHEN view_count > 5 THEN 'high' ELSE 'low' END AS bucket FROM ${L} ORDER BY last_event_ts LIMIT 10` },
-  { id: 'case-multi', sql: `SELECT CASE WHEN view_count > 20 THEN 3 WHEN view_count > 10 THEN 2 ELSE 1 END AS tier, COUNT(*) FROM ${L} GROUP BY CASE WHEN view_count > 20 THEN 3 WHEN view_count > 10 THEN 2 ELSE 1 END ORDER BY COUNT(*)` },
+  {
+    id: 'case-multi',
+    sql: `SELECT CASE WHEN view_count > 20 THEN 3 WHEN view_count > 10 THEN 2 ELSE 1 END AS tier, COUNT(*) FROM ${L} GROUP BY CASE WHEN view_count > 20 THEN 3 WHEN view_count > 10 THEN 2 ELSE 1 END ORDER BY COUNT(*)`,
+  },
   { id: 'case-no-else', sql: `SELECT CASE WHEN country = 'us' THEN 'yes' END FROM ${L} ORDER BY last_event_ts LIMIT 5` },
   { id: 'case-in-sum', sql: `SELECT SUM(CASE WHEN country = 'us' THEN view_count ELSE 0 END) FROM ${L}` },
   { id: 'cast-double', sql: `SELECT CAST(view_count AS DOUBLE) FROM ${L} ORDER BY last_event_ts LIMIT 5` },
@@ -166,22 +172,43 @@ export const PINOT_QUERIES: CorpusQuery[] = [
   { id: 'str-concat-pipes', sql: `SELECT country || '!' FROM ${C} ORDER BY country LIMIT 3` },
 
   // Date-time functions.
-  { id: 'dt-datetrunc-day', sql: `SELECT DATETRUNC('DAY', last_event_ts), COUNT(*) FROM ${L} GROUP BY DATETRUNC('DAY', last_event_ts) ORDER BY DATETRUNC('DAY', last_event_ts)` },
+  {
+    id: 'dt-datetrunc-day',
+    sql: `SELECT DATETRUNC('DAY', last_event_ts), COUNT(*) FROM ${L} GROUP BY DATETRUNC('DAY', last_event_ts) ORDER BY DATETRUNC('DAY', last_event_ts)`,
+  },
   { id: 'dt-datetrunc-hour', sql: `SELECT DATETRUNC('hour', last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 5` },
   { id: 'dt-datetrunc-week', sql: `SELECT DATETRUNC('week', last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 5` },
-  { id: 'dt-datetimeconvert-seconds', sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:SECONDS:EPOCH', '1:SECONDS') FROM ${L} ORDER BY last_event_ts LIMIT 5` },
-  { id: 'dt-datetimeconvert-bucket', sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:MILLISECONDS:EPOCH', '1:DAYS') AS d, COUNT(*) FROM ${L} GROUP BY DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:MILLISECONDS:EPOCH', '1:DAYS') ORDER BY d` },
-  { id: 'dt-datetimeconvert-sdf', sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:DAYS:SIMPLE_DATE_FORMAT:yyyy-MM-dd', '1:DAYS') FROM ${L} ORDER BY last_event_ts LIMIT 5` },
+  {
+    id: 'dt-datetimeconvert-seconds',
+    sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:SECONDS:EPOCH', '1:SECONDS') FROM ${L} ORDER BY last_event_ts LIMIT 5`,
+  },
+  {
+    id: 'dt-datetimeconvert-bucket',
+    sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:MILLISECONDS:EPOCH', '1:DAYS') AS d, COUNT(*) FROM ${L} GROUP BY DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:MILLISECONDS:EPOCH', '1:DAYS') ORDER BY d`,
+  },
+  {
+    id: 'dt-datetimeconvert-sdf',
+    sql: `SELECT DATETIMECONVERT(last_event_ts, '1:MILLISECONDS:EPOCH', '1:DAYS:SIMPLE_DATE_FORMAT:yyyy-MM-dd', '1:DAYS') FROM ${L} ORDER BY last_event_ts LIMIT 5`,
+  },
   { id: 'dt-todatetime', sql: `SELECT TODATETIME(last_event_ts, 'yyyy-MM-dd HH:mm') FROM ${L} ORDER BY last_event_ts LIMIT 5` },
   { id: 'dt-fromdatetime', sql: `SELECT FROMDATETIME('2023-11-15', 'yyyy-MM-dd') FROM ${L} LIMIT 1` },
   { id: 'dt-fromdatetime-where', sql: `SELECT COUNT(*) FROM ${L} WHERE last_event_ts >= FROMDATETIME('2023-11-16', 'yyyy-MM-dd')` },
-  { id: 'dt-toepoch', sql: `SELECT TOEPOCHSECONDS(last_event_ts), TOEPOCHMINUTES(last_event_ts), TOEPOCHHOURS(last_event_ts), TOEPOCHDAYS(last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 3` },
+  {
+    id: 'dt-toepoch',
+    sql: `SELECT TOEPOCHSECONDS(last_event_ts), TOEPOCHMINUTES(last_event_ts), TOEPOCHHOURS(last_event_ts), TOEPOCHDAYS(last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 3`,
+  },
   { id: 'dt-toepoch-rounded', sql: `SELECT TOEPOCHSECONDSROUNDED(last_event_ts, 10) FROM ${L} ORDER BY last_event_ts LIMIT 3` },
   { id: 'dt-fromepoch', sql: `SELECT FROMEPOCHSECONDS(1700000000) FROM ${L} LIMIT 1` },
-  { id: 'dt-parts', sql: `SELECT YEAR(last_event_ts), MONTH(last_event_ts), DAY(last_event_ts), HOUR(last_event_ts), DAYOFWEEK(last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 3` },
+  {
+    id: 'dt-parts',
+    sql: `SELECT YEAR(last_event_ts), MONTH(last_event_ts), DAY(last_event_ts), HOUR(last_event_ts), DAYOFWEEK(last_event_ts) FROM ${L} ORDER BY last_event_ts LIMIT 3`,
+  },
   { id: 'dt-now-type', sql: `SELECT COUNT(*) FROM ${L} WHERE now() > 0` },
   { id: 'dt-ago', sql: `SELECT COUNT(*) FROM ${L} WHERE last_event_ts > ago('P1D')` },
-  { id: 'dt-window-buckets', sql: `SELECT DATETRUNC('MINUTE', window_start) AS m, SUM(view_count) FROM ${T} GROUP BY DATETRUNC('MINUTE', window_start) ORDER BY DATETRUNC('MINUTE', window_start) LIMIT 5` },
+  {
+    id: 'dt-window-buckets',
+    sql: `SELECT DATETRUNC('MINUTE', window_start) AS m, SUM(view_count) FROM ${T} GROUP BY DATETRUNC('MINUTE', window_start) ORDER BY DATETRUNC('MINUTE', window_start) LIMIT 5`,
+  },
 
   // Query options.
   { id: 'opt-set-timeout', sql: `SET timeoutMs = 10000; SELECT COUNT(*) FROM ${L}` },
@@ -211,5 +238,13 @@ export const PINOT_QUERIES: CorpusQuery[] = [
 
 /** Queries whose broker stats (USER_READ_STATS) are compared too: one of each kind of plan. */
 export const STATS_QUERY_IDS = [
-  'agg-count', 'agg-count-upsert', 'where-eq', 'where-in', 'group-count', 'proj-star-default-limit', 'proj-columns', 'dash-country', 'where-no-match',
+  'agg-count',
+  'agg-count-upsert',
+  'where-eq',
+  'where-in',
+  'group-count',
+  'proj-star-default-limit',
+  'proj-columns',
+  'dash-country',
+  'where-no-match',
 ];

@@ -36,10 +36,13 @@ export function scenarioTables(brokerList: string): PinotTable[] {
   return scenarioNames().flatMap((name) => {
     const folder = new URL(`../../scenarios/${name}/pinot/`, import.meta.url);
     if (!fs.existsSync(new URL('tables/', folder))) return [];
-    return fs.readdirSync(new URL('tables/', folder)).filter((f) => f.endsWith('.json')).map((file) => {
-      const table = file.replace(/\.json$/, '');
-      return pinotTableFromFiles(folder, table, `conf-scn-${table}`, brokerList);
-    });
+    return fs
+      .readdirSync(new URL('tables/', folder))
+      .filter((f) => f.endsWith('.json'))
+      .map((file) => {
+        const table = file.replace(/\.json$/, '');
+        return pinotTableFromFiles(folder, table, `conf-scn-${table}`, brokerList);
+      });
   });
 }
 
@@ -77,6 +80,7 @@ export function rowsForTable(table: PinotTable): string[] {
     ...(schema.metricFieldSpecs ?? []).map((spec) => ({ spec, isTime: TIME_LIKE.test(spec.name) })),
     ...(schema.dateTimeFieldSpecs ?? []).map((spec) => ({ spec, isTime: true })),
   ];
-  return Array.from({ length: SCENARIO_ROWS }, (_, i) => JSON.stringify(Object.fromEntries(
-    specs.map(({ spec, isTime }) => [spec.name, valueFor(spec, i, spec.name === uniqueColumn, isTime)]))));
+  return Array.from({ length: SCENARIO_ROWS }, (_, i) =>
+    JSON.stringify(Object.fromEntries(specs.map(({ spec, isTime }) => [spec.name, valueFor(spec, i, spec.name === uniqueColumn, isTime)]))),
+  );
 }

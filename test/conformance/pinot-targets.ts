@@ -40,9 +40,15 @@ export async function startPinotTargets(log: (line: string) => void): Promise<Pi
   let reference: ReferencePinot | undefined;
   let embedded: PinotHandle | undefined;
   const embeddedDataDir = tempDir('pinot-conformance');
-  const startEmbedded = (controllerPort: number, brokerPort: number) => startPinot({
-    controllerPort, brokerPort, dataDir: embeddedDataDir, kafkaBootstrap: kafka!.bootstrap, retryMs: 500, log: () => {},
-  });
+  const startEmbedded = (controllerPort: number, brokerPort: number) =>
+    startPinot({
+      controllerPort,
+      brokerPort,
+      dataDir: embeddedDataDir,
+      kafkaBootstrap: kafka!.bootstrap,
+      retryMs: 500,
+      log: () => {},
+    });
   const stop = async () => {
     await embedded?.stop();
     await reference?.stop();
@@ -74,9 +80,12 @@ export async function startPinotTargets(log: (line: string) => void): Promise<Pi
     restartConsumers: async () => {
       const { controllerPort, brokerPort } = embedded!;
       await embedded!.stop();
-      await Promise.all([reference!.restartServer(), (async () => {
-        embedded = await startEmbedded(controllerPort, brokerPort);
-      })()]);
+      await Promise.all([
+        reference!.restartServer(),
+        (async () => {
+          embedded = await startEmbedded(controllerPort, brokerPort);
+        })(),
+      ]);
     },
     stop,
   };

@@ -13,7 +13,16 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { pinotTableFromFiles, type PinotTable } from '../../pinot/tables.ts';
 import {
-  APPEND_TABLE, BASE_TS, FIXTURE_TOPICS, MALFORMED_TABLE, SENTINEL_COUNTRY, UPSERT_TABLE, WINDOW_TABLE, fixtureTables, malformedRecords, pageviewRecords,
+  APPEND_TABLE,
+  BASE_TS,
+  FIXTURE_TOPICS,
+  MALFORMED_TABLE,
+  SENTINEL_COUNTRY,
+  UPSERT_TABLE,
+  WINDOW_TABLE,
+  fixtureTables,
+  malformedRecords,
+  pageviewRecords,
   tumblingRecords,
 } from './pinot-fixture.ts';
 import { call, errorShape, observeQuery, observeStats, type HttpAnswer } from './pinot-observe.ts';
@@ -43,39 +52,53 @@ const PROJECT_TABLE_LIFECYCLES = projectTableFiles().map((f) => `table lifecycle
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
-    id: 'P-UNRECOGNIZED', kind: 'pinot-0.11',
+    id: 'P-UNRECOGNIZED',
+    kind: 'pinot-0.11',
     where: PROJECT_TABLE_LIFECYCLES,
-    reason: '0.11 lists upsertConfig.comparisonColumns, upsertConfig.deleteRecordColumn and ingestionConfig.continueOnError as unrecognizedProperties; 1.2 knows them',
+    reason:
+      '0.11 lists upsertConfig.comparisonColumns, upsertConfig.deleteRecordColumn and ingestionConfig.continueOnError as unrecognizedProperties; 1.2 knows them',
     toOurs: (steps) => {
       steps.createTable.body.unrecognizedProperties = {};
     },
   },
   {
-    id: 'P-CONTINUE-ON-ERROR', kind: 'pinot-0.11',
+    id: 'P-CONTINUE-ON-ERROR',
+    kind: 'pinot-0.11',
     where: ['a number column holding text: the record with continueOnError'],
     reason: '0.11 ignores ingestionConfig.continueOnError and drops a record whose value does not convert; 1.2 keeps it with the column default',
   },
   {
-    id: 'P-INT-LITERAL', kind: 'pinot-0.11', where: ['proj-no-table'],
+    id: 'P-INT-LITERAL',
+    kind: 'pinot-0.11',
+    where: ['proj-no-table'],
     reason: 'an integer literal that fits an INT is an INT in 1.2 (RequestUtils.getLiteral), a LONG in 0.11: SELECT 1 answers column "1" of type INT',
     toOurs: (observation) => {
       observation.columnDataTypes = ['INT'];
     },
   },
   {
-    id: 'P-CASE-NO-ELSE', kind: 'pinot-0.11', where: ['case-no-else'],
-    reason: 'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL literal); 1.2 passes a null literal '
-      + '(RequestUtils.getLiteral, CalciteSqlParser) and CaseTransformFunction gives unmatched rows the type\'s placeholder (\'\'), as ours does',
+    id: 'P-CASE-NO-ELSE',
+    kind: 'pinot-0.11',
+    where: ['case-no-else'],
+    reason:
+      'CASE without ELSE: 0.11 answers 150 SQLParsingError (a NullPointerException on the implicit NULL literal); 1.2 passes a null literal ' +
+      "(RequestUtils.getLiteral, CalciteSqlParser) and CaseTransformFunction gives unmatched rows the type's placeholder (''), as ours does",
   },
   {
-    id: 'P-CONCAT-2', kind: 'pinot-0.11', where: ['str-concat-2'],
-    reason: 'CONCAT(a, b) without separator fails in 0.11 (200: it has only concat(a, b, separator)); '
-      + '1.2 adds StringFunctions.concat(a, b), as ours concatenates',
+    id: 'P-CONCAT-2',
+    kind: 'pinot-0.11',
+    where: ['str-concat-2'],
+    reason:
+      'CONCAT(a, b) without separator fails in 0.11 (200: it has only concat(a, b, separator)); ' +
+      '1.2 adds StringFunctions.concat(a, b), as ours concatenates',
   },
   {
-    id: 'P-CONSTANT-FILTER', kind: 'pinot-0.11', where: ['dt-now-type', 'where-literal-true'],
-    reason: 'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; 1.2 folds it to a literal '
-      + '(CompileTimeFunctionsInvoker) and filters by it (RequestContextUtils.getFilter: FilterContext.forConstant), as ours evaluates it',
+    id: 'P-CONSTANT-FILTER',
+    kind: 'pinot-0.11',
+    where: ['dt-now-type', 'where-literal-true'],
+    reason:
+      'a filter without a column (WHERE true, WHERE now() > 0): 0.11 answers HTTP 500 with an empty body; 1.2 folds it to a literal ' +
+      '(CompileTimeFunctionsInvoker) and filters by it (RequestContextUtils.getFilter: FilterContext.forConstant), as ours evaluates it',
   },
 ];
 
@@ -91,8 +114,10 @@ const dump: Record<string, { reference: unknown; embedded: unknown }> = {};
 beforeAll(async () => {
   targets = await startPinotTargets(log);
   if (targets.skipReason) {
-    console.warn(`\n[pinot-conformance] SKIPPED: reference Kafka/Pinot unavailable: ${targets.skipReason}\n` +
-      '[pinot-conformance] (needs java 17+ and either mvn with Maven Central or caches from `npm run kafka:reference -- --fetch-only` and `npm run pinot:reference -- --fetch-only`)\n');
+    console.warn(
+      `\n[pinot-conformance] SKIPPED: reference Kafka/Pinot unavailable: ${targets.skipReason}\n` +
+        '[pinot-conformance] (needs java 17+ and either mvn with Maven Central or caches from `npm run kafka:reference -- --fetch-only` and `npm run pinot:reference -- --fetch-only`)\n',
+    );
   }
 }, 300_000);
 
@@ -125,12 +150,16 @@ function compare(where: string, expected: unknown, actual: unknown): void {
 
 /** Runs `observe` on the reference, then on ours, and compares. */
 function scenario(name: string, observe: (t: PinotTarget) => Promise<unknown>, timeoutMs = 60_000): void {
-  it(name, async (ctx) => {
-    const { reference, embedded } = ready(ctx);
-    const expected = await observe(reference);
-    const actual = await observe(embedded);
-    compare(name, expected, actual);
-  }, timeoutMs);
+  it(
+    name,
+    async (ctx) => {
+      const { reference, embedded } = ready(ctx);
+      const expected = await observe(reference);
+      const actual = await observe(embedded);
+      compare(name, expected, actual);
+    },
+    timeoutMs,
+  );
 }
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -164,9 +193,12 @@ function projectTableFiles(): { folder: URL; name: string }[] {
     const folder = new URL(`../../scenarios/${scenario.name}/pinot/`, import.meta.url);
     if (scenario.isDirectory() && fs.existsSync(new URL('tables/', folder))) folders.push(folder);
   }
-  return folders.flatMap((folder) => fs.readdirSync(new URL('tables/', folder))
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => ({ folder, name: file.replace(/\.json$/, '') })));
+  return folders.flatMap((folder) =>
+    fs
+      .readdirSync(new URL('tables/', folder))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => ({ folder, name: file.replace(/\.json$/, '') })),
+  );
 }
 
 /**
@@ -292,14 +324,18 @@ describe('controller REST', () => {
     'not JSON': '{"schemaName": ',
     'no schemaName': { dimensionFieldSpecs: [{ name: 'a', dataType: 'STRING' }] },
     'unknown dataType': { schemaName: 'bad_type', dimensionFieldSpecs: [{ name: 'a', dataType: 'NOPE' }] },
-    'bad dateTime format': { schemaName: 'bad_time', dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: 'whenever', granularity: '1:MILLISECONDS' }] },
+    'bad dateTime format': {
+      schemaName: 'bad_time',
+      dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: 'whenever', granularity: '1:MILLISECONDS' }],
+    },
     'primary key not a column': { schemaName: 'bad_pk', dimensionFieldSpecs: [{ name: 'a', dataType: 'STRING' }], primaryKeyColumns: ['b'] },
   };
   for (const [what, schema] of Object.entries(badSchemas)) {
     scenario(`POST /schemas rejects a bad schema: ${what}`, async (t) => errorShape(await call('POST', `${t.controllerUrl}/schemas`, schema)));
   }
 
-  const badTables: Record<string, (config: Record<string, any>) => unknown> = { // eslint-disable-line @typescript-eslint/no-explicit-any -- Pinot JSON
+  const badTables: Record<string, (config: Record<string, any>) => unknown> = {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- Pinot JSON
     'not JSON': () => '{"tableName": ',
     'no schema for the table': (c) => ({ ...c, tableName: 'no_such_schema', segmentsConfig: { ...c.segmentsConfig, schemaName: 'no_such_schema' } }),
     'unknown tableType': (c) => ({ ...c, tableType: 'SIDEWAYS' }),
@@ -310,7 +346,11 @@ describe('controller REST', () => {
     scenario(`POST /tables rejects a bad table config: ${what}`, async (t) => {
       const table = fixtureTables(targets.kafkaBootstrap!)[0];
       await call('POST', `${t.controllerUrl}/schemas`, { ...table.schema, schemaName: 'conf_bad_tables' });
-      const config = { ...table.tableConfig, tableName: 'conf_bad_tables', segmentsConfig: { ...table.tableConfig.segmentsConfig, schemaName: 'conf_bad_tables' } };
+      const config = {
+        ...table.tableConfig,
+        tableName: 'conf_bad_tables',
+        segmentsConfig: { ...table.tableConfig.segmentsConfig, schemaName: 'conf_bad_tables' },
+      };
       const answer = errorShape(await call('POST', `${t.controllerUrl}/tables`, makeBad(config)));
       await call('DELETE', `${t.controllerUrl}/tables/conf_bad_tables`);
       await call('DELETE', `${t.controllerUrl}/schemas/conf_bad_tables`);
@@ -355,17 +395,21 @@ describe('ingestion', () => {
   });
 
   scenario('out-of-order updates: the upsert table keeps the newer row', async (t) =>
-    observeQuery(await querySql(t, `SELECT country, view_count, user_count, last_event_ts FROM ${UPSERT_TABLE} WHERE country IN ('us', 'de') ORDER BY country`), 'ordered'));
+    observeQuery(
+      await querySql(t, `SELECT country, view_count, user_count, last_event_ts FROM ${UPSERT_TABLE} WHERE country IN ('us', 'de') ORDER BY country`),
+      'ordered',
+    ),
+  );
 
   scenario('a number column holding text: the record with continueOnError', async (t) =>
-    observeQuery(await querySql(t, `SELECT country, user_count, view_count FROM ${MALFORMED_TABLE} ORDER BY last_event_ts`), 'ordered'));
+    observeQuery(await querySql(t, `SELECT country, user_count, view_count FROM ${MALFORMED_TABLE} ORDER BY last_event_ts`), 'ordered'),
+  );
 });
 
 // ------------------------------------------------------------------------------------------ broker queries
 
 describe('broker /query/sql', () => {
-  const observe = (answer: HttpAnswer, query: CorpusQuery) =>
-    observeQuery(answer, query.check ?? (/\border\s+by\b/i.test(query.sql) ? 'ordered' : 'multiset'));
+  const observe = (answer: HttpAnswer, query: CorpusQuery) => observeQuery(answer, query.check ?? (/\border\s+by\b/i.test(query.sql) ? 'ordered' : 'multiset'));
   for (const query of PINOT_QUERIES) {
     it(`${query.id}: ${query.sql.slice(0, 90)}`, async (ctx) => {
       const { reference, embedded } = ready(ctx);
@@ -405,7 +449,7 @@ function ensureScenarioFixture(reference: PinotTarget, embedded: PinotTarget): P
     const deadline = Date.now() + 90_000;
     for (const target of [reference, embedded]) {
       for (const table of tables) {
-        while (await countWhere(target, table.name) !== SCENARIO_ROWS) {
+        while ((await countWhere(target, table.name)) !== SCENARIO_ROWS) {
           if (Date.now() > deadline) throw new Error(`${target.name} Pinot has not ingested ${SCENARIO_ROWS} rows into ${table.name}`);
           await new Promise((r) => setTimeout(r, 300));
         }
@@ -443,7 +487,10 @@ describe('ingestion after a restart', () => {
     ]);
     const observe = async (t: PinotTarget) => {
       const deadline = Date.now() + 120_000;
-      while (await countWhere(t, UPSERT_TABLE, `country = '${SENTINEL_COUNTRY}-2'`) !== 1 || await countWhere(t, APPEND_TABLE, `country = '${SENTINEL_COUNTRY}-2'`) !== 1) {
+      while (
+        (await countWhere(t, UPSERT_TABLE, `country = '${SENTINEL_COUNTRY}-2'`)) !== 1 ||
+        (await countWhere(t, APPEND_TABLE, `country = '${SENTINEL_COUNTRY}-2'`)) !== 1
+      ) {
         if (Date.now() > deadline) throw new Error(`${t.name} Pinot did not consume after its restart`);
         await new Promise((r) => setTimeout(r, 300));
       }

@@ -1,12 +1,6 @@
 /** A tiny raw Kafka connection for the scenarios no client can express: send frames, read frames, see closes. */
 import net from 'node:net';
-import {
-  decodeResponseFrame,
-  encodeRequestFrame,
-  type ApiKeyNumber,
-  type RequestOf,
-  type ResponseOf,
-} from '../../embedded/kafka/protocol/index.ts';
+import { decodeResponseFrame, encodeRequestFrame, type ApiKeyNumber, type RequestOf, type ResponseOf } from '../../embedded/kafka/protocol/index.ts';
 
 export class RawConnection {
   private buffered = Buffer.alloc(0);
@@ -62,7 +56,13 @@ export class RawConnection {
         clearTimeout(timer);
         resolve(frame);
       };
-      this.waiting.push({ resolve: done, reject: (e) => { clearTimeout(timer); reject(e); } });
+      this.waiting.push({
+        resolve: done,
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
     });
   }
 

@@ -24,8 +24,9 @@ export interface Difference {
 const TIMING_FIELDS = new Set(['ts_ms', 'ts_us', 'ts_ns']);
 
 function isStructSchema(value: unknown): value is { type: 'struct'; fields: { field: string }[] } {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'struct'
-    && Array.isArray((value as { fields?: unknown }).fields);
+  return (
+    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'struct' && Array.isArray((value as { fields?: unknown }).fields)
+  );
 }
 
 /** The prefix in topic-derived names (`real.db.t.Value`, `source.name`) becomes `<prefix>`; timing and version become placeholders. */

@@ -36,12 +36,13 @@ function target(name: TargetName, bootstrap: string): Target {
     name,
     bootstrap,
     brokers: bootstrap.split(','),
-    kafka: (extra = {}) => new Kafka({
-      clientId: extra.clientId ?? 'conformance',
-      brokers: bootstrap.split(','),
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 10, initialRetryTime: 100 },
-    }),
+    kafka: (extra = {}) =>
+      new Kafka({
+        clientId: extra.clientId ?? 'conformance',
+        brokers: bootstrap.split(','),
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 10, initialRetryTime: 100 },
+      }),
     kcat: (args, input) => run('kcat', ['-b', bootstrap, ...args], input, 45_000),
   };
 }

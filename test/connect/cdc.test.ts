@@ -66,8 +66,12 @@ describe('MySQL CDC source: change events', () => {
   beforeAll(async () => {
     db = await createTestDatabase(inject('mysqlUrl'), 'cdc_events');
     pool = mysql.createPool({ uri: db.url, connectionLimit: 2 });
-    await pool.query('CREATE TABLE log (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, eventname VARCHAR(100), userid BIGINT, timecreated BIGINT, at DATETIME(3), amount DECIMAL(8,2))');
-    await pool.query("INSERT INTO log (eventname, userid, timecreated, at, amount) VALUES ('viewed', 2, 1561975200000, '2019-07-01 10:00:00.250', 1.50), ('viewed', 3, 1561975300000, NULL, NULL)");
+    await pool.query(
+      'CREATE TABLE log (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, eventname VARCHAR(100), userid BIGINT, timecreated BIGINT, at DATETIME(3), amount DECIMAL(8,2))',
+    );
+    await pool.query(
+      "INSERT INTO log (eventname, userid, timecreated, at, amount) VALUES ('viewed', 2, 1561975200000, '2019-07-01 10:00:00.250', 1.50), ('viewed', 3, 1561975300000, NULL, NULL)",
+    );
   });
 
   afterAll(async () => {
@@ -81,10 +85,20 @@ describe('MySQL CDC source: change events', () => {
     expect(created.status, created.text).toBe(201);
     await waitForState(connect!, 'cdc-events', 'RUNNING');
     const snapshot = parsed(await waitForCount(cluster, topic, 2)).sort((a, b) => Number(a.key!.id) - Number(b.key!.id));
-    expect(snapshot.map((r) => [r.key, r.value!.op])).toEqual([[{ id: 1 }, 'r'], [{ id: 2 }, 'r']]);
+    expect(snapshot.map((r) => [r.key, r.value!.op])).toEqual([
+      [{ id: 1 }, 'r'],
+      [{ id: 2 }, 'r'],
+    ]);
     // the snapshot's last row says so
     expect(snapshot.map((r) => r.value!.source.snapshot).sort()).toEqual(['first', 'last']);
-    expect(snapshot[0]!.value!.after).toEqual({ id: 1, eventname: 'viewed', userid: 2, timecreated: 1561975200000, at: Date.parse('2019-07-01T10:00:00.250Z'), amount: 'AJY=' });
+    expect(snapshot[0]!.value!.after).toEqual({
+      id: 1,
+      eventname: 'viewed',
+      userid: 2,
+      timecreated: 1561975200000,
+      at: Date.parse('2019-07-01T10:00:00.250Z'),
+      amount: 'AJY=',
+    });
     expect(snapshot[0]!.value!.before).toBeNull();
     expect(snapshot[1]!.value!.after).toMatchObject({ id: 2, at: null, amount: null });
 
@@ -116,7 +130,12 @@ describe('MySQL CDC source: change events', () => {
   it('with schemas.enable, names the schemas as Debezium does', async () => {
     const created = await api(connect!, 'POST', '/connectors', {
       name: 'cdc-schemas',
-      config: cdcConfig(db, { 'topic.prefix': 'withschema', 'value.converter.schemas.enable': 'true', 'key.converter.schemas.enable': 'true', 'snapshot.mode': 'initial' }),
+      config: cdcConfig(db, {
+        'topic.prefix': 'withschema',
+        'value.converter.schemas.enable': 'true',
+        'key.converter.schemas.enable': 'true',
+        'snapshot.mode': 'initial',
+      }),
     });
     expect(created.status, created.text).toBe(201);
     const records = await waitForCount(cluster, `withschema.${db.name}.log`, 2);
@@ -140,8 +159,11 @@ describe('MySQL CDC source: change events', () => {
     const created = await api(connect!, 'POST', '/connectors', {
       name: 'cdc-unwrap',
       config: cdcConfig(db, {
-        'topic.prefix': 'flat', transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
-        'transforms.unwrap.delete.handling.mode': 'rewrite', 'transforms.unwrap.add.fields': 'op,table,source.ts_ms',
+        'topic.prefix': 'flat',
+        transforms: 'unwrap',
+        'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+        'transforms.unwrap.delete.handling.mode': 'rewrite',
+        'transforms.unwrap.add.fields': 'op,table,source.ts_ms',
       }),
     });
     expect(created.status, created.text).toBe(201);
@@ -173,12 +195,17 @@ describe('MySQL CDC source: restarts and a crash mid-stream', () => {
     try {
       await pool.query('CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)');
       await pool.query('INSERT INTO t VALUES (1, 0), (2, 0)');
-      expect((await api(connect!, 'POST', '/connectors', { name: 'cdc-restart', config: cdcConfig(db, { 'topic.prefix': 'rs', 'max.batch.size': '7' }) })).status).toBe(201);
+      expect(
+        (await api(connect!, 'POST', '/connectors', { name: 'cdc-restart', config: cdcConfig(db, { 'topic.prefix': 'rs', 'max.batch.size': '7' }) })).status,
+      ).toBe(201);
       const topic = `rs.${db.name}.t`;
       await waitForCount(cluster, topic, 2);
       // Each write: a multi-row insert (several rows in one binlog event) and updates of earlier rows.
       let nextId = 3;
-      const expected = new Map<number, string[]>([[1, ['r']], [2, ['r']]]);
+      const expected = new Map<number, string[]>([
+        [1, ['r']],
+        [2, ['r']],
+      ]);
       const writer = (async () => {
         for (let i = 0; i < 40; i++) {
           const ids = [nextId, nextId + 1, nextId + 2];
@@ -227,10 +254,17 @@ describe('MySQL CDC source: bad configs and servers', () => {
     const missing = cdcConfig(db);
     delete (missing as Record<string, string>)['database.hostname'];
     delete (missing as Record<string, string>)['topic.prefix'];
-    const response = await api(connect!, 'POST', '/connectors', { name: 'cdc-bad', config: { ...missing, 'snapshot.mode': 'sometimes', 'database.port': '0' } });
+    const response = await api(connect!, 'POST', '/connectors', {
+      name: 'cdc-bad',
+      config: { ...missing, 'snapshot.mode': 'sometimes', 'database.port': '0' },
+    });
     expect(response.status).toBe(400);
     for (const key of ['database.hostname', 'topic.prefix', 'snapshot.mode', 'database.port']) expect(response.body.message, key).toContain(key);
-    const validated = await api(connect!, 'PUT', `/connector-plugins/${CDC}/config/validate`, { ...cdcConfig(db), name: 'cdc-validate', 'table.include.list': 'nodot' });
+    const validated = await api(connect!, 'PUT', `/connector-plugins/${CDC}/config/validate`, {
+      ...cdcConfig(db),
+      name: 'cdc-validate',
+      'table.include.list': 'nodot',
+    });
     expect(validated.status).toBe(200);
     expect(validated.body.error_count, JSON.stringify(validated.body.configs.filter((c: { value: { errors: string[] } }) => c.value.errors.length))).toBe(1);
     const entry = validated.body.configs.find((c: { value: { name: string } }) => c.value.name === 'table.include.list');
@@ -241,7 +275,12 @@ describe('MySQL CDC source: bad configs and servers', () => {
     const plain = await startMariaDb({ ignoreEnv: true, binlog: false });
     try {
       const url = new URL(plain.url);
-      const config = { ...cdcConfig({ name: 'mysql', url: plain.url } as TestDatabase), 'database.hostname': url.hostname, 'database.port': url.port, 'topic.prefix': 'nobinlog' };
+      const config = {
+        ...cdcConfig({ name: 'mysql', url: plain.url } as TestDatabase),
+        'database.hostname': url.hostname,
+        'database.port': url.port,
+        'topic.prefix': 'nobinlog',
+      };
       expect((await api(connect!, 'POST', '/connectors', { name: 'cdc-nobinlog', config })).status).toBe(201);
       const status = await waitForState(connect!, 'cdc-nobinlog', 'FAILED');
       expect(status.tasks[0].trace).toMatch(/log_bin is OFF.*--log-bin --binlog-format=ROW/s);

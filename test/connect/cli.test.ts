@@ -13,7 +13,9 @@ describe('npm run connect (embedded/connect/cli.ts)', () => {
 
     const cluster = await startTestCluster();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/connect/cli.ts', '--port', '0', '--bootstrap', cluster.bootstrap()], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/connect/cli.ts', '--port', '0', '--bootstrap', cluster.bootstrap()], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const url = await new Promise<string>((resolve, reject) => {

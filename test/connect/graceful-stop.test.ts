@@ -14,36 +14,56 @@ import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 class StuckTask implements SourceTask {
   polls = 0;
   stopped = 0;
-  topics(): string[] { return ['stuck']; }
+  topics(): string[] {
+    return ['stuck'];
+  }
   async start(): Promise<void> {}
   poll(): Promise<SourceRecord[]> {
     this.polls++;
     if (this.polls === 1) {
-      return Promise.resolve([{ sourcePartition: { p: 0 }, sourceOffset: { n: 1 }, topic: 'stuck', key: { schema: null, value: null }, value: { schema: null, value: 'first' } }]);
+      return Promise.resolve([
+        { sourcePartition: { p: 0 }, sourceOffset: { n: 1 }, topic: 'stuck', key: { schema: null, value: null }, value: { schema: null, value: 'first' } },
+      ]);
     }
     return new Promise(() => undefined);
   }
-  async stop(): Promise<void> { this.stopped++; }
-  compareOffsets(): number | undefined { return undefined; }
+  async stop(): Promise<void> {
+    this.stopped++;
+  }
+  compareOffsets(): number | undefined {
+    return undefined;
+  }
 }
 
 describe('stopping a task stuck in poll', () => {
   let cluster: KafkaCluster;
-  beforeAll(async () => { cluster = await startTestCluster(); });
-  afterAll(async () => { await cluster?.stop(); });
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
 
   it('waits task.shutdown.graceful.timeout.ms, logs it, calls the task stop() and returns', async () => {
     const task = new StuckTask();
     const log: string[] = [];
     const committed: unknown[] = [];
     const worker = new WorkerSourceTask({
-      connector: 'stuck', id: 0, kafka: kafkaClient(cluster), task, transforms: [],
+      connector: 'stuck',
+      id: 0,
+      kafka: kafkaClient(cluster),
+      task,
+      transforms: [],
       keyConverter: createConverter('org.apache.kafka.connect.storage.StringConverter', {}),
       valueConverter: createConverter('org.apache.kafka.connect.storage.StringConverter', {}),
-      offsetFlushIntervalMs: 60_000, shutdownGracefulTimeoutMs: 500, startPaused: false,
+      offsetFlushIntervalMs: 60_000,
+      shutdownGracefulTimeoutMs: 500,
+      startPaused: false,
       hooks: {
         onState: () => undefined,
-        commitOffsets: async (entries) => { committed.push(...entries); },
+        commitOffsets: async (entries) => {
+          committed.push(...entries);
+        },
         offset: () => undefined,
         onTopic: () => undefined,
         log: (line) => log.push(line),

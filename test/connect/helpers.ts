@@ -7,9 +7,10 @@ import { createTestDatabase, type TestDatabase } from '../support/mariadb.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { startConnect, type ConnectHandle, type ConnectOptions } from '../../embedded/connect/index.ts';
 
-export const PROJECT_CONNECTOR = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, '../../config/connector-config.json'), 'utf8'),
-) as { name: string; config: Record<string, string> };
+export const PROJECT_CONNECTOR = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../config/connector-config.json'), 'utf8')) as {
+  name: string;
+  config: Record<string, string>;
+};
 
 /** The project's connector config pointed at `db` (as the embedded bootstrap rewrites it). */
 export function connectorConfig(db: TestDatabase, overrides: Record<string, string> = {}): Record<string, string> {
@@ -52,7 +53,10 @@ export interface KcatRecord {
 export async function kcatRead(cluster: KafkaCluster, topic: string): Promise<KcatRecord[]> {
   const result = await run('kcat', ['-b', cluster.bootstrap(), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J'], undefined, 30_000);
   if (result.code !== 0) throw new Error(`kcat failed: ${result.stderr}`);
-  return result.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as KcatRecord);
+  return result.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as KcatRecord);
 }
 
 /**
@@ -61,21 +65,33 @@ export async function kcatRead(cluster: KafkaCluster, topic: string): Promise<Kc
  * every record on the topic, the marker's included.
  */
 export async function recordsThroughMarker(cluster: KafkaCluster, topic: string, pool: Pool): Promise<KcatRecord[]> {
-  const [result] = await pool.query('INSERT INTO Users (age, gender, country, subscription) VALUES (30, \'F\', \'marker\', \'free\')') as unknown as [{ insertId: number }];
+  const [result] = (await pool.query("INSERT INTO Users (age, gender, country, subscription) VALUES (30, 'F', 'marker', 'free')")) as unknown as [
+    { insertId: number },
+  ];
   const marker = String(result.insertId);
-  return waitFor(`the marker row ${marker} on ${topic}`, async () => {
-    const records = await kcatRead(cluster, topic).catch(() => []);
-    return records.some((r) => r.key === marker) ? records : undefined;
-  }, 60_000, 200);
+  return waitFor(
+    `the marker row ${marker} on ${topic}`,
+    async () => {
+      const records = await kcatRead(cluster, topic).catch(() => []);
+      return records.some((r) => r.key === marker) ? records : undefined;
+    },
+    60_000,
+    200,
+  );
 }
 
 export async function waitForCount(cluster: KafkaCluster, topic: string, n: number, timeoutMs = 30_000): Promise<KcatRecord[]> {
   let last: KcatRecord[] = [];
   try {
-    return await waitFor(`${n} records on ${topic}`, async () => {
-      last = await kcatRead(cluster, topic).catch(() => []);
-      return last.length >= n ? last : undefined;
-    }, timeoutMs, 300);
+    return await waitFor(
+      `${n} records on ${topic}`,
+      async () => {
+        last = await kcatRead(cluster, topic).catch(() => []);
+        return last.length >= n ? last : undefined;
+      },
+      timeoutMs,
+      300,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; have ${last.length}`);
   }
@@ -107,10 +123,15 @@ export async function api(connect: ConnectHandle, method: string, p: string, bod
 }
 
 export async function waitForState(connect: ConnectHandle, name: string, state: string, timeoutMs = 20_000): Promise<any> {
-  return waitFor(`${name} tasks ${state}`, async () => {
-    const s = await api(connect, 'GET', `/connectors/${name}/status`);
-    return s.status === 200 && s.body.tasks.length > 0 && s.body.tasks.every((t: { state: string }) => t.state === state) ? s.body : undefined;
-  }, timeoutMs, 100);
+  return waitFor(
+    `${name} tasks ${state}`,
+    async () => {
+      const s = await api(connect, 'GET', `/connectors/${name}/status`);
+      return s.status === 200 && s.body.tasks.length > 0 && s.body.tasks.every((t: { state: string }) => t.state === state) ? s.body : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export { startTestCluster, createTestDatabase };

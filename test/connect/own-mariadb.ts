@@ -29,16 +29,32 @@ export async function ownMariaDb(): Promise<OwnMariaDb | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'connect-own-mariadb-'));
   const datadir = join(dir, 'data');
   const userArgs = isRoot ? ['--user=root'] : [];
-  await execFileAsync(installDb, ['--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${datadir}`, '--skip-test-db', '--skip-name-resolve', ...userArgs], { timeout: 120_000 });
+  await execFileAsync(
+    installDb,
+    ['--no-defaults', '--auth-root-authentication-method=normal', `--datadir=${datadir}`, '--skip-test-db', '--skip-name-resolve', ...userArgs],
+    { timeout: 120_000 },
+  );
   const port = await freePort();
   const url = `mysql://root@127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn(server, [
-      '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, `--socket=${join(dir, 'mysqld.sock')}`, `--pid-file=${join(dir, 'mysqld.pid')}`,
-      `--log-error=${join(dir, 'error.log')}`, '--bind-address=127.0.0.1', ...userArgs, '--innodb-buffer-pool-size=32M',
-      '--innodb-flush-log-at-trx-commit=2', '--skip-name-resolve',
-    ], { stdio: 'ignore' });
+    child = spawn(
+      server,
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        `--port=${port}`,
+        `--socket=${join(dir, 'mysqld.sock')}`,
+        `--pid-file=${join(dir, 'mysqld.pid')}`,
+        `--log-error=${join(dir, 'error.log')}`,
+        '--bind-address=127.0.0.1',
+        ...userArgs,
+        '--innodb-buffer-pool-size=32M',
+        '--innodb-flush-log-at-trx-commit=2',
+        '--skip-name-resolve',
+      ],
+      { stdio: 'ignore' },
+    );
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       try {
@@ -62,7 +78,10 @@ export async function ownMariaDb(): Promise<OwnMariaDb | undefined> {
   };
   await start();
   return {
-    url, port, start, stop,
+    url,
+    port,
+    start,
+    stop,
     destroy: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });

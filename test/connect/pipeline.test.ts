@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
 import {
-  api, connectorConfig, createTestDatabase, insertUsers, recordsThroughMarker, startTestCluster, startWorker, usersTable, waitForCount, waitForState,
+  api,
+  connectorConfig,
+  createTestDatabase,
+  insertUsers,
+  recordsThroughMarker,
+  startTestCluster,
+  startWorker,
+  usersTable,
+  waitForCount,
+  waitForState,
 } from './helpers.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import type { TestDatabase } from '../support/mariadb.ts';

@@ -74,7 +74,11 @@ describe('Connect REST API', () => {
     expect(tasks.body).toHaveLength(1);
     expect(tasks.body[0].id).toEqual({ connector: 'users', task: 0 });
     // JdbcSourceConnector.taskConfigs: the task's tables as the MySQL dialect quotes them, and tables.fetched
-    expect(tasks.body[0].config).toMatchObject({ 'task.class': 'io.confluent.connect.jdbc.source.JdbcSourceTask', tables: `\`${db.name}\`.\`Users\``, 'tables.fetched': 'true' });
+    expect(tasks.body[0].config).toMatchObject({
+      'task.class': 'io.confluent.connect.jdbc.source.JdbcSourceTask',
+      tables: `\`${db.name}\`.\`Users\``,
+      'tables.fetched': 'true',
+    });
 
     const expandStatus = await api(connect, 'GET', '/connectors?expand=status');
     expect(expandStatus.body).toEqual({ users: { status: status.body } });
@@ -130,8 +134,16 @@ describe('Connect REST API', () => {
   });
 
   it('unknown connectors and routes answer with Connect error bodies', async () => {
-    for (const [method, path] of [['GET', '/connectors/nope'], ['GET', '/connectors/nope/status'], ['GET', '/connectors/nope/config'], ['GET', '/connectors/nope/tasks'],
-      ['PUT', '/connectors/nope/pause'], ['PUT', '/connectors/nope/resume'], ['POST', '/connectors/nope/restart'], ['DELETE', '/connectors/nope']] as const) {
+    for (const [method, path] of [
+      ['GET', '/connectors/nope'],
+      ['GET', '/connectors/nope/status'],
+      ['GET', '/connectors/nope/config'],
+      ['GET', '/connectors/nope/tasks'],
+      ['PUT', '/connectors/nope/pause'],
+      ['PUT', '/connectors/nope/resume'],
+      ['POST', '/connectors/nope/restart'],
+      ['DELETE', '/connectors/nope'],
+    ] as const) {
       const res = await api(connect, method, path);
       expect(res, `${method} ${path}`).toMatchObject({ status: 404, body: { error_code: 404, message: 'Connector nope not found' } });
     }
@@ -142,7 +154,7 @@ describe('Connect REST API', () => {
     expect(badJson.body.error_code).toBe(400);
   });
 
-  it('bad configs: POST answers 400 with the reasons, or 500 where the JDBC connector\'s own config parse throws; validate returns ConfigInfos', async () => {
+  it("bad configs: POST answers 400 with the reasons, or 500 where the JDBC connector's own config parse throws; validate returns ConfigInfos", async () => {
     // No mode: "" is a valid mode, but each of its four dependents reports "Query mode must be specified".
     const bad = { ...config, 'no.such.key': 'x' };
     delete (bad as Record<string, string>).mode;
@@ -157,10 +169,16 @@ describe('Connect REST API', () => {
     expect((await api(connect, 'GET', '/connectors')).body).toEqual([]);
     // A value JdbcSourceConnectorConfig cannot parse: its constructor (in validate()) throws, Connect answers 500.
     expect(await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, mode: 'sometimes' } })).toMatchObject({
-      status: 500, body: { error_code: 500, message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing' },
+      status: 500,
+      body: {
+        error_code: 500,
+        message: 'Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing',
+      },
     });
-    expect((await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'poll.interval.ms': 'often' } })).body)
-      .toEqual({ error_code: 500, message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT' });
+    expect((await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'poll.interval.ms': 'often' } })).body).toEqual({
+      error_code: 500,
+      message: 'Invalid value often for configuration poll.interval.ms: Not a number of type INT',
+    });
     expect((await api(connect, 'GET', '/connectors')).body).toEqual([]);
 
     const url = await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'connection.url': 'postgres://x' } });
@@ -170,8 +188,13 @@ describe('Connect REST API', () => {
     const unknownClass = await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'connector.class': 'com.example.Nope' } });
     expect(unknownClass.status).toBe(400);
     expect(unknownClass.body.message).toMatch(/^Failed to find any class that implements Connector and which name matches com\.example\.Nope/);
-    const badTransform = await api(connect, 'POST', '/connectors', { name: 'bad', config: { ...config, 'transforms.createKey.type': 'org.example.Nope', 'transforms.extractKey.field': '' } });
-    expect(badTransform.body.message).toContain('Invalid value org.example.Nope for configuration transforms.createKey.type: Class org.example.Nope could not be found.');
+    const badTransform = await api(connect, 'POST', '/connectors', {
+      name: 'bad',
+      config: { ...config, 'transforms.createKey.type': 'org.example.Nope', 'transforms.extractKey.field': '' },
+    });
+    expect(badTransform.body.message).toContain(
+      'Invalid value org.example.Nope for configuration transforms.createKey.type: Class org.example.Nope could not be found.',
+    );
     const noName = await api(connect, 'POST', '/connectors', { config });
     expect(noName.body.message).toContain('Invalid value  for configuration name: String may not be empty');
 
@@ -182,10 +205,25 @@ describe('Connect REST API', () => {
     const modeInfo = valid.body.configs.find((c: { definition: { name: string } }) => c.definition.name === 'mode');
     expect(modeInfo).toEqual({
       definition: {
-        name: 'mode', type: 'STRING', required: false, default_value: '', importance: 'HIGH', documentation: expect.any(String),
-        group: 'Mode', width: 'NONE', display_name: 'Table Loading Mode', dependents: ['incrementing.column.name', 'timestamp.column.name', 'validate.non.null'], order: 1,
+        name: 'mode',
+        type: 'STRING',
+        required: false,
+        default_value: '',
+        importance: 'HIGH',
+        documentation: expect.any(String),
+        group: 'Mode',
+        width: 'NONE',
+        display_name: 'Table Loading Mode',
+        dependents: ['incrementing.column.name', 'timestamp.column.name', 'validate.non.null'],
+        order: 1,
       },
-      value: { name: 'mode', value: 'incrementing', recommended_values: ['bulk', 'timestamp', 'incrementing', 'timestamp+incrementing'], errors: [], visible: true },
+      value: {
+        name: 'mode',
+        value: 'incrementing',
+        recommended_values: ['bulk', 'timestamp', 'incrementing', 'timestamp+incrementing'],
+        errors: [],
+        visible: true,
+      },
     });
     const password = valid.body.configs.find((c: { definition: { name: string } }) => c.definition.name === 'connection.password');
     expect(password.value.value).toBe('[hidden]');
@@ -195,11 +233,19 @@ describe('Connect REST API', () => {
     const errorsOf = (name: string): string[] => invalid.body.configs.find((c: { value: { name: string } }) => c.value.name === name).value.errors;
     expect(errorsOf('no.such.key')).toEqual(['Configuration is not defined: no.such.key']);
     expect(errorsOf('mode')).toEqual([]);
-    for (const key of ['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null']) expect(errorsOf(key)).toEqual(['Query mode must be specified']);
-    const unparsable = await api(connect, 'PUT', '/connector-plugins/JdbcSourceConnector/config/validate', { ...config, name: 'v', 'poll.interval.ms': 'often' });
+    for (const key of ['incrementing.column.name', 'timestamp.column.name', 'timestamp.initial', 'validate.non.null'])
+      expect(errorsOf(key)).toEqual(['Query mode must be specified']);
+    const unparsable = await api(connect, 'PUT', '/connector-plugins/JdbcSourceConnector/config/validate', {
+      ...config,
+      name: 'v',
+      'poll.interval.ms': 'often',
+    });
     // Connect 3.7's ConnectorPluginsResource does not unwrap the ExecutionException the herder's callback gives: its
     // message is the ConfigException's toString() (test/conformance/jdbc-source.test.ts checks create and validate).
-    expect(unparsable.body).toEqual({ error_code: 500, message: 'org.apache.kafka.common.config.ConfigException: Invalid value often for configuration poll.interval.ms: Not a number of type INT' });
+    expect(unparsable.body).toEqual({
+      error_code: 500,
+      message: 'org.apache.kafka.common.config.ConfigException: Invalid value often for configuration poll.interval.ms: Not a number of type INT',
+    });
     const mismatch = await api(connect, 'PUT', '/connector-plugins/FooConnector/config/validate', config);
     expect(mismatch.body).toEqual({ error_code: 400, message: `Included connector type ${CLASS} does not match request type FooConnector` });
   });

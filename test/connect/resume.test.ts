@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
 import {
-  api, connectorConfig, createTestDatabase, insertUsers, kcatRead, recordsThroughMarker, startTestCluster, startWorker, usersTable, waitForCount,
+  api,
+  connectorConfig,
+  createTestDatabase,
+  insertUsers,
+  kcatRead,
+  recordsThroughMarker,
+  startTestCluster,
+  startWorker,
+  usersTable,
+  waitForCount,
 } from './helpers.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import type { TestDatabase } from '../support/mariadb.ts';
@@ -36,7 +45,9 @@ describe('restart and crash mid-stream: no duplicate, no gap', () => {
 
   it('graceful restarts while rows keep arriving', async () => {
     connect = await startWorker(cluster);
-    expect((await api(connect, 'POST', '/connectors', { name: 'jdbc-source-connector', config: connectorConfig(db, { 'batch.max.rows': '50' }) })).status).toBe(201);
+    expect((await api(connect, 'POST', '/connectors', { name: 'jdbc-source-connector', config: connectorConfig(db, { 'batch.max.rows': '50' }) })).status).toBe(
+      201,
+    );
     let inserted = 0;
     const writer = (async () => {
       for (let i = 0; i < 30; i++) {
@@ -90,7 +101,9 @@ describe('converters: JsonConverter with schemas, StringConverter, NULL columns,
     await insertUsers(pool, 20);
     await pool.query(`CREATE TABLE Orders (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, amount DECIMAL(10,2), placed DATETIME(3) NOT NULL,
       note TEXT, flag BIT(1), price DOUBLE, day DATE)`);
-    await pool.query("INSERT INTO Orders (amount, placed, note, flag, price, day) VALUES (12.34, '2024-01-02 03:04:05.678', NULL, b'1', 1.5, '2024-01-02'), (NULL, '2024-01-02 03:04:06.000', 'x', b'0', 2, NULL)");
+    await pool.query(
+      "INSERT INTO Orders (amount, placed, note, flag, price, day) VALUES (12.34, '2024-01-02 03:04:05.678', NULL, b'1', 1.5, '2024-01-02'), (NULL, '2024-01-02 03:04:06.000', 'x', b'0', 2, NULL)",
+    );
     connect = await startWorker(cluster);
   });
 
@@ -103,7 +116,9 @@ describe('converters: JsonConverter with schemas, StringConverter, NULL columns,
 
   it('schemas.enable=true writes the Connect envelope for key and value; NULL is JSON null', async () => {
     const config = connectorConfig(db, {
-      'topic.prefix': 'withschema_', 'key.converter.schemas.enable': 'true', 'value.converter.schemas.enable': 'true',
+      'topic.prefix': 'withschema_',
+      'key.converter.schemas.enable': 'true',
+      'value.converter.schemas.enable': 'true',
     });
     expect((await api(connect, 'POST', '/connectors', { name: 'schemas', config })).status).toBe(201);
     const records = await waitForCount(cluster, 'withschema_Users', 20);
@@ -130,11 +145,19 @@ describe('converters: JsonConverter with schemas, StringConverter, NULL columns,
 
   it('logical types, timestamp+incrementing, Cast, ReplaceField and StringConverter', async () => {
     const config = connectorConfig(db, {
-      'table.whitelist': 'Orders', mode: 'timestamp+incrementing', 'incrementing.column.name': 'id', 'timestamp.column.name': 'placed',
-      'topic.prefix': 'ord_', transforms: 'createKey,extractKey,cast,drop',
-      'transforms.createKey.fields': 'id', 'transforms.extractKey.field': 'id',
-      'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value', 'transforms.cast.spec': 'price:string,flag:int8',
-      'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value', 'transforms.drop.exclude': 'note', 'transforms.drop.renames': 'amount:total',
+      'table.whitelist': 'Orders',
+      mode: 'timestamp+incrementing',
+      'incrementing.column.name': 'id',
+      'timestamp.column.name': 'placed',
+      'topic.prefix': 'ord_',
+      transforms: 'createKey,extractKey,cast,drop',
+      'transforms.createKey.fields': 'id',
+      'transforms.extractKey.field': 'id',
+      'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value',
+      'transforms.cast.spec': 'price:string,flag:int8',
+      'transforms.drop.type': 'org.apache.kafka.connect.transforms.ReplaceField$Value',
+      'transforms.drop.exclude': 'note',
+      'transforms.drop.renames': 'amount:total',
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'value.converter.schemas.enable': 'true',
     });
@@ -144,7 +167,14 @@ describe('converters: JsonConverter with schemas, StringConverter, NULL columns,
     const value = JSON.parse(one.payload!);
     expect(value.payload).toEqual({ id: 1, total: 'BNI=', placed: Date.UTC(2024, 0, 2, 3, 4, 5, 678), flag: 1, price: '1.5', day: 19724 });
     const fields = Object.fromEntries(value.schema.fields.map((f: { field: string }) => [f.field, f]));
-    expect(fields.total).toEqual({ type: 'bytes', optional: true, name: 'org.apache.kafka.connect.data.Decimal', version: 1, parameters: { scale: '2', 'connect.decimal.precision': '10' }, field: 'total' });
+    expect(fields.total).toEqual({
+      type: 'bytes',
+      optional: true,
+      name: 'org.apache.kafka.connect.data.Decimal',
+      version: 1,
+      parameters: { scale: '2', 'connect.decimal.precision': '10' },
+      field: 'total',
+    });
     expect(fields.placed).toEqual({ type: 'int64', optional: false, name: 'org.apache.kafka.connect.data.Timestamp', version: 1, field: 'placed' });
     expect(fields.price).toEqual({ type: 'string', optional: true, field: 'price' });
     expect(fields.note).toBeUndefined();

@@ -10,9 +10,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
-import {
-  api, connectorConfig, createTestDatabase, insertUsers, startTestCluster, startWorker, usersTable, waitForCount, waitForState,
-} from './helpers.ts';
+import { api, connectorConfig, createTestDatabase, insertUsers, startTestCluster, startWorker, usersTable, waitForCount, waitForState } from './helpers.ts';
 import { waitFor } from '../support/kafka.ts';
 import type { TestDatabase } from '../support/mariadb.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
@@ -46,7 +44,9 @@ class DbProxy {
         if (this.blackholeAtQuery && d.length > 4 && d[4] === 0x03) this.blackholed = true;
         if (!this.blackholed) upstream.write(d);
       });
-      upstream.on('data', (d) => { if (!this.blackholed) client.write(d); });
+      upstream.on('data', (d) => {
+        if (!this.blackholed) client.write(d);
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -107,11 +107,20 @@ describe('a JDBC source that cannot reach its database', () => {
     await proxy.open();
     await proxy.close();
     expect((await api(connect, 'POST', '/connectors', { name: 'closed', config: config('closed_') })).status).toBe(201);
-    const failed = await waitFor('connector FAILED', async () => {
-      const s = await api(connect, 'GET', '/connectors/closed/status');
-      return s.body?.connector?.state === 'FAILED' ? s.body : undefined;
-    }, 20_000, 100);
-    expect(failed.connector.trace).toMatch(new RegExp(`^org\\.apache\\.kafka\\.connect\\.errors\\.ConnectException: Couldn't open connection to mysql://127\\.0\\.0\\.1:${proxy.port}: .*ECONNREFUSED.* \\(after 2 attempt\\(s\\)\\)`));
+    const failed = await waitFor(
+      'connector FAILED',
+      async () => {
+        const s = await api(connect, 'GET', '/connectors/closed/status');
+        return s.body?.connector?.state === 'FAILED' ? s.body : undefined;
+      },
+      20_000,
+      100,
+    );
+    expect(failed.connector.trace).toMatch(
+      new RegExp(
+        `^org\\.apache\\.kafka\\.connect\\.errors\\.ConnectException: Couldn't open connection to mysql://127\\.0\\.0\\.1:${proxy.port}: .*ECONNREFUSED.* \\(after 2 attempt\\(s\\)\\)`,
+      ),
+    );
     expect(failed.tasks).toEqual([]);
 
     await proxy.open();
@@ -123,7 +132,7 @@ describe('a JDBC source that cannot reach its database', () => {
   });
 
   async function stopsAnsweringThenRestarts(name: string, stop: () => void): Promise<void> {
-    const [[{ n }]] = await pool.query('SELECT COUNT(*) AS n FROM Users') as unknown as [[{ n: number }]];
+    const [[{ n }]] = (await pool.query('SELECT COUNT(*) AS n FROM Users')) as unknown as [[{ n: number }]];
     const before = Number(n);
     await proxy.close();
     await proxy.open();
@@ -133,7 +142,9 @@ describe('a JDBC source that cannot reach its database', () => {
 
     stop();
     const failed = await waitForState(connect, name, 'FAILED', 20_000);
-    expect(failed.tasks[0].trace).toMatch(/^org\.apache\.kafka\.connect\.errors\.ConnectException: Couldn't open connection to mysql:\/\/127\.0\.0\.1:\d+: .*(ETIMEDOUT|connect).* \(after 2 attempt\(s\)\)/);
+    expect(failed.tasks[0].trace).toMatch(
+      /^org\.apache\.kafka\.connect\.errors\.ConnectException: Couldn't open connection to mysql:\/\/127\.0\.0\.1:\d+: .*(ETIMEDOUT|connect).* \(after 2 attempt\(s\)\)/,
+    );
     expect(failed.connector.state).toBe('RUNNING');
 
     await proxy.close();

@@ -33,7 +33,8 @@ interface ChartView {
 
 async function charts(): Promise<Record<string, ChartView>> {
   return page.evaluate(() => {
-    const all = (window as unknown as { dashboardCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> }).dashboardCharts;
+    const all = (window as unknown as { dashboardCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> })
+      .dashboardCharts;
     const out: Record<string, ChartView> = {};
     for (const [name, chart] of Object.entries(all)) {
       out[name] = {
@@ -135,24 +136,42 @@ describe('dashboard in headless Chromium', () => {
 
     await waitFor('data on the page', async () => {
       const c = await charts();
-      return c.users!.labels.length === 11 && c.session!.datasets.length === 3 && c.hopping!.datasets.length === 3 && c.tumbling!.datasets.length === 3 ? true : undefined;
+      return c.users!.labels.length === 11 && c.session!.datasets.length === 3 && c.hopping!.datasets.length === 3 && c.tumbling!.datasets.length === 3
+        ? true
+        : undefined;
     });
     const c = await charts();
-    const pinotCountries = (await stack.query('SELECT country, user_count, avg_age FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [string, number, number][];
+    const pinotCountries = (await stack.query('SELECT country, user_count, avg_age FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [
+      string,
+      number,
+      number,
+    ][];
     // labels and bars side by side, so a mismatch shows which numbers the page had
     const bars = (labels: unknown[], data: unknown[]) => labels.map((label, i) => `${String(label)}: ${String(data[i])}`);
-    expect(bars(c.users!.labels, c.users!.datasets[0]!.data)).toEqual(bars(
-      [...pinotCountries.slice(0, 10).map((r) => r[0]), 'Other'],
-      [...pinotCountries.slice(0, 10).map((r) => Number(r[1])), pinotCountries.slice(10).reduce((a, r) => a + Number(r[1]), 0)],
-    ));
+    expect(bars(c.users!.labels, c.users!.datasets[0]!.data)).toEqual(
+      bars(
+        [...pinotCountries.slice(0, 10).map((r) => r[0]), 'Other'],
+        [...pinotCountries.slice(0, 10).map((r) => Number(r[1])), pinotCountries.slice(10).reduce((a, r) => a + Number(r[1]), 0)],
+      ),
+    );
     expect(c.age!.labels).toEqual(c.users!.labels);
     expect(c.age!.datasets[0]!.data.slice(0, 10)).toEqual(pinotCountries.slice(0, 10).map((r) => Math.round(Number(r[2]) * 10) / 10));
     for (const kind of ['tumbling', 'hopping', 'session'] as const) {
-      const rows = (await stack.query(`SELECT source, window_start, window_end, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [string, number, number, number][];
+      const rows = (await stack.query(`SELECT source, window_start, window_end, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [
+        string,
+        number,
+        number,
+        number,
+      ][];
       // Windows are points at their start; a session is a segment from its start to its end, then a gap.
-      const points = (r: [string, number, number, number]) => (kind === 'session'
-        ? [{ x: Number(r[1]), y: Number(r[3]) }, { x: Number(r[2]), y: Number(r[3]) }, { x: Number(r[2]), y: null }]
-        : [{ x: Number(r[1]), y: Number(r[3]) }]);
+      const points = (r: [string, number, number, number]) =>
+        kind === 'session'
+          ? [
+              { x: Number(r[1]), y: Number(r[3]) },
+              { x: Number(r[2]), y: Number(r[3]) },
+              { x: Number(r[2]), y: null },
+            ]
+          : [{ x: Number(r[1]), y: Number(r[3]) }];
       const expected = ['External', 'Homepage', 'Inbox'].map((source) => ({
         label: source,
         data: rows.filter((r) => r[0] === source).flatMap(points),
@@ -163,12 +182,16 @@ describe('dashboard in headless Chromium', () => {
     // A chart made while its panel was hidden has a 0x0 canvas until Chart.js's resize, a frame or more later.
     await waitForChartsSettled(page);
     for (const id of ['chart-users', 'chart-age', 'chart-tumbling', 'chart-hopping', 'chart-session', 'country-table']) {
-      const seen = await page.locator(`#${id}`).evaluate((e) => `panel ${e.closest('.panel')?.getAttribute('data-state')}, ${e.clientWidth}x${e.clientHeight} px`);
+      const seen = await page
+        .locator(`#${id}`)
+        .evaluate((e) => `panel ${e.closest('.panel')?.getAttribute('data-state')}, ${e.clientWidth}x${e.clientHeight} px`);
       expect(await page.locator(`#${id}`).isVisible(), `${id} (${seen})`).toBe(true);
     }
     expect(await page.locator('#panel-session .empty-note').isVisible()).toBe(false);
     expect(await page.textContent('#country-count')).toBe('12');
-    expect(await page.textContent('#total-views')).toBe(pinotCountries.length ? (countries.reduce((a, r) => a + Number(r.view_count), 0)).toLocaleString('en-US') : '');
+    expect(await page.textContent('#total-views')).toBe(
+      pinotCountries.length ? countries.reduce((a, r) => a + Number(r.view_count), 0).toLocaleString('en-US') : '',
+    );
     expect(await page.textContent('#updated-at')).not.toBe('never');
     expect(await page.textContent('#countdown')).toMatch(/next update in \d+ s|updating/);
     expect(consoleErrors).toEqual([]);
@@ -214,30 +237,43 @@ describe('dashboard in headless Chromium', () => {
       return c.tumbling!.datasets.find((d) => d.label === 'Homepage')!.data.some((p) => (p as { x: number }).x === minute - 60_000) ? true : undefined;
     });
     await waitForChartsSettled(page); // drawn elements are read below
-    const drawn = await page.evaluate(({ closedX, openX }) => {
-      type Point = { x: number; y: number };
-      const chart = (window as unknown as { dashboardCharts: Record<string, {
-        data: { datasets: { label: string; data: Point[] }[] };
-        getDatasetMeta(i: number): { data: { options: { backgroundColor: string } }[]; dataset: { segments: { end: number; style?: { borderDash?: number[] } }[] } };
-        options: { plugins: { tooltip: { callbacks: { label(ctx: unknown): string } } } };
-      }> }).dashboardCharts.tumbling!;
-      const index = chart.data.datasets.findIndex((d) => d.label === 'Homepage');
-      const dataset = chart.data.datasets[index]!;
-      const meta = chart.getDatasetMeta(index);
-      const at = (x: number) => dataset.data.findIndex((p) => p.x === x);
-      const label = (i: number) => chart.options.plugins.tooltip.callbacks.label({ dataset, dataIndex: i, parsed: { y: dataset.data[i]!.y } });
-      const dashOfSegmentEndingAt = (i: number) => meta.dataset.segments.find((seg) => seg.end === i)?.style?.borderDash ?? [];
-      return {
-        closedFill: meta.data[at(closedX)]!.options.backgroundColor,
-        openFill: meta.data[at(openX)]!.options.backgroundColor,
-        closedDash: dashOfSegmentEndingAt(at(closedX)),
-        openDash: dashOfSegmentEndingAt(at(openX)),
-        closedLabel: label(at(closedX)),
-        openLabel: label(at(openX)),
-        note: document.getElementById('note-tumbling')!.textContent,
-        noteShown: getComputedStyle(document.getElementById('note-tumbling')!).display !== 'none',
-      };
-    }, { closedX: minute - 120_000, openX: minute - 60_000 });
+    const drawn = await page.evaluate(
+      ({ closedX, openX }) => {
+        type Point = { x: number; y: number };
+        const chart = (
+          window as unknown as {
+            dashboardCharts: Record<
+              string,
+              {
+                data: { datasets: { label: string; data: Point[] }[] };
+                getDatasetMeta(i: number): {
+                  data: { options: { backgroundColor: string } }[];
+                  dataset: { segments: { end: number; style?: { borderDash?: number[] } }[] };
+                };
+                options: { plugins: { tooltip: { callbacks: { label(ctx: unknown): string } } } };
+              }
+            >;
+          }
+        ).dashboardCharts.tumbling!;
+        const index = chart.data.datasets.findIndex((d) => d.label === 'Homepage');
+        const dataset = chart.data.datasets[index]!;
+        const meta = chart.getDatasetMeta(index);
+        const at = (x: number) => dataset.data.findIndex((p) => p.x === x);
+        const label = (i: number) => chart.options.plugins.tooltip.callbacks.label({ dataset, dataIndex: i, parsed: { y: dataset.data[i]!.y } });
+        const dashOfSegmentEndingAt = (i: number) => meta.dataset.segments.find((seg) => seg.end === i)?.style?.borderDash ?? [];
+        return {
+          closedFill: meta.data[at(closedX)]!.options.backgroundColor,
+          openFill: meta.data[at(openX)]!.options.backgroundColor,
+          closedDash: dashOfSegmentEndingAt(at(closedX)),
+          openDash: dashOfSegmentEndingAt(at(openX)),
+          closedLabel: label(at(closedX)),
+          openLabel: label(at(openX)),
+          note: document.getElementById('note-tumbling')!.textContent,
+          noteShown: getComputedStyle(document.getElementById('note-tumbling')!).display !== 'none',
+        };
+      },
+      { closedX: minute - 120_000, openX: minute - 60_000 },
+    );
     expect(drawn.openFill).toBe('#ffffff');
     expect(drawn.closedFill).not.toBe('#ffffff');
     expect(drawn.openDash).toEqual([6, 4]);
@@ -282,10 +318,15 @@ describe('dashboard in headless Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     // Chart.js resizes its canvases from a ResizeObserver callback; under load that can take a while.
     const measure = () => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-    const widths = await waitFor('the page to settle at phone width', async () => {
-      const w = await measure();
-      return w.scroll <= w.client ? w : undefined;
-    }, 10_000, 100).catch(measure);
+    const widths = await waitFor(
+      'the page to settle at phone width',
+      async () => {
+        const w = await measure();
+        return w.scroll <= w.client ? w : undefined;
+      },
+      10_000,
+      100,
+    ).catch(measure);
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     const columns = await page.evaluate(() => getComputedStyle(document.getElementById('panels')!).gridTemplateColumns.split(' ').length);
     expect(columns).toBe(1);
@@ -306,9 +347,11 @@ describe('dashboard in headless Chromium', () => {
     expect(banner).toContain('Showing the last good data');
     expect(await page.locator('#panel-users').getAttribute('class')).toContain('stale');
     expect(await charts()).toEqual(before);
-    await waitFor('Pinot down on the strip', async () => (
-      (await page.locator('#health .pill[data-component="Pinot"]').getAttribute('data-status')) === 'down' ? true : undefined
-    ), 10_000);
+    await waitFor(
+      'Pinot down on the strip',
+      async () => ((await page.locator('#health .pill[data-component="Pinot"]').getAttribute('data-status')) === 'down' ? true : undefined),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 300));
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-error.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
@@ -332,14 +375,31 @@ describe('dashboard in headless Chromium', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const panels = ['users', 'age', 'tumbling', 'hopping', 'session', 'table'];
-    const loading = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: silentUrl, pollIntervalMs: 60_000, queryTimeoutMs: 30_000, healthTargets: [], log: () => undefined });
-    const unreachable = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`, pollIntervalMs: 200, healthTargets: [], log: () => undefined });
+    const loading = await startDashboard({
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: silentUrl,
+      pollIntervalMs: 60_000,
+      queryTimeoutMs: 30_000,
+      healthTargets: [],
+      log: () => undefined,
+    });
+    const unreachable = await startDashboard({
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`,
+      pollIntervalMs: 200,
+      healthTargets: [],
+      log: () => undefined,
+    });
     const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const problems: string[] = [];
     other.on('pageerror', (error) => problems.push(error.message));
     try {
       await other.goto(loading.url);
-      await waitFor('the socket connected', async () => ((await other.textContent('#banner-text'))?.includes('waiting for the first answer from Pinot') ? true : undefined));
+      await waitFor('the socket connected', async () =>
+        (await other.textContent('#banner-text'))?.includes('waiting for the first answer from Pinot') ? true : undefined,
+      );
       for (const p of panels) {
         expect(await other.locator(`#panel-${p}`).getAttribute('data-state'), p).toBe('loading');
         expect(await other.locator(`#panel-${p} .empty-note`).textContent(), p).toBe('Loading: waiting for the first answer from Pinot');

@@ -16,7 +16,11 @@ describe('storage on the health strip', () => {
       diskHealthTarget('/data', { statfs: statfs(2048, 40 * 1024) }),
       diskHealthTarget('/data', { statfs: statfs(100, 1024) }),
       diskHealthTarget('/data', { statfs: statfs(0) }),
-      diskHealthTarget('/nowhere', { statfs: () => { throw Object.assign(new Error('no such file'), { code: 'ENOENT' }); } }),
+      diskHealthTarget('/nowhere', {
+        statfs: () => {
+          throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+        },
+      }),
     ]);
     expect(results.map((r) => [r.name, r.status, r.detail])).toEqual([
       ['Disk', 'up', '2.0 GB free of 40.0 GB at /data'],
@@ -28,13 +32,15 @@ describe('storage on the health strip', () => {
 
   it('Kafka: brokers answering but a disk refusing writes is degraded, naming who, where and why', async () => {
     // a stand-in broker answering ApiVersions with error code 0
-    const server = net.createServer((socket) => socket.once('data', (request) => {
-      const answer = Buffer.alloc(10);
-      answer.writeInt32BE(6, 0);
-      request.copy(answer, 4, 8, 12);
-      answer.writeInt16BE(0, 8);
-      socket.end(answer);
-    }));
+    const server = net.createServer((socket) =>
+      socket.once('data', (request) => {
+        const answer = Buffer.alloc(10);
+        answer.writeInt32BE(6, 0);
+        request.copy(answer, 4, 8, 12);
+        answer.writeInt16BE(0, 8);
+        socket.end(answer);
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const bootstrap = [`127.0.0.1:${(server.address() as net.AddressInfo).port}`];
     try {
@@ -42,8 +48,10 @@ describe('storage on the health strip', () => {
       const target = kafkaHealthTarget(bootstrap, 'Kafka', { storageProblems: () => problems });
       const [sick] = await runHealthChecks([target]);
       expect(sick!.status).toBe('degraded');
-      expect(sick!.detail).toBe('broker 2 cannot write to /data/kafka/broker-2: disk full (ENOSPC: no space left on device); '
-        + 'produce requests answer KAFKA_STORAGE_ERROR (1/1 brokers answer ApiVersions)');
+      expect(sick!.detail).toBe(
+        'broker 2 cannot write to /data/kafka/broker-2: disk full (ENOSPC: no space left on device); ' +
+          'produce requests answer KAFKA_STORAGE_ERROR (1/1 brokers answer ApiVersions)',
+      );
       problems = [];
       const [well] = await runHealthChecks([target]);
       expect(well!.status).toBe('up');
@@ -53,10 +61,16 @@ describe('storage on the health strip', () => {
   });
 
   it('the embedded stack adds the Disk pill after the five components', () => {
-    const names = (dataDir?: string) => defaultHealthTargets({
-      kafkaBootstrap: ['127.0.0.1:9092'], connectUrl: 'http://x', ksqldbUrl: 'http://x', pinotControllerUrl: 'http://x',
-      pinotBrokerUrl: 'http://x', mysql: {}, ...(dataDir ? { dataDir } : {}),
-    }).map((t) => t.name);
+    const names = (dataDir?: string) =>
+      defaultHealthTargets({
+        kafkaBootstrap: ['127.0.0.1:9092'],
+        connectUrl: 'http://x',
+        ksqldbUrl: 'http://x',
+        pinotControllerUrl: 'http://x',
+        pinotBrokerUrl: 'http://x',
+        mysql: {},
+        ...(dataDir ? { dataDir } : {}),
+      }).map((t) => t.name);
     expect(names()).toEqual(['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL']);
     expect(names('/data')).toEqual(['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL', 'Disk']);
   });

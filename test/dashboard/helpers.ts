@@ -30,7 +30,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -64,8 +65,14 @@ export interface StandInPinot {
   stop(): Promise<void>;
 }
 
-const COUNTRY_COLUMNS = { columnNames: ['country', 'avg_age', 'user_count', 'view_count', 'last_event_ts'], columnDataTypes: ['STRING', 'DOUBLE', 'LONG', 'LONG', 'LONG'] };
-const WINDOW_COLUMNS = { columnNames: ['source', 'window_start', 'window_end', 'user_count', 'view_count'], columnDataTypes: ['STRING', 'LONG', 'LONG', 'LONG', 'LONG'] };
+const COUNTRY_COLUMNS = {
+  columnNames: ['country', 'avg_age', 'user_count', 'view_count', 'last_event_ts'],
+  columnDataTypes: ['STRING', 'DOUBLE', 'LONG', 'LONG', 'LONG'],
+};
+const WINDOW_COLUMNS = {
+  columnNames: ['source', 'window_start', 'window_end', 'user_count', 'view_count'],
+  columnDataTypes: ['STRING', 'LONG', 'LONG', 'LONG', 'LONG'],
+};
 
 export function countryTable(rows: [string, number, number, number, number][]): StandInTable {
   return { ...COUNTRY_COLUMNS, rows };
@@ -77,9 +84,19 @@ export function windowTable(rows: [string, number, number, number, number][]): S
 
 function brokerBody(extra: Record<string, unknown>): Record<string, unknown> {
   return {
-    numRowsResultSet: 0, partialResult: false, exceptions: [], numGroupsLimitReached: false, timeUsedMs: 1,
-    requestId: '1', brokerId: 'Broker_standin_8099', numDocsScanned: 0, totalDocs: 0, numServersQueried: 1, numServersResponded: 1,
-    traceInfo: {}, ...extra,
+    numRowsResultSet: 0,
+    partialResult: false,
+    exceptions: [],
+    numGroupsLimitReached: false,
+    timeUsedMs: 1,
+    requestId: '1',
+    brokerId: 'Broker_standin_8099',
+    numDocsScanned: 0,
+    totalDocs: 0,
+    numServersQueried: 1,
+    numServersResponded: 1,
+    traceInfo: {},
+    ...extra,
   };
 }
 
@@ -124,18 +141,21 @@ export async function startStandInPinot(): Promise<StandInPinot> {
       const from = /\bFROM\s+([A-Za-z0-9_]+)/i.exec(sql)?.[1] ?? '';
       const table = standIn.tables.get(from);
       if (!table) return json(brokerBody({ partialResult: true, exceptions: [{ errorCode: 190, message: 'TableDoesNotExistError' }] }), 190);
-      json(brokerBody({
-        resultTable: { dataSchema: { columnNames: table.columnNames, columnDataTypes: table.columnDataTypes }, rows: table.rows },
-        numRowsResultSet: table.rows.length,
-      }));
+      json(
+        brokerBody({
+          resultTable: { dataSchema: { columnNames: table.columnNames, columnDataTypes: table.columnDataTypes }, rows: table.rows },
+          numRowsResultSet: table.rows.length,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  standIn.stop = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  standIn.stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return standIn;
 }
 
@@ -160,7 +180,12 @@ export async function startPinotStack(): Promise<PinotStack> {
   const config = loadConfig({});
   const cluster = await startKafkaCluster({ firstPort: 0, dataDir: tempDir('dash-kafka') });
   const bootstrap = cluster.bootstrap();
-  const kafka = new Kafka({ clientId: 'dashboard-test', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  const kafka = new Kafka({
+    clientId: 'dashboard-test',
+    brokers: bootstrap.split(','),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   const tables = pinotTables(config, { brokerList: bootstrap });
@@ -184,8 +209,15 @@ export async function startPinotStack(): Promise<PinotStack> {
     log: (line) => pinotLogs.push(line),
   });
   for (const table of tables) {
-    for (const [route, body] of [['schemas', table.schema], ['tables', table.tableConfig]] as const) {
-      const response = await fetch(`${pinot.controllerUrl}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    for (const [route, body] of [
+      ['schemas', table.schema],
+      ['tables', table.tableConfig],
+    ] as const) {
+      const response = await fetch(`${pinot.controllerUrl}/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`POST /${route} ${table.name}: ${response.status} ${await response.text()}`);
     }
   }
@@ -193,7 +225,11 @@ export async function startPinotStack(): Promise<PinotStack> {
   let pinotStopped = false;
 
   const query = async (sql: string): Promise<unknown[][]> => {
-    const response = await fetch(`${pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+    const response = await fetch(`${pinot.brokerUrl}/query/sql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql }),
+    });
     const body = (await response.json()) as { exceptions: { message: string }[]; resultTable?: { rows: unknown[][] } };
     if (body.exceptions.length) throw new Error(`${sql}: ${body.exceptions.map((e) => e.message).join('; ')}`);
     return body.resultTable?.rows ?? [];
@@ -213,10 +249,14 @@ export async function startPinotStack(): Promise<PinotStack> {
     },
     query,
     async waitForCount(table, count, timeoutMs = 20_000) {
-      await waitFor(`${table} to hold ${count} rows (pinot log: ${pinotLogs.slice(-3).join(' | ')})`, async () => {
-        const rows = await query(`SELECT count(*) FROM ${table}`);
-        return Number(rows[0]?.[0]) === count ? true : undefined;
-      }, timeoutMs);
+      await waitFor(
+        `${table} to hold ${count} rows (pinot log: ${pinotLogs.slice(-3).join(' | ')})`,
+        async () => {
+          const rows = await query(`SELECT count(*) FROM ${table}`);
+          return Number(rows[0]?.[0]) === count ? true : undefined;
+        },
+        timeoutMs,
+      );
     },
     async stopPinot() {
       pinotStopped = true;

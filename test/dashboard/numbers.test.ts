@@ -60,7 +60,11 @@ describe('views produced, joined and dropped by the join', () => {
   it('shows empty window charts as a sentence without an axis before any page view', async () => {
     const { page } = watched;
     await page.goto(stack.dashboard.url);
-    await waitFor('the first poll on the page', async () => ((await page.locator('#panel-session').getAttribute('data-state')) === 'empty' ? true : undefined), 20_000);
+    await waitFor(
+      'the first poll on the page',
+      async () => ((await page.locator('#panel-session').getAttribute('data-state')) === 'empty' ? true : undefined),
+      20_000,
+    );
     const note = page.locator('#panel-session .empty-note');
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toContain('No session windows yet: pageview_session has no rows');
@@ -79,7 +83,10 @@ describe('views produced, joined and dropped by the join', () => {
     expect(users.filter(hasNull).length).toBeGreaterThan(0);
     const maxId = Math.max(...users.map((u) => u.user_id));
     const unknown: PageView[] = Array.from({ length: UNKNOWN_USER_VIEWS }, (_, i) => ({
-      session_id: `s-unknown-${i}`, user_id: maxId + 1000 + i, source: 'External', event_timestamp: BASE + i * 100,
+      session_id: `s-unknown-${i}`,
+      user_id: maxId + 1000 + i,
+      source: 'External',
+      event_timestamp: BASE + i * 100,
     }));
     const views = [...generatePageViews(users, VIEWS, 3, BASE, 150), ...unknown];
     await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views);
@@ -91,21 +98,28 @@ describe('views produced, joined and dropped by the join', () => {
     expect(ofCleanedOut).toBeGreaterThan(0);
     expect(joined + ofCleanedOut + UNKNOWN_USER_VIEWS).toBe(views.length);
 
-    const inPinot = async () => (await pinotRows(stack.pinot.brokerUrl, 'SELECT view_count FROM pageview_country LIMIT 1000')).reduce((n, r) => n + Number(r.view_count), 0);
+    const inPinot = async () =>
+      (await pinotRows(stack.pinot.brokerUrl, 'SELECT view_count FROM pageview_country LIMIT 1000')).reduce((n, r) => n + Number(r.view_count), 0);
     await waitFor(`${joined} joined views in Pinot`, async () => ((await inPinot()) === joined ? true : undefined), 120_000, 500);
 
     // A poll already in flight may have started before Pinot held every view: wait for one that follows.
-    const snap = await waitFor('a poll that sees every joined view', async () => {
-      const s = await apiSnapshot();
-      return s.headline.viewsJoined === joined ? s : undefined;
-    }, 20_000);
+    const snap = await waitFor(
+      'a poll that sees every joined view',
+      async () => {
+        const s = await apiSnapshot();
+        return s.headline.viewsJoined === joined ? s : undefined;
+      },
+      20_000,
+    );
     expect(snap.headline.viewsProduced).toBe(views.length);
     expect(snap.headline.viewsProduced).toBe(await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.pageview));
     expect(snap.headline.viewsJoined).toBe(await inPinot());
     expect(snap.headline.viewsJoined).toBe(joined);
     expect(snap.headline.viewsDropped).toBe(ofCleanedOut + UNKNOWN_USER_VIEWS);
     expect(snap.headline.viewsNote).toBeNull();
-    expect(await apiSnapshot()).toMatchObject({ headline: { viewsProduced: views.length, viewsJoined: joined, viewsDropped: ofCleanedOut + UNKNOWN_USER_VIEWS } });
+    expect(await apiSnapshot()).toMatchObject({
+      headline: { viewsProduced: views.length, viewsJoined: joined, viewsDropped: ofCleanedOut + UNKNOWN_USER_VIEWS },
+    });
 
     const { page } = watched;
     const fmt = (n: number) => n.toLocaleString('en-US');

@@ -20,23 +20,52 @@ const panels: ScenarioDashboard = {
   title: 'Test scenario',
   panels: [
     {
-      id: 'per-minute', title: 'Users per minute', kind: 'line', sql: 'SELECT source, window_start, user_count FROM pageview_tumbling ORDER BY window_start LIMIT 100', x: 'window_start', y: ['user_count'], series: 'source',
+      id: 'per-minute',
+      title: 'Users per minute',
+      kind: 'line',
+      sql: 'SELECT source, window_start, user_count FROM pageview_tumbling ORDER BY window_start LIMIT 100',
+      x: 'window_start',
+      y: ['user_count'],
+      series: 'source',
       note: `Swings come from ${XSS}`,
     },
-    { id: 'countries', title: 'Users by country', kind: 'bar', sql: 'SELECT country, user_count FROM pageview_country ORDER BY user_count DESC LIMIT 10', x: 'country', y: ['user_count'] },
+    {
+      id: 'countries',
+      title: 'Users by country',
+      kind: 'bar',
+      sql: 'SELECT country, user_count FROM pageview_country ORDER BY user_count DESC LIMIT 10',
+      x: 'country',
+      y: ['user_count'],
+    },
     { id: 'country-table', title: 'Countries', kind: 'table', sql: 'SELECT country, view_count FROM pageview_country ORDER BY country LIMIT 10' },
     { id: 'total', title: 'Rows', kind: 'stat', sql: 'SELECT COUNT(*) AS n FROM pageview_country', y: ['n'] },
     { id: 'missing', title: 'Not there yet', kind: 'table', sql: 'SELECT * FROM no_such_table LIMIT 10' },
     {
-      id: 'top-source', title: 'Largest source', kind: 'line', sql: 'SELECT source, window_start, user_count FROM pageview_tumbling ORDER BY window_start LIMIT 100', x: 'window_start', y: ['user_count'], series: 'source',
+      id: 'top-source',
+      title: 'Largest source',
+      kind: 'line',
+      sql: 'SELECT source, window_start, user_count FROM pageview_tumbling ORDER BY window_start LIMIT 100',
+      x: 'window_start',
+      y: ['user_count'],
+      series: 'source',
       topSeries: 1,
     },
     // Two clock columns that are not today's, as a dashboard shows yesterday's sessions after midnight.
     {
-      id: 'windows', title: 'Windows', kind: 'table',
-      sql: 'SELECT window_start, window_end, source, user_count, view_count FROM pageview_tumbling ORDER BY window_start, source LIMIT 10', clock: ['window_start', 'window_end'],
+      id: 'windows',
+      title: 'Windows',
+      kind: 'table',
+      sql: 'SELECT window_start, window_end, source, user_count, view_count FROM pageview_tumbling ORDER BY window_start, source LIMIT 10',
+      clock: ['window_start', 'window_end'],
     },
-    { id: 'missing-line', title: 'No line yet', kind: 'line', sql: 'SELECT window_start, user_count FROM no_such_table LIMIT 10', x: 'window_start', y: ['user_count'] },
+    {
+      id: 'missing-line',
+      title: 'No line yet',
+      kind: 'line',
+      sql: 'SELECT window_start, user_count FROM no_such_table LIMIT 10',
+      x: 'window_start',
+      y: ['user_count'],
+    },
   ],
 };
 const PANEL_COUNT = panels.panels.length;
@@ -47,7 +76,12 @@ let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 
-interface ApiPanel { id: string; state: string; rows: Record<string, unknown>[]; error?: string }
+interface ApiPanel {
+  id: string;
+  state: string;
+  rows: Record<string, unknown>[];
+  error?: string;
+}
 
 async function api(url: string): Promise<{ title: string; panels: ApiPanel[] }> {
   const response = await fetch(`${url}/api/scenario`);
@@ -59,15 +93,25 @@ beforeAll(async () => {
   stack = await startPinotStack();
   await stack.produce('pageview_country', [countryRow('Chile', 7, 30, 70), countryRow(XSS, 3, 40, 30)]);
   await stack.produce('pageview_tumbling', [
-    windowRow('Inbox', T0, T0 + 60_000, 4, 8), windowRow('Inbox', T0 + 60_000, T0 + 120_000, 6, 9), windowRow('External', T0, T0 + 60_000, 1, 1),
+    windowRow('Inbox', T0, T0 + 60_000, 4, 8),
+    windowRow('Inbox', T0 + 60_000, T0 + 120_000, 6, 9),
+    windowRow('External', T0, T0 + 60_000, 1, 1),
     windowRow('Homepage', T0 + 60_000, T0 + 120_000, 2, 5),
   ]);
   await stack.waitForCount('pageview_country', 2);
   await stack.waitForCount('pageview_tumbling', 4);
-  dash = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 300, healthTargets: [], scenarioDashboard: panels, log: () => undefined,
+  dash = await startDashboard({
+    port: 0,
+    host: '127.0.0.1',
+    pinotBrokerUrl: stack.pinot.brokerUrl,
+    pollIntervalMs: 300,
+    healthTargets: [],
+    scenarioDashboard: panels,
+    log: () => undefined,
     // polled often, but each query given Pinot's usual time (the default, the poll interval, is 1 s here: eight
     // panel queries queued behind two running ones can take longer on a loaded machine and read as failures)
-    queryTimeoutMs: 10_000 });
+    queryTimeoutMs: 10_000,
+  });
   browser = await launchChromium();
   ({ page, problems: consoleErrors } = await watchedPage(browser));
 });
@@ -114,14 +158,30 @@ describe('scenario panels', () => {
     expect(await page.textContent('h1')).toBe('Test scenario');
     const states = await panelStates(page);
     expect(states).toEqual({
-      'per-minute': 'ok', countries: 'ok', 'country-table': 'ok', total: 'ok', missing: 'empty', 'top-source': 'ok', windows: 'ok', 'missing-line': 'empty',
+      'per-minute': 'ok',
+      countries: 'ok',
+      'country-table': 'ok',
+      total: 'ok',
+      missing: 'empty',
+      'top-source': 'ok',
+      windows: 'ok',
+      'missing-line': 'empty',
     });
     const charts = await page.evaluate(() => {
-      const all = (window as unknown as { scenarioCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> }).scenarioCharts;
-      return Object.fromEntries(Object.entries(all).map(([id, c]) => [id, { labels: c.data.labels ?? [], datasets: c.data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) })) }]));
+      const all = (window as unknown as { scenarioCharts: Record<string, { data: { labels?: unknown[]; datasets: { label: string; data: unknown[] }[] } }> })
+        .scenarioCharts;
+      return Object.fromEntries(
+        Object.entries(all).map(([id, c]) => [
+          id,
+          { labels: c.data.labels ?? [], datasets: c.data.datasets.map((d) => ({ label: d.label, data: JSON.parse(JSON.stringify(d.data)) })) },
+        ]),
+      );
     });
     const inbox = charts['per-minute']!.datasets.find((d) => d.label === 'Inbox');
-    expect(inbox!.data).toEqual([{ x: T0, y: 4 }, { x: T0 + 60_000, y: 6 }]);
+    expect(inbox!.data).toEqual([
+      { x: T0, y: 4 },
+      { x: T0 + 60_000, y: 6 },
+    ]);
     expect(charts['per-minute']!.datasets.find((d) => d.label === 'External')!.data).toEqual([{ x: T0, y: 1 }]);
     expect(charts['per-minute']!.datasets.map((d) => d.label).sort()).toEqual(['External', 'Homepage', 'Inbox']);
     expect(charts.countries!.labels).toEqual(['Chile', XSS]);
@@ -135,7 +195,7 @@ describe('scenario panels', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('writes a panel\'s note under it as text', async () => {
+  it("writes a panel's note under it as text", async () => {
     expect(await page.textContent('[data-panel="per-minute"] .panel-caption')).toBe(`Swings come from ${XSS}`);
     expect(await page.locator('[data-panel="per-minute"] img').count()).toBe(0);
     expect(await page.locator('[data-panel="countries"] .panel-caption').count()).toBe(0);
@@ -143,9 +203,20 @@ describe('scenario panels', () => {
 
   it('draws the topSeries largest series as lines and the rest as one "others" set of points', async () => {
     const top = await page.evaluate(() => {
-      const chart = (window as unknown as { scenarioCharts: Record<string, { data: { datasets: { label: string; data: unknown[]; showLine?: boolean }[] }; legend: { legendItems: { text: string }[] } }> }).scenarioCharts['top-source']!;
+      const chart = (
+        window as unknown as {
+          scenarioCharts: Record<
+            string,
+            { data: { datasets: { label: string; data: unknown[]; showLine?: boolean }[] }; legend: { legendItems: { text: string }[] } }
+          >;
+        }
+      ).scenarioCharts['top-source']!;
       return {
-        datasets: chart.data.datasets.map((d) => ({ label: d.label, showLine: d.showLine, data: JSON.parse(JSON.stringify(d.data)) as { x: number; y: number; series?: string }[] })),
+        datasets: chart.data.datasets.map((d) => ({
+          label: d.label,
+          showLine: d.showLine,
+          data: JSON.parse(JSON.stringify(d.data)) as { x: number; y: number; series?: string }[],
+        })),
         legend: chart.legend.legendItems.map((i) => i.text),
       };
     });
@@ -155,14 +226,28 @@ describe('scenario panels', () => {
     for (const [source, , users] of rows) totals.set(source, (totals.get(source) ?? 0) + Number(users));
     const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([source]) => source);
     expect(top.legend).toEqual([ranked[0], `others (${ranked.length - 1})`]);
-    expect(top.datasets[0]!.data).toEqual(rows.filter((r) => r[0] === ranked[0]).map((r) => ({ x: Number(r[1]), y: Number(r[2]) })).sort((a, b) => a.x - b.x));
+    expect(top.datasets[0]!.data).toEqual(
+      rows
+        .filter((r) => r[0] === ranked[0])
+        .map((r) => ({ x: Number(r[1]), y: Number(r[2]) }))
+        .sort((a, b) => a.x - b.x),
+    );
     const others = top.datasets[1]!;
     expect(others.showLine).toBe(false);
-    expect(others.data.map((p) => `${p.series} ${p.x} ${p.y}`).sort()).toEqual(rows.filter((r) => r[0] !== ranked[0]).map((r) => `${r[0]} ${r[1]} ${r[2]}`).sort());
+    expect(others.data.map((p) => `${p.series} ${p.x} ${p.y}`).sort()).toEqual(
+      rows
+        .filter((r) => r[0] !== ranked[0])
+        .map((r) => `${r[0]} ${r[1]} ${r[2]}`)
+        .sort(),
+    );
   });
 
-  it('shows clock columns as the browser\'s local time, the full date in the title', async () => {
-    const cells = await page.locator('[data-panel="windows"] tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
+  it("shows clock columns as the browser's local time, the full date in the title", async () => {
+    const cells = await page
+      .locator('[data-panel="windows"] tbody tr')
+      .first()
+      .locator('td')
+      .evaluateAll((tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
     // T0 is not today: the date goes in front of the 24-hour time.
     const day = new Date(T0).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
     const time = new Date(T0).toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
@@ -213,7 +298,13 @@ describe('scenario panels', () => {
 
   it('shows every panel as failed, with the cause, when Pinot cannot be reached', async () => {
     const down = await startDashboard({
-      port: 0, host: '127.0.0.1', pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`, pollIntervalMs: 300, healthTargets: [], scenarioDashboard: panels, log: () => undefined,
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`,
+      pollIntervalMs: 300,
+      healthTargets: [],
+      scenarioDashboard: panels,
+      log: () => undefined,
     });
     try {
       const body = await waitFor('failed panels', async () => {
@@ -236,7 +327,14 @@ describe('scenario panels', () => {
   });
 
   it('answers 404 at /api/scenario on the PageView dashboard', async () => {
-    const plain = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 10_000, healthTargets: [], log: () => undefined });
+    const plain = await startDashboard({
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: stack.pinot.brokerUrl,
+      pollIntervalMs: 10_000,
+      healthTargets: [],
+      log: () => undefined,
+    });
     try {
       const response = await fetch(`${plain.url}/api/scenario`);
       expect(response.status).toBe(404);

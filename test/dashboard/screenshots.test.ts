@@ -42,12 +42,27 @@ type Row = Record<string, unknown>;
 /** The PageView tables: countries with long names, three sources over the span in windows. */
 function pageviewRows(rng: Rng): Record<string, Row[]> {
   const countries = [
-    'United Kingdom of Great Britain and Northern Ireland', 'South Georgia and the South Sandwich Islands', 'Democratic Republic of the Congo',
-    'Saint Vincent and the Grenadines', "Lao People's Democratic Republic", 'Bosnia and Herzegovina', 'Chile', 'France', 'Japan', 'Peru',
-    'Heard Island and McDonald Islands', 'Kenya', 'Norway', 'India',
+    'United Kingdom of Great Britain and Northern Ireland',
+    'South Georgia and the South Sandwich Islands',
+    'Democratic Republic of the Congo',
+    'Saint Vincent and the Grenadines',
+    "Lao People's Democratic Republic",
+    'Bosnia and Herzegovina',
+    'Chile',
+    'France',
+    'Japan',
+    'Peru',
+    'Heard Island and McDonald Islands',
+    'Kenya',
+    'Norway',
+    'India',
   ];
-  const windows = (step: number, length: number): Row[] => ['Homepage', 'Inbox', 'External'].flatMap((source, s) =>
-    Array.from({ length: SPAN_MINUTES }, (_, w) => windowRow(source, START + w * step, START + w * step + length, 5 + s * 3 + rng.int(0, 6), 20 + rng.int(0, 30))));
+  const windows = (step: number, length: number): Row[] =>
+    ['Homepage', 'Inbox', 'External'].flatMap((source, s) =>
+      Array.from({ length: SPAN_MINUTES }, (_, w) =>
+        windowRow(source, START + w * step, START + w * step + length, 5 + s * 3 + rng.int(0, 6), 20 + rng.int(0, 30)),
+      ),
+    );
   return {
     pageview_country: countries.map((c, i) => countryRow(c, 80 - i * 5, 20 + rng.int(0, 40) + rng.int(0, 9) / 10, (80 - i * 5) * 3)),
     pageview_tumbling: windows(MINUTE, MINUTE),
@@ -68,13 +83,22 @@ function clickstreamRows(rng: Rng): Record<string, Row[]> {
     return active;
   };
   const minutes = Array.from({ length: SPAN_MINUTES }, (_, m) => START + m * MINUTE);
-  const perUserMinute = users.flatMap((u) => minutes.map((ts) => ({ userid: u.user_id, event_ts: ts, events: Math.round(activeMsIn(ts, ts + MINUTE) / 1000 / (3 + rng.int(0, 4))) })))
+  const perUserMinute = users
+    .flatMap((u) => minutes.map((ts) => ({ userid: u.user_id, event_ts: ts, events: Math.round(activeMsIn(ts, ts + MINUTE) / 1000 / (3 + rng.int(0, 4))) })))
     .filter((r) => r.events > 0);
-  const sessions = users.flatMap((u) => Array.from({ length: Math.floor(SPAN_MINUTES * MINUTE / cycle) }, (_, c) => {
-    const start = START + c * cycle + rng.int(0, 5000);
-    const events = rng.int(5, 40);
-    return { username: u.username, session_start: start, event_ts: START + c * cycle + traffic.activeSeconds * 1000 - rng.int(0, 5000), events, bytes: events * rng.int(1000, 6000) };
-  }));
+  const sessions = users.flatMap((u) =>
+    Array.from({ length: Math.floor((SPAN_MINUTES * MINUTE) / cycle) }, (_, c) => {
+      const start = START + c * cycle + rng.int(0, 5000);
+      const events = rng.int(5, 40);
+      return {
+        username: u.username,
+        session_start: start,
+        event_ts: START + c * cycle + traffic.activeSeconds * 1000 - rng.int(0, 5000),
+        events,
+        bytes: events * rng.int(1000, 6000),
+      };
+    }),
+  );
   const errorCodes = STATUS_CODES.filter((c) => c.code > 400);
   const errors = minutes.flatMap((ts, m) => errorCodes.map((c) => ({ status: c.code, event_ts: ts, errors: m % 7 === 3 ? rng.int(6, 20) : rng.int(0, 3) })));
   return {
@@ -83,30 +107,48 @@ function clickstreamRows(rng: Rng): Record<string, Row[]> {
     click_user_sessions: sessions,
     errors_per_min: errors,
     errors_per_min_alert: errors.filter((r) => r.errors > settings.thresholds.errorAlert),
-    enriched_error_codes_count: minutes.flatMap((ts) => STATUS_CODES.map((c) => ({ code: c.code, definition: c.definition, event_ts: ts, count: rng.int(1, 40) }))),
-    user_ip_activity: users.flatMap((u, i) => minutes.filter((_, m) => (m + i) % 4 === 0).map((ts) => ({
-      username: u.username, ip: `${111 + (i % 4) * 11}.${rng.int(1, 254)}.${i}.${rng.int(1, 254)}`, city: CITIES[i % CITIES.length], event_ts: ts, count: rng.int(2, 12),
-    }))),
+    enriched_error_codes_count: minutes.flatMap((ts) =>
+      STATUS_CODES.map((c) => ({ code: c.code, definition: c.definition, event_ts: ts, count: rng.int(1, 40) })),
+    ),
+    user_ip_activity: users.flatMap((u, i) =>
+      minutes
+        .filter((_, m) => (m + i) % 4 === 0)
+        .map((ts) => ({
+          username: u.username,
+          ip: `${111 + (i % 4) * 11}.${rng.int(1, 254)}.${i}.${rng.int(1, 254)}`,
+          city: CITIES[i % CITIES.length],
+          event_ts: ts,
+          count: rng.int(2, 12),
+        })),
+    ),
   };
 }
 
 /** Course activity: 40 users' sessions and their predictions. */
 function courseActivityRows(rng: Rng): Record<string, Row[]> {
-  const sessions = Array.from({ length: 40 }, (_, u) => Array.from({ length: rng.int(1, 6) }, (_, s) => {
-    const start = START + s * 3 * MINUTE + rng.int(0, 120) * 1000;
-    const duration = rng.int(60, 600);
-    return { user_id: u + 1, start_date: start, end_date: start + duration * 1000, activities: rng.int(1, 30), duration };
-  })).flat();
+  const sessions = Array.from({ length: 40 }, (_, u) =>
+    Array.from({ length: rng.int(1, 6) }, (_, s) => {
+      const start = START + s * 3 * MINUTE + rng.int(0, 120) * 1000;
+      const duration = rng.int(60, 600);
+      return { user_id: u + 1, start_date: start, end_date: start + duration * 1000, activities: rng.int(1, 30), duration };
+    }),
+  ).flat();
   return {
     moodle_sessions: sessions,
-    moodle_predictions: Array.from({ length: 40 }, (_, u) => ({ userid: u + 1, prediction: rng.int(0, 1000) / 1000, created_date: END - rng.int(0, 600) * 1000 })),
+    moodle_predictions: Array.from({ length: 40 }, (_, u) => ({
+      userid: u + 1,
+      prediction: rng.int(0, 1000) / 1000,
+      created_date: END - rng.int(0, 600) * 1000,
+    })),
   };
 }
 
 /** Stay categories: the five categories over one-minute windows and their totals. */
 function stayCategoriesRows(rng: Rng): Record<string, Row[]> {
   const categories = ['Erroneous data', 'Short stay', 'Standard stay', 'Standard extended stay', 'Long stay'];
-  const windows = categories.flatMap((c) => Array.from({ length: SPAN_MINUTES }, (_, w) => ({ stay_category: c, event_ts: START + w * MINUTE, searches: rng.int(1, 30), hotels: rng.int(1, 20) })));
+  const windows = categories.flatMap((c) =>
+    Array.from({ length: SPAN_MINUTES }, (_, w) => ({ stay_category: c, event_ts: START + w * MINUTE, searches: rng.int(1, 30), hotels: rng.int(1, 20) })),
+  );
   return {
     stay_categories_per_window: windows,
     stay_counts: categories.map((c) => {
@@ -149,15 +191,26 @@ async function addScenarioTables(name: string, rows: Record<string, Row[]>): Pro
     // The page-view topic itself, whose end offsets are the page's "views produced".
     await createTopics([stack.config.topics.pageview]);
     await stack.producer.send({
-      topic: stack.config.topics.pageview, acks: -1,
-      messages: Array.from({ length: PRODUCED_VIEWS }, (_, i) => ({ key: String(i % 700), value: JSON.stringify({ user_id: i % 700, source: 'Inbox', event_timestamp: START + i * 500 }) })),
+      topic: stack.config.topics.pageview,
+      acks: -1,
+      messages: Array.from({ length: PRODUCED_VIEWS }, (_, i) => ({
+        key: String(i % 700),
+        value: JSON.stringify({ user_id: i % 700, source: 'Inbox', event_timestamp: START + i * 500 }),
+      })),
     });
   }
   if (tables.length > 0) {
     await createTopics(tables.map((t) => t.topic));
     for (const table of tables) {
-      for (const [route, body] of [['schemas', table.schema], ['tables', table.tableConfig]] as const) {
-        const response = await fetch(`${stack.pinot.controllerUrl}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      for (const [route, body] of [
+        ['schemas', table.schema],
+        ['tables', table.tableConfig],
+      ] as const) {
+        const response = await fetch(`${stack.pinot.controllerUrl}/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         if (!response.ok) throw new Error(`POST /${route} ${table.name}: ${response.status} ${await response.text()}`);
       }
     }
@@ -165,13 +218,24 @@ async function addScenarioTables(name: string, rows: Record<string, Row[]>): Pro
   const topicOf = new Map(tables.map((t) => [t.name, t.topic]));
   for (const [table, tableRows] of Object.entries(rows)) {
     if (name === 'pageview') await stack.produce(table as 'pageview_country', tableRows);
-    else await stack.producer.send({ topic: topicOf.get(table)!, acks: -1, messages: tableRows.map((r) => ({ key: String(r.username ?? r.userid ?? r.user_id ?? r.stay_category ?? r.status ?? r.code), value: JSON.stringify(r) })) });
+    else
+      await stack.producer.send({
+        topic: topicOf.get(table)!,
+        acks: -1,
+        messages: tableRows.map((r) => ({
+          key: String(r.username ?? r.userid ?? r.user_id ?? r.stay_category ?? r.status ?? r.code),
+          value: JSON.stringify(r),
+        })),
+      });
   }
   // Upsert tables hold one row per key; every generated row has its own key.
   for (const [table, tableRows] of Object.entries(rows)) await stack.waitForCount(table as 'pageview_country', tableRows.length, 30_000);
 }
 
-const health: HealthTarget[] = ['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL'].map((name) => ({ name, check: async () => ({ status: 'up' as const, detail: `${name} answers` }) }));
+const health: HealthTarget[] = ['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL'].map((name) => ({
+  name,
+  check: async () => ({ status: 'up' as const, detail: `${name} answers` }),
+}));
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -179,12 +243,21 @@ beforeAll(async () => {
   for (const name of scenarioNames()) {
     await addScenarioTables(name, ROWS[name]!(new Rng(name.length)));
     const scenario = getScenario(name);
-    dashboards.set(name, await startDashboard({
-      port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 1000, healthTargets: health, log: () => undefined,
-      queryTimeoutMs: 10_000, // Pinot's usual time: 1 s can expire on a loaded machine and mark panels failed
-      kafkaBootstrap: stack.cluster.bootstrap().split(','), pageviewTopic: stack.config.topics.pageview,
-      ...(scenario.dashboard ? { scenarioDashboard: scenario.dashboard(stack.config) } : {}),
-    }));
+    dashboards.set(
+      name,
+      await startDashboard({
+        port: 0,
+        host: '127.0.0.1',
+        pinotBrokerUrl: stack.pinot.brokerUrl,
+        pollIntervalMs: 1000,
+        healthTargets: health,
+        log: () => undefined,
+        queryTimeoutMs: 10_000, // Pinot's usual time: 1 s can expire on a loaded machine and mark panels failed
+        kafkaBootstrap: stack.cluster.bootstrap().split(','),
+        pageviewTopic: stack.config.topics.pageview,
+        ...(scenario.dashboard ? { scenarioDashboard: scenario.dashboard(stack.config) } : {}),
+      }),
+    );
   }
   browser = await launchChromium();
 }, 120_000);
@@ -200,7 +273,11 @@ afterAll(async () => {
 /** Until every panel shows its rows (scenario pages: data-state ok; the PageView page: body state ok). */
 async function waitForData(page: Page, name: string): Promise<void> {
   const scenario = getScenario(name);
-  if (scenario.dashboard) await waitForPanelsOk(page, scenario.dashboard(stack.config).panels.map((p) => p.id));
+  if (scenario.dashboard)
+    await waitForPanelsOk(
+      page,
+      scenario.dashboard(stack.config).panels.map((p) => p.id),
+    );
   else await waitFor('the PageView page with data', async () => ((await page.getAttribute('body', 'data-state')) === 'ok' ? true : undefined), 30_000);
 }
 
@@ -223,7 +300,13 @@ interface Layout {
 interface ChartView {
   ctx: CanvasRenderingContext2D;
   legend?: { legendItems?: unknown[] };
-  scales: Record<string, { isHorizontal(): boolean; getLabelItems(): { label: string | string[]; font: { string: string }; options: { translation: [number, number]; textAlign: string } }[] }>;
+  scales: Record<
+    string,
+    {
+      isHorizontal(): boolean;
+      getLabelItems(): { label: string | string[]; font: { string: string }; options: { translation: [number, number]; textAlign: string } }[];
+    }
+  >;
 }
 
 function layout(page: Page): Promise<Layout> {
@@ -231,25 +314,33 @@ function layout(page: Page): Promise<Layout> {
     const w = window as unknown as { scenarioCharts?: Record<string, ChartView>; dashboardCharts?: Record<string, ChartView> };
     const charts = Object.entries(w.scenarioCharts ?? w.dashboardCharts ?? {});
     /** Horizontal-axis labels drawn unrotated side by side must not overlap (rotated ones never touch). */
-    const overlaps = ([id, chart]: [string, ChartView]): string[][] => Object.values(chart.scales).filter((s) => s.isHorizontal()).flatMap((scale) => {
-      const items = scale.getLabelItems().filter((i) => i.options.textAlign === 'center');
-      const span = (i: (typeof items)[number]): [number, number] => {
-        chart.ctx.font = i.font.string;
-        const width = Math.max(...[i.label].flat().map((line) => chart.ctx.measureText(line).width));
-        return [i.options.translation[0] - width / 2, i.options.translation[0] + width / 2];
-      };
-      return items.slice(1).flatMap((item, k) => (span(items[k]!)[1] > span(item)[0] ? [[id, String(items[k]!.label), String(item.label)]] : []));
-    });
+    const overlaps = ([id, chart]: [string, ChartView]): string[][] =>
+      Object.values(chart.scales)
+        .filter((s) => s.isHorizontal())
+        .flatMap((scale) => {
+          const items = scale.getLabelItems().filter((i) => i.options.textAlign === 'center');
+          const span = (i: (typeof items)[number]): [number, number] => {
+            chart.ctx.font = i.font.string;
+            const width = Math.max(...[i.label].flat().map((line) => chart.ctx.measureText(line).width));
+            return [i.options.translation[0] - width / 2, i.options.translation[0] + width / 2];
+          };
+          return items.slice(1).flatMap((item, k) => (span(items[k]!)[1] > span(item)[0] ? [[id, String(items[k]!.label), String(item.label)]] : []));
+        });
     const name = (e: Element) => e.getAttribute('data-panel') ?? e.id ?? e.className;
     const panels = [...document.querySelectorAll('.panel, [data-panel]')];
     return {
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       overflowingPanels: panels.filter((p) => p.scrollWidth > p.clientWidth + 1).map(name),
-      scrollingTables: [...document.querySelectorAll('.table-box')].filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => name(b.closest('.panel, [data-panel]') ?? b)),
+      scrollingTables: [...document.querySelectorAll('.table-box')]
+        .filter((b) => b.scrollWidth > b.clientWidth + 1)
+        .map((b) => name(b.closest('.panel, [data-panel]') ?? b)),
       legendItems: Object.fromEntries(charts.map(([id, c]) => [id, c.legend?.legendItems?.length ?? 0])),
       overlappingTicks: charts.flatMap(overlaps),
-      stats: [...document.querySelectorAll('[data-kind="stat"]')].map((s) => { const r = s.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.height)] as [number, number]; }),
+      stats: [...document.querySelectorAll('[data-kind="stat"]')].map((s) => {
+        const r = s.getBoundingClientRect();
+        return [Math.round(r.top), Math.round(r.height)] as [number, number];
+      }),
     };
   });
 }

@@ -18,7 +18,11 @@ beforeAll(async () => {
   stack = await startPinotStack();
   const countries = Array.from({ length: 13 }, (_, i) => countryRow(`Country ${String(i).padStart(2, '0')}`, 100 - i * 5, 20 + i, (100 - i * 5) * 3));
   await stack.produce('pageview_country', countries);
-  for (const [table, kind] of [['pageview_tumbling', 60_000], ['pageview_hopping', 30_000], ['pageview_session', 45_000]] as const) {
+  for (const [table, kind] of [
+    ['pageview_tumbling', 60_000],
+    ['pageview_hopping', 30_000],
+    ['pageview_session', 45_000],
+  ] as const) {
     const rows = [];
     for (const [s, source] of ['Homepage', 'Inbox', 'External'].entries()) {
       for (let w = 0; w < 4; w++) rows.push(windowRow(source, T0 + w * kind, T0 + w * kind + 60_000, 1 + s + w, 2 * (1 + s + w)));
@@ -59,9 +63,16 @@ describe('dashboard server on the embedded Pinot', () => {
       const s = await apiSnapshot();
       return s.state === 'ok' ? s : undefined;
     });
-    const pinotRows = (await stack.query('SELECT country, user_count, avg_age, view_count FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [string, number, number, number][];
+    const pinotRows = (await stack.query('SELECT country, user_count, avg_age, view_count FROM pageview_country ORDER BY user_count DESC LIMIT 100')) as [
+      string,
+      number,
+      number,
+      number,
+    ][];
     expect(pinotRows).toHaveLength(13);
-    expect(snap.countries.slice(0, 10).map((c) => [c.label, c.users, c.avgAge, c.views])).toEqual(pinotRows.slice(0, 10).map((r) => [r[0], Number(r[1]), Number(r[2]), Number(r[3])]));
+    expect(snap.countries.slice(0, 10).map((c) => [c.label, c.users, c.avgAge, c.views])).toEqual(
+      pinotRows.slice(0, 10).map((r) => [r[0], Number(r[1]), Number(r[2]), Number(r[3])]),
+    );
     const rest = pinotRows.slice(10);
     expect(snap.countries[10]).toMatchObject({ label: 'Other', users: rest.reduce((a, r) => a + Number(r[1]), 0), other: { countries: 3 } });
     expect(snap.headline).toMatchObject({
@@ -73,7 +84,11 @@ describe('dashboard server on the embedded Pinot', () => {
       const panel = snap.windows[kind];
       expect(panel.status).toBe('ok');
       expect(panel.series.map((s) => s.source)).toEqual(['External', 'Homepage', 'Inbox']);
-      const rows = (await stack.query(`SELECT source, window_start, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [string, number, number][];
+      const rows = (await stack.query(`SELECT source, window_start, user_count FROM pageview_${kind} ORDER BY source, window_start LIMIT 100`)) as [
+        string,
+        number,
+        number,
+      ][];
       const fromPinot = rows.map((r) => [r[0], Number(r[1]), Number(r[2])]);
       const fromDash = panel.series.flatMap((s) => s.points.map((p) => [s.source, p.x, p.y]));
       expect(fromDash).toEqual(fromPinot);
@@ -92,7 +107,7 @@ describe('dashboard server on the embedded Pinot', () => {
     expect(after.headline.eventsPerSecond).toBeGreaterThan(0);
   });
 
-  it('reads the views produced from the page-view topic on the health strip\'s Kafka: produced - joined = dropped', async () => {
+  it("reads the views produced from the page-view topic on the health strip's Kafka: produced - joined = dropped", async () => {
     const topic = stack.config.topics.pageview;
     const missing = await dash.pollNow();
     expect(missing.headline).toMatchObject({ viewsProduced: null, viewsDropped: null, pageviewTopic: topic });
@@ -109,7 +124,10 @@ describe('dashboard server on the embedded Pinot', () => {
     // More views than Pinot counts, spread over every partition by key: the extra ones are the "dropped".
     const joined = (await stack.query('SELECT sum(view_count) FROM pageview_country')).map((r) => Number(r[0]))[0]!;
     const dropped = 137;
-    const views = Array.from({ length: joined + dropped }, (_, i) => ({ key: String(i % 97), value: JSON.stringify({ session_id: `s${i}`, user_id: i % 97, source: 'Inbox', event_timestamp: T0 + i }) }));
+    const views = Array.from({ length: joined + dropped }, (_, i) => ({
+      key: String(i % 97),
+      value: JSON.stringify({ session_id: `s${i}`, user_id: i % 97, source: 'Inbox', event_timestamp: T0 + i }),
+    }));
     for (let i = 0; i < views.length; i += 1000) await stack.producer.send({ topic, acks: -1, messages: views.slice(i, i + 1000) });
     // A poll already in flight may have read the offsets before the send: wait for one that follows it.
     const snap = await waitFor('a poll after the views were produced', async () => {
@@ -125,7 +143,10 @@ describe('dashboard server on the embedded Pinot', () => {
       const h = await (await fetch(`${dash.url}/api/health`)).json();
       return h.components.length === 2 ? h : undefined;
     });
-    expect(health.components.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([['Kafka', 'up'], ['Pinot', 'up']]);
+    expect(health.components.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['Kafka', 'up'],
+      ['Pinot', 'up'],
+    ]);
     expect(health.components[0].detail).toContain('3/3 brokers');
     expect(health.pinot.state).toBe('ok');
   });
@@ -133,17 +154,25 @@ describe('dashboard server on the embedded Pinot', () => {
   it('keeps the last data marked stale and shows the error when Pinot stops', async () => {
     const good = await apiSnapshot();
     await stack.stopPinot();
-    const failed = await waitFor('the error state', async () => {
-      const s = await apiSnapshot();
-      return s.state === 'error' ? s : undefined;
-    }, 10_000);
+    const failed = await waitFor(
+      'the error state',
+      async () => {
+        const s = await apiSnapshot();
+        return s.state === 'error' ? s : undefined;
+      },
+      10_000,
+    );
     expect(failed.stale).toBe(true);
     expect(failed.error).toMatch(/Pinot broker .* unreachable/);
     expect(failed.countries).toEqual(good.countries);
-    const health = await waitFor('Pinot down on the strip', async () => {
-      const h = await (await fetch(`${dash.url}/api/health`)).json();
-      return h.components.find((c: { name: string }) => c.name === 'Pinot')?.status === 'down' ? h : undefined;
-    }, 10_000);
+    const health = await waitFor(
+      'Pinot down on the strip',
+      async () => {
+        const h = await (await fetch(`${dash.url}/api/health`)).json();
+        return h.components.find((c: { name: string }) => c.name === 'Pinot')?.status === 'down' ? h : undefined;
+      },
+      10_000,
+    );
     expect(health.pinot).toMatchObject({ state: 'error', stale: true });
     expect(health.pinot.failures).toBeGreaterThanOrEqual(1);
   });

@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { backoffDelay, CONTENT_SECURITY_POLICY, startDashboard, type DashboardHandle } from '../../dashboard/index.ts';
 import {
-  connectHealthTarget, kafkaHealthTarget, ksqldbHealthTarget, mysqlHealthTarget, pinotHealthTarget, runHealthChecks, tcpHealthTarget,
+  connectHealthTarget,
+  kafkaHealthTarget,
+  ksqldbHealthTarget,
+  mysqlHealthTarget,
+  pinotHealthTarget,
+  runHealthChecks,
+  tcpHealthTarget,
 } from '../../dashboard/health.ts';
 import { rowsOf, PinotQueryError } from '../../dashboard/pinot-client.ts';
 import { headlineOf, topCountries, toWindowSeries, EMPTY_HINT, MISSING_TABLES_HINT } from '../../dashboard/snapshot.ts';
@@ -18,7 +24,10 @@ import { closedPort, countryTable, startStandInPinot, waitFor, windowTable, type
 
 describe('snapshot building', () => {
   it('parses a broker response and reports exceptions', () => {
-    const rows = rowsOf({ resultTable: { dataSchema: { columnNames: ['a', 'count(*)'], columnDataTypes: ['STRING', 'LONG'] }, rows: [['x', 3]] }, exceptions: [] });
+    const rows = rowsOf({
+      resultTable: { dataSchema: { columnNames: ['a', 'count(*)'], columnDataTypes: ['STRING', 'LONG'] }, rows: [['x', 3]] },
+      exceptions: [],
+    });
     expect(rows).toEqual([{ a: 'x', 'count(*)': 3 }]);
     expect(() => rowsOf({ exceptions: [{ errorCode: 190, message: 'TableDoesNotExistError' }] })).toThrow(PinotQueryError);
     try {
@@ -54,12 +63,24 @@ describe('snapshot building', () => {
     };
     const topic = 'topic1_PageView';
     expect(headlineOf(data, 1000, undefined, { count: 400 }, topic)).toEqual({
-      totalViews: 150, distinctUsers: 5, countries: 2, eventsPerSecond: null, lastEventTs: 9,
-      viewsProduced: 400, viewsJoined: 150, viewsDropped: 250, producedPerSecond: null, pageviewTopic: topic, viewsNote: null,
+      totalViews: 150,
+      distinctUsers: 5,
+      countries: 2,
+      eventsPerSecond: null,
+      lastEventTs: 9,
+      viewsProduced: 400,
+      viewsJoined: 150,
+      viewsDropped: 250,
+      producedPerSecond: null,
+      pageviewTopic: topic,
+      viewsNote: null,
     });
     const later = headlineOf(data, 3000, { totalViews: 110, viewsProduced: 340, at: 1000 }, { count: 400 }, topic);
     expect([later.eventsPerSecond, later.producedPerSecond]).toEqual([20, 30]);
-    expect(headlineOf(data, 3000, { totalViews: 500, viewsProduced: 900, at: 1000 }, { count: 400 }, topic)).toMatchObject({ eventsPerSecond: null, producedPerSecond: null });
+    expect(headlineOf(data, 3000, { totalViews: 500, viewsProduced: 900, at: 1000 }, { count: 400 }, topic)).toMatchObject({
+      eventsPerSecond: null,
+      producedPerSecond: null,
+    });
   });
 
   it('says why produced or dropped views are unknown instead of guessing', () => {
@@ -85,7 +106,13 @@ describe('snapshot building', () => {
     ]);
     expect(series).toEqual([
       { source: 'Homepage', points: [{ x: 2000, y: 1, windowEnd: 3000, views: 1 }] },
-      { source: 'Inbox', points: [{ x: 1000, y: 2, windowEnd: 2000, views: 3 }, { x: 2000, y: 4, windowEnd: 3000, views: 9 }] },
+      {
+        source: 'Inbox',
+        points: [
+          { x: 1000, y: 2, windowEnd: 2000, views: 3 },
+          { x: 2000, y: 4, windowEnd: 3000, views: 9 },
+        ],
+      },
     ]);
   });
 
@@ -96,9 +123,31 @@ describe('snapshot building', () => {
 
   it('takes the service URLs from the compose environment variables, defaulting to config ports', () => {
     const defaults = dashboardSettings({});
-    expect(defaults).toMatchObject({ host: '127.0.0.1', port: 8501, pollIntervalMs: 15000, pinotBrokerUrl: 'http://127.0.0.1:8099', pinotControllerUrl: 'http://127.0.0.1:9000', ksqldbUrl: 'http://127.0.0.1:8088', connectUrl: 'http://127.0.0.1:8083' });
-    const compose = dashboardSettings({ PINOT_BROKER_URL: 'http://pinot-broker:8099/', PINOT_CONTROLLER_URL: 'http://pinot-controller:9000', KSQLDB_URL: 'http://ksqldb-server:8088', CONNECT_URL: 'http://connect:8083', DASHBOARD_POLL_MS: '500', KAFKA_BOOTSTRAP_SERVERS: 'kafka1:29092' });
-    expect(compose).toMatchObject({ pinotBrokerUrl: 'http://pinot-broker:8099', pinotControllerUrl: 'http://pinot-controller:9000', ksqldbUrl: 'http://ksqldb-server:8088', connectUrl: 'http://connect:8083', pollIntervalMs: 500, kafkaBootstrap: ['kafka1:29092'] });
+    expect(defaults).toMatchObject({
+      host: '127.0.0.1',
+      port: 8501,
+      pollIntervalMs: 15000,
+      pinotBrokerUrl: 'http://127.0.0.1:8099',
+      pinotControllerUrl: 'http://127.0.0.1:9000',
+      ksqldbUrl: 'http://127.0.0.1:8088',
+      connectUrl: 'http://127.0.0.1:8083',
+    });
+    const compose = dashboardSettings({
+      PINOT_BROKER_URL: 'http://pinot-broker:8099/',
+      PINOT_CONTROLLER_URL: 'http://pinot-controller:9000',
+      KSQLDB_URL: 'http://ksqldb-server:8088',
+      CONNECT_URL: 'http://connect:8083',
+      DASHBOARD_POLL_MS: '500',
+      KAFKA_BOOTSTRAP_SERVERS: 'kafka1:29092',
+    });
+    expect(compose).toMatchObject({
+      pinotBrokerUrl: 'http://pinot-broker:8099',
+      pinotControllerUrl: 'http://pinot-controller:9000',
+      ksqldbUrl: 'http://ksqldb-server:8088',
+      connectUrl: 'http://connect:8083',
+      pollIntervalMs: 500,
+      kafkaBootstrap: ['kafka1:29092'],
+    });
     expect(() => dashboardSettings({ PINOT_BROKER_URL: 'pinot:8099' })).toThrow(/PINOT_BROKER_URL/);
     // The produced page views are counted on the configured topic.
     expect([defaults.pageviewTopic, dashboardSettings({ TOPIC_PAGEVIEW: 'pv_in' }).pageviewTopic]).toEqual(['topic1_PageView', 'pv_in']);
@@ -138,14 +187,37 @@ describe('poll loop against a stand-in broker', () => {
   });
 
   it('serves the data, then keeps it marked stale with the error while the broker fails, and recovers', async () => {
-    standIn.tables.set('pageview_country', countryTable([['Chile', 31.5, 4, 20, 1000], ['Peru', 40, 2, 10, 2000]]));
-    standIn.tables.set('pageview_tumbling', windowTable([['Inbox', 60_000, 120_000, 3, 7], ['Inbox', 0, 60_000, 1, 1]]));
+    standIn.tables.set(
+      'pageview_country',
+      countryTable([
+        ['Chile', 31.5, 4, 20, 1000],
+        ['Peru', 40, 2, 10, 2000],
+      ]),
+    );
+    standIn.tables.set(
+      'pageview_tumbling',
+      windowTable([
+        ['Inbox', 60_000, 120_000, 3, 7],
+        ['Inbox', 0, 60_000, 1, 1],
+      ]),
+    );
     dash = await start(10_000);
     const ok = await waitFor('first poll', () => (dash!.snapshot().version > 0 ? dash!.snapshot() : undefined));
     expect(ok.state).toBe('ok');
-    expect(ok.countries.map((c) => [c.label, c.users, c.avgAge])).toEqual([['Chile', 4, 31.5], ['Peru', 2, 40]]);
+    expect(ok.countries.map((c) => [c.label, c.users, c.avgAge])).toEqual([
+      ['Chile', 4, 31.5],
+      ['Peru', 2, 40],
+    ]);
     expect(ok.headline).toMatchObject({ totalViews: 30, distinctUsers: 6, countries: 2 });
-    expect(ok.windows.tumbling.series).toEqual([{ source: 'Inbox', points: [{ x: 0, y: 1, windowEnd: 60_000, views: 1 }, { x: 60_000, y: 3, windowEnd: 120_000, views: 7 }] }]);
+    expect(ok.windows.tumbling.series).toEqual([
+      {
+        source: 'Inbox',
+        points: [
+          { x: 0, y: 1, windowEnd: 60_000, views: 1 },
+          { x: 60_000, y: 3, windowEnd: 120_000, views: 7 },
+        ],
+      },
+    ]);
     expect(ok.windows.hopping.status).toBe('missing');
     expect(standIn.queries.every((q) => /\bLIMIT \d+/.test(q))).toBe(true);
 
@@ -163,7 +235,13 @@ describe('poll loop against a stand-in broker', () => {
 
     standIn.httpStatus = undefined;
     standIn.failWith = undefined;
-    standIn.tables.set('pageview_country', countryTable([['Chile', 31.5, 4, 50, 1000], ['Peru', 40, 2, 10, 2000]]));
+    standIn.tables.set(
+      'pageview_country',
+      countryTable([
+        ['Chile', 31.5, 4, 50, 1000],
+        ['Peru', 40, 2, 10, 2000],
+      ]),
+    );
     const back = await dash.pollNow();
     expect(back).toMatchObject({ state: 'ok', stale: false, error: null, failures: 0, version: 2 });
     expect(back.headline.totalViews).toBe(60);
@@ -171,10 +249,20 @@ describe('poll loop against a stand-in broker', () => {
   });
 
   it('keeps the Pinot numbers when Kafka does not answer, with the produced views unknown and the reason', async () => {
-    standIn.tables.set('pageview_country', countryTable([['Chile', 31.5, 4, 20, 1000], ['Peru', 40, 2, 10, 2000]]));
+    standIn.tables.set(
+      'pageview_country',
+      countryTable([
+        ['Chile', 31.5, 4, 20, 1000],
+        ['Peru', 40, 2, 10, 2000],
+      ]),
+    );
     const kafkaPort = await closedPort();
     dash = await startDashboard({
-      port: 0, host: '127.0.0.1', pinotBrokerUrl: standIn.url, pollIntervalMs: 60_000, log: () => undefined,
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: standIn.url,
+      pollIntervalMs: 60_000,
+      log: () => undefined,
       healthTargets: [kafkaHealthTarget([`127.0.0.1:${kafkaPort}`])],
     });
     const snap = await waitFor('first poll', () => (dash!.snapshot().version > 0 ? dash!.snapshot() : undefined));
@@ -185,7 +273,14 @@ describe('poll loop against a stand-in broker', () => {
   });
 
   it('reports an unreachable broker and keeps retrying on its own', async () => {
-    dash = await startDashboard({ port: 0, host: '127.0.0.1', pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`, pollIntervalMs: 100, healthTargets: [], log: () => undefined });
+    dash = await startDashboard({
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: `http://127.0.0.1:${await closedPort()}`,
+      pollIntervalMs: 100,
+      healthTargets: [],
+      log: () => undefined,
+    });
     const failed = await waitFor('two failed polls', () => (dash!.snapshot().failures >= 2 ? dash!.snapshot() : undefined), 5_000);
     expect(failed.state).toBe('error');
     expect(failed.stale).toBe(false);
@@ -238,10 +333,7 @@ describe('health checks', () => {
     const port = (silent.address() as AddressInfo).port;
     try {
       const started = Date.now();
-      const [kafka, hang] = await runHealthChecks([
-        kafkaHealthTarget([`127.0.0.1:${port}`]),
-        { name: 'Hang', check: () => new Promise(() => undefined) },
-      ], 300);
+      const [kafka, hang] = await runHealthChecks([kafkaHealthTarget([`127.0.0.1:${port}`]), { name: 'Hang', check: () => new Promise(() => undefined) }], 300);
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(kafka).toMatchObject({ name: 'Kafka', status: 'down', detail: 'no answer within 300 ms' });
       expect(hang).toMatchObject({ name: 'Hang', status: 'down' });
@@ -254,11 +346,14 @@ describe('health checks', () => {
     let ksqlHealthy = true;
     let taskState = 'RUNNING';
     const server = (await import('node:http')).createServer((req, res) => {
-      const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+      const send = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
       if (req.url === '/health') return send(200, 'OK');
-      if (req.url === '/healthcheck') return send(ksqlHealthy ? 200 : 503, { isHealthy: ksqlHealthy, details: { metastore: { isHealthy: true }, kafka: { isHealthy: ksqlHealthy } } });
+      if (req.url === '/healthcheck')
+        return send(ksqlHealthy ? 200 : 503, { isHealthy: ksqlHealthy, details: { metastore: { isHealthy: true }, kafka: { isHealthy: ksqlHealthy } } });
       if (req.url === '/') return send(200, { version: '7.6.0', commit: 'x', kafka_cluster_id: 'c' });
-      if (req.url === '/connectors?expand=status') return send(200, { 'jdbc-users': { status: { connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: taskState }] } } });
+      if (req.url === '/connectors?expand=status')
+        return send(200, { 'jdbc-users': { status: { connector: { state: 'RUNNING' }, tasks: [{ id: 0, state: taskState }] } } });
       send(404, {});
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -280,7 +375,10 @@ describe('health checks', () => {
       ksqlHealthy = false;
       taskState = 'FAILED';
       results = await runHealthChecks(targets.slice(3, 5), 1_000);
-      expect(results.map((r) => [r.name, r.status])).toEqual([['ksqlDB', 'degraded'], ['Connect', 'degraded']]);
+      expect(results.map((r) => [r.name, r.status])).toEqual([
+        ['ksqlDB', 'degraded'],
+        ['Connect', 'degraded'],
+      ]);
       expect(results[0]!.detail).toContain('kafka');
       expect(results[1]!.detail).toContain('jdbc-users task 0');
     } finally {
@@ -293,11 +391,10 @@ describe('health checks', () => {
     const bad = new URL(url);
     bad.username = 'no_such_user_dash';
     bad.password = 'wrong';
-    const results = await runHealthChecks([
-      mysqlHealthTarget({ url: url.toString() }),
-      mysqlHealthTarget({ url: bad.toString() }),
-      mysqlHealthTarget({ host: '127.0.0.1', port: 1, user: 'root' }),
-    ], 3_000);
+    const results = await runHealthChecks(
+      [mysqlHealthTarget({ url: url.toString() }), mysqlHealthTarget({ url: bad.toString() }), mysqlHealthTarget({ host: '127.0.0.1', port: 1, user: 'root' })],
+      3_000,
+    );
     expect(results.map((r) => r.status)).toEqual(['up', 'degraded', 'down']);
   });
 });
@@ -306,14 +403,15 @@ describe('npm run dashboard', () => {
   // node with the tsx loader directly: signals reach the CLI itself, not a wrapper process that relays them.
   const node = [process.execPath, '--import', 'tsx'] as const;
   const cli = 'dashboard/cli.ts';
-  const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(node[0], [...node.slice(1), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(node[0], [...node.slice(1), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
 
   it('prints help and rejects bad flags with one line and exit 2', async () => {
     const help = await run(['--help']);
@@ -332,7 +430,15 @@ describe('npm run dashboard', () => {
     const dead = await closedPort();
     const child = spawn(node[0], [...node.slice(1), cli, '--port', '0', '--pinot-broker', standIn.url, '--poll-ms', '200'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`, MYSQL_URL: '', MYSQL_PORT: String(dead), PINOT_CONTROLLER_URL: standIn.url, KSQLDB_URL: `http://127.0.0.1:${dead}`, CONNECT_URL: `http://127.0.0.1:${dead}` },
+      env: {
+        ...process.env,
+        KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${dead}`,
+        MYSQL_URL: '',
+        MYSQL_PORT: String(dead),
+        PINOT_CONTROLLER_URL: standIn.url,
+        KSQLDB_URL: `http://127.0.0.1:${dead}`,
+        CONNECT_URL: `http://127.0.0.1:${dead}`,
+      },
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));

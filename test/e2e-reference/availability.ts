@@ -8,6 +8,8 @@ export function referencesUnavailable(): string | undefined {
     ['Apache Kafka', referenceUnavailableReason()],
     ['Apache Pinot', referencePinotUnavailableReason()],
     ['Kafka Connect + Debezium', referenceConnectUnavailableReason()],
-  ].filter(([, reason]) => reason !== undefined).map(([name, reason]) => `${name}: ${reason}`);
+  ]
+    .filter(([, reason]) => reason !== undefined)
+    .map(([name, reason]) => `${name}: ${reason}`);
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }

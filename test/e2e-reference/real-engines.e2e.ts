@@ -33,8 +33,16 @@ import { waitFor } from '../support/kafka.ts';
 import { createTestDatabase } from '../support/mariadb.ts';
 import { expectCountriesEqual } from '../stack/pipeline-checks.ts';
 import {
-  bySourceAndStart, expectedCountries, expectedHopping, expectedSessions, expectedTumbling, pinotRows, readUsers,
-  type CountryAggregate, type SessionRow, type WindowAggregate,
+  bySourceAndStart,
+  expectedCountries,
+  expectedHopping,
+  expectedSessions,
+  expectedTumbling,
+  pinotRows,
+  readUsers,
+  type CountryAggregate,
+  type SessionRow,
+  type WindowAggregate,
 } from '../stack/pipeline-data.ts';
 import { referencesUnavailable } from './availability.ts';
 import { startService, type Service } from '../../stack/service-process.ts';
@@ -95,11 +103,28 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     const bootstrapping = cli('stack/bootstrap-cli.ts', ['--mode', 'external', '--wait', '600'], env, 900_000, abandon.signal);
     // ksqlDB joins the real Kafka over its PLAINTEXT listener, as servers inside a cluster's network may.
     const internal = kafka.bootstrap;
-    const saslEnv = { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL_PASSWORD };
+    const saslEnv = {
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_MECHANISM: 'PLAIN',
+      KAFKA_SASL_USERNAME: SASL_USER,
+      KAFKA_SASL_PASSWORD: SASL_PASSWORD,
+    };
     const started = await Promise.allSettled([
-      startService('ksqlDB', 'embedded/ksqldb/cli.ts', ['--port', String(ports.ksqldb), '--bootstrap', internal], {}, /ksqlDB REST API ready at (http:\/\/\S+)/),
+      startService(
+        'ksqlDB',
+        'embedded/ksqldb/cli.ts',
+        ['--port', String(ports.ksqldb), '--bootstrap', internal],
+        {},
+        /ksqlDB REST API ready at (http:\/\/\S+)/,
+      ),
       // Our Connect logs in with SASL/PLAIN as the clients do; our ksqlDB has no SASL yet (PLAINTEXT only).
-      startService('Connect', 'embedded/connect/cli.ts', ['--port', String(ports.connect), '--bootstrap', kafka.saslBootstrap!], saslEnv, /Kafka Connect REST API ready at (http:\/\/\S+) \(Kafka \S+, SASL_PLAINTEXT\)/),
+      startService(
+        'Connect',
+        'embedded/connect/cli.ts',
+        ['--port', String(ports.connect), '--bootstrap', kafka.saslBootstrap!],
+        saslEnv,
+        /Kafka Connect REST API ready at (http:\/\/\S+) \(Kafka \S+, SASL_PLAINTEXT\)/,
+      ),
       startReferencePinot({ log, ports: { controller: ports.pinotController, broker: ports.pinotBroker } }),
     ]);
     const [ksqldbStart, connectStart, pinotStart] = started;
@@ -107,7 +132,7 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
       // A server that fails to start leaves no bootstrap waiting for it and none of the others running.
       abandon.abort();
       for (const result of started) if (result.status === 'fulfilled') await result.value.stop();
-      throw started.map((r) => (r.status === 'rejected' ? r.reason as Error : undefined)).find((e) => e !== undefined)!;
+      throw started.map((r) => (r.status === 'rejected' ? (r.reason as Error) : undefined)).find((e) => e !== undefined)!;
     }
     [ksqldb, connect, pinot] = [ksqldbStart.value, connectStart.value, pinotStart.value];
     firstBootstrap = await bootstrapping;
@@ -124,7 +149,9 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     const output = firstBootstrap.stdout + firstBootstrap.stderr;
     expect(firstBootstrap.code, output).toBe(0);
     // Pinot's four JVMs take longest: the bootstrap waited for its controller, saying so.
-    expect(firstBootstrap.stdout).toMatch(new RegExp(`^bootstrap: waiting for Pinot controller at ${env.PINOT_CONTROLLER_URL}: unreachable \\(connection refused\\) \\(\\d+ s of 600 s\\)$`, 'm'));
+    expect(firstBootstrap.stdout).toMatch(
+      new RegExp(`^bootstrap: waiting for Pinot controller at ${env.PINOT_CONTROLLER_URL}: unreachable \\(connection refused\\) \\(\\d+ s of 600 s\\)$`, 'm'),
+    );
     expect(firstBootstrap.stdout).toContain('bootstrap: every endpoint answers and accepts the credentials');
     expect(firstBootstrap.stdout).toMatch(/bootstrap: created \d+ item\(s\): .*connector .*ksql table PAGEVIEW_COUNTRY.*Pinot table pageview_country/);
     // What a real server refused while starting was asked again (Pinot 0.11: HTTP 500 for a table whose topic it cannot read yet).
@@ -151,10 +178,15 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
   let views: PageView[] = [];
   let countries: Map<string, CountryAggregate>;
 
-  it('users, page views and sessions produced; Pinot\'s countries equal the join computed from MySQL and topic1', async () => {
+  it("users, page views and sessions produced; Pinot's countries equal the join computed from MySQL and topic1", async () => {
     const users = await cli('producers/cli.ts', ['users', '--count', String(USERS), '--seed', '21'], env);
     expect(users.code, users.stderr).toBe(0);
-    await waitFor('ksqlDB to read the users into the join', async () => (await ksqlConsumedToEnd(clientBrokers, [config.topics.users, config.topics.cleanedUsers], security) ? true : undefined), 180_000, 1000);
+    await waitFor(
+      'ksqlDB to read the users into the join',
+      async () => ((await ksqlConsumedToEnd(clientBrokers, [config.topics.users, config.topics.cleanedUsers], security)) ? true : undefined),
+      180_000,
+      1000,
+    );
     const pageviews = await cli('producers/cli.ts', ['pageviews', '--count', String(VIEWS), '--seed', '22'], env);
     expect(pageviews.code, pageviews.stderr).toBe(0);
     const sessions = await cli('producers/cli.ts', ['sessions', '--count', String(SESSIONS), '--seed', '23'], env);
@@ -167,33 +199,51 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     expect(mysqlUsers).toHaveLength(USERS);
     countries = expectedCountries(mysqlUsers, views);
     const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
-    const actual = await waitFor(`Pinot's pageview_country to count the ${joined} joined views`, async () => {
-      const rows = await pinotRows(pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
-      const sum = rows.reduce((n, r) => n + Number(r.view_count), 0);
-      return sum === joined && rows.length === countries.size ? rows : undefined;
-    }, 240_000, 1000);
+    const actual = await waitFor(
+      `Pinot's pageview_country to count the ${joined} joined views`,
+      async () => {
+        const rows = await pinotRows(pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
+        const sum = rows.reduce((n, r) => n + Number(r.view_count), 0);
+        return sum === joined && rows.length === countries.size ? rows : undefined;
+      },
+      240_000,
+      1000,
+    );
     expectCountriesEqual(new Map(actual.map((r) => [String(r.country), r as unknown as CountryAggregate])), countries);
   }, 600_000);
 
   const windowRows = async (table: string): Promise<Map<string, WindowAggregate>> => {
     const rows = await pinotRows(pinot.brokerUrl, `SELECT source, window_start, user_count, view_count FROM ${table} LIMIT 100000`);
-    return new Map(rows.map((r) => [`${String(r.source)}@${Number(r.window_start)}`, {
-      source: String(r.source), window_start: Number(r.window_start), user_count: Number(r.user_count), view_count: Number(r.view_count),
-    }]));
+    return new Map(
+      rows.map((r) => [
+        `${String(r.source)}@${Number(r.window_start)}`,
+        {
+          source: String(r.source),
+          window_start: Number(r.window_start),
+          user_count: Number(r.user_count),
+          view_count: Number(r.view_count),
+        },
+      ]),
+    );
   };
   const sorted = (m: Map<string, WindowAggregate>) => JSON.stringify([...m.values()].sort(bySourceAndStart));
 
-  it('Pinot\'s tumbling and hopping windows equal those computed from topic1', async () => {
+  it("Pinot's tumbling and hopping windows equal those computed from topic1", async () => {
     const { tumblingSeconds, hoppingSeconds, hoppingAdvanceSeconds } = config.windows;
     for (const [table, expected] of [
       ['pageview_tumbling', expectedTumbling(views, tumblingSeconds * 1000)],
       ['pageview_hopping', expectedHopping(views, hoppingSeconds * 1000, hoppingAdvanceSeconds * 1000)],
     ] as const) {
       let last = new Map<string, WindowAggregate>();
-      await waitFor(`${table} to equal the ${expected.size} computed windows`, async () => {
-        last = await windowRows(table);
-        return sorted(last) === sorted(expected) ? true : undefined;
-      }, 120_000, 1000).catch((error: Error) => {
+      await waitFor(
+        `${table} to equal the ${expected.size} computed windows`,
+        async () => {
+          last = await windowRows(table);
+          return sorted(last) === sorted(expected) ? true : undefined;
+        },
+        120_000,
+        1000,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}\nPinot: ${sorted(last)}\nexpected: ${sorted(expected)}`);
       });
     }
@@ -202,14 +252,31 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
   it('the session feed fills pageview_session; its live rows equal the sessions computed from topic1 (0.11 keeps deleted rows, marked)', async () => {
     sessionFeed = await startService('session feed', 'stack/session-feed-cli.ts', ['--scenario', 'pageview'], env, /session feed \S+ -> \S+: (running)/);
     const expected = expectedSessions(views, config.windows.sessionGapSeconds * 1000);
-    const live = async (): Promise<SessionRow[]> => (await pinotRows(pinot.brokerUrl, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session WHERE deleted = false LIMIT 100000'))
-      .map((r) => ({ source: String(r.source), window_start: Number(r.window_start), window_end: Number(r.window_end), user_count: Number(r.user_count), view_count: Number(r.view_count) }))
-      .sort(bySourceAndStart);
+    const live = async (): Promise<SessionRow[]> =>
+      (
+        await pinotRows(
+          pinot.brokerUrl,
+          'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session WHERE deleted = false LIMIT 100000',
+        )
+      )
+        .map((r) => ({
+          source: String(r.source),
+          window_start: Number(r.window_start),
+          window_end: Number(r.window_end),
+          user_count: Number(r.user_count),
+          view_count: Number(r.view_count),
+        }))
+        .sort(bySourceAndStart);
     let last: SessionRow[] = [];
-    await waitFor(`pageview_session's live rows to equal the ${expected.length} computed sessions`, async () => {
-      last = await live();
-      return JSON.stringify(last) === JSON.stringify(expected) ? true : undefined;
-    }, 180_000, 1000).catch((error: Error) => {
+    await waitFor(
+      `pageview_session's live rows to equal the ${expected.length} computed sessions`,
+      async () => {
+        last = await live();
+        return JSON.stringify(last) === JSON.stringify(expected) ? true : undefined;
+      },
+      180_000,
+      1000,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\nPinot: ${JSON.stringify(last)}\nexpected: ${JSON.stringify(expected)}`);
     });
     // Pinot 0.11 has no upsertConfig.deleteRecordColumn: a session ksqlDB deleted (merged away or moved)
@@ -231,25 +298,42 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     const port = await freePort();
     dashboard = await startService('dashboard', 'dashboard/cli.ts', [], { ...env, DASHBOARD_PORT: String(port) }, /\[dashboard\] ready: (http:\/\/\S+)/);
     const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
-    const snapshot = await waitFor('the snapshot to show the computed headline', async () => {
-      const body = (await (await fetch(`${dashboard!.url}/api/snapshot`)).json()) as { headline?: { viewsProduced?: number; viewsJoined?: number; viewsDropped?: number } };
-      return body.headline?.viewsJoined === joined && body.headline.viewsProduced === VIEWS ? body.headline : undefined;
-    }, 60_000, 500);
+    const snapshot = await waitFor(
+      'the snapshot to show the computed headline',
+      async () => {
+        const body = (await (await fetch(`${dashboard!.url}/api/snapshot`)).json()) as {
+          headline?: { viewsProduced?: number; viewsJoined?: number; viewsDropped?: number };
+        };
+        return body.headline?.viewsJoined === joined && body.headline.viewsProduced === VIEWS ? body.headline : undefined;
+      },
+      60_000,
+      500,
+    );
     expect(snapshot.viewsDropped).toBe(VIEWS - joined);
 
     browser = await launchChromium();
     const { page, problems } = await watchedPage(browser);
     await page.goto(dashboard.url);
     const digits = (text: string | null) => Number((text ?? '').replace(/[^0-9]/g, ''));
-    await waitFor('the page to show the headline', async () => {
-      const produced = digits(await page.locator('#views-produced').textContent());
-      const shown = digits(await page.locator('#total-views').textContent());
-      return produced === VIEWS && shown === joined ? true : undefined;
-    }, 60_000, 500);
-    const states = await waitFor('every panel drawn', async () => {
-      const now = await page.locator('.panel[data-state]').evaluateAll((els) => els.map((e) => `${e.id}=${e.getAttribute('data-state')}`));
-      return now.length > 0 && now.every((s) => s.endsWith('=ok')) ? now : undefined;
-    }, 60_000, 500);
+    await waitFor(
+      'the page to show the headline',
+      async () => {
+        const produced = digits(await page.locator('#views-produced').textContent());
+        const shown = digits(await page.locator('#total-views').textContent());
+        return produced === VIEWS && shown === joined ? true : undefined;
+      },
+      60_000,
+      500,
+    );
+    const states = await waitFor(
+      'every panel drawn',
+      async () => {
+        const now = await page.locator('.panel[data-state]').evaluateAll((els) => els.map((e) => `${e.id}=${e.getAttribute('data-state')}`));
+        return now.length > 0 && now.every((s) => s.endsWith('=ok')) ? now : undefined;
+      },
+      60_000,
+      500,
+    );
     expect(states.length).toBeGreaterThanOrEqual(6);
     const expectedSessionCount = expectedSessions(views, config.windows.sessionGapSeconds * 1000).length;
     const drawnSessions = await page.evaluate(() => {
@@ -274,7 +358,12 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     beforeAll(async () => {
       // The real worker joins Kafka over the PLAINTEXT listener, as our ksqlDB and Connect do.
       debezium = await startReferenceConnect({ bootstrap: kafka.bootstrap, groupId: 'e2e-reference-debezium', log });
-      courseEnv = { ...env, DEBEZIUM_CONNECT_URL: debezium.url, COURSE_ACTIVITY_DATABASE: database, COURSE_ACTIVITY_SESSION_GAP_MINUTES: String(GAP_MS / 60_000) };
+      courseEnv = {
+        ...env,
+        DEBEZIUM_CONNECT_URL: debezium.url,
+        COURSE_ACTIVITY_DATABASE: database,
+        COURSE_ACTIVITY_SESSION_GAP_MINUTES: String(GAP_MS / 60_000),
+      };
       settings = loadCourseActivityConfig(courseEnv);
     }, 600_000);
 
@@ -291,11 +380,20 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
       expect(result.code, result.stderr + result.stdout).toBe(0);
       expect(result.stdout).toMatch(/bootstrap: created \d+ item\(s\): .*connector course-activity-cdc.*Pinot table moodle_sessions/);
       expect(result.stdout + result.stderr).not.toContain(SASL_PASSWORD);
-      const status = await waitFor('the Debezium connector and its task RUNNING', async () => {
-        const body = (await (await fetch(`${debezium.url}/connectors/course-activity-cdc/status`)).json()) as { connector?: { state: string }; tasks?: { state: string; trace?: string }[] };
-        if (body.tasks?.some((t) => t.state === 'FAILED')) throw new Error(`the Debezium task failed: ${body.tasks.find((t) => t.trace)?.trace?.split('\n')[0]}`);
-        return body.connector?.state === 'RUNNING' && body.tasks?.[0]?.state === 'RUNNING' ? body : undefined;
-      }, 180_000, 1000);
+      const status = await waitFor(
+        'the Debezium connector and its task RUNNING',
+        async () => {
+          const body = (await (await fetch(`${debezium.url}/connectors/course-activity-cdc/status`)).json()) as {
+            connector?: { state: string };
+            tasks?: { state: string; trace?: string }[];
+          };
+          if (body.tasks?.some((t) => t.state === 'FAILED'))
+            throw new Error(`the Debezium task failed: ${body.tasks.find((t) => t.trace)?.trace?.split('\n')[0]}`);
+          return body.connector?.state === 'RUNNING' && body.tasks?.[0]?.state === 'RUNNING' ? body : undefined;
+        },
+        180_000,
+        1000,
+      );
       expect(status.tasks).toHaveLength(1);
       // Our Connect worker holds only the JDBC source; the CDC connector went to Debezium's.
       const ours = (await (await fetch(`${connect.url}/connectors`)).json()) as string[];
@@ -305,7 +403,13 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
     let sessions: Session[] = [];
 
     it('activity written to MySQL reaches Pinot through real Debezium: moodle_sessions equals the sessions computed from the MySQL rows', async () => {
-      courseFeed = await startService('course session feed', 'stack/session-feed-cli.ts', ['--scenario', 'course-activity'], courseEnv, /session feed \S+ -> \S+: (running)/);
+      courseFeed = await startService(
+        'course session feed',
+        'stack/session-feed-cli.ts',
+        ['--scenario', 'course-activity'],
+        courseEnv,
+        /session feed \S+ -> \S+: (running)/,
+      );
       const generated = seededActivity();
       const pool = mysql.createPool({ uri: inject('mysqlUrl'), connectionLimit: 2 });
       try {
@@ -318,25 +422,42 @@ describe.skipIf(unavailable !== undefined)('STACK=external on real Kafka 4.1.1 (
       expect(sessions.length).toBeGreaterThan(12);
       const want = sessions.map(sessionLine).sort();
       let last: string[] = [];
-      await waitFor(`moodle_sessions to equal the ${want.length} computed sessions`, async () => {
-        last = (await pinotRows(pinot.brokerUrl, 'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions WHERE deleted = false LIMIT 1000'))
-          .map((r) => `${r.user_id} ${r.start_date} ${r.end_date} ${r.activities} ${r.duration}`).sort();
-        return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
-      }, 240_000, 1000).catch((error: Error) => {
+      await waitFor(
+        `moodle_sessions to equal the ${want.length} computed sessions`,
+        async () => {
+          last = (
+            await pinotRows(pinot.brokerUrl, 'SELECT user_id, start_date, end_date, activities, duration FROM moodle_sessions WHERE deleted = false LIMIT 1000')
+          )
+            .map((r) => `${r.user_id} ${r.start_date} ${r.end_date} ${r.activities} ${r.duration}`)
+            .sort();
+          return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
+        },
+        240_000,
+        1000,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}\nPinot: ${JSON.stringify(last)}\nexpected: ${JSON.stringify(want)}`);
       });
     }, 600_000);
 
-    it('the scoring producer\'s predictions in Pinot equal the model applied to each user\'s sessions computed from MySQL', async () => {
-      const want = userAggregates(sessions).map((a) => `${a.userid} ${riskScore(a)}`).sort();
+    it("the scoring producer's predictions in Pinot equal the model applied to each user's sessions computed from MySQL", async () => {
+      const want = userAggregates(sessions)
+        .map((a) => `${a.userid} ${riskScore(a)}`)
+        .sort();
       const stopper = new AbortController();
       const scoring = runScoring(clientBrokers, settings, stopper.signal, undefined, security);
       let last: string[] = [];
       try {
-        await waitFor(`moodle_predictions to hold the ${want.length} computed predictions`, async () => {
-          last = (await pinotRows(pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000')).map((r) => `${r.userid} ${r.prediction}`).sort();
-          return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
-        }, 180_000, 1000).catch((error: Error) => {
+        await waitFor(
+          `moodle_predictions to hold the ${want.length} computed predictions`,
+          async () => {
+            last = (await pinotRows(pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000'))
+              .map((r) => `${r.userid} ${r.prediction}`)
+              .sort();
+            return JSON.stringify(last) === JSON.stringify(want) ? true : undefined;
+          },
+          180_000,
+          1000,
+        ).catch((error: Error) => {
           throw new Error(`${error.message}\nPinot: ${JSON.stringify(last)}\nexpected: ${JSON.stringify(want)}`);
         });
       } finally {

@@ -35,8 +35,11 @@ const ours = loadConfig(env);
 /** The Streams application writes the same outputs under other names, so both can run on one Kafka. */
 const theirs = loadConfig({
   ...env,
-  TOPIC_CLEANED_USERS: 'streams_topic4', TOPIC_PAGEVIEW_COUNTRY: 'streams_topic5', TOPIC_PAGEVIEW_TUMBLING: 'streams_topic6',
-  TOPIC_PAGEVIEW_HOPPING: 'streams_topic7', TOPIC_PAGEVIEW_SESSION: 'streams_topic8',
+  TOPIC_CLEANED_USERS: 'streams_topic4',
+  TOPIC_PAGEVIEW_COUNTRY: 'streams_topic5',
+  TOPIC_PAGEVIEW_TUMBLING: 'streams_topic6',
+  TOPIC_PAGEVIEW_HOPPING: 'streams_topic7',
+  TOPIC_PAGEVIEW_SESSION: 'streams_topic8',
 });
 
 const OUTPUTS = [
@@ -56,7 +59,11 @@ interface View {
 /** Users 0..USERS-1; every 10th lacks a column; 5 later change country, 3 later lose a column, 2 gain theirs, 1 is deleted. */
 function userMessages(): { first: Message[]; updates: Message[] } {
   const at = String(T0 - HOUR);
-  const user = (id: number, fields: Record<string, unknown>): Message => ({ key: String(id), value: JSON.stringify({ user_id: id, ...fields }), timestamp: at });
+  const user = (id: number, fields: Record<string, unknown>): Message => ({
+    key: String(id),
+    value: JSON.stringify({ user_id: id, ...fields }),
+    timestamp: at,
+  });
   const full = (id: number, country = `C${id % 12}`) => ({ age: 18 + (id % 50), gender: id % 2 ? 'F' : 'M', country, subscription: id % 3 ? 'free' : 'pro' });
   const first = Array.from({ length: USERS }, (_, id) => user(id, id % 10 === 7 ? { ...full(id), country: null } : full(id)));
   const updates = [
@@ -137,8 +144,10 @@ describe.skipIf(unavailable !== undefined)('our ksqlDB engine and Kafka Streams 
     await waitFor(`our engine to consume ${phase}`, () => ksqldb!.runtime.caughtUp());
     // twice in a row: the group's commits and the topics' ends are read one after the other
     const sources = [ours.topics.pageview, ours.topics.users, theirs.topics.cleanedUsers];
-    await waitFor(`Kafka Streams to consume ${phase}`, async () =>
-      (await streamsConsumedToEnd(admin, streams!.applicationId, sources)) && (await streamsConsumedToEnd(admin, streams!.applicationId, sources)));
+    await waitFor(
+      `Kafka Streams to consume ${phase}`,
+      async () => (await streamsConsumedToEnd(admin, streams!.applicationId, sources)) && (await streamsConsumedToEnd(admin, streams!.applicationId, sources)),
+    );
     log(`both consumed ${phase}`);
   }
 
@@ -155,9 +164,17 @@ describe.skipIf(unavailable !== undefined)('our ksqlDB engine and Kafka Streams 
     await producer.connect();
 
     // as the stack runs it (stack/embedded-stack.ts): the record cache on, tables emitting their latest value per key per flush
-    ksqldb = await startKsqlDb({ port: 0, bootstrap: kafka.bootstrap, properties: { 'ksql.streams.auto.offset.reset': 'earliest', 'ksql.streams.cache.max.bytes.buffering': '10000000' } });
+    ksqldb = await startKsqlDb({
+      port: 0,
+      bootstrap: kafka.bootstrap,
+      properties: { 'ksql.streams.auto.offset.reset': 'earliest', 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+    });
     for (const ksql of renderedStatements(ours)) {
-      const r = await fetch(`${ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }) });
+      const r = await fetch(`${ksqldb.url}/ksql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify({ ksql, streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } }),
+      });
       if (r.status !== 200) throw new Error(`statement failed (${r.status}): ${await r.text()}`);
     }
     streams = await startReferenceStreams({ bootstrap: kafka.bootstrap, config: theirs, log });
@@ -186,7 +203,9 @@ describe.skipIf(unavailable !== undefined)('our ksqlDB engine and Kafka Streams 
 
     for (const [name, topic] of OUTPUTS) {
       final[name] = { ours: await readFinalRows(kafka.bootstrap, ours.topics[topic]), theirs: await readFinalRows(kafka.bootstrap, theirs.topics[topic]) };
-      log(`${name}: ours ${final[name].ours.records} records (${final[name].ours.rows.size} keys), Kafka Streams ${final[name].theirs.records} records (${final[name].theirs.rows.size} keys)`);
+      log(
+        `${name}: ours ${final[name].ours.records} records (${final[name].ours.rows.size} keys), Kafka Streams ${final[name].theirs.records} records (${final[name].theirs.rows.size} keys)`,
+      );
     }
   }, 900_000);
 

@@ -64,7 +64,11 @@ function fakeConnect(refusals: number, exists = false): Promise<FakeServer> {
     if (req.method === 'GET') return [404, { error_code: 404, message: 'Connector not found' }];
     posts++;
     if (exists) return [409, { error_code: 409, message: 'Connector jdbc_source_mysql_01 already exists' }];
-    if (posts <= refusals) return [409, { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' }];
+    if (posts <= refusals)
+      return [
+        409,
+        { error_code: 409, message: 'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)' },
+      ];
     return [201, { name: 'jdbc_source_mysql_01', config: {}, tasks: [] }];
   });
 }
@@ -73,7 +77,11 @@ function fakeConnect(refusals: number, exists = false): Promise<FakeServer> {
 function oneTable(): Scenario {
   const pageview = getScenario('pageview');
   return {
-    ...pageview, topics: () => [], mysqlTables: () => [], connectors: () => [], ksqlStatements: () => [],
+    ...pageview,
+    topics: () => [],
+    mysqlTables: () => [],
+    connectors: () => [],
+    ksqlStatements: () => [],
     pinotTables: (config, brokers) => pageview.pinotTables(config, brokers).slice(0, 1),
   };
 }
@@ -99,7 +107,9 @@ describe('bootstrap against a secured Connect worker in a rebalance', () => {
     const lines: string[] = [];
     const steps = await bootstrap(config, targets, { scenario: connectorsOnly(), log: (l) => lines.push(l), retry: { timeoutMs: 10_000, firstDelayMs: 20 } });
     expect(steps.map((s) => s.status)).toEqual(['created']);
-    expect(lines.filter((l) => /^bootstrap: Kafka Connect, asked for connector .*, answered HTTP 409 \(.*stale configuration.*\); asking again in/.test(l))).toHaveLength(2);
+    expect(
+      lines.filter((l) => /^bootstrap: Kafka Connect, asked for connector .*, answered HTTP 409 \(.*stale configuration.*\); asking again in/.test(l)),
+    ).toHaveLength(2);
     expect(connect.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
     expect(connect.requests.every((r) => r.authorization === `Basic ${Buffer.from('c:cpw').toString('base64')}`)).toBe(true);
   });
@@ -107,7 +117,9 @@ describe('bootstrap against a secured Connect worker in a rebalance', () => {
   it('takes 409 "already exists" as there, and a rebalance that does not end as a failure', async () => {
     connect = await fakeConnect(0, true);
     let { config, targets } = setup(connect.url);
-    expect((await bootstrap(config, targets, { scenario: connectorsOnly(), retry: { timeoutMs: 1_000, firstDelayMs: 20 } })).map((s) => s.status)).toEqual(['exists']);
+    expect((await bootstrap(config, targets, { scenario: connectorsOnly(), retry: { timeoutMs: 1_000, firstDelayMs: 20 } })).map((s) => s.status)).toEqual([
+      'exists',
+    ]);
     await connect.close();
     connect = await fakeConnect(1_000);
     ({ config, targets } = setup(connect.url));
@@ -123,8 +135,13 @@ describe('bootstrap against a secured, starting Pinot', () => {
 
   const setup = (url: string) => {
     const config = loadConfig({
-      STACK: 'external', PINOT_CONTROLLER_URL: url, PINOT_AUTH_TOKEN: 'tok', PINOT_KAFKA_BROKER_LIST: 'kafka-0.internal:9092',
-      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'pinot', KAFKA_SASL_PASSWORD: 'pinot-pw',
+      STACK: 'external',
+      PINOT_CONTROLLER_URL: url,
+      PINOT_AUTH_TOKEN: 'tok',
+      PINOT_KAFKA_BROKER_LIST: 'kafka-0.internal:9092',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_USERNAME: 'pinot',
+      KAFKA_SASL_PASSWORD: 'pinot-pw',
     });
     return { config, targets: targetsFromConfig('external', config) };
   };
@@ -134,7 +151,10 @@ describe('bootstrap against a secured, starting Pinot', () => {
     const { config, targets } = setup(controller.url);
     const lines: string[] = [];
     const steps = await bootstrap(config, targets, { scenario: oneTable(), log: (l) => lines.push(l), retry: { timeoutMs: 10_000, firstDelayMs: 20 } });
-    expect(steps).toEqual([{ item: 'Pinot schema pageview_country', status: 'created' }, { item: 'Pinot table pageview_country', status: 'created' }]);
+    expect(steps).toEqual([
+      { item: 'Pinot schema pageview_country', status: 'created' },
+      { item: 'Pinot table pageview_country', status: 'created' },
+    ]);
     const waits = lines.filter((l) => l.includes('asking again'));
     expect(waits).toHaveLength(2);
     expect(waits[0]).toMatch(/^bootstrap: Pinot, asked for table pageview_country, answered HTTP 500 \(.*partition count.*\); asking again in/);

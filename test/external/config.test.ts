@@ -24,7 +24,7 @@ function rejected(env: Record<string, string>, variable: string, detail: RegExp)
 const SASL = { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 'p@ss w0rd' };
 
 describe('external mode config', () => {
-  it('keeps today\'s endpoints by default: 127.0.0.1 ports, PLAINTEXT, no credentials', () => {
+  it("keeps today's endpoints by default: 127.0.0.1 ports, PLAINTEXT, no credentials", () => {
     const config = loadConfig({});
     expect(config.kafka.security).toEqual({ protocol: 'PLAINTEXT' });
     expect(config.endpoints.connect).toMatchObject({ url: 'http://127.0.0.1:8083', auth: { kind: 'none' }, variable: 'CONNECT_URL' });
@@ -43,10 +43,12 @@ describe('external mode config', () => {
       KAFKA_BOOTSTRAP_SERVERS: 'k1.example:9096,k2.example:9096',
       ...SASL,
       CONNECT_URL: 'https://connect.example/',
-      CONNECT_BASIC_AUTH_USER: 'c', CONNECT_BASIC_AUTH_PASSWORD: 'cpw',
+      CONNECT_BASIC_AUTH_USER: 'c',
+      CONNECT_BASIC_AUTH_PASSWORD: 'cpw',
       DEBEZIUM_CONNECT_URL: 'https://dbz.example:8083',
       KSQLDB_URL: 'https://ksql.example:8088',
-      KSQLDB_BASIC_AUTH_USER: 'apikey', KSQLDB_BASIC_AUTH_PASSWORD: 'apisecret',
+      KSQLDB_BASIC_AUTH_USER: 'apikey',
+      KSQLDB_BASIC_AUTH_PASSWORD: 'apisecret',
       PINOT_CONTROLLER_URL: 'https://pinot.example:9000',
       PINOT_BROKER_URL: 'https://pinot-broker.example:8099',
       PINOT_AUTH_TOKEN: 'tok-123',
@@ -83,7 +85,7 @@ describe('external mode config', () => {
     expect(targets.auth?.pinotController).toEqual({ kind: 'bearer', token: 'tok-123' });
   });
 
-  it('defaults the servers\' own addresses to the client\'s in the external mode', () => {
+  it("defaults the servers' own addresses to the client's in the external mode", () => {
     const targets = targetsFromConfig('external', loadConfig({ KAFKA_BOOTSTRAP_SERVERS: 'k:9092', MYSQL_URL: 'mysql://u:p@db:3307' }));
     expect(targets.pinotBrokerList).toBe('k:9092');
     expect(targets.connectorMysql).toEqual({ host: 'db', port: 3307, user: 'u', password: 'p' });
@@ -107,16 +109,32 @@ describe('external mode config', () => {
   it('names the variable of every invalid value', () => {
     rejected({ STACK: 'cloud' }, 'STACK', /one of auto, embedded, docker, external/);
     rejected({ KAFKA_SECURITY_PROTOCOL: 'TLS' }, 'KAFKA_SECURITY_PROTOCOL', /one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got "TLS"/);
-    rejected({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'GSSAPI', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, 'KAFKA_SASL_MECHANISM', /PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/);
-    rejected({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_PASSWORD: 'p' }, 'KAFKA_SASL_USERNAME', /must be set when KAFKA_SECURITY_PROTOCOL is SASL_PLAINTEXT/);
+    rejected(
+      { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'GSSAPI', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' },
+      'KAFKA_SASL_MECHANISM',
+      /PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/,
+    );
+    rejected(
+      { KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_PASSWORD: 'p' },
+      'KAFKA_SASL_USERNAME',
+      /must be set when KAFKA_SECURITY_PROTOCOL is SASL_PLAINTEXT/,
+    );
     rejected({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD', /must be set/);
     rejected({ KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_USERNAME', /KAFKA_SECURITY_PROTOCOL is PLAINTEXT/);
     rejected({ KAFKA_SSL_CA_FILE: '/etc/hosts' }, 'KAFKA_SSL_CA_FILE', /set KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL/);
     rejected({ KSQLDB_URL: 'ksql.example:8088' }, 'KSQLDB_URL', /http\(s\) URL/);
     rejected({ PINOT_BROKER_URL: 'ftp://pinot' }, 'PINOT_BROKER_URL', /http\(s\) URL/);
     rejected({ KSQLDB_BASIC_AUTH_USER: 'u' }, 'KSQLDB_BASIC_AUTH_PASSWORD', /together with KSQLDB_BASIC_AUTH_USER/);
-    rejected({ PINOT_AUTH_TOKEN: 't', PINOT_BASIC_AUTH_USER: 'u', PINOT_BASIC_AUTH_PASSWORD: 'p' }, 'PINOT_BASIC_AUTH_USER', /cannot be combined with PINOT_AUTH_TOKEN/);
-    rejected({ KSQLDB_URL: 'https://a:b@k', KSQLDB_BASIC_AUTH_USER: 'u', KSQLDB_BASIC_AUTH_PASSWORD: 'p' }, 'KSQLDB_BASIC_AUTH_USER', /credentials in KSQLDB_URL/);
+    rejected(
+      { PINOT_AUTH_TOKEN: 't', PINOT_BASIC_AUTH_USER: 'u', PINOT_BASIC_AUTH_PASSWORD: 'p' },
+      'PINOT_BASIC_AUTH_USER',
+      /cannot be combined with PINOT_AUTH_TOKEN/,
+    );
+    rejected(
+      { KSQLDB_URL: 'https://a:b@k', KSQLDB_BASIC_AUTH_USER: 'u', KSQLDB_BASIC_AUTH_PASSWORD: 'p' },
+      'KSQLDB_BASIC_AUTH_USER',
+      /credentials in KSQLDB_URL/,
+    );
     rejected({ CONNECT_MYSQL_URL: 'db:3306' }, 'CONNECT_MYSQL_URL', /mysql:\/\/user:password@host:port/);
     rejected({ PINOT_KAFKA_BROKER_LIST: 'kafka' }, 'PINOT_KAFKA_BROKER_LIST', /host:port/);
   });

@@ -28,13 +28,20 @@ describe('external endpoints with credentials', () => {
     STACK: 'external',
     // Nothing listens on port 1: Kafka and MySQL are unreachable.
     KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:1',
-    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: SECRETS.kafka,
+    KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+    KAFKA_SASL_USERNAME: 'svc',
+    KAFKA_SASL_PASSWORD: SECRETS.kafka,
     MYSQL_URL: `mysql://app:${SECRETS.mysql}@127.0.0.1:1`,
-    CONNECT_URL: connect.url, KSQLDB_URL: ksqldb.url, PINOT_CONTROLLER_URL: controller.url, PINOT_BROKER_URL: broker.url,
+    CONNECT_URL: connect.url,
+    KSQLDB_URL: ksqldb.url,
+    PINOT_CONTROLLER_URL: controller.url,
+    PINOT_BROKER_URL: broker.url,
   });
   const goodCredentials = {
-    CONNECT_BASIC_AUTH_USER: 'connect-user', CONNECT_BASIC_AUTH_PASSWORD: SECRETS.connect,
-    KSQLDB_BASIC_AUTH_USER: 'ksql-key', KSQLDB_BASIC_AUTH_PASSWORD: SECRETS.ksqldb,
+    CONNECT_BASIC_AUTH_USER: 'connect-user',
+    CONNECT_BASIC_AUTH_PASSWORD: SECRETS.connect,
+    KSQLDB_BASIC_AUTH_USER: 'ksql-key',
+    KSQLDB_BASIC_AUTH_PASSWORD: SECRETS.ksqldb,
     PINOT_AUTH_TOKEN: SECRETS.pinot,
   };
   const expectNoSecret = (text: string) => {
@@ -45,14 +52,22 @@ describe('external endpoints with credentials', () => {
     for (const server of [connect, ksqldb, controller, broker]) server.seen.length = 0;
     const result = await cli('stack/bootstrap-cli.ts', ['--check'], { ...baseEnv(), ...goodCredentials });
     expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n').filter((l) => l.startsWith('bootstrap: ') && / at /.test(l) && !/failed the check/.test(l));
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('bootstrap: ') && / at /.test(l) && !/failed the check/.test(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^bootstrap: Kafka at 127\.0\.0\.1:1: unreachable \(.+\); check KAFKA_BOOTSTRAP_SERVERS$/);
     expect(lines[1]).toMatch(/^bootstrap: MySQL at mysql:\/\/app:\*\*\*@127\.0\.0\.1:1: unreachable \(connection refused\); check MYSQL_URL$/);
     expect(result.stderr).toContain('2 endpoint(s) failed the check; nothing was created');
     expectNoSecret(result.stdout + result.stderr);
     // Every request each service saw carried its own credentials.
-    for (const [server, header] of [[connect, basic('connect-user', SECRETS.connect)], [ksqldb, basic('ksql-key', SECRETS.ksqldb)], [controller, bearer(SECRETS.pinot)], [broker, bearer(SECRETS.pinot)]] as const) {
+    for (const [server, header] of [
+      [connect, basic('connect-user', SECRETS.connect)],
+      [ksqldb, basic('ksql-key', SECRETS.ksqldb)],
+      [controller, bearer(SECRETS.pinot)],
+      [broker, bearer(SECRETS.pinot)],
+    ] as const) {
       expect(server.seen.length).toBeGreaterThan(0);
       expect(server.seen.every((r) => r.authorization === header)).toBe(true);
     }
@@ -61,14 +76,21 @@ describe('external endpoints with credentials', () => {
   it('gives one line per unauthorised service, naming the variables to set, with no secret in it', async () => {
     const result = await cli('stack/bootstrap-cli.ts', ['--check'], {
       ...baseEnv(),
-      KSQLDB_BASIC_AUTH_USER: 'ksql-key', KSQLDB_BASIC_AUTH_PASSWORD: 'wrong-pw-6',
+      KSQLDB_BASIC_AUTH_USER: 'ksql-key',
+      KSQLDB_BASIC_AUTH_PASSWORD: 'wrong-pw-6',
       CONNECT_URL: connect.url.replace('http://', 'http://connect-user:wrong-pw-6@'),
     });
     expect(result.code).toBe(1);
     const line = (service: string) => result.stderr.split('\n').filter((l) => l.startsWith(`bootstrap: ${service} at `));
-    expect(line('Kafka Connect')).toEqual([`bootstrap: Kafka Connect at ${connect.url}: unauthorised (HTTP 401: the basic credentials were refused); set CONNECT_BASIC_AUTH_USER / CONNECT_BASIC_AUTH_PASSWORD (or fix CONNECT_URL)`]);
-    expect(line('ksqlDB')).toEqual([`bootstrap: ksqlDB at ${ksqldb.url}: unauthorised (HTTP 401: the basic credentials were refused); set KSQLDB_BASIC_AUTH_USER / KSQLDB_BASIC_AUTH_PASSWORD (or fix KSQLDB_URL)`]);
-    expect(line('Pinot controller')).toEqual([`bootstrap: Pinot controller at ${controller.url}: unauthorised (HTTP 401: no credentials were sent); set PINOT_BASIC_AUTH_USER / PINOT_BASIC_AUTH_PASSWORD / PINOT_AUTH_TOKEN (or fix PINOT_CONTROLLER_URL)`]);
+    expect(line('Kafka Connect')).toEqual([
+      `bootstrap: Kafka Connect at ${connect.url}: unauthorised (HTTP 401: the basic credentials were refused); set CONNECT_BASIC_AUTH_USER / CONNECT_BASIC_AUTH_PASSWORD (or fix CONNECT_URL)`,
+    ]);
+    expect(line('ksqlDB')).toEqual([
+      `bootstrap: ksqlDB at ${ksqldb.url}: unauthorised (HTTP 401: the basic credentials were refused); set KSQLDB_BASIC_AUTH_USER / KSQLDB_BASIC_AUTH_PASSWORD (or fix KSQLDB_URL)`,
+    ]);
+    expect(line('Pinot controller')).toEqual([
+      `bootstrap: Pinot controller at ${controller.url}: unauthorised (HTTP 401: no credentials were sent); set PINOT_BASIC_AUTH_USER / PINOT_BASIC_AUTH_PASSWORD / PINOT_AUTH_TOKEN (or fix PINOT_CONTROLLER_URL)`,
+    ]);
     expect(line('Pinot broker')).toHaveLength(1);
     expect(result.stderr).toContain('6 endpoint(s) failed the check; nothing was created');
     expectNoSecret(result.stdout + result.stderr);
@@ -78,14 +100,22 @@ describe('external endpoints with credentials', () => {
     ksqldb.seen.length = 0;
     const result = await cli('stack/verify.ts', [], { ...baseEnv(), KSQLDB_BASIC_AUTH_USER: 'ksql-key', KSQLDB_BASIC_AUTH_PASSWORD: 'wrong-pw-6' });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`verify: ksqlDB at ${ksqldb.url} answered HTTP 401 (the credentials were refused); set KSQLDB_BASIC_AUTH_USER and KSQLDB_BASIC_AUTH_PASSWORD`);
+    expect(result.stderr.trim()).toBe(
+      `verify: ksqlDB at ${ksqldb.url} answered HTTP 401 (the credentials were refused); set KSQLDB_BASIC_AUTH_USER and KSQLDB_BASIC_AUTH_PASSWORD`,
+    );
     expect(ksqldb.seen.map((r) => r.authorization)).toEqual([basic('ksql-key', 'wrong-pw-6')]);
     expectNoSecret(result.stdout + result.stderr);
   });
 
   it('--help of every external-mode command shows no secret', async () => {
     const env = { ...baseEnv(), ...goodCredentials };
-    for (const [script, args] of [['stack/bootstrap-cli.ts', ['--help']], ['stack/verify.ts', ['--help']], ['dashboard/cli.ts', ['--help']], ['producers/cli.ts', ['--help']], ['stack/produce-scenario-cli.ts', ['--help']]] as const) {
+    for (const [script, args] of [
+      ['stack/bootstrap-cli.ts', ['--help']],
+      ['stack/verify.ts', ['--help']],
+      ['dashboard/cli.ts', ['--help']],
+      ['producers/cli.ts', ['--help']],
+      ['stack/produce-scenario-cli.ts', ['--help']],
+    ] as const) {
       const result = await cli(script, [...args], env);
       expect(result.code, `${script} --help`).toBe(0);
       expect(result.stdout.length).toBeGreaterThan(100);
@@ -94,7 +124,13 @@ describe('external endpoints with credentials', () => {
   });
 
   it('bootstrap --urls lists the external endpoints without credentials', async () => {
-    const result = await cli('stack/bootstrap-cli.ts', ['--urls'], { ...baseEnv(), ...goodCredentials, KSQLDB_BASIC_AUTH_USER: '', KSQLDB_BASIC_AUTH_PASSWORD: '', KSQLDB_URL: ksqldb.url.replace('http://', `http://ksql-key:${SECRETS.ksqldb}@`) });
+    const result = await cli('stack/bootstrap-cli.ts', ['--urls'], {
+      ...baseEnv(),
+      ...goodCredentials,
+      KSQLDB_BASIC_AUTH_USER: '',
+      KSQLDB_BASIC_AUTH_PASSWORD: '',
+      KSQLDB_URL: ksqldb.url.replace('http://', `http://ksql-key:${SECRETS.ksqldb}@`),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`ksqlDB REST +${ksqldb.url}\n`));
     expect(result.stdout).toMatch(new RegExp(`Pinot broker +${broker.url}/query/sql\n`));

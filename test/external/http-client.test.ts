@@ -17,7 +17,9 @@ const seen: { method: string; url: string; authorization?: string; contentType?:
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000);
@@ -37,7 +39,12 @@ describe('serviceClient', () => {
     const client = serviceClient({ service: 'Kafka Connect', baseUrl: `${base}/`, auth: { kind: 'basic', user: 'u', password: 'p' } });
     const posted = await client.request('POST', '/connectors', { body: { name: 'c1' } });
     expect(posted).toMatchObject({ status: 200, body: { echoed: { name: 'c1' } } });
-    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/connectors', authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, contentType: 'application/json' });
+    expect(seen.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/connectors',
+      authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      contentType: 'application/json',
+    });
     expect(await client.request('GET', '/conflict')).toMatchObject({ status: 409, body: { error_code: 409, message: 'exists' } });
     expect(await client.request('GET', '/text')).toEqual({ status: 200, body: 'OK', text: 'OK' });
   });
@@ -50,7 +57,7 @@ describe('serviceClient', () => {
     expect((error as Error).message).toBe(`Pinot controller at http://127.0.0.1:${port} is unreachable (connection refused); check PINOT_CONTROLLER_URL`);
   });
 
-  it('gives up after the timeout, and a caller\'s cancel rejects with its reason', async () => {
+  it("gives up after the timeout, and a caller's cancel rejects with its reason", async () => {
     const client = serviceClient({ service: 'ksqlDB', baseUrl: base, timeoutMs: 300 });
     await expect(client.request('GET', '/slow')).rejects.toThrow(`ksqlDB at ${base} is unreachable (no answer within 300 ms)`);
     const cancel = new AbortController();

@@ -17,17 +17,25 @@ const LOGS = ['producers.log', 'session-feed.log', 'dashboard.log'];
 function fakeBin(dir: string, log: string): string {
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh
+  fs.writeFileSync(
+    path.join(bin, 'npm'),
+    `#!/bin/sh
 echo "npm $*" >> "${log}"
 case "$*" in
   *"bootstrap -- --mode external --scenario"*) exit "\${FAKE_BOOTSTRAP_RC:-0}" ;;
 esac
 exit 0
-`, { mode: 0o755 });
-  fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh
+`,
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    path.join(bin, 'docker'),
+    `#!/bin/sh
 echo "docker $*" >> "${log}"
 exit 0
-`, { mode: 0o755 });
+`,
+    { mode: 0o755 },
+  );
   return bin;
 }
 
@@ -53,20 +61,26 @@ describe('init.sh STACK=external', () => {
     const result = await runInit(fakeBin(dir, log), { STACK: 'external', PRODUCER_RATE: '9' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('nothing is started here');
-    await waitFor('the background commands', () => {
-      const text = fs.readFileSync(log, 'utf8');
-      return ['produce -- pageviews', 'session-feed', 'run --silent dashboard'].every((c) => text.includes(c)) ? true : undefined;
-    }, 10_000);
+    await waitFor(
+      'the background commands',
+      () => {
+        const text = fs.readFileSync(log, 'utf8');
+        return ['produce -- pageviews', 'session-feed', 'run --silent dashboard'].every((c) => text.includes(c)) ? true : undefined;
+      },
+      10_000,
+    );
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
     expect(calls.some((c) => c.startsWith('docker') || c === 'npm start')).toBe(false);
     expect(calls[0]).toBe('npm run --silent bootstrap -- --mode external --scenario pageview');
-    expect(calls).toEqual(expect.arrayContaining([
-      'npm run --silent produce -- users --count 10000',
-      'npm run --silent produce -- pageviews --count 0 --rate 9',
-      'npm run --silent session-feed -- --scenario pageview',
-      'npm run --silent dashboard',
-      'npm run --silent bootstrap -- --mode external --urls',
-    ]));
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'npm run --silent produce -- users --count 10000',
+        'npm run --silent produce -- pageviews --count 0 --rate 9',
+        'npm run --silent session-feed -- --scenario pageview',
+        'npm run --silent dashboard',
+        'npm run --silent bootstrap -- --mode external --urls',
+      ]),
+    );
   });
 
   it('stops after a failed endpoint check: no producers, no dashboard', async () => {

@@ -38,22 +38,39 @@ describe('kafkajs settings from config', () => {
     expect(settingsFor({ KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_VERIFY: 'false' })).toEqual({ ssl: { rejectUnauthorized: false } });
   });
 
-  for (const [mechanism, kafkajs] of [['PLAIN', 'plain'], ['SCRAM-SHA-256', 'scram-sha-256'], ['SCRAM-SHA-512', 'scram-sha-512']] as const) {
+  for (const [mechanism, kafkajs] of [
+    ['PLAIN', 'plain'],
+    ['SCRAM-SHA-256', 'scram-sha-256'],
+    ['SCRAM-SHA-512', 'scram-sha-512'],
+  ] as const) {
     it(`SASL_PLAINTEXT with ${mechanism}: sasl ${kafkajs}, no TLS`, () => {
-      expect(settingsFor({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'alice', KAFKA_SASL_PASSWORD: 'alice-secret' }))
-        .toEqual({ sasl: { mechanism: kafkajs, username: 'alice', password: 'alice-secret' } });
+      expect(
+        settingsFor({
+          KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+          KAFKA_SASL_MECHANISM: mechanism,
+          KAFKA_SASL_USERNAME: 'alice',
+          KAFKA_SASL_PASSWORD: 'alice-secret',
+        }),
+      ).toEqual({ sasl: { mechanism: kafkajs, username: 'alice', password: 'alice-secret' } });
     });
     it(`SASL_SSL with ${mechanism}: sasl ${kafkajs} over TLS`, () => {
-      expect(settingsFor({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'bob', KAFKA_SASL_PASSWORD: 'b0b', KAFKA_SSL_CA_FILE: ca }))
-        .toEqual({ ssl: { rejectUnauthorized: true, ca: ['CA PEM'] }, sasl: { mechanism: kafkajs, username: 'bob', password: 'b0b' } });
+      expect(
+        settingsFor({
+          KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+          KAFKA_SASL_MECHANISM: mechanism,
+          KAFKA_SASL_USERNAME: 'bob',
+          KAFKA_SASL_PASSWORD: 'b0b',
+          KAFKA_SSL_CA_FILE: ca,
+        }),
+      ).toEqual({ ssl: { rejectUnauthorized: true, ca: ['CA PEM'] }, sasl: { mechanism: kafkajs, username: 'bob', password: 'b0b' } });
     });
   }
 
-  it('SASL mechanism defaults to PLAIN, as Kafka\'s sasl.mechanism does', () => {
+  it("SASL mechanism defaults to PLAIN, as Kafka's sasl.mechanism does", () => {
     expect(settingsFor({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).sasl?.mechanism).toBe('plain');
   });
 
-  it('kafkaConfig merges brokers, security and the caller\'s options', () => {
+  it("kafkaConfig merges brokers, security and the caller's options", () => {
     const security = loadConfig({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).kafka.security;
     const config = kafkaConfig({ brokers: ['a:9092', 'b:9092'], security }, { clientId: 'x', retry: { retries: 1 } });
     expect(config).toEqual({ clientId: 'x', retry: { retries: 1 }, brokers: ['a:9092', 'b:9092'], sasl: { mechanism: 'plain', username: 'u', password: 'p' } });
@@ -75,7 +92,12 @@ describe('Pinot stream properties for the same cluster', () => {
       'sasl.mechanism': 'PLAIN',
       'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="a\\"b\\\\c";',
     });
-    const scram = loadConfig({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).kafka.security;
+    const scram = loadConfig({
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+    }).kafka.security;
     expect(pinotStreamSecurity(scram)['sasl.jaas.config']).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p";');
     const table = readPinotTableConfig('pageview_country');
     const secured = withStreamSecurity(table, scram);

@@ -28,14 +28,36 @@ describe('Kafka over TLS', () => {
   let address: string;
 
   beforeAll(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     cluster = await startTestCluster({ brokers: 1 });
     const [host, port] = cluster.bootstrap().split(',')[0]!.split(':');
     terminator = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (socket) => {
       const upstream = net.connect(Number(port), host);
       socket.pipe(upstream).pipe(socket);
-      const close = () => { socket.destroy(); upstream.destroy(); };
+      const close = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
       socket.on('error', close);
       upstream.on('error', close);
     });
@@ -49,7 +71,15 @@ describe('Kafka over TLS', () => {
 
   /** The start-up check's line for Kafka, if any (the HTTP services are not there: their lines are ignored). */
   async function kafkaProblem(env: Record<string, string>) {
-    const config = loadConfig({ KAFKA_BOOTSTRAP_SERVERS: address, CONNECT_URL: 'http://127.0.0.1:1', KSQLDB_URL: 'http://127.0.0.1:1', PINOT_CONTROLLER_URL: 'http://127.0.0.1:1', PINOT_BROKER_URL: 'http://127.0.0.1:1', MYSQL_URL: 'mysql://u@127.0.0.1:1', ...env });
+    const config = loadConfig({
+      KAFKA_BOOTSTRAP_SERVERS: address,
+      CONNECT_URL: 'http://127.0.0.1:1',
+      KSQLDB_URL: 'http://127.0.0.1:1',
+      PINOT_CONTROLLER_URL: 'http://127.0.0.1:1',
+      PINOT_BROKER_URL: 'http://127.0.0.1:1',
+      MYSQL_URL: 'mysql://u@127.0.0.1:1',
+      ...env,
+    });
     const problems = await checkEndpoints(config, targetsFromConfig('external', config), 5_000);
     expect(problems.map((p) => p.service)).toEqual(expect.arrayContaining(['MySQL', 'ksqlDB']));
     return problems.find((p) => p.service === 'Kafka');
@@ -63,7 +93,7 @@ describe('Kafka over TLS', () => {
     expect(problem?.fix).toBe("check the brokers' advertised.listeners are reachable from here with SSL (KAFKA_SECURITY_PROTOCOL)");
   });
 
-  it('names KAFKA_SSL_CA_FILE when the broker\'s certificate is not trusted', async () => {
+  it("names KAFKA_SSL_CA_FILE when the broker's certificate is not trusted", async () => {
     const problem = await kafkaProblem({ KAFKA_SECURITY_PROTOCOL: 'SSL' });
     expect(problem).toMatchObject({ address, fix: 'check KAFKA_SECURITY_PROTOCOL (SSL) and KAFKA_SSL_CA_FILE' });
     expect(problem!.cause).toMatch(/^TLS failed \(.*self.signed/i);
@@ -74,7 +104,7 @@ describe('Kafka over TLS', () => {
     expect(problem?.fix).toMatch(/check KAFKA_SECURITY_PROTOCOL \(PLAINTEXT\) matches the listener/);
   });
 
-  it('the dashboard\'s Kafka check asks ApiVersions over TLS', async () => {
+  it("the dashboard's Kafka check asks ApiVersions over TLS", async () => {
     const security = loadConfig({ KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_CA_FILE: cert }).kafka.security;
     const [overTls] = await runHealthChecks([kafkaHealthTarget([address], 'Kafka', { security })], 5_000);
     expect(overTls).toMatchObject({ status: 'up', detail: '1/1 brokers answer ApiVersions' });

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/index.ts';
 import { envSecrets, redactEnv, redactor, redactUrl, secretsOf } from '../../config/redact.ts';
 
 describe('redaction', () => {
-  it('hides a URL\'s password and keeps the rest', () => {
+  it("hides a URL's password and keeps the rest", () => {
     expect(redactUrl('mysql://app:s3cret@db:3306/demo')).toBe('mysql://app:***@db:3306/demo');
     expect(redactUrl('see https://k:v@host/x and mysql://u:p@h')).toBe('see https://k:***@host/x and mysql://u:***@h');
     expect(redactUrl('http://host:8088/info')).toBe('http://host:8088/info');
@@ -15,8 +15,11 @@ describe('redaction', () => {
 
   it('hides every secret of config, URL-encoded and base64 (an Authorization header) too', () => {
     const config = loadConfig({
-      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'kafka/pw',
-      KSQLDB_BASIC_AUTH_USER: 'key', KSQLDB_BASIC_AUTH_PASSWORD: 'ksql-pw',
+      KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'kafka/pw',
+      KSQLDB_BASIC_AUTH_USER: 'key',
+      KSQLDB_BASIC_AUTH_PASSWORD: 'ksql-pw',
       PINOT_AUTH_TOKEN: 'pinot-token',
       CONNECT_URL: 'https://c:connect-pw@connect.example',
       MYSQL_URL: 'mysql://root:mysql-pw@db:3306',
@@ -26,9 +29,11 @@ describe('redaction', () => {
       expect(secrets).toContain(s);
     }
     const redact = redactor(config);
-    const text = 'a kafka/pw b kafka%2Fpw c ksql-pw d Basic ' + Buffer.from('key:ksql-pw').toString('base64') + ' e Bearer pinot-token f mysql://root:mysql-pw@db';
+    const text =
+      'a kafka/pw b kafka%2Fpw c ksql-pw d Basic ' + Buffer.from('key:ksql-pw').toString('base64') + ' e Bearer pinot-token f mysql://root:mysql-pw@db';
     const out = redact(text);
-    for (const s of ['kafka/pw', 'kafka%2Fpw', 'ksql-pw', 'pinot-token', 'mysql-pw', Buffer.from('key:ksql-pw').toString('base64')]) expect(out).not.toContain(s);
+    for (const s of ['kafka/pw', 'kafka%2Fpw', 'ksql-pw', 'pinot-token', 'mysql-pw', Buffer.from('key:ksql-pw').toString('base64')])
+      expect(out).not.toContain(s);
     expect(out).toContain('Bearer ***');
   });
 

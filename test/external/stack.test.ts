@@ -26,7 +26,15 @@ const SECRETS = { connect: 'conn-secret-71', ksqldb: 'ksql-secret-72', pinot: 'p
 /** The PageView scenario with nothing to create: the embedded stack starts empty, the external bootstrap creates it all. */
 function emptyScenario(): Scenario {
   const pageview = getScenario('pageview');
-  return { ...pageview, topics: () => [], mysqlTables: () => [], connectors: () => [], ksqlStatements: () => [], pinotTables: () => [], sessionFeeds: () => [] };
+  return {
+    ...pageview,
+    topics: () => [],
+    mysqlTables: () => [],
+    connectors: () => [],
+    ksqlStatements: () => [],
+    pinotTables: () => [],
+    sessionFeeds: () => [],
+  };
 }
 
 describe('STACK=external against an embedded stack behind credentials', () => {
@@ -54,9 +62,15 @@ describe('STACK=external against an embedded stack behind credentials', () => {
       MYSQL_DATABASE: db.name,
       CONNECT_MYSQL_URL: stack.mysql.url,
       PINOT_KAFKA_BROKER_LIST: bootstrap,
-      CONNECT_URL: proxies.connect.url, CONNECT_BASIC_AUTH_USER: 'connect-user', CONNECT_BASIC_AUTH_PASSWORD: SECRETS.connect,
-      KSQLDB_URL: proxies.ksqldb.url, KSQLDB_BASIC_AUTH_USER: 'ksql-key', KSQLDB_BASIC_AUTH_PASSWORD: SECRETS.ksqldb,
-      PINOT_CONTROLLER_URL: proxies.controller.url, PINOT_BROKER_URL: proxies.broker.url, PINOT_AUTH_TOKEN: SECRETS.pinot,
+      CONNECT_URL: proxies.connect.url,
+      CONNECT_BASIC_AUTH_USER: 'connect-user',
+      CONNECT_BASIC_AUTH_PASSWORD: SECRETS.connect,
+      KSQLDB_URL: proxies.ksqldb.url,
+      KSQLDB_BASIC_AUTH_USER: 'ksql-key',
+      KSQLDB_BASIC_AUTH_PASSWORD: SECRETS.ksqldb,
+      PINOT_CONTROLLER_URL: proxies.controller.url,
+      PINOT_BROKER_URL: proxies.broker.url,
+      PINOT_AUTH_TOKEN: SECRETS.pinot,
       DASHBOARD_POLL_MS: '300',
     };
   }, 180_000);
@@ -73,13 +87,19 @@ describe('STACK=external against an embedded stack behind credentials', () => {
 
   const expectNoSecret = (text: string) => {
     for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
-    for (const [user, password] of [['connect-user', SECRETS.connect], ['ksql-key', SECRETS.ksqldb]]) {
+    for (const [user, password] of [
+      ['connect-user', SECRETS.connect],
+      ['ksql-key', SECRETS.ksqldb],
+    ]) {
       expect(text).not.toContain(Buffer.from(`${user}:${password}`).toString('base64'));
     }
   };
   const everyRequestAuthorised = () => {
     for (const [name, proxy] of Object.entries(proxies)) {
-      expect(proxy.seen.filter((r) => !r.authorised), `${name}: requests without the right credentials`).toEqual([]);
+      expect(
+        proxy.seen.filter((r) => !r.authorised),
+        `${name}: requests without the right credentials`,
+      ).toEqual([]);
     }
   };
   const topics = async () => {
@@ -96,7 +116,9 @@ describe('STACK=external against an embedded stack behind credentials', () => {
     const result = await cli('stack/bootstrap-cli.ts', [], { ...env, KSQLDB_BASIC_AUTH_PASSWORD: 'not-the-password' });
     expect(result.code).toBe(1);
     const problems = result.stderr.split('\n').filter((l) => / at http/.test(l));
-    expect(problems).toEqual([`bootstrap: ksqlDB at ${proxies.ksqldb.url}: unauthorised (HTTP 401: the basic credentials were refused); set KSQLDB_BASIC_AUTH_USER / KSQLDB_BASIC_AUTH_PASSWORD (or fix KSQLDB_URL)`]);
+    expect(problems).toEqual([
+      `bootstrap: ksqlDB at ${proxies.ksqldb.url}: unauthorised (HTTP 401: the basic credentials were refused); set KSQLDB_BASIC_AUTH_USER / KSQLDB_BASIC_AUTH_PASSWORD (or fix KSQLDB_URL)`,
+    ]);
     expect(result.stderr).not.toContain('not-the-password');
     expect(await topics()).not.toContain(config.topics.pageview);
     for (const proxy of Object.values(proxies)) proxy.seen.length = 0;
@@ -115,7 +137,12 @@ describe('STACK=external against an embedded stack behind credentials', () => {
 
     const users = await cli('producers/cli.ts', ['users', '--count', '60', '--seed', '5'], env);
     expect(users.code, users.stderr).toBe(0);
-    await waitFor('ksqlDB to read the users into the join', async () => (await ksqlConsumedToEnd(stack.targets.kafkaBootstrap, [config.topics.users, config.topics.cleanedUsers]) ? true : undefined), 90_000, 500);
+    await waitFor(
+      'ksqlDB to read the users into the join',
+      async () => ((await ksqlConsumedToEnd(stack.targets.kafkaBootstrap, [config.topics.users, config.topics.cleanedUsers])) ? true : undefined),
+      90_000,
+      500,
+    );
     const views = await cli('producers/cli.ts', ['pageviews', '--count', '400', '--seed', '6'], env);
     expect(views.code, views.stderr).toBe(0);
 
@@ -128,22 +155,33 @@ describe('STACK=external against an embedded stack behind credentials', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('bootstrap: everything was already there; nothing changed');
     everyRequestAuthorised();
-    expectNoSecret(first.stdout + first.stderr + users.stdout + users.stderr + views.stdout + views.stderr + verify.stdout + verify.stderr + second.stdout + second.stderr);
+    expectNoSecret(
+      first.stdout + first.stderr + users.stdout + users.stderr + views.stdout + views.stderr + verify.stdout + verify.stderr + second.stdout + second.stderr,
+    );
   }, 300_000);
 
-  it('the session feed of init.sh fills Pinot\'s session table from the external Kafka', async () => {
+  it("the session feed of init.sh fills Pinot's session table from the external Kafka", async () => {
     const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-    const feed = spawn(path.resolve('node_modules/.bin/tsx'), ['stack/session-feed-cli.ts', '--scenario', 'pageview'], { env: { ...keep, ...env }, stdio: 'ignore' });
+    const feed = spawn(path.resolve('node_modules/.bin/tsx'), ['stack/session-feed-cli.ts', '--scenario', 'pageview'], {
+      env: { ...keep, ...env },
+      stdio: 'ignore',
+    });
     try {
-      const sessions = await waitFor('sessions in Pinot\'s pageview_session', async () => {
-        const response = await fetch(`${proxies.broker.url}/query/sql`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: bearer(SECRETS.pinot) },
-          body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_session' }),
-        });
-        const body = (await response.json()) as { resultTable?: { rows: number[][] } };
-        const n = Number(body.resultTable?.rows[0]?.[0] ?? 0);
-        return n > 0 ? n : undefined;
-      }, 60_000, 500);
+      const sessions = await waitFor(
+        "sessions in Pinot's pageview_session",
+        async () => {
+          const response = await fetch(`${proxies.broker.url}/query/sql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: bearer(SECRETS.pinot) },
+            body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_session' }),
+          });
+          const body = (await response.json()) as { resultTable?: { rows: number[][] } };
+          const n = Number(body.resultTable?.rows[0]?.[0] ?? 0);
+          return n > 0 ? n : undefined;
+        },
+        60_000,
+        500,
+      );
       expect(sessions).toBeGreaterThan(0);
     } finally {
       const exited = new Promise((resolve) => feed.once('exit', resolve));
@@ -156,17 +194,28 @@ describe('STACK=external against an embedded stack behind credentials', () => {
     const port = await freePort();
     const keep = Object.fromEntries(['PATH', 'HOME', 'TMPDIR'].filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
     let output = '';
-    dashboard = spawn(path.resolve('node_modules/.bin/tsx'), ['dashboard/cli.ts'], { env: { ...keep, ...env, DASHBOARD_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    dashboard = spawn(path.resolve('node_modules/.bin/tsx'), ['dashboard/cli.ts'], {
+      env: { ...keep, ...env, DASHBOARD_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     dashboard.stdout!.on('data', (d) => (output += d));
     dashboard.stderr!.on('data', (d) => (output += d));
     const url = `http://127.0.0.1:${port}`;
-    const health = await waitFor('every component up on /api/health', async () => {
-      const text = await fetch(`${url}/api/health`).then((r) => r.text(), () => undefined);
-      if (!text) return undefined;
-      const body = JSON.parse(text) as { components?: { name: string; status: string }[]; pinot?: { state: string } };
-      const up = (body.components ?? []).filter((c) => c.status === 'up').map((c) => c.name);
-      return ['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL'].every((n) => up.includes(n)) && body.pinot?.state === 'ok' ? text : undefined;
-    }, 60_000, 300);
+    const health = await waitFor(
+      'every component up on /api/health',
+      async () => {
+        const text = await fetch(`${url}/api/health`).then(
+          (r) => r.text(),
+          () => undefined,
+        );
+        if (!text) return undefined;
+        const body = JSON.parse(text) as { components?: { name: string; status: string }[]; pinot?: { state: string } };
+        const up = (body.components ?? []).filter((c) => c.status === 'up').map((c) => c.name);
+        return ['Kafka', 'Connect', 'ksqlDB', 'Pinot', 'MySQL'].every((n) => up.includes(n)) && body.pinot?.state === 'ok' ? text : undefined;
+      },
+      60_000,
+      300,
+    );
     expectNoSecret(health);
     const snapshot = (await (await fetch(`${url}/api/snapshot`)).json()) as { headline?: { totalViews?: number } };
     expect(snapshot.headline?.totalViews).toBeGreaterThan(0);

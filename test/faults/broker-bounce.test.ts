@@ -16,7 +16,7 @@ const PARTITIONS = 5;
 function replicaDigest(cluster: KafkaCluster, broker: number, partition: number): { end: number; hash: string } {
   const log = cluster.brokers.get(broker)!.replica(TOPIC, partition)!.log;
   const hash = createHash('sha256');
-  for (let offset = 0; offset < log.logEndOffset;) {
+  for (let offset = 0; offset < log.logEndOffset; ) {
     const chunk = log.read(offset, 1 << 20);
     if (chunk.length === 0) break;
     hash.update(chunk);
@@ -54,7 +54,12 @@ describe('a broker stopped under load and started again', () => {
     const consumer = kafka.consumer({ groupId: 'bounce-readers', sessionTimeout: 10_000, heartbeatInterval: 500 });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { const v = message.value!.toString(); received.set(v, (received.get(v) ?? 0) + 1); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const v = message.value!.toString();
+        received.set(v, (received.get(v) ?? 0) + 1);
+      },
+    });
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -67,7 +72,11 @@ describe('a broker stopped under load and started again', () => {
         const partition = batch % PARTITIONS;
         const messages = Array.from({ length: 100 }, () => {
           const i = n++;
-          return { partition, key: String(i % 500), value: JSON.stringify({ session_id: `b-${i}`, user_id: i % 500, source: 'Inbox', event_timestamp: 1_714_566_896_000 + i }) };
+          return {
+            partition,
+            key: String(i % 500),
+            value: JSON.stringify({ session_id: `b-${i}`, user_id: i % 500, source: 'Inbox', event_timestamp: 1_714_566_896_000 + i }),
+          };
         });
         try {
           await producer.send({ topic: TOPIC, acks: -1, messages });
@@ -88,14 +97,19 @@ describe('a broker stopped under load and started again', () => {
     await progress('load before the first stop', 3_000);
     // First a broker that leads partition 0, then one that does not lead partition 1 (if any).
     const first = c.topic(TOPIC)!.partitions[0]!.leader;
-    for (const victim of [first, [1, 2, 3].find((id) => id !== first && id !== c.topic(TOPIC)!.partitions[1]!.leader) ?? ((first % 3) + 1)]) {
+    for (const victim of [first, [1, 2, 3].find((id) => id !== first && id !== c.topic(TOPIC)!.partitions[1]!.leader) ?? (first % 3) + 1]) {
       const endAtStop = replicaDigest(c, victim, 0).end;
       await c.stopBroker(victim);
       expect(c.topic(TOPIC)!.partitions.every((p) => p.leader !== victim && p.leader !== -1)).toBe(true);
       await progress(`load while broker ${victim} is down`, 3_000);
       await c.startBroker(victim);
       await progress(`load after broker ${victim} is back`, 3_000);
-      await waitFor(`broker ${victim} back in every ISR`, () => (c.topic(TOPIC)!.partitions.every((p) => p.isr.includes(victim)) ? true : undefined), 20_000, 50);
+      await waitFor(
+        `broker ${victim} back in every ISR`,
+        () => (c.topic(TOPIC)!.partitions.every((p) => p.isr.includes(victim)) ? true : undefined),
+        20_000,
+        50,
+      );
       expect(replicaDigest(c, victim, 0).end).toBeGreaterThan(endAtStop);
     }
     stop = true;

@@ -26,11 +26,18 @@ describe(`Kafka killed with SIGKILL mid-produce (seed ${SEED})`, () => {
     const random = prng(SEED);
     const dataDir = tempDir('fault-kafka-kill');
     const firstPort = await freePortRange(3);
-    const start = async (): Promise<Child> => startNodeScript('embedded/kafka/cli.ts', ['--data-dir', dataDir, '--port', String(firstPort)], /bootstrap: \S+/, 30_000);
+    const start = async (): Promise<Child> =>
+      startNodeScript('embedded/kafka/cli.ts', ['--data-dir', dataDir, '--port', String(firstPort)], /bootstrap: \S+/, 30_000);
     kafkaProc = await start();
     const bootstrap = Array.from({ length: 3 }, (_, i) => `127.0.0.1:${firstPort + i}`);
 
-    const kafka = new Kafka({ clientId: 'fault-kill', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 60, initialRetryTime: 100, maxRetryTime: 500 }, connectionTimeout: 1_000 });
+    const kafka = new Kafka({
+      clientId: 'fault-kill',
+      brokers: bootstrap,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 60, initialRetryTime: 100, maxRetryTime: 500 },
+      connectionTimeout: 1_000,
+    });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3 }], waitForLeaders: true });
@@ -50,7 +57,12 @@ describe(`Kafka killed with SIGKILL mid-produce (seed ${SEED})`, () => {
         const partition = batch % PARTITIONS;
         const messages = Array.from({ length: 50 }, () => {
           const i = n++;
-          const view = { session_id: `js-${i}`, user_id: 1 + (i % 500), source: ['Homepage', 'Inbox', 'External'][i % 3], event_timestamp: 1_714_566_896_000 + i };
+          const view = {
+            session_id: `js-${i}`,
+            user_id: 1 + (i % 500),
+            source: ['Homepage', 'Inbox', 'External'][i % 3],
+            event_timestamp: 1_714_566_896_000 + i,
+          };
           return { partition, key: String(view.user_id), value: JSON.stringify(view) };
         });
         try {
@@ -73,8 +85,30 @@ describe(`Kafka killed with SIGKILL mid-produce (seed ${SEED})`, () => {
     })();
 
     // kcat: lines fed over time, so its in-flight batches meet the kills too.
-    const kcat = spawn('kcat', ['-b', bootstrap.join(','), '-P', '-E', '-t', TOPIC, '-K', ':', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5',
-      '-X', 'message.timeout.ms=120000', '-X', 'retry.backoff.ms=100', '-X', 'reconnect.backoff.max.ms=500'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const kcat = spawn(
+      'kcat',
+      [
+        '-b',
+        bootstrap.join(','),
+        '-P',
+        '-E',
+        '-t',
+        TOPIC,
+        '-K',
+        ':',
+        '-X',
+        'enable.idempotence=true',
+        '-X',
+        'linger.ms=5',
+        '-X',
+        'message.timeout.ms=120000',
+        '-X',
+        'retry.backoff.ms=100',
+        '-X',
+        'reconnect.backoff.max.ms=500',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let kcatErr = '';
     kcat.stderr.on('data', (d) => (kcatErr += d));
     kcat.stdin.on('error', () => undefined);
@@ -127,6 +161,7 @@ describe(`Kafka killed with SIGKILL mid-produce (seed ${SEED})`, () => {
     const sent = new Set([...acknowledged, ...unacknowledged, ...kcatSent]);
     expect(values.filter((v) => !sent.has(v))).toEqual([]);
     expect(acknowledged.length).toBeGreaterThan(2_000);
-    if (process.env.FAULT_VERBOSE) console.log(`acked ${acknowledged.length}, unacked ${unacknowledged.length}, kcat ${kcatSent.length}, stored ${values.length}`);
+    if (process.env.FAULT_VERBOSE)
+      console.log(`acked ${acknowledged.length}, unacked ${unacknowledged.length}, kcat ${kcatSent.length}, stored ${values.length}`);
   }, 120_000);
 });

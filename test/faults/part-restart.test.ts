@@ -24,9 +24,16 @@ const USERS = 150;
 const BASE = Date.now() - 3_600_000;
 
 async function showQueries(url: string): Promise<string[]> {
-  const response = await fetch(`${url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;' }) });
+  const response = await fetch(`${url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+    body: JSON.stringify({ ksql: 'SHOW QUERIES;' }),
+  });
   const body = (await response.json()) as { queries?: { id: string; queryType?: string }[] }[];
-  return (body[0]?.queries ?? []).filter((q) => q.queryType !== 'PUSH').map((q) => q.id).sort();
+  return (body[0]?.queries ?? [])
+    .filter((q) => q.queryType !== 'PUSH')
+    .map((q) => q.id)
+    .sort();
 }
 
 async function countries(stack: EmbeddedStack): Promise<Map<string, CountryAggregate>> {
@@ -40,14 +47,21 @@ function kafkaAnswers(bootstrap: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port: Number(port) });
     const timer = setTimeout(() => socket.destroy(new Error('no ApiVersions answer within 2 s')), 2_000);
-    socket.once('error', (e) => { clearTimeout(timer); reject(e); });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     socket.once('connect', () => {
       const body = Buffer.from([0, 18, 0, 0, 0, 0, 0, 7, 0, 1, 0x74]);
       const size = Buffer.alloc(4);
       size.writeInt32BE(body.length);
       socket.write(Buffer.concat([size, body]));
     });
-    socket.once('data', () => { clearTimeout(timer); socket.destroy(); resolve(); });
+    socket.once('data', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
   });
 }
 
@@ -66,29 +80,51 @@ function watchOthers(stack: EmbeddedStack, killed: Part) {
       const started = Date.now();
       await Promise.all([
         kafkaAnswers(stack.targets.kafkaBootstrap[0]!).catch((e: Error) => failures.push(`Kafka: ${e.message}`)),
-        killed === 'Pinot' ? undefined : pinotRows(stack.pinot.brokerUrl, 'SELECT COUNT(*) FROM pageview_country').then(
-          (rows) => { if (rows.length !== 1) failures.push('Pinot: no answer row'); },
-          (e: Error) => failures.push(`Pinot: ${e.message}`),
+        killed === 'Pinot'
+          ? undefined
+          : pinotRows(stack.pinot.brokerUrl, 'SELECT COUNT(*) FROM pageview_country').then(
+              (rows) => {
+                if (rows.length !== 1) failures.push('Pinot: no answer row');
+              },
+              (e: Error) => failures.push(`Pinot: ${e.message}`),
+            ),
+        killed === 'Connect'
+          ? undefined
+          : fetch(`${stack.connect.url}/connectors`, { signal: AbortSignal.timeout(2_000) }).then(
+              (r) => {
+                if (r.status !== 200) failures.push(`Connect: HTTP ${r.status}`);
+              },
+              (e: Error) => failures.push(`Connect: ${e.message}`),
+            ),
+        killed === 'ksqlDB'
+          ? undefined
+          : showQueries(stack.ksqldb.url).then(
+              (queries) => {
+                if (queries.length === 0) failures.push('ksqlDB: no queries');
+              },
+              (e: Error) => failures.push(`ksqlDB: ${e.message}`),
+            ),
+        fetch(`${stack.dashboard.url}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(
+          async (r) => {
+            const body = (await r.json()) as { components?: { name: string; status: string }[] };
+            const status = body.components?.find((c) => c.name === killed)?.status;
+            if (status && seen.at(-1) !== status) seen.push(status);
+          },
+          (e: Error) => failures.push(`dashboard: ${e.message}`),
         ),
-        killed === 'Connect' ? undefined : fetch(`${stack.connect.url}/connectors`, { signal: AbortSignal.timeout(2_000) }).then(
-          (r) => { if (r.status !== 200) failures.push(`Connect: HTTP ${r.status}`); },
-          (e: Error) => failures.push(`Connect: ${e.message}`),
-        ),
-        killed === 'ksqlDB' ? undefined : showQueries(stack.ksqldb.url).then(
-          (queries) => { if (queries.length === 0) failures.push('ksqlDB: no queries'); },
-          (e: Error) => failures.push(`ksqlDB: ${e.message}`),
-        ),
-        fetch(`${stack.dashboard.url}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(async (r) => {
-          const body = (await r.json()) as { components?: { name: string; status: string }[] };
-          const status = body.components?.find((c) => c.name === killed)?.status;
-          if (status && seen.at(-1) !== status) seen.push(status);
-        }, (e: Error) => failures.push(`dashboard: ${e.message}`)),
       ]);
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
     }
   };
   const done = probes();
-  return { failures, seen, stop: async () => { running = false; await done; } };
+  return {
+    failures,
+    seen,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
 }
 
 async function joinedInPinot(stack: EmbeddedStack): Promise<number> {
@@ -103,7 +139,13 @@ describe('a part of the stack dies, the rest keeps serving', () => {
 
   beforeAll(async () => {
     const db = await createTestDatabase(inject('mysqlUrl'), 'part_restart');
-    config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', PRODUCER_NULL_RATE: '0.2', SUPERVISOR_BACKOFF_MS: '300' });
+    config = loadConfig({
+      MYSQL_URL: inject('mysqlUrl'),
+      MYSQL_DATABASE: db.name,
+      DASHBOARD_POLL_MS: '300',
+      PRODUCER_NULL_RATE: '0.2',
+      SUPERVISOR_BACKOFF_MS: '300',
+    });
     stack = await startEmbeddedStack({ config, dataDir: tempDir('part-restart'), freePorts: true });
     users = await loadUsersThroughJoin(stack, config, USERS, 5);
   }, 120_000);
@@ -111,7 +153,7 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     await stack?.stop();
   });
 
-  it('ksqlDB\'s thread ended mid-stream comes back on its port and counts every view once', async () => {
+  it("ksqlDB's thread ended mid-stream comes back on its port and counts every view once", async () => {
     const s = stack;
     const [before, during, after] = [views().slice(0, 1000), views().slice(1000, 2000), views().slice(2000, 3000)];
     await sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, before);
@@ -124,7 +166,12 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     // views in flight through ksqlDB when its thread ends: it ends once the first of them are in Kafka
     const viewsBefore = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview);
     const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, during);
-    await waitFor('the first of the views in Kafka', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined), 20_000, 10);
+    await waitFor(
+      'the first of the views in Kafka',
+      async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined),
+      20_000,
+      10,
+    );
     const killedAt = Date.now();
     await s.ksqldb.part.kill();
     expect(s.supervisor.status('ksqlDB')).toMatchObject({ state: 'down', restarts: 0 });
@@ -141,7 +188,12 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     const sent = [...before, ...during, ...after];
     const expected = expectedCountries(users, sent);
     const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
-    await waitFor(`${joined} joined views counted in Pinot after the restart`, async () => ((await joinedInPinot(s)) === joined ? true : undefined), 90_000, 300);
+    await waitFor(
+      `${joined} joined views counted in Pinot after the restart`,
+      async () => ((await joinedInPinot(s)) === joined ? true : undefined),
+      90_000,
+      300,
+    );
     await waitFor('the dashboard strip to show ksqlDB up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
     await watch.stop();
 
@@ -154,7 +206,7 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     console.log(`ksqlDB back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.seen.join(' -> ')}`);
   }, 240_000);
 
-  it('Connect\'s thread ended while users stream in comes back on its port, its task resuming with no gap and no duplicate', async () => {
+  it("Connect's thread ended while users stream in comes back on its port, its task resuming with no gap and no duplicate", async () => {
     const s = stack;
     const topicUsers = () => topicEndOffset(s.targets.kafkaBootstrap, config.topics.users);
     const watch = watchOthers(s, 'Connect');
@@ -162,7 +214,12 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     // the first of them are in MySQL
     const rowsBefore = (await readUsers(s.mysql.url, config)).length;
     const adding = produceUsers({ count: 300, seed: 6, url: s.mysql.url, database: config.mysql.database, config, batchSize: 20, rate: 200 });
-    await waitFor('the first of the new users in MySQL', async () => ((await readUsers(s.mysql.url, config)).length > rowsBefore ? true : undefined), 20_000, 10);
+    await waitFor(
+      'the first of the new users in MySQL',
+      async () => ((await readUsers(s.mysql.url, config)).length > rowsBefore ? true : undefined),
+      20_000,
+      10,
+    );
     const killedAt = Date.now();
     await s.connect.part.kill();
     expect(s.supervisor.status('Connect')).toMatchObject({ state: 'down' });
@@ -174,7 +231,10 @@ describe('a part of the stack dies, the rest keeps serving', () => {
 
     const rows = (await readUsers(s.mysql.url, config)).length;
     await waitFor(`${rows} users on topic3`, async () => ((await topicUsers()) >= rows ? true : undefined), 60_000, 250);
-    const status = (await (await fetch(`${s.connect.url}/connectors?expand=status`)).json()) as Record<string, { status: { connector: { state: string }; tasks: { state: string }[] } }>;
+    const status = (await (await fetch(`${s.connect.url}/connectors?expand=status`)).json()) as Record<
+      string,
+      { status: { connector: { state: string }; tasks: { state: string }[] } }
+    >;
     const connector = Object.values(status)[0]!.status;
     expect(connector.connector.state).toBe('RUNNING');
     expect(connector.tasks.map((t) => t.state)).toEqual(['RUNNING']);
@@ -192,7 +252,7 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     console.log(`Connect back on its port ${backInMs} ms after its thread ended; the strip showed ${watch.seen.join(' -> ')}`);
   }, 240_000);
 
-  it('Pinot\'s process killed mid-ingestion comes back on its ports with every view counted once', async () => {
+  it("Pinot's process killed mid-ingestion comes back on its ports with every view counted once", async () => {
     const s = stack;
     const more = generatePageViews(users, 2000, 22, BASE + 600_000, 200);
     const sentBefore = views();
@@ -203,7 +263,12 @@ describe('a part of the stack dies, the rest keeps serving', () => {
     // killed mid-ingestion: once the first of these views are in Kafka
     const viewsBefore = await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview);
     const sending = sendPageViews(s.targets.kafkaBootstrap, config.topics.pageview, more.slice(0, 1000));
-    await waitFor('the first of the views in Kafka', async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined), 20_000, 10);
+    await waitFor(
+      'the first of the views in Kafka',
+      async () => ((await topicEndOffset(s.targets.kafkaBootstrap, config.topics.pageview)) > viewsBefore ? true : undefined),
+      20_000,
+      10,
+    );
     const killedAt = Date.now();
     process.kill(pid!, 'SIGKILL');
     await waitFor('the supervisor seeing Pinot down', () => (s.supervisor.status('Pinot')?.state !== 'up' ? true : undefined), 10_000, 20);
@@ -218,7 +283,12 @@ describe('a part of the stack dies, the rest keeps serving', () => {
 
     const expected = expectedCountries(users, [...sentBefore, ...more]);
     const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
-    await waitFor(`${joined} joined views counted in Pinot after its restart`, async () => ((await joinedInPinot(s)) === joined ? true : undefined), 90_000, 300);
+    await waitFor(
+      `${joined} joined views counted in Pinot after its restart`,
+      async () => ((await joinedInPinot(s)) === joined ? true : undefined),
+      90_000,
+      300,
+    );
     await waitFor('the dashboard strip to show Pinot up', () => (watch.seen.at(-1) === 'up' ? true : undefined), 10_000, 100);
     await watch.stop();
 

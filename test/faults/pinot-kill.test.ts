@@ -86,12 +86,20 @@ describe(`Pinot killed with SIGKILL while ingesting (seed ${SEED})`, () => {
     const dataDir = tempDir('fault-pinot-kill');
     if (process.env.FAULT_VERBOSE) console.log(`pinot data dir ${dataDir}`);
     const start = async (): Promise<Pinot> => {
-      const child = await startNodeScript('embedded/pinot/cli.ts', ['--data-dir', dataDir, '--controller-port', '0', '--broker-port', '0', '--bootstrap', cluster.bootstrap(), '--create-tables'], /\[pinot\] ready/, 45_000);
+      const child = await startNodeScript(
+        'embedded/pinot/cli.ts',
+        ['--data-dir', dataDir, '--controller-port', '0', '--broker-port', '0', '--bootstrap', cluster.bootstrap(), '--create-tables'],
+        /\[pinot\] ready/,
+        45_000,
+      );
       return { ...child, controller: /controller (http:\/\/\S+)/.exec(child.output())![1]!, broker: /broker (http:\/\/\S+)/.exec(child.output())![1]! };
     };
     pinot = await start();
     const raw = rawCopy();
-    for (const [path, body] of [['schemas', raw.schema], ['tables', raw.table]] as const) {
+    for (const [path, body] of [
+      ['schemas', raw.schema],
+      ['tables', raw.table],
+    ] as const) {
       const res = await fetch(`${pinot.controller}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(res.status, await res.text()).toBe(200);
     }
@@ -101,12 +109,26 @@ describe(`Pinot killed with SIGKILL while ingesting (seed ${SEED})`, () => {
     const producing = (async () => {
       for (let r = 0; r < ROUNDS; r++) {
         await producer.send({
-          topic: 'topic5', acks: -1,
-          messages: COUNTRIES.map((country, i) => ({ key: JSON.stringify(country), value: JSON.stringify({ country, avg_age: 20 + i + (r % 2) / 2, user_count: 1 + (r >> 2), view_count: r + 1, last_event_ts: W0 + r * 1000 + i }) })),
+          topic: 'topic5',
+          acks: -1,
+          messages: COUNTRIES.map((country, i) => ({
+            key: JSON.stringify(country),
+            value: JSON.stringify({ country, avg_age: 20 + i + (r % 2) / 2, user_count: 1 + (r >> 2), view_count: r + 1, last_event_ts: W0 + r * 1000 + i }),
+          })),
         });
         await producer.send({
-          topic: 'topic6', acks: -1,
-          messages: SOURCES.map((source, i) => ({ key: JSON.stringify(source), value: JSON.stringify({ source, window_start: W0 + (r % 40) * 60_000, window_end: W0 + (r % 40 + 1) * 60_000, user_count: 1 + (r % 7), view_count: Math.floor(r / 40) * 10 + i + 1 }) })),
+          topic: 'topic6',
+          acks: -1,
+          messages: SOURCES.map((source, i) => ({
+            key: JSON.stringify(source),
+            value: JSON.stringify({
+              source,
+              window_start: W0 + (r % 40) * 60_000,
+              window_end: W0 + ((r % 40) + 1) * 60_000,
+              user_count: 1 + (r % 7),
+              view_count: Math.floor(r / 40) * 10 + i + 1,
+            }),
+          })),
         });
         produced = r + 1;
         await sleep(15);
@@ -116,7 +138,12 @@ describe(`Pinot killed with SIGKILL while ingesting (seed ${SEED})`, () => {
     const killedAt: number[] = [];
     for (let k = 0; k < 3; k++) {
       const before = await ingested(pinot.controller, 'pageview_country');
-      await waitFor(`ingestion to move before kill ${k + 1}`, async () => ((await ingested(pinot!.controller, 'pageview_country')) > before ? true : undefined), 30_000, 20);
+      await waitFor(
+        `ingestion to move before kill ${k + 1}`,
+        async () => ((await ingested(pinot!.controller, 'pageview_country')) > before ? true : undefined),
+        30_000,
+        20,
+      );
       await sleep(Math.floor(random() * 600));
       killedAt.push(produced);
       await pinot.kill9();
@@ -133,18 +160,31 @@ describe(`Pinot killed with SIGKILL while ingesting (seed ${SEED})`, () => {
     const topicEnd = async (topic: string) => [...(await endOffsets(kafkaClient(cluster), topic)).values()].reduce((n, end) => n + Number(end), 0);
     expect(await topicEnd('topic5')).toBe(want.pageview_country);
     expect(await topicEnd('topic6')).toBe(want.pageview_tumbling);
-    await waitFor('every message ingested', async () => ((await ingested(p.controller, 'pageview_country')) >= want.pageview_country
-      && (await ingested(p.controller, 'pageview_tumbling')) >= want.pageview_tumbling ? true : undefined), 45_000, 200).catch(async (error: Error) => {
+    await waitFor(
+      'every message ingested',
+      async () =>
+        (await ingested(p.controller, 'pageview_country')) >= want.pageview_country &&
+        (await ingested(p.controller, 'pageview_tumbling')) >= want.pageview_tumbling
+          ? true
+          : undefined,
+      45_000,
+      200,
+    ).catch(async (error: Error) => {
       const debug = await (await fetch(`${p.controller}/debug/ingestion`)).text();
       throw new Error(`${error.message}: ${debug.slice(0, 3000)}\n${p.output().slice(-3000)}`);
     });
     expect(await ingested(p.controller, 'pageview_country')).toBe(want.pageview_country);
     expect(await ingested(p.controller, 'pageview_tumbling')).toBe(want.pageview_tumbling);
     await waitFor('pv_raw caught up', async () => ((await ingested(p.controller, 'pv_raw')) === want.pageview_country ? true : undefined), 30_000, 200);
-    const doubled = await pinotRows(p.broker, 'SELECT last_event_ts, COUNT(*) AS n FROM pv_raw GROUP BY last_event_ts HAVING COUNT(*) > 1 ORDER BY last_event_ts LIMIT 1000');
+    const doubled = await pinotRows(
+      p.broker,
+      'SELECT last_event_ts, COUNT(*) AS n FROM pv_raw GROUP BY last_event_ts HAVING COUNT(*) > 1 ORDER BY last_event_ts LIMIT 1000',
+    );
     const rounds = [...new Set((doubled ?? []).map(([ts]) => Math.floor((Number(ts) - W0) / 1000)))];
     expect(rounds, `rows stored twice, by round: ${JSON.stringify(doubled?.slice(0, 10))}; kills after rounds ${JSON.stringify(killedAt)}`).toEqual([]);
-    expect(await pinotRows(p.broker, 'SELECT COUNT(*), DISTINCTCOUNT(last_event_ts), SUM(view_count) FROM pv_raw')).toEqual([[want.pageview_country, want.pageview_country, COUNTRIES.length * (ROUNDS * (ROUNDS + 1)) / 2]]);
+    expect(await pinotRows(p.broker, 'SELECT COUNT(*), DISTINCTCOUNT(last_event_ts), SUM(view_count) FROM pv_raw')).toEqual([
+      [want.pageview_country, want.pageview_country, (COUNTRIES.length * (ROUNDS * (ROUNDS + 1))) / 2],
+    ]);
 
     const countries = await pinotRows(p.broker, 'SELECT country, view_count, user_count, last_event_ts FROM pageview_country ORDER BY country LIMIT 100');
     expect(countries).toEqual(COUNTRIES.map((c, i) => [c, ROUNDS, 1 + ((ROUNDS - 1) >> 2), W0 + (ROUNDS - 1) * 1000 + i]));

@@ -16,7 +16,13 @@ export interface Child {
 }
 
 /** Starts `node --import tsx script args…` and resolves once `ready` matches its output. */
-export function startNodeScript(script: string, args: string[], ready: RegExp, timeoutMs = 30_000, env: NodeJS.ProcessEnv = process.env): Promise<Child & { match: RegExpExecArray }> {
+export function startNodeScript(
+  script: string,
+  args: string[],
+  ready: RegExp,
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Child & { match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';

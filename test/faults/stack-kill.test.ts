@@ -34,9 +34,15 @@ describe(`the whole stack killed with SIGKILL mid-stream (seed ${SEED})`, () => 
     const ports = await Promise.all([1, 2, 3, 4, 5].map(() => freePortRange(1)));
     const env = {
       ...process.env,
-      DATA_DIR: tempDir('fault-stack-kill'), MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name,
-      KAFKA_PORT: String(kafkaPort), CONNECT_PORT: String(ports[0]), KSQLDB_PORT: String(ports[1]),
-      PINOT_CONTROLLER_PORT: String(ports[2]), PINOT_BROKER_PORT: String(ports[3]), DASHBOARD_PORT: String(ports[4]),
+      DATA_DIR: tempDir('fault-stack-kill'),
+      MYSQL_URL: inject('mysqlUrl'),
+      MYSQL_DATABASE: db.name,
+      KAFKA_PORT: String(kafkaPort),
+      CONNECT_PORT: String(ports[0]),
+      KSQLDB_PORT: String(ports[1]),
+      PINOT_CONTROLLER_PORT: String(ports[2]),
+      PINOT_BROKER_PORT: String(ports[3]),
+      DASHBOARD_PORT: String(ports[4]),
       PRODUCER_NULL_RATE: '0.2',
     };
     const config = loadConfig(env);
@@ -44,24 +50,34 @@ describe(`the whole stack killed with SIGKILL mid-stream (seed ${SEED})`, () => 
     stackProc = await start();
 
     await produceUsers({ count: USERS, seed: 3, url: inject('mysqlUrl'), database: db.name, config });
-    const kafka = new Kafka({ clientId: 'fault-stack', brokers: config.kafka.bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 500 } });
+    const kafka = new Kafka({
+      clientId: 'fault-stack',
+      brokers: config.kafka.bootstrap,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 500 },
+    });
     const admin = kafka.admin();
     await admin.connect();
     const total = async (topic: string) => (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
     await waitFor('users through the JDBC source', async () => ((await total(config.topics.users)) >= USERS ? true : undefined), 60_000, 250);
     let last = -1;
-    await waitFor('CLEANED_USERS to settle', async () => {
-      const now = await total(config.topics.cleanedUsers);
-      const settled = now > 0 && now === last;
-      last = now;
-      return settled ? true : undefined;
-    }, 60_000, 1500);
+    await waitFor(
+      'CLEANED_USERS to settle',
+      async () => {
+        const now = await total(config.topics.cleanedUsers);
+        const settled = now > 0 && now === last;
+        last = now;
+        return settled ? true : undefined;
+      },
+      60_000,
+      1500,
+    );
     await admin.disconnect();
 
     const users = await readUsers(inject('mysqlUrl'), config);
     const views = generatePageViews(users, VIEWS, 4, Date.now() - 5 * 60_000, 100);
     // One partition per send (the kafkajs retry bug noted in test/kafka/durability.test.ts).
-    const chunks: typeof views[] = [];
+    const chunks: (typeof views)[] = [];
     for (let p = 0; p < config.kafka.partitions; p++) {
       const mine = views.filter((v) => partitionFor(pageViewMessage(v).key, config.kafka.partitions) === p);
       for (let i = 0; i < mine.length; i += CHUNK) chunks.push(mine.slice(i, i + CHUNK));
@@ -85,7 +101,12 @@ describe(`the whole stack killed with SIGKILL mid-stream (seed ${SEED})`, () => 
     }
     await producer.disconnect();
 
-    const consumed = await run('kcat', ['-b', config.kafka.bootstrap.join(','), '-C', '-t', config.topics.pageview, '-o', 'beginning', '-e', '-q', '-f', '%s\\n'], undefined, 60_000);
+    const consumed = await run(
+      'kcat',
+      ['-b', config.kafka.bootstrap.join(','), '-C', '-t', config.topics.pageview, '-o', 'beginning', '-e', '-q', '-f', '%s\\n'],
+      undefined,
+      60_000,
+    );
     const inTopic = consumed.stdout.split('\n').filter(Boolean);
     expect(inTopic).toHaveLength(VIEWS);
     expect(new Set(inTopic).size).toBe(VIEWS);
@@ -93,10 +114,15 @@ describe(`the whole stack killed with SIGKILL mid-stream (seed ${SEED})`, () => 
     const expected = expectedCountries(users, views);
     const brokerUrl = `http://127.0.0.1:${config.ports.pinotBroker}`;
     const joined = [...expected.values()].reduce((n, c) => n + c.view_count, 0);
-    const rows = await waitFor(`${joined} joined views in Pinot`, async () => {
-      const got = await pinotRows(brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
-      return got.reduce((n, r) => n + Number(r.view_count), 0) === joined ? got : undefined;
-    }, 120_000, 500);
+    const rows = await waitFor(
+      `${joined} joined views in Pinot`,
+      async () => {
+        const got = await pinotRows(brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
+        return got.reduce((n, r) => n + Number(r.view_count), 0) === joined ? got : undefined;
+      },
+      120_000,
+      500,
+    );
     const byCountry = new Map(rows.map((r) => [String(r.country), r]));
     expect([...byCountry.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [country, want] of expected) {

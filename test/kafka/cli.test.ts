@@ -23,7 +23,9 @@ describe('npm run kafka', () => {
   });
 
   it('starts, prints the bootstrap list, serves kcat, and stops cleanly on Ctrl-C', async () => {
-    const child = spawn(tsx[0], [...tsx.slice(1), '--data-dir', tempDir('kafka-cli'), '--brokers', '2', '--port', '29392'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx[0], [...tsx.slice(1), '--data-dir', tempDir('kafka-cli'), '--brokers', '2', '--port', '29392'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -23,7 +23,11 @@ async function readValues(kafka: Kafka, topic: string, expected: number): Promis
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        values.push(message.value!.toString());
+      },
+    });
     await waitFor(`${expected} messages on ${topic}`, () => (values.length >= expected ? true : undefined), 30_000);
     return values;
   } finally {
@@ -64,7 +68,11 @@ describe('a full disk under the brokers', () => {
   }
 
   function producer(kafka: Kafka, retries: number): Producer {
-    const p = kafka.producer({ idempotent: retries > 0, maxInFlightRequests: retries > 0 ? 1 : undefined, retry: { retries, initialRetryTime: 100, maxRetryTime: 500 } });
+    const p = kafka.producer({
+      idempotent: retries > 0,
+      maxInFlightRequests: retries > 0 ? 1 : undefined,
+      retry: { retries, initialRetryTime: 100, maxRetryTime: 500 },
+    });
     producers.push(p);
     return p;
   }
@@ -79,7 +87,10 @@ describe('a full disk under the brokers', () => {
     const once = producer(kafka, 0);
     await once.connect();
     for (let attempt = 0; attempt < 2; attempt++) {
-      const error = await once.send({ topic: 'events', acks: -1, messages: [{ key: 'k', value: 'refused' }] }).then(() => undefined, (e: unknown) => e);
+      const error = await once.send({ topic: 'events', acks: -1, messages: [{ key: 'k', value: 'refused' }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       // kafkajs wraps the partition's error; the cause is the broker's answer, not a lost connection
       const cause = (error as { cause?: { type?: string; retriable?: boolean } } | undefined)?.cause ?? error;
       expect((cause as { type?: string }).type).toBe('KAFKA_STORAGE_ERROR');
@@ -91,11 +102,17 @@ describe('a full disk under the brokers', () => {
     // the same producer keeps retrying while the disk is full; reads are served meanwhile
     const pending = steady.send({ topic: 'events', acks: -1, messages: messages(60, 40) });
     await waitFor('a few refused retries', () => (disk.refusedWrites() >= 6 ? true : undefined), 15_000);
-    expect((await readValues(kafka, 'events', 60)).sort()).toEqual(messages(0, 60).map((m) => m.value).sort());
+    expect((await readValues(kafka, 'events', 60)).sort()).toEqual(
+      messages(0, 60)
+        .map((m) => m.value)
+        .sort(),
+    );
 
     const diskLines = lines.filter((l) => l.includes('ENOSPC'));
     expect(diskLines).toHaveLength(1);
-    expect(diskLines[0]).toMatch(new RegExp(`^broker \\d: disk full \\(ENOSPC: no space left on device\\) writing to ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/broker-\\d`));
+    expect(diskLines[0]).toMatch(
+      new RegExp(`^broker \\d: disk full \\(ENOSPC: no space left on device\\) writing to ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/broker-\\d`),
+    );
     expect(cluster.storage.problems().map((p) => p.code)).toContain('ENOSPC');
     const [health] = await runHealthChecks([kafkaHealthTarget(cluster.bootstrap().split(','), 'Kafka', { storageProblems: () => cluster.storage.problems() })]);
     expect(health!.status).toBe('degraded');
@@ -106,14 +123,23 @@ describe('a full disk under the brokers', () => {
     await pending;
     // recovered once writes went on succeeding for a while: one more line for the disk
     let sent = 100;
-    await waitFor('the disk counted as recovered', async () => {
-      await steady.send({ topic: 'events', acks: -1, messages: messages(sent, 5) });
-      sent += 5;
-      return cluster.storage.problems().length === 0 ? true : undefined;
-    }, 20_000, 500);
+    await waitFor(
+      'the disk counted as recovered',
+      async () => {
+        await steady.send({ topic: 'events', acks: -1, messages: messages(sent, 5) });
+        sent += 5;
+        return cluster.storage.problems().length === 0 ? true : undefined;
+      },
+      20_000,
+      500,
+    );
     expect(lines.filter((l) => /writes to .* succeed again/.test(l))).toHaveLength(1);
     const values = await readValues(kafka, 'events', sent);
-    expect(values.sort()).toEqual(messages(0, sent).map((m) => m.value).sort());
+    expect(values.sort()).toEqual(
+      messages(0, sent)
+        .map((m) => m.value)
+        .sort(),
+    );
     expect(storedRecords(cluster)).toBe(sent);
     await waitFor('every follower back in the ISR', () => (cluster.topic('events')!.partitions.every((p) => p.isr.length === 3) ? true : undefined), 10_000);
   }, 60_000);
@@ -133,7 +159,11 @@ describe('a full disk under the brokers', () => {
     await pending;
     await waitFor('every follower back in the ISR', () => (cluster.topic('events')!.partitions.every((p) => p.isr.length === 3) ? true : undefined), 10_000);
     const values = await readValues(kafka, 'events', 90);
-    expect(values.sort()).toEqual(messages(0, 90).map((m) => m.value).sort());
+    expect(values.sort()).toEqual(
+      messages(0, 90)
+        .map((m) => m.value)
+        .sort(),
+    );
     expect(storedRecords(cluster)).toBe(90);
     // every replica holds the same log
     for (const p of cluster.topic('events')!.partitions) {

@@ -102,23 +102,39 @@ describe('durability', () => {
     const cluster = await startKafkaCluster({ dataDir: tempDir('kafka-failover-kcat'), firstPort: 0 });
     const total = 50_000;
     const lines = Array.from({ length: total }, (_, i) => `k${i % 101}:v${i}`).join('\n') + '\n';
-    const topic = cluster.topic('kcat-failover') ?? (cluster.createTopic({ name: 'kcat-failover', numPartitions: 5, replicationFactor: 3, assignments: [], configs: {} }), cluster.topic('kcat-failover')!);
-    const produced = run('kcat', ['-b', cluster.bootstrap(), '-P', '-t', 'kcat-failover', '-K', ':',
-      '-X', 'enable.idempotence=true', '-X', 'linger.ms=5', '-X', 'batch.num.messages=500'], lines, 60_000);
+    const topic =
+      cluster.topic('kcat-failover') ??
+      (cluster.createTopic({ name: 'kcat-failover', numPartitions: 5, replicationFactor: 3, assignments: [], configs: {} }), cluster.topic('kcat-failover')!);
+    const produced = run(
+      'kcat',
+      ['-b', cluster.bootstrap(), '-P', '-t', 'kcat-failover', '-K', ':', '-X', 'enable.idempotence=true', '-X', 'linger.ms=5', '-X', 'batch.num.messages=500'],
+      lines,
+      60_000,
+    );
     let finished = false;
     void produced.then(() => (finished = true));
     const victim = topic.partitions[0].leader;
-    await waitFor('a fifth of the messages', () => {
-      const end = topic.partitions.reduce((n, p) => n + (cluster.brokers.get(p.leader)?.replica('kcat-failover', p.partition)?.log.highWatermark ?? 0), 0);
-      return end >= total / 5 ? true : undefined;
-    }, 30_000, 2);
+    await waitFor(
+      'a fifth of the messages',
+      () => {
+        const end = topic.partitions.reduce((n, p) => n + (cluster.brokers.get(p.leader)?.replica('kcat-failover', p.partition)?.log.highWatermark ?? 0), 0);
+        return end >= total / 5 ? true : undefined;
+      },
+      30_000,
+      2,
+    );
     await cluster.stopBroker(victim);
     expect(finished).toBe(false); // the leader really went away mid-stream
     expect(topic.partitions[0].leader).not.toBe(victim);
     const result = await produced;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/[Dd]elivery failed/);
-    const consumed = await run('kcat', ['-b', cluster.bootstrap(), '-C', '-t', 'kcat-failover', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'], undefined, 60_000);
+    const consumed = await run(
+      'kcat',
+      ['-b', cluster.bootstrap(), '-C', '-t', 'kcat-failover', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'],
+      undefined,
+      60_000,
+    );
     const values = consumed.stdout.trim().split('\n');
     expect(values.length).toBe(total);
     expect(new Set(values).size).toBe(total);

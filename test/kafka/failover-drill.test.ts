@@ -70,10 +70,15 @@ describe('failover drill through the control socket', () => {
       const started = await kafkaCli(['start-broker', '2', '--data-dir', dataDir]);
       expect(started.code, started.stderr).toBe(0);
       expect(started.stdout).toContain('broker 2 started');
-      await waitFor('broker 2 back in every ISR', async () => {
-        const m = await admin.fetchTopicMetadata({ topics: ['drill'] });
-        return m.topics[0]!.partitions.every((p) => p.isr.includes(2)) ? true : undefined;
-      }, 30_000, 200);
+      await waitFor(
+        'broker 2 back in every ISR',
+        async () => {
+          const m = await admin.fetchTopicMetadata({ topics: ['drill'] });
+          return m.topics[0]!.partitions.every((p) => p.isr.includes(2)) ? true : undefined;
+        },
+        30_000,
+        200,
+      );
       const after = acked.length;
       await waitFor('writes after the drill', () => (acked.length >= after + 50 ? true : undefined), 30_000, 50);
     } finally {
@@ -86,7 +91,11 @@ describe('failover drill through the control socket', () => {
     const seen: string[] = [];
     await consumer.connect();
     await consumer.subscribe({ topics: ['drill'], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value!.toString());
+      },
+    });
     try {
       await waitFor('every acknowledged message', () => (seen.length >= acked.length ? true : undefined), 30_000, 100);
     } finally {

@@ -94,15 +94,26 @@ describe('hostile input', () => {
     await producer.send({ topic: 'after-fuzz', messages: [{ value: 'before' }] });
     const state = cluster.topic('after-fuzz')!.partitions;
     const leaderOf = (p: number) => cluster.brokers.get(state[p].leader)!;
-    const good = leaderOf(0).replica('after-fuzz', 0)!.log.read(0, 1 << 20);
+    const good = leaderOf(0)
+      .replica('after-fuzz', 0)!
+      .log.read(0, 1 << 20);
     const partitionWithData = good.length > 0 ? 0 : state.findIndex((_, p) => leaderOf(p).replica('after-fuzz', p)!.log.logEndOffset > 0);
-    const batch = Buffer.from(leaderOf(partitionWithData).replica('after-fuzz', partitionWithData)!.log.read(0, 1 << 20));
+    const batch = Buffer.from(
+      leaderOf(partitionWithData)
+        .replica('after-fuzz', partitionWithData)!
+        .log.read(0, 1 << 20),
+    );
     batch[batch.length - 1] ^= 0xff;
     const endBefore = leaderOf(partitionWithData).replica('after-fuzz', partitionWithData)!.log.logEndOffset;
     const { encodeRequest } = await import('../../embedded/kafka/protocol/00-produce.ts');
     const { Writer } = await import('../../embedded/kafka/protocol/writer.ts');
     const body = new Writer();
-    encodeRequest(body, 7, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 'after-fuzz', partitionData: [{ index: partitionWithData, records: batch }] }] });
+    encodeRequest(body, 7, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'after-fuzz', partitionData: [{ index: partitionWithData, records: batch }] }],
+    });
     const reply = await sendRaw(leaderOf(partitionWithData).port, frame(Buffer.concat([header(0, 7, 5), body.toBuffer()])));
     // size, correlation id, topics[1], name, partitions[1], index, then the error code
     const errorOffset = 4 + 4 + 4 + 2 + 'after-fuzz'.length + 4 + 4;

@@ -3,7 +3,6 @@ import { AssignerProtocol, type Consumer } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { endOffsets, kafkaClient, ReadPosition, startTestCluster, waitFor } from '../support/kafka.ts';
 
-
 describe('embedded cluster with kafkajs', () => {
   let cluster: KafkaCluster;
   beforeAll(async () => {
@@ -26,8 +25,9 @@ describe('embedded cluster with kafkajs', () => {
       expect(new Set(p.isr)).toEqual(new Set(p.replicas));
     }
     expect(new Set(partitions.map((p) => p.leader)).size).toBe(3);
-    await expect(admin.createTopics({ topics: [{ topic: 'too-many-replicas', numPartitions: 1, replicationFactor: 4 }] }))
-      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })] });
+    await expect(admin.createTopics({ topics: [{ topic: 'too-many-replicas', numPartitions: 1, replicationFactor: 4 }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
+    });
     await admin.disconnect();
   });
 
@@ -87,7 +87,11 @@ describe('embedded cluster with kafkajs', () => {
       });
       await consumer.connect();
       await consumer.subscribe({ topic: 'split', fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => { received.push(message.value!.toString()); } });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push(message.value!.toString());
+        },
+      });
       consumers.push(consumer);
     }
     // Both members hold disjoint halves of the final generation, as the coordinator reports too.
@@ -95,13 +99,16 @@ describe('embedded cluster with kafkajs', () => {
       const [a, b] = [joins.get('a') ?? [], joins.get('b') ?? []];
       return a.length > 0 && b.length > 0 && [...a, ...b].sort().join() === '0,1,2,3,4,5';
     };
-    const group = await waitFor('a stable group of two with the partitions split', async () => {
-      const g = (await admin.describeGroups(['splitters'])).groups[0];
-      return g.state === 'Stable' && g.members.length === 2 && covered() ? g : undefined;
-    }, 40_000, 250);
-    const fromCoordinator = group.members
-      .map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment.split.sort().join())
-      .sort();
+    const group = await waitFor(
+      'a stable group of two with the partitions split',
+      async () => {
+        const g = (await admin.describeGroups(['splitters'])).groups[0];
+        return g.state === 'Stable' && g.members.length === 2 && covered() ? g : undefined;
+      },
+      40_000,
+      250,
+    );
+    const fromCoordinator = group.members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment.split.sort().join()).sort();
     expect(fromCoordinator).toEqual([joins.get('a')!, joins.get('b')!].map((p) => [...p].sort().join()).sort());
 
     await producer.send({ topic: 'split', messages: Array.from({ length: 600 }, (_, i) => ({ key: String(i), value: String(i) })) });
@@ -154,13 +161,16 @@ describe('embedded cluster with kafkajs', () => {
   it('reports configs and lets them be changed', async () => {
     const admin = kafkaClient(cluster).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'changelog', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await admin.createTopics({
+      topics: [{ topic: 'changelog', numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    });
     const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'changelog' }] });
     const entries = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
     expect(entries['cleanup.policy']).toBe('compact');
     expect(entries['min.insync.replicas']).toBe('2');
-    await expect(admin.createTopics({ topics: [{ topic: 'bad-config', configEntries: [{ name: 'no.such.config', value: '1' }] }] }))
-      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })] });
+    await expect(admin.createTopics({ topics: [{ topic: 'bad-config', configEntries: [{ name: 'no.such.config', value: '1' }] }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
+    });
     await admin.createPartitions({ topicPartitions: [{ topic: 'changelog', count: 3 }] });
     const meta = await admin.fetchTopicMetadata({ topics: ['changelog'] });
     expect(meta.topics[0].partitions).toHaveLength(3);

@@ -35,7 +35,10 @@ describe('embedded cluster with kcat (librdkafka)', () => {
     const after = Date.now();
     const consumed = await kcat(['-C', '-t', 'roundtrip', '-o', 'beginning', '-e', '-f', '%k|%s|%h|%T|%p|%o\\n']);
     expect(consumed.code, consumed.stderr).toBe(0);
-    const rows = consumed.stdout.trim().split('\n').map((l) => l.split('|'));
+    const rows = consumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('|'));
     expect(rows).toHaveLength(50);
     rows.forEach(([key, value, headers, ts, partition, offset], i) => {
       expect(key).toBe(`k${i}`);

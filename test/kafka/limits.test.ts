@@ -19,16 +19,22 @@ const openFds = () => fs.readdirSync('/proc/self/fd').length;
 /** `count` idle TCP connections; resolves once every one is connected (or already closed by the server). */
 async function idleConnections(port: number, count: number): Promise<{ sockets: net.Socket[]; closed: () => number }> {
   let closed = 0;
-  const sockets = await Promise.all(Array.from({ length: count }, () => new Promise<net.Socket>((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.on('error', () => {}); // a reset from the broker is what some of these are for
-    socket.once('close', () => {
-      closed++;
-      resolve(socket);
-    });
-    socket.once('connect', () => resolve(socket));
-    setTimeout(() => reject(new Error(`connection ${port} neither connected nor closed in 10 s`)), 10_000).unref();
-  })));
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port });
+          socket.on('error', () => {}); // a reset from the broker is what some of these are for
+          socket.once('close', () => {
+            closed++;
+            resolve(socket);
+          });
+          socket.once('connect', () => resolve(socket));
+          setTimeout(() => reject(new Error(`connection ${port} neither connected nor closed in 10 s`)), 10_000).unref();
+        }),
+    ),
+  );
   return { sockets, closed: () => closed };
 }
 
@@ -51,11 +57,13 @@ describe('Kafka connection caps', () => {
 
     const idle = await idleConnections(broker.port, 40);
     const refused = 40 - (12 - held);
-    await waitFor('the broker to refuse the connections over the cap', () => idle.closed() >= refused ? true : undefined, 10_000);
+    await waitFor('the broker to refuse the connections over the cap', () => (idle.closed() >= refused ? true : undefined), 10_000);
     expect(cluster.problems.get('connection-refused')).toBe(refused);
     expect(broker.connectionCount).toBe(12);
     expect(lines.filter((l) => l.includes('rejected connection'))).toEqual([
-      expect.stringMatching(/broker 1: rejected connection from 127\.0\.0\.1: address already has the configured maximum of 12 connections \(max\.connections\.per\.ip; KAFKA_MAX_CONNECTIONS_PER_IP/),
+      expect.stringMatching(
+        /broker 1: rejected connection from 127\.0\.0\.1: address already has the configured maximum of 12 connections \(max\.connections\.per\.ip; KAFKA_MAX_CONNECTIONS_PER_IP/,
+      ),
     ]);
 
     await producer.send({ topic: 'capped', acks: -1, messages: [{ value: 'after' }] });
@@ -68,8 +76,14 @@ describe('Kafka connection caps', () => {
     await admin.connect();
     const total = (await admin.fetchTopicOffsets('capped')).reduce((n, o) => n + Number(o.high), 0);
     expect(total).toBe(2);
-    const described = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['max.connections', 'max.connections.per.ip'] }], includeSynonyms: false });
-    expect(Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]))).toMatchObject({ 'max.connections': '1000', 'max.connections.per.ip': '12' });
+    const described = await admin.describeConfigs({
+      resources: [{ type: 4, name: '1', configNames: ['max.connections', 'max.connections.per.ip'] }],
+      includeSynonyms: false,
+    });
+    expect(Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]))).toMatchObject({
+      'max.connections': '1000',
+      'max.connections.per.ip': '12',
+    });
     await admin.disconnect();
     await producer.disconnect();
   });
@@ -96,13 +110,14 @@ describe('Kafka partition caps', () => {
     cluster = await startTestCluster({ maxPartitionsPerTopic: 50, maxPartitionsTotal: 60, log: (line) => lines.push(line) });
     const admin = kafkaClient(cluster).admin();
     await admin.connect();
-    await expect(admin.createTopics({ topics: [{ topic: 'big', numPartitions: 100_000 }] }))
-      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_PARTITIONS' })] });
+    await expect(admin.createTopics({ topics: [{ topic: 'big', numPartitions: 100_000 }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'INVALID_PARTITIONS' })],
+    });
     expect(await admin.createTopics({ topics: [{ topic: 'fifty', numPartitions: 50 }] })).toBe(true);
-    await expect(admin.createTopics({ topics: [{ topic: 'twenty', numPartitions: 20 }] }))
-      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'POLICY_VIOLATION' })] });
-    await expect(admin.createPartitions({ topicPartitions: [{ topic: 'fifty', count: 51 }] }))
-      .rejects.toMatchObject({ type: 'INVALID_PARTITIONS' });
+    await expect(admin.createTopics({ topics: [{ topic: 'twenty', numPartitions: 20 }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'POLICY_VIOLATION' })],
+    });
+    await expect(admin.createPartitions({ topicPartitions: [{ topic: 'fifty', count: 51 }] })).rejects.toMatchObject({ type: 'INVALID_PARTITIONS' });
     expect(await admin.createTopics({ topics: [{ topic: 'ten', numPartitions: 10 }] })).toBe(true);
     await admin.disconnect();
 
@@ -110,9 +125,15 @@ describe('Kafka partition caps', () => {
     expect(cluster.topic('twenty')).toBeUndefined();
     expect(cluster.totalPartitions()).toBe(60);
     const perTopic = cluster.createTopic({ name: 'x', numPartitions: 51, replicationFactor: -1, assignments: [], configs: {} });
-    expect(perTopic).toEqual({ errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: expect.stringMatching(/Number of partitions 51 exceeds the limit of 50 partitions per topic \(set by KAFKA_MAX_PARTITIONS_PER_TOPIC/) });
+    expect(perTopic).toEqual({
+      errorCode: ErrorCode.INVALID_PARTITIONS,
+      errorMessage: expect.stringMatching(/Number of partitions 51 exceeds the limit of 50 partitions per topic \(set by KAFKA_MAX_PARTITIONS_PER_TOPIC/),
+    });
     const total = cluster.createTopic({ name: 'x', numPartitions: 1, replicationFactor: -1, assignments: [], configs: {} });
-    expect(total).toEqual({ errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: expect.stringMatching(/would make 61 in the cluster, over the limit of 60 \(set by KAFKA_MAX_PARTITIONS_TOTAL/) });
+    expect(total).toEqual({
+      errorCode: ErrorCode.POLICY_VIOLATION,
+      errorMessage: expect.stringMatching(/would make 61 in the cluster, over the limit of 60 \(set by KAFKA_MAX_PARTITIONS_TOTAL/),
+    });
     expect(cluster.autoCreate('auto-topic')).toBe(false);
     expect(lines).toContainEqual(expect.stringMatching(/could not auto-create topic auto-topic: .*over the limit of 60/));
   });
@@ -128,7 +149,9 @@ describe('Kafka partition caps', () => {
     await producer.connect();
     await producer.send({ topic: 'wide', acks: -1, messages: Array.from({ length: 200 }, (_, p) => ({ partition: p, value: `p${p}` })) });
     const grown = openFds() - before;
-    console.log(`[fds] 200 partitions x 3 replicas (>= 3,000 log files) with a 64-file cache: ${grown} descriptors more than before the cluster (connections included); cache holds ${cluster.openFiles.openCount}`);
+    console.log(
+      `[fds] 200 partitions x 3 replicas (>= 3,000 log files) with a 64-file cache: ${grown} descriptors more than before the cluster (connections included); cache holds ${cluster.openFiles.openCount}`,
+    );
     expect(cluster.openFiles.openCount).toBeLessThanOrEqual(64);
     expect(grown).toBeLessThan(64 + 40);
 
@@ -151,7 +174,9 @@ describe('Kafka partition caps', () => {
   it('a restart with a data directory over the caps comes up, says so, serves the data and refuses more', async () => {
     const dataDir = tempDir('kafka-over-caps');
     cluster = await startTestCluster({ dataDir });
-    await kafkaClient(cluster).admin().createTopics({ topics: [{ topic: 'big', numPartitions: 120 }] });
+    await kafkaClient(cluster)
+      .admin()
+      .createTopics({ topics: [{ topic: 'big', numPartitions: 120 }] });
     const producer = kafkaClient(cluster).producer();
     await producer.connect();
     await producer.send({ topic: 'big', acks: -1, messages: [{ partition: 7, value: 'kept' }] });
@@ -160,14 +185,17 @@ describe('Kafka partition caps', () => {
 
     const lines: string[] = [];
     cluster = await startTestCluster({ dataDir, maxPartitionsPerTopic: 100, maxPartitionsTotal: 110, maxOpenLogFiles: 32, log: (line) => lines.push(line) });
-    expect(lines).toContainEqual(expect.stringMatching(/topic big has 120 partitions, over the limit of 100 per topic \(KAFKA_MAX_PARTITIONS_PER_TOPIC\): served as it is/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/topic big has 120 partitions, over the limit of 100 per topic \(KAFKA_MAX_PARTITIONS_PER_TOPIC\): served as it is/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/holds 120 partitions, over the limit of 110 \(KAFKA_MAX_PARTITIONS_TOTAL\)/));
     expect(cluster.openFiles.openCount).toBeLessThanOrEqual(32);
     const admin = kafkaClient(cluster).admin();
     await admin.connect();
     expect((await admin.fetchTopicOffsets('big')).find((o) => o.partition === 7)?.high).toBe('1');
-    await expect(admin.createTopics({ topics: [{ topic: 'more', numPartitions: 1 }] }))
-      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'POLICY_VIOLATION' })] });
+    await expect(admin.createTopics({ topics: [{ topic: 'more', numPartitions: 1 }] })).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'POLICY_VIOLATION' })],
+    });
     await admin.disconnect();
   });
 });
@@ -176,7 +204,8 @@ describe('Kafka partition caps', () => {
 function startLimitedBroker(nofile: number, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; bootstrap: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('prlimit', [`--nofile=${nofile}:${nofile}`, '--', process.execPath, '--import', 'tsx', 'embedded/kafka/cli.ts', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     const timer = setTimeout(() => {
@@ -221,7 +250,9 @@ describe('Kafka out of file descriptors', () => {
     await seed.stop();
 
     const broker = await startLimitedBroker(256, ['--data-dir', dataDir, '--port', '0', '--verbose'], {
-      KAFKA_MAX_CONNECTIONS: '100000', KAFKA_MAX_CONNECTIONS_PER_IP: '100000', KAFKA_MAX_PARTITIONS_PER_TOPIC: '100',
+      KAFKA_MAX_CONNECTIONS: '100000',
+      KAFKA_MAX_CONNECTIONS_PER_IP: '100000',
+      KAFKA_MAX_PARTITIONS_PER_TOPIC: '100',
     });
     try {
       expect(broker.output()).toMatch(/topic big has 300 partitions, over the limit of 100 per topic/);
@@ -234,7 +265,12 @@ describe('Kafka out of file descriptors', () => {
       expect(flood.closed()).toBeGreaterThan(0); // the connections past the limit were accepted and closed
       for (const socket of flood.sockets) socket.destroy();
 
-      const kafka = new Kafka({ clientId: 'after-emfile', brokers: broker.bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+      const kafka = new Kafka({
+        clientId: 'after-emfile',
+        brokers: broker.bootstrap.split(','),
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 8, initialRetryTime: 200 },
+      });
       const admin = kafka.admin();
       await admin.connect();
       const offsets = await admin.fetchTopicOffsets('big');

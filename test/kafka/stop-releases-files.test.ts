@@ -8,8 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
 
 function openUnder(dir: string): string[] {
-  return fs.readdirSync('/proc/self/fd')
-    .map((fd) => { try { return fs.readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } })
+  return fs
+    .readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
     .filter((target) => target.startsWith(`${dir}/`));
 }
 
@@ -26,7 +33,12 @@ describe('a stopped cluster', () => {
     await consumer.connect();
     await consumer.subscribe({ topics: ['files'], fromBeginning: true });
     let seen = 0;
-    await consumer.run({ autoCommitThreshold: 1, eachMessage: async () => { seen++; } });
+    await consumer.run({
+      autoCommitThreshold: 1,
+      eachMessage: async () => {
+        seen++;
+      },
+    });
     await waitFor('both records consumed', () => (seen === 2 ? true : undefined), 30_000, 50);
     await consumer.disconnect();
     expect(openUnder(dataDir).some((f) => f.endsWith('consumer-offsets.jsonl'))).toBe(true);

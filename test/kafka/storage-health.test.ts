@@ -25,7 +25,9 @@ describe('StorageHealth', () => {
     health.refused('broker 1', dirs[0]!, enospc(), t0 + 200);
     health.refused('broker 3', dirs[2]!, enospc(), t0 + 300);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^broker 1: disk full \\(ENOSPC: no space left on device\\) writing to ${dirs[0]} \\(.* free of .*\\); produce requests`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^broker 1: disk full \\(ENOSPC: no space left on device\\) writing to ${dirs[0]} \\(.* free of .*\\); produce requests`),
+    );
     expect(health.problems().map((p) => p.who)).toEqual(['broker 1', 'broker 2', 'broker 3']);
 
     health.succeeded('broker 1', t0 + 6_000);

@@ -16,14 +16,29 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 
 describe('ASSERT statements: grammar', () => {
   it('parses ASSERT [NOT EXISTS] TOPIC with properties and a timeout, names as identifiers or strings', () => {
-    expect(parseStatements("ASSERT TOPIC clicks WITH (PARTITIONS=3, replicas=1) TIMEOUT 5 SECONDS;")[0]).toMatchObject({
-      kind: 'assertTopic', topic: 'CLICKS', exists: true, props: { PARTITIONS: { value: 3 }, REPLICAS: { value: 1 } }, timeoutMs: 5000,
+    expect(parseStatements('ASSERT TOPIC clicks WITH (PARTITIONS=3, replicas=1) TIMEOUT 5 SECONDS;')[0]).toMatchObject({
+      kind: 'assertTopic',
+      topic: 'CLICKS',
+      exists: true,
+      props: { PARTITIONS: { value: 3 }, REPLICAS: { value: 1 } },
+      timeoutMs: 5000,
     });
-    expect(parseStatements("ASSERT NOT EXISTS TOPIC 'lower_case';")[0]).toMatchObject({ kind: 'assertTopic', topic: 'lower_case', exists: false, timeoutMs: undefined });
+    expect(parseStatements("ASSERT NOT EXISTS TOPIC 'lower_case';")[0]).toMatchObject({
+      kind: 'assertTopic',
+      topic: 'lower_case',
+      exists: false,
+      timeoutMs: undefined,
+    });
   });
 
   it('parses ASSERT [NOT EXISTS] SCHEMA with a subject, an id or both', () => {
-    expect(parseStatements("ASSERT SCHEMA SUBJECT 'clicks-value' ID 12 TIMEOUT 2 SECONDS;")[0]).toMatchObject({ kind: 'assertSchema', subject: 'clicks-value', id: 12, exists: true, timeoutMs: 2000 });
+    expect(parseStatements("ASSERT SCHEMA SUBJECT 'clicks-value' ID 12 TIMEOUT 2 SECONDS;")[0]).toMatchObject({
+      kind: 'assertSchema',
+      subject: 'clicks-value',
+      id: 12,
+      exists: true,
+      timeoutMs: 2000,
+    });
     expect(parseStatements('ASSERT NOT EXISTS SCHEMA ID 3;')[0]).toMatchObject({ kind: 'assertSchema', subject: undefined, id: 3, exists: false });
     expect(() => parseStatements('ASSERT SCHEMA TIMEOUT 1 SECOND;')).toThrow('ASSERT SCHEMA statements much include a subject name or an id');
     expect(() => parseStatements("ASSERT SCHEMA ID 'x';")).toThrow('ID must be an integer');
@@ -43,11 +58,13 @@ describe('ASSERT TOPIC: the check', () => {
     expect(topicAssertionFailure(a({ topic: 'u' }), topics)).toBe('Topic u does not exist');
     expect(topicAssertionFailure(a({ exists: false }), topics)).toBe('Topic t exists');
     expect(topicAssertionFailure(a({ exists: false, topic: 'u', properties: { PARTITIONS: 9 } }), topics)).toBeUndefined();
-    expect(topicAssertionFailure(a({ properties: { PARTITIONS: 2, REPLICAS: 3, CLEANUP_POLICY: 'compact' } }), topics)).toBe([
-      'Mismatched configuration for topic t: For config partitions, expected 2 got 3',
-      'Mismatched configuration for topic t: For config replicas, expected 3 got 1',
-      'Cannot assert unknown topic property: CLEANUP_POLICY',
-    ].join('\n'));
+    expect(topicAssertionFailure(a({ properties: { PARTITIONS: 2, REPLICAS: 3, CLEANUP_POLICY: 'compact' } }), topics)).toBe(
+      [
+        'Mismatched configuration for topic t: For config partitions, expected 2 got 3',
+        'Mismatched configuration for topic t: For config replicas, expected 3 got 1',
+        'Cannot assert unknown topic property: CLEANUP_POLICY',
+      ].join('\n'),
+    );
   });
 });
 
@@ -73,7 +90,9 @@ describe('ASSERT statements over REST', () => {
   it('answers assert_topic when the topic is there (and its properties match)', async () => {
     const r = await ksql("ASSERT TOPIC 'present' WITH (PARTITIONS=2, REPLICAS=1);");
     expect(r.status, r.text).toBe(200);
-    expect(r.json()).toEqual([{ '@type': 'assert_topic', statementText: "ASSERT TOPIC 'present' WITH (PARTITIONS=2, REPLICAS=1);", topicName: 'present', exists: true, warnings: [] }]);
+    expect(r.json()).toEqual([
+      { '@type': 'assert_topic', statementText: "ASSERT TOPIC 'present' WITH (PARTITIONS=2, REPLICAS=1);", topicName: 'present', exists: true, warnings: [] },
+    ]);
     const absent = await ksql("ASSERT NOT EXISTS TOPIC 'absent';");
     expect(absent.status, absent.text).toBe(200);
     expect((absent.json() as J[])[0]).toMatchObject({ '@type': 'assert_topic', topicName: 'absent', exists: false });
@@ -104,6 +123,8 @@ describe('ASSERT statements over REST', () => {
   it('ASSERT SCHEMA fails as ksqlDB without a schema registry does', async () => {
     const r = await ksql("ASSERT NOT EXISTS SCHEMA SUBJECT 'x-value' TIMEOUT 0 SECONDS;");
     expect(r.status, r.text).toBe(417);
-    expect((r.json() as J).message).toBe('Cannot check schema existence: KSQL is not configured to use a schema registry. To enable it, please set ksql.schema.registry.url');
+    expect((r.json() as J).message).toBe(
+      'Cannot check schema existence: KSQL is not configured to use a schema registry. To enable it, please set ksql.schema.registry.url',
+    );
   });
 });

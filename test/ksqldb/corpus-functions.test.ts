@@ -38,7 +38,7 @@ describe('scalar functions', () => {
     expect(call('JSON_CONCAT', s3, ['[1, 2]', '{"a": 1}', '4'])).toBe('[1,2,{"a":1},4]');
     expect(call('JSON_CONCAT', s3, ['1', '', '2'])).toBeNull();
   });
-  it('JSON_ARRAY_CONTAINS matches an item only of the value\'s kind', () => {
+  it("JSON_ARRAY_CONTAINS matches an item only of the value's kind", () => {
     expect(call('JSON_ARRAY_CONTAINS', [T.STRING, T.INTEGER], ['[1.0, 2]', 2])).toBe(true);
     expect(call('JSON_ARRAY_CONTAINS', [T.STRING, T.INTEGER], ['[1.0]', 1])).toBe(false);
     expect(call('JSON_ARRAY_CONTAINS', [T.STRING, T.DOUBLE], ['[1.0]', 1])).toBe(true);
@@ -71,8 +71,16 @@ describe('table and aggregate functions', () => {
   it('CUBE_EXPLODE counts up from all null and skips repeats for null elements', () => {
     const cube = getTableFunction('CUBE_EXPLODE')!.resolve([T.array(T.INTEGER)]);
     if (typeof cube === 'string') throw new Error(cube);
-    expect(cube.explode([1, 2])).toEqual([[null, null], [null, 2], [1, null], [1, 2]]);
-    expect(cube.explode([1, null])).toEqual([[null, null], [1, null]]);
+    expect(cube.explode([1, 2])).toEqual([
+      [null, null],
+      [null, 2],
+      [1, null],
+      [1, 2],
+    ]);
+    expect(cube.explode([1, null])).toEqual([
+      [null, null],
+      [1, null],
+    ]);
   });
   it('ATTR is the single value, null once values differ, and undoes', () => {
     const attr = getAggregateFunction('ATTR')!.resolve([T.STRING], [undefined], {});
@@ -116,7 +124,13 @@ describe('user list coercion', () => {
 
 describe('lexer', () => {
   it('reads a digit-led name as an identifier, and numbers as numbers', () => {
-    expect(tokenize('1R 12 1E5 1.5').map((t) => [t.kind, t.text])).toEqual([['ident', '1R'], ['int', '12'], ['decimal', '1E5'], ['decimal', '1.5'], ['eof', '<EOF>']]);
+    expect(tokenize('1R 12 1E5 1.5').map((t) => [t.kind, t.text])).toEqual([
+      ['ident', '1R'],
+      ['int', '12'],
+      ['decimal', '1E5'],
+      ['decimal', '1.5'],
+      ['eof', '<EOF>'],
+    ]);
   });
 });
 

@@ -17,18 +17,43 @@ import { KsqlHyperLogLog, hashJavaDouble, hashJavaLong, hashJavaString, ksqlCoun
 
 // [Java class of the value, the value as ksqlDB's SQL type holds it, MurmurHash.hash(value)]
 const HASHES: [SqlType, unknown, number][] = [
-  [T.INTEGER, 0, 0], [T.INTEGER, 1, 1527037976], [T.INTEGER, -1, -2037786185], [T.INTEGER, 42, 1348420172],
-  [T.INTEGER, 2147483647, -1595886004], [T.INTEGER, -2147483648, 1331745164],
-  [T.BIGINT, 0, 0], [T.BIGINT, 1, 1527037976], [T.BIGINT, -1, -2037786185], [T.BIGINT, 1099511627776, -937224101],
-  [T.BIGINT, 9223372036854775807n, 310834921], [T.BIGINT, -9223372036854775808n, 630388283], [T.BIGINT, -9007199254740993n, 1920269046],
-  [T.DOUBLE, 0, 0], [T.DOUBLE, -0, 630388283], [T.DOUBLE, 1.5, -1688758945], [T.DOUBLE, 0.1, 378526865],
-  [T.DOUBLE, -2.75, 708219956], [T.DOUBLE, 1e300, -654847078],
-  [T.STRING, '', -1285986640], [T.STRING, 'a', 713507990], [T.STRING, 'ab', -1797532438], [T.STRING, 'abc', -1465591341],
-  [T.STRING, 'abcd', 1555318719], [T.STRING, 'abcde', -392878951], [T.STRING, 'hello world', 1964480955],
-  [T.STRING, '\u00e9', -1125067414], [T.STRING, '\u00fc\u00df', -1374406245], [T.STRING, '\u65e5\u672c\u8a9e', 93139837],
-  [T.STRING, '\ud83d\ude00', -1030930139], [T.STRING, 'x\u00e9', -727511592], [T.STRING, 'Vi\u1ec7t Nam', 38236340],
-  [T.BOOLEAN, true, 1948193093], [T.BOOLEAN, false, 728261406],
-  [T.array(T.INTEGER), [1, 2, 3], -129977296], [T.array(T.STRING), ['a', null], 1521429862], [T.array(T.DOUBLE), [1.5, 2], -406729924],
+  [T.INTEGER, 0, 0],
+  [T.INTEGER, 1, 1527037976],
+  [T.INTEGER, -1, -2037786185],
+  [T.INTEGER, 42, 1348420172],
+  [T.INTEGER, 2147483647, -1595886004],
+  [T.INTEGER, -2147483648, 1331745164],
+  [T.BIGINT, 0, 0],
+  [T.BIGINT, 1, 1527037976],
+  [T.BIGINT, -1, -2037786185],
+  [T.BIGINT, 1099511627776, -937224101],
+  [T.BIGINT, 9223372036854775807n, 310834921],
+  [T.BIGINT, -9223372036854775808n, 630388283],
+  [T.BIGINT, -9007199254740993n, 1920269046],
+  [T.DOUBLE, 0, 0],
+  [T.DOUBLE, -0, 630388283],
+  [T.DOUBLE, 1.5, -1688758945],
+  [T.DOUBLE, 0.1, 378526865],
+  [T.DOUBLE, -2.75, 708219956],
+  [T.DOUBLE, 1e300, -654847078],
+  [T.STRING, '', -1285986640],
+  [T.STRING, 'a', 713507990],
+  [T.STRING, 'ab', -1797532438],
+  [T.STRING, 'abc', -1465591341],
+  [T.STRING, 'abcd', 1555318719],
+  [T.STRING, 'abcde', -392878951],
+  [T.STRING, 'hello world', 1964480955],
+  [T.STRING, '\u00e9', -1125067414],
+  [T.STRING, '\u00fc\u00df', -1374406245],
+  [T.STRING, '\u65e5\u672c\u8a9e', 93139837],
+  [T.STRING, '\ud83d\ude00', -1030930139],
+  [T.STRING, 'x\u00e9', -727511592],
+  [T.STRING, 'Vi\u1ec7t Nam', 38236340],
+  [T.BOOLEAN, true, 1948193093],
+  [T.BOOLEAN, false, 728261406],
+  [T.array(T.INTEGER), [1, 2, 3], -129977296],
+  [T.array(T.STRING), ['a', null], 1521429862],
+  [T.array(T.DOUBLE), [1.5, 2], -406729924],
 ];
 
 /** The golden program's series: SQL type and the value for i, as the engine holds it (BIGINT: a number while exact). */
@@ -49,22 +74,53 @@ const SERIES: Record<string, [SqlType, (i: number) => unknown]> = {
 
 // [series, from, to, HyperLogLog.cardinality() after offering the series' values for i = from..to]
 const CARDINALITIES: [string, number, number, number][] = [
-  ['int', 1, 1, 1], ['int', 1, 2, 2], ['int', 1, 10, 10], ['int', 1, 100, 100], ['int', 1, 127, 127],
-  ['int', 1, 128, 129], ['int', 1, 200, 201], ['int', 1, 739, 744], ['int', 1, 1000, 1002], ['int', 1, 5000, 4963],
-  ['int', 1, 20000, 19730], ['int', 1, 40000, 39852], ['int', 1, 41000, 41780], ['int', 1, 45000, 45546], ['int', 1, 100000, 99614],
-  ['int', -1, -1, 1], ['int', -50, -1, 50], ['int', -1000, -1, 1000], ['int', -500, 500, 1002],
-  ['bigint', 1, 10, 10], ['bigint', 1, 1000, 988], ['bigint', 1, 30000, 29718],
-  ['bigint-huge', 1, 10, 10], ['bigint-huge', 1, 1000, 995], ['bigint-neg', 1, 10, 10], ['bigint-neg', 1, 1000, 996],
-  ['double', 1, 100, 99], ['double', 1, 1000, 990], ['double', 1, 20000, 19928], ['double-half', -300, 300, 604],
-  ['string', 1, 10, 10], ['string', 1, 300, 302], ['string', 1, 5000, 4988],
-  ['string-latin', 1, 300, 300], ['string-cjk', 1, 300, 301], ['string-emoji', 1, 300, 301],
-  ['boolean', 0, 1, 2], ['array', 1, 500, 500],
+  ['int', 1, 1, 1],
+  ['int', 1, 2, 2],
+  ['int', 1, 10, 10],
+  ['int', 1, 100, 100],
+  ['int', 1, 127, 127],
+  ['int', 1, 128, 129],
+  ['int', 1, 200, 201],
+  ['int', 1, 739, 744],
+  ['int', 1, 1000, 1002],
+  ['int', 1, 5000, 4963],
+  ['int', 1, 20000, 19730],
+  ['int', 1, 40000, 39852],
+  ['int', 1, 41000, 41780],
+  ['int', 1, 45000, 45546],
+  ['int', 1, 100000, 99614],
+  ['int', -1, -1, 1],
+  ['int', -50, -1, 50],
+  ['int', -1000, -1, 1000],
+  ['int', -500, 500, 1002],
+  ['bigint', 1, 10, 10],
+  ['bigint', 1, 1000, 988],
+  ['bigint', 1, 30000, 29718],
+  ['bigint-huge', 1, 10, 10],
+  ['bigint-huge', 1, 1000, 995],
+  ['bigint-neg', 1, 10, 10],
+  ['bigint-neg', 1, 1000, 996],
+  ['double', 1, 100, 99],
+  ['double', 1, 1000, 990],
+  ['double', 1, 20000, 19928],
+  ['double-half', -300, 300, 604],
+  ['string', 1, 10, 10],
+  ['string', 1, 300, 302],
+  ['string', 1, 5000, 4988],
+  ['string-latin', 1, 300, 300],
+  ['string-cjk', 1, 300, 301],
+  ['string-emoji', 1, 300, 301],
+  ['boolean', 0, 1, 2],
+  ['array', 1, 500, 500],
 ];
 
 // [seriesA, fromA, toA, seriesB, fromB, toB, cardinality() of A's registers after RegisterSet.merge(B's)]
 const MERGES: [string, number, number, string, number, number, number][] = [
-  ['int', 1, 600, 'int', 400, 1200, 1204], ['int', 1, 100, 'int', 101, 200, 201], ['int', 1, 30000, 'int', 20000, 60000, 60185],
-  ['int', 1, 5, 'int', 1, 5, 5], ['string', 1, 300, 'string-cjk', 1, 300, 605],
+  ['int', 1, 600, 'int', 400, 1200, 1204],
+  ['int', 1, 100, 'int', 101, 200, 201],
+  ['int', 1, 30000, 'int', 20000, 60000, 60185],
+  ['int', 1, 5, 'int', 1, 5, 5],
+  ['string', 1, 300, 'string-cjk', 1, 300, 605],
 ];
 
 function countDistinct(type: SqlType): AggregateImpl {
@@ -118,7 +174,11 @@ describe('COUNT_DISTINCT estimates as ksqlDB does (golden values from stream-lib
     const b = engineAcc(sb, fb, tb);
     expect(a.impl.result(a.impl.merge(a.acc, b.acc))).toBe(want);
     expect(a.impl.result(a.impl.merge(b.acc, a.acc))).toBe(want);
-    expect(supportHll(sa, fa, ta).merge(supportHll(sb, fb, tb)).cardinality()).toBe(want);
+    expect(
+      supportHll(sa, fa, ta)
+        .merge(supportHll(sb, fb, tb))
+        .cardinality(),
+    ).toBe(want);
   });
 
   it('skips nulls, and an empty group counts 0', () => {
@@ -147,7 +207,12 @@ describe('COUNT_DISTINCT estimates as ksqlDB does (golden values from stream-lib
 });
 
 describe('COUNT_DISTINCT state in the changelog', () => {
-  it.each([['int', 1, 200], ['int', 1, 5000], ['int', 1, 100000], ['string', 1, 300]] as const)('a sketch of %s %i..%i comes back with the same registers', (series, from, to) => {
+  it.each([
+    ['int', 1, 200],
+    ['int', 1, 5000],
+    ['int', 1, 100000],
+    ['string', 1, 300],
+  ] as const)('a sketch of %s %i..%i comes back with the same registers', (series, from, to) => {
     const { impl, acc } = engineAcc(series, from, to);
     const text = stringifyJson(acc);
     const back = JSON.parse(text) as unknown;
@@ -180,8 +245,23 @@ describe('COUNT_DISTINCT state in the changelog', () => {
 describe('COUNT_DISTINCT in queries', () => {
   const STREAM = "CREATE STREAM pv (k STRING KEY, user_id INT) WITH (kafka_topic='pv', key_format='JSON', value_format='JSON');";
   const feed = (engine: KsqlEngine, rows: [number | null, number][], offset = 0) =>
-    rows.flatMap(([user, ts], i) => engine.process({ topic: 'pv', partition: 0, offset: offset + i, timestamp: ts, key: Buffer.from('"a"'), value: Buffer.from(JSON.stringify({ user_id: user })) }));
-  const lastCount = (out: { value: Buffer | null }[]) => JSON.parse(out.filter((r) => r.value).at(-1)!.value!.toString()).N as number;
+    rows.flatMap(([user, ts], i) =>
+      engine.process({
+        topic: 'pv',
+        partition: 0,
+        offset: offset + i,
+        timestamp: ts,
+        key: Buffer.from('"a"'),
+        value: Buffer.from(JSON.stringify({ user_id: user })),
+      }),
+    );
+  const lastCount = (out: { value: Buffer | null }[]) =>
+    JSON.parse(
+      out
+        .filter((r) => r.value)
+        .at(-1)!
+        .value!.toString(),
+    ).N as number;
 
   it('a grouped count over 1..1000 answers 1002, and the same after a restart from the changelog', () => {
     const state = new MemoryStateBackend();

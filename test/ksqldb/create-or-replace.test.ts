@@ -20,12 +20,20 @@ function driver(sql: string) {
     while (queue.length) {
       for (const r of engine.process(queue.shift()!)) {
         out.push(r);
-        if (engine.subscribedTopics().includes(r.topic)) queue.push({ topic: r.topic, partition: 0, offset: offset++, timestamp: r.timestamp, key: r.key, value: r.value });
+        if (engine.subscribedTopics().includes(r.topic))
+          queue.push({ topic: r.topic, partition: 0, offset: offset++, timestamp: r.timestamp, key: r.key, value: r.value });
       }
     }
   };
   const send = (category: string, hotel: number): void =>
-    feed({ topic: 'stays', partition: 0, offset: offset++, timestamp: 1000, key: null, value: Buffer.from(JSON.stringify({ stay_category: category, hotel_id: hotel })) });
+    feed({
+      topic: 'stays',
+      partition: 0,
+      offset: offset++,
+      timestamp: 1000,
+      key: null,
+      value: Buffer.from(JSON.stringify({ stay_category: category, hotel_id: hotel })),
+    });
   /** The latest value per key of a topic. */
   const latest = (topic: string): Record<string, unknown> => {
     const m: Record<string, unknown> = {};
@@ -36,8 +44,10 @@ function driver(sql: string) {
 }
 
 const SOURCE = "CREATE STREAM stays (stay_category VARCHAR, hotel_id BIGINT) WITH (KAFKA_TOPIC='stays', KEY_FORMAT='JSON', VALUE_FORMAT='JSON');";
-const PER_HOTEL = 'CREATE OR REPLACE TABLE per_hotel AS SELECT stay_category, hotel_id, COUNT(*) AS stays FROM stays GROUP BY stay_category, hotel_id EMIT CHANGES;';
-const PER_CATEGORY = 'CREATE OR REPLACE TABLE per_category AS SELECT stay_category, COUNT(*) AS hotels, SUM(stays) AS total FROM per_hotel GROUP BY stay_category EMIT CHANGES;';
+const PER_HOTEL =
+  'CREATE OR REPLACE TABLE per_hotel AS SELECT stay_category, hotel_id, COUNT(*) AS stays FROM stays GROUP BY stay_category, hotel_id EMIT CHANGES;';
+const PER_CATEGORY =
+  'CREATE OR REPLACE TABLE per_category AS SELECT stay_category, COUNT(*) AS hotels, SUM(stays) AS total FROM per_hotel GROUP BY stay_category EMIT CHANGES;';
 
 describe('CREATE OR REPLACE TABLE … AS SELECT', () => {
   it('creates the table when it does not exist', () => {
@@ -64,23 +74,35 @@ describe('CREATE OR REPLACE TABLE … AS SELECT', () => {
   it('takes a changed projection on the upgrade', () => {
     const d = driver(`${SOURCE} ${PER_HOTEL}`);
     d.send('Long stay', 7);
-    d.engine.execute('CREATE OR REPLACE TABLE per_hotel AS SELECT stay_category, hotel_id, COUNT(*) AS stays, COUNT(*) * 10 AS tens FROM stays GROUP BY stay_category, hotel_id EMIT CHANGES;');
+    d.engine.execute(
+      'CREATE OR REPLACE TABLE per_hotel AS SELECT stay_category, hotel_id, COUNT(*) AS stays, COUNT(*) * 10 AS tens FROM stays GROUP BY stay_category, hotel_id EMIT CHANGES;',
+    );
     d.send('Long stay', 7);
     expect(d.latest('PER_HOTEL')['{"STAY_CATEGORY":"Long stay","HOTEL_ID":7}']).toEqual({ STAYS: 2, TENS: 20 });
   });
 
   it('refuses to replace a source table or a stream with a table', () => {
     const d = driver(`${SOURCE} CREATE SOURCE TABLE src (id INT PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='src', KEY_FORMAT='JSON', VALUE_FORMAT='JSON');`);
-    expect(() => d.engine.execute('CREATE OR REPLACE TABLE src AS SELECT stay_category, COUNT(*) AS n FROM stays GROUP BY stay_category;')).toThrow(/not supported on source tables/);
+    expect(() => d.engine.execute('CREATE OR REPLACE TABLE src AS SELECT stay_category, COUNT(*) AS n FROM stays GROUP BY stay_category;')).toThrow(
+      /not supported on source tables/,
+    );
     d.engine.execute('CREATE STREAM copy AS SELECT * FROM stays;');
     expect(() => d.engine.execute('CREATE OR REPLACE TABLE copy AS SELECT stay_category, COUNT(*) AS n FROM stays GROUP BY stay_category;')).toThrow(KsqlError);
   });
 });
 
 describe('aggregation over a table aggregation (seed 004: stay_counts over hotel_stay_cat_counts)', () => {
-  it('retracts a hotel\'s old count when it moves: distinct hotels stay, the sum grows', () => {
+  it("retracts a hotel's old count when it moves: distinct hotels stay, the sum grows", () => {
     const d = driver(`${SOURCE} ${PER_HOTEL} ${PER_CATEGORY}`);
-    const sent: [string, number][] = [['Short stay', 1], ['Short stay', 1], ['Short stay', 2], ['Long stay', 1], ['Short stay', 2], ['Short stay', 3], ['Long stay', 1]];
+    const sent: [string, number][] = [
+      ['Short stay', 1],
+      ['Short stay', 1],
+      ['Short stay', 2],
+      ['Long stay', 1],
+      ['Short stay', 2],
+      ['Short stay', 3],
+      ['Long stay', 1],
+    ];
     for (const [category, hotel] of sent) d.send(category, hotel);
     // computed here from `sent`
     const expected: Record<string, { HOTELS: number; TOTAL: number }> = {};
@@ -90,7 +112,9 @@ describe('aggregation over a table aggregation (seed 004: stay_counts over hotel
     }
     expect(d.latest('PER_CATEGORY')).toEqual(expected);
     // every update of Short stay after the first hotel kept HOTELS at the distinct count so far
-    const shortStay = d.out.filter((r) => r.topic === 'PER_CATEGORY' && r.key!.toString() === '"Short stay"').map((r) => JSON.parse(r.value!.toString()) as { HOTELS: number; TOTAL: number });
+    const shortStay = d.out
+      .filter((r) => r.topic === 'PER_CATEGORY' && r.key!.toString() === '"Short stay"')
+      .map((r) => JSON.parse(r.value!.toString()) as { HOTELS: number; TOTAL: number });
     const prefixes = sent.flatMap(([c], i) => {
       if (c !== 'Short stay') return [];
       const rows = sent.slice(0, i + 1).filter(([x]) => x === c);

@@ -23,8 +23,10 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ brokers: 1 });
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap() });
-    const r = await ksql("CREATE STREAM CLICKS (ID INT KEY, PAGE VARCHAR, MS BIGINT) WITH (KAFKA_TOPIC='clicks', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);"
-      + 'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY PAGE;');
+    const r = await ksql(
+      "CREATE STREAM CLICKS (ID INT KEY, PAGE VARCHAR, MS BIGINT) WITH (KAFKA_TOPIC='clicks', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+        'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY PAGE;',
+    );
     expect(r.status, r.text).toBe(200);
   });
 
@@ -67,7 +69,8 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
         '      <-- Aggregate-Aggregate',
         '    Sink: KSTREAM-SINK-0000000001 (topic: PER_PAGE)',
         '      <-- Aggregate-Project',
-        '', '',
+        '',
+        '',
       ].join('\n'),
       executionPlan: [
         ' > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.PER_PAGE',
@@ -93,14 +96,23 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
     expect(r.status, r.text).toBe(200);
     const description = (r.json() as J[])[0]!.queryDescription as J;
     expect(description).toMatchObject({
-      id: 'CSAS_SLOW_1', statementText: 'CREATE STREAM SLOW AS SELECT ID, PAGE FROM CLICKS WHERE MS > 1000;', windowType: null,
-      sources: ['CLICKS'], sinks: ['SLOW'], queryType: 'PERSISTENT', consumerGroupId: '',
+      id: 'CSAS_SLOW_1',
+      statementText: 'CREATE STREAM SLOW AS SELECT ID, PAGE FROM CLICKS WHERE MS > 1000;',
+      windowType: null,
+      sources: ['CLICKS'],
+      sinks: ['SLOW'],
+      queryType: 'PERSISTENT',
+      consumerGroupId: '',
     });
     expect(description.fields.map((f: J) => `${f.name} ${f.schema.type}${f.type === 'KEY' ? ' KEY' : ''}`)).toEqual(['ID INTEGER KEY', 'PAGE STRING']);
     expect(description.state).toBeUndefined();
     // the plan it would run: the WHERE filter between the source and the projection
     expect(description.executionPlan.split('\n').map((l: string) => /^(\t*) > \[ (\w+) \].*Logger: (\S+)$/.exec(l)?.slice(1).join(' ') ?? l)).toEqual([
-      ' SINK CSAS_SLOW_1.SLOW', '\t\t PROJECT CSAS_SLOW_1.Project', '\t\t\t\t FILTER CSAS_SLOW_1.WhereFilter', '\t\t\t\t\t\t SOURCE CSAS_SLOW_1.KsqlTopic.Source', '',
+      ' SINK CSAS_SLOW_1.SLOW',
+      '\t\t PROJECT CSAS_SLOW_1.Project',
+      '\t\t\t\t FILTER CSAS_SLOW_1.WhereFilter',
+      '\t\t\t\t\t\t SOURCE CSAS_SLOW_1.KsqlTopic.Source',
+      '',
     ]);
     expect(description.topology).toContain('    Sink: KSTREAM-SINK-0000000001 (topic: SLOW)\n      <-- Project\n');
 
@@ -125,15 +137,22 @@ describe('EXPLAIN and DESCRIBE EXTENDED', () => {
     await producer.send({ topic: 'clicks', messages: ['a', 'b', 'a'].map((page, i) => ({ key: String(i), value: JSON.stringify({ page, ms: 10 }) })) });
     await producer.disconnect();
     const described = async () => ((await ksql('DESCRIBE PER_PAGE EXTENDED;')).json() as J[])[0]!.sourceDescription as J;
-    const offsets = await waitFor('the group to commit all 3 records of clicks', async () => {
-      const summaries = (await described()).queryOffsetSummaries as J[];
-      const committed = summaries[0]?.topicSummaries[0]?.offsets[0];
-      return committed?.consumerOffset === 3 ? summaries : undefined;
-    }, 30_000, 200);
-    expect(offsets).toEqual([{
-      groupId: server.runtime.topics.group,
-      topicSummaries: [{ kafkaTopic: 'clicks', offsets: [{ partition: 0, logStartOffset: 0, logEndOffset: 3, consumerOffset: 3 }] }],
-    }]);
+    const offsets = await waitFor(
+      'the group to commit all 3 records of clicks',
+      async () => {
+        const summaries = (await described()).queryOffsetSummaries as J[];
+        const committed = summaries[0]?.topicSummaries[0]?.offsets[0];
+        return committed?.consumerOffset === 3 ? summaries : undefined;
+      },
+      30_000,
+      200,
+    );
+    expect(offsets).toEqual([
+      {
+        groupId: server.runtime.topics.group,
+        topicSummaries: [{ kafkaTopic: 'clicks', offsets: [{ partition: 0, logStartOffset: 0, logEndOffset: 3, consumerOffset: 3 }] }],
+      },
+    ]);
     const plain = ((await ksql('DESCRIBE PER_PAGE;')).json() as J[])[0]!.sourceDescription as J;
     expect(plain.queryOffsetSummaries).toEqual([]);
   });

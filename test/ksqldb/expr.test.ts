@@ -56,7 +56,9 @@ describe('expressions', () => {
 describe('BIGINT precision and formats', () => {
   it('keeps 64-bit literals exact and wraps on overflow', async () => {
     const { longOp, stringifyJson } = await import('../../embedded/ksqldb/expr/long.ts');
-    expect(String(parseExpression('9223372036854775807').kind === 'lit' && (parseExpression('9223372036854775807') as { value: unknown }).value)).toBe('9223372036854775807');
+    expect(String(parseExpression('9223372036854775807').kind === 'lit' && (parseExpression('9223372036854775807') as { value: unknown }).value)).toBe(
+      '9223372036854775807',
+    );
     expect(longOp('+', 9223372036854775807n, 1)).toBe(-9223372036854775808n);
     expect(stringifyJson({ v: 998877665544332211n })).toBe('{"v":998877665544332211}');
   });

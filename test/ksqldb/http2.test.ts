@@ -21,8 +21,9 @@ describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
     cluster = await startTestCluster({ brokers: 1 });
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap(), properties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
     const r = await postJson(`${server.url}/ksql`, {
-      ksql: "CREATE STREAM HITS (ID INT KEY, PAGE VARCHAR) WITH (KAFKA_TOPIC='hits', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);"
-        + 'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
+      ksql:
+        "CREATE STREAM HITS (ID INT KEY, PAGE VARCHAR) WITH (KAFKA_TOPIC='hits', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+        'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
     });
     expect(r.status, r.text).toBe(200);
     const producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -38,18 +39,36 @@ describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
   });
 
   it('answers curl --http2-prior-knowledge on /query-stream (pull and push) and /info', async () => {
-    const pull = await run('curl', ['-sS', '--http2-prior-knowledge', '-X', 'POST', `${server.url}/query-stream`,
-      '-H', 'content-type: application/vnd.ksqlapi.delimited.v1', '-d', JSON.stringify({ sql: "SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';" }),
-      '-w', '\n%{http_version} %{http_code}\n']);
+    const pull = await run('curl', [
+      '-sS',
+      '--http2-prior-knowledge',
+      '-X',
+      'POST',
+      `${server.url}/query-stream`,
+      '-H',
+      'content-type: application/vnd.ksqlapi.delimited.v1',
+      '-d',
+      JSON.stringify({ sql: "SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';" }),
+      '-w',
+      '\n%{http_version} %{http_code}\n',
+    ]);
     expect(pull.code, pull.stderr).toBe(0);
     const lines = pull.stdout.trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ columnNames: ['PAGE', 'N'] });
     expect(lines[1]).toBe('["a",2]');
     expect(lines.at(-1)).toBe('2 200');
 
-    const push = await run('curl', ['-sS', '--http2-prior-knowledge', '-X', 'POST', `${server.url}/query-stream`,
-      '-H', 'content-type: application/vnd.ksqlapi.delimited.v1',
-      '-d', JSON.stringify({ sql: 'SELECT PAGE FROM HITS EMIT CHANGES LIMIT 3;', properties: { 'auto.offset.reset': 'earliest' } })]);
+    const push = await run('curl', [
+      '-sS',
+      '--http2-prior-knowledge',
+      '-X',
+      'POST',
+      `${server.url}/query-stream`,
+      '-H',
+      'content-type: application/vnd.ksqlapi.delimited.v1',
+      '-d',
+      JSON.stringify({ sql: 'SELECT PAGE FROM HITS EMIT CHANGES LIMIT 3;', properties: { 'auto.offset.reset': 'earliest' } }),
+    ]);
     expect(push.code, push.stderr).toBe(0);
     expect(push.stdout.trim().split('\n').slice(1)).toEqual(['["a"]', '["b"]', '["a"]']);
 
@@ -61,13 +80,17 @@ describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
     const session = http2.connect(server.url);
     try {
       const stream = session.request({
-        ':method': 'POST', ':path': '/query-stream',
-        'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/vnd.ksqlapi.delimited.v1',
+        ':method': 'POST',
+        ':path': '/query-stream',
+        'content-type': 'application/vnd.ksqlapi.delimited.v1',
+        accept: 'application/vnd.ksqlapi.delimited.v1',
       });
       stream.end(JSON.stringify({ sql: 'SELECT * FROM HITS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }));
       let text = '';
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => { text += chunk; });
+      stream.on('data', (chunk: string) => {
+        text += chunk;
+      });
       await waitFor('the header and three rows', () => (text.split('\n').length >= 5 ? true : undefined), 20_000, 50);
       const queryId = (JSON.parse(text.split('\n')[0]!) as { queryId: string }).queryId;
       const listed = async () => ((await postJson(`${server.url}/ksql`, { ksql: 'SHOW QUERIES;' })).json() as J[])[0]!.queries.map((q: J) => q.id) as string[];

@@ -24,7 +24,10 @@ const VIEWS = 600;
 /** users 1..40; every third has no country, so CLEANED_USERS drops it */
 const users = Array.from({ length: USERS }, (_, i) => {
   const id = i + 1;
-  return { id, value: { user_id: id, age: 20 + (id % 30), gender: id % 2 ? 'F' : 'M', country: id % 3 === 0 ? null : ['FR', 'US', 'DE'][id % 3]!, subscription: 'free' } };
+  return {
+    id,
+    value: { user_id: id, age: 20 + (id % 30), gender: id % 2 ? 'F' : 'M', country: id % 3 === 0 ? null : ['FR', 'US', 'DE'][id % 3]!, subscription: 'free' },
+  };
 });
 const cleaned = new Set(users.filter((u) => u.value.country !== null).map((u) => u.id));
 /** page views 10 ms apart, all after the users (event time and record time) */

@@ -10,9 +10,19 @@ function driver(sql: string) {
   const send = (topic: string, key: unknown, value: unknown, timestamp: number) => {
     const offset = offsets.get(topic) ?? 0;
     offsets.set(topic, offset + 1);
-    out.push(...engine.process({ topic, partition: 0, offset, timestamp, key: key === null ? null : Buffer.from(JSON.stringify(key)), value: value === null ? null : Buffer.from(JSON.stringify(value)) }));
+    out.push(
+      ...engine.process({
+        topic,
+        partition: 0,
+        offset,
+        timestamp,
+        key: key === null ? null : Buffer.from(JSON.stringify(key)),
+        value: value === null ? null : Buffer.from(JSON.stringify(value)),
+      }),
+    );
   };
-  const rows = () => out.map((r) => ({ key: r.key ? JSON.parse(r.key.toString()) : null, value: r.value ? JSON.parse(r.value.toString()) : null, ts: r.timestamp }));
+  const rows = () =>
+    out.map((r) => ({ key: r.key ? JSON.parse(r.key.toString()) : null, value: r.value ? JSON.parse(r.value.toString()) : null, ts: r.timestamp }));
   return { send, rows };
 }
 
@@ -38,7 +48,11 @@ describe('table-table joins', () => {
     d.send('l', 1, { A: 'a' }, 1);
     d.send('r', 1, { B: 'b' }, 2);
     d.send('r', 1, null, 3);
-    expect(d.rows().map((r) => r.value)).toEqual([{ A: 'a', B: null }, { A: 'a', B: 'b' }, { A: 'a', B: null }]);
+    expect(d.rows().map((r) => r.value)).toEqual([
+      { A: 'a', B: null },
+      { A: 'a', B: 'b' },
+      { A: 'a', B: null },
+    ]);
   });
 });
 
@@ -54,10 +68,15 @@ describe('stream-stream joins', () => {
     const d = driver(DDL('STREAM', 'STREAM') + 'CREATE STREAM J AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 10 SECONDS ON L.ID = R.ID;');
     d.send('l', 1, { A: 'a' }, 1000);
     d.send('r', 1, { B: 'b' }, 2000);
-    expect(d.rows().map((r) => r.value)).toEqual([{ A: 'a', B: null }, { A: 'a', B: 'b' }]);
+    expect(d.rows().map((r) => r.value)).toEqual([
+      { A: 'a', B: null },
+      { A: 'a', B: 'b' },
+    ]);
   });
   it('LEFT with GRACE emits unmatched left records when the window closes', () => {
-    const d = driver(DDL('STREAM', 'STREAM') + 'CREATE STREAM J AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON L.ID = R.ID;');
+    const d = driver(
+      DDL('STREAM', 'STREAM') + 'CREATE STREAM J AS SELECT L.ID, A, B FROM L LEFT JOIN R WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON L.ID = R.ID;',
+    );
     d.send('l', 1, { A: 'a' }, 1000);
     expect(d.rows()).toEqual([]);
     d.send('l', 2, { A: 'x' }, 30000);
@@ -89,7 +108,10 @@ describe('foreign-key and n-way joins', () => {
     d.send('s', 1, { V: 10 }, 2);
     d.send('b', 1, { Y: 'y' }, 3);
     d.send('s', 1, { V: 11 }, 4);
-    expect(d.rows().map((r) => r.value)).toEqual([{ V: 10, X: 'x', Y: null }, { V: 11, X: 'x', Y: 'y' }]);
+    expect(d.rows().map((r) => r.value)).toEqual([
+      { V: 10, X: 'x', Y: null },
+      { V: 11, X: 'x', Y: 'y' },
+    ]);
   });
   it('FULL OUTER joins expose the synthetic ROWKEY key column', () => {
     const d = driver(DDL('TABLE', 'TABLE') + 'CREATE TABLE J AS SELECT ROWKEY AS K, A, B FROM L FULL OUTER JOIN R ON L.ID = R.ID;');

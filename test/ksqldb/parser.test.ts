@@ -8,13 +8,18 @@ describe('parser', () => {
     expect(st!.kind).toBe('createSource');
     if (st!.kind !== 'createSource') return;
     expect(st.name).toBe('PV');
-    expect(st.columns.map((c) => [c.name, c.type.base, c.key])).toEqual([['USER_ID', 'INTEGER', true], ['Src', 'STRING', false]]);
+    expect(st.columns.map((c) => [c.name, c.type.base, c.key])).toEqual([
+      ['USER_ID', 'INTEGER', true],
+      ['Src', 'STRING', false],
+    ]);
     expect(st.props['PARTITIONS']!.value).toBe(5);
     expect(st.text).toContain('CREATE STREAM pv');
   });
 
   it('parses a windowed aggregate with HAVING and EMIT FINAL', () => {
-    const [st] = parseStatements('CREATE TABLE t AS SELECT id, COUNT(*) AS c FROM s WINDOW HOPPING (SIZE 2 MINUTES, ADVANCE BY 30 SECONDS, GRACE PERIOD 1 SECOND) GROUP BY id HAVING COUNT(*) > 1 EMIT FINAL;');
+    const [st] = parseStatements(
+      'CREATE TABLE t AS SELECT id, COUNT(*) AS c FROM s WINDOW HOPPING (SIZE 2 MINUTES, ADVANCE BY 30 SECONDS, GRACE PERIOD 1 SECOND) GROUP BY id HAVING COUNT(*) > 1 EMIT FINAL;',
+    );
     if (st!.kind !== 'createAs') throw new Error('kind');
     expect(st.query.window).toMatchObject({ type: 'HOPPING', size: { ms: 120000 }, advance: { ms: 30000 }, grace: { ms: 1000 } });
     expect(st.query.emit).toBe('FINAL');
@@ -22,7 +27,9 @@ describe('parser', () => {
   });
 
   it('parses joins, PARTITION BY and several statements', () => {
-    const sts = parseStatements("CREATE STREAM o AS SELECT s.id, t.name FROM s LEFT JOIN t ON s.id = t.id;\nCREATE STREAM p AS SELECT * FROM s PARTITION BY name;\nSET 'auto.offset.reset'='earliest';");
+    const sts = parseStatements(
+      "CREATE STREAM o AS SELECT s.id, t.name FROM s LEFT JOIN t ON s.id = t.id;\nCREATE STREAM p AS SELECT * FROM s PARTITION BY name;\nSET 'auto.offset.reset'='earliest';",
+    );
     expect(sts.map((s) => s.kind)).toEqual(['createAs', 'createAs', 'set']);
   });
 

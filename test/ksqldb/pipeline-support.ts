@@ -23,8 +23,16 @@ export function pipelineStatements(config: AppConfig = smallConfig()): string[] 
   return renderedStatements(config);
 }
 
-export async function postJson(url: string, body: unknown, accept = 'application/json'): Promise<{ status: number; type: string | null; text: string; json: () => unknown }> {
-  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', accept } });
+export async function postJson(
+  url: string,
+  body: unknown,
+  accept = 'application/json',
+): Promise<{ status: number; type: string | null; text: string; json: () => unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', accept },
+  });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type'), text, json: () => JSON.parse(text) as unknown };
 }
@@ -48,10 +56,13 @@ export interface TopicRecord {
 export async function readTopic(bootstrap: string, topic: string): Promise<TopicRecord[]> {
   const r = await run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J']);
   if (r.code !== 0) throw new Error(`kcat failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim()).map((l) => {
-    const j = JSON.parse(l) as { key: string | null; payload: string | null; partition: number; offset: number };
-    return { key: j.key, value: j.payload, partition: j.partition, offset: j.offset };
-  });
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const j = JSON.parse(l) as { key: string | null; payload: string | null; partition: number; offset: number };
+      return { key: j.key, value: j.payload, partition: j.partition, offset: j.offset };
+    });
 }
 
 /** Latest value per key (partition + key bytes), tombstones removing the key. */
@@ -77,7 +88,10 @@ export function windowRows(rows: Map<string, Record<string, unknown>>, t0: numbe
 }
 
 /** Every record of a topic with exact key/value bytes (kafkajs), keyed by hex key: latest value wins. */
-export async function latestByKeyBytes(kafka: Kafka, topic: string): Promise<{ count: number; latest: Map<string, string | null>; records: { key: string; value: string | null }[] }> {
+export async function latestByKeyBytes(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ count: number; latest: Map<string, string | null>; records: { key: string; value: string | null }[] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -50,7 +50,10 @@ describe('ksql/ statements on the embedded ksqlDB', () => {
     await producer.connect();
     await producer.send({
       topic: topics.users,
-      messages: USERS.map((u) => ({ key: String(u.id), value: JSON.stringify({ user_id: u.id, age: u.age, gender: u.gender, country: u.country, subscription: u.subscription }) })),
+      messages: USERS.map((u) => ({
+        key: String(u.id),
+        value: JSON.stringify({ user_id: u.id, age: u.age, gender: u.gender, country: u.country, subscription: u.subscription }),
+      })),
     });
     await caughtUp(server); // users reach CLEANED_USERS (topic4) and are read back before any page view
     await producer.send({
@@ -74,8 +77,12 @@ describe('ksql/ statements on the embedded ksqlDB', () => {
     const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW TABLES; SHOW QUERIES;' });
     const [tables, queries] = r.json() as [{ tables: { name: string; topic: string }[] }, { queries: { id: string }[] }];
     expect(tables.tables.map((t) => `${t.name}:${t.topic}`).sort()).toEqual([
-      `CLEANED_USERS:${topics.cleanedUsers}`, `PAGEVIEW_COUNTRY:${topics.pageviewCountry}`, `PAGEVIEW_HOPPING:${topics.pageviewHopping}`,
-      `PAGEVIEW_SESSION:${topics.pageviewSession}`, `PAGEVIEW_TUMBLING:${topics.pageviewTumbling}`, `USERS:${topics.users}`,
+      `CLEANED_USERS:${topics.cleanedUsers}`,
+      `PAGEVIEW_COUNTRY:${topics.pageviewCountry}`,
+      `PAGEVIEW_HOPPING:${topics.pageviewHopping}`,
+      `PAGEVIEW_SESSION:${topics.pageviewSession}`,
+      `PAGEVIEW_TUMBLING:${topics.pageviewTumbling}`,
+      `USERS:${topics.users}`,
     ]);
     expect(queries.queries).toHaveLength(5);
   });
@@ -91,7 +98,9 @@ describe('ksql/ statements on the embedded ksqlDB', () => {
   });
 
   it('topic5: per country average age, distinct users, views and last event time', async () => {
-    const rows = [...latestByKey(await readTopic(bootstrap, topics.pageviewCountry)).values()].sort((a, b) => String(a.country).localeCompare(String(b.country)));
+    const rows = [...latestByKey(await readTopic(bootstrap, topics.pageviewCountry)).values()].sort((a, b) =>
+      String(a.country).localeCompare(String(b.country)),
+    );
     expect(rows).toEqual([
       { country: 'FR', avg_age: 32.5, user_count: 2, view_count: 4, last_event_ts: T0 + 12_000 },
       { country: 'US', avg_age: 25, user_count: 1, view_count: 2, last_event_ts: T0 + 14_000 },
@@ -145,7 +154,14 @@ describe('ksql/ statements on the embedded ksqlDB', () => {
     await caughtUp(server);
     expect(server.runtime.stats.skipped).toBeGreaterThan(skippedBefore);
     const log = await readTopic(bootstrap, 'default_ksql_processing_log');
-    const entries = log.map((r) => JSON.parse(r.value ?? '{}') as { level: string; logger: string; message: { type: number; deserializationError: { topic: string; errorMessage: string } | null } });
+    const entries = log.map(
+      (r) =>
+        JSON.parse(r.value ?? '{}') as {
+          level: string;
+          logger: string;
+          message: { type: number; deserializationError: { topic: string; errorMessage: string } | null };
+        },
+    );
     const deser = entries.filter((e) => e.message.type === 0 && e.message.deserializationError?.topic === topics.pageview);
     expect(deser.length).toBeGreaterThan(0);
     expect(deser[0]!.level).toBe('ERROR');

@@ -35,7 +35,10 @@ describe('plan step: grouping', () => {
   });
 
   it('a window, EMIT FINAL and HAVING: Aggregate -> Suppress -> Filter -> Project', () => {
-    const { out } = group(engine, 'CREATE TABLE OUT AS SELECT A, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY 10 SECONDS) GROUP BY A HAVING COUNT(*) > 2 EMIT FINAL;');
+    const { out } = group(
+      engine,
+      'CREATE TABLE OUT AS SELECT A, COUNT(*) AS N FROM S WINDOW HOPPING (SIZE 1 MINUTE, ADVANCE BY 10 SECONDS) GROUP BY A HAVING COUNT(*) > 2 EMIT FINAL;',
+    );
     const having = out.node.source as FilterNode;
     expect(having.kind).toBe('filter');
     expect(having.onTable).toBe(true);
@@ -48,10 +51,18 @@ describe('plan step: grouping', () => {
   });
 
   it('rejects what ksqlDB rejects', () => {
-    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, B, COUNT(*) AS N FROM S GROUP BY A;')).toThrow('Non-aggregate SELECT expression(s) not part of GROUP BY: B');
-    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, COUNT(*) AS N FROM S GROUP BY A, COUNT(*);')).toThrow('GROUP BY does not support aggregate functions');
-    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT COUNT(*) AS N FROM S GROUP BY A;')).toThrow('must include the grouping expression A in its projection');
-    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, EXPLODE(XS) AS X, COUNT(*) AS N FROM S GROUP BY A;')).toThrow('Table functions cannot be used with aggregations.');
+    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, B, COUNT(*) AS N FROM S GROUP BY A;')).toThrow(
+      'Non-aggregate SELECT expression(s) not part of GROUP BY: B',
+    );
+    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, COUNT(*) AS N FROM S GROUP BY A, COUNT(*);')).toThrow(
+      'GROUP BY does not support aggregate functions',
+    );
+    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT COUNT(*) AS N FROM S GROUP BY A;')).toThrow(
+      'must include the grouping expression A in its projection',
+    );
+    expect(() => group(engine, 'CREATE TABLE OUT AS SELECT A, EXPLODE(XS) AS X, COUNT(*) AS N FROM S GROUP BY A;')).toThrow(
+      'Table functions cannot be used with aggregations.',
+    );
   });
 });
 
@@ -60,20 +71,36 @@ describe('plan step: windows', () => {
   const window = (clause: string, emit = 'CHANGES') => planWindow(parseQuery(engine, `SELECT A, COUNT(*) FROM S WINDOW ${clause} GROUP BY A EMIT ${emit};`));
 
   it('TUMBLING, HOPPING and SESSION with ksqlDB’s default grace (24 h minus the size; none under EMIT FINAL)', () => {
-    expect(window('TUMBLING (SIZE 1 HOUR)')).toEqual({ type: 'TUMBLING', size: 3_600_000, advance: 3_600_000, grace: 86_400_000 - 3_600_000, retention: undefined });
+    expect(window('TUMBLING (SIZE 1 HOUR)')).toEqual({
+      type: 'TUMBLING',
+      size: 3_600_000,
+      advance: 3_600_000,
+      grace: 86_400_000 - 3_600_000,
+      retention: undefined,
+    });
     expect(window('TUMBLING (SIZE 1 HOUR)', 'FINAL')!.grace).toBe(0);
-    expect(window('HOPPING (SIZE 1 MINUTE, ADVANCE BY 20 SECONDS, RETENTION 2 DAYS, GRACE PERIOD 1 MINUTE)')).toEqual({ type: 'HOPPING', size: 60_000, advance: 20_000, grace: 60_000, retention: 172_800_000 });
+    expect(window('HOPPING (SIZE 1 MINUTE, ADVANCE BY 20 SECONDS, RETENTION 2 DAYS, GRACE PERIOD 1 MINUTE)')).toEqual({
+      type: 'HOPPING',
+      size: 60_000,
+      advance: 20_000,
+      grace: 60_000,
+      retention: 172_800_000,
+    });
     expect(window('SESSION (30 SECONDS)')).toMatchObject({ type: 'SESSION', size: 30_000 });
     expect(planWindow(parseQuery(engine, 'SELECT A, COUNT(*) FROM S GROUP BY A EMIT CHANGES;'))).toBeUndefined();
   });
 
   it('rejects an advance larger than the size and a retention shorter than size plus grace', () => {
     expect(() => window('HOPPING (SIZE 10 SECONDS, ADVANCE BY 20 SECONDS)')).toThrow('Window advance must be positive and not larger than the window size');
-    expect(() => window('TUMBLING (SIZE 1 MINUTE, RETENTION 30 SECONDS)')).toThrow('The retention period of the window must be greater than or equal to the window size plus the grace period.');
+    expect(() => window('TUMBLING (SIZE 1 MINUTE, RETENTION 30 SECONDS)')).toThrow(
+      'The retention period of the window must be greater than or equal to the window size plus the grace period.',
+    );
   });
 
   it('WINDOW, EMIT FINAL and HAVING need a GROUP BY', () => {
-    expect(() => checkGroupingClauses(parseQuery(engine, 'SELECT A FROM S WINDOW TUMBLING (SIZE 1 MINUTE) EMIT CHANGES;'))).toThrow('WINDOW clause requires a GROUP BY clause.');
+    expect(() => checkGroupingClauses(parseQuery(engine, 'SELECT A FROM S WINDOW TUMBLING (SIZE 1 MINUTE) EMIT CHANGES;'))).toThrow(
+      'WINDOW clause requires a GROUP BY clause.',
+    );
     expect(() => checkGroupingClauses(parseQuery(engine, 'SELECT A FROM S EMIT FINAL;'))).toThrow('EMIT FINAL is only supported for windowed aggregations.');
   });
 });

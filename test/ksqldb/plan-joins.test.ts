@@ -23,13 +23,18 @@ describe('plan step: joins', () => {
     expect(node.spec).toMatchObject({ kind: 'stream-table', type: 'INNER', leftIsKey: true });
     expect(node.syntheticKey).toBeUndefined();
     expect(joins.resultType).toBe('STREAM');
-    expect(show(node.schema)).toBe('S_ID INTEGER KEY, S_ID INTEGER, S_A STRING, S_B INTEGER, S_XS ARRAY<INTEGER>, S_ROWTIME BIGINT, S_ROWPARTITION INTEGER, S_ROWOFFSET BIGINT, T_ID INTEGER, T_NAME STRING, T_N INTEGER, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT');
+    expect(show(node.schema)).toBe(
+      'S_ID INTEGER KEY, S_ID INTEGER, S_A STRING, S_B INTEGER, S_XS ARRAY<INTEGER>, S_ROWTIME BIGINT, S_ROWPARTITION INTEGER, S_ROWOFFSET BIGINT, T_ID INTEGER, T_NAME STRING, T_N INTEGER, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT',
+    );
     // the left key's value over a joined row
     expect(node.spec.leftKey.eval({ S_ID: 7 })).toBe(7);
   });
 
   it('a stream-stream join keeps its WITHIN window', () => {
-    const { joins } = stepsFor(engine, 'CREATE STREAM OUT AS SELECT S.ID, A, C FROM S LEFT JOIN S2 WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 3 SECONDS ON S.ID = S2.ID;');
+    const { joins } = stepsFor(
+      engine,
+      'CREATE STREAM OUT AS SELECT S.ID, A, C FROM S LEFT JOIN S2 WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 3 SECONDS ON S.ID = S2.ID;',
+    );
     expect((joins.node as JoinNode).spec).toMatchObject({ kind: 'stream-stream', type: 'LEFT', within: { before: 1000, after: 2000, grace: 3000 } });
   });
 
@@ -54,7 +59,9 @@ describe('plan step: joins', () => {
   });
 
   it('rejects what ksqlDB rejects', () => {
-    expect(() => stepsFor(engine, 'CREATE TABLE OUT AS SELECT * FROM T JOIN S ON T.ID = S.ID;')).toThrow('Invalid join order: table-stream joins are not supported');
+    expect(() => stepsFor(engine, 'CREATE TABLE OUT AS SELECT * FROM T JOIN S ON T.ID = S.ID;')).toThrow(
+      'Invalid join order: table-stream joins are not supported',
+    );
     expect(() => stepsFor(engine, 'CREATE STREAM OUT AS SELECT * FROM S JOIN S2 ON S.ID = S2.ID;')).toThrow('Stream-Stream joins must have a WITHIN clause');
     expect(() => stepsFor(engine, 'CREATE STREAM OUT AS SELECT * FROM S JOIN T ON S.A = T.NAME;')).toThrow('Cannot repartition a TABLE source');
     expect(() => stepsFor(engine, 'CREATE STREAM OUT AS SELECT * FROM S JOIN T ON S.A = T.ID;')).toThrow("Invalid join condition: types don't match");

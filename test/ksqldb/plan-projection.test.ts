@@ -15,7 +15,15 @@ describe('plan step: projection', () => {
   const engine = catalog();
 
   it('names items: aliases, column names, KSQL_COL_n; * expands to key and value columns', () => {
-    expect(stepsFor(engine, 'SELECT ID, B + 1, A AS X, * FROM S EMIT CHANGES;').select.items.map((i) => i.name)).toEqual(['ID', 'KSQL_COL_0', 'X', 'ID', 'A', 'B', 'XS']);
+    expect(stepsFor(engine, 'SELECT ID, B + 1, A AS X, * FROM S EMIT CHANGES;').select.items.map((i) => i.name)).toEqual([
+      'ID',
+      'KSQL_COL_0',
+      'X',
+      'ID',
+      'A',
+      'B',
+      'XS',
+    ]);
     expect(stepsFor(engine, 'SELECT S.ID, T.ID FROM S JOIN T ON S.ID = T.ID EMIT CHANGES;').select.items.map((i) => i.name)).toEqual(['S_ID', 'T_ID']);
   });
 
@@ -24,8 +32,15 @@ describe('plan step: projection', () => {
     expect(out.node.kind).toBe('project');
     expect(out.node.source).toBe(filtered);
     expect(show(out.node.schema)).toBe('ID INTEGER KEY, UA STRING, B2 INTEGER');
-    expect(out.values.map((v) => [v.name, v.expr.eval({ ID: 1, A: 'ab', B: 4 })])).toEqual([['UA', 'AB'], ['B2', 8]]);
-    expect(out.projection).toEqual([{ name: 'ID', type: { base: 'INTEGER' }, keyIndex: 0 }, { name: 'UA', type: { base: 'STRING' } }, { name: 'B2', type: { base: 'INTEGER' } }]);
+    expect(out.values.map((v) => [v.name, v.expr.eval({ ID: 1, A: 'ab', B: 4 })])).toEqual([
+      ['UA', 'AB'],
+      ['B2', 8],
+    ]);
+    expect(out.projection).toEqual([
+      { name: 'ID', type: { base: 'INTEGER' }, keyIndex: 0 },
+      { name: 'UA', type: { base: 'STRING' } },
+      { name: 'B2', type: { base: 'INTEGER' } },
+    ]);
     expect(out.resultType).toBe('STREAM');
   });
 
@@ -51,9 +66,14 @@ describe('plan step: projection', () => {
 
   it("a join of windowed streams may select a side's window bounds; an unwindowed source has none", () => {
     const windowed = catalog();
-    windowed.execute("CREATE STREAM LW (K STRING KEY, F0 INT) WITH (kafka_topic='lw', value_format='JSON', window_type='tumbling', window_size='1 second');"
-      + "CREATE STREAM RW (K STRING KEY, F1 INT) WITH (kafka_topic='rw', value_format='JSON', window_type='tumbling', window_size='1 second');");
-    const { out } = project(windowed, 'CREATE STREAM OUT AS SELECT l.K, l.WINDOWSTART AS WSTART, l.WINDOWEND AS WEND, F0, F1 FROM LW l JOIN RW r WITHIN 1 SECOND ON l.K = r.K;');
+    windowed.execute(
+      "CREATE STREAM LW (K STRING KEY, F0 INT) WITH (kafka_topic='lw', value_format='JSON', window_type='tumbling', window_size='1 second');" +
+        "CREATE STREAM RW (K STRING KEY, F1 INT) WITH (kafka_topic='rw', value_format='JSON', window_type='tumbling', window_size='1 second');",
+    );
+    const { out } = project(
+      windowed,
+      'CREATE STREAM OUT AS SELECT l.K, l.WINDOWSTART AS WSTART, l.WINDOWEND AS WEND, F0, F1 FROM LW l JOIN RW r WITHIN 1 SECOND ON l.K = r.K;',
+    );
     expect(show(out.node.schema)).toBe('L_K STRING KEY, WSTART BIGINT, WEND BIGINT, F0 INTEGER, F1 INTEGER');
     expect(out.values.slice(0, 2).map((v) => v.expr.eval({ L_WINDOWSTART: 0, L_WINDOWEND: 1000 }))).toEqual([0, 1000]);
     expect(out.window).toEqual({ type: 'TUMBLING', size: 1000 });
@@ -61,7 +81,9 @@ describe('plan step: projection', () => {
   });
 
   it('a persistent query must project its key once, and some value', () => {
-    expect(() => project(engine, 'CREATE STREAM OUT AS SELECT A FROM S;')).toThrow('Key missing from projection (ie, SELECT). The query used to build `OUT` must include the key column ID in its projection');
+    expect(() => project(engine, 'CREATE STREAM OUT AS SELECT A FROM S;')).toThrow(
+      'Key missing from projection (ie, SELECT). The query used to build `OUT` must include the key column ID in its projection',
+    );
     expect(() => project(engine, 'CREATE STREAM OUT AS SELECT ID FROM S;')).toThrow('The projection contains no value columns.');
     expect(() => project(engine, 'CREATE STREAM OUT AS SELECT ID, ID AS I2, A FROM S;')).toThrow('The projection contains a key column more than once');
     // a transient query need not

@@ -19,7 +19,7 @@ export const CATALOG = [
   "CREATE STREAM S3 (ID INT KEY, D STRING) WITH (kafka_topic='s3', format='JSON', partitions=1);",
   "CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING, N INT) WITH (kafka_topic='t', format='JSON', partitions=1);",
   "CREATE TABLE T2 (K INT PRIMARY KEY, V STRING) WITH (kafka_topic='t2', format='JSON', partitions=1);",
-  "CREATE TABLE W AS SELECT A, COUNT(*) AS CNT FROM S WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY A;",
+  'CREATE TABLE W AS SELECT A, COUNT(*) AS CNT FROM S WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY A;',
 ].join('\n');
 
 export function catalog(): KsqlEngine {

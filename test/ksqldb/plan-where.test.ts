@@ -31,7 +31,9 @@ describe('plan step: WHERE', () => {
   });
 
   it('rejects a non-boolean predicate, aggregates and window bounds of an unwindowed source', () => {
-    expect(() => stepsFor(engine, 'SELECT * FROM S WHERE B EMIT CHANGES;')).toThrow('Type error in WHERE expression: Should evaluate to boolean but is B (INTEGER) instead.');
+    expect(() => stepsFor(engine, 'SELECT * FROM S WHERE B EMIT CHANGES;')).toThrow(
+      'Type error in WHERE expression: Should evaluate to boolean but is B (INTEGER) instead.',
+    );
     expect(() => stepsFor(engine, 'SELECT * FROM S WHERE COUNT(*) > 1 EMIT CHANGES;')).toThrow('Aggregate functions are not allowed in WHERE clause.');
     expect(() => stepsFor(engine, 'SELECT * FROM S WHERE WINDOWSTART > 1 EMIT CHANGES;')).toThrow("Column 'WINDOWSTART' cannot be resolved.");
   });

@@ -16,16 +16,20 @@ describe('pull queries on a windowed table', () => {
     cluster = await startTestCluster({ brokers: 1 });
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap(), properties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
     const r = await postJson(`${server.url}/ksql`, {
-      ksql: "CREATE STREAM INPUT (ID STRING KEY, IGNORED INT) WITH (kafka_topic='test_topic', value_format='JSON', PARTITIONS=1);"
-        + 'CREATE TABLE AGGREGATE AS SELECT ID, COUNT(1) AS COUNT FROM INPUT WINDOW TUMBLING(SIZE 1 SECOND) GROUP BY ID;',
+      ksql:
+        "CREATE STREAM INPUT (ID STRING KEY, IGNORED INT) WITH (kafka_topic='test_topic', value_format='JSON', PARTITIONS=1);" +
+        'CREATE TABLE AGGREGATE AS SELECT ID, COUNT(1) AS COUNT FROM INPUT WINDOW TUMBLING(SIZE 1 SECOND) GROUP BY ID;',
     });
     expect(r.status, r.text).toBe(200);
     const producer = kafkaClient(cluster).producer();
     await producer.connect();
-    await producer.send({ topic: 'test_topic', messages: [
-      { key: '11', value: JSON.stringify({ val: 1 }), timestamp: '12346' },
-      { key: '10', value: JSON.stringify({ val: 2 }), timestamp: '12345' },
-    ] });
+    await producer.send({
+      topic: 'test_topic',
+      messages: [
+        { key: '11', value: JSON.stringify({ val: 1 }), timestamp: '12346' },
+        { key: '10', value: JSON.stringify({ val: 2 }), timestamp: '12345' },
+      ],
+    });
     await producer.disconnect();
     await caughtUp(server);
   });
@@ -44,7 +48,10 @@ describe('pull queries on a windowed table', () => {
     ]);
     const stream = await postJson(`${server.url}/query-stream`, { sql: "SELECT * FROM AGGREGATE WHERE ID='10';" }, 'application/vnd.ksqlapi.delimited.v1');
     const lines = stream.text.trim().split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ columnNames: ['ID', 'WINDOWSTART', 'WINDOWEND', 'COUNT'], columnTypes: ['STRING', 'BIGINT', 'BIGINT', 'BIGINT'] });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      columnNames: ['ID', 'WINDOWSTART', 'WINDOWEND', 'COUNT'],
+      columnTypes: ['STRING', 'BIGINT', 'BIGINT', 'BIGINT'],
+    });
     expect(lines[1]).toBe('["10",12000,13000,1]');
     // Named columns stay as named.
     const named = await postJson(`${server.url}/query-stream`, { sql: "SELECT COUNT FROM AGGREGATE WHERE ID='10';" }, 'application/vnd.ksqlapi.delimited.v1');

@@ -18,7 +18,9 @@ describe('push query limit', () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ brokers: 1 });
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap(), properties: { 'ksql.max.push.queries': '2' } });
-    const r = await postJson(`${server.url}/ksql`, { ksql: "CREATE STREAM EVENTS (ID INT KEY, N INT) WITH (KAFKA_TOPIC='events', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);" });
+    const r = await postJson(`${server.url}/ksql`, {
+      ksql: "CREATE STREAM EVENTS (ID INT KEY, N INT) WITH (KAFKA_TOPIC='events', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);",
+    });
     expect(r.status, r.text).toBe(200);
   });
 
@@ -65,9 +67,10 @@ describe('push query limit', () => {
     expect(refused.status).toBe(400);
     expect(refused.json()).toMatchObject({
       '@type': 'statement_error',
-      message: "Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. "
-        + "Terminate existing PUSH queries, or increase the 'ksql.max.push.queries' setting via the 'ksql-server.properties' file. "
-        + 'Current push query count: 2. Configured limit: 2.',
+      message:
+        'Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. ' +
+        "Terminate existing PUSH queries, or increase the 'ksql.max.push.queries' setting via the 'ksql-server.properties' file. " +
+        'Current push query count: 2. Configured limit: 2.',
     });
     // Pull queries are not push queries: still answered.
     expect((await postJson(`${server.url}/query-stream`, { sql: 'SHOW STREAMS;' })).status).not.toBe(500);

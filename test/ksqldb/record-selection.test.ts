@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { ENFORCE_AFTER_MS, RecordSelector, type BufferedRecord } from '../../embedded/ksqldb/runtime/record-selection.ts';
 
 const rec = (topic: string, partition: number, offset: number, time: number): BufferedRecord => ({
-  topic, partition, offset: String(offset), timestamp: String(time), key: null, value: null, time,
+  topic,
+  partition,
+  offset: String(offset),
+  timestamp: String(time),
+  key: null,
+  value: null,
+  time,
 });
 const drain = (s: RecordSelector): string[] => {
   const out: string[] = [];

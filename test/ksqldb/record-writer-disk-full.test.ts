@@ -13,7 +13,12 @@ import { fillDisk } from '../support/full-disk.ts';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
 
 function records(from: number, count: number): OutgoingRecord[] {
-  return Array.from({ length: count }, (_, i) => ({ topic: 'out', key: Buffer.from(`k${from + i}`), value: Buffer.from(`v${from + i}`), timestamp: Date.now() }));
+  return Array.from({ length: count }, (_, i) => ({
+    topic: 'out',
+    key: Buffer.from(`k${from + i}`),
+    value: Buffer.from(`v${from + i}`),
+    timestamp: Date.now(),
+  }));
 }
 
 describe('RecordWriter and a full disk', () => {
@@ -40,11 +45,20 @@ describe('RecordWriter and a full disk', () => {
 
     const disk = fillDisk([dataDir]);
     let settled: string | undefined;
-    const pending = writer.write(records(20, 20)).then(() => { settled = 'written'; }, (e: unknown) => { settled = `failed: ${(e as Error).message}`; });
+    const pending = writer.write(records(20, 20)).then(
+      () => {
+        settled = 'written';
+      },
+      (e: unknown) => {
+        settled = `failed: ${(e as Error).message}`;
+      },
+    );
     await waitFor('a stall report', () => (lines.some((l) => /not acknowledged after \d+ s/.test(l)) ? true : undefined), 10_000);
     await waitFor('more refused writes', () => (disk.refusedWrites() >= 10 ? true : undefined), 10_000);
     expect(settled).toBeUndefined();
-    expect(lines.find((l) => /not acknowledged after/.test(l))).toMatch(/error 56 \(KAFKA_STORAGE_ERROR\) writing out-\d on node \d\); retrying until the cluster takes them/);
+    expect(lines.find((l) => /not acknowledged after/.test(l))).toMatch(
+      /error 56 \(KAFKA_STORAGE_ERROR\) writing out-\d on node \d\); retrying until the cluster takes them/,
+    );
 
     disk.free();
     await pending;
@@ -52,7 +66,11 @@ describe('RecordWriter and a full disk', () => {
     await writer.write(records(40, 20));
     const stored = await readRanges(kafka, new Map([['out', await topicRanges(admin, 'out')]]));
     await admin.disconnect();
-    expect(stored.map((m) => m.value!.toString()).sort()).toEqual(records(0, 60).map((r) => r.value!.toString()).sort());
+    expect(stored.map((m) => m.value!.toString()).sort()).toEqual(
+      records(0, 60)
+        .map((r) => r.value!.toString())
+        .sort(),
+    );
   }, 60_000);
 
   it('ends the retries when told to (a shutdown during a full disk): the pending write fails at once', async () => {
@@ -65,7 +83,10 @@ describe('RecordWriter and a full disk', () => {
     writer = new RecordWriter({ brokers: cluster.bootstrap().split(',') });
     await writer.connect();
     const disk = fillDisk([dataDir]);
-    const pending = writer.write(records(0, 5)).then(() => 'written', (e: unknown) => (e as Error).message);
+    const pending = writer.write(records(0, 5)).then(
+      () => 'written',
+      (e: unknown) => (e as Error).message,
+    );
     await waitFor('refused writes', () => (disk.refusedWrites() >= 3 ? true : undefined), 10_000);
     writer.stopRetrying();
     expect(await pending).toMatch(/^the producer was closed with 1 partition batch\(es\) not acknowledged: error 56 \(KAFKA_STORAGE_ERROR\)/);

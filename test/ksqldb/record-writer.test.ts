@@ -13,7 +13,11 @@ import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 
 const kafkajsPartitioner = Partitioners.DefaultPartitioner();
 const partitionOf = (key: Buffer, partitions: number): number =>
-  kafkajsPartitioner({ topic: 't', partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 })), message: { key, value: null } });
+  kafkajsPartitioner({
+    topic: 't',
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 })),
+    message: { key, value: null },
+  });
 
 async function readAll(kafka: Kafka, admin: Admin, topic: string): Promise<{ partition: number; offset: number; key: string | null; value: string | null }[]> {
   const messages = await readRanges(kafka, new Map([[topic, await topicRanges(admin, topic)]]));
@@ -32,7 +36,13 @@ describe('RecordWriter', () => {
     kafka = kafkaClient(cluster, { retry: { retries: 30, initialRetryTime: 50, maxRetryTime: 500 } });
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'w-keys', numPartitions: 5, replicationFactor: 3 }, { topic: 'w-failover', numPartitions: 3, replicationFactor: 3 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: 'w-keys', numPartitions: 5, replicationFactor: 3 },
+        { topic: 'w-failover', numPartitions: 3, replicationFactor: 3 },
+      ],
+    });
     writer = new RecordWriter({ brokers: cluster.bootstrap().split(','), maxBatchBytes: 4096, log: (line) => logs.push(line) });
     await writer.connect();
   });
@@ -45,7 +55,8 @@ describe('RecordWriter', () => {
 
   it('partitions like kafkajs, keeps order per partition, splits batches and returns base offsets', async () => {
     const records: OutgoingRecord[] = [];
-    for (let i = 0; i < 300; i++) records.push({ topic: 'w-keys', key: Buffer.from(`k${i % 37}`), value: Buffer.from(`v${i}-${'x'.repeat(50)}`), timestamp: 1_700_000_000_000 + i });
+    for (let i = 0; i < 300; i++)
+      records.push({ topic: 'w-keys', key: Buffer.from(`k${i % 37}`), value: Buffer.from(`v${i}-${'x'.repeat(50)}`), timestamp: 1_700_000_000_000 + i });
     // a windowed key partitions by its inner key; an explicit partition wins; keyless records spread out
     records.push({ topic: 'w-keys', key: Buffer.from('k5@window'), partitionKey: Buffer.from('k5'), value: Buffer.from('windowed'), timestamp: 1 });
     records.push({ topic: 'w-keys', key: Buffer.from('k5'), partition: 4, value: Buffer.from('pinned'), timestamp: 1 });
@@ -55,14 +66,18 @@ describe('RecordWriter', () => {
 
     const got = await readAll(kafka, admin, 'w-keys');
     expect(got).toHaveLength(records.length + 1);
-    for (const r of got.filter((m) => m.key?.startsWith('k') && !['windowed', 'pinned'].includes(m.value!))) expect(r.partition, r.key!).toBe(partitionOf(Buffer.from(r.key!), 5));
+    for (const r of got.filter((m) => m.key?.startsWith('k') && !['windowed', 'pinned'].includes(m.value!)))
+      expect(r.partition, r.key!).toBe(partitionOf(Buffer.from(r.key!), 5));
     expect(got.find((m) => m.value === 'windowed')!.partition).toBe(partitionOf(Buffer.from('k5'), 5));
     expect(got.find((m) => m.value === 'pinned')!.partition).toBe(4);
     expect(new Set(got.filter((m) => m.key === null).map((m) => m.partition)).size).toBeGreaterThan(1);
     // per key, the values in the order written
     for (let k = 0; k < 37; k++) {
       const want = records.filter((r) => r.key?.toString() === `k${k}`).map((r) => r.value!.toString());
-      const have = got.filter((m) => m.key === `k${k}`).sort((a, b) => a.offset - b.offset).map((m) => m.value);
+      const have = got
+        .filter((m) => m.key === `k${k}`)
+        .sort((a, b) => a.offset - b.offset)
+        .map((m) => m.value);
       expect(have.slice(0, want.length)).toEqual(want);
     }
     // ~60-byte records, 4 KiB batches: more than one batch per partition, all from offset 0
@@ -104,7 +119,12 @@ describe('RecordWriter', () => {
     expect(got.map((m) => m.value).sort()).toEqual([...written].sort());
     for (let k = 0; k < 7; k++) {
       const want = written.filter((v) => Number(v.split('-')[1]) % 7 === k);
-      expect(got.filter((m) => m.key === `key${k}`).sort((a, b) => a.offset - b.offset).map((m) => m.value)).toEqual(want);
+      expect(
+        got
+          .filter((m) => m.key === `key${k}`)
+          .sort((a, b) => a.offset - b.offset)
+          .map((m) => m.value),
+      ).toEqual(want);
     }
   }, 90_000);
 });

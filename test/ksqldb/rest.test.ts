@@ -20,13 +20,21 @@ describe('ksqlDB REST API', () => {
     url = server.url;
     const r = await ksql(
       "CREATE STREAM CLICKS (ID INT KEY, PAGE VARCHAR, N INT) WITH (KAFKA_TOPIC='clicks', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=2);" +
-      'CREATE TABLE PAGES AS SELECT PAGE, COUNT(*) AS HITS, SUM(N) AS TOTAL FROM CLICKS GROUP BY PAGE;',
+        'CREATE TABLE PAGES AS SELECT PAGE, COUNT(*) AS HITS, SUM(N) AS TOTAL FROM CLICKS GROUP BY PAGE;',
       { streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } },
     );
     expect(r.status, r.text).toBe(200);
     const producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic: 'clicks', messages: [['a', 1], ['b', 2], ['a', 3], ['c', 4]].map(([page, n], i) => ({ key: String(i), value: JSON.stringify({ page, n }) })) });
+    await producer.send({
+      topic: 'clicks',
+      messages: [
+        ['a', 1],
+        ['b', 2],
+        ['a', 3],
+        ['c', 4],
+      ].map(([page, n], i) => ({ key: String(i), value: JSON.stringify({ page, n }) })),
+    });
     await producer.disconnect();
     await caughtUp(server);
   });
@@ -41,7 +49,11 @@ describe('ksqlDB REST API', () => {
     expect(info.KsqlServerInfo).toEqual({ version: '0.29.0', kafkaClusterId: expect.any(String), ksqlServiceId: 'default_', serverStatus: 'RUNNING' });
     const health = await fetch(`${url}/healthcheck`);
     expect(health.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await health.json()).toEqual({ isHealthy: true, details: { metastore: { isHealthy: true }, kafka: { isHealthy: true }, commandRunner: { isHealthy: true } }, serverState: 'READY' });
+    expect(await health.json()).toEqual({
+      isHealthy: true,
+      details: { metastore: { isHealthy: true }, kafka: { isHealthy: true }, commandRunner: { isHealthy: true } },
+      serverState: 'READY',
+    });
     const root = await fetch(`${url}/`, { redirect: 'manual' });
     expect(root.status).toBe(307);
     expect(root.headers.get('location')).toBe('/info');
@@ -66,9 +78,12 @@ describe('ksqlDB REST API', () => {
     expect(r.status).toBe(200);
     const [created, dropped] = r.json() as J[];
     expect(created).toEqual({
-      '@type': 'currentStatus', statementText: "CREATE STREAM TMP (V INT) WITH (KAFKA_TOPIC='tmp', VALUE_FORMAT='JSON', PARTITIONS=1);",
-      commandId: 'stream/`TMP`/create', commandStatus: { status: 'SUCCESS', message: 'Stream created', queryId: null },
-      commandSequenceNumber: expect.any(Number), warnings: [],
+      '@type': 'currentStatus',
+      statementText: "CREATE STREAM TMP (V INT) WITH (KAFKA_TOPIC='tmp', VALUE_FORMAT='JSON', PARTITIONS=1);",
+      commandId: 'stream/`TMP`/create',
+      commandStatus: { status: 'SUCCESS', message: 'Stream created', queryId: null },
+      commandSequenceNumber: expect.any(Number),
+      warnings: [],
     });
     expect(dropped!.commandId).toBe('stream/TMP/drop');
     expect(dropped!.commandSequenceNumber).toBeGreaterThan(created!.commandSequenceNumber as number);
@@ -94,11 +109,23 @@ describe('ksqlDB REST API', () => {
     const [streams, tables, queries, topics, props, desc] = r.json() as J[];
     expect(streams!['@type']).toBe('streams');
     expect(streams!.streams).toContainEqual({ type: 'STREAM', name: 'CLICKS', topic: 'clicks', keyFormat: 'JSON', valueFormat: 'JSON', isWindowed: false });
-    expect(tables).toEqual({ '@type': 'tables', statementText: 'SHOW TABLES;', tables: [{ type: 'TABLE', name: 'PAGES', topic: 'PAGES', keyFormat: 'JSON', valueFormat: 'JSON', isWindowed: false }], warnings: [] });
-    expect(queries!.queries).toEqual([{
-      queryString: 'CREATE TABLE PAGES AS SELECT PAGE, COUNT(*) AS HITS, SUM(N) AS TOTAL FROM CLICKS GROUP BY PAGE;',
-      sinks: ['PAGES'], sinkKafkaTopics: ['PAGES'], id: 'CTAS_PAGES_0', statusCount: { RUNNING: 1 }, queryType: 'PERSISTENT', state: 'RUNNING',
-    }]);
+    expect(tables).toEqual({
+      '@type': 'tables',
+      statementText: 'SHOW TABLES;',
+      tables: [{ type: 'TABLE', name: 'PAGES', topic: 'PAGES', keyFormat: 'JSON', valueFormat: 'JSON', isWindowed: false }],
+      warnings: [],
+    });
+    expect(queries!.queries).toEqual([
+      {
+        queryString: 'CREATE TABLE PAGES AS SELECT PAGE, COUNT(*) AS HITS, SUM(N) AS TOTAL FROM CLICKS GROUP BY PAGE;',
+        sinks: ['PAGES'],
+        sinkKafkaTopics: ['PAGES'],
+        id: 'CTAS_PAGES_0',
+        statusCount: { RUNNING: 1 },
+        queryType: 'PERSISTENT',
+        state: 'RUNNING',
+      },
+    ]);
     expect(topics!['@type']).toBe('kafka_topics');
     expect(topics!.topics).toContainEqual({ name: 'clicks', replicaInfo: [1, 1] });
     expect(topics!.topics.some((t: J) => String(t.name).startsWith('_'))).toBe(false);
@@ -122,11 +149,21 @@ describe('ksqlDB REST API', () => {
 
     const syntax = await ksql('SELEC * FROM CLICKS;');
     expect(syntax.status).toBe(400);
-    expect(syntax.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: expect.stringMatching(/^line 1:1: /), statementText: 'SELEC * FROM CLICKS;', entities: [] });
+    expect(syntax.json()).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: expect.stringMatching(/^line 1:1: /),
+      statementText: 'SELEC * FROM CLICKS;',
+      entities: [],
+    });
 
     const unknown = await ksql('DESCRIBE NOPE;');
     expect(unknown.status).toBe(400);
-    expect(unknown.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: expect.stringContaining("Could not find STREAM/TABLE 'NOPE' in the Metastore") });
+    expect(unknown.json()).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: expect.stringContaining("Could not find STREAM/TABLE 'NOPE' in the Metastore"),
+    });
 
     const partial = await ksql('SHOW STREAMS;\nCREATE STREAM X AS SELECT * FROM NOPE;');
     const body = partial.json() as J;
@@ -142,7 +179,8 @@ describe('ksqlDB REST API', () => {
     expect(missing.json()).toMatchObject({
       '@type': 'statement_error',
       error_code: 40001,
-      message: "Topic 'clickz' does not exist. If you want to create a new topic for the stream/table please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE STREAM TYPO (X INT) WITH (PARTITIONS=2, KAFKA_TOPIC='clickz', VALUE_FORMAT='JSON');",
+      message:
+        "Topic 'clickz' does not exist. If you want to create a new topic for the stream/table please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE STREAM TYPO (X INT) WITH (PARTITIONS=2, KAFKA_TOPIC='clickz', VALUE_FORMAT='JSON');",
     });
     const admin = kafkaClient(cluster).admin();
     await admin.connect();
@@ -152,7 +190,11 @@ describe('ksqlDB REST API', () => {
     // A topic the broker refuses to create (over its partition cap) fails the statement, registering nothing.
     const huge = await ksql("CREATE STREAM BIG (X INT) WITH (KAFKA_TOPIC='big', VALUE_FORMAT='JSON', PARTITIONS=100000);");
     expect(huge.status).toBe(400);
-    expect(huge.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: expect.stringContaining("Could not create topic 'big' with 100000 partition(s): INVALID_PARTITIONS") });
+    expect(huge.json()).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      message: expect.stringContaining("Could not create topic 'big' with 100000 partition(s): INVALID_PARTITIONS"),
+    });
     expect((await ksql('DESCRIBE BIG;')).status).toBe(400);
     const existing = await ksql("CREATE STREAM CLICKS_AGAIN (PAGE VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');");
     expect(existing.status, existing.text).toBe(200);
@@ -175,12 +217,28 @@ describe('ksqlDB REST API', () => {
   });
 
   it('POST /query: push query with LIMIT from earliest (legacy StreamedRow lines)', async () => {
-    const r = await postJson(`${url}/query`, { ksql: 'SELECT PAGE, N FROM CLICKS EMIT CHANGES LIMIT 4;', streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
+    const r = await postJson(`${url}/query`, {
+      ksql: 'SELECT PAGE, N FROM CLICKS EMIT CHANGES LIMIT 4;',
+      streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' },
+    });
     expect(r.status).toBe(200);
     expect(r.type).toBe('application/vnd.ksql.v1+json');
-    const lines = r.text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l.replace(/^\[/, '').replace(/[,\]]$/, '')) as J);
+    const lines = r.text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l.replace(/^\[/, '').replace(/[,\]]$/, '')) as J);
     expect(lines[0]).toEqual({ header: { queryId: expect.stringMatching(/^transient_CLICKS_/), schema: '`PAGE` STRING, `N` INTEGER' } });
-    expect(lines.slice(1, 5).map((l) => l.row.columns).sort()).toEqual([['a', 1], ['a', 3], ['b', 2], ['c', 4]]);
+    expect(
+      lines
+        .slice(1, 5)
+        .map((l) => l.row.columns)
+        .sort(),
+    ).toEqual([
+      ['a', 1],
+      ['a', 3],
+      ['b', 2],
+      ['c', 4],
+    ]);
     expect(lines[5]).toEqual({ finalMessage: 'Limit Reached' });
     expect(r.text.endsWith(']')).toBe(true);
   });
@@ -189,31 +247,49 @@ describe('ksqlDB REST API', () => {
     const r = await postJson(`${url}/query`, { ksql: "SELECT * FROM PAGES WHERE PAGE = 'a';" });
     expect(r.status).toBe(200);
     const rows = JSON.parse(r.text) as J[];
-    expect(rows).toEqual([{ header: { queryId: expect.stringMatching(/^query_/), schema: '`PAGE` STRING KEY, `HITS` BIGINT, `TOTAL` INTEGER' } }, { row: { columns: ['a', 2, 4] } }]);
+    expect(rows).toEqual([
+      { header: { queryId: expect.stringMatching(/^query_/), schema: '`PAGE` STRING KEY, `HITS` BIGINT, `TOTAL` INTEGER' } },
+      { row: { columns: ['a', 2, 4] } },
+    ]);
     const unknown = await postJson(`${url}/query`, { ksql: 'SELECT * FROM NOPE EMIT CHANGES;' });
     expect(unknown.status).toBe(400);
     expect(unknown.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, message: expect.stringContaining('NOPE does not exist') });
   });
 
   it('POST /query-stream: delimited (default) and JSON', async () => {
-    const d = await postJson(`${url}/query-stream`, { sql: 'SELECT PAGE, N FROM CLICKS EMIT CHANGES LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } }, 'application/vnd.ksqlapi.delimited.v1');
+    const d = await postJson(
+      `${url}/query-stream`,
+      { sql: 'SELECT PAGE, N FROM CLICKS EMIT CHANGES LIMIT 2;', properties: { 'auto.offset.reset': 'earliest' } },
+      'application/vnd.ksqlapi.delimited.v1',
+    );
     expect(d.status).toBe(200);
     expect(d.type).toBe('application/vnd.ksqlapi.delimited.v1');
-    const lines = d.text.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = d.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines[0]).toEqual({ queryId: expect.stringMatching(/^transient_CLICKS_/), columnNames: ['PAGE', 'N'], columnTypes: ['STRING', 'INTEGER'] });
     expect(lines).toHaveLength(3);
     const j = await postJson(`${url}/query-stream`, { sql: 'SELECT PAGE, HITS FROM PAGES;' }, 'application/json');
     expect(j.type).toBe('application/json');
     const arr = JSON.parse(j.text) as unknown[];
     expect(arr[0]).toEqual({ queryId: expect.stringMatching(/^query_/), columnNames: ['PAGE', 'HITS'], columnTypes: ['STRING', 'BIGINT'] });
-    expect(arr.slice(1).sort()).toEqual([['a', 2], ['b', 1], ['c', 1]]);
+    expect(arr.slice(1).sort()).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     const bad = await postJson(`${url}/query-stream`, { sql: 'SELECT * FROM NOPE EMIT CHANGES;' });
     expect(bad.status).toBe(400);
     expect((bad.json() as J).error_code).toBe(40001);
   });
 
   it('POST /close-query ends a running push query; unknown ids are rejected', async () => {
-    const res = await fetch(`${url}/query-stream`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT * FROM CLICKS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }), headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' } });
+    const res = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      body: JSON.stringify({ sql: 'SELECT * FROM CLICKS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }),
+      headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
+    });
     const reader = res.body!.getReader();
     let text = '';
     while (text.split('\n').length < 6) {
@@ -222,7 +298,11 @@ describe('ksqlDB REST API', () => {
       text += Buffer.from(value).toString('utf8');
     }
     const meta = JSON.parse(text.split('\n')[0]!) as { queryId: string };
-    const close = await fetch(`${url}/close-query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queryId: meta.queryId }) });
+    const close = await fetch(`${url}/close-query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queryId: meta.queryId }),
+    });
     expect(close.status).toBe(200);
     expect(await close.text()).toBe('');
     for (;;) {
@@ -235,7 +315,8 @@ describe('ksqlDB REST API', () => {
   });
 
   it('POST /query-stream: DECIMAL, STRUCT, MAP, TIMESTAMP, DATE and BYTES columns as ksqlDB writes them', async () => {
-    const sql = "SELECT CAST(N AS DECIMAL(4, 2)) AS D, STRUCT(P := PAGE) AS S, MAP(PAGE := N) AS M, FROM_UNIXTIME(1589234313000) AS T, FROM_DAYS(18393) AS DT, TO_BYTES('hi', 'utf8') AS B FROM CLICKS WHERE PAGE = 'b' EMIT CHANGES LIMIT 1;";
+    const sql =
+      "SELECT CAST(N AS DECIMAL(4, 2)) AS D, STRUCT(P := PAGE) AS S, MAP(PAGE := N) AS M, FROM_UNIXTIME(1589234313000) AS T, FROM_DAYS(18393) AS DT, TO_BYTES('hi', 'utf8') AS B FROM CLICKS WHERE PAGE = 'b' EMIT CHANGES LIMIT 1;";
     const r = await postJson(`${url}/query-stream`, { sql, properties: { 'auto.offset.reset': 'earliest' } }, 'application/vnd.ksqlapi.delimited.v1');
     expect(r.status, r.text).toBe(200);
     const [meta, row] = r.text.trim().split('\n');
@@ -244,7 +325,10 @@ describe('ksqlDB REST API', () => {
   });
 
   it('record headers: a HEADER column reads them, and what a record produces carries them on', async () => {
-    const r = await ksql("CREATE STREAM HDR (ID INT KEY, V INT, H BYTES HEADER('trace')) WITH (KAFKA_TOPIC='hdr', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1); CREATE STREAM HDR_OUT AS SELECT ID, V, H FROM HDR;", { streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } });
+    const r = await ksql(
+      "CREATE STREAM HDR (ID INT KEY, V INT, H BYTES HEADER('trace')) WITH (KAFKA_TOPIC='hdr', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1); CREATE STREAM HDR_OUT AS SELECT ID, V, H FROM HDR;",
+      { streamsProperties: { 'ksql.streams.auto.offset.reset': 'earliest' } },
+    );
     expect(r.status, r.text).toBe(200);
     const producer = kafkaClient(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

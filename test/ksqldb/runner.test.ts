@@ -25,8 +25,18 @@ describe('QTT runner', () => {
       join(dir, 'sample.json'),
       JSON.stringify({
         tests: [
-          { name: 'ok', statements: [stmt, 'CREATE STREAM O AS SELECT K, V * 2 AS D FROM I;'], inputs: [{ topic: 'i', key: 'a', value: { V: 2 }, timestamp: 7 }], outputs: [{ topic: 'O', key: 'a', value: { D: 4 }, timestamp: 7 }] },
-          { name: 'wrong', statements: [stmt, 'CREATE STREAM O AS SELECT K, V AS D FROM I;'], inputs: [{ topic: 'i', key: 'a', value: { V: 2 } }], outputs: [{ topic: 'O', key: 'a', value: { D: 4 } }] },
+          {
+            name: 'ok',
+            statements: [stmt, 'CREATE STREAM O AS SELECT K, V * 2 AS D FROM I;'],
+            inputs: [{ topic: 'i', key: 'a', value: { V: 2 }, timestamp: 7 }],
+            outputs: [{ topic: 'O', key: 'a', value: { D: 4 }, timestamp: 7 }],
+          },
+          {
+            name: 'wrong',
+            statements: [stmt, 'CREATE STREAM O AS SELECT K, V AS D FROM I;'],
+            inputs: [{ topic: 'i', key: 'a', value: { V: 2 } }],
+            outputs: [{ topic: 'O', key: 'a', value: { D: 4 } }],
+          },
           { name: 'error', statements: [stmt, 'CREATE STREAM O AS SELECT V FROM I;'], expectedException: { message: 'Key missing from projection' } },
           { name: 'avro', statements: ["CREATE STREAM I (K STRING KEY, V INT) WITH (kafka_topic='i', value_format='AVRO');"], inputs: [], outputs: [] },
         ],

@@ -17,12 +17,19 @@ const { topics } = config;
 const N = 3000;
 const SOURCES = ['Inbox', 'Social', 'Direct'];
 
-const users = [1, 2, 3, 4].map((id) => ({ key: String(id), value: JSON.stringify({ age: 20 + id * 7, gender: id % 2 ? 'F' : 'M', country: id % 2 ? 'FR' : 'US', subscription: 'free' }) }));
+const users = [1, 2, 3, 4].map((id) => ({
+  key: String(id),
+  value: JSON.stringify({ age: 20 + id * 7, gender: id % 2 ? 'F' : 'M', country: id % 2 ? 'FR' : 'US', subscription: 'free' }),
+}));
 /** deterministic page views: 100 ms apart, with a 9 s pause every 500 to close sessions */
 const views = Array.from({ length: N }, (_, i) => {
   const user = 1 + ((i * 7) % 4);
   const ts = T0 + i * 100 + Math.floor(i / 500) * 9_000;
-  return { key: String(user), value: JSON.stringify({ user_id: user, session_id: `s${i % 17}`, source: SOURCES[(i * 5) % 3], event_timestamp: ts }), timestamp: String(ts) };
+  return {
+    key: String(user),
+    value: JSON.stringify({ user_id: user, session_id: `s${i % 17}`, source: SOURCES[(i * 5) % 3], event_timestamp: ts }),
+    timestamp: String(ts),
+  };
 });
 
 /** The same statements and inputs through one in-process engine, outputs fed back like Kafka would. */
@@ -32,7 +39,14 @@ function uninterruptedRun(): Map<string, Map<string, string | null>> {
   const latest = new Map<string, Map<string, string | null>>();
   let offset = 0;
   const feed = (topic: string, m: { key: string | Buffer | null; value: string | Buffer | null; timestamp: string }): void => {
-    const queue: SinkRecord[] = engine.process({ topic, partition: 0, offset: offset++, timestamp: Number(m.timestamp), key: m.key === null ? null : Buffer.from(m.key), value: m.value === null ? null : Buffer.from(m.value) });
+    const queue: SinkRecord[] = engine.process({
+      topic,
+      partition: 0,
+      offset: offset++,
+      timestamp: Number(m.timestamp),
+      key: m.key === null ? null : Buffer.from(m.key),
+      value: m.value === null ? null : Buffer.from(m.value),
+    });
     while (queue.length) {
       const out = queue.shift()!;
       if (!latest.has(out.topic)) latest.set(out.topic, new Map());

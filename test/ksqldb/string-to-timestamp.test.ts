@@ -37,7 +37,7 @@ describe('parseTimestamp (java.time semantics)', () => {
     expect(() => parseTimestamp('2017/08/15', 'yyyy-MM-dd')).toThrow(/could not be parsed/);
   });
 
-  it('moves a day past the month\'s end to its last day (SMART resolver)', () => {
+  it("moves a day past the month's end to its last day (SMART resolver)", () => {
     expect(parseTimestamp('2017-02-30', 'yyyy-MM-dd')).toBe(day(2017, 2, 28));
     expect(parseTimestamp('2016-02-31', 'yyyy-MM-dd')).toBe(day(2016, 2, 29));
     expect(parseTimestamp('2017-04-31', 'yyyy-MM-dd')).toBe(day(2017, 4, 30));

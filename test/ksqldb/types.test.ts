@@ -16,7 +16,10 @@ const types: Record<string, SqlType> = {
   B: T.decimal(5, 3),
   I: T.INTEGER,
   D: T.DOUBLE,
-  S: T.struct([{ name: 'F1', type: T.STRING }, { name: 'INNER', type: T.struct([{ name: 'X', type: T.INTEGER }]) }]),
+  S: T.struct([
+    { name: 'F1', type: T.STRING },
+    { name: 'INNER', type: T.struct([{ name: 'X', type: T.INTEGER }]) },
+  ]),
   M: T.map(T.STRING, T.BIGINT),
   ARR: T.array(T.INTEGER),
   TS: T.TIMESTAMP,
@@ -145,7 +148,7 @@ describe('TIMESTAMP, DATE, TIME and BYTES', () => {
   it('writes BYTES as base64 and reads it back', () => {
     expect(stringifyJson({ B: row.BT })).toBe('{"B":"aGk="}');
     expect(run("FROM_BYTES(BT, 'hex')").value).toBe('6869');
-    expect(run("SUBSTRING(BT, 2)").value).toEqual(new Bytes(Buffer.from('i')));
+    expect(run('SUBSTRING(BT, 2)').value).toEqual(new Bytes(Buffer.from('i')));
     expect(() => Bytes.fromBase64('not base64!')).toThrow(/Base64/);
   });
 });
@@ -175,7 +178,9 @@ describe('CREATE TYPE', () => {
   it('registers a named type that later statements (in the same text or not) use, and drops it', async () => {
     const { KsqlEngine } = await import('../../embedded/ksqldb/engine.ts');
     const engine = new KsqlEngine();
-    engine.execute("CREATE TYPE ADDRESS AS STRUCT<number INTEGER, street VARCHAR>; CREATE STREAM A (K STRING KEY, home ADDRESS) WITH (kafka_topic='a', value_format='JSON');");
+    engine.execute(
+      "CREATE TYPE ADDRESS AS STRUCT<number INTEGER, street VARCHAR>; CREATE STREAM A (K STRING KEY, home ADDRESS) WITH (kafka_topic='a', value_format='JSON');",
+    );
     engine.execute("CREATE STREAM B (K STRING KEY, homes ARRAY<ADDRESS>) WITH (kafka_topic='b', value_format='JSON');");
     expect(typeToString(engine.metastore.get('A')!.schema.value[0]!.type)).toBe('STRUCT<`NUMBER` INTEGER, `STREET` STRING>');
     expect(typeToString(engine.metastore.get('B')!.schema.value[0]!.type)).toBe('ARRAY<STRUCT<`NUMBER` INTEGER, `STREET` STRING>>');

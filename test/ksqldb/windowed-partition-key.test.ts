@@ -9,7 +9,7 @@ import { encodeWindowedKey } from '../../embedded/ksqldb/formats/index.ts';
 import { sinkEncoder } from '../../embedded/ksqldb/operators/sink.ts';
 import { T, type Column } from '../../embedded/ksqldb/types.ts';
 
-const col = (name: string): Column => ({ name, type: T.BIGINT, namespace: 'VALUE' } as Column);
+const col = (name: string): Column => ({ name, type: T.BIGINT, namespace: 'VALUE' }) as Column;
 const schema = { key: [{ ...col('USERID'), namespace: 'KEY' } as Column], value: [col('N')] };
 
 describe('windowed sink records', () => {

@@ -14,7 +14,14 @@ beforeAll(async () => {
   await http('POST', `${c}/tables`, realtimeTable('events', 'events'));
   // 30 rows: source cycles, views = i, n = i % 4, score = i / 2.
   const rows = Array.from({ length: 30 }, (_, i) => ({
-    id: `e${i}`, source: SOURCES[i % 3], n: i % 4, flag: i % 2 === 0, tags: ['t', `x${i % 2}`], views: i, score: i / 2, ts: 1_714_566_896_000 + i * 1000,
+    id: `e${i}`,
+    source: SOURCES[i % 3],
+    n: i % 4,
+    flag: i % 2 === 0,
+    tags: ['t', `x${i % 2}`],
+    views: i,
+    score: i / 2,
+    ts: 1_714_566_896_000 + i * 1000,
   }));
   await feed(pinot, 'events', 0, 0, rows.slice(0, 15));
   await feed(pinot, 'events', 1, 0, rows.slice(15));
@@ -28,7 +35,7 @@ afterAll(async () => {
 describe('response shape', () => {
   it('answers a group-by query with BrokerResponseNative', async () => {
     const response = await http('POST', `${pinot.brokerUrl}/query/sql`, {
-      sql: 'SELECT source, COUNT(*), SUM(views) FROM events WHERE source <> \'null\' GROUP BY source ORDER BY SUM(views) DESC LIMIT 10',
+      sql: "SELECT source, COUNT(*), SUM(views) FROM events WHERE source <> 'null' GROUP BY source ORDER BY SUM(views) DESC LIMIT 10",
       queryOptions: 'timeoutMs=10000',
     });
     expect(response.status).toBe(200);
@@ -37,7 +44,11 @@ describe('response shape', () => {
     const body = response.json;
     expect(body.resultTable).toEqual({
       dataSchema: { columnNames: ['source', 'count(*)', 'sum(views)'], columnDataTypes: ['STRING', 'LONG', 'DOUBLE'] },
-      rows: [['External', 10, 155.0], ['Inbox', 10, 145.0], ['Homepage', 10, 135.0]],
+      rows: [
+        ['External', 10, 155.0],
+        ['Inbox', 10, 145.0],
+        ['Homepage', 10, 135.0],
+      ],
     });
     // Doubles are written the Java way.
     expect(response.text).toContain('["External",10,155.0]');
@@ -56,7 +67,16 @@ describe('response shape', () => {
       tablesQueried: ['events'],
     });
     expect(body.requestId).toMatch(/^\d+$/);
-    for (const key of ['timeUsedMs', 'numSegmentsQueried', 'numConsumingSegmentsQueried', 'minConsumingFreshnessTimeMs', 'numEntriesScannedInFilter', 'numEntriesScannedPostFilter', 'brokerReduceTimeMs', 'realtimeTotalCpuTimeNs']) {
+    for (const key of [
+      'timeUsedMs',
+      'numSegmentsQueried',
+      'numConsumingSegmentsQueried',
+      'minConsumingFreshnessTimeMs',
+      'numEntriesScannedInFilter',
+      'numEntriesScannedPostFilter',
+      'brokerReduceTimeMs',
+      'realtimeTotalCpuTimeNs',
+    ]) {
       expect(typeof body[key], key).toBe('number');
     }
     expect(body.minConsumingFreshnessTimeMs).toBeGreaterThan(0);
@@ -79,7 +99,9 @@ describe('response shape', () => {
     expect(bad.status).toBe(200);
     expect(bad.json.exceptions).toHaveLength(1);
     expect(bad.json.exceptions[0].errorCode).toBe(150);
-    expect(bad.json.exceptions[0].message).toMatch(/^SQLParsingError: Caught exception while parsing query: SELEC \* FROM events: Encountered "SELEC" at line 1, column 1/);
+    expect(bad.json.exceptions[0].message).toMatch(
+      /^SQLParsingError: Caught exception while parsing query: SELEC \* FROM events: Encountered "SELEC" at line 1, column 1/,
+    );
 
     const column = await query(pinot, 'SELECT foo FROM events');
     expect(column.exceptions).toEqual([{ errorCode: 710, message: "UnknownColumnError: Unknown columnName 'foo' found in the query" }]);
@@ -98,13 +120,20 @@ describe('response shape', () => {
 
 describe('SQL subset', () => {
   it('gives a CASE without ELSE the placeholder of its type for unmatched rows, as Pinot 1.2 without null handling', async () => {
-    const r = await query(pinot, "SELECT CASE WHEN views < 2 THEN 'low' END, CASE WHEN views < 2 THEN views END, CASE WHEN views < 2 THEN 'low' ELSE NULL END FROM events WHERE source <> 'null' ORDER BY views LIMIT 3");
+    const r = await query(
+      pinot,
+      "SELECT CASE WHEN views < 2 THEN 'low' END, CASE WHEN views < 2 THEN views END, CASE WHEN views < 2 THEN 'low' ELSE NULL END FROM events WHERE source <> 'null' ORDER BY views LIMIT 3",
+    );
     expect(r.resultTable).toEqual({
       dataSchema: {
         columnNames: ["case(less_than(views,'2'),'low','null')", "case(less_than(views,'2'),views,'null')", "case(less_than(views,'2'),'low','null')"],
         columnDataTypes: ['STRING', 'LONG', 'STRING'],
       },
-      rows: [['low', 0, 'low'], ['low', 1, 'low'], ['', 0, '']],
+      rows: [
+        ['low', 0, 'low'],
+        ['low', 1, 'low'],
+        ['', 0, ''],
+      ],
     });
   });
 
@@ -112,17 +141,25 @@ describe('SQL subset', () => {
     const answer = async (sql: string) => (await query(pinot, sql)).resultTable;
     expect(await answer('SELECT 1')).toEqual({ dataSchema: { columnNames: ['1'], columnDataTypes: ['INT'] }, rows: [[1]] });
     // functions of literals are computed while compiling; FROM, WHERE and LIMIT do not matter then
-    expect(await answer('SELECT 1 + 2 FROM events WHERE views > 1000 LIMIT 0')).toEqual({ dataSchema: { columnNames: ['3.0'], columnDataTypes: ['DOUBLE'] }, rows: [[3]] });
+    expect(await answer('SELECT 1 + 2 FROM events WHERE views > 1000 LIMIT 0')).toEqual({
+      dataSchema: { columnNames: ['3.0'], columnDataTypes: ['DOUBLE'] },
+      rows: [[3]],
+    });
     expect(await answer("SELECT FROMDATETIME('2023-11-15', 'yyyy-MM-dd'), FROMEPOCHSECONDS(1700000000) AS e FROM events")).toEqual({
-      dataSchema: { columnNames: ['1700006400000', 'e'], columnDataTypes: ['LONG', 'LONG'] }, rows: [[1700006400000, 1700000000000]],
+      dataSchema: { columnNames: ['1700006400000', 'e'], columnDataTypes: ['LONG', 'LONG'] },
+      rows: [[1700006400000, 1700000000000]],
     });
     expect(await answer("SELECT 'x', true, 2.5, 3000000000, NULL, upper('a') AS u FROM nosuch")).toEqual({
-      dataSchema: { columnNames: ["'x'", 'true', '2.5', '3000000000', 'null', 'u'], columnDataTypes: ['STRING', 'BOOLEAN', 'DOUBLE', 'LONG', 'UNKNOWN', 'STRING'] },
+      dataSchema: {
+        columnNames: ["'x'", 'true', '2.5', '3000000000', 'null', 'u'],
+        columnDataTypes: ['STRING', 'BOOLEAN', 'DOUBLE', 'LONG', 'UNKNOWN', 'STRING'],
+      },
       rows: [['x', true, 2.5, 3000000000, null, 'A']],
     });
     // in a query of columns, a function of literals is computed once and named by its value, as Pinot compiles it
     expect(await answer("SELECT views + (1 + 2), FROMEPOCHSECONDS(1700000000), upper('x') FROM events WHERE views = 3")).toEqual({
-      dataSchema: { columnNames: ["plus(views,'3.0')", "'1700000000000'", "'X'"], columnDataTypes: ['DOUBLE', 'LONG', 'STRING'] }, rows: [[6, 1700000000000, 'X']],
+      dataSchema: { columnNames: ["plus(views,'3.0')", "'1700000000000'", "'X'"], columnDataTypes: ['DOUBLE', 'LONG', 'STRING'] },
+      rows: [[6, 1700000000000, 'X']],
     });
     // a column without FROM: Pinot's broker has no table to send it to
     expect((await query(pinot, 'SELECT id')).exceptions).toEqual([{ errorCode: 700, message: 'QueryValidationError: Data source (FROM clause) not found' }]);
@@ -131,17 +168,30 @@ describe('SQL subset', () => {
 
   it('applies the default LIMIT 10 and explicit LIMIT/OFFSET', async () => {
     expect((await query(pinot, 'SELECT id FROM events')).resultTable.rows).toHaveLength(10);
-    expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
+    expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 3 OFFSET 2")).resultTable.rows).toEqual([
+      ['e2'],
+      ['e3'],
+      ['e4'],
+    ]);
     expect((await query(pinot, "SELECT id FROM events WHERE source <> 'null' ORDER BY views LIMIT 2, 3")).resultTable.rows).toEqual([['e2'], ['e3'], ['e4']]);
-    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2')).resultTable.rows).toEqual([
+      [-2147483648, 1],
+      [0, 8],
+    ]);
     // Pinot's group-by and distinct reducers (1.2 as 0.11) ignore OFFSET; an aggregation keeps its one row.
-    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2 OFFSET 1')).resultTable.rows).toEqual([[-2147483648, 1], [0, 8]]);
+    expect((await query(pinot, 'SELECT n, count(*) FROM events GROUP BY n ORDER BY n LIMIT 2 OFFSET 1')).resultTable.rows).toEqual([
+      [-2147483648, 1],
+      [0, 8],
+    ]);
     expect((await query(pinot, 'SELECT DISTINCT n FROM events ORDER BY n LIMIT 1, 2')).resultTable.rows).toEqual([[-2147483648], [0]]);
     expect((await query(pinot, 'SELECT count(*) FROM events LIMIT 5 OFFSET 3')).resultTable.rows).toEqual([[31]]);
   });
 
   it('computes aggregates with Pinot result types', async () => {
-    const r = await query(pinot, "SELECT COUNT(*), SUM(views), AVG(score), MIN(n), MAX(views), DISTINCTCOUNT(source), COUNT(DISTINCT n) FROM events WHERE source IN ('Homepage', 'Inbox')");
+    const r = await query(
+      pinot,
+      "SELECT COUNT(*), SUM(views), AVG(score), MIN(n), MAX(views), DISTINCTCOUNT(source), COUNT(DISTINCT n) FROM events WHERE source IN ('Homepage', 'Inbox')",
+    );
     expect(r.resultTable.dataSchema.columnDataTypes).toEqual(['LONG', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'INT', 'INT']);
     expect(r.resultTable.rows).toEqual([[20, 280, 7, 0, 28, 2, 4]]);
   });
@@ -152,13 +202,28 @@ describe('SQL subset', () => {
   });
 
   it('supports aliases, expressions, HAVING, BETWEEN, LIKE, CASE and time functions', async () => {
-    const r = await query(pinot, `SELECT source AS s, SUM(views) AS total, MAX(views) - MIN(views) AS spread FROM events
-      WHERE views BETWEEN 3 AND 29 AND id LIKE 'e%' GROUP BY source HAVING total > 140 ORDER BY total DESC`);
+    const r = await query(
+      pinot,
+      `SELECT source AS s, SUM(views) AS total, MAX(views) - MIN(views) AS spread FROM events
+      WHERE views BETWEEN 3 AND 29 AND id LIKE 'e%' GROUP BY source HAVING total > 140 ORDER BY total DESC`,
+    );
     expect(r.resultTable.dataSchema.columnNames).toEqual(['s', 'total', 'spread']);
-    expect(r.resultTable.rows).toEqual([['External', 153, 24], ['Inbox', 144, 24]]);
-    const c = await query(pinot, "SELECT CASE WHEN views > 20 THEN 'high' ELSE 'low' END AS bucket, count(*) FROM events WHERE source <> 'null' GROUP BY bucket ORDER BY bucket");
-    expect(c.resultTable.rows).toEqual([['high', 9], ['low', 21]]);
-    const t = await query(pinot, "SELECT ToDateTime(ts, 'yyyy-MM-dd HH:mm:ss') AS t, DATETIMECONVERT(ts, '1:MILLISECONDS:EPOCH', '1:MINUTES:EPOCH', '1:MINUTES') AS m FROM events WHERE id = 'e0'");
+    expect(r.resultTable.rows).toEqual([
+      ['External', 153, 24],
+      ['Inbox', 144, 24],
+    ]);
+    const c = await query(
+      pinot,
+      "SELECT CASE WHEN views > 20 THEN 'high' ELSE 'low' END AS bucket, count(*) FROM events WHERE source <> 'null' GROUP BY bucket ORDER BY bucket",
+    );
+    expect(c.resultTable.rows).toEqual([
+      ['high', 9],
+      ['low', 21],
+    ]);
+    const t = await query(
+      pinot,
+      "SELECT ToDateTime(ts, 'yyyy-MM-dd HH:mm:ss') AS t, DATETIMECONVERT(ts, '1:MILLISECONDS:EPOCH', '1:MINUTES:EPOCH', '1:MINUTES') AS m FROM events WHERE id = 'e0'",
+    );
     expect(t.resultTable).toEqual({ dataSchema: { columnNames: ['t', 'm'], columnDataTypes: ['STRING', 'LONG'] }, rows: [['2024-05-01 12:34:56', 28576114]] });
     const recent = await query(pinot, "SELECT count(*) FROM events WHERE ts > ago('PT1H')");
     expect(recent.resultTable.rows).toEqual([[0]]);
@@ -166,9 +231,18 @@ describe('SQL subset', () => {
 
   it('queries multi-value columns with any-match semantics and returns arrays', async () => {
     const r = await query(pinot, "SELECT id, tags FROM events WHERE tags = 'x1' ORDER BY views LIMIT 2");
-    expect(r.resultTable).toEqual({ dataSchema: { columnNames: ['id', 'tags'], columnDataTypes: ['STRING', 'STRING_ARRAY'] }, rows: [['e1', ['t', 'x1']], ['e3', ['t', 'x1']]] });
+    expect(r.resultTable).toEqual({
+      dataSchema: { columnNames: ['id', 'tags'], columnDataTypes: ['STRING', 'STRING_ARRAY'] },
+      rows: [
+        ['e1', ['t', 'x1']],
+        ['e3', ['t', 'x1']],
+      ],
+    });
     const agg = await query(pinot, 'SELECT COUNTMV(tags), DISTINCTCOUNTMV(tags) FROM events');
-    expect(agg.resultTable).toEqual({ dataSchema: { columnNames: ['countmv(tags)', 'distinctcountmv(tags)'], columnDataTypes: ['LONG', 'INT'] }, rows: [[61, 4]] });
+    expect(agg.resultTable).toEqual({
+      dataSchema: { columnNames: ['countmv(tags)', 'distinctcountmv(tags)'], columnDataTypes: ['LONG', 'INT'] },
+      rows: [[61, 4]],
+    });
   });
 
   it('shows default null values for missing fields', async () => {
@@ -220,7 +294,13 @@ describe('upsert and persistence', () => {
     expect(config.upsertConfig).toMatchObject({ comparisonColumns: ['window_end'], deleteRecordColumn: 'deleted' });
     expect((await http('POST', `${c}/tables`, config)).status).toBe(200);
     const s = 1_714_566_840_000;
-    const session = (start: number, end: number, users: number, views: number) => ({ source: 'Inbox', window_start: start, window_end: end, user_count: users, view_count: views });
+    const session = (start: number, end: number, users: number, views: number) => ({
+      source: 'Inbox',
+      window_start: start,
+      window_end: end,
+      user_count: users,
+      view_count: views,
+    });
     await feed(pinot, 'pageview_session', 0, 0, [
       session(s, s, 1, 1),
       session(s + 100_000, s + 110_000, 2, 2),
@@ -232,7 +312,8 @@ describe('upsert and persistence', () => {
       { source: 'Inbox', window_start: s, window_end: s + 50_000, deleted: true },
       { source: 'External', window_start: s, window_end: s, deleted: true },
     ]);
-    const rows = async () => (await query(pinot, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session ORDER BY window_start')).resultTable.rows;
+    const rows = async () =>
+      (await query(pinot, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session ORDER BY window_start')).resultTable.rows;
     expect(await rows()).toEqual([['Inbox', s, s + 110_000, 3, 4]]);
     expect((await query(pinot, 'SELECT count(*) FROM pageview_session')).resultTable.rows).toEqual([[1]]);
     expect((await query(pinot, "SELECT count(*) FROM pageview_session WHERE source = 'External'")).resultTable.rows).toEqual([[0]]);
@@ -260,7 +341,11 @@ describe('upsert and persistence', () => {
     await http('POST', `${c}/schemas`, eventsSchema('strict'));
     await http('POST', `${c}/tables`, realtimeTable('strict', 'strict'));
     await rejectViewsFrom(pinot, 'strict', 100);
-    await feed(pinot, 'strict', 0, 0, [{ id: 'a', views: 5 }, { id: 'b', views: 500 }, { id: 'c', views: 7 }]);
+    await feed(pinot, 'strict', 0, 0, [
+      { id: 'a', views: 5 },
+      { id: 'b', views: 500 },
+      { id: 'c', views: 7 },
+    ]);
     expect((await query(pinot, 'SELECT id FROM strict ORDER BY id')).resultTable.rows).toEqual([['a'], ['c']]);
     const debug = (await http('GET', `${c}/debug/ingestion/strict`)).json;
     expect(debug).toMatchObject({ rowsIngested: 2, failed: 1, partitions: [expect.objectContaining({ nextOffset: '3' })] });
@@ -272,7 +357,10 @@ describe('upsert and persistence', () => {
     const first = await startTestPinot({ dataDir });
     await http('POST', `${first.controllerUrl}/schemas`, eventsSchema('kept'));
     await http('POST', `${first.controllerUrl}/tables`, realtimeTable('kept', 'kept'));
-    await feed(first, 'kept', 0, 0, [{ id: 'a', views: 1 }, { id: 'b', views: 2 }]);
+    await feed(first, 'kept', 0, 0, [
+      { id: 'a', views: 1 },
+      { id: 'b', views: 2 },
+    ]);
     await first.stop();
 
     const second = await startTestPinot({ dataDir });
@@ -280,14 +368,27 @@ describe('upsert and persistence', () => {
       expect((await http('GET', `${second.controllerUrl}/schemas`)).json).toEqual(['kept']);
       expect((await http('GET', `${second.controllerUrl}/tables`)).json).toEqual({ tables: ['kept'] });
       // Redelivery of offsets 0..1 plus a new offset 2: only the new one is stored.
-      await feed(second, 'kept', 0, 0, [{ id: 'a', views: 1 }, { id: 'b', views: 2 }, { id: 'c', views: 3 }]);
+      await feed(second, 'kept', 0, 0, [
+        { id: 'a', views: 1 },
+        { id: 'b', views: 2 },
+        { id: 'c', views: 3 },
+      ]);
       const r = await query(second, 'SELECT id, views FROM kept ORDER BY id');
-      expect(r.resultTable.rows).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+      expect(r.resultTable.rows).toEqual([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]);
       // The counters are updated just after the transaction that made row c visible commits.
-      const debug = await waitFor('the ingestion counters to show offset 3', async () => {
-        const d = await http('GET', `${second.controllerUrl}/debug/ingestion/kept`);
-        return d.json.partitions?.[0]?.nextOffset === '3' ? d : undefined;
-      }, 5_000, 20).catch(async () => http('GET', `${second.controllerUrl}/debug/ingestion/kept`));
+      const debug = await waitFor(
+        'the ingestion counters to show offset 3',
+        async () => {
+          const d = await http('GET', `${second.controllerUrl}/debug/ingestion/kept`);
+          return d.json.partitions?.[0]?.nextOffset === '3' ? d : undefined;
+        },
+        5_000,
+        20,
+      ).catch(async () => http('GET', `${second.controllerUrl}/debug/ingestion/kept`));
       expect(debug.json.partitions).toEqual([expect.objectContaining({ partition: 0, nextOffset: '3', rowsIngested: 3 })]);
     } finally {
       await second.stop();

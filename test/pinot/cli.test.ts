@@ -24,9 +24,25 @@ describe('npm run pinot', () => {
   });
 
   it('starts, answers on both ports, creates the project tables, and stops on Ctrl-C', async () => {
-    const child = spawn(node[0], [...node.slice(1), cli, '--data-dir', tempDir('pinot-cli'), '--controller-port', '0', '--broker-port', '0', '--bootstrap', '127.0.0.1:1', '--create-tables'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      node[0],
+      [
+        ...node.slice(1),
+        cli,
+        '--data-dir',
+        tempDir('pinot-cli'),
+        '--controller-port',
+        '0',
+        '--broker-port',
+        '0',
+        '--bootstrap',
+        '127.0.0.1:1',
+        '--create-tables',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

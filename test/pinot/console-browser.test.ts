@@ -24,7 +24,10 @@ describe('query console in a browser', () => {
     ]);
     await http('POST', `${pinot.controllerUrl}/schemas`, {
       schemaName: 'orders',
-      dimensionFieldSpecs: [{ name: 'orderId', dataType: 'STRING' }, { name: 'status', dataType: 'STRING' }],
+      dimensionFieldSpecs: [
+        { name: 'orderId', dataType: 'STRING' },
+        { name: 'status', dataType: 'STRING' },
+      ],
       metricFieldSpecs: [{ name: 'amount', dataType: 'DOUBLE' }],
       dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: '1:MILLISECONDS:EPOCH', granularity: '1:MILLISECONDS' }],
       primaryKeyColumns: ['orderId'],
@@ -69,9 +72,15 @@ describe('query console in a browser', () => {
     await expect.poll(() => web.locator('summary').textContent()).toBe('schema web (9 columns)');
     const rows = await web.locator('.cols tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows).toEqual([
-      ['id', 'STRING', 'dimension'], ['source', 'STRING', 'dimension'], ['n', 'INT', 'dimension'], ['flag', 'BOOLEAN', 'dimension'],
-      ['tags', 'STRING[]', 'dimension'], ['label', 'STRING', 'dimension'],
-      ['views', 'LONG', 'metric'], ['score', 'DOUBLE', 'metric'], ['ts', 'LONG', 'datetime'],
+      ['id', 'STRING', 'dimension'],
+      ['source', 'STRING', 'dimension'],
+      ['n', 'INT', 'dimension'],
+      ['flag', 'BOOLEAN', 'dimension'],
+      ['tags', 'STRING[]', 'dimension'],
+      ['label', 'STRING', 'dimension'],
+      ['views', 'LONG', 'metric'],
+      ['score', 'DOUBLE', 'metric'],
+      ['ts', 'LONG', 'datetime'],
     ]);
     expect(await page.locator('li.table[data-table="orders"] summary').textContent()).toMatch(/^schema orders \(4 columns\)$/);
     // Clicking a table fills the editor and opens its schema.
@@ -103,7 +112,10 @@ describe('query console in a browser', () => {
 
     expect(await page.locator('#result thead th').allTextContents()).toEqual(['sourceSTRING', 'vDOUBLE', 'count(*)LONG']);
     const grid = await page.locator('#result tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(grid).toEqual([['<img src=x onerror="window.__pwned=2">', '7', '1'], ['Inbox', '3', '1']]);
+    expect(grid).toEqual([
+      ['<img src=x onerror="window.__pwned=2">', '7', '1'],
+      ['Inbox', '3', '1'],
+    ]);
     const timing = await page.locator('#timing').textContent();
     expect(timing).toMatch(/^2 rows · timeUsedMs \d+ ms · round trip \d+ ms$/);
     expect(await page.locator('#errors').textContent()).toBe('');
@@ -140,8 +152,12 @@ describe('query console in a browser', () => {
     const page = await browser.newPage();
     // Chromium's favicon fetch is not a page request in Playwright; its 404 shows only as a console error.
     const errors: string[] = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-    page.on('response', (response) => { if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`); });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(`${pinot.controllerUrl}/`, { waitUntil: 'networkidle' });
     await page.locator('li.table[data-table="web"] .cols tr').first().waitFor({ state: 'attached' });
     expect(await page.evaluate(() => document.querySelector('link[rel="icon"]')?.getAttribute('href') ?? null)).toMatch(/^data:image\/svg\+xml,/);

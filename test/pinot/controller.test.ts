@@ -154,7 +154,7 @@ describe('tables', () => {
     expect((await http('GET', `${c}/tables?type=realtime`)).json.tables).toEqual(expect.arrayContaining(PINOT_TABLE_NAMES.map((n) => `${n}_REALTIME`)));
   });
 
-  it('pauses and resumes consumption with Pinot\'s PauseStatusDetails', async () => {
+  it("pauses and resumes consumption with Pinot's PauseStatusDetails", async () => {
     await http('POST', `${c}/schemas`, eventsSchema('pz'));
     await http('POST', `${c}/tables`, realtimeTable('pz', 't'));
     const paused = await http('POST', `${c}/tables/pz/pauseConsumption`);

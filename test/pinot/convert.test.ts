@@ -44,20 +44,39 @@ describe('row conversion', () => {
 
   it('coerces values to the column types', () => {
     expect(convert({ id: 42, source: 'Inbox', n: '7', flag: 'true', tags: 'a', label: 'x', views: '12', score: 3, ts: '1700000000123' })).toEqual({
-      id: '42', source: 'Inbox', n: 7, flag: true, tags: ['a'], label: 'x', views: 12n, score: 3, ts: 1700000000123n,
+      id: '42',
+      source: 'Inbox',
+      n: 7,
+      flag: true,
+      tags: ['a'],
+      label: 'x',
+      views: 12n,
+      score: 3,
+      ts: 1700000000123n,
     });
     expect(convert({ n: 7.9, flag: 1, views: 2.5, tags: ['a', 1, null] })).toMatchObject({ n: 7, flag: true, views: 2n, tags: ['a', '1'] });
   });
 
   it('fills missing and JSON-null fields with Pinot default null values', () => {
     expect(convert({ ts: 1700000000000, id: null })).toEqual({
-      id: 'null', source: 'null', n: -2147483648, flag: false, tags: ['null'], label: 'none', views: 0n, score: 0, ts: 1700000000000n,
+      id: 'null',
+      source: 'null',
+      n: -2147483648,
+      flag: false,
+      tags: ['null'],
+      label: 'none',
+      views: 0n,
+      score: 0,
+      ts: 1700000000000n,
     });
   });
 
   it('substitutes the ingestion time for a missing time column', () => {
     expect(convert({}).ts).toBe(1_700_000_000_000n);
-    const seconds = converter({ ...eventsSchema(), dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: '1:SECONDS:EPOCH', granularity: '1:SECONDS' }] });
+    const seconds = converter({
+      ...eventsSchema(),
+      dateTimeFieldSpecs: [{ name: 'ts', dataType: 'LONG', format: '1:SECONDS:EPOCH', granularity: '1:SECONDS' }],
+    });
     expect(seconds({}).ts).toBe(1_700_000_000n);
   });
 
@@ -88,19 +107,31 @@ describe('row conversion', () => {
       metricFieldSpecs: [{ name: 'm', dataType: 'INT' }],
     });
     expect(c({ j: { a: [1, 2] }, t: '2024-05-01 12:34:56.789' })).toEqual({
-      j: '{"a":[1,2]}', d: Number.NEGATIVE_INFINITY, f: Number.NEGATIVE_INFINITY, l: -9223372036854775808n, t: 1714566896789n, b: new Uint8Array(0), m: 0,
+      j: '{"a":[1,2]}',
+      d: Number.NEGATIVE_INFINITY,
+      f: Number.NEGATIVE_INFINITY,
+      l: -9223372036854775808n,
+      t: 1714566896789n,
+      b: new Uint8Array(0),
+      m: 0,
     });
   });
 
   it('runs ingestion transforms', () => {
     const c = converter(eventsSchema(), {
-      ingestionConfig: { transformConfigs: [
-        { columnName: 'source', transformFunction: "jsonPathString(payload, '$.src.name')" },
-        { columnName: 'views', transformFunction: 'plus(a, b)' },
-        { columnName: 'ts', transformFunction: "fromDateTime(created, 'yyyy-MM-dd HH:mm:ss')" },
-      ] },
+      ingestionConfig: {
+        transformConfigs: [
+          { columnName: 'source', transformFunction: "jsonPathString(payload, '$.src.name')" },
+          { columnName: 'views', transformFunction: 'plus(a, b)' },
+          { columnName: 'ts', transformFunction: "fromDateTime(created, 'yyyy-MM-dd HH:mm:ss')" },
+        ],
+      },
     });
-    expect(c({ payload: { src: { name: 'Homepage' } }, a: 2, b: 3, created: '2024-01-02 03:04:05' })).toMatchObject({ source: 'Homepage', views: 5n, ts: 1704164645000n });
+    expect(c({ payload: { src: { name: 'Homepage' } }, a: 2, b: 3, created: '2024-01-02 03:04:05' })).toMatchObject({
+      source: 'Homepage',
+      views: 5n,
+      ts: 1704164645000n,
+    });
     expect(typeof compileTransform('Groovy({a+b}, a, b)')).toBe('string');
   });
 });

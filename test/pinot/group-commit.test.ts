@@ -46,7 +46,13 @@ async function feedWhileBusy(batches: [string, number, number, unknown[]][]): Pr
   await fed;
   return transactions - before;
 }
-const window = (source: string, start: number, views: number) => ({ source, window_start: start, window_end: start + 60_000, user_count: views, view_count: views });
+const window = (source: string, start: number, views: number) => ({
+  source,
+  window_start: start,
+  window_end: start + 60_000,
+  user_count: views,
+  view_count: views,
+});
 
 describe('group commit of ingested batches', () => {
   it('commits concurrent batches of several tables and partitions together, with the same result as one by one', async () => {
@@ -70,11 +76,23 @@ describe('group commit of ingested batches', () => {
     expect(await feedWhileBusy(batches)).toBe(2);
 
     const windows = await query(pinot, 'SELECT source, window_start, view_count FROM pageview_tumbling ORDER BY source, window_start');
-    expect(windows.resultTable.rows).toEqual([['Homepage', W, 2], ['Inbox', W, 5], ['Inbox', W + 60_000, 1]]);
-    expect((await query(pinot, 'SELECT id, views FROM plain ORDER BY id')).resultTable.rows).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+    expect(windows.resultTable.rows).toEqual([
+      ['Homepage', W, 2],
+      ['Inbox', W, 5],
+      ['Inbox', W + 60_000, 1],
+    ]);
+    expect((await query(pinot, 'SELECT id, views FROM plain ORDER BY id')).resultTable.rows).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
 
     const tumbling = (await http('GET', `${c}/debug/ingestion/pageview_tumbling`)).json;
-    expect(tumbling.partitions.map((p: { partition: number; nextOffset: string }) => [p.partition, p.nextOffset])).toEqual([[0, '3'], [1, '2'], [2, '2']]);
+    expect(tumbling.partitions.map((p: { partition: number; nextOffset: string }) => [p.partition, p.nextOffset])).toEqual([
+      [0, '3'],
+      [1, '2'],
+      [2, '2'],
+    ]);
     // every record stored counts, replaced ones too (Pinot's documents), as if committed one by one: 2 + 2 + 2 + 1
     expect(tumbling.rowsIngested).toBe(7);
     const plain = (await http('GET', `${c}/debug/ingestion/plain`)).json;
@@ -90,7 +108,16 @@ describe('group commit of ingested batches', () => {
 
     const taken = await feedWhileBusy([
       ['strict', 0, 0, [{ id: 'first', views: 1, ts: W }]],
-      ['strict', 1, 0, [{ id: 'ok1', views: 5, ts: W }, { id: 'bad', views: 500, ts: W }, { id: 'ok2', views: 7, ts: W }]],
+      [
+        'strict',
+        1,
+        0,
+        [
+          { id: 'ok1', views: 5, ts: W },
+          { id: 'bad', views: 500, ts: W },
+          { id: 'ok2', views: 7, ts: W },
+        ],
+      ],
       ['strict', 2, 0, [{ id: 'other', views: 9, ts: W }]],
     ]);
     // first alone; the group of the other two fails; then each alone: the bad batch's failed try, its

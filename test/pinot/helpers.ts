@@ -77,7 +77,12 @@ export function eventsSchema(name = 'events', extra: Record<string, unknown> = {
   };
 }
 
-export function realtimeTable(name: string, topic: string, extra: Record<string, unknown> = {}, brokerList = 'kafka1:29092,kafka2:29092,kafka3:29092'): Record<string, unknown> {
+export function realtimeTable(
+  name: string,
+  topic: string,
+  extra: Record<string, unknown> = {},
+  brokerList = 'kafka1:29092,kafka2:29092,kafka3:29092',
+): Record<string, unknown> {
   return {
     tableName: name,
     tableType: 'REALTIME',
@@ -123,7 +128,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export async function rejectViewsFrom(pinot: PinotHandle, table: string, limit: number): Promise<void> {
   const entry = pinot.services.tables.find(table)[0]!;
   const sqlType = (col: (typeof entry.schema.columns)[number]) =>
-    col.singleValue ? ({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR' : 'VARCHAR[]';
+    col.singleValue
+      ? (({ INT: 'INTEGER', LONG: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN' } as Record<string, string>)[col.dataType] ?? 'VARCHAR')
+      : 'VARCHAR[]';
   const columns = entry.schema.columns.map((col) => `"${col.name}" ${sqlType(col)}`);
   await pinot.services.db.write((tx) => tx.run(`CREATE OR REPLACE TABLE "${entry.dataTable}" (${columns.join(', ')}, CHECK ("views" < ${limit}))`));
 }

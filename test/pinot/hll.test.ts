@@ -19,9 +19,24 @@ describe("Pinot's HyperLogLog (clearspring stream-lib)", () => {
   });
 
   it('estimates as HyperLogLog.cardinality() does (linear counting when small, the raw estimate beyond)', () => {
-    expect(hllEstimate(Array.from({ length: 1000 }, (_, i) => murmurHashLong(BigInt(i * 7919))), 8)).toBe(1024);
-    expect(hllEstimate(Array.from({ length: 300 }, (_, i) => murmurHashString(`k${i}`)), 8)).toBe(265);
-    expect(hllEstimate(Array.from({ length: 5000 }, (_, i) => murmurHashDouble(i * 0.5)), 12)).toBe(4911);
+    expect(
+      hllEstimate(
+        Array.from({ length: 1000 }, (_, i) => murmurHashLong(BigInt(i * 7919))),
+        8,
+      ),
+    ).toBe(1024);
+    expect(
+      hllEstimate(
+        Array.from({ length: 300 }, (_, i) => murmurHashString(`k${i}`)),
+        8,
+      ),
+    ).toBe(265);
+    expect(
+      hllEstimate(
+        Array.from({ length: 5000 }, (_, i) => murmurHashDouble(i * 0.5)),
+        12,
+      ),
+    ).toBe(4911);
     expect(hllEstimate([], 8)).toBe(0);
   });
 });
@@ -33,7 +48,13 @@ describe('DISTINCTCOUNTHLL on the broker', () => {
     await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('events'));
     await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('events', 'events'));
     // 300 distinct ids k0..k299, each twice; views 0..999 step 1 as 1000 distinct longs.
-    await feed(pinot, 'events', 0, 0, Array.from({ length: 1000 }, (_, i) => ({ id: `k${i % 300}`, source: i % 2 ? 'a' : 'b', views: i * 7919, ts: 1_714_566_896_000 + i })));
+    await feed(
+      pinot,
+      'events',
+      0,
+      0,
+      Array.from({ length: 1000 }, (_, i) => ({ id: `k${i % 300}`, source: i % 2 ? 'a' : 'b', views: i * 7919, ts: 1_714_566_896_000 + i })),
+    );
   });
   afterAll(async () => {
     await pinot?.stop();
@@ -45,8 +66,8 @@ describe('DISTINCTCOUNTHLL on the broker', () => {
       dataSchema: { columnNames: ['distinctcounthll(id)', 'distinctcounthll(views)', 'distinctcount(id)'], columnDataTypes: ['LONG', 'LONG', 'INT'] },
       rows: [[265, 1024, 300]],
     });
-    const grouped = await query(pinot, "SELECT source, DISTINCTCOUNTHLL(id, 12) FROM events GROUP BY source ORDER BY source");
-    const exact = await query(pinot, "SELECT source, DISTINCTCOUNT(id) FROM events GROUP BY source ORDER BY source");
+    const grouped = await query(pinot, 'SELECT source, DISTINCTCOUNTHLL(id, 12) FROM events GROUP BY source ORDER BY source');
+    const exact = await query(pinot, 'SELECT source, DISTINCTCOUNT(id) FROM events GROUP BY source ORDER BY source');
     expect(grouped.resultTable.rows.map((r: unknown[]) => r[0])).toEqual(['a', 'b']);
     // log2m 12 has 4096 registers: 150 values each land in a register of their own, so linear counting is near exact.
     for (const [i, row] of grouped.resultTable.rows.entries()) expect(Math.abs(row[1] - exact.resultTable.rows[i][1])).toBeLessThanOrEqual(3);

@@ -43,7 +43,9 @@ async function waitCaughtUp(pinot: TestPinot, table: string, topic: string): Pro
     const info = (await http('GET', `${pinot.controllerUrl}/tables/${table}/consumingSegmentsInfo`)).json as {
       _segmentToConsumingInfoMap: Record<string, { partitionOffsetInfo: { currentOffsetsMap: Record<string, string> } }[]>;
     };
-    const current = new Map(Object.values(info._segmentToConsumingInfoMap).flatMap((servers) => Object.entries(servers[0]!.partitionOffsetInfo.currentOffsetsMap)));
+    const current = new Map(
+      Object.values(info._segmentToConsumingInfoMap).flatMap((servers) => Object.entries(servers[0]!.partitionOffsetInfo.currentOffsetsMap)),
+    );
     return [...ends].every(([partition, end]) => String(current.get(partition)) === end) ? true : undefined;
   });
 }
@@ -63,16 +65,25 @@ async function count(pinot: TestPinot, table: string): Promise<number | undefine
 
 async function waitForCount(pinot: TestPinot, table: string, expected: number, timeoutMs = 30_000): Promise<void> {
   let last: number | undefined;
-  await waitFor(`${table} to hold ${expected} rows`, async () => {
-    last = await count(pinot, table);
-    return last === expected ? true : undefined;
-  }, timeoutMs).catch((error: Error) => {
+  await waitFor(
+    `${table} to hold ${expected} rows`,
+    async () => {
+      last = await count(pinot, table);
+      return last === expected ? true : undefined;
+    },
+    timeoutMs,
+  ).catch((error: Error) => {
     throw new Error(`${error.message} (last count ${String(last)}; logs: ${pinot.logs.slice(-5).join(' | ')})`);
   });
 }
 
 function events(from: number, to: number): Record<string, unknown>[] {
-  return Array.from({ length: to - from }, (_, k) => ({ id: `e${from + k}`, source: ['Homepage', 'Inbox', 'External'][(from + k) % 3], views: from + k, ts: 1_714_566_896_000 + (from + k) }));
+  return Array.from({ length: to - from }, (_, k) => ({
+    id: `e${from + k}`,
+    source: ['Homepage', 'Inbox', 'External'][(from + k) % 3],
+    views: from + k,
+    ts: 1_714_566_896_000 + (from + k),
+  }));
 }
 
 describe('realtime ingestion from the embedded Kafka', () => {
@@ -147,7 +158,9 @@ describe('realtime ingestion from the embedded Kafka', () => {
     try {
       await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('late'));
       await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('late', 'pv-late'));
-      await waitFor('waiting state', async () => ((await http('GET', `${pinot.controllerUrl}/debug/ingestion/late`)).json.state === 'WAITING_FOR_TOPIC' ? true : undefined));
+      await waitFor('waiting state', async () =>
+        (await http('GET', `${pinot.controllerUrl}/debug/ingestion/late`)).json.state === 'WAITING_FOR_TOPIC' ? true : undefined,
+      );
       await createTopic('pv-late');
       await send('pv-late', events(0, 10));
       await waitForCount(pinot, 'late', 10);
@@ -157,7 +170,9 @@ describe('realtime ingestion from the embedded Kafka', () => {
       const newest = realtimeTable('newest', 'pv-late');
       (newest.tableIndexConfig as { streamConfigs: Record<string, string> }).streamConfigs['stream.kafka.consumer.prop.auto.offset.reset'] = 'largest';
       await http('POST', `${pinot.controllerUrl}/tables`, newest);
-      await waitFor('newest consuming', async () => ((await http('GET', `${pinot.controllerUrl}/debug/ingestion/newest`)).json.state === 'CONSUMING' ? true : undefined));
+      await waitFor('newest consuming', async () =>
+        (await http('GET', `${pinot.controllerUrl}/debug/ingestion/newest`)).json.state === 'CONSUMING' ? true : undefined,
+      );
 
       const paused = await http('POST', `${pinot.controllerUrl}/tables/late/pauseConsumption`);
       expect(paused.json.pauseFlag).toBe(true);
@@ -165,7 +180,9 @@ describe('realtime ingestion from the embedded Kafka', () => {
       await waitForCount(pinot, 'newest', 5);
       await waitCaughtUp(pinot, 'newest', 'pv-late');
       // the paused table says so and stays where it was while another table read the same new messages
-      const late = (await http('GET', `${pinot.controllerUrl}/tables/late/consumingSegmentsInfo`)).json as { _segmentToConsumingInfoMap: Record<string, { consumerState: string }[]> };
+      const late = (await http('GET', `${pinot.controllerUrl}/tables/late/consumingSegmentsInfo`)).json as {
+        _segmentToConsumingInfoMap: Record<string, { consumerState: string }[]>;
+      };
       const states = Object.values(late._segmentToConsumingInfoMap).map((servers) => servers[0]!.consumerState);
       expect(states.length).toBeGreaterThan(0);
       expect(new Set(states)).toEqual(new Set(['NOT_CONSUMING']));

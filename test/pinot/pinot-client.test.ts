@@ -18,9 +18,19 @@ beforeAll(async () => {
   expect((await http('POST', `${c}/schemas`, eventsSchema('clicks'))).status).toBe(200);
   expect((await http('POST', `${c}/tables`, realtimeTable('clicks', 'clicks'))).status).toBe(200);
   // 12 rows: source cycles, views = i.
-  await feed(pinot, 'clicks', 0, 0, Array.from({ length: 12 }, (_, i) => ({
-    id: `c${i}`, source: SOURCES[i % 3], views: i, score: i / 4, ts: 1_714_566_896_000 + i * 1000,
-  })));
+  await feed(
+    pinot,
+    'clicks',
+    0,
+    0,
+    Array.from({ length: 12 }, (_, i) => ({
+      id: `c${i}`,
+      source: SOURCES[i % 3],
+      views: i,
+      score: i / 4,
+      ts: 1_714_566_896_000 + i * 1000,
+    })),
+  );
 });
 afterAll(async () => {
   for (const connection of connections) connection.close();
@@ -63,13 +73,18 @@ describe('npm pinot-client', () => {
     await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('late'));
     await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('late', 'late'));
     await feed(pinot, 'late', 0, 0, [{ id: 'x', source: 'Inbox', views: 5, ts: 1_714_566_896_000 }]);
-    await expect.poll(async () => {
-      try {
-        return (await connection.execute('late', 'SELECT COUNT(*) FROM late')).resultTable.rows;
-      } catch (error) {
-        return String(error);
-      }
-    }, { timeout: 5_000, interval: 100 }).toEqual([[1]]);
+    await expect
+      .poll(
+        async () => {
+          try {
+            return (await connection.execute('late', 'SELECT COUNT(*) FROM late')).resultTable.rows;
+          } catch (error) {
+            return String(error);
+          }
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toEqual([[1]]);
   });
 
   it('queries a broker list directly', async () => {
@@ -77,7 +92,10 @@ describe('npm pinot-client', () => {
     connections.push(connection);
     const response = await connection.execute('clicks', "SELECT source, MAX(score) FROM clicks WHERE source <> 'Inbox' GROUP BY source ORDER BY source");
     expect(response.resultTable.dataSchema.columnNames).toEqual(['source', 'max(score)']);
-    expect(response.resultTable.rows).toEqual([['External', 2.75], ['Homepage', 2.25]]);
+    expect(response.resultTable.rows).toEqual([
+      ['External', 2.75],
+      ['Homepage', 2.25],
+    ]);
   });
 
   it("surfaces the broker's exceptions as PinotClientError", async () => {

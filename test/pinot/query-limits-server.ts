@@ -12,7 +12,14 @@ import { startPinot } from '../../embedded/pinot/index.ts';
 import { readPinotSchema, readPinotTableConfig } from '../../pinot/tables.ts';
 import { eventsSchema, feed, http, realtimeTable } from './helpers.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '0' }, 'timeout-ms': { type: 'string' }, 'max-string-length': { type: 'string' }, 'max-response-bytes': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '0' },
+    'timeout-ms': { type: 'string' },
+    'max-string-length': { type: 'string' },
+    'max-response-bytes': { type: 'string' },
+  },
+});
 const numberArg = (text: string | undefined) => (text === undefined ? undefined : Number(text));
 
 const pinot = await startPinot({
@@ -31,15 +38,27 @@ const pinot = await startPinot({
 const c = pinot.controllerUrl;
 await http('POST', `${c}/schemas`, readPinotSchema('pageview_country'));
 await http('POST', `${c}/tables`, readPinotTableConfig('pageview_country'));
-await feed(pinot, 'pageview_country', 0, 0, Array.from({ length: 70 }, (_, i) => ({
-  country: `Country ${i}`, avg_age: 30 + (i % 20), user_count: i + 1, view_count: 10 * (i + 1), last_event_ts: 1_714_566_896_000 + i,
-})));
+await feed(
+  pinot,
+  'pageview_country',
+  0,
+  0,
+  Array.from({ length: 70 }, (_, i) => ({
+    country: `Country ${i}`,
+    avg_age: 30 + (i % 20),
+    user_count: i + 1,
+    view_count: 10 * (i + 1),
+    last_event_ts: 1_714_566_896_000 + i,
+  })),
+);
 await http('POST', `${c}/schemas`, eventsSchema('events'));
 await http('POST', `${c}/tables`, realtimeTable('events', 'events'));
 const events = pinot.services.tables.find('events')[0]!;
-await pinot.services.db.write((tx) => tx.run(
-  `INSERT INTO "${events.dataTable}" (id, source, n, views, ts) SELECT 'e' || i, 'Inbox', i % 4, i, 1714566896000 + i FROM range(${Number(values.rows)}) r(i)`,
-));
+await pinot.services.db.write((tx) =>
+  tx.run(
+    `INSERT INTO "${events.dataTable}" (id, source, n, views, ts) SELECT 'e' || i, 'Inbox', i % 4, i, 1714566896000 + i FROM range(${Number(values.rows)}) r(i)`,
+  ),
+);
 console.log(`READY ${pinot.brokerUrl} ${pinot.controllerUrl}`);
 
 const stop = () => void pinot.stop().then(() => process.exit(0));

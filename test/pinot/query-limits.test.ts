@@ -25,7 +25,12 @@ let server: Child & { match: RegExpExecArray };
 let broker: string;
 
 beforeAll(async () => {
-  server = await startNodeScript(SERVER_SCRIPT, ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS), '--max-response-bytes', String(MAX_RESPONSE_BYTES)], /READY (\S+) (\S+)/, 60_000);
+  server = await startNodeScript(
+    SERVER_SCRIPT,
+    ['--rows', '300000', '--timeout-ms', String(BROKER_TIMEOUT_MS), '--max-response-bytes', String(MAX_RESPONSE_BYTES)],
+    /READY (\S+) (\S+)/,
+    60_000,
+  );
   broker = server.match[1]!;
 });
 afterAll(async () => {
@@ -93,7 +98,9 @@ function errorCodes(answer: Answer): number[] {
 
 describe('string-building functions', () => {
   it("ends issue #18's lpad query at once with 245, and the server's memory stays where it was", async () => {
-    const { result, baseMb, peakMb } = await watchRss(() => sql("SET timeoutMs=600000; SELECT max(length(lpad(country,100000000,'xy'))) FROM pageview_country"));
+    const { result, baseMb, peakMb } = await watchRss(() =>
+      sql("SET timeoutMs=600000; SELECT max(length(lpad(country,100000000,'xy'))) FROM pageview_country"),
+    );
     expect(errorCodes(result)).toEqual([245]);
     expect(result.body.exceptions[0].message).toBe(
       `ServerResourceLimitExceededError: lpad would build a string of 100000000 characters, more than the broker's maximum of ${MAX_STRING_LENGTH}`,
@@ -106,7 +113,7 @@ describe('string-building functions', () => {
     const big = "lpad(country, 10000, 'x')";
     const refused = [
       "SELECT rpad(country, 16385, 'ab') FROM pageview_country",
-      "SELECT repeat(country, 100000000) FROM pageview_country",
+      'SELECT repeat(country, 100000000) FROM pageview_country',
       "SELECT repeat('ab', '-', 6000) FROM pageview_country",
       `SELECT concat(${big}, ${big}) FROM pageview_country`,
       `SELECT concat(${big}, 'y', ${big}) FROM pageview_country`,
@@ -130,14 +137,23 @@ describe('string-building functions', () => {
     const where = "FROM pageview_country WHERE country = 'Country 7'";
     expect(await rows(`SELECT lpad(country, 12, '.'), rpad(country, 12, '-') ${where}`)).toEqual([['...Country 7', 'Country 7---']]);
     // StringUtils.leftPad/rightPad: never truncated; an empty pad pads with spaces
-    expect(await rows(`SELECT lpad(country, 5, '*'), rpad(country, 9, '*'), lpad(country, 0, '*'), lpad(country, 11, ''), rpad(country, 11, '') ${where}`))
-      .toEqual([['Country 7', 'Country 7', 'Country 7', '  Country 7', 'Country 7  ']]);
-    expect(await rows(`SELECT repeat('ab', 3), repeat('ab', '-', 3), repeat('ab', 0), repeat(country, 2) ${where}`)).toEqual([['ababab', 'ab-ab-ab', '', 'Country 7Country 7']]);
+    expect(
+      await rows(`SELECT lpad(country, 5, '*'), rpad(country, 9, '*'), lpad(country, 0, '*'), lpad(country, 11, ''), rpad(country, 11, '') ${where}`),
+    ).toEqual([['Country 7', 'Country 7', 'Country 7', '  Country 7', 'Country 7  ']]);
+    expect(await rows(`SELECT repeat('ab', 3), repeat('ab', '-', 3), repeat('ab', 0), repeat(country, 2) ${where}`)).toEqual([
+      ['ababab', 'ab-ab-ab', '', 'Country 7Country 7'],
+    ]);
     expect(await rows(`SELECT concat(country, '!'), concat(country, 'x', '/') ${where}`)).toEqual([['Country 7!', 'Country 7/x']]);
     expect(await rows(`SELECT replace(country, 'o', '00'), regexp_replace(country, '([0-9])', '<\\1>') ${where}`)).toEqual([['C00untry 7', 'Country <7>']]);
     expect(await rows(`SELECT length(lpad(country, ${MAX_STRING_LENGTH}, 'xy')) ${where}`)).toEqual([[MAX_STRING_LENGTH]]);
-    expect(await rows(`SELECT lpad(country, 11, '.') AS c, count(*) FROM pageview_country WHERE country IN ('Country 1', 'Country 2') GROUP BY lpad(country, 11, '.') ORDER BY c`))
-      .toEqual([['..Country 1', 1], ['..Country 2', 1]]);
+    expect(
+      await rows(
+        `SELECT lpad(country, 11, '.') AS c, count(*) FROM pageview_country WHERE country IN ('Country 1', 'Country 2') GROUP BY lpad(country, 11, '.') ORDER BY c`,
+      ),
+    ).toEqual([
+      ['..Country 1', 1],
+      ['..Country 2', 1],
+    ]);
   });
 });
 
@@ -146,8 +162,9 @@ describe('the response', () => {
     // 300,000 rows of 16,000 characters: 4.8 GB, were it read whole (or DuckDB let run ahead of the reader)
     const { result, baseMb, peakMb } = await watchRss(() => sql("SELECT lpad(id, 16000, 'x') FROM events LIMIT 300000"));
     expect(errorCodes(result)).toEqual([503]);
-    expect(result.body.exceptions[0].message)
-      .toMatch(new RegExp(`^QueryCancellationError: Serialized query response size \\d+ exceeds threshold ${MAX_RESPONSE_BYTES} for requestId \\d+ from broker Broker_`));
+    expect(result.body.exceptions[0].message).toMatch(
+      new RegExp(`^QueryCancellationError: Serialized query response size \\d+ exceeds threshold ${MAX_RESPONSE_BYTES} for requestId \\d+ from broker Broker_`),
+    );
     expect(result.ms).toBeLessThan(BROKER_TIMEOUT_MS);
     expect(peakMb - baseMb).toBeLessThan(300);
     // a response within the bound is whole
@@ -212,7 +229,10 @@ describe('the broker timeout', () => {
   it('keeps answering other queries while a heavy one runs to the broker timeout', async () => {
     const heavy = sql(`SET timeoutMs=600000; ${HEAVY}`);
     let heavyDone = false;
-    void heavy.then(() => (heavyDone = true), () => (heavyDone = true));
+    void heavy.then(
+      () => (heavyDone = true),
+      () => (heavyDone = true),
+    );
     const quick: number[] = [];
     while (!heavyDone && quick.length < 200) {
       const answer = await sql("SELECT view_count FROM pageview_country WHERE country = 'Country 3'");
@@ -242,7 +262,6 @@ describe('the broker timeout', () => {
     expect(answer.ms).toBeGreaterThanOrEqual(700);
     expect(answer.ms).toBeLessThan(1500);
   });
-
 });
 
 describe('queries running at once', () => {
@@ -262,7 +281,10 @@ describe('queries running at once', () => {
         await fs.promises.readFile(SERVER_SCRIPT);
         reads.push(Date.now() - started);
       }
-      const codes = (await Promise.all(heavy)).map((r) => r.exceptions.map((e: { errorCode: number }) => e.errorCode)).flat().sort();
+      const codes = (await Promise.all(heavy))
+        .map((r) => r.exceptions.map((e: { errorCode: number }) => e.errorCode))
+        .flat()
+        .sort();
       expect(codes).toEqual([240, 240, 250, 250]);
       expect(Math.max(...reads)).toBeLessThan(500);
     } finally {
@@ -282,7 +304,10 @@ describe("DuckDB's memory limit", () => {
       // 50,000 strings of 4,000 characters to sort or to tell apart: 200 MB in a 64 MB buffer
       for (const text of ["SELECT lpad(id, 4000, 'x') FROM events ORDER BY 1 DESC LIMIT 50000", "SELECT distinctcount(lpad(id, 4000, 'x')) FROM events"]) {
         const answer = await query(pinot, text);
-        expect(answer.exceptions.map((e: { errorCode: number }) => e.errorCode), text).toEqual([245]);
+        expect(
+          answer.exceptions.map((e: { errorCode: number }) => e.errorCode),
+          text,
+        ).toEqual([245]);
         expect(answer.exceptions[0].message, text).toMatch(/^ServerResourceLimitExceededError: Out of Memory Error: /);
       }
       expect((await query(pinot, 'SELECT count(*) FROM events')).resultTable.rows).toEqual([[50_000]]);
@@ -314,7 +339,10 @@ describe('a NUL character in a string literal', () => {
       expect(await count("id <> 'q\u0000'")).toBe(3);
       // what follows the NUL stays inside the literal: no OR '1'='1' reaches DuckDB
       expect(await count("id = 'a\u0000'' OR ''1''=''1'")).toBe(0);
-      const literal = await query(pinot, "SELECT 'x\u0000y', concat(id, '\u0000', ''), length('x\u0000y'), replace('n\u0000n', '\u0000', '-') FROM events WHERE views = 2");
+      const literal = await query(
+        pinot,
+        "SELECT 'x\u0000y', concat(id, '\u0000', ''), length('x\u0000y'), replace('n\u0000n', '\u0000', '-') FROM events WHERE views = 2",
+      );
       expect(literal.exceptions).toEqual([]);
       expect(literal.resultTable.rows).toEqual([['x\u0000y', 'a\u0000', 3, 'n-n']]);
     } finally {

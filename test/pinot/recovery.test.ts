@@ -17,7 +17,13 @@ beforeAll(async () => {
   const kafka = kafkaClient(cluster);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'rec-clean', numPartitions: 5, replicationFactor: 3 }, { topic: 'rec-kill', numPartitions: 5, replicationFactor: 3 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic: 'rec-clean', numPartitions: 5, replicationFactor: 3 },
+      { topic: 'rec-kill', numPartitions: 5, replicationFactor: 3 },
+    ],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
   producer = kafka.producer();
   await producer.connect();
@@ -33,7 +39,10 @@ async function produce(topic: string, from: number, to: number): Promise<void> {
     await producer.send({
       topic,
       acks: -1,
-      messages: Array.from({ length: end - start }, (_, k) => ({ key: `u${(start + k) % 97}`, value: JSON.stringify({ id: `m${start + k}`, views: start + k, ts: 1_714_566_896_000 + start + k }) })),
+      messages: Array.from({ length: end - start }, (_, k) => ({
+        key: `u${(start + k) % 97}`,
+        value: JSON.stringify({ id: `m${start + k}`, views: start + k, ts: 1_714_566_896_000 + start + k }),
+      })),
     });
   }
 }
@@ -54,7 +63,7 @@ describe('recovery', () => {
     await http('POST', `${pinot.controllerUrl}/schemas`, eventsSchema('rec'));
     await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('rec', 'rec-clean'));
     const producing = produce('rec-clean', 0, TOTAL);
-    await waitFor('some rows', async () => ((await stats(pinot.brokerUrl))?.[0] ?? 0) > 300 ? true : undefined);
+    await waitFor('some rows', async () => (((await stats(pinot.brokerUrl))?.[0] ?? 0) > 300 ? true : undefined));
     await pinot.stop();
     await producing;
     pinot = await startTestPinot({ dataDir, kafkaBootstrap: cluster.bootstrap(), retryMs: 200 });
@@ -68,27 +77,44 @@ describe('recovery', () => {
 
   it('survives SIGKILL of the process while ingesting', async () => {
     const dataDir = tempDir('pinot-rec-kill');
-    const start = (): Promise<{ child: ChildProcess; controller: string; broker: string }> => new Promise((resolve, reject) => {
-      // One process (no tsx wrapper), so SIGKILL really kills the process that holds the DuckDB file.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'embedded/pinot/cli.ts', '--data-dir', dataDir, '--controller-port', '0', '--broker-port', '0', '--bootstrap', cluster.bootstrap()], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 30_000);
-      child.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('ready')) {
-          clearTimeout(timer);
-          resolve({ child, controller: /controller (http:\/\/\S+)/.exec(out)![1]!, broker: /broker (http:\/\/\S+)/.exec(out)![1]! });
-        }
+    const start = (): Promise<{ child: ChildProcess; controller: string; broker: string }> =>
+      new Promise((resolve, reject) => {
+        // One process (no tsx wrapper), so SIGKILL really kills the process that holds the DuckDB file.
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'embedded/pinot/cli.ts',
+            '--data-dir',
+            dataDir,
+            '--controller-port',
+            '0',
+            '--broker-port',
+            '0',
+            '--bootstrap',
+            cluster.bootstrap(),
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 30_000);
+        child.stdout!.on('data', (d) => {
+          out += d;
+          if (out.includes('ready')) {
+            clearTimeout(timer);
+            resolve({ child, controller: /controller (http:\/\/\S+)/.exec(out)![1]!, broker: /broker (http:\/\/\S+)/.exec(out)![1]! });
+          }
+        });
+        child.stderr!.on('data', (d) => (out += d));
       });
-      child.stderr!.on('data', (d) => (out += d));
-    });
     const logs: string[] = [];
     let proc = await start();
     proc.child.stdout!.on('data', (d) => logs.push(String(d)));
     await http('POST', `${proc.controller}/schemas`, eventsSchema('rec'));
     await http('POST', `${proc.controller}/tables`, realtimeTable('rec', 'rec-kill'));
     const producing = produce('rec-kill', 0, TOTAL);
-    await waitFor('some rows', async () => ((await stats(proc.broker))?.[0] ?? 0) > 300 ? true : undefined);
+    await waitFor('some rows', async () => (((await stats(proc.broker))?.[0] ?? 0) > 300 ? true : undefined));
     const exited = new Promise((resolve) => proc.child.on('close', resolve));
     proc.child.kill('SIGKILL');
     await exited;

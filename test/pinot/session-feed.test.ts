@@ -10,7 +10,12 @@ import { deletedSessionRow, startSessionFeeds, type SessionFeedSpec } from '../.
 import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 
 const spec: SessionFeedSpec = {
-  source: 'sessions', target: 'sessions_pinot', keyColumn: 'source', windowStartColumn: 'window_start', windowEndColumn: 'window_end', deleteColumn: 'deleted',
+  source: 'sessions',
+  target: 'sessions_pinot',
+  keyColumn: 'source',
+  windowStartColumn: 'window_start',
+  windowEndColumn: 'window_end',
+  deleteColumn: 'deleted',
 };
 
 /** A session-windowed key as Kafka Streams writes it: JSON key, then 8-byte end, then 8-byte start. */
@@ -46,7 +51,11 @@ async function readAll(topic: string, expected: number): Promise<{ partition: nu
   const seen: { partition: number; key: Buffer; value: string | null }[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ partition, message }) => { seen.push({ partition, key: message.key!, value: message.value?.toString() ?? null }); } });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      seen.push({ partition, key: message.key!, value: message.value?.toString() ?? null });
+    },
+  });
   try {
     await waitFor(`${expected} records on ${topic}`, () => (seen.length >= expected ? true : undefined), 30_000, 100);
   } finally {
@@ -65,7 +74,8 @@ describe('session feed', () => {
 
   it('copies rows byte for byte and tombstones as delete rows, partition for partition, and resumes after a restart', async () => {
     await admin.createTopics({ topics: [{ topic: spec.source, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-    const row = (source: string, start: number, end: number, views: number) => `{"source":"${source}","window_start":${start},"window_end":${end},"view_count":${views}}`;
+    const row = (source: string, start: number, end: number, views: number) =>
+      `{"source":"${source}","window_start":${start},"window_end":${end},"view_count":${views}}`;
     const first = [
       { partition: 0, key: sessionKey('Inbox', 0, 10), value: row('Inbox', 0, 10, 2) },
       { partition: 0, key: sessionKey('Inbox', 0, 10), value: null },

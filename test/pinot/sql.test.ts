@@ -27,7 +27,9 @@ function errorOf(sql: string): { code: number; message: string } {
 
 describe('parser', () => {
   it('parses SET options, EXPLAIN and the clauses', () => {
-    const q = parseQuery("SET timeoutMs = 5000; SET useMultistageEngine='true'; SELECT DISTINCT a AS x, b FROM t WHERE a > 1 GROUP BY a HAVING count(*) > 2 ORDER BY x DESC NULLS LAST LIMIT 5, 20;");
+    const q = parseQuery(
+      "SET timeoutMs = 5000; SET useMultistageEngine='true'; SELECT DISTINCT a AS x, b FROM t WHERE a > 1 GROUP BY a HAVING count(*) > 2 ORDER BY x DESC NULLS LAST LIMIT 5, 20;",
+    );
     expect(q.options).toEqual({ timeoutMs: '5000', useMultistageEngine: 'true' });
     expect(q.select.distinct).toBe(true);
     expect(q.select.items.map((i) => i.alias)).toEqual(['x', undefined]);
@@ -64,7 +66,20 @@ describe('translate', () => {
 
   it('types selected columns from the schema, MV columns as arrays, and arithmetic as DOUBLE (as Pinot does)', () => {
     const t = tr('SELECT id, n, views, score, flag, tags, ts, n + 1, views * 2, score / 2, n - score, abs(views) FROM events');
-    expect(t.columnTypes.map(typeName)).toEqual(['STRING', 'INT', 'LONG', 'DOUBLE', 'BOOLEAN', 'STRING_ARRAY', 'LONG', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE']);
+    expect(t.columnTypes.map(typeName)).toEqual([
+      'STRING',
+      'INT',
+      'LONG',
+      'DOUBLE',
+      'BOOLEAN',
+      'STRING_ARRAY',
+      'LONG',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+    ]);
     expect(t.columnNames.slice(7)).toEqual(["plus(n,'1')", "times(views,'2')", "divide(score,'2')", 'minus(n,score)', 'abs(views)']);
   });
 
@@ -87,7 +102,10 @@ describe('translate', () => {
   });
 
   it('rejects columns mixed with aggregates without GROUP BY (150) and unknown columns (710)', () => {
-    expect(errorOf('SELECT source, count(*) FROM events')).toEqual({ code: 150, message: "SQLParsingError: Columns and Aggregate functions can't co-exist without GROUP BY clause" });
+    expect(errorOf('SELECT source, count(*) FROM events')).toEqual({
+      code: 150,
+      message: "SQLParsingError: Columns and Aggregate functions can't co-exist without GROUP BY clause",
+    });
     expect(errorOf('SELECT nope FROM events')).toEqual({ code: 710, message: "UnknownColumnError: Unknown columnName 'nope' found in the query" });
     expect(errorOf('SELECT id FROM events WHERE nope = 1').code).toBe(710);
     expect(errorOf('SELECT id, count(*) FROM events GROUP BY source').code).toBe(150);
@@ -146,7 +164,8 @@ describe('GROUP BY without an aggregate (Pinot runs it as a DISTINCT of the sele
 
   it('refuses other select lists (150) and a HAVING (200: the server cannot run it on a DISTINCT)', () => {
     expect(errorOf('SELECT source FROM events GROUP BY source, n')).toEqual({
-      code: 150, message: 'SQLParsingError: For non-aggregation group-by query, select expression set and group-by expression set should be the same',
+      code: 150,
+      message: 'SQLParsingError: For non-aggregation group-by query, select expression set and group-by expression set should be the same',
     });
     expect(errorOf('SELECT source FROM events GROUP BY source HAVING COUNT(*) > 5').code).toBe(200);
     // an aggregate in ORDER BY makes it a group-by query, HAVING included

@@ -28,7 +28,21 @@ beforeAll(async () => {
   await http('POST', `${pinot.controllerUrl}/schemas`, schema);
   await http('POST', `${pinot.controllerUrl}/tables`, realtimeTable('alltypes', 'x'));
   await feed(pinot, 'alltypes', 0, 0, [
-    { s: 'full', i: 42, l: '9007199254740993', f: 1.1, d: 2019, bd: '12.50', b: true, t: '2024-05-01 12:34:56.789', j: { a: [1, 'x'] }, y: 'cafe', mi: [3, '4'], m: 0.25, ts: 1_714_566_896_789 },
+    {
+      s: 'full',
+      i: 42,
+      l: '9007199254740993',
+      f: 1.1,
+      d: 2019,
+      bd: '12.50',
+      b: true,
+      t: '2024-05-01 12:34:56.789',
+      j: { a: [1, 'x'] },
+      y: 'cafe',
+      mi: [3, '4'],
+      m: 0.25,
+      ts: 1_714_566_896_789,
+    },
     '{"s":"big","l":9223372036854775807,"ts":1714566896000}',
     { s: 'empty', ts: 1_714_566_896_000 },
   ]);
@@ -40,8 +54,23 @@ afterAll(async () => {
 describe('data types', () => {
   it('renders each type as Pinot does', async () => {
     const r = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: "SELECT i, l, f, d, bd, b, t, s, j, y, mi, m FROM alltypes WHERE s = 'full'" });
-    expect(r.json.resultTable.dataSchema.columnDataTypes).toEqual(['INT', 'LONG', 'FLOAT', 'DOUBLE', 'BIG_DECIMAL', 'BOOLEAN', 'TIMESTAMP', 'STRING', 'JSON', 'BYTES', 'INT_ARRAY', 'DOUBLE']);
-    expect(r.json.resultTable.rows).toEqual([[42, 9007199254740993, 1.1, 2019, '12.5', true, '2024-05-01 12:34:56.789', 'full', '{"a":[1,"x"]}', 'cafe', [3, 4], 0.25]]);
+    expect(r.json.resultTable.dataSchema.columnDataTypes).toEqual([
+      'INT',
+      'LONG',
+      'FLOAT',
+      'DOUBLE',
+      'BIG_DECIMAL',
+      'BOOLEAN',
+      'TIMESTAMP',
+      'STRING',
+      'JSON',
+      'BYTES',
+      'INT_ARRAY',
+      'DOUBLE',
+    ]);
+    expect(r.json.resultTable.rows).toEqual([
+      [42, 9007199254740993, 1.1, 2019, '12.5', true, '2024-05-01 12:34:56.789', 'full', '{"a":[1,"x"]}', 'cafe', [3, 4], 0.25],
+    ]);
     // Exact text: a long beyond 2^53 stays exact, doubles carry ".0", floats print like Java.
     expect(r.text).toContain('[42,9007199254740993,1.1,2019.0,"12.5",true,"2024-05-01 12:34:56.789","full","{\\"a\\":[1,\\"x\\"]}","cafe",[3,4],0.25]');
   });
@@ -50,7 +79,9 @@ describe('data types', () => {
     const big = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: "SELECT l FROM alltypes WHERE s = 'big'" });
     expect(big.text).toContain('"rows":[[9223372036854775807]]');
     const empty = await http('POST', `${pinot.brokerUrl}/query/sql`, { sql: "SELECT i, l, f, d, bd, b, t, s, j, y, mi, m FROM alltypes WHERE s = 'empty'" });
-    expect(empty.text).toContain('"rows":[[-2147483648,-9223372036854775808,"-Infinity","-Infinity","0",false,"1970-01-01 00:00:00.0","empty","null","",[-2147483648],0.0]]');
+    expect(empty.text).toContain(
+      '"rows":[[-2147483648,-9223372036854775808,"-Infinity","-Infinity","0",false,"1970-01-01 00:00:00.0","empty","null","",[-2147483648],0.0]]',
+    );
   });
 
   it('filters TIMESTAMP columns with timestamp strings and aggregates over defaults like Pinot', async () => {

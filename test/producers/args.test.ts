@@ -16,18 +16,32 @@ describe('parseArgs', () => {
   it('parses every command with defaults', () => {
     for (const command of ['users', 'pageviews', 'sessions', 'all'] as const) {
       expect(parseArgs([command])).toEqual({
-        help: false, command, count: DEFAULT_COUNTS[command], rate: undefined, seed: undefined,
-        nullRate: undefined, baseTime: undefined,
+        help: false,
+        command,
+        count: DEFAULT_COUNTS[command],
+        rate: undefined,
+        seed: undefined,
+        nullRate: undefined,
+        baseTime: undefined,
       });
     }
   });
 
   it('parses flags in both spellings', () => {
     expect(parseArgs(['users', '--count', '500', '--rate', '100/s', '--seed', '7', '--null-rate=0.25'])).toEqual({
-      help: false, command: 'users', count: 500, rate: 100, seed: 7, nullRate: 0.25, baseTime: undefined,
+      help: false,
+      command: 'users',
+      count: 500,
+      rate: 100,
+      seed: 7,
+      nullRate: 0.25,
+      baseTime: undefined,
     });
     expect(parseArgs(['--count=0', 'pageviews', '--rate=0', '--base-time', '1700000000000'])).toMatchObject({
-      command: 'pageviews', count: 0, rate: 0, baseTime: 1_700_000_000_000,
+      command: 'pageviews',
+      count: 0,
+      rate: 0,
+      baseTime: 1_700_000_000_000,
     });
     expect(parseArgs(['sessions', '--base-time', '2024-01-01T00:00:00Z'])).toMatchObject({ baseTime: Date.UTC(2024, 0, 1) });
   });

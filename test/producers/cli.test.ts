@@ -35,10 +35,16 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function runCli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, kill: () => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'producers/cli.ts', ...args], { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'producers/cli.ts', ...args], {
+      cwd: root,
+      env: cleanEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       onStderr?.(stderr, () => child.kill('SIGINT'));
@@ -140,7 +146,9 @@ describe('produce CLI', () => {
     await produceUsers({ url: serverUrl, database: db.name, count: 10, seed: 1, config: loadConfig({}) });
     const port = await freePort();
     const run = await runCli(['sessions', '--count', '5'], {
-      MYSQL_URL: db.url, MYSQL_DATABASE: db.name, KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}`,
+      MYSQL_URL: db.url,
+      MYSQL_DATABASE: db.name,
+      KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${port}`,
     });
     expectOneLineError(run, new RegExp(`cannot reach Kafka at 127\\.0\\.0\\.1:${port} .*npm run kafka`));
   });

@@ -28,11 +28,14 @@ describe('producers and a full broker disk', () => {
     await sink.send('views', [{ key: '1', value: '{"n":1}' }]);
 
     const disk = fillDisk([dataDir]);
-    const error = await sink.send('views', [{ key: '2', value: '{"n":2}' }]).then(() => undefined, (e: unknown) => e as Error);
+    const error = await sink.send('views', [{ key: '2', value: '{"n":2}' }]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(KafkaStorageError);
     expect(error!.message).toBe(
-      `cannot send to Kafka at ${brokers.join(',')}: the broker's disk is full (KAFKA_STORAGE_ERROR: it cannot write its log; `
-        + "the broker's own log names the directory and the cause); free space there (DATA_DIR for npm start), then produce again",
+      `cannot send to Kafka at ${brokers.join(',')}: the broker's disk is full (KAFKA_STORAGE_ERROR: it cannot write its log; ` +
+        "the broker's own log names the directory and the cause); free space there (DATA_DIR for npm start), then produce again",
     );
     expect(error!.message).not.toMatch(/start the embedded broker/);
 

@@ -1,14 +1,18 @@
 import { faker } from '@faker-js/faker';
 import { describe, expect, it } from 'vitest';
 import {
-  DEVICES, PageViewGenerator, SOURCES, UserSessionGenerator, eventTime, fixedClock, sessionIdFor,
+  DEVICES,
+  PageViewGenerator,
+  SOURCES,
+  UserSessionGenerator,
+  eventTime,
+  fixedClock,
+  sessionIdFor,
   type EventGeneratorOptions,
 } from '../../producers/generate/events.ts';
 import { Rng, deriveSeed, weightedPicker } from '../../producers/generate/random.ts';
 import { hasUserId, pickUserId, userIdList, userIdRange } from '../../producers/generate/user-ids.ts';
-import {
-  COUNTRY_WEIGHTS, GENDERS, MAX_AGE, MIN_AGE, SUBSCRIPTIONS, USER_COLUMNS, UserGenerator, type UserRow,
-} from '../../producers/generate/users.ts';
+import { COUNTRY_WEIGHTS, GENDERS, MAX_AGE, MIN_AGE, SUBSCRIPTIONS, USER_COLUMNS, UserGenerator, type UserRow } from '../../producers/generate/users.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -52,7 +56,10 @@ describe('Rng and seeds', () => {
   it('makes v4-shaped uuids and weighted picks in proportion', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 100; i++) expect(rng.uuid()).toMatch(UUID);
-    const pick = weightedPicker([{ value: 'a', weight: 3 }, { value: 'b', weight: 1 }]);
+    const pick = weightedPicker([
+      { value: 'a', weight: 3 },
+      { value: 'b', weight: 1 },
+    ]);
     const picks = Array.from({ length: 20_000 }, () => pick(rng));
     expect(share(picks, (p) => p === 'a')).toBeCloseTo(0.75, 1);
     expect(() => weightedPicker([])).toThrow();
@@ -146,8 +153,14 @@ describe('user id sets', () => {
 describe('events', () => {
   const BASE = Date.UTC(2024, 0, 1);
   const options = (over: Partial<EventGeneratorOptions> = {}): EventGeneratorOptions => ({
-    seed: 99, userIds: userIdRange(1, 500), sessionsPerUser: 3, clock: fixedClock(BASE),
-    jitterMs: 5_000, lateRate: 0, lateMs: 60_000, ...over,
+    seed: 99,
+    userIds: userIdRange(1, 500),
+    sessionsPerUser: 3,
+    clock: fixedClock(BASE),
+    jitterMs: 5_000,
+    lateRate: 0,
+    lateMs: 60_000,
+    ...over,
   });
 
   it('page views have the brief fields and domains, and refer only to existing users', () => {

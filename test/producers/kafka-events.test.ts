@@ -5,8 +5,15 @@ import { PageViewGenerator, fixedClock, type PageView, type UserSession } from '
 import { userIdRange } from '../../producers/generate/user-ids.ts';
 import { produceAll, producePageViews, produceSessions, produceUsers } from '../../producers/index.ts';
 import {
-  ACKS_ALL, PRODUCER_SETTINGS, kafkaError, openKafkaSink, pageViewMessage, partitionFor, sessionMessage,
-  type EventSink, type KafkaMessage,
+  ACKS_ALL,
+  PRODUCER_SETTINGS,
+  kafkaError,
+  openKafkaSink,
+  pageViewMessage,
+  partitionFor,
+  sessionMessage,
+  type EventSink,
+  type KafkaMessage,
 } from '../../producers/sinks/kafka-events.ts';
 import { createTestDatabase, freePort, type TestDatabase } from '../support/mariadb.ts';
 
@@ -45,8 +52,11 @@ describe('message building', () => {
 
   it('keys sessions by session_id and sends the brief fields as JSON', () => {
     const session: UserSession = {
-      session_id: '0b6c1a4e-1d2f-4a7b-9c3d-111111111111', user_id: 7, user_name: 'Ada "the" Lovelace',
-      login_timestamp: 1_700_000_000_000, device: 'tablet',
+      session_id: '0b6c1a4e-1d2f-4a7b-9c3d-111111111111',
+      user_id: 7,
+      user_name: 'Ada "the" Lovelace',
+      login_timestamp: 1_700_000_000_000,
+      device: 'tablet',
     };
     const message = sessionMessage(session);
     expect(message.key).toBe(session.session_id);
@@ -62,7 +72,13 @@ describe('message building', () => {
     }
     // every page view of one user goes to one partition
     const views = new PageViewGenerator({
-      seed: 1, userIds: userIdRange(1, 20), sessionsPerUser: 2, clock: fixedClock(0), jitterMs: 0, lateRate: 0, lateMs: 0,
+      seed: 1,
+      userIds: userIdRange(1, 20),
+      sessionsPerUser: 2,
+      clock: fixedClock(0),
+      jitterMs: 0,
+      lateRate: 0,
+      lateMs: 0,
     }).take(500);
     const partitionOf = new Map<number, number>();
     for (const view of views) {
@@ -83,7 +99,9 @@ describe('message building', () => {
     const error = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError' });
     const explained = kafkaError(['127.0.0.1:9092', '127.0.0.1:9093'], error);
     expect(explained).toBeInstanceOf(KafkaUnreachableError);
-    expect(explained.message).toMatch(/^cannot reach Kafka at 127\.0\.0\.1:9092,127\.0\.0\.1:9093 \(.*ECONNREFUSED.*\); start the embedded broker with `npm run kafka`/);
+    expect(explained.message).toMatch(
+      /^cannot reach Kafka at 127\.0\.0\.1:9092,127\.0\.0\.1:9093 \(.*ECONNREFUSED.*\); start the embedded broker with `npm run kafka`/,
+    );
   });
 
   it('fails fast and clearly when no broker listens', async () => {
@@ -177,9 +195,19 @@ describe('event producers with a recording sink', () => {
     const sink = new RecordingSink();
     const kinds = new Set<string>();
     const results = await produceAll({
-      url: serverUrl, database: db.name, sink, count: 300, seed: 5, config, onProgress: (kind) => kinds.add(kind),
+      url: serverUrl,
+      database: db.name,
+      sink,
+      count: 300,
+      seed: 5,
+      config,
+      onProgress: (kind) => kinds.add(kind),
     });
-    expect(results.map((r) => [r.kind, r.count, r.seed])).toEqual([['users', 300, 5], ['sessions', 300, 5], ['pageviews', 300, 5]]);
+    expect(results.map((r) => [r.kind, r.count, r.seed])).toEqual([
+      ['users', 300, 5],
+      ['sessions', 300, 5],
+      ['pageviews', 300, 5],
+    ]);
     expect([...kinds].sort()).toEqual(['pageviews', 'sessions', 'users']);
     expect(sink.messages(config.topics.userSession).length).toBe(300);
     expect(sink.messages(config.topics.pageview).length).toBe(300);

@@ -17,7 +17,6 @@ import { producePageViews, produceSessions, produceUsers } from '../../producers
 import { partitionFor } from '../../producers/sinks/kafka-events.ts';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.ts';
 
-
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const config = loadConfig({});
@@ -66,15 +65,17 @@ describe('producers against the embedded Kafka cluster', () => {
       await consumer.subscribe({ topics, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${expected} messages`)), 45_000);
-        consumer.run({
-          eachMessage: async ({ topic, partition, message }) => {
-            seen.push({ topic, partition, message });
-            if (seen.length >= expected) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        }).catch(reject);
+        consumer
+          .run({
+            eachMessage: async ({ topic, partition, message }) => {
+              seen.push({ topic, partition, message });
+              if (seen.length >= expected) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
       });
     } finally {
       await consumer.disconnect();
@@ -121,7 +122,14 @@ describe('producers against the embedded Kafka cluster', () => {
   it('the same seed and time base send the same events', async () => {
     const run = async (topic: string): Promise<string[]> => {
       await producePageViews({
-        url: serverUrl, database: db.name, brokers, topic, count: 200, seed: 8, config, clock: fixedClock(1_700_000_000_000, 5),
+        url: serverUrl,
+        database: db.name,
+        brokers,
+        topic,
+        count: 200,
+        seed: 8,
+        config,
+        clock: fixedClock(1_700_000_000_000, 5),
       });
       const seen = await readAll([topic], 200);
       return seen.map((s) => `${s.message.key!.toString()} ${s.message.value!.toString()}`).sort();
@@ -131,19 +139,27 @@ describe('producers against the embedded Kafka cluster', () => {
 
   it('the CLI produces page views to the cluster and prints the summary; --base-time fixes the time base', async () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(tsx, ['producers/cli.ts', 'pageviews', '--count', '300', '--seed', '2', '--rate', '0',
-        '--base-time', '2024-01-01T00:00:00Z'], {
+      const child = spawn(tsx, ['producers/cli.ts', 'pageviews', '--count', '300', '--seed', '2', '--rate', '0', '--base-time', '2024-01-01T00:00:00Z'], {
         cwd: root,
         env: {
-          ...process.env, MYSQL_URL: db.url, MYSQL_DATABASE: db.name, KAFKA_BOOTSTRAP_SERVERS: brokers.join(','),
-          TOPIC_PAGEVIEW: 'cli_pageviews', PRODUCER_JITTER_MS: '1000', PRODUCER_LATE_RATE: '0',
+          ...process.env,
+          MYSQL_URL: db.url,
+          MYSQL_DATABASE: db.name,
+          KAFKA_BOOTSTRAP_SERVERS: brokers.join(','),
+          TOPIC_PAGEVIEW: 'cli_pageviews',
+          PRODUCER_JITTER_MS: '1000',
+          PRODUCER_LATE_RATE: '0',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });

@@ -40,7 +40,10 @@ describe('mysqlTarget', () => {
     expect(fromUrl).toEqual({ host: '10.0.0.5', port: 3310, user: 'u@x', password: 'p:w', database: 'demo', table: 'Users' });
     expect(mysqlTarget(config.mysql, { url: 'mysql://root@h/shop' }).database).toBe('shop');
     expect(mysqlTarget(config.mysql, { url: 'mysql://root@h/shop', database: 'other', table: 'T' })).toMatchObject({
-      host: 'h', port: 3306, database: 'other', table: 'T',
+      host: 'h',
+      port: 3306,
+      database: 'other',
+      table: 'T',
     });
   });
 });
@@ -63,7 +66,11 @@ describe('produceUsers against MariaDB', () => {
       [db.name, 'Users'],
     );
     expect(columns.map((c) => `${c.COLUMN_NAME} ${c.COLUMN_TYPE}`)).toEqual([
-      'user_id int(10) unsigned', 'age int(11)', 'gender varchar(10)', 'country varchar(200)', 'subscription varchar(20)',
+      'user_id int(10) unsigned',
+      'age int(11)',
+      'gender varchar(10)',
+      'country varchar(200)',
+      'subscription varchar(20)',
     ]);
   });
 
@@ -103,9 +110,16 @@ describe('produceUsers against MariaDB', () => {
     const db = await freshDatabase('abort');
     const controller = new AbortController();
     const result = await produceUsers({
-      url: serverUrl, database: db.name, count: 1_000_000, seed: 3, config, batchSize: 500,
+      url: serverUrl,
+      database: db.name,
+      count: 1_000_000,
+      seed: 3,
+      config,
+      batchSize: 500,
       signal: controller.signal,
-      onProgress: (u) => { if (u.done >= 2_000) controller.abort(); },
+      onProgress: (u) => {
+        if (u.done >= 2_000) controller.abort();
+      },
     });
     expect(result.interrupted).toBe(true);
     expect(result.count).toBeGreaterThanOrEqual(2_000);

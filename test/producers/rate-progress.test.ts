@@ -5,7 +5,12 @@ import { RATE_QUANTUM_MS, RateLimiter, parseRate, sleep } from '../../producers/
 
 function fakeClock(start = 1_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 describe('RateLimiter', () => {
@@ -51,9 +56,13 @@ describe('pump', () => {
     const batches: number[][] = [];
     const updates: ProgressUpdate[] = [];
     const result = await pump({
-      count: 25, batchSize: 10, rate: 0,
+      count: 25,
+      batchSize: 10,
+      rate: 0,
       next: () => i++,
-      write: async (batch) => { batches.push(batch); },
+      write: async (batch) => {
+        batches.push(batch);
+      },
       onProgress: (u) => updates.push(u),
     });
     expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
@@ -68,13 +77,18 @@ describe('pump', () => {
     let generated = 0;
     let written = 0;
     const result = await pump({
-      count: 1_000_000, batchSize: 1_000, rate: 0, signal: controller.signal,
+      count: 1_000_000,
+      batchSize: 1_000,
+      rate: 0,
+      signal: controller.signal,
       next: () => {
         generated++;
         if (generated === 2_500) controller.abort();
         return generated;
       },
-      write: async (batch) => { written += batch.length; },
+      write: async (batch) => {
+        written += batch.length;
+      },
     });
     expect(result.interrupted).toBe(true);
     expect(result.done).toBe(2_500);
@@ -85,9 +99,14 @@ describe('pump', () => {
     const controller = new AbortController();
     let n = 0;
     const result = await pump({
-      count: 0, batchSize: 7, rate: 0, signal: controller.signal,
+      count: 0,
+      batchSize: 7,
+      rate: 0,
+      signal: controller.signal,
       next: () => n++,
-      write: async () => { if (n >= 100) controller.abort(); },
+      write: async () => {
+        if (n >= 100) controller.abort();
+      },
     });
     expect(result.done).toBe(n);
     expect(result.done).toBeGreaterThanOrEqual(100);
@@ -98,9 +117,13 @@ describe('pump', () => {
     const writes: number[] = [];
     const started = performance.now();
     const result = await pump({
-      count: 30, batchSize: 1_000, rate: 200,
+      count: 30,
+      batchSize: 1_000,
+      rate: 200,
       next: () => 0,
-      write: async (batch) => { writes.push(batch.length); },
+      write: async (batch) => {
+        writes.push(batch.length);
+      },
     });
     // 30 records at 200/s: the last is due 145 ms after the first.
     expect(performance.now() - started).toBeGreaterThanOrEqual(130);
@@ -109,10 +132,17 @@ describe('pump', () => {
   });
 
   it('propagates a write failure', async () => {
-    await expect(pump({
-      count: 5, batchSize: 2, rate: 0, next: () => 1,
-      write: async () => { throw new Error('disk full'); },
-    })).rejects.toThrow('disk full');
+    await expect(
+      pump({
+        count: 5,
+        batchSize: 2,
+        rate: 0,
+        next: () => 1,
+        write: async () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
   });
 });
 

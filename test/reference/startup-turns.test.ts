@@ -14,13 +14,18 @@ describe('inStartupTurn', () => {
     const dir = lockDir();
     let running = 0;
     let most = 0;
-    const start = (ms: number) => inStartupTurn('test', async () => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, ms));
-      running--;
-      return ms;
-    }, { lockDir: dir });
+    const start = (ms: number) =>
+      inStartupTurn(
+        'test',
+        async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((r) => setTimeout(r, ms));
+          running--;
+          return ms;
+        },
+        { lockDir: dir },
+      );
     expect(await Promise.all([start(300), start(100), start(50)])).toEqual([300, 100, 50]);
     expect(most).toBe(1);
     expect(fs.existsSync(dir)).toBe(false);
@@ -28,9 +33,15 @@ describe('inStartupTurn', () => {
 
   it('frees the turn when the start-up fails', async () => {
     const dir = lockDir();
-    await expect(inStartupTurn('test', async () => {
-      throw new Error('no java');
-    }, { lockDir: dir })).rejects.toThrow('no java');
+    await expect(
+      inStartupTurn(
+        'test',
+        async () => {
+          throw new Error('no java');
+        },
+        { lockDir: dir },
+      ),
+    ).rejects.toThrow('no java');
     expect(fs.existsSync(dir)).toBe(false);
   });
 

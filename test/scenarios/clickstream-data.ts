@@ -29,13 +29,22 @@ export interface ClickstreamDataSet {
 export function clickstreamDataSet(settings: ClickstreamConfig, options: DataSetOptions): ClickstreamDataSet {
   const users = new WebUserGenerator(settings.traffic.seed);
   const { traffic } = settings;
-  const clock = sessionizedClock({ base: options.base, ratePerSecond: options.ratePerSecond, activeMs: traffic.activeSeconds * 1000, pauseMs: traffic.pauseSeconds * 1000 });
+  const clock = sessionizedClock({
+    base: options.base,
+    ratePerSecond: options.ratePerSecond,
+    activeMs: traffic.activeSeconds * 1000,
+    pauseMs: traffic.pauseSeconds * 1000,
+  });
   const clicks = new ClickGenerator({ seed: options.seed, users, activeUsers: options.users, burstShare: traffic.burstShare, clock });
   return { users: users.users(options.users), clicks: clicks.take(options.clicks) };
 }
 
 async function send(brokers: string[], topic: string, messages: ClickstreamMessage[]): Promise<void> {
-  const producer = new Kafka({ clientId: 'clickstream-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({ clientId: 'clickstream-test', brokers, logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });

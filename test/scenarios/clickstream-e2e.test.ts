@@ -37,15 +37,20 @@ async function ksqlHasRead(brokers: string[], topic: string): Promise<void> {
   const admin = new Kafka({ clientId: 'clickstream-e2e', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await waitFor(`ksqlDB to read ${topic}`, async () => {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId: KSQL_GROUP, topics: [topic] });
-      const done = ends.every((end) => {
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        return Number(end.high) === 0 || Number(at) >= Number(end.high);
-      });
-      return done ? true : undefined;
-    }, 60_000, 200);
+    await waitFor(
+      `ksqlDB to read ${topic}`,
+      async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: KSQL_GROUP, topics: [topic] });
+        const done = ends.every((end) => {
+          const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          return Number(end.high) === 0 || Number(at) >= Number(end.high);
+        });
+        return done ? true : undefined;
+      },
+      60_000,
+      200,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -54,10 +59,15 @@ async function ksqlHasRead(brokers: string[], topic: string): Promise<void> {
 async function pinotMatches(table: string, columns: string, key: (r: Record<string, unknown>) => [string, string], want: Expected): Promise<void> {
   let last: Expected = new Map();
   try {
-    await waitFor(`${table} in Pinot`, async () => {
-      last = rowsToMap(await pinotRows(stack.pinot.brokerUrl, `SELECT ${columns} FROM ${table} LIMIT 100000`), key);
-      return lines(last).join('\n') === lines(want).join('\n') ? true : undefined;
-    }, 90_000, 500);
+    await waitFor(
+      `${table} in Pinot`,
+      async () => {
+        last = rowsToMap(await pinotRows(stack.pinot.brokerUrl, `SELECT ${columns} FROM ${table} LIMIT 100000`), key);
+        return lines(last).join('\n') === lines(want).join('\n') ? true : undefined;
+      },
+      90_000,
+      500,
+    );
   } finally {
     expect(lines(last)).toEqual(lines(want)); // on a timeout, the difference
   }
@@ -81,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('clickstream on the embedded stack', () => {
-  it('bootstraps the scenario\'s topics, statements and Pinot tables', () => {
+  it("bootstraps the scenario's topics, statements and Pinot tables", () => {
     const items = stack.bootstrapSteps.map((s) => s.item);
     expect(stack.bootstrapSteps.every((s) => s.status === 'created')).toBe(true);
     for (const name of ['topic clickstream', 'ksql table ERRORS_PER_MIN_ALERT', 'ksql table CLICK_USER_SESSIONS', 'Pinot table click_user_sessions']) {
@@ -106,7 +116,12 @@ describe('clickstream on the embedded stack', () => {
 
   it('has pages per minute, status codes and user IP activity in Pinot', async () => {
     await pinotMatches('pages_per_min', 'userid, event_ts, pages', actualKey.pagesPerMin, expected.pagesPerMin);
-    await pinotMatches('enriched_error_codes_count', 'code, definition, event_ts, "count"', actualKey.enrichedErrorCodesCount, expected.enrichedErrorCodesCount);
+    await pinotMatches(
+      'enriched_error_codes_count',
+      'code, definition, event_ts, "count"',
+      actualKey.enrichedErrorCodesCount,
+      expected.enrichedErrorCodesCount,
+    );
     await pinotMatches('user_ip_activity', 'username, ip, city, event_ts, "count"', actualKey.userIpActivity, expected.userIpActivity);
   });
 
@@ -114,7 +129,10 @@ describe('clickstream on the embedded stack', () => {
     const totalBytes = data.clicks.reduce((n, c) => n + Number(c.bytes), 0);
     // Pinot ingests each table on its own: check everything in one answer, until one has it all.
     await eventually(async () => {
-      const body = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as { title: string; panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
+      const body = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as {
+        title: string;
+        panels: { id: string; state: string; rows: Record<string, unknown>[] }[];
+      };
       expect(body.title).toBe('Clickstream analysis');
       expect(body.panels.map((p) => [p.id, p.state]).filter(([, state]) => state !== 'ok')).toEqual([]);
       const byId = new Map(body.panels.map((p) => [p.id, p]));

@@ -59,13 +59,25 @@ afterAll(async () => {
 });
 
 describe('clickstream statements on the embedded ksqlDB', () => {
-  it('creates the demo\'s streams, tables and queries', async () => {
+  it("creates the demo's streams, tables and queries", async () => {
     const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;' });
     const [streams, tables] = r.json() as [{ streams: { name: string }[] }, { tables: { name: string }[] }];
-    expect(streams.streams.map((s) => s.name).filter((n) => n !== 'KSQL_PROCESSING_LOG').sort()).toEqual(['CLICKSTREAM', 'ENRICHED_ERROR_CODES', 'USER_CLICKSTREAM']);
+    expect(
+      streams.streams
+        .map((s) => s.name)
+        .filter((n) => n !== 'KSQL_PROCESSING_LOG')
+        .sort(),
+    ).toEqual(['CLICKSTREAM', 'ENRICHED_ERROR_CODES', 'USER_CLICKSTREAM']);
     expect(tables.tables.map((t) => t.name).sort()).toEqual([
-      'CLICKSTREAM_CODES', 'CLICK_USER_SESSIONS', 'ENRICHED_ERROR_CODES_COUNT', 'ERRORS_PER_MIN', 'ERRORS_PER_MIN_ALERT',
-      'EVENTS_PER_MIN', 'PAGES_PER_MIN', 'USER_IP_ACTIVITY', 'WEB_USERS',
+      'CLICKSTREAM_CODES',
+      'CLICK_USER_SESSIONS',
+      'ENRICHED_ERROR_CODES_COUNT',
+      'ERRORS_PER_MIN',
+      'ERRORS_PER_MIN_ALERT',
+      'EVENTS_PER_MIN',
+      'PAGES_PER_MIN',
+      'USER_IP_ACTIVITY',
+      'WEB_USERS',
     ]);
   });
 
@@ -74,7 +86,8 @@ describe('clickstream statements on the embedded ksqlDB', () => {
     expect(enriched).toHaveLength(data.clicks.length);
     const users = new Map(data.users.map((u) => [u.username, u]));
     for (const row of enriched) expect(users.get(String(row.USERNAME))?.city).toBe(row.CITY);
-    const perUser = (rows: { name: string }[]): string[] => [...rows.reduce((m, r) => m.set(r.name, (m.get(r.name) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k}=${n}`).sort();
+    const perUser = (rows: { name: string }[]): string[] =>
+      [...rows.reduce((m, r) => m.set(r.name, (m.get(r.name) ?? 0) + 1), new Map<string, number>())].map(([k, n]) => `${k}=${n}`).sort();
     expect(perUser(enriched.map((r) => ({ name: String(r.USERNAME) })))).toEqual(
       perUser(data.clicks.map((c) => ({ name: data.users[c.userid - 1]!.username }))),
     );
@@ -87,7 +100,7 @@ describe('clickstream statements on the embedded ksqlDB', () => {
     }
   });
 
-  it('counts events and bytes per user per minute (EVENTS_PER_MIN with the seed\'s sum(bytes))', async () => {
+  it("counts events and bytes per user per minute (EVENTS_PER_MIN with the seed's sum(bytes))", async () => {
     const got = rowsToMap(await finalRows(topics.eventsPerMin), actualKey.eventsPerMin);
     expect(lines(got)).toEqual(lines(expected.eventsPerMin));
   });
@@ -121,7 +134,7 @@ describe('clickstream statements on the embedded ksqlDB', () => {
     expect(lines(got)).toEqual(lines(expected.userIpActivity));
   });
 
-  it('splits each user\'s clicks into sessions at 30 s of inactivity, with events and bytes (CLICK_USER_SESSIONS)', async () => {
+  it("splits each user's clicks into sessions at 30 s of inactivity, with events and bytes (CLICK_USER_SESSIONS)", async () => {
     // Every pause is longer than the gap: each user has a session per active period.
     const perUser = new Map<string, number>();
     for (const key of expected.clickUserSessions.keys()) perUser.set(key.split('@')[0]!, (perUser.get(key.split('@')[0]!) ?? 0) + 1);

@@ -30,7 +30,9 @@ beforeAll(async () => {
     await admin.createTopics({
       waitForLeaders: true,
       topics: scenario.topics(config).map((t) => ({
-        topic: t.name, numPartitions: 2, replicationFactor: 1,
+        topic: t.name,
+        numPartitions: 2,
+        replicationFactor: 1,
         configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
@@ -48,13 +50,28 @@ describe('clickstream producers', () => {
     const progress: [string, number][] = [];
     const controller = new AbortController();
     const targets: ScenarioTargets = {
-      mode: 'embedded', kafkaBootstrap: [cluster.bootstrap()], mysqlUrl: 'mysql://unused', pinotBrokerList: cluster.bootstrap(),
+      mode: 'embedded',
+      kafkaBootstrap: [cluster.bootstrap()],
+      mysqlUrl: 'mysql://unused',
+      pinotBrokerList: cluster.bootstrap(),
       connectorMysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '' },
     };
     const started = Date.now();
-    const running = scenario.produce({ config, targets, rate: RATE, population: POPULATION, signal: controller.signal, progress: (label, done) => progress.push([label, done]) });
+    const running = scenario.produce({
+      config,
+      targets,
+      rate: RATE,
+      population: POPULATION,
+      signal: controller.signal,
+      progress: (label, done) => progress.push([label, done]),
+    });
     // Wait for the clicks of the second active period, then stop.
-    await waitFor('the clicks of the second active period', () => (progress.some(([label, done]) => label === 'clicks' && done > RATE * 1.2) ? true : undefined), 20_000, 50);
+    await waitFor(
+      'the clicks of the second active period',
+      () => (progress.some(([label, done]) => label === 'clicks' && done > RATE * 1.2) ? true : undefined),
+      20_000,
+      50,
+    );
     controller.abort();
     await running;
     const stopped = Date.now();

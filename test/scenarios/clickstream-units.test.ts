@@ -31,16 +31,27 @@ function clicks(seed: number, n: number, burstShare = 0.25) {
 }
 
 describe('clickstream config', () => {
-  it('defaults to the demo\'s topics, windows and thresholds', () => {
+  it("defaults to the demo's topics, windows and thresholds", () => {
     expect(settings.topics.clickstream).toBe('clickstream');
     expect(settings.topics.codes).toBe('clickstream_codes');
     expect(settings.topics.users).toBe('clickstream_users');
-    expect(settings.windows).toMatchObject({ eventsSeconds: 60, pagesSeconds: 60, pagesAdvanceSeconds: 5, errorsAlertSeconds: 60, errorsAlertAdvanceSeconds: 20, sessionGapSeconds: 30 });
+    expect(settings.windows).toMatchObject({
+      eventsSeconds: 60,
+      pagesSeconds: 60,
+      pagesAdvanceSeconds: 5,
+      errorsAlertSeconds: 60,
+      errorsAlertAdvanceSeconds: 20,
+      sessionGapSeconds: 30,
+    });
     expect(settings.thresholds.errorAlert).toBe(5);
   });
 
   it('takes CLICKSTREAM_ overrides and names the variable of a bad one', () => {
-    const custom = loadClickstreamConfig({ CLICKSTREAM_TOPIC_CLICKSTREAM: 'clicks2', CLICKSTREAM_SESSION_GAP_SECONDS: '10', CLICKSTREAM_ERROR_ALERT_THRESHOLD: '3' });
+    const custom = loadClickstreamConfig({
+      CLICKSTREAM_TOPIC_CLICKSTREAM: 'clicks2',
+      CLICKSTREAM_SESSION_GAP_SECONDS: '10',
+      CLICKSTREAM_ERROR_ALERT_THRESHOLD: '3',
+    });
     expect(custom.topics.clickstream).toBe('clicks2');
     expect(custom.windows.sessionGapSeconds).toBe(10);
     expect(custom.thresholds.errorAlert).toBe(3);
@@ -56,7 +67,7 @@ describe('clickstream generators', () => {
     expect(new WebUserGenerator(5).users(20)).toEqual(new WebUserGenerator(5).users(20));
   });
 
-  it('write clicks in the demo\'s shape and value sets, with _time as the event time', () => {
+  it("write clicks in the demo's shape and value sets, with _time as the event time", () => {
     const users = new WebUserGenerator(5);
     for (const click of clicks(3, 500)) {
       expect(Object.keys(click)).toEqual(['ip', 'userid', 'remote_user', 'time', '_time', 'request', 'status', 'bytes', 'referrer', 'agent']);
@@ -97,7 +108,7 @@ describe('clickstream generators', () => {
     expect(later.take(3000).map((c) => c.status)).toEqual(all.map((c) => c.status));
   });
 
-  it('make users with the demo\'s fields, unique usernames, the same person for the same id', () => {
+  it("make users with the demo's fields, unique usernames, the same person for the same id", () => {
     const generator = new WebUserGenerator(5);
     const users = generator.users(200);
     expect(new Set(users.map((u) => u.username)).size).toBe(200);
@@ -129,12 +140,26 @@ describe('clickstream statements, Pinot tables and dashboard', () => {
   const statements = scenario.ksqlStatements(config);
   const created = statements.map((s) => describeStatement(s)!);
 
-  it('renders the demo\'s statements with topics and windows from config', () => {
+  it("renders the demo's statements with topics and windows from config", () => {
     expect(created.map((c) => c.name)).toEqual([
-      'CLICKSTREAM', 'CLICKSTREAM_CODES', 'WEB_USERS', 'USER_CLICKSTREAM', 'ENRICHED_ERROR_CODES', 'EVENTS_PER_MIN', 'PAGES_PER_MIN',
-      'CLICK_USER_SESSIONS', 'ERRORS_PER_MIN_ALERT', 'ERRORS_PER_MIN', 'ENRICHED_ERROR_CODES_COUNT', 'USER_IP_ACTIVITY',
+      'CLICKSTREAM',
+      'CLICKSTREAM_CODES',
+      'WEB_USERS',
+      'USER_CLICKSTREAM',
+      'ENRICHED_ERROR_CODES',
+      'EVENTS_PER_MIN',
+      'PAGES_PER_MIN',
+      'CLICK_USER_SESSIONS',
+      'ERRORS_PER_MIN_ALERT',
+      'ERRORS_PER_MIN',
+      'ENRICHED_ERROR_CODES_COUNT',
+      'USER_IP_ACTIVITY',
     ]);
-    const custom = loadClickstreamConfig({ CLICKSTREAM_SESSION_GAP_SECONDS: '12', CLICKSTREAM_ERROR_ALERT_THRESHOLD: '9', CLICKSTREAM_TOPIC_EVENTS_PER_MIN: 'epm' });
+    const custom = loadClickstreamConfig({
+      CLICKSTREAM_SESSION_GAP_SECONDS: '12',
+      CLICKSTREAM_ERROR_ALERT_THRESHOLD: '9',
+      CLICKSTREAM_TOPIC_EVENTS_PER_MIN: 'epm',
+    });
     const rendered = clickstreamScenario(custom).ksqlStatements(config).join('\n');
     expect(rendered).toContain('WINDOW SESSION (12 SECONDS)');
     expect(rendered).toContain('HAVING COUNT(*) > 9 AND COUNT(*) IS NOT NULL');

@@ -39,10 +39,15 @@ function sorted(lines: string[]): string[] {
 async function pinotEquals(sql: string, line: (r: Record<string, unknown>) => string, want: string[]): Promise<void> {
   let last: string[] = [];
   try {
-    await waitFor(`Pinot: ${sql}`, async () => {
-      last = sorted((await pinotRows(stack.pinot.brokerUrl, sql)).map(line));
-      return last.join('\n') === sorted(want).join('\n') ? true : undefined;
-    }, 45_000, 500);
+    await waitFor(
+      `Pinot: ${sql}`,
+      async () => {
+        last = sorted((await pinotRows(stack.pinot.brokerUrl, sql)).map(line));
+        return last.join('\n') === sorted(want).join('\n') ? true : undefined;
+      },
+      45_000,
+      500,
+    );
   } finally {
     expect(last).toEqual(sorted(want));
   }
@@ -73,8 +78,19 @@ describe('course-activity end to end', () => {
     const items = stack.bootstrapSteps.map((s) => s.item);
     expect(items).toContain(`MySQL table ${DATABASE}.mdl_logstore_standard_log`);
     expect(items).toContain('connector course-activity-cdc');
-    for (const name of ['MOODLE_LOGS', 'MOODLE_LOGS_SESSIONS_PER_15MINS', 'MOODLE_SESSION_UPDATES', 'MOODLE_SESSIONS_LATEST', 'MOODLE_LOGS_PREDICTION_AGG', 'MOODLE_LOGS_PREDICTION', 'MOODLE_LOGS_PREDICTION_IN_RISK']) {
-      expect(items.some((i) => i.endsWith(` ${name}`)), name).toBe(true);
+    for (const name of [
+      'MOODLE_LOGS',
+      'MOODLE_LOGS_SESSIONS_PER_15MINS',
+      'MOODLE_SESSION_UPDATES',
+      'MOODLE_SESSIONS_LATEST',
+      'MOODLE_LOGS_PREDICTION_AGG',
+      'MOODLE_LOGS_PREDICTION',
+      'MOODLE_LOGS_PREDICTION_IN_RISK',
+    ]) {
+      expect(
+        items.some((i) => i.endsWith(` ${name}`)),
+        name,
+      ).toBe(true);
     }
     expect(items).toContain('Pinot table moodle_sessions');
     expect(items).toContain('Pinot table moodle_predictions');
@@ -91,39 +107,57 @@ describe('course-activity end to end', () => {
     );
   }, 90_000);
 
-  it('ksqlDB aggregates each user\'s sessions exactly; the scoring producer scores every user from it; the at-risk stream holds exactly the predictions over the threshold', async () => {
+  it("ksqlDB aggregates each user's sessions exactly; the scoring producer scores every user from it; the at-risk stream holds exactly the predictions over the threshold", async () => {
     const stopper = new AbortController();
     const scoring = runScoring(stack.targets.kafkaBootstrap, settings, stopper.signal);
     try {
       const users = new Set(rows.map((r) => r.userid));
       // ksqlDB's aggregate over the sessions: the latest value per user equals the test's own from the rows
-      const wantAgg = sorted(userAggregates(expectedSessions(rows)).map((a) => `${a.userid} activities=${a.activities} duration=${a.duration} sessions=${a.sessions}`));
+      const wantAgg = sorted(
+        userAggregates(expectedSessions(rows)).map((a) => `${a.userid} activities=${a.activities} duration=${a.duration} sessions=${a.sessions}`),
+      );
       let gotAgg: string[] = [];
       try {
-        await waitFor('the per-user aggregate', async () => {
-          const latest = new Map<number, Record<string, unknown>>();
-          for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
-          gotAgg = sorted([...latest].map(([user, v]) => `${user} activities=${v.ACTIVITIES} duration=${v.DURATION} sessions=${v.SESSIONS}`));
-          return gotAgg.join('\n') === wantAgg.join('\n') ? true : undefined;
-        }, 30_000, 1000);
+        await waitFor(
+          'the per-user aggregate',
+          async () => {
+            const latest = new Map<number, Record<string, unknown>>();
+            for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg))
+              latest.set(Number(v.userid_value), v);
+            gotAgg = sorted([...latest].map(([user, v]) => `${user} activities=${v.ACTIVITIES} duration=${v.DURATION} sessions=${v.SESSIONS}`));
+            return gotAgg.join('\n') === wantAgg.join('\n') ? true : undefined;
+          },
+          30_000,
+          1000,
+        );
       } finally {
         expect(gotAgg).toEqual(wantAgg);
       }
       // The latest aggregate per user as ksqlDB wrote it, and the prediction the model gives it.
       const predictions = new Map<number, number>();
-      await waitFor('a prediction for every user', async () => {
-        const latest = new Map<number, Record<string, unknown>>();
-        for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
-        predictions.clear();
-        for (const [user, v] of latest) predictions.set(user, riskScore({ userid: user, activities: Number(v.ACTIVITIES), duration: Number(v.DURATION), sessions: Number(v.SESSIONS) }));
-        const inPinot = await pinotRows(stack.pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000');
-        const match = inPinot.length === users.size && inPinot.every((r) => predictions.get(Number(r.userid)) === Number(r.prediction));
-        return predictions.size === users.size && match ? true : undefined;
-      }, 45_000, 1000);
+      await waitFor(
+        'a prediction for every user',
+        async () => {
+          const latest = new Map<number, Record<string, unknown>>();
+          for (const v of await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.predictionAgg)) latest.set(Number(v.userid_value), v);
+          predictions.clear();
+          for (const [user, v] of latest)
+            predictions.set(user, riskScore({ userid: user, activities: Number(v.ACTIVITIES), duration: Number(v.DURATION), sessions: Number(v.SESSIONS) }));
+          const inPinot = await pinotRows(stack.pinot.brokerUrl, 'SELECT userid, prediction FROM moodle_predictions LIMIT 1000');
+          const match = inPinot.length === users.size && inPinot.every((r) => predictions.get(Number(r.userid)) === Number(r.prediction));
+          return predictions.size === users.size && match ? true : undefined;
+        },
+        45_000,
+        1000,
+      );
       const atRisk = [...predictions].filter(([, p]) => p > settings.riskThreshold).map(([user, p]) => `${user} ${p}`);
       expect(atRisk.length).toBeGreaterThan(0);
       expect(atRisk.length).toBeLessThan(users.size);
-      await pinotEquals(`SELECT userid, prediction FROM moodle_predictions WHERE prediction > ${settings.riskThreshold} LIMIT 1000`, (r) => `${r.userid} ${r.prediction}`, atRisk);
+      await pinotEquals(
+        `SELECT userid, prediction FROM moodle_predictions WHERE prediction > ${settings.riskThreshold} LIMIT 1000`,
+        (r) => `${r.userid} ${r.prediction}`,
+        atRisk,
+      );
       const inRisk = await readTopicValues(stack.targets.kafkaBootstrap, undefined, settings.topics.inRisk);
       for (const r of inRisk) expect(Number(r.prediction)).toBeGreaterThan(settings.riskThreshold);
       for (const line of atRisk) expect(inRisk.map((r) => `${r.userid} ${r.prediction}`)).toContain(line);
@@ -134,10 +168,17 @@ describe('course-activity end to end', () => {
   }, 90_000);
 
   it('serves the panels and draws every one in headless Chromium', async () => {
-    const body = await waitFor('every panel with rows', async () => {
-      const b = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as { panels: { id: string; state: string; rows: Record<string, unknown>[] }[] };
-      return b.panels.every((p) => p.state === 'ok') ? b : undefined;
-    }, 30_000, 300);
+    const body = await waitFor(
+      'every panel with rows',
+      async () => {
+        const b = (await (await fetch(`${stack.dashboard.url}/api/scenario`)).json()) as {
+          panels: { id: string; state: string; rows: Record<string, unknown>[] }[];
+        };
+        return b.panels.every((p) => p.state === 'ok') ? b : undefined;
+      },
+      30_000,
+      300,
+    );
     const byId = new Map(body.panels.map((p) => [p.id, p]));
     expect(Number(byId.get('sessions-total')!.rows[0]!.sessions)).toBe(expectedSessions(rows).length);
     browser = await launchChromium();

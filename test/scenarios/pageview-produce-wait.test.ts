@@ -49,11 +49,17 @@ describe('pageview producers wait for the users to reach the join', () => {
     // the sources only: topic3 fills up, nothing reads it into CLEANED_USERS yet
     await applyStatements(server, statements.slice(0, 3));
     let waited = false;
-    const waiting = waitForUsersInJoin(brokers, config, USERS, new AbortController().signal).then(() => { waited = true; });
+    const waiting = waitForUsersInJoin(brokers, config, USERS, new AbortController().signal).then(() => {
+      waited = true;
+    });
     const now = Date.now();
     await producer.send({
       topic: topics.users,
-      messages: users.map((u) => ({ key: String(u.id), value: JSON.stringify({ user_id: u.id, age: 30, gender: 'F', country: u.country, subscription: 'free' }), timestamp: String(now) })),
+      messages: users.map((u) => ({
+        key: String(u.id),
+        value: JSON.stringify({ user_id: u.id, age: 30, gender: 'F', country: u.country, subscription: 'free' }),
+        timestamp: String(now),
+      })),
     });
     await waitFor('the users on topic3', async () => ((await topicEndOffset(brokers, topics.users)) >= USERS ? true : undefined), 20_000, 50);
     expect(await ksqlConsumedToEnd(brokers, [topics.users, topics.cleanedUsers])).toBe(false);
@@ -91,7 +97,12 @@ describe('pageview producers wait for the users to reach the join', () => {
 
     // nothing new arrives on topic3 or topic4: the restored marker itself is committed
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap() });
-    await waitFor('the group at the marker', async () => ((await ksqlConsumedToEnd(brokers, [topics.users, topics.cleanedUsers])) ? true : undefined), 20_000, 100);
+    await waitFor(
+      'the group at the marker',
+      async () => ((await ksqlConsumedToEnd(brokers, [topics.users, topics.cleanedUsers])) ? true : undefined),
+      20_000,
+      100,
+    );
     expect(server.runtime.stats.processed).toBe(0);
   }, 60_000);
 });

@@ -23,11 +23,21 @@ export interface DataSetOptions {
 
 /** A generator for the data set; take() more from it for a second batch that moves hotels' counts. */
 export function searchGenerator(options: DataSetOptions): SearchGenerator {
-  return new SearchGenerator({ seed: options.seed, hotels: options.hotels, invalidShare: options.invalidShare, maxLeadDays: 60, clock: fixedClock(options.base, options.intervalMs) });
+  return new SearchGenerator({
+    seed: options.seed,
+    hotels: options.hotels,
+    invalidShare: options.invalidShare,
+    maxLeadDays: 60,
+    clock: fixedClock(options.base, options.intervalMs),
+  });
 }
 
 export async function sendSearches(brokers: string[], topic: string, searches: HotelSearch[]): Promise<void> {
-  const producer = new Kafka({ clientId: 'stay-categories-test', brokers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({ clientId: 'stay-categories-test', brokers, logLevel: logLevel.NOTHING }).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < searches.length; i += 500) await producer.send({ topic, acks: -1, messages: searches.slice(i, i + 500).map(searchMessage) });

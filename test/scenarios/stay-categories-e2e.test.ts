@@ -33,20 +33,26 @@ let browser: Browser | undefined;
 async function pinotMatches(sql: string, key: (r: Record<string, unknown>) => [string, string], want: Map<string, string>): Promise<void> {
   let last = new Map<string, string>();
   try {
-    await waitFor(`Pinot: ${sql}`, async () => {
-      last = new Map((await pinotRows(stack.pinot.brokerUrl, sql)).map(key));
-      return lines(last).join('\n') === lines(want).join('\n') ? true : undefined;
-    }, 90_000, 500);
+    await waitFor(
+      `Pinot: ${sql}`,
+      async () => {
+        last = new Map((await pinotRows(stack.pinot.brokerUrl, sql)).map(key));
+        return lines(last).join('\n') === lines(want).join('\n') ? true : undefined;
+      },
+      90_000,
+      500,
+    );
   } finally {
     expect(lines(last)).toEqual(lines(want)); // on a timeout, the difference
   }
 }
 
-const totals = (): Promise<void> => pinotMatches(
-  'SELECT stay_category, count_distinct, count_all FROM stay_counts LIMIT 100',
-  (r) => [String(r.stay_category), `hotels=${String(r.count_distinct)} stays=${String(r.count_all)}`],
-  expectedStays(sent, settings.windowSeconds).perCategory,
-);
+const totals = (): Promise<void> =>
+  pinotMatches(
+    'SELECT stay_category, count_distinct, count_all FROM stay_counts LIMIT 100',
+    (r) => [String(r.stay_category), `hotels=${String(r.count_distinct)} stays=${String(r.count_all)}`],
+    expectedStays(sent, settings.windowSeconds).perCategory,
+  );
 
 async function send(searches: HotelSearch[]): Promise<void> {
   sent.push(...searches);
@@ -67,10 +73,17 @@ afterAll(async () => {
 });
 
 describe('stay-categories on the embedded stack', () => {
-  it('bootstraps the scenario\'s topic, statements and Pinot tables', () => {
+  it("bootstraps the scenario's topic, statements and Pinot tables", () => {
     const items = stack.bootstrapSteps.map((s) => s.item);
     expect(stack.bootstrapSteps.every((s) => s.status === 'created')).toBe(true);
-    for (const name of ['topic expedia', 'ksql stream EXPEDIA_EXT', 'ksql table HOTEL_STAY_CAT_COUNTS', 'ksql table STAY_COUNTS', 'Pinot table stay_counts', 'Pinot table stay_categories_per_window']) {
+    for (const name of [
+      'topic expedia',
+      'ksql stream EXPEDIA_EXT',
+      'ksql table HOTEL_STAY_CAT_COUNTS',
+      'ksql table STAY_COUNTS',
+      'Pinot table stay_counts',
+      'Pinot table stay_categories_per_window',
+    ]) {
       expect(items).toContain(name);
     }
   });
@@ -87,7 +100,7 @@ describe('stay-categories on the embedded stack', () => {
     );
   });
 
-  it('follows a second batch that moves hotels\' counts: Pinot upserts the new totals', async () => {
+  it("follows a second batch that moves hotels' counts: Pinot upserts the new totals", async () => {
     const before = expectedStays(sent, settings.windowSeconds);
     await send(generator.take(300));
     const after = expectedStays(sent, settings.windowSeconds);
@@ -95,16 +108,24 @@ describe('stay-categories on the embedded stack', () => {
     await totals();
   });
 
-  it('upgrades the seed\'s CREATE OR REPLACE tables in place when they are sent again; a second bootstrap changes nothing', async () => {
+  it("upgrades the seed's CREATE OR REPLACE tables in place when they are sent again; a second bootstrap changes nothing", async () => {
     const replace = scenario.ksqlStatements(config).filter((st) => /^\s*CREATE OR REPLACE TABLE/i.test(st));
     expect(replace).toHaveLength(2);
     for (const ksql of replace) {
-      const r = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql, streamsProperties: {} }) });
+      const r = await fetch(`${stack.ksqldb.url}/ksql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify({ ksql, streamsProperties: {} }),
+      });
       expect(r.status, await r.clone().text()).toBe(200);
       const [entity] = (await r.json()) as { commandStatus: { queryId: string } }[];
       expect(entity!.commandStatus.queryId).toMatch(/^CTAS_(HOTEL_STAY_CAT_COUNTS|STAY_COUNTS)_\d+$/);
     }
-    const queries = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: 'SHOW QUERIES;', streamsProperties: {} }) });
+    const queries = await fetch(`${stack.ksqldb.url}/ksql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+      body: JSON.stringify({ ksql: 'SHOW QUERIES;', streamsProperties: {} }),
+    });
     const [listed] = (await queries.json()) as { queries: { id: string }[] }[];
     expect(listed!.queries.filter((q) => /STAY_COUNTS|HOTEL_STAY_CAT_COUNTS/.test(q.id))).toHaveLength(2);
     const again = await bootstrap(config, stack.targets, { scenario });
@@ -122,7 +143,8 @@ describe('stay-categories on the embedded stack', () => {
       expect(body.panels.map((p) => [p.id, p.state]).filter(([, state]) => state !== 'ok')).toEqual([]);
       expect(body.title).toBe('Hotel stay categories');
       const byId = new Map(body.panels.map((p) => [p.id, p]));
-      const perCategory = (id: string, column: string): Map<string, string> => new Map(byId.get(id)!.rows.map((r) => [String(r.stay_category), String(r[column])]));
+      const perCategory = (id: string, column: string): Map<string, string> =>
+        new Map(byId.get(id)!.rows.map((r) => [String(r.stay_category), String(r[column])]));
       const want = (pattern: RegExp): Map<string, string> => new Map([...expected.perCategory].map(([c, v]) => [c, pattern.exec(v)![1]!]));
       expect(lines(perCategory('stays-per-category', 'count_all'))).toEqual(lines(want(/stays=(\d+)/)));
       expect(lines(perCategory('hotels-per-category', 'count_distinct'))).toEqual(lines(want(/hotels=(\d+)/)));
@@ -142,8 +164,12 @@ describe('stay-categories on the embedded stack', () => {
     expect(Object.keys(states).sort()).toEqual([...panelIds].sort());
     expect((await page.textContent('[data-panel="total-searches"] .stat-value'))!.replace(/\D/g, '')).toBe(String(sent.length));
     const expected = expectedStays(sent, settings.windowSeconds).perCategory;
-    const rows = await page.locator('[data-panel="category-totals"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    expect(lines(new Map(rows.map(([category, hotels, searches]) => [category!, `hotels=${hotels!.replace(/\D/g, '')} stays=${searches!.replace(/\D/g, '')}`])))).toEqual(lines(expected));
+    const rows = await page
+      .locator('[data-panel="category-totals"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(
+      lines(new Map(rows.map(([category, hotels, searches]) => [category!, `hotels=${hotels!.replace(/\D/g, '')} stays=${searches!.replace(/\D/g, '')}`]))),
+    ).toEqual(lines(expected));
     const charts = await page.evaluate(() => Object.keys((window as unknown as { scenarioCharts?: Record<string, unknown> }).scenarioCharts ?? {}).sort());
     expect(charts).toEqual(['categories-over-time', 'hotels-per-category', 'stays-per-category']);
     expect(errors).toEqual([]);

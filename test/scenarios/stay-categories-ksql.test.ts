@@ -73,10 +73,15 @@ afterAll(async () => {
 });
 
 describe('stay-categories statements on the embedded ksqlDB', () => {
-  it('creates the seed\'s streams and tables', async () => {
+  it("creates the seed's streams and tables", async () => {
     const r = await postJson(`${server.url}/ksql`, { ksql: 'SHOW STREAMS; SHOW TABLES;' });
     const [streams, tables] = r.json() as [{ streams: { name: string }[] }, { tables: { name: string }[] }];
-    expect(streams.streams.map((s) => s.name).filter((n) => n !== 'KSQL_PROCESSING_LOG').sort()).toEqual(['EXPEDIA', 'EXPEDIA_EXT', 'EXPEDIA_STAY', 'EXPEDIA_STAY_STREAM']);
+    expect(
+      streams.streams
+        .map((s) => s.name)
+        .filter((n) => n !== 'KSQL_PROCESSING_LOG')
+        .sort(),
+    ).toEqual(['EXPEDIA', 'EXPEDIA_EXT', 'EXPEDIA_STAY', 'EXPEDIA_STAY_STREAM']);
     expect(tables.tables.map((t) => t.name).sort()).toEqual(['HOTEL_STAY_CAT_COUNTS', 'STAY_CATEGORIES_PER_WINDOW', 'STAY_COUNTS']);
   });
 
@@ -87,13 +92,23 @@ describe('stay-categories statements on the embedded ksqlDB', () => {
     for (const search of sent) {
       const row = byId.get(search.id);
       const want = expectedStay(search);
-      expect({ id: search.id, ci: search.srch_ci, co: search.srch_co, days: row?.STAY_DAYS ?? null, category: row?.STAY_CATEGORY }).toEqual({ id: search.id, ci: search.srch_ci, co: search.srch_co, days: want.days, category: want.category });
+      expect({ id: search.id, ci: search.srch_ci, co: search.srch_co, days: row?.STAY_DAYS ?? null, category: row?.STAY_CATEGORY }).toEqual({
+        id: search.id,
+        ci: search.srch_ci,
+        co: search.srch_co,
+        days: want.days,
+        category: want.category,
+      });
       expect(row!.HOTEL_ID).toBe(search.hotel_id);
       expect(row!.DATE_TIME).toBe(search.date_time);
     }
     // the data set exercises every rule: each category, missing and unparsable dates, 0 and negative days
     const wanted = sent.map(expectedStay);
-    for (const category of CATEGORIES) expect(wanted.some((w) => w.category === category), category).toBe(true);
+    for (const category of CATEGORIES)
+      expect(
+        wanted.some((w) => w.category === category),
+        category,
+      ).toBe(true);
     expect(sent.some((s) => s.srch_ci === null || s.srch_co === null)).toBe(true);
     expect(sent.some((s, i) => s.srch_ci !== null && s.srch_co !== null && wanted[i]!.days === null)).toBe(true);
     expect(wanted.some((w) => w.days === 0)).toBe(true);
@@ -110,13 +125,18 @@ describe('stay-categories statements on the embedded ksqlDB', () => {
   });
 
   it('counts searches and hotels per category per tumbling window', async () => {
-    const got = new Map((await finalRows(topics.stayCategoriesPerWindow)).map((r) => [`${String(r.stay_category)}@${String(r.event_ts)}`, `searches=${String(r.searches)} hotels=${String(r.hotels)}`]));
+    const got = new Map(
+      (await finalRows(topics.stayCategoriesPerWindow)).map((r) => [
+        `${String(r.stay_category)}@${String(r.event_ts)}`,
+        `searches=${String(r.searches)} hotels=${String(r.hotels)}`,
+      ]),
+    );
     const expected = expectedStays(sent, settings.windowSeconds).perWindow;
     expect(new Set([...expected.keys()].map((k) => k.split('@')[1])).size).toBe(20);
     expect(lines(got)).toEqual(lines(expected));
   });
 
-  it('retracts a hotel\'s old count when a second batch moves it (aggregation over a table)', async () => {
+  it("retracts a hotel's old count when a second batch moves it (aggregation over a table)", async () => {
     const before = expectedStays(sent, settings.windowSeconds).perHotel;
     await send(generator.take(800));
     const after = expectedStays(sent, settings.windowSeconds);

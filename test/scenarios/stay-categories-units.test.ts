@@ -25,9 +25,26 @@ const config = loadConfig({ KAFKA_BROKERS: '1', KAFKA_PARTITIONS: '2', KAFKA_REP
 const settings = loadStayCategoriesConfig({});
 const BASE = Date.UTC(2024, 3, 12, 8, 0, 0);
 const FIELDS = [
-  'id', 'date_time', 'site_name', 'posa_continent', 'user_location_country', 'user_location_region', 'user_location_city',
-  'orig_destination_distance', 'user_id', 'is_mobile', 'is_package', 'channel', 'srch_ci', 'srch_co', 'srch_adults_cnt',
-  'srch_children_cnt', 'srch_rm_cnt', 'srch_destination_id', 'srch_destination_type_id', 'hotel_id',
+  'id',
+  'date_time',
+  'site_name',
+  'posa_continent',
+  'user_location_country',
+  'user_location_region',
+  'user_location_city',
+  'orig_destination_distance',
+  'user_id',
+  'is_mobile',
+  'is_package',
+  'channel',
+  'srch_ci',
+  'srch_co',
+  'srch_adults_cnt',
+  'srch_children_cnt',
+  'srch_rm_cnt',
+  'srch_destination_id',
+  'srch_destination_type_id',
+  'hotel_id',
 ];
 
 function generator(seed: number, hotels = 50, invalidShare = 0.1): SearchGenerator {
@@ -35,14 +52,23 @@ function generator(seed: number, hotels = 50, invalidShare = 0.1): SearchGenerat
 }
 
 describe('stay-categories config', () => {
-  it('defaults to the seed\'s topics and a one-minute window', () => {
-    expect(settings.topics).toMatchObject({ expedia: 'expedia', expediaExt: 'expedia_ext', hotelStayCatCounts: 'HOTEL_STAY_CAT_COUNTS', stayCounts: 'STAY_COUNTS' });
+  it("defaults to the seed's topics and a one-minute window", () => {
+    expect(settings.topics).toMatchObject({
+      expedia: 'expedia',
+      expediaExt: 'expedia_ext',
+      hotelStayCatCounts: 'HOTEL_STAY_CAT_COUNTS',
+      stayCounts: 'STAY_COUNTS',
+    });
     expect(settings.windowSeconds).toBe(60);
     expect(settings.traffic.invalidShare).toBeGreaterThan(0);
   });
 
   it('takes STAY_CATEGORIES_ overrides and names the variable of a bad one', () => {
-    const custom = loadStayCategoriesConfig({ STAY_CATEGORIES_TOPIC_EXPEDIA: 'searches', STAY_CATEGORIES_WINDOW_SECONDS: '30', STAY_CATEGORIES_INVALID_SHARE: '0.5' });
+    const custom = loadStayCategoriesConfig({
+      STAY_CATEGORIES_TOPIC_EXPEDIA: 'searches',
+      STAY_CATEGORIES_WINDOW_SECONDS: '30',
+      STAY_CATEGORIES_INVALID_SHARE: '0.5',
+    });
     expect(custom.topics.expedia).toBe('searches');
     expect(custom.windowSeconds).toBe(30);
     expect(custom.traffic.invalidShare).toBe(0.5);
@@ -57,7 +83,7 @@ describe('search generator', () => {
     expect(generator(1).take(300)).not.toEqual(generator(2).take(300));
   });
 
-  it('writes the Expedia data set\'s fields, ids counting up, date_time from the clock, hotels in range', () => {
+  it("writes the Expedia data set's fields, ids counting up, date_time from the clock, hotels in range", () => {
     const searches = generator(3).take(2000);
     searches.forEach((s, i) => {
       expect(Object.keys(s)).toEqual(FIELDS);
@@ -88,7 +114,11 @@ describe('search generator', () => {
     expect(valid.length / 5000).toBeLessThan(0.83);
     expect([...kinds.keys()].sort()).toEqual(['check-out-first', 'missing-both', 'missing-check-in', 'missing-check-out', 'same-day', 'unparsable', 'valid']);
     for (const s of valid) expect(expectedStay(s).days).toBeGreaterThanOrEqual(1);
-    for (const category of CATEGORIES.slice(1)) expect(valid.some((s) => expectedStay(s).category === category), category).toBe(true);
+    for (const category of CATEGORIES.slice(1))
+      expect(
+        valid.some((s) => expectedStay(s).category === category),
+        category,
+      ).toBe(true);
     for (const [kind, list] of kinds) {
       if (kind !== 'valid') for (const s of list) expect(expectedStay(s).category, `${kind} ${s.srch_ci} ${s.srch_co}`).toBe('Erroneous data');
     }
@@ -112,8 +142,16 @@ describe('stay-categories statements, Pinot tables and dashboard', () => {
   const statements = scenario.ksqlStatements(config);
   const created = statements.map((s) => describeStatement(s)!);
 
-  it('renders the enrichment and the seed\'s statements with topics and window from config', () => {
-    expect(created.map((c) => c.name)).toEqual(['EXPEDIA', 'EXPEDIA_STAY', 'EXPEDIA_EXT', 'EXPEDIA_STAY_STREAM', 'HOTEL_STAY_CAT_COUNTS', 'STAY_COUNTS', 'STAY_CATEGORIES_PER_WINDOW']);
+  it("renders the enrichment and the seed's statements with topics and window from config", () => {
+    expect(created.map((c) => c.name)).toEqual([
+      'EXPEDIA',
+      'EXPEDIA_STAY',
+      'EXPEDIA_EXT',
+      'EXPEDIA_STAY_STREAM',
+      'HOTEL_STAY_CAT_COUNTS',
+      'STAY_COUNTS',
+      'STAY_CATEGORIES_PER_WINDOW',
+    ]);
     expect(statements.filter((s) => /^\s*CREATE OR REPLACE TABLE/i.test(s))).toHaveLength(2);
     const custom = loadStayCategoriesConfig({ STAY_CATEGORIES_WINDOW_SECONDS: '15', STAY_CATEGORIES_TOPIC_EXPEDIA_EXT: 'ext2' });
     const rendered = stayCategoriesScenario(custom).ksqlStatements(config).join('\n');
@@ -157,7 +195,10 @@ describe('stay-categories producer', () => {
     const admin = kafkaClient(cluster).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: scenario.topics(config).map((t) => ({ topic: t.name, numPartitions: 2, replicationFactor: 1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: scenario.topics(config).map((t) => ({ topic: t.name, numPartitions: 2, replicationFactor: 1 })),
+      });
     } finally {
       await admin.disconnect();
     }
@@ -169,7 +210,10 @@ describe('stay-categories producer', () => {
 
   it('writes searches at the rate over the population until aborted, ids continuing on a restart', async () => {
     const targets: ScenarioTargets = {
-      mode: 'embedded', kafkaBootstrap: [cluster.bootstrap()], mysqlUrl: 'mysql://unused', pinotBrokerList: cluster.bootstrap(),
+      mode: 'embedded',
+      kafkaBootstrap: [cluster.bootstrap()],
+      mysqlUrl: 'mysql://unused',
+      pinotBrokerList: cluster.bootstrap(),
       connectorMysql: { host: '127.0.0.1', port: 3306, user: 'root', password: '' },
     };
     const RATE = 50;
@@ -178,7 +222,16 @@ describe('stay-categories producer', () => {
       const controller = new AbortController();
       let done = 0;
       const started = Date.now();
-      const running = scenario.produce({ config, targets, rate: RATE, population: POPULATION, signal: controller.signal, progress: (label, n) => { if (label === 'searches') done = n; } });
+      const running = scenario.produce({
+        config,
+        targets,
+        rate: RATE,
+        population: POPULATION,
+        signal: controller.signal,
+        progress: (label, n) => {
+          if (label === 'searches') done = n;
+        },
+      });
       await waitFor(`${RATE} searches produced`, () => (done >= RATE ? true : undefined), 20_000, 20);
       controller.abort();
       await running;

@@ -30,7 +30,9 @@ let friend: http.Server;
 let friendOrigin: string;
 
 async function site(): Promise<[http.Server, string]> {
-  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another site</title><body></body>'));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another site</title><body></body>'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return [server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`];
 }
@@ -57,7 +59,9 @@ async function attackerPage(origin = attackerOrigin): Promise<Page> {
 
 async function ksql(statement: string): Promise<{ status: number; json: any }> {
   const res = await fetch(`${stack.ksqldb.url}/ksql`, {
-    method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body: JSON.stringify({ ksql: statement, streamsProperties: {} }),
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
+    body: JSON.stringify({ ksql: statement, streamsProperties: {} }),
   });
   return { status: res.status, json: await res.json() };
 }
@@ -76,12 +80,17 @@ async function schemaNames(): Promise<string[]> {
 function rawRequest(url: string, host: string, method = 'GET', headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers: { ...headers, host } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers: { ...headers, host } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${url}`)));
     req.end(body);
@@ -93,19 +102,25 @@ const CREATE = (name: string) => `CREATE STREAM ${name} (A INT) WITH (KAFKA_TOPI
 describe('a page on another origin cannot write', () => {
   it('ksqlDB: fetch POST /ksql with text/plain (no preflight) fails and creates nothing', async () => {
     const page = await attackerPage();
-    const outcome = await page.evaluate(async ({ url, body }) => {
-      try {
-        const res = await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body });
-        return `answered (${res.type})`;
-      } catch (error) {
-        return `failed: ${(error as Error).message}`;
-      }
-    }, { url: `${stack.ksqldb.url}/ksql`, body: JSON.stringify({ ksql: CREATE('EVIL_FETCH'), streamsProperties: {} }) });
+    const outcome = await page.evaluate(
+      async ({ url, body }) => {
+        try {
+          const res = await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body });
+          return `answered (${res.type})`;
+        } catch (error) {
+          return `failed: ${(error as Error).message}`;
+        }
+      },
+      { url: `${stack.ksqldb.url}/ksql`, body: JSON.stringify({ ksql: CREATE('EVIL_FETCH'), streamsProperties: {} }) },
+    );
     expect(outcome).toMatch(/opaque|failed/);
     // Also the Blob trick (a body with no Content-Type at all): refused for its Origin.
-    await page.evaluate(async ({ url, body }) => {
-      await fetch(url, { method: 'POST', mode: 'no-cors', body: new Blob([body]) }).catch(() => undefined);
-    }, { url: `${stack.ksqldb.url}/ksql`, body: JSON.stringify({ ksql: CREATE('EVIL_BLOB'), streamsProperties: {} }) });
+    await page.evaluate(
+      async ({ url, body }) => {
+        await fetch(url, { method: 'POST', mode: 'no-cors', body: new Blob([body]) }).catch(() => undefined);
+      },
+      { url: `${stack.ksqldb.url}/ksql`, body: JSON.stringify({ ksql: CREATE('EVIL_BLOB'), streamsProperties: {} }) },
+    );
     await page.close();
     const streams = await streamNames();
     expect(streams).not.toContain('EVIL_FETCH');
@@ -115,27 +130,34 @@ describe('a page on another origin cannot write', () => {
   it('ksqlDB: a text/plain form POST shaped as JSON fails and creates nothing', async () => {
     const page = await attackerPage();
     const prefix = JSON.stringify({ ksql: CREATE('EVIL_FORM'), x: '' }).slice(0, -2); // …,"x":"
-    await page.evaluate(async ({ action, name }) => {
-      const frame = document.createElement('iframe');
-      frame.name = 'sink';
-      document.body.append(frame);
-      const form = document.createElement('form');
-      Object.assign(form, { method: 'POST', action, enctype: 'text/plain', target: 'sink' });
-      const input = document.createElement('input');
-      Object.assign(input, { type: 'hidden', name, value: '"}' }); // body: {"ksql":"…","x":"="}
-      form.append(input);
-      document.body.append(form);
-      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      form.submit();
-      await loaded;
-    }, { action: `${stack.ksqldb.url}/ksql`, name: prefix });
+    await page.evaluate(
+      async ({ action, name }) => {
+        const frame = document.createElement('iframe');
+        frame.name = 'sink';
+        document.body.append(frame);
+        const form = document.createElement('form');
+        Object.assign(form, { method: 'POST', action, enctype: 'text/plain', target: 'sink' });
+        const input = document.createElement('input');
+        Object.assign(input, { type: 'hidden', name, value: '"}' }); // body: {"ksql":"…","x":"="}
+        form.append(input);
+        document.body.append(form);
+        const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+        form.submit();
+        await loaded;
+      },
+      { action: `${stack.ksqldb.url}/ksql`, name: prefix },
+    );
     await page.close();
     expect(await streamNames()).not.toContain('EVIL_FORM');
   });
 
   it('Pinot: DELETE /schemas/x after the preflight is refused with a message naming ALLOWED_ORIGINS; the schema stays', async () => {
     const schema = { schemaName: 'x', dimensionFieldSpecs: [{ name: 'a', dataType: 'STRING' }] };
-    const created = await fetch(`${stack.pinot.controllerUrl}/schemas`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(schema) });
+    const created = await fetch(`${stack.pinot.controllerUrl}/schemas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(schema),
+    });
     expect(created.status).toBe(200);
     const page = await attackerPage();
     const answer = await page.evaluate(async (url) => {
@@ -144,7 +166,12 @@ describe('a page on another origin cannot write', () => {
     }, `${stack.pinot.controllerUrl}/schemas/x`);
     // A form-encoded POST (no preflight) that would replace it is refused too.
     const upload = await page.evaluate(async (url) => {
-      const res = await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"schemaName":"y"}' });
+      const res = await fetch(url, {
+        method: 'POST',
+        mode: 'no-cors',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '{"schemaName":"y"}',
+      });
       return res.type;
     }, `${stack.pinot.controllerUrl}/schemas`);
     await page.close();
@@ -172,7 +199,7 @@ describe('foreign Origins and content types, as each API answers them', () => {
     expect(await streamNames()).not.toContain('EVIL_ORIGIN');
   });
 
-  it('Connect: a foreign Origin is 403 and form types 415 in Connect\'s shape; no connector created', async () => {
+  it("Connect: a foreign Origin is 403 and form types 415 in Connect's shape; no connector created", async () => {
     const body = JSON.stringify({ name: 'evil', config: { 'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector' } });
     const foreign = await fetch(`${stack.connect.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body });
     expect(foreign.status).toBe(403);
@@ -185,7 +212,7 @@ describe('foreign Origins and content types, as each API answers them', () => {
     expect(await (await fetch(`${stack.connect.url}/connectors`)).json()).not.toContain('evil');
   });
 
-  it('Pinot broker: POST /query/sql needs JSON (415 {code, error}) and the page\'s own origin', async () => {
+  it("Pinot broker: POST /query/sql needs JSON (415 {code, error}) and the page's own origin", async () => {
     const body = JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' });
     const plain = await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     expect(plain.status).toBe(415);
@@ -209,11 +236,32 @@ describe('foreign Origins and content types, as each API answers them', () => {
 
 describe('Host header (DNS rebinding)', () => {
   const servers = () => [
-    { name: 'Connect', url: `${stack.connect.url}/connectors`, shape: (j: any) => expect(j).toEqual({ error_code: 403, message: expect.stringContaining('ALLOWED_HOSTS=evil.example') }) },
-    { name: 'ksqlDB', url: `${stack.ksqldb.url}/info`, shape: (j: any) => expect(j).toMatchObject({ '@type': 'generic_error', error_code: 40300, message: expect.stringContaining('ALLOWED_HOSTS=evil.example') }) },
-    { name: 'Pinot controller', url: `${stack.pinot.controllerUrl}/schemas`, shape: (j: any) => expect(j).toEqual({ code: 403, error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }) },
-    { name: 'Pinot broker', url: `${stack.pinot.brokerUrl}/query/sql?sql=SELECT%201`, shape: (j: any) => expect(j).toEqual({ code: 403, error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }) },
-    { name: 'dashboard', url: `${stack.dashboard.url}/api/snapshot`, shape: (j: any) => expect(j).toEqual({ error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }) },
+    {
+      name: 'Connect',
+      url: `${stack.connect.url}/connectors`,
+      shape: (j: any) => expect(j).toEqual({ error_code: 403, message: expect.stringContaining('ALLOWED_HOSTS=evil.example') }),
+    },
+    {
+      name: 'ksqlDB',
+      url: `${stack.ksqldb.url}/info`,
+      shape: (j: any) =>
+        expect(j).toMatchObject({ '@type': 'generic_error', error_code: 40300, message: expect.stringContaining('ALLOWED_HOSTS=evil.example') }),
+    },
+    {
+      name: 'Pinot controller',
+      url: `${stack.pinot.controllerUrl}/schemas`,
+      shape: (j: any) => expect(j).toEqual({ code: 403, error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }),
+    },
+    {
+      name: 'Pinot broker',
+      url: `${stack.pinot.brokerUrl}/query/sql?sql=SELECT%201`,
+      shape: (j: any) => expect(j).toEqual({ code: 403, error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }),
+    },
+    {
+      name: 'dashboard',
+      url: `${stack.dashboard.url}/api/snapshot`,
+      shape: (j: any) => expect(j).toEqual({ error: expect.stringContaining('ALLOWED_HOSTS=evil.example') }),
+    },
   ];
 
   it('Host: evil.example is refused by every server, with its error shape; its own names still answer', async () => {
@@ -230,7 +278,13 @@ describe('Host header (DNS rebinding)', () => {
 
   it('a write under a rebound name is refused too (ksqlDB POST /ksql)', async () => {
     const port = new URL(stack.ksqldb.url).port;
-    const r = await rawRequest(`${stack.ksqldb.url}/ksql`, `evil.example:${port}`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ ksql: CREATE('EVIL_HOST') }));
+    const r = await rawRequest(
+      `${stack.ksqldb.url}/ksql`,
+      `evil.example:${port}`,
+      'POST',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ ksql: CREATE('EVIL_HOST') }),
+    );
     expect(r.status).toBe(403);
     expect(await streamNames()).not.toContain('EVIL_HOST');
   });
@@ -262,11 +316,16 @@ describe('Host header (DNS rebinding)', () => {
 describe('normal clients keep working', () => {
   it('ksqlDB: the JSON types and no Content-Type at all (the ksql CLI) are accepted', async () => {
     for (const type of ['application/vnd.ksql.v1+json', 'application/json; charset=utf-8', undefined]) {
-      const res = await fetch(`${stack.ksqldb.url}/ksql`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: new Blob([JSON.stringify({ ksql: 'LIST STREAMS;' })]) });
+      const res = await fetch(`${stack.ksqldb.url}/ksql`, {
+        method: 'POST',
+        headers: type ? { 'content-type': type } : {},
+        body: new Blob([JSON.stringify({ ksql: 'LIST STREAMS;' })]),
+      });
       expect(res.status, String(type)).toBe(200);
     }
     const stream = await fetch(`${stack.ksqldb.url}/query-stream`, {
-      method: 'POST', headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/json' },
       body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEW EMIT CHANGES LIMIT 1;', properties: { 'auto.offset.reset': 'earliest' } }),
       signal: AbortSignal.timeout(20_000),
     }).catch((error: Error) => error);
@@ -274,10 +333,12 @@ describe('normal clients keep working', () => {
     if (!(stream instanceof Error)) await stream.body?.cancel();
   });
 
-  it('a page\'s own origin may write (the Pinot console page posts /sql with its Origin)', async () => {
+  it("a page's own origin may write (the Pinot console page posts /sql with its Origin)", async () => {
     const own = new URL(stack.pinot.controllerUrl).origin;
     const res = await fetch(`${stack.pinot.controllerUrl}/sql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: own }, body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: own },
+      body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM pageview_country' }),
     });
     expect(res.status).toBe(200);
     const page = await browser.newPage();
@@ -304,11 +365,18 @@ describe('normal clients keep working', () => {
 
   it('a page on an origin in ALLOWED_ORIGINS may post JSON and read the answer (ksqlDB and Connect send it CORS, no one else)', async () => {
     const page = await attackerPage(friendOrigin);
-    const answer = await page.evaluate(async ({ ksqlUrl, connectUrl, body }) => {
-      const res = await fetch(ksqlUrl, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body });
-      const connectors = await fetch(connectUrl);
-      return { status: res.status, entity: ((await res.json()) as { '@type': string }[])[0]!['@type'], connect: connectors.status };
-    }, { ksqlUrl: `${stack.ksqldb.url}/ksql`, connectUrl: `${stack.connect.url}/connectors`, body: JSON.stringify({ ksql: CREATE('FRIEND_OK'), streamsProperties: {} }) });
+    const answer = await page.evaluate(
+      async ({ ksqlUrl, connectUrl, body }) => {
+        const res = await fetch(ksqlUrl, { method: 'POST', headers: { 'content-type': 'application/vnd.ksql.v1+json' }, body });
+        const connectors = await fetch(connectUrl);
+        return { status: res.status, entity: ((await res.json()) as { '@type': string }[])[0]!['@type'], connect: connectors.status };
+      },
+      {
+        ksqlUrl: `${stack.ksqldb.url}/ksql`,
+        connectUrl: `${stack.connect.url}/connectors`,
+        body: JSON.stringify({ ksql: CREATE('FRIEND_OK'), streamsProperties: {} }),
+      },
+    );
     await page.close();
     expect(answer).toEqual({ status: 200, entity: 'currentStatus', connect: 200 });
     expect(await streamNames()).toContain('FRIEND_OK');
@@ -318,8 +386,14 @@ describe('normal clients keep working', () => {
 
   it('ALLOWED_HOSTS and ALLOWED_ORIGINS let the operator name more hosts and origins', async () => {
     const dash = await startDashboard({
-      port: 0, host: '127.0.0.1', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 60_000, healthTargets: [],
-      allowedHosts: ['evil.example'], allowedOrigins: [], log: () => undefined,
+      port: 0,
+      host: '127.0.0.1',
+      pinotBrokerUrl: stack.pinot.brokerUrl,
+      pollIntervalMs: 60_000,
+      healthTargets: [],
+      allowedHosts: ['evil.example'],
+      allowedOrigins: [],
+      log: () => undefined,
     });
     try {
       expect((await rawRequest(`${dash.url}/api/health`, `evil.example:${dash.port}`)).status).toBe(200);
@@ -327,7 +401,7 @@ describe('normal clients keep working', () => {
     } finally {
       await dash.stop();
     }
-    const req = (headers: Record<string, string>, method = 'POST') => ({ method, url: '/ksql', headers } as unknown as http.IncomingMessage);
+    const req = (headers: Record<string, string>, method = 'POST') => ({ method, url: '/ksql', headers }) as unknown as http.IncomingMessage;
     const options = { bindHost: '0.0.0.0', allowedHosts: ['.corp.example'], allowedOrigins: ['http://localhost:3000'] };
     expect(guardRequest(req({ host: 'ksqldb.corp.example:8088' }), options)).toBeUndefined();
     expect(guardRequest(req({ host: 'corp.example.evil.example' }), options)?.status).toBe(403);

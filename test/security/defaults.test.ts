@@ -20,7 +20,12 @@ afterAll(async () => {
 
 const portOf = (url: string) => Number(new URL(url).port);
 
-async function post(url: string, body: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<{ status: number; json: any; text: string; headers: Headers }> {
+async function post(
+  url: string,
+  body: Buffer | string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+  method = 'POST',
+): Promise<{ status: number; json: any; text: string; headers: Headers }> {
   const res = await fetch(url, { method, body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   const text = await res.text();
   let json: unknown;
@@ -38,17 +43,24 @@ describe('listeners', () => {
     const mine = [...ownListeners(), ...ownListeners(stack.pinot.part.pid()!)];
     const expected = [
       ...stack.kafka.onlineBrokers().map((b) => b.port),
-      portOf(stack.connect.url), portOf(stack.ksqldb.url), portOf(stack.pinot.controllerUrl), portOf(stack.pinot.brokerUrl), portOf(stack.dashboard.url),
+      portOf(stack.connect.url),
+      portOf(stack.ksqldb.url),
+      portOf(stack.pinot.controllerUrl),
+      portOf(stack.pinot.brokerUrl),
+      portOf(stack.dashboard.url),
     ];
     expect(expected).toHaveLength(8);
     for (const port of expected) {
-      expect(mine.filter((l) => l.port === port), `port ${port}`).toEqual([{ address: '127.0.0.1', port }]);
+      expect(
+        mine.filter((l) => l.port === port),
+        `port ${port}`,
+      ).toEqual([{ address: '127.0.0.1', port }]);
     }
     // Nothing else of ours listens on a wildcard or external address.
     expect(mine.filter((l) => l.address !== '127.0.0.1')).toEqual([]);
   });
 
-  it('MySQL (the run\'s MariaDB or the private one) listens on loopback only', () => {
+  it("MySQL (the run's MariaDB or the private one) listens on loopback only", () => {
     const port = Number(new URL(inject('mysqlUrl')).port || 3306);
     const entries = listeners().filter((l) => l.port === port);
     expect(entries.length).toBeGreaterThan(0);
@@ -56,12 +68,22 @@ describe('listeners', () => {
   });
 
   it('another address only when configured: the dashboard on 127.0.0.2 is not reachable on 127.0.0.1', async () => {
-    const dash = await startDashboard({ port: 0, host: '127.0.0.2', pinotBrokerUrl: stack.pinot.brokerUrl, pollIntervalMs: 60_000, healthTargets: [], log: () => undefined });
+    const dash = await startDashboard({
+      port: 0,
+      host: '127.0.0.2',
+      pinotBrokerUrl: stack.pinot.brokerUrl,
+      pollIntervalMs: 60_000,
+      healthTargets: [],
+      log: () => undefined,
+    });
     try {
       expect(ownListeners().filter((l) => l.port === dash.port)).toEqual([{ address: '127.0.0.2', port: dash.port }]);
       const refused = await new Promise<boolean>((resolve) => {
         const s = net.connect(dash.port, '127.0.0.1');
-        s.on('connect', () => { s.destroy(); resolve(false); });
+        s.on('connect', () => {
+          s.destroy();
+          resolve(false);
+        });
         s.on('error', () => resolve(true));
       });
       expect(refused).toBe(true);
@@ -74,7 +96,7 @@ describe('listeners', () => {
 describe('request body limits', () => {
   const big = (mb: number) => Buffer.alloc(mb * 1024 * 1024 + 1, 0x20);
 
-  it('Connect: a body over its limit is 413 with Connect\'s error body', async () => {
+  it("Connect: a body over its limit is 413 with Connect's error body", async () => {
     const r = await post(`${stack.connect.url}/connectors`, big(11));
     expect(r.status).toBe(413);
     expect(r.json).toEqual({ error_code: 413, message: expect.any(String) });

@@ -24,7 +24,9 @@ export function ownListeners(pid: number | 'self' = 'self'): { address: string; 
       // closed meanwhile
     }
   }
-  return listeners().filter((l) => inodes.has(l.inode)).map(({ address, port }) => ({ address, port }));
+  return listeners()
+    .filter((l) => inodes.has(l.inode))
+    .map(({ address, port }) => ({ address, port }));
 }
 
 /** Every LISTEN socket of the machine's network namespace, from /proc/net/tcp{,6}. */
@@ -45,8 +47,17 @@ export function listeners(): { address: string; port: number; inode: string }[] 
 function decodeAddress(hex: string): string {
   if (hex.length === 8) return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
   // IPv6: four little-endian 32-bit words.
-  const words = Array.from({ length: 4 }, (_, w) => hex.slice(w * 8, w * 8 + 8).match(/../g)!.reverse().join(''));
-  const full = words.join('').match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, ''));
+  const words = Array.from({ length: 4 }, (_, w) =>
+    hex
+      .slice(w * 8, w * 8 + 8)
+      .match(/../g)!
+      .reverse()
+      .join(''),
+  );
+  const full = words
+    .join('')
+    .match(/.{4}/g)!
+    .map((g) => g.replace(/^0+(?=.)/, ''));
   const text = full.join(':');
   if (text === '0:0:0:0:0:0:0:0') return '::';
   if (text === '0:0:0:0:0:0:0:1') return '::1';

@@ -41,35 +41,71 @@ describe('npm run chaos', () => {
     // a row in Pinot for the string bomb to build its strings from
     const producer = kafkaClient(stack.kafka).producer();
     await producer.connect();
-    await producer.send({ topic: config.topics.pageviewCountry, messages: [{ key: '"Chaosland"', value: JSON.stringify({ country: 'Chaosland', avg_age: 30, user_count: 1, view_count: 1, last_event_ts: Date.now() }) }] });
+    await producer.send({
+      topic: config.topics.pageviewCountry,
+      messages: [{ key: '"Chaosland"', value: JSON.stringify({ country: 'Chaosland', avg_age: 30, user_count: 1, view_count: 1, last_event_ts: Date.now() }) }],
+    });
     await producer.disconnect();
-    await waitFor('the Chaosland row in Pinot', async () => {
-      const body = await (await fetch(`${stack.pinot.brokerUrl}/query/sql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sql":"SELECT count(*) FROM pageview_country"}' })).json() as { resultTable?: { rows: number[][] } };
-      return body.resultTable?.rows[0]?.[0] === 1 ? true : undefined;
-    }, 30_000, 200);
+    await waitFor(
+      'the Chaosland row in Pinot',
+      async () => {
+        const body = (await (
+          await fetch(`${stack.pinot.brokerUrl}/query/sql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"sql":"SELECT count(*) FROM pageview_country"}',
+          })
+        ).json()) as { resultTable?: { rows: number[][] } };
+        return body.resultTable?.rows[0]?.[0] === 1 ? true : undefined;
+      },
+      30_000,
+      200,
+    );
 
     const args = [
       'stack/chaos.ts',
-      '--bootstrap', stack.targets.kafkaBootstrap.join(','),
-      '--data-dir', dataDir,
-      '--ksqldb', stack.ksqldb.url,
-      '--connect', stack.connect.url,
-      '--pinot-controller', stack.pinot.controllerUrl,
-      '--pinot-broker', stack.pinot.brokerUrl,
-      '--dashboard', stack.dashboard.url,
+      '--bootstrap',
+      stack.targets.kafkaBootstrap.join(','),
+      '--data-dir',
+      dataDir,
+      '--ksqldb',
+      stack.ksqldb.url,
+      '--connect',
+      stack.connect.url,
+      '--pinot-controller',
+      stack.pinot.controllerUrl,
+      '--pinot-broker',
+      stack.pinot.brokerUrl,
+      '--dashboard',
+      stack.dashboard.url,
       // never fill the machine's own disk: only the tmpfs
-      '--max-disk-fill', mounted ? '1024' : '0',
+      '--max-disk-fill',
+      mounted ? '1024' : '0',
     ];
     const result = await run(path.resolve('node_modules/.bin/tsx'), args, undefined, 600_000);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe(mounted ? 'chaos: 9 held, 0 broke, 0 skipped' : 'chaos: 8 held, 0 broke, 1 skipped');
-    for (const probe of ['kafka-connection-flood', 'partition-bomb', 'pinot-string-bomb', 'cross-origin-writes', 'dns-rebinding', 'push-query-flood', 'broker-failover', 'part-kill']) {
-      expect(lines.find((l) => l.startsWith(`chaos: ${probe}:`)), probe).toMatch(/ \.\.\. HELD: /);
+    for (const probe of [
+      'kafka-connection-flood',
+      'partition-bomb',
+      'pinot-string-bomb',
+      'cross-origin-writes',
+      'dns-rebinding',
+      'push-query-flood',
+      'broker-failover',
+      'part-kill',
+    ]) {
+      expect(
+        lines.find((l) => l.startsWith(`chaos: ${probe}:`)),
+        probe,
+      ).toMatch(/ \.\.\. HELD: /);
     }
-    expect(lines.find((l) => l.startsWith('chaos: disk-full:'))).toMatch(mounted
-      ? /\.\.\. HELD: \d+ MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "disk full: .*"; once freed, writes acknowledged again; every part still answers$/
-      : /\.\.\. SKIPPED: .* has \d+ MB free, more than --max-disk-fill 0 MB: run the stack with DATA_DIR on a small filesystem/);
+    expect(lines.find((l) => l.startsWith('chaos: disk-full:'))).toMatch(
+      mounted
+        ? /\.\.\. HELD: \d+ MB filled the disk: writes refused with KAFKA_STORAGE_ERROR, the strip said "disk full: .*"; once freed, writes acknowledged again; every part still answers$/
+        : /\.\.\. SKIPPED: .* has \d+ MB free, more than --max-disk-fill 0 MB: run the stack with DATA_DIR on a small filesystem/,
+    );
     const admin = kafkaClient(stack.kafka).admin();
     await admin.connect();
     try {

@@ -10,7 +10,16 @@ describe('the shared CLI parser', () => {
   });
 
   it('refuses unknown flags, missing and bad values, and ports out of range', () => {
-    for (const argv of [['--nope'], ['--name'], ['--count', '-1'], ['--count', '1.5'], ['--rate', 'fast'], ['--port', '65536'], ['--port', '80.5'], ['--verbose=yes']]) {
+    for (const argv of [
+      ['--nope'],
+      ['--name'],
+      ['--count', '-1'],
+      ['--count', '1.5'],
+      ['--rate', 'fast'],
+      ['--port', '65536'],
+      ['--port', '80.5'],
+      ['--verbose=yes'],
+    ]) {
       expect(() => parseCliArgs(argv, spec), argv.join(' ')).toThrow(CliUsageError);
     }
     expect(parseCliArgs(['--port', '65535'], spec).flags.port).toBe(65535);

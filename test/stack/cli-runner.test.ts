@@ -13,7 +13,9 @@ function cli(body: string) {
 
 describe('runCli', () => {
   it('prints a failure as one line through the redaction and exits 1', async () => {
-    const result = await cli(`runCli('demo', async () => { throw new Error('cannot reach http://u:hunter2@db:1 (password hunter2)'); }, (line) => line.replaceAll('hunter2', '***'));`);
+    const result = await cli(
+      `runCli('demo', async () => { throw new Error('cannot reach http://u:hunter2@db:1 (password hunter2)'); }, (line) => line.replaceAll('hunter2', '***'));`,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('demo: cannot reach http://u:***@db:1 (password ***)');
   });

@@ -10,10 +10,7 @@ import { startEmbeddedStack, type EmbeddedStack } from '../../stack/embedded-sta
 import { createTestDatabase } from '../support/mariadb.ts';
 import { run, tempDir, waitFor } from '../support/kafka.ts';
 import { expectCountriesEqual, loadUsersThroughJoin } from './pipeline-checks.ts';
-import {
-  expectedCountries, expectedTumbling, generatePageViews, pinotRows, sendPageViews,
-  type CountryAggregate, type UserRow,
-} from './pipeline-data.ts';
+import { expectedCountries, expectedTumbling, generatePageViews, pinotRows, sendPageViews, type CountryAggregate, type UserRow } from './pipeline-data.ts';
 
 const USERS = 200;
 const VIEWS = 2000;
@@ -35,10 +32,15 @@ async function countriesInPinot(stack: EmbeddedStack): Promise<Map<string, Count
 }
 
 async function waitForViews(stack: EmbeddedStack, expected: number): Promise<void> {
-  await waitFor(`${expected} joined page views counted in Pinot`, async () => {
-    const total = [...(await countriesInPinot(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
-    return total === expected ? true : undefined;
-  }, 120_000, 500);
+  await waitFor(
+    `${expected} joined page views counted in Pinot`,
+    async () => {
+      const total = [...(await countriesInPinot(stack)).values()].reduce((n, c) => n + Number(c.view_count), 0);
+      return total === expected ? true : undefined;
+    },
+    120_000,
+    500,
+  );
 }
 
 describe('embedded stack end to end', () => {
@@ -64,17 +66,29 @@ describe('embedded stack end to end', () => {
     expectCountriesEqual(await countriesInPinot(stack), countries);
 
     const tumbling = expectedTumbling(views, TUMBLING_MS);
-    await waitFor('every tumbling window in Pinot', async () => {
-      const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT source, window_start, user_count, view_count FROM pageview_tumbling LIMIT 10000');
-      const got = new Map(rows.map((r) => [`${r.source}@${r.window_start}`, r]));
-      const same = [...tumbling].every(([key, want]) => Number(got.get(key)?.view_count) === want.view_count && Number(got.get(key)?.user_count) === want.user_count);
-      return same && got.size === tumbling.size ? true : undefined;
-    }, 60_000, 500);
+    await waitFor(
+      'every tumbling window in Pinot',
+      async () => {
+        const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT source, window_start, user_count, view_count FROM pageview_tumbling LIMIT 10000');
+        const got = new Map(rows.map((r) => [`${r.source}@${r.window_start}`, r]));
+        const same = [...tumbling].every(
+          ([key, want]) => Number(got.get(key)?.view_count) === want.view_count && Number(got.get(key)?.user_count) === want.user_count,
+        );
+        return same && got.size === tumbling.size ? true : undefined;
+      },
+      60_000,
+      500,
+    );
 
-    const snapshot = await waitFor('the dashboard snapshot to show every view', async () => {
-      const body = (await (await fetch(`${stack.dashboard.url}/api/snapshot`)).json()) as { headline?: { totalViews: number; countries: number } };
-      return body.headline?.totalViews === joined ? body : undefined;
-    }, 30_000, 300);
+    const snapshot = await waitFor(
+      'the dashboard snapshot to show every view',
+      async () => {
+        const body = (await (await fetch(`${stack.dashboard.url}/api/snapshot`)).json()) as { headline?: { totalViews: number; countries: number } };
+        return body.headline?.totalViews === joined ? body : undefined;
+      },
+      30_000,
+      300,
+    );
     expect(snapshot.headline!.countries).toBe(countries.size);
 
     const verify = await run(path.resolve('node_modules/.bin/tsx'), ['stack/verify.ts', '--url', stack.ksqldb.url, '--wait-ms', '4000'], undefined, 60_000);
@@ -98,9 +112,12 @@ describe('embedded stack end to end', () => {
     const views = generatePageViews(users, VIEWS, 12, BASE, 150);
     await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views.slice(0, VIEWS / 2));
     // stopped mid-stream: once the first views are counted in Pinot, while the rest may be anywhere
-    await waitFor('the first views counted in Pinot', async () => (
-      [...(await countriesInPinot(stack)).values()].some((c) => Number(c.view_count) > 0) ? true : undefined
-    ), 60_000, 100);
+    await waitFor(
+      'the first views counted in Pinot',
+      async () => ([...(await countriesInPinot(stack)).values()].some((c) => Number(c.view_count) > 0) ? true : undefined),
+      60_000,
+      100,
+    );
     await stack.stop();
 
     stack = await startEmbeddedStack({ config, dataDir, freePorts: true });
@@ -109,7 +126,10 @@ describe('embedded stack end to end', () => {
     await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views.slice(VIEWS / 2));
 
     const countries = expectedCountries(users, views);
-    await waitForViews(stack, [...countries.values()].reduce((n, c) => n + c.view_count, 0));
+    await waitForViews(
+      stack,
+      [...countries.values()].reduce((n, c) => n + c.view_count, 0),
+    );
     expectCountriesEqual(await countriesInPinot(stack), countries);
   });
 });

@@ -14,7 +14,10 @@ const linux = fs.existsSync('/proc/self/limits');
 describe('open-file limit at start', () => {
   it.runIf(linux)('Node raises its own soft limit to the hard one: a node started under `ulimit -Sn 256` has the hard limit', async () => {
     const hard = openFileLimit()!.hard;
-    const result = await run('sh', ['-c', `ulimit -Sn 256 && exec "${process.execPath}" -e "process.stdout.write(require('fs').readFileSync('/proc/self/limits', 'utf8'))"`]);
+    const result = await run('sh', [
+      '-c',
+      `ulimit -Sn 256 && exec "${process.execPath}" -e "process.stdout.write(require('fs').readFileSync('/proc/self/limits', 'utf8'))"`,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`Max open files\\s+${hard}\\s+${hard}`));
   });
@@ -34,8 +37,10 @@ describe('open-file limit at start', () => {
 
   it('names the variables when the limit is below what the caps allow', () => {
     expect(openFileLimitProblem({ soft: 20_000, hard: 20_000 }, 3, 1000, 2048)).toBeUndefined();
-    expect(openFileLimitProblem({ soft: 4096, hard: 4096 }, 3, 1000, 2048)).toBe('the open-file limit is 4096, below the 6048 the Kafka caps allow '
-      + '(3 brokers x KAFKA_MAX_CONNECTIONS 1000 + KAFKA_MAX_OPEN_LOG_FILES 2048 + 1000 for the rest): lower those, or raise the limit (ulimit -n) before starting');
+    expect(openFileLimitProblem({ soft: 4096, hard: 4096 }, 3, 1000, 2048)).toBe(
+      'the open-file limit is 4096, below the 6048 the Kafka caps allow ' +
+        '(3 brokers x KAFKA_MAX_CONNECTIONS 1000 + KAFKA_MAX_OPEN_LOG_FILES 2048 + 1000 for the rest): lower those, or raise the limit (ulimit -n) before starting',
+    );
     expect(openFileLimitProblem(undefined, 3, 1000, 2048)).toBeUndefined();
   });
 });

@@ -42,7 +42,7 @@ describe('heap trimming', () => {
     expect(trim.check()).toBe(false);
   });
 
-  it('is off with interval 0, and reads a part\'s settings from its environment', () => {
+  it("is off with interval 0, and reads a part's settings from its environment", () => {
     expect(startHeapTrim({ intervalMs: 0, slackMb: 1 }).check()).toBe(false);
     expect(heapTrimFromEnv({})).toEqual({ intervalMs: 0, slackMb: 0 });
     expect(heapTrimFromEnv({ PART_HEAP_TRIM: '{"intervalMs":2000,"slackMb":32}' })).toEqual({ intervalMs: 2000, slackMb: 32 });
@@ -51,11 +51,15 @@ describe('heap trimming', () => {
   it.each(['thread', 'process'] as const)('a part in a %s gives its dead objects back while it idles', async (isolation) => {
     supervisor = createSupervisor({ policy: POLICY, heapTrim: { intervalMs: 200, slackMb: 16 } });
     const part = await supervisor.start<{ port: number }>({
-      name: 'part', entry: ENTRY, isolation, data: () => ({}), resourceLimits: { maxOldGenerationSizeMb: 512 },
+      name: 'part',
+      entry: ENTRY,
+      isolation,
+      data: () => ({}),
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     const heap = async (route: 'heap' | 'garbage') => Number(await (await fetch(`http://127.0.0.1:${part.info().port}/${route}`)).text());
     const idle = await heap('heap');
     expect(await heap('garbage'), 'the heap right after the garbage was dropped').toBeGreaterThan(idle + 40 * MB);
-    await waitFor('the part\'s heap back near its idle size', async () => ((await heap('heap')) < idle + 24 * MB ? true : undefined), 5_000);
+    await waitFor("the part's heap back near its idle size", async () => ((await heap('heap')) < idle + 24 * MB ? true : undefined), 5_000);
   });
 });

@@ -13,7 +13,9 @@ const script = path.resolve('init.sh');
 
 function fakeBin(dir: string, log: string): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh
+  fs.writeFileSync(
+    path.join(dir, 'docker'),
+    `#!/bin/sh
 echo "docker $*" >> "${log}"
 case "$1 $2" in
   "compose ps") echo "id-$4" ;;
@@ -22,12 +24,18 @@ case "$1" in
   inspect) echo healthy ;;
 esac
 exit 0
-`, { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'npm'), `#!/bin/sh
+`,
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    path.join(dir, 'npm'),
+    `#!/bin/sh
 echo "npm $*" >> "${log}"
 [ "$1" = start ] && echo "env SCENARIO=$SCENARIO" >> "${log}"
 exit 0
-`, { mode: 0o755 });
+`,
+    { mode: 0o755 },
+  );
 }
 
 function runInit(dir: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -13,16 +13,26 @@ import { readUsers, type CountryAggregate, type UserRow } from './pipeline-data.
 /** Writes `count` seeded users and waits until topic3 holds them and CLEANED_USERS (topic4) stops growing. */
 export async function loadUsersThroughJoin(stack: EmbeddedStack, config: AppConfig, count: number, seed: number): Promise<UserRow[]> {
   await produceUsers({ count, seed, url: stack.mysql.url, database: config.mysql.database, config });
-  await waitFor('users on topic3 through the JDBC source', async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= count ? true : undefined), 60_000, 250);
+  await waitFor(
+    'users on topic3 through the JDBC source',
+    async () => ((await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.users)) >= count ? true : undefined),
+    60_000,
+    250,
+  );
   const users = await readUsers(stack.mysql.url, config);
   // CLEANED_USERS has seen every user once topic4 stops growing: views sent after that find their user.
   let last = -1;
-  await waitFor('CLEANED_USERS to settle on topic4', async () => {
-    const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
-    const settled = now > 0 && now === last;
-    last = now;
-    return settled ? true : undefined;
-  }, 60_000, 1500);
+  await waitFor(
+    'CLEANED_USERS to settle on topic4',
+    async () => {
+      const now = await topicEndOffset(stack.targets.kafkaBootstrap, config.topics.cleanedUsers);
+      const settled = now > 0 && now === last;
+      last = now;
+      return settled ? true : undefined;
+    },
+    60_000,
+    1500,
+  );
   return users;
 }
 

@@ -36,7 +36,9 @@ export interface WindowAggregate {
 export async function readUsers(mysqlUrl: string, config: AppConfig): Promise<UserRow[]> {
   const connection = await mysql.createConnection({ uri: mysqlUrl });
   try {
-    const [rows] = await connection.query(`SELECT user_id, age, gender, country, subscription FROM \`${config.mysql.database}\`.\`${config.mysql.table}\` ORDER BY user_id`);
+    const [rows] = await connection.query(
+      `SELECT user_id, age, gender, country, subscription FROM \`${config.mysql.database}\`.\`${config.mysql.table}\` ORDER BY user_id`,
+    );
     return rows as UserRow[];
   } finally {
     await connection.end();
@@ -47,8 +49,13 @@ export async function readUsers(mysqlUrl: string, config: AppConfig): Promise<Us
 export function generatePageViews(users: UserRow[], count: number, seed: number, base: number, intervalMs: number): PageView[] {
   const ids = users.map((u) => u.user_id);
   const generator = new PageViewGenerator({
-    seed, userIds: userIdRange(Math.min(...ids), Math.max(...ids)), sessionsPerUser: 1,
-    jitterMs: 0, lateRate: 0, lateMs: 0, clock: fixedClock(base, intervalMs),
+    seed,
+    userIds: userIdRange(Math.min(...ids), Math.max(...ids)),
+    sessionsPerUser: 1,
+    jitterMs: 0,
+    lateRate: 0,
+    lateMs: 0,
+    clock: fixedClock(base, intervalMs),
   });
   return generator.take(count);
 }
@@ -81,7 +88,12 @@ export function expectedCountries(users: UserRow[], views: PageView[]): Map<stri
     a.last = Math.max(a.last, view.event_timestamp);
     acc.set(user.country!, a);
   }
-  return new Map([...acc].map(([country, a]) => [country, { country, avg_age: a.ages / a.views, user_count: ksqlCountDistinct(a.users), view_count: a.views, last_event_ts: a.last }]));
+  return new Map(
+    [...acc].map(([country, a]) => [
+      country,
+      { country, avg_age: a.ages / a.views, user_count: ksqlCountDistinct(a.users), view_count: a.views, last_event_ts: a.last },
+    ]),
+  );
 }
 
 /** Per source and tumbling window of `sizeMs`: a hopping window that advances by its size. */

@@ -21,7 +21,10 @@ describe('topic retention from config', () => {
     try {
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: 'kept-briefly', numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
-      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'kept-briefly', configNames: ['retention.ms', 'segment.bytes', 'segment.ms'] }] });
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: 'kept-briefly', configNames: ['retention.ms', 'segment.bytes', 'segment.ms'] }],
+      });
       const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
       expect(entries).toEqual({ 'retention.ms': String(2 * 3_600_000), 'segment.bytes': String(8 * 1024 * 1024), 'segment.ms': String(2 * 3_600_000) });
     } finally {

@@ -31,7 +31,11 @@ describe('choosing a scenario', () => {
   });
 
   it('every entry point refuses an unknown scenario with exit 2 and the choices, starting nothing', async () => {
-    for (const args of [['stack/start.ts', '--scenario', 'nope'], ['stack/bootstrap-cli.ts', '--scenario', 'nope'], ['stack/produce-scenario-cli.ts', 'nope']]) {
+    for (const args of [
+      ['stack/start.ts', '--scenario', 'nope'],
+      ['stack/bootstrap-cli.ts', '--scenario', 'nope'],
+      ['stack/produce-scenario-cli.ts', 'nope'],
+    ]) {
       const result = await run(tsx[0]!, args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/unknown scenario "nope"; choose one of: .*pageview/);

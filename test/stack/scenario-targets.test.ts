@@ -16,7 +16,7 @@ const docker = targetsFor('docker', {});
 const embedded = targetsFor('embedded', {});
 
 describe('scenario targets', () => {
-  it('docker mode: Debezium connectors go to Debezium\'s Connect on its compose port, the rest to the JDBC worker', () => {
+  it("docker mode: Debezium connectors go to Debezium's Connect on its compose port, the rest to the JDBC worker", () => {
     expect(docker.debeziumConnectUrl).toBe(`http://127.0.0.1:${config.ports.debeziumConnect}`);
     expect(docker.connectUrl).toBe(`http://127.0.0.1:${config.ports.connect}`);
     expect(embedded.debeziumConnectUrl).toBe(embedded.connectUrl);
@@ -24,7 +24,10 @@ describe('scenario targets', () => {
     expect(cdc!.worker).toBe('debezium');
     expect(cdc!.config).toMatchObject({
       'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
-      'database.hostname': 'mysql-server', 'database.port': '3306', 'database.user': 'user', 'database.password': 'password',
+      'database.hostname': 'mysql-server',
+      'database.port': '3306',
+      'database.user': 'user',
+      'database.password': 'password',
       'schema.history.internal.kafka.bootstrap.servers': DOCKER_BROKER_LIST,
     });
     // the compose file's MySQL user is the one the connectors use
@@ -51,7 +54,10 @@ describe('scenario targets', () => {
         expect(table.tableConfig.tableIndexConfig.streamConfigs['stream.kafka.broker.list'], `${name} ${table.name}`).toBe(DOCKER_BROKER_LIST);
         expect(table.schema.schemaName, `${name} ${table.name}`).toBe(table.name);
       }
-      const created = scenario.ksqlStatements(config).map(describeStatement).filter((c) => c !== undefined);
+      const created = scenario
+        .ksqlStatements(config)
+        .map(describeStatement)
+        .filter((c) => c !== undefined);
       expect(created.length, name).toBeGreaterThan(0);
       // every Pinot table reads a topic a statement writes or declares, or a session feed of one
       const topics = new Set(created.map((c) => c!.topic));

@@ -28,34 +28,49 @@ const view = (source: string, user: number, s: number): PageView => ({ session_i
  */
 const ROUNDS: PageView[][] = [
   [
-    view('Homepage', 1, 0), view('Homepage', 2, 10),                  // A [0, 10]
-    view('Homepage', 3, 100), view('Homepage', 1, 110),               // B [100, 110]
-    view('Homepage', 4, 200), view('Homepage', 5, 300),               // C [200], D [300]
-    view('Homepage', 6, 400),                                         // E [400]
-    view('Homepage', 1, 500), view('Homepage', 2, 540), view('Homepage', 3, 580), // G1, G2, G3
-    view('Inbox', 7, 0), view('Inbox', 8, 45), view('Inbox', 9, 90),  // three sessions 45 s apart
+    view('Homepage', 1, 0),
+    view('Homepage', 2, 10), // A [0, 10]
+    view('Homepage', 3, 100),
+    view('Homepage', 1, 110), // B [100, 110]
+    view('Homepage', 4, 200),
+    view('Homepage', 5, 300), // C [200], D [300]
+    view('Homepage', 6, 400), // E [400]
+    view('Homepage', 1, 500),
+    view('Homepage', 2, 540),
+    view('Homepage', 3, 580), // G1, G2, G3
+    view('Inbox', 7, 0),
+    view('Inbox', 8, 45),
+    view('Inbox', 9, 90), // three sessions 45 s apart
     view('External', 1, 60),
   ],
   [
-    view('Homepage', 7, 75),                                          // B extends backwards to [75, 110]
-    view('Homepage', 8, 420),                                         // E extends forwards to [400, 420]
-    view('Homepage', 9, 520), view('Homepage', 1, 560),               // G1 + G2 + G3 merge into [500, 580]
-    view('Homepage', 2, 250),                                         // a new session between C and D
-    view('Inbox', 7, 22), view('Inbox', 10, 68),                      // Inbox's three sessions merge into [0, 90]
+    view('Homepage', 7, 75), // B extends backwards to [75, 110]
+    view('Homepage', 8, 420), // E extends forwards to [400, 420]
+    view('Homepage', 9, 520),
+    view('Homepage', 1, 560), // G1 + G2 + G3 merge into [500, 580]
+    view('Homepage', 2, 250), // a new session between C and D
+    view('Inbox', 7, 22),
+    view('Inbox', 10, 68), // Inbox's three sessions merge into [0, 90]
   ],
   [
-    view('Homepage', 3, 275), view('Homepage', 4, 225),               // C, [250] and D merge into [200, 300]
-    view('Homepage', 5, 40),                                          // A extends forwards to [0, 40]
-    view('External', 2, 31),                                          // External extends backwards to [31, 60]
+    view('Homepage', 3, 275),
+    view('Homepage', 4, 225), // C, [250] and D merge into [200, 300]
+    view('Homepage', 5, 40), // A extends forwards to [0, 40]
+    view('External', 2, 31), // External extends backwards to [31, 60]
   ],
 ];
 
 async function sessionsInPinot(stack: EmbeddedStack): Promise<SessionRow[]> {
   const rows = await pinotRows(stack.pinot.brokerUrl, 'SELECT source, window_start, window_end, user_count, view_count FROM pageview_session LIMIT 1000');
-  return rows.map((r) => ({
-    source: String(r.source), window_start: Number(r.window_start), window_end: Number(r.window_end),
-    user_count: Number(r.user_count), view_count: Number(r.view_count),
-  })).sort(bySourceAndStart);
+  return rows
+    .map((r) => ({
+      source: String(r.source),
+      window_start: Number(r.window_start),
+      window_end: Number(r.window_end),
+      user_count: Number(r.user_count),
+      view_count: Number(r.view_count),
+    }))
+    .sort(bySourceAndStart);
 }
 
 describe('session windows end to end', () => {
@@ -68,7 +83,10 @@ describe('session windows end to end', () => {
     const db = await createTestDatabase(inject('mysqlUrl'), 'sessions');
     config = loadConfig({ MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name, DASHBOARD_POLL_MS: '300', WINDOW_SESSION_GAP_SECONDS: String(GAP_S) });
     stack = await startEmbeddedStack({ config, dataDir: tempDir('stack-sessions'), freePorts: true });
-    producer = new Kafka({ clientId: 'sessions-e2e', brokers: stack.targets.kafkaBootstrap, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = new Kafka({ clientId: 'sessions-e2e', brokers: stack.targets.kafkaBootstrap, logLevel: logLevel.NOTHING }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     browser = await launchChromium();
   }, 120_000);
@@ -86,10 +104,15 @@ describe('session windows end to end', () => {
       sent.push(...round);
       const expected = expectedSessions(sent, GAP_S * 1000);
       let last: SessionRow[] = [];
-      await waitFor(`round ${i + 1}: Pinot's sessions to equal the ${expected.length} computed ones`, async () => {
-        last = await sessionsInPinot(stack);
-        return JSON.stringify(last) === JSON.stringify(expected) ? true : undefined;
-      }, 60_000, 300).catch((error: Error) => {
+      await waitFor(
+        `round ${i + 1}: Pinot's sessions to equal the ${expected.length} computed ones`,
+        async () => {
+          last = await sessionsInPinot(stack);
+          return JSON.stringify(last) === JSON.stringify(expected) ? true : undefined;
+        },
+        60_000,
+        300,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}\nPinot: ${JSON.stringify(last)}\nexpected: ${JSON.stringify(expected)}`);
       });
     }
@@ -101,29 +124,48 @@ describe('session windows end to end', () => {
     expect(feed.deleted).toBeGreaterThanOrEqual(12);
     expect(feed.unreadable).toBe(0);
 
-    const series = await waitFor('the dashboard snapshot to show the final sessions', async () => {
-      const body = (await (await fetch(`${stack.dashboard.url}/api/snapshot`)).json()) as { windows: { session: { series: { source: string; points: { x: number; y: number; windowEnd: number; views: number }[] }[] } } };
-      const rows = body.windows.session.series.flatMap((s) => s.points.map((p) => ({ source: s.source, window_start: p.x, window_end: p.windowEnd, user_count: p.y, view_count: p.views })));
-      return JSON.stringify(rows.sort(bySourceAndStart)) === JSON.stringify(expected) ? rows : undefined;
-    }, 30_000, 300);
+    const series = await waitFor(
+      'the dashboard snapshot to show the final sessions',
+      async () => {
+        const body = (await (await fetch(`${stack.dashboard.url}/api/snapshot`)).json()) as {
+          windows: { session: { series: { source: string; points: { x: number; y: number; windowEnd: number; views: number }[] }[] } };
+        };
+        const rows = body.windows.session.series.flatMap((s) =>
+          s.points.map((p) => ({ source: s.source, window_start: p.x, window_end: p.windowEnd, user_count: p.y, view_count: p.views })),
+        );
+        return JSON.stringify(rows.sort(bySourceAndStart)) === JSON.stringify(expected) ? rows : undefined;
+      },
+      30_000,
+      300,
+    );
     expect(series).toHaveLength(expected.length);
 
     const { page, problems } = await watchedPage(browser);
     await page.goto(stack.dashboard.url);
-    const drawn = await waitFor('the session chart to draw the final sessions', async () => {
-      const datasets = await page.evaluate(() => {
-        const charts = (window as unknown as { dashboardCharts?: Record<string, { data: { datasets: { label: string; data: { x: number; y: number | null }[] }[] } }> }).dashboardCharts;
-        return charts?.session?.data.datasets.map((d) => ({ label: d.label, data: d.data.map((p) => ({ x: p.x, y: p.y })) })) ?? [];
-      });
-      // Each session is drawn as a segment: (start, users), (end, users), then a gap (end, null).
-      const segments = datasets.flatMap((d) => {
-        const out: string[] = [];
-        for (let i = 0; i + 2 < d.data.length + 1; i += 3) out.push(`${d.label}@${d.data[i]!.x}-${d.data[i + 1]?.x}=${d.data[i]!.y}/${d.data[i + 1]?.y}/${String(d.data[i + 2]?.y)}`);
-        return out;
-      }).sort();
-      const want = expected.map((s) => `${s.source}@${s.window_start}-${s.window_end}=${s.user_count}/${s.user_count}/null`).sort();
-      return JSON.stringify(segments) === JSON.stringify(want) ? datasets : undefined;
-    }, 30_000, 300);
+    const drawn = await waitFor(
+      'the session chart to draw the final sessions',
+      async () => {
+        const datasets = await page.evaluate(() => {
+          const charts = (
+            window as unknown as { dashboardCharts?: Record<string, { data: { datasets: { label: string; data: { x: number; y: number | null }[] }[] } }> }
+          ).dashboardCharts;
+          return charts?.session?.data.datasets.map((d) => ({ label: d.label, data: d.data.map((p) => ({ x: p.x, y: p.y })) })) ?? [];
+        });
+        // Each session is drawn as a segment: (start, users), (end, users), then a gap (end, null).
+        const segments = datasets
+          .flatMap((d) => {
+            const out: string[] = [];
+            for (let i = 0; i + 2 < d.data.length + 1; i += 3)
+              out.push(`${d.label}@${d.data[i]!.x}-${d.data[i + 1]?.x}=${d.data[i]!.y}/${d.data[i + 1]?.y}/${String(d.data[i + 2]?.y)}`);
+            return out;
+          })
+          .sort();
+        const want = expected.map((s) => `${s.source}@${s.window_start}-${s.window_end}=${s.user_count}/${s.user_count}/null`).sort();
+        return JSON.stringify(segments) === JSON.stringify(want) ? datasets : undefined;
+      },
+      30_000,
+      300,
+    );
     expect(drawn.map((d) => d.label).sort()).toEqual(['External', 'Homepage', 'Inbox']);
     expect(problems).toEqual([]);
   });

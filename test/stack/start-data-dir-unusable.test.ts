@@ -11,13 +11,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePortRange } from '../faults/processes.ts';
 import { tempDir } from '../support/kafka.ts';
 
-interface Run { code: number | null; stdout: string; stderr: string; killed: boolean }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  killed: boolean;
+}
 
 /** Runs stack/start.ts; a run still going after `limitMs` is killed (and reported as such). */
 function runStart(env: Record<string, string>, limitMs: number): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', '--no-produce'], {
-      env: { ...process.env, SCENARIO: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SCENARIO: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -54,23 +60,30 @@ describe('npm start with a DATA_DIR it cannot use', () => {
     return {
       mysqlConnections: () => connections,
       env: {
-        DATA_DIR: dataDir, MYSQL_URL: `mysql://root@127.0.0.1:${mysqlPort}`, KAFKA_PORT: String(kafkaPort),
-        CONNECT_PORT: String(connect), KSQLDB_PORT: String(ksqldb), PINOT_CONTROLLER_PORT: String(controller),
-        PINOT_BROKER_PORT: String(broker), DASHBOARD_PORT: String(dashboard),
+        DATA_DIR: dataDir,
+        MYSQL_URL: `mysql://root@127.0.0.1:${mysqlPort}`,
+        KAFKA_PORT: String(kafkaPort),
+        CONNECT_PORT: String(connect),
+        KSQLDB_PORT: String(ksqldb),
+        PINOT_CONTROLLER_PORT: String(controller),
+        PINOT_BROKER_PORT: String(broker),
+        DASHBOARD_PORT: String(dashboard),
       },
     };
   }
 
-  it.runIf(fs.existsSync('/proc/self'))('DATA_DIR=/proc/x: exits at once with one line naming DATA_DIR and the cause', async () => {
-    const { env: vars, mysqlConnections } = await env('/proc/x');
-    const run = await runStart(vars, 20_000);
-    expect(run.killed, `still running after 20 s; stdout: ${run.stdout}`).toBe(false);
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toEqual([
-      'start: DATA_DIR=/proc/x cannot be used: cannot create /proc/x: ENOENT (no such file or directory)',
-    ]);
-    expect(mysqlConnections()).toBe(0);
-  }, 30_000);
+  it.runIf(fs.existsSync('/proc/self'))(
+    'DATA_DIR=/proc/x: exits at once with one line naming DATA_DIR and the cause',
+    async () => {
+      const { env: vars, mysqlConnections } = await env('/proc/x');
+      const run = await runStart(vars, 20_000);
+      expect(run.killed, `still running after 20 s; stdout: ${run.stdout}`).toBe(false);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual(['start: DATA_DIR=/proc/x cannot be used: cannot create /proc/x: ENOENT (no such file or directory)']);
+      expect(mysqlConnections()).toBe(0);
+    },
+    30_000,
+  );
 
   it('a DATA_DIR under a regular file: the same, naming the file', async () => {
     const file = path.join(tempDir('start-data-dir-file'), 'not-a-dir');

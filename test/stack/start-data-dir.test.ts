@@ -22,9 +22,17 @@ describe('npm start data directories', () => {
     const kafkaPort = await freePortRange(3);
     const ports = await Promise.all([1, 2, 3, 4, 5].map(() => freePortRange(1)));
     const env = {
-      ...process.env, SCENARIO: '', DATA_DIR: root, MYSQL_URL: inject('mysqlUrl'), MYSQL_DATABASE: db.name,
-      KAFKA_PORT: String(kafkaPort), CONNECT_PORT: String(ports[0]), KSQLDB_PORT: String(ports[1]),
-      PINOT_CONTROLLER_PORT: String(ports[2]), PINOT_BROKER_PORT: String(ports[3]), DASHBOARD_PORT: String(ports[4]),
+      ...process.env,
+      SCENARIO: '',
+      DATA_DIR: root,
+      MYSQL_URL: inject('mysqlUrl'),
+      MYSQL_DATABASE: db.name,
+      KAFKA_PORT: String(kafkaPort),
+      CONNECT_PORT: String(ports[0]),
+      KSQLDB_PORT: String(ports[1]),
+      PINOT_CONTROLLER_PORT: String(ports[2]),
+      PINOT_BROKER_PORT: String(ports[3]),
+      DASHBOARD_PORT: String(ports[4]),
     };
     const start = async (args: string[]): Promise<string> => {
       running = await startNodeScript('stack/start.ts', ['--no-produce', ...args], /ready in [\d.]+ s/, 90_000, env);

@@ -10,12 +10,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePortRange } from '../faults/processes.ts';
 import { tempDir } from '../support/kafka.ts';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function runStart(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', ...args], {
-      env: { ...process.env, SCENARIO: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SCENARIO: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -53,11 +58,19 @@ describe('npm start with a port already taken', () => {
     servers.push(mysql.server);
     const dataDir = path.join(tempDir('start-ports'), 'data');
     return {
-      kafkaPort, dashboardPort: dashboardPort!, dataDir, mysql: mysql.connections,
+      kafkaPort,
+      dashboardPort: dashboardPort!,
+      dataDir,
+      mysql: mysql.connections,
       env: {
-        DATA_DIR: dataDir, MYSQL_URL: `mysql://root@127.0.0.1:${mysqlPort}`, KAFKA_PORT: String(kafkaPort),
-        CONNECT_PORT: String(connect), KSQLDB_PORT: String(ksqldb), PINOT_CONTROLLER_PORT: String(controller),
-        PINOT_BROKER_PORT: String(broker), DASHBOARD_PORT: String(dashboardPort),
+        DATA_DIR: dataDir,
+        MYSQL_URL: `mysql://root@127.0.0.1:${mysqlPort}`,
+        KAFKA_PORT: String(kafkaPort),
+        CONNECT_PORT: String(connect),
+        KSQLDB_PORT: String(ksqldb),
+        PINOT_CONTROLLER_PORT: String(controller),
+        PINOT_BROKER_PORT: String(broker),
+        DASHBOARD_PORT: String(dashboardPort),
       },
     };
   }

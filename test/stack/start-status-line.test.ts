@@ -42,8 +42,9 @@ describe("npm start's status line", () => {
     expect(line.render(16_000, { headline, headlineAt: 7_000, rssBytes: 10 * MB })).toBe(
       'page views 900 (0/s), views produced 900, joined 600 in Pinot, dropped 300 by the join (users with a NULL field) as of 9 s ago, rss 10 MB',
     );
-    expect(formatViews({ totalViews: 0, viewsProduced: null, viewsJoined: 0, viewsDropped: null }))
-      .toBe('views produced n/a, joined 0 in Pinot, dropped n/a by the join (users with a NULL field)');
+    expect(formatViews({ totalViews: 0, viewsProduced: null, viewsJoined: 0, viewsDropped: null })).toBe(
+      'views produced n/a, joined 0 in Pinot, dropped n/a by the join (users with a NULL field)',
+    );
   });
 
   it("falls back to Pinot's count when the headline has no join figures, and to nothing without a headline", () => {

@@ -22,13 +22,14 @@ const ENTRY = new URL('./fixtures/part-worker-entry.mjs', import.meta.url);
 const POLICY: RestartPolicy = { backoffMs: 50, maxBackoffMs: 400, stableMs: 60_000, startTimeoutMs: 20_000, hangMs: 0 };
 
 function starter(isolation: Isolation, name = 'part') {
-  return (supervisor: Supervisor, data: Record<string, unknown> = {}, heapMb = 32) => supervisor.start<Info>({
-    name,
-    entry: ENTRY,
-    isolation,
-    data: (previous) => ({ ...data, port: previous?.port }),
-    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 4 },
-  });
+  return (supervisor: Supervisor, data: Record<string, unknown> = {}, heapMb = 32) =>
+    supervisor.start<Info>({
+      name,
+      entry: ENTRY,
+      isolation,
+      data: (previous) => ({ ...data, port: previous?.port }),
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 4 },
+    });
 }
 
 /** Why a part that exhausted its heap died, as each kind reports it. */
@@ -88,11 +89,21 @@ describe.each(['thread', 'process'] as const)('supervisor, a part in a %s', (iso
     const part = await start(supervisor);
     const { port } = part.info();
     provoke(port, 'hang');
-    await waitFor('the blocked part restarted', async () => (part.status().restarts === 1 && part.status().state === 'up' ? threadOn(port) : undefined), 20_000, 20);
+    await waitFor(
+      'the blocked part restarted',
+      async () => (part.status().restarts === 1 && part.status().state === 'up' ? threadOn(port) : undefined),
+      20_000,
+      20,
+    );
     expect(part.status().cause).toMatch(/no answer to the supervisor's ping for .* \(event loop blocked\)/);
 
     provoke(port, 'throw');
-    await waitFor('the throwing part restarted', async () => (part.status().restarts === 2 && part.status().state === 'up' ? threadOn(port) : undefined), 20_000, 20);
+    await waitFor(
+      'the throwing part restarted',
+      async () => (part.status().restarts === 2 && part.status().state === 'up' ? threadOn(port) : undefined),
+      20_000,
+      20,
+    );
     expect(part.status().cause).toMatch(/uncaught in the part/);
   });
 
@@ -117,7 +128,7 @@ describe.each(['thread', 'process'] as const)('supervisor, a part in a %s', (iso
     expect(part.status()).toMatchObject({ state: 'stopped', restarts: 1 });
   });
 
-  it('a failing first start is the caller\'s; failing restarts back off, doubling up to the maximum', async () => {
+  it("a failing first start is the caller's; failing restarts back off, doubling up to the maximum", async () => {
     supervisor = createSupervisor({ policy: POLICY });
     await expect(start(supervisor, { failStart: true })).rejects.toThrow(/cannot start: told to fail/);
     expect(supervisor.status('part')?.state).toBe('stopped');
@@ -134,7 +145,10 @@ describe.each(['thread', 'process'] as const)('supervisor, a part in a %s', (iso
       await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
       try {
         await waitFor('four failed restarts', () => (lines.filter((l) => /restart failed/.test(l)).length >= 4 ? true : undefined), 30_000, 20);
-        const waits = lines.map((l) => /restarting in (\d+) ms$/.exec(l)?.[1]).filter(Boolean).map(Number);
+        const waits = lines
+          .map((l) => /restarting in (\d+) ms$/.exec(l)?.[1])
+          .filter(Boolean)
+          .map(Number);
         expect(waits.slice(0, 5)).toEqual([50, 100, 200, 400, 400]);
         expect(lines.find((l) => /restart failed/.test(l))).toMatch(/EADDRINUSE/);
       } finally {
@@ -164,7 +178,14 @@ describe('a part in a child process', () => {
       expect(info.pid).not.toBe(parent.pid);
       expect(await threadOn(info.port)).toBe(info.id);
       parent.kill('SIGKILL');
-      const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
       await waitFor('the orphaned part gone', () => (alive(info.pid) ? undefined : true), 20_000, 50);
       expect(await threadOn(info.port)).toBeUndefined();
     } finally {
@@ -173,10 +194,17 @@ describe('a part in a child process', () => {
   });
 
   it('names the cause from its standard error', () => {
-    expect(causeFromStderr('\n<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb8 node::Abort()\n'))
-      .toBe('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
-    expect(causeFromStderr('file:///x.mjs:19\n    throw new Error(\'boom\');\n    ^\n\nError: boom\n    at Timeout._onTimeout (file:///x.mjs:19:11)\n\nNode.js v20.19.0\n')).toBe('Error: boom');
-    expect(causeFromStderr('TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string\n    at f\n')).toBe('TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string');
+    expect(
+      causeFromStderr('\n<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb8 node::Abort()\n'),
+    ).toBe('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
+    expect(
+      causeFromStderr(
+        "file:///x.mjs:19\n    throw new Error('boom');\n    ^\n\nError: boom\n    at Timeout._onTimeout (file:///x.mjs:19:11)\n\nNode.js v20.19.0\n",
+      ),
+    ).toBe('Error: boom');
+    expect(causeFromStderr('TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string\n    at f\n')).toBe(
+      'TypeError [ERR_INVALID_ARG_TYPE]: The "path" argument must be of type string',
+    );
     expect(causeFromStderr('')).toBeUndefined();
   });
 });
@@ -185,13 +213,19 @@ describe('the health strip of a supervised part', () => {
   const inner: HealthTarget = { name: 'ksqlDB', check: async () => ({ status: 'up', detail: 'healthcheck: healthy' }) };
   const check = (state: Parameters<typeof supervisedHealthTarget>[1]) => supervisedHealthTarget(inner, state).check(new AbortController().signal, 1000);
 
-  it('says down with the cause and the next start, restarting while a thread starts, then the part\'s own answer', async () => {
-    expect(await check(() => ({ state: 'down', restarts: 0, cause: 'ERR_WORKER_OUT_OF_MEMORY: heap', nextStartAt: Date.now() + 1500 })))
-      .toEqual({ status: 'down', detail: 'it died: ERR_WORKER_OUT_OF_MEMORY: heap; next start in 2 s' });
-    expect(await check(() => ({ state: 'restarting', restarts: 1, cause: 'thread exited with code 1' })))
-      .toEqual({ status: 'restarting', detail: 'starting again (restart 1) after: thread exited with code 1' });
-    expect(await check(() => ({ state: 'up', restarts: 1, cause: 'thread exited with code 1' })))
-      .toEqual({ status: 'up', detail: 'healthcheck: healthy; restarted 1 time(s), last after: thread exited with code 1' });
+  it("says down with the cause and the next start, restarting while a thread starts, then the part's own answer", async () => {
+    expect(await check(() => ({ state: 'down', restarts: 0, cause: 'ERR_WORKER_OUT_OF_MEMORY: heap', nextStartAt: Date.now() + 1500 }))).toEqual({
+      status: 'down',
+      detail: 'it died: ERR_WORKER_OUT_OF_MEMORY: heap; next start in 2 s',
+    });
+    expect(await check(() => ({ state: 'restarting', restarts: 1, cause: 'thread exited with code 1' }))).toEqual({
+      status: 'restarting',
+      detail: 'starting again (restart 1) after: thread exited with code 1',
+    });
+    expect(await check(() => ({ state: 'up', restarts: 1, cause: 'thread exited with code 1' }))).toEqual({
+      status: 'up',
+      detail: 'healthcheck: healthy; restarted 1 time(s), last after: thread exited with code 1',
+    });
     expect(await check(() => ({ state: 'up', restarts: 0 }))).toEqual({ status: 'up', detail: 'healthcheck: healthy' });
     expect(await check(() => undefined)).toEqual({ status: 'up', detail: 'healthcheck: healthy' });
   });

@@ -46,7 +46,11 @@ interface Block {
 function parseBlocks(stdout: string): Map<string, Block> {
   const blocks = new Map<string, Block>();
   let current: (Block & { columns?: string[] }) | undefined;
-  const cells = (line: string) => line.slice(1, -1).split('|').map((c) => c.trim());
+  const cells = (line: string) =>
+    line
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
   for (const line of stdout.split('\n')) {
     const title = /^== (\S+)/.exec(line);
     if (title) {
@@ -84,7 +88,11 @@ function withEnds(aggregates: Map<string, WindowAggregate>, sizeMs: number): Win
 function expectWindows(block: Block, expected: Window[], perKey: number): void {
   expect(block.subtitle).toContain(`${expected.length} window(s) over 3 key(s) (source)`);
   const want = newest(expected, perKey).map((w) => ({
-    source: w.source, user_count: String(w.user_count), view_count: String(w.view_count), window_start: iso(w.window_start), window_end: iso(w.window_end),
+    source: w.source,
+    user_count: String(w.user_count),
+    view_count: String(w.view_count),
+    window_start: iso(w.window_start),
+    window_end: iso(w.window_end),
   }));
   expect(block.rows).toEqual(want);
 }
@@ -132,54 +140,83 @@ describe('npm run verify', () => {
       const users = await readUsers(stack.mysql.url, config);
       const cleanedUsers = users.filter(cleaned);
       // Page views join CLEANED_USERS as it is when they arrive, so every cleaned user must be in it first.
-      await waitFor('every cleaned user in CLEANED_USERS', async () => ((await pullTable(url, 'CLEANED_USERS', 10_000)).rows.length === cleanedUsers.length ? true : undefined), 60_000, 250);
+      await waitFor(
+        'every cleaned user in CLEANED_USERS',
+        async () => ((await pullTable(url, 'CLEANED_USERS', 10_000)).rows.length === cleanedUsers.length ? true : undefined),
+        60_000,
+        250,
+      );
 
       const base = Math.floor(Date.now() / 60_000) * 60_000 - 12 * 60_000;
       const views = generatePageViews(users, VIEWS, 5, base, INTERVAL_MS);
       await sendPageViews(stack.targets.kafkaBootstrap, config.topics.pageview, views);
       const countries = expectedCountries(users, views);
       const joined = [...countries.values()].reduce((n, c) => n + c.view_count, 0);
-      await waitFor('every joined page view counted in Pinot', async () => {
-        const rows = await pinotRows(stack!.pinot.brokerUrl, 'SELECT view_count FROM pageview_country LIMIT 1000');
-        return rows.reduce((n, r) => n + Number(r.view_count), 0) === joined ? true : undefined;
-      }, 60_000, 300);
+      await waitFor(
+        'every joined page view counted in Pinot',
+        async () => {
+          const rows = await pinotRows(stack!.pinot.brokerUrl, 'SELECT view_count FROM pageview_country LIMIT 1000');
+          return rows.reduce((n, r) => n + Number(r.view_count), 0) === joined ? true : undefined;
+        },
+        60_000,
+        300,
+      );
 
       const { windows } = config;
       const tumbling = withEnds(expectedTumbling(views, windows.tumblingSeconds * 1000), windows.tumblingSeconds * 1000);
       const hopping = withEnds(expectedHopping(views, windows.hoppingSeconds * 1000, windows.hoppingAdvanceSeconds * 1000), windows.hoppingSeconds * 1000);
       const sessions = expectedSessions(views, windows.sessionGapSeconds * 1000);
-      const pinotCountries = await pinotRows(stack.pinot.brokerUrl, 'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000');
+      const pinotCountries = await pinotRows(
+        stack.pinot.brokerUrl,
+        'SELECT country, avg_age, user_count, view_count, last_event_ts FROM pageview_country LIMIT 1000',
+      );
 
       // ksqlDB's tables are final once Pinot has every view (Pinot reads what they wrote); retried only for that margin.
-      await eventually(async () => {
-        const result = await verify(['--url', url, '--rows', '1000', '--wait-ms', '0']);
-        expect(result.code, result.stderr).toBe(0);
-        expect(result.stdout).toContain('verify: every table of topics 4-8 has rows');
-        const blocks = parseBlocks(result.stdout);
-        expect([...blocks.keys()]).toEqual(TABLES);
-        expect(blocks.get('PAGEVIEW_COUNTRY')!.title).toBe(`== PAGEVIEW_COUNTRY  (ksqlDB table; Kafka topic ${config.topics.pageviewCountry})`);
-        expect(blocks.get('PAGEVIEW_HOPPING')!.title).toBe(`== PAGEVIEW_HOPPING  (ksqlDB table, HOPPING windows; Kafka topic ${config.topics.pageviewHopping})`);
+      await eventually(
+        async () => {
+          const result = await verify(['--url', url, '--rows', '1000', '--wait-ms', '0']);
+          expect(result.code, result.stderr).toBe(0);
+          expect(result.stdout).toContain('verify: every table of topics 4-8 has rows');
+          const blocks = parseBlocks(result.stdout);
+          expect([...blocks.keys()]).toEqual(TABLES);
+          expect(blocks.get('PAGEVIEW_COUNTRY')!.title).toBe(`== PAGEVIEW_COUNTRY  (ksqlDB table; Kafka topic ${config.topics.pageviewCountry})`);
+          expect(blocks.get('PAGEVIEW_HOPPING')!.title).toBe(
+            `== PAGEVIEW_HOPPING  (ksqlDB table, HOPPING windows; Kafka topic ${config.topics.pageviewHopping})`,
+          );
 
-        const usersBlock = blocks.get('CLEANED_USERS')!;
-        expect(usersBlock.subtitle).toBe(`${cleanedUsers.length} row(s), one per USER_ID; showing all`);
-        expect(usersBlock.rows).toEqual(cleanedUsers.map((u) => ({ USER_ID: String(u.user_id), AGE: String(u.age), GENDER: u.gender, COUNTRY: u.country, SUBSCRIPTION: u.subscription })));
+          const usersBlock = blocks.get('CLEANED_USERS')!;
+          expect(usersBlock.subtitle).toBe(`${cleanedUsers.length} row(s), one per USER_ID; showing all`);
+          expect(usersBlock.rows).toEqual(
+            cleanedUsers.map((u) => ({ USER_ID: String(u.user_id), AGE: String(u.age), GENDER: u.gender, COUNTRY: u.country, SUBSCRIPTION: u.subscription })),
+          );
 
-        const countryBlock = blocks.get('PAGEVIEW_COUNTRY')!;
-        expect(countryBlock.subtitle).toBe(`${countries.size} row(s), one per country; showing all`);
-        expect(countryBlock.rows.map((r) => r.country)).toEqual([...countries.keys()].sort((a, b) => (a < b ? -1 : 1)));
-        for (const row of countryBlock.rows) {
-          const want = countries.get(row.country!)!;
-          const pinot = pinotCountries.find((p) => p.country === row.country)!;
-          expect(Number(row.avg_age), row.country).toBeCloseTo(want.avg_age, 9);
-          expect(Number(row.avg_age), row.country).toBeCloseTo(Number(pinot.avg_age), 9);
-          expect([row.user_count, row.view_count, row.last_event_ts], row.country).toEqual([String(want.user_count), String(want.view_count), iso(want.last_event_ts)]);
-          expect([row.user_count, row.view_count, row.last_event_ts], row.country).toEqual([String(pinot.user_count), String(pinot.view_count), iso(Number(pinot.last_event_ts))]);
-        }
+          const countryBlock = blocks.get('PAGEVIEW_COUNTRY')!;
+          expect(countryBlock.subtitle).toBe(`${countries.size} row(s), one per country; showing all`);
+          expect(countryBlock.rows.map((r) => r.country)).toEqual([...countries.keys()].sort((a, b) => (a < b ? -1 : 1)));
+          for (const row of countryBlock.rows) {
+            const want = countries.get(row.country!)!;
+            const pinot = pinotCountries.find((p) => p.country === row.country)!;
+            expect(Number(row.avg_age), row.country).toBeCloseTo(want.avg_age, 9);
+            expect(Number(row.avg_age), row.country).toBeCloseTo(Number(pinot.avg_age), 9);
+            expect([row.user_count, row.view_count, row.last_event_ts], row.country).toEqual([
+              String(want.user_count),
+              String(want.view_count),
+              iso(want.last_event_ts),
+            ]);
+            expect([row.user_count, row.view_count, row.last_event_ts], row.country).toEqual([
+              String(pinot.user_count),
+              String(pinot.view_count),
+              iso(Number(pinot.last_event_ts)),
+            ]);
+          }
 
-        expectWindows(blocks.get('PAGEVIEW_TUMBLING')!, tumbling, 3);
-        expectWindows(blocks.get('PAGEVIEW_HOPPING')!, hopping, 3);
-        expectWindows(blocks.get('PAGEVIEW_SESSION')!, sessions, 3);
-      }, 30_000, 1000);
+          expectWindows(blocks.get('PAGEVIEW_TUMBLING')!, tumbling, 3);
+          expectWindows(blocks.get('PAGEVIEW_HOPPING')!, hopping, 3);
+          expectWindows(blocks.get('PAGEVIEW_SESSION')!, sessions, 3);
+        },
+        30_000,
+        1000,
+      );
 
       // --rows cuts the keyed tables to the first rows by key, and says how many the table holds.
       const cut = parseBlocks((await verify(['--url', url, '--rows', '2', '--windows', '1', '--wait-ms', '0'])).stdout);

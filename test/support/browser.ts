@@ -19,9 +19,14 @@ export interface WatchedPage {
 export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport, locale: 'en-US' });
   const problems: string[] = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); void dialog.dismiss(); });
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
   return { page, problems };
 }
 
@@ -51,7 +56,11 @@ export async function waitForChartsSettled(page: Page, timeoutMs = 15_000): Prom
   let unsettled: string[] = [];
   while (Date.now() < deadline) {
     unsettled = await page.evaluate(() => {
-      const w = window as unknown as { Chart: { animator: { running(c: unknown): boolean } }; scenarioCharts?: Record<string, { canvas: HTMLCanvasElement }>; dashboardCharts?: Record<string, { canvas: HTMLCanvasElement }> };
+      const w = window as unknown as {
+        Chart: { animator: { running(c: unknown): boolean } };
+        scenarioCharts?: Record<string, { canvas: HTMLCanvasElement }>;
+        dashboardCharts?: Record<string, { canvas: HTMLCanvasElement }>;
+      };
       return Object.entries(w.scenarioCharts ?? w.dashboardCharts ?? {}).flatMap(([id, c]) => {
         const running = w.Chart.animator.running(c);
         const width = c.canvas.clientWidth;

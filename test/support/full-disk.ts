@@ -33,4 +33,3 @@ export function fillDisk(dirs: string[]): { free: () => void; refusedWrites: () 
   }) as typeof fs.writeSync);
   return { free: () => spy.mockRestore(), refusedWrites: () => refused };
 }
-

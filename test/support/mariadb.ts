@@ -19,7 +19,10 @@ let counter = 0;
 /** A fresh, uniquely named database on the server at `url`. */
 export async function createTestDatabase(url: string, label = 'test'): Promise<TestDatabase> {
   counter++;
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 24);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 24);
   const name = `t_${safeLabel}_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
   const base = new URL(url);
   base.pathname = '';

@@ -18,12 +18,18 @@ export class PtySession {
 
   constructor(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; columns?: number; rows?: number } = {}) {
     this.child = spawn('python3', [RELAY, String(options.columns ?? 100), String(options.rows ?? 40), command, ...args], {
-      env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => { this.raw += chunk; });
+    this.child.stdout.on('data', (chunk: string) => {
+      this.raw += chunk;
+    });
     this.child.stderr.setEncoding('utf8');
-    this.child.stderr.on('data', (chunk: string) => { this.raw += chunk; });
+    this.child.stderr.on('data', (chunk: string) => {
+      this.raw += chunk;
+    });
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
 

@@ -18,10 +18,12 @@ export async function readTopicValues(brokers: string[], security: KafkaSecurity
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => {
-        if (message.value) values.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
-        if (values.length >= total) resolve();
-      } });
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.value) values.push(JSON.parse(message.value.toString()) as Record<string, unknown>);
+          if (values.length >= total) resolve();
+        },
+      });
     });
   } finally {
     await consumer.disconnect();

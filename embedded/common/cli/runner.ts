@@ -11,13 +11,16 @@ export function stopOnSignals(name: string, stop: () => Promise<void>, what = 's
     }
     stopping = true;
     console.error(`[${name}] ${signal}: ${what}…`);
-    stop().then(() => {
-      console.error(`[${name}] stopped`);
-      process.exit(0);
-    }, (error: unknown) => {
-      console.error(`[${name}] stop failed: ${(error as Error).message}`);
-      process.exit(1);
-    });
+    stop().then(
+      () => {
+        console.error(`[${name}] stopped`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`[${name}] stop failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));

@@ -36,8 +36,17 @@ export interface ConfigValueInfo {
 
 export interface ConfigInfo {
   definition: {
-    name: string; type: string; required: boolean; default_value: string | null; importance: string;
-    documentation: string; group: string | null; width: string; display_name: string; dependents: string[]; order: number;
+    name: string;
+    type: string;
+    required: boolean;
+    default_value: string | null;
+    importance: string;
+    documentation: string;
+    group: string | null;
+    width: string;
+    display_name: string;
+    dependents: string[];
+    order: number;
   };
   value: ConfigValueInfo;
 }
@@ -121,13 +130,29 @@ export class KeyList {
   readonly keys: ConfigKey[] = [];
   private readonly orders = new Map<string, number>();
 
-  add(group: string | null, name: string, type: ConfigType, def: string | null | typeof REQUIRED, importance: Importance,
-    documentation: string, extra: Partial<ConfigKey> = {}): this {
+  add(
+    group: string | null,
+    name: string,
+    type: ConfigType,
+    def: string | null | typeof REQUIRED,
+    importance: Importance,
+    documentation: string,
+    extra: Partial<ConfigKey> = {},
+  ): this {
     const order = (this.orders.get(group ?? '') ?? 0) + 1;
     this.orders.set(group ?? '', order);
     this.keys.push({
-      name, type, default: def === REQUIRED ? null : def, required: def === REQUIRED, importance, documentation,
-      group, order: group === null ? -1 : order, width: 'NONE', displayName: name, ...extra,
+      name,
+      type,
+      default: def === REQUIRED ? null : def,
+      required: def === REQUIRED,
+      importance,
+      documentation,
+      group,
+      order: group === null ? -1 : order,
+      width: 'NONE',
+      displayName: name,
+      ...extra,
     });
     return this;
   }

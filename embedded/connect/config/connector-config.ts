@@ -8,17 +8,18 @@ import { CONVERTER_CLASSES, CONVERTER_SUBKEYS } from '../converters/index.ts';
 import { TRANSFORMS, splitList, transformPlugin } from '../transforms/index.ts';
 import { JDBC_KEYS, JDBC_SOURCE_CLASS, jdbcCrossChecks } from '../jdbc/jdbc-config.ts';
 import { DEBEZIUM_VERSION, MYSQL_CDC_CLASS, MYSQL_CDC_KEYS, MYSQL_CDC_TASK_CLASS, mysqlCdcCrossChecks } from '../mysql-cdc/cdc-config.ts';
-import {
-  atLeast, configInfo, invalidValue, KeyList, oneOf, REQUIRED, validateKey,
-  type ConfigInfo, type ConfigInfos, type ConfigKey,
-} from './config-def.ts';
+import { atLeast, configInfo, invalidValue, KeyList, oneOf, REQUIRED, validateKey, type ConfigInfo, type ConfigInfos, type ConfigKey } from './config-def.ts';
 
 export const COMMON = 'Common';
 
 function nonEmptyName(v: string): string | undefined {
   if (v.trim() === '') return 'String may not be empty';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(v)) return `String may not contain control sequences but had the following ASCII chars: ${[...v].filter((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127).map((c) => c.charCodeAt(0)).join(', ')}`;
+  if (/[\u0000-\u001f\u007f]/.test(v))
+    return `String may not contain control sequences but had the following ASCII chars: ${[...v]
+      .filter((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
+      .map((c) => c.charCodeAt(0))
+      .join(', ')}`;
   return undefined;
 }
 
@@ -27,26 +28,123 @@ function converterClass(v: string): string | undefined {
 }
 
 export const CONNECTOR_KEYS: ConfigKey[] = new KeyList()
-  .add(COMMON, 'name', 'STRING', REQUIRED, 'HIGH', 'Globally unique name to use for this connector.', { validate: nonEmptyName, width: 'MEDIUM', displayName: 'Connector name' })
-  .add(COMMON, 'connector.class', 'STRING', REQUIRED, 'HIGH', 'Name or alias of the class for this connector.', { width: 'LONG', displayName: 'Connector class' })
-  .add(COMMON, 'tasks.max', 'INT', '1', 'HIGH', 'Maximum number of tasks to use for this connector.', { validate: atLeast(1), width: 'SHORT', displayName: 'Tasks max' })
-  .add(COMMON, 'tasks.max.enforce', 'BOOLEAN', 'true', 'LOW', '(Deprecated) Whether to enforce that the tasks.max property is respected by the connector.', { width: 'SHORT', displayName: 'Enforce tasks max' })
-  .add(COMMON, 'key.converter', 'CLASS', null, 'LOW', 'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.', { validate: converterClass, width: 'SHORT', displayName: 'Key converter class' })
-  .add(COMMON, 'value.converter', 'CLASS', null, 'LOW', 'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.', { validate: converterClass, width: 'SHORT', displayName: 'Value converter class' })
-  .add(COMMON, 'header.converter', 'CLASS', null, 'LOW', 'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.', { width: 'SHORT', displayName: 'Header converter class' })
-  .add(COMMON, 'config.action.reload', 'STRING', 'restart', 'LOW', 'The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector\'s configuration properties.', { validate: oneOf(['none', 'restart'], true), width: 'MEDIUM', displayName: 'Reload Action' })
-  .add('Transforms', 'transforms', 'LIST', '', 'LOW', 'Aliases for the transformations to be applied to records.', { validate: uniqueAliases, width: 'LONG', displayName: 'Transforms' })
-  .add('Predicates', 'predicates', 'LIST', '', 'LOW', 'Aliases for the predicates used by transformations.', { validate: (v) => (splitList(v).length > 0 ? 'Predicates are not supported by this worker' : undefined), width: 'LONG', displayName: 'Predicates' })
-  .add('Error Handling', 'errors.retry.timeout', 'LONG', '0', 'MEDIUM', 'The maximum duration in milliseconds that a failed operation will be reattempted.', { width: 'MEDIUM', displayName: 'Retry Timeout for Errors' })
-  .add('Error Handling', 'errors.retry.delay.max.ms', 'LONG', '60000', 'MEDIUM', 'The maximum duration in milliseconds between consecutive retry attempts.', { width: 'MEDIUM', displayName: 'Maximum Delay Between Retries for Errors' })
-  .add('Error Handling', 'errors.tolerance', 'STRING', 'none', 'MEDIUM', 'Behavior for tolerating errors during connector operation. \'none\' fails the task; \'all\' skips problematic records.', { validate: oneOf(['none', 'all'], true), width: 'SHORT', displayName: 'Error Tolerance' })
-  .add('Error Handling', 'errors.log.enable', 'BOOLEAN', 'false', 'MEDIUM', 'If true, write each error and the details of the failed operation and problematic record to the Connect application log.', { width: 'SHORT', displayName: 'Log Errors' })
-  .add('Error Handling', 'errors.log.include.messages', 'BOOLEAN', 'false', 'MEDIUM', 'Whether to include in the log the Connect record that resulted in a failure.', { width: 'SHORT', displayName: 'Log Error Details' })
-  .add('Topic Creation', 'topic.creation.groups', 'LIST', '', 'LOW', 'Groups of configurations for topics created by source connectors.', { width: 'LONG', displayName: 'Topic Creation Groups' })
-  .add('Exactly Once Support', 'exactly.once.support', 'STRING', 'requested', 'MEDIUM', 'Permitted values are requested, required.', { validate: oneOf(['requested', 'required'], true), width: 'SHORT', displayName: 'Exactly once support' })
-  .add('Exactly Once Support', 'transaction.boundary', 'STRING', 'poll', 'MEDIUM', 'Permitted values are: poll, interval, connector.', { validate: oneOf(['poll', 'interval', 'connector'], true), width: 'SHORT', displayName: 'Transaction Boundary' })
-  .add('offsets.topic', 'offsets.storage.topic', 'STRING', null, 'LOW', 'The name of a separate offsets topic to use for this connector.', { width: 'LONG', displayName: 'Offsets topic' })
-  .keys;
+  .add(COMMON, 'name', 'STRING', REQUIRED, 'HIGH', 'Globally unique name to use for this connector.', {
+    validate: nonEmptyName,
+    width: 'MEDIUM',
+    displayName: 'Connector name',
+  })
+  .add(COMMON, 'connector.class', 'STRING', REQUIRED, 'HIGH', 'Name or alias of the class for this connector.', {
+    width: 'LONG',
+    displayName: 'Connector class',
+  })
+  .add(COMMON, 'tasks.max', 'INT', '1', 'HIGH', 'Maximum number of tasks to use for this connector.', {
+    validate: atLeast(1),
+    width: 'SHORT',
+    displayName: 'Tasks max',
+  })
+  .add(COMMON, 'tasks.max.enforce', 'BOOLEAN', 'true', 'LOW', '(Deprecated) Whether to enforce that the tasks.max property is respected by the connector.', {
+    width: 'SHORT',
+    displayName: 'Enforce tasks max',
+  })
+  .add(
+    COMMON,
+    'key.converter',
+    'CLASS',
+    null,
+    'LOW',
+    'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
+    { validate: converterClass, width: 'SHORT', displayName: 'Key converter class' },
+  )
+  .add(
+    COMMON,
+    'value.converter',
+    'CLASS',
+    null,
+    'LOW',
+    'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
+    { validate: converterClass, width: 'SHORT', displayName: 'Value converter class' },
+  )
+  .add(
+    COMMON,
+    'header.converter',
+    'CLASS',
+    null,
+    'LOW',
+    'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.',
+    { width: 'SHORT', displayName: 'Header converter class' },
+  )
+  .add(
+    COMMON,
+    'config.action.reload',
+    'STRING',
+    'restart',
+    'LOW',
+    "The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector's configuration properties.",
+    { validate: oneOf(['none', 'restart'], true), width: 'MEDIUM', displayName: 'Reload Action' },
+  )
+  .add('Transforms', 'transforms', 'LIST', '', 'LOW', 'Aliases for the transformations to be applied to records.', {
+    validate: uniqueAliases,
+    width: 'LONG',
+    displayName: 'Transforms',
+  })
+  .add('Predicates', 'predicates', 'LIST', '', 'LOW', 'Aliases for the predicates used by transformations.', {
+    validate: (v) => (splitList(v).length > 0 ? 'Predicates are not supported by this worker' : undefined),
+    width: 'LONG',
+    displayName: 'Predicates',
+  })
+  .add('Error Handling', 'errors.retry.timeout', 'LONG', '0', 'MEDIUM', 'The maximum duration in milliseconds that a failed operation will be reattempted.', {
+    width: 'MEDIUM',
+    displayName: 'Retry Timeout for Errors',
+  })
+  .add('Error Handling', 'errors.retry.delay.max.ms', 'LONG', '60000', 'MEDIUM', 'The maximum duration in milliseconds between consecutive retry attempts.', {
+    width: 'MEDIUM',
+    displayName: 'Maximum Delay Between Retries for Errors',
+  })
+  .add(
+    'Error Handling',
+    'errors.tolerance',
+    'STRING',
+    'none',
+    'MEDIUM',
+    "Behavior for tolerating errors during connector operation. 'none' fails the task; 'all' skips problematic records.",
+    { validate: oneOf(['none', 'all'], true), width: 'SHORT', displayName: 'Error Tolerance' },
+  )
+  .add(
+    'Error Handling',
+    'errors.log.enable',
+    'BOOLEAN',
+    'false',
+    'MEDIUM',
+    'If true, write each error and the details of the failed operation and problematic record to the Connect application log.',
+    { width: 'SHORT', displayName: 'Log Errors' },
+  )
+  .add(
+    'Error Handling',
+    'errors.log.include.messages',
+    'BOOLEAN',
+    'false',
+    'MEDIUM',
+    'Whether to include in the log the Connect record that resulted in a failure.',
+    { width: 'SHORT', displayName: 'Log Error Details' },
+  )
+  .add('Topic Creation', 'topic.creation.groups', 'LIST', '', 'LOW', 'Groups of configurations for topics created by source connectors.', {
+    width: 'LONG',
+    displayName: 'Topic Creation Groups',
+  })
+  .add('Exactly Once Support', 'exactly.once.support', 'STRING', 'requested', 'MEDIUM', 'Permitted values are requested, required.', {
+    validate: oneOf(['requested', 'required'], true),
+    width: 'SHORT',
+    displayName: 'Exactly once support',
+  })
+  .add('Exactly Once Support', 'transaction.boundary', 'STRING', 'poll', 'MEDIUM', 'Permitted values are: poll, interval, connector.', {
+    validate: oneOf(['poll', 'interval', 'connector'], true),
+    width: 'SHORT',
+    displayName: 'Transaction Boundary',
+  })
+  .add('offsets.topic', 'offsets.storage.topic', 'STRING', null, 'LOW', 'The name of a separate offsets topic to use for this connector.', {
+    width: 'LONG',
+    displayName: 'Offsets topic',
+  }).keys;
 
 function uniqueAliases(v: string): string | undefined {
   const aliases = splitList(v);
@@ -64,8 +162,22 @@ export interface ConnectorPlugin {
 }
 
 export const CONNECTOR_PLUGINS: ConnectorPlugin[] = [
-  { className: JDBC_SOURCE_CLASS, taskClass: 'io.confluent.connect.jdbc.source.JdbcSourceTask', type: 'source', version: '10.7.6', keys: JDBC_KEYS, crossChecks: jdbcCrossChecks },
-  { className: MYSQL_CDC_CLASS, taskClass: MYSQL_CDC_TASK_CLASS, type: 'source', version: DEBEZIUM_VERSION, keys: MYSQL_CDC_KEYS, crossChecks: mysqlCdcCrossChecks },
+  {
+    className: JDBC_SOURCE_CLASS,
+    taskClass: 'io.confluent.connect.jdbc.source.JdbcSourceTask',
+    type: 'source',
+    version: '10.7.6',
+    keys: JDBC_KEYS,
+    crossChecks: jdbcCrossChecks,
+  },
+  {
+    className: MYSQL_CDC_CLASS,
+    taskClass: MYSQL_CDC_TASK_CLASS,
+    type: 'source',
+    version: DEBEZIUM_VERSION,
+    keys: MYSQL_CDC_KEYS,
+    crossChecks: mysqlCdcCrossChecks,
+  },
 ];
 
 /** Finds a connector plugin by full class name, simple name, or alias without "Connector" (as Connect does). */
@@ -90,8 +202,15 @@ function transformKeysFor(config: Record<string, string>): { keys: ConfigKey[]; 
     groups.push(group);
     const prefix = `transforms.${alias}.`;
     keys.push({
-      name: `${prefix}type`, type: 'CLASS', default: null, required: true, importance: 'HIGH',
-      documentation: 'Class for the \'' + alias + '\' transformation.', group, order: 0, width: 'LONG',
+      name: `${prefix}type`,
+      type: 'CLASS',
+      default: null,
+      required: true,
+      importance: 'HIGH',
+      documentation: "Class for the '" + alias + "' transformation.",
+      group,
+      order: 0,
+      width: 'LONG',
       displayName: `Transformation type for ${alias}`,
       validate: (v) => (transformPlugin(v) ? undefined : `Class ${v} could not be found.`),
       recommended: TRANSFORMS.map((t) => t.className),
@@ -101,8 +220,16 @@ function transformKeysFor(config: Record<string, string>): { keys: ConfigKey[]; 
     let order = 1;
     for (const [sub, def] of Object.entries(plugin.keys)) {
       keys.push({
-        name: `${prefix}${sub}`, type: def.type, default: def.default, required: def.required, importance: 'HIGH',
-        documentation: def.doc, group, order: order++, width: 'NONE', displayName: sub,
+        name: `${prefix}${sub}`,
+        type: def.type,
+        default: def.default,
+        required: def.required,
+        importance: 'HIGH',
+        documentation: def.doc,
+        group,
+        order: order++,
+        width: 'NONE',
+        displayName: sub,
         ...(def.validate ? { validate: def.validate } : {}),
       });
     }
@@ -125,8 +252,15 @@ function converterKeysFor(config: Record<string, string>): ConfigKey[] {
         if (seen.has(sub)) continue;
         seen.add(sub);
         keys.push({
-          name: `${side}.converter.${sub}`, type: def.type, default: def.default, required: false, importance: 'LOW',
-          documentation: `${sub} of the ${side} converter (${converter.slice(converter.lastIndexOf('.') + 1)})`, group: COMMON, order: -1, width: 'NONE',
+          name: `${side}.converter.${sub}`,
+          type: def.type,
+          default: def.default,
+          required: false,
+          importance: 'LOW',
+          documentation: `${sub} of the ${side} converter (${converter.slice(converter.lastIndexOf('.') + 1)})`,
+          group: COMMON,
+          order: -1,
+          width: 'NONE',
           displayName: `${side}.converter.${sub}`,
           ...(def.choices ? { validate: oneOf(def.choices, true) } : {}),
         });
@@ -161,9 +295,16 @@ export function validateConnectorConfig(plugin: ConnectorPlugin, config: Record<
   for (const [name, raw] of Object.entries(config)) {
     if (known.has(name) || PASSTHROUGH_PREFIXES.some((p) => name.startsWith(p))) continue;
     const unknown: ConfigKey = {
-      name, type: 'STRING', default: null, required: false, importance: 'LOW',
+      name,
+      type: 'STRING',
+      default: null,
+      required: false,
+      importance: 'LOW',
       documentation: `Not a configuration of ${plugin.className}, its converters or its transforms.`,
-      group: null, order: -1, width: 'NONE', displayName: name,
+      group: null,
+      order: -1,
+      width: 'NONE',
+      displayName: name,
     };
     configs.push(configInfo(unknown, raw, [unknownKeyMessage(name)]));
   }
@@ -176,6 +317,8 @@ export function validateConnectorConfig(plugin: ConnectorPlugin, config: Record<
 /** The message of the 400 a POST/PUT with an invalid config gets. */
 export function invalidConfigMessage(infos: ConfigInfos): string {
   const lines = infos.configs.flatMap((c) => c.value.errors);
-  return `Connector configuration is invalid and contains the following ${infos.error_count} error(s):\n${lines.join('\n')}\n` +
-    'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`';
+  return (
+    `Connector configuration is invalid and contains the following ${infos.error_count} error(s):\n${lines.join('\n')}\n` +
+    'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`'
+  );
 }

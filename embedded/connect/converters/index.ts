@@ -54,13 +54,14 @@ function javaToString(schema: Schema | null, value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (schema?.type === 'struct' && schema.fields) {
     const obj = value as Record<string, unknown>;
-    const parts = schema.fields.filter((f) => obj[f.name] !== null && obj[f.name] !== undefined)
-      .map((f) => `${f.name}=${javaToString(f.schema, obj[f.name])}`);
+    const parts = schema.fields.filter((f) => obj[f.name] !== null && obj[f.name] !== undefined).map((f) => `${f.name}=${javaToString(f.schema, obj[f.name])}`);
     return `Struct{${parts.join(',')}}`;
   }
   if (Array.isArray(value)) return `[${value.map((v) => javaToString(null, v)).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}=${v === null ? 'null' : javaToString(null, v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${v === null ? 'null' : javaToString(null, v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -76,9 +77,7 @@ export class JsonConverter implements Converter {
   fromConnectData(_topic: string, schema: Schema | null, value: unknown): Buffer | null {
     if (schema === null && (value === null || value === undefined)) return null;
     const payload = this.payload(schema, value);
-    const text = this.options.schemasEnable
-      ? `{"schema":${schema === null ? 'null' : jsonSchema(schema)},"payload":${payload}}`
-      : payload;
+    const text = this.options.schemasEnable ? `{"schema":${schema === null ? 'null' : jsonSchema(schema)},"payload":${payload}}` : payload;
     return Buffer.from(text, 'utf8');
   }
 
@@ -99,12 +98,16 @@ export class JsonConverter implements Converter {
       return String(value.getTime());
     }
     switch (schema.type) {
-      case 'int8': case 'int16': case 'int32': case 'int64':
+      case 'int8':
+      case 'int16':
+      case 'int32':
+      case 'int64':
         if (typeof value === 'bigint') return value.toString();
         if (typeof value === 'number' && Number.isInteger(value)) return String(value);
         if (typeof value === 'string' && /^-?\d+$/.test(value)) return value;
         throw new DataException(`Invalid Java object for schema with type ${schema.type.toUpperCase()}: ${typeof value}`);
-      case 'float32': case 'float64':
+      case 'float32':
+      case 'float64':
         if (typeof value !== 'number') throw new DataException(`Invalid Java object for schema with type ${schema.type.toUpperCase()}: ${typeof value}`);
         return Number.isFinite(value) ? jsonNumber(value) : JSON.stringify(String(value));
       case 'boolean':
@@ -141,17 +144,23 @@ function schemalessJson(value: unknown): string {
   if (Buffer.isBuffer(value)) return JSON.stringify(value.toString('base64'));
   if (value instanceof Date) return String(value.getTime());
   if (Array.isArray(value)) return `[${value.map(schemalessJson).join(',')}]`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${schemalessJson(v)}`).join(',')}}`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${JSON.stringify(k)}:${schemalessJson(v)}`)
+    .join(',')}}`;
 }
 
 /** The schema as JsonConverter writes it: type, (fields|items|keys+values), optional, name, version, doc, parameters, default. */
 export function jsonSchema(schema: Schema): string {
   const parts: string[] = [`"type":${JSON.stringify(schema.type)}`];
   if (schema.type === 'struct') {
-    parts.push(`"fields":[${(schema.fields ?? []).map((f) => {
-      const inner = jsonSchema(f.schema);
-      return `${inner.slice(0, -1)},"field":${JSON.stringify(f.name)}}`;
-    }).join(',')}]`);
+    parts.push(
+      `"fields":[${(schema.fields ?? [])
+        .map((f) => {
+          const inner = jsonSchema(f.schema);
+          return `${inner.slice(0, -1)},"field":${JSON.stringify(f.name)}}`;
+        })
+        .join(',')}]`,
+    );
   } else if (schema.type === 'array' && schema.items) {
     parts.push(`"items":${jsonSchema(schema.items)}`);
   } else if (schema.type === 'map' && schema.keys && schema.values) {

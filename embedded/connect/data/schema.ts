@@ -4,9 +4,7 @@
  * value is a plain object; the schema's field list gives the order (JSON output follows it).
  */
 
-export type SchemaType =
-  | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes'
-  | 'struct' | 'array' | 'map';
+export type SchemaType = 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'boolean' | 'string' | 'bytes' | 'struct' | 'array' | 'map';
 
 export interface Field {
   name: string;

@@ -24,10 +24,37 @@ export interface TimeSettings {
 export const DEFAULT_TIME_SETTINGS: TimeSettings = { zone: 'UTC', granularity: 'connect_logical' };
 
 const T = {
-  DECIMAL: 0, TINY: 1, SHORT: 2, LONG: 3, FLOAT: 4, DOUBLE: 5, NULL: 6, TIMESTAMP: 7, LONGLONG: 8, INT24: 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, BIT: 16, TIMESTAMP2: 17, DATETIME2: 18,
-  TIME2: 19, JSON: 245, NEWDECIMAL: 246, ENUM: 247, SET: 248, TINY_BLOB: 249, MEDIUM_BLOB: 250, LONG_BLOB: 251,
-  BLOB: 252, VAR_STRING: 253, STRING: 254, GEOMETRY: 255,
+  DECIMAL: 0,
+  TINY: 1,
+  SHORT: 2,
+  LONG: 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  LONGLONG: 8,
+  INT24: 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  BIT: 16,
+  TIMESTAMP2: 17,
+  DATETIME2: 18,
+  TIME2: 19,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINY_BLOB: 249,
+  MEDIUM_BLOB: 250,
+  LONG_BLOB: 251,
+  BLOB: 252,
+  VAR_STRING: 253,
+  STRING: 254,
+  GEOMETRY: 255,
 } as const;
 
 const NOT_NULL = 1;
@@ -54,40 +81,64 @@ export function columnMapping(f: FieldPacket, time: TimeSettings = DEFAULT_TIME_
   const optional = (flags & NOT_NULL) === 0;
   const unsigned = (flags & UNSIGNED) !== 0;
   const type = f.columnType ?? f.type ?? T.VAR_STRING;
-  const make = (schemaType: SchemaType, kind: ValueKind, extra: Partial<Schema> = {}): ColumnMapping =>
-    ({ field: { name: f.name, schema: { type: schemaType, optional, ...extra } }, kind });
+  const make = (schemaType: SchemaType, kind: ValueKind, extra: Partial<Schema> = {}): ColumnMapping => ({
+    field: { name: f.name, schema: { type: schemaType, optional, ...extra } },
+    kind,
+  });
   switch (type) {
-    case T.TINY: return (f.columnLength ?? 4) === 1 ? make('int8', 'bit') : make(unsigned ? 'int16' : 'int8', 'int');
-    case T.SHORT: return make(unsigned ? 'int32' : 'int16', 'int');
-    case T.INT24: return make(unsigned ? 'int64' : 'int32', 'int');
-    case T.LONG: return make(unsigned ? 'int64' : 'int32', 'int');
-    case T.LONGLONG: return make('int64', 'bigint');
-    case T.YEAR: return make('int32', 'year', { name: LOGICAL.date, version: 1 });
-    case T.FLOAT: return make('float32', 'float32');
-    case T.DOUBLE: return make('float64', 'float');
+    case T.TINY:
+      return (f.columnLength ?? 4) === 1 ? make('int8', 'bit') : make(unsigned ? 'int16' : 'int8', 'int');
+    case T.SHORT:
+      return make(unsigned ? 'int32' : 'int16', 'int');
+    case T.INT24:
+      return make(unsigned ? 'int64' : 'int32', 'int');
+    case T.LONG:
+      return make(unsigned ? 'int64' : 'int32', 'int');
+    case T.LONGLONG:
+      return make('int64', 'bigint');
+    case T.YEAR:
+      return make('int32', 'year', { name: LOGICAL.date, version: 1 });
+    case T.FLOAT:
+      return make('float32', 'float32');
+    case T.DOUBLE:
+      return make('float64', 'float');
     case T.DECIMAL:
     case T.NEWDECIMAL: {
       const scale = f.decimals;
       const precision = (f.columnLength ?? 10) - (scale > 0 ? 1 : 0) - (unsigned ? 0 : 1);
       return make('bytes', 'decimal', {
-        name: LOGICAL.decimal, version: 1,
+        name: LOGICAL.decimal,
+        version: 1,
         parameters: { scale: String(scale), 'connect.decimal.precision': String(precision) },
       });
     }
     case T.DATE:
-    case T.NEWDATE: return make('int32', 'date', { name: LOGICAL.date, version: 1 });
+    case T.NEWDATE:
+      return make('int32', 'date', { name: LOGICAL.date, version: 1 });
     case T.TIME:
-    case T.TIME2: return make('int32', 'time', { name: LOGICAL.time, version: 1 });
+    case T.TIME2:
+      return make('int32', 'time', { name: LOGICAL.time, version: 1 });
     case T.DATETIME:
     case T.DATETIME2:
     case T.TIMESTAMP:
-    case T.TIMESTAMP2: return { field: { name: f.name, schema: timestampSchema(time.granularity, optional) }, kind: 'timestamp' };
-    case T.BIT: return (f.columnLength ?? 1) === 1 ? make('int8', 'bit') : make('bytes', 'bytes');
-    case T.JSON: return make('string', 'json');
-    case T.TINY_BLOB: case T.MEDIUM_BLOB: case T.LONG_BLOB: case T.BLOB: case T.VAR_STRING: case T.STRING: case T.VARCHAR:
+    case T.TIMESTAMP2:
+      return { field: { name: f.name, schema: timestampSchema(time.granularity, optional) }, kind: 'timestamp' };
+    case T.BIT:
+      return (f.columnLength ?? 1) === 1 ? make('int8', 'bit') : make('bytes', 'bytes');
+    case T.JSON:
+      return make('string', 'json');
+    case T.TINY_BLOB:
+    case T.MEDIUM_BLOB:
+    case T.LONG_BLOB:
+    case T.BLOB:
+    case T.VAR_STRING:
+    case T.STRING:
+    case T.VARCHAR:
       return f.characterSet === BINARY_CHARSET ? make('bytes', 'bytes') : make('string', 'string');
-    case T.GEOMETRY: return make('bytes', 'bytes');
-    default: return make('string', 'string');
+    case T.GEOMETRY:
+      return make('bytes', 'bytes');
+    default:
+      return make('string', 'string');
   }
 }
 
@@ -120,7 +171,13 @@ export function toConnectValue(value: unknown, kind: ValueKind, time: TimeSettin
     case 'date':
       return value instanceof Date ? value : new Date(String(value));
     case 'timestamp':
-      return timestampValue(time.granularity, value instanceof Date ? { epochMs: value.getTime(), nanos: (((value.getTime() % 1000) + 1000) % 1000) * 1e6 } : wallClockToInstant(time.zone, String(value)), time.zone);
+      return timestampValue(
+        time.granularity,
+        value instanceof Date
+          ? { epochMs: value.getTime(), nanos: (((value.getTime() % 1000) + 1000) % 1000) * 1e6 }
+          : wallClockToInstant(time.zone, String(value)),
+        time.zone,
+      );
     case 'time': {
       const m = /^(-?)(\d+):(\d\d):(\d\d)(?:\.(\d+))?$/.exec(String(value));
       if (!m) return new Date(0);

@@ -52,7 +52,12 @@ export function parseJdbcUrl(url: string): JdbcTarget {
   }
   const database = match[3] ? decodeURIComponent(match[3]) : undefined;
   return {
-    protocol, host, port, database: database === '' ? undefined : database,
-    user: user ?? params.user, password: password ?? params.password, params,
+    protocol,
+    host,
+    port,
+    database: database === '' ? undefined : database,
+    user: user ?? params.user,
+    password: password ?? params.password,
+    params,
   };
 }

@@ -20,7 +20,14 @@ import { instantToWallClock, wallClockToInstant } from './time-zone.ts';
 import { timestampGranularity } from './timestamp-granularity.ts';
 import type { Mode } from './jdbc-config.ts';
 import {
-  ConnectException, type ConnectorContext, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
+  ConnectException,
+  type ConnectorContext,
+  type OffsetReader,
+  type SourceConnector,
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type SourceTask,
 } from '../runtime/source-task.ts';
 
 export function quoteId(name: string): string {
@@ -40,7 +47,8 @@ function parseTableId(text: string, defaultDb: string | undefined): TableId {
   const clean = text.replace(/`/g, '').replace(/"/g, '');
   const dot = clean.indexOf('.');
   if (dot >= 0) return { database: clean.slice(0, dot), table: clean.slice(dot + 1) };
-  if (defaultDb === undefined) throw new ConnectException(`Table ${text} has no database: put one in connection.url (jdbc:mysql://host:port/database) or write it as database.table`);
+  if (defaultDb === undefined)
+    throw new ConnectException(`Table ${text} has no database: put one in connection.url (jdbc:mysql://host:port/database) or write it as database.table`);
   return { database: defaultDb, table: clean };
 }
 
@@ -66,7 +74,19 @@ function connParams(config: Record<string, string>): ConnParams {
   };
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+  'EPIPE',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
 
 function errorCode(error: unknown): string | undefined {
   if (error instanceof AggregateError && error.errors.length > 0) return errorCode(error.errors[0]);
@@ -82,7 +102,7 @@ export function isConnectionError(error: unknown): boolean {
 function describe(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
   const e = error as { message?: string; code?: string };
-  return e.message && e.message !== '' ? e.message : e.code ?? String(error);
+  return e.message && e.message !== '' ? e.message : (e.code ?? String(error));
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -104,9 +124,17 @@ const VALIDITY_TIMEOUT_MS = 5_000;
 /** True when the connection answers a ping within VALIDITY_TIMEOUT_MS. */
 async function isValid(connection: Connection): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), VALIDITY_TIMEOUT_MS); });
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), VALIDITY_TIMEOUT_MS);
+  });
   try {
-    return await Promise.race([connection.ping().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      connection.ping().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -120,9 +148,13 @@ async function isValid(connection: Connection): Promise<boolean> {
 async function withSocketTimeout<T>(connection: Connection, timeoutMs: number, signal: AbortSignal, statement: () => Promise<T>): Promise<T> {
   const socket = (connection as unknown as { connection?: { stream?: import('node:net').Socket } }).connection?.stream;
   if (!socket) return statement();
-  const cut = (): void => { socket.destroy(Object.assign(new Error(`no answer from the database for ${timeoutMs} ms (socketTimeout)`), { code: 'ETIMEDOUT' })); };
+  const cut = (): void => {
+    socket.destroy(Object.assign(new Error(`no answer from the database for ${timeoutMs} ms (socketTimeout)`), { code: 'ETIMEDOUT' }));
+  };
   // a task being stopped does not wait for a statement the database may never answer
-  const stopped = (): void => { socket.destroy(); };
+  const stopped = (): void => {
+    socket.destroy();
+  };
   if (timeoutMs > 0) socket.setTimeout(timeoutMs, cut);
   signal.addEventListener('abort', stopped, { once: true });
   try {
@@ -145,10 +177,16 @@ async function openConnection(p: ConnParams, signal?: AbortSignal): Promise<Conn
   for (let attempt = 1; attempt <= p.attempts; attempt++) {
     try {
       const connection = await mysql.createConnection({
-        host: p.target.host, port: p.target.port, user: p.user ?? 'root', password: p.password ?? '',
+        host: p.target.host,
+        port: p.target.port,
+        user: p.user ?? 'root',
+        password: p.password ?? '',
         ...(p.target.database !== undefined ? { database: p.target.database } : {}),
         connectTimeout: Number(p.target.params.connectTimeout ?? 5_000) || 5_000,
-        timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false, dateStrings: false,
+        timezone: 'Z',
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        dateStrings: false,
         typeCast: (field, next) => (field.type === 'JSON' || field.type === 'DATETIME' || field.type === 'TIMESTAMP' ? field.string() : next()),
       });
       connection.on('error', () => undefined);
@@ -234,9 +272,11 @@ export class JdbcSourceConnector implements SourceConnector {
         } finally {
           await c.end().catch(() => undefined);
         }
-      })().catch(() => undefined).finally(() => {
-        reading = false;
-      });
+      })()
+        .catch(() => undefined)
+        .finally(() => {
+          reading = false;
+        });
     }, every);
     this.monitor.unref();
   }
@@ -258,12 +298,10 @@ export class JdbcSourceConnector implements SourceConnector {
       'SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME',
       [[...databases], types],
     );
-    const all = rows.map((r) => ({ database: String(r.db), table: String(r.name) }))
-      .filter((t) => t.database === p.target.database || include.length > 0);
+    const all = rows.map((r) => ({ database: String(r.db), table: String(r.name) })).filter((t) => t.database === p.target.database || include.length > 0);
     const includeSet = new Set(include);
     const excludeSet = new Set(exclude);
-    return include.length > 0 ? all.filter((t) => listed(t, includeSet))
-      : exclude.length > 0 ? all.filter((t) => !listed(t, excludeSet)) : all;
+    return include.length > 0 ? all.filter((t) => listed(t, includeSet)) : exclude.length > 0 ? all.filter((t) => !listed(t, excludeSet)) : all;
   }
 
   /**
@@ -275,8 +313,11 @@ export class JdbcSourceConnector implements SourceConnector {
     const none = [{ ...this.config, tables: '', 'tables.fetched': 'true' }];
     if ((this.config.query ?? '').trim() !== '' || this.tables.length === 0) return none;
     const quote = (this.config['quote.sql.identifiers'] ?? 'ALWAYS').toUpperCase() !== 'NEVER';
-    return groupContiguous(this.tables, Math.max(1, Math.min(maxTasks, this.tables.length)))
-      .map((mine) => ({ ...this.config, tables: mine.map((t) => tableExpression(t, quote)).join(','), 'tables.fetched': 'true' }));
+    return groupContiguous(this.tables, Math.max(1, Math.min(maxTasks, this.tables.length))).map((mine) => ({
+      ...this.config,
+      tables: mine.map((t) => tableExpression(t, quote)).join(','),
+      'tables.fetched': 'true',
+    }));
   }
 
   createTask(taskConfig: Record<string, string>): SourceTask {
@@ -389,16 +430,29 @@ export class JdbcSourceTask implements SourceTask {
       this.queriers = [this.querier({ query: 'query' }, prefix, `(${query})`, undefined, undefined)];
     } else {
       // bulk keeps the unqualified name as its partition (no offsets are kept); the others offset protocol 1
-      this.queriers = this.tables.map((t) => this.querier(
-        this.mode === 'bulk' ? { table: t.table } : { protocol: '1', table: tableText(t) },
-        `${prefix}${t.table}`, `${quoteId(t.database)}.${quoteId(t.table)}`, t.table, t,
-      ));
+      this.queriers = this.tables.map((t) =>
+        this.querier(
+          this.mode === 'bulk' ? { table: t.table } : { protocol: '1', table: tableText(t) },
+          `${prefix}${t.table}`,
+          `${quoteId(t.database)}.${quoteId(t.table)}`,
+          t.table,
+          t,
+        ),
+      );
     }
   }
 
   private querier(partition: SourcePartition, topic: string, from: string, schemaName: string | undefined, table: TableId | undefined): Querier {
     return {
-      partition, topic, from, schemaName, table, offset: undefined, nextDue: 0, buffer: [], more: false,
+      partition,
+      topic,
+      from,
+      schemaName,
+      table,
+      offset: undefined,
+      nextDue: 0,
+      buffer: [],
+      more: false,
       incrementingColumn: this.incColumnConfig === '' ? undefined : this.incColumnConfig,
     };
   }
@@ -409,7 +463,9 @@ export class JdbcSourceTask implements SourceTask {
 
   async start(offsets: OffsetReader, signal: AbortSignal = new AbortController().signal): Promise<void> {
     if (this.queriers.length === 0) {
-      throw new ConfigException('Task is being killed because it was not assigned a table nor a query to execute. If run in table mode please make sure that the tables exist on the database. If the table does exist on the database, we recommend using the fully qualified table name.');
+      throw new ConfigException(
+        'Task is being killed because it was not assigned a table nor a query to execute. If run in table mode please make sure that the tables exist on the database. If the table does exist on the database, we recommend using the fully qualified table name.',
+      );
     }
     // as Confluent's task validating its columns at start: an unreachable database fails the task here
     await this.connection_(signal);
@@ -428,8 +484,11 @@ export class JdbcSourceTask implements SourceTask {
 
   /** The task's columns of `t` (information_schema, as the dialect's describeColumns): name -> nullable. */
   private async columnsOf(t: TableId, signal: AbortSignal): Promise<Map<string, boolean>> {
-    const [rows] = await this.run('SELECT COLUMN_NAME, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
-      [t.database, t.table], signal);
+    const [rows] = await this.run(
+      'SELECT COLUMN_NAME, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [t.database, t.table],
+      signal,
+    );
     return new Map(rows.map((r) => [String(r[0]), String(r[1]) === 'YES']));
   }
 
@@ -457,10 +516,14 @@ export class JdbcSourceTask implements SourceTask {
     }
     const what = tableExpression(t, true);
     if (this.mode !== 'timestamp' && incrementingOptional) {
-      throw new ConnectException(`Cannot make incremental queries using incrementing column ${this.incColumnConfig} on ${what} because this column is nullable.`);
+      throw new ConnectException(
+        `Cannot make incremental queries using incrementing column ${this.incColumnConfig} on ${what} because this column is nullable.`,
+      );
     }
     if (this.mode !== 'incrementing' && !timestampNotNull) {
-      throw new ConnectException(`Cannot make incremental queries using timestamp columns ${this.tsColumns.join(',')} on ${what} because all of these columns are nullable.`);
+      throw new ConnectException(
+        `Cannot make incremental queries using timestamp columns ${this.tsColumns.join(',')} on ${what} because all of these columns are nullable.`,
+      );
     }
   }
 
@@ -542,7 +605,9 @@ export class JdbcSourceTask implements SourceTask {
     for (let attempt = 0; ; attempt++) {
       const connection = await this.connection_(signal);
       try {
-        const [rows, fields] = await withSocketTimeout(connection, this.conn.socketTimeoutMs, signal, () => connection.query({ sql, rowsAsArray: true }, params));
+        const [rows, fields] = await withSocketTimeout(connection, this.conn.socketTimeoutMs, signal, () =>
+          connection.query({ sql, rowsAsArray: true }, params),
+        );
         return [rows as unknown as unknown[][], fields as FieldPacket[]];
       } catch (error) {
         await (isConnectionError(error) ? this.dropConnection() : Promise.resolve());
@@ -560,7 +625,8 @@ export class JdbcSourceTask implements SourceTask {
     if (q.table === undefined) throw new ConnectException('incrementing.column.name must be set when using query mode with incrementing');
     const [rows] = await this.run(
       "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'",
-      [q.table.database, q.table.table], signal,
+      [q.table.database, q.table.table],
+      signal,
     );
     if (rows.length === 0) throw new ConnectException(`No auto-incrementing column found in ${tableText(q.table)}; set incrementing.column.name`);
     return String(rows[0][0]);
@@ -577,8 +643,8 @@ export class JdbcSourceTask implements SourceTask {
     const queryMode = q.table === undefined;
     const column = (name: string, qualified: boolean): string => (qualified ? `${quoteId('connect_t')}.${quoteId(name)}` : quoteId(name));
     const incOf = (qualified: boolean): string => (q.incrementingColumn === undefined ? '' : column(q.incrementingColumn, qualified));
-    const tsOf = (qualified: boolean): string => (this.tsColumns.length === 1 ? column(this.tsColumns[0]!, qualified)
-      : `COALESCE(${this.tsColumns.map((c) => column(c, qualified)).join(', ')})`);
+    const tsOf = (qualified: boolean): string =>
+      this.tsColumns.length === 1 ? column(this.tsColumns[0]!, qualified) : `COALESCE(${this.tsColumns.map((c) => column(c, qualified)).join(', ')})`;
     const inc = incOf(!queryMode);
     const ts = tsOf(!queryMode);
     const select: string[] = [`${quoteId('connect_t')}.*`];
@@ -597,9 +663,14 @@ export class JdbcSourceTask implements SourceTask {
     // Rows are read in pages of batch.max.rows (ordered, so paging is exact) unless a query.suffix is given:
     // it comes last, as in Confluent's statement, and may hold a LIMIT of its own.
     const page = this.suffix === '' ? ` LIMIT ${this.batchMaxRows}` : '';
-    const orderOf = (qualified: boolean): string => (mode === 'incrementing' ? ` ORDER BY ${incOf(qualified)} ASC`
-      : mode === 'timestamp' ? ` ORDER BY ${tsOf(qualified)} ASC`
-        : mode === 'timestamp+incrementing' ? ` ORDER BY ${tsOf(qualified)}, ${incOf(qualified)} ASC` : '');
+    const orderOf = (qualified: boolean): string =>
+      mode === 'incrementing'
+        ? ` ORDER BY ${incOf(qualified)} ASC`
+        : mode === 'timestamp'
+          ? ` ORDER BY ${tsOf(qualified)} ASC`
+          : mode === 'timestamp+incrementing'
+            ? ` ORDER BY ${tsOf(qualified)}, ${incOf(qualified)} ASC`
+            : '';
     if (mode === 'incrementing') {
       where.push(`${inc} > ?`);
       params.push(incrementingValue(q.offset?.incrementing ?? -1));
@@ -630,7 +701,7 @@ export class JdbcSourceTask implements SourceTask {
     const tsIndex = dataFields.length;
     const incIndex = dataFields.length + (useTs ? 1 : 0);
     const rowTs = (row: unknown[]): { timestamp: number; timestamp_nanos: number } | undefined =>
-      (row[tsIndex] === null || row[tsIndex] === undefined ? undefined : tsOffset(String(row[tsIndex]), this.time.zone));
+      row[tsIndex] === null || row[tsIndex] === undefined ? undefined : tsOffset(String(row[tsIndex]), this.time.zone);
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       const value: Record<string, unknown> = {};
@@ -641,8 +712,13 @@ export class JdbcSourceTask implements SourceTask {
         // was read (the next row is later, or this is the result's last row); until then rows carry the previous one
         const own = rowTs(row);
         const next = r + 1 < rows.length ? rowTs(rows[r + 1]!) : undefined;
-        if (own === undefined || next === undefined || r + 1 >= rows.length
-          || own.timestamp < next.timestamp || (own.timestamp === next.timestamp && own.timestamp_nanos < next.timestamp_nanos)) {
+        if (
+          own === undefined ||
+          next === undefined ||
+          r + 1 >= rows.length ||
+          own.timestamp < next.timestamp ||
+          (own.timestamp === next.timestamp && own.timestamp_nanos < next.timestamp_nanos)
+        ) {
           q.offset = offsetOf(own, undefined);
         }
         offset = q.offset ?? {};

@@ -18,7 +18,14 @@ function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(zone, f);
   }
@@ -29,7 +36,11 @@ function formatter(zone: string): Intl.DateTimeFormat {
 export function zoneOffsetMs(zone: string, epochMs: number): number {
   if (zone === 'UTC') return 0;
   const whole = Math.floor(epochMs / 1000) * 1000;
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(whole)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(whole))
+      .map((p) => [p.type, p.value]),
+  );
   const year = Number(parts.year);
   const local = Date.UTC(0, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   // Date.UTC maps years 0-99 to 1900-1999: set the year afterwards.

@@ -14,14 +14,17 @@ export type TimestampGranularity = (typeof TIMESTAMP_GRANULARITIES)[number];
 
 export function timestampGranularity(value: string | undefined): TimestampGranularity {
   const v = (value ?? 'connect_logical').trim().toLowerCase();
-  return (TIMESTAMP_GRANULARITIES as readonly string[]).includes(v) ? v as TimestampGranularity : 'connect_logical';
+  return (TIMESTAMP_GRANULARITIES as readonly string[]).includes(v) ? (v as TimestampGranularity) : 'connect_logical';
 }
 
 export function timestampSchema(granularity: TimestampGranularity, optional: boolean): Schema {
   switch (granularity) {
-    case 'connect_logical': return primitive('int64', optional, { name: LOGICAL.timestamp, version: 1 });
-    case 'nanos_long': return primitive('int64', optional);
-    default: return primitive('string', optional);
+    case 'connect_logical':
+      return primitive('int64', optional, { name: LOGICAL.timestamp, version: 1 });
+    case 'nanos_long':
+      return primitive('int64', optional);
+    default:
+      return primitive('string', optional);
   }
 }
 
@@ -35,9 +38,13 @@ function epochNanos(instant: Instant): bigint {
 
 export function timestampValue(granularity: TimestampGranularity, instant: Instant, zone: string): unknown {
   switch (granularity) {
-    case 'connect_logical': return new Date(instant.epochMs);
-    case 'nanos_long': return epochNanos(instant);
-    case 'nanos_string': return epochNanos(instant).toString();
-    case 'nanos_iso_datetime_string': return instantToWallClock(zone, instant, 9, 'T');
+    case 'connect_logical':
+      return new Date(instant.epochMs);
+    case 'nanos_long':
+      return epochNanos(instant);
+    case 'nanos_string':
+      return epochNanos(instant).toString();
+    case 'nanos_iso_datetime_string':
+      return instantToWallClock(zone, instant, 9, 'T');
   }
 }

@@ -25,31 +25,90 @@ export const MYSQL_CDC_KEYS = new KeyList()
   .add(C, 'database.hostname', 'STRING', REQUIRED, 'HIGH', 'Resolvable hostname or IP address of the database server.', { displayName: 'Hostname' })
   .add(C, 'database.port', 'INT', '3306', 'HIGH', 'Port of the database server.', { validate: atLeast(1), displayName: 'Port' })
   .add(C, 'database.user', 'STRING', REQUIRED, 'HIGH', 'Name of the database user to be used when connecting to the database.', { displayName: 'User' })
-  .add(C, 'database.password', 'PASSWORD', null, 'HIGH', 'Password of the database user to be used when connecting to the database.', { displayName: 'Password' })
+  .add(C, 'database.password', 'PASSWORD', null, 'HIGH', 'Password of the database user to be used when connecting to the database.', {
+    displayName: 'Password',
+  })
   // Required since Debezium 2.x (1.x picked a random id).
-  .add(C, 'database.server.id', 'LONG', REQUIRED, 'HIGH', 'A numeric ID of this database client, unique among the replication clients of the server.', { validate: atLeast(1), displayName: 'Cluster ID' })
-  .add(C, 'topic.prefix', 'STRING', null, 'HIGH', 'Topic prefix that identifies and provides a namespace for the database server whose events are captured.', { validate: topicPrefix, displayName: 'Topic prefix' })
-  .add(C, 'database.server.name', 'STRING', null, 'LOW', '(Debezium 1.x) the former name of topic.prefix.', { validate: topicPrefix, displayName: 'Server name' })
-  .add(C, 'connect.timeout.ms', 'INT', '30000', 'MEDIUM', 'Maximum time to wait after trying to connect to the database server before timing out.', { validate: atLeast(1), displayName: 'Connection timeout (ms)' })
+  .add(C, 'database.server.id', 'LONG', REQUIRED, 'HIGH', 'A numeric ID of this database client, unique among the replication clients of the server.', {
+    validate: atLeast(1),
+    displayName: 'Cluster ID',
+  })
+  .add(C, 'topic.prefix', 'STRING', null, 'HIGH', 'Topic prefix that identifies and provides a namespace for the database server whose events are captured.', {
+    validate: topicPrefix,
+    displayName: 'Topic prefix',
+  })
+  .add(C, 'database.server.name', 'STRING', null, 'LOW', '(Debezium 1.x) the former name of topic.prefix.', {
+    validate: topicPrefix,
+    displayName: 'Server name',
+  })
+  .add(C, 'connect.timeout.ms', 'INT', '30000', 'MEDIUM', 'Maximum time to wait after trying to connect to the database server before timing out.', {
+    validate: atLeast(1),
+    displayName: 'Connection timeout (ms)',
+  })
   .add(F, 'database.include.list', 'LIST', '', 'HIGH', 'The databases for which changes are to be captured.', { displayName: 'Include Databases' })
   .add(F, 'database.exclude.list', 'LIST', '', 'MEDIUM', 'The databases for which changes are not to be captured.', { displayName: 'Exclude Databases' })
-  .add(F, 'table.include.list', 'LIST', '', 'HIGH', 'The tables (databaseName.tableName) for which changes are to be captured.', { displayName: 'Include Tables' })
+  .add(F, 'table.include.list', 'LIST', '', 'HIGH', 'The tables (databaseName.tableName) for which changes are to be captured.', {
+    displayName: 'Include Tables',
+  })
   .add(F, 'table.exclude.list', 'LIST', '', 'MEDIUM', 'The tables for which changes are not to be captured.', { displayName: 'Exclude Tables' })
-  .add(E, 'snapshot.mode', 'STRING', 'initial', 'LOW', 'The criteria for running a snapshot upon startup of the connector.', { validate: oneOf([...SNAPSHOT_MODES], true), displayName: 'Snapshot mode' })
-  .add(E, 'tombstones.on.delete', 'BOOLEAN', 'true', 'MEDIUM', 'Whether delete operations should be represented by a delete event and a subsequent tombstone event (true) or only by a delete event (false).', { displayName: 'Change the behaviour of Debezium with regards to delete operations' })
-  .add(E, 'decimal.handling.mode', 'STRING', 'precise', 'MEDIUM', 'How DECIMAL and NUMERIC columns are represented: precise, double or string.', { validate: oneOf(['precise', 'double', 'string'], true), displayName: 'Decimal Handling' })
-  .add(E, 'include.schema.changes', 'BOOLEAN', 'true', 'MEDIUM', 'Whether the connector should publish changes in the database schema to a Kafka topic with the same name as the topic prefix.', { displayName: 'Include database schema changes' })
-  .add(E, 'max.batch.size', 'INT', '2048', 'MEDIUM', 'Maximum size of each batch of source records.', { validate: atLeast(1), displayName: 'Change event batch size' })
-  .add(E, 'poll.interval.ms', 'LONG', '500', 'MEDIUM', 'Time to wait for new change events to appear after receiving no events.', { validate: atLeast(1), displayName: 'Poll interval (ms)' })
-  .add('History Storage', 'schema.history.internal.kafka.bootstrap.servers', 'STRING', null, 'LOW', 'Accepted for compatibility: the schema is read from information_schema.', { displayName: 'Kafka broker addresses' })
-  .add('History Storage', 'schema.history.internal.kafka.topic', 'STRING', null, 'LOW', 'Accepted for compatibility: the schema is read from information_schema.', { displayName: 'Database schema history topic name' })
-  .keys;
+  .add(E, 'snapshot.mode', 'STRING', 'initial', 'LOW', 'The criteria for running a snapshot upon startup of the connector.', {
+    validate: oneOf([...SNAPSHOT_MODES], true),
+    displayName: 'Snapshot mode',
+  })
+  .add(
+    E,
+    'tombstones.on.delete',
+    'BOOLEAN',
+    'true',
+    'MEDIUM',
+    'Whether delete operations should be represented by a delete event and a subsequent tombstone event (true) or only by a delete event (false).',
+    { displayName: 'Change the behaviour of Debezium with regards to delete operations' },
+  )
+  .add(E, 'decimal.handling.mode', 'STRING', 'precise', 'MEDIUM', 'How DECIMAL and NUMERIC columns are represented: precise, double or string.', {
+    validate: oneOf(['precise', 'double', 'string'], true),
+    displayName: 'Decimal Handling',
+  })
+  .add(
+    E,
+    'include.schema.changes',
+    'BOOLEAN',
+    'true',
+    'MEDIUM',
+    'Whether the connector should publish changes in the database schema to a Kafka topic with the same name as the topic prefix.',
+    { displayName: 'Include database schema changes' },
+  )
+  .add(E, 'max.batch.size', 'INT', '2048', 'MEDIUM', 'Maximum size of each batch of source records.', {
+    validate: atLeast(1),
+    displayName: 'Change event batch size',
+  })
+  .add(E, 'poll.interval.ms', 'LONG', '500', 'MEDIUM', 'Time to wait for new change events to appear after receiving no events.', {
+    validate: atLeast(1),
+    displayName: 'Poll interval (ms)',
+  })
+  .add(
+    'History Storage',
+    'schema.history.internal.kafka.bootstrap.servers',
+    'STRING',
+    null,
+    'LOW',
+    'Accepted for compatibility: the schema is read from information_schema.',
+    { displayName: 'Kafka broker addresses' },
+  )
+  .add(
+    'History Storage',
+    'schema.history.internal.kafka.topic',
+    'STRING',
+    null,
+    'LOW',
+    'Accepted for compatibility: the schema is read from information_schema.',
+    { displayName: 'Database schema history topic name' },
+  ).keys;
 
 export function mysqlCdcCrossChecks(config: Record<string, string>): Map<string, string[]> {
   const errors = new Map<string, string[]>();
   const prefix = config['topic.prefix'] ?? config['database.server.name'];
   if (prefix === undefined || prefix.trim() === '') {
-    errors.set('topic.prefix', [invalidValue('', 'topic.prefix', 'The \'topic.prefix\' value is invalid: A value is required')]);
+    errors.set('topic.prefix', [invalidValue('', 'topic.prefix', "The 'topic.prefix' value is invalid: A value is required")]);
   }
   const both = (a: string, b: string): void => {
     if (splitList(config[a]).length > 0 && splitList(config[b]).length > 0) {
@@ -60,7 +119,10 @@ export function mysqlCdcCrossChecks(config: Record<string, string>): Map<string,
   both('database.exclude.list', 'database.include.list');
   both('table.exclude.list', 'table.include.list');
   for (const table of splitList(config['table.include.list'])) {
-    if (!table.includes('.')) errors.set('table.include.list', [invalidValue(config['table.include.list']!, 'table.include.list', `Table ${table} must be written as databaseName.tableName`)]);
+    if (!table.includes('.'))
+      errors.set('table.include.list', [
+        invalidValue(config['table.include.list']!, 'table.include.list', `Table ${table} must be written as databaseName.tableName`),
+      ]);
   }
   return errors;
 }

@@ -74,37 +74,61 @@ export function mapColumn(info: ColumnInfo, decimalMode: DecimalMode = 'precise'
   };
   switch (info.dataType) {
     case 'bit':
-      return /^bit\(1\)$/i.test(info.columnType) ? plain('boolean', (raw) => (Buffer.isBuffer(raw) ? raw[0] !== 0 : Boolean(asNumber(raw))))
+      return /^bit\(1\)$/i.test(info.columnType)
+        ? plain('boolean', (raw) => (Buffer.isBuffer(raw) ? raw[0] !== 0 : Boolean(asNumber(raw))))
         : plain('bytes', (raw) => (Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), { name: 'io.debezium.data.Bits' });
-    case 'tinyint': return plain('int16', asNumber);
-    case 'smallint': return plain(unsigned ? 'int32' : 'int16', asNumber);
-    case 'mediumint': return plain('int32', asNumber);
-    case 'int': case 'integer': return plain(unsigned ? 'int64' : 'int32', asNumber);
-    case 'bigint': return plain('int64', asInt64);
-    case 'float': case 'double': case 'real': return plain('float64', asNumber);
-    case 'decimal': case 'numeric': {
+    case 'tinyint':
+      return plain('int16', asNumber);
+    case 'smallint':
+      return plain(unsigned ? 'int32' : 'int16', asNumber);
+    case 'mediumint':
+      return plain('int32', asNumber);
+    case 'int':
+    case 'integer':
+      return plain(unsigned ? 'int64' : 'int32', asNumber);
+    case 'bigint':
+      return plain('int64', asInt64);
+    case 'float':
+    case 'double':
+    case 'real':
+      return plain('float64', asNumber);
+    case 'decimal':
+    case 'numeric': {
       const scale = info.scale ?? 0;
       if (decimalMode === 'double') return plain('float64', asNumber);
       if (decimalMode === 'string') return plain('string', (raw) => String(raw));
       // The Connect value of a Decimal is its text; the converter writes the unscaled bytes.
       return plain('bytes', (raw) => String(raw), {
-        name: 'org.apache.kafka.connect.data.Decimal', version: 1,
+        name: 'org.apache.kafka.connect.data.Decimal',
+        version: 1,
         parameters: { scale: String(scale), 'connect.decimal.precision': String(info.precision ?? 10) },
       });
     }
-    case 'date': return plain('int32', (raw) => Math.floor(epochMs(raw) / DAY_MS), { name: 'io.debezium.time.Date', version: 1 });
+    case 'date':
+      return plain('int32', (raw) => Math.floor(epochMs(raw) / DAY_MS), { name: 'io.debezium.time.Date', version: 1 });
     case 'datetime':
       return (info.datetimePrecision ?? 0) <= 3
         ? plain('int64', epochMs, { name: 'io.debezium.time.Timestamp', version: 1 })
         : plain('int64', (raw) => epochMs(raw) * 1000, { name: 'io.debezium.time.MicroTimestamp', version: 1 });
-    case 'timestamp': return plain('string', (raw) => new Date(epochMs(raw)).toISOString().replace('.000Z', 'Z'), { name: 'io.debezium.time.ZonedTimestamp', version: 1 });
-    case 'time': return plain('int64', microsOfTime, { name: 'io.debezium.time.MicroTime', version: 1 });
-    case 'year': return plain('int32', asNumber, { name: 'io.debezium.time.Year', version: 1 });
-    case 'json': return plain('string', (raw) => (typeof raw === 'string' ? raw : JSON.stringify(raw)), { name: 'io.debezium.data.Json', version: 1 });
-    case 'enum': return plain('string', String, { name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: enumValues(info.columnType) } });
-    case 'binary': case 'varbinary': case 'blob': case 'tinyblob': case 'mediumblob': case 'longblob':
+    case 'timestamp':
+      return plain('string', (raw) => new Date(epochMs(raw)).toISOString().replace('.000Z', 'Z'), { name: 'io.debezium.time.ZonedTimestamp', version: 1 });
+    case 'time':
+      return plain('int64', microsOfTime, { name: 'io.debezium.time.MicroTime', version: 1 });
+    case 'year':
+      return plain('int32', asNumber, { name: 'io.debezium.time.Year', version: 1 });
+    case 'json':
+      return plain('string', (raw) => (typeof raw === 'string' ? raw : JSON.stringify(raw)), { name: 'io.debezium.data.Json', version: 1 });
+    case 'enum':
+      return plain('string', String, { name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: enumValues(info.columnType) } });
+    case 'binary':
+    case 'varbinary':
+    case 'blob':
+    case 'tinyblob':
+    case 'mediumblob':
+    case 'longblob':
       return plain('bytes', (raw) => (Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))));
-    default: return plain('string', (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : raw instanceof Date ? raw.toISOString() : String(raw)));
+    default:
+      return plain('string', (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : raw instanceof Date ? raw.toISOString() : String(raw)));
   }
 }
 

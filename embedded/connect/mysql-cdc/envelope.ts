@@ -44,7 +44,15 @@ export const SOURCE_SCHEMA: Schema = struct('io.debezium.connector.mysql.Source'
   { name: 'connector', schema: primitive('string', false) },
   { name: 'name', schema: primitive('string', false) },
   { name: 'ts_ms', schema: primitive('int64', false) },
-  { name: 'snapshot', schema: primitive('string', true, { name: 'io.debezium.data.Enum', version: 1, parameters: { allowed: 'true,last,false,incremental' }, defaultValue: 'false' }) },
+  {
+    name: 'snapshot',
+    schema: primitive('string', true, {
+      name: 'io.debezium.data.Enum',
+      version: 1,
+      parameters: { allowed: 'true,last,false,incremental' },
+      defaultValue: 'false',
+    }),
+  },
   { name: 'db', schema: primitive('string', false) },
   { name: 'sequence', schema: primitive('string', true) },
   { name: 'ts_us', schema: optionalInt64() },
@@ -65,11 +73,15 @@ function timestamps(ms: number): { ts_ms: number; ts_us: number; ts_ns: bigint }
 }
 
 const TRANSACTION_SCHEMA: Schema = {
-  ...struct('event.block', [
-    { name: 'id', schema: primitive('string', false) },
-    { name: 'total_order', schema: primitive('int64', false) },
-    { name: 'data_collection_order', schema: primitive('int64', false) },
-  ], true),
+  ...struct(
+    'event.block',
+    [
+      { name: 'id', schema: primitive('string', false) },
+      { name: 'total_order', schema: primitive('int64', false) },
+      { name: 'data_collection_order', schema: primitive('int64', false) },
+    ],
+    true,
+  ),
   version: 1,
 };
 
@@ -81,13 +93,28 @@ export class CapturedTable {
   readonly valueSchema: Schema;
   readonly envelopeSchema: Schema;
 
-  constructor(readonly topicPrefix: string, readonly database: string, readonly table: string, columns: ColumnInfo[], decimalMode: DecimalMode) {
+  constructor(
+    readonly topicPrefix: string,
+    readonly database: string,
+    readonly table: string,
+    columns: ColumnInfo[],
+    decimalMode: DecimalMode,
+  ) {
     const base = `${topicPrefix}.${database}.${table}`;
     this.columns = columns.map((c) => mapColumn(c, decimalMode));
     this.keyColumns = this.columns.filter((c) => c.info.primaryKey);
-    this.keySchema = this.keyColumns.length === 0 ? null
-      : struct(`${base}.Key`, this.keyColumns.map((c) => ({ name: c.info.name, schema: { ...c.schema, optional: false } })));
-    this.valueSchema = struct(`${base}.Value`, this.columns.map((c) => ({ name: c.info.name, schema: c.schema })), true);
+    this.keySchema =
+      this.keyColumns.length === 0
+        ? null
+        : struct(
+            `${base}.Key`,
+            this.keyColumns.map((c) => ({ name: c.info.name, schema: { ...c.schema, optional: false } })),
+          );
+    this.valueSchema = struct(
+      `${base}.Value`,
+      this.columns.map((c) => ({ name: c.info.name, schema: c.schema })),
+      true,
+    );
     this.envelopeSchema = {
       ...struct(`${base}.Envelope`, [
         { name: 'before', schema: this.valueSchema },
@@ -129,9 +156,23 @@ export class CapturedTable {
         before: before && this.rowValue(before),
         after: after && this.rowValue(after),
         source: {
-          version: DEBEZIUM_VERSION, connector: 'mysql', name: this.topicPrefix, ts_ms: source.tsMs, snapshot: source.snapshot,
-          db: this.database, sequence: null, ts_us: at.ts_us, ts_ns: at.ts_ns, table: this.table,
-          server_id: source.serverId, gtid: null, file: source.file, pos: source.pos, row: source.row, thread: null, query: null,
+          version: DEBEZIUM_VERSION,
+          connector: 'mysql',
+          name: this.topicPrefix,
+          ts_ms: source.tsMs,
+          snapshot: source.snapshot,
+          db: this.database,
+          sequence: null,
+          ts_us: at.ts_us,
+          ts_ns: at.ts_ns,
+          table: this.table,
+          server_id: source.serverId,
+          gtid: null,
+          file: source.file,
+          pos: source.pos,
+          row: source.row,
+          thread: null,
+          query: null,
         },
         transaction: null,
         op,

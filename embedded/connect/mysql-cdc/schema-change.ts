@@ -90,12 +90,16 @@ const COLUMN_SCHEMA: Schema = {
 };
 
 const TABLE_SCHEMA: Schema = {
-  ...struct('io.debezium.connector.schema.Table', [
-    { name: 'defaultCharsetName', schema: optional('string') },
-    { name: 'primaryKeyColumnNames', schema: stringList() },
-    { name: 'columns', schema: { type: 'array', optional: false, items: COLUMN_SCHEMA } },
-    { name: 'comment', schema: optional('string') },
-  ], true),
+  ...struct(
+    'io.debezium.connector.schema.Table',
+    [
+      { name: 'defaultCharsetName', schema: optional('string') },
+      { name: 'primaryKeyColumnNames', schema: stringList() },
+      { name: 'columns', schema: { type: 'array', optional: false, items: COLUMN_SCHEMA } },
+      { name: 'comment', schema: optional('string') },
+    ],
+    true,
+  ),
   version: 1,
 };
 
@@ -134,9 +138,23 @@ export function schemaChangeRecord(topicPrefix: string, event: SchemaChangeEvent
       schema: SCHEMA_CHANGE_VALUE_SCHEMA,
       value: {
         source: {
-          version: DEBEZIUM_VERSION, connector: 'mysql', name: topicPrefix, ts_ms: source.tsMs, snapshot: source.snapshot,
-          db: event.databaseName, sequence: null, ts_us: source.tsMs * 1000, ts_ns: ts * 1_000_000n, table: event.table,
-          server_id: source.serverId, gtid: null, file: source.file, pos: source.pos, row: 0, thread: null, query: null,
+          version: DEBEZIUM_VERSION,
+          connector: 'mysql',
+          name: topicPrefix,
+          ts_ms: source.tsMs,
+          snapshot: source.snapshot,
+          db: event.databaseName,
+          sequence: null,
+          ts_us: source.tsMs * 1000,
+          ts_ns: ts * 1_000_000n,
+          table: event.table,
+          server_id: source.serverId,
+          gtid: null,
+          file: source.file,
+          pos: source.pos,
+          row: 0,
+          thread: null,
+          query: null,
         },
         ts_ms: Date.now(),
         databaseName: event.databaseName,
@@ -154,19 +172,88 @@ export function schemaChangeRecord(topicPrefix: string, event: SchemaChangeEvent
 
 /** java.sql.Types of each MySQL type as Debezium's MySQL DDL parser resolves it (MySqlAntlrDdlParser.initDataTypes). */
 const JDBC_TYPES: Record<string, number> = {
-  char: 1, varchar: 12, tinytext: 12, text: 12, mediumtext: 12, longtext: 12, long: 12,
-  tinyint: 5, smallint: 5, mediumint: 4, int: 4, integer: 4, bigint: -5, year: 4,
-  real: 7, double: 8, float: 6, decimal: 3, numeric: 2, bit: -7,
-  time: 92, timestamp: 2014, datetime: 93, date: 91,
-  binary: -2, varbinary: -3, tinyblob: 2004, blob: 2004, mediumblob: 2004, longblob: 2004,
-  bool: 16, boolean: 16, enum: 1, set: 1, nchar: -15, nvarchar: -9, character: 1, dec: 3, fixed: 3, serial: -5,
-  int1: 5, int2: 5, int3: 4, int4: 4, int8: -5, middleint: 4, float4: 6, float8: 8,
-  json: 1111, geometry: 1111, point: 1111, linestring: 1111, polygon: 1111, multipoint: 1111, multilinestring: 1111,
-  multipolygon: 1111, geometrycollection: 1111,
+  char: 1,
+  varchar: 12,
+  tinytext: 12,
+  text: 12,
+  mediumtext: 12,
+  longtext: 12,
+  long: 12,
+  tinyint: 5,
+  smallint: 5,
+  mediumint: 4,
+  int: 4,
+  integer: 4,
+  bigint: -5,
+  year: 4,
+  real: 7,
+  double: 8,
+  float: 6,
+  decimal: 3,
+  numeric: 2,
+  bit: -7,
+  time: 92,
+  timestamp: 2014,
+  datetime: 93,
+  date: 91,
+  binary: -2,
+  varbinary: -3,
+  tinyblob: 2004,
+  blob: 2004,
+  mediumblob: 2004,
+  longblob: 2004,
+  bool: 16,
+  boolean: 16,
+  enum: 1,
+  set: 1,
+  nchar: -15,
+  nvarchar: -9,
+  character: 1,
+  dec: 3,
+  fixed: 3,
+  serial: -5,
+  int1: 5,
+  int2: 5,
+  int3: 4,
+  int4: 4,
+  int8: -5,
+  middleint: 4,
+  float4: 6,
+  float8: 8,
+  json: 1111,
+  geometry: 1111,
+  point: 1111,
+  linestring: 1111,
+  polygon: 1111,
+  multipoint: 1111,
+  multilinestring: 1111,
+  multipolygon: 1111,
+  geometrycollection: 1111,
 };
 
-const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'real', 'double', 'float', 'decimal', 'numeric',
-  'dec', 'fixed', 'int1', 'int2', 'int3', 'int4', 'int8', 'middleint', 'float4', 'float8']);
+const NUMERIC_TYPES = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'real',
+  'double',
+  'float',
+  'decimal',
+  'numeric',
+  'dec',
+  'fixed',
+  'int1',
+  'int2',
+  'int3',
+  'int4',
+  'int8',
+  'middleint',
+  'float4',
+  'float8',
+]);
 
 /** Types whose columns carry a character set (the table's default unless the column names one). */
 const CHARSET_TYPES = new Set(['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'long', 'enum', 'set', 'character']);
@@ -248,15 +335,21 @@ export async function describeTables(connection: Connection, tables: { database:
   const [tableRows] = await connection.query<RowDataPacket[]>(
     `SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS tbl, co.CHARACTER_SET_NAME AS charset
        FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATIONS co ON co.COLLATION_NAME = t.TABLE_COLLATION
-      WHERE ${pairs}`, params);
+      WHERE ${pairs}`,
+    params,
+  );
   const [columnRows] = await connection.query<RowDataPacket[]>(
     `SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS tbl, t.COLUMN_NAME AS name, t.ORDINAL_POSITION AS position, t.COLUMN_DEFAULT AS columnDefault,
             t.IS_NULLABLE AS nullable, t.DATA_TYPE AS dataType, t.COLUMN_TYPE AS columnType, t.CHARACTER_SET_NAME AS charset,
             t.EXTRA AS extra
-       FROM information_schema.COLUMNS t WHERE ${pairs} ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME, t.ORDINAL_POSITION`, params);
+       FROM information_schema.COLUMNS t WHERE ${pairs} ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME, t.ORDINAL_POSITION`,
+    params,
+  );
   const [keyRows] = await connection.query<RowDataPacket[]>(
     `SELECT t.TABLE_SCHEMA AS db, t.TABLE_NAME AS tbl, t.COLUMN_NAME AS name
-       FROM information_schema.STATISTICS t WHERE t.INDEX_NAME = 'PRIMARY' AND (${pairs}) ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME, t.SEQ_IN_INDEX`, params);
+       FROM information_schema.STATISTICS t WHERE t.INDEX_NAME = 'PRIMARY' AND (${pairs}) ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME, t.SEQ_IN_INDEX`,
+    params,
+  );
   for (const r of tableRows) {
     out.set(`${r.db}.${r.tbl}`, { defaultCharsetName: r.charset === null ? null : String(r.charset), primaryKeyColumnNames: [], columns: [], comment: null });
   }
@@ -275,34 +368,58 @@ export async function snapshotSchemaEvents(connection: Connection, databaseInclu
   const [vars] = await connection.query<RowDataPacket[]>("SHOW VARIABLES WHERE Variable_name IN ('character_set_server', 'collation_server')");
   const [tableRows] = await connection.query<RowDataPacket[]>(
     `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl FROM information_schema.TABLES
-      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'sys', 'information_schema')`);
-  const tables = tableRows.map((r) => ({ database: String(r.db), table: String(r.tbl) }))
+      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'sys', 'information_schema')`,
+  );
+  const tables = tableRows
+    .map((r) => ({ database: String(r.db), table: String(r.tbl) }))
     .filter((t) => databaseIncluded(t.database))
     // TableId order: by database, then table name (Java's String order, which is UTF-16 code unit order as here).
     .sort((a, b) => (a.database === b.database ? (a.table < b.table ? -1 : a.table > b.table ? 1 : 0) : a.database < b.database ? -1 : 1));
-  const events: SchemaChangeEvent[] = [{
-    databaseName: '',
-    ddl: `SET ${vars.map((v) => `${v.Variable_name}=${v.Value}`).join(', ')}`,
-    table: null,
-    changes: [],
-  }];
+  const events: SchemaChangeEvent[] = [
+    {
+      databaseName: '',
+      ddl: `SET ${vars.map((v) => `${v.Variable_name}=${v.Value}`).join(', ')}`,
+      table: null,
+      changes: [],
+    },
+  ];
   for (const t of tables) {
-    events.push({ databaseName: t.database, ddl: `DROP TABLE IF EXISTS ${quote(t.database)}.${quote(t.table)}`, table: t.table, changes: [{ type: 'DROP', database: t.database, table: t.table, description: null }] });
+    events.push({
+      databaseName: t.database,
+      ddl: `DROP TABLE IF EXISTS ${quote(t.database)}.${quote(t.table)}`,
+      table: t.table,
+      changes: [{ type: 'DROP', database: t.database, table: t.table, description: null }],
+    });
   }
   const databases = [...new Set(tables.map((t) => t.database))];
-  const [locales] = databases.length === 0 ? [[] as RowDataPacket[]] : await connection.query<RowDataPacket[]>(
-    `SELECT SCHEMA_NAME AS db, DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)`, [databases]);
+  const [locales] =
+    databases.length === 0
+      ? [[] as RowDataPacket[]]
+      : await connection.query<RowDataPacket[]>(
+          `SELECT SCHEMA_NAME AS db, DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)`,
+          [databases],
+        );
   const descriptions = await describeTables(connection, tables);
   for (const db of databases) {
     const locale = locales.find((l) => l.db === db);
     events.push({ databaseName: db, ddl: `DROP DATABASE IF EXISTS ${quote(db)}`, table: null, changes: [] });
-    events.push({ databaseName: db, ddl: `CREATE DATABASE ${quote(db)}${locale ? ` CHARSET ${locale.charset} COLLATE ${locale.collation}` : ''}`, table: null, changes: [] });
+    events.push({
+      databaseName: db,
+      ddl: `CREATE DATABASE ${quote(db)}${locale ? ` CHARSET ${locale.charset} COLLATE ${locale.collation}` : ''}`,
+      table: null,
+      changes: [],
+    });
     events.push({ databaseName: db, ddl: `USE ${quote(db)}`, table: null, changes: [] });
     for (const t of tables.filter((x) => x.database === db)) {
       const [created] = await connection.query<RowDataPacket[]>(`SHOW CREATE TABLE ${quote(db)}.${quote(t.table)}`);
       const ddl = created[0]?.['Create Table'];
       if (typeof ddl !== 'string') continue;
-      events.push({ databaseName: db, ddl, table: t.table, changes: [{ type: 'CREATE', database: db, table: t.table, description: descriptions.get(`${db}.${t.table}`) ?? null }] });
+      events.push({
+        databaseName: db,
+        ddl,
+        table: t.table,
+        changes: [{ type: 'CREATE', database: db, table: t.table, description: descriptions.get(`${db}.${t.table}`) ?? null }],
+      });
     }
   }
   return events;
@@ -331,7 +448,8 @@ function splitQualified(name: string, defaultDb: string): { database: string; ta
 }
 
 /** Statements Debezium ignores (BEGIN/COMMIT/XA/DML written by statement-based replication, its default ddl.filter). */
-const IGNORED = /^(BEGIN|COMMIT|ROLLBACK|XA\s|SAVEPOINT\s|INSERT\s|UPDATE\s|DELETE\s|REPLACE\s|FLUSH\s+RELAY\s+LOGS|#\s*Dummy event|DROP\s+TEMPORARY\s+TABLE\s+IF\s+EXISTS\s.+\/\*\s*generated by server\s*\*\/)/i;
+const IGNORED =
+  /^(BEGIN|COMMIT|ROLLBACK|XA\s|SAVEPOINT\s|INSERT\s|UPDATE\s|DELETE\s|REPLACE\s|FLUSH\s+RELAY\s+LOGS|#\s*Dummy event|DROP\s+TEMPORARY\s+TABLE\s+IF\s+EXISTS\s.+\/\*\s*generated by server\s*\*\/)/i;
 
 /**
  * A query event's statement as schema change events (none for statements Debezium skips). `defaultDb` is the
@@ -340,14 +458,19 @@ const IGNORED = /^(BEGIN|COMMIT|ROLLBACK|XA\s|SAVEPOINT\s|INSERT\s|UPDATE\s|DELE
  */
 export function parseStreamingDdl(sql: string, defaultDb: string): ParsedDdl[] {
   // Leading comments and MariaDB's trailing `/* generated by server */` are not part of the statement.
-  const statement = sql.trim().replace(/^(\/\*.*?\*\/\s*)+/s, '').replace(/\s*\/\*.*?\*\/\s*$/s, '').trim();
+  const statement = sql
+    .trim()
+    .replace(/^(\/\*.*?\*\/\s*)+/s, '')
+    .replace(/\s*\/\*.*?\*\/\s*$/s, '')
+    .trim();
   if (statement === '' || IGNORED.test(statement) || IGNORED.test(sql.trim())) return [];
   const table = (type: TableChangeType, name: string): ParsedDdl => {
     const id = splitQualified(name, defaultDb);
     return { databaseName: id.database, ddl: statement, table: id.table, changes: [{ type, database: id.database, table: id.table }] };
   };
   let m: RegExpExecArray | null;
-  if ((m = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${QUALIFIED}`, 'i').exec(statement))) return [table('CREATE', m[1]!)];
+  if ((m = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${QUALIFIED}`, 'i').exec(statement)))
+    return [table('CREATE', m[1]!)];
   if ((m = new RegExp(`^ALTER\\s+(?:ONLINE\\s+|IGNORE\\s+)*TABLE\\s+(?:IF\\s+EXISTS\\s+)?${QUALIFIED}`, 'i').exec(statement))) {
     const renamed = new RegExp(`\\bRENAME\\s+(?:TO\\s+|AS\\s+)?${QUALIFIED}\\s*$`, 'i').exec(statement);
     return [table('ALTER', renamed ? renamed[1]! : m[1]!)];
@@ -357,7 +480,12 @@ export function parseStreamingDdl(sql: string, defaultDb: string): ParsedDdl[] {
     const suffix = m[3] ? ` ${m[3].trim().toUpperCase()}` : '';
     return (m[2]!.match(new RegExp(QUALIFIED, 'g')) ?? []).map((name) => {
       const id = splitQualified(name, defaultDb);
-      return { databaseName: id.database, ddl: `${prefix}${quote(id.database)}.${quote(id.table)}${suffix}`, table: id.table, changes: [{ type: 'DROP' as const, database: id.database, table: id.table }] };
+      return {
+        databaseName: id.database,
+        ddl: `${prefix}${quote(id.database)}.${quote(id.table)}${suffix}`,
+        table: id.table,
+        changes: [{ type: 'DROP' as const, database: id.database, table: id.table }],
+      };
     });
   }
   if ((m = new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?${QUALIFIED}`, 'i').exec(statement))) return [table('TRUNCATE', m[1]!)];
@@ -416,7 +544,9 @@ function topLevelItems(text: string): string[] {
 
 /** `name type(dims) [UNSIGNED] [ZEROFILL] …` -> the column's name and declared type; undefined for other clauses. */
 function declaredColumn(definition: string): [string, DeclaredColumn] | undefined {
-  const m = new RegExp(`^(${NAME})\\s+([A-Za-z][A-Za-z0-9]*)(?:\\s*(\\((?:[^()']|'(?:[^']|'')*')*\\)))?((?:\\s+(?:UNSIGNED|SIGNED|ZEROFILL))*)`, 'i').exec(definition);
+  const m = new RegExp(`^(${NAME})\\s+([A-Za-z][A-Za-z0-9]*)(?:\\s*(\\((?:[^()']|'(?:[^']|'')*')*\\)))?((?:\\s+(?:UNSIGNED|SIGNED|ZEROFILL))*)`, 'i').exec(
+    definition,
+  );
   if (!m) return undefined;
   const keyword = m[2]!.toLowerCase();
   if (JDBC_TYPES[keyword] === undefined) return undefined;
@@ -438,7 +568,10 @@ function declaredColumn(definition: string): [string, DeclaredColumn] | undefine
   if (keyword === 'serial') typeName = 'BIGINT UNSIGNED';
   const rest = definition.slice(m[0].length);
   const charset = /\b(?:CHARACTER\s+SET|CHARSET)\s+['"`]?(\w+)/i.exec(rest)?.[1] ?? /\bCOLLATE\s+['"`]?([a-z0-9]+)_/i.exec(rest)?.[1];
-  return [name, { typeName, jdbcType: JDBC_TYPES[keyword]!, length, scale, charset: charset?.toLowerCase(), charsetAware: CHARSET_TYPES.has(keyword), enumValues }];
+  return [
+    name,
+    { typeName, jdbcType: JDBC_TYPES[keyword]!, length, scale, charset: charset?.toLowerCase(), charsetAware: CHARSET_TYPES.has(keyword), enumValues },
+  ];
 }
 
 const CLAUSE_KEYWORDS = /^(PRIMARY|KEY|INDEX|UNIQUE|CONSTRAINT|FOREIGN|FULLTEXT|SPATIAL|CHECK|PERIOD)\b/i;
@@ -490,8 +623,14 @@ export function withDeclaredTypes(description: TableDescription, declared: Map<s
       const d = declared.get(c.name);
       if (!d) return c;
       return {
-        ...c, typeName: d.typeName, typeExpression: d.typeName, jdbcType: d.jdbcType, length: d.length, scale: d.scale, enumValues: d.enumValues,
-        charsetName: d.charsetAware ? d.charset ?? description.defaultCharsetName : null,
+        ...c,
+        typeName: d.typeName,
+        typeExpression: d.typeName,
+        jdbcType: d.jdbcType,
+        length: d.length,
+        scale: d.scale,
+        enumValues: d.enumValues,
+        charsetName: d.charsetAware ? (d.charset ?? description.defaultCharsetName) : null,
       };
     }),
   };

@@ -10,13 +10,27 @@
 import ZongJi from '@vlasky/zongji';
 import mysql, { type Connection, type RowDataPacket } from 'mysql2/promise';
 import {
-  ConnectException, type OffsetReader, type SourceConnector, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask,
+  ConnectException,
+  type OffsetReader,
+  type SourceConnector,
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type SourceTask,
 } from '../runtime/source-task.ts';
 import { capturesTable, cdcSettings, databasePasses, includeRank, type CdcSettings } from './cdc-config.ts';
 import type { ColumnInfo } from './columns.ts';
 import { CapturedTable, snapshotMarker, type Op, type SourceInfo } from './envelope.ts';
 import {
-  declaredColumns, describeTables, parseStreamingDdl, schemaChangeRecord, snapshotSchemaEvents, withDeclaredTypes, type DeclaredColumn, type SchemaChangeEvent, type TableDescription,
+  declaredColumns,
+  describeTables,
+  parseStreamingDdl,
+  schemaChangeRecord,
+  snapshotSchemaEvents,
+  withDeclaredTypes,
+  type DeclaredColumn,
+  type SchemaChangeEvent,
+  type TableDescription,
 } from './schema-change.ts';
 
 export class MySqlCdcConnector implements SourceConnector {
@@ -42,13 +56,22 @@ export class MySqlCdcConnector implements SourceConnector {
 async function connect(settings: CdcSettings): Promise<Connection> {
   try {
     return await mysql.createConnection({
-      host: settings.hostname, port: settings.port, user: settings.user, password: settings.password,
-      connectTimeout: settings.connectTimeoutMs, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+      host: settings.hostname,
+      port: settings.port,
+      user: settings.user,
+      password: settings.password,
+      connectTimeout: settings.connectTimeoutMs,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
       // JSON columns as the server's text, as Debezium sends them (parsed, they would lose their spelling).
       jsonStrings: true,
     });
   } catch (error) {
-    throw new ConnectException(`Unable to connect to MySQL at ${settings.hostname}:${settings.port} as ${settings.user}: ${(error as Error).message}`, { cause: error });
+    throw new ConnectException(`Unable to connect to MySQL at ${settings.hostname}:${settings.port} as ${settings.user}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -62,7 +85,18 @@ interface StreamPosition {
 }
 
 type RawChange =
-  | { kind: 'rows'; op: Exclude<Op, 'r'>; database: string; table: string; rows: unknown[]; file: string; groupPos: number; eventPos: number; event: number; tsMs: number }
+  | {
+      kind: 'rows';
+      op: Exclude<Op, 'r'>;
+      database: string;
+      table: string;
+      rows: unknown[];
+      file: string;
+      groupPos: number;
+      eventPos: number;
+      event: number;
+      tsMs: number;
+    }
   | { kind: 'query'; sql: string; database: string; file: string; eventPos: number; tsMs: number }
   | { kind: 'error'; error: Error };
 
@@ -126,16 +160,24 @@ export class MySqlCdcTask implements SourceTask {
   }
 
   private async checkBinlog(connection: Connection): Promise<void> {
-    const [vars] = await connection.query<RowDataPacket[]>("SELECT @@GLOBAL.log_bin AS log_bin, @@GLOBAL.binlog_format AS format, @@GLOBAL.binlog_row_image AS image, @@GLOBAL.server_id AS server_id");
+    const [vars] = await connection.query<RowDataPacket[]>(
+      'SELECT @@GLOBAL.log_bin AS log_bin, @@GLOBAL.binlog_format AS format, @@GLOBAL.binlog_row_image AS image, @@GLOBAL.server_id AS server_id',
+    );
     const v = vars[0]!;
     if (Number(v.log_bin) !== 1) {
-      throw new ConnectException(`The MySQL server at ${this.settings.hostname}:${this.settings.port} is not configured to use a row-level binlog: log_bin is OFF. Start it with --log-bin --binlog-format=ROW --binlog-row-image=FULL --server-id=<n>.`);
+      throw new ConnectException(
+        `The MySQL server at ${this.settings.hostname}:${this.settings.port} is not configured to use a row-level binlog: log_bin is OFF. Start it with --log-bin --binlog-format=ROW --binlog-row-image=FULL --server-id=<n>.`,
+      );
     }
     if (String(v.format).toUpperCase() !== 'ROW') {
-      throw new ConnectException(`The MySQL server is not configured to use a ROW binlog_format, which is required for this connector to work properly. Change the MySQL configuration to use binlog_format=ROW (it is ${v.format}) and restart the connector.`);
+      throw new ConnectException(
+        `The MySQL server is not configured to use a ROW binlog_format, which is required for this connector to work properly. Change the MySQL configuration to use binlog_format=ROW (it is ${v.format}) and restart the connector.`,
+      );
     }
     if (String(v.image).toUpperCase() !== 'FULL') {
-      throw new ConnectException(`The MySQL server is not configured to use a FULL binlog_row_image (it is ${v.image}), which is required for this connector to work properly. Set binlog_row_image=FULL and restart the connector.`);
+      throw new ConnectException(
+        `The MySQL server is not configured to use a FULL binlog_row_image (it is ${v.image}), which is required for this connector to work properly. Set binlog_row_image=FULL and restart the connector.`,
+      );
     }
     this.serverId = Number(v.server_id);
   }
@@ -157,9 +199,13 @@ export class MySqlCdcTask implements SourceTask {
       const id = `${db}.${tbl}`;
       if (!byTable.has(id)) byTable.set(id, { db, tbl, columns: [] });
       byTable.get(id)!.columns.push({
-        name: String(r.name), dataType: String(r.dataType).toLowerCase(), columnType: String(r.columnType),
-        nullable: r.nullable === 'YES', primaryKey: r.columnKey === 'PRI',
-        scale: r.scale === null ? null : Number(r.scale), precision: r.numericPrecision === null ? null : Number(r.numericPrecision),
+        name: String(r.name),
+        dataType: String(r.dataType).toLowerCase(),
+        columnType: String(r.columnType),
+        nullable: r.nullable === 'YES',
+        primaryKey: r.columnKey === 'PRI',
+        scale: r.scale === null ? null : Number(r.scale),
+        precision: r.numericPrecision === null ? null : Number(r.numericPrecision),
         datetimePrecision: r.datetimePrecision === null ? null : Number(r.datetimePrecision),
         columnDefault: r.columnDefault === null ? null : String(r.columnDefault),
       });
@@ -188,7 +234,14 @@ export class MySqlCdcTask implements SourceTask {
       const order = table.keyColumns.map((c) => `\`${c.info.name.replace(/`/g, '``')}\``).join(', ');
       const [rows] = await connection.query<RowDataPacket[]>(`SELECT * FROM \`${table.database}\`.\`${table.table}\`${order ? ` ORDER BY ${order}` : ''}`);
       for (const [r, row] of rows.entries()) {
-        const source: SourceInfo = { tsMs, snapshot: snapshotMarker(t, tables.length, r, rows.length), serverId: 0, file: position.file, pos: position.pos, row: 0 };
+        const source: SourceInfo = {
+          tsMs,
+          snapshot: snapshotMarker(t, tables.length, r, rows.length),
+          serverId: 0,
+          file: position.file,
+          pos: position.pos,
+          row: 0,
+        };
         records.push(this.record(table, 'r', null, row, source, { file: position.file, pos: position.pos, snapshot: true, snapshot_row: index++ }));
       }
     }
@@ -205,8 +258,13 @@ export class MySqlCdcTask implements SourceTask {
     if (!this.settings.includeSchemaChanges) return [];
     const events = await snapshotSchemaEvents(connection, (db) => databasePasses(this.settings, db));
     const tsMs = Date.now();
-    return events.map((event, i) => this.schemaRecord(event, { tsMs, snapshot: 'true', serverId: 0, file: position.file, pos: position.pos, row: 0 },
-      { file: position.file, pos: position.pos, snapshot: true, snapshot_row: i - events.length }));
+    return events.map((event, i) =>
+      this.schemaRecord(
+        event,
+        { tsMs, snapshot: 'true', serverId: 0, file: position.file, pos: position.pos, row: 0 },
+        { file: position.file, pos: position.pos, snapshot: true, snapshot_row: i - events.length },
+      ),
+    );
   }
 
   private schemaRecord(event: SchemaChangeEvent, source: SourceInfo, offset: SourceOffset): SourceRecord {
@@ -242,7 +300,9 @@ export class MySqlCdcTask implements SourceTask {
           return description ? withDeclaredTypes(description, this.declared.get(id)) : null;
         };
         const event: SchemaChangeEvent = {
-          databaseName: e.databaseName, ddl: e.ddl, table: e.table,
+          databaseName: e.databaseName,
+          ddl: e.ddl,
+          table: e.table,
           changes: e.changes.map((c) => ({ ...c, description: c.type === 'DROP' ? null : describe(`${c.database}.${c.table}`) })),
         };
         const source: SourceInfo = { tsMs: change.tsMs, snapshot: 'false', serverId: this.serverId, file: change.file, pos: change.eventPos, row: 0 };
@@ -264,7 +324,7 @@ export class MySqlCdcTask implements SourceTask {
       return;
     }
     const { columns, renamed, replaces } = declaredColumns(ddl);
-    const current = replaces ? new Map<string, DeclaredColumn>() : this.declared.get(id) ?? new Map<string, DeclaredColumn>();
+    const current = replaces ? new Map<string, DeclaredColumn>() : (this.declared.get(id) ?? new Map<string, DeclaredColumn>());
     for (const name of renamed) current.delete(name);
     for (const [name, column] of columns) current.set(name, column);
     this.declared.set(id, current);
@@ -272,48 +332,81 @@ export class MySqlCdcTask implements SourceTask {
 
   private startStreaming(start: StreamPosition): void {
     const zongji = new ZongJi({
-      host: this.settings.hostname, port: this.settings.port, user: this.settings.user, password: this.settings.password,
-      timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+      host: this.settings.hostname,
+      port: this.settings.port,
+      user: this.settings.user,
+      password: this.settings.password,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
     } as ConstructorParameters<typeof ZongJi>[0]);
     this.zongji = zongji;
     let file = start.file;
     let groupPos = start.pos;
     let event = -1;
     let inGroup = false;
-    zongji.on('binlog', (e: { getEventName(): string; nextPosition: number; size: number; timestamp: number; binlogName?: string; tableId?: number; tableMap?: Record<number, { parentSchema: string; tableName: string }>; rows?: unknown[]; query?: string; schema?: string }) => {
-      const name = e.getEventName();
-      if (name === 'rotate') {
-        file = e.binlogName!;
-        return;
-      }
-      // zongji's size excludes the 19-byte event header and the 4-byte checksum; the event starts one full length back.
-      const eventPos = e.nextPosition - e.size - BINLOG_EVENT_HEADER_BYTES - (zongji.useChecksum ? 4 : 0);
-      if (name === 'query' && !/^\s*(BEGIN|COMMIT)\s*$/i.test(e.query ?? '')) {
-        this.push({ kind: 'query', sql: e.query ?? '', database: e.schema ?? '', file, eventPos, tsMs: e.timestamp });
-      }
-      if (name === 'tablemap') {
-        if (!inGroup) {
-          groupPos = eventPos;
-          event = -1;
-          inGroup = true;
+    zongji.on(
+      'binlog',
+      (e: {
+        getEventName(): string;
+        nextPosition: number;
+        size: number;
+        timestamp: number;
+        binlogName?: string;
+        tableId?: number;
+        tableMap?: Record<number, { parentSchema: string; tableName: string }>;
+        rows?: unknown[];
+        query?: string;
+        schema?: string;
+      }) => {
+        const name = e.getEventName();
+        if (name === 'rotate') {
+          file = e.binlogName!;
+          return;
         }
-        return;
-      }
-      const op = ROWS_EVENTS[name];
-      if (op === undefined) {
+        // zongji's size excludes the 19-byte event header and the 4-byte checksum; the event starts one full length back.
+        const eventPos = e.nextPosition - e.size - BINLOG_EVENT_HEADER_BYTES - (zongji.useChecksum ? 4 : 0);
+        if (name === 'query' && !/^\s*(BEGIN|COMMIT)\s*$/i.test(e.query ?? '')) {
+          this.push({ kind: 'query', sql: e.query ?? '', database: e.schema ?? '', file, eventPos, tsMs: e.timestamp });
+        }
+        if (name === 'tablemap') {
+          if (!inGroup) {
+            groupPos = eventPos;
+            event = -1;
+            inGroup = true;
+          }
+          return;
+        }
+        const op = ROWS_EVENTS[name];
+        if (op === undefined) {
+          inGroup = false;
+          return;
+        }
         inGroup = false;
-        return;
-      }
-      inGroup = false;
-      event++;
-      const meta = e.tableMap![e.tableId!]!;
-      this.push({ kind: 'rows', op, database: meta.parentSchema, table: meta.tableName, rows: e.rows ?? [], file, groupPos, eventPos, event, tsMs: e.timestamp });
-      // The next rows event of the same group keeps the group's start as its restart point.
-      inGroup = true;
-    });
+        event++;
+        const meta = e.tableMap![e.tableId!]!;
+        this.push({
+          kind: 'rows',
+          op,
+          database: meta.parentSchema,
+          table: meta.tableName,
+          rows: e.rows ?? [],
+          file,
+          groupPos,
+          eventPos,
+          event,
+          tsMs: e.timestamp,
+        });
+        // The next rows event of the same group keeps the group's start as its restart point.
+        inGroup = true;
+      },
+    );
     zongji.on('error', (error: Error) => this.push({ kind: 'error', error }));
     zongji.start({
-      serverId: this.settings.serverId, filename: start.file, position: start.pos,
+      serverId: this.settings.serverId,
+      filename: start.file,
+      position: start.pos,
       includeEvents: ['rotate', 'tablemap', 'writerows', 'updaterows', 'deleterows', 'xid', 'query'],
     });
   }
@@ -347,7 +440,7 @@ export class MySqlCdcTask implements SourceTask {
       const change = this.queue.shift()!;
       if (change.kind === 'error') throw new ConnectException(`Error while reading the MySQL binlog: ${change.error.message}`, { cause: change.error });
       if (change.kind === 'query') {
-        records.push(...await this.queryRecords(change));
+        records.push(...(await this.queryRecords(change)));
         continue;
       }
       const table = this.tables.get(`${change.database}.${change.table}`);
@@ -365,7 +458,13 @@ export class MySqlCdcTask implements SourceTask {
           const before = row as Record<string, unknown>;
           records.push(this.record(table, 'd', before, null, source, offset));
           if (this.settings.tombstonesOnDelete) {
-            records.push({ sourcePartition: this.partition, sourceOffset: { ...offset, tombstone: true }, topic: table.topic, key: table.key(before), value: { schema: null, value: null } });
+            records.push({
+              sourcePartition: this.partition,
+              sourceOffset: { ...offset, tombstone: true },
+              topic: table.topic,
+              key: table.key(before),
+              value: { schema: null, value: null },
+            });
           }
         }
       });
@@ -383,7 +482,14 @@ export class MySqlCdcTask implements SourceTask {
     return event < done.event || (event === done.event && row <= done.row);
   }
 
-  private record(table: CapturedTable, op: Op, before: Record<string, unknown> | null, after: Record<string, unknown> | null, source: SourceInfo, offset: SourceOffset): SourceRecord {
+  private record(
+    table: CapturedTable,
+    op: Op,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+    source: SourceInfo,
+    offset: SourceOffset,
+  ): SourceRecord {
     return {
       sourcePartition: this.partition,
       sourceOffset: offset,
@@ -398,18 +504,20 @@ export class MySqlCdcTask implements SourceTask {
     this.wake?.();
     const zongji = this.zongji;
     this.zongji = undefined;
-    if (zongji) await new Promise<void>((resolve) => {
-      zongji.once('stopped', () => resolve());
-      zongji.stop();
-      setTimeout(resolve, 2000).unref();
-    });
+    if (zongji)
+      await new Promise<void>((resolve) => {
+        zongji.once('stopped', () => resolve());
+        zongji.stop();
+        setTimeout(resolve, 2000).unref();
+      });
   }
 
   /** Snapshot rows come before the binlog; in the binlog, by file, group start, event, row, tombstone last. */
   compareOffsets(a: SourceOffset, b: SourceOffset): number | undefined {
-    const rank = (o: SourceOffset): number[] => o.snapshot === true
-      ? [0, Number(o.snapshot_row)]
-      : [1, binlogIndex(String(o.file)), Number(o.pos), Number(o.event), Number(o.row), o.tombstone === true ? 1 : 0];
+    const rank = (o: SourceOffset): number[] =>
+      o.snapshot === true
+        ? [0, Number(o.snapshot_row)]
+        : [1, binlogIndex(String(o.file)), Number(o.pos), Number(o.event), Number(o.row), o.tombstone === true ? 1 : 0];
     const x = rank(a);
     const y = rank(b);
     for (let i = 0; i < Math.max(x.length, y.length); i++) {
@@ -434,6 +542,9 @@ async function masterStatus(connection: Connection): Promise<{ file: string; pos
     [rows] = await connection.query<RowDataPacket[]>('SHOW BINARY LOG STATUS');
   }
   const status = rows[0];
-  if (!status) throw new ConnectException('SHOW MASTER STATUS returned nothing: the binlog is off, or the user lacks the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO <user>).');
+  if (!status)
+    throw new ConnectException(
+      'SHOW MASTER STATUS returned nothing: the binlog is off, or the user lacks the REPLICATION CLIENT privilege (GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO <user>).',
+    );
   return { file: String(status.File), pos: Number(status.Position) };
 }

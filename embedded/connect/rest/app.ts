@@ -20,9 +20,12 @@ export function connectApp(herder: Herder, log: (line: string) => void, guard: H
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
   app.use(requestGate(guard));
-  app.get('/', wrap((_req, res) => {
-    res.json({ version: CONNECT_VERSION, commit: CONNECT_COMMIT, kafka_cluster_id: herder.clusterId });
-  }));
+  app.get(
+    '/',
+    wrap((_req, res) => {
+      res.json({ version: CONNECT_VERSION, commit: CONNECT_COMMIT, kafka_cluster_id: herder.clusterId });
+    }),
+  );
   for (const router of [connectorsRouter(herder), connectorStateRouter(herder), tasksRouter(herder), pluginsRouter(herder)]) {
     app.use(exceptOptions(router));
   }

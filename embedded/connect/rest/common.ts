@@ -10,7 +10,9 @@ type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** An express handler whose thrown errors and rejected promises reach the error handler. */
 export function wrap(handler: Handler) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    Promise.resolve().then(() => handler(req, res)).catch(next);
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch(next);
   };
 }
 

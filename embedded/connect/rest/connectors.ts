@@ -7,46 +7,68 @@ import { stringMap, wrap } from './common.ts';
 export function connectorsRouter(herder: Herder): express.Router {
   const router = express.Router();
 
-  router.get('/connectors', wrap((req, res) => {
-    const raw = req.query.expand;
-    const expand = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).flatMap((e) => String(e).split(','));
-    res.json(expand.length === 0 ? herder.connectors() : expandedConnectors(herder, expand));
-  }));
+  router.get(
+    '/connectors',
+    wrap((req, res) => {
+      const raw = req.query.expand;
+      const expand = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).flatMap((e) => String(e).split(','));
+      res.json(expand.length === 0 ? herder.connectors() : expandedConnectors(herder, expand));
+    }),
+  );
 
-  router.post('/connectors', wrap(async (req, res) => {
-    const body = req.body as { name?: unknown; config?: unknown } | undefined;
-    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ConnectRestError(400, 'Request body must be a JSON object: {"name": "…", "config": {…}}');
-    }
-    const name = typeof body.name === 'string' ? body.name.trim() : body.name === undefined || body.name === null ? '' : String(body.name).trim();
-    if (body.config === undefined || body.config === null) throw new ConnectRestError(400, 'Connector config is missing: the request body needs a "config" object');
-    const config = stringMap(body.config, 'config');
-    checkConfigName(name, config);
-    const { info } = await herder.putConfig(name, config, false);
-    res.status(201).location(`/connectors/${encodeURIComponent(name)}`).json(info);
-  }));
+  router.post(
+    '/connectors',
+    wrap(async (req, res) => {
+      const body = req.body as { name?: unknown; config?: unknown } | undefined;
+      if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new ConnectRestError(400, 'Request body must be a JSON object: {"name": "…", "config": {…}}');
+      }
+      const name = typeof body.name === 'string' ? body.name.trim() : body.name === undefined || body.name === null ? '' : String(body.name).trim();
+      if (body.config === undefined || body.config === null)
+        throw new ConnectRestError(400, 'Connector config is missing: the request body needs a "config" object');
+      const config = stringMap(body.config, 'config');
+      checkConfigName(name, config);
+      const { info } = await herder.putConfig(name, config, false);
+      res
+        .status(201)
+        .location(`/connectors/${encodeURIComponent(name)}`)
+        .json(info);
+    }),
+  );
 
-  router.get('/connectors/:name', wrap((req, res) => {
-    res.json(herder.info(String(req.params.name)));
-  }));
+  router.get(
+    '/connectors/:name',
+    wrap((req, res) => {
+      res.json(herder.info(String(req.params.name)));
+    }),
+  );
 
-  router.delete('/connectors/:name', wrap(async (req, res) => {
-    await herder.delete(String(req.params.name));
-    res.status(204).end();
-  }));
+  router.delete(
+    '/connectors/:name',
+    wrap(async (req, res) => {
+      await herder.delete(String(req.params.name));
+      res.status(204).end();
+    }),
+  );
 
-  router.get('/connectors/:name/config', wrap((req, res) => {
-    res.json(herder.config(String(req.params.name)));
-  }));
+  router.get(
+    '/connectors/:name/config',
+    wrap((req, res) => {
+      res.json(herder.config(String(req.params.name)));
+    }),
+  );
 
-  router.put('/connectors/:name/config', wrap(async (req, res) => {
-    const name = String(req.params.name);
-    const config = stringMap(req.body, 'Connector config');
-    checkConfigName(name, config);
-    const { created, info } = await herder.putConfig(name, config, true);
-    if (created) res.status(201).location(`/connectors/${encodeURIComponent(name)}`);
-    res.json(info);
-  }));
+  router.put(
+    '/connectors/:name/config',
+    wrap(async (req, res) => {
+      const name = String(req.params.name);
+      const config = stringMap(req.body, 'Connector config');
+      checkConfigName(name, config);
+      const { created, info } = await herder.putConfig(name, config, true);
+      if (created) res.status(201).location(`/connectors/${encodeURIComponent(name)}`);
+      res.json(info);
+    }),
+  );
 
   return router;
 }

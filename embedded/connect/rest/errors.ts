@@ -6,8 +6,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { ConnectRestError } from '../errors.ts';
 
 const KNOWN_PATHS = [
-  /^\/$/, /^\/connectors\/?$/, /^\/connectors\/[^/]+\/?$/, /^\/connectors\/[^/]+\/(config|status|tasks|pause|resume|restart|topics)\/?$/, /^\/connectors\/[^/]+\/topics\/reset\/?$/,
-  /^\/connectors\/[^/]+\/tasks\/[^/]+\/(status|restart)\/?$/, /^\/connector-plugins\/?$/, /^\/connector-plugins\/[^/]+\/config\/validate\/?$/,
+  /^\/$/,
+  /^\/connectors\/?$/,
+  /^\/connectors\/[^/]+\/?$/,
+  /^\/connectors\/[^/]+\/(config|status|tasks|pause|resume|restart|topics)\/?$/,
+  /^\/connectors\/[^/]+\/topics\/reset\/?$/,
+  /^\/connectors\/[^/]+\/tasks\/[^/]+\/(status|restart)\/?$/,
+  /^\/connector-plugins\/?$/,
+  /^\/connector-plugins\/[^/]+\/config\/validate\/?$/,
 ];
 
 export function unmatchedRoute(req: Request, _res: Response, next: NextFunction): void {

@@ -7,18 +7,27 @@ import { wrap } from './common.ts';
 export function tasksRouter(herder: Herder): express.Router {
   const router = express.Router();
 
-  router.get('/connectors/:name/tasks', wrap((req, res) => {
-    res.json(herder.taskConfigs(String(req.params.name)));
-  }));
+  router.get(
+    '/connectors/:name/tasks',
+    wrap((req, res) => {
+      res.json(herder.taskConfigs(String(req.params.name)));
+    }),
+  );
 
-  router.get('/connectors/:name/tasks/:task/status', wrap((req, res) => {
-    res.json(herder.taskStatus(String(req.params.name), taskId(req.params.task)));
-  }));
+  router.get(
+    '/connectors/:name/tasks/:task/status',
+    wrap((req, res) => {
+      res.json(herder.taskStatus(String(req.params.name), taskId(req.params.task)));
+    }),
+  );
 
-  router.post('/connectors/:name/tasks/:task/restart', wrap(async (req, res) => {
-    await herder.restartTaskById(String(req.params.name), taskId(req.params.task));
-    res.status(204).end();
-  }));
+  router.post(
+    '/connectors/:name/tasks/:task/restart',
+    wrap(async (req, res) => {
+      await herder.restartTaskById(String(req.params.name), taskId(req.params.task));
+      res.status(204).end();
+    }),
+  );
 
   return router;
 }

@@ -5,9 +5,7 @@
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ConfigParseException, ConnectRestError, notFound } from '../errors.ts';
-import {
-  findConnectorPlugin, invalidConfigMessage, noSuchConnectorMessage, validateConnectorConfig, CONNECTOR_PLUGINS,
-} from '../config/connector-config.ts';
+import { findConnectorPlugin, invalidConfigMessage, noSuchConnectorMessage, validateConnectorConfig, CONNECTOR_PLUGINS } from '../config/connector-config.ts';
 import type { ConfigInfos } from '../config/config-def.ts';
 import { createConverter, JSON_CONVERTER } from '../converters/index.ts';
 import { buildTransformChain } from '../transforms/index.ts';
@@ -300,7 +298,12 @@ export class Herder {
       // with options, Connect records the request in the config topic for the leader (here: itself) to act on
       if (includeTasks || onlyFailed) await this.stores.putRestartRequest(name, includeTasks, onlyFailed);
       const restartConnector = !onlyFailed || r.state === 'FAILED';
-      const taskIds = includeTasks ? r.tasks.map((t, i) => ({ t, i })).filter(({ t }) => !onlyFailed || t.state === 'FAILED').map(({ i }) => i) : [];
+      const taskIds = includeTasks
+        ? r.tasks
+            .map((t, i) => ({ t, i }))
+            .filter(({ t }) => !onlyFailed || t.state === 'FAILED')
+            .map(({ i }) => i)
+        : [];
       const result = this.status(name);
       if (restartConnector) result.connector = { state: 'RESTARTING', worker_id: this.o.workerId };
       for (const id of taskIds) result.tasks[id] = { id, state: 'RESTARTING', worker_id: this.o.workerId };
@@ -335,7 +338,8 @@ export class Herder {
 
   private reportStatus(key: string, state: string, trace: string | null): void {
     if (state === 'RESTARTING') return;
-    this.stores.putStatus(key, { state, trace, worker_id: this.o.workerId, generation: ++this.generation })
+    this.stores
+      .putStatus(key, { state, trace, worker_id: this.o.workerId, generation: ++this.generation })
       .catch((error: unknown) => this.o.log(`status write ${key} failed: ${(error as Error).message}`));
   }
 
@@ -345,7 +349,9 @@ export class Herder {
     const connector = createConnector(r.config);
     const context = {
       requestTaskReconfiguration: (): void => {
-        void this.serial(() => this.reconfigure(r, connector)).catch((error: unknown) => this.o.log(`connector ${r.name}: reconfiguration failed: ${(error as Error).message}`));
+        void this.serial(() => this.reconfigure(r, connector)).catch((error: unknown) =>
+          this.o.log(`connector ${r.name}: reconfiguration failed: ${(error as Error).message}`),
+        );
       },
     };
     try {
@@ -374,7 +380,7 @@ export class Herder {
 
   /** The connector asked for its task configs to be read again: stored and its tasks restarted when they changed. */
   private async reconfigure(r: ConnectorRuntime, connector: SourceConnector): Promise<void> {
-    if (this.runtimes.get(r.name) !== r || r.connector !== connector || r.state !== 'RUNNING' && r.state !== 'PAUSED') return;
+    if (this.runtimes.get(r.name) !== r || r.connector !== connector || (r.state !== 'RUNNING' && r.state !== 'PAUSED')) return;
     const maxTasks = Math.max(1, Number(r.config['tasks.max'] ?? 1));
     const taskConfigs = connector.taskConfigs(maxTasks).map((c) => ({ ...c, 'task.class': taskClassOf(r.config) }));
     if (JSON.stringify(taskConfigs) === JSON.stringify(r.taskConfigs)) return;
@@ -430,7 +436,9 @@ export class Herder {
         offset: (partition) => this.stores.offset(r.name, partition),
         onTopic: (topic) => {
           if (this.stores.activeTopics.get(r.name)?.has(topic)) return;
-          void this.stores.putActiveTopic(r.name, topic, id).catch((error: unknown) => this.o.log(`active topic ${topic} of ${r.name} not recorded: ${(error as Error).message}`));
+          void this.stores
+            .putActiveTopic(r.name, topic, id)
+            .catch((error: unknown) => this.o.log(`active topic ${topic} of ${r.name} not recorded: ${(error as Error).message}`));
         },
         log: this.o.log,
       },
@@ -440,5 +448,7 @@ export class Herder {
 
 /** A config map as Java's HashMap.toString prints it, for Connect's "contains no connector type" message. */
 function javaMap(config: Record<string, string>): string {
-  return `{${Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ')}}`;
+  return `{${Object.entries(config)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}}`;
 }

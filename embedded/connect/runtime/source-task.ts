@@ -61,7 +61,11 @@ export function javaTrace(error: unknown): string {
     const e = current instanceof Error ? current : new Error(String(current));
     const head = `${javaName(e)}: ${e.message}`;
     lines.push(first ? head : `Caused by: ${head}`);
-    const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12).map((l) => `\t${l.trim()}`);
+    const frames = (e.stack ?? '')
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 12)
+      .map((l) => `\t${l.trim()}`);
     lines.push(...frames);
     first = false;
     current = (e as { cause?: unknown }).cause;

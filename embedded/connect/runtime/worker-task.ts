@@ -128,26 +128,29 @@ export class WorkerSourceTask {
     let wakeSender: (() => void) | undefined;
     let wakePoller: (() => void) | undefined;
     let sender: Promise<void> | undefined;
-    const startSender = (): Promise<void> => (async () => {
-      for (;;) {
-        if (queue.length === 0) {
-          if (pollDone) return;
-          await new Promise<void>((resolve) => { wakeSender = resolve; });
-          wakeSender = undefined;
-          continue;
-        }
-        const batch = merge(queue.splice(0));
-        queued = 0;
-        wakePoller?.();
-        try {
-          await this.send(batch);
-        } catch (error) {
-          sendError = error;
+    const startSender = (): Promise<void> =>
+      (async () => {
+        for (;;) {
+          if (queue.length === 0) {
+            if (pollDone) return;
+            await new Promise<void>((resolve) => {
+              wakeSender = resolve;
+            });
+            wakeSender = undefined;
+            continue;
+          }
+          const batch = merge(queue.splice(0));
+          queued = 0;
           wakePoller?.();
-          return;
+          try {
+            await this.send(batch);
+          } catch (error) {
+            sendError = error;
+            wakePoller?.();
+            return;
+          }
         }
-      }
-    })();
+      })();
     try {
       this.producer = this.o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
       await this.producer.connect();
@@ -173,7 +176,9 @@ export class WorkerSourceTask {
         queued += records.length;
         wakeSender?.();
         while (queued >= MAX_QUEUED_RECORDS && sendError === undefined && !this.abort.signal.aborted) {
-          await new Promise<void>((resolve) => { wakePoller = resolve; });
+          await new Promise<void>((resolve) => {
+            wakePoller = resolve;
+          });
           wakePoller = undefined;
         }
       }
@@ -251,7 +256,8 @@ export class WorkerSourceTask {
       const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
       const header = JSON.stringify([this.o.connector, record.sourcePartition, record.sourceOffset]);
       const count = this.partitions.get(transformed.topic) ?? 1;
-      const partition = record.kafkaPartition !== undefined && record.kafkaPartition < count ? record.kafkaPartition : partitionFor(key ?? Buffer.from(header), count);
+      const partition =
+        record.kafkaPartition !== undefined && record.kafkaPartition < count ? record.kafkaPartition : partitionFor(key ?? Buffer.from(header), count);
       if (record.sourceOffset !== null) {
         const filter = this.resumeFilter.get(transformed.topic);
         const last = filter?.get(`${partitionJson}\u0000${partition}`);
@@ -319,11 +325,15 @@ export class WorkerSourceTask {
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       this.loop?.then(() => true),
-      new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), this.o.shutdownGracefulTimeoutMs); }),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.o.shutdownGracefulTimeoutMs);
+      }),
     ]);
     clearTimeout(timer);
     if (finished === false) {
-      this.o.hooks.log(`task ${this.o.connector}-${this.o.id}: graceful stop failed, its poll did not return within ${this.o.shutdownGracefulTimeoutMs} ms; left behind`);
+      this.o.hooks.log(
+        `task ${this.o.connector}-${this.o.id}: graceful stop failed, its poll did not return within ${this.o.shutdownGracefulTimeoutMs} ms; left behind`,
+      );
       void this.o.task.stop().catch(() => undefined);
     }
     if (this.commitTimer) clearTimeout(this.commitTimer);

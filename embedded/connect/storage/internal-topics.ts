@@ -73,7 +73,11 @@ export function replayConfigs(messages: TopicMessage[]): Map<string, StoredConne
         continue;
       }
       const existing = connectors.get(name);
-      connectors.set(name, { config: value.properties as Record<string, string>, targetState: existing?.targetState ?? 'STARTED', tasks: existing?.tasks ?? [] });
+      connectors.set(name, {
+        config: value.properties as Record<string, string>,
+        targetState: existing?.targetState ?? 'STARTED',
+        tasks: existing?.tasks ?? [],
+      });
     } else if (key.startsWith('target-state-')) {
       const c = connectors.get(key.slice('target-state-'.length));
       if (c && value !== null) c.targetState = (value.state as TargetState) ?? 'STARTED';
@@ -114,7 +118,11 @@ export class InternalStores {
   readonly activeTopics = new Map<string, Map<string, number>>();
   private sessionKeyCreated: number | undefined;
 
-  constructor(private readonly kafka: Kafka, private readonly producer: Producer, readonly names: InternalTopicNames) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    readonly names: InternalTopicNames,
+  ) {}
 
   async load(admin: Admin): Promise<void> {
     const ranges = new Map<string, Map<number, Range>>([
@@ -193,10 +201,12 @@ export class InternalStores {
   /** Writes a new session key when there is none or it is older than SESSION_KEY_TTL_MS (as the leader does). */
   async ensureSessionKey(now = Date.now()): Promise<void> {
     if (this.sessionKeyCreated !== undefined && now - this.sessionKeyCreated < SESSION_KEY_TTL_MS) return;
-    await this.write(this.names.configs, [{
-      key: 'session-key',
-      value: { key: randomBytes(32).toString('base64'), algorithm: 'HmacSHA256', 'creation-timestamp': now },
-    }]);
+    await this.write(this.names.configs, [
+      {
+        key: 'session-key',
+        value: { key: randomBytes(32).toString('base64'), algorithm: 'HmacSHA256', 'creation-timestamp': now },
+      },
+    ]);
     this.sessionKeyCreated = now;
   }
 
@@ -210,10 +220,12 @@ export class InternalStores {
     if (this.activeTopics.get(connector)?.has(topic)) return;
     if (!this.activeTopics.has(connector)) this.activeTopics.set(connector, new Map());
     this.activeTopics.get(connector)!.set(topic, now);
-    await this.write(this.names.status, [{
-      key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`,
-      value: { topic: { name: topic, connector, task, discoverTimestamp: now } },
-    }]);
+    await this.write(this.names.status, [
+      {
+        key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`,
+        value: { topic: { name: topic, connector, task, discoverTimestamp: now } },
+      },
+    ]);
   }
 
   /** Forgets a connector's active topics (tombstones): on delete and PUT /connectors/{name}/topics/reset. */
@@ -221,7 +233,10 @@ export class InternalStores {
     const topics = [...(this.activeTopics.get(connector)?.keys() ?? [])];
     this.activeTopics.delete(connector);
     if (topics.length === 0) return;
-    await this.write(this.names.status, topics.map((topic) => ({ key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`, value: null })));
+    await this.write(
+      this.names.status,
+      topics.map((topic) => ({ key: `${TOPIC_STATUS_PREFIX}${topic}${TOPIC_STATUS_SEPARATOR}${connector}`, value: null })),
+    );
   }
 
   offset(connector: string, partition: SourcePartition): SourceOffset | undefined {
@@ -231,7 +246,10 @@ export class InternalStores {
   /** Writes each partition's offset; a null offset is a tombstone (Connect's OffsetStorageWriter writes null values so). */
   async commitOffsets(connector: string, entries: { partition: SourcePartition; offset: SourceOffset | null }[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.write(this.names.offsets, entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset })));
+    await this.write(
+      this.names.offsets,
+      entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset })),
+    );
     for (const e of entries) {
       if (e.offset === null) this.offsets.delete(offsetKey(connector, e.partition));
       else this.offsets.set(offsetKey(connector, e.partition), e.offset);

@@ -15,13 +15,42 @@ const DELETE_MODES = ['drop', 'rewrite', 'none'];
 const TOMBSTONE_MODES = ['drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'];
 
 export const EXTRACT_NEW_RECORD_STATE_KEYS: Record<string, TransformKey> = {
-  'drop.tombstones': { type: 'BOOLEAN', required: false, default: 'true', doc: 'Debezium by default generates a tombstone record to enable Kafka compaction after a delete record was generated. This record is usually filtered out to avoid duplicates as a delete record is converted to a tombstone record, too.' },
-  'delete.handling.mode': { type: 'STRING', required: false, default: 'drop', doc: 'How to handle delete records: drop, rewrite (add a __deleted field) or none (pass them on as tombstones).', validate: (v) => (DELETE_MODES.includes(v.trim().toLowerCase()) ? undefined : `Value must be one of ${DELETE_MODES.join(', ')}`) },
-  'delete.tombstone.handling.mode': { type: 'STRING', required: false, default: '', doc: 'How to handle delete and tombstone records (replaces delete.handling.mode and drop.tombstones): drop, tombstone, rewrite, rewrite-with-tombstone.', validate: (v) => (v.trim() === '' || TOMBSTONE_MODES.includes(v.trim().toLowerCase()) ? undefined : `Value must be one of ${TOMBSTONE_MODES.join(', ')}`) },
+  'drop.tombstones': {
+    type: 'BOOLEAN',
+    required: false,
+    default: 'true',
+    doc: 'Debezium by default generates a tombstone record to enable Kafka compaction after a delete record was generated. This record is usually filtered out to avoid duplicates as a delete record is converted to a tombstone record, too.',
+  },
+  'delete.handling.mode': {
+    type: 'STRING',
+    required: false,
+    default: 'drop',
+    doc: 'How to handle delete records: drop, rewrite (add a __deleted field) or none (pass them on as tombstones).',
+    validate: (v) => (DELETE_MODES.includes(v.trim().toLowerCase()) ? undefined : `Value must be one of ${DELETE_MODES.join(', ')}`),
+  },
+  'delete.tombstone.handling.mode': {
+    type: 'STRING',
+    required: false,
+    default: '',
+    doc: 'How to handle delete and tombstone records (replaces delete.handling.mode and drop.tombstones): drop, tombstone, rewrite, rewrite-with-tombstone.',
+    validate: (v) => (v.trim() === '' || TOMBSTONE_MODES.includes(v.trim().toLowerCase()) ? undefined : `Value must be one of ${TOMBSTONE_MODES.join(', ')}`),
+  },
   'add.fields': { type: 'LIST', required: false, default: '', doc: 'Fields from the change event to add to the row, e.g. op,table,source.ts_ms.' },
   'add.fields.prefix': { type: 'STRING', required: false, default: '__', doc: 'Prefix of the added fields.' },
-  'add.headers': { type: 'LIST', required: false, default: '', doc: 'Fields from the change event to add as headers (not supported: must stay empty).', validate: (v) => (v.trim() === '' ? undefined : 'add.headers is not supported by this worker') },
-  'route.by.field': { type: 'STRING', required: false, default: '', doc: 'Not supported: must stay empty.', validate: (v) => (v.trim() === '' ? undefined : 'route.by.field is not supported by this worker') },
+  'add.headers': {
+    type: 'LIST',
+    required: false,
+    default: '',
+    doc: 'Fields from the change event to add as headers (not supported: must stay empty).',
+    validate: (v) => (v.trim() === '' ? undefined : 'add.headers is not supported by this worker'),
+  },
+  'route.by.field': {
+    type: 'STRING',
+    required: false,
+    default: '',
+    doc: 'Not supported: must stay empty.',
+    validate: (v) => (v.trim() === '' ? undefined : 'route.by.field is not supported by this worker'),
+  },
 };
 
 const TOP_LEVEL = new Set(['op', 'ts_ms', 'before', 'after', 'source', 'transaction']);
@@ -47,12 +76,16 @@ export class ExtractNewRecordState implements Transformation {
       this.deleteMode = (props['delete.handling.mode'] ?? 'drop').trim().toLowerCase() as DeleteMode;
     }
     const prefix = props['add.fields.prefix'] ?? '__';
-    this.added = (props['add.fields'] ?? '').split(',').map((f) => f.trim()).filter(Boolean).map((field) => {
-      const path = field.split('.');
-      // Top-level envelope fields by name (op, ts_ms); any other bare name is a field of `source` (table, db, file…).
-      const where = path.length === 1 && !TOP_LEVEL.has(field) ? ['source', field] : path;
-      return { path: where, name: `${prefix}${path.join('_')}` };
-    });
+    this.added = (props['add.fields'] ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean)
+      .map((field) => {
+        const path = field.split('.');
+        // Top-level envelope fields by name (op, ts_ms); any other bare name is a field of `source` (table, db, file…).
+        const where = path.length === 1 && !TOP_LEVEL.has(field) ? ['source', field] : path;
+        return { path: where, name: `${prefix}${path.join('_')}` };
+      });
   }
 
   apply(record: ConnectRecord): ConnectRecord | null {
@@ -81,7 +114,8 @@ export class ExtractNewRecordState implements Transformation {
     const after = envelopeSchema.fields.find((f) => f.name === 'after')?.schema;
     if (!after || !isStruct(after)) throw new DataException(`ExtractNewRecordState: ${envelopeSchema.name ?? 'the record'} has no 'after' struct`);
     const fields: Field[] = [...after.fields];
-    for (const field of this.added) fields.push({ name: field.name, schema: { ...(fieldSchema(envelopeSchema, field.path) ?? primitive('string', true)), optional: true } });
+    for (const field of this.added)
+      fields.push({ name: field.name, schema: { ...(fieldSchema(envelopeSchema, field.path) ?? primitive('string', true)), optional: true } });
     if (this.deleteMode === 'rewrite') fields.push({ name: '__deleted', schema: primitive('string', true) });
     return struct(after.name, fields, after.optional);
   }

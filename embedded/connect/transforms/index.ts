@@ -36,10 +36,18 @@ const T = 'org.apache.kafka.connect.transforms.';
 
 export function splitList(text: string | undefined): string[] {
   if (text === undefined) return [];
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
-const REPLACE_NULL: TransformKey = { type: 'BOOLEAN', required: false, default: 'true', doc: 'Whether to replace fields that have a default value and that are null to the default value.' };
+const REPLACE_NULL: TransformKey = {
+  type: 'BOOLEAN',
+  required: false,
+  default: 'true',
+  doc: 'Whether to replace fields that have a default value and that are null to the default value.',
+};
 
 const CAST_TYPES = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'] as const;
 type CastType = (typeof CAST_TYPES)[number] | 'bytes';
@@ -52,7 +60,8 @@ function parseCastSpec(spec: string): { whole?: CastType; fields: Map<string, Ca
   for (const item of items) {
     const parts = item.split(':');
     if (parts.length === 1) {
-      if (items.length > 1) throw new DataException('Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec');
+      if (items.length > 1)
+        throw new DataException('Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec');
       whole = checkCastType(parts[0].trim(), true);
     } else if (parts.length === 2) {
       fields.set(parts[0].trim(), checkCastType(parts[1].trim(), false));
@@ -136,7 +145,10 @@ class ValueToKey implements Transformation {
 }
 
 class ExtractField implements Transformation {
-  constructor(private readonly side: Side, private readonly field: string) {}
+  constructor(
+    private readonly side: Side,
+    private readonly field: string,
+  ) {}
 
   apply(record: ConnectRecord): ConnectRecord {
     const { schema, value } = operating(record, this.side);
@@ -148,7 +160,7 @@ class ExtractField implements Transformation {
     const s = requireStruct(schema, 'field extraction');
     const field = fieldOf(s, this.field);
     if (!field) throw new DataException(`Unknown field: ${this.field}`);
-    const v = value === null || value === undefined ? null : (value as Record<string, unknown>)[this.field] ?? null;
+    const v = value === null || value === undefined ? null : ((value as Record<string, unknown>)[this.field] ?? null);
     return withSide(record, this.side, { schema: field.schema, value: v });
   }
 }
@@ -156,11 +168,18 @@ class ExtractField implements Transformation {
 class ReplaceField implements Transformation {
   private readonly renames: Map<string, string>;
 
-  constructor(private readonly side: Side, private readonly exclude: string[], private readonly include: string[], renames: string[]) {
-    this.renames = new Map(renames.map((r) => {
-      const [from, to] = r.split(':');
-      return [from.trim(), to.trim()] as const;
-    }));
+  constructor(
+    private readonly side: Side,
+    private readonly exclude: string[],
+    private readonly include: string[],
+    renames: string[],
+  ) {
+    this.renames = new Map(
+      renames.map((r) => {
+        const [from, to] = r.split(':');
+        return [from.trim(), to.trim()] as const;
+      }),
+    );
   }
 
   private keep(name: string): boolean {
@@ -197,7 +216,10 @@ class ReplaceField implements Transformation {
 class Cast implements Transformation {
   private readonly spec: { whole?: CastType; fields: Map<string, CastType> };
 
-  constructor(private readonly side: Side, spec: string) {
+  constructor(
+    private readonly side: Side,
+    spec: string,
+  ) {
     this.spec = parseCastSpec(spec);
   }
 
@@ -225,7 +247,7 @@ class Cast implements Transformation {
     const out: Record<string, unknown> = {};
     for (const f of s.fields) {
       const type = this.spec.fields.get(f.name);
-      out[f.name] = type === undefined ? obj[f.name] ?? null : castValue(obj[f.name] ?? null, type, f.schema);
+      out[f.name] = type === undefined ? (obj[f.name] ?? null) : castValue(obj[f.name] ?? null, type, f.schema);
     }
     return withSide(record, this.side, { schema: { ...s, fields }, value: out });
   }
@@ -245,12 +267,16 @@ function castValue(value: unknown, type: CastType, from?: Schema): unknown {
     case 'boolean':
       if (typeof value === 'string') return value.trim().toLowerCase() === 'true';
       return Number(value) !== 0;
-    case 'float32': case 'float64': {
+    case 'float32':
+    case 'float64': {
       const n = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
       if (Number.isNaN(n)) throw new DataException(`Unexpected type in Cast transformation: cannot cast "${String(value)}" to ${type}`);
       return type === 'float32' ? Math.fround(n) : n;
     }
-    case 'int8': case 'int16': case 'int32': case 'int64': {
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64': {
       if (typeof value === 'bigint') return type === 'int64' ? value : wrap(Number(value), type);
       const n = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
       if (!Number.isFinite(n)) throw new DataException(`Unexpected type in Cast transformation: cannot cast "${String(value)}" to ${type}`);
@@ -284,19 +310,34 @@ function replaceField(side: Side) {
 
 const extractKeys: Record<string, TransformKey> = {
   field: { type: 'STRING', required: true, default: null, doc: 'Field name to extract.' },
-  'field.syntax.version': { type: 'STRING', required: false, default: 'V1', doc: 'Defines the version of the syntax to access fields.', validate: (v) => (['V1', 'V2'].includes(v.toUpperCase()) ? undefined : 'String must be one of (case insensitive): V1, V2') },
+  'field.syntax.version': {
+    type: 'STRING',
+    required: false,
+    default: 'V1',
+    doc: 'Defines the version of the syntax to access fields.',
+    validate: (v) => (['V1', 'V2'].includes(v.toUpperCase()) ? undefined : 'String must be one of (case insensitive): V1, V2'),
+  },
   'replace.null.with.default': REPLACE_NULL,
 };
 
 const castKeys: Record<string, TransformKey> = {
-  spec: { type: 'LIST', required: true, default: null, doc: 'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value.', validate: validateCastSpec },
+  spec: {
+    type: 'LIST',
+    required: true,
+    default: null,
+    doc: 'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value.',
+    validate: validateCastSpec,
+  },
   'replace.null.with.default': REPLACE_NULL,
 };
 
 export const TRANSFORMS: TransformPlugin[] = [
   {
     className: `${T}ValueToKey`,
-    keys: { fields: { type: 'LIST', required: true, default: null, doc: 'Field names on the record value to extract as the record key.', validate: nonEmptyList }, 'replace.null.with.default': REPLACE_NULL },
+    keys: {
+      fields: { type: 'LIST', required: true, default: null, doc: 'Field names on the record value to extract as the record key.', validate: nonEmptyList },
+      'replace.null.with.default': REPLACE_NULL,
+    },
     create: (p) => new ValueToKey(splitList(p.fields)),
   },
   { className: `${T}ExtractField$Key`, keys: extractKeys, create: (p) => new ExtractField('key', (p.field ?? '').trim()) },

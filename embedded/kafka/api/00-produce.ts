@@ -9,7 +9,11 @@ export const handleProduce: Handler<ProduceRequest, ProduceResponse> = (ctx, req
       responses: request.topicData.map((t) => ({
         name: t.name,
         partitionResponses: t.partitionData.map((p) => ({
-          index: p.index, errorCode: 53, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1,
+          index: p.index,
+          errorCode: 53,
+          baseOffset: -1,
+          logAppendTimeMs: -1,
+          logStartOffset: -1,
         })),
       })),
     };

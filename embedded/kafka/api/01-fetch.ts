@@ -28,9 +28,10 @@ function readOnce(ctx: RequestContext, request: FetchRequest): { response: Fetch
     partitions: t.partitions.map((p) => {
       // KIP-74: the first non-empty partition may exceed the budget so a large batch can always make progress.
       const limit = bytes === 0 ? Math.max(1, p.partitionMaxBytes) : Math.min(p.partitionMaxBytes, budget);
-      const result = limit > 0
-        ? ctx.cluster.fetch(ctx.broker.id, t.topic, p.partition, p.fetchOffset, limit)
-        : { ...ctx.cluster.fetch(ctx.broker.id, t.topic, p.partition, p.fetchOffset, 1), records: Buffer.alloc(0) };
+      const result =
+        limit > 0
+          ? ctx.cluster.fetch(ctx.broker.id, t.topic, p.partition, p.fetchOffset, limit)
+          : { ...ctx.cluster.fetch(ctx.broker.id, t.topic, p.partition, p.fetchOffset, 1), records: Buffer.alloc(0) };
       if (result.errorCode !== ErrorCode.NONE) failed = true;
       const size = result.records?.length ?? 0;
       bytes += size;

@@ -7,7 +7,10 @@ export const handleOffsetCommit: Handler<OffsetCommitRequest, OffsetCommitRespon
   if (notCoordinator(ctx, request.groupId)) {
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NOT_COORDINATOR })) })),
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.NOT_COORDINATOR })),
+      })),
     };
   }
   return ctx.cluster.groups.commitOffsets(request);

@@ -8,8 +8,16 @@ export const handleDescribeGroups: Handler<DescribeGroupsRequest, DescribeGroups
   const described = new Map(ctx.cluster.groups.describeGroups(local).groups.map((g) => [g.groupId, g]));
   return {
     throttleTimeMs: 0,
-    groups: request.groups.map((groupId) => described.get(groupId) ?? {
-      errorCode: ErrorCode.NOT_COORDINATOR, groupId, groupState: '', protocolType: '', protocolData: '', members: [],
-    }),
+    groups: request.groups.map(
+      (groupId) =>
+        described.get(groupId) ?? {
+          errorCode: ErrorCode.NOT_COORDINATOR,
+          groupId,
+          groupState: '',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+        },
+    ),
   };
 };

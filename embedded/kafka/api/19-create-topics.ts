@@ -12,13 +12,16 @@ export const handleCreateTopics: Handler<CreateTopicsRequest, CreateTopicsRespon
         return { name: t.name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Create topics request from client contains a duplicate topic: ${t.name}` };
       }
       seen.add(t.name);
-      const result = ctx.cluster.createTopic({
-        name: t.name,
-        numPartitions: t.numPartitions,
-        replicationFactor: t.replicationFactor,
-        assignments: t.assignments,
-        configs: Object.fromEntries(t.configs.map((c) => [c.name, c.value])),
-      }, request.validateOnly);
+      const result = ctx.cluster.createTopic(
+        {
+          name: t.name,
+          numPartitions: t.numPartitions,
+          replicationFactor: t.replicationFactor,
+          assignments: t.assignments,
+          configs: Object.fromEntries(t.configs.map((c) => [c.name, c.value])),
+        },
+        request.validateOnly,
+      );
       return { name: t.name, errorCode: result.errorCode, errorMessage: result.errorMessage };
     }),
   };

@@ -14,7 +14,13 @@ export const handleDescribeConfigs: Handler<DescribeConfigsRequest, DescribeConf
   results: request.resources.map((resource) => {
     const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
     const entries = configEntries(ctx, resource.resourceType, resource.resourceName);
-    if (typeof entries === 'string') return { ...base, errorCode: entries === 'unknown-topic' ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_REQUEST, errorMessage: entries === 'unknown-topic' ? `Topic ${resource.resourceName} does not exist` : `Unsupported resource type ${resource.resourceType}`, configs: [] };
+    if (typeof entries === 'string')
+      return {
+        ...base,
+        errorCode: entries === 'unknown-topic' ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_REQUEST,
+        errorMessage: entries === 'unknown-topic' ? `Topic ${resource.resourceName} does not exist` : `Unsupported resource type ${resource.resourceType}`,
+        configs: [],
+      };
     const wanted = resource.configurationKeys;
     const configs = entries
       .filter((e) => !wanted || wanted.length === 0 || wanted.includes(e.name))

@@ -51,15 +51,7 @@ import {
   type CommitPartition,
   type JoinRequest,
 } from './request-readers.ts';
-import {
-  describeFailure,
-  describeGroup,
-  describeUnknownGroup,
-  joinFailure,
-  joinSuccess,
-  syncFailure,
-  syncSuccess,
-} from './responses.ts';
+import { describeFailure, describeGroup, describeUnknownGroup, joinFailure, joinSuccess, syncFailure, syncSuccess } from './responses.ts';
 
 export interface GroupCoordinatorOptions {
   /** Where committed offsets are made durable; read back once at construction. */
@@ -938,13 +930,16 @@ export class GroupCoordinator {
   }
 
   private schedule(what: string, delayMs: number, callback: () => void): TimerHandle {
-    return this.clock.setTimeout(() => {
-      try {
-        callback();
-      } catch (error) {
-        this.report(what, error);
-      }
-    }, Math.max(0, delayMs));
+    return this.clock.setTimeout(
+      () => {
+        try {
+          callback();
+        } catch (error) {
+          this.report(what, error);
+        }
+      },
+      Math.max(0, delayMs),
+    );
   }
 
   private report(what: string, error: unknown): void {
@@ -954,12 +949,7 @@ export class GroupCoordinator {
 }
 
 /** GroupCoordinator.validateOffsetCommit for non-transactional commits. */
-function offsetCommitError(
-  group: ClassicGroup,
-  generationId: number,
-  memberId: string,
-  groupInstanceId: string | null,
-): number | null {
+function offsetCommitError(group: ClassicGroup, generationId: number, memberId: string, groupInstanceId: string | null): number | null {
   if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
   if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
     if (!group.members.has(memberId)) return E.UNKNOWN_MEMBER_ID;

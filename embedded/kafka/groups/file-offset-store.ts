@@ -11,9 +11,7 @@ import { LatestOffsets, type OffsetStore, type StoredGroupOffsets, type StoredOf
 
 export const OFFSETS_FILE_NAME = 'consumer-offsets.jsonl';
 
-type OffsetLogRecord =
-  | { op: 'commit'; groupId: string; offsets: StoredOffset[] }
-  | { op: 'deleteGroup'; groupId: string };
+type OffsetLogRecord = { op: 'commit'; groupId: string; offsets: StoredOffset[] } | { op: 'deleteGroup'; groupId: string };
 
 export interface FileOffsetStoreOptions {
   /** Compact again, while open, after this many appended records. 0 = only on open. Default 10000. */

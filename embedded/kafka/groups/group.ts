@@ -24,9 +24,7 @@ const VALID_PREVIOUS_STATES: Record<GroupState, readonly GroupState[]> = {
  * wait group.initial.rebalance.delay.ms, longer while new members keep arriving, never early);
  * `rebalance` is DelayedJoin (complete as soon as every member has rejoined, else at the timeout).
  */
-export type JoinWait =
-  | { kind: 'initial'; delayMs: number; remainingMs: number; timer: TimerHandle }
-  | { kind: 'rebalance'; timer: TimerHandle };
+export type JoinWait = { kind: 'initial'; delayMs: number; remainingMs: number; timer: TimerHandle } | { kind: 'rebalance'; timer: TimerHandle };
 
 export class ClassicGroup {
   state: GroupState = 'Empty';

@@ -62,10 +62,7 @@ export class GroupMember {
   /** Same protocols, in the same order, with the same metadata bytes. */
   hasSameProtocols(protocols: readonly JoinGroupRequestProtocol[]): boolean {
     if (protocols.length !== this.protocols.length) return false;
-    return protocols.every(
-      (protocol, index) =>
-        protocol.name === this.protocols[index]!.name && protocol.metadata.equals(this.protocols[index]!.metadata),
-    );
+    return protocols.every((protocol, index) => protocol.name === this.protocols[index]!.name && protocol.metadata.equals(this.protocols[index]!.metadata));
   }
 
   /** The member's most preferred protocol among `candidates`. */

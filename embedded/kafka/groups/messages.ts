@@ -33,13 +33,7 @@ import type {
 } from '../protocol/index.ts';
 
 /** Every field optional, down through arrays and nested objects (Buffers stay whole). */
-export type Lenient<T> = T extends Buffer
-  ? T
-  : T extends readonly (infer Item)[]
-    ? Lenient<Item>[]
-    : T extends object
-      ? { [K in keyof T]?: Lenient<T[K]> }
-      : T;
+export type Lenient<T> = T extends Buffer ? T : T extends readonly (infer Item)[] ? Lenient<Item>[] : T extends object ? { [K in keyof T]?: Lenient<T[K]> } : T;
 
 /** What the connection knows about the joining client; not part of the request body. */
 export interface JoinGroupContext {

@@ -43,12 +43,7 @@ class ChunkedReader {
 }
 
 /** Headers of the already validated batches in [from, end). */
-export function* readStoredHeaders(
-  file: FileRef,
-  from: number,
-  end: number,
-  chunkBytes = SCAN_CHUNK_BYTES,
-): Generator<StoredBatch> {
+export function* readStoredHeaders(file: FileRef, from: number, end: number, chunkBytes = SCAN_CHUNK_BYTES): Generator<StoredBatch> {
   const reader = new ChunkedReader(file, end, chunkBytes);
   for (let pos = from; pos < end; ) {
     const bytes = reader.view(pos, BATCH_HEADER_BYTES);

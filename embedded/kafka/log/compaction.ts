@@ -63,9 +63,7 @@ export function* compactionSteps(
         yield;
       }
       const horizonPassed = hasDeleteHorizon(header) && now >= header.baseTimestamp;
-      const retained = records.filter(
-        (r) => (r.key === null || latest.keys.get(keyOf(r.key)) === r.offset) && !(r.value === null && horizonPassed),
-      );
+      const retained = records.filter((r) => (r.key === null || latest.keys.get(keyOf(r.key)) === r.offset) && !(r.value === null && horizonPassed));
       const keepsTombstone = retained.some((r) => r.value === null);
       const horizon = keepsTombstone ? (hasDeleteHorizon(header) ? header.baseTimestamp : now + deleteRetentionMs) : null;
       if (horizon !== null) tombstonesDueMs = Math.min(tombstonesDueMs, horizon);
@@ -122,13 +120,9 @@ function* latestOffsets(segments: readonly LogSegment[]): Generator<void, Latest
 /** Same header identity (offsets, producer, epoch), uncompressed, timestamps recomputed from what is kept. */
 function rebuildBatch(header: BatchHeader, records: readonly DecodedRecord[], deleteHorizon: number | null): Buffer {
   // Without a horizon the original baseTimestamp stays, so kept records are copied byte for byte.
-  const baseTimestamp =
-    deleteHorizon ?? (hasDeleteHorizon(header) ? (records[0]?.createTimestamp ?? header.baseTimestamp) : header.baseTimestamp);
+  const baseTimestamp = deleteHorizon ?? (hasDeleteHorizon(header) ? (records[0]?.createTimestamp ?? header.baseTimestamp) : header.baseTimestamp);
   const logAppendTime = (header.attributes & Attribute.logAppendTime) !== 0;
-  const maxTimestamp =
-    logAppendTime || records.length === 0
-      ? header.maxTimestamp
-      : records.reduce((max, r) => Math.max(max, r.timestamp), -1);
+  const maxTimestamp = logAppendTime || records.length === 0 ? header.maxTimestamp : records.reduce((max, r) => Math.max(max, r.timestamp), -1);
   const flags = header.attributes & (Attribute.logAppendTime | Attribute.transactional | Attribute.control);
   return buildBatch(
     {

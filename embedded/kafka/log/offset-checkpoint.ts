@@ -14,7 +14,10 @@ export class OffsetCheckpoint {
   private readonly file: CachedFile;
   private lastWritten: number | null;
 
-  constructor(readonly path: string, files: OpenFileCache) {
+  constructor(
+    readonly path: string,
+    files: OpenFileCache,
+  ) {
     this.file = files.file(path);
     this.lastWritten = this.parse();
   }

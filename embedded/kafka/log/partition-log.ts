@@ -128,11 +128,7 @@ export class PartitionLog {
       const { position, header } = batches[i]!;
       const previous = batches[i - 1]!.header;
       if (header.baseOffset <= previous.lastOffset) {
-        throw new CorruptRecordError(
-          'offsets-out-of-order',
-          position,
-          `batch at offset ${header.baseOffset} does not follow ${previous.lastOffset}`,
-        );
+        throw new CorruptRecordError('offsets-out-of-order', position, `batch at offset ${header.baseOffset} does not follow ${previous.lastOffset}`);
       }
     }
     return this.appendValidated(records, batches, Date.now());
@@ -352,10 +348,7 @@ export class PartitionLog {
     segment.append(records, batches);
     this.nextOffset = last.lastOffset + 1;
     this.unflushedRecords += headers.reduce((sum, h) => sum + h.recordsCount, 0);
-    if (
-      this.unflushedRecords >= this.config.flushIntervalMessages ||
-      now - this.lastFlushMs >= this.config.flushIntervalMs
-    ) {
+    if (this.unflushedRecords >= this.config.flushIntervalMessages || now - this.lastFlushMs >= this.config.flushIntervalMs) {
       this.flush(now);
     }
     return { firstOffset: headers[0]!.baseOffset, lastOffset: last.lastOffset, maxTimestamp, batches: headers };
@@ -391,7 +384,10 @@ export class PartitionLog {
 
   /** The segment whose range holds `offset`: the last one with baseOffset <= offset (the first if none). */
   private segmentIndexFor(offset: number): number {
-    return Math.max(0, lastIndexAtOrBelow(this.segments.length, (i) => this.segments[i]!.baseOffset, offset));
+    return Math.max(
+      0,
+      lastIndexAtOrBelow(this.segments.length, (i) => this.segments[i]!.baseOffset, offset),
+    );
   }
 
   /** Never the active segment. Moves logStartOffset past what was deleted. */

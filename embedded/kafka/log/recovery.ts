@@ -11,13 +11,7 @@ import { LogSegment } from './segment.ts';
 
 export type LogWarning = (line: string) => void;
 
-export function loadSegments(
-  dir: string,
-  indexIntervalBytes: number,
-  emptyLogStartOffset: number,
-  warn: LogWarning,
-  files: OpenFileCache,
-): LogSegment[] {
+export function loadSegments(dir: string, indexIntervalBytes: number, emptyLogStartOffset: number, warn: LogWarning, files: OpenFileCache): LogSegment[] {
   const baseOffsets = discoverSegmentFiles(dir);
   const segments = baseOffsets.map((baseOffset, i) => {
     const { segment, indexesMissing } = LogSegment.open(dir, baseOffset, indexIntervalBytes, files);

@@ -8,7 +8,12 @@ import type { OpenFileCache } from './open-files.ts';
 export abstract class SegmentIndex {
   protected readonly file: IndexFile;
 
-  constructor(path: string, readonly baseOffset: number, entryBytes: number, files: OpenFileCache) {
+  constructor(
+    path: string,
+    readonly baseOffset: number,
+    entryBytes: number,
+    files: OpenFileCache,
+  ) {
     this.file = new IndexFile(path, entryBytes, files);
   }
 

@@ -4,25 +4,12 @@
  */
 import fs from 'node:fs';
 import { BATCH_HEADER_BYTES, batchSizeAt, LOG_OVERHEAD, MAGIC_V2, readBatchHeader, type BatchHeader } from '../protocol/record-batch/index.ts';
-import {
-  LOOKUP_CHUNK_BYTES,
-  readStoredBatches,
-  readStoredHeaders,
-  scanValidBatches,
-  SCAN_CHUNK_BYTES,
-  type StoredBatch,
-} from './batch-scanner.ts';
+import { LOOKUP_CHUNK_BYTES, readStoredBatches, readStoredHeaders, scanValidBatches, SCAN_CHUNK_BYTES, type StoredBatch } from './batch-scanner.ts';
 import type { ValidatedBatch } from './batch-validation.ts';
 import { readFully, writeFully } from './file-io.ts';
 import type { CachedFile, OpenFileCache } from './open-files.ts';
 import { OffsetIndex } from './offset-index.ts';
-import {
-  CLEANED_SUFFIX,
-  LOG_SUFFIX,
-  OFFSET_INDEX_SUFFIX,
-  segmentFilePath,
-  TIME_INDEX_SUFFIX,
-} from './segment-files.ts';
+import { CLEANED_SUFFIX, LOG_SUFFIX, OFFSET_INDEX_SUFFIX, segmentFilePath, TIME_INDEX_SUFFIX } from './segment-files.ts';
 import { TimeIndex } from './time-index.ts';
 
 export interface RecoveryResult {
@@ -70,9 +57,7 @@ export class LogSegment {
 
   /** An existing segment whose state the caller must then establish with `loadFromIndexes` or `recover`. */
   static open(dir: string, baseOffset: number, indexIntervalBytes: number, files: OpenFileCache): { segment: LogSegment; indexesMissing: boolean } {
-    const indexesMissing = [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX].some(
-      (suffix) => !fs.existsSync(segmentFilePath(dir, baseOffset, suffix)),
-    );
+    const indexesMissing = [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX].some((suffix) => !fs.existsSync(segmentFilePath(dir, baseOffset, suffix)));
     return { segment: new LogSegment(dir, baseOffset, indexIntervalBytes, Date.now(), files), indexesMissing };
   }
 
@@ -113,11 +98,7 @@ export class LogSegment {
    * False means the caller must `recover()`.
    */
   loadFromIndexes(): boolean {
-    return (
-      this.offsetIndex.isConsistent(this.fileSize) &&
-      this.restoreStateFromIndexes() &&
-      this.timeIndex.isConsistent(this.next, this.maxTs)
-    );
+    return this.offsetIndex.isConsistent(this.fileSize) && this.restoreStateFromIndexes() && this.timeIndex.isConsistent(this.next, this.maxTs);
   }
 
   /** Checks every batch, cuts the file at the first bad one and rebuilds both indexes from scratch. */
@@ -126,9 +107,7 @@ export class LogSegment {
     this.timeIndex.clear();
     this.resetState();
     const onDisk = fs.fstatSync(this.file.fd).size;
-    const scan = scanValidBatches(this.file, 0, onDisk, this.baseOffset, this.baseOffset, (batch) =>
-      this.indexBatch(batch.position, batch.header),
-    );
+    const scan = scanValidBatches(this.file, 0, onDisk, this.baseOffset, this.baseOffset, (batch) => this.indexBatch(batch.position, batch.header));
     if (scan.validEnd < onDisk) this.truncateFile(scan.validEnd);
     this.fileSize = scan.validEnd;
     this.next = scan.nextOffset;

@@ -59,10 +59,7 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
     field('timeoutMs', 'int32', '0+'),
     array('topicData', '0+', [
       field('name', 'string', '0+'),
-      array('partitionData', '0+', [
-        field('index', 'int32', '0+'),
-        field('records', 'records', '0+', { nullable: '0+' }),
-      ]),
+      array('partitionData', '0+', [field('index', 'int32', '0+'), field('records', 'records', '0+', { nullable: '0+' })]),
     ]),
   ],
   response: [

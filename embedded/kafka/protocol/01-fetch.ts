@@ -115,11 +115,7 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
         field('partitionMaxBytes', 'int32', '0+'),
       ]),
     ]),
-    array('forgottenTopicsData', '7+', [
-      field('topic', 'string', '7-12'),
-      field('topicId', 'uuid', '13+'),
-      array('partitions', '7+', 'int32'),
-    ]),
+    array('forgottenTopicsData', '7+', [field('topic', 'string', '7-12'), field('topicId', 'uuid', '13+'), array('partitions', '7+', 'int32')]),
     field('rackId', 'string', '11+'),
   ],
   response: [

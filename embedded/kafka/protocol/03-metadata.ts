@@ -63,10 +63,7 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   minVersion,
   maxVersion,
   flexibleVersions: FLEXIBLE,
-  request: [
-    array('topics', '0+', [field('name', 'string', '0+')], { nullable: '1+' }),
-    field('allowAutoTopicCreation', 'bool', '4+', { default: true }),
-  ],
+  request: [array('topics', '0+', [field('name', 'string', '0+')], { nullable: '1+' }), field('allowAutoTopicCreation', 'bool', '4+', { default: true })],
   response: [
     field('throttleTimeMs', 'int32', '3+'),
     array('brokers', '0+', [

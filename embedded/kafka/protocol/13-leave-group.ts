@@ -47,10 +47,7 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   request: [
     field('groupId', 'string', '0+'),
     field('memberId', 'string', '0-2'),
-    array('members', '3+', [
-      field('memberId', 'string', '3+'),
-      field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null }),
-    ]),
+    array('members', '3+', [field('memberId', 'string', '3+'), field('groupInstanceId', 'string', '3+', { nullable: '3+', default: null })]),
   ],
   response: [
     field('throttleTimeMs', 'int32', '1+'),

@@ -67,10 +67,6 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   ],
   response: [
     field('throttleTimeMs', 'int32', '2+'),
-    array('topics', '0+', [
-      field('name', 'string', '0+'),
-      field('errorCode', 'int16', '0+'),
-      field('errorMessage', 'string', '1+', { nullable: '0+' }),
-    ]),
+    array('topics', '0+', [field('name', 'string', '0+'), field('errorCode', 'int16', '0+'), field('errorMessage', 'string', '1+', { nullable: '0+' })]),
   ],
 });

@@ -33,8 +33,5 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   maxVersion,
   flexibleVersions: FLEXIBLE,
   request: [array('topicNames', '0-5', 'string'), field('timeoutMs', 'int32', '0+')],
-  response: [
-    field('throttleTimeMs', 'int32', '1+'),
-    array('responses', '0+', [field('name', 'string', '0+'), field('errorCode', 'int16', '0+')]),
-  ],
+  response: [field('throttleTimeMs', 'int32', '1+'), array('responses', '0+', [field('name', 'string', '0+'), field('errorCode', 'int16', '0+')])],
 });

@@ -45,21 +45,14 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   maxVersion,
   flexibleVersions: FLEXIBLE,
   request: [
-    array('topics', '0+', [
-      field('name', 'string', '0+'),
-      array('partitions', '0+', [field('partitionIndex', 'int32', '0+'), field('offset', 'int64', '0+')]),
-    ]),
+    array('topics', '0+', [field('name', 'string', '0+'), array('partitions', '0+', [field('partitionIndex', 'int32', '0+'), field('offset', 'int64', '0+')])]),
     field('timeoutMs', 'int32', '0+'),
   ],
   response: [
     field('throttleTimeMs', 'int32', '0+'),
     array('topics', '0+', [
       field('name', 'string', '0+'),
-      array('partitions', '0+', [
-        field('partitionIndex', 'int32', '0+'),
-        field('lowWatermark', 'int64', '0+'),
-        field('errorCode', 'int16', '0+'),
-      ]),
+      array('partitions', '0+', [field('partitionIndex', 'int32', '0+'), field('lowWatermark', 'int64', '0+'), field('errorCode', 'int16', '0+')]),
     ]),
   ],
 });

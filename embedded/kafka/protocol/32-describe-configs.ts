@@ -81,11 +81,7 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
         field('isDefault', 'bool', '0'),
         field('configSource', 'int8', '1+', { default: -1 }),
         field('isSensitive', 'bool', '0+'),
-        array('synonyms', '1+', [
-          field('name', 'string', '1+'),
-          field('value', 'string', '1+', { nullable: '0+' }),
-          field('source', 'int8', '1+'),
-        ]),
+        array('synonyms', '1+', [field('name', 'string', '1+'), field('value', 'string', '1+', { nullable: '0+' }), field('source', 'int8', '1+')]),
       ]),
     ]),
   ],

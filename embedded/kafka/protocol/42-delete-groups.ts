@@ -31,8 +31,5 @@ export const { decodeRequest, encodeRequest, decodeResponse, encodeResponse } = 
   maxVersion,
   flexibleVersions: FLEXIBLE,
   request: [array('groupsNames', '0+', 'string')],
-  response: [
-    field('throttleTimeMs', 'int32', '0+'),
-    array('results', '0+', [field('groupId', 'string', '0+'), field('errorCode', 'int16', '0+')]),
-  ],
+  response: [field('throttleTimeMs', 'int32', '0+'), array('results', '0+', [field('groupId', 'string', '0+'), field('errorCode', 'int16', '0+')])],
 });

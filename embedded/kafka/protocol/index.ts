@@ -57,11 +57,47 @@ export type { RequestHeader } from './header.ts';
 export type { ApiModule } from './api.ts';
 
 export type { ProduceRequest, TopicProduceData, PartitionProduceData, ProduceResponse, TopicProduceResponse, PartitionProduceResponse } from './00-produce.ts';
-export type { FetchRequest, FetchTopic, FetchPartition, ForgottenTopic, FetchResponse, FetchableTopicResponse, FetchPartitionData, AbortedTransaction } from './01-fetch.ts';
-export type { ListOffsetsRequest, ListOffsetsTopic, ListOffsetsPartition, ListOffsetsResponse, ListOffsetsTopicResponse, ListOffsetsPartitionResponse } from './02-list-offsets.ts';
-export type { MetadataRequest, MetadataRequestTopic, MetadataResponse, MetadataResponseBroker, MetadataResponseTopic, MetadataResponsePartition } from './03-metadata.ts';
-export type { OffsetCommitRequest, OffsetCommitRequestTopic, OffsetCommitRequestPartition, OffsetCommitResponse, OffsetCommitResponseTopic, OffsetCommitResponsePartition } from './08-offset-commit.ts';
-export type { OffsetFetchRequest, OffsetFetchRequestTopic, OffsetFetchResponse, OffsetFetchResponseTopic, OffsetFetchResponsePartition } from './09-offset-fetch.ts';
+export type {
+  FetchRequest,
+  FetchTopic,
+  FetchPartition,
+  ForgottenTopic,
+  FetchResponse,
+  FetchableTopicResponse,
+  FetchPartitionData,
+  AbortedTransaction,
+} from './01-fetch.ts';
+export type {
+  ListOffsetsRequest,
+  ListOffsetsTopic,
+  ListOffsetsPartition,
+  ListOffsetsResponse,
+  ListOffsetsTopicResponse,
+  ListOffsetsPartitionResponse,
+} from './02-list-offsets.ts';
+export type {
+  MetadataRequest,
+  MetadataRequestTopic,
+  MetadataResponse,
+  MetadataResponseBroker,
+  MetadataResponseTopic,
+  MetadataResponsePartition,
+} from './03-metadata.ts';
+export type {
+  OffsetCommitRequest,
+  OffsetCommitRequestTopic,
+  OffsetCommitRequestPartition,
+  OffsetCommitResponse,
+  OffsetCommitResponseTopic,
+  OffsetCommitResponsePartition,
+} from './08-offset-commit.ts';
+export type {
+  OffsetFetchRequest,
+  OffsetFetchRequestTopic,
+  OffsetFetchResponse,
+  OffsetFetchResponseTopic,
+  OffsetFetchResponsePartition,
+} from './09-offset-fetch.ts';
 export type { FindCoordinatorRequest, FindCoordinatorResponse } from './10-find-coordinator.ts';
 export type { JoinGroupRequest, JoinGroupRequestProtocol, JoinGroupResponse, JoinGroupResponseMember } from './11-join-group.ts';
 export type { HeartbeatRequest, HeartbeatResponse } from './12-heartbeat.ts';
@@ -70,13 +106,40 @@ export type { SyncGroupRequest, SyncGroupRequestAssignment, SyncGroupResponse } 
 export type { DescribeGroupsRequest, DescribeGroupsResponse, DescribedGroup, DescribedGroupMember } from './15-describe-groups.ts';
 export type { ListGroupsRequest, ListGroupsResponse, ListedGroup } from './16-list-groups.ts';
 export type { ApiVersionsRequest, ApiVersionsResponse, ApiVersion } from './18-api-versions.ts';
-export type { CreateTopicsRequest, CreatableTopic, CreatableReplicaAssignment, CreatableTopicConfig, CreateTopicsResponse, CreatableTopicResult } from './19-create-topics.ts';
+export type {
+  CreateTopicsRequest,
+  CreatableTopic,
+  CreatableReplicaAssignment,
+  CreatableTopicConfig,
+  CreateTopicsResponse,
+  CreatableTopicResult,
+} from './19-create-topics.ts';
 export type { DeleteTopicsRequest, DeleteTopicsResponse, DeletableTopicResult } from './20-delete-topics.ts';
-export type { DeleteRecordsRequest, DeleteRecordsTopic, DeleteRecordsPartition, DeleteRecordsResponse, DeleteRecordsTopicResult, DeleteRecordsPartitionResult } from './21-delete-records.ts';
+export type {
+  DeleteRecordsRequest,
+  DeleteRecordsTopic,
+  DeleteRecordsPartition,
+  DeleteRecordsResponse,
+  DeleteRecordsTopicResult,
+  DeleteRecordsPartitionResult,
+} from './21-delete-records.ts';
 export type { InitProducerIdRequest, InitProducerIdResponse } from './22-init-producer-id.ts';
-export type { DescribeConfigsRequest, DescribeConfigsResource, DescribeConfigsResponse, DescribeConfigsResult, DescribeConfigsResourceResult, DescribeConfigsSynonym } from './32-describe-configs.ts';
+export type {
+  DescribeConfigsRequest,
+  DescribeConfigsResource,
+  DescribeConfigsResponse,
+  DescribeConfigsResult,
+  DescribeConfigsResourceResult,
+  DescribeConfigsSynonym,
+} from './32-describe-configs.ts';
 export type { AlterConfigsRequest, AlterConfigsResource, AlterableConfig, AlterConfigsResponse, AlterConfigsResourceResponse } from './33-alter-configs.ts';
-export type { CreatePartitionsRequest, CreatePartitionsTopic, CreatePartitionsAssignment, CreatePartitionsResponse, CreatePartitionsTopicResult } from './37-create-partitions.ts';
+export type {
+  CreatePartitionsRequest,
+  CreatePartitionsTopic,
+  CreatePartitionsAssignment,
+  CreatePartitionsResponse,
+  CreatePartitionsTopicResult,
+} from './37-create-partitions.ts';
 export type { DeleteGroupsRequest, DeleteGroupsResponse, DeletableGroupResult } from './42-delete-groups.ts';
 
 export {
@@ -154,7 +217,7 @@ export const API_MODULES = {
   33: AlterConfigs,
   37: CreatePartitions,
   42: DeleteGroups,
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: each module has its own body types
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: each module has its own body types
 } as const satisfies Record<number, ApiModule<any, any>>;
 
 export type ApiKeyNumber = keyof typeof API_MODULES;
@@ -172,9 +235,7 @@ export function getApi(apiKey: number): ApiModule<unknown, unknown> | undefined 
 
 /** key → served version range; identical on every broker. The ApiVersions answer is built from it. */
 export const SUPPORTED_APIS: Readonly<Record<number, { readonly minVersion: number; readonly maxVersion: number }>> = Object.freeze(
-  Object.fromEntries(
-    Object.values(API_MODULES).map((m) => [m.apiKey, Object.freeze({ minVersion: m.minVersion, maxVersion: m.maxVersion })]),
-  ),
+  Object.fromEntries(Object.values(API_MODULES).map((m) => [m.apiKey, Object.freeze({ minVersion: m.minVersion, maxVersion: m.maxVersion })])),
 );
 
 /** True when (key, version) uses the flexible encoding (per the AK spec's flexibleVersions). */

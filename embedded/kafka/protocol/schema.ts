@@ -260,9 +260,10 @@ function fieldWriter(path: string, f: FieldDef, version: number, flex: boolean):
       write(w, v);
     };
   }
-  const item = (Array.isArray(f.type)
-    ? compileWriter(`${path}[]`, f.type, version, flex)
-    : primitiveWriter(`${path}[]`, f.type, flex)) as (w: Writer, v: unknown) => void;
+  const item = (Array.isArray(f.type) ? compileWriter(`${path}[]`, f.type, version, flex) : primitiveWriter(`${path}[]`, f.type, flex)) as (
+    w: Writer,
+    v: unknown,
+  ) => void;
   return (w, v) => {
     if (v === null) {
       if (!nullable) throw new ProtocolError(`${path} is null but not nullable at v${version}`);

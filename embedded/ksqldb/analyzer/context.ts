@@ -61,7 +61,10 @@ export function colRefs(e: Expr): Extract<Expr, { kind: 'col' }>[] {
  */
 export function normalizer(ctx: QueryContext): (e: Expr) => string {
   const isBound = (x: Expr) => x.kind === 'col' && (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND') && !!ctx.q.window && !ctx.isJoin;
-  return (e) => exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + (isBound(x) ? x.name : ctx.scope.resolve(x).field), pos: x.pos } : undefined)));
+  return (e) =>
+    exprToString(
+      mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + (isBound(x) ? x.name : ctx.scope.resolve(x).field), pos: x.pos } : undefined)),
+    );
 }
 
 /** output columns may not take a pseudo column's or window bound's name */

@@ -33,7 +33,8 @@ export function planGrouping(ctx: QueryContext, joins: PlannedJoins, filtered: P
     if (hasAggregate(g)) err(`GROUP BY does not support aggregate functions: ${exprToString(g)} is an aggregate function.`, g.pos);
     for (const c of colRefs(g)) {
       const f = scope.lookup(c);
-      if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
+      if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')
+        err(`GROUP BY does not support the window bounds columns WINDOWSTART and WINDOWEND.`, c.pos);
     }
   }
   for (const it of items) {
@@ -72,7 +73,11 @@ export function planGrouping(ctx: QueryContext, joins: PlannedJoins, filtered: P
           if (hasAggregate(a)) err(`Aggregate functions can not be nested: ${exprToString(x)}`, x.pos);
           for (const c of colRefs(a)) {
             const f = scope.lookup(c);
-            if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND') err(`Window bounds column ${c.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`, c.pos);
+            if (f.windowBound || c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')
+              err(
+                `Window bounds column ${c.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,
+                c.pos,
+              );
           }
         }
         const key = norm(x);
@@ -82,12 +87,17 @@ export function planGrouping(ctx: QueryContext, joins: PlannedJoins, filtered: P
           const countStar = x.name === 'COUNT' && (x.star || x.args.length === 0);
           const argExprs = countStar ? [] : x.args;
           argExprs.forEach((a, i) => {
-            if (fn.literalsFrom && i >= fn.literalsFrom(argExprs.length) && a.kind !== 'lit') err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
+            if (fn.literalsFrom && i >= fn.literalsFrom(argExprs.length) && a.kind !== 'lit')
+              err(`Parameter ${i + 1} passed to function ${x.name} must be a literal constant, but was expression: '${exprToString(a)}'`, a.pos);
           });
           const args = argExprs.map((a) => compileExpr(a, scope));
           const lits = argExprs.map((a) => (a.kind === 'lit' ? a.value : undefined));
           // COUNT(<literal>) counts rows
-          const impl = fn.resolve(x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type), lits, opts.config ?? {});
+          const impl = fn.resolve(
+            x.name === 'COUNT' && argExprs.length === 1 && argExprs[0]!.kind === 'lit' && argExprs[0]!.value !== null ? [] : args.map((a) => a.type),
+            lits,
+            opts.config ?? {},
+          );
           if (typeof impl === 'string') err(impl, x.pos);
           const im = impl as Exclude<typeof impl, string>;
           if (tableInput && !im.undo) err(`The aggregation function(s) (${x.name}) cannot be applied to a table source, only to a stream source.`, x.pos);
@@ -104,7 +114,12 @@ export function planGrouping(ctx: QueryContext, joins: PlannedJoins, filtered: P
           return x;
         }
         scope.lookup(x); // unknown columns first
-        err(where === 'SELECT' ? `Non-aggregate SELECT expression(s) not part of GROUP BY: ${exprToString(x)}` : `Non-aggregate HAVING expression not part of GROUP BY: ${exprToString(x)}`, x.pos);
+        err(
+          where === 'SELECT'
+            ? `Non-aggregate SELECT expression(s) not part of GROUP BY: ${exprToString(x)}`
+            : `Non-aggregate HAVING expression not part of GROUP BY: ${exprToString(x)}`,
+          x.pos,
+        );
       }
       return undefined;
     });
@@ -114,21 +129,31 @@ export function planGrouping(ctx: QueryContext, joins: PlannedJoins, filtered: P
   let having: Compiled | undefined;
   if (q.having) {
     having = compileExpr(rewrite(q.having, 'HAVING'), aggScope);
-    if (having.type.base !== 'BOOLEAN') err(`Type error in HAVING expression: Should evaluate to boolean but is ${exprToString(q.having)} (${having.type.base}) instead.`, q.having.pos);
+    if (having.type.base !== 'BOOLEAN')
+      err(`Type error in HAVING expression: Should evaluate to boolean but is ${exprToString(q.having)} (${having.type.base}) instead.`, q.having.pos);
   }
   const inheritedValueFormat = sides[0]!.source.valueFormat;
   if (aggs.some((a) => a.impl.structState) && ['DELIMITED', 'KAFKA'].includes(inheritedValueFormat)) {
-    err('One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.', q.pos);
+    err(
+      'One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.',
+      q.pos,
+    );
   }
   if (aggs.length === 0) err('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', q.pos);
   const compiled = rewritten.map((e) => compileExpr(e, aggScope));
   const keyItem: number[] = groupBy.map((g, gi) => {
     const matches = rewritten.map((e, i) => (e.kind === 'col' && e.name === `#G${gi}` ? i : -1)).filter((i) => i >= 0);
     if (matches.length === 0 && opts.persistent) {
-      err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the grouping expression ${exprToString(g)} in its projection (eg, SELECT ${exprToString(g)}...).`, q.pos);
+      err(
+        `Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the grouping expression ${exprToString(g)} in its projection (eg, SELECT ${exprToString(g)}...).`,
+        q.pos,
+      );
     }
     if (matches.length > 1 && opts.persistent) {
-      err(`The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`, q.pos);
+      err(
+        `The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`,
+        q.pos,
+      );
     }
     return matches.length ? matches[0]! : -1;
   });

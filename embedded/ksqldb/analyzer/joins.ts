@@ -27,7 +27,8 @@ export function planJoins(ctx: QueryContext, sources: DataSourceNode[]): Planned
   const { q, sides, scope } = ctx;
   const left = sides[0]!.source;
   const leftAlias = sides[0]!.alias;
-  const joinNorm = (e: Expr): string => exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + scope.resolve(x).field, pos: x.pos } : undefined)));
+  const joinNorm = (e: Expr): string =>
+    exprToString(mapExpr(e, (x) => (x.kind === 'col' ? { kind: 'col', name: '#' + scope.resolve(x).field, pos: x.pos } : undefined)));
 
   const joinSpecs: JoinSpec[] = [];
   let accType: 'STREAM' | 'TABLE' = left.type;
@@ -41,11 +42,22 @@ export function planJoins(ctx: QueryContext, sources: DataSourceNode[]): Planned
   q.joins.forEach((j, ji) => {
     const r = sides[ji + 1]!.source;
     const lname = ji === 0 ? left.name : 'the join result';
-    let kind: JoinSpec['kind'] = accType === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : accType === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
-    if (accType === 'TABLE' && r.type === 'STREAM') err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${lname} JOIN ${r.name}.`, j.pos);
-    if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT') err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${lname} [${j.type}] JOIN ${r.name}.`, j.pos);
-    if (kind === 'stream-stream' && !j.within) err(`Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select`, j.pos);
-    if (kind !== 'stream-stream' && j.within) err(`A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`, j.pos);
+    let kind: JoinSpec['kind'] =
+      accType === 'STREAM' && r.type === 'STREAM' ? 'stream-stream' : accType === 'TABLE' && r.type === 'TABLE' ? 'table-table' : 'stream-table';
+    if (accType === 'TABLE' && r.type === 'STREAM')
+      err(`Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${lname} JOIN ${r.name}.`, j.pos);
+    if (kind === 'stream-table' && j.type !== 'INNER' && j.type !== 'LEFT')
+      err(`Invalid join type: ${j.type}-OUTER join not supported for stream-table join. Got ${lname} [${j.type}] JOIN ${r.name}.`, j.pos);
+    if (kind === 'stream-stream' && !j.within)
+      err(
+        `Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select`,
+        j.pos,
+      );
+    if (kind !== 'stream-stream' && j.within)
+      err(
+        `A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`,
+        j.pos,
+      );
     const kafkaJoin = (ji === 0 ? [left, r] : [r]).filter((x) => x.valueFormat === 'KAFKA').map((x) => x.name);
     if (kafkaJoin.length) err(`Source(s) ${kafkaJoin.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`, j.pos);
     if (j.on.kind !== 'cmp' || j.on.op !== '=') err(`Unsupported join expression: ${exprToString(j.on)}. Only equality joins are supported`, j.pos);
@@ -53,23 +65,39 @@ export function planJoins(ctx: QueryContext, sources: DataSourceNode[]): Planned
     const sideOf = (e: Expr): number => {
       const s = new Set(colRefs(e).map((c) => scope.lookup(c).side));
       if (s.size > 1 && [...s].every((x) => x! <= ji)) return 0;
-      if (s.size !== 1) err(`Invalid comparison expression '${exprToString(e)}' in join '${exprToString(on)}'. Each side of the join comparision must contain references from exactly one source.`, e.pos);
+      if (s.size !== 1)
+        err(
+          `Invalid comparison expression '${exprToString(e)}' in join '${exprToString(on)}'. Each side of the join comparision must contain references from exactly one source.`,
+          e.pos,
+        );
       return [...s][0]!;
     };
     let le = on.left;
     let re = on.right;
     const ls = sideOf(le);
     const rs = sideOf(re);
-    if (ls === rs) err(`Each side of the join must reference exactly one source and not the same source. Left side references ${sides[ls]!.alias} and right references ${sides[rs]!.alias}`, on.pos);
+    if (ls === rs)
+      err(
+        `Each side of the join must reference exactly one source and not the same source. Left side references ${sides[ls]!.alias} and right references ${sides[rs]!.alias}`,
+        on.pos,
+      );
     if (ls === ji + 1) [le, re] = [re, le];
-    if (sideOf(re) !== ji + 1 || sideOf(le) > ji) err(`Invalid join criteria ${exprToString(on)}: the join must reference ${sides[ji + 1]!.alias} on one side`, on.pos);
+    if (sideOf(re) !== ji + 1 || sideOf(le) > ji)
+      err(`Invalid join criteria ${exprToString(on)}: the join must reference ${sides[ji + 1]!.alias} on one side`, on.pos);
     const isPk = (e: Expr, src: typeof r) => e.kind === 'col' && scope.lookup(e).key && src.schema.key.length === 1;
     if (kind !== 'stream-stream' && !isPk(re, r)) {
-      err(`Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${r.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`, on.pos);
+      err(
+        `Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${r.schema.key.map((c) => c.name).join(', ')} instead of ${exprToString(re)}`,
+        on.pos,
+      );
     }
     if (kind === 'table-table' && (ji === 0 ? !isPk(le, left) : !keyClass.includes(joinNorm(le)))) {
       if (j.type !== 'INNER' && j.type !== 'LEFT') err(`${j.type === 'FULL' ? 'FULL OUTER' : 'RIGHT OUTER'} joins are not supported on foreign keys.`, j.pos);
-      if (ji > 0) err(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${exprToString(le)} = ${exprToString(re)}.`, on.pos);
+      if (ji > 0)
+        err(
+          `Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${exprToString(le)} = ${exprToString(re)}.`,
+          on.pos,
+        );
       kind = 'table-table-fk';
       fkKeyNorms = left.schema.key.map((c) => [joinNorm({ kind: 'col', source: leftAlias, name: c.name, pos: j.pos })]);
       fkKeyTypes = left.schema.key.map((c) => c.type);
@@ -87,7 +115,10 @@ export function planJoins(ctx: QueryContext, sources: DataSourceNode[]): Planned
       }
       const sess = (t?: string) => t === 'SESSION';
       if (sess(lw!.windowType) !== sess(r.windowType)) {
-        err(`Incompatible windowed sources.\nLeft source: ${lw!.windowType}\nRight source: ${r.windowType}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`, j.pos);
+        err(
+          `Incompatible windowed sources.\nLeft source: ${lw!.windowType}\nRight source: ${r.windowType}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
+          j.pos,
+        );
       }
       const keyRef = (e: Expr) => e.kind === 'col' && scope.lookup(e).key;
       if (!keyRef(le) || !keyRef(re) || lw!.windowSize !== r.windowSize || lw!.windowType !== r.windowType) {
@@ -152,7 +183,9 @@ function joinRowSchema(node: JoinNode, key: { norms: string[][]; types: SqlType[
     }
     sides.unshift(n.right);
   }
-  const value: Column[] = sides.flatMap((s) => [...s.schema.key, ...s.schema.value].map((c) => ({ name: s.side.prefix + c.name, type: c.type, namespace: 'VALUE' as const })));
+  const value: Column[] = sides.flatMap((s) =>
+    [...s.schema.key, ...s.schema.value].map((c) => ({ name: s.side.prefix + c.name, type: c.type, namespace: 'VALUE' as const })),
+  );
   // a key that equals a plain column is named after it; an expression's key is ROWKEY
   const keyName = (norm: string | undefined) => (norm && /^#[^()\s]+$/.test(norm) && !/->|\[/.test(norm) ? norm.slice(1) : 'ROWKEY');
   return { key: key.norms.map((alts, i) => ({ name: keyName(alts[0]), type: key.types[i]!, namespace: 'KEY' as const })), value };

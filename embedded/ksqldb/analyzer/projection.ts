@@ -32,7 +32,8 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
   const { q, opts, sides, scope, isJoin } = ctx;
   const { items, nextColName, fieldAlias } = select;
   const srcWindowed = !isJoin && sides[0]!.source.windowType;
-  if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin) err('Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE\'s key column instead.', q.pos);
+  if (q.partitionBy && sides[0]!.source.type === 'TABLE' && !isJoin)
+    err("Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column instead.", q.pos);
   const tableFunctions = extractTableFunctions(ctx, items);
   if (tableFunctions.length && q.partitionBy) err('Table functions cannot be used with PARTITION BY.', q.pos);
   // compile items on the source scope
@@ -62,11 +63,17 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
     }
     if (opts.persistent && matches.length === 0) {
       const what = q.partitionBy ? 'PARTITION BY expression' : isJoin ? 'join expression' : 'key column';
-      err(`Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the ${what} ${alts.map((a) => a.replace(/#/g, '')).join(' or ')} in its projection (eg, SELECT ${alts[0]!.replace(/#/g, '')}...).`, q.pos);
+      err(
+        `Key missing from projection (ie, SELECT). The query used to build ${opts.sinkName ? '`' + opts.sinkName + '`' : 'the sink'} must include the ${what} ${alts.map((a) => a.replace(/#/g, '')).join(' or ')} in its projection (eg, SELECT ${alts[0]!.replace(/#/g, '')}...).`,
+        q.pos,
+      );
     }
     const dupExpr = matches.some((m, i) => matches.findIndex((x) => itemNorms[x] === itemNorms[m]) !== i);
     if (opts.persistent && matches.length > 1 && (!isJoin || dupExpr)) {
-      err(`The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`, q.pos);
+      err(
+        `The projection contains a key column more than once: ${matches.map((i) => '`' + items[i]!.name + '`').join(' and ')}. Each key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.`,
+        q.pos,
+      );
     }
     keyItem.push(matches.length ? matches[0]! : -1);
   });
@@ -106,10 +113,19 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
   if (partitionBy || rekey) {
     // the rows' key: a join's (any of the expressions equal to it), else the source's key columns
     const sourceKey = () => sides[0]!.source.schema.key.map((c) => norm({ kind: 'col', name: c.name, pos: q.pos }));
-    const keyUnchanged = !!partitionBy?.length && (isJoin
-      ? keyNorms.length === 1 && !joins.fkKey && joins.keyClass.includes(keyNorms[0]![0]!)
-      : keyNorms.length === sides[0]!.source.schema.key.length && sourceKey().every((n, k) => keyNorms[k]![0] === n));
-    const repartition: RepartitionNode = { kind: 'repartition', source: node, keys: partitionBy, order: partitionBy ? undefined : rekey, keyUnchanged, schema: { key: keyCols, value: node.schema.value } };
+    const keyUnchanged =
+      !!partitionBy?.length &&
+      (isJoin
+        ? keyNorms.length === 1 && !joins.fkKey && joins.keyClass.includes(keyNorms[0]![0]!)
+        : keyNorms.length === sides[0]!.source.schema.key.length && sourceKey().every((n, k) => keyNorms[k]![0] === n));
+    const repartition: RepartitionNode = {
+      kind: 'repartition',
+      source: node,
+      keys: partitionBy,
+      order: partitionBy ? undefined : rekey,
+      keyUnchanged,
+      schema: { key: keyCols, value: node.schema.value },
+    };
     node = repartition;
   }
   node = planFlatMap(node, tableFunctions, ctx);
@@ -121,7 +137,9 @@ export function planProjection(ctx: QueryContext, joins: PlannedJoins, filtered:
     values,
     projection: items.map((it, i) => {
       const k = keyItem.indexOf(i);
-      return k >= 0 && keyCols.length ? { name: it.name, type: keyTypes[k]!, keyIndex: rekey ? rekey.indexOf(k) : k } : { name: it.name, type: compiled[i]!.type };
+      return k >= 0 && keyCols.length
+        ? { name: it.name, type: keyTypes[k]!, keyIndex: rekey ? rekey.indexOf(k) : k }
+        : { name: it.name, type: compiled[i]!.type };
     }),
     keyless,
     partitionedByNull: partitionBy?.length === 0,

@@ -28,7 +28,12 @@ export function mapExpr(e: Expr, fn: (e: Expr) => Expr | undefined): Expr {
     case 'like':
       return { ...e, operand: m(e.operand), pattern: m(e.pattern), escape: e.escape ? m(e.escape) : undefined };
     case 'case':
-      return { ...e, operand: e.operand ? m(e.operand) : undefined, whens: e.whens.map((w) => ({ when: m(w.when), then: m(w.then) })), else: e.else ? m(e.else) : undefined };
+      return {
+        ...e,
+        operand: e.operand ? m(e.operand) : undefined,
+        whens: e.whens.map((w) => ({ when: m(w.when), then: m(w.then) })),
+        else: e.else ? m(e.else) : undefined,
+      };
     case 'cast':
       return { ...e, operand: m(e.operand) };
     case 'call':

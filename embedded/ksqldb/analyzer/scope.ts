@@ -48,7 +48,9 @@ export class SourceScope implements Scope {
   lookup(ref: { source?: string; name: string; pos: Position }): FieldInfo {
     let candidates = this.fields;
     if (ref.source) {
-      const idx = this.sides.findIndex((s) => s.alias === ref.source || (s.source.name === ref.source && this.sides.filter((x) => x.source.name === ref.source).length === 1));
+      const idx = this.sides.findIndex(
+        (s) => s.alias === ref.source || (s.source.name === ref.source && this.sides.filter((x) => x.source.name === ref.source).length === 1),
+      );
       if (idx < 0) throw new KsqlError(`Source '${ref.source}' not found in the FROM clause or is not a valid alias`, { pos: ref.pos });
       candidates = candidates.filter((f) => f.side === idx);
       const f = candidates.find((c) => c.column === ref.name);
@@ -59,7 +61,9 @@ export class SourceScope implements Scope {
     if (matches.length === 0) throw new KsqlError(`Column '${ref.name}' cannot be resolved.`, { pos: ref.pos });
     if (matches.length > 1) {
       // ROWTIME etc. in a join default to the left side only when qualified; otherwise ambiguous
-      throw new KsqlError(`Column '${ref.name}' is ambiguous. Could be any of: ${matches.map((m) => `${this.sides[m.side!]!.alias}.${ref.name}`).join(', ')}`, { pos: ref.pos });
+      throw new KsqlError(`Column '${ref.name}' is ambiguous. Could be any of: ${matches.map((m) => `${this.sides[m.side!]!.alias}.${ref.name}`).join(', ')}`, {
+        pos: ref.pos,
+      });
     }
     return matches[0]!;
   }
@@ -70,7 +74,10 @@ export class SourceScope implements Scope {
 
 /** A scope over explicitly named fields (post-aggregation rows). */
 export class MapScope implements Scope {
-  constructor(private map: Map<string, { field: string; type: SqlType }>, private fallback?: Scope) {}
+  constructor(
+    private map: Map<string, { field: string; type: SqlType }>,
+    private fallback?: Scope,
+  ) {}
   resolve(ref: { source?: string; name: string; pos: Position }): { field: string; type: SqlType } {
     const f = !ref.source ? this.map.get(ref.name) : undefined;
     if (f) return f;

@@ -17,7 +17,10 @@ export interface SelectList {
 export function planSelectItems(ctx: QueryContext, syntheticKey: string | undefined): SelectList {
   const { q, sides, scope, isJoin } = ctx;
   let colCounter = 0;
-  const taken = new Set<string>([...sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)), ...q.select.flatMap((s) => (s.kind === 'expr' && s.alias ? [s.alias] : []))]);
+  const taken = new Set<string>([
+    ...sides.flatMap((s) => allColumns(s.source.schema).map((c) => c.name)),
+    ...q.select.flatMap((s) => (s.kind === 'expr' && s.alias ? [s.alias] : [])),
+  ]);
   const nextColName = (): string => {
     let n: string;
     do n = `KSQL_COL_${colCounter++}`;

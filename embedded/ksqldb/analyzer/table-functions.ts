@@ -30,7 +30,11 @@ export function extractTableFunctions(ctx: QueryContext, items: SelectItemOut[])
 export function planFlatMap(input: PlanNode, functions: TableFunctionSpec[], ctx: QueryContext): PlanNode {
   if (!functions.length) return input;
   // ksqlDB names a table function's output column KSQL_SYNTH_n
-  const fields = functions.map((f, i) => ({ name: `KSQL_SYNTH_${i}`, type: ctx.scope.resolve({ name: f.field, pos: { line: 0, column: 0 } }).type, namespace: 'VALUE' as const }));
+  const fields = functions.map((f, i) => ({
+    name: `KSQL_SYNTH_${i}`,
+    type: ctx.scope.resolve({ name: f.field, pos: { line: 0, column: 0 } }).type,
+    namespace: 'VALUE' as const,
+  }));
   const node: FlatMapNode = { kind: 'flatMap', source: input, functions, schema: { key: input.schema.key, value: [...input.schema.value, ...fields] } };
   return node;
 }

@@ -119,7 +119,8 @@ const CASTS_FROM_STRING = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 
 /** Whether CAST(from AS to) is defined (ksqlDB's CastEvaluator). */
 export function castAllowed(from: SqlType, to: SqlType): boolean {
   if (from.base === 'ARRAY' && to.base === 'ARRAY') return castAllowed(from.item ?? T.NULL, to.item ?? T.NULL);
-  if (from.base === 'MAP' && to.base === 'MAP') return castAllowed(from.key ?? T.NULL, to.key ?? T.NULL) && castAllowed(from.value ?? T.NULL, to.value ?? T.NULL);
+  if (from.base === 'MAP' && to.base === 'MAP')
+    return castAllowed(from.key ?? T.NULL, to.key ?? T.NULL) && castAllowed(from.value ?? T.NULL, to.value ?? T.NULL);
   if (from.base === 'STRUCT' && to.base === 'STRUCT') {
     return (to.fields ?? []).every((f) => {
       const sf = from.fields?.find((x) => x.name === f.name);

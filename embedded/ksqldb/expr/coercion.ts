@@ -45,7 +45,10 @@ function resolveCommonType(exprs: Expr[], seed: SqlType | undefined, typeOf: Typ
 }
 
 function commonWith(e: Expr, type: SqlType, target: SqlType, typeOf: TypeOf, show: (e: Expr) => string): SqlType {
-  const fail = () => new InvalidCoercionError(`operator does not exist: ${typeToString(target)} = ${typeToString(type)} (${show(e)})\nHint: You might need to add explicit type casts.`);
+  const fail = () =>
+    new InvalidCoercionError(
+      `operator does not exist: ${typeToString(target)} = ${typeToString(type)} (${show(e)})\nHint: You might need to add explicit type casts.`,
+    );
   const structured = <R>(f: () => R): R => {
     try {
       return f();
@@ -61,23 +64,37 @@ function commonWith(e: Expr, type: SqlType, target: SqlType, typeOf: TypeOf, sho
   }
   if (e.kind === 'map') {
     if (target.base !== 'MAP') throw fail();
-    return structured(() => T.map(
-      resolveCommonType(e.entries.map((x) => x.key), target.key!, typeOf, show) ?? target.key!,
-      resolveCommonType(e.entries.map((x) => x.value), target.value!, typeOf, show) ?? target.value!,
-    ));
+    return structured(() =>
+      T.map(
+        resolveCommonType(
+          e.entries.map((x) => x.key),
+          target.key!,
+          typeOf,
+          show,
+        ) ?? target.key!,
+        resolveCommonType(
+          e.entries.map((x) => x.value),
+          target.value!,
+          typeOf,
+          show,
+        ) ?? target.value!,
+      ),
+    );
   }
   if (e.kind === 'struct') {
     if (target.base !== 'STRUCT') throw fail();
     // the fields of both, each field's type resolved between the two
     return structured(() => {
       const names = [...new Set([...e.fields.map((f) => f.name), ...target.fields!.map((f) => f.name)])];
-      return T.struct(names.map((name) => {
-        const src = e.fields.find((f) => f.name === name);
-        const tgt = target.fields!.find((f) => f.name === name);
-        if (!tgt) return { name, type: typeOf(src!.value) };
-        if (!src) return { name, type: tgt.type };
-        return { name, type: resolveCommonType([src.value], tgt.type, typeOf, show) ?? tgt.type };
-      }));
+      return T.struct(
+        names.map((name) => {
+          const src = e.fields.find((f) => f.name === name);
+          const tgt = target.fields!.find((f) => f.name === name);
+          if (!tgt) return { name, type: typeOf(src!.value) };
+          if (!src) return { name, type: tgt.type };
+          return { name, type: resolveCommonType([src.value], tgt.type, typeOf, show) ?? tgt.type };
+        }),
+      );
     });
   }
   if (isStringLiteral(e)) {
@@ -88,7 +105,13 @@ function commonWith(e: Expr, type: SqlType, target: SqlType, typeOf: TypeOf, sho
     }
   }
   const literal = e.kind === 'lit';
-  return canCoerce(type, target, literal) ?? canCoerce(target, type, literal) ?? (() => { throw fail(); })();
+  return (
+    canCoerce(type, target, literal) ??
+    canCoerce(target, type, literal) ??
+    (() => {
+      throw fail();
+    })()
+  );
 }
 
 const INT_MAX = 2n ** 31n - 1n;
@@ -117,7 +140,12 @@ function invalidSyntax(value: string, target: SqlType): Error {
   return new Error(`invalid input syntax for type ${target.base}: "${value}".`);
 }
 
-const WIDENS_TO: Record<string, string[]> = { INTEGER: ['BIGINT', 'DOUBLE'], BIGINT: ['DOUBLE'], DECIMAL: ['DOUBLE'], STRING: ['TIMESTAMP', 'TIME', 'DATE', 'BYTES'] };
+const WIDENS_TO: Record<string, string[]> = {
+  INTEGER: ['BIGINT', 'DOUBLE'],
+  BIGINT: ['DOUBLE'],
+  DECIMAL: ['DOUBLE'],
+  STRING: ['TIMESTAMP', 'TIME', 'DATE', 'BYTES'],
+};
 const TO_STRING_LAX = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE', 'TIMESTAMP', 'TIME', 'DATE'];
 const FROM_STRING_LAX = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DECIMAL', 'DOUBLE'];
 

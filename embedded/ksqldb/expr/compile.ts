@@ -163,7 +163,14 @@ function temporalOperands(l: Compiled, r: Compiled, le: Expr, re: Expr): [Compil
   };
   if (isTemporal(lt) && rt === 'STRING' && re.kind === 'lit') return [l, asLiteral(re.value, lt, re.pos)];
   if (isTemporal(rt) && lt === 'STRING' && le.kind === 'lit') return [asLiteral(le.value, rt, le.pos), r];
-  const midnight = (c: Compiled): Compiled => ({ type: T.TIMESTAMP, eval: (row) => { const v = c.eval(row); return isNull(v) ? null : (v as number) * DAY_MS; }, safe: c.safe });
+  const midnight = (c: Compiled): Compiled => ({
+    type: T.TIMESTAMP,
+    eval: (row) => {
+      const v = c.eval(row);
+      return isNull(v) ? null : (v as number) * DAY_MS;
+    },
+    safe: c.safe,
+  });
   if (lt === 'DATE' && rt === 'TIMESTAMP') return [midnight(l), r];
   if (lt === 'TIMESTAMP' && rt === 'DATE') return [l, midnight(r)];
   return [l, r];
@@ -191,23 +198,44 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case 'neg': {
       const o = compileExpr(e.operand, scope);
-      if (o.type.base === 'DECIMAL') return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : (v as Decimal).negate(); } };
+      if (o.type.base === 'DECIMAL')
+        return {
+          type: o.type,
+          eval: (r) => {
+            const v = o.eval(r);
+            return isNull(v) ? null : (v as Decimal).negate();
+          },
+        };
       if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
       const int = o.type.base === 'INTEGER';
       const long = o.type.base === 'BIGINT';
-      return { type: o.type, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : int ? toInt32(-(v as number)) : long ? longOp('-', 0, v as Long) : -(v as number); } };
+      return {
+        type: o.type,
+        eval: (r) => {
+          const v = o.eval(r);
+          return isNull(v) ? null : int ? toInt32(-(v as number)) : long ? longOp('-', 0, v as Long) : -(v as number);
+        },
+      };
     }
     case 'arith': {
       const l = compileExpr(e.left, scope);
       const r = compileExpr(e.right, scope);
       if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
-        return { type: T.STRING, eval: (row) => { const a = l.eval(row); const b = r.eval(row); return isNull(a) || isNull(b) ? null : String(a) + String(b); } };
+        return {
+          type: T.STRING,
+          eval: (row) => {
+            const a = l.eval(row);
+            const b = r.eval(row);
+            return isNull(a) || isNull(b) ? null : String(a) + String(b);
+          },
+        };
       }
       const ok = (t: SqlType) => isNumber(t) || t.base === 'NULL';
       if (!ok(l.type) || !ok(r.type) || (l.type.base === 'NULL' && r.type.base === 'NULL')) {
         err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
       }
-      if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE') return compileDecimalArith(e.op, l, r);
+      if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE')
+        return compileDecimalArith(e.op, l, r);
       // beside a DOUBLE, a DECIMAL operand is read as a double (a literal once, here)
       if (l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') {
         return compileExpr({ ...e, left: decimalAsDouble(e.left, l), right: decimalAsDouble(e.right, r) }, scope);
@@ -231,20 +259,37 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           const y = Number(b);
           if (kind === 'DOUBLE') {
             switch (op) {
-              case '+': return x + y;
-              case '-': return x - y;
-              case '*': return x * y;
-              case '/': return x / y;
-              case '%': return x % y;
+              case '+':
+                return x + y;
+              case '-':
+                return x - y;
+              case '*':
+                return x * y;
+              case '/':
+                return x / y;
+              case '%':
+                return x % y;
             }
           }
           let v: number;
           switch (op) {
-            case '+': v = x + y; break;
-            case '-': v = x - y; break;
-            case '*': v = kind === 'INTEGER' ? Math.imul(x, y) : x * y; break;
-            case '/': if (y === 0) return null; v = Math.trunc(x / y); break;
-            case '%': if (y === 0) return null; v = x % y; break;
+            case '+':
+              v = x + y;
+              break;
+            case '-':
+              v = x - y;
+              break;
+            case '*':
+              v = kind === 'INTEGER' ? Math.imul(x, y) : x * y;
+              break;
+            case '/':
+              if (y === 0) return null;
+              v = Math.trunc(x / y);
+              break;
+            case '%':
+              if (y === 0) return null;
+              v = x % y;
+              break;
           }
           return kind === 'INTEGER' ? toInt32(v) : v;
         },
@@ -252,7 +297,12 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     }
     case 'cmp': {
       const [l, r] = temporalOperands(compileExpr(timeLiteral(e.left, e.right), scope), compileExpr(timeLiteral(e.right, e.left), scope), e.left, e.right);
-      if ((e.op !== 'DISTINCT' && e.op !== 'NOT DISTINCT') && (l.type.base === 'NULL' || r.type.base === 'NULL') && (e.left.kind === 'lit' || e.right.kind === 'lit')) {
+      if (
+        e.op !== 'DISTINCT' &&
+        e.op !== 'NOT DISTINCT' &&
+        (l.type.base === 'NULL' || r.type.base === 'NULL') &&
+        (e.left.kind === 'lit' || e.right.kind === 'lit')
+      ) {
         err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
       }
       if (!comparable(l.type, r.type)) {
@@ -260,7 +310,10 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       }
       const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
       if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
-        err(`Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`, e.pos);
+        err(
+          `Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`,
+          e.pos,
+        );
       }
       const op = e.op;
       return {
@@ -275,12 +328,18 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
           if (isNull(a) || isNull(b)) return false;
           const c = typeof a === 'object' && !(a instanceof Decimal) ? (valuesEqual(a, b) ? 0 : 1) : compareValues(a, b);
           switch (op) {
-            case '=': return c === 0;
-            case '<>': return c !== 0;
-            case '<': return c < 0;
-            case '<=': return c <= 0;
-            case '>': return c > 0;
-            case '>=': return c >= 0;
+            case '=':
+              return c === 0;
+            case '<>':
+              return c !== 0;
+            case '<':
+              return c < 0;
+            case '<=':
+              return c <= 0;
+            case '>':
+              return c > 0;
+            case '>=':
+              return c >= 0;
           }
         },
       };
@@ -288,8 +347,12 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'logic': {
       const l = compileExpr(e.left, scope);
       const r = compileExpr(e.right, scope);
-      for (const [side, c] of [[e.left, l], [e.right, r]] as const) {
-        if (c.type.base !== 'BOOLEAN' && c.type.base !== 'NULL') err(`Type mismatch: ${e.op} requires BOOLEAN operands, got ${typeToString(c.type)} for ${exprToString(side)}`, e.pos);
+      for (const [side, c] of [
+        [e.left, l],
+        [e.right, r],
+      ] as const) {
+        if (c.type.base !== 'BOOLEAN' && c.type.base !== 'NULL')
+          err(`Type mismatch: ${e.op} requires BOOLEAN operands, got ${typeToString(c.type)} for ${exprToString(side)}`, e.pos);
       }
       const and = e.op === 'AND';
       return {
@@ -307,12 +370,18 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'not': {
       const o = compileExpr(e.operand, scope);
       if (o.type.base !== 'BOOLEAN' && o.type.base !== 'NULL') err(`NOT requires a BOOLEAN operand, got ${typeToString(o.type)}`, e.pos);
-      return { type: T.BOOLEAN, eval: (r) => { const v = o.eval(r); return isNull(v) ? null : !v; } };
+      return {
+        type: T.BOOLEAN,
+        eval: (r) => {
+          const v = o.eval(r);
+          return isNull(v) ? null : !v;
+        },
+      };
     }
     case 'isnull': {
       const o = compileExpr(e.operand, scope);
       const neg = e.negated;
-      return { type: T.BOOLEAN, eval: (r) => (isNull(o.eval(r)) !== neg) };
+      return { type: T.BOOLEAN, eval: (r) => isNull(o.eval(r)) !== neg };
     }
     case 'between': {
       const o = compileExpr(e.operand, scope);
@@ -337,14 +406,18 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const [operand, ...list] = coerceList([e.operand, ...e.list], scope, 'Invalid Predicate: ', e.pos).exprs;
       const o = compileExpr(operand!, scope);
       const items = list.map((x) => compileExpr(x, scope));
-      for (const it of items) if (!comparable(o.type, it.type)) err(`Invalid IN list: cannot compare ${typeToString(o.type)} and ${typeToString(it.type)}`, e.pos);
+      for (const it of items)
+        if (!comparable(o.type, it.type)) err(`Invalid IN list: cannot compare ${typeToString(o.type)} and ${typeToString(it.type)}`, e.pos);
       const neg = e.negated;
       return {
         type: T.BOOLEAN,
         eval: (r) => {
           const v = o.eval(r);
           if (isNull(v)) return false;
-          const found = items.some((it) => { const x = it.eval(r); return !isNull(x) && valuesEqual(v, x); });
+          const found = items.some((it) => {
+            const x = it.eval(r);
+            return !isNull(x) && valuesEqual(v, x);
+          });
           return found !== neg;
         },
       };
@@ -374,12 +447,18 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const operand = e.operand ? compileExpr(e.operand, scope) : undefined;
       const whens = e.whens.map((w) => ({ when: compileExpr(w.when, scope), then: compileExpr(w.then, scope) }));
       const elseC = e.else ? compileExpr(e.else, scope) : undefined;
-      if (!operand) for (const w of whens) if (w.when.type.base !== 'BOOLEAN') err(`WHEN operand type should be boolean. Type for '${exprToString(e)}' is ${typeToString(w.when.type)}`, e.pos);
+      if (!operand)
+        for (const w of whens)
+          if (w.when.type.base !== 'BOOLEAN') err(`WHEN operand type should be boolean. Type for '${exprToString(e)}' is ${typeToString(w.when.type)}`, e.pos);
       let type: SqlType = T.NULL;
       for (const c of [...whens.map((w) => w.then), ...(elseC ? [elseC] : [])]) {
         if (c.type.base === 'NULL') continue;
         if (type.base === 'NULL') type = c.type;
-        else if (type.base !== c.type.base) err(`Invalid Case expression. Type for all 'THEN' clauses should be the same. THEN expression '${exprToString(e)}' has type: ${typeToString(c.type)}. Previous THEN expression(s) type: ${typeToString(type)}.`, e.pos);
+        else if (type.base !== c.type.base)
+          err(
+            `Invalid Case expression. Type for all 'THEN' clauses should be the same. THEN expression '${exprToString(e)}' has type: ${typeToString(c.type)}. Previous THEN expression(s) type: ${typeToString(type)}.`,
+            e.pos,
+          );
       }
       return {
         type,
@@ -411,9 +490,14 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'array': {
-      if (!e.items.length) err('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+      if (!e.items.length)
+        err('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
       const coerced = coerceList(e.items, scope, '', e.pos);
-      if (!coerced.commonType) err('Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.', e.pos);
+      if (!coerced.commonType)
+        err(
+          'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+          e.pos,
+        );
       const items = coerced.exprs.map((x) => compileExpr(x, scope));
       return { type: T.array(coerced.commonType!), eval: (r) => items.map((it) => it.eval(r)) };
     }
@@ -428,7 +512,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
             const k = i.eval(r);
             if (isNull(m) || isNull(k)) return null;
             const key = String(k);
-            return Object.prototype.hasOwnProperty.call(m, key) ? (m as Record<string, unknown>)[key] ?? null : null;
+            return Object.prototype.hasOwnProperty.call(m, key) ? ((m as Record<string, unknown>)[key] ?? null) : null;
           },
         };
       }
@@ -450,7 +534,14 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const field = b.type.fields!.find((f) => f.name === e.field) ?? b.type.fields!.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
       if (!field) return err(`Could not find field '${e.field}' in '${exprToString(e.base)}'.`, e.pos);
       const name = field.name;
-      return { type: field.type, eval: (r) => { const s = b.eval(r) as Record<string, unknown> | null; return isNull(s) ? null : (s as Record<string, unknown>)[name] ?? null; }, safe: b.safe };
+      return {
+        type: field.type,
+        eval: (r) => {
+          const s = b.eval(r) as Record<string, unknown> | null;
+          return isNull(s) ? null : ((s as Record<string, unknown>)[name] ?? null);
+        },
+        safe: b.safe,
+      };
     }
     case 'struct': {
       const seen = new Set<string>();
@@ -469,10 +560,25 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       };
     }
     case 'map': {
-      if (!e.entries.length) err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
-      const keys = coerceList(e.entries.map((x) => x.key), scope, '', e.pos);
-      const values = coerceList(e.entries.map((x) => x.value), scope, '', e.pos);
-      if (!keys.commonType || !values.commonType) err('Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.', e.pos);
+      if (!e.entries.length)
+        err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+      const keys = coerceList(
+        e.entries.map((x) => x.key),
+        scope,
+        '',
+        e.pos,
+      );
+      const values = coerceList(
+        e.entries.map((x) => x.value),
+        scope,
+        '',
+        e.pos,
+      );
+      if (!keys.commonType || !values.commonType)
+        err(
+          'Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.',
+          e.pos,
+        );
       const ks = keys.exprs.map((x) => compileExpr(x, scope));
       const vs = values.exprs.map((x) => compileExpr(x, scope));
       const keyType = keys.commonType!;
@@ -536,11 +642,16 @@ function compileDecimalArith(op: '+' | '-' | '*' | '/' | '%', l: Compiled, r: Co
   const sc = type.scale!;
   const apply = (x: Decimal, y: Decimal): Decimal => {
     switch (op) {
-      case '+': return x.add(y);
-      case '-': return x.subtract(y);
-      case '*': return x.multiply(y);
-      case '/': return x.divide(y, sc, true);
-      case '%': return x.remainder(y);
+      case '+':
+        return x.add(y);
+      case '-':
+        return x.subtract(y);
+      case '*':
+        return x.multiply(y);
+      case '/':
+        return x.divide(y, sc, true);
+      case '%':
+        return x.remainder(y);
     }
   };
   return {
@@ -578,9 +689,15 @@ export function decimalResultType(op: '+' | '-' | '*' | '/' | '%', a: SqlType, b
 
 /** A DECIMAL expression read as a DOUBLE. */
 function asDouble(c: Compiled): Compiled {
-  return { type: T.DOUBLE, eval: (r) => { const v = c.eval(r); return isNull(v) ? null : (v as Decimal).toNumber(); }, safe: c.safe };
+  return {
+    type: T.DOUBLE,
+    eval: (r) => {
+      const v = c.eval(r);
+      return isNull(v) ? null : (v as Decimal).toNumber();
+    },
+    safe: c.safe,
+  };
 }
-
 
 /** An operand of DECIMAL type as a DOUBLE expression: a literal converted now, anything else cast. */
 function decimalAsDouble(e: Expr, c: Compiled): Expr {

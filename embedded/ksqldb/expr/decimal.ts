@@ -16,7 +16,7 @@ function divHalfUp(n: bigint, d: bigint): bigint {
   const q = n / d;
   const r = n % d;
   if (r === 0n) return q;
-  if (2n * abs(r) >= abs(d)) return (n < 0n) !== (d < 0n) ? q - 1n : q + 1n;
+  if (2n * abs(r) >= abs(d)) return n < 0n !== d < 0n ? q - 1n : q + 1n;
   return q;
 }
 
@@ -150,7 +150,9 @@ export function fitDecimal(v: Decimal, precision: number, scale: number): Decima
   const whole = precision - scale;
   // |v| must be < 10^whole
   if (abs(v.unscaled) >= pow10(whole + v.scale)) {
-    throw new Error(`Numeric field overflow: A field with precision ${precision} and scale ${scale} must round to an absolute value less than 10^${whole}. Got ${v.toString()}`);
+    throw new Error(
+      `Numeric field overflow: A field with precision ${precision} and scale ${scale} must round to an absolute value less than 10^${whole}. Got ${v.toString()}`,
+    );
   }
   return r;
 }

@@ -52,12 +52,20 @@ export function javaObjectText(v: unknown, type: SqlType): string {
       return formatTimeText(Number(v));
     case 'MAP': {
       const value = type.value ?? T.STRING;
-      return '{' + Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${javaObjectText(x, value)}`).join(', ') + '}';
+      return (
+        '{' +
+        Object.entries(v as Record<string, unknown>)
+          .map(([k, x]) => `${k}=${javaObjectText(x, value)}`)
+          .join(', ') +
+        '}'
+      );
     }
     case 'STRUCT': {
       // Kafka Connect's Struct.toString: null fields left out
       const o = v as Record<string, unknown>;
-      const parts = (type.fields ?? []).filter((f) => o[f.name] !== null && o[f.name] !== undefined).map((f) => `${f.name}=${javaObjectText(o[f.name], f.type)}`);
+      const parts = (type.fields ?? [])
+        .filter((f) => o[f.name] !== null && o[f.name] !== undefined)
+        .map((f) => `${f.name}=${javaObjectText(o[f.name], f.type)}`);
       return 'Struct{' + parts.join(',') + '}';
     }
     default:

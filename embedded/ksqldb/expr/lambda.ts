@@ -29,7 +29,9 @@ interface BoundLambda {
 function bindLambda(e: Expr, types: SqlType[], scope: LambdaScope, compile: Compile, fn: string): BoundLambda {
   if (e.kind !== 'lambda') throw new KsqlError(`Function '${fn.toLowerCase()}' expects a lambda function here, got: ${e.kind}`, { pos: e.pos });
   if (e.params.length !== types.length) {
-    throw new KsqlError(`Lambda function must have ${types.length} argument(s) for ${fn.toUpperCase()}, got ${e.params.length}: ${e.params.join(', ')}`, { pos: e.pos });
+    throw new KsqlError(`Lambda function must have ${types.length} argument(s) for ${fn.toUpperCase()}, got ${e.params.length}: ${e.params.join(', ')}`, {
+      pos: e.pos,
+    });
   }
   // fields unique per nesting level, so an inner lambda's parameters do not overwrite an outer one's
   const level = scope.lambdaDepth ?? 0;
@@ -77,7 +79,8 @@ export function compileLambdaCall(name: string, args: Expr[], scope: LambdaScope
 
 function compileCall(name: string, args: Expr[], scope: LambdaScope, compile: Compile, pos: Expr['pos']): Compiled {
   const fn = name.toUpperCase();
-  const bad = (types: SqlType[]) => new KsqlError(`Function '${name.toLowerCase()}' does not accept parameters (${types.map(typeToString).join(', ')}).`, { pos });
+  const bad = (types: SqlType[]) =>
+    new KsqlError(`Function '${name.toLowerCase()}' does not accept parameters (${types.map(typeToString).join(', ')}).`, { pos });
   const coll = compile(args[0]!, scope);
   const t = coll.type;
   if (t.base !== 'ARRAY' && t.base !== 'MAP') throw bad([t]);
@@ -88,7 +91,13 @@ function compileCall(name: string, args: Expr[], scope: LambdaScope, compile: Co
       if (!isMap) {
         if (args.length !== 2) throw bad([t]);
         const f = bindLambda(args[1]!, params, scope, compile, fn);
-        return { type: T.array(f.type), eval: (r) => { const a = coll.eval(r) as unknown[] | null; return isNull(a) ? null : a!.map((x) => f.call(r, [x]) ?? null); } };
+        return {
+          type: T.array(f.type),
+          eval: (r) => {
+            const a = coll.eval(r) as unknown[] | null;
+            return isNull(a) ? null : a!.map((x) => f.call(r, [x]) ?? null);
+          },
+        };
       }
       if (args.length !== 3) throw bad([t]);
       const k = bindLambda(args[1]!, params, scope, compile, fn);
@@ -108,7 +117,14 @@ function compileCall(name: string, args: Expr[], scope: LambdaScope, compile: Co
       if (args.length !== 2) throw bad([t]);
       const f = bindLambda(args[1]!, params, scope, compile, fn);
       if (f.type.base !== 'BOOLEAN') throw new KsqlError(`The lambda of FILTER must return a BOOLEAN, got ${typeToString(f.type)}`, { pos });
-      if (!isMap) return { type: t, eval: (r) => { const a = coll.eval(r) as unknown[] | null; return isNull(a) ? null : a!.filter((x) => f.call(r, [x]) === true); } };
+      if (!isMap)
+        return {
+          type: t,
+          eval: (r) => {
+            const a = coll.eval(r) as unknown[] | null;
+            return isNull(a) ? null : a!.filter((x) => f.call(r, [x]) === true);
+          },
+        };
       return {
         type: t,
         eval: (r) => {

@@ -18,22 +18,39 @@ export function longOp(op: '+' | '-' | '*' | '/' | '%', a: Long, b: Long): Long 
   if (typeof a === 'number' && typeof b === 'number') {
     let r: number;
     switch (op) {
-      case '+': r = a + b; break;
-      case '-': r = a - b; break;
-      case '*': r = a * b; break;
-      case '/': if (b === 0) return null; r = Math.trunc(a / b); break;
-      case '%': if (b === 0) return null; r = a % b; break;
+      case '+':
+        r = a + b;
+        break;
+      case '-':
+        r = a - b;
+        break;
+      case '*':
+        r = a * b;
+        break;
+      case '/':
+        if (b === 0) return null;
+        r = Math.trunc(a / b);
+        break;
+      case '%':
+        if (b === 0) return null;
+        r = a % b;
+        break;
     }
     if (Number.isSafeInteger(r)) return r;
   }
   const x = toBig(a);
   const y = toBig(b);
   switch (op) {
-    case '+': return normLong(x + y);
-    case '-': return normLong(x - y);
-    case '*': return normLong(x * y);
-    case '/': return y === 0n ? null : normLong(x / y);
-    case '%': return y === 0n ? null : normLong(x % y);
+    case '+':
+      return normLong(x + y);
+    case '-':
+      return normLong(x - y);
+    case '*':
+      return normLong(x * y);
+    case '/':
+      return y === 0n ? null : normLong(x / y);
+    case '%':
+      return y === 0n ? null : normLong(x % y);
   }
 }
 

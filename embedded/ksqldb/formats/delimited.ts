@@ -8,7 +8,7 @@ function quote(s: string, delim: string, first: boolean): string {
   if (s.length === 0) q = false;
   else {
     const c = s.charCodeAt(0);
-    if (first && !/[0-9A-Za-z]/.test(s[0]!) ) q = true;
+    if (first && !/[0-9A-Za-z]/.test(s[0]!)) q = true;
     else if (c <= 0x23) q = true;
     else if (s.includes(delim) || s.includes('"') || s.includes('\n') || s.includes('\r')) q = true;
     else if (s.charCodeAt(s.length - 1) <= 0x20) q = true;

@@ -7,7 +7,17 @@ import { typeToString, type Column } from '../types.ts';
 import { javaHashMapOrder } from './java-hash-map.ts';
 
 function typeName(v: unknown): string {
-  return Array.isArray(v) ? 'ArrayNode' : typeof v === 'object' ? 'ObjectNode' : typeof v === 'number' ? 'NumericNode' : typeof v === 'string' ? 'TextNode' : typeof v === 'boolean' ? 'BooleanNode' : typeof v;
+  return Array.isArray(v)
+    ? 'ArrayNode'
+    : typeof v === 'object'
+      ? 'ObjectNode'
+      : typeof v === 'number'
+        ? 'NumericNode'
+        : typeof v === 'string'
+          ? 'TextNode'
+          : typeof v === 'boolean'
+            ? 'BooleanNode'
+            : typeof v;
 }
 
 /** A number or numeric text as the column's DECIMAL; digits beyond the scale are an error (DecimalUtil.ensureFit). */
@@ -53,8 +63,7 @@ export function coerce(v: unknown, col: Column): unknown {
       else if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) {
         n = Number(v);
         if (t === 'BIGINT' && !Number.isSafeInteger(n)) return normLong(BigInt(v.trim()));
-      }
-      else throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: ${t}, path: ${col.name}`);
+      } else throw new SerdeError(`Can't convert type. sourceType: ${typeof v}, requiredType: ${t}, path: ${col.name}`);
       if (t === 'INTEGER' && (n > 2147483647 || n < -2147483648)) throw new SerdeError(`Value out of range for INTEGER: ${String(v)}`);
       return n;
     }
@@ -76,7 +85,8 @@ export function coerce(v: unknown, col: Column): unknown {
     case 'DECIMAL':
       return coerceDecimal(v, col);
     case 'MAP': {
-      if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: ${typeToString(col.type)}, path: ${col.name}`);
+      if (typeof v !== 'object' || Array.isArray(v))
+        throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: ${typeToString(col.type)}, path: ${col.name}`);
       const valueCol = { name: col.name, type: col.type.value!, namespace: col.namespace };
       const o = v as Record<string, unknown>;
       // entries in the order of the HashMap ksqlDB's JSON reader builds (new HashMap<>(size))
@@ -85,7 +95,8 @@ export function coerce(v: unknown, col: Column): unknown {
       return out;
     }
     case 'STRUCT': {
-      if (typeof v !== 'object' || Array.isArray(v)) throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: ${typeToString(col.type)}, path: ${col.name}`);
+      if (typeof v !== 'object' || Array.isArray(v))
+        throw new SerdeError(`Can't convert type. sourceType: ${typeName(v)}, requiredType: ${typeToString(col.type)}, path: ${col.name}`);
       const o = v as Record<string, unknown>;
       let upper: Record<string, unknown> | undefined;
       const out: Record<string, unknown> = {};

@@ -34,10 +34,14 @@ export function parseDelimiter(prop: string, value: string): string {
   if (value === 'TAB') return '\t';
   if (value === 'SPACE') return ' ';
   if (value.trim() === '') {
-    throw new Error(`Failed to prepare statement: Configuration ${prop} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`);
+    throw new Error(
+      `Failed to prepare statement: Configuration ${prop} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`,
+    );
   }
   if (value.length !== 1) {
-    throw new Error(`Failed to prepare statement: Configuration ${prop} is invalid: Invalid delimiter value: '${value}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`);
+    throw new Error(
+      `Failed to prepare statement: Configuration ${prop} is invalid: Invalid delimiter value: '${value}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`,
+    );
   }
   return value;
 }

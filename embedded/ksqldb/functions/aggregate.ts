@@ -30,7 +30,8 @@ export interface AggregateFunction {
 }
 
 const reg = new Map<string, AggregateFunction>();
-const def = (name: string, description: string, resolve: AggregateFunction['resolve'], literalsFrom?: AggregateFunction['literalsFrom']) => reg.set(name, { name, description, resolve, literalsFrom });
+const def = (name: string, description: string, resolve: AggregateFunction['resolve'], literalsFrom?: AggregateFunction['literalsFrom']) =>
+  reg.set(name, { name, description, resolve, literalsFrom });
 
 export function getAggregateFunction(name: string): AggregateFunction | undefined {
   return reg.get(name.toUpperCase());
@@ -92,7 +93,10 @@ def('AVG', 'Average of non-null values (DOUBLE)', (ts) => {
 });
 
 const ORDERED = ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'TIMESTAMP', 'DATE', 'TIME', 'BYTES'];
-for (const [name, better] of [['MIN', (a: unknown, b: unknown) => compareValues(a, b) < 0], ['MAX', (a: unknown, b: unknown) => compareValues(a, b) > 0]] as const) {
+for (const [name, better] of [
+  ['MIN', (a: unknown, b: unknown) => compareValues(a, b) < 0],
+  ['MAX', (a: unknown, b: unknown) => compareValues(a, b) > 0],
+] as const) {
   def(name, `${name === 'MIN' ? 'Minimum' : 'Maximum'} of non-null values`, (ts) => {
     if (ts.length !== 1 || !ORDERED.includes(ts[0]!.base)) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
     return {
@@ -134,37 +138,45 @@ def('COUNT_DISTINCT', 'Count of distinct non-null values, estimated as ksqlDB do
   };
 });
 
-for (const [name, latest] of [['LATEST_BY_OFFSET', true], ['EARLIEST_BY_OFFSET', false]] as const) {
-  def(name, `${latest ? 'Latest' : 'Earliest'} non-null value by offset`, (ts, lits) => {
-    if (ts.length < 1 || ts.length > 3) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
-    const n = ts.length >= 2 && typeof lits[1] === 'number' ? (lits[1] as number) : undefined;
-    const ignoreNulls = ts.length === 3 ? lits[2] !== false : ts.length === 2 && typeof lits[1] === 'boolean' ? lits[1] !== false : true;
-    // acc: array of [seq, value]
-    let seq = 0;
-    type Acc = [number, unknown][];
-    return {
-      returnType: n === undefined ? ts[0]! : T.array(ts[0]!),
-      init: () => [],
-      add: (acc, a) => {
-        if (ignoreNulls && isNull(a[0])) return acc;
-        const cur = acc as Acc;
-        const entry: [number, unknown] = [++seq, a[0] ?? null];
-        const keep = n ?? 1;
-        if (latest) return [...cur, entry].slice(-keep);
-        return cur.length >= keep ? cur : [...cur, entry];
-      },
-      merge: (x, y) => {
-        const all = [...(x as Acc), ...(y as Acc)].sort((p, q) => p[0] - q[0]);
-        const keep = n ?? 1;
-        return latest ? all.slice(-keep) : all.slice(0, keep);
-      },
-      result: (acc) => {
-        const cur = acc as Acc;
-        if (n === undefined) return cur.length ? cur[cur.length - 1]![1] : null;
-        return cur.map((e) => e[1]);
-      },
-    };
-  }, () => 1);
+for (const [name, latest] of [
+  ['LATEST_BY_OFFSET', true],
+  ['EARLIEST_BY_OFFSET', false],
+] as const) {
+  def(
+    name,
+    `${latest ? 'Latest' : 'Earliest'} non-null value by offset`,
+    (ts, lits) => {
+      if (ts.length < 1 || ts.length > 3) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
+      const n = ts.length >= 2 && typeof lits[1] === 'number' ? (lits[1] as number) : undefined;
+      const ignoreNulls = ts.length === 3 ? lits[2] !== false : ts.length === 2 && typeof lits[1] === 'boolean' ? lits[1] !== false : true;
+      // acc: array of [seq, value]
+      let seq = 0;
+      type Acc = [number, unknown][];
+      return {
+        returnType: n === undefined ? ts[0]! : T.array(ts[0]!),
+        init: () => [],
+        add: (acc, a) => {
+          if (ignoreNulls && isNull(a[0])) return acc;
+          const cur = acc as Acc;
+          const entry: [number, unknown] = [++seq, a[0] ?? null];
+          const keep = n ?? 1;
+          if (latest) return [...cur, entry].slice(-keep);
+          return cur.length >= keep ? cur : [...cur, entry];
+        },
+        merge: (x, y) => {
+          const all = [...(x as Acc), ...(y as Acc)].sort((p, q) => p[0] - q[0]);
+          const keep = n ?? 1;
+          return latest ? all.slice(-keep) : all.slice(0, keep);
+        },
+        result: (acc) => {
+          const cur = acc as Acc;
+          if (n === undefined) return cur.length ? cur[cur.length - 1]![1] : null;
+          return cur.map((e) => e[1]);
+        },
+      };
+    },
+    () => 1,
+  );
 }
 
 /** The size limit a session sets for COLLECT_LIST / COLLECT_SET (no limit when unset or negative). */
@@ -179,7 +191,10 @@ function collectLimit(config: Record<string, string>, key: string): number {
  * ksql.functions.collect_set.limit values; later ones are dropped. As in ksqlDB, only COLLECT_LIST can
  * undo (so only it aggregates a table), removing the last occurrence of the value.
  */
-for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] as const) {
+for (const [name, distinct] of [
+  ['COLLECT_LIST', false],
+  ['COLLECT_SET', true],
+] as const) {
   def(name, distinct ? 'Set of distinct values' : 'List of values', (ts, _lits, config) => {
     if (ts.length !== 1) return `Function '${name}' does not accept parameters (${sig(ts)}).`;
     const limit = collectLimit(config, `ksql.functions.${name.toLowerCase()}.limit`);
@@ -220,40 +235,56 @@ for (const [name, distinct] of [['COLLECT_LIST', false], ['COLLECT_SET', true]] 
 
 const descending = (a: unknown, b: unknown) => compareValues(b, a);
 
-def('TOPKDISTINCT', 'Top K distinct values, descending', (ts, lits) => {
-  if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPKDISTINCT' does not accept parameters (${sig(ts)}).`;
-  const k = lits[1] as number;
-  const top = (xs: unknown[]) => xs.filter((x, i) => xs.findIndex((y) => valuesEqual(x, y)) === i).sort(descending).slice(0, k);
-  return {
-    returnType: T.array(ts[0]!),
-    init: () => [],
-    add: (acc, a) => (isNull(a[0]) ? acc : top([...(acc as unknown[]), a[0]])),
-    merge: (x, y) => top([...(x as unknown[]), ...(y as unknown[])]),
-    result: (acc) => acc,
-  };
-}, () => 1);
+def(
+  'TOPKDISTINCT',
+  'Top K distinct values, descending',
+  (ts, lits) => {
+    if (ts.length !== 2 || typeof lits[1] !== 'number') return `Function 'TOPKDISTINCT' does not accept parameters (${sig(ts)}).`;
+    const k = lits[1] as number;
+    const top = (xs: unknown[]) =>
+      xs
+        .filter((x, i) => xs.findIndex((y) => valuesEqual(x, y)) === i)
+        .sort(descending)
+        .slice(0, k);
+    return {
+      returnType: T.array(ts[0]!),
+      init: () => [],
+      add: (acc, a) => (isNull(a[0]) ? acc : top([...(acc as unknown[]), a[0]])),
+      merge: (x, y) => top([...(x as unknown[]), ...(y as unknown[])]),
+      result: (acc) => acc,
+    };
+  },
+  () => 1,
+);
 
 /**
  * TOPK(col, k): the k largest values, descending. TOPK(col, other1, other2 ..., k): the rows of the k
  * largest, each a STRUCT<sort_col, col0, col1 ...> (ksqlDB's field names).
  */
-def('TOPK', 'Top K values, descending', (ts, lits) => {
-  const k = lits[ts.length - 1];
-  if (ts.length < 2 || typeof k !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
-  const others = ts.slice(1, -1);
-  const withRows = others.length > 0;
-  const sortDesc = (xs: unknown[]) =>
-    [...xs].sort((a, b) => (withRows ? descending((a as Record<string, unknown>).sort_col, (b as Record<string, unknown>).sort_col) : descending(a, b))).slice(0, k);
-  const entry = (a: unknown[]) => (withRows ? { sort_col: a[0], ...Object.fromEntries(others.map((_, i) => [`col${i}`, a[i + 1] ?? null])) } : a[0]);
-  return {
-    returnType: T.array(withRows ? T.struct([{ name: 'sort_col', type: ts[0]! }, ...others.map((t, i) => ({ name: `col${i}`, type: t }))]) : ts[0]!),
-    structState: withRows,
-    init: () => [],
-    add: (acc, a) => (isNull(a[0]) ? acc : sortDesc([...(acc as unknown[]), entry(a)])),
-    merge: (x, y) => sortDesc([...(x as unknown[]), ...(y as unknown[])]),
-    result: (acc) => acc,
-  };
-}, (n) => n - 1);
+def(
+  'TOPK',
+  'Top K values, descending',
+  (ts, lits) => {
+    const k = lits[ts.length - 1];
+    if (ts.length < 2 || typeof k !== 'number') return `Function 'TOPK' does not accept parameters (${sig(ts)}).`;
+    const others = ts.slice(1, -1);
+    const withRows = others.length > 0;
+    const sortDesc = (xs: unknown[]) =>
+      [...xs]
+        .sort((a, b) => (withRows ? descending((a as Record<string, unknown>).sort_col, (b as Record<string, unknown>).sort_col) : descending(a, b)))
+        .slice(0, k);
+    const entry = (a: unknown[]) => (withRows ? { sort_col: a[0], ...Object.fromEntries(others.map((_, i) => [`col${i}`, a[i + 1] ?? null])) } : a[0]);
+    return {
+      returnType: T.array(withRows ? T.struct([{ name: 'sort_col', type: ts[0]! }, ...others.map((t, i) => ({ name: `col${i}`, type: t }))]) : ts[0]!),
+      structState: withRows,
+      init: () => [],
+      add: (acc, a) => (isNull(a[0]) ? acc : sortDesc([...(acc as unknown[]), entry(a)])),
+      merge: (x, y) => sortDesc([...(x as unknown[]), ...(y as unknown[])]),
+      result: (acc) => acc,
+    };
+  },
+  (n) => n - 1,
+);
 
 /**
  * ATTR: the value when every row of the group has the same one (null counts as a value), else null.
@@ -317,9 +348,17 @@ def('SUM_LIST', 'Sum of the elements of the arrays', (ts) => {
   const item = ts[0]?.base === 'ARRAY' ? ts[0].item : undefined;
   if (ts.length !== 1 || !item || !['INTEGER', 'BIGINT', 'DOUBLE'].includes(item.base)) return `Function 'SUM_LIST' does not accept parameters (${sig(ts)}).`;
   const plus = (x: unknown, y: unknown): unknown =>
-    item.base === 'INTEGER' ? toInt32((x as number) + (y as number)) : item.base === 'BIGINT' ? longOp('+', x as Long, y as Long) : (x as number) + (y as number);
+    item.base === 'INTEGER'
+      ? toInt32((x as number) + (y as number))
+      : item.base === 'BIGINT'
+        ? longOp('+', x as Long, y as Long)
+        : (x as number) + (y as number);
   const minus = (x: unknown, y: unknown): unknown =>
-    item.base === 'INTEGER' ? toInt32((x as number) - (y as number)) : item.base === 'BIGINT' ? longOp('-', x as Long, y as Long) : (x as number) - (y as number);
+    item.base === 'INTEGER'
+      ? toInt32((x as number) - (y as number))
+      : item.base === 'BIGINT'
+        ? longOp('-', x as Long, y as Long)
+        : (x as number) - (y as number);
   const sumOf = (list: unknown) => (list as unknown[]).reduce((s: unknown, v) => (isNull(v) ? s : plus(s, v)), 0);
   return {
     returnType: item,
@@ -337,7 +376,9 @@ function decimalSum(t: SqlType): AggregateImpl {
   const op = (acc: unknown, v: unknown, sign: 1 | -1) => {
     if (isNull(v)) return acc;
     const d = toDecimal(v);
-    return toDecimal(acc).add(sign > 0 ? d : d.negate()).toString();
+    return toDecimal(acc)
+      .add(sign > 0 ? d : d.negate())
+      .toString();
   };
   return {
     returnType: t,

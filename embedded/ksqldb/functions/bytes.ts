@@ -43,7 +43,8 @@ for (const [name, type, size, read] of [
   ['DOUBLE_FROM_BYTES', T.DOUBLE, 8, (b: Buffer, le: boolean) => (le ? b.readDoubleLE(0) : b.readDoubleBE(0))],
 ] as const) {
   def(name, `The ${type.base} held in ${size} bytes`, (ts) => {
-    if (ts.length < 1 || ts.length > 2 || ts[0]!.base !== 'BYTES' || (ts.length === 2 && ts[1]!.base !== 'STRING')) return `Function '${name.toLowerCase()}' does not accept parameters (${sig(ts)}).`;
+    if (ts.length < 1 || ts.length > 2 || ts[0]!.base !== 'BYTES' || (ts.length === 2 && ts[1]!.base !== 'STRING'))
+      return `Function '${name.toLowerCase()}' does not accept parameters (${sig(ts)}).`;
     return {
       returnType: type,
       invoke: nullSafe((a) => {

@@ -12,7 +12,16 @@ export function zoneOffsetMinutes(ms: number, tz: string): number {
   const m = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(tz);
   if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
   if (tz === 'UTC' || tz === 'GMT' || tz === 'Z') return 0;
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
@@ -21,7 +30,8 @@ export function zoneOffsetMinutes(ms: number, tz: string): number {
 function zoneShortName(ms: number, tz: string): string {
   if (/^(UTC|GMT|Z)$/.test(tz)) return 'UTC';
   try {
-    const name = (locale: string) => new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((x) => x.type === 'timeZoneName')?.value;
+    const name = (locale: string) =>
+      new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((x) => x.type === 'timeZoneName')?.value;
     const us = name('en-US') ?? tz;
     if (!us.startsWith('GMT')) return us;
     const gb = name('en-GB');
@@ -77,21 +87,38 @@ export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string
  * (2017-02-30 is 2017-02-28), and 24:00:00 is midnight of the next day.
  */
 function checkSmartRanges(text: string, fields: Record<string, number>): void {
-  const ranges: [string, string, number, number][] = [['M', 'MonthOfYear', 1, 12], ['d', 'DayOfMonth', 1, 31], ['H', 'HourOfDay', 0, 24], ['m', 'MinuteOfHour', 0, 59], ['s', 'SecondOfMinute', 0, 59]];
+  const ranges: [string, string, number, number][] = [
+    ['M', 'MonthOfYear', 1, 12],
+    ['d', 'DayOfMonth', 1, 31],
+    ['H', 'HourOfDay', 0, 24],
+    ['m', 'MinuteOfHour', 0, 59],
+    ['s', 'SecondOfMinute', 0, 59],
+  ];
   for (const [key, name, min, max] of ranges) {
     const value = fields[key]!;
     if (value < min || value > max) throw new Error(`Text '${text}' could not be parsed: Invalid value for ${name} (valid values ${min} - ${max}): ${value}`);
   }
-  if (fields.H === 24 && (fields.m !== 0 || fields.s !== 0 || fields.S !== 0)) throw new Error(`Text '${text}' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): 24`);
+  if (fields.H === 24 && (fields.m !== 0 || fields.s !== 0 || fields.S !== 0))
+    throw new Error(`Text '${text}' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): 24`);
   fields.d = Math.min(fields.d!, new Date(Date.UTC(fields.y!, fields.M!, 0)).getUTCDate());
 }
 
-
 /** Zone abbreviations as Java reads them: the region, so daylight time applies in summer. */
 const ZONE_ABBREVIATIONS: Record<string, string> = {
-  PST: 'America/Los_Angeles', PDT: 'America/Los_Angeles', MST: 'America/Denver', MDT: 'America/Denver',
-  CST: 'America/Chicago', CDT: 'America/Chicago', EST: 'America/New_York', EDT: 'America/New_York',
-  GMT: 'UTC', UTC: 'UTC', Z: 'UTC', BST: 'Europe/London', CET: 'Europe/Paris', CEST: 'Europe/Paris',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  GMT: 'UTC',
+  UTC: 'UTC',
+  Z: 'UTC',
+  BST: 'Europe/London',
+  CET: 'Europe/Paris',
+  CEST: 'Europe/Paris',
 };
 
 /**
@@ -168,7 +195,6 @@ def('STRINGTOTIMESTAMP', 'Parse a timestamp string to epoch millis', (ts) => {
   return { returnType: T.BIGINT, invoke: nullSafe((a) => parseTimestamp(String(a[0]), String(a[1]), a[2] === undefined ? 'UTC' : String(a[2]))) };
 });
 
-
 // ---- dates as days since 1970-01-01 (INT): ksqlDB's DATETOSTRING, STRINGTODATE, UNIX_DATE ----
 const DAY_MS = 86_400_000;
 
@@ -200,4 +226,3 @@ def('STRINGTODATE', 'Parse a date string to days since 1970-01-01', (ts) => {
     },
   };
 });
-

@@ -58,7 +58,11 @@ export function parseJsonTree(text: string): JsonNode | undefined {
     if (c === '"') return { kind: 'string', value: string() };
     const num = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/.exec(text.slice(i));
     if (num) return (i += num[0].length), { kind: 'number', text: num[0] };
-    for (const [word, node] of [['true', { kind: 'boolean', value: true }], ['false', { kind: 'boolean', value: false }], ['null', { kind: 'null' }]] as const) {
+    for (const [word, node] of [
+      ['true', { kind: 'boolean', value: true }],
+      ['false', { kind: 'boolean', value: false }],
+      ['null', { kind: 'null' }],
+    ] as const) {
       if (text.startsWith(word, i)) return (i += word.length), node;
     }
     return fail();

@@ -35,7 +35,10 @@ def('EXTRACTJSONFIELD', 'A field of a JSON string, by $.path', (ts) => {
     returnType: T.STRING,
     invoke: nullSafe((a) => {
       let v: unknown = JSON.parse(String(a[0]));
-      for (const part of String(a[1]).replace(/^\$\.?/, '').split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '')) {
+      for (const part of String(a[1])
+        .replace(/^\$\.?/, '')
+        .split(/\.|\[(\d+)\]/)
+        .filter((x) => x !== undefined && x !== '')) {
         if (v === null || typeof v !== 'object') return null;
         v = (v as Record<string, unknown>)[part];
       }

@@ -59,7 +59,10 @@ function greatestOverload(fn: string, ts: SqlType[]): SqlType | string {
   return typed.some((t) => t.base === 'DOUBLE') ? T.DOUBLE : ambiguous;
 }
 
-for (const [name, pick] of [['GREATEST', 1], ['LEAST', -1]] as const) {
+for (const [name, pick] of [
+  ['GREATEST', 1],
+  ['LEAST', -1],
+] as const) {
   def(name, `${name.toLowerCase()} of the arguments`, (ts) => {
     const rt = greatestOverload(name.toLowerCase(), ts);
     if (typeof rt === 'string') return rt;
@@ -79,9 +82,19 @@ for (const [name, pick] of [['GREATEST', 1], ['LEAST', -1]] as const) {
 }
 // ---- more math ----
 for (const [name, f] of [
-  ['SIN', Math.sin], ['COS', Math.cos], ['TAN', Math.tan], ['ASIN', Math.asin], ['ACOS', Math.acos], ['ATAN', Math.atan],
-  ['SINH', Math.sinh], ['COSH', Math.cosh], ['TANH', Math.tanh], ['COT', (x: number) => 1 / Math.tan(x)],
-  ['RADIANS', (x: number) => (x * Math.PI) / 180], ['DEGREES', (x: number) => (x * 180) / Math.PI], ['CBRT', Math.cbrt],
+  ['SIN', Math.sin],
+  ['COS', Math.cos],
+  ['TAN', Math.tan],
+  ['ASIN', Math.asin],
+  ['ACOS', Math.acos],
+  ['ATAN', Math.atan],
+  ['SINH', Math.sinh],
+  ['COSH', Math.cosh],
+  ['TANH', Math.tanh],
+  ['COT', (x: number) => 1 / Math.tan(x)],
+  ['RADIANS', (x: number) => (x * Math.PI) / 180],
+  ['DEGREES', (x: number) => (x * 180) / Math.PI],
+  ['CBRT', Math.cbrt],
 ] as const) {
   numFn(name, `${name.toLowerCase()}(x)`, f, () => T.DOUBLE);
 }

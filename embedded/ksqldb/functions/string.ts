@@ -40,7 +40,11 @@ def('INSTR', 'Position (1-based) of the n-th occurrence of a substring, searchin
     }),
   };
 });
-strFn('INITCAP', 'Capitalise words', 1, (a) => String(a[0]).toLowerCase().replace(/(^|\s)(\S)/g, (_m, s: string, c: string) => s + c.toUpperCase()));
+strFn('INITCAP', 'Capitalise words', 1, (a) =>
+  String(a[0])
+    .toLowerCase()
+    .replace(/(^|\s)(\S)/g, (_m, s: string, c: string) => s + c.toUpperCase()),
+);
 strFn('REVERSE', 'Reverse a string', 1, (a) => [...String(a[0])].reverse().join(''));
 
 def('CONCAT', 'Concatenate strings; nulls are skipped', (ts) => {
@@ -51,7 +55,13 @@ def('CONCAT_WS', 'Concatenate with a separator', (ts) => {
   if (ts.length < 2) return `Function 'concat_ws' does not accept parameters (${sig(ts)}).`;
   return {
     returnType: T.STRING,
-    invoke: (a) => (a[0] === null ? null : a.slice(1).filter((x) => x !== null && x !== undefined).join(String(a[0]))),
+    invoke: (a) =>
+      a[0] === null
+        ? null
+        : a
+            .slice(1)
+            .filter((x) => x !== null && x !== undefined)
+            .join(String(a[0])),
   };
 });
 def('SUBSTRING', 'Substring from a 1-based position', (ts) => {
@@ -67,7 +77,10 @@ def('SUBSTRING', 'Substring from a 1-based position', (ts) => {
     }),
   };
 });
-for (const [name, left] of [['LPAD', true], ['RPAD', false]] as const) {
+for (const [name, left] of [
+  ['LPAD', true],
+  ['RPAD', false],
+] as const) {
   def(name, 'Pad a string', (ts) => {
     if (ts.length !== 3) return `Function '${name.toLowerCase()}' does not accept parameters (${sig(ts)}).`;
     return {
@@ -88,7 +101,10 @@ for (const [name, left] of [['LPAD', true], ['RPAD', false]] as const) {
 }
 def('SPLIT', 'Split a string into an array', (ts) => {
   if (ts.length !== 2) return `Function 'split' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.array(T.STRING), invoke: nullSafe((a) => (a[1] === '' ? (a[0] === '' ? [''] : [...String(a[0])]) : String(a[0]).split(String(a[1])))) };
+  return {
+    returnType: T.array(T.STRING),
+    invoke: nullSafe((a) => (a[1] === '' ? (a[0] === '' ? [''] : [...String(a[0])]) : String(a[0]).split(String(a[1])))),
+  };
 });
 def('CHR', 'Character for a code point (number or \\uXXXX string)', (ts) => {
   if (ts.length !== 1) return `Function 'chr' does not accept parameters (${sig(ts)}).`;
@@ -106,7 +122,7 @@ def('CHR', 'Character for a code point (number or \\uXXXX string)', (ts) => {
 });
 def('ELT', 'The n-th (1-based) of the remaining arguments', (ts) => {
   if (ts.length < 1 || !isNumeric(ts[0]!)) return `Function 'elt' does not accept parameters (${sig(ts)}).`;
-  return { returnType: T.STRING, invoke: (a) => (a[0] === null ? null : (a[Number(a[0])] as string | undefined) ?? null) };
+  return { returnType: T.STRING, invoke: (a) => (a[0] === null ? null : ((a[Number(a[0])] as string | undefined) ?? null)) };
 });
 def('FIELD', '1-based position of the first argument among the others, 0 if absent', (ts) => {
   if (ts.length < 1) return `Function 'field' does not accept parameters (${sig(ts)}).`;

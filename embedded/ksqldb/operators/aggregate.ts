@@ -154,7 +154,10 @@ export function aggregate(spec: AggregateSpec, store: KeyValueStore<unknown>, ne
     }
     accs = addAll(accs, rec.row);
     const merged: Session<unknown[]> = { start, end, accs, ts: end };
-    store.put(k, [...remaining, merged].sort((a, b) => a.start - b.start));
+    store.put(
+      k,
+      [...remaining, merged].sort((a, b) => a.start - b.start),
+    );
     next({ key, row: toRow(key, accs, merged), old: null, ts: end, window: { start, end } });
   };
 }

@@ -156,7 +156,10 @@ export function streamStreamJoin(opts: {
   const retention = before + after + grace;
   const flushClosed = () => {
     const closed: { b: Buffered; fromLeft: boolean }[] = [];
-    for (const [name, fromLeft, outer] of [['left', true, leftOuter], ['right', false, rightOuter]] as const) {
+    for (const [name, fromLeft, outer] of [
+      ['left', true, leftOuter],
+      ['right', false, rightOuter],
+    ] as const) {
       const keep: Buffered[] = [];
       for (const b of bufs[name]) {
         const pendingOuter = !eager && outer && !b.matched;

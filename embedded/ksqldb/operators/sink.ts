@@ -31,9 +31,14 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
   const valueCols = spec.schema.value;
   const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
   const tsText = timestampReader(spec.timestampFormat);
-  const serializeRow = (row: Row): Buffer => (unwrap
-    ? Buffer.from(stringifyJson(row[valueCols[0]!.name] ?? null))
-    : vf.serialize(valueCols.map((c) => row[c.name] ?? null), valueCols, false));
+  const serializeRow = (row: Row): Buffer =>
+    unwrap
+      ? Buffer.from(stringifyJson(row[valueCols[0]!.name] ?? null))
+      : vf.serialize(
+          valueCols.map((c) => row[c.name] ?? null),
+          valueCols,
+          false,
+        );
   return (rec) => {
     let ts = rec.ts;
     if (spec.timestampColumn) {
@@ -57,7 +62,8 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
       key = encodeWindowedKey(partitionKey, rec.window, spec.windowType);
     }
     const row = rec.row;
-    if (!row) return partitionKey ? { topic: spec.topic, timestamp: ts, key, value: null, partitionKey } : { topic: spec.topic, timestamp: ts, key, value: null };
+    if (!row)
+      return partitionKey ? { topic: spec.topic, timestamp: ts, key, value: null, partitionKey } : { topic: spec.topic, timestamp: ts, key, value: null };
     // A value of scalars only is serialized when first read: with the record cache on, the runtime keeps
     // the last record per table key of a flush and never reads the others' values. A value holding an
     // array, map or struct is serialized now, in case an operator changes that object later.
@@ -68,7 +74,10 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
     // an own getter (not a class's), so a copy of the record ({ ...record }, structuredClone) still has its value
     let value: Buffer | undefined;
     return {
-      topic: spec.topic, timestamp: ts, key, ...(partitionKey ? { partitionKey } : {}),
+      topic: spec.topic,
+      timestamp: ts,
+      key,
+      ...(partitionKey ? { partitionKey } : {}),
       get value(): Buffer {
         return (value ??= serializeRow(row));
       },

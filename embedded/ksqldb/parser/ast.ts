@@ -89,8 +89,29 @@ export type PropValue = string | number | boolean | null;
 export type Props = Record<string, { value: PropValue; pos: Position }>;
 
 export type Statement =
-  | { kind: 'createSource'; sourceType: 'STREAM' | 'TABLE'; name: string; orReplace: boolean; ifNotExists: boolean; source: boolean; columns: ColumnDef[]; props: Props; pos: Position; text: string }
-  | { kind: 'createAs'; sourceType: 'STREAM' | 'TABLE'; name: string; orReplace: boolean; ifNotExists: boolean; props: Props; query: Query; pos: Position; text: string }
+  | {
+      kind: 'createSource';
+      sourceType: 'STREAM' | 'TABLE';
+      name: string;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      source: boolean;
+      columns: ColumnDef[];
+      props: Props;
+      pos: Position;
+      text: string;
+    }
+  | {
+      kind: 'createAs';
+      sourceType: 'STREAM' | 'TABLE';
+      name: string;
+      orReplace: boolean;
+      ifNotExists: boolean;
+      props: Props;
+      query: Query;
+      pos: Position;
+      text: string;
+    }
   | { kind: 'insertInto'; target: string; props: Props; query: Query; pos: Position; text: string }
   | { kind: 'insertValues'; target: string; columns?: string[]; values: Expr[]; pos: Position; text: string }
   | { kind: 'drop'; sourceType: 'STREAM' | 'TABLE'; name: string; ifExists: boolean; deleteTopic: boolean; pos: Position; text: string }

@@ -19,17 +19,26 @@ interface Step {
 
 /** the steps of a plan, from the sink (or, for a transient query, the projection) down */
 export function executionSteps(plan: SinkNode, queryId: string, sinkTopic?: string): Step {
-  const step = (op: Step['op'], schema: LogicalSchema, context: string[], inputs: Step[], extra: Partial<Step> = {}): Step => ({ op, schema, context, inputs, stores: [], ...extra });
+  const step = (op: Step['op'], schema: LogicalSchema, context: string[], inputs: Step[], extra: Partial<Step> = {}): Step => ({
+    op,
+    schema,
+    context,
+    inputs,
+    stores: [],
+    ...extra,
+  });
 
-  const sourceStep = (node: DataSourceNode, context: string[]): Step =>
-    step('SOURCE', node.schema, context, [], { topic: node.side.source.topic });
+  const sourceStep = (node: DataSourceNode, context: string[]): Step => step('SOURCE', node.schema, context, [], { topic: node.side.source.topic });
 
   /**
    * a join's side: ksqlDB prefixes its columns with the alias (PrependAlias) after reading it, and
    * first re-keys it (<side>SourceKeyed) when the join criteria is not its key
    */
   const joinSide = (node: DataSourceNode, prefix: string, side: 'Left' | 'Right', rekey: boolean, key: LogicalSchema['key']): Step => {
-    const prefixed: LogicalSchema = { key: rekey ? key : node.schema.key, value: [...node.schema.key, ...node.schema.value].map((c) => ({ ...c, name: node.side.prefix + c.name, namespace: 'VALUE' })) };
+    const prefixed: LogicalSchema = {
+      key: rekey ? key : node.schema.key,
+      value: [...node.schema.key, ...node.schema.value].map((c) => ({ ...c, name: node.side.prefix + c.name, namespace: 'VALUE' })),
+    };
     const read = sourceStep(node, [`KafkaTopic_${prefix}${side}`, 'Source']);
     const keyed = rekey ? step('REKEY', { key, value: node.schema.value }, [`${prefix}${side}SourceKeyed`], [read]) : read;
     return step('PROJECT', prefixed, [`PrependAlias${prefix}${side}`], [keyed]);
@@ -74,7 +83,12 @@ export function executionSteps(plan: SinkNode, queryId: string, sinkTopic?: stri
         return step('PROJECT', node.schema, aggregated ? ['Aggregate', 'Project'] : ['Project'], [walk(node.source, aggregated)]);
       case 'filter':
         // HAVING filters an aggregate's rows; WHERE the rows read
-        return step('FILTER', node.schema, node.source.kind === 'aggregate' || node.source.kind === 'suppress' ? ['Aggregate', 'HavingFilter'] : ['WhereFilter'], [walk(node.source, aggregated)]);
+        return step(
+          'FILTER',
+          node.schema,
+          node.source.kind === 'aggregate' || node.source.kind === 'suppress' ? ['Aggregate', 'HavingFilter'] : ['WhereFilter'],
+          [walk(node.source, aggregated)],
+        );
       case 'flatMap':
         return step('FLAT_MAP', node.schema, ['FlatMap'], [walk(node.source, aggregated)]);
       case 'repartition':
@@ -126,7 +140,13 @@ export function describeExecutionPlan(plan: SinkNode, queryId: string): string {
  * engine repartitions in-process), so there is one sub-topology.
  */
 export function describeTopology(plan: SinkNode, queryId: string, sinkTopic?: string): string {
-  interface Vertex { kind: 'Source' | 'Processor' | 'Sink'; name: string; detail: string; next: string[]; prev: string[] }
+  interface Vertex {
+    kind: 'Source' | 'Processor' | 'Sink';
+    name: string;
+    detail: string;
+    next: string[];
+    prev: string[];
+  }
   const vertices: Vertex[] = [];
   let counter = 0;
   const seq = () => String(counter++).padStart(10, '0');
@@ -139,11 +159,12 @@ export function describeTopology(plan: SinkNode, queryId: string, sinkTopic?: st
   };
   const add = (s: Step): Vertex => {
     const inputs = s.inputs.map(add);
-    const v: Vertex = s.op === 'SOURCE'
-      ? { kind: 'Source', name: `KSTREAM-SOURCE-${seq()}`, detail: `(topics: [${s.topic}])`, next: [], prev: [] }
-      : s.op === 'SINK'
-        ? { kind: 'Sink', name: `KSTREAM-SINK-${seq()}`, detail: `(topic: ${s.topic ?? s.context[0]})`, next: [], prev: [] }
-        : { kind: 'Processor', name: unique(s.context.join('-')), detail: `(stores: [${s.stores.join(', ')}])`, next: [], prev: [] };
+    const v: Vertex =
+      s.op === 'SOURCE'
+        ? { kind: 'Source', name: `KSTREAM-SOURCE-${seq()}`, detail: `(topics: [${s.topic}])`, next: [], prev: [] }
+        : s.op === 'SINK'
+          ? { kind: 'Sink', name: `KSTREAM-SINK-${seq()}`, detail: `(topic: ${s.topic ?? s.context[0]})`, next: [], prev: [] }
+          : { kind: 'Processor', name: unique(s.context.join('-')), detail: `(stores: [${s.stores.join(', ')}])`, next: [], prev: [] };
     for (const i of inputs) {
       i.next.push(v.name);
       v.prev.push(i.name);

@@ -59,7 +59,9 @@ export function buildPipeline(opts: {
       };
   const projection = plan.source;
   // `old` feeds HAVING, and the final projection evaluates it only when an expression can throw
-  const oldNeeded = planNodes(plan).some((n) => n.kind === 'filter' && (n.source.kind === 'aggregate' || n.source.kind === 'suppress')) || !projection.values.every((v) => v.expr.safe);
+  const oldNeeded =
+    planNodes(plan).some((n) => n.kind === 'filter' && (n.source.kind === 'aggregate' || n.source.kind === 'suppress')) ||
+    !projection.values.every((v) => v.expr.safe);
   // a table source feeding an aggregation passes each key's previous row, to undo
   const tableChangesOld = !!findNode(plan, 'aggregate');
   const onError = (message: string, record: SourceRecord) =>
@@ -68,7 +70,13 @@ export function buildPipeline(opts: {
   /** the topic handler of a source whose decoded records go to `next` as they are */
   const sourceInput = (side: Side, next: Emit): Input => {
     const decode = sourceDecoder(side.source, side.prefix, onError);
-    return { topic: side.source.topic, handle: (r) => { const rec = decode(r); if (rec) next(rec); } };
+    return {
+      topic: side.source.topic,
+      handle: (r) => {
+        const rec = decode(r);
+        if (rec) next(rec);
+      },
+    };
   };
 
   /** the FROM source without a join: a table's records become changes of its rows */
@@ -106,19 +114,50 @@ export function buildPipeline(opts: {
     let onLeft: Emit;
     let onRight: Emit;
     if (j.kind === 'stream-table') {
-      const join = streamTableJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), store: state.open<Row>(`${id}-join${i}-table`), next: downstream });
+      const join = streamTableJoin({
+        type: j.type as 'INNER' | 'LEFT',
+        leftKey: j.leftKey,
+        rightFields: fieldsOf(right),
+        store: state.open<Row>(`${id}-join${i}-table`),
+        next: downstream,
+      });
       onLeft = join.onStream;
       onRight = join.onTable;
     } else if (j.kind === 'table-table-fk') {
-      const join = foreignKeyJoin({ type: j.type as 'INNER' | 'LEFT', leftKey: j.leftKey, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+      const join = foreignKeyJoin({
+        type: j.type as 'INNER' | 'LEFT',
+        leftKey: j.leftKey,
+        rightFields: fieldsOf(right),
+        leftStore: state.open(`${id}-join${i}-left`),
+        rightStore: state.open(`${id}-join${i}-right`),
+        next: downstream,
+      });
       onLeft = join.onLeft;
       onRight = join.onRight;
     } else if (j.kind === 'table-table') {
-      const join = tableTableJoin({ type: j.type, leftFields, rightFields: fieldsOf(right), leftStore: state.open(`${id}-join${i}-left`), rightStore: state.open(`${id}-join${i}-right`), next: downstream });
+      const join = tableTableJoin({
+        type: j.type,
+        leftFields,
+        rightFields: fieldsOf(right),
+        leftStore: state.open(`${id}-join${i}-left`),
+        rightStore: state.open(`${id}-join${i}-right`),
+        next: downstream,
+      });
       onLeft = join.onLeft;
       onRight = join.onRight;
     } else {
-      const join = streamStreamJoin({ type: j.type, leftKey: j.leftKey, rightKey: j.rightKey, before: j.within!.before, after: j.within!.after, grace: j.within!.grace, leftFields, rightFields: fieldsOf(right), store: state.open(`${id}-join${i}-windows`), next: downstream });
+      const join = streamStreamJoin({
+        type: j.type,
+        leftKey: j.leftKey,
+        rightKey: j.rightKey,
+        before: j.within!.before,
+        after: j.within!.after,
+        grace: j.within!.grace,
+        leftFields,
+        rightFields: fieldsOf(right),
+        store: state.open(`${id}-join${i}-windows`),
+        next: downstream,
+      });
       onLeft = join.onLeft;
       onRight = join.onRight;
     }
@@ -142,7 +181,10 @@ export function buildPipeline(opts: {
       case 'suppress':
         return connect(node.source, suppressUntilWindowCloses(node.window, state.open(`${id}-suppress`), next));
       case 'aggregate':
-        return connect(node.source, aggregate(node.spec, state.open(`${id}-aggregate`), next, (why) => log({ queryId: id, message: why }), oldNeeded));
+        return connect(
+          node.source,
+          aggregate(node.spec, state.open(`${id}-aggregate`), next, (why) => log({ queryId: id, message: why }), oldNeeded),
+        );
       case 'repartition': {
         if (node.keys) return connect(node.source, repartition(node.keys, next));
         const perm = node.order!;

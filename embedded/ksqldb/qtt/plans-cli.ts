@@ -29,11 +29,14 @@ export function recordedSteps(step: Json, depth = 0, out: string[] = []): string
 
 /** our EXPLAIN text's steps as `depth context` (PlanSummary indents two tabs per level) */
 export function explainedSteps(text: string, queryId: string): string[] {
-  return text.trimEnd().split('\n').map((line) => {
-    const m = /^(\t*) > \[ \w+ \] .* Logger: (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a plan line: ${JSON.stringify(line)}`);
-    return `${m[1]!.length / 2} ${m[2]!.slice(queryId.length + 1)}`;
-  });
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const m = /^(\t*) > \[ \w+ \] .* Logger: (\S+)$/.exec(line);
+      if (!m) throw new Error(`not a plan line: ${JSON.stringify(line)}`);
+      return `${m[1]!.length / 2} ${m[2]!.slice(queryId.length + 1)}`;
+    });
 }
 
 /** the newest recorded version of a case: version directories are <ksql version>_<epoch millis> */

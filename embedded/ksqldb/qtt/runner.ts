@@ -59,7 +59,8 @@ function decodePart(b: Buffer | null, format: string, cols: Column[], isKey: boo
  */
 function withDecimals(v: unknown, cols: Column[], isKey: boolean): unknown {
   const asDecimal = (x: unknown, c: Column) => (typeof x === 'number' ? Decimal.fromNumber(x).setScale(c.type.scale!) : x);
-  if (cols.length === 1 && (isKey || v === null || typeof v !== 'object' || Array.isArray(v))) return cols[0]!.type.base === 'DECIMAL' ? asDecimal(v, cols[0]!) : v;
+  if (cols.length === 1 && (isKey || v === null || typeof v !== 'object' || Array.isArray(v)))
+    return cols[0]!.type.base === 'DECIMAL' ? asDecimal(v, cols[0]!) : v;
   if (v === null || typeof v !== 'object' || Array.isArray(v) || !cols.some((c) => c.type.base === 'DECIMAL')) return v;
   const out = { ...(v as Record<string, unknown>) };
   for (const c of cols) if (c.type.base === 'DECIMAL' && c.name in out) out[c.name] = asDecimal(out[c.name], c);
@@ -93,10 +94,17 @@ export function runCase(c: QttCase): CaseResult {
     for (const input of t.inputs ?? []) {
       const src = sourceForTopic(engine, input.topic);
       if (!src) throw new Error(`No source is declared on input topic ${input.topic}`);
-      let key = src.schema.key.length ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true) : input.key === undefined || input.key === null ? null : encodePart(input.key, 'JSON', [], true);
+      let key = src.schema.key.length
+        ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true)
+        : input.key === undefined || input.key === null
+          ? null
+          : encodePart(input.key, 'JSON', [], true);
       if (src.windowType && input.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), input.window, src.windowType);
       const value = encodePart(input.value ?? null, src.valueFormat, src.schema.value, false);
-      const headers = (input.headers ?? []).map((h) => ({ key: h.KEY, value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64') }));
+      const headers = (input.headers ?? []).map((h) => ({
+        key: h.KEY,
+        value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
+      }));
       feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value, headers });
     }
   } catch (e) {
@@ -104,10 +112,11 @@ export function runCase(c: QttCase): CaseResult {
       const msg = e instanceof KsqlError ? e.message : (e as Error).message;
       return { name, status: 'passed', detail: expectErr.message && !msg.includes(expectErr.message) ? `(message differs: ${msg.split('\n')[0]})` : undefined };
     }
-    const msg = e instanceof KsqlError ? e.describe() : (e as Error).stack ?? String(e);
+    const msg = e instanceof KsqlError ? e.describe() : ((e as Error).stack ?? String(e));
     return { name, status: 'failed', reason: `unexpected error: ${msg.split('\n')[0]}`, detail: msg };
   }
-  if (expectErr) return { name, status: 'failed', reason: 'expected exception not thrown', detail: `expected ${expectErr.type ?? 'exception'}: ${expectErr.message ?? ''}` };
+  if (expectErr)
+    return { name, status: 'failed', reason: 'expected exception not thrown', detail: `expected ${expectErr.type ?? 'exception'}: ${expectErr.message ?? ''}` };
 
   // ---- compare outputs ----
   const expected = t.outputs ?? [];
@@ -136,7 +145,14 @@ export function runCase(c: QttCase): CaseResult {
         ...(r.headers?.length ? { headers: r.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') })) } : {}),
       };
     });
-    const show = (r: ComparableRecord | QttRecord) => stringifyJson({ key: r.key ?? null, value: r.value ?? null, timestamp: r.timestamp, ...(r.window ? { window: r.window } : {}), ...(r.headers?.length ? { headers: r.headers } : {}) });
+    const show = (r: ComparableRecord | QttRecord) =>
+      stringifyJson({
+        key: r.key ?? null,
+        value: r.value ?? null,
+        timestamp: r.timestamp,
+        ...(r.window ? { window: r.window } : {}),
+        ...(r.headers?.length ? { headers: r.headers } : {}),
+      });
     const mismatch = (): string | undefined => {
       if (decoded.length !== exp.length) return `topic ${topic}: expected ${exp.length} records, got ${decoded.length}`;
       for (let i = 0; i < exp.length; i++) {
@@ -158,16 +174,30 @@ export function runCase(c: QttCase): CaseResult {
     if (!src) return { name, status: 'failed', reason: `post: source ${ps.name} missing` };
     if (ps.type && ps.type.toUpperCase() !== src.type) return { name, status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
     if (ps.schema) {
-      const norm = (s: string) => s.replace(/`/g, '').replace(/\bINT\b/g, 'INTEGER').replace(/\bVARCHAR\b/g, 'STRING').replace(/\bPRIMARY KEY\b/gi, 'KEY').replace(/\s+/g, ' ').replace(/\s*,\s*/g, ', ').trim().toUpperCase();
+      const norm = (s: string) =>
+        s
+          .replace(/`/g, '')
+          .replace(/\bINT\b/g, 'INTEGER')
+          .replace(/\bVARCHAR\b/g, 'STRING')
+          .replace(/\bPRIMARY KEY\b/gi, 'KEY')
+          .replace(/\s+/g, ' ')
+          .replace(/\s*,\s*/g, ', ')
+          .trim()
+          .toUpperCase();
       const actual = schemaToString(src.schema);
-      if (norm(actual) !== norm(ps.schema)) return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
+      if (norm(actual) !== norm(ps.schema))
+        return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
     }
     if (ps.keyFormat) {
-      if (ps.keyFormat.format && ps.keyFormat.format.toUpperCase() !== src.keyFormat) return { name, status: 'failed', reason: `post: ${ps.name} key format ${src.keyFormat} != ${ps.keyFormat.format}` };
-      if (ps.keyFormat.windowType !== undefined && (ps.keyFormat.windowType ?? undefined) !== src.windowType) return { name, status: 'failed', reason: `post: ${ps.name} window type ${src.windowType} != ${ps.keyFormat.windowType}` };
-      if (ps.keyFormat.windowSize !== undefined && (ps.keyFormat.windowSize ?? undefined) !== src.windowSize) return { name, status: 'failed', reason: `post: ${ps.name} window size ${src.windowSize} != ${ps.keyFormat.windowSize}` };
+      if (ps.keyFormat.format && ps.keyFormat.format.toUpperCase() !== src.keyFormat)
+        return { name, status: 'failed', reason: `post: ${ps.name} key format ${src.keyFormat} != ${ps.keyFormat.format}` };
+      if (ps.keyFormat.windowType !== undefined && (ps.keyFormat.windowType ?? undefined) !== src.windowType)
+        return { name, status: 'failed', reason: `post: ${ps.name} window type ${src.windowType} != ${ps.keyFormat.windowType}` };
+      if (ps.keyFormat.windowSize !== undefined && (ps.keyFormat.windowSize ?? undefined) !== src.windowSize)
+        return { name, status: 'failed', reason: `post: ${ps.name} window size ${src.windowSize} != ${ps.keyFormat.windowSize}` };
     }
-    if (ps.valueFormat && ps.valueFormat.toUpperCase() !== src.valueFormat) return { name, status: 'failed', reason: `post: ${ps.name} value format ${src.valueFormat} != ${ps.valueFormat}` };
+    if (ps.valueFormat && ps.valueFormat.toUpperCase() !== src.valueFormat)
+      return { name, status: 'failed', reason: `post: ${ps.name} value format ${src.valueFormat} != ${ps.valueFormat}` };
   }
   return { name, status: 'passed' };
 }

@@ -7,14 +7,33 @@
 /** Upper-case names of the test-build functions (scalar, aggregate and table). */
 export const TEST_ONLY_FUNCTIONS: readonly string[] = [
   // scalar UDFs (function/udf)
-  'TEST_UDF', 'BAD_TEST_UDF', 'BAD_UDF', 'WHENCONDITION', 'WHENRESULT',
+  'TEST_UDF',
+  'BAD_TEST_UDF',
+  'BAD_UDF',
+  'WHENCONDITION',
+  'WHENRESULT',
   // table functions (function/udf)
-  'TEST_UDTF', 'BAD_TEST_UDTF', 'THROWING_UDTF',
+  'TEST_UDTF',
+  'BAD_TEST_UDTF',
+  'THROWING_UDTF',
   // aggregate functions (function/udaf)
-  'TEST_UDAF', 'BAD_TEST_UDAF', 'VAR_ARG', 'MID_VAR_ARG', 'MULTI_ARG', 'FOUR_ARG', 'FIVE_ARG',
-  'GENERIC_VAR_ARG', 'OBJ_COL_ARG',
+  'TEST_UDAF',
+  'BAD_TEST_UDAF',
+  'VAR_ARG',
+  'MID_VAR_ARG',
+  'MULTI_ARG',
+  'FOUR_ARG',
+  'FIVE_ARG',
+  'GENERIC_VAR_ARG',
+  'OBJ_COL_ARG',
   // example jars (test/resources/udf-example, udf-example-2, udf-isolated)
-  'MULTIPLY', 'MULTIPLY2', 'TOLIST', 'TOMAP', 'TOSTRING', 'TOSTRUCT', 'BACKWARD_CONCAT',
+  'MULTIPLY',
+  'MULTIPLY2',
+  'TOLIST',
+  'TOMAP',
+  'TOSTRING',
+  'TOSTRUCT',
+  'BACKWARD_CONCAT',
 ];
 
 const CALL = new RegExp(`\\b(${TEST_ONLY_FUNCTIONS.join('|')})\\s*\\(`, 'i');

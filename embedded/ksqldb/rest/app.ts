@@ -69,11 +69,13 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
   app.use((req, res, next) => {
     if (!allowListedCors(req, res, options.guard ?? {}, 'GET, POST, OPTIONS', 'Content-Type, Accept, Authorization')) next();
   });
-  app.use(express.text({
-    type: () => true,
-    limit: options.maxBodyBytes ?? 1024 * 1024,
-    verify: rejectInvalidUtf8(() => Object.assign(new Error('Invalid JSON in request: Invalid UTF-8 byte sequence'), { status: 400 })),
-  }));
+  app.use(
+    express.text({
+      type: () => true,
+      limit: options.maxBodyBytes ?? 1024 * 1024,
+      verify: rejectInvalidUtf8(() => Object.assign(new Error('Invalid JSON in request: Invalid UTF-8 byte sequence'), { status: 400 })),
+    }),
+  );
 
   app.get('/', (_req, res) => {
     res.redirect(307, '/info');
@@ -120,7 +122,16 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     }
     const sql = substitute(b.ksql, b.sessionVariables);
     if (/^\s*PRINT\b/i.test(sql)) {
-      res.status(400).json(statementError(new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"), sql, [], 40002));
+      res
+        .status(400)
+        .json(
+          statementError(
+            new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"),
+            sql,
+            [],
+            40002,
+          ),
+        );
       return;
     }
     const ctx = {
@@ -172,7 +183,15 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     const sql = substitute(b[field] as string, b.sessionVariables);
     const props = objectOf(endpoint === 'query' ? b.streamsProperties : b.properties);
     if (!/^\s*SELECT\b/i.test(sql)) {
-      res.status(400).json(statementError(new KsqlError(/^\s*PRINT\b/i.test(sql) ? 'PRINT is not supported by this server' : 'The /query endpoint accepts only SELECT statements'), sql, []));
+      res
+        .status(400)
+        .json(
+          statementError(
+            new KsqlError(/^\s*PRINT\b/i.test(sql) ? 'PRINT is not supported by this server' : 'The /query endpoint accepts only SELECT statements'),
+            sql,
+            [],
+          ),
+        );
       return;
     }
     await streamQuery(runtime, registry, req, res, sql, props, chooseFormat(req.get('accept'), endpoint));

@@ -106,10 +106,14 @@ async function queryOffsetSummaries(ctx: EntityContext, src: DataSource): Promis
     const offsets = await ctx.committedOffsets(topics);
     summaries.push({
       groupId: ctx.queryConsumerGroup,
-      topicSummaries: topics.filter((t) => offsets.some((o) => o.topic === t)).map((kafkaTopic) => ({
-        kafkaTopic,
-        offsets: offsets.filter((o) => o.topic === kafkaTopic).map((o) => ({ partition: o.partition, logStartOffset: o.start, logEndOffset: o.end, consumerOffset: o.committed })),
-      })),
+      topicSummaries: topics
+        .filter((t) => offsets.some((o) => o.topic === t))
+        .map((kafkaTopic) => ({
+          kafkaTopic,
+          offsets: offsets
+            .filter((o) => o.topic === kafkaTopic)
+            .map((o) => ({ partition: o.partition, logStartOffset: o.start, logEndOffset: o.end, consumerOffset: o.committed })),
+        })),
     });
   }
   return summaries;
@@ -161,7 +165,14 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
       return {
         '@type': e.type,
         ...base,
-        [e.type]: e.sources.map((s) => ({ type: s.type, name: s.name, topic: s.topic, keyFormat: s.keyFormat, valueFormat: s.valueFormat, isWindowed: s.isWindowed })),
+        [e.type]: e.sources.map((s) => ({
+          type: s.type,
+          name: s.name,
+          topic: s.topic,
+          keyFormat: s.keyFormat,
+          valueFormat: s.valueFormat,
+          isWindowed: s.isWindowed,
+        })),
         warnings: [],
       };
     case 'queries':
@@ -173,9 +184,15 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
       return {
         '@type': 'properties',
         ...base,
-        properties: Object.entries(props).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({
-          name, scope: name.startsWith('ksql.') ? 'KSQL' : 'KAFKA_STREAMS', value, editable: name !== 'ksql.service.id', level: name === 'ksql.service.id' ? 'SERVER' : 'QUERY',
-        })),
+        properties: Object.entries(props)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => ({
+            name,
+            scope: name.startsWith('ksql.') ? 'KSQL' : 'KAFKA_STREAMS',
+            value,
+            editable: name !== 'ksql.service.id',
+            level: name === 'ksql.service.id' ? 'SERVER' : 'QUERY',
+          })),
         overwrittenProperties: [],
         defaultProperties: [],
         warnings: [],
@@ -193,7 +210,9 @@ export async function toEntity(o: StatementOutcome, ctx: EntityContext): Promise
       return { '@type': 'queryDescription', ...base, queryDescription: queryDescription(e.queryDescription, ctx.queryConsumerGroup), warnings: [] };
     case 'assertion': {
       const a = e.assertion;
-      const failure = await awaitAssertion(a.timeoutMs, async () => (a.kind === 'topic' ? topicAssertionFailure(a, await ctx.topics()) : schemaAssertionFailure()));
+      const failure = await awaitAssertion(a.timeoutMs, async () =>
+        a.kind === 'topic' ? topicAssertionFailure(a, await ctx.topics()) : schemaAssertionFailure(),
+      );
       if (failure !== undefined) throw new AssertionFailed(failure);
       return a.kind === 'topic'
         ? { '@type': 'assert_topic', ...base, topicName: a.topic, exists: a.exists, warnings: [] }

@@ -47,7 +47,15 @@ function maxPushQueries(runtime: KsqlRuntime): number {
   return Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_MAX_PUSH_QUERIES;
 }
 
-export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry, req: Request, res: Response, sql: string, props: Record<string, unknown>, format: StreamFormat): Promise<void> {
+export async function streamQuery(
+  runtime: KsqlRuntime,
+  registry: QueryRegistry,
+  req: Request,
+  res: Response,
+  sql: string,
+  props: Record<string, unknown>,
+  format: StreamFormat,
+): Promise<void> {
   let started = false;
   let finished = false;
   let pending: TransientRow[] = [];
@@ -104,11 +112,19 @@ export async function streamQuery(runtime: KsqlRuntime, registry: QueryRegistry,
   isPull = handle.pull;
   if (!isPull && registry.size >= maxPushQueries(runtime)) {
     await handle.stop();
-    res.status(400).json(statementError(new KsqlError(
-      'Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. '
-      + `Terminate existing PUSH queries, or increase the '${MAX_PUSH_QUERIES}' setting via the 'ksql-server.properties' file. `
-      + `Current push query count: ${registry.size}. Configured limit: ${maxPushQueries(runtime)}.`,
-    ), sql, []));
+    res
+      .status(400)
+      .json(
+        statementError(
+          new KsqlError(
+            'Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. ' +
+              `Terminate existing PUSH queries, or increase the '${MAX_PUSH_QUERIES}' setting via the 'ksql-server.properties' file. ` +
+              `Current push query count: ${registry.size}. Configured limit: ${maxPushQueries(runtime)}.`,
+          ),
+          sql,
+          [],
+        ),
+      );
     return;
   }
   const q = handle.query;

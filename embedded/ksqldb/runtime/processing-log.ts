@@ -38,7 +38,9 @@ export function processingLogRecord(entry: ProcessingLogEntry, now = Date.now())
       deserializationError: deser
         ? { target: 'value', errorMessage: entry.message, recordB64: null, cause: [], topic: typeof rec.topic === 'string' ? rec.topic : '' }
         : null,
-      recordProcessingError: deser ? null : { errorMessage: entry.message, record: entry.record === undefined ? null : JSON.stringify(entry.record), cause: [] },
+      recordProcessingError: deser
+        ? null
+        : { errorMessage: entry.message, record: entry.record === undefined ? null : JSON.stringify(entry.record), cause: [] },
       productionError: null,
       serializationError: null,
       kafkaStreamsThreadError: null,

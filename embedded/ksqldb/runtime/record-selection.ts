@@ -55,7 +55,10 @@ export class RecordSelector {
   /** groups processed without waiting, since the selector was created */
   enforced = 0;
 
-  constructor(private readonly idleMs = 0, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly idleMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.buffered;

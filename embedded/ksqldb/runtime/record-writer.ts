@@ -155,7 +155,11 @@ export class RecordWriter {
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;
-    for (const c of this.connections.values()) void c.then((conn) => conn.close(), () => undefined);
+    for (const c of this.connections.values())
+      void c.then(
+        (conn) => conn.close(),
+        () => undefined,
+      );
     this.connections.clear();
   }
 
@@ -186,19 +190,21 @@ export class RecordWriter {
         list.push(head);
       }
       const failures: string[] = [];
-      await Promise.all([...byNode].map(async ([node, batches]) => {
-        const outcome = await this.produce(node, batches);
-        batches.forEach((b, i) => {
-          const result = outcome[i]!;
-          const id = `${b.topic}\u0000${b.partition}`;
-          if (typeof result === 'number') {
-            if (!offsets.has(id)) offsets.set(id, result);
-            const queue = queues.get(id)!;
-            queue.shift();
-            if (queue.length === 0) queues.delete(id);
-          } else failures.push(result);
-        });
-      }));
+      await Promise.all(
+        [...byNode].map(async ([node, batches]) => {
+          const outcome = await this.produce(node, batches);
+          batches.forEach((b, i) => {
+            const result = outcome[i]!;
+            const id = `${b.topic}\u0000${b.partition}`;
+            if (typeof result === 'number') {
+              if (!offsets.has(id)) offsets.set(id, result);
+              const queue = queues.get(id)!;
+              queue.shift();
+              if (queue.length === 0) queues.delete(id);
+            } else failures.push(result);
+          });
+        }),
+      );
       if (queues.size === 0) break;
       if (failures.length > 0 || leaderless) {
         const why = failures[0] ?? 'waiting for partition leaders';
@@ -206,7 +212,9 @@ export class RecordWriter {
         const now = Date.now();
         if (attempt === 0) this.log(`producer: retrying ${queues.size} partition batch(es): ${why}`);
         if (now >= reportAt) {
-          this.log(`producer: ${queues.size} partition batch(es) not acknowledged after ${Math.round((now - started) / 1000)} s (${why}); retrying until the cluster takes them`);
+          this.log(
+            `producer: ${queues.size} partition batch(es) not acknowledged after ${Math.round((now - started) / 1000)} s (${why}); retrying until the cluster takes them`,
+          );
           reportAt = now + this.deliveryTimeoutMs;
         }
         await sleep(backoff(attempt++));
@@ -336,7 +344,11 @@ export class RecordWriter {
       const previous = this.topics.get(t.name);
       const leaders = new Map<number, number>();
       for (const p of t.partitions) leaders.set(p.partitionIndex, p.errorCode === 0 ? p.leaderId : -1);
-      this.topics.set(t.name, { partitions: [...leaders.keys()].sort((a, b) => a - b), leaders, counter: previous?.counter ?? Math.floor(Math.random() * INT32_MAX) });
+      this.topics.set(t.name, {
+        partitions: [...leaders.keys()].sort((a, b) => a - b),
+        leaders,
+        counter: previous?.counter ?? Math.floor(Math.random() * INT32_MAX),
+      });
     }
   }
 
@@ -388,7 +400,10 @@ export class RecordWriter {
     const id = `node ${node}`;
     const existing = this.connections.get(id);
     this.connections.delete(id);
-    void existing?.then((conn) => conn.close(), () => undefined);
+    void existing?.then(
+      (conn) => conn.close(),
+      () => undefined,
+    );
   }
 }
 

@@ -233,7 +233,9 @@ export class KsqlRuntime {
     this.commitIntervalMs = interval;
     const idle = Number(this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms'] ?? 0);
     if (!Number.isInteger(idle) || idle < -1) {
-      throw new Error(`ksql.streams.max.task.idle.ms must be -1 or a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms']}"`);
+      throw new Error(
+        `ksql.streams.max.task.idle.ms must be -1 or a number of milliseconds >= 0, got "${this.baseConfig['ksql.streams.max.task.idle.ms'] ?? this.baseConfig['max.task.idle.ms']}"`,
+      );
     }
     this.selector = new RecordSelector(idle);
   }
@@ -272,7 +274,12 @@ export class KsqlRuntime {
       try {
         for (const st of stmts) {
           if (st.kind === 'select') {
-            throw new StatementFailure(new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"), st.text, outcomes, 40002);
+            throw new StatementFailure(
+              new KsqlError("The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"),
+              st.text,
+              outcomes,
+              40002,
+            );
           }
           await this.refuseMissingTopic(st, outcomes);
           const before = this.engine.commands.length;
@@ -322,16 +329,24 @@ export class KsqlRuntime {
       if (!/^[1-9]\d*$/.test(partitions.trim())) return;
       const replicas = Number(prop(st.props, 'REPLICAS') ?? 1);
       await ensureTopics(this.admin, this.brokerCount, [{ name: topic, partitions: Number(partitions), replicas }]).catch((error: unknown) => {
-        throw new StatementFailure(new KsqlError(`Could not create topic '${topic}' with ${partitions} partition(s): ${topicErrorOf(error)}`), st.text, outcomes);
+        throw new StatementFailure(
+          new KsqlError(`Could not create topic '${topic}' with ${partitions} partition(s): ${topicErrorOf(error)}`),
+          st.text,
+          outcomes,
+        );
       });
       return;
     }
     const example = st.text.replace(/\bWITH\s*\(/i, (withClause) => `${withClause}PARTITIONS=2, `);
-    throw new StatementFailure(new KsqlError(
-      `Topic '${topic}' does not exist. If you want to create a new topic for the stream/table please re-run the statement `
-      + "providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). "
-      + `For example: ${example}`,
-    ), st.text, outcomes);
+    throw new StatementFailure(
+      new KsqlError(
+        `Topic '${topic}' does not exist. If you want to create a new topic for the stream/table please re-run the statement ` +
+          "providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). " +
+          `For example: ${example}`,
+      ),
+      st.text,
+      outcomes,
+    );
   }
 
   /** A server property as configured at start (ksql-server.properties), e.g. ksql.max.push.queries. */
@@ -354,7 +369,9 @@ export class KsqlRuntime {
 
   private async writeCommand(commandId: string, statement: string, props: Record<string, string>): Promise<number> {
     const value: CommandValue = { statement, streamsProperties: props };
-    const offsets = await this.writer.write([{ topic: this.topics.commands, partition: 0, key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(value)), timestamp: Date.now() }]);
+    const offsets = await this.writer.write([
+      { topic: this.topics.commands, partition: 0, key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(value)), timestamp: Date.now() },
+    ]);
     return offsets.get(`${this.topics.commands}\u00000`) ?? -1;
   }
 
@@ -386,7 +403,8 @@ export class KsqlRuntime {
         Object.assign(this.engine.config, saved);
       }
     }
-    if (messages.length) this.log(`replayed ${messages.length} command(s): ${this.engine.metastore.sources.size} source(s), ${this.engine.metastore.queries.size} quer(ies)`);
+    if (messages.length)
+      this.log(`replayed ${messages.length} command(s): ${this.engine.metastore.sources.size} source(s), ${this.engine.metastore.queries.size} quer(ies)`);
   }
 
   /** Loads the changelog up to its end and moves the group's offsets to what the state covers. */
@@ -428,7 +446,11 @@ export class KsqlRuntime {
   private async ensureEngineTopics(): Promise<void> {
     const wanted = [...this.engine.topics.values()].filter((t) => !this.createdTopics.has(t.name));
     if (wanted.length === 0) return;
-    const created = await ensureTopics(this.admin, this.brokerCount, wanted.map((t) => ({ name: t.name, partitions: t.partitions, replicas: t.replicas })));
+    const created = await ensureTopics(
+      this.admin,
+      this.brokerCount,
+      wanted.map((t) => ({ name: t.name, partitions: t.partitions, replicas: t.replicas })),
+    );
     for (const t of wanted) this.createdTopics.add(t.name);
     if (created.length) this.log(`created topic(s) ${created.join(', ')}`);
   }
@@ -483,7 +505,12 @@ export class KsqlRuntime {
     // the partition's position, so a group does not wait for records that will never be handed out.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       this.selector.advance(payload.topic, payload.partition, Number(payload.lastOffset) + 1, Number(payload.highWatermark));
-      if (this.selector.size > 0 && this.consumer === consumer) this.drain(consumer, async () => undefined, () => true).catch(() => undefined);
+      if (this.selector.size > 0 && this.consumer === consumer)
+        this.drain(
+          consumer,
+          async () => undefined,
+          () => true,
+        ).catch(() => undefined);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: wanted, fromBeginning: true });
@@ -505,11 +532,16 @@ export class KsqlRuntime {
       const batch = [...commits.values()].filter((o) => wanted.includes(o.topic));
       commits.clear();
       if (batch.length === 0) return;
-      consumer.commitOffsets(batch).then(() => { failedCommits = 0; }, (e: unknown) => {
-        if (failedCommits++ === 0) this.log(`offset commit failed (retried every 500 ms): ${(e as Error).message}`);
-        for (const o of batch) if (!commits.has(`${o.topic}\u0000${o.partition}`)) commits.set(`${o.topic}\u0000${o.partition}`, o);
-        this.commitWritten([]);
-      });
+      consumer.commitOffsets(batch).then(
+        () => {
+          failedCommits = 0;
+        },
+        (e: unknown) => {
+          if (failedCommits++ === 0) this.log(`offset commit failed (retried every 500 ms): ${(e as Error).message}`);
+          for (const o of batch) if (!commits.has(`${o.topic}\u0000${o.partition}`)) commits.set(`${o.topic}\u0000${o.partition}`, o);
+          this.commitWritten([]);
+        },
+      );
     };
     this.commitWritten = (offsets) => {
       for (const o of offsets) commits.set(`${o.topic}\u0000${o.partition}`, o);
@@ -526,7 +558,13 @@ export class KsqlRuntime {
         const { topic, partition, messages } = batch;
         if (messages.length === 0) return;
         const records: BufferedRecord[] = messages.map((m) => ({
-          topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: headerList(m.headers),
+          topic,
+          partition,
+          offset: m.offset,
+          timestamp: m.timestamp,
+          key: m.key,
+          value: m.value,
+          headers: headerList(m.headers),
           time: this.engine.recordTime({ topic, partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value }),
         }));
         this.selector.add(topic, partition, records, Number(batch.highWatermark));
@@ -541,7 +579,11 @@ export class KsqlRuntime {
   }
 
   /** The selector starts over with the partitions of `topics`: where each starts (seek, committed offset, reset policy) and ends. */
-  private async assignSelector(topics: string[], seeks: { topic: string; partition: number; offset: string }[], committed: { topic: string; partitions: { partition: number; offset: string }[] }[]): Promise<void> {
+  private async assignSelector(
+    topics: string[],
+    seeks: { topic: string; partition: number; offset: string }[],
+    committed: { topic: string; partitions: { partition: number; offset: string }[] }[],
+  ): Promise<void> {
     this.selector.clear();
     const seekAt = new Map<string, number>(seeks.map((sk) => [`${sk.topic}\u0000${sk.partition}`, Number(sk.offset)]));
     const committedAt = new Map<string, number>();
@@ -593,7 +635,11 @@ export class KsqlRuntime {
     this.enforceTimer = setTimeout(() => {
       this.enforceTimer = undefined;
       if (this.consumer !== consumer) return;
-      this.drain(consumer, async () => undefined, () => true).catch(() => undefined);
+      this.drain(
+        consumer,
+        async () => undefined,
+        () => true,
+      ).catch(() => undefined);
     }, wait + 1);
     this.enforceTimer.unref();
   }
@@ -607,14 +653,24 @@ export class KsqlRuntime {
     const flush = this.inflight?.catch(() => undefined);
     if (!flush) return;
     let written = false;
-    void flush.then(() => { written = true; });
+    void flush.then(() => {
+      written = true;
+    });
     while (!written) {
       await Promise.race([flush, new Promise((resolve) => setTimeout(resolve, 1_000))]);
       if (!written) await heartbeat().catch(() => undefined);
     }
   }
 
-  private processOne(topic: string, partition: number, offset: string, timestamp: string, key: Buffer | null, value: Buffer | null, headers?: RecordHeader[]): void {
+  private processOne(
+    topic: string,
+    partition: number,
+    offset: string,
+    timestamp: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers?: RecordHeader[],
+  ): void {
     const out = this.engine.process({ topic, partition, offset: Number(offset), timestamp: Number(timestamp), key, value, headers });
     for (const o of out) this.outbox.push(o);
     this.positions.set(`${topic}\u0000${partition}`, Number(offset) + 1);
@@ -692,7 +748,8 @@ export class KsqlRuntime {
     const produced = outs.length;
     const outputs: OutgoingRecord[] = outs;
     const now = Date.now();
-    for (const e of logs) outputs.push({ topic: this.topics.processingLog, key: null, value: Buffer.from(JSON.stringify(processingLogRecord(e))), timestamp: now });
+    for (const e of logs)
+      outputs.push({ topic: this.topics.processingLog, key: null, value: Buffer.from(JSON.stringify(processingLogRecord(e))), timestamp: now });
     const changelog = this.topics.changelog;
     const msgs: OutgoingRecord[] = [];
     let changelogBytes = 0;
@@ -789,7 +846,12 @@ export class KsqlRuntime {
    * topics with its own consumer (from the earliest offset when `auto.offset.reset` is earliest in
    * `props` or the server config, else from the end) until LIMIT or stop().
    */
-  async startQuery(sql: string, props: Record<string, unknown>, onRow: (row: TransientRow) => void, onEnd: (error?: Error) => void): Promise<{ query: TransientQuery; pull: boolean; stop: () => Promise<void> }> {
+  async startQuery(
+    sql: string,
+    props: Record<string, unknown>,
+    onRow: (row: TransientRow) => void,
+    onEnd: (error?: Error) => void,
+  ): Promise<{ query: TransientQuery; pull: boolean; stop: () => Promise<void> }> {
     let ended = false;
     let stopConsumer: () => Promise<void> = async () => undefined;
     const end = (error?: Error) => {
@@ -813,10 +875,11 @@ export class KsqlRuntime {
     });
     let stopped: Promise<void> | undefined;
     const handle = {
-      stop: () => (stopped ??= (async () => {
-        this.transients.delete(handle);
-        await consumer.disconnect().catch(() => undefined);
-      })()),
+      stop: () =>
+        (stopped ??= (async () => {
+          this.transients.delete(handle);
+          await consumer.disconnect().catch(() => undefined);
+        })()),
     };
     stopConsumer = handle.stop;
     this.transients.add(handle);
@@ -828,7 +891,15 @@ export class KsqlRuntime {
         eachBatch: async ({ batch, isRunning }) => {
           for (const m of batch.messages) {
             if (query.done || ended || !isRunning()) return;
-            query.feed({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: headerList(m.headers) });
+            query.feed({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              timestamp: Number(m.timestamp),
+              key: m.key,
+              value: m.value,
+              headers: headerList(m.headers),
+            });
           }
         },
       });

@@ -16,7 +16,10 @@ export interface KeyValueStore<V> {
 
 export class MemoryStore<V> implements KeyValueStore<V> {
   private data = new Map<string, V>();
-  constructor(readonly name: string, private hook?: ChangeHook) {}
+  constructor(
+    readonly name: string,
+    private hook?: ChangeHook,
+  ) {}
   get(key: string): V | undefined {
     return this.data.get(key);
   }

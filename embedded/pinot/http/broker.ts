@@ -9,9 +9,37 @@ import type { HttpGuardOptions } from '../../common/http-guard.ts';
 import { cors, pinotGuard, rawBody, route, sendJson } from './common.ts';
 
 const HTTP_FOR_CODE: Record<number, number> = {
-  100: 400, 150: 400, 155: 400, 160: 500, 180: 403, 190: 404, 191: 404, 200: 500, 210: 503, 211: 503, 230: 404, 235: 404,
-  240: 408, 245: 503, 246: 400, 250: 408, 305: 503, 400: 408, 410: 503, 420: 503, 425: 503, 427: 503, 429: 429, 450: 500,
-  500: 500, 503: 503, 510: 503, 700: 400, 710: 400, 720: 400, 1000: 500,
+  100: 400,
+  150: 400,
+  155: 400,
+  160: 500,
+  180: 403,
+  190: 404,
+  191: 404,
+  200: 500,
+  210: 503,
+  211: 503,
+  230: 404,
+  235: 404,
+  240: 408,
+  245: 503,
+  246: 400,
+  250: 408,
+  305: 503,
+  400: 408,
+  410: 503,
+  420: 503,
+  425: 503,
+  427: 503,
+  429: 429,
+  450: 500,
+  500: 500,
+  503: 503,
+  510: 503,
+  700: 400,
+  710: 400,
+  720: 400,
+  1000: 500,
 };
 
 export interface BrokerAppOptions {
@@ -28,12 +56,15 @@ export interface BrokerAppOptions {
 export function sendOutcome(req: Request, res: Response, outcome: QueryOutcome): void {
   res.setHeader('X-Pinot-Error-Code', String(outcome.errorCode));
   const useStatus = String(req.headers['pinot-use-http-status-for-errors'] ?? '').toLowerCase() === 'true';
-  const status = useStatus && outcome.errorCode !== -1 ? HTTP_FOR_CODE[outcome.errorCode] ?? 500 : 200;
+  const status = useStatus && outcome.errorCode !== -1 ? (HTTP_FOR_CODE[outcome.errorCode] ?? 500) : 200;
   sendJson(res, outcome.response, status);
 }
 
 /** Reads `{sql, queryOptions, trace}` from a POST body; a 400-style outcome when it is not usable. */
-export function readQueryBody(req: Request, brokerId: string): { sql: string; queryOptions?: string; trace?: boolean } | { http400: string } | { outcome: QueryOutcome } {
+export function readQueryBody(
+  req: Request,
+  brokerId: string,
+): { sql: string; queryOptions?: string; trace?: boolean } | { http400: string } | { outcome: QueryOutcome } {
   const text = typeof req.body === 'string' ? req.body : '';
   let body: unknown;
   try {
@@ -84,15 +115,18 @@ export function createBrokerApp(options: BrokerAppOptions): express.Express {
   app.post('/query/sql', rawBody, post);
   app.post('/query', rawBody, post);
 
-  app.get('/query/sql', route(async (req, res) => {
-    const sql = req.query.sql;
-    if (typeof sql !== 'string') {
-      sendJson(res, { code: 400, error: "Query parameter 'sql' is missing" }, 400);
-      return;
-    }
-    const queryOptions = typeof req.query.queryOptions === 'string' ? req.query.queryOptions : undefined;
-    sendOutcome(req, res, await options.engine.execute({ sql, queryOptions, trace: String(req.query.trace) === 'true' }));
-  }));
+  app.get(
+    '/query/sql',
+    route(async (req, res) => {
+      const sql = req.query.sql;
+      if (typeof sql !== 'string') {
+        sendJson(res, { code: 400, error: "Query parameter 'sql' is missing" }, 400);
+        return;
+      }
+      const queryOptions = typeof req.query.queryOptions === 'string' ? req.query.queryOptions : undefined;
+      sendOutcome(req, res, await options.engine.execute({ sql, queryOptions, trace: String(req.query.trace) === 'true' }));
+    }),
+  );
 
   app.use((_req, res) => sendJson(res, { code: 404, error: 'HTTP 404 Not Found' }, 404));
   app.use((error: unknown, _req: Request, res: Response, _next: express.NextFunction) => {

@@ -12,11 +12,13 @@
  * (a 404 and a console error on every load): a 16x16 SVG of our own, a "P" on the header's navy, as a
  * data: URL (the console's CSP allows img-src data:).
  */
-export const CONSOLE_ICON = 'data:image/svg+xml,' + encodeURIComponent(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">'
-  + '<rect width="16" height="16" rx="3" fill="#0d2c54"/>'
-  + '<path d="M5.5 12.5v-9h3a2.75 2.75 0 0 1 0 5.5h-3" fill="none" stroke="#fff" stroke-width="1.8"/></svg>',
-);
+export const CONSOLE_ICON =
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">' +
+      '<rect width="16" height="16" rx="3" fill="#0d2c54"/>' +
+      '<path d="M5.5 12.5v-9h3a2.75 2.75 0 0 1 0 5.5h-3" fill="none" stroke="#fff" stroke-width="1.8"/></svg>',
+  );
 
 export const CONSOLE_HTML = `<!doctype html>
 <html lang="en">

@@ -4,14 +4,7 @@
  * sanitising (maxLength), and default null values with the time-column "now" substitution
  * (NullValueTransformer). Pure functions; no I/O.
  */
-import {
-  convertScalar,
-  isValidTimeValue,
-  nowInFormat,
-  type CellValue,
-  type Column,
-  type ParsedSchema,
-} from '../schema.ts';
+import { convertScalar, isValidTimeValue, nowInFormat, type CellValue, type Column, type ParsedSchema } from '../schema.ts';
 import type { ParsedTableConfig } from '../table-config.ts';
 import { compileTransform, type TransformFn } from './transforms.ts';
 
@@ -53,7 +46,10 @@ export function parseJsonExact(text: string): unknown {
       i++;
       const out: Record<string, unknown> = {};
       ws();
-      if (text[i] === '}') { i++; return out; }
+      if (text[i] === '}') {
+        i++;
+        return out;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a string key');
@@ -63,8 +59,14 @@ export function parseJsonExact(text: string): unknown {
         i++;
         out[key] = value();
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return out; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return out;
+        }
         fail("expected ',' or '}'");
       }
     }
@@ -72,19 +74,37 @@ export function parseJsonExact(text: string): unknown {
       i++;
       const out: unknown[] = [];
       ws();
-      if (text[i] === ']') { i++; return out; }
+      if (text[i] === ']') {
+        i++;
+        return out;
+      }
       for (;;) {
         out.push(value());
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return out; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return out;
+        }
         fail("expected ',' or ']'");
       }
     }
     if (ch === '"') return string();
-    if (text.startsWith('true', i)) { i += 4; return true; }
-    if (text.startsWith('false', i)) { i += 5; return false; }
-    if (text.startsWith('null', i)) { i += 4; return null; }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
     if (!m) return fail('unexpected token');
     i += m[0].length;
@@ -160,7 +180,10 @@ export function makeRowConverter(schema: ParsedSchema, config: ParsedTableConfig
           value = convertValue(raw, column);
           if (value === undefined) {
             if (!config.continueOnError) {
-              return { ok: false, reason: `cannot convert value ${preview(raw)} of column '${column.name}' to ${column.dataType}${column.singleValue ? '' : '[]'}` };
+              return {
+                ok: false,
+                reason: `cannot convert value ${preview(raw)} of column '${column.name}' to ${column.dataType}${column.singleValue ? '' : '[]'}`,
+              };
             }
             incomplete = true;
           }
@@ -181,7 +204,7 @@ export function makeRowConverter(schema: ParsedSchema, config: ParsedTableConfig
 function preview(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'bigint' ? value.toString() : JSON.stringify(value) ?? String(value);
+    text = typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }
@@ -199,7 +222,8 @@ function convertValue(raw: unknown, column: Column): CellValue | undefined {
       value = value[0];
       if (value === null || value === undefined) return undefined;
     }
-    if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && column.dataType !== 'JSON' && column.dataType !== 'STRING') return undefined;
+    if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array) && column.dataType !== 'JSON' && column.dataType !== 'STRING')
+      return undefined;
     const converted = convertScalar(value, column.dataType);
     return converted === undefined ? undefined : sanitize(converted, column);
   }

@@ -9,9 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
-import {
-  BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, VARCHAR, blobValue, listValue, type DuckDBType, type DuckDBValue,
-} from '@duckdb/node-api';
+import { BIGINT, BLOB, BOOLEAN, DOUBLE, FLOAT, INTEGER, LIST, VARCHAR, blobValue, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { TableEntry, TableListener, TableManager } from '../catalog.ts';
 import { PinotDb, quoteIdent, type WriteTx } from '../db.ts';
 import { ControllerError, errorMessage } from '../errors.ts';
@@ -104,9 +102,20 @@ interface PreparedBatch {
 
 /** Explicit binding type: inferred from the first element, [20, 21.5] would be INTEGER[] ("number is not an integer"). */
 function duckDbType(column: Column): DuckDBType {
-  const base = ({
-    INT: INTEGER, LONG: BIGINT, FLOAT, DOUBLE, BIG_DECIMAL: VARCHAR, BOOLEAN, TIMESTAMP: BIGINT, STRING: VARCHAR, JSON: VARCHAR, BYTES: BLOB,
-  } as const)[column.dataType]; // BIG_DECIMAL values are decimal strings; the SQL casts them
+  const base = (
+    {
+      INT: INTEGER,
+      LONG: BIGINT,
+      FLOAT,
+      DOUBLE,
+      BIG_DECIMAL: VARCHAR,
+      BOOLEAN,
+      TIMESTAMP: BIGINT,
+      STRING: VARCHAR,
+      JSON: VARCHAR,
+      BYTES: BLOB,
+    } as const
+  )[column.dataType]; // BIG_DECIMAL values are decimal strings; the SQL casts them
   return column.singleValue ? base : LIST(base);
 }
 
@@ -125,9 +134,13 @@ class TableIngestion {
   private generation = 0;
   private loaded = false;
 
-  constructor(public entry: TableEntry, private readonly manager: IngestionManager) {
+  constructor(
+    public entry: TableEntry,
+    private readonly manager: IngestionManager,
+  ) {
     this.converter = makeRowConverter(entry.schema, entry.config);
-    for (const problem of this.converter.unsupportedTransforms) manager.log(`table ${entry.config.nameWithType}: unsupported transform, column gets its default: ${problem}`);
+    for (const problem of this.converter.unsupportedTransforms)
+      manager.log(`table ${entry.config.nameWithType}: unsupported transform, column gets its default: ${problem}`);
   }
 
   get topic(): string {
@@ -189,7 +202,10 @@ class TableIngestion {
 
   private async connect(generation: number, resetTo: 'smallest' | 'largest' | undefined): Promise<void> {
     const name = this.entry.config.nameWithType;
-    const brokers = this.brokers.split(',').map((b) => b.trim()).filter(Boolean);
+    const brokers = this.brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     if (brokers.length === 0) {
       this.state = 'ERROR';
       this.problem('no Kafka broker list (stream.kafka.broker.list is empty and no bootstrap override is set)');
@@ -309,15 +325,17 @@ class TableIngestion {
   }
 
   status(): TableIngestionStatus {
-    const partitions = [...this.partitions.entries()].sort((a, b) => a[0] - b[0]).map(([partition, p]) => ({
-      partition,
-      nextOffset: p.nextOffset.toString(),
-      highWatermark: p.highWatermark?.toString(),
-      rowsIngested: p.rowsIngested,
-      malformed: p.malformed,
-      failed: p.failed,
-      lastIngestMs: p.lastIngestMs,
-    }));
+    const partitions = [...this.partitions.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([partition, p]) => ({
+        partition,
+        nextOffset: p.nextOffset.toString(),
+        highWatermark: p.highWatermark?.toString(),
+        rowsIngested: p.rowsIngested,
+        malformed: p.malformed,
+        failed: p.failed,
+        lastIngestMs: p.lastIngestMs,
+      }));
     return {
       table: this.entry.config.nameWithType,
       topic: this.topic,
@@ -359,9 +377,16 @@ export class IngestionManager implements TableListener {
   private readonly ingestions = new Map<string, TableIngestion>();
   private stopped = false;
   private lifecycle: Promise<unknown> = Promise.resolve();
-  private readonly committer = new GroupCommitter<PreparedBatch>((batches) => this.commitGroup(batches), (batch) => this.commitOne(batch));
+  private readonly committer = new GroupCommitter<PreparedBatch>(
+    (batches) => this.commitGroup(batches),
+    (batch) => this.commitOne(batch),
+  );
 
-  constructor(readonly db: PinotDb, private readonly tables: TableManager, readonly options: IngestionManagerOptions) {}
+  constructor(
+    readonly db: PinotDb,
+    private readonly tables: TableManager,
+    readonly options: IngestionManagerOptions,
+  ) {}
 
   log(line: string): void {
     this.options.log(line);
@@ -553,10 +578,17 @@ export class IngestionManager implements TableListener {
     const table = entry.config.nameWithType;
     const topic = ingestion.topic;
     let failed = batch.failed;
-    const saveOffset = (tx: WriteTx, stored: number, failedNow: number) => tx.run(
-      `${SAVE_OFFSETS_PREFIX} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${SAVE_OFFSETS_CONFLICT}`,
-      [table, topic, partition, next, BigInt(stored), BigInt(malformed), BigInt(failedNow), BigInt(now)],
-    );
+    const saveOffset = (tx: WriteTx, stored: number, failedNow: number) =>
+      tx.run(`${SAVE_OFFSETS_PREFIX} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${SAVE_OFFSETS_CONFLICT}`, [
+        table,
+        topic,
+        partition,
+        next,
+        BigInt(stored),
+        BigInt(malformed),
+        BigInt(failedNow),
+        BigInt(now),
+      ]);
     let stored = batch.docs;
     try {
       await this.db.write(async (tx) => {
@@ -644,7 +676,11 @@ async function insertRows(tx: WriteTx, entry: TableEntry, rows: CellValue[][]): 
     const chunk = rows.slice(i, i + INSERT_CHUNK);
     const params: DuckDBValue[] = columns.map((_, k) => listValue(chunk.map((row) => toDuck(row[k]!))));
     const select = columns.map((column, k) => `unnest($${k + 1}::${duckType(column)}[])`).join(', ');
-    await tx.run(`${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`, params, columns.map((column) => LIST(duckDbType(column))));
+    await tx.run(
+      `${insertPrefix(entry)} SELECT ${select}${conflictClause(entry)}`,
+      params,
+      columns.map((column) => LIST(duckDbType(column))),
+    );
   }
 }
 
@@ -661,9 +697,10 @@ function conflictClause(entry: TableEntry): string {
   const target = `(${keys.map(quoteIdent).join(', ')})`;
   if (others.length === 0) return ` ON CONFLICT ${target} DO NOTHING`;
   const set = others.map((c) => `${quoteIdent(c.name)} = excluded.${quoteIdent(c.name)}`).join(', ');
-  const where = upsert.comparisonColumn !== undefined
-    ? ` WHERE excluded.${quoteIdent(upsert.comparisonColumn)} >= ${quoteIdent(entry.dataTable)}.${quoteIdent(upsert.comparisonColumn)}`
-    : '';
+  const where =
+    upsert.comparisonColumn !== undefined
+      ? ` WHERE excluded.${quoteIdent(upsert.comparisonColumn)} >= ${quoteIdent(entry.dataTable)}.${quoteIdent(upsert.comparisonColumn)}`
+      : '';
   return ` ON CONFLICT ${target} DO UPDATE SET ${set}${where}`;
 }
 

@@ -42,7 +42,7 @@ function parseJsonPath(path: string): (string | number)[] {
     re.lastIndex = i;
     const m = re.exec(path);
     if (!m) throw new Error(`Invalid JSON path: ${path}`);
-    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3] ?? m[4]!));
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4]!)));
     i = re.lastIndex;
   }
   return steps;
@@ -92,7 +92,15 @@ function parseWithPattern(text: string, pattern: string): number | null {
   if (!m) return null;
   const parts: Record<string, string> = {};
   order.forEach((k, idx) => (parts[k] = m[idx + 1]!));
-  let ms = Date.UTC(Number(parts.y ?? 1970), Number(parts.M ?? 1) - 1, Number(parts.d ?? 1), Number(parts.H ?? parts.h ?? 0), Number(parts.m ?? 0), Number(parts.s ?? 0), Number(((parts.S ?? '') + '000').slice(0, 3)));
+  let ms = Date.UTC(
+    Number(parts.y ?? 1970),
+    Number(parts.M ?? 1) - 1,
+    Number(parts.d ?? 1),
+    Number(parts.H ?? parts.h ?? 0),
+    Number(parts.m ?? 0),
+    Number(parts.s ?? 0),
+    Number(((parts.S ?? '') + '000').slice(0, 3)),
+  );
   const zone = parts.Z;
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
@@ -117,7 +125,13 @@ function compile(e: Expr): TransformFn {
     case 'binary': {
       const l = compile(e.left);
       const r = compile(e.right);
-      const ops: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b, '%': (a, b) => a % b };
+      const ops: Record<string, (a: number, b: number) => number> = {
+        '+': (a, b) => a + b,
+        '-': (a, b) => a - b,
+        '*': (a, b) => a * b,
+        '/': (a, b) => a / b,
+        '%': (a, b) => a % b,
+      };
       const op = ops[e.op];
       if (e.op === '||') return (rec) => `${String(l(rec) ?? '')}${String(r(rec) ?? '')}`;
       if (!op) throw new Error(`Unsupported operator in transform: ${e.op}`);
@@ -129,11 +143,16 @@ function compile(e: Expr): TransformFn {
     }
     case 'unary': {
       const a = compile(e.arg);
-      if (e.op === '-') return (r) => { const n = num(a(r)); return n === null ? null : -n; };
+      if (e.op === '-')
+        return (r) => {
+          const n = num(a(r));
+          return n === null ? null : -n;
+        };
       if (e.op === '+') return a;
       throw new Error('NOT is not supported in transforms');
     }
-    case 'call': return compileCall(e.name.toLowerCase().replace(/_/g, ''), e.args);
+    case 'call':
+      return compileCall(e.name.toLowerCase().replace(/_/g, ''), e.args);
     default:
       throw new Error(`Unsupported expression in transform: ${e.kind}`);
   }
@@ -165,7 +184,10 @@ function compileCall(name: string, argExprs: Expr[]): TransformFn {
     }
     case 'jsonformat': {
       const [a] = args();
-      return (r) => { const v = a!(r); return v === null ? null : stringifyJson(v); };
+      return (r) => {
+        const v = a!(r);
+        return v === null ? null : stringifyJson(v);
+      };
     }
     case 'toepochseconds':
     case 'toepochminutes':
@@ -173,7 +195,10 @@ function compileCall(name: string, argExprs: Expr[]): TransformFn {
     case 'toepochdays': {
       const unit = UNIT_MS[name.slice('toepoch'.length)]!;
       const [a] = args();
-      return (r) => { const n = num(a!(r)); return n === null ? null : Math.floor(n / unit); };
+      return (r) => {
+        const n = num(a!(r));
+        return n === null ? null : Math.floor(n / unit);
+      };
     }
     case 'fromepochseconds':
     case 'fromepochminutes':
@@ -181,12 +206,18 @@ function compileCall(name: string, argExprs: Expr[]): TransformFn {
     case 'fromepochdays': {
       const unit = UNIT_MS[name.slice('fromepoch'.length)]!;
       const [a] = args();
-      return (r) => { const n = num(a!(r)); return n === null ? null : n * unit; };
+      return (r) => {
+        const n = num(a!(r));
+        return n === null ? null : n * unit;
+      };
     }
     case 'todatetime': {
       const [a] = args();
       const pattern = literalText(argExprs[1]);
-      return (r) => { const n = num(a!(r)); return n === null ? null : formatJodaUtc(n, pattern); };
+      return (r) => {
+        const n = num(a!(r));
+        return n === null ? null : formatJodaUtc(n, pattern);
+      };
     }
     case 'fromdatetime': {
       const [a] = args();
@@ -221,8 +252,17 @@ function compileCall(name: string, argExprs: Expr[]): TransformFn {
     case 'times':
     case 'divide': {
       const [a, b] = args();
-      const op = { plus: (x: number, y: number) => x + y, minus: (x: number, y: number) => x - y, times: (x: number, y: number) => x * y, divide: (x: number, y: number) => x / y }[name];
-      return (r) => { const x = num(a!(r)); const y = num(b!(r)); return x === null || y === null ? null : op(x, y); };
+      const op = {
+        plus: (x: number, y: number) => x + y,
+        minus: (x: number, y: number) => x - y,
+        times: (x: number, y: number) => x * y,
+        divide: (x: number, y: number) => x / y,
+      }[name];
+      return (r) => {
+        const x = num(a!(r));
+        const y = num(b!(r));
+        return x === null || y === null ? null : op(x, y);
+      };
     }
     case 'now':
       return () => Date.now();

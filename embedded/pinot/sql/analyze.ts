@@ -145,7 +145,11 @@ function checkGroupByWithoutAggregates(items: Typed[], groupBy: Typed[], orderBy
   if (selected.size !== grouped.size || [...selected].some((sql) => !grouped.has(sql))) {
     throw parsingError('For non-aggregation group-by query, select expression set and group-by expression set should be the same');
   }
-  if (having) throw new QueryError('QUERY_EXECUTION', 'UnsupportedOperationException: HAVING on a group-by query without aggregation in SELECT or ORDER BY, which runs as a DISTINCT');
+  if (having)
+    throw new QueryError(
+      'QUERY_EXECUTION',
+      'UnsupportedOperationException: HAVING on a group-by query without aggregation in SELECT or ORDER BY, which runs as a DISTINCT',
+    );
 }
 
 /** Replaces bare identifiers naming a select alias (preferred over columns when `preferAlias`). */
@@ -161,16 +165,31 @@ function substituteAliases(expr: Expr, aliases: Map<string, Expr>, scope: Scope,
         if (target.kind === 'column' && target.name === e.name) return e;
         return target;
       }
-      case 'call': return { ...e, args: e.args.map(visit), filter: e.filter ? visit(e.filter) : undefined };
-      case 'binary': return { ...e, left: visit(e.left), right: visit(e.right) };
-      case 'unary': return { ...e, arg: visit(e.arg) };
-      case 'isNull': return { ...e, arg: visit(e.arg) };
-      case 'between': return { ...e, arg: visit(e.arg), low: visit(e.low), high: visit(e.high) };
-      case 'in': return { ...e, arg: visit(e.arg), list: e.list.map(visit) };
-      case 'like': return { ...e, arg: visit(e.arg), pattern: visit(e.pattern) };
-      case 'case': return { kind: 'case', operand: e.operand ? visit(e.operand) : undefined, whens: e.whens.map((w) => ({ when: visit(w.when), then: visit(w.then) })), else: e.else ? visit(e.else) : undefined };
-      case 'cast': return { ...e, arg: visit(e.arg) };
-      default: return e;
+      case 'call':
+        return { ...e, args: e.args.map(visit), filter: e.filter ? visit(e.filter) : undefined };
+      case 'binary':
+        return { ...e, left: visit(e.left), right: visit(e.right) };
+      case 'unary':
+        return { ...e, arg: visit(e.arg) };
+      case 'isNull':
+        return { ...e, arg: visit(e.arg) };
+      case 'between':
+        return { ...e, arg: visit(e.arg), low: visit(e.low), high: visit(e.high) };
+      case 'in':
+        return { ...e, arg: visit(e.arg), list: e.list.map(visit) };
+      case 'like':
+        return { ...e, arg: visit(e.arg), pattern: visit(e.pattern) };
+      case 'case':
+        return {
+          kind: 'case',
+          operand: e.operand ? visit(e.operand) : undefined,
+          whens: e.whens.map((w) => ({ when: visit(w.when), then: visit(w.then) })),
+          else: e.else ? visit(e.else) : undefined,
+        };
+      case 'cast':
+        return { ...e, arg: visit(e.arg) };
+      default:
+        return e;
     }
   };
   return visit(expr);

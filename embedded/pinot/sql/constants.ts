@@ -68,10 +68,16 @@ function literalText(value: unknown, raw: unknown, type: OutType): string {
   if (value === null || value === undefined) return 'null';
   if (type.array) return `[${(value as unknown[]).join(', ')}]`;
   switch (type.base) {
-    case 'DOUBLE': return formatJavaDouble(Number(raw));
-    case 'FLOAT': return formatJavaFloat(Number(raw));
-    case 'STRING': case 'JSON': return `'${String(value)}'`;
-    case 'BYTES': return `X'${String(value)}'`;
-    default: return String(value);
+    case 'DOUBLE':
+      return formatJavaDouble(Number(raw));
+    case 'FLOAT':
+      return formatJavaFloat(Number(raw));
+    case 'STRING':
+    case 'JSON':
+      return `'${String(value)}'`;
+    case 'BYTES':
+      return `X'${String(value)}'`;
+    default:
+      return String(value);
   }
 }

@@ -16,10 +16,7 @@ export interface EmittedSelect {
 
 export function emitSelect(query: AnalyzedSelect, view: TableView): EmittedSelect {
   const table = `FROM ${view.from} AS ${quoteIdent('pinot_table')}`;
-  const parts = [
-    `SELECT ${query.distinct ? 'DISTINCT ' : ''}${query.items.map((t, i) => `${t.sql} AS ${quoteIdent(`c${i}`)}`).join(', ')}`,
-    table,
-  ];
+  const parts = [`SELECT ${query.distinct ? 'DISTINCT ' : ''}${query.items.map((t, i) => `${t.sql} AS ${quoteIdent(`c${i}`)}`).join(', ')}`, table];
   if (query.where) parts.push(`WHERE ${query.where.sql}`);
   if (query.groupBy.length > 0) parts.push(`GROUP BY ${query.groupBy.map((g) => g.sql).join(', ')}`);
   if (query.having) parts.push(`HAVING ${query.having.sql}`);

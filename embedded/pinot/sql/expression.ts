@@ -21,7 +21,13 @@ export function emit(e: Expr, scope: Scope): Typed {
   switch (e.kind) {
     case 'column': {
       const column = resolveColumn(e, scope);
-      return { sql: quoteIdent(column.name), type: T(column.dataType, !column.singleValue), agg: false, name: column.name, columnsOutsideAgg: scope.inAgg ? 0 : 1 };
+      return {
+        sql: quoteIdent(column.name),
+        type: T(column.dataType, !column.singleValue),
+        agg: false,
+        name: column.name,
+        columnsOutsideAgg: scope.inAgg ? 0 : 1,
+      };
     }
     case 'literal': {
       if (e.type === 'null') return lit('NULL', UNKNOWN, literalName(e));
@@ -37,7 +43,8 @@ export function emit(e: Expr, scope: Scope): Typed {
       if (e.op === '+') return arg;
       return { ...arg, sql: `(- ${arg.sql})`, type: NUMERIC.has(arg.type.base) ? arg.type : DOUBLE, name: `minus('0',${arg.name})` };
     }
-    case 'binary': return emitBinary(e, scope);
+    case 'binary':
+      return emitBinary(e, scope);
     case 'isNull': {
       const arg = emit(e.arg, scope);
       return { ...arg, sql: `(${arg.sql} IS ${e.not ? 'NOT ' : ''}NULL)`, type: BOOLEAN, name: `${e.not ? 'is_not_null' : 'is_null'}(${arg.name})` };
@@ -46,17 +53,31 @@ export function emit(e: Expr, scope: Scope): Typed {
       const arg = emit(e.arg, scope);
       const low = emitComparable(e.low, arg, scope);
       const high = emitComparable(e.high, arg, scope);
-      return combine([arg, low, high], `(${arg.sql} ${e.not ? 'NOT ' : ''}BETWEEN ${low.sql} AND ${high.sql})`, BOOLEAN, `between(${arg.name},${low.name},${high.name})`);
+      return combine(
+        [arg, low, high],
+        `(${arg.sql} ${e.not ? 'NOT ' : ''}BETWEEN ${low.sql} AND ${high.sql})`,
+        BOOLEAN,
+        `between(${arg.name},${low.name},${high.name})`,
+      );
     }
-    case 'in': return emitIn(e, scope);
+    case 'in':
+      return emitIn(e, scope);
     case 'like': {
       const arg = emit(e.arg, scope);
       const pattern = emit(e.pattern, scope);
-      return combine([arg, pattern], `(CAST(${arg.sql} AS VARCHAR) ${e.not ? 'NOT LIKE' : 'LIKE'} ${pattern.sql})`, BOOLEAN, `like(${arg.name},${pattern.name})`);
+      return combine(
+        [arg, pattern],
+        `(CAST(${arg.sql} AS VARCHAR) ${e.not ? 'NOT LIKE' : 'LIKE'} ${pattern.sql})`,
+        BOOLEAN,
+        `like(${arg.name},${pattern.name})`,
+      );
     }
-    case 'case': return emitCase(e, scope);
-    case 'cast': return emitCast(emit(e.arg, scope), e.type);
-    case 'call': return emitCall(e, scope);
+    case 'case':
+      return emitCase(e, scope);
+    case 'cast':
+      return emitCast(emit(e.arg, scope), e.type);
+    case 'call':
+      return emitCall(e, scope);
   }
 }
 
@@ -199,15 +220,26 @@ function emitCase(e: Expr & { kind: 'case' }, scope: Scope): Typed {
 function nullPlaceholder(type: OutType): string {
   if (type.array) return '[]';
   switch (type.base) {
-    case 'STRING': case 'JSON': return "''";
-    case 'INT': return '0';
-    case 'LONG': case 'TIMESTAMP': return '0::BIGINT';
-    case 'FLOAT': return '0::FLOAT';
-    case 'DOUBLE': return '0::DOUBLE';
-    case 'BIG_DECIMAL': return '0::DECIMAL(38,10)';
-    case 'BOOLEAN': return 'FALSE';
-    case 'BYTES': return "''::BLOB";
-    default: return 'NULL';
+    case 'STRING':
+    case 'JSON':
+      return "''";
+    case 'INT':
+      return '0';
+    case 'LONG':
+    case 'TIMESTAMP':
+      return '0::BIGINT';
+    case 'FLOAT':
+      return '0::FLOAT';
+    case 'DOUBLE':
+      return '0::DOUBLE';
+    case 'BIG_DECIMAL':
+      return '0::DECIMAL(38,10)';
+    case 'BOOLEAN':
+      return 'FALSE';
+    case 'BYTES':
+      return "''::BLOB";
+    default:
+      return 'NULL';
   }
 }
 
@@ -220,9 +252,7 @@ function emitCast(arg: Typed, typeText: string): Typed {
   const upper = typeText.toUpperCase();
   const name = `cast(${arg.name},'${upper === 'INT' ? 'INTEGER' : upper}')`;
   if (base === 'TIMESTAMP') {
-    const sql = arg.type.base === 'STRING'
-      ? `epoch_ms(CAST(${arg.sql} AS TIMESTAMP))`
-      : `CAST(${arg.sql} AS BIGINT)`;
+    const sql = arg.type.base === 'STRING' ? `epoch_ms(CAST(${arg.sql} AS TIMESTAMP))` : `CAST(${arg.sql} AS BIGINT)`;
     return { ...arg, sql, type: TIMESTAMP, name };
   }
   if (base === 'STRING' && arg.type.base === 'TIMESTAMP') {
@@ -250,7 +280,8 @@ function emitAggregate(name: string, args: Expr[], e: Expr & { kind: 'call' }, s
   const filter = e.filter ? emit(e.filter, scope) : undefined;
   if (filter?.agg) throw parsingError('Aggregate functions are not supported in FILTER (WHERE …)');
   const fn = aggregateFunction(name)!;
-  if (args.length < fn.arity[0] || args.length > fn.arity[1]) throw parsingError(`Invalid number of arguments for aggregation function ${name}: ${args.length}`);
+  if (args.length < fn.arity[0] || args.length > fn.arity[1])
+    throw parsingError(`Invalid number of arguments for aggregation function ${name}: ${args.length}`);
   const typed = (): Typed[] => args.map((a) => (a.kind === 'star' ? lit('*', UNKNOWN, '*') : emit(a, inner)));
   const call: AggregateCall = {
     name,

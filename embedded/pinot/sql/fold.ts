@@ -32,9 +32,12 @@ export function replaceParts(items: SelectItem[], literals: Map<Expr, Expr>): Se
 export function literalOf(value: unknown, raw: unknown, type: OutType, javaDouble: (n: number) => string): Expr | undefined {
   if (type.array || value === null || value === undefined) return undefined;
   switch (type.base) {
-    case 'STRING': return { kind: 'literal', type: 'string', value: String(value) };
-    case 'BOOLEAN': return { kind: 'literal', type: 'boolean', value: value === true };
-    case 'INT': return { kind: 'literal', type: 'number', value: String(value) };
+    case 'STRING':
+      return { kind: 'literal', type: 'string', value: String(value) };
+    case 'BOOLEAN':
+      return { kind: 'literal', type: 'boolean', value: value === true };
+    case 'INT':
+      return { kind: 'literal', type: 'number', value: String(value) };
     case 'LONG': {
       const n = BigInt(String(value));
       return n >= -2147483648n && n <= 2147483647n ? undefined : { kind: 'literal', type: 'number', value: n.toString() };
@@ -43,22 +46,38 @@ export function literalOf(value: unknown, raw: unknown, type: OutType, javaDoubl
       const n = Number(raw);
       return Number.isFinite(n) ? { kind: 'literal', type: 'number', value: javaDouble(n) } : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 /** `e` with `fn` applied to each direct sub-expression. */
 function mapChildren(e: Expr, fn: (child: Expr) => Expr): Expr {
   switch (e.kind) {
-    case 'call': return { ...e, args: e.args.map(fn), filter: e.filter ? fn(e.filter) : undefined };
-    case 'binary': return { ...e, left: fn(e.left), right: fn(e.right) };
-    case 'unary': return { ...e, arg: fn(e.arg) };
-    case 'isNull': return { ...e, arg: fn(e.arg) };
-    case 'between': return { ...e, arg: fn(e.arg), low: fn(e.low), high: fn(e.high) };
-    case 'in': return { ...e, arg: fn(e.arg), list: e.list.map(fn) };
-    case 'like': return { ...e, arg: fn(e.arg), pattern: fn(e.pattern) };
-    case 'case': return { kind: 'case', operand: e.operand ? fn(e.operand) : undefined, whens: e.whens.map((w) => ({ when: fn(w.when), then: fn(w.then) })), else: e.else ? fn(e.else) : undefined };
-    case 'cast': return { ...e, arg: fn(e.arg) };
-    default: return e;
+    case 'call':
+      return { ...e, args: e.args.map(fn), filter: e.filter ? fn(e.filter) : undefined };
+    case 'binary':
+      return { ...e, left: fn(e.left), right: fn(e.right) };
+    case 'unary':
+      return { ...e, arg: fn(e.arg) };
+    case 'isNull':
+      return { ...e, arg: fn(e.arg) };
+    case 'between':
+      return { ...e, arg: fn(e.arg), low: fn(e.low), high: fn(e.high) };
+    case 'in':
+      return { ...e, arg: fn(e.arg), list: e.list.map(fn) };
+    case 'like':
+      return { ...e, arg: fn(e.arg), pattern: fn(e.pattern) };
+    case 'case':
+      return {
+        kind: 'case',
+        operand: e.operand ? fn(e.operand) : undefined,
+        whens: e.whens.map((w) => ({ when: fn(w.when), then: fn(w.then) })),
+        else: e.else ? fn(e.else) : undefined,
+      };
+    case 'cast':
+      return { ...e, arg: fn(e.arg) };
+    default:
+      return e;
   }
 }

@@ -13,7 +13,10 @@ export interface Token {
 }
 
 export class SqlSyntaxError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
     this.name = 'SqlSyntaxError';
   }
@@ -46,7 +49,11 @@ export function tokenize(sql: string): Token[] {
     if (ch === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
       if (end === -1) throw new SqlSyntaxError('Lexical error: unterminated comment', i);
-      for (let k = i; k < end; k++) if (sql[k] === '\n') { line++; lineStart = k + 1; }
+      for (let k = i; k < end; k++)
+        if (sql[k] === '\n') {
+          line++;
+          lineStart = k + 1;
+        }
       i = end + 2;
       continue;
     }

@@ -62,16 +62,64 @@ export class SqlValidationError extends Error {
 }
 
 const RESERVED = new Set([
-  'SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'AS', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL',
-  'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'DISTINCT', 'ASC', 'DESC', 'JOIN', 'ON', 'UNION', 'TRUE', 'FALSE',
-  'CAST', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'OUTER', 'NULLS', 'FILTER', 'SET', 'EXPLAIN', 'WITH', 'ALL', 'INTERSECT', 'EXCEPT',
-  'OPTION', 'FETCH', 'ROWS',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'BY',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'AS',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'IS',
+  'NULL',
+  'BETWEEN',
+  'LIKE',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'DISTINCT',
+  'ASC',
+  'DESC',
+  'JOIN',
+  'ON',
+  'UNION',
+  'TRUE',
+  'FALSE',
+  'CAST',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'OUTER',
+  'NULLS',
+  'FILTER',
+  'SET',
+  'EXPLAIN',
+  'WITH',
+  'ALL',
+  'INTERSECT',
+  'EXCEPT',
+  'OPTION',
+  'FETCH',
+  'ROWS',
 ]);
 
 class Parser {
   private index = 0;
 
-  constructor(private readonly tokens: Token[], private readonly sql: string) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly sql: string,
+  ) {}
 
   private peek(offset = 0): Token {
     return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)]!;
@@ -120,10 +168,7 @@ class Parser {
   unexpected(expected?: string): never {
     const t = this.peek();
     const shown = t.kind === 'eof' ? '<EOF>' : t.kind === 'string' ? `'${t.text}'` : t.kind === 'qident' ? `"${t.text}"` : t.text;
-    throw new SqlSyntaxError(
-      `Encountered "${shown}" at line ${t.line}, column ${t.column}.${expected ? ` Was expecting ${expected}` : ''}`,
-      t.pos,
-    );
+    throw new SqlSyntaxError(`Encountered "${shown}" at line ${t.line}, column ${t.column}.${expected ? ` Was expecting ${expected}` : ''}`, t.pos);
   }
 
   parseQuery(): ParsedQuery {
@@ -200,7 +245,8 @@ class Parser {
       // Allow `db.table` by keeping the last part.
       while (this.acceptOp('.')) table = this.identifierText();
       if (this.acceptKeyword('AS')) tableAlias = this.identifierText();
-      else if (this.peek().kind === 'qident' || (this.peek().kind === 'ident' && !RESERVED.has(this.peek().text.toUpperCase()))) tableAlias = this.identifierText();
+      else if (this.peek().kind === 'qident' || (this.peek().kind === 'ident' && !RESERVED.has(this.peek().text.toUpperCase())))
+        tableAlias = this.identifierText();
     }
     if (this.isOp(',') || ['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS'].some((k) => this.isKeyword(k))) {
       throw new SqlValidationError('JOIN is not supported by the single-stage engine; set useMultistageEngine=true (not available in this stand-in)');
@@ -417,7 +463,12 @@ class Parser {
       this.next();
       if ((upper === 'TIMESTAMP' || upper === 'DATE') && this.peek().kind === 'string') {
         const literal = this.next().text;
-        return { kind: 'call', name: upper === 'TIMESTAMP' ? 'timestampliteral' : 'dateliteral', args: [{ kind: 'literal', type: 'string', value: literal }], distinct: false };
+        return {
+          kind: 'call',
+          name: upper === 'TIMESTAMP' ? 'timestampliteral' : 'dateliteral',
+          args: [{ kind: 'literal', type: 'string', value: literal }],
+          distinct: false,
+        };
       }
       return this.qualified({ kind: 'column', name: t.text, quoted: false });
     }

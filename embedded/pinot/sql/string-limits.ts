@@ -41,6 +41,9 @@ export function boundedString(fn: string, args: string[], size: (refs: string[])
 /** A date-time pattern whose every row could print past the string limit (a letter prints at most 16 characters). */
 export function checkPatternSize(fn: string, pattern: string, scope: Scope): void {
   if (pattern.length * 16 > scope.maxStringLength) {
-    throw new QueryError('SERVER_RESOURCE_LIMIT_EXCEEDED', `${fn} pattern of ${pattern.length} characters could print more than the broker's maximum string of ${scope.maxStringLength}`);
+    throw new QueryError(
+      'SERVER_RESOURCE_LIMIT_EXCEEDED',
+      `${fn} pattern of ${pattern.length} characters could print more than the broker's maximum string of ${scope.maxStringLength}`,
+    );
   }
 }

@@ -38,20 +38,40 @@ export function jodaToStrftime(pattern: string): string {
     const n = j - i;
     const token = ((): string => {
       switch (ch) {
-        case 'y': case 'Y': case 'u': return n === 2 ? '%y' : '%Y';
-        case 'M': return n >= 4 ? '%B' : n === 3 ? '%b' : n === 2 ? '%m' : '%-m';
-        case 'd': return n === 2 ? '%d' : '%-d';
-        case 'H': case 'k': return n === 2 ? '%H' : '%-H';
-        case 'h': case 'K': return n === 2 ? '%I' : '%-I';
-        case 'm': return n === 2 ? '%M' : '%-M';
-        case 's': return n === 2 ? '%S' : '%-S';
-        case 'S': return n >= 6 ? '%f' : '%g';
-        case 'a': return '%p';
-        case 'E': return n >= 4 ? '%A' : '%a';
-        case 'D': return '%j';
-        case 'Z': case 'X': case 'x': return '%z';
-        case 'z': return '%Z';
-        case '%': return '%%'.repeat(n);
+        case 'y':
+        case 'Y':
+        case 'u':
+          return n === 2 ? '%y' : '%Y';
+        case 'M':
+          return n >= 4 ? '%B' : n === 3 ? '%b' : n === 2 ? '%m' : '%-m';
+        case 'd':
+          return n === 2 ? '%d' : '%-d';
+        case 'H':
+        case 'k':
+          return n === 2 ? '%H' : '%-H';
+        case 'h':
+        case 'K':
+          return n === 2 ? '%I' : '%-I';
+        case 'm':
+          return n === 2 ? '%M' : '%-M';
+        case 's':
+          return n === 2 ? '%S' : '%-S';
+        case 'S':
+          return n >= 6 ? '%f' : '%g';
+        case 'a':
+          return '%p';
+        case 'E':
+          return n >= 4 ? '%A' : '%a';
+        case 'D':
+          return '%j';
+        case 'Z':
+        case 'X':
+        case 'x':
+          return '%z';
+        case 'z':
+          return '%Z';
+        case '%':
+          return '%%'.repeat(n);
         default:
           if (/[A-Za-z]/.test(ch)) throw parsingError(`Unsupported date-time pattern letter '${ch}' in '${pattern}'`);
           return pattern.slice(i, j);

@@ -114,7 +114,8 @@ export class SearchGenerator {
   constructor(private readonly options: SearchGeneratorOptions) {
     if (!(Number.isInteger(options.hotels) && options.hotels >= 1)) throw new RangeError(`hotels must be a whole number >= 1, got ${options.hotels}`);
     if (!(options.invalidShare >= 0 && options.invalidShare <= 1)) throw new RangeError(`invalidShare must be between 0 and 1, got ${options.invalidShare}`);
-    if (!(Number.isInteger(options.maxLeadDays) && options.maxLeadDays >= 0)) throw new RangeError(`maxLeadDays must be a whole number >= 0, got ${options.maxLeadDays}`);
+    if (!(Number.isInteger(options.maxLeadDays) && options.maxLeadDays >= 0))
+      throw new RangeError(`maxLeadDays must be a whole number >= 0, got ${options.maxLeadDays}`);
     this.rng = new Rng(deriveSeed(options.seed, 'expedia-searches'));
     this.clock = options.clock ?? wallClock;
   }
@@ -133,15 +134,22 @@ export class SearchGenerator {
     const kind: StayDates = rng.chance(this.options.invalidShare) ? pickInvalid(rng) : 'valid';
     this.lastStayDates = kind;
     switch (kind) {
-      case 'valid': return { srch_ci: isoDay(checkIn), srch_co: isoDay(checkOut) };
-      case 'missing-check-in': return { srch_ci: null, srch_co: isoDay(checkOut) };
-      case 'missing-check-out': return { srch_ci: isoDay(checkIn), srch_co: null };
-      case 'missing-both': return { srch_ci: null, srch_co: null };
-      case 'unparsable': return rng.chance(0.5)
-        ? { srch_ci: unparsableDay(rng, checkIn), srch_co: isoDay(checkOut) }
-        : { srch_ci: isoDay(checkIn), srch_co: unparsableDay(rng, checkOut) };
-      case 'same-day': return { srch_ci: isoDay(checkIn), srch_co: isoDay(checkIn) };
-      case 'check-out-first': return { srch_ci: isoDay(checkOut), srch_co: isoDay(checkIn) };
+      case 'valid':
+        return { srch_ci: isoDay(checkIn), srch_co: isoDay(checkOut) };
+      case 'missing-check-in':
+        return { srch_ci: null, srch_co: isoDay(checkOut) };
+      case 'missing-check-out':
+        return { srch_ci: isoDay(checkIn), srch_co: null };
+      case 'missing-both':
+        return { srch_ci: null, srch_co: null };
+      case 'unparsable':
+        return rng.chance(0.5)
+          ? { srch_ci: unparsableDay(rng, checkIn), srch_co: isoDay(checkOut) }
+          : { srch_ci: isoDay(checkIn), srch_co: unparsableDay(rng, checkOut) };
+      case 'same-day':
+        return { srch_ci: isoDay(checkIn), srch_co: isoDay(checkIn) };
+      case 'check-out-first':
+        return { srch_ci: isoDay(checkOut), srch_co: isoDay(checkIn) };
     }
   }
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AUTHORIZED_OPERATIONS_NOT_REQUESTED,
-  GroupErrorCode as E,
-  MemoryOffsetStore,
-} from '../../../embedded/kafka/groups/index.ts';
+import { AUTHORIZED_OPERATIONS_NOT_REQUESTED, GroupErrorCode as E, MemoryOffsetStore } from '../../../embedded/kafka/groups/index.ts';
 import { CLIENT, harness, joinNew, joinRequest, stableGroup, subscription } from './helpers.ts';
 
 describe('DescribeGroups', () => {
@@ -58,7 +54,12 @@ describe('ListGroups', () => {
   it('lists every group with its protocol type and state, optionally filtered by state', async () => {
     const h = harness();
     await stableGroup(h, 1, 'active');
-    await h.coordinator.commitOffsets({ groupId: 'offsets-only', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }] });
+    await h.coordinator.commitOffsets({
+      groupId: 'offsets-only',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
     const all = h.coordinator.listGroups();
     expect(all).toEqual({
       throttleTimeMs: 0,
@@ -76,7 +77,12 @@ describe('ListGroups', () => {
     const h = harness({ emptyGroupCleanupIntervalMs: 60_000 });
     const { leader } = await stableGroup(h, 1, 'transient');
     h.coordinator.leave({ groupId: 'transient', memberId: leader.memberId });
-    await h.coordinator.commitOffsets({ groupId: 'kept', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }] });
+    await h.coordinator.commitOffsets({
+      groupId: 'kept',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
     expect(h.coordinator.listGroups().groups.map((g) => g.groupId)).toEqual(['transient', 'kept']);
     h.clock.advance(60_000);
     expect(h.coordinator.listGroups().groups.map((g) => g.groupId)).toEqual(['kept']);
@@ -88,7 +94,12 @@ describe('DeleteGroups', () => {
     const store = new MemoryOffsetStore();
     const h = harness({ store });
     await stableGroup(h, 1, 'live');
-    await h.coordinator.commitOffsets({ groupId: 'idle', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }] });
+    await h.coordinator.commitOffsets({
+      groupId: 'idle',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
     expect(store.loadAll().map((g) => g.groupId)).toEqual(['idle']);
 
     const answer = h.coordinator.deleteGroups(['idle', 'live', 'ghost', 'idle']);
@@ -118,9 +129,20 @@ describe('DeleteGroups', () => {
 
   it('keeps the group and answers 15 when the store cannot delete', async () => {
     const h = harness({
-      store: { save() {}, loadAll: () => [], deleteGroup() { throw new Error('read-only'); } },
+      store: {
+        save() {},
+        loadAll: () => [],
+        deleteGroup() {
+          throw new Error('read-only');
+        },
+      },
     });
-    await h.coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }] });
+    await h.coordinator.commitOffsets({
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 1 }] }],
+    });
     expect(h.coordinator.deleteGroups(['g']).results[0]!.errorCode).toBe(E.COORDINATOR_NOT_AVAILABLE);
     expect(h.coordinator.groupState('g')).toBe('Empty');
   });

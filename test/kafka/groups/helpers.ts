@@ -90,8 +90,7 @@ export async function stableGroup(
       groupId,
       generationId: j.generationId,
       memberId: j.memberId,
-      assignments:
-        j === leader ? joins.map((m) => ({ memberId: m.memberId, assignment: Buffer.from(`assigned:${m.memberId}`) })) : [],
+      assignments: j === leader ? joins.map((m) => ({ memberId: m.memberId, assignment: Buffer.from(`assigned:${m.memberId}`) })) : [],
     }),
   );
   await Promise.all(syncs);

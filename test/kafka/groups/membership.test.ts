@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GroupErrorCode as E } from '../../../embedded/kafka/groups/index.ts';
-import {
-  CLIENT,
-  REBALANCE_TIMEOUT_MS,
-  SESSION_TIMEOUT_MS,
-  flush,
-  harness,
-  joinNew,
-  joinRequest,
-  stableGroup,
-  subscription,
-  track,
-} from './helpers.ts';
+import { CLIENT, REBALANCE_TIMEOUT_MS, SESSION_TIMEOUT_MS, flush, harness, joinNew, joinRequest, stableGroup, subscription, track } from './helpers.ts';
 
 describe('JoinGroup and SyncGroup', () => {
   it('gives two members joining together one leader and one generation; the leader sees both metadatas', async () => {
@@ -116,15 +105,15 @@ describe('JoinGroup and SyncGroup', () => {
     expect(h.coordinator.groupState('g')).toBe('PreparingRebalance');
 
     for (const member of [leader, follower!]) {
-      expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: member.memberId }).errorCode).toBe(
-        E.REBALANCE_IN_PROGRESS,
-      );
+      expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: member.memberId }).errorCode).toBe(E.REBALANCE_IN_PROGRESS);
     }
     // A sync of the old generation during the rebalance also says so.
     const staleSync = await h.coordinator.sync({ groupId: 'g', generationId: 1, memberId: follower!.memberId, assignments: [] });
     expect(staleSync.errorCode).toBe(E.REBALANCE_IN_PROGRESS);
 
-    const rejoinLeader = track(h.coordinator.join(joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }), CLIENT));
+    const rejoinLeader = track(
+      h.coordinator.join(joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }), CLIENT),
+    );
     await flush();
     expect(rejoinLeader.settled()).toBe(false);
     const rejoinFollower = h.coordinator.join(
@@ -142,9 +131,7 @@ describe('JoinGroup and SyncGroup', () => {
     expect(f.members).toEqual([]);
     expect(newcomer.members).toEqual([]);
     // The old generation is now illegal.
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(
-      E.ILLEGAL_GENERATION,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(E.ILLEGAL_GENERATION);
   });
 
   it('evicts members that do not rejoin within the rebalance timeout', async () => {
@@ -155,9 +142,7 @@ describe('JoinGroup and SyncGroup', () => {
     // The follower keeps heartbeating (getting 27) but never rejoins.
     for (let t = 0; t < REBALANCE_TIMEOUT_MS - 3_000; t += 3_000) {
       h.clock.advance(3_000);
-      expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: followers[0]!.memberId }).errorCode).toBe(
-        E.REBALANCE_IN_PROGRESS,
-      );
+      expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: followers[0]!.memberId }).errorCode).toBe(E.REBALANCE_IN_PROGRESS);
     }
     await flush();
     expect(c.settled()).toBe(false);
@@ -165,9 +150,7 @@ describe('JoinGroup and SyncGroup', () => {
     const [l, newcomer] = await Promise.all([rejoin, c.promise]);
     expect(l.generationId).toBe(2);
     expect(l.members.map((m) => m.memberId)).toEqual([leader.memberId, newcomer.memberId]);
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: followers[0]!.memberId }).errorCode).toBe(
-      E.UNKNOWN_MEMBER_ID,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: followers[0]!.memberId }).errorCode).toBe(E.UNKNOWN_MEMBER_ID);
   });
 
   it('returns the current generation without a rebalance to a follower rejoining a Stable group with the same metadata', async () => {
@@ -215,8 +198,7 @@ describe('JoinGroup and SyncGroup', () => {
   it('validates SyncGroup: unknown member 25, wrong generation 22, wrong protocol 23', async () => {
     const h = harness();
     const { leader } = await stableGroup(h, 1);
-    const sync = (overrides: object) =>
-      h.coordinator.sync({ groupId: 'g', generationId: 1, memberId: leader.memberId, assignments: [], ...overrides });
+    const sync = (overrides: object) => h.coordinator.sync({ groupId: 'g', generationId: 1, memberId: leader.memberId, assignments: [], ...overrides });
     expect((await sync({ memberId: 'nobody' })).errorCode).toBe(E.UNKNOWN_MEMBER_ID);
     expect((await sync({ generationId: 7 })).errorCode).toBe(E.ILLEGAL_GENERATION);
     expect((await sync({ protocolName: 'roundrobin' })).errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL);
@@ -243,9 +225,7 @@ describe('JoinGroup and SyncGroup', () => {
       h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId });
     }
     expect(h.coordinator.groupState('g')).toBe('PreparingRebalance');
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: follower.memberId }).errorCode).toBe(
-      E.UNKNOWN_MEMBER_ID,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: follower.memberId }).errorCode).toBe(E.UNKNOWN_MEMBER_ID);
   });
 });
 
@@ -319,20 +299,13 @@ describe('JoinGroup validation and member ids', () => {
   it('answers 23 when the joining member shares no protocol with the group, or its protocol type differs', async () => {
     const h = harness();
     await stableGroup(h, 1);
-    const kafkajs = await h.coordinator.join(
-      joinRequest({ protocols: [{ name: 'RoundRobinAssigner', metadata: subscription('t') }] }),
-      CLIENT,
-    );
+    const kafkajs = await h.coordinator.join(joinRequest({ protocols: [{ name: 'RoundRobinAssigner', metadata: subscription('t') }] }), CLIENT);
     expect(kafkajs.errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL);
     const connect = await h.coordinator.join(joinRequest({ protocolType: 'connect' }), CLIENT);
     expect(connect.errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL);
     // A first member needs a protocol type and at least one protocol.
-    expect((await h.coordinator.join(joinRequest({ groupId: 'g2', protocolType: '' }), CLIENT)).errorCode).toBe(
-      E.INCONSISTENT_GROUP_PROTOCOL,
-    );
-    expect((await h.coordinator.join(joinRequest({ groupId: 'g3', protocols: [] }), CLIENT)).errorCode).toBe(
-      E.INCONSISTENT_GROUP_PROTOCOL,
-    );
+    expect((await h.coordinator.join(joinRequest({ groupId: 'g2', protocolType: '' }), CLIENT)).errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL);
+    expect((await h.coordinator.join(joinRequest({ groupId: 'g3', protocols: [] }), CLIENT)).errorCode).toBe(E.INCONSISTENT_GROUP_PROTOCOL);
   });
 
   it('chooses the protocol every member supports by vote', async () => {
@@ -353,9 +326,7 @@ describe('JoinGroup validation and member ids', () => {
   it('rejects session timeouts outside 6000..1800000 with 26 and empty group ids with 24', async () => {
     const h = harness();
     expect((await h.coordinator.join(joinRequest({ sessionTimeoutMs: 5_999 }), CLIENT)).errorCode).toBe(E.INVALID_SESSION_TIMEOUT);
-    expect((await h.coordinator.join(joinRequest({ sessionTimeoutMs: 1_800_001 }), CLIENT)).errorCode).toBe(
-      E.INVALID_SESSION_TIMEOUT,
-    );
+    expect((await h.coordinator.join(joinRequest({ sessionTimeoutMs: 1_800_001 }), CLIENT)).errorCode).toBe(E.INVALID_SESSION_TIMEOUT);
     expect((await h.coordinator.join(joinRequest({ groupId: '' }), CLIENT)).errorCode).toBe(E.INVALID_GROUP_ID);
     expect(h.coordinator.heartbeat({ groupId: '', generationId: 1, memberId: 'm' }).errorCode).toBe(E.INVALID_GROUP_ID);
   });
@@ -374,9 +345,7 @@ describe('JoinGroup validation and member ids', () => {
       }
       await h.coordinator.commitOffsets(body);
     }
-    expect((await h.coordinator.join(joinRequest({ protocols: [{ name: 'range', metadata: 'text' as never }] }), CLIENT)).errorCode).toBe(
-      E.INVALID_REQUEST,
-    );
+    expect((await h.coordinator.join(joinRequest({ protocols: [{ name: 'range', metadata: 'text' as never }] }), CLIENT)).errorCode).toBe(E.INVALID_REQUEST);
     expect(h.coordinator.describeGroups(null as never).groups).toEqual([]);
     expect(h.coordinator.deleteGroups([7 as never]).results[0]!.errorCode).toBe(E.INVALID_GROUP_ID);
   });
@@ -394,18 +363,14 @@ describe('sessions and LeaveGroup', () => {
     }
     h.clock.advance(3_000);
     expect(h.coordinator.groupState('g')).toBe('PreparingRebalance');
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(
-      E.REBALANCE_IN_PROGRESS,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(E.REBALANCE_IN_PROGRESS);
     const rejoin = await h.coordinator.join(
       joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }),
       CLIENT,
     );
     expect(rejoin.generationId).toBe(2);
     expect(rejoin.members.map((m) => m.memberId)).toEqual([leader.memberId]);
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: follower.memberId }).errorCode).toBe(
-      E.UNKNOWN_MEMBER_ID,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: follower.memberId }).errorCode).toBe(E.UNKNOWN_MEMBER_ID);
   });
 
   it('keeps members parked in JoinGroup alive past their session timeout', async () => {
@@ -422,10 +387,7 @@ describe('sessions and LeaveGroup', () => {
     }
     await flush();
     expect(rejoin.settled()).toBe(false);
-    await h.coordinator.join(
-      joinRequest({ memberId: followers[0]!.memberId, protocols: [{ name: 'range', metadata: subscription('member-1') }] }),
-      CLIENT,
-    );
+    await h.coordinator.join(joinRequest({ memberId: followers[0]!.memberId, protocols: [{ name: 'range', metadata: subscription('member-1') }] }), CLIENT);
     const answer = await rejoin.promise;
     expect(answer.errorCode).toBe(E.NONE);
     expect(answer.members).toHaveLength(3);
@@ -437,9 +399,7 @@ describe('sessions and LeaveGroup', () => {
     const left = h.coordinator.leave({ groupId: 'g', memberId: followers[0]!.memberId });
     expect(left.errorCode).toBe(E.NONE);
     expect(h.coordinator.groupState('g')).toBe('PreparingRebalance');
-    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(
-      E.REBALANCE_IN_PROGRESS,
-    );
+    expect(h.coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: leader.memberId }).errorCode).toBe(E.REBALANCE_IN_PROGRESS);
     const rejoin = await h.coordinator.join(
       joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }),
       CLIENT,
@@ -487,10 +447,7 @@ describe('sessions and LeaveGroup', () => {
     const h = harness();
     const { leader, followers } = await stableGroup(h, 2);
     const c = joinNew(h.coordinator, {}, 'client-c');
-    const rejoin = h.coordinator.join(
-      joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }),
-      CLIENT,
-    );
+    const rejoin = h.coordinator.join(joinRequest({ memberId: leader.memberId, protocols: [{ name: 'range', metadata: subscription('member-0') }] }), CLIENT);
     h.coordinator.leave({ groupId: 'g', memberId: followers[0]!.memberId });
     const [l, newcomer] = await Promise.all([rejoin, c.promise]);
     expect(l.generationId).toBe(2);

@@ -50,11 +50,23 @@ afterEach(() => {
 describe('OffsetCommit and OffsetFetch', () => {
   it('accepts a simple commit to an unknown group, creating it Empty, and fetches it back', async () => {
     const { coordinator } = harness();
-    const committed = await coordinator.commitOffsets(simpleCommit('standalone', [['t', 0, 42, 'hello'], ['t', 1, 7], ['u', 0, 3]]));
+    const committed = await coordinator.commitOffsets(
+      simpleCommit('standalone', [
+        ['t', 0, 42, 'hello'],
+        ['t', 1, 7],
+        ['u', 0, 3],
+      ]),
+    );
     expect(errorCodes(committed)).toEqual([0, 0, 0]);
     expect(coordinator.groupState('standalone')).toBe('Empty');
 
-    const fetched = coordinator.fetchOffsets({ groupId: 'standalone', topics: [{ name: 't', partitionIndexes: [0, 1, 2] }, { name: 'x', partitionIndexes: [0] }] });
+    const fetched = coordinator.fetchOffsets({
+      groupId: 'standalone',
+      topics: [
+        { name: 't', partitionIndexes: [0, 1, 2] },
+        { name: 'x', partitionIndexes: [0] },
+      ],
+    });
     expect(fetched).toEqual({
       throttleTimeMs: 0,
       errorCode: 0,
@@ -74,10 +86,22 @@ describe('OffsetCommit and OffsetFetch', () => {
 
   it('returns every committed partition for topics null, and null metadata for missing ones when asked', async () => {
     const { coordinator } = harness();
-    await coordinator.commitOffsets(simpleCommit('g', [['b', 1, 11], ['a', 0, 5], ['b', 0, 10]]));
+    await coordinator.commitOffsets(
+      simpleCommit('g', [
+        ['b', 1, 11],
+        ['a', 0, 5],
+        ['b', 0, 10],
+      ]),
+    );
     const all = coordinator.fetchOffsets({ groupId: 'g', topics: null });
     expect(all.topics.map((t) => [t.name, t.partitions.map((p) => [p.partitionIndex, p.committedOffset])])).toEqual([
-      ['b', [[0, 10], [1, 11]]],
+      [
+        'b',
+        [
+          [0, 10],
+          [1, 11],
+        ],
+      ],
       ['a', [[0, 5]]],
     ]);
     expect(coordinator.fetchOffsets({ groupId: 'nobody', topics: null })).toEqual({ throttleTimeMs: 0, errorCode: 0, topics: [] });
@@ -89,7 +113,12 @@ describe('OffsetCommit and OffsetFetch', () => {
     const { coordinator } = harness();
     await coordinator.commitOffsets(simpleCommit('g', [['t', 0, 1]]));
     // A hand-built request may carry a bigint offset; the coordinator's reader takes it as a number.
-    await coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 99n as unknown as number, committedMetadata: 'm' }] }] });
+    await coordinator.commitOffsets({
+      groupId: 'g',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 99n as unknown as number, committedMetadata: 'm' }] }],
+    });
     expect(coordinator.fetchOffsets({ groupId: 'g', topics: null }).topics[0]!.partitions[0]).toMatchObject({ committedOffset: 99, metadata: 'm' });
   });
 
@@ -97,13 +126,20 @@ describe('OffsetCommit and OffsetFetch', () => {
     const h = harness();
     const { leader } = await stableGroup(h, 2);
     const commit = (generationId: number, memberId: string) =>
-      h.coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: generationId, memberId, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5, committedMetadata: null }] }] });
+      h.coordinator.commitOffsets({
+        groupId: 'g',
+        generationIdOrMemberEpoch: generationId,
+        memberId,
+        topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5, committedMetadata: null }] }],
+      });
     expect(errorCodes(await commit(1, leader.memberId))).toEqual([E.NONE]);
     expect(errorCodes(await commit(0, leader.memberId))).toEqual([E.ILLEGAL_GENERATION]);
     expect(errorCodes(await commit(1, 'stranger'))).toEqual([E.UNKNOWN_MEMBER_ID]);
     expect(errorCodes(await commit(-1, ''))).toEqual([E.UNKNOWN_MEMBER_ID]);
     // A non-simple commit to a group this coordinator does not know.
-    expect(errorCodes(await h.coordinator.commitOffsets({ ...simpleCommit('unknown', [['t', 0, 1]]), generationIdOrMemberEpoch: 3, memberId: 'm' }))).toEqual([E.ILLEGAL_GENERATION]);
+    expect(errorCodes(await h.coordinator.commitOffsets({ ...simpleCommit('unknown', [['t', 0, 1]]), generationIdOrMemberEpoch: 3, memberId: 'm' }))).toEqual([
+      E.ILLEGAL_GENERATION,
+    ]);
     expect(h.coordinator.groupState('unknown')).toBeUndefined();
   });
 
@@ -111,7 +147,12 @@ describe('OffsetCommit and OffsetFetch', () => {
     const h = harness();
     const { leader, followers } = await stableGroup(h, 2);
     const commit = (generationId: number, memberId: string) =>
-      h.coordinator.commitOffsets({ groupId: 'g', generationIdOrMemberEpoch: generationId, memberId, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5 }] }] });
+      h.coordinator.commitOffsets({
+        groupId: 'g',
+        generationIdOrMemberEpoch: generationId,
+        memberId,
+        topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 5 }] }],
+      });
     // A third member: PreparingRebalance, old generation still valid for commits.
     const newcomer = h.coordinator.join(joinRequest(), { ...CLIENT, clientId: 'c' });
     expect(h.coordinator.groupState('g')).toBe('PreparingRebalance');
@@ -126,9 +167,21 @@ describe('OffsetCommit and OffsetFetch', () => {
 
   it('rejects oversized metadata with 12 and unknown partitions with 3 when the broker says so', async () => {
     const { coordinator } = harness({ maxOffsetMetadataBytes: 5, partitionExists: (topic) => topic !== 'gone' });
-    const answer = await coordinator.commitOffsets(simpleCommit('g', [['t', 0, 1, '123456'], ['t', 1, 1, '12345'], ['gone', 0, 1]]));
+    const answer = await coordinator.commitOffsets(
+      simpleCommit('g', [
+        ['t', 0, 1, '123456'],
+        ['t', 1, 1, '12345'],
+        ['gone', 0, 1],
+      ]),
+    );
     expect(answer.topics).toEqual([
-      { name: 't', partitions: [{ partitionIndex: 0, errorCode: E.OFFSET_METADATA_TOO_LARGE }, { partitionIndex: 1, errorCode: E.NONE }] },
+      {
+        name: 't',
+        partitions: [
+          { partitionIndex: 0, errorCode: E.OFFSET_METADATA_TOO_LARGE },
+          { partitionIndex: 1, errorCode: E.NONE },
+        ],
+      },
       { name: 'gone', partitions: [{ partitionIndex: 0, errorCode: E.UNKNOWN_TOPIC_OR_PARTITION }] },
     ]);
   });
@@ -192,7 +245,12 @@ describe('FileOffsetStore', () => {
     const dir = tempDir();
     const store = new FileOffsetStore(dir);
     const first = new GroupCoordinator({ store, clock: new ManualClock() });
-    await first.commitOffsets(simpleCommit('g', [['t', 0, 100, 'meta'], ['t', 1, 200]]));
+    await first.commitOffsets(
+      simpleCommit('g', [
+        ['t', 0, 100, 'meta'],
+        ['t', 1, 200],
+      ]),
+    );
     await first.commitOffsets(simpleCommit('g', [['t', 0, 150]]));
     await first.commitOffsets(simpleCommit('h', [['u', 3, 1]]));
     first.close();

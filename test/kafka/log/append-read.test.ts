@@ -1,21 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  CorruptRecordError,
-  OffsetOutOfRangeError,
-  PartitionLog,
-  RecordTooLargeError,
-} from '../../../embedded/kafka/log/index.ts';
-import {
-  baseOffsetOf,
-  decodeRecords,
-  encodeBatch,
-  segmentFiles,
-  sequentialRecords,
-  splitBatches,
-  tempDir,
-} from './helpers.ts';
+import { CorruptRecordError, OffsetOutOfRangeError, PartitionLog, RecordTooLargeError } from '../../../embedded/kafka/log/index.ts';
+import { baseOffsetOf, decodeRecords, encodeBatch, segmentFiles, sequentialRecords, splitBatches, tempDir } from './helpers.ts';
 
 function withoutBaseOffset(batch: Buffer): Buffer {
   return batch.subarray(8);
@@ -43,8 +30,14 @@ describe('PartitionLog append and read', () => {
 
       const records = await decodeRecords(log.read(0, 1 << 20));
       expect(records.map((r) => [r.offset, r.value])).toEqual([
-        [0, 'a-0'], [1, 'a-1'], [2, 'a-2'],
-        [3, 'b-0'], [4, 'b-1'], [5, 'b-2'], [6, 'b-3'], [7, 'b-4'],
+        [0, 'a-0'],
+        [1, 'a-1'],
+        [2, 'a-2'],
+        [3, 'b-0'],
+        [4, 'b-1'],
+        [5, 'b-2'],
+        [6, 'b-3'],
+        [7, 'b-4'],
       ]);
       log.close();
     });
@@ -52,13 +45,13 @@ describe('PartitionLog append and read', () => {
 
   it('accepts several batches in one append and assigns consecutive offsets', async () => {
     const log = PartitionLog.open(tempDir());
-    const records = Buffer.concat([
-      await encodeBatch(sequentialRecords(2)),
-      await encodeBatch(sequentialRecords(4)),
-      await encodeBatch(sequentialRecords(1)),
-    ]);
+    const records = Buffer.concat([await encodeBatch(sequentialRecords(2)), await encodeBatch(sequentialRecords(4)), await encodeBatch(sequentialRecords(1))]);
     const info = log.append(records);
-    expect(info.batches.map((b) => [b.baseOffset, b.lastOffset])).toEqual([[0, 1], [2, 5], [6, 6]]);
+    expect(info.batches.map((b) => [b.baseOffset, b.lastOffset])).toEqual([
+      [0, 1],
+      [2, 5],
+      [6, 6],
+    ]);
     expect(splitBatches(log.read(0, 1 << 20)).map(baseOffsetOf)).toEqual([0, 2, 6]);
     log.close();
   });

@@ -90,8 +90,18 @@ describe('PartitionLog.compact', () => {
   it('keeps a tombstone for deleteRetentionMs after first seeing it, then drops it', async () => {
     const dir = tempDir();
     const log = PartitionLog.open(dir, { cleanupPolicy: 'compact', segmentBytes: 1, deleteRetentionMs: DAY });
-    log.append(await encodeBatch([{ key: 'a', value: '1' }, { key: 'b', value: '1' }]));
-    log.append(await encodeBatch([{ key: 'a', value: null }, { key: 'c', value: '1' }]));
+    log.append(
+      await encodeBatch([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '1' },
+      ]),
+    );
+    log.append(
+      await encodeBatch([
+        { key: 'a', value: null },
+        { key: 'c', value: '1' },
+      ]),
+    );
     log.append(await encodeBatch([{ key: 'z', value: 'active' }]));
 
     const now = BASE_TIME + 10 * DAY;
@@ -140,7 +150,11 @@ describe('PartitionLog.compact', () => {
     log.append(await encodeBatch([{ key: 'y', value: '1' }]));
     const stamped = log.compact(BASE_TIME + 3);
     expect(stamped).toMatchObject({ recordsRemoved: 1, tombstonesDueMs: BASE_TIME + 3 + DAY });
-    expect((await readAll(log)).map((r) => [r.offset, r.key, r.value])).toEqual([[2, 'z', 'active'], [3, 'a', null], [4, 'y', '1']]);
+    expect((await readAll(log)).map((r) => [r.offset, r.key, r.value])).toEqual([
+      [2, 'z', 'active'],
+      [3, 'a', null],
+      [4, 'y', '1'],
+    ]);
     const beforeHorizon = reads.mock.calls.length;
     log.compact(BASE_TIME + 3 + DAY - 1);
     expect(reads.mock.calls.length).toBe(beforeHorizon);
@@ -198,8 +212,21 @@ describe('PartitionLog.compact', () => {
     const log = PartitionLog.open(dir, { cleanupPolicy: 'compact', segmentBytes: 1 });
     const producer: BatchOptions = { producerId: 77, producerEpoch: 3 };
     log.append(await encodeBatch([{ key: 'a', value: '1' }], { ...producer, firstSequence: 0 }));
-    log.append(await encodeBatch([{ key: 'a', value: '2' }, { key: 'b', value: '2' }], { ...producer, firstSequence: 1 }));
-    log.append(await encodeBatch([{ key: 'a', value: '3' }, { key: 'b', value: '3' }]));
+    log.append(
+      await encodeBatch(
+        [
+          { key: 'a', value: '2' },
+          { key: 'b', value: '2' },
+        ],
+        { ...producer, firstSequence: 1 },
+      ),
+    );
+    log.append(
+      await encodeBatch([
+        { key: 'a', value: '3' },
+        { key: 'b', value: '3' },
+      ]),
+    );
     log.append(await encodeBatch([{ key: 'z', value: 'active' }]));
     log.compact();
 

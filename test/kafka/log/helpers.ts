@@ -113,5 +113,8 @@ export function baseOffsetOf(batch: Buffer): number {
 }
 
 export function segmentFiles(dir: string, suffix = '.log'): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith(suffix)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .sort();
 }

@@ -46,8 +46,7 @@ describe('PartitionLog retention', () => {
   it('deletes the oldest segments beyond retentionBytes, never going below the limit', async () => {
     const { log, dir, batchSize } = await hourlySegments();
     log.close();
-    const reopen = (retentionBytes: number): PartitionLog =>
-      PartitionLog.open(dir, { segmentBytes: 1, retentionMs: -1, retentionBytes });
+    const reopen = (retentionBytes: number): PartitionLog => PartitionLog.open(dir, { segmentBytes: 1, retentionMs: -1, retentionBytes });
 
     // As in Kafka, only whole segments that fit in the excess go: 10 s − (3 s + 10) leaves 4 segments.
     const loose = reopen(batchSize * 3 + 10);

@@ -35,7 +35,7 @@ describe('PartitionLog throughput', () => {
     expect(reopened.offsetForTimestamp(1_700_000_000_000 + 50)?.offset).toBe(50);
     reopened.close();
     console.log(
-      `[throughput] ${(template.length * 1000 / 1e6).toFixed(1)} MB, 100k records: append ${appendMs.toFixed(0)} ms, ` +
+      `[throughput] ${((template.length * 1000) / 1e6).toFixed(1)} MB, 100k records: append ${appendMs.toFixed(0)} ms, ` +
         `read ${readMs.toFixed(0)} ms, reopen ${reopenMs.toFixed(0)} ms`,
     );
   });

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CorruptRecordError,
-  PartitionLog,
-  UnexpectedAppendOffsetError,
-} from '../../../embedded/kafka/log/index.ts';
+import { CorruptRecordError, PartitionLog, UnexpectedAppendOffsetError } from '../../../embedded/kafka/log/index.ts';
 import { decodeRecords, encodeBatch, segmentFiles, sequentialRecords, tempDir } from './helpers.ts';
 
 async function values(log: PartitionLog, from = log.logStartOffset): Promise<string[]> {
@@ -39,9 +35,7 @@ describe('PartitionLog truncation and follower appends', () => {
     expect(segmentFiles(dir).length).toBeLessThan(segmentsBefore);
     expect(log.logEndOffset).toBe(9);
     log.append(await encodeBatch(sequentialRecords(1, 'x')));
-    expect(await values(log)).toEqual([
-      'b0-0', 'b0-1', 'b0-2', 'b1-0', 'b1-1', 'b1-2', 'b2-0', 'b2-1', 'b2-2', 'x-0',
-    ]);
+    expect(await values(log)).toEqual(['b0-0', 'b0-1', 'b0-2', 'b1-0', 'b1-1', 'b1-2', 'b2-0', 'b2-1', 'b2-2', 'x-0']);
     log.close();
   });
 

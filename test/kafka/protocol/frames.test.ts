@@ -114,7 +114,7 @@ describe('decodeRequestFrame', () => {
     expect(req.body).toEqual({ topics: null, allowAutoTopicCreation: true });
   });
 
-  it('our encodeRequestFrame equals kafkajs\'s frame byte for byte', async () => {
+  it("our encodeRequestFrame equals kafkajs's frame byte for byte", async () => {
     const frame = await kafkajsFrame('heartbeat', 3, { groupId: 'g', groupGenerationId: 1, memberId: 'm', groupInstanceId: null }, 9, 'cid');
     expect(encodeRequestFrame(12, 3, 9, 'cid', { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null })).toEqual(frame);
   });
@@ -190,7 +190,7 @@ describe('decodeRequestFrame', () => {
 
   it('random garbage after a valid header never escapes as a non-ProtocolError', () => {
     let seed = 12345;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     let ok = 0;
     for (const [key, range] of Object.entries(SUPPORTED_APIS)) {
       for (let v = range.minVersion; v <= range.maxVersion; v++) {
@@ -198,7 +198,11 @@ describe('decodeRequestFrame', () => {
           const body = Buffer.alloc(Math.floor(rand() * 64));
           for (let j = 0; j < body.length; j++) body[j] = rand() < 0.3 ? 0xff : Math.floor(rand() * 256);
           const head = hex(`${Number(key).toString(16).padStart(4, '0')}${v.toString(16).padStart(4, '0')} 00000001 ffff`);
-          const frame = Buffer.concat([head, v >= (API_MODULES[Number(key) as keyof typeof API_MODULES].firstFlexibleVersion) ? hex('00') : Buffer.alloc(0), body]);
+          const frame = Buffer.concat([
+            head,
+            v >= API_MODULES[Number(key) as keyof typeof API_MODULES].firstFlexibleVersion ? hex('00') : Buffer.alloc(0),
+            body,
+          ]);
           const e = thrown(() => decodeRequestFrame(frame));
           if (e === undefined) ok++;
           else expect(e, `${key} v${v} ${frame.toString('hex')}`).toBeInstanceOf(ProtocolError);
@@ -245,11 +249,17 @@ describe('encodeResponseFrame', () => {
   it('rejects unknown keys, out-of-range versions and non-nullable nulls with ProtocolError', () => {
     expect(thrown(() => encodeResponseFrame(4, 0, 1, {}))).toBeInstanceOf(ProtocolError);
     expect(thrown(() => encodeResponseFrame(ApiKey.Produce, 8, 1, { responses: [], throttleTimeMs: 0 }))).toBeInstanceOf(ProtocolError);
-    expect(thrown(() => encodeRes(ApiKey.Metadata, 1, { throttleTimeMs: 0, brokers: null, clusterId: null, controllerId: 0, topics: [] }))).toBeInstanceOf(ProtocolError);
+    expect(thrown(() => encodeRes(ApiKey.Metadata, 1, { throttleTimeMs: 0, brokers: null, clusterId: null, controllerId: 0, topics: [] }))).toBeInstanceOf(
+      ProtocolError,
+    );
     expect(thrown(() => encodeRes(ApiKey.Heartbeat, 0, { errorCode: 'x' }))).toBeInstanceOf(ProtocolError);
     expect(thrown(() => encodeRes(ApiKey.Heartbeat, 0, { errorCode: 40000 }))).toBeInstanceOf(ProtocolError);
-    expect(thrown(() => encodeRes(ApiKey.InitProducerId, 0, { throttleTimeMs: 0, errorCode: 0, producerId: 0.5, producerEpoch: 0 }))).toBeInstanceOf(ProtocolError);
-    expect(thrown(() => encodeRes(ApiKey.Produce, 3, { responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 1.5 }] }] }))).toBeInstanceOf(ProtocolError);
+    expect(thrown(() => encodeRes(ApiKey.InitProducerId, 0, { throttleTimeMs: 0, errorCode: 0, producerId: 0.5, producerEpoch: 0 }))).toBeInstanceOf(
+      ProtocolError,
+    );
+    expect(
+      thrown(() => encodeRes(ApiKey.Produce, 3, { responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 1.5 }] }] })),
+    ).toBeInstanceOf(ProtocolError);
     const e = thrown(() => encodeRes(ApiKey.JoinGroup, 5, { errorCode: 0, generationId: 1, protocolName: null, leader: '', memberId: '', members: [] }));
     expect(e).toBeInstanceOf(ProtocolError);
     expect((e as Error).message).toMatch(/JoinGroupResponse\.protocolName is null/);
@@ -257,7 +267,10 @@ describe('encodeResponseFrame', () => {
 
   it('fills fields left undefined with their defaults', () => {
     const partial = { responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5 }] }] };
-    const full = { responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5, logAppendTimeMs: -1, logStartOffset: -1 }] }], throttleTimeMs: 0 };
+    const full = {
+      responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5, logAppendTimeMs: -1, logStartOffset: -1 }] }],
+      throttleTimeMs: 0,
+    };
     expect(encodeRes(ApiKey.Produce, 7, partial)).toEqual(encodeRes(ApiKey.Produce, 7, full));
   });
 

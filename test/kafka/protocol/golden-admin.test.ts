@@ -87,9 +87,19 @@ describe('ListGroups (key 16) v0–2 vs kafkajs', () => {
       expect(req).toEqual({});
       const parsed = await kjsParse(
         kjs('listGroups', version),
-        encodeRes(16, version, { throttleTimeMs: 2, errorCode: 0, groups: [{ groupId: 'g1', protocolType: 'consumer' }, { groupId: 'g2', protocolType: '' }] }),
+        encodeRes(16, version, {
+          throttleTimeMs: 2,
+          errorCode: 0,
+          groups: [
+            { groupId: 'g1', protocolType: 'consumer' },
+            { groupId: 'g2', protocolType: '' },
+          ],
+        }),
       );
-      expect(parsed.groups).toEqual([{ groupId: 'g1', protocolType: 'consumer' }, { groupId: 'g2', protocolType: '' }]);
+      expect(parsed.groups).toEqual([
+        { groupId: 'g1', protocolType: 'consumer' },
+        { groupId: 'g2', protocolType: '' },
+      ]);
       if (version >= 1) expect(throttleOf(parsed)).toBe(2);
     });
   }
@@ -105,7 +115,15 @@ describe('CreateTopics (key 19) v0–3 vs kafkajs', () => {
           timeout: 5000,
           validateOnly: true,
           topics: [
-            { topic: 'pageviews', numPartitions: 3, replicationFactor: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'retention.ms', value: null }] },
+            {
+              topic: 'pageviews',
+              numPartitions: 3,
+              replicationFactor: 2,
+              configEntries: [
+                { name: 'cleanup.policy', value: 'compact' },
+                { name: 'retention.ms', value: null },
+              ],
+            },
             { topic: 'defaults' }, // kafkajs sends -1 / -1 when omitted
             { topic: 'assigned', replicaAssignment: [{ partition: 0, replicas: [1, 2] }] },
           ],
@@ -129,14 +147,26 @@ describe('CreateTopics (key 19) v0–3 vs kafkajs', () => {
       ]);
       const parsed = await kjsParse(
         kjs('createTopics', version, { topics: [] }),
-        encodeRes(19, version, { throttleTimeMs: 4, topics: [{ name: 'pageviews', errorCode: 0, errorMessage: null }, { name: 'a', errorCode: 0, errorMessage: null }] }),
+        encodeRes(19, version, {
+          throttleTimeMs: 4,
+          topics: [
+            { name: 'pageviews', errorCode: 0, errorMessage: null },
+            { name: 'a', errorCode: 0, errorMessage: null },
+          ],
+        }),
       );
-      expect(parsed.topicErrors.map((t: { topic: string; errorCode: number }) => [t.topic, t.errorCode])).toEqual([['a', 0], ['pageviews', 0]]);
+      expect(parsed.topicErrors.map((t: { topic: string; errorCode: number }) => [t.topic, t.errorCode])).toEqual([
+        ['a', 0],
+        ['pageviews', 0],
+      ]);
       if (version >= 1) expect(parsed.topicErrors[0].errorMessage).toBeNull();
       if (version >= 2) expect(throttleOf(parsed)).toBe(4);
       // TOPIC_ALREADY_EXISTS must surface as kafkajs's per-topic error
       await expect(
-        kjsParse(kjs('createTopics', version, { topics: [] }), encodeRes(19, version, { throttleTimeMs: 0, topics: [{ name: 'x', errorCode: 36, errorMessage: 'exists' }] })),
+        kjsParse(
+          kjs('createTopics', version, { topics: [] }),
+          encodeRes(19, version, { throttleTimeMs: 0, topics: [{ name: 'x', errorCode: 36, errorMessage: 'exists' }] }),
+        ),
       ).rejects.toMatchObject({ name: 'KafkaJSAggregateError' });
     });
   }
@@ -147,10 +177,24 @@ describe('DeleteTopics (key 20) v0–1 vs kafkajs', () => {
     it(`v${version} request and response`, async () => {
       const req = await goldenRequest<DeleteTopicsRequest>(20, version, kjs('deleteTopics', version, { topics: ['a', 'b'], timeout: 5000 }));
       expect(req).toEqual({ topicNames: ['a', 'b'], timeoutMs: 5000 });
-      const parsed = await kjsParse(kjs('deleteTopics', version, {}), encodeRes(20, version, { throttleTimeMs: 5, responses: [{ name: 'b', errorCode: 0 }, { name: 'a', errorCode: 0 }] }));
-      expect(parsed.topicErrors).toEqual([{ topic: 'a', errorCode: 0 }, { topic: 'b', errorCode: 0 }]);
+      const parsed = await kjsParse(
+        kjs('deleteTopics', version, {}),
+        encodeRes(20, version, {
+          throttleTimeMs: 5,
+          responses: [
+            { name: 'b', errorCode: 0 },
+            { name: 'a', errorCode: 0 },
+          ],
+        }),
+      );
+      expect(parsed.topicErrors).toEqual([
+        { topic: 'a', errorCode: 0 },
+        { topic: 'b', errorCode: 0 },
+      ]);
       if (version >= 1) expect(throttleOf(parsed)).toBe(5);
-      await expect(kjsParse(kjs('deleteTopics', version, {}), encodeRes(20, version, { throttleTimeMs: 0, responses: [{ name: 'a', errorCode: 3 }] }))).rejects.toMatchObject({
+      await expect(
+        kjsParse(kjs('deleteTopics', version, {}), encodeRes(20, version, { throttleTimeMs: 0, responses: [{ name: 'a', errorCode: 3 }] })),
+      ).rejects.toMatchObject({
         type: 'UNKNOWN_TOPIC_OR_PARTITION',
       });
     });
@@ -160,10 +204,26 @@ describe('DeleteTopics (key 20) v0–1 vs kafkajs', () => {
 describe('DeleteRecords (key 21) v0–1 vs kafkajs', () => {
   for (const version of range(0, 1)) {
     it(`v${version} request and response`, async () => {
-      const topics = [{ topic: 'pageviews', partitions: [{ partition: 0, offset: '42' }, { partition: 1, offset: '-1' }] }];
+      const topics = [
+        {
+          topic: 'pageviews',
+          partitions: [
+            { partition: 0, offset: '42' },
+            { partition: 1, offset: '-1' },
+          ],
+        },
+      ];
       const req = await goldenRequest<DeleteRecordsRequest>(21, version, kjs('deleteRecords', version, { topics, timeout: 5000 }));
       expect(req).toEqual({
-        topics: [{ name: 'pageviews', partitions: [{ partitionIndex: 0, offset: 42 }, { partitionIndex: 1, offset: -1 }] }],
+        topics: [
+          {
+            name: 'pageviews',
+            partitions: [
+              { partitionIndex: 0, offset: 42 },
+              { partitionIndex: 1, offset: -1 },
+            ],
+          },
+        ],
         timeoutMs: 5000,
       });
       const parsed = await kjsParse(
@@ -185,7 +245,10 @@ describe('InitProducerId (key 22) v0–1 vs kafkajs', () => {
       expect(req).toEqual({ transactionalId: 'tx', transactionTimeoutMs: 60000 });
       const idem = await goldenRequest<InitProducerIdRequest>(22, version, kjs('initProducerId', version, { transactionalId: null }));
       expect(idem).toEqual({ transactionalId: null, transactionTimeoutMs: 5000 });
-      const parsed = await kjsParse(kjs('initProducerId', version, {}), encodeRes(22, version, { throttleTimeMs: 7, errorCode: 0, producerId: 2n ** 62n + 1n, producerEpoch: 3 }));
+      const parsed = await kjsParse(
+        kjs('initProducerId', version, {}),
+        encodeRes(22, version, { throttleTimeMs: 7, errorCode: 0, producerId: 2n ** 62n + 1n, producerEpoch: 3 }),
+      );
       expect(parsed).toMatchObject({ errorCode: 0, producerId: String(2n ** 62n + 1n), producerEpoch: 3 });
       expect(throttleOf(parsed)).toBe(7);
     });
@@ -222,7 +285,15 @@ describe('DescribeConfigs (key 32) v0–2 vs kafkajs', () => {
             resourceType: 2,
             resourceName: 'pageviews',
             configs: [
-              { name: 'cleanup.policy', value: 'delete', readOnly: false, isDefault: true, configSource: 5, isSensitive: false, synonyms: [{ name: 'log.cleanup.policy', value: 'delete', source: 5 }] },
+              {
+                name: 'cleanup.policy',
+                value: 'delete',
+                readOnly: false,
+                isDefault: true,
+                configSource: 5,
+                isSensitive: false,
+                synonyms: [{ name: 'log.cleanup.policy', value: 'delete', source: 5 }],
+              },
               { name: 'retention.ms', value: null, readOnly: true, isDefault: false, configSource: 1, isSensitive: true, synonyms: [] },
             ],
           },
@@ -250,7 +321,16 @@ describe('AlterConfigs (key 33) v0–1 vs kafkajs', () => {
         version,
         kjs('alterConfigs', version, {
           validateOnly: false,
-          resources: [{ type: 2, name: 'pageviews', configEntries: [{ name: 'retention.ms', value: '1000' }, { name: 'x', value: null }] }],
+          resources: [
+            {
+              type: 2,
+              name: 'pageviews',
+              configEntries: [
+                { name: 'retention.ms', value: '1000' },
+                { name: 'x', value: null },
+              ],
+            },
+          ],
         }),
       );
       expect(req).toEqual({
@@ -308,8 +388,10 @@ describe('CreatePartitions (key 37) v0–1 vs kafkajs', () => {
     });
   }
 
-  it('accepts kafkajs\'s null for an empty (non-nullable) brokerIds array', async () => {
-    const bytes = await kjsRequestBytes(kjs('createPartitions', 0, { timeout: 1, validateOnly: false, topicPartitions: [{ topic: 't', count: 2, assignments: [[]] }] }));
+  it("accepts kafkajs's null for an empty (non-nullable) brokerIds array", async () => {
+    const bytes = await kjsRequestBytes(
+      kjs('createPartitions', 0, { timeout: 1, validateOnly: false, topicPartitions: [{ topic: 't', count: 2, assignments: [[]] }] }),
+    );
     // ... 00000001 (one assignment) ffffffff (brokerIds = null) ...
     expect(bytes.subarray(bytes.length - 13, bytes.length - 5)).toEqual(hex('00000001 ffffffff'));
     const req = decodeReq<CreatePartitionsRequest>(37, 0, bytes);
@@ -324,7 +406,13 @@ describe('DeleteGroups (key 42) v0–1 vs kafkajs', () => {
       expect(req).toEqual({ groupsNames: ['g1', 'g2'] });
       const parsed = await kjsParse(
         kjs('deleteGroups', version, []),
-        encodeRes(42, version, { throttleTimeMs: 3, results: [{ groupId: 'g1', errorCode: 0 }, { groupId: 'g2', errorCode: 69 }] }),
+        encodeRes(42, version, {
+          throttleTimeMs: 3,
+          results: [
+            { groupId: 'g1', errorCode: 0 },
+            { groupId: 'g2', errorCode: 69 },
+          ],
+        }),
       );
       expect(parsed.throttleTimeMs).toBe(3);
       expect(parsed.results[0]).toEqual({ groupId: 'g1', errorCode: 0 });

@@ -62,7 +62,10 @@ describe('Metadata (key 3) v0–6 vs kafkajs', () => {
         ],
       };
       const parsed = await kjsParse(kjs('metadata', version, { topics: [] }), encodeRes(3, version, body));
-      expect(parsed.brokers.map((b: { nodeId: number; host: string; port: number }) => [b.nodeId, b.host, b.port])).toEqual([[0, '127.0.0.1', 9092], [1, '127.0.0.1', 9093]]);
+      expect(parsed.brokers.map((b: { nodeId: number; host: string; port: number }) => [b.nodeId, b.host, b.port])).toEqual([
+        [0, '127.0.0.1', 9092],
+        [1, '127.0.0.1', 9093],
+      ]);
       if (version >= 1) {
         expect(parsed.brokers[1].rack).toBe('r1');
         expect(parsed.brokers[0].rack).toBeNull();
@@ -168,7 +171,10 @@ describe('SyncGroup (key 14) v0–3 vs kafkajs', () => {
           generationId: 4,
           memberId: 'm1',
           groupInstanceId: 'i1',
-          groupAssignment: [{ memberId: 'm1', memberAssignment: Buffer.from([1, 2, 3]) }, { memberId: 'm2', memberAssignment: Buffer.alloc(0) }],
+          groupAssignment: [
+            { memberId: 'm1', memberAssignment: Buffer.from([1, 2, 3]) },
+            { memberId: 'm2', memberAssignment: Buffer.alloc(0) },
+          ],
         }),
       );
       expect(req).toEqual({
@@ -181,7 +187,10 @@ describe('SyncGroup (key 14) v0–3 vs kafkajs', () => {
           { memberId: 'm2', assignment: Buffer.alloc(0) },
         ],
       });
-      const parsed = await kjsParse(kjs('syncGroup', version, { groupAssignment: [] }), encodeRes(14, version, { throttleTimeMs: 6, errorCode: 0, assignment: Buffer.from([9, 8]) }));
+      const parsed = await kjsParse(
+        kjs('syncGroup', version, { groupAssignment: [] }),
+        encodeRes(14, version, { throttleTimeMs: 6, errorCode: 0, assignment: Buffer.from([9, 8]) }),
+      );
       expect(parsed.errorCode).toBe(0);
       expect(parsed.memberAssignment).toEqual(Buffer.from([9, 8]));
       if (version >= 1) expect(throttleOf(parsed)).toBe(6);
@@ -192,13 +201,19 @@ describe('SyncGroup (key 14) v0–3 vs kafkajs', () => {
 describe('Heartbeat (key 12) v0–3 vs kafkajs', () => {
   for (const version of range(0, 3)) {
     it(`v${version} request and response`, async () => {
-      const req = await goldenRequest<HeartbeatRequest>(12, version, kjs('heartbeat', version, { groupId: 'g1', groupGenerationId: 9, memberId: 'm1', groupInstanceId: 'i1' }));
+      const req = await goldenRequest<HeartbeatRequest>(
+        12,
+        version,
+        kjs('heartbeat', version, { groupId: 'g1', groupGenerationId: 9, memberId: 'm1', groupInstanceId: 'i1' }),
+      );
       expect(req).toEqual({ groupId: 'g1', generationId: 9, memberId: 'm1', groupInstanceId: version >= 3 ? 'i1' : null });
       const parsed = await kjsParse(kjs('heartbeat', version, {}), encodeRes(12, version, { throttleTimeMs: 7, errorCode: 0 }));
       expect(parsed.errorCode).toBe(0);
       if (version >= 1) expect(throttleOf(parsed)).toBe(7);
       // 27 REBALANCE_IN_PROGRESS is how members learn to rejoin: kafkajs must see it as an error
-      await expect(kjsParse(kjs('heartbeat', version, {}), encodeRes(12, version, { throttleTimeMs: 0, errorCode: 27 }))).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
+      await expect(kjsParse(kjs('heartbeat', version, {}), encodeRes(12, version, { throttleTimeMs: 0, errorCode: 27 }))).rejects.toMatchObject({
+        type: 'REBALANCE_IN_PROGRESS',
+      });
     });
   }
 });
@@ -229,7 +244,15 @@ describe('OffsetCommit (key 8) v0–5 vs kafkajs', () => {
           groupGenerationId: 3,
           memberId: 'm1',
           retentionTime: 86400000,
-          topics: [{ topic: 'pageviews', partitions: [{ partition: 0, offset: '42', timestamp: 1_700_000_000_000 }, { partition: 1, offset: String(2 ** 40), metadata: 'md' }] }],
+          topics: [
+            {
+              topic: 'pageviews',
+              partitions: [
+                { partition: 0, offset: '42', timestamp: 1_700_000_000_000 },
+                { partition: 1, offset: String(2 ** 40), metadata: 'md' },
+              ],
+            },
+          ],
         }),
       );
       expect(req.groupId).toBe('g1');
@@ -237,14 +260,38 @@ describe('OffsetCommit (key 8) v0–5 vs kafkajs', () => {
       expect(req.memberId).toBe(version >= 1 ? 'm1' : '');
       expect(req.retentionTimeMs).toBe(version >= 2 && version <= 4 ? 86400000 : -1);
       expect(req.topics[0]!.name).toBe('pageviews');
-      expect(req.topics[0]!.partitions[0]).toEqual({ partitionIndex: 0, committedOffset: 42, commitTimestamp: version === 1 ? 1_700_000_000_000 : -1, committedMetadata: null });
+      expect(req.topics[0]!.partitions[0]).toEqual({
+        partitionIndex: 0,
+        committedOffset: 42,
+        commitTimestamp: version === 1 ? 1_700_000_000_000 : -1,
+        committedMetadata: null,
+      });
       expect(req.topics[0]!.partitions[1]).toMatchObject({ partitionIndex: 1, committedOffset: 2 ** 40, committedMetadata: 'md' });
 
       const parsed = await kjsParse(
         kjs('offsetCommit', version, { topics: [] }),
-        encodeRes(8, version, { throttleTimeMs: 9, topics: [{ name: 'pageviews', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 0 }] }] }),
+        encodeRes(8, version, {
+          throttleTimeMs: 9,
+          topics: [
+            {
+              name: 'pageviews',
+              partitions: [
+                { partitionIndex: 0, errorCode: 0 },
+                { partitionIndex: 1, errorCode: 0 },
+              ],
+            },
+          ],
+        }),
       );
-      expect(parsed.responses).toEqual([{ topic: 'pageviews', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 0 }] }]);
+      expect(parsed.responses).toEqual([
+        {
+          topic: 'pageviews',
+          partitions: [
+            { partition: 0, errorCode: 0 },
+            { partition: 1, errorCode: 0 },
+          ],
+        },
+      ]);
       if (version >= 3) expect(throttleOf(parsed)).toBe(9);
     });
   }
@@ -253,7 +300,11 @@ describe('OffsetCommit (key 8) v0–5 vs kafkajs', () => {
 describe('OffsetFetch (key 9) v1–4 vs kafkajs', () => {
   for (const version of range(1, 4)) {
     it(`v${version} request and response`, async () => {
-      const req = await goldenRequest<OffsetFetchRequest>(9, version, kjs('offsetFetch', version, { groupId: 'g1', topics: [{ topic: 'pageviews', partitions: [{ partition: 0 }, { partition: 3 }] }] }));
+      const req = await goldenRequest<OffsetFetchRequest>(
+        9,
+        version,
+        kjs('offsetFetch', version, { groupId: 'g1', topics: [{ topic: 'pageviews', partitions: [{ partition: 0 }, { partition: 3 }] }] }),
+      );
       expect(req).toEqual({ groupId: 'g1', topics: [{ name: 'pageviews', partitionIndexes: [0, 3] }] });
       if (version >= 3) {
         // kafkajs sends null (all committed offsets) for an empty topic list from v3
@@ -286,7 +337,9 @@ describe('OffsetFetch (key 9) v1–4 vs kafkajs', () => {
       if (version >= 2) expect(parsed.errorCode).toBe(0);
       if (version >= 3) expect(throttleOf(parsed)).toBe(10);
       if (version >= 2) {
-        await expect(kjsParse(kjs('offsetFetch', version, { topics: [] }), encodeRes(9, version, { ...body, errorCode: 16 }))).rejects.toMatchObject({ type: 'NOT_COORDINATOR_FOR_GROUP' });
+        await expect(kjsParse(kjs('offsetFetch', version, { topics: [] }), encodeRes(9, version, { ...body, errorCode: 16 }))).rejects.toMatchObject({
+          type: 'NOT_COORDINATOR_FOR_GROUP',
+        });
       }
     });
   }

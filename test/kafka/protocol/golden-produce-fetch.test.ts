@@ -4,7 +4,14 @@
  * Responses: we encode, kafkajs decodes and parses.
  */
 import { describe, expect, it } from 'vitest';
-import type { FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse, ProduceRequest, ProduceResponse } from '../../../embedded/kafka/protocol/index.ts';
+import type {
+  FetchRequest,
+  FetchResponse,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
+  ProduceRequest,
+  ProduceResponse,
+} from '../../../embedded/kafka/protocol/index.ts';
 import { buildRecordBatch, decodeRecordBatches, validateRecordBatches } from '../../../embedded/kafka/protocol/record-batch/index.ts';
 import { encodeRes, goldenRequest, kjs, kjsModule, kjsParse } from './helpers.ts';
 
@@ -25,7 +32,14 @@ describe('Produce (key 0) v3–7 vs kafkajs', () => {
           {
             topic: 'pageviews',
             partitions: [
-              { partition: 0, firstSequence: 7, messages: [{ key: 'u1', value: 'hello', headers: { h: 'v' }, timestamp: T0 }, { value: 'world', timestamp: T0 + 1 }] },
+              {
+                partition: 0,
+                firstSequence: 7,
+                messages: [
+                  { key: 'u1', value: 'hello', headers: { h: 'v' }, timestamp: T0 },
+                  { value: 'world', timestamp: T0 + 1 },
+                ],
+              },
               { partition: 2, messages: [{ key: null, value: 'x', timestamp: T0 + 2 }] },
             ],
           },
@@ -36,15 +50,27 @@ describe('Produce (key 0) v3–7 vs kafkajs', () => {
       expect(req.transactionalId).toBe(version % 2 ? 'tx-1' : null);
       expect(req.acks).toBe(-1);
       expect(req.timeoutMs).toBe(30000);
-      expect(req.topicData.map((t) => [t.name, t.partitionData.map((pd) => pd.index)])).toEqual([['pageviews', [0, 2]], ['users', [1]]]);
+      expect(req.topicData.map((t) => [t.name, t.partitionData.map((pd) => pd.index)])).toEqual([
+        ['pageviews', [0, 2]],
+        ['users', [1]],
+      ]);
       const records = req.topicData[0]!.partitionData[0]!.records!;
       const v = validateRecordBatches(records);
       expect(v.ok).toBe(true);
       if (v.ok) {
-        expect(v.batches[0]!.header).toMatchObject({ producerId: 1234, producerEpoch: 3, baseSequence: 7, recordsCount: 2, isTransactional: version % 2 === 1 });
+        expect(v.batches[0]!.header).toMatchObject({
+          producerId: 1234,
+          producerEpoch: 3,
+          baseSequence: 7,
+          recordsCount: 2,
+          isTransactional: version % 2 === 1,
+        });
       }
       const decoded = decodeRecordBatches(records)[0]!.records;
-      expect(decoded.map((r) => [r.key?.toString() ?? null, r.value?.toString(), r.timestamp])).toEqual([['u1', 'hello', T0], [null, 'world', T0 + 1]]);
+      expect(decoded.map((r) => [r.key?.toString() ?? null, r.value?.toString(), r.timestamp])).toEqual([
+        ['u1', 'hello', T0],
+        [null, 'world', T0 + 1],
+      ]);
       expect(decoded[0]!.headers).toEqual([{ key: 'h', value: Buffer.from('v') }]);
     });
 
@@ -114,7 +140,13 @@ describe('Fetch (key 1) v4–11 vs kafkajs', () => {
     });
 
     it(`v${version} response: ours → kafkajs (records decoded by kafkajs)`, async () => {
-      const batch = buildRecordBatch([{ key: 'k', value: 'v1', timestamp: T0 }, { value: 'v2', timestamp: T0 + 1 }], { baseOffset: 10 });
+      const batch = buildRecordBatch(
+        [
+          { key: 'k', value: 'v1', timestamp: T0 },
+          { value: 'v2', timestamp: T0 + 1 },
+        ],
+        { baseOffset: 10 },
+      );
       const body: FetchResponse = {
         throttleTimeMs: 3,
         errorCode: 0,
@@ -133,7 +165,16 @@ describe('Fetch (key 1) v4–11 vs kafkajs', () => {
                 preferredReadReplica: -1,
                 records: batch,
               },
-              { partitionIndex: 1, errorCode: 0, highWatermark: 0, lastStableOffset: 0, logStartOffset: 0, abortedTransactions: null, preferredReadReplica: -1, records: null },
+              {
+                partitionIndex: 1,
+                errorCode: 0,
+                highWatermark: 0,
+                lastStableOffset: 0,
+                logStartOffset: 0,
+                abortedTransactions: null,
+                preferredReadReplica: -1,
+                records: null,
+              },
             ],
           },
         ],
@@ -146,7 +187,10 @@ describe('Fetch (key 1) v4–11 vs kafkajs', () => {
       if (version >= 5) expect(a.lastStartOffset).toBe('1');
       if (version >= 7) expect([parsed.errorCode, parsed.sessionId]).toEqual([0, 0]);
       if (version >= 11) expect(a.preferredReadReplica).toBe(-1);
-      expect(a.messages.map((m: { offset: string; value: Buffer }) => [m.offset, m.value.toString()])).toEqual([['10', 'v1'], ['11', 'v2']]);
+      expect(a.messages.map((m: { offset: string; value: Buffer }) => [m.offset, m.value.toString()])).toEqual([
+        ['10', 'v1'],
+        ['11', 'v2'],
+      ]);
       expect(b).toMatchObject({ partition: 1, highWatermark: '0', abortedTransactions: [], messages: [] });
       expect(version >= 8 ? parsed.clientSideThrottleTime : parsed.throttleTime).toBe(3); // kafkajs renames it from v8 (KIP-219)
     });
@@ -159,7 +203,15 @@ describe('ListOffsets (key 2) v0–3 vs kafkajs', () => {
       const p = kjs('listOffsets', version, {
         replicaId: -1,
         isolationLevel: 1,
-        topics: [{ topic: 'pageviews', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1, timestamp: T0 }] }],
+        topics: [
+          {
+            topic: 'pageviews',
+            partitions: [
+              { partition: 0, timestamp: -2 },
+              { partition: 1, timestamp: T0 },
+            ],
+          },
+        ],
       });
       const req = await goldenRequest<ListOffsetsRequest>(2, version, p);
       expect(req.replicaId).toBe(-1);

@@ -114,7 +114,21 @@ describe('varints', () => {
   });
 
   it('zig-zag varlong edge values, matching kafkajs', () => {
-    const values = [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 35, 1_700_000_000_123, -1_700_000_000_123, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 52, -(2 ** 52), 2 ** 52 - 1];
+    const values = [
+      0,
+      -1,
+      1,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 35,
+      1_700_000_000_123,
+      -1_700_000_000_123,
+      Number.MAX_SAFE_INTEGER,
+      Number.MIN_SAFE_INTEGER,
+      2 ** 52,
+      -(2 ** 52),
+      2 ** 52 - 1,
+    ];
     for (const v of values) {
       const b = write((w) => w.writeVarLong(v));
       expect(read(b).readVarLong(), `varlong ${v}`).toBe(v);

@@ -58,7 +58,14 @@ describe('crc32c', () => {
   it('agrees with kafkajs for many lengths and alignments, and chains', () => {
     const data = Buffer.alloc(2000);
     for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 7) & 0xff;
-    for (const [start, end] of [[0, 1], [1, 9], [3, 17], [0, 64], [5, 1999], [0, 2000]] as const) {
+    for (const [start, end] of [
+      [0, 1],
+      [1, 9],
+      [3, 17],
+      [0, 64],
+      [5, 1999],
+      [0, 2000],
+    ] as const) {
       expect(crc32c(data, start, end), `${start}-${end}`).toBe(kjsCrc32C(data.subarray(start, end)));
     }
     expect(crc32c(data, 700, 2000, crc32c(data, 0, 700))).toBe(crc32c(data));
@@ -137,7 +144,12 @@ describe('validateRecordBatches', () => {
     const blob = Buffer.concat([a, b, a]);
     const v = validateRecordBatches(blob);
     expect(v.ok).toBe(true);
-    if (v.ok) expect(v.batches.map((x) => [x.position, x.buffer.length])).toEqual([[0, a.length], [a.length, b.length], [a.length + b.length, a.length]]);
+    if (v.ok)
+      expect(v.batches.map((x) => [x.position, x.buffer.length])).toEqual([
+        [0, a.length],
+        [a.length, b.length],
+        [a.length + b.length, a.length],
+      ]);
     expect(splitRecordBatches(blob).map((x) => x.length)).toEqual([a.length, b.length, a.length]);
   });
 
@@ -192,7 +204,15 @@ describe('buildRecordBatch / decodeRecordBatch', () => {
   it('round-trips keys, values, headers, offsets and timestamps', () => {
     const batch = buildRecordBatch(
       [
-        { key: 'user-1', value: '{"a":1}', headers: [{ key: 'h', value: 'x' }, { key: 'h', value: null }], timestamp: T0 + 10 },
+        {
+          key: 'user-1',
+          value: '{"a":1}',
+          headers: [
+            { key: 'h', value: 'x' },
+            { key: 'h', value: null },
+          ],
+          timestamp: T0 + 10,
+        },
         { key: null, value: null, timestamp: T0 },
         { key: Buffer.from([1, 2]), value: Buffer.alloc(1000, 3), headers: { trace: 'abc' }, timestamp: T0 + 2 ** 33 },
       ],
@@ -216,7 +236,10 @@ describe('buildRecordBatch / decodeRecordBatch', () => {
     expect(records.map((r) => r.timestamp)).toEqual([T0 + 10, T0, T0 + 2 ** 33]);
     expect(records[0]!.key!.toString()).toBe('user-1');
     expect(records[0]!.value!.toString()).toBe('{"a":1}');
-    expect(records[0]!.headers.map((h) => [h.key, h.value?.toString() ?? null])).toEqual([['h', 'x'], ['h', null]]);
+    expect(records[0]!.headers.map((h) => [h.key, h.value?.toString() ?? null])).toEqual([
+      ['h', 'x'],
+      ['h', null],
+    ]);
     expect(records[1]!.key).toBeNull();
     expect(records[1]!.value).toBeNull();
     expect(records[2]!.key).toEqual(Buffer.from([1, 2]));
@@ -237,8 +260,14 @@ describe('buildRecordBatch / decodeRecordBatch', () => {
     expect(ours.toString('hex')).toBe(kjs.toString('hex'));
   });
 
-  it('is readable by kafkajs\'s batch decoder', async () => {
-    const batch = buildRecordBatch([{ key: 'a', value: 'b', headers: { x: 'y' }, timestamp: T0 }, { value: 'c', timestamp: T0 + 1 }], { baseOffset: 100 });
+  it("is readable by kafkajs's batch decoder", async () => {
+    const batch = buildRecordBatch(
+      [
+        { key: 'a', value: 'b', headers: { x: 'y' }, timestamp: T0 },
+        { value: 'c', timestamp: T0 + 1 },
+      ],
+      { baseOffset: 100 },
+    );
     const out = await kjsBatchDecoder(new KjsDecoder(batch));
     expect(out.firstOffset).toBe('100');
     expect(out.records.map((r: { offset: string }) => r.offset)).toEqual(['100', '101']);
@@ -248,7 +277,13 @@ describe('buildRecordBatch / decodeRecordBatch', () => {
   });
 
   it('uses maxTimestamp for LogAppendTime batches', () => {
-    const batch = buildRecordBatch([{ value: 'a', timestamp: T0 }, { value: 'b', timestamp: T0 + 3 }], { timestampType: TimestampType.LogAppendTime });
+    const batch = buildRecordBatch(
+      [
+        { value: 'a', timestamp: T0 },
+        { value: 'b', timestamp: T0 + 3 },
+      ],
+      { timestampType: TimestampType.LogAppendTime },
+    );
     expect(decodeRecordBatch(batch).records.map((r) => r.timestamp)).toEqual([T0 + 3, T0 + 3]);
   });
 

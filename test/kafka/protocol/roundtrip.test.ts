@@ -24,8 +24,24 @@ const bytes = (...b: number[]): Buffer => Buffer.from(b);
 /** One request and one response sample per api key, with non-default values everywhere. */
 const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; droppedAtMax?: { request?: string[]; response?: string[] } }> = {
   0: {
-    request: { transactionalId: 'tx', acks: -1, timeoutMs: 30000, topicData: [{ name: 't', partitionData: [{ index: 1, records: batch }, { index: 2, records: null }] }] },
-    response: { responses: [{ name: 't', partitionResponses: [{ index: 1, errorCode: 6, baseOffset: 2 ** 41, logAppendTimeMs: 5, logStartOffset: 7 }] }], throttleTimeMs: 3 },
+    request: {
+      transactionalId: 'tx',
+      acks: -1,
+      timeoutMs: 30000,
+      topicData: [
+        {
+          name: 't',
+          partitionData: [
+            { index: 1, records: batch },
+            { index: 2, records: null },
+          ],
+        },
+      ],
+    },
+    response: {
+      responses: [{ name: 't', partitionResponses: [{ index: 1, errorCode: 6, baseOffset: 2 ** 41, logAppendTimeMs: 5, logStartOffset: 7 }] }],
+      throttleTimeMs: 3,
+    },
   },
   1: {
     request: {
@@ -36,7 +52,13 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
       isolationLevel: 1,
       sessionId: 4,
       sessionEpoch: 2,
-      topics: [{ topic: 't', topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: 3, fetchOffset: 99, logStartOffset: 1, partitionMaxBytes: 100 }] }],
+      topics: [
+        {
+          topic: 't',
+          topicId: '00000000-0000-0000-0000-000000000000',
+          partitions: [{ partition: 0, currentLeaderEpoch: 3, fetchOffset: 99, logStartOffset: 1, partitionMaxBytes: 100 }],
+        },
+      ],
       forgottenTopicsData: [{ topic: 'old', topicId: '00000000-0000-0000-0000-000000000000', partitions: [1, 2] }],
       rackId: 'r',
     },
@@ -49,8 +71,26 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
           topic: 't',
           topicId: '00000000-0000-0000-0000-000000000000',
           partitions: [
-            { partitionIndex: 0, errorCode: 0, highWatermark: 10, lastStableOffset: 9, logStartOffset: 2, abortedTransactions: [{ producerId: 2n ** 60n, firstOffset: 3 }], preferredReadReplica: 2, records: batch },
-            { partitionIndex: 1, errorCode: 1, highWatermark: 0, lastStableOffset: 0, logStartOffset: 0, abortedTransactions: null, preferredReadReplica: -1, records: null },
+            {
+              partitionIndex: 0,
+              errorCode: 0,
+              highWatermark: 10,
+              lastStableOffset: 9,
+              logStartOffset: 2,
+              abortedTransactions: [{ producerId: 2n ** 60n, firstOffset: 3 }],
+              preferredReadReplica: 2,
+              records: batch,
+            },
+            {
+              partitionIndex: 1,
+              errorCode: 1,
+              highWatermark: 0,
+              lastStableOffset: 0,
+              logStartOffset: 0,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: null,
+            },
           ],
         },
       ],
@@ -58,7 +98,10 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
   },
   2: {
     request: { replicaId: -1, isolationLevel: 1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 3 }] }] },
-    response: { throttleTimeMs: 2, topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [5, 0], timestamp: 123, offset: 5 }] }] },
+    response: {
+      throttleTimeMs: 2,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, oldStyleOffsets: [5, 0], timestamp: 123, offset: 5 }] }],
+    },
     droppedAtMax: { request: ['maxNumOffsets'], response: ['oldStyleOffsets'] },
   },
   3: {
@@ -68,7 +111,14 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
       brokers: [{ nodeId: 0, host: 'h', port: 9092, rack: 'r' }],
       clusterId: 'c',
       controllerId: 0,
-      topics: [{ errorCode: 5, name: 'a', isInternal: true, partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 0, replicaNodes: [0, 1], isrNodes: [0], offlineReplicas: [1] }] }],
+      topics: [
+        {
+          errorCode: 5,
+          name: 'a',
+          isInternal: true,
+          partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 0, replicaNodes: [0, 1], isrNodes: [0], offlineReplicas: [1] }],
+        },
+      ],
     },
   },
   8: {
@@ -84,15 +134,35 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
   },
   9: {
     request: { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }] },
-    response: { throttleTimeMs: 1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: -1, metadata: null, errorCode: 0 }] }], errorCode: 16 },
+    response: {
+      throttleTimeMs: 1,
+      topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: -1, metadata: null, errorCode: 0 }] }],
+      errorCode: 16,
+    },
   },
   10: {
     request: { key: 'g', keyType: 1 },
     response: { throttleTimeMs: 1, errorCode: 15, errorMessage: 'later', nodeId: 2, host: 'h', port: 9094 },
   },
   11: {
-    request: { groupId: 'g', sessionTimeoutMs: 30000, rebalanceTimeoutMs: 60000, memberId: 'm', groupInstanceId: 'i', protocolType: 'consumer', protocols: [{ name: 'range', metadata: bytes(1, 2) }] },
-    response: { throttleTimeMs: 1, errorCode: 0, generationId: 2, protocolName: 'range', leader: 'm', memberId: 'm', members: [{ memberId: 'm', groupInstanceId: 'i', metadata: bytes(3) }] },
+    request: {
+      groupId: 'g',
+      sessionTimeoutMs: 30000,
+      rebalanceTimeoutMs: 60000,
+      memberId: 'm',
+      groupInstanceId: 'i',
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: bytes(1, 2) }],
+    },
+    response: {
+      throttleTimeMs: 1,
+      errorCode: 0,
+      generationId: 2,
+      protocolName: 'range',
+      leader: 'm',
+      memberId: 'm',
+      members: [{ memberId: 'm', groupInstanceId: 'i', metadata: bytes(3) }],
+    },
   },
   12: { request: { groupId: 'g', generationId: 2, memberId: 'm', groupInstanceId: 'i' }, response: { throttleTimeMs: 1, errorCode: 27 } },
   13: {
@@ -108,7 +178,16 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
     request: { groups: ['g1', 'g2'] },
     response: {
       throttleTimeMs: 1,
-      groups: [{ errorCode: 0, groupId: 'g1', groupState: 'Stable', protocolType: 'consumer', protocolData: 'range', members: [{ memberId: 'm', clientId: 'c', clientHost: '/h', memberMetadata: bytes(1), memberAssignment: bytes(2) }] }],
+      groups: [
+        {
+          errorCode: 0,
+          groupId: 'g1',
+          groupState: 'Stable',
+          protocolType: 'consumer',
+          protocolData: 'range',
+          members: [{ memberId: 'm', clientId: 'c', clientHost: '/h', memberMetadata: bytes(1), memberAssignment: bytes(2) }],
+        },
+      ],
     },
   },
   16: { request: {}, response: { throttleTimeMs: 1, errorCode: 0, groups: [{ groupId: 'g', protocolType: 'consumer' }] } },
@@ -118,7 +197,9 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
   },
   19: {
     request: {
-      topics: [{ name: 't', numPartitions: 3, replicationFactor: 1, assignments: [{ partitionIndex: 0, brokerIds: [1] }], configs: [{ name: 'k', value: null }] }],
+      topics: [
+        { name: 't', numPartitions: 3, replicationFactor: 1, assignments: [{ partitionIndex: 0, brokerIds: [1] }], configs: [{ name: 'k', value: null }] },
+      ],
       timeoutMs: 1000,
       validateOnly: true,
     },
@@ -129,7 +210,10 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
     request: { topics: [{ name: 't', partitions: [{ partitionIndex: 0, offset: 10 }] }], timeoutMs: 1000 },
     response: { throttleTimeMs: 1, topics: [{ name: 't', partitions: [{ partitionIndex: 0, lowWatermark: 10, errorCode: 0 }] }] },
   },
-  22: { request: { transactionalId: null, transactionTimeoutMs: 5000 }, response: { throttleTimeMs: 1, errorCode: 0, producerId: 2n ** 63n - 1n, producerEpoch: 7 } },
+  22: {
+    request: { transactionalId: null, transactionTimeoutMs: 5000 },
+    response: { throttleTimeMs: 1, errorCode: 0, producerId: 2n ** 63n - 1n, producerEpoch: 7 },
+  },
   32: {
     request: { resources: [{ resourceType: 2, resourceName: 't', configurationKeys: null }], includeSynonyms: true },
     response: {
@@ -140,7 +224,9 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
           errorMessage: null,
           resourceType: 2,
           resourceName: 't',
-          configs: [{ name: 'k', value: 'v', readOnly: false, isDefault: true, configSource: 5, isSensitive: false, synonyms: [{ name: 's', value: null, source: 4 }] }],
+          configs: [
+            { name: 'k', value: 'v', readOnly: false, isDefault: true, configSource: 5, isSensitive: false, synonyms: [{ name: 's', value: null, source: 4 }] },
+          ],
         },
       ],
     },
@@ -151,7 +237,14 @@ const SAMPLES: Record<ApiKeyNumber, { request: object; response: object; dropped
     response: { throttleTimeMs: 1, responses: [{ errorCode: 40, errorMessage: 'bad', resourceType: 2, resourceName: 't' }] },
   },
   37: {
-    request: { topics: [{ name: 't', count: 4, assignments: [{ brokerIds: [0, 1] }] }, { name: 'u', count: 2, assignments: null }], timeoutMs: 1000, validateOnly: false },
+    request: {
+      topics: [
+        { name: 't', count: 4, assignments: [{ brokerIds: [0, 1] }] },
+        { name: 'u', count: 2, assignments: null },
+      ],
+      timeoutMs: 1000,
+      validateOnly: false,
+    },
     response: { throttleTimeMs: 1, results: [{ name: 't', errorCode: 37, errorMessage: null }] },
   },
   42: { request: { groupsNames: ['g'] }, response: { throttleTimeMs: 1, results: [{ groupId: 'g', errorCode: 68 }] } },
@@ -176,7 +269,11 @@ function expectSameShape(sample: unknown, decoded: unknown, path: string): void 
 function omitDeep(value: unknown, keys: string[]): unknown {
   if (Array.isArray(value)) return value.map((v) => omitDeep(v, keys));
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)).map(([k, v]) => [k, omitDeep(v, keys)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !keys.includes(k))
+      .map(([k, v]) => [k, omitDeep(v, keys)]),
+  );
 }
 
 describe.each(Object.keys(SAMPLES).map(Number) as ApiKeyNumber[])('api key %i round trips', (key) => {

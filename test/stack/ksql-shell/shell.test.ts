@@ -26,7 +26,10 @@ const PROMPT = 'ksql> ';
 
 /** The rows of a query's table in `text`: the first cell of each `|…|` line after the header. */
 function firstCells(text: string): string[] {
-  return text.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|')[1]!.trim());
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) => l.split('|')[1]!.trim());
 }
 
 describe('npm run ksql, the ksql shell', () => {
@@ -43,8 +46,9 @@ describe('npm run ksql, the ksql shell', () => {
     cluster = await startTestCluster({ brokers: 1 });
     server = await startKsqlDb({ port: 0, bootstrap: cluster.bootstrap() });
     const r = await postJson(`${server.url}/ksql`, {
-      ksql: "CREATE STREAM HITS (ID INT KEY, PAGE VARCHAR) WITH (KAFKA_TOPIC='hits', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);"
-        + 'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
+      ksql:
+        "CREATE STREAM HITS (ID INT KEY, PAGE VARCHAR) WITH (KAFKA_TOPIC='hits', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+        'CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
       streamsProperties: { 'auto.offset.reset': 'earliest' },
     });
     expect(r.status, r.text).toBe(200);
@@ -74,7 +78,10 @@ describe('npm run ksql, the ksql shell', () => {
       let live = 0;
       const shown = async () => {
         await producer.send({ topic: 'hits', messages: [{ key: String(100 + live), value: JSON.stringify({ page: `live-${live++}` }) }] });
-        return session.waitFor('|live-', header, 500).then(() => true, () => false);
+        return session.waitFor('|live-', header, 500).then(
+          () => true,
+          () => false,
+        );
       };
       while (!(await shown())) expect(live).toBeLessThan(40);
       session.type(KEYS.ctrlC);
@@ -160,18 +167,24 @@ describe('npm run ksql, the ksql shell', () => {
 
     const explained = await oneShot(server.url, '-e', 'EXPLAIN CTAS_PER_PAGE_0;');
     expect(explained.code, explained.stderr).toBe(0);
-    expect(explained.stdout).toContain([
-      'ID                   : CTAS_PER_PAGE_0',
-      'Query Type           : PERSISTENT',
-      'SQL                  : CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
-      '',
-      ' Field | Type                   ',
-      '--------------------------------',
-      ' PAGE  | VARCHAR(STRING)  (key) ',
-    ].join('\n'));
+    expect(explained.stdout).toContain(
+      [
+        'ID                   : CTAS_PER_PAGE_0',
+        'Query Type           : PERSISTENT',
+        'SQL                  : CREATE TABLE PER_PAGE AS SELECT PAGE, COUNT(*) AS N FROM HITS GROUP BY PAGE;',
+        '',
+        ' Field | Type                   ',
+        '--------------------------------',
+        ' PAGE  | VARCHAR(STRING)  (key) ',
+      ].join('\n'),
+    );
     // the engine's plan and topology, under the CLI's headings
-    expect(explained.stdout).toContain('Execution plan\n--------------\n > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.PER_PAGE\n\t\t > [ PROJECT ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Project\n');
-    expect(explained.stdout).toMatch(/Processing topology\n-------------------\nTopologies:\n   Sub-topology: 0\n    Source: KSTREAM-SOURCE-0000000000 \(topics: \[hits\]\)\n/);
+    expect(explained.stdout).toContain(
+      'Execution plan\n--------------\n > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.PER_PAGE\n\t\t > [ PROJECT ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_0.Aggregate.Project\n',
+    );
+    expect(explained.stdout).toMatch(
+      /Processing topology\n-------------------\nTopologies:\n   Sub-topology: 0\n    Source: KSTREAM-SOURCE-0000000000 \(topics: \[hits\]\)\n/,
+    );
 
     const extended = await oneShot(server.url, '-e', 'DESCRIBE PER_PAGE EXTENDED;');
     expect(extended.code, extended.stderr).toBe(0);
@@ -179,7 +192,12 @@ describe('npm run ksql, the ksql shell', () => {
     expect(extended.stdout).toMatch(/Consumer Groups summary:\n\nConsumer Group +: _confluent-ksql-\S+\n\nKafka topic +: hits\nMax lag +: \d+\n/);
     expect(extended.stdout).toMatch(/ Partition \| Start Offset \| End Offset \| Offset \| Lag \n-+\n 0 +\| 0 +\| \d+ +\| \d+ +\| \d+ +\n/);
 
-    const piped = await run(process.execPath, ['--import', 'tsx', CLI, server.url], "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n", 60_000);
+    const piped = await run(
+      process.execPath,
+      ['--import', 'tsx', CLI, server.url],
+      "SELECT PAGE, N FROM PER_PAGE\n  WHERE PAGE = 'b';\nDROP STREAM NOPE;\n",
+      60_000,
+    );
     expect(piped.code).toBe(1);
     expect(piped.stdout).toMatch(/\|b +\|1 +\|\nQuery terminated\n/);
     expect(piped.stderr).toMatch(/NOPE does not exist/);
@@ -193,19 +211,22 @@ describe('npm run ksql, the ksql shell', () => {
   it('-f runs a file (SET and RUN SCRIPT included) and exits 0, or 1 at its first error', async () => {
     const dir = tempDir('ksql-shell-scripts');
     fs.writeFileSync(path.join(dir, 'inner.sql'), 'SHOW STREAMS;\n');
-    fs.writeFileSync(path.join(dir, 'good.sql'), [
-      '-- the first two rows of the stream',
-      "SET 'auto.offset.reset'='earliest';",
-      'SELECT PAGE FROM HITS',
-      '  EMIT CHANGES LIMIT 2;',
-      `RUN SCRIPT '${path.join(dir, 'inner.sql')}';`,
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'good.sql'),
+      [
+        '-- the first two rows of the stream',
+        "SET 'auto.offset.reset'='earliest';",
+        'SELECT PAGE FROM HITS',
+        '  EMIT CHANGES LIMIT 2;',
+        `RUN SCRIPT '${path.join(dir, 'inner.sql')}';`,
+      ].join('\n'),
+    );
     const good = await oneShot(server.url, '-f', path.join(dir, 'good.sql'));
     expect(good.code, good.stderr).toBe(0);
     expect(firstCells(good.stdout)).toEqual(['PAGE', 'a', 'b']);
     expect(good.stdout).toMatch(/ HITS +\| hits +\| JSON +\| JSON +\| false/);
 
-    fs.writeFileSync(path.join(dir, 'bad.sql'), "DROP STREAM NOPE;\nSHOW STREAMS;\n");
+    fs.writeFileSync(path.join(dir, 'bad.sql'), 'DROP STREAM NOPE;\nSHOW STREAMS;\n');
     const bad = await oneShot(server.url, '-f', path.join(dir, 'bad.sql'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/NOPE does not exist/);
@@ -237,20 +258,25 @@ describe('npm run ksql, the ksql shell', () => {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"@type":"generic_error","error_code":40100,"message":"Unauthorized"}');
         return;
       }
-      const upstream = http.request(`${server.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(server.url).host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        `${server.url}${req.url}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(server.url).host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((resolve) => guard.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(guard.address() as net.AddressInfo).port}`;
-    const withEnv = (extra: NodeJS.ProcessEnv, ...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { ...process.env, KSQLDB_URL: undefined, ...extra };
-      execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    const withEnv = (extra: NodeJS.ProcessEnv, ...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const env = { ...process.env, KSQLDB_URL: undefined, ...extra };
+        execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        });
       });
-    });
     try {
       const fromEnv = await withEnv({ KSQLDB_BASIC_AUTH_USER: 'user', KSQLDB_BASIC_AUTH_PASSWORD: 'secret' }, url, '-e', 'SHOW TABLES;');
       expect(fromEnv.code, fromEnv.stderr).toBe(0);
@@ -259,7 +285,9 @@ describe('npm run ksql, the ksql shell', () => {
       expect(fromUrl.code, fromUrl.stderr).toBe(0);
       const refused = await withEnv({ KSQLDB_BASIC_AUTH_USER: 'user', KSQLDB_BASIC_AUTH_PASSWORD: 'wrong' }, url, '-e', 'SHOW TABLES;');
       expect(refused.code).toBe(1);
-      expect(refused.stderr.trim()).toBe(`ksql: ksqlDB at ${url} answered HTTP 401 (the credentials were refused); set KSQLDB_BASIC_AUTH_USER and KSQLDB_BASIC_AUTH_PASSWORD, or put them in the URL (http://user:password@host:8088)`);
+      expect(refused.stderr.trim()).toBe(
+        `ksql: ksqlDB at ${url} answered HTTP 401 (the credentials were refused); set KSQLDB_BASIC_AUTH_USER and KSQLDB_BASIC_AUTH_PASSWORD, or put them in the URL (http://user:password@host:8088)`,
+      );
       expect(refused.stderr).not.toMatch(/wrong/);
       expect(seen).toContain(expected);
     } finally {

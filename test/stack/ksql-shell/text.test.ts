@@ -58,8 +58,15 @@ describe('classifyStatement and shellCommandOf', () => {
 
 describe('rowCells', () => {
   it('shows values as ksqlDB CLI does, numbers with every digit the server sent', () => {
-    expect(rowCells('["a\\"b",12345678901234567890,1.50,null,true,[1,"x"],{"K":{"N":2}}]'))
-      .toEqual(['a"b', '12345678901234567890', '1.50', 'null', 'true', '[1, x]', '{K={N=2}}']);
+    expect(rowCells('["a\\"b",12345678901234567890,1.50,null,true,[1,"x"],{"K":{"N":2}}]')).toEqual([
+      'a"b',
+      '12345678901234567890',
+      '1.50',
+      'null',
+      'true',
+      '[1, x]',
+      '{K={N=2}}',
+    ]);
   });
 
   it('refuses what is not a row', () => {
@@ -70,14 +77,19 @@ describe('rowCells', () => {
 
 describe('tables', () => {
   it("lays out a statement answer as ksqlDB CLI's Table does", () => {
-    expect(renderTable({ headers: ['Name', 'Type'], rows: [['A', 'INTEGER'], ['LONGER_NAME', 'BIGINT']], after: ['end'] }, 80)).toEqual([
-      ' Name        | Type    ',
-      '-----------------------',
-      ' A           | INTEGER ',
-      ' LONGER_NAME | BIGINT  ',
-      '-----------------------',
-      'end',
-    ]);
+    expect(
+      renderTable(
+        {
+          headers: ['Name', 'Type'],
+          rows: [
+            ['A', 'INTEGER'],
+            ['LONGER_NAME', 'BIGINT'],
+          ],
+          after: ['end'],
+        },
+        80,
+      ),
+    ).toEqual([' Name        | Type    ', '-----------------------', ' A           | INTEGER ', ' LONGER_NAME | BIGINT  ', '-----------------------', 'end']);
   });
 
   it("lays out query rows as ksqlDB CLI's TabularRow does: the width shared, long values wrapped", () => {
@@ -86,13 +98,22 @@ describe('tables', () => {
   });
 
   it('describes a table with its key marked and its window type', () => {
-    const lines = renderEntity({
-      '@type': 'sourceDescription',
-      sourceDescription: {
-        name: 'T', type: 'TABLE', windowType: 'TUMBLING', extended: false,
-        fields: [{ name: 'K', schema: { type: 'STRING' }, type: 'KEY' }, { name: 'V', schema: { type: 'ARRAY', memberSchema: { type: 'BIGINT' } } }],
+    const lines = renderEntity(
+      {
+        '@type': 'sourceDescription',
+        sourceDescription: {
+          name: 'T',
+          type: 'TABLE',
+          windowType: 'TUMBLING',
+          extended: false,
+          fields: [
+            { name: 'K', schema: { type: 'STRING' }, type: 'KEY' },
+            { name: 'V', schema: { type: 'ARRAY', memberSchema: { type: 'BIGINT' } } },
+          ],
+        },
       },
-    }, 80);
+      80,
+    );
     expect(lines).toEqual([
       'Name                 : T',
       ' Field | Type                                                   ',
@@ -105,14 +126,26 @@ describe('tables', () => {
   });
 
   it('prints an EXPLAIN answer (queryDescription) as ksqlDB CLI does', () => {
-    const lines = renderEntity({
-      '@type': 'queryDescription',
-      queryDescription: {
-        id: 'CTAS_T_0', queryType: 'PERSISTENT', statementText: 'CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;',
-        fields: [{ name: 'K', schema: { type: 'INTEGER' }, type: 'KEY' }, { name: 'N', schema: { type: 'BIGINT' } }],
-        sources: ['S'], sinks: ['T'], executionPlan: ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT', topology: '', overriddenProperties: { 'auto.offset.reset': 'earliest' },
+    const lines = renderEntity(
+      {
+        '@type': 'queryDescription',
+        queryDescription: {
+          id: 'CTAS_T_0',
+          queryType: 'PERSISTENT',
+          statementText: 'CREATE TABLE T AS SELECT K, COUNT(*) AS N FROM S GROUP BY K;',
+          fields: [
+            { name: 'K', schema: { type: 'INTEGER' }, type: 'KEY' },
+            { name: 'N', schema: { type: 'BIGINT' } },
+          ],
+          sources: ['S'],
+          sinks: ['T'],
+          executionPlan: ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT',
+          topology: '',
+          overriddenProperties: { 'auto.offset.reset': 'earliest' },
+        },
       },
-    }, 80);
+      80,
+    );
     expect(lines).toEqual([
       'ID                   : CTAS_T_0',
       'Query Type           : PERSISTENT',
@@ -123,10 +156,25 @@ describe('tables', () => {
       ' K     | INTEGER          (key) ',
       ' N     | BIGINT                 ',
       '--------------------------------',
-      '', 'Sources that this query reads from: ', '-----------------------------------', 'S', '', 'For source description please run: DESCRIBE [EXTENDED] <SourceId>',
-      '', 'Sinks that this query writes to: ', '-----------------------------------', 'T', '', 'For sink description please run: DESCRIBE [EXTENDED] <SinkId>',
-      '', 'Execution plan', '--------------', ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT',
-      '', 'Overridden Properties', '---------------------',
+      '',
+      'Sources that this query reads from: ',
+      '-----------------------------------',
+      'S',
+      '',
+      'For source description please run: DESCRIBE [EXTENDED] <SourceId>',
+      '',
+      'Sinks that this query writes to: ',
+      '-----------------------------------',
+      'T',
+      '',
+      'For sink description please run: DESCRIBE [EXTENDED] <SinkId>',
+      '',
+      'Execution plan',
+      '--------------',
+      ' > [ SINK ] | Schema: K INTEGER KEY, N BIGINT',
+      '',
+      'Overridden Properties',
+      '---------------------',
       ' Property          | Value    ',
       '------------------------------',
       ' auto.offset.reset | earliest ',

@@ -28,9 +28,12 @@ export function brokersRouter(options: BrokersOptions): express.Router {
     for (const name of tables.list()) body[name] = [options.brokerId()];
     sendJson(res, body);
   });
-  router.get('/v2/brokers/tables/:name', route((req, res) => {
-    if (tables.find(String(req.params.name)).length === 0) throw new ControllerError(404, `Table ${String(req.params.name)} does not exist`);
-    sendJson(res, [broker()]);
-  }));
+  router.get(
+    '/v2/brokers/tables/:name',
+    route((req, res) => {
+      if (tables.find(String(req.params.name)).length === 0) throw new ControllerError(404, `Table ${String(req.params.name)} does not exist`);
+      sendJson(res, [broker()]);
+    }),
+  );
   return router;
 }

@@ -22,19 +22,30 @@ export function queryRouter({ engine, brokerId }: QueryOptions): express.Router 
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
     res.type('text/html').send(CONSOLE_HTML);
   });
-  router.post('/sql', rawBody, route(async (req, res) => {
-    const parsed = readQueryBody(req, brokerId());
-    if ('http400' in parsed) throw new ControllerError(400, parsed.http400);
-    if ('outcome' in parsed) return sendOutcome(req, res, parsed.outcome);
-    sendOutcome(req, res, await engine.execute(parsed));
-  }));
-  router.get('/sql', route(async (req, res) => {
-    if (typeof req.query.sql !== 'string') throw new ControllerError(400, "Query parameter 'sql' is missing");
-    sendOutcome(req, res, await engine.execute({
-      sql: req.query.sql,
-      queryOptions: typeof req.query.queryOptions === 'string' ? req.query.queryOptions : undefined,
-      trace: String(req.query.trace) === 'true',
-    }));
-  }));
+  router.post(
+    '/sql',
+    rawBody,
+    route(async (req, res) => {
+      const parsed = readQueryBody(req, brokerId());
+      if ('http400' in parsed) throw new ControllerError(400, parsed.http400);
+      if ('outcome' in parsed) return sendOutcome(req, res, parsed.outcome);
+      sendOutcome(req, res, await engine.execute(parsed));
+    }),
+  );
+  router.get(
+    '/sql',
+    route(async (req, res) => {
+      if (typeof req.query.sql !== 'string') throw new ControllerError(400, "Query parameter 'sql' is missing");
+      sendOutcome(
+        req,
+        res,
+        await engine.execute({
+          sql: req.query.sql,
+          queryOptions: typeof req.query.queryOptions === 'string' ? req.query.queryOptions : undefined,
+          trace: String(req.query.trace) === 'true',
+        }),
+      );
+    }),
+  );
   return router;
 }

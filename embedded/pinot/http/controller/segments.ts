@@ -26,11 +26,23 @@ export function segmentsRouter({ tables, ingestion }: SegmentsOptions): express.
     }
     return body;
   };
-  router.get('/tables/:name/externalview', route((req, res) => sendJson(res, segmentStates(req))));
-  router.get('/tables/:name/idealstate', route((req, res) => sendJson(res, segmentStates(req))));
-  router.get('/segments/:name', route((req, res) => {
-    const entries = requestedTables(tables, req);
-    sendJson(res, entries.map((e) => ({ [e.config.type]: e.config.type === 'REALTIME' ? consumingSegments(ingestion, e) : [] })));
-  }));
+  router.get(
+    '/tables/:name/externalview',
+    route((req, res) => sendJson(res, segmentStates(req))),
+  );
+  router.get(
+    '/tables/:name/idealstate',
+    route((req, res) => sendJson(res, segmentStates(req))),
+  );
+  router.get(
+    '/segments/:name',
+    route((req, res) => {
+      const entries = requestedTables(tables, req);
+      sendJson(
+        res,
+        entries.map((e) => ({ [e.config.type]: e.config.type === 'REALTIME' ? consumingSegments(ingestion, e) : [] })),
+      );
+    }),
+  );
   return router;
 }

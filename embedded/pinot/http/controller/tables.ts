@@ -19,46 +19,76 @@ export interface TablesOptions {
 export function tablesRouter(options: TablesOptions): express.Router {
   const { schemas, tables } = options;
   const router = express.Router();
-  router.get('/tables', route((req, res) => {
-    sendJson(res, { tables: listedTables(tables, req.query) });
-  }));
-  router.post('/tables/validate', rawBody, route((req, res) => {
-    const { config } = parseTableConfig(bodyJson(req, 'table config'), (raw) => schemas.get(raw));
-    sendJson(res, config.json);
-  }));
-  router.post('/tables', rawBody, route(async (req, res) => {
-    sendJson(res, await tables.add(bodyJson(req, 'table config')));
-  }));
-  router.get('/tables/:name', route((req, res) => {
-    const name = String(req.params.name);
-    const type = parseTypeParam(req.query.type);
-    // Pinot's listTableConfigs: the configs of the types that exist, `{}` (200) when none does.
-    const entries = tables.find(name, type);
-    const body: Record<string, unknown> = {};
-    for (const entry of entries.sort((a) => (a.config.type === 'OFFLINE' ? -1 : 1))) body[entry.config.type] = entry.config.json;
-    sendJson(res, body);
-  }));
-  router.put('/tables/:name', rawBody, route(async (req, res) => {
-    sendJson(res, await tables.update(String(req.params.name), bodyJson(req, 'table config')));
-  }));
-  router.delete('/tables/:name', route(async (req, res) => {
-    sendJson(res, await tables.delete(String(req.params.name), parseTypeParam(req.query.type)));
-  }));
-  router.get('/tables/:name/schema', route((req, res) => {
-    const name = String(req.params.name);
-    const entry = tables.find(name)[0];
-    if (!entry) throw new ControllerError(404, `Table ${name} does not exist`);
-    const schema = schemas.get(entry.config.rawName);
-    if (!schema) throw new ControllerError(404, `Schema not found for table: ${name}`);
-    sendJson(res, schema.json);
-  }));
-  router.get('/tables/:name/size', route(async (req, res) => {
-    sendJson(res, await tableSize(options, String(req.params.name)));
-  }));
-  router.get('/tables/:name/state', route((req, res) => {
-    requestedTables(tables, req);
-    sendJson(res, { state: 'enabled' });
-  }));
+  router.get(
+    '/tables',
+    route((req, res) => {
+      sendJson(res, { tables: listedTables(tables, req.query) });
+    }),
+  );
+  router.post(
+    '/tables/validate',
+    rawBody,
+    route((req, res) => {
+      const { config } = parseTableConfig(bodyJson(req, 'table config'), (raw) => schemas.get(raw));
+      sendJson(res, config.json);
+    }),
+  );
+  router.post(
+    '/tables',
+    rawBody,
+    route(async (req, res) => {
+      sendJson(res, await tables.add(bodyJson(req, 'table config')));
+    }),
+  );
+  router.get(
+    '/tables/:name',
+    route((req, res) => {
+      const name = String(req.params.name);
+      const type = parseTypeParam(req.query.type);
+      // Pinot's listTableConfigs: the configs of the types that exist, `{}` (200) when none does.
+      const entries = tables.find(name, type);
+      const body: Record<string, unknown> = {};
+      for (const entry of entries.sort((a) => (a.config.type === 'OFFLINE' ? -1 : 1))) body[entry.config.type] = entry.config.json;
+      sendJson(res, body);
+    }),
+  );
+  router.put(
+    '/tables/:name',
+    rawBody,
+    route(async (req, res) => {
+      sendJson(res, await tables.update(String(req.params.name), bodyJson(req, 'table config')));
+    }),
+  );
+  router.delete(
+    '/tables/:name',
+    route(async (req, res) => {
+      sendJson(res, await tables.delete(String(req.params.name), parseTypeParam(req.query.type)));
+    }),
+  );
+  router.get(
+    '/tables/:name/schema',
+    route((req, res) => {
+      const name = String(req.params.name);
+      const entry = tables.find(name)[0];
+      if (!entry) throw new ControllerError(404, `Table ${name} does not exist`);
+      const schema = schemas.get(entry.config.rawName);
+      if (!schema) throw new ControllerError(404, `Schema not found for table: ${name}`);
+      sendJson(res, schema.json);
+    }),
+  );
+  router.get(
+    '/tables/:name/size',
+    route(async (req, res) => {
+      sendJson(res, await tableSize(options, String(req.params.name)));
+    }),
+  );
+  router.get(
+    '/tables/:name/state',
+    route((req, res) => {
+      requestedTables(tables, req);
+      sendJson(res, { state: 'enabled' });
+    }),
+  );
   return router;
 }
 

@@ -18,11 +18,19 @@ const DEFAULT_HLL_LOG2M = 8;
 /** A value as Pinot's HyperLogLog hashes it: integers (INT, LONG, TIMESTAMP, BOOLEAN) alike, FLOAT and DOUBLE by their bits, the rest as text. */
 function hllValue(a: Typed): { kind: HllValueKind; sql: string } {
   switch (a.type.base) {
-    case 'INT': case 'LONG': case 'TIMESTAMP': case 'BOOLEAN': return { kind: 'long', sql: `CAST(${a.sql} AS BIGINT)` };
-    case 'FLOAT': return { kind: 'float', sql: `CAST(${a.sql} AS FLOAT)` };
-    case 'DOUBLE': return { kind: 'double', sql: `CAST(${a.sql} AS DOUBLE)` };
-    case 'BYTES': return { kind: 'bytes', sql: `CAST(${a.sql} AS BLOB)` };
-    default: return { kind: 'text', sql: asVarchar(a) };
+    case 'INT':
+    case 'LONG':
+    case 'TIMESTAMP':
+    case 'BOOLEAN':
+      return { kind: 'long', sql: `CAST(${a.sql} AS BIGINT)` };
+    case 'FLOAT':
+      return { kind: 'float', sql: `CAST(${a.sql} AS FLOAT)` };
+    case 'DOUBLE':
+      return { kind: 'double', sql: `CAST(${a.sql} AS DOUBLE)` };
+    case 'BYTES':
+      return { kind: 'bytes', sql: `CAST(${a.sql} AS BLOB)` };
+    default:
+      return { kind: 'text', sql: asVarchar(a) };
   }
 }
 
@@ -54,7 +62,12 @@ function numberAggregate(name: string, sqlOf: (x: string) => string, empty: stri
 }
 
 /** DuckDB's statistics of one number. */
-const STATISTICS: [name: string, duckdb: string][] = [['stddevpop', 'stddev_pop'], ['stddevsamp', 'stddev_samp'], ['varpop', 'var_pop'], ['varsamp', 'var_samp']];
+const STATISTICS: [name: string, duckdb: string][] = [
+  ['stddevpop', 'stddev_pop'],
+  ['stddevsamp', 'stddev_samp'],
+  ['varpop', 'var_pop'],
+  ['varsamp', 'var_samp'],
+];
 
 export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
   {
@@ -68,16 +81,18 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(call.withFilter(`count(${a!.sql})`), LONG, ['*']);
     },
   },
-  ...['sum', 'summv'].map((name): AggregateFunction => ({
-    names: [name],
-    arity: [1, 1],
-    signature: `${name}(number${name === 'summv' ? ' multi-value' : ''}) → DOUBLE`,
-    emit(call) {
-      const [a] = call.typed();
-      const x = name === 'summv' ? `list_sum(${a!.sql})` : asDouble(a!);
-      return call.build(`COALESCE(${call.withFilter(`sum(${x})`)}, 0.0::DOUBLE)`, DOUBLE);
-    },
-  })),
+  ...['sum', 'summv'].map(
+    (name): AggregateFunction => ({
+      names: [name],
+      arity: [1, 1],
+      signature: `${name}(number${name === 'summv' ? ' multi-value' : ''}) → DOUBLE`,
+      emit(call) {
+        const [a] = call.typed();
+        const x = name === 'summv' ? `list_sum(${a!.sql})` : asDouble(a!);
+        return call.build(`COALESCE(${call.withFilter(`sum(${x})`)}, 0.0::DOUBLE)`, DOUBLE);
+      },
+    }),
+  ),
   {
     names: ['sumprecision'],
     arity: [1, 2],
@@ -97,17 +112,19 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`COALESCE(list_avg(CAST(flatten(${call.withFilter(`list(${a!.sql})`)}) AS DOUBLE[])), '-Infinity'::DOUBLE)`, DOUBLE);
     },
   },
-  ...['min', 'max', 'minmv', 'maxmv'].map((name): AggregateFunction => ({
-    names: [name],
-    arity: [1, 1],
-    signature: `${name}(number${name.endsWith('mv') ? ' multi-value' : ''}) → DOUBLE`,
-    emit(call) {
-      const [a] = call.typed();
-      const isMin = name.startsWith('min');
-      const x = name.endsWith('mv') ? `${isMin ? 'list_min' : 'list_max'}(${a!.sql})` : asDouble(a!);
-      return call.build(`COALESCE(${call.withFilter(`${isMin ? 'min' : 'max'}(CAST(${x} AS DOUBLE))`)}, '${isMin ? '' : '-'}Infinity'::DOUBLE)`, DOUBLE);
-    },
-  })),
+  ...['min', 'max', 'minmv', 'maxmv'].map(
+    (name): AggregateFunction => ({
+      names: [name],
+      arity: [1, 1],
+      signature: `${name}(number${name.endsWith('mv') ? ' multi-value' : ''}) → DOUBLE`,
+      emit(call) {
+        const [a] = call.typed();
+        const isMin = name.startsWith('min');
+        const x = name.endsWith('mv') ? `${isMin ? 'list_min' : 'list_max'}(${a!.sql})` : asDouble(a!);
+        return call.build(`COALESCE(${call.withFilter(`${isMin ? 'min' : 'max'}(CAST(${x} AS DOUBLE))`)}, '${isMin ? '' : '-'}Infinity'::DOUBLE)`, DOUBLE);
+      },
+    }),
+  ),
   {
     names: ['minmaxrange'],
     arity: [1, 1],
@@ -138,7 +155,7 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
   {
     names: ['distinctcounthll'],
     arity: [1, 2],
-    signature: 'distinctCountHLL(value[, log2m literal, default 8]) → LONG (Pinot\'s HyperLogLog estimate)',
+    signature: "distinctCountHLL(value[, log2m literal, default 8]) → LONG (Pinot's HyperLogLog estimate)",
     emit(call) {
       const [a] = call.typed();
       const log2m = call.args[1] ? Number(literalArg(call.args[1], 'log2m')) : DEFAULT_HLL_LOG2M;
@@ -147,46 +164,58 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
       return call.build(`COALESCE(${HLL_FUNCTIONS[kind].name}(${call.withFilter(`list(DISTINCT ${sql})`)}, ${log2m}), 0)`, LONG);
     },
   },
-  ...['distinctcounthllplus', 'distinctcountsmarthll', 'distinctcountrawhll'].map((name): AggregateFunction => ({
-    names: [name],
-    arity: [1, 3],
-    signature: `${name}(value[, parameters]) → ${name === 'distinctcountsmarthll' ? 'INT' : 'LONG'} (exact)`,
-    emit(call) {
-      const all = call.typed();
-      return call.build(`CAST(${call.withFilter(`count(DISTINCT ${all[0]!.sql})`)} AS BIGINT)`, name === 'distinctcountsmarthll' ? INT : LONG);
-    },
-  })),
+  ...['distinctcounthllplus', 'distinctcountsmarthll', 'distinctcountrawhll'].map(
+    (name): AggregateFunction => ({
+      names: [name],
+      arity: [1, 3],
+      signature: `${name}(value[, parameters]) → ${name === 'distinctcountsmarthll' ? 'INT' : 'LONG'} (exact)`,
+      emit(call) {
+        const all = call.typed();
+        return call.build(`CAST(${call.withFilter(`count(DISTINCT ${all[0]!.sql})`)} AS BIGINT)`, name === 'distinctcountsmarthll' ? INT : LONG);
+      },
+    }),
+  ),
   numberAggregate('distinctsum', (x) => `sum(DISTINCT ${x})`, '0.0'),
   numberAggregate('distinctavg', (x) => `avg(DISTINCT ${x})`, NO_ROWS),
-  ...PERCENTILE_NAMES.map((name): AggregateFunction => ({
-    names: [name],
-    arity: [2, 3],
-    signature: `${name}(number, percentile literal 0-100) → ${name === 'percentileest' ? 'LONG' : 'DOUBLE'}`,
-    emit(call) {
-      const a = call.emit(call.args[0]!);
-      const p = Number(literalArg(call.args[1], 'percentile'));
-      if (!(p >= 0 && p <= 100)) throw parsingError(`Invalid percentile: ${p}`);
-      const fn = name === 'percentile' || name === 'percentileest' ? 'quantile_disc' : 'quantile_cont';
-      const value = `${call.withFilter(`${fn}(${asDouble(a)}, ${p / 100})`)}`;
-      const resultName = percentileName(name, call.writtenName !== name, a.name, p, call.args[2] && Number(literalArg(call.args[2], 'compression')));
-      if (name === 'percentileest') return call.buildNamed(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
-      return call.buildNamed(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
-    },
-  })),
-  ...([['lastwithtime', 'arg_max'], ['firstwithtime', 'arg_min']] as const).map(([name, duckdb]): AggregateFunction => ({
-    names: [name],
-    arity: [3, 3],
-    signature: `${name}(value, time, dataType literal) → dataType`,
-    emit(call) {
-      const a = call.emit(call.args[0]!);
-      const t = call.emit(call.args[1]!);
-      const typeWritten = literalArg(call.args[2], 'data type');
-      const typeText = typeWritten.toUpperCase();
-      const target = CAST_TYPES[typeText];
-      if (!target || typeText === 'TIMESTAMP' || typeText === 'JSON' || typeText === 'BYTES') throw parsingError(`Unsupported data type for ${name}: ${typeText}`);
-      return call.build(`CAST(${call.withFilter(`${duckdb}(${a.sql}, ${t.sql})`)} AS ${target[0]})`, T(target[1]), [a.name, t.name, `'${typeWritten}'`]);
-    },
-  })),
+  ...PERCENTILE_NAMES.map(
+    (name): AggregateFunction => ({
+      names: [name],
+      arity: [2, 3],
+      signature: `${name}(number, percentile literal 0-100) → ${name === 'percentileest' ? 'LONG' : 'DOUBLE'}`,
+      emit(call) {
+        const a = call.emit(call.args[0]!);
+        const p = Number(literalArg(call.args[1], 'percentile'));
+        if (!(p >= 0 && p <= 100)) throw parsingError(`Invalid percentile: ${p}`);
+        const fn = name === 'percentile' || name === 'percentileest' ? 'quantile_disc' : 'quantile_cont';
+        const value = `${call.withFilter(`${fn}(${asDouble(a)}, ${p / 100})`)}`;
+        const resultName = percentileName(name, call.writtenName !== name, a.name, p, call.args[2] && Number(literalArg(call.args[2], 'compression')));
+        if (name === 'percentileest') return call.buildNamed(`CAST(COALESCE(${value}, -9223372036854775808::DOUBLE) AS BIGINT)`, LONG, resultName);
+        return call.buildNamed(`COALESCE(${value}, '-Infinity'::DOUBLE)`, DOUBLE, resultName);
+      },
+    }),
+  ),
+  ...(
+    [
+      ['lastwithtime', 'arg_max'],
+      ['firstwithtime', 'arg_min'],
+    ] as const
+  ).map(
+    ([name, duckdb]): AggregateFunction => ({
+      names: [name],
+      arity: [3, 3],
+      signature: `${name}(value, time, dataType literal) → dataType`,
+      emit(call) {
+        const a = call.emit(call.args[0]!);
+        const t = call.emit(call.args[1]!);
+        const typeWritten = literalArg(call.args[2], 'data type');
+        const typeText = typeWritten.toUpperCase();
+        const target = CAST_TYPES[typeText];
+        if (!target || typeText === 'TIMESTAMP' || typeText === 'JSON' || typeText === 'BYTES')
+          throw parsingError(`Unsupported data type for ${name}: ${typeText}`);
+        return call.build(`CAST(${call.withFilter(`${duckdb}(${a.sql}, ${t.sql})`)} AS ${target[0]})`, T(target[1]), [a.name, t.name, `'${typeWritten}'`]);
+      },
+    }),
+  ),
   {
     names: ['mode'],
     arity: [1, 2],
@@ -197,15 +226,22 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
     },
   },
   ...STATISTICS.map(([name, duckdb]) => numberAggregate(name, (x) => `${duckdb}(${x})`, NO_ROWS)),
-  ...([['booland', 'bool_and', 'TRUE'], ['boolor', 'bool_or', 'FALSE']] as const).map(([name, duckdb, empty]): AggregateFunction => ({
-    names: [name],
-    arity: [1, 1],
-    signature: `${name}(BOOLEAN) → BOOLEAN`,
-    emit(call) {
-      const [a] = call.typed();
-      return call.build(`COALESCE(${call.withFilter(`${duckdb}(CAST(${a!.sql} AS BOOLEAN))`)}, ${empty})`, BOOLEAN);
-    },
-  })),
+  ...(
+    [
+      ['booland', 'bool_and', 'TRUE'],
+      ['boolor', 'bool_or', 'FALSE'],
+    ] as const
+  ).map(
+    ([name, duckdb, empty]): AggregateFunction => ({
+      names: [name],
+      arity: [1, 1],
+      signature: `${name}(BOOLEAN) → BOOLEAN`,
+      emit(call) {
+        const [a] = call.typed();
+        return call.build(`COALESCE(${call.withFilter(`${duckdb}(CAST(${a!.sql} AS BOOLEAN))`)}, ${empty})`, BOOLEAN);
+      },
+    }),
+  ),
   {
     names: ['countmv'],
     arity: [1, 1],
@@ -218,7 +254,7 @@ export const AGGREGATE_FUNCTIONS: AggregateFunction[] = [
   {
     names: ['anyvalue'],
     arity: [1, 1],
-    signature: 'anyValue(value) → the value\'s type',
+    signature: "anyValue(value) → the value's type",
     emit(call) {
       const [a] = call.typed();
       return call.build(call.withFilter(`any_value(${a!.sql})`), a!.type);

@@ -19,9 +19,23 @@ const EPOCH_UNITS = Object.keys(EPOCH_UNIT_MS) as EpochUnit[];
 
 /** Calendar fields as DuckDB's extract names them: Pinot name → part. */
 const DATE_PARTS: Record<string, string> = {
-  year: 'year', yearofweek: 'isoyear', yow: 'isoyear', quarter: 'quarter', month: 'month', week: 'week', weekofyear: 'week',
-  dayofyear: 'doy', doy: 'doy', day: 'day', dayofmonth: 'day', dayofweek: 'isodow', dow: 'isodow', hour: 'hour', minute: 'minute',
-  second: 'second', millisecond: 'millisecond',
+  year: 'year',
+  yearofweek: 'isoyear',
+  yow: 'isoyear',
+  quarter: 'quarter',
+  month: 'month',
+  week: 'week',
+  weekofyear: 'week',
+  dayofyear: 'doy',
+  doy: 'doy',
+  day: 'day',
+  dayofmonth: 'day',
+  dayofweek: 'isodow',
+  dow: 'isodow',
+  hour: 'hour',
+  minute: 'minute',
+  second: 'second',
+  millisecond: 'millisecond',
 };
 
 /** `toEpoch`, `hours`, `bucket` → `toEpochHoursBucket`, as Pinot spells the name. */
@@ -40,7 +54,12 @@ function toEpoch(unit: EpochUnit, variant: '' | 'bucket' | 'rounded'): ScalarFun
       const all = call.typed();
       const size = variant ? `CAST(${all[1]!.sql} AS BIGINT)` : '1';
       const base = `floor(CAST(${all[0]!.sql} AS DOUBLE) / ${unitMs})`;
-      const sql = variant === 'bucket' ? `CAST(floor(${base} / ${size}) AS BIGINT)` : variant === 'rounded' ? `CAST(floor(${base} / ${size}) * ${size} AS BIGINT)` : `CAST(${base} AS BIGINT)`;
+      const sql =
+        variant === 'bucket'
+          ? `CAST(floor(${base} / ${size}) AS BIGINT)`
+          : variant === 'rounded'
+            ? `CAST(floor(${base} / ${size}) * ${size} AS BIGINT)`
+            : `CAST(${base} AS BIGINT)`;
       return call.make(all, sql, LONG);
     },
   };
@@ -144,7 +163,11 @@ export const DATETIME_FUNCTIONS: ScalarFunction[] = [
       const pattern = literalArg(call.args[1], 'toDateTime pattern');
       checkPatternSize('toDateTime', pattern, call.scope);
       const tz = call.args[2] ? literalArg(call.args[2], 'time zone') : undefined;
-      return call.make([a], `strftime(${zoned(msExpr(a.sql), tz)}, ${quoteString(jodaToStrftime(pattern))})`, STRING, [a.name, `'${pattern}'`, ...(tz ? [`'${tz}'`] : [])]);
+      return call.make([a], `strftime(${zoned(msExpr(a.sql), tz)}, ${quoteString(jodaToStrftime(pattern))})`, STRING, [
+        a.name,
+        `'${pattern}'`,
+        ...(tz ? [`'${tz}'`] : []),
+      ]);
     },
   },
   {
@@ -175,8 +198,13 @@ export const DATETIME_FUNCTIONS: ScalarFunction[] = [
     emit: dateTrunc,
   },
   ...EPOCH_UNITS.flatMap((unit) => [toEpoch(unit, ''), toEpoch(unit, 'bucket'), toEpoch(unit, 'rounded'), fromEpoch(unit, false), fromEpoch(unit, true)]),
-  ...([[['totimestamp', 'fromepochmillis'], TIMESTAMP, 'toTimestamp(millis LONG) → TIMESTAMP'], [['toepochmillis', 'fromtimestamp'], LONG, 'toEpochMillis(TIMESTAMP) → LONG']] as const)
-    .map(([names, type, signature]): ScalarFunction => ({
+  ...(
+    [
+      [['totimestamp', 'fromepochmillis'], TIMESTAMP, 'toTimestamp(millis LONG) → TIMESTAMP'],
+      [['toepochmillis', 'fromtimestamp'], LONG, 'toEpochMillis(TIMESTAMP) → LONG'],
+    ] as const
+  ).map(
+    ([names, type, signature]): ScalarFunction => ({
       // the same epoch millis, typed as the other one
       names,
       arity: [1, 1],
@@ -185,19 +213,22 @@ export const DATETIME_FUNCTIONS: ScalarFunction[] = [
         const [a] = call.typed();
         return call.make([a!], `CAST(${a!.sql} AS BIGINT)`, type);
       },
-    })),
+    }),
+  ),
   timestampLiteral('timestampliteral', 'TIMESTAMP literal'),
   timestampLiteral('dateliteral', 'DATE literal'),
-  ...Object.entries(DATE_PARTS).map(([name, part]): ScalarFunction => ({
-    names: [name],
-    arity: [1, 2],
-    signature: `${name}(millis LONG[, timeZone literal]) → INT`,
-    emit(call) {
-      const a = call.emit(call.args[0]!);
-      const tz = call.args[1] ? literalArg(call.args[1], 'time zone') : undefined;
-      const extracted = `extract(${part} FROM ${zoned(msExpr(a.sql), tz)})`;
-      const sql = part === 'millisecond' ? `CAST(${extracted} % 1000 AS INTEGER)` : `CAST(${extracted} AS INTEGER)`;
-      return call.make([a], sql, INT);
-    },
-  })),
+  ...Object.entries(DATE_PARTS).map(
+    ([name, part]): ScalarFunction => ({
+      names: [name],
+      arity: [1, 2],
+      signature: `${name}(millis LONG[, timeZone literal]) → INT`,
+      emit(call) {
+        const a = call.emit(call.args[0]!);
+        const tz = call.args[1] ? literalArg(call.args[1], 'time zone') : undefined;
+        const extracted = `extract(${part} FROM ${zoned(msExpr(a.sql), tz)})`;
+        const sql = part === 'millisecond' ? `CAST(${extracted} % 1000 AS INTEGER)` : `CAST(${extracted} AS INTEGER)`;
+        return call.make([a], sql, INT);
+      },
+    }),
+  ),
 ];

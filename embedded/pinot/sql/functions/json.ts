@@ -28,10 +28,18 @@ export const JSON_FUNCTIONS: ScalarFunction[] = [
     signature: 'jsonExtractScalar(JSON, path literal, resultType literal[, default]) → resultType',
     emit: (call) => extract(call, () => literalArg(call.args[2], 'result type').toUpperCase(), 3, true),
   },
-  ...([['jsonpathstring', 'STRING'], ['jsonpathlong', 'LONG'], ['jsonpathdouble', 'DOUBLE']] as const).map(([name, type]): ScalarFunction => ({
-    names: [name],
-    arity: [2, 3],
-    signature: `${name}(JSON, path literal[, default]) → ${type}`,
-    emit: (call) => extract(call, () => type, 2, false),
-  })),
+  ...(
+    [
+      ['jsonpathstring', 'STRING'],
+      ['jsonpathlong', 'LONG'],
+      ['jsonpathdouble', 'DOUBLE'],
+    ] as const
+  ).map(
+    ([name, type]): ScalarFunction => ({
+      names: [name],
+      arity: [2, 3],
+      signature: `${name}(JSON, path literal[, default]) → ${type}`,
+      emit: (call) => extract(call, () => type, 2, false),
+    }),
+  ),
 ];

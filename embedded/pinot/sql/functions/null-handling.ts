@@ -6,7 +6,7 @@ export const NULL_FUNCTIONS: ScalarFunction[] = [
   {
     names: ['coalesce'],
     arity: [1, 50],
-    signature: 'coalesce(value…) → the arguments\' common type',
+    signature: "coalesce(value…) → the arguments' common type",
     emit(call) {
       const all = call.typed();
       return call.make(all, `COALESCE(${all.map((t) => t.sql).join(', ')})`, unify(all.map((t) => t.type)));

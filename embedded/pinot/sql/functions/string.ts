@@ -8,17 +8,19 @@ import { asVarchar, type Typed } from '../typed.ts';
 import type { ScalarFunction } from './function.ts';
 
 /** Functions DuckDB has under the same name, one string in, one string out. */
-const SAME_NAME = ['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'reverse'].map((name): ScalarFunction => ({
-  names: [name],
-  arity: [1, 1],
-  signature: `${name}(STRING) → STRING`,
-  emit(call) {
-    const [a] = call.typed();
-    // Calcite expands TRIM(x) to TRIM(BOTH ' ' FROM x): Pinot names the column trim('BOTH',' ',x).
-    const nameArgs = call.name === 'trim' ? ["'BOTH'", "' '", a!.name] : undefined;
-    return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING, nameArgs);
-  },
-}));
+const SAME_NAME = ['upper', 'lower', 'trim', 'ltrim', 'rtrim', 'reverse'].map(
+  (name): ScalarFunction => ({
+    names: [name],
+    arity: [1, 1],
+    signature: `${name}(STRING) → STRING`,
+    emit(call) {
+      const [a] = call.typed();
+      // Calcite expands TRIM(x) to TRIM(BOTH ' ' FROM x): Pinot names the column trim('BOTH',' ',x).
+      const nameArgs = call.name === 'trim' ? ["'BOTH'", "' '", a!.name] : undefined;
+      return call.make([a!], `${call.name}(${asVarchar(a!)})`, STRING, nameArgs);
+    },
+  }),
+);
 
 /** How a string-building function makes its result from its arguments' SQL (all as VARCHAR unless `args` says otherwise). */
 interface Building {
@@ -104,14 +106,16 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
       `length(${text}) + CASE WHEN strlen(${search}) = 0 THEN 0 ELSE (strlen(${text}) - strlen(replace(${text}, ${search}, ''))) // strlen(${search}) * length(${by}) END`,
     build: (refs) => `replace(${refs.join(', ')})`,
   }),
-  ...['lpad', 'rpad'].map((name) => building([name], [3, 3], `${name}(STRING, size INT, pad STRING) → STRING`, {
-    args: (all) => [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)],
-    size: ([, size]) => `greatest(${size}, 0)`,
-    // As Apache Commons' StringUtils.leftPad/rightPad: a string already as long as the size is returned
-    // unchanged (not truncated), and an empty pad pads with spaces.
-    build: ([text, size, pad]) =>
-      `CASE WHEN length(${text}) >= ${size} THEN ${text} ELSE ${name}(${text}, CAST(${size} AS INTEGER), CASE WHEN ${pad} = '' THEN ' ' ELSE ${pad} END) END`,
-  })),
+  ...['lpad', 'rpad'].map((name) =>
+    building([name], [3, 3], `${name}(STRING, size INT, pad STRING) → STRING`, {
+      args: (all) => [asVarchar(all[0]!), `CAST(${all[1]!.sql} AS BIGINT)`, asVarchar(all[2]!)],
+      size: ([, size]) => `greatest(${size}, 0)`,
+      // As Apache Commons' StringUtils.leftPad/rightPad: a string already as long as the size is returned
+      // unchanged (not truncated), and an empty pad pads with spaces.
+      build: ([text, size, pad]) =>
+        `CASE WHEN length(${text}) >= ${size} THEN ${text} ELSE ${name}(${text}, CAST(${size} AS INTEGER), CASE WHEN ${pad} = '' THEN ' ' ELSE ${pad} END) END`,
+    }),
+  ),
   {
     names: ['strpos', 'indexof'],
     arity: [2, 3],
@@ -121,15 +125,23 @@ export const STRING_FUNCTIONS: ScalarFunction[] = [
       return call.make(all, `CAST(strpos(${asVarchar(all[0]!)}, ${asVarchar(all[1]!)}) - 1 AS INTEGER)`, INT);
     },
   },
-  ...([['startswith', 'starts_with'], ['endswith', 'ends_with'], ['contains', 'contains']] as const).map(([name, duckdb]): ScalarFunction => ({
-    names: [name],
-    arity: [2, 2],
-    signature: `${name}(STRING, STRING) → BOOLEAN`,
-    emit(call) {
-      const all = call.typed();
-      return call.make(all, `${duckdb}(${asVarchar(all[0]!)}, ${asVarchar(all[1]!)})`, BOOLEAN);
-    },
-  })),
+  ...(
+    [
+      ['startswith', 'starts_with'],
+      ['endswith', 'ends_with'],
+      ['contains', 'contains'],
+    ] as const
+  ).map(
+    ([name, duckdb]): ScalarFunction => ({
+      names: [name],
+      arity: [2, 2],
+      signature: `${name}(STRING, STRING) → BOOLEAN`,
+      emit(call) {
+        const all = call.typed();
+        return call.make(all, `${duckdb}(${asVarchar(all[0]!)}, ${asVarchar(all[1]!)})`, BOOLEAN);
+      },
+    }),
+  ),
   {
     names: ['regexplike'],
     arity: [2, 3],
