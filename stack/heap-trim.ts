@@ -5,7 +5,7 @@
  * at 5k/s, the stack's main thread held a 194 MB heap and the ksqlDB thread 180 MB, with 49 and 22 MB
  * live; one full collection in each took the process from 613 to 317 MB resident. So every part (and the
  * stack's own thread) checks its heap on an interval and collects in full once it holds `slackMb` more
- * than survived the last collection: a pause of tens of ms every few seconds at most, under load.
+ * than survived the last collection, within a share of the thread's time (TIME_SHARE).
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -43,6 +43,18 @@ function heapUsed(): number {
   return v8.getHeapStatistics().used_heap_size;
 }
 
+/**
+ * The share of a thread's time its full collections may take: a collection is a pause that grows with the
+ * live data (a ksqlDB thread holding a long run's windows), so one that took `ms` puts the next check off
+ * until `ms / TIME_SHARE` later.
+ */
+export const TIME_SHARE = 0.02;
+
+/** When the timer may check again after a collection that took `collectionMs` (performance.now() time). */
+export function nextCheckAt(now: number, collectionMs: number): number {
+  return now + collectionMs / TIME_SHARE;
+}
+
 export function startHeapTrim(settings: HeapTrimSettings): HeapTrim {
   if (settings.intervalMs <= 0) return { check: () => false, stop: () => undefined };
   const gc = collector();
@@ -53,7 +65,12 @@ export function startHeapTrim(settings: HeapTrimSettings): HeapTrim {
     survivors = heapUsed();
     return true;
   };
-  const timer = setInterval(check, settings.intervalMs);
+  let resumeAt = 0;
+  const timer = setInterval(() => {
+    const started = performance.now();
+    if (started < resumeAt) return;
+    if (check()) resumeAt = nextCheckAt(performance.now(), performance.now() - started);
+  }, settings.intervalMs);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
 }

@@ -5,7 +5,7 @@
  */
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heapTrimFromEnv, startHeapTrim, type HeapTrim } from '../../stack/heap-trim.ts';
+import { heapTrimFromEnv, nextCheckAt, startHeapTrim, TIME_SHARE, type HeapTrim } from '../../stack/heap-trim.ts';
 import { createSupervisor, type Supervisor } from '../../stack/supervisor.ts';
 import { waitFor } from '../support/kafka.ts';
 
@@ -40,6 +40,12 @@ describe('heap trimming', () => {
     const after = v8.getHeapStatistics().used_heap_size;
     expect(before - after).toBeGreaterThan(50 * MB);
     expect(trim.check()).toBe(false);
+  });
+
+  it("puts the next check off so that collections take at most TIME_SHARE of the thread's time", () => {
+    expect(nextCheckAt(1_000, 40)).toBe(1_000 + 40 / TIME_SHARE);
+    // a collection of 40 ms, then the wait: the collection's share of that span
+    expect(40 / (nextCheckAt(1_000, 40) - 1_000)).toBeLessThanOrEqual(TIME_SHARE);
   });
 
   it("is off with interval 0, and reads a part's settings from its environment", () => {
