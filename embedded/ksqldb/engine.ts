@@ -513,6 +513,8 @@ export class KsqlEngine {
         timestampFormat: sink.timestampFormat,
         keyDelimiter: sink.keyDelimiter,
         valueDelimiter: sink.valueDelimiter,
+        // the record cache drops most table values of a flush unread (runtime.ts, latestPerTableKey)
+        lazyValue: Number(this.config['ksql.streams.cache.max.bytes.buffering'] ?? 0) > 0,
         unwrapSingleValue: sink.wrapSingleValue === false,
       },
       state: this.state,
