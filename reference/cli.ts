@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../embedded/common/cli/runner.ts';
+import { referencePrelude } from './cli-prelude.ts';
 import { fetchReferenceKafka, referenceKafkaVersion, referenceLibDir, startReferenceKafka } from './index.ts';
 
 const HELP = `Usage: npm run kafka:reference -- [options]
@@ -54,16 +55,8 @@ async function main(): Promise<void> {
     },
     { h: 'help' },
   );
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const log = (line: string) => console.log(`[kafka-reference] ${line}`);
-  if (args.flags['fetch-only']) {
-    log(`jars in ${await fetchReferenceKafka(log)}`);
-    return;
-  }
+  const log = await referencePrelude('kafka-reference', HELP, args, async (log) => `jars in ${await fetchReferenceKafka(log)}`);
+  if (!log) return;
   const brokers = (args.flags.brokers as number | undefined) ?? 1;
   if (brokers < 1) throw new CliUsageError('--brokers must be at least 1');
   const dataDir = args.flags['data-dir'] as string | undefined;

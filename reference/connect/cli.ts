@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
+import { referencePrelude } from '../cli-prelude.ts';
 import {
   fetchReferenceConnect,
   referenceConnectVersion,
@@ -50,17 +51,11 @@ async function main(): Promise<void> {
     },
     { h: 'help' },
   );
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const log = (line: string) => console.log(`[connect-reference] ${line}`);
-  if (args.flags['fetch-only']) {
+  const log = await referencePrelude('connect-reference', HELP, args, async (log) => {
     const fetched = await fetchReferenceConnect(log);
-    log(`worker in ${fetched.workerLib}, plugins in ${fetched.pluginPath}`);
-    return;
-  }
+    return `worker in ${fetched.workerLib}, plugins in ${fetched.pluginPath}`;
+  });
+  if (!log) return;
   const bootstrap = args.flags.bootstrap as string | undefined;
   if (!bootstrap) throw new CliUsageError('--bootstrap is required (a Kafka to run against, e.g. one started by npm run kafka:reference); see --help');
   const dataDir = args.flags['data-dir'] as string | undefined;

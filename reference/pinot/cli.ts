@@ -4,8 +4,9 @@
  * stops server, broker, controller, then ZooKeeper. A test reference only; the product never needs it.
  */
 import path from 'node:path';
-import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
+import { parseCliArgs } from '../../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
+import { referencePrelude } from '../cli-prelude.ts';
 import { DEFAULT_HEAP_MB, fetchReferencePinot, referencePinotLibDir, referencePinotVersion, startReferencePinot } from './index.ts';
 
 const HELP = `Usage: npm run pinot:reference -- [options]
@@ -41,16 +42,8 @@ async function main(): Promise<void> {
     },
     { h: 'help' },
   );
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const log = (line: string) => console.log(`[pinot-reference] ${line}`);
-  if (args.flags['fetch-only']) {
-    log(`jars in ${await fetchReferencePinot(log)}`);
-    return;
-  }
+  const log = await referencePrelude('pinot-reference', HELP, args, async (log) => `jars in ${await fetchReferencePinot(log)}`);
+  if (!log) return;
   const dataDir = args.flags['data-dir'] as string | undefined;
   const pinot = await startReferencePinot({
     log,

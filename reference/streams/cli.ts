@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/index.ts';
 import { parseCliArgs, CliUsageError } from '../../embedded/common/cli/args.ts';
 import { runCli, stopOnSignals } from '../../embedded/common/cli/runner.ts';
+import { referencePrelude } from '../cli-prelude.ts';
 import { referenceKafkaVersion } from '../index.ts';
 import { buildReferenceStreams, referenceStreamsDir, startReferenceStreams } from './index.ts';
 
@@ -43,16 +44,8 @@ async function main(): Promise<void> {
     },
     { h: 'help' },
   );
-  if (args.flags.help) {
-    console.log(HELP);
-    return;
-  }
-  if (args.positional.length > 0) throw new CliUsageError(`unexpected argument "${args.positional[0]}"; see --help`);
-  const log = (line: string) => console.log(`[streams-reference] ${line}`);
-  if (args.flags['fetch-only']) {
-    log(`built in ${await buildReferenceStreams(log)}`);
-    return;
-  }
+  const log = await referencePrelude('streams-reference', HELP, args, async (log) => `built in ${await buildReferenceStreams(log)}`);
+  if (!log) return;
   const bootstrap = args.flags.bootstrap as string | undefined;
   if (!bootstrap) throw new CliUsageError('--bootstrap is required (a Kafka to run against, e.g. one started by npm run kafka:reference); see --help');
   const app = await startReferenceStreams({
