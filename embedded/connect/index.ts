@@ -4,7 +4,7 @@
  * distributed worker. `startConnect()` resolves once the REST port is bound and stored connectors started.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closerOf, listen, urlHost } from '../common/http-server.ts';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
@@ -85,24 +85,8 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
     res.end(JSON.stringify({ error_code: 503, message: 'Worker is starting' }));
   };
   const server = http.createServer((req, res) => handler(req, res));
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(requestedPort, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const closeServer = (): Promise<void> =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    });
+  const closeServer = closerOf(server);
+  const port = await listen(server, requestedPort, host);
   try {
     herder = new Herder({
       kafka,
@@ -126,7 +110,7 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
   const h = herder;
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     herder: h,
     stop: (stopOptions = {}) => {
