@@ -11,7 +11,7 @@
  */
 import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type AppConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { renderedStatements } from '../../ksql/statements.ts';
 import { referenceUnavailableReason, startReferenceKafka, type ReferenceKafka } from '../../reference/index.ts';
