@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { readRanges, topicRanges } from '../../embedded/common/topic-reader.ts';
-import { RecordWriter, type OutgoingRecord } from '../../embedded/ksqldb/runtime/record-writer.ts';
+import { RecordWriter, type OutgoingRecord } from '../../embedded/kafka-client/record-writer.ts';
 import { fillDisk } from '../support/full-disk.ts';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
 
