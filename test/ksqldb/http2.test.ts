@@ -11,7 +11,7 @@ import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { kafkaClient, run, startTestCluster, waitFor } from '../support/kafka.ts';
 import { caughtUp, postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
   let cluster: KafkaCluster;
