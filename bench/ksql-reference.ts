@@ -10,7 +10,6 @@
  * process into DIR (one per start: the users warm-up, then the backlog and latency phases).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
