@@ -12,8 +12,7 @@ import { coerceUserList, type CoercedList } from './coercion.ts';
 import { LAMBDA_FUNCTIONS, compileLambdaCall } from './lambda.ts';
 
 export { castValue } from './cast.ts';
-import { javaDouble } from './javaText.ts';
-import { longOp, normLong, type Long } from './long.ts';
+import { longOp, type Long } from './long.ts';
 
 export type Row = Record<string, unknown>;
 
