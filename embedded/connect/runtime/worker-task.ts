@@ -80,6 +80,8 @@ export class WorkerSourceTask {
   private partitions = new Map<string, number>();
   /** topic -> "sourcePartitionJSON\0kafkaPartition" -> last offset already in the topic. */
   private resumeFilter = new Map<string, Map<string, SourceOffset>>();
+  /** Each source partition object's JSON and its header prefix (connectors hand out one object per partition). */
+  private readonly partitionTexts = new WeakMap<SourcePartition, { json: string; headerPrefix: string }>();
   private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset | null }>();
   private lastCommit = Date.now();
   private commitChain: Promise<void> = Promise.resolve();
@@ -248,13 +250,14 @@ export class WorkerSourceTask {
     let skipped = 0;
     for (const record of records) {
       const transformed = applyChain(this.o.transforms, { topic: record.topic, key: record.key, value: record.value });
-      const partitionJson = JSON.stringify(record.sourcePartition);
+      const { json: partitionJson, headerPrefix } = this.partitionText(record.sourcePartition);
       // A null offset (bulk mode) is committed too: Connect writes it as a tombstone under the partition's key.
       offsets.set(partitionJson, { partition: record.sourcePartition, offset: record.sourceOffset });
       if (transformed === null) continue;
       const key = this.o.keyConverter.fromConnectData(transformed.topic, transformed.key.schema, transformed.key.value);
       const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
-      const header = JSON.stringify([this.o.connector, record.sourcePartition, record.sourceOffset]);
+      // JSON.stringify([connector, sourcePartition, sourceOffset]), its constant part written once per partition
+      const header = `${headerPrefix}${record.sourceOffset === null ? 'null' : JSON.stringify(record.sourceOffset)}]`;
       const count = this.partitions.get(transformed.topic) ?? 1;
       const partition =
         record.kafkaPartition !== undefined && record.kafkaPartition < count ? record.kafkaPartition : partitionFor(key ?? Buffer.from(header), count);
@@ -270,6 +273,16 @@ export class WorkerSourceTask {
       byTopic.get(transformed.topic)!.push({ key, value, partition, headers: { [OFFSET_HEADER]: header } });
     }
     return { byTopic, offsets, skipped };
+  }
+
+  private partitionText(partition: SourcePartition): { json: string; headerPrefix: string } {
+    let text = this.partitionTexts.get(partition);
+    if (text === undefined) {
+      const json = JSON.stringify(partition);
+      text = { json, headerPrefix: `[${JSON.stringify(this.o.connector)},${json},` };
+      this.partitionTexts.set(partition, text);
+    }
+    return text;
   }
 
   private async send(prepared: Prepared): Promise<void> {
