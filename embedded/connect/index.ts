@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
+import { createRecordSender } from './runtime/record-sender.ts';
 import { DEFAULT_TOPICS, type InternalTopicNames } from './storage/internal-topics.ts';
 
 export { Herder } from './runtime/herder.ts';
@@ -104,8 +105,10 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
       for (const s of sockets) s.destroy();
     });
   try {
+    const secured = Boolean(options.kafkaSecurity?.ssl || options.kafkaSecurity?.sasl);
     herder = new Herder({
       kafka,
+      createSender: () => createRecordSender({ kafka, brokers, secured, log }),
       workerId: `${host}:${port}`,
       topics: { ...DEFAULT_TOPICS, ...options.topics },
       offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1_000,
