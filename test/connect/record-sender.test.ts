@@ -64,7 +64,12 @@ describe('Connect record senders', () => {
         header: m.headers['__connect.source.offset']?.toString(),
       }));
       const expected = records(0, 60)
-        .map((r) => ({ partition: r.partition!, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null, header: r.headers![0]!.value!.toString() }))
+        .map((r) => ({
+          partition: r.partition!,
+          key: r.key?.toString() ?? null,
+          value: r.value?.toString() ?? null,
+          header: r.headers?.[0]?.value?.toString(),
+        }))
         .sort((a, b) => a.partition - b.partition);
       expect(seen.sort((a, b) => a.partition - b.partition)).toEqual(expected);
     });
