@@ -8,6 +8,7 @@ import { closerOf, listen, urlHost } from '../common/http-server.ts';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
+import { createRecordSender } from './runtime/record-sender.ts';
 import { DEFAULT_TOPICS, type InternalTopicNames } from './storage/internal-topics.ts';
 
 export { Herder } from './runtime/herder.ts';
@@ -88,8 +89,10 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
   const closeServer = closerOf(server);
   const port = await listen(server, requestedPort, host);
   try {
+    const secured = Boolean(options.kafkaSecurity?.ssl || options.kafkaSecurity?.sasl);
     herder = new Herder({
       kafka,
+      createSender: () => createRecordSender({ kafka, brokers, secured, log }),
       workerId: `${host}:${port}`,
       topics: { ...DEFAULT_TOPICS, ...options.topics },
       offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1_000,

@@ -1,5 +1,6 @@
 /**
- * Our own Kafka producer (ksqlDB's runtime writes its outputs, changelog and commands with it) with acks=all as
+ * Our own Kafka producer (ksqlDB's runtime writes its outputs, changelog and commands with it, Connect's worker its
+ * source records over plaintext) with acks=all as
  * an idempotent producer (one producer id, a sequence number per partition), like kafkajs's
  * `producer({ idempotent: true, maxInFlightRequests: 1 })` did, at a fraction of its cost per record:
  * each partition's records become one RecordBatch v2 built in a single pass (embedded/kafka/protocol),

@@ -1,7 +1,7 @@
 /**
- * The ksqlDB runtime's producer while a broker's disk is full: it used to give up once its delivery
- * timeout passed and stay broken (every later write failed, so the queries stopped until a restart). Now
- * the same batches are retried past the timeout (one log line says so) and go in once the disk has room:
+ * Our producer (embedded/kafka-client/record-writer.ts, ksqlDB's runtime's) while a broker's disk is full:
+ * the same batches are retried past the delivery timeout (one log line says so) rather than failing every
+ * later write and stopping the queries, and go in once the disk has room:
  * the queries carry on by themselves, every record exactly once. The disk is simulated at the file-write
  * layer (test/support/full-disk.ts).
  */

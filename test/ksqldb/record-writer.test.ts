@@ -1,5 +1,5 @@
 /**
- * The ksqlDB runtime's own producer (embedded/kafka-client/record-writer.ts) against the embedded
+ * Our own producer, which ksqlDB's runtime writes with (embedded/kafka-client/record-writer.ts), against the embedded
  * Kafka: kafkajs's DefaultPartitioner choices (key, partitionKey, explicit partition, keyless spread),
  * order per partition, base offsets, batches split under the size limit, and a partition leader stopped
  * while writes are in flight: every record lands exactly once, in order.
