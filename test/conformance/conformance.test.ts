@@ -96,7 +96,9 @@ async function withAdmin<T>(t: Target, fn: (admin: ReturnType<Kafka['admin']>) =
  */
 async function createTopic(t: Target, topic: string, numPartitions: number, replicationFactor = BROKERS): Promise<void> {
   await withAdmin(t, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }] });
+    // the leaders are awaited below: kafkajs's own wait gives up when a broker does not know the topic yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, which real Kafka answers while its metadata propagates under load)
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false });
     await waitFor(
       `leaders for every partition of ${topic}`,
       async () => {
