@@ -14,6 +14,24 @@ import type { Rec } from './types.ts';
  * The arrays are shared and must be read only (the decoder copies them into fresh rows).
  */
 const decodedValues = new WeakMap<Buffer, Map<string, unknown[]>>();
+/** Decoded keys, as decodedValues: a record's key is parsed once for every query reading it (the arrays are shared, read only). */
+const decodedKeys = new WeakMap<Buffer, Map<string, unknown[]>>();
+
+/** The decoder of a source's (unwindowed) record keys, each key Buffer decoded once, as values are. */
+function keyDecoder(src: DataSource): (key: Buffer) => unknown[] {
+  const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
+  const keyCols = src.schema.key;
+  const signature = JSON.stringify([src.keyFormat, src.keyDelimiter ?? null, keyCols.map((c) => [c.name, c.type])]);
+  return (key) => {
+    let bySignature = decodedKeys.get(key);
+    const known = bySignature?.get(signature);
+    if (known) return known;
+    const values = keyFormat.deserialize(key, keyCols, true);
+    if (!bySignature) decodedKeys.set(key, (bySignature = new Map()));
+    bySignature.set(signature, values);
+    return values;
+  };
+}
 
 /** The decoder of a source's record values (the payload columns in order), each value Buffer decoded once. */
 function valueDecoder(src: DataSource): (value: Buffer) => unknown[] {
@@ -80,6 +98,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const fWindowstart = prefix + 'WINDOWSTART';
   const fWindowend = prefix + 'WINDOWEND';
   const decodeValue = valueDecoder(src);
+  const decodeKey = keyDecoder(src);
   return (r) => {
     let key: unknown[];
     let window: { start: number; end: number } | undefined;
@@ -91,7 +110,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
         keyBytes = d.inner;
         window = d.window;
       }
-      key = keyBytes === null || keyCols.length === 0 ? keyCols.map(() => null) : keyFormat.deserialize(keyBytes, keyCols, true);
+      key = keyBytes === null || keyCols.length === 0 ? keyCols.map(() => null) : window ? keyFormat.deserialize(keyBytes, keyCols, true) : decodeKey(keyBytes);
     } catch (e) {
       onError(`Failed to deserialize key from topic: ${r.topic}. ${(e as Error).message}`, r);
       return undefined;
