@@ -138,6 +138,11 @@ function lazySinkRecord(
   return r;
 }
 
+/** Whether a record deletes its key, without serializing a lazy value (a lazy record always has one). */
+export function isTombstone(r: SinkRecord): boolean {
+  return !(r instanceof LazySinkRecord) && r.value === null;
+}
+
 /** How many serialized single-column keys a sink keeps (all are dropped when it is full). */
 const KEY_BYTES_KEPT = 10_000;
 
