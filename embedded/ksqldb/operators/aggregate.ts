@@ -68,7 +68,11 @@ function aggregateOps(spec: AggregateSpec): AggregateOps {
     },
     undo(accs, row) {
       const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = impls[i]!.undo!(accs[i], argsOf(i, row));
+      for (let i = 0; i < n; i++) {
+        const impl = impls[i]!;
+        if (!impl.undo) throw new Error(`${aggs[i]!.text} cannot remove a row`);
+        out[i] = impl.undo(accs[i], argsOf(i, row));
+      }
       return out;
     },
     merge(a, b) {
@@ -81,8 +85,8 @@ function aggregateOps(spec: AggregateSpec): AggregateOps {
       for (let i = 0; i < key.length; i++) r[gNames[i] ?? `#G${i}`] = key[i];
       for (let i = 0; i < accs.length; i++) r[aNames[i] ?? `#A${i}`] = impls[i]!.result(accs[i]);
       if (win) {
-        r['WINDOWSTART'] = win.start;
-        r['WINDOWEND'] = win.end;
+        r.WINDOWSTART = win.start;
+        r.WINDOWEND = win.end;
       }
       return r;
     },

@@ -1017,7 +1017,7 @@ export function latestPerTableKey(records: SinkRecord[], tableTopics: Set<string
       out.push(r);
       continue;
     }
-    const last = byTopic.get(r.topic)!.get(k)!;
+    const last = byTopic.get(r.topic)?.get(k);
     if (last === i) out.push(r);
     // (a value is not serialized here: the flush's cost, which spaces flushes, would count it)
     else if (last === -1 - i && !isTombstone(r)) out.push(r);
