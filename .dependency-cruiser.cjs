@@ -24,6 +24,14 @@ module.exports = {
       to: { path: '^(dashboard|ksql|producers|scenarios|stack|bench|reference|test)/' },
     },
     {
+      name: 'embedded-servers-apart',
+      comment:
+        "Connect, ksqlDB and Pinot are servers of their own: none imports another's code. What they share lives in embedded/common/ (HTTP, CLI, limits) or embedded/kafka-client/ (our Kafka client: a broker connection, an idempotent producer).",
+      severity: 'error',
+      from: { path: '^embedded/([^/]+)/' },
+      to: { path: '^embedded/(connect|ksqldb|pinot)/', pathNot: '^embedded/$1/' },
+    },
+    {
       name: 'kafka-through-its-faces',
       comment: 'Outside the Kafka part (and its tests), code reaches it through embedded/kafka/index.ts (the cluster) or embedded/kafka/wire.ts (codec, frames, partitioner).',
       severity: 'error',

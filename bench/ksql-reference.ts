@@ -10,7 +10,6 @@
  * process into DIR (one per start: the users warm-up, then the backlog and latency phases).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,7 @@ import { renderedStatements } from '../ksql/statements.ts';
 import { referenceUnavailableReason, startReferenceKafka, type ReferenceKafka } from '../reference/index.ts';
 import { streamsConsumedToEnd } from '../reference/streams/consumed.ts';
 import { buildReferenceStreams, referenceStreamsUnavailableReason, startReferenceStreams } from '../reference/streams/index.ts';
-import { percentile, processMemoryMb, progress } from './measure.ts';
+import { percentile, processCpuMicros, processMemoryMb, progress } from './measure.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCES = ['Inbox', 'Social', 'Direct', 'Search', 'Ads'];
@@ -76,13 +75,6 @@ function loadAverage(): string {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-}
-
-/** user + system CPU time of a process in µs (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMicros(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
@@ -200,7 +192,7 @@ async function measure(
   progress(`${name}: starting on a backlog of ${events} page views`);
   const engine = await start();
   try {
-    const cpu0 = cpuMicros(engine.pid);
+    const cpu0 = processCpuMicros(engine.pid);
     const t0 = performance.now();
     let lastReport = t0;
     await waitFor(
@@ -215,7 +207,7 @@ async function measure(
       3_600_000,
     );
     const seconds = (performance.now() - t0) / 1000;
-    const cpuUsPerEvent = (cpuMicros(engine.pid) - cpu0) / events;
+    const cpuUsPerEvent = (processCpuMicros(engine.pid) - cpu0) / events;
     const [rssMb, peakRssMb] = processMemoryMb(engine.pid);
     progress(
       `${name}: ${Math.round(events / seconds)} page views/s (${seconds.toFixed(1)} s), ${cpuUsPerEvent.toFixed(1)} µs CPU per page view, RSS ${rssMb.toFixed(0)} MB`,

@@ -41,6 +41,41 @@ export function processMemoryMb(pid: number): [number, number] {
   }
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** user + system CPU time in µs from a /proc stat line (fields 14 and 15, counted after the command name). */
+function statCpuMicros(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICKS_PER_SECOND;
+}
+
+/** user + system CPU time of a process, all its threads, in µs (/proc/<pid>/stat); 0 once it is gone. */
+export function processCpuMicros(pid: number): number {
+  try {
+    return statCpuMicros(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+/** user + system CPU time of each thread of a process, in µs, by thread id (/proc/<pid>/task/<tid>/stat). */
+export function threadCpuMicros(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        threads.set(Number(tid), statCpuMicros(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // the process is gone
+  }
+  return threads;
+}
+
 /** Sum over processes of their RSS (0) or peak RSS (1), MiB. */
 export const sumMemoryMb = (pids: number[], which: 0 | 1) => pids.reduce((sum, pid) => sum + processMemoryMb(pid)[which], 0);
 

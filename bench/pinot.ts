@@ -13,11 +13,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { Kafka, logLevel } from 'kafkajs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { loadConfig } from '../config/index.ts';
 import { COUNTRY_TABLE, QUERIES } from '../dashboard/snapshot.ts';
-import { pinotTables } from '../pinot/tables.ts';
+import { pinotTables, type PinotTable } from '../pinot/tables.ts';
 import { startKafkaCluster } from '../embedded/kafka/index.ts';
 import { startPinot } from '../embedded/pinot/index.ts';
 import { countryRow, windowRow } from './pinot-rows.ts';
@@ -111,28 +111,10 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
 
     const producer = kafka.producer();
     await producer.connect();
-    const produce = async (topic: string, make: (i: number) => object, key: (i: number) => string): Promise<number> => {
-      const start = performance.now();
-      const batch = 5_000;
-      const inFlight: Promise<unknown>[] = [];
-      for (let i = 0; i < rows; i += batch) {
-        const n = Math.min(batch, rows - i);
-        inFlight.push(
-          producer.send({
-            topic,
-            acks: -1,
-            messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
-          }),
-        );
-        if (inFlight.length >= 4) await inFlight.shift();
-      }
-      await Promise.all(inFlight);
-      return (rows * 1000) / (performance.now() - start);
-    };
     progress('producing with kafkajs');
     const produceRate = {
-      upsert: await produce(topicOf.upsert, countryRow, (i) => countryRow(i).country),
-      append: await produce(topicOf.append, windowRow, (i) => windowRow(i).source),
+      upsert: await produceRows(producer, topicOf.upsert, rows, countryRow, (i) => countryRow(i).country),
+      append: await produceRows(producer, topicOf.append, rows, windowRow, (i) => windowRow(i).source),
     };
     await producer.disconnect();
 
@@ -144,127 +126,20 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
       log: () => undefined,
       retryMs: 500,
     });
-    const p = pinot;
-    const brokerQuery = async (sql: string): Promise<{ rows: unknown[][] }> => {
-      const response = await fetch(`${p.brokerUrl}/query/sql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sql }),
-      });
-      const body = (await response.json()) as { resultTable?: { rows: unknown[][] }; exceptions: { errorCode: number; message: string }[] };
-      if (body.exceptions.length > 0 || !body.resultTable) throw new Error(`${sql}: ${JSON.stringify(body.exceptions)}`);
-      return body.resultTable;
-    };
-    const post = async (pathName: string, body: unknown) => {
-      const response = await fetch(`${p.controllerUrl}${pathName}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`POST ${pathName}: ${response.status} ${await response.text()}`);
-    };
-
+    const client = pinotClient(pinot);
     const ingest: PinotIngestFigures[] = [];
-    for (const [kind, table] of [
-      ['upsert', upsertTable],
-      ['append', appendTable],
-    ] as const) {
-      progress(`ingesting into ${table.name} (${kind})`);
-      await post('/schemas', table.schema);
-      const start = performance.now();
-      await post('/tables', table.tableConfig);
-      for (let lastReport = 0; ; ) {
-        const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${table.name}`)).rows[0]![0]);
-        if (count >= rows) break;
-        if (performance.now() - lastReport > 5_000) {
-          progress(`  ${table.name}: ${count.toLocaleString('en-US')} rows`);
-          lastReport = performance.now();
-        }
-        if (performance.now() - start > 15 * 60_000) throw new Error(`${table.name}: only ${count} of ${rows} rows after 15 minutes`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const ingestMs = performance.now() - start;
-      ingest.push({
-        table: table.name,
-        kind,
-        rows,
-        produceRowsPerSec: Math.round(produceRate[kind]),
-        ingestMs: Math.round(ingestMs),
-        ingestRowsPerSec: Math.round((rows * 1000) / ingestMs),
-      });
-    }
-
-    // Freshness: one row at a time into the (now caught-up) append table, timed until a query sees it.
-    progress(`freshness: ${FRESHNESS_SAMPLES} single rows, each timed from produce to queryable`);
-    const single = kafka.producer();
-    await single.connect();
-    const freshnessMs: number[] = [];
-    let visible = rows;
-    for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
-      const start = performance.now();
-      await single.send({ topic: topicOf.append, acks: -1, messages: [{ key: `fresh-${i}`, value: JSON.stringify(windowRow(rows + i)) }] });
-      for (;;) {
-        const count = Number((await brokerQuery(`SELECT COUNT(*) FROM ${appendTable.name}`)).rows[0]![0]);
-        if (count > visible) {
-          visible = count;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      freshnessMs.push(performance.now() - start);
-    }
-    await single.disconnect();
-    freshnessMs.sort((a, b) => a - b);
-    const freshness = { samples: FRESHNESS_SAMPLES, p50Ms: round(percentile(freshnessMs, 50)), p99Ms: round(percentile(freshnessMs, 99)) };
-    console.log(
-      `Pinot freshness (produce -> queryable), ${FRESHNESS_SAMPLES} single rows: p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms (aim: within 1 s)`,
-    );
+    ingest.push(await measureIngest(client, upsertTable, 'upsert', rows, produceRate.upsert));
+    ingest.push(await measureIngest(client, appendTable, 'append', rows, produceRate.append));
+    const freshness = await measureFreshness(kafka, client, topicOf.append, appendTable.name, rows);
 
     progress('loading the same rows into an in-memory DuckDB');
-    await duckConn.run(`CREATE TABLE ${COUNTRY_TABLE} (country VARCHAR, avg_age DOUBLE, user_count BIGINT, view_count BIGINT, last_event_ts BIGINT)`);
-    await duckConn.run(`CREATE TABLE ${APPEND_TABLE} (source VARCHAR, window_start BIGINT, window_end BIGINT, user_count BIGINT, view_count BIGINT)`);
-    const countryAppender = await duckConn.createAppender(COUNTRY_TABLE);
-    const windowAppender = await duckConn.createAppender(APPEND_TABLE);
-    for (let i = 0; i < rows; i++) {
-      const c = countryRow(i);
-      countryAppender.appendVarchar(c.country);
-      countryAppender.appendDouble(c.avg_age);
-      countryAppender.appendBigInt(BigInt(c.user_count));
-      countryAppender.appendBigInt(BigInt(c.view_count));
-      countryAppender.appendBigInt(BigInt(c.last_event_ts));
-      countryAppender.endRow();
-      const w = windowRow(i);
-      windowAppender.appendVarchar(w.source);
-      windowAppender.appendBigInt(BigInt(w.window_start));
-      windowAppender.appendBigInt(BigInt(w.window_end));
-      windowAppender.appendBigInt(BigInt(w.user_count));
-      windowAppender.appendBigInt(BigInt(w.view_count));
-      windowAppender.endRow();
-    }
-    countryAppender.closeSync();
-    windowAppender.closeSync();
-
+    await loadDuckDb(duckConn, rows);
     const queries: PinotQueryFigures[] = [];
     for (const [name, table, sql] of [
       ['country', COUNTRY_TABLE, QUERIES.country],
       ['window', APPEND_TABLE, QUERIES.window(APPEND_TABLE)],
     ] as const) {
-      progress(`query ${name}: ${QUERY_RUNS} runs on the broker, ${QUERY_RUNS} on DuckDB`);
-      const pinotTimes = await timeRuns(async () => (await brokerQuery(sql)).rows.length);
-      const duckTimes = await timeRuns(async () => (await duckConn.runAndReadAll(sql)).getRows().length);
-      if (pinotTimes.resultRows !== duckTimes.resultRows)
-        throw new Error(`${name}: Pinot returned ${pinotTimes.resultRows} rows, DuckDB ${duckTimes.resultRows}`);
-      queries.push({
-        query: name,
-        table,
-        resultRows: pinotTimes.resultRows,
-        pinotP50Ms: round(pinotTimes.p50),
-        pinotP99Ms: round(pinotTimes.p99),
-        duckdbP50Ms: round(duckTimes.p50),
-        duckdbP99Ms: round(duckTimes.p99),
-        ratioP50: round(pinotTimes.p50 / duckTimes.p50),
-        ratioP99: round(pinotTimes.p99 / duckTimes.p99),
-      });
+      queries.push(await compareQuery(client, duckConn, name, table, sql));
     }
 
     const figures: PinotBenchFigures = { rows, ingest, queries, freshness };
@@ -276,6 +151,163 @@ export async function benchPinot(rows = 1_000_000): Promise<PinotBenchFigures> {
     await cluster.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Produces `rows` records to `topic` in batches of 5,000, four in flight; returns rows/s. */
+async function produceRows(producer: Producer, topic: string, rows: number, make: (i: number) => object, key: (i: number) => string): Promise<number> {
+  const start = performance.now();
+  const batch = 5_000;
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < rows; i += batch) {
+    const n = Math.min(batch, rows - i);
+    inFlight.push(
+      producer.send({
+        topic,
+        acks: -1,
+        messages: Array.from({ length: n }, (_, k) => ({ key: key(i + k), value: JSON.stringify(make(i + k)) })),
+      }),
+    );
+    if (inFlight.length >= 4) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  return (rows * 1000) / (performance.now() - start);
+}
+
+interface PinotClient {
+  /** runs SQL on the broker; an answer with exceptions is an error */
+  brokerQuery(sql: string): Promise<{ rows: unknown[][] }>;
+  /** POSTs JSON to the controller; a status other than 2xx is an error */
+  post(pathName: string, body: unknown): Promise<void>;
+}
+
+function pinotClient(p: { brokerUrl: string; controllerUrl: string }): PinotClient {
+  return {
+    brokerQuery: async (sql) => {
+      const response = await fetch(`${p.brokerUrl}/query/sql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql }),
+      });
+      const body = (await response.json()) as { resultTable?: { rows: unknown[][] }; exceptions: { errorCode: number; message: string }[] };
+      if (body.exceptions.length > 0 || !body.resultTable) throw new Error(`${sql}: ${JSON.stringify(body.exceptions)}`);
+      return body.resultTable;
+    },
+    post: async (pathName, body) => {
+      const response = await fetch(`${p.controllerUrl}${pathName}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`POST ${pathName}: ${response.status} ${await response.text()}`);
+    },
+  };
+}
+
+/** Creates the table over its already-filled topic and times until COUNT(*) reports all `rows`. */
+async function measureIngest(
+  client: PinotClient,
+  table: PinotTable,
+  kind: 'upsert' | 'append',
+  rows: number,
+  produceRate: number,
+): Promise<PinotIngestFigures> {
+  progress(`ingesting into ${table.name} (${kind})`);
+  await client.post('/schemas', table.schema);
+  const start = performance.now();
+  await client.post('/tables', table.tableConfig);
+  for (let lastReport = 0; ; ) {
+    const count = Number((await client.brokerQuery(`SELECT COUNT(*) FROM ${table.name}`)).rows[0]![0]);
+    if (count >= rows) break;
+    if (performance.now() - lastReport > 5_000) {
+      progress(`  ${table.name}: ${count.toLocaleString('en-US')} rows`);
+      lastReport = performance.now();
+    }
+    if (performance.now() - start > 15 * 60_000) throw new Error(`${table.name}: only ${count} of ${rows} rows after 15 minutes`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ingestMs = performance.now() - start;
+  return {
+    table: table.name,
+    kind,
+    rows,
+    produceRowsPerSec: Math.round(produceRate),
+    ingestMs: Math.round(ingestMs),
+    ingestRowsPerSec: Math.round((rows * 1000) / ingestMs),
+  };
+}
+
+/** Freshness: one row at a time into the (caught-up) append table holding `rows`, timed until a query sees it. */
+async function measureFreshness(kafka: Kafka, client: PinotClient, topic: string, table: string, rows: number): Promise<PinotBenchFigures['freshness']> {
+  progress(`freshness: ${FRESHNESS_SAMPLES} single rows, each timed from produce to queryable`);
+  const single = kafka.producer();
+  await single.connect();
+  const freshnessMs: number[] = [];
+  let visible = rows;
+  for (let i = 0; i < FRESHNESS_SAMPLES; i++) {
+    const start = performance.now();
+    await single.send({ topic, acks: -1, messages: [{ key: `fresh-${i}`, value: JSON.stringify(windowRow(rows + i)) }] });
+    for (;;) {
+      const count = Number((await client.brokerQuery(`SELECT COUNT(*) FROM ${table}`)).rows[0]![0]);
+      if (count > visible) {
+        visible = count;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    freshnessMs.push(performance.now() - start);
+  }
+  await single.disconnect();
+  freshnessMs.sort((a, b) => a - b);
+  const freshness = { samples: FRESHNESS_SAMPLES, p50Ms: round(percentile(freshnessMs, 50)), p99Ms: round(percentile(freshnessMs, 99)) };
+  console.log(
+    `Pinot freshness (produce -> queryable), ${FRESHNESS_SAMPLES} single rows: p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms (aim: within 1 s)`,
+  );
+  return freshness;
+}
+
+/** The same `rows` rows of both tables in DuckDB tables of the same names. */
+async function loadDuckDb(duckConn: DuckDBConnection, rows: number): Promise<void> {
+  await duckConn.run(`CREATE TABLE ${COUNTRY_TABLE} (country VARCHAR, avg_age DOUBLE, user_count BIGINT, view_count BIGINT, last_event_ts BIGINT)`);
+  await duckConn.run(`CREATE TABLE ${APPEND_TABLE} (source VARCHAR, window_start BIGINT, window_end BIGINT, user_count BIGINT, view_count BIGINT)`);
+  const countryAppender = await duckConn.createAppender(COUNTRY_TABLE);
+  const windowAppender = await duckConn.createAppender(APPEND_TABLE);
+  for (let i = 0; i < rows; i++) {
+    const c = countryRow(i);
+    countryAppender.appendVarchar(c.country);
+    countryAppender.appendDouble(c.avg_age);
+    countryAppender.appendBigInt(BigInt(c.user_count));
+    countryAppender.appendBigInt(BigInt(c.view_count));
+    countryAppender.appendBigInt(BigInt(c.last_event_ts));
+    countryAppender.endRow();
+    const w = windowRow(i);
+    windowAppender.appendVarchar(w.source);
+    windowAppender.appendBigInt(BigInt(w.window_start));
+    windowAppender.appendBigInt(BigInt(w.window_end));
+    windowAppender.appendBigInt(BigInt(w.user_count));
+    windowAppender.appendBigInt(BigInt(w.view_count));
+    windowAppender.endRow();
+  }
+  countryAppender.closeSync();
+  windowAppender.closeSync();
+}
+
+/** One dashboard query timed on the broker and on DuckDB; both must return the same number of rows. */
+async function compareQuery(client: PinotClient, duckConn: DuckDBConnection, name: string, table: string, sql: string): Promise<PinotQueryFigures> {
+  progress(`query ${name}: ${QUERY_RUNS} runs on the broker, ${QUERY_RUNS} on DuckDB`);
+  const pinotTimes = await timeRuns(async () => (await client.brokerQuery(sql)).rows.length);
+  const duckTimes = await timeRuns(async () => (await duckConn.runAndReadAll(sql)).getRows().length);
+  if (pinotTimes.resultRows !== duckTimes.resultRows) throw new Error(`${name}: Pinot returned ${pinotTimes.resultRows} rows, DuckDB ${duckTimes.resultRows}`);
+  return {
+    query: name,
+    table,
+    resultRows: pinotTimes.resultRows,
+    pinotP50Ms: round(pinotTimes.p50),
+    pinotP99Ms: round(pinotTimes.p99),
+    duckdbP50Ms: round(duckTimes.p50),
+    duckdbP99Ms: round(duckTimes.p99),
+    ratioP50: round(pinotTimes.p50 / duckTimes.p50),
+    ratioP99: round(pinotTimes.p99 / duckTimes.p99),
+  };
 }
 
 function printFigures(f: PinotBenchFigures): void {

@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../config/index.ts';
-import { progress } from './measure.ts';
+import { processCpuMicros, progress, threadCpuMicros } from './measure.ts';
 import { freshnessOf, loadUsers, pageViewMessages, percentileOf, runThroughPinot, USERS, type PinotRun, type SendLog } from './pipeline-load.ts';
-import { processResidentBytes, stackTreeResidentBytes } from '../stack/resident-memory.ts';
+import { childPids, processName, processResidentBytes, stackTreeResidentBytes } from '../stack/resident-memory.ts';
 
 export interface PipelineFigures {
   events: number;
@@ -27,6 +27,12 @@ export interface PipelineFigures {
   ksqlFreshnessP50Ms: number;
   ksqlFreshnessP99Ms: number;
   dashboardQueryP50Ms: number;
+  /** CPU time of the whole stack (its process and Pinot's) per page view while the page views went through */
+  stackCpuUsPerEvent: number;
+  /** of which Pinot's process */
+  pinotCpuUsPerEvent: number;
+  /** the stack's busiest thread per page view: one thread at 100% of a core caps the pipeline at 1e6 / this */
+  busiestThreadCpuUsPerEvent: number;
   stackRssMb: number;
   stackPeakRssMb: number;
   bareNodeRssMb: number;
@@ -97,6 +103,34 @@ async function watchKsqlCount(kafka: Kafka, topic: string, onCount: (count: numb
   return () => consumer.disconnect();
 }
 
+/** CPU time spent by the stack: its process's threads, and its Node child processes (Pinot) as a whole. */
+interface StackCpu {
+  threads: Map<number, number>;
+  children: Map<number, number>;
+}
+
+function stackCpu(pid: number): StackCpu {
+  const children = new Map(
+    childPids(pid)
+      .filter((child) => processName(child) === 'node')
+      .map((child) => [child, processCpuMicros(child)]),
+  );
+  return { threads: threadCpuMicros(pid), children };
+}
+
+/** Per page view between two readings: the stack's CPU, Pinot's share and the busiest thread of the stack's process. */
+function cpuPerEvent(before: StackCpu, after: StackCpu, events: number) {
+  const delta = (a: Map<number, number>, b: Map<number, number>) => [...a].map(([id, us]) => us - (b.get(id) ?? 0));
+  const threads = delta(after.threads, before.threads);
+  const children = delta(after.children, before.children);
+  const sum = (values: number[]) => values.reduce((total, us) => total + us, 0);
+  return {
+    stackCpuUsPerEvent: Number(((sum(threads) + sum(children)) / events).toFixed(1)),
+    pinotCpuUsPerEvent: Number((sum(children) / events).toFixed(1)),
+    busiestThreadCpuUsPerEvent: Number((Math.max(0, ...threads) / events).toFixed(1)),
+  };
+}
+
 async function bareNodeRss(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 2000)']);
   await new Promise((r) => setTimeout(r, 500));
@@ -105,7 +139,10 @@ async function bareNodeRss(): Promise<number> {
   return rss;
 }
 
-export async function benchPipeline(events: number, rate = 5000): Promise<PipelineFigures> {
+/** Page views per second the pipeline suite offers unless --rate says otherwise. */
+export const DEFAULT_PIPELINE_RATE = 5000;
+
+export async function benchPipeline(events: number, rate = DEFAULT_PIPELINE_RATE): Promise<PipelineFigures> {
   const config = loadConfig({ ...process.env, ...BENCH_ENV, MYSQL_URL: '' });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
   progress('starting the embedded stack in its own process');
@@ -133,6 +170,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     const sampler = setInterval(() => rssSamples.push(stackRssMb(child.pid!)), 1000);
     const ksqlFreshness = freshnessOf(sent);
     const stopKsqlWatch = await watchKsqlCount(kafka, config.topics.pageviewCountry, (count) => ksqlFreshness.counted(count));
+    const cpuBefore = stackCpu(child.pid!);
     let run: PinotRun;
     try {
       run = await runThroughPinot({ producer, topic: config.topics.pageview, messages, rate, brokerUrl, stack: 'embedded stack', sent });
@@ -140,6 +178,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       clearInterval(sampler);
       await stopKsqlWatch();
     }
+    const cpu = cpuPerEvent(cpuBefore, stackCpu(child.pid!), events);
 
     const queryTimes: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -167,6 +206,7 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
       ksqlFreshnessP50Ms: percentileOf(ksqlFreshness.samples, 50),
       ksqlFreshnessP99Ms: percentileOf(ksqlFreshness.samples, 99),
       dashboardQueryP50Ms: percentileOf(queryTimes, 50),
+      ...cpu,
       stackRssMb: stackRssMb(child.pid!),
       stackPeakRssMb: Math.max(...rssSamples, 0),
       bareNodeRssMb: await bareNodeRss(),
@@ -179,6 +219,12 @@ export async function benchPipeline(events: number, rate = 5000): Promise<Pipeli
     console.log(`freshness p50 / p99                ${figures.freshnessP50Ms} / ${figures.freshnessP99Ms} ms (aim p99 < 1000 ms)`);
     console.log(`  of which ksqlDB (to topic5)      ${figures.ksqlFreshnessP50Ms} / ${figures.ksqlFreshnessP99Ms} ms`);
     console.log(`dashboard refresh (4 queries) p50  ${figures.dashboardQueryP50Ms} ms`);
+    console.log(
+      `stack CPU per page view            ${figures.stackCpuUsPerEvent} µs (Pinot ${figures.pinotCpuUsPerEvent} µs): ${((figures.stackCpuUsPerEvent * rate) / 1e6).toFixed(2)} of ${os.cpus().length} cores at ${rate}/s`,
+    );
+    console.log(
+      `busiest thread per page view       ${figures.busiestThreadCpuUsPerEvent} µs: alone it caps the pipeline at ${(1e6 / figures.busiestThreadCpuUsPerEvent).toFixed(0)} page views/s`,
+    );
     console.log(
       `stack resident memory after        ${figures.stackRssMb.toFixed(0)} MB, peak ${figures.stackPeakRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`,
     );

@@ -3,8 +3,9 @@
  * and broker, a health target), made once with the service's base URL, timeout and credentials (the external
  * mode's basic auth or bearer token). Every HTTP status is an answer the caller reads (Connect's 409, Pinot's
  * 400 are part of their APIs); only no answer is an error, and it names the service, its address, the cause
- * and what to check.
+ * and what to check. A streamed answer (ksqlDB's push queries) is read line by line as it arrives.
  */
+import type { Readable } from 'node:stream';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import type { HttpAuth } from './endpoints.ts';
 import { authHeaders } from './http-auth.ts';
@@ -51,10 +52,27 @@ export class ServiceUnreachableError extends Error {
   }
 }
 
+/** An answer whose body is read as it arrives. */
+export interface StreamedAnswer {
+  status: number;
+  /** the whole body as text */
+  text(): Promise<string>;
+  /** calls `line` with each non-blank line as it arrives; resolves when the body ends */
+  eachLine(line: (text: string) => void): Promise<void>;
+  /** drops the body unread */
+  discard(): void;
+}
+
 export interface ServiceClient {
   readonly service: string;
   readonly baseUrl: string;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer>;
+  /**
+   * The same request with its body streamed. `timeoutMs` bounds the whole exchange, body included; without it
+   * the body may stream for as long as the server sends it (a push query), until the caller's signal aborts.
+   * A body that breaks off is a ServiceUnreachableError ("the answer broke off: ...").
+   */
+  stream(method: string, path: string, options?: RequestOptions): Promise<StreamedAnswer>;
 }
 
 const NETWORK_CAUSES: Record<string, string> = {
@@ -92,35 +110,99 @@ export function serviceClient(settings: ServiceSettings): ServiceClient {
     headers: { accept: 'application/json', ...authHeaders(settings.auth) },
     // every status is an answer; the text is parsed here, once
     validateStatus: () => true,
-    responseType: 'text',
     transformResponse: [(data: unknown) => data],
     // the services are addressed directly, never through a proxy from the environment
     proxy: false,
     maxRedirects: 0,
   });
+
+  /** Sends one request; a deadline of `timeoutMs` (if any) covers the whole exchange, body included. */
+  async function send<T>(method: string, path: string, options: RequestOptions, responseType: 'text' | 'stream', timeoutMs: number | undefined) {
+    // axios's own timeout is the socket's idle time, so the deadline is a signal
+    const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const signals = [deadline, options.signal].filter((signal): signal is AbortSignal => signal !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    /** What a failure of this exchange is thrown as: the caller's cancel reason, else unreachable in words. */
+    const failure = (error: unknown, brokeOff: boolean): unknown => {
+      if (options.signal?.aborted) return options.signal.reason;
+      const cause = deadline?.aborted ? networkCause(deadline.reason, timeoutMs ?? 0) : networkCause(error, timeoutMs ?? 0);
+      return new ServiceUnreachableError(settings.service, baseUrl, brokeOff && !deadline?.aborted ? `the answer broke off: ${cause}` : cause, settings.fix);
+    };
+    try {
+      const response = await instance.request<T>({
+        method,
+        url: path,
+        responseType,
+        data: options.body === undefined ? undefined : JSON.stringify(options.body),
+        headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+        signal,
+      });
+      return { response, failure };
+    } catch (error) {
+      throw failure(error, false);
+    }
+  }
+
   return {
     service: settings.service,
     baseUrl,
     async request(method, path, options = {}) {
-      const timeoutMs = options.timeoutMs ?? serviceTimeoutMs;
-      // a deadline for the whole exchange (axios's own timeout is the socket's idle time)
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-      try {
-        const response = await instance.request<string>({
-          method,
-          url: path,
-          data: options.body === undefined ? undefined : JSON.stringify(options.body),
-          headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-          signal,
-        });
-        const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
-        return { status: response.status, body: parsed(text), text };
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        const reason = deadline.aborted ? networkCause(deadline.reason, timeoutMs) : networkCause(error, timeoutMs);
-        throw new ServiceUnreachableError(settings.service, baseUrl, reason, settings.fix);
+      const { response } = await send<string>(method, path, options, 'text', options.timeoutMs ?? serviceTimeoutMs);
+      const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
+      return { status: response.status, body: parsed(text), text };
+    },
+    async stream(method, path, options = {}) {
+      const { response, failure } = await send<Readable>(method, path, options, 'stream', options.timeoutMs);
+      const body = response.data;
+      /** Reads the body chunk by chunk: a read that fails is the exchange's failure; what `chunk` throws ends the read. */
+      async function eachChunk(chunk: (text: string) => void): Promise<void> {
+        body.setEncoding('utf8');
+        const chunks = body[Symbol.asyncIterator]() as AsyncIterator<string>;
+        for (;;) {
+          let next: IteratorResult<string>;
+          try {
+            next = await chunks.next();
+          } catch (error) {
+            throw failure(error, true);
+          }
+          if (next.done) return;
+          try {
+            chunk(next.value);
+          } catch (error) {
+            body.destroy();
+            throw error;
+          }
+        }
       }
+      return {
+        status: response.status,
+        async text() {
+          let text = '';
+          await eachChunk((chunk) => {
+            text += chunk;
+          });
+          return text;
+        },
+        async eachLine(line) {
+          let buffered = '';
+          const complete = (text: string) => {
+            if (text.trim()) line(text);
+          };
+          await eachChunk((chunk) => {
+            buffered += chunk;
+            let end: number;
+            while ((end = buffered.indexOf('\n')) >= 0) {
+              const text = buffered.slice(0, end);
+              buffered = buffered.slice(end + 1);
+              complete(text);
+            }
+          });
+          complete(buffered);
+        },
+        discard() {
+          body.destroy();
+        },
+      };
     },
   };
 }

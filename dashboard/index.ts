@@ -9,9 +9,9 @@
  *   await dash.stop();
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server as SocketServer } from 'socket.io';
 import { checkHost, checkOrigin, type HttpGuardOptions } from '../embedded/common/http-guard.ts';
+import { listen, urlHost } from '../embedded/common/http-server.ts';
 import type { HttpAuth } from '../config/endpoints.ts';
 import type { KafkaSecurity } from '../config/kafka-security.ts';
 import { defaultHealthTargets, DEFAULT_HEALTH_TIMEOUT_MS, type HealthTarget } from './health.ts';
@@ -98,22 +98,6 @@ export { CONTENT_SECURITY_POLICY } from './http-app.ts';
 export function backoffDelay(failures: number, pollIntervalMs: number, maxBackoffMs: number): number {
   if (failures <= 0) return pollIntervalMs;
   return Math.min(pollIntervalMs * 2 ** Math.min(failures - 1, 20), Math.max(pollIntervalMs, maxBackoffMs));
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The options settled: what was given, the rest from config/ (read only when something is missing). */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { type ServiceClient, serviceClient, type StreamedAnswer } from '../config/http-client.ts';
 import { kafkaConfig } from '../config/kafka-client.ts';
 import { controlSocketPath, sendControlCommand } from '../embedded/kafka/index.ts';
 import { sendStackCommand } from './control-socket.ts';
@@ -57,28 +58,43 @@ async function withAdmin<T>(targets: ChaosTargets, use: (admin: Admin) => Promis
   }
 }
 
-async function request(
-  method: string,
-  url: string,
-  init: { body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(init.timeoutMs ?? 15_000) });
-  return { status: response.status, text: await response.text() };
+/** The stack's HTTP parts, each through the application's client (15 s per request unless a probe says otherwise). */
+interface StackClients {
+  ksqldb: ServiceClient;
+  pinotBroker: ServiceClient;
+  pinotController: ServiceClient;
+  connect: ServiceClient;
+  dashboard: ServiceClient;
 }
+
+const clientsOfTargets = new WeakMap<ChaosTargets, StackClients>();
+
+function http(targets: ChaosTargets): StackClients {
+  let clients = clientsOfTargets.get(targets);
+  if (!clients) {
+    const client = (service: string, baseUrl: string) => serviceClient({ service, baseUrl, timeoutMs: 15_000 });
+    clients = {
+      ksqldb: client('ksqlDB', targets.ksqldbUrl),
+      pinotBroker: client('Pinot broker', targets.pinotBrokerUrl),
+      pinotController: client('Pinot controller', targets.pinotControllerUrl),
+      connect: client('Kafka Connect', targets.connectUrl),
+      dashboard: client('dashboard', targets.dashboardUrl),
+    };
+    clientsOfTargets.set(targets, clients);
+  }
+  return clients;
+}
+
+const KSQL_STATEMENTS = { 'content-type': 'application/vnd.ksql.v1+json' };
 
 /** Every HTTP server and the brokers answer a plain request. */
 async function stillServing(targets: ChaosTargets): Promise<string | undefined> {
   const checks: [string, () => Promise<boolean>][] = [
-    ['ksqlDB', async () => targets.ksqldbUrl === '' || (await request('GET', `${targets.ksqldbUrl}/info`)).status === 200],
-    [
-      'Pinot broker',
-      async () =>
-        (await request('POST', `${targets.pinotBrokerUrl}/query/sql`, { body: '{"sql":"SELECT 1"}', headers: { 'content-type': 'application/json' } }))
-          .status === 200,
-    ],
-    ['Pinot controller', async () => (await request('GET', `${targets.pinotControllerUrl}/health`)).status === 200],
-    ['Connect', async () => (await request('GET', `${targets.connectUrl}/connectors`)).status === 200],
-    ['dashboard', async () => (await request('GET', `${targets.dashboardUrl}/api/health`)).status === 200],
+    ['ksqlDB', async () => targets.ksqldbUrl === '' || (await http(targets).ksqldb.request('GET', '/info')).status === 200],
+    ['Pinot broker', async () => (await http(targets).pinotBroker.request('POST', '/query/sql', { body: { sql: 'SELECT 1' } })).status === 200],
+    ['Pinot controller', async () => (await http(targets).pinotController.request('GET', '/health')).status === 200],
+    ['Connect', async () => (await http(targets).connect.request('GET', '/connectors')).status === 200],
+    ['dashboard', async () => (await http(targets).dashboard.request('GET', '/api/health')).status === 200],
     ['Kafka', async () => withAdmin(targets, async (admin) => (await admin.describeCluster()).brokers.length > 0)],
   ];
   for (const [name, check] of checks) {
@@ -149,9 +165,9 @@ const partitionBomb: Probe = {
       ),
     );
     if (viaKafka === 'created') return broke('Kafka created a topic of 100,000 partitions');
-    const viaKsql = await request('POST', `${targets.ksqldbUrl}/ksql`, {
-      headers: { 'content-type': 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql: "CREATE STREAM chaos_big_stream (x INT) WITH (KAFKA_TOPIC='chaos_big', VALUE_FORMAT='JSON', PARTITIONS=100000);" }),
+    const viaKsql = await http(targets).ksqldb.request('POST', '/ksql', {
+      headers: KSQL_STATEMENTS,
+      body: { ksql: "CREATE STREAM chaos_big_stream (x INT) WITH (KAFKA_TOPIC='chaos_big', VALUE_FORMAT='JSON', PARTITIONS=100000);" },
     });
     if (viaKsql.status === 200) return broke('ksqlDB created a stream over 100,000 partitions');
     if (viaKsql.status !== 400) return broke(`ksqlDB answered HTTP ${viaKsql.status} instead of a statement error: ${viaKsql.text.slice(0, 200)}`);
@@ -163,18 +179,16 @@ const pinotStringBomb: Probe = {
   name: 'pinot-string-bomb',
   what: "SELECT max(length(lpad(country,100000000,'xy'))) on the Pinot broker, with timeoutMs=0 and with 10 minutes",
   async run(targets) {
-    const counted = await request('POST', `${targets.pinotBrokerUrl}/query/sql`, {
-      headers: { 'content-type': 'application/json' },
-      body: '{"sql":"SELECT count(*) FROM pageview_country"}',
+    const counted = await http(targets).pinotBroker.request('POST', '/query/sql', {
+      body: { sql: 'SELECT count(*) FROM pageview_country' },
     });
     const rows = (JSON.parse(counted.text || '{}') as { resultTable?: { rows: unknown[][] } }).resultTable?.rows[0]?.[0];
     if (!rows) return { outcome: 'skipped', detail: 'pageview_country has no rows yet, so the query would build no string: run it once data has arrived' };
     const outcomes: string[] = [];
     for (const timeout of ['0', '600000']) {
       const started = Date.now();
-      const answer = await request('POST', `${targets.pinotBrokerUrl}/query/sql`, {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sql: `SET timeoutMs=${timeout}; SELECT max(length(lpad(country, 100000000, 'xy'))) FROM pageview_country` }),
+      const answer = await http(targets).pinotBroker.request('POST', '/query/sql', {
+        body: { sql: `SET timeoutMs=${timeout}; SELECT max(length(lpad(country, 100000000, 'xy'))) FROM pageview_country` },
         timeoutMs: 60_000,
       });
       const ms = Date.now() - started;
@@ -192,11 +206,11 @@ const crossOriginWrites: Probe = {
   name: 'cross-origin-writes',
   what: 'a foreign web page creating a ksqlDB stream (text/plain) and deleting a Pinot schema',
   async run(targets) {
-    const ksql = await request('POST', `${targets.ksqldbUrl}/ksql`, {
+    const ksql = await http(targets).ksqldb.request('POST', '/ksql', {
       headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
-      body: JSON.stringify({ ksql: "CREATE STREAM chaos_xo (x INT) WITH (KAFKA_TOPIC='chaos_xo', VALUE_FORMAT='JSON', PARTITIONS=1);" }),
+      body: { ksql: "CREATE STREAM chaos_xo (x INT) WITH (KAFKA_TOPIC='chaos_xo', VALUE_FORMAT='JSON', PARTITIONS=1);" },
     });
-    const pinot = await request('DELETE', `${targets.pinotControllerUrl}/schemas/pageview_country`, { headers: { origin: 'http://evil.example' } });
+    const pinot = await http(targets).pinotController.request('DELETE', '/schemas/pageview_country', { headers: { origin: 'http://evil.example' } });
     if (ksql.status === 200) return broke('ksqlDB ran a statement from a foreign origin');
     if (pinot.status === 200) return broke('Pinot deleted a schema for a foreign origin');
     return afterwards(targets, `refused: ksqlDB HTTP ${ksql.status}, Pinot HTTP ${pinot.status}`);
@@ -215,7 +229,7 @@ const dnsRebinding: Probe = {
     ];
     const answered: string[] = [];
     for (const url of urls) {
-      // fetch refuses to set Host; a raw request names it
+      // the Host header written by hand on a raw socket, exactly as a rebinding page's request carries it
       const status = await rawGet(url, 'evil.example');
       if (status === 200) answered.push(url);
     }
@@ -252,13 +266,12 @@ const pushQueryFlood: Probe = {
     const stopper = new AbortController();
     signal.addEventListener('abort', () => stopper.abort(), { once: true });
     // the open responses are kept: a response the collector takes closes its connection, ending its query
-    const openResponses: Response[] = [];
+    const openResponses: StreamedAnswer[] = [];
     const open = async (): Promise<number> => {
-      const response = await fetch(`${targets.ksqldbUrl}/query-stream`, {
-        method: 'POST',
+      const response = await http(targets).ksqldb.stream('POST', '/query-stream', {
         signal: stopper.signal,
         headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1' },
-        body: JSON.stringify({ sql: 'SELECT * FROM PAGEVIEW EMIT CHANGES;' }),
+        body: { sql: 'SELECT * FROM PAGEVIEW EMIT CHANGES;' },
       });
       if (response.status !== 200) await response.text();
       else openResponses.push(response);
@@ -359,9 +372,9 @@ const partKill: Probe = {
 };
 
 async function queryIds(targets: ChaosTargets): Promise<string[]> {
-  const answer = await request('POST', `${targets.ksqldbUrl}/ksql`, {
-    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
-    body: JSON.stringify({ ksql: 'SHOW QUERIES;' }),
+  const answer = await http(targets).ksqldb.request('POST', '/ksql', {
+    headers: KSQL_STATEMENTS,
+    body: { ksql: 'SHOW QUERIES;' },
     timeoutMs: 5_000,
   });
   const body = JSON.parse(answer.text) as { queries?: { id: string; queryType: string }[] }[];
@@ -391,7 +404,7 @@ function fillFilesystem(file: string, limit: number): number {
 
 /** The dashboard's view of one component (its /api/health). */
 async function healthOf(targets: ChaosTargets, name: string): Promise<{ status: string; detail: string } | undefined> {
-  const answer = await request('GET', `${targets.dashboardUrl}/api/health`, { timeoutMs: 5_000 });
+  const answer = await http(targets).dashboard.request('GET', '/api/health', { timeoutMs: 5_000 });
   const body = JSON.parse(answer.text) as { components?: { name: string; status: string; detail: string }[] };
   return body.components?.find((c) => c.name === name);
 }
@@ -483,10 +496,12 @@ export const PROBES: Probe[] = [
 
 /** Removes what the probes created (topics and streams named chaos_*). */
 export async function cleanUp(targets: ChaosTargets): Promise<void> {
-  await request('POST', `${targets.ksqldbUrl}/ksql`, {
-    headers: { 'content-type': 'application/vnd.ksql.v1+json' },
-    body: JSON.stringify({ ksql: 'DROP STREAM IF EXISTS chaos_big_stream; DROP STREAM IF EXISTS chaos_xo;' }),
-  }).catch(() => undefined);
+  await http(targets)
+    .ksqldb.request('POST', '/ksql', {
+      headers: KSQL_STATEMENTS,
+      body: { ksql: 'DROP STREAM IF EXISTS chaos_big_stream; DROP STREAM IF EXISTS chaos_xo;' },
+    })
+    .catch(() => undefined);
   await withAdmin(targets, async (admin) => {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith('chaos_'));
     if (topics.length) await admin.deleteTopics({ topics });

@@ -3,6 +3,7 @@
  * other, each within a time bound, and reports what held. Exit 0 when everything held, 1 otherwise.
  */
 import path from 'node:path';
+import { serviceClient } from '../config/http-client.ts';
 import { loadConfig } from '../config/index.ts';
 import { chosenScenarioName, DEFAULT_SCENARIO } from '../scenarios/index.ts';
 import { cleanUp, PROBES, type ChaosTargets, type ProbeResult } from './chaos-probes.ts';
@@ -75,10 +76,12 @@ runCli('chaos', async () => {
   if (unknown.length) throw new CliUsageError(`no probe ${unknown.join(', ')}; probes: ${PROBES.map((p) => p.name).join(', ')}`);
   const probes = PROBES.filter((p) => !only || only.includes(p.name));
 
-  const reachable = await fetch(`${targets.ksqldbUrl}/info`, { signal: AbortSignal.timeout(5_000) }).then(
-    () => true,
-    () => false,
-  );
+  const reachable = await serviceClient({ service: 'ksqlDB', baseUrl: targets.ksqldbUrl, timeoutMs: 5_000 })
+    .request('GET', '/info')
+    .then(
+      () => true,
+      () => false,
+    );
   if (!reachable) throw new Error(`no stack answers at ${targets.ksqldbUrl}; start it (npm start or sh init.sh) or name its URLs (see --help)`);
 
   const results: ProbeResult[] = [];

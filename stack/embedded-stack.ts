@@ -73,34 +73,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     }
     stops.length = 0;
   };
+  const starting: Starting = { config, dataDir, port, log, stops, started };
 
   try {
     const mysql = await resolveMysql(config, dataDir, { port: options.freePorts ? 0 : undefined, log });
     stops.push(() => mysql.stop());
     log(`MySQL ready (${Date.now() - started} ms)`);
 
-    const kafka = await startKafkaCluster({
-      dataDir: path.join(dataDir, 'kafka'),
-      brokers: config.kafka.brokerCount,
-      firstPort: port(config.kafka.firstPort),
-      host: config.bindHost,
-      defaultPartitions: config.kafka.partitions,
-      defaultReplicationFactor: config.kafka.replicationFactor,
-      minInsyncReplicas: config.kafka.minInsyncReplicas,
-      topicDefaults: retentionDefaults(config),
-      ...config.kafka.limits,
-      // its problems (a full disk, say) on the console; the rest of its events stay quiet
-      problemLog: (line) => log(`Kafka: ${line}`),
-    });
-    stops.push(() => kafka.stop());
-    // npm run kafka -- stop-broker N / start-broker N reach this cluster through its data directory
-    const kafkaControl = await openControlSocket(kafka, path.join(dataDir, 'kafka'), log);
-    stops.push(() => kafkaControl.close());
+    const kafka = await startStackKafka(starting);
     const bootstrapServers = kafka.bootstrap();
-    log(`Kafka ready: ${bootstrapServers} (${Date.now() - started} ms)`);
-
-    // Who may talk to the HTTP servers besides localhost and IP addresses (ALLOWED_HOSTS, ALLOWED_ORIGINS).
-    const { allowedHosts, allowedOrigins } = config.http;
 
     // Parts on threads of their own, each with its own heap limit, started again when one dies; each
     // change refreshes the dashboard's health strip (a poll already running may predate the change: then
@@ -112,71 +93,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       onChange: () => void dashboardRef?.pollNow().then(() => dashboardRef?.pollNow()),
       heapTrim: { intervalMs: config.memory.heapTrimIntervalMs, slackMb: config.memory.heapTrimSlackMb },
     });
-    // Connect's and ksqlDB's threads and Pinot's process start at once (each loads its own modules); a
-    // failed start stops the others. Pinot in a process of its own: DuckDB's bindings abort the whole
-    // process when a thread is ended mid-call, and a native crash there must cost only Pinot.
-    // ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per
-    // key per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
-    const [connectStart, ksqldbStart, pinotStart] = await Promise.allSettled([
-      supervisor.start(
-        connectPart({
-          port: port(config.ports.connect),
-          host: config.bindHost,
-          bootstrap: bootstrapServers,
-          allowedHosts,
-          allowedOrigins,
-          maxHeapMb: config.memory.connectMaxHeapMb,
-        }),
-      ),
-      supervisor.start(
-        ksqldbPart({
-          port: port(config.ports.ksqldb),
-          host: config.bindHost,
-          bootstrap: bootstrapServers,
-          properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
-          youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
-          maxHeapMb: config.memory.ksqldbMaxHeapMb,
-          allowedHosts,
-          allowedOrigins,
-        }),
-      ),
-      supervisor.start(
-        pinotPart({
-          controllerPort: port(config.ports.pinotController),
-          brokerPort: port(config.ports.pinotBroker),
-          host: config.bindHost,
-          dataDir: path.join(dataDir, 'pinot'),
-          storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-          queryLimits: {
-            timeoutMs: config.pinot.queryTimeoutMs,
-            maxStringLength: config.pinot.maxStringLength,
-            maxRunningQueries: config.pinot.maxRunningQueries,
-            maxResponseBytes: config.pinot.maxResponseBytes,
-          },
-          kafkaBootstrap: bootstrapServers,
-          allowedHosts,
-          allowedOrigins,
-          maxHeapMb: config.memory.pinotMaxHeapMb,
-        }),
-      ),
-    ]);
-    const parts = [connectStart, ksqldbStart, pinotStart];
-    for (const started of parts) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
-    for (const started of parts) if (started.status === 'rejected') throw started.reason;
-    const connectThread = (connectStart as PromiseFulfilledResult<SupervisedPart<ConnectInfo>>).value;
-    const ksqldbThread = (ksqldbStart as PromiseFulfilledResult<SupervisedPart<KsqlDbInfo>>).value;
-    const connect = { ...connectThread.info(), part: connectThread };
-    log(`Kafka Connect ready (own thread, heap limit ${config.memory.connectMaxHeapMb} MB): ${connect.url}`);
-    const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
-    log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
-    const pinotProcess = (pinotStart as PromiseFulfilledResult<SupervisedPart<PinotInfo>>).value;
-    const pinot = { ...pinotProcess.info(), part: pinotProcess };
-    // npm run chaos (or an operator) ends a part's thread or process through DATA_DIR's stack.sock
-    const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread, pinotProcess] as SupervisedPart<unknown>[], log);
-    stops.push(() => stackControl.close());
-    log(
-      `Pinot ready (own process, pid ${pinotProcess.pid()}, heap limit ${config.memory.pinotMaxHeapMb || 'V8 default'} MB): controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`,
-    );
+    const { connect, ksqldb, pinot } = await startSupervisedParts(starting, supervisor, bootstrapServers);
 
     const dashboard = await startDashboard({
       port: port(config.ports.dashboard),
@@ -195,8 +112,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         supervised: (name) => supervisor.status(name),
       }),
       scenarioDashboard: scenario.dashboard?.(config),
-      allowedHosts,
-      allowedOrigins,
+      allowedHosts: config.http.allowedHosts,
+      allowedOrigins: config.http.allowedOrigins,
       log: () => {},
     });
     stops.push(() => dashboard.stop());
@@ -223,6 +140,118 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     await stopAll();
     throw error;
   }
+}
+
+/** What each start step of the stack reads, and `stops`, where it registers how to stop what it started. */
+interface Starting {
+  config: AppConfig;
+  dataDir: string;
+  /** the port to bind: the configured one, or 0 (any free port) */
+  port: (configured: number) => number;
+  log: (line: string) => void;
+  stops: (() => Promise<void>)[];
+  /** when the stack's start began (Date.now()) */
+  started: number;
+}
+
+/** The Kafka cluster under DATA_DIR/kafka, with the control socket `npm run kafka -- stop-broker N` uses. */
+async function startStackKafka({ config, dataDir, port, log, stops, started }: Starting): Promise<KafkaCluster> {
+  const kafka = await startKafkaCluster({
+    dataDir: path.join(dataDir, 'kafka'),
+    brokers: config.kafka.brokerCount,
+    firstPort: port(config.kafka.firstPort),
+    host: config.bindHost,
+    defaultPartitions: config.kafka.partitions,
+    defaultReplicationFactor: config.kafka.replicationFactor,
+    minInsyncReplicas: config.kafka.minInsyncReplicas,
+    topicDefaults: retentionDefaults(config),
+    ...config.kafka.limits,
+    // its problems (a full disk, say) on the console; the rest of its events stay quiet
+    problemLog: (line) => log(`Kafka: ${line}`),
+  });
+  stops.push(() => kafka.stop());
+  // npm run kafka -- stop-broker N / start-broker N reach this cluster through its data directory
+  const kafkaControl = await openControlSocket(kafka, path.join(dataDir, 'kafka'), log);
+  stops.push(() => kafkaControl.close());
+  log(`Kafka ready: ${kafka.bootstrap()} (${Date.now() - started} ms)`);
+  return kafka;
+}
+
+/**
+ * Connect's and ksqlDB's threads and Pinot's process, started at once under the supervisor (each loads
+ * its own modules); a failed start stops the others. Pinot in a process of its own: DuckDB's bindings
+ * abort the whole process when a thread is ended mid-call, and a native crash there must cost only Pinot.
+ * ksqlDB's record cache on, as a ksqlDB server has it by default: tables emit their latest value per key
+ * per commit instead of every intermediate update (Pinot upserts keep only the latest anyway).
+ */
+async function startSupervisedParts(
+  { config, dataDir, port, log, stops }: Starting,
+  supervisor: Supervisor,
+  bootstrapServers: string,
+): Promise<Pick<EmbeddedStack, 'connect' | 'ksqldb' | 'pinot'>> {
+  // Who may talk to the HTTP servers besides localhost and IP addresses (ALLOWED_HOSTS, ALLOWED_ORIGINS).
+  const { allowedHosts, allowedOrigins } = config.http;
+  const [connectStart, ksqldbStart, pinotStart] = await Promise.allSettled([
+    supervisor.start(
+      connectPart({
+        port: port(config.ports.connect),
+        host: config.bindHost,
+        bootstrap: bootstrapServers,
+        allowedHosts,
+        allowedOrigins,
+        maxHeapMb: config.memory.connectMaxHeapMb,
+      }),
+    ),
+    supervisor.start(
+      ksqldbPart({
+        port: port(config.ports.ksqldb),
+        host: config.bindHost,
+        bootstrap: bootstrapServers,
+        properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+        youngGenerationMb: config.memory.ksqldbYoungGenerationMb,
+        maxHeapMb: config.memory.ksqldbMaxHeapMb,
+        allowedHosts,
+        allowedOrigins,
+      }),
+    ),
+    supervisor.start(
+      pinotPart({
+        controllerPort: port(config.ports.pinotController),
+        brokerPort: port(config.ports.pinotBroker),
+        host: config.bindHost,
+        dataDir: path.join(dataDir, 'pinot'),
+        storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
+        queryLimits: {
+          timeoutMs: config.pinot.queryTimeoutMs,
+          maxStringLength: config.pinot.maxStringLength,
+          maxRunningQueries: config.pinot.maxRunningQueries,
+          maxResponseBytes: config.pinot.maxResponseBytes,
+        },
+        kafkaBootstrap: bootstrapServers,
+        allowedHosts,
+        allowedOrigins,
+        maxHeapMb: config.memory.pinotMaxHeapMb,
+      }),
+    ),
+  ]);
+  const parts = [connectStart, ksqldbStart, pinotStart];
+  for (const started of parts) if (started.status === 'fulfilled') stops.push(() => started.value.stop());
+  for (const started of parts) if (started.status === 'rejected') throw started.reason;
+  const connectThread = (connectStart as PromiseFulfilledResult<SupervisedPart<ConnectInfo>>).value;
+  const ksqldbThread = (ksqldbStart as PromiseFulfilledResult<SupervisedPart<KsqlDbInfo>>).value;
+  const connect = { ...connectThread.info(), part: connectThread };
+  log(`Kafka Connect ready (own thread, heap limit ${config.memory.connectMaxHeapMb} MB): ${connect.url}`);
+  const ksqldb = { ...ksqldbThread.info(), part: ksqldbThread };
+  log(`ksqlDB ready (own thread, heap limit ${config.memory.ksqldbMaxHeapMb} MB): ${ksqldb.url}`);
+  const pinotProcess = (pinotStart as PromiseFulfilledResult<SupervisedPart<PinotInfo>>).value;
+  const pinot = { ...pinotProcess.info(), part: pinotProcess };
+  // npm run chaos (or an operator) ends a part's thread or process through DATA_DIR's stack.sock
+  const stackControl = await openStackControl(dataDir, supervisor, [connectThread, ksqldbThread, pinotProcess] as SupervisedPart<unknown>[], log);
+  stops.push(() => stackControl.close());
+  log(
+    `Pinot ready (own process, pid ${pinotProcess.pid()}, heap limit ${config.memory.pinotMaxHeapMb || 'V8 default'} MB): controller ${pinot.controllerUrl}, broker ${pinot.brokerUrl}`,
+  );
+  return { connect, ksqldb, pinot };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import type { HttpAuth } from '../config/endpoints.ts';
-import { withAuth } from '../config/http-auth.ts';
+import { type StreamedAnswer, serviceClient, ServiceUnreachableError } from '../config/http-client.ts';
 
 /** ksqlDB answered 401 or 403: the credentials (KSQLDB_BASIC_AUTH_USER / _PASSWORD) are missing or wrong. */
 export class KsqlDbUnauthorisedError extends Error {
@@ -55,44 +55,66 @@ export interface PulledTable {
  */
 const PULL_PROPERTIES = { 'ksql.query.pull.table.scan.enabled': true };
 
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EHOSTUNREACH: 'host unreachable',
-};
+/** The media types of ksqlDB's REST API: statements (/ksql, /query) and /query-stream's delimited rows. */
+export const KSQL_MEDIA_TYPE = 'application/vnd.ksql.v1+json';
+export const DELIMITED_MEDIA_TYPE = 'application/vnd.ksqlapi.delimited.v1';
 
 export interface KsqlDbRequestOptions {
   auth?: HttpAuth;
-  /** Gives up (KsqlDbUnreachableError "no answer within …") after this long; none: waits. */
+  /** Gives up (KsqlDbUnreachableError "no answer within …") after this long, body included; none: waits. */
   timeoutMs?: number;
   /** The caller's own cancel (e.g. the shell's Ctrl-C): the request rejects with its AbortError. */
   signal?: AbortSignal;
 }
 
-/** fetch, with every network-level failure turned into KsqlDbUnreachableError, and 401/403 into KsqlDbUnauthorisedError. */
-export async function ksqlDbRequest(url: string, path: string, init: RequestInit, options: KsqlDbRequestOptions): Promise<Response> {
-  const { auth, timeoutMs, signal } = options;
-  const signals = [signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => s !== undefined);
-  let response: Response;
-  try {
-    response = await fetch(`${url}${path}`, withAuth({ ...init, signal: signals.length > 0 ? AbortSignal.any(signals) : undefined }, auth));
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    if (signal?.aborted) throw error;
-    if (e.name === 'TimeoutError') throw new KsqlDbUnreachableError(url, `no answer within ${Math.round((timeoutMs ?? 0) / 1000)} s`);
-    const code = e.cause?.code;
-    throw new KsqlDbUnreachableError(url, (code && NETWORK_REASONS[code]) ?? code ?? e.cause?.message ?? e.message);
-  }
-  if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
-    throw new KsqlDbUnauthorisedError(url, response.status, auth !== undefined && auth.kind !== 'none');
-  }
-  return response;
+/** What ksqlDB is sent: a JSON body in one of its media types. */
+export interface KsqlDbCall {
+  method: 'GET' | 'POST';
+  body?: unknown;
+  /** the body's media type (application/vnd.ksql.v1+json for /ksql and /query, JSON or delimited for /query-stream) */
+  contentType?: string;
+  accept?: string;
 }
 
-function request(url: string, path: string, init: RequestInit, timeoutMs: number, auth?: HttpAuth): Promise<Response> {
-  return ksqlDbRequest(url, path, init, { auth, timeoutMs });
+/** ksqlDB's answer, its body read whole or line by line as it arrives. */
+export interface KsqlDbAnswer {
+  status: number;
+  ok: boolean;
+  text(): Promise<string>;
+  eachLine(line: (text: string) => void): Promise<void>;
+}
+
+/** A failure to reach ksqlDB or to read its answer, as KsqlDbUnreachableError; any other error as it is. */
+function asKsqlDbError(url: string, error: unknown): unknown {
+  return error instanceof ServiceUnreachableError ? new KsqlDbUnreachableError(url, error.reason) : error;
+}
+
+/** One call to ksqlDB through the application's HTTP client; no answer is KsqlDbUnreachableError, 401/403 KsqlDbUnauthorisedError. */
+export async function ksqlDbRequest(url: string, path: string, call: KsqlDbCall, options: KsqlDbRequestOptions): Promise<KsqlDbAnswer> {
+  const { auth, timeoutMs, signal } = options;
+  const client = serviceClient({ service: 'ksqlDB', baseUrl: url, auth });
+  const headers: Record<string, string> = { accept: call.accept ?? 'application/json' };
+  if (call.contentType) headers['content-type'] = call.contentType;
+  let answer: StreamedAnswer;
+  try {
+    answer = await client.stream(call.method, path, { body: call.body, headers, timeoutMs, signal });
+  } catch (error) {
+    throw asKsqlDbError(url, error);
+  }
+  if (answer.status === 401 || answer.status === 403) {
+    answer.discard();
+    throw new KsqlDbUnauthorisedError(url, answer.status, auth !== undefined && auth.kind !== 'none');
+  }
+  return {
+    status: answer.status,
+    ok: answer.status >= 200 && answer.status < 300,
+    text: () => answer.text().catch((error: unknown) => Promise.reject(asKsqlDbError(url, error))),
+    eachLine: (line) => answer.eachLine(line).catch((error: unknown) => Promise.reject(asKsqlDbError(url, error))),
+  };
+}
+
+function request(url: string, path: string, call: KsqlDbCall, timeoutMs: number, auth?: HttpAuth): Promise<KsqlDbAnswer> {
+  return ksqlDbRequest(url, path, call, { auth, timeoutMs });
 }
 
 /** The message of a ksqlDB error body (statement_error, generic error), else the raw text. */
@@ -108,7 +130,7 @@ export function errorMessage(status: number, text: string): string {
 
 /** Throws KsqlDbUnreachableError unless GET /info answers with a server info document. */
 export async function checkReachable(url: string, timeoutMs: number, auth?: HttpAuth): Promise<void> {
-  const response = await request(url, '/info', {}, timeoutMs, auth);
+  const response = await request(url, '/info', { method: 'GET' }, timeoutMs, auth);
   const text = await response.text();
   if (!response.ok || !text.includes('KsqlServerInfo')) {
     throw new KsqlDbUnreachableError(url, `HTTP ${response.status} from /info, which is not a ksqlDB server's answer`);
@@ -119,11 +141,7 @@ export async function describeTable(url: string, name: string, timeoutMs: number
   const response = await request(
     url,
     '/ksql',
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql: `DESCRIBE ${name};`, streamsProperties: {} }),
-    },
+    { method: 'POST', contentType: KSQL_MEDIA_TYPE, accept: KSQL_MEDIA_TYPE, body: { ksql: `DESCRIBE ${name};`, streamsProperties: {} } },
     timeoutMs,
     auth,
   );
@@ -144,20 +162,11 @@ export async function pullTable(url: string, name: string, timeoutMs: number, au
   const response = await request(
     url,
     '/query-stream',
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/vnd.ksqlapi.delimited.v1' },
-      body: JSON.stringify({ sql: `SELECT * FROM ${name};`, properties: PULL_PROPERTIES }),
-    },
+    { method: 'POST', contentType: 'application/json', accept: DELIMITED_MEDIA_TYPE, body: { sql: `SELECT * FROM ${name};`, properties: PULL_PROPERTIES } },
     timeoutMs,
     auth,
   );
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw new KsqlDbUnreachableError(url, `the answer to the pull query on ${name} broke off: ${(error as Error).message}`);
-  }
+  const text = await response.text();
   if (!response.ok) throw new KsqlDbQueryError(errorMessage(response.status, text));
   return parseDelimited(text);
 }

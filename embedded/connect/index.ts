@@ -4,10 +4,11 @@
  * distributed worker. `startConnect()` resolves once the REST port is bound and stored connectors started.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closerOf, listen, urlHost } from '../common/http-server.ts';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { connectApp } from './rest/app.ts';
 import { Herder } from './runtime/herder.ts';
+import { createRecordSender } from './runtime/record-sender.ts';
 import { DEFAULT_TOPICS, type InternalTopicNames } from './storage/internal-topics.ts';
 
 export { Herder } from './runtime/herder.ts';
@@ -85,27 +86,13 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
     res.end(JSON.stringify({ error_code: 503, message: 'Worker is starting' }));
   };
   const server = http.createServer((req, res) => handler(req, res));
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(requestedPort, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const closeServer = (): Promise<void> =>
-    new Promise((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    });
+  const closeServer = closerOf(server);
+  const port = await listen(server, requestedPort, host);
   try {
+    const secured = Boolean(options.kafkaSecurity?.ssl || options.kafkaSecurity?.sasl);
     herder = new Herder({
       kafka,
+      createSender: () => createRecordSender({ kafka, brokers, secured, log }),
       workerId: `${host}:${port}`,
       topics: { ...DEFAULT_TOPICS, ...options.topics },
       offsetFlushIntervalMs: options.offsetFlushIntervalMs ?? 1_000,
@@ -126,7 +113,7 @@ export async function startConnect(options: ConnectOptions): Promise<ConnectHand
   const h = herder;
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     herder: h,
     stop: (stopOptions = {}) => {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const port = args.flags.port as number | undefined;
   const config = getConfig();
   if (config.kafka.security.protocol !== 'PLAINTEXT') {
-    // Its fetches go over connections of its own (runtime/broker-connection.ts), which speak neither TLS nor SASL.
+    // Its fetches go over connections of its own (embedded/kafka-client/broker-connection.ts), which speak neither TLS nor SASL.
     throw new CliUsageError(
       `KAFKA_SECURITY_PROTOCOL is ${config.kafka.security.protocol}, but the embedded ksqlDB reads Kafka over PLAINTEXT only (no TLS or SASL yet); give it a PLAINTEXT listener with --bootstrap and unset KAFKA_SECURITY_PROTOCOL`,
     );

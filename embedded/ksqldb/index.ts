@@ -4,7 +4,8 @@
  * persistent queries consuming.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { closerOf, listen, urlHost } from '../common/http-server.ts';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KsqlEngine } from './engine.ts';
 import { ksqlApp } from './rest/app.ts';
@@ -80,36 +81,23 @@ export async function startKsqlDb(options: KsqlDbOptions): Promise<KsqlDbHandle>
   // HTTP/1.1 and cleartext HTTP/2 (prior knowledge) on the one port, as ksqlDB answers both
   const http1 = http.createServer(app);
   const server = dualProtocolListener(http1, () => ({ host: loopbackOf(host), port: (server.address() as AddressInfo).port }));
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const closeServer = closerOf(server);
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 8088, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, options.port ?? 8088, host);
   } catch (e) {
     await runtime.stop().catch(() => undefined);
     throw e;
   }
-  const port = (server.address() as AddressInfo).port;
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     port,
     engine: runtime.engine,
     runtime,
     stop: () =>
       (stopped ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          for (const s of sockets) s.destroy();
-        });
+        await closeServer();
         await runtime.stop();
       })()),
   };

@@ -7,7 +7,7 @@
  *   await pinot.stop();
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closerOf, listen, urlHost } from '../common/http-server.ts';
 import { SchemaStore, TableManager } from './catalog.ts';
 import { PinotDb, type PinotDbLimits } from './db.ts';
 import { createBrokerApp } from './http/broker.ts';
@@ -69,37 +69,14 @@ export interface PinotHandle {
   stop(): Promise<void>;
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 export async function startPinot(options: PinotOptions = {}): Promise<PinotHandle> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(`[pinot] ${line}`));
   const startedMs = Date.now();
   const guard = { bindHost: host, allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins };
   const db = await PinotDb.open(options.dataDir, options.storageLimits);
-  const servers: http.Server[] = [];
+  /** each listener's stop, in the order they started */
+  const closers: (() => Promise<void>)[] = [];
   let ingestion: IngestionManager | undefined;
   try {
     const schemas = new SchemaStore(db);
@@ -125,7 +102,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
     });
     let ready = false;
     const brokerServer = http.createServer(createBrokerApp({ engine, brokerId, startedMs, log, isReady: () => ready, guard }));
-    servers.push(brokerServer);
+    closers.push(closerOf(brokerServer));
     brokerPort = await listen(brokerServer, brokerPort, host);
 
     const controllerServer = http.createServer(
@@ -144,7 +121,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
         guard,
       }),
     );
-    servers.push(controllerServer);
+    closers.push(closerOf(controllerServer));
     controllerPort = await listen(controllerServer, controllerPort, host);
 
     ing.startAll();
@@ -159,7 +136,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       stop() {
         stopped ??= (async () => {
           ready = false;
-          await Promise.all(servers.map(close));
+          await Promise.all(closers.map((close) => close()));
           await ing.stop();
           await db.close();
         })();
@@ -167,7 +144,7 @@ export async function startPinot(options: PinotOptions = {}): Promise<PinotHandl
       },
     };
   } catch (error) {
-    await Promise.all(servers.map(close));
+    await Promise.all(closers.map((close) => close()));
     await ingestion?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

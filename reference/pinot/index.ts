@@ -198,49 +198,9 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = path.resolve(options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pinot-reference-')));
   fs.mkdirSync(dataDir, { recursive: true });
-  const wanted = options.ports ?? {};
-  const spare = await freePorts(6);
-  const ports = {
-    zookeeper: wanted.zookeeper || spare[0],
-    controller: wanted.controller || spare[1],
-    broker: wanted.broker || spare[2],
-    server: wanted.server || spare[3],
-    serverAdmin: wanted.serverAdmin || spare[4],
-    // The server's gRPC query port (default 8090 in 0.11): a free one, so two clusters can run side by side.
-    serverGrpc: wanted.serverGrpc || spare[5],
-  };
+  const ports = await rolePorts(options.ports ?? {});
   const zkAddress = `127.0.0.1:${ports.zookeeper}`;
-  const common = ['-zkAddress', zkAddress, '-clusterName', CLUSTER_NAME];
-  const commands: Record<PinotRole, string[]> = {
-    zookeeper: ['StartZookeeper', '-zkPort', String(ports.zookeeper), '-dataDir', path.join(dataDir, 'zookeeper')],
-    controller: [
-      'StartController',
-      ...common,
-      '-controllerHost',
-      '127.0.0.1',
-      '-controllerPort',
-      String(ports.controller),
-      '-dataDir',
-      path.join(dataDir, 'controller'),
-    ],
-    broker: ['StartBroker', ...common, '-brokerHost', '127.0.0.1', '-brokerPort', String(ports.broker)],
-    server: [
-      'StartServer',
-      ...common,
-      '-serverHost',
-      '127.0.0.1',
-      '-serverPort',
-      String(ports.server),
-      '-serverAdminPort',
-      String(ports.serverAdmin),
-      '-serverGrpcPort',
-      String(ports.serverGrpc),
-      '-dataDir',
-      path.join(dataDir, 'server-data'),
-      '-segmentDir',
-      path.join(dataDir, 'server-segments'),
-    ],
-  };
+  const commands = roleCommands(ports, zkAddress, dataDir);
 
   const started = Date.now();
   const deadline = started + (options.readyTimeoutMs ?? 180_000);
@@ -337,4 +297,55 @@ async function startReferencePinotNow(options: ReferencePinotOptions): Promise<R
   const startupMs = Date.now() - started;
   log(`reference Pinot ${referencePinotVersion()} ready in ${(startupMs / 1000).toFixed(1)} s: controller ${controllerUrl}, broker ${brokerUrl}`);
   return { controllerUrl, brokerUrl, zkAddress, serverAdminUrl, processes, dataDir, version: referencePinotVersion(), startupMs, restartServer, stop };
+}
+
+type RolePorts = Required<NonNullable<ReferencePinotOptions['ports']>>;
+
+/** The ports asked for, a free port for each one not given. */
+async function rolePorts(wanted: NonNullable<ReferencePinotOptions['ports']>): Promise<RolePorts> {
+  const spare = await freePorts(6);
+  return {
+    zookeeper: wanted.zookeeper || spare[0],
+    controller: wanted.controller || spare[1],
+    broker: wanted.broker || spare[2],
+    server: wanted.server || spare[3],
+    serverAdmin: wanted.serverAdmin || spare[4],
+    // The server's gRPC query port (default 8090 in 0.11): a free one, so two clusters can run side by side.
+    serverGrpc: wanted.serverGrpc || spare[5],
+  };
+}
+
+/** Each role's pinot-admin command line: its ports, ZooKeeper's address and its directories under `dataDir`. */
+function roleCommands(ports: RolePorts, zkAddress: string, dataDir: string): Record<PinotRole, string[]> {
+  const common = ['-zkAddress', zkAddress, '-clusterName', CLUSTER_NAME];
+  return {
+    zookeeper: ['StartZookeeper', '-zkPort', String(ports.zookeeper), '-dataDir', path.join(dataDir, 'zookeeper')],
+    controller: [
+      'StartController',
+      ...common,
+      '-controllerHost',
+      '127.0.0.1',
+      '-controllerPort',
+      String(ports.controller),
+      '-dataDir',
+      path.join(dataDir, 'controller'),
+    ],
+    broker: ['StartBroker', ...common, '-brokerHost', '127.0.0.1', '-brokerPort', String(ports.broker)],
+    server: [
+      'StartServer',
+      ...common,
+      '-serverHost',
+      '127.0.0.1',
+      '-serverPort',
+      String(ports.server),
+      '-serverAdminPort',
+      String(ports.serverAdmin),
+      '-serverGrpcPort',
+      String(ports.serverGrpc),
+      '-dataDir',
+      path.join(dataDir, 'server-data'),
+      '-segmentDir',
+      path.join(dataDir, 'server-segments'),
+    ],
+  };
 }

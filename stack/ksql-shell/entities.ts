@@ -6,7 +6,8 @@
  */
 import { renderTable, type TextTable } from './tables.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: ksqlDB's entities are JSON of many shapes, read field by field
+type Json = Record<string, any>;
 
 /** A column's type as DESCRIBE shows it: VARCHAR(STRING), ARRAY<…>, MAP<STRING, …>, STRUCT<…>, DECIMAL(p, s). */
 export function typeString(schema: Json | null | undefined): string {

@@ -6,9 +6,18 @@
  * which closes the connection, and the server ends a push query whose client has gone.
  */
 import type { HttpAuth } from '../../config/endpoints.ts';
-import { errorMessage, KsqlDbQueryError, KsqlDbUnreachableError, ksqlDbRequest } from '../verify-ksqldb.ts';
+import {
+  DELIMITED_MEDIA_TYPE,
+  errorMessage,
+  KSQL_MEDIA_TYPE,
+  type KsqlDbAnswer,
+  KsqlDbQueryError,
+  KsqlDbUnreachableError,
+  ksqlDbRequest,
+} from '../verify-ksqldb.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: ksqlDB's answers are JSON of many shapes, read field by field
+type Json = Record<string, any>;
 
 /** The server refused a statement: its message and the entities of the statements before it that ran. */
 export class KsqlStatementError extends KsqlDbQueryError {
@@ -44,7 +53,7 @@ export interface QuerySink {
 const STATEMENT_TIMEOUT_MS = 120_000;
 const INFO_TIMEOUT_MS = 10_000;
 
-async function failure(response: Response): Promise<KsqlStatementError> {
+async function failure(response: KsqlDbAnswer): Promise<KsqlStatementError> {
   const text = await response.text();
   let entities: Json[] = [];
   try {
@@ -55,32 +64,6 @@ async function failure(response: Response): Promise<KsqlStatementError> {
   return new KsqlStatementError(errorMessage(response.status, text), entities);
 }
 
-/** Calls `line` with each complete line of a streamed body as it arrives. */
-async function eachLine(url: string, body: ReadableStream<Uint8Array> | null, line: (text: string) => void): Promise<void> {
-  if (!body) return;
-  const decoder = new TextDecoder();
-  let buffered = '';
-  const reader = body.getReader();
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      throw new KsqlDbUnreachableError(url, `the answer broke off: ${(error as Error).message}`);
-    }
-    if (chunk.done) break;
-    buffered += decoder.decode(chunk.value, { stream: true });
-    let end: number;
-    while ((end = buffered.indexOf('\n')) >= 0) {
-      const text = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      if (text.trim()) line(text);
-    }
-  }
-  if (buffered.trim()) line(buffered);
-}
-
 export class KsqlRestClient {
   constructor(
     readonly url: string,
@@ -88,7 +71,7 @@ export class KsqlRestClient {
   ) {}
 
   async serverInfo(signal?: AbortSignal): Promise<ServerInfo> {
-    const response = await ksqlDbRequest(this.url, '/info', {}, { auth: this.auth, timeoutMs: INFO_TIMEOUT_MS, signal });
+    const response = await ksqlDbRequest(this.url, '/info', { method: 'GET' }, { auth: this.auth, timeoutMs: INFO_TIMEOUT_MS, signal });
     const text = await response.text();
     let info: ServerInfo | undefined;
     try {
@@ -107,13 +90,14 @@ export class KsqlRestClient {
       '/ksql',
       {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-        body: JSON.stringify({ ksql, streamsProperties: session.properties, sessionVariables: session.variables }),
+        contentType: KSQL_MEDIA_TYPE,
+        accept: KSQL_MEDIA_TYPE,
+        body: { ksql, streamsProperties: session.properties, sessionVariables: session.variables },
       },
       { auth: this.auth, timeoutMs: STATEMENT_TIMEOUT_MS, signal },
     );
     if (!response.ok) throw await failure(response);
-    return (await response.json()) as Json[];
+    return JSON.parse(await response.text()) as Json[];
   }
 
   /** Runs a query on /query-stream, handing its header and rows to `sink` as they arrive, until it ends or `signal` aborts. */
@@ -123,13 +107,14 @@ export class KsqlRestClient {
       '/query-stream',
       {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksqlapi.delimited.v1', accept: 'application/vnd.ksqlapi.delimited.v1' },
-        body: JSON.stringify({ sql, properties: session.properties, sessionVariables: session.variables }),
+        contentType: DELIMITED_MEDIA_TYPE,
+        accept: DELIMITED_MEDIA_TYPE,
+        body: { sql, properties: session.properties, sessionVariables: session.variables },
       },
       { auth: this.auth, signal },
     );
     if (!response.ok) throw await failure(response);
-    await eachLine(this.url, response.body, (text) => {
+    await response.eachLine((text) => {
       if (text.trimStart().startsWith('[')) {
         sink.row(text);
         return;
@@ -147,12 +132,13 @@ export class KsqlRestClient {
       '/query',
       {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
-        body: JSON.stringify({ ksql: statement, streamsProperties: session.properties, sessionVariables: session.variables }),
+        contentType: KSQL_MEDIA_TYPE,
+        accept: KSQL_MEDIA_TYPE,
+        body: { ksql: statement, streamsProperties: session.properties, sessionVariables: session.variables },
       },
       { auth: this.auth, signal },
     );
     if (!response.ok) throw await failure(response);
-    await eachLine(this.url, response.body, line);
+    await response.eachLine(line);
   }
 }

@@ -47,7 +47,7 @@ function skipUnlessReady(ctx: TestContext): { reference: Target; embedded: Targe
 interface KnownBug {
   id: string;
   summary: string;
-  apply: (referenceObservation: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any -- observations are ad-hoc JSON
+  apply: (referenceObservation: any) => void;
 }
 
 /** Runs `observe` on the reference, then on ours (one after the other: timing scenarios must not compete), and compares. */

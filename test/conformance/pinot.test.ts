@@ -45,7 +45,7 @@ interface KnownDifference {
   kind: 'pinot-0.11' | 'pinot-0.11-unverified' | 'ours';
   where: string[];
   reason: string;
-  toOurs?: (reference: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any -- observations are ad-hoc JSON
+  toOurs?: (reference: any) => void;
 }
 
 const PROJECT_TABLE_LIFECYCLES = projectTableFiles().map((f) => `table lifecycle ${f.name}`);
@@ -217,7 +217,7 @@ function renamed(table: PinotTable, name: string): PinotTable {
 
 /** A table config as users read it back: its identity, time column, stream topic and upsert mode. */
 function tableSummary(answer: HttpAnswer): unknown {
-  const config = (answer.body as { REALTIME?: Record<string, any> })?.REALTIME; // eslint-disable-line @typescript-eslint/no-explicit-any -- Pinot JSON
+  const config = (answer.body as { REALTIME?: Record<string, any> })?.REALTIME;
   if (!config) return answer;
   return {
     status: answer.status,
@@ -335,7 +335,6 @@ describe('controller REST', () => {
   }
 
   const badTables: Record<string, (config: Record<string, any>) => unknown> = {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- Pinot JSON
     'not JSON': () => '{"tableName": ',
     'no schema for the table': (c) => ({ ...c, tableName: 'no_such_schema', segmentsConfig: { ...c.segmentsConfig, schemaName: 'no_such_schema' } }),
     'unknown tableType': (c) => ({ ...c, tableType: 'SIDEWAYS' }),

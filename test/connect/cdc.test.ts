@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ConnectHandle } from '../../embedded/connect/index.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { startMariaDb, type TestDatabase } from '../support/mariadb.ts';
-import { api, createTestDatabase, kcatRead, startTestCluster, startWorker, waitForCount, waitForState, type KcatRecord } from './helpers.ts';
+import { api, createTestDatabase, startTestCluster, startWorker, waitForCount, waitForState, type KcatRecord } from './helpers.ts';
 
 const CDC = 'io.debezium.connector.mysql.MySqlConnector';
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerSourceTask } from '../../embedded/connect/runtime/worker-task.ts';
 import type { SourceRecord, SourceTask } from '../../embedded/connect/runtime/source-task.ts';
 import { createConverter } from '../../embedded/connect/converters/index.ts';
+import { createRecordSender } from '../../embedded/connect/runtime/record-sender.ts';
 import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 
@@ -52,6 +53,7 @@ describe('stopping a task stuck in poll', () => {
       connector: 'stuck',
       id: 0,
       kafka: kafkaClient(cluster),
+      createSender: () => createRecordSender({ kafka: kafkaClient(cluster), brokers: cluster.bootstrap().split(','), secured: false, log: () => undefined }),
       task,
       transforms: [],
       keyConverter: createConverter('org.apache.kafka.connect.storage.StringConverter', {}),

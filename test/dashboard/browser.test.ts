@@ -217,7 +217,19 @@ describe('dashboard in headless Chromium', () => {
     expect(firstRow).toBe(XSS);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => document.body.innerHTML.includes('<img'))).toBe(false);
-    await new Promise((r) => setTimeout(r, 300));
+    // a marker: an image of the test's own with the payload's src, loaded the way an injected <img onerror> would be;
+    // once its error handler has run, an injected one's would have too (its 404 is the one console line it adds)
+    const linesBeforeMarker = consoleErrors.length;
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const marker = new Image();
+          marker.onload = () => resolve();
+          marker.onerror = () => resolve();
+          marker.src = 'x';
+        }),
+    );
+    consoleErrors.push(...consoleErrors.splice(linesBeforeMarker).filter((line) => !line.includes('status of 404')));
     expect(dialogs).toEqual([]);
     expect(consoleErrors).toEqual([]);
 
@@ -352,7 +364,7 @@ describe('dashboard in headless Chromium', () => {
       async () => ((await page.locator('#health .pill[data-component="Pinot"]').getAttribute('data-status')) === 'down' ? true : undefined),
       10_000,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForChartsSettled(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-error.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(dialogs).toEqual([]);

@@ -11,13 +11,14 @@
  */
 import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type AppConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
 import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { renderedStatements } from '../../ksql/statements.ts';
 import { referenceUnavailableReason, startReferenceKafka, type ReferenceKafka } from '../../reference/index.ts';
 import { streamsConsumedToEnd } from '../../reference/streams/consumed.ts';
 import { readFinalRows, type FinalRows } from '../../reference/streams/final-rows.ts';
 import { referenceStreamsUnavailableReason, startReferenceStreams, type ReferenceStreams } from '../../reference/streams/index.ts';
+import { waitFor } from '../support/wait.ts';
 
 const log = (line: string) => console.log(`[streams-reference] ${line}`);
 
@@ -119,13 +120,8 @@ async function send(producer: Producer, topic: string, messages: Message[]): Pro
   for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** How long either engine may take to consume what was produced. */
+const CONSUME_TIMEOUT_MS = 180_000;
 
 const unavailable = referenceUnavailableReason() ?? referenceStreamsUnavailableReason();
 if (unavailable) console.log(`[streams-reference] SKIPPED: ${unavailable}`);
@@ -141,12 +137,15 @@ describe.skipIf(unavailable !== undefined)('our ksqlDB engine and Kafka Streams 
 
   /** Both engines have consumed everything produced so far (and written what it caused). */
   async function bothConsumed(phase: string): Promise<void> {
-    await waitFor(`our engine to consume ${phase}`, () => ksqldb!.runtime.caughtUp());
+    await waitFor(`our engine to consume ${phase}`, async () => (await ksqldb!.runtime.caughtUp()) || undefined, CONSUME_TIMEOUT_MS);
     // twice in a row: the group's commits and the topics' ends are read one after the other
     const sources = [ours.topics.pageview, ours.topics.users, theirs.topics.cleanedUsers];
     await waitFor(
       `Kafka Streams to consume ${phase}`,
-      async () => (await streamsConsumedToEnd(admin, streams!.applicationId, sources)) && (await streamsConsumedToEnd(admin, streams!.applicationId, sources)),
+      async () =>
+        ((await streamsConsumedToEnd(admin, streams!.applicationId, sources)) && (await streamsConsumedToEnd(admin, streams!.applicationId, sources))) ||
+        undefined,
+      CONSUME_TIMEOUT_MS,
     );
     log(`both consumed ${phase}`);
   }

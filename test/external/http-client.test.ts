@@ -25,12 +25,27 @@ beforeAll(async () => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000);
       if (req.url === '/conflict') return void res.writeHead(409, { 'content-type': 'application/json' }).end('{"error_code":409,"message":"exists"}');
       if (req.url === '/text') return void res.end('OK');
+      if (req.url === '/lines') return void streamLines(res);
+      if (req.url === '/broken') return void res.writeHead(200).write('{"a":1}\n{"b"', () => res.destroy());
+      if (req.url === '/endless') return void res.writeHead(200).write('first\n');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echoed: body === '' ? null : JSON.parse(body) }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
+
+/** Three lines in pieces that split them, each piece sent after the one before it was read. */
+function streamLines(res: http.ServerResponse): void {
+  const pieces = ['one\ntw', 'o\n', '\n  \nthree'];
+  res.writeHead(200, { 'content-type': 'application/vnd.ksqlapi.delimited.v1' });
+  const next = () => {
+    const piece = pieces.shift();
+    if (piece === undefined) return void res.end();
+    res.write(piece, () => setImmediate(next));
+  };
+  next();
+}
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -75,5 +90,49 @@ describe('serviceClient', () => {
       if (before === undefined) delete process.env.HTTP_PROXY;
       else process.env.HTTP_PROXY = before;
     }
+  });
+
+  it('streams an answer line by line, whole lines only, blank lines skipped', async () => {
+    const client = serviceClient({ service: 'ksqlDB', baseUrl: base });
+    const lines: string[] = [];
+    const answer = await client.stream('POST', '/lines', { body: { sql: 'SELECT 1;' } });
+    expect(answer.status).toBe(200);
+    await answer.eachLine((line) => lines.push(line));
+    expect(lines).toEqual(['one', 'two', 'three']);
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/lines', body: '{"sql":"SELECT 1;"}' });
+    expect(await (await client.stream('GET', '/text')).text()).toBe('OK');
+  });
+
+  it('a streamed answer that breaks off names the service; what the line reader throws ends the read as it is', async () => {
+    const client = serviceClient({ service: 'ksqlDB', baseUrl: base });
+    const lines: string[] = [];
+    const broken = await client.stream('GET', '/broken');
+    const error = await broken.eachLine((line) => lines.push(line)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnreachableError);
+    expect((error as Error).message).toMatch(new RegExp(`^ksqlDB at ${base} is unreachable \\(the answer broke off: `));
+    expect(lines).toEqual(['{"a":1}']);
+    const refused = new Error('a statement error in the stream');
+    const endless = await client.stream('GET', '/endless');
+    await expect(
+      endless.eachLine(() => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+  });
+
+  it("a stream without a timeout lasts until the caller's cancel, which rejects with its reason", async () => {
+    const client = serviceClient({ service: 'ksqlDB', baseUrl: base, timeoutMs: 100 });
+    const cancel = new AbortController();
+    const endless = await client.stream('GET', '/endless', { signal: cancel.signal });
+    const lines: string[] = [];
+    const reading = endless.eachLine((line) => {
+      lines.push(line);
+      // the service's 100 ms does not apply to a stream: the cancel comes later, after the first line
+      setTimeout(() => cancel.abort(new Error('Ctrl-C')), 300);
+    });
+    await expect(reading).rejects.toThrow('Ctrl-C');
+    expect(lines).toEqual(['first']);
+    const timed = await client.stream('GET', '/endless', { timeoutMs: 200 });
+    await expect(timed.text()).rejects.toThrow(`ksqlDB at ${base} is unreachable (no answer within 200 ms)`);
   });
 });

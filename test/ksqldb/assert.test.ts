@@ -12,7 +12,7 @@ import { parseStatements } from '../../embedded/ksqldb/parser/parser.ts';
 import { kafkaClient, startTestCluster } from '../support/kafka.ts';
 import { postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('ASSERT statements: grammar', () => {
   it('parses ASSERT [NOT EXISTS] TOPIC with properties and a timeout, names as identifiers or strings', () => {

@@ -13,7 +13,7 @@ import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 import { postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('EXPLAIN and DESCRIBE EXTENDED', () => {
   let cluster: KafkaCluster;

@@ -11,7 +11,7 @@ import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { kafkaClient, run, startTestCluster, waitFor } from '../support/kafka.ts';
 import { caughtUp, postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
   let cluster: KafkaCluster;
@@ -38,41 +38,31 @@ describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
     await cluster?.stop();
   });
 
-  it('answers curl --http2-prior-knowledge on /query-stream (pull and push) and /info', async () => {
-    const pull = await run('curl', [
+  const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
+  const FROM_EARLIEST = { 'auto.offset.reset': 'earliest' };
+  /** curl over cleartext HTTP/2 with prior knowledge: GET `path`, or POST `body` as JSON (asking for the delimited format) */
+  const curlH2 = (path: string, body?: object, after: string[] = []) =>
+    run('curl', [
       '-sS',
       '--http2-prior-knowledge',
-      '-X',
-      'POST',
-      `${server.url}/query-stream`,
-      '-H',
-      'content-type: application/vnd.ksqlapi.delimited.v1',
-      '-d',
-      JSON.stringify({ sql: "SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';" }),
-      '-w',
-      '\n%{http_version} %{http_code}\n',
+      ...(body ? ['-X', 'POST', '-H', `content-type: ${DELIMITED}`, '-d', JSON.stringify(body)] : []),
+      `${server.url}${path}`,
+      ...after,
     ]);
+
+  it('answers curl --http2-prior-knowledge on /query-stream (pull and push) and /info', async () => {
+    const pull = await curlH2('/query-stream', { sql: "SELECT PAGE, N FROM PER_PAGE WHERE PAGE = 'a';" }, ['-w', '\n%{http_version} %{http_code}\n']);
     expect(pull.code, pull.stderr).toBe(0);
     const lines = pull.stdout.trim().split('\n');
     expect(JSON.parse(lines[0]!)).toMatchObject({ columnNames: ['PAGE', 'N'] });
     expect(lines[1]).toBe('["a",2]');
     expect(lines.at(-1)).toBe('2 200');
 
-    const push = await run('curl', [
-      '-sS',
-      '--http2-prior-knowledge',
-      '-X',
-      'POST',
-      `${server.url}/query-stream`,
-      '-H',
-      'content-type: application/vnd.ksqlapi.delimited.v1',
-      '-d',
-      JSON.stringify({ sql: 'SELECT PAGE FROM HITS EMIT CHANGES LIMIT 3;', properties: { 'auto.offset.reset': 'earliest' } }),
-    ]);
+    const push = await curlH2('/query-stream', { sql: 'SELECT PAGE FROM HITS EMIT CHANGES LIMIT 3;', properties: FROM_EARLIEST });
     expect(push.code, push.stderr).toBe(0);
     expect(push.stdout.trim().split('\n').slice(1)).toEqual(['["a"]', '["b"]', '["a"]']);
 
-    const info = await run('curl', ['-sS', '--http2-prior-knowledge', `${server.url}/info`]);
+    const info = await curlH2('/info');
     expect((JSON.parse(info.stdout) as J).KsqlServerInfo.version).toBe('0.29.0');
   });
 
@@ -82,10 +72,10 @@ describe('ksqlDB over HTTP/2 (h2c, prior knowledge)', () => {
       const stream = session.request({
         ':method': 'POST',
         ':path': '/query-stream',
-        'content-type': 'application/vnd.ksqlapi.delimited.v1',
-        accept: 'application/vnd.ksqlapi.delimited.v1',
+        'content-type': DELIMITED,
+        accept: DELIMITED,
       });
-      stream.end(JSON.stringify({ sql: 'SELECT * FROM HITS EMIT CHANGES;', properties: { 'auto.offset.reset': 'earliest' } }));
+      stream.end(JSON.stringify({ sql: 'SELECT * FROM HITS EMIT CHANGES;', properties: FROM_EARLIEST }));
       let text = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {

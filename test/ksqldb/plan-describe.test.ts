@@ -8,7 +8,11 @@ import { describeExecutionPlan, describeTopology } from '../../embedded/ksqldb/p
 import { catalog, parseQuery } from './plan-support.ts';
 
 const engine = catalog();
-const planOf = (sql: string, sinkName: string) => analyzeQuery(parseQuery(engine, sql), engine.metastore, { persistent: true, sinkName }).plan;
+/** the plan of `sql` over the catalog: a persistent query writing `sinkName`, or a transient SELECT without one */
+const planOf = (sql: string, sinkName?: string) =>
+  analyzeQuery(parseQuery(engine, sql), engine.metastore, sinkName ? { persistent: true, sinkName } : { persistent: false }).plan;
+/** EXPLAIN's execution plan text of `sql` run as query `queryId` */
+const explain = (sql: string, queryId: string, sinkName?: string) => describeExecutionPlan(planOf(sql, sinkName), queryId);
 
 /** the plan's steps as `depth context` (depth from the tabs: PlanSummary indents each level by two) */
 const contexts = (text: string, queryId: string) =>
@@ -21,6 +25,8 @@ const contexts = (text: string, queryId: string) =>
       expect(m[2]!.startsWith(queryId + '.')).toBe(true);
       return `${m[1]!.length / 2} ${m[2]!.slice(queryId.length + 1)}`;
     });
+/** the steps of `sql`'s execution plan, as `contexts` lists them */
+const steps = (sql: string, queryId: string, sinkName?: string) => contexts(explain(sql, queryId, sinkName), queryId);
 
 describe('EXPLAIN execution plan, as ksqlDB records it', () => {
   const cases: [string, string, string, string[]][] = [
@@ -153,12 +159,12 @@ describe('EXPLAIN execution plan, as ksqlDB records it', () => {
   ];
   for (const [what, sql, sink, expected] of cases) {
     it(what, () => {
-      expect(contexts(describeExecutionPlan(planOf(sql, sink), 'Q_0'), 'Q_0')).toEqual(expected);
+      expect(steps(sql, 'Q_0', sink)).toEqual(expected);
     });
   }
 
   it("prints each step as ksqlDB's PlanSummary does: schema without needless quotes, inputs indented twice per level", () => {
-    const text = describeExecutionPlan(planOf('CREATE STREAM OUTPUT AS SELECT ID, A FROM S WHERE B > 1;', 'OUTPUT'), 'CSAS_OUTPUT_0');
+    const text = explain('CREATE STREAM OUTPUT AS SELECT ID, A FROM S WHERE B > 1;', 'CSAS_OUTPUT_0', 'OUTPUT');
     expect(text).toBe(
       [
         ' > [ SINK ] | Schema: ID INTEGER KEY, A STRING | Logger: CSAS_OUTPUT_0.OUTPUT',
@@ -171,12 +177,11 @@ describe('EXPLAIN execution plan, as ksqlDB records it', () => {
   });
 
   it('a transient SELECT has no sink step', () => {
-    const select = analyzeQuery(parseQuery(engine, 'SELECT ID, A FROM S EMIT CHANGES;'), engine.metastore, { persistent: false }).plan;
-    expect(contexts(describeExecutionPlan(select, 'transient_S_1'), 'transient_S_1')).toEqual(['0 Project', '1 KsqlTopic.Source']);
+    expect(steps('SELECT ID, A FROM S EMIT CHANGES;', 'transient_S_1')).toEqual(['0 Project', '1 KsqlTopic.Source']);
   });
 
   it('a re-keyed side and the key it gets', () => {
-    const text = describeExecutionPlan(planOf('CREATE STREAM OUTPUT AS SELECT S.B, A, NAME FROM S JOIN T ON S.B = T.ID;', 'OUTPUT'), 'Q_0');
+    const text = explain('CREATE STREAM OUTPUT AS SELECT S.B, A, NAME FROM S JOIN T ON S.B = T.ID;', 'Q_0', 'OUTPUT');
     expect(text).toContain(
       '\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: S_B INTEGER KEY, A STRING, B INTEGER, XS ARRAY<INTEGER>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT | Logger: Q_0.LeftSourceKeyed\n',
     );

@@ -8,7 +8,7 @@ import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { startTestCluster, waitFor } from '../support/kafka.ts';
 import { postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('push query limit', () => {
   let cluster: KafkaCluster;

@@ -1,14 +1,14 @@
 /**
- * The ksqlDB runtime's producer while a broker's disk is full: it used to give up once its delivery
- * timeout passed and stay broken (every later write failed, so the queries stopped until a restart). Now
- * the same batches are retried past the timeout (one log line says so) and go in once the disk has room:
+ * Our producer (embedded/kafka-client/record-writer.ts, ksqlDB's runtime's) while a broker's disk is full:
+ * the same batches are retried past the delivery timeout (one log line says so) rather than failing every
+ * later write and stopping the queries, and go in once the disk has room:
  * the queries carry on by themselves, every record exactly once. The disk is simulated at the file-write
  * layer (test/support/full-disk.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { readRanges, topicRanges } from '../../embedded/common/topic-reader.ts';
-import { RecordWriter, type OutgoingRecord } from '../../embedded/ksqldb/runtime/record-writer.ts';
+import { RecordWriter, type OutgoingRecord } from '../../embedded/kafka-client/record-writer.ts';
 import { fillDisk } from '../support/full-disk.ts';
 import { kafkaClient, startTestCluster, tempDir, waitFor } from '../support/kafka.ts';
 

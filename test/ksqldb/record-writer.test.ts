@@ -1,5 +1,5 @@
 /**
- * The ksqlDB runtime's own producer (embedded/ksqldb/runtime/record-writer.ts) against the embedded
+ * Our own producer, which ksqlDB's runtime writes with (embedded/kafka-client/record-writer.ts), against the embedded
  * Kafka: kafkajs's DefaultPartitioner choices (key, partitionKey, explicit partition, keyless spread),
  * order per partition, base offsets, batches split under the size limit, and a partition leader stopped
  * while writes are in flight: every record lands exactly once, in order.
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { readRanges, topicRanges } from '../../embedded/common/topic-reader.ts';
-import { RecordWriter, type OutgoingRecord } from '../../embedded/ksqldb/runtime/record-writer.ts';
+import { RecordWriter, type OutgoingRecord } from '../../embedded/kafka-client/record-writer.ts';
 import { kafkaClient, startTestCluster, waitFor } from '../support/kafka.ts';
 
 const kafkajsPartitioner = Partitioners.DefaultPartitioner();

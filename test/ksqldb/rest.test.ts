@@ -6,7 +6,7 @@ import { startKsqlDb, type KsqlDbHandle } from '../../embedded/ksqldb/index.ts';
 import { kafkaClient, startTestCluster, run } from '../support/kafka.ts';
 import { caughtUp, postJson } from './pipeline-support.ts';
 
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Record<string, any>;
 
 describe('ksqlDB REST API', () => {
   let cluster: KafkaCluster;

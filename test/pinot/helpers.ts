@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPinot, type PinotHandle, type PinotOptions } from '../../embedded/pinot/index.ts';
+export { waitFor } from '../support/wait.ts';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
@@ -112,16 +113,6 @@ export async function feed(pinot: PinotHandle, table: string, partition: number,
     partition,
     values.map((v, i) => ({ offset: BigInt(firstOffset + i), value: v === null ? null : typeof v === 'string' ? v : JSON.stringify(v) })),
   );
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Makes the storage of `table` reject rows with views >= `limit` (a stand-in for any row-level database failure). */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import type { KafkaCluster } from '../../embedded/kafka/index.ts';
 import { kafkaClient, startTestCluster } from '../support/kafka.ts';
-import { eventsSchema, http, query, realtimeTable, startTestPinot, tempDir, waitFor } from './helpers.ts';
+import { eventsSchema, http, realtimeTable, startTestPinot, tempDir, waitFor } from './helpers.ts';
 
 let cluster: KafkaCluster;
 let producer: Producer;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { startKafkaCluster, type KafkaCluster, type KafkaClusterOptions } from '../../embedded/kafka/index.ts';
+export { eventually, waitFor } from './wait.ts';
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
@@ -47,29 +48,6 @@ export function run(command: string, args: string[], input?: string | Buffer, ti
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
-}
-
-/** Runs `check` until it stops throwing (assertions included); on timeout throws its last error. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 30_000, everyMs = 300): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Each partition's end offset (the offset the next record will get). */

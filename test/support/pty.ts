@@ -35,7 +35,7 @@ export class PtySession {
 
   /** Everything shown so far, as text. */
   screen(): string {
-    return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''); // eslint-disable-line no-control-regex
+    return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
   }
 
   /** Where the screen ends now: a later wait can look only at what comes after. */

@@ -14,7 +14,6 @@ export const COMMON = 'Common';
 
 function nonEmptyName(v: string): string | undefined {
   if (v.trim() === '') return 'String may not be empty';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(v))
     return `String may not contain control sequences but had the following ASCII chars: ${[...v]
       .filter((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)

@@ -72,13 +72,50 @@ export interface JsonConverterOptions {
 }
 
 export class JsonConverter implements Converter {
+  /** A writer per struct schema: its fields' `"name":` prefixes and writers found once, not per record. */
+  private readonly structWriters = new WeakMap<Schema, (value: unknown) => string>();
+  private readonly schemaTexts = new WeakMap<Schema, string>();
+
   constructor(private readonly options: JsonConverterOptions) {}
 
   fromConnectData(_topic: string, schema: Schema | null, value: unknown): Buffer | null {
     if (schema === null && (value === null || value === undefined)) return null;
-    const payload = this.payload(schema, value);
-    const text = this.options.schemasEnable ? `{"schema":${schema === null ? 'null' : jsonSchema(schema)},"payload":${payload}}` : payload;
+    const payload = schema !== null && schema.type === 'struct' ? this.structWriter(schema)(value) : this.payload(schema, value);
+    const text = this.options.schemasEnable ? `{"schema":${schema === null ? 'null' : this.schemaText(schema)},"payload":${payload}}` : payload;
     return Buffer.from(text, 'utf8');
+  }
+
+  /** jsonSchema(schema), written once per schema. */
+  private schemaText(schema: Schema): string {
+    let text = this.schemaTexts.get(schema);
+    if (text === undefined) {
+      text = jsonSchema(schema);
+      this.schemaTexts.set(schema, text);
+    }
+    return text;
+  }
+
+  /** What payload() writes for a value of this struct schema. */
+  private structWriter(schema: Schema): (value: unknown) => string {
+    let writer = this.structWriters.get(schema);
+    if (writer !== undefined) return writer;
+    const fields = (schema.fields ?? []).map((f) => ({
+      name: f.name,
+      prefix: `${JSON.stringify(f.name)}:`,
+      write: f.schema.type === 'struct' ? this.structWriter(f.schema) : (v: unknown) => this.payload(f.schema, v),
+    }));
+    writer = (value: unknown): string => {
+      if (value === null || value === undefined || value instanceof Date) return this.payload(schema, value);
+      const obj = value as Record<string, unknown>;
+      let out = '{';
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        out += `${i === 0 ? '' : ','}${f.prefix}${f.write(obj[f.name] ?? null)}`;
+      }
+      return `${out}}`;
+    };
+    this.structWriters.set(schema, writer);
+    return writer;
   }
 
   private payload(schema: Schema | null, value: unknown): string {
@@ -122,10 +159,8 @@ export class JsonConverter implements Converter {
         const entries = Object.entries(value as Record<string, unknown>);
         return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${this.payload(schema.values ?? null, v)}`).join(',')}}`;
       }
-      case 'struct': {
-        const obj = value as Record<string, unknown>;
-        return `{${(schema.fields ?? []).map((f) => `${JSON.stringify(f.name)}:${this.payload(f.schema, obj[f.name] ?? null)}`).join(',')}}`;
-      }
+      case 'struct':
+        return this.structWriter(schema)(value);
     }
   }
 }

@@ -146,7 +146,7 @@ export { intType };
 
 /**
  * A mysql2 value -> the Connect value for its column. DATETIME/TIMESTAMP arrive as the server's text (the
- * connection's typeCast), TIME as text, DATE as a Date at UTC midnight.
+ * connection's dateStrings), TIME as text, DATE as a Date at UTC midnight.
  */
 export function toConnectValue(value: unknown, kind: ValueKind, time: TimeSettings = DEFAULT_TIME_SETTINGS): unknown {
   if (value === null || value === undefined) return null;

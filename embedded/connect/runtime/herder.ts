@@ -15,6 +15,7 @@ import { MySqlCdcConnector } from '../mysql-cdc/source-connector.ts';
 import { ensureInternalTopics, InternalStores, SESSION_KEY_TTL_MS, type InternalTopicNames, type TargetState } from '../storage/internal-topics.ts';
 import { javaTrace, type SourceConnector } from './source-task.ts';
 import { WorkerSourceTask, type TaskState } from './worker-task.ts';
+import type { RecordSender } from './record-sender.ts';
 
 /** The connector of a (validated) config's class. */
 function createConnector(config: Record<string, string>): SourceConnector {
@@ -27,6 +28,8 @@ function taskClassOf(config: Record<string, string>): string {
 
 export interface HerderOptions {
   kafka: Kafka;
+  /** A new producer for a task's records (record-sender.ts). */
+  createSender: () => RecordSender;
   workerId: string;
   topics: InternalTopicNames;
   /** Worker-level converters (used when a connector config names none). Default JsonConverter, schemas.enable=true. */
@@ -423,6 +426,7 @@ export class Herder {
       connector: r.name,
       id,
       kafka: this.o.kafka,
+      createSender: this.o.createSender,
       task: connector.createTask(taskConfig),
       transforms: buildTransformChain(r.config),
       keyConverter: converter('key'),

@@ -5,6 +5,7 @@ export type SourcePartition = Record<string, unknown>;
 export type SourceOffset = Record<string, unknown>;
 
 export interface SourceRecord {
+  /** Never changed once handed out (the worker keeps its JSON per object). */
   sourcePartition: SourcePartition;
   /** null for records whose position is not tracked (bulk mode). */
   sourceOffset: SourceOffset | null;

@@ -1,6 +1,7 @@
 /**
  * WorkerSourceTask: poll the task, run the transforms, convert key and value, pick the partition, send with
- * an idempotent kafkajs producer (acks=all), then commit the source offsets to the offsets topic.
+ * an idempotent producer (acks=all, retried until acknowledged: record-sender.ts), then commit the source
+ * offsets to the offsets topic.
  *
  * No duplicate, no gap across restarts and crashes: every record carries its source position in the
  * `__connect.source.offset` header, and partitions are chosen by the worker (murmur2 of the key bytes,
@@ -8,13 +9,14 @@
  * and, for each (source partition, Kafka partition), skips re-read rows at or before the last one already
  * there. The committed offset is where the re-read starts; the topic decides what is already delivered.
  */
-import type { Kafka, Producer, Message } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { applyChain, type Transformation } from '../transforms/index.ts';
 import type { Converter } from '../converters/index.ts';
 import { partitionFor } from '../../kafka/wire.ts';
 import { javaTrace, type SourceOffset, type SourcePartition, type SourceRecord, type SourceTask } from './source-task.ts';
 import { createTopicsAndWait, retryRetriable } from '../../common/kafka-retry.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
+import type { OutgoingRecord, RecordSender } from './record-sender.ts';
 
 export const OFFSET_HEADER = '__connect.source.offset';
 
@@ -26,13 +28,10 @@ const MAX_QUEUED_RECORDS = 20_000;
 
 function merge(batches: Prepared[]): Prepared {
   if (batches.length === 1) return batches[0];
-  const out: Prepared = { byTopic: new Map(), offsets: new Map(), skipped: 0 };
+  const out: Prepared = { records: [], topics: new Map(), offsets: new Map(), skipped: 0 };
   for (const b of batches) {
-    for (const [topic, messages] of b.byTopic) {
-      const list = out.byTopic.get(topic);
-      if (list) list.push(...messages);
-      else out.byTopic.set(topic, [...messages]);
-    }
+    for (const r of b.records) out.records.push(r);
+    for (const [topic, n] of b.topics) out.topics.set(topic, (out.topics.get(topic) ?? 0) + n);
     for (const [k, v] of b.offsets) out.offsets.set(k, v);
     out.skipped += b.skipped;
   }
@@ -54,6 +53,8 @@ export interface WorkerTaskOptions {
   connector: string;
   id: number;
   kafka: Kafka;
+  /** The producer the task's records go out with (record-sender.ts). */
+  createSender: () => RecordSender;
   task: SourceTask;
   transforms: Transformation[];
   keyConverter: Converter;
@@ -66,20 +67,26 @@ export interface WorkerTaskOptions {
 }
 
 interface Prepared {
-  byTopic: Map<string, Message[]>;
+  records: OutgoingRecord[];
+  /** topic -> how many of the records go there */
+  topics: Map<string, number>;
   offsets: Map<string, { partition: SourcePartition; offset: SourceOffset | null }>;
   skipped: number;
 }
 
 export class WorkerSourceTask {
   private readonly abort = new AbortController();
-  private producer: Producer | undefined;
+  private sender: RecordSender | undefined;
+  /** Topics known to exist: those of task.topics(), and any other one once created. */
+  private readonly existingTopics = new Set<string>();
   private loop: Promise<void> | undefined;
   private paused: boolean;
   private resumeWaiter: (() => void) | undefined;
   private partitions = new Map<string, number>();
   /** topic -> "sourcePartitionJSON\0kafkaPartition" -> last offset already in the topic. */
   private resumeFilter = new Map<string, Map<string, SourceOffset>>();
+  /** Each source partition object's JSON and its header prefix (connectors hand out one object per partition). */
+  private readonly partitionTexts = new WeakMap<SourcePartition, { json: string; headerPrefix: string }>();
   private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset | null }>();
   private lastCommit = Date.now();
   private commitChain: Promise<void> = Promise.resolve();
@@ -152,8 +159,8 @@ export class WorkerSourceTask {
         }
       })();
     try {
-      this.producer = this.o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
-      await this.producer.connect();
+      this.sender = this.o.createSender();
+      await this.sender.connect();
       await task.start({ offset: (p) => this.o.hooks.offset(p) }, this.abort.signal);
       await this.prepareTopics(task.topics());
       this.o.hooks.log(`task ${this.o.connector}-${this.o.id} started`);
@@ -210,7 +217,10 @@ export class WorkerSourceTask {
         await createTopicsAndWait(admin, { topics: missing.map((topic) => ({ topic })) });
       }
       const metadata = await retryRetriable(() => admin.fetchTopicMetadata({ topics }));
-      for (const t of metadata.topics) this.partitions.set(t.name, t.partitions.length);
+      for (const t of metadata.topics) {
+        this.partitions.set(t.name, t.partitions.length);
+        this.existingTopics.add(t.name);
+      }
       const ranges = new Map<string, Map<number, Range>>();
       for (const topic of topics) {
         const parts = await topicRanges(admin, topic);
@@ -243,18 +253,21 @@ export class WorkerSourceTask {
   }
 
   private prepare(records: SourceRecord[]): Prepared {
-    const byTopic = new Map<string, Message[]>();
+    const out: OutgoingRecord[] = [];
+    const topics = new Map<string, number>();
+    const timestamp = Date.now();
     const offsets = new Map<string, { partition: SourcePartition; offset: SourceOffset | null }>();
     let skipped = 0;
     for (const record of records) {
       const transformed = applyChain(this.o.transforms, { topic: record.topic, key: record.key, value: record.value });
-      const partitionJson = JSON.stringify(record.sourcePartition);
+      const { json: partitionJson, headerPrefix } = this.partitionText(record.sourcePartition);
       // A null offset (bulk mode) is committed too: Connect writes it as a tombstone under the partition's key.
       offsets.set(partitionJson, { partition: record.sourcePartition, offset: record.sourceOffset });
       if (transformed === null) continue;
       const key = this.o.keyConverter.fromConnectData(transformed.topic, transformed.key.schema, transformed.key.value);
       const value = this.o.valueConverter.fromConnectData(transformed.topic, transformed.value.schema, transformed.value.value);
-      const header = JSON.stringify([this.o.connector, record.sourcePartition, record.sourceOffset]);
+      // JSON.stringify([connector, sourcePartition, sourceOffset]), its constant part written once per partition
+      const header = `${headerPrefix}${record.sourceOffset === null ? 'null' : JSON.stringify(record.sourceOffset)}]`;
       const count = this.partitions.get(transformed.topic) ?? 1;
       const partition =
         record.kafkaPartition !== undefined && record.kafkaPartition < count ? record.kafkaPartition : partitionFor(key ?? Buffer.from(header), count);
@@ -266,23 +279,51 @@ export class WorkerSourceTask {
           continue;
         }
       }
-      if (!byTopic.has(transformed.topic)) byTopic.set(transformed.topic, []);
-      byTopic.get(transformed.topic)!.push({ key, value, partition, headers: { [OFFSET_HEADER]: header } });
+      topics.set(transformed.topic, (topics.get(transformed.topic) ?? 0) + 1);
+      out.push({ topic: transformed.topic, key, value, partition, timestamp, headers: [{ key: OFFSET_HEADER, value: Buffer.from(header, 'utf8') }] });
     }
-    return { byTopic, offsets, skipped };
+    return { records: out, topics, offsets, skipped };
+  }
+
+  private partitionText(partition: SourcePartition): { json: string; headerPrefix: string } {
+    let text = this.partitionTexts.get(partition);
+    if (text === undefined) {
+      const json = JSON.stringify(partition);
+      text = { json, headerPrefix: `[${JSON.stringify(this.o.connector)},${json},` };
+      this.partitionTexts.set(partition, text);
+    }
+    return text;
   }
 
   private async send(prepared: Prepared): Promise<void> {
-    const producer = this.producer!;
-    const topicMessages = [...prepared.byTopic].map(([topic, messages]) => ({ topic, messages }));
-    if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
-    for (const m of topicMessages) {
-      this.sent += m.messages.length;
-      this.o.hooks.onTopic(m.topic);
+    if (prepared.records.length > 0) {
+      await this.createMissingTopics([...prepared.topics.keys()]);
+      await this.sender!.send(prepared.records);
+    }
+    for (const [topic, n] of prepared.topics) {
+      this.sent += n;
+      this.o.hooks.onTopic(topic);
     }
     this.skipped += prepared.skipped;
     for (const [k, v] of prepared.offsets) this.pendingOffsets.set(k, v);
     this.scheduleCommit();
+  }
+
+  /**
+   * Creates the topics a record goes to that task.topics() did not name (a table that appeared later), with the
+   * cluster's defaults, as a producer's automatic topic creation would.
+   */
+  private async createMissingTopics(topics: string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.existingTopics.has(t));
+    if (missing.length === 0) return;
+    const admin = this.o.kafka.admin();
+    await admin.connect();
+    try {
+      await createTopicsAndWait(admin, { topics: missing.map((topic) => ({ topic })) });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    for (const t of missing) this.existingTopics.add(t);
   }
 
   private scheduleCommit(): void {
@@ -341,6 +382,6 @@ export class WorkerSourceTask {
     if (commit) await this.commitNow();
     else this.pendingOffsets.clear();
     await this.commitChain;
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.sender?.close().catch(() => undefined);
   }
 }

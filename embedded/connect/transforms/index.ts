@@ -121,6 +121,9 @@ function requireStruct(schema: Schema, purpose: string): Schema & { fields: Fiel
 }
 
 class ValueToKey implements Transformation {
+  /** The key schema made for each value schema (Connect's schemaUpdateCache): one object per value schema, not per record. */
+  private readonly keySchemas = new WeakMap<Schema, Schema>();
+
   constructor(private readonly fields: string[]) {}
 
   apply(record: ConnectRecord): ConnectRecord {
@@ -131,16 +134,25 @@ class ValueToKey implements Transformation {
       for (const f of this.fields) key[f] = map[f] ?? null;
       return { ...record, key: { schema: null, value: key } };
     }
+    const keySchema = this.keySchemaFor(schema);
+    const key: Record<string, unknown> = {};
+    for (const name of this.fields) key[name] = (value as Record<string, unknown> | null)?.[name] ?? null;
+    return { ...record, key: { schema: keySchema, value: key } };
+  }
+
+  private keySchemaFor(schema: Schema): Schema {
+    let keySchema = this.keySchemas.get(schema);
+    if (keySchema !== undefined) return keySchema;
     const s = requireStruct(schema, 'copying fields from value to key');
     const keyFields: Field[] = [];
-    const key: Record<string, unknown> = {};
     for (const name of this.fields) {
       const field = fieldOf(s, name);
       if (!field) throw new DataException(`Field does not exist: ${name}`);
       keyFields.push(field);
-      key[name] = (value as Record<string, unknown> | null)?.[name] ?? null;
     }
-    return { ...record, key: { schema: { type: 'struct', optional: false, fields: keyFields }, value: key } };
+    keySchema = { type: 'struct', optional: false, fields: keyFields };
+    this.keySchemas.set(schema, keySchema);
+    return keySchema;
   }
 }
 

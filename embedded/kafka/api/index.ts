@@ -25,8 +25,7 @@ import { handleDeleteGroups } from './42-delete-groups.ts';
 
 export type { RequestContext } from './context.ts';
 
-// Each handler is typed by its own request/response; the table erases that for dispatch.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each handler is typed by its own request and response; the table erases that for dispatch
 export const handlers: Record<number, Handler<any, any>> = {
   0: handleProduce,
   1: handleFetch,

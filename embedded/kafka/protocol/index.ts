@@ -217,7 +217,7 @@ export const API_MODULES = {
   33: AlterConfigs,
   37: CreatePartitions,
   42: DeleteGroups,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: each module has its own body types
+  // biome-ignore lint/suspicious/noExplicitAny: variance: each module has its own body types
 } as const satisfies Record<number, ApiModule<any, any>>;
 
 export type ApiKeyNumber = keyof typeof API_MODULES;

@@ -12,8 +12,7 @@ import { coerceUserList, type CoercedList } from './coercion.ts';
 import { LAMBDA_FUNCTIONS, compileLambdaCall } from './lambda.ts';
 
 export { castValue } from './cast.ts';
-import { javaDouble } from './javaText.ts';
-import { longOp, normLong, type Long } from './long.ts';
+import { longOp, type Long } from './long.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -186,6 +185,7 @@ function coerceList(exprs: Expr[], scope: Scope, prefix: string, pos: Position):
   }
 }
 
+/** Type-checks `e` in `scope` and returns its type with the closure that evaluates it over a row; each node kind has its compiler below. */
 export function compileExpr(e: Expr, scope: Scope): Compiled {
   switch (e.kind) {
     case 'lit': {
@@ -196,404 +196,41 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const { field, type } = scope.resolve(e);
       return { type, eval: (r) => r[field] ?? null, safe: true };
     }
-    case 'neg': {
-      const o = compileExpr(e.operand, scope);
-      if (o.type.base === 'DECIMAL')
-        return {
-          type: o.type,
-          eval: (r) => {
-            const v = o.eval(r);
-            return isNull(v) ? null : (v as Decimal).negate();
-          },
-        };
-      if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
-      const int = o.type.base === 'INTEGER';
-      const long = o.type.base === 'BIGINT';
-      return {
-        type: o.type,
-        eval: (r) => {
-          const v = o.eval(r);
-          return isNull(v) ? null : int ? toInt32(-(v as number)) : long ? longOp('-', 0, v as Long) : -(v as number);
-        },
-      };
-    }
-    case 'arith': {
-      const l = compileExpr(e.left, scope);
-      const r = compileExpr(e.right, scope);
-      if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
-        return {
-          type: T.STRING,
-          eval: (row) => {
-            const a = l.eval(row);
-            const b = r.eval(row);
-            return isNull(a) || isNull(b) ? null : String(a) + String(b);
-          },
-        };
-      }
-      const ok = (t: SqlType) => isNumber(t) || t.base === 'NULL';
-      if (!ok(l.type) || !ok(r.type) || (l.type.base === 'NULL' && r.type.base === 'NULL')) {
-        err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
-      }
-      if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE')
-        return compileDecimalArith(e.op, l, r);
-      // beside a DOUBLE, a DECIMAL operand is read as a double (a literal once, here)
-      if (l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') {
-        return compileExpr({ ...e, left: decimalAsDouble(e.left, l), right: decimalAsDouble(e.right, r) }, scope);
-      }
-      const type = widen(l.type, r.type);
-      const op = e.op;
-      const kind = type.base;
-      // in a lambda's body a null operand is an error (ksqlDB's generated code unboxes it), not null
-      const strict = (scope.lambdaDepth ?? 0) > 0;
-      return {
-        type,
-        eval: (row) => {
-          const a = l.eval(row) as number | null;
-          const b = r.eval(row) as number | null;
-          if (isNull(a) || isNull(b)) {
-            if (strict) throw new Error(`Arithmetic on null in a lambda: ${exprToString(e)}`);
-            return null;
-          }
-          if (kind === 'BIGINT') return longOp(op, a as Long, b as Long);
-          const x = Number(a);
-          const y = Number(b);
-          if (kind === 'DOUBLE') {
-            switch (op) {
-              case '+':
-                return x + y;
-              case '-':
-                return x - y;
-              case '*':
-                return x * y;
-              case '/':
-                return x / y;
-              case '%':
-                return x % y;
-            }
-          }
-          let v: number;
-          switch (op) {
-            case '+':
-              v = x + y;
-              break;
-            case '-':
-              v = x - y;
-              break;
-            case '*':
-              v = kind === 'INTEGER' ? Math.imul(x, y) : x * y;
-              break;
-            case '/':
-              if (y === 0) return null;
-              v = Math.trunc(x / y);
-              break;
-            case '%':
-              if (y === 0) return null;
-              v = x % y;
-              break;
-          }
-          return kind === 'INTEGER' ? toInt32(v) : v;
-        },
-      };
-    }
-    case 'cmp': {
-      const [l, r] = temporalOperands(compileExpr(timeLiteral(e.left, e.right), scope), compileExpr(timeLiteral(e.right, e.left), scope), e.left, e.right);
-      if (
-        e.op !== 'DISTINCT' &&
-        e.op !== 'NOT DISTINCT' &&
-        (l.type.base === 'NULL' || r.type.base === 'NULL') &&
-        (e.left.kind === 'lit' || e.right.kind === 'lit')
-      ) {
-        err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
-      }
-      if (!comparable(l.type, r.type)) {
-        err(`Error in WHERE expression: Cannot compare ${typeToString(l.type)} to ${typeToString(r.type)} with ${e.op}.`, e.pos);
-      }
-      const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
-      if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
-        err(
-          `Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`,
-          e.pos,
-        );
-      }
-      const op = e.op;
-      return {
-        type: T.BOOLEAN,
-        eval: (row) => {
-          const a = l.eval(row);
-          const b = r.eval(row);
-          if (op === 'DISTINCT' || op === 'NOT DISTINCT') {
-            const same = valuesEqual(a, b);
-            return op === 'DISTINCT' ? !same : same;
-          }
-          if (isNull(a) || isNull(b)) return false;
-          const c = typeof a === 'object' && !(a instanceof Decimal) ? (valuesEqual(a, b) ? 0 : 1) : compareValues(a, b);
-          switch (op) {
-            case '=':
-              return c === 0;
-            case '<>':
-              return c !== 0;
-            case '<':
-              return c < 0;
-            case '<=':
-              return c <= 0;
-            case '>':
-              return c > 0;
-            case '>=':
-              return c >= 0;
-          }
-        },
-      };
-    }
-    case 'logic': {
-      const l = compileExpr(e.left, scope);
-      const r = compileExpr(e.right, scope);
-      for (const [side, c] of [
-        [e.left, l],
-        [e.right, r],
-      ] as const) {
-        if (c.type.base !== 'BOOLEAN' && c.type.base !== 'NULL')
-          err(`Type mismatch: ${e.op} requires BOOLEAN operands, got ${typeToString(c.type)} for ${exprToString(side)}`, e.pos);
-      }
-      const and = e.op === 'AND';
-      return {
-        type: T.BOOLEAN,
-        eval: (row) => {
-          const a = l.eval(row);
-          if (and && a === false) return false;
-          if (!and && a === true) return true;
-          const b = r.eval(row);
-          if (and) return b === false ? false : isNull(a) || isNull(b) ? null : true;
-          return b === true ? true : isNull(a) || isNull(b) ? null : false;
-        },
-      };
-    }
-    case 'not': {
-      const o = compileExpr(e.operand, scope);
-      if (o.type.base !== 'BOOLEAN' && o.type.base !== 'NULL') err(`NOT requires a BOOLEAN operand, got ${typeToString(o.type)}`, e.pos);
-      return {
-        type: T.BOOLEAN,
-        eval: (r) => {
-          const v = o.eval(r);
-          return isNull(v) ? null : !v;
-        },
-      };
-    }
+    case 'neg':
+      return compileNegation(e, scope);
+    case 'arith':
+      return compileArithmetic(e, scope);
+    case 'cmp':
+      return compileComparison(e, scope);
+    case 'logic':
+      return compileLogic(e, scope);
+    case 'not':
+      return compileNot(e, scope);
     case 'isnull': {
       const o = compileExpr(e.operand, scope);
       const neg = e.negated;
       return { type: T.BOOLEAN, eval: (r) => isNull(o.eval(r)) !== neg };
     }
-    case 'between': {
-      const o = compileExpr(e.operand, scope);
-      const lo = compileExpr(timeLiteral(e.low, e.operand), scope);
-      const hi = compileExpr(timeLiteral(e.high, e.operand), scope);
-      if (!comparable(o.type, lo.type) || !comparable(o.type, hi.type)) err(`Cannot compare ${typeToString(o.type)} in BETWEEN`, e.pos);
-      const neg = e.negated;
-      return {
-        type: T.BOOLEAN,
-        eval: (r) => {
-          const v = o.eval(r);
-          const a = lo.eval(r);
-          const b = hi.eval(r);
-          if (isNull(v) || isNull(a) || isNull(b)) return false;
-          const inside = compareValues(v, a) >= 0 && compareValues(v, b) <= 0;
-          return inside !== neg;
-        },
-      };
-    }
-    case 'in': {
-      // the operand and the list take one common type, as ksqlDB coerces them
-      const [operand, ...list] = coerceList([e.operand, ...e.list], scope, 'Invalid Predicate: ', e.pos).exprs;
-      const o = compileExpr(operand!, scope);
-      const items = list.map((x) => compileExpr(x, scope));
-      for (const it of items)
-        if (!comparable(o.type, it.type)) err(`Invalid IN list: cannot compare ${typeToString(o.type)} and ${typeToString(it.type)}`, e.pos);
-      const neg = e.negated;
-      return {
-        type: T.BOOLEAN,
-        eval: (r) => {
-          const v = o.eval(r);
-          if (isNull(v)) return false;
-          const found = items.some((it) => {
-            const x = it.eval(r);
-            return !isNull(x) && valuesEqual(v, x);
-          });
-          return found !== neg;
-        },
-      };
-    }
-    case 'like': {
-      const o = compileExpr(e.operand, scope);
-      const p = compileExpr(e.pattern, scope);
-      const esc = e.escape ? compileExpr(e.escape, scope) : undefined;
-      if (o.type.base !== 'STRING' && o.type.base !== 'NULL') err(`LIKE requires a STRING operand, got ${typeToString(o.type)}`, e.pos);
-      const neg = e.negated;
-      const cache = new Map<string, RegExp>();
-      return {
-        type: T.BOOLEAN,
-        eval: (r) => {
-          const v = o.eval(r);
-          const pat = p.eval(r);
-          if (isNull(v) || isNull(pat)) return false;
-          const escS = esc ? String(esc.eval(r) ?? '') : undefined;
-          const k = `${escS ?? ''}\u0000${pat}`;
-          let re = cache.get(k);
-          if (!re) cache.set(k, (re = likeToRegex(String(pat), escS)));
-          return re.test(String(v)) !== neg;
-        },
-      };
-    }
-    case 'case': {
-      const operand = e.operand ? compileExpr(e.operand, scope) : undefined;
-      const whens = e.whens.map((w) => ({ when: compileExpr(w.when, scope), then: compileExpr(w.then, scope) }));
-      const elseC = e.else ? compileExpr(e.else, scope) : undefined;
-      if (!operand)
-        for (const w of whens)
-          if (w.when.type.base !== 'BOOLEAN') err(`WHEN operand type should be boolean. Type for '${exprToString(e)}' is ${typeToString(w.when.type)}`, e.pos);
-      let type: SqlType = T.NULL;
-      for (const c of [...whens.map((w) => w.then), ...(elseC ? [elseC] : [])]) {
-        if (c.type.base === 'NULL') continue;
-        if (type.base === 'NULL') type = c.type;
-        else if (type.base !== c.type.base)
-          err(
-            `Invalid Case expression. Type for all 'THEN' clauses should be the same. THEN expression '${exprToString(e)}' has type: ${typeToString(c.type)}. Previous THEN expression(s) type: ${typeToString(type)}.`,
-            e.pos,
-          );
-      }
-      return {
-        type,
-        eval: (r) => {
-          const ov = operand?.eval(r);
-          for (const w of whens) {
-            const wv = w.when.eval(r);
-            if (operand ? !isNull(ov) && !isNull(wv) && valuesEqual(ov, wv) : wv === true) return w.then.eval(r);
-          }
-          return elseC ? elseC.eval(r) : null;
-        },
-      };
-    }
-    case 'cast': {
-      if (e.type === 'NULL') return err(`Cannot cast to NULL type: ${exprToString(e)}`, e.pos);
-      const o = compileExpr(e.operand, scope);
-      const to = e.type;
-      if (!castAllowed(o.type, to)) err(`Cast of ${typeToString(o.type)} to ${typeToString(to)} is not supported`, e.pos);
-      const from = o.type;
-      return {
-        type: to,
-        eval: (r) => {
-          try {
-            return castValue(o.eval(r), from, to);
-          } catch {
-            return null;
-          }
-        },
-      };
-    }
-    case 'array': {
-      if (!e.items.length)
-        err('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
-      const coerced = coerceList(e.items, scope, '', e.pos);
-      if (!coerced.commonType)
-        err(
-          'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
-          e.pos,
-        );
-      const items = coerced.exprs.map((x) => compileExpr(x, scope));
-      return { type: T.array(coerced.commonType!), eval: (r) => items.map((it) => it.eval(r)) };
-    }
-    case 'subscript': {
-      const b = compileExpr(e.base, scope);
-      const i = compileExpr(e.index, scope);
-      if (b.type.base === 'MAP') {
-        return {
-          type: b.type.value ?? T.NULL,
-          eval: (r) => {
-            const m = b.eval(r) as Record<string, unknown> | null;
-            const k = i.eval(r);
-            if (isNull(m) || isNull(k)) return null;
-            const key = String(k);
-            return Object.prototype.hasOwnProperty.call(m, key) ? ((m as Record<string, unknown>)[key] ?? null) : null;
-          },
-        };
-      }
-      if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY or a MAP, got ${typeToString(b.type)}`, e.pos);
-      return {
-        type: b.type.item ?? T.NULL,
-        eval: (r) => {
-          const arr = b.eval(r) as unknown[] | null;
-          const idx = i.eval(r) as number | null;
-          if (isNull(arr) || isNull(idx)) return null;
-          const k = (idx as number) > 0 ? (idx as number) - 1 : (arr as unknown[]).length + (idx as number);
-          return (arr as unknown[])[k] ?? null;
-        },
-      };
-    }
-    case 'deref': {
-      const b = compileExpr(e.base, scope);
-      if (b.type.base !== 'STRUCT') return err(`Expected STRUCT type, got: ${typeToString(b.type)} for ${exprToString(e)}`, e.pos);
-      const field = b.type.fields!.find((f) => f.name === e.field) ?? b.type.fields!.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
-      if (!field) return err(`Could not find field '${e.field}' in '${exprToString(e.base)}'.`, e.pos);
-      const name = field.name;
-      return {
-        type: field.type,
-        eval: (r) => {
-          const s = b.eval(r) as Record<string, unknown> | null;
-          return isNull(s) ? null : ((s as Record<string, unknown>)[name] ?? null);
-        },
-        safe: b.safe,
-      };
-    }
-    case 'struct': {
-      const seen = new Set<string>();
-      for (const f of e.fields) {
-        if (seen.has(f.name)) err(`Duplicate field names found in STRUCT: '${exprToString(e)}'`, e.pos);
-        seen.add(f.name);
-      }
-      const fields = e.fields.map((f) => ({ name: f.name, c: compileExpr(f.value, scope) }));
-      return {
-        type: T.struct(fields.map((f) => ({ name: f.name, type: f.c.type }))),
-        eval: (r) => {
-          const o: Record<string, unknown> = {};
-          for (const f of fields) o[f.name] = f.c.eval(r) ?? null;
-          return o;
-        },
-      };
-    }
-    case 'map': {
-      if (!e.entries.length)
-        err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
-      const keys = coerceList(
-        e.entries.map((x) => x.key),
-        scope,
-        '',
-        e.pos,
-      );
-      const values = coerceList(
-        e.entries.map((x) => x.value),
-        scope,
-        '',
-        e.pos,
-      );
-      if (!keys.commonType || !values.commonType)
-        err(
-          'Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.',
-          e.pos,
-        );
-      const ks = keys.exprs.map((x) => compileExpr(x, scope));
-      const vs = values.exprs.map((x) => compileExpr(x, scope));
-      const keyType = keys.commonType!;
-      return {
-        type: T.map(keyType, values.commonType!),
-        eval: (r) => {
-          const o: Record<string, unknown> = {};
-          ks.forEach((k, idx) => {
-            // a null key is kept, written as "null" (as Jackson writes a Java map's null key)
-            o[String(k.eval(r) ?? null)] = vs[idx]!.eval(r) ?? null;
-          });
-          return o;
-        },
-      };
-    }
+    case 'between':
+      return compileBetween(e, scope);
+    case 'in':
+      return compileIn(e, scope);
+    case 'like':
+      return compileLike(e, scope);
+    case 'case':
+      return compileCase(e, scope);
+    case 'cast':
+      return compileCast(e, scope);
+    case 'array':
+      return compileArray(e, scope);
+    case 'subscript':
+      return compileSubscript(e, scope);
+    case 'deref':
+      return compileDereference(e, scope);
+    case 'struct':
+      return compileStruct(e, scope);
+    case 'map':
+      return compileMap(e, scope);
     case 'lambda':
       return err(`A lambda can only be an argument of ${LAMBDA_FUNCTIONS.join(', ')}: ${exprToString(e)}`, e.pos);
     case 'lambdaVar': {
@@ -602,35 +239,463 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       const field = v.field;
       return { type: v.type, eval: (r) => r[field] ?? null, safe: true };
     }
-    case 'call': {
-      if (e.args.some((a) => a.kind === 'lambda') || (LAMBDA_FUNCTIONS.includes(e.name.toUpperCase()) && !getScalarFunction(e.name))) {
-        return compileLambdaCall(e.name, e.args, scope, compileExpr, e.pos);
-      }
-      const fn = getScalarFunction(e.name);
-      if (!fn) return err(`Can't find any functions with the name '${e.name}'`, e.pos);
-      let args = e.args.map((a) => compileExpr(a, scope));
-      let res = fn.resolve(args.map((a) => a.type));
-      if (typeof res === 'string' && !res.includes('ambiguous') && args.some((a) => a.type.base === 'DECIMAL')) {
-        // ksqlDB widens a DECIMAL argument to a DOUBLE parameter when no overload takes the DECIMAL
-        const widened = args.map((a) => (a.type.base === 'DECIMAL' ? asDouble(a) : a));
-        const retry = fn.resolve(widened.map((a) => a.type));
-        if (typeof retry !== 'string') [args, res] = [widened, retry];
-      }
-      if (typeof res === 'string') return err(res, e.pos);
-      const inv = res.invoke;
-      return {
-        type: res.returnType,
-        eval: (r) => {
-          try {
-            return inv(args.map((a) => a.eval(r)));
-          } catch {
-            return null;
-          }
-        },
-        safe: true,
-      };
-    }
+    case 'call':
+      return compileCall(e, scope);
   }
+}
+
+/** The expression node of one kind. */
+type ExprOf<K extends Expr['kind']> = Extract<Expr, { kind: K }>;
+
+/** Unary minus: INTEGER wraps as Java int, BIGINT as a long, DECIMAL exactly. */
+function compileNegation(e: ExprOf<'neg'>, scope: Scope): Compiled {
+  const o = compileExpr(e.operand, scope);
+  if (o.type.base === 'DECIMAL')
+    return {
+      type: o.type,
+      eval: (r) => {
+        const v = o.eval(r);
+        return isNull(v) ? null : (v as Decimal).negate();
+      },
+    };
+  if (!isNumeric(o.type)) err(`Unsupported arithmetic: -${typeToString(o.type)}`, e.pos);
+  const int = o.type.base === 'INTEGER';
+  const long = o.type.base === 'BIGINT';
+  return {
+    type: o.type,
+    eval: (r) => {
+      const v = o.eval(r);
+      return isNull(v) ? null : int ? toInt32(-(v as number)) : long ? longOp('-', 0, v as Long) : -(v as number);
+    },
+  };
+}
+
+/** `+ - * / %`: string concatenation, DECIMAL arithmetic, or number arithmetic in the widened type (integer division by zero gives null). */
+function compileArithmetic(e: ExprOf<'arith'>, scope: Scope): Compiled {
+  const l = compileExpr(e.left, scope);
+  const r = compileExpr(e.right, scope);
+  if (e.op === '+' && l.type.base === 'STRING' && r.type.base === 'STRING') {
+    return {
+      type: T.STRING,
+      eval: (row) => {
+        const a = l.eval(row);
+        const b = r.eval(row);
+        return isNull(a) || isNull(b) ? null : String(a) + String(b);
+      },
+    };
+  }
+  const ok = (t: SqlType) => isNumber(t) || t.base === 'NULL';
+  if (!ok(l.type) || !ok(r.type) || (l.type.base === 'NULL' && r.type.base === 'NULL')) {
+    err(`Error processing expression: ${exprToString(e)}. Unsupported arithmetic types. ${typeToString(l.type)} ${typeToString(r.type)}`, e.pos);
+  }
+  if ((l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') && l.type.base !== 'DOUBLE' && r.type.base !== 'DOUBLE') return compileDecimalArith(e.op, l, r);
+  // beside a DOUBLE, a DECIMAL operand is read as a double (a literal once, here)
+  if (l.type.base === 'DECIMAL' || r.type.base === 'DECIMAL') {
+    return compileExpr({ ...e, left: decimalAsDouble(e.left, l), right: decimalAsDouble(e.right, r) }, scope);
+  }
+  const type = widen(l.type, r.type);
+  const op = e.op;
+  const kind = type.base;
+  // in a lambda's body a null operand is an error (ksqlDB's generated code unboxes it), not null
+  const strict = (scope.lambdaDepth ?? 0) > 0;
+  return {
+    type,
+    eval: (row) => {
+      const a = l.eval(row) as number | null;
+      const b = r.eval(row) as number | null;
+      if (isNull(a) || isNull(b)) {
+        if (strict) throw new Error(`Arithmetic on null in a lambda: ${exprToString(e)}`);
+        return null;
+      }
+      if (kind === 'BIGINT') return longOp(op, a as Long, b as Long);
+      const x = Number(a);
+      const y = Number(b);
+      if (kind === 'DOUBLE') {
+        switch (op) {
+          case '+':
+            return x + y;
+          case '-':
+            return x - y;
+          case '*':
+            return x * y;
+          case '/':
+            return x / y;
+          case '%':
+            return x % y;
+        }
+      }
+      let v: number;
+      switch (op) {
+        case '+':
+          v = x + y;
+          break;
+        case '-':
+          v = x - y;
+          break;
+        case '*':
+          v = kind === 'INTEGER' ? Math.imul(x, y) : x * y;
+          break;
+        case '/':
+          if (y === 0) return null;
+          v = Math.trunc(x / y);
+          break;
+        case '%':
+          if (y === 0) return null;
+          v = x % y;
+          break;
+      }
+      return kind === 'INTEGER' ? toInt32(v) : v;
+    },
+  };
+}
+
+/** `= <> < <= > >=` and IS [NOT] DISTINCT FROM; a comparison with null is false, DISTINCT treats nulls as equal. */
+function compileComparison(e: ExprOf<'cmp'>, scope: Scope): Compiled {
+  const [l, r] = temporalOperands(compileExpr(timeLiteral(e.left, e.right), scope), compileExpr(timeLiteral(e.right, e.left), scope), e.left, e.right);
+  if (
+    e.op !== 'DISTINCT' &&
+    e.op !== 'NOT DISTINCT' &&
+    (l.type.base === 'NULL' || r.type.base === 'NULL') &&
+    (e.left.kind === 'lit' || e.right.kind === 'lit')
+  ) {
+    err(`Comparison with NULL not supported: ${exprToString(e.left)} ${e.op} ${exprToString(e.right)}`, e.pos);
+  }
+  if (!comparable(l.type, r.type)) {
+    err(`Error in WHERE expression: Cannot compare ${typeToString(l.type)} to ${typeToString(r.type)} with ${e.op}.`, e.pos);
+  }
+  const base = l.type.base === 'NULL' ? r.type.base : l.type.base;
+  if (['BOOLEAN', 'ARRAY', 'MAP', 'STRUCT'].includes(base) && !['=', '<>', 'DISTINCT', 'NOT DISTINCT'].includes(e.op)) {
+    err(
+      `Cannot compare ${exprToString(e.left)} (${typeToString(l.type)}) to ${exprToString(e.right)} (${typeToString(r.type)}) with ${ORDER_OPERATOR_NAMES[e.op]}.`,
+      e.pos,
+    );
+  }
+  const op = e.op;
+  return {
+    type: T.BOOLEAN,
+    eval: (row) => {
+      const a = l.eval(row);
+      const b = r.eval(row);
+      if (op === 'DISTINCT' || op === 'NOT DISTINCT') {
+        const same = valuesEqual(a, b);
+        return op === 'DISTINCT' ? !same : same;
+      }
+      if (isNull(a) || isNull(b)) return false;
+      const c = typeof a === 'object' && !(a instanceof Decimal) ? (valuesEqual(a, b) ? 0 : 1) : compareValues(a, b);
+      switch (op) {
+        case '=':
+          return c === 0;
+        case '<>':
+          return c !== 0;
+        case '<':
+          return c < 0;
+        case '<=':
+          return c <= 0;
+        case '>':
+          return c > 0;
+        case '>=':
+          return c >= 0;
+      }
+    },
+  };
+}
+
+/** AND / OR with SQL three-valued logic, the right side evaluated only when the left does not decide. */
+function compileLogic(e: ExprOf<'logic'>, scope: Scope): Compiled {
+  const l = compileExpr(e.left, scope);
+  const r = compileExpr(e.right, scope);
+  for (const [side, c] of [
+    [e.left, l],
+    [e.right, r],
+  ] as const) {
+    if (c.type.base !== 'BOOLEAN' && c.type.base !== 'NULL')
+      err(`Type mismatch: ${e.op} requires BOOLEAN operands, got ${typeToString(c.type)} for ${exprToString(side)}`, e.pos);
+  }
+  const and = e.op === 'AND';
+  return {
+    type: T.BOOLEAN,
+    eval: (row) => {
+      const a = l.eval(row);
+      if (and && a === false) return false;
+      if (!and && a === true) return true;
+      const b = r.eval(row);
+      if (and) return b === false ? false : isNull(a) || isNull(b) ? null : true;
+      return b === true ? true : isNull(a) || isNull(b) ? null : false;
+    },
+  };
+}
+
+/** NOT: null stays null. */
+function compileNot(e: ExprOf<'not'>, scope: Scope): Compiled {
+  const o = compileExpr(e.operand, scope);
+  if (o.type.base !== 'BOOLEAN' && o.type.base !== 'NULL') err(`NOT requires a BOOLEAN operand, got ${typeToString(o.type)}`, e.pos);
+  return {
+    type: T.BOOLEAN,
+    eval: (r) => {
+      const v = o.eval(r);
+      return isNull(v) ? null : !v;
+    },
+  };
+}
+
+/** [NOT] BETWEEN, both bounds inclusive; a null anywhere gives false. */
+function compileBetween(e: ExprOf<'between'>, scope: Scope): Compiled {
+  const o = compileExpr(e.operand, scope);
+  const lo = compileExpr(timeLiteral(e.low, e.operand), scope);
+  const hi = compileExpr(timeLiteral(e.high, e.operand), scope);
+  if (!comparable(o.type, lo.type) || !comparable(o.type, hi.type)) err(`Cannot compare ${typeToString(o.type)} in BETWEEN`, e.pos);
+  const neg = e.negated;
+  return {
+    type: T.BOOLEAN,
+    eval: (r) => {
+      const v = o.eval(r);
+      const a = lo.eval(r);
+      const b = hi.eval(r);
+      if (isNull(v) || isNull(a) || isNull(b)) return false;
+      const inside = compareValues(v, a) >= 0 && compareValues(v, b) <= 0;
+      return inside !== neg;
+    },
+  };
+}
+
+/** [NOT] IN (list): the operand and the list coerced to one type; a null operand gives false. */
+function compileIn(e: ExprOf<'in'>, scope: Scope): Compiled {
+  // the operand and the list take one common type, as ksqlDB coerces them
+  const [operand, ...list] = coerceList([e.operand, ...e.list], scope, 'Invalid Predicate: ', e.pos).exprs;
+  const o = compileExpr(operand!, scope);
+  const items = list.map((x) => compileExpr(x, scope));
+  for (const it of items) if (!comparable(o.type, it.type)) err(`Invalid IN list: cannot compare ${typeToString(o.type)} and ${typeToString(it.type)}`, e.pos);
+  const neg = e.negated;
+  return {
+    type: T.BOOLEAN,
+    eval: (r) => {
+      const v = o.eval(r);
+      if (isNull(v)) return false;
+      const found = items.some((it) => {
+        const x = it.eval(r);
+        return !isNull(x) && valuesEqual(v, x);
+      });
+      return found !== neg;
+    },
+  };
+}
+
+/** [NOT] LIKE with an optional ESCAPE; each distinct pattern compiled to a regular expression once. */
+function compileLike(e: ExprOf<'like'>, scope: Scope): Compiled {
+  const o = compileExpr(e.operand, scope);
+  const p = compileExpr(e.pattern, scope);
+  const esc = e.escape ? compileExpr(e.escape, scope) : undefined;
+  if (o.type.base !== 'STRING' && o.type.base !== 'NULL') err(`LIKE requires a STRING operand, got ${typeToString(o.type)}`, e.pos);
+  const neg = e.negated;
+  const cache = new Map<string, RegExp>();
+  return {
+    type: T.BOOLEAN,
+    eval: (r) => {
+      const v = o.eval(r);
+      const pat = p.eval(r);
+      if (isNull(v) || isNull(pat)) return false;
+      const escS = esc ? String(esc.eval(r) ?? '') : undefined;
+      const k = `${escS ?? ''}\u0000${pat}`;
+      let re = cache.get(k);
+      if (!re) cache.set(k, (re = likeToRegex(String(pat), escS)));
+      return re.test(String(v)) !== neg;
+    },
+  };
+}
+
+/** CASE, searched or simple: every THEN and the ELSE share one type. */
+function compileCase(e: ExprOf<'case'>, scope: Scope): Compiled {
+  const operand = e.operand ? compileExpr(e.operand, scope) : undefined;
+  const whens = e.whens.map((w) => ({ when: compileExpr(w.when, scope), then: compileExpr(w.then, scope) }));
+  const elseC = e.else ? compileExpr(e.else, scope) : undefined;
+  if (!operand)
+    for (const w of whens)
+      if (w.when.type.base !== 'BOOLEAN') err(`WHEN operand type should be boolean. Type for '${exprToString(e)}' is ${typeToString(w.when.type)}`, e.pos);
+  let type: SqlType = T.NULL;
+  for (const c of [...whens.map((w) => w.then), ...(elseC ? [elseC] : [])]) {
+    if (c.type.base === 'NULL') continue;
+    if (type.base === 'NULL') type = c.type;
+    else if (type.base !== c.type.base)
+      err(
+        `Invalid Case expression. Type for all 'THEN' clauses should be the same. THEN expression '${exprToString(e)}' has type: ${typeToString(c.type)}. Previous THEN expression(s) type: ${typeToString(type)}.`,
+        e.pos,
+      );
+  }
+  return {
+    type,
+    eval: (r) => {
+      const ov = operand?.eval(r);
+      for (const w of whens) {
+        const wv = w.when.eval(r);
+        if (operand ? !isNull(ov) && !isNull(wv) && valuesEqual(ov, wv) : wv === true) return w.then.eval(r);
+      }
+      return elseC ? elseC.eval(r) : null;
+    },
+  };
+}
+
+/** CAST(x AS type): a value that cannot be converted gives null. */
+function compileCast(e: ExprOf<'cast'>, scope: Scope): Compiled {
+  if (e.type === 'NULL') return err(`Cannot cast to NULL type: ${exprToString(e)}`, e.pos);
+  const o = compileExpr(e.operand, scope);
+  const to = e.type;
+  if (!castAllowed(o.type, to)) err(`Cast of ${typeToString(o.type)} to ${typeToString(to)} is not supported`, e.pos);
+  const from = o.type;
+  return {
+    type: to,
+    eval: (r) => {
+      try {
+        return castValue(o.eval(r), from, to);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** ARRAY[...]: the items coerced to one type, at least one of them not null. */
+function compileArray(e: ExprOf<'array'>, scope: Scope): Compiled {
+  if (!e.items.length)
+    err('Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+  const coerced = coerceList(e.items, scope, '', e.pos);
+  if (!coerced.commonType)
+    err(
+      'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+      e.pos,
+    );
+  const items = coerced.exprs.map((x) => compileExpr(x, scope));
+  return { type: T.array(coerced.commonType!), eval: (r) => items.map((it) => it.eval(r)) };
+}
+
+/** `base[index]`: a map by key, an array by 1-based index (negative from the end). */
+function compileSubscript(e: ExprOf<'subscript'>, scope: Scope): Compiled {
+  const b = compileExpr(e.base, scope);
+  const i = compileExpr(e.index, scope);
+  if (b.type.base === 'MAP') {
+    return {
+      type: b.type.value ?? T.NULL,
+      eval: (r) => {
+        const m = b.eval(r) as Record<string, unknown> | null;
+        const k = i.eval(r);
+        if (isNull(m) || isNull(k)) return null;
+        const key = String(k);
+        return Object.prototype.hasOwnProperty.call(m, key) ? ((m as Record<string, unknown>)[key] ?? null) : null;
+      },
+    };
+  }
+  if (b.type.base !== 'ARRAY') err(`Subscript requires an ARRAY or a MAP, got ${typeToString(b.type)}`, e.pos);
+  return {
+    type: b.type.item ?? T.NULL,
+    eval: (r) => {
+      const arr = b.eval(r) as unknown[] | null;
+      const idx = i.eval(r) as number | null;
+      if (isNull(arr) || isNull(idx)) return null;
+      const k = (idx as number) > 0 ? (idx as number) - 1 : (arr as unknown[]).length + (idx as number);
+      return (arr as unknown[])[k] ?? null;
+    },
+  };
+}
+
+/** `base->field` of a STRUCT, the field name matched exactly first, then ignoring case. */
+function compileDereference(e: ExprOf<'deref'>, scope: Scope): Compiled {
+  const b = compileExpr(e.base, scope);
+  if (b.type.base !== 'STRUCT') return err(`Expected STRUCT type, got: ${typeToString(b.type)} for ${exprToString(e)}`, e.pos);
+  const field = b.type.fields!.find((f) => f.name === e.field) ?? b.type.fields!.find((f) => f.name.toUpperCase() === e.field.toUpperCase());
+  if (!field) return err(`Could not find field '${e.field}' in '${exprToString(e.base)}'.`, e.pos);
+  const name = field.name;
+  return {
+    type: field.type,
+    eval: (r) => {
+      const s = b.eval(r) as Record<string, unknown> | null;
+      return isNull(s) ? null : ((s as Record<string, unknown>)[name] ?? null);
+    },
+    safe: b.safe,
+  };
+}
+
+/** STRUCT(name := value, ...), names unique. */
+function compileStruct(e: ExprOf<'struct'>, scope: Scope): Compiled {
+  const seen = new Set<string>();
+  for (const f of e.fields) {
+    if (seen.has(f.name)) err(`Duplicate field names found in STRUCT: '${exprToString(e)}'`, e.pos);
+    seen.add(f.name);
+  }
+  const fields = e.fields.map((f) => ({ name: f.name, c: compileExpr(f.value, scope) }));
+  return {
+    type: T.struct(fields.map((f) => ({ name: f.name, type: f.c.type }))),
+    eval: (r) => {
+      const o: Record<string, unknown> = {};
+      for (const f of fields) o[f.name] = f.c.eval(r) ?? null;
+      return o;
+    },
+  };
+}
+
+/** MAP(key := value, ...): keys and values each coerced to one type. */
+function compileMap(e: ExprOf<'map'>, scope: Scope): Compiled {
+  if (!e.entries.length)
+    err('Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).', e.pos);
+  const keys = coerceList(
+    e.entries.map((x) => x.key),
+    scope,
+    '',
+    e.pos,
+  );
+  const values = coerceList(
+    e.entries.map((x) => x.value),
+    scope,
+    '',
+    e.pos,
+  );
+  if (!keys.commonType || !values.commonType)
+    err(
+      'Cannot construct a map with all NULL keys or values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key or value to the desired type.',
+      e.pos,
+    );
+  const ks = keys.exprs.map((x) => compileExpr(x, scope));
+  const vs = values.exprs.map((x) => compileExpr(x, scope));
+  const keyType = keys.commonType!;
+  return {
+    type: T.map(keyType, values.commonType!),
+    eval: (r) => {
+      const o: Record<string, unknown> = {};
+      ks.forEach((k, idx) => {
+        // a null key is kept, written as "null" (as Jackson writes a Java map's null key)
+        o[String(k.eval(r) ?? null)] = vs[idx]!.eval(r) ?? null;
+      });
+      return o;
+    },
+  };
+}
+
+/** A function call: a lambda function, or a scalar function resolved by its argument types (a DECIMAL widened to DOUBLE when no overload takes it). */
+function compileCall(e: ExprOf<'call'>, scope: Scope): Compiled {
+  if (e.args.some((a) => a.kind === 'lambda') || (LAMBDA_FUNCTIONS.includes(e.name.toUpperCase()) && !getScalarFunction(e.name))) {
+    return compileLambdaCall(e.name, e.args, scope, compileExpr, e.pos);
+  }
+  const fn = getScalarFunction(e.name);
+  if (!fn) return err(`Can't find any functions with the name '${e.name}'`, e.pos);
+  let args = e.args.map((a) => compileExpr(a, scope));
+  let res = fn.resolve(args.map((a) => a.type));
+  if (typeof res === 'string' && !res.includes('ambiguous') && args.some((a) => a.type.base === 'DECIMAL')) {
+    // ksqlDB widens a DECIMAL argument to a DOUBLE parameter when no overload takes the DECIMAL
+    const widened = args.map((a) => (a.type.base === 'DECIMAL' ? asDouble(a) : a));
+    const retry = fn.resolve(widened.map((a) => a.type));
+    if (typeof retry !== 'string') [args, res] = [widened, retry];
+  }
+  if (typeof res === 'string') return err(res, e.pos);
+  const inv = res.invoke;
+  return {
+    type: res.returnType,
+    eval: (r) => {
+      try {
+        return inv(args.map((a) => a.eval(r)));
+      } catch {
+        return null;
+      }
+    },
+    safe: true,
+  };
 }
 
 /** DECIMAL arithmetic (INT and BIGINT operands widened): exact, then fitted to ksqlDB's result type. */

@@ -78,52 +78,15 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (c === '`' || c === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new KsqlError('Unterminated quoted identifier', { kind: 'parse', pos: startPos });
-        if (src[i] === c) {
-          if (src[i + 1] === c) {
-            s += c;
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        s += src[i];
-        i++;
-      }
-      out.push({ kind: 'qident', text: s, pos: startPos, offset: start, end: i });
+      const token = quotedIdentifier(src, i, startPos);
+      out.push(token);
+      i = token.end;
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      let j = i;
-      while (j < src.length && /[0-9]/.test(src[j]!)) j++;
-      let isDecimal = false;
-      if (src[j] === '.' && /[0-9]/.test(src[j + 1] ?? '')) {
-        isDecimal = true;
-        j++;
-        while (j < src.length && /[0-9]/.test(src[j]!)) j++;
-      } else if (src[j] === '.' && !/[A-Za-z_]/.test(src[j + 1] ?? '')) {
-        isDecimal = true;
-        j++;
-      }
-      if ((src[j] === 'E' || src[j] === 'e') && /[-+0-9]/.test(src[j + 1] ?? '')) {
-        isDecimal = true;
-        j++;
-        if (src[j] === '+' || src[j] === '-') j++;
-        while (j < src.length && /[0-9]/.test(src[j]!)) j++;
-      }
-      if (!isDecimal && /[A-Za-z_@]/.test(src[j] ?? '')) {
-        // ksqlDB's DIGIT_IDENTIFIER: a digit then letters, digits, '_' or '@' (`AS 1R`) is a name
-        while (j < src.length && /[A-Za-z0-9_@]/.test(src[j]!)) j++;
-        out.push({ kind: 'ident', text: src.slice(i, j).toUpperCase(), pos: startPos, offset: start, end: j });
-        i = j;
-        continue;
-      }
-      out.push({ kind: isDecimal ? 'decimal' : 'int', text: src.slice(i, j), pos: startPos, offset: start, end: j });
-      i = j;
+      const token = numberOrDigitName(src, i, startPos);
+      out.push(token);
+      i = token.end;
       continue;
     }
     if (/[A-Za-z_@$]/.test(c)) {
@@ -140,4 +103,53 @@ export function tokenize(src: string): Token[] {
   }
   out.push({ kind: 'eof', text: '<EOF>', pos: pos(i), offset: i, end: i });
   return out;
+}
+
+/** A back-quoted or double-quoted identifier starting at `start`: its case kept, a doubled quote read as one. */
+function quotedIdentifier(src: string, start: number, startPos: Position): Token {
+  const quote = src[start]!;
+  let s = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= src.length) throw new KsqlError('Unterminated quoted identifier', { kind: 'parse', pos: startPos });
+    if (src[i] === quote) {
+      if (src[i + 1] === quote) {
+        s += quote;
+        i += 2;
+        continue;
+      }
+      i++;
+      break;
+    }
+    s += src[i];
+    i++;
+  }
+  return { kind: 'qident', text: s, pos: startPos, offset: start, end: i };
+}
+
+/** A number starting at `start` (integer, or decimal with a point or an exponent), or a name that starts with a digit. */
+function numberOrDigitName(src: string, start: number, startPos: Position): Token {
+  let j = start;
+  while (j < src.length && /[0-9]/.test(src[j]!)) j++;
+  let isDecimal = false;
+  if (src[j] === '.' && /[0-9]/.test(src[j + 1] ?? '')) {
+    isDecimal = true;
+    j++;
+    while (j < src.length && /[0-9]/.test(src[j]!)) j++;
+  } else if (src[j] === '.' && !/[A-Za-z_]/.test(src[j + 1] ?? '')) {
+    isDecimal = true;
+    j++;
+  }
+  if ((src[j] === 'E' || src[j] === 'e') && /[-+0-9]/.test(src[j + 1] ?? '')) {
+    isDecimal = true;
+    j++;
+    if (src[j] === '+' || src[j] === '-') j++;
+    while (j < src.length && /[0-9]/.test(src[j]!)) j++;
+  }
+  if (!isDecimal && /[A-Za-z_@]/.test(src[j] ?? '')) {
+    // ksqlDB's DIGIT_IDENTIFIER: a digit then letters, digits, '_' or '@' (`AS 1R`) is a name
+    while (j < src.length && /[A-Za-z0-9_@]/.test(src[j]!)) j++;
+    return { kind: 'ident', text: src.slice(start, j).toUpperCase(), pos: startPos, offset: start, end: j };
+  }
+  return { kind: isDecimal ? 'decimal' : 'int', text: src.slice(start, j), pos: startPos, offset: start, end: j };
 }

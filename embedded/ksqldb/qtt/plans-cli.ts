@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KsqlEngine } from '../engine.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: recorded plans are JSON of many shapes, read field by field
+type Json = Record<string, any>;
 
 const HELP = `Usage: npx tsx embedded/ksqldb/qtt/plans-cli.ts HISTORICAL_PLANS_DIR
 

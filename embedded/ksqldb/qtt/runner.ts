@@ -10,7 +10,7 @@ import type { DataSource } from '../metastore.ts';
 import { parseStatements } from '../parser/parser.ts';
 import { schemaToString, type Column } from '../types.ts';
 import { recordMismatch, type ComparableRecord } from './compare.ts';
-import type { QttCase, QttRecord } from './loader.ts';
+import type { QttCase, QttRecord, QttTest } from './loader.ts';
 
 export interface CaseResult {
   name: string;
@@ -76,37 +76,8 @@ export function runCase(c: QttCase): CaseResult {
   const engine = new KsqlEngine({ config });
   const expectErr = t.expectedException;
   const produced: SinkRecord[] = [];
-  const offsets = new Map<string, number>();
-  const feed = (rec: SinkRecord) => {
-    produced.push(rec);
-    const offset = offsets.get(rec.topic) ?? 0;
-    offsets.set(rec.topic, offset + 1);
-    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers });
-    for (const o of outs) feed(o);
-  };
   try {
-    for (const s of c.statements) {
-      for (const st of parseStatements(s, engine.metastore.types)) {
-        const r = engine.executeStatement(st);
-        for (const p of r.produced) feed(p);
-      }
-    }
-    for (const input of t.inputs ?? []) {
-      const src = sourceForTopic(engine, input.topic);
-      if (!src) throw new Error(`No source is declared on input topic ${input.topic}`);
-      let key = src.schema.key.length
-        ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true)
-        : input.key === undefined || input.key === null
-          ? null
-          : encodePart(input.key, 'JSON', [], true);
-      if (src.windowType && input.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), input.window, src.windowType);
-      const value = encodePart(input.value ?? null, src.valueFormat, src.schema.value, false);
-      const headers = (input.headers ?? []).map((h) => ({
-        key: h.KEY,
-        value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
-      }));
-      feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value, headers });
-    }
+    runStatementsAndInputs(engine, c, produced);
   } catch (e) {
     if (expectErr) {
       const msg = e instanceof KsqlError ? e.message : (e as Error).message;
@@ -117,34 +88,61 @@ export function runCase(c: QttCase): CaseResult {
   }
   if (expectErr)
     return { name, status: 'failed', reason: 'expected exception not thrown', detail: `expected ${expectErr.type ?? 'exception'}: ${expectErr.message ?? ''}` };
+  const failure = outputMismatch(engine, t, produced) ?? postConditionMismatch(engine, t);
+  return failure ? { name, ...failure } : { name, status: 'passed' };
+}
 
-  // ---- compare outputs ----
+/** A failed case's reason and detail. */
+type Failure = { status: 'failed'; reason: string; detail?: string };
+
+/**
+ * Runs the case's statements, then feeds its inputs; every record produced (the inputs included) goes
+ * to `produced`, and records written to a topic some query reads are fed back in.
+ */
+function runStatementsAndInputs(engine: KsqlEngine, c: QttCase, produced: SinkRecord[]): void {
+  const offsets = new Map<string, number>();
+  const feed = (rec: SinkRecord) => {
+    produced.push(rec);
+    const offset = offsets.get(rec.topic) ?? 0;
+    offsets.set(rec.topic, offset + 1);
+    const outs = engine.process({ topic: rec.topic, partition: 0, offset, timestamp: rec.timestamp, key: rec.key, value: rec.value, headers: rec.headers });
+    for (const o of outs) feed(o);
+  };
+  for (const s of c.statements) {
+    for (const st of parseStatements(s, engine.metastore.types)) {
+      const r = engine.executeStatement(st);
+      for (const p of r.produced) feed(p);
+    }
+  }
+  for (const input of c.test.inputs ?? []) {
+    const src = sourceForTopic(engine, input.topic);
+    if (!src) throw new Error(`No source is declared on input topic ${input.topic}`);
+    let key = src.schema.key.length
+      ? encodePart(input.key ?? null, src.keyFormat, src.schema.key, true)
+      : input.key === undefined || input.key === null
+        ? null
+        : encodePart(input.key, 'JSON', [], true);
+    if (src.windowType && input.window) key = encodeWindowedKey(key ?? Buffer.alloc(0), input.window, src.windowType);
+    const value = encodePart(input.value ?? null, src.valueFormat, src.schema.value, false);
+    const headers = (input.headers ?? []).map((h) => ({
+      key: h.KEY,
+      value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
+    }));
+    feed({ topic: input.topic, timestamp: input.timestamp ?? 0, key, value, headers });
+  }
+}
+
+/** The expected outputs compared topic by topic with the records queries wrote, decoded with the sink's formats. */
+function outputMismatch(engine: KsqlEngine, t: QttTest, produced: SinkRecord[]): Failure | undefined {
   const expected = t.outputs ?? [];
   const topics = [...new Set(expected.map((o) => o.topic))];
   for (const topic of topics) {
     const exp = expected.filter((o) => o.topic === topic);
     const sink = sourceForTopic(engine, topic, true);
-    const actRaw = produced.filter((p) => p.topic === topic && (!sink || sink.writeQueries.length || true));
     // only records written by queries or INSERT VALUES into this topic (not the test inputs)
     const inputCount = (t.inputs ?? []).filter((i) => i.topic === topic).length;
-    const act = actRaw.slice(inputCount);
-    const decoded: ComparableRecord[] = act.map((r) => {
-      if (!sink) return { key: r.key?.toString(), value: r.value?.toString(), timestamp: r.timestamp };
-      let keyBytes = r.key;
-      let window: ComparableRecord['window'];
-      if (sink.windowType && keyBytes) {
-        const d = decodeWindowedKey(keyBytes, sink.windowType, sink.windowSize);
-        keyBytes = d.inner.length ? d.inner : null;
-        window = { ...d.window, type: sink.windowType === 'SESSION' ? 'session' : 'time' };
-      }
-      return {
-        key: sink.schema.key.length ? decodePart(keyBytes, sink.keyFormat, sink.schema.key, true) : null,
-        value: decodePart(r.value, sink.valueFormat, sink.schema.value, false),
-        timestamp: r.timestamp,
-        window,
-        ...(r.headers?.length ? { headers: r.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') })) } : {}),
-      };
-    });
+    const act = produced.filter((p) => p.topic === topic).slice(inputCount);
+    const decoded = act.map((r) => decodeOutput(r, sink));
     const show = (r: ComparableRecord | QttRecord) =>
       stringifyJson({
         key: r.key ?? null,
@@ -164,15 +162,37 @@ export function runCase(c: QttCase): CaseResult {
     const m = mismatch();
     if (m) {
       const lines = [`  expected (${topic}):`, ...exp.map((r) => '    ' + show(r)), `  actual (${topic}):`, ...decoded.map((r) => '    ' + show(r))];
-      return { name, status: 'failed', reason: m, detail: lines.join('\n') };
+      return { status: 'failed', reason: m, detail: lines.join('\n') };
     }
   }
+  return undefined;
+}
 
-  // ---- post conditions ----
+/** A produced record as the harness compares it: key and value decoded with the sink's formats, the window split from the key. */
+function decodeOutput(r: SinkRecord, sink: DataSource | undefined): ComparableRecord {
+  if (!sink) return { key: r.key?.toString(), value: r.value?.toString(), timestamp: r.timestamp };
+  let keyBytes = r.key;
+  let window: ComparableRecord['window'];
+  if (sink.windowType && keyBytes) {
+    const d = decodeWindowedKey(keyBytes, sink.windowType, sink.windowSize);
+    keyBytes = d.inner.length ? d.inner : null;
+    window = { ...d.window, type: sink.windowType === 'SESSION' ? 'session' : 'time' };
+  }
+  return {
+    key: sink.schema.key.length ? decodePart(keyBytes, sink.keyFormat, sink.schema.key, true) : null,
+    value: decodePart(r.value, sink.valueFormat, sink.schema.value, false),
+    timestamp: r.timestamp,
+    window,
+    ...(r.headers?.length ? { headers: r.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') })) } : {}),
+  };
+}
+
+/** The sources the case expects after it ran: each one's type, schema, key and value formats. */
+function postConditionMismatch(engine: KsqlEngine, t: QttTest): Failure | undefined {
   for (const ps of t.post?.sources ?? []) {
     const src = engine.metastore.get(ps.name);
-    if (!src) return { name, status: 'failed', reason: `post: source ${ps.name} missing` };
-    if (ps.type && ps.type.toUpperCase() !== src.type) return { name, status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
+    if (!src) return { status: 'failed', reason: `post: source ${ps.name} missing` };
+    if (ps.type && ps.type.toUpperCase() !== src.type) return { status: 'failed', reason: `post: ${ps.name} type ${src.type} != ${ps.type}` };
     if (ps.schema) {
       const norm = (s: string) =>
         s
@@ -186,18 +206,18 @@ export function runCase(c: QttCase): CaseResult {
           .toUpperCase();
       const actual = schemaToString(src.schema);
       if (norm(actual) !== norm(ps.schema))
-        return { name, status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
+        return { status: 'failed', reason: `post: ${ps.name} schema differs`, detail: `  expected: ${ps.schema}\n  actual:   ${actual}` };
     }
     if (ps.keyFormat) {
       if (ps.keyFormat.format && ps.keyFormat.format.toUpperCase() !== src.keyFormat)
-        return { name, status: 'failed', reason: `post: ${ps.name} key format ${src.keyFormat} != ${ps.keyFormat.format}` };
+        return { status: 'failed', reason: `post: ${ps.name} key format ${src.keyFormat} != ${ps.keyFormat.format}` };
       if (ps.keyFormat.windowType !== undefined && (ps.keyFormat.windowType ?? undefined) !== src.windowType)
-        return { name, status: 'failed', reason: `post: ${ps.name} window type ${src.windowType} != ${ps.keyFormat.windowType}` };
+        return { status: 'failed', reason: `post: ${ps.name} window type ${src.windowType} != ${ps.keyFormat.windowType}` };
       if (ps.keyFormat.windowSize !== undefined && (ps.keyFormat.windowSize ?? undefined) !== src.windowSize)
-        return { name, status: 'failed', reason: `post: ${ps.name} window size ${src.windowSize} != ${ps.keyFormat.windowSize}` };
+        return { status: 'failed', reason: `post: ${ps.name} window size ${src.windowSize} != ${ps.keyFormat.windowSize}` };
     }
     if (ps.valueFormat && ps.valueFormat.toUpperCase() !== src.valueFormat)
-      return { name, status: 'failed', reason: `post: ${ps.name} value format ${src.valueFormat} != ${ps.valueFormat}` };
+      return { status: 'failed', reason: `post: ${ps.name} value format ${src.valueFormat} != ${ps.valueFormat}` };
   }
-  return { name, status: 'passed' };
+  return undefined;
 }

@@ -59,7 +59,6 @@ function objectOf(v: unknown): Record<string, unknown> {
 export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express.Express {
   const app = express();
   const registry: QueryRegistry = new Map();
-  const log = options.log ?? (() => undefined);
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     const refusal = guardRequest(req, options.guard ?? {}, KSQL_CONTENT_TYPES);
@@ -77,6 +76,21 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     }),
   );
 
+  serverStateRoutes(app, runtime);
+  app.post('/ksql', statementsRoute(runtime));
+  app.post('/query', queryRoute(runtime, registry, 'query'));
+  app.post('/query-stream', queryRoute(runtime, registry, 'query-stream'));
+  app.post('/close-query', closeQueryRoute(registry));
+
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not Found');
+  });
+  app.use(errorHandler(options.log ?? (() => undefined)));
+  return app;
+}
+
+/** `/info`, the health checks and the command statuses. */
+function serverStateRoutes(app: express.Express, runtime: KsqlRuntime): void {
   app.get('/', (_req, res) => {
     res.redirect(307, '/info');
   });
@@ -112,8 +126,11 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     }
     res.json(s);
   });
+}
 
-  app.post('/ksql', async (req, res) => {
+/** POST /ksql: runs the statements and answers their entities, or the failing statement's error with the entities before it. */
+function statementsRoute(runtime: KsqlRuntime) {
+  return async (req: Request, res: Response) => {
     const b = body(req, res);
     if (!b) return;
     if (typeof b.ksql !== 'string') {
@@ -141,22 +158,19 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
       queryConsumerGroup: runtime.topics.group,
       committedOffsets: (topics: string[]) => runtime.committedOffsets(topics),
     };
-    try {
-      const outcomes = await runtime.execute(sql, objectOf(b.streamsProperties));
+    const entitiesOf = async (outcomes: Parameters<typeof toEntity>[0][]): Promise<Json[]> => {
       const entities: Json[] = [];
       for (const o of outcomes) {
         const e = await toEntity(o, ctx);
         if (e) entities.push(e);
       }
-      res.json(entities);
+      return entities;
+    };
+    try {
+      res.json(await entitiesOf(await runtime.execute(sql, objectOf(b.streamsProperties))));
     } catch (e) {
       if (e instanceof StatementFailure) {
-        const entities: Json[] = [];
-        for (const o of e.outcomes) {
-          const x = await toEntity(o, ctx);
-          if (x) entities.push(x);
-        }
-        res.status(400).json(statementError(e.error, e.statementText, entities, e.errorCode));
+        res.status(400).json(statementError(e.error, e.statementText, await entitiesOf(e.outcomes), e.errorCode));
         return;
       }
       if (e instanceof KsqlError) {
@@ -170,9 +184,12 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
       }
       throw e;
     }
-  });
+  };
+}
 
-  const queryRoute = (endpoint: 'query' | 'query-stream') => async (req: Request, res: Response) => {
+/** POST /query (field `ksql`) and /query-stream (field `sql`): a SELECT streamed in the format the client accepts. */
+function queryRoute(runtime: KsqlRuntime, registry: QueryRegistry, endpoint: 'query' | 'query-stream') {
+  return async (req: Request, res: Response) => {
     const b = body(req, res);
     if (!b) return;
     const field = endpoint === 'query' ? 'ksql' : 'sql';
@@ -196,10 +213,11 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     }
     await streamQuery(runtime, registry, req, res, sql, props, chooseFormat(req.get('accept'), endpoint));
   };
-  app.post('/query', queryRoute('query'));
-  app.post('/query-stream', queryRoute('query-stream'));
+}
 
-  app.post('/close-query', async (req, res) => {
+/** POST /close-query: stops a streaming query by its id. */
+function closeQueryRoute(registry: QueryRegistry) {
+  return async (req: Request, res: Response) => {
     const b = body(req, res);
     if (!b) return;
     const id = String(b.queryId ?? '');
@@ -211,13 +229,12 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
     registry.delete(id);
     await stop();
     res.status(200).end();
-  });
+  };
+}
 
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('Not Found');
-  });
-
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+/** Errors as ksqlDB's generic error bodies: 413 for a body over the limit, the 4xx of body parsing, else 500 (logged). */
+function errorHandler(log: (line: string) => void) {
+  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') {
       res.status(413).json(genericError(`Request body too large: ${e.message ?? ''}`.trim(), 41300));
@@ -233,6 +250,5 @@ export function ksqlApp(runtime: KsqlRuntime, options: AppOptions = {}): express
       return;
     }
     res.status(500).json(genericError(e.message ?? 'Internal error', 50000));
-  });
-  return app;
+  };
 }

@@ -30,7 +30,7 @@ import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
 import { RecordSelector, type BufferedRecord } from './record-selection.ts';
-import { RecordWriter, type OutgoingRecord } from './record-writer.ts';
+import { RecordWriter, type OutgoingRecord } from '../../kafka-client/record-writer.ts';
 import { endOffsets, ensureTopics, internalTopics, type InternalTopics } from './topics.ts';
 
 export interface RuntimeOptions {

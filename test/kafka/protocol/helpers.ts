@@ -9,7 +9,6 @@ import { Writer } from '../../../embedded/kafka/protocol/writer.ts';
 
 const require = createRequire(import.meta.url);
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- kafkajs is untyped JS */
 export interface KjsProtocol {
   request: { apiKey: number; apiVersion: number; encode: () => Promise<{ buffer: Buffer }> | { buffer: Buffer } };
   response: { decode: (raw: Buffer) => Promise<any>; parse: (data: any) => Promise<any> };
@@ -35,7 +34,6 @@ export async function kjsParse(p: KjsProtocol, body: Buffer): Promise<any> {
 }
 
 export const kjsModule = (path: string): any => require(`kafkajs/src/${path}`);
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Decodes a request body with our codec, checking that every byte was consumed. */
 export function decodeReq<T = unknown>(apiKey: number, version: number, bytes: Buffer): T {

@@ -1,11 +1,11 @@
 /**
- * One client connection to a Kafka broker, for the runtime's own producer (record-writer.ts): requests
+ * One client connection to a Kafka broker, for our own producer (record-writer.ts): requests
  * are encoded with the embedded broker's codecs (embedded/kafka/protocol), several may be in flight,
  * and responses are matched by correlation id. A socket error or a request timeout fails every pending
  * request with a ConnectionError and closes the connection; the caller opens a new one.
  */
 import net from 'node:net';
-import { decodeResponseFrame, encodeRequestFrame, FrameSplitter, type ApiKeyNumber, type RequestOf, type ResponseOf } from '../../kafka/wire.ts';
+import { decodeResponseFrame, encodeRequestFrame, FrameSplitter, type ApiKeyNumber, type RequestOf, type ResponseOf } from '../kafka/wire.ts';
 
 /** The connection failed or a request got no answer in time: whether the broker acted on it is unknown. */
 export class ConnectionError extends Error {

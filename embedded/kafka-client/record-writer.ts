@@ -1,5 +1,6 @@
 /**
- * The runtime's producer: writes the queries' outputs, the changelog and the commands with acks=all as
+ * Our own Kafka producer (ksqlDB's runtime writes its outputs, changelog and commands with it, Connect's worker its
+ * source records over plaintext) with acks=all as
  * an idempotent producer (one producer id, a sequence number per partition), like kafkajs's
  * `producer({ idempotent: true, maxInFlightRequests: 1 })` did, at a fraction of its cost per record:
  * each partition's records become one RecordBatch v2 built in a single pass (embedded/kafka/protocol),
@@ -20,7 +21,7 @@
  *   Anything else fails the write: the producer's sequence numbers can no longer be trusted and every
  *   later write fails too (the runtime stops its queries; a restart resumes from the changelog).
  */
-import { buildRecordBatch, ErrorCode, partitionFor } from '../../kafka/wire.ts';
+import { buildRecordBatch, ErrorCode, partitionFor } from '../kafka/wire.ts';
 import { BrokerConnection, ConnectionError } from './broker-connection.ts';
 
 export interface OutgoingRecord {
