@@ -21,7 +21,7 @@ import { compileExpr, castValue } from './expr/compile.ts';
 import { getFormat, type WindowType } from './formats/index.ts';
 import type { SinkRecord, SourceRecord, TopicSpec } from './io.ts';
 import { Metastore, type DataSource, type MetastoreSnapshot, type QueryInfo } from './metastore.ts';
-import { sourceDecoder } from './operators/source.ts';
+import { sourceTimestamp } from './operators/source.ts';
 import type { ProcessingLogger } from './operators/types.ts';
 import type { Statement } from './parser/ast.ts';
 import { parseStatements } from './parser/parser.ts';
@@ -189,74 +189,18 @@ export class KsqlEngine {
 
   private run(st: Statement): ExecuteResult {
     switch (st.kind) {
-      case 'createSource': {
-        const existing = this.metastore.get(st.name);
-        if (st.orReplace && st.source)
-          throw new KsqlError(
-            `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
-            { pos: st.pos },
-          );
-        if (existing && st.orReplace && existing.isSource)
-          throw new KsqlError(
-            `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
-            { pos: st.pos },
-          );
-        if (existing) {
-          if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
-          if (!st.orReplace)
-            throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, {
-              pos: st.pos,
-            });
-        }
-        const src = buildSource(st, this.config);
-        this.metastore.put(src);
-        this.registerTopic(src.topic, src.partitions, src.replicas);
-        this.commands.push(st.text);
-        return this.ok(st, `${st.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
-      }
+      case 'createSource':
+        return this.createSource(st);
       case 'createAs':
         return this.createAs(st);
       case 'insertInto':
         return this.insertInto(st);
       case 'insertValues':
         return this.insertValues(st);
-      case 'drop': {
-        const src = this.metastore.get(st.name);
-        if (!src) {
-          if (st.ifExists) return this.ok(st, `Source ${st.name} does not exist.`);
-          throw new KsqlError(`Source ${st.name} does not exist.`, { pos: st.pos });
-        }
-        if (src.isSource && st.deleteTopic) throw new KsqlError(`Cannot delete topic for read-only source: ${st.name}`, { pos: st.pos });
-        if (src.type !== st.sourceType)
-          throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
-        const readers = [...this.running.values()].filter((r) => r.info.sources.includes(st.name) && r.info.state === 'RUNNING');
-        const writers = [...this.running.values()].filter((r) => r.info.sink === st.name && r.info.state === 'RUNNING');
-        if (readers.length || writers.length) {
-          throw new KsqlError(
-            `Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.map((r) => r.info.id).join(', ')}].\nThe following queries write into this source: [${writers.map((r) => r.info.id).join(', ')}].\nYou need to terminate them before dropping ${st.name}.`,
-            { pos: st.pos },
-          );
-        }
-        this.metastore.delete(st.name);
-        if (st.deleteTopic) this.topics.delete(src.topic);
-        this.commands.push(st.text);
-        return this.ok(st, `Source \`${st.name}\` (topic: ${src.topic}) was dropped.`);
-      }
-      case 'terminate': {
-        const ids = st.queryId === 'ALL' ? [...this.running.keys()] : [st.queryId];
-        for (const id of ids) {
-          const q = this.running.get(id) ?? [...this.running.values()].find((r) => r.info.id.toUpperCase() === id.toUpperCase());
-          if (!q) throw new KsqlError(`Unknown queryId: ${id}`, { pos: st.pos });
-          this.running.delete(q.info.id);
-          this.metastore.queries.delete(q.info.id);
-          if (q.info.sink) {
-            const s = this.metastore.get(q.info.sink);
-            if (s) s.writeQueries = s.writeQueries.filter((x) => x !== q.info.id);
-          }
-        }
-        this.commands.push(st.text);
-        return this.ok(st, 'Query terminated.');
-      }
+      case 'drop':
+        return this.drop(st);
+      case 'terminate':
+        return this.terminate(st);
       case 'show':
         return this.show(st);
       case 'describe': {
@@ -319,6 +263,74 @@ export class KsqlEngine {
       case 'select':
         throw new KsqlError('Transient queries stream rows: use KsqlEngine.executeQuery() (the REST /query endpoint).', { pos: st.pos });
     }
+  }
+
+  /** CREATE STREAM / TABLE over a topic (no query): a source in the metastore. */
+  private createSource(st: Extract<Statement, { kind: 'createSource' }>): ExecuteResult {
+    const existing = this.metastore.get(st.name);
+    if (st.orReplace && st.source)
+      throw new KsqlError(
+        `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
+        { pos: st.pos },
+      );
+    if (existing && st.orReplace && existing.isSource)
+      throw new KsqlError(
+        `Cannot add ${st.sourceType.toLowerCase()} '${st.name}': CREATE OR REPLACE is not supported on source ${st.sourceType.toLowerCase()}s.`,
+        { pos: st.pos },
+      );
+    if (existing) {
+      if (st.ifNotExists) return this.ok(st, `A ${existing.type.toLowerCase()} with the same name already exists`);
+      if (!st.orReplace)
+        throw new KsqlError(`Cannot add ${st.sourceType.toLowerCase()} '${st.name}': A ${existing.type.toLowerCase()} with the same name already exists`, {
+          pos: st.pos,
+        });
+    }
+    const src = buildSource(st, this.config);
+    this.metastore.put(src);
+    this.registerTopic(src.topic, src.partitions, src.replicas);
+    this.commands.push(st.text);
+    return this.ok(st, `${st.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`);
+  }
+
+  /** DROP STREAM / TABLE: refused while a running query reads or writes the source; DELETE TOPIC forgets its topic. */
+  private drop(st: Extract<Statement, { kind: 'drop' }>): ExecuteResult {
+    const src = this.metastore.get(st.name);
+    if (!src) {
+      if (st.ifExists) return this.ok(st, `Source ${st.name} does not exist.`);
+      throw new KsqlError(`Source ${st.name} does not exist.`, { pos: st.pos });
+    }
+    if (src.isSource && st.deleteTopic) throw new KsqlError(`Cannot delete topic for read-only source: ${st.name}`, { pos: st.pos });
+    if (src.type !== st.sourceType)
+      throw new KsqlError(`Incompatible data source type is ${src.type}, but statement was DROP ${st.sourceType}`, { pos: st.pos });
+    const readers = [...this.running.values()].filter((r) => r.info.sources.includes(st.name) && r.info.state === 'RUNNING');
+    const writers = [...this.running.values()].filter((r) => r.info.sink === st.name && r.info.state === 'RUNNING');
+    if (readers.length || writers.length) {
+      throw new KsqlError(
+        `Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.map((r) => r.info.id).join(', ')}].\nThe following queries write into this source: [${writers.map((r) => r.info.id).join(', ')}].\nYou need to terminate them before dropping ${st.name}.`,
+        { pos: st.pos },
+      );
+    }
+    this.metastore.delete(st.name);
+    if (st.deleteTopic) this.topics.delete(src.topic);
+    this.commands.push(st.text);
+    return this.ok(st, `Source \`${st.name}\` (topic: ${src.topic}) was dropped.`);
+  }
+
+  /** TERMINATE a query (or ALL): it stops and its sink no longer lists it as a writer. */
+  private terminate(st: Extract<Statement, { kind: 'terminate' }>): ExecuteResult {
+    const ids = st.queryId === 'ALL' ? [...this.running.keys()] : [st.queryId];
+    for (const id of ids) {
+      const q = this.running.get(id) ?? [...this.running.values()].find((r) => r.info.id.toUpperCase() === id.toUpperCase());
+      if (!q) throw new KsqlError(`Unknown queryId: ${id}`, { pos: st.pos });
+      this.running.delete(q.info.id);
+      this.metastore.queries.delete(q.info.id);
+      if (q.info.sink) {
+        const s = this.metastore.get(q.info.sink);
+        if (s) s.writeQueries = s.writeQueries.filter((x) => x !== q.info.id);
+      }
+    }
+    this.commands.push(st.text);
+    return this.ok(st, 'Query terminated.');
   }
 
   /**
@@ -795,8 +807,8 @@ export class KsqlEngine {
     let extract = this.extractors.byTopic.get(rec.topic);
     if (extract === undefined) {
       const src = [...this.metastore.sources.values()].find((s) => s.topic === rec.topic && s.timestampColumn);
-      const decode = src ? sourceDecoder(src, '', () => undefined) : undefined;
-      extract = decode ? (r) => decode(r)?.ts ?? r.timestamp : null;
+      const time = src ? sourceTimestamp(src) : undefined;
+      extract = time ? (r) => time(r) ?? r.timestamp : null;
       this.extractors.byTopic.set(rec.topic, extract);
     }
     return extract ? extract(rec) : rec.timestamp;

@@ -33,6 +33,11 @@ export interface SinkRecord {
   value: Buffer | null;
   /** headers written with the record */
   headers?: RecordHeader[];
+  /**
+   * A table's record whose key (and window) had no row before it. The record cache drops a key's
+   * tombstone when the first record of that key in the flush was created: its value never left the cache.
+   */
+  created?: boolean;
 }
 
 export interface TopicSpec {

@@ -18,9 +18,10 @@ describe('the sink: when an output value is serialized', () => {
     expect(out.value?.toString()).toBe('{"source":"Ads","view_count":3}');
     expect(out.value?.toString()).toBe('{"source":"Ads","view_count":3}');
     expect(valueCalls()).toBe(1);
-    // a copy keeps the value (it is an own property of the record)
-    expect({ ...out }.value?.toString()).toBe('{"source":"Ads","view_count":3}');
-    expect(Buffer.from(structuredClone(out).value!).toString()).toBe('{"source":"Ads","view_count":3}');
+    // the getter is the class's (an own getter makes a slow dictionary object): a copy reads the value
+    expect(Object.getOwnPropertyDescriptor(out, 'value')).toBeUndefined();
+    expect({ ...out, value: out.value }.value?.toString()).toBe('{"source":"Ads","view_count":3}');
+    expect(valueCalls()).toBe(1);
     serialize.mockRestore();
   });
 

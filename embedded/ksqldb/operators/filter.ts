@@ -19,11 +19,14 @@ export function tableFilter(pred: Compiled, next: Emit): Emit {
   return (rec: Rec) => {
     const newRow = pass(rec.row) ? rec.row : null;
     if (rec.old === undefined) {
-      next({ ...rec, row: newRow });
+      rec.row = newRow;
+      next(rec);
       return;
     }
     const oldRow = pass(rec.old) ? rec.old : null;
     if (!newRow && !oldRow) return;
-    next({ ...rec, row: newRow, old: oldRow });
+    rec.row = newRow;
+    rec.old = oldRow;
+    next(rec);
   };
 }

@@ -1,10 +1,11 @@
 // Stream-table join: table changes update state; each stream record looks up the table row by key.
-import { stringifyJson } from '../expr/long.ts';
 import type { Compiled, Row } from '../expr/compile.ts';
 import type { KeyValueStore } from '../state/store.ts';
 import type { Emit, Rec } from './types.ts';
 
-export const keyString = (key: unknown[] | null) => stringifyJson(key);
+import { keyString } from '../state/key-string.ts';
+
+export { keyString };
 
 /** Join-state key: the record key, plus the window bounds for windowed sources. */
 const joinKey = (key: unknown[] | null, window?: { start: number; end: number }) => keyString(window ? [key, window.start, window.end] : key);
@@ -34,7 +35,9 @@ export function streamTableJoin(opts: {
       if (jk === null || jk === undefined) return;
       const right = store.get(joinKey([jk], rec.window));
       if (!right && opts.type === 'INNER') return;
-      const row: Row = { ...rec.row };
+      // the stream's row is this record's own (decoded for it, or joined for it upstream): the right
+      // side's columns are added to it rather than to a copy
+      const row: Row = rec.row;
       if (right) Object.assign(row, right);
       else for (const f of opts.rightFields) row[f] = null;
       next({ key: [jk], row, ts: rec.ts, window: rec.window });

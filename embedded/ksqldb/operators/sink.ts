@@ -35,6 +35,7 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
   const unwrap = spec.unwrapSingleValue && spec.schema.value.length === 1 && spec.valueFormat === 'JSON';
   const keyCols = spec.schema.key;
   const valueCols = spec.schema.value;
+  const valueNames = valueCols.map((c) => c.name);
   const tsKeyIdx = spec.timestampColumn ? keyCols.findIndex((c) => c.name === spec.timestampColumn) : -1;
   const tsText = timestampReader(spec.timestampFormat);
   const serializeRow = (row: Row): Buffer =>
@@ -45,6 +46,19 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
           valueCols,
           false,
         );
+  // A single-column key of a string or number is serialized once per value: outputs repeat few keys (a
+  // country, a source). The bytes are shared by the records and never changed.
+  const keyBytes = new Map<unknown, Buffer>();
+  const serializeKey = (keyVals: unknown[]): Buffer => {
+    const v = keyVals[0];
+    if (keyCols.length !== 1 || keyVals.length !== 1 || (typeof v !== 'string' && typeof v !== 'number')) return kf.serialize(keyVals, keyCols, true);
+    let bytes = keyBytes.get(v);
+    if (!bytes) {
+      if (keyBytes.size >= KEY_BYTES_KEPT) keyBytes.clear();
+      keyBytes.set(v, (bytes = kf.serialize(keyVals, keyCols, true)));
+    }
+    return bytes;
+  };
   return (rec) => {
     let ts = rec.ts;
     if (spec.timestampColumn) {
@@ -57,37 +71,89 @@ export function sinkEncoder(spec: SinkSpec): (rec: Rec) => SinkRecord | undefine
     }
     let key: Buffer | null = null;
     const keyVals = rec.key;
-    if (keyCols.length && keyVals && !keyVals.every((v) => v === null || v === undefined)) {
-      key = kf.serialize(keyVals, keyCols, true);
-    } else if (keyCols.length && keyVals && keyCols.length > 1) {
-      key = kf.serialize(keyVals, keyCols, true);
-    }
+    if (keyCols.length && keyVals && (keyCols.length > 1 || !allNull(keyVals))) key = serializeKey(keyVals);
     let partitionKey: Buffer | undefined;
     if (spec.windowType && rec.window) {
       partitionKey = key ?? Buffer.alloc(0);
       key = encodeWindowedKey(partitionKey, rec.window, spec.windowType);
     }
     const row = rec.row;
-    if (!row)
-      return partitionKey ? { topic: spec.topic, timestamp: ts, key, value: null, partitionKey } : { topic: spec.topic, timestamp: ts, key, value: null };
+    const created = rec.created === true;
+    if (!row) return sinkRecord(spec.topic, ts, key, null, partitionKey, created);
     // Lazily (spec.lazyValue) only a value of scalars: one holding an array, map or struct is serialized
     // now, in case an operator changes that object later.
-    if (!spec.lazyValue || !valueCols.every((c) => isScalar(row[c.name]))) {
-      const value = serializeRow(row);
-      return partitionKey ? { topic: spec.topic, timestamp: ts, key, value, partitionKey } : { topic: spec.topic, timestamp: ts, key, value };
-    }
-    // an own getter (not a class's), so a copy of the record ({ ...record }, structuredClone) still has its value
-    let value: Buffer | undefined;
-    return {
-      topic: spec.topic,
-      timestamp: ts,
-      key,
-      ...(partitionKey ? { partitionKey } : {}),
-      get value(): Buffer {
-        return (value ??= serializeRow(row));
-      },
-    };
+    if (!spec.lazyValue || !allScalar(row, valueNames)) return sinkRecord(spec.topic, ts, key, serializeRow(row), partitionKey, created);
+    return lazySinkRecord(spec.topic, ts, key, partitionKey, created, row, serializeRow);
   };
+}
+
+/** A record of a fixed shape: `partitionKey` and `created` only when set. */
+function sinkRecord(
+  topic: string,
+  timestamp: number,
+  key: Buffer | null,
+  value: Buffer | null,
+  partitionKey: Buffer | undefined,
+  created: boolean,
+): SinkRecord {
+  const r: SinkRecord = { topic, timestamp, key, value };
+  if (partitionKey) r.partitionKey = partitionKey;
+  if (created) r.created = true;
+  return r;
+}
+
+/**
+ * A record whose value is serialized when first read, by a getter of the class: an object with a getter
+ * of its own is a slow (dictionary) object, which cost about 2 µs per record to make. A copy must read
+ * the value itself: `{ ...record }` copies own properties only.
+ */
+class LazySinkRecord implements SinkRecord {
+  partitionKey?: Buffer;
+  created?: boolean;
+  private serialized: Buffer | undefined = undefined;
+  constructor(
+    readonly topic: string,
+    readonly timestamp: number,
+    readonly key: Buffer | null,
+    private readonly row: Row,
+    private readonly serializeRow: (row: Row) => Buffer,
+  ) {}
+  get value(): Buffer {
+    return (this.serialized ??= this.serializeRow(this.row));
+  }
+}
+
+function lazySinkRecord(
+  topic: string,
+  timestamp: number,
+  key: Buffer | null,
+  partitionKey: Buffer | undefined,
+  created: boolean,
+  row: Row,
+  serializeRow: (row: Row) => Buffer,
+): SinkRecord {
+  const r = new LazySinkRecord(topic, timestamp, key, row, serializeRow);
+  if (partitionKey) r.partitionKey = partitionKey;
+  if (created) r.created = true;
+  return r;
+}
+
+/** Whether a record deletes its key, without serializing a lazy value (a lazy record always has one). */
+export function isTombstone(r: SinkRecord): boolean {
+  return !(r instanceof LazySinkRecord) && r.value === null;
+}
+
+/** How many serialized single-column keys a sink keeps (all are dropped when it is full). */
+const KEY_BYTES_KEPT = 10_000;
+
+function allNull(values: unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== null && values[i] !== undefined) return false;
+  return true;
+}
+
+function allScalar(row: Row, names: string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (!isScalar(row[names[i]!])) return false;
+  return true;
 }
 
 /** null, undefined, a string, number, boolean or bigint: nothing an operator could change in place. */

@@ -14,10 +14,71 @@ import type { Rec } from './types.ts';
  * The arrays are shared and must be read only (the decoder copies them into fresh rows).
  */
 const decodedValues = new WeakMap<Buffer, Map<string, unknown[]>>();
+/** Decoded keys, as decodedValues: a record's key is parsed once for every query reading it (the arrays are shared, read only). */
+const decodedKeys = new WeakMap<Buffer, Map<string, unknown[]>>();
+
+/** The decoder of a source's (unwindowed) record keys, each key Buffer decoded once, as values are. */
+function keyDecoder(src: DataSource): (key: Buffer) => unknown[] {
+  const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
+  const keyCols = src.schema.key;
+  const signature = JSON.stringify([src.keyFormat, src.keyDelimiter ?? null, keyCols.map((c) => [c.name, c.type])]);
+  return (key) => {
+    let bySignature = decodedKeys.get(key);
+    const known = bySignature?.get(signature);
+    if (known) return known;
+    const values = keyFormat.deserialize(key, keyCols, true);
+    if (!bySignature) decodedKeys.set(key, (bySignature = new Map()));
+    bySignature.set(signature, values);
+    return values;
+  };
+}
+
+/** The decoder of a source's record values (the payload columns in order), each value Buffer decoded once. */
+function valueDecoder(src: DataSource): (value: Buffer) => unknown[] {
+  const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
+  const valueCols = payloadColumns(src.schema.value);
+  // an unwrapped single value (WRAP_SINGLE_VALUE=false) is read as a single key column is: the bare value
+  const unwrapped = src.wrapSingleValue === false && valueCols.length === 1;
+  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, unwrapped, valueCols.map((c) => [c.name, c.type])]);
+  return (value) => {
+    let bySignature = decodedValues.get(value);
+    const known = bySignature?.get(signature);
+    if (known) return known;
+    const values = valueFormat.deserialize(value, valueCols, unwrapped);
+    if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
+    bySignature.set(signature, values);
+    return values;
+  };
+}
+
+/**
+ * The time a source's TIMESTAMP column gives a record, as the decoder reads it, without building its row:
+ * undefined when the decoder would skip the record. A timestamp in the key is left to the full decoder.
+ */
+export function sourceTimestamp(src: DataSource): (rec: SourceRecord) => number | undefined {
+  const tsCol = src.timestampColumn;
+  const at = payloadColumns(src.schema.value).findIndex((c) => c.name === tsCol);
+  if (!tsCol || at < 0 || src.schema.key.some((c) => c.name === tsCol)) {
+    const decode = sourceDecoder(src, '', () => undefined);
+    return (r) => decode(r)?.ts;
+  }
+  const decodeValue = valueDecoder(src);
+  const tsText = timestampReader(src.timestampFormat);
+  return (r) => {
+    if (r.value === null) return r.timestamp;
+    let raw: unknown;
+    try {
+      raw = decodeValue(r.value)[at] ?? null;
+    } catch {
+      return undefined;
+    }
+    const v = typeof raw === 'string' && tsText ? tsText(raw) : raw;
+    return typeof v === 'number' && v >= 0 ? v : undefined;
+  };
+}
 
 export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: string, rec: SourceRecord) => void): (rec: SourceRecord) => Rec | undefined {
   const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
-  const valueFormat = getFormat(src.valueFormat, src.valueDelimiter)!;
   const keyCols = src.schema.key;
   // the value format carries the payload columns; HEADERS / HEADER('k') columns come from the headers
   const valueCols = payloadColumns(src.schema.value);
@@ -36,18 +97,8 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
   const fRowoffset = prefix + 'ROWOFFSET';
   const fWindowstart = prefix + 'WINDOWSTART';
   const fWindowend = prefix + 'WINDOWEND';
-  // an unwrapped single value (WRAP_SINGLE_VALUE=false) is read as a single key column is: the bare value
-  const unwrapped = src.wrapSingleValue === false && valueCols.length === 1;
-  const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, unwrapped, valueCols.map((c) => [c.name, c.type])]);
-  const decodeValue = (value: Buffer): unknown[] => {
-    let bySignature = decodedValues.get(value);
-    const known = bySignature?.get(signature);
-    if (known) return known;
-    const values = valueFormat.deserialize(value, valueCols, unwrapped);
-    if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
-    bySignature.set(signature, values);
-    return values;
-  };
+  const decodeValue = valueDecoder(src);
+  const decodeKey = keyDecoder(src);
   return (r) => {
     let key: unknown[];
     let window: { start: number; end: number } | undefined;
@@ -59,7 +110,7 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
         keyBytes = d.inner;
         window = d.window;
       }
-      key = keyBytes === null || keyCols.length === 0 ? keyCols.map(() => null) : keyFormat.deserialize(keyBytes, keyCols, true);
+      key = keyBytes === null || keyCols.length === 0 ? keyCols.map(() => null) : window ? keyFormat.deserialize(keyBytes, keyCols, true) : decodeKey(keyBytes);
     } catch (e) {
       onError(`Failed to deserialize key from topic: ${r.topic}. ${(e as Error).message}`, r);
       return undefined;
@@ -98,9 +149,12 @@ export function sourceDecoder(src: DataSource, prefix: string, onError: (msg: st
         row[fWindowend] = window.end;
       }
     }
+    const recKey = r.key === null && keyCols.length ? null : key;
+    if (row) return { key: recKey, row, ts, window };
+    // a record without a value: its key columns, for expressions that read only them (PARTITION BY)
     const keyRow: Row = {};
     for (let i = 0; i < nKey; i++) keyRow[keyFields[i]!] = key[i] ?? null;
-    return { key: r.key === null && keyCols.length ? null : key, row, ts, window, keyRow };
+    return { key: recKey, row, ts, window, keyRow };
   };
 }
 

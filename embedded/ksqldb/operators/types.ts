@@ -1,4 +1,5 @@
-// Records flowing between physical operators.
+// Records flowing between physical operators. A record belongs to the operator it is handed to, which
+// may reassign its fields and hand it on; rows and key arrays are shared (stores keep them) and never changed.
 import type { Row } from '../expr/compile.ts';
 import type { WindowBounds } from '../formats/index.ts';
 
@@ -13,6 +14,8 @@ export interface Rec {
   window?: WindowBounds;
   /** key columns only, for expressions over records whose value is null */
   keyRow?: Row;
+  /** the table had no row for this key (and window) before this change (aggregations mark it) */
+  created?: boolean;
 }
 
 export type Emit = (rec: Rec) => void;

@@ -25,6 +25,7 @@ import type { RecordHeader, SinkRecord } from '../io.ts';
 import type { Statement } from '../parser/ast.ts';
 import { parseStatements } from '../parser/parser.ts';
 import { stringifyJson } from '../expr/long.ts';
+import { isTombstone } from '../operators/sink.ts';
 import { MemoryStateBackend } from '../state/store.ts';
 import { processingLogRecord, processingLogStreamSql } from './processing-log.ts';
 import { readRanges, topicRanges, type Range } from '../../common/topic-reader.ts';
@@ -802,11 +803,7 @@ export class KsqlRuntime {
 
   private tableTopics(): Set<string> {
     const topics = new Set<string>();
-    // Session tables keep every update: reduced, a batch can leave tombstones of sessions whose value
-    // never left it, which transient push queries over the topic do not yet read back correctly.
-    for (const source of this.engine.metastore.sources.values()) {
-      if (source.type === 'TABLE' && source.windowType !== 'SESSION') topics.add(source.topic);
-    }
+    for (const source of this.engine.metastore.sources.values()) if (source.type === 'TABLE') topics.add(source.topic);
     return topics;
   }
 
@@ -992,22 +989,40 @@ function detachTransient(engine: KsqlEngine, id: string): string[] {
 }
 
 /**
- * Table outputs reduced to the last record of each (topic, key) in `records`, in the order of those
- * last records; stream outputs are all kept. Windowed keys carry their window, so each window keeps
- * its own latest value, and a final tombstone stays a tombstone.
+ * Kafka Streams' record cache over one flush's outputs: a table keeps the last record of each (topic,
+ * key), in the order of those last records, and drops it too when it is a tombstone of a key whose first
+ * record in the flush was `created` (its value never left the cache: there is nothing to delete). Stream
+ * outputs are all kept. Windowed keys carry their window, so each window (each session) is a key of its own.
  */
 export function latestPerTableKey(records: SinkRecord[], tableTopics: Set<string>): SinkRecord[] {
-  // each table record's cache key is built once: the records of a flush number in the tens of thousands
+  // per table topic: key bytes (as latin1 text) -> index of the key's last record, negated (-1 - i) when
+  // the key's first record was created; a record's key text is built once
+  const byTopic = new Map<string, Map<string, number>>();
   const keys: (string | undefined)[] = new Array<string | undefined>(records.length);
-  const lastIndex = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (!tableTopics.has(r.topic)) continue;
-    const k = `${r.topic}\u0000${r.key?.toString('latin1') ?? ''}`;
+    let last = byTopic.get(r.topic);
+    if (!last) byTopic.set(r.topic, (last = new Map()));
+    const k = r.key === null ? '' : r.key.toString('latin1');
     keys[i] = k;
-    lastIndex.set(k, i);
+    const seen = last.get(k);
+    last.set(k, (seen === undefined ? r.created === true : seen < 0) ? -1 - i : i);
   }
-  return records.filter((_, i) => keys[i] === undefined || lastIndex.get(keys[i]!) === i);
+  const out: SinkRecord[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const k = keys[i];
+    if (k === undefined) {
+      out.push(r);
+      continue;
+    }
+    const last = byTopic.get(r.topic)?.get(k);
+    if (last === i) out.push(r);
+    // (a value is not serialized here: the flush's cost, which spaces flushes, would count it)
+    else if (last === -1 - i && !isTombstone(r)) out.push(r);
+  }
+  return out;
 }
 
 /** The broker's reason a topic was not created (kafkajs keeps the error code's name per topic). */
