@@ -58,9 +58,20 @@ function stackRssMb(pid: number): number {
   return stackTreeResidentBytes(pid) / 1048576;
 }
 
+/**
+ * BENCH_CPU_PROF_DIR=DIR: V8 CPU profiles of every thread of the stack's process and of the parts it runs
+ * as child processes (Pinot: the supervisor passes the flags on), written to DIR as each ends.
+ */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  if (!dir) return [];
+  fs.mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`];
+}
+
 async function startStackProcess(dataDir: string): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts', '--no-produce'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...cpuProfileArgs(), 'stack/start.ts', '--no-produce'], {
     env: { ...process.env, ...BENCH_ENV, DATA_DIR: dataDir, MYSQL_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
