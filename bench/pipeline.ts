@@ -33,6 +33,8 @@ export interface PipelineFigures {
   pinotCpuUsPerEvent: number;
   /** the stack's busiest thread per page view: one thread at 100% of a core caps the pipeline at 1e6 / this */
   busiestThreadCpuUsPerEvent: number;
+  /** the stack process's main thread per page view: the three Kafka brokers, the session feed, the dashboard */
+  mainThreadCpuUsPerEvent: number;
   stackRssMb: number;
   stackPeakRssMb: number;
   bareNodeRssMb: number;
@@ -130,7 +132,7 @@ function stackCpu(pid: number): StackCpu {
 }
 
 /** Per page view between two readings: the stack's CPU, Pinot's share and the busiest thread of the stack's process. */
-function cpuPerEvent(before: StackCpu, after: StackCpu, events: number) {
+function cpuPerEvent(before: StackCpu, after: StackCpu, events: number, pid: number) {
   const delta = (a: Map<number, number>, b: Map<number, number>) => [...a].map(([id, us]) => us - (b.get(id) ?? 0));
   const threads = delta(after.threads, before.threads);
   const children = delta(after.children, before.children);
@@ -139,6 +141,7 @@ function cpuPerEvent(before: StackCpu, after: StackCpu, events: number) {
     stackCpuUsPerEvent: Number(((sum(threads) + sum(children)) / events).toFixed(1)),
     pinotCpuUsPerEvent: Number((sum(children) / events).toFixed(1)),
     busiestThreadCpuUsPerEvent: Number((Math.max(0, ...threads) / events).toFixed(1)),
+    mainThreadCpuUsPerEvent: Number((((after.threads.get(pid) ?? 0) - (before.threads.get(pid) ?? 0)) / events).toFixed(1)),
   };
 }
 
@@ -189,7 +192,7 @@ export async function benchPipeline(events: number, rate = DEFAULT_PIPELINE_RATE
       clearInterval(sampler);
       await stopKsqlWatch();
     }
-    const cpu = cpuPerEvent(cpuBefore, stackCpu(child.pid!), events);
+    const cpu = cpuPerEvent(cpuBefore, stackCpu(child.pid!), events, child.pid!);
 
     const queryTimes: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -236,6 +239,7 @@ export async function benchPipeline(events: number, rate = DEFAULT_PIPELINE_RATE
     console.log(
       `busiest thread per page view       ${figures.busiestThreadCpuUsPerEvent} µs: alone it caps the pipeline at ${(1e6 / figures.busiestThreadCpuUsPerEvent).toFixed(0)} page views/s`,
     );
+    console.log(`main thread (Kafka x3, session feed, dashboard) per page view  ${figures.mainThreadCpuUsPerEvent} µs`);
     console.log(
       `stack resident memory after        ${figures.stackRssMb.toFixed(0)} MB, peak ${figures.stackPeakRssMb.toFixed(0)} MB (bare node: ${figures.bareNodeRssMb.toFixed(0)} MB; aim < 600 MB)`,
     );
