@@ -259,7 +259,9 @@ class TableIngestion {
       consumer = kafka.consumer({
         groupId: `pinot-${name}-${randomUUID()}`,
         allowAutoTopicCreation: false,
-        maxWaitTimeInMs: 200,
+        // the broker answers a fetch as soon as records arrive; this bounds only the idle polls (the
+        // Java consumer's fetch.max.wait.ms default)
+        maxWaitTimeInMs: 500,
         sessionTimeout: 30_000,
         rebalanceTimeout: 30_000,
         retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3000 },
