@@ -57,6 +57,9 @@ export interface SessionFeedStats {
   copied: number;
   /** records not copied: a later record of the same batch replaces them in Pinot (supersededLeftOut) */
   leftOut: number;
+  /** tombstones read from the source (sessions ksqlDB deleted), copied as delete rows or left out */
+  tombstones: number;
+  /** delete rows written */
   deleted: number;
   /** Tombstones whose key could not be read as a session key (logged, not copied). */
   unreadable: number;
@@ -91,7 +94,7 @@ export async function startSessionFeeds(options: SessionFeedOptions): Promise<Se
   const running: { feed: FeedState; ready: Promise<void> }[] = [];
 
   for (const spec of options.feeds) {
-    const stats: SessionFeedStats = { source: spec.source, target: spec.target, copied: 0, leftOut: 0, deleted: 0, unreadable: 0 };
+    const stats: SessionFeedStats = { source: spec.source, target: spec.target, copied: 0, leftOut: 0, tombstones: 0, deleted: 0, unreadable: 0 };
     const feed: FeedState = { producer, spec, stats, copiedUpTo: new Map(), committedAt: Date.now(), stopping: false };
     const ready = runFeed(kafka, feed, {
       group: `${options.groupPrefix ?? SESSION_FEED_GROUP_PREFIX}-${spec.target}`,
@@ -222,6 +225,7 @@ async function copyBatch(feed: FeedState, payload: EachBatchPayload, log: (line:
   let deleted = 0;
   const keep = supersededLeftOut(batch.messages);
   for (const [i, m] of batch.messages.entries()) {
+    if (m.value === null) stats.tombstones++;
     if (!keep[i]) continue;
     if (m.value !== null) {
       messages.push({ key: m.key, value: m.value, timestamp: m.timestamp, partition: batch.partition });
