@@ -12,11 +12,13 @@
  * start and end) with the table's delete column set. The Pinot table declares that column as its
  * `upsertConfig.deleteRecordColumn` (Pinot 1.0+) and compares versions on the window end, so the
  * deleted key disappears from queries, and a session that grows forward (ksqlDB deletes [s, e0] and
- * writes [s, e1]) comes back with its new end. Session rows are copied byte for byte.
+ * writes [s, e1]) comes back with its new end. Session rows are copied byte for byte; within one
+ * partition's batch, a record that a later record of the same session row replaces in Pinot anyway is
+ * left out (supersededLeftOut), so a session growing by many page views costs one copy per batch.
  *
  * Progress is committed in a consumer group only after the copies are acknowledged by all in-sync
- * replicas, so a restart may copy a record again but never skips one; a repeated copy is harmless to an
- * upsert table.
+ * replicas (at most once a second, and as the feed stops), so a restart may copy a record again but
+ * never skips one; a repeated copy is harmless to an upsert table.
  */
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import { kafkaConfig } from '../config/kafka-client.ts';
@@ -51,7 +53,13 @@ export interface SessionFeedOptions {
 export interface SessionFeedStats {
   source: string;
   target: string;
+  /** records written to the target (session rows and delete rows) */
   copied: number;
+  /** records not copied: a later record of the same batch replaces them in Pinot (supersededLeftOut) */
+  leftOut: number;
+  /** tombstones read from the source (sessions ksqlDB deleted), copied as delete rows or left out */
+  tombstones: number;
+  /** delete rows written */
   deleted: number;
   /** Tombstones whose key could not be read as a session key (logged, not copied). */
   unreadable: number;
@@ -83,32 +91,49 @@ export async function startSessionFeeds(options: SessionFeedOptions): Promise<Se
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   const stopper = new AbortController();
-  const running: { consumer?: Consumer; ready: Promise<void> }[] = [];
-  const stats = options.feeds.map((f): SessionFeedStats => ({ source: f.source, target: f.target, copied: 0, deleted: 0, unreadable: 0 }));
+  const running: { feed: FeedState; ready: Promise<void> }[] = [];
 
-  for (const [i, spec] of options.feeds.entries()) {
-    const entry: { consumer?: Consumer; ready: Promise<void> } = { ready: Promise.resolve() };
-    entry.ready = runFeed(kafka, producer, spec, stats[i]!, {
+  for (const spec of options.feeds) {
+    const stats: SessionFeedStats = { source: spec.source, target: spec.target, copied: 0, leftOut: 0, tombstones: 0, deleted: 0, unreadable: 0 };
+    const feed: FeedState = { producer, spec, stats, copiedUpTo: new Map(), committedAt: Date.now(), stopping: false };
+    const ready = runFeed(kafka, feed, {
       group: `${options.groupPrefix ?? SESSION_FEED_GROUP_PREFIX}-${spec.target}`,
       retryMs: options.retryMs ?? 2000,
       signal: stopper.signal,
       log,
-      onConsumer: (c) => {
-        entry.consumer = c;
-      },
     }).catch((error) => log(`session feed ${spec.source} -> ${spec.target}: stopped: ${(error as Error).message}`));
-    running.push(entry);
+    running.push({ feed, ready });
   }
 
   return {
-    stats: () => stats.map((s) => ({ ...s })),
+    stats: () => running.map((r) => ({ ...r.feed.stats })),
     async stop() {
       stopper.abort();
-      for (const r of running) await r.consumer?.disconnect().catch(() => undefined);
+      for (const { feed } of running) {
+        // the batch in flight commits its own progress as it ends (copyBatch sees `stopping`)
+        feed.stopping = true;
+        await commitCopied(feed).catch(() => undefined);
+        await feed.consumer?.disconnect().catch(() => undefined);
+      }
       await Promise.all(running.map((r) => r.ready));
       await producer.disconnect().catch(() => undefined);
     },
   };
+}
+
+/** How often at most a feed commits its progress while it runs. */
+const COMMIT_INTERVAL_MS = 1000;
+
+/** One feed's running state. */
+interface FeedState {
+  producer: Producer;
+  spec: SessionFeedSpec;
+  stats: SessionFeedStats;
+  consumer?: Consumer;
+  /** partition -> the next offset to copy, for the copies acknowledged and not committed yet */
+  copiedUpTo: Map<number, string>;
+  committedAt: number;
+  stopping: boolean;
 }
 
 interface FeedContext {
@@ -116,21 +141,21 @@ interface FeedContext {
   retryMs: number;
   signal: AbortSignal;
   log: (line: string) => void;
-  onConsumer: (consumer: Consumer) => void;
 }
 
-async function runFeed(kafka: Kafka, producer: Producer, spec: SessionFeedSpec, stats: SessionFeedStats, ctx: FeedContext): Promise<void> {
+async function runFeed(kafka: Kafka, feed: FeedState, ctx: FeedContext): Promise<void> {
+  const { spec } = feed;
   const partitions = await waitForTopic(kafka, spec, ctx);
   if (partitions === undefined) return;
   const consumer = kafka.consumer({ groupId: ctx.group, allowAutoTopicCreation: false });
-  ctx.onConsumer(consumer);
+  feed.consumer = consumer;
   if (ctx.signal.aborted) return;
   await consumer.connect();
   await consumer.subscribe({ topics: [spec.source], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: (payload) => copyBatch(producer, spec, stats, payload, ctx.log),
+    eachBatch: (payload) => copyBatch(feed, payload, ctx.log),
   });
   ctx.log(`session feed ${spec.source} -> ${spec.target}: running (${partitions} partitions)`);
 }
@@ -168,18 +193,40 @@ async function waitForTopic(kafka: Kafka, spec: SessionFeedSpec, ctx: FeedContex
   }
 }
 
-async function copyBatch(
-  producer: Producer,
-  spec: SessionFeedSpec,
-  stats: SessionFeedStats,
-  payload: EachBatchPayload,
-  log: (line: string) => void,
-): Promise<void> {
+/**
+ * The records of one partition's batch that can change what Pinot holds: a record is left out when a
+ * later record of the batch names the same Pinot row (the session's key and window start) with a window
+ * end at least as large. Pinot's upsert keeps, per primary key, the latest record of the largest window
+ * end, so that later record wins whether or not the earlier one went before it: a session growing by a
+ * page view (ksqlDB deletes [s, e0] and writes [s, e1]) is copied once per batch instead of twice per
+ * page view. Keys that cannot be read as session keys are kept (the caller reports them).
+ */
+export function supersededLeftOut(messages: readonly { key: Buffer | null }[]): boolean[] {
+  const keep = new Array<boolean>(messages.length).fill(true);
+  const latestEnd = new Map<string, bigint>();
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const key = messages[i]!.key;
+    if (!key || key.length < 17) continue;
+    const n = key.length - 16;
+    const end = key.readBigInt64BE(n);
+    const row = `${key.toString('latin1', 0, n)}\u0000${key.readBigInt64BE(n + 8)}`;
+    const later = latestEnd.get(row);
+    if (later !== undefined && later >= end) keep[i] = false;
+    else latestEnd.set(row, end);
+  }
+  return keep;
+}
+
+async function copyBatch(feed: FeedState, payload: EachBatchPayload, log: (line: string) => void): Promise<void> {
+  const { producer, spec, stats } = feed;
   const { batch } = payload;
   if (batch.messages.length === 0) return;
   const messages = [];
   let deleted = 0;
-  for (const m of batch.messages) {
+  const keep = supersededLeftOut(batch.messages);
+  for (const [i, m] of batch.messages.entries()) {
+    if (m.value === null) stats.tombstones++;
+    if (!keep[i]) continue;
     if (m.value !== null) {
       messages.push({ key: m.key, value: m.value, timestamp: m.timestamp, partition: batch.partition });
       continue;
@@ -196,10 +243,23 @@ async function copyBatch(
   if (messages.length > 0) await producer.send({ topic: spec.target, acks: -1, messages });
   stats.copied += messages.length;
   stats.deleted += deleted;
+  stats.leftOut += batch.messages.length - keep.filter(Boolean).length;
   const last = batch.messages[batch.messages.length - 1]!.offset;
+  // progress is committed once the copies are acknowledged, at most once per COMMIT_INTERVAL_MS (each
+  // commit is a write the broker syncs to disk) and when the feed stops
   payload.resolveOffset(last);
-  await payload.commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }] });
+  feed.copiedUpTo.set(batch.partition, String(BigInt(last) + 1n));
+  if (feed.stopping || Date.now() - feed.committedAt >= COMMIT_INTERVAL_MS) await commitCopied(feed);
   await payload.heartbeat();
+}
+
+/** Commits the copied offsets not committed yet. */
+async function commitCopied(feed: FeedState): Promise<void> {
+  if (!feed.consumer || feed.copiedUpTo.size === 0) return;
+  const partitions = [...feed.copiedUpTo].map(([partition, offset]) => ({ topic: feed.spec.source, partition, offset }));
+  feed.copiedUpTo.clear();
+  feed.committedAt = Date.now();
+  await feed.consumer.commitOffsets(partitions);
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {

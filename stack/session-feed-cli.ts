@@ -57,7 +57,7 @@ runCli(
       log(
         running
           .stats()
-          .map((s) => `${s.source}: ${s.copied} copied, ${s.deleted} sessions deleted`)
+          .map((s) => `${s.source}: ${s.copied} copied (${s.leftOut} replaced within their batch), ${s.deleted} sessions deleted`)
           .join('; '),
       );
     }, 60_000);

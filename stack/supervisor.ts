@@ -156,6 +156,9 @@ function threadRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: HeapT
   };
 }
 
+/** How long a profiled child process may take to write its CPU profile as it exits. */
+const PROFILE_WRITE_MS = 10_000;
+
 /** How much of a dying process's standard error is kept to name the cause. */
 const STDERR_TAIL_BYTES = 8192;
 
@@ -164,7 +167,10 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: Heap
   const execArgv = [
     ...(limits.maxOldGenerationSizeMb ? [`--max-old-space-size=${limits.maxOldGenerationSizeMb}`] : []),
     ...(limits.maxYoungGenerationSizeMb ? [`--max-semi-space-size=${Math.max(1, Math.floor(limits.maxYoungGenerationSizeMb / 3))}`] : []),
+    // a stack run with V8's CPU profiler (node --cpu-prof) profiles its child processes too
+    ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
   ];
+  const profiled = execArgv.includes('--cpu-prof');
   const child: ChildProcess = fork(fileURLToPath(spec.entry), [], {
     execArgv,
     env: partEnv(heapTrim, { [PART_DATA_ENV]: JSON.stringify(data) }),
@@ -202,6 +208,12 @@ function processRunner<Info>(spec: PartSpec<Info>, data: unknown, heapTrim: Heap
     onMessage: (h) => child.on('message', (m) => h(m as FromPart<Info>)),
     exited,
     terminate: async () => {
+      // a profiled part (node --cpu-prof) writes its profile as it exits: it is let go (an orphaned part
+      // exits by itself, part-worker.ts) and killed only if it has not gone within a few seconds
+      if (profiled && child.connected) {
+        child.disconnect();
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, PROFILE_WRITE_MS))]);
+      }
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },

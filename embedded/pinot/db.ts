@@ -13,12 +13,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { registerPinotFunctions } from './duckdb-functions.ts';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+  type DuckDBResultReader,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export type SqlParams = DuckDBValue[];
 
 /** How often an interrupted read is interrupted again until DuckDB gives up the statement. */
 const INTERRUPT_REPEAT_MS = 50;
+
+/**
+ * Parameterised write statements kept prepared on the write connection (ingestion runs the same few,
+ * an insert per table and the checkpoint upsert, for every commit: parsing and planning them each time
+ * cost more than running them). Past this many, the kept ones are dropped and prepared again as needed.
+ */
+const PREPARED_WRITES = 64;
 
 /** Reader connections; a read waits for a free one. */
 const READER_CONNECTIONS = 4;
@@ -67,6 +81,7 @@ export class PinotDb {
   private readonly idle: DuckDBConnection[] = [];
   /** Reads waiting for a reader connection; `undefined` when the database closed meanwhile. */
   private readonly waiting: ((connection: DuckDBConnection | undefined) => void)[] = [];
+  private readonly preparedWrites = new Map<string, DuckDBPreparedStatement>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -116,7 +131,8 @@ export class PinotDb {
       if (this.closed) throw new Error('Pinot storage is closed');
       const tx: WriteTx = {
         run: async (sql, params, types) => {
-          await this.writer.run(sql, params, types);
+          if (params) await this.runPrepared(sql, params, types);
+          else await this.writer.run(sql);
         },
         all: (sql, params) => this.writer.runAndReadAll(sql, params),
       };
@@ -133,6 +149,32 @@ export class PinotDb {
     const next = this.chain.then(run, run);
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * A parameterised statement on the write connection, prepared once (DuckDB binds a kept statement
+   * again by itself when the tables it names changed). A statement that fails is prepared afresh next time.
+   */
+  private async runPrepared(sql: string, params: SqlParams, types: DuckDBType[] | undefined): Promise<void> {
+    let statement = this.preparedWrites.get(sql);
+    if (!statement) {
+      if (this.preparedWrites.size >= PREPARED_WRITES) this.dropPreparedWrites();
+      statement = await this.writer.prepare(sql);
+      this.preparedWrites.set(sql, statement);
+    }
+    try {
+      statement.bind(params, types);
+      await statement.run();
+    } catch (error) {
+      this.preparedWrites.delete(sql);
+      statement.destroySync();
+      throw error;
+    }
+  }
+
+  private dropPreparedWrites(): void {
+    for (const statement of this.preparedWrites.values()) statement.destroySync();
+    this.preparedWrites.clear();
   }
 
   /**
@@ -206,6 +248,7 @@ export class PinotDb {
       }
     }
     for (const reader of this.idle.splice(0)) reader.closeSync();
+    this.dropPreparedWrites();
     try {
       await this.writer.run('CHECKPOINT');
     } catch {

@@ -118,10 +118,12 @@ describe('session windows end to end', () => {
     }
 
     const expected = expectedSessions(sent, GAP_S * 1000);
-    // The data did make ksqlDB delete sessions (merged away, or moved by an extension): at least 12.
+    // The data did make ksqlDB delete sessions (merged away, or moved by an extension): at least 12
+    // tombstones; those a later record of their batch replaces in Pinot are left out, the others copied.
     expect(expected).toHaveLength(7);
     const feed = stack.sessionFeeds.stats()[0]!;
-    expect(feed.deleted).toBeGreaterThanOrEqual(12);
+    expect(feed.tombstones).toBeGreaterThanOrEqual(12);
+    expect(feed.deleted).toBeGreaterThan(0);
     expect(feed.unreadable).toBe(0);
 
     const series = await waitFor(

@@ -5,7 +5,8 @@
  * DuckDB file as the rows, and each batch's rows and its new checkpoint are committed in ONE
  * transaction. On start the consumer seeks every partition to its checkpoint and drops any message
  * below it, so a restart (or a kafkajs rebalance) never loses or doubles rows. The Kafka group is only
- * a vehicle for fetching: its id is unique per run and its offsets are never trusted.
+ * a vehicle for fetching: its id is unique per run and nothing is committed to it (every join seeks the
+ * partitions to their checkpoints).
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage } from 'kafkajs';
@@ -258,7 +259,9 @@ class TableIngestion {
       consumer = kafka.consumer({
         groupId: `pinot-${name}-${randomUUID()}`,
         allowAutoTopicCreation: false,
-        maxWaitTimeInMs: 200,
+        // the broker answers a fetch as soon as records arrive; this bounds only the idle polls (the
+        // Java consumer's fetch.max.wait.ms default)
+        maxWaitTimeInMs: 500,
         sessionTimeout: 30_000,
         rebalanceTimeout: 30_000,
         retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 3000 },
@@ -276,8 +279,14 @@ class TableIngestion {
       });
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      // the group's offsets are never read back: each (re)join starts every partition at its checkpoint
+      const joined = consumer;
+      joined.on(joined.events.GROUP_JOIN, () => {
+        if (generation === this.generation && this.consumer === joined) this.seekToCheckpoints(joined);
+      });
       await consumer.run({
-        autoCommit: true,
+        // nothing is committed to the group (each commit would be a write the broker syncs to disk)
+        autoCommit: false,
         eachBatchAutoResolve: true,
         // the partitions of a fetch are applied together: their batches share one commit (group-commit.ts)
         partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
@@ -289,9 +298,7 @@ class TableIngestion {
           await heartbeat();
         },
       });
-      for (const [partition, state] of this.partitions) {
-        consumer.seek({ topic: this.topic, partition, offset: state.nextOffset.toString() });
-      }
+      this.seekToCheckpoints(consumer);
       if (generation === this.generation) {
         this.state = 'CONSUMING';
         this.manager.log(`table ${name}: consuming ${this.topic} (${offsets.length} partitions) from ${brokers.join(',')}`);
@@ -307,6 +314,12 @@ class TableIngestion {
       this.admin = undefined;
       this.consumer = undefined;
       this.scheduleRetry(generation, resetTo);
+    }
+  }
+
+  private seekToCheckpoints(consumer: Consumer): void {
+    for (const [partition, state] of this.partitions) {
+      consumer.seek({ topic: this.topic, partition, offset: state.nextOffset.toString() });
     }
   }
 
@@ -704,6 +717,21 @@ function conflictClause(entry: TableEntry): string {
   return ` ON CONFLICT ${target} DO UPDATE SET ${set}${where}`;
 }
 
+/**
+ * A row's primary key as one string: numbers (and bigints, equal to them) and strings tagged apart, so
+ * 1 and "1" stay different keys as in their JSON text; any other value by its JSON text.
+ */
+function primaryKeyOf(row: CellValue[], keyIdx: readonly number[]): string {
+  let key = '';
+  for (const i of keyIdx) {
+    const v = row[i];
+    if (typeof v === 'string') key += `s${v.length}:${v}`;
+    else if (typeof v === 'number' || typeof v === 'bigint') key += `n${String(v)};`;
+    else key += `j${stringifyJson(v)};`;
+  }
+  return key;
+}
+
 /** Keeps one row per primary key within a batch: the later row wins unless its comparison value is smaller. */
 function dedupeByKey(rows: CellValue[][], entry: TableEntry): CellValue[][] {
   const columns = entry.schema.columns;
@@ -712,7 +740,7 @@ function dedupeByKey(rows: CellValue[][], entry: TableEntry): CellValue[][] {
   const cmpIdx = cmp === undefined ? -1 : columns.findIndex((c) => c.name === cmp);
   const winners = new Map<string, CellValue[]>();
   for (const row of rows) {
-    const key = stringifyJson(keyIdx.map((i) => row[i]));
+    const key = primaryKeyOf(row, keyIdx);
     const current = winners.get(key);
     if (current && cmpIdx >= 0 && compareCells(row[cmpIdx]!, current[cmpIdx]!) < 0) continue;
     if (current) winners.delete(key);
