@@ -301,6 +301,19 @@ export interface StackPort {
   service: string;
 }
 
+/** The embedded Pinot's limits as startPinot takes them: DuckDB's memory and threads, and the bounds on its queries. */
+export function pinotLimits(config: AppConfig) {
+  return {
+    storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
+    queryLimits: {
+      timeoutMs: config.pinot.queryTimeoutMs,
+      maxStringLength: config.pinot.maxStringLength,
+      maxRunningQueries: config.pinot.maxRunningQueries,
+      maxResponseBytes: config.pinot.maxResponseBytes,
+    },
+  };
+}
+
 /**
  * Every port `npm start` binds, with the variable that sets it: the brokers (KAFKA_PORT is the first,
  * broker i listens on KAFKA_PORT + i - 1), Connect, ksqlDB, Pinot's controller and broker, the dashboard.

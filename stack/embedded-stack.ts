@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppConfig } from '../config/index.ts';
+import { type AppConfig, pinotLimits } from '../config/index.ts';
 import { openControlSocket, startKafkaCluster, type KafkaCluster } from '../embedded/kafka/index.ts';
 import { startSessionFeeds, type SessionFeeds } from '../pinot/session-feed.ts';
 import { startDashboard, type DashboardHandle } from '../dashboard/index.ts';
@@ -220,13 +220,7 @@ async function startSupervisedParts(
         brokerPort: port(config.ports.pinotBroker),
         host: config.bindHost,
         dataDir: path.join(dataDir, 'pinot'),
-        storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-        queryLimits: {
-          timeoutMs: config.pinot.queryTimeoutMs,
-          maxStringLength: config.pinot.maxStringLength,
-          maxRunningQueries: config.pinot.maxRunningQueries,
-          maxResponseBytes: config.pinot.maxResponseBytes,
-        },
+        ...pinotLimits(config),
         kafkaBootstrap: bootstrapServers,
         allowedHosts,
         allowedOrigins,

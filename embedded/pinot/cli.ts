@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { getConfig } from '../../config/index.ts';
+import { getConfig, pinotLimits } from '../../config/index.ts';
 import { startPinot, type PinotHandle } from './index.ts';
 
 const HELP = `Embedded Apache Pinot stand-in: controller REST + query console, broker, realtime tables from Kafka into DuckDB.
@@ -107,13 +107,7 @@ async function main(): Promise<void> {
       kafkaBootstrap,
       allowedHosts: config.http.allowedHosts,
       allowedOrigins: config.http.allowedOrigins,
-      storageLimits: { memoryLimitMb: config.memory.pinotMemoryLimitMb, threads: config.memory.pinotThreads },
-      queryLimits: {
-        timeoutMs: config.pinot.queryTimeoutMs,
-        maxStringLength: config.pinot.maxStringLength,
-        maxRunningQueries: config.pinot.maxRunningQueries,
-        maxResponseBytes: config.pinot.maxResponseBytes,
-      },
+      ...pinotLimits(config),
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;

@@ -17,20 +17,25 @@ const decodedValues = new WeakMap<Buffer, Map<string, unknown[]>>();
 /** Decoded keys, as decodedValues: a record's key is parsed once for every query reading it (the arrays are shared, read only). */
 const decodedKeys = new WeakMap<Buffer, Map<string, unknown[]>>();
 
+/** `decode` made to run once per Buffer and signature: later calls return the same (shared, read-only) array. */
+function decodedOnce(cache: WeakMap<Buffer, Map<string, unknown[]>>, signature: string, decode: (bytes: Buffer) => unknown[]): (bytes: Buffer) => unknown[] {
+  return (bytes) => {
+    let bySignature = cache.get(bytes);
+    const known = bySignature?.get(signature);
+    if (known) return known;
+    const values = decode(bytes);
+    if (!bySignature) cache.set(bytes, (bySignature = new Map()));
+    bySignature.set(signature, values);
+    return values;
+  };
+}
+
 /** The decoder of a source's (unwindowed) record keys, each key Buffer decoded once, as values are. */
 function keyDecoder(src: DataSource): (key: Buffer) => unknown[] {
   const keyFormat = getFormat(src.keyFormat, src.keyDelimiter)!;
   const keyCols = src.schema.key;
   const signature = JSON.stringify([src.keyFormat, src.keyDelimiter ?? null, keyCols.map((c) => [c.name, c.type])]);
-  return (key) => {
-    let bySignature = decodedKeys.get(key);
-    const known = bySignature?.get(signature);
-    if (known) return known;
-    const values = keyFormat.deserialize(key, keyCols, true);
-    if (!bySignature) decodedKeys.set(key, (bySignature = new Map()));
-    bySignature.set(signature, values);
-    return values;
-  };
+  return decodedOnce(decodedKeys, signature, (key) => keyFormat.deserialize(key, keyCols, true));
 }
 
 /** The decoder of a source's record values (the payload columns in order), each value Buffer decoded once. */
@@ -40,15 +45,7 @@ function valueDecoder(src: DataSource): (value: Buffer) => unknown[] {
   // an unwrapped single value (WRAP_SINGLE_VALUE=false) is read as a single key column is: the bare value
   const unwrapped = src.wrapSingleValue === false && valueCols.length === 1;
   const signature = JSON.stringify([src.valueFormat, src.valueDelimiter ?? null, unwrapped, valueCols.map((c) => [c.name, c.type])]);
-  return (value) => {
-    let bySignature = decodedValues.get(value);
-    const known = bySignature?.get(signature);
-    if (known) return known;
-    const values = valueFormat.deserialize(value, valueCols, unwrapped);
-    if (!bySignature) decodedValues.set(value, (bySignature = new Map()));
-    bySignature.set(signature, values);
-    return values;
-  };
+  return decodedOnce(decodedValues, signature, (value) => valueFormat.deserialize(value, valueCols, unwrapped));
 }
 
 /**
