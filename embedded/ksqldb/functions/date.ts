@@ -1,30 +1,18 @@
 // Time functions: epoch millis formatted and parsed with Java-style patterns and time zones.
 import { T, isNumeric } from '../types.ts';
 import { def, nullSafe, sig } from './registry.ts';
+import { zoneOffsetMs } from '../../common/zone-offset.ts';
 
 function pad(n: number, w: number): string {
   return String(Math.abs(n)).padStart(w, '0');
 }
 
-/** Format epoch millis with a Java SimpleDateFormat-like pattern (UTC unless a zone offset is given). */
 /** Offset of a zone (fixed '+05:30' style or IANA name) from UTC at an instant, in minutes. */
 export function zoneOffsetMinutes(ms: number, tz: string): number {
   const m = /^(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?$/.exec(tz);
   if (m) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
   if (tz === 'UTC' || tz === 'GMT' || tz === 'Z') return 0;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(tz, ms) / 60_000);
 }
 
 function zoneShortName(ms: number, tz: string): string {
@@ -44,6 +32,7 @@ function zoneShortName(ms: number, tz: string): string {
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+/** Format epoch millis with a Java SimpleDateFormat-like pattern (UTC unless a zone offset is given). */
 export function formatTimestamp(ms: number, pattern: string, tz = 'UTC'): string {
   const offsetMin = zoneOffsetMinutes(ms, tz);
   const d = new Date(ms + offsetMin * 60_000);
